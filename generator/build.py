@@ -1,0 +1,200 @@
+"""The build: each stage in order, with the data passed explicitly from one to the next.
+
+    site.yaml ──load_config──▶ SiteConfig
+    content/  ──load_content─▶ Content           (parses cached by content hash)
+              ──plan_images──▶ ImageIndex        (sizes and URLs known before any resize)
+              ──produce_images▶ processed files  (cached, every core)
+              ──plan_outputs─▶ [Output]          (each keyed by the inputs it is made from)
+              ──render───────▶ staging folder    (only outputs whose key changed)
+              ──commit───────▶ output/           (only after everything succeeded)
+
+Problems of the config, content and image stages are reported together; a build with
+errors stops before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
+from generator.config import CONFIG_NAME, load_config
+from generator.content import ContentOptions, ParseMemo, load_content
+from generator.errors import BuildFailed, Problem, Report
+from generator.image_stage import plan_images, produce_images
+from generator.model import Content
+from generator.outputdir import commit, existing_files, write_staged
+from generator.parallel import map_in_workers
+from generator.render import Output, RenderProblem, SiteRenderer, build_index, plan_outputs
+from generator.render.plan import redirect_map
+from generator.theme import load_theme
+
+_RENDER_BATCH = 48
+_PARALLEL_FROM = 200
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to build and how."""
+
+    site: Path
+    output: Path | None = None
+    drafts: bool = False
+    future: bool = False
+    preview: bool = False
+    now: datetime | None = None
+    progress: bool | None = None
+
+    @property
+    def output_dir(self) -> Path:
+        """Where the site is written."""
+        return self.output or self.site / "output"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build did, for the summary line and for the preview server."""
+
+    output: Path
+    content: Content
+    articles: int
+    pages: int
+    images: int
+    images_made: int
+    written: int
+    removed: int
+    unchanged: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+    changed: tuple[str, ...]
+    next_scheduled: datetime | None
+
+
+@dataclass(slots=True)
+class BuildState:
+    """What one build leaves for the next: the cache, and parses kept in memory by the server."""
+
+    cache: BuildCache | None = None
+    memo: ParseMemo = field(default_factory=ParseMemo)
+
+    def close(self) -> None:
+        """Release the cache database."""
+        if self.cache:
+            self.cache.close()
+            self.cache = None
+
+
+def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildResult:
+    """Build the site; raise BuildFailed (with every problem) if the input has errors."""
+    started = time.perf_counter()
+    own_state = state is None
+    state = state or BuildState()
+    site = options.site.resolve()
+    report = Report()
+    config = load_config(site, report)
+    report.raise_if_errors()
+    assert config is not None
+    cache_dir = site / CACHE_DIR_NAME
+    if state.cache is None:
+        state.cache = BuildCache(cache_dir)
+        state.memo.cache = state.cache
+    try:
+        content_options = ContentOptions(options.drafts, options.future, options.now)
+        content = load_content(config, content_options, report, state.memo)
+        images = plan_images(content, config, cache_dir, report)
+        report.raise_if_errors()
+        images = produce_images(images, config, cache_dir, options.progress)
+        now = options.now or datetime.now(config.tz)
+        renderer = SiteRenderer(config, build_index(content, config.categories), images,
+                                load_theme(config), preview=options.preview, now=now)
+        config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
+        outputs = plan_outputs(renderer, config_digest, redirect_map(content.articles,
+                                                                     content.pages, {}))
+        _check_collisions(outputs, report)
+        report.raise_if_errors()
+        output_dir = options.output_dir.resolve()
+        result = _render_and_commit(outputs, output_dir, cache_dir, state.cache, report)
+    finally:
+        if own_state:
+            state.close()
+    written, removed, changed = result
+    return BuildResult(
+        output=output_dir,
+        content=content,
+        articles=len(content.articles),
+        pages=len(content.pages),
+        images=len(images.plans),
+        images_made=images.made,
+        written=written,
+        removed=removed,
+        unchanged=len(outputs) - len(changed),
+        seconds=time.perf_counter() - started,
+        warnings=tuple(report.sorted()),
+        changed=tuple(changed),
+        next_scheduled=content.next_scheduled,
+    )
+
+
+def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
+    seen: dict[str, Output] = {}
+    for output in outputs:
+        first = seen.setdefault(output.path, output)
+        if first is not output:
+            who = f" (also made for {first.origin})" if first.origin else ""
+            report.error(f"two pages would be written to /{output.path}{who}", output.origin)
+
+
+def _render_and_commit(
+    outputs: list[Output], output_dir: Path, cache_dir: Path, cache: BuildCache, report: Report
+) -> tuple[int, int, list[str]]:
+    previous = cache.output_keys()
+    existing = existing_files(output_dir)
+    stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
+    to_render = [o for o in stale if o.make is not None]
+    copies = [(o.path, o.copy_from) for o in stale if o.copy_from is not None]
+    staging = cache_dir / f"staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    global _JOB
+    _JOB = (to_render, staging)
+    try:
+        batches = [range(i, min(i + _RENDER_BATCH, len(to_render)))
+                   for i in range(0, len(to_render), _RENDER_BATCH)]
+        # Forking pays off only when there is real work; a one-article edit renders in-process.
+        min_items = 2 if len(to_render) >= _PARALLEL_FROM else len(batches) + 1
+        for problems in map_in_workers(_render_batch, batches, min_items=min_items):
+            for message, location in problems:
+                report.error(message, location)
+    finally:
+        _JOB = None
+    if report.errors:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(report.sorted())
+    done = commit(staging, output_dir, (o.path for o in to_render),
+                  copies, {o.path for o in outputs}, existing)  # type: ignore[arg-type]
+    cache.replace_output_keys({o.path: o.key for o in outputs})
+    return done.written, done.removed, [o.path for o in stale]
+
+
+# Set just before forking render workers, which inherit it instead of unpickling the site.
+_JOB: tuple[list[Output], Path] | None = None
+
+
+def _render_batch(indexes: range) -> list[tuple[str, object]]:
+    assert _JOB is not None
+    outputs, staging = _JOB
+    problems: list[tuple[str, object]] = []
+    for i in indexes:
+        output = outputs[i]
+        try:
+            data = output.make()  # type: ignore[misc]
+        except RenderProblem as problem:
+            problems.append((str(problem), problem.location))
+            continue
+        write_staged(staging, output.path, data)
+    return problems

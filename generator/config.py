@@ -1,0 +1,299 @@
+"""Stage 1: ``site.yaml`` → a frozen ``SiteConfig``.
+
+The file is checked as a whole: every problem names ``site.yaml:LINE`` and says what is
+allowed, and all of them are reported together.  Unknown keys are warnings that suggest the
+closest known key, because a typo (``titel``) should never silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator.errors import Report, SourceLocation
+from generator.images import ImageSettings
+from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
+from generator.textmatch import closest
+
+CONFIG_NAME = "site.yaml"
+PERMALINK_FIELDS = ("category", "slug", "year", "month", "day")
+
+
+@dataclass(frozen=True, slots=True)
+class Hosting:
+    """Files written for static hosts; each can be turned off."""
+
+    headers: bool = True
+    redirects: bool = True
+    nojekyll: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Everything ``site.yaml`` says, validated, with defaults filled in."""
+
+    root: Path
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    permalink: str = "/{category}/{slug}/"
+    per_page: int = 12
+    feed_items: int = 20
+    related_count: int = 4
+    twitter: str | None = None
+    publisher_name: str = ""
+    publisher_logo: str | None = None
+    categories: tuple[str, ...] = ()
+    copyright: str | None = None
+    theme: str = "default"
+    images: ImageSettings = field(default_factory=ImageSettings)
+    hosting: Hosting = field(default_factory=Hosting)
+    deploy: Mapping[str, Any] = field(default_factory=dict)
+    source: SourceLocation = field(default_factory=lambda: SourceLocation(Path(CONFIG_NAME)))
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``: ``/`` or ``/news/``."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's timezone, for naive dates in front matter."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def content_dir(self) -> Path:
+        """Where articles, pages and authors live."""
+        return self.root / "content"
+
+
+# --- the schema -------------------------------------------------------------------------------
+
+Check = Callable[[Any], str | None]  # returns what is wrong, or None
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be non-empty text"
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, str) else "must be text"
+
+
+def _positive_int(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return None if ok else "must be a whole number above 0"
+
+
+def _bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _base_url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be an absolute URL such as https://example.com/"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"must be an absolute http(s) URL such as https://example.com/ (got {value!r})"
+    if parts.query or parts.fragment:
+        return "must not have a query or fragment"
+    return None
+
+
+def _timezone(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be a timezone name such as America/New_York or UTC"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown timezone {value!r}; use a name such as America/New_York or UTC"
+    return None
+
+
+def _permalink(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.startswith("/") or not value.endswith("/"):
+        return "must start and end with '/', e.g. /{category}/{slug}/"
+    if "{slug}" not in value:
+        return "must contain {slug} so that every article gets its own URL"
+    try:
+        value.format(**{name: "x" for name in PERMALINK_FIELDS})
+    except (KeyError, IndexError, ValueError):
+        allowed = ", ".join("{" + n + "}" for n in PERMALINK_FIELDS)
+        return f"may only use {allowed}"
+    return None
+
+
+def _text_list(value: Any) -> str | None:
+    ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+    return None if ok else "must be a list of names"
+
+
+def _mapping(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be a mapping of keys to values"
+
+
+TOP_LEVEL: dict[str, Check] = {
+    "title": _text,
+    "base_url": _base_url,
+    "description": _optional_text,
+    "language": _text,
+    "timezone": _timezone,
+    "permalink": _permalink,
+    "per_page": _positive_int,
+    "feed_items": _positive_int,
+    "related_count": _positive_int,
+    "twitter": _optional_text,
+    "publisher": _mapping,
+    "categories": _text_list,
+    "copyright": _optional_text,
+    "theme": _text,
+    "images": _mapping,
+    "hosting": _mapping,
+    "deploy": _mapping,
+}
+REQUIRED = ("title", "base_url")
+PUBLISHER: dict[str, Check] = {"name": _text, "logo": _optional_text}
+HOSTING: dict[str, Check] = {"headers": _bool, "redirects": _bool, "nojekyll": _bool}
+IMAGE_FORMATS = ("webp", "avif")
+
+
+def _widths(value: Any) -> str | None:
+    ok = isinstance(value, list) and value and all(
+        isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in value
+    )
+    return None if ok else "must be a list of pixel widths between 16 and 8192"
+
+
+def _formats(value: Any) -> str | None:
+    ok = isinstance(value, list) and all(v in IMAGE_FORMATS for v in value)
+    return None if ok else f"must be a list drawn from {', '.join(IMAGE_FORMATS)}"
+
+
+def _quality(value: Any) -> str | None:
+    wrong = ("must map webp, jpeg and avif to a quality from 1 to 100, and png to a "
+             "compression level from 0 to 9")
+    if not isinstance(value, dict):
+        return wrong
+    for key, q in value.items():
+        top, bottom = (9, 0) if key == "png" else (100, 1)
+        if key not in ("webp", "jpeg", "png", "avif") or not isinstance(q, int) \
+                or not bottom <= q <= top:
+            return wrong
+    return None
+
+
+IMAGES: dict[str, Check] = {"widths": _widths, "formats": _formats, "quality": _quality,
+                            "max_pixels": _positive_int}
+
+
+def known_keys() -> dict[str, tuple[str, ...]]:
+    """Every key ``site.yaml`` understands, by section (for the reference docs and their test)."""
+    return {
+        "": tuple(TOP_LEVEL),
+        "publisher": tuple(PUBLISHER),
+        "images": tuple(IMAGES),
+        "hosting": tuple(HOSTING),
+    }
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_config(root: Path, report: Report) -> SiteConfig | None:
+    """Read and check ``root/site.yaml``; problems go to ``report``, None if it is unusable."""
+    path = root / CONFIG_NAME
+    where = SourceLocation(Path(CONFIG_NAME))
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        report.error(f"no {CONFIG_NAME} here: is {root} a Byline site? (`byline init` makes one)")
+        return None
+    except UnicodeDecodeError:
+        report.error("the file is not UTF-8 text", where)
+        return None
+    try:
+        doc = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        report.error(str(exc), where.at(exc.line))
+        return None
+    if not isinstance(doc.data, dict):
+        report.error("must be a mapping of settings (key: value)", where.at(1))
+        return None
+    before = len(report.errors)
+    values = _checked_section(doc, (), TOP_LEVEL, report, where)
+    for key in REQUIRED:
+        if key not in doc.data:
+            report.error(f"missing required setting '{key}'", where.at(1))
+    publisher = _checked_section(doc, ("publisher",), PUBLISHER, report, where)
+    hosting = _checked_section(doc, ("hosting",), HOSTING, report, where)
+    images = _checked_section(doc, ("images",), IMAGES, report, where)
+    if len(report.errors) > before:
+        return None
+    base_url = values["base_url"].rstrip("/") + "/"
+    return SiteConfig(
+        root=root,
+        title=values["title"].strip(),
+        base_url=base_url,
+        description=(values.get("description") or "").strip(),
+        language=values.get("language", "en"),
+        timezone=values.get("timezone", "UTC"),
+        permalink=values.get("permalink", "/{category}/{slug}/"),
+        per_page=values.get("per_page", 12),
+        feed_items=values.get("feed_items", 20),
+        related_count=values.get("related_count", 4),
+        twitter=values.get("twitter"),
+        publisher_name=publisher.get("name", values["title"]).strip(),
+        publisher_logo=publisher.get("logo"),
+        categories=tuple(values.get("categories", ())),
+        copyright=values.get("copyright"),
+        theme=values.get("theme", "default"),
+        images=_image_settings(images),
+        hosting=Hosting(**hosting),
+        deploy=values.get("deploy", {}),
+        source=where,
+    )
+
+
+def _checked_section(
+    doc: YamlDocument, path: tuple[str, ...], schema: Mapping[str, Check], report: Report,
+    where: SourceLocation,
+) -> dict[str, Any]:
+    section: Any = doc.data
+    for key in path:
+        section = section.get(key, {}) if isinstance(section, dict) else {}
+    if not isinstance(section, dict):
+        return {}
+    prefix = ".".join(path) + "." if path else ""
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        line = doc.line_of(*path, key)
+        check = schema.get(key)
+        if check is None:
+            guess = closest(key, schema)
+            hint = f"; did you mean '{prefix}{guess}'?" if guess else ""
+            report.warning(f"unknown setting '{prefix}{key}' is ignored{hint}", where.at(line))
+            continue
+        wrong = check(value)
+        if wrong:
+            report.error(f"'{prefix}{key}' {wrong}", where.at(line))
+            continue
+        values[key] = value
+    return values
+
+
+def _image_settings(values: Mapping[str, Any]) -> ImageSettings:
+    defaults = ImageSettings()
+    quality = dict(defaults.quality)
+    quality.update(values.get("quality", {}))
+    return ImageSettings(
+        widths=tuple(sorted(set(values.get("widths", defaults.widths)))),
+        formats=tuple(values.get("formats", defaults.formats)),
+        quality=quality,
+        max_pixels=values.get("max_pixels", defaults.max_pixels),
+    )

@@ -1,0 +1,238 @@
+"""Turning a parsed file into an ``Article`` or ``Page``: fields checked, paths resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from generator.config import SiteConfig
+from generator.errors import Report, SourceLocation
+from generator.markup import shorten, smarten
+from generator.model import Article, Author, ImageRef, Page, Term
+from generator.slugs import slug_from_filename, slugify
+from generator.textmatch import closest
+
+from .authors import author_for_name
+from .discover import SourceFile
+from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
+from .images import resolve_image
+from .parse import ParsedSource
+
+
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    """An article with the authors it names (some may have no file)."""
+
+    article: Article
+    authors: tuple[Author, ...]
+
+
+def category_url(slug: str) -> str:
+    """The site path of a category's page."""
+    return f"/{slug}/"
+
+
+def tag_url(slug: str) -> str:
+    """The site path of a tag's page."""
+    return f"/tags/{slug}/"
+
+
+def assemble_article(
+    source: SourceFile, digest: str, parsed: ParsedSource, config: SiteConfig,
+    authors: Mapping[str, Author], report: Report,
+) -> Assembled | None:
+    """Check an article's front matter and build the Article; None if it has errors."""
+    assert parsed.meta is not None and parsed.body is not None
+    where = SourceLocation(source.display)
+    before = len(report.errors)
+    fields = FieldReader(parsed.meta, where, report)
+    title = _smart(fields.text("title", required=True))
+    date = fields.date("date", config.tz, required=True)
+    updated = fields.date("updated", config.tz)
+    if date and updated and updated.value < date.value:
+        report.warning("'updated' is earlier than 'date'", fields.at("updated"))
+    names = _author_names(fields)
+    category = _category(fields, config, report)
+    tags = tuple(Term(n, slugify(n), tag_url(slugify(n))) for n in fields.names("tags"))
+    slug = _slug(fields, source)
+    extra = fields.warn_unknown_keys(ARTICLE_KEYS)
+    hero = _hero(fields, source, config, report)
+    images = _body_images(parsed, source, config, where, report)
+    dek = _smart(fields.text("dek"))
+    draft = fields.flag("draft")
+    aliases = fields.paths("aliases")
+    if len(report.errors) > before or title is None or date is None or slug is None:
+        return None
+    people = tuple(author_for_name(n, authors) for n in names)
+    body = parsed.body
+    url = _permalink(config.permalink, category, slug, date.value)
+    article = Article(
+        source=where,
+        digest=digest,
+        slug=slug,
+        url=url,
+        title=title,
+        date=date.value,
+        date_has_time=date.has_time,
+        body_html=body.html,
+        summary=shorten(dek, 280) if dek else body.first_paragraph,
+        word_count=body.word_count,
+        author_slugs=tuple(p.slug for p in people),
+        category=category,
+        tags=tags,
+        dek=dek,
+        updated=updated.value if updated else None,
+        hero=hero,
+        images=images,
+        has_embeds=body.has_embeds,
+        draft=draft,
+        aliases=aliases,
+        extra=extra,
+    )
+    return Assembled(article, people)
+
+
+def assemble_page(
+    source: SourceFile, digest: str, parsed: ParsedSource, config: SiteConfig, report: Report
+) -> Page | None:
+    """Check a static page's front matter and build the Page; None if it has errors."""
+    assert parsed.meta is not None and parsed.body is not None
+    where = SourceLocation(source.display)
+    before = len(report.errors)
+    fields = FieldReader(parsed.meta, where, report)
+    title = _smart(fields.text("title", required=True))
+    description = _smart(fields.text("description"))
+    slug = _slug(fields, source)
+    aliases = fields.paths("aliases")
+    extra = fields.warn_unknown_keys(PAGE_KEYS)
+    images = _body_images(parsed, source, config, where, report)
+    if len(report.errors) > before or title is None or slug is None:
+        return None
+    return Page(
+        source=where,
+        digest=digest,
+        slug=slug,
+        url=f"/{slug}/",
+        title=title,
+        body_html=parsed.body.html,
+        summary=description or parsed.body.first_paragraph,
+        description=description,
+        images=images,
+        has_embeds=parsed.body.has_embeds,
+        aliases=aliases,
+        extra=extra,
+    )
+
+
+def _smart(text: str | None) -> str | None:
+    return smarten(text) if text else text
+
+
+def _author_names(fields: FieldReader) -> tuple[str, ...]:
+    names = fields.names("authors") + fields.names("author")
+    return tuple(dict.fromkeys(names))
+
+
+def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term | None:
+    name = fields.text("category")
+    if name is None:
+        return None
+    known = {slugify(c): c for c in config.categories}
+    slug = slugify(name)
+    if slug not in known and known:
+        guess = closest(name, [c.lower() for c in config.categories], cutoff=0.8)
+        if guess:
+            report.warning(
+                f"category '{name}' is not in site.yaml's categories: did you mean "
+                f"'{known[slugify(guess)]}'?",
+                fields.at("category"),
+            )
+    return Term(known.get(slug, name), slug, category_url(slug))
+
+
+def _slug(fields: FieldReader, source: SourceFile) -> str | None:
+    given = fields.text("slug")
+    slug = slugify(given) if given else slug_from_filename(source.name)
+    if not slug:
+        fields.error("the slug is empty: give a 'slug:' made of letters, digits and hyphens",
+                     "slug")
+        return None
+    return slug
+
+
+def _hero(
+    fields: FieldReader, source: SourceFile, config: SiteConfig, report: Report
+) -> ImageRef | None:
+    raw = fields.data.get("hero")
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = {"image": raw}
+    if not isinstance(raw, dict) or not isinstance(raw.get("image"), str):
+        fields.error("'hero' needs an 'image:' path (plus alt:, caption:, credit:)", "hero")
+        return None
+    for key in raw:
+        if key not in HERO_KEYS:
+            guess = closest(key, HERO_KEYS)
+            hint = f": did you mean '{guess}'?" if guess else ""
+            report.warning(f"unknown hero key '{key}'{hint}", fields.at("hero", key))
+    texts: dict[str, str | None] = {}
+    for key in ("alt", "caption", "credit"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            fields.error(f"'hero.{key}' must be text", "hero", key)
+            value = None
+        texts[key] = value.strip() if isinstance(value, str) else None
+    texts["caption"] = _smart(texts["caption"])
+    return resolve_image(
+        raw["image"], folder=source.folder, content_dir=config.content_dir,
+        site_root=config.root, location=fields.at("hero", "image"), role="hero",
+        report=report, focus=_focus(fields, raw.get("focus")), **texts,
+    )
+
+
+def _focus(fields: FieldReader, raw: Any) -> tuple[float, float]:
+    if raw is None:
+        return (0.5, 0.5)
+    ok = (
+        isinstance(raw, list) and len(raw) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
+                for v in raw)
+    )
+    if not ok:
+        fields.error("'hero.focus' must be [x, y] with both between 0 and 1, e.g. [0.5, 0.3]",
+                     "hero", "focus")
+        return (0.5, 0.5)
+    return (float(raw[0]), float(raw[1]))
+
+
+def _body_images(
+    parsed: ParsedSource, source: SourceFile, config: SiteConfig, where: SourceLocation,
+    report: Report,
+) -> tuple[ImageRef, ...]:
+    assert parsed.body is not None
+    found = []
+    for raw in parsed.body.images:
+        ref = resolve_image(
+            raw.src, folder=source.folder, content_dir=config.content_dir,
+            site_root=config.root, location=where.at(raw.line),
+            role="figure" if raw.kind == "figure" else "inline", report=report,
+            alt=raw.alt, caption=_smart(raw.caption), credit=raw.credit,
+        )
+        # Keep positions aligned with the placeholders even when a path was bad.
+        found.append(ref or ImageRef(raw.src, None, where.at(raw.line), "inline", raw.alt))
+    return tuple(found)
+
+
+def _permalink(pattern: str, category: Term | None, slug: str, date: Any) -> str:
+    path = pattern.format(
+        category=category.slug if category else "",
+        slug=slug,
+        year=f"{date.year:04d}",
+        month=f"{date.month:02d}",
+        day=f"{date.day:02d}",
+    )
+    while "//" in path:  # an article with no category drops that segment
+        path = path.replace("//", "/")
+    return path

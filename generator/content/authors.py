@@ -1,0 +1,111 @@
+"""Authors: ``content/authors/<slug>.yaml`` files, and plain names with no file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from generator.errors import Report, SourceLocation
+from generator.model import Author, Link
+from generator.slugs import slugify
+from generator.sourceyaml import YamlSyntaxError, parse_yaml
+from generator.textmatch import closest
+
+from .images import resolve_image
+
+AUTHOR_KEYS = ("name", "bio", "avatar", "links")
+
+
+def author_url(slug: str) -> str:
+    """The site path of an author's page."""
+    return f"/authors/{slug}/"
+
+
+def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
+    """Every described author, keyed by slug (the file name)."""
+    folder = site_root / "content" / "authors"
+    authors: dict[str, Author] = {}
+    if not folder.is_dir():
+        return authors
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
+            continue
+        author = _read_author(path, site_root, report)
+        if author:
+            authors[author.slug] = author
+    return authors
+
+
+def _read_author(path: Path, site_root: Path, report: Report) -> Author | None:
+    where = SourceLocation(path.relative_to(site_root))
+    try:
+        doc = parse_yaml(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        report.error("the file is not UTF-8 text", where)
+        return None
+    except YamlSyntaxError as exc:
+        report.error(str(exc), where.at(exc.line))
+        return None
+    data = doc.data
+    if not isinstance(data, dict):
+        report.error("an author file must be key: value lines (name:, bio:, avatar:, links:)",
+                     where.at(1))
+        return None
+    for key in data:
+        if key not in AUTHOR_KEYS:
+            guess = closest(key, AUTHOR_KEYS, cutoff=0.6)
+            hint = f"did you mean '{guess}'?" if guess else f"use {', '.join(AUTHOR_KEYS)}"
+            report.error(f"unknown author field '{key}': {hint}", where.at(doc.line_of(key)))
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        report.error("an author file needs a 'name'", where.at(doc.line_of("name") or 1))
+        return None
+    bio = data.get("bio")
+    if bio is not None and not isinstance(bio, str):
+        report.error("'bio' must be text", where.at(doc.line_of("bio")))
+        bio = None
+    avatar = None
+    if isinstance(data.get("avatar"), str):
+        avatar = resolve_image(
+            data["avatar"], folder=path.parent, content_dir=site_root / "content",
+            site_root=site_root, location=where.at(doc.line_of("avatar")), role="avatar",
+            report=report, alt=name.strip(),
+        )
+    elif data.get("avatar") is not None:
+        report.error("'avatar' must be an image path", where.at(doc.line_of("avatar")))
+    slug = slugify(path.stem)
+    return Author(
+        slug=slug,
+        name=name.strip(),
+        url=author_url(slug),
+        bio=bio.strip() if bio else None,
+        avatar=avatar,
+        links=_links(data.get("links"), doc.line_of("links"), where, report),
+        location=where.at(1),
+    )
+
+
+def _links(
+    raw: object, line: int | None, where: SourceLocation, report: Report
+) -> tuple[Link, ...]:
+    if raw is None:
+        return ()
+    ok = isinstance(raw, list) and all(
+        isinstance(i, dict) and isinstance(i.get("label"), str) and isinstance(i.get("url"), str)
+        for i in raw
+    )
+    if not ok:
+        report.error("'links' must be a list of {label: ..., url: ...}", where.at(line))
+        return ()
+    return tuple(Link(i["label"], i["url"]) for i in raw)  # type: ignore[union-attr]
+
+
+def author_for_name(name: str, described: Mapping[str, Author]) -> Author:
+    """The described author with this name or slug, or a name-only author."""
+    slug = slugify(name)
+    if slug in described:
+        return described[slug]
+    for author in described.values():
+        if author.name.casefold() == name.casefold():
+            return author
+    return Author(slug=slug, name=name, url=author_url(slug))

@@ -1,0 +1,111 @@
+"""Reading typed values out of front matter, each problem located at its line."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from generator.dates import ParsedDate, parse_date
+from generator.errors import Report, SourceLocation
+from generator.sourceyaml import YamlDocument
+from generator.textmatch import closest
+
+ARTICLE_KEYS = (
+    "title", "date", "updated", "author", "authors", "category", "tags", "dek", "hero",
+    "slug", "draft", "aliases",
+)
+PAGE_KEYS = ("title", "description", "slug", "aliases", "draft")
+HERO_KEYS = ("image", "alt", "caption", "credit", "focus")
+
+
+class FieldReader:
+    """Typed access to one file's front matter; wrong values are reported, not raised."""
+
+    def __init__(self, doc: YamlDocument, where: SourceLocation, report: Report) -> None:
+        self.doc = doc
+        self.data: dict[str, Any] = doc.data
+        self.where = where
+        self.report = report
+
+    def at(self, *path: str | int) -> SourceLocation:
+        """The location of a key (or the file's first line if it is absent)."""
+        return self.where.at(self.doc.line_of(*path) or 1)
+
+    def error(self, message: str, *path: str | int) -> None:
+        """Record an error at the line of ``path``."""
+        self.report.error(message, self.at(*path))
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        """A non-empty string, or None."""
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.error(f"missing required '{key}'")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # `title: 1989` is a fine headline
+        if not isinstance(value, str) or not value.strip():
+            self.error(f"'{key}' must be text", key)
+            return None
+        return value.strip()
+
+    def flag(self, key: str) -> bool:
+        """A true/false value, false when absent."""
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.error(f"'{key}' must be true or false", key)
+            return False
+        return value
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """A list of names; a single name or a comma-separated string is accepted too."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [part for part in value.split(",")]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            self.error(f"'{key}' must be a list of names, e.g. [Oscars, Red carpet]", key)
+            return ()
+        return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+
+    def date(self, key: str, tz: tzinfo, *, required: bool = False) -> ParsedDate | None:
+        """A date or date-time; naive values are taken in ``tz``."""
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.error(f"missing required '{key}' (e.g. {key}: 2026-03-14 09:30)")
+            return None
+        parsed = parse_date(self.data[key], tz)
+        if parsed is None:
+            self.error(
+                f"'{key}' is not a date: {self.data[key]!r}; write 2026-03-14, "
+                "2026-03-14 09:30 or 2026-03-14T09:30:00+01:00",
+                key,
+            )
+        return parsed
+
+    def paths(self, key: str) -> tuple[str, ...]:
+        """A list of site paths such as ``/old/url/`` (aliases)."""
+        values = self.names(key)
+        good = []
+        for index, value in enumerate(values):
+            if not value.startswith("/"):
+                self.error(f"'{key}' entries must be site paths starting with '/': {value!r}",
+                           key, index)
+                continue
+            good.append(value)
+        return tuple(good)
+
+    def warn_unknown_keys(self, known: tuple[str, ...]) -> dict[str, Any]:
+        """Keys we do not know are kept as ``extra``; likely typos of known keys get a warning."""
+        extra = {}
+        for key, value in self.data.items():
+            if key in known:
+                continue
+            guess = closest(key, known, cutoff=0.8)
+            if guess:
+                self.report.warning(
+                    f"unknown front-matter key '{key}': did you mean '{guess}'?", self.at(key)
+                )
+            extra[key] = value
+        return extra

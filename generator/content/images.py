@@ -1,0 +1,50 @@
+"""Resolving the image paths writers type into files on disk (no image is opened here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import Report, SourceLocation
+from generator.model import ImageRef, ImageRole
+
+REMOTE_PREFIXES = ("http://", "https://", "//")
+
+
+def resolve_image(
+    src: str,
+    *,
+    folder: Path,
+    content_dir: Path,
+    site_root: Path,
+    location: SourceLocation,
+    role: ImageRole,
+    report: Report,
+    alt: str | None = None,
+    caption: str | None = None,
+    credit: str | None = None,
+    focus: tuple[float, float] = (0.5, 0.5),
+) -> ImageRef | None:
+    """An ImageRef for ``src``: relative to ``folder``, or to ``content/`` when it starts with /."""
+    if src.startswith(REMOTE_PREFIXES):
+        report.warning(
+            f"remote image {src} is left as is: it is not resized, and readers' browsers "
+            "fetch it from that server (copy it into the article folder instead)",
+            location,
+        )
+        return ImageRef(src, None, location, role, alt, caption, credit, focus)
+    if src.startswith("data:"):
+        return ImageRef(src, None, location, role, alt, caption, credit, focus)
+    relative = src.split("#", 1)[0].split("?", 1)[0]
+    base = content_dir if relative.startswith("/") else folder
+    path = (base / relative.lstrip("/")).resolve()
+    if not path.is_relative_to(site_root.resolve()):
+        report.error(f"image path {src} leaves the site folder", location)
+        return None
+    if not path.is_file():
+        shown = path.relative_to(site_root.resolve()) if path.is_relative_to(site_root) else path
+        report.error(f"image not found: {src} (looked for {shown})", location)
+        return None
+    if alt is None and role != "avatar":
+        report.warning(f"image {src} has no alt text: describe it for readers who cannot see it",
+                       location)
+    return ImageRef(src, path, location, role, alt, caption, credit, focus)

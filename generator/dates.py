@@ -1,0 +1,34 @@
+"""Front-matter dates: ``2018-10-26``, ``2018-10-26 09:30`` or full ISO 8601."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """An aware datetime, and whether the writer gave a time of day."""
+
+    value: datetime
+    has_time: bool
+
+
+def parse_date(raw: object, tz: tzinfo) -> ParsedDate | None:
+    """Read a date as writers write it; naive values are in ``tz``; None if unreadable."""
+    if isinstance(raw, datetime):
+        value, has_time = raw, True
+    elif isinstance(raw, date):
+        value, has_time = datetime(raw.year, raw.month, raw.day), False
+    elif isinstance(raw, str):
+        text = raw.strip().replace("Z", "+00:00")
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        has_time = len(text) > 10
+    else:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return ParsedDate(value, has_time)

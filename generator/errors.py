@@ -1,0 +1,114 @@
+"""Where problems come from and how they are reported.
+
+Every value read from a file carries a ``SourceLocation`` so that any problem can name
+``file:line``.  Stages never print: they collect ``Problem``s in a ``Report`` and the CLI
+prints them all at the end, one line each.  A stage that cannot go on raises ``BuildFailed``
+with everything found so far.
+
+    BylineError                 anything the CLI turns into a clean message (no traceback)
+    ├── BuildFailed             one or more error-level problems stopped a build
+    └── PublishError            a deploy target refused or failed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceLocation:
+    """A file (relative to the site folder where possible) and a 1-based line, if known."""
+
+    path: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    def at(self, line: int | None) -> SourceLocation:
+        """The same file at another line."""
+        return SourceLocation(self.path, line)
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, said in one line."""
+
+    severity: Severity
+    message: str
+    location: SourceLocation | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.severity.value}: {self.message}"
+
+
+@dataclass(slots=True)
+class Report:
+    """The problems a stage found, in the order found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, message: str, location: SourceLocation | None = None) -> None:
+        """Record an error: the build will fail after this stage."""
+        self.problems.append(Problem(Severity.ERROR, message, location))
+
+    def warning(self, message: str, location: SourceLocation | None = None) -> None:
+        """Record a warning: the build goes on."""
+        self.problems.append(Problem(Severity.WARNING, message, location))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Add problems found elsewhere (another process, another stage)."""
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Only the error-level problems."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Only the warning-level problems."""
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def raise_if_errors(self) -> None:
+        """Stop the build if any error was recorded."""
+        if self.errors:
+            raise BuildFailed(self.sorted())
+
+    def sorted(self) -> list[Problem]:
+        """Problems ordered by file and line, so output is stable across runs."""
+        return sorted(self.problems, key=_problem_order)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, str]:
+    loc = problem.location
+    return (str(loc.path) if loc else "", (loc.line or 0) if loc else 0, problem.message)
+
+
+class BylineError(Exception):
+    """Base of every error the CLI reports without a traceback."""
+
+
+class BuildFailed(BylineError):
+    """A build stopped; ``problems`` holds every problem found, warnings included."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        super().__init__(f"build failed with {errors} error{'s' if errors != 1 else ''}")
+
+
+class PublishError(BylineError):
+    """Publishing to a target failed."""

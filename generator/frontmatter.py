@@ -1,0 +1,42 @@
+"""Split a Markdown file into its YAML front matter and its body, keeping line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.sourceyaml import YamlDocument, parse_yaml
+
+FENCE = "---"
+
+
+class FrontMatterError(ValueError):
+    """The file has no usable front matter; ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class SplitDocument:
+    """Front matter (parsed) and the Markdown body with the line it starts on."""
+
+    meta: YamlDocument
+    body: str
+    body_line: int
+
+
+def split_front_matter(text: str) -> SplitDocument:
+    """Separate ``---`` YAML ``---`` from the body; raise FrontMatterError if it is missing."""
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        raise FrontMatterError(
+            "no front matter: the file must start with a '---' line, then title: and date:", 1
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            meta = parse_yaml("\n".join(lines[1:index]), first_line=2)
+            body = "\n".join(lines[index + 1 :])
+            return SplitDocument(meta, body, index + 2)
+    raise FrontMatterError("front matter is not closed: add a '---' line after it", 1)

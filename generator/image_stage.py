@@ -1,0 +1,138 @@
+"""Stage 3: every photo the content references → planned variants, processed into the cache.
+
+Planning is pure and happens first, so the render stage knows every URL, width and height
+before a single pixel is resized (the Zola way); processing runs on every core, or is left
+for later when the preview server asks for an image on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.config import SiteConfig
+from generator.errors import Report
+from generator.images import (
+    ImagePlan,
+    ImageProblem,
+    ImageSettings,
+    InspectCache,
+    Variant,
+    inspect_image,
+    plan_image,
+    plan_social_card,
+    process_images,
+    prune_cache,
+)
+from generator.model import Content, ImageRef
+
+
+@dataclass(frozen=True, slots=True)
+class ImageIndex:
+    """Planned outputs of every referenced image, keyed by ``ImageRef.key``."""
+
+    plans: Mapping[str, ImagePlan] = field(default_factory=dict)
+    cards: Mapping[str, Variant] = field(default_factory=dict)  # article url → social card
+    card_sources: Mapping[str, str] = field(default_factory=dict)  # article url → digest
+    logo: ImagePlan | None = None
+    files: Mapping[str, Path] = field(default_factory=dict)  # url path → processed file
+    made: int = 0
+    reused: int = 0
+
+    def plan(self, ref: ImageRef | None) -> ImagePlan | None:
+        """The plan for a reference, None for remote or unusable images."""
+        return self.plans.get(ref.key) if ref and ref.path else None
+
+    def digest(self, ref: ImageRef | None) -> str:
+        """The content hash of a referenced image ("" when none), for render keys."""
+        plan = self.plan(ref)
+        return plan.source.digest if plan else (ref.src if ref else "")
+
+
+def all_image_refs(content: Content) -> Iterable[ImageRef]:
+    """Every image the site shows: heroes, body photos, author avatars."""
+    for item in (*content.articles, *content.pages):
+        if getattr(item, "hero", None):
+            yield item.hero  # type: ignore[union-attr,misc]
+        yield from item.images
+    for author in content.authors.values():
+        if author.avatar:
+            yield author.avatar
+
+
+def plan_images(
+    content: Content, config: SiteConfig, cache_dir: Path, report: Report
+) -> ImageIndex:
+    """Inspect each distinct source once and plan its variants and social cards."""
+    settings = config.images
+    inspect_cache = InspectCache(cache_dir)
+    plans: dict[str, ImagePlan] = {}
+    failed: set[str] = set()
+    for ref in all_image_refs(content):
+        if ref.path is None or ref.key in plans:
+            continue
+        if ref.key in failed:
+            continue
+        try:
+            source = inspect_image(ref.path, settings, inspect_cache)
+        except ImageProblem as problem:
+            report.error(f"{ref.src}: {problem}", ref.location)
+            failed.add(ref.key)
+            continue
+        plans[ref.key] = plan_image(source, settings)
+    _warn_missing_credits(content, plans, report)
+    cards, card_sources = {}, {}
+    for article in content.articles:
+        hero = article.hero
+        plan = plans.get(hero.key) if hero and hero.path else None
+        if hero and plan:
+            cards[article.url] = plan_social_card(plan.source, hero.focus, settings)
+            card_sources[article.url] = plan.source.digest
+    logo = _plan_logo(config, settings, inspect_cache, report)
+    inspect_cache.save()
+    return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, logo=logo)
+
+
+def _plan_logo(
+    config: SiteConfig, settings: ImageSettings, cache: InspectCache, report: Report
+) -> ImagePlan | None:
+    if not config.publisher_logo:
+        return None
+    path = config.content_dir / config.publisher_logo.lstrip("/")
+    try:
+        return plan_image(inspect_image(path, settings, cache), settings)
+    except ImageProblem as problem:
+        report.error(f"publisher.logo {config.publisher_logo}: {problem}", config.source)
+        return None
+
+
+def _warn_missing_credits(content: Content, plans: Mapping[str, ImagePlan], report: Report) -> None:
+    for item in content.articles:
+        photos = [item.hero] if item.hero else []
+        photos += [i for i in item.images if i.role == "figure"]
+        for ref in photos:
+            plan = plans.get(ref.key) if ref and ref.path else None
+            if ref and not ref.credit and not (plan and plan.source.credit):
+                report.warning(
+                    f"photo {ref.src} has no credit: add credit=\"Name/Agency\" "
+                    "(agency photos usually carry it in their metadata)",
+                    ref.location,
+                )
+
+
+def produce_images(
+    index: ImageIndex, config: SiteConfig, cache_dir: Path, progress: bool | None = None
+) -> ImageIndex:
+    """Make every planned variant that the cache does not hold yet (on every core)."""
+    wanted: dict[str, list[Variant]] = {}
+    sources = {}
+    for plan in (*index.plans.values(), *([index.logo] if index.logo else [])):
+        wanted.setdefault(plan.source.digest, []).extend(plan.variants)
+        sources[plan.source.digest] = plan.source
+    for article_url, card in index.cards.items():
+        wanted[index.card_sources[article_url]].append(card)
+    jobs = [(sources[d], tuple(dict.fromkeys(v))) for d, v in sorted(wanted.items())]
+    report = process_images(jobs, cache_dir, config.images, progress=progress)
+    prune_cache(cache_dir, [v.url_path for _, variants in jobs for v in variants])
+    return replace(index, files=report.files, made=report.made, reused=report.reused)

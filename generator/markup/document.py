@@ -1,0 +1,104 @@
+"""One Markdown body → HTML plus what the later stages need to know about it."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, replace
+
+from markdown import Markdown
+from markdown.extensions.toc import slugify_unicode
+
+from generator.markup.embeds import EmbedExtension
+from generator.markup.figures import FigureExtension, RawImage
+from generator.markup.quotes import QuoteExtension
+
+# Bump when the HTML this module produces changes, so cached bodies are rendered again.
+MARKUP_VERSION = "1"
+SUMMARY_CHARS = 280
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_FIRST_PARAGRAPH = re.compile(r"^<p>(.*?)</p>", re.MULTILINE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMarkdown:
+    """The body as HTML with image placeholders, and facts about it."""
+
+    html: str
+    images: tuple[RawImage, ...]
+    has_embeds: bool
+    word_count: int
+    first_paragraph: str
+
+
+class _Renderer:
+    """A Markdown instance with our extensions, reused across documents in one process."""
+
+    def __init__(self) -> None:
+        self.figures = FigureExtension()
+        self.embeds = EmbedExtension()
+        self.md = Markdown(
+            extensions=[
+                "smarty", "tables", "footnotes", "attr_list",
+                "toc", QuoteExtension(), self.figures, self.embeds,
+            ],
+            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
+            output_format="html",
+        )
+
+    def render(self, text: str, first_line: int) -> RenderedMarkdown:
+        self.md.reset()
+        body = self.md.convert(text)
+        return RenderedMarkdown(
+            html=body,
+            images=_with_lines(self.figures.processor.images, text, first_line),
+            has_embeds=self.embeds.count > 0,
+            word_count=len(_WORD.findall(text)),
+            first_paragraph=_first_paragraph(body),
+        )
+
+
+_renderer: _Renderer | None = None
+
+
+def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
+    """Render one Markdown body; ``first_line`` is the body's first line in its file."""
+    global _renderer
+    if _renderer is None:  # built lazily: each worker process makes its own
+        _renderer = _Renderer()
+    return _renderer.render(text, first_line)
+
+
+def _with_lines(images: list[RawImage], text: str, first_line: int) -> tuple[RawImage, ...]:
+    """Give each image the line its ``](src`` stands on, searching forward in document order."""
+    found = []
+    position = 0
+    for image in images:
+        at = text.find(f"]({image.src}", position)
+        if at < 0:  # reference-style or raw HTML: fall back to any mention of the path
+            at = text.find(image.src, position)
+        if at >= 0:
+            position = at + 1
+            line = first_line + text.count("\n", 0, at)
+        else:
+            line = None
+        found.append(replace(image, line=line))
+    return tuple(found)
+
+
+def _first_paragraph(body: str) -> str:
+    match = _FIRST_PARAGRAPH.search(body)
+    if not match:
+        return ""
+    text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+    return shorten(text, SUMMARY_CHARS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` at a word boundary so it fits ``limit`` characters, adding an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—-")
+    return cut + "…"

@@ -1,0 +1,98 @@
+"""Stage 5: putting files into the output folder without ever leaving it half-built.
+
+Every rendered file is first written to a staging folder in the cache.  Only when the whole
+build has succeeded are the staged files moved into place (each move atomic) and stale files
+removed, so a build that fails leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class CommitReport:
+    """What a commit changed in the output folder."""
+
+    written: int
+    removed: int
+
+
+def existing_files(output: Path) -> set[str]:
+    """Every file already in the output folder, as "/"-separated relative paths."""
+    found: set[str] = set()
+    if not output.is_dir():
+        return found
+    for folder, _dirs, files in os.walk(output):
+        rel = Path(folder).relative_to(output).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        found.update(prefix + name for name in files)
+    return found
+
+
+def write_staged(staging: Path, path: str, data: bytes) -> None:
+    """Write one rendered file into the staging folder."""
+    target = staging / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def commit(
+    staging: Path, output: Path, staged: Iterable[str], copies: Iterable[tuple[str, Path]],
+    keep: set[str], existing: set[str],
+) -> CommitReport:
+    """Move staged files and copies into ``output``; delete files not in ``keep``."""
+    output.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for path in staged:
+        _move(staging / path, output / path)
+        written += 1
+    for path, source in copies:
+        _place_copy(source, output / path)
+        written += 1
+    removed = 0
+    for path in sorted(existing - keep):
+        with contextlib.suppress(FileNotFoundError):
+            (output / path).unlink()
+            removed += 1
+    if removed:
+        _remove_empty_folders(output)
+    shutil.rmtree(staging, ignore_errors=True)
+    return CommitReport(written, removed)
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        temporary = target.with_name(f".{target.name}.byline-tmp")
+        shutil.copyfile(source, temporary)  # another disk: copy beside, then swap atomically
+        os.replace(temporary, target)
+
+
+def _place_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.byline-tmp")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    try:
+        os.link(source, temporary)  # processed images live in the cache: share, don't copy
+    except OSError:
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+
+
+def _remove_empty_folders(output: Path) -> None:
+    for folder, dirs, files in os.walk(output, topdown=False):
+        if not dirs and not files and Path(folder) != output:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)

@@ -1,0 +1,39 @@
+"""Files static hosts read: ``_headers`` and ``_redirects`` (Netlify, Cloudflare Pages) and
+``.nojekyll`` (GitHub Pages, which would otherwise hide files starting with ``_``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=300, must-revalidate"
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
+def headers_file(base_path: str, feed_paths: list[str]) -> bytes:
+    """Long caching for hashed assets, short for pages and feeds, security headers for all."""
+    prefix = base_path.rstrip("/")
+    blocks = [(f"{prefix}/*", [*SECURITY_HEADERS])]
+    # Pages are folders (clean URLs), so rules on "…/" never touch the hashed assets.
+    blocks.append((f"{prefix}/", [("Cache-Control", SHORT)]))
+    blocks.append((f"{prefix}/*/", [("Cache-Control", SHORT)]))
+    blocks += [(f"{prefix}{p}", [("Cache-Control", SHORT)]) for p in sorted(feed_paths)]
+    blocks.append((f"{prefix}/static/*", [("Cache-Control", IMMUTABLE)]))
+    blocks.append((f"{prefix}/images/*", [("Cache-Control", IMMUTABLE)]))
+    lines = []
+    for path, headers in blocks:
+        lines.append(path)
+        lines += [f"  {name}: {value}" for name, value in headers]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def redirects_file(redirects: Mapping[str, str], base_path: str) -> bytes:
+    """One ``from to 301`` line per old URL (site paths, base path added)."""
+    prefix = base_path.rstrip("/")
+    lines = [f"{prefix}{old} {prefix}{new} 301" for old, new in sorted(redirects.items())]
+    return ("\n".join(lines) + "\n").encode() if lines else b""

@@ -1,0 +1,309 @@
+"""Rendering single outputs to bytes: pages through templates, feeds and sitemaps in code."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from generator.config import SiteConfig
+from generator.errors import SourceLocation
+from generator.image_stage import ImageIndex
+from generator.markup import fill_image_placeholders
+from generator.model import Article, Author, Page
+from generator.theme import Theme, make_environment
+
+from .feeds import FeedInfo, atom_feed, rss_feed
+from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld
+from .site_index import Group, SiteIndex
+from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
+from .views import MONTHS, ArticleView, ViewMaker, rebase_links
+
+NEWS_WINDOW = timedelta(days=2)
+
+
+class RenderProblem(Exception):
+    """A template failed; ``location`` is the template file and line when known."""
+
+    def __init__(self, message: str, location: SourceLocation | None) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+class SiteRenderer:
+    """Everything needed to render any output of one build."""
+
+    def __init__(
+        self, config: SiteConfig, index: SiteIndex, images: ImageIndex, theme: Theme,
+        *, preview: bool = False, now: datetime,
+    ) -> None:
+        self.config = config
+        self.index = index
+        self.content = index.content
+        self.images = images
+        self.theme = theme
+        self.preview = preview
+        self.now = now
+        self.base_path = config.base_path
+        origin = urlsplit(config.base_url)
+        self._origin = f"{origin.scheme}://{origin.netloc}"
+        counts = {g.term.url: len(g.articles) for g in index.categories}
+        counts.update({g.term.url: len(g.articles) for g in index.tags.values()})
+        self.views = ViewMaker(images, self.content.authors, self.url, counts,
+                               now if preview else None)
+        self.env = make_environment(theme, {"preview": preview}, self.url)
+        self.env.globals["site"] = self._site_view()
+        self._macros: Any = None
+
+    # -- URLs ------------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        """A site path with the base path in front."""
+        return self.base_path.rstrip("/") + path if path.startswith("/") else path
+
+    def absolute(self, path: str) -> str:
+        """A site path as an absolute URL."""
+        return self._origin + self.url(path)
+
+    # -- pages -----------------------------------------------------------------------------
+    def article_page(self, article: Article) -> bytes:
+        """One article with its related articles."""
+        related = self.index.related(article, self.config.related_count)
+        view = self.views.full(article, self._body(article.body_html, article.images))
+        return self._template("article.html", meta=self._article_meta(article, view),
+                              article=view, related=[self.views.card(r) for r in related])
+
+    def static_page(self, page: Page) -> bytes:
+        """A static page such as About."""
+        body = self._body(page.body_html, page.images)
+        view = {"title": page.title, "description": page.description, "url": self.url(page.url),
+                "body": body, "has_embeds": page.has_embeds, "extra": page.extra}
+        meta = self._meta(page.title, page.description or page.summary, page.url)
+        return self._template("page.html", meta=meta, page=view)
+
+    def list_page(
+        self, kind: str, group: Group | None, author: Author | None,
+        articles: Sequence[Article], page: int, pages: int, base: str,
+    ) -> bytes:
+        """Page ``page`` of the home page or of a category, tag or author."""
+        first_url = self.url(base)
+        prev_url = self.url(page_path(base, page - 1)) if page > 1 else None
+        next_url = self.url(page_path(base, page + 1)) if page < pages else None
+        title, heading, description, feed = self._list_titles(kind, group, author)
+        suffix = f" — page {page}" if page > 1 else ""
+        site_name = "" if kind == "home" else f" | {self.config.title}"
+        full_title = f"{title}{suffix}{site_name}"
+        meta = self._meta(full_title, description or self.config.description,
+                          page_path(base, page), prev=prev_url, next_=next_url,
+                          feeds=[feed] if feed else [])
+        listing = {
+            "kind": kind, "title": title, "heading": heading, "description": description,
+            "term": self.views.term(group.term) if group else None,
+            "author": self.views.author(author) if author else None,
+            "articles": [self.views.card(a) for a in articles],
+            "pagination": {"page": page, "pages": pages, "prev_url": prev_url,
+                           "next_url": next_url, "first_url": first_url},
+            "feed_url": feed["url"] if feed else None,
+        }
+        return self._template("list.html", meta=meta, listing=listing)
+
+    def archive_page(self, year: int | None) -> bytes:
+        """The archive index, or one year's headlines by month."""
+        years = [{"year": y, "url": self.url(f"/archive/{y}/"), "count": len(a)}
+                 for y, a in self.index.years.items()]
+        months = None
+        if year is not None:
+            by_month: dict[int, list[ArticleView]] = {}
+            for article in self.index.years[year]:
+                by_month.setdefault(article.date.month, []).append(self.views.card(article))
+            months = [{"name": MONTHS[m - 1], "articles": arts} for m, arts in by_month.items()]
+        title = f"{year} archive" if year else "Archive"
+        path = f"/archive/{year}/" if year else "/archive/"
+        meta = self._meta(f"{title} | {self.config.title}",
+                          f"Every story from {year}." if year else "Every story, by year.", path)
+        return self._template("archive.html", meta=meta,
+                              archive={"years": years, "year": year, "months": months})
+
+    def not_found_page(self) -> bytes:
+        """The 404 page."""
+        meta = self._meta(f"Page not found | {self.config.title}", self.config.description,
+                          "/404.html", noindex=True)
+        return self._template("404.html", meta=meta)
+
+    def redirect_page(self, target: str) -> bytes:
+        """A page left at an old URL, sending readers and crawlers to the new one."""
+        return self._template("redirect.html", target=self.absolute(target),
+                              meta=self._meta(self.config.title, "", target, noindex=True))
+
+    # -- feeds and sitemaps -----------------------------------------------------------------
+    def feed(self, kind: str, articles: Sequence[Article], title: str, base: str) -> bytes:
+        """Atom (``kind="atom"``) or RSS feed for the site or a category at ``base``."""
+        name = "feed.xml" if kind == "atom" else "rss.xml"
+        info = FeedInfo(title, self.absolute(base + name), self.absolute(base),
+                        self.config.description, self.config.language)
+        make = atom_feed if kind == "atom" else rss_feed
+        return make(info, articles[: self.config.feed_items], self.absolute, self._author_names)
+
+    def sitemap(self, list_paths: Sequence[str]) -> bytes:
+        """Every page a search engine should know, articles with their last change."""
+        entries = [SitemapEntry(self.absolute(p)) for p in list_paths]
+        entries += [SitemapEntry(self.absolute(a.url), a.modified) for a in self.content.articles]
+        entries += [SitemapEntry(self.absolute(p.url)) for p in self.content.pages]
+        return sitemap(entries)
+
+    def news_sitemap(self) -> bytes:
+        """Articles published in the last two days, for Google News."""
+        recent = self.recent_articles()
+        entries = [NewsEntry(self.absolute(a.url), a.title, a.date) for a in recent]
+        return news_sitemap(entries, self.config.publisher_name, self.config.language)
+
+    def recent_articles(self) -> list[Article]:
+        """Articles in the news sitemap's window."""
+        return [a for a in self.content.articles if self.now - a.date <= NEWS_WINDOW]
+
+    def robots(self) -> bytes:
+        """robots.txt pointing at both sitemaps."""
+        return robots_txt([self.absolute("/sitemap.xml"), self.absolute("/news-sitemap.xml")])
+
+    # -- pieces ----------------------------------------------------------------------------
+    def _template(self, name: str, **context: Any) -> bytes:
+        try:
+            html = self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = SourceLocation(Path(exc.filename or name), exc.lineno)
+            raise RenderProblem(f"template error: {exc.message}", where) from None
+        except jinja2.TemplateNotFound as exc:
+            raise RenderProblem(f"template not found: {exc.name}", None) from None
+        except Exception as exc:  # a template bug: report where in the template, not a traceback
+            raise RenderProblem(f"template error in {name}: {exc}", _template_frame(exc)) from None
+        return html.encode("utf-8")
+
+    def _body(self, html: str, images: Sequence[Any]) -> Markup:
+        macros = self._macro_module()
+
+        def markup_for(index: int, kind: str) -> str:
+            view = self.views.image(images[index]) if index < len(images) else None
+            if view is None:
+                return ""
+            return str(macros.figure(view) if kind == "figure" else macros.inline_image(view))
+
+        return Markup(rebase_links(fill_image_placeholders(html, markup_for), self.base_path))
+
+    def _macro_module(self) -> Any:
+        if self._macros is None:
+            self._macros = self.env.get_template("macros.html").make_module()
+        return self._macros
+
+    def _author_names(self, article: Article) -> list[str]:
+        authors = self.content.authors
+        return [authors[s].name for s in article.author_slugs if s in authors]
+
+    def _site_view(self) -> dict[str, Any]:
+        about = next((p for p in self.content.pages if p.slug == "about"), None)
+        logo = self.views.planned(self.images.logo, self.config.publisher_name) \
+            if self.images.logo else None
+        return {
+            "title": self.config.title,
+            "description": self.config.description,
+            "language": self.config.language,
+            "base_url": self.config.base_url,
+            "twitter": self.config.twitter,
+            "publisher": self.config.publisher_name,
+            "logo": logo,
+            "nav": [self.views.term(g.term) for g in self.index.categories],
+            "feeds": self._site_feeds(),
+            "about_url": self.url(about.url) if about else None,
+            "copyright": self.config.copyright,
+        }
+
+    def _site_feeds(self) -> list[dict[str, str]]:
+        return [
+            {"title": f"{self.config.title} (Atom)", "url": self.url("/feed.xml"),
+             "type": "application/atom+xml"},
+            {"title": f"{self.config.title} (RSS)", "url": self.url("/rss.xml"),
+             "type": "application/rss+xml"},
+        ]
+
+    def _list_titles(
+        self, kind: str, group: Group | None, author: Author | None
+    ) -> tuple[str, str, str | None, dict[str, str] | None]:
+        if kind == "category" and group:
+            name = group.term.name
+            feed = {"title": f"{name} — {self.config.title}",
+                    "url": self.url(group.term.url + "feed.xml"), "type": "application/atom+xml"}
+            return name, name, f"The latest {name} news from {self.config.title}.", feed
+        if kind == "tag" and group:
+            return group.term.name, f"Tagged: {group.term.name}", None, None
+        if kind == "author" and author:
+            return author.name, author.name, author.bio, None
+        return self.config.title, self.config.title, self.config.description, None
+
+    def _meta(
+        self, title: str, description: str, path: str, *, og_type: str = "website",
+        image: Any = None, json_ld: Markup = NO_MARKUP, noindex: bool = False,
+        prev: str | None = None, next_: str | None = None,
+        feeds: Sequence[Mapping[str, str]] = (),
+    ) -> PageMeta:
+        card = image or self._default_card()
+        return PageMeta(
+            title=title,
+            description=description,
+            canonical=self.absolute(path),
+            og_type=og_type,
+            image=card[0] if card else None,
+            image_alt=card[1] if card else None,
+            image_width=card[2] if card else None,
+            image_height=card[3] if card else None,
+            json_ld=json_ld,
+            alternates=(*feeds, *self._site_feeds()),
+            noindex=noindex or self.preview,
+            prev_url=prev,
+            next_url=next_,
+        )
+
+    def _default_card(self) -> tuple[str, str, int, int] | None:
+        logo = self.images.logo
+        if logo is None:
+            return None
+        return (self.absolute(logo.fallback.url_path), self.config.publisher_name,
+                logo.fallback.width, logo.fallback.height)
+
+    def _article_meta(self, article: Article, view: ArticleView) -> PageMeta:
+        card = self.images.cards.get(article.url)
+        image = None
+        if card and article.hero:
+            image = (self.absolute(card.url_path), article.hero.alt or article.title,
+                     card.width, card.height)
+        authors = [(self.content.authors[s].name, self.absolute(self.content.authors[s].url))
+                   for s in article.author_slugs if s in self.content.authors]
+        logo = self.absolute(self.images.logo.fallback.url_path) if self.images.logo else None
+        data = news_article_ld(
+            headline=article.title, description=article.dek or article.summary,
+            url=self.absolute(article.url), images=[image[0]] if image else [],
+            published=article.date.isoformat(), modified=article.modified.isoformat(),
+            authors=authors, publisher=self.config.publisher_name, logo=logo,
+            section=article.category.name if article.category else None,
+            keywords=[t.name for t in article.tags], word_count=article.word_count,
+        )
+        return self._meta(f"{article.title} | {self.config.title}",
+                          article.dek or article.summary, article.url, og_type="article",
+                          image=image, json_ld=json_ld_script(data))
+
+
+def page_path(base: str, page: int) -> str:
+    """The site path of page ``page`` of a paginated list at ``base``."""
+    return base if page <= 1 else f"{base}page/{page}/"
+
+
+def _template_frame(exc: BaseException) -> SourceLocation | None:
+    """The innermost template file and line in the exception's traceback."""
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".j2")):
+            found = SourceLocation(Path(frame.filename), frame.lineno)
+    return found

@@ -1,0 +1,69 @@
+"""``sitemap.xml``, the Google News sitemap and ``robots.txt``."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    """One URL (absolute) and when it last changed, if known."""
+
+    loc: str
+    lastmod: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewsEntry:
+    """One recent article for the news sitemap."""
+
+    loc: str
+    title: str
+    published: datetime
+
+
+def sitemap(entries: Sequence[SitemapEntry]) -> bytes:
+    """A sitemaps.org URL set."""
+    ET.register_namespace("", SITEMAP_NS)
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for entry in entries:
+        url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = entry.loc
+        if entry.lastmod:
+            ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry.lastmod.isoformat()
+    return _serialise(urlset)
+
+
+def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) -> bytes:
+    """A Google News sitemap (only articles of the last two days belong in it)."""
+    ET.register_namespace("", SITEMAP_NS)
+    ET.register_namespace("news", NEWS_NS)
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for entry in entries:
+        url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = entry.loc
+        news = ET.SubElement(url, f"{{{NEWS_NS}}}news")
+        pub = ET.SubElement(news, f"{{{NEWS_NS}}}publication")
+        ET.SubElement(pub, f"{{{NEWS_NS}}}name").text = publication
+        ET.SubElement(pub, f"{{{NEWS_NS}}}language").text = language
+        ET.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = entry.published.isoformat()
+        ET.SubElement(news, f"{{{NEWS_NS}}}title").text = entry.title
+    return _serialise(urlset)
+
+
+def robots_txt(sitemap_urls: Sequence[str]) -> bytes:
+    """Allow everything and point crawlers at the sitemaps."""
+    lines = ["User-agent: *", "Allow: /", ""]
+    lines += [f"Sitemap: {url}" for url in sitemap_urls]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _serialise(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

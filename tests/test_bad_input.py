@@ -1,0 +1,124 @@
+"""Bad input: one line per problem naming file and line, all together, nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.cli import main
+from generator.errors import BuildFailed
+
+from .conftest import article, build, photo_bytes
+
+
+def problems_of(site) -> list[str]:
+    with pytest.raises(BuildFailed) as failed:
+        build(site)
+    return [str(p) for p in failed.value.problems]
+
+
+def test_every_problem_of_a_build_is_reported_together(make_site):
+    site = make_site({
+        "content/articles/a.md": "---\ntitle: [unclosed\ndate: 2026-01-01\n---\nx\n",
+        "content/articles/b.md": article(date="yesterday"),
+        "content/articles/c.md": "---\ndate: 2026-01-01\n---\nNo title.\n",
+        "content/articles/d.md": "---\ntitle: No date\n---\nx\n",
+    })
+    lines = problems_of(site)
+    assert any(line.startswith("content/articles/a.md:2: error: invalid YAML") for line in lines)
+    assert "content/articles/b.md:3: error: 'date' is not a date" in "\n".join(lines)
+    assert any(line.startswith("content/articles/c.md:2: error: missing required 'title'")
+               for line in lines)
+    assert any(line.startswith("content/articles/d.md:2: error: missing required 'date'")
+               for line in lines)
+
+
+def test_non_utf8_file_names_the_line(make_site):
+    site = make_site({"content/articles/a.md": article().encode() + b"caf\xe9\n"})
+    assert any(line.startswith("content/articles/a.md:7: error: the file is not UTF-8")
+               for line in problems_of(site))
+
+
+def test_missing_image_and_missing_front_matter(make_site):
+    site = make_site({
+        "content/articles/a/index.md": article(body="Intro.\n\n![Alt](nope.jpg)"),
+        "content/articles/b.md": "Just text, no front matter.\n",
+    })
+    lines = problems_of(site)
+    assert "content/articles/a/index.md:8: error: image not found: nope.jpg" in "\n".join(lines)
+    assert any(line.startswith("content/articles/b.md:1: error: no front matter")
+               for line in lines)
+
+
+def test_duplicate_urls_name_both_files(make_site):
+    site = make_site({
+        "content/articles/one.md": article(slug="same", category="Music"),
+        "content/articles/two.md": article(slug="same", category="Music"),
+    })
+    text = "\n".join(problems_of(site))
+    assert "URL /music/same/ is used by both content/articles/one.md and" in text
+
+
+def test_bad_author_file(make_site):
+    site = make_site({
+        "content/authors/kim.yaml": "name: Kim Lee\nboi: typo\n",
+        "content/authors/pat.yaml": "bio: no name\n",
+        "content/articles/a.md": article(author="Kim Lee"),
+    })
+    text = "\n".join(problems_of(site))
+    assert ("content/authors/kim.yaml:2: error: unknown author field 'boi': did you mean 'bio'?"
+            in text)
+    assert "content/authors/pat.yaml:1: error: an author file needs a 'name'" in text
+
+
+def test_image_escaping_the_site_is_refused(make_site):
+    site = make_site({"content/articles/a.md": article(body="![x](../../../../etc/passwd)")})
+    assert "leaves the site folder" in "\n".join(problems_of(site))
+
+
+def test_failed_build_leaves_previous_output_untouched(make_site):
+    site = make_site({"content/articles/a.md": article(title="Good", category="Music")})
+    build(site)
+    before = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    (site / "content/articles/b.md").write_text(article(date="not a date"))
+    problems_of(site)
+    after = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_typo_in_front_matter_is_a_warning_with_line(make_site):
+    site = make_site({"content/articles/a.md": article(tittle="Oops", category="Music")})
+    result = build(site)
+    assert [str(w) for w in result.warnings if "tittle" in str(w)] == [
+        "content/articles/a.md:4: warning: unknown front-matter key 'tittle': did you mean 'title'?"
+    ]
+
+
+def test_missing_alt_and_credit_are_warnings(make_site):
+    site = make_site({
+        "content/articles/a/index.md": article(body="Intro.\n\n![](p.jpg)\n\nText ![x](p.jpg)"),
+        "content/articles/a/p.jpg": photo_bytes(),
+    })
+    site_text = "\n".join(str(w) for w in build(site).warnings)
+    assert "content/articles/a/index.md:8: warning: photo p.jpg has no credit" in site_text
+
+
+def test_cli_prints_one_line_per_problem_and_exits_non_zero(make_site, capsys):
+    site = make_site({
+        "content/articles/a.md": article(date="never"),
+        "content/articles/b.md": "---\ntitle: x\n",
+    })
+    status = main(["build", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "Traceback" not in err
+    assert "content/articles/a.md:3: error: 'date' is not a date" in err
+    assert "content/articles/b.md:1: error: front matter is not closed" in err
+    assert not (site / "output").exists()
+
+
+def test_bad_site_yaml_names_its_line(make_site, capsys):
+    site = make_site({"site.yaml": "title: X\nbase_url: not-a-url\ntitel: typo\n"})
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "site.yaml:2: error: 'base_url' must be an absolute http(s) URL" in err
+    assert "site.yaml:3: warning: unknown setting 'titel' is ignored; did you mean 'title'?" in err

@@ -1,0 +1,44 @@
+"""The sample site's HTML passes the Nu Html Checker (vnu) with zero errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build_site
+
+from .conftest import NOW, REPO
+
+VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def vnu_command() -> list[str] | None:
+    jar = Path(os.environ.get("VNU_JAR", VNU))
+    java = shutil.which("java")
+    if not jar.is_file() or not java:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the Nu Html Checker: .ci/run installs Java and vnu-jar")
+        pytest.skip("Nu Html Checker not installed (npm install --ignore-scripts vnu-jar)")
+    return [java, "-Xss8m", "-jar", str(jar)]
+
+
+@pytest.mark.slow
+def test_sample_site_html_has_no_validator_errors(tmp_path):
+    command = vnu_command()
+    site = tmp_path / "site"
+    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(
+        "output", ".byline-cache", ".git", "node_modules", "tests", "bench", "*.egg-info"))
+    build_site(BuildOptions(site=site, output=tmp_path / "out", now=NOW))
+    pages = sorted(str(p) for p in (tmp_path / "out").rglob("*.html"))
+    assert len(pages) > 20
+    run = subprocess.run([*command, "--errors-only", "--format", "json", *pages],
+                         capture_output=True, text=True, check=False)
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '').split('/out/')[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in messages if m.get("type") == "error"]
+    assert errors == []

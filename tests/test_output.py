@@ -1,0 +1,62 @@
+"""The output folder: deterministic, incremental, stale files removed."""
+
+from __future__ import annotations
+
+from .conftest import article, build
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_same_input_gives_byte_identical_output(make_site, tmp_path):
+    site = make_site({"content/articles/a.md": article(category="Music", tags="[x, y]")})
+    build(site, output=tmp_path / "one")
+    build(site, output=tmp_path / "two")
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_second_build_writes_nothing_and_an_edit_rewrites_only_its_page(make_site):
+    site = make_site({
+        "content/articles/a.md": article(title="A", category="Music", tags="[x]"),
+        "content/articles/b.md": article(title="B", category="Music", tags="[x]"),
+    })
+    build(site)
+    again = build(site)
+    assert again.written == 0 and again.changed == ()
+    path = site / "content/articles/a.md"
+    path.write_text(path.read_text() + "\nOne more sentence in the body.\n")
+    edited = build(site)
+    assert edited.changed == ("music/a/index.html",)
+
+
+def test_removed_article_disappears_from_output(make_site):
+    site = make_site({
+        "content/articles/a.md": article(category="Music"),
+        "content/articles/b.md": article(category="Music"),
+    })
+    build(site)
+    (site / "content/articles/b.md").unlink()
+    result = build(site)
+    assert not (site / "output/music/b").exists()
+    assert result.removed >= 1
+
+
+def test_deleted_output_file_is_written_again(make_site):
+    site = make_site({"content/articles/a.md": article(category="Music")})
+    build(site)
+    (site / "output/music/a/index.html").unlink()
+    build(site)
+    assert (site / "output/music/a/index.html").exists()
+
+
+def test_theme_assets_have_content_hashes_and_site_templates_override(make_site):
+    site = make_site({
+        "content/articles/a.md": article(category="Music"),
+        "templates/404.html": "<!doctype html><title>Custom</title><p>Our own 404</p>\n",
+    })
+    build(site)
+    css = list((site / "output/static/css").glob("site.*.css"))
+    assert len(css) == 1 and len(css[0].name.split(".")) == 3
+    assert "Our own 404" in (site / "output/404.html").read_text()
