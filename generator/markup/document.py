@@ -14,7 +14,7 @@ from generator.markup.figures import FigureExtension, RawImage
 from generator.markup.quotes import QuoteExtension
 
 # Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "1"
+MARKUP_VERSION = "2"
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")

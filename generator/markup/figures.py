@@ -6,6 +6,7 @@ Runs after ``attr_list`` (so ``{credit="…"}`` is already an attribute) and rep
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
@@ -50,9 +51,9 @@ class FigureTreeprocessor(Treeprocessor):
             RawImage(
                 src=img.get("src", ""),
                 # No alt attribute at all means the writer forgot it; alt="" is a choice.
-                alt=img.get("alt"),
-                caption=img.get("title") or None,
-                credit=img.get("credit") or None,
+                alt=_unescaped(img.get("alt")),
+                caption=_unescaped(img.get("title")) or None,
+                credit=_unescaped(img.get("credit")) or None,
                 kind=kind,
             )
         )
@@ -61,6 +62,14 @@ class FigureTreeprocessor(Treeprocessor):
         )
         element.tail = tail
         return element
+
+
+_ESCAPED = re.compile("\x02(\\d+)\x03")
+
+
+def _unescaped(text: str | None) -> str | None:
+    """Undo Python-Markdown's backslash-escape placeholders (its own pass runs after ours)."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1))), text) if text else text
 
 
 def _is_lone_image(paragraph: etree.Element) -> bool:

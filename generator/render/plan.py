@@ -16,6 +16,7 @@ from pathlib import Path
 from generator import __version__
 from generator.cache import digest_text
 from generator.errors import SourceLocation
+from generator.markup import MARKUP_VERSION
 from generator.model import Article, Author, Page
 
 from .hosting import headers_file, redirects_file
@@ -46,7 +47,7 @@ def plan_outputs(
     """Every output of the site, in a stable order."""
     content, index = r.content, r.index
     site_key = digest_text(
-        __version__, config_digest, r.theme.fingerprint, str(r.preview),
+        __version__, MARKUP_VERSION, config_digest, r.theme.fingerprint, str(r.preview),
         *(f"{g.term.slug}={g.term.name}" for g in index.categories),
         *(p.url for p in content.pages),
         r.images.logo.source.digest if r.images.logo else "",
