@@ -28,7 +28,7 @@ from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import BuildFailed, Problem, Report
 from generator.image_stage import plan_images, produce_images
 from generator.model import Content
-from generator.outputdir import commit, existing_files, write_staged
+from generator.outputdir import commit, existing_files, present_files, write_staged
 from generator.parallel import map_in_workers
 from generator.render import Output, RenderProblem, SiteRenderer, build_index, plan_outputs
 from generator.render.plan import redirect_map
@@ -152,8 +152,11 @@ def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
 def _render_and_commit(
     outputs: list[Output], output_dir: Path, cache_dir: Path, cache: BuildCache, report: Report
 ) -> tuple[int, int, list[str]]:
-    previous = cache.output_keys()
-    existing = existing_files(output_dir)
+    previous = cache.output_keys(output_dir)
+    if previous is None:  # first build into this folder: anything already there is stale
+        previous, existing = {}, existing_files(output_dir)
+    else:  # a stat per known file is far cheaper than walking thousands of folders
+        existing = present_files(output_dir, previous)
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     to_render = [o for o in stale if o.make is not None]
     copies = [(o.path, o.copy_from) for o in stale if o.copy_from is not None]
@@ -177,7 +180,7 @@ def _render_and_commit(
         raise BuildFailed(report.sorted())
     done = commit(staging, output_dir, (o.path for o in to_render),
                   copies, {o.path for o in outputs}, existing)  # type: ignore[arg-type]
-    cache.replace_output_keys({o.path: o.key for o in outputs})
+    cache.replace_output_keys(output_dir, {o.path: o.key for o in outputs})
     return done.written, done.removed, [o.path for o in stale]
 
 

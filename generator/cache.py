@@ -117,15 +117,20 @@ class BuildCache:
             self.db.execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM keep)")
 
     # -- output manifest -----------------------------------------------------------------
-    def output_keys(self) -> dict[str, str]:
-        """What the previous build wrote: output path → the key of the inputs it came from."""
+    def output_keys(self, output_dir: Path) -> dict[str, str] | None:
+        """What the previous build wrote there: output path → key; None if it built elsewhere."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
+        if row is None or row[0] != str(output_dir):
+            return None
         return dict(self.db.execute("SELECT path, key FROM outputs"))
 
-    def replace_output_keys(self, keys: Mapping[str, str]) -> None:
-        """Record what this build wrote."""
+    def replace_output_keys(self, output_dir: Path, keys: Mapping[str, str]) -> None:
+        """Record what this build wrote, and where."""
         with self._transaction():
             self.db.execute("DELETE FROM outputs")
             self.db.executemany("INSERT INTO outputs VALUES (?, ?)", keys.items())
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)",
+                            (str(output_dir),))
 
     @contextlib.contextmanager
     def _transaction(self):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from enum import Enum
 from pathlib import Path
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, order=True)
 class SourceLocation:
     """A file (relative to the site folder where possible) and a 1-based line, if known."""
 
@@ -38,7 +38,7 @@ class Severity(Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, said in one line."""
 

@@ -1,5 +1,8 @@
 """The content model: plain, frozen data that every later stage reads and none mutates.
 
+(Frozen but not slotted: these objects are pickled into the build cache, and slotted
+dataclasses unpickle through a slow Python ``__setstate__``; a warm build loads thousands.)
+
 Objects refer to each other by key (an article names its authors by slug) so that each can be
 cached and sent to another process on its own.  URLs here are site paths ("/music/slug/"),
 never absolute: the render stage adds ``base_url`` so a site can live under a sub-path.
@@ -20,7 +23,7 @@ ImageRole = Literal["hero", "figure", "inline", "avatar"]
 WORDS_PER_MINUTE = 230
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ImageRef:
     """A photo as the writer referenced it; ``path`` is None for a remote URL."""
 
@@ -39,7 +42,7 @@ class ImageRef:
         return str(self.path) if self.path else self.src
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Link:
     """A labelled outside link (an author's profiles)."""
 
@@ -47,7 +50,7 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Author:
     """A writer; one with no file in ``content/authors/`` has only a name."""
 
@@ -60,7 +63,7 @@ class Author:
     location: SourceLocation | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Term:
     """A category or a tag: the name writers typed and the slug it lives under."""
 
@@ -69,7 +72,7 @@ class Term:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Article:
     """One news story, parsed and rendered to body HTML, ready for any template."""
 
@@ -106,7 +109,7 @@ class Article:
         return self.updated or self.date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """A static page such as About: no date, no author, not in feeds."""
 
@@ -124,7 +127,7 @@ class Page:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Content:
     """Everything the content stage found: the published articles newest first, pages, authors."""
 

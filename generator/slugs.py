@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[^\w]+")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
+@lru_cache(maxsize=65536)  # tag and category names repeat across thousands of articles
 def slugify(text: str) -> str:
     """Lower-case, accents folded, words joined by hyphens: "Beyoncé's Tour" → "beyonces-tour"."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -181,3 +181,15 @@ def test_permalink_pattern_and_sub_path_base_url(make_site):
     assert html.find("a", string="about")["href"] == "/news/about/"
     stylesheet = html.find("link", rel="stylesheet")["href"]
     assert stylesheet.startswith("/news/static/css/site.")
+
+
+def test_body_photos_under_a_sub_path_get_the_base_path_once(make_site):
+    site = make_site({
+        "site.yaml": "title: T\nbase_url: https://example.com/news/\n",
+        "content/articles/a/index.md": article(
+            body='Intro.\n\n![Crowd](p.jpg "Caption"){credit="A/B"}'),
+        "content/articles/a/p.jpg": photo_bytes(),
+    })
+    build(site)
+    img = page(site, "/a/").select_one("figure.photo img")
+    assert img["src"].startswith("/news/images/") and "/news/news/" not in str(img)

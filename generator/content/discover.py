@@ -39,25 +39,27 @@ def discover_sources(site_root: Path) -> list[SourceFile]:
     """Every article and page under ``content/``, in a stable order."""
     content = site_root / "content"
     found: list[SourceFile] = []
+    site_cut = len(str(site_root)) + 1
+    content_cut = len(str(content)) + 1
     for section, kind in SECTIONS.items():
-        base = content / section
-        if not base.is_dir():
+        base = str(content / section)
+        if not os.path.isdir(base):
             continue
+        # Strings rather than Path arithmetic: this runs for every file on every rebuild.
         for folder, dirs, files in os.walk(base):
             dirs[:] = sorted(d for d in dirs if not is_ignored(d))
-            here = Path(folder)
             for name in sorted(files):
                 if not name.endswith(".md") or is_ignored(name):
                     continue
-                path = here / name
-                is_bundle = name == "index.md" and here != base
+                path = os.path.join(folder, name)
+                is_bundle = name == "index.md" and folder != base
                 found.append(
                     SourceFile(
                         kind=kind,
-                        path=path,
-                        display=path.relative_to(site_root),
-                        key=path.relative_to(content).as_posix(),
-                        name=here.name if is_bundle else path.stem,
+                        path=Path(path),
+                        display=Path(path[site_cut:]),
+                        key=path[content_cut:].replace(os.sep, "/"),
+                        name=os.path.basename(folder) if is_bundle else name[:-3],
                     )
                 )
     return found

@@ -12,16 +12,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
-from generator.errors import Report, SourceLocation
+from generator.errors import Problem, Report, SourceLocation
 from generator.markup import MARKUP_VERSION
 from generator.model import Article, Author, Content, Page, Term
 from generator.parallel import map_in_workers
 from generator.slugs import slugify
 
-from .assemble import Assembled, assemble_article, assemble_page
+from .assemble import assemble_article, assemble_page
 from .authors import load_author_files
 from .discover import SourceFile, discover_sources
 from .parse import ParsedSource, parse_many
@@ -38,12 +39,30 @@ class ContentOptions:
     now: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Assembly:
+    """A checked article or page, the authors it names, and the warnings it raised."""
+
+    item: Article | Page
+    authors: tuple[Author, ...]
+    warnings: tuple[Problem, ...]
+
+    def images_exist(self) -> bool:
+        """Whether every local image it refers to is still on disk (they are not hashed here)."""
+        refs = list(self.item.images)
+        hero = getattr(self.item, "hero", None)
+        if hero:
+            refs.append(hero)
+        return all(r.path is None or r.path.is_file() for r in refs)
+
+
 @dataclass(slots=True)
 class ParseMemo:
-    """Parses kept between builds: in memory under ``byline serve``, on disk via the cache."""
+    """Work kept between builds: in memory under ``byline serve``, on disk via the cache."""
 
     cache: BuildCache | None = None
     parsed: dict[str, ParsedSource] = field(default_factory=dict)
+    assembled: dict[str, Assembly] = field(default_factory=dict)
     signatures: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     loaded: bool = False
 
@@ -54,32 +73,47 @@ def load_content(
     """Read, parse and check every article, page and author file of the site."""
     memo = memo or ParseMemo()
     sources = discover_sources(config.root)
-    parsed = _parse_all(sources, memo)
     authors = load_author_files(config.root, report)
-    articles: list[Assembled] = []
+    digests = _digests(sources, memo)
+    # An assembled article depends on its file, the site settings and the author files.
+    context = digest_text(MARKUP_VERSION, repr(config), repr(sorted(authors.items())))
+    keys = [digest_text("assembled", context, s.key, d)
+            for s, d in zip(sources, digests, strict=True)]
+    done = _cached(keys, memo.assembled, memo.cache)
+    todo = [i for i, key in enumerate(keys) if key not in done or not done[key].images_exist()]
+    parsed = _parses([digests[i] for i in todo], [sources[i] for i in todo], memo)
+    fresh: dict[str, Assembly] = {}
+    for i in todo:
+        assembly = _assemble(sources[i], digests[i], parsed[digests[i]], config, authors,
+                             options, report)
+        if assembly is not None:
+            fresh[keys[i]] = done[keys[i]] = assembly
+    memo.assembled.update(fresh)
+    if memo.cache is not None and fresh:
+        memo.cache.store_parsed(fresh)
+    articles: list[Article] = []
+    people: dict[str, Author] = {}
     pages: list[Page] = []
+    for index, key in enumerate(keys):
+        assembly = done.get(key)
+        if assembly is None:
+            continue
+        if index not in todo:
+            report.extend(assembly.warnings)
+        item = assembly.item
+        if isinstance(item, Page):
+            pages.append(item)
+        elif options.drafts or not item.draft:
+            articles.append(item)
+            people.update((a.slug, a) for a in assembly.authors)
     now = options.now or datetime.now(config.tz)
-    for source, (digest, result) in zip(sources, parsed, strict=True):
-        if result.problem:
-            report.error(result.problem, _where(source, result.problem_line))
-            continue
-        if source.kind == "page":
-            page = assemble_page(source, digest, result, config, report)
-            if page and not (page.extra.get("draft") and not options.drafts):
-                pages.append(page)
-            continue
-        draft = bool(result.meta and result.meta.data.get("draft") is True)
-        if draft and not options.drafts:
-            continue  # an unfinished draft must never block publishing the rest
-        assembled = assemble_article(source, digest, result, config, authors, report)
-        if assembled:
-            articles.append(assembled)
-    published = [a for a in articles if options.future or a.article.date <= now]
-    future = [a.article.date for a in articles if a.article.date > now and not a.article.draft]
+    published = [a for a in articles if options.future or a.date <= now]
+    future = [a.date for a in articles if a.date > now and not a.draft]
+    named = {slug for a in published for slug in a.author_slugs}
     content = Content(
-        articles=_newest_first(_canonical_terms([a.article for a in published], config)),
+        articles=_newest_first(_canonical_terms(published, config)),
         pages=tuple(sorted(pages, key=lambda p: p.url)),
-        authors=_all_authors(authors, published),
+        authors=dict(sorted({**{s: people[s] for s in named}, **authors}.items())),
         next_scheduled=min(future) if future else None,
         held_back=len(sources) - len(published) - len(pages),
     )
@@ -87,16 +121,42 @@ def load_content(
     return content
 
 
-def _where(source: SourceFile, line: int | None) -> SourceLocation:
-    return SourceLocation(source.display, line)
+def _assemble(
+    source: SourceFile, digest: str, parsed: ParsedSource, config: SiteConfig,
+    authors: Mapping[str, Author], options: ContentOptions, report: Report,
+) -> Assembly | None:
+    """Check one file; an Assembly only when it had no errors (only those are cached)."""
+    if parsed.problem:
+        report.error(parsed.problem, SourceLocation(source.display, parsed.problem_line))
+        return None
+    local = Report()
+    if source.kind == "page":
+        page = assemble_page(source, digest, parsed, config, local)
+        result = Assembly(page, (), tuple(local.warnings)) if page else None
+    else:
+        draft = bool(parsed.meta and parsed.meta.data.get("draft") is True)
+        if draft and not options.drafts:
+            return None  # an unfinished draft must never block publishing the rest
+        made = assemble_article(source, digest, parsed, config, authors, local)
+        result = Assembly(made.article, made.authors, tuple(local.warnings)) if made else None
+    report.extend(local.problems)
+    return result if not local.errors else None
 
 
-def _parse_all(sources: list[SourceFile], memo: ParseMemo) -> list[tuple[str, ParsedSource]]:
-    """(content digest, parse) for every source, parsing only what no cache holds."""
+def _cached(keys: list[str], memory: dict[str, Any], cache: BuildCache | None) -> dict[str, Any]:
+    found = {k: memory[k] for k in keys if k in memory}
+    missing = [k for k in keys if k not in found]
+    if cache is not None and missing:
+        found.update(cache.parsed(missing))
+    return found
+
+
+def _digests(sources: list[SourceFile], memo: ParseMemo) -> list[str]:
+    """The content hash of every source, trusting (size, mtime) where the cache knows it."""
     if memo.cache is not None and not memo.loaded:
         memo.signatures = memo.cache.file_signatures()
+        memo.loaded = True
     digests: list[str] = []
-    unread: dict[str, bytes] = {}
     new_signatures = []
     for source in sources:
         st = os.stat(source.path)
@@ -104,40 +164,39 @@ def _parse_all(sources: list[SourceFile], memo: ParseMemo) -> list[tuple[str, Pa
         if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
             digests.append(known[2])
             continue
-        data = source.path.read_bytes()
-        digest = digest_bytes(data)
+        digest = digest_bytes(source.path.read_bytes())
         digests.append(digest)
         new_signatures.append((source.key, st.st_size, st.st_mtime_ns, digest))
-        unread[digest] = data
-    keys = {d: digest_text(MARKUP_VERSION, d) for d in digests}
-    missing = [d for d in dict.fromkeys(digests) if keys[d] not in memo.parsed]
-    if memo.cache is not None and missing:
-        found = memo.cache.parsed(keys[d] for d in missing)
-        memo.parsed.update(found)
-        missing = [d for d in missing if keys[d] not in memo.parsed]
-    if missing:
-        fresh = _parse_missing(missing, unread, sources, digests, keys)
-        memo.parsed.update(fresh)
-        if memo.cache is not None:
-            memo.cache.store_parsed(fresh)
     for row in new_signatures:
         memo.signatures[row[0]] = row[1:]
     if memo.cache is not None and new_signatures:
         memo.cache.remember_files(new_signatures)
-    memo.loaded = True
-    return [(d, memo.parsed[keys[d]]) for d in digests]
+    return digests
 
 
-def _parse_missing(
-    missing: list[str], unread: dict[str, bytes], sources: list[SourceFile],
-    digests: list[str], keys: Mapping[str, str],
+def _parses(
+    digests: list[str], sources: list[SourceFile], memo: ParseMemo
 ) -> dict[str, ParsedSource]:
-    by_digest = {d: s for s, d in zip(sources, digests, strict=True)}
-    items = []
-    for digest in missing:
-        # A digest known from the stat shortcut but absent from the cache needs a fresh read.
-        data = unread.get(digest) or by_digest[digest].path.read_bytes()
-        items.append((keys[digest], data))
+    """The parse of each of these sources, from memory, the cache or a fresh parse."""
+    keys = {d: digest_text("parsed", MARKUP_VERSION, d) for d in digests}
+    found = {d: p for d in digests if (p := memo.parsed.get(keys[d])) is not None}
+    missing = [d for d in dict.fromkeys(digests) if d not in found]
+    if memo.cache is not None and missing:
+        cached = memo.cache.parsed(keys[d] for d in missing)
+        found.update({d: cached[keys[d]] for d in missing if keys[d] in cached})
+        missing = [d for d in missing if d not in found]
+    if missing:
+        by_digest = {d: s for d, s in zip(digests, sources, strict=True)}
+        fresh = _parse_missing([(keys[d], by_digest[d].path.read_bytes()) for d in missing])
+        if memo.cache is not None:
+            memo.cache.store_parsed(fresh)
+        memo.parsed.update(fresh)
+        found.update({d: fresh[keys[d]] for d in missing})
+    return found
+
+
+def _parse_missing(items: list[tuple[str, bytes]]) -> dict[str, ParsedSource]:
+    """Parse files on every core, in batches so each worker gets a useful amount of work."""
     batches = [items[i : i + _PARSE_BATCH] for i in range(0, len(items), _PARSE_BATCH)]
     results: dict[str, ParsedSource] = {}
     for batch in map_in_workers(parse_many, batches):
@@ -159,6 +218,9 @@ def _canonical_terms(articles: list[Article], config: SiteConfig) -> list[Articl
         category = article.category
         if category and category.name != names[category.slug]:
             category = Term(names[category.slug], category.slug, category.url)
+        if category is article.category and all(tag_names[t.slug] == t.name for t in article.tags):
+            result.append(article)  # the common case: nothing to respell, nothing to copy
+            continue
         tags = tuple(Term(tag_names[t.slug], t.slug, t.url) for t in article.tags)
         result.append(replace(article, category=category, tags=tags))
     return result
@@ -166,14 +228,6 @@ def _canonical_terms(articles: list[Article], config: SiteConfig) -> list[Articl
 
 def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (a.date, a.url), reverse=True))
-
-
-def _all_authors(described: Mapping[str, Author], published: list[Assembled]) -> dict[str, Author]:
-    authors = dict(described)
-    for item in published:
-        for author in item.authors:
-            authors.setdefault(author.slug, author)
-    return dict(sorted(authors.items()))
 
 
 def _check_unique_urls(content: Content, report: Report) -> None:

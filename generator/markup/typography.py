@@ -23,6 +23,8 @@ _RULES = (
 
 def smarten(text: str) -> str:
     """Curly quotes, real dashes and ellipses in a plain string."""
+    if not any(mark in text for mark in "'\"-."):
+        return text
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text

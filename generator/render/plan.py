@@ -52,7 +52,8 @@ def plan_outputs(
         *(p.url for p in content.pages),
         r.images.logo.source.digest if r.images.logo else "",
     )
-    cards = {a.url: _card_key(a, content.authors, r) for a in content.articles}
+    people = {slug: digest_text(repr(author)) for slug, author in content.authors.items()}
+    cards = {a.url: _card_key(a, people, r) for a in content.articles}
     outputs: list[Output] = []
 
     def add(path: str, make: Callable[[], bytes], *parts: str,
@@ -109,13 +110,17 @@ def plan_outputs(
     return outputs
 
 
-def _card_key(article: Article, authors: Mapping[str, Author], r: SiteRenderer) -> str:
-    people = (repr(authors.get(s)) for s in article.author_slugs)
+def _card_key(article: Article, people: Mapping[str, str], r: SiteRenderer) -> str:
+    """What a list shows of an article; its body is deliberately not part of it."""
+    hero = article.hero
     return digest_text(
         article.url, article.title, article.dek or "", article.summary, article.date.isoformat(),
-        article.modified.isoformat(), repr(article.category), repr(article.tags),
-        repr(article.hero), r.images.digest(article.hero), str(article.reading_minutes),
-        str(article.draft), *people,
+        article.modified.isoformat(), article.category.name if article.category else "",
+        *(t.name for t in article.tags),
+        *((hero.src, hero.alt or "", hero.caption or "", hero.credit or "", str(hero.focus))
+          if hero else ()),
+        r.images.digest(hero), str(article.reading_minutes), str(article.draft),
+        *(people.get(s, s) for s in article.author_slugs),
     )
 
 

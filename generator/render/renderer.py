@@ -192,7 +192,8 @@ class SiteRenderer:
                 return ""
             return str(macros.figure(view) if kind == "figure" else macros.inline_image(view))
 
-        return Markup(rebase_links(fill_image_placeholders(html, markup_for), self.base_path))
+        # Rebase the writer's links first: image markup already carries the base path.
+        return Markup(fill_image_placeholders(rebase_links(html, self.base_path), markup_for))
 
     def _macro_module(self) -> Any:
         if self._macros is None:
