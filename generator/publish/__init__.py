@@ -1,0 +1,54 @@
+"""Publishing a built site: deploy targets behind one interface, and the URL manifest.
+
+``make_target`` turns one entry of ``deploy.targets`` in site.yaml into a ``Target``; its
+``publish`` makes the destination match the site folder and returns a ``PublishSummary``.
+Target modules import their heavy dependencies (boto3) only when they publish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from generator.errors import PublishError
+from generator.publish import directory, git, s3
+from generator.publish.manifest import (
+    PublishedUrls,
+    load_published,
+    record_published,
+    redirects_for_moved,
+)
+from generator.publish.target import PublishSummary, Target
+
+__all__ = [
+    "PublishSummary",
+    "PublishedUrls",
+    "Target",
+    "load_published",
+    "make_target",
+    "record_published",
+    "redirects_for_moved",
+]
+
+TargetFactory = Callable[[str, Mapping[str, Any], Path], Target]
+
+TARGET_KINDS: Mapping[str, TargetFactory] = {
+    "dir": directory.from_spec,
+    "git": git.from_spec,
+    "s3": s3.from_spec,
+}
+
+
+def make_target(name: str, spec: Mapping[str, Any], site_root: Path) -> Target:
+    """The deploy target ``name`` from its site.yaml mapping, chosen by its ``kind``."""
+    kinds = ", ".join(sorted(TARGET_KINDS))
+    if not isinstance(spec, Mapping):
+        raise PublishError(f"deploy target '{name}' must be a mapping with a `kind` ({kinds})")
+    kind = spec.get("kind")
+    if kind is None:
+        raise PublishError(f"deploy target '{name}' has no `kind`: use one of {kinds}")
+    factory = TARGET_KINDS.get(kind) if isinstance(kind, str) else None
+    if factory is None:
+        raise PublishError(f"deploy target '{name}' has unknown kind {kind!r}: use one of {kinds}")
+    return factory(name, spec, site_root)

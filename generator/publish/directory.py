@@ -1,0 +1,171 @@
+"""Publishing by mirroring the built site into a folder (a web server's document root).
+
+Each file is written to a temporary name beside its destination and renamed over it, so the
+server never serves half a file.  Deletion is confined to the target folder: paths are checked
+component by component, and symlinks found there are replaced, never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import PublishError
+from generator.publish.sync import (
+    NEVER_PUBLISHED,
+    SiteFile,
+    StoredFile,
+    file_md5,
+    plan_sync,
+    scan_site,
+)
+from generator.publish.target import PublishSummary, TargetSpec, require_built_site
+
+
+def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> DirTarget:
+    """A folder target from its site.yaml settings; a relative path is taken from the site."""
+    settings = TargetSpec(name, "dir", spec)
+    settings.allow_only(("path",))
+    path = Path(settings.required_text("path")).expanduser()
+    folder = (site_root / path).resolve()
+    root = site_root.resolve()
+    if folder == root or root.is_relative_to(folder) or folder in _PRECIOUS_FOLDERS:
+        raise settings.fail(
+            f"refusing to mirror into {folder}: publishing deletes whatever is there that is "
+            "not part of the site; choose a folder of its own"
+        )
+    return DirTarget(name=name, folder=folder)
+
+
+_PRECIOUS_FOLDERS = frozenset({Path("/").resolve(), Path.home().resolve()})
+
+
+@dataclass(frozen=True, slots=True)
+class DirTarget:
+    """Keeps ``folder`` identical to the built site."""
+
+    name: str
+    folder: Path
+
+    @property
+    def description(self) -> str:
+        """The target's name and where it points, for messages."""
+        return f"{self.name} ({self.folder})"
+
+    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
+        """Copy changed files (pages last), then delete files no longer in the site."""
+        source = require_built_site(site_dir)
+        if self.folder == source or self.folder.is_relative_to(source):
+            raise PublishError(
+                f"deploy target '{self.name}': {self.folder} is inside the site's output "
+                f"folder {source}; the next build would wipe it"
+            )
+        if source.is_relative_to(self.folder):
+            raise PublishError(
+                f"deploy target '{self.name}': {self.folder} contains the site's output folder "
+                f"{source}; mirroring into it would delete the output"
+            )
+        if self.folder.exists() and not self.folder.is_dir():
+            raise PublishError(f"deploy target '{self.name}': {self.folder} is not a folder")
+        site = scan_site(source)
+        plan = plan_sync(site, stored_files(self.folder, site))
+        if not dry_run:
+            try:
+                for file in plan.uploads:
+                    copy_into(self.folder, file)
+                for key in plan.deletions:
+                    delete_from(self.folder, key)
+            except OSError as error:
+                raise PublishError(f"deploy target '{self.name}': {error}") from error
+        return PublishSummary(
+            uploaded=len(plan.uploads),
+            deleted=len(plan.deletions),
+            unchanged=plan.unchanged,
+            bytes_sent=plan.bytes_to_send,
+            dry_run=dry_run,
+            target=self.description,
+            details=plan.lines(),
+        )
+
+
+def stored_files(folder: Path, site: Mapping[str, SiteFile]) -> dict[str, StoredFile]:
+    """What the folder holds; files are hashed only when their size matches the site's copy."""
+    stored: dict[str, StoredFile] = {}
+    if not folder.is_dir():
+        return stored
+    for parent, subfolders, names in os.walk(folder):
+        subfolders[:] = [name for name in subfolders if name not in NEVER_PUBLISHED]
+        # A symlink to a folder is an entry to replace or delete, never a place to descend into.
+        links = [name for name in subfolders if Path(parent, name).is_symlink()]
+        for name in (*names, *links):
+            if name in NEVER_PUBLISHED:
+                continue
+            path = Path(parent, name)
+            key = path.relative_to(folder).as_posix()
+            info = path.lstat()
+            local = site.get(key)
+            same_size = local is not None and local.size == info.st_size
+            md5 = file_md5(path) if same_size and not path.is_symlink() else None
+            stored[key] = StoredFile(key, info.st_size, md5)
+    return stored
+
+
+def copy_into(folder: Path, file: SiteFile) -> None:
+    """Write one site file into the folder through a temporary file and an atomic rename."""
+    destination = _clear_path(folder, file.key)
+    if destination.is_dir() and not destination.is_symlink():
+        shutil.rmtree(destination)  # the site now has a file where the old one had a folder
+    handle, temporary = tempfile.mkstemp(
+        dir=destination.parent, prefix=f".{destination.name}.", suffix=".byline-tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as out, file.path.open("rb") as source:
+            shutil.copyfileobj(source, out)
+        # mkstemp makes the file private; the web server must be able to read it.
+        shutil.copymode(file.path, temporary)
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def delete_from(folder: Path, key: str) -> None:
+    """Delete one file (or symlink) from the folder, then any folders it leaves empty."""
+    path = folder / key
+    parent = path.parent
+    if not _is_plain_folder_inside(folder, parent):
+        return  # reached through a symlink or gone already: not ours to touch
+    if path.is_dir() and not path.is_symlink():
+        return  # only files are listed for deletion; a folder here appeared since the scan
+    path.unlink(missing_ok=True)
+    while parent != folder and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _clear_path(folder: Path, key: str) -> Path:
+    """Make every folder on the way to ``key`` a real folder inside ``folder``; return the path."""
+    current = folder
+    current.mkdir(parents=True, exist_ok=True)
+    *parents, name = key.split("/")
+    for part in parents:
+        current = current / part
+        if current.is_symlink() or (current.exists() and not current.is_dir()):
+            current.unlink()  # a stale file or link where the site now has a folder
+        current.mkdir(exist_ok=True)
+    return current / name
+
+
+def _is_plain_folder_inside(folder: Path, path: Path) -> bool:
+    """Whether ``path`` is ``folder`` or a real (non-symlink) folder below it."""
+    current = path
+    while current != folder:
+        if current.is_symlink() or not current.is_dir() or folder not in current.parents:
+            return False
+        current = current.parent
+    return True

@@ -1,0 +1,238 @@
+"""Publishing by committing the built site to a branch of a git repository (GitHub Pages).
+
+All work happens in a throwaway bare repository: the branch's tip is fetched into it, the site
+folder is staged as the new tree (``--work-tree`` reads it without writing to it) and the commit
+is pushed.  The writer's own clone, its working tree and its other branches are never touched,
+and nothing is force-pushed: if the branch moved meanwhile, the push fails and a rerun retries.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.errors import PublishError
+from generator.publish.target import PublishSummary, TargetSpec, require_built_site
+
+_SETTINGS = ("repository", "branch", "message")
+_DEFAULT_MESSAGE = "Publish {date}"
+_MESSAGE_FIELDS = ("date", "time", "added", "modified", "deleted", "changed")
+_PARENT_REF = "refs/byline/parent"
+# user@host:path, git's scp-like syntax (a colon before any slash).
+_SCP_LIKE = re.compile(r"^[^/:]+:")
+_STATUS_WORDS = {"A": "add", "M": "update", "T": "update", "D": "delete"}
+# Variables a git hook exports would point our commands at the writer's repository.
+_REPOSITORY_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+)
+_FALLBACK_IDENTITY = ("-c", "user.name=Byline", "-c", "user.email=byline@localhost")
+
+
+def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> GitTarget:
+    """A git target from its site.yaml settings; a relative local path is taken from the site."""
+    settings = TargetSpec(name, "git", spec)
+    settings.allow_only(_SETTINGS)
+    repository = settings.required_text("repository")
+    if urlsplit(repository).password:
+        raise settings.fail(
+            "`repository` contains a password or token; site.yaml is usually committed, "
+            "so use a git credential helper or an SSH key instead"
+        )
+    branch = settings.text("branch", "gh-pages") or "gh-pages"
+    if subprocess.run(
+        ["git", "check-ref-format", "--branch", branch], capture_output=True, check=False
+    ).returncode:
+        raise settings.fail(f"{branch!r} is not a valid branch name")
+    message = settings.text("message", _DEFAULT_MESSAGE) or _DEFAULT_MESSAGE
+    try:
+        message.format_map(dict.fromkeys(_MESSAGE_FIELDS, 0))
+    except (KeyError, IndexError, ValueError) as error:
+        fields = ", ".join(f"{{{name}}}" for name in _MESSAGE_FIELDS)
+        raise settings.fail(f"`message` may only use {fields} ({error})") from error
+    return GitTarget(
+        name=name,
+        repository=_locate(repository, site_root),
+        branch=branch,
+        message=message,
+    )
+
+
+def _locate(repository: str, site_root: Path) -> str:
+    """A URL as given; a local path made absolute, since git runs in a temporary folder."""
+    if "://" in repository or _SCP_LIKE.match(repository):
+        return repository
+    return str((site_root / Path(repository).expanduser()).resolve())
+
+
+@dataclass(frozen=True, slots=True)
+class GitTarget:
+    """Commits the built site as the next commit of ``branch`` in ``repository``."""
+
+    name: str
+    repository: str
+    branch: str = "gh-pages"
+    message: str = _DEFAULT_MESSAGE
+    clock: Callable[[], datetime] = field(default=datetime.now, compare=False)
+
+    @property
+    def description(self) -> str:
+        """The target's name and where it points, for messages."""
+        return f"{self.name} ({self.repository}, branch {self.branch})"
+
+    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
+        """Commit the site on top of the branch and push it; no commit when nothing changed."""
+        folder = require_built_site(site_dir)
+        with tempfile.TemporaryDirectory(prefix="byline-publish-") as scratch:
+            git = _Git(Path(scratch, "publish.git"), folder, self.name)
+            git.run("init", "--quiet", "--bare", str(git.git_dir), bare=True)
+            parent = self._fetch_tip(git)
+            if parent:
+                git.run("read-tree", parent)
+            git.run("add", "--all", "--force", ".", in_site=True)
+            tree = git.run("write-tree")
+            old_tree = git.run("rev-parse", f"{parent}^{{tree}}") if parent else _empty_tree(git)
+            changes = _parse_name_status(
+                git.run("diff", "--name-status", "--no-renames", "-z", old_tree, tree)
+            )
+            total = len(git.run("ls-files", "-z").split("\0")) - 1
+            counts = {status: sum(1 for s, _ in changes if s == status) for status in "AMD"}
+            counts["M"] += sum(1 for s, _ in changes if s == "T")
+            details = [f"{_STATUS_WORDS.get(status, status)} {path}" for status, path in changes]
+            if not changes:
+                details.append(f"no changes: branch {self.branch} left as it is, no commit made")
+            elif not dry_run:
+                commit = self._commit(git, tree, parent, counts, total)
+                git.run("push", "--quiet", self.repository, f"{commit}:refs/heads/{self.branch}")
+                details.append(f"committed {commit[:12]} to {self.branch}")
+        return PublishSummary(
+            uploaded=counts["A"] + counts["M"],
+            deleted=counts["D"],
+            unchanged=total - counts["A"] - counts["M"],
+            bytes_sent=sum(
+                (folder / path).stat().st_size for status, path in changes if status != "D"
+            ),
+            dry_run=dry_run,
+            target=self.description,
+            details=tuple(details),
+        )
+
+    def _fetch_tip(self, git: _Git) -> str | None:
+        """Fetch only the branch's latest commit, or None if the branch does not exist yet."""
+        ref = f"refs/heads/{self.branch}"
+        if not git.run("ls-remote", "--heads", self.repository, ref):
+            return None
+        # Depth 1: a long-lived gh-pages branch holds every image ever published.
+        refspec = f"+{ref}:{_PARENT_REF}"
+        git.run("fetch", "--quiet", "--depth=1", "--no-tags", self.repository, refspec)
+        return git.run("rev-parse", _PARENT_REF)
+
+    def _commit(
+        self, git: _Git, tree: str, parent: str | None, counts: Mapping[str, int], total: int
+    ) -> str:
+        """Make the publish commit, with a message that says when and how much changed."""
+        now = self.clock()
+        changed = counts["A"] + counts["M"] + counts["D"]
+        subject = self.message.format_map(
+            {
+                "date": now.date().isoformat(),
+                "time": now.strftime("%H:%M"),
+                "added": counts["A"],
+                "modified": counts["M"],
+                "deleted": counts["D"],
+                "changed": changed,
+            }
+        )
+        body = (
+            f"{counts['A']} added, {counts['M']} modified, {counts['D']} deleted; "
+            f"{total} files in the site."
+        )
+        parents = ("-p", parent) if parent else ()
+        return git.run("commit-tree", tree, *parents, "-m", subject, "-m", body, identity=True)
+
+
+def _empty_tree(git: _Git) -> str:
+    """The empty tree's id (differs between SHA-1 and SHA-256 repositories)."""
+    return git.run("mktree", stdin="")
+
+
+def _parse_name_status(output: str) -> list[tuple[str, str]]:
+    """``git diff --name-status -z`` output as (status letter, path) pairs."""
+    fields = output.split("\0")
+    return [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Git:
+    """Runs git against the scratch repository, turning failures into PublishErrors."""
+
+    git_dir: Path
+    site_dir: Path
+    target_name: str
+
+    def run(
+        self,
+        *args: str,
+        in_site: bool = False,
+        bare: bool = False,
+        identity: bool = False,
+        stdin: str | None = None,
+    ) -> str:
+        """Run one git command and return its output, stripped."""
+        command: list[str] = ["git", "-c", "core.autocrlf=false", "-c", "core.safecrlf=false"]
+        if identity and not self._has_identity():
+            command += _FALLBACK_IDENTITY
+        if not bare:
+            command.append(f"--git-dir={self.git_dir}")
+        if in_site:
+            command.append(f"--work-tree={self.site_dir}")
+        command += args
+        result = subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            # Site paths are UTF-8 whatever the locale says; -z output leaves them unquoted.
+            encoding="utf-8",
+            errors="surrogateescape",
+            env=_clean_environment(),
+            cwd=self.site_dir if in_site else self.git_dir.parent,
+            check=False,
+        )
+        if result.returncode:
+            detail = (result.stderr or result.stdout).strip() or f"exit status {result.returncode}"
+            raise PublishError(
+                f"deploy target '{self.target_name}': git {args[0]} failed: {detail}"
+            )
+        return result.stdout.strip()
+
+    def _has_identity(self) -> bool:
+        """Whether git's configuration says who is committing."""
+        return all(
+            subprocess.run(
+                ["git", f"--git-dir={self.git_dir}", "config", key],
+                capture_output=True,
+                env=_clean_environment(),
+                check=False,
+            ).returncode
+            == 0
+            for key in ("user.name", "user.email")
+        )
+
+
+def _clean_environment() -> dict[str, str]:
+    """This process's environment without anything that would redirect git to another repo."""
+    return {key: value for key, value in os.environ.items() if key not in _REPOSITORY_VARIABLES}

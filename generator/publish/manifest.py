@@ -1,0 +1,99 @@
+"""Every URL each article has been published under, so a renamed article never breaks a link.
+
+``.byline/published.json`` in the site folder maps an article's source key (its path under
+``content/``) to all its published URLs.  It only grows, it is written after a successful
+publish, and it belongs in version control: it is the site's memory of what readers may have
+bookmarked.  The build turns it into redirect pages with ``redirects_for_moved``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import PublishError
+
+MANIFEST_PATH = Path(".byline", "published.json")
+_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedUrls:
+    """Source key → every URL (site path, e.g. ``/music/slug/``) it was published under."""
+
+    by_source: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def merged(self, urls: Mapping[str, Sequence[str]]) -> PublishedUrls:
+        """These URLs plus newly published ones; nothing is ever forgotten."""
+        combined = {key: set(values) for key, values in self.by_source.items()}
+        for key, values in urls.items():
+            combined.setdefault(key, set()).update(values)
+        return PublishedUrls({key: tuple(sorted(combined[key])) for key in sorted(combined)})
+
+    def to_json(self) -> str:
+        """The manifest file's text: sorted, so it diffs cleanly in version control."""
+        document = {"version": _FORMAT_VERSION, "articles": self.by_source}
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def load_published(site_root: Path) -> PublishedUrls:
+    """Read the site's manifest; a site never published has an empty one."""
+    path = site_root / MANIFEST_PATH
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return PublishedUrls()
+    except (OSError, ValueError) as error:
+        raise PublishError(
+            f"{MANIFEST_PATH} cannot be read ({error}); restore it from git"
+        ) from error
+    articles = document.get("articles") if isinstance(document, dict) else None
+    if not isinstance(articles, dict) or not all(
+        isinstance(urls, list) and all(isinstance(url, str) for url in urls)
+        for urls in articles.values()
+    ):
+        raise PublishError(
+            f"{MANIFEST_PATH} is not a Byline URL manifest (expected "
+            '{"articles": {"articles/foo/index.md": ["/music/foo/"]}}); restore it from git'
+        )
+    return PublishedUrls({str(key): tuple(urls) for key, urls in articles.items()})
+
+
+def record_published(site_root: Path, urls: Mapping[str, Sequence[str]]) -> PublishedUrls:
+    """Add the URLs just published to the manifest, atomically; return the updated manifest."""
+    published = load_published(site_root).merged(urls)
+    path = site_root / MANIFEST_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".published.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(published.to_json())
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return published
+
+
+def redirects_for_moved(published: PublishedUrls, current: Mapping[str, str]) -> dict[str, str]:
+    """Old URL → current URL for every article that has moved since it was published.
+
+    An old URL now used by any article is left alone: the page there wins.  So is one that
+    several articles (deleted ones included) have held in turn: there is no telling which of
+    them a reader meant.
+    """
+    in_use = set(current.values())
+    claims = Counter(url for urls in published.by_source.values() for url in set(urls))
+    return {
+        old: current[key]
+        for key in sorted(current)
+        for old in published.by_source.get(key, ())
+        if old not in in_use and claims[old] == 1
+    }

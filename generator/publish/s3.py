@@ -1,0 +1,181 @@
+"""Publishing to an S3 bucket, or anything that speaks the S3 API (R2, MinIO) via ``endpoint_url``.
+
+boto3 is an optional dependency, imported only when a publish happens.  Credentials come only
+from boto3's usual chain (environment, ``~/.aws``, instance role): site.yaml is usually
+committed, so keys written there would leak.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from generator.errors import PublishError
+from generator.publish.media import cache_control_for, content_type_for
+from generator.publish.sync import SiteFile, StoredFile, plan_sync, scan_site
+from generator.publish.target import PublishSummary, TargetSpec, require_built_site
+
+_SETTINGS = ("bucket", "prefix", "region", "endpoint_url", "profile")
+_CREDENTIAL_WORDS = ("access_key", "secret", "session_token", "key_id", "password", "token")
+# The MD5 we computed is stored with each object, because the ETag is not an MD5 for multipart
+# uploads or under SSE-KMS encryption.
+_MD5_METADATA = "byline-md5"
+_PLAIN_MD5 = re.compile(r"[0-9a-f]{32}")
+_DELETE_BATCH = 1000  # the most one DeleteObjects request accepts
+
+
+def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> S3Target:
+    """An S3 target from its site.yaml settings."""
+    settings = TargetSpec(name, "s3", spec)
+    credentials = sorted(
+        str(key) for key in spec if any(word in str(key).lower() for word in _CREDENTIAL_WORDS)
+    )
+    if credentials:
+        raise settings.fail(
+            f"{', '.join(credentials)} must not be in site.yaml (it is usually committed): "
+            "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, "
+            "or name an AWS profile with AWS_PROFILE or `profile:`"
+        )
+    settings.allow_only(_SETTINGS)
+    return S3Target(
+        name=name,
+        bucket=settings.required_text("bucket"),
+        prefix=normalize_prefix(settings.text("prefix", "") or ""),
+        region=settings.text("region"),
+        endpoint_url=settings.text("endpoint_url"),
+        profile=settings.text("profile"),
+    )
+
+
+def normalize_prefix(prefix: str) -> str:
+    """A key prefix as S3 needs it: no leading slash, one trailing slash, or empty."""
+    stripped = prefix.strip("/")
+    return f"{stripped}/" if stripped else ""
+
+
+@dataclass(frozen=True, slots=True)
+class S3Target:
+    """Keeps the objects under ``prefix`` in ``bucket`` identical to the built site."""
+
+    name: str
+    bucket: str
+    prefix: str = ""
+    region: str | None = None
+    endpoint_url: str | None = None
+    profile: str | None = None
+
+    @property
+    def description(self) -> str:
+        """The target's name and where it points, for messages."""
+        return f"{self.name} (s3://{self.bucket}/{self.prefix})"
+
+    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
+        """Upload changed files (pages last), then delete objects no longer in the site."""
+        folder = require_built_site(site_dir)
+        boto3 = _import_boto3()
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            session = boto3.session.Session(profile_name=self.profile)
+            client = session.client("s3", region_name=self.region, endpoint_url=self.endpoint_url)
+            site = scan_site(folder)
+            plan = plan_sync(site, stored_files(client, self.bucket, self.prefix, site))
+            if not dry_run:
+                for file in plan.uploads:
+                    put_file(client, self.bucket, self.prefix + file.key, file)
+                delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
+        except (BotoCoreError, ClientError) as error:
+            raise PublishError(f"deploy target '{self.name}': {_explain(error, self)}") from error
+        return PublishSummary(
+            uploaded=len(plan.uploads),
+            deleted=len(plan.deletions),
+            unchanged=plan.unchanged,
+            bytes_sent=plan.bytes_to_send,
+            dry_run=dry_run,
+            target=self.description,
+            details=plan.lines(),
+        )
+
+
+def stored_files(
+    client: Any, bucket: str, prefix: str, site: Mapping[str, SiteFile]
+) -> dict[str, StoredFile]:
+    """What the bucket holds under ``prefix``, keyed like site files, with MD5s where known."""
+    stored: dict[str, StoredFile] = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for entry in page.get("Contents", ()):
+            key = entry["Key"][len(prefix) :]
+            if not key or key.endswith("/"):
+                continue  # a console-made "folder" marker, not a file of the site
+            size = entry["Size"]
+            etag = entry.get("ETag", "").strip('"')
+            md5 = etag if _PLAIN_MD5.fullmatch(etag) else None
+            local = site.get(key)
+            # Only ask for the stored MD5 when the ETag disagrees on a same-sized file: one
+            # extra request for a real change, but it spares re-uploading multipart objects.
+            if local is not None and md5 != local.md5 and size == local.size:
+                md5 = _metadata_md5(client, bucket, entry["Key"]) or md5
+            stored[key] = StoredFile(key, size, md5)
+    return stored
+
+
+def put_file(client: Any, bucket: str, key: str, file: SiteFile) -> None:
+    """Upload one site file with its type and caching rule; S3 checks the MD5 on arrival."""
+    with file.path.open("rb") as body:
+        client.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=body,
+            ContentType=content_type_for(file.key),
+            CacheControl=cache_control_for(file.key),
+            ContentMD5=base64.b64encode(bytes.fromhex(file.md5)).decode("ascii"),
+            Metadata={_MD5_METADATA: file.md5},
+        )
+
+
+def delete_keys(client: Any, bucket: str, keys: Sequence[str]) -> None:
+    """Delete objects in batches, keeping the given order; any refusal stops the publish."""
+    for start in range(0, len(keys), _DELETE_BATCH):
+        batch = keys[start : start + _DELETE_BATCH]
+        response = client.delete_objects(
+            Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
+        )
+        if errors := response.get("Errors"):
+            first = errors[0]
+            raise PublishError(
+                f"could not delete {len(errors)} objects from {bucket}, "
+                f"first {first.get('Key')}: {first.get('Message', first.get('Code'))}"
+            )
+
+
+def _metadata_md5(client: Any, bucket: str, key: str) -> str | None:
+    head = client.head_object(Bucket=bucket, Key=key)
+    return head.get("Metadata", {}).get(_MD5_METADATA)
+
+
+def _import_boto3() -> ModuleType:
+    try:
+        import boto3
+    except ImportError as error:
+        raise PublishError("publishing to S3 needs `pip install byline[s3]`") from error
+    return boto3
+
+
+def _explain(error: Exception, target: S3Target) -> str:
+    """Turn a botocore error into one line a writer can act on."""
+    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    if type(error).__name__ in ("NoCredentialsError", "PartialCredentialsError"):
+        return (
+            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+            "(or AWS_PROFILE) in the environment"
+        )
+    if code == "NoSuchBucket":
+        return f"bucket {target.bucket} does not exist"
+    if code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
+        return f"access to bucket {target.bucket} refused ({code}): check the credentials"
+    return str(error)

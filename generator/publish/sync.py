@@ -1,0 +1,114 @@
+"""Planning a file-by-file sync of a built site to a place that stores files by key.
+
+The S3 and folder targets share this: they list what the target holds, hand both sides to
+``plan_sync`` (pure), then carry the plan out in its order.  Order is what keeps a live site
+whole while it changes: assets go up before the pages that use them, and nothing is deleted
+until every upload is done, so a publish cut short leaves the old site working and a rerun
+finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.publish.media import is_page
+from generator.publish.target import format_size
+
+_READ_CHUNK = 1 << 20
+# Never uploaded, and never deleted from a target: a web root may be a git checkout.
+NEVER_PUBLISHED = frozenset({".git"})
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFile:
+    """A file of the built site: ``key`` is its path relative to the site folder, with ``/``."""
+
+    key: str
+    path: Path
+    size: int
+    md5: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file the target already holds; ``md5`` is None when the target cannot tell cheaply."""
+
+    key: str
+    size: int
+    md5: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPlan:
+    """What to upload (in upload order), what to delete (in delete order), what to leave."""
+
+    uploads: tuple[SiteFile, ...]
+    deletions: tuple[str, ...]
+    unchanged: int
+
+    @property
+    def bytes_to_send(self) -> int:
+        """Total size of the files to upload."""
+        return sum(file.size for file in self.uploads)
+
+    def lines(self) -> tuple[str, ...]:
+        """One line per action, in the order they happen: the dry-run listing."""
+        uploads = (f"upload {file.key} ({format_size(file.size)})" for file in self.uploads)
+        deletions = (f"delete {key}" for key in self.deletions)
+        return (*uploads, *deletions)
+
+
+def plan_sync(site: Mapping[str, SiteFile], stored: Mapping[str, StoredFile]) -> SyncPlan:
+    """Compare the site with what the target holds and order the changes safely."""
+    uploads = [
+        file
+        for key, file in site.items()
+        if (held := stored.get(key)) is None or held.size != file.size or held.md5 != file.md5
+    ]
+    deletions = [key for key in stored if key not in site]
+    return SyncPlan(
+        uploads=tuple(sorted(uploads, key=lambda file: upload_rank(file.key))),
+        deletions=tuple(sorted(deletions, key=delete_rank)),
+        unchanged=len(site) - len(uploads),
+    )
+
+
+def upload_rank(key: str) -> tuple[int, int, str]:
+    """Sort key for uploads: assets first, then pages, deepest pages (articles) before indexes."""
+    if not is_page(key):
+        return (0, 0, key)
+    # A section or home page links to the articles below it, so those must be there first.
+    return (1, -len(PurePosixPath(key).parts), key)
+
+
+def delete_rank(key: str) -> tuple[int, str]:
+    """Sort key for deletions: pages first, so no remaining page points at a deleted asset."""
+    return (0 if is_page(key) else 1, key)
+
+
+def scan_site(site_dir: Path) -> dict[str, SiteFile]:
+    """Every file of the built site, with its size and MD5, keyed by its site-relative path."""
+    files: dict[str, SiteFile] = {}
+    for folder, subfolders, names in os.walk(site_dir):
+        # An output folder that is also a git checkout must not publish its repository.
+        subfolders[:] = [name for name in subfolders if name not in NEVER_PUBLISHED]
+        for name in names:
+            if name in NEVER_PUBLISHED:
+                continue
+            path = Path(folder, name)
+            key = path.relative_to(site_dir).as_posix()
+            files[key] = SiteFile(key, path, path.stat().st_size, file_md5(path))
+    return dict(sorted(files.items()))
+
+
+def file_md5(path: Path) -> str:
+    """Hex MD5 of a file: what S3 reports as the ETag of a single-part upload."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as stream:
+        while chunk := stream.read(_READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

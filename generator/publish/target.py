@@ -1,0 +1,108 @@
+"""The interface every deploy target implements, and how a target's settings are read.
+
+``site.yaml`` names targets under ``deploy.targets``; the config stage hands each one's mapping
+over as written, so the checks here are what turns a typo into a clear message instead of a
+surprise halfway through an upload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from generator.errors import PublishError
+
+
+@dataclass(frozen=True, slots=True)
+class PublishSummary:
+    """What a publish did or, when ``dry_run`` is true, would do; ``details`` lists the plan."""
+
+    uploaded: int
+    deleted: int
+    unchanged: int
+    bytes_sent: int
+    dry_run: bool
+    target: str
+    details: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether the publish changed (or would change) anything at the target."""
+        return bool(self.uploaded or self.deleted)
+
+    def __str__(self) -> str:
+        verb = "would publish" if self.dry_run else "published"
+        if not self.changed:
+            return f"{self.target}: nothing to publish, {self.unchanged} files already up to date"
+        return (
+            f"{self.target}: {verb} {self.uploaded} files ({format_size(self.bytes_sent)}), "
+            f"{self.deleted} deleted, {self.unchanged} unchanged"
+        )
+
+
+class Target(Protocol):
+    """A place a built site can be published to."""
+
+    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
+        """Make the target match ``site_dir`` (or only plan it, when ``dry_run``)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSpec:
+    """One target's settings as written in site.yaml, read with messages that name the target."""
+
+    name: str
+    kind: str
+    values: Mapping[str, Any]
+
+    def fail(self, message: str) -> PublishError:
+        """An error about this target, for the caller to raise."""
+        return PublishError(f"deploy target '{self.name}' ({self.kind}): {message}")
+
+    def allow_only(self, keys: Collection[str]) -> None:
+        """Reject keys this kind of target does not know: they are usually typos."""
+        unknown = sorted(str(key) for key in self.values if key != "kind" and key not in keys)
+        if unknown:
+            known = ", ".join(sorted(keys))
+            raise self.fail(f"unknown setting {', '.join(unknown)} (known: {known})")
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        """An optional string setting; an empty YAML value counts as not given."""
+        value = self.values.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self.fail(f"`{key}` must be text, not {type(value).__name__}")
+        return value
+
+    def required_text(self, key: str) -> str:
+        """A string setting that must be present and non-empty."""
+        value = self.text(key)
+        if not value:
+            raise self.fail(f"missing required setting `{key}`")
+        return value
+
+
+def format_size(size: int) -> str:
+    """A byte count for people: ``12.3 kB``."""
+    if size < 1000:
+        return f"{size} B"
+    amount = size / 1000
+    for unit in ("kB", "MB"):
+        if amount < 1000:
+            return f"{amount:.1f} {unit}"
+        amount /= 1000
+    return f"{amount:.1f} GB"
+
+
+def require_built_site(site_dir: Path) -> Path:
+    """The site folder, resolved; refuses a missing or empty one, which would empty the target."""
+    folder = site_dir.resolve()
+    if not folder.is_dir():
+        raise PublishError(f"{site_dir} does not exist: build the site before publishing it")
+    if not any(entry.is_file() for entry in folder.rglob("*")):
+        raise PublishError(f"{site_dir} holds no files: build the site before publishing it")
+    return folder

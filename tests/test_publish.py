@@ -1,0 +1,787 @@
+"""Tests for generator.publish: git, S3 (a real moto server) and folder targets, and the manifest.
+
+Every test builds a small fake output tree in tmp_path; the real build is not needed.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import generator.publish.directory as directory_module
+import generator.publish.s3 as s3_module
+from generator.errors import PublishError
+from generator.publish import (
+    PublishedUrls,
+    PublishSummary,
+    load_published,
+    make_target,
+    record_published,
+    redirects_for_moved,
+)
+from generator.publish.git import GitTarget
+from generator.publish.media import cache_control_for, content_type_for
+from generator.publish.sync import SiteFile, StoredFile, plan_sync
+
+SITE_FILES: dict[str, bytes] = {
+    "index.html": b"<!doctype html><title>Home</title>",
+    "404.html": b"<!doctype html><title>Not found</title>",
+    "music/story/index.html": b"<!doctype html><title>Story</title>",
+    "music/old-story/index.html": b"<!doctype html><title>Old story</title>",
+    "music/index.html": b"<!doctype html><title>Music</title>",
+    "static/css/site.3f2a1b9c.css": b"body{color:#111}",
+    "static/js/embeds.0a1b2c3d.js": b"console.log(1)",
+    "images/hero.1a2b3c4d.800.webp": b"RIFF....WEBP",
+    "images/hero.1a2b3c4d.800.jpg": b"\xff\xd8\xff\xe0jpeg",
+    "images/logo.1a2b3c4d.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+    "feed.xml": b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'/>",
+    "rss.xml": b"<?xml version='1.0'?><rss version='2.0'/>",
+    "sitemap.xml": b"<?xml version='1.0'?><urlset/>",
+    "robots.txt": b"User-agent: *\n",
+    "site.webmanifest": b"{}",
+    "favicon.ico": b"\x00\x00\x01\x00",
+    ".nojekyll": b"",
+}
+
+
+def write_site(folder: Path, files: dict[str, bytes] | None = None) -> Path:
+    """A fake build output: the given files (default SITE_FILES) under folder."""
+    for key, content in (SITE_FILES if files is None else files).items():
+        path = folder / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return folder
+
+
+def change_site(output: Path) -> None:
+    """The edit every 'second publish' test makes: one file changed, one deleted."""
+    (output / "music/story/index.html").write_bytes(b"<!doctype html><title>Story, updated</title>")
+    (output / "music/old-story/index.html").unlink()
+    (output / "music/old-story").rmdir()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    """(site root, built output folder)."""
+    root = tmp_path / "site"
+    return root, write_site(root / "output")
+
+
+# --- Shared pieces -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type", "cache_control"),
+    [
+        ("index.html", "text/html; charset=utf-8", "public, max-age=300, must-revalidate"),
+        (
+            "static/css/site.3f2a1b9c.css",
+            "text/css; charset=utf-8",
+            "public, max-age=31536000, immutable",
+        ),
+        ("images/hero.1a2b3c4d.800.webp", "image/webp", "public, max-age=31536000, immutable"),
+        ("images/hero.1a2b3c4d.800.avif", "image/avif", "public, max-age=31536000, immutable"),
+        ("images/logo.1a2b3c4d.svg", "image/svg+xml", "public, max-age=31536000, immutable"),
+        ("feed.xml", "application/xml; charset=utf-8", "public, max-age=300, must-revalidate"),
+        (
+            "music/feed.xml",
+            "application/xml; charset=utf-8",
+            "public, max-age=300, must-revalidate",
+        ),
+        ("site.webmanifest", "application/manifest+json", "public, max-age=300, must-revalidate"),
+        ("data.json", "application/json", "public, max-age=300, must-revalidate"),
+        ("robots.txt", "text/plain; charset=utf-8", "public, max-age=300, must-revalidate"),
+        ("static/favicon.png", "image/png", "public, max-age=3600"),  # not hashed: not immutable
+        ("_redirects", "text/plain; charset=utf-8", "public, max-age=300, must-revalidate"),
+    ],
+)
+def test_content_type_and_cache_control(key: str, content_type: str, cache_control: str) -> None:
+    assert content_type_for(key) == content_type
+    assert cache_control_for(key) == cache_control
+
+
+def test_plan_uploads_assets_before_pages_and_deletes_pages_first() -> None:
+    def file(key: str) -> SiteFile:
+        return SiteFile(key, Path(key), 1, "m")
+
+    site = {key: file(key) for key in ("index.html", "music/a/index.html", "static/x.1234abcd.css")}
+    stored = {
+        "index.html": StoredFile("index.html", 1, "m"),
+        "old/index.html": StoredFile("old/index.html", 1, "m"),
+        "images/old.1234abcd.jpg": StoredFile("images/old.1234abcd.jpg", 1, None),
+    }
+    plan = plan_sync(site, stored)
+    assert [f.key for f in plan.uploads] == ["static/x.1234abcd.css", "music/a/index.html"]
+    assert plan.deletions == ("old/index.html", "images/old.1234abcd.jpg")
+    assert plan.unchanged == 1
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"kind": "ftp", "host": "x"}, "unknown kind 'ftp'"),
+        ({"bucket": "x"}, "no `kind`"),
+        ({"kind": "s3"}, "missing required setting `bucket`"),
+        ({"kind": "s3", "bucket": "b", "endpoint": "http://x"}, "unknown setting endpoint"),
+        ({"kind": "git"}, "missing required setting `repository`"),
+        ({"kind": "git", "repository": "r", "branch": "a..b"}, "not a valid branch name"),
+        ({"kind": "git", "repository": "r", "message": "Publish {when}"}, "`message` may only"),
+        ({"kind": "dir"}, "missing required setting `path`"),
+        ({"kind": "dir", "path": 3}, "`path` must be text"),
+    ],
+)
+def test_bad_target_specs_are_refused_clearly(tmp_path: Path, spec: dict, message: str) -> None:
+    with pytest.raises(PublishError, match="deploy target 'live'") as caught:
+        make_target("live", spec, tmp_path)
+    assert message in str(caught.value)
+
+
+def test_publishing_an_empty_output_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "output").mkdir()
+    target = make_target("mirror", {"kind": "dir", "path": "mirror"}, tmp_path)
+    with pytest.raises(PublishError, match="build the site"):
+        target.publish(tmp_path / "output", dry_run=False)
+
+
+def test_summary_reads_as_one_line() -> None:
+    summary = PublishSummary(3, 1, 40, 12_300, dry_run=True, target="mirror (/srv)")
+    assert str(summary) == "mirror (/srv): would publish 3 files (12.3 kB), 1 deleted, 40 unchanged"
+    idle = PublishSummary(0, 0, 40, 0, dry_run=False, target="mirror (/srv)")
+    assert "nothing to publish" in str(idle)
+
+
+# --- git -----------------------------------------------------------------------------------
+
+
+def git(*args: str, cwd: Path | None = None) -> str:
+    """Run git in tests, with an identity so commits work on any machine."""
+    result = subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@localhost", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    """A bare repository whose main branch already holds a README."""
+    bare = tmp_path / "remote.git"
+    git("init", "--quiet", "--bare", str(bare))
+    work = tmp_path / "work"
+    git("init", "--quiet", "-b", "main", str(work))
+    (work / "README.md").write_text("# The source\n")
+    git("add", "README.md", cwd=work)
+    git("commit", "--quiet", "-m", "Add README", cwd=work)
+    git("push", "--quiet", str(bare), "main", cwd=work)
+    return bare
+
+
+def git_target(remote: Path, site_root: Path, **spec: Any) -> GitTarget:
+    """A git target for the fixture remote, as site.yaml would declare it."""
+    target = make_target("pages", {"kind": "git", "repository": str(remote), **spec}, site_root)
+    assert isinstance(target, GitTarget)
+    return target
+
+
+def branch_log(remote: Path, branch: str = "gh-pages") -> list[str]:
+    """Commit subjects on a branch of the remote, newest first."""
+    return git("--git-dir", str(remote), "log", "--format=%s", branch).splitlines()
+
+
+def test_git_first_publish_creates_the_branch_with_one_commit(
+    site: tuple[Path, Path], remote: Path
+) -> None:
+    root, output = site
+    main_before = git("--git-dir", str(remote), "rev-parse", "main")
+    target = git_target(remote, root, message="Publish {date}")
+
+    summary = target.publish(output, dry_run=False)
+
+    assert branch_log(remote) == [f"Publish {datetime.now().date().isoformat()}"]
+    files = git("--git-dir", str(remote), "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert sorted(files) == sorted(SITE_FILES)
+    # An orphan branch: no history shared with main.
+    assert git("--git-dir", str(remote), "rev-list", "--count", "gh-pages") == "1"
+    assert summary.uploaded == len(SITE_FILES) and summary.deleted == 0
+    assert summary.unchanged == 0 and not summary.dry_run
+    assert summary.bytes_sent == sum(len(content) for content in SITE_FILES.values())
+    assert git("--git-dir", str(remote), "rev-parse", "main") == main_before
+
+
+def test_git_second_publish_adds_exactly_one_commit_with_the_changes(
+    site: tuple[Path, Path], remote: Path
+) -> None:
+    root, output = site
+    target = git_target(remote, root)
+    target.publish(output, dry_run=False)
+    change_site(output)
+
+    summary = target.publish(output, dry_run=False)
+
+    assert len(branch_log(remote)) == 2
+    changes = git("--git-dir", str(remote), "diff", "--name-status", "gh-pages~1", "gh-pages")
+    assert changes.splitlines() == [
+        "D\tmusic/old-story/index.html",
+        "M\tmusic/story/index.html",
+    ]
+    body = git("--git-dir", str(remote), "log", "-1", "--format=%b", "gh-pages")
+    assert "0 added, 1 modified, 1 deleted" in body
+    assert (summary.uploaded, summary.deleted, summary.unchanged) == (1, 1, len(SITE_FILES) - 2)
+    assert summary.details[:2] == (
+        "delete music/old-story/index.html",
+        "update music/story/index.html",
+    )
+
+
+def test_git_publish_without_changes_makes_no_commit(site: tuple[Path, Path], remote: Path) -> None:
+    root, output = site
+    target = git_target(remote, root)
+    target.publish(output, dry_run=False)
+    tip = git("--git-dir", str(remote), "rev-parse", "gh-pages")
+
+    summary = target.publish(output, dry_run=False)
+
+    assert git("--git-dir", str(remote), "rev-parse", "gh-pages") == tip
+    assert not summary.changed and summary.unchanged == len(SITE_FILES)
+    assert any("no commit" in line for line in summary.details)
+
+
+def test_git_dry_run_changes_nothing(site: tuple[Path, Path], remote: Path) -> None:
+    root, output = site
+    target = git_target(remote, root)
+
+    first = target.publish(output, dry_run=True)
+    assert first.dry_run and first.uploaded == len(SITE_FILES)
+    assert "gh-pages" not in git("--git-dir", str(remote), "branch", "--list")
+
+    target.publish(output, dry_run=False)
+    tip = git("--git-dir", str(remote), "rev-parse", "gh-pages")
+    change_site(output)
+    second = target.publish(output, dry_run=True)
+    assert (second.uploaded, second.deleted) == (1, 1)
+    assert git("--git-dir", str(remote), "rev-parse", "gh-pages") == tip
+
+
+def test_git_keeps_earlier_history_of_the_branch(site: tuple[Path, Path], remote: Path) -> None:
+    root, output = site
+    # Someone published by hand before Byline did.
+    work = root.parent / "manual"
+    git("clone", "--quiet", str(remote), str(work))
+    git("switch", "--quiet", "--orphan", "gh-pages", cwd=work)
+    (work / "CNAME").write_text("example.com\n")
+    git("add", "CNAME", cwd=work)
+    git("commit", "--quiet", "-m", "Hand-made page", cwd=work)
+    git("push", "--quiet", "origin", "gh-pages", cwd=work)
+
+    git_target(remote, root).publish(output, dry_run=False)
+
+    assert branch_log(remote)[1] == "Hand-made page"
+    assert (
+        git("--git-dir", str(remote), "diff", "--name-status", "gh-pages~1", "gh-pages").count(
+            "D\tCNAME"
+        )
+        == 1
+    )
+
+
+def test_git_publishing_into_the_source_repository_leaves_its_work_tree_alone(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "site"
+    git("init", "--quiet", "-b", "main", str(root))
+    (root / "site.yaml").write_text("title: T\n")
+    git("add", "site.yaml", cwd=root)
+    git("commit", "--quiet", "-m", "Start", cwd=root)
+    (root / "draft.md").write_text("uncommitted work\n")
+    output = write_site(root / "output")
+    head, status = git("rev-parse", "HEAD", cwd=root), git("status", "--porcelain", cwd=root)
+
+    # A relative repository path is taken from the site folder: "." is the site's own repo.
+    make_target("pages", {"kind": "git", "repository": "."}, root).publish(output, dry_run=False)
+
+    assert git("rev-parse", "HEAD", cwd=root) == head
+    assert git("status", "--porcelain", cwd=root) == status
+    assert git("rev-parse", "--abbrev-ref", "HEAD", cwd=root) == "main"
+    assert "index.html" in git("ls-tree", "-r", "--name-only", "gh-pages", cwd=root).splitlines()
+
+
+def test_git_commits_as_byline_when_git_has_no_identity(
+    site: tuple[Path, Path], remote: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, output = site
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+    git_target(remote, root).publish(output, dry_run=False)
+
+    author = git("--git-dir", str(remote), "log", "-1", "--format=%an <%ae>", "gh-pages")
+    assert author == "Byline <byline@localhost>"
+
+
+def test_git_interrupted_publish_completes_when_rerun(
+    site: tuple[Path, Path], remote: Path
+) -> None:
+    root, output = site
+    # The remote refuses the first push, as a dropped connection would cut it short.
+    hook = remote / "hooks/pre-receive"
+    hook.write_text(
+        f"#!/bin/sh\nif [ -e {remote}/refuse-once ]; then rm {remote}/refuse-once; exit 1; fi\n"
+    )
+    hook.chmod(0o755)
+    (remote / "refuse-once").touch()
+    target = git_target(remote, root)
+
+    with pytest.raises(PublishError, match="git push failed"):
+        target.publish(output, dry_run=False)
+    assert "gh-pages" not in git("--git-dir", str(remote), "branch", "--list")
+
+    summary = target.publish(output, dry_run=False)
+    assert len(branch_log(remote)) == 1 and summary.uploaded == len(SITE_FILES)
+
+
+def test_git_failure_is_a_publish_error(site: tuple[Path, Path], tmp_path: Path) -> None:
+    root, output = site
+    target = git_target(tmp_path / "no-such-repo.git", root)
+    with pytest.raises(PublishError, match="git ls-remote failed"):
+        target.publish(output, dry_run=False)
+
+
+def test_git_refuses_a_token_in_the_repository_url(tmp_path: Path) -> None:
+    spec = {"kind": "git", "repository": "https://me:ghp_secret@github.com/me/site.git"}
+    with pytest.raises(PublishError, match="credential helper") as caught:
+        make_target("pages", spec, tmp_path)
+    assert "ghp_secret" not in str(caught.value)
+
+
+# --- S3 (moto's standalone server) ---------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A moto S3 server on a free local port, for the whole session."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except urllib.error.HTTPError:
+                break  # it answered, even if with an error status
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("moto server did not start")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Fake credentials in the environment, and no real AWS config to stumble on."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def bucket(moto_endpoint: str, aws_env: None) -> tuple[Any, str]:
+    """(client, name) of a fresh bucket on the moto server."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+    name = f"site-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=name)
+    return client, name
+
+
+def s3_target(bucket: tuple[Any, str], endpoint: str, root: Path, **spec: Any) -> Any:
+    """An S3 target for the fixture bucket, as site.yaml would declare it."""
+    _client, name = bucket
+    return make_target(
+        "bucket", {"kind": "s3", "bucket": name, "endpoint_url": endpoint, **spec}, root
+    )
+
+
+def bucket_keys(bucket: tuple[Any, str]) -> set[str]:
+    """Every key in the bucket."""
+    client, name = bucket
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=name)
+    return {entry["Key"] for page in pages for entry in page.get("Contents", ())}
+
+
+def test_s3_first_publish_uploads_everything_with_types_and_caching(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    client, name = bucket
+    summary = s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False)
+
+    assert bucket_keys(bucket) == set(SITE_FILES)
+    assert (summary.uploaded, summary.deleted, summary.unchanged) == (len(SITE_FILES), 0, 0)
+    expected = {
+        "index.html": ("text/html; charset=utf-8", "public, max-age=300, must-revalidate"),
+        "static/css/site.3f2a1b9c.css": (
+            "text/css; charset=utf-8",
+            "public, max-age=31536000, immutable",
+        ),
+        "images/hero.1a2b3c4d.800.webp": ("image/webp", "public, max-age=31536000, immutable"),
+        "images/logo.1a2b3c4d.svg": ("image/svg+xml", "public, max-age=31536000, immutable"),
+        "feed.xml": ("application/xml; charset=utf-8", "public, max-age=300, must-revalidate"),
+        "site.webmanifest": ("application/manifest+json", "public, max-age=300, must-revalidate"),
+    }
+    for key, (content_type, cache_control) in expected.items():
+        head = client.head_object(Bucket=name, Key=key)
+        assert (head["ContentType"], head["CacheControl"]) == (content_type, cache_control), key
+    body = client.get_object(Bucket=name, Key="music/story/index.html")["Body"].read()
+    assert body == SITE_FILES["music/story/index.html"]
+
+
+def test_s3_second_publish_uploads_one_and_deletes_one(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    client, name = bucket
+    target = s3_target(bucket, moto_endpoint, root)
+    target.publish(output, dry_run=False)
+    change_site(output)
+
+    summary = target.publish(output, dry_run=False)
+
+    assert (summary.uploaded, summary.deleted) == (1, 1)
+    assert summary.unchanged == len(SITE_FILES) - 2
+    assert "music/old-story/index.html" not in bucket_keys(bucket)
+    body = client.get_object(Bucket=name, Key="music/story/index.html")["Body"].read()
+    assert body == b"<!doctype html><title>Story, updated</title>"
+    assert not target.publish(output, dry_run=False).changed
+
+
+def test_s3_uploads_pages_last_and_deletes_after_every_upload(
+    site: tuple[Path, Path],
+    bucket: tuple[Any, str],
+    moto_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root, output = site
+    client, name = bucket
+    client.put_object(Bucket=name, Key="gone/index.html", Body=b"old")
+    events: list[str] = []
+    real_put, real_delete = s3_module.put_file, s3_module.delete_keys
+
+    def recording_put(client: Any, bucket: str, key: str, file: SiteFile) -> None:
+        events.append(f"put {key}")
+        real_put(client, bucket, key, file)
+
+    def recording_delete(client: Any, bucket: str, keys: list[str]) -> None:
+        events.extend(f"delete {key}" for key in keys)
+        real_delete(client, bucket, keys)
+
+    monkeypatch.setattr(s3_module, "put_file", recording_put)
+    monkeypatch.setattr(s3_module, "delete_keys", recording_delete)
+    s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False)
+
+    puts = [event.removeprefix("put ") for event in events if event.startswith("put ")]
+    first_page = next(i for i, key in enumerate(puts) if key.endswith(".html"))
+    assert all(key.endswith(".html") for key in puts[first_page:])
+    assert puts[-1] == "index.html"  # the home page links to everything: it goes up last
+    assert events[-1] == "delete gone/index.html"
+
+
+def test_s3_interrupted_publish_completes_when_rerun(
+    site: tuple[Path, Path],
+    bucket: tuple[Any, str],
+    moto_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root, output = site
+    client, name = bucket
+    client.put_object(Bucket=name, Key="stale.html", Body=b"old")
+    real_put = s3_module.put_file
+    sent: list[str] = []
+
+    def failing_put(client: Any, bucket: str, key: str, file: SiteFile) -> None:
+        if len(sent) == 5:
+            raise ConnectionError("network went away")
+        real_put(client, bucket, key, file)
+        sent.append(key)
+
+    target = s3_target(bucket, moto_endpoint, root)
+    monkeypatch.setattr(s3_module, "put_file", failing_put)
+    with pytest.raises(ConnectionError):
+        target.publish(output, dry_run=False)
+    assert bucket_keys(bucket) == {*sent, "stale.html"}  # nothing deleted before uploads finish
+
+    monkeypatch.setattr(s3_module, "put_file", real_put)
+    summary = target.publish(output, dry_run=False)
+
+    assert summary.uploaded == len(SITE_FILES) - 5 and summary.unchanged == 5
+    assert summary.deleted == 1
+    assert bucket_keys(bucket) == set(SITE_FILES)
+
+
+def test_s3_dry_run_uploads_nothing(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    summary = s3_target(bucket, moto_endpoint, root).publish(output, dry_run=True)
+    assert bucket_keys(bucket) == set()
+    assert summary.dry_run and summary.uploaded == len(SITE_FILES)
+    assert summary.details[-1] == "upload index.html (34 B)"
+
+
+def test_s3_respects_the_prefix(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    client, name = bucket
+    client.put_object(Bucket=name, Key="other-site/index.html", Body=b"keep me")
+    target = s3_target(bucket, moto_endpoint, root, prefix="/news")
+
+    target.publish(output, dry_run=False)
+    change_site(output)
+    summary = target.publish(output, dry_run=False)
+
+    assert bucket_keys(bucket) == {"other-site/index.html"} | {
+        f"news/{key}" for key in SITE_FILES if key != "music/old-story/index.html"
+    }
+    assert summary.deleted == 1
+
+
+def test_s3_keys_in_the_spec_are_rejected(tmp_path: Path) -> None:
+    spec = {"kind": "s3", "bucket": "b", "aws_access_key_id": "AKIA", "aws_secret_access_key": "x"}
+    with pytest.raises(PublishError, match="environment") as caught:
+        make_target("bucket", spec, tmp_path)
+    assert "aws_access_key_id" in str(caught.value) and "aws_secret_access_key" in str(caught.value)
+
+
+def test_s3_without_boto3_says_what_to_install(
+    site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, output = site
+    monkeypatch.setitem(sys.modules, "boto3", None)
+    target = make_target("bucket", {"kind": "s3", "bucket": "b"}, root)
+    with pytest.raises(PublishError, match=r"pip install byline\[s3\]"):
+        target.publish(output, dry_run=True)
+
+
+def test_s3_missing_bucket_is_a_clear_error(
+    site: tuple[Path, Path], moto_endpoint: str, aws_env: None
+) -> None:
+    root, output = site
+    spec = {"kind": "s3", "bucket": "no-such-bucket-here", "endpoint_url": moto_endpoint}
+    with pytest.raises(PublishError, match="bucket no-such-bucket-here does not exist"):
+        make_target("bucket", spec, root).publish(output, dry_run=True)
+
+
+def test_s3_trusts_the_stored_md5_when_the_etag_is_not_one() -> None:
+    class FakeClient:
+        """Lists one multipart object whose ETag is not an MD5."""
+
+        def get_paginator(self, _name: str) -> Any:
+            return self
+
+        def paginate(self, **_kwargs: Any) -> list[dict[str, Any]]:
+            return [{"Contents": [{"Key": "p/a.jpg", "Size": 3, "ETag": '"abc-2"'}]}]
+
+        def head_object(self, **_kwargs: Any) -> dict[str, Any]:
+            return {"Metadata": {"byline-md5": "0" * 32}}
+
+    site = {"a.jpg": SiteFile("a.jpg", Path("a.jpg"), 3, "0" * 32)}
+    stored = s3_module.stored_files(FakeClient(), "b", "p/", site)
+    assert plan_sync(site, stored).unchanged == 1
+
+
+# --- dir -----------------------------------------------------------------------------------
+
+
+def dir_target(root: Path, path: Path | str) -> Any:
+    """A folder target, as site.yaml would declare it."""
+    return make_target("mirror", {"kind": "dir", "path": str(path)}, root)
+
+
+def folder_files(folder: Path) -> dict[str, bytes]:
+    """Every file under folder, by relative path."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_dir_first_publish_copies_everything(site: tuple[Path, Path], tmp_path: Path) -> None:
+    root, output = site
+    summary = dir_target(root, tmp_path / "www").publish(output, dry_run=False)
+    assert folder_files(tmp_path / "www") == SITE_FILES
+    assert (summary.uploaded, summary.deleted, summary.unchanged) == (len(SITE_FILES), 0, 0)
+    mode = (tmp_path / "www/index.html").stat().st_mode & 0o777
+    assert mode == (output / "index.html").stat().st_mode & 0o777  # readable by the server
+
+
+def test_dir_second_publish_copies_one_and_deletes_one(
+    site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    root, output = site
+    target = dir_target(root, "../www")  # relative paths are taken from the site folder
+    target.publish(output, dry_run=False)
+    change_site(output)
+
+    summary = target.publish(output, dry_run=False)
+
+    assert (summary.uploaded, summary.deleted, summary.unchanged) == (1, 1, len(SITE_FILES) - 2)
+    assert folder_files(tmp_path / "www") == folder_files(output)
+    assert not (tmp_path / "www/music/old-story").exists()  # emptied folders go too
+    assert not target.publish(output, dry_run=False).changed
+
+
+def test_dir_interrupted_publish_completes_when_rerun(
+    site: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, output = site
+    write_site(tmp_path / "www", {"stale/index.html": b"old"})
+    real_copy = directory_module.copy_into
+    copied: list[str] = []
+
+    def failing_copy(folder: Path, file: SiteFile) -> None:
+        if len(copied) == 4:
+            raise KeyboardInterrupt  # the writer pressed Ctrl-C
+        real_copy(folder, file)
+        copied.append(file.key)
+
+    target = dir_target(root, tmp_path / "www")
+    monkeypatch.setattr(directory_module, "copy_into", failing_copy)
+    with pytest.raises(KeyboardInterrupt):
+        target.publish(output, dry_run=False)
+    assert (tmp_path / "www/stale/index.html").exists()  # deletions wait for every copy
+
+    monkeypatch.setattr(directory_module, "copy_into", real_copy)
+    summary = target.publish(output, dry_run=False)
+
+    assert (summary.uploaded, summary.unchanged, summary.deleted) == (len(SITE_FILES) - 4, 4, 1)
+    assert folder_files(tmp_path / "www") == SITE_FILES
+
+
+def test_dir_dry_run_changes_nothing(site: tuple[Path, Path], tmp_path: Path) -> None:
+    root, output = site
+    summary = dir_target(root, tmp_path / "www").publish(output, dry_run=True)
+    assert not (tmp_path / "www").exists()
+    assert summary.dry_run and summary.uploaded == len(SITE_FILES)
+    assert len(summary.details) == len(SITE_FILES)
+
+
+@pytest.mark.parametrize("path", ["output", "output/mirror", ".", "..", "/"])
+def test_dir_refuses_folders_that_would_eat_the_site(site: tuple[Path, Path], path: str) -> None:
+    root, output = site
+    with pytest.raises(PublishError, match="deploy target 'mirror'"):
+        dir_target(root, path).publish(output, dry_run=True)
+
+
+def test_dir_never_follows_symlinks_out_of_the_target(
+    site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    root, output = site
+    outside = write_site(tmp_path / "precious", {"music/keep.txt": b"mine", "index.html": b"mine"})
+    www = write_site(tmp_path / "www", {"old.txt": b"x"})
+    (www / "music").symlink_to(outside / "music")  # the site has a music/ folder
+    (www / "elsewhere").symlink_to(outside)  # the site has no elsewhere/ at all
+
+    dir_target(root, www).publish(output, dry_run=False)
+
+    assert folder_files(outside) == {"music/keep.txt": b"mine", "index.html": b"mine"}
+    assert not (www / "music").is_symlink() and not (www / "elsewhere").exists()
+    assert folder_files(www) == SITE_FILES
+
+
+# --- URL manifest --------------------------------------------------------------------------
+
+
+def test_manifest_round_trip_is_sorted_and_deterministic(tmp_path: Path) -> None:
+    assert load_published(tmp_path) == PublishedUrls()
+    record_published(tmp_path, {"articles/b.md": ["/music/b/"], "articles/a/index.md": ["/tv/a/"]})
+    first = (tmp_path / ".byline/published.json").read_bytes()
+    record_published(tmp_path, {"articles/a/index.md": ["/tv/a/"]})
+    assert (tmp_path / ".byline/published.json").read_bytes() == first
+    document = json.loads(first)
+    assert list(document["articles"]) == ["articles/a/index.md", "articles/b.md"]
+    assert load_published(tmp_path).by_source == {
+        "articles/a/index.md": ("/tv/a/",),
+        "articles/b.md": ("/music/b/",),
+    }
+    assert [p.name for p in (tmp_path / ".byline").iterdir()] == ["published.json"]
+
+
+def test_a_renamed_article_gets_a_redirect_from_every_old_url(tmp_path: Path) -> None:
+    record_published(tmp_path, {"articles/foo/index.md": ["/music/foo/"]})
+    record_published(tmp_path, {"articles/foo/index.md": ["/music/foo-live/"]})
+    current = {"articles/foo/index.md": "/music/foo-live-review/", "articles/bar.md": "/tv/bar/"}
+
+    assert redirects_for_moved(load_published(tmp_path), current) == {
+        "/music/foo/": "/music/foo-live-review/",
+        "/music/foo-live/": "/music/foo-live-review/",
+    }
+
+
+def test_an_old_url_now_used_by_another_article_is_not_redirected() -> None:
+    published = PublishedUrls(
+        {"articles/old.md": ("/music/story/",), "articles/new.md": ("/music/story-2/",)}
+    )
+    current = {"articles/old.md": "/music/old-story/", "articles/new.md": "/music/story/"}
+    assert redirects_for_moved(published, current) == {"/music/story-2/": "/music/story/"}
+
+
+def test_an_old_url_several_articles_held_is_not_redirected() -> None:
+    published = PublishedUrls({"articles/a.md": ("/x/", "/a/"), "articles/b.md": ("/x/", "/b/")})
+    current = {"articles/a.md": "/a/", "articles/b.md": "/b/"}
+    assert redirects_for_moved(published, current) == {}
+
+
+def test_a_damaged_manifest_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / ".byline").mkdir()
+    (tmp_path / ".byline/published.json").write_text('{"articles": {"a.md": "/a/"}}')
+    with pytest.raises(PublishError, match=r"published\.json"):
+        load_published(tmp_path)
