@@ -25,11 +25,12 @@ from pathlib import Path
 from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
 from generator.config import CONFIG_NAME, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
-from generator.errors import BuildFailed, Problem, Report
+from generator.errors import BuildFailed, Problem, PublishError, Report, SourceLocation
 from generator.image_stage import plan_images, produce_images
 from generator.model import Content
 from generator.outputdir import commit, existing_files, present_files, write_staged
 from generator.parallel import map_in_workers
+from generator.published import MANIFEST_PATH, load_published, redirects_for_moved
 from generator.render import Output, RenderProblem, SiteRenderer, build_index, plan_outputs
 from generator.render.plan import redirect_map
 from generator.theme import load_theme
@@ -113,8 +114,8 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
         renderer = SiteRenderer(config, build_index(content, config.categories), images,
                                 load_theme(config), preview=options.preview, now=now)
         config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
-        outputs = plan_outputs(renderer, config_digest, redirect_map(content.articles,
-                                                                     content.pages, {}))
+        redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
+        outputs = plan_outputs(renderer, config_digest, redirects)
         _check_collisions(outputs, report)
         report.raise_if_errors()
         output_dir = options.output_dir.resolve()
@@ -138,6 +139,17 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
         changed=tuple(changed),
         next_scheduled=content.next_scheduled,
     )
+
+
+def _moved(site: Path, content: Content, report: Report) -> dict[str, str]:
+    """Old URL → new URL for every published article whose URL has changed since."""
+    try:
+        published = load_published(site)
+    except PublishError as error:
+        report.error(str(error), SourceLocation(Path(MANIFEST_PATH)))
+        return {}
+    current = {a.source.path.relative_to("content").as_posix(): a.url for a in content.articles}
+    return redirects_for_moved(published, current)
 
 
 def _check_collisions(outputs: Sequence[Output], report: Report) -> None:

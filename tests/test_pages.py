@@ -193,3 +193,14 @@ def test_body_photos_under_a_sub_path_get_the_base_path_once(make_site):
     build(site)
     img = page(site, "/a/").select_one("figure.photo img")
     assert img["src"].startswith("/news/images/") and "/news/news/" not in str(img)
+
+
+def test_renamed_article_redirects_from_its_published_url(make_site):
+    from generator.published import record_published
+
+    site = make_site({"content/articles/a.md": article(category="Music", slug="first-name")})
+    record_published(site, {"articles/a.md": ["/music/first-name/"]})
+    (site / "content/articles/a.md").write_text(article(category="TV", slug="better-name"))
+    build(site)
+    refresh = page(site, "/music/first-name/").find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh["content"].endswith("url=https://news.example/tv/better-name/")

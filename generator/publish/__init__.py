@@ -13,13 +13,13 @@ from typing import Any
 
 from generator.errors import PublishError
 from generator.publish import directory, git, s3
-from generator.publish.manifest import (
+from generator.publish.target import PublishSummary, Target
+from generator.published import (
     PublishedUrls,
     load_published,
     record_published,
     redirects_for_moved,
 )
-from generator.publish.target import PublishSummary, Target
 
 __all__ = [
     "PublishSummary",
