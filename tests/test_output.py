@@ -60,3 +60,18 @@ def test_theme_assets_have_content_hashes_and_site_templates_override(make_site)
     css = list((site / "output/static/css").glob("site.*.css"))
     assert len(css) == 1 and len(css[0].name.split(".")) == 3
     assert "Our own 404" in (site / "output/404.html").read_text()
+
+
+def test_hosting_files_are_written_and_can_be_turned_off(make_site):
+    site = make_site({"content/articles/a.md": article(category="Music", aliases="[/old/]")})
+    build(site)
+    headers = (site / "output/_headers").read_text()
+    assert "/static/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    assert "X-Content-Type-Options: nosniff" in headers
+    assert (site / "output/_redirects").read_text() == "/old/ /music/a/ 301\n"
+    assert (site / "output/.nojekyll").exists()
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + "hosting: {headers: false, redirects: false, "
+                      "nojekyll: false}\n")
+    build(site)
+    assert not any((site / "output" / n).exists() for n in ("_headers", "_redirects", ".nojekyll"))

@@ -161,14 +161,17 @@ def _hosting_files(r: SiteRenderer, redirects: Mapping[str, str], site_key: str)
     if hosting.headers:
         feeds = ["/feed.xml", "/rss.xml", "/sitemap.xml", "/news-sitemap.xml"]
         feeds += [g.term.url + name for g in r.index.categories for name in ("feed.xml", "rss.xml")]
-        data = headers_file(base, feeds)
-        found.append(Output("_headers", digest_text(site_key, data.decode()), lambda: data))
+        found.append(_fixed("_headers", headers_file(base, feeds), site_key))
     if hosting.redirects and redirects:
-        data = redirects_file(redirects, base)
-        found.append(Output("_redirects", digest_text(site_key, data.decode()), lambda: data))
+        found.append(_fixed("_redirects", redirects_file(redirects, base), site_key))
     if hosting.nojekyll:
-        found.append(Output(".nojekyll", "nojekyll", lambda: b""))
+        found.append(_fixed(".nojekyll", b"", site_key))
     return found
+
+
+def _fixed(path: str, data: bytes, site_key: str) -> Output:
+    """An output whose bytes are already known."""
+    return Output(path, digest_text(site_key, data.decode()), partial(bytes, data))
 
 
 def _site_static(r: SiteRenderer) -> list[Output]:
