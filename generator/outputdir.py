@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -46,9 +47,13 @@ def present_files(output: Path, known: Iterable[str]) -> set[str]:
 
 def write_staged(staging: Path, path: str, data: bytes) -> None:
     """Write one rendered file into the staging folder."""
-    target = staging / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    (staging / _staged_name(path)).write_bytes(data)
+
+
+def _staged_name(path: str) -> str:
+    # Staged files sit side by side, not in a copy of the site's folder tree: creating and
+    # removing thousands of folders costs more than rendering the pages on some filesystems.
+    return hashlib.blake2b(path.encode(), digest_size=12).hexdigest()
 
 
 def commit(
@@ -59,7 +64,7 @@ def commit(
     output.mkdir(parents=True, exist_ok=True)
     written = 0
     for path in staged:
-        _move(staging / path, output / path)
+        _move(staging / _staged_name(path), output / path)
         written += 1
     for path, source in copies:
         _place_copy(source, output / path)

@@ -12,9 +12,10 @@ from markdown.extensions.toc import slugify_unicode
 from generator.markup.embeds import EmbedExtension
 from generator.markup.figures import FigureExtension, RawImage
 from generator.markup.quotes import QuoteExtension
+from generator.markup.typography import SmartTextExtension
 
 # Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "2"
+MARKUP_VERSION = "3"
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -41,8 +42,8 @@ class _Renderer:
         self.embeds = EmbedExtension()
         self.md = Markdown(
             extensions=[
-                "smarty", "tables", "footnotes", "attr_list",
-                "toc", QuoteExtension(), self.figures, self.embeds,
+                "tables", "footnotes", "attr_list", "toc",
+                QuoteExtension(), SmartTextExtension(), self.figures, self.embeds,
             ],
             extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
             output_format="html",
