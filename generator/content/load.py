@@ -190,7 +190,8 @@ def _parses(
         fresh = _parse_missing([(keys[d], by_digest[d].path.read_bytes()) for d in missing])
         if memo.cache is not None:
             memo.cache.store_parsed(fresh)
-        memo.parsed.update(fresh)
+        else:  # no disk cache: keep them for the next build in this process
+            memo.parsed.update(fresh)
         found.update({d: fresh[keys[d]] for d in missing})
     return found
 
