@@ -5,6 +5,7 @@ Built once per build from ``Content``; pure, so every output can be planned from
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,8 +43,11 @@ class SiteIndex:
             chain.from_iterable(self.tag_positions[t.slug] for t in article.tags)
         )
         shared.pop(me, None)
-        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:count]
-        return tuple(self.content.articles[i] for i, _ in best)
+        # One integer per candidate (more shared tags first, then newer) so heapq picks the
+        # best in C: this runs for every article page, over hundreds of candidates each.
+        scale = len(self.content.articles)
+        ranked = heapq.nsmallest(count, [i - n * scale for i, n in shared.items()])
+        return tuple(self.content.articles[r % scale] for r in ranked)
 
 
 def build_index(content: Content, category_order: tuple[str, ...]) -> SiteIndex:
