@@ -1,16 +1,25 @@
-"""``byline new``: a new article bundle with its front matter filled in."""
+"""``byline init`` (a new site from ``generator/starter/``) and ``byline new`` (a new article)."""
 
 from __future__ import annotations
 
 import getpass
+import json
 import os
+import random
+import re
 import subprocess
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.config import SiteConfig
+from generator.config import CONFIG_NAME, SiteConfig
 from generator.errors import BylineError
 from generator.slugs import slugify
+from generator.sourceyaml import YamlSyntaxError, parse_yaml
+
+STARTER_DIR = Path(__file__).resolve().parent / "starter"
+EXAMPLE_PHOTO = Path("content", "articles", "welcome-to-your-newsroom", "photo.jpg")
+PHOTO_SIZE = (1600, 1000)
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 
 def default_author() -> str:
@@ -59,3 +68,121 @@ Start writing here. Put a photo on its own line to make a figure:
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(text, encoding="utf-8")
     return folder / "index.md"
+
+
+def init_site(target: Path, author: str | None = None, now: datetime | None = None) -> list[Path]:
+    """Create a ready-to-build site in ``target``; return the files written, relative to it."""
+    refuse_existing_site(target)
+    now = now or datetime.now(UTC)
+    author = author or default_author()
+    title = _title_from_folder(target)
+    folder = target.resolve().name or "site"
+    values = {
+        "title": title,
+        "author_slug": slugify(author) or "newsroom",
+        # The site's timezone is UTC, so a UTC time (rounded down) is never in the future.
+        "date": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+        # Names come from the writer and the folder: quoted if need be, so ': ' stays text.
+        "title_yaml": _yaml_text(title),
+        "author_yaml": _yaml_text(author),
+        "copyright_yaml": _yaml_text(f"© {now.year} {title}"),
+        "publish_path_yaml": _yaml_text(f"../{folder}-published"),
+    }
+    written = []
+    for source in sorted(STARTER_DIR.rglob("*")):
+        relative = source.relative_to(STARTER_DIR)
+        if not source.is_file() or relative.suffix in (".py", ".pyc") \
+                or "__pycache__" in relative.parts:
+            continue
+        relative = _destination(relative, values["author_slug"])
+        text = _PLACEHOLDER.sub(lambda m: values[m.group(1)],
+                                source.read_text(encoding="utf-8"))
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if relative == Path(".gitignore"):
+            text = _merged_gitignore(target / relative, text)
+        (target / relative).write_text(text, encoding="utf-8")
+        written.append(relative)
+    make_example_photo(target / EXAMPLE_PHOTO)
+    written.append(EXAMPLE_PHOTO)
+    return sorted(written)
+
+
+def refuse_existing_site(target: Path) -> None:
+    """Raise if ``target`` already holds a site, so that init never overwrites a writer's work."""
+    content = target / "content"
+    if target.exists() and not target.is_dir():
+        raise BylineError(f"{target} is a file, not a folder")
+    if (target / CONFIG_NAME).exists():
+        raise BylineError(f"{target / CONFIG_NAME} already exists: {target} is already a "
+                          "Byline site, so nothing was changed (pick an empty folder)")
+    if content.is_dir() and any(content.iterdir()):
+        raise BylineError(f"{content} already has files in it, so nothing was changed "
+                          "(pick an empty folder)")
+
+
+def _merged_gitignore(path: Path, ours: str) -> str:
+    """A repository's own .gitignore, kept, with our lines added below it if missing."""
+    if not path.exists():
+        return ours
+    theirs = path.read_text(encoding="utf-8")
+    have = {line.strip() for line in theirs.splitlines()}
+    missing = [line for line in ours.splitlines() if line.strip() not in have]
+    if not any(line and not line.startswith("#") for line in missing):
+        return theirs
+    return theirs.rstrip("\n") + "\n\n" + "\n".join(missing) + "\n"
+
+
+def _destination(relative: Path, author_slug: str) -> Path:
+    # Dot-files do not survive every packaging tool, so the starter ships "gitignore".
+    if relative == Path("gitignore"):
+        return Path(".gitignore")
+    if relative.name == "AUTHOR.yaml":
+        return relative.with_name(f"{author_slug}.yaml")
+    return relative
+
+
+def _yaml_text(text: str) -> str:
+    try:
+        plain = parse_yaml(f"value: {text}\n").data == {"value": text}
+    except YamlSyntaxError:
+        plain = False
+    # Quoted only when needed; a JSON string is a valid YAML double-quoted scalar.
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def _title_from_folder(target: Path) -> str:
+    name = re.sub(r"[-_.]+", " ", target.resolve().name).strip()
+    return name.title() if name else "My News Site"
+
+
+def make_example_photo(path: Path, seed: int = 7) -> None:
+    """Draw a landscape-like JPEG (sky, sun, hills, grain) so the example has a real photo."""
+    # Imported here: only `byline init` needs to draw.
+    from PIL import Image, ImageDraw, ImageFilter
+
+    width, height = PHOTO_SIZE
+    rng = random.Random(seed)
+    top, bottom = (38, 52, 110), (246, 164, 92)
+    column = Image.new("RGB", (1, height))
+    for y in range(height):
+        t = y / (height - 1)
+        column.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom,
+                                                                              strict=True)))
+    photo = column.resize((width, height))
+    glow = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(glow).ellipse((1000, 420, 1240, 660), fill=255)
+    glow = glow.filter(ImageFilter.GaussianBlur(60))
+    photo = Image.composite(Image.new("RGB", (width, height), (255, 226, 170)), photo, glow)
+    draw = ImageDraw.Draw(photo)
+    for layer, colour in enumerate(((92, 60, 84), (58, 38, 62), (30, 20, 36))):
+        base = 640 + layer * 110
+        points = [(0, height)]
+        for x in range(0, width + 80, 80):
+            points.append((x, base + rng.randint(-70, 50)))
+        points.append((width, height))
+        draw.polygon(points, fill=colour)
+    photo = photo.filter(ImageFilter.GaussianBlur(2))
+    grain = Image.effect_noise((width, height), 18).convert("RGB")
+    photo = Image.blend(photo, grain, 0.06)  # film grain, so it compresses like a photo
+    path.parent.mkdir(parents=True, exist_ok=True)
+    photo.save(path, "JPEG", quality=82, optimize=True, progressive=True)

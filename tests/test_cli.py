@@ -1,0 +1,293 @@
+"""The `byline` command line: help, suggestions, output modes, and each command's wiring."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import __version__
+from generator.cli import COMMANDS, main
+from generator.scaffold import init_site
+
+from .conftest import REPO, SiteFiles, article
+
+Capture = pytest.CaptureFixture[str]
+ESC = "\x1b"
+WARNS = {"content/articles/a.md": article(category="Muzic")}  # warning: did you mean 'Music'?
+
+
+class FakeTerminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def starter(tmp_path: Path) -> Path:
+    """A site made by `byline init`."""
+    site = tmp_path / "site"
+    init_site(site, author="Dana Reyes")
+    return site
+
+
+# --- help, version, suggestions ----------------------------------------------------------------
+
+
+def test_version(capsys: Capture) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"byline {__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself_with_an_example(command: str, capsys: Capture) -> None:
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert f"usage: byline {command}" in out
+    assert "examples:\n  byline " in out, "the example is kept as written"
+    assert "--quiet" in out and "--verbose" in out
+
+
+def test_build_help_explains_each_option(capsys: Capture) -> None:
+    assert main(["help", "build"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--site", "--output", "--drafts", "--future"):
+        assert option in out
+    assert "byline build --drafts" in out
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("buidl", "build"), ("serv", "serve"),
+                                              ("pubish", "publish"), ("int", "init")])
+def test_unknown_command_gets_a_suggestion(typed: str, meant: str, capsys: Capture) -> None:
+    assert main([typed]) == 2
+    assert f"unknown command '{typed}' — did you mean `{meant}`?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "meant"), [
+    (["build", "--draft"], "--drafts"),
+    (["build", "--futur"], "--future"),
+    (["serve", "--prot", "80"], "--port"),
+    (["check", "--strct"], "--strict"),
+    (["publish", "--dryrun"], "--dry-run"),
+    (["build", "--quite"], "--quiet"),
+])
+def test_unknown_option_gets_a_suggestion(args: list[str], meant: str, capsys: Capture) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"byline {args[0]}: unknown option {args[1]} — did you mean {meant}?" in err
+    assert "Traceback" not in err
+
+
+def test_bad_option_value_is_a_usage_error(capsys: Capture) -> None:
+    assert main(["serve", "--port", "eighty"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid int value: 'eighty'" in err and "byline serve --help" in err
+
+
+def test_no_command_prints_the_overview(capsys: Capture) -> None:
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    assert all(command in out for command in COMMANDS)
+
+
+# --- output: colour, quiet, verbose ------------------------------------------------------------
+
+
+def test_piped_output_is_plain_text(make_site: Callable[[SiteFiles], Path]) -> None:
+    site = make_site(WARNS)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
+                          capture_output=True, text=True, cwd=REPO, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "warning: category 'Muzic'" in done.stderr
+    assert ESC not in done.stdout + done.stderr
+
+
+def test_terminal_gets_colour_unless_no_color(make_site: Callable[[SiteFiles], Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(WARNS)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    for no_color, coloured in ((None, True), ("1", False)):
+        if no_color:
+            monkeypatch.setenv("NO_COLOR", no_color)
+        out, err = FakeTerminal(), FakeTerminal()
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        assert main(["build", "--site", str(site)]) == 0
+        assert "warning: category 'Muzic'" in err.getvalue()
+        assert (ESC in err.getvalue()) is coloured
+        assert (ESC in out.getvalue()) is coloured
+
+
+def test_quiet_prints_nothing_on_success(starter: Path, capsys: Capture) -> None:
+    assert main(["build", "--site", str(starter), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert main(["check", "--site", str(starter), "-q"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_quiet_still_prints_problems(make_site: Callable[[SiteFiles], Path],
+                                     capsys: Capture) -> None:
+    assert main(["build", "--site", str(make_site(WARNS)), "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "content/articles/a.md:4: warning: category 'Muzic'" in err
+
+
+def test_verbose_lists_the_files_written(starter: Path, capsys: Capture) -> None:
+    assert main(["build", "--site", str(starter), "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert "  wrote index.html" in out
+    assert "  wrote news/welcome-to-your-newsroom/index.html" in out
+
+
+def test_quiet_and_verbose_together_is_a_usage_error(capsys: Capture) -> None:
+    assert main(["build", "-q", "-v"]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+# --- site.yaml problems through the CLI --------------------------------------------------------
+
+
+def test_site_yaml_errors_are_all_reported_with_their_lines(
+        make_site: Callable[[SiteFiles], Path], capsys: Capture) -> None:
+    site = make_site({"site.yaml": (
+        "title: X\n"
+        "base_url: https://x.example/\n"
+        "per_page: 0\n"
+        "timezone: Mars/Olympus\n"
+        "images:\n"
+        "  widths: [10]\n"
+    )})
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "site.yaml:3: error: 'per_page' must be a whole number above 0" in err
+    assert any(line.startswith("site.yaml:4: error: 'timezone' unknown timezone") for line in err)
+    assert any(line.startswith("site.yaml:6: error: 'images.widths' must be") for line in err)
+    assert err[-1] == "byline: error: build failed with 3 errors"
+
+
+def test_site_yaml_typos_are_warnings_with_a_suggestion(
+        make_site: Callable[[SiteFiles], Path], capsys: Capture) -> None:
+    site = make_site({"site.yaml": (
+        "title: X\n"
+        "base_url: https://x.example/\n"
+        "timezon: UTC\n"
+        "publisher:\n"
+        "  nmae: X Media\n"
+        "hosting:\n"
+        "  nojeckyll: false\n"
+    )})
+    assert main(["build", "--site", str(site)]) == 0
+    err = capsys.readouterr().err
+    assert "site.yaml:3: warning: unknown setting 'timezon' is ignored; did you mean " \
+           "'timezone'?" in err
+    assert "site.yaml:5: warning: unknown setting 'publisher.nmae' is ignored; did you mean " \
+           "'publisher.name'?" in err
+    assert "site.yaml:7: warning: unknown setting 'hosting.nojeckyll' is ignored; did you " \
+           "mean 'hosting.nojekyll'?" in err
+
+
+def test_missing_site_yaml_says_how_to_start(tmp_path: Path, capsys: Capture) -> None:
+    assert main(["build", "--site", str(tmp_path)]) == 1
+    assert "`byline init` makes one" in capsys.readouterr().err
+
+
+# --- new, check, serve, publish ----------------------------------------------------------------
+
+
+def test_new_creates_a_draft(starter: Path, capsys: Capture) -> None:
+    assert main(["new", "Mara Quell announces a tour", "--site", str(starter),
+                 "--author", "Dana Reyes"]) == 0
+    created = starter / "content/articles/mara-quell-announces-a-tour/index.md"
+    assert "draft: true" in created.read_text(encoding="utf-8")
+    assert "Created" in capsys.readouterr().out
+
+
+def test_check_fails_on_a_broken_link(make_site: Callable[[SiteFiles], Path],
+                                      capsys: Capture) -> None:
+    site = make_site({"content/pages/about.md": "---\ntitle: About\n---\n\n[x](/nowhere/)\n"})
+    assert main(["check", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "/nowhere/" in err and "Check: 1 error" in err
+
+
+def test_check_strict_makes_warnings_fail(make_site: Callable[[SiteFiles], Path],
+                                          capsys: Capture) -> None:
+    site = make_site({"content/articles/a.md": article()})  # no dek, no hero: warnings
+    assert main(["check", "--site", str(site)]) == 0
+    assert "has no dek" in capsys.readouterr().err
+    assert main(["check", "--site", str(site), "--strict"]) == 1
+    assert "--strict" in capsys.readouterr().err
+
+
+def test_serve_is_wired_to_the_preview_server(starter: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    fake = types.ModuleType("generator.serve")
+    fake.serve_site = lambda *args: calls.append(args) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "generator.serve", fake)
+    assert main(["serve", "--site", str(starter), "--port", "8123", "--open", "-q"]) == 0
+    assert calls == [(starter, "127.0.0.1", 8123, True, True)]
+
+
+def test_a_missing_module_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
+                                           capsys: Capture) -> None:
+    monkeypatch.setitem(sys.modules, "generator.serve", None)  # import fails
+    assert main(["serve"]) == 1
+    err = capsys.readouterr().err
+    assert "`byline serve` is not available" in err and "Traceback" not in err
+
+
+def test_publish_dry_run_plans_and_changes_nothing(starter: Path, capsys: Capture) -> None:
+    assert main(["publish", "--site", str(starter), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "folder (" in out and "would publish" in out
+    assert "upload index.html" in out
+    assert not (starter.parent / "site-published").exists()
+    assert not (starter / ".byline").exists()
+
+
+def test_publish_mirrors_and_remembers_urls(starter: Path, capsys: Capture) -> None:
+    assert main(["publish", "--site", str(starter)]) == 0
+    assert "published" in capsys.readouterr().out
+    published = starter.parent / "site-published"
+    assert (published / "news/welcome-to-your-newsroom/index.html").is_file()
+    manifest = json.loads((starter / ".byline/published.json").read_text(encoding="utf-8"))
+    assert manifest["articles"] == {
+        "articles/welcome-to-your-newsroom/index.md": ["/news/welcome-to-your-newsroom/"]
+    }
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_publish_is_stopped_by_check_errors_unless_forced(starter: Path,
+                                                          capsys: Capture) -> None:
+    about = starter / "content/pages/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[gone](/gone/)\n", encoding="utf-8")
+    assert main(["publish", "--site", str(starter)]) == 1
+    assert "publish stopped" in capsys.readouterr().err
+    assert not (starter.parent / "site-published").exists()
+    assert main(["publish", "--site", str(starter), "--force"]) == 0
+    assert (starter.parent / "site-published/index.html").is_file()
+
+
+def test_publish_suggests_a_target_name(starter: Path, capsys: Capture) -> None:
+    assert main(["publish", "foldr", "--site", str(starter)]) == 1
+    assert "no deploy target 'foldr' in site.yaml: did you mean 'folder'?" in \
+        capsys.readouterr().err
+
+
+def test_publish_without_targets_says_what_to_add(make_site: Callable[[SiteFiles], Path],
+                                                  capsys: Capture) -> None:
+    assert main(["publish", "--site", str(make_site({}))]) == 1
+    assert "no deploy targets" in capsys.readouterr().err

@@ -1,0 +1,171 @@
+"""`byline init`: a new site that builds at once, never over an existing one."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator.build import BuildOptions, build_site
+from generator.cache import CACHE_DIR_NAME
+from generator.check import check_site
+from generator.cli import main
+from generator.config import CONFIG_NAME, known_keys, load_config
+from generator.errors import BylineError, Report
+from generator.publish import make_target
+from generator.scaffold import EXAMPLE_PHOTO, PHOTO_SIZE, init_site
+from generator.sourceyaml import parse_yaml
+
+ARTICLE = "news/welcome-to-your-newsroom/index.html"
+
+
+@pytest.fixture(scope="module")
+def new_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One site made by init_site, shared by the tests that only read it."""
+    site = tmp_path_factory.mktemp("init") / "the-daily-marquee"
+    init_site(site, author="Dana Reyes")
+    return site
+
+
+def test_new_site_builds_and_checks_clean(new_site: Path) -> None:
+    result = build_site(BuildOptions(site=new_site))
+    assert [str(w) for w in result.warnings] == []
+    assert (result.articles, result.pages) == (1, 1)
+    for page in ("index.html", ARTICLE, "about/index.html", "authors/dana-reyes/index.html"):
+        assert (new_site / "output" / page).is_file(), page
+    config = load_config(new_site, Report())
+    assert config is not None
+    problems = check_site(result.output, config.base_url, result.content.articles)
+    assert [str(p) for p in problems] == []
+
+
+def test_new_site_has_a_credited_photo_and_an_about_page(new_site: Path) -> None:
+    with Image.open(new_site / EXAMPLE_PHOTO) as photo:
+        assert (photo.format, photo.size) == ("JPEG", PHOTO_SIZE)
+    assert (new_site / EXAMPLE_PHOTO).stat().st_size < 150_000
+    article = (new_site / EXAMPLE_PHOTO).with_name("index.md").read_text(encoding="utf-8")
+    assert "credit: " in article and "author: Dana Reyes" in article
+    assert (new_site / "content/pages/about.md").read_text(encoding="utf-8").startswith("---")
+    assert "{{" not in article, "every placeholder is filled in"
+
+
+def test_gitignore_keeps_build_products_out_of_git(new_site: Path) -> None:
+    ignored = (new_site / ".gitignore").read_text(encoding="utf-8").split()
+    assert "output/" in ignored
+    assert f"{CACHE_DIR_NAME}/" in ignored
+
+
+def test_site_yaml_lists_and_explains_every_setting(new_site: Path) -> None:
+    text = (new_site / CONFIG_NAME).read_text(encoding="utf-8")
+    data = parse_yaml(text).data
+    lines = text.splitlines()
+    for section, keys in known_keys().items():
+        values = data if not section else data[section]
+        indent = "" if not section else "  "
+        for key in keys:
+            assert key in values, f"{section}.{key} is missing from the starter site.yaml"
+            at = next(i for i, line in enumerate(lines) if line.startswith(f"{indent}{key}:"))
+            above = lines[at - 1].strip()
+            # A setting directly under its section heading is explained by the heading's comment.
+            assert above.startswith("#") or above.endswith(":"), f"{key} has no comment"
+    report = Report()
+    assert load_config(new_site, report) is not None
+    assert report.problems == []
+
+
+def test_site_yaml_deploy_examples_are_valid_when_uncommented(new_site: Path) -> None:
+    text = (new_site / CONFIG_NAME).read_text(encoding="utf-8")
+    uncommented = re.sub(r"(?m)^(\s+)# (\w+:)", r"\1\2", text)
+    uncommented = re.sub(r"(?m)^(\s+)#   ", r"\1  ", uncommented)
+    targets = parse_yaml(uncommented).data["deploy"]["targets"]
+    assert {spec["kind"] for spec in targets.values()} == {"dir", "git", "s3"}
+    for name, spec in targets.items():
+        make_target(name, spec, new_site)  # raises on an unknown or missing setting
+
+
+def test_title_comes_from_the_folder_name(new_site: Path) -> None:
+    config = load_config(new_site, Report())
+    assert config is not None and config.title == "The Daily Marquee"
+
+
+def test_example_article_is_dated_now_so_it_is_published(tmp_path: Path) -> None:
+    now = datetime(2026, 5, 1, 8, 30, 59, tzinfo=UTC)
+    init_site(tmp_path / "site", author="Sam", now=now)
+    result = build_site(BuildOptions(site=tmp_path / "site", now=now))
+    assert result.articles == 1
+
+
+def test_init_works_in_a_folder_with_other_files(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("notes\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("*.log\noutput/\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()  # empty: nothing to lose
+    init_site(tmp_path, author="Sam")
+    assert (tmp_path / CONFIG_NAME).is_file()
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "notes\n"
+    ignored = (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ignored[:2] == ["*.log", "output/"], "the repository's own lines are kept"
+    assert ignored.count("output/") == 1 and f"{CACHE_DIR_NAME}/" in ignored
+
+
+@pytest.mark.parametrize("existing", [CONFIG_NAME, "content/articles/mine.md"])
+def test_init_refuses_to_overwrite_a_site(tmp_path: Path, existing: str) -> None:
+    (tmp_path / existing).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / existing).write_text("mine\n", encoding="utf-8")
+    with pytest.raises(BylineError, match="nothing was changed"):
+        init_site(tmp_path, author="Sam")
+    assert (tmp_path / existing).read_text(encoding="utf-8") == "mine\n"
+    assert not (tmp_path / ".gitignore").exists()
+
+
+def test_cli_init_refuses_with_exit_status_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                              ) -> None:
+    assert main(["init", str(tmp_path / "site"), "--author", "Sam", "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["init", str(tmp_path / "site")]) == 1
+    err = capsys.readouterr().err
+    assert "already a Byline site" in err and "Traceback" not in err
+
+
+def test_cli_init_then_build_works_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "mysite", "--author", "Sam"]) == 0
+    out = capsys.readouterr().out
+    assert "Created a new site in mysite/" in out and "cd mysite" in out
+    assert main(["build", "--site", "mysite"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "0 warnings" in captured.out
+    assert (tmp_path / "mysite/output" / ARTICLE).is_file()
+
+
+def test_site_templates_and_site_theme_override_the_built_in_one(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    init_site(site, author="Sam")
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("<p>Our own 404</p>\n", encoding="utf-8")
+    css = site / "themes" / "default" / "static" / "css" / "site.css"
+    css.parent.mkdir(parents=True)
+    css.write_text("body { color: teal }\n", encoding="utf-8")
+    result = build_site(BuildOptions(site=site))
+    assert result.warnings == ()
+    assert (site / "output" / "404.html").read_text(encoding="utf-8") == "<p>Our own 404</p>\n"
+    (built,) = (site / "output" / "static" / "css").glob("site.*.css")
+    assert built.read_text(encoding="utf-8") == "body { color: teal }\n"
+    article = (site / "output" / ARTICLE).read_text(encoding="utf-8")
+    assert "<article" in article, "the other templates still come from the built-in theme"
+
+
+def test_awkward_names_stay_text_in_yaml(tmp_path: Path) -> None:
+    site = tmp_path / "news #1: 'live'"
+    init_site(site, author='Dana "DJ" Reyes: #1')
+    result = build_site(BuildOptions(site=site))
+    assert result.warnings == ()
+    config = load_config(site, Report())
+    assert config is not None
+    assert config.title == "News #1: 'Live'"
+    assert config.copyright and config.copyright.endswith("News #1: 'Live'")
+    assert 'Dana "DJ" Reyes: #1' in {a.name for a in result.content.authors.values()}
