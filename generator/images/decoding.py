@@ -1,0 +1,181 @@
+"""Opening untrusted image files: known formats only, a pixel limit, one-line problems.
+
+Every Pillow failure while reading a source (unknown format, truncated data, decompression
+bomb, odd exceptions from a hostile file) becomes an ``ImageProblem`` here, so the rest of
+the pipeline only ever sees images that decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import warnings
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from PIL import Image, ImageOps
+
+from generator.images.problems import ImageProblem
+
+# Only the formats a news photo arrives in.  Pillow would also open EPS (which runs
+# Ghostscript), PSD, ICO, PCX, ...: none belongs on a web page, and each is more attack
+# surface.  MPO is what many cameras and phones write: a JPEG with a second picture behind it.
+OPEN_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "AVIF", "HEIF", "TIFF", "BMP")
+
+# ISO-BMFF brands of HEIC/HEIF files (iPhone photos), read from the file's "ftyp" box.
+HEIF_BRANDS = {
+    b"heic",
+    b"heix",
+    b"hevc",
+    b"hevx",
+    b"heim",
+    b"heis",
+    b"hevm",
+    b"hevs",
+    b"mif1",
+    b"msf1",
+}
+
+# Formats whose extra frames are an animation; TIFF pages, MPO and HEIF bursts are not.
+ANIMATION_FORMATS = ("GIF", "PNG", "WEBP", "AVIF")
+
+# Orientations 5-8 turn the picture a quarter, so it displays with width and height swapped.
+QUARTER_TURNS = {5, 6, 7, 8}
+
+# What decoding a hostile or damaged file can raise, besides OSError.
+DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    TypeError,
+    struct.error,
+    zlib.error,
+    KeyError,
+)
+
+
+@cache
+def heif_available() -> bool:
+    """Whether HEIC files can be opened: only with the optional ``pillow_heif`` installed."""
+    try:
+        import pillow_heif  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    pillow_heif.register_heif_opener()
+    return True
+
+
+@contextmanager
+def decode_problems() -> Iterator[None]:
+    """Turn whatever Pillow raises while decoding into an ``ImageProblem``."""
+    try:
+        yield
+    except ImageProblem:
+        raise
+    except Image.DecompressionBombError as error:
+        raise ImageProblem(f"image is too large to decode safely ({error.args[0]})") from None
+    except MemoryError:
+        raise ImageProblem("image is too large to decode with the memory available") from None
+    except DECODE_ERRORS as error:
+        if "truncated" in str(error):
+            raise ImageProblem(
+                "image file is truncated (an incomplete copy or download?)"
+            ) from None
+        raise ImageProblem(f"image data is corrupt ({error})") from None
+
+
+def open_image(data: bytes, max_pixels: int) -> Image.Image:
+    """Open image bytes lazily (header only), refusing anything over ``max_pixels``."""
+    if not data:
+        raise ImageProblem("image file is empty")
+    heif_available()
+    Image.init()  # register every plugin: formats= only accepts ones already loaded
+    known = [f for f in OPEN_FORMATS if f in Image.OPEN]  # MPO/HEIF vary by version
+    with warnings.catch_warnings():
+        # Our own limit below is the one the site set; Pillow's default warning would only
+        # repeat it, or fire for images the site allows.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=known)
+        except Image.UnidentifiedImageError:
+            raise ImageProblem(describe_unknown(data)) from None
+        except Image.DecompressionBombError:
+            raise ImageProblem(
+                f"image has more pixels than images.max_pixels allows ({max_pixels:,});"
+                " refusing a possible decompression bomb"
+            ) from None
+        except DECODE_ERRORS:
+            raise ImageProblem("image header is corrupt") from None
+    check_pixels(image, max_pixels)
+    return image
+
+
+def check_pixels(image: Image.Image, max_pixels: int) -> None:
+    """Refuse an image (all frames counted) whose decoded size would exceed ``max_pixels``."""
+    width, height = image.size
+    frames = frame_count(image)
+    pixels = width * height * frames
+    if pixels > max_pixels:
+        frames_text = f" × {frames} frames" if frames > 1 else ""
+        raise ImageProblem(
+            f"image is {width}×{height}{frames_text} = {pixels:,} pixels, over"
+            f" images.max_pixels ({max_pixels:,}); refusing a possible decompression bomb"
+        )
+
+
+def frame_count(image: Image.Image) -> int:
+    """How many animation frames the image has (1 for a still, a TIFF's pages, an MPO)."""
+    if image.format not in ANIMATION_FORMATS:
+        return 1
+    with decode_problems():
+        return getattr(image, "n_frames", 1)
+
+
+def is_animated(image: Image.Image) -> bool:
+    """Whether the image is an animation."""
+    return frame_count(image) > 1
+
+
+def displayed_size(image: Image.Image) -> tuple[int, int]:
+    """Width and height as shown, after the EXIF orientation is applied."""
+    width, height = image.size
+    orientation = image.getexif().get(0x0112, 1)
+    return (height, width) if orientation in QUARTER_TURNS else (width, height)
+
+
+def decode_still(image: Image.Image, at_least: tuple[int, int] | None = None) -> Image.Image:
+    """Decode the (first) picture, upright; JPEGs at the smallest scale still ≥ ``at_least``.
+
+    ``at_least`` is in displayed orientation.  libjpeg can decode at 1/2, 1/4 or 1/8 scale
+    for a fraction of the work, which is most of the time saved on big camera photos.
+    """
+    with decode_problems():
+        if at_least and image.format in ("JPEG", "MPO"):
+            want = at_least
+            if image.getexif().get(0x0112, 1) in QUARTER_TURNS:
+                want = (at_least[1], at_least[0])
+            image.draft(None, (max(1, want[0]), max(1, want[1])))
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)
+    return image
+
+
+def describe_unknown(data: bytes) -> str:
+    """Say, in one line, what a file that is not a supported image seems to be."""
+    head = data[:512]
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        if not heif_available():
+            return "HEIC needs `pip install byline[heif]`"
+        return "HEIC file could not be read (corrupt?)"
+    if head.startswith(b"%PDF"):
+        return "not an image: this is a PDF"
+    if b"<svg" in head.lower():
+        return "SVG is not processed as a photo: link it as a file instead"
+    # Text (any encoding) has no control bytes other than tab, newlines and escape.
+    if not any(byte < 9 or (13 < byte < 32 and byte != 27) for byte in head):
+        return "not an image: the file contains text"
+    return "not an image, or a format Byline does not handle (use JPEG, PNG, GIF, WebP, AVIF)"

@@ -1,0 +1,147 @@
+"""Deciding which files a photo becomes: names, sizes and formats, without touching a file.
+
+A name carries a hash of the source bytes and of the settings that shape that output, so a
+name never points at stale pixels and a browser may cache it forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from PIL import features
+
+from generator.images.settings import ImageSettings
+from generator.images.source import SourceImage
+
+MIME_TYPES = {
+    "webp": "image/webp",
+    "avif": "image/avif",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+}
+EXTENSIONS = {"webp": "webp", "avif": "avif", "jpeg": "jpg", "png": "png", "gif": "gif"}
+
+URL_PREFIX = "/images/"
+MAX_STEM = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One output file: a size of a photo in one format, or a social card cropped from it."""
+
+    url_path: str
+    width: int
+    height: int
+    format: str
+    mime: str
+    crop: tuple[float, float] | None = None
+
+    @property
+    def file_name(self) -> str:
+        """The name of the file in the cache folder and in the output."""
+        return self.url_path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePlan:
+    """Every variant of one photo, and the one to use where only one will do."""
+
+    source: SourceImage
+    variants: tuple[Variant, ...]
+    fallback: Variant
+
+    def family(self, fmt: str) -> tuple[Variant, ...]:
+        """The variants in one format, narrowest first (what a ``srcset`` lists)."""
+        return tuple(v for v in self.variants if v.format == fmt)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The formats planned, modern ones first and the fallback last."""
+        return tuple(dict.fromkeys(v.format for v in self.variants))
+
+
+def fallback_format(source: SourceImage) -> str:
+    """The format every browser shows: GIF for animations, PNG for transparency, else JPEG."""
+    if source.animated:
+        return "gif"
+    return "png" if source.has_alpha else "jpeg"
+
+
+def modern_formats(source: SourceImage, settings: ImageSettings) -> tuple[str, ...]:
+    """The configured modern formats this photo gets and this Pillow can write.
+
+    Animations get WebP only: animated AVIF is slow to encode and patchily supported.
+    """
+    wanted = ("webp",) if source.animated else settings.formats
+    return tuple(f for f in settings.formats if f in wanted and encoder_available(f))
+
+
+def encoder_available(fmt: str) -> bool:
+    """Whether this Pillow build can encode ``fmt`` (AVIF needs Pillow 11.2+ with libavif)."""
+    return fmt != "avif" or bool(features.check("avif"))
+
+
+def output_widths(source: SourceImage, settings: ImageSettings) -> tuple[int, ...]:
+    """The configured widths, each capped at the source width: never upscaled."""
+    return tuple(sorted({min(width, source.width) for width in settings.widths}))
+
+
+def plan_image(source: SourceImage, settings: ImageSettings) -> ImagePlan:
+    """Plan every width × format of a photo (pure: names and sizes only, no I/O)."""
+    fallback = fallback_format(source)
+    variants = tuple(
+        Variant(
+            url_path=variant_url(source, settings, fmt, str(width)),
+            width=width,
+            height=scaled_height(source, width),
+            format=fmt,
+            mime=MIME_TYPES[fmt],
+        )
+        for fmt in (*modern_formats(source, settings), fallback)
+        for width in output_widths(source, settings)
+    )
+    return ImagePlan(source, variants, variants[-1])
+
+
+def plan_social_card(
+    source: SourceImage, focus: tuple[float, float], settings: ImageSettings
+) -> Variant:
+    """Plan the social-media card: a JPEG of exactly ``settings.social_card`` around ``focus``.
+
+    ``focus`` is (x, y) from 0 to 1 across the displayed photo; it is rounded to a
+    thousandth, which is in the name so two focus points never share a file.
+    """
+    width, height = settings.social_card
+    x, y = (min(1000, max(0, round(value * 1000))) for value in focus)
+    label = f"{width}x{height}-{x:03d}-{y:03d}"
+    return Variant(
+        url_path=variant_url(source, settings, "jpeg", label),
+        width=width,
+        height=height,
+        format="jpeg",
+        mime=MIME_TYPES["jpeg"],
+        crop=(x / 1000, y / 1000),
+    )
+
+
+def scaled_height(source: SourceImage, width: int) -> int:
+    """The height that keeps the photo's proportions at ``width``."""
+    return max(1, round(source.height * width / source.width))
+
+
+def variant_url(source: SourceImage, settings: ImageSettings, fmt: str, label: str) -> str:
+    """``/images/<stem>.<hash10>.<label>.<ext>``: readable, and unique to bytes + settings."""
+    key = f"{source.digest}:{settings.output_key(fmt)}".encode()
+    digest = hashlib.sha256(key).hexdigest()[:10]
+    return f"{URL_PREFIX}{slug(source.path.stem)}.{digest}.{label}.{EXTENSIONS[fmt]}"
+
+
+def slug(stem: str) -> str:
+    """A file stem made safe for any server and URL: lowercase ASCII, digits and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return text[:MAX_STEM].rstrip("-") or "image"

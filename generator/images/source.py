@@ -1,0 +1,111 @@
+"""Inspecting a source photo: what it is, how big it shows, who to credit, what to show first.
+
+Inspection decodes the whole file once (at 1/8 scale for JPEGs), so a truncated or corrupt
+photo is reported at the article that uses it rather than half-way through processing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image, ImageSequence
+
+from generator.images.colour import is_transparent, to_srgb, to_working_mode
+from generator.images.credit import read_credit
+from generator.images.decoding import (
+    decode_problems,
+    decode_still,
+    displayed_size,
+    is_animated,
+    open_image,
+)
+from generator.images.placeholder import make_placeholder
+from generator.images.problems import ImageProblem
+from generator.images.settings import ImageSettings
+
+if TYPE_CHECKING:
+    from generator.images.cache import InspectCache
+
+# Enough pixels for a placeholder; JPEGs decode at 1/8 scale to reach it.
+PREVIEW_SIZE = (64, 64)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceImage:
+    """A source photo as inspected; ``width``/``height`` are as displayed (EXIF-rotated)."""
+
+    path: Path
+    digest: str
+    width: int
+    height: int
+    format: str
+    has_alpha: bool
+    animated: bool
+    credit: str | None = None
+    placeholder: str | None = None
+
+
+def inspect_image(
+    path: Path, settings: ImageSettings, cache: InspectCache | None = None
+) -> SourceImage:
+    """Read what the build needs to know about a source image; raises ``ImageProblem``."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise ImageProblem("image file not found") from None
+    except OSError as error:
+        raise ImageProblem(f"image file cannot be read ({error.strerror})") from None
+    fingerprint = settings.fingerprint()
+    digest = cache.digest_of(path, stat) if cache else None
+    if cache and digest and (known := cache.source_for(digest, fingerprint, path)):
+        return known
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ImageProblem("image path is a folder, not a file") from None
+    except OSError as error:
+        raise ImageProblem(f"image file cannot be read ({error.strerror})") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if cache:
+        cache.remember_digest(path, stat, digest)
+        # The same bytes may already be known under another name (a copied photo).
+        if known := cache.source_for(digest, fingerprint, path):
+            return known
+    source = inspect_bytes(path, data, digest, settings)
+    if cache:
+        cache.remember_source(source, fingerprint)
+    return source
+
+
+def inspect_bytes(path: Path, data: bytes, digest: str, settings: ImageSettings) -> SourceImage:
+    """Inspect image bytes already read from ``path``."""
+    image = open_image(data, settings.max_pixels)
+    file_format = "JPEG" if image.format == "MPO" else str(image.format)
+    animated = is_animated(image)
+    icc_profile = image.info.get("icc_profile")
+    # Reading a PNG's EXIF decodes the pixels first (the chunk may follow them), so a
+    # damaged file must fail here, before the credit reader quietly skips unreadable EXIF.
+    with decode_problems():
+        width, height = displayed_size(image)
+    if animated:
+        verify_frames(image)
+        image.seek(0)
+    picture = to_working_mode(decode_still(image, PREVIEW_SIZE))
+    credit = read_credit(image)
+    has_alpha = is_transparent(picture)
+    picture = to_srgb(picture, icc_profile)
+    # A transparent logo or cut-out has no sensible colour to fill its box with.
+    placeholder = None if has_alpha else make_placeholder(picture)
+    return SourceImage(
+        path, digest, width, height, file_format, has_alpha, animated, credit, placeholder
+    )
+
+
+def verify_frames(image: Image.Image) -> None:
+    """Decode every frame of an animation, so a damaged one is found now."""
+    with decode_problems():
+        for frame in ImageSequence.Iterator(image):
+            frame.load()

@@ -1,0 +1,209 @@
+"""Making the files of one source photo: decode once, shrink step by step, encode each size.
+
+This runs in a worker process, one call per source photo.  The photo is decoded once, at
+the smallest JPEG scale that still covers the largest output; each narrower width is then
+shrunk from the one above it, which is much cheaper than starting from the original again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+from PIL import Image, ImageSequence
+
+from generator.images.colour import to_srgb, to_working_mode
+from generator.images.decoding import decode_problems, decode_still, open_image
+from generator.images.encoding import write_animation, write_picture
+from generator.images.plan import Variant
+from generator.images.problems import ImageProblem
+from generator.images.settings import ImageSettings
+from generator.images.source import SourceImage
+
+# Pillow first box-averages by an integer factor when the shrink is at least this large,
+# then resamples the rest: indistinguishable from resampling all the way, and much faster.
+REDUCING_GAP = 3.0
+
+# The first shrink, from the decoded photo, is the costliest, and its input carries sensor
+# grain and JPEG noise: Pillow's antialiased bilinear (a tent filter widened to the scale)
+# is twice as fast as bicubic there and smooths that noise, which encoders then need no
+# bytes for.  Later steps start from clean pixels, where bicubic keeps edges crisp.
+# (bench/images: smaller files than Hugo's box filter at a higher PSNR, at every width.)
+FIRST_STEP = Image.Resampling.BILINEAR
+LATER_STEPS = Image.Resampling.BICUBIC
+
+CARD_BACKGROUND = "white"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one worker did for one source photo: files written, or why it could not."""
+
+    source: SourceImage
+    written: tuple[tuple[str, int], ...] = ()  # (url_path, bytes)
+    problem: str | None = None
+
+
+def produce_variants(
+    source: SourceImage,
+    variants: Sequence[Variant],
+    missing: Collection[str],
+    settings: ImageSettings,
+    images_dir: Path,
+) -> Outcome:
+    """Write the ``missing`` variants of ``source`` into ``images_dir``.
+
+    ``variants`` lists every variant the build wants of this photo, made or not, so that the
+    decode scale and the chain of widths (and so every pixel) are the same whichever files a
+    previous build already left in the cache.
+    """
+    try:
+        image = open_image(read_source(source), settings.max_pixels)
+        produce = produce_animation if source.animated else produce_stills
+        written = tuple(produce(image, source, variants, set(missing), settings, images_dir))
+    except ImageProblem as problem:
+        return Outcome(source, problem=str(problem))
+    return Outcome(source, written)
+
+
+def read_source(source: SourceImage) -> bytes:
+    """The source's bytes, provided they are still the ones inspected."""
+    try:
+        data = source.path.read_bytes()
+    except OSError:
+        raise ImageProblem("image file disappeared or became unreadable during the build") from None
+    # Outputs are named after the inspected digest: writing other pixels under that name
+    # would poison the cache for good.
+    if hashlib.sha256(data).hexdigest() != source.digest:
+        raise ImageProblem("image file changed during the build; build again")
+    return data
+
+
+def produce_stills(
+    image: Image.Image,
+    source: SourceImage,
+    variants: Sequence[Variant],
+    missing: set[str],
+    settings: ImageSettings,
+    images_dir: Path,
+) -> Iterator[tuple[str, int]]:
+    """Encode every missing width × format, then every missing social card."""
+    icc_profile = image.info.get("icc_profile")
+    base = to_working_mode(decode_still(image, decode_size(source, variants)))
+    if base.mode == "RGBA" and not source.has_alpha:
+        base = base.convert("RGB")
+    current: Image.Image | None = None
+    for size, same_size in widest_first(v for v in variants if v.crop is None):
+        # Colour conversion happens once, on the widest output rather than the full decode.
+        current = (
+            shrink(current, size, LATER_STEPS)
+            if current is not None
+            else to_srgb(shrink(base, size, FIRST_STEP), icc_profile)
+        )
+        for variant in same_size:
+            if variant.url_path in missing:
+                path = images_dir / variant.file_name
+                yield variant.url_path, write_picture(current, variant, path, settings)
+    for card in variants:
+        if card.crop is not None and card.url_path in missing:
+            picture = to_srgb(crop_card(base, card), icc_profile)
+            yield card.url_path, write_picture(picture, card, images_dir / card.file_name, settings)
+
+
+def produce_animation(
+    image: Image.Image,
+    source: SourceImage,
+    variants: Sequence[Variant],
+    missing: set[str],
+    settings: ImageSettings,
+    images_dir: Path,
+) -> Iterator[tuple[str, int]]:
+    """Resize every frame for each width; the animated WebP and GIF share the frames."""
+    with decode_problems():
+        loop = image.info.get("loop")
+        frames, durations = [], []
+        for frame in ImageSequence.Iterator(image):
+            durations.append(int(frame.info.get("duration", 100)))
+            frames.append(frame.convert("RGBA"))
+    first, resample = frames[0], FIRST_STEP
+    for size, same_size in widest_first(v for v in variants if v.crop is None):
+        frames = [shrink(frame, size, resample) for frame in frames]
+        resample = LATER_STEPS
+        for variant in same_size:
+            if variant.url_path in missing:
+                path = images_dir / variant.file_name
+                yield (
+                    variant.url_path,
+                    write_animation(frames, durations, loop, variant, path, settings),
+                )
+    for card in variants:
+        if card.crop is not None and card.url_path in missing:
+            yield (
+                card.url_path,
+                write_picture(crop_card(first, card), card, images_dir / card.file_name, settings),
+            )
+
+
+def widest_first(
+    variants: Iterator[Variant],
+) -> Iterator[tuple[tuple[int, int], list[Variant]]]:
+    """Group the variants by size, widest first."""
+    ordered = sorted(variants, key=lambda v: (v.width, v.height), reverse=True)
+    for size, group in groupby(ordered, key=lambda v: (v.width, v.height)):
+        yield size, list(group)
+
+
+def decode_size(source: SourceImage, variants: Sequence[Variant]) -> tuple[int, int]:
+    """The smallest decoded size from which every variant can be made without upscaling."""
+    width = height = 1
+    for variant in variants:
+        if variant.crop is None:
+            need = (variant.width, variant.height)
+        else:
+            scale = min(1.0, max(variant.width / source.width, variant.height / source.height))
+            need = (math.ceil(source.width * scale), math.ceil(source.height * scale))
+        width, height = max(width, need[0]), max(height, need[1])
+    return width, height
+
+
+def shrink(image: Image.Image, size: tuple[int, int], resample: Image.Resampling) -> Image.Image:
+    """Resize down to ``size`` with ``resample``, or by box averaging for an exact 2×, 3×..."""
+    if image.size == size:
+        return image
+    if image.mode == "RGBA":
+        # Resampling straight alpha bleeds the colour of invisible pixels into the edges.
+        return shrink(image.convert("RGBa"), size, resample).convert("RGBA")
+    factor = image.width / size[0]
+    if factor.is_integer() and image.height == size[1] * factor:
+        # An exact 2× (2400 → 1200, 1600 → 800): averaging each 2×2 block is the ideal
+        # filter for it and ten times cheaper than resampling.
+        return image.reduce(int(factor))
+    return image.resize(size, resample, reducing_gap=REDUCING_GAP)
+
+
+def crop_card(picture: Image.Image, card: Variant) -> Image.Image:
+    """The card: the picture scaled to cover the card's size, cut around the focus point."""
+    if picture.mode in ("RGBA", "RGBa"):
+        backdrop = Image.new("RGBA", picture.size, CARD_BACKGROUND)
+        picture = Image.alpha_composite(backdrop, picture.convert("RGBA")).convert("RGB")
+    box = card_box(picture.size, (card.width, card.height), card.crop or (0.5, 0.5))
+    return picture.resize(
+        (card.width, card.height), Image.Resampling.BICUBIC, box=box, reducing_gap=REDUCING_GAP
+    )
+
+
+def card_box(
+    size: tuple[int, int], card: tuple[int, int], focus: tuple[float, float]
+) -> tuple[float, float, float, float]:
+    """The region of the picture to show: the card's proportions, centred on the focus point
+    as far as the picture's edges allow."""
+    width, height = size
+    scale = max(card[0] / width, card[1] / height)
+    crop_width, crop_height = card[0] / scale, card[1] / scale
+    left = min(max(focus[0] * width - crop_width / 2, 0.0), width - crop_width)
+    top = min(max(focus[1] * height - crop_height / 2, 0.0), height - crop_height)
+    return left, top, left + crop_width, top + crop_height

@@ -1,0 +1,720 @@
+"""The image pipeline, judged by the files it writes: sizes, formats, colours, metadata."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import struct
+import subprocess
+import sys
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, features
+
+from generator.images import (
+    ImagePlan,
+    ImageProblem,
+    ImageSettings,
+    InspectCache,
+    ProcessReport,
+    SourceImage,
+    Variant,
+    inspect_image,
+    plan_image,
+    plan_social_card,
+    process_images,
+    prune_cache,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL = ImageSettings(widths=(64, 128, 256))
+SERIAL = "SN-4417-XQ"
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+def photo(size: tuple[int, int] = (400, 300), mode: str = "RGB") -> Image.Image:
+    """A picture with a gradient, a shape and edges, so encoders have something to do."""
+    image = Image.linear_gradient("L").resize(size).convert(mode)
+    ImageDraw.Draw(image).ellipse(
+        (size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2),
+        fill="orange" if mode != "L" else 200,
+    )
+    return image
+
+
+def save(image: Image.Image, path: Path, fmt: str = "JPEG", **options: object) -> Path:
+    """Save ``image`` to ``path`` and return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, fmt, **options)
+    return path
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    """An empty build cache folder."""
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def run(cache_dir: Path) -> Callable[..., tuple[ImagePlan, ProcessReport]]:
+    """Inspect, plan and process one source as the build does; returns the plan and report."""
+
+    def run_one(
+        path: Path, settings: ImageSettings = SMALL, extra: Sequence[Variant] = ()
+    ) -> tuple[ImagePlan, ProcessReport]:
+        plan = plan_image(inspect_image(path, settings), settings)
+        report = process_images(
+            [(plan.source, (*plan.variants, *extra))],
+            cache_dir,
+            settings,
+            workers=1,
+            progress=False,
+        )
+        assert not report.failed, report.failed
+        return plan, report
+
+    return run_one
+
+
+def output(report: ProcessReport, variant: Variant) -> Image.Image:
+    """An output file, opened."""
+    image = Image.open(report.files[variant.url_path])
+    image.load()
+    return image
+
+
+def swapped_primaries_profile() -> bytes:
+    """An ICC display profile whose red and green primaries are swapped.
+
+    Red in this profile is sRGB green, so only a real conversion gets the colour right.
+    """
+
+    def fixed(value: float) -> bytes:
+        return struct.pack(">i", round(value * 65536))
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ " + bytes(4) + fixed(x) + fixed(y) + fixed(z)
+
+    gamma = b"curv" + bytes(4) + struct.pack(">IH", 1, 0x0233) + bytes(2)
+    text = b"Swapped primaries test\0"
+    tags = [
+        (b"desc", b"desc" + bytes(4) + struct.pack(">I", len(text)) + text + bytes(78)),
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", xyz(0.3851, 0.7169, 0.0971)),  # sRGB's green primary (D50)
+        (b"gXYZ", xyz(0.4361, 0.2225, 0.0139)),  # sRGB's red primary
+        (b"bXYZ", xyz(0.1431, 0.0606, 0.7141)),
+        (b"rTRC", gamma),
+        (b"gTRC", gamma),
+        (b"bTRC", gamma),
+        (b"cprt", b"text" + bytes(4) + b"none" + bytes(4)),
+    ]
+    start = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        body += bytes(-len(body) % 4)
+        table += signature + struct.pack(">II", start + len(data), len(body))
+        data += body
+    header = (
+        struct.pack(">I", start + len(data))
+        + b"lcms"
+        + struct.pack(">I", 0x02100000)
+        + b"mntrRGB XYZ "
+        + bytes(12)
+        + b"acsp"
+        + bytes(28)
+        + fixed(0.9642)
+        + fixed(1.0)
+        + fixed(0.8249)
+    )
+    return header.ljust(128, b"\0") + struct.pack(">I", len(tags)) + table + data
+
+
+def with_iptc(jpeg: bytes, datasets: dict[tuple[int, int], str]) -> bytes:
+    """The JPEG with a Photoshop APP13 segment carrying IPTC-IIM datasets, as agencies send."""
+    iptc = b"".join(
+        b"\x1c" + bytes(key) + struct.pack(">H", len(value.encode())) + value.encode()
+        for key, value in {(1, 90): "\x1b%G", **datasets}.items()
+    )
+    resource = (
+        b"8BIM"
+        + struct.pack(">H", 0x0404)
+        + b"\0\0"
+        + struct.pack(">I", len(iptc))
+        + iptc
+        + bytes(len(iptc) % 2)
+    )
+    payload = b"Photoshop 3.0\0" + resource
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def jpeg_bytes(image: Image.Image, **options: object) -> bytes:
+    """``image`` encoded as JPEG."""
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", **options)
+    return buffer.getvalue()
+
+
+def camera_exif(orientation: int = 1) -> Image.Exif:
+    """EXIF as a phone writes it: orientation, camera, serial number and GPS position."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F], exif[0x0110] = "Benchcam", "B-1"
+    exif.get_ifd(0x8769)[0xA431] = SERIAL  # BodySerialNumber
+    exif.get_ifd(0x8825).update({1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)})
+    return exif
+
+
+# ----------------------------------------------------------------------------- sizes
+
+
+def test_every_width_in_webp_and_jpeg_at_the_planned_size(tmp_path: Path, run) -> None:
+    plan, report = run(save(photo((400, 300)), tmp_path / "Red Carpet.jpg"))
+    assert [(v.format, v.width) for v in plan.variants] == [
+        ("webp", 64),
+        ("webp", 128),
+        ("webp", 256),
+        ("jpeg", 64),
+        ("jpeg", 128),
+        ("jpeg", 256),
+    ]
+    assert plan.fallback == plan.variants[-1]
+    for variant in plan.variants:
+        assert re.fullmatch(
+            rf"/images/red-carpet\.[0-9a-f]{{10}}\.{variant.width}\."
+            rf"{'jpg' if variant.format == 'jpeg' else 'webp'}",
+            variant.url_path,
+        )
+        image = output(report, variant)
+        assert (
+            image.size == (variant.width, variant.height) == (variant.width, variant.width * 3 // 4)
+        )
+        assert image.format == {"webp": "WEBP", "jpeg": "JPEG"}[variant.format]
+        assert variant.mime == f"image/{variant.format}"
+        assert report.files[variant.url_path].parent == tmp_path / "cache" / "images"
+    assert report.made == 6 and report.reused == 0
+
+
+def test_never_upscaled_and_the_source_width_is_the_widest(tmp_path: Path, run) -> None:
+    settings = ImageSettings(widths=(100, 200, 400, 800))
+    plan, report = run(save(photo((300, 200)), tmp_path / "small.jpg"), settings)
+    assert sorted({v.width for v in plan.variants}) == [100, 200, 300]
+    assert max(output(report, v).width for v in plan.variants) == 300
+    assert (plan.fallback.width, plan.fallback.height) == (300, 200)
+
+
+def test_large_photo_is_shrunk_well_and_matches_its_plan(tmp_path: Path, run) -> None:
+    # Big enough that the JPEG is decoded at reduced scale before resizing.
+    settings = ImageSettings(widths=(150, 300, 600))
+    plan, report = run(save(photo((2400, 1350)), tmp_path / "big.jpg", quality=90), settings)
+    for variant in plan.variants:
+        assert output(report, variant).size == (variant.width, variant.height)
+    small = output(report, plan.family("jpeg")[0]).convert("RGB")
+    # The orange disc is still where it was: the picture was scaled, not cropped.
+    x, y = small.width * 3 // 8, small.height * 3 // 8
+    red, green, blue = small.getpixel((x, y))
+    assert red > 200 and 120 < green < 200 and blue < 80
+
+
+# ----------------------------------------------------------------------------- metadata
+
+
+def test_exif_rotation_is_applied_and_the_exif_removed(tmp_path: Path, run) -> None:
+    stored = Image.new("RGB", (300, 200), "blue")
+    ImageDraw.Draw(stored).rectangle((0, 0, 60, 40), fill="red")  # stored top-left corner
+    source = save(stored, tmp_path / "phone.jpg", exif=camera_exif(orientation=6))
+    plan, report = run(source)
+    assert (plan.source.width, plan.source.height) == (200, 300)
+    image = output(report, plan.fallback).convert("RGB")
+    assert image.size == (plan.fallback.width, plan.fallback.width * 3 // 2)
+    # Orientation 6 means "turn 90° clockwise to view": the stored top-left is now top-right.
+    assert image.getpixel((image.width - 5, 5))[0] > 200
+    assert image.getpixel((5, 5))[2] > 200
+    assert not image.getexif()
+
+
+def test_no_metadata_survives_in_any_output(tmp_path: Path, run) -> None:
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+        b'02/22-rdf-syntax-ns#"><rdf:Description xmlns:photoshop="http://ns.adobe.com/'
+        b'photoshop/1.0/" photoshop:Credit="Secret Agency"/></rdf:RDF></x:xmpmeta>'
+    )
+    data = with_iptc(
+        jpeg_bytes(photo(), exif=camera_exif(), xmp=xmp, comment=b"shot on B-1"),
+        {(2, 80): "Jo Lens"},
+    )
+    source = tmp_path / "wire.jpg"
+    source.write_bytes(data)
+    _plan, report = run(
+        source, extra=[plan_social_card(inspect_image(source, SMALL), (0.5, 0.5), SMALL)]
+    )
+    assert len(report.files) == 7
+    for path in report.files.values():
+        raw = path.read_bytes()
+        for secret in (
+            SERIAL.encode(),
+            b"Benchcam",
+            b"Exif",
+            b"Secret Agency",
+            b"Jo Lens",
+            b"photoshop",
+            b"shot on",
+            b"8BIM",
+            b"ICC_PROFILE",
+        ):
+            assert secret not in raw, (path.name, secret)
+        with Image.open(path) as image:
+            assert not image.getexif()
+            assert not {"exif", "xmp", "icc_profile", "photoshop", "comment"} & set(image.info)
+
+
+def test_credit_from_iptc_credit_line_before_byline(tmp_path: Path) -> None:
+    path = tmp_path / "agency.jpg"
+    path.write_bytes(
+        with_iptc(jpeg_bytes(photo()), {(2, 80): "Jo Lens", (2, 110): "Jo Lens/Agence Zoë"})
+    )
+    assert inspect_image(path, SMALL).credit == "Jo Lens/Agence Zoë"
+    path.write_bytes(with_iptc(jpeg_bytes(photo()), {(2, 80): "Jo Lens"}))
+    assert inspect_image(path, SMALL).credit == "Jo Lens"
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        (
+            '<rdf:Description photoshop:Credit="Pat Flash/Wire" photoshop:Source="Wire"/>',
+            "Pat Flash/Wire",
+        ),
+        (
+            "<rdf:Description><dc:creator><rdf:Seq><rdf:li>Pat Flash</rdf:li></rdf:Seq>"
+            "</dc:creator></rdf:Description>",
+            "Pat Flash",
+        ),
+        (
+            "<rdf:Description><photoshop:Source>  Studio\n Press </photoshop:Source>"
+            "</rdf:Description>",
+            "Studio Press",
+        ),
+    ],
+)
+def test_credit_from_xmp(tmp_path: Path, description: str, expected: str) -> None:
+    xmp = (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">'
+        f'{description}</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    )
+    path = save(photo(), tmp_path / "wire.jpg", xmp=xmp.encode())
+    assert inspect_image(path, SMALL).credit == expected
+    webp = save(photo(), tmp_path / "wire.webp", "WEBP", xmp=xmp.encode())
+    assert inspect_image(webp, SMALL).credit == expected
+
+
+def test_credit_from_exif_artist_and_none_without(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x013B] = "Sam Shutter"
+    assert (
+        inspect_image(save(photo(), tmp_path / "a.jpg", exif=exif), SMALL).credit == "Sam Shutter"
+    )
+    assert inspect_image(save(photo(), tmp_path / "b.jpg"), SMALL).credit is None
+
+
+# ----------------------------------------------------------------------------- colour
+
+
+def test_embedded_profile_is_converted_to_srgb(tmp_path: Path, run) -> None:
+    source = save(
+        Image.new("RGB", (300, 200), (255, 0, 0)),
+        tmp_path / "wide.jpg",
+        icc_profile=swapped_primaries_profile(),
+        quality=95,
+    )
+    plan, report = run(source)
+    for variant in plan.variants:
+        image = output(report, variant)
+        assert "icc_profile" not in image.info
+        red, green, blue = image.convert("RGB").getpixel((10, 10))
+        assert green > 200 and red < 60 and blue < 60  # what "red" meant in that profile
+
+
+def test_cmyk_jpeg_comes_out_rgb_with_the_right_colour(tmp_path: Path, run) -> None:
+    source = save(Image.new("CMYK", (300, 200), (0, 255, 255, 0)), tmp_path / "press.jpg")
+    plan, report = run(source)
+    assert plan.source.format == "JPEG"
+    for variant in plan.variants:
+        image = output(report, variant)
+        assert image.mode in ("RGB", "RGBA")
+        red, green, blue = image.convert("RGB").getpixel((10, 10))[:3]
+        assert red > 200 and green < 60 and blue < 60
+
+
+def test_16_bit_greyscale_png_is_scaled_not_clipped(tmp_path: Path, run) -> None:
+    ramp = b"".join(struct.pack("<H", x * 257) for x in range(256))
+    source = save(Image.frombytes("I;16", (256, 64), ramp * 64), tmp_path / "scan.png", "PNG")
+    assert Image.open(source).mode.startswith("I;16")
+    plan, report = run(source)
+    image = output(report, plan.fallback).convert("L")
+    assert plan.fallback.format == "jpeg"
+    row = [image.getpixel((x, 32)) for x in (5, 128, 250)]
+    assert row[0] < 20 and 100 < row[1] < 156 and row[2] > 235
+
+
+@pytest.mark.parametrize("kind", ["RGBA", "LA", "P"])
+def test_transparency_keeps_alpha_and_falls_back_to_png(tmp_path: Path, run, kind: str) -> None:
+    image = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((50, 50, 250, 150), fill=(200, 30, 30, 255))
+    options = {}
+    if kind == "LA":
+        image = image.convert("LA")
+    elif kind == "P":  # a palette with one colour marked transparent, as in old logos
+        image = Image.new("P", (300, 200), 0)
+        image.putpalette([0, 0, 0, 200, 30, 30])
+        ImageDraw.Draw(image).ellipse((50, 50, 250, 150), fill=1)
+        options = {"transparency": 0}
+    source = save(image, tmp_path / "logo.png", "PNG", **options)
+    plan, report = run(source)
+    assert plan.source.has_alpha and plan.source.placeholder is None
+    assert plan.fallback.format == "png" and {v.format for v in plan.variants} == {"webp", "png"}
+    for variant in plan.variants:
+        result = output(report, variant).convert("RGBA")
+        assert result.getpixel((0, 0))[3] == 0  # the corner stays see-through
+        assert result.getpixel((result.width // 2, result.height // 2))[3] == 255
+
+
+def test_opaque_png_with_an_alpha_channel_is_treated_as_a_photo(tmp_path: Path, run) -> None:
+    plan, _report = run(save(photo(mode="RGBA"), tmp_path / "screenshot.png", "PNG"))
+    assert not plan.source.has_alpha and plan.fallback.format == "jpeg"
+
+
+def test_animated_gif_stays_animated_in_webp_and_gif(tmp_path: Path, run) -> None:
+    frames = [Image.new("RGB", (160, 90), colour) for colour in ("red", "lime", "blue")]
+    source = save(
+        frames[0],
+        tmp_path / "reaction.gif",
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=120,
+        loop=0,
+    )
+    settings = ImageSettings(widths=(80, 320), formats=("webp", "avif"))
+    plan, report = run(source, settings)
+    assert plan.source.animated and plan.fallback.format == "gif"
+    assert {(v.format, v.width) for v in plan.variants} == {
+        ("webp", 80),
+        ("webp", 160),
+        ("gif", 80),
+        ("gif", 160),
+    }  # no animated AVIF
+    for variant in plan.variants:
+        with Image.open(report.files[variant.url_path]) as image:
+            assert image.format == variant.format.upper()
+            assert image.n_frames == 3 and image.size == (variant.width, variant.height)
+            image.seek(1)
+            red, green, blue = image.convert("RGB").getpixel((10, 10))
+            assert green > 200 and red < 60 and blue < 60
+            assert image.info.get("duration") == 120
+
+
+@pytest.mark.skipif(not features.check("avif"), reason="this Pillow cannot write AVIF")
+def test_avif_when_asked_for(tmp_path: Path, run) -> None:
+    settings = ImageSettings(widths=(64, 128), formats=("webp", "avif"))
+    plan, report = run(save(photo(), tmp_path / "gig.jpg"), settings)
+    assert plan.formats == ("webp", "avif", "jpeg")
+    for variant in plan.family("avif"):
+        assert output(report, variant).format == "AVIF"
+        assert variant.mime == "image/avif"
+    assert not report.warnings
+
+
+def test_avif_without_an_encoder_is_skipped_with_a_warning(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = ImageSettings(widths=(64,), formats=("webp", "avif"))
+    source = inspect_image(save(photo(), tmp_path / "gig.jpg"), settings)
+    real_check = features.check
+    monkeypatch.setattr(features, "check", lambda name: name != "avif" and real_check(name))
+    plan = plan_image(source, settings)
+    report = process_images([(source, plan.variants)], cache_dir, settings, workers=1)
+    assert plan.formats == ("webp", "jpeg")
+    assert report.made == 2 and any("AVIF" in warning for warning in report.warnings)
+
+
+def test_heic_without_pillow_heif_says_what_to_install(tmp_path: Path) -> None:
+    path = tmp_path / "iphone.heic"
+    path.write_bytes(struct.pack(">I", 24) + b"ftypheic" + bytes(4) + b"mif1heic" + bytes(64))
+    script = (
+        "import sys; sys.modules['pillow_heif'] = None\n"
+        "from pathlib import Path\n"
+        "from generator.images import ImageProblem, ImageSettings, inspect_image\n"
+        "try:\n"
+        f"    inspect_image(Path({str(path)!r}), ImageSettings())\n"
+        "except ImageProblem as problem:\n"
+        "    print(problem)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.strip() == "HEIC needs `pip install byline[heif]`"
+
+
+def test_heic_is_processed_when_pillow_heif_is_installed(tmp_path: Path, run) -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    source = save(photo(), tmp_path / "iphone.heic", "HEIF")
+    plan, report = run(source)
+    assert plan.source.format == "HEIF" and plan.fallback.format == "jpeg"
+    assert output(report, plan.fallback).size == (256, 192)
+
+
+# ----------------------------------------------------------------------------- placeholder
+
+
+def test_placeholder_is_a_tiny_blurred_webp_over_the_dominant_colour(tmp_path: Path) -> None:
+    image = Image.new("RGB", (400, 300), (30, 90, 160))
+    ImageDraw.Draw(image).rectangle((0, 0, 60, 60), fill="yellow")
+    source = inspect_image(save(image, tmp_path / "sky.jpg"), SMALL)
+    assert source.placeholder is not None and len(source.placeholder) <= 300
+    colour, rest = source.placeholder.split(" ", 1)
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert abs(red - 30) < 12 and abs(green - 90) < 12 and abs(blue - 160) < 12
+    uri = re.search(r"url\(data:image/webp;base64,([A-Za-z0-9+/=]+)\)", rest)
+    assert uri is not None
+    tiny = Image.open(io.BytesIO(base64.b64decode(uri.group(1))))
+    assert tiny.format == "WEBP" and tiny.width <= 16
+
+
+# ----------------------------------------------------------------------------- social card
+
+
+def test_social_card_is_1200x630_and_centred_on_the_focus(tmp_path: Path, run) -> None:
+    image = Image.new("RGB", (1600, 1600), "navy")
+    ImageDraw.Draw(image).ellipse((760, 440, 840, 520), fill="yellow")  # centred at (0.5, 0.3)
+    source = save(image, tmp_path / "star.jpg", quality=95)
+    found = inspect_image(source, SMALL)
+    card = plan_social_card(found, (0.5, 0.3), SMALL)
+    other = plan_social_card(found, (0.5, 0.9), SMALL)
+    assert card.url_path != other.url_path and card.crop == (0.5, 0.3)
+    _plan, report = run(source, extra=[card, other])
+    picture = output(report, card)
+    assert picture.format == "JPEG" and picture.size == (1200, 630) == (card.width, card.height)
+    red, green, blue = picture.convert("RGB").getpixel((600, 315))
+    assert red > 200 and green > 200 and blue < 80
+    # A focus near the bottom edge cannot be centred: the card stops at the edge instead.
+    low = output(report, other).convert("RGB")
+    assert low.size == (1200, 630) and low.getpixel((600, 315))[2] > 80
+
+
+def test_social_card_of_a_small_photo_is_still_full_size(tmp_path: Path, run) -> None:
+    source = save(photo((300, 200)), tmp_path / "tiny.jpg")
+    card = plan_social_card(inspect_image(source, SMALL), (0.5, 0.5), SMALL)
+    _plan, report = run(source, extra=[card])
+    assert output(report, card).size == (1200, 630)
+
+
+# ----------------------------------------------------------------------------- cache
+
+
+def test_second_run_makes_nothing_and_reuses_every_file(
+    tmp_path: Path, cache_dir: Path, run
+) -> None:
+    plan, first = run(save(photo(), tmp_path / "a.jpg"))
+    stamps = {path: path.stat().st_mtime_ns for path in first.files.values()}
+    second = process_images([(plan.source, plan.variants)], cache_dir, SMALL, progress=False)
+    assert (second.made, second.reused) == (0, 6)
+    assert second.files == first.files
+    assert {path: path.stat().st_mtime_ns for path in second.files.values()} == stamps
+
+
+def test_changing_quality_renames_only_that_format(tmp_path: Path) -> None:
+    source = inspect_image(save(photo(), tmp_path / "a.jpg"), SMALL)
+    before = plan_image(source, SMALL)
+    after = plan_image(source, ImageSettings(widths=SMALL.widths, quality={"webp": 60}))
+    assert not {v.url_path for v in before.family("webp")} & {
+        v.url_path for v in after.family("webp")
+    }
+    assert before.family("jpeg") == after.family("jpeg")
+    assert SMALL.fingerprint() != ImageSettings(quality={"webp": 60}).fingerprint()
+    assert SMALL.fingerprint() == ImageSettings(widths=(256, 64, 128, 64)).fingerprint()
+
+
+def test_prune_removes_the_outputs_of_a_removed_photo(tmp_path: Path, cache_dir: Path, run) -> None:
+    kept, kept_report = run(save(photo(), tmp_path / "kept.jpg"))
+    _gone, gone_report = run(save(photo((500, 300)), tmp_path / "gone.jpg"))
+    leftover = cache_dir / "images" / ".gone.jpg.crash.tmp"
+    leftover.write_bytes(b"half a file")
+    removed = prune_cache(cache_dir, [v.url_path for v in kept.variants])
+    assert removed == 7
+    assert all(path.exists() for path in kept_report.files.values())
+    assert not any(path.exists() for path in gone_report.files.values())
+    assert not leftover.exists()
+
+
+def test_inspect_cache_answers_without_reading_the_file(tmp_path: Path, cache_dir: Path) -> None:
+    path = save(photo(), tmp_path / "a.jpg")
+    with InspectCache(cache_dir) as cache:
+        first = inspect_image(path, SMALL, cache)
+        cache.save()
+    # Same size and modification time: a new build (new cache object) trusts the record and
+    # does not open the file, here proven by bytes it could not decode.
+    stat = path.stat()
+    path.write_bytes(b"x" * stat.st_size)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with InspectCache(cache_dir) as cache:
+        assert inspect_image(path, SMALL, cache) == first
+        # Any real change (here the time) is noticed.
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        with pytest.raises(ImageProblem, match="not an image"):
+            inspect_image(path, SMALL, cache)
+
+
+def test_a_damaged_inspect_cache_is_rebuilt(tmp_path: Path, cache_dir: Path) -> None:
+    cache_dir.mkdir()
+    (cache_dir / "images-inspect.sqlite3").write_bytes(b"not a database at all" * 100)
+    path = save(photo(), tmp_path / "a.jpg")
+    with InspectCache(cache_dir) as cache:
+        assert inspect_image(path, SMALL, cache).width == 400
+
+
+def test_a_crash_while_encoding_leaves_no_partial_file(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = plan_image(inspect_image(save(photo(), tmp_path / "a.jpg"), SMALL), SMALL)
+
+    def crash(self: Image.Image, out: io.BufferedWriter, *args: object, **kwargs: object) -> None:
+        out.write(b"RIFF half an image")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Image.Image, "save", crash)
+    with pytest.raises(KeyboardInterrupt):
+        process_images([(plan.source, plan.variants)], cache_dir, SMALL, workers=1)
+    assert list((cache_dir / "images").iterdir()) == []
+
+
+def test_a_photo_changed_after_inspection_is_reported_not_cached(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    path = save(photo(), tmp_path / "a.jpg")
+    plan = plan_image(inspect_image(path, SMALL), SMALL)
+    save(photo((400, 301)), path)
+    report = process_images([(plan.source, plan.variants)], cache_dir, SMALL, workers=1)
+    assert report.made == 0 and "changed" in report.failed[path]
+    assert report.files == {}
+
+
+def test_parallel_run_merges_jobs_for_the_same_photo(tmp_path: Path, cache_dir: Path) -> None:
+    sources = [
+        inspect_image(save(photo((300 + 20 * i, 200)), tmp_path / f"p{i}.jpg"), SMALL)
+        for i in range(3)
+    ]
+    plans = [plan_image(source, SMALL) for source in sources]
+    card = plan_social_card(sources[0], (0.5, 0.5), SMALL)
+    jobs = [(p.source, p.variants) for p in plans] + [(sources[0], (card, *plans[0].variants))]
+    report = process_images(jobs, cache_dir, SMALL, workers=2, progress=False)
+    assert report.made == 3 * 6 + 1 and not report.failed
+    assert all(path.is_file() for path in report.files.values())
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(
+    tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = plan_image(inspect_image(save(photo(), tmp_path / "a.jpg"), SMALL), SMALL)
+    process_images([(plan.source, plan.variants[:2])], cache_dir, SMALL, workers=1)
+    assert capsys.readouterr().err == ""  # auto: stderr here is not a terminal
+    process_images([(plan.source, plan.variants)], cache_dir, SMALL, workers=1, progress=True)
+    err = capsys.readouterr().err
+    assert "images 1/1" in err and "100%" in err and "ETA" in err
+
+
+# ----------------------------------------------------------------------------- problems
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG file that says it holds a huge picture: a decompression bomb."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(1000)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def broken_png() -> bytes:
+    """A PNG whose compressed pixel data is damaged."""
+    buffer = io.BytesIO()
+    photo().save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    start = data.index(b"IDAT") + 20
+    data[start : start + 40] = b"\xff" * 40
+    return bytes(data)
+
+
+def icon() -> bytes:
+    """A Windows icon: an image format, but not one for a news page."""
+    buffer = io.BytesIO()
+    photo((32, 32)).save(buffer, "ICO")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.jpg", None, "image file not found"),
+        ("empty.jpg", lambda: b"", "image file is empty"),
+        ("cut.jpg", lambda: jpeg_bytes(photo((600, 400)))[:3000], "truncated"),
+        ("broken.png", broken_png, "corrupt"),
+        ("notes.jpg", lambda: b"Remember to credit the photographer!\n" * 5, "not an image"),
+        ("favicon.jpg", icon, "format Byline does not handle"),
+        ("bomb.png", lambda: png_claiming(100_000, 100_000), "max_pixels"),
+    ],
+)
+def test_unusable_files_raise_one_line_problems_without_the_path(
+    tmp_path: Path, name: str, content: Callable[[], bytes] | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content())
+    with pytest.raises(ImageProblem) as caught:
+        inspect_image(path, SMALL)
+    text = str(caught.value)
+    assert message in text
+    assert "\n" not in text and str(tmp_path) not in text and name not in text
+
+
+def test_the_pixel_limit_comes_from_the_settings(tmp_path: Path) -> None:
+    path = save(photo((400, 300)), tmp_path / "a.jpg")
+    with pytest.raises(ImageProblem, match=r"400×300 = 120,000 pixels, over images.max_pixels"):
+        inspect_image(path, ImageSettings(max_pixels=100_000))
+    assert inspect_image(path, ImageSettings(max_pixels=120_000)).width == 400
+
+
+def test_settings_are_validated_and_normalised() -> None:
+    with pytest.raises(ValueError, match="unknown format 'jpegxl'"):
+        ImageSettings(formats=("jpegxl",))
+    with pytest.raises(ValueError, match="quality"):
+        ImageSettings(quality={"webp": 101})
+    settings = ImageSettings(widths=(800, 480, 800), quality={"webp": 70})
+    assert settings.widths == (480, 800)
+    assert settings.quality_for("webp") == 70 and settings.quality_for("jpeg") == 80
+
+
+def test_a_source_image_reports_what_a_template_needs(tmp_path: Path) -> None:
+    found = inspect_image(save(photo((400, 300)), tmp_path / "a.jpg"), SMALL)
+    assert isinstance(found, SourceImage)
+    assert (found.width, found.height, found.format) == (400, 300, "JPEG")
+    assert not found.has_alpha and not found.animated
+    assert re.fullmatch(r"[0-9a-f]{12,}", found.digest)
