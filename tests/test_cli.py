@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from generator.cli import COMMANDS, main
+from generator.cli import main
+from generator.cli.arguments import COMMANDS
 from generator.scaffold import init_site
 
 from .conftest import REPO, SiteFiles, article

@@ -1,0 +1,39 @@
+"""The ``byline`` command: parse arguments, run one command, print problems as one line each."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from generator.cli.arguments import UsageError, parse_arguments, top_parser
+from generator.cli.console import Console
+from generator.errors import BuildFailed, BylineError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["help"]:  # `byline help build` reads naturally; treat it as --help
+        args = [*args[1:2], "--help"]
+    try:
+        options = parse_arguments(args)
+        if options is None:
+            top_parser().print_help()
+            return 2
+        return int(options.run(options, Console.for_options(options)) or 0)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except SystemExit as leaving:  # --help and --version end here
+        return leaving.code if isinstance(leaving.code, int) else 0
+    except BuildFailed as failed:
+        console = Console(quiet=True)
+        for problem in failed.problems:
+            console.problem(problem)
+        console.error(str(failed))
+        return 1
+    except BylineError as error:
+        Console(quiet=True).error(str(error))
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,234 @@
+"""The command line's grammar: each command's options, help texts and examples."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from generator import __version__
+from generator.cli import commands
+from generator.textmatch import closest
+
+COMMANDS = ("init", "new", "build", "serve", "check", "publish")
+
+
+class UsageError(Exception):
+    """The command line itself is wrong; the message says how to put it right."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with examples kept as written, no abbreviations and errors that suggest a fix."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        # Abbreviations would quietly take `--draft` for `--drafts`; a suggestion is clearer.
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """Raise instead of exiting, so that main() decides the exit status."""
+        raise UsageError(f"{self.prog}: {message}\n(see `{self.prog} --help`)")
+
+    def option_names(self) -> list[str]:
+        """Every option this command accepts, long and short."""
+        return [name for action in self._actions for name in action.option_strings]
+
+
+def parse_arguments(args: list[str]) -> argparse.Namespace | None:
+    if args and not args[0].startswith("-") and args[0] not in COMMANDS:
+        guess = closest(args[0], COMMANDS, cutoff=0.5)
+        hint = f" — did you mean `{guess}`?" if guess else f"; commands: {', '.join(COMMANDS)}"
+        raise UsageError(f"byline: unknown command '{args[0]}'{hint}\n(see `byline --help`)")
+    parser = top_parser()
+    options, extra = parser.parse_known_args(args)
+    command = parser.commands.get(getattr(options, "command", ""), parser)
+    if extra:
+        raise UsageError(_unknown_argument(command, extra[0]))
+    return options if getattr(options, "run", None) else None
+
+
+def _unknown_argument(parser: _Parser, given: str) -> str:
+    if not given.startswith("-"):
+        return f"{parser.prog}: unexpected argument '{given}'\n(see `{parser.prog} --help`)"
+    name = given.split("=", 1)[0]
+    guess = closest(name, parser.option_names(), cutoff=0.6)
+    hint = f" — did you mean {guess}?" if guess else ""
+    return f"{parser.prog}: unknown option {name}{hint}\n(see `{parser.prog} --help`)"
+
+
+class _TopParser(_Parser):
+    commands: dict[str, _Parser]
+
+
+def top_parser() -> _TopParser:
+    parser = _TopParser(
+        prog="byline",
+        description="Byline turns a folder of Markdown articles into a fast news site.",
+        epilog="examples:\n"
+               "  byline init mysite           start a new site in the folder mysite\n"
+               "  byline serve --site mysite   see it in your browser as you write\n"
+               "  byline COMMAND --help        what a command does and its options",
+    )
+    parser.add_argument("--version", action="version", version=f"byline {__version__}")
+    group = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    parser.commands = {}
+    for name, make in _COMMAND_PARSERS.items():
+        command = make(group)
+        command.set_defaults(command=name)
+        parser.commands[name] = command
+    return parser
+
+
+Subparsers = Any  # argparse's _SubParsersAction, which has no public name
+
+
+def _init_parser(group: Subparsers) -> _Parser:
+    init = group.add_parser(
+        "init", help="start a new site",
+        description="Create a new site, ready to build: site.yaml with every setting explained,\n"
+                    "an example article with a photo, an About page and a .gitignore.\n"
+                    "It never overwrites: a folder that already has a site is left alone.",
+        epilog="examples:\n"
+               "  byline init mysite      a new site in the folder mysite (made if needed)\n"
+               "  byline init             a new site in the current folder",
+    )
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="where to create the site; default: the current folder")
+    init.add_argument("--author", metavar="NAME",
+                      help="your name, for the example article and your author profile; "
+                           "default: your git user.name")
+    _output_options(init)
+    init.set_defaults(run=commands.run_init)
+    return init
+
+
+def _new_parser(group: Subparsers) -> _Parser:
+    new = group.add_parser(
+        "new", help="start a new article",
+        description="Create content/articles/<slug>/index.md with its front matter filled in.\n"
+                    "It starts as a draft: remove the `draft: true` line to publish it.",
+        epilog="examples:\n"
+               '  byline new "Mara Quell announces a world tour"\n'
+               '  byline new "Lumen Awards: the winners" --author "Dana Reyes"',
+    )
+    new.add_argument("headline", help="the article's headline, in quotes")
+    new.add_argument("--author", metavar="NAME",
+                     help="your name as it appears in the byline; default: your git user.name")
+    _site_option(new)
+    _output_options(new)
+    new.set_defaults(run=commands.run_new)
+    return new
+
+
+def _build_parser(group: Subparsers) -> _Parser:
+    build = group.add_parser(
+        "build", help="build the site into output/",
+        description="Build the site into output/, ready to upload anywhere. Only files that\n"
+                    "changed are rewritten. Drafts and articles dated in the future are left\n"
+                    "out unless you ask for them.",
+        epilog="examples:\n"
+               "  byline build                    build the site in the current folder\n"
+               "  byline build --site mysite      build the site in the folder mysite\n"
+               "  byline build --drafts --future  include unfinished and scheduled stories",
+    )
+    _site_option(build)
+    build.add_argument("--output", type=Path, metavar="DIR",
+                       help="write the site here instead of SITE/output")
+    build.add_argument("--drafts", action="store_true",
+                       help="include articles marked `draft: true`")
+    build.add_argument("--future", action="store_true",
+                       help="include articles dated in the future (scheduled ones)")
+    _output_options(build)
+    build.set_defaults(run=commands.run_build)
+    return build
+
+
+def _serve_parser(group: Subparsers) -> _Parser:
+    serve = group.add_parser(
+        "serve", help="preview the site in your browser while you write",
+        description="Build the site and show it at http://127.0.0.1:8000/. Every time you save\n"
+                    "a file the site is rebuilt and the page reloads. Drafts are shown.\n"
+                    "Stop it with Ctrl+C.",
+        epilog="examples:\n"
+               "  byline serve --open        preview, and open it in your browser\n"
+               "  byline serve --port 8080   use another port if 8000 is taken",
+    )
+    _site_option(serve)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on; 0.0.0.0 lets phones on your network "
+                            "see it (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="the port to listen on (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in your browser")
+    _output_options(serve)
+    serve.set_defaults(run=commands.run_serve)
+    return serve
+
+
+def _check_parser(group: Subparsers) -> _Parser:
+    check = group.add_parser(
+        "check", help="build the site and look for broken links and missing credits",
+        description="Build the site as it would be published, then look for links and images\n"
+                    "that lead nowhere, broken feeds, photos without a credit or alt text and\n"
+                    "stories without a dek or hero photo. Errors make it exit with status 1.",
+        epilog="examples:\n"
+               "  byline check            check before you publish\n"
+               "  byline check --strict   treat warnings (a missing credit) as errors too",
+    )
+    _site_option(check)
+    check.add_argument("--output", type=Path, metavar="DIR",
+                       help="build into this folder instead of SITE/output")
+    check.add_argument("--strict", action="store_true",
+                       help="fail on warnings too, e.g. in a CI job that guards the style guide")
+    _output_options(check)
+    check.set_defaults(run=commands.run_check)
+    return check
+
+
+def _publish_parser(group: Subparsers) -> _Parser:
+    publish = group.add_parser(
+        "publish", help="build, check and send the site to where readers find it",
+        description="Build the site for readers (no drafts, no future articles), check it, and\n"
+                    "send it to a deploy target from site.yaml (deploy: targets:). Only files\n"
+                    "that changed are sent. Errors found by the check stop the publish.",
+        epilog="examples:\n"
+               "  byline publish --dry-run   show what would be sent, send nothing\n"
+               "  byline publish             publish to the default target\n"
+               "  byline publish github      publish to the target named github",
+    )
+    publish.add_argument("target", nargs="?", metavar="TARGET",
+                         help="the name of a target under `deploy: targets:` in site.yaml; "
+                              "default: the one `deploy: default:` names")
+    _site_option(publish)
+    publish.add_argument("--dry-run", action="store_true",
+                         help="list what would be uploaded and deleted, change nothing")
+    publish.add_argument("--force", action="store_true",
+                         help="publish even if the check finds errors (broken links...)")
+    _output_options(publish)
+    publish.set_defaults(run=commands.run_publish)
+    return publish
+
+
+def _site_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                         help="the site folder (the one with site.yaml); default: here")
+
+
+def _output_options(command: argparse.ArgumentParser) -> None:
+    chatter = command.add_mutually_exclusive_group()
+    chatter.add_argument("-q", "--quiet", action="store_true",
+                         help="print only problems; nothing at all when all is well")
+    chatter.add_argument("-v", "--verbose", action="store_true",
+                         help="print more detail, such as each file written")
+
+
+_COMMAND_PARSERS: dict[str, Callable[[Subparsers], _Parser]] = {
+    "init": _init_parser,
+    "new": _new_parser,
+    "build": _build_parser,
+    "serve": _serve_parser,
+    "check": _check_parser,
+    "publish": _publish_parser,
+}

@@ -1,0 +1,217 @@
+"""What each command does, once its arguments are parsed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.cli.console import GREEN, RED, YELLOW, Console, paint
+from generator.errors import BylineError, Report, Severity
+from generator.textmatch import closest
+
+if TYPE_CHECKING:
+    from generator.build import BuildResult
+    from generator.config import SiteConfig
+    from generator.model import Article
+
+
+def run_init(options: argparse.Namespace, console: Console) -> int:
+    from generator.scaffold import init_site
+
+    folder: Path = options.folder
+    written = init_site(folder, author=options.author)
+    for path in written:
+        console.detail(f"  wrote {folder / path}")
+    here = folder.resolve() == Path.cwd().resolve()
+    console.say(f"Created a new site in {_shown(folder)}/", GREEN)
+    console.say("Next:" + ("" if here else f"\n  cd {_shown(folder)}") +
+                "\n  byline serve --open                  see it in your browser"
+                '\n  byline new "Your first headline"     start writing'
+                "\n  edit site.yaml                       name your site, set base_url")
+    return 0
+
+
+def run_new(options: argparse.Namespace, console: Console) -> int:
+    from generator.scaffold import default_author, new_article
+
+    config = _load_config(options.site)
+    path = new_article(config, options.headline, options.author or default_author(),
+                       datetime.now(config.tz))
+    console.say(f"Created {_shown(path)} (a draft: `byline serve` shows it while you write)",
+                GREEN)
+    return 0
+
+
+def run_build(options: argparse.Namespace, console: Console) -> int:
+    result = _build(options.site, console, output=options.output, drafts=options.drafts,
+                    future=options.future)
+    if result.next_scheduled:
+        console.say(f"Next scheduled article is due {result.next_scheduled.isoformat()}: "
+                    "build again then to publish it.")
+    return 0
+
+
+def run_serve(options: argparse.Namespace, console: Console) -> int:
+    serve_site = _optional("generator.serve", "serve_site", "serve")
+    return int(serve_site(options.site, options.host, options.port, options.open,
+                          options.quiet))
+
+
+def run_check(options: argparse.Namespace, console: Console) -> int:
+    config = _load_config(options.site)
+    result = _build(options.site, console, output=options.output)
+    return 1 if _check(result, config, console, strict=options.strict) else 0
+
+
+def run_publish(options: argparse.Namespace, console: Console) -> int:
+    make_target = _optional("generator.publish", "make_target", "publish")
+    config = _load_config(options.site)
+    name, spec = _deploy_target(config, options.target)
+    target = make_target(name, spec, config.root)  # before building: a typo fails fast
+    result = _build(options.site, console)
+    if _check(result, config, console, strict=False):
+        if not options.force:
+            console.error("publish stopped: fix the errors above, or publish anyway with "
+                          "--force")
+            return 1
+        console.say("Publishing despite the errors above (--force).", YELLOW)
+    summary = target.publish(result.output, dry_run=options.dry_run)
+    console.say(str(summary), GREEN)
+    for line in summary.details:
+        if options.dry_run:
+            console.say(f"  {line}")
+        else:
+            console.detail(f"  {line}")
+    if not options.dry_run:
+        _record_published(config.root, result.content.articles)
+    return 0
+
+
+# --- helpers the commands share ----------------------------------------------------------------
+
+
+def _load_config(site: Path) -> SiteConfig:
+    from generator.config import load_config
+
+    report = Report()
+    config = load_config(site.resolve(), report)
+    report.raise_if_errors()
+    assert config is not None
+    return config
+
+
+def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
+    """Build, print its warnings and summary (and under --verbose, every file written)."""
+    from generator.build import BuildOptions, build_site
+
+    # The image progress bar draws itself only on a terminal; --quiet turns it off there too.
+    progress = False if console.quiet else None
+    result = build_site(BuildOptions(site=site, progress=progress, **choices))
+    for problem in result.warnings:
+        console.problem(problem)
+    for path in result.changed:
+        console.detail(f"  wrote {path}")
+    console.detail(f"  {result.unchanged} files unchanged")
+    console.say(_summary(result), GREEN)
+    return result
+
+
+def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict: bool) -> bool:
+    """Check the built site and print its problems; True if it must not go out."""
+    check_site = _optional("generator.check", "check_site", "check")
+    started = time.perf_counter()
+    problems = check_site(result.output, config.base_url, result.content.articles)
+    console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
+    for problem in problems:
+        console.problem(problem)
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    message = (f"Check: {errors} error{_s(errors)}, {warnings} warning{_s(warnings)}"
+               + (" (--strict: warnings count as errors)" if strict and warnings else ""))
+    if problems:  # the tally belongs with the problems, so it shows under --quiet too
+        print(paint(message, RED if failed else YELLOW, sys.stderr), file=sys.stderr)
+    else:
+        console.say(message, GREEN)
+    return failed
+
+
+def _deploy_target(config: SiteConfig, wanted: str | None) -> tuple[str, Mapping[str, Any]]:
+    """The name and settings of the target to publish to."""
+    targets = config.deploy.get("targets")
+    if not isinstance(targets, Mapping) or not targets:
+        raise BylineError("site.yaml has no deploy targets: add a `deploy:` section with "
+                          "`targets:` (see the comments `byline init` writes in site.yaml)")
+    name = wanted or config.deploy.get("default")
+    if name is None and len(targets) == 1:
+        name = next(iter(targets))
+    if name is None:
+        raise BylineError(f"name a target (one of {', '.join(map(str, targets))}) or set "
+                          "`deploy: default:` in site.yaml")
+    if name not in targets:
+        guess = closest(str(name), [str(t) for t in targets], cutoff=0.5)
+        hint = f"did you mean '{guess}'?" if guess else f"use one of {', '.join(targets)}"
+        raise BylineError(f"no deploy target '{name}' in site.yaml: {hint}")
+    return str(name), targets[name]
+
+
+def _record_published(site_root: Path, articles: Sequence[Article]) -> None:
+    """Remember every URL published, so a later rename can redirect it."""
+    try:
+        from generator.published import record_published
+    except ImportError:
+        return  # an installation without the manifest: nothing to remember
+    urls = {}
+    for article in articles:
+        path = Path(article.source.path)
+        key = path.relative_to("content") if path.parts[:1] == ("content",) else path
+        urls[key.as_posix()] = [article.url]
+    record_published(site_root, urls)
+
+
+def _optional(module: str, name: str, command: str) -> Any:
+    """``module.name``, imported only when the command runs; a clear error if it is missing."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as error:
+        package = (error.name or "").partition(".")[0]
+        if package and package != "generator":  # a third-party package is not installed
+            raise BylineError(f"`byline {command}` needs the Python package '{package}' "
+                              "(pip install it)") from error
+        missing = error
+    except (ImportError, AttributeError) as error:
+        missing = error
+    raise BylineError(f"`byline {command}` is not available in this installation of Byline "
+                      f"({module}.{name} is missing: {missing})")
+
+
+def _summary(result: BuildResult) -> str:
+    warnings = len(result.warnings)
+    return (
+        f"Built {result.articles} article{_s(result.articles)}, "
+        f"{result.pages} page{_s(result.pages)}, {result.images} image{_s(result.images)} "
+        f"({result.images_made} processed), {warnings} warning{_s(warnings)} "
+        f"in {result.seconds:.2f} s — {result.written} files written, "
+        f"{result.removed} removed → {_shown(result.output)}/"
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be: relative to here when that is shorter."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return relative if len(relative) <= len(str(path)) else str(path)
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"

@@ -1,0 +1,60 @@
+"""How the command talks to the writer: colour on a terminal, plain text when piped."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from generator.errors import Problem, Severity
+
+GREEN, YELLOW, RED, BOLD = "32", "33", "31", "1"
+
+
+def wants_colour(stream: TextIO) -> bool:
+    """Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@dataclass(frozen=True, slots=True)
+class Console:
+    """Where a command's words go: news to stdout, problems to stderr, coloured on a terminal."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+    @classmethod
+    def for_options(cls, options: argparse.Namespace) -> Console:
+        """The console a command's --quiet/--verbose ask for."""
+        return cls(quiet=options.quiet, verbose=options.verbose and not options.quiet)
+
+    def say(self, text: str, colour: str | None = None) -> None:
+        """News for the writer; silent under --quiet."""
+        if not self.quiet:
+            print(paint(text, colour, sys.stdout))
+
+    def detail(self, text: str) -> None:
+        """Only under --verbose."""
+        if self.verbose:
+            print(text)
+
+    def problem(self, problem: Problem) -> None:
+        """One problem, one line, always shown."""
+        colour = RED if problem.severity is Severity.ERROR else YELLOW
+        print(paint(str(problem), colour, sys.stderr), file=sys.stderr)
+
+    def error(self, text: str) -> None:
+        """Why the command failed, always shown."""
+        print(paint(f"byline: error: {text}", RED, sys.stderr), file=sys.stderr)
+
+
+def paint(text: str, colour: str | None, stream: TextIO) -> str:
+    """``text`` in an ANSI colour when ``stream`` is a terminal that wants colour."""
+    if colour is None or not wants_colour(stream):
+        return text
+    return f"\033[{colour}m{text}\033[0m"
