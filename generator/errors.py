@@ -97,6 +97,14 @@ def _problem_order(problem: Problem) -> tuple[str, int, str]:
     return (str(loc.path) if loc else "", (loc.line or 0) if loc else 0, problem.message)
 
 
+class LocatedError(ValueError):
+    """A parser's complaint about its input; ``line`` is 1-based, when known."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 class BylineError(Exception):
     """Base of every error the CLI reports without a traceback."""
 

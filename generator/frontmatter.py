@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.errors import LocatedError
 from generator.sourceyaml import YamlDocument, parse_yaml
 
 FENCE = "---"
 
 
-class FrontMatterError(ValueError):
-    """The file has no usable front matter; ``line`` is 1-based."""
-
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.line = line
+class FrontMatterError(LocatedError):
+    """The file has no usable front matter."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from generator.errors import LocatedError
+
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform's wheel
@@ -22,12 +24,8 @@ KeyPath = tuple[str, ...]
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
-class YamlSyntaxError(ValueError):
-    """The text is not valid YAML; ``line`` is 1-based within the whole file."""
-
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.line = line
+class YamlSyntaxError(LocatedError):
+    """The text is not valid YAML; ``line`` counts within the whole file."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,15 +82,7 @@ class DirTarget:
                     delete_from(self.folder, key)
             except OSError as error:
                 raise PublishError(f"deploy target '{self.name}': {error}") from error
-        return PublishSummary(
-            uploaded=len(plan.uploads),
-            deleted=len(plan.deletions),
-            unchanged=plan.unchanged,
-            bytes_sent=plan.bytes_to_send,
-            dry_run=dry_run,
-            target=self.description,
-            details=plan.lines(),
-        )
+        return plan.summary(self.description, dry_run=dry_run)
 
 
 def stored_files(folder: Path, site: Mapping[str, SiteFile]) -> dict[str, StoredFile]:

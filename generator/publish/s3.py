@@ -91,15 +91,7 @@ class S3Target:
                 delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
         except (BotoCoreError, ClientError) as error:
             raise PublishError(f"deploy target '{self.name}': {_explain(error, self)}") from error
-        return PublishSummary(
-            uploaded=len(plan.uploads),
-            deleted=len(plan.deletions),
-            unchanged=plan.unchanged,
-            bytes_sent=plan.bytes_to_send,
-            dry_run=dry_run,
-            target=self.description,
-            details=plan.lines(),
-        )
+        return plan.summary(self.description, dry_run=dry_run)
 
 
 def stored_files(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.publish.media import is_page
-from generator.publish.target import format_size
+from generator.publish.target import PublishSummary, format_size
 
 _READ_CHUNK = 1 << 20
 # Never uploaded, and never deleted from a target: a web root may be a git checkout.
@@ -54,6 +54,18 @@ class SyncPlan:
     def bytes_to_send(self) -> int:
         """Total size of the files to upload."""
         return sum(file.size for file in self.uploads)
+
+    def summary(self, target: str, *, dry_run: bool) -> PublishSummary:
+        """What carrying out (or, in a dry run, showing) this plan amounts to."""
+        return PublishSummary(
+            uploaded=len(self.uploads),
+            deleted=len(self.deletions),
+            unchanged=self.unchanged,
+            bytes_sent=self.bytes_to_send,
+            dry_run=dry_run,
+            target=target,
+            details=self.lines(),
+        )
 
     def lines(self) -> tuple[str, ...]:
         """One line per action, in the order they happen: the dry-run listing."""

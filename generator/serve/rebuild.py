@@ -1,0 +1,101 @@
+"""Running builds one at a time on a background thread, one build per burst of file events.
+
+Editors save in odd ways (write a temporary file and rename it, write several times, delete
+and recreate), each a handful of events within a few milliseconds.  A build starts only once
+no event has arrived for ``quiet`` seconds, so one save is one build.  Events that arrive
+during a build cause exactly one more build after it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+QUIET_SECONDS = 0.06
+# A stream of events that never pauses (a big git checkout) still gets built now and then.
+LONGEST_WAIT_SECONDS = 1.0
+
+
+class Rebuilder:
+    """Coalesces change notices and runs ``build`` serially, counting the builds run."""
+
+    def __init__(self, build: Callable[[], None], quiet: float = QUIET_SECONDS,
+                 longest: float = LONGEST_WAIT_SECONDS) -> None:
+        self._build = build
+        self._quiet = quiet
+        self._longest = longest
+        self._cond = threading.Condition()
+        self._first_event = 0.0
+        self._last_event = 0.0
+        self._pending = False
+        self._building = False
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="byline-rebuild", daemon=True)
+        self.builds = 0
+
+    def start(self) -> None:
+        """Start the build thread."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish the build under way, if any, and end the thread."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def request(self) -> None:
+        """A source changed: build soon (called from the watcher's thread)."""
+        now = time.monotonic()
+        with self._cond:
+            if not self._pending:
+                self._first_event = now
+            self._pending = True
+            self._last_event = now
+            self._cond.notify_all()
+
+    def build_now(self) -> None:
+        """Build on the calling thread (the first build, before the thread starts)."""
+        with self._cond:
+            self._building = True
+        self._build_counted()
+
+    def wait(self, after: int, timeout: float) -> int:
+        """Wait until more than ``after`` builds ran and none is due; return the count."""
+        with self._cond:
+            done = self._cond.wait_for(
+                lambda: self.builds > after and not self._pending and not self._building,
+                timeout)
+            if not done:
+                raise TimeoutError(f"no build finished within {timeout} s")
+            return self.builds
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._pending or self._stopping)
+                if self._stopping:
+                    return
+                while not self._stopping:
+                    now = time.monotonic()
+                    quiet_left = self._last_event + self._quiet - now
+                    patience_left = self._first_event + self._longest - now
+                    if quiet_left <= 0 or patience_left <= 0:
+                        break
+                    self._cond.wait(min(quiet_left, patience_left))
+                if self._stopping:
+                    return
+                self._pending = False
+                self._building = True
+            self._build_counted()
+
+    def _build_counted(self) -> None:
+        try:
+            self._build()
+        finally:
+            with self._cond:
+                self._building = False
+                self.builds += 1
+                self._cond.notify_all()

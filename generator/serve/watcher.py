@@ -1,0 +1,116 @@
+"""Watching the site's sources with watchdog, and telling real edits from editor noise.
+
+Only the folders a build reads are watched (recursively), plus the site folder itself without
+recursion, for ``site.yaml`` and for watched folders that appear later.  ``output/`` and
+``.byline-cache/`` (where the preview writes) are never watched, so a build cannot wake itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
+
+from generator.config import CONFIG_NAME
+from generator.content import is_ignored
+
+WATCHED_FOLDERS = ("content", "themes", "templates", "static")
+# Opened/closed-without-writing events are left out: the build itself reads every source.
+_EVENTS = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent,
+           FileClosedEvent, DirCreatedEvent, DirMovedEvent, DirDeletedEvent]
+# Beyond what content discovery ignores: vim's write test file ("4913"), JetBrains' safe-write
+# copies, browsers' partial downloads.
+_NOISE_SUFFIXES = (".swo", ".swn", ".part", ".crdownload", "___jb_tmp___", "___jb_old___")
+_NEVER_WATCHED = frozenset({"output", ".byline-cache", ".git", "node_modules", "__pycache__"})
+
+
+def is_editor_noise(name: str) -> bool:
+    """Temporary, swap and backup files that editors write around a save."""
+    return is_ignored(name) or name.isdigit() or name.endswith(_NOISE_SUFFIXES)
+
+
+def matters(site: Path, path: str) -> bool:
+    """Whether a change at ``path`` can change what the site builds into."""
+    try:
+        parts = Path(path).relative_to(site).parts
+    except ValueError:  # a watched folder outside the site (the built-in theme)
+        return not is_editor_noise(Path(path).name)
+    if not parts or parts[0] in _NEVER_WATCHED:
+        return False
+    if len(parts) == 1 and parts[0] not in (CONFIG_NAME, *WATCHED_FOLDERS):
+        return False
+    return not any(is_editor_noise(part) for part in parts)
+
+
+class SourceWatcher(FileSystemEventHandler):
+    """Calls ``changed`` for every event that touches a source file (often several per save)."""
+
+    def __init__(self, site: Path, changed: Callable[[], None],
+                 extra: Iterable[Path] = ()) -> None:
+        self.site = site.resolve()
+        self.changed = changed
+        self.extra = [p.resolve() for p in extra if p.is_dir()]
+        self._observer = Observer()
+        self._observer.name = "byline-watcher"
+        self._watches: dict[Path, ObservedWatch] = {}
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start watching."""
+        self._observer.schedule(self, str(self.site), recursive=False, event_filter=_EVENTS)
+        for name in WATCHED_FOLDERS:
+            self._watch(self.site / name)
+        for folder in self.extra:
+            if not folder.is_relative_to(self.site):
+                self._watch(folder)
+        self._observer.start()
+
+    def stop(self) -> None:
+        """Stop watching and wait for the watchdog threads to end."""
+        self._observer.stop()
+        if self._observer.is_alive():
+            self._observer.join()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        """Pass on changes that matter; start watching a source folder that just appeared."""
+        paths = [os.fsdecode(event.src_path)]
+        if event.event_type == "moved":
+            paths.append(os.fsdecode(event.dest_path))
+        relevant = [p for p in paths if matters(self.site, p)]
+        if not relevant:
+            return
+        if event.is_directory and event.event_type in ("created", "moved"):
+            for path in relevant:
+                folder = Path(path)
+                if folder.parent == self.site and folder.name in WATCHED_FOLDERS:
+                    self._watch(folder)
+        self.changed()
+
+    def _watch(self, folder: Path) -> None:
+        if not folder.is_dir():
+            return
+        with self._lock:
+            old = self._watches.pop(folder, None)
+            if old is not None:  # the folder was replaced (a git checkout): watch the new one
+                with contextlib.suppress(KeyError, OSError):
+                    self._observer.unschedule(old)
+            with contextlib.suppress(OSError):  # vanished again already
+                self._watches[folder] = self._observer.schedule(
+                    self, str(folder), recursive=True, event_filter=_EVENTS)
