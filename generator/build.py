@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
 from generator.config import CONFIG_NAME, load_config
@@ -148,7 +148,8 @@ def _moved(site: Path, content: Content, report: Report) -> dict[str, str]:
     except PublishError as error:
         report.error(str(error), SourceLocation(Path(MANIFEST_PATH)))
         return {}
-    current = {a.source.path.relative_to("content").as_posix(): a.url for a in content.articles}
+    current = {PurePosixPath(a.source.path).relative_to("content").as_posix(): a.url
+               for a in content.articles}
     return redirects_for_moved(published, current)
 
 

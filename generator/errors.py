@@ -15,15 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
 class SourceLocation:
     """A file (relative to the site folder where possible) and a 1-based line, if known."""
 
-    path: Path
+    path: str
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        # Kept as text: locations are pickled into the cache by the thousand, and Path
+        # objects are slow to rebuild on loading. Callers may pass either.
+        if not isinstance(self.path, str):
+            object.__setattr__(self, "path", str(self.path))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
@@ -94,7 +99,7 @@ class Report:
 
 def _problem_order(problem: Problem) -> tuple[str, int, str]:
     loc = problem.location
-    return (str(loc.path) if loc else "", (loc.line or 0) if loc else 0, problem.message)
+    return (loc.path if loc else "", (loc.line or 0) if loc else 0, problem.message)
 
 
 class LocatedError(ValueError):

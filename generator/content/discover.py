@@ -20,7 +20,7 @@ class SourceFile:
 
     kind: SourceKind
     path: Path
-    display: Path  # relative to the site folder, as shown in messages
+    display: str  # relative to the site folder, as shown in messages
     key: str  # relative to content/, stable across machines: "articles/foo/index.md"
     name: str  # the file or bundle name the default slug comes from
 
@@ -57,7 +57,7 @@ def discover_sources(site_root: Path) -> list[SourceFile]:
                     SourceFile(
                         kind=kind,
                         path=Path(path),
-                        display=Path(path[site_cut:]),
+                        display=path[site_cut:],
                         key=path[content_cut:].replace(os.sep, "/"),
                         name=os.path.basename(folder) if is_bundle else name[:-3],
                     )

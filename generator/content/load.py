@@ -11,7 +11,6 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from generator.cache import BuildCache, digest_bytes, digest_text
@@ -209,7 +208,7 @@ def _canonical_terms(articles: list[Article], config: SiteConfig) -> list[Articl
     """One spelling per category and tag slug, so "music" and "Music" are one page."""
     names: dict[str, str] = {slugify(c): c for c in config.categories}
     tag_names: dict[str, str] = {}
-    for article in sorted(articles, key=lambda a: str(a.source.path)):
+    for article in sorted(articles, key=lambda a: a.source.path):
         if article.category:
             names.setdefault(article.category.slug, article.category.name)
         for tag in article.tags:
@@ -233,12 +232,12 @@ def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 
 def _check_unique_urls(content: Content, report: Report) -> None:
     """Two sources claiming one URL is an error naming both."""
-    owners: dict[str, Path] = {}
-    items: list[tuple[str, Path, object]] = []
+    owners: dict[str, str] = {}
+    items: list[tuple[str, str, object]] = []
     for item in (*content.articles, *content.pages):
         items.append((item.url, item.source.path, item))
         items.extend((alias, item.source.path, item) for alias in item.aliases)
-    for url, path, item in sorted(items, key=lambda i: (str(i[1]), i[0])):
+    for url, path, item in sorted(items, key=lambda i: (i[1], i[0])):
         normal = url if url.endswith("/") or "." in url.rsplit("/", 1)[-1] else url + "/"
         if normal in owners and owners[normal] != path:
             report.error(
