@@ -22,17 +22,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from generator import __version__
 from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
 from generator.config import CONFIG_NAME, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import BuildFailed, Problem, PublishError, Report, SourceLocation
+from generator.freshness import BuildStamp, inputs_key, valid_until
 from generator.image_stage import plan_images, produce_images
+from generator.markup import MARKUP_VERSION
 from generator.model import Content
 from generator.outputdir import commit, existing_files, present_files, write_staged
 from generator.parallel import map_in_workers
 from generator.published import MANIFEST_PATH, load_published, redirects_for_moved
 from generator.render import Output, RenderProblem, SiteRenderer, build_index, plan_outputs
 from generator.render.plan import redirect_map
+from generator.render.renderer import NEWS_WINDOW
 from generator.theme import load_theme
 
 _RENDER_BATCH = 48
@@ -50,6 +54,9 @@ class BuildOptions:
     preview: bool = False
     now: datetime | None = None
     progress: bool | None = None
+    # Stop early when the output is provably current (see freshness.py). Off by default:
+    # callers that need the Content (check, publish, the preview) go through the pipeline.
+    reuse_current: bool = False
 
     @property
     def output_dir(self) -> Path:
@@ -62,7 +69,7 @@ class BuildResult:
     """What a build did, for the summary line and for the preview server."""
 
     output: Path
-    content: Content
+    content: Content | None  # None when the build found its output already current
     articles: int
     pages: int
     images: int
@@ -104,22 +111,32 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     if state.cache is None:
         state.cache = BuildCache(cache_dir)
         state.memo.cache = state.cache
+    output_dir = options.output_dir.resolve()
+    now = options.now or datetime.now(config.tz)
+    config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
+    theme = load_theme(config)
     try:
+        key = _inputs_key(site, options, config_digest, theme.fingerprint)
+        stamp = state.cache.stamp(output_dir) if key else None
+        if stamp and stamp.current(key, now) and _outputs_present(state.cache, output_dir):
+            return _unchanged_result(output_dir, stamp, started)
         content_options = ContentOptions(options.drafts, options.future, options.now)
         content = load_content(config, content_options, report, state.memo)
         images = plan_images(content, config, cache_dir, report)
         report.raise_if_errors()
         images = produce_images(images, config, cache_dir, options.progress)
-        now = options.now or datetime.now(config.tz)
         renderer = SiteRenderer(config, build_index(content, config.categories), images,
-                                load_theme(config), preview=options.preview, now=now)
-        config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
+                                theme, preview=options.preview, now=now)
         redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
         outputs = plan_outputs(renderer, config_digest, redirects)
         _check_collisions(outputs, report)
         report.raise_if_errors()
-        output_dir = options.output_dir.resolve()
         result = _render_and_commit(outputs, output_dir, cache_dir, state.cache, report)
+        state.cache.set_stamp(output_dir, BuildStamp(
+            key, valid_until(content, now, NEWS_WINDOW, options.future), len(content.articles),
+            len(content.pages), len(images.plans), tuple(report.sorted()),
+            content.next_scheduled,
+        ) if key else None)
     finally:
         if own_state:
             state.close()
@@ -138,6 +155,29 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
         warnings=tuple(report.sorted()),
         changed=tuple(changed),
         next_scheduled=content.next_scheduled,
+    )
+
+
+def _inputs_key(site: Path, options: BuildOptions, config_digest: str, theme: str) -> str:
+    """The key of everything this build reads, or "" when early stopping is not wanted."""
+    if not options.reuse_current:
+        return ""
+    settings = (__version__, MARKUP_VERSION, config_digest, theme, str(options.drafts),
+                str(options.future), str(options.preview))
+    return inputs_key(site, settings)
+
+
+def _outputs_present(cache: BuildCache, output_dir: Path) -> bool:
+    known = cache.output_keys(output_dir)
+    return known is not None and len(present_files(output_dir, known)) == len(known)
+
+
+def _unchanged_result(output_dir: Path, stamp: BuildStamp, started: float) -> BuildResult:
+    return BuildResult(
+        output=output_dir, content=None, articles=stamp.articles, pages=stamp.pages,
+        images=stamp.images, images_made=0, written=0, removed=0, unchanged=0,
+        seconds=time.perf_counter() - started, warnings=stamp.warnings, changed=(),
+        next_scheduled=stamp.next_scheduled,
     )
 
 
@@ -165,7 +205,7 @@ def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
 def _render_and_commit(
     outputs: list[Output], output_dir: Path, cache_dir: Path, cache: BuildCache, report: Report
 ) -> tuple[int, int, list[str]]:
-    previous = cache.output_keys(output_dir)
+    known = previous = cache.output_keys(output_dir)
     if previous is None:  # first build into this folder: anything already there is stale
         previous, existing = {}, existing_files(output_dir)
     else:  # a stat per known file is far cheaper than walking thousands of folders
@@ -193,7 +233,7 @@ def _render_and_commit(
         raise BuildFailed(report.sorted())
     done = commit(staging, output_dir, (o.path for o in to_render),
                   copies, {o.path for o in outputs}, existing)  # type: ignore[arg-type]
-    cache.replace_output_keys(output_dir, {o.path: o.key for o in outputs})
+    cache.replace_output_keys(output_dir, {o.path: o.key for o in outputs}, known)
     return done.written, done.removed, [o.path for o in stale]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from generator import __version__
 
 CACHE_DIR_NAME = ".byline-cache"
-_SCHEMA = f"byline-{__version__}-1"
+_SCHEMA = f"byline-{__version__}-2"
 # A file modified this recently may change again within the same mtime tick, so its stat
 # signature is not trusted (the "racy git" problem).
 _RACY_SECONDS = 2.0
@@ -56,7 +56,7 @@ class BuildCache:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is None or row[0] != _SCHEMA:
-            for table in ("files", "parsed", "outputs"):
+            for table in ("files", "parsed", "outputs", "stamps"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (_SCHEMA,))
         db.execute(
@@ -65,7 +65,7 @@ class BuildCache:
         )
         db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)")
         db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT)")
-        db.execute("PRAGMA quick_check").fetchone()
+        db.execute("CREATE TABLE IF NOT EXISTS stamps (output TEXT PRIMARY KEY, value BLOB)")
         return db
 
     def close(self) -> None:
@@ -121,13 +121,40 @@ class BuildCache:
             return None
         return dict(self.db.execute("SELECT path, key FROM outputs"))
 
-    def replace_output_keys(self, output_dir: Path, keys: Mapping[str, str]) -> None:
-        """Record what this build wrote, and where."""
+    def replace_output_keys(
+        self, output_dir: Path, keys: Mapping[str, str], previous: Mapping[str, str] | None
+    ) -> None:
+        """Record what this build wrote, and where (writing only rows that changed)."""
         with self._transaction():
-            self.db.execute("DELETE FROM outputs")
-            self.db.executemany("INSERT INTO outputs VALUES (?, ?)", keys.items())
+            if previous is None:
+                self.db.execute("DELETE FROM outputs")
+                previous = {}
+            gone = [(path,) for path in previous if path not in keys]
+            changed = [(p, k) for p, k in keys.items() if previous.get(p) != k]
+            self.db.executemany("DELETE FROM outputs WHERE path = ?", gone)
+            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", changed)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)",
                             (str(output_dir),))
+
+    # -- build stamps --------------------------------------------------------------------
+    def stamp(self, output_dir: Path) -> Any:
+        """What the last build that left a stamp on this output folder was made from."""
+        row = self.db.execute("SELECT value FROM stamps WHERE output = ?",
+                              (str(output_dir),)).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception:  # from another version: as if there were none
+            return None
+
+    def set_stamp(self, output_dir: Path, stamp: object | None) -> None:
+        """Remember (or, with None, forget) what this output folder was built from."""
+        with self._transaction():
+            self.db.execute("DELETE FROM stamps WHERE output = ?", (str(output_dir),))
+            if stamp is not None:
+                self.db.execute("INSERT INTO stamps VALUES (?, ?)",
+                                (str(output_dir), pickle.dumps(stamp)))
 
     @contextlib.contextmanager
     def _transaction(self):  # type: ignore[no-untyped-def]

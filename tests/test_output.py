@@ -75,3 +75,26 @@ def test_hosting_files_are_written_and_can_be_turned_off(make_site):
                       "nojekyll: false}\n")
     build(site)
     assert not any((site / "output" / n).exists() for n in ("_headers", "_redirects", ".nojekyll"))
+
+
+def test_build_with_nothing_changed_stops_early_but_notices_every_change(make_site):
+    from datetime import timedelta
+
+    from generator.build import BuildOptions, build_site
+
+    from .conftest import NOW
+
+    site = make_site({"content/articles/a.md": article(title="A", category="Music",
+                                                       date="2026-11-01")})
+
+    def again(now=NOW, **options):
+        return build_site(BuildOptions(site=site, now=now, reuse_current=True, **options))
+
+    assert again().content is not None
+    assert again().content is None, "nothing changed: the output is current"
+    (site / "output/music/a/index.html").unlink()
+    assert again().content is not None, "a missing output file is written again"
+    (site / "content/articles/b.md").write_text(article(title="B", date="2026-11-30"))
+    assert again().articles == 1, "b is scheduled for later"
+    assert again(now=NOW + timedelta(days=11)).articles == 2, "b fell due: rebuild"
+    assert again(now=NOW + timedelta(days=11), drafts=True).content is not None

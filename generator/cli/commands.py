@@ -50,7 +50,7 @@ def run_new(options: argparse.Namespace, console: Console) -> int:
 
 def run_build(options: argparse.Namespace, console: Console) -> int:
     result = _build(options.site, console, output=options.output, drafts=options.drafts,
-                    future=options.future)
+                    future=options.future, reuse_current=True)
     if result.next_scheduled:
         console.say(f"Next scheduled article is due {result.next_scheduled.isoformat()}: "
                     "build again then to publish it.")
@@ -195,6 +195,13 @@ def _optional(module: str, name: str, command: str) -> Any:
 
 def _summary(result: BuildResult) -> str:
     warnings = len(result.warnings)
+    if result.content is None:
+        return (
+            f"Up to date: {result.articles} article{_s(result.articles)}, "
+            f"{result.pages} page{_s(result.pages)}, {result.images} image{_s(result.images)}, "
+            f"{warnings} warning{_s(warnings)}; nothing changed since the last build "
+            f"(checked in {result.seconds:.2f} s) → {_shown(result.output)}/"
+        )
     return (
         f"Built {result.articles} article{_s(result.articles)}, "
         f"{result.pages} page{_s(result.pages)}, {result.images} image{_s(result.images)} "

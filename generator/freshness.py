@@ -1,0 +1,65 @@
+"""Whether the output folder is still what a build would write, so a rebuild can stop early.
+
+Like ``make``: a build remembers a key over every input file's signature (path, size,
+modification time), the settings, the theme and its options.  When the next build finds the
+same key, every output it wrote still present, and no clock-dependent output expired (a
+scheduled article falling due, a story ageing out of the two-day news sitemap), there is
+nothing to do.  Anything else goes through the whole pipeline, whose caches are keyed by
+content hashes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from generator.cache import digest_text
+from generator.errors import Problem
+from generator.model import Content
+
+# Folders of a site whose files are inputs of a build.
+INPUT_FOLDERS = ("content", "templates", "themes", "static", ".byline")
+
+
+@dataclass(frozen=True)
+class BuildStamp:
+    """What the last successful build of an output folder was made from, and its summary."""
+
+    key: str
+    valid_until: datetime | None
+    articles: int
+    pages: int
+    images: int
+    warnings: tuple[Problem, ...]
+    next_scheduled: datetime | None
+
+    def current(self, key: str, now: datetime) -> bool:
+        """Whether a build with this input key, now, would write exactly the same files."""
+        return key == self.key and (self.valid_until is None or now < self.valid_until)
+
+
+def inputs_key(site: Path, settings: Iterable[str]) -> str:
+    """A hash of the signature of every input file under the site, plus ``settings``."""
+    parts = list(settings)
+    cut = len(str(site)) + 1
+    for folder in INPUT_FOLDERS:
+        for here, dirs, files in os.walk(site / folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(here, name)
+                st = os.stat(path)
+                parts.append(f"{path[cut:]}:{st.st_size}:{st.st_mtime_ns}")
+    return digest_text(*parts)
+
+
+def valid_until(
+    content: Content, now: datetime, news_window: timedelta, future_included: bool
+) -> datetime | None:
+    """When the output of this content stops being current although no file changed."""
+    moments = [a.date + news_window for a in content.articles if a.date + news_window > now]
+    if content.next_scheduled and not future_included:
+        moments.append(content.next_scheduled)
+    return min(moments, default=None)
