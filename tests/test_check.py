@@ -337,7 +337,7 @@ def make_article(**changes: object) -> Article:
         "title": "Story",
         "date": datetime(2024, 5, 1, tzinfo=UTC),
         "date_has_time": False,
-        "body_html": "<p>x</p>",
+        "body": b"<p>x</p>",
         "summary": "x",
         "word_count": 1,
         "dek": "The dek",

@@ -87,9 +87,12 @@ def load_content(
                              options, report)
         if assembly is not None:
             fresh[keys[i]] = done[keys[i]] = assembly
-    memo.assembled.update(fresh)
+    del parsed  # the bodies live on in the articles; the rest of each parse is not needed
+    # Kept in memory too, so the preview server's next build needs no unpickling.
+    memo.assembled.update(done)
     if memo.cache is not None and fresh:
         memo.cache.store_parsed(fresh)
+    rechecked = set(todo)
     articles: list[Article] = []
     people: dict[str, Author] = {}
     pages: list[Page] = []
@@ -97,7 +100,7 @@ def load_content(
         assembly = done.get(key)
         if assembly is None:
             continue
-        if index not in todo:
+        if index not in rechecked:  # fresh ones reported their warnings already
             report.extend(assembly.warnings)
         item = assembly.item
         if isinstance(item, Page):
