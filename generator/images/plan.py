@@ -82,7 +82,8 @@ def modern_formats(source: SourceImage, settings: ImageSettings) -> tuple[str, .
 
 def encoder_available(fmt: str) -> bool:
     """Whether this Pillow build can encode ``fmt`` (AVIF needs Pillow 11.2+ with libavif)."""
-    return fmt != "avif" or bool(features.check("avif"))
+    # Older Pillows do not know the name "avif" at all (and warn when asked about it).
+    return fmt != "avif" or ("avif" in features.modules and features.check_module("avif"))
 
 
 def output_widths(source: SourceImage, settings: ImageSettings) -> tuple[int, ...]:

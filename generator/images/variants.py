@@ -32,7 +32,7 @@ REDUCING_GAP = 3.0
 # grain and JPEG noise: Pillow's antialiased bilinear (a tent filter widened to the scale)
 # is twice as fast as bicubic there and smooths that noise, which encoders then need no
 # bytes for.  Later steps start from clean pixels, where bicubic keeps edges crisp.
-# (bench/images: smaller files than Hugo's box filter at a higher PSNR, at every width.)
+# (bench/images: smaller files than Hugo's box filter at every width, at a PSNR as good.)
 FIRST_STEP = Image.Resampling.BILINEAR
 LATER_STEPS = Image.Resampling.BICUBIC
 

@@ -15,7 +15,7 @@ from generator.markup.quotes import QuoteExtension
 from generator.markup.typography import SmartTextExtension
 
 # Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "3"
+MARKUP_VERSION = "4"
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -25,9 +25,9 @@ _TAG = re.compile(r"<[^>]+>")
 
 @dataclass(frozen=True, slots=True)
 class RenderedMarkdown:
-    """The body as HTML with image placeholders, and facts about it."""
+    """The body as UTF-8 HTML with image placeholders, and facts about it."""
 
-    html: str
+    html: bytes  # bytes: this crosses from worker processes by the thousand
     images: tuple[RawImage, ...]
     has_embeds: bool
     word_count: int
@@ -53,7 +53,7 @@ class _Renderer:
         self.md.reset()
         body = self.md.convert(text)
         return RenderedMarkdown(
-            html=body,
+            html=body.encode("utf-8"),
             images=_with_lines(self.figures.processor.images, text, first_line),
             has_embeds=self.embeds.count > 0,
             word_count=len(_WORD.findall(text)),
