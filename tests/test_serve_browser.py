@@ -1,0 +1,141 @@
+"""The live preview in a real browser: saves show up by themselves, broken saves show why."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.serve import PreviewServer
+from tests.conftest import SiteFiles, article
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SOURCE = "content/articles/tour.md"
+
+
+def tour(body: str, title: str = "Mara Quell tours") -> str:
+    """The article under test."""
+    return article(title, category="Music", body=body)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium (never a downloaded one)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing, and CI must run the browser tests")
+        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium); set CI to make "
+                    "this a failure")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def preview(make_site: Callable[[SiteFiles], Path]) -> Iterator[PreviewServer]:
+    """A preview of a one-article site on a free port."""
+    server = PreviewServer(make_site({SOURCE: tour("The band plays Tuesday.")}), port=0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def open_page(browser: object, preview: PreviewServer, path: str) -> object:
+    """A page of the preview whose event stream is already connected."""
+    from playwright.sync_api import expect
+
+    listening = preview.hub.listeners
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(preview.url + path.lstrip("/"))
+    expect(page.locator("text=The band plays Tuesday.")).to_be_visible()
+    deadline = time.monotonic() + 10
+    while preview.hub.listeners <= listening:
+        assert time.monotonic() < deadline, "the page never opened its event stream"
+        time.sleep(0.02)
+    return page
+
+
+def test_saves_update_the_open_page_and_errors_show_in_an_overlay(
+    browser: object, preview: PreviewServer
+) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, preview, "/music/tour/")
+    source = preview.site / SOURCE
+
+    source.write_text(tour("The band plays Wednesday instead."), encoding="utf-8")
+    expect(page.get_by_text("The band plays Wednesday instead.")).to_be_visible(timeout=10_000)
+
+    source.write_text(tour("Broken.", title="[Mara Quell"), encoding="utf-8")
+    overlay = page.get_by_role("alert")
+    expect(overlay).to_be_visible(timeout=10_000)
+    expect(overlay).to_contain_text(f"{SOURCE}:2: error:")
+    expect(page.get_by_text("The band plays Wednesday instead.")).to_be_attached()
+
+    # A page opened while the site is broken shows the problem too.
+    second = browser.new_page()  # type: ignore[attr-defined]
+    second.goto(preview.url + "music/tour/")
+    expect(second.get_by_role("alert")).to_contain_text(f"{SOURCE}:2: error:", timeout=10_000)
+    second.close()
+
+    source.write_text(tour("The band plays Thursday, finally."), encoding="utf-8")
+    expect(page.get_by_text("The band plays Thursday, finally.")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    page.close()
+
+
+def test_other_pages_do_not_reload(browser: object, preview: PreviewServer) -> None:
+    from playwright.sync_api import expect
+
+    (preview.site / "content/pages").mkdir(parents=True, exist_ok=True)
+    (preview.site / "content/pages/about.md").write_text(
+        "---\ntitle: About us\n---\n\nWe write about music.\n", encoding="utf-8")
+    preview.wait_for_build(after=1)
+    page = open_page(browser, preview, "/music/tour/")
+    page.evaluate("() => { window.stillHere = true; }")  # type: ignore[attr-defined]
+    (preview.site / "content/pages/about.md").write_text(
+        "---\ntitle: About us\n---\n\nWe write about film too.\n", encoding="utf-8")
+    preview.wait_for_build(after=preview.builds)
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    assert page.evaluate("() => window.stillHere === true")  # type: ignore[attr-defined]
+    expect(page.get_by_text("The band plays Tuesday.")).to_be_visible()
+    page.close()
+
+
+def test_stylesheet_change_swaps_the_link_without_reloading(
+    browser: object, preview: PreviewServer
+) -> None:
+    from generator.theme import builtin_themes_dir
+
+    css = builtin_themes_dir() / "default" / "static" / "css" / "site.css"
+    site_css = preview.site / "themes" / "default" / "static" / "css" / "site.css"
+    site_css.parent.mkdir(parents=True)
+    site_css.write_text(css.read_text(encoding="utf-8"), encoding="utf-8")
+    preview.wait_for_build(after=1)
+    page = open_page(browser, preview, "/music/tour/")
+    before = page.evaluate(  # type: ignore[attr-defined]
+        "() => document.querySelector('link[rel=stylesheet]').href")
+    page.evaluate("() => { window.stillHere = true; }")  # type: ignore[attr-defined]
+    site_css.write_text(site_css.read_text(encoding="utf-8")
+                        + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n", encoding="utf-8")
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=10_000)
+    after = page.evaluate(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
+    assert after != [before] and len(after) == 1
+    assert page.evaluate("() => window.stillHere === true")  # type: ignore[attr-defined]
+    page.close()
