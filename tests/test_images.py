@@ -439,8 +439,8 @@ def test_avif_without_an_encoder_is_skipped_with_a_warning(
 ) -> None:
     settings = ImageSettings(widths=(64,), formats=("webp", "avif"))
     source = inspect_image(save(photo(), tmp_path / "gig.jpg"), settings)
-    real_check = features.check
-    monkeypatch.setattr(features, "check", lambda name: name != "avif" and real_check(name))
+    real_check = features.check_module
+    monkeypatch.setattr(features, "check_module", lambda name: name != "avif" and real_check(name))
     plan = plan_image(source, settings)
     report = process_images([(source, plan.variants)], cache_dir, settings, workers=1)
     assert plan.formats == ("webp", "jpeg")
@@ -472,6 +472,26 @@ def test_heic_is_processed_when_pillow_heif_is_installed(tmp_path: Path, run) ->
     plan, report = run(source)
     assert plan.source.format == "HEIF" and plan.fallback.format == "jpeg"
     assert output(report, plan.fallback).size == (256, 192)
+
+
+@pytest.mark.parametrize("fmt", ["TIFF", "BMP", "PNG", "WEBP"])
+def test_other_still_formats_become_webp_and_jpeg(tmp_path: Path, run, fmt: str) -> None:
+    plan, report = run(save(photo(), tmp_path / f"scan.{fmt.lower()}", fmt))
+    assert plan.source.format == fmt and plan.formats == ("webp", "jpeg")
+    assert output(report, plan.fallback).size == (256, 192)
+
+
+def test_camera_mpo_is_a_jpeg_not_an_animation(tmp_path: Path, run) -> None:
+    source = save(
+        photo(),
+        tmp_path / "stereo.jpg",
+        "MPO",
+        save_all=True,
+        append_images=[photo((400, 300), "RGB").rotate(180)],
+    )
+    plan, report = run(source)
+    assert plan.source.format == "JPEG" and not plan.source.animated
+    assert output(report, plan.fallback).format == "JPEG"
 
 
 # ----------------------------------------------------------------------------- placeholder
