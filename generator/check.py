@@ -623,10 +623,12 @@ def _has_credit(image: ImageRef) -> bool:
 
 
 def _photos(article: Article) -> Iterator[ImageRef]:
-    """The hero and inline images, each once even if the hero is also in ``images``."""
+    """The hero and the body's photos (figures), each once; small inline images are not photos."""
     seen: set[tuple[str, SourceLocation]] = set()
     for image in (article.hero, *article.images):
-        if image is None or image.role == "avatar" or (image.src, image.location) in seen:
+        if image is None or image.role not in ("hero", "figure"):
+            continue
+        if (image.src, image.location) in seen:
             continue
         seen.add((image.src, image.location))
         yield image

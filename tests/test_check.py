@@ -352,7 +352,7 @@ def make_article(**changes: object) -> Article:
 def test_articles_without_dek_hero_or_credits_are_warned_about(tmp_path: Path) -> None:
     source = SourceLocation(Path("content/articles/story/index.md"), 1)
     uncredited_hero = ImageRef("hero.jpg", Path("hero.jpg"), source.at(4), "hero", alt="A")
-    inline = ImageRef("crowd.jpg", Path("crowd.jpg"), source.at(17), "inline", alt="Crowd")
+    inline = ImageRef("crowd.jpg", Path("crowd.jpg"), source.at(17), "figure", alt="Crowd")
     credited = ImageRef("ok.jpg", Path("ok.jpg"), source.at(20), "inline", credit="AP")
     articles = [
         make_article(),

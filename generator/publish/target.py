@@ -37,7 +37,8 @@ class PublishSummary:
         if not self.changed:
             return f"{self.target}: nothing to publish, {self.unchanged} files already up to date"
         return (
-            f"{self.target}: {verb} {self.uploaded} files ({format_size(self.bytes_sent)}), "
+            f"{self.target}: {verb} {self.uploaded} file{'' if self.uploaded == 1 else 's'} "
+            f"({format_size(self.bytes_sent)}), "
             f"{self.deleted} deleted, {self.unchanged} unchanged"
         )
 
