@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator import __version__
 from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
@@ -188,7 +188,8 @@ def _moved(site: Path, content: Content, report: Report) -> dict[str, str]:
     except PublishError as error:
         report.error(str(error), SourceLocation(Path(MANIFEST_PATH)))
         return {}
-    current = {PurePosixPath(a.source.path).relative_to("content").as_posix(): a.url
+    prefix = "content" + os.sep
+    current = {a.source.path.removeprefix(prefix).replace(os.sep, "/"): a.url
                for a in content.articles}
     return redirects_for_moved(published, current)
 

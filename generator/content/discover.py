@@ -19,7 +19,7 @@ class SourceFile:
     """One Markdown file: an article or page, ``name.md`` or a bundle ``name/index.md``."""
 
     kind: SourceKind
-    path: Path
+    path: str  # text, not Path: discovery runs over every file on every preview rebuild
     display: str  # relative to the site folder, as shown in messages
     key: str  # relative to content/, stable across machines: "articles/foo/index.md"
     name: str  # the file or bundle name the default slug comes from
@@ -27,7 +27,7 @@ class SourceFile:
     @property
     def folder(self) -> Path:
         """Where relative image paths in this file start from."""
-        return self.path.parent
+        return Path(os.path.dirname(self.path))
 
 
 def is_ignored(name: str) -> bool:
@@ -56,7 +56,7 @@ def discover_sources(site_root: Path) -> list[SourceFile]:
                 found.append(
                     SourceFile(
                         kind=kind,
-                        path=Path(path),
+                        path=path,
                         display=path[site_cut:],
                         key=path[content_cut:].replace(os.sep, "/"),
                         name=os.path.basename(folder) if is_bundle else name[:-3],

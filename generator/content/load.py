@@ -166,7 +166,7 @@ def _digests(sources: list[SourceFile], memo: ParseMemo) -> list[str]:
         if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
             digests.append(known[2])
             continue
-        digest = digest_bytes(source.path.read_bytes())
+        digest = digest_bytes(_read(source.path))
         digests.append(digest)
         new_signatures.append((source.key, st.st_size, st.st_mtime_ns, digest))
     for row in new_signatures:
@@ -189,13 +189,18 @@ def _parses(
         missing = [d for d in missing if d not in found]
     if missing:
         by_digest = {d: s for d, s in zip(digests, sources, strict=True)}
-        fresh = _parse_missing([(keys[d], by_digest[d].path.read_bytes()) for d in missing])
+        fresh = _parse_missing([(keys[d], _read(by_digest[d].path)) for d in missing])
         if memo.cache is not None:
             memo.cache.store_parsed(fresh)
         else:  # no disk cache: keep them for the next build in this process
             memo.parsed.update(fresh)
         found.update({d: fresh[keys[d]] for d in missing})
     return found
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def _parse_missing(items: list[tuple[str, bytes]]) -> dict[str, ParsedSource]:
