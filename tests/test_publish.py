@@ -23,6 +23,7 @@ import pytest
 import generator.publish.directory as directory_module
 import generator.publish.s3 as s3_module
 from generator.errors import PublishError
+from generator.mediatypes import content_type as content_type_for
 from generator.publish import (
     PublishedUrls,
     PublishSummary,
@@ -32,7 +33,7 @@ from generator.publish import (
     redirects_for_moved,
 )
 from generator.publish.git import GitTarget
-from generator.publish.media import cache_control_for, content_type_for
+from generator.publish.media import cache_control_for
 from generator.publish.sync import SiteFile, StoredFile, plan_sync
 
 SITE_FILES: dict[str, bytes] = {
@@ -94,10 +95,10 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
         ("images/hero.1a2b3c4d.800.webp", "image/webp", "public, max-age=31536000, immutable"),
         ("images/hero.1a2b3c4d.800.avif", "image/avif", "public, max-age=31536000, immutable"),
         ("images/logo.1a2b3c4d.svg", "image/svg+xml", "public, max-age=31536000, immutable"),
-        ("feed.xml", "application/xml; charset=utf-8", "public, max-age=300, must-revalidate"),
+        ("feed.xml", "application/atom+xml; charset=utf-8", "public, max-age=300, must-revalidate"),
         (
             "music/feed.xml",
-            "application/xml; charset=utf-8",
+            "application/atom+xml; charset=utf-8",
             "public, max-age=300, must-revalidate",
         ),
         ("site.webmanifest", "application/manifest+json", "public, max-age=300, must-revalidate"),
@@ -473,7 +474,7 @@ def test_s3_first_publish_uploads_everything_with_types_and_caching(
         ),
         "images/hero.1a2b3c4d.800.webp": ("image/webp", "public, max-age=31536000, immutable"),
         "images/logo.1a2b3c4d.svg": ("image/svg+xml", "public, max-age=31536000, immutable"),
-        "feed.xml": ("application/xml; charset=utf-8", "public, max-age=300, must-revalidate"),
+        "feed.xml": ("application/atom+xml; charset=utf-8", "public, max-age=300, must-revalidate"),
         "site.webmanifest": ("application/manifest+json", "public, max-age=300, must-revalidate"),
     }
     for key, (content_type, cache_control) in expected.items():

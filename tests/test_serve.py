@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import BylineError
+from generator.mediatypes import content_type
 from generator.serve import PreviewServer
 from generator.serve.reload import inject_script, site_path
-from generator.serve.server import content_type
 from generator.serve.watcher import is_editor_noise
 from tests.conftest import SiteFiles, article
 
@@ -188,8 +188,8 @@ def test_content_types(preview: PreviewServer) -> None:
     assert status == 200
     assert headers["content-type"].startswith("application/javascript")
     assert "EventSource" in script
-    assert content_type(Path("a/photo.1234abcd.800.webp")) == "image/webp"
-    assert content_type(Path("a/photo.1234abcd.800.avif")) == "image/avif"
+    assert content_type("a/photo.1234abcd.800.webp") == "image/webp"
+    assert content_type("a/photo.1234abcd.800.avif") == "image/avif"
 
 
 def test_head_has_headers_and_no_body(preview: PreviewServer) -> None:

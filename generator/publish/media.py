@@ -7,39 +7,12 @@ yesterday's front page.
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from pathlib import PurePosixPath
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=300, must-revalidate"
 SHORT_LIVED = "public, max-age=3600"
-
-# mimetypes reads the system's tables, which differ between machines and miss newer formats;
-# these are the types a Byline site actually contains, pinned so every publish is the same.
-_CONTENT_TYPES: dict[str, str] = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".xsl": "application/xml; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".gif": "image/gif",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-}
 
 # Host config files and markers that have no extension but are plain text.
 _TEXT_FILES = frozenset({"_headers", "_redirects", ".nojekyll", "CNAME"})
@@ -48,18 +21,6 @@ _DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".xsl", ".txt", ".json"
 _HASHED_FOLDERS = ("static/", "images/")
 # The build names hashed files like ``site.3f2a1b9c.css`` or ``photo.3f2a1b9c.800.webp``.
 _CONTENT_HASH = re.compile(r"\.[0-9a-f]{8,}\.")
-
-
-def content_type_for(key: str) -> str:
-    """The Content-Type for a site file, by its path relative to the site folder."""
-    path = PurePosixPath(key)
-    suffix = path.suffix.lower()
-    if suffix in _CONTENT_TYPES:
-        return _CONTENT_TYPES[suffix]
-    if path.name in _TEXT_FILES:
-        return "text/plain; charset=utf-8"
-    guessed, _encoding = mimetypes.guess_type(path.name, strict=False)
-    return guessed or "application/octet-stream"
 
 
 def is_content_hashed(key: str) -> bool:

@@ -16,7 +16,8 @@ from types import ModuleType
 from typing import Any
 
 from generator.errors import PublishError
-from generator.publish.media import cache_control_for, content_type_for
+from generator.mediatypes import content_type
+from generator.publish.media import cache_control_for
 from generator.publish.sync import SiteFile, StoredFile, plan_sync, scan_site
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 
@@ -123,7 +124,7 @@ def put_file(client: Any, bucket: str, key: str, file: SiteFile) -> None:
             Bucket=bucket,
             Key=key,
             Body=body,
-            ContentType=content_type_for(file.key),
+            ContentType=content_type(file.key),
             CacheControl=cache_control_for(file.key),
             ContentMD5=base64.b64encode(bytes.fromhex(file.md5)).decode("ascii"),
             Metadata={_MD5_METADATA: file.md5},

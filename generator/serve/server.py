@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from generator.mediatypes import content_type
 from generator.serve.client import RELOAD_JS
 from generator.serve.reload import EVENTS_PATH, SCRIPT_PATH, ReloadHub, inject_script, site_path
 
@@ -28,48 +29,10 @@ from generator.serve.reload import EVENTS_PATH, SCRIPT_PATH, ReloadHub, inject_s
 _KEEPALIVE_SECONDS = 15.0
 _PORT_TRIES = 20
 
-_CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "application/javascript; charset=utf-8",
-    ".mjs": "application/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml; charset=utf-8",
-    ".xsl": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".gif": "image/gif",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".webmanifest": "application/manifest+json",
-}
-# Feeds are XML by suffix, but feed readers and browsers key on the specific type.
-_NAMED_TYPES = {
-    "feed.xml": "application/atom+xml; charset=utf-8",
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "_headers": "text/plain; charset=utf-8",
-    "_redirects": "text/plain; charset=utf-8",
-    ".nojekyll": "text/plain; charset=utf-8",
-}
 _FALLBACK_404 = (
     b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title>"
     b"</head><body><h1>Not found</h1><p>No page at this address in the preview.</p></body></html>"
 )
-
-
-def content_type(path: Path) -> str:
-    """The Content-Type a built file is served with."""
-    name = path.name
-    if name in _NAMED_TYPES:
-        return _NAMED_TYPES[name]
-    return _CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
 class BadPath(ValueError):
@@ -213,9 +176,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if found.suffix.lower() in (".html", ".htm"):
             page = site_path(found.relative_to(self.server.root).as_posix())
             data = inject_script(data, page, self.server.hub.version)
-            self._send(HTTPStatus.OK, data, content_type(found), head, cache="no-store")
+            self._send(HTTPStatus.OK, data, content_type(found.name), head, cache="no-store")
         else:
-            self._send(HTTPStatus.OK, data, content_type(found), head, cache="no-cache")
+            self._send(HTTPStatus.OK, data, content_type(found.name), head, cache="no-cache")
 
     def _not_found(self, url_path: str, head: bool) -> None:
         page = self._read(self.server.root / "404.html") or _FALLBACK_404
