@@ -100,6 +100,7 @@ def test_missing_alt_and_credit_are_warnings(make_site):
     })
     site_text = "\n".join(str(w) for w in build(site).warnings)
     assert "content/articles/a/index.md:8: warning: photo p.jpg has no credit" in site_text
+    assert "content/articles/a/index.md:8: warning: image p.jpg has no alt text" in site_text
 
 
 def test_cli_prints_one_line_per_problem_and_exits_non_zero(make_site, capsys):

@@ -44,7 +44,8 @@ def resolve_image(
         shown = path.relative_to(site_root.resolve()) if path.is_relative_to(site_root) else path
         report.error(f"image not found: {src} (looked for {shown})", location)
         return None
-    if alt is None and role != "avatar":
+    # A photo with ![](…) has an empty alt: in Markdown that is forgetting, not a choice.
+    if not (alt or "").strip() and role in ("hero", "figure"):
         report.warning(f"image {src} has no alt text: describe it for readers who cannot see it",
                        location)
     return ImageRef(src, path, location, role, alt, caption, credit, focus)
