@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.check import SiteAddress, check_site, css_urls, file_for, srcset_urls
+from generator.check import check_site
+from generator.check.addresses import SiteAddress, file_for
+from generator.check.pages import css_urls, srcset_urls
 from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article, ImageRef
 

@@ -1,0 +1,16 @@
+"""Checking a built site before it goes out.
+
+Errors: internal links and asset references (HTML and CSS) that lead nowhere in the output,
+feeds that are not well-formed or lack what feed readers need, sitemap entries pointing at
+missing pages.  Warnings: ``#fragment`` links to ids the page lacks, images without ``alt``,
+and, given the articles, stories without a dek, a hero image or photo credits.
+
+Each HTML file is read and parsed once (stdlib ``html.parser``: no runtime dependency), and
+every URL is looked up in one set of the output's files, so a 1,000-article site takes
+seconds.  Large sites are parsed on all cores; parsing is the only slow part.
+"""
+
+from generator.check.articles import check_articles
+from generator.check.site import check_site
+
+__all__ = ["check_articles", "check_site"]

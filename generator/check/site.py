@@ -1,0 +1,307 @@
+"""The checks over a whole built site."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin, urlsplit
+
+from generator.check.addresses import Located, SiteAddress, file_for, site_path_of
+from generator.check.articles import check_articles
+from generator.check.pages import PageScan, css_urls, read_page
+from generator.errors import Problem, Severity, SourceLocation
+from generator.model import Article
+from generator.parallel import worker_count
+
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM_PAGES = 1500
+# "#top" and "#" scroll to the top of any page without a matching id (HTML spec).
+_IMPLICIT_FRAGMENTS = frozenset({"", "top"})
+_FEED_NAMES = frozenset({"feed.xml", "rss.xml"})
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def check_site(
+    output_dir: Path, base_url: str, articles: Sequence[Article] | None = None
+) -> list[Problem]:
+    """Every problem in a built site, each naming its file (and line, where known)."""
+    if not output_dir.is_dir():
+        return [Problem(Severity.ERROR, f"{output_dir} does not exist: build the site first")]
+    address = SiteAddress.from_base_url(base_url)
+    files = _output_files(output_dir)
+    served = frozenset(files | _redirected_paths(output_dir, files, address))
+    checker = _SiteChecker(output_dir, address, served, Path(output_dir.name))
+    problems: list[Problem] = []
+    expected_feeds = {key for key in files if PurePosixPath(key).name in _FEED_NAMES}
+    pages = sorted(key for key in files if key.endswith((".html", ".htm")))
+    for page_problems, feeds in _check_pages(checker, pages):
+        problems.extend(page_problems)
+        expected_feeds.update(feeds)
+    for key in sorted(files):
+        if key.endswith(".css"):
+            problems.extend(_check_stylesheet(key, checker))
+        elif key.endswith(".xml"):
+            problems.extend(_check_xml(key, key in expected_feeds, checker))
+    if "robots.txt" in files:
+        problems.extend(_check_robots(checker))
+    if articles is not None:
+        problems.extend(check_articles(articles))
+    return problems
+
+
+def _check_pages(
+    checker: _SiteChecker, keys: Sequence[str]
+) -> Iterator[tuple[list[Problem], list[str]]]:
+    """Check pages in order, on every core when there are enough of them to pay for it."""
+    workers = worker_count()
+    if len(keys) < PARALLEL_FROM_PAGES or workers < 2:
+        yield from map(checker.page, keys)
+        return
+    # Like generator.parallel, fork where possible; the initializer also covers "spawn".
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(checker,)
+    ) as pool:
+        # Pages are small: hand them out in chunks, or messaging costs more than parsing.
+        yield from pool.map(_check_in_worker, keys, chunksize=max(1, len(keys) // (workers * 8)))
+
+
+_worker_checker: _SiteChecker | None = None
+
+
+def _start_worker(checker: _SiteChecker) -> None:
+    """Give a worker process the site's file set once, not with every page."""
+    global _worker_checker
+    _worker_checker = checker
+
+
+def _check_in_worker(key: str) -> tuple[list[Problem], list[str]]:
+    assert _worker_checker is not None, "worker started without _start_worker"
+    return _worker_checker.page(key)
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteChecker:
+    """What checking any one output file needs: the site's address and the files it serves."""
+
+    output_dir: Path
+    address: SiteAddress
+    served: frozenset[str]
+    output_name: Path
+
+    def where(self, key: str, line: int | None = None) -> SourceLocation:
+        """Where a problem in an output file is: ``output/music/slug/index.html:12``."""
+        return SourceLocation(self.output_name / key, line)
+
+    def page(self, key: str) -> tuple[list[Problem], list[str]]:
+        """Problems on one HTML page, and the output files it links to as feeds."""
+        scan = read_page(self.output_dir, key)
+        against = self.address.url_of(key)
+        feeds = []
+        for href in scan.feeds:
+            located = self.address.locate(href, against)
+            feed = file_for(located.site_path, self.served) if located else None
+            if feed:
+                feeds.append(feed)
+        return list(_check_page(scan, self)), feeds
+
+    def leads_nowhere(self, located: Located | None) -> bool:
+        """Whether a URL of this site (None: not of this site) has no file behind it."""
+        return located is not None and (
+            located.outside or file_for(located.site_path, self.served) is None
+        )
+
+
+def _output_files(output_dir: Path) -> set[str]:
+    files: set[str] = set()
+    for folder, subfolders, names in os.walk(output_dir):
+        subfolders[:] = [name for name in subfolders if name != ".git"]  # a gh-pages checkout
+        prefix = Path(folder).relative_to(output_dir).as_posix()
+        prefix = "" if prefix == "." else f"{prefix}/"
+        files.update(prefix + name for name in names)
+    return files
+
+
+def _redirected_paths(output_dir: Path, files: Collection[str], address: SiteAddress) -> set[str]:
+    """Paths a Netlify/Cloudflare ``_redirects`` file answers, as if they were files."""
+    if "_redirects" not in files:
+        return set()
+    paths: set[str] = set()
+    for line in (output_dir / "_redirects").read_text(encoding="utf-8").splitlines():
+        source = line.split("#", 1)[0].split()[:1]
+        if not source or any(char in source[0] for char in "*:"):
+            continue  # a splat or placeholder rule matches many paths: nothing to add
+        located = address.locate(source[0], address.root_url)
+        if located and not located.outside:
+            key = located.site_path.lstrip("/")
+            paths.add(f"{key}index.html" if not key or key.endswith("/") else key)
+    return paths
+
+
+def _check_page(page: PageScan, site: _SiteChecker) -> Iterator[Problem]:
+    """Broken links, missing assets, dangling ``#fragments`` and alt-less images on a page."""
+    name = site_path_of(page.key)
+    against = site.address.url_of(page.key)
+    if page.base_href:
+        against = urljoin(against, page.base_href)
+    for ref in page.references:
+        located = site.address.locate(ref.url, against)
+        if located is None:
+            continue
+        if located.outside:
+            yield Problem(
+                Severity.ERROR,
+                f"{ref.what} {ref.url} on {name} is outside the site's base path "
+                f"{site.address.base_path}: site links must start with it",
+                site.where(page.key, ref.line),
+            )
+            continue
+        target = file_for(located.site_path, site.served)
+        if target is None:
+            label = "broken link to" if ref.is_link else f"missing {ref.what}"
+            message = f"{label} {ref.url} on {name} (nothing at {located.site_path})"
+            yield Problem(Severity.ERROR, message, site.where(page.key, ref.line))
+        elif (
+            target == page.key
+            and located.fragment.lower() not in _IMPLICIT_FRAGMENTS
+            and located.fragment not in page.ids
+        ):
+            message = f'link to {ref.url} on {name}: no element with id "{located.fragment}"'
+            yield Problem(Severity.WARNING, message, site.where(page.key, ref.line))
+    for image in page.images_without_alt:
+        yield Problem(
+            Severity.WARNING,
+            f"image {image.url} on {name} has no alt attribute "
+            '(describe it, or write alt="" if it is decorative)',
+            site.where(page.key, image.line),
+        )
+
+
+def _check_stylesheet(key: str, site: _SiteChecker) -> Iterator[Problem]:
+    """Fonts and images a stylesheet loads that are not in the output."""
+    css = (site.output_dir / key).read_text(encoding="utf-8", errors="replace")
+    for url in css_urls(css):
+        located = site.address.locate(url, site.address.url_of(key))
+        if site.leads_nowhere(located):
+            assert located is not None
+            yield Problem(
+                Severity.ERROR,
+                f"missing asset {url} in stylesheet {site_path_of(key)} "
+                f"(nothing at {located.site_path})",
+                site.where(key, css.count("\n", 0, css.find(url)) + 1),
+            )
+
+
+def _check_xml(key: str, must_be_feed: bool, site: _SiteChecker) -> list[Problem]:
+    """A feed, a sitemap or another XML file of the output: well-formed and complete."""
+    name = site_path_of(key)
+    try:
+        root = ElementTree.parse(site.output_dir / key).getroot()
+    except ElementTree.ParseError as error:
+        line = error.position[0] if error.position else None
+        message = f"{name} is not well-formed XML: {error}"
+        return [Problem(Severity.ERROR, message, site.where(key, line))]
+    if root.tag == f"{_ATOM}feed":
+        gaps, links = _atom_gaps(root)
+    elif root.tag == "rss":
+        gaps, links = _rss_gaps(root)
+    elif root.tag in (f"{_SITEMAP}urlset", f"{_SITEMAP}sitemapindex"):
+        return list(_check_sitemap(root, key, site))
+    elif must_be_feed:
+        message = f"{name} should be an Atom or RSS feed but its root element is <{root.tag}>"
+        return [Problem(Severity.ERROR, message, site.where(key))]
+    else:
+        return []
+    problems = [Problem(Severity.ERROR, f"feed {name}: {gap}", site.where(key)) for gap in gaps]
+    problems.extend(
+        Problem(Severity.ERROR, f"feed {name} links to missing page {url}", site.where(key))
+        for url in links
+        if site.leads_nowhere(site.address.locate(url, site.address.url_of(key)))
+    )
+    return problems
+
+
+def _atom_gaps(feed: ElementTree.Element) -> tuple[list[str], list[str]]:
+    """Elements RFC 4287 requires that the feed lacks, and the links it holds."""
+    gaps = [f"no <{tag}>" for tag in ("id", "title", "updated") if feed.find(_ATOM + tag) is None]
+    links = [link.get("href", "") for link in feed.findall(f"{_ATOM}link")]
+    for number, entry in enumerate(feed.iter(f"{_ATOM}entry"), start=1):
+        gaps.extend(
+            f"entry {number} has no <{tag}>"
+            for tag in ("id", "title", "updated")
+            if entry.find(_ATOM + tag) is None
+        )
+        alternates = [
+            link.get("href", "")
+            for link in entry.findall(f"{_ATOM}link")
+            if link.get("rel", "alternate") == "alternate"
+        ]
+        if not alternates and entry.find(f"{_ATOM}content") is None:
+            gaps.append(f"entry {number} has neither a link nor content")
+        links.extend(alternates)
+    return gaps, [link for link in links if link]
+
+
+def _rss_gaps(rss: ElementTree.Element) -> tuple[list[str], list[str]]:
+    """Elements RSS 2.0 requires that the feed lacks, and the links it holds."""
+    channel = rss.find("channel")
+    if channel is None:
+        return ["no <channel>"], []
+    gaps = [
+        f"channel has no <{tag}>"
+        for tag in ("title", "link", "description")
+        if channel.find(tag) is None
+    ]
+    links = [channel.findtext("link") or ""]
+    for number, item in enumerate(channel.iter("item"), start=1):
+        if item.find("title") is None and item.find("description") is None:
+            gaps.append(f"item {number} has neither <title> nor <description>")
+        links.append(item.findtext("link") or "")
+    return gaps, [link.strip() for link in links if link.strip()]
+
+
+def _check_sitemap(root: ElementTree.Element, key: str, site: _SiteChecker) -> Iterator[Problem]:
+    """Every ``<loc>`` of a sitemap (or sitemap index) must be a file of this site."""
+    name = site_path_of(key)
+    # An empty sitemap is fine: the news sitemap lists only the last two days' stories.
+    for loc in root.iter(f"{_SITEMAP}loc"):
+        url = (loc.text or "").strip()
+        located = site.address.locate(url, site.address.root_url) if url else None
+        if located is None or located.outside or not urlsplit(url).netloc:
+            yield Problem(
+                Severity.ERROR,
+                f"sitemap {name} lists {url or 'an empty <loc>'}, which is not an absolute "
+                f"URL under {site.address.root_url}",
+                site.where(key),
+            )
+        elif site.leads_nowhere(located):
+            yield Problem(
+                Severity.ERROR,
+                f"sitemap {name} lists {url}, but nothing is at {located.site_path}",
+                site.where(key),
+            )
+
+
+def _check_robots(site: _SiteChecker) -> Iterator[Problem]:
+    """Sitemaps that robots.txt names must exist."""
+    lines = (site.output_dir / "robots.txt").read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        field, _sep, value = line.partition(":")
+        if field.strip().lower() != "sitemap":
+            continue
+        url = value.strip()
+        located = site.address.locate(url, site.address.root_url)
+        if site.leads_nowhere(located):
+            assert located is not None
+            yield Problem(
+                Severity.ERROR,
+                f"robots.txt names sitemap {url}, but nothing is at {located.site_path}",
+                site.where("robots.txt", number),
+            )
