@@ -1,0 +1,87 @@
+"""The sample site passes an axe-core accessibility audit in Chromium, in light and dark mode."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from .conftest import NOW, REPO, build
+from .test_sample_site import copy_sample
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+PAGES = ("/", "/page/2/", "/celebrity/imogen-asare-backyard-gala/",
+         "/awards/lumen-awards-2026-winners/", "/music/", "/tags/sienna-halloway/",
+         "/authors/karen-ruffini/", "/archive/", "/archive/2025/", "/about/", "/404.html")
+
+
+def _require_tools() -> None:
+    missing = [str(p) for p in (AXE, CHROMIUM) if not p.exists()]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the accessibility audit; missing {missing} (.ci/run)")
+        pytest.skip(f"missing {missing}: npm install --ignore-scripts axe-core; chromium")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_tools()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]]
+
+
+def test_the_audit_does_find_problems(browser):
+    page = browser.new_page()
+    page.set_content("<html><body><img src='x.png'><a href='/'></a></body></html>")
+    assert violations(page), "axe must report an image without alt and an empty link"
+
+
+def test_sample_site_has_no_accessibility_violations(browser, tmp_path):
+    site = copy_sample(tmp_path / "site")
+    build(site, now=NOW)
+    handler = functools.partial(_QuietHandler, directory=str(site / "output"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}"
+    found = []
+    try:
+        for scheme in ("light", "dark"):
+            page = browser.new_page(color_scheme=scheme)
+            for path in PAGES:
+                response = page.goto(root + path)
+                assert response is not None and response.ok, path
+                found += [f"{scheme} {path}: {v}" for v in violations(page)]
+            page.close()
+    finally:
+        server.shutdown()
+    assert found == []
+
+
+def test_no_tool_is_silently_missing_in_ci():
+    if os.environ.get("CI"):
+        assert AXE.exists() and shutil.which("chromium")
