@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from generator.config import CONFIG_NAME, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import BuildFailed, Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, valid_until
-from generator.image_stage import plan_images, produce_images
+from generator.image_stage import PendingImage, defer_images, plan_images, produce_images
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
 from generator.outputdir import commit, existing_files, present_files, write_staged
@@ -57,6 +57,9 @@ class BuildOptions:
     # Stop early when the output is provably current (see freshness.py). Off by default:
     # callers that need the Content (check, publish, the preview) go through the pipeline.
     reuse_current: bool = False
+    # Make only photos already cached and list the rest in BuildResult.pending_images, for
+    # the preview to make when the browser asks for them.
+    defer_images: bool = False
 
     @property
     def output_dir(self) -> Path:
@@ -81,6 +84,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     changed: tuple[str, ...]
     next_scheduled: datetime | None
+    pending_images: Mapping[str, PendingImage] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -124,7 +128,10 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
         content = load_content(config, content_options, report, state.memo)
         images = plan_images(content, config, cache_dir, report)
         report.raise_if_errors()
-        images = produce_images(images, config, cache_dir, options.progress)
+        if options.defer_images:
+            images = defer_images(images, cache_dir, config.images)
+        else:
+            images = produce_images(images, config, cache_dir, options.progress)
         renderer = SiteRenderer(config, build_index(content, config.categories), images,
                                 theme, preview=options.preview, now=now)
         redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
@@ -155,6 +162,7 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
         warnings=tuple(report.sorted()),
         changed=tuple(changed),
         next_scheduled=content.next_scheduled,
+        pending_images=images.pending,
     )
 
 

@@ -18,6 +18,7 @@ from generator.images import (
     ImageProblem,
     ImageSettings,
     InspectCache,
+    SourceImage,
     Variant,
     inspect_image,
     plan_image,
@@ -29,6 +30,15 @@ from generator.model import Content, ImageRef
 
 
 @dataclass(frozen=True, slots=True)
+class PendingImage:
+    """A variant the preview makes only when the browser asks for it."""
+
+    source: SourceImage
+    variant: Variant
+    settings: ImageSettings
+
+
+@dataclass(frozen=True, slots=True)
 class ImageIndex:
     """Planned outputs of every referenced image, keyed by ``ImageRef.key``."""
 
@@ -37,6 +47,8 @@ class ImageIndex:
     card_sources: Mapping[str, str] = field(default_factory=dict)  # article url → digest
     logo: ImagePlan | None = None
     files: Mapping[str, Path] = field(default_factory=dict)  # url path → processed file
+    # Variants not made yet (preview only): file name → what to make it from.
+    pending: Mapping[str, PendingImage] = field(default_factory=dict)
     made: int = 0
     reused: int = 0
 
@@ -121,18 +133,49 @@ def _warn_missing_credits(content: Content, plans: Mapping[str, ImagePlan], repo
                 )
 
 
+def _wanted(index: ImageIndex) -> dict[str, tuple[SourceImage, list[Variant]]]:
+    """Every variant the site links to, grouped by source photo digest."""
+    wanted: dict[str, tuple[SourceImage, list[Variant]]] = {}
+    for plan in (*index.plans.values(), *([index.logo] if index.logo else [])):
+        wanted.setdefault(plan.source.digest, (plan.source, []))[1].extend(plan.variants)
+    for article_url, card in index.cards.items():
+        digest = index.card_sources[article_url]
+        wanted[digest][1].append(card)
+    return wanted
+
+
+def defer_images(index: ImageIndex, cache_dir: Path, settings: ImageSettings) -> ImageIndex:
+    """Use the variants already cached; list the others as pending, to be made on request.
+
+    The preview serves its first page without waiting for a photo-heavy site's resizing:
+    the browser asks for each image, and the server makes that one then (``make_pending``).
+    """
+    folder = cache_dir / "images"
+    files: dict[str, Path] = {}
+    pending: dict[str, PendingImage] = {}
+    for source, variants in _wanted(index).values():
+        for variant in variants:
+            path = folder / variant.file_name
+            if path.is_file():
+                files[variant.url_path] = path
+            else:
+                pending[variant.file_name] = PendingImage(source, variant, settings)
+    return replace(index, files=files, pending=pending)
+
+
+def make_pending(image: PendingImage, cache_dir: Path) -> Path | None:
+    """Make one deferred variant now; its file in the cache, or None if the photo failed."""
+    report = process_images([(image.source, [image.variant])], cache_dir, image.settings,
+                            workers=1, progress=False)
+    return report.files.get(image.variant.url_path)
+
+
 def produce_images(
     index: ImageIndex, config: SiteConfig, cache_dir: Path, progress: bool | None = None
 ) -> ImageIndex:
     """Make every planned variant that the cache does not hold yet (on every core)."""
-    wanted: dict[str, list[Variant]] = {}
-    sources = {}
-    for plan in (*index.plans.values(), *([index.logo] if index.logo else [])):
-        wanted.setdefault(plan.source.digest, []).extend(plan.variants)
-        sources[plan.source.digest] = plan.source
-    for article_url, card in index.cards.items():
-        wanted[index.card_sources[article_url]].append(card)
-    jobs = [(sources[d], tuple(dict.fromkeys(v))) for d, v in sorted(wanted.items())]
+    wanted = _wanted(index)
+    jobs = [(source, tuple(dict.fromkeys(v))) for _, (source, v) in sorted(wanted.items())]
     report = process_images(jobs, cache_dir, config.images, progress=progress)
     prune_cache(cache_dir, [v.url_path for _, variants in jobs for v in variants])
     return replace(index, files=report.files, made=report.made, reused=report.reused)

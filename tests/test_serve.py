@@ -402,3 +402,36 @@ def test_site_paths_and_noise() -> None:
     for name in ("4913", ".#a.md", "a.md~", ".a.md.swp", "a.md.tmp", "#a.md#", "a.md___jb_tmp___"):
         assert is_editor_noise(name), name
     assert not is_editor_noise("a.md")
+
+
+def test_photos_are_resized_when_the_browser_first_asks(make_site):
+    """Preview starts without resizing a photo-heavy site; each image is made on request."""
+    import io
+    import re
+
+    from PIL import Image
+
+    from tests.conftest import photo_bytes
+
+    site = make_site({
+        "content/articles/shoot/index.md": article(
+            title="Shoot", category="Music",
+            body='Intro.\n\n![The stage](stage.jpg "Caption"){credit="A/B"}'),
+        "content/articles/shoot/stage.jpg": photo_bytes((1600, 1000)),
+    })
+    server = PreviewServer(site, port=0)
+    server.start()
+    try:
+        assert not list((server.output / "images").glob("*")), "nothing resized up front"
+        _, _, html = get(server, "/music/shoot/")
+        src = re.search(r'<img src="(/images/stage\.[^"]+\.jpg)"', html).group(1)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", src)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        assert response.status == 200 and response.getheader("Content-Type") == "image/jpeg"
+        assert Image.open(io.BytesIO(data)).width == 1600
+        assert get(server, "/images/no-such.0123456789.480.webp")[0] == 404
+    finally:
+        server.stop()

@@ -28,6 +28,7 @@ from generator.build import BuildOptions, BuildResult, BuildState, build_site
 from generator.cache import CACHE_DIR_NAME
 from generator.config import CONFIG_NAME
 from generator.errors import BuildFailed, BylineError, Problem, Severity
+from generator.image_stage import make_pending
 from generator.serve.rebuild import Rebuilder
 from generator.serve.reload import ReloadHub
 from generator.serve.server import PreviewHTTPServer, bind
@@ -56,6 +57,7 @@ class PreviewServer:
         self._http: PreviewHTTPServer | None = None
         self._http_thread: threading.Thread | None = None
         self._stopped = threading.Event()
+        self._image_lock = threading.Lock()
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> None:
@@ -74,6 +76,7 @@ class PreviewServer:
             # Bound before the first build, so a port problem shows at once; connections made
             # during the build wait in the backlog and are answered when it is done.
             self._http = bind(self.host, self.requested_port, self.output, self.hub)
+            self._http.make_missing = self._make_image
             if self.requested_port not in (0, self.port):
                 self._say(f"Port {self.requested_port} is in use: serving on port {self.port} "
                           "instead.")
@@ -155,7 +158,7 @@ class PreviewServer:
     def _build(self) -> None:
         assert self.output is not None
         options = BuildOptions(site=self.site, output=self.output, drafts=True, future=True,
-                               preview=True)
+                               preview=True, defer_images=True)
         try:
             result = build_site(options, self._state)
         except BuildFailed as failed:
@@ -182,6 +185,15 @@ class PreviewServer:
             self._say(f"Built {result.articles} article{'' if result.articles == 1 else 's'} "
                       f"and {result.pages} page{'' if result.pages == 1 else 's'} "
                       f"in {result.seconds:.2f} s")
+
+    def _make_image(self, url_path: str) -> Path | None:
+        """Resize a photo the first time a page shows it (called on the HTTP thread)."""
+        result = self.last_result
+        pending = result.pending_images.get(url_path.rsplit("/", 1)[-1]) if result else None
+        if pending is None:
+            return None
+        with self._image_lock:  # two tabs asking at once make it once
+            return make_pending(pending, self.site / CACHE_DIR_NAME)
 
     def _say(self, line: str) -> None:
         if not self.quiet:

@@ -14,6 +14,7 @@ import socket
 import socketserver
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -83,6 +84,8 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         super().__init__(address, PreviewHandler)
         self.root = root.resolve()
         self.hub = hub
+        # Asked for a file the build has not written (a photo not resized yet); may make it.
+        self.make_missing: Callable[[str], Path | None] | None = None
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
 
@@ -170,10 +173,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         data = self._read(found)
+        if (found is None or data is None) and self.server.make_missing is not None:
+            found = self.server.make_missing(url.path)
+            data = self._read(found)
         if found is None or data is None:
             self._not_found(url.path, head)
             return
-        if found.suffix.lower() in (".html", ".htm"):
+        if found.suffix.lower() in (".html", ".htm") and found.is_relative_to(self.server.root):
             page = site_path(found.relative_to(self.server.root).as_posix())
             data = inject_script(data, page, self.server.hub.version)
             self._send(HTTPStatus.OK, data, content_type(found.name), head, cache="no-store")
