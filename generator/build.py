@@ -221,7 +221,7 @@ def _render_and_commit(
         existing = present_files(output_dir, previous)
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     to_render = [o for o in stale if o.make is not None]
-    copies = [(o.path, o.copy_from) for o in stale if o.copy_from is not None]
+    copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
     staging = cache_dir / f"staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -241,7 +241,7 @@ def _render_and_commit(
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(report.sorted())
     done = commit(staging, output_dir, (o.path for o in to_render),
-                  copies, {o.path for o in outputs}, existing)  # type: ignore[arg-type]
+                  copies, {o.path for o in outputs}, existing)
     cache.replace_output_keys(output_dir, {o.path: o.key for o in outputs}, known)
     return done.written, done.removed, [o.path for o in stale]
 
@@ -256,8 +256,9 @@ def _render_batch(indexes: range) -> list[tuple[str, object]]:
     problems: list[tuple[str, object]] = []
     for i in indexes:
         output = outputs[i]
+        assert output.make is not None  # only outputs with a maker are sent to render
         try:
-            data = output.make()  # type: ignore[misc]
+            data = output.make()
         except RenderProblem as problem:
             problems.append((str(problem), problem.location))
             continue

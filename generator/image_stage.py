@@ -64,10 +64,12 @@ class ImageIndex:
 
 def all_image_refs(content: Content) -> Iterable[ImageRef]:
     """Every image the site shows: heroes, body photos, author avatars."""
-    for item in (*content.articles, *content.pages):
-        if getattr(item, "hero", None):
-            yield item.hero  # type: ignore[union-attr,misc]
-        yield from item.images
+    for article in content.articles:
+        if article.hero:
+            yield article.hero
+        yield from article.images
+    for page in content.pages:
+        yield from page.images
     for author in content.authors.values():
         if author.avatar:
             yield author.avatar

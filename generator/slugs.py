@@ -19,6 +19,12 @@ def slugify(text: str) -> str:
     return _NOT_WORD.sub("-", folded.lower()).strip("-_")
 
 
+def folder_url(path: str) -> str:
+    """A site path as a page lives at it: ``/old/page`` → ``/old/page/``; files stay as they are."""
+    last = path.rsplit("/", 1)[-1]
+    return path if path.endswith("/") or "." in last else path + "/"
+
+
 def slug_from_filename(name: str) -> str:
     """The default slug of a file or bundle: its name with a leading ``YYYY-MM-DD-`` dropped."""
     return slugify(_DATE_PREFIX.sub("", name))

@@ -19,7 +19,7 @@ from generator.errors import Problem, Report, SourceLocation
 from generator.markup import MARKUP_VERSION
 from generator.model import Article, Author, Content, Page, Term
 from generator.parallel import map_in_workers
-from generator.slugs import slugify
+from generator.slugs import folder_url, slugify
 
 from .assemble import assemble_article, assemble_page
 from .authors import load_author_files
@@ -241,16 +241,16 @@ def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 def _check_unique_urls(content: Content, report: Report) -> None:
     """Two sources claiming one URL is an error naming both."""
     owners: dict[str, str] = {}
-    items: list[tuple[str, str, object]] = []
+    claims: list[tuple[str, str, SourceLocation]] = []
     for item in (*content.articles, *content.pages):
-        items.append((item.url, item.source.path, item))
-        items.extend((alias, item.source.path, item) for alias in item.aliases)
-    for url, path, item in sorted(items, key=lambda i: (i[1], i[0])):
-        normal = url if url.endswith("/") or "." in url.rsplit("/", 1)[-1] else url + "/"
+        claims.append((item.url, item.source.path, item.source))
+        claims.extend((alias, item.source.path, item.source) for alias in item.aliases)
+    for url, path, where in sorted(claims, key=lambda claim: (claim[1], claim[0])):
+        normal = folder_url(url)
         if normal in owners and owners[normal] != path:
             report.error(
                 f"URL {normal} is used by both {owners[normal]} and {path}: give one a "
                 "different slug",
-                item.source,  # type: ignore[attr-defined]
+                where,
             )
         owners.setdefault(normal, path)

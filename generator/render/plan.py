@@ -18,6 +18,7 @@ from generator.cache import digest_text
 from generator.errors import SourceLocation
 from generator.markup import MARKUP_VERSION
 from generator.model import Article, Author, Page
+from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
 from .renderer import SiteRenderer, page_path
@@ -194,6 +195,5 @@ def redirect_map(
     found = dict(moved)
     for item in (*articles, *pages):
         for alias in item.aliases:
-            found[alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1]
-                  else alias + "/"] = item.url
+            found[folder_url(alias)] = item.url
     return found
