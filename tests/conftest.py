@@ -48,21 +48,24 @@ def article(title: str = "A headline", date: str = "2026-11-01 09:30", body: str
 SiteFiles = Mapping[str, str | bytes]
 
 
+def write_files(root: Path, files: SiteFiles) -> Path:
+    """Write {relative path: text or bytes} under root; return root."""
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[[SiteFiles], Path]:
     """Write a site from {relative path: text or bytes}; site.yaml defaults to SITE_YAML."""
 
     def make(files: SiteFiles) -> Path:
-        site = tmp_path / "site"
-        all_files = {"site.yaml": SITE_YAML, **files}
-        for name, data in all_files.items():
-            path = site / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8")
-        return site
+        return write_files(tmp_path / "site", {"site.yaml": SITE_YAML, **files})
 
     return make
 

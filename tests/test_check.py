@@ -13,6 +13,7 @@ from generator.check.addresses import SiteAddress, file_for
 from generator.check.pages import css_urls, srcset_urls
 from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article, ImageRef
+from tests.conftest import write_files
 
 BASE_URL = "https://example.com/"
 SUB_PATH_URL = "https://example.com/news/"
@@ -50,18 +51,6 @@ def page(body: str, *, head: str = "", base: str = "/") -> str:
 """
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write files (site-relative path → content) under root; return root."""
-    for key, content in files.items():
-        path = root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
 def small_site(tmp_path: Path, *, base: str = "/", base_url: str = BASE_URL) -> Path:
     """A clean little site: home, one article with a picture, 404, feeds, sitemap, assets."""
     article_body = f"""
@@ -80,7 +69,7 @@ def small_site(tmp_path: Path, *, base: str = "/", base_url: str = BASE_URL) -> 
 <a href="{base_url}music/">absolute to this site</a> <a href="?page=2#main">query</a></p>
 </article>"""
     story = f"{base_url}music/story/"
-    return write(
+    return write_files(
         tmp_path / "output",
         {
             "index.html": page(f'<a href="{base}music/story/">Story</a>', base=base),
@@ -181,7 +170,7 @@ def test_links_under_a_sub_path_base_url_resolve(tmp_path: Path) -> None:
 
 def test_a_root_link_missing_the_base_path_is_an_error(tmp_path: Path) -> None:
     output = small_site(tmp_path, base="/news/", base_url=SUB_PATH_URL)
-    write(output, {"about/index.html": page('<a href="/music/">Music</a>', base="/news/")})
+    write_files(output, {"about/index.html": page('<a href="/music/">Music</a>', base="/news/")})
     [problem] = check_site(output, SUB_PATH_URL)
     assert problem.severity is Severity.ERROR
     assert "/music/" in problem.message and "/news/" in problem.message
@@ -190,7 +179,7 @@ def test_a_root_link_missing_the_base_path_is_an_error(tmp_path: Path) -> None:
 
 def test_broken_internal_link_names_page_and_url(tmp_path: Path) -> None:
     output = small_site(tmp_path)
-    write(output, {"music/index.html": page('<a href="/music/missing-story/">Gone</a>')})
+    write_files(output, {"music/index.html": page('<a href="/music/missing-story/">Gone</a>')})
     [problem] = check_site(output, BASE_URL)
     assert problem.severity is Severity.ERROR
     assert "/music/missing-story/" in problem.message
@@ -200,7 +189,7 @@ def test_broken_internal_link_names_page_and_url(tmp_path: Path) -> None:
 
 def test_absolute_links_to_the_site_itself_are_checked(tmp_path: Path) -> None:
     output = small_site(tmp_path)
-    write(output, {"music/index.html": page('<a href="https://example.com/film/">Film</a>')})
+    write_files(output, {"music/index.html": page('<a href="https://example.com/film/">Film</a>')})
     [problem] = check_site(output, BASE_URL)
     assert "https://example.com/film/" in problem.message
 
@@ -220,7 +209,7 @@ def test_broken_image_src_and_srcset_candidates(tmp_path: Path) -> None:
 
 def test_missing_script_stylesheet_and_css_asset(tmp_path: Path) -> None:
     output = small_site(tmp_path)
-    write(
+    write_files(
         output,
         {
             "index.html": page('<script src="/static/js/embeds.00ff00ff.js"></script>'),
@@ -234,14 +223,14 @@ def test_missing_script_stylesheet_and_css_asset(tmp_path: Path) -> None:
 
 def test_redirect_page_target_is_checked(tmp_path: Path) -> None:
     output = small_site(tmp_path)
-    write(output, {"old/index.html": '<meta http-equiv="refresh" content="0;url=/gone/">'})
+    write_files(output, {"old/index.html": '<meta http-equiv="refresh" content="0;url=/gone/">'})
     [problem] = check_site(output, BASE_URL)
     assert "/gone/" in problem.message and "on /old/" in problem.message
 
 
 def test_same_page_fragment_without_target_is_a_warning(tmp_path: Path) -> None:
     output = small_site(tmp_path)
-    write(output, {"music/index.html": page('<a href="#nowhere">x</a><a href="#main">y</a>')})
+    write_files(output, {"music/index.html": page('<a href="#nowhere">x</a><a href="#main">y</a>')})
     [problem] = check_site(output, BASE_URL)
     assert problem.severity is Severity.WARNING
     assert "#nowhere" in problem.message
@@ -254,7 +243,7 @@ def test_img_without_alt_is_a_warning_but_empty_alt_is_fine(tmp_path: Path) -> N
         '<img src="/images/rule.1a2b3c4d.10.png" alt="">'
         '<img src="/images/rule.1a2b3c4d.10.png" alt>'
     )
-    write(output, {"music/index.html": page(body)})
+    write_files(output, {"music/index.html": page(body)})
     [problem] = check_site(output, BASE_URL)
     assert problem.severity is Severity.WARNING
     assert "alt" in problem.message and "/images/rule.1a2b3c4d.10.png" in problem.message
@@ -278,7 +267,7 @@ def test_img_without_alt_is_a_warning_but_empty_alt_is_fine(tmp_path: Path) -> N
 )
 def test_bad_feeds_are_errors(tmp_path: Path, key: str, content: str, expected: str) -> None:
     output = small_site(tmp_path)
-    write(output, {key: content})
+    write_files(output, {key: content})
     found = errors(check_site(output, BASE_URL))
     assert found, "the broken feed went unnoticed"
     assert any(expected in p.message for p in found), [p.message for p in found]
@@ -287,7 +276,7 @@ def test_bad_feeds_are_errors(tmp_path: Path, key: str, content: str, expected: 
 
 def test_feed_referenced_from_a_page_must_be_a_feed(tmp_path: Path) -> None:
     output = small_site(tmp_path)
-    write(
+    write_files(
         output,
         {
             "music/index.html": page(
@@ -303,7 +292,7 @@ def test_feed_referenced_from_a_page_must_be_a_feed(tmp_path: Path) -> None:
 def test_feed_entry_pointing_at_a_missing_page(tmp_path: Path) -> None:
     output = small_site(tmp_path)
     entry = ATOM_ENTRY.format(url=f"{BASE_URL}music/gone/", title="Gone")
-    write(output, {"feed.xml": ATOM_FEED.format(base=BASE_URL, entries=entry)})
+    write_files(output, {"feed.xml": ATOM_FEED.format(base=BASE_URL, entries=entry)})
     [problem] = check_site(output, BASE_URL)
     assert "music/gone/" in problem.message
 
@@ -311,7 +300,7 @@ def test_feed_entry_pointing_at_a_missing_page(tmp_path: Path) -> None:
 def test_sitemap_entry_for_a_missing_page(tmp_path: Path) -> None:
     output = small_site(tmp_path)
     urls = f"<url><loc>{BASE_URL}</loc></url><url><loc>{BASE_URL}film/gone/</loc></url>"
-    write(output, {"news-sitemap.xml": SITEMAP.format(urls=urls)})
+    write_files(output, {"news-sitemap.xml": SITEMAP.format(urls=urls)})
     [problem] = check_site(output, BASE_URL)
     assert problem.severity is Severity.ERROR
     assert f"{BASE_URL}film/gone/" in problem.message
@@ -320,7 +309,7 @@ def test_sitemap_entry_for_a_missing_page(tmp_path: Path) -> None:
 
 def test_sitemap_entry_outside_the_site(tmp_path: Path) -> None:
     output = small_site(tmp_path, base="/news/", base_url=SUB_PATH_URL)
-    write(output, {"sitemap.xml": SITEMAP.format(urls=f"<url><loc>{BASE_URL}</loc></url>")})
+    write_files(output, {"sitemap.xml": SITEMAP.format(urls=f"<url><loc>{BASE_URL}</loc></url>")})
     [problem] = check_site(output, SUB_PATH_URL)
     assert "not an absolute URL under https://example.com/news/" in problem.message
 
@@ -452,7 +441,7 @@ def fake_big_site(root: Path, articles: int = 1000) -> Path:
     files["sitemap.xml"] = SITEMAP.format(urls=locs)
     # One planted mistake, to prove the big run still looks at everything.
     files["tags/tag-7/index.html"] = shell("tag 7", '<a href="/music/no-such-story/">x</a>')
-    return write(root, files)
+    return write_files(root, files)
 
 
 def test_a_thousand_article_site_is_checked_in_one_pass(tmp_path: Path) -> None:
