@@ -1,4 +1,4 @@
-"""Which Content-Type each file of a built site is served with, by the preview and publishers.
+"""Content-Type and Cache-Control of each built file, for the preview and the publishers.
 
 ``mimetypes`` reads the system's tables, which differ between machines and miss newer
 formats; these are the types a Byline site actually contains, pinned so every machine agrees.
@@ -8,6 +8,13 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import PurePosixPath
+
+# How long hosts and browsers may keep a file. Content-hashed files get a new name when they
+# change, so they may be kept forever; anything reached by a stable URL (pages, feeds,
+# sitemaps) must be revalidated soon, or readers see yesterday's front page.
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, max-age=300, must-revalidate"
+SHORT_LIVED = "public, max-age=3600"
 
 SUFFIX_TYPES: dict[str, str] = {
     ".html": "text/html; charset=utf-8",

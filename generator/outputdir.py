@@ -33,7 +33,8 @@ def existing_files(output: Path) -> set[str]:
     root = str(output)
     cut = len(root) + 1
     # Plain strings, not Path objects: this runs over every file of a 10,000-article site.
-    for folder, _dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]  # a gh-pages checkout is not ours to delete
         prefix = folder[cut:].replace(os.sep, "/") + "/" if folder != root else ""
         found.update(prefix + name for name in files)
     return found

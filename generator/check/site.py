@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +15,7 @@ from generator.check.articles import check_articles
 from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article
+from generator.outputdir import existing_files
 from generator.parallel import worker_count
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -34,7 +34,7 @@ def check_site(
     if not output_dir.is_dir():
         return [Problem(Severity.ERROR, f"{output_dir} does not exist: build the site first")]
     address = SiteAddress.from_base_url(base_url)
-    files = _output_files(output_dir)
+    files = existing_files(output_dir)
     served = frozenset(files | _redirected_paths(output_dir, files, address))
     checker = _SiteChecker(output_dir, address, served, Path(output_dir.name))
     problems: list[Problem] = []
@@ -117,16 +117,6 @@ class _SiteChecker:
         return located is not None and (
             located.outside or file_for(located.site_path, self.served) is None
         )
-
-
-def _output_files(output_dir: Path) -> set[str]:
-    files: set[str] = set()
-    for folder, subfolders, names in os.walk(output_dir):
-        subfolders[:] = [name for name in subfolders if name != ".git"]  # a gh-pages checkout
-        prefix = Path(folder).relative_to(output_dir).as_posix()
-        prefix = "" if prefix == "." else f"{prefix}/"
-        files.update(prefix + name for name in names)
-    return files
 
 
 def _redirected_paths(output_dir: Path, files: Collection[str], address: SiteAddress) -> set[str]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-IMMUTABLE = "public, max-age=31536000, immutable"
-REVALIDATE = "public, max-age=300, must-revalidate"
-SHORT_LIVED = "public, max-age=3600"
+from generator.mediatypes import IMMUTABLE, REVALIDATE, SHORT_LIVED
 
 # Host config files and markers that have no extension but are plain text.
 _TEXT_FILES = frozenset({"_headers", "_redirects", ".nojekyll", "CNAME"})

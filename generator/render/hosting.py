@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-IMMUTABLE = "public, max-age=31536000, immutable"
-SHORT = "public, max-age=300, must-revalidate"
+from generator.mediatypes import IMMUTABLE, REVALIDATE
+
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
@@ -20,9 +20,9 @@ def headers_file(base_path: str, feed_paths: list[str]) -> bytes:
     prefix = base_path.rstrip("/")
     blocks = [(f"{prefix}/*", [*SECURITY_HEADERS])]
     # Pages are folders (clean URLs), so rules on "…/" never touch the hashed assets.
-    blocks.append((f"{prefix}/", [("Cache-Control", SHORT)]))
-    blocks.append((f"{prefix}/*/", [("Cache-Control", SHORT)]))
-    blocks += [(f"{prefix}{p}", [("Cache-Control", SHORT)]) for p in sorted(feed_paths)]
+    blocks.append((f"{prefix}/", [("Cache-Control", REVALIDATE)]))
+    blocks.append((f"{prefix}/*/", [("Cache-Control", REVALIDATE)]))
+    blocks += [(f"{prefix}{p}", [("Cache-Control", REVALIDATE)]) for p in sorted(feed_paths)]
     blocks.append((f"{prefix}/static/*", [("Cache-Control", IMMUTABLE)]))
     blocks.append((f"{prefix}/images/*", [("Cache-Control", IMMUTABLE)]))
     lines = []
