@@ -15,7 +15,6 @@ errors stops before anything is written.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,21 +25,24 @@ from generator import __version__
 from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
 from generator.config import CONFIG_NAME, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
-from generator.errors import BuildFailed, Problem, PublishError, Report, SourceLocation
+from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, valid_until
 from generator.image_stage import PendingImage, defer_images, plan_images, produce_images
+from generator.incremental import BuildMode, LastBuild, patch_build
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
-from generator.outputdir import commit, existing_files, present_files, write_staged
-from generator.parallel import map_in_workers
+from generator.outputdir import existing_files, present_files
 from generator.published import MANIFEST_PATH, load_published, redirects_for_moved
-from generator.render import Output, RenderProblem, SiteRenderer, build_index, plan_outputs
-from generator.render.plan import redirect_map
-from generator.render.renderer import NEWS_WINDOW
+from generator.render import (
+    NEWS_WINDOW,
+    Output,
+    SiteRenderer,
+    build_index,
+    plan_outputs,
+    redirect_map,
+)
+from generator.render_stage import write_outputs
 from generator.theme import load_theme
-
-_RENDER_BATCH = 48
-_PARALLEL_FROM = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,9 @@ class BuildOptions:
     # Make only photos already cached and list the rest in BuildResult.pending_images, for
     # the preview to make when the browser asks for them.
     defer_images: bool = False
+    # The files saved since the last build, when a watcher knows them (None: unknown).  Lets
+    # a build patch the last one kept in its BuildState instead of running every stage.
+    changed: frozenset[str] | None = None
 
     @property
     def output_dir(self) -> Path:
@@ -85,6 +90,7 @@ class BuildResult:
     changed: tuple[str, ...]
     next_scheduled: datetime | None
     pending_images: Mapping[str, PendingImage] = field(default_factory=dict)
+    patched: bool = False  # made by patching the last build (see incremental.py)
 
 
 @dataclass(slots=True)
@@ -93,6 +99,9 @@ class BuildState:
 
     cache: BuildCache | None = None
     memo: ParseMemo = field(default_factory=ParseMemo)
+    last: LastBuild | None = None
+    # Files saved since ``last`` was built, across failed builds (None: unknown, build all).
+    unsettled: set[str] | None = field(default_factory=set)
 
     def close(self) -> None:
         """Release the cache database."""
@@ -106,6 +115,52 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     started = time.perf_counter()
     own_state = state is None
     state = state or BuildState()
+    unsettled = state.unsettled
+    changed = None if unsettled is None or options.changed is None else unsettled | options.changed
+    state.unsettled = changed  # until this build succeeds
+    try:
+        result = _patched(options, state, changed, started) if changed is not None else None
+        result = result or _build_all(options, state, started)
+    finally:
+        if own_state:
+            state.close()
+    state.unsettled = set()
+    return result
+
+
+def _patched(
+    options: BuildOptions, state: BuildState, changed: set[str], started: float
+) -> BuildResult | None:
+    """The build made by patching the last one, when the saved files allow it."""
+    last = state.last
+    if last is None or state.cache is None or last.mode != _mode(options):
+        return None
+    report = Report()
+    now = options.now or datetime.now(last.config.tz)
+    cache_dir = options.site.resolve() / CACHE_DIR_NAME
+    done = patch_build(last, changed, now, cache_dir, state.memo, state.cache, report)
+    if done is None:
+        return None
+    state.last = last = done.last
+    content = last.content
+    return BuildResult(
+        output=last.mode.output_dir, content=content, articles=len(content.articles),
+        pages=len(content.pages), images=len(last.images.plans), images_made=0,
+        written=done.written.written, removed=done.written.removed,
+        unchanged=len(last.outputs) - len(done.written.changed),
+        seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
+        changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
+        pending_images=last.images.pending, patched=True,
+    )
+
+
+def _mode(options: BuildOptions) -> BuildMode:
+    return BuildMode(options.output_dir.resolve(), options.drafts, options.future,
+                     options.preview, options.defer_images)
+
+
+def _build_all(options: BuildOptions, state: BuildState, started: float) -> BuildResult:
+    """Every stage of the pipeline, each reusing what its caches hold."""
     site = options.site.resolve()
     report = Report()
     config = load_config(site, report)
@@ -115,39 +170,50 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     if state.cache is None:
         state.cache = BuildCache(cache_dir)
         state.memo.cache = state.cache
-    output_dir = options.output_dir.resolve()
+    mode = _mode(options)
+    output_dir = mode.output_dir
     now = options.now or datetime.now(config.tz)
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
-    try:
-        key = _inputs_key(site, options, config_digest, theme.fingerprint)
-        stamp = state.cache.stamp(output_dir) if key else None
-        if stamp and stamp.current(key, now) and _outputs_present(state.cache, output_dir):
-            return _unchanged_result(output_dir, stamp, started)
-        content_options = ContentOptions(options.drafts, options.future, options.now)
-        content = load_content(config, content_options, report, state.memo)
-        images = plan_images(content, config, cache_dir, report)
-        report.raise_if_errors()
-        if options.defer_images:
-            images = defer_images(images, cache_dir, config.images)
-        else:
-            images = produce_images(images, config, cache_dir, options.progress)
-        renderer = SiteRenderer(config, build_index(content, config.categories), images,
-                                theme, preview=options.preview, now=now)
-        redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
-        outputs = plan_outputs(renderer, config_digest, redirects)
-        _check_collisions(outputs, report)
-        report.raise_if_errors()
-        result = _render_and_commit(outputs, output_dir, cache_dir, state.cache, report)
-        state.cache.set_stamp(output_dir, BuildStamp(
-            key, valid_until(content, now, NEWS_WINDOW, options.future), len(content.articles),
-            len(content.pages), len(images.plans), tuple(report.sorted()),
-            content.next_scheduled,
-        ) if key else None)
-    finally:
-        if own_state:
-            state.close()
-    written, removed, changed = result
+    key = _inputs_key(site, options, config_digest, theme.fingerprint)
+    stamp = state.cache.stamp(output_dir) if key else None
+    if stamp and stamp.current(key, now) and _outputs_present(state.cache, output_dir):
+        return _unchanged_result(output_dir, stamp, started)
+    content_options = ContentOptions(options.drafts, options.future, options.now)
+    content = load_content(config, content_options, report, state.memo)
+    images = plan_images(content, config, cache_dir, report)
+    report.raise_if_errors()
+    if options.defer_images:
+        images = defer_images(images, cache_dir, config.images)
+    else:
+        images = produce_images(images, config, cache_dir, options.progress)
+    index = build_index(content, config.categories)
+    renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
+    redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
+    plan = plan_outputs(renderer, config_digest, redirects)
+    _check_collisions(plan.outputs, report)
+    report.raise_if_errors()
+    last = state.last
+    previous = last.outputs if last and last.mode.output_dir == output_dir else None
+    if previous is None:
+        previous = state.cache.output_keys(output_dir)
+    if previous is None:  # first build into this folder: anything already there is stale
+        previous, existing = {}, existing_files(output_dir)
+    else:  # a stat per known file is far cheaper than walking thousands of folders
+        existing = present_files(output_dir, previous)
+    written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
+                            complete=True)
+    outputs = {o.path: o.key for o in plan.outputs}
+    state.cache.replace_output_keys(output_dir, outputs, previous or None)
+    expires = valid_until(content, now, NEWS_WINDOW, options.future)
+    warnings = tuple(report.sorted())
+    state.cache.set_stamp(output_dir, BuildStamp(
+        key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,
+        content.next_scheduled,
+    ) if key else None)
+    assert state.memo.last is not None
+    state.last = LastBuild(mode, config, theme, content, state.memo.last, index, images,
+                           plan.keys, outputs, warnings, expires)
     return BuildResult(
         output=output_dir,
         content=content,
@@ -155,12 +221,12 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
         pages=len(content.pages),
         images=len(images.plans),
         images_made=images.made,
-        written=written,
-        removed=removed,
-        unchanged=len(outputs) - len(changed),
+        written=written.written,
+        removed=written.removed,
+        unchanged=len(outputs) - len(written.changed),
         seconds=time.perf_counter() - started,
-        warnings=tuple(report.sorted()),
-        changed=tuple(changed),
+        warnings=warnings,
+        changed=tuple(written.changed),
         next_scheduled=content.next_scheduled,
         pending_images=images.pending,
     )
@@ -209,58 +275,3 @@ def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
         if first is not output:
             who = f" (also made for {first.origin})" if first.origin else ""
             report.error(f"two pages would be written to /{output.path}{who}", output.origin)
-
-
-def _render_and_commit(
-    outputs: list[Output], output_dir: Path, cache_dir: Path, cache: BuildCache, report: Report
-) -> tuple[int, int, list[str]]:
-    known = previous = cache.output_keys(output_dir)
-    if previous is None:  # first build into this folder: anything already there is stale
-        previous, existing = {}, existing_files(output_dir)
-    else:  # a stat per known file is far cheaper than walking thousands of folders
-        existing = present_files(output_dir, previous)
-    stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
-    to_render = [o for o in stale if o.make is not None]
-    copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
-    staging = cache_dir / f"staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    global _JOB
-    _JOB = (to_render, staging)
-    try:
-        batches = [range(i, min(i + _RENDER_BATCH, len(to_render)))
-                   for i in range(0, len(to_render), _RENDER_BATCH)]
-        # Forking pays off only when there is real work; a one-article edit renders in-process.
-        min_items = 2 if len(to_render) >= _PARALLEL_FROM else len(batches) + 1
-        for problems in map_in_workers(_render_batch, batches, min_items=min_items):
-            for message, location in problems:
-                report.error(message, location)
-    finally:
-        _JOB = None
-    if report.errors:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(report.sorted())
-    done = commit(staging, output_dir, (o.path for o in to_render),
-                  copies, {o.path for o in outputs}, existing)
-    cache.replace_output_keys(output_dir, {o.path: o.key for o in outputs}, known)
-    return done.written, done.removed, [o.path for o in stale]
-
-
-# Set just before forking render workers, which inherit it instead of unpickling the site.
-_JOB: tuple[list[Output], Path] | None = None
-
-
-def _render_batch(indexes: range) -> list[tuple[str, object]]:
-    assert _JOB is not None
-    outputs, staging = _JOB
-    problems: list[tuple[str, object]] = []
-    for i in indexes:
-        output = outputs[i]
-        assert output.make is not None  # only outputs with a maker are sent to render
-        try:
-            data = output.make()
-        except RenderProblem as problem:
-            problems.append((str(problem), problem.location))
-            continue
-        write_staged(staging, output.path, data)
-    return problems

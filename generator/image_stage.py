@@ -26,7 +26,7 @@ from generator.images import (
     process_images,
     prune_cache,
 )
-from generator.model import Content, ImageRef
+from generator.model import Article, Content, ImageRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ def plan_images(
             failed.add(ref.key)
             continue
         plans[ref.key] = plan_image(source, settings)
-    _warn_missing_credits(content, plans, report)
+    warn_missing_credits(content.articles, plans, report)
     cards, card_sources = {}, {}
     for article in content.articles:
         hero = article.hero
@@ -121,8 +121,11 @@ def _plan_logo(
         return None
 
 
-def _warn_missing_credits(content: Content, plans: Mapping[str, ImagePlan], report: Report) -> None:
-    for item in content.articles:
+def warn_missing_credits(
+    articles: Iterable[Article], plans: Mapping[str, ImagePlan], report: Report
+) -> None:
+    """Warn about every photo of these articles that has a credit neither written nor in it."""
+    for item in articles:
         photos = [item.hero] if item.hero else []
         photos += [i for i in item.images if i.role == "figure"]
         for ref in photos:

@@ -23,6 +23,8 @@ LAYERS = (
     ("theme",),
     ("render",),
     ("freshness", "outputdir"),
+    ("render_stage",),
+    ("incremental",),
     ("build",),
     ("check", "publish", "scaffold", "starter"),
     ("serve",),

@@ -123,6 +123,7 @@ def measure(site: Path, articles: list[corpus.Article], edits: int) -> dict[str,
     end_to_end: list[float] = []
     build_s: list[float] = []
     changed: list[int] = []
+    patched: list[bool] = []
     try:
         for i, article in enumerate(chosen):
             path = page_path(article)
@@ -144,6 +145,7 @@ def measure(site: Path, articles: list[corpus.Article], edits: int) -> dict[str,
             assert server.last_result is not None
             build_s.append(server.last_result.seconds * 1000)
             changed.append(len(server.last_result.changed))
+            patched.append(server.last_result.patched)
             source.write_text(text, encoding="utf-8")  # restore, and let that rebuild finish
             while events.next()[0] != "reload":
                 pass
@@ -159,6 +161,8 @@ def measure(site: Path, articles: list[corpus.Article], edits: int) -> dict[str,
         "end_to_end_ms": [round(v, 1) for v in end_to_end],
         "end_to_end_median_ms": round(statistics.median(end_to_end), 1),
         "end_to_end_p90_ms": round(percentile(end_to_end, 0.9), 1),
+        "build_ms": [round(v, 1) for v in build_s],
+        "patched": patched,
         "build_median_ms": round(statistics.median(build_s), 1),
         "build_p90_ms": round(percentile(build_s, 0.9), 1),
         "files_changed_median": statistics.median(changed),

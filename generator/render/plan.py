@@ -4,11 +4,15 @@ An output whose key matches the previous build's is neither rendered nor written
 rebuild costs only what changed.  Keys separate what a *list* shows of an article (its card:
 title, dek, date, hero…) from its body, so fixing a typo in a body re-renders one page, not
 every tag page the article appears on.
+
+``plan_outputs`` plans the whole site.  ``replan_outputs`` plans again only the outputs that
+edited articles can reach, for the preview's rebuild after a save; both make each output
+through the same ``_Planner`` method, so a key never depends on which path computed it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -17,7 +21,7 @@ from generator import __version__
 from generator.cache import digest_text
 from generator.errors import SourceLocation
 from generator.markup import MARKUP_VERSION
-from generator.model import Article, Author, Page
+from generator.model import Article, Page
 from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
@@ -36,15 +40,30 @@ class Output:
     origin: SourceLocation | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PlanKeys:
+    """The keys a partial re-plan starts from: the site's, and each article card's."""
+
+    site: str
+    people: Mapping[str, str]  # author slug → key of what a byline shows
+    cards: Mapping[str, str]  # article url → card key
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Outputs to compare with the previous build, and the keys they were made from."""
+
+    outputs: list[Output]
+    keys: PlanKeys
+
+
 def file_path(site_path: str) -> str:
     """The output file of a site path: ``/music/x/`` → ``music/x/index.html``."""
     path = site_path.lstrip("/")
     return f"{path}index.html" if path.endswith("/") or not path else path
 
 
-def plan_outputs(
-    r: SiteRenderer, config_digest: str, redirects: Mapping[str, str]
-) -> list[Output]:
+def plan_outputs(r: SiteRenderer, config_digest: str, redirects: Mapping[str, str]) -> Plan:
     """Every output of the site, in a stable order."""
     content, index = r.content, r.index
     site_key = digest_text(
@@ -55,49 +74,28 @@ def plan_outputs(
     )
     people = {slug: digest_text(repr(author)) for slug, author in content.authors.items()}
     cards = {a.url: _card_key(a, people, r) for a in content.articles}
-    outputs: list[Output] = []
-
-    def add(path: str, make: Callable[[], bytes], *parts: str,
-            origin: SourceLocation | None = None) -> None:
-        outputs.append(Output(file_path(path), digest_text(site_key, path, *parts), make,
-                              origin=origin))
-
-    tag_keys = {slug: digest_text(*(cards[a.url] for a in g.articles))
-                for slug, g in index.tags.items()}
+    planner = _Planner(r, PlanKeys(site_key, people, cards))
     for article in content.articles:
-        images = [r.images.digest(i) for i in article.images]
-        add(article.url, partial(r.article_page, article), cards[article.url], article.digest,
-            *images, *(tag_keys[t.slug] for t in article.tags), origin=article.source)
+        planner.article(article)
     for page in content.pages:
-        add(page.url, partial(r.static_page, page), page.digest,
-            *(r.images.digest(i) for i in page.images), origin=page.source)
-    per_page = r.config.per_page
-    _paginate(add, "/", "home", None, None, content.articles, per_page, r, cards)
+        planner.page(page)
+    planner.home()
     for group in index.categories:
-        _paginate(add, group.term.url, "category", group, None, group.articles, per_page, r,
-                  cards)
-        _feeds(add, r, group.articles, f"{group.term.name} — {r.config.title}", group.term.url,
-               cards)
+        planner.category(group)
     for group in index.tags.values():
-        _paginate(add, group.term.url, "tag", group, None, group.articles, per_page, r, cards)
-    for slug, author in content.authors.items():
-        articles = index.by_author.get(slug, ())
-        _paginate(add, author.url, "author", None, author, articles, per_page, r, cards,
-                  digest_text(repr(author)))
-    add("/archive/", partial(r.archive_page, None),
-        *(f"{y}:{len(a)}" for y, a in index.years.items()))
-    for year, articles in index.years.items():
-        add(f"/archive/{year}/", partial(r.archive_page, year),
-            *(f"{y}:{len(a)}" for y, a in index.years.items()), *(cards[a.url] for a in articles))
-    _feeds(add, r, content.articles, r.config.title, "/", cards)
-    add("/404.html", r.not_found_page)
+        planner.tag(group)
+    for slug in content.authors:
+        planner.author(slug)
+    planner.archive_index()
+    for year in index.years:
+        planner.archive_year(year)
+    planner.site_feeds()
+    planner.add("/404.html", r.not_found_page)
     for old, new in sorted(redirects.items()):
-        add(old, partial(r.redirect_page, new), new)
-    list_paths = _list_paths(r)
-    add("/sitemap.xml", partial(r.sitemap, list_paths), *list_paths,
-        *(f"{a.url}{a.modified.isoformat()}" for a in content.articles))
-    add("/news-sitemap.xml", r.news_sitemap, *(cards[a.url] for a in r.recent_articles()))
-    add("/robots.txt", r.robots)
+        planner.add(old, partial(r.redirect_page, new), new)
+    planner.sitemaps()
+    planner.add("/robots.txt", r.robots)
+    outputs = planner.outputs
     outputs += _hosting_files(r, redirects, site_key)
     outputs += [
         Output(url.lstrip("/"), f"static:{url}", copy_from=r.theme.static_files[name])
@@ -108,7 +106,146 @@ def plan_outputs(
         for url, path in sorted(r.images.files.items())
     ]
     outputs += _site_static(r)
-    return outputs
+    return Plan(outputs, planner.keys)
+
+
+def replan_outputs(
+    r: SiteRenderer, previous: PlanKeys, articles: Sequence[Article], pages: Sequence[Page]
+) -> Plan:
+    """The outputs that edits to ``articles`` and ``pages`` can change, and the new keys.
+
+    Only for edits that leave every article where it was: same URL, date, category, tags,
+    authors and aliases, so no list changes length or order.  Then an edited body reaches only
+    its own page; an edited card (title, dek, hero…) also reaches every list, feed and sitemap
+    showing it, and the article pages that show it among their related stories.
+    """
+    index = r.index
+    cards = dict(previous.cards)
+    recarded = []
+    for article in articles:
+        card = _card_key(article, previous.people, r)
+        if card != cards[article.url]:
+            cards[article.url] = card
+            recarded.append(article)
+    planner = _Planner(r, PlanKeys(previous.site, previous.people, cards))
+    urls = {a.url for a in articles}
+    if recarded:
+        urls.update(a.url for a in index.citing(recarded, r.config.related_count))
+    for url in sorted(urls):
+        planner.article(r.content.articles[index.position[url]])
+    for page in pages:
+        planner.page(page)
+    if recarded:
+        planner.home()
+        categories = {a.category.slug for a in recarded if a.category}
+        for group in index.categories:
+            if group.term.slug in categories:
+                planner.category(group)
+        for slug in sorted({t.slug for a in recarded for t in a.tags}):
+            planner.tag(index.tags[slug])
+        for slug in sorted({s for a in recarded for s in a.author_slugs}):
+            if slug in r.content.authors:
+                planner.author(slug)
+        for year in sorted({a.date.year for a in recarded}):
+            planner.archive_year(year)
+        planner.site_feeds()
+        planner.sitemaps()
+    return Plan(planner.outputs, planner.keys)
+
+
+class _Planner:
+    """Plans outputs one reader-facing unit at a time (an article, a list, a feed…)."""
+
+    def __init__(self, r: SiteRenderer, keys: PlanKeys) -> None:
+        self.r = r
+        self.keys = keys
+        self.outputs: list[Output] = []
+
+    def add(self, path: str, make: Callable[[], bytes], *parts: str,
+            origin: SourceLocation | None = None) -> None:
+        """Plan one rendered output whose key is made of ``parts`` and the site's key."""
+        key = digest_text(self.keys.site, path, *parts)
+        self.outputs.append(Output(file_path(path), key, make, origin=origin))
+
+    def article(self, article: Article) -> None:
+        """An article page, with the cards of its related stories."""
+        r, cards = self.r, self.keys.cards
+        images = [r.images.digest(i) for i in article.images]
+        related = r.index.related(article, r.config.related_count)
+        self.add(article.url, partial(r.article_page, article), cards[article.url],
+                 article.digest, *images, *(cards[a.url] for a in related),
+                 origin=article.source)
+
+    def page(self, page: Page) -> None:
+        """A static page."""
+        r = self.r
+        self.add(page.url, partial(r.static_page, page), page.digest,
+                 *(r.images.digest(i) for i in page.images), origin=page.source)
+
+    def home(self) -> None:
+        """The home page and its later pages."""
+        self._paginate("/", "home", None, None, self.r.content.articles)
+
+    def category(self, group: Group) -> None:
+        """A category's pages and feeds."""
+        self._paginate(group.term.url, "category", group, None, group.articles)
+        self._feeds(group.articles, f"{group.term.name} — {self.r.config.title}",
+                    group.term.url)
+
+    def tag(self, group: Group) -> None:
+        """A tag's pages."""
+        self._paginate(group.term.url, "tag", group, None, group.articles)
+
+    def author(self, slug: str) -> None:
+        """An author's pages."""
+        author = self.r.content.authors[slug]
+        self._paginate(author.url, "author", None, slug, self.r.index.by_author.get(slug, ()),
+                       self.keys.people[slug])
+
+    def archive_index(self) -> None:
+        """The list of years."""
+        self.add("/archive/", partial(self.r.archive_page, None), *self._year_counts())
+
+    def archive_year(self, year: int) -> None:
+        """One year's headlines."""
+        cards = self.keys.cards
+        self.add(f"/archive/{year}/", partial(self.r.archive_page, year), *self._year_counts(),
+                 *(cards[a.url] for a in self.r.index.years[year]))
+
+    def site_feeds(self) -> None:
+        """The site-wide Atom and RSS feeds."""
+        self._feeds(self.r.content.articles, self.r.config.title, "/")
+
+    def sitemaps(self) -> None:
+        """sitemap.xml (every page and when it changed) and the Google News sitemap."""
+        r, cards = self.r, self.keys.cards
+        list_paths = _list_paths(r)
+        self.add("/sitemap.xml", partial(r.sitemap, list_paths), *list_paths,
+                 *(f"{a.url}{a.modified.isoformat()}" for a in r.content.articles))
+        self.add("/news-sitemap.xml", r.news_sitemap,
+                 *(cards[a.url] for a in r.recent_articles()))
+
+    def _year_counts(self) -> list[str]:
+        return [f"{y}:{len(a)}" for y, a in self.r.index.years.items()]
+
+    def _paginate(self, base: str, kind: str, group: Group | None, author_slug: str | None,
+                  articles: tuple[Article, ...], *extra: str) -> None:
+        r, per_page = self.r, self.r.config.per_page
+        author = r.content.authors[author_slug] if author_slug else None
+        cards = [self.keys.cards[a.url] for a in articles]
+        pages = max(1, -(-len(articles) // per_page))
+        for page in range(1, pages + 1):
+            start, end = (page - 1) * per_page, page * per_page
+            make = partial(r.list_page, kind, group, author, articles[start:end], page, pages,
+                           base)
+            self.add(page_path(base, page), make, str(pages), *extra, *cards[start:end])
+
+    def _feeds(self, articles: Iterable[Article], title: str, base: str) -> None:
+        r = self.r
+        items = tuple(articles)[: r.config.feed_items]
+        keys = [self.keys.cards[a.url] for a in items]
+        self.add(base + "feed.xml", partial(r.feed, "atom", items, title, base), *keys)
+        self.add(base + "rss.xml", partial(r.feed, "rss", items, title, base), *keys)
 
 
 def _card_key(article: Article, people: Mapping[str, str], r: SiteRenderer) -> str:
@@ -123,28 +260,6 @@ def _card_key(article: Article, people: Mapping[str, str], r: SiteRenderer) -> s
         r.images.digest(hero), str(article.reading_minutes), str(article.draft),
         *(people.get(s, s) for s in article.author_slugs),
     )
-
-
-def _paginate(
-    add: Callable[..., None], base: str, kind: str, group: Group | None, author: Author | None,
-    articles: tuple[Article, ...], per_page: int, r: SiteRenderer, cards: Mapping[str, str],
-    *extra: str,
-) -> None:
-    pages = max(1, -(-len(articles) // per_page))
-    for page in range(1, pages + 1):
-        chunk = articles[(page - 1) * per_page : page * per_page]
-        make = partial(r.list_page, kind, group, author, chunk, page, pages, base)
-        add(page_path(base, page), make, str(pages), *extra, *(cards[a.url] for a in chunk))
-
-
-def _feeds(
-    add: Callable[..., None], r: SiteRenderer, articles: Iterable[Article], title: str,
-    base: str, cards: Mapping[str, str],
-) -> None:
-    items = tuple(articles)[: r.config.feed_items]
-    keys = [cards[a.url] for a in items]
-    add(base + "feed.xml", partial(r.feed, "atom", items, title, base), *keys)
-    add(base + "rss.xml", partial(r.feed, "rss", items, title, base), *keys)
 
 
 def _list_paths(r: SiteRenderer) -> list[str]:

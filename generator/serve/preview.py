@@ -155,10 +155,10 @@ class PreviewServer:
         return list(self.hub.problems)
 
     # -- building ------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build(self, changed: frozenset[str] | None) -> None:
         assert self.output is not None
         options = BuildOptions(site=self.site, output=self.output, drafts=True, future=True,
-                               preview=True, defer_images=True)
+                               preview=True, defer_images=True, changed=changed)
         try:
             result = build_site(options, self._state)
         except BuildFailed as failed:

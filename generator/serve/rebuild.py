@@ -3,14 +3,16 @@
 Editors save in odd ways (write a temporary file and rename it, write several times, delete
 and recreate), each a handful of events within a few milliseconds.  A build starts only once
 no event has arrived for ``quiet`` seconds, so one save is one build.  Events that arrive
-during a build cause exactly one more build after it.
+during a build cause exactly one more build after it.  Each build is told which files the
+events named since the last one (or None when some event could not say, such as a folder
+moved), so it can patch the last build instead of running every stage.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 QUIET_SECONDS = 0.06
 # A stream of events that never pauses (a big git checkout) still gets built now and then.
@@ -20,7 +22,8 @@ LONGEST_WAIT_SECONDS = 1.0
 class Rebuilder:
     """Coalesces change notices and runs ``build`` serially, counting the builds run."""
 
-    def __init__(self, build: Callable[[], None], quiet: float = QUIET_SECONDS,
+    def __init__(self, build: Callable[[frozenset[str] | None], None],
+                 quiet: float = QUIET_SECONDS,
                  longest: float = LONGEST_WAIT_SECONDS) -> None:
         self._build = build
         self._quiet = quiet
@@ -29,6 +32,7 @@ class Rebuilder:
         self._first_event = 0.0
         self._last_event = 0.0
         self._pending = False
+        self._changed: set[str] | None = set()
         self._building = False
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="byline-rebuild", daemon=True)
@@ -46,12 +50,16 @@ class Rebuilder:
         if self._thread.is_alive():
             self._thread.join()
 
-    def request(self) -> None:
-        """A source changed: build soon (called from the watcher's thread)."""
+    def request(self, paths: Iterable[str] | None = None) -> None:
+        """Files at ``paths`` (None: somewhere) changed: build soon (from the watcher's thread)."""
         now = time.monotonic()
         with self._cond:
             if not self._pending:
                 self._first_event = now
+            if paths is None or self._changed is None:
+                self._changed = None
+            else:
+                self._changed.update(paths)
             self._pending = True
             self._last_event = now
             self._cond.notify_all()
@@ -60,7 +68,7 @@ class Rebuilder:
         """Build on the calling thread (the first build, before the thread starts)."""
         with self._cond:
             self._building = True
-        self._build_counted()
+        self._build_counted(None)
 
     def wait(self, after: int, timeout: float) -> int:
         """Wait until more than ``after`` builds ran and none is due; return the count."""
@@ -89,11 +97,13 @@ class Rebuilder:
                     return
                 self._pending = False
                 self._building = True
-            self._build_counted()
+                changed = None if self._changed is None else frozenset(self._changed)
+                self._changed = set()
+            self._build_counted(changed)
 
-    def _build_counted(self) -> None:
+    def _build_counted(self, changed: frozenset[str] | None) -> None:
         try:
-            self._build()
+            self._build(changed)
         finally:
             with self._cond:
                 self._building = False

@@ -60,9 +60,10 @@ def matters(site: Path, path: str) -> bool:
 
 
 class SourceWatcher(FileSystemEventHandler):
-    """Calls ``changed`` for every event that touches a source file (often several per save)."""
+    """Calls ``changed`` for every event that touches a source file (often several per save),
+    with the files it names, or None for a folder event, whose files it cannot name."""
 
-    def __init__(self, site: Path, changed: Callable[[], None],
+    def __init__(self, site: Path, changed: Callable[[list[str] | None], None],
                  extra: Iterable[Path] = ()) -> None:
         self.site = site.resolve()
         self.changed = changed
@@ -101,7 +102,7 @@ class SourceWatcher(FileSystemEventHandler):
                 folder = Path(path)
                 if folder.parent == self.site and folder.name in WATCHED_FOLDERS:
                     self._watch(folder)
-        self.changed()
+        self.changed(None if event.is_directory else relevant)
 
     def _watch(self, folder: Path) -> None:
         if not folder.is_dir():

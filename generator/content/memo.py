@@ -1,0 +1,167 @@
+"""Work kept between loads: file digests by (size, mtime), parses, and checked files.
+
+In memory for the preview server's next build, and on disk in the build cache for the next
+``byline build``; every entry is keyed by content hashes, so a stale one is never used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.cache import BuildCache, digest_bytes, digest_text
+from generator.config import SiteConfig
+from generator.errors import Problem, Report, SourceLocation
+from generator.markup import MARKUP_VERSION
+from generator.model import Article, Author, Page
+from generator.parallel import map_in_workers
+
+from .assemble import assemble_article, assemble_page
+from .discover import SourceFile
+from .parse import ParsedSource, parse_many
+
+_PARSE_BATCH = 64
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """A checked article or page, the authors it names, and the warnings it raised."""
+
+    item: Article | Page
+    authors: tuple[Author, ...]
+    warnings: tuple[Problem, ...]
+
+    def images_exist(self) -> bool:
+        """Whether every local image it refers to is still on disk (they are not hashed here)."""
+        refs = list(self.item.images)
+        hero = getattr(self.item, "hero", None)
+        if hero:
+            refs.append(hero)
+        return all(r.path is None or r.path.is_file() for r in refs)
+
+
+@dataclass(slots=True)
+class ParseMemo:
+    """Work kept between builds: in memory under ``byline serve``, on disk via the cache."""
+
+    cache: BuildCache | None = None
+    parsed: dict[str, ParsedSource] = field(default_factory=dict)
+    assembled: dict[str, Assembly] = field(default_factory=dict)
+    signatures: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    loaded: bool = False
+    last: LoadRecord | None = None  # what the latest load_content read
+
+
+@dataclass(frozen=True, slots=True)
+class LoadRecord:
+    """What one load read: each source by path with its assembled key, and the authors."""
+
+    files: Mapping[str, tuple[SourceFile, str]]
+    authors: Mapping[str, Author]
+    context: str  # digest of what every assembled file depends on besides itself
+
+
+def load_context(config: SiteConfig, authors: Mapping[str, Author]) -> str:
+    """What every checked file depends on besides itself: the settings and the author files."""
+    return digest_text(MARKUP_VERSION, repr(config), repr(sorted(authors.items())))
+
+
+def assembled_key(context: str, source: SourceFile, digest: str) -> str:
+    """The cache key of a checked file."""
+    return digest_text("assembled", context, source.key, digest)
+
+
+def assemble_source(
+    source: SourceFile, digest: str, parsed: ParsedSource, config: SiteConfig,
+    authors: Mapping[str, Author], drafts: bool, report: Report,
+) -> Assembly | None:
+    """Check one file; an Assembly only when it had no errors (only those are cached)."""
+    if parsed.problem:
+        report.error(parsed.problem, SourceLocation(source.display, parsed.problem_line))
+        return None
+    local = Report()
+    if source.kind == "page":
+        page = assemble_page(source, digest, parsed, config, local)
+        result = Assembly(page, (), tuple(local.warnings)) if page else None
+    else:
+        draft = bool(parsed.meta and parsed.meta.data.get("draft") is True)
+        if draft and not drafts:
+            return None  # an unfinished draft must never block publishing the rest
+        made = assemble_article(source, digest, parsed, config, authors, local)
+        result = Assembly(made.article, made.authors, tuple(local.warnings)) if made else None
+    report.extend(local.problems)
+    return result if not local.errors else None
+
+
+def cached_assemblies(
+    keys: list[str], memory: dict[str, Any], cache: BuildCache | None
+) -> dict[str, Any]:
+    """The checked files of these keys found in memory or in the cache."""
+    found = {k: memory[k] for k in keys if k in memory}
+    missing = [k for k in keys if k not in found]
+    if cache is not None and missing:
+        found.update(cache.parsed(missing))
+    return found
+
+
+def source_digests(sources: list[SourceFile], memo: ParseMemo) -> list[str]:
+    """The content hash of every source, trusting (size, mtime) where the cache knows it."""
+    if memo.cache is not None and not memo.loaded:
+        memo.signatures = memo.cache.file_signatures()
+        memo.loaded = True
+    digests: list[str] = []
+    new_signatures = []
+    for source in sources:
+        st = os.stat(source.path)
+        known = memo.signatures.get(source.key)
+        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            digests.append(known[2])
+            continue
+        digest = digest_bytes(_read(source.path))
+        digests.append(digest)
+        new_signatures.append((source.key, st.st_size, st.st_mtime_ns, digest))
+    for row in new_signatures:
+        memo.signatures[row[0]] = row[1:]
+    if memo.cache is not None and new_signatures:
+        memo.cache.remember_files(new_signatures)
+    return digests
+
+
+def parses_for(
+    digests: list[str], sources: list[SourceFile], memo: ParseMemo
+) -> dict[str, ParsedSource]:
+    """The parse of each of these sources, from memory, the cache or a fresh parse."""
+    keys = {d: digest_text("parsed", MARKUP_VERSION, d) for d in digests}
+    found = {d: p for d in digests if (p := memo.parsed.get(keys[d])) is not None}
+    missing = [d for d in dict.fromkeys(digests) if d not in found]
+    if memo.cache is not None and missing:
+        cached = memo.cache.parsed(keys[d] for d in missing)
+        found.update({d: cached[keys[d]] for d in missing if keys[d] in cached})
+        missing = [d for d in missing if d not in found]
+    if missing:
+        by_digest = {d: s for d, s in zip(digests, sources, strict=True)}
+        fresh = _parse_missing([(keys[d], _read(by_digest[d].path)) for d in missing])
+        if memo.cache is not None:
+            memo.cache.store_parsed(fresh)
+        else:  # no disk cache: keep them for the next build in this process
+            memo.parsed.update(fresh)
+        found.update({d: fresh[keys[d]] for d in missing})
+    return found
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _parse_missing(items: list[tuple[str, bytes]]) -> dict[str, ParsedSource]:
+    """Parse files on every core, in batches so each worker gets a useful amount of work."""
+    batches = [items[i : i + _PARSE_BATCH] for i in range(0, len(items), _PARSE_BATCH)]
+    results: dict[str, ParsedSource] = {}
+    for batch in map_in_workers(parse_many, batches):
+        results.update(batch)
+    return results
+
+

@@ -1,0 +1,144 @@
+"""Reading a few saved files again on top of the last load, for the preview's rebuilds.
+
+A writer's save usually changes one article without moving it: the same URL, date, category,
+tags, authors and photos, a new sentence or a better headline.  Then nothing else of the site
+needs reading, and the new article simply takes the old one's place.  Any other change (a new
+or deleted file, a retagged or redated story, a new photo) is left to ``load_content``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from generator.config import SiteConfig
+from generator.errors import Report
+from generator.model import Article, Content, ImageRef, Page
+
+from .memo import (
+    Assembly,
+    LoadRecord,
+    ParseMemo,
+    assemble_source,
+    assembled_key,
+    parses_for,
+    source_digests,
+)
+
+_Item = TypeVar("_Item", Article, Page)
+
+
+@dataclass(frozen=True, slots=True)
+class ContentPatch:
+    """The content after some files were read again, and what took whose place."""
+
+    content: Content
+    record: LoadRecord
+    articles: tuple[Article, ...]  # each replaces the article at its URL
+    pages: tuple[Page, ...]  # each replaces the page at its URL
+    files: tuple[str, ...]  # the files read again, as messages name them
+
+
+def reload_sources(
+    config: SiteConfig, drafts: bool, report: Report, memo: ParseMemo, previous: Content,
+    record: LoadRecord, paths: Iterable[str],
+) -> ContentPatch | None:
+    """``previous`` with the files at ``paths`` read again; None when a full load is needed."""
+    known = [record.files.get(path) for path in sorted(set(paths))]
+    if any(entry is None for entry in known):
+        return None  # a new, deleted or non-article file
+    sources = [entry[0] for entry in known if entry]
+    olds = [entry[1] for entry in known if entry]
+    try:
+        digests = source_digests(sources, memo)
+    except OSError:  # deleted, or mid-way through an editor's rename
+        return None
+    keys = [assembled_key(record.context, s, d) for s, d in zip(sources, digests, strict=True)]
+    todo = [i for i, key in enumerate(keys) if key != olds[i]]
+    befores = [memo.assembled.get(olds[i]) for i in todo]
+    if any(before is None for before in befores):
+        return None
+    parsed = parses_for([digests[i] for i in todo], [sources[i] for i in todo], memo)
+    local = Report()  # merged only if the patch is used, else the full load reports again
+    afters: list[tuple[str, Assembly, Assembly]] = []
+    for i, before in zip(todo, befores, strict=True):
+        assert before is not None
+        after = assemble_source(sources[i], digests[i], parsed[digests[i]], config,
+                                record.authors, drafts, local)
+        if after is None and not local.errors:
+            return None  # it became a draft the build leaves out
+        if after is not None:
+            if not _same_place(before, after):
+                return None
+            afters.append((keys[i], before, after))
+    articles, pages = _replacements(previous, afters)
+    if articles is None or pages is None:
+        return None
+    report.extend(local.problems)
+    files = tuple(sources[i].display for i in todo)
+    if local.errors:
+        return ContentPatch(previous, record, (), (), files)
+    for key, _, after in afters:
+        memo.assembled[key] = after
+    if memo.cache is not None and afters:
+        memo.cache.store_parsed({key: after for key, _, after in afters})
+    known_files = dict(record.files)
+    known_files.update((sources[i].path, (sources[i], keys[i])) for i in todo)
+    content = replace(previous, articles=_swap(previous.articles, articles),
+                      pages=_swap(previous.pages, pages))
+    return ContentPatch(content, replace(record, files=known_files), tuple(articles.values()),
+                        tuple(pages.values()), files)
+
+
+def _same_place(before: Assembly, after: Assembly) -> bool:
+    """Whether the new version sits exactly where the old one did in every list."""
+    old, new = before.item, after.item
+    if type(old) is not type(new) or old.url != new.url or old.aliases != new.aliases:
+        return False
+    if _photos(old) != _photos(new):
+        return False
+    if isinstance(old, Page):
+        return True
+    assert isinstance(new, Article)
+    return (old.date == new.date and old.draft == new.draft and old.category == new.category
+            and old.tags == new.tags and old.author_slugs == new.author_slugs
+            and before.authors == after.authors)
+
+
+def _photos(item: Article | Page) -> list[tuple[str, str, tuple[float, float] | None]]:
+    """What the image stage plans from: each photo's file and, for the hero, its focus."""
+    refs: list[ImageRef] = list(item.images)
+    hero = getattr(item, "hero", None)
+    found = [(r.role, r.key, None) for r in refs]
+    if hero is not None:
+        found.append((hero.role, hero.key, hero.focus))
+    return found
+
+
+def _replacements(
+    previous: Content, afters: list[tuple[str, Assembly, Assembly]]
+) -> tuple[dict[str, Article] | None, dict[str, Page] | None]:
+    """URL → new version, spelled with the old version's canonical category and tags."""
+    current = {a.url: a for a in previous.articles}
+    current_pages = {p.url: p for p in previous.pages}
+    articles: dict[str, Article] = {}
+    pages: dict[str, Page] = {}
+    for _, _, after in afters:
+        item = after.item
+        if isinstance(item, Page):
+            if item.url not in current_pages:
+                return None, None
+            pages[item.url] = item
+            continue
+        old = current.get(item.url)
+        if old is None:  # a held-back draft or scheduled article
+            return None, None
+        if item.category != old.category or item.tags != old.tags:
+            item = replace(item, category=old.category, tags=old.tags)
+        articles[item.url] = item
+    return articles, pages
+
+
+def _swap(items: tuple[_Item, ...], new: dict[str, _Item]) -> tuple[_Item, ...]:
+    return tuple(new.get(i.url, i) for i in items) if new else items

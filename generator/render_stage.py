@@ -1,0 +1,79 @@
+"""Stage 5: render the outputs whose key changed (on every core when there are many), then
+commit them to the output folder, all at once and only if every one of them rendered."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import BuildFailed, Report
+from generator.outputdir import commit, write_staged
+from generator.parallel import map_in_workers
+from generator.render import Output, RenderProblem
+
+_RENDER_BATCH = 48
+_PARALLEL_FROM = 200
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    """What writing the outputs changed in the output folder."""
+
+    written: int
+    removed: int
+    changed: list[str]  # output paths whose key changed or whose file was missing
+
+
+def write_outputs(
+    outputs: Sequence[Output], output_dir: Path, cache_dir: Path, report: Report,
+    previous: Mapping[str, str], existing: set[str], *, complete: bool,
+) -> WriteReport:
+    """Render and place every output whose key differs from ``previous`` or whose file is
+    not in ``existing``; with ``complete``, also delete files that are not outputs."""
+    stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
+    to_render = [o for o in stale if o.make is not None]
+    copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
+    staging = cache_dir / f"staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    global _JOB
+    _JOB = (to_render, staging)
+    try:
+        batches = [range(i, min(i + _RENDER_BATCH, len(to_render)))
+                   for i in range(0, len(to_render), _RENDER_BATCH)]
+        # Forking pays off only when there is real work; a one-article edit renders in-process.
+        min_items = 2 if len(to_render) >= _PARALLEL_FROM else len(batches) + 1
+        for problems in map_in_workers(_render_batch, batches, min_items=min_items):
+            for message, location in problems:
+                report.error(message, location)
+    finally:
+        _JOB = None
+    if report.errors:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(report.sorted())
+    keep = {o.path for o in outputs} if complete else existing
+    done = commit(staging, output_dir, (o.path for o in to_render), copies, keep, existing)
+    return WriteReport(done.written, done.removed, [o.path for o in stale])
+
+
+# Set just before forking render workers, which inherit it instead of unpickling the site.
+_JOB: tuple[list[Output], Path] | None = None
+
+
+def _render_batch(indexes: range) -> list[tuple[str, object]]:
+    assert _JOB is not None
+    outputs, staging = _JOB
+    problems: list[tuple[str, object]] = []
+    for i in indexes:
+        output = outputs[i]
+        assert output.make is not None  # only outputs with a maker are sent to render
+        try:
+            data = output.make()
+        except RenderProblem as problem:
+            problems.append((str(problem), problem.location))
+            continue
+        write_staged(staging, output.path, data)
+    return problems
