@@ -9,7 +9,8 @@
               ──commit───────▶ output/           (only after everything succeeded)
 
 Problems of the config, content and image stages are reported together; a build with
-errors stops before anything is written.
+errors stops before anything is written.  Given the files saved since the last build it kept
+(the preview's case), a build first tries to patch that one instead (see incremental.py).
 """
 
 from __future__ import annotations

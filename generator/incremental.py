@@ -84,7 +84,8 @@ def patch_build(
     index = reindex(last.index, patch.content, patch.articles)
     renderer = SiteRenderer(last.config, index, last.images, last.theme,
                             preview=last.mode.preview, now=now)
-    plan = replan_outputs(renderer, last.keys, patch.articles, patch.pages)
+    before = {a.url: last.content.articles[last.index.position[a.url]] for a in patch.articles}
+    plan = replan_outputs(renderer, last.keys, patch.articles, patch.pages, before)
     output_dir = last.mode.output_dir
     existing = present_files(output_dir, [o.path for o in plan.outputs])
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, last.outputs,

@@ -112,6 +112,9 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
      True),
     ("the hero's alt text changed",
      lambda p: p.save(A, _edit(p.text(A), "The stage", "The main stage")), True),
+    ("an update time added",
+     lambda p: p.save(C, _edit(p.text(C), "author:", "updated: 2026-11-10 08:00\nauthor:")),
+     True),
     ("a page edited", lambda p: p.save(ABOUT, p.text(ABOUT) + "\nSince 2026.\n"), True),
     ("saved without a change", lambda p: p.save(B, p.text(B)), True),
     ("a tag added", lambda p: p.save(C, _edit(p.text(C), "[pop]", "[pop, tour]")), False),
@@ -168,6 +171,13 @@ def test_a_headline_edit_reaches_every_list_and_feed_that_shows_it(preview):
     # alpha and bravo show it among their related stories; delta (tagged tour only) does not
     assert {"music/alpha/index.html", "tv/bravo/index.html"} <= changed
     assert "music/delta/index.html" not in changed and "tv/echo/index.html" not in changed
+
+
+def test_an_update_time_reaches_the_sitemap(preview):
+    text = _edit(preview.text(C), "author:", "updated: 2026-11-10 08:00\nauthor:")
+    result = preview.save(C, text)
+    assert result.patched and "sitemap.xml" in result.changed
+    assert "2026-11-10" in (preview.root / "preview/sitemap.xml").read_text()
 
 
 def test_a_broken_save_fails_and_the_fix_patches_again(preview):

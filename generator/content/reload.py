@@ -79,6 +79,8 @@ def reload_sources(
     files = tuple(sources[i].display for i in todo)
     if local.errors:
         return ContentPatch(previous, record, (), (), files)
+    for i in todo:  # a long writing session must not keep every version of the file
+        memo.assembled.pop(olds[i], None)
     for key, _, after in afters:
         memo.assembled[key] = after
     if memo.cache is not None and afters:

@@ -93,7 +93,8 @@ def plan_outputs(r: SiteRenderer, config_digest: str, redirects: Mapping[str, st
     planner.add("/404.html", r.not_found_page)
     for old, new in sorted(redirects.items()):
         planner.add(old, partial(r.redirect_page, new), new)
-    planner.sitemaps()
+    planner.sitemap()
+    planner.news_sitemap()
     planner.add("/robots.txt", r.robots)
     outputs = planner.outputs
     outputs += _hosting_files(r, redirects, site_key)
@@ -110,14 +111,16 @@ def plan_outputs(r: SiteRenderer, config_digest: str, redirects: Mapping[str, st
 
 
 def replan_outputs(
-    r: SiteRenderer, previous: PlanKeys, articles: Sequence[Article], pages: Sequence[Page]
+    r: SiteRenderer, previous: PlanKeys, articles: Sequence[Article], pages: Sequence[Page],
+    before: Mapping[str, Article],
 ) -> Plan:
     """The outputs that edits to ``articles`` and ``pages`` can change, and the new keys.
 
     Only for edits that leave every article where it was: same URL, date, category, tags,
     authors and aliases, so no list changes length or order.  Then an edited body reaches only
     its own page; an edited card (title, dek, hero…) also reaches every list, feed and sitemap
-    showing it, and the article pages that show it among their related stories.
+    showing it, and the article pages that show it among their related stories.  ``before``
+    holds the previous version of each edited article, by URL.
     """
     index = r.index
     cards = dict(previous.cards)
@@ -136,6 +139,7 @@ def replan_outputs(
     for page in pages:
         planner.page(page)
     if recarded:
+        planner.showing = {a.url for a in recarded}
         planner.home()
         categories = {a.category.slug for a in recarded if a.category}
         for group in index.categories:
@@ -149,7 +153,9 @@ def replan_outputs(
         for year in sorted({a.date.year for a in recarded}):
             planner.archive_year(year)
         planner.site_feeds()
-        planner.sitemaps()
+        planner.news_sitemap()
+        if any(before[a.url].modified != a.modified for a in recarded):
+            planner.sitemap()
     return Plan(planner.outputs, planner.keys)
 
 
@@ -160,6 +166,8 @@ class _Planner:
         self.r = r
         self.keys = keys
         self.outputs: list[Output] = []
+        # When set, lists and feeds are planned only where they show one of these articles.
+        self.showing: set[str] | None = None
 
     def add(self, path: str, make: Callable[[], bytes], *parts: str,
             origin: SourceLocation | None = None) -> None:
@@ -216,33 +224,43 @@ class _Planner:
         """The site-wide Atom and RSS feeds."""
         self._feeds(self.r.content.articles, self.r.config.title, "/")
 
-    def sitemaps(self) -> None:
-        """sitemap.xml (every page and when it changed) and the Google News sitemap."""
-        r, cards = self.r, self.keys.cards
+    def sitemap(self) -> None:
+        """sitemap.xml: every page and when it last changed."""
+        r = self.r
         list_paths = _list_paths(r)
         self.add("/sitemap.xml", partial(r.sitemap, list_paths), *list_paths,
                  *(f"{a.url}{a.modified.isoformat()}" for a in r.content.articles))
-        self.add("/news-sitemap.xml", r.news_sitemap,
-                 *(cards[a.url] for a in r.recent_articles()))
+
+    def news_sitemap(self) -> None:
+        """The Google News sitemap: the last two days' stories."""
+        cards = self.keys.cards
+        self.add("/news-sitemap.xml", self.r.news_sitemap,
+                 *(cards[a.url] for a in self.r.recent_articles()))
 
     def _year_counts(self) -> list[str]:
         return [f"{y}:{len(a)}" for y, a in self.r.index.years.items()]
 
     def _paginate(self, base: str, kind: str, group: Group | None, author_slug: str | None,
                   articles: tuple[Article, ...], *extra: str) -> None:
-        r, per_page = self.r, self.r.config.per_page
+        r, per_page, cards = self.r, self.r.config.per_page, self.keys.cards
         author = r.content.authors[author_slug] if author_slug else None
-        cards = [self.keys.cards[a.url] for a in articles]
         pages = max(1, -(-len(articles) // per_page))
-        for page in range(1, pages + 1):
-            start, end = (page - 1) * per_page, page * per_page
-            make = partial(r.list_page, kind, group, author, articles[start:end], page, pages,
-                           base)
-            self.add(page_path(base, page), make, str(pages), *extra, *cards[start:end])
+        wanted: Iterable[int] = range(1, pages + 1)
+        if self.showing is not None:
+            showing = self.showing
+            wanted = sorted({i // per_page + 1 for i, a in enumerate(articles)
+                             if a.url in showing})
+        for page in wanted:
+            chunk = articles[(page - 1) * per_page : page * per_page]
+            make = partial(r.list_page, kind, group, author, chunk, page, pages, base)
+            self.add(page_path(base, page), make, str(pages), *extra,
+                     *(cards[a.url] for a in chunk))
 
     def _feeds(self, articles: Iterable[Article], title: str, base: str) -> None:
         r = self.r
         items = tuple(articles)[: r.config.feed_items]
+        if self.showing is not None and not any(a.url in self.showing for a in items):
+            return
         keys = [self.keys.cards[a.url] for a in items]
         self.add(base + "feed.xml", partial(r.feed, "atom", items, title, base), *keys)
         self.add(base + "rss.xml", partial(r.feed, "rss", items, title, base), *keys)

@@ -34,6 +34,8 @@ class SiteIndex:
     # (position, count) → related positions; kept by reindex, which moves no article
     related_memo: dict[tuple[int, int], tuple[int, ...]] = field(
         default_factory=dict, compare=False, repr=False)
+    cited_memo: dict[int, dict[int, list[int]]] = field(  # count → position → citing ones
+        default_factory=dict, compare=False, repr=False)
 
     def related(self, article: Article, count: int) -> tuple[Article, ...]:
         """Articles sharing the most tags with ``article`` (newer first among equals)."""
@@ -41,9 +43,14 @@ class SiteIndex:
 
     def citing(self, articles: Iterable[Article], count: int) -> list[Article]:
         """The articles whose related stories include any of ``articles``."""
-        wanted = {self.position[a.url] for a in articles}
-        return [a for a in self.content.articles
-                if not wanted.isdisjoint(self._related_positions(a, count))]
+        cited_by = self.cited_memo.get(count)
+        if cited_by is None:
+            cited_by = self.cited_memo[count] = defaultdict(list)
+            for me, article in enumerate(self.content.articles):
+                for other in self._related_positions(article, count):
+                    cited_by[other].append(me)
+        found = {me for a in articles for me in cited_by.get(self.position[a.url], ())}
+        return [self.content.articles[me] for me in sorted(found)]
 
     def _related_positions(self, article: Article, count: int) -> tuple[int, ...]:
         me = self.position[article.url]
