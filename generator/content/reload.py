@@ -64,9 +64,10 @@ def reload_sources(
     afters: list[tuple[str, Assembly, Assembly]] = []
     for i, before in zip(todo, befores, strict=True):
         assert before is not None
+        errors = len(local.errors)
         after = assemble_source(sources[i], digests[i], parsed[digests[i]], config,
                                 record.authors, drafts, local)
-        if after is None and not local.errors:
+        if after is None and len(local.errors) == errors:
             return None  # it became a draft the build leaves out
         if after is not None:
             if not _same_place(before, after):
