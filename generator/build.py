@@ -188,13 +188,13 @@ def _build_all(options: BuildOptions, state: BuildState, started: float) -> Buil
         images = defer_images(images, cache_dir, config.images)
     else:
         images = produce_images(images, config, cache_dir, options.progress)
-    index = build_index(content, config.categories)
+    last = state.last
+    index = build_index(content, config.categories, last.index if last else None)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
     redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
     plan = plan_outputs(renderer, config_digest, redirects)
     _check_collisions(plan.outputs, report)
     report.raise_if_errors()
-    last = state.last
     previous = last.outputs if last and last.mode.output_dir == output_dir else None
     if previous is None:
         previous = state.cache.output_keys(output_dir)

@@ -227,6 +227,20 @@ def test_edit_sends_a_reload_event_naming_the_page(
     assert "A brand new sentence." in get(preview, TOUR)[2]
 
 
+def test_an_edit_patches_the_last_build_and_a_new_article_rebuilds_all(
+    preview: PreviewServer, events: EventStream
+) -> None:
+    edit(preview, "content/articles/tour.md",
+         article("Mara Quell tours", category="Music", body="Patched in."))
+    assert TOUR in events.until("reload", timeout=5)["changed"]
+    assert preview.last_result is not None and preview.last_result.patched
+    assert "Patched in." in get(preview, TOUR)[2]
+    edit(preview, "content/articles/new.md", article("Brand new", category="Music"))
+    assert "/music/new/" in events.until("reload", timeout=5)["changed"]
+    assert not preview.last_result.patched  # a new file: the whole pipeline
+    assert "Brand new" in get(preview, "/music/")[2]
+
+
 def test_write_to_temp_then_rename_is_one_build(preview: PreviewServer) -> None:
     before = preview.builds
     source = preview.site / "content/articles/tour.md"
@@ -362,6 +376,25 @@ def test_folders_of_killed_previews_are_cleaned_up(
     server.stop()
     assert not dead.exists() and not dead.with_suffix(".pid").exists()
     assert alive.is_dir()
+
+
+def test_terminate_signal_stops_the_command_cleanly(
+    make_site: Callable[[SiteFiles], Path],
+) -> None:
+    import signal
+    import sys
+
+    site = make_site(FILES)
+    command = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert command.stdout is not None
+    for line in command.stdout:
+        if "Previewing" in line:
+            break
+    command.send_signal(signal.SIGTERM)
+    assert command.wait(timeout=10) == 0
+    assert not (site / ".byline-cache" / "preview").exists()
 
 
 def _gone_pid() -> int:

@@ -36,6 +36,9 @@ class SiteIndex:
         default_factory=dict, compare=False, repr=False)
     cited_memo: dict[int, dict[int, list[int]]] = field(  # count → position → citing ones
         default_factory=dict, compare=False, repr=False)
+    # What related stories are ranked from: each article's URL and tags, newest first.
+    shape: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False,
+                                                           repr=False)
 
     def related(self, article: Article, count: int) -> tuple[Article, ...]:
         """Articles sharing the most tags with ``article`` (newer first among equals)."""
@@ -105,8 +108,14 @@ def _best_matches(masks: list[int], me: int, count: int) -> tuple[int, ...]:
     return tuple(found)
 
 
-def build_index(content: Content, category_order: tuple[str, ...]) -> SiteIndex:
-    """Group the content's articles by category, tag, author and year."""
+def build_index(
+    content: Content, category_order: tuple[str, ...], previous: SiteIndex | None = None
+) -> SiteIndex:
+    """Group the content's articles by category, tag, author and year.
+
+    With the ``previous`` build's index, its ranked related stories are kept when no article
+    moved or changed tags: the preview rebuilds often, and ranking is a tenth of a second.
+    """
     categories: dict[str, list[Article]] = defaultdict(list)
     category_terms: dict[str, Term] = {}
     tags: dict[str, list[Article]] = defaultdict(list)
@@ -130,7 +139,12 @@ def build_index(content: Content, category_order: tuple[str, ...]) -> SiteIndex:
         category_terms.values(),
         key=lambda t: (order.get(t.name.lower(), len(order)), -len(categories[t.slug]), t.slug),
     )
+    shape = tuple((a.url, tuple(t.slug for t in a.tags)) for a in content.articles)
+    same = previous is not None and previous.shape == shape
     return SiteIndex(
+        related_memo=previous.related_memo if previous and same else {},
+        cited_memo=previous.cited_memo if previous and same else {},
+        shape=shape,
         content=content,
         categories=tuple(Group(t, tuple(categories[t.slug])) for t in nav),
         tags={slug: Group(tag_terms[slug], tuple(arts)) for slug, arts in sorted(tags.items())},

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -233,9 +234,21 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def _stop_on_termination() -> None:
+    """Let a closed terminal or a process manager stop the preview as cleanly as Ctrl-C."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and threading.current_thread() is threading.main_thread():
+            signal.signal(getattr(signal, name), interrupt)
+
+
 def serve_site(site: Path, host: str = "127.0.0.1", port: int = 8000,
                open_browser: bool = False, quiet: bool = False) -> int:
     """Preview ``site`` at http://host:port/, rebuilding on every save, until Ctrl-C."""
+    _stop_on_termination()
     server = PreviewServer(site, host, port, quiet=quiet)
     try:
         server.start()
