@@ -71,12 +71,13 @@ def commit(
         _place_copy(source, output / path)
         written += 1
     removed = 0
+    emptied: set[Path] = set()
     for path in sorted(existing - keep):
         with contextlib.suppress(FileNotFoundError):
             (output / path).unlink()
             removed += 1
-    if removed:
-        _remove_empty_folders(output)
+            emptied.add((output / path).parent)
+    _remove_empty_folders(output, emptied)
     shutil.rmtree(staging, ignore_errors=True)
     return CommitReport(written, removed)
 
@@ -105,8 +106,14 @@ def _place_copy(source: Path, target: Path) -> None:
     os.replace(temporary, target)
 
 
-def _remove_empty_folders(output: Path) -> None:
-    for folder, dirs, files in os.walk(output, topdown=False):
-        if not dirs and not files and Path(folder) != output:
-            with contextlib.suppress(OSError):
-                os.rmdir(folder)
+def _remove_empty_folders(output: Path, folders: Iterable[Path]) -> None:
+    """Remove these folders and their parents, up to ``output``, while they are empty."""
+    # Only where files were deleted: walking the whole site costs more than a big build's
+    # commit (a 10,000-article site has thousands of folders).
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        while folder != output and folder.is_relative_to(output):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or already gone with a deeper one)
+                break
+            folder = folder.parent

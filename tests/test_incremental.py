@@ -58,6 +58,11 @@ class Preview:
         write_files(self.site, {name: text})
         return self.rebuild(name)
 
+    def save_all(self, files: dict[str, str]) -> BuildResult:
+        """Write several files, then rebuild once (a git checkout, a search-and-replace)."""
+        write_files(self.site, files)
+        return self.rebuild(*files)
+
     def rebuild(self, *names: str) -> BuildResult:
         """Rebuild after changes to ``names`` (relative to the site)."""
         changed = frozenset(str(self.site.resolve() / n) for n in names)
@@ -117,6 +122,10 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
      True),
     ("a page edited", lambda p: p.save(ABOUT, p.text(ABOUT) + "\nSince 2026.\n"), True),
     ("saved without a change", lambda p: p.save(B, p.text(B)), True),
+    ("three stories saved at once",
+     lambda p: p.save_all({A: p.text(A) + "\nMore.\n",
+                           B: _edit(p.text(B), "title: ", "title: Now "),
+                           C: _edit(p.text(C), "title: ", "title: Also ")}), True),
     ("a tag added", lambda p: p.save(C, _edit(p.text(C), "[pop]", "[pop, tour]")), False),
     ("a tag respelled", lambda p: p.save(C, _edit(p.text(C), "[pop", "[Pop")), False),
     ("the category changed", lambda p: p.save(C, _edit(p.text(C), "Music", "TV")), False),

@@ -33,13 +33,16 @@ def test_second_build_writes_nothing_and_an_edit_rewrites_only_its_page(make_sit
 
 def test_removed_article_disappears_from_output(make_site):
     site = make_site({
-        "content/articles/a.md": article(category="Music"),
-        "content/articles/b.md": article(category="Music"),
+        "content/articles/a.md": article(category="Music", tags="[Pop]"),
+        "content/articles/b.md": article(category="Music", tags="[Solo act]"),
     })
     build(site)
+    assert (site / "output/tags/solo-act/index.html").is_file()
     (site / "content/articles/b.md").unlink()
     result = build(site)
     assert not (site / "output/music/b").exists()
+    assert not (site / "output/tags/solo-act").exists()  # emptied folders go too
+    assert (site / "output/tags/pop/index.html").is_file()
     assert result.removed >= 1
 
 

