@@ -96,7 +96,7 @@ class BuildResult:
 
 @dataclass(slots=True)
 class BuildState:
-    """What one build leaves for the next: the cache, and parses kept in memory by the server."""
+    """What one build leaves for the next: the cache, parses in memory, the last good build."""
 
     cache: BuildCache | None = None
     memo: ParseMemo = field(default_factory=ParseMemo)
