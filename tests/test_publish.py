@@ -113,18 +113,22 @@ def test_content_type_and_cache_control(key: str, content_type: str, cache_contr
     assert cache_control_for(key) == cache_control
 
 
-def test_plan_uploads_assets_before_pages_and_deletes_pages_first() -> None:
+def test_plan_uploads_assets_then_pages_then_feeds_and_deletes_pages_first() -> None:
     def file(key: str) -> SiteFile:
         return SiteFile(key, Path(key), 1, "m")
 
-    site = {key: file(key) for key in ("index.html", "music/a/index.html", "static/x.1234abcd.css")}
+    keys = ("feed.xml", "index.html", "music/a/index.html", "sitemap.xml",
+            "static/x.1234abcd.css")
+    site = {key: file(key) for key in keys}
     stored = {
         "index.html": StoredFile("index.html", 1, "m"),
         "old/index.html": StoredFile("old/index.html", 1, "m"),
         "images/old.1234abcd.jpg": StoredFile("images/old.1234abcd.jpg", 1, None),
     }
     plan = plan_sync(site, stored)
-    assert [f.key for f in plan.uploads] == ["static/x.1234abcd.css", "music/a/index.html"]
+    # a feed or sitemap must never list a page that is not up yet
+    assert [f.key for f in plan.uploads] == ["static/x.1234abcd.css", "music/a/index.html",
+                                             "feed.xml", "sitemap.xml"]
     assert plan.deletions == ("old/index.html", "images/old.1234abcd.jpg")
     assert plan.unchanged == 1
 
@@ -503,7 +507,7 @@ def test_s3_second_publish_uploads_one_and_deletes_one(
     assert not target.publish(output, dry_run=False).changed
 
 
-def test_s3_uploads_pages_last_and_deletes_after_every_upload(
+def test_s3_uploads_pages_then_feeds_and_deletes_after_every_upload(
     site: tuple[Path, Path],
     bucket: tuple[Any, str],
     moto_endpoint: str,
@@ -529,8 +533,11 @@ def test_s3_uploads_pages_last_and_deletes_after_every_upload(
 
     puts = [event.removeprefix("put ") for event in events if event.startswith("put ")]
     first_page = next(i for i, key in enumerate(puts) if key.endswith(".html"))
-    assert all(key.endswith(".html") for key in puts[first_page:])
-    assert puts[-1] == "index.html"  # the home page links to everything: it goes up last
+    first_list = next(i for i, key in enumerate(puts) if key.endswith(".xml"))
+    assert all(key.endswith(".html") for key in puts[first_page:first_list])
+    assert all(key.endswith(".xml") or key == "_redirects" for key in puts[first_list:])
+    # the home page links to every page: it is the last page up, before the feeds
+    assert puts[first_list - 1] == "index.html"
     assert events[-1] == "delete gone/index.html"
 
 
@@ -573,7 +580,7 @@ def test_s3_dry_run_uploads_nothing(
     summary = s3_target(bucket, moto_endpoint, root).publish(output, dry_run=True)
     assert bucket_keys(bucket) == set()
     assert summary.dry_run and summary.uploaded == len(SITE_FILES)
-    assert summary.details[-1] == "upload index.html (34 B)"
+    assert summary.details[-1] == "upload sitemap.xml (30 B)"  # the plan, in upload order
 
 
 def test_s3_respects_the_prefix(

@@ -2,9 +2,9 @@
 
 The S3 and folder targets share this: they list what the target holds, hand both sides to
 ``plan_sync`` (pure), then carry the plan out in its order.  Order is what keeps a live site
-whole while it changes: assets go up before the pages that use them, and nothing is deleted
-until every upload is done, so a publish cut short leaves the old site working and a rerun
-finishes the job.
+whole while it changes: assets go up before the pages that use them, feeds and sitemaps after
+the pages they list, and nothing is deleted until every upload is done, so a publish cut short
+leaves the old site working and a rerun finishes the job.
 """
 
 from __future__ import annotations
@@ -90,11 +90,20 @@ def plan_sync(site: Mapping[str, SiteFile], stored: Mapping[str, StoredFile]) ->
 
 
 def upload_rank(key: str) -> tuple[int, int, str]:
-    """Sort key for uploads: assets first, then pages, deepest pages (articles) before indexes."""
+    """Sort key for uploads: assets, then pages (articles before the indexes that link to them),
+    then the files that list pages: feeds, sitemaps and redirects."""
+    if is_listing(key):
+        return (2, 0, key)
     if not is_page(key):
         return (0, 0, key)
     # A section or home page links to the articles below it, so those must be there first.
     return (1, -len(PurePosixPath(key).parts), key)
+
+
+def is_listing(key: str) -> bool:
+    """Feeds, sitemaps and redirect rules: readers and crawlers follow them straight to pages."""
+    name = PurePosixPath(key).name
+    return name.endswith(".xml") or name == "_redirects"
 
 
 def delete_rank(key: str) -> tuple[int, str]:
