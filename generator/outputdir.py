@@ -1,4 +1,4 @@
-"""Stage 5: putting files into the output folder without ever leaving it half-built.
+"""The end of stage 5: putting files into the output folder without ever leaving it half-built.
 
 Every rendered file is first written to a staging folder in the cache.  Only when the whole
 build has succeeded are the staged files moved into place (each move atomic) and stale files
