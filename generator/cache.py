@@ -106,6 +106,10 @@ class BuildCache:
         with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", rows)
 
+    def parsed_count(self) -> int:
+        """How many values the cache holds."""
+        return int(self.db.execute("SELECT COUNT(*) FROM parsed").fetchone()[0])
+
     def forget_parsed_except(self, keep: Iterable[str]) -> None:
         """Drop cached documents no longer used, so the cache does not grow forever."""
         with self._transaction():

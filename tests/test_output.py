@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from generator.cache import BuildCache
+
 from .conftest import article, build
 
 
@@ -101,3 +103,19 @@ def test_build_with_nothing_changed_stops_early_but_notices_every_change(make_si
     assert again().articles == 1, "b is scheduled for later"
     assert again(now=NOW + timedelta(days=11)).articles == 2, "b fell due: rebuild"
     assert again(now=NOW + timedelta(days=11), drafts=True).content is not None
+
+
+def test_the_cache_forgets_old_versions_of_edited_files(make_site):
+    site = make_site({f"content/articles/a{i}.md": article(f"Story {i}") for i in range(3)})
+    build(site)
+    source = site / "content/articles/a0.md"
+    for round_ in range(40):  # a day of saving one story
+        source.write_text(article("Story 0", body=f"Draft {round_}."), encoding="utf-8")
+        build(site)
+    cache = BuildCache(site / ".byline-cache")
+    try:
+        # a parse and a checked version per story, plus what may pile up before a clean-up
+        assert cache.parsed_count() <= 6 + 6 * 6 // 5 + 20
+    finally:
+        cache.close()
+    assert "Draft 39." in (site / "output/a0/index.html").read_text()

@@ -25,6 +25,7 @@ from .memo import (
     assemble_source,
     assembled_key,
     cached_assemblies,
+    forget_stale,
     load_context,
     parses_for,
     source_digests,
@@ -95,6 +96,7 @@ def load_content(
     _check_unique_urls(content, report)
     memo.last = LoadRecord({s.path: (s, k) for s, k in zip(sources, keys, strict=True)},
                            authors, context)
+    forget_stale(memo, keys, digests)
     return content
 
 

@@ -7,7 +7,7 @@ In memory for the preview server's next build, and on disk in the build cache fo
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,22 @@ class LoadRecord:
 def load_context(config: SiteConfig, authors: Mapping[str, Author]) -> str:
     """What every checked file depends on besides itself: the settings and the author files."""
     return digest_text(MARKUP_VERSION, repr(config), repr(sorted(authors.items())))
+
+
+def parse_key(digest: str) -> str:
+    """The cache key of a file's parse, by its content hash."""
+    return digest_text("parsed", MARKUP_VERSION, digest)
+
+
+def forget_stale(memo: ParseMemo, assembled: Iterable[str], digests: Iterable[str]) -> None:
+    """Drop cached parses and checked files no current source uses, once they pile up.
+
+    Every save leaves its versions behind; a year of writing would otherwise keep them all.
+    """
+    cache = memo.cache
+    live = {*assembled, *(parse_key(d) for d in digests)}
+    if cache is not None and cache.parsed_count() > len(live) * 6 // 5 + 20:
+        cache.forget_parsed_except(live)
 
 
 def assembled_key(context: str, source: SourceFile, digest: str) -> str:
@@ -133,7 +149,7 @@ def parses_for(
     digests: list[str], sources: list[SourceFile], memo: ParseMemo
 ) -> dict[str, ParsedSource]:
     """The parse of each of these sources, from memory, the cache or a fresh parse."""
-    keys = {d: digest_text("parsed", MARKUP_VERSION, d) for d in digests}
+    keys = {d: parse_key(d) for d in digests}
     found = {d: p for d in digests if (p := memo.parsed.get(keys[d])) is not None}
     missing = [d for d in dict.fromkeys(digests) if d not in found]
     if memo.cache is not None and missing:
