@@ -21,6 +21,7 @@ from generator.images import (
     SourceImage,
     Variant,
     inspect_image,
+    inspect_images,
     plan_image,
     plan_social_card,
     process_images,
@@ -81,20 +82,20 @@ def plan_images(
     """Inspect each distinct source once and plan its variants and social cards."""
     settings = config.images
     inspect_cache = InspectCache(cache_dir)
-    plans: dict[str, ImagePlan] = {}
-    failed: set[str] = set()
+    first: dict[str, ImageRef] = {}  # a problem is reported where the photo first appears
     for ref in all_image_refs(content):
-        if ref.path is None or ref.key in plans:
-            continue
-        if ref.key in failed:
-            continue
-        try:
-            source = inspect_image(ref.path, settings, inspect_cache)
-        except ImageProblem as problem:
-            report.error(f"{ref.src}: {problem}", ref.location)
-            failed.add(ref.key)
-            continue
-        plans[ref.key] = plan_image(source, settings)
+        if ref.path is not None:
+            first.setdefault(ref.key, ref)
+    found = inspect_images([ref.path for ref in first.values() if ref.path], settings,
+                           inspect_cache)
+    plans: dict[str, ImagePlan] = {}
+    for key, ref in first.items():
+        assert ref.path is not None
+        source = found[ref.path]
+        if isinstance(source, ImageProblem):
+            report.error(f"{ref.src}: {source}", ref.location)
+        else:
+            plans[key] = plan_image(source, settings)
     warn_missing_credits(content.articles, plans, report)
     cards, card_sources = {}, {}
     for article in content.articles:

@@ -1,6 +1,7 @@
 """The image pipeline: source photos in, responsive WebP/AVIF/JPEG/PNG/GIF files out.
 
     inspect_image      read a source once: size as displayed, credit, placeholder (cached)
+    inspect_images     the same for many, the uncached ones on every core
     plan_image         decide names and sizes of every variant (pure, no I/O)
     plan_social_card   the 1200×630 card cropped around a focus point
     process_images     make the missing variants in cache_dir/images, in parallel
@@ -14,7 +15,7 @@ from generator.images.plan import ImagePlan, Variant, plan_image, plan_social_ca
 from generator.images.problems import ImageProblem
 from generator.images.process import ProcessReport, process_images
 from generator.images.settings import ImageSettings
-from generator.images.source import SourceImage, inspect_image
+from generator.images.source import SourceImage, inspect_image, inspect_images
 
 __all__ = [
     "ImagePlan",
@@ -25,6 +26,7 @@ __all__ = [
     "SourceImage",
     "Variant",
     "inspect_image",
+    "inspect_images",
     "plan_image",
     "plan_social_card",
     "process_images",
