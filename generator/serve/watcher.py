@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -39,6 +40,12 @@ _EVENTS = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent
 # copies, browsers' partial downloads.
 _NOISE_SUFFIXES = (".swo", ".swn", ".part", ".crdownload", "___jb_tmp___", "___jb_old___")
 _NEVER_WATCHED = frozenset({"output", ".byline-cache", ".git", "node_modules", "__pycache__"})
+
+# watchdog's inotify backend can add a just-created folder twice (once from its creation
+# event, once from the walk of its parent) and says so on stderr; the watch works either way,
+# and a writer creating a theme folder should not see a Python warning.
+warnings.filterwarnings("ignore", message="Callback with id .* already exists",
+                        category=RuntimeWarning, module="watchdog")
 
 
 def is_editor_noise(name: str) -> bool:
