@@ -76,14 +76,13 @@ def patch_build(
         return None
     # Problems of the files read again replace theirs; everyone else's stay as they were.
     report.extend(w for w in last.warnings
-                  if w.location is None or w.location.path not in patch.files)
+                  if w.location is None or w.location.path not in patch.reread)
     report.raise_if_errors()
     warn_missing_credits(patch.articles, last.images.plans, report)
     index = reindex(last.index, patch.content, patch.articles)
     renderer = SiteRenderer(last.config, index, last.images, last.theme,
                             preview=last.mode.preview, now=now)
-    before = {a.url: last.content.articles[last.index.position[a.url]] for a in patch.articles}
-    plan = replan_outputs(renderer, last.keys, patch.articles, patch.pages, before)
+    plan = replan_outputs(renderer, last.keys, patch.articles, patch.pages, patch.before)
     output_dir = last.mode.output_dir
     existing = present_files(output_dir, [o.path for o in plan.outputs])
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, last.outputs,

@@ -8,7 +8,7 @@ or deleted file, a retagged or redated story, a new photo) is left to ``load_con
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -36,8 +36,9 @@ class ContentPatch:
     content: Content
     record: LoadRecord
     articles: tuple[Article, ...]  # each replaces the article at its URL
+    before: Mapping[str, Article]  # the versions they replace, by URL
     pages: tuple[Page, ...]  # each replaces the page at its URL
-    files: tuple[str, ...]  # the files read again, as messages name them
+    reread: tuple[str, ...]  # the files read again, as messages name them
 
 
 def reload_sources(
@@ -61,7 +62,7 @@ def reload_sources(
         return None
     parsed = parses_for([digests[i] for i in todo], [sources[i] for i in todo], memo)
     local = Report()  # merged only if the patch is used, else the full load reports again
-    afters: list[tuple[str, Assembly, Assembly]] = []
+    afters: list[tuple[str, Assembly]] = []
     for i, before in zip(todo, befores, strict=True):
         assert before is not None
         errors = len(local.errors)
@@ -72,26 +73,26 @@ def reload_sources(
         if after is not None:
             if not _same_place(before, after):
                 return None
-            afters.append((keys[i], before, after))
-    articles, pages = _replacements(previous, afters)
-    if articles is None or pages is None:
+            afters.append((keys[i], after))
+    replaced = _replacements(previous, [after.item for _, after in afters])
+    if replaced is None:
         return None
+    articles, before, pages = replaced
     report.extend(local.problems)
-    files = tuple(sources[i].display for i in todo)
+    reread = tuple(sources[i].display for i in todo)
     if local.errors:
-        return ContentPatch(previous, record, (), (), files)
+        return ContentPatch(previous, record, (), {}, (), reread)
     for i in todo:  # a long writing session must not keep every version of the file
         memo.assembled.pop(olds[i], None)
-    for key, _, after in afters:
-        memo.assembled[key] = after
+    memo.assembled.update(afters)
     if memo.cache is not None and afters:
-        memo.cache.store_parsed({key: after for key, _, after in afters})
+        memo.cache.store_parsed(dict(afters))
     known_files = dict(record.files)
     known_files.update((sources[i].path, (sources[i], keys[i])) for i in todo)
     content = replace(previous, articles=_swap(previous.articles, articles),
                       pages=_swap(previous.pages, pages))
     return ContentPatch(content, replace(record, files=known_files), tuple(articles.values()),
-                        tuple(pages.values()), files)
+                        before, tuple(pages.values()), reread)
 
 
 def _same_place(before: Assembly, after: Assembly) -> bool:
@@ -111,36 +112,38 @@ def _same_place(before: Assembly, after: Assembly) -> bool:
 
 def _photos(item: Article | Page) -> list[tuple[str, str, tuple[float, float] | None]]:
     """What the image stage plans from: each photo's file and, for the hero, its focus."""
-    refs: list[ImageRef] = list(item.images)
-    hero = getattr(item, "hero", None)
-    found = [(r.role, r.key, None) for r in refs]
+    hero: ImageRef | None = getattr(item, "hero", None)
+    found: list[tuple[str, str, tuple[float, float] | None]] = [
+        (r.role, r.key, None) for r in item.images]
     if hero is not None:
         found.append((hero.role, hero.key, hero.focus))
     return found
 
 
 def _replacements(
-    previous: Content, afters: list[tuple[str, Assembly, Assembly]]
-) -> tuple[dict[str, Article] | None, dict[str, Page] | None]:
-    """URL → new version, spelled with the old version's canonical category and tags."""
+    previous: Content, items: list[Article | Page]
+) -> tuple[dict[str, Article], dict[str, Article], dict[str, Page]] | None:
+    """URL → new version (spelled with the old one's canonical category and tags), URL → the
+    article it replaces, URL → new page; None if one was not published before."""
     current = {a.url: a for a in previous.articles}
-    current_pages = {p.url: p for p in previous.pages}
+    current_pages = {p.url for p in previous.pages}
     articles: dict[str, Article] = {}
+    before: dict[str, Article] = {}
     pages: dict[str, Page] = {}
-    for _, _, after in afters:
-        item = after.item
+    for item in items:
         if isinstance(item, Page):
             if item.url not in current_pages:
-                return None, None
+                return None
             pages[item.url] = item
             continue
         old = current.get(item.url)
         if old is None:  # a held-back draft or scheduled article
-            return None, None
+            return None
         if item.category != old.category or item.tags != old.tags:
             item = replace(item, category=old.category, tags=old.tags)
         articles[item.url] = item
-    return articles, pages
+        before[item.url] = old
+    return articles, before, pages
 
 
 def _swap(items: tuple[_Item, ...], new: dict[str, _Item]) -> tuple[_Item, ...]:

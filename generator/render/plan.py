@@ -130,7 +130,8 @@ def replan_outputs(
         if card != cards[article.url]:
             cards[article.url] = card
             recarded.append(article)
-    planner = _Planner(r, PlanKeys(previous.site, previous.people, cards))
+    planner = _Planner(r, PlanKeys(previous.site, previous.people, cards),
+                       showing={a.url for a in recarded})
     urls = {a.url for a in articles}
     if recarded:
         urls.update(a.url for a in index.citing(recarded, r.config.related_count))
@@ -139,7 +140,6 @@ def replan_outputs(
     for page in pages:
         planner.page(page)
     if recarded:
-        planner.showing = {a.url for a in recarded}
         planner.home()
         categories = {a.category.slug for a in recarded if a.category}
         for group in index.categories:
@@ -162,12 +162,12 @@ def replan_outputs(
 class _Planner:
     """Plans outputs one reader-facing unit at a time (an article, a list, a feed…)."""
 
-    def __init__(self, r: SiteRenderer, keys: PlanKeys) -> None:
+    def __init__(self, r: SiteRenderer, keys: PlanKeys, showing: set[str] | None = None) -> None:
         self.r = r
         self.keys = keys
         self.outputs: list[Output] = []
-        # When set, lists and feeds are planned only where they show one of these articles.
-        self.showing: set[str] | None = None
+        # When given, lists and feeds are planned only where they show one of these articles.
+        self.showing = showing
 
     def add(self, path: str, make: Callable[[], bytes], *parts: str,
             origin: SourceLocation | None = None) -> None:
