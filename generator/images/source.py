@@ -57,12 +57,14 @@ def inspect_image(
     path: Path, settings: ImageSettings, cache: InspectCache | None = None
 ) -> SourceImage:
     """Read what the build needs to know about a source image; raises ``ImageProblem``."""
-    known = cached_inspection(path, settings, cache) if cache else None
-    if known:
+    if cache and (known := cached_inspection(path, settings, cache)):
         return known
-    digest, source = _inspect_file(path, settings)
+    data, digest = _read(path)
+    if cache and (known := _known_copy(cache, path, digest, settings)):
+        return known
+    source = inspect_bytes(path, data, digest, settings)
     if cache:
-        _remember(cache, path, digest, source, settings)
+        cache.remember_source(source, settings.fingerprint())
     return source
 
 
@@ -82,16 +84,17 @@ def inspect_images(
             found[path] = known
         else:
             todo.append(path)
-    # Decoding is ~25 ms of CPU a photo: worth forking for a handful.
+    # Decoding is ~25 ms of CPU a photo: worth forking for a handful.  (A copy of a known
+    # photo is decoded again here, in parallel, rather than read twice to find out first.)
     work = partial(_inspect_or_problem, settings=settings)
     for path, outcome in zip(todo, map_in_workers(work, todo, min_items=4), strict=True):
-        if isinstance(outcome, ImageProblem):
+        if isinstance(outcome, ImageProblem) or not cache:
             found[path] = outcome
             continue
-        digest, source = outcome
-        if cache:
-            source = _remember(cache, path, digest, source, settings)
-        found[path] = source
+        known = _known_copy(cache, path, outcome.digest, settings)
+        if not known:
+            cache.remember_source(outcome, settings.fingerprint())
+        found[path] = known or outcome
     return found
 
 
@@ -103,30 +106,25 @@ def cached_inspection(
     return cache.source_for(digest, settings.fingerprint(), path) if digest else None
 
 
-def _remember(
-    cache: InspectCache, path: Path, digest: str, source: SourceImage, settings: ImageSettings
-) -> SourceImage:
-    """Record a fresh inspection; the same bytes known under another name win (a copy)."""
-    with contextlib.suppress(ImageProblem):  # gone since: it is inspected, just not recorded
+def _known_copy(
+    cache: InspectCache, path: Path, digest: str, settings: ImageSettings
+) -> SourceImage | None:
+    """Record the file's digest; the inspection of the same bytes under any name, if known."""
+    with contextlib.suppress(ImageProblem):  # gone since: inspected, just not recorded
         cache.remember_digest(path, _stat(path), digest)
-    fingerprint = settings.fingerprint()
-    if known := cache.source_for(digest, fingerprint, path):
-        return known
-    cache.remember_source(source, fingerprint)
-    return source
+    return cache.source_for(digest, settings.fingerprint(), path)
 
 
-def _inspect_or_problem(
-    path: Path, settings: ImageSettings
-) -> tuple[str, SourceImage] | ImageProblem:
+def _inspect_or_problem(path: Path, settings: ImageSettings) -> SourceImage | ImageProblem:
     try:
-        return _inspect_file(path, settings)
+        data, digest = _read(path)
+        return inspect_bytes(path, data, digest, settings)
     except ImageProblem as problem:
         return problem
 
 
-def _inspect_file(path: Path, settings: ImageSettings) -> tuple[str, SourceImage]:
-    """Read and inspect a file: its content digest and what it shows."""
+def _read(path: Path) -> tuple[bytes, str]:
+    """A file's bytes and their digest."""
     _stat(path)
     try:
         data = path.read_bytes()
@@ -134,8 +132,7 @@ def _inspect_file(path: Path, settings: ImageSettings) -> tuple[str, SourceImage
         raise ImageProblem("image path is a folder, not a file") from None
     except OSError as error:
         raise ImageProblem(f"image file cannot be read ({error.strerror})") from None
-    digest = hashlib.sha256(data).hexdigest()
-    return digest, inspect_bytes(path, data, digest, settings)
+    return data, hashlib.sha256(data).hexdigest()
 
 
 def _stat(path: Path) -> os.stat_result:
