@@ -34,6 +34,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,28 +48,46 @@ from generator.build import BuildOptions, BuildState, build_site  # noqa: E402
 from generator.serve import PreviewServer  # noqa: E402
 
 DEFAULT_WORK = REPO / "bench" / ".work" / "serve"
+PER_PAGE = 10
 TARGET_MS = 300.0  # from the issue, at 10,000 articles (Hugo's server: ~0.9 s)
 
 
 def write_site(site: Path, articles: int, seed: int, regen: bool) -> list[corpus.Article]:
     """The Byline copy of the corpus, rewritten only if its size or seed changed."""
     generated = corpus.generate(articles, seed)
-    marker = site / "corpus.json"
+
+    def write(root: Path) -> None:
+        folder = root / "content" / "articles"
+        folder.mkdir(parents=True)
+        (root / "site.yaml").write_text(
+            'title: "Bench News"\nbase_url: https://bench.example/\ntimezone: UTC\n'
+            f"per_page: {PER_PAGE}\n", encoding="utf-8")
+        for article in generated:
+            (folder / f"{article.slug}.md").write_text(corpus.byline_source(article),
+                                                      encoding="utf-8")
+
+    write_copy(site, len(generated), seed, regen, write)
+    return generated
+
+
+def write_hugo_site(root: Path, articles: list[corpus.Article], seed: int) -> None:
+    """Hugo's copy of the corpus, as bench/text writes it, rewritten only when it changed."""
+    write_copy(root, len(articles), seed, False,
+               lambda folder: corpus.write_hugo_site(folder, PER_PAGE, hugo_related=False,
+                                                     articles=articles))
+
+
+def write_copy(root: Path, articles: int, seed: int, regen: bool,
+               write: Callable[[Path], None]) -> None:
+    """Have ``write`` make ``root`` anew, unless it already holds this size and seed."""
+    marker = root / "corpus.json"
     wanted = {"articles": articles, "seed": seed, "version": corpus.CORPUS_VERSION}
     if not regen and marker.is_file() and json.loads(marker.read_text()) == wanted:
-        return generated
-    if site.exists():
-        shutil.rmtree(site)
-    folder = site / "content" / "articles"
-    folder.mkdir(parents=True)
-    (site / "site.yaml").write_text(
-        'title: "Bench News"\nbase_url: https://bench.example/\ntimezone: UTC\nper_page: 10\n',
-        encoding="utf-8")
-    for article in generated:
-        (folder / f"{article.slug}.md").write_text(corpus.byline_source(article),
-                                                  encoding="utf-8")
+        return
+    if root.exists():
+        shutil.rmtree(root)
+    write(root)
     marker.write_text(json.dumps(wanted), encoding="utf-8")
-    return generated
 
 
 class Events:
@@ -95,18 +114,6 @@ class Events:
                 data += line[5:].strip()
             elif line == "" and data:
                 return name, json.loads(data)
-
-
-def write_hugo_site(root: Path, articles: list[corpus.Article], seed: int) -> None:
-    """Hugo's copy of the corpus, as bench/text writes it, rewritten only when it changed."""
-    marker = root / "corpus.json"
-    wanted = {"articles": len(articles), "seed": seed, "version": corpus.CORPUS_VERSION}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted:
-        return
-    if root.exists():
-        shutil.rmtree(root)
-    corpus.write_hugo_site(root, 10, hugo_related=False, articles=articles)
-    marker.write_text(json.dumps(wanted), encoding="utf-8")
 
 
 def edited(text: str, token: str, kind: str) -> str:
