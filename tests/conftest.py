@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, settings
 from PIL import Image
 
 from generator.build import BuildOptions, BuildResult, build_site
@@ -82,3 +83,19 @@ def page(site: Path, path: str, output: str = "output") -> BeautifulSoup:
     if path.endswith("/"):
         file = file / "index.html"
     return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+# Fuzzing profiles (see tests/outcome.py for what every fuzzed build must look like).
+# "ci" is seeded and bounded so the suite stays fast and repeatable; "long" is for a run by
+# hand: `python3 -m pytest -m fuzz --hypothesis-profile long`.
+settings.register_profile(
+    "ci", max_examples=25, derandomize=True, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                           HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long", max_examples=20_000, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                           HealthCheck.data_too_large],
+)
+settings.load_profile("ci")
