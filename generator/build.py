@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from generator import __version__
@@ -29,7 +30,7 @@ from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, valid_until
 from generator.image_stage import PendingImage, defer_images, plan_images, produce_images
-from generator.incremental import BuildMode, LastBuild, patch_build
+from generator.incremental import BuildMode, Declined, LastBuild, patch_build, write_plan
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
 from generator.outputdir import existing_files, present_files
@@ -42,7 +43,6 @@ from generator.render import (
     plan_outputs,
     redirect_map,
 )
-from generator.render_stage import write_outputs
 from generator.theme import load_theme
 
 
@@ -92,6 +92,7 @@ class BuildResult:
     next_scheduled: datetime | None
     pending_images: Mapping[str, PendingImage] = field(default_factory=dict)
     patched: bool = False  # made by patching the last build (see incremental.py)
+    why: str = ""  # why the build patched or ran every stage, for the preview to report
 
 
 @dataclass(slots=True)
@@ -121,7 +122,8 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     state.unsettled = changed  # until this build succeeds
     try:
         result = _patched(options, state, changed, started) if changed is not None else None
-        result = result or _build_all(options, state, started)
+        if not isinstance(result, BuildResult):
+            result = _build_all(options, state, started, result or "the saved files are unknown")
     finally:
         if own_state:
             state.close()
@@ -131,17 +133,17 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
 
 def _patched(
     options: BuildOptions, state: BuildState, changed: set[str], started: float
-) -> BuildResult | None:
-    """The build made by patching the last one, when the saved files allow it."""
+) -> BuildResult | str:
+    """The build made by patching the last one, or why the saved files do not allow it."""
     last = state.last
     if last is None or state.cache is None or last.mode != _mode(options):
-        return None
+        return "no earlier build to patch"
     report = Report()
     now = options.now or datetime.now(last.config.tz)
     cache_dir = options.site.resolve() / CACHE_DIR_NAME
     done = patch_build(last, changed, now, cache_dir, state.memo, state.cache, report)
-    if done is None:
-        return None
+    if isinstance(done, Declined):
+        return done.reason
     state.last = last = done.last
     content = last.content
     return BuildResult(
@@ -152,6 +154,7 @@ def _patched(
         seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
         changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
         pending_images=last.images.pending, patched=True,
+        why="patched: " + ", ".join(sorted(_shown(last.config.root, p) for p in changed)),
     )
 
 
@@ -160,7 +163,9 @@ def _mode(options: BuildOptions) -> BuildMode:
                      options.preview, options.defer_images)
 
 
-def _build_all(options: BuildOptions, state: BuildState, started: float) -> BuildResult:
+def _build_all(
+    options: BuildOptions, state: BuildState, started: float, why: str = ""
+) -> BuildResult:
     """Every stage of the pipeline, each reusing what its caches hold."""
     site = options.site.resolve()
     report = Report()
@@ -192,29 +197,36 @@ def _build_all(options: BuildOptions, state: BuildState, started: float) -> Buil
     index = build_index(content, config.categories, last.index if last else None)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
     redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
-    plan = plan_outputs(renderer, config_digest, redirects)
-    _check_collisions(plan.outputs, report)
-    report.raise_if_errors()
     previous = last.outputs if last and last.mode.output_dir == output_dir else None
     if previous is None:
         previous = state.cache.output_keys(output_dir)
+    reads = (last.plan.reads if last and last.theme.fingerprint == theme.fingerprint
+             else state.cache.template_reads(theme.fingerprint))
+    rekey = partial(plan_outputs, renderer, config_digest, redirects)
+    # Without keys to compare with, everything is rendered: key it afterwards, once.
+    plan = rekey(reads if previous and reads is not None else None)
+    _check_collisions(plan.outputs, report)
+    report.raise_if_errors()
     if previous is None:  # first build into this folder: anything already there is stale
         previous, existing = {}, existing_files(output_dir)
     else:  # a stat per known file is far cheaper than walking thousands of folders
         existing = present_files(output_dir, previous)
-    written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
-                            complete=True)
+    plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing)
+    assert plan.record is not None
     outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
-    expires = valid_until(content, now, NEWS_WINDOW, options.future)
+    if plan.record.reads != reads:
+        state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
+    expires = min((t for t in (valid_until(content, now, NEWS_WINDOW, options.future),
+                               renderer.status_changes()) if t is not None), default=None)
     warnings = tuple(report.sorted())
     state.cache.set_stamp(output_dir, BuildStamp(
         key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,
         content.next_scheduled,
     ) if key else None)
     assert state.memo.last is not None
-    state.last = LastBuild(mode, config, theme, content, state.memo.last, index, images,
-                           plan.keys, outputs, warnings, expires)
+    state.last = LastBuild(mode, config, config_digest, theme, content, state.memo.last, index,
+                           images, redirects, plan.record, outputs, warnings, expires)
     return BuildResult(
         output=output_dir,
         content=content,
@@ -230,7 +242,14 @@ def _build_all(options: BuildOptions, state: BuildState, started: float) -> Buil
         changed=tuple(written.changed),
         next_scheduled=content.next_scheduled,
         pending_images=images.pending,
+        why=f"full build: {why}" if why else "",
     )
+
+
+def _shown(site: Path, path: str) -> str:
+    """A saved file as the preview reports it."""
+    file = Path(path)
+    return file.relative_to(site).as_posix() if file.is_relative_to(site) else path
 
 
 def _inputs_key(site: Path, options: BuildOptions, config_digest: str, theme: str) -> str:

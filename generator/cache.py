@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 import sqlite3
@@ -140,6 +141,24 @@ class BuildCache:
             self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", changed)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)",
                             (str(output_dir),))
+
+    # -- what templates read -------------------------------------------------------------
+    def template_reads(self, theme: str) -> frozenset[str] | None:
+        """The view fields this theme's templates were seen reading (see render/reads.py)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='template_reads'").fetchone()
+        try:
+            stored = json.loads(row[0]) if row else {}
+        except ValueError:
+            return None
+        if stored.get("theme") != theme:
+            return None
+        return frozenset(stored.get("reads", ()))
+
+    def set_template_reads(self, theme: str, reads: Iterable[str]) -> None:
+        """Remember what this theme's templates read."""
+        value = json.dumps({"theme": theme, "reads": sorted(reads)})
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('template_reads', ?)", (value,))
 
     # -- build stamps --------------------------------------------------------------------
     def stamp(self, output_dir: Path) -> Any:

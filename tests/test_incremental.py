@@ -126,8 +126,8 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
      lambda p: p.save_all({A: p.text(A) + "\nMore.\n",
                            B: _edit(p.text(B), "title: ", "title: Now "),
                            C: _edit(p.text(C), "title: ", "title: Also ")}), True),
-    ("a tag added", lambda p: p.save(C, _edit(p.text(C), "[pop]", "[pop, tour]")), False),
-    ("a tag respelled", lambda p: p.save(C, _edit(p.text(C), "[pop", "[Pop")), False),
+    ("a tag added", lambda p: p.save(C, _edit(p.text(C), "[pop]", "[pop, tour]")), True),
+    ("a tag respelled", lambda p: p.save(C, _edit(p.text(C), "[pop", "[Pop")), True),
     ("the category changed", lambda p: p.save(C, _edit(p.text(C), "Music", "TV")), False),
     ("the date changed",
      lambda p: p.save(B, _edit(p.text(B), "2026-11-04 10:00", "2026-10-01 10:00")), False),
@@ -139,7 +139,7 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
                       article("Foxtrot", "2026-11-06 10:00", "New.", category="TV")), False),
     ("an article deleted", lambda p: (p.site / C).unlink() or p.rebuild(C), False),
     ("made a draft",
-     lambda p: p.save(B, _edit(p.text(B), "author:", "draft: true\nauthor:")), False),
+     lambda p: p.save(B, _edit(p.text(B), "author:", "draft: true\nauthor:")), True),
     ("site.yaml changed",
      lambda p: p.save("site.yaml", _SITE_YAML.replace("per_page: 2", "per_page: 3")), False),
 ]
@@ -200,13 +200,15 @@ def test_a_broken_save_fails_and_the_fix_patches_again(preview):
 
 
 def test_an_edit_during_a_failed_full_build_is_not_forgotten(preview):
-    # The tags change and a missing photo fails the build; fixing only the photo must still
-    # bring the new tags, although the second save by itself would look like a patchable one.
+    # B is redated while a missing photo in C fails the build; fixing only C must still bring
+    # B's new date, although that save by itself would look like a patchable one.
     text = preview.text(C)
     with pytest.raises(BuildFailed):
-        preview.save(C, _edit(text, "[pop]", "[pop, tour]") + "\n![Gone](missing.jpg)\n")
-    result = preview.save(C, _edit(text, "[pop]", "[pop, tour]"))
+        preview.save_all({B: _edit(preview.text(B), "2026-11-04 10:00", "2026-10-01 10:00"),
+                          C: text + "\n![Gone](missing.jpg)\n"})
+    result = preview.save(C, text + "\nFixed.\n")
     assert not result.patched
+    assert "2026-10-01" in (preview.root / "preview/tv/bravo/index.html").read_text()
     preview.assert_same_as_full_build()
 
 

@@ -183,11 +183,16 @@ def build_index(
     )
 
 
+def placement(article: Article) -> tuple[object, ...]:
+    """Everything ``build_index`` reads of an article: where it sits in every grouping."""
+    return (article.url, article.date, article.category, article.tags, article.author_slugs)
+
+
 def reindex(index: SiteIndex, content: Content, edited: Iterable[Article]) -> SiteIndex:
     """The index of ``content``, in which ``edited`` articles replace those at their URLs.
 
-    Only for edits that keep each article in its category, tags, authors and year (the
-    preview checks that first): every grouping and position stays, only the objects change.
+    Only for edits that keep each article's ``placement``: every grouping and position stays,
+    only the objects change.
     """
     new = {a.url: a for a in edited}
     if not new:
