@@ -104,6 +104,9 @@ def _place_copy(source: Path, target: Path) -> None:
     except OSError:
         shutil.copyfile(source, temporary)
     os.replace(temporary, target)
+    # Renaming a link over another link to the same file does nothing, leaving the temporary.
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
 
 
 def _remove_empty_folders(output: Path, folders: Iterable[Path]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -29,7 +29,6 @@ class PageMeta:
     noindex: bool = False
     prev_url: str | None = None
     next_url: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def json_ld_script(data: Mapping[str, Any]) -> Markup:

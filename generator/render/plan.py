@@ -154,19 +154,31 @@ def replan_outputs(
             if name.startswith("card:") and not embeds.isdisjoint(parts):
                 card = r.views.card(r.content.articles[r.index.position[name[cut:]]])
                 compare(name, canon.node(card))
-    selected = {u for u, shown in record.units.items()
-                if any(not s.shows.isdisjoint(changed) for s in shown)}
-    selected |= units.symmetric_difference(record.units)
+    # Units showing a changed node are planned again: whole when what they list changed (or
+    # they are new), else only their outputs that show one (a card on page 7 of 40).
+    selected: dict[Unit, set[str] | None] = {}
+    regrouped = {n for n in changed if n.startswith(_STRUCTURE)}
+    for unit, shown in record.units.items():
+        hits = [s for s in shown if not s.shows.isdisjoint(changed)]
+        if hits:
+            whole = any(not s.shows.isdisjoint(regrouped) for s in hits)
+            selected[unit] = None if whole else {s.path for s in hits}
+    for unit in units.symmetric_difference(record.units):
+        selected[unit] = None
     planner = _Planner(r, canon, site, redirects)
     for unit in sorted(selected):
         if unit in units:
-            planner.plan(unit)
-    before = {s.path for u in selected for s in record.units.get(u, ())}
+            planner.plan(unit, selected[unit])
+    before = {s.path for u, only in selected.items() for s in record.units.get(u, ())
+              if only is None or s.path in only}
     clash = _clash(planner.outputs, before, record)
     if clash:
         return f"a new page would be written over another: /{clash}"
     shown = {u: s for u, s in record.units.items() if u in units}
-    shown.update(planner.shown())
+    for unit, new_shown in planner.shown().items():
+        only = selected[unit]
+        kept = () if only is None else tuple(s for s in shown[unit] if s.path not in only)
+        shown[unit] = kept + new_shown
     after = {o.path for o in planner.outputs}
     return Plan(planner.outputs,
                 Record(record.reads, site, {**nodes, **canon.nodes},
@@ -255,15 +267,17 @@ class _Planner:
         self.outputs: list[Output] = []
         self._shown: dict[Unit, list[Shown]] = {}
         self._unit: list[Shown] = []
+        self._only: set[str] | None = None
         self._categories = {g.term.slug: g for g in r.index.categories}
 
     def shown(self) -> dict[Unit, tuple[Shown, ...]]:
         """What each planned unit's outputs show."""
         return {unit: tuple(shown) for unit, shown in self._shown.items()}
 
-    def plan(self, unit: Unit) -> None:
-        """Plan every output of one unit."""
+    def plan(self, unit: Unit, only: set[str] | None = None) -> None:
+        """Plan the outputs of one unit: all, or those at the paths in ``only``."""
         self._unit = self._shown[unit] = []
+        self._only = only
         kind, *args = unit
         getattr(self, "_" + kind.replace(" ", "_"))(*args)
 
@@ -372,6 +386,8 @@ class _Planner:
              shows: Iterable[str] = (), origin: SourceLocation | None = None) -> None:
         """Plan one rendered output: ``receive(*args)`` is what it is made from."""
         file = file_path(path)
+        if self._only is not None and file not in self._only:
+            return
         key, shown = "", frozenset(shows)
         if self.canon is not None:
             received = receive(*args)
