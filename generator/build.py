@@ -226,7 +226,8 @@ def _build_all(
     ) if key else None)
     assert state.memo.last is not None
     state.last = LastBuild(mode, config, config_digest, theme, content, state.memo.last, index,
-                           images, redirects, plan.record, outputs, warnings, expires)
+                           images, redirects, plan.record, renderer.carried, outputs, warnings,
+                           expires)
     return BuildResult(
         output=output_dir,
         content=content,

@@ -32,12 +32,12 @@ from generator.model import Content
 from generator.outputdir import present_files
 from generator.render import (
     NO_READS,
+    Carried,
     Plan,
     Reads,
     Record,
     SiteIndex,
     SiteRenderer,
-    build_index,
     placement,
     plan_outputs,
     reindex,
@@ -72,6 +72,7 @@ class LastBuild:
     images: ImageIndex
     redirects: Mapping[str, str]
     plan: Record  # what each output shows, and what that digested to
+    carried: Carried  # its views and their digests, for a patch to use again
     outputs: Mapping[str, str]  # output path → key, as the output folder now holds them
     warnings: tuple[Problem, ...]
     valid_until: datetime | None  # when a clock-dependent output (news sitemap) goes stale
@@ -144,7 +145,7 @@ def patch_build(
         if kind != "content":
             return Declined(f"{kind} changed: {_shown(site, path)}")
     patch = reload_sources(last.config, last.mode.drafts, report, memo, last.content,
-                           last.loaded, paths, now)
+                           last.loaded, paths, now, last.index.position)
     if isinstance(patch, str):
         return Declined(patch)
     # Problems of the files read again replace theirs; everyone else's stay as they were.
@@ -154,12 +155,11 @@ def patch_build(
     edited = [new for _, new in patch.articles.values()]
     warn_missing_credits(edited, last.images.plans, report)
     moved = any(placement(old) != placement(new) for old, new in patch.articles.values())
-    index = (build_index(patch.content, last.config.categories, last.index) if moved
-             else reindex(last.index, patch.content, edited))
+    index = reindex(last.index, patch.content, patch.articles, last.config.categories)
     renderer = SiteRenderer(last.config, index, last.images, last.theme,
-                            preview=last.mode.preview, now=now)
+                            preview=last.mode.preview, now=now, carried=last.carried)
     plan = replan_outputs(renderer, last.config_digest, last.redirects, last.plan,
-                          patch.articles, patch.pages, moved)
+                          patch.articles, patch.pages, last.index if moved else None)
     if isinstance(plan, str):
         return Declined(plan)
     output_dir = last.mode.output_dir
@@ -168,12 +168,16 @@ def patch_build(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
         output_dir, cache_dir, report, last.outputs, existing)
     if patched is plan:
-        gone = set(plan.removed)
-        outputs = {p: k for p, k in last.outputs.items() if p not in gone}
+        outputs = dict(last.outputs)
+        for path in plan.removed:
+            del outputs[path]
         outputs.update((o.path, o.key) for o in plan.outputs)
+        # Only the rows that changed: the cache compares what it is given.
+        touched = [*plan.removed, *(o.path for o in plan.outputs)]
+        cache.replace_output_keys(output_dir, {p: outputs[p] for p in touched if p in outputs},
+                                  {p: last.outputs[p] for p in touched if p in last.outputs})
     else:  # keyed again on what the templates were seen reading
         outputs = {o.path: o.key for o in patched.outputs}
-    if outputs != last.outputs:
         cache.replace_output_keys(output_dir, outputs, last.outputs)
     if patched.record is not None and patched.record.reads != last.plan.reads:
         cache.set_template_reads(last.theme.fingerprint, patched.record.reads)

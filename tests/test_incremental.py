@@ -14,6 +14,8 @@ import pytest
 
 from generator.build import BuildOptions, BuildResult, BuildState, build_site
 from generator.errors import BuildFailed
+from generator.model import Article
+from generator.render import SiteIndex, build_index
 
 from .conftest import NOW, SiteFiles, article, photo_bytes, write_files
 
@@ -79,6 +81,23 @@ class Preview:
         return build_site(BuildOptions(site=self.site, output=self.root / "built", now=self.now,
                                        reuse_current=True))
 
+    def assert_index_fresh(self) -> None:
+        """The index a patch updated in place is the one the content would be indexed into."""
+        last = self.state.last
+        assert last is not None
+        fresh = build_index(last.content, last.config.categories)
+
+        def groups(index: SiteIndex) -> tuple[object, ...]:
+            def urls(articles: tuple[Article, ...]) -> list[str]:
+                return [a.url for a in articles]
+            return ([(g.term, urls(g.articles)) for g in index.categories],
+                    {s: (g.term, urls(g.articles)) for s, g in index.tags.items()},
+                    {s: urls(a) for s, a in index.by_author.items()},
+                    {y: urls(a) for y, a in index.years.items()}, index.tag_masks, index.shape,
+                    [urls(index.related(a, 4)) for a in index.content.articles])
+
+        assert groups(last.index) == groups(fresh)
+
     def text(self, name: str) -> str:
         """A source file's text."""
         return (self.site / name).read_text(encoding="utf-8")
@@ -91,6 +110,7 @@ class Preview:
         shutil.copytree(self.site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
         build_site(replace(self.options, site=fresh, output=fresh / "out", now=self.now))
         assert _tree(self.root / "preview") == _tree(fresh / "out")
+        self.assert_index_fresh()
         if built:
             build_site(BuildOptions(site=fresh, output=fresh / "built", now=self.now))
             assert _tree(self.root / "built") == _tree(fresh / "built")

@@ -45,9 +45,12 @@ class ContentPatch:
 
 def reload_sources(
     config: SiteConfig, drafts: bool, report: Report, memo: ParseMemo, previous: Content,
-    record: LoadRecord, paths: Iterable[str], now: datetime,
+    record: LoadRecord, paths: Iterable[str], now: datetime, position: Mapping[str, int],
 ) -> ContentPatch | str:
-    """``previous`` with the files at ``paths`` read again; or why a full load is needed."""
+    """``previous`` with the files at ``paths`` read again; or why a full load is needed.
+
+    ``position`` gives each article's place in ``previous.articles`` by URL.
+    """
     wanted = sorted(set(paths))
     known = [record.files.get(path) for path in wanted]
     for path, entry in zip(wanted, known, strict=True):
@@ -79,7 +82,7 @@ def reload_sources(
             if moved:
                 return f"{sources[i].display}: {moved}"
             afters.append((keys[i], after))
-    replaced = _replacements(previous, [after.item for _, after in afters], config)
+    replaced = _replacements(previous, position, [after.item for _, after in afters], config)
     if isinstance(replaced, str):
         return replaced
     articles, pages = replaced
@@ -96,8 +99,9 @@ def reload_sources(
     known_files.update((sources[i].path, (sources[i], keys[i])) for i in todo)
     content = replace(
         previous,
-        articles=_swap(previous.articles, {url: new for url, (_, new) in articles.items()}),
-        pages=_swap(previous.pages, {url: new for url, (_, new) in pages.items()}),
+        articles=_swap(previous.articles, position, {u: n for u, (_, n) in articles.items()}),
+        pages=_swap(previous.pages, {p.url: i for i, p in enumerate(previous.pages)},
+                    {url: new for url, (_, new) in pages.items()}),
     )
     return ContentPatch(content, replace(record, files=known_files), articles, pages, reread)
 
@@ -134,11 +138,11 @@ def _photos(item: Article | Page) -> list[tuple[str, str, tuple[float, float] | 
 
 
 def _replacements(
-    previous: Content, items: list[Article | Page], config: SiteConfig,
+    previous: Content, position: Mapping[str, int], items: list[Article | Page],
+    config: SiteConfig,
 ) -> tuple[dict[str, tuple[Article, Article]], dict[str, tuple[Page, Page]]] | str:
     """URL → (old, new) article, spelled with the site's canonical category and tag names,
     and URL → (old, new) page; or why they cannot simply take the old ones' places."""
-    current = {a.url: a for a in previous.articles}
     current_pages = {p.url: p for p in previous.pages}
     articles: dict[str, tuple[Article, Article]] = {}
     pages: dict[str, tuple[Page, Page]] = {}
@@ -148,7 +152,8 @@ def _replacements(
                 return f"{item.source.path} was not published in the last build"
             pages[item.url] = (current_pages[item.url], item)
             continue
-        old = current.get(item.url)
+        at = position.get(item.url)
+        old = previous.articles[at] if at is not None else None
         if old is None:
             return f"{item.source.path} was held back in the last build"
         articles[item.url] = (old, item)
@@ -166,8 +171,8 @@ def _replacements(
     dropped = {s for old, new in articles.values() for s in old.author_slugs
                if s not in new.author_slugs}
     if dropped:
-        still = {s for a in _swap(previous.articles, {u: n for u, (_, n) in articles.items()})
-                 for s in a.author_slugs}
+        new = _swap(previous.articles, position, {u: n for u, (_, n) in articles.items()})
+        still = {s for a in new for s in a.author_slugs}
         if dropped - still:
             return "an author no longer has any story"
     return articles, pages
@@ -191,16 +196,22 @@ def _canonical_spellings(
     fixed = {("category", slugify(c)): c for c in config.categories}
     wanted = {k for url in retermed for version in articles[url] for k in _terms(version)}
     others: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, slug) → first (path, name)
+    tag_slugs = {slug for kind, slug in wanted if kind == "tag"}
+    category_slugs = {slug for kind, slug in wanted if kind == "category"}
     skipped = set(retermed)
-    for article in previous.articles:
-        if article.url in skipped:
-            continue
-        path = article.source.path
-        for key, name in _terms(article).items():
-            if key in wanted:
-                first = others.get(key)
-                if first is None or path < first[0]:
-                    others[key] = (path, name)
+
+    def consider(kind: str, term: Term, path: str) -> None:
+        first = others.get((kind, term.slug))
+        if first is None or path < first[0]:
+            others[kind, term.slug] = (path, term.name)
+
+    for article in previous.articles:  # a walk of plain lookups: ten thousand cost little
+        if article.category and article.category.slug in category_slugs \
+                and article.url not in skipped:
+            consider("category", article.category, article.source.path)
+        for tag in article.tags:
+            if tag.slug in tag_slugs and article.url not in skipped:
+                consider("tag", tag, article.source.path)
     spelled: dict[tuple[str, str], str] = {}
     for url in retermed:
         old, new = articles[url]
@@ -241,5 +252,12 @@ def _respelled(term: Term, kind: str, names: Mapping[tuple[str, str], str]) -> T
     return term if name == term.name else Term(name, term.slug, term.url)
 
 
-def _swap(items: tuple[_Item, ...], new: dict[str, _Item]) -> tuple[_Item, ...]:
-    return tuple(new.get(i.url, i) for i in items) if new else items
+def _swap(
+    items: tuple[_Item, ...], position: Mapping[str, int], new: Mapping[str, _Item]
+) -> tuple[_Item, ...]:
+    if not new:
+        return items
+    copy = list(items)
+    for url, item in new.items():
+        copy[position[url]] = item
+    return tuple(copy)

@@ -1,5 +1,6 @@
 """Stage 4 of the build: the model → every file of the site."""
 
+from generator.render.carried import Carried
 from generator.render.plan import (
     Output,
     Plan,
@@ -16,6 +17,7 @@ from generator.render.site_index import SiteIndex, build_index, placement, reind
 __all__ = [
     "NEWS_WINDOW",
     "NO_READS",
+    "Carried",
     "Output",
     "Plan",
     "Reads",

@@ -31,6 +31,22 @@ class PageMeta:
     next_url: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What an article page's ``meta`` is made from, and all it is made from."""
+
+    title: str
+    description: str
+    path: str  # the article's site path
+    published: str  # ISO 8601
+    modified: str
+    authors: tuple[tuple[str, str], ...]  # (name, absolute URL)
+    section: str | None
+    keywords: tuple[str, ...]
+    word_count: int
+    image: tuple[str, str, int, int] | None  # the share card: URL, alt, width, height
+
+
 def json_ld_script(data: Mapping[str, Any]) -> Markup:
     """A ``<script type="application/ld+json">`` element that cannot break out of itself."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -16,7 +16,10 @@ stale, whichever path the build takes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import contextlib
+import gc
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -33,6 +36,7 @@ from .hosting import headers_file, redirects_file
 from .reads import Reads
 from .received import Canon, Received, node_id
 from .renderer import SiteRenderer, page_path
+from .site_index import SiteIndex
 
 Unit = tuple[str, ...]  # ("article", url), ("list", "tag:pop"), ("year", "2026"), ("sitemap",)…
 
@@ -66,6 +70,8 @@ class Record:
     nodes: Mapping[str, str]  # node id → digest (cards, terms, list members, related…)
     embeds: Mapping[str, frozenset[str]]  # node id → nodes it embeds (a card → its tags)
     units: Mapping[Unit, tuple[Shown, ...]]
+    # node id → the units showing it; made by the first patch, which needs it
+    shown_by: Mapping[str, tuple[Unit, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,31 +98,46 @@ def plan_outputs(
     With ``reads`` None the outputs get no key (a first build renders everything anyway and
     keys them afterwards, once rendering has recorded what the templates read).
     """
-    canon = Canon(reads) if reads is not None else None
-    site = site_key(r, canon, config_digest) if canon else ""
-    planner = _Planner(r, canon, site, redirects)
-    for unit in site_units(r, redirects):
-        planner.plan(unit)
-    record = None
-    if canon is not None and reads is not None:
-        record = Record(reads, site, {**canon.nodes, **structure(r)}, canon.embeds,
-                        planner.shown())
+    canon = Canon(reads, r.carried.digests_on(reads)) if reads is not None else None
+    with _no_cycle_collection():
+        site = site_key(r, canon, config_digest) if canon else ""
+        planner = _Planner(r, canon, site, redirects)
+        for unit in site_units(r, redirects):
+            planner.plan(unit)
+        record = None
+        if canon is not None and reads is not None:
+            record = Record(reads, site, {**canon.nodes, **structure(r)}, canon.embeds,
+                            planner.shown())
     return Plan(planner.outputs, record)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Planning makes objects by the hundred thousand and no reference cycles: the cyclic
+    collector would only walk the whole site model again and again (a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def replan_outputs(
     r: SiteRenderer, config_digest: str, redirects: Mapping[str, str], record: Record,
     edited: Mapping[str, tuple[Article, Article]], pages: Mapping[str, tuple[Page, Page]],
-    moved: bool,
+    moved_from: SiteIndex | None,
 ) -> Plan | str:
     """The outputs an edit reaches, planned again; or why it cannot be done that way.
 
-    ``edited`` maps each article URL to its (previous, new) version, ``pages`` likewise;
-    ``moved`` says whether any of them changed place in the index (tags, byline…), so that
-    groupings, counts and related stories must be compared too.  Units are selected from the
-    record: those showing a node whose digest changed, and those appearing or vanishing.
+    ``edited`` maps each article URL to its (previous, new) version, ``pages`` likewise.
+    When any of them changed place in the index (tags, byline…), ``moved_from`` is the
+    previous index, and groupings, counts and related stories are compared too.  Units are
+    selected from the record: those showing a node whose digest changed, and those appearing
+    or vanishing.
     """
-    canon = Canon(record.reads)
+    canon = Canon(record.reads, r.carried.digests_on(record.reads))
     site = site_key(r, canon, config_digest)
     if site != record.site:
         return "the site's globals changed (navigation, settings or theme)"
@@ -137,14 +158,14 @@ def replan_outputs(
         for node in r.shown_as(new):
             compare(node_id(node) or "", canon.node(node))
     changed.update("page:" + url for url, (old, new) in pages.items() if old != new)
-    units = set(record.units)
-    if moved:
-        now = structure(r)
-        for name in [n for n in nodes if n.startswith(_STRUCTURE)] + list(now):
-            compare(name, now.get(name))
-        views: dict[str, Any] = {node_id(v) or "": v for v in _term_and_author_views(r)}
-        for name in [n for n in nodes if n.startswith(("term:", "author:"))] + list(views):
-            compare(name, canon.node(views[name]) if name in views else None)
+    units: Mapping[Unit, object] | set[Unit] = record.units
+    moved = moved_from is not None
+    if moved_from is not None:
+        # What vanished (a tag nobody uses any more) is shown only by units that vanish too.
+        for name, digest in structure(r, (moved_from, record.nodes)).items():
+            compare(name, digest)
+        for view in _term_and_author_views(r):
+            compare(node_id(view) or "", canon.node(view))
         units = set(site_units(r, redirects))
     # A card shows its terms and authors: a changed one changes every card embedding it.
     parts = {n for n in changed if n.startswith(("term:", "author:"))}
@@ -156,16 +177,16 @@ def replan_outputs(
                 compare(name, canon.node(card))
     # Units showing a changed node are planned again: whole when what they list changed (or
     # they are new), else only their outputs that show one (a card on page 7 of 40).
+    shown_by = record.shown_by if record.shown_by is not None else _shown_by(record.units)
     selected: dict[Unit, set[str] | None] = {}
     regrouped = {n for n in changed if n.startswith(_STRUCTURE)}
-    for unit, shown in record.units.items():
-        hits = [s for s in shown if not s.shows.isdisjoint(changed)]
-        if hits:
-            whole = any(not s.shows.isdisjoint(regrouped) for s in hits)
-            selected[unit] = None if whole else {s.path for s in hits}
-    for unit in units.symmetric_difference(record.units):
-        selected[unit] = None
-    planner = _Planner(r, canon, site, redirects)
+    for unit in {u for name in changed for u in shown_by.get(name, ())}:
+        hits = [s for s in record.units[unit] if not s.shows.isdisjoint(changed)]
+        whole = any(not s.shows.isdisjoint(regrouped) for s in hits)
+        selected[unit] = None if whole else {s.path for s in hits}
+    if moved:
+        selected.update((unit, None) for unit in units ^ record.units.keys())
+    planner = _Planner(r, canon, site, redirects, keep=True)
     for unit in sorted(selected):
         if unit in units:
             planner.plan(unit, selected[unit])
@@ -174,16 +195,49 @@ def replan_outputs(
     clash = _clash(planner.outputs, before, record)
     if clash:
         return f"a new page would be written over another: /{clash}"
-    shown = {u: s for u, s in record.units.items() if u in units}
-    for unit, new_shown in planner.shown().items():
-        only = selected[unit]
-        kept = () if only is None else tuple(s for s in shown[unit] if s.path not in only)
-        shown[unit] = kept + new_shown
+    shown = dict(record.units)
+    replanned = planner.shown()
+    for unit in selected:
+        if unit not in units:
+            del shown[unit]
+        elif unit in replanned:
+            only = selected[unit]
+            kept = () if only is None else tuple(s for s in shown[unit] if s.path not in only)
+            shown[unit] = kept + replanned[unit]
+    nodes.update(canon.nodes)
+    embeds = dict(record.embeds)
+    embeds.update(canon.embeds)
     after = {o.path for o in planner.outputs}
     return Plan(planner.outputs,
-                Record(record.reads, site, {**nodes, **canon.nodes},
-                       {**record.embeds, **canon.embeds}, shown),
+                Record(record.reads, site, nodes, embeds, shown,
+                       _reshown(shown_by, record.units, shown, selected)),
                 tuple(sorted(before - after)))
+
+
+def _shown_by(units: Mapping[Unit, tuple[Shown, ...]]) -> dict[str, tuple[Unit, ...]]:
+    """Node id → the units whose outputs show it."""
+    found: dict[str, list[Unit]] = defaultdict(list)
+    for unit, shown in units.items():
+        nodes = shown[0].shows if len(shown) == 1 else {n for s in shown for n in s.shows}
+        for node in nodes:
+            found[node].append(unit)
+    return {node: tuple(units) for node, units in found.items()}
+
+
+def _reshown(
+    shown_by: Mapping[str, tuple[Unit, ...]], before: Mapping[Unit, tuple[Shown, ...]],
+    after: Mapping[Unit, tuple[Shown, ...]], replanned: Iterable[Unit],
+) -> dict[str, tuple[Unit, ...]]:
+    """``shown_by`` after the ``replanned`` units changed from ``before`` to ``after``."""
+    found = dict(shown_by)
+    for unit in replanned:
+        old = {n for s in before.get(unit, ()) for n in s.shows}
+        new = {n for s in after.get(unit, ()) for n in s.shows}
+        for node in old - new:
+            found[node] = tuple(u for u in found[node] if u != unit)
+        for node in new - old:
+            found[node] = (*found.get(node, ()), unit)
+    return found
 
 
 def site_key(r: SiteRenderer, canon: Canon, config_digest: str) -> str:
@@ -216,25 +270,46 @@ def site_units(r: SiteRenderer, redirects: Mapping[str, str]) -> list[Unit]:
 _STRUCTURE = ("group:", "related:", "years", "lists", "recent", "pages")
 
 
-def structure(r: SiteRenderer) -> dict[str, str]:
+def structure(
+    r: SiteRenderer, before: tuple[SiteIndex, Mapping[str, str]] | None = None,
+) -> dict[str, str]:
     """What the index decides for outputs: which articles each list, feed and related-stories
-    box holds, in which order, and which lists, years and pages there are."""
+    box holds, in which order, and which lists, years and pages there are.
+
+    ``before`` is an earlier index of the same articles in the same places, with the digests
+    made from it: a grouping or ranking it still has, as the same object, keeps its digest.
+    """
     content, index = r.content, r.index
+    old, digests = before if before else (None, {})
 
-    def urls(articles: Iterable[Article]) -> str:
-        return digest_text(*(a.url for a in articles))
+    def urls(name: str, articles: Sequence[Article], was: object = None) -> tuple[str, str]:
+        if was is articles and name in digests:
+            return name, digests[name]
+        return name, digest_text(*(a.url for a in articles))
 
-    nodes = {"group:home": urls(content.articles)}
-    nodes.update(("group:category:" + g.term.slug, urls(g.articles)) for g in index.categories)
-    nodes.update(("group:tag:" + slug, urls(g.articles)) for slug, g in index.tags.items())
-    nodes.update(("group:author:" + slug, urls(index.by_author.get(slug, ())))
-                 for slug in content.authors)
-    nodes.update((f"group:year:{year}", urls(arts)) for year, arts in index.years.items())
+    old_categories = {g.term.slug: g.articles for g in old.categories} if old else {}
+    nodes = dict([urls("group:home", content.articles, old.content.articles if old else None)])
+    nodes.update(urls("group:category:" + g.term.slug, g.articles,
+                      old_categories.get(g.term.slug)) for g in index.categories)
+    nodes.update(urls("group:tag:" + slug, g.articles,
+                      old.tags[slug].articles if old and slug in old.tags else None)
+                 for slug, g in index.tags.items())
+    nodes.update(urls("group:author:" + slug, index.by_author.get(slug, ()),
+                      old.by_author.get(slug) if old else None) for slug in content.authors)
+    nodes.update(urls(f"group:year:{year}", arts, old.years.get(year) if old else None)
+                 for year, arts in index.years.items())
     count = r.config.related_count
-    nodes.update(("related:" + a.url, urls(index.related(a, count))) for a in content.articles)
+    for at, article in enumerate(content.articles):
+        name = "related:" + article.url
+        kept = old.related_memo.get((at, count)) if old else None
+        if kept is not None and kept is index.related_memo.get((at, count)) and name in digests:
+            nodes[name] = digests[name]  # the same ranking of the same places
+        else:
+            nodes[name] = digest_text(*(content.articles[p].url
+                                        for p in index.related_positions(article, count)))
     nodes["years"] = digest_text(*(f"{y}:{len(a)}" for y, a in index.years.items()))
     nodes["lists"] = digest_text(*_list_paths(r))
-    nodes["recent"] = urls(r.recent_articles())
+    nodes["recent"] = digest_text(*(a.url for a in r.recent_articles()))
     nodes["pages"] = digest_text(*(p.url for p in content.pages))
     return nodes
 
@@ -259,8 +334,11 @@ class _Planner:
     """Plans outputs one unit at a time (an article, a list, the feeds of a section…)."""
 
     def __init__(self, r: SiteRenderer, canon: Canon | None, site: str,
-                 redirects: Mapping[str, str]) -> None:
+                 redirects: Mapping[str, str], keep: bool = False) -> None:
         self.r = r
+        # Keep what each output received for its rendering (a patch plans few), rather
+        # than making it again (a full plan holds thousands, and memory matters more).
+        self.keep = keep
         self.canon = canon
         self.site = site
         self.redirects = redirects
@@ -389,13 +467,15 @@ class _Planner:
         if self._only is not None and file not in self._only:
             return
         key, shown = "", frozenset(shows)
+        make: Callable[[], bytes] = partial(_render, self.r, receive, args)
         if self.canon is not None:
             received = receive(*args)
             key, nodes = self.canon.key(self.site, path, received.template, received.values,
                                         received.body)
             shown |= nodes
-        self.outputs.append(Output(file, key, partial(_render, self.r, receive, args),
-                                   origin=origin))
+            if self.keep:
+                make = partial(self.r.render, received)
+        self.outputs.append(Output(file, key, make, origin=origin))
         self._unit.append(Shown(file, key, shown))
 
     def _fixed(self, path: str, data: bytes) -> None:

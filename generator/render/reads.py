@@ -69,21 +69,26 @@ def whole_read(cls: type) -> str:
 class ReadingEnvironment(jinja2.Environment):
     """A Jinja environment that notes each view field a template looks up."""
 
+    # Templates render only inside ``recording()``, so these note every view lookup.
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj.attribute`` in a template."""
         fields = _FIELDS.get(type(obj))
-        if fields is not None and _ACTIVE.get():
+        if fields is not None:
+            name = fields.get(attribute)
+            if name is not None:
+                _SEEN.add(name)
+                return getattr(obj, attribute)
             # Anything that is not a field (a method, a dunder) may expose every field.
-            _SEEN.add(fields.get(attribute) or _WHOLE[type(obj)])
-        return super().getattr(obj, attribute)
+            _SEEN.add(_WHOLE[type(obj)])
+        return jinja2.Environment.getattr(self, obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         """``obj[argument]`` in a template, and the ``attribute=`` of filters."""
         fields = _FIELDS.get(type(obj))
-        if fields is not None and _ACTIVE.get():
+        if fields is not None:
             name = fields.get(argument) if isinstance(argument, str) else None
             _SEEN.add(name or _WHOLE[type(obj)])
-        return super().getitem(obj, argument)
+        return jinja2.Environment.getitem(self, obj, argument)
 
 
 @contextlib.contextmanager

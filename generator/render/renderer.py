@@ -20,10 +20,11 @@ from generator.markup import fill_image_placeholders
 from generator.model import Article, Author, ImageRef, Page
 from generator.theme import Theme, make_environment
 
+from .carried import Carried
 from .feeds import FeedEntry, FeedInfo, atom_feed, rss_feed
-from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld
+from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld
 from .reads import ReadingEnvironment, recording
-from .received import Body, Received
+from .received import Body, Later, Received
 from .site_index import Group, SiteIndex
 from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
 from .views import MONTHS, ArticleView, ViewMaker, rebase_links
@@ -44,7 +45,7 @@ class SiteRenderer:
 
     def __init__(
         self, config: SiteConfig, index: SiteIndex, images: ImageIndex, theme: Theme,
-        *, preview: bool = False, now: datetime,
+        *, preview: bool = False, now: datetime, carried: Carried | None = None,
     ) -> None:
         self.config = config
         self.index = index
@@ -58,8 +59,11 @@ class SiteRenderer:
         self._origin = f"{origin.scheme}://{origin.netloc}"
         counts = {g.term.url: len(g.articles) for g in index.categories}
         counts.update({g.term.url: len(g.articles) for g in index.tags.values()})
+        # What the last build made, for a patch to use again where nothing it depends on moved.
+        self.carried = carried or Carried()
+        self.carried.fit(config, images, self.content.authors, preview)
         self.views = ViewMaker(images, self.content.authors, self.url, counts,
-                               now if preview else None)
+                               now if preview else None, self.carried)
         self.env = make_environment(theme, {"preview": preview}, self.url,
                                     ReadingEnvironment)
         self.env.globals["site"] = self._site_view()
@@ -82,9 +86,9 @@ class SiteRenderer:
         related = self.index.related(article, self.config.related_count)
         view = self.views.card(article)
         return Received("article.html", {
-            "meta": self._article_meta(article), "article": view,
+            "meta": Later(self.article_meta, self._article_facts(article)), "article": view,
             "related": [self.views.card(r) for r in related],
-        }, self._body_of(article.body_html, article.images), "article")
+        }, self._body_of(article.body, article.images), "article")
 
     def page_received(self, page: Page) -> Received:
         """A static page such as About."""
@@ -92,7 +96,7 @@ class SiteRenderer:
                 "has_embeds": page.has_embeds, "extra": page.extra}
         meta = self._meta(page.title, page.description or page.summary, page.url)
         return Received("page.html", {"meta": meta, "page": view},
-                        self._body_of(page.body_html, page.images), "page")
+                        self._body_of(page.body, page.images), "page")
 
     def list_received(
         self, kind: str, group: Group | None, author: Author | None,
@@ -190,30 +194,40 @@ class SiteRenderer:
     # -- the nodes an article is shown as beyond its page ---------------------------------
     def feed_entry(self, article: Article) -> FeedEntry:
         """The article in a feed."""
-        return FeedEntry(self.absolute(article.url), article.title, article.date,
-                         article.modified, tuple(self._author_names(article)),
-                         article.category.name if article.category else None, article.summary)
+        return self._entries(article)[0]
 
     def sitemap_entry(self, article: Article) -> SitemapEntry:
         """The article in sitemap.xml."""
-        return SitemapEntry(self.absolute(article.url), article.modified)
+        return self._entries(article)[1]
 
     def news_entry(self, article: Article) -> NewsEntry:
         """The article in the news sitemap."""
-        return NewsEntry(self.absolute(article.url), article.title, article.date)
+        return self._entries(article)[2]
 
     def shown_as(self, article: Article) -> tuple[object, ...]:
         """Every node made of this one article: what lists, feeds and sitemaps show of it."""
-        return (self.views.card(article), self.feed_entry(article),
-                self.sitemap_entry(article), self.news_entry(article))
+        return (self.views.card(article), *self._entries(article))
+
+    def _entries(self, article: Article) -> tuple[FeedEntry, SitemapEntry, NewsEntry]:
+        kept = self.carried.entries_of(article)
+        if kept is None:
+            url = self.absolute(article.url)
+            kept = (FeedEntry(url, article.title, article.date, article.modified,
+                              tuple(self._author_names(article)),
+                              article.category.name if article.category else None,
+                              article.summary),
+                    SitemapEntry(url, article.modified), NewsEntry(url, article.title,
+                                                                   article.date))
+            self.carried.keep_entries(article, kept)
+        return kept  # type: ignore[return-value]
 
     # -- rendering -------------------------------------------------------------------------
     def render(self, received: Received) -> bytes:
         """The bytes of an output, from exactly what it received."""
         with recording():
-            values = received.values
+            values = {k: v.make(v.source) if type(v) is Later else v
+                      for k, v in received.values.items()}
             if received.body is not None:
-                values = dict(values)
                 body = self._fill(received.body)
                 holder = values[received.body_of]
                 values[received.body_of] = (replace(holder, body=body)
@@ -237,7 +251,7 @@ class SiteRenderer:
             raise RenderProblem(f"template error in {name}: {exc}", _template_frame(exc)) from None
         return html.encode("utf-8")
 
-    def _body_of(self, html: str, images: Sequence[ImageRef]) -> Body:
+    def _body_of(self, html: bytes, images: Sequence[ImageRef]) -> Body:
         return Body(html, tuple(self.views.image(i) for i in images))
 
     def _fill(self, body: Body) -> Markup:
@@ -251,8 +265,8 @@ class SiteRenderer:
             return str(macros.figure(view) if kind == "figure" else macros.inline_image(view))
 
         # Rebase the writer's links first: image markup already carries the base path.
-        return Markup(fill_image_placeholders(rebase_links(body.html, self.base_path),
-                                              markup_for))
+        html = body.html.decode("utf-8")
+        return Markup(fill_image_placeholders(rebase_links(html, self.base_path), markup_for))
 
     def _macro_module(self) -> Any:
         if self._macros is None:
@@ -333,26 +347,36 @@ class SiteRenderer:
         return (self.absolute(logo.fallback.url_path), self.config.publisher_name,
                 logo.fallback.width, logo.fallback.height)
 
-    def _article_meta(self, article: Article) -> PageMeta:
+    def _article_facts(self, article: Article) -> ArticleFacts:
         card = self.images.cards.get(article.url)
         image = None
         if card and article.hero:
             image = (self.absolute(card.url_path), article.hero.alt or article.title,
                      card.width, card.height)
-        authors = [(self.content.authors[s].name, self.absolute(self.content.authors[s].url))
-                   for s in article.author_slugs if s in self.content.authors]
+        authors = self.content.authors
+        return ArticleFacts(
+            title=article.title, description=article.dek or article.summary, path=article.url,
+            published=article.date.isoformat(), modified=article.modified.isoformat(),
+            authors=tuple((authors[s].name, self.absolute(authors[s].url))
+                          for s in article.author_slugs if s in authors),
+            section=article.category.name if article.category else None,
+            keywords=tuple(t.name for t in article.tags), word_count=article.word_count,
+            image=image,
+        )
+
+    def article_meta(self, facts: ArticleFacts) -> PageMeta:
+        """An article page's ``meta``, from its facts and the site's settings alone."""
         logo = self.absolute(self.images.logo.fallback.url_path) if self.images.logo else None
         data = news_article_ld(
-            headline=article.title, description=article.dek or article.summary,
-            url=self.absolute(article.url), images=[image[0]] if image else [],
-            published=article.date.isoformat(), modified=article.modified.isoformat(),
-            authors=authors, publisher=self.config.publisher_name, logo=logo,
-            section=article.category.name if article.category else None,
-            keywords=[t.name for t in article.tags], word_count=article.word_count,
+            headline=facts.title, description=facts.description,
+            url=self.absolute(facts.path), images=[facts.image[0]] if facts.image else [],
+            published=facts.published, modified=facts.modified, authors=facts.authors,
+            publisher=self.config.publisher_name, logo=logo, section=facts.section,
+            keywords=list(facts.keywords), word_count=facts.word_count,
         )
-        return self._meta(f"{article.title} | {self.config.title}",
-                          article.dek or article.summary, article.url, og_type="article",
-                          image=image, json_ld=json_ld_script(data))
+        return self._meta(f"{facts.title} | {self.config.title}", facts.description,
+                          facts.path, og_type="article", image=facts.image,
+                          json_ld=json_ld_script(data))
 
 
 _WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -19,6 +19,9 @@ from generator.images import ImagePlan
 from generator.model import Article, Author, ImageRef, Term
 
 from .reads import watched
+
+if TYPE_CHECKING:
+    from .carried import Carried
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -110,13 +113,15 @@ class ViewMaker:
 
     def __init__(
         self, images: ImageIndex, authors: Mapping[str, Author], url: Callable[[str], str],
-        term_counts: Mapping[str, int], now: datetime | None = None,
+        term_counts: Mapping[str, int], now: datetime | None, carried: Carried,
     ) -> None:
         self.images = images
         self.authors = authors
         self.url = url
         self.term_counts = term_counts
         self.now = now  # set in preview only: articles after it are marked "scheduled"
+        # Views of the last build, used again where they are what would be made again.
+        self.carried = carried
         self._cards: dict[str, ArticleView] = {}
         self._terms: dict[str, TermView] = {}
         self._authors: dict[str, AuthorView] = {}
@@ -163,8 +168,8 @@ class ViewMaker:
         """A category or tag link with its article count."""
         view = self._terms.get(term.url)
         if view is None or view.name != term.name:
-            view = TermView(term.name, term.slug, self.url(term.url),
-                            self.term_counts.get(term.url, 0))
+            view = self.carried.term(term.url, TermView(
+                term.name, term.slug, self.url(term.url), self.term_counts.get(term.url, 0)))
             self._terms[term.url] = view
         return view
 
@@ -172,19 +177,40 @@ class ViewMaker:
         """An author for bylines and bio boxes."""
         view = self._authors.get(author.slug)
         if view is None:
-            view = self._authors[author.slug] = AuthorView(
+            view = self._authors[author.slug] = self.carried.author(author.slug, AuthorView(
                 name=author.name, slug=author.slug, url=self.url(author.url), bio=author.bio,
                 avatar=self.image(author.avatar),
                 links=tuple({"label": link.label, "url": link.url} for link in author.links),
-            )
+            ))
         return view
 
     def card(self, article: Article) -> ArticleView:
         """The article as a list item (no body)."""
         view = self._cards.get(article.url)
         if view is None:
-            view = self._cards[article.url] = self._article(article)
+            kept = self.carried.card(article)
+            view = kept if kept is not None and self._still(kept, article) else \
+                self._article(article)
+            self.carried.keep_card(article, view)
+            self._cards[article.url] = view
         return view
+
+    def _still(self, view: ArticleView, article: Article) -> bool:
+        """Whether a kept card of this very article is what ``_article`` would make now: the
+        same status, and the same term and author views (kept views are reused when equal,
+        so this is a matter of identity)."""
+        if view.status != self.status(article):
+            return False
+        category = self.term(article.category) if article.category else None
+        if view.category is not category or len(view.tags) != len(article.tags):
+            return False
+        if any(kept is not self.term(tag) for kept, tag in zip(view.tags, article.tags,
+                                                                strict=True)):
+            return False
+        authors = [self.author(self.authors[s]) for s in article.author_slugs
+                   if s in self.authors]
+        return len(authors) == len(view.authors) and all(
+            a is b for a, b in zip(authors, view.authors, strict=True))
 
     def full(self, article: Article, body: Markup) -> ArticleView:
         """The article for its own page: its card with the finished body."""
