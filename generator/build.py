@@ -42,6 +42,7 @@ from generator.render import (
     build_index,
     plan_outputs,
     redirect_map,
+    theme_reads,
 )
 from generator.theme import load_theme
 
@@ -123,7 +124,8 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     try:
         result = _patched(options, state, changed, started) if changed is not None else None
         if not isinstance(result, BuildResult):
-            result = _build_all(options, state, started, result or "the saved files are unknown")
+            result = _build_all(options, state, started, result or "the saved files are unknown",
+                                patchable=not own_state)
     finally:
         if own_state:
             state.close()
@@ -164,9 +166,11 @@ def _mode(options: BuildOptions) -> BuildMode:
 
 
 def _build_all(
-    options: BuildOptions, state: BuildState, started: float, why: str = ""
+    options: BuildOptions, state: BuildState, started: float, why: str = "",
+    patchable: bool = True,
 ) -> BuildResult:
-    """Every stage of the pipeline, each reusing what its caches hold."""
+    """Every stage of the pipeline, each reusing what its caches hold; ``patchable`` when
+    a later build may patch this one (the state outlives it)."""
     site = options.site.resolve()
     report = Report()
     config = load_config(site, report)
@@ -201,10 +205,10 @@ def _build_all(
     if previous is None:
         previous = state.cache.output_keys(output_dir)
     reads = (last.plan.reads if last and last.theme.fingerprint == theme.fingerprint
-             else state.cache.template_reads(theme.fingerprint))
-    rekey = partial(plan_outputs, renderer, config_digest, redirects)
-    # Without keys to compare with, everything is rendered: key it afterwards, once.
-    plan = rekey(reads if previous and reads is not None else None)
+             else state.cache.template_reads(theme.fingerprint) or theme_reads(theme))
+    rekey = partial(plan_outputs, renderer, config_digest, redirects, full_record=patchable)
+    # Not knowing what the templates read, render everything and key it afterwards, once.
+    plan = rekey(reads)
     _check_collisions(plan.outputs, report)
     report.raise_if_errors()
     if previous is None:  # first build into this folder: anything already there is stale
