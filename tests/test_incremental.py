@@ -524,3 +524,36 @@ def test_the_preview_says_why_under_verbose(tmp_path: Path, capsys: pytest.Captu
     said = capsys.readouterr().out
     assert "(patched: content/articles/charlie.md)" in said
     assert "(full build: config changed: site.yaml)" in said
+
+
+def test_a_theme_that_under_declares_its_reads_is_keyed_on_what_it_reads(tmp_path: Path):
+    # The theme says its templates read nothing; rendering finds out otherwise, and the
+    # site is keyed again on what they did read, so edits still reach every page.
+    files = everything_files()
+    files["themes/everything/reads.json"] = '{"reads": []}'
+    site = Preview(tmp_path, files)
+    site.build()
+    assert site.state.last is not None and "TermView.count" in site.state.last.plan.reads
+    site.rebuild(*_write(site, INDIA, article("India tours", "2026-10-15 10:00", "On the road.",
+                                              category="Music", tags="[pop]")))
+    site.build()
+    assert _counts(_read(site, "preview", "tags/pop/index.html"), "/tags/pop/") == {"5"}
+    site.assert_same_as_full_build(built=True)
+
+
+def test_a_field_read_for_the_first_time_in_a_patch_is_keyed_from_then_on(tmp_path: Path):
+    # Until a story is live no page prints a word count, so no key holds one; the patch that
+    # makes one live renders a page reading it, and keys the site again.
+    article_html = ('{%- extends "base.html" -%}{%- block main %}<h1>{{ article.title }}</h1>'
+                    '{% if article.extra.live %}<p>words={{ article.word_count }}</p>{% endif %}'
+                    '{{ article.body }}{% endblock %}')
+    site = Preview(tmp_path, {"site.yaml": _SITE_YAML, **starting_files(),
+                              "templates/article.html": article_html})
+    assert site.state.last is not None
+    assert "ArticleView.word_count" not in site.state.last.plan.reads
+    live = site.rebuild(*_write(site, C, _edit(site.text(C), "author:", "live: true\nauthor:")))
+    assert live.patched and "ArticleView.word_count" in site.state.last.plan.reads
+    longer = site.rebuild(*_write(site, C, site.text(C) + "\nThree more words.\n"))
+    assert longer.patched
+    assert "words=5" in _read(site, "preview", "music/charlie/index.html")
+    site.assert_same_as_full_build()

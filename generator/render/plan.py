@@ -70,8 +70,7 @@ class Record:
     nodes: Mapping[str, str]  # node id → digest (cards, terms, list members, related…)
     embeds: Mapping[str, frozenset[str]]  # node id → nodes it embeds (a card → its tags)
     units: Mapping[Unit, tuple[Shown, ...]]
-    # node id → the units showing it; made by the first patch, which needs it
-    shown_by: Mapping[str, tuple[Unit, ...]] | None = None
+    shown_by: Mapping[str, tuple[Unit, ...]]  # node id → the units showing it
 
 
 @dataclass(frozen=True)
@@ -102,6 +101,7 @@ def plan_outputs(
     will ask what each output shows (a ``byline build`` that ends with the process).
     """
     canon = Canon(reads, r.carried.digests_on(reads)) if reads is not None else None
+    r.compile_templates()  # here, once: not again in every render worker, nor in a patch
     with _no_cycle_collection():
         site = site_key(r, canon, config_digest) if canon else ""
         planner = _Planner(r, canon, site, redirects)
@@ -109,9 +109,10 @@ def plan_outputs(
             planner.plan(unit)
         record = None
         if canon is not None and reads is not None:
+            shown = planner.shown() if full_record else {}
             record = (Record(reads, site, {**canon.nodes, **structure(r)}, canon.embeds,
-                             planner.shown()) if full_record
-                      else Record(reads, site, {}, {}, {}))
+                             shown, _shown_by(shown)) if full_record
+                      else Record(reads, site, {}, {}, {}, {}))
     return Plan(planner.outputs, record)
 
 
@@ -181,7 +182,7 @@ def replan_outputs(
                 compare(name, canon.node(card))
     # Units showing a changed node are planned again: whole when what they list changed (or
     # they are new), else only their outputs that show one (a card on page 7 of 40).
-    shown_by = record.shown_by if record.shown_by is not None else _shown_by(record.units)
+    shown_by = record.shown_by
     selected: dict[Unit, set[str] | None] = {}
     regrouped = {n for n in changed if n.startswith(_STRUCTURE)}
     for unit in {u for name in changed for u in shown_by.get(name, ())}:

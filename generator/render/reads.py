@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from generator.theme import DEFAULT_THEME, Theme, builtin_themes_dir
+from generator.theme import Theme
 
 Reads = frozenset[str]
 NO_READS: Reads = frozenset()
@@ -106,17 +106,18 @@ def recording() -> Iterator[None]:
 
 
 def theme_reads(theme: Theme) -> Reads | None:
-    """What the built-in theme's templates read, as it ships them (``reads.json``), when the
-    site uses those templates alone; else None.  Only a starting point: a build checks what
-    its templates really read, and keys the site again if they read more."""
-    builtin = builtin_themes_dir() / DEFAULT_THEME
-    if theme.template_dirs != (builtin / "templates",):
-        return None
-    try:
-        shipped = json.loads((builtin / READS_FILE).read_text(encoding="utf-8"))
-        return frozenset(str(name) for name in shipped["reads"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    """What the theme's templates read, as its folders ship it (``reads.json`` beside each
+    ``templates/``, as the built-in theme has); None if a folder has none (a site's own
+    ``templates/``).  Only a starting point: a build checks what its templates really read,
+    and keys the site again if they read more."""
+    found: set[str] = set()
+    for folder in theme.template_dirs:
+        try:
+            shipped = json.loads((folder.parent / READS_FILE).read_text(encoding="utf-8"))
+            found.update(str(name) for name in shipped["reads"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+    return frozenset(found)
 
 
 def take_reads() -> Reads:

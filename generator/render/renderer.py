@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -30,6 +31,8 @@ from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
 from .views import MONTHS, ArticleView, ViewMaker, rebase_links
 
 NEWS_WINDOW = timedelta(days=2)
+TEMPLATES = ("article.html", "list.html", "archive.html", "page.html", "404.html",
+             "redirect.html", "macros.html")
 
 
 class RenderProblem(Exception):
@@ -222,6 +225,12 @@ class SiteRenderer:
         return kept  # type: ignore[return-value]
 
     # -- rendering -------------------------------------------------------------------------
+    def compile_templates(self) -> None:
+        """Compile the theme's templates now (kept for the process), where they exist."""
+        for name in TEMPLATES:
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(name)
+
     def render(self, received: Received) -> bytes:
         """The bytes of an output, from exactly what it received."""
         with recording():

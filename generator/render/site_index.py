@@ -35,8 +35,6 @@ class SiteIndex:
     # (position, count) → related positions; kept by reindex, which moves no article
     related_memo: dict[tuple[int, int], tuple[int, ...]] = field(
         default_factory=dict, compare=False, repr=False)
-    cited_memo: dict[int, dict[int, list[int]]] = field(  # count → position → citing ones
-        default_factory=dict, compare=False, repr=False)
     # What related stories are ranked from: each article's URL and tags, newest first.
     shape: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False,
                                                            repr=False)
@@ -44,17 +42,6 @@ class SiteIndex:
     def related(self, article: Article, count: int) -> tuple[Article, ...]:
         """Articles sharing the most tags with ``article`` (newer first among equals)."""
         return tuple(self.content.articles[i] for i in self.related_positions(article, count))
-
-    def citing(self, articles: Iterable[Article], count: int) -> list[Article]:
-        """The articles whose related stories include any of ``articles``."""
-        cited_by = self.cited_memo.get(count)
-        if cited_by is None:
-            cited_by = self.cited_memo[count] = defaultdict(list)
-            for me, article in enumerate(self.content.articles):
-                for other in self.related_positions(article, count):
-                    cited_by[other].append(me)
-        found = {me for a in articles for me in cited_by.get(self.position[a.url], ())}
-        return [self.content.articles[me] for me in sorted(found)]
 
     def related_positions(self, article: Article, count: int) -> tuple[int, ...]:
         """The positions of ``related(article, count)`` in ``content.articles``."""
@@ -168,10 +155,8 @@ def build_index(
                category_order)
     shape = tuple((a.url, tuple(t.slug for t in a.tags)) for a in content.articles)
     masks = {slug: _mask(positions) for slug, positions in tag_positions.items()}
-    same = previous is not None and previous.shape == shape
     return SiteIndex(
         related_memo=_still_related(previous, shape, masks),
-        cited_memo=previous.cited_memo if previous and same else {},
         shape=shape,
         content=content,
         categories=tuple(Group(t, tuple(categories[t.slug])) for t in nav),
@@ -260,7 +245,6 @@ def reindex(
         tag_masks=masks,
         shape=reshaped,
         related_memo=index.related_memo if same else _still_related(index, reshaped, masks),
-        cited_memo=index.cited_memo if same else {},
     )
 
 
