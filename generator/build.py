@@ -24,7 +24,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
-from generator.config import CONFIG_NAME, load_config
+from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, valid_until
@@ -32,7 +32,15 @@ from generator.image_stage import PendingImage, defer_images, plan_images, produ
 from generator.incremental import BuildMode, LastBuild, patch_build
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
-from generator.outputdir import existing_files, present_files
+from generator.outputdir import present_files
+from generator.ownership import (
+    claim_folder,
+    describe_files,
+    lock_folder,
+    marker_is_clean,
+    refuse_precious,
+    sweep_temporaries,
+)
 from generator.published import MANIFEST_PATH, load_published, redirects_for_moved
 from generator.render import (
     NEWS_WINDOW,
@@ -66,6 +74,10 @@ class BuildOptions:
     # The files saved since the last build, when a watcher knows them (None: unknown).  Lets
     # a build patch the last one kept in its BuildState instead of running every stage.
     changed: frozenset[str] | None = None
+    # Build into a non-empty folder Byline did not make; its files are kept, never deleted.
+    force: bool = False
+    # How long to wait for another build writing into the same folder before giving up.
+    lock_wait: float = 5.0
 
     @property
     def output_dir(self) -> Path:
@@ -167,19 +179,37 @@ def _build_all(options: BuildOptions, state: BuildState, started: float) -> Buil
     config = load_config(site, report)
     report.raise_if_errors()
     assert config is not None
+    mode = _mode(options)
+    label = "--output" if options.output else "the output folder"
+    refuse_precious(mode.output_dir, site, label)
+    busy = (f"another Byline build is writing into {mode.output_dir}: wait for it to finish, "
+            "then build again")
+    with lock_folder(mode.output_dir, wait=options.lock_wait, busy=busy):
+        return _build_locked(options, state, started, config, mode, label, report)
+
+
+def _build_locked(
+    options: BuildOptions, state: BuildState, started: float, config: SiteConfig,
+    mode: BuildMode, label: str, report: Report,
+) -> BuildResult:
+    """The pipeline, with the output folder checked and locked for this build."""
+    site = config.root
     cache_dir = site / CACHE_DIR_NAME
     if state.cache is None:
         state.cache = BuildCache(cache_dir)
         state.memo.cache = state.cache
-    mode = _mode(options)
     output_dir = mode.output_dir
     now = options.now or datetime.now(config.tz)
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
     key = _inputs_key(site, options, config_digest, theme.fingerprint)
     stamp = state.cache.stamp(output_dir) if key else None
-    if stamp and stamp.current(key, now) and _outputs_present(state.cache, output_dir):
+    if (stamp and stamp.current(key, now) and marker_is_clean(output_dir)
+            and _outputs_present(state.cache, output_dir)):
         return _unchanged_result(output_dir, stamp, started)
+    remembered = state.cache.output_keys(output_dir)
+    ownership, foreign = claim_folder(output_dir, remembered=remembered, force=options.force,
+                                      what=label)
     content_options = ContentOptions(options.drafts, options.future, options.now)
     content = load_content(config, content_options, report, state.memo)
     images = plan_images(content, config, cache_dir, report)
@@ -195,15 +225,21 @@ def _build_all(options: BuildOptions, state: BuildState, started: float) -> Buil
     plan = plan_outputs(renderer, config_digest, redirects)
     _check_collisions(plan.outputs, report)
     report.raise_if_errors()
-    previous = last.outputs if last and last.mode.output_dir == output_dir else None
-    if previous is None:
-        previous = state.cache.output_keys(output_dir)
-    if previous is None:  # first build into this folder: anything already there is stale
-        previous, existing = {}, existing_files(output_dir)
-    else:  # a stat per known file is far cheaper than walking thousands of folders
-        existing = present_files(output_dir, previous)
+    previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
+    if previous is None or not ownership.clean:
+        # Unknown, or a build was cut short there: what is in the folder cannot be trusted,
+        # so every output is made again (and leftovers of the interrupted build swept).
+        previous = {}
+        sweep_temporaries(output_dir)
+    if foreign:
+        report.warning(f"{output_dir} held {len(foreign)} file{'s' if len(foreign) != 1 else ''}"
+                       f" Byline did not write; they are kept: {describe_files(foreign)}",
+                       None)
+    owned = set(ownership.files)
+    existing = present_files(output_dir, owned.union(previous))
+    state.cache.set_stamp(output_dir, None)  # until this build has finished moving files in
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
-                            complete=True)
+                            complete=True, owned=owned)
     outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
     expires = valid_until(content, now, NEWS_WINDOW, options.future)

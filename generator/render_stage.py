@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +30,11 @@ class WriteReport:
 def write_outputs(
     outputs: Sequence[Output], output_dir: Path, cache_dir: Path, report: Report,
     previous: Mapping[str, str], existing: set[str], *, complete: bool,
+    owned: Set[str] | None = None,
 ) -> WriteReport:
     """Render and place every output whose key differs from ``previous`` or whose file is
-    not in ``existing``; with ``complete``, also delete files that are not outputs."""
+    not in ``existing``; with ``complete``, also delete the files Byline wrote there before
+    (``owned``, by default those ``previous`` lists) that are no longer outputs."""
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     to_render = [o for o in stale if o.make is not None]
     copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
@@ -54,8 +56,9 @@ def write_outputs(
     if report.errors:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(report.sorted())
-    keep = {o.path for o in outputs} if complete else existing
-    done = commit(staging, output_dir, (o.path for o in to_render), copies, keep, existing)
+    owned = set(previous) if owned is None else owned
+    keep = {o.path for o in outputs} if complete else owned | {o.path for o in stale}
+    done = commit(staging, output_dir, (o.path for o in to_render), copies, keep, owned)
     return WriteReport(done.written, done.removed, [o.path for o in stale])
 
 

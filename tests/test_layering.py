@@ -13,7 +13,7 @@ from .conftest import REPO
 
 LAYERS = (
     ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes"),
-    ("sourceyaml", "cache"),
+    ("sourceyaml", "cache", "ownership"),
     ("frontmatter",),
     ("images",),
     ("config", "model"),

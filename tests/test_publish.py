@@ -24,6 +24,7 @@ import generator.publish.directory as directory_module
 import generator.publish.s3 as s3_module
 from generator.errors import PublishError
 from generator.mediatypes import content_type as content_type_for
+from generator.ownership import MARKER_NAME
 from generator.publish import (
     PublishedUrls,
     PublishSummary,
@@ -654,11 +655,11 @@ def dir_target(root: Path, path: Path | str) -> Any:
 
 
 def folder_files(folder: Path) -> dict[str, bytes]:
-    """Every file under folder, by relative path."""
+    """Every file under folder, by relative path (Byline's ownership marker aside)."""
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in folder.rglob("*")
-        if path.is_file()
+        if path.is_file() and path.name != MARKER_NAME
     }
 
 
@@ -691,7 +692,8 @@ def test_dir_interrupted_publish_completes_when_rerun(
     site: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, output = site
-    write_site(tmp_path / "www", {"stale/index.html": b"old"})
+    old = write_site(tmp_path / "old-site", {"stale/index.html": b"old"})
+    dir_target(root, tmp_path / "www").publish(old, dry_run=False)  # an earlier publish
     real_copy = directory_module.copy_into
     copied: list[str] = []
 
@@ -734,14 +736,17 @@ def test_dir_never_follows_symlinks_out_of_the_target(
 ) -> None:
     root, output = site
     outside = write_site(tmp_path / "precious", {"music/keep.txt": b"mine", "index.html": b"mine"})
-    www = write_site(tmp_path / "www", {"old.txt": b"x"})
+    old = write_site(tmp_path / "old-site", {"old.txt": b"x"})
+    www = tmp_path / "www"
+    dir_target(root, www).publish(old, dry_run=False)  # an earlier publish wrote old.txt
     (www / "music").symlink_to(outside / "music")  # the site has a music/ folder
     (www / "elsewhere").symlink_to(outside)  # the site has no elsewhere/ at all
 
-    dir_target(root, www).publish(output, dry_run=False)
+    dir_target(root, www).publish(output, dry_run=False, force=True)
 
     assert folder_files(outside) == {"music/keep.txt": b"mine", "index.html": b"mine"}
-    assert not (www / "music").is_symlink() and not (www / "elsewhere").exists()
+    assert not (www / "music").is_symlink()
+    assert (www / "elsewhere").is_symlink()  # not Byline's: kept, and never followed
     assert folder_files(www) == SITE_FILES
 
 

@@ -140,6 +140,9 @@ def _build_parser(group: Subparsers) -> _Parser:
                        help="include articles marked `draft: true`")
     build.add_argument("--future", action="store_true",
                        help="include articles dated in the future (scheduled ones)")
+    build.add_argument("--force", action="store_true",
+                       help="build into a folder that holds files Byline did not write "
+                            "(they are kept, never deleted)")
     _output_options(build)
     build.set_defaults(run=commands.run_build)
     return build
@@ -180,6 +183,9 @@ def _check_parser(group: Subparsers) -> _Parser:
     _site_option(check)
     check.add_argument("--output", type=Path, metavar="DIR",
                        help="build into this folder instead of SITE/output")
+    check.add_argument("--force", action="store_true",
+                       help="build into a folder that holds files Byline did not write "
+                            "(they are kept, never deleted)")
     check.add_argument("--strict", action="store_true",
                        help="fail on warnings too, e.g. in a CI job that guards the style guide")
     _output_options(check)
@@ -205,7 +211,9 @@ def _publish_parser(group: Subparsers) -> _Parser:
     publish.add_argument("--dry-run", action="store_true",
                          help="list what would be uploaded and deleted, change nothing")
     publish.add_argument("--force", action="store_true",
-                         help="publish even if the check finds errors (broken links...)")
+                         help="publish even if the check finds errors (broken links...), and "
+                              "into a folder target holding files Byline did not write "
+                              "(they are kept, never deleted)")
     _output_options(publish)
     publish.set_defaults(run=commands.run_publish)
     return publish

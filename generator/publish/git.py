@@ -94,7 +94,7 @@ class GitTarget:
         """The target's name and where it points, for messages."""
         return f"{self.name} ({self.repository}, branch {self.branch})"
 
-    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
+    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
         """Commit the site on top of the branch and push it; no commit when nothing changed."""
         folder = require_built_site(site_dir)
         with tempfile.TemporaryDirectory(prefix="byline-publish-") as scratch:
