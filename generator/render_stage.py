@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.errors import BuildFailed, Report
 from generator.outputdir import commit, write_staged
-from generator.parallel import map_in_workers
+from generator.parallel import map_in_workers, process_running
 from generator.render import Output, RenderProblem
 
 _RENDER_BATCH = 48
@@ -38,6 +38,7 @@ def write_outputs(
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     to_render = [o for o in stale if o.make is not None]
     copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
+    _remove_abandoned_staging(cache_dir)
     staging = cache_dir / f"staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -60,6 +61,14 @@ def write_outputs(
     keep = {o.path for o in outputs} if complete else owned | {o.path for o in stale}
     done = commit(staging, output_dir, (o.path for o in to_render), copies, keep, owned)
     return WriteReport(done.written, done.removed, [o.path for o in stale])
+
+
+def _remove_abandoned_staging(cache_dir: Path) -> None:
+    """Staging folders of builds that were killed: their process is gone, so are they."""
+    for folder in cache_dir.glob("staging-*"):
+        pid = folder.name.removeprefix("staging-")
+        if pid.isdigit() and not process_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # Set just before forking render workers, which inherit it instead of unpickling the site.
