@@ -310,13 +310,9 @@ def _fixed(path: str, data: bytes, site_key: str) -> Output:
 
 def _site_static(r: SiteRenderer) -> list[Output]:
     """Files under the site's ``static/`` folder (CNAME, favicons…), copied as they are."""
-    folder = r.config.root / "static"
-    if not folder.is_dir():
-        return []
     found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for rel, path in sorted(r.theme.site_files.items()):  # listed, links checked, by the theme
         stat = path.stat()
-        rel = path.relative_to(folder).as_posix()
         found.append(Output(rel, f"copy:{stat.st_size}:{stat.st_mtime_ns}", copy_from=path))
     return found
 
