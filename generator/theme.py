@@ -17,7 +17,7 @@ from generator.cache import digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.content import is_ignored
 from generator.errors import BuildFailed, Problem, Severity, SourceLocation
-from generator.slugs import site_path_problem
+from generator.slugs import quoted, site_path_problem
 
 DEFAULT_THEME = "default"
 
@@ -164,7 +164,8 @@ class _SiteFiles:
         return path
 
     def _relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        """The path from the site folder, any line break in a name shown as \\n: one line."""
+        return quoted(path.relative_to(self.root).as_posix())[1:-1]
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):

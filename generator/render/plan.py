@@ -91,8 +91,10 @@ def plan_outputs(r: SiteRenderer, config_digest: str, redirects: Mapping[str, st
         planner.archive_year(year)
     planner.site_feeds()
     planner.add("/404.html", r.not_found_page)
+    # A redirect is the article's (an alias, or a URL it had): a clash with it names the file.
+    sources = {item.url: item.source for item in (*content.articles, *content.pages)}
     for old, new in sorted(redirects.items()):
-        planner.add(old, partial(r.redirect_page, new), new)
+        planner.add(old, partial(r.redirect_page, new), new, origin=sources.get(new))
     planner.sitemap()
     planner.news_sitemap()
     planner.add("/robots.txt", r.robots)
