@@ -24,7 +24,7 @@ from generator.publish import make_target
 from generator.render.hosting import headers_file, redirects_file
 from generator.slugs import is_script_link, link_problem, site_path_problem
 
-from .conftest import SITE_YAML, article, page, write_files
+from .conftest import SITE_YAML, article, page, photo_bytes, write_files
 from .outcome import build_outcome, snapshot
 from .test_publish import aws_env, bucket, moto_endpoint, write_site  # noqa: F401  (fixtures)
 
@@ -610,3 +610,17 @@ def test_fuzzed_permalinks_fail_cleanly_or_stay_inside_output(
                                                                    "'permalink' ")], run.err
     assert_confined(root, site, before)
 
+
+
+@pytest.mark.parametrize("logo", ["../../victim/logo.png", "/linked-logo.png"])
+def test_a_publisher_logo_outside_the_site_is_refused(
+    hostile_site: Callable[..., Path], tmp_path: Path, logo: str
+) -> None:
+    (tmp_path / "victim/logo.png").write_bytes(photo_bytes((64, 64), "PNG"))
+    site = hostile_site({"site.yaml": SITE_YAML + f"publisher:\n  logo: {logo}\n",
+                         "content/articles/a.md": article()})
+    (site / "content/linked-logo.png").symlink_to(tmp_path / "victim/logo.png")
+    assert errors_of(build_outcome(site, previous={})) == [
+        f"site.yaml: error: publisher.logo {logo} leaves the site folder: put the logo in "
+        "content/ and give its path from there, e.g. /logo.png"
+    ]
