@@ -85,7 +85,7 @@ def link_problem(url: str) -> str | None:
     if scheme:
         name = scheme.group(1).lower()
         if name not in _SAFE_SCHEMES:
-            return f"is a {name}: address, and only http:, https: and mailto: ones become links"
+            return f"uses {name}:, and only http:, https: and mailto: addresses become links"
         if name == "mailto" and len(seen) > len("mailto:") and not _has_unprintable(seen):
             return None
         if name != "mailto" and urlsplit(seen).netloc and not _has_unprintable(seen):
@@ -110,6 +110,13 @@ def is_script_link(text: str) -> bool:
     name = scheme.group(1).lower()
     rest = seen[scheme.end():]
     return name in ("javascript", "vbscript") or (name == "data" and rest[:1].strip() != "")
+
+
+def has_unsafe_scheme(url: str) -> bool:
+    """Whether ``url``, read as a browser would, starts with a scheme other than http(s) or
+    mailto (a relative path such as ``photo.jpg`` has none)."""
+    scheme = _SCHEME.match(_as_browsers_read(url))
+    return scheme is not None and scheme.group(1).lower() not in _SAFE_SCHEMES
 
 
 def _as_browsers_read(url: str) -> str:

@@ -271,22 +271,22 @@ FIX_LINK = "write an address such as https://example.com/ or mailto:jane@example
     ("url", "shown", "problem"),
     [
         ('"javascript:alert(document.cookie)"', '"javascript:alert(document.cookie)"',
-         "is a javascript: address, and only http:, https: and mailto: ones become links"),
+         "uses javascript:, and only http:, https: and mailto: addresses become links"),
         ('"JaVaScRiPt:alert(1)"', '"JaVaScRiPt:alert(1)"',
-         "is a javascript: address, and only http:, https: and mailto: ones become links"),
+         "uses javascript:, and only http:, https: and mailto: addresses become links"),
         ('" \\x01javascript:alert(1)"', '" \\x01javascript:alert(1)"',
-         "is a javascript: address, and only http:, https: and mailto: ones become links"),
+         "uses javascript:, and only http:, https: and mailto: addresses become links"),
         ('"java\\tscript:alert(1)"', '"java\\tscript:alert(1)"',
-         "is a javascript: address, and only http:, https: and mailto: ones become links"),
+         "uses javascript:, and only http:, https: and mailto: addresses become links"),
         ('"javascript&colon;alert(1)"', '"javascript&colon;alert(1)"',
-         "is a javascript: address, and only http:, https: and mailto: ones become links"),
+         "uses javascript:, and only http:, https: and mailto: addresses become links"),
         ('"&#106;avascript:alert(1)"', '"&#106;avascript:alert(1)"',
-         "is a javascript: address, and only http:, https: and mailto: ones become links"),
+         "uses javascript:, and only http:, https: and mailto: addresses become links"),
         ('"data:text/html,<script>alert(1)</script>"',
          '"data:text/html,<script>alert(1)</script>"',
-         "is a data: address, and only http:, https: and mailto: ones become links"),
+         "uses data:, and only http:, https: and mailto: addresses become links"),
         ('"vbscript:msgbox(1)"', '"vbscript:msgbox(1)"',
-         "is a vbscript: address, and only http:, https: and mailto: ones become links"),
+         "uses vbscript:, and only http:, https: and mailto: addresses become links"),
         ("example.com/jane", '"example.com/jane"', "is not a web address (http:// or https://), "
                                                    "an email (mailto:) or a path on this site"),
         ('"//evil.example/"', '"//evil.example/"', "is not a web address (http:// or https://), "
@@ -341,20 +341,24 @@ def test_extra_front_matter_links_are_checked_and_sentences_are_not(
     hostile_site: Callable[..., Path]
 ) -> None:
     fine = article(note='"Data: Nielsen, week 12"', source_url="https://variety.example/x",
-                   credits='[{who: Jane, link: "mailto:jane@example.com"}]')
+                   credits='[{who: Jane, link: "mailto:jane@example.com"}]',
+                   thumbnail_src="thumb.jpg")
     site = hostile_site({
         "content/articles/fine.md": fine,
         "content/articles/bad.md": article(
             title="Bad", source_url="/ok/", promo='"  JAVASCRIPT:alert(1)"',
-            credits='[{who: Jane, link: "vbscript:x"}]'),
+            credits='[{who: Jane, link: "vbscript:x"}]', video_url="ftp://files.example/v"),
     })
     assert errors_of(build_outcome(site)) == [
-        "content/articles/bad.md:5: error: 'promo' \"  JAVASCRIPT:alert(1)\" is a javascript: "
-        "address, and only http:, https: and mailto: ones become links: write an address such as "
+        "content/articles/bad.md:5: error: 'promo' \"  JAVASCRIPT:alert(1)\" uses javascript:, "
+        "and only http:, https: and mailto: addresses become links: write an address such as "
         "https://example.com/page or a path on this site such as /about/",
-        "content/articles/bad.md:6: error: 'link' \"vbscript:x\" is a vbscript: address, and only "
-        "http:, https: and mailto: ones become links: write an address such as "
+        "content/articles/bad.md:6: error: 'link' \"vbscript:x\" uses vbscript:, and only "
+        "http:, https: and mailto: addresses become links: write an address such as "
         "https://example.com/page or a path on this site such as /about/",
+        "content/articles/bad.md:7: error: 'video_url' \"ftp://files.example/v\" uses ftp:, and "
+        "only http:, https: and mailto: addresses become links: write an address such "
+        "as https://example.com/page or a path on this site such as /about/",
     ]
 
 

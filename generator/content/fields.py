@@ -8,7 +8,13 @@ from typing import Any
 
 from generator.dates import ParsedDate, parse_date
 from generator.errors import Report, SourceLocation
-from generator.slugs import is_script_link, link_problem, quoted, site_path_problem
+from generator.slugs import (
+    has_unsafe_scheme,
+    is_script_link,
+    link_problem,
+    quoted,
+    site_path_problem,
+)
 from generator.sourceyaml import YamlDocument
 from generator.textmatch import closest
 
@@ -120,7 +126,8 @@ class FieldReader:
         """Refuse script links in fields templates may print as links (``source_url: …``).
 
         Byline cannot know which extra fields a theme links, so a field whose name says it is
-        an address must be a safe link, and any other text must not be a script link.
+        an address may not use a scheme other than http(s) or mailto (relative paths are
+        fine), and no text at all may be a script link.
         """
         if isinstance(value, dict):
             for key, item in value.items():
@@ -130,8 +137,9 @@ class FieldReader:
                 self._check_links(item, *path, index)
         elif isinstance(value, str):
             named = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
-            problem = link_problem(value)
-            if problem and (_ADDRESS_NAME.search(named) or is_script_link(value)):
+            risky = is_script_link(value) or (
+                bool(_ADDRESS_NAME.search(named)) and has_unsafe_scheme(value))
+            if risky and (problem := link_problem(value)):
                 self.error(f"'{named}' {quoted(value)} {problem}: write an address such as "
                            "https://example.com/page or a path on this site such as /about/",
                            *path)
