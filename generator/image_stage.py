@@ -115,6 +115,11 @@ def _plan_logo(
     if not config.publisher_logo:
         return None
     path = config.content_dir / config.publisher_logo.lstrip("/")
+    if not path.resolve().is_relative_to(config.root.resolve()):  # as for every other image
+        report.error(f"publisher.logo {config.publisher_logo} leaves the site folder: put the "
+                     "logo in content/ and give its path from there, e.g. /logo.png",
+                     config.source)
+        return None
     try:
         return plan_image(inspect_image(path, settings, cache), settings)
     except ImageProblem as problem:

@@ -10,7 +10,7 @@ from generator.config import SiteConfig
 from generator.errors import Report, SourceLocation
 from generator.markup import shorten, smarten
 from generator.model import Article, Author, ImageRef, Page, Term
-from generator.slugs import slug_from_filename, slugify
+from generator.slugs import is_script_link, quoted, site_path_problem, slug_from_filename, slugify
 from generator.textmatch import closest
 
 from .authors import author_for_name
@@ -18,6 +18,10 @@ from .discover import SourceFile
 from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
 from .images import resolve_image
 from .parse import ParsedSource
+
+# Part of the cache key of every checked file: bump it when the checks change, so that a
+# file checked (and cached) by an older Byline is checked again rather than trusted.
+CHECKS_VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +58,24 @@ def assemble_article(
         report.warning("'updated' is earlier than 'date'", fields.at("updated"))
     names = _author_names(fields)
     category = _category(fields, config, report)
-    tags = tuple(Term(n, slugify(n), tag_url(slugify(n))) for n in fields.names("tags"))
+    tags = _tags(fields)
     slug = _slug(fields, source)
     extra = fields.warn_unknown_keys(ARTICLE_KEYS)
     hero = _hero(fields, source, config, report)
     images = _body_images(parsed, source, config, where, report)
     dek = _smart(fields.text("dek"))
     draft = fields.flag("draft")
-    aliases = fields.paths("aliases")
+    aliases = fields.aliases()
     if len(report.errors) > before or title is None or date is None or slug is None:
         return None
     people = tuple(author_for_name(n, authors) for n in names)
     body = parsed.body
     url = _permalink(config.permalink, category, slug, date.value)
+    if problem := site_path_problem(url):
+        # site.yaml's check of the pattern makes this unreachable; it guards output/ all the same.
+        fields.error(f"this article's address {quoted(url)} {problem}: check 'permalink' in "
+                     "site.yaml and this article's 'slug'", "slug")
+        return None
     article = Article(
         source=where,
         digest=digest,
@@ -104,7 +113,7 @@ def assemble_page(
     title = _smart(fields.text("title", required=True))
     description = _smart(fields.text("description"))
     slug = _slug(fields, source)
-    aliases = fields.paths("aliases")
+    aliases = fields.aliases()
     extra = fields.warn_unknown_keys(PAGE_KEYS)
     images = _body_images(parsed, source, config, where, report)
     if len(report.errors) > before or title is None or slug is None:
@@ -130,8 +139,28 @@ def _smart(text: str | None) -> str | None:
 
 
 def _author_names(fields: FieldReader) -> tuple[str, ...]:
-    names = fields.names("authors") + fields.names("author")
-    return tuple(dict.fromkeys(names))
+    found = []
+    for key in ("authors", "author"):
+        for name in fields.names(key):
+            if slugify(name):
+                found.append(name)
+            else:
+                fields.error(f"author {quoted(name)} has no letter or digit to make the address "
+                             "of the author's page from: write the author's name", key)
+    return tuple(dict.fromkeys(found))
+
+
+def _tags(fields: FieldReader) -> tuple[Term, ...]:
+    tags = []
+    for name in fields.names("tags"):
+        slug = slugify(name)
+        if slug:
+            tags.append(Term(name, slug, tag_url(slug)))
+        else:
+            fields.error(f"tag {quoted(name)} has no letter or digit to make the address of "
+                         "its page from: write the tag in words, e.g. [Oscars, Red carpet]",
+                         "tags")
+    return tuple(tags)
 
 
 def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term | None:
@@ -140,6 +169,10 @@ def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term |
         return None
     known = {slugify(c): c for c in config.categories}
     slug = slugify(name)
+    if not slug:
+        fields.error(f"category {quoted(name)} has no letter or digit to make the address of "
+                     "its page from: write the category in words, e.g. Music", "category")
+        return None
     if slug not in known and known:
         guess = closest(name, [c.lower() for c in config.categories], cutoff=0.8)
         if guess:
@@ -171,6 +204,10 @@ def _hero(
         raw = {"image": raw}
     if not isinstance(raw, dict) or not isinstance(raw.get("image"), str):
         fields.error("'hero' needs an 'image:' path (plus alt:, caption:, credit:)", "hero")
+        return None
+    if is_script_link(raw["image"]):
+        fields.error(f"'hero.image' {quoted(raw['image'])} is not a photo: give the path of a "
+                     "photo file, e.g. hero: red-carpet.jpg", "hero", "image")
         return None
     for key in raw:
         if key not in HERO_KEYS:

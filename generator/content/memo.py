@@ -18,7 +18,7 @@ from generator.markup import MARKUP_VERSION
 from generator.model import Article, Author, Page
 from generator.parallel import map_in_workers
 
-from .assemble import assemble_article, assemble_page
+from .assemble import CHECKS_VERSION, assemble_article, assemble_page
 from .discover import SourceFile
 from .parse import ParsedSource, parse_many
 
@@ -65,7 +65,8 @@ class LoadRecord:
 
 def load_context(config: SiteConfig, authors: Mapping[str, Author]) -> str:
     """What every checked file depends on besides itself: the settings and the author files."""
-    return digest_text(MARKUP_VERSION, repr(config), repr(sorted(authors.items())))
+    return digest_text(MARKUP_VERSION, CHECKS_VERSION, repr(config),
+                       repr(sorted(authors.items())))
 
 
 def parse_key(digest: str) -> str:

@@ -91,8 +91,10 @@ def plan_outputs(r: SiteRenderer, config_digest: str, redirects: Mapping[str, st
         planner.archive_year(year)
     planner.site_feeds()
     planner.add("/404.html", r.not_found_page)
+    # A redirect is the article's (an alias, or a URL it had): a clash with it names the file.
+    sources = {item.url: item.source for item in (*content.articles, *content.pages)}
     for old, new in sorted(redirects.items()):
-        planner.add(old, partial(r.redirect_page, new), new)
+        planner.add(old, partial(r.redirect_page, new), new, origin=sources.get(new))
     planner.sitemap()
     planner.news_sitemap()
     planner.add("/robots.txt", r.robots)
@@ -310,13 +312,9 @@ def _fixed(path: str, data: bytes, site_key: str) -> Output:
 
 def _site_static(r: SiteRenderer) -> list[Output]:
     """Files under the site's ``static/`` folder (CNAME, favicons…), copied as they are."""
-    folder = r.config.root / "static"
-    if not folder.is_dir():
-        return []
     found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for rel, path in sorted(r.theme.site_files.items()):  # listed, links checked, by the theme
         stat = path.stat()
-        rel = path.relative_to(folder).as_posix()
         found.append(Output(rel, f"copy:{stat.st_size}:{stat.st_mtime_ns}", copy_from=path))
     return found
 
