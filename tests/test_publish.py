@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.error
@@ -227,6 +228,21 @@ def test_git_first_publish_creates_the_branch_with_one_commit(
     assert summary.unchanged == 0 and not summary.dry_run
     assert summary.bytes_sent == sum(len(content) for content in SITE_FILES.values())
     assert git("--git-dir", str(remote), "rev-parse", "main") == main_before
+
+
+def test_git_never_commits_byline_bookkeeping_and_works_inside_the_cache(
+    site: tuple[Path, Path], remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, output = site
+    (output / MARKER_NAME).write_text("byline-output 1 clean\nindex.html\n")
+    (output / "music/.index.html.99.byline-tmp").write_text("half a page")
+    # The system's temporary folder is not used: were it, this would fail.
+    monkeypatch.setattr(tempfile, "tempdir", str(root / "no-such-folder"))
+    git_target(remote, root).publish(output, dry_run=False)
+    files = git("--git-dir", str(remote), "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert sorted(files) == sorted(SITE_FILES)
+    assert not (root / "no-such-folder").exists()
+    assert [p.name for p in (root / ".byline-cache").iterdir()] == []  # scratch removed
 
 
 def test_git_second_publish_adds_exactly_one_commit_with_the_changes(

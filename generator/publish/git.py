@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.cache import CACHE_DIR_NAME
 from generator.errors import PublishError
+from generator.ownership import MARKER_NAME, TEMPORARY_SUFFIX
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 from generator.slugs import quoted
 
@@ -74,6 +76,7 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> GitTarget:
         repository=_locate(repository, site_root),
         branch=branch,
         message=message,
+        scratch=site_root.resolve() / CACHE_DIR_NAME,
     )
 
 
@@ -117,6 +120,9 @@ class GitTarget:
     branch: str = "gh-pages"
     message: str = _DEFAULT_MESSAGE
     clock: Callable[[], datetime] = field(default=datetime.now, compare=False)
+    # Where the throwaway repository lives: the site's cache, never a folder Byline does not
+    # own (None: the system's temporary folder, for targets made outside a site).
+    scratch: Path | None = None
 
     @property
     def description(self) -> str:
@@ -126,13 +132,17 @@ class GitTarget:
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
         """Commit the site on top of the branch and push it; no commit when nothing changed."""
         folder = require_built_site(site_dir)
-        with tempfile.TemporaryDirectory(prefix="byline-publish-") as scratch:
+        if self.scratch is not None:
+            self.scratch.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="publish-", dir=self.scratch) as scratch:
             git = _Git(Path(scratch, "publish.git"), folder, self.name)
             git.run("init", "--quiet", "--bare", str(git.git_dir), bare=True)
             parent = self._fetch_tip(git)
             if parent:
                 git.run("read-tree", parent)
-            git.run("add", "--all", "--force", "--", ".", in_site=True)
+            # Byline's marker and temporary files are bookkeeping, never part of the site.
+            git.run("add", "--all", "--force", "--", ".", f":(exclude){MARKER_NAME}",
+                    f":(exclude,glob)**/*{TEMPORARY_SUFFIX}", in_site=True)
             tree = git.run("write-tree")
             old_tree = git.run("rev-parse", f"{parent}^{{tree}}") if parent else _empty_tree(git)
             changes = _parse_name_status(
