@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
