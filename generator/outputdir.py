@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.ownership import (
     MARKER_NAME,
+    is_inside,
     is_temporary,
     place,
     set_marker_state,
@@ -94,6 +95,8 @@ def commit(
     removed = 0
     emptied: set[Path] = set()
     for path in sorted(set(owned) - keep):
+        if not is_inside(path):  # a record from an older Byline: never a reason to leave
+            continue
         with contextlib.suppress(FileNotFoundError):
             (output / path).unlink()
             removed += 1

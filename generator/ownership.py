@@ -85,14 +85,15 @@ def read_ownership(folder: Path) -> Ownership | None:
     version, _, state = header.rpartition(" ")
     if version != _HEADER or state not in ("clean", "dirty"):
         return None
-    files = frozenset(line for line in rest.split("\n") if line and _is_relative_file(line))
+    files = frozenset(line for line in rest.split("\n") if line and is_inside(line))
     return Ownership(files, state == "clean")
 
 
-def _is_relative_file(path: str) -> bool:
-    # A marker edited by hand must not make Byline delete outside the folder.
+def is_inside(path: str) -> bool:
+    """Whether a recorded "/"-separated path stays inside its folder (a marker edited by hand
+    or a record from an older Byline must never make a build delete outside it)."""
     parts = path.split("/")
-    return not path.startswith("/") and ".." not in parts and "" not in parts
+    return not path.startswith("/") and ".." not in parts and "" not in parts and "\\" not in path
 
 
 def write_ownership(folder: Path, files: Iterable[str], *, clean: bool, scratch: Path) -> None:

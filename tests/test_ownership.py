@@ -284,3 +284,16 @@ def test_a_build_and_a_publish_beside_a_running_preview_leave_no_temporary_files
     finally:
         preview.terminate()
         preview.wait(timeout=20)
+
+
+def test_a_marker_edited_to_name_files_outside_never_deletes_them(make_site, tmp_path):
+    site = make_site(ARTICLES)
+    build(site)
+    victim = write_files(tmp_path, {"victim.txt": "precious"}) / "victim.txt"
+    marker = site / "output" / MARKER_NAME
+    marker.write_text(marker.read_text() + "../../victim.txt\n/etc/hosts\n")
+    (site / "content/articles/b.md").unlink()
+    code, err = byline_build(site)
+    assert code == 0, err
+    assert victim.read_text() == "precious"
+    assert not (site / "output/tv/b").exists()
