@@ -24,7 +24,8 @@ def test_every_problem_of_a_build_is_reported_together(make_site):
         "content/articles/d.md": "---\ntitle: No date\n---\nx\n",
     })
     lines = problems_of(site)
-    assert any(line.startswith("content/articles/a.md:2: error: invalid YAML") for line in lines)
+    assert any(line.startswith("content/articles/a.md:2: error: the [ opened on line 2 is never "
+               "closed: end the list with ]") for line in lines)
     assert "content/articles/b.md:3: error: 'date' is not a date" in "\n".join(lines)
     assert any(line.startswith("content/articles/c.md:2: error: missing required 'title'")
                for line in lines)
