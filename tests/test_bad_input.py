@@ -56,7 +56,9 @@ def test_duplicate_urls_name_both_files(make_site):
         "content/articles/two.md": article(slug="same", category="Music"),
     })
     text = "\n".join(problems_of(site))
-    assert "URL /music/same/ is used by both content/articles/one.md and" in text
+    assert ("content/articles/two.md:4: error: URL /music/same/ is used by both "
+            "content/articles/one.md:4 and content/articles/two.md:4: give one a different slug"
+            in text)
 
 
 def test_bad_author_file(make_site):

@@ -68,7 +68,7 @@ def assemble_article(
     body = parsed.body
     url = _permalink(config.permalink, category, slug, date.value)
     article = Article(
-        source=where,
+        source=where.at(_naming_line(fields)),
         digest=digest,
         slug=slug,
         url=url,
@@ -110,7 +110,7 @@ def assemble_page(
     if len(report.errors) > before or title is None or slug is None:
         return None
     return Page(
-        source=where,
+        source=where.at(_naming_line(fields)),
         digest=digest,
         slug=slug,
         url=f"/{slug}/",
@@ -123,6 +123,11 @@ def assemble_page(
         aliases=aliases,
         extra=extra,
     )
+
+
+def _naming_line(fields: FieldReader) -> int | None:
+    """The line that gives the item its URL, for messages about it: ``slug:``, else the title."""
+    return fields.doc.lines.get(("slug",)) or fields.doc.lines.get(("title",))
 
 
 def _smart(text: str | None) -> str | None:
