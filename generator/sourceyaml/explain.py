@@ -35,7 +35,7 @@ _WHY = {
 def explain(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[str, int]:
     """A writer's message for ``exc`` and the file line it belongs to."""
     lines = text.split("\n")
-    for rule in (_tab, _unclosed_quote, _quote_closed_later, _colon_in_value,
+    for rule in (_tab, _unclosed_quote, _quote_closed_later, _colon_in_value, _apostrophe,
                  _reserved_start, _unclosed_bracket, _missing_colon, _indentation,
                  _second_document):
         found = rule(exc, lines, first_line)
@@ -133,6 +133,27 @@ def _colon_in_value(exc: yaml.MarkedYAMLError, lines: list[str], first: int) -> 
     colon = '": "' if ": " in value else '":"'
     return (f"the value of '{key}' contains {colon}, which YAML reads as a new key: put it in "
             f"quotes: {key}: {quoted(value)}", mark.line)
+
+
+def _apostrophe(exc: yaml.MarkedYAMLError, lines: list[str], first: int) -> Found:
+    """'Beyoncé's album', "The "Barbie" effect": a quote inside ends the value early."""
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    found = _KEY_VALUE.match(_line(lines, mark.line))
+    value = found.group("value") if found else None
+    if not found or not value or value[0] not in "'\"":
+        return None
+    quote = value[0]
+    closed = len(value) > 1 and value.endswith(quote)
+    inner = value[1:-1] if closed else value[1:]
+    unescaped = inner.replace("''", "") if quote == "'" else re.sub(r"\\.", "", inner)
+    word = re.search(r"\w+'\w+", unescaped) if quote == "'" else None
+    if quote not in unescaped or not (closed or word):
+        return None  # "Barbie" wins big: the quotes are part of the text
+    what = f"the apostrophe in {word.group()}" if word else f"the {quote} inside the value"
+    return (f"{what} ends the quoted value early: quote it like this: {found.group('key')}: "
+            f"{quoted(inner)}", mark.line)
 
 
 def _reserved_start(exc: yaml.MarkedYAMLError, lines: list[str], first: int) -> Found:
