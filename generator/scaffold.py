@@ -23,6 +23,7 @@ _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 # 255 bytes a file name may have.
 MAX_SLUG = 80
 MAX_SLUG_BYTES = 200
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def default_author() -> str:
@@ -84,6 +85,11 @@ def _valid_text(text: str, what: str) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise BylineError(f"the {what} is not valid text: retype it") from None
+    # Control characters are never meant in a name, and feeds (XML) cannot carry them.
+    odd = _CONTROL.search(text)
+    if odd:
+        raise BylineError(f"the {what} holds an invisible control character "
+                          f"(U+{ord(odd.group()):04X}): retype it")
     return text
 
 
