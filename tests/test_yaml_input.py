@@ -319,3 +319,20 @@ def test_every_yaml_file_is_read_by_the_one_loader() -> None:
                if "sourceyaml" not in path.parts
                and uses.search(path.read_text(encoding="utf-8"))]
     assert outside == []
+
+
+# --- found by fuzzing (tests/test_fuzz_frontmatter.py) ----------------------------------------
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("category: ´", "4: error: category '´' needs at least one letter or digit"),
+    ("category: Archive", "4: error: category 'Archive' would replace the archive page at "
+                          "/archive/: pick another name"),
+    ("tags: [Oscars, '!!!']", "4: error: tag '!!!' needs at least one letter or digit"),
+])
+def test_a_category_or_tag_whose_page_would_replace_another(make_site: MakeSite, line: str,
+                                                            expected: str) -> None:
+    # A category's feed was written to /feed.xml over the site's, with no line to show.
+    site = make_site({"content/articles/x.md": front_matter(
+        "title: Fine", "date: 2026-11-01", line)})
+    assert errors(site) == [f"content/articles/x.md:{expected}"]

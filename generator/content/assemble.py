@@ -54,7 +54,7 @@ def assemble_article(
         report.warning("'updated' is earlier than 'date'", fields.at("updated"))
     names = _author_names(fields)
     category = _category(fields, config, report)
-    tags = tuple(Term(n, slugify(n), tag_url(slugify(n))) for n in fields.names("tags"))
+    tags = _tags(fields)
     slug = _slug(fields, source)
     extra = fields.warn_unknown_keys(ARTICLE_KEYS)
     hero = _hero(fields, source, config, report)
@@ -139,12 +139,30 @@ def _author_names(fields: FieldReader) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def _tags(fields: FieldReader) -> tuple[Term, ...]:
+    tags = []
+    for name in fields.names("tags"):
+        if slugify(name):
+            tags.append(Term(name, slugify(name), tag_url(slugify(name))))
+        else:  # its page would be /tags//
+            fields.error(f"tag '{name}' needs at least one letter or digit", "tags")
+    return tuple(tags)
+
+
 def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term | None:
     name = fields.text("category")
     if name is None:
         return None
     known = {slugify(c): c for c in config.categories}
     slug = slugify(name)
+    # Its pages live at /<slug>/: an empty slug would be the home page, "archive" the archive.
+    if not slug:
+        fields.error(f"category '{name}' needs at least one letter or digit", "category")
+        return None
+    if slug == "archive":
+        fields.error(f"category '{name}' would replace the archive page at /archive/: pick "
+                     "another name", "category")
+        return None
     if slug not in known and known:
         guess = closest(name, [c.lower() for c in config.categories], cutoff=0.8)
         if guess:
