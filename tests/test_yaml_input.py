@@ -336,3 +336,9 @@ def test_a_category_or_tag_whose_page_would_replace_another(make_site: MakeSite,
     site = make_site({"content/articles/x.md": front_matter(
         "title: Fine", "date: 2026-11-01", line)})
     assert errors(site) == [f"content/articles/x.md:{expected}"]
+
+
+def test_a_line_break_inside_a_key_stays_on_the_problem_s_line(make_site: MakeSite) -> None:
+    site = make_site({"content/authors/dana.yaml": 'name: Dana\n"bi\\ro\\u2028": x\n'})
+    assert errors(site) == ["content/authors/dana.yaml:2: error: unknown author field "
+                            "'bi\\ro\\u2028': did you mean 'bio'?"]
