@@ -190,7 +190,7 @@ class _Builder:
 
     def _start(self, event: yaml.Event) -> int:
         """The line a value starts on, recorded for the root and for list items."""
-        line = event.start_mark.line + self.first
+        line = _index(event) + self.first
         if not self.stack:
             self.lines[()] = line
         elif not self.stack[-1].within_key and isinstance(self.stack[-1].value, list):
@@ -258,9 +258,14 @@ class _Builder:
                               "data out of it", event)
 
     def _quote_hint(self, event: yaml.Event, indicator: str) -> str:
-        index = event.start_mark.line
+        index = _index(event)
         lines = self.source.split("\n")
         return quote_hint(lines[index] if index < len(lines) else "", indicator)
 
     def _error(self, message: str, event: yaml.Event) -> YamlSyntaxError:
-        return YamlSyntaxError(message, event.start_mark.line + self.first)
+        return YamlSyntaxError(message, _index(event) + self.first)
+
+
+def _index(event: yaml.Event) -> int:
+    """The 0-based line an event starts on (libyaml always marks events)."""
+    return event.start_mark.line if event.start_mark else 0
