@@ -342,3 +342,10 @@ def test_a_line_break_inside_a_key_stays_on_the_problem_s_line(make_site: MakeSi
     site = make_site({"content/authors/dana.yaml": 'name: Dana\n"bi\\ro\\u2028": x\n'})
     assert errors(site) == ["content/authors/dana.yaml:2: error: unknown author field "
                             "'bi\\ro\\u2028': did you mean 'bio'?"]
+
+
+def test_windows_line_ends_stay_out_of_the_fix(make_site: MakeSite) -> None:
+    text = SITE_YAML.replace("title: The Test Times", "title: Lumen: the news")
+    site = make_site({"site.yaml": text.replace("\n", "\r\n")})
+    assert errors(site) == ["site.yaml:1: error: the value of 'title' contains \": \", which "
+                            'YAML reads as a new key: put it in quotes: title: "Lumen: the news"']

@@ -34,7 +34,7 @@ _WHY = {
 
 def explain(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[str, int]:
     """A writer's message for ``exc`` and the file line it belongs to."""
-    lines = text.split("\n")
+    lines = [line.removesuffix("\r") for line in text.split("\n")]  # Windows line ends
     for rule in (_tab, _unclosed_quote, _quote_closed_later, _colon_in_value, _apostrophe,
                  _reserved_start, _unclosed_bracket, _missing_colon, _indentation,
                  _second_document):
