@@ -38,6 +38,10 @@ class SourceLocation:
         return SourceLocation(self.path, line)
 
 
+# Everything str.splitlines() breaks at, written as its escape instead.
+_LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 class Severity(Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -53,7 +57,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.severity.value}: {self.message}"
+        # One problem, one line: a key or value quoted in the message may hold a line break.
+        return f"{where}{self.severity.value}: {self.message.translate(_LINE_BREAKS)}"
 
 
 @dataclass(slots=True)

@@ -213,7 +213,7 @@ def test_an_alias_on_a_page_byline_makes_names_the_article(
     # Found by the alias fuzz test: the clash was reported with no file to look in.
     site = hostile_site({"content/articles/a.md": article(aliases="[/]")})
     assert errors_of(build_outcome(site)) == [
-        "content/articles/a.md: error: two pages would be written to /index.html"
+        "content/articles/a.md:2: error: two pages would be written to /index.html"
     ]
 
 

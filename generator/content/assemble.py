@@ -77,7 +77,7 @@ def assemble_article(
                      "site.yaml and this article's 'slug'", "slug")
         return None
     article = Article(
-        source=where,
+        source=where.at(_naming_line(fields)),
         digest=digest,
         slug=slug,
         url=url,
@@ -119,7 +119,7 @@ def assemble_page(
     if len(report.errors) > before or title is None or slug is None:
         return None
     return Page(
-        source=where,
+        source=where.at(_naming_line(fields)),
         digest=digest,
         slug=slug,
         url=f"/{slug}/",
@@ -132,6 +132,11 @@ def assemble_page(
         aliases=aliases,
         extra=extra,
     )
+
+
+def _naming_line(fields: FieldReader) -> int | None:
+    """The line that gives the item its URL, for messages about it: ``slug:``, else the title."""
+    return fields.doc.lines.get(("slug",)) or fields.doc.lines.get(("title",))
 
 
 def _smart(text: str | None) -> str | None:
@@ -169,9 +174,14 @@ def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term |
         return None
     known = {slugify(c): c for c in config.categories}
     slug = slugify(name)
+    # Its pages live at /<slug>/: an empty slug would be the home page, "archive" the archive.
     if not slug:
         fields.error(f"category {quoted(name)} has no letter or digit to make the address of "
                      "its page from: write the category in words, e.g. Music", "category")
+        return None
+    if slug == "archive":
+        fields.error(f"category {quoted(name)} would replace the archive page at /archive/: pick "
+                     "another name", "category")
         return None
     if slug not in known and known:
         guess = closest(name, [c.lower() for c in config.categories], cutoff=0.8)

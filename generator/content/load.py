@@ -128,17 +128,17 @@ def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 
 def _check_unique_urls(content: Content, report: Report) -> None:
     """Two sources claiming one URL is an error naming both."""
-    owners: dict[str, str] = {}
+    owners: dict[str, SourceLocation] = {}
     claims: list[tuple[str, str, SourceLocation]] = []
     for item in (*content.articles, *content.pages):
         claims.append((item.url, item.source.path, item.source))
         claims.extend((alias, item.source.path, item.source) for alias in item.aliases)
     for url, path, where in sorted(claims, key=lambda claim: (claim[1], claim[0])):
         normal = folder_url(url)
-        if normal in owners and owners[normal] != path:
+        if normal in owners and owners[normal].path != path:
             report.error(
-                f"URL {normal} is used by both {owners[normal]} and {path}: give one a "
+                f"URL {normal} is used by both {owners[normal]} and {where}: give one a "
                 "different slug",
                 where,
             )
-        owners.setdefault(normal, path)
+        owners.setdefault(normal, where)
