@@ -104,6 +104,7 @@ def _place_copy(source: Path, target: Path) -> None:
     except OSError:
         shutil.copyfile(source, temporary)
     os.replace(temporary, target)
+    temporary.unlink(missing_ok=True)  # left by rename() when target was already that file
 
 
 def _remove_empty_folders(output: Path, folders: Iterable[Path]) -> None:
