@@ -46,7 +46,7 @@ _SCHEMA = f"byline-{__version__}-3"
 _RACY_SECONDS = 2.0
 # How long to wait for another process (a second build, a preview) to release the database
 # before building without it.
-LOCK_WAIT_SECONDS = 2.0
+LOCK_WAIT_SECONDS = 5.0
 # Where earlier versions kept photo inspections; removed when found.
 _OLD_FILES = ("images-inspect.sqlite3", "images-inspect.sqlite3-wal",
               "images-inspect.sqlite3-shm")
@@ -77,7 +77,9 @@ def digest_bytes(data: bytes) -> str:
 def digest_text(*parts: str) -> str:
     """A hash of several strings, unambiguous about where each one ends."""
     # One join and one hash: this runs for every output on every build.
-    return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+    # (surrogatepass: a file name that is not UTF-8 still gets a key, not a crash)
+    data = "\0".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class BuildCache:
@@ -160,6 +162,8 @@ class BuildCache:
             yield
         except sqlite3.Error as error:
             self._fail(error)
+        except UnicodeEncodeError:  # a path that is not UTF-8 cannot be looked up: a miss
+            pass
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -178,6 +182,9 @@ class BuildCache:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             self._fail(error)
+        except UnicodeEncodeError:  # a path that is not UTF-8 cannot be stored: not kept
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
@@ -206,7 +213,8 @@ class BuildCache:
     def remember_files(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
         """Store (path, size, mtime_ns, digest) rows, skipping files modified just now."""
         racy_after = (time.time() - _RACY_SECONDS) * 1e9
-        safe = [(*row, _file_check(*row)) for row in rows if row[2] < racy_after]
+        safe = [(*row, _file_check(*row)) for row in rows
+                if row[2] < racy_after and _storable(row[0])]
         if safe:
             with self._transaction() as db:
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", safe)
@@ -294,7 +302,8 @@ class BuildCache:
             row = self.db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
             if row is None or row[0] != str(output_dir):
                 return None
-            return dict(self.db.execute("SELECT path, key FROM outputs"))
+            rows = self.db.execute("SELECT path, key FROM outputs")
+            return {path: key for path, key in rows if type(path) is str and type(key) is str}
         return None
 
     def replace_output_keys(
@@ -376,6 +385,17 @@ def _busy(error: BaseException) -> bool:
     return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
+def _storable(text: str) -> bool:
+    """Whether SQLite can store this text (a file name that is not UTF-8 cannot)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _file_check(path: str, size: int, mtime: int, digest: str) -> int:
     return zlib.crc32(f"{path}\0{size}\0{mtime}\0{digest}".encode("utf-8", "surrogatepass"))
 
@@ -393,7 +413,7 @@ def _encoded(key: str, value: T, encode: Encode[T]) -> tuple[str, bytes, int] | 
 
 def _decoded(key: str, blob: object, crc: object, decode: Decode[T]) -> T | None:
     """The value in a blob written by ``_encoded``, or None for anything else."""
-    if type(blob) is not bytes or crc != zlib.crc32(
+    if type(key) is not str or type(blob) is not bytes or crc != zlib.crc32(
             blob, zlib.crc32(key.encode("utf-8", "surrogatepass"))):
         return None
     head, _, raw = blob.partition(b"\n")
