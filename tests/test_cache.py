@@ -496,3 +496,18 @@ def test_values_of_other_types_are_not_stored() -> None:
     assert value_from({TAG: "date", "value": "2026-01-02"}) == date(2026, 1, 2)
     with pytest.raises(ShapeError):
         value_from({TAG: "code", "value": "print(1)"})
+
+
+def test_text_sqlite_cannot_store_is_a_miss_not_a_crash(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    try:
+        odd = Path("/site/\udcff/output")  # a folder name that is not UTF-8
+        cache.replace_output_keys(odd, {"index.html": "key"}, None)
+        cache.set_stamp(odd, 1, lambda value: ([value], b""))
+        cache.remember_files([("articles/\udcff.md", 1, 0, "d1"), ("articles/ok.md", 1, 0, "d2")])
+        assert cache.output_keys(odd) is None
+        assert cache.stamp(odd, lambda data, raw: data) is None
+        assert cache.file_signatures() == {"articles/ok.md": (1, 0, "d2")}
+        assert cache.notes == []
+    finally:
+        cache.close()
