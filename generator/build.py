@@ -15,6 +15,7 @@ errors stops before anything is written.  Given the files saved since the last b
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -23,11 +24,11 @@ from datetime import datetime
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
+from generator.cache import CACHE_DIR_NAME, BuildCache, DiskFull, digest_bytes
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import Problem, PublishError, Report, SourceLocation
-from generator.freshness import BuildStamp, inputs_key, valid_until
+from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
 from generator.image_stage import PendingImage, defer_images, plan_images, produce_images
 from generator.incremental import BuildMode, LastBuild, patch_build
 from generator.markup import MARKUP_VERSION
@@ -104,6 +105,7 @@ class BuildResult:
     next_scheduled: datetime | None
     pending_images: Mapping[str, PendingImage] = field(default_factory=dict)
     patched: bool = False  # made by patching the last build (see incremental.py)
+    notes: tuple[str, ...] = ()  # what was wrong with the cache and was repaired (--verbose)
 
 
 @dataclass(slots=True)
@@ -134,6 +136,10 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     try:
         result = _patched(options, state, changed, started) if changed is not None else None
         result = result or _build_all(options, state, started)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        raise DiskFull(error.filename or options.output_dir) from None
     finally:
         if own_state:
             state.close()
@@ -150,7 +156,7 @@ def _patched(
         return None
     report = Report()
     now = options.now or datetime.now(last.config.tz)
-    cache_dir = options.site.resolve() / CACHE_DIR_NAME
+    cache_dir = state.cache.folder
     done = patch_build(last, changed, now, cache_dir, state.memo, state.cache, report)
     if done is None:
         return None
@@ -163,7 +169,7 @@ def _patched(
         unchanged=len(last.outputs) - len(done.written.changed),
         seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
         changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
-        pending_images=last.images.pending, patched=True,
+        pending_images=last.images.pending, patched=True, notes=state.cache.take_notes(),
     )
 
 
@@ -198,26 +204,27 @@ def _build_locked(
     if state.cache is None:
         state.cache = BuildCache(cache_dir)
         state.memo.cache = state.cache
+    cache_dir = state.cache.folder
     output_dir = mode.output_dir
     now = options.now or datetime.now(config.tz)
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
     key = _inputs_key(site, options, config_digest, theme.fingerprint)
-    stamp = state.cache.stamp(output_dir) if key else None
+    stamp = state.cache.stamp(output_dir, stamp_from) if key else None
     if (stamp and stamp.current(key, now) and marker_is_clean(output_dir)
             and _outputs_present(state.cache, output_dir)):
-        return _unchanged_result(output_dir, stamp, started)
+        return _unchanged_result(output_dir, stamp, started, state.cache.take_notes())
     remembered = state.cache.output_keys(output_dir)
     ownership, foreign = claim_folder(output_dir, remembered=remembered, force=options.force,
                                       what=label)
     content_options = ContentOptions(options.drafts, options.future, options.now)
     content = load_content(config, content_options, report, state.memo)
-    images = plan_images(content, config, cache_dir, report)
+    images = plan_images(content, config, state.cache, report)
     report.raise_if_errors()
     if options.defer_images:
-        images = defer_images(images, cache_dir, config.images)
+        images = defer_images(images, state.cache, config.images)
     else:
-        images = produce_images(images, config, cache_dir, options.progress)
+        images = produce_images(images, config, state.cache, options.progress)
     last = state.last
     index = build_index(content, config.categories, last.index if last else None)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
@@ -231,13 +238,15 @@ def _build_locked(
         # so every output is made again (and leftovers of the interrupted build swept).
         previous = {}
         sweep_temporaries(output_dir)
+    if images.repaired:  # placed again: an older Byline hard-linked them to the cache files
+        previous = {p: k for p, k in previous.items() if "/" + p not in images.repaired}
     if foreign:
         report.warning(f"{output_dir} held {len(foreign)} file{'s' if len(foreign) != 1 else ''}"
                        f" Byline did not write; they are kept: {describe_files(foreign)}",
                        None)
     owned = set(ownership.files)
     existing = present_files(output_dir, owned.union(previous))
-    state.cache.set_stamp(output_dir, None)  # until this build has finished moving files in
+    state.cache.set_stamp(output_dir, None, stamp_data)  # until this build has finished moving files in
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
                             complete=True, owned=owned)
     outputs = {o.path: o.key for o in plan.outputs}
@@ -247,7 +256,7 @@ def _build_locked(
     state.cache.set_stamp(output_dir, BuildStamp(
         key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,
         content.next_scheduled,
-    ) if key else None)
+    ) if key else None, stamp_data)
     assert state.memo.last is not None
     state.last = LastBuild(mode, config, theme, content, state.memo.last, index, images,
                            plan.keys, outputs, warnings, expires)
@@ -266,6 +275,7 @@ def _build_locked(
         changed=tuple(written.changed),
         next_scheduled=content.next_scheduled,
         pending_images=images.pending,
+        notes=state.cache.take_notes(),
     )
 
 
@@ -283,12 +293,14 @@ def _outputs_present(cache: BuildCache, output_dir: Path) -> bool:
     return known is not None and len(present_files(output_dir, known)) == len(known)
 
 
-def _unchanged_result(output_dir: Path, stamp: BuildStamp, started: float) -> BuildResult:
+def _unchanged_result(
+    output_dir: Path, stamp: BuildStamp, started: float, notes: tuple[str, ...]
+) -> BuildResult:
     return BuildResult(
         output=output_dir, content=None, articles=stamp.articles, pages=stamp.pages,
         images=stamp.images, images_made=0, written=0, removed=0, unchanged=0,
         seconds=time.perf_counter() - started, warnings=stamp.warnings, changed=(),
-        next_scheduled=stamp.next_scheduled,
+        next_scheduled=stamp.next_scheduled, notes=notes,
     )
 
 

@@ -25,7 +25,7 @@ class SourceLocation:
     line: int | None = None
 
     def __post_init__(self) -> None:
-        # Kept as text: locations are pickled into the cache by the thousand, and Path
+        # Kept as text: locations are read back from the cache by the thousand, and Path
         # objects are slow to rebuild on loading. Callers may pass either.
         if not isinstance(self.path, str):
             object.__setattr__(self, "path", str(self.path))

@@ -15,10 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from generator.cache import digest_text
 from generator.errors import Problem
-from generator.model import Content
+from generator.model import Content, problem_data, problem_from
+from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
 
 # Folders of a site whose files are inputs of a build.
 INPUT_FOLDERS = ("content", "templates", "themes", "static", ".byline")
@@ -39,6 +41,25 @@ class BuildStamp:
     def current(self, key: str, now: datetime) -> bool:
         """Whether a build with this input key, now, would write exactly the same files."""
         return key == self.key and (self.valid_until is None or now < self.valid_until)
+
+
+def stamp_data(stamp: BuildStamp) -> tuple[list[Any], bytes]:
+    """A stamp as plain data, for the cache."""
+    return [
+        stamp.key, maybe(datetime_data, stamp.valid_until), stamp.articles, stamp.pages,
+        stamp.images, [problem_data(p) for p in stamp.warnings],
+        maybe(datetime_data, stamp.next_scheduled),
+    ], b""
+
+
+def stamp_from(data: object, _raw: bytes) -> BuildStamp:
+    """The stamp ``stamp_data`` wrote."""
+    key, until, articles, pages, images, warnings, scheduled = items(data)
+    return BuildStamp(
+        text(key), maybe(datetime_from, until), integer(articles), integer(pages),
+        integer(images), tuple(problem_from(p) for p in items(warnings)),
+        maybe(datetime_from, scheduled),
+    )
 
 
 def inputs_key(site: Path, settings: Iterable[str]) -> str:

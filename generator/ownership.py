@@ -217,8 +217,12 @@ def hold_lock(path: Path, *, wait: float, busy: str) -> Iterator[None]:
     except ImportError:  # Windows: no advisory locks here; builds are not serialised
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise BylineError(f"cannot use {path.parent} ({error.strerror or error}): it must be "
+                          "a folder Byline can write in; move away what is there") from None
     try:
         try:
             _wait_for(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB), wait, busy)

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, features
 
+from generator.cache import BuildCache
+from generator.image_stage import CachedInspections, prune_processed
 from generator.images import (
     ImagePlan,
     ImageProblem,
     ImageSettings,
-    InspectCache,
     ProcessReport,
     SourceImage,
     Variant,
@@ -28,7 +29,6 @@ from generator.images import (
     plan_image,
     plan_social_card,
     process_images,
-    prune_cache,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -570,7 +570,9 @@ def test_prune_removes_the_outputs_of_a_removed_photo(tmp_path: Path, cache_dir:
     _gone, gone_report = run(save(photo((500, 300)), tmp_path / "gone.jpg"))
     leftover = cache_dir / "images" / ".gone.jpg.crash.tmp"
     leftover.write_bytes(b"half a file")
-    removed = prune_cache(cache_dir, [v.url_path for v in kept.variants])
+    cache = BuildCache(cache_dir)
+    removed = prune_processed(cache, [v.url_path for v in kept.variants])
+    cache.close()
     assert removed == 7
     assert all(path.exists() for path in kept_report.files.values())
     assert not any(path.exists() for path in gone_report.files.values())
@@ -579,28 +581,39 @@ def test_prune_removes_the_outputs_of_a_removed_photo(tmp_path: Path, cache_dir:
 
 def test_inspect_cache_answers_without_reading_the_file(tmp_path: Path, cache_dir: Path) -> None:
     path = save(photo(), tmp_path / "a.jpg")
-    with InspectCache(cache_dir) as cache:
-        first = inspect_image(path, SMALL, cache)
-        cache.save()
+    # Saved a minute ago: a file saved this very second is not trusted by its time alone.
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
+    stat = path.stat()
+    first_cache = BuildCache(cache_dir)
+    first = inspect_image(path, SMALL, CachedInspections(first_cache))
+    first_cache.close()
     # Same size and modification time: a new build (new cache object) trusts the record and
     # does not open the file, here proven by bytes it could not decode.
-    stat = path.stat()
     path.write_bytes(b"x" * stat.st_size)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    with InspectCache(cache_dir) as cache:
-        assert inspect_image(path, SMALL, cache) == first
+    cache = BuildCache(cache_dir)
+    try:
+        assert inspect_image(path, SMALL, CachedInspections(cache)) == first
         # Any real change (here the time) is noticed.
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
         with pytest.raises(ImageProblem, match="not an image"):
-            inspect_image(path, SMALL, cache)
+            inspect_image(path, SMALL, CachedInspections(cache))
+    finally:
+        cache.close()
 
 
 def test_a_damaged_inspect_cache_is_rebuilt(tmp_path: Path, cache_dir: Path) -> None:
     cache_dir.mkdir()
-    (cache_dir / "images-inspect.sqlite3").write_bytes(b"not a database at all" * 100)
+    (cache_dir / "build.sqlite").write_bytes(b"not a database at all" * 100)
     path = save(photo(), tmp_path / "a.jpg")
-    with InspectCache(cache_dir) as cache:
-        assert inspect_image(path, SMALL, cache).width == 400
+    cache = BuildCache(cache_dir)
+    try:
+        assert inspect_image(path, SMALL, CachedInspections(cache)).width == 400
+        assert inspect_image(path, SMALL, CachedInspections(cache)).width == 400
+        assert cache.notes and "damaged" in cache.notes[0]
+    finally:
+        cache.close()
 
 
 def test_a_crash_while_encoding_leaves_no_partial_file(

@@ -297,3 +297,19 @@ def test_a_marker_edited_to_name_files_outside_never_deletes_them(make_site, tmp
     assert code == 0, err
     assert victim.read_text() == "precious"
     assert not (site / "output/tv/b").exists()
+
+
+def test_a_site_built_by_the_previous_release_keeps_building_without_a_flag(make_site):
+    import sqlite3
+
+    site = make_site(ARTICLES)
+    build(site)
+    output = site / "output"
+    (output / MARKER_NAME).unlink()
+    database = site / ".byline-cache/build.sqlite"
+    with sqlite3.connect(database) as db:  # as the previous release left it
+        db.execute("UPDATE meta SET value = 'byline-0.1.0-2' WHERE key = 'schema'")
+    (site / "content/articles/b.md").unlink()
+    code, err = byline_build(site)
+    assert code == 0, err
+    assert not (output / "tv/b").exists() and (output / "music/a/index.html").is_file()

@@ -330,7 +330,8 @@ def test_every_yaml_file_is_read_by_the_one_loader() -> None:
     ("category: Archive", '4: error: category "Archive" would replace the archive page at '
                           "/archive/: pick another name"),
     ("tags: [Oscars, '!!!']", '4: error: tag "!!!" has no letter or digit to make the address '
-                              "of its page from: write the tag in words, e.g. [Oscars, Red carpet]"),
+                              "of its page from: write the tag in words, e.g. [Oscars, "
+                              "Red carpet]"),
 ])
 def test_a_category_or_tag_whose_page_would_replace_another(make_site: MakeSite, line: str,
                                                             expected: str) -> None:

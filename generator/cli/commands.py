@@ -142,6 +142,8 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
     result = build_site(BuildOptions(site=site, progress=progress, **choices))
     for problem in result.warnings:
         console.problem(problem)
+    for note in result.notes:
+        console.detail(f"  {note}")
     for path in result.changed:
         console.detail(f"  wrote {path}")
     console.detail(f"  {result.unchanged} files unchanged")

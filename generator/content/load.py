@@ -24,6 +24,7 @@ from .memo import (
     ParseMemo,
     assemble_source,
     assembled_key,
+    assembly_data,
     cached_assemblies,
     forget_stale,
     load_context,
@@ -62,10 +63,10 @@ def load_content(
         if assembly is not None:
             fresh[keys[i]] = done[keys[i]] = assembly
     del parsed  # the bodies live on in the articles; the rest of each parse is not needed
-    # Kept in memory too, so the preview server's next build needs no unpickling.
+    # Kept in memory too, so the preview server's next build decodes nothing.
     memo.assembled.update(done)
     if memo.cache is not None and fresh:
-        memo.cache.store_parsed(fresh)
+        memo.cache.store_parsed(fresh, assembly_data)
     rechecked = set(todo)
     articles: list[Article] = []
     people: dict[str, Author] = {}

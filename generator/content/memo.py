@@ -15,12 +15,25 @@ from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.errors import Problem, Report, SourceLocation
 from generator.markup import MARKUP_VERSION
-from generator.model import Article, Author, Page
+from generator.model import (
+    Article,
+    Author,
+    Page,
+    article_data,
+    article_from,
+    author_data,
+    author_from,
+    page_data,
+    page_from,
+    problem_data,
+    problem_from,
+)
 from generator.parallel import map_in_workers
+from generator.plaindata import ShapeError, items
 
 from .assemble import CHECKS_VERSION, assemble_article, assemble_page
 from .discover import SourceFile
-from .parse import ParsedSource, parse_many
+from .parse import ParsedSource, parse_many, parsed_data, parsed_from
 
 _PARSE_BATCH = 64
 
@@ -40,6 +53,29 @@ class Assembly:
         if hero:
             refs.append(hero)
         return all(r.path is None or r.path.is_file() for r in refs)
+
+
+def assembly_data(assembly: Assembly) -> tuple[list[Any], bytes]:
+    """A checked file as plain data for the cache, and its body as the bytes beside it."""
+    item = assembly.item
+    kind, data = (
+        ("article", article_data(item)) if isinstance(item, Article) else ("page", page_data(item))
+    )
+    authors = [author_data(a) for a in assembly.authors]
+    return [kind, data, authors, [problem_data(p) for p in assembly.warnings]], item.body
+
+
+def assembly_from(data: object, body: bytes) -> Assembly:
+    """The checked file ``assembly_data`` wrote."""
+    kind, item, authors, warnings = items(data)
+    if kind == "article":
+        made: Article | Page = article_from(item, body)
+    elif kind == "page":
+        made = page_from(item, body)
+    else:
+        raise ShapeError(f"unknown kind of document {kind!r}")
+    return Assembly(made, tuple(author_from(a) for a in items(authors)),
+                    tuple(problem_from(p) for p in items(warnings)))
 
 
 @dataclass(slots=True)
@@ -119,7 +155,7 @@ def cached_assemblies(
     found = {k: memory[k] for k in keys if k in memory}
     missing = [k for k in keys if k not in found]
     if cache is not None and missing:
-        found.update(cache.parsed(missing))
+        found.update(cache.parsed(missing, assembly_from))
     return found
 
 
@@ -154,14 +190,14 @@ def parses_for(
     found = {d: p for d in digests if (p := memo.parsed.get(keys[d])) is not None}
     missing = [d for d in dict.fromkeys(digests) if d not in found]
     if memo.cache is not None and missing:
-        cached = memo.cache.parsed(keys[d] for d in missing)
+        cached = memo.cache.parsed((keys[d] for d in missing), parsed_from)
         found.update({d: cached[keys[d]] for d in missing if keys[d] in cached})
         missing = [d for d in missing if d not in found]
     if missing:
         by_digest = {d: s for d, s in zip(digests, sources, strict=True)}
         fresh = _parse_missing([(keys[d], _read(by_digest[d].path)) for d in missing])
         if memo.cache is not None:
-            memo.cache.store_parsed(fresh)
+            memo.cache.store_parsed(fresh, parsed_data)
         else:  # no disk cache: keep them for the next build in this process
             memo.parsed.update(fresh)
         found.update({d: fresh[keys[d]] for d in missing})

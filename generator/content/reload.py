@@ -22,6 +22,7 @@ from .memo import (
     ParseMemo,
     assemble_source,
     assembled_key,
+    assembly_data,
     parses_for,
     source_digests,
 )
@@ -86,7 +87,7 @@ def reload_sources(
         memo.assembled.pop(olds[i], None)
     memo.assembled.update(afters)
     if memo.cache is not None and afters:
-        memo.cache.store_parsed(dict(afters))
+        memo.cache.store_parsed(dict(afters), assembly_data)
     known_files = dict(record.files)
     known_files.update((sources[i].path, (sources[i], keys[i])) for i in todo)
     content = replace(previous, articles=_swap(previous.articles, articles),
