@@ -246,7 +246,8 @@ def _build_locked(
                        None)
     owned = set(ownership.files)
     existing = present_files(output_dir, owned.union(previous))
-    state.cache.set_stamp(output_dir, None, stamp_data)  # until this build has finished moving files in
+    # Forgotten until this build has finished moving files in (see ownership.py).
+    state.cache.set_stamp(output_dir, None, stamp_data)
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
                             complete=True, owned=owned)
     outputs = {o.path: o.key for o in plan.outputs}
