@@ -15,7 +15,7 @@ from generator.markup.quotes import QuoteExtension
 from generator.markup.typography import SmartTextExtension
 
 # Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "4"
+MARKUP_VERSION = "5"
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")

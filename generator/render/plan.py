@@ -284,6 +284,7 @@ def _card_key(article: Article, people: Mapping[str, str], r: SiteRenderer) -> s
 
 def _list_paths(r: SiteRenderer) -> list[str]:
     paths = ["/", "/archive/"]
+    paths += [f"/archive/{year}/" for year in r.index.years]
     paths += [g.term.url for g in r.index.categories]
     paths += [g.term.url for g in r.index.tags.values()]
     paths += [a.url for a in r.content.authors.values()]
