@@ -108,7 +108,8 @@ def poster_beside(video: Path) -> Path | None:
 
 
 def captions_beside(video: Path) -> list[tuple[Path, str | None]]:
-    """``trailer.vtt`` (language None: the site's) and ``trailer.LANG.vtt`` beside the video."""
+    """``trailer.vtt`` (language None: the site's), then each ``trailer.LANG.vtt``, beside the
+    video: the first is the track shown by default."""
     stem = video.stem + "."
     try:
         names = sorted(os.listdir(video.parent))
@@ -123,7 +124,7 @@ def captions_beside(video: Path) -> list[tuple[Path, str | None]]:
             found.append((video.parent / name, None))
         elif _LANGUAGE.fullmatch(middle):
             found.append((video.parent / name, middle))
-    return found
+    return sorted(found, key=lambda track: track[1] is not None)
 
 
 def videos_current(videos: Iterable[VideoRef]) -> bool:

@@ -1,7 +1,8 @@
 /* Byline: gallery slideshows.
  * Without this script a gallery is a row of slides that swipes and scrolls sideways (CSS
- * scroll snap), its track focusable so arrow keys move it too. The script shows the
- * previous/next buttons and the position ("3 / 12"), which screen readers hear as it changes
+ * scroll snap), its track focusable so arrow keys move it too. The script marks it
+ * .gallery--ready, which shows the previous/next buttons and the position ("3 / 12") in the
+ * room the hint for readers without it held; screen readers hear the position as it changes
  * ("Photo 3 of 12", an aria-live region), whether the reader pressed a button or swiped. */
 (function () {
   'use strict';
@@ -11,12 +12,11 @@
 
   function setup(gallery) {
     var track = gallery.querySelector('.gallery__track');
-    var controls = gallery.querySelector('.gallery__controls');
-    if (!track || !controls) return;
+    if (!track) return;
     var slides = track.children;
-    var prev = controls.querySelector('.gallery__prev');
-    var next = controls.querySelector('.gallery__next');
-    var position = controls.querySelector('.gallery__position');
+    var prev = gallery.querySelector('.gallery__prev');
+    var next = gallery.querySelector('.gallery__next');
+    var position = gallery.querySelector('.gallery__position');
     var shown = position && position.querySelector('[aria-hidden]');
     var spoken = position && position.querySelector('.visually-hidden');
     if (slides.length < 2 || !prev || !next || !shown || !spoken) return;
@@ -57,7 +57,6 @@
     }, { passive: true });
 
     show(inView());
-    controls.hidden = false;
     gallery.classList.add('gallery--ready');
   }
 
