@@ -85,7 +85,8 @@ class ImageIndex:
 
 def all_image_refs(content: Content) -> Iterable[ImageRef]:
     """Every image the site shows: heroes, body photos, video posters, author avatars."""
-    for item in (*content.articles, *content.pages):
+    items: list[Article | Page] = [*content.articles, *content.pages]
+    for item in items:
         yield from images_of(item)
     for author in content.authors.values():
         if author.avatar:

@@ -17,7 +17,7 @@ from generator.cache import BuildCache
 from generator.errors import Report
 from generator.images.plan import slug
 from generator.images.video import VideoProblem, inspect_video
-from generator.model import Content, VideoRef, videos_of
+from generator.model import Article, Content, Page, VideoRef, videos_of
 
 URL_PREFIX = "/media/"
 _EXTENSIONS = {"video/mp4": "mp4", "video/webm": "webm"}
@@ -51,7 +51,8 @@ class VideoPlan:
 def plan_videos(content: Content, cache: BuildCache, report: Report) -> dict[str, VideoPlan]:
     """Measure and hash each distinct video of the content once; errors at its first use."""
     first: dict[str, VideoRef] = {}
-    for item in (*content.articles, *content.pages):
+    items: list[Article | Page] = [*content.articles, *content.pages]
+    for item in items:
         for video in videos_of(item):
             first.setdefault(video.key, video)
     plans: dict[str, VideoPlan] = {}
@@ -75,9 +76,9 @@ def _plan(video: VideoRef, cache: BuildCache, report: Report) -> VideoPlan | Non
         return None
     captions = []
     for track in video.captions:
-        problem = _captions_problem(track.path)
-        if problem:
-            report.error(f"captions {track.path.name}: {problem}", video.location)
+        unreadable = _captions_problem(track.path)
+        if unreadable:
+            report.error(f"captions {track.path.name}: {unreadable}", video.location)
             return None
         digest = _digest(track.path, cache)
         captions.append(CaptionsPlan(_url(track.path, digest, "vtt"), track.language,

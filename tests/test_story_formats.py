@@ -571,3 +571,38 @@ def test_check_warns_about_bare_embeds_only_in_an_article_with_more_than_two(
         f"{STORY}:13: warning: the X link https://x.com/roryblanchard/status/1966829304417452033"
         f" is one of 3 embeds in “The gala”, {hint}",
     ]
+
+
+def test_a_poster_or_captions_linking_out_of_the_site_are_refused(
+    make_site: Make, tmp_path: Path,
+) -> None:
+    secret = tmp_path / "victim"
+    secret.mkdir()
+    (secret / "notes.vtt").write_text("WEBVTT\n\nprivate\n", encoding="utf-8")
+    (secret / "still.jpg").write_bytes(photo_bytes())
+    site = site_with(make_site, "Fine.")
+    build(site)
+    previous = snapshot(site / "output")
+    (site / STORY).write_text(story(VIDEO), encoding="utf-8")
+    folder = site / "content/articles/gala"
+    (folder / "clip.mp4").write_bytes(mp4_bytes())
+    (folder / "clip.vtt").symlink_to(secret / "notes.vtt")
+    run = build_outcome(site, previous=previous)
+    assert f"{STORY}:7: error: captions clip.vtt lead out of the site folder (the file is a " \
+           "link): Byline publishes only what is inside the site, so copy the file here " \
+           "instead" in run.err.splitlines(), run.err
+    (folder / "clip.vtt").unlink()
+    (folder / "clip.jpg").symlink_to(secret / "still.jpg")
+    run = build_outcome(site, previous=previous)
+    assert f"{STORY}:7: error: image path clip.jpg leaves the site folder" in run.err.splitlines()
+
+
+def test_two_links_on_consecutive_lines_are_two_embeds() -> None:
+    html = BeautifulSoup(render_markdown(
+        "https://www.instagram.com/p/DEw2Lq8sHn1/\n"
+        "https://x.com/roryblanchard/status/1966829304417452033\n"
+        "@roryblanchard: Officiated.\n").html.decode(), "html.parser")
+    cards = html.select("figure.embed")
+    assert [c["class"][1] for c in cards] == ["embed--instagram", "embed--x"]
+    assert cards[0].select_one(".embed__text") is None
+    assert cards[1].select_one(".embed__text").get_text(strip=True) == "Officiated."

@@ -253,15 +253,18 @@ def _hero(
         )
     if not isinstance(raw.get("video"), str):
         return image, None
+    alt, caption, credit = texts["alt"], texts["caption"], texts["credit"]
     video = resolve_video(
         raw["video"], folder=source.folder, content_dir=config.content_dir,
         site_root=config.root, location=fields.at("hero", "video"), report=report,
-        language=config.language, warn_alt=image is None, **texts,
+        language=config.language, warn_alt=image is None, alt=alt, caption=caption,
+        credit=credit,
     )
     if video is None:
         return image, None
     if image is None and video.poster is not None:  # the still found beside the video
-        image = replace(video.poster, role="hero", focus=focus, **texts)
+        image = replace(video.poster, role="hero", focus=focus, alt=alt, caption=caption,
+                        credit=credit)
     return image, replace(video, poster=image)
 
 

@@ -68,16 +68,23 @@ def resolve_video(
         report.warning(f"video {src} has no alt text: say what it shows, for readers who "
                        "cannot see it, e.g. ![The trailer for Northbound](trailer.mp4)", location)
     dimensions = _size(src, size, location, report)
-    still: ImageRef | None
-    if poster:
-        still = resolve_image(poster, folder=folder, content_dir=content_dir,
+    still: ImageRef | None = None
+    found = None if poster else poster_beside(path)
+    named = (poster, folder) if poster else (found.name, path.parent) if found else None
+    if named:  # through the same checks as any photo: a link out of the site is refused
+        still = resolve_image(named[0], folder=named[1], content_dir=content_dir,
                               site_root=site_root, location=location, role="poster",
                               report=report, alt="")
-    else:
-        found = poster_beside(path)
-        still = found and ImageRef(found.name, found, location, "poster", "")
-    captions = tuple(CaptionsRef(p, lang or language) for p, lang in captions_beside(path))
-    return VideoRef(src, path, location, alt, caption, credit, still, captions, dimensions)
+    captions = []
+    for track, lang in captions_beside(path):
+        if not track.resolve().is_relative_to(site_root.resolve()):
+            report.error(f"captions {track.name} lead out of the site folder (the file is a "
+                         "link): Byline publishes only what is inside the site, so copy the "
+                         "file here instead", location)
+            return None
+        captions.append(CaptionsRef(track, lang or language))
+    return VideoRef(src, path, location, alt, caption, credit, still, tuple(captions),
+                    dimensions)
 
 
 def _size(

@@ -221,6 +221,9 @@ class EmbedBlockProcessor(BlockProcessor):
         found = match_embed(first)
         assert found is not None  # test() said so
         provider, match = found
+        if rest.strip() and match_embed(rest.strip().split("\n", 1)[0]):
+            blocks.insert(0, rest)  # two links on consecutive lines: two embeds
+            rest = ""
         description = describe(rest) if rest.strip() else None
         described = description is not None
         self.extension.embeds.append(RawEmbed(provider.key, match.group(0), described))
