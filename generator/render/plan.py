@@ -180,7 +180,7 @@ class _Planner:
     def article(self, article: Article) -> None:
         """An article page, with the cards of its related stories."""
         r, cards = self.r, self.keys.cards
-        images = [r.images.digest(i) for i in article.images]
+        images = r.images.digests(article)
         related = r.index.related(article, r.config.related_count)
         self.add(article.url, partial(r.article_page, article), cards[article.url],
                  article.digest, *images, *(cards[a.url] for a in related),
@@ -190,7 +190,7 @@ class _Planner:
         """A static page."""
         r = self.r
         self.add(page.url, partial(r.static_page, page), page.digest,
-                 *(r.images.digest(i) for i in page.images), origin=page.source)
+                 *r.images.digests(page), origin=page.source)
 
     def home(self) -> None:
         """The home page and its later pages."""
