@@ -187,7 +187,7 @@ def _build_all(options: BuildOptions, state: BuildState, started: float) -> Buil
     if options.defer_images:
         images = defer_images(images, cache_dir, config.images)
     else:
-        images = produce_images(images, config, cache_dir, options.progress)
+        images = produce_images(images, config, cache_dir, options.progress, report)
     last = state.last
     index = build_index(content, config.categories, last.index if last else None)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)

@@ -52,6 +52,8 @@ class ImageIndex:
     pending: Mapping[str, PendingImage] = field(default_factory=dict)
     made: int = 0
     reused: int = 0
+    # Where each photo first appears (``ImageRef.key`` → ref), to report a failure there.
+    refs: Mapping[str, ImageRef] = field(default_factory=dict)
 
     def plan(self, ref: ImageRef | None) -> ImagePlan | None:
         """The plan for a reference, None for remote or unusable images."""
@@ -106,7 +108,8 @@ def plan_images(
             card_sources[article.url] = plan.source.digest
     logo = _plan_logo(config, settings, inspect_cache, report)
     inspect_cache.save()
-    return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, logo=logo)
+    return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, logo=logo,
+                      refs=first)
 
 
 def _plan_logo(
@@ -177,11 +180,21 @@ def make_pending(image: PendingImage, cache_dir: Path) -> Path | None:
 
 
 def produce_images(
-    index: ImageIndex, config: SiteConfig, cache_dir: Path, progress: bool | None = None
+    index: ImageIndex, config: SiteConfig, cache_dir: Path, progress: bool | None = None,
+    report: Report | None = None,
 ) -> ImageIndex:
-    """Make every planned variant that the cache does not hold yet (on every core)."""
+    """Make every planned variant that the cache does not hold yet (on every core).
+
+    A photo that could not be made is an error in ``report``, where it first appears: its
+    pages would otherwise link to files that do not exist.
+    """
     wanted = _wanted(index)
     jobs = [(source, tuple(dict.fromkeys(v))) for _, (source, v) in sorted(wanted.items())]
-    report = process_images(jobs, cache_dir, config.images, progress=progress)
+    done = process_images(jobs, cache_dir, config.images, progress=progress)
     prune_cache(cache_dir, [v.url_path for _, variants in jobs for v in variants])
-    return replace(index, files=report.files, made=report.made, reused=report.reused)
+    for path, problem in sorted(done.failed.items()):
+        ref = index.refs.get(str(path))  # None: the logo, which site.yaml names
+        if report is not None:
+            report.error(f"{ref.src if ref else path.name}: {problem}",
+                         ref.location if ref else config.source)
+    return replace(index, files=done.files, made=done.made, reused=done.reused)
