@@ -906,6 +906,7 @@ def test_every_colour_mode_comes_out_as_8_bit_with_its_colour(
 
 
 @pytest.mark.parametrize(("fmt", "kind"), [("PNG", "RGBA"), ("PNG", "P"), ("PNG", "L-key"),
+                                           ("PNG", "RGB-key"),
                                            ("GIF", "P"), ("WEBP", "RGBA"), ("TIFF", "LA"),
                                            ("TIFF", "PA")])
 def test_transparency_is_kept_in_webp_and_png(tmp_path: Path, run, fmt: str, kind: str) -> None:
@@ -918,6 +919,10 @@ def test_transparency_is_kept_in_webp_and_png(tmp_path: Path, run, fmt: str, kin
             image.putpalette([0, 0, 0, 30, 160, 220])
         ImageDraw.Draw(image).rectangle((50, 20, 150, 80), fill=1 if kind == "P" else 200)
         options = {"transparency": 0}
+    elif kind == "RGB-key":  # PNG's tRNS: one colour of a truecolour picture see-through
+        image = Image.new("RGB", (200, 100), (0, 0, 0))
+        ImageDraw.Draw(image).rectangle((50, 20, 150, 80), fill=(30, 160, 220))
+        options = {"transparency": (0, 0, 0)}
     elif kind != "RGBA":
         image = image.convert(kind)
     plan, report = run(save(image, tmp_path / f"logo.{fmt.lower()}", fmt, **options))
