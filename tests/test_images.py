@@ -1077,3 +1077,24 @@ def test_a_photo_that_cannot_be_written_is_an_error_at_its_line(
         "content/articles/full/index.md:4: error: hero.jpg: image could not be resized and"
         " saved ([Errno 28] No space left on device)"
     )
+
+
+def test_a_gif_whose_screen_is_wider_than_its_picture(tmp_path: Path, run) -> None:
+    # Found by the fuzzer: one damaged byte made a 1×65 GIF's screen 257 wide.  The
+    # picture is shown on that screen, so every output is 257×65 in proportion.
+    data = bytearray(gif_bytes((1, 65)))
+    data[7] = 1  # the high byte of the logical screen width: 1 → 257
+    path = tmp_path / "strip.gif"
+    path.write_bytes(bytes(data))
+    plan, report = run(path)
+    assert (plan.source.width, plan.source.height) == (257, 65)
+    for variant in plan.variants:
+        assert output(report, variant).size == (variant.width, variant.height)
+        assert keeps_proportions((variant.width, variant.height), (257, 65))
+
+
+def gif_bytes(size: tuple[int, int]) -> bytes:
+    """A still greyscale GIF."""
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize(size).save(buffer, "GIF")
+    return buffer.getvalue()
