@@ -224,7 +224,7 @@ def _build_locked(
     if options.defer_images:
         images = defer_images(images, state.cache, config.images)
     else:
-        images = produce_images(images, config, state.cache, options.progress)
+        images = produce_images(images, config, state.cache, options.progress, report)
     last = state.last
     index = build_index(content, config.categories, last.index if last else None)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)

@@ -67,6 +67,8 @@ class ImageIndex:
     repaired: frozenset[str] = frozenset()
     # Videos by ``VideoRef.key``: copied as they are, their files listed in ``files`` too.
     videos: Mapping[str, VideoPlan] = field(default_factory=dict)
+    # Where each photo first appears (``ImageRef.key`` → ref), to report a failure there.
+    refs: Mapping[str, ImageRef] = field(default_factory=dict)
 
     def plan(self, ref: ImageRef | None) -> ImagePlan | None:
         """The plan for a reference, None for remote or unusable images."""
@@ -160,7 +162,7 @@ def plan_images(
     logo = _plan_logo(config, settings, inspect_cache, report)
     videos = plan_videos(content, cache, report)
     return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, logo=logo,
-                      files=video_files(videos.values()), videos=videos)
+                      files=video_files(videos.values()), videos=videos, refs=first)
 
 
 def _plan_logo(
@@ -235,19 +237,29 @@ def make_pending(image: PendingImage, cache_dir: Path) -> Path | None:
 
 
 def produce_images(
-    index: ImageIndex, config: SiteConfig, cache: BuildCache, progress: bool | None = None
+    index: ImageIndex, config: SiteConfig, cache: BuildCache, progress: bool | None = None,
+    report: Report | None = None,
 ) -> ImageIndex:
-    """Make every planned variant that the cache does not hold whole yet (on every core)."""
+    """Make every planned variant that the cache does not hold whole yet (on every core).
+
+    A photo that could not be made is an error in ``report``, where it first appears: its
+    pages would otherwise link to files that do not exist.
+    """
     wanted = _wanted(index)
     jobs = [(source, tuple(dict.fromkeys(v))) for _, (source, v) in sorted(wanted.items())]
     variants = [v for _, found in jobs for v in found]
     checked = check_processed(variants, cache)
-    report = process_images(jobs, cache.folder, config.images, progress=progress)
-    made = [(url, path) for url, path in report.files.items() if url not in checked.whole]
+    done = process_images(jobs, cache.folder, config.images, progress=progress)
+    made = [(url, path) for url, path in done.files.items() if url not in checked.whole]
     _record_made(made, cache)
     prune_processed(cache, [v.url_path for v in variants])
-    files = {**report.files, **video_files(index.videos.values())}
-    return replace(index, files=files, made=report.made, reused=report.reused,
+    for path, problem in sorted(done.failed.items()):
+        ref = index.refs.get(str(path))  # None: the logo, which site.yaml names
+        if report is not None:
+            report.error(f"{ref.src if ref else path.name}: {problem}",
+                         ref.location if ref else config.source)
+    files = {**done.files, **video_files(index.videos.values())}
+    return replace(index, files=files, made=done.made, reused=done.reused,
                    repaired=checked.damaged)
 
 
