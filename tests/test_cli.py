@@ -292,3 +292,25 @@ def test_publish_without_targets_says_what_to_add(make_site: Callable[[SiteFiles
                                                   capsys: Capture) -> None:
     assert main(["publish", "--site", str(make_site({}))]) == 1
     assert "no deploy targets" in capsys.readouterr().err
+
+
+def test_a_bug_in_byline_is_one_line_for_a_writer(make_site, monkeypatch, capsys):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import generator.build
+
+    site = make_site({"content/articles/a.md": article()})
+    monkeypatch.delenv("BYLINE_TRACEBACK")
+    for raised, expected in [
+        (RuntimeError("boom"), "byline: error: internal error, a bug in Byline: RuntimeError: "
+                               "boom (set BYLINE_TRACEBACK=1 to see where)"),
+        (BrokenProcessPool("gone"), "byline: error: a worker process died (the machine may be "
+                                    "out of memory): close other programs and build again"),
+    ]:
+        def broken(*args, raised=raised, **kwargs):
+            raise raised
+
+        monkeypatch.setattr(generator.build, "build_site", broken)
+        code = main(["build", "--site", str(site)])
+        err = capsys.readouterr().err
+        assert code != 0 and err.strip() == expected and "Traceback" not in err
