@@ -21,6 +21,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from generator import __version__
@@ -30,7 +31,7 @@ from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
 from generator.image_stage import PendingImage, defer_images, plan_images, produce_images
-from generator.incremental import BuildMode, LastBuild, patch_build
+from generator.incremental import BuildMode, Declined, LastBuild, patch_build, write_plan
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
 from generator.outputdir import present_files
@@ -51,7 +52,6 @@ from generator.render import (
     plan_outputs,
     redirect_map,
 )
-from generator.render_stage import write_outputs
 from generator.theme import load_theme
 
 
@@ -106,6 +106,7 @@ class BuildResult:
     pending_images: Mapping[str, PendingImage] = field(default_factory=dict)
     patched: bool = False  # made by patching the last build (see incremental.py)
     notes: tuple[str, ...] = ()  # what was wrong with the cache and was repaired (--verbose)
+    why: str = ""  # why the build patched or ran every stage, for the preview to report
 
 
 @dataclass(slots=True)
@@ -135,7 +136,8 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     state.unsettled = changed  # until this build succeeds
     try:
         result = _patched(options, state, changed, started) if changed is not None else None
-        result = result or _build_all(options, state, started)
+        if not isinstance(result, BuildResult):
+            result = _build_all(options, state, started, result or "the saved files are unknown")
     except OSError as error:
         if error.errno != errno.ENOSPC:
             raise
@@ -149,17 +151,17 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
 
 def _patched(
     options: BuildOptions, state: BuildState, changed: set[str], started: float
-) -> BuildResult | None:
-    """The build made by patching the last one, when the saved files allow it."""
+) -> BuildResult | str:
+    """The build made by patching the last one, or why the saved files do not allow it."""
     last = state.last
     if last is None or state.cache is None or last.mode != _mode(options):
-        return None
+        return "no earlier build to patch"
     report = Report()
     now = options.now or datetime.now(last.config.tz)
     cache_dir = state.cache.folder
     done = patch_build(last, changed, now, cache_dir, state.memo, state.cache, report)
-    if done is None:
-        return None
+    if isinstance(done, Declined):
+        return done.reason
     state.last = last = done.last
     content = last.content
     return BuildResult(
@@ -170,6 +172,7 @@ def _patched(
         seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
         changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
         pending_images=last.images.pending, patched=True, notes=state.cache.take_notes(),
+        why="patched: " + ", ".join(sorted(_shown(last.config.root, p) for p in changed)),
     )
 
 
@@ -178,7 +181,9 @@ def _mode(options: BuildOptions) -> BuildMode:
                      options.preview, options.defer_images)
 
 
-def _build_all(options: BuildOptions, state: BuildState, started: float) -> BuildResult:
+def _build_all(
+    options: BuildOptions, state: BuildState, started: float, why: str = ""
+) -> BuildResult:
     """Every stage of the pipeline, each reusing what its caches hold."""
     site = options.site.resolve()
     report = Report()
@@ -191,12 +196,12 @@ def _build_all(options: BuildOptions, state: BuildState, started: float) -> Buil
     busy = (f"another Byline build is writing into {mode.output_dir}: wait for it to finish, "
             "then build again")
     with lock_folder(mode.output_dir, wait=options.lock_wait, busy=busy):
-        return _build_locked(options, state, started, config, mode, label, report)
+        return _build_locked(options, state, started, config, mode, label, report, why)
 
 
 def _build_locked(
     options: BuildOptions, state: BuildState, started: float, config: SiteConfig,
-    mode: BuildMode, label: str, report: Report,
+    mode: BuildMode, label: str, report: Report, why: str,
 ) -> BuildResult:
     """The pipeline, with the output folder checked and locked for this build."""
     site = config.root
@@ -229,9 +234,6 @@ def _build_locked(
     index = build_index(content, config.categories, last.index if last else None)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
     redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
-    plan = plan_outputs(renderer, config_digest, redirects)
-    _check_collisions(plan.outputs, report)
-    report.raise_if_errors()
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
     if previous is None or not ownership.clean:
         # Unknown, or a build was cut short there: what is in the folder cannot be trusted,
@@ -240,6 +242,13 @@ def _build_locked(
         sweep_temporaries(output_dir)
     if images.repaired:  # placed again: an older Byline hard-linked them to the cache files
         previous = {p: k for p, k in previous.items() if "/" + p not in images.repaired}
+    reads = (last.plan.reads if last and last.theme.fingerprint == theme.fingerprint
+             else state.cache.template_reads(theme.fingerprint))
+    rekey = partial(plan_outputs, renderer, config_digest, redirects)
+    # Without keys to compare with, everything is rendered: key it afterwards, once.
+    plan = rekey(reads if previous and reads is not None else None)
+    _check_collisions(plan.outputs, report)
+    report.raise_if_errors()
     if foreign:
         report.warning(f"{output_dir} held {len(foreign)} file{'s' if len(foreign) != 1 else ''}"
                        f" Byline did not write; they are kept: {describe_files(foreign)}",
@@ -248,19 +257,24 @@ def _build_locked(
     existing = present_files(output_dir, owned.union(previous))
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
-    written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
-                            complete=True, owned=owned)
+    plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
+                               owned)
+    assert plan.record is not None
     outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
-    expires = valid_until(content, now, NEWS_WINDOW, options.future)
+    if plan.record.reads != reads:
+        state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
+    expires = min((t for t in (valid_until(content, now, NEWS_WINDOW, options.future),
+                               renderer.status_changes()) if t is not None), default=None)
     warnings = tuple(report.sorted())
     state.cache.set_stamp(output_dir, BuildStamp(
         key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,
         content.next_scheduled,
     ) if key else None, stamp_data)
     assert state.memo.last is not None
-    state.last = LastBuild(mode, config, theme, content, state.memo.last, index, images,
-                           plan.keys, outputs, warnings, expires)
+    state.last = LastBuild(mode, config, config_digest, theme, content, state.memo.last, index,
+                           images, redirects, plan.record, renderer.carried, outputs, warnings,
+                           expires)
     return BuildResult(
         output=output_dir,
         content=content,
@@ -277,7 +291,14 @@ def _build_locked(
         next_scheduled=content.next_scheduled,
         pending_images=images.pending,
         notes=state.cache.take_notes(),
+        why=f"full build: {why}" if why else "",
     )
+
+
+def _shown(site: Path, path: str) -> str:
+    """A saved file as the preview reports it."""
+    file = Path(path)
+    return file.relative_to(site).as_posix() if file.is_relative_to(site) else path
 
 
 def _inputs_key(site: Path, options: BuildOptions, config_digest: str, theme: str) -> str:

@@ -328,6 +328,24 @@ class BuildCache:
             db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", changed)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)", (str(output_dir),))
 
+    # -- what templates read -------------------------------------------------------------
+    def template_reads(self, theme: str) -> frozenset[str] | None:
+        """The view fields this theme's templates were seen reading (see render/reads.py)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='template_reads'").fetchone()
+        try:
+            stored = json.loads(row[0]) if row else {}
+        except ValueError:
+            return None
+        if stored.get("theme") != theme:
+            return None
+        return frozenset(stored.get("reads", ()))
+
+    def set_template_reads(self, theme: str, reads: Iterable[str]) -> None:
+        """Remember what this theme's templates read."""
+        value = json.dumps({"theme": theme, "reads": sorted(reads)})
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('template_reads', ?)", (value,))
+
     # -- build stamps --------------------------------------------------------------------
     def stamp(self, output_dir: Path, decode: Decode[T]) -> T | None:
         """What the last build that left a stamp on this output folder was made from."""

@@ -1,30 +1,50 @@
-"""The preview's rebuild after a save: patch the last build instead of running the pipeline.
+"""Writing a plan, and the preview's rebuild after a save: patching the last build.
 
-The watcher says which files changed.  When they are articles or pages that stay where they
-were (see ``content/reload.py``), the last build's content, index, photos and output keys are
-still right for everything else, so only those files are read again and only the outputs they
-reach are planned and rendered: a sentence added to one story of 10,000 costs one parse and
-one page.  Anything else, or anything this module is unsure of, returns None and the caller
-runs the whole pipeline, whose caches make that cheap too.  Both ways write the same files.
+``write_plan`` renders and writes the stale outputs of a plan, then keeps the keys honest:
+when rendering found the templates reading view fields the keys were not made of (a theme's
+first build, or a template branch taken for the first time), the whole site is keyed again
+with them.  The full build and the patch both write through it.
+
+The patch: the watcher says which files changed, and each is classified (content, template,
+author file, config, static file, image) as Zola's server does.  When they are all articles
+and pages that keep their address and date (see ``content/reload.py``), the last build's
+content, photos and record of what each output shows are still right for everything else, so
+only those files are read again, and only the units of the site the record says show a
+changed card, term, list or entry are planned again (``render.replan_outputs``).  A sentence
+added to one story of 10,000 costs one parse and one page.  Anything else is ``Declined``,
+with the reason, and the caller runs the whole pipeline, whose caches make that cheap too.
+Both ways write the same files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.config import SiteConfig
+from generator.config import CONFIG_NAME, SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
 from generator.image_stage import ImageIndex, warn_missing_credits
 from generator.model import Content
 from generator.outputdir import present_files
-from generator.render import PlanKeys, SiteIndex, SiteRenderer, reindex, replan_outputs
+from generator.render import (
+    NO_READS,
+    Carried,
+    Plan,
+    Reads,
+    Record,
+    SiteIndex,
+    SiteRenderer,
+    placement,
+    plan_outputs,
+    reindex,
+    replan_outputs,
+)
 from generator.render_stage import WriteReport, write_outputs
-from generator.theme import Theme
+from generator.theme import Theme, builtin_themes_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +64,15 @@ class LastBuild:
 
     mode: BuildMode
     config: SiteConfig
+    config_digest: str
     theme: Theme
     content: Content
-    record: LoadRecord
+    loaded: LoadRecord
     index: SiteIndex
     images: ImageIndex
-    keys: PlanKeys
+    redirects: Mapping[str, str]
+    plan: Record  # what each output shows, and what that digested to
+    carried: Carried  # its views and their digests, for a patch to use again
     outputs: Mapping[str, str]  # output path → key, as the output folder now holds them
     warnings: tuple[Problem, ...]
     valid_until: datetime | None  # when a clock-dependent output (news sitemap) goes stale
@@ -63,33 +86,111 @@ class Patched:
     written: WriteReport
 
 
+@dataclass(frozen=True, slots=True)
+class Declined:
+    """Why a save needs the whole pipeline."""
+
+    reason: str
+
+
+def classify(site: Path, path: str) -> str:
+    """What kind of source a saved file is: content, template, author file, config, static
+    file, image, or other."""
+    file = Path(path)
+    try:
+        parts = file.relative_to(site).parts
+    except ValueError:
+        try:  # the built-in theme, watched too
+            parts = ("themes", "default", *file.relative_to(builtin_themes_dir()).parts[1:])
+        except ValueError:
+            return "other"
+    if parts == (CONFIG_NAME,):
+        return "config"
+    top = parts[0] if parts else ""
+    if top == "content":
+        if len(parts) > 2 and parts[1] == "authors":
+            return "author file"
+        return "content" if file.suffix == ".md" else "image"
+    if top == "templates" or (top == "themes" and len(parts) > 2 and parts[2] == "templates"):
+        return "template"
+    if top in ("static", "themes"):
+        return "static file"
+    return "other"
+
+
+def write_plan(
+    plan: Plan, rekey: Callable[[Reads], Plan], output_dir: Path, cache_dir: Path,
+    report: Report, previous: Mapping[str, str], existing: set[str], owned: Set[str],
+) -> tuple[Plan, WriteReport]:
+    """Render and place the stale outputs of ``plan``, deleting the files Byline wrote
+    (``owned``) that are no longer outputs; the plan returned is keyed on everything the
+    templates were seen reading."""
+    written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
+                            complete=True, owned=owned)
+    keyed_on = plan.record.reads if plan.record else None
+    if keyed_on is None or not written.reads <= keyed_on:
+        plan = rekey((keyed_on or NO_READS) | written.reads)
+    return plan, written
+
+
 def patch_build(
     last: LastBuild, paths: Iterable[str], now: datetime, cache_dir: Path, memo: ParseMemo,
     cache: BuildCache, report: Report,
-) -> Patched | None:
-    """Rebuild after edits to the files at ``paths``; None when the edit needs a full build."""
+) -> Patched | Declined:
+    """Rebuild after edits to the files at ``paths``, or say why it takes a full build."""
     if last.valid_until is not None and now >= last.valid_until:
-        return None
+        return Declined("time passed a scheduled story's date or the news window")
+    site = last.config.root
+    for path in sorted(paths):
+        kind = classify(site, path)
+        if kind != "content":
+            return Declined(f"{kind} changed: {_shown(site, path)}")
     patch = reload_sources(last.config, last.mode.drafts, report, memo, last.content,
-                           last.record, paths)
-    if patch is None:
-        return None
+                           last.loaded, paths, now, last.index.position)
+    if isinstance(patch, str):
+        return Declined(patch)
     # Problems of the files read again replace theirs; everyone else's stay as they were.
     report.extend(w for w in last.warnings
                   if w.location is None or w.location.path not in patch.reread)
     report.raise_if_errors()
-    warn_missing_credits(patch.articles, last.images.plans, report)
-    index = reindex(last.index, patch.content, patch.articles)
+    edited = [new for _, new in patch.articles.values()]
+    warn_missing_credits(edited, last.images.plans, report)
+    moved = any(placement(old) != placement(new) for old, new in patch.articles.values())
+    index = reindex(last.index, patch.content, patch.articles, last.config.categories)
     renderer = SiteRenderer(last.config, index, last.images, last.theme,
-                            preview=last.mode.preview, now=now)
-    plan = replan_outputs(renderer, last.keys, patch.articles, patch.pages, patch.before)
+                            preview=last.mode.preview, now=now, carried=last.carried)
+    plan = replan_outputs(renderer, last.config_digest, last.redirects, last.plan,
+                          patch.articles, patch.pages, last.index if moved else None)
+    if isinstance(plan, str):
+        return Declined(plan)
     output_dir = last.mode.output_dir
-    existing = present_files(output_dir, [o.path for o in plan.outputs])
-    written = write_outputs(plan.outputs, output_dir, cache_dir, report, last.outputs,
-                            existing, complete=False)
-    outputs = {**last.outputs, **{o.path: o.key for o in plan.outputs}}
-    if written.changed:
+    existing = present_files(output_dir, [*(o.path for o in plan.outputs), *plan.removed])
+    patched, written = write_plan(
+        plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
+        output_dir, cache_dir, report, last.outputs, existing)
+    if patched is plan:
+        outputs = dict(last.outputs)
+        for path in plan.removed:
+            del outputs[path]
+        outputs.update((o.path, o.key) for o in plan.outputs)
+        # Only the rows that changed: the cache compares what it is given.
+        touched = [*plan.removed, *(o.path for o in plan.outputs)]
+        cache.replace_output_keys(output_dir, {p: outputs[p] for p in touched if p in outputs},
+                                  {p: last.outputs[p] for p in touched if p in last.outputs})
+    else:  # keyed again on what the templates were seen reading
+        outputs = {o.path: o.key for o in patched.outputs}
         cache.replace_output_keys(output_dir, outputs, last.outputs)
-    return Patched(replace(last, content=patch.content, record=patch.record, index=index,
-                           keys=plan.keys, outputs=outputs, warnings=tuple(report.warnings)),
+    if patched.record is not None and patched.record.reads != last.plan.reads:
+        cache.set_template_reads(last.theme.fingerprint, patched.record.reads)
+    assert patched.record is not None
+    return Patched(replace(last, content=patch.content, loaded=patch.record, index=index,
+                           plan=patched.record, outputs=outputs,
+                           warnings=tuple(report.warnings)),
                    written)
+
+
+def _shown(site: Path, path: str) -> str:
+    try:
+        return Path(path).relative_to(site).as_posix()
+    except ValueError:
+        return path

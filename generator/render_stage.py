@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.errors import BuildFailed, Report
 from generator.outputdir import commit, write_staged
 from generator.parallel import map_in_workers, process_running
-from generator.render import Output, RenderProblem
+from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
 
 _RENDER_BATCH = 48
 _PARALLEL_FROM = 200
@@ -25,6 +25,7 @@ class WriteReport:
     written: int
     removed: int
     changed: list[str]  # output paths whose key changed or whose file was missing
+    reads: Reads = NO_READS  # the view fields the templates read while rendering them
 
 
 def write_outputs(
@@ -44,12 +45,15 @@ def write_outputs(
     staging.mkdir(parents=True)
     global _JOB
     _JOB = (to_render, staging)
+    reads: set[str] = set()
+    take_reads()  # only what these outputs read
     try:
         batches = [range(i, min(i + _RENDER_BATCH, len(to_render)))
                    for i in range(0, len(to_render), _RENDER_BATCH)]
         # Forking pays off only when there is real work; a one-article edit renders in-process.
         min_items = 2 if len(to_render) >= _PARALLEL_FROM else len(batches) + 1
-        for problems in map_in_workers(_render_batch, batches, min_items=min_items):
+        for problems, seen in map_in_workers(_render_batch, batches, min_items=min_items):
+            reads.update(seen)
             for message, location in problems:
                 report.error(message, location)
     finally:
@@ -60,7 +64,7 @@ def write_outputs(
     owned = set(previous) if owned is None else owned
     keep = {o.path for o in outputs} if complete else owned | {o.path for o in stale}
     done = commit(staging, output_dir, (o.path for o in to_render), copies, keep, owned)
-    return WriteReport(done.written, done.removed, [o.path for o in stale])
+    return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads))
 
 
 def _remove_abandoned_staging(cache_dir: Path) -> None:
@@ -75,7 +79,7 @@ def _remove_abandoned_staging(cache_dir: Path) -> None:
 _JOB: tuple[list[Output], Path] | None = None
 
 
-def _render_batch(indexes: range) -> list[tuple[str, object]]:
+def _render_batch(indexes: range) -> tuple[list[tuple[str, object]], Reads]:
     assert _JOB is not None
     outputs, staging = _JOB
     problems: list[tuple[str, object]] = []
@@ -88,4 +92,4 @@ def _render_batch(indexes: range) -> list[tuple[str, object]]:
             problems.append((str(problem), problem.location))
             continue
         write_staged(staging, output.path, data)
-    return problems
+    return problems, take_reads()

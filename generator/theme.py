@@ -192,10 +192,11 @@ _COMPILED = _MemoryBytecodeCache()
 
 
 def make_environment(
-    theme: Theme, globals_: Mapping[str, object], url: Callable[[str], str]
+    theme: Theme, globals_: Mapping[str, object], url: Callable[[str], str],
+    kind: type[jinja2.Environment] = jinja2.Environment,
 ) -> jinja2.Environment:
-    """A Jinja environment over the theme's folders with Byline's globals."""
-    env = jinja2.Environment(
+    """A Jinja environment (of class ``kind``) over the theme's folders with Byline's globals."""
+    env = kind(
         loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
         bytecode_cache=_COMPILED,
         autoescape=True,

@@ -238,7 +238,7 @@ def test_serve_is_wired_to_the_preview_server(starter: Path,
     fake.serve_site = lambda *args: calls.append(args) or 0  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "generator.serve", fake)
     assert main(["serve", "--site", str(starter), "--port", "8123", "--open", "-q"]) == 0
-    assert calls == [(starter, "127.0.0.1", 8123, True, True)]
+    assert calls == [(starter, "127.0.0.1", 8123, True, True, False)]
 
 
 def test_a_missing_module_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,

@@ -3,18 +3,26 @@ writes, byte for byte, whatever the writer changed, and patch whenever an edit a
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from generator.build import BuildOptions, BuildResult, BuildState, build_site
 from generator.errors import BuildFailed
+from generator.model import Article
+from generator.render import SiteIndex, build_index
 
+<<<<<<< HEAD
 from .conftest import NOW, article, photo_bytes, write_files
 from .test_story_formats import mp4_bytes
+=======
+from .conftest import NOW, SiteFiles, article, photo_bytes, write_files
+>>>>>>> h/keys
 
 A = "content/articles/alpha/index.md"
 B = "content/articles/bravo.md"
@@ -44,14 +52,17 @@ def starting_files() -> dict[str, str | bytes]:
 
 
 class Preview:
-    """A site rebuilt the way ``byline serve`` does, checked against fresh full builds."""
+    """A site rebuilt the way ``byline serve`` does (and, on demand, the way ``byline build``
+    does), checked against fresh full builds of a copy of its files."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, files: SiteFiles | None = None, now: datetime = NOW) -> None:
         self.root = root
-        self.site = write_files(root / "site", {"site.yaml": _SITE_YAML, **starting_files()})
+        self.site = write_files(root / "site", files or {"site.yaml": _SITE_YAML,
+                                                         **starting_files()})
         self.state = BuildState()
+        self.now = now
         self.options = BuildOptions(site=self.site, output=root / "preview", drafts=True,
-                                    future=True, preview=True, now=NOW)
+                                    future=True, preview=True, now=now)
         build_site(self.options, self.state)
 
     def save(self, name: str, text: str | bytes) -> BuildResult:
@@ -67,19 +78,47 @@ class Preview:
     def rebuild(self, *names: str) -> BuildResult:
         """Rebuild after changes to ``names`` (relative to the site)."""
         changed = frozenset(str(self.site.resolve() / n) for n in names)
-        return build_site(replace(self.options, changed=changed), self.state)
+        options = replace(self.options, changed=changed, now=self.now)
+        return build_site(options, self.state)
+
+    def build(self) -> BuildResult:
+        """``byline build``: a new process, the cache warm, the output folder kept."""
+        return build_site(BuildOptions(site=self.site, output=self.root / "built", now=self.now,
+                                       reuse_current=True))
+
+    def assert_index_fresh(self) -> None:
+        """The index a patch updated in place is the one the content would be indexed into."""
+        last = self.state.last
+        assert last is not None
+        fresh = build_index(last.content, last.config.categories)
+
+        def groups(index: SiteIndex) -> tuple[object, ...]:
+            def urls(articles: tuple[Article, ...]) -> list[str]:
+                return [a.url for a in articles]
+            return ([(g.term, urls(g.articles)) for g in index.categories],
+                    {s: (g.term, urls(g.articles)) for s, g in index.tags.items()},
+                    {s: urls(a) for s, a in index.by_author.items()},
+                    {y: urls(a) for y, a in index.years.items()}, index.tag_masks, index.shape,
+                    [urls(index.related(a, 4)) for a in index.content.articles])
+
+        assert groups(last.index) == groups(fresh)
 
     def text(self, name: str) -> str:
         """A source file's text."""
         return (self.site / name).read_text(encoding="utf-8")
 
-    def assert_same_as_full_build(self) -> None:
-        """The preview folder holds exactly what a fresh build of a copy of the site writes."""
+    def assert_same_as_full_build(self, built: bool = False) -> None:
+        """The preview folder (and with ``built``, ``byline build``'s) holds exactly what a
+        fresh build of a copy of the site writes."""
         fresh = self.root / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(self.site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
-        build_site(replace(self.options, site=fresh, output=fresh / "out"))
+        build_site(replace(self.options, site=fresh, output=fresh / "out", now=self.now))
         assert _tree(self.root / "preview") == _tree(fresh / "out")
+        self.assert_index_fresh()
+        if built:
+            build_site(BuildOptions(site=fresh, output=fresh / "built", now=self.now))
+            assert _tree(self.root / "built") == _tree(fresh / "built")
 
 
 _SITE_YAML = """\
@@ -127,8 +166,8 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
      lambda p: p.save_all({A: p.text(A) + "\nMore.\n",
                            B: _edit(p.text(B), "title: ", "title: Now "),
                            C: _edit(p.text(C), "title: ", "title: Also ")}), True),
-    ("a tag added", lambda p: p.save(C, _edit(p.text(C), "[pop]", "[pop, tour]")), False),
-    ("a tag respelled", lambda p: p.save(C, _edit(p.text(C), "[pop", "[Pop")), False),
+    ("a tag added", lambda p: p.save(C, _edit(p.text(C), "[pop]", "[pop, tour]")), True),
+    ("a tag respelled", lambda p: p.save(C, _edit(p.text(C), "[pop", "[Pop")), True),
     ("the category changed", lambda p: p.save(C, _edit(p.text(C), "Music", "TV")), False),
     ("the date changed",
      lambda p: p.save(B, _edit(p.text(B), "2026-11-04 10:00", "2026-10-01 10:00")), False),
@@ -148,7 +187,7 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
                       article("Foxtrot", "2026-11-06 10:00", "New.", category="TV")), False),
     ("an article deleted", lambda p: (p.site / C).unlink() or p.rebuild(C), False),
     ("made a draft",
-     lambda p: p.save(B, _edit(p.text(B), "author:", "draft: true\nauthor:")), False),
+     lambda p: p.save(B, _edit(p.text(B), "author:", "draft: true\nauthor:")), True),
     ("site.yaml changed",
      lambda p: p.save("site.yaml", _SITE_YAML.replace("per_page: 2", "per_page: 3")), False),
 ]
@@ -209,13 +248,15 @@ def test_a_broken_save_fails_and_the_fix_patches_again(preview):
 
 
 def test_an_edit_during_a_failed_full_build_is_not_forgotten(preview):
-    # The tags change and a missing photo fails the build; fixing only the photo must still
-    # bring the new tags, although the second save by itself would look like a patchable one.
+    # B is redated while a missing photo in C fails the build; fixing only C must still bring
+    # B's new date, although that save by itself would look like a patchable one.
     text = preview.text(C)
     with pytest.raises(BuildFailed):
-        preview.save(C, _edit(text, "[pop]", "[pop, tour]") + "\n![Gone](missing.jpg)\n")
-    result = preview.save(C, _edit(text, "[pop]", "[pop, tour]"))
+        preview.save_all({B: _edit(preview.text(B), "2026-11-04 10:00", "2026-10-01 10:00"),
+                          C: text + "\n![Gone](missing.jpg)\n"})
+    result = preview.save(C, text + "\nFixed.\n")
     assert not result.patched
+    assert "2026-10-01" in (preview.root / "preview/tv/bravo/index.html").read_text()
     preview.assert_same_as_full_build()
 
 
@@ -229,3 +270,211 @@ def test_warnings_of_an_edited_file_are_replaced_and_others_kept(preview):
     assert not any("alpha/index.md" in str(w) and "no alt" in str(w) for w in fixed.warnings)
     cold = build_site(replace(preview.options, output=preview.root / "again"))
     assert [str(w) for w in fixed.warnings] == [str(w) for w in cold.warnings]
+
+
+# -- A theme that prints everything a template receives --------------------------------------
+# tests/themes/everything prints every documented field (tests/test_templates_doc.py checks
+# it), so a field missing from an output's key shows up here as a stale page.
+
+THEME = Path(__file__).resolve().parent / "themes" / "everything"
+DRAFT = "content/articles/golf.md"
+LATER = "content/articles/hotel.md"
+JO = "content/authors/jo-lane.yaml"
+
+
+def everything_files() -> dict[str, str | bytes]:
+    """The five stories with the test theme, an author file, a logo, a draft, a scheduled
+    story, an old address and an extra field."""
+    theme = {f"themes/everything/{p.relative_to(THEME).as_posix()}": p.read_text("utf-8")
+             for p in THEME.rglob("*.html")}
+    files: dict[str, str | bytes] = {
+        "site.yaml": _SITE_YAML + "theme: everything\ntwitter: '@testtimes'\n"
+        "copyright: The Test Times Ltd\npublisher:\n  name: Test Media\n"
+        "  logo: /brand/logo.png\n",
+        **starting_files(), **theme,
+        JO: "name: Jo Lane\nbio: Covers music.\navatar: jo.jpg\n"
+            "links:\n  - {label: Website, url: 'https://jo.example/'}\n",
+        "content/authors/jo.jpg": photo_bytes((400, 400), colour=(90, 90, 200)),
+        "content/brand/logo.png": photo_bytes((600, 600), "PNG", (10, 10, 10)),
+        DRAFT: article("Golf in the works", "2026-11-06 09:00", "Unfinished.",
+                       category="Music", tags="[pop]", draft="true"),
+        LATER: article("Hotel opens soon", "2026-11-25 09:00", "Coming.", category="TV",
+                       tags="[streaming]", author="Sam Reyes"),
+    }
+    files[B] = _edit(str(files[B]), "author:", "aliases: [/old/bravo/]\nmood: upbeat\nauthor:")
+    return files
+
+
+@pytest.fixture
+def everything(tmp_path: Path) -> Preview:
+    site = Preview(tmp_path, everything_files())
+    site.build()
+    return site
+
+
+def _read(site: Preview, folder: str, path: str) -> str:
+    return (site.root / folder / path).read_text(encoding="utf-8")
+
+
+def _rename(site: Preview, old: str, new: str) -> list[str]:
+    """Move a file or bundle; the names a watcher would report."""
+    moved = [p.relative_to(site.site).as_posix() for p in (site.site / old).rglob("*")
+             if p.is_file()] or [old]
+    (site.site / old).rename(site.site / new)
+    return moved + [new + m[len(old):] for m in moved]
+
+
+def _write(site: Preview, name: str, text: str | bytes) -> list[str]:
+    write_files(site.site, {name: text})
+    return [name]
+
+
+def _delete(site: Preview, name: str) -> list[str]:
+    (site.site / name).unlink()
+    return [name]
+
+
+LONG_BODY = " ".join(["Tour dates keep coming."] * 700)
+INDIA = "content/articles/india.md"
+A2 = "content/articles/alpha-tour/index.md"
+
+# (what the writer did, the edit (returning the files a watcher would name), whether the
+# preview can patch its last build)
+EVERY_EDIT: list[tuple[str, Callable[[Preview], list[str]], bool]] = [
+    ("body", lambda p: _write(p, C, p.text(C) + "\nA new sentence.\n"), True),
+    ("headline", lambda p: _write(p, C, _edit(p.text(C), "Charlie drops", "Charlie releases")),
+     True),
+    ("dek", lambda p: _write(p, B, _edit(p.text(B), "author:", "dek: Fans cheer\nauthor:")),
+     True),
+    ("tags", lambda p: _write(p, C, _edit(p.text(C), "[pop]", "[pop, tour]")), True),
+    ("a new older article",
+     lambda p: _write(p, INDIA, article("India tours", "2026-10-15 10:00", "On the road.",
+                                        category="Music", tags="[pop, tour]")), False),
+    ("an extra field", lambda p: _write(p, C, _edit(p.text(C), "author:", "live: true\nauthor:")),
+     True),
+    ("a long body", lambda p: _write(p, "content/articles/delta.md",
+                                     p.text("content/articles/delta.md") + LONG_BODY), True),
+    ("the byline", lambda p: _write(p, B, _edit(p.text(B), "Sam Reyes", "Jo Lane")), True),
+    ("an update time",
+     lambda p: _write(p, B, _edit(p.text(B), "author:", "updated: 2026-11-10 08:00\nauthor:")),
+     True),
+    ("category", lambda p: _write(p, "content/articles/echo.md",
+                                  _edit(p.text("content/articles/echo.md"), "TV", "Music")),
+     False),
+    ("deletion", lambda p: _delete(p, INDIA), False),
+    ("bundle rename", lambda p: _rename(p, "content/articles/alpha", "content/articles/alpha-tour"),
+     False),
+    ("author file", lambda p: _write(p, JO, _edit(p.text(JO), "Covers music.", "Covers pop.")),
+     False),
+    ("template", lambda p: _write(p, "themes/everything/templates/list.html",
+                                  p.text("themes/everything/templates/list.html")
+                                  + "<footer>more</footer>\n"), False),
+    ("replaced photo", lambda p: _write(p, "content/articles/alpha-tour/hero.jpg",
+                                        photo_bytes(colour=(30, 160, 90))), False),
+    ("draft published", lambda p: _write(p, DRAFT, _edit(p.text(DRAFT), "draft: true\n", "")),
+     True),
+    ("site.yaml", lambda p: _write(p, "site.yaml", _edit(p.text("site.yaml"), "per_page: 2",
+                                                         "per_page: 3")), False),
+]
+
+
+def test_every_kind_of_edit_in_turn_builds_what_a_clean_build_does(everything):
+    for what, edit, patches in EVERY_EDIT:
+        result = everything.rebuild(*edit(everything))
+        assert result.patched is patches, (what, result.why)
+        everything.build()
+        everything.assert_same_as_full_build(built=True)
+
+
+def _counts(html: str, url: str) -> set[str]:
+    """Every count printed for the term at ``url`` on a page."""
+    return set(re.findall(rf"url={re.escape(url)} count=(\d+)", html))
+
+
+def test_a_tag_count_follows_a_new_older_article(everything):
+    assert _counts(_read(everything, "preview", "tags/pop/index.html"), "/tags/pop/") == {"4"}
+    everything.rebuild(*_write(everything, INDIA, article(
+        "India tours", "2026-10-15 10:00", "On the road.", category="Music", tags="[pop]")))
+    everything.build()
+    assert _counts(_read(everything, "preview", "tags/pop/index.html"), "/tags/pop/") == {"5"}
+    # the cards of every other pop story show the tag's count too
+    assert _counts(_read(everything, "preview", "music/alpha/index.html"), "/tags/pop/") == {"5"}
+    assert _counts(_read(everything, "built", "tv/bravo/index.html"), "/tags/pop/") == {"4"}
+    everything.assert_same_as_full_build(built=True)
+
+
+def _cards(site: Preview, folder: str, title: str) -> dict[str, str]:
+    """Output path → the card of the story titled ``title``, on every page showing it."""
+    found = {}
+    for path in (site.root / folder).rglob("*.html"):
+        for card in path.read_text(encoding="utf-8").split('<article class="card">')[1:]:
+            if f"title={title} " in card:
+                found[path.relative_to(site.root / folder).as_posix()] = card
+    return found
+
+
+def test_an_extra_badge_reaches_the_lists_showing_the_card(everything):
+    result = everything.rebuild(*_write(everything, C, _edit(everything.text(C), "author:",
+                                                             "live: true\nauthor:")))
+    assert result.patched
+    everything.build()
+    for folder in ("preview", "built"):
+        cards = _cards(everything, folder, "Charlie drops a single")
+        assert any(p == "index.html" or p.startswith("page/") for p in cards)  # home
+        assert any(p.startswith("tags/pop/") for p in cards)
+        assert any(p.startswith("music/") and "/charlie/" not in p for p in cards)
+        assert all("extra.live=True" in card for card in cards.values())
+    everything.assert_same_as_full_build(built=True)
+
+
+def test_a_body_edit_updates_the_word_count_on_cards(everything):
+    result = everything.rebuild(*_write(everything, C, everything.text(C)
+                                        + "\nFour more words here.\n"))
+    assert result.patched
+    everything.build()
+    for folder in ("preview", "built"):
+        cards = _cards(everything, folder, "Charlie drops a single")
+        assert len(cards) > 3
+        assert all("word_count=6\n" in card for card in cards.values())
+    everything.assert_same_as_full_build(built=True)
+
+
+NAV_EDITS = [
+    ("adding", lambda p: _write(p, "content/articles/juliet.md", article(
+        "Juliet streams", "2026-11-07 10:00", "New.", category="TV"))),
+    ("recategorising", lambda p: _write(p, C, _edit(p.text(C), "category: Music",
+                                                    "category: TV"))),
+    ("publishing", lambda p: _write(p, DRAFT, _edit(p.text(DRAFT), "draft: true\n", ""))),
+]
+
+
+@pytest.mark.parametrize("what,edit", NAV_EDITS, ids=[e[0] for e in NAV_EDITS])
+def test_the_navigation_counts_follow_every_change(everything, what, edit):
+    everything.rebuild(*edit(everything))
+    everything.build()
+    everything.assert_same_as_full_build(built=True)
+    # every page shows the navigation: one far from the edit has the new counts too
+    for folder in ("preview", "built"):
+        fresh = _read(everything, "fresh", ("out" if folder == "preview" else folder)
+                      + "/archive/index.html")
+        page = _read(everything, folder, "archive/index.html")
+        assert _counts(page, "/music/") == _counts(fresh, "/music/"), what
+        assert _counts(page, "/tv/") == _counts(fresh, "/tv/"), what
+
+
+def test_the_scheduled_banner_goes_when_its_time_comes(everything):
+    page = "tv/hotel/index.html"
+    assert "status=scheduled" in _read(everything, "preview", page)
+    everything.now = datetime(2026, 11, 26, 9, 0, tzinfo=NOW.tzinfo)
+    result = everything.rebuild()  # a save of nothing the preview patches: the clock moved
+    assert not result.patched
+    assert "status=None" in _read(everything, "preview", page)
+    everything.assert_same_as_full_build()
+
+
+def test_the_scheduled_banner_goes_on_a_full_rebuild_too(everything):
+    page = "tv/hotel/index.html"
+    everything.now = datetime(2026, 11, 26, 9, 0, tzinfo=NOW.tzinfo)
+    build_site(replace(everything.options, now=everything.now), everything.state)
+    assert "status=None" in _read(everything, "preview", page)
+    everything.assert_same_as_full_build()

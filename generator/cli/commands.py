@@ -62,7 +62,7 @@ def run_build(options: argparse.Namespace, console: Console) -> int:
 def run_serve(options: argparse.Namespace, console: Console) -> int:
     serve_site = _optional("generator.serve", "serve_site", "serve")
     return int(serve_site(options.site, options.host, options.port, options.open,
-                          options.quiet))
+                          options.quiet, options.verbose))
 
 
 def run_check(options: argparse.Namespace, console: Console) -> int:

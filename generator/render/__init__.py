@@ -1,29 +1,36 @@
 """Stage 4 of the build: the model → every file of the site."""
 
+from generator.render.carried import Carried
 from generator.render.plan import (
     Output,
     Plan,
-    PlanKeys,
+    Record,
     file_path,
     plan_outputs,
     redirect_map,
     replan_outputs,
 )
+from generator.render.reads import NO_READS, Reads, take_reads
 from generator.render.renderer import NEWS_WINDOW, RenderProblem, SiteRenderer
-from generator.render.site_index import SiteIndex, build_index, reindex
+from generator.render.site_index import SiteIndex, build_index, placement, reindex
 
 __all__ = [
     "NEWS_WINDOW",
+    "NO_READS",
+    "Carried",
     "Output",
     "Plan",
-    "PlanKeys",
+    "Reads",
+    "Record",
     "RenderProblem",
     "SiteIndex",
     "SiteRenderer",
     "build_index",
     "file_path",
+    "placement",
     "plan_outputs",
     "redirect_map",
     "reindex",
     "replan_outputs",
+    "take_reads",
 ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import format_datetime
-
-from generator.model import Article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -23,10 +22,20 @@ class FeedInfo:
     language: str
 
 
-def atom_feed(
-    info: FeedInfo, articles: Sequence[Article], absolute: Callable[[str], str],
-    author_names: Callable[[Article], Sequence[str]],
-) -> bytes:
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One article as a feed shows it (its URL absolute): all a feed is made from."""
+
+    url: str
+    title: str
+    date: datetime
+    modified: datetime
+    authors: tuple[str, ...]
+    category: str | None
+    summary: str
+
+
+def atom_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
     """An Atom 1.0 feed of ``articles`` (newest first)."""
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": info.language})
@@ -41,24 +50,21 @@ def atom_feed(
     _sub(feed, "generator", "Byline")
     for article in articles:
         entry = _sub(feed, "entry")
-        url = absolute(article.url)
+        url = article.url
         _sub(entry, "title", article.title)
         _sub(entry, "link", href=url, rel="alternate", type="text/html")
         _sub(entry, "id", url)
         _sub(entry, "published", article.date.isoformat())
         _sub(entry, "updated", article.modified.isoformat())
-        for name in author_names(article) or ["Staff"]:
+        for name in article.authors or ["Staff"]:
             _sub(_sub(entry, "author"), "name", name)
         if article.category:
-            _sub(entry, "category", term=article.category.name)
+            _sub(entry, "category", term=article.category)
         _sub(entry, "summary", article.summary)
     return _serialise(feed)
 
 
-def rss_feed(
-    info: FeedInfo, articles: Sequence[Article], absolute: Callable[[str], str],
-    author_names: Callable[[Article], Sequence[str]],
-) -> bytes:
+def rss_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
     """An RSS 2.0 feed of ``articles`` (newest first)."""
     ET.register_namespace("atom", ATOM_NS)
     rss = ET.Element("rss", {"version": "2.0"})
@@ -73,16 +79,16 @@ def rss_feed(
         _sub(channel, "lastBuildDate", format_datetime(max(a.modified for a in articles)))
     for article in articles:
         item = _sub(channel, "item")
-        url = absolute(article.url)
+        url = article.url
         _sub(item, "title", article.title)
         _sub(item, "link", url)
         _sub(item, "guid", url, isPermaLink="true")
         _sub(item, "pubDate", format_datetime(article.date))
-        names = author_names(article)
+        names = article.authors
         if names:
             _sub(item, "{http://purl.org/dc/elements/1.1/}creator", ", ".join(names))
         if article.category:
-            _sub(item, "category", article.category.name)
+            _sub(item, "category", article.category)
         _sub(item, "description", article.summary)
     ET.register_namespace("dc", "http://purl.org/dc/elements/1.1/")
     return _serialise(rss)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -29,7 +29,22 @@ class PageMeta:
     noindex: bool = False
     prev_url: str | None = None
     next_url: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What an article page's ``meta`` is made from, and all it is made from."""
+
+    title: str
+    description: str
+    path: str  # the article's site path
+    published: str  # ISO 8601
+    modified: str
+    authors: tuple[tuple[str, str], ...]  # (name, absolute URL)
+    section: str | None
+    keywords: tuple[str, ...]
+    word_count: int
+    image: tuple[str, str, int, int] | None  # the share card: URL, alt, width, height
 
     def share_title(self, site_name: str) -> str:
         """The title for link previews (``og:title``): ``title`` without its " | Site name".

@@ -1,21 +1,29 @@
-"""Every file the build writes, each with a key: a hash of exactly the inputs it is made from.
+"""Every file the build writes, each keyed by exactly what it is made from.
 
-An output whose key matches the previous build's is neither rendered nor written again, so a
-rebuild costs only what changed.  Keys separate what a *list* shows of an article (its card:
-title, dek, date, hero…) from its body, so fixing a typo in a body re-renders one page, not
-every tag page the article appears on.
+An output is planned from what its template (or feed or sitemap writer) receives, built by the
+renderer's ``*_received`` methods; its key is ``Canon``'s digest of that, after the site's key
+(settings, theme, the globals every template gets).  The render stage renders the same
+``Received``, so nothing can reach a file without being in its key.  An output whose key
+matches the previous build's is neither rendered nor written again.
 
-``plan_outputs`` plans the whole site.  ``replan_outputs`` plans again only the outputs that
-edited articles can reach, for the preview's rebuild after a save; both make each output
-through the same ``_Planner`` method, so a key never depends on which path computed it.
+Outputs are planned a *unit* at a time: one article, one paginated list, one year's archive…
+The plan keeps a ``Record`` of what each unit's outputs show (cards, terms, authors, feed and
+sitemap entries, which articles a list holds) and what each of those digested to.  After a
+save, ``replan_outputs`` (the preview's patch) finds which of those changed and plans again
+exactly the units that show one, with the same planner methods: one decision of what is
+stale, whichever path the build takes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import contextlib
+import gc
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.cache import digest_text
@@ -25,8 +33,12 @@ from generator.model import Article, Page
 from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
+from .reads import Reads
+from .received import Canon, Received, node_id
 from .renderer import SiteRenderer, page_path
-from .site_index import Group
+from .site_index import SiteIndex
+
+Unit = tuple[str, ...]  # ("article", url), ("list", "tag:pop"), ("year", "2026"), ("sitemap",)…
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,20 +53,35 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True)
-class PlanKeys:
-    """The keys a partial re-plan starts from: the site's, and each article card's."""
+class Shown:
+    """What the record keeps of a planned output: its key and the nodes it shows."""
 
-    site: str
-    people: Mapping[str, str]  # author slug → key of what a byline shows
-    cards: Mapping[str, str]  # article url → card key
+    path: str
+    key: str
+    shows: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
+class Record:
+    """What a plan was made from, for a later patch to tell what an edit reaches."""
+
+    reads: Reads  # the view fields keys were projected on
+    site: str  # the site's key
+    nodes: Mapping[str, str]  # node id → digest (cards, terms, list members, related…)
+    embeds: Mapping[str, frozenset[str]]  # node id → nodes it embeds (a card → its tags)
+    units: Mapping[Unit, tuple[Shown, ...]]
+    # node id → the units showing it; made by the first patch, which needs it
+    shown_by: Mapping[str, tuple[Unit, ...]] | None = None
+
+
+@dataclass(frozen=True)
 class Plan:
-    """Outputs to compare with the previous build, and the keys they were made from."""
+    """Outputs to compare with the previous build, what they were made from, and (after a
+    patch) the files of the previous build no unit makes any more."""
 
     outputs: list[Output]
-    keys: PlanKeys
+    record: Record | None  # None when planned without keys
+    removed: tuple[str, ...] = ()
 
 
 def file_path(site_path: str) -> str:
@@ -63,223 +90,413 @@ def file_path(site_path: str) -> str:
     return f"{path}index.html" if path.endswith("/") or not path else path
 
 
-def plan_outputs(r: SiteRenderer, config_digest: str, redirects: Mapping[str, str]) -> Plan:
-    """Every output of the site, in a stable order."""
-    content, index = r.content, r.index
-    site_key = digest_text(
-        __version__, MARKUP_VERSION, config_digest, r.theme.fingerprint, str(r.preview),
-        *(f"{g.term.slug}={g.term.name}" for g in index.categories),
-        *(p.url for p in content.pages),
-        r.images.logo.source.digest if r.images.logo else "",
-    )
-    people = {slug: digest_text(repr(author)) for slug, author in content.authors.items()}
-    cards = {a.url: _card_key(a, people, r) for a in content.articles}
-    planner = _Planner(r, PlanKeys(site_key, people, cards))
-    for article in content.articles:
-        planner.article(article)
-    for page in content.pages:
-        planner.page(page)
-    planner.home()
-    for group in index.categories:
-        planner.category(group)
-    for group in index.tags.values():
-        planner.tag(group)
-    for slug in content.authors:
-        planner.author(slug)
-    planner.archive_index()
-    for year in index.years:
-        planner.archive_year(year)
-    planner.site_feeds()
-    planner.add("/404.html", r.not_found_page)
-    # A redirect is the article's (an alias, or a URL it had): a clash with it names the file.
-    sources = {item.url: item.source for item in (*content.articles, *content.pages)}
-    for old, new in sorted(redirects.items()):
-        planner.add(old, partial(r.redirect_page, new), new, origin=sources.get(new))
-    planner.sitemap()
-    planner.news_sitemap()
-    planner.add("/robots.txt", r.robots)
-    outputs = planner.outputs
-    outputs += _hosting_files(r, redirects, site_key)
-    outputs += [
-        Output(url.lstrip("/"), f"static:{url}", copy_from=r.theme.static_files[name])
-        for name, url in sorted(r.theme.static_urls.items())
-    ]
-    outputs += [
-        Output(url.lstrip("/"), f"image:{url}", copy_from=path)
-        for url, path in sorted(r.images.files.items())
-    ]
-    outputs += _site_static(r)
-    return Plan(outputs, planner.keys)
+def plan_outputs(
+    r: SiteRenderer, config_digest: str, redirects: Mapping[str, str], reads: Reads | None,
+) -> Plan:
+    """Every output of the site, in a stable order, keyed on the view fields in ``reads``.
+
+    With ``reads`` None the outputs get no key (a first build renders everything anyway and
+    keys them afterwards, once rendering has recorded what the templates read).
+    """
+    canon = Canon(reads, r.carried.digests_on(reads)) if reads is not None else None
+    with _no_cycle_collection():
+        site = site_key(r, canon, config_digest) if canon else ""
+        planner = _Planner(r, canon, site, redirects)
+        for unit in site_units(r, redirects):
+            planner.plan(unit)
+        record = None
+        if canon is not None and reads is not None:
+            record = Record(reads, site, {**canon.nodes, **structure(r)}, canon.embeds,
+                            planner.shown())
+    return Plan(planner.outputs, record)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Planning makes objects by the hundred thousand and no reference cycles: the cyclic
+    collector would only walk the whole site model again and again (a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def replan_outputs(
-    r: SiteRenderer, previous: PlanKeys, articles: Sequence[Article], pages: Sequence[Page],
-    before: Mapping[str, Article],
-) -> Plan:
-    """The outputs that edits to ``articles`` and ``pages`` can change, and the new keys.
+    r: SiteRenderer, config_digest: str, redirects: Mapping[str, str], record: Record,
+    edited: Mapping[str, tuple[Article, Article]], pages: Mapping[str, tuple[Page, Page]],
+    moved_from: SiteIndex | None,
+) -> Plan | str:
+    """The outputs an edit reaches, planned again; or why it cannot be done that way.
 
-    Only for edits that leave every article where it was: same URL, date, category, tags,
-    authors and aliases, so no list changes length or order.  Then an edited body reaches only
-    its own page; an edited card (title, dek, hero…) also reaches every list, feed and sitemap
-    showing it, and the article pages that show it among their related stories.  ``before``
-    holds the previous version of each edited article, by URL.
+    ``edited`` maps each article URL to its (previous, new) version, ``pages`` likewise.
+    When any of them changed place in the index (tags, byline…), ``moved_from`` is the
+    previous index, and groupings, counts and related stories are compared too.  Units are
+    selected from the record: those showing a node whose digest changed, and those appearing
+    or vanishing.
     """
-    index = r.index
-    cards = dict(previous.cards)
-    recarded = []
-    for article in articles:
-        card = _card_key(article, previous.people, r)
-        if card != cards[article.url]:
-            cards[article.url] = card
-            recarded.append(article)
-    planner = _Planner(r, PlanKeys(previous.site, previous.people, cards),
-                       showing={a.url for a in recarded})
-    urls = {a.url for a in articles}
-    if recarded:
-        urls.update(a.url for a in index.citing(recarded, r.config.related_count))
-    for url in sorted(urls):
-        planner.article(r.content.articles[index.position[url]])
-    for page in pages:
-        planner.page(page)
-    if recarded:
-        planner.home()
-        categories = {a.category.slug for a in recarded if a.category}
-        for group in index.categories:
-            if group.term.slug in categories:
-                planner.category(group)
-        for slug in sorted({t.slug for a in recarded for t in a.tags}):
-            planner.tag(index.tags[slug])
-        for slug in sorted({s for a in recarded for s in a.author_slugs}):
-            if slug in r.content.authors:
-                planner.author(slug)
-        for year in sorted({a.date.year for a in recarded}):
-            planner.archive_year(year)
-        planner.site_feeds()
-        planner.news_sitemap()
-        if any(before[a.url].modified != a.modified for a in recarded):
-            planner.sitemap()
-    return Plan(planner.outputs, planner.keys)
+    canon = Canon(record.reads, r.carried.digests_on(record.reads))
+    site = site_key(r, canon, config_digest)
+    if site != record.site:
+        return "the site's globals changed (navigation, settings or theme)"
+    nodes = dict(record.nodes)
+    changed: set[str] = set()
+
+    def compare(name: str, digest: str | None) -> None:
+        if nodes.get(name) != digest:
+            changed.add(name)
+            if digest is None:
+                nodes.pop(name, None)
+            else:
+                nodes[name] = digest
+
+    for url, (old, new) in edited.items():
+        if old != new:
+            changed.add("article:" + url)
+        for node in r.shown_as(new):
+            compare(node_id(node) or "", canon.node(node))
+    changed.update("page:" + url for url, (old, new) in pages.items() if old != new)
+    units: Mapping[Unit, object] | set[Unit] = record.units
+    moved = moved_from is not None
+    if moved_from is not None:
+        # What vanished (a tag nobody uses any more) is shown only by units that vanish too.
+        for name, digest in structure(r, (moved_from, record.nodes)).items():
+            compare(name, digest)
+        for view in _term_and_author_views(r):
+            compare(node_id(view) or "", canon.node(view))
+        units = set(site_units(r, redirects))
+    # A card shows its terms and authors: a changed one changes every card embedding it.
+    parts = {n for n in changed if n.startswith(("term:", "author:"))}
+    if parts:
+        cut = len("card:") + len(r.base_path.rstrip("/"))
+        for name, embeds in record.embeds.items():
+            if name.startswith("card:") and not embeds.isdisjoint(parts):
+                card = r.views.card(r.content.articles[r.index.position[name[cut:]]])
+                compare(name, canon.node(card))
+    # Units showing a changed node are planned again: whole when what they list changed (or
+    # they are new), else only their outputs that show one (a card on page 7 of 40).
+    shown_by = record.shown_by if record.shown_by is not None else _shown_by(record.units)
+    selected: dict[Unit, set[str] | None] = {}
+    regrouped = {n for n in changed if n.startswith(_STRUCTURE)}
+    for unit in {u for name in changed for u in shown_by.get(name, ())}:
+        hits = [s for s in record.units[unit] if not s.shows.isdisjoint(changed)]
+        whole = any(not s.shows.isdisjoint(regrouped) for s in hits)
+        selected[unit] = None if whole else {s.path for s in hits}
+    if moved:
+        selected.update((unit, None) for unit in units ^ record.units.keys())
+    planner = _Planner(r, canon, site, redirects, keep=True)
+    for unit in sorted(selected):
+        if unit in units:
+            planner.plan(unit, selected[unit])
+    before = {s.path for u, only in selected.items() for s in record.units.get(u, ())
+              if only is None or s.path in only}
+    clash = _clash(planner.outputs, before, record)
+    if clash:
+        return f"a new page would be written over another: /{clash}"
+    shown = dict(record.units)
+    replanned = planner.shown()
+    for unit in selected:
+        if unit not in units:
+            del shown[unit]
+        elif unit in replanned:
+            only = selected[unit]
+            kept = () if only is None else tuple(s for s in shown[unit] if s.path not in only)
+            shown[unit] = kept + replanned[unit]
+    nodes.update(canon.nodes)
+    embeds = dict(record.embeds)
+    embeds.update(canon.embeds)
+    after = {o.path for o in planner.outputs}
+    return Plan(planner.outputs,
+                Record(record.reads, site, nodes, embeds, shown,
+                       _reshown(shown_by, record.units, shown, selected)),
+                tuple(sorted(before - after)))
+
+
+def _shown_by(units: Mapping[Unit, tuple[Shown, ...]]) -> dict[str, tuple[Unit, ...]]:
+    """Node id → the units whose outputs show it."""
+    found: dict[str, list[Unit]] = defaultdict(list)
+    for unit, shown in units.items():
+        nodes = shown[0].shows if len(shown) == 1 else {n for s in shown for n in s.shows}
+        for node in nodes:
+            found[node].append(unit)
+    return {node: tuple(units) for node, units in found.items()}
+
+
+def _reshown(
+    shown_by: Mapping[str, tuple[Unit, ...]], before: Mapping[Unit, tuple[Shown, ...]],
+    after: Mapping[Unit, tuple[Shown, ...]], replanned: Iterable[Unit],
+) -> dict[str, tuple[Unit, ...]]:
+    """``shown_by`` after the ``replanned`` units changed from ``before`` to ``after``."""
+    found = dict(shown_by)
+    for unit in replanned:
+        old = {n for s in before.get(unit, ()) for n in s.shows}
+        new = {n for s in after.get(unit, ()) for n in s.shows}
+        for node in old - new:
+            found[node] = tuple(u for u in found[node] if u != unit)
+        for node in new - old:
+            found[node] = (*found.get(node, ()), unit)
+    return found
+
+
+def site_key(r: SiteRenderer, canon: Canon, config_digest: str) -> str:
+    """The key of what every output gets: Byline, the settings, the theme, the globals."""
+    logo = r.images.logo.source.digest if r.images.logo else ""
+    key, _ = canon.key(__version__, MARKUP_VERSION, config_digest, r.theme.fingerprint,
+                       r.preview, logo, dict(r.env.globals["site"]))
+    return key
+
+
+def site_units(r: SiteRenderer, redirects: Mapping[str, str]) -> list[Unit]:
+    """Every unit of the site, in the order outputs are planned."""
+    content, index = r.content, r.index
+    units: list[Unit] = [("article", a.url) for a in content.articles]
+    units += [("page", p.url) for p in content.pages]
+    units.append(("list", "home"))
+    for group in index.categories:
+        units += [("list", "category:" + group.term.slug), ("feeds", "category:" + group.term.slug)]
+    units += [("list", "tag:" + slug) for slug in index.tags]
+    units += [("list", "author:" + slug) for slug in content.authors]
+    units.append(("archive",))
+    units += [("year", str(year)) for year in index.years]
+    units += [("feeds", "home"), ("404",)]
+    units += [("redirect", old) for old in sorted(redirects)]
+    units += [("sitemap",), ("news",), ("robots",), ("hosting",), ("static",), ("images",),
+              ("site static",)]
+    return units
+
+
+_STRUCTURE = ("group:", "related:", "years", "lists", "recent", "pages")
+
+
+def structure(
+    r: SiteRenderer, before: tuple[SiteIndex, Mapping[str, str]] | None = None,
+) -> dict[str, str]:
+    """What the index decides for outputs: which articles each list, feed and related-stories
+    box holds, in which order, and which lists, years and pages there are.
+
+    ``before`` is an earlier index of the same articles in the same places, with the digests
+    made from it: a grouping or ranking it still has, as the same object, keeps its digest.
+    """
+    content, index = r.content, r.index
+    old, digests = before if before else (None, {})
+
+    def urls(name: str, articles: Sequence[Article], was: object = None) -> tuple[str, str]:
+        if was is articles and name in digests:
+            return name, digests[name]
+        return name, digest_text(*(a.url for a in articles))
+
+    old_categories = {g.term.slug: g.articles for g in old.categories} if old else {}
+    nodes = dict([urls("group:home", content.articles, old.content.articles if old else None)])
+    nodes.update(urls("group:category:" + g.term.slug, g.articles,
+                      old_categories.get(g.term.slug)) for g in index.categories)
+    nodes.update(urls("group:tag:" + slug, g.articles,
+                      old.tags[slug].articles if old and slug in old.tags else None)
+                 for slug, g in index.tags.items())
+    nodes.update(urls("group:author:" + slug, index.by_author.get(slug, ()),
+                      old.by_author.get(slug) if old else None) for slug in content.authors)
+    nodes.update(urls(f"group:year:{year}", arts, old.years.get(year) if old else None)
+                 for year, arts in index.years.items())
+    count = r.config.related_count
+    for at, article in enumerate(content.articles):
+        name = "related:" + article.url
+        kept = old.related_memo.get((at, count)) if old else None
+        if kept is not None and kept is index.related_memo.get((at, count)) and name in digests:
+            nodes[name] = digests[name]  # the same ranking of the same places
+        else:
+            nodes[name] = digest_text(*(content.articles[p].url
+                                        for p in index.related_positions(article, count)))
+    nodes["years"] = digest_text(*(f"{y}:{len(a)}" for y, a in index.years.items()))
+    nodes["lists"] = digest_text(*_list_paths(r))
+    nodes["recent"] = digest_text(*(a.url for a in r.recent_articles()))
+    nodes["pages"] = digest_text(*(p.url for p in content.pages))
+    return nodes
+
+
+def _term_and_author_views(r: SiteRenderer) -> list[Any]:
+    views: list[Any] = [r.views.term(g.term) for g in r.index.categories]
+    views += [r.views.term(g.term) for g in r.index.tags.values()]
+    views += [r.views.author(a) for a in r.content.authors.values()]
+    return views
+
+
+def _clash(outputs: Sequence[Output], before: set[str], record: Record) -> str | None:
+    """A path a re-planned unit newly makes that another unit already makes."""
+    new = [o.path for o in outputs if o.path not in before]
+    if not new:
+        return None
+    taken = {s.path for shown in record.units.values() for s in shown}
+    return next((path for path in new if path in taken), None)
 
 
 class _Planner:
-    """Plans outputs one reader-facing unit at a time (an article, a list, a feed…)."""
+    """Plans outputs one unit at a time (an article, a list, the feeds of a section…)."""
 
-    def __init__(self, r: SiteRenderer, keys: PlanKeys, showing: set[str] | None = None) -> None:
+    def __init__(self, r: SiteRenderer, canon: Canon | None, site: str,
+                 redirects: Mapping[str, str], keep: bool = False) -> None:
         self.r = r
-        self.keys = keys
+        # Keep what each output received for its rendering (a patch plans few), rather
+        # than making it again (a full plan holds thousands, and memory matters more).
+        self.keep = keep
+        self.canon = canon
+        self.site = site
+        self.redirects = redirects
         self.outputs: list[Output] = []
-        # When given, lists and feeds are planned only where they show one of these articles.
-        self.showing = showing
+        self._shown: dict[Unit, list[Shown]] = {}
+        self._unit: list[Shown] = []
+        self._only: set[str] | None = None
+        self._categories = {g.term.slug: g for g in r.index.categories}
+        self._source_of: Mapping[str, SourceLocation] | None = None
 
-    def add(self, path: str, make: Callable[[], bytes], *parts: str,
-            origin: SourceLocation | None = None) -> None:
-        """Plan one rendered output whose key is made of ``parts`` and the site's key."""
-        key = digest_text(self.keys.site, path, *parts)
-        self.outputs.append(Output(file_path(path), key, make, origin=origin))
+    def shown(self) -> dict[Unit, tuple[Shown, ...]]:
+        """What each planned unit's outputs show."""
+        return {unit: tuple(shown) for unit, shown in self._shown.items()}
 
-    def article(self, article: Article) -> None:
-        """An article page, with the cards of its related stories."""
-        r, cards = self.r, self.keys.cards
-        images = r.images.digests(article)
-        related = r.index.related(article, r.config.related_count)
-        self.add(article.url, partial(r.article_page, article), cards[article.url],
-                 article.digest, *images, *(cards[a.url] for a in related),
-                 origin=article.source)
+    def plan(self, unit: Unit, only: set[str] | None = None) -> None:
+        """Plan the outputs of one unit: all, or those at the paths in ``only``."""
+        self._unit = self._shown[unit] = []
+        self._only = only
+        kind, *args = unit
+        getattr(self, "_" + kind.replace(" ", "_"))(*args)
 
-    def page(self, page: Page) -> None:
-        """A static page."""
+    # -- one method per kind of unit ---------------------------------------------------------
+    def _article(self, url: str) -> None:
         r = self.r
-        self.add(page.url, partial(r.static_page, page), page.digest,
-                 *r.images.digests(page), origin=page.source)
+        article = r.content.articles[r.index.position[url]]
+        self._add(url, r.article_received, article, shows=("article:" + url, "related:" + url),
+                  origin=article.source)
 
-    def home(self) -> None:
-        """The home page and its later pages."""
-        self._paginate("/", "home", None, None, self.r.content.articles)
+    def _page(self, url: str) -> None:
+        page = next(p for p in self.r.content.pages if p.url == url)
+        self._add(url, self.r.page_received, page, shows=("page:" + url,), origin=page.source)
 
-    def category(self, group: Group) -> None:
-        """A category's pages and feeds."""
-        self._paginate(group.term.url, "category", group, None, group.articles)
-        self._feeds(group.articles, f"{group.term.name} — {self.r.config.title}",
-                    group.term.url)
-
-    def tag(self, group: Group) -> None:
-        """A tag's pages."""
-        self._paginate(group.term.url, "tag", group, None, group.articles)
-
-    def author(self, slug: str) -> None:
-        """An author's pages."""
-        author = self.r.content.authors[slug]
-        self._paginate(author.url, "author", None, slug, self.r.index.by_author.get(slug, ()),
-                       self.keys.people[slug])
-
-    def archive_index(self) -> None:
-        """The list of years."""
-        self.add("/archive/", partial(self.r.archive_page, None), *self._year_counts())
-
-    def archive_year(self, year: int) -> None:
-        """One year's headlines."""
-        cards = self.keys.cards
-        self.add(f"/archive/{year}/", partial(self.r.archive_page, year), *self._year_counts(),
-                 *(cards[a.url] for a in self.r.index.years[year]))
-
-    def site_feeds(self) -> None:
-        """The site-wide Atom and RSS feeds."""
-        self._feeds(self.r.content.articles, self.r.config.title, "/")
-
-    def sitemap(self) -> None:
-        """sitemap.xml: every page and when it last changed."""
+    def _list(self, group_id: str) -> None:
         r = self.r
-        list_paths = _list_paths(r)
-        self.add("/sitemap.xml", partial(r.sitemap, list_paths), *list_paths,
-                 *(f"{a.url}{a.modified.isoformat()}" for a in r.content.articles))
+        kind, _, slug = group_id.partition(":")
+        if kind == "home":
+            self._paginate(group_id, "/", kind, None, None, r.content.articles)
+        elif kind == "author":
+            author = r.content.authors[slug]
+            self._paginate(group_id, author.url, kind, None, author,
+                           r.index.by_author.get(slug, ()))
+        else:
+            group = self._categories[slug] if kind == "category" else r.index.tags[slug]
+            self._paginate(group_id, group.term.url, kind, group, None, group.articles)
 
-    def news_sitemap(self) -> None:
-        """The Google News sitemap: the last two days' stories."""
-        cards = self.keys.cards
-        self.add("/news-sitemap.xml", self.r.news_sitemap,
-                 *(cards[a.url] for a in self.r.recent_articles()))
+    def _feeds(self, group_id: str) -> None:
+        r = self.r
+        if group_id == "home":
+            articles, title, base = r.content.articles, r.config.title, "/"
+        else:
+            group = self._categories[group_id.partition(":")[2]]
+            articles, base = group.articles, group.term.url
+            title = f"{group.term.name} — {r.config.title}"
+        items = tuple(articles[: r.config.feed_items])
+        shows = ("group:" + group_id,)
+        self._add(base + "feed.xml", r.feed_received, "atom", items, title, base, shows=shows)
+        self._add(base + "rss.xml", r.feed_received, "rss", items, title, base, shows=shows)
 
-    def _year_counts(self) -> list[str]:
-        return [f"{y}:{len(a)}" for y, a in self.r.index.years.items()]
+    def _archive(self) -> None:
+        self._add("/archive/", self.r.archive_received, None, shows=("years",))
 
-    def _paginate(self, base: str, kind: str, group: Group | None, author_slug: str | None,
-                  articles: tuple[Article, ...], *extra: str) -> None:
-        r, per_page, cards = self.r, self.r.config.per_page, self.keys.cards
-        author = r.content.authors[author_slug] if author_slug else None
+    def _year(self, year: str) -> None:
+        self._add(f"/archive/{year}/", self.r.archive_received, int(year),
+                  shows=(f"group:year:{year}", "years"))
+
+    def _404(self) -> None:
+        self._add("/404.html", self.r.not_found_received)
+
+    def _redirect(self, old: str) -> None:
+        # A redirect is the article's (an alias, or a URL it had): a clash with it names the file.
+        new = self.redirects[old]
+        self._add(old, self.r.redirect_received, new, origin=self._sources().get(new))
+
+    def _sources(self) -> Mapping[str, SourceLocation]:
+        if self._source_of is None:
+            content = self.r.content
+            self._source_of = {i.url: i.source for i in (*content.articles, *content.pages)}
+        return self._source_of
+
+    def _sitemap(self) -> None:
+        self._add("/sitemap.xml", self.r.sitemap_received, tuple(_list_paths(self.r)),
+                  shows=("lists", "group:home", "pages"))
+
+    def _news(self) -> None:
+        self._add("/news-sitemap.xml", self.r.news_received, shows=("recent",))
+
+    def _robots(self) -> None:
+        self._add("/robots.txt", self.r.robots_received)
+
+    def _hosting(self) -> None:
+        r, hosting, base = self.r, self.r.config.hosting, self.r.config.base_path
+        if hosting.headers:
+            feeds = ["/feed.xml", "/rss.xml", "/sitemap.xml", "/news-sitemap.xml"]
+            feeds += [g.term.url + name for g in r.index.categories
+                      for name in ("feed.xml", "rss.xml")]
+            self._fixed("_headers", headers_file(base, feeds))
+        if hosting.redirects and self.redirects:
+            self._fixed("_redirects", redirects_file(self.redirects, base))
+        if hosting.nojekyll:
+            self._fixed(".nojekyll", b"")
+
+    def _static(self) -> None:
+        theme = self.r.theme
+        for name, url in sorted(theme.static_urls.items()):
+            self._copy(url.lstrip("/"), f"static:{url}", theme.static_files[name])
+
+    def _images(self) -> None:
+        for url, path in sorted(self.r.images.files.items()):
+            self._copy(url.lstrip("/"), f"image:{url}", path)
+
+    def _site_static(self) -> None:
+        """Files under the site's ``static/`` folder (CNAME, favicons…), copied as they are
+        (listed, and their links checked, by the theme)."""
+        for rel, path in sorted(self.r.theme.site_files.items()):
+            stat = path.stat()
+            self._copy(rel, f"copy:{stat.st_size}:{stat.st_mtime_ns}", path)
+
+    # -- pieces ------------------------------------------------------------------------------
+    def _paginate(self, group_id: str, base: str, kind: str, group: Any, author: Any,
+                  articles: Sequence[Article]) -> None:
+        r, per_page = self.r, self.r.config.per_page
         pages = max(1, -(-len(articles) // per_page))
-        wanted: Iterable[int] = range(1, pages + 1)
-        if self.showing is not None:
-            showing = self.showing
-            wanted = sorted({i // per_page + 1 for i, a in enumerate(articles)
-                             if a.url in showing})
-        for page in wanted:
-            chunk = articles[(page - 1) * per_page : page * per_page]
-            make = partial(r.list_page, kind, group, author, chunk, page, pages, base)
-            self.add(page_path(base, page), make, str(pages), *extra,
-                     *(cards[a.url] for a in chunk))
+        for page in range(1, pages + 1):
+            chunk = tuple(articles[(page - 1) * per_page : page * per_page])
+            self._add(page_path(base, page), r.list_received, kind, group, author, chunk, page,
+                      pages, base, shows=("group:" + group_id,))
 
-    def _feeds(self, articles: Iterable[Article], title: str, base: str) -> None:
-        r = self.r
-        items = tuple(articles)[: r.config.feed_items]
-        if self.showing is not None and not any(a.url in self.showing for a in items):
+    def _add(self, path: str, receive: Callable[..., Received], *args: Any,
+             shows: Iterable[str] = (), origin: SourceLocation | None = None) -> None:
+        """Plan one rendered output: ``receive(*args)`` is what it is made from."""
+        file = file_path(path)
+        if self._only is not None and file not in self._only:
             return
-        keys = [self.keys.cards[a.url] for a in items]
-        self.add(base + "feed.xml", partial(r.feed, "atom", items, title, base), *keys)
-        self.add(base + "rss.xml", partial(r.feed, "rss", items, title, base), *keys)
+        key, shown = "", frozenset(shows)
+        make: Callable[[], bytes] = partial(_render, self.r, receive, args)
+        if self.canon is not None:
+            received = receive(*args)
+            key, nodes = self.canon.key(self.site, path, received.template, received.values,
+                                        received.body)
+            shown |= nodes
+            if self.keep:
+                make = partial(self.r.render, received)
+        self.outputs.append(Output(file, key, make, origin=origin))
+        self._unit.append(Shown(file, key, shown))
+
+    def _fixed(self, path: str, data: bytes) -> None:
+        """An output whose bytes are already known."""
+        key = digest_text(self.site, data.decode())
+        self.outputs.append(Output(path, key, partial(bytes, data)))
+        self._unit.append(Shown(path, key, frozenset()))
+
+    def _copy(self, path: str, key: str, source: Path) -> None:
+        self.outputs.append(Output(path, key, copy_from=source))
+        self._unit.append(Shown(path, key, frozenset()))
 
 
-def _card_key(article: Article, people: Mapping[str, str], r: SiteRenderer) -> str:
-    """What a list shows of an article; its body is deliberately not part of it."""
-    hero = article.hero
-    return digest_text(
-        article.url, article.title, article.dek or "", article.summary, article.date.isoformat(),
-        article.modified.isoformat(), article.category.name if article.category else "",
-        *(t.name for t in article.tags),
-        *((hero.src, hero.alt or "", hero.caption or "", hero.credit or "", str(hero.focus))
-          if hero else ()),
-        r.images.digest(hero), str(article.reading_minutes), str(article.draft),
-        *(people.get(s, s) for s in article.author_slugs),
-    )
+def _render(r: SiteRenderer, receive: Callable[..., Received], args: tuple[Any, ...]) -> bytes:
+    return r.render(receive(*args))
 
 
 def _list_paths(r: SiteRenderer) -> list[str]:
@@ -289,35 +506,6 @@ def _list_paths(r: SiteRenderer) -> list[str]:
     paths += [g.term.url for g in r.index.tags.values()]
     paths += [a.url for a in r.content.authors.values()]
     return paths
-
-
-def _hosting_files(r: SiteRenderer, redirects: Mapping[str, str], site_key: str) -> list[Output]:
-    hosting = r.config.hosting
-    base = r.config.base_path
-    found: list[Output] = []
-    if hosting.headers:
-        feeds = ["/feed.xml", "/rss.xml", "/sitemap.xml", "/news-sitemap.xml"]
-        feeds += [g.term.url + name for g in r.index.categories for name in ("feed.xml", "rss.xml")]
-        found.append(_fixed("_headers", headers_file(base, feeds), site_key))
-    if hosting.redirects and redirects:
-        found.append(_fixed("_redirects", redirects_file(redirects, base), site_key))
-    if hosting.nojekyll:
-        found.append(_fixed(".nojekyll", b"", site_key))
-    return found
-
-
-def _fixed(path: str, data: bytes, site_key: str) -> Output:
-    """An output whose bytes are already known."""
-    return Output(path, digest_text(site_key, data.decode()), partial(bytes, data))
-
-
-def _site_static(r: SiteRenderer) -> list[Output]:
-    """Files under the site's ``static/`` folder (CNAME, favicons…), copied as they are."""
-    found = []
-    for rel, path in sorted(r.theme.site_files.items()):  # listed, links checked, by the theme
-        stat = path.stat()
-        found.append(Output(rel, f"copy:{stat.st_size}:{stat.st_mtime_ns}", copy_from=path))
-    return found
 
 
 def redirect_map(

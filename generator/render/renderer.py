@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,24 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
+<<<<<<< HEAD
 from generator.model import Article, Author, ImageRef, Page, VideoRef
 from generator.theme import Theme, make_environment
 
 from .feeds import FeedInfo, atom_feed, rss_feed
 from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld
+=======
+from generator.markup import fill_image_placeholders
+from generator.model import Article, Author, ImageRef, Page
+from generator.theme import Theme, make_environment
+
+from .carried import Carried
+from .feeds import FeedEntry, FeedInfo, atom_feed, rss_feed
+from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld
+from .reads import ReadingEnvironment, recording
+from .received import Body, Later, Received
+>>>>>>> h/keys
 from .site_index import Group, SiteIndex
 from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
 from .views import MONTHS, ArticleView, ViewMaker, rebase_links
@@ -41,7 +54,7 @@ class SiteRenderer:
 
     def __init__(
         self, config: SiteConfig, index: SiteIndex, images: ImageIndex, theme: Theme,
-        *, preview: bool = False, now: datetime,
+        *, preview: bool = False, now: datetime, carried: Carried | None = None,
     ) -> None:
         self.config = config
         self.index = index
@@ -55,9 +68,13 @@ class SiteRenderer:
         self._origin = f"{origin.scheme}://{origin.netloc}"
         counts = {g.term.url: len(g.articles) for g in index.categories}
         counts.update({g.term.url: len(g.articles) for g in index.tags.values()})
+        # What the last build made, for a patch to use again where nothing it depends on moved.
+        self.carried = carried or Carried()
+        self.carried.fit(config, images, self.content.authors, preview)
         self.views = ViewMaker(images, self.content.authors, self.url, counts,
-                               now if preview else None)
-        self.env = make_environment(theme, {"preview": preview}, self.url)
+                               now if preview else None, self.carried)
+        self.env = make_environment(theme, {"preview": preview}, self.url,
+                                    ReadingEnvironment)
         self.env.globals["site"] = self._site_view()
         self._macros: dict[str, Any] = {}
 
@@ -70,28 +87,44 @@ class SiteRenderer:
         """A site path as an absolute URL."""
         return self._origin + self.url(path)
 
-    # -- pages -----------------------------------------------------------------------------
-    def article_page(self, article: Article) -> bytes:
+    # -- what each output receives ---------------------------------------------------------
+    # One method per kind of output; plan.py keys the result and the render stage renders
+    # that same result, so no input can reach a file without being in its key.
+    def article_received(self, article: Article) -> Received:
         """One article with its related articles."""
         related = self.index.related(article, self.config.related_count)
+<<<<<<< HEAD
         view = self.views.full(article, self._body(article.body_html, article.images,
                                                    article.videos))
         return self._template("article.html", meta=self._article_meta(article, view),
                               article=view, related=[self.views.card(r) for r in related])
+=======
+        view = self.views.card(article)
+        return Received("article.html", {
+            "meta": Later(self.article_meta, self._article_facts(article)), "article": view,
+            "related": [self.views.card(r) for r in related],
+        }, self._body_of(article.body, article.images), "article")
+>>>>>>> h/keys
 
-    def static_page(self, page: Page) -> bytes:
+    def page_received(self, page: Page) -> Received:
         """A static page such as About."""
+<<<<<<< HEAD
         body = self._body(page.body_html, page.images, page.videos)
         view = {"title": page.title, "description": page.description, "url": self.url(page.url),
                 "body": body, "has_embeds": page.has_embeds, "extra": page.extra,
                 "has_gallery": has_gallery(page)}
+=======
+        view = {"title": page.title, "description": page.description, "url": self.url(page.url),
+                "has_embeds": page.has_embeds, "extra": page.extra}
+>>>>>>> h/keys
         meta = self._meta(page.title, page.description or page.summary, page.url)
-        return self._template("page.html", meta=meta, page=view)
+        return Received("page.html", {"meta": meta, "page": view},
+                        self._body_of(page.body, page.images), "page")
 
-    def list_page(
+    def list_received(
         self, kind: str, group: Group | None, author: Author | None,
         articles: Sequence[Article], page: int, pages: int, base: str,
-    ) -> bytes:
+    ) -> Received:
         """Page ``page`` of the home page or of a category, tag or author."""
         first_url = self.url(base)
         prev_url = self.url(page_path(base, page - 1)) if page > 1 else None
@@ -112,9 +145,9 @@ class SiteRenderer:
                            "next_url": next_url, "first_url": first_url},
             "feed_url": feed["url"] if feed else None,
         }
-        return self._template("list.html", meta=meta, listing=listing)
+        return Received("list.html", {"meta": meta, "listing": listing})
 
-    def archive_page(self, year: int | None) -> bytes:
+    def archive_received(self, year: int | None) -> Received:
         """The archive index, or one year's headlines by month."""
         years = [{"year": y, "url": self.url(f"/archive/{y}/"), "count": len(a)}
                  for y, a in self.index.years.items()]
@@ -128,49 +161,105 @@ class SiteRenderer:
         path = f"/archive/{year}/" if year else "/archive/"
         meta = self._meta(f"{title} | {self.config.title}",
                           f"Every story from {year}." if year else "Every story, by year.", path)
-        return self._template("archive.html", meta=meta,
-                              archive={"years": years, "year": year, "months": months})
+        return Received("archive.html", {
+            "meta": meta, "archive": {"years": years, "year": year, "months": months}})
 
-    def not_found_page(self) -> bytes:
+    def not_found_received(self) -> Received:
         """The 404 page."""
         meta = self._meta(f"Page not found | {self.config.title}", self.config.description,
                           "/404.html", noindex=True)
-        return self._template("404.html", meta=meta)
+        return Received("404.html", {"meta": meta})
 
-    def redirect_page(self, target: str) -> bytes:
+    def redirect_received(self, target: str) -> Received:
         """A page left at an old URL, sending readers and crawlers to the new one."""
-        return self._template("redirect.html", target=self.absolute(target),
-                              meta=self._meta(self.config.title, "", target, noindex=True))
+        return Received("redirect.html", {
+            "target": self.absolute(target),
+            "meta": self._meta(self.config.title, "", target, noindex=True)})
 
-    # -- feeds and sitemaps -----------------------------------------------------------------
-    def feed(self, kind: str, articles: Sequence[Article], title: str, base: str) -> bytes:
+    def feed_received(self, kind: str, articles: Sequence[Article], title: str,
+                      base: str) -> Received:
         """Atom (``kind="atom"``) or RSS feed for the site or a category at ``base``."""
         name = "feed.xml" if kind == "atom" else "rss.xml"
         info = FeedInfo(title, self.absolute(base + name), self.absolute(base),
                         self.config.description, self.config.language)
-        make = atom_feed if kind == "atom" else rss_feed
-        return make(info, articles[: self.config.feed_items], self.absolute, self._author_names)
+        entries = tuple(self.feed_entry(a) for a in articles[: self.config.feed_items])
+        return Received(kind, {"info": info, "entries": entries})
 
-    def sitemap(self, list_paths: Sequence[str]) -> bytes:
+    def sitemap_received(self, list_paths: Sequence[str]) -> Received:
         """Every page a search engine should know, articles with their last change."""
         entries = [SitemapEntry(self.absolute(p)) for p in list_paths]
-        entries += [SitemapEntry(self.absolute(a.url), a.modified) for a in self.content.articles]
+        entries += [self.sitemap_entry(a) for a in self.content.articles]
         entries += [SitemapEntry(self.absolute(p.url)) for p in self.content.pages]
-        return sitemap(entries)
+        return Received("sitemap", {"entries": entries})
 
-    def news_sitemap(self) -> bytes:
+    def news_received(self) -> Received:
         """Articles published in the last two days, for Google News."""
-        recent = self.recent_articles()
-        entries = [NewsEntry(self.absolute(a.url), a.title, a.date) for a in recent]
-        return news_sitemap(entries, self.config.publisher_name, self.config.language)
+        return Received("news", {
+            "entries": [self.news_entry(a) for a in self.recent_articles()],
+            "publication": self.config.publisher_name, "language": self.config.language})
+
+    def robots_received(self) -> Received:
+        """robots.txt pointing at both sitemaps."""
+        return Received("robots", {"sitemaps": [self.absolute("/sitemap.xml"),
+                                                self.absolute("/news-sitemap.xml")]})
+
+    def status_changes(self) -> datetime | None:
+        """When a shown status next changes by itself: a scheduled story comes due (preview)."""
+        if self.views.now is None:
+            return None
+        return min((a.date for a in self.content.articles if a.date > self.now and not a.draft),
+                   default=None)
 
     def recent_articles(self) -> list[Article]:
         """Articles in the news sitemap's window."""
         return [a for a in self.content.articles if self.now - a.date <= NEWS_WINDOW]
 
-    def robots(self) -> bytes:
-        """robots.txt pointing at both sitemaps."""
-        return robots_txt([self.absolute("/sitemap.xml"), self.absolute("/news-sitemap.xml")])
+    # -- the nodes an article is shown as beyond its page ---------------------------------
+    def feed_entry(self, article: Article) -> FeedEntry:
+        """The article in a feed."""
+        return self._entries(article)[0]
+
+    def sitemap_entry(self, article: Article) -> SitemapEntry:
+        """The article in sitemap.xml."""
+        return self._entries(article)[1]
+
+    def news_entry(self, article: Article) -> NewsEntry:
+        """The article in the news sitemap."""
+        return self._entries(article)[2]
+
+    def shown_as(self, article: Article) -> tuple[object, ...]:
+        """Every node made of this one article: what lists, feeds and sitemaps show of it."""
+        return (self.views.card(article), *self._entries(article))
+
+    def _entries(self, article: Article) -> tuple[FeedEntry, SitemapEntry, NewsEntry]:
+        kept = self.carried.entries_of(article)
+        if kept is None:
+            url = self.absolute(article.url)
+            kept = (FeedEntry(url, article.title, article.date, article.modified,
+                              tuple(self._author_names(article)),
+                              article.category.name if article.category else None,
+                              article.summary),
+                    SitemapEntry(url, article.modified), NewsEntry(url, article.title,
+                                                                   article.date))
+            self.carried.keep_entries(article, kept)
+        return kept  # type: ignore[return-value]
+
+    # -- rendering -------------------------------------------------------------------------
+    def render(self, received: Received) -> bytes:
+        """The bytes of an output, from exactly what it received."""
+        with recording():
+            values = {k: v.make(v.source) if type(v) is Later else v
+                      for k, v in received.values.items()}
+            if received.body is not None:
+                body = self._fill(received.body)
+                holder = values[received.body_of]
+                values[received.body_of] = (replace(holder, body=body)
+                                            if isinstance(holder, ArticleView)
+                                            else {**holder, "body": body})
+            name = received.template
+            if name.endswith(".html"):
+                return self._template(name, **values)
+            return _WRITERS[name](values)
 
     # -- pieces ----------------------------------------------------------------------------
     def _template(self, name: str, **context: Any) -> bytes:
@@ -185,6 +274,7 @@ class SiteRenderer:
             raise RenderProblem(f"template error in {name}: {exc}", _template_frame(exc)) from None
         return html.encode("utf-8")
 
+<<<<<<< HEAD
     def _body(
         self, html: str, images: Sequence[ImageRef], videos: Sequence[VideoRef] = ()
     ) -> Markup:
@@ -194,6 +284,24 @@ class SiteRenderer:
             lambda video: video_view(video, self.images, self.url), self._macro_module(),
             self._macro_module("media.html"),
         ))
+=======
+    def _body_of(self, html: bytes, images: Sequence[ImageRef]) -> Body:
+        return Body(html, tuple(self.views.image(i) for i in images))
+
+    def _fill(self, body: Body) -> Markup:
+        macros = self._macro_module()
+        views = body.images
+
+        def markup_for(index: int, kind: str) -> str:
+            view = views[index] if index < len(views) else None
+            if view is None:
+                return ""
+            return str(macros.figure(view) if kind == "figure" else macros.inline_image(view))
+
+        # Rebase the writer's links first: image markup already carries the base path.
+        html = body.html.decode("utf-8")
+        return Markup(fill_image_placeholders(rebase_links(html, self.base_path), markup_for))
+>>>>>>> h/keys
 
     def _macro_module(self, name: str = "macros.html") -> Any:
         if name not in self._macros:
@@ -274,28 +382,53 @@ class SiteRenderer:
         return (self.absolute(logo.fallback.url_path), self.config.publisher_name,
                 logo.fallback.width, logo.fallback.height)
 
-    def _article_meta(self, article: Article, view: ArticleView) -> PageMeta:
+    def _article_facts(self, article: Article) -> ArticleFacts:
         card = self.images.cards.get(article.url)
         image = None
         if card and article.hero:
             image = (self.absolute(card.url_path), article.hero.alt or article.title,
                      card.width, card.height)
-        authors = [(self.content.authors[s].name, self.absolute(self.content.authors[s].url))
-                   for s in article.author_slugs if s in self.content.authors]
+        authors = self.content.authors
+        return ArticleFacts(
+            title=article.title, description=article.dek or article.summary, path=article.url,
+            published=article.date.isoformat(), modified=article.modified.isoformat(),
+            authors=tuple((authors[s].name, self.absolute(authors[s].url))
+                          for s in article.author_slugs if s in authors),
+            section=article.category.name if article.category else None,
+            keywords=tuple(t.name for t in article.tags), word_count=article.word_count,
+            image=image,
+        )
+
+    def article_meta(self, facts: ArticleFacts) -> PageMeta:
+        """An article page's ``meta``, from its facts and the site's settings alone."""
         logo = self.absolute(self.images.logo.fallback.url_path) if self.images.logo else None
         data = news_article_ld(
-            headline=article.title, description=article.dek or article.summary,
-            url=self.absolute(article.url), images=[image[0]] if image else [],
-            published=article.date.isoformat(), modified=article.modified.isoformat(),
-            authors=authors, publisher=self.config.publisher_name, logo=logo,
-            section=article.category.name if article.category else None,
-            keywords=[t.name for t in article.tags], word_count=article.word_count,
+            headline=facts.title, description=facts.description,
+            url=self.absolute(facts.path), images=[facts.image[0]] if facts.image else [],
+            published=facts.published, modified=facts.modified, authors=facts.authors,
+            publisher=self.config.publisher_name, logo=logo, section=facts.section,
+            keywords=list(facts.keywords), word_count=facts.word_count,
         )
+<<<<<<< HEAD
         for key, value in media_ld(article, self.images, self.absolute).items():
             data[key] = [*data.get(key, ()), *value]  # gallery photos after the share card
         return self._meta(f"{article.title} | {self.config.title}",
                           article.dek or article.summary, article.url, og_type="article",
                           image=image, json_ld=json_ld_script(data))
+=======
+        return self._meta(f"{facts.title} | {self.config.title}", facts.description,
+                          facts.path, og_type="article", image=facts.image,
+                          json_ld=json_ld_script(data))
+
+
+_WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
+    "atom": lambda v: atom_feed(v["info"], v["entries"]),
+    "rss": lambda v: rss_feed(v["info"], v["entries"]),
+    "sitemap": lambda v: sitemap(v["entries"]),
+    "news": lambda v: news_sitemap(v["entries"], v["publication"], v["language"]),
+    "robots": lambda v: robots_txt(v["sitemaps"]),
+}
+>>>>>>> h/keys
 
 
 def page_path(base: str, page: int) -> str:

@@ -5,8 +5,9 @@ Built once per build from ``Content``; pure, so every output can be planned from
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from generator.model import Article, Author, Content, Term
@@ -42,7 +43,7 @@ class SiteIndex:
 
     def related(self, article: Article, count: int) -> tuple[Article, ...]:
         """Articles sharing the most tags with ``article`` (newer first among equals)."""
-        return tuple(self.content.articles[i] for i in self._related_positions(article, count))
+        return tuple(self.content.articles[i] for i in self.related_positions(article, count))
 
     def citing(self, articles: Iterable[Article], count: int) -> list[Article]:
         """The articles whose related stories include any of ``articles``."""
@@ -50,12 +51,13 @@ class SiteIndex:
         if cited_by is None:
             cited_by = self.cited_memo[count] = defaultdict(list)
             for me, article in enumerate(self.content.articles):
-                for other in self._related_positions(article, count):
+                for other in self.related_positions(article, count):
                     cited_by[other].append(me)
         found = {me for a in articles for me in cited_by.get(self.position[a.url], ())}
         return [self.content.articles[me] for me in sorted(found)]
 
-    def _related_positions(self, article: Article, count: int) -> tuple[int, ...]:
+    def related_positions(self, article: Article, count: int) -> tuple[int, ...]:
+        """The positions of ``related(article, count)`` in ``content.articles``."""
         me = self.position[article.url]
         found = self.related_memo.get((me, count))
         if found is None:
@@ -72,8 +74,9 @@ def _still_related(
     """The previous related-story rankings that still hold.
 
     When every article kept its position and only some changed tags, a story's ranking can
-    change only if it shares a tag, old or new, with one of those: nobody else's shared-tag
-    counts moved.  Any other change (a story added, removed or redated) starts afresh.
+    change only if it has a tag one of those gained or lost (its shared-tag count with that
+    one moved; nobody else's did), or is one of those.  Any other change (a story added,
+    removed or redated) starts afresh.
     """
     if previous is None or len(previous.shape) != len(shape):
         return {}
@@ -84,7 +87,7 @@ def _still_related(
             return {}
         if old[1] != new[1]:
             touched |= 1 << position
-            tags.update(old[1], new[1])
+            tags.update(set(old[1]) ^ set(new[1]))
     for slug in tags:
         touched |= masks.get(slug, 0) | previous.tag_masks.get(slug, 0)
     return {key: found for key, found in previous.related_memo.items()
@@ -161,11 +164,8 @@ def build_index(
         for slug in article.author_slugs:
             by_author[slug].append(article)
         years[article.date.year].append(article)
-    order = {name.lower(): i for i, name in enumerate(category_order)}
-    nav = sorted(
-        category_terms.values(),
-        key=lambda t: (order.get(t.name.lower(), len(order)), -len(categories[t.slug]), t.slug),
-    )
+    nav = _nav(category_terms.values(), {s: len(a) for s, a in categories.items()},
+               category_order)
     shape = tuple((a.url, tuple(t.slug for t in a.tags)) for a in content.articles)
     masks = {slug: _mask(positions) for slug, positions in tag_positions.items()}
     same = previous is not None and previous.shape == shape
@@ -183,34 +183,106 @@ def build_index(
     )
 
 
-def reindex(index: SiteIndex, content: Content, edited: Iterable[Article]) -> SiteIndex:
-    """The index of ``content``, in which ``edited`` articles replace those at their URLs.
+def placement(article: Article) -> tuple[object, ...]:
+    """Everything ``build_index`` reads of an article: where it sits in every grouping."""
+    return (article.url, article.date, article.category, article.tags, article.author_slugs)
 
-    Only for edits that keep each article in its category, tags, authors and year (the
-    preview checks that first): every grouping and position stays, only the objects change.
+
+def reindex(
+    index: SiteIndex, content: Content, edits: Mapping[str, tuple[Article, Article]],
+    category_order: tuple[str, ...],
+) -> SiteIndex:
+    """The index of ``content``, where each (old, new) pair in ``edits`` (by URL) took the
+    old version's place, keeping its URL and date and so its position.
+
+    Only the groupings an edit entered or left (a tag added, a byline changed) are made
+    again; the others keep their objects, with the new versions swapped in, so what did not
+    change is still the same object (``structure`` in plan.py relies on it).
     """
-    new = {a.url: a for a in edited}
-    if not new:
+    if not edits:
         return replace(index, content=content)
+    position = index.position
+    new = {url: pair[1] for url, pair in edits.items()}
 
     def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-        return tuple(new.get(a.url, a) for a in articles)
+        # Groups keep the site's order: find each edited article by bisection, not a walk.
+        copy: list[Article] | None = None
+        for url, article in new.items():
+            at = bisect_left(articles, position[url], key=lambda a: position[a.url])
+            if at < len(articles) and articles[at].url == url and articles[at] is not article:
+                copy = copy or list(articles)
+                copy[at] = article
+        return tuple(copy) if copy else articles
 
-    categories = {a.category.slug for a in new.values() if a.category}
-    tags = {t.slug for a in new.values() for t in a.tags}
-    authors = {s for a in new.values() for s in a.author_slugs}
-    years = {a.date.year for a in new.values()}
+    def regroup(members: tuple[Article, ...], belongs: Callable[[Article], bool]
+                ) -> tuple[Article, ...]:
+        at = {position[a.url] for a in members if a.url not in new}
+        at.update(position[url] for url, article in new.items() if belongs(article))
+        return tuple(content.articles[p] for p in sorted(at))
+
+    def moved(keys: Callable[[Article], Iterable[str]]) -> set[str]:
+        return {k for old, edited in edits.values() for k in set(keys(old)) ^ set(keys(edited))}
+
+    categories = {g.term.slug: g for g in index.categories}
+    for slug in moved(_category_slugs):
+        group = categories.pop(slug, None)
+        arts = regroup(group.articles if group else (), lambda a, s=slug: _category_slugs(a) == [s])
+        if arts:
+            term = next(a.category for a in arts if a.category)
+            categories[slug] = Group(term, arts)
+    tags = dict(index.tags)
+    masks = dict(index.tag_masks)
+    for slug in moved(_tag_slugs):
+        group = tags.pop(slug, None)
+        masks.pop(slug, None)
+        arts = regroup(group.articles if group else (), lambda a, s=slug: s in _tag_slugs(a))
+        if arts:
+            tags[slug] = Group(next(t for t in arts[0].tags if t.slug == slug), arts)
+            masks[slug] = _mask([position[a.url] for a in arts])
+    by_author = dict(index.by_author)
+    for slug in moved(lambda a: a.author_slugs):
+        if slug in by_author:
+            by_author[slug] = regroup(by_author[slug], lambda a, s=slug: s in a.author_slugs)
+    shape = list(index.shape)
+    for url, article in new.items():
+        shape[position[url]] = (url, tuple(t.slug for t in article.tags))
+    reshaped = tuple(shape)
+    same = reshaped == index.shape
     return replace(
         index,
         content=content,
-        categories=tuple(Group(g.term, swap(g.articles)) if g.term.slug in categories else g
-                         for g in index.categories),
-        tags={slug: Group(g.term, swap(g.articles)) if slug in tags else g
-              for slug, g in index.tags.items()},
-        by_author={slug: swap(arts) if slug in authors else arts
-                   for slug, arts in index.by_author.items()},
-        years={year: swap(arts) if year in years else arts for year, arts in index.years.items()},
+        categories=tuple(_swapped(categories[t.slug], swap) for t in _nav(
+            [g.term for g in categories.values()],
+            {slug: len(g.articles) for slug, g in categories.items()}, category_order)),
+        tags={slug: _swapped(tags[slug], swap) for slug in sorted(tags)},
+        by_author={slug: swap(arts) for slug, arts in by_author.items()},
+        years={year: swap(arts) for year, arts in index.years.items()},
+        tag_masks=masks,
+        shape=reshaped,
+        related_memo=index.related_memo if same else _still_related(index, reshaped, masks),
+        cited_memo=index.cited_memo if same else {},
     )
+
+
+def _swapped(group: Group, swap: Callable[[tuple[Article, ...]], tuple[Article, ...]]) -> Group:
+    articles = swap(group.articles)
+    return group if articles is group.articles else Group(group.term, articles)
+
+
+def _category_slugs(article: Article) -> list[str]:
+    return [article.category.slug] if article.category else []
+
+
+def _tag_slugs(article: Article) -> list[str]:
+    return [t.slug for t in article.tags]
+
+
+def _nav(terms: Iterable[Term], sizes: Mapping[str, int], category_order: tuple[str, ...]
+         ) -> list[Term]:
+    """The categories in navigation order: as ``site.yaml`` lists them, then the biggest."""
+    order = {name.lower(): i for i, name in enumerate(category_order)}
+    return sorted(terms, key=lambda t: (order.get(t.name.lower(), len(order)), -sizes[t.slug],
+                                        t.slug))
 
 
 def authors_of(article: Article, authors: Mapping[str, Author]) -> tuple[Author, ...]:

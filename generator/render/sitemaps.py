@@ -29,15 +29,29 @@ class NewsEntry:
 
 
 def sitemap(entries: Sequence[SitemapEntry]) -> bytes:
-    """A sitemaps.org URL set."""
-    ET.register_namespace("", SITEMAP_NS)
-    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    """A sitemaps.org URL set.
+
+    Written as text, the way ElementTree would write it: this one lists every page of the
+    site, and ElementTree took a quarter of a second over 10,000 of them.
+    """
+    if not entries:
+        ET.register_namespace("", SITEMAP_NS)
+        return _serialise(ET.Element(f"{{{SITEMAP_NS}}}urlset"))
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}">']
     for entry in entries:
-        url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = entry.loc
+        lines += ["  <url>", f"    <loc>{_escape(entry.loc)}</loc>"]
         if entry.lastmod:
-            ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry.lastmod.isoformat()
-    return _serialise(urlset)
+            lines.append(f"    <lastmod>{entry.lastmod.isoformat()}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    """Character data as ElementTree escapes it."""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) -> bytes:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -19,12 +19,17 @@ from generator.images import ImagePlan
 from generator.model import Article, Author, ImageRef, Term
 
 from .media import VideoView, has_gallery, video_view
+from .reads import watched
+
+if TYPE_CHECKING:
+    from .carried import Carried
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
+@watched
 @dataclass(frozen=True, slots=True)
 class ImageView:
     """One picture ready for ``<picture>``/``<img>`` markup."""
@@ -41,6 +46,7 @@ class ImageView:
     remote: bool = False
 
 
+@watched
 @dataclass(frozen=True, slots=True)
 class TermView:
     """A category or tag link."""
@@ -51,6 +57,7 @@ class TermView:
     count: int = 0
 
 
+@watched
 @dataclass(frozen=True, slots=True)
 class AuthorView:
     """An author as shown in bylines and bio boxes."""
@@ -63,6 +70,7 @@ class AuthorView:
     links: tuple[Mapping[str, str], ...] = ()
 
 
+@watched
 @dataclass(frozen=True, slots=True)
 class ArticleView:
     """An article as templates show it; ``body`` only on its own page."""
@@ -103,18 +111,23 @@ def display_time(moment: datetime) -> str:
 
 
 class ViewMaker:
-    """Builds views for one build; remembers list views since lists repeat articles."""
+    """Builds views for one build; remembers each card, term and author view, since lists
+    repeat them (and the same object lets keys digest it once)."""
 
     def __init__(
         self, images: ImageIndex, authors: Mapping[str, Author], url: Callable[[str], str],
-        term_counts: Mapping[str, int], now: datetime | None = None,
+        term_counts: Mapping[str, int], now: datetime | None, carried: Carried,
     ) -> None:
         self.images = images
         self.authors = authors
         self.url = url
         self.term_counts = term_counts
         self.now = now  # set in preview only: articles after it are marked "scheduled"
+        # Views of the last build, used again where they are what would be made again.
+        self.carried = carried
         self._cards: dict[str, ArticleView] = {}
+        self._terms: dict[str, TermView] = {}
+        self._authors: dict[str, AuthorView] = {}
 
     def image(self, ref: ImageRef | None) -> ImageView | None:
         """The view of one referenced image, or None."""
@@ -156,33 +169,66 @@ class ViewMaker:
 
     def term(self, term: Term) -> TermView:
         """A category or tag link with its article count."""
-        return TermView(term.name, term.slug, self.url(term.url), self.term_counts.get(term.url, 0))
+        view = self._terms.get(term.url)
+        if view is None or view.name != term.name:
+            view = self.carried.term(term.url, TermView(
+                term.name, term.slug, self.url(term.url), self.term_counts.get(term.url, 0)))
+            self._terms[term.url] = view
+        return view
 
     def author(self, author: Author) -> AuthorView:
         """An author for bylines and bio boxes."""
-        return AuthorView(
-            name=author.name, slug=author.slug, url=self.url(author.url), bio=author.bio,
-            avatar=self.image(author.avatar),
-            links=tuple({"label": link.label, "url": link.url} for link in author.links),
-        )
+        view = self._authors.get(author.slug)
+        if view is None:
+            view = self._authors[author.slug] = self.carried.author(author.slug, AuthorView(
+                name=author.name, slug=author.slug, url=self.url(author.url), bio=author.bio,
+                avatar=self.image(author.avatar),
+                links=tuple({"label": link.label, "url": link.url} for link in author.links),
+            ))
+        return view
 
     def card(self, article: Article) -> ArticleView:
         """The article as a list item (no body)."""
         view = self._cards.get(article.url)
         if view is None:
-            view = self._cards[article.url] = self._article(article, None)
+            kept = self.carried.card(article)
+            view = kept if kept is not None and self._still(kept, article) else \
+                self._article(article)
+            self.carried.keep_card(article, view)
+            self._cards[article.url] = view
         return view
 
-    def full(self, article: Article, body: Markup) -> ArticleView:
-        """The article for its own page, with its finished body."""
-        return self._article(article, body)
+    def _still(self, view: ArticleView, article: Article) -> bool:
+        """Whether a kept card of this very article is what ``_article`` would make now: the
+        same status, and the same term and author views (kept views are reused when equal,
+        so this is a matter of identity)."""
+        if view.status != self.status(article):
+            return False
+        category = self.term(article.category) if article.category else None
+        if view.category is not category or len(view.tags) != len(article.tags):
+            return False
+        if any(kept is not self.term(tag) for kept, tag in zip(view.tags, article.tags,
+                                                                strict=True)):
+            return False
+        authors = [self.author(self.authors[s]) for s in article.author_slugs
+                   if s in self.authors]
+        return len(authors) == len(view.authors) and all(
+            a is b for a, b in zip(authors, view.authors, strict=True))
 
-    def _article(self, article: Article, body: Markup | None) -> ArticleView:
-        status = None
+    def full(self, article: Article, body: Markup) -> ArticleView:
+        """The article for its own page: its card with the finished body."""
+        return replace(self.card(article), body=body,
+                       hero_video=video_view(article.hero_video, self.images, self.url))
+
+    def status(self, article: Article) -> str | None:
+        """"draft", "scheduled" (in preview, until its time comes) or None."""
         if article.draft:
-            status = "draft"
-        elif self.now is not None and article.date > self.now:
-            status = "scheduled"
+            return "draft"
+        if self.now is not None and article.date > self.now:
+            return "scheduled"
+        return None
+
+    def _article(self, article: Article) -> ArticleView:
         return ArticleView(
             title=article.title,
             url=self.url(article.url),
@@ -201,11 +247,9 @@ class ViewMaker:
             authors=tuple(self.author(self.authors[s]) for s in article.author_slugs
                           if s in self.authors),
             hero=self.image(article.hero),
-            body=body,
             has_embeds=article.has_embeds,
-            status=status,
+            status=self.status(article),
             extra=article.extra,
-            hero_video=video_view(article.hero_video, self.images, self.url) if body else None,
             has_gallery=has_gallery(article),
         )
 

@@ -45,11 +45,12 @@ class PreviewServer:
     """A running preview of one site: ``start()``, read ``url``, ``stop()``."""
 
     def __init__(self, site: Path, host: str = "127.0.0.1", port: int = 8000, *,
-                 quiet: bool = True) -> None:
+                 quiet: bool = True, verbose: bool = False) -> None:
         self.site = site.resolve()
         self.host = host
         self.requested_port = port
         self.quiet = quiet
+        self.verbose = verbose and not quiet
         self.hub = ReloadHub()
         self.output: Path | None = None
         self.last_result: BuildResult | None = None
@@ -191,6 +192,8 @@ class PreviewServer:
             count = len(result.changed)
             self._say(f"Rebuilt in {result.seconds * 1000:.0f} ms: "
                       f"{count} file{'' if count == 1 else 's'} changed")
+            if self.verbose and result.why:
+                self._say(f"  ({result.why})")
         else:
             self._say(f"Built {result.articles} article{'' if result.articles == 1 else 's'} "
                       f"and {result.pages} page{'' if result.pages == 1 else 's'} "
@@ -266,10 +269,11 @@ def _stop_on_termination() -> None:
 
 
 def serve_site(site: Path, host: str = "127.0.0.1", port: int = 8000,
-               open_browser: bool = False, quiet: bool = False) -> int:
-    """Preview ``site`` at http://host:port/, rebuilding on every save, until Ctrl-C."""
+               open_browser: bool = False, quiet: bool = False, verbose: bool = False) -> int:
+    """Preview ``site`` at http://host:port/, rebuilding on every save, until Ctrl-C; with
+    ``verbose``, say after each save whether the build patched the last one, and why not."""
     _stop_on_termination()
-    server = PreviewServer(site, host, port, quiet=quiet)
+    server = PreviewServer(site, host, port, quiet=quiet, verbose=verbose)
     try:
         server.start()
     except BylineError as error:

@@ -1,0 +1,231 @@
+"""What one output is made from, and its key: a digest of exactly that.
+
+The renderer describes each output as a ``Received``: a template (or the feed or sitemap
+writer) and the values handed to it, the very objects it then renders.  ``Canon`` writes those
+values in a canonical form and digests it: views projected on the fields the theme's templates
+read (see reads.py), everything else whole.  A value of a type it does not know is an error,
+never silently left out of a key.
+
+Some views are *nodes*: an article's card, a category or tag, an author, a feed or sitemap
+entry.  Each is digested once per build and reused wherever it appears (a card on ten list
+pages, a tag on a thousand cards).  Keying an output notes the nodes it shows; keying a node
+notes the nodes it embeds (a card its tags).  The preview's patch compares nodes before and
+after a save and plans again only the outputs that show a changed one (see plan.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import pickle
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.cache import digest_bytes
+
+from .feeds import FeedEntry, FeedInfo
+from .meta import ArticleFacts, PageMeta
+from .reads import Reads, view_fields, whole_read
+from .sitemaps import NewsEntry, SitemapEntry
+from .views import ArticleView, AuthorView, ImageView, TermView
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A body's HTML (UTF-8, image placeholders still in it), and the image views that fill
+    them."""
+
+    html: bytes
+    images: tuple[ImageView | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """A value made only when the output renders, by ``make`` from ``source`` alone: the key
+    holds ``source`` (``make`` is the same code in every build)."""
+
+    make: Callable[[Any], Any]
+    source: Any
+
+    def __reduce__(self) -> Any:  # keyed by its source, never pickled whole
+        raise TypeError("a Later value is keyed by Canon")
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """What an output is made from: a template or writer, and the values it is given."""
+
+    template: str  # "article.html"…, or a writer: "atom", "rss", "sitemap", "news", "robots"
+    values: Mapping[str, Any]
+    body: Body | None = None  # rendered when the output is, into ``values[body_of]``
+    body_of: str = ""
+
+
+# The views that are nodes, and the id of each: one per article, term, author or entry.
+_NODE_IDS: dict[type, Callable[[Any], str | None]] = {
+    ArticleView: lambda v: "card:" + v.url if v.body is None else None,
+    TermView: lambda v: "term:" + v.url,
+    AuthorView: lambda v: "author:" + v.url,
+    FeedEntry: lambda v: "entry:" + v.url,
+    SitemapEntry: lambda v: "dated:" + v.loc,
+    NewsEntry: lambda v: "news:" + v.loc,
+}
+# Nodes whose fields are plain values (no views, no nodes), keyed by their repr.
+_LEAVES = frozenset({FeedEntry, SitemapEntry, NewsEntry})
+# Other values handed to writers and templates, keyed whole, field by field.
+_WHOLE = (PageMeta, FeedInfo, ArticleFacts)
+
+
+def node_id(value: Any) -> str | None:
+    """The node a value is, if it is one."""
+    name = _NODE_IDS.get(type(value))
+    return name(value) if name else None
+
+
+class Canon:
+    """Canonical bytes of received values, and the nodes met on the way, for one build.
+
+    The bytes are a pickle (protocol 5, no memo, so they depend on values alone, never on
+    which objects happen to be shared), written by the C pickler; its dispatch table puts
+    each node's digest in place of the node, and each view's read fields in place of the
+    view, so Python code runs only for those.
+    """
+
+    def __init__(self, reads: Reads, memo: dict[int, tuple[object, str, str]] | None = None
+                 ) -> None:
+        self.reads = reads
+        self.nodes: dict[str, str] = {}  # node id → digest, of the nodes digested here
+        self.embeds: dict[str, frozenset[str]] = {}  # node id → nodes it embeds
+        self._getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+        # id → (object, node, digest): the object keeps its id unique.  Given, it holds the
+        # digests of nodes an earlier build made on the same reads (render/carried.py).
+        self._memo = memo if memo is not None else {}
+        self._shown: list[set[str]] = []
+        self._table: dict[type, Callable[[Any], Any]] = {Markup: _markup}
+        for kind in _NODE_IDS:
+            self._table[kind] = self._as_node
+        for kind in (ImageView, Body, *_WHOLE):
+            self._table[kind] = self._as_fields
+        self._table[Later] = _as_later
+        self._picklers: list[tuple[pickle.Pickler, io.BytesIO]] = []
+        self._depth = 0
+
+    def key(self, *parts: Any) -> tuple[str, frozenset[str]]:
+        """The digest of ``parts``, and the nodes they show."""
+        shown: set[str] = set()
+        self._shown.append(shown)
+        try:
+            data = self._pickled(parts)
+        finally:
+            self._shown.pop()
+        return digest_bytes(data), frozenset(shown)
+
+    def node(self, value: Any) -> str:
+        """The digest of a node (recorded in ``nodes``)."""
+        self._shown.append(set())
+        try:
+            return self._node(value, node_id(value) or "")
+        finally:
+            self._shown.pop()
+
+    def _pickled(self, value: Any) -> bytes:
+        if self._depth == len(self._picklers):  # one pickler per depth of nesting, reused
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=5)
+            pickler.fast = True  # no memo: equal values give equal bytes, shared or not
+            pickler.dispatch_table = self._table
+            self._picklers.append((pickler, buffer))
+        pickler, buffer = self._picklers[self._depth]
+        buffer.seek(0)
+        buffer.truncate()
+        self._depth += 1
+        try:
+            pickler.dump(value)
+        finally:
+            self._depth -= 1
+        return buffer.getvalue()
+
+    def _as_node(self, value: Any) -> tuple[type, tuple[Any, ...]]:
+        memo = self._memo.get(id(value))
+        if memo is not None:  # the common case: a card or term already digested
+            self._shown[-1].add(memo[1])
+            return str, (memo[2],)
+        name = node_id(value)
+        if name is None:
+            return tuple, (self.fields(value),)
+        return str, (self._node(value, name),)
+
+    def _as_fields(self, value: Any) -> tuple[type, tuple[tuple[Any, ...]]]:
+        return tuple, (self.fields(value),)
+
+    def _node(self, value: Any, name: str) -> str:
+        memo = self._memo.get(id(value))
+        if memo is None and type(value) in _LEAVES:
+            # Plain fields only (strings, dates): their repr is canonical, and cheap enough
+            # for the ten thousand entries of a sitemap.
+            digest = repr(self.fields(value))
+            self._memo[id(value)] = (value, name, digest)
+            self.nodes[name] = digest
+        elif memo is None:
+            embeds: set[str] = set()
+            self._shown.append(embeds)
+            try:
+                digest = digest_bytes(self._pickled(self.fields(value)))
+            finally:
+                self._shown.pop()
+            self._memo[id(value)] = (value, name, digest)  # the object keeps its id unique
+            self.nodes[name] = digest
+            if embeds:
+                self.embeds[name] = frozenset(embeds)
+        else:
+            digest = memo[2]
+        self._shown[-1].add(name)
+        return digest
+
+    def fields(self, value: Any) -> tuple[Any, ...]:
+        """A value's type and the values of its fields that count (for views, those read)."""
+        kind = type(value)
+        values = self._getters.get(kind)
+        if values is None:
+            values = self._getter(kind)
+        return (kind.__name__, *values(value))
+
+    def _getter(self, kind: type) -> Callable[[Any], tuple[Any, ...]]:
+        fields = self._fields_of(kind)
+        if len(fields) > 1:
+            getter: Callable[[Any], tuple[Any, ...]] = attrgetter(*fields)
+        elif fields:
+            getter = partial(_one, fields[0])
+        else:
+            getter = _none
+        self._getters[kind] = getter
+        return getter
+
+    def _fields_of(self, kind: type) -> tuple[str, ...]:
+        """The fields of a dataclass that count: for views, those templates read."""
+        names = tuple(f.name for f in dataclasses.fields(kind))
+        read = view_fields(kind)
+        if read is not None and whole_read(kind) not in self.reads:
+            names = tuple(n for n in names if read[n] in self.reads)
+        return names
+
+
+def _markup(value: Markup) -> tuple[type, tuple[str]]:
+    return Markup, (str(value),)
+
+
+def _as_later(value: Later) -> tuple[type, tuple[tuple[Any, ...]]]:
+    return tuple, (("Later", getattr(value.make, "__name__", ""), value.source),)
+
+
+def _one(name: str, value: Any) -> tuple[Any, ...]:
+    return (getattr(value, name),)
+
+
+def _none(value: Any) -> tuple[Any, ...]:
+    return ()
