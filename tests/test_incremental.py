@@ -17,12 +17,8 @@ from generator.errors import BuildFailed
 from generator.model import Article
 from generator.render import SiteIndex, build_index
 
-<<<<<<< HEAD
-from .conftest import NOW, article, photo_bytes, write_files
-from .test_story_formats import mp4_bytes
-=======
 from .conftest import NOW, SiteFiles, article, photo_bytes, write_files
->>>>>>> h/keys
+from .test_story_formats import mp4_bytes
 
 A = "content/articles/alpha/index.md"
 B = "content/articles/bravo.md"

@@ -97,14 +97,14 @@ def has_gallery(item: Article | Page) -> bool:
 
 
 def fill_body(
-    html: str, item_images: Sequence[ImageRef], item_videos: Sequence[VideoRef],
-    image_view: Callable[[ImageRef], Any], video: Callable[[VideoRef], VideoView | None],
-    macros: Any, media: Any,
+    html: str, images: Sequence[Any], videos: Sequence[VideoView | None], macros: Any,
+    media: Any,
 ) -> str:
-    """The body with every placeholder replaced by the theme's markup."""
+    """The body with every placeholder replaced by the theme's markup, from the views of the
+    body's photos and videos (by their place in the body)."""
 
     def image_at(index: int) -> Any:
-        return image_view(item_images[index]) if index < len(item_images) else None
+        return images[index] if index < len(images) else None
 
     def markup_for(index: int, kind: str) -> str:
         view = image_at(index)
@@ -117,7 +117,7 @@ def fill_body(
         return str(media.gallery(slides)) if slides else ""
 
     def video_for(index: int, kind: str) -> str:
-        view = video(item_videos[index]) if index < len(item_videos) else None
+        view = videos[index] if index < len(videos) else None
         return str(media.video(view, inline=kind == "inline")) if view else ""
 
     return fill_image_placeholders(html, markup_for, gallery_for, video_for)

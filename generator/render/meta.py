@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -45,6 +45,8 @@ class ArticleFacts:
     keywords: tuple[str, ...]
     word_count: int
     image: tuple[str, str, int, int] | None  # the share card: URL, alt, width, height
+    # What galleries and videos add to the structured data (see render/media.py).
+    media: Mapping[str, Any] = field(default_factory=dict)
 
     def share_title(self, site_name: str) -> str:
         """The title for link previews (``og:title``): ``title`` without its " | Site name".

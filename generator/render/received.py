@@ -29,6 +29,7 @@ from markupsafe import Markup
 from generator.cache import digest_bytes
 
 from .feeds import FeedEntry, FeedInfo
+from .media import CaptionsView, VideoView
 from .meta import ArticleFacts, PageMeta
 from .reads import Reads, view_fields, whole_read
 from .sitemaps import NewsEntry, SitemapEntry
@@ -42,6 +43,7 @@ class Body:
 
     html: bytes
     images: tuple[ImageView | None, ...]
+    videos: tuple[VideoView | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,7 @@ class Canon:
         self._table: dict[type, Callable[[Any], Any]] = {Markup: _markup}
         for kind in _NODE_IDS:
             self._table[kind] = self._as_node
-        for kind in (ImageView, Body, *_WHOLE):
+        for kind in (ImageView, Body, VideoView, CaptionsView, *_WHOLE):
             self._table[kind] = self._as_fields
         self._table[Later] = _as_later
         self._picklers: list[tuple[pickle.Pickler, io.BytesIO]] = []

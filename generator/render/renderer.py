@@ -16,24 +16,15 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
-<<<<<<< HEAD
 from generator.model import Article, Author, ImageRef, Page, VideoRef
-from generator.theme import Theme, make_environment
-
-from .feeds import FeedInfo, atom_feed, rss_feed
-from .media import fill_body, has_gallery, media_ld, video_view
-from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld
-=======
-from generator.markup import fill_image_placeholders
-from generator.model import Article, Author, ImageRef, Page
 from generator.theme import Theme, make_environment
 
 from .carried import Carried
 from .feeds import FeedEntry, FeedInfo, atom_feed, rss_feed
+from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld
 from .reads import ReadingEnvironment, recording
 from .received import Body, Later, Received
->>>>>>> h/keys
 from .site_index import Group, SiteIndex
 from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
 from .views import MONTHS, ArticleView, ViewMaker, rebase_links
@@ -93,30 +84,17 @@ class SiteRenderer:
     def article_received(self, article: Article) -> Received:
         """One article with its related articles."""
         related = self.index.related(article, self.config.related_count)
-<<<<<<< HEAD
-        view = self.views.full(article, self._body(article.body_html, article.images,
-                                                   article.videos))
-        return self._template("article.html", meta=self._article_meta(article, view),
-                              article=view, related=[self.views.card(r) for r in related])
-=======
         view = self.views.card(article)
         return Received("article.html", {
             "meta": Later(self.article_meta, self._article_facts(article)), "article": view,
             "related": [self.views.card(r) for r in related],
-        }, self._body_of(article.body, article.images), "article")
->>>>>>> h/keys
+        }, self._body_of(article.body, article.images, article.videos), "article")
 
     def page_received(self, page: Page) -> Received:
         """A static page such as About."""
-<<<<<<< HEAD
-        body = self._body(page.body_html, page.images, page.videos)
         view = {"title": page.title, "description": page.description, "url": self.url(page.url),
-                "body": body, "has_embeds": page.has_embeds, "extra": page.extra,
+                "has_embeds": page.has_embeds, "extra": page.extra,
                 "has_gallery": has_gallery(page)}
-=======
-        view = {"title": page.title, "description": page.description, "url": self.url(page.url),
-                "has_embeds": page.has_embeds, "extra": page.extra}
->>>>>>> h/keys
         meta = self._meta(page.title, page.description or page.summary, page.url)
         return Received("page.html", {"meta": meta, "page": view},
                         self._body_of(page.body, page.images), "page")
@@ -274,34 +252,16 @@ class SiteRenderer:
             raise RenderProblem(f"template error in {name}: {exc}", _template_frame(exc)) from None
         return html.encode("utf-8")
 
-<<<<<<< HEAD
-    def _body(
-        self, html: str, images: Sequence[ImageRef], videos: Sequence[VideoRef] = ()
-    ) -> Markup:
-        # Rebase the writer's links first: image markup already carries the base path.
-        return Markup(fill_body(
-            rebase_links(html, self.base_path), images, videos, self.views.image,
-            lambda video: video_view(video, self.images, self.url), self._macro_module(),
-            self._macro_module("media.html"),
-        ))
-=======
-    def _body_of(self, html: bytes, images: Sequence[ImageRef]) -> Body:
-        return Body(html, tuple(self.views.image(i) for i in images))
+    def _body_of(self, html: bytes, images: Sequence[ImageRef],
+                 videos: Sequence[VideoRef] = ()) -> Body:
+        return Body(html, tuple(self.views.image(i) for i in images),
+                    tuple(video_view(v, self.images, self.url) for v in videos))
 
     def _fill(self, body: Body) -> Markup:
-        macros = self._macro_module()
-        views = body.images
-
-        def markup_for(index: int, kind: str) -> str:
-            view = views[index] if index < len(views) else None
-            if view is None:
-                return ""
-            return str(macros.figure(view) if kind == "figure" else macros.inline_image(view))
-
         # Rebase the writer's links first: image markup already carries the base path.
-        html = body.html.decode("utf-8")
-        return Markup(fill_image_placeholders(rebase_links(html, self.base_path), markup_for))
->>>>>>> h/keys
+        html = rebase_links(body.html.decode("utf-8"), self.base_path)
+        return Markup(fill_body(html, body.images, body.videos, self._macro_module(),
+                                self._macro_module("media.html")))
 
     def _macro_module(self, name: str = "macros.html") -> Any:
         if name not in self._macros:
@@ -396,7 +356,7 @@ class SiteRenderer:
                           for s in article.author_slugs if s in authors),
             section=article.category.name if article.category else None,
             keywords=tuple(t.name for t in article.tags), word_count=article.word_count,
-            image=image,
+            image=image, media=media_ld(article, self.images, self.absolute),
         )
 
     def article_meta(self, facts: ArticleFacts) -> PageMeta:
@@ -409,13 +369,8 @@ class SiteRenderer:
             publisher=self.config.publisher_name, logo=logo, section=facts.section,
             keywords=list(facts.keywords), word_count=facts.word_count,
         )
-<<<<<<< HEAD
-        for key, value in media_ld(article, self.images, self.absolute).items():
+        for key, value in facts.media.items():
             data[key] = [*data.get(key, ()), *value]  # gallery photos after the share card
-        return self._meta(f"{article.title} | {self.config.title}",
-                          article.dek or article.summary, article.url, og_type="article",
-                          image=image, json_ld=json_ld_script(data))
-=======
         return self._meta(f"{facts.title} | {self.config.title}", facts.description,
                           facts.path, og_type="article", image=facts.image,
                           json_ld=json_ld_script(data))
@@ -428,7 +383,6 @@ _WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
     "news": lambda v: news_sitemap(v["entries"], v["publication"], v["language"]),
     "robots": lambda v: robots_txt(v["sitemaps"]),
 }
->>>>>>> h/keys
 
 
 def page_path(base: str, page: int) -> str:

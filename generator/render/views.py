@@ -217,8 +217,7 @@ class ViewMaker:
 
     def full(self, article: Article, body: Markup) -> ArticleView:
         """The article for its own page: its card with the finished body."""
-        return replace(self.card(article), body=body,
-                       hero_video=video_view(article.hero_video, self.images, self.url))
+        return replace(self.card(article), body=body)
 
     def status(self, article: Article) -> str | None:
         """"draft", "scheduled" (in preview, until its time comes) or None."""
@@ -251,6 +250,7 @@ class ViewMaker:
             status=self.status(article),
             extra=article.extra,
             has_gallery=has_gallery(article),
+            hero_video=video_view(article.hero_video, self.images, self.url),
         )
 
 
