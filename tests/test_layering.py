@@ -12,7 +12,7 @@ from pathlib import Path
 from .conftest import REPO
 
 LAYERS = (
-    ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes"),
+    ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "inputfiles"),
     ("sourceyaml", "cache"),
     ("frontmatter",),
     ("images",),
