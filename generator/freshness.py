@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from generator.cache import digest_text
+from generator.dates import later
 from generator.errors import Problem
 from generator.model import Content
 
@@ -78,7 +79,8 @@ def valid_until(
     content: Content, now: datetime, news_window: timedelta, future_included: bool
 ) -> datetime | None:
     """When the output of this content stops being current although no file changed."""
-    moments = [a.date + news_window for a in content.articles if a.date + news_window > now]
+    ends = [later(a.date, news_window) for a in content.articles]
+    moments = [end for end in ends if end > now]
     if content.next_scheduled and not future_included:
         moments.append(content.next_scheduled)
     return min(moments, default=None)
