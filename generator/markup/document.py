@@ -12,8 +12,9 @@ from markdown.extensions.toc import slugify_unicode
 from generator.errors import LocatedError
 from generator.markup.embeds import EmbedExtension
 from generator.markup.figures import FigureExtension, RawImage
+from generator.markup.footnotes import Footnotes
 from generator.markup.limits import LimitsExtension, check_limits
-from generator.markup.linear import Footnotes, LinearExtension
+from generator.markup.linear import LinearExtension
 from generator.markup.quotes import QuoteExtension
 from generator.markup.typography import SmartTextExtension
 

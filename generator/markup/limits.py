@@ -22,12 +22,18 @@ from generator.errors import LocatedError
 MAX_NESTING = 50  # lists and quotes inside each other; real articles use three or four
 MAX_BODY_CHARS = 1_000_000  # about 170,000 words: ten long novels' worth of article
 MAX_TREE_DEPTH = 200  # elements inside each other after parsing: lists, quotes, emphasis
+# Characters between two blank lines.  Python-Markdown rebuilds a paragraph's text for every
+# link, tag or emphasis it finds in it, so its time grows with length times matches; at this
+# size that is about a second, and a paragraph this long is 15,000 words without a break.
+MAX_BLOCK_CHARS = 100_000
 
 # A line can only nest MAX_NESTING deep if it starts with that many characters that open
 # containers (4 columns of indentation, a ">", a list marker and its space): found in one
 # pass, only those lines are measured.
 _DEEP_CANDIDATE = re.compile(rf"^[ \t>*+\-\d.)]{{{MAX_NESTING + 1},}}", re.MULTILINE)
 _INDENT = re.compile(r"[ \t]*")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_TEXT = re.compile(r"\S")
 _MARKERS = re.compile(r"(?:(?:>|[*+-]|\d{1,9}[.)])[ \t]*)+")
 _MARKER = re.compile(r">|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _RULE = re.compile(r"[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
@@ -49,6 +55,24 @@ def check_limits(text: str, first_line: int) -> None:
             raise LocatedError(
                 f"this line nests lists and quotes {depth} levels deep; Byline stops at "
                 f"{MAX_NESTING}: flatten the list or quote", line_number)
+    if len(text) > MAX_BLOCK_CHARS:
+        _check_blocks(text, first_line)
+
+
+def _check_blocks(text: str, first_line: int) -> None:
+    """Raise LocatedError at the first run of text between blank lines that is too long."""
+    start = 0
+    for blank in [*_BLANK_LINES.finditer(text), None]:
+        end = blank.start() if blank else len(text)
+        if end - start > MAX_BLOCK_CHARS:
+            begins = _TEXT.search(text, start)
+            at = begins.start() if begins else start
+            raise LocatedError(
+                f"this paragraph is {end - at:,} characters long with no blank line; Byline "
+                f"stops at {MAX_BLOCK_CHARS:,}: break it up with blank lines",
+                first_line + text.count("\n", 0, at))
+        if blank:
+            start = blank.end()
 
 
 def nesting_of(line: str) -> int:

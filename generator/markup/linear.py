@@ -1,30 +1,29 @@
 """Python-Markdown's scans that were quadratic on hostile input, made linear.
 
-Each ``[`` starts a scan for its closing ``]`` to the end of the paragraph, each backtick run
-a scan for a run as long, each ``<`` a scan for the end of a tag that may run across every
-later line, and the tables extension splits the whole rest of a block into lines for every
-line it is asked about.  On ordinary text these scans are short; on 30,000 ``[`` they made
+Each ``[`` started a scan for its closing ``]`` to the end of the paragraph and each backtick
+run a scan for a run as long: on ordinary text these are short, on 30,000 ``[`` they made
 one article take minutes.  Here the same processors answer from what an earlier scan of the
-same text already found, or stop where the answer can no longer change.  Registered under
-the library's own names and priorities, so the HTML they make is the same.
+same text already found.  ``LinearExtension`` puts these, and the block-level ones of
+``blockscans``, in the library's places under its names and priorities, so the HTML they
+make is the same.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
 from bisect import bisect_left
 from collections.abc import Iterator
-from typing import Any
 
 from markdown import Markdown, inlinepatterns
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import SetextHeaderProcessor
 from markdown.extensions import Extension
-from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
-from markdown.extensions.tables import PIPE_LEFT, PIPE_NONE, PIPE_RIGHT, TableProcessor
-from markdown.htmlparser import HTMLExtractor
-from markdown.preprocessors import HtmlBlockPreprocessor
+
+from generator.markup.blockscans import (
+    BoundedHtmlBlocks,
+    LazyTables,
+    LinearSetext,
+    NoMatchInSuffixes,
+)
 
 _BRACKET = re.compile(r"[\[\]]")
 _BACKTICKS = re.compile(r"`+")
@@ -39,11 +38,12 @@ class _TextMemo:
 
     def __init__(self) -> None:
         self.text: str | None = None
-        # Square brackets, matched by one scan over the text that goes only as far as a
-        # question needs: "[" position → its "]" (None: never closed), the "[" still open.
+        # Square brackets: "[" position → its "]" (None: never closed), and the scan that
+        # finds them, with the "[" it has passed that are still open.
         self.closing: dict[int, int | None] = {}
         self.open: list[int] = []
         self.scan: Iterator[re.Match[str]] = iter(())
+        self.scan_start = 1 << 62  # no scan yet
         self.last_paren = -1
         self.exact_missing: dict[int, int] = {}  # run length → no such run after this start
         self.runs: tuple[list[int], list[int], list[int]] | None = None
@@ -52,7 +52,6 @@ class _TextMemo:
         if text is not self.text:
             self.__init__()  # type: ignore[misc]
             self.text = text
-            self.scan = _BRACKET.finditer(text)
             self.last_paren = text.rfind(")")
         return self
 
@@ -60,10 +59,17 @@ class _TextMemo:
     def closing_bracket(self, opening: int) -> int | None:
         """Where the ``]`` matching the ``[`` at ``opening`` is, or None.
 
-        Matching with one stack from the start of the text gives every ``[`` the ``]`` that
-        the library's count from that ``[`` would find: the brackets before it are either
-        closed already or lie below it on the stack.
+        A scan with a stack, begun at any ``[`` at or before this one, gives every ``[`` it
+        passes the ``]`` that the library's count from that ``[`` finds: brackets before it
+        are either closed already or lie below it on the stack.  So one scan, begun at the
+        first ``[`` asked about and carried on only as far as questions need, answers all
+        of them; and after a link is replaced, the new text's scan starts at the next one.
         """
+        if opening in self.closing:
+            return self.closing[opening]
+        if opening < self.scan_start:  # asked about a "[" before this scan began
+            self.scan_start, self.open = opening, []
+            self.scan = _BRACKET.finditer(self.text or "", opening)
         while opening not in self.closing:
             found = next(self.scan, None)
             if found is None:  # the end: whatever is still open is never closed
@@ -191,219 +197,6 @@ class BacktickProcessor(inlinepatterns.BacktickInlineProcessor):
         return start + ticks, None  # as the library does: past the run and as far again
 
 
-class _BoundedTags(HTMLExtractor):
-    """The raw-HTML scanner, with a tag's scan ending at the next ``<``.
-
-    The standard library's start-tag pattern lets attribute names and bare values contain
-    ``<`` and run over line ends, so every ``<a x=`` scanned to the end of the document.
-    No tag a writer means has a bare ``<`` inside it.
-    """
-
-    def check_for_whole_start_tag(self, i: int) -> int:
-        """Where the start tag at ``i`` ends; -1 when it does not (library contract)."""
-        rawdata = self.rawdata
-        match = _START_TAG.match(rawdata, i)
-        assert match is not None  # the pattern matches any "<letter"
-        j = match.end()
-        following = rawdata[j:j + 1]
-        if following == ">":
-            return j + 1
-        if following == "/":
-            if rawdata.startswith("/>", j):
-                return j + 2
-            return -1 if rawdata.startswith("/", j) else (j if j > i else i + 1)
-        if following == "" or following in _LETTERS_EQ_SLASH:
-            return -1
-        return j if j > i else i + 1
-
-
-_LETTERS_EQ_SLASH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ=/")
-# Python-Markdown's tolerant start-tag pattern with "<" excluded from names and bare values.
-_START_TAG = re.compile(r"""
-  <[a-zA-Z][^`\t\n\r\f />\x00<]*
-  (?:[\s/]*
-    (?:(?<=['"\s/])[^`\s/><][^\s/=><]*
-      (?:\s*=+\s*
-        (?:'[^']*'
-          |"[^"]*"
-          |(?!['"])[^`>\s<]*
-         )
-         (?:\s*,)*
-       )?(?:\s|/(?!>))*
-     )*
-   )?
-  \s*
-""", re.VERBOSE)
-
-
-class BoundedHtmlBlocks(HtmlBlockPreprocessor):
-    """Raw HTML blocks, found with the bounded scanner."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        """Stash raw HTML blocks (as the library does)."""
-        parser = _BoundedTags(self.md)
-        parser.feed("\n".join(lines))
-        parser.close()
-        return "".join(parser.cleandoc).split("\n")
-
-
-class LazyTables(TableProcessor):
-    """Tables, deciding from a block's first lines instead of splitting all of it each time.
-
-    The block parser asks about a block once per line it takes off it; splitting the whole
-    block every time made a 30,000-line block quadratic.
-    """
-
-    def test(self, parent: etree.Element, block: str) -> bool:
-        """Whether the block starts with a header row and a separator row (as the library)."""
-        rows = [row.strip(" ") for row in block.split("\n", 2)[:2]]
-        if len(rows) < 2:
-            return False
-        header = rows[0]
-        self.border = PIPE_NONE
-        if header.startswith("|"):
-            self.border |= PIPE_LEFT
-        if self.RE_END_BORDER.search(header) is not None:
-            self.border |= PIPE_RIGHT
-        columns = len(self._split_row(header))
-        is_table = columns > 1
-        if not is_table and columns == 1 and self.border:
-            # Each row of a one-column table needs a pipe: read rows until one has none.
-            for row in _lines_after_first(block):
-                row = row.strip(" ")
-                is_table = row.startswith("|") or self.RE_END_BORDER.search(row) is not None
-                if not is_table:
-                    break
-        if is_table:
-            separator = self._split_row(rows[1])
-            is_table = len(separator) == columns and set("".join(separator)) <= set("|:- ")
-            if is_table:
-                self.separator = separator
-        return is_table
-
-
-def _lines_after_first(block: str) -> Iterator[str]:
-    """The lines of ``block`` after its first, one at a time."""
-    start = block.find("\n") + 1
-    while start:
-        end = block.find("\n", start)
-        yield block[start:] if end < 0 else block[start:end]
-        start = end + 1
-
-
-class _NoMatchInSuffixes:
-    """A line-anchored block pattern that remembers the last block it found nothing in.
-
-    Header, rule and quote processors search the whole block for their line; when a block
-    parser takes lines off the front one by one, every question is about a suffix of the
-    last block, where a pattern that matches only at line starts cannot match either.
-    """
-
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.pattern = pattern
-        self.empty: str | None = None
-
-    def search(self, block: str) -> re.Match[str] | None:
-        """``pattern.search(block)``, answered at once for a line-start suffix of ``empty``."""
-        empty = self.empty
-        if empty is not None and len(block) <= len(empty) and empty.endswith(block):
-            cut = len(empty) - len(block)
-            if cut == 0 or empty[cut - 1] == "\n":
-                return None
-        found = self.pattern.search(block)
-        if found is None:
-            self.empty = block
-        return found
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.pattern, name)
-
-
-class LinearSetext(SetextHeaderProcessor):
-    """Setext headers, splitting off two lines instead of splitting and joining the block."""
-
-    def run(self, parent: etree.Element, blocks: list[str]) -> None:
-        """The heading from the first two lines; the rest goes back as the next block."""
-        lines = blocks.pop(0).split("\n", 2)
-        heading = etree.SubElement(parent, "h1" if lines[1].startswith("=") else "h2")
-        heading.text = lines[0].strip()
-        if len(lines) > 2:
-            blocks.insert(0, lines[2])
-
-
-class _IndexedOrder(list[str]):
-    """The footnotes' order of reference, with membership and position looked up, not
-    searched (the library asks both for every reference: quadratic in footnotes)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.positions: dict[str, int] = {}
-
-    def append(self, item: str) -> None:
-        """Add a footnote id at the end."""
-        self.positions.setdefault(item, len(self))
-        super().append(item)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self.positions
-
-    def index(self, item: str, *args: Any) -> int:  # type: ignore[override]
-        """Where a footnote id first appears."""
-        if args:
-            return super().index(item, *args)
-        try:
-            return self.positions[item]
-        except KeyError:
-            raise ValueError(f"{item!r} is not in the list") from None
-
-
-class _FootnoteReferences(FootnoteInlineProcessor):
-    """``[^id]``, numbered by looking the definition's position up, not listing them all."""
-
-    def __init__(self, pattern: str, footnotes: Footnotes) -> None:
-        super().__init__(pattern, footnotes)
-        # The numbers by definition order, for the definitions (by identity and count) seen.
-        self.numbered: tuple[tuple[int, int], dict[str, int]] = ((0, -1), {})
-
-    def handleMatch(  # type: ignore[override]
-        self, m: re.Match[str], data: str
-    ) -> tuple[etree.Element | None, int | None, int | None]:
-        """The library's answer, with the definition-order number found in a dict."""
-        notes = self.footnotes
-        if not notes.getConfig("USE_DEFINITION_ORDER") or m.group(1) not in notes.footnotes:
-            return super().handleMatch(m, data)
-        identifier = m.group(1)
-        notes.addFootnoteRef(identifier)
-        seen = (id(notes.footnotes), len(notes.footnotes))
-        if self.numbered[0] != seen:
-            self.numbered = (seen, {key: n for n, key in enumerate(notes.footnotes, start=1)})
-        sup = etree.Element("sup")
-        link = etree.SubElement(sup, "a")
-        sup.set("id", notes.makeFootnoteRefId(identifier, found=True))
-        link.set("href", "#" + notes.makeFootnoteId(identifier))
-        link.set("class", "footnote-ref")
-        link.text = notes.getConfig("SUPERSCRIPT_TEXT").format(self.numbered[1][identifier])
-        return sup, m.start(0), m.end(0)
-
-
-class Footnotes(FootnoteExtension):
-    """Python-Markdown's footnotes, without its two scans of every footnote per reference."""
-
-    def extendMarkdown(self, md: Markdown) -> None:
-        """Register the library's processors, then the faster reference processor."""
-        super().extendMarkdown(md)
-        md.inlinePatterns.register(_FootnoteReferences(_FOOTNOTE_REFERENCE, self), "footnote",
-                                   175)
-
-    def reset(self) -> None:
-        """Forget the previous document's footnotes."""
-        super().reset()
-        self.footnote_order = _IndexedOrder()
-
-
-_FOOTNOTE_REFERENCE = r"\[\^([^\]]*)\]"  # the library's pattern: [^1]
-
-
 class LinearExtension(Extension):
     """Puts the linear processors in the library's places."""
 
@@ -423,10 +216,9 @@ class LinearExtension(Extension):
         md.preprocessors.register(BoundedHtmlBlocks(md), "html_block", 20)
         parser: BlockParser = md.parser
         blocks = parser.blockprocessors
-        parser.blockprocessors.register(LinearSetext(parser), "setextheader", 60)
+        blocks.register(LinearSetext(parser), "setextheader", 60)
         for name, attribute in (("hashheader", "RE"), ("hr", "SEARCH_RE"), ("quote", "RE")):
             processor = blocks[name]
-            setattr(processor, attribute, _NoMatchInSuffixes(getattr(processor, attribute)))
-        if "table" in parser.blockprocessors:
-            old = parser.blockprocessors["table"]
-            parser.blockprocessors.register(LazyTables(parser, old.config), "table", 75)
+            setattr(processor, attribute, NoMatchInSuffixes(getattr(processor, attribute)))
+        if "table" in blocks:
+            blocks.register(LazyTables(parser, blocks["table"].config), "table", 75)
