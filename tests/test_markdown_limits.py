@@ -158,7 +158,7 @@ def test_blocks_of_many_lines_take_time_in_proportion(token: str) -> None:
 
 def test_thousands_of_footnotes_render_in_linear_time() -> None:
     body = "".join(f"Claim {i}.[^{i}]\n\n" for i in range(3_000))
-    body += "".join(f"[^{i}]: Source {i}.\n" for i in range(3_000))
+    body += "".join(f"[^{i}]: Source {i}.\n\n" for i in range(3_000))
     html = rendered_quickly(body, seconds=4)
     assert 'href="#fn:2999"' in html
 
@@ -166,22 +166,23 @@ def test_thousands_of_footnotes_render_in_linear_time() -> None:
 def test_thousands_of_links_in_one_paragraph_render_in_linear_time() -> None:
     # Found by the fuzz run: each link replaced in the text began the bracket scan again
     # from the start of the paragraph.
-    html = rendered_quickly("[a link](https://example.com/a)" * 3_000, seconds=3)
-    assert html.count('<a href="https://example.com/a">a link</a>') == 3_000
+    html = rendered_quickly("[a link](https://example.com/a)" * 1_500, seconds=3)
+    assert html.count('<a href="https://example.com/a">a link</a>') == 1_500
 
 
 def test_thousands_of_references_to_one_footnote_render_in_linear_time() -> None:
     # Each reference's id ("fnref4999:1") was found by trying every id taken before it.
-    html = rendered_quickly("Again.[^1] " * 5_000 + "\n\n[^1]: The note.", seconds=3)
-    assert 'id="fnref5000:1"' in html and 'href="#fnref5000:1"' in html
+    html = rendered_quickly("Again.[^1] " * 4_000 + "\n\n[^1]: The note.", seconds=3)
+    assert 'id="fnref4000:1"' in html and 'href="#fnref4000:1"' in html
 
 
 def test_a_paragraph_over_the_size_limit_is_an_error_at_its_first_line() -> None:
-    error = refused("Intro.\n\n \n" + "<b>word</b> " * 9_000)
-    assert str(error) == ("this paragraph is 108,000 characters long with no blank line; "
-                          "Byline stops at 100,000: break it up with blank lines")
+    error = refused("Intro.\n\n \n" + "<b>word</b> " * 5_000)
+    assert str(error) == ("this paragraph is 60,000 characters long with no blank line; "
+                          "Byline stops at 50,000: break it up with blank lines")
     assert error.line == 7 + 3
     rendered_quickly(("A paragraph of words. " * 2_000 + "\n\n") * 10, seconds=3)
+    rendered_quickly("<b>x</b> [r] " * 3_500 + "\n\n[r]: /r", seconds=3)  # dense, just under
 
 
 def test_a_body_over_the_size_limit_is_an_error() -> None:

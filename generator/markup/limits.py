@@ -23,9 +23,10 @@ MAX_NESTING = 50  # lists and quotes inside each other; real articles use three 
 MAX_BODY_CHARS = 1_000_000  # about 170,000 words: ten long novels' worth of article
 MAX_TREE_DEPTH = 200  # elements inside each other after parsing: lists, quotes, emphasis
 # Characters between two blank lines.  Python-Markdown rebuilds a paragraph's text for every
-# link, tag or emphasis it finds in it, so its time grows with length times matches; at this
-# size that is about a second, and a paragraph this long is 15,000 words without a break.
-MAX_BLOCK_CHARS = 100_000
+# link, tag or emphasis it finds in it, so its time grows with length times matches: a
+# paragraph of nothing but links takes about a second at this size (four at twice it), and
+# a paragraph this long is 8,000 words without a break.
+MAX_BLOCK_CHARS = 50_000
 
 # A line can only nest MAX_NESTING deep if it starts with that many characters that open
 # containers (4 columns of indentation, a ">", a list marker and its space): found in one
