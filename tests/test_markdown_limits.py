@@ -170,6 +170,13 @@ def test_thousands_of_links_in_one_paragraph_render_in_linear_time() -> None:
     assert html.count('<a href="https://example.com/a">a link</a>') == 1_500
 
 
+def test_thousands_of_unclosed_links_render_in_linear_time() -> None:
+    # Found by the fuzz run (8 s): with one ")" later in the paragraph, each "(" walked to
+    # the end looking for its own.
+    html = rendered_quickly("[unclosed](https://x" * 1_500 + " (the end)", seconds=1.5)
+    assert "<a " not in html and html.count("[unclosed]") == 1_500
+
+
 def test_thousands_of_references_to_one_footnote_render_in_linear_time() -> None:
     # Each reference's id ("fnref4999:1") was found by trying every id taken before it.
     html = rendered_quickly("Again.[^1] " * 4_000 + "\n\n[^1]: The note.", seconds=3)

@@ -25,51 +25,34 @@ from generator.markup.blockscans import (
     NoMatchInSuffixes,
 )
 
-_BRACKET = re.compile(r"[\[\]]")
 _BACKTICKS = re.compile(r"`+")
 
 
-class _TextMemo:
-    """What scans of one text found, kept while processors keep asking about that text.
+class _Pairs:
+    """Which closing mark matches each opening one (``]`` for ``[``, ``)`` for ``(``) in a text.
 
-    The inline processor hands every pattern the same string object until a match replaces
-    part of it, so the object itself is the key (held, so its id cannot be reused).
+    A scan with a stack, begun at any opening mark at or before the one asked about, gives
+    it the closing mark that the library's count from there finds: marks before it are
+    either closed already or lie below it on the stack.  So one scan, begun at the first
+    mark asked about and carried on only as far as questions need, answers all of them.
     """
 
-    def __init__(self) -> None:
-        self.text: str | None = None
-        # Square brackets: "[" position → its "]" (None: never closed), and the scan that
-        # finds them, with the "[" it has passed that are still open.
-        self.closing: dict[int, int | None] = {}
-        self.open: list[int] = []
+    def __init__(self, opening: str, closing: str, text: str) -> None:
+        self.opening_mark = opening
+        self.pattern = re.compile(f"[{re.escape(opening)}{re.escape(closing)}]")
+        self.text = text
+        self.closing: dict[int, int | None] = {}  # opening → its match (None: never closed)
+        self.open: list[int] = []  # openings the scan passed that are still open
         self.scan: Iterator[re.Match[str]] = iter(())
-        self.scan_start = 1 << 62  # no scan yet
-        self.last_paren = -1
-        self.exact_missing: dict[int, int] = {}  # run length → no such run after this start
-        self.runs: tuple[list[int], list[int], list[int]] | None = None
+        self.scan_start = len(text) + 1  # no scan yet
 
-    def of(self, text: str) -> _TextMemo:
-        if text is not self.text:
-            self.__init__()  # type: ignore[misc]
-            self.text = text
-            self.last_paren = text.rfind(")")
-        return self
-
-    # -- square brackets ----------------------------------------------------------------
-    def closing_bracket(self, opening: int) -> int | None:
-        """Where the ``]`` matching the ``[`` at ``opening`` is, or None.
-
-        A scan with a stack, begun at any ``[`` at or before this one, gives every ``[`` it
-        passes the ``]`` that the library's count from that ``[`` finds: brackets before it
-        are either closed already or lie below it on the stack.  So one scan, begun at the
-        first ``[`` asked about and carried on only as far as questions need, answers all
-        of them; and after a link is replaced, the new text's scan starts at the next one.
-        """
+    def match_of(self, opening: int) -> int | None:
+        """Where the mark matching the opening mark at ``opening`` is, or None."""
         if opening in self.closing:
             return self.closing[opening]
-        if opening < self.scan_start:  # asked about a "[" before this scan began
+        if opening < self.scan_start:  # asked about a mark before this scan began
             self.scan_start, self.open = opening, []
-            self.scan = _BRACKET.finditer(self.text or "", opening)
+            self.scan = self.pattern.finditer(self.text, opening)
         while opening not in self.closing:
             found = next(self.scan, None)
             if found is None:  # the end: whatever is still open is never closed
@@ -77,11 +60,42 @@ class _TextMemo:
                 self.closing.setdefault(opening, None)
                 self.open = []
                 break
-            if found.group() == "[":
+            if found.group() == self.opening_mark:
                 self.open.append(found.start())
             elif self.open:
                 self.closing[self.open.pop()] = found.start()
         return self.closing[opening]
+
+
+class _TextMemo:
+    """What scans of one text found, kept while processors keep asking about that text.
+
+    The inline processor hands every pattern the same string object until a match replaces
+    part of it, so the object itself is the key (held, so its id cannot be reused); after a
+    replacement the new text's scans begin at the next question, not at its start.
+    """
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self.brackets = _Pairs("[", "]", text)
+        self.parens = _Pairs("(", ")", text)
+        self.quote_search = (len(text) + 1, len(text))  # (searched from, first quote found)
+        self.exact_missing: dict[int, int] = {}  # run length → no such run after this start
+        self.runs: tuple[list[int], list[int], list[int]] | None = None
+
+    def of(self, text: str) -> _TextMemo:
+        if text is not self.text:
+            self.__init__(text)  # type: ignore[misc]
+        return self
+
+    def next_quote(self, start: int) -> int:
+        """Where the first ``'`` or ``"`` at or after ``start`` is (the text's length: none)."""
+        searched_from, found = self.quote_search
+        if not searched_from <= start <= found:
+            single, double = self.text.find("'", start), self.text.find('"', start)
+            found = min(p if p >= 0 else len(self.text) for p in (single, double))
+            self.quote_search = (start, found)
+        return found
 
     # -- backtick runs --------------------------------------------------------------------
     def exact_run(self, start: int, length: int) -> re.Match[str] | None:
@@ -133,22 +147,28 @@ class _Brackets:
         """The text between the ``[`` before ``index`` and its ``]`` (library signature)."""
         if index < 1 or data[index - 1] != "[":
             return super().getText(data, index)  # type: ignore[misc, no-any-return]
-        close = _MEMO.of(data).closing_bracket(index - 1)
+        close = _MEMO.of(data).brackets.match_of(index - 1)
         if close is None:
             return "", len(data), False
         return data[index:close], close + 1, True
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
-        """The ``(url "title")`` after a link's text; at once "no" with no ``)`` after it.
+        """The ``(url "title")`` after a link's text, at ``index`` (library signature).
 
-        The library's scan for an unclosed title can also "succeed" with no ``)`` and an
-        end of -1, which leaks its placeholders into the page: that is "no" here too.
+        Without a quote before its ``)``, a link's parentheses close where they match, so
+        an unclosed one is "no" at once instead of after a walk to the end of the paragraph
+        (quotes start titles, whose rules are the library's).  The library's own scan for an
+        unclosed title can "succeed" with an end of -1, leaking its placeholders into the
+        page: that is "no" here too.
         """
-        if _MEMO.of(data).last_paren < index:
-            return "", None, index, False
+        memo = _MEMO.of(data)
+        if data[index:index + 1] == "(":
+            close = memo.parens.match_of(index)
+            if close is None and memo.next_quote(index) == len(data):
+                return "", None, index, False
         href, title, end, handled = super().getLink(data, index)  # type: ignore[misc]
-        if end < index:  # the library's fallback for an unclosed title can end at -1,
-            return "", None, index, False  # leaking its placeholders into the page
+        if end < index:
+            return "", None, index, False
         return href, title, end, handled
 
 
