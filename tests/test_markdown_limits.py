@@ -175,6 +175,11 @@ def test_thousands_of_unclosed_links_render_in_linear_time() -> None:
     # the end looking for its own.
     html = rendered_quickly("[unclosed](https://x" * 1_500 + " (the end)", seconds=1.5)
     assert "<a " not in html and html.count("[unclosed]") == 1_500
+    # And again (7.5 s) with a quote after them, where the library's rules for titles apply:
+    # its walk now stops after a link's longest possible length.
+    html = rendered_quickly("[unclosed](https://x" * 1_500 + ' ![](p.jpg){credit="Wire"}',
+                            seconds=2)
+    assert html.count("[unclosed]") == 1_500
 
 
 def test_thousands_of_references_to_one_footnote_render_in_linear_time() -> None:
@@ -184,12 +189,19 @@ def test_thousands_of_references_to_one_footnote_render_in_linear_time() -> None
 
 
 def test_a_paragraph_over_the_size_limit_is_an_error_at_its_first_line() -> None:
-    error = refused("Intro.\n\n \n" + "<b>word</b> " * 5_000)
-    assert str(error) == ("this paragraph is 60,000 characters long with no blank line; "
-                          "Byline stops at 50,000: break it up with blank lines")
+    error = refused("Intro.\n\n \n" + "<b>word</b> " * 9_000)
+    assert str(error) == ("this paragraph is 108,000 characters long, with 18,000 marks of "
+                          "links, tags or emphasis and no blank line: more than Byline reads in "
+                          "one paragraph; break it up with blank lines")
     assert error.line == 7 + 3
     rendered_quickly(("A paragraph of words. " * 2_000 + "\n\n") * 10, seconds=3)
     rendered_quickly("<b>x</b> [r] " * 3_500 + "\n\n[r]: /r", seconds=3)  # dense, just under
+    rendered_quickly(("x" * 1_000 + "<b>y</b>") * 450, seconds=3)  # long, sparse: just under
+
+
+def test_a_photo_pasted_as_a_data_url_is_long_but_not_refused() -> None:
+    html = rendered_quickly("![Pasted](data:image/png;base64," + "QUJD" * 75_000 + ")")
+    assert html.startswith("<byline-image")
 
 
 def test_a_body_over_the_size_limit_is_an_error() -> None:

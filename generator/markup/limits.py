@@ -22,11 +22,11 @@ from generator.errors import LocatedError
 MAX_NESTING = 50  # lists and quotes inside each other; real articles use three or four
 MAX_BODY_CHARS = 1_000_000  # about 170,000 words: ten long novels' worth of article
 MAX_TREE_DEPTH = 200  # elements inside each other after parsing: lists, quotes, emphasis
-# Characters between two blank lines.  Python-Markdown rebuilds a paragraph's text for every
-# link, tag or emphasis it finds in it, so its time grows with length times matches: a
-# paragraph of nothing but links takes about a second at this size (four at twice it), and
-# a paragraph this long is 8,000 words without a break.
-MAX_BLOCK_CHARS = 50_000
+# Text between two blank lines.  Python-Markdown rebuilds a paragraph's text for every link,
+# tag or emphasis it finds in it, so its time grows with length times markup: a paragraph of
+# nothing but links takes about a second at 50,000 characters (four at twice that).  Long
+# and dense is refused; long alone (a photo pasted as a data: URL) and dense alone are fine.
+MAX_BLOCK_WORK = 1_000_000_000  # characters × marks that can start markup (50,000 × 20,000)
 
 # A line can only nest MAX_NESTING deep if it starts with that many characters that open
 # containers (4 columns of indentation, a ">", a list marker and its space): found in one
@@ -35,6 +35,7 @@ _DEEP_CANDIDATE = re.compile(rf"^[ \t>*+\-\d.)]{{{MAX_NESTING + 1},}}", re.MULTI
 _INDENT = re.compile(r"[ \t]*")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _TEXT = re.compile(r"\S")
+_MARKUP = re.compile(r"[\[<*_`&\\!]")
 _MARKERS = re.compile(r"(?:(?:>|[*+-]|\d{1,9}[.)])[ \t]*)+")
 _MARKER = re.compile(r">|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _RULE = re.compile(r"[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
@@ -56,22 +57,25 @@ def check_limits(text: str, first_line: int) -> None:
             raise LocatedError(
                 f"this line nests lists and quotes {depth} levels deep; Byline stops at "
                 f"{MAX_NESTING}: flatten the list or quote", line_number)
-    if len(text) > MAX_BLOCK_CHARS:
+    if len(text) ** 2 > MAX_BLOCK_WORK:
         _check_blocks(text, first_line)
 
 
 def _check_blocks(text: str, first_line: int) -> None:
-    """Raise LocatedError at the first run of text between blank lines that is too long."""
+    """Raise LocatedError at the first text between blank lines too long for its markup."""
     start = 0
     for blank in [*_BLANK_LINES.finditer(text), None]:
         end = blank.start() if blank else len(text)
-        if end - start > MAX_BLOCK_CHARS:
-            begins = _TEXT.search(text, start)
-            at = begins.start() if begins else start
-            raise LocatedError(
-                f"this paragraph is {end - at:,} characters long with no blank line; Byline "
-                f"stops at {MAX_BLOCK_CHARS:,}: break it up with blank lines",
-                first_line + text.count("\n", 0, at))
+        if (end - start) ** 2 > MAX_BLOCK_WORK:  # else even all marks would be fine
+            markup = len(_MARKUP.findall(text, start, end))
+            if (end - start) * markup > MAX_BLOCK_WORK:
+                begins = _TEXT.search(text, start)
+                at = begins.start() if begins else start
+                raise LocatedError(
+                    f"this paragraph is {end - at:,} characters long, with {markup:,} marks of "
+                    "links, tags or emphasis and no blank line: more than Byline reads in one "
+                    "paragraph; break it up with blank lines",
+                    first_line + text.count("\n", 0, at))
         if blank:
             start = blank.end()
 

@@ -26,6 +26,7 @@ from generator.markup.blockscans import (
 )
 
 _BACKTICKS = re.compile(r"`+")
+LINK_SPAN = 2048  # the most characters a link's (url "title") may take when it has a title
 
 
 class _Pairs:
@@ -155,17 +156,20 @@ class _Brackets:
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         """The ``(url "title")`` after a link's text, at ``index`` (library signature).
 
-        Without a quote before its ``)``, a link's parentheses close where they match, so
-        an unclosed one is "no" at once instead of after a walk to the end of the paragraph
-        (quotes start titles, whose rules are the library's).  The library's own scan for an
-        unclosed title can "succeed" with an end of -1, leaking its placeholders into the
-        page: that is "no" here too.
+        When a link's parentheses close before any quote, the library's walk stops there.
+        Unclosed and without a quote after, it is "no" at once, not after a walk to the end
+        of the paragraph.  With quotes (titles, whose rules are the library's) the walk is
+        kept to LINK_SPAN characters: a link longer than that is not a link.  The library's
+        fallback for an unclosed title can "succeed" with an end of -1, leaking its
+        placeholders into the page: that is "no" here too.
         """
         memo = _MEMO.of(data)
-        if data[index:index + 1] == "(":
-            close = memo.parens.match_of(index)
-            if close is None and memo.next_quote(index) == len(data):
-                return "", None, index, False
+        close = memo.parens.match_of(index) if data[index:index + 1] == "(" else None
+        quote = memo.next_quote(index)
+        if close is None and quote == len(data):
+            return "", None, index, False
+        if close is None or quote < close:
+            data = data[:index + LINK_SPAN]
         href, title, end, handled = super().getLink(data, index)  # type: ignore[misc]
         if end < index:
             return "", None, index, False
