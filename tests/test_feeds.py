@@ -85,7 +85,7 @@ def test_a_body_pasted_from_word_gives_well_formed_feeds(make_site):
                                                        body="Said \x0b so \x08 twice \ufffe.")})
     build(site)
     rss = ET.parse(site / "output/rss.xml").getroot()
-    assert rss.find("channel/item/description").text == "Said so  twice ."
+    assert rss.find("channel/item/description").text == "Said so twice ."
     for name in XML_OUTPUTS:
         ET.fromstring((site / "output" / name).read_bytes())
 
