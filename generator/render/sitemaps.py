@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .xmlout import serialise
+
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
@@ -37,7 +39,7 @@ def sitemap(entries: Sequence[SitemapEntry]) -> bytes:
         ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = entry.loc
         if entry.lastmod:
             ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry.lastmod.isoformat()
-    return _serialise(urlset)
+    return serialise(urlset)
 
 
 def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) -> bytes:
@@ -54,7 +56,7 @@ def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) 
         ET.SubElement(pub, f"{{{NEWS_NS}}}language").text = language
         ET.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = entry.published.isoformat()
         ET.SubElement(news, f"{{{NEWS_NS}}}title").text = entry.title
-    return _serialise(urlset)
+    return serialise(urlset)
 
 
 def robots_txt(sitemap_urls: Sequence[str]) -> bytes:
@@ -62,8 +64,3 @@ def robots_txt(sitemap_urls: Sequence[str]) -> bytes:
     lines = ["User-agent: *", "Allow: /", ""]
     lines += [f"Sitemap: {url}" for url in sitemap_urls]
     return ("\n".join(lines) + "\n").encode()
-
-
-def _serialise(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
