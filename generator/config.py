@@ -7,6 +7,7 @@ closest known key, because a typo (``titel``) should never silently fall back to
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import Report, SourceLocation
 from generator.images import ImageSettings
+from generator.inputfiles import UnreadableFile, read_input, shown
 from generator.slugs import quoted, site_path_problem
 from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
@@ -239,9 +241,13 @@ def load_config(root: Path, report: Report) -> SiteConfig | None:
     path = root / CONFIG_NAME
     where = SourceLocation(Path(CONFIG_NAME))
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        report.error(f"no {CONFIG_NAME} here: is {root} a Byline site? (`byline init` makes one)")
+        text = read_input(path, "a YAML file of settings").decode("utf-8")
+    except UnreadableFile as error:
+        if os.path.lexists(path):
+            report.error(str(error), where)
+        else:
+            report.error(f"no {CONFIG_NAME} here: is {shown(root)} a Byline site? (`byline init` "
+                         "makes one)")
         return None
     except UnicodeDecodeError:
         report.error("the file is not UTF-8 text", where)

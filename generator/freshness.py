@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import digest_text
+from generator.dates import later
 from generator.errors import Problem
 from generator.model import Content, problem_data, problem_from
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
@@ -66,21 +67,41 @@ def inputs_key(site: Path, settings: Iterable[str]) -> str:
     """A hash of the signature of every input file under the site, plus ``settings``."""
     parts = list(settings)
     cut = len(str(site)) + 1
+    root = os.path.realpath(site) + os.sep
+    followed: set[str] = set()
     for folder in INPUT_FOLDERS:
-        for here, dirs, files in os.walk(site / folder):
+        # Links to folders are followed, as content discovery follows them, each target once
+        # (so a loop ends) and never out of the site.  os.walk looks at each folder to see if
+        # it is a link anyway when it does not follow them, so this costs no more.
+        for here, dirs, files in os.walk(site / folder, followlinks=True):
             dirs.sort()
+            for name in [d for d in dirs if os.path.islink(os.path.join(here, d))]:
+                target = os.path.realpath(os.path.join(here, name))
+                parts.append(f"{os.path.join(here, name)[cut:]}->{target}")
+                if not target.startswith(root) or target in followed:
+                    dirs.remove(name)
+                followed.add(target)
             for name in sorted(files):
                 path = os.path.join(here, name)
-                st = os.stat(path)
+                try:
+                    st = os.stat(path)
+                except OSError:  # a link to nothing or a loop: the build reports it
+                    parts.append(f"{path[cut:]}:unreadable")
+                    continue
                 parts.append(f"{path[cut:]}:{st.st_size}:{st.st_mtime_ns}")
-    return digest_text(*parts)
+    try:
+        return digest_text(*parts)
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (the build reports it)
+        return digest_text(*(p.encode("utf-8", "surrogateescape").decode("latin-1")
+                             for p in parts))
 
 
 def valid_until(
     content: Content, now: datetime, news_window: timedelta, future_included: bool
 ) -> datetime | None:
     """When the output of this content stops being current although no file changed."""
-    moments = [a.date + news_window for a in content.articles if a.date + news_window > now]
+    ends = [later(a.date, news_window) for a in content.articles]
+    moments = [end for end in ends if end > now]
     if content.next_scheduled and not future_included:
         moments.append(content.next_scheduled)
     return min(moments, default=None)

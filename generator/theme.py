@@ -16,7 +16,8 @@ import jinja2
 from generator.cache import digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.content import is_ignored
-from generator.errors import BuildFailed, Problem, Severity, SourceLocation
+from generator.errors import BuildFailed, Problem, Report, Severity, SourceLocation
+from generator.inputfiles import UnreadableFile, read_input, shown
 from generator.slugs import quoted, site_path_problem
 
 DEFAULT_THEME = "default"
@@ -71,15 +72,27 @@ def load_theme(config: SiteConfig) -> Theme:
     site.raise_if_problems()
     static_urls = {}
     parts = []
+    unreadable = Report()
     for name, path in sorted(static_files.items()):
-        digest = digest_bytes(path.read_bytes())
+        digest = _digest(path, "a file", config.root, unreadable)
         static_urls[name] = "/static/" + hashed_name(name, digest)
         parts.append(f"{name}={digest}")
     for folder, files in template_files.items():
         for name, path in sorted(files.items()):
-            parts.append(f"{folder}:{name}={digest_bytes(path.read_bytes())}")
+            parts.append(f"{folder}:{name}={_digest(path, 'a template', config.root, unreadable)}")
+    unreadable.raise_if_errors()
     return Theme(tuple(template_dirs), static_files, static_urls, digest_text(*parts),
                  site_static)
+
+
+def _digest(path: Path, wanted: str, site_root: Path, report: Report) -> str:
+    """The content hash of a theme file; one that cannot be read is reported ("" instead)."""
+    try:
+        return digest_bytes(read_input(path, wanted))
+    except UnreadableFile as error:
+        shown_as = path.relative_to(site_root) if path.is_relative_to(site_root) else path
+        report.error(str(error), SourceLocation(shown(shown_as)))
+        return ""
 
 
 def hashed_name(name: str, digest: str) -> str:

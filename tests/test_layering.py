@@ -12,7 +12,8 @@ from pathlib import Path
 from .conftest import REPO
 
 LAYERS = (
-    ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "plaindata"),
+    ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "plaindata",
+     "inputfiles"),
     ("sourceyaml", "cache", "ownership"),
     ("frontmatter",),
     ("images",),

@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from generator.cli.arguments import UsageError, parse_arguments, top_parser
 from generator.cli.console import Console
 from generator.errors import BuildFailed, BylineError
+from generator.inputfiles import shown
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,6 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BylineError as error:
         Console(quiet=True).error(str(error))
+        return 1
+    except OSError as error:  # the disk or the system said no (a full disk, /proc, a lost mount)
+        where = f" {shown(error.filename)}" if error.filename else ""
+        reason = (error.strerror or str(error)).lower()
+        Console(quiet=True).error(f"cannot use{where}: {reason}")
         return 1
     except KeyboardInterrupt:
         return 130

@@ -26,7 +26,11 @@ def run_init(options: argparse.Namespace, console: Console) -> int:
     from generator.scaffold import init_site
 
     folder: Path = options.folder
-    written = init_site(folder, author=options.author)
+    try:
+        written = init_site(folder, author=options.author)
+    except OSError as error:  # a read-only disk, /proc, a name the file system refuses
+        reason = (error.strerror or str(error)).lower()
+        raise BylineError(f"cannot create a site in {_shown(folder)}: {reason}") from None
     for path in written:
         console.detail(f"  wrote {folder / path}")
     here = folder.resolve() == Path.cwd().resolve()

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from generator.errors import Report, SourceLocation
+from generator.inputfiles import (
+    UnreadableFile,
+    is_encodable,
+    open_problem,
+    outside_message,
+    points_outside,
+    read_input,
+    shown,
+)
 from generator.model import Author, Link
 from generator.slugs import is_script_link, link_problem, quoted, slugify
 from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
@@ -27,19 +37,39 @@ def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
     authors: dict[str, Author] = {}
     if not folder.is_dir():
         return authors
-    for path in sorted(folder.iterdir()):
+    where = SourceLocation("content/authors")
+    root = os.path.realpath(site_root)
+    if folder.is_symlink() and (target := points_outside(str(folder), root)):
+        report.error(outside_message(target), where)
+        return authors
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as error:
+        report.error(open_problem(error, folder, folder=True), where)
+        return authors
+    for path in paths:
         if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
             continue
-        author = _read_author(path, site_root, report)
+        author = _read_author(path, site_root, root, report)
         if author:
             authors[author.slug] = author
     return authors
 
 
-def _read_author(path: Path, site_root: Path, report: Report) -> Author | None:
-    where = SourceLocation(path.relative_to(site_root))
+def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Author | None:
+    where = SourceLocation(shown(path.relative_to(site_root)))
+    if not is_encodable(path.name):
+        report.error(f"the name {shown(path.name)} is not UTF-8 text: rename it", where)
+        return None
+    if path.is_symlink() and (target := points_outside(str(path), root)):
+        report.error(outside_message(target), where)
+        return None
     try:
-        doc = parse_yaml(path.read_bytes().decode("utf-8"))
+        doc = parse_yaml(read_input(path, "a YAML file of name:, bio:, avatar:, links:")
+                         .decode("utf-8"))
+    except UnreadableFile as error:
+        report.error(str(error), where)
+        return None
     except UnicodeDecodeError:
         report.error("the file is not UTF-8 text", where)
         return None

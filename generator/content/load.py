@@ -29,7 +29,7 @@ from .memo import (
     forget_stale,
     load_context,
     parses_for,
-    source_digests,
+    readable_sources,
 )
 
 
@@ -47,9 +47,9 @@ def load_content(
 ) -> Content:
     """Read, parse and check every article, page and author file of the site."""
     memo = memo or ParseMemo()
-    sources = discover_sources(config.root)
+    sources = discover_sources(config.root, report)
     authors = load_author_files(config.root, report)
-    digests = source_digests(sources, memo)
+    sources, digests = readable_sources(sources, memo, report)
     # An assembled article depends on its file, the site settings and the author files.
     context = load_context(config, authors)
     keys = [assembled_key(context, s, d) for s, d in zip(sources, digests, strict=True)]

@@ -14,6 +14,7 @@ from typing import Any
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.errors import Problem, Report, SourceLocation
+from generator.inputfiles import UnreadableFile, open_problem, read_input
 from generator.markup import MARKUP_VERSION
 from generator.model import (
     Article,
@@ -34,7 +35,7 @@ from generator.parallel import map_in_workers
 from generator.plaindata import ShapeError, items
 
 from .assemble import CHECKS_VERSION, assemble_article, assemble_page
-from .discover import SourceFile
+from .discover import MARKDOWN_FILE, SourceFile
 from .parse import ParsedSource, parse_many, parsed_data, parsed_from
 from .videos import videos_current
 
@@ -161,19 +162,48 @@ def cached_assemblies(
 
 
 def source_digests(sources: list[SourceFile], memo: ParseMemo) -> list[str]:
+    """The content hash of every source; OSError (UnreadableFile) if one cannot be read."""
+    digests = _digest_each(sources, memo)
+    for digest in digests:
+        if isinstance(digest, UnreadableFile):
+            raise digest
+    return digests  # type: ignore[return-value]
+
+
+def readable_sources(
+    sources: list[SourceFile], memo: ParseMemo, report: Report
+) -> tuple[list[SourceFile], list[str]]:
+    """The sources that could be read, with their content hashes; the others reported."""
+    kept: list[SourceFile] = []
+    digests: list[str] = []
+    for source, digest in zip(sources, _digest_each(sources, memo), strict=True):
+        if isinstance(digest, UnreadableFile):
+            report.error(str(digest), SourceLocation(source.display))
+        else:
+            kept.append(source)
+            digests.append(digest)
+    return kept, digests
+
+
+def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | UnreadableFile]:
     """The content hash of every source, trusting (size, mtime) where the cache knows it."""
     if memo.cache is not None and not memo.loaded:
         memo.signatures = memo.cache.file_signatures()
         memo.loaded = True
-    digests: list[str] = []
+    digests: list[str | UnreadableFile] = []
     new_signatures = []
     for source in sources:
-        st = os.stat(source.path)
-        known = memo.signatures.get(source.key)
-        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-            digests.append(known[2])
+        try:
+            st = os.stat(source.path)
+            known = memo.signatures.get(source.key)
+            if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+                digests.append(known[2])
+                continue
+            digest = digest_bytes(_read(source.path))
+        except OSError as error:  # gone or changed since discovery
+            digests.append(error if isinstance(error, UnreadableFile)
+                           else UnreadableFile(open_problem(error, source.path)))
             continue
-        digest = digest_bytes(_read(source.path))
         digests.append(digest)
         new_signatures.append((source.key, st.st_size, st.st_mtime_ns, digest))
     for row in new_signatures:
@@ -196,7 +226,16 @@ def parses_for(
         missing = [d for d in missing if d not in found]
     if missing:
         by_digest = {d: s for d, s in zip(digests, sources, strict=True)}
-        fresh = _parse_missing([(keys[d], _read(by_digest[d].path)) for d in missing])
+        unread: dict[str, ParsedSource] = {}
+        items: list[tuple[str, bytes]] = []
+        for d in missing:
+            try:
+                items.append((keys[d], _read(by_digest[d].path)))
+            except OSError as error:  # changed since it was hashed: not cached
+                unread[d] = ParsedSource(problem=str(error))
+        missing = [d for d in missing if d not in unread]
+        found.update(unread)
+        fresh = _parse_missing(items)
         if memo.cache is not None:
             memo.cache.store_parsed(fresh, parsed_data)
         else:  # no disk cache: keep them for the next build in this process
@@ -206,8 +245,7 @@ def parses_for(
 
 
 def _read(path: str) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()
+    return read_input(path, MARKDOWN_FILE)
 
 
 def _parse_missing(items: list[tuple[str, bytes]]) -> dict[str, ParsedSource]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.errors import LocatedError
 from generator.frontmatter import FrontMatterError, split_front_matter
 from generator.markup import (
     IMAGE_KINDS,
@@ -62,7 +63,11 @@ def parse_source(data: bytes) -> ParsedSource:
         return ParsedSource(problem=str(exc), problem_line=exc.line)
     if not isinstance(split.meta.data, dict):
         return ParsedSource(problem="front matter must be key: value lines", problem_line=2)
-    return ParsedSource(meta=split.meta, body=render_markdown(split.body, split.body_line))
+    try:
+        body = render_markdown(split.body, split.body_line)
+    except LocatedError as exc:  # a body nested or sized beyond what Byline renders
+        return ParsedSource(problem=str(exc), problem_line=exc.line)
+    return ParsedSource(meta=split.meta, body=body)
 
 
 def parse_many(items: list[tuple[str, bytes]]) -> list[tuple[str, ParsedSource]]:

@@ -76,16 +76,24 @@ class FigureTreeprocessor(Treeprocessor):
         self.videos: list[RawVideo] = []
 
     def run(self, root: etree.Element) -> None:
-        """Walk the tree in document order, turning photo-only paragraphs into figures."""
-        for index, child in enumerate(list(root)):
-            if child.tag == "p" and _is_lone_image(child):
-                root[index] = self._placeholder(child[0], "figure", tail=child.tail)
-            elif child.tag == "p" and _is_gallery(child):
-                root[index] = self._gallery(child)
-            elif child.tag == "img":
-                root[index] = self._placeholder(child, "inline", tail=child.tail)
-            else:
-                self.run(child)
+        """Walk the tree in document order, turning photo-only paragraphs into figures.
+
+        With a stack, not recursion: a body of 5,000 ``*`` nests elements thousands deep.
+        """
+        stack = [root]
+        while stack:
+            parent = stack.pop()
+            descend = []
+            for index, child in enumerate(list(parent)):
+                if child.tag == "p" and _is_lone_image(child):
+                    parent[index] = self._placeholder(child[0], "figure", tail=child.tail)
+                elif child.tag == "p" and _is_gallery(child):
+                    parent[index] = self._gallery(child)
+                elif child.tag == "img":
+                    parent[index] = self._placeholder(child, "inline", tail=child.tail)
+                elif len(child):
+                    descend.append(child)
+            stack.extend(reversed(descend))  # document order: first child on top
 
     def _placeholder(self, img: etree.Element, kind: str, tail: str | None) -> etree.Element:
         src = img.get("src", "")
