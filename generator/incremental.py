@@ -167,7 +167,7 @@ def patch_build(
     existing = present_files(output_dir, [*(o.path for o in plan.outputs), *plan.removed])
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
-        output_dir, cache_dir, report, last.outputs, existing)
+        output_dir, cache_dir, report, last.outputs, existing, set(last.outputs))
     if patched is plan:
         outputs = dict(last.outputs)
         for path in plan.removed:

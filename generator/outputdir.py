@@ -68,10 +68,11 @@ def _staged_name(path: str) -> str:
 
 def commit(
     staging: Path, output: Path, staged: Iterable[str], copies: Iterable[tuple[str, Path]],
-    keep: set[str], owned: Set[str],
+    owned: Set[str], removing: Set[str],
 ) -> CommitReport:
-    """Move staged files and copies into ``output``; delete the files in ``owned`` (what
-    Byline wrote there before) that are not in ``keep``.  Nothing else is ever deleted.
+    """Move staged files and copies into ``output``, then delete ``removing``: files of
+    ``owned`` (what Byline wrote there before) that are no longer outputs.  Nothing else is
+    ever deleted.
 
     The folder's marker says "dirty" from before the first file moves until after the last
     deletion, so a commit cut short at any moment is redone by the next build.
@@ -94,15 +95,14 @@ def commit(
         written += 1
     removed = 0
     emptied: set[Path] = set()
-    for path in sorted(set(owned) - keep):
-        if not is_inside(path):  # a record from an older Byline: never a reason to leave
-            continue
+    gone = {path for path in removing & owned if is_inside(path)}  # never outside output/
+    for path in sorted(gone):
         with contextlib.suppress(FileNotFoundError):
             (output / path).unlink()
             removed += 1
             emptied.add((output / path).parent)
     _remove_empty_folders(output, emptied)
-    mark_clean(output, keep, owned | arriving, scratch)
+    mark_clean(output, (owned - gone) | arriving, owned | arriving, scratch)
     shutil.rmtree(staging, ignore_errors=True)
     return CommitReport(written, removed)
 

@@ -34,8 +34,9 @@ def write_outputs(
     owned: Set[str] | None = None,
 ) -> WriteReport:
     """Render and place every output whose key differs from ``previous`` or whose file is
-    not in ``existing``; with ``complete``, also delete the files Byline wrote there before
-    (``owned``, by default those ``previous`` lists) that are no longer outputs."""
+    not in ``existing``; with ``complete``, also delete the files of ``existing`` that are
+    not outputs, if Byline wrote them (``owned``: all it wrote there, by default the files
+    ``previous`` lists)."""
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     to_render = [o for o in stale if o.make is not None]
     copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
@@ -62,8 +63,8 @@ def write_outputs(
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(report.sorted())
     owned = set(previous) if owned is None else owned
-    keep = {o.path for o in outputs} if complete else owned | {o.path for o in stale}
-    done = commit(staging, output_dir, (o.path for o in to_render), copies, keep, owned)
+    removing = (existing - {o.path for o in outputs}) & owned if complete else set()
+    done = commit(staging, output_dir, (o.path for o in to_render), copies, owned, removing)
     return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads))
 
 

@@ -30,6 +30,17 @@ class PageMeta:
     prev_url: str | None = None
     next_url: str | None = None
 
+    def share_title(self, site_name: str) -> str:
+        """The title for link previews (``og:title``): ``title`` without its " | Site name".
+
+        A preview shows ``og:site_name`` beside the title already, so a suffix would print the
+        site's name twice.  The site's own title (the home page) is kept as it is.
+        """
+        suffix = f" | {site_name}"
+        if site_name and self.title.endswith(suffix) and len(self.title) > len(suffix):
+            return self.title[: -len(suffix)]
+        return self.title
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleFacts:
@@ -47,17 +58,6 @@ class ArticleFacts:
     image: tuple[str, str, int, int] | None  # the share card: URL, alt, width, height
     # What galleries and videos add to the structured data (see render/media.py).
     media: Mapping[str, Any] = field(default_factory=dict)
-
-    def share_title(self, site_name: str) -> str:
-        """The title for link previews (``og:title``): ``title`` without its " | Site name".
-
-        A preview shows ``og:site_name`` beside the title already, so a suffix would print the
-        site's name twice.  The site's own title (the home page) is kept as it is.
-        """
-        suffix = f" | {site_name}"
-        if site_name and self.title.endswith(suffix) and len(self.title) > len(suffix):
-            return self.title[: -len(suffix)]
-        return self.title
 
 
 def json_ld_script(data: Mapping[str, Any]) -> Markup:
