@@ -15,6 +15,7 @@ errors stops before anything is written.  Given the files saved since the last b
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -24,16 +25,24 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import CACHE_DIR_NAME, BuildCache, digest_bytes
-from generator.config import CONFIG_NAME, load_config
+from generator.cache import CACHE_DIR_NAME, BuildCache, DiskFull, digest_bytes
+from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import Problem, PublishError, Report, SourceLocation
-from generator.freshness import BuildStamp, inputs_key, valid_until
+from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
 from generator.image_stage import PendingImage, defer_images, plan_images, produce_images
 from generator.incremental import BuildMode, Declined, LastBuild, patch_build, write_plan
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
-from generator.outputdir import existing_files, present_files
+from generator.outputdir import present_files
+from generator.ownership import (
+    claim_folder,
+    describe_files,
+    lock_folder,
+    marker_is_clean,
+    refuse_precious,
+    sweep_temporaries,
+)
 from generator.published import MANIFEST_PATH, load_published, redirects_for_moved
 from generator.render import (
     NEWS_WINDOW,
@@ -67,6 +76,10 @@ class BuildOptions:
     # The files saved since the last build, when a watcher knows them (None: unknown).  Lets
     # a build patch the last one kept in its BuildState instead of running every stage.
     changed: frozenset[str] | None = None
+    # Build into a non-empty folder Byline did not make; its files are kept, never deleted.
+    force: bool = False
+    # How long to wait for another build writing into the same folder before giving up.
+    lock_wait: float = 5.0
 
     @property
     def output_dir(self) -> Path:
@@ -93,6 +106,7 @@ class BuildResult:
     next_scheduled: datetime | None
     pending_images: Mapping[str, PendingImage] = field(default_factory=dict)
     patched: bool = False  # made by patching the last build (see incremental.py)
+    notes: tuple[str, ...] = ()  # what was wrong with the cache and was repaired (--verbose)
     why: str = ""  # why the build patched or ran every stage, for the preview to report
 
 
@@ -126,6 +140,10 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
         if not isinstance(result, BuildResult):
             result = _build_all(options, state, started, result or "the saved files are unknown",
                                 patchable=not own_state)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        raise DiskFull(error.filename or options.output_dir) from None
     finally:
         if own_state:
             state.close()
@@ -142,7 +160,7 @@ def _patched(
         return "no earlier build to patch"
     report = Report()
     now = options.now or datetime.now(last.config.tz)
-    cache_dir = options.site.resolve() / CACHE_DIR_NAME
+    cache_dir = state.cache.folder
     done = patch_build(last, changed, now, cache_dir, state.memo, state.cache, report)
     if isinstance(done, Declined):
         return done.reason
@@ -155,7 +173,7 @@ def _patched(
         unchanged=len(last.outputs) - len(done.written.changed),
         seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
         changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
-        pending_images=last.images.pending, patched=True,
+        pending_images=last.images.pending, patched=True, notes=state.cache.take_notes(),
         why="patched: " + ", ".join(sorted(_shown(last.config.root, p) for p in changed)),
     )
 
@@ -176,34 +194,59 @@ def _build_all(
     config = load_config(site, report)
     report.raise_if_errors()
     assert config is not None
+    mode = _mode(options)
+    label = "--output" if options.output else "the output folder"
+    refuse_precious(mode.output_dir, site, label)
+    busy = (f"another Byline build is writing into {mode.output_dir}: wait for it to finish, "
+            "then build again")
+    with lock_folder(mode.output_dir, wait=options.lock_wait, busy=busy):
+        return _build_locked(options, state, started, config, mode, label, report, why,
+                             patchable)
+
+
+def _build_locked(
+    options: BuildOptions, state: BuildState, started: float, config: SiteConfig,
+    mode: BuildMode, label: str, report: Report, why: str, patchable: bool,
+) -> BuildResult:
+    """The pipeline, with the output folder checked and locked for this build."""
+    site = config.root
     cache_dir = site / CACHE_DIR_NAME
     if state.cache is None:
         state.cache = BuildCache(cache_dir)
         state.memo.cache = state.cache
-    mode = _mode(options)
+    cache_dir = state.cache.folder
     output_dir = mode.output_dir
     now = options.now or datetime.now(config.tz)
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
     key = _inputs_key(site, options, config_digest, theme.fingerprint)
-    stamp = state.cache.stamp(output_dir) if key else None
-    if stamp and stamp.current(key, now) and _outputs_present(state.cache, output_dir):
-        return _unchanged_result(output_dir, stamp, started)
+    stamp = state.cache.stamp(output_dir, stamp_from) if key else None
+    if (stamp and stamp.current(key, now) and marker_is_clean(output_dir)
+            and _outputs_present(state.cache, output_dir)):
+        return _unchanged_result(output_dir, stamp, started, state.cache.take_notes())
+    remembered = state.cache.output_keys(output_dir)
+    ownership, foreign = claim_folder(output_dir, remembered=remembered, force=options.force,
+                                      what=label)
     content_options = ContentOptions(options.drafts, options.future, options.now)
     content = load_content(config, content_options, report, state.memo)
-    images = plan_images(content, config, cache_dir, report)
+    images = plan_images(content, config, state.cache, report)
     report.raise_if_errors()
     if options.defer_images:
-        images = defer_images(images, cache_dir, config.images)
+        images = defer_images(images, state.cache, config.images)
     else:
-        images = produce_images(images, config, cache_dir, options.progress)
+        images = produce_images(images, config, state.cache, options.progress, report)
     last = state.last
     index = build_index(content, config.categories, last.index if last else None)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
     redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
-    previous = last.outputs if last and last.mode.output_dir == output_dir else None
-    if previous is None:
-        previous = state.cache.output_keys(output_dir)
+    previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
+    if previous is None or not ownership.clean:
+        # Unknown, or a build was cut short there: what is in the folder cannot be trusted,
+        # so every output is made again (and leftovers of the interrupted build swept).
+        previous = {}
+        sweep_temporaries(output_dir)
+    if images.repaired:  # placed again: an older Byline hard-linked them to the cache files
+        previous = {p: k for p, k in previous.items() if "/" + p not in images.repaired}
     reads = (last.plan.reads if last and last.theme.fingerprint == theme.fingerprint
              else state.cache.template_reads(theme.fingerprint) or theme_reads(theme))
     rekey = partial(plan_outputs, renderer, config_digest, redirects, full_record=patchable)
@@ -211,11 +254,16 @@ def _build_all(
     plan = rekey(reads)
     _check_collisions(plan.outputs, report)
     report.raise_if_errors()
-    if previous is None:  # first build into this folder: anything already there is stale
-        previous, existing = {}, existing_files(output_dir)
-    else:  # a stat per known file is far cheaper than walking thousands of folders
-        existing = present_files(output_dir, previous)
-    plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing)
+    if foreign:
+        report.warning(f"{output_dir} held {len(foreign)} file{'s' if len(foreign) != 1 else ''}"
+                       f" Byline did not write; they are kept: {describe_files(foreign)}",
+                       None)
+    owned = set(ownership.files)
+    existing = present_files(output_dir, owned.union(previous))
+    # Forgotten until this build has finished moving files in (see ownership.py).
+    state.cache.set_stamp(output_dir, None, stamp_data)
+    plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
+                               owned)
     assert plan.record is not None
     outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
@@ -227,7 +275,7 @@ def _build_all(
     state.cache.set_stamp(output_dir, BuildStamp(
         key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,
         content.next_scheduled,
-    ) if key else None)
+    ) if key else None, stamp_data)
     assert state.memo.last is not None
     state.last = LastBuild(mode, config, config_digest, theme, content, state.memo.last, index,
                            images, redirects, plan.record, renderer.carried, outputs, warnings,
@@ -247,6 +295,7 @@ def _build_all(
         changed=tuple(written.changed),
         next_scheduled=content.next_scheduled,
         pending_images=images.pending,
+        notes=state.cache.take_notes(),
         why=f"full build: {why}" if why else "",
     )
 
@@ -271,12 +320,14 @@ def _outputs_present(cache: BuildCache, output_dir: Path) -> bool:
     return known is not None and len(present_files(output_dir, known)) == len(known)
 
 
-def _unchanged_result(output_dir: Path, stamp: BuildStamp, started: float) -> BuildResult:
+def _unchanged_result(
+    output_dir: Path, stamp: BuildStamp, started: float, notes: tuple[str, ...]
+) -> BuildResult:
     return BuildResult(
         output=output_dir, content=None, articles=stamp.articles, pages=stamp.pages,
         images=stamp.images, images_made=0, written=0, removed=0, unchanged=0,
         seconds=time.perf_counter() - started, warnings=stamp.warnings, changed=(),
-        next_scheduled=stamp.next_scheduled,
+        next_scheduled=stamp.next_scheduled, notes=notes,
     )
 
 

@@ -1,30 +1,80 @@
-"""The persistent build cache: a SQLite file beside the site, keyed by content hashes.
+"""The cache: one SQLite file in ``.byline-cache/`` that only ever makes builds faster.
 
-SQLite gives us crash safety for free: a build killed mid-write leaves the last committed
-state, never a torn file.  A cache that cannot be opened (deleted, corrupted, from another
-version) is thrown away and started again: it only ever makes builds faster.
+It holds the digest of every source file and photo by (size, mtime), parsed and checked
+documents, photo inspections, the processed image files made, the output manifest and build
+stamps.  Entries are plain JSON data (see plaindata.py), read back by functions that check
+their shape, with a checksum over key and value: loading one runs no code, and an entry that
+does not decode is a miss.  SQLite transactions mean a build killed mid-write leaves the last
+committed state, never a torn file.
+
+One recovery policy for every kind of trouble (``_trouble``), each said once in ``notes``:
+
+- damaged (not a database, malformed): deleted and started afresh;
+- locked by another process past a short wait, read-only, unopenable, any other error: this
+  build goes on with an empty cache in memory and leaves the file as it is;
+- a full disk: ``DiskFull``, reported as a full disk; the file is kept.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
+import tempfile
 import time
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator import __version__
+from generator.errors import BylineError
+
+T = TypeVar("T")
+Encode = Callable[[T], tuple[Any, bytes]]  # value → (plain data, raw bytes kept beside it)
+Decode = Callable[[Any, bytes], T]
 
 CACHE_DIR_NAME = ".byline-cache"
-_SCHEMA = f"byline-{__version__}-2"
+DATABASE_NAME = "build.sqlite"
+_SCHEMA = f"byline-{__version__}-3"
 # A file modified this recently may change again within the same mtime tick, so its stat
 # signature is not trusted (the "racy git" problem).
 _RACY_SECONDS = 2.0
+# How long to wait for another process (a second build, a preview) to release the database
+# before building without it.
+LOCK_WAIT_SECONDS = 5.0
+# Where earlier versions kept photo inspections; removed when found.
+_OLD_FILES = ("images-inspect.sqlite3", "images-inspect.sqlite3-wal",
+              "images-inspect.sqlite3-shm")
+
+_TABLES = {
+    "files": "path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, crc INTEGER",
+    "parsed": "key TEXT PRIMARY KEY, value BLOB, crc INTEGER",
+    "inspections": "key TEXT PRIMARY KEY, value BLOB, crc INTEGER",
+    "made": "name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER",
+    "outputs": "path TEXT PRIMARY KEY, key TEXT",
+    "stamps": "key TEXT PRIMARY KEY, value BLOB, crc INTEGER",
+}
+
+
+class DiskFull(BylineError):
+    """Writing a file failed for lack of space."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(f"the disk is full writing {path}: free some space and build again")
+        self.path = path
+
+
+class CacheUnusable(BylineError):
+    """The cache folder exists but cannot be written (a file in its place, no permission)."""
+
+    def __init__(self, directory: Path, error: OSError) -> None:
+        what = ("is a file, not Byline's cache folder: move it away" if directory.is_file()
+                else "cannot be written: make it writable, or delete it for Byline to remake")
+        super().__init__(f"{directory} {what} ({error.strerror or error})")
 
 
 def digest_bytes(data: bytes) -> str:
@@ -35,112 +85,248 @@ def digest_bytes(data: bytes) -> str:
 def digest_text(*parts: str) -> str:
     """A hash of several strings, unambiguous about where each one ends."""
     # One join and one hash: this runs for every output on every build.
-    return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+    # (surrogatepass: a file name that is not UTF-8 still gets a key, not a crash)
+    data = "\0".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class BuildCache:
-    """File digests, parsed documents and the output manifest of the previous build."""
+    """The cache database of one site; every method survives a damaged or busy database."""
 
     def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self.path = directory / "build.sqlite"
-        try:
-            self.db = self._open()
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)
-            self.db = self._open()
+        self.notes: list[str] = []  # what went wrong with the cache, said once (--verbose)
+        self.folder = self._usable(directory)
+        self.path = self.folder / DATABASE_NAME
+        self.db = self._connect()
 
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        if row is None or row[0] != _SCHEMA:
-            for table in ("files", "parsed", "outputs", "stamps"):
-                db.execute(f"DROP TABLE IF EXISTS {table}")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (_SCHEMA,))
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS files "
-            "(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT)"
-        )
-        db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)")
-        db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS stamps (output TEXT PRIMARY KEY, value BLOB)")
-        return db
+    def _usable(self, directory: Path) -> Path:
+        """``directory``, made if missing; a folder that cannot be written stops the build.
+
+        Never a temporary folder elsewhere: Byline writes only into its cache and output.
+        """
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=directory):
+                return directory
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise DiskFull(directory) from None
+            raise CacheUnusable(directory, error) from None
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            for name in _OLD_FILES:
+                with contextlib.suppress(OSError):
+                    (self.folder / name).unlink(missing_ok=True)
+            return _open(self.path)
+        except (sqlite3.Error, OSError) as error:
+            return self._recover(error)
+
+    def _recover(self, error: BaseException) -> sqlite3.Connection:
+        """The connection to go on with after ``error``; raises DiskFull for a full disk."""
+        trouble = _trouble(error)
+        if trouble == "full":
+            raise DiskFull(getattr(error, "filename", None) or self.path) from None
+        if trouble == "damaged":
+            self.note(f"the cache {self.path} was damaged ({error}): it was started afresh")
+            try:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                return _open(self.path)
+            except (sqlite3.Error, OSError) as again:
+                if _trouble(again) == "full":
+                    raise DiskFull(getattr(again, "filename", None) or self.path) from None
+                error = again
+        what = "is in use by another process" if _busy(error) else "cannot be used"
+        self.note(f"the cache {self.path} {what} ({error}): this build went without it")
+        return _open(":memory:")
+
+    def note(self, text: str) -> None:
+        """Say something about the cache once, under --verbose."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def take_notes(self) -> tuple[str, ...]:
+        """The notes since the last call (a preview server builds many times)."""
+        notes, self.notes = tuple(self.notes), []
+        return notes
 
     def close(self) -> None:
         """Release the database file."""
-        self.db.close()
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
 
-    # -- file digests --------------------------------------------------------------------
+    def _fail(self, error: sqlite3.Error) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+        self.db = self._recover(error)
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Reading: a database error is handled by the policy above and the caller misses."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            self._fail(error)
+        except UnicodeEncodeError:  # a path that is not UTF-8 cannot be looked up: a miss
+            pass
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """Writing: all or nothing; after a database error, the write is simply not kept."""
+        for _attempt in range(3):  # the database, a fresh one if it was damaged, memory
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.Error as error:
+                self._fail(error)
+        db = self.db
+        try:
+            yield db
+            db.execute("COMMIT")
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            self._fail(error)
+        except UnicodeEncodeError:  # a path that is not UTF-8 cannot be stored: not kept
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
+    # -- file digests (sources by site-relative key, photos by absolute path) -------------
     def file_signatures(self) -> dict[str, tuple[int, int, str]]:
         """Every remembered file: path → (size, mtime_ns, digest)."""
-        rows = self.db.execute("SELECT path, size, mtime_ns, digest FROM files")
-        return {path: (size, mtime, digest) for path, size, mtime, digest in rows}
+        found: dict[str, tuple[int, int, str]] = {}
+        with self._guard():
+            for path, size, mtime, digest, crc in self.db.execute("SELECT * FROM files"):
+                if crc == _file_check(path, size, mtime, digest):
+                    found[path] = (size, mtime, digest)
+        return found
+
+    def digest_of(self, path: Path, stat: os.stat_result) -> str | None:
+        """The digest recorded for this file, if it has not changed since."""
+        key = os.path.abspath(path)
+        with self._guard():
+            row = self.db.execute("SELECT * FROM files WHERE path = ?", (key,)).fetchone()
+            if row and row[1:3] == (stat.st_size, stat.st_mtime_ns) and row[4] == _file_check(
+                    *row[:4]):
+                return str(row[3])
+        return None
 
     def remember_files(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
         """Store (path, size, mtime_ns, digest) rows, skipping files modified just now."""
         racy_after = (time.time() - _RACY_SECONDS) * 1e9
-        safe = [row for row in rows if row[2] < racy_after]
-        with self._transaction():
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", safe)
+        safe = [(*row, _file_check(*row)) for row in rows
+                if row[2] < racy_after and _storable(row[0])]
+        if safe:
+            with self._transaction() as db:
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", safe)
 
-    # -- parsed documents ----------------------------------------------------------------
-    def parsed(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The cached values for those keys that are present."""
-        found: dict[str, Any] = {}
+    def remember_digest(self, path: Path, stat: os.stat_result, digest: str) -> None:
+        """Record the digest of a file as it is now."""
+        self.remember_files([(os.path.abspath(path), stat.st_size, stat.st_mtime_ns, digest)])
+
+    # -- parsed and checked documents ----------------------------------------------------
+    def parsed(self, keys: Iterable[str], decode: Decode[T]) -> dict[str, T]:
+        """The cached values for those keys that are present and decode."""
+        found: dict[str, T] = {}
         wanted = list(keys)
-        for start in range(0, len(wanted), 900):  # SQLite's host-parameter limit
-            chunk = wanted[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", chunk)
-            for key, blob in rows:
-                with contextlib.suppress(Exception):  # an unreadable entry is just a miss
-                    found[key] = pickle.loads(blob)
+        with self._guard():
+            for start in range(0, len(wanted), 900):  # SQLite's host-parameter limit
+                chunk = wanted[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                rows = self.db.execute(
+                    f"SELECT key, value, crc FROM parsed WHERE key IN ({marks})", chunk)
+                for key, blob, crc in rows:
+                    value = _decoded(key, blob, crc, decode)
+                    if value is not None:
+                        found[key] = value
         return found
 
-    def store_parsed(self, values: Mapping[str, Any]) -> None:
-        """Remember parsed values by key."""
-        # A generator, not a list: holding every pickle at once doubled the build's peak memory.
-        rows = ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in values.items())
-        with self._transaction():
-            self.db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", rows)
+    def store_parsed(self, values: Mapping[str, T], encode: Encode[T]) -> None:
+        """Remember values by key (those that cannot be encoded are left out)."""
+        # A generator, not a list: holding every entry at once doubles the build's peak memory.
+        rows = (row for key, value in values.items() if (row := _encoded(key, value, encode)))
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
 
     def parsed_count(self) -> int:
         """How many values the cache holds."""
-        return int(self.db.execute("SELECT COUNT(*) FROM parsed").fetchone()[0])
+        with self._guard():
+            return int(self.db.execute("SELECT COUNT(*) FROM parsed").fetchone()[0])
+        return 0
 
     def forget_parsed_except(self, keep: Iterable[str]) -> None:
         """Drop cached documents no longer used, so the cache does not grow forever."""
-        with self._transaction():
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
-            self.db.execute("DELETE FROM keep")
-            self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
-            self.db.execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM keep)")
+        with self._transaction() as db:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM keep")
+            db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
+            db.execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM keep)")
+
+    # -- photo inspections and processed image files -------------------------------------
+    def inspection(self, key: str, decode: Decode[T]) -> T | None:
+        """The inspection stored under ``key``, if any decodes."""
+        with self._guard():
+            row = self.db.execute("SELECT value, crc FROM inspections WHERE key = ?",
+                                  (key,)).fetchone()
+            if row:
+                return _decoded(key, row[0], row[1], decode)
+        return None
+
+    def remember_inspection(self, key: str, value: T, encode: Encode[T]) -> None:
+        """Store an inspection under ``key``."""
+        row = _encoded(key, value, encode)
+        if row:
+            with self._transaction() as db:
+                db.execute("INSERT OR REPLACE INTO inspections VALUES (?, ?, ?)", row)
+
+    def made_files(self) -> dict[str, tuple[int, int]]:
+        """Every processed image file recorded when made: name → (size, mtime_ns)."""
+        with self._guard():
+            return {name: (size, mtime) for name, size, mtime
+                    in self.db.execute("SELECT name, size, mtime_ns FROM made")}
+        return {}
+
+    def remember_made(self, rows: Iterable[tuple[str, int, int]]) -> None:
+        """Record (name, size, mtime_ns) of processed image files as they are now."""
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO made VALUES (?, ?, ?)", rows)
+
+    def forget_made(self, names: Iterable[str]) -> None:
+        """Drop the records of processed image files deleted."""
+        with self._transaction() as db:
+            db.executemany("DELETE FROM made WHERE name = ?", ((n,) for n in names))
 
     # -- output manifest -----------------------------------------------------------------
     def output_keys(self, output_dir: Path) -> dict[str, str] | None:
         """What the previous build wrote there: output path → key; None if it built elsewhere."""
-        row = self.db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
-        if row is None or row[0] != str(output_dir):
-            return None
-        return dict(self.db.execute("SELECT path, key FROM outputs"))
+        with self._guard():
+            row = self.db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
+            if row is None or row[0] != str(output_dir):
+                return None
+            rows = self.db.execute("SELECT path, key FROM outputs")
+            return {path: key for path, key in rows if type(path) is str and type(key) is str}
+        return None
 
     def replace_output_keys(
         self, output_dir: Path, keys: Mapping[str, str], previous: Mapping[str, str] | None
     ) -> None:
         """Record what this build wrote, and where (writing only rows that changed)."""
-        with self._transaction():
-            if previous is None:
-                self.db.execute("DELETE FROM outputs")
+        with self._transaction() as db:
+            # A database started afresh during this build lacks the rows ``previous`` had.
+            row = db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
+            if previous is None or row is None or row[0] != str(output_dir):
+                db.execute("DELETE FROM outputs")
                 previous = {}
             gone = [(path,) for path in previous if path not in keys]
             changed = [(p, k) for p, k in keys.items() if previous.get(p) != k]
-            self.db.executemany("DELETE FROM outputs WHERE path = ?", gone)
-            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", changed)
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)",
-                            (str(output_dir),))
+            db.executemany("DELETE FROM outputs WHERE path = ?", gone)
+            db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", changed)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)", (str(output_dir),))
 
     # -- what templates read -------------------------------------------------------------
     def template_reads(self, theme: str) -> frozenset[str] | None:
@@ -161,37 +347,104 @@ class BuildCache:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('template_reads', ?)", (value,))
 
     # -- build stamps --------------------------------------------------------------------
-    def stamp(self, output_dir: Path) -> Any:
+    def stamp(self, output_dir: Path, decode: Decode[T]) -> T | None:
         """What the last build that left a stamp on this output folder was made from."""
-        row = self.db.execute("SELECT value FROM stamps WHERE output = ?",
-                              (str(output_dir),)).fetchone()
-        if row is None:
-            return None
-        try:
-            return pickle.loads(row[0])
-        except Exception:  # from another version: as if there were none
-            return None
+        key = str(output_dir)
+        with self._guard():
+            row = self.db.execute("SELECT value, crc FROM stamps WHERE key = ?",
+                                  (key,)).fetchone()
+            if row:
+                return _decoded(key, row[0], row[1], decode)
+        return None
 
-    def set_stamp(self, output_dir: Path, stamp: object | None) -> None:
+    def set_stamp(self, output_dir: Path, stamp: T | None, encode: Encode[T]) -> None:
         """Remember (or, with None, forget) what this output folder was built from."""
-        with self._transaction():
-            self.db.execute("DELETE FROM stamps WHERE output = ?", (str(output_dir),))
-            if stamp is not None:
-                self.db.execute("INSERT INTO stamps VALUES (?, ?)",
-                                (str(output_dir), pickle.dumps(stamp)))
-
-    @contextlib.contextmanager
-    def _transaction(self):  # type: ignore[no-untyped-def]
-        self.db.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        key = str(output_dir)
+        row = None if stamp is None else _encoded(key, stamp, encode)
+        with self._transaction() as db:
+            db.execute("DELETE FROM stamps WHERE key = ?", (key,))
+            if row:
+                db.execute("INSERT INTO stamps VALUES (?, ?, ?)", row)
 
 
-def file_signature(path: Path) -> tuple[int, int]:
-    """(size, mtime_ns) of a file, for the stat shortcut."""
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
+def _open(path: Path | str) -> sqlite3.Connection:
+    """Connect, and make sure the tables of this version exist."""
+    db = sqlite3.connect(path, timeout=LOCK_WAIT_SECONDS, isolation_level=None,
+                         check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is still crash-safe in WAL mode; it may lose the last commits on power loss.
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None or row[0] != _SCHEMA:
+            db.execute("BEGIN IMMEDIATE")
+            # Every table goes but the record of what was written where: an output folder
+            # an older Byline built stays Byline's to update (see ownership.claim_folder).
+            for table in (*_TABLES, "sources"):  # "sources": an older version's
+                if table != "outputs":
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+            for table, columns in _TABLES.items():
+                db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (_SCHEMA,))
+            db.execute("COMMIT")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _trouble(error: BaseException) -> str:
+    """What kind of trouble the database is in: "full", "damaged" or "unusable"."""
+    if isinstance(error, OSError):
+        return "full" if error.errno == errno.ENOSPC else "unusable"
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == sqlite3.SQLITE_FULL:
+        return "full"
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return "damaged"
+    return "unusable"  # busy, locked, read-only, cannot open, I/O error...
+
+
+def _busy(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _storable(text: str) -> bool:
+    """Whether SQLite can store this text (a file name that is not UTF-8 cannot)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _file_check(path: str, size: int, mtime: int, digest: str) -> int:
+    return zlib.crc32(f"{path}\0{size}\0{mtime}\0{digest}".encode("utf-8", "surrogatepass"))
+
+
+def _encoded(key: str, value: T, encode: Encode[T]) -> tuple[str, bytes, int] | None:
+    """(key, blob, checksum) of a value: its data as JSON, a newline, then its raw bytes."""
+    try:
+        data, raw = encode(value)
+        blob = json.dumps(data, separators=(",", ":"), check_circular=False).encode("ascii")
+    except (ValueError, TypeError, RecursionError):  # a value that cannot be stored
+        return None
+    blob += b"\n" + raw  # JSON as written here holds no newline, so the first one splits
+    return key, blob, zlib.crc32(blob, zlib.crc32(key.encode("utf-8", "surrogatepass")))
+
+
+def _decoded(key: str, blob: object, crc: object, decode: Decode[T]) -> T | None:
+    """The value in a blob written by ``_encoded``, or None for anything else."""
+    if type(key) is not str or type(blob) is not bytes or crc != zlib.crc32(
+            blob, zlib.crc32(key.encode("utf-8", "surrogatepass"))):
+        return None
+    head, _, raw = blob.partition(b"\n")
+    try:
+        return decode(json.loads(head), raw)
+    except Exception:  # any shape but the expected one is a miss
+        return None

@@ -7,15 +7,20 @@ closest known key, because a typo (``titel``) should never silently fall back to
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Formatter
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import Report, SourceLocation
 from generator.images import ImageSettings
+from generator.inputfiles import UnreadableFile, read_input, shown
+from generator.slugs import quoted, site_path_problem
 from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
 
@@ -103,6 +108,12 @@ def _base_url(value: Any) -> str | None:
         return f"must be an absolute http(s) URL such as https://example.com/ (got {value!r})"
     if parts.query or parts.fragment:
         return "must not have a query or fragment"
+    # Its path starts every rule in _redirects and _headers, where a space would split a rule.
+    if " " in value or not value.isprintable():
+        return (f"{quoted(value)} must be one address with no spaces or line breaks, such as "
+                "https://example.com/news/")
+    if problem := site_path_problem(parts.path or "/"):
+        return f"has a path that {problem}: write it like https://example.com/news/"
     return None
 
 
@@ -121,11 +132,31 @@ def _permalink(value: Any) -> str | None:
         return "must start and end with '/', e.g. /{category}/{slug}/"
     if "{slug}" not in value:
         return "must contain {slug} so that every article gets its own URL"
+    allowed = ", ".join("{" + n + "}" for n in PERMALINK_FIELDS)
     try:
-        value.format(**{name: "x" for name in PERMALINK_FIELDS})
-    except (KeyError, IndexError, ValueError):
-        allowed = ", ".join("{" + n + "}" for n in PERMALINK_FIELDS)
+        # Plain {name} only: a format spec or {slug.attr} would put other text in the path.
+        plain = all(name is None or (name in PERMALINK_FIELDS and not spec and not conversion)
+                    for _, name, spec, conversion in Formatter().parse(value))
+    except ValueError:
+        plain = False
+    if not plain:
         return f"may only use {allowed}"
+    # An article with no category drops that part; every other field is letters and digits.
+    for category in ("x", ""):
+        path = value.format_map({**dict.fromkeys(PERMALINK_FIELDS, "x"), "category": category})
+        problem = site_path_problem(re.sub("/{2,}", "/", path))
+        if problem:
+            return f"{quoted(value)} {problem}: write a path on this site such as " \
+                "/{category}/{slug}/"
+    return None
+
+
+def _theme(value: Any) -> str | None:
+    if _text(value):
+        return _text(value)
+    # The name of a folder in themes/, never a path that could lead out of the site.
+    if "/" in value or site_path_problem("/" + value):
+        return f"{quoted(value)} must be the name of a folder in themes/, such as default"
     return None
 
 
@@ -152,7 +183,7 @@ TOP_LEVEL: dict[str, Check] = {
     "publisher": _mapping,
     "categories": _text_list,
     "copyright": _optional_text,
-    "theme": _text,
+    "theme": _theme,
     "images": _mapping,
     "hosting": _mapping,
     "deploy": _mapping,
@@ -210,9 +241,13 @@ def load_config(root: Path, report: Report) -> SiteConfig | None:
     path = root / CONFIG_NAME
     where = SourceLocation(Path(CONFIG_NAME))
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        report.error(f"no {CONFIG_NAME} here: is {root} a Byline site? (`byline init` makes one)")
+        text = read_input(path, "a YAML file of settings").decode("utf-8")
+    except UnreadableFile as error:
+        if os.path.lexists(path):
+            report.error(str(error), where)
+        else:
+            report.error(f"no {CONFIG_NAME} here: is {shown(root)} a Byline site? (`byline init` "
+                         "makes one)")
         return None
     except UnicodeDecodeError:
         report.error("the file is not UTF-8 text", where)

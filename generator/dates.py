@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +32,15 @@ def parse_date(raw: object, tz: tzinfo) -> ParsedDate | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return ParsedDate(value, has_time)
+
+
+def later(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``, or the last moment a datetime can hold when that is past year 9999.
+
+    Writers may date a story 9999-12-31; the arithmetic on it (when it leaves the news
+    sitemap) must not overflow, and "never" is what the last representable moment means.
+    """
+    try:
+        return moment + delta
+    except OverflowError:
+        return datetime.max.replace(tzinfo=moment.tzinfo)

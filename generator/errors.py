@@ -25,7 +25,7 @@ class SourceLocation:
     line: int | None = None
 
     def __post_init__(self) -> None:
-        # Kept as text: locations are pickled into the cache by the thousand, and Path
+        # Kept as text: locations are read back from the cache by the thousand, and Path
         # objects are slow to rebuild on loading. Callers may pass either.
         if not isinstance(self.path, str):
             object.__setattr__(self, "path", str(self.path))
@@ -36,6 +36,10 @@ class SourceLocation:
     def at(self, line: int | None) -> SourceLocation:
         """The same file at another line."""
         return SourceLocation(self.path, line)
+
+
+# Everything str.splitlines() breaks at, written as its escape instead.
+_LINE_BREAKS = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
 
 
 class Severity(Enum):
@@ -53,7 +57,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.severity.value}: {self.message}"
+        # One problem, one line: a key or value quoted in the message may hold a line break.
+        return f"{where}{self.severity.value}: {self.message.translate(_LINE_BREAKS)}"
 
 
 @dataclass(slots=True)

@@ -15,10 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from generator.cache import digest_text
+from generator.dates import later
 from generator.errors import Problem
-from generator.model import Content
+from generator.model import Content, problem_data, problem_from
+from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
 
 # Folders of a site whose files are inputs of a build.
 INPUT_FOLDERS = ("content", "templates", "themes", "static", ".byline")
@@ -41,25 +44,64 @@ class BuildStamp:
         return key == self.key and (self.valid_until is None or now < self.valid_until)
 
 
+def stamp_data(stamp: BuildStamp) -> tuple[list[Any], bytes]:
+    """A stamp as plain data, for the cache."""
+    return [
+        stamp.key, maybe(datetime_data, stamp.valid_until), stamp.articles, stamp.pages,
+        stamp.images, [problem_data(p) for p in stamp.warnings],
+        maybe(datetime_data, stamp.next_scheduled),
+    ], b""
+
+
+def stamp_from(data: object, _raw: bytes) -> BuildStamp:
+    """The stamp ``stamp_data`` wrote."""
+    key, until, articles, pages, images, warnings, scheduled = items(data)
+    return BuildStamp(
+        text(key), maybe(datetime_from, until), integer(articles), integer(pages),
+        integer(images), tuple(problem_from(p) for p in items(warnings)),
+        maybe(datetime_from, scheduled),
+    )
+
+
 def inputs_key(site: Path, settings: Iterable[str]) -> str:
     """A hash of the signature of every input file under the site, plus ``settings``."""
     parts = list(settings)
     cut = len(str(site)) + 1
+    root = os.path.realpath(site) + os.sep
+    followed: set[str] = set()
     for folder in INPUT_FOLDERS:
-        for here, dirs, files in os.walk(site / folder):
+        # Links to folders are followed, as content discovery follows them, each target once
+        # (so a loop ends) and never out of the site.  os.walk looks at each folder to see if
+        # it is a link anyway when it does not follow them, so this costs no more.
+        for here, dirs, files in os.walk(site / folder, followlinks=True):
             dirs.sort()
+            for name in [d for d in dirs if os.path.islink(os.path.join(here, d))]:
+                target = os.path.realpath(os.path.join(here, name))
+                parts.append(f"{os.path.join(here, name)[cut:]}->{target}")
+                if not target.startswith(root) or target in followed:
+                    dirs.remove(name)
+                followed.add(target)
             for name in sorted(files):
                 path = os.path.join(here, name)
-                st = os.stat(path)
+                try:
+                    st = os.stat(path)
+                except OSError:  # a link to nothing or a loop: the build reports it
+                    parts.append(f"{path[cut:]}:unreadable")
+                    continue
                 parts.append(f"{path[cut:]}:{st.st_size}:{st.st_mtime_ns}")
-    return digest_text(*parts)
+    try:
+        return digest_text(*parts)
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (the build reports it)
+        return digest_text(*(p.encode("utf-8", "surrogateescape").decode("latin-1")
+                             for p in parts))
 
 
 def valid_until(
     content: Content, now: datetime, news_window: timedelta, future_included: bool
 ) -> datetime | None:
     """When the output of this content stops being current although no file changed."""
-    moments = [a.date + news_window for a in content.articles if a.date + news_window > now]
+    ends = [later(a.date, news_window) for a in content.articles]
+    moments = [end for end in ends if end > now]
     if content.next_scheduled and not future_included:
         moments.append(content.next_scheduled)
     return min(moments, default=None)

@@ -3,14 +3,23 @@
 Planning is pure and happens first, so the render stage knows every URL, width and height
 before a single pixel is resized (the Zola way); processing runs on every core, or is left
 for later when the preview server asks for an image on demand.
+
+The processed files in ``.byline-cache/images`` are only trusted as far as they are checked:
+each is recorded (size, modification time) when made, and one that no longer matches its
+record, or whose bytes do not end where its format says, is deleted and made again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import Any, BinaryIO
 
+from generator.cache import BuildCache
 from generator.config import SiteConfig
 from generator.errors import Report
 from generator.images import (
@@ -25,9 +34,10 @@ from generator.images import (
     plan_image,
     plan_social_card,
     process_images,
-    prune_cache,
 )
-from generator.model import Article, Content, ImageRef
+from generator.model import PHOTO_ROLES, Article, Content, ImageRef, Page, images_of, videos_of
+from generator.plaindata import flag, integer, items, maybe_text, text
+from generator.video_stage import VideoPlan, plan_videos, video_digests, video_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +62,13 @@ class ImageIndex:
     pending: Mapping[str, PendingImage] = field(default_factory=dict)
     made: int = 0
     reused: int = 0
+    # Variants whose cached file was found damaged and made again: an older Byline
+    # hard-linked output files to the cache, so their copies in output/ are placed again.
+    repaired: frozenset[str] = frozenset()
+    # Videos by ``VideoRef.key``: copied as they are, their files listed in ``files`` too.
+    videos: Mapping[str, VideoPlan] = field(default_factory=dict)
+    # Where each photo first appears (``ImageRef.key`` → ref), to report a failure there.
+    refs: Mapping[str, ImageRef] = field(default_factory=dict)
 
     def plan(self, ref: ImageRef | None) -> ImagePlan | None:
         """The plan for a reference, None for remote or unusable images."""
@@ -62,26 +79,64 @@ class ImageIndex:
         plan = self.plan(ref)
         return plan.source.digest if plan else (ref.src if ref else "")
 
+    def digests(self, item: Article | Page) -> list[str]:
+        """The content hashes of every photo and video an article or page shows."""
+        return ([self.digest(ref) for ref in images_of(item)]
+                + video_digests(self.videos, videos_of(item)))
+
 
 def all_image_refs(content: Content) -> Iterable[ImageRef]:
-    """Every image the site shows: heroes, body photos, author avatars."""
-    for article in content.articles:
-        if article.hero:
-            yield article.hero
-        yield from article.images
-    for page in content.pages:
-        yield from page.images
+    """Every image the site shows: heroes, body photos, video posters, author avatars."""
+    items: list[Article | Page] = [*content.articles, *content.pages]
+    for item in items:
+        yield from images_of(item)
     for author in content.authors.values():
         if author.avatar:
             yield author.avatar
 
 
+class CachedInspections:
+    """Photo digests and inspections kept in the build cache, as inspection asks for them."""
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+
+    def digest_of(self, path: Path, stat: os.stat_result) -> str | None:
+        """The digest recorded for this file, if it has not changed since."""
+        return self.cache.digest_of(path, stat)
+
+    def remember_digest(self, path: Path, stat: os.stat_result, digest: str) -> None:
+        """Record the digest of a file as it is now."""
+        self.cache.remember_digest(path, stat, digest)
+
+    def source_for(self, digest: str, fingerprint: str, path: Path) -> SourceImage | None:
+        """The inspection of these bytes under these settings, as if read from ``path``."""
+        decode = partial(_source_from, path=path, digest=digest)
+        return self.cache.inspection(f"{fingerprint}:{digest}", decode)
+
+    def remember_source(self, source: SourceImage, fingerprint: str) -> None:
+        """Record an inspection, keyed by content and settings."""
+        self.cache.remember_inspection(f"{fingerprint}:{source.digest}", source, _source_data)
+
+
+def _source_data(source: SourceImage) -> tuple[list[Any], bytes]:
+    s = source
+    return [s.width, s.height, s.format, s.has_alpha, s.animated, s.credit, s.placeholder], b""
+
+
+def _source_from(data: object, _raw: bytes, path: Path, digest: str) -> SourceImage:
+    width, height, file_format, has_alpha, animated, credit, placeholder = items(data)
+    return SourceImage(path, digest, integer(width), integer(height), text(file_format),
+                       flag(has_alpha), flag(animated), maybe_text(credit),
+                       maybe_text(placeholder))
+
+
 def plan_images(
-    content: Content, config: SiteConfig, cache_dir: Path, report: Report
+    content: Content, config: SiteConfig, cache: BuildCache, report: Report
 ) -> ImageIndex:
     """Inspect each distinct source once and plan its variants and social cards."""
     settings = config.images
-    inspect_cache = InspectCache(cache_dir)
+    inspect_cache = CachedInspections(cache)
     first: dict[str, ImageRef] = {}  # a problem is reported where the photo first appears
     for ref in all_image_refs(content):
         if ref.path is not None:
@@ -105,8 +160,9 @@ def plan_images(
             cards[article.url] = plan_social_card(plan.source, hero.focus, settings)
             card_sources[article.url] = plan.source.digest
     logo = _plan_logo(config, settings, inspect_cache, report)
-    inspect_cache.save()
-    return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, logo=logo)
+    videos = plan_videos(content, cache, report)
+    return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, logo=logo,
+                      files=video_files(videos.values()), videos=videos, refs=first)
 
 
 def _plan_logo(
@@ -115,6 +171,11 @@ def _plan_logo(
     if not config.publisher_logo:
         return None
     path = config.content_dir / config.publisher_logo.lstrip("/")
+    if not path.resolve().is_relative_to(config.root.resolve()):  # as for every other image
+        report.error(f"publisher.logo {config.publisher_logo} leaves the site folder: put the "
+                     "logo in content/ and give its path from there, e.g. /logo.png",
+                     config.source)
+        return None
     try:
         return plan_image(inspect_image(path, settings, cache), settings)
     except ImageProblem as problem:
@@ -127,9 +188,7 @@ def warn_missing_credits(
 ) -> None:
     """Warn about every photo of these articles that has a credit neither written nor in it."""
     for item in articles:
-        photos = [item.hero] if item.hero else []
-        photos += [i for i in item.images if i.role == "figure"]
-        for ref in photos:
+        for ref in (r for r in images_of(item) if r.role in PHOTO_ROLES):
             plan = plans.get(ref.key) if ref and ref.path else None
             if ref and not ref.credit and not (plan and plan.source.credit):
                 report.warning(
@@ -150,23 +209,24 @@ def _wanted(index: ImageIndex) -> dict[str, tuple[SourceImage, list[Variant]]]:
     return wanted
 
 
-def defer_images(index: ImageIndex, cache_dir: Path, settings: ImageSettings) -> ImageIndex:
+def defer_images(index: ImageIndex, cache: BuildCache, settings: ImageSettings) -> ImageIndex:
     """Use the variants already cached; list the others as pending, to be made on request.
 
     The preview serves its first page without waiting for a photo-heavy site's resizing:
     the browser asks for each image, and the server makes that one then (``make_pending``).
     """
-    folder = cache_dir / "images"
+    folder = cache.folder / "images"
+    variants = [(source, v) for source, found in _wanted(index).values() for v in found]
+    checked = check_processed([v for _, v in variants], cache)
     files: dict[str, Path] = {}
     pending: dict[str, PendingImage] = {}
-    for source, variants in _wanted(index).values():
-        for variant in variants:
-            path = folder / variant.file_name
-            if path.is_file():
-                files[variant.url_path] = path
-            else:
-                pending[variant.file_name] = PendingImage(source, variant, settings)
-    return replace(index, files=files, pending=pending)
+    for source, variant in variants:
+        if variant.url_path in checked.whole:
+            files[variant.url_path] = folder / variant.file_name
+        else:
+            pending[variant.file_name] = PendingImage(source, variant, settings)
+    files.update(video_files(index.videos.values()))
+    return replace(index, files=files, pending=pending, repaired=checked.damaged)
 
 
 def make_pending(image: PendingImage, cache_dir: Path) -> Path | None:
@@ -177,11 +237,162 @@ def make_pending(image: PendingImage, cache_dir: Path) -> Path | None:
 
 
 def produce_images(
-    index: ImageIndex, config: SiteConfig, cache_dir: Path, progress: bool | None = None
+    index: ImageIndex, config: SiteConfig, cache: BuildCache, progress: bool | None = None,
+    report: Report | None = None,
 ) -> ImageIndex:
-    """Make every planned variant that the cache does not hold yet (on every core)."""
+    """Make every planned variant that the cache does not hold whole yet (on every core).
+
+    A photo that could not be made is an error in ``report``, where it first appears: its
+    pages would otherwise link to files that do not exist.
+    """
     wanted = _wanted(index)
     jobs = [(source, tuple(dict.fromkeys(v))) for _, (source, v) in sorted(wanted.items())]
-    report = process_images(jobs, cache_dir, config.images, progress=progress)
-    prune_cache(cache_dir, [v.url_path for _, variants in jobs for v in variants])
-    return replace(index, files=report.files, made=report.made, reused=report.reused)
+    variants = [v for _, found in jobs for v in found]
+    checked = check_processed(variants, cache)
+    done = process_images(jobs, cache.folder, config.images, progress=progress)
+    made = [(url, path) for url, path in done.files.items() if url not in checked.whole]
+    _record_made(made, cache)
+    prune_processed(cache, [v.url_path for v in variants])
+    for path, problem in sorted(done.failed.items()):
+        ref = index.refs.get(str(path))  # None: the logo, which site.yaml names
+        if report is not None:
+            report.error(f"{ref.src if ref else path.name}: {problem}",
+                         ref.location if ref else config.source)
+    files = {**done.files, **video_files(index.videos.values())}
+    return replace(index, files=files, made=done.made, reused=done.reused,
+                   repaired=checked.damaged)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFiles:
+    """Which processed files the cache holds whole, and which it held damaged (now deleted)."""
+
+    whole: frozenset[str]  # url paths
+    damaged: frozenset[str]
+
+
+def check_processed(variants: Sequence[Variant], cache: BuildCache) -> CheckedFiles:
+    """Check the cached file of each variant; delete damaged ones so they are made again.
+
+    A file matching the size and time recorded when it was made is whole; one not recorded
+    (made by the preview, or the record lost with a damaged database) or touched since is
+    whole if its bytes end where its format says; anything else is damaged.  Costs a stat
+    per file, and a read of a few bytes for those the records do not vouch for.
+    """
+    folder = str(cache.folder / "images") + os.sep
+    records = cache.made_files()
+    whole: set[str] = set()
+    damaged: set[str] = set()
+    seen: list[tuple[str, int, int]] = []
+    missing = 0
+    for variant in variants:
+        name = variant.file_name
+        try:
+            stat = os.stat(folder + name)
+        except OSError:
+            missing += name in records
+            continue
+        known = records.get(name)
+        if known == (stat.st_size, stat.st_mtime_ns):
+            whole.add(variant.url_path)
+        elif (known is None or known[0] == stat.st_size) and looks_whole(
+                folder + name, variant.format, stat.st_size):
+            whole.add(variant.url_path)
+            seen.append((name, stat.st_size, stat.st_mtime_ns))
+        else:
+            damaged.add(variant.url_path)
+            _remove(folder + name)
+    if seen:
+        cache.remember_made(seen)
+    if damaged:
+        cache.note(f"{_files(len(damaged))} in {folder} damaged (truncated or changed since "
+                   "made): made again")
+    if missing:
+        cache.note(f"{_files(missing)} missing from {folder}: made again")
+    return CheckedFiles(frozenset(whole), frozenset(damaged))
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except IsADirectoryError:  # a folder where a file was made: the cache folder is ours
+        shutil.rmtree(path, ignore_errors=True)
+    except FileNotFoundError:
+        pass
+
+
+def _files(count: int) -> str:
+    return "1 processed image was" if count == 1 else f"{count} processed images were"
+
+
+def _record_made(files: Iterable[tuple[str, Path]], cache: BuildCache) -> None:
+    rows = []
+    for _url, path in files:
+        try:
+            stat = path.stat()
+        except OSError:  # removed already (another build pruning): nothing to vouch for
+            continue
+        rows.append((path.name, stat.st_size, stat.st_mtime_ns))
+    if rows:
+        cache.remember_made(rows)
+
+
+def prune_processed(cache: BuildCache, keep: Iterable[str]) -> int:
+    """Delete cached outputs whose url_path is not in ``keep`` (and crash leftovers).
+
+    Returns how many files were deleted.  Removing a photo from the site thus removes its
+    outputs at the next build instead of leaving them to pile up.
+    """
+    images_dir = cache.folder / "images"
+    if not images_dir.is_dir():
+        return 0
+    wanted = {url.rsplit("/", 1)[-1] for url in keep}
+    gone = [e.name for e in images_dir.iterdir() if e.name not in wanted and e.is_file()]
+    for name in gone:
+        (images_dir / name).unlink(missing_ok=True)
+    forgotten = [name for name in cache.made_files() if name not in wanted]
+    if forgotten:
+        cache.forget_made(forgotten)
+    return len(gone)
+
+
+# The first and last bytes of each format Byline writes: a cut-off file lacks its ending.
+_ENDS = {
+    "jpeg": (b"\xff\xd8", b"\xff\xd9"),
+    "png": (b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"),
+    "gif": (b"GIF8", b";"),
+}
+
+
+def looks_whole(path: str, file_format: str, size: int) -> bool:
+    """Whether a processed file is as long as its format says (a cheap check for truncation)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(16)
+            if file_format == "webp":  # RIFF: the length of what follows is in the header
+                return (head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+                        and int.from_bytes(head[4:8], "little") + 8 == size)
+            if file_format == "avif":
+                return head[4:8] == b"ftyp" and _boxes_fill(file, size)
+            start, end = _ENDS[file_format]
+            file.seek(max(0, size - len(end)))
+            return head.startswith(start) and file.read() == end
+    except (OSError, KeyError):
+        return False
+
+
+def _boxes_fill(file: BinaryIO, size: int) -> bool:
+    """Whether the ISO media boxes of an AVIF file add up to exactly its size."""
+    at = 0
+    while at < size:
+        file.seek(at)
+        header = file.read(16)
+        length = int.from_bytes(header[:4], "big") if len(header) >= 8 else 0
+        if length == 1 and len(header) == 16:  # a 64-bit length follows the type
+            length = int.from_bytes(header[8:16], "big")
+        elif length == 0 and len(header) >= 8:  # the last box runs to the end of the file
+            length = size - at
+        if length < 8:
+            return False
+        at += length
+    return at == size

@@ -18,7 +18,7 @@ Both ways write the same files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -120,12 +120,13 @@ def classify(site: Path, path: str) -> str:
 
 def write_plan(
     plan: Plan, rekey: Callable[[Reads], Plan], output_dir: Path, cache_dir: Path,
-    report: Report, previous: Mapping[str, str], existing: set[str],
+    report: Report, previous: Mapping[str, str], existing: set[str], owned: Set[str],
 ) -> tuple[Plan, WriteReport]:
-    """Render and place the stale outputs of ``plan`` (deleting the files it ``removed``);
-    the plan returned is keyed on everything the templates were seen reading."""
+    """Render and place the stale outputs of ``plan``, deleting the files Byline wrote
+    (``owned``) that are no longer outputs; the plan returned is keyed on everything the
+    templates were seen reading."""
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
-                            complete=True)
+                            complete=True, owned=owned)
     keyed_on = plan.record.reads if plan.record else None
     if keyed_on is None or not written.reads <= keyed_on:
         plan = rekey((keyed_on or NO_READS) | written.reads)
@@ -166,7 +167,7 @@ def patch_build(
     existing = present_files(output_dir, [*(o.path for o in plan.outputs), *plan.removed])
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
-        output_dir, cache_dir, report, last.outputs, existing)
+        output_dir, cache_dir, report, last.outputs, existing, set(last.outputs))
     if patched is plan:
         outputs = dict(last.outputs)
         for path in plan.removed:

@@ -8,13 +8,21 @@ removed, so a build that fails leaves the previous site exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator.ownership import (
+    MARKER_NAME,
+    is_inside,
+    is_temporary,
+    place,
+    set_marker_state,
+    write_ownership,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +44,8 @@ def existing_files(output: Path) -> set[str]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d != ".git"]  # a gh-pages checkout is not ours to delete
         prefix = folder[cut:].replace(os.sep, "/") + "/" if folder != root else ""
-        found.update(prefix + name for name in files)
+        found.update(prefix + name for name in files
+                     if name != MARKER_NAME and not is_temporary(name))
     return found
 
 
@@ -59,54 +68,62 @@ def _staged_name(path: str) -> str:
 
 def commit(
     staging: Path, output: Path, staged: Iterable[str], copies: Iterable[tuple[str, Path]],
-    keep: set[str], existing: set[str],
+    owned: Set[str], removing: Set[str],
 ) -> CommitReport:
-    """Move staged files and copies into ``output``; delete files not in ``keep``."""
+    """Move staged files and copies into ``output``, then delete ``removing``: files of
+    ``owned`` (what Byline wrote there before) that are no longer outputs.  Nothing else is
+    ever deleted.
+
+    The folder's marker says "dirty" from before the first file moves until after the last
+    deletion, so a commit cut short at any moment is redone by the next build.
+    """
     output.mkdir(parents=True, exist_ok=True)
+    staged = list(staged)
+    copies = list(copies)
+    arriving = set(staged).union(path for path, _ in copies)
+    scratch = staging / "marker"
+    mark_dirty(output, owned, arriving, scratch)
     written = 0
     for path in staged:
         _move(staging / _staged_name(path), output / path)
         written += 1
     for path, source in copies:
-        _place_copy(source, output / path)
+        # Copied, never linked: a file in output/ must not change when the cache does.
+        copy = staging / _staged_name(path)
+        shutil.copyfile(source, copy)
+        _move(copy, output / path)
         written += 1
     removed = 0
     emptied: set[Path] = set()
-    for path in sorted(existing - keep):
+    gone = {path for path in removing & owned if is_inside(path)}  # never outside output/
+    for path in sorted(gone):
         with contextlib.suppress(FileNotFoundError):
             (output / path).unlink()
             removed += 1
             emptied.add((output / path).parent)
     _remove_empty_folders(output, emptied)
+    mark_clean(output, (owned - gone) | arriving, owned | arriving, scratch)
     shutil.rmtree(staging, ignore_errors=True)
     return CommitReport(written, removed)
 
 
+def mark_dirty(output: Path, owned: Set[str], arriving: Set[str], scratch: Path) -> None:
+    """Before anything moves: the marker lists every file this commit may leave, as dirty."""
+    if arriving <= owned and set_marker_state(output, clean=False):
+        return
+    write_ownership(output, owned | arriving, clean=False, scratch=scratch)
+
+
+def mark_clean(output: Path, keep: Set[str], listed: Set[str], scratch: Path) -> None:
+    """After the last deletion: the marker lists exactly the files Byline now owns there."""
+    if keep == listed and set_marker_state(output, clean=True):
+        return
+    write_ownership(output, keep, clean=True, scratch=scratch)
+
+
 def _move(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.replace(source, target)
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-        temporary = target.with_name(f".{target.name}.byline-tmp")
-        shutil.copyfile(source, temporary)  # another disk: copy beside, then swap atomically
-        os.replace(temporary, target)
-
-
-def _place_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.byline-tmp")
-    with contextlib.suppress(FileNotFoundError):
-        temporary.unlink()
-    try:
-        os.link(source, temporary)  # processed images live in the cache: share, don't copy
-    except OSError:
-        shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
-    # Renaming a link over another link to the same file does nothing, leaving the temporary.
-    with contextlib.suppress(FileNotFoundError):
-        temporary.unlink()
+    place(source, target)
 
 
 def _remove_empty_folders(output: Path, folders: Iterable[Path]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import PublishError
+from generator.slugs import quoted, site_path_problem
 
 MANIFEST_PATH = Path(".byline", "published.json")
 _FORMAT_VERSION = 1
@@ -61,6 +62,12 @@ def load_published(site_root: Path) -> PublishedUrls:
             f"{MANIFEST_PATH} is not a Byline URL manifest (expected "
             '{"articles": {"articles/foo/index.md": ["/music/foo/"]}}); restore it from git'
         )
+    for urls in articles.values():
+        for url in urls:
+            # A redirect page is written at each old URL: one that leaves the site is refused.
+            if problem := site_path_problem(url):
+                raise PublishError(f"{MANIFEST_PATH} lists the URL {quoted(url)}, which "
+                                   f"{problem}; restore the file from git")
     return PublishedUrls({str(key): tuple(urls) for key, urls in articles.items()})
 
 

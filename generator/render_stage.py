@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import BuildFailed, Report
 from generator.outputdir import commit, write_staged
-from generator.parallel import map_in_workers
+from generator.parallel import map_in_workers, process_running
 from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
 
 _RENDER_BATCH = 48
@@ -31,12 +31,16 @@ class WriteReport:
 def write_outputs(
     outputs: Sequence[Output], output_dir: Path, cache_dir: Path, report: Report,
     previous: Mapping[str, str], existing: set[str], *, complete: bool,
+    owned: Set[str] | None = None,
 ) -> WriteReport:
     """Render and place every output whose key differs from ``previous`` or whose file is
-    not in ``existing``; with ``complete``, also delete files that are not outputs."""
+    not in ``existing``; with ``complete``, also delete the files of ``existing`` that are
+    not outputs, if Byline wrote them (``owned``: all it wrote there, by default the files
+    ``previous`` lists)."""
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     to_render = [o for o in stale if o.make is not None]
     copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
+    _remove_abandoned_staging(cache_dir)
     staging = cache_dir / f"staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -58,9 +62,18 @@ def write_outputs(
     if report.errors:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(report.sorted())
-    keep = {o.path for o in outputs} if complete else existing
-    done = commit(staging, output_dir, (o.path for o in to_render), copies, keep, existing)
+    owned = set(previous) if owned is None else owned
+    removing = (existing - {o.path for o in outputs}) & owned if complete else set()
+    done = commit(staging, output_dir, (o.path for o in to_render), copies, owned, removing)
     return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads))
+
+
+def _remove_abandoned_staging(cache_dir: Path) -> None:
+    """Staging folders of builds that were killed: their process is gone, so are they."""
+    for folder in cache_dir.glob("staging-*"):
+        pid = folder.name.removeprefix("staging-")
+        if pid.isdigit() and not process_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # Set just before forking render workers, which inherit it instead of unpickling the site.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import random
 import re
@@ -14,12 +13,17 @@ from pathlib import Path
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.errors import BylineError
 from generator.slugs import slugify
-from generator.sourceyaml import YamlSyntaxError, parse_yaml
+from generator.sourceyaml import yaml_scalar
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 EXAMPLE_PHOTO = Path("content", "articles", "welcome-to-your-newsroom", "photo.jpg")
 PHOTO_SIZE = (1600, 1000)
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+# A new article's folder is its slug: a long headline is cut at a word, well under the
+# 255 bytes a file name may have.
+MAX_SLUG = 80
+MAX_SLUG_BYTES = 200
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def default_author() -> str:
@@ -36,8 +40,14 @@ def default_author() -> str:
 
 
 def new_article(config: SiteConfig, headline: str, author: str, now: datetime) -> Path:
-    """Create ``content/articles/<slug>/index.md`` and return its path."""
-    slug = slugify(headline)
+    """Create ``content/articles/<slug>/index.md`` and return its path.
+
+    Whatever the headline and author hold (colons, quotes, ``@``, ``yes``, line breaks), the
+    front matter reads back as exactly that text, so the new draft always builds.
+    """
+    headline = _valid_text(headline, "headline").strip()
+    author = _valid_text(author, "author")
+    slug = _folder_slug(headline)
     if not slug:
         raise BylineError("the headline needs at least one letter or digit")
     folder = config.content_dir / "articles" / slug
@@ -45,14 +55,13 @@ def new_article(config: SiteConfig, headline: str, author: str, now: datetime) -
         raise BylineError(f"{folder.relative_to(config.root)} already exists: pick another "
                           "headline or edit that article")
     category = config.categories[0] if config.categories else "News"
-    quoted = headline.replace('"', '\\"')
     text = f'''---
-title: "{quoted}"
+title: {yaml_scalar(headline, quote=True)}
 date: {now:%Y-%m-%d %H:%M}
-author: {author}
-category: {category}
+author: {_names_value(author)}
+category: {yaml_scalar(category)}
 tags: []
-dek: ""
+# dek: One sentence under the headline, for cards and share previews
 # hero:
 #   image: photo.jpg          # put the photo in this folder
 #   alt: What the photo shows
@@ -70,6 +79,36 @@ Start writing here. Put a photo on its own line to make a figure:
     return folder / "index.md"
 
 
+def _valid_text(text: str, what: str) -> str:
+    # Bytes that are not UTF-8 reach argv as lone surrogates, which no file can hold.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BylineError(f"the {what} is not valid text: retype it") from None
+    # Control characters are never meant in a name, and feeds (XML) cannot carry them.
+    odd = _CONTROL.search(text)
+    if odd:
+        raise BylineError(f"the {what} holds an invisible control character "
+                          f"(U+{ord(odd.group()):04X}): retype it")
+    return text
+
+
+def _folder_slug(headline: str) -> str:
+    """The headline's slug, cut at a word to MAX_SLUG characters: the folder and the URL."""
+    slug = slugify(headline)
+    if len(slug) > MAX_SLUG:
+        cut = slug.rfind("-", 0, MAX_SLUG + 1)
+        slug = slug[:cut] if cut >= MAX_SLUG // 2 else slug[:MAX_SLUG]
+    while len(slug.encode("utf-8")) > MAX_SLUG_BYTES:  # letters of 3 or 4 bytes
+        slug = slug[:-1]
+    return slug.strip("-_")
+
+
+def _names_value(names: str) -> str:
+    # A bare "author:" is split at commas (several writers), so "Reyes, Dana" goes in a list.
+    return f"[{yaml_scalar(names, quote=True)}]" if "," in names else yaml_scalar(names)
+
+
 def init_site(target: Path, author: str | None = None, now: datetime | None = None) -> list[Path]:
     """Create a ready-to-build site in ``target``; return the files written, relative to it."""
     refuse_existing_site(target)
@@ -83,10 +122,10 @@ def init_site(target: Path, author: str | None = None, now: datetime | None = No
         # The site's timezone is UTC, so a UTC time (rounded down) is never in the future.
         "date": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
         # Names come from the writer and the folder: quoted if need be, so ': ' stays text.
-        "title_yaml": _yaml_text(title),
-        "author_yaml": _yaml_text(author),
-        "copyright_yaml": _yaml_text(f"© {now.year} {title}"),
-        "publish_path_yaml": _yaml_text(f"../{folder}-published"),
+        "title_yaml": yaml_scalar(title),
+        "author_yaml": yaml_scalar(author),
+        "copyright_yaml": yaml_scalar(f"© {now.year} {title}"),
+        "publish_path_yaml": yaml_scalar(f"../{folder}-published"),
     }
     written = []
     for source in sorted(STARTER_DIR.rglob("*")):
@@ -139,15 +178,6 @@ def _destination(relative: Path, author_slug: str) -> Path:
     if relative.name == "AUTHOR.yaml":
         return relative.with_name(f"{author_slug}.yaml")
     return relative
-
-
-def _yaml_text(text: str) -> str:
-    try:
-        plain = parse_yaml(f"value: {text}\n").data == {"value": text}
-    except YamlSyntaxError:
-        plain = False
-    # Quoted only when needed; a JSON string is a valid YAML double-quoted scalar.
-    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
 def _title_from_folder(target: Path) -> str:

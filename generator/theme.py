@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -16,6 +16,9 @@ import jinja2
 from generator.cache import digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.content import is_ignored
+from generator.errors import BuildFailed, Problem, Report, Severity, SourceLocation
+from generator.inputfiles import UnreadableFile, read_input, shown
+from generator.slugs import quoted, site_path_problem
 
 DEFAULT_THEME = "default"
 
@@ -35,6 +38,7 @@ class Theme:
     static_files: Mapping[str, Path]  # "css/site.css" → file
     static_urls: Mapping[str, str]  # "css/site.css" → "/static/css/site.3f2a1b9c.css"
     fingerprint: str
+    site_files: Mapping[str, Path] = field(default_factory=dict)  # the site's static/, as is
 
     def asset_path(self, name: str) -> str:
         """The hashed site path of a static file."""
@@ -45,29 +49,50 @@ class Theme:
 
 
 def load_theme(config: SiteConfig) -> Theme:
-    """Find the theme's folders and hash its static files."""
+    """Find the theme's folders and hash its static files.
+
+    Raises BuildFailed, naming each link, when a symlink in ``templates/``, ``static/`` or the
+    site's theme leads out of the site folder: its target would be read, or published.
+    """
+    builtin = builtin_themes_dir() / DEFAULT_THEME
+    site = _SiteFiles(config.root, trusted=builtin)
     roots = []
     site_theme = config.root / "themes" / config.theme
-    if site_theme.is_dir():
+    if site_theme.is_dir() and site.inside(site_theme):
         roots.append(site_theme)
-    builtin = builtin_themes_dir() / DEFAULT_THEME
     if builtin.resolve() not in [r.resolve() for r in roots]:
         roots.append(builtin)
     template_dirs = [config.root / "templates"] + [r / "templates" for r in roots]
-    template_dirs = [d for d in template_dirs if d.is_dir()]
+    template_dirs = [d for d in template_dirs if d.is_dir() and site.inside(d)]
     static_files: dict[str, Path] = {}
     for root in reversed(roots):  # earlier roots override later ones
-        static_files.update(_files_under(root / "static"))
+        static_files.update(site.files_under(root / "static"))
+    template_files = {folder: site.files_under(folder) for folder in template_dirs}
+    site_static = site.files_under(config.root / "static", hidden=True)
+    site.raise_if_problems()
     static_urls = {}
     parts = []
+    unreadable = Report()
     for name, path in sorted(static_files.items()):
-        digest = digest_bytes(path.read_bytes())
+        digest = _digest(path, "a file", config.root, unreadable)
         static_urls[name] = "/static/" + hashed_name(name, digest)
         parts.append(f"{name}={digest}")
-    for folder in template_dirs:
-        for name, path in sorted(_files_under(folder).items()):
-            parts.append(f"{folder}:{name}={digest_bytes(path.read_bytes())}")
-    return Theme(tuple(template_dirs), static_files, static_urls, digest_text(*parts))
+    for folder, files in template_files.items():
+        for name, path in sorted(files.items()):
+            parts.append(f"{folder}:{name}={_digest(path, 'a template', config.root, unreadable)}")
+    unreadable.raise_if_errors()
+    return Theme(tuple(template_dirs), static_files, static_urls, digest_text(*parts),
+                 site_static)
+
+
+def _digest(path: Path, wanted: str, site_root: Path, report: Report) -> str:
+    """The content hash of a theme file; one that cannot be read is reported ("" instead)."""
+    try:
+        return digest_bytes(read_input(path, wanted))
+    except UnreadableFile as error:
+        shown_as = path.relative_to(site_root) if path.is_relative_to(site_root) else path
+        report.error(str(error), SourceLocation(shown(shown_as)))
+        return ""
 
 
 def hashed_name(name: str, digest: str) -> str:
@@ -76,17 +101,84 @@ def hashed_name(name: str, digest: str) -> str:
     return str(path.with_name(f"{path.stem}.{digest[:8]}{path.suffix}"))
 
 
-def _files_under(folder: Path) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    if not folder.is_dir():
-        return found
-    for here, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not is_ignored(d)]
-        for name in files:
-            if not is_ignored(name):
+class _SiteFiles:
+    """Lists files of the site's own folders, refusing links that lead out of the site.
+
+    Byline's own theme (``trusted``) is read wherever it is installed.
+    """
+
+    def __init__(self, root: Path, trusted: Path) -> None:
+        self.root = root
+        self.resolved = root.resolve()
+        self.trusted = trusted
+        self.problems: list[Problem] = []
+
+    def inside(self, path: Path) -> bool:
+        """Whether ``path`` really is in the site folder; if a link leads it out, say so."""
+        if path.is_relative_to(self.trusted):
+            return True
+        target = path.resolve()
+        if target.is_relative_to(self.resolved) and (target.exists() or not path.is_symlink()):
+            return True
+        link = self._link_on_the_way(path)
+        try:
+            shown = os.readlink(link)
+        except OSError:
+            shown = str(target)
+        where = SourceLocation(self._relative(link))
+        if not target.exists():
+            message = (f"this is a link to {shown}, which does not exist: remove the link, "
+                       "or copy the file it meant here")
+        else:
+            message = (f"this is a link to {shown}, outside the site folder: Byline reads and "
+                       "publishes only what is inside the site, so copy it here instead")
+        self.problems.append(Problem(Severity.ERROR, message, where))
+        return False
+
+    def files_under(self, folder: Path, *, hidden: bool = False) -> dict[str, Path]:
+        """Every file below ``folder`` by "/"-separated relative name (editors' litter left out,
+        and hidden files too unless ``hidden``); folders that are links are not entered."""
+        found: dict[str, Path] = {}
+        if not folder.is_dir() or not self.inside(folder):
+            return found
+        for here, dirs, files in os.walk(folder):
+            for name in dirs:
+                if os.path.islink(os.path.join(here, name)):
+                    self.inside(Path(here, name))  # os.walk does not enter it: only checked
+            dirs[:] = [d for d in dirs if hidden or not is_ignored(d)]
+            for name in files:
+                if not hidden and is_ignored(name):
+                    continue
                 path = Path(here) / name
-                found[path.relative_to(folder).as_posix()] = path
-    return found
+                if path.is_symlink() and not self.inside(path):
+                    continue
+                relative = path.relative_to(folder).as_posix()
+                if problem := site_path_problem("/" + relative, spaces=True):
+                    self.problems.append(Problem(
+                        Severity.ERROR, f"the file name {problem}: rename the file",
+                        SourceLocation(self._relative(path)),
+                    ))
+                    continue
+                found[relative] = path
+        return found
+
+    def raise_if_problems(self) -> None:
+        """Stop the build with every link and name found wrong."""
+        if self.problems:
+            raise BuildFailed(sorted(self.problems, key=lambda p: str(p.location)))
+
+    def _link_on_the_way(self, path: Path) -> Path:
+        """The first symlink from the site folder down to ``path`` (``path`` if none is)."""
+        here = self.root
+        for part in path.relative_to(self.root).parts:
+            here = here / part
+            if here.is_symlink():
+                return here
+        return path
+
+    def _relative(self, path: Path) -> str:
+        """The path from the site folder, any line break in a name shown as \\n: one line."""
+        return quoted(path.relative_to(self.root).as_posix())[1:-1]
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):

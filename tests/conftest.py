@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import textwrap
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -17,6 +18,8 @@ from PIL import Image
 from generator.build import BuildOptions, BuildResult, build_site
 
 REPO = Path(__file__).resolve().parent.parent
+# A bug in Byline shows its traceback in tests (a writer sees one line; see cli/__init__.py).
+os.environ.setdefault("BYLINE_TRACEBACK", "1")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("UTC"))
 
 SITE_YAML = """\

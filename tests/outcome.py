@@ -85,6 +85,7 @@ def assert_clean_failure(run: Run) -> None:
     """A failed run printed only one-line problems, never a traceback."""
     assert run.code != 0
     assert "Traceback" not in run.err, run.err
+    assert "internal error, a bug in Byline" not in run.err, run.err
     lines = [line for line in run.err.splitlines() if line.strip()]
     assert lines, "a failed build must say why"
     for line in lines:

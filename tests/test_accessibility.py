@@ -22,7 +22,10 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-sync"]
 PAGES = ("/", "/page/2/", "/celebrity/imogen-asare-backyard-gala/",
          "/awards/lumen-awards-2026-winners/", "/music/", "/tags/sienna-halloway/",
-         "/authors/karen-ruffini/", "/archive/", "/archive/2025/", "/about/", "/404.html")
+         "/authors/karen-ruffini/", "/archive/", "/archive/2025/", "/about/", "/404.html",
+         # The story formats: a gallery, captioned posts, a video.
+         "/style/lumen-awards-2026-red-carpet-gallery/", "/celebrity/halloway-quint-wedding/",
+         "/music/velvet-static-signal-tour-opener/")
 
 
 def _require_tools() -> None:

@@ -24,7 +24,8 @@ def test_every_problem_of_a_build_is_reported_together(make_site):
         "content/articles/d.md": "---\ntitle: No date\n---\nx\n",
     })
     lines = problems_of(site)
-    assert any(line.startswith("content/articles/a.md:2: error: invalid YAML") for line in lines)
+    assert any(line.startswith("content/articles/a.md:2: error: the [ opened on line 2 is never "
+               "closed: end the list with ]") for line in lines)
     assert "content/articles/b.md:3: error: 'date' is not a date" in "\n".join(lines)
     assert any(line.startswith("content/articles/c.md:2: error: missing required 'title'")
                for line in lines)
@@ -55,7 +56,9 @@ def test_duplicate_urls_name_both_files(make_site):
         "content/articles/two.md": article(slug="same", category="Music"),
     })
     text = "\n".join(problems_of(site))
-    assert "URL /music/same/ is used by both content/articles/one.md and" in text
+    assert ("content/articles/two.md:4: error: URL /music/same/ is used by both "
+            "content/articles/one.md:4 and content/articles/two.md:4: give one a different slug"
+            in text)
 
 
 def test_bad_author_file(make_site):

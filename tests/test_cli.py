@@ -90,7 +90,8 @@ def test_unknown_option_gets_a_suggestion(args: list[str], meant: str, capsys: C
 def test_bad_option_value_is_a_usage_error(capsys: Capture) -> None:
     assert main(["serve", "--port", "eighty"]) == 2
     err = capsys.readouterr().err
-    assert "invalid int value: 'eighty'" in err and "byline serve --help" in err
+    assert "argument --port: 'eighty' is not a port number: use a whole number from 1 to 65535" \
+        in err and "byline serve --help" in err
 
 
 def test_no_command_prints_the_overview(capsys: Capture) -> None:
@@ -187,7 +188,7 @@ def test_site_yaml_typos_are_warnings_with_a_suggestion(
         "  nmae: X Media\n"
         "hosting:\n"
         "  nojeckyll: false\n"
-    )})
+    ), "content/articles/a.md": article()})
     assert main(["build", "--site", str(site)]) == 0
     err = capsys.readouterr().err
     assert "site.yaml:3: warning: unknown setting 'timezon' is ignored; did you mean " \
@@ -292,3 +293,92 @@ def test_publish_without_targets_says_what_to_add(make_site: Callable[[SiteFiles
                                                   capsys: Capture) -> None:
     assert main(["publish", "--site", str(make_site({}))]) == 1
     assert "no deploy targets" in capsys.readouterr().err
+
+
+def test_a_bug_in_byline_is_one_line_for_a_writer(make_site, monkeypatch, capsys):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import generator.build
+
+    site = make_site({"content/articles/a.md": article()})
+    monkeypatch.delenv("BYLINE_TRACEBACK")
+    for raised, expected in [
+        (RuntimeError("boom"), "byline: error: internal error, a bug in Byline: RuntimeError: "
+                               "boom (set BYLINE_TRACEBACK=1 to see where)"),
+        (BrokenProcessPool("gone"), "byline: error: a worker process died (the machine may be "
+                                    "out of memory): close other programs and build again"),
+    ]:
+        def broken(*args, raised=raised, **kwargs):
+            raise raised
+
+        monkeypatch.setattr(generator.build, "build_site", broken)
+        code = main(["build", "--site", str(site)])
+        err = capsys.readouterr().err
+        assert code != 0 and err.strip() == expected and "Traceback" not in err
+
+
+# --- argument values that used to end in a traceback -------------------------------------------
+
+
+@pytest.mark.parametrize("port", ["99999", "-5", "65536"])
+def test_a_port_out_of_range_is_a_usage_error(port: str, starter: Path, capsys: Capture) -> None:
+    assert main(["serve", "--site", str(starter), "--port", port]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"byline serve: argument --port: {port} is not a port number: use one from 1 to 65535, "
+        "such as 8080", "(see `byline serve --help`)"]
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_output_naming_a_file_is_a_usage_error(command: str, starter: Path, tmp_path: Path,
+                                               capsys: Capture) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    assert main([command, "--site", str(starter), "--output", str(notes)]) == 2
+    assert f"argument --output: {notes} is a file, not a folder: name a folder (Byline creates " \
+           "it if it does not exist)" in capsys.readouterr().err
+    assert notes.read_text(encoding="utf-8") == "mine"
+    assert main([command, "--site", str(starter), "--output", str(notes / "site")]) == 2
+    assert f"{notes / 'site'} is inside {notes}, which is a file, not a folder" in \
+        capsys.readouterr().err
+
+
+def test_an_empty_folder_name_is_a_usage_error(starter: Path, capsys: Capture) -> None:
+    # An empty --output would be the current folder: never a place to build into by accident.
+    assert main(["build", "--site", str(starter), "--output", ""]) == 2
+    assert "argument --output: give a folder name (`.` is the current folder)" in \
+        capsys.readouterr().err
+    assert main(["build", "--site", ""]) == 2
+    assert "argument --site: give a folder name" in capsys.readouterr().err
+
+
+def test_a_folder_name_that_is_not_utf8_is_a_usage_error(starter: Path, tmp_path: Path,
+                                                         capsys: Capture) -> None:
+    odd = os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9")
+    assert main(["build", "--site", odd]) == 2
+    assert f"argument --site: {tmp_path}/caf\\xe9 is not a UTF-8 name: rename the folder" in \
+        capsys.readouterr().err
+    assert main(["build", "--site", str(starter), "--output", odd]) == 2
+    assert "argument --output:" in capsys.readouterr().err
+
+
+def test_init_where_nothing_can_be_created_is_one_line(capsys: Capture) -> None:
+    assert main(["init", "/proc/byline-site"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["byline: error: cannot create a site in /proc/byline-site: no "
+                                "such file or directory"]
+
+
+def test_init_inside_a_file_is_a_usage_error(tmp_path: Path, capsys: Capture) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    assert main(["init", str(notes / "site")]) == 2
+    assert "argument DIR: " in capsys.readouterr().err
+
+
+def test_build_into_a_folder_the_system_refuses_is_one_line(starter: Path,
+                                                            capsys: Capture) -> None:
+    assert main(["build", "--site", str(starter), "--output", "/proc/byline-output"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("byline: error: ") and "/proc/byline-output" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,11 +16,15 @@ from generator.check import check_site
 from generator.cli import main
 from generator.config import CONFIG_NAME, known_keys, load_config
 from generator.errors import BylineError, Report
+from generator.frontmatter import split_front_matter
+from generator.markup import smarten
+from generator.model import Article
 from generator.publish import make_target
 from generator.scaffold import EXAMPLE_PHOTO, PHOTO_SIZE, init_site
 from generator.sourceyaml import parse_yaml
 
 ARTICLE = "news/welcome-to-your-newsroom/index.html"
+MakeSite = Callable[[dict[str, str]], Path]
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +174,81 @@ def test_awkward_names_stay_text_in_yaml(tmp_path: Path) -> None:
     assert config.title == "News #1: 'Live'"
     assert config.copyright and config.copyright.endswith("News #1: 'Live'")
     assert 'Dana "DJ" Reyes: #1' in {a.name for a in result.content.authors.values()}
+
+
+# --- byline new: a draft that builds, whatever its options hold ---------------------------------
+
+
+def new_draft(site: Path, headline: str, author: str) -> tuple[Path, Article]:
+    """Run `byline new` in ``site`` and build with drafts: the new file and its article."""
+    assert main(["new", headline, "--author", author, "--site", str(site), "-q"]) == 0
+    (created,) = (site / "content" / "articles").glob("*/index.md")
+    result = build_site(BuildOptions(site=site, drafts=True))
+    assert result.warnings == ()
+    (made,) = result.content.articles
+    return created, made
+
+
+def author_names(site: Path, article: Article) -> list[str]:
+    result = build_site(BuildOptions(site=site, drafts=True))
+    return [result.content.authors[slug].name for slug in article.author_slugs]
+
+
+def test_new_draft_builds_at_once_with_a_dek_to_fill_in(make_site: MakeSite) -> None:
+    site = make_site({})
+    created, made = new_draft(site, "Mara Quell announces a world tour", "Dana Reyes")
+    text = created.read_text(encoding="utf-8")
+    assert 'dek: ""' not in text and "\n# dek: " in text
+    front = split_front_matter(text).meta.data
+    assert front == {"title": "Mara Quell announces a world tour", "date": front["date"],
+                     "author": "Dana Reyes", "category": "Music", "tags": [], "draft": True}
+    assert (made.title, made.dek, made.draft) == ("Mara Quell announces a world tour", None, True)
+    assert (site / "output" / made.url.strip("/") / "index.html").is_file()
+
+
+@pytest.mark.parametrize("author", ["@dana", "Dana: Reyes", "%x", "yes", "Dana\nReyes",
+                                    "Reyes, Dana", "#1 fan", "- Dana", "'Dana'", "null"])
+def test_new_keeps_any_author_as_typed(make_site: MakeSite, author: str) -> None:
+    site = make_site({})
+    created, made = new_draft(site, "Lumen Awards: the winners", author)
+    assert author_names(site, made) == [author]
+    assert split_front_matter(created.read_text(encoding="utf-8")).meta.data["author"] in (
+        author, [author])
+
+
+@pytest.mark.parametrize("headline", [
+    "Chrissy Teigen's Son Miles: John Legend's Twin", 'The "Barbie" effect', "yes", "1989",
+    "*NSYNC reunion", "@midnight returns", "Two\nlines", "  padded  ", "#1 hit: a \\ backslash",
+])
+def test_new_keeps_any_headline_as_typed(make_site: MakeSite, headline: str) -> None:
+    site = make_site({})
+    created, made = new_draft(site, headline, "Dana Reyes")
+    assert split_front_matter(created.read_text(encoding="utf-8")).meta.data["title"] == \
+        headline.strip()
+    assert made.title == smarten(headline.strip())
+
+
+def test_new_cuts_a_long_headline_s_folder_at_a_word(make_site: MakeSite) -> None:
+    site = make_site({})
+    headline = " ".join(["Mara Quell announces a world tour"] * 9)  # 305 characters
+    created, made = new_draft(site, headline, "Dana Reyes")
+    assert created.parent.name == ("mara-quell-announces-a-world-tour-mara-quell-announces-a-"
+                                   "world-tour-mara-quell")  # 78 characters: the words that fit
+    assert made.title == headline
+
+
+def test_new_cuts_a_long_wordless_folder_name_by_bytes(make_site: MakeSite) -> None:
+    site = make_site({})
+    created, made = new_draft(site, "電" * 300, "Dana Reyes")
+    assert created.parent.name == "電" * 66  # 3 bytes each: at most 200 bytes
+    assert made.title == "電" * 300
+
+
+def test_new_refuses_a_headline_that_is_not_text(make_site: MakeSite,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({})
+    assert main(["new", "Caf\udce9 opens", "--site", str(site)]) == 1
+    assert capsys.readouterr().err == "byline: error: the headline is not valid text: retype it\n"
+    assert main(["new", "!!!", "--site", str(site)]) == 1
+    assert "at least one letter or digit" in capsys.readouterr().err
+    assert not (site / "content" / "articles").exists()

@@ -12,13 +12,15 @@ from pathlib import Path
 from .conftest import REPO
 
 LAYERS = (
-    ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes"),
-    ("sourceyaml", "cache"),
+    ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "plaindata",
+     "inputfiles"),
+    ("sourceyaml", "cache", "ownership"),
     ("frontmatter",),
     ("images",),
     ("config", "model"),
     ("markup",),
     ("content",),
+    ("video_stage",),
     ("published", "image_stage"),
     ("theme",),
     ("render",),

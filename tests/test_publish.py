@@ -9,6 +9,7 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +25,7 @@ import generator.publish.directory as directory_module
 import generator.publish.s3 as s3_module
 from generator.errors import PublishError
 from generator.mediatypes import content_type as content_type_for
+from generator.ownership import MARKER_NAME
 from generator.publish import (
     PublishedUrls,
     PublishSummary,
@@ -226,6 +228,21 @@ def test_git_first_publish_creates_the_branch_with_one_commit(
     assert summary.unchanged == 0 and not summary.dry_run
     assert summary.bytes_sent == sum(len(content) for content in SITE_FILES.values())
     assert git("--git-dir", str(remote), "rev-parse", "main") == main_before
+
+
+def test_git_never_commits_byline_bookkeeping_and_works_inside_the_cache(
+    site: tuple[Path, Path], remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, output = site
+    (output / MARKER_NAME).write_text("byline-output 1 clean\nindex.html\n")
+    (output / "music/.index.html.99.byline-tmp").write_text("half a page")
+    # The system's temporary folder is not used: were it, this would fail.
+    monkeypatch.setattr(tempfile, "tempdir", str(root / "no-such-folder"))
+    git_target(remote, root).publish(output, dry_run=False)
+    files = git("--git-dir", str(remote), "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert sorted(files) == sorted(SITE_FILES)
+    assert not (root / "no-such-folder").exists()
+    assert [p.name for p in (root / ".byline-cache").iterdir()] == []  # scratch removed
 
 
 def test_git_second_publish_adds_exactly_one_commit_with_the_changes(
@@ -654,11 +671,11 @@ def dir_target(root: Path, path: Path | str) -> Any:
 
 
 def folder_files(folder: Path) -> dict[str, bytes]:
-    """Every file under folder, by relative path."""
+    """Every file under folder, by relative path (Byline's ownership marker aside)."""
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in folder.rglob("*")
-        if path.is_file()
+        if path.is_file() and path.name != MARKER_NAME
     }
 
 
@@ -691,7 +708,8 @@ def test_dir_interrupted_publish_completes_when_rerun(
     site: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, output = site
-    write_site(tmp_path / "www", {"stale/index.html": b"old"})
+    old = write_site(tmp_path / "old-site", {"stale/index.html": b"old"})
+    dir_target(root, tmp_path / "www").publish(old, dry_run=False)  # an earlier publish
     real_copy = directory_module.copy_into
     copied: list[str] = []
 
@@ -734,14 +752,17 @@ def test_dir_never_follows_symlinks_out_of_the_target(
 ) -> None:
     root, output = site
     outside = write_site(tmp_path / "precious", {"music/keep.txt": b"mine", "index.html": b"mine"})
-    www = write_site(tmp_path / "www", {"old.txt": b"x"})
+    old = write_site(tmp_path / "old-site", {"old.txt": b"x"})
+    www = tmp_path / "www"
+    dir_target(root, www).publish(old, dry_run=False)  # an earlier publish wrote old.txt
     (www / "music").symlink_to(outside / "music")  # the site has a music/ folder
     (www / "elsewhere").symlink_to(outside)  # the site has no elsewhere/ at all
 
-    dir_target(root, www).publish(output, dry_run=False)
+    dir_target(root, www).publish(output, dry_run=False, force=True)
 
     assert folder_files(outside) == {"music/keep.txt": b"mine", "index.html": b"mine"}
-    assert not (www / "music").is_symlink() and not (www / "elsewhere").exists()
+    assert not (www / "music").is_symlink()
+    assert (www / "elsewhere").is_symlink()  # not Byline's: kept, and never followed
     assert folder_files(www) == SITE_FILES
 
 

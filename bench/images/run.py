@@ -33,9 +33,10 @@ from corpus import make_corpus
 from hugo_site import hugo_binary, run_hugo
 from measure import byline_files, compare_quality, hugo_files, mean_bytes
 
+from generator.cache import BuildCache
+from generator.image_stage import CachedInspections
 from generator.images import (
     ImageSettings,
-    InspectCache,
     SourceImage,
     inspect_images,
     plan_image,
@@ -58,9 +59,10 @@ def measure_byline(
     phases: dict[str, float] = {"load_before": os.getloadavg()[0]}
     for phase in ("cold", "warm"):
         started, cpu_started = time.perf_counter(), cpu_seconds()
-        with InspectCache(cache_dir) as cache:
-            # As the build does it: the photos the cache does not know, on every core.
-            inspected_all = inspect_images(paths, settings, cache)
+        cache = BuildCache(cache_dir)
+        # As the build does it: the photos the cache does not know, on every core.
+        inspected_all = inspect_images(paths, settings, CachedInspections(cache))
+        cache.close()
         found = [source for source in inspected_all.values() if isinstance(source, SourceImage)]
         assert len(found) == len(paths), "a bench photo failed inspection"
         inspected, cpu_inspected = time.perf_counter(), cpu_seconds()

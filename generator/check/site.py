@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
@@ -16,7 +14,7 @@ from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article
 from generator.outputdir import existing_files
-from generator.parallel import worker_count
+from generator.parallel import worker_count, worker_pool
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM_PAGES = 1500
@@ -63,12 +61,8 @@ def _check_pages(
     if len(keys) < PARALLEL_FROM_PAGES or workers < 2:
         yield from map(checker.page, keys)
         return
-    # Like generator.parallel, fork where possible; the initializer also covers "spawn".
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(checker,)
-    ) as pool:
+    # The initializer hands each worker the checker, so "spawn" works as well as "fork".
+    with worker_pool(workers, _start_worker, (checker,)) as pool:
         # Pages are small: hand them out in chunks, or messaging costs more than parsing.
         yield from pool.map(_check_in_worker, keys, chunksize=max(1, len(keys) // (workers * 8)))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 
 from generator.cli.arguments import UsageError, parse_arguments, top_parser
 from generator.cli.console import Console
 from generator.errors import BuildFailed, BylineError
+from generator.inputfiles import shown
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,5 +38,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BylineError as error:
         Console(quiet=True).error(str(error))
         return 1
+    except OSError as error:  # the disk or the system said no (a full disk, /proc, a lost mount)
+        where = f" {shown(error.filename)}" if error.filename else ""
+        reason = (error.strerror or str(error)).lower()
+        Console(quiet=True).error(f"cannot use{where}: {reason}")
+        return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenProcessPool:
+        Console(quiet=True).error("a worker process died (the machine may be out of memory): "
+                                  "close other programs and build again")
+        return 1
+    except MemoryError:
+        Console(quiet=True).error("out of memory: close other programs and build again")
+        return 1
+    except Exception as bug:  # never a traceback for a writer; tests look for this line
+        Console(quiet=True).error(f"internal error, a bug in Byline: {type(bug).__name__}: "
+                                  f"{bug} (set BYLINE_TRACEBACK=1 to see where)")
+        if os.environ.get("BYLINE_TRACEBACK"):
+            raise
+        return 70

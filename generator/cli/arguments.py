@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from generator import __version__
 from generator.cli import commands
+from generator.inputfiles import is_encodable, shown
 from generator.textmatch import closest
 
 COMMANDS = ("init", "new", "build", "serve", "check", "publish")
@@ -94,7 +95,7 @@ def _init_parser(group: Subparsers) -> _Parser:
                "  byline init mysite      a new site in the folder mysite (made if needed)\n"
                "  byline init             a new site in the current folder",
     )
-    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
+    init.add_argument("folder", nargs="?", type=new_folder_name, default=".", metavar="DIR",
                       help="where to create the site; default: the current folder")
     init.add_argument("--author", metavar="NAME",
                       help="your name, for the example article and your author profile; "
@@ -134,12 +135,15 @@ def _build_parser(group: Subparsers) -> _Parser:
                "  byline build --drafts --future  include unfinished and scheduled stories",
     )
     _site_option(build)
-    build.add_argument("--output", type=Path, metavar="DIR",
+    build.add_argument("--output", type=new_folder_name, metavar="DIR",
                        help="write the site here instead of SITE/output")
     build.add_argument("--drafts", action="store_true",
                        help="include articles marked `draft: true`")
     build.add_argument("--future", action="store_true",
                        help="include articles dated in the future (scheduled ones)")
+    build.add_argument("--force", action="store_true",
+                       help="build into a folder that holds files Byline did not write "
+                            "(they are kept, never deleted)")
     _output_options(build)
     build.set_defaults(run=commands.run_build)
     return build
@@ -159,7 +163,7 @@ def _serve_parser(group: Subparsers) -> _Parser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on; 0.0.0.0 lets phones on your network "
                             "see it (default: 127.0.0.1, this computer only)")
-    serve.add_argument("--port", type=int, default=8000,
+    serve.add_argument("--port", type=port_number, default=8000,
                        help="the port to listen on (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in your browser")
     _output_options(serve)
@@ -178,8 +182,11 @@ def _check_parser(group: Subparsers) -> _Parser:
                "  byline check --strict   treat warnings (a missing credit) as errors too",
     )
     _site_option(check)
-    check.add_argument("--output", type=Path, metavar="DIR",
+    check.add_argument("--output", type=new_folder_name, metavar="DIR",
                        help="build into this folder instead of SITE/output")
+    check.add_argument("--force", action="store_true",
+                       help="build into a folder that holds files Byline did not write "
+                            "(they are kept, never deleted)")
     check.add_argument("--strict", action="store_true",
                        help="fail on warnings too, e.g. in a CI job that guards the style guide")
     _output_options(check)
@@ -205,15 +212,67 @@ def _publish_parser(group: Subparsers) -> _Parser:
     publish.add_argument("--dry-run", action="store_true",
                          help="list what would be uploaded and deleted, change nothing")
     publish.add_argument("--force", action="store_true",
-                         help="publish even if the check finds errors (broken links...)")
+                         help="publish even if the check finds errors (broken links...), and "
+                              "into a folder target holding files Byline did not write "
+                              "(they are kept, never deleted)")
     _output_options(publish)
     publish.set_defaults(run=commands.run_publish)
     return publish
 
 
 def _site_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+    command.add_argument("--site", type=folder_name, default=".", metavar="DIR",
                          help="the site folder (the one with site.yaml); default: here")
+
+
+# --- argument values: checked here, so a bad one is a usage error, never a traceback later ----
+
+
+def port_number(text: str) -> int:
+    """A TCP port: 1-65535 (0, any free port, is allowed for scripts)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is not a port number: use a whole "
+                                         "number from 1 to 65535, such as 8080") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use one from 1 to "
+                                         "65535, such as 8080")
+    return port
+
+
+def folder_name(text: str) -> Path:
+    """A folder path that can be named in messages, the cache and URLs."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a folder name (`.` is the current folder)")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("a folder name cannot contain a NUL character")
+    path = Path(text)
+    try:
+        absolute = path.absolute()
+    except OSError:  # the current folder was deleted under us
+        raise argparse.ArgumentTypeError("the current folder no longer exists: cd to a folder "
+                                         "that does") from None
+    if not is_encodable(str(absolute)):
+        raise argparse.ArgumentTypeError(f"{shown(absolute)} is not a UTF-8 name: rename the "
+                                         "folder, or use one whose name your computer shows "
+                                         "correctly")
+    return path
+
+
+def new_folder_name(text: str) -> Path:
+    """A folder Byline may create: one that is not a file, inside a folder that is not a file."""
+    path = folder_name(text)
+    for ancestor in (path, *path.absolute().parents):
+        if ancestor.exists() or ancestor.is_symlink():
+            if not ancestor.is_dir():
+                what = (f"{shown(text)} is" if ancestor == path
+                        else f"{shown(text)} is inside {shown(ancestor)}, which is")
+                raise argparse.ArgumentTypeError(
+                    f"{what} a file, not a folder: name a folder (Byline creates it if it does "
+                    "not exist)")
+            break
+    return path
 
 
 def _output_options(command: argparse.ArgumentParser) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,11 @@ def run_init(options: argparse.Namespace, console: Console) -> int:
     from generator.scaffold import init_site
 
     folder: Path = options.folder
-    written = init_site(folder, author=options.author)
+    try:
+        written = init_site(folder, author=options.author)
+    except OSError as error:  # a read-only disk, /proc, a name the file system refuses
+        reason = (error.strerror or str(error)).lower()
+        raise BylineError(f"cannot create a site in {_shown(folder)}: {reason}") from None
     for path in written:
         console.detail(f"  wrote {folder / path}")
     here = folder.resolve() == Path.cwd().resolve()
@@ -49,8 +54,9 @@ def run_new(options: argparse.Namespace, console: Console) -> int:
 
 
 def run_build(options: argparse.Namespace, console: Console) -> int:
-    result = _build(options.site, console, output=options.output, drafts=options.drafts,
-                    future=options.future, reuse_current=True)
+    with _one_build_at_a_time(options.site):
+        result = _build(options.site, console, output=options.output, drafts=options.drafts,
+                        future=options.future, reuse_current=True, force=options.force)
     if result.next_scheduled:
         console.say(f"Next scheduled article is due {result.next_scheduled.isoformat()}: "
                     "build again then to publish it.")
@@ -65,8 +71,9 @@ def run_serve(options: argparse.Namespace, console: Console) -> int:
 
 def run_check(options: argparse.Namespace, console: Console) -> int:
     config = _load_config(options.site)
-    result = _build(options.site, console, output=options.output)
-    return 1 if _check(result, config, console, strict=options.strict) else 0
+    with _one_build_at_a_time(options.site):
+        result = _build(options.site, console, output=options.output, force=options.force)
+        return 1 if _check(result, config, console, strict=options.strict) else 0
 
 
 def run_publish(options: argparse.Namespace, console: Console) -> int:
@@ -74,6 +81,12 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
     config = _load_config(options.site)
     name, spec = _deploy_target(config, options.target)
     target = make_target(name, spec, config.root)  # before building: a typo fails fast
+    with _one_build_at_a_time(options.site):
+        return _publish(options, console, config, target)
+
+
+def _publish(options: argparse.Namespace, console: Console, config: SiteConfig,
+             target: Any) -> int:
     result = _build(options.site, console)
     if _check(result, config, console, strict=False):
         if not options.force:
@@ -81,7 +94,7 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
                           "--force")
             return 1
         console.say("Publishing despite the errors above (--force).", YELLOW)
-    summary = target.publish(result.output, dry_run=options.dry_run)
+    summary = target.publish(result.output, dry_run=options.dry_run, force=options.force)
     console.say(str(summary), GREEN)
     for line in summary.details:
         if options.dry_run:
@@ -94,6 +107,24 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
 
 
 # --- helpers the commands share ----------------------------------------------------------------
+
+
+# How long a second build, check or publish of the same site waits for the first one.
+LOCK_WAIT_SECONDS = 5.0
+
+
+@contextlib.contextmanager
+def _one_build_at_a_time(site: Path) -> Iterator[None]:
+    """Hold the site's lock: one build, check or publish of a site at a time (the preview
+    builds into a folder of its own and does not take it)."""
+    from generator.cache import CACHE_DIR_NAME
+    from generator.ownership import hold_lock
+
+    busy = ("another Byline build of this site is running (pid {pid}): wait for it to finish, "
+            "then try again")
+    with hold_lock(site.resolve() / CACHE_DIR_NAME / "build.lock", wait=LOCK_WAIT_SECONDS,
+                   busy=busy):
+        yield
 
 
 def _load_config(site: Path) -> SiteConfig:
@@ -115,6 +146,8 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
     result = build_site(BuildOptions(site=site, progress=progress, **choices))
     for problem in result.warnings:
         console.problem(problem)
+    for note in result.notes:
+        console.detail(f"  {note}")
     for path in result.changed:
         console.detail(f"  wrote {path}")
     console.detail(f"  {result.unchanged} files unchanged")

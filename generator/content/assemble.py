@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.config import SiteConfig
 from generator.errors import Report, SourceLocation
 from generator.markup import shorten, smarten
-from generator.model import Article, Author, ImageRef, Page, Term
-from generator.slugs import slug_from_filename, slugify
+from generator.model import Article, Author, Embed, ImageRef, ImageRole, Page, Term, VideoRef
+from generator.slugs import is_script_link, quoted, site_path_problem, slug_from_filename, slugify
 from generator.textmatch import closest
 
 from .authors import author_for_name
@@ -18,6 +18,11 @@ from .discover import SourceFile
 from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
 from .images import resolve_image
 from .parse import ParsedSource
+from .videos import resolve_video
+
+# Part of the cache key of every checked file: bump it when the checks change, so that a
+# file checked (and cached) by an older Byline is checked again rather than trusted.
+CHECKS_VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +59,27 @@ def assemble_article(
         report.warning("'updated' is earlier than 'date'", fields.at("updated"))
     names = _author_names(fields)
     category = _category(fields, config, report)
-    tags = tuple(Term(n, slugify(n), tag_url(slugify(n))) for n in fields.names("tags"))
+    tags = _tags(fields)
     slug = _slug(fields, source)
     extra = fields.warn_unknown_keys(ARTICLE_KEYS)
-    hero = _hero(fields, source, config, report)
+    hero, hero_video = _hero(fields, source, config, report)
     images = _body_images(parsed, source, config, where, report)
+    videos = _body_videos(parsed, source, config, where, report)
     dek = _smart(fields.text("dek"))
     draft = fields.flag("draft")
-    aliases = fields.paths("aliases")
+    aliases = fields.aliases()
     if len(report.errors) > before or title is None or date is None or slug is None:
         return None
     people = tuple(author_for_name(n, authors) for n in names)
     body = parsed.body
     url = _permalink(config.permalink, category, slug, date.value)
+    if problem := site_path_problem(url):
+        # site.yaml's check of the pattern makes this unreachable; it guards output/ all the same.
+        fields.error(f"this article's address {quoted(url)} {problem}: check 'permalink' in "
+                     "site.yaml and this article's 'slug'", "slug")
+        return None
     article = Article(
-        source=where,
+        source=where.at(_naming_line(fields)),
         digest=digest,
         slug=slug,
         url=url,
@@ -89,6 +100,9 @@ def assemble_article(
         draft=draft,
         aliases=aliases,
         extra=extra,
+        videos=videos,
+        hero_video=hero_video,
+        embeds=_embeds(parsed, where),
     )
     return Assembled(article, people)
 
@@ -104,13 +118,14 @@ def assemble_page(
     title = _smart(fields.text("title", required=True))
     description = _smart(fields.text("description"))
     slug = _slug(fields, source)
-    aliases = fields.paths("aliases")
+    aliases = fields.aliases()
     extra = fields.warn_unknown_keys(PAGE_KEYS)
     images = _body_images(parsed, source, config, where, report)
+    videos = _body_videos(parsed, source, config, where, report)
     if len(report.errors) > before or title is None or slug is None:
         return None
     return Page(
-        source=where,
+        source=where.at(_naming_line(fields)),
         digest=digest,
         slug=slug,
         url=f"/{slug}/",
@@ -122,7 +137,13 @@ def assemble_page(
         has_embeds=parsed.body.has_embeds,
         aliases=aliases,
         extra=extra,
+        videos=videos,
     )
+
+
+def _naming_line(fields: FieldReader) -> int | None:
+    """The line that gives the item its URL, for messages about it: ``slug:``, else the title."""
+    return fields.doc.lines.get(("slug",)) or fields.doc.lines.get(("title",))
 
 
 def _smart(text: str | None) -> str | None:
@@ -130,8 +151,28 @@ def _smart(text: str | None) -> str | None:
 
 
 def _author_names(fields: FieldReader) -> tuple[str, ...]:
-    names = fields.names("authors") + fields.names("author")
-    return tuple(dict.fromkeys(names))
+    found = []
+    for key in ("authors", "author"):
+        for name in fields.names(key):
+            if slugify(name):
+                found.append(name)
+            else:
+                fields.error(f"author {quoted(name)} has no letter or digit to make the address "
+                             "of the author's page from: write the author's name", key)
+    return tuple(dict.fromkeys(found))
+
+
+def _tags(fields: FieldReader) -> tuple[Term, ...]:
+    tags = []
+    for name in fields.names("tags"):
+        slug = slugify(name)
+        if slug:
+            tags.append(Term(name, slug, tag_url(slug)))
+        else:
+            fields.error(f"tag {quoted(name)} has no letter or digit to make the address of "
+                         "its page from: write the tag in words, e.g. [Oscars, Red carpet]",
+                         "tags")
+    return tuple(tags)
 
 
 def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term | None:
@@ -140,6 +181,15 @@ def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term |
         return None
     known = {slugify(c): c for c in config.categories}
     slug = slugify(name)
+    # Its pages live at /<slug>/: an empty slug would be the home page, "archive" the archive.
+    if not slug:
+        fields.error(f"category {quoted(name)} has no letter or digit to make the address of "
+                     "its page from: write the category in words, e.g. Music", "category")
+        return None
+    if slug == "archive":
+        fields.error(f"category {quoted(name)} would replace the archive page at /archive/: pick "
+                     "another name", "category")
+        return None
     if slug not in known and known:
         guess = closest(name, [c.lower() for c in config.categories], cutoff=0.8)
         if guess:
@@ -163,15 +213,23 @@ def _slug(fields: FieldReader, source: SourceFile) -> str | None:
 
 def _hero(
     fields: FieldReader, source: SourceFile, config: SiteConfig, report: Report
-) -> ImageRef | None:
+) -> tuple[ImageRef | None, VideoRef | None]:
+    """The hero photo; or, for a hero video, its poster (also the share card) and the video."""
     raw = fields.data.get("hero")
     if raw is None:
-        return None
+        return None, None
     if isinstance(raw, str):
         raw = {"image": raw}
-    if not isinstance(raw, dict) or not isinstance(raw.get("image"), str):
-        fields.error("'hero' needs an 'image:' path (plus alt:, caption:, credit:)", "hero")
-        return None
+    if not isinstance(raw, dict) or not any(isinstance(raw.get(k), str) for k in _HERO_NOUN):
+        fields.error("'hero' needs an 'image:' path (plus alt:, caption:, credit:), or a "
+                     "'video:' path and its poster as 'image:'", "hero")
+        return None, None
+    for key in ("image", "video"):
+        if isinstance(raw.get(key), str) and is_script_link(raw[key]):
+            fields.error(f"'hero.{key}' {quoted(raw[key])} is not a {_HERO_NOUN[key]}: give the "
+                         f"path of a {_HERO_NOUN[key]} file, e.g. hero: red-carpet.jpg",
+                         "hero", key)
+            return None, None
     for key in raw:
         if key not in HERO_KEYS:
             guess = closest(key, HERO_KEYS)
@@ -185,11 +243,32 @@ def _hero(
             value = None
         texts[key] = value.strip() if isinstance(value, str) else None
     texts["caption"] = _smart(texts["caption"])
-    return resolve_image(
-        raw["image"], folder=source.folder, content_dir=config.content_dir,
-        site_root=config.root, location=fields.at("hero", "image"), role="hero",
-        report=report, focus=_focus(fields, raw.get("focus")), **texts,
+    focus = _focus(fields, raw.get("focus"))
+    image = None
+    if isinstance(raw.get("image"), str):
+        image = resolve_image(
+            raw["image"], folder=source.folder, content_dir=config.content_dir,
+            site_root=config.root, location=fields.at("hero", "image"), role="hero",
+            report=report, focus=focus, **texts,
+        )
+    if not isinstance(raw.get("video"), str):
+        return image, None
+    alt, caption, credit = texts["alt"], texts["caption"], texts["credit"]
+    video = resolve_video(
+        raw["video"], folder=source.folder, content_dir=config.content_dir,
+        site_root=config.root, location=fields.at("hero", "video"), report=report,
+        language=config.language, warn_alt=image is None, alt=alt, caption=caption,
+        credit=credit,
     )
+    if video is None:
+        return image, None
+    if image is None and video.poster is not None:  # the still found beside the video
+        image = replace(video.poster, role="hero", focus=focus, alt=alt, caption=caption,
+                        credit=credit)
+    return image, replace(video, poster=image)
+
+
+_HERO_NOUN = {"image": "photo", "video": "video"}
 
 
 def _focus(fields: FieldReader, raw: Any) -> tuple[float, float]:
@@ -207,6 +286,9 @@ def _focus(fields: FieldReader, raw: Any) -> tuple[float, float]:
     return (float(raw[0]), float(raw[1]))
 
 
+_ROLES: dict[str, ImageRole] = {"figure": "figure", "inline": "inline", "slide": "slide"}
+
+
 def _body_images(
     parsed: ParsedSource, source: SourceFile, config: SiteConfig, where: SourceLocation,
     report: Report,
@@ -217,12 +299,41 @@ def _body_images(
         ref = resolve_image(
             raw.src, folder=source.folder, content_dir=config.content_dir,
             site_root=config.root, location=where.at(raw.line),
-            role="figure" if raw.kind == "figure" else "inline", report=report,
+            role=_ROLES[raw.kind], report=report,
             alt=raw.alt, caption=_smart(raw.caption), credit=raw.credit,
         )
         # Keep positions aligned with the placeholders even when a path was bad.
         found.append(ref or ImageRef(raw.src, None, where.at(raw.line), "inline", raw.alt))
     return tuple(found)
+
+
+def _body_videos(
+    parsed: ParsedSource, source: SourceFile, config: SiteConfig, where: SourceLocation,
+    report: Report,
+) -> tuple[VideoRef, ...]:
+    """The body's videos, in the order of their placeholders (a bad one fails the file)."""
+    assert parsed.body is not None
+    found = []
+    for raw in parsed.body.videos:
+        location = where.at(raw.line)
+        if raw.kind == "inline":
+            report.warning(f"video {raw.src} is inside a sentence: put it on a line of its own, "
+                           "so it gets its caption and credit", location)
+        video = resolve_video(
+            raw.src, folder=source.folder, content_dir=config.content_dir,
+            site_root=config.root, location=location, report=report,
+            language=config.language, alt=raw.alt, caption=_smart(raw.caption),
+            credit=raw.credit, poster=raw.poster, size=(raw.width, raw.height),
+        )
+        if video is not None:
+            found.append(video)
+    return tuple(found)
+
+
+def _embeds(parsed: ParsedSource, where: SourceLocation) -> tuple[Embed, ...]:
+    assert parsed.body is not None
+    return tuple(Embed(e.provider, e.url, where.at(e.line), e.described)
+                 for e in parsed.body.embeds)
 
 
 def _permalink(pattern: str, category: Term | None, slug: str, date: Any) -> str:

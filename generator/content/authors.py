@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from generator.errors import Report, SourceLocation
+from generator.inputfiles import (
+    UnreadableFile,
+    is_encodable,
+    open_problem,
+    outside_message,
+    points_outside,
+    read_input,
+    shown,
+)
 from generator.model import Author, Link
-from generator.slugs import slugify
-from generator.sourceyaml import YamlSyntaxError, parse_yaml
+from generator.slugs import is_script_link, link_problem, quoted, slugify
+from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
 
 from .images import resolve_image
@@ -27,19 +37,39 @@ def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
     authors: dict[str, Author] = {}
     if not folder.is_dir():
         return authors
-    for path in sorted(folder.iterdir()):
+    where = SourceLocation("content/authors")
+    root = os.path.realpath(site_root)
+    if folder.is_symlink() and (target := points_outside(str(folder), root)):
+        report.error(outside_message(target), where)
+        return authors
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as error:
+        report.error(open_problem(error, folder, folder=True), where)
+        return authors
+    for path in paths:
         if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
             continue
-        author = _read_author(path, site_root, report)
+        author = _read_author(path, site_root, root, report)
         if author:
             authors[author.slug] = author
     return authors
 
 
-def _read_author(path: Path, site_root: Path, report: Report) -> Author | None:
-    where = SourceLocation(path.relative_to(site_root))
+def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Author | None:
+    where = SourceLocation(shown(path.relative_to(site_root)))
+    if not is_encodable(path.name):
+        report.error(f"the name {shown(path.name)} is not UTF-8 text: rename it", where)
+        return None
+    if path.is_symlink() and (target := points_outside(str(path), root)):
+        report.error(outside_message(target), where)
+        return None
     try:
-        doc = parse_yaml(path.read_bytes().decode("utf-8"))
+        doc = parse_yaml(read_input(path, "a YAML file of name:, bio:, avatar:, links:")
+                         .decode("utf-8"))
+    except UnreadableFile as error:
+        report.error(str(error), where)
+        return None
     except UnicodeDecodeError:
         report.error("the file is not UTF-8 text", where)
         return None
@@ -65,7 +95,10 @@ def _read_author(path: Path, site_root: Path, report: Report) -> Author | None:
         report.error("'bio' must be text", where.at(doc.line_of("bio")))
         bio = None
     avatar = None
-    if isinstance(data.get("avatar"), str):
+    if isinstance(data.get("avatar"), str) and is_script_link(data["avatar"]):
+        report.error(f"'avatar' {quoted(data['avatar'])} is not a photo: give the path of a "
+                     "photo file, e.g. avatar: jane.jpg", where.at(doc.line_of("avatar")))
+    elif isinstance(data.get("avatar"), str):
         avatar = resolve_image(
             data["avatar"], folder=path.parent, content_dir=site_root / "content",
             site_root=site_root, location=where.at(doc.line_of("avatar")), role="avatar",
@@ -74,20 +107,25 @@ def _read_author(path: Path, site_root: Path, report: Report) -> Author | None:
     elif data.get("avatar") is not None:
         report.error("'avatar' must be an image path", where.at(doc.line_of("avatar")))
     slug = slugify(path.stem)
+    if not slug:
+        report.error("the file name has no letter or digit to make the address of the author's "
+                     "page from: name the file after the author, e.g. jane-doe.yaml", where.at(1))
+        return None
     return Author(
         slug=slug,
         name=name.strip(),
         url=author_url(slug),
         bio=bio.strip() if bio else None,
         avatar=avatar,
-        links=_links(data.get("links"), doc.line_of("links"), where, report),
+        links=_links(data.get("links"), doc, where, report),
         location=where.at(1),
     )
 
 
 def _links(
-    raw: object, line: int | None, where: SourceLocation, report: Report
+    raw: object, doc: YamlDocument, where: SourceLocation, report: Report
 ) -> tuple[Link, ...]:
+    line = doc.line_of("links")
     if raw is None:
         return ()
     ok = isinstance(raw, list) and all(
@@ -97,7 +135,16 @@ def _links(
     if not ok:
         report.error("'links' must be a list of {label: ..., url: ...}", where.at(line))
         return ()
-    return tuple(Link(i["label"], i["url"]) for i in raw)  # type: ignore[union-attr]
+    links = []
+    for index, item in enumerate(raw):  # type: ignore[arg-type]
+        problem = link_problem(item["url"])
+        if problem:
+            report.error(f"link {quoted(item['url'])} {problem}: write an address such as "
+                         "https://example.com/ or mailto:jane@example.com",
+                         where.at(doc.line_of("links", index, "url") or line))
+            continue
+        links.append(Link(item["label"], item["url"]))
+    return tuple(links)
 
 
 def author_for_name(name: str, described: Mapping[str, Author]) -> Author:

@@ -1,17 +1,35 @@
-"""Finding the writer's files under ``content/``."""
+"""Finding the writer's files under ``content/``.
+
+Only what can be read as an article is taken: regular files (a named pipe called ``x.md``
+would hang the build), in folders Byline may read (an unreadable bundle is an error, not a
+silently missing story), with UTF-8 names, and through symbolic links only when they lead to
+somewhere inside the site folder.  Everything else is named in the report, with the fix.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from generator.errors import Report, SourceLocation
+from generator.inputfiles import (
+    is_encodable,
+    not_regular,
+    open_problem,
+    outside_message,
+    points_outside,
+    shown,
+)
 
 SourceKind = Literal["article", "page"]
 SECTIONS: dict[str, SourceKind] = {"articles": "article", "pages": "page"}
 # Editors' temporary and backup files are never content.
 _IGNORED_PREFIXES = (".", "_", "#", "~")
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak")
+MARKDOWN_FILE = "a Markdown file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,31 +53,159 @@ def is_ignored(name: str) -> bool:
     return name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
 
 
-def discover_sources(site_root: Path) -> list[SourceFile]:
-    """Every article and page under ``content/``, in a stable order."""
-    content = site_root / "content"
-    found: list[SourceFile] = []
-    site_cut = len(str(site_root)) + 1
-    content_cut = len(str(content)) + 1
+def no_content_message(site_root: Path) -> str:
+    """What to say when a site has no ``content/`` folder to read."""
+    return (f"no content/ folder in {shown(site_root)}: create content/articles/ and put your "
+            "first article there, or run `byline init`")
+
+
+def discover_sources(site_root: Path, report: Report) -> list[SourceFile]:
+    """Every article and page under ``content/``, in a stable order; refusals go to ``report``."""
+    walk = _Walk(site_root, report)
+    content = str(site_root / "content")
+    if not walk.usable_folder(content, "content", no_content_message(site_root)):
+        return []
     for section, kind in SECTIONS.items():
-        base = str(content / section)
-        if not os.path.isdir(base):
-            continue
+        base = os.path.join(content, section)
+        shown_as = f"content/{section}"
+        if os.path.lexists(base) and walk.usable_folder(
+                base, shown_as, f"{shown_as} must be a folder of Markdown files"):
+            walk.section(base, kind)
+    return walk.found
+
+
+class _Walk:
+    """One walk over ``content/``: what it found, and what it refused and why."""
+
+    def __init__(self, site_root: Path, report: Report) -> None:
+        self.report = report
+        self.root = os.path.realpath(site_root)
+        self.site_cut = len(str(site_root)) + 1
+        self.content_cut = len(str(site_root / "content")) + 1
+        self.found: list[SourceFile] = []
+
+    def refuse(self, path: str, message: str) -> None:
+        self.report.error(message, SourceLocation(shown(path[self.site_cut:])))
+
+    def usable_folder(self, path: str, shown_as: str, not_folder: str) -> bool:
+        """Whether ``path`` is a folder to walk (a link to one inside the site included)."""
+        where = SourceLocation(shown_as)
+        if os.path.islink(path):
+            target = points_outside(path, self.root)
+            if target is not None:
+                self.report.error(outside_message(target), where)
+                return False
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            if os.path.islink(path):
+                self.report.error(open_problem(FileNotFoundError(2, ""), path), where)
+            else:
+                self.report.error(not_folder, where)
+            return False
+        except OSError as error:
+            self.report.error(open_problem(error, path, folder=True), where)
+            return False
+        if not stat.S_ISDIR(mode):
+            self.report.error(not_folder, where)
+            return False
+        return True
+
+    def section(self, base: str, kind: SourceKind) -> None:
+        """Every Markdown file below ``base``: a folder's files in name order, then its folders."""
+        # The real paths of the folders being walked: a link back to one of them is a loop.
+        # Only links can lead back, so only their targets are resolved (a system call each).
+        active: set[str] = set()
         # Strings rather than Path arithmetic: this runs for every file on every rebuild.
-        for folder, dirs, files in os.walk(base):
-            dirs[:] = sorted(d for d in dirs if not is_ignored(d))
-            for name in sorted(files):
-                if not name.endswith(".md") or is_ignored(name):
+        stack: list[tuple[str, str, bool]] = [(base, os.path.realpath(base), True)]
+        while stack:
+            folder, real, entering = stack.pop()
+            if not entering:
+                active.discard(real)
+                continue
+            if real in active:
+                self.refuse(folder, "is a symbolic link to a folder that contains it (a loop): "
+                                    "remove the link")
+                continue
+            try:
+                with os.scandir(folder) as scan:
+                    entries = sorted(scan, key=lambda e: e.name)
+            except OSError as error:
+                self.refuse(folder, open_problem(error, folder, folder=True))
+                continue
+            active.add(real)
+            stack.append((folder, real, False))
+            folders: list[tuple[str, str]] = []
+            for entry in entries:
+                name = entry.name
+                if is_ignored(name):
                     continue
-                path = os.path.join(folder, name)
-                is_bundle = name == "index.md" and folder != base
-                found.append(
-                    SourceFile(
-                        kind=kind,
-                        path=path,
-                        display=path[site_cut:],
-                        key=path[content_cut:].replace(os.sep, "/"),
-                        name=os.path.basename(folder) if is_bundle else name[:-3],
-                    )
-                )
-    return found
+                if entry.is_symlink():
+                    self._link(entry, base, kind, folders)
+                elif entry.is_dir(follow_symlinks=False):
+                    if self._good_name(entry.path, name):
+                        folders.append((entry.path, real + os.sep + name))
+                elif name.endswith(".md"):
+                    if entry.is_file(follow_symlinks=False):  # from the folder listing: no stat
+                        self._markdown(entry.path, name, base, kind)
+                    else:
+                        self._not_regular(entry.path)
+            stack.extend((path, target, True) for path, target in reversed(folders))
+
+    def _link(self, entry: os.DirEntry[str], base: str, kind: SourceKind,
+              folders: list[tuple[str, str]]) -> None:
+        """A symbolic link: followed when it leads inside the site, refused otherwise."""
+        if not entry.name.endswith(".md"):
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if not is_folder:
+                return  # a linked photo or note: the image stage checks what it uses
+        target = points_outside(entry.path, self.root)
+        if target is not None:
+            self.refuse(entry.path, outside_message(target))
+            return
+        if not self._good_name(entry.path, entry.name):
+            return
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError as error:  # a loop, or a link to nothing
+            self.refuse(entry.path, open_problem(error, entry.path))
+            return
+        if stat.S_ISDIR(mode):
+            folders.append((entry.path, os.path.realpath(entry.path)))
+        elif stat.S_ISREG(mode):
+            self._markdown(entry.path, entry.name, base, kind)
+        else:
+            self.refuse(entry.path, not_regular(mode, MARKDOWN_FILE))
+
+    def _not_regular(self, path: str) -> None:
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return  # gone since the folder was listed
+        self.refuse(path, not_regular(mode, MARKDOWN_FILE))
+
+    def _markdown(self, path: str, name: str, base: str, kind: SourceKind) -> None:
+        if not self._good_name(path, name):
+            return
+        folder = os.path.dirname(path)
+        is_bundle = name == "index.md" and folder != base
+        self.found.append(
+            SourceFile(
+                kind=kind,
+                path=path,
+                display=shown(path[self.site_cut:]),
+                key=path[self.content_cut:].replace(os.sep, "/"),
+                name=os.path.basename(folder) if is_bundle else name[:-3],
+            )
+        )
+
+    def _good_name(self, path: str, name: str) -> bool:
+        """Whether the name is UTF-8: URLs, messages and the cache are made from it."""
+        if is_encodable(name):
+            return True
+        self.refuse(path, f"the name {shown(name)} is not UTF-8 text: rename it (a name your "
+                          "computer shows correctly will do)")
+        return False

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import tzinfo
 from typing import Any
 
 from generator.dates import ParsedDate, parse_date
 from generator.errors import Report, SourceLocation
+from generator.slugs import (
+    has_unsafe_scheme,
+    is_script_link,
+    link_problem,
+    quoted,
+    site_path_problem,
+)
 from generator.sourceyaml import YamlDocument
 from generator.textmatch import closest
 
@@ -15,7 +23,9 @@ ARTICLE_KEYS = (
     "slug", "draft", "aliases",
 )
 PAGE_KEYS = ("title", "description", "slug", "aliases", "draft")
-HERO_KEYS = ("image", "alt", "caption", "credit", "focus")
+HERO_KEYS = ("image", "video", "alt", "caption", "credit", "focus")
+# Extra fields whose name says they hold an address (url, source_url, link, links, href…).
+_ADDRESS_NAME = re.compile(r"(?:^|_)(?:url|link|href|src|website|homepage)s?$", re.IGNORECASE)
 
 
 class FieldReader:
@@ -84,14 +94,15 @@ class FieldReader:
             )
         return parsed
 
-    def paths(self, key: str) -> tuple[str, ...]:
-        """A list of site paths such as ``/old/url/`` (aliases)."""
-        values = self.names(key)
+    def aliases(self) -> tuple[str, ...]:
+        """The old site paths (``/old/url/``) that redirect here; any that leaves the site is an
+        error, since a redirect page is written at each."""
         good = []
-        for index, value in enumerate(values):
-            if not value.startswith("/"):
-                self.error(f"'{key}' entries must be site paths starting with '/': {value!r}",
-                           key, index)
+        for index, value in enumerate(self.names("aliases")):
+            problem = site_path_problem(value)
+            if problem:
+                self.error(f"alias {quoted(value)} {problem}: an alias is a path on this site "
+                           "such as /old-slug/", "aliases", index)
                 continue
             good.append(value)
         return tuple(good)
@@ -107,5 +118,29 @@ class FieldReader:
                 self.report.warning(
                     f"unknown front-matter key '{key}': did you mean '{guess}'?", self.at(key)
                 )
+            self._check_links(value, key)
             extra[key] = value
         return extra
+
+    def _check_links(self, value: Any, *path: str | int) -> None:
+        """Refuse script links in fields templates may print as links (``source_url: …``).
+
+        Byline cannot know which extra fields a theme links, so a field whose name says it is
+        an address may not use a scheme other than http(s) or mailto (relative paths are
+        fine), and no text at all may be a script link.
+        """
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self._check_links(item, *path, key)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self._check_links(item, *path, index)
+        elif isinstance(value, str):
+            named = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+            risky = is_script_link(value) or (
+                bool(_ADDRESS_NAME.search(named)) and has_unsafe_scheme(value))
+            if risky and (problem := link_problem(value)):
+                self.error(f"'{named}' {quoted(value)} {problem}: write an address such as "
+                           "https://example.com/page or a path on this site such as /about/",
+                           *path)
+

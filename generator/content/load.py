@@ -24,11 +24,12 @@ from .memo import (
     ParseMemo,
     assemble_source,
     assembled_key,
+    assembly_data,
     cached_assemblies,
     forget_stale,
     load_context,
     parses_for,
-    source_digests,
+    readable_sources,
 )
 
 
@@ -46,9 +47,9 @@ def load_content(
 ) -> Content:
     """Read, parse and check every article, page and author file of the site."""
     memo = memo or ParseMemo()
-    sources = discover_sources(config.root)
+    sources = discover_sources(config.root, report)
     authors = load_author_files(config.root, report)
-    digests = source_digests(sources, memo)
+    sources, digests = readable_sources(sources, memo, report)
     # An assembled article depends on its file, the site settings and the author files.
     context = load_context(config, authors)
     keys = [assembled_key(context, s, d) for s, d in zip(sources, digests, strict=True)]
@@ -62,10 +63,10 @@ def load_content(
         if assembly is not None:
             fresh[keys[i]] = done[keys[i]] = assembly
     del parsed  # the bodies live on in the articles; the rest of each parse is not needed
-    # Kept in memory too, so the preview server's next build needs no unpickling.
+    # Kept in memory too, so the preview server's next build decodes nothing.
     memo.assembled.update(done)
     if memo.cache is not None and fresh:
-        memo.cache.store_parsed(fresh)
+        memo.cache.store_parsed(fresh, assembly_data)
     rechecked = set(todo)
     articles: list[Article] = []
     people: dict[str, Author] = {}
@@ -128,17 +129,17 @@ def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 
 def _check_unique_urls(content: Content, report: Report) -> None:
     """Two sources claiming one URL is an error naming both."""
-    owners: dict[str, str] = {}
+    owners: dict[str, SourceLocation] = {}
     claims: list[tuple[str, str, SourceLocation]] = []
     for item in (*content.articles, *content.pages):
         claims.append((item.url, item.source.path, item.source))
         claims.extend((alias, item.source.path, item.source) for alias in item.aliases)
     for url, path, where in sorted(claims, key=lambda claim: (claim[1], claim[0])):
         normal = folder_url(url)
-        if normal in owners and owners[normal] != path:
+        if normal in owners and owners[normal].path != path:
             report.error(
-                f"URL {normal} is used by both {owners[normal]} and {path}: give one a "
+                f"URL {normal} is used by both {owners[normal]} and {where}: give one a "
                 "different slug",
                 where,
             )
-        owners.setdefault(normal, path)
+        owners.setdefault(normal, where)

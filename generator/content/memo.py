@@ -14,13 +14,30 @@ from typing import Any
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.errors import Problem, Report, SourceLocation
+from generator.inputfiles import UnreadableFile, open_problem, read_input
 from generator.markup import MARKUP_VERSION
-from generator.model import Article, Author, Page
+from generator.model import (
+    Article,
+    Author,
+    Page,
+    article_data,
+    article_from,
+    author_data,
+    author_from,
+    images_of,
+    page_data,
+    page_from,
+    problem_data,
+    problem_from,
+    videos_of,
+)
 from generator.parallel import map_in_workers
+from generator.plaindata import ShapeError, items
 
-from .assemble import assemble_article, assemble_page
-from .discover import SourceFile
-from .parse import ParsedSource, parse_many
+from .assemble import CHECKS_VERSION, assemble_article, assemble_page
+from .discover import MARKDOWN_FILE, SourceFile
+from .parse import ParsedSource, parse_many, parsed_data, parsed_from
+from .videos import videos_current
 
 _PARSE_BATCH = 64
 
@@ -34,12 +51,33 @@ class Assembly:
     warnings: tuple[Problem, ...]
 
     def images_exist(self) -> bool:
-        """Whether every local image it refers to is still on disk (they are not hashed here)."""
-        refs = list(self.item.images)
-        hero = getattr(self.item, "hero", None)
-        if hero:
-            refs.append(hero)
-        return all(r.path is None or r.path.is_file() for r in refs)
+        """Whether every local image and video it refers to is still on disk, and no poster or
+        captions file has appeared beside a video since (files are not hashed here)."""
+        return (all(r.path is None or r.path.is_file() for r in images_of(self.item))
+                and videos_current(videos_of(self.item)))
+
+
+def assembly_data(assembly: Assembly) -> tuple[list[Any], bytes]:
+    """A checked file as plain data for the cache, and its body as the bytes beside it."""
+    item = assembly.item
+    kind, data = (
+        ("article", article_data(item)) if isinstance(item, Article) else ("page", page_data(item))
+    )
+    authors = [author_data(a) for a in assembly.authors]
+    return [kind, data, authors, [problem_data(p) for p in assembly.warnings]], item.body
+
+
+def assembly_from(data: object, body: bytes) -> Assembly:
+    """The checked file ``assembly_data`` wrote."""
+    kind, item, authors, warnings = items(data)
+    if kind == "article":
+        made: Article | Page = article_from(item, body)
+    elif kind == "page":
+        made = page_from(item, body)
+    else:
+        raise ShapeError(f"unknown kind of document {kind!r}")
+    return Assembly(made, tuple(author_from(a) for a in items(authors)),
+                    tuple(problem_from(p) for p in items(warnings)))
 
 
 @dataclass(slots=True)
@@ -65,7 +103,8 @@ class LoadRecord:
 
 def load_context(config: SiteConfig, authors: Mapping[str, Author]) -> str:
     """What every checked file depends on besides itself: the settings and the author files."""
-    return digest_text(MARKUP_VERSION, repr(config), repr(sorted(authors.items())))
+    return digest_text(MARKUP_VERSION, CHECKS_VERSION, repr(config),
+                       repr(sorted(authors.items())))
 
 
 def parse_key(digest: str) -> str:
@@ -118,24 +157,53 @@ def cached_assemblies(
     found = {k: memory[k] for k in keys if k in memory}
     missing = [k for k in keys if k not in found]
     if cache is not None and missing:
-        found.update(cache.parsed(missing))
+        found.update(cache.parsed(missing, assembly_from))
     return found
 
 
 def source_digests(sources: list[SourceFile], memo: ParseMemo) -> list[str]:
+    """The content hash of every source; OSError (UnreadableFile) if one cannot be read."""
+    digests = _digest_each(sources, memo)
+    for digest in digests:
+        if isinstance(digest, UnreadableFile):
+            raise digest
+    return digests  # type: ignore[return-value]
+
+
+def readable_sources(
+    sources: list[SourceFile], memo: ParseMemo, report: Report
+) -> tuple[list[SourceFile], list[str]]:
+    """The sources that could be read, with their content hashes; the others reported."""
+    kept: list[SourceFile] = []
+    digests: list[str] = []
+    for source, digest in zip(sources, _digest_each(sources, memo), strict=True):
+        if isinstance(digest, UnreadableFile):
+            report.error(str(digest), SourceLocation(source.display))
+        else:
+            kept.append(source)
+            digests.append(digest)
+    return kept, digests
+
+
+def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | UnreadableFile]:
     """The content hash of every source, trusting (size, mtime) where the cache knows it."""
     if memo.cache is not None and not memo.loaded:
         memo.signatures = memo.cache.file_signatures()
         memo.loaded = True
-    digests: list[str] = []
+    digests: list[str | UnreadableFile] = []
     new_signatures = []
     for source in sources:
-        st = os.stat(source.path)
-        known = memo.signatures.get(source.key)
-        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-            digests.append(known[2])
+        try:
+            st = os.stat(source.path)
+            known = memo.signatures.get(source.key)
+            if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+                digests.append(known[2])
+                continue
+            digest = digest_bytes(_read(source.path))
+        except OSError as error:  # gone or changed since discovery
+            digests.append(error if isinstance(error, UnreadableFile)
+                           else UnreadableFile(open_problem(error, source.path)))
             continue
-        digest = digest_bytes(_read(source.path))
         digests.append(digest)
         new_signatures.append((source.key, st.st_size, st.st_mtime_ns, digest))
     for row in new_signatures:
@@ -153,14 +221,23 @@ def parses_for(
     found = {d: p for d in digests if (p := memo.parsed.get(keys[d])) is not None}
     missing = [d for d in dict.fromkeys(digests) if d not in found]
     if memo.cache is not None and missing:
-        cached = memo.cache.parsed(keys[d] for d in missing)
+        cached = memo.cache.parsed((keys[d] for d in missing), parsed_from)
         found.update({d: cached[keys[d]] for d in missing if keys[d] in cached})
         missing = [d for d in missing if d not in found]
     if missing:
         by_digest = {d: s for d, s in zip(digests, sources, strict=True)}
-        fresh = _parse_missing([(keys[d], _read(by_digest[d].path)) for d in missing])
+        unread: dict[str, ParsedSource] = {}
+        items: list[tuple[str, bytes]] = []
+        for d in missing:
+            try:
+                items.append((keys[d], _read(by_digest[d].path)))
+            except OSError as error:  # changed since it was hashed: not cached
+                unread[d] = ParsedSource(problem=str(error))
+        missing = [d for d in missing if d not in unread]
+        found.update(unread)
+        fresh = _parse_missing(items)
         if memo.cache is not None:
-            memo.cache.store_parsed(fresh)
+            memo.cache.store_parsed(fresh, parsed_data)
         else:  # no disk cache: keep them for the next build in this process
             memo.parsed.update(fresh)
         found.update({d: fresh[keys[d]] for d in missing})
@@ -168,8 +245,7 @@ def parses_for(
 
 
 def _read(path: str) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()
+    return read_input(path, MARKDOWN_FILE)
 
 
 def _parse_missing(items: list[tuple[str, bytes]]) -> dict[str, ParsedSource]:

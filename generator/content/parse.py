@@ -8,9 +8,31 @@ so one bad file never hides the problems of the others.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from generator.errors import LocatedError
 from generator.frontmatter import FrontMatterError, split_front_matter
-from generator.markup import RenderedMarkdown, render_markdown
+from generator.markup import (
+    IMAGE_KINDS,
+    RawEmbed,
+    RawImage,
+    RawVideo,
+    RenderedMarkdown,
+    render_markdown,
+)
+from generator.plaindata import (
+    ShapeError,
+    flag,
+    integer,
+    items,
+    maybe,
+    maybe_integer,
+    maybe_text,
+    text,
+    texts,
+    value_data,
+    value_from,
+)
 from generator.sourceyaml import YamlDocument, YamlSyntaxError
 
 
@@ -41,9 +63,82 @@ def parse_source(data: bytes) -> ParsedSource:
         return ParsedSource(problem=str(exc), problem_line=exc.line)
     if not isinstance(split.meta.data, dict):
         return ParsedSource(problem="front matter must be key: value lines", problem_line=2)
-    return ParsedSource(meta=split.meta, body=render_markdown(split.body, split.body_line))
+    try:
+        body = render_markdown(split.body, split.body_line)
+    except LocatedError as exc:  # a body nested or sized beyond what Byline renders
+        return ParsedSource(problem=str(exc), problem_line=exc.line)
+    return ParsedSource(meta=split.meta, body=body)
 
 
 def parse_many(items: list[tuple[str, bytes]]) -> list[tuple[str, ParsedSource]]:
     """Parse a batch (the unit of work sent to a worker process)."""
     return [(key, parse_source(data)) for key, data in items]
+
+
+# -- as plain data, for the cache (see generator/plaindata.py) ------------------------------
+def parsed_data(parsed: ParsedSource) -> tuple[list[Any], bytes]:
+    """A parse as plain data, and its body HTML as the bytes kept beside it."""
+    meta, body = parsed.meta, parsed.body
+    lines = meta and [[*keys, line] for keys, line in meta.lines.items()]
+    meta_data = meta and [value_data(meta.data), lines]
+    body_data = body and [[_raw_image_data(i) for i in body.images], body.has_embeds,
+                          body.word_count, body.first_paragraph,
+                          [_raw_video_data(v) for v in body.videos],
+                          [[e.provider, e.url, e.described, e.line] for e in body.embeds]]
+    data = [meta_data, body_data, parsed.problem, parsed.problem_line]
+    return data, body.html if body else b""
+
+
+def parsed_from(data: object, html: bytes) -> ParsedSource:
+    """The parse ``parsed_data`` wrote."""
+    meta, body, problem, problem_line = items(data)
+    return ParsedSource(maybe(_document_from, meta), maybe(lambda b: _body_from(b, html), body),
+                        maybe_text(problem), maybe_integer(problem_line))
+
+
+def _document_from(data: object) -> YamlDocument:
+    value, lines = items(data)
+    found: dict[tuple[str, ...], int] = {}
+    for entry in items(lines):
+        *keys, line = items(entry)
+        found[texts(keys)] = integer(line)
+    return YamlDocument(value_from(value), found)
+
+
+def _body_from(data: object, html: bytes) -> RenderedMarkdown:
+    images, has_embeds, word_count, first_paragraph, videos, embeds = items(data)
+    return RenderedMarkdown(html, tuple(_raw_image_from(i) for i in items(images)),
+                            flag(has_embeds), integer(word_count), text(first_paragraph),
+                            tuple(_raw_video_from(v) for v in items(videos)),
+                            tuple(_raw_embed_from(e) for e in items(embeds)))
+
+
+def _raw_image_data(image: RawImage) -> list[Any]:
+    return [image.src, image.alt, image.caption, image.credit, image.kind, image.line]
+
+
+def _raw_image_from(data: object) -> RawImage:
+    src, alt, caption, credit, kind, line = items(data)
+    if kind not in IMAGE_KINDS:
+        raise ShapeError(f"unknown image kind {kind!r}")
+    return RawImage(text(src), maybe_text(alt), maybe_text(caption), maybe_text(credit), kind,
+                    maybe_integer(line))
+
+
+def _raw_video_data(video: RawVideo) -> list[Any]:
+    v = video
+    return [v.src, v.alt, v.caption, v.credit, v.poster, v.width, v.height, v.kind, v.line]
+
+
+def _raw_video_from(data: object) -> RawVideo:
+    src, alt, caption, credit, poster, width, height, kind, line = items(data)
+    if kind not in ("figure", "inline"):
+        raise ShapeError(f"unknown video kind {kind!r}")
+    return RawVideo(text(src), maybe_text(alt), maybe_text(caption), maybe_text(credit),
+                    maybe_text(poster), maybe_text(width), maybe_text(height), kind,
+                    maybe_integer(line))
+
+
+def _raw_embed_from(data: object) -> RawEmbed:
+    provider, url, described, line = items(data)
+    return RawEmbed(text(provider), text(url), flag(described), maybe_integer(line))

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from generator.config import SiteConfig
 from generator.errors import Report
-from generator.model import Article, Content, ImageRef, Page, Term
+from generator.model import Article, Content, Page, Term, images_of, videos_of
 from generator.slugs import slugify
 
 from .memo import (
@@ -25,6 +25,7 @@ from .memo import (
     ParseMemo,
     assemble_source,
     assembled_key,
+    assembly_data,
     parses_for,
     source_digests,
 )
@@ -94,7 +95,7 @@ def reload_sources(
         memo.assembled.pop(olds[i], None)
     memo.assembled.update(afters)
     if memo.cache is not None and afters:
-        memo.cache.store_parsed(dict(afters))
+        memo.cache.store_parsed(dict(afters), assembly_data)
     known_files = dict(record.files)
     known_files.update((sources[i].path, (sources[i], keys[i])) for i in todo)
     content = replace(
@@ -127,13 +128,13 @@ def _moved(before: Assembly, after: Assembly, now: datetime) -> str:
     return ""
 
 
-def _photos(item: Article | Page) -> list[tuple[str, str, tuple[float, float] | None]]:
-    """What the image stage plans from: each photo's file and, for the hero, its focus."""
-    hero: ImageRef | None = getattr(item, "hero", None)
-    found: list[tuple[str, str, tuple[float, float] | None]] = [
-        (r.role, r.key, None) for r in item.images]
-    if hero is not None:
-        found.append((hero.role, hero.key, hero.focus))
+def _photos(item: Article | Page) -> list[tuple[str, ...]]:
+    """What the image stage plans from: each photo's file (the hero's with its focus), and
+    each video's file and captions."""
+    found: list[tuple[str, ...]] = [
+        (r.role, r.key, str(r.focus) if r.role == "hero" else "") for r in images_of(item)]
+    found += [("video", v.key, *(f"{c.path}:{c.language}" for c in v.captions))
+              for v in videos_of(item)]
     return found
 
 

@@ -5,17 +5,15 @@
     plan_image         decide names and sizes of every variant (pure, no I/O)
     plan_social_card   the 1200×630 card cropped around a focus point
     process_images     make the missing variants in cache_dir/images, in parallel
-    prune_cache        delete outputs no page uses any more
 
 The build stage copies ``ProcessReport.files`` into the output; nothing here writes there.
 """
 
-from generator.images.cache import InspectCache, prune_cache
 from generator.images.plan import ImagePlan, Variant, plan_image, plan_social_card
 from generator.images.problems import ImageProblem
 from generator.images.process import ProcessReport, process_images
 from generator.images.settings import ImageSettings
-from generator.images.source import SourceImage, inspect_image, inspect_images
+from generator.images.source import InspectCache, SourceImage, inspect_image, inspect_images
 
 __all__ = [
     "ImagePlan",
@@ -30,5 +28,4 @@ __all__ = [
     "plan_image",
     "plan_social_card",
     "process_images",
-    "prune_cache",
 ]

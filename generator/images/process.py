@@ -8,10 +8,9 @@ source bytes or the settings that shape them do.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from generator.images.progress import ProgressBar
 from generator.images.settings import ImageSettings
 from generator.images.source import SourceImage
 from generator.images.variants import Outcome, produce_variants
-from generator.parallel import worker_count
+from generator.parallel import worker_count, worker_pool
 
 AVIF_MISSING = (
     "AVIF skipped: this Pillow cannot encode AVIF (needs Pillow 11.2+ built with"
@@ -134,10 +133,8 @@ def run_tasks(
         for task in tasks:
             yield produce_variants(task.source, task.variants, task.missing, settings, images_dir)
         return
-    # Forked workers start at once with Pillow already imported (as generator.parallel does);
-    # elsewhere the platform's default.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method)) as pool:
+    # Forked workers start at once with Pillow already imported; they die with the build.
+    with worker_pool(count) as pool:
         futures = [
             pool.submit(
                 produce_variants, task.source, task.variants, task.missing, settings, images_dir

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PIL import Image, ImageSequence
 
@@ -25,14 +25,12 @@ from generator.images.decoding import (
     displayed_size,
     is_animated,
     open_image,
+    quiet_decoding,
 )
 from generator.images.placeholder import make_placeholder
 from generator.images.problems import ImageProblem
 from generator.images.settings import ImageSettings
 from generator.parallel import map_in_workers
-
-if TYPE_CHECKING:
-    from generator.images.cache import InspectCache
 
 # Enough pixels for a placeholder; JPEGs decode at 1/8 scale to reach it.
 PREVIEW_SIZE = (64, 64)
@@ -51,6 +49,22 @@ class SourceImage:
     animated: bool
     credit: str | None = None
     placeholder: str | None = None
+
+
+class InspectCache(Protocol):
+    """What inspection asks of the build's cache (``generator.image_stage`` provides one)."""
+
+    def digest_of(self, path: Path, stat: os.stat_result) -> str | None:
+        """The digest recorded for this file, if it has not changed since."""
+
+    def remember_digest(self, path: Path, stat: os.stat_result, digest: str) -> None:
+        """Record the digest of a file as it is now."""
+
+    def source_for(self, digest: str, fingerprint: str, path: Path) -> SourceImage | None:
+        """The inspection of these bytes under these settings, as if read from ``path``."""
+
+    def remember_source(self, source: SourceImage, fingerprint: str) -> None:
+        """Record an inspection, keyed by content and settings."""
 
 
 def inspect_image(
@@ -146,7 +160,11 @@ def _stat(path: Path) -> os.stat_result:
 
 def inspect_bytes(path: Path, data: bytes, digest: str, settings: ImageSettings) -> SourceImage:
     """Inspect image bytes already read from ``path``."""
-    image = open_image(data, settings.max_pixels)
+    with quiet_decoding():
+        return _inspect_opened(path, open_image(data, settings.max_pixels), digest)
+
+
+def _inspect_opened(path: Path, image: Image.Image, digest: str) -> SourceImage:
     file_format = "JPEG" if image.format == "MPO" else str(image.format)
     animated = is_animated(image)
     icc_profile = image.info.get("icc_profile")

@@ -5,17 +5,22 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from markdown import Markdown
 from markdown.extensions.toc import slugify_unicode
 
-from generator.markup.embeds import EmbedExtension
-from generator.markup.figures import FigureExtension, RawImage
+from generator.errors import LocatedError
+from generator.markup.embeds import EmbedExtension, RawEmbed
+from generator.markup.figures import FigureExtension, RawImage, RawVideo
+from generator.markup.footnotes import Footnotes
+from generator.markup.limits import LimitsExtension, check_limits
+from generator.markup.linear import LinearExtension
 from generator.markup.quotes import QuoteExtension
 from generator.markup.typography import SmartTextExtension
 
 # Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "4"
+MARKUP_VERSION = "5"
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -32,6 +37,8 @@ class RenderedMarkdown:
     has_embeds: bool
     word_count: int
     first_paragraph: str
+    videos: tuple[RawVideo, ...] = ()
+    embeds: tuple[RawEmbed, ...] = ()
 
 
 class _Renderer:
@@ -42,8 +49,10 @@ class _Renderer:
         self.embeds = EmbedExtension()
         self.md = Markdown(
             extensions=[
-                "tables", "footnotes", "attr_list", "toc",
+                "tables", Footnotes(), "attr_list", "toc",
                 QuoteExtension(), SmartTextExtension(), self.figures, self.embeds,
+                LimitsExtension(),
+                LinearExtension(),  # last: it replaces processors the others registered
             ],
             extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
             output_format="html",
@@ -51,13 +60,16 @@ class _Renderer:
 
     def render(self, text: str, first_line: int) -> RenderedMarkdown:
         self.md.reset()
-        body = self.md.convert(text)
+        body = _without_controls(self.md.convert(text))
+        # Lines are found in document order, so each kind is searched on its own.
         return RenderedMarkdown(
             html=body.encode("utf-8"),
             images=_with_lines(self.figures.processor.images, text, first_line),
             has_embeds=self.embeds.count > 0,
             word_count=len(_WORD.findall(text)),
             first_paragraph=_first_paragraph(body),
+            videos=_with_lines(self.figures.processor.videos, text, first_line),
+            embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
         )
 
 
@@ -65,21 +77,39 @@ _renderer: _Renderer | None = None
 
 
 def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
-    """Render one Markdown body; ``first_line`` is the body's first line in its file."""
+    """Render one Markdown body; ``first_line`` is the body's first line in its file.
+
+    Raises LocatedError (at a line of the file) for a body beyond what Byline renders.
+    """
     global _renderer
+    check_limits(text, first_line)
     if _renderer is None:  # built lazily: each worker process makes its own
         _renderer = _Renderer()
-    return _renderer.render(text, first_line)
+    try:
+        return _renderer.render(text, first_line)
+    except RecursionError:
+        # The limits are meant to make this unreachable; if a new shape of nesting gets
+        # past them, the writer still gets a line, and the next body a fresh parser.
+        _renderer = None
+        raise LocatedError("this text nests lists, quotes or emphasis too deeply for Byline "
+                           "to read: flatten it", first_line) from None
 
 
-def _with_lines(images: list[RawImage], text: str, first_line: int) -> tuple[RawImage, ...]:
-    """Give each image the line its ``](src`` stands on, searching forward in document order."""
+_Located = TypeVar("_Located", RawImage, RawVideo, RawEmbed)
+
+
+def _with_lines(
+    found_in_order: list[_Located], text: str, first_line: int, field: str = "src"
+) -> tuple[_Located, ...]:
+    """Give each image the line its ``](src`` stands on (each embed its URL's), searching
+    forward in document order."""
     found = []
     position = 0
-    for image in images:
-        at = text.find(f"]({image.src}", position)
+    for image in found_in_order:
+        target = getattr(image, field)
+        at = text.find(f"]({target}", position) if field == "src" else -1
         if at < 0:  # reference-style or raw HTML: fall back to any mention of the path
-            at = text.find(image.src, position)
+            at = text.find(target, position)
         if at >= 0:
             position = at + 1
             line = first_line + text.count("\n", 0, at)
@@ -87,6 +117,28 @@ def _with_lines(images: list[RawImage], text: str, first_line: int) -> tuple[Raw
             line = None
         found.append(replace(image, line=line))
     return tuple(found)
+
+
+# Python-Markdown marks what it set aside with STX/ETX placeholders; on some tangles of
+# emphasis and escapes a few are never put back, and writers paste control characters (a
+# vertical tab from Word).  Neither belongs in a page: HTML forbids them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_STRAY = re.compile(r"\x02(\d+)\x03"  # a backslash escape, by its code point
+                    r"|\x02(?:klzzwxh|wzxhzdk):\d+\x03?|(?:klzzwxh|wzxhzdk):\d+\x03"
+                    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_controls(body: str) -> str:
+    """``body`` without control characters; a stray escaped character becomes itself."""
+    if _CONTROLS.search(body) is None:
+        return body
+    return _STRAY.sub(_stray, body)
+
+
+def _stray(match: re.Match[str]) -> str:
+    if match.group(1):  # a backslash escape: the character, as HTML
+        return html.escape(chr(int(match.group(1))), quote=False)
+    return " " if match.group() in ("\x0b", "\x0c") else ""
 
 
 def _first_paragraph(body: str) -> str:

@@ -52,17 +52,17 @@ class SmartTextTreeprocessor(Treeprocessor):
     """Apply ``smarten`` to every text node outside code."""
 
     def run(self, root: etree.Element) -> None:
-        """Walk the whole tree once."""
-        self._smarten(root)
-
-    def _smarten(self, element: etree.Element) -> None:
-        for child in element:
-            if child.tag not in _VERBATIM:
-                if child.text:
-                    child.text = smarten(child.text)
-                self._smarten(child)
-            if child.tail:
-                child.tail = smarten(child.tail)
+        """Walk the whole tree once, with a stack: bodies can nest thousands deep."""
+        stack = [root]
+        while stack:
+            for child in stack.pop():
+                if child.tag not in _VERBATIM:
+                    if child.text:
+                        child.text = smarten(child.text)
+                    if len(child):
+                        stack.append(child)
+                if child.tail:
+                    child.tail = smarten(child.tail)
 
 
 class SmartTextExtension(Extension):

@@ -11,11 +11,18 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from generator.errors import PublishError
+from generator.ownership import (
+    FolderRefused,
+    claim_folder,
+    is_temporary,
+    refuse_precious,
+    write_ownership,
+)
 from generator.publish.sync import (
     NEVER_PUBLISHED,
     SiteFile,
@@ -33,16 +40,11 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> DirTarget:
     settings.allow_only(("path",))
     path = Path(settings.required_text("path")).expanduser()
     folder = (site_root / path).resolve()
-    root = site_root.resolve()
-    if folder == root or root.is_relative_to(folder) or folder in _PRECIOUS_FOLDERS:
-        raise settings.fail(
-            f"refusing to mirror into {folder}: publishing deletes whatever is there that is "
-            "not part of the site; choose a folder of its own"
-        )
+    try:
+        refuse_precious(folder, site_root, "`path`")
+    except FolderRefused as refused:
+        raise settings.fail(str(refused)) from None
     return DirTarget(name=name, folder=folder)
-
-
-_PRECIOUS_FOLDERS = frozenset({Path("/").resolve(), Path.home().resolve()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +59,10 @@ class DirTarget:
         """The target's name and where it points, for messages."""
         return f"{self.name} ({self.folder})"
 
-    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
-        """Copy changed files (pages last), then delete files no longer in the site."""
+    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
+        """Copy changed files (pages last), then delete the files an earlier publish wrote
+        that are no longer in the site.  Files Byline never wrote there are left alone; a
+        non-empty folder that is not Byline's is refused unless ``force``."""
         source = require_built_site(site_dir)
         if self.folder == source or self.folder.is_relative_to(source):
             raise PublishError(
@@ -72,17 +76,30 @@ class DirTarget:
             )
         if self.folder.exists() and not self.folder.is_dir():
             raise PublishError(f"deploy target '{self.name}': {self.folder} is not a folder")
+        try:
+            owned, foreign = claim_folder(self.folder, remembered=None, force=force,
+                                          what=f"deploy target '{self.name}':")
+        except FolderRefused as refused:
+            raise PublishError(str(refused)) from None
         site = scan_site(source)
-        plan = plan_sync(site, stored_files(self.folder, site))
+        stored = stored_files(self.folder, site)
+        mine = owned.files | {key for key in stored if is_temporary(key.rpartition("/")[2])}
+        plan = plan_sync(site, {k: v for k, v in stored.items() if k in mine or k in site})
+        details = tuple(f"keep {key} (not written by Byline)" for key in foreign)
         if not dry_run:
             try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                write_ownership(self.folder, owned.files | site.keys(), clean=False,
+                                scratch=self.folder)
                 for file in plan.uploads:
                     copy_into(self.folder, file)
                 for key in plan.deletions:
                     delete_from(self.folder, key)
+                write_ownership(self.folder, site.keys(), clean=True, scratch=self.folder)
             except OSError as error:
                 raise PublishError(f"deploy target '{self.name}': {error}") from error
-        return plan.summary(self.description, dry_run=dry_run)
+        summary = plan.summary(self.description, dry_run=dry_run)
+        return replace(summary, details=summary.details + details)
 
 
 def stored_files(folder: Path, site: Mapping[str, SiteFile]) -> dict[str, StoredFile]:

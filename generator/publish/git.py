@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.cache import CACHE_DIR_NAME
 from generator.errors import PublishError
+from generator.ownership import MARKER_NAME, TEMPORARY_SUFFIX
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
+from generator.slugs import quoted
 
 _SETTINGS = ("repository", "branch", "message")
 _DEFAULT_MESSAGE = "Publish {date}"
@@ -53,11 +56,15 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> GitTarget:
             "`repository` contains a password or token; site.yaml is usually committed, "
             "so use a git credential helper or an SSH key instead"
         )
+    if problem := _repository_problem(repository):
+        raise settings.fail(f"`repository` {quoted(repository)} {problem}")
     branch = settings.text("branch", "gh-pages") or "gh-pages"
-    if subprocess.run(
-        ["git", "check-ref-format", "--branch", branch], capture_output=True, check=False
+    # Checked as a full ref name, a pure syntax check: ``--branch`` would also expand
+    # ``@{-1}`` against whatever repository the command happens to run in.
+    if branch.startswith("-") or not branch.isprintable() or subprocess.run(
+        ["git", "check-ref-format", f"refs/heads/{branch}"], capture_output=True, check=False
     ).returncode:
-        raise settings.fail(f"{branch!r} is not a valid branch name")
+        raise settings.fail(f"{quoted(branch)} is not a valid branch name")
     message = settings.text("message", _DEFAULT_MESSAGE) or _DEFAULT_MESSAGE
     try:
         message.format_map(dict.fromkeys(_MESSAGE_FIELDS, 0))
@@ -69,7 +76,32 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> GitTarget:
         repository=_locate(repository, site_root),
         branch=branch,
         message=message,
+        scratch=site_root.resolve() / CACHE_DIR_NAME,
     )
+
+
+def _repository_problem(repository: str) -> str | None:
+    """Why git must not be given ``repository``, or None.
+
+    Git reads a leading ``-`` as an option (``--upload-pack=…`` runs a command) and an
+    ``ext::`` or ``fd::`` address as a command to run; neither is a place to publish to.
+    """
+    if repository.startswith("-"):
+        return "starts with '-', which git would read as an option: give a URL or a folder"
+    if not repository.isprintable():
+        return "has a line break or control character in it"
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*::", repository):
+        return ("names a git remote helper (address::…), which may run programs: give an "
+                "https://, ssh:// or user@host:path address, or a folder")
+    if "://" in repository:
+        host = urlsplit(repository).hostname or ""
+    elif _SCP_LIKE.match(repository):
+        host = repository.split(":", 1)[0].rsplit("@", 1)[-1]
+    else:
+        host = ""
+    if host.startswith("-"):
+        return "has a host name starting with '-', which ssh would read as an option"
+    return None
 
 
 def _locate(repository: str, site_root: Path) -> str:
@@ -88,22 +120,29 @@ class GitTarget:
     branch: str = "gh-pages"
     message: str = _DEFAULT_MESSAGE
     clock: Callable[[], datetime] = field(default=datetime.now, compare=False)
+    # Where the throwaway repository lives: the site's cache, never a folder Byline does not
+    # own (None: the system's temporary folder, for targets made outside a site).
+    scratch: Path | None = None
 
     @property
     def description(self) -> str:
         """The target's name and where it points, for messages."""
         return f"{self.name} ({self.repository}, branch {self.branch})"
 
-    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
+    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
         """Commit the site on top of the branch and push it; no commit when nothing changed."""
         folder = require_built_site(site_dir)
-        with tempfile.TemporaryDirectory(prefix="byline-publish-") as scratch:
+        if self.scratch is not None:
+            self.scratch.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="publish-", dir=self.scratch) as scratch:
             git = _Git(Path(scratch, "publish.git"), folder, self.name)
             git.run("init", "--quiet", "--bare", str(git.git_dir), bare=True)
             parent = self._fetch_tip(git)
             if parent:
                 git.run("read-tree", parent)
-            git.run("add", "--all", "--force", ".", in_site=True)
+            # Byline's marker and temporary files are bookkeeping, never part of the site.
+            git.run("add", "--all", "--force", "--", ".", f":(exclude){MARKER_NAME}",
+                    f":(exclude,glob)**/*{TEMPORARY_SUFFIX}", in_site=True)
             tree = git.run("write-tree")
             old_tree = git.run("rev-parse", f"{parent}^{{tree}}") if parent else _empty_tree(git)
             changes = _parse_name_status(
@@ -117,7 +156,8 @@ class GitTarget:
                 details.append(f"no changes: branch {self.branch} left as it is, no commit made")
             elif not dry_run:
                 commit = self._commit(git, tree, parent, counts, total)
-                git.run("push", "--quiet", self.repository, f"{commit}:refs/heads/{self.branch}")
+                git.run("push", "--quiet", "--", self.repository,
+                        f"{commit}:refs/heads/{self.branch}")
                 details.append(f"committed {commit[:12]} to {self.branch}")
         return PublishSummary(
             uploaded=counts["A"] + counts["M"],
@@ -134,11 +174,11 @@ class GitTarget:
     def _fetch_tip(self, git: _Git) -> str | None:
         """Fetch only the branch's latest commit, or None if the branch does not exist yet."""
         ref = f"refs/heads/{self.branch}"
-        if not git.run("ls-remote", "--heads", self.repository, ref):
+        if not git.run("ls-remote", "--heads", "--", self.repository, ref):
             return None
         # Depth 1: a long-lived gh-pages branch holds every image ever published.
         refspec = f"+{ref}:{_PARENT_REF}"
-        git.run("fetch", "--quiet", "--depth=1", "--no-tags", self.repository, refspec)
+        git.run("fetch", "--quiet", "--depth=1", "--no-tags", "--", self.repository, refspec)
         return git.run("rev-parse", _PARENT_REF)
 
     def _commit(

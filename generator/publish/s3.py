@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.errors import PublishError
 from generator.mediatypes import content_type
 from generator.publish.media import cache_control_for
 from generator.publish.sync import SiteFile, StoredFile, plan_sync, scan_site
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
+from generator.slugs import link_problem, quoted, site_path_problem
 
 _SETTINGS = ("bucket", "prefix", "region", "endpoint_url", "profile")
 _CREDENTIAL_WORDS = ("access_key", "secret", "session_token", "key_id", "password", "token")
@@ -28,6 +30,9 @@ _CREDENTIAL_WORDS = ("access_key", "secret", "session_token", "key_id", "passwor
 _MD5_METADATA = "byline-md5"
 _PLAIN_MD5 = re.compile(r"[0-9a-f]{32}")
 _DELETE_BATCH = 1000  # the most one DeleteObjects request accepts
+# S3's naming rules (older buckets may also have capitals and underscores); never a leading "-".
+_BUCKET = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9])?")
+_REGION = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> S3Target:
@@ -43,13 +48,32 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> S3Target:
             "or name an AWS profile with AWS_PROFILE or `profile:`"
         )
     settings.allow_only(_SETTINGS)
+    bucket = settings.required_text("bucket")
+    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
+        raise settings.fail(f"`bucket` {quoted(bucket)} is not a bucket name: lower-case "
+                            "letters, digits, dots and hyphens, e.g. news-example-site")
+    prefix = settings.text("prefix", "") or ""
+    if prefix.strip("/") and (problem := site_path_problem("/" + prefix.strip("/"))):
+        raise settings.fail(f"`prefix` {quoted(prefix)} {problem}: write a folder such as "
+                            "news/")
+    region = settings.text("region")
+    if region is not None and not _REGION.fullmatch(region):
+        raise settings.fail(f"`region` {quoted(region)} is not a region name such as eu-west-1")
+    endpoint_url = settings.text("endpoint_url")
+    if endpoint_url is not None and (
+            urlsplit(endpoint_url).scheme not in ("http", "https") or link_problem(endpoint_url)):
+        raise settings.fail(f"`endpoint_url` {quoted(endpoint_url)} is not a web address such "
+                            "as https://<account>.r2.cloudflarestorage.com")
+    profile = settings.text("profile")
+    if profile is not None and (profile.startswith("-") or not profile.isprintable()):
+        raise settings.fail(f"`profile` {quoted(profile)} is not an AWS profile name")
     return S3Target(
         name=name,
-        bucket=settings.required_text("bucket"),
-        prefix=normalize_prefix(settings.text("prefix", "") or ""),
-        region=settings.text("region"),
-        endpoint_url=settings.text("endpoint_url"),
-        profile=settings.text("profile"),
+        bucket=bucket,
+        prefix=normalize_prefix(prefix),
+        region=region,
+        endpoint_url=endpoint_url,
+        profile=profile,
     )
 
 
@@ -75,7 +99,7 @@ class S3Target:
         """The target's name and where it points, for messages."""
         return f"{self.name} (s3://{self.bucket}/{self.prefix})"
 
-    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
+    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
         """Upload changed files (pages last), then delete objects no longer in the site."""
         folder = require_built_site(site_dir)
         boto3 = _import_boto3()
@@ -85,6 +109,12 @@ class S3Target:
             session = boto3.session.Session(profile_name=self.profile)
             client = session.client("s3", region_name=self.region, endpoint_url=self.endpoint_url)
             site = scan_site(folder)
+            for key in site:
+                # A key is a path in the bucket: one that climbs or holds a line break could
+                # land outside the prefix on a server that tidies paths.
+                if problem := site_path_problem("/" + key, spaces=True):
+                    raise PublishError(f"deploy target '{self.name}': the file {quoted(key)} "
+                                       f"{problem}: rename it before publishing")
             plan = plan_sync(site, stored_files(client, self.bucket, self.prefix, site))
             if not dry_run:
                 for file in plan.uploads:

@@ -15,12 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.ownership import MARKER_NAME, is_temporary
 from generator.publish.media import is_page
 from generator.publish.target import PublishSummary, format_size
 
 _READ_CHUNK = 1 << 20
-# Never uploaded, and never deleted from a target: a web root may be a git checkout.
-NEVER_PUBLISHED = frozenset({".git"})
+# Never uploaded, and never deleted from a target: a web root may be a git checkout, and
+# Byline's marker records what it wrote into a folder (see ownership.py).
+NEVER_PUBLISHED = frozenset({".git", MARKER_NAME})
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,7 @@ def scan_site(site_dir: Path) -> dict[str, SiteFile]:
         # An output folder that is also a git checkout must not publish its repository.
         subfolders[:] = [name for name in subfolders if name not in NEVER_PUBLISHED]
         for name in names:
-            if name in NEVER_PUBLISHED:
+            if name in NEVER_PUBLISHED or is_temporary(name):
                 continue
             path = Path(folder, name)
             key = path.relative_to(site_dir).as_posix()

@@ -46,8 +46,9 @@ class PublishSummary:
 class Target(Protocol):
     """A place a built site can be published to."""
 
-    def publish(self, site_dir: Path, *, dry_run: bool) -> PublishSummary:
-        """Make the target match ``site_dir`` (or only plan it, when ``dry_run``)."""
+    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
+        """Make the target match ``site_dir`` (or only plan it, when ``dry_run``); ``force``
+        lets a folder target adopt a folder that holds files Byline did not write."""
         ...
 
 

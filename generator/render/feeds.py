@@ -1,12 +1,15 @@
-"""Atom and RSS feeds, built with ElementTree so every value is escaped."""
+"""Atom and RSS feeds, built with ElementTree so every value is escaped (see xmlout.py)."""
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+
+from .xmlout import serialise
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -61,7 +64,7 @@ def atom_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
         if article.category:
             _sub(entry, "category", term=article.category)
         _sub(entry, "summary", article.summary)
-    return _serialise(feed)
+    return serialise(feed)
 
 
 def rss_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
@@ -71,7 +74,7 @@ def rss_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
     channel = _sub(rss, "channel")
     _sub(channel, "title", info.title)
     _sub(channel, "link", info.site_url)
-    _sub(channel, "description", info.description or info.title)
+    _sub(channel, "description", _as_html(info.description or info.title))
     _sub(channel, "language", info.language)
     ET.SubElement(channel, f"{{{ATOM_NS}}}link",
                   {"href": info.self_url, "rel": "self", "type": "application/rss+xml"})
@@ -89,9 +92,19 @@ def rss_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
             _sub(item, "{http://purl.org/dc/elements/1.1/}creator", ", ".join(names))
         if article.category:
             _sub(item, "category", article.category)
-        _sub(item, "description", article.summary)
+        _sub(item, "description", _as_html(article.summary))
     ET.register_namespace("dc", "http://purl.org/dc/elements/1.1/")
-    return _serialise(rss)
+    return serialise(rss)
+
+
+def _as_html(text: str) -> str:
+    """Plain text for an RSS ``<description>``, which readers take as HTML.
+
+    A dek that says "Tom & Jerry <3" or quotes "<em>" must show as written, not as markup:
+    escaped once here for HTML, and again by ElementTree for XML.  (Atom's ``<summary>`` is
+    declared text, so it needs only the one.)
+    """
+    return html.escape(text, quote=False)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -101,8 +114,3 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     if text is not None:
         element.text = text
     return element
-
-
-def _serialise(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from generator.errors import BuildFailed, Problem, Severity, SourceLocation
 from generator.mediatypes import IMMUTABLE, REVALIDATE
+from generator.slugs import quoted, site_path_problem
 
+_HEADERS, _REDIRECTS = "_headers", "_redirects"
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
@@ -25,9 +28,10 @@ def headers_file(base_path: str, feed_paths: list[str]) -> bytes:
     blocks += [(f"{prefix}{p}", [("Cache-Control", REVALIDATE)]) for p in sorted(feed_paths)]
     blocks.append((f"{prefix}/static/*", [("Cache-Control", IMMUTABLE)]))
     blocks.append((f"{prefix}/images/*", [("Cache-Control", IMMUTABLE)]))
+    blocks.append((f"{prefix}/media/*", [("Cache-Control", IMMUTABLE)]))
     lines = []
     for path, headers in blocks:
-        lines.append(path)
+        lines.append(_rule_path(path, _HEADERS))
         lines += [f"  {name}: {value}" for name, value in headers]
     return ("\n".join(lines) + "\n").encode()
 
@@ -35,5 +39,21 @@ def headers_file(base_path: str, feed_paths: list[str]) -> bytes:
 def redirects_file(redirects: Mapping[str, str], base_path: str) -> bytes:
     """One ``from to 301`` line per old URL (site paths, base path added)."""
     prefix = base_path.rstrip("/")
-    lines = [f"{prefix}{old} {prefix}{new} 301" for old, new in sorted(redirects.items())]
+    lines = [f"{_rule_path(prefix + old, _REDIRECTS)} {_rule_path(prefix + new, _REDIRECTS)} 301"
+             for old, new in sorted(redirects.items())]
     return ("\n".join(lines) + "\n").encode() if lines else b""
+
+
+def _rule_path(path: str, file: str) -> str:
+    """``path``, if it is one plain site path; a space or line break in it would start a rule
+    of the writer's making (``/* https://elsewhere/:splat 200!`` proxies the whole site).
+
+    Paths are checked where they are typed (aliases, permalink, base_url); this is the last
+    guard before a host reads them as rules.
+    """
+    problem = site_path_problem(path)
+    if problem:
+        message = (f"the path {quoted(path)} {problem}, so no rule is written with it: check "
+                   "the aliases and site.yaml's base_url")
+        raise BuildFailed([Problem(Severity.ERROR, message, SourceLocation(file))])
+    return path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -30,6 +30,17 @@ class PageMeta:
     prev_url: str | None = None
     next_url: str | None = None
 
+    def share_title(self, site_name: str) -> str:
+        """The title for link previews (``og:title``): ``title`` without its " | Site name".
+
+        A preview shows ``og:site_name`` beside the title already, so a suffix would print the
+        site's name twice.  The site's own title (the home page) is kept as it is.
+        """
+        suffix = f" | {site_name}"
+        if site_name and self.title.endswith(suffix) and len(self.title) > len(suffix):
+            return self.title[: -len(suffix)]
+        return self.title
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleFacts:
@@ -45,6 +56,8 @@ class ArticleFacts:
     keywords: tuple[str, ...]
     word_count: int
     image: tuple[str, str, int, int] | None  # the share card: URL, alt, width, height
+    # What galleries and videos add to the structured data (see render/media.py).
+    media: Mapping[str, Any] = field(default_factory=dict)
 
 
 def json_ld_script(data: Mapping[str, Any]) -> Markup:

@@ -352,6 +352,7 @@ class _Planner:
         self._unit: list[Shown] = []
         self._only: set[str] | None = None
         self._categories = {g.term.slug: g for g in r.index.categories}
+        self._source_of: Mapping[str, SourceLocation] | None = None
 
     def shown(self) -> dict[Unit, tuple[Shown, ...]]:
         """What each planned unit's outputs show."""
@@ -412,7 +413,15 @@ class _Planner:
         self._add("/404.html", self.r.not_found_received)
 
     def _redirect(self, old: str) -> None:
-        self._add(old, self.r.redirect_received, self.redirects[old])
+        # A redirect is the article's (an alias, or a URL it had): a clash with it names the file.
+        new = self.redirects[old]
+        self._add(old, self.r.redirect_received, new, origin=self._sources().get(new))
+
+    def _sources(self) -> Mapping[str, SourceLocation]:
+        if self._source_of is None:
+            content = self.r.content
+            self._source_of = {i.url: i.source for i in (*content.articles, *content.pages)}
+        return self._source_of
 
     def _sitemap(self) -> None:
         self._add("/sitemap.xml", self.r.sitemap_received, tuple(_list_paths(self.r)),
@@ -446,14 +455,11 @@ class _Planner:
             self._copy(url.lstrip("/"), f"image:{url}", path)
 
     def _site_static(self) -> None:
-        """Files under the site's ``static/`` folder (CNAME, favicons…), copied as they are."""
-        folder = self.r.config.root / "static"
-        if not folder.is_dir():
-            return
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        """Files under the site's ``static/`` folder (CNAME, favicons…), copied as they are
+        (listed, and their links checked, by the theme)."""
+        for rel, path in sorted(self.r.theme.site_files.items()):
             stat = path.stat()
-            self._copy(path.relative_to(folder).as_posix(),
-                       f"copy:{stat.st_size}:{stat.st_mtime_ns}", path)
+            self._copy(rel, f"copy:{stat.st_size}:{stat.st_mtime_ns}", path)
 
     # -- pieces ------------------------------------------------------------------------------
     def _paginate(self, group_id: str, base: str, kind: str, group: Any, author: Any,
@@ -500,6 +506,7 @@ def _render(r: SiteRenderer, receive: Callable[..., Received], args: tuple[Any, 
 
 def _list_paths(r: SiteRenderer) -> list[str]:
     paths = ["/", "/archive/"]
+    paths += [f"/archive/{year}/" for year in r.index.years]
     paths += [g.term.url for g in r.index.categories]
     paths += [g.term.url for g in r.index.tags.values()]
     paths += [a.url for a in r.content.authors.values()]

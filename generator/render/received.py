@@ -31,6 +31,7 @@ from markupsafe import Markup
 from generator.cache import digest_bytes
 
 from .feeds import FeedEntry
+from .media import VideoView
 from .reads import Reads, view_fields, whole_read
 from .sitemaps import NewsEntry, SitemapEntry
 from .views import ArticleView, AuthorView, ImageView, TermView
@@ -43,6 +44,7 @@ class Body:
 
     html: bytes
     images: tuple[ImageView | None, ...]
+    videos: tuple[VideoView | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,12 +17,12 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
-from generator.markup import fill_image_placeholders
-from generator.model import Article, Author, ImageRef, Page
+from generator.model import Article, Author, ImageRef, Page, VideoRef
 from generator.theme import Theme, make_environment
 
 from .carried import Carried
 from .feeds import FeedEntry, FeedInfo, atom_feed, rss_feed
+from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld
 from .reads import ReadingEnvironment, recording
 from .received import Body, Later, Received
@@ -70,7 +70,7 @@ class SiteRenderer:
         self.env = make_environment(theme, {"preview": preview}, self.url,
                                     ReadingEnvironment)
         self.env.globals["site"] = self._site_view()
-        self._macros: Any = None
+        self._macros: dict[str, Any] = {}
 
     # -- URLs ------------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -91,12 +91,13 @@ class SiteRenderer:
         return Received("article.html", {
             "meta": Later(self.article_meta, self._article_facts(article)), "article": view,
             "related": [self.views.card(r) for r in related],
-        }, self._body_of(article.body, article.images), "article")
+        }, self._body_of(article.body, article.images, article.videos), "article")
 
     def page_received(self, page: Page) -> Received:
         """A static page such as About."""
         view = {"title": page.title, "description": page.description, "url": self.url(page.url),
-                "has_embeds": page.has_embeds, "extra": page.extra}
+                "has_embeds": page.has_embeds, "extra": page.extra,
+                "has_gallery": has_gallery(page)}
         meta = self._meta(page.title, page.description or page.summary, page.url)
         return Received("page.html", {"meta": meta, "page": view},
                         self._body_of(page.body, page.images), "page")
@@ -260,27 +261,21 @@ class SiteRenderer:
             raise RenderProblem(f"template error in {name}: {exc}", _template_frame(exc)) from None
         return html.encode("utf-8")
 
-    def _body_of(self, html: bytes, images: Sequence[ImageRef]) -> Body:
-        return Body(html, tuple(self.views.image(i) for i in images))
+    def _body_of(self, html: bytes, images: Sequence[ImageRef],
+                 videos: Sequence[VideoRef] = ()) -> Body:
+        return Body(html, tuple(self.views.image(i) for i in images),
+                    tuple(video_view(v, self.images, self.url) for v in videos))
 
     def _fill(self, body: Body) -> Markup:
-        macros = self._macro_module()
-        views = body.images
-
-        def markup_for(index: int, kind: str) -> str:
-            view = views[index] if index < len(views) else None
-            if view is None:
-                return ""
-            return str(macros.figure(view) if kind == "figure" else macros.inline_image(view))
-
         # Rebase the writer's links first: image markup already carries the base path.
-        html = body.html.decode("utf-8")
-        return Markup(fill_image_placeholders(rebase_links(html, self.base_path), markup_for))
+        html = rebase_links(body.html.decode("utf-8"), self.base_path)
+        return Markup(fill_body(html, body.images, body.videos, self._macro_module(),
+                                self._macro_module("media.html")))
 
-    def _macro_module(self) -> Any:
-        if self._macros is None:
-            self._macros = self.env.get_template("macros.html").make_module()
-        return self._macros
+    def _macro_module(self, name: str = "macros.html") -> Any:
+        if name not in self._macros:
+            self._macros[name] = self.env.get_template(name).make_module()
+        return self._macros[name]
 
     def _author_names(self, article: Article) -> list[str]:
         authors = self.content.authors
@@ -370,7 +365,7 @@ class SiteRenderer:
                           for s in article.author_slugs if s in authors),
             section=article.category.name if article.category else None,
             keywords=tuple(t.name for t in article.tags), word_count=article.word_count,
-            image=image,
+            image=image, media=media_ld(article, self.images, self.absolute),
         )
 
     def article_meta(self, facts: ArticleFacts) -> PageMeta:
@@ -383,6 +378,8 @@ class SiteRenderer:
             publisher=self.config.publisher_name, logo=logo, section=facts.section,
             keywords=list(facts.keywords), word_count=facts.word_count,
         )
+        for key, value in facts.media.items():
+            data[key] = [*data.get(key, ()), *value]  # gallery photos after the share card
         return self._meta(f"{facts.title} | {self.config.title}", facts.description,
                           facts.path, og_type="article", image=facts.image,
                           json_ld=json_ld_script(data))

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .xmlout import serialise, xml_text
+
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
@@ -36,7 +38,7 @@ def sitemap(entries: Sequence[SitemapEntry]) -> bytes:
     """
     if not entries:
         ET.register_namespace("", SITEMAP_NS)
-        return _serialise(ET.Element(f"{{{SITEMAP_NS}}}urlset"))
+        return serialise(ET.Element(f"{{{SITEMAP_NS}}}urlset"))
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}">']
     for entry in entries:
         lines += ["  <url>", f"    <loc>{_escape(entry.loc)}</loc>"]
@@ -48,7 +50,8 @@ def sitemap(entries: Sequence[SitemapEntry]) -> bytes:
 
 
 def _escape(text: str) -> str:
-    """Character data as ElementTree escapes it."""
+    """Character data as ElementTree escapes it, without the characters XML 1.0 forbids."""
+    text = xml_text(text)
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
@@ -68,7 +71,7 @@ def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) 
         ET.SubElement(pub, f"{{{NEWS_NS}}}language").text = language
         ET.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = entry.published.isoformat()
         ET.SubElement(news, f"{{{NEWS_NS}}}title").text = entry.title
-    return _serialise(urlset)
+    return serialise(urlset)
 
 
 def robots_txt(sitemap_urls: Sequence[str]) -> bytes:
@@ -76,8 +79,3 @@ def robots_txt(sitemap_urls: Sequence[str]) -> bytes:
     lines = ["User-agent: *", "Allow: /", ""]
     lines += [f"Sitemap: {url}" for url in sitemap_urls]
     return ("\n".join(lines) + "\n").encode()
-
-
-def _serialise(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

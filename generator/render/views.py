@@ -18,6 +18,7 @@ from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
 from generator.model import Article, Author, ImageRef, Term
 
+from .media import VideoView, has_gallery, video_view
 from .reads import watched
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class ArticleView:
     has_embeds: bool = False
     status: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    hero_video: VideoView | None = None  # shown instead of the hero photo, its poster
+    has_gallery: bool = False  # the page needs js/gallery.js
 
 
 def display_date(moment: datetime) -> str:
@@ -246,6 +249,8 @@ class ViewMaker:
             has_embeds=article.has_embeds,
             status=self.status(article),
             extra=article.extra,
+            has_gallery=has_gallery(article),
+            hero_video=video_view(article.hero_video, self.images, self.url),
         )
 
 

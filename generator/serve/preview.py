@@ -31,6 +31,7 @@ from generator.cache import CACHE_DIR_NAME
 from generator.config import CONFIG_NAME
 from generator.errors import BuildFailed, BylineError, Problem, Severity
 from generator.image_stage import make_pending
+from generator.parallel import process_running
 from generator.serve.rebuild import Rebuilder
 from generator.serve.reload import ReloadHub
 from generator.serve.server import PreviewHTTPServer, bind
@@ -234,12 +235,10 @@ def _remove_abandoned(previews: Path) -> None:
     """Delete preview folders left by servers that were killed (their process is gone)."""
     for marker in previews.glob("serve-*.pid"):
         try:
-            os.kill(int(marker.read_text(encoding="utf-8")), 0)
-            continue  # still running: another preview of this site
-        except ProcessLookupError:
-            pass
+            if process_running(int(marker.read_text(encoding="utf-8"))):
+                continue  # still running: another preview of this site
         except (ValueError, OSError):
-            continue  # unreadable, or another user's process: leave it alone
+            continue  # unreadable: leave it alone
         shutil.rmtree(marker.with_suffix(""), ignore_errors=True)
         marker.unlink(missing_ok=True)
 

@@ -1,0 +1,140 @@
+"""Reading the writer's files: regular files only, and every refusal said in a writer's words.
+
+A named pipe called ``x.md`` blocks ``open`` forever, a folder called ``site.yaml`` raises
+deep inside a stage, a file the user may not read raises PermissionError, a symbolic link may
+point at itself or outside the site.  Every input file goes through ``read_input``, which
+opens without blocking, looks at what it opened, and says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+_NOT_REGULAR = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFLNK: "a symbolic link",
+}
+# O_NONBLOCK: opening a named pipe for reading waits for a writer; with it, open returns at
+# once and fstat says what it is.  It changes nothing for regular files.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+class UnreadableFile(OSError):
+    """An input file Byline will not or cannot read; ``str()`` is the writer's message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in plain words ("a named pipe")."""
+    return _NOT_REGULAR.get(stat.S_IFMT(mode), "not an ordinary file")
+
+
+def not_regular(mode: int, wanted: str) -> str:
+    """The message for a name that is something other than a regular file."""
+    return f"not a regular file ({kind_of(mode)}): remove it or replace it with {wanted}"
+
+
+def read_input(path: str | os.PathLike[str], wanted: str) -> bytes:
+    """The bytes of the regular file at ``path``; UnreadableFile saying why not.
+
+    ``wanted`` names what belongs there ("a Markdown file"), for the message's fix.
+    """
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        raise UnreadableFile(open_problem(error, path)) from None
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableFile(not_regular(mode, wanted))
+        with open(handle, "rb", closefd=False) as file:
+            return file.read()
+    except UnreadableFile:
+        raise
+    except OSError as error:
+        raise UnreadableFile(open_problem(error, path)) from None
+    finally:
+        os.close(handle)
+
+
+def open_problem(error: OSError, path: str | os.PathLike[str], *, folder: bool = False) -> str:
+    """Why ``path`` could not be opened or read, and what to do about it."""
+    code = error.errno
+    if code in (errno.EACCES, errno.EPERM):
+        if folder:
+            return ("cannot be read (permission denied): make the folder readable, e.g. "
+                    "`chmod u+rx` it")
+        return "cannot be read (permission denied): make it readable, e.g. `chmod u+r` it"
+    if code == errno.ELOOP:
+        return ("is a symbolic link that leads back to itself (a loop): remove the link or "
+                "point it at a real file")
+    if code == errno.ENOENT:
+        if os.path.islink(path):
+            return (f"is a symbolic link to {shown(os.readlink(path))}, which does not exist: "
+                    "remove the link or point it at a file")
+        return "disappeared while Byline was reading it: build again"
+    if code == errno.EISDIR:
+        return "is a folder, not a file"
+    if code == errno.ENAMETOOLONG:
+        return "has a name too long for this system: rename it"
+    reason = (error.strerror or str(error)).rstrip(".").lower()
+    return f"cannot be read ({reason})"
+
+
+def points_outside(path: str, root: str) -> str | None:
+    """Where the symbolic link at ``path`` leads when that is outside ``root``, else None.
+
+    ``root`` must already be a resolved path.  Links that lead nowhere, or in a loop, are
+    not "outside": reading them reports that.
+    """
+    try:
+        target = os.path.realpath(path, strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+        return None
+    return target
+
+
+def outside_message(target: str) -> str:
+    """The refusal of a link that leads out of the site folder."""
+    return (f"is a link to {shown(target)}, outside the site folder: Byline reads only files "
+            "inside the site; move or copy it in instead")
+
+
+def shown(text: str | os.PathLike[str]) -> str:
+    """A file name fit for a one-line message.
+
+    Bytes that are not UTF-8 (kept by Python as lone surrogates) become ``\\xNN`` and control
+    characters (a newline in a name) become escapes, so the message stays one printable line.
+    """
+    text = os.fspath(text)
+    if text.isprintable():
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file system decoding made
+        raw = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in raw)
+
+
+def is_encodable(name: str) -> bool:
+    """Whether a file name decoded from the file system is valid UTF-8 (no lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,0 +1,113 @@
+"""Python-Markdown's footnotes, without the scans it repeats for every reference.
+
+The library numbers a reference by listing every definition and searching the list, checks
+the order of references with a list search, and gives the n-th reference to one note its id
+by trying the n-1 taken before it: each quadratic in notes or references.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions.footnotes import RE_REF_ID as _REF_ID
+from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
+
+
+class _IndexedOrder(list[str]):
+    """The footnotes' order of reference, with membership and position looked up, not
+    searched (the library asks both for every reference: quadratic in footnotes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.positions: dict[str, int] = {}
+
+    def append(self, item: str) -> None:
+        """Add a footnote id at the end."""
+        self.positions.setdefault(item, len(self))
+        super().append(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.positions
+
+    def index(self, item: str, *args: Any) -> int:  # type: ignore[override]
+        """Where a footnote id first appears."""
+        if args:
+            return super().index(item, *args)
+        try:
+            return self.positions[item]
+        except KeyError:
+            raise ValueError(f"{item!r} is not in the list") from None
+
+
+class _FootnoteReferences(FootnoteInlineProcessor):
+    """``[^id]``, numbered by looking the definition's position up, not listing them all."""
+
+    def __init__(self, pattern: str, footnotes: Footnotes) -> None:
+        super().__init__(pattern, footnotes)
+        # The numbers by definition order, for the definitions (by identity and count) seen.
+        self.numbered: tuple[tuple[int, int], dict[str, int]] = ((0, -1), {})
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | None, int | None, int | None]:
+        """The library's answer, with the definition-order number found in a dict."""
+        notes = self.footnotes
+        if not notes.getConfig("USE_DEFINITION_ORDER") or m.group(1) not in notes.footnotes:
+            return super().handleMatch(m, data)
+        identifier = m.group(1)
+        notes.addFootnoteRef(identifier)
+        seen = (id(notes.footnotes), len(notes.footnotes))
+        if self.numbered[0] != seen:
+            self.numbered = (seen, {key: n for n, key in enumerate(notes.footnotes, start=1)})
+        sup = etree.Element("sup")
+        link = etree.SubElement(sup, "a")
+        sup.set("id", notes.makeFootnoteRefId(identifier, found=True))
+        link.set("href", "#" + notes.makeFootnoteId(identifier))
+        link.set("class", "footnote-ref")
+        link.text = notes.getConfig("SUPERSCRIPT_TEXT").format(self.numbered[1][identifier])
+        return sup, m.start(0), m.end(0)
+
+
+class Footnotes(FootnoteExtension):
+    """Python-Markdown's footnotes, without its two scans of every footnote per reference."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Register the library's processors, then the faster reference processor."""
+        super().extendMarkdown(md)
+        md.inlinePatterns.register(_FootnoteReferences(_FOOTNOTE_REFERENCE, self), "footnote",
+                                   175)
+
+    def reset(self) -> None:
+        """Forget the previous document's footnotes."""
+        super().reset()
+        self.footnote_order = _IndexedOrder()
+        self.latest_refs: dict[str, str] = {}
+
+    def unique_ref(self, reference: str, found: bool = False) -> str:
+        """The library's next free id for another reference to one note ("fnref3:1").
+
+        The library counts up from the first id on every reference; every id it passes is
+        taken for good, so counting on from the last one given is the same answer.
+        """
+        if not found:
+            return reference
+        original = reference
+        reference = self.latest_refs.get(original, reference)
+        separator = self.get_separator()
+        while reference in self.used_refs:
+            ref, rest = reference.split(separator, 1)
+            numbered = _REF_ID.match(ref)
+            if numbered:
+                reference = f"{numbered.group(1)}{int(numbered.group(2)) + 1}{separator}{rest}"
+            else:
+                reference = f"{ref}2{separator}{rest}"
+        self.latest_refs[original] = reference
+        self.used_refs.add(reference)
+        self.found_refs[original] = self.found_refs.get(original, 0) + 1
+        return reference
+
+
+_FOOTNOTE_REFERENCE = r"\[\^([^\]]*)\]"  # the library's pattern: [^1]

@@ -1,0 +1,290 @@
+"""Which folders Byline may write into, which files there are its own, and one build at a time.
+
+The rule underneath: Byline writes and deletes only inside folders it owns, and only files it
+wrote.  An output folder is Byline's when it is new, empty, carries Byline's marker file, or is
+the folder the site's cache remembers building (sites built before the marker existed).  The
+marker (``.byline-output``) lists every file Byline wrote there, so even with the cache gone a
+build deletes only its own files.  Its first line says whether the folder is *clean*: it is
+marked dirty before the first file of a build moves in and clean after the last one, so a
+build interrupted at any moment is redone by the next one instead of trusted.
+
+Folders that hold the writer's own work (the site folder, its sources, the home folder, ``/``)
+are refused outright, before anything is read from or written to them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import BylineError
+
+MARKER_NAME = ".byline-output"
+_HEADER = "byline-output 1"
+# The site's own folders: an output or publish folder may be none of these, nor inside one.
+SOURCE_FOLDERS = ("content", "templates", "themes", "static", ".byline", ".git")
+TEMPORARY_SUFFIX = ".byline-tmp"
+_SHOWN_NAMES = 5
+
+
+class FolderRefused(BylineError):
+    """A folder Byline must not write into (the site's sources, home, ``/``, someone else's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """What Byline's marker in an output folder says: the files it wrote, and if it is whole."""
+
+    files: frozenset[str]
+    clean: bool
+
+
+def refuse_precious(folder: Path, site_root: Path, what: str) -> None:
+    """Raise FolderRefused when ``folder`` is, contains or lies inside what the writer owns.
+
+    ``what`` names the setting in the message ("--output", "deploy target 'mirror'").
+    """
+    folder = _absolute(folder)
+    site = _absolute(site_root)
+    home = _absolute(Path.home())
+    shown = str(folder)
+    if folder.exists() and not folder.is_dir():
+        raise FolderRefused(f"{what} {shown} is a file, not a folder: name a folder")
+    if folder == Path(folder.anchor):
+        raise FolderRefused(f"{what} {shown} is the root of the disk: name a folder of its own, "
+                            "such as output/")
+    if folder == home or home.is_relative_to(folder):
+        raise FolderRefused(f"{what} {shown} holds your home folder: name a folder of its own, "
+                            "such as output/")
+    if folder == site or site.is_relative_to(folder):
+        raise FolderRefused(f"{what} {shown} holds the site itself ({site}): Byline would "
+                            "overwrite your articles; name a folder of its own, such as output/")
+    for name in SOURCE_FOLDERS:
+        source = site / name
+        if folder == source or folder.is_relative_to(source):
+            raise FolderRefused(f"{what} {shown} is inside the site's {name}/ folder, which "
+                                "holds your own files: name a folder of its own, such as output/")
+
+
+def _absolute(path: Path) -> Path:
+    """The path made absolute and normalised, symlinks resolved as far as they exist."""
+    return Path(os.path.realpath(os.path.abspath(path)))
+
+
+def read_ownership(folder: Path) -> Ownership | None:
+    """The marker's record, or None when the folder has no (readable) marker."""
+    try:
+        text = (folder / MARKER_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    header, _, rest = text.partition("\n")
+    version, _, state = header.rpartition(" ")
+    if version != _HEADER or state not in ("clean", "dirty"):
+        return None
+    files = frozenset(line for line in rest.split("\n") if line and is_inside(line))
+    return Ownership(files, state == "clean")
+
+
+def is_inside(path: str) -> bool:
+    """Whether a recorded "/"-separated path stays inside its folder (a marker edited by hand
+    or a record from an older Byline must never make a build delete outside it)."""
+    parts = path.split("/")
+    return not path.startswith("/") and ".." not in parts and "" not in parts and "\\" not in path
+
+
+def write_ownership(folder: Path, files: Iterable[str], *, clean: bool, scratch: Path) -> None:
+    """Record the files Byline owns in ``folder`` (atomically: written in ``scratch``, moved)."""
+    state = "clean" if clean else "dirty"
+    text = "\n".join([f"{_HEADER} {state}", *sorted(files), ""])
+    scratch.mkdir(parents=True, exist_ok=True)
+    staged = scratch / f".{MARKER_NAME}.{os.getpid()}{TEMPORARY_SUFFIX}"
+    try:
+        staged.write_text(text, encoding="utf-8")
+        place(staged, folder / MARKER_NAME)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+def marker_is_clean(folder: Path) -> bool:
+    """Whether the folder's marker says its last build finished (reads the first line only)."""
+    try:
+        with (folder / MARKER_NAME).open("rb") as marker:
+            return marker.readline() == f"{_HEADER} clean\n".encode()
+    except OSError:
+        return False
+
+
+def set_marker_state(folder: Path, *, clean: bool) -> bool:
+    """Flip an existing marker between clean and dirty in place; False if there is none.
+
+    "clean" and "dirty" have the same length, so this is one small write of the first line,
+    not a rewrite of a list of every file (which a preview save cannot afford).
+    """
+    header = f"{_HEADER} {'clean' if clean else 'dirty'}\n".encode()
+    try:
+        handle = os.open(folder / MARKER_NAME, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        first = os.pread(handle, len(header), 0)
+        if first[: len(_HEADER) + 1] != f"{_HEADER} ".encode() or first[-1:] != b"\n":
+            return False
+        os.pwrite(handle, header, 0)
+        return True
+    finally:
+        os.close(handle)
+
+
+def place(source: Path, target: Path) -> None:
+    """Move ``source`` over ``target`` atomically; across disks, through a temporary beside it."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        if error.errno != 18:  # EXDEV: the cache and the output are on different disks
+            raise
+        temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+        try:
+            with source.open("rb") as data, temporary.open("wb") as out:
+                out.write(data.read())
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+        source.unlink(missing_ok=True)
+
+
+def foreign_files(folder: Path, owned: Iterable[str]) -> list[str]:
+    """Files in ``folder`` Byline did not write (a walk: only when adopting a folder)."""
+    mine = set(owned) | {MARKER_NAME}
+    found: list[str] = []
+    root = str(folder)
+    cut = len(root) + 1
+    for here, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        prefix = here[cut:].replace(os.sep, "/") + "/" if here != root else ""
+        found.extend(prefix + name for name in sorted(files)
+                     if prefix + name not in mine and not is_temporary(name))
+    return found
+
+
+def describe_files(paths: list[str]) -> str:
+    """A short list of file names for a message: the first few and how many more."""
+    shown = ", ".join(paths[:_SHOWN_NAMES])
+    more = len(paths) - _SHOWN_NAMES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
+                 what: str) -> tuple[Ownership, list[str]]:
+    """What Byline owns in ``folder`` before writing there, and the foreign files it keeps.
+
+    Raises FolderRefused for a non-empty folder that is not Byline's, unless ``force``.
+    ``remembered`` is what the site's cache recorded writing there (None: nothing).
+    """
+    marker = read_ownership(folder)
+    if marker is not None:
+        return marker, []
+    if not folder.is_dir() or not any(os.scandir(folder)):
+        return Ownership(frozenset(), True), []
+    if remembered is not None:  # built by a Byline from before the marker: still ours
+        files = frozenset(remembered)
+        return Ownership(files, False), []
+    foreign = foreign_files(folder, ())
+    if not force:
+        raise FolderRefused(
+            f"{what} {folder} already holds files Byline did not write "
+            f"({describe_files(foreign)}): choose an empty folder, or add --force to build "
+            "there anyway (those files are then kept, never deleted)")
+    return Ownership(frozenset(), False), foreign
+
+
+class Busy(BylineError):
+    """Another Byline process holds the lock."""
+
+
+@contextlib.contextmanager
+def hold_lock(path: Path, *, wait: float, busy: str) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (made if missing), waiting up to ``wait`` s.
+
+    ``busy`` is the message when another process keeps it; "{pid}" in it is replaced with
+    the holder's process id.  The lock goes with the process, however it ends.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; builds are not serialised
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise BylineError(f"cannot use {path.parent} ({error.strerror or error}): it must be "
+                          "a folder Byline can write in; move away what is there") from None
+    try:
+        try:
+            _wait_for(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB), wait, busy)
+        except Busy:
+            holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip()
+            raise Busy(busy.replace("{pid}", holder or "unknown")) from None
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, str(os.getpid()).encode("ascii"), 0)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+@contextlib.contextmanager
+def lock_folder(folder: Path, *, wait: float, busy: str) -> Iterator[None]:
+    """Hold an exclusive lock on the folder itself (made if missing) while writing into it.
+
+    A folder this made and left empty (the build failed) is removed again.
+    """
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks here; builds are not serialised
+            yield
+            return
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            _wait_for(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB), wait, busy)
+            yield
+        finally:
+            os.close(handle)
+    finally:
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only succeeds while it is still empty
+
+
+def _wait_for(acquire: Callable[[], object], wait: float, busy: str) -> None:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            acquire()
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise Busy(busy) from None
+            time.sleep(0.05)
+
+
+def sweep_temporaries(folder: Path) -> None:
+    """Remove what an interrupted build may have left in ``folder``: only Byline's own
+    temporary files (``.NAME.PID.byline-tmp``), never anything else."""
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in files:
+            if is_temporary(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(here, name))
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name is one of Byline's temporary names."""
+    return name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)

@@ -1,0 +1,31 @@
+"""What the loader hands on: plain data with a line for every key, or a located complaint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import LocatedError
+
+KeyPath = tuple[str, ...]
+
+
+class YamlSyntaxError(LocatedError):
+    """The text is not YAML we accept; ``line`` counts within the whole file."""
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    """Plain data from a YAML document, with the line of every mapping key and list item."""
+
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, *path: str | int) -> int | None:
+        """Line of the deepest known key along ``path`` (so a bad nested value still has a line)."""
+        keys = tuple(str(p) for p in path)
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return self.lines.get((), None)

@@ -1,0 +1,271 @@
+"""Parser events → plain values, within limits no honest file comes near.
+
+Building from events (rather than composing a node tree and walking it) needs no recursion,
+so no nesting can crash the loader, and it lets every limit stop the parser early: a
+"billion laughs" alias bomb fails at its sixth line instead of filling memory.  An alias
+shares the value it names, as PyYAML does, but counts as a full copy, so whatever later walks
+the data (templates, the cache) is bounded too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from generator.sourceyaml.document import KeyPath, YamlDocument, YamlSyntaxError
+from generator.sourceyaml.explain import explain, quote_hint
+
+try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's wheel
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+# Values in one file, an alias counting as a copy of what it names: a long site.yaml holds
+# a few hundred.
+MAX_VALUES = 50_000
+# Characters that aliases may repeat: a bomb of long strings stays small in values.
+MAX_ALIAS_TEXT = 1_000_000
+# Lists and mappings inside each other; a real file stays under five.
+MAX_DEPTH = 64
+# Digits of a number; Python refuses to print more than 4,300, and none is meant.
+MAX_DIGITS = 1_000
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_INT_TAG = _YAML_TAG + "int"
+# What YAML 1.1 accepts as text, less the invisible line breaks (U+0085, U+2028, U+2029):
+# pasted from the web, they split a line where no editor shows a break.
+_NOT_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd"
+                       "\U00010000-\U0010ffff]")
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+_SCALARS = {  # the rest (str, timestamp, binary...) stay the text as written
+    _YAML_TAG + "null": yaml.constructor.SafeConstructor.construct_yaml_null,
+    _YAML_TAG + "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+    _INT_TAG: yaml.constructor.SafeConstructor.construct_yaml_int,
+    _YAML_TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
+}
+_KINDS = {"null": "empty", "bool": "true or false", "int": "a whole number", "float": "a number"}
+
+
+def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document; ``first_line`` is where ``text`` starts in its file."""
+    odd = _NOT_TEXT.search(text)
+    if odd:
+        raise YamlSyntaxError(_odd_character(odd.group()),
+                              text.count("\n", 0, odd.start()) + first_line)
+    builder = _Builder(text, first_line)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        raise YamlSyntaxError(*explain(exc, text, first_line)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - the check above catches the reader's
+        raise YamlSyntaxError(f"this is not YAML text ({exc})", first_line) from None
+    return YamlDocument(builder.root, builder.lines or {(): first_line})
+
+
+def _odd_character(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if char in "\x85\u2028\u2029":
+        return (f"this line holds an invisible line break ({code}), pasted from another "
+                "program: delete it (retype the space around it)")
+    return (f"this line holds an invisible control character ({code}), pasted from another "
+            "program: delete it")
+
+
+class _Open:
+    """A mapping or list whose end has not been read yet."""
+
+    __slots__ = ("anchor", "key", "key_lines", "line", "path", "size", "text", "value",
+                 "within_key")
+
+    def __init__(self, value: dict[str, Any] | list[Any], path: KeyPath, anchor: str | None,
+                 line: int, within_key: bool) -> None:
+        self.value = value
+        self.path = path
+        self.anchor = anchor
+        self.line = line
+        self.within_key = within_key  # a mapping used as a key: no lines to record inside
+        self.size = 1
+        self.text = 0
+        self.key: str | None = None  # a mapping's key whose value comes next
+        self.key_lines: dict[str, int] = {}
+
+
+class _Builder:
+    """Takes the parser's events one by one and assembles the document's value."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.source = text
+        self.first = first_line
+        self.stack: list[_Open] = []
+        self.anchors: dict[str, tuple[Any, int, int, int]] = {}  # value, size, text, line
+        self.lines: dict[KeyPath, int] = {}
+        self.root: Any = None
+        self.values = 0
+        self.alias_text = 0
+        self.aliased = False
+        self.documents = 0
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._open(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self._close()
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self._error("a second document starts here ('---'): the file holds one "
+                                  "set of values, so delete this line or what follows it",
+                                  event)
+
+    # --- one event each -----------------------------------------------------------------
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        self._count(1, event)
+        line = self._start(event)
+        value = self._construct(event)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1, len(event.value), line)
+        self._place(value, 1, len(event.value), line)
+
+    def _open(self, event: yaml.CollectionStartEvent) -> None:
+        self._count(1, event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self._error(f"lists and mappings are nested more than {MAX_DEPTH} levels "
+                              "deep here: no setting needs that, so check the brackets and "
+                              "indentation", event)
+        if event.tag and event.tag != "!" and not event.tag.startswith(_YAML_TAG):
+            raise self._error(self._quote_hint(event, "!"), event)
+        line = self._start(event)
+        within_key = bool(self.stack) and (self.stack[-1].within_key or self._at_key())
+        path = () if within_key or not self.stack else self._slot()
+        value: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else [])
+        self.stack.append(_Open(value, path, event.anchor, line, within_key))
+
+    def _close(self) -> None:
+        done = self.stack.pop()
+        if done.anchor:
+            self.anchors[done.anchor] = (done.value, done.size, done.text, done.line)
+        self._place(done.value, done.size, done.text, done.line)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        name = event.anchor
+        if any(open_.anchor == name for open_ in self.stack):
+            opened = next(o.line for o in self.stack if o.anchor == name)
+            raise self._error(f"*{name} repeats &{name} (line {opened}) inside itself, which "
+                              f"never ends: write the value out instead of *{name}", event)
+        if name not in self.anchors:
+            raise self._error(self._quote_hint(event, "*"), event)
+        value, size, text, _ = self.anchors[name]
+        self.aliased = True
+        self.alias_text += text
+        if self.alias_text > MAX_ALIAS_TEXT:
+            raise self._error(f"the aliases (*name) here repeat more than "
+                              f"{MAX_ALIAS_TEXT:,} characters: write the values out instead "
+                              "of nesting aliases", event)
+        self._count(size, event)
+        self._place(value, size, text, self._start(event))
+
+    # --- where a value goes ---------------------------------------------------------------
+
+    def _at_key(self) -> bool:
+        top = self.stack[-1]
+        return isinstance(top.value, dict) and top.key is None
+
+    def _slot(self) -> KeyPath:
+        """The key path of the value starting now, inside the innermost open collection."""
+        top = self.stack[-1]
+        if isinstance(top.value, dict):
+            assert top.key is not None
+            return (*top.path, top.key)
+        return (*top.path, str(len(top.value)))
+
+    def _start(self, event: yaml.Event) -> int:
+        """The line a value starts on, recorded for the root and for list items."""
+        line = _index(event) + self.first
+        if not self.stack:
+            self.lines[()] = line
+        elif not self.stack[-1].within_key and isinstance(self.stack[-1].value, list):
+            self.lines[self._slot()] = line
+        return line
+
+    def _place(self, value: Any, size: int, text: int, line: int) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        top.size += size
+        top.text += text
+        if isinstance(top.value, list):
+            top.value.append(value)
+        elif top.key is not None:
+            top.value[top.key] = value
+            top.key = None
+        else:
+            key = str(value)
+            if key in top.key_lines:
+                raise YamlSyntaxError(f"'{key}' is given twice (lines {top.key_lines[key]} "
+                                      f"and {line}): keep one", line)
+            top.key_lines[key] = line
+            top.key = key
+            if not top.within_key:
+                self.lines[(*top.path, key)] = line
+
+    # --- values -------------------------------------------------------------------------
+
+    def _construct(self, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        elif not tag.startswith(_YAML_TAG):
+            raise self._error(self._quote_hint(event, "!"), event)
+        construct = _SCALARS.get(tag)
+        if construct is None:
+            return event.value
+        if tag == _INT_TAG and sum(c.isdigit() for c in event.value) > MAX_DIGITS:
+            raise self._error(self._too_long(), event)
+        try:
+            value = construct(_constructor, yaml.ScalarNode(tag, event.value))
+        except (ValueError, KeyError, TypeError):
+            kind = tag.removeprefix(_YAML_TAG)
+            raise self._error(f"'{event.value}' is not {_KINDS[kind]}: remove the !!{kind} "
+                              "before it", event) from None
+        # Hex and sexagesimal (1:30:00) numbers grow faster than their digits.
+        if isinstance(value, int) and value.bit_length() > MAX_DIGITS * 10 // 3:
+            raise self._error(self._too_long(), event)
+        return value
+
+    def _too_long(self) -> str:
+        return (f"this number is over {MAX_DIGITS:,} digits long: put it in quotes if it is "
+                "text")
+
+    def _count(self, size: int, event: yaml.Event) -> None:
+        self.values += size
+        if self.values > MAX_VALUES:
+            if self.aliased:
+                raise self._error(f"the aliases (*name) here expand to more than "
+                                  f"{MAX_VALUES:,} values: write the values out instead of "
+                                  "nesting aliases", event)
+            raise self._error(f"the file holds more than {MAX_VALUES:,} values: keep long "
+                              "data out of it", event)
+
+    def _quote_hint(self, event: yaml.Event, indicator: str) -> str:
+        index = _index(event)
+        lines = self.source.split("\n")
+        return quote_hint(lines[index] if index < len(lines) else "", indicator)
+
+    def _error(self, message: str, event: yaml.Event) -> YamlSyntaxError:
+        return YamlSyntaxError(message, _index(event) + self.first)
+
+
+def _index(event: yaml.Event) -> int:
+    """The 0-based line an event starts on (libyaml always marks events)."""
+    return event.start_mark.line if event.start_mark else 0

@@ -1,0 +1,28 @@
+"""Writing a writer's text into a YAML file so that it reads back exactly as typed."""
+
+from __future__ import annotations
+
+import yaml
+
+from generator.sourceyaml.document import YamlSyntaxError
+from generator.sourceyaml.reading import parse_yaml
+
+
+def yaml_scalar(text: str, *, quote: bool = False) -> str:
+    """``text`` as a one-line YAML value: bare when YAML would read it back unchanged
+    (``Dana Reyes``), else in double quotes with YAML's own escapes (``"Dana: Reyes"``,
+    ``"yes"``, ``"@dana"``, ``"two\\nlines"``); always quoted with ``quote``."""
+    if not quote:
+        bare = yaml.safe_dump(text, allow_unicode=True, width=float("inf"))
+        bare = bare.removesuffix("\n").removesuffix("\n...")
+        if "\n" not in bare and bare[:1] not in ("'", '"') and _reads_back(bare, text):
+            return bare
+    quoted = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf"))
+    return quoted.removesuffix("\n").removesuffix("\n...")
+
+
+def _reads_back(value: str, text: str) -> bool:
+    try:
+        return bool(parse_yaml(f"value: {value}\n").data == {"value": text})
+    except YamlSyntaxError:
+        return False

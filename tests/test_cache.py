@@ -1,0 +1,531 @@
+"""The cache is only a cache: damaged in any way, the next build still equals a clean one.
+
+Each damage test does to ``.byline-cache/`` what a crash, a full disk, a second process or a
+careless hand would, builds the way a writer does (``byline build --verbose``), and compares
+the whole output folder, byte for byte, with a fresh build of a copy of the same site.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import zlib
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+import generator.cache as cache_module
+from generator.cache import BuildCache
+from generator.config import load_config
+from generator.content import ContentOptions, ParseMemo, load_content
+from generator.content.parse import parse_source, parsed_data, parsed_from
+from generator.errors import Report
+from generator.plaindata import TAG, ShapeError, value_data, value_from
+
+from .conftest import NOW, SITE_YAML, article, photo_bytes, write_files
+from .outcome import Run, run_byline, snapshot
+
+HERO = """
+  image: hero.jpg
+  alt: The band on stage
+  credit: Ana Ruiz/Reuters
+  focus: [0.3, 0.4]"""
+
+SITE = {
+    "content/authors/karen-ruffini.yaml": (
+        "name: Karen Ruffini\nbio: Covers music.\navatar: karen.png\n"
+        "links:\n  - {label: Mastodon, url: 'https://social.example/@karen'}\n"),
+    "content/authors/karen.png": photo_bytes((300, 300), "PNG", (10, 20, 30, 128)),
+    "content/articles/tour/index.md": article(
+        title="Mara Quell goes big", date="2026-11-10 09:30", author="Karen Ruffini",
+        category="Music", tags="[Tours, Pop]", dek="The biggest tour of the year.", hero=HERO,
+        updated="2026-11-12T08:00:00+05:30", aliases="[/old/tour/]",
+        mood="{stage: [1, 2.5, true, null], 'key': {nested: yes}}",
+        body="""
+        She said it's "huge".
+
+        ![Crowd at the show](crowd.jpg "Fans waiting"){credit="Jo Lens/AFP"}
+
+        A small ![icon](crowd.jpg) inline.
+        """),
+    "content/articles/tour/hero.jpg": photo_bytes((1600, 1000)),
+    "content/articles/tour/crowd.jpg": photo_bytes((900, 600), colour=(20, 90, 160)),
+    "content/articles/older.md": article(title="Older news", date="2025-01-02",
+                                         author="Sam Doe", category="TV", tags="[Tours]"),
+    "content/pages/about.md": "---\ntitle: About us\ndescription: Who we are.\n---\n\nHello.\n",
+}
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Path]) -> Path:
+    """A small site with photos, built once so that its cache is warm."""
+    made = make_site(SITE)
+    _age_sources(made)
+    assert byline(made).code == 0
+    return made
+
+
+def _age_sources(site: Path) -> None:
+    """Date every input a minute back, so the cache trusts their times (see cache.py)."""
+    past = (datetime.now().timestamp() - 60) * 1e9
+    for path in site.rglob("*"):
+        if path.is_file() and ".byline-cache" not in path.parts:
+            os.utime(path, ns=(int(past), int(past)))
+
+
+def byline(site: Path, *args: str) -> Run:
+    """``byline build --verbose`` of ``site``, as a writer runs it."""
+    return run_byline(["build", "--site", str(site), "--verbose", *args])
+
+
+def clean_build(site: Path) -> dict[str, bytes]:
+    """The output of a fresh build of a copy of ``site``'s inputs (no cache, no output)."""
+    fresh = Path(tempfile.mkdtemp(dir=site.parent)) / "site"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("output", ".byline-cache"))
+    assert byline(fresh).code == 0
+    return snapshot(fresh / "output")
+
+
+def edit(site: Path) -> None:
+    """A writer's edit, so the build goes through every stage (not only the up-to-date check)."""
+    path = site / "content/articles/older.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+
+
+def notes(run: Run) -> list[str]:
+    return [line.strip() for line in run.out.splitlines() if "cache" in line]
+
+
+def cached_images(site: Path) -> list[Path]:
+    return sorted((site / ".byline-cache/images").iterdir())
+
+
+def rows(site: Path, table: str) -> int:
+    db = sqlite3.connect(site / ".byline-cache/build.sqlite")
+    try:
+        return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    finally:
+        db.close()
+
+
+# -- (a) truncated processed images ---------------------------------------------------------
+def test_truncated_processed_images_are_made_again(site: Path) -> None:
+    whole = {path.name: path.read_bytes() for path in cached_images(site)}
+    for path in cached_images(site):
+        with open(path, "r+b") as file:  # in place, as a crash or a full disk leaves it
+            file.truncate(path.stat().st_size // 2)
+    edit(site)
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+    assert {path.name: path.read_bytes() for path in cached_images(site)} == whole
+    said = [n for n in notes(run) if "damaged" in n]
+    assert len(said) == 1 and said[0].startswith(f"{len(whole)} processed images were")
+
+
+@pytest.mark.parametrize("kind", ["jpeg", "png", "webp", "gif", "avif"])
+def test_a_cut_off_file_without_a_record_is_noticed(tmp_path: Path, kind: str) -> None:
+    from generator.image_stage import looks_whole
+    if kind == "avif" and "AVIF" not in Image.registered_extensions().values():
+        pytest.skip("this Pillow cannot write AVIF")
+    mode = "RGBA" if kind in ("png", "webp") else "RGB"
+    path = tmp_path / f"a.{kind}"
+    Image.new(mode, (64, 48), (200, 100, 50)).save(path, kind.upper())
+    size = path.stat().st_size
+    assert looks_whole(str(path), kind, size)
+    data = path.read_bytes()
+    for cut in (size - 1, size // 2, 12):
+        path.write_bytes(data[:cut])
+        assert not looks_whole(str(path), kind, cut), cut
+
+
+# -- (b) a database replaced by garbage -----------------------------------------------------
+@pytest.mark.parametrize("garbage", [b"", b"\x00" * 4096, b"not a database at all " * 500])
+def test_a_garbage_database_is_started_afresh(site: Path, garbage: bytes) -> None:
+    (site / ".byline-cache/build.sqlite").write_bytes(garbage)
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+    if garbage:
+        assert len([n for n in notes(run) if "was damaged" in n]) == 1, run.out
+    assert rows(site, "parsed") > 0, "the new cache is filled again"
+    assert not byline(site).out.count("damaged"), "said once, then healed"
+
+
+# -- (c) missing files and folders ----------------------------------------------------------
+def test_deleted_processed_images_are_made_again(site: Path) -> None:
+    for path in cached_images(site):
+        path.unlink()
+    edit(site)
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+    assert cached_images(site)
+    assert len([n for n in notes(run) if "missing from" in n]) == 1
+
+
+def test_a_deleted_database_keeps_the_processed_images(site: Path) -> None:
+    before = {path.name: path.stat().st_mtime_ns for path in cached_images(site)}
+    for leftover in (site / ".byline-cache").glob("build.sqlite*"):
+        leftover.unlink()
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+    # Checked by their bytes, not made again.
+    assert {path.name: path.stat().st_mtime_ns for path in cached_images(site)} == before
+    assert "0 processed" in run.out
+
+
+def test_a_deleted_cache_folder(site: Path) -> None:
+    shutil.rmtree(site / ".byline-cache")
+    assert byline(site).code == 0
+    assert snapshot(site / "output") == clean_build(site)
+
+
+def test_a_cache_copied_from_another_site_is_harmless(site: Path, tmp_path: Path) -> None:
+    other = write_files(tmp_path / "other", {
+        "site.yaml": SITE_YAML,
+        "content/articles/older.md": article(title="Another site's story", date="2025-01-02"),
+    })
+    shutil.copytree(site / ".byline-cache", other / ".byline-cache")
+    assert byline(other).code == 0
+    assert snapshot(other / "output") == clean_build(other)
+
+
+# -- (d) a database locked by another process -----------------------------------------------
+@pytest.mark.parametrize("lock", ["BEGIN EXCLUSIVE", "locking_mode"])
+def test_a_locked_database_is_built_without_and_kept(
+    site: Path, lock: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "LOCK_WAIT_SECONDS", 0.2)
+    kept = rows(site, "parsed")
+    other = sqlite3.connect(site / ".byline-cache/build.sqlite", isolation_level=None)
+    if lock == "locking_mode":  # nobody else may even read
+        other.execute("PRAGMA locking_mode=EXCLUSIVE")
+        other.execute("BEGIN EXCLUSIVE")
+        other.execute("DELETE FROM meta WHERE key = 'nothing'")
+    else:  # nobody else may write
+        other.execute("BEGIN EXCLUSIVE")
+    try:
+        edit(site)
+        run = byline(site)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+    assert len([n for n in notes(run) if "in use by another process" in n]) == 1, run.out
+    assert rows(site, "parsed") >= kept, "a locked cache is never wiped"
+
+
+# -- (e) a cache that cannot be written -------------------------------------------------------
+# Tests run as root, whom file modes do not stop: the cases below use what stops root too (a
+# folder where the database should be, a file where the cache folder should be) and SQLite's
+# own read-only mode, which is what it falls back to for a file it may not write.
+def test_a_folder_in_place_of_the_database(site: Path) -> None:
+    database = site / ".byline-cache/build.sqlite"
+    for leftover in (site / ".byline-cache").glob("build.sqlite*"):
+        leftover.unlink()
+    database.mkdir()
+    edit(site)
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+    assert len([n for n in notes(run) if "cannot be used" in n]) == 1, run.out
+    assert database.is_dir(), "left as it is"
+
+
+def test_a_file_in_place_of_the_cache_folder_is_one_clear_line(site: Path) -> None:
+    shutil.rmtree(site / ".byline-cache")
+    (site / ".byline-cache").write_text("not a folder")
+    before = snapshot(site / "output")
+    run = byline(site)
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    assert f"{site / '.byline-cache'}" in run.err and "move away" in run.err
+    assert (site / ".byline-cache").read_text() == "not a folder"
+    assert snapshot(site / "output") == before
+
+
+def test_an_unwritable_cache_folder_is_one_clear_line_and_nothing_written_elsewhere(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tempfile.TemporaryFile
+
+    def refused(*args: object, dir: object = None, **kwargs: object) -> object:
+        if dir is not None and str(dir).endswith(".byline-cache"):
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=dir, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    before = set(Path(tempfile.gettempdir()).iterdir())
+    run = byline(site)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "cannot be written: make it writable, or delete it" in run.err
+    assert set(Path(tempfile.gettempdir()).iterdir()) == before
+
+
+def test_a_read_only_database_is_built_without_and_kept(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = cache_module._open
+
+    def read_only(path: Path | str) -> sqlite3.Connection:
+        if path == ":memory:":
+            return real_open(path)
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
+                               check_same_thread=False)
+
+    kept = rows(site, "parsed")
+    monkeypatch.setattr(cache_module, "_open", read_only)
+    edit(site)
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+    said = [n for n in notes(run) if "cannot be used" in n]
+    assert len(said) == 1 and "readonly" in said[0], run.out
+    assert rows(site, "parsed") == kept
+
+
+# -- a full disk ------------------------------------------------------------------------------
+def test_a_full_disk_writing_a_page_is_said_so(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    previous = snapshot(site / "output")
+
+    def no_space(staging: Path, path: str, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(staging / "x"))
+
+    monkeypatch.setattr("generator.render_stage.write_staged", no_space)
+    edit(site)
+    run = byline(site)
+    assert run.code == 1
+    staging = site / ".byline-cache" / f"staging-{os.getpid()}" / "x"
+    assert run.err.strip() == (f"byline: error: the disk is full writing {staging}: free some "
+                               "space and build again")
+    assert (site / ".byline-cache/build.sqlite").exists()
+    assert rows(site, "parsed") > 0, "not wiped as if corrupt"
+    assert snapshot(site / "output") == previous
+
+
+def test_a_full_disk_writing_the_cache_is_said_so_and_the_cache_kept(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = cache_module._open
+
+    def small(path: Path | str) -> sqlite3.Connection:
+        db = real_open(path)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full"
+        return db
+
+    kept = rows(site, "parsed")
+    monkeypatch.setattr(cache_module, "_open", small)
+    (site / "content/articles/new.md").write_text(article(title="New", body="Words. " * 3000))
+    run = byline(site)
+    assert run.code == 1
+    database = site / ".byline-cache/build.sqlite"
+    assert run.err.strip() == (f"byline: error: the disk is full writing {database}: free some "
+                               "space and build again")
+    assert rows(site, "parsed") == kept, "not wiped as if corrupt"
+
+
+def test_no_space_in_a_worker_has_no_file_name_and_names_the_output(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(staging: Path, path: str, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("generator.render_stage.write_staged", no_space)
+    edit(site)
+    run = byline(site)
+    assert run.err.strip() == (f"byline: error: the disk is full writing {site / 'output'}: "
+                               "free some space and build again")
+
+
+# -- entries are data: nothing runs, anything odd is a miss ----------------------------------
+class Boom:
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.write_text, (Path(tempfile.gettempdir()) / "byline-pwned", "ran"))
+
+
+def _rewrite_entries(site: Path, value: Callable[[str, bytes], bytes]) -> None:
+    """Replace every entry's value, with a checksum that matches (as a forger would)."""
+    db = sqlite3.connect(site / ".byline-cache/build.sqlite", isolation_level=None)
+    try:
+        for table in ("parsed", "inspections", "stamps"):
+            for key, blob in db.execute(f"SELECT key, value FROM {table}").fetchall():
+                new = value(key, blob)
+                crc = zlib.crc32(new, zlib.crc32(key.encode()))
+                db.execute(f"UPDATE {table} SET value = ?, crc = ? WHERE key = ?",
+                           (new, crc, key))
+    finally:
+        db.close()
+
+
+def test_a_pickle_in_the_cache_runs_nothing(site: Path) -> None:
+    import pickle
+
+    marker = Path(tempfile.gettempdir()) / "byline-pwned"
+    marker.unlink(missing_ok=True)
+    _rewrite_entries(site, lambda key, blob: pickle.dumps(Boom()))
+    edit(site)
+    assert byline(site).code == 0
+    assert not marker.exists()
+    assert snapshot(site / "output") == clean_build(site)
+
+
+def _misshapen(key: str, blob: bytes) -> bytes:
+    head, _, raw = blob.partition(b"\n")
+    data = json.loads(head)
+    # Every string becomes a number, every list loses its last item: right JSON, wrong shape.
+    def warp(value: object) -> object:
+        if isinstance(value, str):
+            return 7
+        if isinstance(value, list):
+            return [warp(v) for v in value[:-1]]
+        return value
+    return json.dumps(warp(data)).encode() + b"\n" + raw
+
+
+@pytest.mark.parametrize("damage", [
+    _misshapen,
+    lambda key, blob: b'{"\\u0000": "tuple", "items": 5}\n',
+    lambda key, blob: b"[" * 100_000 + b"\n",
+    lambda key, blob: blob[: len(blob) // 2],
+    lambda key, blob: b"\xff\xfe\n",
+])
+def test_an_entry_of_the_wrong_shape_is_a_miss(site: Path, damage) -> None:
+    _rewrite_entries(site, damage)
+    edit(site)
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+
+
+def test_a_changed_byte_in_an_entry_is_a_miss(site: Path) -> None:
+    db = sqlite3.connect(site / ".byline-cache/build.sqlite", isolation_level=None)
+    # A headline changed on disk, checksum untouched: SQLite alone would not notice.
+    db.execute("UPDATE parsed SET value = CAST(replace(CAST(value AS TEXT), 'goes big', "
+               "'goes bug') AS BLOB)")
+    db.close()
+    edit(site)
+    assert byline(site).code == 0
+    assert snapshot(site / "output") == clean_build(site)
+
+
+@pytest.fixture
+def restore(site: Path) -> Callable[[], dict[str, bytes]]:
+    """Put the warm cache and output of ``site`` back; returns the clean build's output."""
+    clean = clean_build(site)
+    saved = site.parent / "saved"
+    for name in (".byline-cache", "output"):
+        shutil.copytree(site / name, saved / name)
+
+    def put_back() -> dict[str, bytes]:
+        for name in (".byline-cache", "output"):
+            shutil.rmtree(site / name)
+            shutil.copytree(saved / name, site / name)
+        return clean
+
+    return put_back
+
+
+@pytest.mark.fuzz
+@given(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
+                min_size=1, max_size=4))
+def test_any_changed_bytes_in_the_database_still_build_a_clean_site(
+    site: Path, restore: Callable[[], dict[str, bytes]], changes: list[tuple[float, int]]
+) -> None:
+    clean = restore()
+    database = site / ".byline-cache/build.sqlite"
+    data = bytearray(database.read_bytes())
+    for where, byte in changes:
+        data[int(where * len(data))] = byte
+    database.write_bytes(bytes(data))
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean
+
+
+# -- plain data round trips ---------------------------------------------------------------
+def test_content_read_back_from_the_cache_is_the_content_written(site: Path) -> None:
+    config = load_config(site, Report())
+    assert config is not None
+
+    def load() -> object:
+        cache = BuildCache(site / ".byline-cache")
+        try:
+            return load_content(config, ContentOptions(now=NOW), Report(), ParseMemo(cache=cache))
+        finally:
+            cache.close()
+
+    shutil.rmtree(site / ".byline-cache")
+    first, second = load(), load()  # the first parses, the second decodes
+    assert second == first
+    assert [a.date.tzinfo for a in second.articles] == [a.date.tzinfo for a in first.articles]
+    tour = next(a for a in second.articles if a.slug == "tour")
+    assert tour.extra == {"mood": {"stage": [1, 2.5, True, None], "key": {"nested": True}}}
+    assert tour.hero and tour.hero.focus == (0.3, 0.4) and tour.hero.path
+    assert tour.updated == datetime(2026, 11, 12, 8, tzinfo=timezone(timedelta(hours=5.5)))
+
+
+def test_a_parse_read_back_is_the_parse_written() -> None:
+    text = ("---\ntitle: A\nbinary: !!binary aGVsbG8=\nn: .inf\nnested: {1: [a, {b: null}]}\n"
+            "\"\\0\": odd key\n---\n\n# Head\n\n![x](a.jpg){credit=\"C\"}\n")
+    for source in (text.encode(), b"\xff\xfe", b"---\n[unclosed\n---\n"):
+        parsed = parse_source(source)
+        assert parsed_from(*parsed_data(parsed)) == parsed
+
+
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+    | st.binary(max_size=8) | st.dates()
+    | st.datetimes(timezones=st.none() | st.just(ZoneInfo("Europe/Paris"))
+                   | st.timedeltas(timedelta(hours=-23), timedelta(hours=23)).map(timezone)),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=3) | st.just(TAG), inner, max_size=3)
+    | st.dictionaries(st.integers() | st.booleans(), inner, max_size=2),
+    max_leaves=12,
+)
+
+
+@pytest.mark.fuzz
+@given(values)
+def test_plain_values_survive_the_trip(value: object) -> None:
+    back = value_from(json.loads(json.dumps(value_data(value))))
+    assert back == value and repr(back) == repr(value)
+
+
+def test_values_of_other_types_are_not_stored() -> None:
+    for odd in ({1, 2}, object(), Path("x"), datetime(2026, 1, 1, tzinfo=ZoneInfo.no_cache("UTC"))):
+        with pytest.raises(ShapeError):
+            value_data(odd)
+    assert value_from({TAG: "date", "value": "2026-01-02"}) == date(2026, 1, 2)
+    with pytest.raises(ShapeError):
+        value_from({TAG: "code", "value": "print(1)"})
+
+
+def test_text_sqlite_cannot_store_is_a_miss_not_a_crash(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    try:
+        odd = Path("/site/\udcff/output")  # a folder name that is not UTF-8
+        cache.replace_output_keys(odd, {"index.html": "key"}, None)
+        cache.set_stamp(odd, 1, lambda value: ([value], b""))
+        cache.remember_files([("articles/\udcff.md", 1, 0, "d1"), ("articles/ok.md", 1, 0, "d2")])
+        assert cache.output_keys(odd) is None
+        assert cache.stamp(odd, lambda data, raw: data) is None
+        assert cache.file_signatures() == {"articles/ok.md": (1, 0, "d2")}
+        assert cache.notes == []
+    finally:
+        cache.close()

@@ -1,0 +1,290 @@
+"""Files that are not what they seem: only regular files inside the site are read.
+
+A named pipe, a folder where a file belongs, a file or folder Byline may not read, a link in a
+loop or out of the site, a name that is not UTF-8: each is one ``file: error:`` line with the
+fix, the build stops without a hang or a traceback, and the previous output stays as it was.
+
+The tests run as root, which reads any file whatever its mode, and the interpreter lives
+where another user cannot reach it; so "permission denied" is simulated by making ``os.open``
+or ``os.scandir`` raise PermissionError for one path, as the kernel would for another user.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, SiteFiles, article
+from .outcome import Run, build_outcome, snapshot
+
+MakeSite = Callable[[SiteFiles], Path]
+
+
+def built_site(make_site: MakeSite, **extra: str | bytes) -> tuple[Path, dict[str, bytes]]:
+    """A site with two articles, built once; returns it and its output."""
+    site = make_site({
+        "content/articles/first.md": article("First story", category="Music"),
+        "content/articles/second/index.md": article("Second story", category="TV"),
+        **extra,
+    })
+    run = build_outcome(site)
+    assert run.code == 0, run.err
+    previous = snapshot(site / "output")
+    assert "music/first/index.html" in previous
+    return site, previous
+
+
+def error_lines(run: Run) -> list[str]:
+    """The problem lines of a run, without the closing "byline: error: build failed" line."""
+    return [line for line in run.err.splitlines()
+            if ": error: " in line and not line.startswith("byline: ")]
+
+
+def fails_with(site: Path, previous: dict[str, bytes], expected: str) -> Run:
+    """Build again: it must fail cleanly, say ``expected`` as one of its lines, change nothing."""
+    run = build_outcome(site, previous=previous, seconds=10)
+    assert run.code != 0
+    assert expected in error_lines(run), run.err
+    return run
+
+
+def deny(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:
+    """Make ``os.<name>`` raise PermissionError for ``path``, as for an unreadable file."""
+    real = getattr(os, name)
+    refused = os.fspath(path)
+
+    def guarded(target: object, *args: object, **kwargs: object) -> object:
+        if os.fspath(target) == refused:  # type: ignore[call-overload]
+            raise PermissionError(errno.EACCES, "Permission denied", refused)
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, guarded)
+
+
+# --- things that are not regular files -----------------------------------------------------
+
+
+def test_a_named_pipe_called_x_md_is_refused_not_read(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    os.mkfifo(site / "content/articles/x.md")
+    fails_with(site, previous, "content/articles/x.md: error: not a regular file (a named pipe): "
+                               "remove it or replace it with a Markdown file")
+
+
+def test_a_named_pipe_index_md_in_a_bundle_is_refused(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "content/articles/bundle").mkdir()
+    os.mkfifo(site / "content/articles/bundle/index.md")
+    fails_with(site, previous, "content/articles/bundle/index.md: error: not a regular file "
+                               "(a named pipe): remove it or replace it with a Markdown file")
+
+
+def test_a_named_pipe_as_author_file_is_refused(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "content/authors").mkdir()
+    os.mkfifo(site / "content/authors/dana.yaml")
+    fails_with(site, previous, "content/authors/dana.yaml: error: not a regular file (a named "
+                               "pipe): remove it or replace it with a YAML file of name:, bio:, "
+                               "avatar:, links:")
+
+
+def test_site_yaml_that_is_a_folder_is_refused(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "site.yaml").unlink()
+    (site / "site.yaml").mkdir()
+    fails_with(site, previous, "site.yaml: error: not a regular file (a folder): remove it or "
+                               "replace it with a YAML file of settings")
+
+
+def test_a_named_pipe_as_site_yaml_is_refused(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "site.yaml").unlink()
+    os.mkfifo(site / "site.yaml")
+    fails_with(site, previous, "site.yaml: error: not a regular file (a named pipe): remove it "
+                               "or replace it with a YAML file of settings")
+
+
+def test_a_named_pipe_as_template_is_refused(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "templates").mkdir()
+    os.mkfifo(site / "templates/article.html")
+    fails_with(site, previous, "templates/article.html: error: not a regular file (a named pipe): "
+                               "remove it or replace it with a template")
+
+
+# --- files and folders Byline may not read ------------------------------------------------------
+
+
+def test_an_unreadable_article_is_an_error(make_site: MakeSite,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    site, previous = built_site(make_site)
+    (site / "content/articles/first.md").write_text(article("First, edited"), encoding="utf-8")
+    deny(monkeypatch, "open", site / "content/articles/first.md")
+    fails_with(site, previous, "content/articles/first.md: error: cannot be read (permission "
+                               "denied): make it readable, e.g. `chmod u+r` it")
+
+
+def test_an_unreadable_article_folder_is_an_error_not_a_removed_story(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, previous = built_site(make_site)
+    deny(monkeypatch, "scandir", site / "content/articles/second")
+    run = fails_with(site, previous, "content/articles/second: error: cannot be read (permission "
+                                     "denied): make the folder readable, e.g. `chmod u+rx` it")
+    assert "removed" not in run.out
+
+
+def test_an_unreadable_content_section_is_an_error(make_site: MakeSite,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    site, previous = built_site(make_site)
+    deny(monkeypatch, "scandir", site / "content/articles")
+    fails_with(site, previous, "content/articles: error: cannot be read (permission denied): "
+                               "make the folder readable, e.g. `chmod u+rx` it")
+
+
+def test_an_unreadable_author_file_is_an_error(make_site: MakeSite,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    site, previous = built_site(make_site, **{"content/authors/dana.yaml": "name: Dana\n"})
+    (site / "content/authors/dana.yaml").write_text("name: Dana Reyes\n", encoding="utf-8")
+    deny(monkeypatch, "open", site / "content/authors/dana.yaml")
+    fails_with(site, previous, "content/authors/dana.yaml: error: cannot be read (permission "
+                               "denied): make it readable, e.g. `chmod u+r` it")
+
+
+def test_an_unreadable_site_yaml_is_an_error(make_site: MakeSite,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    site, previous = built_site(make_site)
+    deny(monkeypatch, "open", site / "site.yaml")
+    fails_with(site, previous, "site.yaml: error: cannot be read (permission denied): make it "
+                               "readable, e.g. `chmod u+r` it")
+
+
+def test_an_unreadable_template_is_an_error(make_site: MakeSite,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    template = (REPO / "themes/default/templates/page.html").read_text(encoding="utf-8")
+    site, previous = built_site(make_site, **{"templates/page.html": template})
+    (site / "templates/page.html").write_text(template + "\n", encoding="utf-8")
+    deny(monkeypatch, "open", site / "templates/page.html")
+    fails_with(site, previous, "templates/page.html: error: cannot be read (permission denied): "
+                               "make it readable, e.g. `chmod u+r` it")
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def test_a_link_in_a_loop_is_an_error(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "content/articles/loop.md").symlink_to("loop.md")
+    fails_with(site, previous, "content/articles/loop.md: error: is a symbolic link that leads "
+                               "back to itself (a loop): remove the link or point it at a real "
+                               "file")
+
+
+def test_a_folder_link_back_to_its_parent_is_an_error(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "content/articles/second/again").symlink_to("..")
+    fails_with(site, previous, "content/articles/second/again: error: is a symbolic link to a "
+                               "folder that contains it (a loop): remove the link")
+
+
+def test_a_link_to_nothing_is_an_error(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "content/articles/gone.md").symlink_to("nowhere.md")
+    fails_with(site, previous, "content/articles/gone.md: error: is a symbolic link to "
+                               "nowhere.md, which does not exist: remove the link or point it at "
+                               "a file")
+
+
+def test_a_markdown_link_out_of_the_site_is_refused(make_site: MakeSite, tmp_path: Path) -> None:
+    site, previous = built_site(make_site)
+    secret = tmp_path / "private" / "notes.md"
+    secret.parent.mkdir()
+    secret.write_text(article("Private notes"), encoding="utf-8")
+    (site / "content/articles/notes.md").symlink_to(secret)
+    fails_with(site, previous, f"content/articles/notes.md: error: is a link to {secret}, outside "
+                               "the site folder: Byline reads only files inside the site; move or "
+                               "copy it in instead")
+
+
+def test_a_folder_link_out_of_the_site_is_refused(make_site: MakeSite, tmp_path: Path) -> None:
+    site, previous = built_site(make_site)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "bundle").mkdir(parents=True)
+    (elsewhere / "bundle/index.md").write_text(article("Elsewhere"), encoding="utf-8")
+    (site / "content/articles/linked").symlink_to(elsewhere)
+    run = fails_with(site, previous, f"content/articles/linked: error: is a link to {elsewhere}, "
+                                     "outside the site folder: Byline reads only files inside "
+                                     "the site; move or copy it in instead")
+    assert "Elsewhere" not in run.err
+
+
+def test_an_author_file_linked_from_outside_is_refused(make_site: MakeSite,
+                                                       tmp_path: Path) -> None:
+    site, previous = built_site(make_site)
+    outside = tmp_path / "dana.yaml"
+    outside.write_text("name: Dana\n", encoding="utf-8")
+    (site / "content/authors").mkdir()
+    (site / "content/authors/dana.yaml").symlink_to(outside)
+    fails_with(site, previous, f"content/authors/dana.yaml: error: is a link to {outside}, "
+                               "outside the site folder: Byline reads only files inside the "
+                               "site; move or copy it in instead")
+
+
+def test_links_inside_the_site_are_followed(make_site: MakeSite) -> None:
+    site = make_site({
+        "drafts/shared.md": article("Shared story", category="Music"),
+        "drafts/bundle/index.md": article("Bundled story", category="TV"),
+        "content/articles/first.md": article("First story", category="Music"),
+    })
+    (site / "content/articles/shared.md").symlink_to(site / "drafts/shared.md")
+    (site / "content/articles/bundle").symlink_to("../../drafts/bundle")
+    run = build_outcome(site)
+    assert run.code == 0, run.err
+    assert (site / "output/music/shared/index.html").is_file()
+    assert (site / "output/tv/bundle/index.html").is_file()
+
+
+# --- names and the content folder itself ------------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_named_and_refused(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    name = os.fsencode(site / "content/articles") + b"/caf\xe9.md"
+    with open(name, "wb") as file:
+        file.write(article("Caf\u00e9").encode())
+    fails_with(site, previous, "content/articles/caf\\xe9.md: error: the name caf\\xe9.md is not "
+                               "UTF-8 text: rename it (a name your computer shows correctly will "
+                               "do)")
+
+
+def test_a_newline_in_a_file_name_keeps_the_message_on_one_line(make_site: MakeSite) -> None:
+    site, previous = built_site(make_site)
+    (site / "content/articles/two\nlines.md").write_text("no front matter\n", encoding="utf-8")
+    run = build_outcome(site, previous=previous)
+    assert run.code != 0
+    assert any(line.startswith("content/articles/two\\nlines.md:1: error: ")
+               for line in error_lines(run)), run.err
+
+
+@pytest.mark.parametrize("make_content", ["missing", "file", "loop"])
+def test_no_content_folder_is_an_error_not_an_empty_site(make_site: MakeSite,
+                                                         make_content: str) -> None:
+    site, previous = built_site(make_site)
+    for path in sorted((site / "content").rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    (site / "content").rmdir()
+    if make_content == "file":
+        (site / "content").write_text("not a folder", encoding="utf-8")
+    elif make_content == "loop":
+        (site / "content").symlink_to("content")
+    run = build_outcome(site, previous=previous)
+    lines = error_lines(run)
+    if make_content == "loop":
+        assert lines == ["content: error: is a symbolic link that leads back to itself (a loop): "
+                         "remove the link or point it at a real file"], run.err
+    else:
+        assert lines == [f"content: error: no content/ folder in {site}: create content/articles/ "
+                         "and put your first article there, or run `byline init`"], run.err

@@ -1,0 +1,315 @@
+"""Byline writes and deletes only inside folders it owns, and only files it wrote."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.ownership import MARKER_NAME, read_ownership
+
+from .conftest import REPO, SITE_YAML, article, build, write_files
+from .outcome import run_byline, snapshot
+
+ARTICLES = {
+    "content/articles/a.md": article(title="A", category="Music", tags="[Pop]"),
+    "content/articles/b.md": article(title="B", category="TV", tags="[Drama]"),
+}
+
+
+def byline_build(site: Path, *args: str) -> tuple[int, str]:
+    run = run_byline(["build", "--site", str(site), "--quiet", *args])
+    return run.code, run.err
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """The writer's own files: everything but output/ and the cache."""
+    return {k: v for k, v in snapshot(site).items()
+            if not k.startswith(("output/", ".byline-cache/"))}
+
+
+@pytest.mark.parametrize("output", [".", "content", "content/articles", "templates", "static",
+                                    ".byline", ".git", "content/../content"])
+def test_an_output_inside_the_sites_own_folders_is_refused_and_nothing_touched(
+    make_site, output
+):
+    site = make_site({**ARTICLES, "templates/.keep": "", "static/logo.svg": "<svg/>",
+                      ".byline/published.json": "{}", ".git/HEAD": "ref: refs/heads/main\n"})
+    before = site_files(site)
+    code, err = byline_build(site, "--output", str(site / output))
+    assert code == 1
+    assert err.startswith("byline: error: --output ")
+    assert ("holds the site itself" in err) or ("inside the site's" in err)
+    assert "name a folder of its own, such as output/" in err
+    assert site_files(site) == before
+    assert not (site / "output").exists()
+
+
+def test_a_folder_holding_the_site_is_refused(make_site):
+    site = make_site(ARTICLES)
+    code, err = byline_build(site, "--output", str(site.parent))
+    assert code == 1 and "holds the site itself" in err
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("where", ["/", "home"])
+def test_root_and_home_are_refused_without_being_walked(make_site, monkeypatch, where):
+    site = make_site(ARTICLES)
+    folder = str(Path.home()) if where == "home" else "/"
+
+    def no_walking(*args, **kwargs):
+        raise AssertionError("walked a folder it should have refused")
+
+    monkeypatch.setattr(os, "walk", no_walking)
+    monkeypatch.setattr(os, "scandir", no_walking)
+    code, err = byline_build(site, "--output", folder)
+    assert code == 1
+    assert ("root of the disk" in err) or ("holds your home folder" in err)
+
+
+def test_an_unrelated_folder_keeps_every_file(make_site, tmp_path):
+    site = make_site(ARTICLES)
+    folder = write_files(tmp_path / "some/folder", {"notes.txt": "mine", "sub/plan.md": "mine"})
+    code, err = byline_build(site, "--output", str(folder))
+    assert code == 1
+    assert ("already holds files Byline did not write (notes.txt, sub/plan.md): choose an "
+            "empty folder, or add --force") in err
+    assert snapshot(folder) == {"notes.txt": b"mine", "sub/plan.md": b"mine"}
+
+
+def test_force_adopts_a_folder_but_never_deletes_what_byline_did_not_write(make_site, tmp_path):
+    site = make_site(ARTICLES)
+    folder = write_files(tmp_path / "www", {"CNAME": "news.example", "music/a/notes.txt": "x"})
+    code, err = byline_build(site, "--output", str(folder), "--force")
+    assert code == 0
+    run = run_byline(["build", "--site", str(site), "--output", str(folder), "--force"])
+    assert (folder / "music/a/index.html").is_file()
+    (site / "content/articles/a.md").unlink()  # its page goes; the writer's files stay
+    code, err = byline_build(site, "--output", str(folder))
+    assert code == 0, err
+    assert not (folder / "music/a/index.html").exists()
+    assert (folder / "CNAME").read_text() == "news.example"
+    assert (folder / "music/a/notes.txt").read_text() == "x"
+    assert run.code == 0
+
+
+def test_force_lists_the_files_it_keeps(make_site, tmp_path):
+    site = make_site(ARTICLES)
+    folder = write_files(tmp_path / "www", {"CNAME": "news.example"})
+    run = run_byline(["build", "--site", str(site), "--output", str(folder), "--force"])
+    assert run.code == 0
+    assert f"warning: {folder} held 1 file Byline did not write; they are kept: CNAME" in run.err
+
+
+def test_an_output_folder_an_earlier_byline_built_still_builds_without_a_flag(make_site):
+    site = make_site(ARTICLES)
+    build(site)
+    (site / "output" / MARKER_NAME).unlink()  # as built before the marker existed
+    (site / "content/articles/b.md").unlink()
+    code, err = byline_build(site)
+    assert code == 0, err
+    assert not (site / "output/tv/b").exists()
+    assert read_ownership(site / "output") is not None
+
+
+def test_the_marker_lists_only_what_byline_wrote_and_is_never_published(make_site):
+    site = make_site(ARTICLES)
+    build(site)
+    ownership = read_ownership(site / "output")
+    assert ownership is not None and ownership.clean
+    files = {k for k in snapshot(site / "output") if k != MARKER_NAME}
+    assert ownership.files == files
+
+
+def test_files_and_folders_get_the_ordinary_modes(make_site, photo_site):
+    old = os.umask(0o022)
+    try:
+        build(photo_site)
+    finally:
+        os.umask(old)
+    output = photo_site / "output"
+    for path in output.rglob("*"):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o755 if path.is_dir() else 0o644), path
+    images = list((output / "images").iterdir())
+    assert images and all(p.stat().st_nlink == 1 for p in images)  # copies, not links
+
+
+def test_output_files_are_not_the_theme_or_cache_files(photo_site):
+    build(photo_site)
+    output = photo_site / "output"
+    css = next((output / "static").rglob("*.css"))
+    assert css.stat().st_nlink == 1
+    cached = next((photo_site / ".byline-cache/images").rglob("*.webp"))
+    published = output / "images" / cached.name
+    assert published.read_bytes() == cached.read_bytes()
+    cached.write_bytes(b"")  # damaging the cache does not damage the site
+    assert published.stat().st_size > 0
+
+
+def test_a_build_with_errors_leaves_no_new_folder_behind(make_site, tmp_path):
+    site = make_site({"content/articles/a.md": "---\ntitle: [\n---\n"})
+    code, _ = byline_build(site, "--output", str(tmp_path / "new/out"))
+    assert code == 1
+    assert not (tmp_path / "new/out").exists()
+
+
+def test_a_second_build_waits_then_names_the_one_running(make_site):
+    from generator.cache import CACHE_DIR_NAME
+    from generator.ownership import hold_lock
+
+    site = make_site(ARTICLES)
+    with hold_lock(site / CACHE_DIR_NAME / "build.lock", wait=0, busy=""):
+        run = run_byline(["build", "--site", str(site)])
+    assert run.code == 1
+    assert (f"byline: error: another Byline build of this site is running (pid {os.getpid()}): "
+            "wait for it to finish, then try again") in run.err
+
+
+def test_dir_target_refuses_the_sites_folders(make_site):
+    from generator.errors import PublishError
+    from generator.publish import make_target
+
+    site = make_site(ARTICLES)
+    for path in ("content", "templates", ".", "/", str(Path.home())):
+        with pytest.raises(PublishError, match="deploy target 'mirror' \\(dir\\): `path` "):
+            make_target("mirror", {"kind": "dir", "path": path}, site)
+
+
+def test_dir_target_refuses_someone_elses_folder_and_force_keeps_its_files(make_site, tmp_path):
+    from generator.errors import PublishError
+    from generator.publish import make_target
+
+    site = make_site(ARTICLES)
+    build(site)
+    www = write_files(tmp_path / "www", {"index.php": "<?php ?>"})
+    target = make_target("mirror", {"kind": "dir", "path": str(www)}, site)
+    with pytest.raises(PublishError, match="already holds files Byline did not write"):
+        target.publish(site / "output", dry_run=False)
+    assert snapshot(www) == {"index.php": b"<?php ?>"}
+    target.publish(site / "output", dry_run=False, force=True)
+    target.publish(site / "output", dry_run=False)  # now Byline's: no --force needed
+    assert (www / "index.php").read_text() == "<?php ?>"
+    assert (www / "music/a/index.html").is_file()
+
+
+@pytest.fixture
+def photo_site(make_site):
+    from .conftest import photo_bytes
+
+    return make_site({
+        "content/articles/a/index.md": article(
+            category="Music", body="Intro.\n\n![A photo](p.jpg \"Caption\"){credit=\"Me/Agency\"}"),
+        "content/articles/a/p.jpg": photo_bytes(),
+    })
+
+
+def test_no_temporary_file_is_ever_published(make_site, tmp_path):
+    site = make_site(ARTICLES)
+    build(site)
+    (site / "output/music/.index.html.123.byline-tmp").write_text("half a page")
+    shutil.copy(site / "output/index.html", tmp_path / "copy.html")
+    from generator.publish import make_target
+
+    www = tmp_path / "www"
+    make_target("mirror", {"kind": "dir", "path": str(www)}, site).publish(
+        site / "output", dry_run=False)
+    assert not [p for p in www.rglob("*") if p.name.endswith(".byline-tmp")]
+
+
+def _byline(site: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "generator", *args, "--site", str(site)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _temporaries(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.name.endswith(".byline-tmp")]
+
+
+def _many_articles(count: int) -> dict[str, str]:
+    return {f"content/articles/s{n}.md": article(title=f"S{n}", category="Music",
+                                                  tags=f"[T{n % 7}]") for n in range(count)}
+
+
+@pytest.mark.slow
+def test_three_builds_at_once_leave_one_clean_site(make_site, tmp_path):
+    site = make_site(_many_articles(150))
+    builds = [_byline(site, "build") for _ in range(3)]
+    results = [(b.wait(timeout=120), b.stderr.read() if b.stderr else "") for b in builds]
+    for code, err in results:
+        assert "Traceback" not in err
+        assert code == 0 or "another Byline build of this site is running (pid " in err, err
+    assert any(code == 0 for code, _ in results)
+    assert _temporaries(site) == []
+    clean = make_site_copy(site, tmp_path / "clean")
+    build(clean)
+    assert snapshot(site / "output") == snapshot(clean / "output")
+
+
+def make_site_copy(site: Path, where: Path) -> Path:
+    shutil.copytree(site, where, ignore=shutil.ignore_patterns("output", ".byline-cache"))
+    return where
+
+
+@pytest.mark.slow
+def test_a_build_and_a_publish_beside_a_running_preview_leave_no_temporary_files(
+    make_site, tmp_path
+):
+    www = tmp_path / "www"
+    site = make_site({**_many_articles(60),
+                      "site.yaml": SITE_YAML + f"deploy:\n  targets:\n    www:\n"
+                                               f"      kind: dir\n      path: {www}\n"})
+    preview = _byline(site, "serve", "--port", "0")
+    try:
+        assert preview.stdout is not None
+        for line in preview.stdout:
+            if "Previewing" in line:
+                break
+        for round_ in range(3):
+            page = site / f"content/articles/s{round_}.md"
+            page.write_text(page.read_text() + f"\nEdited {round_}.\n")  # the preview rebuilds
+            built = _byline(site, "build")
+            published = _byline(site, "publish", "www")
+            assert built.wait(timeout=120) == 0, built.stderr.read() if built.stderr else ""
+            assert published.wait(timeout=120) == 0
+        assert _temporaries(site / "output") == [] and _temporaries(www) == []
+        assert (www / "music/s0/index.html").is_file()
+        assert not (www / MARKER_NAME).read_text().count(".byline-tmp")
+    finally:
+        preview.terminate()
+        preview.wait(timeout=20)
+
+
+def test_a_marker_edited_to_name_files_outside_never_deletes_them(make_site, tmp_path):
+    site = make_site(ARTICLES)
+    build(site)
+    victim = write_files(tmp_path, {"victim.txt": "precious"}) / "victim.txt"
+    marker = site / "output" / MARKER_NAME
+    marker.write_text(marker.read_text() + "../../victim.txt\n/etc/hosts\n")
+    (site / "content/articles/b.md").unlink()
+    code, err = byline_build(site)
+    assert code == 0, err
+    assert victim.read_text() == "precious"
+    assert not (site / "output/tv/b").exists()
+
+
+def test_a_site_built_by_the_previous_release_keeps_building_without_a_flag(make_site):
+    import sqlite3
+
+    site = make_site(ARTICLES)
+    build(site)
+    output = site / "output"
+    (output / MARKER_NAME).unlink()
+    database = site / ".byline-cache/build.sqlite"
+    with sqlite3.connect(database) as db:  # as the previous release left it
+        db.execute("UPDATE meta SET value = 'byline-0.1.0-2' WHERE key = 'schema'")
+    (site / "content/articles/b.md").unlink()
+    code, err = byline_build(site)
+    assert code == 0, err
+    assert not (output / "tv/b").exists() and (output / "music/a/index.html").is_file()
