@@ -51,6 +51,7 @@ from generator.render import (
     build_index,
     plan_outputs,
     redirect_map,
+    theme_reads,
 )
 from generator.theme import load_theme
 
@@ -137,7 +138,8 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     try:
         result = _patched(options, state, changed, started) if changed is not None else None
         if not isinstance(result, BuildResult):
-            result = _build_all(options, state, started, result or "the saved files are unknown")
+            result = _build_all(options, state, started, result or "the saved files are unknown",
+                                patchable=not own_state)
     except OSError as error:
         if error.errno != errno.ENOSPC:
             raise
@@ -182,9 +184,11 @@ def _mode(options: BuildOptions) -> BuildMode:
 
 
 def _build_all(
-    options: BuildOptions, state: BuildState, started: float, why: str = ""
+    options: BuildOptions, state: BuildState, started: float, why: str = "",
+    patchable: bool = True,
 ) -> BuildResult:
-    """Every stage of the pipeline, each reusing what its caches hold."""
+    """Every stage of the pipeline, each reusing what its caches hold; ``patchable`` when
+    a later build may patch this one (the state outlives it)."""
     site = options.site.resolve()
     report = Report()
     config = load_config(site, report)
@@ -196,12 +200,13 @@ def _build_all(
     busy = (f"another Byline build is writing into {mode.output_dir}: wait for it to finish, "
             "then build again")
     with lock_folder(mode.output_dir, wait=options.lock_wait, busy=busy):
-        return _build_locked(options, state, started, config, mode, label, report, why)
+        return _build_locked(options, state, started, config, mode, label, report, why,
+                             patchable)
 
 
 def _build_locked(
     options: BuildOptions, state: BuildState, started: float, config: SiteConfig,
-    mode: BuildMode, label: str, report: Report, why: str,
+    mode: BuildMode, label: str, report: Report, why: str, patchable: bool,
 ) -> BuildResult:
     """The pipeline, with the output folder checked and locked for this build."""
     site = config.root
@@ -243,10 +248,10 @@ def _build_locked(
     if images.repaired:  # placed again: an older Byline hard-linked them to the cache files
         previous = {p: k for p, k in previous.items() if "/" + p not in images.repaired}
     reads = (last.plan.reads if last and last.theme.fingerprint == theme.fingerprint
-             else state.cache.template_reads(theme.fingerprint))
-    rekey = partial(plan_outputs, renderer, config_digest, redirects)
-    # Without keys to compare with, everything is rendered: key it afterwards, once.
-    plan = rekey(reads if previous and reads is not None else None)
+             else state.cache.template_reads(theme.fingerprint) or theme_reads(theme))
+    rekey = partial(plan_outputs, renderer, config_digest, redirects, full_record=patchable)
+    # Not knowing what the templates read, render everything and key it afterwards, once.
+    plan = rekey(reads)
     _check_collisions(plan.outputs, report)
     report.raise_if_errors()
     if foreign:

@@ -14,8 +14,11 @@ import pytest
 
 from generator.build import BuildOptions, BuildResult, BuildState, build_site
 from generator.errors import BuildFailed
+from generator.incremental import classify
 from generator.model import Article
 from generator.render import SiteIndex, build_index
+from generator.serve import PreviewServer
+from generator.theme import builtin_themes_dir
 
 from .conftest import NOW, SiteFiles, article, photo_bytes, write_files
 from .test_story_formats import mp4_bytes
@@ -298,6 +301,8 @@ def everything_files() -> dict[str, str | bytes]:
                        tags="[streaming]", author="Sam Reyes"),
     }
     files[B] = _edit(str(files[B]), "author:", "aliases: [/old/bravo/]\nmood: upbeat\nauthor:")
+    echo = "content/articles/echo.md"
+    files[echo] = _edit(str(files[echo]), "category:", "updated: 2026-11-02 09:00\ncategory:")
     return files
 
 
@@ -474,3 +479,57 @@ def test_the_scheduled_banner_goes_on_a_full_rebuild_too(everything):
     build_site(replace(everything.options, now=everything.now), everything.state)
     assert "status=None" in _read(everything, "preview", page)
     everything.assert_same_as_full_build()
+
+
+# -- Why a build patched or ran every stage -----------------------------------------------------
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("content/articles/a.md", "content"),
+    ("content/articles/bundle/index.md", "content"),
+    ("content/pages/about.md", "content"),
+    ("content/articles/bundle/photo.jpg", "image"),
+    ("content/authors/jo-lane.yaml", "author file"),
+    ("content/authors/jo.jpg", "author file"),
+    ("site.yaml", "config"),
+    ("templates/list.html", "template"),
+    ("themes/mine/templates/base.html", "template"),
+    ("themes/mine/static/css/site.css", "static file"),
+    ("static/CNAME", "static file"),
+    (".byline/published.json", "other"),
+])
+def test_every_saved_file_is_classified(tmp_path: Path, name: str, kind: str):
+    assert classify(tmp_path, str(tmp_path / name)) == kind
+
+
+def test_the_built_in_theme_is_classified_too():
+    assert classify(Path("/elsewhere"),
+                    str(builtin_themes_dir() / "default/templates/list.html")) == "template"
+    assert classify(Path("/elsewhere"),
+                    str(builtin_themes_dir() / "default/static/css/site.css")) == "static file"
+
+
+def test_a_build_says_why_it_patched_or_not(preview):
+    patched = preview.save(C, preview.text(C) + "\nMore.\n")
+    assert patched.why == "patched: content/articles/charlie.md"
+    write_files(preview.site, {"templates/404.html": "{{ meta.title }}\n"})
+    full = preview.rebuild("templates/404.html")
+    assert full.why == "full build: template changed: templates/404.html"
+    moved = preview.save(B, _edit(preview.text(B), "2026-11-04", "2026-10-04"))
+    assert moved.why == "full build: content/articles/bravo.md: its date changed"
+
+
+def test_the_preview_says_why_under_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    site = write_files(tmp_path / "site", {"site.yaml": _SITE_YAML, **starting_files()})
+    server = PreviewServer(site, port=0, quiet=False, verbose=True)
+    server.start()
+    try:
+        builds = server.builds
+        write_files(site, {C: (site / C).read_text(encoding="utf-8") + "\nMore.\n"})
+        builds = server.wait_for_build(builds)
+        write_files(site, {"site.yaml": _SITE_YAML.replace("per_page: 2", "per_page: 3")})
+        server.wait_for_build(builds)
+    finally:
+        server.stop()
+    said = capsys.readouterr().out
+    assert "(patched: content/articles/charlie.md)" in said
+    assert "(full build: config changed: site.yaml)" in said

@@ -4,6 +4,7 @@ theme (tests/themes/everything) reads every field it lists."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from generator.build import BuildState, build_site
 from generator.render.meta import PageMeta
+from generator.render.reads import READS_FILE
 from generator.render.renderer import SiteRenderer
 from generator.render.views import ArticleView, AuthorView, ImageView, TermView
 
@@ -135,3 +137,20 @@ def test_a_second_process_keys_on_the_reads_the_first_recorded(tmp_path: Path):
     finally:
         state.close()
     assert result.written == 0 and result.unchanged > 50
+
+
+def test_the_default_theme_ships_what_its_templates_read(tmp_path: Path):
+    # A site with everything, whose templates/ are a copy of the default theme's: nothing is
+    # known of what they read, so the build records it all.
+    default = REPO / "themes" / "default"
+    files = {name: text for name, text in everything_files().items()
+             if not name.startswith("themes/")}
+    files["site.yaml"] = str(files["site.yaml"]).replace("theme: everything\n", "")
+    files.update({f"templates/{p.name}": p.read_text("utf-8")
+                  for p in (default / "templates").glob("*.html")})
+    preview = Preview(tmp_path, files)
+    assert preview.state.last is not None
+    recorded = sorted(preview.state.last.plan.reads)
+    shipped = json.loads((default / READS_FILE).read_text("utf-8"))["reads"]
+    assert shipped == recorded, \
+        f"themes/default/{READS_FILE} should list what its templates read: {json.dumps(recorded)}"

@@ -10,7 +10,7 @@ from generator.render.plan import (
     redirect_map,
     replan_outputs,
 )
-from generator.render.reads import NO_READS, Reads, take_reads
+from generator.render.reads import NO_READS, Reads, take_reads, theme_reads
 from generator.render.renderer import NEWS_WINDOW, RenderProblem, SiteRenderer
 from generator.render.site_index import SiteIndex, build_index, placement, reindex
 
@@ -33,4 +33,5 @@ __all__ = [
     "reindex",
     "replan_outputs",
     "take_reads",
+    "theme_reads",
 ]

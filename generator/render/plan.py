@@ -92,11 +92,14 @@ def file_path(site_path: str) -> str:
 
 def plan_outputs(
     r: SiteRenderer, config_digest: str, redirects: Mapping[str, str], reads: Reads | None,
+    *, full_record: bool = True,
 ) -> Plan:
     """Every output of the site, in a stable order, keyed on the view fields in ``reads``.
 
     With ``reads`` None the outputs get no key (a first build renders everything anyway and
-    keys them afterwards, once rendering has recorded what the templates read).
+    keys them afterwards, once rendering has recorded what the templates read).  Without
+    ``full_record`` the record holds only the reads and the site's key: no later patch
+    will ask what each output shows (a ``byline build`` that ends with the process).
     """
     canon = Canon(reads, r.carried.digests_on(reads)) if reads is not None else None
     with _no_cycle_collection():
@@ -106,8 +109,9 @@ def plan_outputs(
             planner.plan(unit)
         record = None
         if canon is not None and reads is not None:
-            record = Record(reads, site, {**canon.nodes, **structure(r)}, canon.embeds,
-                            planner.shown())
+            record = (Record(reads, site, {**canon.nodes, **structure(r)}, canon.embeds,
+                             planner.shown()) if full_record
+                      else Record(reads, site, {}, {}, {}))
     return Plan(planner.outputs, record)
 
 

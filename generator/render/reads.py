@@ -17,14 +17,18 @@ process are collected with ``take_reads`` (render workers send theirs back that 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import jinja2
 
+from generator.theme import DEFAULT_THEME, Theme, builtin_themes_dir
+
 Reads = frozenset[str]
 NO_READS: Reads = frozenset()
+READS_FILE = "reads.json"  # in a theme's folder: what its templates read
 
 _Class = TypeVar("_Class", bound=type)
 
@@ -99,6 +103,20 @@ def recording() -> Iterator[None]:
         yield
     finally:
         _ACTIVE.reset(token)
+
+
+def theme_reads(theme: Theme) -> Reads | None:
+    """What the built-in theme's templates read, as it ships them (``reads.json``), when the
+    site uses those templates alone; else None.  Only a starting point: a build checks what
+    its templates really read, and keys the site again if they read more."""
+    builtin = builtin_themes_dir() / DEFAULT_THEME
+    if theme.template_dirs != (builtin / "templates",):
+        return None
+    try:
+        shipped = json.loads((builtin / READS_FILE).read_text(encoding="utf-8"))
+        return frozenset(str(name) for name in shipped["reads"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def take_reads() -> Reads:

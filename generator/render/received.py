@@ -20,17 +20,18 @@ import io
 import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import partial
 from operator import attrgetter
+from types import BuiltinFunctionType
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.cache import digest_bytes
 
-from .feeds import FeedEntry, FeedInfo
-from .media import CaptionsView, VideoView
-from .meta import ArticleFacts, PageMeta
+from .feeds import FeedEntry
+from .media import VideoView
 from .reads import Reads, view_fields, whole_read
 from .sitemaps import NewsEntry, SitemapEntry
 from .views import ArticleView, AuthorView, ImageView, TermView
@@ -79,8 +80,6 @@ _NODE_IDS: dict[type, Callable[[Any], str | None]] = {
 }
 # Nodes whose fields are plain values (no views, no nodes), keyed by their repr.
 _LEAVES = frozenset({FeedEntry, SitemapEntry, NewsEntry})
-# Other values handed to writers and templates, keyed whole, field by field.
-_WHOLE = (PageMeta, FeedInfo, ArticleFacts)
 
 
 def node_id(value: Any) -> str | None:
@@ -93,9 +92,8 @@ class Canon:
     """Canonical bytes of received values, and the nodes met on the way, for one build.
 
     The bytes are a pickle (protocol 5, no memo, so they depend on values alone, never on
-    which objects happen to be shared), written by the C pickler; its dispatch table puts
-    each node's digest in place of the node, and each view's read fields in place of the
-    view, so Python code runs only for those.
+    which objects happen to be shared), written by the C pickler; each node goes as its
+    digest, each view as its fields read, each other value by what it holds.
     """
 
     def __init__(self, reads: Reads, memo: dict[int, tuple[object, str, str]] | None = None
@@ -108,13 +106,7 @@ class Canon:
         # digests of nodes an earlier build made on the same reads (render/carried.py).
         self._memo = memo if memo is not None else {}
         self._shown: list[set[str]] = []
-        self._table: dict[type, Callable[[Any], Any]] = {Markup: _markup}
-        for kind in _NODE_IDS:
-            self._table[kind] = self._as_node
-        for kind in (ImageView, Body, VideoView, CaptionsView, *_WHOLE):
-            self._table[kind] = self._as_fields
-        self._table[Later] = _as_later
-        self._picklers: list[tuple[pickle.Pickler, io.BytesIO]] = []
+        self._picklers: list[tuple[_Pickler, io.BytesIO]] = []
         self._depth = 0
 
     def key(self, *parts: Any) -> tuple[str, frozenset[str]]:
@@ -138,10 +130,7 @@ class Canon:
     def _pickled(self, value: Any) -> bytes:
         if self._depth == len(self._picklers):  # one pickler per depth of nesting, reused
             buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=5)
-            pickler.fast = True  # no memo: equal values give equal bytes, shared or not
-            pickler.dispatch_table = self._table
-            self._picklers.append((pickler, buffer))
+            self._picklers.append((_Pickler(buffer, self), buffer))
         pickler, buffer = self._picklers[self._depth]
         buffer.seek(0)
         buffer.truncate()
@@ -152,18 +141,24 @@ class Canon:
             self._depth -= 1
         return buffer.getvalue()
 
-    def _as_node(self, value: Any) -> tuple[type, tuple[Any, ...]]:
+    def stand_in(self, value: Any) -> Any:
+        """What to pickle instead of ``value``, or None to pickle it as it is."""
+        kind = type(value)
+        standing = _STAND_INS.get(kind)
+        if standing is not None:
+            return standing(value)
         memo = self._memo.get(id(value))
         if memo is not None:  # the common case: a card or term already digested
             self._shown[-1].add(memo[1])
-            return str, (memo[2],)
+            return memo[2]
         name = node_id(value)
-        if name is None:
-            return tuple, (self.fields(value),)
-        return str, (self._node(value, name),)
-
-    def _as_fields(self, value: Any) -> tuple[type, tuple[tuple[Any, ...]]]:
-        return tuple, (self.fields(value),)
+        if name:
+            return self._node(value, name)
+        if dataclasses.is_dataclass(kind):  # a view by the fields read, others whole
+            return self.fields(value)
+        if isinstance(value, (type, BuiltinFunctionType)):
+            return None  # classes and functions by name
+        raise TypeError(f"a {kind.__name__} cannot be keyed: teach received.Canon about it")
 
     def _node(self, value: Any, name: str) -> str:
         memo = self._memo.get(id(value))
@@ -217,12 +212,27 @@ class Canon:
         return names
 
 
-def _markup(value: Markup) -> tuple[type, tuple[str]]:
-    return Markup, (str(value),)
+class _Pickler(pickle.Pickler):
+    """Pickles received values for ``Canon``: what is not plain goes by its stand-in."""
+
+    def __init__(self, file: io.BytesIO, canon: Canon) -> None:
+        self._stand_in = canon.stand_in
+        super().__init__(file, protocol=5)
+        self.fast = True  # no memo: equal values give equal bytes, shared or not
+
+    def persistent_id(self, obj: Any) -> Any:
+        """Called for every object: kept short."""
+        return None if type(obj) in _PLAIN else self._stand_in(obj)
 
 
-def _as_later(value: Later) -> tuple[type, tuple[tuple[Any, ...]]]:
-    return tuple, (("Later", getattr(value.make, "__name__", ""), value.source),)
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, tuple, list, dict})
+# Values kept by stand-ins that say what they hold (and never depend on object identity).
+_STAND_INS: dict[type, Callable[[Any], Any]] = {
+    datetime: lambda v: ("datetime", v.isoformat(), v.fold, repr(v.tzinfo)),
+    date: lambda v: ("date", v.isoformat()),
+    Markup: lambda v: ("Markup", str(v)),
+    Later: lambda v: ("Later", getattr(v.make, "__name__", ""), v.source),
+}
 
 
 def _one(name: str, value: Any) -> tuple[Any, ...]:
