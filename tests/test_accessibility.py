@@ -7,33 +7,21 @@ import http.server
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
+from .browser import launched_chromium, require_chromium
 from .conftest import NOW, REPO, build
 from .test_sample_site import copy_sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AXE = REPO / "node_modules/axe-core/axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
 PAGES = ("/", "/page/2/", "/celebrity/imogen-asare-backyard-gala/",
          "/awards/lumen-awards-2026-winners/", "/music/", "/tags/sienna-halloway/",
          "/authors/karen-ruffini/", "/archive/", "/archive/2025/", "/about/", "/404.html",
          # The story formats: a gallery, captioned posts, a video.
          "/style/lumen-awards-2026-red-carpet-gallery/", "/celebrity/halloway-quint-wedding/",
          "/music/velvet-static-signal-tour-opener/")
-
-
-def _require_tools() -> None:
-    missing = [str(p) for p in (AXE, CHROMIUM) if not p.exists()]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the accessibility audit; missing {missing} (.ci/run)")
-        pytest.skip(f"missing {missing}: npm install --ignore-scripts axe-core; chromium")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -43,13 +31,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
-    _require_tools()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    require_chromium(AXE)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def violations(page) -> list[str]:

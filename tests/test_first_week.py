@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from .browser import launched_chromium, require_chromium
 from .conftest import NOW, REPO, SITE_YAML, article, build, page, photo_bytes
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -238,9 +239,6 @@ def test_readme_counts_the_sample_stories_as_the_build_does(tmp_path):
 
 # -- layout, as Chromium draws it ---------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 1024}
 
@@ -261,8 +259,7 @@ class _SlowPhotos(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def sample_server(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium")
+    require_chromium()
     from .test_sample_site import copy_sample
 
     site = copy_sample(tmp_path_factory.mktemp("sample") / "site")
@@ -276,12 +273,8 @@ def sample_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(sample_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def box(locator) -> dict[str, float]:
