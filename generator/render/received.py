@@ -30,8 +30,9 @@ from markupsafe import Markup
 
 from generator.cache import digest_bytes
 
-from .feeds import FeedEntry
-from .media import VideoView
+from .feeds import FeedEntry, FeedInfo
+from .media import CaptionsView, VideoView
+from .meta import ArticleFacts, PageMeta
 from .reads import Reads, view_fields, whole_read
 from .sitemaps import NewsEntry, SitemapEntry
 from .views import ArticleView, AuthorView, ImageView, TermView
@@ -80,6 +81,9 @@ _NODE_IDS: dict[type, Callable[[Any], str | None]] = {
 }
 # Nodes whose fields are plain values (no views, no nodes), keyed by their repr.
 _LEAVES = frozenset({FeedEntry, SitemapEntry, NewsEntry})
+# Other values of plain fields (strings, numbers, dates, Markup, and lists, tuples and dicts
+# of those), keyed by their repr: one string, where a pickle would ask about every field.
+_RECORDS = frozenset({PageMeta, ArticleFacts, FeedInfo, VideoView, CaptionsView})
 
 
 def node_id(value: Any) -> str | None:
@@ -141,6 +145,10 @@ class Canon:
             self._depth -= 1
         return buffer.getvalue()
 
+    def show(self, name: str) -> None:
+        """Note that what is being keyed shows this node."""
+        self._shown[-1].add(name)
+
     def stand_in(self, value: Any) -> Any:
         """What to pickle instead of ``value``, or None to pickle it as it is."""
         kind = type(value)
@@ -154,6 +162,8 @@ class Canon:
         name = node_id(value)
         if name:
             return self._node(value, name)
+        if kind in _RECORDS:  # plain values only: their repr says it all, in one string
+            return repr(self.fields(value))
         if dataclasses.is_dataclass(kind):  # a view by the fields read, others whole
             return self.fields(value)
         if isinstance(value, (type, BuiltinFunctionType)):
@@ -217,12 +227,20 @@ class _Pickler(pickle.Pickler):
 
     def __init__(self, file: io.BytesIO, canon: Canon) -> None:
         self._stand_in = canon.stand_in
+        self._memo = canon._memo
+        self._canon = canon
         super().__init__(file, protocol=5)
         self.fast = True  # no memo: equal values give equal bytes, shared or not
 
     def persistent_id(self, obj: Any) -> Any:
-        """Called for every object: kept short."""
-        return None if type(obj) in _PLAIN else self._stand_in(obj)
+        """Called for every object: kept short, the commonest cases first."""
+        if type(obj) in _PLAIN:
+            return None
+        memo = self._memo.get(id(obj))
+        if memo is not None:  # a card or term already digested
+            self._canon.show(memo[1])
+            return memo[2]
+        return self._stand_in(obj)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes, tuple, list, dict})
