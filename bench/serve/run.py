@@ -186,7 +186,8 @@ def _get(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=60) as response:
             return response.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, ConnectionError):
+    except (urllib.error.URLError, ConnectionError, http.client.HTTPException):
+        # hugo server can cut a response short while it rewrites the page: ask again
         return None
 
 
