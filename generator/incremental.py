@@ -19,7 +19,7 @@ from generator.cache import BuildCache
 from generator.config import SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
-from generator.image_stage import ImageIndex, warn_missing_credits
+from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_heroes
 from generator.model import Content
 from generator.outputdir import present_files
 from generator.render import PlanKeys, SiteIndex, SiteRenderer, reindex, replan_outputs
@@ -79,6 +79,7 @@ def patch_build(
                   if w.location is None or w.location.path not in patch.reread)
     report.raise_if_errors()
     warn_missing_credits(patch.articles, last.images.plans, report)
+    warn_small_heroes(patch.articles, last.images.plans, report)
     index = reindex(last.index, patch.content, patch.articles)
     renderer = SiteRenderer(last.config, index, last.images, last.theme,
                             preview=last.mode.preview, now=now)

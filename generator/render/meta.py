@@ -27,9 +27,27 @@ class PageMeta:
     json_ld: Markup = NO_MARKUP
     alternates: tuple[Mapping[str, str], ...] = ()
     noindex: bool = False
+    # ``max-image-preview:large``: search engines may show the image big (Google Discover).
+    # Templates write it only on pages that are not ``noindex``.
+    large_image_preview: bool = False
     prev_url: str | None = None
     next_url: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# Open Graph wants language_TERRITORY; a bare language gets the territory it is most read in.
+_TERRITORIES = {"en": "US", "ja": "JP", "zh": "CN", "ko": "KR", "sv": "SE", "da": "DK",
+                "el": "GR", "cs": "CZ", "he": "IL", "uk": "UA", "hi": "IN", "ar": "AR",
+                "nb": "NO", "nn": "NO", "fa": "IR", "vi": "VN", "ca": "ES", "sl": "SI",
+                "et": "EE", "ga": "IE", "ms": "MY", "sr": "RS", "bn": "IN", "ur": "PK"}
+
+
+def og_locale(language: str) -> str:
+    """``og:locale`` for a site's language: "en" → "en_US", "en-GB" → "en_GB", "fr" → "fr_FR"."""
+    parts = language.replace("_", "-").split("-")
+    base = parts[0].lower()
+    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    return f"{base}_{(region or _TERRITORIES.get(base, base)).upper()}"
 
 
 def json_ld_script(data: Mapping[str, Any]) -> Markup:

@@ -20,7 +20,7 @@ from generator.model import Article, Author, Page
 from generator.theme import Theme, make_environment
 
 from .feeds import FeedInfo, atom_feed, rss_feed
-from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld
+from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld, og_locale
 from .site_index import Group, SiteIndex
 from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
 from .views import MONTHS, ArticleView, ViewMaker, rebase_links
@@ -212,6 +212,7 @@ class SiteRenderer:
             "title": self.config.title,
             "description": self.config.description,
             "language": self.config.language,
+            "locale": og_locale(self.config.language),
             "base_url": self.config.base_url,
             "twitter": self.config.twitter,
             "publisher": self.config.publisher_name,
@@ -248,7 +249,7 @@ class SiteRenderer:
         self, title: str, description: str, path: str, *, og_type: str = "website",
         image: Any = None, json_ld: Markup = NO_MARKUP, noindex: bool = False,
         prev: str | None = None, next_: str | None = None,
-        feeds: Sequence[Mapping[str, str]] = (),
+        feeds: Sequence[Mapping[str, str]] = (), large_image_preview: bool = False,
     ) -> PageMeta:
         card = image or self._default_card()
         return PageMeta(
@@ -263,6 +264,7 @@ class SiteRenderer:
             json_ld=json_ld,
             alternates=(*feeds, *self._site_feeds()),
             noindex=noindex or self.preview,
+            large_image_preview=large_image_preview,
             prev_url=prev,
             next_url=next_,
         )
@@ -283,9 +285,11 @@ class SiteRenderer:
         authors = [(self.content.authors[s].name, self.absolute(self.content.authors[s].url))
                    for s in article.author_slugs if s in self.content.authors]
         logo = self.absolute(self.images.logo.fallback.url_path) if self.images.logo else None
+        # Google wants 16:9, 4:3 and 1:1; without them (a remote hero) the card will do.
+        crops = [self.absolute(c.url_path) for c in self.images.crops.get(article.url, ())]
         data = news_article_ld(
             headline=article.title, description=article.dek or article.summary,
-            url=self.absolute(article.url), images=[image[0]] if image else [],
+            url=self.absolute(article.url), images=crops or ([image[0]] if image else []),
             published=article.date.isoformat(), modified=article.modified.isoformat(),
             authors=authors, publisher=self.config.publisher_name, logo=logo,
             section=article.category.name if article.category else None,
@@ -293,7 +297,8 @@ class SiteRenderer:
         )
         return self._meta(f"{article.title} | {self.config.title}",
                           article.dek or article.summary, article.url, og_type="article",
-                          image=image, json_ld=json_ld_script(data))
+                          image=image, json_ld=json_ld_script(data),
+                          large_image_preview=not article.draft)
 
 
 def page_path(base: str, page: int) -> str:
