@@ -285,11 +285,13 @@ class SiteRenderer:
         authors = [(self.content.authors[s].name, self.absolute(self.content.authors[s].url))
                    for s in article.author_slugs if s in self.content.authors]
         logo = self.absolute(self.images.logo.fallback.url_path) if self.images.logo else None
-        # Google wants 16:9, 4:3 and 1:1; without them (a remote hero) the card will do.
+        # Google wants 16:9, 4:3 and 1:1; without them (a remote hero) the card will do, and
+        # without a hero the site's own card (its logo): the property is required.
         crops = [self.absolute(c.url_path) for c in self.images.crops.get(article.url, ())]
+        fallback = image or self._default_card()
         data = news_article_ld(
             headline=article.title, description=article.dek or article.summary,
-            url=self.absolute(article.url), images=crops or ([image[0]] if image else []),
+            url=self.absolute(article.url), images=crops or ([fallback[0]] if fallback else []),
             published=article.date.isoformat(), modified=article.modified.isoformat(),
             authors=authors, publisher=self.config.publisher_name, logo=logo,
             section=article.category.name if article.category else None,
