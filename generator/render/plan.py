@@ -25,7 +25,7 @@ from generator.model import Article, Page
 from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
-from .renderer import SiteRenderer, page_path
+from .renderer import FEED_FILES, SiteRenderer, page_path
 from .site_index import Group
 
 
@@ -133,7 +133,7 @@ def replan_outputs(
             cards[article.url] = card
             recarded.append(article)
     planner = _Planner(r, PlanKeys(previous.site, previous.people, cards),
-                       showing={a.url for a in recarded})
+                       showing={a.url for a in recarded}, edited={a.url for a in articles})
     urls = {a.url for a in articles}
     if recarded:
         urls.update(a.url for a in index.citing(recarded, r.config.related_count))
@@ -158,18 +158,43 @@ def replan_outputs(
         planner.news_sitemap()
         if any(before[a.url].modified != a.modified for a in recarded):
             planner.sitemap()
+    # A body edit leaves every card as it was but reaches the feeds carrying the story.
+    recarded_urls = {a.url for a in recarded}
+    bodies = [a for a in articles if a.url not in recarded_urls]
+    if bodies:
+        _replan_feeds(planner, bodies, recarded)
     return Plan(planner.outputs, planner.keys)
+
+
+def _replan_feeds(planner: _Planner, bodies: Sequence[Article],
+                  recarded: Sequence[Article]) -> None:
+    """The feeds carrying stories whose body changed, unless a card change planned them."""
+    r = planner.r
+    if not recarded:
+        planner.site_feeds()
+    done = {a.category.slug for a in recarded if a.category}
+    for group in r.index.categories:
+        if group.term.slug not in done and any(a.category and a.category.slug == group.term.slug
+                                               for a in bodies):
+            planner.category_feeds(group)
+    done = {s for a in recarded for s in a.author_slugs}
+    for slug in sorted({s for a in bodies for s in a.author_slugs} - done):
+        if slug in r.content.authors:
+            planner.author_feeds(slug)
 
 
 class _Planner:
     """Plans outputs one reader-facing unit at a time (an article, a list, a feed…)."""
 
-    def __init__(self, r: SiteRenderer, keys: PlanKeys, showing: set[str] | None = None) -> None:
+    def __init__(self, r: SiteRenderer, keys: PlanKeys, showing: set[str] | None = None,
+                 edited: set[str] | None = None) -> None:
         self.r = r
         self.keys = keys
         self.outputs: list[Output] = []
-        # When given, lists and feeds are planned only where they show one of these articles.
+        # When given, lists are planned only where they show one of these articles...
         self.showing = showing
+        # ...and feeds, which carry whole stories, where they carry one of these.
+        self.edited = edited
 
     def add(self, path: str, make: Callable[[], bytes], *parts: str,
             origin: SourceLocation | None = None) -> None:
@@ -199,6 +224,10 @@ class _Planner:
     def category(self, group: Group) -> None:
         """A category's pages and feeds."""
         self._paginate(group.term.url, "category", group, None, group.articles)
+        self.category_feeds(group)
+
+    def category_feeds(self, group: Group) -> None:
+        """A category's Atom, RSS and JSON feeds."""
         self._feeds(group.articles, f"{group.term.name} — {self.r.config.title}",
                     group.term.url)
 
@@ -211,6 +240,13 @@ class _Planner:
         author = self.r.content.authors[slug]
         self._paginate(author.url, "author", None, slug, self.r.index.by_author.get(slug, ()),
                        self.keys.people[slug])
+        self.author_feeds(slug)
+
+    def author_feeds(self, slug: str) -> None:
+        """An author's Atom, RSS and JSON feeds."""
+        author = self.r.content.authors[slug]
+        self._feeds(self.r.index.by_author.get(slug, ()),
+                    f"{author.name} — {self.r.config.title}", author.url)
 
     def archive_index(self) -> None:
         """The list of years."""
@@ -223,7 +259,7 @@ class _Planner:
                  *(cards[a.url] for a in self.r.index.years[year]))
 
     def site_feeds(self) -> None:
-        """The site-wide Atom and RSS feeds."""
+        """The site-wide Atom, RSS and JSON feeds."""
         self._feeds(self.r.content.articles, self.r.config.title, "/")
 
     def sitemap(self) -> None:
@@ -261,11 +297,13 @@ class _Planner:
     def _feeds(self, articles: Iterable[Article], title: str, base: str) -> None:
         r = self.r
         items = tuple(articles)[: r.config.feed_items]
-        if self.showing is not None and not any(a.url in self.showing for a in items):
+        if self.edited is not None and not any(a.url in self.edited for a in items):
             return
-        keys = [self.keys.cards[a.url] for a in items]
-        self.add(base + "feed.xml", partial(r.feed, "atom", items, title, base), *keys)
-        self.add(base + "rss.xml", partial(r.feed, "rss", items, title, base), *keys)
+        # Feeds carry whole stories: each one's body and photos are part of the key.
+        keys = [part for a in items for part in (
+            self.keys.cards[a.url], a.digest, *(r.images.digest(i) for i in a.images))]
+        for kind, name in FEED_FILES.items():
+            self.add(base + name, partial(r.feed, kind, items, title, base), *keys)
 
 
 def _card_key(article: Article, people: Mapping[str, str], r: SiteRenderer) -> str:
@@ -295,8 +333,10 @@ def _hosting_files(r: SiteRenderer, redirects: Mapping[str, str], site_key: str)
     base = r.config.base_path
     found: list[Output] = []
     if hosting.headers:
-        feeds = ["/feed.xml", "/rss.xml", "/sitemap.xml", "/news-sitemap.xml"]
-        feeds += [g.term.url + name for g in r.index.categories for name in ("feed.xml", "rss.xml")]
+        feeds = [f"/{name}" for name in FEED_FILES.values()]
+        feeds += ["/sitemap.xml", "/news-sitemap.xml"]
+        feeds += [g.term.url + name for g in r.index.categories for name in FEED_FILES.values()]
+        feeds += [a.url + name for a in r.content.authors.values() for name in FEED_FILES.values()]
         found.append(_fixed("_headers", headers_file(base, feeds), site_key))
     if hosting.redirects and redirects:
         found.append(_fixed("_redirects", redirects_file(redirects, base), site_key))

@@ -19,13 +19,18 @@ from generator.markup import fill_image_placeholders
 from generator.model import Article, Author, Page
 from generator.theme import Theme, make_environment
 
-from .feeds import FeedInfo, atom_feed, rss_feed
+from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
 from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld, og_locale
 from .site_index import Group, SiteIndex
 from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
 from .views import MONTHS, ArticleView, ViewMaker, rebase_links
 
 NEWS_WINDOW = timedelta(days=2)
+# The file each kind of feed is written to, under the site, a category or an author.
+FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml", "json": "feed.json"}
+FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
+              "json": "application/feed+json"}
+FEED_IMAGE_WIDTH = 1200
 
 
 class RenderProblem(Exception):
@@ -142,12 +147,49 @@ class SiteRenderer:
 
     # -- feeds and sitemaps -----------------------------------------------------------------
     def feed(self, kind: str, articles: Sequence[Article], title: str, base: str) -> bytes:
-        """Atom (``kind="atom"``) or RSS feed for the site or a category at ``base``."""
-        name = "feed.xml" if kind == "atom" else "rss.xml"
+        """The Atom, RSS or JSON (``kind``) feed of the site, a category or an author at
+        ``base``: the newest ``feed_items`` stories, each whole."""
+        name = FEED_FILES[kind]
         info = FeedInfo(title, self.absolute(base + name), self.absolute(base),
                         self.config.description, self.config.language)
-        make = atom_feed if kind == "atom" else rss_feed
-        return make(info, articles[: self.config.feed_items], self.absolute, self._author_names)
+        make = {"atom": atom_feed, "rss": rss_feed, "json": json_feed}[kind]
+        return make(info, [self._feed_entry(a) for a in articles[: self.config.feed_items]])
+
+    def _feed_entry(self, article: Article) -> FeedEntry:
+        authors = self.content.authors
+        body = self._body(article.body_html, article.images)  # base path already in its URLs
+        return FeedEntry(
+            title=article.title, url=self.absolute(article.url), published=article.date,
+            updated=article.modified,
+            authors=tuple((authors[s].name, self.absolute(authors[s].url))
+                          for s in article.author_slugs if s in authors),
+            category=article.category.name if article.category else None,
+            tags=tuple(t.name for t in article.tags), summary=article.summary,
+            content_html=absolute_urls(str(body), lambda path: self._origin + path),
+            hero=self._feed_image(article),
+        )
+
+    def _feed_image(self, article: Article) -> FeedImage | None:
+        """The hero as feeds carry it: a JPEG/PNG at least 1200 px wide where the photo
+        allows (what aggregators ask for), its narrowest size as the thumbnail."""
+        hero = article.hero
+        plan = self.images.plan(hero)
+        if hero is None or plan is None:
+            return None
+        family = plan.family(plan.fallback.format)
+        large = next((v for v in family if v.width >= FEED_IMAGE_WIDTH), family[-1])
+        small = family[0]
+        made = self.images.files.get(large.url_path)
+        try:
+            length = made.stat().st_size if made else 0
+        except OSError:
+            length = 0
+        return FeedImage(
+            url=self.absolute(large.url_path), mime=large.mime, width=large.width,
+            height=large.height, length=length, thumbnail_url=self.absolute(small.url_path),
+            thumbnail_width=small.width, thumbnail_height=small.height,
+            credit=hero.credit or plan.source.credit, alt=hero.alt, caption=hero.caption,
+        )
 
     def sitemap(self, list_paths: Sequence[str]) -> bytes:
         """Every page a search engine should know, articles with their last change."""
@@ -226,9 +268,11 @@ class SiteRenderer:
     def _site_feeds(self) -> list[dict[str, str]]:
         return [
             {"title": f"{self.config.title} (Atom)", "url": self.url("/feed.xml"),
-             "type": "application/atom+xml"},
+             "type": FEED_TYPES["atom"]},
             {"title": f"{self.config.title} (RSS)", "url": self.url("/rss.xml"),
-             "type": "application/rss+xml"},
+             "type": FEED_TYPES["rss"]},
+            {"title": f"{self.config.title} (JSON Feed)", "url": self.url("/feed.json"),
+             "type": FEED_TYPES["json"]},
         ]
 
     def _list_titles(
@@ -237,12 +281,14 @@ class SiteRenderer:
         if kind == "category" and group:
             name = group.term.name
             feed = {"title": f"{name} — {self.config.title}",
-                    "url": self.url(group.term.url + "feed.xml"), "type": "application/atom+xml"}
+                    "url": self.url(group.term.url + "feed.xml"), "type": FEED_TYPES["atom"]}
             return name, name, f"The latest {name} news from {self.config.title}.", feed
         if kind == "tag" and group:
             return group.term.name, f"Tagged: {group.term.name}", None, None
         if kind == "author" and author:
-            return author.name, author.name, author.bio, None
+            feed = {"title": f"{author.name} — {self.config.title}",
+                    "url": self.url(author.url + "feed.xml"), "type": FEED_TYPES["atom"]}
+            return author.name, author.name, author.bio, feed
         return self.config.title, self.config.title, self.config.description, None
 
     def _meta(
