@@ -48,10 +48,20 @@ from generator.render import (
     Output,
     SiteRenderer,
     build_index,
+    file_path,
     plan_outputs,
     redirect_map,
 )
 from generator.render_stage import write_outputs
+from generator.search_stage import (
+    HOW_TO_GET_SEARCH,
+    SearchOutcome,
+    find_indexer,
+    forget_search,
+    indexer_signature,
+    search_files,
+    update_search,
+)
 from generator.theme import load_theme
 
 
@@ -79,6 +89,9 @@ class BuildOptions:
     force: bool = False
     # How long to wait for another build writing into the same folder before giving up.
     lock_wait: float = 5.0
+    # Index the committed site for its search page (site.yaml's ``search``, Pagefind
+    # installed; never in the preview).  Off by default: ``byline build`` turns it on.
+    search: bool = False
 
     @property
     def output_dir(self) -> Path:
@@ -106,6 +119,7 @@ class BuildResult:
     pending_images: Mapping[str, PendingImage] = field(default_factory=dict)
     patched: bool = False  # made by patching the last build (see incremental.py)
     notes: tuple[str, ...] = ()  # what was wrong with the cache and was repaired (--verbose)
+    search: SearchOutcome | None = None  # what the search stage did (None: not run)
 
 
 @dataclass(slots=True)
@@ -209,7 +223,10 @@ def _build_locked(
     now = options.now or datetime.now(config.tz)
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
-    key = _inputs_key(site, options, config_digest, theme.fingerprint)
+    searching = options.search and config.search and not options.preview
+    indexer = find_indexer() if searching else None
+    key = _inputs_key(site, options, config_digest, theme.fingerprint,
+                      indexer_signature(indexer) if searching else "off")
     stamp = state.cache.stamp(output_dir, stamp_from) if key else None
     if (stamp and stamp.current(key, now) and marker_is_clean(output_dir)
             and _outputs_present(state.cache, output_dir)):
@@ -248,10 +265,13 @@ def _build_locked(
     existing = present_files(output_dir, owned.union(previous))
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
+    # The search index is the search stage's to replace; without Pagefind it goes.
+    kept_index = search_files(owned) if indexer else set()
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
-                            complete=True, owned=owned)
+                            complete=True, owned=owned, also_keep=kept_index)
     outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
+    search = _search(options, searching, indexer, output_dir, state.cache, outputs, content)
     expires = valid_until(content, now, NEWS_WINDOW, options.future)
     warnings = tuple(report.sorted())
     state.cache.set_stamp(output_dir, BuildStamp(
@@ -277,15 +297,37 @@ def _build_locked(
         next_scheduled=content.next_scheduled,
         pending_images=images.pending,
         notes=state.cache.take_notes(),
+        search=search,
     )
 
 
-def _inputs_key(site: Path, options: BuildOptions, config_digest: str, theme: str) -> str:
+def _search(
+    options: BuildOptions, searching: bool, indexer: Path | None, output_dir: Path,
+    cache: BuildCache, outputs: Mapping[str, str], content: Content,
+) -> SearchOutcome | None:
+    """Stage 6, after the commit: bring the search index up to date with the pages."""
+    if not searching:
+        forget_search(output_dir, cache)  # its files were not kept
+        return None
+    if indexer is None:
+        forget_search(output_dir, cache)
+        return SearchOutcome(message=HOW_TO_GET_SEARCH)
+    if options.drafts or options.future:
+        # Drafts and scheduled stories are never indexed: the index of the last ordinary
+        # build stays as it was.
+        return SearchOutcome()
+    indexed = [file_path(item.url) for item in (*content.articles, *content.pages)]
+    return update_search(output_dir, cache, indexer, outputs, indexed)
+
+
+def _inputs_key(
+    site: Path, options: BuildOptions, config_digest: str, theme: str, search: str
+) -> str:
     """The key of everything this build reads, or "" when early stopping is not wanted."""
     if not options.reuse_current:
         return ""
     settings = (__version__, MARKUP_VERSION, config_digest, theme, str(options.drafts),
-                str(options.future), str(options.preview))
+                str(options.future), str(options.preview), search)
     return inputs_key(site, settings)
 
 

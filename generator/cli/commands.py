@@ -139,11 +139,16 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
 
     # The image progress bar draws itself only on a terminal; --quiet turns it off there too.
     progress = False if console.quiet else None
-    result = build_site(BuildOptions(site=site, progress=progress, **choices))
+    result = build_site(BuildOptions(site=site, progress=progress, search=True, **choices))
     for problem in result.warnings:
         console.problem(problem)
     for note in result.notes:
         console.detail(f"  {note}")
+    if result.search and result.search.message:
+        console.say(result.search.message, YELLOW)
+    elif result.search and result.search.indexed:
+        console.detail(f"  search: indexed {result.search.pages} pages in "
+                       f"{result.search.seconds:.2f} s")
     for path in result.changed:
         console.detail(f"  wrote {path}")
     console.detail(f"  {result.unchanged} files unchanged")

@@ -25,7 +25,7 @@ from generator.model import Article, Page
 from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
-from .renderer import FEED_FILES, SiteRenderer, page_path
+from .renderer import FEED_FILES, SEARCH_PATH, SiteRenderer, page_path
 from .site_index import Group
 
 
@@ -91,6 +91,8 @@ def plan_outputs(r: SiteRenderer, config_digest: str, redirects: Mapping[str, st
         planner.archive_year(year)
     planner.site_feeds()
     planner.add("/404.html", r.not_found_page)
+    if r.config.search:
+        planner.add(SEARCH_PATH, r.search_page)
     # A redirect is the article's (an alias, or a URL it had): a clash with it names the file.
     sources = {item.url: item.source for item in (*content.articles, *content.pages)}
     for old, new in sorted(redirects.items()):

@@ -31,6 +31,7 @@ FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml", "json": "feed.json"}
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
               "json": "application/feed+json"}
 FEED_IMAGE_WIDTH = 1200
+SEARCH_PATH = "/search/"
 
 
 class RenderProblem(Exception):
@@ -133,6 +134,12 @@ class SiteRenderer:
                           f"Every story from {year}." if year else "Every story, by year.", path)
         return self._template("archive.html", meta=meta,
                               archive={"years": years, "year": year, "months": months})
+
+    def search_page(self) -> bytes:
+        """The search page: the query runs in the browser, on the index the build made."""
+        meta = self._meta(f"Search | {self.config.title}", f"Search {self.config.title}.",
+                          SEARCH_PATH, noindex=True)
+        return self._template("search.html", meta=meta)
 
     def not_found_page(self) -> bytes:
         """The 404 page."""
@@ -262,6 +269,7 @@ class SiteRenderer:
             "nav": [self.views.term(g.term) for g in self.index.categories],
             "feeds": self._site_feeds(),
             "about_url": self.url(about.url) if about else None,
+            "search_url": self.url(SEARCH_PATH) if self.config.search else None,
             "copyright": self.config.copyright,
         }
 
