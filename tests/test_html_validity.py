@@ -36,6 +36,7 @@ def test_sample_site_html_has_no_validator_errors(tmp_path):
     build_site(BuildOptions(site=site, output=tmp_path / "out", now=NOW))
     pages = sorted(str(p) for p in (tmp_path / "out").rglob("*.html"))
     assert len(pages) > 20
+    assert any(p.endswith("/search/index.html") for p in pages)  # the search page too
     run = subprocess.run([*command, "--errors-only", "--format", "json", *pages],
                          capture_output=True, text=True, check=False)
     messages = json.loads(run.stderr or '{"messages": []}')["messages"]
