@@ -160,7 +160,8 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     """Check the built site and print its problems; True if it must not go out."""
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
-    problems = check_site(result.output, config.base_url, result.content.articles)
+    problems = check_site(result.output, config.base_url, result.content.articles,
+                          now=datetime.now(config.tz))
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
     for problem in problems:
         console.problem(problem)

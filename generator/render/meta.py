@@ -60,10 +60,17 @@ def json_ld_script(data: Mapping[str, Any]) -> Markup:
 def news_article_ld(
     *, headline: str, description: str, url: str, images: Sequence[str], published: str,
     modified: str, authors: Sequence[tuple[str, str]], publisher: str, logo: str | None,
-    section: str | None, keywords: Sequence[str], word_count: int,
+    section: str | None, keywords: Sequence[str], word_count: int, publisher_url: str = "",
 ) -> dict[str, Any]:
-    """schema.org ``NewsArticle`` as Google's article guidelines describe it."""
+    """schema.org ``NewsArticle`` as Google's article guidelines describe it.
+
+    A story without a byline is the publisher's own: it is named as the author.
+    """
     org: dict[str, Any] = {"@type": "Organization", "name": publisher}
+    if publisher_url:
+        org["url"] = publisher_url
+    people = [{"@type": "Person", "name": n, "url": u} for n, u in authors]
+    author = people or [dict(org)]
     if logo:
         org["logo"] = {"@type": "ImageObject", "url": logo}
     data: dict[str, Any] = {
@@ -74,7 +81,7 @@ def news_article_ld(
         "description": description,
         "datePublished": published,
         "dateModified": modified,
-        "author": [{"@type": "Person", "name": n, "url": u} for n, u in authors],
+        "author": author,
         "publisher": org,
         "wordCount": word_count,
     }

@@ -25,7 +25,14 @@ from generator.model import Article, Page
 from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
-from .renderer import FEED_FILES, SEARCH_PATH, SiteRenderer, page_path
+from .renderer import (
+    FEED_FILES,
+    NEWS_LIMIT,
+    SEARCH_PATH,
+    SiteRenderer,
+    news_part_path,
+    page_path,
+)
 from .site_index import Group
 
 
@@ -272,10 +279,19 @@ class _Planner:
                  *(f"{a.url}{a.modified.isoformat()}" for a in r.content.articles))
 
     def news_sitemap(self) -> None:
-        """The Google News sitemap: the last two days' stories."""
-        cards = self.keys.cards
-        self.add("/news-sitemap.xml", self.r.news_sitemap,
-                 *(cards[a.url] for a in self.r.recent_articles()))
+        """The Google News sitemap: the last two days' stories (an index of parts when there
+        are more than Google reads from one)."""
+        cards, r = self.keys.cards, self.r
+        recent = r.recent_articles()
+        if len(recent) <= NEWS_LIMIT:
+            self.add("/news-sitemap.xml", r.news_sitemap, *(cards[a.url] for a in recent))
+            return
+        parts = -(-len(recent) // NEWS_LIMIT)
+        self.add("/news-sitemap.xml", partial(r.news_sitemap_index, parts), str(parts))
+        for part in range(1, parts + 1):
+            chunk = recent[(part - 1) * NEWS_LIMIT : part * NEWS_LIMIT]
+            self.add(news_part_path(part), partial(r.news_sitemap, part),
+                     *(cards[a.url] for a in chunk))
 
     def _year_counts(self) -> list[str]:
         return [f"{y}:{len(a)}" for y, a in self.r.index.years.items()]

@@ -22,7 +22,14 @@ from generator.theme import Theme, make_environment
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
 from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld, og_locale
 from .site_index import Group, SiteIndex
-from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
+from .sitemaps import (
+    NewsEntry,
+    SitemapEntry,
+    news_sitemap,
+    robots_txt,
+    sitemap,
+    sitemap_index,
+)
 from .views import MONTHS, ArticleView, ViewMaker, rebase_links
 
 NEWS_WINDOW = timedelta(days=2)
@@ -32,6 +39,7 @@ FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
               "json": "application/feed+json"}
 FEED_IMAGE_WIDTH = 1200
 SEARCH_PATH = "/search/"
+NEWS_LIMIT = 1000  # URLs Google reads from one news sitemap
 
 
 class RenderProblem(Exception):
@@ -205,11 +213,18 @@ class SiteRenderer:
         entries += [SitemapEntry(self.absolute(p.url)) for p in self.content.pages]
         return sitemap(entries)
 
-    def news_sitemap(self) -> bytes:
-        """Articles published in the last two days, for Google News."""
+    def news_sitemap(self, part: int = 0) -> bytes:
+        """Articles published in the last two days, for Google News: all of them, or (from
+        1) the ``part``-th ``NEWS_LIMIT`` of them when there are more than Google reads."""
         recent = self.recent_articles()
+        if part:
+            recent = recent[(part - 1) * NEWS_LIMIT : part * NEWS_LIMIT]
         entries = [NewsEntry(self.absolute(a.url), a.title, a.date) for a in recent]
         return news_sitemap(entries, self.config.publisher_name, self.config.language)
+
+    def news_sitemap_index(self, parts: int) -> bytes:
+        """The news sitemap when it is split: an index of its parts."""
+        return sitemap_index([self.absolute(news_part_path(n)) for n in range(1, parts + 1)])
 
     def recent_articles(self) -> list[Article]:
         """Articles in the news sitemap's window."""
@@ -350,11 +365,17 @@ class SiteRenderer:
             authors=authors, publisher=self.config.publisher_name, logo=logo,
             section=article.category.name if article.category else None,
             keywords=[t.name for t in article.tags], word_count=article.word_count,
+            publisher_url=self.absolute("/"),
         )
         return self._meta(f"{article.title} | {self.config.title}",
                           article.dek or article.summary, article.url, og_type="article",
                           image=image, json_ld=json_ld_script(data),
                           large_image_preview=not article.draft)
+
+
+def news_part_path(part: int) -> str:
+    """The site path of one part of a split news sitemap."""
+    return f"/news-sitemap-{part}.xml"
 
 
 def page_path(base: str, page: int) -> str:
