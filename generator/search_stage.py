@@ -5,7 +5,8 @@ that the theme's search page queries in the browser, with no server.  It indexes
 the templates mark with ``data-pagefind-body`` (published stories and pages), weighting
 headlines and deks above body text as the templates say.
 
-Ownership: Pagefind writes into a scratch folder in the cache, never into the output; its
+Pagefind reads the pages to index from a scratch folder in the cache (hard links to the
+output's files) and writes its bundle there too, never into the output; its
 files are then moved into ``output/pagefind/`` by the same commit as every other output, so
 the folder's marker lists them as Byline's and a later build may replace or delete them.
 The index is remade only when a page it reads changed (its key is a hash of those pages'
@@ -110,7 +111,8 @@ def update_search(
     scratch = cache.folder / f"search-{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
-        problem = _run_indexer(indexer, output_dir, scratch / SEARCH_FOLDER)
+        pages = _gather(output_dir, indexed, scratch / "pages")
+        problem = _run_indexer(indexer, pages, scratch / SEARCH_FOLDER)
         if problem:
             return SearchOutcome(message=f"site search was not updated: {problem}")
         made = _files_under(scratch / SEARCH_FOLDER)
@@ -126,6 +128,21 @@ def update_search(
 def forget_search(output_dir: Path, cache: BuildCache) -> None:
     """Forget the record of an index (the build did not keep its files)."""
     cache.set_stamp(output_dir, None, _record_data, kind=_RECORD)
+
+
+def _gather(output_dir: Path, indexed: list[str], into: Path) -> Path:
+    """The pages to index, linked into a folder of their own at the same paths: Pagefind
+    then reads only these (not every list page), and a theme that marks no
+    ``data-pagefind-body`` still gets only its stories indexed."""
+    for page in present_files(output_dir, indexed):
+        target = into / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(output_dir / page, target)  # the cache is usually on the same disk
+        except OSError:
+            shutil.copyfile(output_dir / page, target)
+    into.mkdir(parents=True, exist_ok=True)
+    return into
 
 
 def _run_indexer(indexer: Path, site: Path, into: Path) -> str | None:
