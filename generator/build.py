@@ -272,6 +272,8 @@ def _build_locked(
     outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
     search = _search(options, searching, indexer, output_dir, state.cache, outputs, content)
+    if search and search.message and indexer is not None:
+        key = ""  # Pagefind failed: the next build tries again rather than stopping early
     expires = valid_until(content, now, NEWS_WINDOW, options.future)
     warnings = tuple(report.sorted())
     state.cache.set_stamp(output_dir, BuildStamp(
