@@ -24,12 +24,18 @@ from datetime import datetime
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import CACHE_DIR_NAME, BuildCache, DiskFull, digest_bytes
+from generator.cache import CACHE_DIR_NAME, BuildCache, DiskFull, digest_bytes, digest_text
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
-from generator.image_stage import PendingImage, defer_images, plan_images, produce_images
+from generator.image_stage import (
+    ImageIndex,
+    PendingImage,
+    defer_images,
+    plan_images,
+    produce_images,
+)
 from generator.incremental import BuildMode, LastBuild, patch_build
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
@@ -271,7 +277,9 @@ def _build_locked(
                             complete=True, owned=owned, also_keep=kept_index)
     outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
-    search = _search(options, searching, indexer, output_dir, state.cache, outputs, content)
+    search = _search(options, searching, indexer, output_dir, state.cache, outputs,
+                     _indexed_pages(content, images, plan.keys.site, plan.keys.cards),
+                     config.base_path)
     if search and search.message and indexer is not None:
         key = ""  # Pagefind failed: the next build tries again rather than stopping early
     expires = valid_until(content, now, NEWS_WINDOW, options.future)
@@ -303,9 +311,21 @@ def _build_locked(
     )
 
 
+def _indexed_pages(
+    content: Content, images: ImageIndex, site_key: str, cards: Mapping[str, str]
+) -> dict[str, str]:
+    """Each page to index (its output path) and a key of what the index shows of it: the
+    story and its photos (credits show in captions), not the related stories around it."""
+    pages = {file_path(a.url): digest_text(site_key, cards[a.url], a.digest,
+                                           *(images.digest(i) for i in a.images))
+             for a in content.articles}
+    pages.update((file_path(p.url), digest_text(site_key, p.digest)) for p in content.pages)
+    return pages
+
+
 def _search(
     options: BuildOptions, searching: bool, indexer: Path | None, output_dir: Path,
-    cache: BuildCache, outputs: Mapping[str, str], content: Content,
+    cache: BuildCache, outputs: Mapping[str, str], pages: Mapping[str, str], base_path: str,
 ) -> SearchOutcome | None:
     """Stage 6, after the commit: bring the search index up to date with the pages."""
     if not searching:
@@ -318,8 +338,7 @@ def _search(
         # Drafts and scheduled stories are never indexed: the index of the last ordinary
         # build stays as it was.
         return SearchOutcome()
-    indexed = [file_path(item.url) for item in (*content.articles, *content.pages)]
-    return update_search(output_dir, cache, indexer, outputs, indexed)
+    return update_search(output_dir, cache, indexer, pages, outputs, base_path)
 
 
 def _inputs_key(

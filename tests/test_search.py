@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import generator.build
+from generator import search_stage
 from generator.cli import main
 from generator.ownership import read_ownership
 from generator.search_stage import HOW_TO_GET_SEARCH, find_indexer
@@ -27,7 +28,7 @@ def require_pagefind() -> None:
 def indexed_urls(output: Path) -> set[str]:
     """The pages Pagefind indexed, read back from its fragments."""
     urls = set()
-    for fragment in (output / "pagefind/fragment").iterdir():
+    for fragment in output.glob("pagefind/*/fragment/*"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         urls.add(json.loads(data)["url"])
     return urls
@@ -51,11 +52,14 @@ def test_the_build_indexes_published_stories_and_pages_only(make_site):
     result = build(site, search=True)
     assert result.search is not None and result.search.indexed
     output = site / "output"
-    assert (output / "pagefind/pagefind.js").is_file()
+    assert (output / "pagefind/0/pagefind.js").is_file()
+    assert not (output / "pagefind/0/pagefind-ui.js").exists()  # the theme has its own
+    assert json.loads((output / "pagefind/shards.json").read_text()) == {
+        "bundles": ["/pagefind/0/"]}
     assert indexed_urls(output) == {"/music/gig/", "/tv/show/", "/about/"}
     # the search page itself, lists and the 404 page carry nothing to index
     search = page(site, "/search/")
-    assert search.find("section", attrs={"data-pagefind": "/pagefind/pagefind.js"})
+    assert search.find("section", attrs={"data-search-index": "/pagefind/shards.json"})
     assert search.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert not search.select("[data-pagefind-body]")
     story = page(site, "/music/gig/")
@@ -99,7 +103,7 @@ def test_a_rebuild_that_changes_no_page_does_not_index_again(make_site):
     require_pagefind()
     site = news_site(make_site)
     build(site, search=True)
-    entry = site / "output/pagefind/pagefind-entry.json"
+    entry = site / "output/pagefind/0/pagefind-entry.json"
     first = entry.stat().st_mtime_ns
     again = build(site, search=True)
     assert again.search is not None and not again.search.indexed
@@ -113,7 +117,7 @@ def test_a_rebuild_that_changes_no_page_does_not_index_again(make_site):
     edited = build(site, search=True)
     assert edited.search is not None and edited.search.indexed
     fragments = [gzip.decompress(f.read_bytes()) for f in
-                 (site / "output/pagefind/fragment").iterdir()]
+                 (site / "output").glob("pagefind/*/fragment/*")]
     assert any(b"Quokka Blues" in f for f in fragments)
     # the old index's fragments went with it: only the current ones are left
     assert len(fragments) == 3
@@ -151,3 +155,35 @@ def test_a_page_where_the_index_goes_turns_search_off_with_a_reason(make_site):
     assert result.search is not None and result.search.message is not None
     assert "/pagefind/index.html is where the search index goes" in result.search.message
     assert (site / "output/pagefind/index.html").is_file()
+
+
+def test_shard_count_doubles_as_the_site_grows():
+    assert [search_stage.shard_count(n) for n in (0, 1, 1000, 1001, 2500, 10_000)] == [
+        1, 1, 1, 2, 4, 16]
+
+
+def test_an_edit_indexes_only_its_own_shard(make_site, monkeypatch):
+    require_pagefind()
+    monkeypatch.setattr(search_stage, "SHARD_SIZE", 2)
+    site = make_site({f"content/articles/s{n}.md": article(f"Story number {n}", category="Music",
+                                                           body=f"Body {n}.")
+                      for n in range(7)})
+    first = build(site, search=True)
+    assert first.search is not None and first.search.shards == 4
+    output = site / "output"
+    bundles = json.loads((output / "pagefind/shards.json").read_text())["bundles"]
+    assert 2 <= len(bundles) <= 4
+    assert indexed_urls(output) == {f"/music/s{n}/" for n in range(7)}
+    entries = {p: p.stat().st_mtime_ns for p in output.glob("pagefind/*/pagefind-entry.json")}
+    story = site / "content/articles/s3.md"
+    story.write_text(story.read_text() + "\nA walrus appears.\n")
+    edited = build(site, search=True)
+    assert edited.search is not None and edited.search.shards == 1
+    changed = [p for p, mtime in entries.items() if p.stat().st_mtime_ns != mtime]
+    home = search_stage.shard_of("music/s3/index.html", 4)
+    assert changed == [output / f"pagefind/{home}/pagefind-entry.json"]
+    assert indexed_urls(output) == {f"/music/s{n}/" for n in range(7)}  # old fragments gone
+    owned = read_ownership(output).files
+    on_disk = {p.relative_to(output).as_posix() for p in output.glob("pagefind/**/*")
+               if p.is_file()}
+    assert on_disk == {f for f in owned if f.startswith("pagefind/")}

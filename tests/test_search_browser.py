@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from generator import search_stage
+
 from .conftest import NOW, article, build
 from .test_accessibility import CHROMIUM, CHROMIUM_FLAGS, _QuietHandler
 from .test_sample_site import copy_sample
@@ -113,4 +115,19 @@ def test_a_headline_ranks_above_a_body_that_repeats_the_word(browser, make_site)
         page.goto(root + "/search/?q=zephyr")
         assert headlines(page) == ["Zephyr sells out the Fillmore", "A quiet tour",
                                    "A windy week"]
+        page.close()
+
+
+def test_results_come_from_every_shard(browser, make_site, monkeypatch):
+    require_pagefind()
+    monkeypatch.setattr(search_stage, "SHARD_SIZE", 1)  # four stories, four bundles
+    site = make_site({f"content/articles/s{n}.md": article(
+        f"Walrus sighting {n}", f"2026-11-0{n + 1} 10:00", "A walrus on the pier.",
+        category="Music") for n in range(4)})
+    build(site, search=True)
+    assert len(list((site / "output/pagefind").glob("*/pagefind-entry.json"))) >= 2
+    with served(site / "output") as root:
+        page = browser.new_page()
+        page.goto(root + "/search/?q=walrus")
+        assert sorted(headlines(page)) == [f"Walrus sighting {n}" for n in range(4)]
         page.close()

@@ -1,8 +1,9 @@
-/* The search page: runs the query in the browser against Pagefind's static index
-   (/pagefind/, written by `byline build`), as the reader types or from ?q=. */
+/* The search page: runs the query in the browser against Pagefind's static index, as the
+   reader types or from ?q=.  `byline build` writes the index in shards (Pagefind bundles under
+   /pagefind/<n>/, listed in /pagefind/shards.json): the first one's script merges the rest. */
 (function () {
   "use strict";
-  var root = document.querySelector("[data-pagefind]");
+  var root = document.querySelector("[data-search-index]");
   if (!root) return;
   var form = root.querySelector("form");
   var input = root.querySelector("input[type=search]");
@@ -13,12 +14,27 @@
   var latest = 0;
   var SHOWN = 20;
 
+  var NONE = { search: function () { return Promise.resolve({ results: [] }); } };
+
   function load() {
     if (!engine) {
-      engine = import(root.getAttribute("data-pagefind")).then(function (pagefind) {
-        return Promise.resolve(pagefind.options({ baseUrl: root.getAttribute("data-base") }))
-          .then(function () { return pagefind; });
+      var baseUrl = root.getAttribute("data-base");
+      engine = fetch(root.getAttribute("data-search-index")).then(function (response) {
+        if (!response.ok) throw new Error("no search index");
+        return response.json();
+      }).then(function (manifest) {
+        var bundles = manifest.bundles || [];
+        if (!bundles.length) return NONE; // a site with nothing published yet
+        return import(bundles[0] + "pagefind.js").then(function (pagefind) {
+          return Promise.resolve(pagefind.options({ basePath: bundles[0], baseUrl: baseUrl }))
+            .then(function () {
+              return Promise.all(bundles.slice(1).map(function (bundle) {
+                return pagefind.mergeIndex(bundle, { baseUrl: baseUrl });
+              }));
+            }).then(function () { return pagefind; });
+        });
       });
+      engine.catch(function () { engine = null; }); // try again on the next query
     }
     return engine;
   }
