@@ -7,10 +7,12 @@ Writes the corpus that ``corpus.py`` makes (same seed and page size as ``run.py`
 Byline site under ``bench/.work/search/``, builds it once without search, then times:
 
 - **index, cold**: the search stage of ``byline build`` when no index exists (Pagefind run
-  over the whole output, its files committed into ``output/pagefind/``), median of
-  ``--repeat`` runs;
-- **Pagefind alone**: the ``pagefind`` binary over the same output into a scratch folder,
-  with its peak memory (``ru_maxrss`` from ``os.wait4``);
+  over every shard of about 1,000 stories, the files committed into ``output/pagefind/``),
+  median of ``--repeat`` runs;
+- **one shard**: the ``pagefind`` binary over one shard's stories, with its CPU time and peak
+  memory (``ru_maxrss`` from ``os.wait4``): what an edit costs, and the stage's peak memory;
+- **one index of every story**: the same over all stories at once, which is what sharding
+  avoids;
 - **no-change rebuild**: ``build_site`` again with nothing changed (the index must not be made
   again: its key matches);
 - **one-edit rebuild**: a sentence added to one article, then ``build_site``: the page and its
@@ -40,7 +42,13 @@ import corpus  # noqa: E402  (sibling module; bench/ is not a package)
 
 from generator.build import BuildOptions, BuildState, build_site  # noqa: E402
 from generator.cache import CACHE_DIR_NAME, BuildCache  # noqa: E402
-from generator.search_stage import find_indexer, forget_search  # noqa: E402
+from generator.search_stage import (  # noqa: E402
+    find_indexer,
+    forget_search,
+    gather_pages,
+    shard_count,
+    shard_of,
+)
 
 
 def write_site(root: Path, count: int, seed: int, per_page: int) -> Path:
@@ -63,18 +71,19 @@ def timed_build(options: BuildOptions) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def pagefind_alone(indexer: Path, output: Path, scratch: Path) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (bytes) of one Pagefind run over every page of
-    ``output`` (the search stage gives it only the stories and pages)."""
+def pagefind_alone(indexer: Path, output: Path, pages: list[str],
+                   scratch: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (bytes) of one Pagefind run over ``pages``."""
     shutil.rmtree(scratch, ignore_errors=True)
+    folder = gather_pages(output, pages, scratch / "pages")
     started = time.perf_counter()
-    child = subprocess.Popen([str(indexer), "--site", str(output), "--output-path",
-                              str(scratch), "--silent"])
+    child = subprocess.Popen([str(indexer), "--site", str(folder), "--output-path",
+                              str(scratch / "bundle"), "--silent"])
     _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise SystemExit(f"pagefind failed with status {child.returncode}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"pagefind failed with status {os.waitstatus_to_exitcode(status)}")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
@@ -115,9 +124,18 @@ def main() -> int:
         print(f"  index, cold: {result.search.seconds:.2f} s (whole build {total:.2f} s)",
               flush=True)
     files, size = folder_size(output / "pagefind")
-    alone, cpu, peak = pagefind_alone(indexer, output, args.work / "scratch")
-    print(f"  Pagefind alone, every page: {alone:.2f} s ({cpu:.2f} s CPU), peak "
-          f"{peak / 2**20:.0f} MB", flush=True)
+    stories = sorted(p.relative_to(output).as_posix() for p in output.glob("*/*/index.html")
+                     if '"NewsArticle"' in p.read_text(encoding="utf-8"))
+    count = shard_count(len(stories))
+    shard = [p for p in stories if shard_of(p, count) == 0]
+    shard_s, shard_cpu, shard_peak = pagefind_alone(indexer, output, shard,
+                                                    args.work / "scratch")
+    print(f"  one shard ({len(shard)} stories): {shard_s:.2f} s ({shard_cpu:.2f} s CPU), peak "
+          f"{shard_peak / 2**20:.0f} MB", flush=True)
+    whole_s, whole_cpu, whole_peak = pagefind_alone(indexer, output, stories,
+                                                    args.work / "scratch")
+    print(f"  one index of every story: {whole_s:.2f} s ({whole_cpu:.2f} s CPU), peak "
+          f"{whole_peak / 2**20:.0f} MB", flush=True)
     unchanged, result = timed_build(searching)
     assert result.search is not None and not result.search.indexed
     story = next((site / "content/articles").iterdir())
@@ -137,9 +155,11 @@ def main() -> int:
         "build_without_search_s": round(cold_build, 2),
         "index_cold_s": [round(s, 2) for s in index_runs],
         "index_cold_median_s": round(statistics.median(index_runs), 2),
-        "pagefind_alone_s": round(alone, 2),
-        "pagefind_alone_cpu_s": round(cpu, 2),
-        "pagefind_peak_mb": round(peak / 2**20),
+        "shards": count,
+        "one_shard": {"stories": len(shard), "wall_s": round(shard_s, 2),
+                      "cpu_s": round(shard_cpu, 2), "peak_mb": round(shard_peak / 2**20)},
+        "one_index_of_every_story": {"wall_s": round(whole_s, 2), "cpu_s": round(whole_cpu, 2),
+                                     "peak_mb": round(whole_peak / 2**20)},
         "index_files": files,
         "index_mb": round(size / 2**20, 1),
         "no_change_rebuild_s": round(unchanged, 2),
@@ -148,14 +168,16 @@ def main() -> int:
     }
     (args.work / "search-results.json").write_text(json.dumps(report, indent=1) + "\n")
     rows = [
-        (f"index, cold (search stage of `byline build`, median of {args.repeat})",
+        (f"index, cold ({count} shards; median of {args.repeat})",
          f"{report['index_cold_median_s']} s"),
-        ("Pagefind alone over every page (CPU; peak memory)",
-         f"{report['pagefind_alone_s']} s ({cpu:.1f} s; {report['pagefind_peak_mb']} MB)"),
+        (f"one shard, Pagefind alone ({len(shard)} stories): CPU; peak memory",
+         f"{shard_s:.1f} s ({shard_cpu:.1f} s; {shard_peak / 2**20:.0f} MB)"),
+        ("one index of every story instead: CPU; peak memory",
+         f"{whole_s:.1f} s ({whole_cpu:.1f} s; {whole_peak / 2**20:.0f} MB)"),
         ("index size", f"{report['index_mb']} MB in {files:,} files"),
         ("rebuild, nothing changed (not re-indexed)", f"{report['no_change_rebuild_s']} s"),
-        (f"rebuild after editing one article (re-indexed in {report['one_edit_index_s']} s)",
-         f"{report['one_edit_rebuild_s']} s"),
+        (f"rebuild after editing one article (one shard re-indexed in "
+         f"{report['one_edit_index_s']} s)", f"{report['one_edit_rebuild_s']} s"),
     ]
     print(f"\n| {args.articles:,} articles | |\n|---|---:|")
     for label, value in rows:
