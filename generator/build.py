@@ -247,7 +247,7 @@ def _build_locked(
     if options.defer_images:
         images = defer_images(images, state.cache, config.images)
     else:
-        images = produce_images(images, config, state.cache, options.progress)
+        images = produce_images(images, config, state.cache, options.progress, report)
     last = state.last
     index = build_index(content, config.categories, last.index if last else None)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
@@ -316,8 +316,7 @@ def _indexed_pages(
 ) -> dict[str, str]:
     """Each page to index (its output path) and a key of what the index shows of it: the
     story and its photos (credits show in captions), not the related stories around it."""
-    pages = {file_path(a.url): digest_text(site_key, cards[a.url], a.digest,
-                                           *(images.digest(i) for i in a.images))
+    pages = {file_path(a.url): digest_text(site_key, cards[a.url], a.digest, *images.digests(a))
              for a in content.articles}
     pages.update((file_path(p.url), digest_text(site_key, p.digest)) for p in content.pages)
     return pages

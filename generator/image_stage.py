@@ -37,8 +37,9 @@ from generator.images import (
     plan_social_card,
     process_images,
 )
-from generator.model import Article, Content, ImageRef
+from generator.model import PHOTO_ROLES, Article, Content, ImageRef, Page, images_of, videos_of
 from generator.plaindata import flag, integer, items, maybe_text, text
+from generator.video_stage import VideoPlan, plan_videos, video_digests, video_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,10 @@ class ImageIndex:
     # Variants whose cached file was found damaged and made again: an older Byline
     # hard-linked output files to the cache, so their copies in output/ are placed again.
     repaired: frozenset[str] = frozenset()
+    # Videos by ``VideoRef.key``: copied as they are, their files listed in ``files`` too.
+    videos: Mapping[str, VideoPlan] = field(default_factory=dict)
+    # Where each photo first appears (``ImageRef.key`` → ref), to report a failure there.
+    refs: Mapping[str, ImageRef] = field(default_factory=dict)
 
     def plan(self, ref: ImageRef | None) -> ImagePlan | None:
         """The plan for a reference, None for remote or unusable images."""
@@ -78,15 +83,17 @@ class ImageIndex:
         plan = self.plan(ref)
         return plan.source.digest if plan else (ref.src if ref else "")
 
+    def digests(self, item: Article | Page) -> list[str]:
+        """The content hashes of every photo and video an article or page shows."""
+        return ([self.digest(ref) for ref in images_of(item)]
+                + video_digests(self.videos, videos_of(item)))
+
 
 def all_image_refs(content: Content) -> Iterable[ImageRef]:
-    """Every image the site shows: heroes, body photos, author avatars."""
-    for article in content.articles:
-        if article.hero:
-            yield article.hero
-        yield from article.images
-    for page in content.pages:
-        yield from page.images
+    """Every image the site shows: heroes, body photos, video posters, author avatars."""
+    items: list[Article | Page] = [*content.articles, *content.pages]
+    for item in items:
+        yield from images_of(item)
     for author in content.authors.values():
         if author.avatar:
             yield author.avatar
@@ -159,8 +166,9 @@ def plan_images(
             crops[article.url] = plan_discover_crops(plan.source, hero.focus, settings)
             card_sources[article.url] = plan.source.digest
     logo = _plan_logo(config, settings, inspect_cache, report)
+    videos = plan_videos(content, cache, report)
     return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, crops=crops,
-                      logo=logo)
+                      logo=logo, files=video_files(videos.values()), videos=videos, refs=first)
 
 
 def _plan_logo(
@@ -186,9 +194,7 @@ def warn_missing_credits(
 ) -> None:
     """Warn about every photo of these articles that has a credit neither written nor in it."""
     for item in articles:
-        photos = [item.hero] if item.hero else []
-        photos += [i for i in item.images if i.role == "figure"]
-        for ref in photos:
+        for ref in (r for r in images_of(item) if r.role in PHOTO_ROLES):
             plan = plans.get(ref.key) if ref and ref.path else None
             if ref and not ref.credit and not (plan and plan.source.credit):
                 report.warning(
@@ -241,6 +247,7 @@ def defer_images(index: ImageIndex, cache: BuildCache, settings: ImageSettings) 
             files[variant.url_path] = folder / variant.file_name
         else:
             pending[variant.file_name] = PendingImage(source, variant, settings)
+    files.update(video_files(index.videos.values()))
     return replace(index, files=files, pending=pending, repaired=checked.damaged)
 
 
@@ -252,18 +259,29 @@ def make_pending(image: PendingImage, cache_dir: Path) -> Path | None:
 
 
 def produce_images(
-    index: ImageIndex, config: SiteConfig, cache: BuildCache, progress: bool | None = None
+    index: ImageIndex, config: SiteConfig, cache: BuildCache, progress: bool | None = None,
+    report: Report | None = None,
 ) -> ImageIndex:
-    """Make every planned variant that the cache does not hold whole yet (on every core)."""
+    """Make every planned variant that the cache does not hold whole yet (on every core).
+
+    A photo that could not be made is an error in ``report``, where it first appears: its
+    pages would otherwise link to files that do not exist.
+    """
     wanted = _wanted(index)
     jobs = [(source, tuple(dict.fromkeys(v))) for _, (source, v) in sorted(wanted.items())]
     variants = [v for _, found in jobs for v in found]
     checked = check_processed(variants, cache)
-    report = process_images(jobs, cache.folder, config.images, progress=progress)
-    made = [(url, path) for url, path in report.files.items() if url not in checked.whole]
+    done = process_images(jobs, cache.folder, config.images, progress=progress)
+    made = [(url, path) for url, path in done.files.items() if url not in checked.whole]
     _record_made(made, cache)
     prune_processed(cache, [v.url_path for v in variants])
-    return replace(index, files=report.files, made=report.made, reused=report.reused,
+    for path, problem in sorted(done.failed.items()):
+        ref = index.refs.get(str(path))  # None: the logo, which site.yaml names
+        if report is not None:
+            report.error(f"{ref.src if ref else path.name}: {problem}",
+                         ref.location if ref else config.source)
+    files = {**done.files, **video_files(index.videos.values())}
+    return replace(index, files=files, made=done.made, reused=done.reused,
                    repaired=checked.damaged)
 
 

@@ -36,6 +36,10 @@ SUFFIX_TYPES: dict[str, str] = {
     ".png": "image/png",
     ".gif": "image/gif",
     ".ico": "image/x-icon",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".vtt": "text/vtt; charset=utf-8",
     ".woff2": "font/woff2",
     ".woff": "font/woff",
 }

@@ -36,7 +36,11 @@ from generator.plaindata import (
     value_from,
 )
 
-ImageRole = Literal["hero", "figure", "inline", "avatar"]
+# "slide": a photo of a gallery; "poster": the still a video shows before it plays.
+ImageRole = Literal["hero", "figure", "inline", "avatar", "slide", "poster"]
+# Photos a reader sees as photos, which need alt text and a credit.  Inline images and avatars
+# are small; a poster is a frame of its video and shares the video's caption and credit.
+PHOTO_ROLES = frozenset({"hero", "figure", "slide"})
 
 WORDS_PER_MINUTE = 230
 
@@ -58,6 +62,48 @@ class ImageRef:
     def key(self) -> str:
         """How the render stage finds this image's processed form."""
         return str(self.path) if self.path else self.src
+
+
+@dataclass(frozen=True)
+class CaptionsRef:
+    """A WebVTT file of captions for a video, in one language (a BCP 47 tag: "en", "pt-BR")."""
+
+    path: Path
+    language: str
+
+
+@dataclass(frozen=True)
+class VideoRef:
+    """A video file as the writer referenced it, with its poster and captions when found.
+
+    ``size`` is the width and height the writer gave, if any; the video stage reads them from
+    the file otherwise.
+    """
+
+    src: str
+    path: Path
+    location: SourceLocation
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    poster: ImageRef | None = None
+    captions: tuple[CaptionsRef, ...] = ()
+    size: tuple[int, int] | None = None
+
+    @property
+    def key(self) -> str:
+        """How the render stage finds this video's planned copy."""
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class Embed:
+    """A social post or player pasted as a link; ``described`` when the writer said what it is."""
+
+    provider: str
+    url: str
+    location: SourceLocation
+    described: bool
 
 
 @dataclass(frozen=True)
@@ -115,6 +161,9 @@ class Article:
     draft: bool = False
     aliases: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    videos: tuple[VideoRef, ...] = ()  # in the body, by the index of their placeholders
+    hero_video: VideoRef | None = None  # its poster is ``hero``
+    embeds: tuple[Embed, ...] = ()
 
     @property
     def body_html(self) -> str:
@@ -148,11 +197,30 @@ class Page:
     has_embeds: bool = False
     aliases: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    videos: tuple[VideoRef, ...] = ()
 
     @property
     def body_html(self) -> str:
         """The body as HTML, image placeholders still in it."""
         return self.body.decode("utf-8")
+
+
+def images_of(item: Article | Page) -> tuple[ImageRef, ...]:
+    """Every image an article or page shows: the hero, the body's photos (figures, gallery
+    slides, inline images) and the posters of its videos.
+
+    The one list of an item's photos: the image stage plans from it, the checks read it, and
+    the render keys hash it.
+    """
+    hero = item.hero if isinstance(item, Article) else None
+    posters = [v.poster for v in item.videos if v.poster is not None]
+    return (*((hero,) if hero else ()), *item.images, *posters)
+
+
+def videos_of(item: Article | Page) -> tuple[VideoRef, ...]:
+    """Every video an article or page shows: the hero's, then the body's."""
+    hero = item.hero_video if isinstance(item, Article) else None
+    return (*((hero,) if hero else ()), *item.videos)
 
 
 @dataclass(frozen=True)
@@ -169,7 +237,7 @@ class Content:
 # -- as plain data, for the cache: lists in field order, checked when read -----------------
 # Bodies are not in the data: the cache keeps them beside it as raw bytes.
 
-IMAGE_ROLES = ("hero", "figure", "inline", "avatar")
+IMAGE_ROLES = ("hero", "figure", "inline", "avatar", "slide", "poster")
 
 
 def location_data(where: SourceLocation) -> list[Any]:
@@ -230,6 +298,42 @@ def image_from(data: object) -> ImageRef:
                     (number(x), number(y)))
 
 
+def video_data(video: VideoRef) -> list[Any]:
+    """A VideoRef as plain data."""
+    return [video.src, str(video.path), location_data(video.location), video.alt, video.caption,
+            video.credit, video.poster and image_data(video.poster),
+            [[str(c.path), c.language] for c in video.captions],
+            list(video.size) if video.size else None]
+
+
+def video_from(data: object) -> VideoRef:
+    """The VideoRef ``video_data`` wrote."""
+    src, path, where, alt, caption, credit, poster, captions, size = items(data)
+    width, height = items(size) if size is not None else (None, None)
+    return VideoRef(
+        text(src), Path(text(path)), location_from(where), maybe_text(alt), maybe_text(caption),
+        maybe_text(credit), maybe(image_from, poster),
+        tuple(_captions_from(c) for c in items(captions)),
+        None if size is None else (integer(width), integer(height)),
+    )
+
+
+def _captions_from(data: object) -> CaptionsRef:
+    path, language = items(data)
+    return CaptionsRef(Path(text(path)), text(language))
+
+
+def embed_data(embed: Embed) -> list[Any]:
+    """An Embed as plain data."""
+    return [embed.provider, embed.url, location_data(embed.location), embed.described]
+
+
+def embed_from(data: object) -> Embed:
+    """The Embed ``embed_data`` wrote."""
+    provider, url, where, described = items(data)
+    return Embed(text(provider), text(url), location_from(where), flag(described))
+
+
 def author_data(author: Author) -> list[Any]:
     """An Author as plain data."""
     return [author.slug, author.name, author.url, author.bio,
@@ -261,14 +365,16 @@ def article_data(article: Article) -> list[Any]:
         a.category and term_data(a.category), [term_data(t) for t in a.tags], a.dek,
         a.updated and datetime_data(a.updated), a.hero and image_data(a.hero),
         [image_data(i) for i in a.images], a.has_embeds, a.draft, list(a.aliases),
-        _extra_data(a.extra),
+        _extra_data(a.extra), [video_data(v) for v in a.videos],
+        a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
     ]
 
 
 def article_from(data: object, body: bytes) -> Article:
     """The Article ``article_data`` wrote, with its body."""
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
-     category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra) = items(data)
+     category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
+     hero_video, embeds) = items(data)
     all_text(digest, slug, url, title, summary)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -278,6 +384,9 @@ def article_from(data: object, body: bytes) -> Article:
         None if hero is None else image_from(hero),
         tuple(map(image_from, items(images))) if images != [] else (), flag(has_embeds),
         flag(draft), texts(aliases) if aliases != [] else (), _extra_from(extra),
+        tuple(map(video_from, items(videos))) if videos != [] else (),
+        maybe(video_from, hero_video),
+        tuple(map(embed_from, items(embeds))) if embeds != [] else (),
     )
 
 
@@ -286,18 +395,19 @@ def page_data(page: Page) -> list[Any]:
     return [
         location_data(page.source), page.digest, page.slug, page.url, page.title, page.summary,
         page.description, [image_data(i) for i in page.images], page.has_embeds,
-        list(page.aliases), _extra_data(page.extra),
+        list(page.aliases), _extra_data(page.extra), [video_data(v) for v in page.videos],
     ]
 
 
 def page_from(data: object, body: bytes) -> Page:
     """The Page ``page_data`` wrote, with its body."""
-    where, digest, slug, url, title, summary, description, images, embeds, aliases, extra = (
-        items(data))
+    (where, digest, slug, url, title, summary, description, images, embeds, aliases, extra,
+     videos) = items(data)
     return Page(
         location_from(where), text(digest), text(slug), text(url), text(title), body,
         text(summary), maybe_text(description), tuple(image_from(i) for i in items(images)),
         flag(embeds), texts(aliases), _extra_from(extra),
+        tuple(video_from(v) for v in items(videos)),
     )
 
 

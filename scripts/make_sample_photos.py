@@ -1575,6 +1575,13 @@ L24 = (2400, 1600)  # landscape body photo
 P3 = (2000, 3000)  # portrait hero
 P24 = (1600, 2400)  # portrait body photo
 SQ = (1600, 1600)
+def look(paper: Color, fabric: Color, sparkle: bool = False, suit: bool = False) -> Painter:
+    """A red-carpet look shot on seamless paper."""
+    return paint_with(scene_studio_portrait, paper, fabric, sparkle, suit)
+
+
+GP = (1000, 1500)  # gallery slide, portrait: small files, ten of them in one story
+GL = (1500, 1000)  # gallery slide, landscape
 
 PHOTOS: list[tuple[str, Size, Painter]] = [
     ("shared/red-carpet.jpg", L3, paint_with(scene_red_carpet, (70, 24, 30), 2)),
@@ -1635,6 +1642,27 @@ PHOTOS: list[tuple[str, Size, Painter]] = [
         "articles/imogen-asare-backyard-gala/auction.jpg",
         L24,
         paint_with(scene_red_carpet, (30, 52, 44), 1),
+    ),
+    # A gallery story: ten slides, portraits and a few wide shots of the carpet.
+    *(
+        (f"articles/lumen-awards-2026-red-carpet-gallery/{name}.jpg", size, paint)
+        for name, size, paint in (
+            ("halloway", GP, look((196, 160, 150), (150, 20, 40))),
+            ("asare", GP, look((60, 70, 84), (226, 226, 214), sparkle=True)),
+            ("arrivals", GL, paint_with(scene_red_carpet, (70, 24, 30), 3)),
+            ("quint", GP, look((178, 150, 80), (30, 70, 60), suit=True)),
+            ("adeyemi", GP, look((92, 120, 132), (214, 104, 36))),
+            ("blanchard", GP, look((40, 40, 56), (24, 30, 80), suit=True)),
+            ("ferrante", GP, look((150, 160, 150), (236, 232, 222), suit=True)),
+            ("marchand", GP, look((210, 190, 160), (30, 30, 36), sparkle=True)),
+            ("photographers", GL, paint_with(scene_premiere)),
+            ("quell", GP, look((120, 96, 150), (230, 180, 60), sparkle=True)),
+        )
+    ),
+    (
+        "articles/halloway-quint-wedding/hero.jpg",
+        (1600, 1067),
+        paint_with(scene_garden_gala),
     ),
 ]
 

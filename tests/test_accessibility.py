@@ -23,7 +23,9 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 PAGES = ("/", "/page/2/", "/celebrity/imogen-asare-backyard-gala/",
          "/awards/lumen-awards-2026-winners/", "/music/", "/tags/sienna-halloway/",
          "/authors/karen-ruffini/", "/archive/", "/archive/2025/", "/about/", "/404.html",
-         "/search/", "/search/?q=velvet")
+         # The story formats: a gallery, captioned posts, a video.
+         "/style/lumen-awards-2026-red-carpet-gallery/", "/celebrity/halloway-quint-wedding/",
+         "/music/velvet-static-signal-tour-opener/", "/search/", "/search/?q=velvet")
 
 
 def _require_tools() -> None:

@@ -9,12 +9,13 @@ import re
 import struct
 import subprocess
 import sys
+import warnings
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, features
+from PIL import Image, ImageCms, ImageDraw, features
 
 from generator.cache import BuildCache
 from generator.image_stage import CachedInspections, prune_processed
@@ -30,6 +31,11 @@ from generator.images import (
     plan_social_card,
     process_images,
 )
+from generator.images.plan import MAX_SIDE
+from generator.images.variants import card_box
+
+from .conftest import article, page, photo_bytes
+from .outcome import build_outcome, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 SMALL = ImageSettings(widths=(64, 128, 256))
@@ -751,3 +757,357 @@ def test_a_source_image_reports_what_a_template_needs(tmp_path: Path) -> None:
     assert (found.width, found.height, found.format) == (400, 300, "JPEG")
     assert not found.has_alpha and not found.animated
     assert re.fullmatch(r"[0-9a-f]{12,}", found.digest)
+
+
+# ----------------------------------------------------------------------------- any photo
+# Issue 11: every photo a writer may drop in gives a correct page or one clear line.
+
+
+def test_card_box_stays_inside_the_picture_at_every_size() -> None:
+    # 1613 × (1200 / 1613) came out a hair over 1200, and the box began at -2e-13: Pillow
+    # refused it ("box offset can't be negative") for 3.6% of ordinary photo sizes.
+    for width in range(1200, 2400):
+        for height in (630, 1000, 1333, 4000):
+            for focus in ((0.0, 0.0), (0.5, 0.5), (1.0, 1.0)):
+                left, top, right, bottom = card_box((width, height), (1200, 630), focus)
+                assert 0 <= left < right <= width and 0 <= top < bottom <= height
+                assert abs((right - left) / (bottom - top) - 1200 / 630) < 1e-9
+
+
+@pytest.mark.parametrize("focus", [(0.5, 0.5), (0.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
+def test_social_card_of_a_1613x1000_photo(tmp_path: Path, run, focus) -> None:
+    source = save(photo((1613, 1000)), tmp_path / "premiere.jpg")
+    card = plan_social_card(inspect_image(source, SMALL), focus, SMALL)
+    _plan, report = run(source, extra=[card])
+    picture = output(report, card)
+    assert picture.format == "JPEG" and picture.size == (1200, 630)
+
+
+def test_a_1000x20000_infographic_is_planned_within_webps_limit() -> None:
+    source = SourceImage(Path("chart.png"), "0" * 64, 1000, 20000, "PNG", False, False)
+    plan = plan_image(source, ImageSettings())
+    assert [(v.width, v.height) for v in plan.family("webp")] == [
+        (480, 9600), (800, 16000), (819, 16383)  # WebP's largest, a pixel off 1:20 at most
+    ]
+    assert [(v.width, v.height) for v in plan.family("jpeg")] == [
+        (480, 9600), (800, 16000), (1000, 20000)
+    ]
+
+
+def test_an_infographic_taller_than_webp_allows_builds(make_site) -> None:
+    # 1000×20000 in the report; a narrower one is the same case and a quarter of the work.
+    site = make_site({
+        "content/articles/chart/index.md": article(
+            category="Music", hero='{image: chart.png, alt: The chart, credit: "Jo Lane"}',
+            body='![The chart again](chart.png){credit="Jo Lane"}'),
+        "content/articles/chart/chart.png": photo_bytes((250, 20000), "PNG"),
+    })
+    run = build_outcome(site)
+    assert run.code == 0, run.err
+    html = page(site, "/music/chart/")
+    img = html.find("img", attrs={"fetchpriority": "high"})
+    assert (img["width"], img["height"]) == ("250", "20000")
+    assert output_size(site, img["src"]) == (250, 20000)
+    widest = 0
+    for srcset in [s["srcset"] for s in html.select("source[type='image/webp']")]:
+        for candidate in srcset.split(", "):
+            url, descriptor = candidate.split(" ")
+            size = output_size(site, url)
+            assert size[0] == int(descriptor[:-1]) and size[1] <= 16383
+            assert keeps_proportions(size, (250, 20000))
+            widest = max(widest, size[1])
+    assert widest == 16383
+    card = html.find("meta", property="og:image")["content"].removeprefix("https://news.example")
+    assert output_size(site, card) == (1200, 630)
+
+
+def output_size(site: Path, url: str) -> tuple[int, int]:
+    """The size of a file the build wrote, decoded in full."""
+    with Image.open(site / "output" / url.lstrip("/")) as image:
+        image.load()
+        return image.size
+
+
+@pytest.mark.parametrize(
+    ("size", "widths"),
+    [((100, 20000), (64, 100)), ((20000, 100), (64, 20000)), ((16384, 2), (16384,)),
+     ((2, 16384), (2,))],
+)
+def test_outputs_are_capped_to_the_encoders_limits(tmp_path: Path, run, size, widths) -> None:
+    settings = ImageSettings(widths=widths, formats=("webp", "avif"))
+    plan, report = run(save(photo(size, "L"), tmp_path / "tall.png", "PNG"), settings)
+    assert plan.fallback.format == "jpeg" and plan.fallback.width == max(widths)
+    for variant in plan.variants:
+        image = output(report, variant)
+        assert image.size == (variant.width, variant.height)
+        assert max(image.size) <= {"webp": 16383, "avif": 32768, "jpeg": 65500}[variant.format]
+        assert keeps_proportions(image.size, size)
+    webp = plan.family("webp")[-1]
+    assert max(webp.width, webp.height) == 16383  # as large as WebP allows, no smaller
+
+
+def keeps_proportions(size: tuple[int, int], source: tuple[int, int]) -> bool:
+    """Whether ``size`` has the proportions of ``source`` within a pixel (on its short side)."""
+    width, height = size
+    return (abs(height - width * source[1] / source[0]) <= 1
+            or abs(width - height * source[0] / source[1]) <= 1)
+
+
+@pytest.mark.parametrize(
+    "size", [(1, 1), (1, 70000), (70000, 1), (3, 100_000), (100_000, 3), (16383, 16384)]
+)
+def test_every_planned_variant_fits_its_format(size: tuple[int, int]) -> None:
+    settings = ImageSettings(widths=(16, 480, 20000, 70000), formats=("webp", "avif"))
+    for animated, has_alpha in ((False, False), (False, True), (True, False)):
+        source = SourceImage(Path("x.png"), "0" * 64, *size, "PNG", has_alpha, animated)
+        plan = plan_image(source, settings)
+        for variant in (*plan.variants, plan_social_card(source, (1.0, 0.0), settings)):
+            assert min(variant.width, variant.height) >= 1
+            assert max(variant.width, variant.height) <= MAX_SIDE[variant.format]
+            if not variant.crop:
+                assert keeps_proportions((variant.width, variant.height), size)
+        # One file per size: capping never leaves two variants of the same width.
+        for fmt in plan.formats:
+            widths = [v.width for v in plan.family(fmt)]
+            assert widths == sorted(set(widths))
+
+
+ORANGE = (230, 120, 40)
+
+
+def coloured(mode: str, size: tuple[int, int] = (120, 80)) -> tuple[Image.Image, tuple[int, ...]]:
+    """A plain picture in ``mode`` and the sRGB colour it should come out as."""
+    rgb = Image.new("RGB", size, ORANGE)
+    if mode == "LAB":
+        to_lab = ImageCms.buildTransform(
+            ImageCms.createProfile("sRGB"), ImageCms.createProfile("LAB"), "RGB", "LAB"
+        )
+        return ImageCms.applyTransform(rgb, to_lab) or rgb, ORANGE
+    if mode == "1":
+        return Image.new("1", size, 1), (255, 255, 255)
+    if mode == "P":
+        image = Image.new("P", size, 0)
+        image.putpalette(ORANGE)
+        return image, ORANGE
+    if mode in ("I", "F", "I;16", "I;16B"):  # 16-bit grey, scaled to 8 bits
+        wide = Image.new("I", size, 120 * 257)
+        return (wide if mode == "I" else wide.convert(mode)), (120, 120, 120)
+    image = rgb.convert(mode)
+    return image, image.convert("RGB").getpixel((0, 0))
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt"),
+    [
+        ("1", "PNG"), ("1", "TIFF"), ("1", "BMP"), ("L", "JPEG"), ("L", "PNG"), ("LA", "TIFF"),
+        ("P", "PNG"), ("P", "GIF"), ("P", "BMP"), ("RGB", "BMP"), ("RGBA", "TIFF"),
+        ("I", "TIFF"), ("I;16", "PNG"), ("I;16", "TIFF"), ("I;16B", "TIFF"), ("F", "TIFF"),
+        ("CMYK", "TIFF"), ("YCbCr", "TIFF"), ("YCbCr", "JPEG"), ("LAB", "TIFF"),
+    ],
+)
+def test_every_colour_mode_comes_out_as_8_bit_with_its_colour(
+    tmp_path: Path, run, mode: str, fmt: str
+) -> None:
+    image, expected = coloured(mode)
+    plan, report = run(save(image, tmp_path / f"scan.{fmt.lower()}", fmt))
+    for variant in plan.variants:
+        result = output(report, variant)
+        assert result.size == (variant.width, variant.height)
+        assert result.mode in {"webp": ("RGB",), "jpeg": ("L", "RGB")}[variant.format]
+        got = result.convert("RGB").getpixel((result.width // 2, result.height // 2))
+        assert all(abs(a - b) <= 12 for a, b in zip(got, expected, strict=True)), (got, expected)
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("PNG", "RGBA"), ("PNG", "P"), ("PNG", "L-key"),
+                                           ("PNG", "RGB-key"),
+                                           ("GIF", "P"), ("WEBP", "RGBA"), ("TIFF", "LA"),
+                                           ("TIFF", "PA")])
+def test_transparency_is_kept_in_webp_and_png(tmp_path: Path, run, fmt: str, kind: str) -> None:
+    image = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle((50, 20, 150, 80), fill=(30, 160, 220, 255))
+    options: dict[str, object] = {}
+    if kind in ("P", "L-key"):
+        image = Image.new("P" if kind == "P" else "L", (200, 100), 0)
+        if kind == "P":
+            image.putpalette([0, 0, 0, 30, 160, 220])
+        ImageDraw.Draw(image).rectangle((50, 20, 150, 80), fill=1 if kind == "P" else 200)
+        options = {"transparency": 0}
+    elif kind == "RGB-key":  # PNG's tRNS: one colour of a truecolour picture see-through
+        image = Image.new("RGB", (200, 100), (0, 0, 0))
+        ImageDraw.Draw(image).rectangle((50, 20, 150, 80), fill=(30, 160, 220))
+        options = {"transparency": (0, 0, 0)}
+    elif kind != "RGBA":
+        image = image.convert(kind)
+    plan, report = run(save(image, tmp_path / f"logo.{fmt.lower()}", fmt, **options))
+    assert plan.source.has_alpha and plan.fallback.format == "png"
+    for variant in plan.variants:
+        result = output(report, variant)
+        assert result.mode == "RGBA"
+        assert result.getpixel((0, 0))[3] == 0
+        assert result.getpixel((result.width // 2, result.height // 2))[3] == 255
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "PNG"])
+def test_animated_webp_and_apng_stay_animated(tmp_path: Path, run, fmt: str) -> None:
+    frames = [Image.new("RGB", (160, 90), colour) for colour in ("red", "lime", "blue")]
+    source = save(frames[0], tmp_path / f"loop.{fmt.lower()}", fmt, save_all=True,
+                  append_images=frames[1:], duration=100, loop=0)
+    plan, report = run(source, ImageSettings(widths=(80, 320)))
+    assert plan.source.animated and plan.fallback.format == "gif"
+    assert {v.format for v in plan.variants} == {"webp", "gif"}
+    for variant in plan.variants:
+        with Image.open(report.files[variant.url_path]) as image:
+            assert image.n_frames == 3 and image.size == (variant.width, variant.height)
+            image.seek(2)
+            red, green, blue = image.convert("RGB").getpixel((10, 10))
+            assert blue > 200 and red < 60 and green < 60
+
+
+def test_an_animation_as_hero_gets_a_still_card(tmp_path: Path, run) -> None:
+    frames = [Image.new("RGBA", (300, 200), colour) for colour in ("red", "lime")]
+    source = save(frames[0], tmp_path / "reaction.gif", "GIF", save_all=True,
+                  append_images=frames[1:], duration=100, loop=0)
+    card = plan_social_card(inspect_image(source, SMALL), (1.0, 1.0), SMALL)
+    _plan, report = run(source, extra=[card])
+    picture = output(report, card)
+    assert picture.format == "JPEG" and picture.size == (1200, 630)
+    assert picture.convert("RGB").getpixel((600, 315))[0] > 200  # the first frame
+
+
+def marked_corner(size: tuple[int, int] = (90, 60)) -> Image.Image:
+    """Blue, with the stored top-left corner red: where it ends up shows the turn."""
+    image = Image.new("RGB", size, (0, 0, 255))
+    ImageDraw.Draw(image).rectangle((0, 0, size[0] // 3, size[1] // 3), fill=(255, 0, 0))
+    return image
+
+
+def red_corner(image: Image.Image) -> str:
+    """Which corner of the picture is red: "tl", "tr", "bl" or "br"."""
+    rgb = image.convert("RGB")
+    corners = {"tl": (2, 2), "tr": (rgb.width - 3, 2), "bl": (2, rgb.height - 3),
+               "br": (rgb.width - 3, rgb.height - 3)}
+    red = [name for name, xy in corners.items() if rgb.getpixel(xy)[0] > 200]
+    assert len(red) == 1, red
+    return red[0]
+
+
+# Where the stored top-left corner shows, and whether the picture turns a quarter.
+SHOWN = {1: ("tl", False), 2: ("tr", False), 3: ("br", False), 4: ("bl", False),
+         5: ("tl", True), 6: ("tr", True), 7: ("br", True), 8: ("bl", True)}
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
+@pytest.mark.parametrize("orientation", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 65535])
+def test_every_exif_orientation_and_invalid_ones(
+    tmp_path: Path, run, fmt: str, orientation: int
+) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    source = save(marked_corner(), tmp_path / f"phone.{fmt.lower()}", fmt, exif=exif)
+    corner, turned = SHOWN.get(orientation, ("tl", False))  # invalid: shown as stored
+    plan, report = run(source)
+    assert (plan.source.width, plan.source.height) == ((60, 90) if turned else (90, 60))
+    for variant in plan.variants:
+        image = output(report, variant)
+        assert image.size == (variant.width, variant.height)
+        assert red_corner(image) == corner
+
+
+def exif_segment(tiff: bytes) -> bytes:
+    """A JPEG APP1 segment carrying ``tiff`` as its EXIF block."""
+    payload = b"Exif\0\0" + tiff
+    return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+
+
+@pytest.mark.parametrize(
+    "tiff",
+    [
+        b"II*\0" + bytes(range(256)) * 2,  # an IFD offset into noise
+        b"MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06",  # the entry cut short
+        b"II*\0\x08\0\0\0\x01\0\x12\x01\x02\0\x04\0\0\0abc\0\0\0\0\0",  # orientation "abc"
+        b"\xde\xad\xbe\xef" * 40,
+    ],
+    ids=["noise", "cut-short", "text-orientation", "not-tiff"],
+)
+def test_a_garbage_exif_block_shows_the_photo_as_stored(tmp_path: Path, run, tiff) -> None:
+    data = jpeg_bytes(marked_corner())
+    path = tmp_path / "odd.jpg"
+    path.write_bytes(data[:2] + exif_segment(tiff) + data[2:])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Pillow's "Corrupt EXIF data" must not reach stderr
+        plan, report = run(path)
+    assert (plan.source.width, plan.source.height) == (90, 60)
+    assert red_corner(output(report, plan.fallback)) == "tl"
+
+
+def image_bytes(fmt: str, **options: object) -> bytes:
+    """A sound ``fmt`` file of an ordinary photo."""
+    buffer = io.BytesIO()
+    photo((300, 200), "RGB").save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP"])
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9])
+def test_a_truncated_file_of_any_format_is_one_line_at_the_article(
+    make_site, fmt: str, keep: float
+) -> None:
+    data = image_bytes(fmt)
+    site = make_site({
+        "content/articles/cut/index.md": article(
+            hero='{image: cut.img, alt: A, credit: B}', body="Text."),
+        "content/articles/cut/cut.img": data[: int(len(data) * keep)],
+    })
+    run = build_outcome(site)
+    assert run.code == 1
+    [line, _summary] = run.err.splitlines()
+    assert re.fullmatch(
+        r"content/articles/cut/index\.md:4: error: cut\.img: image (file is truncated|data is "
+        r"corrupt|header is corrupt|file is empty)[^\n]*|content/articles/cut/index\.md:4: "
+        r"error: cut\.img: not an image[^\n]*",
+        line,
+    ), line
+
+
+def test_a_photo_that_cannot_be_written_is_an_error_at_its_line(
+    make_site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({
+        "content/articles/full/index.md": article(
+            hero='{image: hero.jpg, alt: A, credit: B}', body="Text."),
+        "content/articles/full/hero.jpg": photo_bytes((300, 200)),
+    })
+    before = build_outcome(site)
+    assert before.code == 0
+    (site / "content/articles/full/hero.jpg").write_bytes(photo_bytes((300, 201)))
+
+    def disk_full(*_args: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("generator.images.variants.write_picture", disk_full)
+    run = build_outcome(site, previous=snapshot(site / "output"))
+    assert run.err.splitlines()[0] == (
+        "content/articles/full/index.md:4: error: hero.jpg: image could not be resized and"
+        " saved ([Errno 28] No space left on device)"
+    )
+
+
+def test_a_gif_whose_screen_is_wider_than_its_picture(tmp_path: Path, run) -> None:
+    # Found by the fuzzer: one damaged byte made a 1×65 GIF's screen 257 wide.  The
+    # picture is shown on that screen, so every output is 257×65 in proportion.
+    data = bytearray(gif_bytes((1, 65)))
+    data[7] = 1  # the high byte of the logical screen width: 1 → 257
+    path = tmp_path / "strip.gif"
+    path.write_bytes(bytes(data))
+    plan, report = run(path)
+    assert (plan.source.width, plan.source.height) == (257, 65)
+    for variant in plan.variants:
+        assert output(report, variant).size == (variant.width, variant.height)
+        assert keeps_proportions((variant.width, variant.height), (257, 65))
+
+
+def gif_bytes(size: tuple[int, int]) -> bytes:
+    """A still greyscale GIF."""
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize(size).save(buffer, "GIF")
+    return buffer.getvalue()

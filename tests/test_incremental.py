@@ -14,6 +14,7 @@ from generator.build import BuildOptions, BuildResult, BuildState, build_site
 from generator.errors import BuildFailed
 
 from .conftest import NOW, article, photo_bytes, write_files
+from .test_story_formats import mp4_bytes
 
 A = "content/articles/alpha/index.md"
 B = "content/articles/bravo.md"
@@ -134,6 +135,14 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
     ("the byline changed", lambda p: p.save(B, _edit(p.text(B), "Sam Reyes", "Jo Lane")), False),
     ("a photo added to the body",
      lambda p: p.save(A, p.text(A) + "\n![Again](hero.jpg)\n"), False),
+    ("two photos on consecutive lines: a gallery",
+     lambda p: p.save(A, p.text(A) + "\n![One](hero.jpg)\n![Two](inside.jpg)\n"), False),
+    ("a described post pasted",
+     lambda p: p.save(C, p.text(C) + "\nhttps://www.instagram.com/p/DEw2Lq8sHn1/\n"
+                      "@charlie, November 3, 2026: Out now.\n"), True),
+    ("a video added beside its poster",
+     lambda p: p.save_all({"content/articles/alpha/clip.mp4": mp4_bytes(),  # type: ignore[dict-item]
+                           A: p.text(A) + "\n![The clip](clip.mp4)\n"}), False),
     ("an article added",
      lambda p: p.save("content/articles/foxtrot.md",
                       article("Foxtrot", "2026-11-06 10:00", "New.", category="TV")), False),

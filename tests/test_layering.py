@@ -19,6 +19,7 @@ LAYERS = (
     ("config", "model"),
     ("markup",),
     ("content",),
+    ("video_stage",),
     ("published", "image_stage"),
     ("theme",),
     ("render",),

@@ -1,15 +1,21 @@
-"""What the content says about a story: dek, hero and photo credits."""
+"""What the content says about a story: dek, hero, photo credits, videos and embeds."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
 from generator.errors import Problem, Severity, SourceLocation
-from generator.model import Article, ImageRef
+from generator.markup import PROVIDERS
+from generator.model import PHOTO_ROLES, Article, ImageRef, images_of, videos_of
+
+# More embeds than this in one article, and readers need to be told which post is which.
+BARE_EMBEDS_ALLOWED = 2
+_PROVIDER_NAMES = {p.key: p.name for p in PROVIDERS}
 
 
 def check_articles(articles: Iterable[Article]) -> list[Problem]:
-    """Warnings for stories missing a dek, a hero image or photo credits, at their source."""
+    """Warnings for stories missing a dek, a hero image or photo credits, videos without a
+    poster or captions, and posts no reader can tell apart, each at its source."""
     problems: list[Problem] = []
     for article in articles:
         title = f"“{article.title}”"
@@ -27,7 +33,37 @@ def check_articles(articles: Iterable[Article]) -> list[Problem]:
                         image.location,
                     )
                 )
+        problems += _video_problems(article, title)
+        problems += _embed_problems(article, title)
     return problems
+
+
+def _video_problems(article: Article, title: str) -> Iterator[Problem]:
+    for video in videos_of(article):
+        stem = video.path.stem
+        if video.poster is None:
+            yield Problem(Severity.WARNING,
+                          f"video {video.src} in {title} has no poster, so readers see an empty "
+                          f"box until they press play: put a still named {stem}.jpg beside it, "
+                          'or add {poster="still.jpg"}', video.location)
+        if not video.captions:
+            yield Problem(Severity.WARNING,
+                          f"video {video.src} in {title} has no captions, for readers who "
+                          f"cannot hear it: put a WebVTT file named {stem}.vtt beside it",
+                          video.location)
+
+
+def _embed_problems(article: Article, title: str) -> Iterator[Problem]:
+    if len(article.embeds) <= BARE_EMBEDS_ALLOWED:
+        return
+    for embed in article.embeds:
+        if not embed.described:
+            name = _PROVIDER_NAMES.get(embed.provider, embed.provider)
+            yield Problem(Severity.WARNING,
+                          f"the {name} link {embed.url} is one of {len(article.embeds)} embeds "
+                          f"in {title}, and its card looks like the others: on the line after "
+                          "the link, write whose post it is and what it says, e.g. "
+                          "@account, March 3, 2026: the post's text", embed.location)
 
 
 def _has_credit(image: ImageRef) -> bool:
@@ -49,10 +85,11 @@ def _has_credit(image: ImageRef) -> bool:
 
 
 def _photos(article: Article) -> Iterator[ImageRef]:
-    """The hero and the body's photos (figures), each once; small inline images are not photos."""
+    """The hero and the body's photos (figures, gallery slides), each once; small inline
+    images are not photos, and a video's poster shares the video's credit."""
     seen: set[tuple[str, SourceLocation]] = set()
-    for image in (article.hero, *article.images):
-        if image is None or image.role not in ("hero", "figure"):
+    for image in images_of(article):
+        if image.role not in PHOTO_ROLES:
             continue
         if (image.src, image.location) in seen:
             continue

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.config import SiteConfig
 from generator.errors import Report, SourceLocation
 from generator.markup import shorten, smarten
-from generator.model import Article, Author, ImageRef, Page, Term
+from generator.model import Article, Author, Embed, ImageRef, ImageRole, Page, Term, VideoRef
 from generator.slugs import is_script_link, quoted, site_path_problem, slug_from_filename, slugify
 from generator.textmatch import closest
 
@@ -18,10 +18,11 @@ from .discover import SourceFile
 from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
 from .images import resolve_image
 from .parse import ParsedSource
+from .videos import resolve_video
 
 # Part of the cache key of every checked file: bump it when the checks change, so that a
 # file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "2"
+CHECKS_VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +62,9 @@ def assemble_article(
     tags = _tags(fields)
     slug = _slug(fields, source)
     extra = fields.warn_unknown_keys(ARTICLE_KEYS)
-    hero = _hero(fields, source, config, report)
+    hero, hero_video = _hero(fields, source, config, report)
     images = _body_images(parsed, source, config, where, report)
+    videos = _body_videos(parsed, source, config, where, report)
     dek = _smart(fields.text("dek"))
     draft = fields.flag("draft")
     aliases = fields.aliases()
@@ -98,6 +100,9 @@ def assemble_article(
         draft=draft,
         aliases=aliases,
         extra=extra,
+        videos=videos,
+        hero_video=hero_video,
+        embeds=_embeds(parsed, where),
     )
     return Assembled(article, people)
 
@@ -116,6 +121,7 @@ def assemble_page(
     aliases = fields.aliases()
     extra = fields.warn_unknown_keys(PAGE_KEYS)
     images = _body_images(parsed, source, config, where, report)
+    videos = _body_videos(parsed, source, config, where, report)
     if len(report.errors) > before or title is None or slug is None:
         return None
     return Page(
@@ -131,6 +137,7 @@ def assemble_page(
         has_embeds=parsed.body.has_embeds,
         aliases=aliases,
         extra=extra,
+        videos=videos,
     )
 
 
@@ -206,19 +213,23 @@ def _slug(fields: FieldReader, source: SourceFile) -> str | None:
 
 def _hero(
     fields: FieldReader, source: SourceFile, config: SiteConfig, report: Report
-) -> ImageRef | None:
+) -> tuple[ImageRef | None, VideoRef | None]:
+    """The hero photo; or, for a hero video, its poster (also the share card) and the video."""
     raw = fields.data.get("hero")
     if raw is None:
-        return None
+        return None, None
     if isinstance(raw, str):
         raw = {"image": raw}
-    if not isinstance(raw, dict) or not isinstance(raw.get("image"), str):
-        fields.error("'hero' needs an 'image:' path (plus alt:, caption:, credit:)", "hero")
-        return None
-    if is_script_link(raw["image"]):
-        fields.error(f"'hero.image' {quoted(raw['image'])} is not a photo: give the path of a "
-                     "photo file, e.g. hero: red-carpet.jpg", "hero", "image")
-        return None
+    if not isinstance(raw, dict) or not any(isinstance(raw.get(k), str) for k in _HERO_NOUN):
+        fields.error("'hero' needs an 'image:' path (plus alt:, caption:, credit:), or a "
+                     "'video:' path and its poster as 'image:'", "hero")
+        return None, None
+    for key in ("image", "video"):
+        if isinstance(raw.get(key), str) and is_script_link(raw[key]):
+            fields.error(f"'hero.{key}' {quoted(raw[key])} is not a {_HERO_NOUN[key]}: give the "
+                         f"path of a {_HERO_NOUN[key]} file, e.g. hero: red-carpet.jpg",
+                         "hero", key)
+            return None, None
     for key in raw:
         if key not in HERO_KEYS:
             guess = closest(key, HERO_KEYS)
@@ -232,11 +243,32 @@ def _hero(
             value = None
         texts[key] = value.strip() if isinstance(value, str) else None
     texts["caption"] = _smart(texts["caption"])
-    return resolve_image(
-        raw["image"], folder=source.folder, content_dir=config.content_dir,
-        site_root=config.root, location=fields.at("hero", "image"), role="hero",
-        report=report, focus=_focus(fields, raw.get("focus")), **texts,
+    focus = _focus(fields, raw.get("focus"))
+    image = None
+    if isinstance(raw.get("image"), str):
+        image = resolve_image(
+            raw["image"], folder=source.folder, content_dir=config.content_dir,
+            site_root=config.root, location=fields.at("hero", "image"), role="hero",
+            report=report, focus=focus, **texts,
+        )
+    if not isinstance(raw.get("video"), str):
+        return image, None
+    alt, caption, credit = texts["alt"], texts["caption"], texts["credit"]
+    video = resolve_video(
+        raw["video"], folder=source.folder, content_dir=config.content_dir,
+        site_root=config.root, location=fields.at("hero", "video"), report=report,
+        language=config.language, warn_alt=image is None, alt=alt, caption=caption,
+        credit=credit,
     )
+    if video is None:
+        return image, None
+    if image is None and video.poster is not None:  # the still found beside the video
+        image = replace(video.poster, role="hero", focus=focus, alt=alt, caption=caption,
+                        credit=credit)
+    return image, replace(video, poster=image)
+
+
+_HERO_NOUN = {"image": "photo", "video": "video"}
 
 
 def _focus(fields: FieldReader, raw: Any) -> tuple[float, float]:
@@ -254,6 +286,9 @@ def _focus(fields: FieldReader, raw: Any) -> tuple[float, float]:
     return (float(raw[0]), float(raw[1]))
 
 
+_ROLES: dict[str, ImageRole] = {"figure": "figure", "inline": "inline", "slide": "slide"}
+
+
 def _body_images(
     parsed: ParsedSource, source: SourceFile, config: SiteConfig, where: SourceLocation,
     report: Report,
@@ -264,12 +299,41 @@ def _body_images(
         ref = resolve_image(
             raw.src, folder=source.folder, content_dir=config.content_dir,
             site_root=config.root, location=where.at(raw.line),
-            role="figure" if raw.kind == "figure" else "inline", report=report,
+            role=_ROLES[raw.kind], report=report,
             alt=raw.alt, caption=_smart(raw.caption), credit=raw.credit,
         )
         # Keep positions aligned with the placeholders even when a path was bad.
         found.append(ref or ImageRef(raw.src, None, where.at(raw.line), "inline", raw.alt))
     return tuple(found)
+
+
+def _body_videos(
+    parsed: ParsedSource, source: SourceFile, config: SiteConfig, where: SourceLocation,
+    report: Report,
+) -> tuple[VideoRef, ...]:
+    """The body's videos, in the order of their placeholders (a bad one fails the file)."""
+    assert parsed.body is not None
+    found = []
+    for raw in parsed.body.videos:
+        location = where.at(raw.line)
+        if raw.kind == "inline":
+            report.warning(f"video {raw.src} is inside a sentence: put it on a line of its own, "
+                           "so it gets its caption and credit", location)
+        video = resolve_video(
+            raw.src, folder=source.folder, content_dir=config.content_dir,
+            site_root=config.root, location=location, report=report,
+            language=config.language, alt=raw.alt, caption=_smart(raw.caption),
+            credit=raw.credit, poster=raw.poster, size=(raw.width, raw.height),
+        )
+        if video is not None:
+            found.append(video)
+    return tuple(found)
+
+
+def _embeds(parsed: ParsedSource, where: SourceLocation) -> tuple[Embed, ...]:
+    assert parsed.body is not None
+    return tuple(Embed(e.provider, e.url, where.at(e.line), e.described)
+                 for e in parsed.body.embeds)
 
 
 def _permalink(pattern: str, category: Term | None, slug: str, date: Any) -> str:

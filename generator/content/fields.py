@@ -23,7 +23,7 @@ ARTICLE_KEYS = (
     "slug", "draft", "aliases",
 )
 PAGE_KEYS = ("title", "description", "slug", "aliases", "draft")
-HERO_KEYS = ("image", "alt", "caption", "credit", "focus")
+HERO_KEYS = ("image", "video", "alt", "caption", "credit", "focus")
 # Extra fields whose name says they hold an address (url, source_url, link, links, href…).
 _ADDRESS_NAME = re.compile(r"(?:^|_)(?:url|link|href|src|website|homepage)s?$", re.IGNORECASE)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import Report, SourceLocation
-from generator.model import ImageRef, ImageRole
+from generator.model import PHOTO_ROLES, ImageRef, ImageRole
 
 REMOTE_PREFIXES = ("http://", "https://", "//")
 
@@ -45,7 +45,7 @@ def resolve_image(
         report.error(f"image not found: {src} (looked for {shown})", location)
         return None
     # A photo with ![](…) has an empty alt: in Markdown that is forgetting, not a choice.
-    if not (alt or "").strip() and role in ("hero", "figure"):
+    if not (alt or "").strip() and role in PHOTO_ROLES:
         report.warning(f"image {src} has no alt text: describe it for readers who cannot see it",
                        location)
     return ImageRef(src, path, location, role, alt, caption, credit, focus)

@@ -23,10 +23,12 @@ from generator.model import (
     article_from,
     author_data,
     author_from,
+    images_of,
     page_data,
     page_from,
     problem_data,
     problem_from,
+    videos_of,
 )
 from generator.parallel import map_in_workers
 from generator.plaindata import ShapeError, items
@@ -34,6 +36,7 @@ from generator.plaindata import ShapeError, items
 from .assemble import CHECKS_VERSION, assemble_article, assemble_page
 from .discover import SourceFile
 from .parse import ParsedSource, parse_many, parsed_data, parsed_from
+from .videos import videos_current
 
 _PARSE_BATCH = 64
 
@@ -47,12 +50,10 @@ class Assembly:
     warnings: tuple[Problem, ...]
 
     def images_exist(self) -> bool:
-        """Whether every local image it refers to is still on disk (they are not hashed here)."""
-        refs = list(self.item.images)
-        hero = getattr(self.item, "hero", None)
-        if hero:
-            refs.append(hero)
-        return all(r.path is None or r.path.is_file() for r in refs)
+        """Whether every local image and video it refers to is still on disk, and no poster or
+        captions file has appeared beside a video since (files are not hashed here)."""
+        return (all(r.path is None or r.path.is_file() for r in images_of(self.item))
+                and videos_current(videos_of(self.item)))
 
 
 def assembly_data(assembly: Assembly) -> tuple[list[Any], bytes]:

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.frontmatter import FrontMatterError, split_front_matter
-from generator.markup import RawImage, RenderedMarkdown, render_markdown
+from generator.markup import (
+    IMAGE_KINDS,
+    RawEmbed,
+    RawImage,
+    RawVideo,
+    RenderedMarkdown,
+    render_markdown,
+)
 from generator.plaindata import (
     ShapeError,
     flag,
@@ -70,7 +77,9 @@ def parsed_data(parsed: ParsedSource) -> tuple[list[Any], bytes]:
     lines = meta and [[*keys, line] for keys, line in meta.lines.items()]
     meta_data = meta and [value_data(meta.data), lines]
     body_data = body and [[_raw_image_data(i) for i in body.images], body.has_embeds,
-                          body.word_count, body.first_paragraph]
+                          body.word_count, body.first_paragraph,
+                          [_raw_video_data(v) for v in body.videos],
+                          [[e.provider, e.url, e.described, e.line] for e in body.embeds]]
     data = [meta_data, body_data, parsed.problem, parsed.problem_line]
     return data, body.html if body else b""
 
@@ -92,9 +101,11 @@ def _document_from(data: object) -> YamlDocument:
 
 
 def _body_from(data: object, html: bytes) -> RenderedMarkdown:
-    images, has_embeds, word_count, first_paragraph = items(data)
+    images, has_embeds, word_count, first_paragraph, videos, embeds = items(data)
     return RenderedMarkdown(html, tuple(_raw_image_from(i) for i in items(images)),
-                            flag(has_embeds), integer(word_count), text(first_paragraph))
+                            flag(has_embeds), integer(word_count), text(first_paragraph),
+                            tuple(_raw_video_from(v) for v in items(videos)),
+                            tuple(_raw_embed_from(e) for e in items(embeds)))
 
 
 def _raw_image_data(image: RawImage) -> list[Any]:
@@ -103,7 +114,26 @@ def _raw_image_data(image: RawImage) -> list[Any]:
 
 def _raw_image_from(data: object) -> RawImage:
     src, alt, caption, credit, kind, line = items(data)
-    if kind not in ("figure", "inline"):
+    if kind not in IMAGE_KINDS:
         raise ShapeError(f"unknown image kind {kind!r}")
     return RawImage(text(src), maybe_text(alt), maybe_text(caption), maybe_text(credit), kind,
                     maybe_integer(line))
+
+
+def _raw_video_data(video: RawVideo) -> list[Any]:
+    v = video
+    return [v.src, v.alt, v.caption, v.credit, v.poster, v.width, v.height, v.kind, v.line]
+
+
+def _raw_video_from(data: object) -> RawVideo:
+    src, alt, caption, credit, poster, width, height, kind, line = items(data)
+    if kind not in ("figure", "inline"):
+        raise ShapeError(f"unknown video kind {kind!r}")
+    return RawVideo(text(src), maybe_text(alt), maybe_text(caption), maybe_text(credit),
+                    maybe_text(poster), maybe_text(width), maybe_text(height), kind,
+                    maybe_integer(line))
+
+
+def _raw_embed_from(data: object) -> RawEmbed:
+    provider, url, described, line = items(data)
+    return RawEmbed(text(provider), text(url), flag(described), maybe_integer(line))

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from generator.config import SiteConfig
 from generator.errors import Report
-from generator.model import Article, Content, ImageRef, Page
+from generator.model import Article, Content, Page, images_of, videos_of
 
 from .memo import (
     Assembly,
@@ -111,13 +111,13 @@ def _same_place(before: Assembly, after: Assembly) -> bool:
             and before.authors == after.authors)
 
 
-def _photos(item: Article | Page) -> list[tuple[str, str, tuple[float, float] | None]]:
-    """What the image stage plans from: each photo's file and, for the hero, its focus."""
-    hero: ImageRef | None = getattr(item, "hero", None)
-    found: list[tuple[str, str, tuple[float, float] | None]] = [
-        (r.role, r.key, None) for r in item.images]
-    if hero is not None:
-        found.append((hero.role, hero.key, hero.focus))
+def _photos(item: Article | Page) -> list[tuple[str, ...]]:
+    """What the image stage plans from: each photo's file (the hero's with its focus), and
+    each video's file and captions."""
+    found: list[tuple[str, ...]] = [
+        (r.role, r.key, str(r.focus) if r.role == "hero" else "") for r in images_of(item)]
+    found += [("video", v.key, *(f"{c.path}:{c.language}" for c in v.captions))
+              for v in videos_of(item)]
     return found
 
 

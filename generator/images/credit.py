@@ -12,6 +12,8 @@ import xml.etree.ElementTree as ElementTree
 
 from PIL import Image, IptcImagePlugin
 
+from generator.images.decoding import DECODE_ERRORS
+
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -40,7 +42,7 @@ def read_credit(image: Image.Image) -> str | None:
             return value
     try:
         artist = image.getexif().get(EXIF_ARTIST)
-    except (OSError, ValueError, SyntaxError):
+    except DECODE_ERRORS:  # damaged EXIF: the photo is still usable, only uncredited
         return None
     if isinstance(artist, bytes):
         artist = artist.decode("utf-8", "replace")
@@ -51,7 +53,7 @@ def iptc_fields(image: Image.Image) -> dict[tuple[int, int], str]:
     """The IPTC-IIM datasets as text; repeated datasets (several By-lines) joined."""
     try:
         raw = IptcImagePlugin.getiptcinfo(image)  # type: ignore[arg-type]
-    except (OSError, SyntaxError, ValueError, IndexError, AttributeError):
+    except (*DECODE_ERRORS, AttributeError):
         return {}
     if not raw:
         return {}

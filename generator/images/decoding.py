@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from generator.images.problems import ImageProblem
 
@@ -41,7 +41,19 @@ HEIF_BRANDS = {
 # Formats whose extra frames are an animation; TIFF pages, MPO and HEIF bursts are not.
 ANIMATION_FORMATS = ("GIF", "PNG", "WEBP", "AVIF")
 
-# Orientations 5-8 turn the picture a quarter, so it displays with width and height swapped.
+# What each EXIF orientation asks for to show the picture upright.  Orientations 5-8 turn it
+# a quarter, so it displays with width and height swapped.
+ORIENTATION_TAG = 0x0112
+TRANSPOSES: dict[int, Image.Transpose | None] = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 QUARTER_TURNS = {5, 6, 7, 8}
 
 # What decoding a hostile or damaged file can raise, besides OSError.
@@ -86,6 +98,18 @@ def decode_problems() -> Iterator[None]:
                 "image file is truncated (an incomplete copy or download?)"
             ) from None
         raise ImageProblem(f"image data is corrupt ({error})") from None
+
+
+@contextmanager
+def quiet_decoding() -> Iterator[None]:
+    """Silence what Pillow prints about odd files ("Corrupt EXIF data", "Metadata Warning").
+
+    Those would reach the writer's terminal as two-line Python warnings; what matters about
+    a photo is reported as one ``ImageProblem`` line instead.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def open_image(data: bytes, max_pixels: int) -> Image.Image:
@@ -140,11 +164,29 @@ def is_animated(image: Image.Image) -> bool:
     return frame_count(image) > 1
 
 
+def orientation(image: Image.Image) -> int:
+    """The EXIF orientation, 1-8; 1 (show as stored) when missing, invalid or unreadable.
+
+    Phones and editors write 0, 9 or garbage here now and then; showing the picture as
+    stored is what browsers do with those too, which beats refusing the photo.
+    """
+    if image.format == "TIFF":
+        return 1  # Pillow turns TIFFs upright itself: their size is already as displayed
+    if image.format == "PNG":
+        # Its EXIF chunk may follow the pixels, so reading it decodes them: a damaged file
+        # must fail here, not pass as "no orientation".
+        image.load()
+    try:
+        value = image.getexif().get(ORIENTATION_TAG, 1)
+    except DECODE_ERRORS:
+        return 1
+    return value if isinstance(value, int) and value in TRANSPOSES else 1
+
+
 def displayed_size(image: Image.Image) -> tuple[int, int]:
     """Width and height as shown, after the EXIF orientation is applied."""
     width, height = image.size
-    orientation = image.getexif().get(0x0112, 1)
-    return (height, width) if orientation in QUARTER_TURNS else (width, height)
+    return (height, width) if orientation(image) in QUARTER_TURNS else (width, height)
 
 
 def decode_still(image: Image.Image, at_least: tuple[int, int] | None = None) -> Image.Image:
@@ -154,14 +196,15 @@ def decode_still(image: Image.Image, at_least: tuple[int, int] | None = None) ->
     for a fraction of the work, which is most of the time saved on big camera photos.
     """
     with decode_problems():
+        turn = orientation(image)
         if at_least and image.format in ("JPEG", "MPO"):
             want = at_least
-            if image.getexif().get(0x0112, 1) in QUARTER_TURNS:
+            if turn in QUARTER_TURNS:
                 want = (at_least[1], at_least[0])
             image.draft(None, (max(1, want[0]), max(1, want[1])))
         image.load()
-        ImageOps.exif_transpose(image, in_place=True)
-    return image
+        method = TRANSPOSES[turn]
+        return image if method is None else image.transpose(method)
 
 
 def describe_unknown(data: bytes) -> str:

@@ -28,6 +28,12 @@ EXTENSIONS = {"webp": "webp", "avif": "avif", "jpeg": "jpg", "png": "png", "gif"
 URL_PREFIX = "/images/"
 MAX_STEM = 60
 
+# The longest side each format can hold, as the encoders Pillow uses write it and browsers
+# read it back: libwebp stops at 16383, libjpeg at 65500, GIF's header has 16 bits, and
+# libavif writes larger AVIFs than its own decoder (and Chrome's) accepts, 32768.  A taller
+# infographic or a wider panorama is scaled down to fit, keeping its proportions.
+MAX_SIDE = {"webp": 16383, "avif": 32768, "jpeg": 65500, "png": 2**31 - 1, "gif": 65535}
+
 
 @dataclass(frozen=True, slots=True)
 class Variant:
@@ -86,9 +92,30 @@ def encoder_available(fmt: str) -> bool:
     return fmt != "avif" or ("avif" in features.modules and features.check_module("avif"))
 
 
-def output_widths(source: SourceImage, settings: ImageSettings) -> tuple[int, ...]:
-    """The configured widths, each capped at the source width: never upscaled."""
-    return tuple(sorted({min(width, source.width) for width in settings.widths}))
+def output_sizes(
+    source: SourceImage, settings: ImageSettings, fmt: str
+) -> tuple[tuple[int, int], ...]:
+    """(width, height) of each configured width, capped at the source width (never
+    upscaled) and at the longest side ``fmt`` can hold; narrowest first, one per width."""
+    heights: dict[int, int] = {}
+    for configured in settings.widths:
+        width, height = fitted_size(source, min(configured, source.width), MAX_SIDE[fmt])
+        heights[width] = max(height, heights.get(width, 0))  # two can round to one width
+    return tuple(sorted(heights.items()))
+
+
+def fitted_size(source: SourceImage, width: int, longest: int) -> tuple[int, int]:
+    """The size at ``width``, or scaled down so that neither side is over ``longest``.
+
+    The long side then is exactly ``longest`` and the short one is rounded: its proportions
+    are kept within a pixel, at the most detail the format allows.
+    """
+    height = scaled_height(source, width)
+    if max(width, height) <= longest:
+        return width, height
+    if width >= height:
+        return longest, min(longest, scaled_height(source, longest))
+    return max(1, min(longest, round(source.width * longest / source.height))), longest
 
 
 def plan_image(source: SourceImage, settings: ImageSettings) -> ImagePlan:
@@ -98,12 +125,12 @@ def plan_image(source: SourceImage, settings: ImageSettings) -> ImagePlan:
         Variant(
             url_path=variant_url(source, settings, fmt, str(width)),
             width=width,
-            height=scaled_height(source, width),
+            height=height,
             format=fmt,
             mime=MIME_TYPES[fmt],
         )
         for fmt in (*modern_formats(source, settings), fallback)
-        for width in output_widths(source, settings)
+        for width, height in output_sizes(source, settings, fmt)
     )
     return ImagePlan(source, variants, variants[-1])
 

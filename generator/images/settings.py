@@ -15,7 +15,8 @@ from types import MappingProxyType
 
 # Bump when a code change alters the pixels or bytes written for the same settings, so that
 # old cached outputs get new names instead of being reused.
-PIPELINE_VERSION = 1
+# 2: TIFFs with EXIF orientation 5-8 were inspected with width and height swapped.
+PIPELINE_VERSION = 2
 
 MODERN_FORMATS = ("webp", "avif")
 

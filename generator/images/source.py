@@ -25,6 +25,7 @@ from generator.images.decoding import (
     displayed_size,
     is_animated,
     open_image,
+    quiet_decoding,
 )
 from generator.images.placeholder import make_placeholder
 from generator.images.problems import ImageProblem
@@ -159,7 +160,11 @@ def _stat(path: Path) -> os.stat_result:
 
 def inspect_bytes(path: Path, data: bytes, digest: str, settings: ImageSettings) -> SourceImage:
     """Inspect image bytes already read from ``path``."""
-    image = open_image(data, settings.max_pixels)
+    with quiet_decoding():
+        return _inspect_opened(path, open_image(data, settings.max_pixels), digest)
+
+
+def _inspect_opened(path: Path, image: Image.Image, digest: str) -> SourceImage:
     file_format = "JPEG" if image.format == "MPO" else str(image.format)
     animated = is_animated(image)
     icc_profile = image.info.get("icc_profile")

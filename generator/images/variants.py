@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageSequence
 
 from generator.images.colour import to_srgb, to_working_mode
-from generator.images.decoding import decode_problems, decode_still, open_image
+from generator.images.decoding import decode_problems, decode_still, open_image, quiet_decoding
 from generator.images.encoding import write_animation, write_picture
 from generator.images.plan import Variant
 from generator.images.problems import ImageProblem
@@ -62,11 +62,18 @@ def produce_variants(
     previous build already left in the cache.
     """
     try:
-        image = open_image(read_source(source), settings.max_pixels)
-        produce = produce_animation if source.animated else produce_stills
-        written = tuple(produce(image, source, variants, set(missing), settings, images_dir))
+        with quiet_decoding():
+            image = open_image(read_source(source), settings.max_pixels)
+            produce = produce_animation if source.animated else produce_stills
+            written = tuple(produce(image, source, variants, set(missing), settings, images_dir))
     except ImageProblem as problem:
         return Outcome(source, problem=str(problem))
+    except MemoryError:
+        return Outcome(source, problem="image is too large to resize with the memory available")
+    except (OSError, ValueError) as error:
+        # The source decoded when inspected, so this is the cache folder (disk full, gone)
+        # or an encoder refusing a size or mode: still one line at the photo, not a crash.
+        return Outcome(source, problem=f"image could not be resized and saved ({error})")
     return Outcome(source, written)
 
 
@@ -203,7 +210,15 @@ def card_box(
     as far as the picture's edges allow."""
     width, height = size
     scale = max(card[0] / width, card[1] / height)
-    crop_width, crop_height = card[0] / scale, card[1] / scale
-    left = min(max(focus[0] * width - crop_width / 2, 0.0), width - crop_width)
-    top = min(max(focus[1] * height - crop_height / 2, 0.0), height - crop_height)
+    # One of these is the whole side; computed through ``scale`` it can come out a hair
+    # longer (1613 × (1200 / 1613) / 1200 ≠ 1), which would put the box past the edge.
+    crop_width, crop_height = min(width, card[0] / scale), min(height, card[1] / scale)
+    left = along(focus[0], width, crop_width)
+    top = along(focus[1], height, crop_height)
     return left, top, left + crop_width, top + crop_height
+
+
+def along(focus: float, side: float, crop: float) -> float:
+    """Where a ``crop`` long cut starts on a ``side`` so that ``focus`` (0-1) is centred in
+    it, or as near as the edges allow."""
+    return min(max(focus * side - crop / 2, 0.0), side - crop)

@@ -9,13 +9,26 @@ sizes and URLs, so the cached HTML does not depend on image settings.
 from __future__ import annotations
 
 from generator.markup.document import MARKUP_VERSION, RenderedMarkdown, render_markdown, shorten
-from generator.markup.figures import RawImage
+from generator.markup.embeds import PROVIDERS, RawEmbed
+from generator.markup.figures import (
+    IMAGE_KINDS,
+    OTHER_VIDEO_SUFFIXES,
+    VIDEO_SUFFIXES,
+    RawImage,
+    RawVideo,
+)
 from generator.markup.placeholders import fill_image_placeholders
 from generator.markup.typography import smarten
 
 __all__ = [
+    "IMAGE_KINDS",
     "MARKUP_VERSION",
+    "OTHER_VIDEO_SUFFIXES",
+    "PROVIDERS",
+    "VIDEO_SUFFIXES",
+    "RawEmbed",
     "RawImage",
+    "RawVideo",
     "RenderedMarkdown",
     "fill_image_placeholders",
     "render_markdown",

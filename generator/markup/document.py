@@ -5,17 +5,18 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from markdown import Markdown
 from markdown.extensions.toc import slugify_unicode
 
-from generator.markup.embeds import EmbedExtension
-from generator.markup.figures import FigureExtension, RawImage
+from generator.markup.embeds import EmbedExtension, RawEmbed
+from generator.markup.figures import FigureExtension, RawImage, RawVideo
 from generator.markup.quotes import QuoteExtension
 from generator.markup.typography import SmartTextExtension
 
 # Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "4"
+MARKUP_VERSION = "5"
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -32,6 +33,8 @@ class RenderedMarkdown:
     has_embeds: bool
     word_count: int
     first_paragraph: str
+    videos: tuple[RawVideo, ...] = ()
+    embeds: tuple[RawEmbed, ...] = ()
 
 
 class _Renderer:
@@ -52,12 +55,15 @@ class _Renderer:
     def render(self, text: str, first_line: int) -> RenderedMarkdown:
         self.md.reset()
         body = self.md.convert(text)
+        # Lines are found in document order, so each kind is searched on its own.
         return RenderedMarkdown(
             html=body.encode("utf-8"),
             images=_with_lines(self.figures.processor.images, text, first_line),
             has_embeds=self.embeds.count > 0,
             word_count=len(_WORD.findall(text)),
             first_paragraph=_first_paragraph(body),
+            videos=_with_lines(self.figures.processor.videos, text, first_line),
+            embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
         )
 
 
@@ -72,14 +78,21 @@ def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
     return _renderer.render(text, first_line)
 
 
-def _with_lines(images: list[RawImage], text: str, first_line: int) -> tuple[RawImage, ...]:
-    """Give each image the line its ``](src`` stands on, searching forward in document order."""
+_Located = TypeVar("_Located", RawImage, RawVideo, RawEmbed)
+
+
+def _with_lines(
+    found_in_order: list[_Located], text: str, first_line: int, field: str = "src"
+) -> tuple[_Located, ...]:
+    """Give each image the line its ``](src`` stands on (each embed its URL's), searching
+    forward in document order."""
     found = []
     position = 0
-    for image in images:
-        at = text.find(f"]({image.src}", position)
+    for image in found_in_order:
+        target = getattr(image, field)
+        at = text.find(f"]({target}", position) if field == "src" else -1
         if at < 0:  # reference-style or raw HTML: fall back to any mention of the path
-            at = text.find(image.src, position)
+            at = text.find(target, position)
         if at >= 0:
             position = at + 1
             line = first_line + text.count("\n", 0, at)

@@ -1,8 +1,17 @@
-"""Social posts pasted as a bare link become privacy-friendly embeds.
+"""Social posts and music players pasted as a bare link become privacy-friendly embeds.
 
 The page makes no request to the provider until the reader asks: the markup is a card with the
 provider's name and a plain link (what readers without JavaScript keep), plus a hidden "load"
 button that ``js/embeds.js`` reveals and turns into an iframe of ``data-embed-src``.
+
+Six Instagram posts must not look like six identical boxes, so the lines after the link (in
+the same paragraph) may say what the post is::
+
+    https://www.instagram.com/p/DA1xYz2abc/
+    @maraquell, November 18, 2026: Thirty-one nights, thirty-one outfits.
+
+The card then reads "@maraquell on Instagram", the post's text and its date.  A description
+that does not start with ``@`` is shown as the text alone (a song's title, say).
 """
 
 from __future__ import annotations
@@ -11,25 +20,63 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from markdown import Markdown
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.util import AtomicString
+
+Match = re.Match[str]
 
 
 @dataclass(frozen=True, slots=True)
 class Provider:
-    """One social network: how to spot its links and where its embed frame lives."""
+    """One network or player: how to spot its links, where its embed frame lives, what a
+    post is called ("post", "video", or from the link: "track", "album"…), and the account
+    the link names, when it names one."""
 
     key: str
     name: str
     pattern: re.Pattern[str]
-    frame: Callable[[re.Match[str]], str]
-    noun: str
+    frame: Callable[[Match], str]
+    noun: Callable[[Match], str]
+    account: Callable[[Match], str | None] = lambda m: None
+    height: Callable[[Match], int | None] = lambda m: None  # a player's fixed frame height
+    player: bool = False  # a music player: its description is a title, not a quoted post
+
+
+@dataclass(frozen=True, slots=True)
+class RawEmbed:
+    """An embed as written: its provider, its link and whether the writer described it."""
+
+    provider: str
+    url: str
+    described: bool
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """What the writer said about a post on the lines after its link."""
+
+    account: str | None = None
+    date_text: str | None = None
+    date: date | None = None
+    text: str | None = None
+
+
+def _fixed(word: str) -> Callable[[Match], str]:
+    return lambda m: word
+
+
+def _group(name: str) -> Callable[[Match], str | None]:
+    return lambda m: m[name]
 
 
 _ID = r"[A-Za-z0-9_-]+"
+_SPOTIFY_KINDS = "track|album|playlist|episode|show|artist"
 PROVIDERS = (
     Provider(
         "youtube", "YouTube",
@@ -38,25 +85,62 @@ PROVIDERS = (
             rf"(?P<id>{_ID})[^\s]*"
         ),
         lambda m: f"https://www.youtube-nocookie.com/embed/{m['id']}",
-        "video",
+        _fixed("video"),
     ),
     Provider(
         "instagram", "Instagram",
         re.compile(rf"https?://(?:www\.)?instagram\.com/(?P<kind>p|reels?|tv)/(?P<id>{_ID})/?[^\s]*"),
         lambda m: f"https://www.instagram.com/{_instagram_kind(m['kind'])}/{m['id']}/embed/",
-        "post",
+        _fixed("post"),
     ),
     Provider(
         "x", "X",
         re.compile(r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(?P<user>\w+)/status/(?P<id>\d+)[^\s]*"),
         lambda m: f"https://platform.twitter.com/embed/Tweet.html?id={m['id']}",
-        "post",
+        _fixed("post"),
+        _group("user"),
     ),
     Provider(
         "tiktok", "TikTok",
         re.compile(r"https?://(?:www\.)?tiktok\.com/@(?P<user>[\w.-]+)/video/(?P<id>\d+)[^\s]*"),
         lambda m: f"https://www.tiktok.com/embed/v2/{m['id']}",
-        "video",
+        _fixed("video"),
+        _group("user"),
+    ),
+    Provider(
+        "threads", "Threads",
+        re.compile(r"https?://(?:www\.)?threads\.(?:net|com)/@(?P<user>[\w.]+)/post/"
+                   rf"(?P<id>{_ID})/?(?:[?#][^\s]*)?"),
+        lambda m: f"https://www.threads.com/@{m['user']}/post/{m['id']}/embed/",
+        _fixed("post"),
+        _group("user"),
+    ),
+    Provider(
+        "bluesky", "Bluesky",
+        re.compile(r"https?://bsky\.app/profile/(?P<user>[\w.:-]+)/post/(?P<id>[a-z0-9]+)"
+                   r"/?(?:[?#][^\s]*)?"),
+        lambda m: f"https://embed.bsky.app/embed/{m['user']}/app.bsky.feed.post/{m['id']}",
+        _fixed("post"),
+        lambda m: None if m["user"].startswith("did:") else m["user"],
+    ),
+    Provider(
+        "spotify", "Spotify",
+        re.compile(rf"https?://open\.spotify\.com/(?:intl-[a-z-]+/)?(?P<kind>{_SPOTIFY_KINDS})/"
+                   rf"(?P<id>[A-Za-z0-9]+)/?(?:[?#][^\s]*)?"),
+        lambda m: f"https://open.spotify.com/embed/{m['kind']}/{m['id']}",
+        lambda m: "podcast" if m["kind"] == "show" else m["kind"],
+        height=lambda m: 152 if m["kind"] in ("track", "episode") else 352,
+        player=True,
+    ),
+    Provider(
+        "apple-music", "Apple Music",
+        re.compile(r"https?://music\.apple\.com/(?P<path>[a-z]{2}/(?P<kind>album|playlist|song|"
+                   r"music-video)/[^\s?#]+?)/?(?P<query>\?[^\s#]*)?(?:#[^\s]*)?"),
+        lambda m: f"https://embed.music.apple.com/{m['path']}{m['query'] or ''}",
+        lambda m: "song" if m["kind"] == "song" or "i=" in (m["query"] or "") else
+        m["kind"].replace("-", " "),
+        height=lambda m: 175 if m["kind"] == "song" or "i=" in (m["query"] or "") else 450,
+        player=True,
     ),
 )
 
@@ -65,7 +149,7 @@ def _instagram_kind(kind: str) -> str:
     return "reel" if kind.startswith("reel") else kind
 
 
-def match_embed(text: str) -> tuple[Provider, re.Match[str]] | None:
+def match_embed(text: str) -> tuple[Provider, Match] | None:
     """The provider whose post URL is the whole of ``text`` (``<…>`` allowed), if any."""
     url = text.strip().removeprefix("<").removesuffix(">")
     for provider in PROVIDERS:
@@ -75,50 +159,129 @@ def match_embed(text: str) -> tuple[Provider, re.Match[str]] | None:
     return None
 
 
+_DESCRIBED = re.compile(
+    r"@(?P<account>[\w.-]*\w)(?:\s*,\s*(?P<date>[^:]*?))?\s*(?::\s*(?P<text>.*))?", re.DOTALL
+)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_NUMERIC_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH_FIRST = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})")
+
+
+def describe(lines: str) -> Description:
+    """Read the lines after a link: ``@account[, date][: text]``, or any text."""
+    joined = " ".join(lines.split())
+    match = _DESCRIBED.fullmatch(joined)
+    if not match:
+        return Description(text=joined or None)
+    date_text = match["date"] or None
+    return Description(match["account"], date_text, read_date(date_text) if date_text else None,
+                       (match["text"] or "").strip() or None)
+
+
+def read_date(text: str) -> date | None:
+    """2026-11-18, November 18, 2026, Nov 18 2026 or 18 November 2026; None otherwise."""
+    text = text.strip()
+    try:
+        if found := _NUMERIC_DATE.fullmatch(text):
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        if found := _MONTH_FIRST.fullmatch(text):
+            return date(int(found[3]), _month(found[1]), int(found[2]))
+        if found := _DAY_FIRST.fullmatch(text):
+            return date(int(found[3]), _month(found[2]), int(found[1]))
+    except ValueError:  # February 30, or a word that is no month
+        return None
+    return None
+
+
+def _month(word: str) -> int:
+    word = word.lower()
+    for number, month in enumerate(_MONTHS, start=1):
+        if len(word) >= 3 and month.startswith(word):
+            return number
+    raise ValueError(word)
+
+
 class EmbedBlockProcessor(BlockProcessor):
-    """A paragraph that is one provider URL and nothing else becomes an embed card."""
+    """A paragraph whose first line is one provider URL becomes an embed card; the lines
+    after it, if any, describe the post."""
 
     def __init__(self, parser: BlockParser, extension: EmbedExtension) -> None:
         super().__init__(parser)
         self.extension = extension
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        """Is this block a single embeddable link?"""
-        return "\n" not in block.strip() and match_embed(block) is not None
+        """Is this block an embeddable link, with or without a description?"""
+        return match_embed(block.strip().split("\n", 1)[0]) is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         """Emit the card for the first block."""
-        found = match_embed(blocks.pop(0))
+        first, _, rest = blocks.pop(0).strip().partition("\n")
+        found = match_embed(first)
         assert found is not None  # test() said so
         provider, match = found
-        self.extension.count += 1
-        parent.append(embed_card(provider, match))
+        if rest.strip() and match_embed(rest.strip().split("\n", 1)[0]):
+            blocks.insert(0, rest)  # two links on consecutive lines: two embeds
+            rest = ""
+        description = describe(rest) if rest.strip() else None
+        described = description is not None
+        self.extension.embeds.append(RawEmbed(provider.key, match.group(0), described))
+        parent.append(embed_card(provider, match, description))
 
 
-def embed_card(provider: Provider, match: re.Match[str]) -> etree.Element:
+def embed_card(
+    provider: Provider, match: Match, description: Description | None = None
+) -> etree.Element:
     """The click-to-load card for one post."""
+    about = description or Description()
     url = match.group(0)
-    title = f"{provider.name} {provider.noun}"
-    figure = etree.Element(
-        "figure",
-        {
-            "class": f"embed embed--{provider.key}",
-            "data-embed-src": provider.frame(match),
-            "data-embed-title": title,
-        },
-    )
+    noun = provider.noun(match)
+    account = about.account or provider.account(match)
+    title = f"{provider.name} {noun}" + (f" by @{account}" if account else "")
+    attributes = {
+        "class": f"embed embed--{provider.key}",
+        "data-embed-src": provider.frame(match),
+        "data-embed-title": title,
+    }
+    if (height := provider.height(match)) is not None:
+        attributes["data-embed-height"] = str(height)
+    figure = etree.Element("figure", attributes)
     card = etree.SubElement(figure, "div", {"class": "embed__card"})
-    etree.SubElement(card, "p", {"class": "embed__provider"}).text = provider.name
+    source = etree.SubElement(card, "p", {"class": "embed__provider"})
+    if account:
+        etree.SubElement(source, "span", {"class": "embed__account"}).text = _atomic(f"@{account}")
+        etree.SubElement(source, "span", {"class": "embed__network"}).text = f" on {provider.name}"
+    else:
+        source.text = provider.name
+    if about.text and provider.player:
+        etree.SubElement(card, "p", {"class": "embed__title"}).text = _atomic(about.text)
+    elif about.text:
+        quote = etree.SubElement(card, "blockquote", {"class": "embed__text", "cite": url})
+        etree.SubElement(quote, "p").text = _atomic(about.text)
+    if about.date_text:
+        when = etree.SubElement(card, "p", {"class": "embed__date"})
+        if about.date:
+            stamp = etree.SubElement(when, "time", {"datetime": about.date.isoformat()})
+            stamp.text = _atomic(about.date_text)
+        else:
+            when.text = _atomic(about.date_text)
     link_line = etree.SubElement(card, "p")
     link = etree.SubElement(link_line, "a", {"class": "embed__link", "href": url})
-    link.text = f"View this {provider.noun} on {provider.name}"
+    whose = f"@{account}’s" if account else "this"
+    link.text = _atomic(f"View {whose} {noun} on {provider.name}")
     note = etree.SubElement(card, "p", {"class": "embed__note"})
     note.text = f"Loading it shows content from {provider.name}, which may set cookies."
     button = etree.SubElement(
         card, "button", {"type": "button", "class": "embed__load", "hidden": "hidden"}
     )
-    button.text = f"Load {title}"
+    button.text = _atomic(f"Load {title}")
     return figure
+
+
+def _atomic(text: str) -> AtomicString:
+    """Text shown as written: a post's ``*`` and ``_`` are not Markdown."""
+    return AtomicString(text)
 
 
 class EmbedExtension(Extension):
@@ -126,7 +289,12 @@ class EmbedExtension(Extension):
 
     def __init__(self) -> None:
         super().__init__()
-        self.count = 0
+        self.embeds: list[RawEmbed] = []
+
+    @property
+    def count(self) -> int:
+        """How many embeds the last document had."""
+        return len(self.embeds)
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Install the processor on ``md``."""
@@ -134,5 +302,5 @@ class EmbedExtension(Extension):
         md.registerExtension(self)
 
     def reset(self) -> None:
-        """Forget the previous document's count."""
-        self.count = 0
+        """Forget the previous document's embeds."""
+        self.embeds = []

@@ -1,7 +1,11 @@
-"""Photos in the body: a photo alone in a paragraph becomes a figure, others stay inline.
+"""Photos and videos in the body.
 
-Runs after ``attr_list`` (so ``{credit="…"}`` is already an attribute) and replaces each
-``<img>`` with a ``<byline-image>`` placeholder, recording what the writer wrote.
+A photo alone in a paragraph becomes a figure; two or more photos on consecutive lines (one
+paragraph of nothing but photos) become a gallery; others stay inline.  ``![Alt](clip.mp4)``
+is a video.  Runs after ``attr_list`` (so ``{credit="…"}`` is already an attribute) and
+replaces each ``<img>`` with a placeholder (``<byline-image>``, ``<byline-gallery>``,
+``<byline-video>``), recording what the writer wrote: the render stage fills them in from
+the theme, so the cached HTML depends on neither the image settings nor the theme.
 """
 
 from __future__ import annotations
@@ -14,19 +18,53 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from generator.markup.placeholders import PLACEHOLDER_TAG
+from generator.markup.placeholders import GALLERY_TAG, PLACEHOLDER_TAG, VIDEO_TAG
+
+# Files browsers play in a <video> element; Byline copies them as they are, never transcodes.
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".webm")
+# Video files not every browser plays: recognised so the writer hears what to do with them.
+OTHER_VIDEO_SUFFIXES = (".mov", ".avi", ".mkv", ".wmv", ".flv", ".ogv", ".3gp", ".mpg", ".mpeg")
+IMAGE_KINDS = ("figure", "inline", "slide")
 
 
 @dataclass(frozen=True, slots=True)
 class RawImage:
-    """A photo as written in Markdown; ``line`` is filled in by the caller."""
+    """A photo as written in Markdown; ``line`` is filled in by the caller.
+
+    ``kind`` is "figure" (alone in its paragraph), "inline" or "slide" (in a gallery).
+    """
 
     src: str
     alt: str | None
     caption: str | None
     credit: str | None
-    kind: str  # "figure" or "inline"
+    kind: str
     line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawVideo:
+    """A video as written in Markdown (``![Alt](clip.mp4 "Caption"){credit="…"}``).
+
+    ``poster``, ``width`` and ``height`` are the writer's attributes, unchecked; ``kind`` is
+    "figure" or "inline" (inside a sentence).
+    """
+
+    src: str
+    alt: str | None
+    caption: str | None
+    credit: str | None
+    poster: str | None
+    width: str | None
+    height: str | None
+    kind: str
+    line: int | None = None
+
+
+def is_video(src: str) -> bool:
+    """Whether a path names a video file (by its suffix, as a browser would)."""
+    path = src.split("#", 1)[0].split("?", 1)[0].lower()
+    return path.endswith(VIDEO_SUFFIXES + OTHER_VIDEO_SUFFIXES)
 
 
 class FigureTreeprocessor(Treeprocessor):
@@ -35,32 +73,49 @@ class FigureTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
         self.images: list[RawImage] = []
+        self.videos: list[RawVideo] = []
 
     def run(self, root: etree.Element) -> None:
         """Walk the tree in document order, turning photo-only paragraphs into figures."""
         for index, child in enumerate(list(root)):
             if child.tag == "p" and _is_lone_image(child):
                 root[index] = self._placeholder(child[0], "figure", tail=child.tail)
+            elif child.tag == "p" and _is_gallery(child):
+                root[index] = self._gallery(child)
             elif child.tag == "img":
                 root[index] = self._placeholder(child, "inline", tail=child.tail)
             else:
                 self.run(child)
 
     def _placeholder(self, img: etree.Element, kind: str, tail: str | None) -> etree.Element:
-        self.images.append(
-            RawImage(
-                src=img.get("src", ""),
-                # No alt attribute at all means the writer forgot it; alt="" is a choice.
-                alt=_unescaped(img.get("alt")),
-                caption=_unescaped(img.get("title")) or None,
-                credit=_unescaped(img.get("credit")) or None,
-                kind=kind,
-            )
-        )
-        element = etree.Element(
-            PLACEHOLDER_TAG, {"data-ref": str(len(self.images) - 1), "data-kind": kind}
-        )
+        src = img.get("src", "")
+        # No alt attribute at all means the writer forgot it; alt="" is a choice.
+        alt = _unescaped(img.get("alt"))
+        caption = _unescaped(img.get("title")) or None
+        credit = _unescaped(img.get("credit")) or None
+        if is_video(src):
+            self.videos.append(RawVideo(
+                src, alt, caption, credit, poster=_unescaped(img.get("poster")) or None,
+                width=img.get("width"), height=img.get("height"),
+                kind="inline" if kind == "inline" else "figure",
+            ))
+            tag, ref = VIDEO_TAG, len(self.videos) - 1
+        else:
+            self.images.append(RawImage(src, alt, caption, credit, kind))
+            tag, ref = PLACEHOLDER_TAG, len(self.images) - 1
+        element = etree.Element(tag, {"data-ref": str(ref), "data-kind": kind})
         element.tail = tail
+        return element
+
+    def _gallery(self, paragraph: etree.Element) -> etree.Element:
+        """One placeholder naming the slides, in order; each slide is recorded as an image."""
+        first = len(self.images)
+        for img in paragraph:
+            if img.tag == "img":
+                self._placeholder(img, "slide", tail=None)
+        refs = " ".join(str(i) for i in range(first, len(self.images)))
+        element = etree.Element(GALLERY_TAG, {"data-refs": refs})
+        element.tail = paragraph.tail
         return element
 
 
@@ -70,6 +125,21 @@ _ESCAPED = re.compile("\x02(\\d+)\x03")
 def _unescaped(text: str | None) -> str | None:
     """Undo Python-Markdown's backslash-escape placeholders (its own pass runs after ours)."""
     return _ESCAPED.sub(lambda m: chr(int(m.group(1))), text) if text else text
+
+
+def _is_gallery(paragraph: etree.Element) -> bool:
+    """Two or more photos (no videos) and nothing else but line breaks between them."""
+    if (paragraph.text or "").strip():
+        return False
+    photos = 0
+    for child in paragraph:
+        if (child.tail or "").strip() or child.tag not in ("img", "br"):
+            return False
+        if child.tag == "img":
+            if is_video(child.get("src", "")):
+                return False
+            photos += 1
+    return photos >= 2
 
 
 def _is_lone_image(paragraph: etree.Element) -> bool:
@@ -91,5 +161,6 @@ class FigureExtension(Extension):
         md.registerExtension(self)
 
     def reset(self) -> None:
-        """Forget the previous document's images."""
+        """Forget the previous document's images and videos."""
         self.processor.images = []
+        self.processor.videos = []

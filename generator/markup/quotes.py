@@ -26,26 +26,59 @@ class QuoteTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         """Rewrite every attributed blockquote in place."""
         for parent in list(root.iter()):
-            for index, child in enumerate(list(parent)):
-                if child.tag == "blockquote":
-                    figure = _attributed(child)
-                    if figure is not None:
-                        parent[index] = figure
+            if not any(child.tag == "blockquote" for child in parent):
+                continue
+            children: list[etree.Element] = []
+            for child in list(parent):
+                children += _split_quotes(child) if child.tag == "blockquote" else [child]
+            parent[:] = children
 
 
-def _attributed(quote: etree.Element) -> etree.Element | None:
-    if len(quote) < 2 or quote[-1].tag != "p" or len(quote[-1]):
+def _split_quotes(quote: etree.Element) -> list[etree.Element]:
+    """One figure per attribution line in ``quote``, or ``[quote]`` itself when it has none.
+
+    Markdown joins two ``>`` blocks separated only by a blank line into one blockquote, so
+    two quotes in a row, each with its speaker, arrive here as one: every attribution
+    paragraph ends a quote.  Paragraphs after the last one stay a plain blockquote.
+    """
+    found: list[etree.Element] = []
+    said: list[etree.Element] = []
+    for child in list(quote):
+        who = _speaker(child)
+        if who is not None and said:
+            found.append(_figure(said, who))
+            said = []
+        else:
+            said.append(child)
+    if not found:
+        return [quote]
+    if said:
+        rest = etree.Element("blockquote")
+        rest.text = quote.text
+        rest.extend(said)
+        found.append(rest)
+    found[-1].tail = quote.tail
+    return found
+
+
+def _speaker(element: etree.Element) -> str | None:
+    """Who is speaking, if ``element`` is a paragraph like "— Mara Quell"."""
+    if element.tag != "p" or len(element):
         return None
-    match = _ATTRIBUTION.match(quote[-1].text or "")
-    if not match:
-        return None
-    quote.remove(quote[-1])
+    match = _ATTRIBUTION.match(element.text or "")
+    return match.group("who").strip() if match else None
+
+
+def _figure(said: list[etree.Element], who: str) -> etree.Element:
     figure = etree.Element("figure", {"class": "pullquote"})
-    figure.tail = quote.tail
-    quote.tail = None
-    figure.append(quote)
+    figure.text = "\n"
+    quote = etree.SubElement(figure, "blockquote")
+    quote.text = "\n"
+    quote.extend(said)
+    quote.tail = "\n"
     caption = etree.SubElement(figure, "figcaption", {"class": "pullquote__source"})
-    caption.text = "— " + match.group("who").strip()
+    caption.text = "— " + who
+    caption.tail = "\n"
     return figure
 
 

@@ -16,8 +16,9 @@ from generator.mediatypes import IMMUTABLE, REVALIDATE, SHORT_LIVED
 _TEXT_FILES = frozenset({"_headers", "_redirects", ".nojekyll", "CNAME"})
 
 _DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".xsl", ".txt", ".json", ".webmanifest"})
-_HASHED_FOLDERS = ("static/", "images/")
-# The build names hashed files like ``site.3f2a1b9c.css`` or ``photo.3f2a1b9c.800.webp``.
+_HASHED_FOLDERS = ("static/", "images/", "media/")
+# The build names hashed files like ``site.3f2a1b9c.css``, ``photo.3f2a1b9c.800.webp`` or
+# ``trailer.3f2a1b9c4d.mp4``.
 _CONTENT_HASH = re.compile(r"\.[0-9a-f]{8,}\.")
 
 

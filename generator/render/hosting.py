@@ -28,6 +28,7 @@ def headers_file(base_path: str, feed_paths: list[str]) -> bytes:
     blocks += [(f"{prefix}{p}", [("Cache-Control", REVALIDATE)]) for p in sorted(feed_paths)]
     blocks.append((f"{prefix}/static/*", [("Cache-Control", IMMUTABLE)]))
     blocks.append((f"{prefix}/images/*", [("Cache-Control", IMMUTABLE)]))
+    blocks.append((f"{prefix}/media/*", [("Cache-Control", IMMUTABLE)]))
     lines = []
     for path, headers in blocks:
         lines.append(_rule_path(path, _HEADERS))

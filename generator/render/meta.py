@@ -34,6 +34,17 @@ class PageMeta:
     next_url: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def share_title(self, site_name: str) -> str:
+        """The title for link previews (``og:title``): ``title`` without its " | Site name".
+
+        A preview shows ``og:site_name`` beside the title already, so a suffix would print the
+        site's name twice.  The site's own title (the home page) is kept as it is.
+        """
+        suffix = f" | {site_name}"
+        if site_name and self.title.endswith(suffix) and len(self.title) > len(suffix):
+            return self.title[: -len(suffix)]
+        return self.title
+
 
 # Open Graph wants language_TERRITORY; a bare language gets the territory it is most read in.
 _TERRITORIES = {"en": "US", "ja": "JP", "zh": "CN", "ko": "KR", "sv": "SE", "da": "DK",

@@ -214,7 +214,7 @@ class _Planner:
     def article(self, article: Article) -> None:
         """An article page, with the cards of its related stories."""
         r, cards = self.r, self.keys.cards
-        images = [r.images.digest(i) for i in article.images]
+        images = r.images.digests(article)
         related = r.index.related(article, r.config.related_count)
         self.add(article.url, partial(r.article_page, article), cards[article.url],
                  article.digest, *images, *(cards[a.url] for a in related),
@@ -224,7 +224,7 @@ class _Planner:
         """A static page."""
         r = self.r
         self.add(page.url, partial(r.static_page, page), page.digest,
-                 *(r.images.digest(i) for i in page.images), origin=page.source)
+                 *r.images.digests(page), origin=page.source)
 
     def home(self) -> None:
         """The home page and its later pages."""
@@ -319,7 +319,7 @@ class _Planner:
             return
         # Feeds carry whole stories: each one's body and photos are part of the key.
         keys = [part for a in items for part in (
-            self.keys.cards[a.url], a.digest, *(r.images.digest(i) for i in a.images))]
+            self.keys.cards[a.url], a.digest, *r.images.digests(a))]
         for kind, name in FEED_FILES.items():
             self.add(base + name, partial(r.feed, kind, items, title, base), *keys)
 
@@ -340,6 +340,7 @@ def _card_key(article: Article, people: Mapping[str, str], r: SiteRenderer) -> s
 
 def _list_paths(r: SiteRenderer) -> list[str]:
     paths = ["/", "/archive/"]
+    paths += [f"/archive/{year}/" for year in r.index.years]
     paths += [g.term.url for g in r.index.categories]
     paths += [g.term.url for g in r.index.tags.values()]
     paths += [a.url for a in r.content.authors.values()]

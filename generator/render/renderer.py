@@ -15,11 +15,11 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
-from generator.markup import fill_image_placeholders
-from generator.model import Article, Author, Page
+from generator.model import Article, Author, ImageRef, Page, VideoRef
 from generator.theme import Theme, make_environment
 
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
+from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import NO_MARKUP, PageMeta, json_ld_script, news_article_ld, og_locale
 from .site_index import Group, SiteIndex
 from .sitemaps import (
@@ -73,7 +73,7 @@ class SiteRenderer:
                                now if preview else None)
         self.env = make_environment(theme, {"preview": preview}, self.url)
         self.env.globals["site"] = self._site_view()
-        self._macros: Any = None
+        self._macros: dict[str, Any] = {}
 
     # -- URLs ------------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -88,15 +88,17 @@ class SiteRenderer:
     def article_page(self, article: Article) -> bytes:
         """One article with its related articles."""
         related = self.index.related(article, self.config.related_count)
-        view = self.views.full(article, self._body(article.body_html, article.images))
+        view = self.views.full(article, self._body(article.body_html, article.images,
+                                                   article.videos))
         return self._template("article.html", meta=self._article_meta(article, view),
                               article=view, related=[self.views.card(r) for r in related])
 
     def static_page(self, page: Page) -> bytes:
         """A static page such as About."""
-        body = self._body(page.body_html, page.images)
+        body = self._body(page.body_html, page.images, page.videos)
         view = {"title": page.title, "description": page.description, "url": self.url(page.url),
-                "body": body, "has_embeds": page.has_embeds, "extra": page.extra}
+                "body": body, "has_embeds": page.has_embeds, "extra": page.extra,
+                "has_gallery": has_gallery(page)}
         meta = self._meta(page.title, page.description or page.summary, page.url)
         return self._template("page.html", meta=meta, page=view)
 
@@ -172,7 +174,8 @@ class SiteRenderer:
 
     def _feed_entry(self, article: Article) -> FeedEntry:
         authors = self.content.authors
-        body = self._body(article.body_html, article.images)  # base path already in its URLs
+        # base path already in its URLs
+        body = self._body(article.body_html, article.images, article.videos)
         return FeedEntry(
             title=article.title, url=self.absolute(article.url), published=article.date,
             updated=article.modified,
@@ -247,22 +250,20 @@ class SiteRenderer:
             raise RenderProblem(f"template error in {name}: {exc}", _template_frame(exc)) from None
         return html.encode("utf-8")
 
-    def _body(self, html: str, images: Sequence[Any]) -> Markup:
-        macros = self._macro_module()
-
-        def markup_for(index: int, kind: str) -> str:
-            view = self.views.image(images[index]) if index < len(images) else None
-            if view is None:
-                return ""
-            return str(macros.figure(view) if kind == "figure" else macros.inline_image(view))
-
+    def _body(
+        self, html: str, images: Sequence[ImageRef], videos: Sequence[VideoRef] = ()
+    ) -> Markup:
         # Rebase the writer's links first: image markup already carries the base path.
-        return Markup(fill_image_placeholders(rebase_links(html, self.base_path), markup_for))
+        return Markup(fill_body(
+            rebase_links(html, self.base_path), images, videos, self.views.image,
+            lambda video: video_view(video, self.images, self.url), self._macro_module(),
+            self._macro_module("media.html"),
+        ))
 
-    def _macro_module(self) -> Any:
-        if self._macros is None:
-            self._macros = self.env.get_template("macros.html").make_module()
-        return self._macros
+    def _macro_module(self, name: str = "macros.html") -> Any:
+        if name not in self._macros:
+            self._macros[name] = self.env.get_template(name).make_module()
+        return self._macros[name]
 
     def _author_names(self, article: Article) -> list[str]:
         authors = self.content.authors
@@ -367,6 +368,8 @@ class SiteRenderer:
             keywords=[t.name for t in article.tags], word_count=article.word_count,
             publisher_url=self.absolute("/"),
         )
+        for key, value in media_ld(article, self.images, self.absolute).items():
+            data[key] = [*data.get(key, ()), *value]  # gallery photos after the share card
         return self._meta(f"{article.title} | {self.config.title}",
                           article.dek or article.summary, article.url, og_type="article",
                           image=image, json_ld=json_ld_script(data),

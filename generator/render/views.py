@@ -18,6 +18,8 @@ from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
 from generator.model import Article, Author, ImageRef, Term
 
+from .media import VideoView, has_gallery, video_view
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
@@ -85,6 +87,8 @@ class ArticleView:
     has_embeds: bool = False
     status: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    hero_video: VideoView | None = None  # shown instead of the hero photo, its poster
+    has_gallery: bool = False  # the page needs js/gallery.js
 
 
 def display_date(moment: datetime) -> str:
@@ -201,6 +205,8 @@ class ViewMaker:
             has_embeds=article.has_embeds,
             status=status,
             extra=article.extra,
+            hero_video=video_view(article.hero_video, self.images, self.url) if body else None,
+            has_gallery=has_gallery(article),
         )
 
 

@@ -9,11 +9,17 @@
     'picture-in-picture; web-share; fullscreen';
 
   // Sensible frame sizes per provider: [width, height]; CSS keeps them responsive.
+  // A player whose height depends on what it plays (a track, an album) says so in
+  // data-embed-height.
   var SIZES = {
     youtube: [640, 360],
     tiktok: [325, 740],
     instagram: [540, 720],
-    x: [550, 620]
+    x: [550, 620],
+    threads: [540, 640],
+    bluesky: [550, 600],
+    spotify: [640, 352],
+    'apple-music': [660, 450]
   };
 
   function providerOf(figure) {
@@ -25,7 +31,9 @@
     var src = figure.getAttribute('data-embed-src') || '';
     if (!/^https:\/\//i.test(src)) return;
     var provider = providerOf(figure);
-    var size = SIZES[provider] || [640, 480];
+    var size = (SIZES[provider] || [640, 480]).slice();
+    var height = parseInt(figure.getAttribute('data-embed-height') || '', 10);
+    if (height > 0) size[1] = height;
     var iframe = document.createElement('iframe');
     iframe.src = src;
     iframe.title = figure.getAttribute('data-embed-title') ||

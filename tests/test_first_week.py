@@ -1,0 +1,423 @@
+"""Issue 16, "a writer's first week": link previews, above-the-fold photos, the sitemap's
+year archives, two quotes in a row, the README's set-up, and (in Chromium) the layout."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import re
+import threading
+import time
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from .conftest import NOW, REPO, SITE_YAML, article, build, page, photo_bytes
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SITE_TITLE = "The Test Times"
+
+
+def hero(name: str) -> str:
+    return f"\n  image: {name}\n  alt: Photo {name}"
+
+
+def five_stories(make_site, per_page: int = 3):
+    """Five Music stories with heroes, by an author with a photo, over two years."""
+    files: dict[str, str | bytes] = {
+        "site.yaml": SITE_YAML.replace("per_page: 2", f"per_page: {per_page}"),
+        "content/authors/karen-ruffini.yaml": "name: Karen Ruffini\navatar: karen.jpg\n",
+        "content/authors/karen.jpg": photo_bytes((400, 400)),
+        "content/pages/about.md": "---\ntitle: About us\n---\n\nWho we are.\n",
+    }
+    dates = ["2026-11-19", "2026-11-18", "2026-11-17", "2026-11-16", "2025-06-01"]
+    for n, date in enumerate(dates, start=1):
+        files[f"content/articles/s{n}/index.md"] = article(
+            title=f"Story {n}", date=date, author="Karen Ruffini", category="Music",
+            tags="[Tours]", hero=hero(f"h{n}.jpg"))
+        files[f"content/articles/s{n}/h{n}.jpg"] = photo_bytes((1200, 800))
+    return make_site(files)
+
+
+# -- link previews ------------------------------------------------------------------------
+
+def test_og_title_leaves_the_site_name_to_og_site_name(make_site):
+    site = five_stories(make_site)
+    build(site)
+    expected = {"/music/s1/": "Story 1", "/music/": "Music", "/tags/tours/": "Tours",
+                "/authors/karen-ruffini/": "Karen Ruffini", "/archive/2026/": "2026 archive",
+                "/about/": "About us", "/": SITE_TITLE}
+    for path, title in expected.items():
+        html = page(site, path)
+        assert html.find("meta", property="og:title")["content"] == title, path
+        assert html.find("meta", property="og:site_name")["content"] == SITE_TITLE, path
+    # The browser tab keeps telling the site apart from the reader's other tabs.
+    assert page(site, "/music/s1/").title.get_text() == f"Story 1 | {SITE_TITLE}"
+
+
+def test_a_headline_with_a_bar_of_its_own_keeps_it(make_site):
+    site = make_site({"content/articles/a.md": article(title="Live | Updates", category="Music")})
+    build(site)
+    og = page(site, "/music/a/").find("meta", property="og:title")["content"]
+    assert og == "Live | Updates"
+
+
+# -- which photos load first --------------------------------------------------------------
+
+def loading(img) -> tuple[str | None, str | None]:
+    return img.get("loading"), img.get("fetchpriority")
+
+
+def card_images(html) -> list:
+    return [li.find("img") for li in html.select("main li.card") if li.find("img")]
+
+
+@pytest.mark.parametrize("path", ["/", "/page/2/", "/music/", "/music/page/2/", "/tags/tours/",
+                                  "/authors/karen-ruffini/", "/authors/karen-ruffini/page/2/"])
+def test_the_first_card_photo_of_every_list_loads_at_once_and_the_rest_lazily(make_site, path):
+    site = five_stories(make_site)
+    build(site)
+    html = page(site, path)
+    first, *rest = card_images(html)
+    assert loading(first) == (None, "high"), path
+    assert rest, "each page shows more than one card"
+    assert all(loading(img) == ("lazy", None) for img in rest), path
+    assert len(html.find_all("img", fetchpriority="high")) == 1, "one photo goes first"
+
+
+def test_an_author_photo_at_the_top_of_the_page_is_not_lazy(make_site):
+    site = five_stories(make_site)
+    build(site)
+    avatar = page(site, "/authors/karen-ruffini/").select_one("header.listing-header img")
+    # Above the fold, but small: fetched at once, without competing with the first card.
+    assert loading(avatar) == (None, None)
+    byline = page(site, "/music/s1/").select_one(".byline img")
+    assert loading(byline) == (None, None)
+
+
+def test_an_article_hero_loads_first_and_its_body_and_related_photos_lazily(make_site):
+    site = five_stories(make_site)
+    (site / "content/articles/s1/index.md").write_text(article(
+        title="Story 1", date="2026-11-19", author="Karen Ruffini", category="Music",
+        tags="[Tours]", hero=hero("h1.jpg"), body="Text.\n\n![Crowd](h1.jpg)\n"))
+    build(site)
+    html = page(site, "/music/s1/")
+    assert loading(html.select_one("figure.hero img")) == (None, "high")
+    body = html.select("main .article__body img, main .related img")
+    assert len(body) >= 2 and all(loading(img) == ("lazy", None) for img in body)
+
+
+def test_year_archives_show_no_photo_to_wait_for(make_site):
+    site = five_stories(make_site)
+    build(site)
+    for path in ("/archive/", "/archive/2026/", "/archive/2025/"):
+        assert not page(site, path).select("main img"), path
+
+
+def test_a_tall_photo_tells_the_stylesheet_its_shape(make_site):
+    site = make_site({
+        "content/articles/a/index.md": article(category="Music", hero=hero("tall.jpg")),
+        "content/articles/a/tall.jpg": photo_bytes((800, 1200)),
+    })
+    build(site)
+    figure = page(site, "/music/a/").select_one("figure.hero")
+    img = figure.find("img")
+    assert (img["width"], img["height"]) == ("800", "1200"), "the box is known before loading"
+    assert figure["style"] == "--ratio: 0.6667"
+
+
+# -- sitemap ------------------------------------------------------------------------------
+
+def test_sitemap_lists_every_year_archive(make_site):
+    site = five_stories(make_site)
+    build(site)
+    urls = [u.find(f"{SM}loc").text for u in ET.parse(site / "output/sitemap.xml").getroot()]
+    assert "https://news.example/archive/2026/" in urls
+    assert "https://news.example/archive/2025/" in urls
+    assert (site / "output/archive/2026/index.html").is_file(), "a listed page exists"
+    assert len(urls) == len(set(urls))
+
+
+def test_a_new_year_reaches_the_sitemap_on_the_next_build(make_site):
+    site = five_stories(make_site)
+    build(site)
+    (site / "content/articles/old.md").write_text(article(title="Old", date="2019-05-05"))
+    build(site)
+    sitemap = (site / "output/sitemap.xml").read_text()
+    assert "https://news.example/archive/2019/" in sitemap
+
+
+# -- two quotes in a row ------------------------------------------------------------------
+
+TWO_QUOTES = """
+Before.
+
+> "That looks like you face swapped John onto a baby!"
+>
+> — Trevor Noah
+
+> "I was laughing so hard I had to sit down."
+>
+> — Lauren Jauregui
+
+After.
+"""
+
+
+def quotes_of(make_site, body: str):
+    site = make_site({"content/articles/q.md": article(title="Q", category="Music", body=body)})
+    build(site)
+    return page(site, "/music/q/")
+
+
+def test_two_quotes_in_a_row_keep_their_own_speakers(make_site):
+    html = quotes_of(make_site, TWO_QUOTES)
+    figures = html.select("main figure.pullquote")
+    said = [f.find("blockquote").get_text(" ", strip=True) for f in figures]
+    who = [f.find("figcaption").get_text(strip=True) for f in figures]
+    assert said == ["“That looks like you face swapped John onto a baby!”",
+                    "“I was laughing so hard I had to sit down.”"]
+    assert who == ["— Trevor Noah", "— Lauren Jauregui"]
+    assert not html.select("main blockquote blockquote, main blockquote figure")
+    paragraphs = [p.get_text(strip=True) for p in html.select("main .article__body > p")]
+    assert paragraphs == ["Before.", "After."], "nothing is left behind or lost"
+
+
+def test_a_quote_of_several_paragraphs_then_an_unattributed_one(make_site):
+    body = """
+    > First paragraph.
+    >
+    > Second paragraph.
+    >
+    > -- Mara Quell
+
+    > Just something someone said.
+    """
+    html = quotes_of(make_site, body)
+    figure = html.select_one("main figure.pullquote")
+    assert [p.get_text() for p in figure.select("blockquote p")] == [
+        "First paragraph.", "Second paragraph."]
+    assert figure.find("figcaption").get_text(strip=True) == "— Mara Quell"
+    plain = [q for q in html.select("main blockquote") if q.parent.name != "figure"]
+    assert [q.get_text(strip=True) for q in plain] == ["Just something someone said."]
+
+
+def test_a_blockquote_without_a_speaker_is_left_alone(make_site):
+    html = quotes_of(make_site, "> One.\n>\n> Two.\n")
+    assert not html.select("main figure.pullquote")
+    assert [p.get_text() for p in html.select("main blockquote p")] == ["One.", "Two."]
+
+
+# -- README -------------------------------------------------------------------------------
+
+def test_readme_set_up_makes_a_virtual_environment_before_installing():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    first_block = re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1).splitlines()
+    assert first_block[0] == "python3 -m venv .venv && . .venv/bin/activate"
+    assert first_block[1].startswith("python3 -m pip install -e . && byline build")
+
+
+@pytest.mark.slow
+def test_readme_counts_the_sample_stories_as_the_build_does(tmp_path):
+    from .test_sample_site import copy_sample
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"(\d+) invented\s+stories, of which the build publishes (\d+)", readme)
+    assert match, "the README says how many sample stories there are and how many publish"
+    files = [p for p in (REPO / "content/articles").iterdir()
+             if p.suffix == ".md" or (p / "index.md").is_file()]
+    # Between the sample's last story (20 November 2026) and its scheduled one (15 January).
+    result = build(copy_sample(tmp_path / "site"), now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert (int(match[1]), int(match[2])) == (len(files), result.articles)
+
+
+# -- layout, as Chromium draws it ---------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 1024}
+
+
+class _SlowPhotos(http.server.SimpleHTTPRequestHandler):
+    """Serves photos ``delay`` seconds late, so a page can be measured before they arrive."""
+
+    delay = 0.0
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/images/"):
+            time.sleep(self.delay)
+        super().do_GET()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium")
+    from .test_sample_site import copy_sample
+
+    site = copy_sample(tmp_path_factory.mktemp("sample") / "site")
+    build(site, now=NOW)
+    handler = functools.partial(_SlowPhotos, directory=str(site / "output"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(sample_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def box(locator) -> dict[str, float]:
+    found = locator.bounding_box()
+    assert found is not None
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_every_section_in_the_nav_is_in_view(browser, sample_server, viewport):
+    page_ = browser.new_page(viewport=viewport)
+    page_.goto(sample_server + "/")
+    links = page_.locator(".site-nav a")
+    names = [t.strip().lower() for t in links.all_inner_texts()]
+    assert "about" in names and "archive" in names
+    for i in range(links.count()):
+        edge = box(links.nth(i))
+        assert edge["x"] >= 0 and edge["x"] + edge["width"] <= viewport["width"], names[i]
+    page_.close()
+
+
+# For each line of a headline but the last: its width, and that of the space and word that
+# would follow it.
+LINES_AND_NEXT_WORDS = """title => {
+  const text = title.querySelector('a').firstChild, range = document.createRange();
+  const box = title.getBoundingClientRect(), chars = [];
+  for (let i = 0; i < text.length; i++) {
+    range.setStart(text, i); range.setEnd(text, i + 1);
+    chars.push(range.getBoundingClientRect());
+  }
+  const breaks = [];
+  for (let i = 1; i < chars.length; i++) {
+    if (chars[i].top > chars[i - 1].top + 1) breaks.push(i);
+  }
+  let space = 0;  // a space inside a line (one ending a line hangs, with no width)
+  for (let i = 1; i < chars.length; i++) {
+    if (text.data[i] === ' ' && !breaks.includes(i + 1)) { space = chars[i].width; break; }
+  }
+  const found = breaks.map(i => {
+    let end = text.data.indexOf(' ', i); if (end < 0) end = text.length;
+    range.setStart(text, i); range.setEnd(text, end);
+    const last = text.data[i - 1] === ' ' ? chars[i - 2] : chars[i - 1];
+    return [last.right - box.left, space + range.getBoundingClientRect().width];
+  });
+  return [box.width, found];
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1366, 1000, 700])
+def test_card_headlines_fill_the_width_of_their_photos(browser, sample_server, width):
+    page_ = browser.new_page(viewport={"width": width, "height": 900})
+    page_.goto(sample_server + "/")
+    cards = page_.locator(".cards:not(.cards--lead) .card")
+    assert cards.count() >= 3
+    for i in range(cards.count()):
+        photo = box(cards.nth(i).locator(".card__media img"))
+        measure, lines = cards.nth(i).locator(".card__title").evaluate(LINES_AND_NEXT_WORDS)
+        assert abs(measure - photo["width"]) < 1, i
+        for line, next_word in lines:  # a line ends only where the next word would not fit
+            assert line + next_word > measure - 0.5, (i, lines)
+    page_.close()
+
+
+def _background_only(png: bytes) -> bool:
+    colours = Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=4096) or []
+    return len(colours) == 1
+
+
+# Each item of a byline's list of facts: where its first letter is drawn, its right edge
+# and how many lines it takes.
+FACTS = """list => Array.from(list.children).map(item => {
+  const text = document.createTreeWalker(item, NodeFilter.SHOW_TEXT).nextNode();
+  const range = document.createRange();
+  const at = text.data.search(/\\S/);
+  range.setStart(text, at); range.setEnd(text, at + 1);
+  const box = item.getBoundingClientRect(), letter = range.getBoundingClientRect();
+  range.selectNodeContents(item);
+  const lines = Math.round(range.getBoundingClientRect().height / letter.height);
+  return {letter: letter.left, top: letter.top, height: letter.height, right: box.right, lines};
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("path", "viewport"), [
+    ("/", DESKTOP),  # a card by two authors, whose date wraps
+    ("/", PHONE),  # the lead, and the rows whose dates have a line of their own
+    ("/awards/lumen-awards-2026-winners/", PHONE),  # a byline with time and reading time
+], ids=["cards-desktop", "cards-phone", "article-phone"])
+def test_a_byline_fact_that_wraps_starts_its_line_without_a_separator(
+        browser, sample_server, path, viewport):
+    page_ = browser.new_page(viewport=viewport)
+    page_.goto(sample_server + path)
+    wrapped = 0
+    for facts in page_.locator(".card__meta, .byline__meta").all():
+        first, *rest = items = facts.evaluate(FACTS)
+        assert all(item["lines"] == 1 for item in rest), "a date or reading time stays whole"
+        for before, item in zip(items, rest, strict=False):
+            if item["top"] > before["top"] + 1:  # it starts a line
+                wrapped += 1
+                # Its text starts where the first item's does, and the strip before is empty.
+                assert abs(item["letter"] - first["letter"]) < 1
+                strip = {"x": item["letter"] - 16, "y": item["top"], "width": 16,
+                         "height": item["height"]}
+                shot = page_.screenshot(clip=strip, full_page=True)
+                if not _background_only(shot):
+                    Path("/tmp/badstrip.png").write_bytes(shot)
+                assert _background_only(shot), path
+            else:
+                assert item["letter"] > before["right"], "a separator stands between them"
+    assert wrapped, "the sample wraps at least one byline here"
+    page_.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1366, "height": 768}, DESKTOP],
+                         ids=["phone", "laptop", "desktop"])
+def test_a_portrait_photo_fits_the_window_and_keeps_its_box(browser, sample_server, viewport):
+    page_ = browser.new_page(viewport=viewport)
+    _SlowPhotos.delay = 3.0
+    try:
+        page_.goto(sample_server + "/style/lumen-awards-red-carpet-best-dressed/",
+                   wait_until="domcontentloaded")
+        hero = page_.locator("figure.hero img")
+        before = box(hero)
+        assert not hero.evaluate("img => img.complete"), "measured before the photo arrived"
+    finally:
+        _SlowPhotos.delay = 0.0
+    page_.wait_for_load_state("load")
+    after = box(hero)
+    assert after == before, "nothing moves when the photo arrives"
+    assert after["height"] <= min(0.8 * viewport["height"], 720) + 1
+    assert abs(after["width"] / after["height"] - 2 / 3) < 0.01, "not squashed"
+    page_.close()

@@ -1,0 +1,608 @@
+"""Galleries, videos and social posts a reader can tell apart, as readers and crawlers get them.
+
+Videos here are tiny hand-made MP4 and WebM files: only their headers are real, which is all
+Byline reads (it never decodes or converts a video), so no test needs ffmpeg.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.images.video import VideoProblem, inspect_video
+from generator.markup import render_markdown
+from generator.mediatypes import content_type
+from generator.publish.media import cache_control_for
+from generator.render.media import iso_duration, language_name
+from tests.conftest import SiteFiles, article, build, page, photo_bytes
+from tests.outcome import build_outcome, run_byline, snapshot
+
+Make = Callable[[SiteFiles], Path]
+STORY = "content/articles/gala/index.md"
+STORY_URL = "/music/gala/"
+
+
+# -- tiny video files ------------------------------------------------------------------------
+def box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def mp4_bytes(width: int = 1280, height: int = 720, seconds: float = 83.0, *,
+              turned: bool = False, padding: int = 64) -> bytes:
+    """ftyp, a movie header with the length, one sound track (no frame) and one video track."""
+    scale = 1000
+    mvhd = bytes(4) + struct.pack(">IIII", 0, 0, scale, int(seconds * scale)) + bytes(80)
+
+    def tkhd(w: int, h: int) -> bytes:
+        a, b, c, d = (0, 1 << 16, -(1 << 16), 0) if turned else (1 << 16, 0, 0, 1 << 16)
+        matrix = struct.pack(">9i", a, b, 0, c, d, 0, 0, 0, 1 << 30)
+        head = bytes(4) + struct.pack(">IIIII", 0, 0, 1, 0, int(seconds * scale))
+        size = struct.pack(">II", w << 16, h << 16)
+        return box(b"tkhd", head + bytes(8) + bytes(8) + matrix + size)
+
+    sound = box(b"trak", box(b"tkhd", b"\x00" * 84))
+    picture = box(b"trak", tkhd(width, height))
+    return (box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2avc1mp41")
+            + box(b"mdat", bytes(padding)) + box(b"moov", box(b"mvhd", mvhd) + sound + picture))
+
+
+def ebml(element: int, payload: bytes) -> bytes:
+    tag = element.to_bytes((element.bit_length() + 7) // 8, "big")
+    return tag + (0x01 << 56 | len(payload)).to_bytes(8, "big") + payload
+
+
+def webm_bytes(width: int = 640, height: int = 360, milliseconds: float = 6000.0) -> bytes:
+    info = (ebml(0x2AD7B1, (1_000_000).to_bytes(3, "big"))
+            + ebml(0x4489, struct.pack(">d", milliseconds)))
+    video = ebml(0xE0, ebml(0xB0, width.to_bytes(2, "big")) + ebml(0xBA, height.to_bytes(2, "big")))
+    tracks = ebml(0x1654AE6B, ebml(0xAE, ebml(0xD7, b"\x01") + video))
+    header = ebml(0x1A45DFA3, ebml(0x4282, b"webm"))
+    return header + ebml(0x18538067, ebml(0x1549A966, info) + tracks + ebml(0x1F43B675, bytes(32)))
+
+
+CAPTIONS = "WEBVTT\n\n00:00.000 --> 00:02.000\n[Static, then a chord]\n"
+
+
+def story(body: str, **fields: str) -> str:
+    fields.setdefault("category", "Music")
+    return article("The gala", body=body, **fields)
+
+
+def site_with(make_site: Make, body: str, extra: SiteFiles | None = None, **fields: str) -> Path:
+    return make_site({STORY: story(body, **fields), **(extra or {})})
+
+
+def json_ld(html: BeautifulSoup) -> dict:
+    script = html.find("script", type="application/ld+json")
+    assert script is not None
+    return json.loads(script.string)
+
+
+def check_lines(site: Path) -> list[str]:
+    run = run_byline(["check", "--site", str(site)])
+    return [line for line in run.err.splitlines() if ": warning: " in line]
+
+
+# -- galleries -------------------------------------------------------------------------------
+GALLERY = """\
+Intro.
+
+![Sienna Halloway in red](one.jpg "Sienna Halloway in Cassian Vey."){credit="Ines Park/Wire"}
+![Imogen Asare in silver](two.jpg "Imogen Asare in Maison Albreux."){credit="Theo Marsh/Lumen"}
+![Jasper Quint in green](three.jpg "Jasper Quint in Hollis & Wray."){credit="Ines Park/Wire"}
+
+After.
+"""
+PHOTOS: SiteFiles = {
+    "content/articles/gala/one.jpg": photo_bytes((600, 900), colour=(150, 20, 40)),
+    "content/articles/gala/two.jpg": photo_bytes((600, 900), colour=(220, 220, 210)),
+    "content/articles/gala/three.jpg": photo_bytes((900, 600), colour=(30, 70, 60)),
+}
+
+
+def test_photos_on_consecutive_lines_are_one_gallery_with_every_caption_and_credit(
+    make_site: Make,
+) -> None:
+    site = site_with(make_site, GALLERY, PHOTOS)
+    build(site)
+    html = page(site, STORY_URL)
+    gallery = html.select_one("main .gallery")
+    assert gallery is not None and gallery.name == "section"
+    assert gallery["aria-label"] == "Photo gallery, 3 photos"
+    slides = gallery.select(".gallery__track > li.gallery__slide")
+    assert [s.select_one(".photo__caption").get_text() for s in slides] == [
+        "Sienna Halloway in Cassian Vey.", "Imogen Asare in Maison Albreux.",
+        "Jasper Quint in Hollis & Wray."]
+    assert [s.select_one(".photo__credit").get_text() for s in slides] == [
+        "Photo: Ines Park/Wire", "Photo: Theo Marsh/Lumen", "Photo: Ines Park/Wire"]
+    counts = [s.select_one(".gallery__count").get_text() for s in slides]
+    assert counts == ["1 / 3", "2 / 3", "3 / 3"]
+    images = [s.find("img") for s in slides]
+    assert [(i["width"], i["height"]) for i in images] == [("600", "900"), ("600", "900"),
+                                                          ("900", "600")]
+    # Only the first slide is fetched without waiting; none competes with the hero.
+    assert [i.get("loading") for i in images] == [None, "lazy", "lazy"]
+    assert not any(i.get("fetchpriority") for i in images)
+    # Without JavaScript every slide is in the scrollable, focusable track.
+    assert gallery.select_one(".gallery__track")["tabindex"] == "0"
+    controls = gallery.select_one(".gallery__controls")
+    hint = "Swipe or scroll sideways for all 3 photos"
+    assert controls.select_one(".gallery__hint").get_text() == hint
+    position = controls.select_one("[aria-live=polite]")
+    assert position.select_one(".visually-hidden").get_text() == "Photo 1 of 3"
+    assert [b["aria-label"] for b in controls.find_all("button")] == ["Previous photo",
+                                                                      "Next photo"]
+    # All slides share the frame of the tallest photo: nothing moves as they load.
+    assert gallery["style"] == "--gallery-frame: 600 / 900"
+    scripts = [s["src"] for s in html.find_all("script", src=True)]
+    assert any("/js/gallery." in s for s in scripts)
+    prose = [p.get_text() for p in html.select(".article__body > p")]
+    assert prose == ["Intro.", "After."]
+
+
+def test_a_blank_line_between_photos_makes_separate_figures_and_no_gallery_script(
+    make_site: Make,
+) -> None:
+    body = GALLERY.replace("}\n![Imogen", "}\n\n![Imogen").replace("}\n![Jasper", "}\n\n![Jasper")
+    site = site_with(make_site, body, PHOTOS)
+    build(site)
+    html = page(site, STORY_URL)
+    assert html.select(".gallery") == []
+    assert len(html.select(".article__body > figure.photo")) == 3
+    assert not any("gallery" in s["src"] for s in html.find_all("script", src=True))
+
+
+def test_the_structured_data_lists_the_gallery_after_the_share_card(make_site: Make) -> None:
+    files = {**PHOTOS, "content/articles/gala/hero.jpg": photo_bytes((1200, 800))}
+    site = site_with(make_site, GALLERY, files,
+                     hero="{image: hero.jpg, alt: The carpet, credit: Ines Park}")
+    build(site)
+    html = page(site, STORY_URL)
+    images = json_ld(html)["image"]
+    card = html.find("meta", property="og:image")["content"]
+    assert images[0] == card and "1200x630" in card
+    assert [Path(u).name.split(".")[0] for u in images[1:]] == ["one", "two", "three"]
+    assert all(u.startswith("https://news.example/images/") for u in images)
+
+
+def test_a_gallery_slide_without_a_credit_is_warned_about(make_site: Make) -> None:
+    body = GALLERY.replace('{credit="Theo Marsh/Lumen"}', "")
+    result = build(site_with(make_site, body, PHOTOS))
+    messages = [p.message for p in result.warnings]
+    assert messages == ['photo two.jpg has no credit: add credit="Name/Agency" (agency photos '
+                        "usually carry it in their metadata)"]
+    assert result.warnings[0].location.line == 10  # the slide's own line
+
+
+def test_a_static_page_can_hold_a_gallery(make_site: Make) -> None:
+    site = make_site({
+        "content/pages/looks/index.md": "---\ntitle: Looks\n---\n\n" + GALLERY,
+        **{k.replace("articles/gala", "pages/looks"): v for k, v in PHOTOS.items()},
+    })
+    build(site)
+    html = page(site, "/looks/")
+    assert len(html.select(".gallery__slide img[width][height]")) == 3
+    assert any("/js/gallery." in s["src"] for s in html.find_all("script", src=True))
+
+
+def test_a_gallery_photo_replaced_on_disk_re_renders_the_page(make_site: Make) -> None:
+    site = site_with(make_site, GALLERY, PHOTOS)
+    build(site)
+    before = page(site, STORY_URL).select(".gallery__slide img")[1]["src"]
+    (site / "content/articles/gala/two.jpg").write_bytes(photo_bytes((600, 900), colour=(1, 2, 3)))
+    build(site)
+    after = page(site, STORY_URL).select(".gallery__slide img")[1]["src"]
+    assert before != after and (site / "output" / after.lstrip("/")).is_file()
+
+
+# -- videos ----------------------------------------------------------------------------------
+VIDEO = '![The first trailer](clip.mp4 "Season 3 arrives April 18."){credit="Vireo+"}'
+CLIP: SiteFiles = {
+    "content/articles/gala/clip.mp4": mp4_bytes(1280, 720, 83.0),
+    "content/articles/gala/clip.jpg": photo_bytes((1280, 720)),
+    "content/articles/gala/clip.vtt": CAPTIONS,
+}
+
+
+def test_a_video_in_a_bundle_plays_with_its_poster_captions_and_size(make_site: Make) -> None:
+    site = site_with(make_site, f"Watch it.\n\n{VIDEO}\n", CLIP)
+    result = build(site)
+    assert result.warnings == ()
+    html = page(site, STORY_URL)
+    figure = html.select_one(".article__body > figure.video")
+    video = figure.find("video")
+    assert video.has_attr("controls") and video.has_attr("playsinline")
+    assert video["preload"] == "none"
+    assert (video["width"], video["height"]) == ("1280", "720")
+    assert video["aria-label"] == "The first trailer"
+    source = video.find("source")
+    assert source["type"] == "video/mp4"
+    copied = site / "output" / source["src"].lstrip("/")
+    assert source["src"].startswith("/media/clip.") and copied.read_bytes() == CLIP[
+        "content/articles/gala/clip.mp4"]
+    poster = video["poster"]
+    assert poster.startswith("/images/clip.") and poster.endswith(".jpg")
+    assert (site / "output" / poster.lstrip("/")).is_file()
+    track = video.find("track")
+    assert (track["kind"], track["srclang"], track["label"]) == ("captions", "en", "English")
+    assert track.has_attr("default")
+    assert (site / "output" / track["src"].lstrip("/")).read_text() == CAPTIONS
+    assert figure.select_one(".photo__caption").get_text() == "Season 3 arrives April 18."
+    assert figure.select_one(".photo__credit").get_text() == "Video: Vireo+"
+    # No video script, no gallery script: a <video> needs none.
+    assert not any("gallery" in s["src"] for s in html.find_all("script", src=True))
+
+
+def test_the_structured_data_describes_the_video(make_site: Make) -> None:
+    site = site_with(make_site, VIDEO, CLIP)
+    build(site)
+    html = page(site, STORY_URL)
+    (video,) = json_ld(html)["video"]
+    src = html.find("source")["src"]
+    assert video == {
+        "@type": "VideoObject", "name": "The first trailer",
+        "description": "Season 3 arrives April 18.",
+        "contentUrl": "https://news.example" + src, "encodingFormat": "video/mp4",
+        "uploadDate": "2026-11-01T09:30:00+00:00",
+        "thumbnailUrl": ["https://news.example" + html.find("video")["poster"]],
+        "duration": "PT1M23S",
+    }
+
+
+def test_a_named_poster_and_captions_in_two_languages(make_site: Make) -> None:
+    files = {
+        "content/articles/gala/clip.webm": webm_bytes(640, 360),
+        "content/articles/gala/still.png": photo_bytes((640, 360), "PNG"),
+        "content/articles/gala/clip.vtt": CAPTIONS,
+        "content/articles/gala/clip.es.vtt": CAPTIONS,
+        "content/articles/gala/clip.notes.txt": "not captions",
+    }
+    body = '![The trailer](clip.webm){credit="Vireo+" poster="still.png"}'
+    site = site_with(make_site, body, files)
+    build(site)
+    video = page(site, STORY_URL).find("video")
+    assert (video["width"], video["height"]) == ("640", "360")
+    assert video.find("source")["type"] == "video/webm"
+    assert "/images/still." in video["poster"]
+    tracks = [(t["srclang"], t["label"], t.has_attr("default")) for t in video.find_all("track")]
+    assert tracks == [("en", "English", True), ("es", "Español", False)]
+
+
+def test_a_hero_may_be_a_video_whose_poster_is_the_share_card(make_site: Make) -> None:
+    site = site_with(make_site, "Body.", CLIP,
+                     hero="{video: clip.mp4, alt: The trailer, caption: It is cold., "
+                          "credit: Vireo+}")
+    result = build(site)
+    assert result.warnings == ()
+    html = page(site, STORY_URL)
+    hero = html.select_one("article > figure.video.hero")
+    video = hero.find("video")
+    assert video["preload"] == "none" and video["poster"].startswith("/images/clip.")
+    assert hero.select_one(".photo__caption").get_text() == "It is cold."
+    assert html.select("article > figure.photo.hero") == []
+    card = html.find("meta", property="og:image")["content"]
+    assert "/images/clip." in card and "1200x630" in card
+    assert json_ld(html)["video"][0]["name"] == "The trailer"
+    # Lists show the poster as the story's picture.
+    listed = page(site, "/music/").select_one(".card img")
+    assert listed["src"].startswith("/images/clip.")
+
+
+def test_a_phone_clip_held_upright_is_taller_than_wide(make_site: Make) -> None:
+    files = {"content/articles/gala/clip.mp4": mp4_bytes(1920, 1080, turned=True),
+             "content/articles/gala/clip.jpg": photo_bytes((1080, 1920)),
+             "content/articles/gala/clip.vtt": CAPTIONS}
+    site = site_with(make_site, VIDEO, files)
+    build(site)
+    video = page(site, STORY_URL).find("video")
+    assert (video["width"], video["height"]) == ("1080", "1920")
+
+
+def test_a_new_cut_of_a_video_gets_a_new_address(make_site: Make) -> None:
+    site = site_with(make_site, VIDEO, CLIP)
+    build(site)
+    first = page(site, STORY_URL).find("source")["src"]
+    (site / "content/articles/gala/clip.mp4").write_bytes(mp4_bytes(1280, 720, 90.0, padding=99))
+    build(site)
+    second = page(site, STORY_URL).find("source")["src"]
+    assert first != second
+    assert not (site / "output" / first.lstrip("/")).exists()  # its old copy is ours to delete
+    assert json_ld(page(site, STORY_URL))["video"][0]["duration"] == "PT1M30S"
+
+
+def test_a_poster_and_captions_added_later_are_found_without_touching_the_article(
+    make_site: Make,
+) -> None:
+    site = site_with(make_site, VIDEO, {"content/articles/gala/clip.mp4": mp4_bytes()})
+    build(site)
+    assert not page(site, STORY_URL).find("video").has_attr("poster")
+    write = site / "content/articles/gala"
+    (write / "clip.jpg").write_bytes(photo_bytes((1280, 720)))
+    (write / "clip.vtt").write_text(CAPTIONS, encoding="utf-8")
+    build(site)
+    video = page(site, STORY_URL).find("video")
+    assert video.has_attr("poster") and video.find("track") is not None
+
+
+def test_check_warns_about_a_video_without_a_poster_or_captions(make_site: Make) -> None:
+    site = site_with(make_site, VIDEO, {"content/articles/gala/clip.mp4": mp4_bytes()},
+                     dek="A dek.", hero="{image: clip.mp4.jpg, alt: x, credit: y}")
+    (site / "content/articles/gala/clip.mp4.jpg").write_bytes(photo_bytes())
+    build(site)
+    assert check_lines(site) == [
+        f"{STORY}:9: warning: video clip.mp4 in “The gala” has no poster, so readers see an "
+        'empty box until they press play: put a still named clip.jpg beside it, or add '
+        '{poster="still.jpg"}',
+        f"{STORY}:9: warning: video clip.mp4 in “The gala” has no captions, for readers who "
+        "cannot hear it: put a WebVTT file named clip.vtt beside it",
+    ]
+
+
+@pytest.mark.parametrize(("body", "files", "message"), [
+    ("![Clip](clip.mov)", {"content/articles/gala/clip.mov": b"\0\0\0\x14ftypqt  "},
+     "video clip.mov: not every browser plays .mov files, and Byline copies videos as they are "
+     "(it never converts them): export it as MP4 (H.264 video, AAC sound) and link that"),
+    ("![Clip](gone.mp4)", {},
+     "video not found: gone.mp4 (looked for content/articles/gala/gone.mp4)"),
+    ("![Clip](https://cdn.example/clip.mp4)", {},
+     "video https://cdn.example/clip.mp4 is not in the site: put the file beside the article "
+     "and link it by name (for a YouTube video, paste its link on a line of its own instead)"),
+    ("![Clip](clip.mp4)", {"content/articles/gala/clip.mp4": b"<html>not a video</html>"},
+     "video clip.mp4: this is not an MP4 or WebM video (its first bytes say otherwise)"),
+    ("![Clip](clip.mp4)", {"content/articles/gala/clip.mp4": box(b"ftyp", b"isom")
+                           + box(b"mdat", bytes(16))},
+     "video clip.mp4: the MP4 file has no movie header ('moov' box): export it again"),
+    ("![Clip](clip.mp4)", {"content/articles/gala/clip.mp4": mp4_bytes(),
+                           "content/articles/gala/clip.vtt": "1\n00:00:00,000 --> 00:00:02,000\n"},
+     "captions clip.vtt: this is not a WebVTT file: its first line must be WEBVTT (an .srt "
+     "file can be converted by most subtitle editors)"),
+    ("![Clip](clip.mp4){width=wide height=720}", {"content/articles/gala/clip.mp4": mp4_bytes()},
+     "video clip.mp4: width and height are whole numbers of pixels, both given, e.g. "
+     "{width=1280 height=720} (found width=\"wide\" height=\"720\")"),
+])
+def test_a_video_that_cannot_be_published_is_one_line_and_the_old_site_stays(
+    make_site: Make, body: str, files: SiteFiles, message: str,
+) -> None:
+    site = site_with(make_site, "Fine.")
+    build(site)
+    previous = snapshot(site / "output")
+    (site / STORY).write_text(story(body), encoding="utf-8")
+    for name, data in files.items():
+        if isinstance(data, bytes):
+            (site / name).write_bytes(data)
+        else:
+            (site / name).write_text(data, encoding="utf-8")
+    run = build_outcome(site, previous=previous)
+    assert f"{STORY}:7: error: {message}" in run.err.splitlines(), run.err
+
+
+def test_writer_given_size_wins_over_a_file_that_has_none(make_site: Make) -> None:
+    files = {"content/articles/gala/clip.mp4": mp4_bytes(0, 0),
+             "content/articles/gala/clip.jpg": photo_bytes(),
+             "content/articles/gala/clip.vtt": CAPTIONS}
+    site = site_with(make_site, "![Clip](clip.mp4){width=1920 height=1080}", files)
+    build(site)
+    video = page(site, STORY_URL).find("video")
+    assert (video["width"], video["height"]) == ("1920", "1080")
+
+
+def test_a_video_inside_a_sentence_is_warned_about_and_still_plays(make_site: Make) -> None:
+    site = site_with(make_site, "See ![the clip](clip.mp4) here.", CLIP)
+    result = build(site)
+    assert [p.message for p in result.warnings] == [
+        "video clip.mp4 is inside a sentence: put it on a line of its own, so it gets its "
+        "caption and credit"]
+    paragraph = page(site, STORY_URL).select_one(".article__body p")
+    assert paragraph.find("video")["width"] == "1280"
+
+
+def test_video_files_are_served_and_cached_as_what_they_are() -> None:
+    assert content_type("media/clip.0123456789.mp4") == "video/mp4"
+    assert content_type("media/clip.0123456789.webm") == "video/webm"
+    assert content_type("media/clip.0123456789.vtt") == "text/vtt; charset=utf-8"
+    assert cache_control_for("media/clip.0123456789.mp4") == "public, max-age=31536000, immutable"
+
+
+def test_hosting_headers_keep_media_forever(make_site: Make) -> None:
+    site = site_with(make_site, VIDEO, CLIP)
+    build(site)
+    headers = (site / "output/_headers").read_text()
+    assert "/media/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+
+
+def test_durations_and_language_names_read_as_people_write_them() -> None:
+    assert iso_duration(83.4) == "PT1M23S" and iso_duration(3600) == "PT1H"
+    assert language_name("pt-BR") == "Português (BR)" and language_name("tlh") == "tlh"
+
+
+@pytest.mark.fuzz
+@given(st.binary(max_size=400), st.sampled_from([b"", b"\0\0\0\x18ftypisom", b"\x1a\x45\xdf\xa3"]))
+def test_any_bytes_named_as_a_video_are_read_or_refused_in_words(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, head: bytes,
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "clip.mp4"
+    path.write_bytes(head + data)
+    try:
+        facts = inspect_video(path)
+    except VideoProblem as problem:
+        assert str(problem) and "\n" not in str(problem)
+    else:
+        assert facts.mime in ("video/mp4", "video/webm")
+
+
+def test_a_box_that_claims_to_be_larger_than_its_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(box(b"ftyp", b"isom") + struct.pack(">I", 1 << 30) + b"moov")
+    with pytest.raises(VideoProblem, match="damaged"):
+        inspect_video(path)
+
+
+# -- social posts ------------------------------------------------------------------------------
+def card_for(markdown: str) -> BeautifulSoup:
+    html = BeautifulSoup(render_markdown(markdown).html.decode(), "html.parser")
+    figure = html.find("figure", class_="embed")
+    assert figure is not None
+    return figure
+
+
+def test_a_described_post_reads_whose_it_is_what_it_says_and_when() -> None:
+    card = card_for("https://www.instagram.com/p/DEw2Lq8sHn1/\n"
+                    "@jasperquint, September 11, 2026: Ninety chairs, *one* long table.\n")
+    assert card.select_one(".embed__provider").get_text() == "@jasperquint on Instagram"
+    assert card.select_one("blockquote.embed__text").get_text(strip=True) == (
+        "Ninety chairs, *one* long table.")  # a post's asterisks are not Markdown
+    stamp = card.select_one(".embed__date time")
+    assert (stamp["datetime"], stamp.get_text()) == ("2026-09-11", "September 11, 2026")
+    assert card.select_one("a.embed__link").get_text() == "View @jasperquint’s post on Instagram"
+    assert card.find("button").get_text() == "Load Instagram post by @jasperquint"
+    assert card["data-embed-title"] == "Instagram post by @jasperquint"
+
+
+@pytest.mark.parametrize(("line", "account", "date", "text"), [
+    ("@maraquell", "@maraquell", None, None),
+    ("@maraquell: Thirty-one nights.", "@maraquell", None, "Thirty-one nights."),
+    ("@maraquell, 2026-11-18", "@maraquell", "2026-11-18", None),
+    ("@mara.quell, 18 November 2026: Loud: very.", "@mara.quell", "2026-11-18", "Loud: very."),
+    ("@maraquell, Nov 18 2026: Hi", "@maraquell", "2026-11-18", "Hi"),
+    ("@maraquell, last Tuesday: Hi", "@maraquell", None, "Hi"),
+    ("Seattle was loud", None, None, "Seattle was loud"),
+])
+def test_the_line_after_a_link_in_every_form_a_writer_types_it(
+    line: str, account: str | None, date: str | None, text: str | None,
+) -> None:
+    card = card_for(f"https://www.instagram.com/p/DEw2Lq8sHn1/\n{line}\n")
+    found = card.select_one(".embed__account")
+    assert (found.get_text() if found else None) == account
+    stamp = card.select_one(".embed__date time")
+    assert (stamp["datetime"] if stamp else None) == date
+    quote = card.select_one(".embed__text")
+    assert (quote.get_text(strip=True) if quote else None) == text
+    if "last Tuesday" in line:
+        assert card.select_one(".embed__date").get_text() == "last Tuesday"
+
+
+@pytest.mark.parametrize(("url", "provider", "frame", "reads"), [
+    ("https://x.com/roryblanchard/status/1966829304417452033", "x",
+     "https://platform.twitter.com/embed/Tweet.html?id=1966829304417452033",
+     "@roryblanchard on X"),
+    ("https://www.threads.net/@imogenasare/post/DF1a2b3c4d5", "threads",
+     "https://www.threads.com/@imogenasare/post/DF1a2b3c4d5/embed/", "@imogenasare on Threads"),
+    ("https://bsky.app/profile/karenruffini.example/post/3lbf3etdjxc24", "bluesky",
+     "https://embed.bsky.app/embed/karenruffini.example/app.bsky.feed.post/3lbf3etdjxc24",
+     "@karenruffini.example on Bluesky"),
+    ("https://bsky.app/profile/did:plc:abc123/post/3lbf3etdjxc24", "bluesky",
+     "https://embed.bsky.app/embed/did:plc:abc123/app.bsky.feed.post/3lbf3etdjxc24", "Bluesky"),
+    ("https://open.spotify.com/intl-de/track/4uLU6hMCjMI75M1A2tKUQC?si=x", "spotify",
+     "https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC", "Spotify"),
+    ("https://music.apple.com/us/album/low-tide-radio/1234567890", "apple-music",
+     "https://embed.music.apple.com/us/album/low-tide-radio/1234567890", "Apple Music"),
+])
+def test_new_providers_and_accounts_named_by_their_links(
+    url: str, provider: str, frame: str, reads: str,
+) -> None:
+    card = card_for(url)
+    assert f"embed--{provider}" in card["class"]
+    assert card["data-embed-src"] == frame
+    assert card.select_one(".embed__provider").get_text() == reads
+    assert card.select_one("a.embed__link")["href"] == url
+
+
+def test_players_take_their_height_from_what_they_play_and_a_title_not_a_quote() -> None:
+    track = card_for('https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC\n'
+                     'Velvet Static, "Low Tide Radio"\n')
+    assert track["data-embed-height"] == "152"
+    assert track.select_one("p.embed__title").get_text() == "Velvet Static, “Low Tide Radio”"
+    assert track.find("blockquote") is None
+    assert track.select_one("a.embed__link").get_text() == "View this track on Spotify"
+    album = card_for("https://open.spotify.com/album/1DFixLWuPkv3KT3TnV35m3")
+    assert album["data-embed-height"] == "352"
+    song = card_for("https://music.apple.com/us/album/low-tide-radio/1234567890?i=1234567899")
+    assert song["data-embed-height"] == "175"
+    assert song.select_one("a.embed__link").get_text() == "View this song on Apple Music"
+
+
+def test_no_request_goes_to_any_provider_before_the_reader_clicks(make_site: Make) -> None:
+    body = "\n\n".join([
+        "https://www.instagram.com/p/DEw2Lq8sHn1/\n@jasperquint: Ninety chairs.",
+        "https://www.threads.net/@imogenasare/post/DF1a2b3c4d5",
+        "https://bsky.app/profile/karenruffini.example/post/3lbf3etdjxc24",
+        "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
+        "https://music.apple.com/us/album/low-tide-radio/1234567890?i=1234567899",
+        "https://www.youtube.com/watch?v=Nb7qR2xL9kE",
+    ])
+    site = site_with(make_site, body)
+    build(site)
+    html = page(site, STORY_URL)
+    assert len(html.select("figure.embed")) == 6
+    assert html.find("iframe") is None
+    loaded = [value for tag in html.find_all(True)
+              for name in ("src", "srcset", "poster", "data", "action")
+              if (value := tag.get(name))]
+    loaded += [link["href"] for link in html.find_all("link", href=True)]
+    assert all(u.startswith("/") or u.startswith("https://news.example/") for u in loaded), loaded
+    assert any("/js/embeds." in s["src"] for s in html.find_all("script", src=True))
+
+
+def test_check_warns_about_bare_embeds_only_in_an_article_with_more_than_two(
+    make_site: Make,
+) -> None:
+    posts = [
+        "https://www.instagram.com/p/DEw2Lq8sHn1/\n@jasperquint: Ninety chairs.",
+        "https://www.instagram.com/p/DEw5Ta3kPq7/",
+        "https://x.com/roryblanchard/status/1966829304417452033",
+    ]
+    two = site_with(make_site, "\n\n".join(posts[1:]), dek="A dek.")
+    build(two)
+    assert check_lines(two) == [f"{STORY}:2: warning: “The gala” has no hero image"]
+    (two / STORY).write_text(story("\n\n".join(posts), dek="A dek."), encoding="utf-8")
+    build(two)
+    hint = ("and its card looks like the others: on the line after the link, write whose post "
+            "it is and what it says, e.g. @account, March 3, 2026: the post's text")
+    assert check_lines(two)[1:] == [
+        f"{STORY}:11: warning: the Instagram link https://www.instagram.com/p/DEw5Ta3kPq7/ is "
+        f"one of 3 embeds in “The gala”, {hint}",
+        f"{STORY}:13: warning: the X link https://x.com/roryblanchard/status/1966829304417452033"
+        f" is one of 3 embeds in “The gala”, {hint}",
+    ]
+
+
+def test_a_poster_or_captions_linking_out_of_the_site_are_refused(
+    make_site: Make, tmp_path: Path,
+) -> None:
+    secret = tmp_path / "victim"
+    secret.mkdir()
+    (secret / "notes.vtt").write_text("WEBVTT\n\nprivate\n", encoding="utf-8")
+    (secret / "still.jpg").write_bytes(photo_bytes())
+    site = site_with(make_site, "Fine.")
+    build(site)
+    previous = snapshot(site / "output")
+    (site / STORY).write_text(story(VIDEO), encoding="utf-8")
+    folder = site / "content/articles/gala"
+    (folder / "clip.mp4").write_bytes(mp4_bytes())
+    (folder / "clip.vtt").symlink_to(secret / "notes.vtt")
+    run = build_outcome(site, previous=previous)
+    assert f"{STORY}:7: error: captions clip.vtt lead out of the site folder (the file is a " \
+           "link): Byline publishes only what is inside the site, so copy the file here " \
+           "instead" in run.err.splitlines(), run.err
+    (folder / "clip.vtt").unlink()
+    (folder / "clip.jpg").symlink_to(secret / "still.jpg")
+    run = build_outcome(site, previous=previous)
+    assert f"{STORY}:7: error: image path clip.jpg leaves the site folder" in run.err.splitlines()
+
+
+def test_two_links_on_consecutive_lines_are_two_embeds() -> None:
+    html = BeautifulSoup(render_markdown(
+        "https://www.instagram.com/p/DEw2Lq8sHn1/\n"
+        "https://x.com/roryblanchard/status/1966829304417452033\n"
+        "@roryblanchard: Officiated.\n").html.decode(), "html.parser")
+    cards = html.select("figure.embed")
+    assert [c["class"][1] for c in cards] == ["embed--instagram", "embed--x"]
+    assert cards[0].select_one(".embed__text") is None
+    assert cards[1].select_one(".embed__text").get_text(strip=True) == "Officiated."
