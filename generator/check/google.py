@@ -126,12 +126,12 @@ def _image_problems(
                 sizes[url] = opened.size
         except (OSError, ValueError, Image.DecompressionBombError):
             continue
-    narrow = [width for width, _height in sizes.values() if width < DISCOVER_WIDTH]
-    if narrow:
-        shown = ", ".join(f"{width} px" for width in sorted(set(narrow), reverse=True))
-        yield Problem(Severity.WARNING, f"the article markup has images narrower than "
-                      f"{DISCOVER_WIDTH} px ({shown} wide): Discover shows a small thumbnail; "
-                      "use a hero photo at least 1200 px wide", where)
+    # Discover takes the largest image it is given (a gallery's smaller photos may follow).
+    widest = max((width for width, _height in sizes.values()), default=DISCOVER_WIDTH)
+    if widest < DISCOVER_WIDTH:
+        yield Problem(Severity.WARNING, f"the article markup's widest image is {widest} px "
+                      f"wide: Discover shows a small thumbnail below {DISCOVER_WIDTH} px; use a "
+                      "hero photo at least 1200 px wide", where)
     small = [url for url, (width, height) in sizes.items() if width * height < MIN_PIXELS]
     if small:
         yield Problem(Severity.WARNING, f"image {small[0]} in the article markup has "
