@@ -25,12 +25,18 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import CACHE_DIR_NAME, BuildCache, DiskFull, digest_bytes
+from generator.cache import CACHE_DIR_NAME, BuildCache, DiskFull, digest_bytes, digest_text
 from generator.config import CONFIG_NAME, SiteConfig, load_config
 from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
-from generator.image_stage import PendingImage, defer_images, plan_images, produce_images
+from generator.image_stage import (
+    ImageIndex,
+    PendingImage,
+    defer_images,
+    plan_images,
+    produce_images,
+)
 from generator.incremental import BuildMode, Declined, LastBuild, patch_build, write_plan
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
@@ -49,9 +55,19 @@ from generator.render import (
     Output,
     SiteRenderer,
     build_index,
+    file_path,
     plan_outputs,
     redirect_map,
     theme_reads,
+)
+from generator.search_stage import (
+    HOW_TO_GET_SEARCH,
+    SearchOutcome,
+    find_indexer,
+    forget_search,
+    indexer_signature,
+    search_files,
+    update_search,
 )
 from generator.theme import load_theme
 
@@ -80,6 +96,9 @@ class BuildOptions:
     force: bool = False
     # How long to wait for another build writing into the same folder before giving up.
     lock_wait: float = 5.0
+    # Index the committed site for its search page (site.yaml's ``search``, Pagefind
+    # installed; never in the preview).  Off by default: ``byline build`` turns it on.
+    search: bool = False
 
     @property
     def output_dir(self) -> Path:
@@ -108,6 +127,7 @@ class BuildResult:
     patched: bool = False  # made by patching the last build (see incremental.py)
     notes: tuple[str, ...] = ()  # what was wrong with the cache and was repaired (--verbose)
     why: str = ""  # why the build patched or ran every stage, for the preview to report
+    search: SearchOutcome | None = None  # what the search stage did (None: not run)
 
 
 @dataclass(slots=True)
@@ -219,7 +239,10 @@ def _build_locked(
     now = options.now or datetime.now(config.tz)
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
-    key = _inputs_key(site, options, config_digest, theme.fingerprint)
+    searching = options.search and config.search and not options.preview
+    indexer = find_indexer() if searching else None
+    key = _inputs_key(site, options, config_digest, theme.fingerprint,
+                      indexer_signature(indexer) if searching else "off")
     stamp = state.cache.stamp(output_dir, stamp_from) if key else None
     if (stamp and stamp.current(key, now) and marker_is_clean(output_dir)
             and _outputs_present(state.cache, output_dir)):
@@ -262,13 +285,19 @@ def _build_locked(
     existing = present_files(output_dir, owned.union(previous))
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
+    # The search index is the search stage's to replace; without Pagefind it goes.
+    kept_index = search_files(owned) if indexer else set()
     plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
-                               owned)
+                               owned, kept_index)
     assert plan.record is not None
     outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
+    search = _search(options, searching, indexer, output_dir, state.cache, outputs,
+                     _indexed_pages(content, images, plan.record.site), config.base_path)
+    if search and search.message and indexer is not None:
+        key = ""  # Pagefind failed: the next build tries again rather than stopping early
     expires = min((t for t in (valid_until(content, now, NEWS_WINDOW, options.future),
                                renderer.status_changes()) if t is not None), default=None)
     warnings = tuple(report.sorted())
@@ -297,6 +326,7 @@ def _build_locked(
         pending_images=images.pending,
         notes=state.cache.take_notes(),
         why=f"full build: {why}" if why else "",
+        search=search,
     )
 
 
@@ -306,12 +336,47 @@ def _shown(site: Path, path: str) -> str:
     return file.relative_to(site).as_posix() if file.is_relative_to(site) else path
 
 
-def _inputs_key(site: Path, options: BuildOptions, config_digest: str, theme: str) -> str:
+def _indexed_pages(
+    content: Content, images: ImageIndex, site_key: str
+) -> dict[str, str]:
+    """Each page to index (its output path) and a key of what the index shows of it: the
+    story, its authors' names and its photos (credits show in captions), not the related
+    stories around it."""
+    authors = content.authors
+    pages = {file_path(a.url): digest_text(site_key, a.digest, *images.digests(a),
+                                           *(authors[s].name for s in a.author_slugs
+                                             if s in authors))
+             for a in content.articles}
+    pages.update((file_path(p.url), digest_text(site_key, p.digest)) for p in content.pages)
+    return pages
+
+
+def _search(
+    options: BuildOptions, searching: bool, indexer: Path | None, output_dir: Path,
+    cache: BuildCache, outputs: Mapping[str, str], pages: Mapping[str, str], base_path: str,
+) -> SearchOutcome | None:
+    """Stage 6, after the commit: bring the search index up to date with the pages."""
+    if not searching:
+        forget_search(output_dir, cache)  # its files were not kept
+        return None
+    if indexer is None:
+        forget_search(output_dir, cache)
+        return SearchOutcome(message=HOW_TO_GET_SEARCH)
+    if options.drafts or options.future:
+        # Drafts and scheduled stories are never indexed: the index of the last ordinary
+        # build stays as it was.
+        return SearchOutcome()
+    return update_search(output_dir, cache, indexer, pages, outputs, base_path)
+
+
+def _inputs_key(
+    site: Path, options: BuildOptions, config_digest: str, theme: str, search: str
+) -> str:
     """The key of everything this build reads, or "" when early stopping is not wanted."""
     if not options.reuse_current:
         return ""
     settings = (__version__, MARKUP_VERSION, config_digest, theme, str(options.drafts),
-                str(options.future), str(options.preview))
+                str(options.future), str(options.preview), search)
     return inputs_key(site, settings)
 
 

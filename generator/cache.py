@@ -347,9 +347,10 @@ class BuildCache:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('template_reads', ?)", (value,))
 
     # -- build stamps --------------------------------------------------------------------
-    def stamp(self, output_dir: Path, decode: Decode[T]) -> T | None:
-        """What the last build that left a stamp on this output folder was made from."""
-        key = str(output_dir)
+    def stamp(self, output_dir: Path, decode: Decode[T], kind: str = "") -> T | None:
+        """What the last build that left a stamp on this output folder was made from
+        (``kind`` names another record kept per output folder, such as its search index)."""
+        key = kind + str(output_dir)
         with self._guard():
             row = self.db.execute("SELECT value, crc FROM stamps WHERE key = ?",
                                   (key,)).fetchone()
@@ -357,9 +358,11 @@ class BuildCache:
                 return _decoded(key, row[0], row[1], decode)
         return None
 
-    def set_stamp(self, output_dir: Path, stamp: T | None, encode: Encode[T]) -> None:
+    def set_stamp(
+        self, output_dir: Path, stamp: T | None, encode: Encode[T], kind: str = ""
+    ) -> None:
         """Remember (or, with None, forget) what this output folder was built from."""
-        key = str(output_dir)
+        key = kind + str(output_dir)
         row = None if stamp is None else _encoded(key, stamp, encode)
         with self._transaction() as db:
             db.execute("DELETE FROM stamps WHERE key = ?", (key,))

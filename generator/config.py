@@ -60,6 +60,7 @@ class SiteConfig:
     images: ImageSettings = field(default_factory=ImageSettings)
     hosting: Hosting = field(default_factory=Hosting)
     deploy: Mapping[str, Any] = field(default_factory=dict)
+    search: bool = True  # index the built site for its search page (needs byline[search])
     source: SourceLocation = field(default_factory=lambda: SourceLocation(Path(CONFIG_NAME)))
 
     @property
@@ -187,6 +188,7 @@ TOP_LEVEL: dict[str, Check] = {
     "images": _mapping,
     "hosting": _mapping,
     "deploy": _mapping,
+    "search": _bool,
 }
 REQUIRED = ("title", "base_url")
 PUBLISHER: dict[str, Check] = {"name": _text, "logo": _optional_text}
@@ -291,6 +293,7 @@ def load_config(root: Path, report: Report) -> SiteConfig | None:
         images=_image_settings(images),
         hosting=Hosting(**hosting),
         deploy=values.get("deploy", {}),
+        search=values.get("search", True),
         source=where,
     )
 

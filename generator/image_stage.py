@@ -23,6 +23,7 @@ from generator.cache import BuildCache
 from generator.config import SiteConfig
 from generator.errors import Report
 from generator.images import (
+    DISCOVER_WIDTH,
     ImagePlan,
     ImageProblem,
     ImageSettings,
@@ -31,6 +32,7 @@ from generator.images import (
     Variant,
     inspect_image,
     inspect_images,
+    plan_discover_crops,
     plan_image,
     plan_social_card,
     process_images,
@@ -56,6 +58,8 @@ class ImageIndex:
     plans: Mapping[str, ImagePlan] = field(default_factory=dict)
     cards: Mapping[str, Variant] = field(default_factory=dict)  # article url → social card
     card_sources: Mapping[str, str] = field(default_factory=dict)  # article url → digest
+    # article url → the hero in 16:9, 4:3 and 1:1 (JSON-LD ``image``, for Google Discover)
+    crops: Mapping[str, tuple[Variant, ...]] = field(default_factory=dict)
     logo: ImagePlan | None = None
     files: Mapping[str, Path] = field(default_factory=dict)  # url path → processed file
     # Variants not made yet (preview only): file name → what to make it from.
@@ -152,17 +156,19 @@ def plan_images(
         else:
             plans[key] = plan_image(source, settings)
     warn_missing_credits(content.articles, plans, report)
-    cards, card_sources = {}, {}
+    warn_small_heroes(content.articles, plans, report)
+    cards, card_sources, crops = {}, {}, {}
     for article in content.articles:
         hero = article.hero
         plan = plans.get(hero.key) if hero and hero.path else None
         if hero and plan:
             cards[article.url] = plan_social_card(plan.source, hero.focus, settings)
+            crops[article.url] = plan_discover_crops(plan.source, hero.focus, settings)
             card_sources[article.url] = plan.source.digest
     logo = _plan_logo(config, settings, inspect_cache, report)
     videos = plan_videos(content, cache, report)
-    return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, logo=logo,
-                      files=video_files(videos.values()), videos=videos, refs=first)
+    return ImageIndex(plans=plans, cards=cards, card_sources=card_sources, crops=crops,
+                      logo=logo, files=video_files(videos.values()), videos=videos, refs=first)
 
 
 def _plan_logo(
@@ -198,6 +204,21 @@ def warn_missing_credits(
                 )
 
 
+def warn_small_heroes(
+    articles: Iterable[Article], plans: Mapping[str, ImagePlan], report: Report
+) -> None:
+    """Warn, at its hero line, about every story whose hero is too narrow for Discover."""
+    for item in articles:
+        hero = item.hero
+        plan = plans.get(hero.key) if hero and hero.path else None
+        if hero and plan and plan.source.width < DISCOVER_WIDTH:
+            report.warning(
+                f"hero photo {hero.src} is {plan.source.width} px wide: Discover will show a "
+                f"small thumbnail; use a photo at least {DISCOVER_WIDTH} px wide",
+                hero.location,
+            )
+
+
 def _wanted(index: ImageIndex) -> dict[str, tuple[SourceImage, list[Variant]]]:
     """Every variant the site links to, grouped by source photo digest."""
     wanted: dict[str, tuple[SourceImage, list[Variant]]] = {}
@@ -206,6 +227,7 @@ def _wanted(index: ImageIndex) -> dict[str, tuple[SourceImage, list[Variant]]]:
     for article_url, card in index.cards.items():
         digest = index.card_sources[article_url]
         wanted[digest][1].append(card)
+        wanted[digest][1].extend(index.crops.get(article_url, ()))
     return wanted
 
 

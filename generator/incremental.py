@@ -27,7 +27,7 @@ from generator.cache import BuildCache
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
-from generator.image_stage import ImageIndex, warn_missing_credits
+from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_heroes
 from generator.model import Content
 from generator.outputdir import present_files
 from generator.render import (
@@ -121,12 +121,13 @@ def classify(site: Path, path: str) -> str:
 def write_plan(
     plan: Plan, rekey: Callable[[Reads], Plan], output_dir: Path, cache_dir: Path,
     report: Report, previous: Mapping[str, str], existing: set[str], owned: Set[str],
+    also_keep: Set[str] = frozenset(),
 ) -> tuple[Plan, WriteReport]:
     """Render and place the stale outputs of ``plan``, deleting the files Byline wrote
-    (``owned``) that are no longer outputs; the plan returned is keyed on everything the
-    templates were seen reading."""
+    (``owned``) that are no longer outputs, except ``also_keep``; the plan returned is keyed
+    on everything the templates were seen reading."""
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
-                            complete=True, owned=owned)
+                            complete=True, owned=owned, also_keep=also_keep)
     keyed_on = plan.record.reads if plan.record else None
     if keyed_on is None or not written.reads <= keyed_on:
         plan = rekey((keyed_on or NO_READS) | written.reads)
@@ -155,6 +156,7 @@ def patch_build(
     report.raise_if_errors()
     edited = [new for _, new in patch.articles.values()]
     warn_missing_credits(edited, last.images.plans, report)
+    warn_small_heroes(edited, last.images.plans, report)
     moved = any(placement(old) != placement(new) for old, new in patch.articles.values())
     index = reindex(last.index, patch.content, patch.articles, last.config.categories)
     renderer = SiteRenderer(last.config, index, last.images, last.theme,

@@ -68,7 +68,7 @@ def _staged_name(path: str) -> str:
 
 def commit(
     staging: Path, output: Path, staged: Iterable[str], copies: Iterable[tuple[str, Path]],
-    owned: Set[str], removing: Set[str],
+    *, owned: Set[str], removing: Set[str],
 ) -> CommitReport:
     """Move staged files and copies into ``output``, then delete ``removing``: files of
     ``owned`` (what Byline wrote there before) that are no longer outputs.  Nothing else is

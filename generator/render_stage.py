@@ -31,12 +31,13 @@ class WriteReport:
 def write_outputs(
     outputs: Sequence[Output], output_dir: Path, cache_dir: Path, report: Report,
     previous: Mapping[str, str], existing: set[str], *, complete: bool,
-    owned: Set[str] | None = None,
+    owned: Set[str] | None = None, also_keep: Set[str] = frozenset(),
 ) -> WriteReport:
     """Render and place every output whose key differs from ``previous`` or whose file is
     not in ``existing``; with ``complete``, also delete the files of ``existing`` that are
     not outputs, if Byline wrote them (``owned``: all it wrote there, by default the files
-    ``previous`` lists)."""
+    ``previous`` lists), except ``also_keep`` (files a later stage of the build owns, such as
+    the search index)."""
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     to_render = [o for o in stale if o.make is not None]
     copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
@@ -63,8 +64,9 @@ def write_outputs(
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(report.sorted())
     owned = set(previous) if owned is None else owned
-    removing = (existing - {o.path for o in outputs}) & owned if complete else set()
-    done = commit(staging, output_dir, (o.path for o in to_render), copies, owned, removing)
+    removing = (existing - {o.path for o in outputs} - also_keep) & owned if complete else set()
+    done = commit(staging, output_dir, (o.path for o in to_render), copies, owned=owned,
+                  removing=removing)
     return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads))
 
 

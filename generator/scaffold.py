@@ -18,6 +18,8 @@ from generator.sourceyaml import yaml_scalar
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 EXAMPLE_PHOTO = Path("content", "articles", "welcome-to-your-newsroom", "photo.jpg")
 PHOTO_SIZE = (1600, 1000)
+# A stand-in logo, so search engines' article markup is complete from the first build.
+EXAMPLE_LOGO = Path("content", "brand", "logo.png")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 # A new article's folder is its slug: a long headline is cut at a word, well under the
 # 255 bytes a file name may have.
@@ -143,6 +145,8 @@ def init_site(target: Path, author: str | None = None, now: datetime | None = No
         written.append(relative)
     make_example_photo(target / EXAMPLE_PHOTO)
     written.append(EXAMPLE_PHOTO)
+    make_example_logo(target / EXAMPLE_LOGO)
+    written.append(EXAMPLE_LOGO)
     return sorted(written)
 
 
@@ -216,3 +220,13 @@ def make_example_photo(path: Path, seed: int = 7) -> None:
     photo = Image.blend(photo, grain, 0.06)  # film grain, so it compresses like a photo
     path.parent.mkdir(parents=True, exist_ok=True)
     photo.save(path, "JPEG", quality=82, optimize=True, progressive=True)
+
+
+def make_example_logo(path: Path) -> None:
+    """A plain 512×512 mark (a ring on a dark square) standing in for the site's own logo."""
+    from PIL import Image, ImageDraw
+
+    logo = Image.new("RGB", (512, 512), (22, 22, 26))
+    ImageDraw.Draw(logo).ellipse((96, 96, 416, 416), outline=(200, 16, 90), width=56)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logo.save(path, "PNG", optimize=True)

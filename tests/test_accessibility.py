@@ -21,7 +21,7 @@ PAGES = ("/", "/page/2/", "/celebrity/imogen-asare-backyard-gala/",
          "/authors/karen-ruffini/", "/archive/", "/archive/2025/", "/about/", "/404.html",
          # The story formats: a gallery, captioned posts, a video.
          "/style/lumen-awards-2026-red-carpet-gallery/", "/celebrity/halloway-quint-wedding/",
-         "/music/velvet-static-signal-tour-opener/")
+         "/music/velvet-static-signal-tour-opener/", "/search/", "/search/?q=velvet")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -50,7 +50,7 @@ def test_the_audit_does_find_problems(browser):
 
 def test_sample_site_has_no_accessibility_violations(browser, tmp_path):
     site = copy_sample(tmp_path / "site")
-    build(site, now=NOW)
+    build(site, now=NOW, search=True)
     handler = functools.partial(_QuietHandler, directory=str(site / "output"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -62,6 +62,9 @@ def test_sample_site_has_no_accessibility_violations(browser, tmp_path):
             for path in PAGES:
                 response = page.goto(root + path)
                 assert response is not None and response.ok, path
+                if "?q=" in path:  # the results are the browser's to fetch and show
+                    page.wait_for_function(
+                        "document.getElementById('search-status').textContent !== ''")
                 found += [f"{scheme} {path}: {v}" for v in violations(page)]
             page.close()
     finally:

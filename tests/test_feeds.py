@@ -1,17 +1,21 @@
-"""Feeds, sitemaps and robots.txt, parsed as XML."""
+"""Feeds (read back with feedparser), sitemaps and robots.txt, parsed as XML."""
 
 from __future__ import annotations
 
 import html
+import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
+import feedparser
 import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
 
 from generator.dates import later
 from generator.render.xmlout import xml_text
 
-from .conftest import article, build
+from .conftest import SITE_YAML, article, build, page, photo_bytes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -145,3 +149,132 @@ def test_later_stops_at_the_last_representable_moment():
     assert end == datetime.max.replace(tzinfo=UTC)
     assert later(datetime(2026, 1, 1, tzinfo=UTC), timedelta(days=2)) == \
         datetime(2026, 1, 3, tzinfo=UTC)
+# --- whole stories, photos and per-author feeds, read back as a feed reader would ------------
+
+FEEDS = ("feed.xml", "rss.xml", "feed.json")
+
+
+def story_site(make_site, **yaml: str):
+    body = ("The band played [two encores](/music/older/).\n\n"
+            '![The crowd](crowd.jpg "Fans at the gate"){credit="Ann Lens/Wire"}\n\n'
+            "It was *loud*.")
+    hero = ('\n  image: hero.jpg\n  alt: The band on stage\n  caption: Opening night.\n'
+            '  credit: Ines Park/Marquee Wire')
+    extra = "".join(f"{key}: {value}\n" for key, value in yaml.items())
+    return make_site({
+        "site.yaml": SITE_YAML + extra,
+        "content/articles/gig/index.md": article(
+            "A night at the Fillmore", "2026-11-19 10:00", body, category="Music",
+            author="Kim Lee", tags="[Live, Fillmore]", dek="Two encores.", hero=hero),
+        "content/articles/gig/hero.jpg": photo_bytes((2400, 1600)),
+        "content/articles/gig/crowd.jpg": photo_bytes((1600, 1000), colour=(20, 90, 160)),
+        "content/articles/older.md": article("An older story", "2026-10-01 10:00",
+                                             "Before.", category="Music", author="Sam Reyes"),
+        "content/articles/tv.md": article("A TV story", "2026-11-10 10:00", "Screens.",
+                                          category="TV", author="Kim Lee"),
+    })
+
+
+def test_rss_and_atom_carry_the_whole_story_with_absolute_urls(make_site):
+    site = story_site(make_site)
+    build(site)
+    for name in ("rss.xml", "feed.xml"):
+        parsed = feedparser.parse(site / "output" / name)
+        assert not parsed.bozo, (name, parsed.bozo_exception)
+        entry = parsed.entries[0]
+        assert entry.title == "A night at the Fillmore"
+        html = entry.content[0]
+        assert html.type == "text/html", name
+        soup = BeautifulSoup(html.value, "html.parser")
+        assert "It was" in soup.get_text() and soup.find("em").get_text() == "loud"
+        assert soup.find("a")["href"] == "https://news.example/music/older/"
+        img = soup.find("img")
+        assert img["src"].startswith("https://news.example/images/crowd."), img
+        assert "Ann Lens/Wire" in soup.get_text()
+        assert entry.summary == "Two encores."
+    # feedparser drops srcset while sanitising: read the raw <content:encoded> for it.
+    raw = ET.parse(site / "output/rss.xml").getroot().find(
+        "channel/item/{http://purl.org/rss/1.0/modules/content/}encoded").text
+    sets = [s["srcset"] for s in BeautifulSoup(raw, "html.parser").select("[srcset]")]
+    assert sets
+    for candidate in ",".join(sets).split(","):
+        assert candidate.strip().startswith("https://news.example/images/"), candidate
+
+
+def test_the_hero_is_media_content_thumbnail_credit_and_enclosure(make_site):
+    site = story_site(make_site)
+    build(site)
+    for name in ("rss.xml", "feed.xml"):
+        entry = feedparser.parse(site / "output" / name).entries[0]
+        content = entry.media_content[0]
+        assert content["medium"] == "image" and content["type"] == "image/jpeg"
+        assert content["width"] == "1200"
+        photo = site / "output" / content["url"].removeprefix("https://news.example/")
+        with Image.open(photo) as opened:
+            assert opened.size == (1200, 800) and opened.format == "JPEG"
+        thumbnail = entry.media_thumbnail[0]
+        with Image.open(site / "output" / thumbnail["url"].removeprefix(
+                "https://news.example/")) as opened:
+            assert opened.width == int(thumbnail["width"]) == 480
+        assert entry.media_credit[0]["content"] == "Ines Park/Marquee Wire"
+        enclosure = entry.enclosures[0]
+        assert enclosure["href"] == content["url"] and enclosure["type"] == "image/jpeg"
+        assert int(enclosure["length"]) == photo.stat().st_size
+        # a story without a hero has no photo tags
+        bare = next(e for e in feedparser.parse(site / "output" / name).entries
+                if e.title == "A TV story")
+        assert "media_content" not in bare and not bare.enclosures
+
+
+def test_json_feed_1_1_sits_beside_atom_and_rss(make_site):
+    site = story_site(make_site)
+    build(site)
+    feed = json.loads((site / "output/feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["feed_url"] == "https://news.example/feed.json"
+    assert [i["title"] for i in feed["items"]] == ["A night at the Fillmore", "A TV story",
+                                                   "An older story"]
+    item = feed["items"][0]
+    assert item["id"] == item["url"] == "https://news.example/music/gig/"
+    assert "https://news.example/music/older/" in item["content_html"]
+    assert item["image"].startswith("https://news.example/images/hero.")
+    assert item["authors"] == [{"name": "Kim Lee", "url": "https://news.example/authors/kim-lee/"}]
+    assert item["tags"] == ["Music", "Live", "Fillmore"]
+    links = page(site, "/").find_all("link", rel="alternate")
+    assert {link["type"] for link in links} >= {"application/atom+xml", "application/rss+xml",
+                                                "application/feed+json"}
+
+
+def test_each_author_has_feeds_of_their_own_stories(make_site):
+    site = story_site(make_site)
+    build(site)
+    for name in ("feed.xml", "rss.xml"):
+        parsed = feedparser.parse(site / "output/authors/kim-lee" / name)
+        assert not parsed.bozo
+        assert [e.title for e in parsed.entries] == ["A night at the Fillmore", "A TV story"]
+    feed = json.loads((site / "output/authors/sam-reyes/feed.json").read_text())
+    assert [i["title"] for i in feed["items"]] == ["An older story"]
+    author_page = page(site, "/authors/kim-lee/")
+    assert author_page.find("link", rel="alternate", href="/authors/kim-lee/feed.xml")
+
+
+def test_feed_items_caps_every_feed(make_site):
+    site = story_site(make_site, feed_items="1")
+    build(site)
+    for base in ("", "music/", "authors/kim-lee/"):
+        assert len(feedparser.parse(site / "output" / base / "rss.xml").entries) == 1
+        assert len(feedparser.parse(site / "output" / base / "feed.xml").entries) == 1
+        assert len(json.loads((site / "output" / base / "feed.json").read_text())["items"]) == 1
+
+
+def test_feed_urls_under_a_sub_path_carry_it_once(make_site):
+    site = story_site(make_site)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("https://news.example/",
+                                                 "https://news.example/culture/"))
+    build(site)
+    entry = feedparser.parse(site / "output/rss.xml").entries[0]
+    soup = BeautifulSoup(entry.content[0].value, "html.parser")
+    assert soup.find("a")["href"] == "https://news.example/culture/music/older/"
+    assert soup.find("img")["src"].startswith("https://news.example/culture/images/")
+    assert entry.media_content[0]["url"].startswith("https://news.example/culture/images/")

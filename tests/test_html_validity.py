@@ -40,6 +40,7 @@ def test_sample_site_html_has_no_validator_errors(tmp_path):
     build_site(BuildOptions(site=site, output=tmp_path / "out", now=NOW))
     pages = sorted(str(p) for p in (tmp_path / "out").rglob("*.html"))
     assert len(pages) > 20
+    assert any(p.endswith("/search/index.html") for p in pages)  # the search page too
     assert {str(tmp_path / "out" / story) for story in STORY_FORMATS} <= set(pages)
     run = subprocess.run([*command, "--errors-only", "--format", "json", *pages],
                          capture_output=True, text=True, check=False)

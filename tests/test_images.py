@@ -1075,11 +1075,11 @@ def test_a_photo_that_cannot_be_written_is_an_error_at_its_line(
     site = make_site({
         "content/articles/full/index.md": article(
             hero='{image: hero.jpg, alt: A, credit: B}', body="Text."),
-        "content/articles/full/hero.jpg": photo_bytes((300, 200)),
+        "content/articles/full/hero.jpg": photo_bytes((1200, 800)),  # wide enough for Discover
     })
     before = build_outcome(site)
     assert before.code == 0
-    (site / "content/articles/full/hero.jpg").write_bytes(photo_bytes((300, 201)))
+    (site / "content/articles/full/hero.jpg").write_bytes(photo_bytes((1200, 801)))
 
     def disk_full(*_args: object) -> int:
         raise OSError(28, "No space left on device")

@@ -207,10 +207,14 @@ def test_every_edit_in_turn_stays_the_same_as_a_full_build(preview):
         preview.assert_same_as_full_build()
 
 
-def test_a_body_edit_renders_only_its_own_page(preview):
+def test_a_body_edit_renders_its_own_page_and_the_feeds_carrying_it(preview):
     result = preview.save(C, preview.text(C) + "\nOne more line.\n")
     assert result.patched
-    assert result.changed == ("music/charlie/index.html",)
+    # Feeds carry whole stories: the site's, its category's and its author's, in 3 formats.
+    feeds = {f"{base}{name}" for base in ("", "music/", "authors/jo-lane/")
+             for name in ("feed.xml", "rss.xml", "feed.json")}
+    assert set(result.changed) == {"music/charlie/index.html", *feeds}
+    assert "One more line." in (preview.root / "preview/music/feed.json").read_text()
     assert "One more line." in (preview.root / "preview/music/charlie/index.html").read_text()
 
 

@@ -25,7 +25,7 @@ LAYERS = (
     ("theme",),
     ("render",),
     ("freshness", "outputdir"),
-    ("render_stage",),
+    ("render_stage", "search_stage"),
     ("incremental",),
     ("build",),
     ("check", "publish", "scaffold", "starter"),

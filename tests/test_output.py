@@ -19,7 +19,7 @@ def test_same_input_gives_byte_identical_output(make_site, tmp_path):
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
-def test_second_build_writes_nothing_and_an_edit_rewrites_only_its_page(make_site):
+def test_second_build_writes_nothing_and_an_edit_rewrites_its_page_and_feeds(make_site):
     site = make_site({
         "content/articles/a.md": article(title="A", category="Music", tags="[x]"),
         "content/articles/b.md": article(title="B", category="Music", tags="[x]"),
@@ -30,7 +30,10 @@ def test_second_build_writes_nothing_and_an_edit_rewrites_only_its_page(make_sit
     path = site / "content/articles/a.md"
     path.write_text(path.read_text() + "\nOne more sentence in the body.\n")
     edited = build(site)
-    assert edited.changed == ("music/a/index.html",)
+    # The feeds carry whole stories, so they change with the body; no list page does.
+    feeds = {f"{base}{name}" for base in ("", "music/")
+             for name in ("feed.xml", "rss.xml", "feed.json")}
+    assert set(edited.changed) == {"music/a/index.html", *feeds}
 
 
 def test_removed_article_disappears_from_output(make_site):

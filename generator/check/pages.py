@@ -39,6 +39,7 @@ class PageScan:
     feeds: tuple[str, ...]
     images_without_alt: tuple[Reference, ...]
     base_href: str | None
+    structured_data: tuple[tuple[str, int], ...] = ()  # JSON-LD scripts: (text, line)
 
 
 class _PageReader(HTMLParser):
@@ -51,6 +52,9 @@ class _PageReader(HTMLParser):
         self.feeds: list[str] = []
         self.images_without_alt: list[Reference] = []
         self.base_href: str | None = None
+        self.structured_data: list[tuple[str, int]] = []
+        self._json_ld: list[str] | None = None  # inside a JSON-LD script: its text so far
+        self._json_ld_line = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value for name, value in attrs if value is not None}
@@ -71,6 +75,9 @@ class _PageReader(HTMLParser):
             self._refer(attributes.get("src"), "media")
             self._refer_srcset(attributes.get("srcset"))
         elif tag in ("script", "iframe", "embed", "audio", "video", "track"):
+            if tag == "script" and attributes.get("type", "").lower() == "application/ld+json":
+                self._json_ld = []
+                self._json_ld_line = self.getpos()[0]
             self._refer(attributes.get("src"), "script" if tag == "script" else "media")
             self._refer(attributes.get("poster"), "image")
         elif tag == "object":
@@ -81,6 +88,15 @@ class _PageReader(HTMLParser):
             self._read_meta(attributes)
         elif tag == "base" and self.base_href is None:
             self.base_href = attributes.get("href")
+
+    def handle_data(self, data: str) -> None:
+        if self._json_ld is not None:
+            self._json_ld.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._json_ld is not None:
+            self.structured_data.append(("".join(self._json_ld), self._json_ld_line))
+            self._json_ld = None
 
     def _read_image(self, attributes: dict[str, str], attrs: list[tuple[str, str | None]]) -> None:
         self._refer(attributes.get("src"), "image")
@@ -138,6 +154,7 @@ def read_page(output_dir: Path, key: str) -> PageScan:
         feeds=tuple(reader.feeds),
         images_without_alt=tuple(reader.images_without_alt),
         base_href=reader.base_href,
+        structured_data=tuple(reader.structured_data),
     )
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
 from generator.check.addresses import Located, SiteAddress, file_for, site_path_of
 from generator.check.articles import check_articles
+from generator.check.google import (
+    collapse_repeats,
+    is_news_sitemap,
+    news_sitemap_problems,
+    structured_data_problems,
+)
 from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article
@@ -26,21 +34,26 @@ _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def check_site(
-    output_dir: Path, base_url: str, articles: Sequence[Article] | None = None
+    output_dir: Path, base_url: str, articles: Sequence[Article] | None = None,
+    now: datetime | None = None,
 ) -> list[Problem]:
-    """Every problem in a built site, each naming its file (and line, where known)."""
+    """Every problem in a built site, each naming its file (and line, where known).
+
+    With ``now``, the news sitemap's stories are checked against Google's two-day window.
+    """
     if not output_dir.is_dir():
         return [Problem(Severity.ERROR, f"{output_dir} does not exist: build the site first")]
     address = SiteAddress.from_base_url(base_url)
     files = existing_files(output_dir)
     served = frozenset(files | _redirected_paths(output_dir, files, address))
-    checker = _SiteChecker(output_dir, address, served, Path(output_dir.name))
+    checker = _SiteChecker(output_dir, address, served, Path(output_dir.name), now)
     problems: list[Problem] = []
     expected_feeds = {key for key in files if PurePosixPath(key).name in _FEED_NAMES}
     pages = sorted(key for key in files if key.endswith((".html", ".htm")))
     for page_problems, feeds in _check_pages(checker, pages):
         problems.extend(page_problems)
         expected_feeds.update(feeds)
+    problems = collapse_repeats(problems)
     for key in sorted(files):
         if key.endswith(".css"):
             problems.extend(_check_stylesheet(key, checker))
@@ -89,6 +102,7 @@ class _SiteChecker:
     address: SiteAddress
     served: frozenset[str]
     output_name: Path
+    now: datetime | None = None
 
     def where(self, key: str, line: int | None = None) -> SourceLocation:
         """Where a problem in an output file is: ``output/music/slug/index.html:12``."""
@@ -159,6 +173,8 @@ def _check_page(page: PageScan, site: _SiteChecker) -> Iterator[Problem]:
         ):
             message = f'link to {ref.url} on {name}: no element with id "{located.fragment}"'
             yield Problem(Severity.WARNING, message, site.where(page.key, ref.line))
+    yield from structured_data_problems(
+        page.structured_data, partial(_local_image, site, against), partial(site.where, page.key))
     for image in page.images_without_alt:
         yield Problem(
             Severity.WARNING,
@@ -166,6 +182,15 @@ def _check_page(page: PageScan, site: _SiteChecker) -> Iterator[Problem]:
             '(describe it, or write alt="" if it is decorative)',
             site.where(page.key, image.line),
         )
+
+
+def _local_image(site: _SiteChecker, against: str, url: str) -> Path | None:
+    """The output file behind an image URL of this site, or None."""
+    located = site.address.locate(url, against)
+    if located is None or located.outside:
+        return None
+    key = file_for(located.site_path, site.served)
+    return site.output_dir / key if key else None
 
 
 def _check_stylesheet(key: str, site: _SiteChecker) -> Iterator[Problem]:
@@ -197,7 +222,10 @@ def _check_xml(key: str, must_be_feed: bool, site: _SiteChecker) -> list[Problem
     elif root.tag == "rss":
         gaps, links = _rss_gaps(root)
     elif root.tag in (f"{_SITEMAP}urlset", f"{_SITEMAP}sitemapindex"):
-        return list(_check_sitemap(root, key, site))
+        problems = list(_check_sitemap(root, key, site))
+        if is_news_sitemap(root):
+            problems += news_sitemap_problems(root, name, site.where(key), site.now)
+        return problems
     elif must_be_feed:
         message = f"{name} should be an Atom or RSS feed but its root element is <{root.tag}>"
         return [Problem(Severity.ERROR, message, site.where(key))]

@@ -143,11 +143,16 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
 
     # The image progress bar draws itself only on a terminal; --quiet turns it off there too.
     progress = False if console.quiet else None
-    result = build_site(BuildOptions(site=site, progress=progress, **choices))
+    result = build_site(BuildOptions(site=site, progress=progress, search=True, **choices))
     for problem in result.warnings:
         console.problem(problem)
     for note in result.notes:
         console.detail(f"  {note}")
+    if result.search and result.search.message:
+        console.say(result.search.message, YELLOW)
+    elif result.search and result.search.indexed:
+        console.detail(f"  search: indexed {result.search.pages} pages in "
+                       f"{result.search.seconds:.2f} s")
     for path in result.changed:
         console.detail(f"  wrote {path}")
     console.detail(f"  {result.unchanged} files unchanged")
@@ -159,7 +164,8 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     """Check the built site and print its problems; True if it must not go out."""
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
-    problems = check_site(result.output, config.base_url, result.content.articles)
+    problems = check_site(result.output, config.base_url, result.content.articles,
+                          now=datetime.now(config.tz))
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
     for problem in problems:
         console.problem(problem)

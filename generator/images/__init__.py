@@ -4,18 +4,27 @@
     inspect_images     the same for many, the uncached ones on every core
     plan_image         decide names and sizes of every variant (pure, no I/O)
     plan_social_card   the 1200×630 card cropped around a focus point
+    plan_discover_crops the hero in 16:9, 4:3 and 1:1 around the same point (JSON-LD)
     process_images     make the missing variants in cache_dir/images, in parallel
 
 The build stage copies ``ProcessReport.files`` into the output; nothing here writes there.
 """
 
-from generator.images.plan import ImagePlan, Variant, plan_image, plan_social_card
+from generator.images.plan import (
+    DISCOVER_WIDTH,
+    ImagePlan,
+    Variant,
+    plan_discover_crops,
+    plan_image,
+    plan_social_card,
+)
 from generator.images.problems import ImageProblem
 from generator.images.process import ProcessReport, process_images
 from generator.images.settings import ImageSettings
 from generator.images.source import InspectCache, SourceImage, inspect_image, inspect_images
 
 __all__ = [
+    "DISCOVER_WIDTH",
     "ImagePlan",
     "ImageProblem",
     "ImageSettings",
@@ -25,6 +34,7 @@ __all__ = [
     "Variant",
     "inspect_image",
     "inspect_images",
+    "plan_discover_crops",
     "plan_image",
     "plan_social_card",
     "process_images",

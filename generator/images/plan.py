@@ -143,7 +143,40 @@ def plan_social_card(
     ``focus`` is (x, y) from 0 to 1 across the displayed photo; it is rounded to a
     thousandth, which is in the name so two focus points never share a file.
     """
-    width, height = settings.social_card
+    return _crop(source, focus, settings, settings.social_card)
+
+
+# Google's Article guidelines ask for the image in these three proportions, each at least
+# 1200 px wide for Discover's large previews.
+DISCOVER_RATIOS: tuple[tuple[int, int], ...] = ((16, 9), (4, 3), (1, 1))
+DISCOVER_WIDTH = 1200
+
+
+def plan_discover_crops(
+    source: SourceImage, focus: tuple[float, float], settings: ImageSettings
+) -> tuple[Variant, ...]:
+    """Plan the hero's 16:9, 4:3 and 1:1 crops around ``focus`` (JSON-LD ``image``).
+
+    Each is ``DISCOVER_WIDTH`` wide, or as wide as the photo allows without enlarging it,
+    and always exactly in proportion (so a small photo's width is a multiple of the ratio's).
+    """
+    return tuple(_crop(source, focus, settings, crop_size(source, ratio))
+                 for ratio in DISCOVER_RATIOS)
+
+
+def crop_size(source: SourceImage, ratio: tuple[int, int]) -> tuple[int, int]:
+    """The largest exact ``ratio`` size up to ``DISCOVER_WIDTH`` wide that fits the photo."""
+    across, down = ratio
+    units = min(DISCOVER_WIDTH // across, source.width // across, source.height // down)
+    units = max(units, 1)  # a photo smaller than the ratio itself still gets a (tiny) crop
+    return across * units, down * units
+
+
+def _crop(
+    source: SourceImage, focus: tuple[float, float], settings: ImageSettings,
+    size: tuple[int, int],
+) -> Variant:
+    width, height = size
     x, y = (min(1000, max(0, round(value * 1000))) for value in focus)
     label = f"{width}x{height}-{x:03d}-{y:03d}"
     return Variant(

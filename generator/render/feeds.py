@@ -1,17 +1,36 @@
-"""Atom and RSS feeds, built with ElementTree so every value is escaped (see xmlout.py)."""
+"""Atom, RSS and JSON feeds carrying whole stories, for readers and aggregators.
+
+Feeds are what Flipboard, SmartNews, MSN and Apple News read: each entry carries the full
+body (RSS ``content:encoded``, Atom ``content type="html"``, JSON Feed ``content_html``) with
+absolute URLs, and the hero photo as Media RSS ``media:content`` / ``media:thumbnail`` with
+its ``media:credit``, plus an enclosure.  XML is built with ElementTree so every value is
+escaped and cleaned of what XML 1.0 forbids (see xmlout.py); JSON with the
+standard library.
+"""
 
 from __future__ import annotations
 
 import html
+import json
+import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from typing import Any
 
 from .xmlout import serialise
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+# Attributes holding one URL, and srcset, which holds several ("url 480w, url 800w").
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|poster|cite|data-src)=")(/(?!/)[^"]*)"')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,21 +45,59 @@ class FeedInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedEntry:
-    """One article as a feed shows it (its URL absolute): all a feed is made from."""
+class FeedImage:
+    """A photo as feeds describe it (absolute URLs; ``length`` in bytes, 0 when unknown)."""
 
     url: str
+    mime: str
+    width: int
+    height: int
+    length: int
+    thumbnail_url: str
+    thumbnail_width: int
+    thumbnail_height: int
+    credit: str | None = None
+    alt: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One story as every feed format carries it."""
+
     title: str
-    date: datetime
-    modified: datetime
-    authors: tuple[str, ...]
+    url: str
+    published: datetime
+    updated: datetime
+    authors: tuple[tuple[str, str], ...]  # (name, absolute URL)
     category: str | None
+    tags: tuple[str, ...]
     summary: str
+    hero: FeedImage | None = None
+    content_html: str = ""  # absolute URLs only; filled in as the feed is written
 
 
-def atom_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
-    """An Atom 1.0 feed of ``articles`` (newest first)."""
+def absolute_urls(html: str, absolute: Callable[[str], str]) -> str:
+    """Every root-relative URL in ``html`` (``href``, ``src``, ``srcset``…) made absolute,
+    since a feed reader shows the HTML on a page of its own."""
+    html = _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{absolute(m.group(2))}"', html)
+
+    def srcset(match: re.Match[str]) -> str:
+        candidates = []
+        for candidate in match.group(2).split(","):
+            url, _, size = candidate.strip().partition(" ")
+            if url.startswith("/") and not url.startswith("//"):
+                url = absolute(url)
+            candidates.append(f"{url} {size}".strip())
+        return f'{match.group(1)}{", ".join(candidates)}"'
+
+    return _SRCSET.sub(srcset, html)
+
+
+def atom_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
+    """An Atom 1.0 feed (newest first), each entry with its whole story."""
     ET.register_namespace("", ATOM_NS)
+    ET.register_namespace("media", MEDIA_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": info.language})
     _sub(feed, "title", info.title)
     if info.description:
@@ -48,28 +105,39 @@ def atom_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
     _sub(feed, "id", info.site_url)
     _sub(feed, "link", href=info.self_url, rel="self", type="application/atom+xml")
     _sub(feed, "link", href=info.site_url, rel="alternate", type="text/html")
-    newest = max((a.modified for a in articles), default=None)
+    newest = max((e.updated for e in entries), default=None)
     _sub(feed, "updated", newest.isoformat() if newest else "1970-01-01T00:00:00+00:00")
     _sub(feed, "generator", "Byline")
-    for article in articles:
+    for item in entries:
         entry = _sub(feed, "entry")
-        url = article.url
-        _sub(entry, "title", article.title)
-        _sub(entry, "link", href=url, rel="alternate", type="text/html")
-        _sub(entry, "id", url)
-        _sub(entry, "published", article.date.isoformat())
-        _sub(entry, "updated", article.modified.isoformat())
-        for name in article.authors or ["Staff"]:
-            _sub(_sub(entry, "author"), "name", name)
-        if article.category:
-            _sub(entry, "category", term=article.category)
-        _sub(entry, "summary", article.summary)
+        _sub(entry, "title", item.title)
+        _sub(entry, "link", href=item.url, rel="alternate", type="text/html")
+        _sub(entry, "id", item.url)
+        _sub(entry, "published", item.published.isoformat())
+        _sub(entry, "updated", item.updated.isoformat())
+        for name, url in item.authors or [("Staff", "")]:
+            author = _sub(entry, "author")
+            _sub(author, "name", name)
+            if url:
+                _sub(author, "uri", url)
+        if item.category:
+            _sub(entry, "category", term=item.category)
+        _sub(entry, "summary", item.summary)
+        _sub(entry, "content", item.content_html, type="html")
+        if item.hero:
+            hero = item.hero
+            _sub(entry, "link", href=hero.url, rel="enclosure", type=hero.mime,
+                 length=str(hero.length))
+            _media(entry, hero)
     return serialise(feed)
 
 
-def rss_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
-    """An RSS 2.0 feed of ``articles`` (newest first)."""
+def rss_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
+    """An RSS 2.0 feed (newest first), each item with its whole story."""
     ET.register_namespace("atom", ATOM_NS)
+    ET.register_namespace("media", MEDIA_NS)
+    ET.register_namespace("content", CONTENT_NS)
+    ET.register_namespace("dc", DC_NS)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _sub(rss, "channel")
     _sub(channel, "title", info.title)
@@ -78,23 +146,85 @@ def rss_feed(info: FeedInfo, articles: Sequence[FeedEntry]) -> bytes:
     _sub(channel, "language", info.language)
     ET.SubElement(channel, f"{{{ATOM_NS}}}link",
                   {"href": info.self_url, "rel": "self", "type": "application/rss+xml"})
-    if articles:
-        _sub(channel, "lastBuildDate", format_datetime(max(a.modified for a in articles)))
-    for article in articles:
+    if entries:
+        _sub(channel, "lastBuildDate", format_datetime(max(e.updated for e in entries)))
+    for entry in entries:
         item = _sub(channel, "item")
-        url = article.url
-        _sub(item, "title", article.title)
-        _sub(item, "link", url)
-        _sub(item, "guid", url, isPermaLink="true")
-        _sub(item, "pubDate", format_datetime(article.date))
-        names = article.authors
-        if names:
-            _sub(item, "{http://purl.org/dc/elements/1.1/}creator", ", ".join(names))
-        if article.category:
-            _sub(item, "category", article.category)
-        _sub(item, "description", _as_html(article.summary))
-    ET.register_namespace("dc", "http://purl.org/dc/elements/1.1/")
+        _sub(item, "title", entry.title)
+        _sub(item, "link", entry.url)
+        _sub(item, "guid", entry.url, isPermaLink="true")
+        _sub(item, "pubDate", format_datetime(entry.published))
+        if entry.authors:
+            _sub(item, f"{{{DC_NS}}}creator", ", ".join(name for name, _ in entry.authors))
+        if entry.category:
+            _sub(item, "category", entry.category)
+        _sub(item, "description", _as_html(entry.summary))
+        _sub(item, f"{{{CONTENT_NS}}}encoded", entry.content_html)
+        if entry.hero:
+            hero = entry.hero
+            _sub(item, "enclosure", url=hero.url, length=str(hero.length), type=hero.mime)
+            _media(item, hero)
     return serialise(rss)
+
+
+def json_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
+    """A JSON Feed 1.1 (https://jsonfeed.org/version/1.1), newest first."""
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": info.title,
+        "home_page_url": info.site_url,
+        "feed_url": info.self_url,
+        "language": info.language,
+    }
+    if info.description:
+        feed["description"] = info.description
+    items = []
+    for entry in entries:
+        item: dict[str, Any] = {
+            "id": entry.url,
+            "url": entry.url,
+            "title": entry.title,
+            "content_html": entry.content_html,
+            "summary": entry.summary,
+            "date_published": entry.published.isoformat(),
+            "date_modified": entry.updated.isoformat(),
+        }
+        if entry.hero:
+            item["image"] = entry.hero.url
+        if entry.authors:
+            item["authors"] = [{"name": n, **({"url": u} if u else {})} for n, u in entry.authors]
+        tags = [*([entry.category] if entry.category else []), *entry.tags]
+        if tags:
+            item["tags"] = list(dict.fromkeys(tags))
+        items.append(item)
+    feed["items"] = items
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _media(parent: ET.Element, hero: FeedImage) -> None:
+    """Media RSS: the photo, a thumbnail and who took it (readers show these as the lead)."""
+    attributes = {"url": hero.url, "type": hero.mime, "medium": "image",
+                  "width": str(hero.width), "height": str(hero.height)}
+    if hero.length:
+        attributes["fileSize"] = str(hero.length)
+    content = ET.SubElement(parent, f"{{{MEDIA_NS}}}content", attributes)
+    if hero.caption or hero.alt:
+        ET.SubElement(content, f"{{{MEDIA_NS}}}description").text = hero.caption or hero.alt
+    if hero.credit:
+        ET.SubElement(content, f"{{{MEDIA_NS}}}credit", {"role": "photographer"}).text = \
+            hero.credit
+    ET.SubElement(parent, f"{{{MEDIA_NS}}}thumbnail", {
+        "url": hero.thumbnail_url, "width": str(hero.thumbnail_width),
+        "height": str(hero.thumbnail_height)})
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    if not tag.startswith("{") and parent.tag.startswith(f"{{{ATOM_NS}}}"):
+        tag = f"{{{ATOM_NS}}}{tag}"
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
 
 
 def _as_html(text: str) -> str:
@@ -105,12 +235,3 @@ def _as_html(text: str) -> str:
     declared text, so it needs only the one.)
     """
     return html.escape(text, quote=False)
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    if not tag.startswith("{") and parent.tag.startswith(f"{{{ATOM_NS}}}"):
-        tag = f"{{{ATOM_NS}}}{tag}"
-    element = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        element.text = text
-    return element

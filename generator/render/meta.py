@@ -27,6 +27,9 @@ class PageMeta:
     json_ld: Markup = NO_MARKUP
     alternates: tuple[Mapping[str, str], ...] = ()
     noindex: bool = False
+    # ``max-image-preview:large``: search engines may show the image big (Google Discover).
+    # Templates write it only on pages that are not ``noindex``.
+    large_image_preview: bool = False
     prev_url: str | None = None
     next_url: str | None = None
 
@@ -58,6 +61,21 @@ class ArticleFacts:
     image: tuple[str, str, int, int] | None  # the share card: URL, alt, width, height
     # What galleries and videos add to the structured data (see render/media.py).
     media: Mapping[str, Any] = field(default_factory=dict)
+    crops: tuple[str, ...] = ()  # the hero cut to 16:9, 4:3 and 1:1 (absolute URLs)
+    draft: bool = False
+# Open Graph wants language_TERRITORY; a bare language gets the territory it is most read in.
+_TERRITORIES = {"en": "US", "ja": "JP", "zh": "CN", "ko": "KR", "sv": "SE", "da": "DK",
+                "el": "GR", "cs": "CZ", "he": "IL", "uk": "UA", "hi": "IN", "ar": "AR",
+                "nb": "NO", "nn": "NO", "fa": "IR", "vi": "VN", "ca": "ES", "sl": "SI",
+                "et": "EE", "ga": "IE", "ms": "MY", "sr": "RS", "bn": "IN", "ur": "PK"}
+
+
+def og_locale(language: str) -> str:
+    """``og:locale`` for a site's language: "en" → "en_US", "en-GB" → "en_GB", "fr" → "fr_FR"."""
+    parts = language.replace("_", "-").split("-")
+    base = parts[0].lower()
+    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    return f"{base}_{(region or _TERRITORIES.get(base, base)).upper()}"
 
 
 def json_ld_script(data: Mapping[str, Any]) -> Markup:
@@ -70,10 +88,17 @@ def json_ld_script(data: Mapping[str, Any]) -> Markup:
 def news_article_ld(
     *, headline: str, description: str, url: str, images: Sequence[str], published: str,
     modified: str, authors: Sequence[tuple[str, str]], publisher: str, logo: str | None,
-    section: str | None, keywords: Sequence[str], word_count: int,
+    section: str | None, keywords: Sequence[str], word_count: int, publisher_url: str = "",
 ) -> dict[str, Any]:
-    """schema.org ``NewsArticle`` as Google's article guidelines describe it."""
+    """schema.org ``NewsArticle`` as Google's article guidelines describe it.
+
+    A story without a byline is the publisher's own: it is named as the author.
+    """
     org: dict[str, Any] = {"@type": "Organization", "name": publisher}
+    if publisher_url:
+        org["url"] = publisher_url
+    people = [{"@type": "Person", "name": n, "url": u} for n, u in authors]
+    author = people or [dict(org)]
     if logo:
         org["logo"] = {"@type": "ImageObject", "url": logo}
     data: dict[str, Any] = {
@@ -84,7 +109,7 @@ def news_article_ld(
         "description": description,
         "datePublished": published,
         "dateModified": modified,
-        "author": [{"@type": "Person", "name": n, "url": u} for n, u in authors],
+        "author": author,
         "publisher": org,
         "wordCount": word_count,
     }

@@ -35,7 +35,14 @@ from generator.slugs import folder_url
 from .hosting import headers_file, redirects_file
 from .reads import Reads
 from .received import Canon, Received, node_id
-from .renderer import SiteRenderer, page_path
+from .renderer import (
+    FEED_FILES,
+    NEWS_LIMIT,
+    SEARCH_PATH,
+    SiteRenderer,
+    news_part_path,
+    page_path,
+)
 from .site_index import SiteIndex
 
 Unit = tuple[str, ...]  # ("article", url), ("list", "tag:pop"), ("year", "2026"), ("sitemap",)…
@@ -262,10 +269,13 @@ def site_units(r: SiteRenderer, redirects: Mapping[str, str]) -> list[Unit]:
     for group in index.categories:
         units += [("list", "category:" + group.term.slug), ("feeds", "category:" + group.term.slug)]
     units += [("list", "tag:" + slug) for slug in index.tags]
-    units += [("list", "author:" + slug) for slug in content.authors]
+    for slug in content.authors:
+        units += [("list", "author:" + slug), ("feeds", "author:" + slug)]
     units.append(("archive",))
     units += [("year", str(year)) for year in index.years]
     units += [("feeds", "home"), ("404",)]
+    if r.config.search:
+        units.append(("search",))
     units += [("redirect", old) for old in sorted(redirects)]
     units += [("sitemap",), ("news",), ("robots",), ("hosting",), ("static",), ("images",),
               ("site static",)]
@@ -391,16 +401,23 @@ class _Planner:
 
     def _feeds(self, group_id: str) -> None:
         r = self.r
-        if group_id == "home":
+        kind, _, slug = group_id.partition(":")
+        articles: Sequence[Article]
+        if kind == "home":
             articles, title, base = r.content.articles, r.config.title, "/"
+        elif kind == "author":
+            author = r.content.authors[slug]
+            articles, base = r.index.by_author.get(slug, ()), author.url
+            title = f"{author.name} — {r.config.title}"
         else:
-            group = self._categories[group_id.partition(":")[2]]
+            group = self._categories[slug]
             articles, base = group.articles, group.term.url
             title = f"{group.term.name} — {r.config.title}"
         items = tuple(articles[: r.config.feed_items])
-        shows = ("group:" + group_id,)
-        self._add(base + "feed.xml", r.feed_received, "atom", items, title, base, shows=shows)
-        self._add(base + "rss.xml", r.feed_received, "rss", items, title, base, shows=shows)
+        # Feeds carry whole stories: a body edit reaches every feed carrying the story.
+        shows = ("group:" + group_id, *("article:" + a.url for a in items))
+        for name, file in FEED_FILES.items():
+            self._add(base + file, r.feed_received, name, items, title, base, shows=shows)
 
     def _archive(self) -> None:
         self._add("/archive/", self.r.archive_received, None, shows=("years",))
@@ -428,7 +445,20 @@ class _Planner:
                   shows=("lists", "group:home", "pages"))
 
     def _news(self) -> None:
-        self._add("/news-sitemap.xml", self.r.news_received, shows=("recent",))
+        """The Google News sitemap: the last two days' stories (an index of parts when there
+        are more than Google reads from one)."""
+        r = self.r
+        count = len(r.recent_articles())
+        if count <= NEWS_LIMIT:
+            self._add("/news-sitemap.xml", r.news_received, shows=("recent",))
+            return
+        parts = -(-count // NEWS_LIMIT)
+        self._add("/news-sitemap.xml", r.news_index_received, parts, shows=("recent",))
+        for part in range(1, parts + 1):
+            self._add(news_part_path(part), r.news_received, part, shows=("recent",))
+
+    def _search(self) -> None:
+        self._add(SEARCH_PATH, self.r.search_received)
 
     def _robots(self) -> None:
         self._add("/robots.txt", self.r.robots_received)
@@ -436,9 +466,11 @@ class _Planner:
     def _hosting(self) -> None:
         r, hosting, base = self.r, self.r.config.hosting, self.r.config.base_path
         if hosting.headers:
-            feeds = ["/feed.xml", "/rss.xml", "/sitemap.xml", "/news-sitemap.xml"]
-            feeds += [g.term.url + name for g in r.index.categories
-                      for name in ("feed.xml", "rss.xml")]
+            feeds = [f"/{name}" for name in FEED_FILES.values()]
+            feeds += ["/sitemap.xml", "/news-sitemap.xml"]
+            feeds += [g.term.url + name for g in r.index.categories for name in FEED_FILES.values()]
+            feeds += [a.url + name for a in r.content.authors.values()
+                      for name in FEED_FILES.values()]
             self._fixed("_headers", headers_file(base, feeds))
         if hosting.redirects and self.redirects:
             self._fixed("_redirects", redirects_file(self.redirects, base))

@@ -21,18 +21,32 @@ from generator.model import Article, Author, ImageRef, Page, VideoRef
 from generator.theme import Theme, make_environment
 
 from .carried import Carried
-from .feeds import FeedEntry, FeedInfo, atom_feed, rss_feed
+from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
 from .media import fill_body, has_gallery, media_ld, video_view
-from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld
+from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld, og_locale
 from .reads import ReadingEnvironment, recording
 from .received import Body, Later, Received
 from .site_index import Group, SiteIndex
-from .sitemaps import NewsEntry, SitemapEntry, news_sitemap, robots_txt, sitemap
+from .sitemaps import (
+    NewsEntry,
+    SitemapEntry,
+    news_sitemap,
+    robots_txt,
+    sitemap,
+    sitemap_index,
+)
 from .views import MONTHS, ArticleView, ViewMaker, rebase_links
 
 NEWS_WINDOW = timedelta(days=2)
 TEMPLATES = ("article.html", "list.html", "archive.html", "page.html", "404.html",
-             "redirect.html", "macros.html")
+             "redirect.html", "search.html", "macros.html")
+# The file each kind of feed is written to, under the site, a category or an author.
+FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml", "json": "feed.json"}
+FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
+              "json": "application/feed+json"}
+FEED_IMAGE_WIDTH = 1200
+SEARCH_PATH = "/search/"
+NEWS_LIMIT = 1000  # URLs Google reads from one news sitemap
 
 
 class RenderProblem(Exception):
@@ -145,6 +159,12 @@ class SiteRenderer:
         return Received("archive.html", {
             "meta": meta, "archive": {"years": years, "year": year, "months": months}})
 
+    def search_received(self) -> Received:
+        """The search page: the query runs in the browser, on the index the build made."""
+        meta = self._meta(f"Search | {self.config.title}", f"Search {self.config.title}.",
+                          SEARCH_PATH, noindex=True)
+        return Received("search.html", {"meta": meta})
+
     def not_found_received(self) -> Received:
         """The 404 page."""
         meta = self._meta(f"Page not found | {self.config.title}", self.config.description,
@@ -159,12 +179,38 @@ class SiteRenderer:
 
     def feed_received(self, kind: str, articles: Sequence[Article], title: str,
                       base: str) -> Received:
-        """Atom (``kind="atom"``) or RSS feed for the site or a category at ``base``."""
-        name = "feed.xml" if kind == "atom" else "rss.xml"
+        """The Atom, RSS or JSON (``kind``) feed of the site, a category or an author at
+        ``base``: the newest ``feed_items`` stories, each whole (its body filled in when the
+        feed is written)."""
+        name = FEED_FILES[kind]
         info = FeedInfo(title, self.absolute(base + name), self.absolute(base),
                         self.config.description, self.config.language)
-        entries = tuple(self.feed_entry(a) for a in articles[: self.config.feed_items])
-        return Received(kind, {"info": info, "entries": entries})
+        items = articles[: self.config.feed_items]
+        return Received(kind, {
+            "info": info, "entries": tuple(self.feed_entry(a) for a in items),
+            "bodies": tuple(self._body_of(a.body, a.images, a.videos) for a in items)})
+
+    def _feed_image(self, article: Article) -> FeedImage | None:
+        """The hero as feeds carry it: a JPEG/PNG at least 1200 px wide where the photo
+        allows (what aggregators ask for), its narrowest size as the thumbnail."""
+        hero = article.hero
+        plan = self.images.plan(hero)
+        if hero is None or plan is None:
+            return None
+        family = plan.family(plan.fallback.format)
+        large = next((v for v in family if v.width >= FEED_IMAGE_WIDTH), family[-1])
+        small = family[0]
+        made = self.images.files.get(large.url_path)
+        try:
+            length = made.stat().st_size if made else 0
+        except OSError:
+            length = 0
+        return FeedImage(
+            url=self.absolute(large.url_path), mime=large.mime, width=large.width,
+            height=large.height, length=length, thumbnail_url=self.absolute(small.url_path),
+            thumbnail_width=small.width, thumbnail_height=small.height,
+            credit=hero.credit or plan.source.credit, alt=hero.alt, caption=hero.caption,
+        )
 
     def sitemap_received(self, list_paths: Sequence[str]) -> Received:
         """Every page a search engine should know, articles with their last change."""
@@ -173,11 +219,20 @@ class SiteRenderer:
         entries += [SitemapEntry(self.absolute(p.url)) for p in self.content.pages]
         return Received("sitemap", {"entries": entries})
 
-    def news_received(self) -> Received:
-        """Articles published in the last two days, for Google News."""
+    def news_received(self, part: int = 0) -> Received:
+        """Articles published in the last two days, for Google News: all of them, or (from
+        1) the ``part``-th ``NEWS_LIMIT`` of them when there are more than Google reads."""
+        recent = self.recent_articles()
+        if part:
+            recent = recent[(part - 1) * NEWS_LIMIT : part * NEWS_LIMIT]
         return Received("news", {
-            "entries": [self.news_entry(a) for a in self.recent_articles()],
+            "entries": [self.news_entry(a) for a in recent],
             "publication": self.config.publisher_name, "language": self.config.language})
+
+    def news_index_received(self, parts: int) -> Received:
+        """The news sitemap when it is split: an index of its parts."""
+        return Received("sitemap index", {
+            "urls": [self.absolute(news_part_path(n)) for n in range(1, parts + 1)]})
 
     def robots_received(self) -> Received:
         """robots.txt pointing at both sitemaps."""
@@ -190,6 +245,10 @@ class SiteRenderer:
             return None
         return min((a.date for a in self.content.articles if a.date > self.now and not a.draft),
                    default=None)
+
+    def news_sitemap_index(self, parts: int) -> bytes:
+        """The news sitemap when it is split: an index of its parts."""
+        return sitemap_index([self.absolute(news_part_path(n)) for n in range(1, parts + 1)])
 
     def recent_articles(self) -> list[Article]:
         """Articles in the news sitemap's window."""
@@ -216,10 +275,13 @@ class SiteRenderer:
         kept = self.carried.entries_of(article)
         if kept is None:
             url = self.absolute(article.url)
-            kept = (FeedEntry(url, article.title, article.date, article.modified,
-                              tuple(self._author_names(article)),
+            authors = self.content.authors
+            kept = (FeedEntry(article.title, url, article.date, article.modified,
+                              tuple((authors[s].name, self.absolute(authors[s].url))
+                                    for s in article.author_slugs if s in authors),
                               article.category.name if article.category else None,
-                              article.summary),
+                              tuple(t.name for t in article.tags), article.summary,
+                              hero=self._feed_image(article)),
                     SitemapEntry(url, article.modified), NewsEntry(url, article.title,
                                                                    article.date))
             self.carried.keep_entries(article, kept)
@@ -246,6 +308,11 @@ class SiteRenderer:
             name = received.template
             if name.endswith(".html"):
                 return self._template(name, **values)
+            if name in FEED_FILES:  # each entry carries its whole story, URLs absolute
+                values["entries"] = [
+                    replace(entry, content_html=absolute_urls(str(self._fill(body)),
+                                                              self._at_origin))
+                    for entry, body in zip(values["entries"], values.pop("bodies"), strict=True)]
             return _WRITERS[name](values)
 
     # -- pieces ----------------------------------------------------------------------------
@@ -272,6 +339,9 @@ class SiteRenderer:
         return Markup(fill_body(html, body.images, body.videos, self._macro_module(),
                                 self._macro_module("media.html")))
 
+    def _at_origin(self, path: str) -> str:
+        return self._origin + path
+
     def _macro_module(self, name: str = "macros.html") -> Any:
         if name not in self._macros:
             self._macros[name] = self.env.get_template(name).make_module()
@@ -289,6 +359,7 @@ class SiteRenderer:
             "title": self.config.title,
             "description": self.config.description,
             "language": self.config.language,
+            "locale": og_locale(self.config.language),
             "base_url": self.config.base_url,
             "twitter": self.config.twitter,
             "publisher": self.config.publisher_name,
@@ -296,15 +367,18 @@ class SiteRenderer:
             "nav": [self.views.term(g.term) for g in self.index.categories],
             "feeds": self._site_feeds(),
             "about_url": self.url(about.url) if about else None,
+            "search_url": self.url(SEARCH_PATH) if self.config.search else None,
             "copyright": self.config.copyright,
         }
 
     def _site_feeds(self) -> list[dict[str, str]]:
         return [
             {"title": f"{self.config.title} (Atom)", "url": self.url("/feed.xml"),
-             "type": "application/atom+xml"},
+             "type": FEED_TYPES["atom"]},
             {"title": f"{self.config.title} (RSS)", "url": self.url("/rss.xml"),
-             "type": "application/rss+xml"},
+             "type": FEED_TYPES["rss"]},
+            {"title": f"{self.config.title} (JSON Feed)", "url": self.url("/feed.json"),
+             "type": FEED_TYPES["json"]},
         ]
 
     def _list_titles(
@@ -313,19 +387,21 @@ class SiteRenderer:
         if kind == "category" and group:
             name = group.term.name
             feed = {"title": f"{name} — {self.config.title}",
-                    "url": self.url(group.term.url + "feed.xml"), "type": "application/atom+xml"}
+                    "url": self.url(group.term.url + "feed.xml"), "type": FEED_TYPES["atom"]}
             return name, name, f"The latest {name} news from {self.config.title}.", feed
         if kind == "tag" and group:
             return group.term.name, f"Tagged: {group.term.name}", None, None
         if kind == "author" and author:
-            return author.name, author.name, author.bio, None
+            feed = {"title": f"{author.name} — {self.config.title}",
+                    "url": self.url(author.url + "feed.xml"), "type": FEED_TYPES["atom"]}
+            return author.name, author.name, author.bio, feed
         return self.config.title, self.config.title, self.config.description, None
 
     def _meta(
         self, title: str, description: str, path: str, *, og_type: str = "website",
         image: Any = None, json_ld: Markup = NO_MARKUP, noindex: bool = False,
         prev: str | None = None, next_: str | None = None,
-        feeds: Sequence[Mapping[str, str]] = (),
+        feeds: Sequence[Mapping[str, str]] = (), large_image_preview: bool = False,
     ) -> PageMeta:
         card = image or self._default_card()
         return PageMeta(
@@ -340,6 +416,7 @@ class SiteRenderer:
             json_ld=json_ld,
             alternates=(*feeds, *self._site_feeds()),
             noindex=noindex or self.preview,
+            large_image_preview=large_image_preview,
             prev_url=prev,
             next_url=next_,
         )
@@ -366,32 +443,49 @@ class SiteRenderer:
             section=article.category.name if article.category else None,
             keywords=tuple(t.name for t in article.tags), word_count=article.word_count,
             image=image, media=media_ld(article, self.images, self.absolute),
+            # Google wants 16:9, 4:3 and 1:1 crops; without them (a remote hero) the share
+            # card will do, and without a hero the site's own card: the property is required.
+            crops=tuple(self.absolute(c.url_path)
+                        for c in self.images.crops.get(article.url, ())),
+            draft=article.draft,
         )
 
     def article_meta(self, facts: ArticleFacts) -> PageMeta:
         """An article page's ``meta``, from its facts and the site's settings alone."""
         logo = self.absolute(self.images.logo.fallback.url_path) if self.images.logo else None
+        # Google wants 16:9, 4:3 and 1:1; without them (a remote hero) the card will do, and
+        # without a hero the site's own card (its logo): the property is required.
+        fallback = facts.image or self._default_card()
         data = news_article_ld(
             headline=facts.title, description=facts.description,
-            url=self.absolute(facts.path), images=[facts.image[0]] if facts.image else [],
+            url=self.absolute(facts.path), images=list(facts.crops) or (
+                [fallback[0]] if fallback else []),
             published=facts.published, modified=facts.modified, authors=facts.authors,
             publisher=self.config.publisher_name, logo=logo, section=facts.section,
             keywords=list(facts.keywords), word_count=facts.word_count,
+            publisher_url=self.absolute("/"),
         )
         for key, value in facts.media.items():
             data[key] = [*data.get(key, ()), *value]  # gallery photos after the share card
         return self._meta(f"{facts.title} | {self.config.title}", facts.description,
                           facts.path, og_type="article", image=facts.image,
-                          json_ld=json_ld_script(data))
+                          json_ld=json_ld_script(data), large_image_preview=not facts.draft)
 
 
 _WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
     "atom": lambda v: atom_feed(v["info"], v["entries"]),
     "rss": lambda v: rss_feed(v["info"], v["entries"]),
+    "json": lambda v: json_feed(v["info"], v["entries"]),
     "sitemap": lambda v: sitemap(v["entries"]),
     "news": lambda v: news_sitemap(v["entries"], v["publication"], v["language"]),
+    "sitemap index": lambda v: sitemap_index(v["urls"]),
     "robots": lambda v: robots_txt(v["sitemaps"]),
 }
+
+
+def news_part_path(part: int) -> str:
+    """The site path of one part of a split news sitemap."""
+    return f"/news-sitemap-{part}.xml"
 
 
 def page_path(base: str, page: int) -> str:

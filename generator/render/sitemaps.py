@@ -74,6 +74,16 @@ def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) 
     return serialise(urlset)
 
 
+def sitemap_index(locs: Sequence[str]) -> bytes:
+    """A sitemaps.org index: the sitemaps a crawler should read (absolute URLs)."""
+    ET.register_namespace("", SITEMAP_NS)
+    index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
+    for loc in locs:
+        entry = ET.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
+        ET.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = loc
+    return serialise(index)
+
+
 def robots_txt(sitemap_urls: Sequence[str]) -> bytes:
     """Allow everything and point crawlers at the sitemaps."""
     lines = ["User-agent: *", "Allow: /", ""]

@@ -1,0 +1,280 @@
+"""Stage 6: the site's search index, made by Pagefind from the committed output folder.
+
+Pagefind (``pip install 'byline[search]'``) reads built pages and writes a static index that
+the theme's search page queries in the browser, with no server.  It is given only the pages
+to index (published stories and static pages), and indexes what the templates mark with
+``data-pagefind-body``, weighting headlines and deks above body text as the templates say.
+
+Shards: Pagefind has no incremental mode and holds a whole index in memory (2.6 GB and half a
+minute of CPU for 10,000 stories here), so pages are spread by a hash of their path over
+shards of about ``SHARD_SIZE`` pages, each a Pagefind bundle of its own under
+``output/pagefind/<n>/``; the search page merges them (``mergeIndex``), listed in
+``output/pagefind/shards.json``.  A shard is made again only when a page in it changed: an
+edited story re-indexes one shard, and memory stays that of one shard.
+
+Ownership: Pagefind reads hard links to the pages in a scratch folder of the cache and writes
+its bundle there, never into the output; the files are then moved into ``output/pagefind/``
+by the same commit as every other output, so the folder's marker lists them as Byline's and
+a later build may replace or delete them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.cache import BuildCache, digest_text
+from generator.outputdir import commit, present_files
+from generator.ownership import read_ownership
+from generator.parallel import process_running
+from generator.plaindata import items, text
+
+SEARCH_FOLDER = "pagefind"
+MANIFEST = f"{SEARCH_FOLDER}/shards.json"
+SHARD_SIZE = 1000
+HOW_TO_GET_SEARCH = ("site search is off: Pagefind is not installed. `pip install "
+                     "'byline[search]'` (or set `search: false` in site.yaml to silence this)")
+_RECORD = "search:"
+# Pagefind names these files after a hash of their bytes: one already in place is the same.
+_HASHED_FOLDERS = ("fragment/", "index/")
+# Pagefind's ready-made interfaces: the theme has its own search page, so they are not kept.
+_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
+           "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+           "pagefind-highlight.js")
+_TIMEOUT_SECONDS = 1800.0
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One Pagefind bundle of the index: what it was made from, and its files."""
+
+    key: str
+    files: tuple[str, ...]  # output paths, under SEARCH_FOLDER/<n>/
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """The index a build left in an output folder, shard by shard."""
+
+    shards: tuple[Shard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    """What the search stage did, for the build's summary."""
+
+    indexed: bool = False  # some shard was made again in this build
+    pages: int = 0  # pages in the index
+    shards: int = 0  # shards made again
+    seconds: float = 0.0
+    message: str | None = None  # said once, when search could not be made
+
+
+def find_indexer() -> Path | None:
+    """The Pagefind program: the one ``pagefind[bin]`` ships, or one on the PATH."""
+    try:
+        from pagefind_bin import get_executable  # type: ignore[import-not-found]
+
+        return Path(get_executable())
+    except (ImportError, FileNotFoundError):
+        pass
+    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    return Path(found) if found else None
+
+
+def indexer_signature(indexer: Path | None) -> str:
+    """What identifies the installed Pagefind (a new version re-indexes), "" if none."""
+    if indexer is None:
+        return ""
+    try:
+        stat = indexer.stat()
+    except OSError:
+        return ""
+    return f"{indexer}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def search_files(owned: set[str] | frozenset[str]) -> set[str]:
+    """The files of a search index among the files Byline owns in an output folder."""
+    return {path for path in owned if path.startswith(SEARCH_FOLDER + "/")}
+
+
+def shard_count(pages: int) -> int:
+    """How many shards ``pages`` pages are spread over: a power of two, so that a growing
+    site re-shards (and re-indexes everything) only when it doubles."""
+    count = 1
+    while count * SHARD_SIZE < pages:
+        count *= 2
+    return count
+
+
+def shard_of(path: str, count: int) -> int:
+    """The shard a page belongs to: by a hash of its path, so it stays there."""
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
+
+
+def update_search(
+    output_dir: Path, cache: BuildCache, indexer: Path, pages: Mapping[str, str],
+    outputs: Mapping[str, str], base_path: str,
+) -> SearchOutcome:
+    """Make again the shards of ``output_dir``'s index in which a page changed.
+
+    ``pages`` maps each page to index (an output path) to a key of what the index shows of
+    it; ``outputs`` is every output of the build (a page where the index goes turns search
+    off); ``base_path`` is the site's, for the shard list the search page reads.
+    """
+    clash = sorted(p for p in outputs if p.startswith(SEARCH_FOLDER + "/"))
+    if clash:
+        return SearchOutcome(message=f"site search is off: /{clash[0]} is where the search "
+                             f"index goes; rename that page")
+    count = shard_count(len(pages))
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for path in sorted(pages):
+        groups[shard_of(path, count)].append(path)
+    signature = indexer_signature(indexer)
+    keys = [digest_text(signature, str(count), *(f"{p}={pages[p]}" for p in group))
+            for group in groups]
+    previous = cache.stamp(output_dir, _record_from, kind=_RECORD)
+    kept = previous.shards if previous and len(previous.shards) == count else ()
+    stale = [n for n in range(count)
+             if not kept or kept[n].key != keys[n]
+             or len(present_files(output_dir, kept[n].files)) != len(kept[n].files)]
+    manifest = _manifest(groups, base_path)
+    if not stale and _holds(output_dir / MANIFEST, manifest):
+        return SearchOutcome(pages=len(pages))
+    started = time.perf_counter()
+    _remove_abandoned(cache.folder)
+    scratch = cache.folder / f"search-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        shards = list(kept) or [Shard("", ()) for _ in range(count)]
+        made: list[str] = []
+        for number in stale:
+            bundle = scratch / SEARCH_FOLDER / str(number)
+            if groups[number]:
+                folder = gather_pages(output_dir, groups[number], scratch / f"pages-{number}")
+                problem = _run_indexer(indexer, folder, bundle)
+                if problem:
+                    return SearchOutcome(message=f"site search was not updated: {problem}")
+                _drop_unused(bundle)
+            files = [f"{SEARCH_FOLDER}/{number}/{name}" for name in _files_under(bundle)]
+            shards[number] = Shard(keys[number], tuple(files))
+            made += files
+        (scratch / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
+        (scratch / MANIFEST).write_bytes(manifest)
+        _place(output_dir, scratch, made, {f for s in shards for f in s.files})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    cache.set_stamp(output_dir, SearchIndex(tuple(shards)), _record_data, kind=_RECORD)
+    return SearchOutcome(indexed=True, pages=len(pages), shards=len(stale),
+                         seconds=time.perf_counter() - started)
+
+
+def forget_search(output_dir: Path, cache: BuildCache) -> None:
+    """Forget the record of an index (the build did not keep its files)."""
+    cache.set_stamp(output_dir, None, _record_data, kind=_RECORD)
+
+
+def gather_pages(output_dir: Path, indexed: list[str], into: Path) -> Path:
+    """The pages to index, linked into a folder of their own at the same paths: Pagefind
+    then reads only these (not every list page), and a theme that marks no
+    ``data-pagefind-body`` still gets only its stories indexed."""
+    for page in present_files(output_dir, indexed):
+        target = into / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(output_dir / page, target)  # the cache is usually on the same disk
+        except OSError:
+            shutil.copyfile(output_dir / page, target)
+    into.mkdir(parents=True, exist_ok=True)
+    return into
+
+
+def _manifest(groups: list[list[str]], base_path: str) -> bytes:
+    """``shards.json``: the bundles the search page loads, the first one's script merging
+    the others (absolute paths, with the site's base path)."""
+    base = base_path.rstrip("/")
+    bundles = [f"{base}/{SEARCH_FOLDER}/{n}/" for n, group in enumerate(groups) if group]
+    return (json.dumps({"bundles": bundles}, indent=1) + "\n").encode()
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _run_indexer(indexer: Path, site: Path, into: Path) -> str | None:
+    """Run Pagefind over ``site``, writing its bundle into ``into``; a problem, or None."""
+    command = [str(indexer), "--site", str(site), "--output-path", str(into), "--silent"]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, check=False,
+                             timeout=_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"Pagefind could not run ({error})"
+    if run.returncode != 0 or not (into / "pagefind-entry.json").is_file():
+        said = (run.stderr or run.stdout).strip().splitlines()
+        return f"Pagefind failed ({said[-1] if said else f'exit status {run.returncode}'})"
+    return None
+
+
+def _drop_unused(bundle: Path) -> None:
+    # Every shard keeps its pagefind.js: whichever is listed first runs and merges the rest.
+    for name in _UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+
+
+def _files_under(folder: Path) -> list[str]:
+    root = str(folder)
+    found: list[str] = []
+    for here, _dirs, names in os.walk(root):
+        prefix = os.path.relpath(here, root).replace(os.sep, "/")
+        found += [name if prefix == "." else f"{prefix}/{name}" for name in names]
+    return sorted(found)
+
+
+def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) -> None:
+    """Commit the shards made again and the shard list; what the index no longer holds goes.
+
+    ``index`` is every file of the index after this build (kept shards' and new ones')."""
+    marker = read_ownership(output_dir)
+    owned = set(marker.files) if marker else set()
+    already = present_files(output_dir, owned & set(made))
+    copies = [(path, scratch / path) for path in made
+              if not (path.split("/", 2)[2].startswith(_HASHED_FOLDERS) and path in already)]
+    copies.append((MANIFEST, scratch / MANIFEST))
+    # Only files of the old index go: every other file is the pages' stage's.
+    removing = search_files(owned) - index - {MANIFEST}
+    staging = scratch / "staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    commit(staging, output_dir, (), copies, owned=owned, removing=removing)
+
+
+def _remove_abandoned(cache_dir: Path) -> None:
+    """Scratch folders of builds that were killed while indexing."""
+    for folder in cache_dir.glob("search-*"):
+        pid = folder.name.removeprefix("search-")
+        if pid.isdigit() and not process_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _record_data(index: SearchIndex) -> tuple[list[Any], bytes]:
+    return [[[shard.key, list(shard.files)] for shard in index.shards]], b""
+
+
+def _record_from(data: object, _raw: bytes) -> SearchIndex:
+    (shards,) = items(data)
+    found = []
+    for shard in items(shards):
+        key, files = items(shard)
+        found.append(Shard(text(key), tuple(text(f) for f in items(files))))
+    return SearchIndex(tuple(found))

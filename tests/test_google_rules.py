@@ -1,0 +1,156 @@
+"""`byline check` knows Google's rules, and the build keeps the news sitemap within them."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import generator.render.plan
+import generator.render.renderer
+from generator.check import check_site
+from generator.errors import Severity
+
+from .conftest import NOW, SITE_YAML, article, build, photo_bytes
+from .test_discover import two_colour_photo
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+BASE = "https://news.example/"
+
+
+def recent_site(make_site, count: int = 3, hero_size: tuple[int, int] = (2400, 1600)):
+    files: dict[str, str | bytes] = {
+        "site.yaml": SITE_YAML + "publisher: {name: Test Media, logo: /brand/logo.png}\n",
+        "content/brand/logo.png": photo_bytes((600, 600), "PNG"),
+        "content/articles/gig/index.md": article(
+            "The big gig", "2026-11-20 08:00", category="Music", author="Kim Lee", dek="Loud.",
+            hero="{image: hero.jpg, alt: The stage, credit: Ann Lens/Wire}"),
+        "content/articles/gig/hero.jpg": two_colour_photo(hero_size),
+    }
+    for number in range(1, count):
+        files[f"content/articles/s{number}.md"] = article(
+            f"Story {number}", f"2026-11-19 {number:02d}:00", category="TV", dek="A dek.")
+    return make_site(files)
+
+
+def warnings(site, now=None) -> list[str]:
+    return [p.message for p in check_site(site / "output", BASE, now=now)
+            if p.severity is Severity.WARNING]
+
+
+def errors(site) -> list[str]:
+    return [p.message for p in check_site(site / "output", BASE)
+            if p.severity is Severity.ERROR]
+
+
+def test_a_clean_site_has_nothing_to_say(make_site):
+    site = recent_site(make_site)
+    build(site)
+    assert warnings(site, now=NOW) == []
+    assert errors(site) == []
+
+
+def test_more_than_1000_recent_stories_split_the_news_sitemap(make_site, monkeypatch):
+    # 1,000 articles in two days is the rule; three over a limit of two is the same code.
+    for module in (generator.render.plan, generator.render.renderer):
+        monkeypatch.setattr(module, "NEWS_LIMIT", 2)
+    site = recent_site(make_site, count=5)
+    build(site)
+    index = ET.parse(site / "output/news-sitemap.xml").getroot()
+    assert index.tag == f"{SM}sitemapindex"
+    parts = [loc.text for loc in index.iter(f"{SM}loc")]
+    assert parts == [f"{BASE}news-sitemap-{n}.xml" for n in (1, 2, 3)]
+    listed = []
+    for number in (1, 2, 3):
+        urlset = ET.parse(site / f"output/news-sitemap-{number}.xml").getroot()
+        listed += [u.findtext(f"{SM}loc") for u in urlset.findall(f"{SM}url")]
+        assert len(urlset.findall(f"{SM}url")) <= 2
+    assert len(listed) == len(set(listed)) == 5
+    assert errors(site) == []  # every part exists and lists pages that do
+
+
+def test_check_warns_about_stale_stories_in_the_news_sitemap(make_site):
+    site = recent_site(make_site)
+    build(site)
+    later = warnings(site, now=NOW + timedelta(days=3))
+    assert len(later) == 1
+    assert later[0].startswith("news sitemap /news-sitemap.xml lists 3 stories published more "
+                               "than two days ago")
+    assert "build again to leave them out" in later[0]
+
+
+def test_check_warns_about_a_news_sitemap_over_1000_urls(make_site):
+    site = recent_site(make_site)
+    build(site)
+    path = site / "output/news-sitemap.xml"
+    text = path.read_text()
+    one = re.search(r"<url>.*?</url>", text, re.S).group(0)
+    path.write_text(text.replace(one, one * 1001, 1))
+    found = [w for w in warnings(site) if "1003 URLs" in w]
+    assert found == ["news sitemap /news-sitemap.xml lists 1003 URLs: Google reads at most "
+                     "1000; split it into several under a sitemap index"]
+
+
+def rewrite_json_ld(site, path: str, change) -> None:
+    page = site / "output" / path
+    html = page.read_text()
+    match = re.search(r'(<script type="application/ld\+json">)(.*?)(</script>)', html, re.S)
+    data = json.loads(match.group(2))
+    change(data)
+    page.write_text(html.replace(match.group(2), json.dumps(data)))
+
+
+def test_check_names_missing_required_and_recommended_properties(make_site):
+    site = recent_site(make_site)
+    build(site)
+
+    def strip(data):
+        del data["headline"]
+        del data["dateModified"]
+        data["author"] = [{"@type": "Person", "name": "Kim Lee"}]
+
+    rewrite_json_ld(site, "music/gig/index.html", strip)
+    found = [w for w in warnings(site) if "JSON-LD" in w]
+    assert found == [
+        "the article markup (JSON-LD) lacks headline, which Google needs for article results",
+        "the article markup (JSON-LD) lacks dateModified, author.url, which Google recommends"]
+
+
+def test_check_reads_the_crops_and_warns_about_missing_ratios(make_site):
+    site = recent_site(make_site)
+    build(site)
+    rewrite_json_ld(site, "music/gig/index.html", lambda d: d.update(image=d["image"][:1]))
+    found = [p.message for p in check_site(site / "output", BASE)
+             if p.location and str(p.location.path) == "output/music/gig/index.html"]
+    assert found == ["the article markup has no 4:3 or 1:1 image: Google asks "
+                     "for the photo in 16:9, 4:3 and 1:1 (Byline makes them from the hero)"]
+
+
+def test_check_warns_about_a_narrow_hero(make_site):
+    site = recent_site(make_site, hero_size=(1000, 700))
+    build(site)
+    found = [p.message for p in check_site(site / "output", BASE)
+             if p.location and str(p.location.path) == "output/music/gig/index.html"]
+    assert found == ["the article markup's widest image is 992 px wide: Discover shows a small "
+                     "thumbnail below 1200 px; use a hero photo at least 1200 px wide"]
+
+
+def test_json_ld_that_is_not_json_is_named(make_site):
+    site = make_site({"content/articles/a.md": article("A", category="Music"),
+                      "content/a.jpg": photo_bytes()})
+    build(site)
+    page = site / "output/music/a/index.html"
+    page.write_text(re.sub(r'(<script type="application/ld\+json">)', r"\1{oops", page.read_text()))
+    found = [w for w in warnings(site) if "not valid JSON" in w]
+    assert len(found) == 1 and found[0].startswith("the JSON-LD is not valid JSON")
+
+
+def test_a_gap_on_every_page_is_said_once(make_site):
+    site = recent_site(make_site, count=4)
+    build(site)
+    for path in ("tv/s1/index.html", "tv/s2/index.html", "tv/s3/index.html"):
+        rewrite_json_ld(site, path, lambda d: d.pop("mainEntityOfPage"))
+    found = [w for w in warnings(site) if "mainEntityOfPage" in w]
+    assert found == ["the article markup (JSON-LD) lacks mainEntityOfPage, which Google "
+                     "recommends (and on 2 more pages)"]

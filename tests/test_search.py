@@ -1,0 +1,189 @@
+"""Site search: Pagefind's index as a stage of the build, owned like every other output."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import generator.build
+from generator import search_stage
+from generator.cli import main
+from generator.ownership import read_ownership
+from generator.search_stage import HOW_TO_GET_SEARCH, find_indexer
+
+from .conftest import SITE_YAML, article, build, page
+
+
+def require_pagefind() -> None:
+    if find_indexer() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test site search: pip install -e '.[test]' brings pagefind[bin]")
+        pytest.skip("Pagefind not installed (pip install 'byline[search]')")
+
+
+def indexed_urls(output: Path) -> set[str]:
+    """The pages Pagefind indexed, read back from its fragments."""
+    urls = set()
+    for fragment in output.glob("pagefind/*/fragment/*"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.add(json.loads(data)["url"])
+    return urls
+
+
+def news_site(make_site):
+    return make_site({
+        "content/articles/gig.md": article("Zephyr plays the Fillmore", category="Music",
+                                           body="A long night."),
+        "content/articles/show.md": article("A TV story", category="TV", body="Screens."),
+        "content/articles/draft.md": article("Secret draft", category="TV", draft="true"),
+        "content/articles/later.md": article("Scheduled story", "2027-01-01 10:00",
+                                             category="TV"),
+        "content/pages/about.md": "---\ntitle: About us\n---\n\nWe cover entertainment.\n",
+    })
+
+
+def test_the_build_indexes_published_stories_and_pages_only(make_site):
+    require_pagefind()
+    site = news_site(make_site)
+    result = build(site, search=True)
+    assert result.search is not None and result.search.indexed
+    output = site / "output"
+    assert (output / "pagefind/0/pagefind.js").is_file()
+    assert not (output / "pagefind/0/pagefind-ui.js").exists()  # the theme has its own
+    assert json.loads((output / "pagefind/shards.json").read_text()) == {
+        "bundles": ["/pagefind/0/"]}
+    assert indexed_urls(output) == {"/music/gig/", "/tv/show/", "/about/"}
+    # the search page itself, lists and the 404 page carry nothing to index
+    search = page(site, "/search/")
+    assert search.find("section", attrs={"data-search-index": "/pagefind/shards.json"})
+    assert search.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert not search.select("[data-pagefind-body]")
+    story = page(site, "/music/gig/")
+    assert story.find("h1")["data-pagefind-weight"] == "10"
+
+
+def test_drafts_and_scheduled_stories_are_never_indexed(make_site):
+    require_pagefind()
+    site = news_site(make_site)
+    build(site, search=True)
+    before = indexed_urls(site / "output")
+    result = build(site, search=True, drafts=True, future=True)
+    assert result.search is not None and not result.search.indexed
+    assert (site / "output/tv/draft/index.html").is_file()  # built, but not indexed
+    assert indexed_urls(site / "output") == before
+
+
+def test_index_files_are_byline_s_own(make_site):
+    require_pagefind()
+    site = news_site(make_site)
+    build(site, search=True)
+    owned = read_ownership(site / "output")
+    assert owned is not None and owned.clean
+    on_disk = {p.relative_to(site / "output").as_posix()
+               for p in (site / "output/pagefind").rglob("*") if p.is_file()}
+    assert on_disk and on_disk <= owned.files
+    # search turned off: Byline deletes the index it wrote, and only that
+    (site / "site.yaml").write_text(SITE_YAML + "search: false\n")
+    foreign = site / "output/pagefind/mine.txt"
+    foreign.write_text("not Byline's")
+    result = build(site, search=True)
+    assert result.search is None
+    left = {p.name for p in (site / "output/pagefind").rglob("*") if p.is_file()}
+    assert left == {"mine.txt"}
+    assert not any(f.startswith("pagefind/") for f in read_ownership(site / "output").files)
+    assert not (site / "output/search").exists()
+    assert not page(site, "/music/gig/").find("form", class_="site-search")
+
+
+def test_a_rebuild_that_changes_no_page_does_not_index_again(make_site):
+    require_pagefind()
+    site = news_site(make_site)
+    build(site, search=True)
+    entry = site / "output/pagefind/0/pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+    again = build(site, search=True)
+    assert again.search is not None and not again.search.indexed
+    assert entry.stat().st_mtime_ns == first
+    build(site, search=True, reuse_current=True)
+    stopped = build(site, search=True, reuse_current=True)  # `byline build`'s early stop
+    assert stopped.content is None and stopped.search is None
+    assert entry.stat().st_mtime_ns == first
+    story = site / "content/articles/gig.md"
+    story.write_text(story.read_text() + "\nThe encore was a cover of Quokka Blues.\n")
+    edited = build(site, search=True)
+    assert edited.search is not None and edited.search.indexed
+    fragments = [gzip.decompress(f.read_bytes()) for f in
+                 (site / "output").glob("pagefind/*/fragment/*")]
+    assert any(b"Quokka Blues" in f for f in fragments)
+    # the old index's fragments went with it: only the current ones are left
+    assert len(fragments) == 3
+
+
+def test_the_preview_never_indexes(make_site, tmp_path):
+    require_pagefind()
+    site = news_site(make_site)
+    result = build(site, search=True, preview=True, drafts=True, future=True,
+                   output=tmp_path / "preview")
+    assert result.search is None
+    assert not (tmp_path / "preview/pagefind").exists()
+
+
+def test_without_pagefind_the_build_says_once_how_to_get_search(make_site, monkeypatch,
+                                                                 capsys):
+    site = news_site(make_site)
+    monkeypatch.setattr(generator.build, "find_indexer", lambda: None)
+    assert main(["build", "--site", str(site)]) == 0
+    said = capsys.readouterr().out
+    assert said.count(HOW_TO_GET_SEARCH) == 1
+    assert "pip install 'byline[search]'" in HOW_TO_GET_SEARCH
+    assert (site / "output/music/gig/index.html").is_file()
+    assert main(["build", "--site", str(site)]) == 0  # nothing changed: nothing to say
+    assert HOW_TO_GET_SEARCH not in capsys.readouterr().out
+
+
+def test_a_page_where_the_index_goes_turns_search_off_with_a_reason(make_site):
+    require_pagefind()
+    site = make_site({
+        "content/articles/a.md": article("A story", category="Music"),
+        "content/pages/pagefind.md": "---\ntitle: Pagefind\n---\n\nWho we are.\n",
+    })
+    result = build(site, search=True)
+    assert result.search is not None and result.search.message is not None
+    assert "/pagefind/index.html is where the search index goes" in result.search.message
+    assert (site / "output/pagefind/index.html").is_file()
+
+
+def test_shard_count_doubles_as_the_site_grows():
+    assert [search_stage.shard_count(n) for n in (0, 1, 1000, 1001, 2500, 10_000)] == [
+        1, 1, 1, 2, 4, 16]
+
+
+def test_an_edit_indexes_only_its_own_shard(make_site, monkeypatch):
+    require_pagefind()
+    monkeypatch.setattr(search_stage, "SHARD_SIZE", 2)
+    site = make_site({f"content/articles/s{n}.md": article(f"Story number {n}", category="Music",
+                                                           body=f"Body {n}.")
+                      for n in range(7)})
+    first = build(site, search=True)
+    assert first.search is not None and first.search.shards == 4
+    output = site / "output"
+    bundles = json.loads((output / "pagefind/shards.json").read_text())["bundles"]
+    assert 2 <= len(bundles) <= 4
+    assert indexed_urls(output) == {f"/music/s{n}/" for n in range(7)}
+    entries = {p: p.stat().st_mtime_ns for p in output.glob("pagefind/*/pagefind-entry.json")}
+    story = site / "content/articles/s3.md"
+    story.write_text(story.read_text() + "\nA walrus appears.\n")
+    edited = build(site, search=True)
+    assert edited.search is not None and edited.search.shards == 1
+    changed = [p for p, mtime in entries.items() if p.stat().st_mtime_ns != mtime]
+    home = search_stage.shard_of("music/s3/index.html", 4)
+    assert changed == [output / f"pagefind/{home}/pagefind-entry.json"]
+    assert indexed_urls(output) == {f"/music/s{n}/" for n in range(7)}  # old fragments gone
+    owned = read_ownership(output).files
+    on_disk = {p.relative_to(output).as_posix() for p in output.glob("pagefind/**/*")
+               if p.is_file()}
+    assert on_disk == {f for f in owned if f.startswith("pagefind/")}

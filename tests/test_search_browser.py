@@ -1,0 +1,133 @@
+"""The search box and page in Chromium, on the built files served as a static host would."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import search_stage
+
+from .conftest import NOW, article, build
+from .test_accessibility import CHROMIUM, CHROMIUM_FLAGS, _QuietHandler
+from .test_sample_site import copy_sample
+from .test_search import require_pagefind
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """The folder over HTTP on 127.0.0.1, as any static host serves it: no server logic."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def headlines(page) -> list[str]:
+    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    return page.locator(".search-result__title").all_inner_texts()
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    require_pagefind()
+    site = copy_sample(tmp_path_factory.mktemp("search") / "site")
+    build(site, now=NOW, search=True)
+    return site
+
+
+def test_typing_in_the_header_box_finds_the_headline(browser, sample_site):
+    with served(sample_site / "output") as root:
+        page = browser.new_page()
+        page.goto(root + "/")
+        page.fill("#site-search-q", "Blanchard")
+        page.press("#site-search-q", "Enter")
+        page.wait_for_url("**/search/?q=Blanchard")
+        found = headlines(page)
+        assert found and "Rory Blanchard" in found[0], found
+        assert page.inner_text("#search-status") == f"{len(found)} stories match “Blanchard”."
+        # results follow the reader's typing on the search page itself, no submit needed
+        page.fill("#search-q", "Velvet Static")
+        page.wait_for_function(
+            "document.getElementById('search-status').textContent.includes('Velvet Static')")
+        assert any("Low Tide Radio" in h for h in headlines(page))
+        assert page.url.endswith("?q=Velvet+Static")
+        # a result opens its story
+        page.click(".search-result__title a >> nth=0")
+        assert page.locator("h1").inner_text() == headlines_first_title(page)
+        page.close()
+
+
+def headlines_first_title(page) -> str:
+    return page.locator("meta[property='og:title']").get_attribute("content").split(" | ")[0]
+
+
+def test_the_scheduled_story_is_not_found(browser, sample_site):
+    with served(sample_site / "output") as root:
+        page = browser.new_page()
+        # Only the 2027 nominations story, scheduled in the sample, names her.
+        assert "Teodora" in (sample_site / "content/articles/lumen-awards-2027-nominations"
+                             / "index.md").read_text(encoding="utf-8")
+        page.goto(root + "/search/?q=Teodora")
+        assert headlines(page) == []
+        assert page.inner_text("#search-status") == "No stories match “Teodora”."
+        page.close()
+
+
+def test_a_headline_ranks_above_a_body_that_repeats_the_word(browser, make_site):
+    require_pagefind()
+    repeated = " ".join(["The zephyr blew again."] * 8)
+    site = make_site({
+        "content/articles/body.md": article("A windy week", "2026-11-02 10:00", repeated,
+                                            category="Music"),
+        "content/articles/head.md": article("Zephyr sells out the Fillmore", "2026-11-01 10:00",
+                                            "Tickets went in minutes.", category="Music"),
+        "content/articles/dek.md": article("A quiet tour", "2026-11-03 10:00",
+                                           "Nothing to say.", category="Music",
+                                           dek="The zephyr of the season"),
+    })
+    build(site, search=True)
+    with served(site / "output") as root:
+        page = browser.new_page()
+        page.goto(root + "/search/?q=zephyr")
+        assert headlines(page) == ["Zephyr sells out the Fillmore", "A quiet tour",
+                                   "A windy week"]
+        page.close()
+
+
+def test_results_come_from_every_shard(browser, make_site, monkeypatch):
+    require_pagefind()
+    monkeypatch.setattr(search_stage, "SHARD_SIZE", 1)  # four stories, four bundles
+    site = make_site({f"content/articles/s{n}.md": article(
+        f"Walrus sighting {n}", f"2026-11-0{n + 1} 10:00", "A walrus on the pier.",
+        category="Music") for n in range(4)})
+    build(site, search=True)
+    assert len(list((site / "output/pagefind").glob("*/pagefind-entry.json"))) >= 2
+    with served(site / "output") as root:
+        page = browser.new_page()
+        page.goto(root + "/search/?q=walrus")
+        assert sorted(headlines(page)) == [f"Walrus sighting {n}" for n in range(4)]
+        page.close()
