@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 
 import pytest
 
-from .browser import launched_chromium, require_chromium
+from .browser import launched_chromium, require_chromium, served
 from .conftest import NOW, REPO, build
 from .test_sample_site import copy_sample
 
@@ -22,11 +19,6 @@ PAGES = ("/", "/page/2/", "/celebrity/imogen-asare-backyard-gala/",
          # The story formats: a gallery, captioned posts, a video.
          "/style/lumen-awards-2026-red-carpet-gallery/", "/celebrity/halloway-quint-wedding/",
          "/music/velvet-static-signal-tour-opener/", "/search/", "/search/?q=velvet")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +43,8 @@ def test_the_audit_does_find_problems(browser):
 def test_sample_site_has_no_accessibility_violations(browser, tmp_path):
     site = copy_sample(tmp_path / "site")
     build(site, now=NOW, search=True)
-    handler = functools.partial(_QuietHandler, directory=str(site / "output"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    root = f"http://127.0.0.1:{server.server_address[1]}"
     found = []
-    try:
+    with served(site / "output") as root:
         for scheme in ("light", "dark"):
             page = browser.new_page(color_scheme=scheme)
             for path in PAGES:
@@ -67,8 +55,6 @@ def test_sample_site_has_no_accessibility_violations(browser, tmp_path):
                         "document.getElementById('search-status').textContent !== ''")
                 found += [f"{scheme} {path}: {v}" for v in violations(page)]
             page.close()
-    finally:
-        server.shutdown()
     assert found == []
 
 
