@@ -147,7 +147,7 @@ class _Brackets:
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         """The text between the ``[`` before ``index`` and its ``]`` (library signature)."""
         if index < 1 or data[index - 1] != "[":
-            return super().getText(data, index)  # type: ignore[misc, no-any-return]
+            return super().getText(data, index)  # type: ignore[misc]
         close = _MEMO.of(data).brackets.match_of(index - 1)
         if close is None:
             return "", len(data), False
@@ -204,7 +204,10 @@ class ShortImageReferenceProcessor(_Brackets,
 class BacktickProcessor(inlinepatterns.BacktickInlineProcessor):
     """Code spans, finding each closing run by a search, not a walk per opening run."""
 
-    def find_code_spans(self, start: int, text: str) -> tuple[int, int | None]:
+    # The library's own signature; types-Markdown says tuple[int, int] | None.
+    def find_code_spans(  # type: ignore[override]
+        self, start: int, text: str
+    ) -> tuple[int, int | None]:
         """Same answers as the library's: an exact closing run, else the longest shorter one."""
         opening = _BACKTICKS.match(text, start)
         if opening is None:
@@ -245,4 +248,6 @@ class LinearExtension(Extension):
             processor = blocks[name]
             setattr(processor, attribute, NoMatchInSuffixes(getattr(processor, attribute)))
         if "table" in blocks:
-            blocks.register(LazyTables(parser, blocks["table"].config), "table", 75)
+            # TableProcessor.config is the library's, missing from types-Markdown.
+            config = blocks["table"].config  # type: ignore[attr-defined]
+            blocks.register(LazyTables(parser, config), "table", 75)
