@@ -169,8 +169,10 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     problems = check_site(result.output, config.base_url, result.content.articles,
                           now=datetime.now(config.tz))
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
+    printed = set(result.warnings)  # a photo's missing credit, say: the build said it already
     for problem in problems:
-        console.problem(problem)
+        if problem not in printed:
+            console.problem(problem)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     failed = errors > 0 or (strict and warnings > 0)
