@@ -50,6 +50,7 @@ class _FootnoteReferences(FootnoteInlineProcessor):
         # The numbers by definition order, for the definitions (by identity and count) seen.
         self.numbered: tuple[tuple[int, int], dict[str, int]] = ((0, -1), {})
 
+    # InlineProcessor's signature, which types-Markdown declares incompatible with Pattern's.
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | str | None, int | None, int | None]:

@@ -86,7 +86,7 @@ class _TextMemo:
 
     def of(self, text: str) -> _TextMemo:
         if text is not self.text:
-            self.__init__(text)  # type: ignore[misc]
+            self.__init__(text)  # type: ignore[misc]  # mypy forbids calling __init__: a reset
         return self
 
     def next_quote(self, start: int) -> int:
@@ -147,6 +147,7 @@ class _Brackets:
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         """The text between the ``[`` before ``index`` and its ``]`` (library signature)."""
         if index < 1 or data[index - 1] != "[":
+            # A mixin: super() is the library's processor it is mixed into, unknown to mypy.
             return super().getText(data, index)  # type: ignore[misc]
         close = _MEMO.of(data).brackets.match_of(index - 1)
         if close is None:
@@ -170,6 +171,7 @@ class _Brackets:
             return "", None, index, False
         if close is None or quote < close:
             data = data[:index + LINK_SPAN]
+        # A mixin: super() is the library's processor it is mixed into, unknown to mypy.
         href, title, end, handled = super().getLink(data, index)  # type: ignore[misc]
         if end < index:
             return "", None, index, False

@@ -284,6 +284,7 @@ class SiteRenderer:
                     SitemapEntry(url, article.modified), NewsEntry(url, article.title,
                                                                    article.date))
             self.carried.keep_entries(article, kept)
+        # carried.py keeps entries as tuple[object, ...]; they are the three made above.
         return kept  # type: ignore[return-value]
 
     # -- rendering -------------------------------------------------------------------------
