@@ -357,8 +357,10 @@ def test_articles_without_dek_hero_or_credits_are_warned_about(tmp_path: Path) -
     assert [str(p) for p in found] == [
         "content/articles/story/index.md:1: warning: “Bare” has no dek",
         "content/articles/story/index.md:1: warning: “Bare” has no hero image",
-        "content/articles/story/index.md:4: warning: hero photo hero.jpg in “Photos” has no credit",
-        "content/articles/story/index.md:17: warning: photo crowd.jpg in “Photos” has no credit",
+        "content/articles/story/index.md:4: warning: hero photo hero.jpg has no credit: add "
+        "credit: Name/Agency to the hero (agency photos usually carry it in their metadata)",
+        "content/articles/story/index.md:17: warning: photo crowd.jpg has no credit: add "
+        'credit="Name/Agency" (agency photos usually carry it in their metadata)',
     ]
 
 

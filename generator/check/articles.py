@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from generator.errors import Problem, Severity, SourceLocation
+from generator.errors import Problem, Severity
+from generator.image_stage import missing_credits
 from generator.markup import PROVIDERS
-from generator.model import PHOTO_ROLES, Article, ImageRef, images_of, videos_of
+from generator.model import Article, ImageRef, videos_of
 
 # More embeds than this in one article, and readers need to be told which post is which.
 BARE_EMBEDS_ALLOWED = 2
@@ -23,16 +24,7 @@ def check_articles(articles: Iterable[Article]) -> list[Problem]:
             problems.append(Problem(Severity.WARNING, f"{title} has no dek", article.source))
         if article.hero is None:
             problems.append(Problem(Severity.WARNING, f"{title} has no hero image", article.source))
-        for image in _photos(article):
-            if not _has_credit(image):
-                role = "hero photo" if image.role == "hero" else "photo"
-                problems.append(
-                    Problem(
-                        Severity.WARNING,
-                        f"{role} {image.src} in {title} has no credit",
-                        image.location,
-                    )
-                )
+        problems += missing_credits((article,), _credit_in_file)
         problems += _video_problems(article, title)
         problems += _embed_problems(article, title)
     return problems
@@ -66,12 +58,10 @@ def _embed_problems(article: Article, title: str) -> Iterator[Problem]:
                           "@account, March 3, 2026: the post's text", embed.location)
 
 
-def _has_credit(image: ImageRef) -> bool:
-    """Whether the photo is credited in the Markdown or, as the build allows, in its metadata."""
-    if image.credit and image.credit.strip():
-        return True
+def _credit_in_file(image: ImageRef) -> str | None:
+    """The credit recorded in the photo's file, as the build reads it (None for a remote one)."""
     if image.path is None:
-        return False
+        return None
     # Imported here: Pillow is only needed for the few photos without a written credit.
     from PIL import Image
 
@@ -79,19 +69,6 @@ def _has_credit(image: ImageRef) -> bool:
 
     try:
         with Image.open(image.path) as opened:
-            return bool(read_credit(opened))
+            return read_credit(opened)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return False  # an unreadable image is reported by the image stage
-
-
-def _photos(article: Article) -> Iterator[ImageRef]:
-    """The hero and the body's photos (figures, gallery slides), each once; small inline
-    images are not photos, and a video's poster shares the video's credit."""
-    seen: set[tuple[str, SourceLocation]] = set()
-    for image in images_of(article):
-        if image.role not in PHOTO_ROLES:
-            continue
-        if (image.src, image.location) in seen:
-            continue
-        seen.add((image.src, image.location))
-        yield image
+        return None  # an unreadable image is reported by the image stage

@@ -102,6 +102,7 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig,
         else:
             console.detail(f"  {line}")
     if not options.dry_run:
+        assert result.content is not None  # only `byline build` may skip loading (reuse_current)
         _record_published(config.root, result.content.articles)
     return 0
 
@@ -164,11 +165,14 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     """Check the built site and print its problems; True if it must not go out."""
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
+    assert result.content is not None  # only `byline build` may skip loading (reuse_current)
     problems = check_site(result.output, config.base_url, result.content.articles,
                           now=datetime.now(config.tz))
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
+    printed = set(result.warnings)  # a photo's missing credit, say: the build said it already
     for problem in problems:
-        console.problem(problem)
+        if problem not in printed:
+            console.problem(problem)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
     failed = errors > 0 or (strict and warnings > 0)
@@ -225,7 +229,7 @@ def _optional(module: str, name: str, command: str) -> Any:
         if package and package != "generator":  # a third-party package is not installed
             raise BylineError(f"`byline {command}` needs the Python package '{package}' "
                               "(pip install it)") from error
-        missing = error
+        missing: Exception = error
     except (ImportError, AttributeError) as error:
         missing = error
     raise BylineError(f"`byline {command}` is not available in this installation of Byline "

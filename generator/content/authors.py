@@ -128,15 +128,14 @@ def _links(
     line = doc.line_of("links")
     if raw is None:
         return ()
-    ok = isinstance(raw, list) and all(
+    if not isinstance(raw, list) or not all(
         isinstance(i, dict) and isinstance(i.get("label"), str) and isinstance(i.get("url"), str)
         for i in raw
-    )
-    if not ok:
+    ):
         report.error("'links' must be a list of {label: ..., url: ...}", where.at(line))
         return ()
     links = []
-    for index, item in enumerate(raw):  # type: ignore[arg-type]
+    for index, item in enumerate(raw):
         problem = link_problem(item["url"])
         if problem:
             report.error(f"link {quoted(item['url'])} {problem}: write an address such as "
