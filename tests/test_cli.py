@@ -22,7 +22,8 @@ from .conftest import REPO, SiteFiles, article
 
 Capture = pytest.CaptureFixture[str]
 ESC = "\x1b"
-WARNS = {"content/articles/a.md": article(category="Muzic")}  # warning: did you mean 'Music'?
+# A warning: did you mean 'title'?
+WARNS = {"content/articles/a.md": article(category="Music", tittle="A headline")}
 
 
 class FakeTerminal(io.StringIO):
@@ -109,7 +110,7 @@ def test_piped_output_is_plain_text(make_site: Callable[[SiteFiles], Path]) -> N
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
                           capture_output=True, text=True, cwd=REPO, env=env, check=False)
     assert done.returncode == 0, done.stderr
-    assert "warning: category 'Muzic'" in done.stderr
+    assert "warning: unknown front-matter key 'tittle'" in done.stderr
     assert ESC not in done.stdout + done.stderr
 
 
@@ -125,7 +126,7 @@ def test_terminal_gets_colour_unless_no_color(make_site: Callable[[SiteFiles], P
         monkeypatch.setattr(sys, "stdout", out)
         monkeypatch.setattr(sys, "stderr", err)
         assert main(["build", "--site", str(site)]) == 0
-        assert "warning: category 'Muzic'" in err.getvalue()
+        assert "warning: unknown front-matter key 'tittle'" in err.getvalue()
         assert (ESC in err.getvalue()) is coloured
         assert (ESC in out.getvalue()) is coloured
 
@@ -142,7 +143,7 @@ def test_quiet_still_prints_problems(make_site: Callable[[SiteFiles], Path],
     assert main(["build", "--site", str(make_site(WARNS)), "-q"]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert "content/articles/a.md:4: warning: category 'Muzic'" in err
+    assert "content/articles/a.md:5: warning: unknown front-matter key 'tittle'" in err
 
 
 def test_verbose_lists_the_files_written(starter: Path, capsys: Capture) -> None:

@@ -163,12 +163,14 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
     for problem in problems:
         console.problem(problem)
+    # The build's warnings (printed above with its summary) are the site's too: a check that
+    # said "0 warnings" under them would be wrong, and --strict would let them through.
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = len(problems) - errors
+    warnings = len(problems) - errors + len(result.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     message = (f"Check: {errors} error{_s(errors)}, {warnings} warning{_s(warnings)}"
                + (" (--strict: warnings count as errors)" if strict and warnings else ""))
-    if problems:  # the tally belongs with the problems, so it shows under --quiet too
+    if errors or warnings:  # the tally belongs with the problems, so it shows under --quiet too
         print(paint(message, RED if failed else YELLOW, sys.stderr), file=sys.stderr)
     else:
         console.say(message, GREEN)
