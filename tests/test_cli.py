@@ -101,6 +101,51 @@ def test_no_command_prints_the_overview(capsys: Capture) -> None:
     assert all(command in out for command in COMMANDS)
 
 
+# --- byline help reference ----------------------------------------------------------------------
+
+REFERENCE = REPO / "docs" / "reference.md"
+
+
+def test_help_reference_prints_the_reference(capsys: Capture) -> None:
+    assert main(["help", "reference"]) == 0
+    out, err = capsys.readouterr()
+    assert (out, err) == (REFERENCE.read_text(encoding="utf-8"), "")
+    assert main(["--help"]) == 0
+    assert "byline help reference " in capsys.readouterr().out, "the overview names it"
+
+
+def test_reference_alone_points_to_help_reference(capsys: Capture) -> None:
+    assert main(["reference"]) == 2
+    assert "did you mean `byline help reference`?" in capsys.readouterr().err
+
+
+def test_help_reference_reads_the_copy_installed_in_the_package(tmp_path: Path) -> None:
+    """As a wheel lays it out (setup.py maps docs/ to generator/docs), with no docs/ beside
+    the package to fall back on: importlib.resources finds the shipped copy."""
+    import shutil
+
+    library = tmp_path / "site-packages"
+    shutil.copytree(REPO / "generator", library / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (library / "generator" / "docs").mkdir()
+    shutil.copy2(REFERENCE, library / "generator" / "docs" / "reference.md")
+    assert not (library / "docs").exists() and not (tmp_path / "docs").exists()
+    env = {**os.environ, "PYTHONPATH": str(library)}
+    found = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, check=True)
+    assert Path(found.stdout.strip()).is_relative_to(library), "the copy, not the checkout"
+    done = subprocess.run([sys.executable, "-m", "generator", "help", "reference"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == REFERENCE.read_text(encoding="utf-8")
+
+
+def test_starter_site_yaml_names_the_command_that_prints_the_reference(starter: Path) -> None:
+    text = (starter / "site.yaml").read_text(encoding="utf-8")
+    assert "# `byline help reference` prints the full reference" in text
+    assert "docs/reference.md" not in text, "a pip install has no docs/ folder to look in"
+
+
 # --- output: colour, quiet, verbose ------------------------------------------------------------
 
 

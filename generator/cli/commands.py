@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,32 @@ def run_check(options: argparse.Namespace, console: Console) -> int:
     with _one_build_at_a_time(options.site):
         result = _build(options.site, console, output=options.output, force=options.force)
         return 1 if _check(result, config, console, strict=options.strict) else 0
+
+
+def show_reference() -> int:
+    """``byline help reference``: every site.yaml setting and front-matter field, paged on a
+    terminal (as ``git help`` is), printed whole when piped."""
+    text = reference_text()
+    if sys.stdout.isatty() and sys.stdin.isatty():
+        import pydoc
+
+        pydoc.pager(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def reference_text() -> str:
+    """docs/reference.md, as shipped inside the package (see setup.py); from a checkout, the
+    repository's own file."""
+    shipped = resources.files("generator") / "docs" / REFERENCE_NAME
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "docs" / REFERENCE_NAME
+    return checkout.read_text(encoding="utf-8")
+
+
+REFERENCE_NAME = "reference.md"
 
 
 def run_publish(options: argparse.Namespace, console: Console) -> int:
