@@ -48,10 +48,19 @@ def test_the_audit_does_find_problems(browser):
     assert violations(page), "axe must report an image without alt and an empty link"
 
 
-def test_sample_site_has_no_accessibility_violations(browser, tmp_path):
+# The preview's lists mark a draft (Music) and a scheduled story (Awards) on their cards.
+PREVIEW_PAGES = ("/", "/music/", "/awards/", "/authors/karen-ruffini/",
+                 "/music/jasper-quint-solo-album/", "/awards/lumen-awards-2027-nominations/")
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["build", "preview"])
+def test_sample_site_has_no_accessibility_violations(browser, tmp_path, preview):
     site = copy_sample(tmp_path / "site")
-    build(site, now=NOW)
-    handler = functools.partial(_QuietHandler, directory=str(site / "output"))
+    output = site / ("preview" if preview else "output")
+    build(site, now=NOW, output=output, drafts=preview, future=preview, preview=preview)
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert ("card__status--draft" in home and "card__status--scheduled" in home) is preview
+    handler = functools.partial(_QuietHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     root = f"http://127.0.0.1:{server.server_address[1]}"
@@ -59,7 +68,7 @@ def test_sample_site_has_no_accessibility_violations(browser, tmp_path):
     try:
         for scheme in ("light", "dark"):
             page = browser.new_page(color_scheme=scheme)
-            for path in PAGES:
+            for path in PREVIEW_PAGES if preview else PAGES:
                 response = page.goto(root + path)
                 assert response is not None and response.ok, path
                 found += [f"{scheme} {path}: {v}" for v in violations(page)]
