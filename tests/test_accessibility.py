@@ -40,14 +40,24 @@ def test_the_audit_does_find_problems(browser):
     assert violations(page), "axe must report an image without alt and an empty link"
 
 
-def test_sample_site_has_no_accessibility_violations(browser, tmp_path):
+# The preview's lists mark a draft (Music) and a scheduled story (Awards) on their cards.
+PREVIEW_PAGES = ("/", "/music/", "/awards/", "/authors/karen-ruffini/",
+                 "/music/jasper-quint-solo-album/", "/awards/lumen-awards-2027-nominations/")
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["build", "preview"])
+def test_sample_site_has_no_accessibility_violations(browser, tmp_path, preview):
     site = copy_sample(tmp_path / "site")
-    build(site, now=NOW, search=True)
+    output = site / ("preview" if preview else "output")
+    build(site, now=NOW, output=output, drafts=preview, future=preview, preview=preview,
+          search=not preview)
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert ("card__status--draft" in home and "card__status--scheduled" in home) is preview
     found = []
-    with served(site / "output") as root:
+    with served(output) as root:
         for scheme in ("light", "dark"):
             page = browser.new_page(color_scheme=scheme)
-            for path in PAGES:
+            for path in PREVIEW_PAGES if preview else PAGES:
                 response = page.goto(root + path)
                 assert response is not None and response.ok, path
                 if "?q=" in path:  # the results are the browser's to fetch and show

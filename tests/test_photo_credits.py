@@ -88,8 +88,10 @@ def test_every_place_sees_the_hero_the_figure_and_the_gallery(make_site: Make) -
         f'{STORY}:13: warning: photo one.jpg has no credit: add credit="Name/Agency" {HINT}',
         f'{STORY}:14: warning: photo two.jpg has no credit: add credit="Name/Agency" {HINT}',
     ]
+    # The check of the built files has no rule of its own: `byline check` reports the build's
+    # warnings (see the test above), so the same photo is never said twice in two wordings.
     checked = check_site(site / "output", "https://news.example/", result.content.articles)
-    assert [str(p) for p in checked if "has no credit" in str(p)] == credits
+    assert [str(p) for p in checked if "credit" in str(p)] == []
 
     # Image planning: every photo has its resized copies in the output.
     made = {p.name.split(".")[0] for p in (site / "output" / "images").iterdir()}
@@ -122,5 +124,7 @@ def test_a_credit_in_the_markdown_or_the_file_silences_build_and_check_alike(
     # A blank credit is none; the figure's is in its file; the hero's is written.
     assert [c.split(": warning: ")[1].split(" has")[0] for c in credits] == [
         "photo one.jpg", "photo two.jpg"]
+    # The check of the built files has no rule of its own: `byline check` reports the build's
+    # warnings (see the test above), so the same photo is never said twice in two wordings.
     checked = check_site(site / "output", "https://news.example/", result.content.articles)
-    assert [str(p) for p in checked if "has no credit" in str(p)] == credits
+    assert [str(p) for p in checked if "credit" in str(p)] == []

@@ -13,6 +13,8 @@ from generator.inputfiles import is_encodable, shown
 from generator.textmatch import closest
 
 COMMANDS = ("init", "new", "build", "serve", "check", "publish")
+# What `byline help TOPIC` prints besides a command's help.
+HELP_TOPICS = ("reference",)
 
 
 class UsageError(Exception):
@@ -40,7 +42,12 @@ class _Parser(argparse.ArgumentParser):
 def parse_arguments(args: list[str]) -> argparse.Namespace | None:
     if args and not args[0].startswith("-") and args[0] not in COMMANDS:
         guess = closest(args[0], COMMANDS, cutoff=0.5)
-        hint = f" — did you mean `{guess}`?" if guess else f"; commands: {', '.join(COMMANDS)}"
+        if args[0] in HELP_TOPICS:
+            hint = f" — did you mean `byline help {args[0]}`?"
+        elif guess:
+            hint = f" — did you mean `{guess}`?"
+        else:
+            hint = f"; commands: {', '.join(COMMANDS)}"
         raise UsageError(f"byline: unknown command '{args[0]}'{hint}\n(see `byline --help`)")
     parser = top_parser()
     options, extra = parser.parse_known_args(args)
@@ -70,7 +77,8 @@ def top_parser() -> _TopParser:
         epilog="examples:\n"
                "  byline init mysite           start a new site in the folder mysite\n"
                "  byline serve --site mysite   see it in your browser as you write\n"
-               "  byline COMMAND --help        what a command does and its options",
+               "  byline COMMAND --help        what a command does and its options\n"
+               "  byline help reference        every site.yaml setting and front-matter field",
     )
     parser.add_argument("--version", action="version", version=f"byline {__version__}")
     group = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,32 @@ def run_check(options: argparse.Namespace, console: Console) -> int:
     with _one_build_at_a_time(options.site):
         result = _build(options.site, console, output=options.output, force=options.force)
         return 1 if _check(result, config, console, strict=options.strict) else 0
+
+
+def show_reference() -> int:
+    """``byline help reference``: every site.yaml setting and front-matter field, paged on a
+    terminal (as ``git help`` is), printed whole when piped."""
+    text = reference_text()
+    if sys.stdout.isatty() and sys.stdin.isatty():
+        import pydoc
+
+        pydoc.pager(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def reference_text() -> str:
+    """docs/reference.md, as shipped inside the package (see setup.py); from a checkout, the
+    repository's own file."""
+    shipped = resources.files("generator") / "docs" / REFERENCE_NAME
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "docs" / REFERENCE_NAME
+    return checkout.read_text(encoding="utf-8")
+
+
+REFERENCE_NAME = "reference.md"
 
 
 def run_publish(options: argparse.Namespace, console: Console) -> int:
@@ -169,16 +196,18 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     problems = check_site(result.output, config.base_url, result.content.articles,
                           now=datetime.now(config.tz))
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
-    printed = set(result.warnings)  # a photo's missing credit, say: the build said it already
+    printed = set(result.warnings)  # said already, with the build's summary
+    problems = [p for p in problems if p not in printed]
     for problem in problems:
-        if problem not in printed:
-            console.problem(problem)
+        console.problem(problem)
+    # The build's warnings (printed above with its summary) are the site's too: a check that
+    # said "0 warnings" under them would be wrong, and --strict would let them through.
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = len(problems) - errors
+    warnings = len(problems) - errors + len(result.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     message = (f"Check: {errors} error{_s(errors)}, {warnings} warning{_s(warnings)}"
                + (" (--strict: warnings count as errors)" if strict and warnings else ""))
-    if problems:  # the tally belongs with the problems, so it shows under --quiet too
+    if errors or warnings:  # the tally belongs with the problems, so it shows under --quiet too
         print(paint(message, RED if failed else YELLOW, sys.stderr), file=sys.stderr)
     else:
         console.say(message, GREEN)
