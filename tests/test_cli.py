@@ -375,6 +375,16 @@ def test_a_port_out_of_range_is_a_usage_error(port: str, starter: Path, capsys: 
         "such as 8080", "(see `byline serve --help`)"]
 
 
+@pytest.mark.parametrize("wait", ["-1", "soon", "nan", "inf"])
+def test_a_wait_that_is_no_duration_is_a_usage_error(wait: str, starter: Path,
+                                                     capsys: Capture) -> None:
+    assert main(["build", "--site", str(starter), "--wait", wait]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"byline build: argument --wait: '{wait}' is not a number of seconds: use one from 0 to "
+        "86400, such as 60", "(see `byline build --help`)"]
+
+
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_output_naming_a_file_is_a_usage_error(command: str, starter: Path, tmp_path: Path,
                                                capsys: Capture) -> None:

@@ -152,6 +152,7 @@ def _build_parser(group: Subparsers) -> _Parser:
     build.add_argument("--force", action="store_true",
                        help="build into a folder that holds files Byline did not write "
                             "(they are kept, never deleted)")
+    _wait_option(build)
     _output_options(build)
     build.set_defaults(run=commands.run_build)
     return build
@@ -197,6 +198,7 @@ def _check_parser(group: Subparsers) -> _Parser:
                             "(they are kept, never deleted)")
     check.add_argument("--strict", action="store_true",
                        help="fail on warnings too, e.g. in a CI job that guards the style guide")
+    _wait_option(check)
     _output_options(check)
     check.set_defaults(run=commands.run_check)
     return check
@@ -223,9 +225,16 @@ def _publish_parser(group: Subparsers) -> _Parser:
                          help="publish even if the check finds errors (broken links...), and "
                               "into a folder target holding files Byline did not write "
                               "(they are kept, never deleted)")
+    _wait_option(publish)
     _output_options(publish)
     publish.set_defaults(run=commands.run_publish)
     return publish
+
+
+def _wait_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--wait", type=seconds, default=600.0, metavar="SECONDS",
+                         help="how long to wait for another build, check or publish of the "
+                              "same site to finish (default: 600; 0 gives up at once)")
 
 
 def _site_option(command: argparse.ArgumentParser) -> None:
@@ -247,6 +256,18 @@ def port_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{port} is not a port number: use one from 1 to "
                                          "65535, such as 8080")
     return port
+
+
+def seconds(text: str) -> float:
+    """A duration in seconds: 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is not a number of seconds: use one "
+                                         "from 0 to 86400, such as 60")
+    return value
 
 
 def folder_name(text: str) -> Path:

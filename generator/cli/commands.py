@@ -55,7 +55,7 @@ def run_new(options: argparse.Namespace, console: Console) -> int:
 
 
 def run_build(options: argparse.Namespace, console: Console) -> int:
-    with _one_build_at_a_time(options.site):
+    with _one_build_at_a_time(options.site, options.wait, console):
         result = _build(options.site, console, output=options.output, drafts=options.drafts,
                         future=options.future, reuse_current=True, force=options.force)
     if result.next_scheduled:
@@ -72,7 +72,7 @@ def run_serve(options: argparse.Namespace, console: Console) -> int:
 
 def run_check(options: argparse.Namespace, console: Console) -> int:
     config = _load_config(options.site)
-    with _one_build_at_a_time(options.site):
+    with _one_build_at_a_time(options.site, options.wait, console):
         result = _build(options.site, console, output=options.output, force=options.force)
         return 1 if _check(result, config, console, strict=options.strict) else 0
 
@@ -108,7 +108,7 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
     config = _load_config(options.site)
     name, spec = _deploy_target(config, options.target)
     target = make_target(name, spec, config.root)  # before building: a typo fails fast
-    with _one_build_at_a_time(options.site):
+    with _one_build_at_a_time(options.site, options.wait, console):
         return _publish(options, console, config, target)
 
 
@@ -137,21 +137,23 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig,
 # --- helpers the commands share ----------------------------------------------------------------
 
 
-# How long a second build, check or publish of the same site waits for the first one.
-LOCK_WAIT_SECONDS = 5.0
-
-
 @contextlib.contextmanager
-def _one_build_at_a_time(site: Path) -> Iterator[None]:
+def _one_build_at_a_time(site: Path, wait: float, console: Console) -> Iterator[None]:
     """Hold the site's lock: one build, check or publish of a site at a time (the preview
-    builds into a folder of its own and does not take it)."""
+    builds into a folder of its own and does not take it).  By default a second one waits
+    long enough for a whole build of a big site, so a publish typed during a build follows it."""
     from generator.cache import CACHE_DIR_NAME
     from generator.ownership import hold_lock
 
     busy = ("another Byline build of this site is running (pid {pid}): wait for it to finish, "
             "then try again")
-    with hold_lock(site.resolve() / CACHE_DIR_NAME / "build.lock", wait=LOCK_WAIT_SECONDS,
-                   busy=busy):
+
+    def waiting(pid: str) -> None:
+        console.say(f"Waiting for another Byline build of this site (pid {pid or 'unknown'}) "
+                    "to finish…")
+
+    with hold_lock(site.resolve() / CACHE_DIR_NAME / "build.lock", wait=wait,
+                   busy=busy, waiting=waiting):
         yield
 
 
