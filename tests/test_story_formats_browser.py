@@ -7,15 +7,13 @@ network, nor a video downloaded, before the reader asks.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.browser import launched_chromium
+from tests.browser import served as serving
 from tests.conftest import SiteFiles, article, build, photo_bytes
 from tests.test_story_formats import CAPTIONS, mp4_bytes
 
@@ -61,11 +59,6 @@ def browser() -> Iterator[object]:
         yield chromium
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built site over HTTP: the URL of the story."""
@@ -74,14 +67,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = write_files(tmp_path_factory.mktemp("formats") / "site",
                        {"site.yaml": SITE_YAML, **site_files()})
     build(site)
-    handler = functools.partial(_Quiet, directory=str(site / "output"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/music/gala/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site / "output") as root:
+        yield root + "/music/gala/"
 
 
 # The slide whose left edge lines up with the track's: the one a reader sees.
