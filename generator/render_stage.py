@@ -7,12 +7,14 @@ import os
 import shutil
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from generator.errors import BuildFailed, Report
 from generator.outputdir import commit, write_staged
 from generator.parallel import map_with_job, process_running
 from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
+from generator.render.received import Later
 
 _RENDER_BATCH = 48
 _PARALLEL_FROM = 200
@@ -82,6 +84,15 @@ class RenderJob:
 
     outputs: list[Output]
     staging: Path
+
+
+def _later_parts(value: Later) -> tuple[type[Later], tuple[object, object]]:
+    return Later, (value.make, value.source)
+
+
+# A Later value refuses to be pickled, lest a key hold it whole (received.py), but an output a
+# patch planned holds what it received, Later values included: a spawned worker gets them so.
+ForkingPickler.register(Later, _later_parts)
 
 
 def _render_batch(job: RenderJob, indexes: range) -> tuple[list[tuple[str, object]], Reads]:

@@ -10,13 +10,16 @@ made to run on two workers even on a one-core machine.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from generator import parallel
+from generator import parallel, render_stage
+from generator.build import BuildOptions, BuildState, build_site
 from generator.check import site as check_module
 from generator.check.site import check_site
 from generator.images import process as image_process
@@ -128,6 +131,32 @@ def test_byline_check_finds_the_same_problems_with_spawned_workers(
         assert pools[start:] == [(method, "page")]
     assert found["spawn"] == found["fork"]
     assert any("broken link to /music/nowhere/ on /" in p for p in found["spawn"])
+
+
+def test_a_patch_renders_in_spawned_workers_what_a_full_build_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pools: Pools
+) -> None:
+    """The preview's patch hands workers outputs holding what they received (Later values
+    and all), not outputs to receive again."""
+    monkeypatch.setenv(parallel.START_METHOD_VARIABLE, "spawn")
+    monkeypatch.setattr(render_stage, "_RENDER_BATCH", 1)
+    monkeypatch.setattr(render_stage, "_PARALLEL_FROM", 2)
+    site = write_files(tmp_path / "site", newsroom())
+    state = BuildState()
+    options = BuildOptions(site=site, output=tmp_path / "preview", preview=True, now=NOW)
+    build_site(options, state)
+    story = site / "content/articles/story-3/index.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Story 3", "Story three"),
+                     encoding="utf-8")
+    start = len(pools)
+    result = build_site(replace(options, changed=frozenset({str(story.resolve())})), state)
+    assert result.patched
+    assert pools[start:] == [("spawn", "render")]
+    assert result.written >= 2  # the story page (its meta made Later) and a list at least
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
+    build_site(replace(options, site=fresh, output=fresh / "out"))
+    assert snapshot(tmp_path / "preview") == snapshot(fresh / "out")
 
 
 def _times_job(job: int, item: int) -> tuple[int, int]:
