@@ -76,7 +76,7 @@ def _receive_job(function: Callable[[Any, Any], Any], job: object) -> None:
     _worker_job = (function, job)
 
 
-def _run_job(item: object) -> object:
+def _run_job(item: Any) -> Any:
     if _worker_job is None:  # a pool made without _receive_job: a bug in this module
         raise RuntimeError("worker process started without its job")
     function, job = _worker_job
@@ -88,8 +88,8 @@ def worker_pool(
 ) -> ProcessPoolExecutor:
     """A process pool whose workers die with the process that made them, however it ends.
 
-    Workers are forked where the platform allows (they start at once, sharing what the parent
-    built).  ``initializer(*initargs)`` runs in each worker after it is tied to its parent.
+    Workers start as ``start_method`` says.  ``initializer(*initargs)`` runs in each worker
+    after it is tied to its parent (under spawn, ``initargs`` are pickled for each worker).
     """
     return ProcessPoolExecutor(max_workers=workers, mp_context=start_context(),
                                initializer=_start_worker,
@@ -103,10 +103,10 @@ START_METHOD_VARIABLE = "BYLINE_START_METHOD"
 
 def start_method() -> str:
     """How worker processes start: as ``BYLINE_START_METHOD`` says, else by fork on Linux
-    (workers start at once and share what the build made, page for page), else as the
-    platform does.  Not fork on macOS: its system libraries are not safe in a forked child
-    (Python's own default there is spawn); Windows has only spawn.  Spawned workers start a
-    fresh interpreter and receive their job by pickle (see ``map_with_job``)."""
+    (workers start at once and share what the build made, page for page), else by spawn.
+    Not fork on macOS: its system libraries are not safe in a forked child (Python's own
+    default there is spawn); Windows has only spawn.  Spawned workers start a fresh
+    interpreter and receive their job by pickle (see ``map_with_job``)."""
     methods = multiprocessing.get_all_start_methods()
     chosen = os.environ.get(START_METHOD_VARIABLE, "").strip()
     if chosen:

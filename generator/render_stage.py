@@ -80,7 +80,7 @@ def _remove_abandoned_staging(cache_dir: Path) -> None:
 class RenderJob:
     """What every render worker is handed once: the outputs to render (each batch names some
     by position) and the staging folder to write them to.  A forked worker shares it with the
-    build; a spawned one unpickles it (the renderer compiles its templates again there)."""
+    build; a spawned one unpickles it (the renderer makes its Jinja environment again there)."""
 
     outputs: list[Output]
     staging: Path
