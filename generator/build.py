@@ -259,7 +259,8 @@ def _build_locked(
     else:
         images = produce_images(images, config, state.cache, options.progress, report)
     last = state.last
-    index = build_index(content, config.categories, last.index if last else None)
+    index = build_index(content, config.categories, last.index if last else None,
+                        related_count=config.related_count)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
     redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+Job = TypeVar("Job")
 
 
 def worker_count() -> int:
@@ -31,21 +32,55 @@ def map_in_workers(
 ) -> Iterator[Out]:
     """``map`` over ``items`` in worker processes, in order; in-process when not worth it.
 
-    Workers are forked where the platform allows, so they inherit what the parent already
-    built (the site model, the template environment) instead of receiving it by pickle.
+    ``function`` must be picklable (a module-level function, or a ``partial`` of one) for
+    workers that are spawned rather than forked."""
+    return map_with_job(_call, function, items, min_items=min_items)
+
+
+def _call(function: Callable[[In], Out], item: In) -> Out:
+    return function(item)
+
+
+def map_with_job(
+    function: Callable[[Job, In], Out], job: Job, items: Sequence[In], *,
+    min_items: int = 2, chunksize: int = 1,
+) -> Iterator[Out]:
+    """``function(job, item)`` for each of ``items``, in order, in worker processes (or in this
+    one when fewer than ``min_items`` or one core).
+
+    Each worker is handed ``job`` once, when it starts, and never again: a forked worker
+    inherits it as it is in memory (nothing is copied: the site model stays shared); a spawned
+    one receives it by pickle, so ``job`` and ``function`` must be picklable.  Items and
+    results always cross by pickle, ``chunksize`` items at a time.
     """
     workers = min(worker_count(), len(items))
     if workers < 2 or len(items) < min_items:
-        yield from map(function, items)
+        yield from (function(job, item) for item in items)
         return
     # Frozen objects are never visited by the children's garbage collector, so the pages
     # they share with the parent stay shared instead of being copied into every worker.
     gc.freeze()
     try:
-        with worker_pool(workers) as pool:
-            yield from pool.map(function, items)
+        with worker_pool(workers, _receive_job, (function, job)) as pool:
+            yield from pool.map(_run_job, items, chunksize=chunksize)
     finally:
         gc.unfreeze()
+
+
+# In a worker process only: what ``map_with_job`` started it with (the parent never sets it).
+_worker_job: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def _receive_job(function: Callable[[Any, Any], Any], job: object) -> None:
+    global _worker_job
+    _worker_job = (function, job)
+
+
+def _run_job(item: Any) -> Any:
+    if _worker_job is None:  # a pool made without _receive_job: a bug in this module
+        raise RuntimeError("worker process started without its job")
+    function, job = _worker_job
+    return function(job, item)
 
 
 def worker_pool(
@@ -53,14 +88,38 @@ def worker_pool(
 ) -> ProcessPoolExecutor:
     """A process pool whose workers die with the process that made them, however it ends.
 
-    Workers are forked where the platform allows (they start at once, sharing what the parent
-    built).  ``initializer(*initargs)`` runs in each worker after it is tied to its parent.
+    Workers start as ``start_method`` says.  ``initializer(*initargs)`` runs in each worker
+    after it is tied to its parent (under spawn, ``initargs`` are pickled for each worker).
     """
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+    return ProcessPoolExecutor(max_workers=workers, mp_context=start_context(),
                                initializer=_start_worker,
                                initargs=(os.getpid(), initializer, initargs))
+
+
+# Set to "spawn" (or "fork", "forkserver") to start workers that way; tests and CI use it
+# to run on Linux the way Byline runs on Windows and macOS.
+START_METHOD_VARIABLE = "BYLINE_START_METHOD"
+
+
+def start_method() -> str:
+    """How worker processes start: as ``BYLINE_START_METHOD`` says, else by fork on Linux
+    (workers start at once and share what the build made, page for page), else by spawn.
+    Not fork on macOS: its system libraries are not safe in a forked child (Python's own
+    default there is spawn); Windows has only spawn.  Spawned workers start a fresh
+    interpreter and receive their job by pickle (see ``map_with_job``)."""
+    methods = multiprocessing.get_all_start_methods()
+    chosen = os.environ.get(START_METHOD_VARIABLE, "").strip()
+    if chosen:
+        if chosen not in methods:
+            raise ValueError(f"{START_METHOD_VARIABLE}={chosen!r} is not a way this system "
+                             f"starts processes: use one of {', '.join(methods)}")
+        return chosen
+    return "fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn"
+
+
+def start_context() -> multiprocessing.context.BaseContext:
+    """The multiprocessing context every pool of Byline uses (see ``start_method``)."""
+    return multiprocessing.get_context(start_method())
 
 
 def _start_worker(
@@ -74,23 +133,30 @@ def _start_worker(
 def die_with_parent(parent: int) -> None:
     """End this process as soon as ``parent`` is gone (a build killed with kill -9 must not
     leave workers behind, each holding a copy of the site)."""
+    # Forked and spawned workers are the build's children; under forkserver they are the
+    # server's, which ends with the build, and the build is watched by its process id.
+    direct = os.getppid() == parent
     if sys.platform.startswith("linux"):
         try:  # the kernel sends SIGKILL the moment the parent dies
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
+    if not _alive(parent, direct):  # the parent died before the line above took effect
         os._exit(1)
     # Everywhere (and as a second line on Linux): look every half second.
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=_watch_parent, args=(parent, direct), daemon=True).start()
 
 
 _PR_SET_PDEATHSIG = 1
 
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
+def _alive(parent: int, direct: bool) -> bool:
+    return os.getppid() == parent if direct else process_running(parent)
+
+
+def _watch_parent(parent: int, direct: bool) -> None:
+    while _alive(parent, direct):
         time.sleep(0.5)
     os._exit(1)
 

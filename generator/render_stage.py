@@ -7,12 +7,14 @@ import os
 import shutil
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from generator.errors import BuildFailed, Report, SourceLocation
 from generator.outputdir import commit, write_staged
-from generator.parallel import map_in_workers, process_running
+from generator.parallel import map_with_job, process_running
 from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
+from generator.render.received import Later
 
 _RENDER_BATCH = 48
 _PARALLEL_FROM = 200
@@ -45,21 +47,17 @@ def write_outputs(
     staging = cache_dir / f"staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    global _JOB
-    _JOB = (to_render, staging)
     reads: set[str] = set()
     take_reads()  # only what these outputs read
-    try:
-        batches = [range(i, min(i + _RENDER_BATCH, len(to_render)))
-                   for i in range(0, len(to_render), _RENDER_BATCH)]
-        # Forking pays off only when there is real work; a one-article edit renders in-process.
-        min_items = 2 if len(to_render) >= _PARALLEL_FROM else len(batches) + 1
-        for problems, seen in map_in_workers(_render_batch, batches, min_items=min_items):
-            reads.update(seen)
-            for message, location in problems:
-                report.error(message, location)
-    finally:
-        _JOB = None
+    batches = [range(i, min(i + _RENDER_BATCH, len(to_render)))
+               for i in range(0, len(to_render), _RENDER_BATCH)]
+    # Workers pay off only when there is real work; a one-article edit renders in-process.
+    min_items = 2 if len(to_render) >= _PARALLEL_FROM else len(batches) + 1
+    job = RenderJob(to_render, staging)
+    for problems, seen in map_with_job(_render_batch, job, batches, min_items=min_items):
+        reads.update(seen)
+        for message, location in problems:
+            report.error(message, location)
     if report.errors:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(report.sorted())
@@ -78,13 +76,29 @@ def _remove_abandoned_staging(cache_dir: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-# Set just before forking render workers, which inherit it instead of unpickling the site.
-_JOB: tuple[list[Output], Path] | None = None
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """What every render worker is handed once: the outputs to render (each batch names some
+    by position) and the staging folder to write them to.  A forked worker shares it with the
+    build; a spawned one unpickles it (the renderer makes its Jinja environment again there)."""
+
+    outputs: list[Output]
+    staging: Path
 
 
-def _render_batch(indexes: range) -> tuple[list[tuple[str, SourceLocation | None]], Reads]:
-    assert _JOB is not None
-    outputs, staging = _JOB
+def _later_parts(value: Later) -> tuple[type[Later], tuple[object, object]]:
+    return Later, (value.make, value.source)
+
+
+# A Later value refuses to be pickled, lest a key hold it whole (received.py), but an output a
+# patch planned holds what it received, Later values included: a spawned worker gets them so.
+ForkingPickler.register(Later, _later_parts)
+
+
+def _render_batch(
+    job: RenderJob, indexes: range,
+) -> tuple[list[tuple[str, SourceLocation | None]], Reads]:
+    outputs, staging = job.outputs, job.staging
     problems: list[tuple[str, SourceLocation | None]] = []
     for i in indexes:
         output = outputs[i]

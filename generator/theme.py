@@ -204,6 +204,18 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 _COMPILED = _MemoryBytecodeCache()
 
 
+def compiled_templates() -> dict[str, bytes]:
+    """The templates this process compiled, for a spawned worker to start with (Jinja checks
+    each against its source before use, and compiles again any that changed)."""
+    return dict(_COMPILED._store)
+
+
+def add_compiled_templates(compiled: Mapping[str, bytes]) -> None:
+    """Start from templates another process compiled (``compiled_templates``)."""
+    for key, code in compiled.items():
+        _COMPILED._store.setdefault(key, code)
+
+
 def make_environment(
     theme: Theme, globals_: Mapping[str, object], url: Callable[[str], str],
     kind: type[jinja2.Environment] = jinja2.Environment,

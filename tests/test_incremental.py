@@ -89,7 +89,8 @@ class Preview:
         """The index a patch updated in place is the one the content would be indexed into."""
         last = self.state.last
         assert last is not None
-        fresh = build_index(last.content, last.config.categories)
+        fresh = build_index(last.content, last.config.categories,
+                            related_count=last.config.related_count)
 
         def groups(index: SiteIndex) -> tuple[object, ...]:
             def urls(articles: tuple[Article, ...]) -> list[str]:
@@ -98,7 +99,7 @@ class Preview:
                     {s: (g.term, urls(g.articles)) for s, g in index.tags.items()},
                     {s: urls(a) for s, a in index.by_author.items()},
                     {y: urls(a) for y, a in index.years.items()}, index.tag_masks, index.shape,
-                    [urls(index.related(a, 4)) for a in index.content.articles])
+                    [urls(index.related(a)) for a in index.content.articles])
 
         assert groups(last.index) == groups(fresh)
 

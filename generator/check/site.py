@@ -22,7 +22,7 @@ from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article
 from generator.outputdir import existing_files
-from generator.parallel import worker_count, worker_pool
+from generator.parallel import map_with_job, worker_count
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM_PAGES = 1500
@@ -70,28 +70,11 @@ def _check_pages(
     checker: _SiteChecker, keys: Sequence[str]
 ) -> Iterator[tuple[list[Problem], list[str]]]:
     """Check pages in order, on every core when there are enough of them to pay for it."""
-    workers = worker_count()
-    if len(keys) < PARALLEL_FROM_PAGES or workers < 2:
-        yield from map(checker.page, keys)
-        return
-    # The initializer hands each worker the checker, so "spawn" works as well as "fork".
-    with worker_pool(workers, _start_worker, (checker,)) as pool:
-        # Pages are small: hand them out in chunks, or messaging costs more than parsing.
-        yield from pool.map(_check_in_worker, keys, chunksize=max(1, len(keys) // (workers * 8)))
-
-
-_worker_checker: _SiteChecker | None = None
-
-
-def _start_worker(checker: _SiteChecker) -> None:
-    """Give a worker process the site's file set once, not with every page."""
-    global _worker_checker
-    _worker_checker = checker
-
-
-def _check_in_worker(key: str) -> tuple[list[Problem], list[str]]:
-    assert _worker_checker is not None, "worker started without _start_worker"
-    return _worker_checker.page(key)
+    # Each worker is handed the checker (the site's file set) once, not with every page; pages
+    # are small, so they go out in chunks, or messaging would cost more than parsing.
+    chunk = max(1, len(keys) // (worker_count() * 8))
+    yield from map_with_job(_SiteChecker.page, checker, keys, min_items=PARALLEL_FROM_PAGES,
+                            chunksize=chunk)
 
 
 @dataclass(frozen=True, slots=True)

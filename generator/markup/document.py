@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -73,7 +74,17 @@ class _Renderer:
         )
 
 
-_renderer: _Renderer | None = None
+class _ThreadRenderer(threading.local):
+    """The renderer of the running thread, made the first time it renders a body.
+
+    A Markdown instance holds the document it is converting, so no two threads share one;
+    each process (a forked or spawned parse worker) makes its own, once, not one per body.
+    """
+
+    renderer: _Renderer | None = None
+
+
+_this_thread = _ThreadRenderer()
 
 
 def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
@@ -81,16 +92,16 @@ def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
 
     Raises LocatedError (at a line of the file) for a body beyond what Byline renders.
     """
-    global _renderer
     check_limits(text, first_line)
-    if _renderer is None:  # built lazily: each worker process makes its own
-        _renderer = _Renderer()
+    renderer = _this_thread.renderer
+    if renderer is None:
+        renderer = _this_thread.renderer = _Renderer()
     try:
-        return _renderer.render(text, first_line)
+        return renderer.render(text, first_line)
     except RecursionError:
         # The limits are meant to make this unreachable; if a new shape of nesting gets
         # past them, the writer still gets a line, and the next body a fresh parser.
-        _renderer = None
+        _this_thread.renderer = None
         raise LocatedError("this text nests lists, quotes or emphasis too deeply for Byline "
                            "to read: flatten it", first_line) from None
 

@@ -314,15 +314,12 @@ def structure(
                       old.by_author.get(slug) if old else None) for slug in content.authors)
     nodes.update(urls(f"group:year:{year}", arts, old.years.get(year) if old else None)
                  for year, arts in index.years.items())
-    count = r.config.related_count
-    for at, article in enumerate(content.articles):
+    for at, (article, ranked) in enumerate(zip(content.articles, index.ranked, strict=True)):
         name = "related:" + article.url
-        kept = old.related_memo.get((at, count)) if old else None
-        if kept is not None and kept is index.related_memo.get((at, count)) and name in digests:
+        if old and at < len(old.ranked) and old.ranked[at] is ranked and name in digests:
             nodes[name] = digests[name]  # the same ranking of the same places
         else:
-            nodes[name] = digest_text(*(content.articles[p].url
-                                        for p in index.related_positions(article, count)))
+            nodes[name] = digest_text(*(content.articles[p].url for p in ranked))
     nodes["years"] = digest_text(*(f"{y}:{len(a)}" for y, a in index.years.items()))
     nodes["lists"] = digest_text(*_list_paths(r))
     nodes["recent"] = digest_text(*(a.url for a in r.recent_articles()))

@@ -17,7 +17,7 @@ from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
 from generator.model import Article, Author, ImageRef, Page, VideoRef
-from generator.theme import Theme, make_environment
+from generator.theme import Theme, add_compiled_templates, compiled_templates, make_environment
 
 from .carried import Carried
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
@@ -80,10 +80,30 @@ class SiteRenderer:
         self.carried.fit(config, images, self.content.authors, preview)
         self.views = ViewMaker(images, self.content.authors, self.url, counts,
                                now if preview else None, self.carried)
-        self.env = make_environment(theme, {"preview": preview}, self.url,
-                                    ReadingEnvironment)
-        self.env.globals["site"] = self._site_view()
+        self.env = self._environment(self._site_view())
         self._macros: dict[str, Any] = {}
+
+    def _environment(self, site: dict[str, Any]) -> jinja2.Environment:
+        env = make_environment(self.theme, {"preview": self.preview}, self.url,
+                               ReadingEnvironment)
+        env.globals["site"] = site
+        return env
+
+    # A spawned render worker receives the renderer by pickle: the Jinja environment does not
+    # pickle, so it is made again there, with the same site globals and the templates as this
+    # process compiled them (compiling them again would cost each worker ~50 ms).
+    def __getstate__(self) -> dict[str, Any]:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("env", "_macros")}
+        state["site_globals"] = self.env.globals["site"]
+        state["compiled"] = compiled_templates()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        site = state.pop("site_globals")
+        add_compiled_templates(state.pop("compiled"))
+        self.__dict__.update(state)
+        self.env = self._environment(site)
+        self._macros = {}
 
     # -- URLs ------------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -99,7 +119,7 @@ class SiteRenderer:
     # that same result, so no input can reach a file without being in its key.
     def article_received(self, article: Article) -> Received:
         """One article with its related articles."""
-        related = self.index.related(article, self.config.related_count)
+        related = self.index.related(article)
         view = self.views.card(article)
         return Received("article.html", {
             "meta": Later(self.article_meta, self._article_facts(article)), "article": view,

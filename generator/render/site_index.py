@@ -1,6 +1,8 @@
-"""The site's groupings: categories, tags, authors and years, each with its articles.
+"""The site's groupings: categories, tags, authors and years, each with its articles, and
+every article's related stories.
 
-Built once per build from ``Content``; pure, so every output can be planned from it.
+Built once per build from ``Content`` and never changed after: every output can be planned
+from it, and a render worker (forked or spawned) reads the same index as the build.
 """
 
 from __future__ import annotations
@@ -32,32 +34,37 @@ class SiteIndex:
     years: Mapping[int, tuple[Article, ...]]
     position: Mapping[str, int]  # article url → index in content.articles (newest first)
     tag_masks: Mapping[str, int]  # tag slug → its articles' positions, as the bits of an int
-    # (position, count) → related positions; kept by reindex, which moves no article
-    related_memo: dict[tuple[int, int], tuple[int, ...]] = field(
-        default_factory=dict, compare=False, repr=False)
+    related_count: int  # how many related stories an article shows (site.yaml)
+    # By position: the positions of each article's related stories.  A ranking an index
+    # keeps from the previous one is the same tuple (``structure`` in plan.py relies on it).
+    ranked: tuple[tuple[int, ...], ...] = field(compare=False, repr=False)
     # What related stories are ranked from: each article's URL and tags, newest first.
-    shape: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False,
-                                                           repr=False)
+    shape: tuple[tuple[str, tuple[str, ...]], ...] = field(compare=False, repr=False)
 
-    def related(self, article: Article, count: int) -> tuple[Article, ...]:
+    def related(self, article: Article) -> tuple[Article, ...]:
         """Articles sharing the most tags with ``article`` (newer first among equals)."""
-        return tuple(self.content.articles[i] for i in self.related_positions(article, count))
+        return tuple(self.content.articles[i] for i in self.related_positions(article))
 
-    def related_positions(self, article: Article, count: int) -> tuple[int, ...]:
-        """The positions of ``related(article, count)`` in ``content.articles``."""
-        me = self.position[article.url]
-        found = self.related_memo.get((me, count))
-        if found is None:
-            found = self.related_memo[me, count] = _best_matches(
-                [self.tag_masks[s] for s in dict.fromkeys(t.slug for t in article.tags)],
-                me, count)
-        return found
+    def related_positions(self, article: Article) -> tuple[int, ...]:
+        """The positions of ``related(article)`` in ``content.articles``."""
+        return self.ranked[self.position[article.url]]
+
+
+def _rank(
+    content: Content, masks: Mapping[str, int], count: int,
+    kept: Mapping[int, tuple[int, ...]],
+) -> tuple[tuple[int, ...], ...]:
+    """Every article's related stories, by position: those in ``kept`` as they are."""
+    return tuple(
+        kept[me] if me in kept else _best_matches(
+            [masks[s] for s in dict.fromkeys(t.slug for t in article.tags)], me, count)
+        for me, article in enumerate(content.articles))
 
 
 def _still_related(
     previous: SiteIndex | None, shape: tuple[tuple[str, tuple[str, ...]], ...],
-    masks: Mapping[str, int],
-) -> dict[tuple[int, int], tuple[int, ...]]:
+    masks: Mapping[str, int], count: int,
+) -> dict[int, tuple[int, ...]]:
     """The previous related-story rankings that still hold.
 
     When every article kept its position and only some changed tags, a story's ranking can
@@ -65,7 +72,7 @@ def _still_related(
     one moved; nobody else's did), or is one of those.  Any other change (a story added,
     removed or redated) starts afresh.
     """
-    if previous is None or len(previous.shape) != len(shape):
+    if previous is None or len(previous.shape) != len(shape) or previous.related_count != count:
         return {}
     touched = 0
     tags: set[str] = set()
@@ -77,8 +84,7 @@ def _still_related(
             tags.update(set(old[1]) ^ set(new[1]))
     for slug in tags:
         touched |= masks.get(slug, 0) | previous.tag_masks.get(slug, 0)
-    return {key: found for key, found in previous.related_memo.items()
-            if not (touched >> key[0]) & 1}
+    return {me: found for me, found in enumerate(previous.ranked) if not (touched >> me) & 1}
 
 
 def _mask(positions: list[int]) -> int:
@@ -125,13 +131,15 @@ def _best_matches(masks: list[int], me: int, count: int) -> tuple[int, ...]:
 
 
 def build_index(
-    content: Content, category_order: tuple[str, ...], previous: SiteIndex | None = None
+    content: Content, category_order: tuple[str, ...], previous: SiteIndex | None = None,
+    *, related_count: int,
 ) -> SiteIndex:
-    """Group the content's articles by category, tag, author and year.
+    """Group the content's articles by category, tag, author and year, and rank each one's
+    ``related_count`` related stories.
 
     With the ``previous`` build's index, its ranked related stories are kept where they cannot
     have changed: the preview rebuilds often, and ranking them all takes a few tenths of a
-    second at 10,000 articles.
+    second at 10,000 articles.  (Every build needs them all: each article page shows them.)
     """
     categories: dict[str, list[Article]] = defaultdict(list)
     category_terms: dict[str, Term] = {}
@@ -156,7 +164,9 @@ def build_index(
     shape = tuple((a.url, tuple(t.slug for t in a.tags)) for a in content.articles)
     masks = {slug: _mask(positions) for slug, positions in tag_positions.items()}
     return SiteIndex(
-        related_memo=_still_related(previous, shape, masks),
+        related_count=related_count,
+        ranked=_rank(content, masks, related_count,
+                     _still_related(previous, shape, masks, related_count)),
         shape=shape,
         content=content,
         categories=tuple(Group(t, tuple(categories[t.slug])) for t in nav),
@@ -245,7 +255,9 @@ def reindex(
         years={year: swap(arts) for year, arts in index.years.items()},
         tag_masks=masks,
         shape=reshaped,
-        related_memo=index.related_memo if same else _still_related(index, reshaped, masks),
+        ranked=index.ranked if same else _rank(
+            content, masks, index.related_count,
+            _still_related(index, reshaped, masks, index.related_count)),
     )
 
 
