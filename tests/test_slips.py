@@ -129,7 +129,7 @@ def uncredited(make_site) -> Path:
     return make_site({
         "content/articles/a/index.md": story(category="Music", dek="A dek.", hero=hero,
                                              tittle="x"),
-        "content/articles/a/hero.jpg": photo_bytes((800, 600)),
+        "content/articles/a/hero.jpg": photo_bytes((1200, 800)),
     })
 
 
@@ -139,8 +139,8 @@ def test_check_counts_and_prints_each_build_warning_once(make_site):
     assert run.code == 0
     lines = run.err.splitlines()
     assert lines == [
-        'content/articles/a/index.md:7: warning: photo hero.jpg has no credit: add '
-        'credit="Name/Agency" (agency photos usually carry it in their metadata)',
+        "content/articles/a/index.md:7: warning: hero photo hero.jpg has no credit: add "
+        "credit: Name/Agency to the hero (agency photos usually carry it in their metadata)",
         "content/articles/a/index.md:9: warning: unknown front-matter key 'tittle': "
         "did you mean 'title'?",
         "Check: 0 errors, 2 warnings",
@@ -172,7 +172,7 @@ def test_a_credit_in_the_photo_file_is_no_warning_for_build_or_check(make_site):
     article_file.write_text(article_file.read_text().replace("tittle: x\n", ""))
     exif = Image.Exif()
     exif[0x013B] = "Ana Wire/Agency"  # EXIF Artist, which the build shows as the credit
-    Image.new("RGB", (800, 600)).save(site / "content/articles/a/hero.jpg", exif=exif)
+    Image.new("RGB", (1200, 800)).save(site / "content/articles/a/hero.jpg", exif=exif)
     run = run_byline(["check", "--site", str(site)])
     assert (run.code, run.err) == (0, "")
     assert "Check: 0 errors, 0 warnings" in run.out
