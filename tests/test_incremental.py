@@ -295,7 +295,8 @@ def everything_files() -> dict[str, str | bytes]:
     theme = {f"themes/everything/{p.relative_to(THEME).as_posix()}": p.read_text("utf-8")
              for p in THEME.rglob("*.html")}
     files: dict[str, str | bytes] = {
-        "site.yaml": _SITE_YAML + "theme: everything\ntwitter: '@testtimes'\ncorrections_page: true\n"
+        "site.yaml": _SITE_YAML + "theme: everything\ntwitter: '@testtimes'\n"
+        "corrections_page: true\n"
         "copyright: The Test Times Ltd\npublisher:\n  name: Test Media\n"
         "  logo: /brand/logo.png\n",
         **starting_files(), **theme,

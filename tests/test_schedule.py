@@ -12,8 +12,8 @@ import yaml
 from generator import __version__
 from generator.config import load_config
 from generator.errors import Report
-from generator.schedule import Scheduled, scheduled_articles
 from generator.scaffold import init_site
+from generator.schedule import Scheduled, scheduled_articles
 
 from .conftest import SITE_YAML, article, build
 from .outcome import assert_clean_failure, run_byline
@@ -117,7 +117,8 @@ def test_a_story_due_exactly_now_is_published_not_scheduled(make_site):
     assert config is not None
     now = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("UTC"))
     assert scheduled_articles(config, now) == [
-        Scheduled(datetime(2026, 11, 20, 12, 1, tzinfo=ZoneInfo("UTC")), "content/articles/next.md")]
+        Scheduled(datetime(2026, 11, 20, 12, 1, tzinfo=ZoneInfo("UTC")),
+                  "content/articles/next.md")]
     result = build(site)  # at NOW, 12:00: the same rule
     assert result.articles == 1
     assert result.next_scheduled == datetime(2026, 11, 20, 12, 1, tzinfo=ZoneInfo("UTC"))
