@@ -401,7 +401,7 @@ def _moved(site: Path, content: Content, report: Report) -> dict[str, str]:
     try:
         published = load_published(site)
     except PublishError as error:
-        report.error(str(error), SourceLocation(Path(MANIFEST_PATH)))
+        report.error(str(error), SourceLocation(str(MANIFEST_PATH)))
         return {}
     prefix = "content" + os.sep
     current = {a.source.path.removeprefix(prefix).replace(os.sep, "/"): a.url

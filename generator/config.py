@@ -62,7 +62,7 @@ class SiteConfig:
     deploy: Mapping[str, Any] = field(default_factory=dict)
     search: bool = True  # index the built site for its search page (needs byline[search])
     corrections_page: bool = False  # /corrections/: every correction on the site
-    source: SourceLocation = field(default_factory=lambda: SourceLocation(Path(CONFIG_NAME)))
+    source: SourceLocation = field(default_factory=lambda: SourceLocation(CONFIG_NAME))
 
     @property
     def base_path(self) -> str:
@@ -243,7 +243,7 @@ def known_keys() -> dict[str, tuple[str, ...]]:
 def load_config(root: Path, report: Report) -> SiteConfig | None:
     """Read and check ``root/site.yaml``; problems go to ``report``, None if it is unusable."""
     path = root / CONFIG_NAME
-    where = SourceLocation(Path(CONFIG_NAME))
+    where = SourceLocation(CONFIG_NAME)
     try:
         text = read_input(path, "a YAML file of settings").decode("utf-8")
     except UnreadableFile as error:

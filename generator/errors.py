@@ -26,7 +26,8 @@ class SourceLocation:
 
     def __post_init__(self) -> None:
         # Kept as text: locations are read back from the cache by the thousand, and Path
-        # objects are slow to rebuild on loading. Callers may pass either.
+        # objects are slow to rebuild on loading. Typed str (mypy holds callers to it); a Path
+        # passed all the same is still turned to text.
         if not isinstance(self.path, str):
             object.__setattr__(self, "path", str(self.path))
 

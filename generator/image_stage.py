@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from generator.cache import BuildCache
 from generator.config import SiteConfig
-from generator.errors import Report
+from generator.errors import Problem, Report, Severity
 from generator.images import (
     DISCOVER_WIDTH,
     ImagePlan,
@@ -37,7 +37,7 @@ from generator.images import (
     plan_social_card,
     process_images,
 )
-from generator.model import PHOTO_ROLES, Article, Content, ImageRef, Page, images_of, videos_of
+from generator.model import Article, Content, ImageRef, Page, images_of, photos_of, videos_of
 from generator.plaindata import flag, integer, items, maybe_text, text
 from generator.video_stage import VideoPlan, plan_videos, video_digests, video_files
 
@@ -189,19 +189,43 @@ def _plan_logo(
         return None
 
 
+def missing_credits(
+    articles: Iterable[Article], recorded: Callable[[ImageRef], str | None]
+) -> list[Problem]:
+    """The one rule for "photo has no credit", for the build and ``byline check`` alike.
+
+    A warning for each photo of these articles (``photos_of``: each reference once) with
+    neither a credit written beside it nor one ``recorded`` in its file (IPTC, XMP or EXIF:
+    the build asks its inspection, the check reads the file). A blank credit is none.
+    """
+    problems = []
+    for item in articles:
+        for ref in photos_of(item):
+            if (ref.credit or "").strip() or (recorded(ref) or "").strip():
+                continue
+            if ref.role == "hero":
+                fix = "add credit: Name/Agency to the hero"
+            else:
+                fix = 'add credit="Name/Agency"'
+            problems.append(Problem(
+                Severity.WARNING,
+                f"{'hero photo' if ref.role == 'hero' else 'photo'} {ref.src} has no credit: "
+                f"{fix} (agency photos usually carry it in their metadata)",
+                ref.location,
+            ))
+    return problems
+
+
 def warn_missing_credits(
     articles: Iterable[Article], plans: Mapping[str, ImagePlan], report: Report
 ) -> None:
     """Warn about every photo of these articles that has a credit neither written nor in it."""
-    for item in articles:
-        for ref in (r for r in images_of(item) if r.role in PHOTO_ROLES):
-            plan = plans.get(ref.key) if ref and ref.path else None
-            if ref and not ref.credit and not (plan and plan.source.credit):
-                report.warning(
-                    f"photo {ref.src} has no credit: add credit=\"Name/Agency\" "
-                    "(agency photos usually carry it in their metadata)",
-                    ref.location,
-                )
+
+    def recorded(ref: ImageRef) -> str | None:
+        plan = plans.get(ref.key) if ref.path else None
+        return plan.source.credit if plan else None
+
+    report.extend(missing_credits(articles, recorded))
 
 
 def warn_small_heroes(

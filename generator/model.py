@@ -239,6 +239,18 @@ def images_of(item: Article | Page) -> tuple[ImageRef, ...]:
     return (*((hero,) if hero else ()), *item.images, *posters)
 
 
+def photos_of(item: Article | Page) -> tuple[ImageRef, ...]:
+    """The images of ``images_of`` a reader sees as photos (hero, figures, gallery slides),
+    each reference once: the ones that need alt text and a credit."""
+    seen: set[tuple[str, SourceLocation]] = set()
+    found = []
+    for ref in images_of(item):
+        if ref.role in PHOTO_ROLES and (ref.src, ref.location) not in seen:
+            seen.add((ref.src, ref.location))
+            found.append(ref)
+    return tuple(found)
+
+
 def videos_of(item: Article | Page) -> tuple[VideoRef, ...]:
     """Every video an article or page shows: the hero's, then the body's."""
     hero = item.hero_video if isinstance(item, Article) else None

@@ -206,11 +206,14 @@ class Busy(BylineError):
 
 
 @contextlib.contextmanager
-def hold_lock(path: Path, *, wait: float, busy: str) -> Iterator[None]:
+def hold_lock(
+    path: Path, *, wait: float, busy: str, waiting: Callable[[str], None] | None = None,
+) -> Iterator[None]:
     """Hold an exclusive lock on the file ``path`` (made if missing), waiting up to ``wait`` s.
 
     ``busy`` is the message when another process keeps it; "{pid}" in it is replaced with
-    the holder's process id.  The lock goes with the process, however it ends.
+    the holder's process id.  ``waiting`` is told that id once, when the lock is not free at
+    first.  The lock goes with the process, however it ends.
     """
     try:
         import fcntl
@@ -225,7 +228,12 @@ def hold_lock(path: Path, *, wait: float, busy: str) -> Iterator[None]:
                           "a folder Byline can write in; move away what is there") from None
     try:
         try:
-            _wait_for(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB), wait, busy)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None:
+                    waiting(os.pread(handle, 32, 0).decode("ascii", "replace").strip())
+                _wait_for(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB), wait, busy)
         except Busy:
             holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip()
             raise Busy(busy.replace("{pid}", holder or "unknown")) from None

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import BuildFailed, Report
+from generator.errors import BuildFailed, Report, SourceLocation
 from generator.outputdir import commit, write_staged
 from generator.parallel import map_in_workers, process_running
 from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
@@ -82,10 +82,10 @@ def _remove_abandoned_staging(cache_dir: Path) -> None:
 _JOB: tuple[list[Output], Path] | None = None
 
 
-def _render_batch(indexes: range) -> tuple[list[tuple[str, object]], Reads]:
+def _render_batch(indexes: range) -> tuple[list[tuple[str, SourceLocation | None]], Reads]:
     assert _JOB is not None
     outputs, staging = _JOB
-    problems: list[tuple[str, object]] = []
+    problems: list[tuple[str, SourceLocation | None]] = []
     for i in indexes:
         output = outputs[i]
         assert output.make is not None  # only outputs with a maker are sent to render

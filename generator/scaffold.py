@@ -7,7 +7,7 @@ import os
 import random
 import re
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from generator import __version__
@@ -122,8 +122,7 @@ def init_site(target: Path, author: str | None = None, now: datetime | None = No
     values = {
         "title": title,
         "author_slug": slugify(author) or "newsroom",
-        # The site's timezone is UTC, so a UTC time (rounded down) is never in the future.
-        "date": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+        "date": starter_date(now),
         # Names come from the writer and the folder: quoted if need be, so ': ' stays text.
         "title_yaml": yaml_scalar(title),
         "author_yaml": yaml_scalar(author),
@@ -152,6 +151,16 @@ def init_site(target: Path, author: str | None = None, now: datetime | None = No
     make_example_logo(target / EXAMPLE_LOGO)
     written.append(EXAMPLE_LOGO)
     return sorted(written)
+
+
+def starter_date(now: datetime) -> str:
+    """The example story's date: the day before ``now``, with no time of day.
+
+    A date alone is midnight in site.yaml's timezone, which the writer will likely change: the
+    day before, at midnight, is past in every zone (UTC+14 included), so the example is never
+    hidden as scheduled, whatever timezone is set.
+    """
+    return f"{(now.astimezone(UTC) - timedelta(days=1)).date():%Y-%m-%d}"
 
 
 def refuse_existing_site(target: Path) -> None:

@@ -81,7 +81,7 @@ class SearchOutcome:
 def find_indexer() -> Path | None:
     """The Pagefind program: the one ``pagefind[bin]`` ships, or one on the PATH."""
     try:
-        from pagefind_bin import get_executable  # type: ignore[import-not-found]
+        from pagefind_bin import get_executable
 
         return Path(get_executable())
     except (ImportError, FileNotFoundError):

@@ -22,7 +22,8 @@ from .conftest import REPO, SiteFiles, article
 
 Capture = pytest.CaptureFixture[str]
 ESC = "\x1b"
-WARNS = {"content/articles/a.md": article(category="Muzic")}  # warning: did you mean 'Music'?
+# A warning: did you mean 'title'?
+WARNS = {"content/articles/a.md": article(category="Music", tittle="A headline")}
 
 
 class FakeTerminal(io.StringIO):
@@ -100,6 +101,51 @@ def test_no_command_prints_the_overview(capsys: Capture) -> None:
     assert all(command in out for command in COMMANDS)
 
 
+# --- byline help reference ----------------------------------------------------------------------
+
+REFERENCE = REPO / "docs" / "reference.md"
+
+
+def test_help_reference_prints_the_reference(capsys: Capture) -> None:
+    assert main(["help", "reference"]) == 0
+    out, err = capsys.readouterr()
+    assert (out, err) == (REFERENCE.read_text(encoding="utf-8"), "")
+    assert main(["--help"]) == 0
+    assert "byline help reference " in capsys.readouterr().out, "the overview names it"
+
+
+def test_reference_alone_points_to_help_reference(capsys: Capture) -> None:
+    assert main(["reference"]) == 2
+    assert "did you mean `byline help reference`?" in capsys.readouterr().err
+
+
+def test_help_reference_reads_the_copy_installed_in_the_package(tmp_path: Path) -> None:
+    """As a wheel lays it out (setup.py maps docs/ to generator/docs), with no docs/ beside
+    the package to fall back on: importlib.resources finds the shipped copy."""
+    import shutil
+
+    library = tmp_path / "site-packages"
+    shutil.copytree(REPO / "generator", library / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (library / "generator" / "docs").mkdir()
+    shutil.copy2(REFERENCE, library / "generator" / "docs" / "reference.md")
+    assert not (library / "docs").exists() and not (tmp_path / "docs").exists()
+    env = {**os.environ, "PYTHONPATH": str(library)}
+    found = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, check=True)
+    assert Path(found.stdout.strip()).is_relative_to(library), "the copy, not the checkout"
+    done = subprocess.run([sys.executable, "-m", "generator", "help", "reference"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == REFERENCE.read_text(encoding="utf-8")
+
+
+def test_starter_site_yaml_names_the_command_that_prints_the_reference(starter: Path) -> None:
+    text = (starter / "site.yaml").read_text(encoding="utf-8")
+    assert "# `byline help reference` prints the full reference" in text
+    assert "docs/reference.md" not in text, "a pip install has no docs/ folder to look in"
+
+
 # --- output: colour, quiet, verbose ------------------------------------------------------------
 
 
@@ -109,7 +155,7 @@ def test_piped_output_is_plain_text(make_site: Callable[[SiteFiles], Path]) -> N
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
                           capture_output=True, text=True, cwd=REPO, env=env, check=False)
     assert done.returncode == 0, done.stderr
-    assert "warning: category 'Muzic'" in done.stderr
+    assert "warning: unknown front-matter key 'tittle'" in done.stderr
     assert ESC not in done.stdout + done.stderr
 
 
@@ -125,7 +171,7 @@ def test_terminal_gets_colour_unless_no_color(make_site: Callable[[SiteFiles], P
         monkeypatch.setattr(sys, "stdout", out)
         monkeypatch.setattr(sys, "stderr", err)
         assert main(["build", "--site", str(site)]) == 0
-        assert "warning: category 'Muzic'" in err.getvalue()
+        assert "warning: unknown front-matter key 'tittle'" in err.getvalue()
         assert (ESC in err.getvalue()) is coloured
         assert (ESC in out.getvalue()) is coloured
 
@@ -142,7 +188,7 @@ def test_quiet_still_prints_problems(make_site: Callable[[SiteFiles], Path],
     assert main(["build", "--site", str(make_site(WARNS)), "-q"]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert "content/articles/a.md:4: warning: category 'Muzic'" in err
+    assert "content/articles/a.md:5: warning: unknown front-matter key 'tittle'" in err
 
 
 def test_verbose_lists_the_files_written(starter: Path, capsys: Capture) -> None:
@@ -327,6 +373,16 @@ def test_a_port_out_of_range_is_a_usage_error(port: str, starter: Path, capsys: 
     assert err.splitlines() == [
         f"byline serve: argument --port: {port} is not a port number: use one from 1 to 65535, "
         "such as 8080", "(see `byline serve --help`)"]
+
+
+@pytest.mark.parametrize("wait", ["-1", "soon", "nan", "inf"])
+def test_a_wait_that_is_no_duration_is_a_usage_error(wait: str, starter: Path,
+                                                     capsys: Capture) -> None:
+    assert main(["build", "--site", str(starter), "--wait", wait]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"byline build: argument --wait: '{wait}' is not a number of seconds: use one from 0 to "
+        "86400, such as 60", "(see `byline build --help`)"]
 
 
 @pytest.mark.parametrize("command", ["build", "check"])

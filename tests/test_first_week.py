@@ -220,7 +220,7 @@ def test_readme_set_up_makes_a_virtual_environment_before_installing():
     section = readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]
     first_block = re.search(r"```sh\n(.*?)```", section, re.DOTALL).group(1).splitlines()
     assert first_block[0] == "python3 -m venv .venv && . .venv/bin/activate"
-    assert first_block[1].startswith("python3 -m pip install -e . && byline build")
+    assert first_block[1].startswith("python3 -m pip install -e '.[search]' && byline build")
 
 
 @pytest.mark.slow

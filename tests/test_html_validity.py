@@ -47,9 +47,35 @@ def test_sample_site_html_has_no_validator_errors(tmp_path):
     assert {str(tmp_path / "out" / story) for story in STORY_FORMATS} <= set(pages)
     # A corrected story (one update, one correction) and the corrections page.
     assert {str(tmp_path / "out" / path) for path in CORRECTED} <= set(pages)
+    assert validator_errors(command, pages, tmp_path / "out") == []
+
+
+# The preview's own markup: cards marked Draft (a Music story) and Scheduled (an Awards one),
+# and the banners on their pages.
+PREVIEW_PAGES = ("index.html", "music/index.html", "awards/index.html",
+                 "authors/karen-ruffini/index.html", "music/jasper-quint-solo-album/index.html",
+                 "awards/lumen-awards-2027-nominations/index.html")
+
+
+@pytest.mark.slow
+def test_sample_site_preview_has_no_validator_errors(tmp_path):
+    from .test_sample_site import copy_sample
+
+    command = vnu_command()
+    site = copy_sample(tmp_path / "site")
+    out = tmp_path / "preview"
+    build_site(BuildOptions(site=site, output=out, drafts=True, future=True, preview=True,
+                            now=NOW))
+    pages = [str(out / name) for name in PREVIEW_PAGES]
+    marked = (out / "index.html").read_text(encoding="utf-8")
+    assert 'card__status--draft">Draft<' in marked and 'card__status--scheduled">Sched' in marked
+    assert validator_errors(command, pages, out) == []
+
+
+def validator_errors(command: list[str], pages: list[str], root: Path) -> list[str]:
+    """The Nu checker's errors for these pages, as ``page:line: message``."""
     run = subprocess.run([*command, "--errors-only", "--format", "json", *pages],
                          capture_output=True, text=True, check=False)
     messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    errors = [f"{m.get('url', '').split('/out/')[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in messages if m.get("type") == "error"]
-    assert errors == []
+    return [f"{m.get('url', '').split(root.name + '/')[-1]}:{m.get('lastLine')}: {m['message']}"
+            for m in messages if m.get("type") == "error"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -96,11 +96,39 @@ def test_title_comes_from_the_folder_name(new_site: Path) -> None:
     assert config is not None and config.title == "The Daily Marquee"
 
 
-def test_example_article_is_dated_now_so_it_is_published(tmp_path: Path) -> None:
-    now = datetime(2026, 5, 1, 8, 30, 59, tzinfo=UTC)
-    init_site(tmp_path / "site", author="Sam", now=now)
-    result = build_site(BuildOptions(site=tmp_path / "site", now=now))
-    assert result.articles == 1
+ZONES = ("UTC", "America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago",
+         "Asia/Kolkata", "America/St_Johns")
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize("clock", ["00:00:00", "08:30:59", "23:59:59"])
+def test_example_article_is_published_whatever_timezone_is_set(
+        tmp_path: Path, zone: str, clock: str) -> None:
+    # site.yaml invites setting the writer's timezone: UTC+14 and UTC-11 are the extremes.
+    now = datetime.fromisoformat(f"2026-05-01T{clock}+00:00")
+    site = tmp_path / "site"
+    init_site(site, author="Sam", now=now)
+    settings = site / CONFIG_NAME
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "\ntimezone: UTC\n", f"\ntimezone: {zone}\n"), encoding="utf-8")
+    assert load_config(site, Report()).timezone == zone  # type: ignore[union-attr]
+    result = build_site(BuildOptions(site=site, now=now))
+    assert (result.articles, result.next_scheduled) == (1, None)
+    html = (site / "output" / ARTICLE).read_text(encoding="utf-8")
+    assert '<time datetime="2026-04-30' in html, "dated the day before, in the site's zone"
+
+
+def test_example_article_of_byline_init_is_published_in_new_york(tmp_path: Path,
+                                                                 capsys) -> None:
+    site = tmp_path / "site"
+    assert main(["init", str(site), "--author", "Sam", "-q"]) == 0
+    settings = site / CONFIG_NAME
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "\ntimezone: UTC\n", "\ntimezone: America/New_York\n"), encoding="utf-8")
+    assert main(["build", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "Built 1 article, 1 page" in out and "scheduled" not in out
+    assert (site / "output" / ARTICLE).is_file()
 
 
 def test_init_works_in_a_folder_with_other_files(tmp_path: Path) -> None:

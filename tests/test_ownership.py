@@ -165,8 +165,9 @@ def test_a_second_build_waits_then_names_the_one_running(make_site):
 
     site = make_site(ARTICLES)
     with hold_lock(site / CACHE_DIR_NAME / "build.lock", wait=0, busy=""):
-        run = run_byline(["build", "--site", str(site)])
+        run = run_byline(["build", "--site", str(site), "--wait", "0.2"])
     assert run.code == 1
+    assert f"Waiting for another Byline build of this site (pid {os.getpid()}) to finish" in run.out
     assert (f"byline: error: another Byline build of this site is running (pid {os.getpid()}): "
             "wait for it to finish, then try again") in run.err
 

@@ -133,6 +133,18 @@ def test_preview_includes_drafts_and_scheduled_articles(preview: PreviewServer) 
     assert get(preview, "/tv/later/")[0] == 200
 
 
+@pytest.mark.parametrize("path", ["/", "/tv/"])
+def test_preview_lists_mark_drafts_and_scheduled_articles(preview: PreviewServer,
+                                                          path: str) -> None:
+    from bs4 import BeautifulSoup
+
+    html = BeautifulSoup(get(preview, path)[2], "html.parser")
+    marked = {card.select_one(".card__title").get_text(strip=True):
+              card.select_one(".card__status").get_text(strip=True)
+              for card in html.select("li.card") if card.select_one(".card__status")}
+    assert marked == {"Draft news": "Draft", "Scheduled news": "Scheduled"}
+
+
 def test_output_folder_is_never_written(preview: PreviewServer) -> None:
     assert not (preview.site / "output").exists()
     assert preview.output is not None

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 # What a build needs from the checkout; copied so the build's build/ and *.egg-info folders
 # land in a temporary folder, never in the repository.
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "generator", "themes")
+SOURCES = ("pyproject.toml", "setup.py", "README.md", "generator", "themes", "docs")
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -77,7 +77,12 @@ def test_wheel_holds_the_theme_and_the_starter_site(wheel: Path) -> None:
     packages = {p.parent.relative_to(REPO).as_posix()
                 for p in (REPO / "generator").rglob("__init__.py")}
     assert {f"{p}/__init__.py" for p in packages} <= names
-    assert not any(name.startswith(("tests/", "themes/")) for name in names)
+    assert not any(name.startswith(("tests/", "themes/", "docs/")) for name in names)
+    # The settings reference ships once, from docs/, for `byline help reference`.
+    docs = [name for name in names if "/docs/" in name]
+    assert docs == ["generator/docs/reference.md"]
+    shipped = zipfile.ZipFile(wheel).read("generator/docs/reference.md")
+    assert shipped == (REPO / "docs" / "reference.md").read_bytes()
 
 
 def test_installed_wheel_inits_and_builds_a_site(wheel: Path, tmp_path: Path) -> None:
@@ -93,6 +98,8 @@ def test_installed_wheel_inits_and_builds_a_site(wheel: Path, tmp_path: Path) ->
     assert Path(where[1]) == package / "themes"
 
     assert "byline" in run(bin_dir / "byline", "--version", cwd=work).stdout
+    reference = run(bin_dir / "byline", "help", "reference", cwd=work).stdout
+    assert reference == (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
     run(bin_dir / "byline", "init", "mysite", "--author", "Dana Reyes", cwd=work)
     built = run(bin_dir / "byline", "build", "--site", "mysite", cwd=work)
     assert "0 warnings" in built.stdout, built.stderr
@@ -112,3 +119,5 @@ def test_editable_install_uses_the_checkout_theme(tmp_path: Path) -> None:
                 "import generator.theme as t; print(t.builtin_themes_dir())",
                 cwd=tmp_path).stdout.strip()
     assert Path(found) == source / "themes"
+    reference = run(bin_dir / "byline", "help", "reference", cwd=tmp_path).stdout
+    assert reference == (source / "docs" / "reference.md").read_text(encoding="utf-8")

@@ -1,12 +1,12 @@
-"""What the content says about a story: dek, hero, photo credits, videos and embeds."""
+"""What the content says about a story: dek, hero, videos and embeds."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from generator.errors import Problem, Severity, SourceLocation
+from generator.errors import Problem, Severity
 from generator.markup import PROVIDERS
-from generator.model import PHOTO_ROLES, Article, ImageRef, images_of, videos_of
+from generator.model import Article, videos_of
 
 # More embeds than this in one article, and readers need to be told which post is which.
 BARE_EMBEDS_ALLOWED = 2
@@ -14,8 +14,12 @@ _PROVIDER_NAMES = {p.key: p.name for p in PROVIDERS}
 
 
 def check_articles(articles: Iterable[Article]) -> list[Problem]:
-    """Warnings for stories missing a dek, a hero image or photo credits, videos without a
-    poster or captions, and posts no reader can tell apart, each at its source."""
+    """Warnings for stories missing a dek or a hero image, videos without a poster or
+    captions, and posts no reader can tell apart, each at its source.
+
+    A photo without a credit is not among them: the build warns about it (with the credit
+    read from the photo file too), and ``byline check`` counts the build's warnings.
+    """
     problems: list[Problem] = []
     for article in articles:
         title = f"“{article.title}”"
@@ -23,16 +27,6 @@ def check_articles(articles: Iterable[Article]) -> list[Problem]:
             problems.append(Problem(Severity.WARNING, f"{title} has no dek", article.source))
         if article.hero is None:
             problems.append(Problem(Severity.WARNING, f"{title} has no hero image", article.source))
-        for image in _photos(article):
-            if not _has_credit(image):
-                role = "hero photo" if image.role == "hero" else "photo"
-                problems.append(
-                    Problem(
-                        Severity.WARNING,
-                        f"{role} {image.src} in {title} has no credit",
-                        image.location,
-                    )
-                )
         problems += _video_problems(article, title)
         problems += _embed_problems(article, title)
     return problems
@@ -64,34 +58,3 @@ def _embed_problems(article: Article, title: str) -> Iterator[Problem]:
                           f"in {title}, and its card looks like the others: on the line after "
                           "the link, write whose post it is and what it says, e.g. "
                           "@account, March 3, 2026: the post's text", embed.location)
-
-
-def _has_credit(image: ImageRef) -> bool:
-    """Whether the photo is credited in the Markdown or, as the build allows, in its metadata."""
-    if image.credit and image.credit.strip():
-        return True
-    if image.path is None:
-        return False
-    # Imported here: Pillow is only needed for the few photos without a written credit.
-    from PIL import Image
-
-    from generator.images.credit import read_credit
-
-    try:
-        with Image.open(image.path) as opened:
-            return bool(read_credit(opened))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return False  # an unreadable image is reported by the image stage
-
-
-def _photos(article: Article) -> Iterator[ImageRef]:
-    """The hero and the body's photos (figures, gallery slides), each once; small inline
-    images are not photos, and a video's poster shares the video's credit."""
-    seen: set[tuple[str, SourceLocation]] = set()
-    for image in images_of(article):
-        if image.role not in PHOTO_ROLES:
-            continue
-        if (image.src, image.location) in seen:
-            continue
-        seen.add((image.src, image.location))
-        yield image

@@ -167,7 +167,9 @@ def srcset_urls(srcset: str) -> list[str]:
         if url.endswith(","):
             url = url.rstrip(",")  # "a.jpg," ends the candidate: it has no descriptors
         else:
-            position = _SRCSET_DESCRIPTORS.match(srcset, position).end()
+            descriptors = _SRCSET_DESCRIPTORS.match(srcset, position)
+            assert descriptors is not None  # the pattern matches even the empty string
+            position = descriptors.end()
         if url:
             urls.append(url)
     return urls

@@ -106,7 +106,7 @@ class _SiteChecker:
 
     def where(self, key: str, line: int | None = None) -> SourceLocation:
         """Where a problem in an output file is: ``output/music/slug/index.html:12``."""
-        return SourceLocation(self.output_name / key, line)
+        return SourceLocation(str(self.output_name / key), line)
 
     def page(self, key: str) -> tuple[list[Problem], list[str]]:
         """Problems on one HTML page, and the output files it links to as feeds."""

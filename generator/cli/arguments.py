@@ -13,6 +13,8 @@ from generator.inputfiles import is_encodable, shown
 from generator.textmatch import closest
 
 COMMANDS = ("init", "new", "build", "serve", "check", "publish", "next")
+# What `byline help TOPIC` prints besides a command's help.
+HELP_TOPICS = ("reference",)
 
 
 class UsageError(Exception):
@@ -40,7 +42,12 @@ class _Parser(argparse.ArgumentParser):
 def parse_arguments(args: list[str]) -> argparse.Namespace | None:
     if args and not args[0].startswith("-") and args[0] not in COMMANDS:
         guess = closest(args[0], COMMANDS, cutoff=0.5)
-        hint = f" — did you mean `{guess}`?" if guess else f"; commands: {', '.join(COMMANDS)}"
+        if args[0] in HELP_TOPICS:
+            hint = f" — did you mean `byline help {args[0]}`?"
+        elif guess:
+            hint = f" — did you mean `{guess}`?"
+        else:
+            hint = f"; commands: {', '.join(COMMANDS)}"
         raise UsageError(f"byline: unknown command '{args[0]}'{hint}\n(see `byline --help`)")
     parser = top_parser()
     options, extra = parser.parse_known_args(args)
@@ -70,7 +77,8 @@ def top_parser() -> _TopParser:
         epilog="examples:\n"
                "  byline init mysite           start a new site in the folder mysite\n"
                "  byline serve --site mysite   see it in your browser as you write\n"
-               "  byline COMMAND --help        what a command does and its options",
+               "  byline COMMAND --help        what a command does and its options\n"
+               "  byline help reference        every site.yaml setting and front-matter field",
     )
     parser.add_argument("--version", action="version", version=f"byline {__version__}")
     group = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
@@ -144,6 +152,7 @@ def _build_parser(group: Subparsers) -> _Parser:
     build.add_argument("--force", action="store_true",
                        help="build into a folder that holds files Byline did not write "
                             "(they are kept, never deleted)")
+    _wait_option(build)
     _output_options(build)
     build.set_defaults(run=commands.run_build)
     return build
@@ -189,6 +198,7 @@ def _check_parser(group: Subparsers) -> _Parser:
                             "(they are kept, never deleted)")
     check.add_argument("--strict", action="store_true",
                        help="fail on warnings too, e.g. in a CI job that guards the style guide")
+    _wait_option(check)
     _output_options(check)
     check.set_defaults(run=commands.run_check)
     return check
@@ -215,6 +225,7 @@ def _publish_parser(group: Subparsers) -> _Parser:
                          help="publish even if the check finds errors (broken links...), and "
                               "into a folder target holding files Byline did not write "
                               "(they are kept, never deleted)")
+    _wait_option(publish)
     _output_options(publish)
     publish.set_defaults(run=commands.run_publish)
     return publish
@@ -245,6 +256,12 @@ def _next_parser(group: Subparsers) -> _Parser:
     return upcoming
 
 
+def _wait_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--wait", type=seconds, default=600.0, metavar="SECONDS",
+                         help="how long to wait for another build, check or publish of the "
+                              "same site to finish (default: 600; 0 gives up at once)")
+
+
 def _site_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--site", type=folder_name, default=".", metavar="DIR",
                          help="the site folder (the one with site.yaml); default: here")
@@ -264,6 +281,18 @@ def port_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{port} is not a port number: use one from 1 to "
                                          "65535, such as 8080")
     return port
+
+
+def seconds(text: str) -> float:
+    """A duration in seconds: 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is not a number of seconds: use one "
+                                         "from 0 to 86400, such as 60")
+    return value
 
 
 def folder_name(text: str) -> Path:

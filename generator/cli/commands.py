@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +55,7 @@ def run_new(options: argparse.Namespace, console: Console) -> int:
 
 
 def run_build(options: argparse.Namespace, console: Console) -> int:
-    with _one_build_at_a_time(options.site):
+    with _one_build_at_a_time(options.site, options.wait, console):
         result = _build(options.site, console, output=options.output, drafts=options.drafts,
                         future=options.future, reuse_current=True, force=options.force)
     if result.next_scheduled:
@@ -71,9 +72,35 @@ def run_serve(options: argparse.Namespace, console: Console) -> int:
 
 def run_check(options: argparse.Namespace, console: Console) -> int:
     config = _load_config(options.site)
-    with _one_build_at_a_time(options.site):
+    with _one_build_at_a_time(options.site, options.wait, console):
         result = _build(options.site, console, output=options.output, force=options.force)
         return 1 if _check(result, config, console, strict=options.strict) else 0
+
+
+def show_reference() -> int:
+    """``byline help reference``: every site.yaml setting and front-matter field, paged on a
+    terminal (as ``git help`` is), printed whole when piped."""
+    text = reference_text()
+    if sys.stdout.isatty() and sys.stdin.isatty():
+        import pydoc
+
+        pydoc.pager(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def reference_text() -> str:
+    """docs/reference.md, as shipped inside the package (see setup.py); from a checkout, the
+    repository's own file."""
+    shipped = resources.files("generator") / "docs" / REFERENCE_NAME
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "docs" / REFERENCE_NAME
+    return checkout.read_text(encoding="utf-8")
+
+
+REFERENCE_NAME = "reference.md"
 
 
 def run_publish(options: argparse.Namespace, console: Console) -> int:
@@ -81,7 +108,7 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
     config = _load_config(options.site)
     name, spec = _deploy_target(config, options.target)
     target = make_target(name, spec, config.root)  # before building: a typo fails fast
-    with _one_build_at_a_time(options.site):
+    with _one_build_at_a_time(options.site, options.wait, console):
         return _publish(options, console, config, target)
 
 
@@ -102,6 +129,7 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig,
         else:
             console.detail(f"  {line}")
     if not options.dry_run:
+        assert result.content is not None  # only `byline build` may skip loading (reuse_current)
         _record_published(config.root, result.content.articles)
     return 0
 
@@ -131,21 +159,23 @@ def run_next(options: argparse.Namespace, console: Console) -> int:
 # --- helpers the commands share ----------------------------------------------------------------
 
 
-# How long a second build, check or publish of the same site waits for the first one.
-LOCK_WAIT_SECONDS = 5.0
-
-
 @contextlib.contextmanager
-def _one_build_at_a_time(site: Path) -> Iterator[None]:
+def _one_build_at_a_time(site: Path, wait: float, console: Console) -> Iterator[None]:
     """Hold the site's lock: one build, check or publish of a site at a time (the preview
-    builds into a folder of its own and does not take it)."""
+    builds into a folder of its own and does not take it).  By default a second one waits
+    long enough for a whole build of a big site, so a publish typed during a build follows it."""
     from generator.cache import CACHE_DIR_NAME
     from generator.ownership import hold_lock
 
     busy = ("another Byline build of this site is running (pid {pid}): wait for it to finish, "
             "then try again")
-    with hold_lock(site.resolve() / CACHE_DIR_NAME / "build.lock", wait=LOCK_WAIT_SECONDS,
-                   busy=busy):
+
+    def waiting(pid: str) -> None:
+        console.say(f"Waiting for another Byline build of this site (pid {pid or 'unknown'}) "
+                    "to finish…")
+
+    with hold_lock(site.resolve() / CACHE_DIR_NAME / "build.lock", wait=wait,
+                   busy=busy, waiting=waiting):
         yield
 
 
@@ -186,17 +216,22 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     """Check the built site and print its problems; True if it must not go out."""
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
+    assert result.content is not None  # only `byline build` may skip loading (reuse_current)
     problems = check_site(result.output, config.base_url, result.content.articles,
                           now=datetime.now(config.tz))
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
+    printed = set(result.warnings)  # said already, with the build's summary
+    problems = [p for p in problems if p not in printed]
     for problem in problems:
         console.problem(problem)
+    # The build's warnings (printed above with its summary) are the site's too: a check that
+    # said "0 warnings" under them would be wrong, and --strict would let them through.
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = len(problems) - errors
+    warnings = len(problems) - errors + len(result.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     message = (f"Check: {errors} error{_s(errors)}, {warnings} warning{_s(warnings)}"
                + (" (--strict: warnings count as errors)" if strict and warnings else ""))
-    if problems:  # the tally belongs with the problems, so it shows under --quiet too
+    if errors or warnings:  # the tally belongs with the problems, so it shows under --quiet too
         print(paint(message, RED if failed else YELLOW, sys.stderr), file=sys.stderr)
     else:
         console.say(message, GREEN)
@@ -247,7 +282,7 @@ def _optional(module: str, name: str, command: str) -> Any:
         if package and package != "generator":  # a third-party package is not installed
             raise BylineError(f"`byline {command}` needs the Python package '{package}' "
                               "(pip install it)") from error
-        missing = error
+        missing: Exception = error
     except (ImportError, AttributeError) as error:
         missing = error
     raise BylineError(f"`byline {command}` is not available in this installation of Byline "

@@ -13,7 +13,7 @@ from generator.model import Article, Author, Embed, ImageRef, ImageRole, Page, T
 from generator.slugs import is_script_link, quoted, site_path_problem, slug_from_filename, slugify
 from generator.textmatch import closest
 
-from .authors import author_for_name
+from .authors import author_for_name, misspelt_author
 from .changes import read_changes
 from .discover import SourceFile
 from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
@@ -23,7 +23,10 @@ from .videos import resolve_video
 
 # Part of the cache key of every checked file: bump it when the checks change, so that a
 # file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "4"
+CHECKS_VERSION = "5"
+# How alike a category must be to one of site.yaml's to be offered as what the writer meant
+# ("Celebs" is 0.67 like "celebrity", "Movie" 0.91 like "movies").
+CATEGORY_CUTOFF = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,7 @@ def assemble_article(
     updates = read_changes(fields, "updates", config.tz, published)
     corrections = read_changes(fields, "corrections", config.tz, published)
     names = _author_names(fields)
-    category = _category(fields, config, report)
+    category = _category(fields, config)
     tags = _tags(fields)
     slug = _slug(fields, source)
     extra = fields.warn_unknown_keys(ARTICLE_KEYS)
@@ -72,9 +75,10 @@ def assemble_article(
     dek = _smart(fields.text("dek"))
     draft = fields.flag("draft")
     aliases = fields.aliases()
+    people = tuple(author_for_name(n, authors) for n in names)
+    _warn_misspelt_authors(names, people, authors, fields)
     if len(report.errors) > before or title is None or date is None or slug is None:
         return None
-    people = tuple(author_for_name(n, authors) for n in names)
     body = parsed.body
     url = _permalink(config.permalink, category, slug, date.value)
     if problem := site_path_problem(url):
@@ -157,16 +161,31 @@ def _smart(text: str | None) -> str | None:
     return smarten(text) if text else text
 
 
-def _author_names(fields: FieldReader) -> tuple[str, ...]:
-    found = []
+def _author_names(fields: FieldReader) -> dict[str, str]:
+    """Each author named, and the key that names them (``author`` or ``authors``)."""
+    found: dict[str, str] = {}
     for key in ("authors", "author"):
         for name in fields.names(key):
             if slugify(name):
-                found.append(name)
+                found.setdefault(name, key)
             else:
                 fields.error(f"author {quoted(name)} has no letter or digit to make the address "
                              "of the author's page from: write the author's name", key)
-    return tuple(dict.fromkeys(found))
+    return found
+
+
+def _warn_misspelt_authors(
+    names: Mapping[str, str], people: tuple[Author, ...], described: Mapping[str, Author],
+    fields: FieldReader,
+) -> None:
+    """A name with no file that is nearly a described author's is most likely a typo, which
+    would otherwise give that writer a second author page."""
+    for person, key in zip(people, names.values(), strict=True):
+        if person.location is None and (meant := misspelt_author(person.name, described)):
+            fields.report.warning(
+                f"author {quoted(person.name)} is not one of the authors in content/authors/: "
+                f"did you mean '{meant.name}'? (if it is someone else, add "
+                f"content/authors/{person.slug}.yaml)", fields.at(key))
 
 
 def _tags(fields: FieldReader) -> tuple[Term, ...]:
@@ -182,7 +201,7 @@ def _tags(fields: FieldReader) -> tuple[Term, ...]:
     return tuple(tags)
 
 
-def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term | None:
+def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
     name = fields.text("category")
     if name is None:
         return None
@@ -197,15 +216,24 @@ def _category(fields: FieldReader, config: SiteConfig, report: Report) -> Term |
         fields.error(f"category {quoted(name)} would replace the archive page at /archive/: pick "
                      "another name", "category")
         return None
-    if slug not in known and known:
-        guess = closest(name, [c.lower() for c in config.categories], cutoff=0.8)
-        if guess:
-            report.warning(
-                f"category '{name}' is not in site.yaml's categories: did you mean "
-                f"'{known[slugify(guess)]}'?",
-                fields.at("category"),
-            )
+    if known and slug not in known:
+        # A new name would open a new section at a new address, missing from the navigation:
+        # on a site that lists its sections, that is a typo until site.yaml says otherwise.
+        fields.error(_unknown_category(name, config.categories), "category")
+        return None
+    # "music" for "Music" is the same section at the same address, shown as site.yaml spells it.
     return Term(known.get(slug, name), slug, category_url(slug))
+
+
+def _unknown_category(name: str, categories: tuple[str, ...]) -> str:
+    """Why ``name`` is refused on a site whose site.yaml lists ``categories``, and the fix."""
+    listed = ", ".join(categories)
+    spelled = {c.lower(): c for c in categories}
+    guess = closest(name, spelled, cutoff=CATEGORY_CUTOFF)
+    fix = (f"did you mean '{spelled[guess]}'?" if guess else
+           f"use one of them, or add {quoted(name)} to 'categories' in site.yaml to open a new "
+           "section")
+    return f"category {quoted(name)} is not one of this site's categories ({listed}): {fix}"
 
 
 def _slug(fields: FieldReader, source: SourceFile) -> str | None:

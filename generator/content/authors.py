@@ -128,15 +128,14 @@ def _links(
     line = doc.line_of("links")
     if raw is None:
         return ()
-    ok = isinstance(raw, list) and all(
+    if not isinstance(raw, list) or not all(
         isinstance(i, dict) and isinstance(i.get("label"), str) and isinstance(i.get("url"), str)
         for i in raw
-    )
-    if not ok:
+    ):
         report.error("'links' must be a list of {label: ..., url: ...}", where.at(line))
         return ()
     links = []
-    for index, item in enumerate(raw):  # type: ignore[arg-type]
+    for index, item in enumerate(raw):
         problem = link_problem(item["url"])
         if problem:
             report.error(f"link {quoted(item['url'])} {problem}: write an address such as "
@@ -156,3 +155,16 @@ def author_for_name(name: str, described: Mapping[str, Author]) -> Author:
         if author.name.casefold() == name.casefold():
             return author
     return Author(slug=slug, name=name, url=author_url(slug))
+
+
+# How alike a name must be to a described author's to be taken for a typo of it: "Karen
+# Rufini" is 0.96 like "Karen Ruffini", one wrong letter in a ten-letter name 0.9. Two people
+# may be as alike ("Ana Park", "Ian Park": 0.875); the warning says how to tell it so.
+AUTHOR_CUTOFF = 0.85
+
+
+def misspelt_author(name: str, described: Mapping[str, Author]) -> Author | None:
+    """The described author whose name ``name`` (which has no file) most likely misspells."""
+    by_name = {author.name.casefold(): author for author in described.values()}
+    guess = closest(name.casefold(), by_name, cutoff=AUTHOR_CUTOFF)
+    return by_name[guess] if guess else None

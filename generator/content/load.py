@@ -131,7 +131,8 @@ def _check_unique_urls(content: Content, report: Report) -> None:
     """Two sources claiming one URL is an error naming both."""
     owners: dict[str, SourceLocation] = {}
     claims: list[tuple[str, str, SourceLocation]] = []
-    for item in (*content.articles, *content.pages):
+    items: tuple[Article | Page, ...] = (*content.articles, *content.pages)
+    for item in items:
         claims.append((item.url, item.source.path, item.source))
         claims.extend((alias, item.source.path, item.source) for alias in item.aliases)
     for url, path, where in sorted(claims, key=lambda claim: (claim[1], claim[0])):

@@ -167,6 +167,7 @@ def source_digests(sources: list[SourceFile], memo: ParseMemo) -> list[str]:
     for digest in digests:
         if isinstance(digest, UnreadableFile):
             raise digest
+    # The loop raised on any UnreadableFile: what is left is text, which mypy cannot follow.
     return digests  # type: ignore[return-value]
 
 

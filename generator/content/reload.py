@@ -172,8 +172,8 @@ def _replacements(
     dropped = {s for old, new in articles.values() for s in old.author_slugs
                if s not in new.author_slugs}
     if dropped:
-        new = _swap(previous.articles, position, {u: n for u, (_, n) in articles.items()})
-        still = {s for a in new for s in a.author_slugs}
+        swapped = _swap(previous.articles, position, {u: n for u, (_, n) in articles.items()})
+        still = {s for a in swapped for s in a.author_slugs}
         if dropped - still:
             return "an author no longer has any story"
     return articles, pages

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import cast
 
 from PIL import Image, ImageCms
 
@@ -49,7 +50,8 @@ def sixteen_to_eight_bit(image: Image.Image) -> Image.Image:
         top = 65535.0
     else:
         # Mode I or F: the range is whatever the file used; most are 16-bit in disguise.
-        _low, high = image.getextrema()
+        # One band: (low, high); Pillow's type also covers a pair per band.
+        _low, high = cast(tuple[float, float], image.getextrema())
         top = 255.0 if high <= 255 else 65535.0 if high <= 65535 else float(high)
         if image.mode == "F" and high <= 1.0:
             top = 1.0
@@ -61,7 +63,10 @@ def sixteen_to_eight_bit(image: Image.Image) -> Image.Image:
 
 def is_transparent(image: Image.Image) -> bool:
     """Whether an RGBA picture has any pixel that is not fully opaque."""
-    return image.mode == "RGBA" and image.getchannel("A").getextrema()[0] < 255
+    if image.mode != "RGBA":
+        return False
+    low, _high = cast(tuple[int, int], image.getchannel("A").getextrema())  # one band
+    return low < 255
 
 
 def to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:

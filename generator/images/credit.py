@@ -52,6 +52,7 @@ def read_credit(image: Image.Image) -> str | None:
 def iptc_fields(image: Image.Image) -> dict[tuple[int, int], str]:
     """The IPTC-IIM datasets as text; repeated datasets (several By-lines) joined."""
     try:
+        # Typed for Pillow's IPTC and JPEG files; it reads the IPTC block of any opened image.
         raw = IptcImagePlugin.getiptcinfo(image)  # type: ignore[arg-type]
     except (*DECODE_ERRORS, AttributeError):
         return {}

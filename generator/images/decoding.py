@@ -74,7 +74,7 @@ DECODE_ERRORS = (
 def heif_available() -> bool:
     """Whether HEIC files can be opened: only with the optional ``pillow_heif`` installed."""
     try:
-        import pillow_heif  # type: ignore[import-not-found]
+        import pillow_heif
     except ImportError:
         return False
     pillow_heif.register_heif_opener()

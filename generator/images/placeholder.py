@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import cast
 
 from PIL import Image, ImageFilter
 
@@ -34,7 +35,8 @@ def dominant_colour(image: Image.Image) -> str:
     small = image.convert("RGB")
     small.thumbnail((64, 64), Image.Resampling.BOX, reducing_gap=2.0)
     palette = small.quantize(colors=5, method=Image.Quantize.MEDIANCUT)
-    colours = palette.getcolors() or [(1, 0)]
+    # A palette picture's colours are (count, palette index); Pillow's type covers all modes.
+    colours = cast(list[tuple[int, int]] | None, palette.getcolors()) or [(1, 0)]
     _count, index = max(colours)
     lookup = palette.getpalette() or [0, 0, 0]
     red, green, blue = lookup[index * 3 : index * 3 + 3]

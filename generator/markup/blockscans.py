@@ -88,14 +88,17 @@ class LazyTables(TableProcessor):
         if len(rows) < 2:
             return False
         header = rows[0]
-        self.border = PIPE_NONE
+        border = PIPE_NONE
         if header.startswith("|"):
-            self.border |= PIPE_LEFT
+            border |= PIPE_LEFT
         if self.RE_END_BORDER.search(header) is not None:
-            self.border |= PIPE_RIGHT
-        columns = len(self._split_row(header))
+            border |= PIPE_RIGHT
+        # The library keeps PIPE_* flags (int) here; types-Markdown says bool.
+        self.border = border  # type: ignore[assignment]
+        # _split_row is the library's, left out of types-Markdown (private).
+        columns = len(self._split_row(header))  # type: ignore[attr-defined]
         is_table = columns > 1
-        if not is_table and columns == 1 and self.border:
+        if not is_table and columns == 1 and border:
             # Each row of a one-column table needs a pipe: read rows until one has none.
             for row in _lines_after_first(block):
                 row = row.strip(" ")
@@ -103,7 +106,7 @@ class LazyTables(TableProcessor):
                 if not is_table:
                     break
         if is_table:
-            separator = self._split_row(rows[1])
+            separator = self._split_row(rows[1])  # type: ignore[attr-defined]
             is_table = len(separator) == columns and set("".join(separator)) <= set("|:- ")
             if is_table:
                 self.separator = separator

@@ -32,7 +32,7 @@ class _IndexedOrder(list[str]):
     def __contains__(self, item: object) -> bool:
         return item in self.positions
 
-    def index(self, item: str, *args: Any) -> int:  # type: ignore[override]
+    def index(self, item: str, *args: Any) -> int:
         """Where a footnote id first appears."""
         if args:
             return super().index(item, *args)
@@ -50,9 +50,10 @@ class _FootnoteReferences(FootnoteInlineProcessor):
         # The numbers by definition order, for the definitions (by identity and count) seen.
         self.numbered: tuple[tuple[int, int], dict[str, int]] = ((0, -1), {})
 
+    # InlineProcessor's signature, which types-Markdown declares incompatible with Pattern's.
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
-    ) -> tuple[etree.Element | None, int | None, int | None]:
+    ) -> tuple[etree.Element | str | None, int | None, int | None]:
         """The library's answer, with the definition-order number found in a dict."""
         notes = self.footnotes
         if not notes.getConfig("USE_DEFINITION_ORDER") or m.group(1) not in notes.footnotes:

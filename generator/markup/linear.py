@@ -86,7 +86,7 @@ class _TextMemo:
 
     def of(self, text: str) -> _TextMemo:
         if text is not self.text:
-            self.__init__(text)  # type: ignore[misc]
+            self.__init__(text)  # type: ignore[misc]  # mypy forbids calling __init__: a reset
         return self
 
     def next_quote(self, start: int) -> int:
@@ -147,7 +147,8 @@ class _Brackets:
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         """The text between the ``[`` before ``index`` and its ``]`` (library signature)."""
         if index < 1 or data[index - 1] != "[":
-            return super().getText(data, index)  # type: ignore[misc, no-any-return]
+            # A mixin: super() is the library's processor it is mixed into, unknown to mypy.
+            return super().getText(data, index)  # type: ignore[misc]
         close = _MEMO.of(data).brackets.match_of(index - 1)
         if close is None:
             return "", len(data), False
@@ -170,6 +171,7 @@ class _Brackets:
             return "", None, index, False
         if close is None or quote < close:
             data = data[:index + LINK_SPAN]
+        # A mixin: super() is the library's processor it is mixed into, unknown to mypy.
         href, title, end, handled = super().getLink(data, index)  # type: ignore[misc]
         if end < index:
             return "", None, index, False
@@ -204,7 +206,10 @@ class ShortImageReferenceProcessor(_Brackets,
 class BacktickProcessor(inlinepatterns.BacktickInlineProcessor):
     """Code spans, finding each closing run by a search, not a walk per opening run."""
 
-    def find_code_spans(self, start: int, text: str) -> tuple[int, int | None]:
+    # The library's own signature; types-Markdown says tuple[int, int] | None.
+    def find_code_spans(  # type: ignore[override]
+        self, start: int, text: str
+    ) -> tuple[int, int | None]:
         """Same answers as the library's: an exact closing run, else the longest shorter one."""
         opening = _BACKTICKS.match(text, start)
         if opening is None:
@@ -245,4 +250,6 @@ class LinearExtension(Extension):
             processor = blocks[name]
             setattr(processor, attribute, NoMatchInSuffixes(getattr(processor, attribute)))
         if "table" in blocks:
-            blocks.register(LazyTables(parser, blocks["table"].config), "table", 75)
+            # TableProcessor.config is the library's, missing from types-Markdown.
+            config = blocks["table"].config  # type: ignore[attr-defined]
+            blocks.register(LazyTables(parser, config), "table", 75)

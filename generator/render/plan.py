@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from generator import __version__
 from generator.cache import digest_text
@@ -185,8 +185,8 @@ def replan_outputs(
     parts = {n for n in changed if n.startswith(("term:", "author:"))}
     if parts:
         cut = len("card:") + len(r.base_path.rstrip("/"))
-        for name, embeds in record.embeds.items():
-            if name.startswith("card:") and not embeds.isdisjoint(parts):
+        for name, embedded in record.embeds.items():
+            if name.startswith("card:") and not embedded.isdisjoint(parts):
                 card = r.views.card(r.content.articles[r.index.position[name[cut:]]])
                 compare(name, canon.node(card))
     # Units showing a changed node are planned again: whole when what they list changed (or
@@ -257,8 +257,9 @@ def _reshown(
 def site_key(r: SiteRenderer, canon: Canon, config_digest: str) -> str:
     """The key of what every output gets: Byline, the settings, the theme, the globals."""
     logo = r.images.logo.source.digest if r.images.logo else ""
+    # jinja2 types its globals as objects; the renderer sets "site" to a dict.
     key, _ = canon.key(__version__, MARKUP_VERSION, config_digest, r.theme.fingerprint,
-                       r.preview, logo, dict(r.env.globals["site"]))
+                       r.preview, logo, dict(cast(dict[str, Any], r.env.globals["site"])))
     return key
 
 
@@ -448,7 +449,8 @@ class _Planner:
     def _sources(self) -> Mapping[str, SourceLocation]:
         if self._source_of is None:
             content = self.r.content
-            self._source_of = {i.url: i.source for i in (*content.articles, *content.pages)}
+            items: tuple[Article | Page, ...] = (*content.articles, *content.pages)
+            self._source_of = {i.url: i.source for i in items}
         return self._source_of
 
     def _sitemap(self) -> None:
@@ -566,7 +568,8 @@ def redirect_map(
 ) -> dict[str, str]:
     """Old URL → new URL: the writers' ``aliases`` plus URLs that changed since publishing."""
     found = dict(moved)
-    for item in (*articles, *pages):
+    items: tuple[Article | Page, ...] = (*articles, *pages)
+    for item in items:
         for alias in item.aliases:
             found[folder_url(alias)] = item.url
     return found

@@ -7,7 +7,6 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -297,6 +296,7 @@ class SiteRenderer:
                     SitemapEntry(url, article.modified), NewsEntry(url, article.title,
                                                                    article.date))
             self.carried.keep_entries(article, kept)
+        # carried.py keeps entries as tuple[object, ...]; they are the three made above.
         return kept  # type: ignore[return-value]
 
     # -- rendering -------------------------------------------------------------------------
@@ -332,7 +332,7 @@ class SiteRenderer:
         try:
             html = self.env.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as exc:
-            where = SourceLocation(Path(exc.filename or name), exc.lineno)
+            where = SourceLocation(exc.filename or name, exc.lineno)
             raise RenderProblem(f"template error: {exc.message}", where) from None
         except jinja2.TemplateNotFound as exc:
             raise RenderProblem(f"template not found: {exc.name}", None) from None
@@ -512,5 +512,5 @@ def _template_frame(exc: BaseException) -> SourceLocation | None:
     found = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.endswith((".html", ".xml", ".j2")):
-            found = SourceLocation(Path(frame.filename), frame.lineno)
+            found = SourceLocation(frame.filename, frame.lineno)
     return found

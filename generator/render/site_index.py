@@ -208,10 +208,11 @@ def reindex(
     def moved(keys: Callable[[Article], Iterable[str]]) -> set[str]:
         return {k for old, edited in edits.values() for k in set(keys(old)) ^ set(keys(edited))}
 
+    # The lambdas' defaults bind the loop's slug; mypy cannot infer a lambda with defaults.
     categories = {g.term.slug: g for g in index.categories}
     for slug in moved(_category_slugs):
         group = categories.pop(slug, None)
-        arts = regroup(group.articles if group else (), lambda a, s=slug: _category_slugs(a) == [s])
+        arts = regroup(group.articles if group else (), lambda a, s=slug: _category_slugs(a) == [s])  # type: ignore[misc]
         if arts:
             term = next(a.category for a in arts if a.category)
             categories[slug] = Group(term, arts)
@@ -220,14 +221,14 @@ def reindex(
     for slug in moved(_tag_slugs):
         group = tags.pop(slug, None)
         masks.pop(slug, None)
-        arts = regroup(group.articles if group else (), lambda a, s=slug: s in _tag_slugs(a))
+        arts = regroup(group.articles if group else (), lambda a, s=slug: s in _tag_slugs(a))  # type: ignore[misc]
         if arts:
             tags[slug] = Group(next(t for t in arts[0].tags if t.slug == slug), arts)
             masks[slug] = _mask([position[a.url] for a in arts])
     by_author = dict(index.by_author)
     for slug in moved(lambda a: a.author_slugs):
         if slug in by_author:
-            by_author[slug] = regroup(by_author[slug], lambda a, s=slug: s in a.author_slugs)
+            by_author[slug] = regroup(by_author[slug], lambda a, s=slug: s in a.author_slugs)  # type: ignore[misc]
     shape = list(index.shape)
     for url, article in new.items():
         shape[position[url]] = (url, tuple(t.slug for t in article.tags))

@@ -20,6 +20,7 @@ from generator.sourceyaml.explain import explain, quote_hint
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform's wheel
+    # Another class under the same name: both load the same documents.
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # Values in one file, an alias counting as a copy of what it names: a long site.yaml holds

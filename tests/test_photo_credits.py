@@ -1,0 +1,130 @@
+"""One list of an article's photos, and one rule for a photo without a credit.
+
+The build, the preview's patch and `byline check` all warn about a missing credit through
+``image_stage.missing_credits``; the image stage, the checks and the render keys all list an
+article's photos through ``model.images_of`` / ``photos_of``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.check import check_site
+from generator.model import images_of, photos_of
+from tests.conftest import SiteFiles, article, build, photo_bytes
+from tests.outcome import run_byline
+
+Make = Callable[[SiteFiles], Path]
+STORY = "content/articles/gala/index.md"
+STORY_URL = "/music/gala/"
+HINT = "(agency photos usually carry it in their metadata)"
+
+# Line 6 of the file is the hero; the body starts on line 9.
+BODY = """\
+Intro.
+
+![The carpet](figure.jpg "On the carpet.")
+
+![One](one.jpg "First.")
+![Two](two.jpg "Second.")
+
+A small ![icon](icon.png) in a sentence.
+"""
+PHOTOS: SiteFiles = {
+    "content/articles/gala/hero.jpg": photo_bytes((1200, 800), colour=(150, 20, 40)),
+    "content/articles/gala/figure.jpg": photo_bytes((900, 600), colour=(20, 150, 40)),
+    "content/articles/gala/one.jpg": photo_bytes((600, 900), colour=(20, 40, 150)),
+    "content/articles/gala/two.jpg": photo_bytes((600, 900), colour=(200, 200, 40)),
+    "content/articles/gala/icon.png": photo_bytes((32, 32), "PNG"),
+}
+
+
+def gala(make_site: Make, hero: str = "{image: hero.jpg, alt: The carpet}") -> Path:
+    text = article("The gala", body=BODY, category="Music", dek="Who wore what.", hero=hero)
+    return make_site({STORY: text, **PHOTOS})
+
+
+def warning_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if ": warning: " in line]
+
+
+def test_one_uncredited_photo_is_one_warning_line_in_build_and_the_same_in_check(
+    make_site: Make,
+) -> None:
+    site = make_site({
+        STORY: article("The gala", body="Intro.", category="Music", dek="Who wore what.",
+                       hero="{image: hero.jpg, alt: The carpet}"),
+        "content/articles/gala/hero.jpg": photo_bytes((1200, 800)),
+    })
+    expected = [f"{STORY}:6: warning: hero photo hero.jpg has no credit: add credit: "
+                f"Name/Agency to the hero {HINT}"]
+    built = run_byline(["build", "--site", str(site)])
+    assert built.code == 0
+    assert warning_lines(built.err + built.out) == expected
+    checked = run_byline(["check", "--site", str(site)])
+    assert checked.code == 0
+    assert warning_lines(checked.err + checked.out) == expected
+    assert "Check: 0 errors, 1 warning" in checked.err  # counted, though printed once
+
+
+def test_every_place_sees_the_hero_the_figure_and_the_gallery(make_site: Make) -> None:
+    site = gala(make_site)
+    result = build(site)
+    assert result.content is not None
+    story = result.content.articles[0]
+    assert [(r.role, r.src) for r in photos_of(story)] == [
+        ("hero", "hero.jpg"), ("figure", "figure.jpg"), ("slide", "one.jpg"), ("slide", "two.jpg")]
+    # The small inline image is planned too, but is no photo: it needs no credit.
+    assert [r.src for r in images_of(story)] == [
+        "hero.jpg", "figure.jpg", "one.jpg", "two.jpg", "icon.png"]
+
+    # Credits: the build warns once per photo, at its own line, and the check says the same.
+    credits = [str(w) for w in result.warnings if "has no credit" in str(w)]
+    assert credits == [
+        f"{STORY}:6: warning: hero photo hero.jpg has no credit: add credit: Name/Agency to "
+        f"the hero {HINT}",
+        f'{STORY}:11: warning: photo figure.jpg has no credit: add credit="Name/Agency" {HINT}',
+        f'{STORY}:13: warning: photo one.jpg has no credit: add credit="Name/Agency" {HINT}',
+        f'{STORY}:14: warning: photo two.jpg has no credit: add credit="Name/Agency" {HINT}',
+    ]
+    # The check of the built files has no rule of its own: `byline check` reports the build's
+    # warnings (see the test above), so the same photo is never said twice in two wordings.
+    checked = check_site(site / "output", "https://news.example/", result.content.articles)
+    assert [str(p) for p in checked if "credit" in str(p)] == []
+
+    # Image planning: every photo has its resized copies in the output.
+    made = {p.name.split(".")[0] for p in (site / "output" / "images").iterdir()}
+    assert {"hero", "figure", "one", "two", "icon"} <= made
+
+    # The article page's key: replacing any one photo's pixels rewrites the page.
+    article_file = STORY_URL.strip("/") + "/index.html"
+    for name, colour in (("hero", (1, 2, 3)), ("figure", (4, 5, 6)), ("two", (7, 8, 9))):
+        size = (1200, 800) if name == "hero" else (900, 600) if name == "figure" else (600, 900)
+        (site / f"content/articles/gala/{name}.jpg").write_bytes(photo_bytes(size, colour=colour))
+        rebuilt = build(site)
+        assert article_file in rebuilt.changed, name
+
+
+def test_a_credit_in_the_markdown_or_the_file_silences_build_and_check_alike(
+    make_site: Make,
+) -> None:
+    from PIL import Image
+
+    site = gala(make_site, hero="{image: hero.jpg, alt: The carpet, credit: Ines Park/Wire}")
+    exif = Image.Exif()
+    exif[0x013B] = "Ana Wire/Agency"  # EXIF Artist
+    Image.new("RGB", (900, 600)).save(site / "content/articles/gala/figure.jpg", exif=exif)
+    blank = (site / STORY).read_text(encoding="utf-8").replace(
+        '![One](one.jpg "First.")', '![One](one.jpg "First."){credit="  "}')
+    (site / STORY).write_text(blank, encoding="utf-8")
+    result = build(site)
+    assert result.content is not None
+    credits = [str(w) for w in result.warnings if "has no credit" in str(w)]
+    # A blank credit is none; the figure's is in its file; the hero's is written.
+    assert [c.split(": warning: ")[1].split(" has")[0] for c in credits] == [
+        "photo one.jpg", "photo two.jpg"]
+    # The check of the built files has no rule of its own: `byline check` reports the build's
+    # warnings (see the test above), so the same photo is never said twice in two wordings.
+    checked = check_site(site / "output", "https://news.example/", result.content.articles)
+    assert [str(p) for p in checked if "credit" in str(p)] == []

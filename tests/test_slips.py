@@ -1,0 +1,178 @@
+"""Issue 16, typos that published silently: a category site.yaml does not list, an author's
+name one letter off, and `byline check` counting the build's warnings as the site's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import SITE_YAML, article, build, page, photo_bytes
+from .outcome import build_outcome, run_byline, snapshot
+
+SECTIONS = SITE_YAML.replace("categories: [Music, TV]",
+                             "categories: [Celebrity, TV, Movies, Music]")
+
+
+def story(**fields: str) -> str:
+    return article(title="Gala night", **fields)
+
+
+# -- categories ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("Celebs", "Celebrity"), ("Movie", "Movies"), ("Muisc", "Music"), ("Celebrities", "Celebrity"),
+])
+def test_a_misspelt_category_stops_the_build_at_its_line(make_site, typed, meant):
+    site = make_site({"site.yaml": SECTIONS, "content/articles/a.md": story(category="Music")})
+    build_outcome(site)
+    before = snapshot(site / "output")
+    (site / "content/articles/a.md").write_text(story(category=typed))
+    run = build_outcome(site, previous=before)
+    assert run.code == 1
+    assert run.err.splitlines()[0] == (
+        f'content/articles/a.md:4: error: category "{typed}" is not one of this site\'s '
+        f"categories (Celebrity, TV, Movies, Music): did you mean '{meant}'?")
+
+
+def test_a_category_like_none_of_them_says_how_to_open_a_section(make_site):
+    site = make_site({"site.yaml": SECTIONS, "content/articles/a.md": story(category="Sports")})
+    run = build_outcome(site)
+    assert run.err.splitlines()[0] == (
+        'content/articles/a.md:4: error: category "Sports" is not one of this site\'s '
+        "categories (Celebrity, TV, Movies, Music): use one of them, or add \"Sports\" to "
+        "'categories' in site.yaml to open a new section")
+    assert not (site / "output/sports").exists()
+
+
+def test_every_misfiled_article_is_named_in_one_build(make_site):
+    site = make_site({"site.yaml": SECTIONS,
+                      "content/articles/a.md": story(category="Celebs"),
+                      "content/articles/b.md": story(category="Movie", slug="b")})
+    *errors, last = build_outcome(site).err.splitlines()
+    assert [line.split(": error: ")[0] for line in errors] == [
+        "content/articles/a.md:4", "content/articles/b.md:4"]
+    assert last == "byline: error: build failed with 2 errors"
+
+
+@pytest.mark.parametrize("typed", ["music", "MUSIC", "tv", "Tv"])
+def test_a_category_in_another_case_is_that_section(make_site, typed):
+    # The same address and the name as site.yaml spells it: nothing a reader sees differs.
+    site = make_site({"site.yaml": SECTIONS, "content/articles/a.md": story(category=typed)})
+    result = build(site)
+    assert [str(w) for w in result.warnings] == []
+    slug = typed.lower()
+    kicker = page(site, f"/{slug}/a/").select_one(".article__header .kicker")
+    assert kicker.get_text() == {"music": "Music", "tv": "TV"}[slug]
+
+
+def test_without_declared_categories_any_category_opens_a_section(make_site):
+    yaml = SITE_YAML.replace("categories: [Music, TV]\n", "")
+    site = make_site({"site.yaml": yaml, "content/articles/a.md": story(category="Sports")})
+    result = build(site)
+    assert [str(w) for w in result.warnings] == []
+    assert page(site, "/sports/").find("h1").get_text(strip=True) == "Sports"
+
+
+# -- authors ------------------------------------------------------------------------------
+
+KAREN = {"content/authors/karen-ruffini.yaml": "name: Karen Ruffini\nbio: Music editor.\n"}
+
+
+def test_an_author_name_one_letter_off_a_described_one_is_warned_about(make_site):
+    site = make_site({**KAREN, "content/articles/a.md": story(category="Music",
+                                                               author="Karen Rufini")})
+    run = build_outcome(site)
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        'content/articles/a.md:5: warning: author "Karen Rufini" is not one of the authors in '
+        "content/authors/: did you mean 'Karen Ruffini'? (if it is someone else, add "
+        "content/authors/karen-rufini.yaml)"]
+
+
+def test_the_warning_points_at_the_authors_list(make_site):
+    site = make_site({**KAREN, "content/articles/a.md": story(
+        category="Music", authors="\n  - Dana Reyes\n  - Karen Rufini")})
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        'content/articles/a.md:5: warning: author "Karen Rufini" is not one of the authors in '
+        "content/authors/: did you mean 'Karen Ruffini'? (if it is someone else, add "
+        "content/authors/karen-rufini.yaml)"]
+
+
+@pytest.mark.parametrize("name", ["Karen Ruffini", "karen ruffini", "karen-ruffini",
+                                  "Dana Reyes", "Karl Rubens"])
+def test_a_described_author_or_a_name_unlike_any_is_not_warned_about(make_site, name):
+    site = make_site({**KAREN, "content/articles/a.md": story(category="Music", author=name)})
+    assert [str(w) for w in build(site).warnings] == []
+
+
+def test_someone_else_with_a_like_name_is_told_apart_by_a_file(make_site):
+    site = make_site({**KAREN, "content/authors/karen-rufini.yaml": "name: Karen Rufini\n",
+                      "content/articles/a.md": story(category="Music", author="Karen Rufini")})
+    assert [str(w) for w in build(site).warnings] == []
+    assert page(site, "/authors/karen-rufini/").find("h1").get_text(strip=True) == "Karen Rufini"
+
+
+def test_a_new_author_file_quiets_the_warning_on_the_next_build(make_site):
+    site = make_site({**KAREN, "content/articles/a.md": story(category="Music",
+                                                               author="Karen Rufini")})
+    assert len(build(site).warnings) == 1
+    (site / "content/authors/karen-rufini.yaml").write_text("name: Karen Rufini\n")
+    assert build(site).warnings == ()  # the checked article is not taken from the cache
+
+
+# -- byline check counts the build's warnings --------------------------------------------
+
+def uncredited(make_site) -> Path:
+    hero = "\n  image: hero.jpg\n  alt: The stage"
+    return make_site({
+        "content/articles/a/index.md": story(category="Music", dek="A dek.", hero=hero,
+                                             tittle="x"),
+        "content/articles/a/hero.jpg": photo_bytes((800, 600)),
+    })
+
+
+def test_check_counts_and_prints_each_build_warning_once(make_site):
+    site = uncredited(make_site)
+    run = run_byline(["check", "--site", str(site)])
+    assert run.code == 0
+    lines = run.err.splitlines()
+    assert lines == [
+        'content/articles/a/index.md:7: warning: photo hero.jpg has no credit: add '
+        'credit="Name/Agency" (agency photos usually carry it in their metadata)',
+        "content/articles/a/index.md:9: warning: unknown front-matter key 'tittle': "
+        "did you mean 'title'?",
+        "Check: 0 errors, 2 warnings",
+    ]
+    assert "2 warnings" in run.out, "the build's summary agrees with the check's"
+
+
+def test_check_counts_the_build_warnings_after_an_up_to_date_build_too(make_site):
+    site = uncredited(make_site)
+    run_byline(["build", "--site", str(site)])
+    run = run_byline(["check", "--site", str(site)])
+    assert run.err.splitlines()[-1] == "Check: 0 errors, 2 warnings"
+
+
+def test_check_strict_fails_on_the_build_warnings(make_site):
+    site = uncredited(make_site)
+    run = run_byline(["check", "--site", str(site), "--strict", "--quiet"])
+    assert run.code == 1
+    assert run.out == ""
+    assert run.err.splitlines()[-1] == \
+        "Check: 0 errors, 2 warnings (--strict: warnings count as errors)"
+
+
+def test_a_credit_in_the_photo_file_is_no_warning_for_build_or_check(make_site):
+    from PIL import Image
+
+    site = uncredited(make_site)
+    article_file = site / "content/articles/a/index.md"
+    article_file.write_text(article_file.read_text().replace("tittle: x\n", ""))
+    exif = Image.Exif()
+    exif[0x013B] = "Ana Wire/Agency"  # EXIF Artist, which the build shows as the credit
+    Image.new("RGB", (800, 600)).save(site / "content/articles/a/hero.jpg", exif=exif)
+    run = run_byline(["check", "--site", str(site)])
+    assert (run.code, run.err) == (0, "")
+    assert "Check: 0 errors, 0 warnings" in run.out
