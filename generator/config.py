@@ -61,6 +61,7 @@ class SiteConfig:
     hosting: Hosting = field(default_factory=Hosting)
     deploy: Mapping[str, Any] = field(default_factory=dict)
     search: bool = True  # index the built site for its search page (needs byline[search])
+    corrections_page: bool = False  # /corrections/: every correction on the site
     source: SourceLocation = field(default_factory=lambda: SourceLocation(CONFIG_NAME))
 
     @property
@@ -189,6 +190,7 @@ TOP_LEVEL: dict[str, Check] = {
     "hosting": _mapping,
     "deploy": _mapping,
     "search": _bool,
+    "corrections_page": _bool,
 }
 REQUIRED = ("title", "base_url")
 PUBLISHER: dict[str, Check] = {"name": _text, "logo": _optional_text}
@@ -294,6 +296,7 @@ def load_config(root: Path, report: Report) -> SiteConfig | None:
         hosting=Hosting(**hosting),
         deploy=values.get("deploy", {}),
         search=values.get("search", True),
+        corrections_page=values.get("corrections_page", False),
         source=where,
     )
 

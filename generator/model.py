@@ -137,6 +137,16 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Change:
+    """An update or a correction made after publication: when (in the site's timezone), and
+    what the writer says changed."""
+
+    at: datetime
+    has_time: bool
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
     """One news story, parsed and rendered to body HTML, ready for any template."""
 
@@ -164,6 +174,9 @@ class Article:
     videos: tuple[VideoRef, ...] = ()  # in the body, by the index of their placeholders
     hero_video: VideoRef | None = None  # its poster is ``hero``
     embeds: tuple[Embed, ...] = ()
+    updated_has_time: bool = False  # whether ``updated`` gave a time of day
+    updates: tuple[Change, ...] = ()  # newest first
+    corrections: tuple[Change, ...] = ()  # newest first
 
     @property
     def body_html(self) -> str:
@@ -176,9 +189,18 @@ class Article:
         return max(1, round(self.word_count / WORDS_PER_MINUTE))
 
     @property
+    def last_change(self) -> Change | None:
+        """The newest change after publication: ``updated``, an update or a correction."""
+        changes = [*self.updates[:1], *self.corrections[:1]]
+        if self.updated is not None:
+            changes.append(Change(self.updated, self.updated_has_time, ""))
+        return max(changes, key=lambda c: c.at, default=None)
+
+    @property
     def modified(self) -> datetime:
-        """When the story last changed: ``updated`` if given, else ``date``."""
-        return self.updated or self.date
+        """When the story last changed: its newest change if any, else ``date``."""
+        change = self.last_change
+        return max(change.at, self.date) if change else self.date
 
 
 @dataclass(frozen=True)
@@ -379,6 +401,8 @@ def article_data(article: Article) -> list[Any]:
         [image_data(i) for i in a.images], a.has_embeds, a.draft, list(a.aliases),
         _extra_data(a.extra), [video_data(v) for v in a.videos],
         a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
+        a.updated_has_time, [change_data(c) for c in a.updates],
+        [change_data(c) for c in a.corrections],
     ]
 
 
@@ -386,7 +410,7 @@ def article_from(data: object, body: bytes) -> Article:
     """The Article ``article_data`` wrote, with its body."""
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
-     hero_video, embeds) = items(data)
+     hero_video, embeds, updated_has_time, updates, corrections) = items(data)
     all_text(digest, slug, url, title, summary)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -399,7 +423,20 @@ def article_from(data: object, body: bytes) -> Article:
         tuple(map(video_from, items(videos))) if videos != [] else (),
         maybe(video_from, hero_video),
         tuple(map(embed_from, items(embeds))) if embeds != [] else (),
+        flag(updated_has_time), tuple(map(change_from, items(updates))),
+        tuple(map(change_from, items(corrections))),
     )
+
+
+def change_data(change: Change) -> list[Any]:
+    """A Change as plain data."""
+    return [datetime_data(change.at), change.has_time, change.text]
+
+
+def change_from(data: object) -> Change:
+    """The Change ``change_data`` wrote."""
+    at, has_time, words = items(data)
+    return Change(datetime_from(at), flag(has_time), text(words))
 
 
 def page_data(page: Page) -> list[Any]:

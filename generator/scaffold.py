@@ -10,6 +10,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from generator import __version__
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.errors import BylineError
 from generator.slugs import slugify
@@ -127,6 +128,7 @@ def init_site(target: Path, author: str | None = None, now: datetime | None = No
         "author_yaml": yaml_scalar(author),
         "copyright_yaml": yaml_scalar(f"© {now.year} {title}"),
         "publish_path_yaml": yaml_scalar(f"../{folder}-published"),
+        "byline_version": __version__,
     }
     written = []
     for source in sorted(STARTER_DIR.rglob("*")):
@@ -135,6 +137,8 @@ def init_site(target: Path, author: str | None = None, now: datetime | None = No
                 or "__pycache__" in relative.parts:
             continue
         relative = _destination(relative, values["author_slug"])
+        if relative.parts[0] == ".github" and (target / relative).exists():
+            continue  # the repository's own workflow of that name is kept as it is
         text = _PLACEHOLDER.sub(lambda m: values[m.group(1)],
                                 source.read_text(encoding="utf-8"))
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -185,9 +189,12 @@ def _merged_gitignore(path: Path, ours: str) -> str:
 
 
 def _destination(relative: Path, author_slug: str) -> Path:
-    # Dot-files do not survive every packaging tool, so the starter ships "gitignore".
+    # Dot-files do not survive every packaging tool, so the starter ships "gitignore" and
+    # "github/" (the CI workflow that publishes on push and on a schedule).
     if relative == Path("gitignore"):
         return Path(".gitignore")
+    if relative.parts[:1] == ("github",):
+        return Path(".github", *relative.parts[1:])
     if relative.name == "AUTHOR.yaml":
         return relative.with_name(f"{author_slug}.yaml")
     return relative

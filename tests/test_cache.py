@@ -50,6 +50,8 @@ SITE = {
         title="Mara Quell goes big", date="2026-11-10 09:30", author="Karen Ruffini",
         category="Music", tags="[Tours, Pop]", dek="The biggest tour of the year.", hero=HERO,
         updated="2026-11-12T08:00:00+05:30", aliases="[/old/tour/]",
+        updates="\n  - at: 2026-11-11\n    text: Adds the dates.",
+        corrections="\n  - 2026-11-12 10:15: Fixes the venue.",
         mood="{stage: [1, 2.5, true, null], 'key': {nested: yes}}",
         body="""
         She said it's "huge".
@@ -478,6 +480,11 @@ def test_content_read_back_from_the_cache_is_the_content_written(site: Path) -> 
     assert tour.extra == {"mood": {"stage": [1, 2.5, True, None], "key": {"nested": True}}}
     assert tour.hero and tour.hero.focus == (0.3, 0.4) and tour.hero.path
     assert tour.updated == datetime(2026, 11, 12, 8, tzinfo=timezone(timedelta(hours=5.5)))
+    assert tour.updated_has_time
+    assert [(c.at, c.has_time, c.text) for c in (*tour.updates, *tour.corrections)] == [
+        (datetime(2026, 11, 11, tzinfo=ZoneInfo("UTC")), False, "Adds the dates."),
+        (datetime(2026, 11, 12, 10, 15, tzinfo=ZoneInfo("UTC")), True, "Fixes the venue.")]
+    assert tour.corrections[0].at.tzinfo is ZoneInfo("UTC")  # the zone itself, not an offset
 
 
 def test_a_parse_read_back_is_the_parse_written() -> None:

@@ -50,6 +50,11 @@ hero:
 slug: mara-quell-tour
 aliases: [/old/tour/]
 draft: false
+updates:
+  - at: 2026-11-01 14:05
+    text: Adds the Lisbon date.
+corrections:
+  - 2026-11-02 10:00: Fixes the venue.
 """
 AUTHOR_FILE = """\
 name: Dana Reyes
@@ -178,6 +183,20 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 @given(text=any_yaml(FRONT_MATTER))
 def test_any_front_matter(good_site: Path, copies: Path, text: str) -> None:
     build_with(good_site, copies, STORY, f"---\n{text}---\n\nBody text.\n")
+
+
+CHANGE = st.fixed_dictionaries({}, optional={
+    "at": SCALARS | st.datetimes(), "text": SCALARS, "note": SCALARS, "when": SCALARS})
+CHANGES = VALUES | st.lists(CHANGE | VALUES, max_size=4) | CHANGE
+STILL = FRONT_MATTER.split("updates:")[0]
+
+
+@given(updates=CHANGES, corrections=CHANGES)
+def test_any_updates_and_corrections(good_site: Path, copies: Path, updates: object,
+                                     corrections: object) -> None:
+    changes = yaml.safe_dump({"updates": updates, "corrections": corrections},
+                             allow_unicode=True)
+    build_with(good_site, copies, STORY, f"---\n{STILL}{changes}---\n\nBody text.\n")
 
 
 @given(text=any_yaml(AUTHOR_FILE))

@@ -31,6 +31,9 @@ def vnu_command() -> list[str] | None:
     return [java, "-Xss8m", "-jar", str(jar)]
 
 
+CORRECTED = ("movies/starfall-protocol-box-office/index.html", "corrections/index.html")
+
+
 @pytest.mark.slow
 def test_sample_site_html_has_no_validator_errors(tmp_path):
     command = vnu_command()
@@ -42,6 +45,8 @@ def test_sample_site_html_has_no_validator_errors(tmp_path):
     assert len(pages) > 20
     assert any(p.endswith("/search/index.html") for p in pages)  # the search page too
     assert {str(tmp_path / "out" / story) for story in STORY_FORMATS} <= set(pages)
+    # A corrected story (one update, one correction) and the corrections page.
+    assert {str(tmp_path / "out" / path) for path in CORRECTED} <= set(pages)
     assert validator_errors(command, pages, tmp_path / "out") == []
 
 

@@ -286,6 +286,10 @@ LATER = "content/articles/hotel.md"
 JO = "content/authors/jo-lane.yaml"
 
 
+CHANGES = ("updates:\n  - at: 2026-11-03 14:05\n    text: Adds the dates.\n"
+           "corrections:\n  - at: 2026-11-03 15:00\n    text: Fixes the venue.\n")
+
+
 def everything_files() -> dict[str, str | bytes]:
     """The five stories with the test theme, an author file, a logo, a draft, a scheduled
     story, an old address and an extra field."""
@@ -293,6 +297,7 @@ def everything_files() -> dict[str, str | bytes]:
              for p in THEME.rglob("*.html")}
     files: dict[str, str | bytes] = {
         "site.yaml": _SITE_YAML + "theme: everything\ntwitter: '@testtimes'\n"
+        "corrections_page: true\n"
         "copyright: The Test Times Ltd\npublisher:\n  name: Test Media\n"
         "  logo: /brand/logo.png\n",
         **starting_files(), **theme,
@@ -308,6 +313,7 @@ def everything_files() -> dict[str, str | bytes]:
     files[B] = _edit(str(files[B]), "author:", "aliases: [/old/bravo/]\nmood: upbeat\nauthor:")
     echo = "content/articles/echo.md"
     files[echo] = _edit(str(files[echo]), "category:", "updated: 2026-11-02 09:00\ncategory:")
+    files[C] = _edit(str(files[C]), "author:", CHANGES + "author:")
     return files
 
 
@@ -364,6 +370,14 @@ EVERY_EDIT: list[tuple[str, Callable[[Preview], list[str]], bool]] = [
     ("an update time",
      lambda p: _write(p, B, _edit(p.text(B), "author:", "updated: 2026-11-10 08:00\nauthor:")),
      True),
+    ("a first correction",
+     lambda p: _write(p, B, _edit(p.text(B), "author:",
+                                  "corrections:\n  - 2026-11-12 10:00: Fixes a name.\nauthor:")),
+     True),
+    ("a correction's text", lambda p: _write(p, C, _edit(p.text(C), "the venue", "the date")),
+     True),
+    ("a correction removed", lambda p: _write(p, B, _edit(p.text(B), "  - 2026-11-12 10:00: "
+                                                          "Fixes a name.\n", "")), True),
     ("category", lambda p: _write(p, "content/articles/echo.md",
                                   _edit(p.text("content/articles/echo.md"), "TV", "Music")),
      False),

@@ -28,7 +28,7 @@ LAYERS = (
     ("render_stage", "search_stage"),
     ("incremental",),
     ("build",),
-    ("check", "publish", "scaffold", "starter"),
+    ("check", "publish", "scaffold", "starter", "schedule"),
     ("serve",),
     ("cli",),
     ("__main__",),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import shutil
 import threading
@@ -50,6 +51,21 @@ def test_sample_site_builds_without_warnings(sample):
     home = page(site, "/")
     assert len(home.select("main article, main li")) >= 1
     assert page(site, "/about/").find("h1")
+
+
+def test_the_sample_corrected_story_and_the_corrections_page(sample):
+    site, _ = sample
+    story = page(site, "/movies/starfall-protocol-box-office/")
+    updated = story.select_one(".byline__meta").find("time", attrs={"datetime": True})
+    assert updated.find_next("time").get_text() == "July 22, 2025, 9:15 AM PDT"
+    box = story.find("aside", id="corrections")
+    assert story.find(id=box["aria-labelledby"]).get_text() == "Correction"
+    assert box.time["datetime"] == "2025-07-22T09:15:00-07:00"
+    assert len(story.select(".changes--updates li")) == 1
+    data = json.loads(story.find("script", type="application/ld+json").string)
+    assert (data["@type"], data["dateModified"]) == ("NewsArticle", "2025-07-22T09:15:00-07:00")
+    listed = page(site, "/corrections/").select(".corrections-list a")
+    assert [a["href"] for a in listed] == ["/movies/starfall-protocol-box-office/#corrections"]
 
 
 def test_sample_site_credit_comes_from_photo_metadata(sample):

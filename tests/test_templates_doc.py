@@ -16,7 +16,7 @@ from generator.build import BuildState, build_site
 from generator.render.meta import PageMeta
 from generator.render.reads import READS_FILE
 from generator.render.renderer import SiteRenderer
-from generator.render.views import ArticleView, AuthorView, ImageView, TermView
+from generator.render.views import ArticleView, AuthorView, ChangeView, ImageView, TermView
 
 from .conftest import REPO
 from .test_incremental import THEME, Preview, everything_files
@@ -24,7 +24,7 @@ from .test_incremental import THEME, Preview, everything_files
 DOC = REPO / "docs" / "templates.md"
 _ROW_NAME = re.compile(r"^\|\s*`([^`]+)`\s*\|")
 VIEWS = {"*ArticleView*": ArticleView, "*TermView*": TermView, "*AuthorView*": AuthorView,
-         "*ImageView*": ImageView, "`meta`": PageMeta}
+         "*ImageView*": ImageView, "`meta`": PageMeta, "change": ChangeView}
 
 
 def documented() -> dict[str, set[str]]:
@@ -88,7 +88,7 @@ def actual(received: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
     found["image source"] = _keys(list(_all(received["article.html"], "article", "hero",
                                             "sources")))
     for name in ("article.html", "list.html", "archive.html", "page.html", "redirect.html",
-                 "404.html"):
+                 "404.html", "corrections.html"):
         found[f"`{name}`"] = _keys(received[name]) - {"site"}
     found["`listing`"] = _keys(list(_all(received["list.html"], "listing")))
     found["`listing.pagination`"] = _keys(list(_all(received["list.html"], "listing",
@@ -97,6 +97,7 @@ def actual(received: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
     found["archive year"] = _keys(list(_all(received["archive.html"], "archive", "years")))
     found["archive month"] = _keys(list(_all(received["archive.html"], "archive", "months")))
     found["`page`"] = _keys(list(_all(received["page.html"], "page")))
+    found["correction entry"] = _keys(list(_all(received["corrections.html"], "corrections")))
     return found
 
 
@@ -123,7 +124,7 @@ def test_the_test_theme_reads_every_documented_view_field(tmp_path: Path):
     text = "".join(p.read_text(encoding="utf-8") for p in THEME.rglob("*.html"))
     for heading in ("`site`", "`meta`", "feed link", "author link", "image source", "`listing`",
                     "`listing.pagination`", "`archive`", "archive year", "archive month",
-                    "`page`"):
+                    "`page`", "correction entry"):
         missing = {f for f in in_docs[heading] if f".{f}" not in text}
         assert not missing, f"tests/themes/everything never prints {heading}: {sorted(missing)}"
 

@@ -12,7 +12,7 @@ from generator.cli import commands
 from generator.inputfiles import is_encodable, shown
 from generator.textmatch import closest
 
-COMMANDS = ("init", "new", "build", "serve", "check", "publish")
+COMMANDS = ("init", "new", "build", "serve", "check", "publish", "next")
 # What `byline help TOPIC` prints besides a command's help.
 HELP_TOPICS = ("reference",)
 
@@ -231,6 +231,31 @@ def _publish_parser(group: Subparsers) -> _Parser:
     return publish
 
 
+def _next_parser(group: Subparsers) -> _Parser:
+    upcoming = group.add_parser(
+        "next", help="print when the next scheduled story falls due (for cron)",
+        description="Print when the next scheduled story (dated in the future, not a draft)\n"
+                    "falls due, as an ISO 8601 time in the site's timezone, and nothing when\n"
+                    "none is. Exit status: 0 a story is scheduled, 1 none is, 2 the site has\n"
+                    "errors (printed as for `byline build`).",
+        epilog="examples:\n"
+               "  byline next                       2027-01-15T09:00:00-08:00\n"
+               "  byline next --all                 every scheduled story: TIME<tab>FILE\n"
+               "  byline next --epoch               1800032400, for shell arithmetic\n"
+               "  when=$(byline next) && echo \"byline publish\" | at -t \"$(date -d \"$when\" "
+               "+%Y%m%d%H%M)\"",
+    )
+    _site_option(upcoming)
+    upcoming.add_argument("--all", action="store_true",
+                          help="every scheduled story, soonest first, one per line: the time, "
+                               "a tab, the article's file")
+    upcoming.add_argument("--epoch", action="store_true",
+                          help="print times as seconds since 1970-01-01 UTC instead")
+    _output_options(upcoming)
+    upcoming.set_defaults(run=commands.run_next)
+    return upcoming
+
+
 def _wait_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--wait", type=seconds, default=600.0, metavar="SECONDS",
                          help="how long to wait for another build, check or publish of the "
@@ -319,4 +344,5 @@ _COMMAND_PARSERS: dict[str, Callable[[Subparsers], _Parser]] = {
     "serve": _serve_parser,
     "check": _check_parser,
     "publish": _publish_parser,
+    "next": _next_parser,
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.cli.console import GREEN, RED, YELLOW, Console, paint
-from generator.errors import BylineError, Report, Severity
+from generator.errors import BuildFailed, BylineError, Report, Severity
 from generator.textmatch import closest
 
 if TYPE_CHECKING:
@@ -132,6 +132,28 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig,
         assert result.content is not None  # only `byline build` may skip loading (reuse_current)
         _record_published(config.root, result.content.articles)
     return 0
+
+
+def run_next(options: argparse.Namespace, console: Console) -> int:
+    """When the next scheduled story falls due: 0 and its time, 1 and nothing, 2 on errors
+    (as grep does: a script can tell "nothing scheduled" from "the site is broken")."""
+    from generator.schedule import scheduled_articles
+
+    try:
+        waiting = scheduled_articles(_load_config(options.site))
+    except BuildFailed as failed:
+        quiet = Console(quiet=True)
+        for problem in failed.problems:
+            quiet.problem(problem)
+        quiet.error(str(failed))
+        return 2
+    except BylineError as error:
+        Console(quiet=True).error(str(error))
+        return 2
+    for story in waiting if options.all else waiting[:1]:
+        when = str(int(story.due.timestamp())) if options.epoch else story.due.isoformat()
+        print(f"{when}\t{story.source}" if options.all else when)
+    return 0 if waiting else 1
 
 
 # --- helpers the commands share ----------------------------------------------------------------

@@ -14,6 +14,7 @@ from generator.slugs import is_script_link, quoted, site_path_problem, slug_from
 from generator.textmatch import closest
 
 from .authors import author_for_name, misspelt_author
+from .changes import read_changes
 from .discover import SourceFile
 from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
 from .images import resolve_image
@@ -22,7 +23,7 @@ from .videos import resolve_video
 
 # Part of the cache key of every checked file: bump it when the checks change, so that a
 # file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "4"
+CHECKS_VERSION = "5"
 # How alike a category must be to one of site.yaml's to be offered as what the writer meant
 # ("Celebs" is 0.67 like "celebrity", "Movie" 0.91 like "movies").
 CATEGORY_CUTOFF = 0.6
@@ -60,6 +61,9 @@ def assemble_article(
     updated = fields.date("updated", config.tz)
     if date and updated and updated.value < date.value:
         report.warning("'updated' is earlier than 'date'", fields.at("updated"))
+    published = date.value if date else None
+    updates = read_changes(fields, "updates", config.tz, published)
+    corrections = read_changes(fields, "corrections", config.tz, published)
     names = _author_names(fields)
     category = _category(fields, config)
     tags = _tags(fields)
@@ -107,6 +111,9 @@ def assemble_article(
         videos=videos,
         hero_video=hero_video,
         embeds=_embeds(parsed, where),
+        updated_has_time=bool(updated and updated.has_time),
+        updates=updates,
+        corrections=corrections,
     )
     return Assembled(article, people)
 

@@ -36,6 +36,7 @@ from .hosting import headers_file, redirects_file
 from .reads import Reads
 from .received import Canon, Received, node_id
 from .renderer import (
+    CORRECTIONS_PATH,
     FEED_FILES,
     NEWS_LIMIT,
     SEARCH_PATH,
@@ -169,6 +170,7 @@ def replan_outputs(
             changed.add("article:" + url)
         for node in r.shown_as(new):
             compare(node_id(node) or "", canon.node(node))
+    compare("corrections", _corrected(r))  # a story's first correction joins the page
     changed.update("page:" + url for url, (old, new) in pages.items() if old != new)
     units: Mapping[Unit, object] | set[Unit] = record.units
     moved = moved_from is not None
@@ -277,13 +279,15 @@ def site_units(r: SiteRenderer, redirects: Mapping[str, str]) -> list[Unit]:
     units += [("feeds", "home"), ("404",)]
     if r.config.search:
         units.append(("search",))
+    if r.config.corrections_page:
+        units.append(("corrections",))
     units += [("redirect", old) for old in sorted(redirects)]
     units += [("sitemap",), ("news",), ("robots",), ("hosting",), ("static",), ("images",),
               ("site static",)]
     return units
 
 
-_STRUCTURE = ("group:", "related:", "years", "lists", "recent", "pages")
+_STRUCTURE = ("group:", "related:", "years", "lists", "recent", "pages", "corrections")
 
 
 def structure(
@@ -324,7 +328,14 @@ def structure(
     nodes["lists"] = digest_text(*_list_paths(r))
     nodes["recent"] = digest_text(*(a.url for a in r.recent_articles()))
     nodes["pages"] = digest_text(*(p.url for p in content.pages))
+    nodes["corrections"] = _corrected(r)
     return nodes
+
+
+def _corrected(r: SiteRenderer) -> str:
+    """Which stories the corrections page lists, and how many corrections each has."""
+    return digest_text(*(f"{a.url} {len(a.corrections)}" for a in r.content.articles
+                         if a.corrections))
 
 
 def _term_and_author_views(r: SiteRenderer) -> list[Any]:
@@ -459,6 +470,9 @@ class _Planner:
     def _search(self) -> None:
         self._add(SEARCH_PATH, self.r.search_received)
 
+    def _corrections(self) -> None:
+        self._add(CORRECTIONS_PATH, self.r.corrections_received, shows=("corrections",))
+
     def _robots(self) -> None:
         self._add("/robots.txt", self.r.robots_received)
 
@@ -541,6 +555,8 @@ def _list_paths(r: SiteRenderer) -> list[str]:
     paths += [g.term.url for g in r.index.categories]
     paths += [g.term.url for g in r.index.tags.values()]
     paths += [a.url for a in r.content.authors.values()]
+    if r.config.corrections_page:
+        paths.append(CORRECTIONS_PATH)
     return paths
 
 

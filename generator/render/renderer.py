@@ -34,17 +34,18 @@ from .sitemaps import (
     sitemap,
     sitemap_index,
 )
-from .views import MONTHS, ArticleView, ViewMaker, rebase_links
+from .views import MONTHS, ArticleView, ViewMaker, change_view, rebase_links
 
 NEWS_WINDOW = timedelta(days=2)
 TEMPLATES = ("article.html", "list.html", "archive.html", "page.html", "404.html",
-             "redirect.html", "search.html", "macros.html")
+             "redirect.html", "search.html", "macros.html", "corrections.html")
 # The file each kind of feed is written to, under the site, a category or an author.
 FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml", "json": "feed.json"}
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
               "json": "application/feed+json"}
 FEED_IMAGE_WIDTH = 1200
 SEARCH_PATH = "/search/"
+CORRECTIONS_PATH = "/corrections/"
 NEWS_LIMIT = 1000  # URLs Google reads from one news sitemap
 
 
@@ -183,6 +184,17 @@ class SiteRenderer:
         meta = self._meta(f"Search | {self.config.title}", f"Search {self.config.title}.",
                           SEARCH_PATH, noindex=True)
         return Received("search.html", {"meta": meta})
+
+    def corrections_received(self) -> Received:
+        """The corrections page: every correction on the site, newest first, each with the
+        story it corrects."""
+        found = [(c, a) for a in self.content.articles for c in a.corrections]
+        found.sort(key=lambda pair: (pair[0].at, pair[1].url), reverse=True)
+        meta = self._meta(f"Corrections | {self.config.title}",
+                          f"Every correction {self.config.title} has made to its stories, "
+                          "newest first.", CORRECTIONS_PATH)
+        return Received("corrections.html", {"meta": meta, "corrections": [
+            {"article": self.views.card(a), "correction": change_view(c)} for c, a in found]})
 
     def not_found_received(self) -> Received:
         """The 404 page."""
@@ -388,6 +400,8 @@ class SiteRenderer:
             "feeds": self._site_feeds(),
             "about_url": self.url(about.url) if about else None,
             "search_url": self.url(SEARCH_PATH) if self.config.search else None,
+            "corrections_url": (self.url(CORRECTIONS_PATH) if self.config.corrections_page
+                                else None),
             "copyright": self.config.copyright,
         }
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
-from generator.model import Article, Author, ImageRef, Term
+from generator.model import Article, Author, Change, ImageRef, Term
 
 from .media import VideoView, has_gallery, video_view
 from .reads import watched
@@ -72,6 +72,17 @@ class AuthorView:
 
 @watched
 @dataclass(frozen=True, slots=True)
+class ChangeView:
+    """An update or a correction, with its time ready to print."""
+
+    at: datetime
+    iso: str
+    display: str  # "November 19, 2026, 2:05 PM EST"
+    text: str
+
+
+@watched
+@dataclass(frozen=True, slots=True)
 class ArticleView:
     """An article as templates show it; ``body`` only on its own page."""
 
@@ -97,6 +108,9 @@ class ArticleView:
     extra: Mapping[str, Any] = field(default_factory=dict)
     hero_video: VideoView | None = None  # shown instead of the hero photo, its poster
     has_gallery: bool = False  # the page needs js/gallery.js
+    updated_display: str | None = None  # "November 19, 2026, 2:05 PM EST"
+    updates: tuple[ChangeView, ...] = ()  # newest first
+    corrections: tuple[ChangeView, ...] = ()  # newest first
 
 
 def display_date(moment: datetime) -> str:
@@ -108,6 +122,20 @@ def display_time(moment: datetime) -> str:
     """"9:30 AM"."""
     hour = moment.hour % 12 or 12
     return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def display_moment(moment: datetime, has_time: bool = True) -> str:
+    """"November 19, 2026, 2:05 PM EST": the date, and the time with its zone when known."""
+    if not has_time:
+        return display_date(moment)
+    zone = moment.tzname()
+    return f"{display_date(moment)}, {display_time(moment)}{f' {zone}' if zone else ''}"
+
+
+def change_view(change: Change) -> ChangeView:
+    """An update or correction as templates show it."""
+    return ChangeView(change.at, change.at.isoformat(), display_moment(change.at, change.has_time),
+                      change.text)
 
 
 class ViewMaker:
@@ -228,6 +256,9 @@ class ViewMaker:
         return None
 
     def _article(self, article: Article) -> ArticleView:
+        # "Updated" is the newest change after publication: ``updated:``, an update or a
+        # correction, whichever is latest.
+        last = article.last_change
         return ArticleView(
             title=article.title,
             url=self.url(article.url),
@@ -239,8 +270,8 @@ class ViewMaker:
             reading_minutes=article.reading_minutes,
             word_count=article.word_count,
             dek=article.dek,
-            updated=article.updated,
-            updated_iso=article.updated.isoformat() if article.updated else None,
+            updated=last.at if last else None,
+            updated_iso=last.at.isoformat() if last else None,
             category=self.term(article.category) if article.category else None,
             tags=tuple(self.term(t) for t in article.tags),
             authors=tuple(self.author(self.authors[s]) for s in article.author_slugs
@@ -251,6 +282,9 @@ class ViewMaker:
             extra=article.extra,
             has_gallery=has_gallery(article),
             hero_video=video_view(article.hero_video, self.images, self.url),
+            updated_display=display_moment(last.at, last.has_time) if last else None,
+            updates=tuple(map(change_view, article.updates)),
+            corrections=tuple(map(change_view, article.corrections)),
         )
 
 
