@@ -215,6 +215,21 @@ def test_a_blockquote_without_a_speaker_is_left_alone(make_site):
 
 # -- README -------------------------------------------------------------------------------
 
+@pytest.mark.parametrize(("given", "shown"), [
+    ("2025-07-20T17:30:00Z", "July 20, 2025, 1:30 PM EDT"),
+    ("2025-07-21T02:10:00+00:00", "July 20, 2025, 10:10 PM EDT"),  # the day before, there
+    ("2025-12-20 09:05", "December 20, 2025, 9:05 AM EST"),
+])
+def test_a_story_shows_its_time_in_the_sites_timezone_with_the_zone(make_site, given, shown):
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("timezone: UTC", "") + "timezone: America/New_York\n",
+        "content/articles/a.md": article("A", given, category="Music"),
+    })
+    build(site)
+    byline_time = page(site, "/music/a/").select_one(".byline__meta time")
+    assert byline_time.get_text() == shown
+
+
 def test_readme_set_up_makes_a_virtual_environment_before_installing():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]

@@ -80,7 +80,7 @@ class SiteRenderer:
         self.carried = carried or Carried()
         self.carried.fit(config, images, self.content.authors, preview)
         self.views = ViewMaker(images, self.content.authors, self.url, counts,
-                               now if preview else None, self.carried)
+                               now if preview else None, self.carried, config.tz)
         self.env = self._environment(self._site_view())
         self._macros: dict[str, Any] = {}
 

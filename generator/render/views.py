@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -124,12 +124,15 @@ def display_time(moment: datetime) -> str:
     return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
+def display_clock(moment: datetime) -> str:
+    """"2:05 PM EST": the time, with its zone when it has one."""
+    zone = moment.tzname()
+    return f"{display_time(moment)}{f' {zone}' if zone else ''}"
+
+
 def display_moment(moment: datetime, has_time: bool = True) -> str:
     """"November 19, 2026, 2:05 PM EST": the date, and the time with its zone when known."""
-    if not has_time:
-        return display_date(moment)
-    zone = moment.tzname()
-    return f"{display_date(moment)}, {display_time(moment)}{f' {zone}' if zone else ''}"
+    return f"{display_date(moment)}, {display_clock(moment)}" if has_time else display_date(moment)
 
 
 def change_view(change: Change) -> ChangeView:
@@ -145,8 +148,11 @@ class ViewMaker:
     def __init__(
         self, images: ImageIndex, authors: Mapping[str, Author], url: Callable[[str], str],
         term_counts: Mapping[str, int], now: datetime | None, carried: Carried,
+        tz: tzinfo | None = None,
     ) -> None:
         self.images = images
+        # Times are shown in the site's timezone, whatever offset the writer gave them in.
+        self.tz = tz
         self.authors = authors
         self.url = url
         self.term_counts = term_counts
@@ -259,14 +265,15 @@ class ViewMaker:
         # "Updated" is the newest change after publication: ``updated:``, an update or a
         # correction, whichever is latest.
         last = article.last_change
+        shown = article.date.astimezone(self.tz) if self.tz else article.date
         return ArticleView(
             title=article.title,
             url=self.url(article.url),
             summary=article.summary,
             date=article.date,
             date_iso=article.date.isoformat(),
-            date_display=display_date(article.date),
-            time_display=display_time(article.date) if article.date_has_time else None,
+            date_display=display_date(shown),
+            time_display=display_clock(shown) if article.date_has_time else None,
             reading_minutes=article.reading_minutes,
             word_count=article.word_count,
             dek=article.dek,
