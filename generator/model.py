@@ -137,6 +137,33 @@ class Term:
 
 
 @dataclass(frozen=True)
+class LiveUpdate:
+    """One timestamped update of a live blog, as its heading gave it."""
+
+    anchor: str  # its id on the page, from its time: "update-2026-03-01-2142"
+    time: datetime
+    headline_html: str  # the heading after the time ("Best <em>Actress</em>"); may be empty
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class LiveCoverage:
+    """A live blog: when coverage started and ended (None: still going) and its updates in
+    the order they happened.  Their bodies are the parts of the article's body after the
+    intro (see markup/liveupdates.py)."""
+
+    start: datetime
+    end: datetime | None
+    oldest_first: bool
+    updates: tuple[LiveUpdate, ...] = ()
+
+    @property
+    def latest(self) -> datetime | None:
+        """When the newest update was posted."""
+        return self.updates[-1].time if self.updates else None
+
+
+@dataclass(frozen=True)
 class Article:
     """One news story, parsed and rendered to body HTML, ready for any template."""
 
@@ -164,6 +191,7 @@ class Article:
     videos: tuple[VideoRef, ...] = ()  # in the body, by the index of their placeholders
     hero_video: VideoRef | None = None  # its poster is ``hero``
     embeds: tuple[Embed, ...] = ()
+    live: LiveCoverage | None = None
 
     @property
     def body_html(self) -> str:
@@ -177,8 +205,11 @@ class Article:
 
     @property
     def modified(self) -> datetime:
-        """When the story last changed: ``updated`` if given, else ``date``."""
-        return self.updated or self.date
+        """When the story last changed: ``updated`` if given, else ``date``; a live blog's
+        newest update if that is later."""
+        changed = self.updated or self.date
+        latest = self.live.latest if self.live else None
+        return latest if latest is not None and latest > changed else changed
 
 
 @dataclass(frozen=True)
@@ -367,6 +398,7 @@ def article_data(article: Article) -> list[Any]:
         [image_data(i) for i in a.images], a.has_embeds, a.draft, list(a.aliases),
         _extra_data(a.extra), [video_data(v) for v in a.videos],
         a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
+        a.live and live_data(a.live),
     ]
 
 
@@ -374,7 +406,7 @@ def article_from(data: object, body: bytes) -> Article:
     """The Article ``article_data`` wrote, with its body."""
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
-     hero_video, embeds) = items(data)
+     hero_video, embeds, live) = items(data)
     all_text(digest, slug, url, title, summary)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -387,7 +419,27 @@ def article_from(data: object, body: bytes) -> Article:
         tuple(map(video_from, items(videos))) if videos != [] else (),
         maybe(video_from, hero_video),
         tuple(map(embed_from, items(embeds))) if embeds != [] else (),
+        maybe(live_from, live),
     )
+
+
+def live_data(live: LiveCoverage) -> list[Any]:
+    """A LiveCoverage as plain data."""
+    return [datetime_data(live.start), live.end and datetime_data(live.end), live.oldest_first,
+            [[u.anchor, datetime_data(u.time), u.headline_html, u.line] for u in live.updates]]
+
+
+def live_from(data: object) -> LiveCoverage:
+    """The LiveCoverage ``live_data`` wrote."""
+    start, end, oldest_first, updates = items(data)
+    return LiveCoverage(datetime_from(start), maybe(datetime_from, end), flag(oldest_first),
+                        tuple(_update_from(u) for u in items(updates)))
+
+
+def _update_from(data: object) -> LiveUpdate:
+    anchor, time, headline_html, line = items(data)
+    return LiveUpdate(text(anchor), datetime_from(time), text(headline_html),
+                      maybe_integer(line))
 
 
 def page_data(page: Page) -> list[Any]:

@@ -17,12 +17,13 @@ from .authors import author_for_name
 from .discover import SourceFile
 from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
 from .images import resolve_image
+from .live import read_live
 from .parse import ParsedSource
 from .videos import resolve_video
 
 # Part of the cache key of every checked file: bump it when the checks change, so that a
 # file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "3"
+CHECKS_VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ def assemble_article(
     dek = _smart(fields.text("dek"))
     draft = fields.flag("draft")
     aliases = fields.aliases()
+    live = read_live(fields, parsed.body.updates, date, config.tz, where, report)
     if len(report.errors) > before or title is None or date is None or slug is None:
         return None
     people = tuple(author_for_name(n, authors) for n in names)
@@ -103,6 +105,7 @@ def assemble_article(
         videos=videos,
         hero_video=hero_video,
         embeds=_embeds(parsed, where),
+        live=live,
     )
     return Assembled(article, people)
 
@@ -120,6 +123,9 @@ def assemble_page(
     slug = _slug(fields, source)
     aliases = fields.aliases()
     extra = fields.warn_unknown_keys(PAGE_KEYS)
+    if parsed.body.updates or fields.data.get("live") not in (None, False):
+        fields.error("a page cannot be a live blog: 'live:' is for articles (in "
+                     "content/articles/); remove it here", "live")
     images = _body_images(parsed, source, config, where, report)
     videos = _body_videos(parsed, source, config, where, report)
     if len(report.errors) > before or title is None or slug is None:

@@ -16,11 +16,18 @@ from generator.markup.figures import FigureExtension, RawImage, RawVideo
 from generator.markup.footnotes import Footnotes
 from generator.markup.limits import LimitsExtension, check_limits
 from generator.markup.linear import LinearExtension
+from generator.markup.liveupdates import (
+    UPDATE_MARK,
+    LiveUpdatesExtension,
+    RawUpdate,
+    cut_updates,
+    heading_lines,
+)
 from generator.markup.quotes import QuoteExtension
 from generator.markup.typography import SmartTextExtension
 
 # Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "5"
+MARKUP_VERSION = "6"
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -39,6 +46,9 @@ class RenderedMarkdown:
     first_paragraph: str
     videos: tuple[RawVideo, ...] = ()
     embeds: tuple[RawEmbed, ...] = ()
+    # A live article's updates; its ``html`` then holds the intro and each update's part
+    # (without its heading) joined by UPDATE_MARK.
+    updates: tuple[RawUpdate, ...] = ()
 
 
 class _Renderer:
@@ -47,10 +57,11 @@ class _Renderer:
     def __init__(self) -> None:
         self.figures = FigureExtension()
         self.embeds = EmbedExtension()
+        self.live = LiveUpdatesExtension()
         self.md = Markdown(
             extensions=[
                 "tables", Footnotes(), "attr_list", "toc",
-                QuoteExtension(), SmartTextExtension(), self.figures, self.embeds,
+                QuoteExtension(), SmartTextExtension(), self.figures, self.embeds, self.live,
                 LimitsExtension(),
                 LinearExtension(),  # last: it replaces processors the others registered
             ],
@@ -58,9 +69,20 @@ class _Renderer:
             output_format="html",
         )
 
-    def render(self, text: str, first_line: int) -> RenderedMarkdown:
+    def render(self, text: str, first_line: int, live: bool = False) -> RenderedMarkdown:
         self.md.reset()
-        body = _without_controls(self.md.convert(text))
+        self.live.processor.enabled = live
+        updates: tuple[RawUpdate, ...] = ()
+        if live:
+            parts, headings = cut_updates(self.md.convert(text))
+            lines = heading_lines(text, first_line, len(headings))
+            updates = tuple(RawUpdate(_without_controls(h), line)
+                            for h, line in zip(headings, lines, strict=True))
+            # A mark the writer typed in raw HTML must not cut the body.
+            body = UPDATE_MARK.join(_without_controls(p).replace(UPDATE_MARK, "<!-- -->")
+                                    for p in parts)
+        else:
+            body = _without_controls(self.md.convert(text))
         # Lines are found in document order, so each kind is searched on its own.
         return RenderedMarkdown(
             html=body.encode("utf-8"),
@@ -70,14 +92,16 @@ class _Renderer:
             first_paragraph=_first_paragraph(body),
             videos=_with_lines(self.figures.processor.videos, text, first_line),
             embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
+            updates=updates,
         )
 
 
 _renderer: _Renderer | None = None
 
 
-def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
-    """Render one Markdown body; ``first_line`` is the body's first line in its file.
+def render_markdown(text: str, first_line: int = 1, live: bool = False) -> RenderedMarkdown:
+    """Render one Markdown body; ``first_line`` is the body's first line in its file; a
+    ``live`` body is cut into its updates (see liveupdates.py).
 
     Raises LocatedError (at a line of the file) for a body beyond what Byline renders.
     """
@@ -86,7 +110,7 @@ def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
     if _renderer is None:  # built lazily: each worker process makes its own
         _renderer = _Renderer()
     try:
-        return _renderer.render(text, first_line)
+        return _renderer.render(text, first_line, live)
     except RecursionError:
         # The limits are meant to make this unreachable; if a new shape of nesting gets
         # past them, the writer still gets a line, and the next body a fresh parser.

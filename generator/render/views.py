@@ -18,6 +18,7 @@ from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
 from generator.model import Article, Author, ImageRef, Term
 
+from .live import LiveView, live_state, live_view
 from .media import VideoView, has_gallery, video_view
 from .reads import watched
 
@@ -97,6 +98,7 @@ class ArticleView:
     extra: Mapping[str, Any] = field(default_factory=dict)
     hero_video: VideoView | None = None  # shown instead of the hero photo, its poster
     has_gallery: bool = False  # the page needs js/gallery.js
+    live: LiveView | None = None  # a live blog's coverage and updates
 
 
 def display_date(moment: datetime) -> str:
@@ -117,12 +119,14 @@ class ViewMaker:
     def __init__(
         self, images: ImageIndex, authors: Mapping[str, Author], url: Callable[[str], str],
         term_counts: Mapping[str, int], now: datetime | None, carried: Carried,
+        clock: datetime | None = None,
     ) -> None:
         self.images = images
         self.authors = authors
         self.url = url
         self.term_counts = term_counts
         self.now = now  # set in preview only: articles after it are marked "scheduled"
+        self.clock = clock or now  # the build's time, for a live blog's state
         # Views of the last build, used again where they are what would be made again.
         self.carried = carried
         self._cards: dict[str, ArticleView] = {}
@@ -204,6 +208,9 @@ class ViewMaker:
         so this is a matter of identity)."""
         if view.status != self.status(article):
             return False
+        if view.live is not None and article.live is not None and self.clock is not None \
+                and view.live.state != live_state(article.live, self.clock):
+            return False
         category = self.term(article.category) if article.category else None
         if view.category is not category or len(view.tags) != len(article.tags):
             return False
@@ -251,6 +258,8 @@ class ViewMaker:
             extra=article.extra,
             has_gallery=has_gallery(article),
             hero_video=video_view(article.hero_video, self.images, self.url),
+            live=live_view(article, self.clock, self.url, display_date, display_time)
+            if self.clock is not None else None,
         )
 
 
