@@ -21,7 +21,9 @@ PAGES = ("/", "/page/2/", "/celebrity/imogen-asare-backyard-gala/",
          "/authors/karen-ruffini/", "/archive/", "/archive/2025/", "/about/", "/404.html",
          # The story formats: a gallery, captioned posts, a video.
          "/style/lumen-awards-2026-red-carpet-gallery/", "/celebrity/halloway-quint-wedding/",
-         "/music/velvet-static-signal-tour-opener/", "/search/", "/search/?q=velvet")
+         "/music/velvet-static-signal-tour-opener/", "/search/", "/search/?q=velvet",
+         # A live blog (its coverage ended before NOW).
+         "/awards/harbor-sound-awards-2026-live/")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
