@@ -321,3 +321,83 @@ def test_a_page_cannot_be_live(make_site):
     assert_clean_failure(run)
     assert ("content/pages/about.md:3: error: a page cannot be a live blog: 'live:' is for "
             "articles (in content/articles/); remove it here") in run.err.splitlines()
+
+
+# -- publishing a new update quickly: only what changed is read again ----------------------
+def _add_update(site: Path) -> None:
+    (site / LIVE).write_text((site / LIVE).read_text("utf-8")
+                             + "\n## 12:40 am — Lights out\n\nGood night.\n", encoding="utf-8")
+
+
+def test_a_check_after_a_new_update_reads_only_the_pages_it_rewrote(make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site, "Intro links to [nowhere](/missing/).\n\n" + BODY)
+    result = build(site)
+    memo = check_module.CheckMemo()
+    first = check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert any("broken link to /missing/" in p.message for p in first)
+    _add_update(site)
+    result = build(site)
+    read: list[str] = []
+    real_read = check_module.read_page
+    monkeypatch.setattr(check_module, "read_page",
+                        lambda out, key: read.append(key) or real_read(out, key))
+    again = check_module.check_site(result.output, "https://news.example/", memo=memo)
+    pages = {p for p in result.changed if p.endswith(".html")}
+    assert "music/awards/index.html" in pages
+    assert set(read) == pages
+    # The same findings as a check that reads every page.
+    assert again == check_module.check_site(result.output, "https://news.example/")
+
+
+def test_a_check_reads_every_page_again_when_a_file_comes_or_goes(make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site)
+    result = build(site)
+    memo = check_module.CheckMemo()
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    (site / "content/articles/new.md").write_text(
+        article("New", "2026-10-01 09:00", "Quiet.", category="TV"), encoding="utf-8")
+    result = build(site)
+    read: list[str] = []
+    real_read = check_module.read_page
+    monkeypatch.setattr(check_module, "read_page",
+                        lambda out, key: read.append(key) or real_read(out, key))
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert len(read) == len(list(result.output.rglob("*.html")))
+
+
+def test_publishing_a_new_update_hashes_only_the_files_it_changed(make_site, monkeypatch,
+                                                                  tmp_path):
+    from generator.publish import make_target, sync
+
+    site = live_site(make_site)
+    target = make_target("mirror", {"kind": "dir", "path": str(tmp_path / "www")}, site)
+    result = build(site)
+    target.publish(result.output, dry_run=False)
+    target.publish(result.output, dry_run=False)  # the memo now knows both sides
+    _add_update(site)
+    result = build(site)
+    hashed: list[str] = []
+    real_md5 = sync.file_md5
+    monkeypatch.setattr(sync, "file_md5", lambda path: hashed.append(str(path))
+                        or real_md5(path))
+    summary = target.publish(result.output, dry_run=False)
+    changed = set(result.changed)
+    # Lists re-rendered for the new update but showing the ended badge as before are the
+    # same bytes: only the files that differ go out.
+    uploaded = {line.split()[1] for line in summary.details if line.startswith("upload ")}
+    assert {"music/awards/index.html", "feed.xml", "sitemap.xml"} <= uploaded <= changed
+    assert summary.uploaded == len(uploaded)
+    # Only files the build rewrote are read, in the output and (to compare) in the target.
+    assert {Path(p).relative_to(result.output).as_posix() for p in hashed
+            if p.startswith(str(result.output))} <= changed
+    assert not [p for p in hashed if p.startswith(str(tmp_path / "www"))
+                and Path(p).relative_to(tmp_path / "www").as_posix() not in changed]
+    assert snapshot(tmp_path / "www").keys() - {".byline-output"} == \
+        snapshot(result.output).keys() - {".byline-output"}
+    for key, data in snapshot(result.output).items():
+        if key != ".byline-output":
+            assert (tmp_path / "www" / key).read_bytes() == data, key

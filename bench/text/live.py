@@ -8,6 +8,7 @@ reports, and how many published files changed; writes WORK/live/live-results.jso
 
     python bench/text/live.py                   # 10,000 articles, 5 saves
     python bench/text/live.py --articles 1000 --saves 3
+    python bench/text/live.py --reuse           # the site, caches and target of the last run
 """
 
 from __future__ import annotations
@@ -94,13 +95,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--saves", type=int, default=5)
     parser.add_argument("--work", type=Path, default=REPO / "bench" / ".work")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the last run's site, caches and published folder")
     args = parser.parse_args()
-    site = prepare(args.work, args.articles, args.seed)
     published = args.work / "live" / "published"
-    shutil.rmtree(published, ignore_errors=True)
-    published.mkdir(parents=True)
+    site = args.work / "live" / "site"
+    if args.reuse and site.is_dir():
+        (site / LIVE).write_text(HEAD + "".join(update(n) for n in range(10)), encoding="utf-8")
+    else:
+        site = prepare(args.work, args.articles, args.seed)
+        shutil.rmtree(published, ignore_errors=True)
+        published.mkdir(parents=True)
     cold, _ = publish(site)
-    print(f"cold publish: {cold:.1f} s")
+    print(f"first publish: {cold:.1f} s")
     publish(site)  # a second one settles the caches Byline fills after a first build
     runs = []
     for n in range(10, 10 + args.saves):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
+from generator.cache import digest_text
 from generator.check.addresses import Located, SiteAddress, file_for, site_path_of
 from generator.check.articles import check_articles
 from generator.check.google import (
@@ -20,7 +22,7 @@ from generator.check.google import (
 )
 from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation
-from generator.model import Article
+from generator.model import Article, problem_data, problem_from
 from generator.outputdir import existing_files
 from generator.parallel import worker_count, worker_pool
 
@@ -33,13 +35,44 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
+@dataclass(eq=False)
+class CheckMemo:
+    """What the last check found on each page, for the next check to use again.
+
+    A page's findings depend on its own bytes and on which files the site serves (links,
+    images, feeds are looked up among them): while the served files are the same, a page
+    whose size and modification time are unchanged would be found the same again.  A build
+    that adds an update to a live blog rewrites a few pages of 17,000; only those are read.
+    """
+
+    served: str = ""  # digest of the base URL and the served files
+    pages: dict[str, tuple[int, int, list[Problem], list[str]]] = field(default_factory=dict)
+
+
+def check_memo_data(memo: CheckMemo) -> tuple[list[object], bytes]:
+    """A CheckMemo as plain data (for the cache)."""
+    return [memo.served, [[key, size, mtime, [problem_data(p) for p in problems], feeds]
+                          for key, (size, mtime, problems, feeds) in memo.pages.items()]], b""
+
+
+def check_memo_from(data: object, _raw: bytes) -> CheckMemo:
+    """The CheckMemo ``check_memo_data`` wrote (any other shape raises)."""
+    served, pages = data  # type: ignore[misc]
+    return CheckMemo(str(served), {
+        str(key): (int(size), int(mtime), [problem_from(p) for p in problems],
+                   [str(f) for f in feeds])
+        for key, size, mtime, problems, feeds in pages})
+
+
 def check_site(
     output_dir: Path, base_url: str, articles: Sequence[Article] | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, memo: CheckMemo | None = None,
 ) -> list[Problem]:
     """Every problem in a built site, each naming its file (and line, where known).
 
     With ``now``, the news sitemap's stories are checked against Google's two-day window.
+    With ``memo``, pages unchanged since the check that filled it are not read again; the
+    memo then holds this check's findings.
     """
     if not output_dir.is_dir():
         return [Problem(Severity.ERROR, f"{output_dir} does not exist: build the site first")]
@@ -50,7 +83,7 @@ def check_site(
     problems: list[Problem] = []
     expected_feeds = {key for key in files if PurePosixPath(key).name in _FEED_NAMES}
     pages = sorted(key for key in files if key.endswith((".html", ".htm")))
-    for page_problems, feeds in _check_pages(checker, pages):
+    for page_problems, feeds in _pages_found(checker, pages, base_url, memo):
         problems.extend(page_problems)
         expected_feeds.update(feeds)
     problems = collapse_repeats(problems)
@@ -64,6 +97,28 @@ def check_site(
     if articles is not None:
         problems.extend(check_articles(articles))
     return problems
+
+
+def _pages_found(
+    checker: _SiteChecker, pages: Sequence[str], base_url: str, memo: CheckMemo | None
+) -> list[tuple[list[Problem], list[str]]]:
+    """Each page's problems and feeds, in order: from the memo where the page and the served
+    files are unchanged, else found by checking it."""
+    if memo is None:
+        return list(_check_pages(checker, pages))
+    served = digest_text(base_url, *sorted(checker.served))
+    kept = memo.pages if memo.served == served else {}
+    signatures = {}
+    for key in pages:
+        info = os.stat(checker.output_dir / key)
+        signatures[key] = (info.st_size, info.st_mtime_ns)
+    stale = [key for key in pages if kept.get(key, (None, None))[:2] != signatures[key]]
+    found = dict(zip(stale, _check_pages(checker, stale), strict=True))
+    results = [found[key] if key in found else kept[key][2:] for key in pages]
+    memo.served = served
+    memo.pages = {key: (*signatures[key], problems, feeds)  # type: ignore[misc]
+                  for key, (problems, feeds) in zip(pages, results, strict=True)}
+    return results  # type: ignore[return-value]
 
 
 def _check_pages(

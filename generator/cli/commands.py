@@ -164,8 +164,9 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     """Check the built site and print its problems; True if it must not go out."""
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
-    problems = check_site(result.output, config.base_url, result.content.articles,
-                          now=datetime.now(config.tz))
+    with _check_memo(config, result.output) as memo:
+        problems = check_site(result.output, config.base_url, result.content.articles,
+                              now=datetime.now(config.tz), memo=memo)
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
     for problem in problems:
         console.problem(problem)
@@ -179,6 +180,22 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     else:
         console.say(message, GREEN)
     return failed
+
+
+@contextlib.contextmanager
+def _check_memo(config: SiteConfig, output: Path) -> Iterator[Any]:
+    """What the last check of this output folder found, kept in the site's cache, so that a
+    check after a small build reads only the pages it rewrote."""
+    from generator.cache import CACHE_DIR_NAME, BuildCache
+    from generator.check import CheckMemo, check_memo_data, check_memo_from
+
+    cache = BuildCache(config.root / CACHE_DIR_NAME)
+    try:
+        memo = cache.stamp(output, check_memo_from, kind="check:") or CheckMemo()
+        yield memo
+        cache.set_stamp(output, memo, check_memo_data, kind="check:")
+    finally:
+        cache.close()
 
 
 def _deploy_target(config: SiteConfig, wanted: str | None) -> tuple[str, Mapping[str, Any]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.ownership import MARKER_NAME, is_temporary
@@ -113,7 +113,41 @@ def delete_rank(key: str) -> tuple[int, str]:
     return (0 if is_page(key) else 1, key)
 
 
-def scan_site(site_dir: Path) -> dict[str, SiteFile]:
+@dataclass(eq=False)
+class Md5Memo:
+    """MD5s of files by path, size and modification time, so a publish after a small build
+    reads only the files that build rewrote (as rsync trusts size and time).  ``seen`` is
+    what this publish found and wrote: the next publish's ``known``."""
+
+    known: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    seen: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+
+    def md5(self, path: Path, info: os.stat_result) -> str:
+        """The MD5 of the file at ``path``, whose ``lstat`` is ``info``."""
+        signature = (info.st_size, info.st_mtime_ns)
+        kept = self.known.get(str(path))
+        md5 = kept[2] if kept is not None and kept[:2] == signature else file_md5(path)
+        self.seen[str(path)] = (*signature, md5)
+        return md5
+
+    def wrote(self, path: Path, md5: str) -> None:
+        """Note a file just written with this content."""
+        info = path.lstat()
+        self.seen[str(path)] = (info.st_size, info.st_mtime_ns, md5)
+
+
+def md5_memo_data(memo: Md5Memo) -> tuple[list[object], bytes]:
+    """What the next publish needs of a memo, as plain data (for the cache)."""
+    return [[key, *value] for key, value in memo.seen.items()], b""
+
+
+def md5_memo_from(data: object, _raw: bytes) -> Md5Memo:
+    """The memo ``md5_memo_data`` wrote, as the next publish's ``known`` (other shapes raise)."""
+    return Md5Memo({str(key): (int(size), int(mtime), str(md5))
+                    for key, size, mtime, md5 in data})  # type: ignore[attr-defined]
+
+
+def scan_site(site_dir: Path, memo: Md5Memo | None = None) -> dict[str, SiteFile]:
     """Every file of the built site, with its size and MD5, keyed by its site-relative path."""
     files: dict[str, SiteFile] = {}
     for folder, subfolders, names in os.walk(site_dir):
@@ -124,7 +158,11 @@ def scan_site(site_dir: Path) -> dict[str, SiteFile]:
                 continue
             path = Path(folder, name)
             key = path.relative_to(site_dir).as_posix()
-            files[key] = SiteFile(key, path, path.stat().st_size, file_md5(path))
+            if memo is None:
+                files[key] = SiteFile(key, path, path.stat().st_size, file_md5(path))
+            else:
+                info = path.stat()
+                files[key] = SiteFile(key, path, info.st_size, memo.md5(path, info))
     return dict(sorted(files.items()))
 
 
