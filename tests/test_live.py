@@ -9,9 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from .conftest import NOW, SITE_YAML, article, build, page
-from .outcome import assert_clean_failure, build_outcome, snapshot
+from .conftest import NOW, SITE_YAML, article, build, page, write_files
+from .outcome import assert_clean_failure, build_outcome, run_byline, snapshot
 
 LIVE = "content/articles/awards.md"
 URL = "/music/awards/"
@@ -339,10 +341,7 @@ def test_a_check_after_a_new_update_reads_only_the_pages_it_rewrote(make_site, m
     assert any("broken link to /missing/" in p.message for p in first)
     _add_update(site)
     result = build(site)
-    read: list[str] = []
-    real_read = check_module.read_page
-    monkeypatch.setattr(check_module, "read_page",
-                        lambda out, key: read.append(key) or real_read(out, key))
+    read = _reads(monkeypatch)
     again = check_module.check_site(result.output, "https://news.example/", memo=memo)
     pages = {p for p in result.changed if p.endswith(".html")}
     assert "music/awards/index.html" in pages
@@ -351,22 +350,46 @@ def test_a_check_after_a_new_update_reads_only_the_pages_it_rewrote(make_site, m
     assert again == check_module.check_site(result.output, "https://news.example/")
 
 
-def test_a_check_reads_every_page_again_when_a_file_comes_or_goes(make_site, monkeypatch):
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from generator.check import site as check_module
 
-    site = live_site(make_site)
-    result = build(site)
-    memo = check_module.CheckMemo()
-    check_module.check_site(result.output, "https://news.example/", memo=memo)
-    (site / "content/articles/new.md").write_text(
-        article("New", "2026-10-01 09:00", "Quiet.", category="TV"), encoding="utf-8")
-    result = build(site)
     read: list[str] = []
     real_read = check_module.read_page
     monkeypatch.setattr(check_module, "read_page",
                         lambda out, key: read.append(key) or real_read(out, key))
+    return read
+
+
+def test_a_file_no_page_asks_about_keeps_the_memo_but_a_removed_page_does_not(
+        make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site)
+    other = site / "content/articles/new.md"
+    other.write_text(article("New", "2026-10-01 09:00", "Quiet.", category="TV"), "utf-8")
+    result = build(site)
+    memo = check_module.CheckMemo()
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    read = _reads(monkeypatch)
+    # A search index's new shard: no page links to it.
+    (result.output / "pagefind").mkdir()
+    (result.output / "pagefind" / "fragment-1a2b.pf").write_bytes(b"x")
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert read == []
+    other.unlink()  # lists linked to it: every page is read again
+    result = build(site)
     check_module.check_site(result.output, "https://news.example/", memo=memo)
     assert len(read) == len(list(result.output.rglob("*.html")))
+
+
+def test_byline_check_keeps_its_memo_in_the_sites_cache(make_site, monkeypatch):
+    site = live_site(make_site)
+    assert run_byline(["check", "--site", str(site), "--quiet"]).code == 0
+    read = _reads(monkeypatch)
+    _add_update(site)
+    assert run_byline(["check", "--site", str(site), "--quiet"]).code == 0
+    assert "music/awards/index.html" in read
+    assert 0 < len(read) < len(list((site / "output").rglob("*.html")))
 
 
 def test_publishing_a_new_update_hashes_only_the_files_it_changed(make_site, monkeypatch,
@@ -401,3 +424,25 @@ def test_publishing_a_new_update_hashes_only_the_files_it_changed(make_site, mon
     for key, data in snapshot(result.output).items():
         if key != ".byline-output":
             assert (tmp_path / "www" / key).read_bytes() == data, key
+
+
+# -- whatever a writer types as an update's heading: a page, or one line per mistake --------
+_TIMEISH = st.from_regex(
+    r"\A(20\d\d-[01]?\d-[0-3]?\d[ T,]{1,2})?\d{1,2}([:.h]\d{0,3})?( ?[aApP]\.?[mM]?\.?)?"
+    r"( ?[—–|:-]{0,2} ?\w{0,6})?\Z")
+
+
+@pytest.mark.fuzz
+@settings(deadline=None)
+@given(headings=st.lists(_TIMEISH | st.text(max_size=12), min_size=1, max_size=4),
+       live=st.sampled_from(["true", "{end: true}", "{order: oldest}", "2026-11-19 23:00",
+                             "{start: 2026-11-19 22:00, end: 2026-11-20 01:00}"]))
+def test_any_update_headings_build_or_fail_cleanly(tmp_path_factory, headings, live):
+    body = "Intro.\n\n" + "".join(f"## {h}\n\nText.\n\n" for h in headings)
+    root = tmp_path_factory.mktemp("live")
+    site = write_files(root, {"site.yaml": SITE_YAML, LIVE: article(
+        "Live", "2026-11-19 19:30", body, category="Music", live=live)})
+    run = build_outcome(site, seconds=30)
+    if run.code == 0:
+        html = (site / "output" / "music" / "awards" / "index.html").read_text("utf-8")
+        assert "byline:update" not in html

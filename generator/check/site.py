@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
-from generator.cache import digest_text
 from generator.check.addresses import Located, SiteAddress, file_for, site_path_of
 from generator.check.articles import check_articles
 from generator.check.google import (
@@ -22,7 +21,7 @@ from generator.check.google import (
 )
 from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation
-from generator.model import Article, problem_data, problem_from
+from generator.model import Article
 from generator.outputdir import existing_files
 from generator.parallel import worker_count, worker_pool
 
@@ -39,29 +38,50 @@ _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 class CheckMemo:
     """What the last check found on each page, for the next check to use again.
 
-    A page's findings depend on its own bytes and on which files the site serves (links,
-    images, feeds are looked up among them): while the served files are the same, a page
-    whose size and modification time are unchanged would be found the same again.  A build
-    that adds an update to a live blog rewrites a few pages of 17,000; only those are read.
+    A page's findings depend on its own bytes and on the answers to the questions it made
+    the check ask about the site's files (is there a file behind this link, this image, this
+    feed?).  While the base URL is the same and every file those questions found is still
+    there and none they missed has appeared, a page whose size and modification time are
+    unchanged would be found the same again.  A build that adds an update to a live blog
+    rewrites a few pages of 17,000 (and Pagefind files no page links to): only those few
+    are read.
     """
 
-    served: str = ""  # digest of the base URL and the served files
+    base_url: str = ""
+    found: set[str] = field(default_factory=set)  # files the pages' questions found
+    absent: set[str] = field(default_factory=set)  # and those they looked for in vain
     pages: dict[str, tuple[int, int, list[Problem], list[str]]] = field(default_factory=dict)
 
 
 def check_memo_data(memo: CheckMemo) -> tuple[list[object], bytes]:
     """A CheckMemo as plain data (for the cache)."""
-    return [memo.served, [[key, size, mtime, [problem_data(p) for p in problems], feeds]
-                          for key, (size, mtime, problems, feeds) in memo.pages.items()]], b""
+    pages = [[key, size, mtime, [_problem_data(p) for p in problems], feeds]
+             for key, (size, mtime, problems, feeds) in memo.pages.items()]
+    return [memo.base_url, sorted(memo.found), sorted(memo.absent), pages], b""
 
 
 def check_memo_from(data: object, _raw: bytes) -> CheckMemo:
     """The CheckMemo ``check_memo_data`` wrote (any other shape raises)."""
-    served, pages = data  # type: ignore[misc]
-    return CheckMemo(str(served), {
-        str(key): (int(size), int(mtime), [problem_from(p) for p in problems],
+    base_url, found, absent, pages = data  # type: ignore[misc]
+    return CheckMemo(str(base_url), {str(k) for k in found}, {str(k) for k in absent}, {
+        str(key): (int(size), int(mtime), [_problem_from(p) for p in problems],
                    [str(f) for f in feeds])
         for key, size, mtime, problems, feeds in pages})
+
+
+def _problem_data(problem: Problem) -> list[object]:
+    where = problem.location
+    return [problem.severity.value, problem.message,
+            where and [str(where.path), where.line]]
+
+
+def _problem_from(data: list[object]) -> Problem:
+    severity, message, where = data
+    location = None
+    if where is not None:
+        path, line = where  # type: ignore[misc]
+        location = SourceLocation(Path(str(path)), None if line is None else int(line))
+    return Problem(Severity(str(severity)), str(message), location)
 
 
 def check_site(
@@ -102,28 +122,35 @@ def check_site(
 def _pages_found(
     checker: _SiteChecker, pages: Sequence[str], base_url: str, memo: CheckMemo | None
 ) -> list[tuple[list[Problem], list[str]]]:
-    """Each page's problems and feeds, in order: from the memo where the page and the served
-    files are unchanged, else found by checking it."""
+    """Each page's problems and feeds, in order: from the memo where the page is unchanged
+    and the site's files answer its questions as before, else found by checking it."""
     if memo is None:
-        return list(_check_pages(checker, pages))
-    served = digest_text(base_url, *sorted(checker.served))
-    kept = memo.pages if memo.served == served else {}
+        return [(problems, feeds) for problems, feeds, _ in _check_pages(checker, pages)]
+    served = checker.served
+    same = (memo.base_url == base_url and all(key in served for key in memo.found)
+            and not any(key in served for key in memo.absent))
+    kept = memo.pages if same else {}
+    if not same:
+        memo.base_url, memo.found, memo.absent = base_url, set(), set()
     signatures = {}
     for key in pages:
         info = os.stat(checker.output_dir / key)
         signatures[key] = (info.st_size, info.st_mtime_ns)
     stale = [key for key in pages if kept.get(key, (None, None))[:2] != signatures[key]]
-    found = dict(zip(stale, _check_pages(checker, stale), strict=True))
-    results = [found[key] if key in found else kept[key][2:] for key in pages]
-    memo.served = served
-    memo.pages = {key: (*signatures[key], problems, feeds)  # type: ignore[misc]
+    found: dict[str, tuple[list[Problem], list[str]]] = {}
+    for key, (problems, feeds, asked) in zip(stale, _check_pages(checker, stale), strict=True):
+        found[key] = (problems, feeds)
+        for file, there in asked.items():
+            (memo.found if there else memo.absent).add(file)
+    results = [found[key] if key in found else (kept[key][2], kept[key][3]) for key in pages]
+    memo.pages = {key: (*signatures[key], problems, feeds)
                   for key, (problems, feeds) in zip(pages, results, strict=True)}
-    return results  # type: ignore[return-value]
+    return results
 
 
 def _check_pages(
     checker: _SiteChecker, keys: Sequence[str]
-) -> Iterator[tuple[list[Problem], list[str]]]:
+) -> Iterator[tuple[list[Problem], list[str], dict[str, bool]]]:
     """Check pages in order, on every core when there are enough of them to pay for it."""
     workers = worker_count()
     if len(keys) < PARALLEL_FROM_PAGES or workers < 2:
@@ -144,7 +171,7 @@ def _start_worker(checker: _SiteChecker) -> None:
     _worker_checker = checker
 
 
-def _check_in_worker(key: str) -> tuple[list[Problem], list[str]]:
+def _check_in_worker(key: str) -> tuple[list[Problem], list[str], dict[str, bool]]:
     assert _worker_checker is not None, "worker started without _start_worker"
     return _worker_checker.page(key)
 
@@ -155,7 +182,7 @@ class _SiteChecker:
 
     output_dir: Path
     address: SiteAddress
-    served: frozenset[str]
+    served: Collection[str]
     output_name: Path
     now: datetime | None = None
 
@@ -163,23 +190,46 @@ class _SiteChecker:
         """Where a problem in an output file is: ``output/music/slug/index.html:12``."""
         return SourceLocation(self.output_name / key, line)
 
-    def page(self, key: str) -> tuple[list[Problem], list[str]]:
-        """Problems on one HTML page, and the output files it links to as feeds."""
+    def page(self, key: str) -> tuple[list[Problem], list[str], dict[str, bool]]:
+        """Problems on one HTML page, the output files it links to as feeds, and what the
+        check asked about the site's files (file → whether it is there)."""
+        asking = _Asked(self.served)
+        checker = replace(self, served=asking)
         scan = read_page(self.output_dir, key)
         against = self.address.url_of(key)
         feeds = []
         for href in scan.feeds:
             located = self.address.locate(href, against)
-            feed = file_for(located.site_path, self.served) if located else None
+            feed = file_for(located.site_path, asking) if located else None
             if feed:
                 feeds.append(feed)
-        return list(_check_page(scan, self)), feeds
+        return list(_check_page(scan, checker)), feeds, asking.asked
 
     def leads_nowhere(self, located: Located | None) -> bool:
         """Whether a URL of this site (None: not of this site) has no file behind it."""
         return located is not None and (
             located.outside or file_for(located.site_path, self.served) is None
         )
+
+
+class _Asked(Collection[str]):
+    """The site's files, noting each one asked about and the answer."""
+
+    def __init__(self, files: Collection[str]) -> None:
+        self.files = files
+        self.asked: dict[str, bool] = {}
+
+    def __contains__(self, key: object) -> bool:
+        there = key in self.files
+        if isinstance(key, str):
+            self.asked[key] = there
+        return there
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
 def _redirected_paths(output_dir: Path, files: Collection[str], address: SiteAddress) -> set[str]:
