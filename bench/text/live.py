@@ -119,9 +119,10 @@ def main() -> int:
         assert f"What happened at update {n}." in page.read_text("utf-8"), "update not published"
         changed = sorted(str(p.relative_to(published)) for p in published.rglob("*")
                          if p.is_file() and p.stat().st_mtime_ns >= mark)
-        built = re.search(r"in ([\d.]+) s", output)
+        built = re.search(r"warnings? in ([\d.]+) s — ", output)
         checked = re.search(r"Checked .* in ([\d.]+) s", output)
-        runs.append({"seconds": seconds, "build": float(built.group(1)) if built else None,
+        runs.append({"output": output[-4000:],
+                     "seconds": seconds, "build": float(built.group(1)) if built else None,
                      "check": float(checked.group(1)) if checked else None,
                      "published_changed": len(changed), "changed": changed[:40]})
         print(f"save {n}: {seconds:.2f} s (build {runs[-1]['build']} s, check "

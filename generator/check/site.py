@@ -133,8 +133,9 @@ def _pages_found(
     if not same:
         memo.base_url, memo.found, memo.absent = base_url, set(), set()
     signatures = {}
+    root = str(checker.output_dir)
     for key in pages:
-        info = os.stat(checker.output_dir / key)
+        info = os.stat(os.path.join(root, key))
         signatures[key] = (info.st_size, info.st_mtime_ns)
     stale = [key for key in pages if kept.get(key, (None, None))[:2] != signatures[key]]
     found: dict[str, tuple[list[Problem], list[str]]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -129,19 +130,22 @@ def stored_files(folder: Path, site: Mapping[str, SiteFile], memo: Md5Memo | Non
     stored: dict[str, StoredFile] = {}
     if not folder.is_dir():
         return stored
-    for parent, subfolders, names in os.walk(folder):
+    root = str(folder)
+    cut = len(root) + 1
+    for parent, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if name not in NEVER_PUBLISHED]
         # A symlink to a folder is an entry to replace or delete, never a place to descend into.
-        links = [name for name in subfolders if Path(parent, name).is_symlink()]
+        links = [name for name in subfolders if os.path.islink(os.path.join(parent, name))]
+        prefix = parent[cut:].replace(os.sep, "/") + "/" if parent != root else ""
         for name in (*names, *links):
             if name in NEVER_PUBLISHED:
                 continue
-            path = Path(parent, name)
-            key = path.relative_to(folder).as_posix()
-            info = path.lstat()
+            path = os.path.join(parent, name)
+            key = prefix + name
+            info = os.lstat(path)
             local = site.get(key)
-            same_size = local is not None and local.size == info.st_size
-            hashed = same_size and not path.is_symlink()
+            hashed = (local is not None and local.size == info.st_size
+                      and not stat.S_ISLNK(info.st_mode))
             md5 = (memo.md5(path, info) if memo else file_md5(path)) if hashed else None
             stored[key] = StoredFile(key, info.st_size, md5)
     return stored
