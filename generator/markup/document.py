@@ -69,11 +69,12 @@ class _Renderer:
             output_format="html",
         )
 
-    def render(self, text: str, first_line: int, live: bool = False) -> RenderedMarkdown:
+    def render(self, text: str, first_line: int) -> RenderedMarkdown:
+        """Render one body; a live one (``live.processor.enabled``, set by the caller) is cut
+        into its updates."""
         self.md.reset()
-        self.live.processor.enabled = live
         updates: tuple[RawUpdate, ...] = ()
-        if live:
+        if self.live.processor.enabled:
             parts, headings = cut_updates(self.md.convert(text))
             lines = heading_lines(text, first_line, len(headings))
             updates = tuple(RawUpdate(_without_controls(h), line)
@@ -110,7 +111,8 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
     if _renderer is None:  # built lazily: each worker process makes its own
         _renderer = _Renderer()
     try:
-        return _renderer.render(text, first_line, live)
+        _renderer.live.processor.enabled = live
+        return _renderer.render(text, first_line)
     except RecursionError:
         # The limits are meant to make this unreachable; if a new shape of nesting gets
         # past them, the writer still gets a line, and the next body a fresh parser.
