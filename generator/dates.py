@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -44,3 +45,87 @@ def later(moment: datetime, delta: timedelta) -> datetime:
         return moment + delta
     except OverflowError:
         return datetime.max.replace(tzinfo=moment.tzinfo)
+
+
+# -- the times that start a live blog's updates: "9:42 pm", "21:42", "2026-03-02 0:10" --------
+@dataclass(frozen=True, slots=True)
+class ClockTime:
+    """A time of day as a writer typed it at the start of an update's heading.
+
+    ``hours`` holds the hours it may mean: one, or two when a 12-hour time has no am/pm
+    ("9:42" is 9:42 or 21:42, whichever comes next); ``day`` the date when one was given.
+    """
+
+    hours: tuple[int, ...]
+    minute: int
+    day: date | None
+    typed: str  # the time as written, for messages
+
+
+_DATE_PART = r"(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:\s*,\s*|\s+|T)"
+_CLOCK = re.compile(
+    rf"^\s*(?:{_DATE_PART})?"
+    r"(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{1,2})(?!\d))?"
+    r"(?:\s*(?P<half>[ap])\.?\s*m\b\.?)?",
+    re.IGNORECASE,
+)
+# What makes a heading an attempt at a time (so a slip in one is an error, not a headline):
+# a date, "9:42", "21.42" or "9 pm" at its start.
+_TIMELIKE = re.compile(
+    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}\b|\d{1,2}\s*:|\d{1,2}\.\d{2}\b|\d{1,2}\s*[ap]\.?\s*m\b)",
+    re.IGNORECASE,
+)
+_AFTER_TIME = re.compile(r"\s*(?:[—–|·:]|-{1,2}(?=\s))?\s*")
+_DATE_ONLY = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\b")
+TIME_EXAMPLE = "9:42 pm or 21:42"
+
+
+def starts_with_time(heading: str) -> bool:
+    """Whether a heading begins with what is meant as a time (well written or not)."""
+    return _TIMELIKE.match(heading) is not None
+
+
+def read_clock(heading: str) -> tuple[ClockTime | None, int, str | None]:
+    """The time a heading starts with, where the rest of the heading begins, and the problem
+    in the writer's words when the time is not one (then the ClockTime is None)."""
+    match = _CLOCK.match(heading)
+    if match is None or (match.group("minute") is None and match.group("half") is None):
+        dated = _DATE_ONLY.match(heading)
+        if dated:
+            return None, 0, (f"the heading gives the date {dated.group(1)} but no time: write "
+                             f"the time after it, e.g. ## {dated.group(1)} 9:42 pm — …")
+        shown = (heading.split() or [heading])[0]
+        return None, 0, (f"'{shown}' is not a time Byline can read: start the heading with "
+                         f"the time, e.g. ## {TIME_EXAMPLE}")
+    typed = match.group(0).strip()
+    hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+    half = (match.group("half") or "").lower()
+    if match.group("minute") is not None and len(match.group("minute")) != 2:
+        return None, 0, (f"'{typed}' is not a time: write the minutes with two digits, e.g. "
+                         f"{hour}:{minute:02d}")
+    if minute > 59:
+        return None, 0, (f"'{typed}' is not a time: minutes go up to 59; write it like "
+                         f"{TIME_EXAMPLE}")
+    if hour > 23:
+        return None, 0, (f"'{typed}' is not a time: hours go up to 23; write it like "
+                         f"{TIME_EXAMPLE}")
+    if half and not 1 <= hour <= 12:
+        return None, 0, (f"'{typed}' is not a time: with am or pm the hour goes from 1 to 12; "
+                         f"write {hour % 12 or 12}:{minute:02d} {'am' if hour < 12 else 'pm'} "
+                         f"or {hour:02d}:{minute:02d}")
+    day = None
+    if match.group("date"):
+        year, month, mday = match.group("date").split("-")
+        try:
+            day = date(int(year), int(month), int(mday))
+        except ValueError:
+            return None, 0, (f"'{match.group('date')}' is not a date: write the date as "
+                             f"2026-03-02, then the time: ## 2026-03-02 9:42 pm")
+    if half:
+        hours: tuple[int, ...] = (hour % 12 + (12 if half == "p" else 0),)
+    elif 1 <= hour <= 12 and not match.group("hour").startswith("0"):
+        hours = (hour % 12, hour % 12 + 12)  # "9:42": whichever comes next
+    else:
+        hours = (hour,)
+    after = _AFTER_TIME.match(heading, match.end())
+    return ClockTime(hours, minute, day, typed), after.end() if after else match.end(), None

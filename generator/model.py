@@ -147,6 +147,33 @@ class Change:
 
 
 @dataclass(frozen=True)
+class LiveUpdate:
+    """One timestamped update of a live blog, as its heading gave it."""
+
+    anchor: str  # its id on the page, from its time: "update-2026-03-01-2142"
+    time: datetime
+    headline_html: str  # the heading after the time ("Best <em>Actress</em>"); may be empty
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class LiveCoverage:
+    """A live blog: when coverage started and ended (None: still going) and its updates in
+    the order they happened.  Their bodies are the parts of the article's body after the
+    intro (see markup/liveupdates.py)."""
+
+    start: datetime
+    end: datetime | None
+    oldest_first: bool
+    updates: tuple[LiveUpdate, ...] = ()
+
+    @property
+    def latest(self) -> datetime | None:
+        """When the newest update was posted."""
+        return self.updates[-1].time if self.updates else None
+
+
+@dataclass(frozen=True)
 class Article:
     """One news story, parsed and rendered to body HTML, ready for any template."""
 
@@ -177,6 +204,7 @@ class Article:
     updated_has_time: bool = False  # whether ``updated`` gave a time of day
     updates: tuple[Change, ...] = ()  # newest first
     corrections: tuple[Change, ...] = ()  # newest first
+    live: LiveCoverage | None = None
 
     @property
     def body_html(self) -> str:
@@ -198,9 +226,13 @@ class Article:
 
     @property
     def modified(self) -> datetime:
-        """When the story last changed: its newest change if any, else ``date``."""
+        """When the story last changed: its newest change, or a live blog's newest update,
+        if later than ``date``."""
         change = self.last_change
-        return max(change.at, self.date) if change else self.date
+        latest = [change.at] if change else []
+        if self.live and self.live.latest is not None:
+            latest.append(self.live.latest)
+        return max([self.date, *latest])
 
 
 @dataclass(frozen=True)
@@ -402,7 +434,7 @@ def article_data(article: Article) -> list[Any]:
         _extra_data(a.extra), [video_data(v) for v in a.videos],
         a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
         a.updated_has_time, [change_data(c) for c in a.updates],
-        [change_data(c) for c in a.corrections],
+        [change_data(c) for c in a.corrections], a.live and live_data(a.live),
     ]
 
 
@@ -410,7 +442,7 @@ def article_from(data: object, body: bytes) -> Article:
     """The Article ``article_data`` wrote, with its body."""
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
-     hero_video, embeds, updated_has_time, updates, corrections) = items(data)
+     hero_video, embeds, updated_has_time, updates, corrections, live) = items(data)
     all_text(digest, slug, url, title, summary)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -424,7 +456,7 @@ def article_from(data: object, body: bytes) -> Article:
         maybe(video_from, hero_video),
         tuple(map(embed_from, items(embeds))) if embeds != [] else (),
         flag(updated_has_time), tuple(map(change_from, items(updates))),
-        tuple(map(change_from, items(corrections))),
+        tuple(map(change_from, items(corrections))), maybe(live_from, live),
     )
 
 
@@ -437,6 +469,25 @@ def change_from(data: object) -> Change:
     """The Change ``change_data`` wrote."""
     at, has_time, words = items(data)
     return Change(datetime_from(at), flag(has_time), text(words))
+
+
+def live_data(live: LiveCoverage) -> list[Any]:
+    """A LiveCoverage as plain data."""
+    return [datetime_data(live.start), live.end and datetime_data(live.end), live.oldest_first,
+            [[u.anchor, datetime_data(u.time), u.headline_html, u.line] for u in live.updates]]
+
+
+def live_from(data: object) -> LiveCoverage:
+    """The LiveCoverage ``live_data`` wrote."""
+    start, end, oldest_first, updates = items(data)
+    return LiveCoverage(datetime_from(start), maybe(datetime_from, end), flag(oldest_first),
+                        tuple(_update_from(u) for u in items(updates)))
+
+
+def _update_from(data: object) -> LiveUpdate:
+    anchor, time, headline_html, line = items(data)
+    return LiveUpdate(text(anchor), datetime_from(time), text(headline_html),
+                      maybe_integer(line))
 
 
 def page_data(page: Page) -> list[Any]:

@@ -18,7 +18,8 @@ VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
 # Pages whose markup only the story formats make: a gallery, captioned posts, a video.
 STORY_FORMATS = ("style/lumen-awards-2026-red-carpet-gallery/index.html",
                  "celebrity/halloway-quint-wedding/index.html",
-                 "music/velvet-static-signal-tour-opener/index.html")
+                 "music/velvet-static-signal-tour-opener/index.html",
+                 "awards/harbor-sound-awards-2026-live/index.html")
 
 
 def vnu_command() -> list[str] | None:

@@ -281,6 +281,13 @@ def test_warnings_of_an_edited_file_are_replaced_and_others_kept(preview):
 # it), so a field missing from an output's key shows up here as a stale page.
 
 THEME = Path(__file__).resolve().parent / "themes" / "everything"
+DELTA = "content/articles/delta.md"
+# Delta, in the site with everything, is a live blog whose coverage crossed midnight.
+LIVE_DELTA = article("Delta on tour", "2026-11-02 10:00",
+                     "Dates.\n\n## 9:00 pm — Doors open\n\nIn.\n\n## 12:10 am — Encore\n\n"
+                     "Out.\n", category="Music", tags="[tour]",
+                     live="{end: 2026-11-03 02:00}")
+LIVE_UPDATE = "\n## 1:05 am — Lights up\n\nHome time.\n"
 DRAFT = "content/articles/golf.md"
 LATER = "content/articles/hotel.md"
 JO = "content/authors/jo-lane.yaml"
@@ -311,6 +318,7 @@ def everything_files() -> dict[str, str | bytes]:
                        tags="[streaming]", author="Sam Reyes"),
     }
     files[B] = _edit(str(files[B]), "author:", "aliases: [/old/bravo/]\nmood: upbeat\nauthor:")
+    files[DELTA] = LIVE_DELTA
     echo = "content/articles/echo.md"
     files[echo] = _edit(str(files[echo]), "category:", "updated: 2026-11-02 09:00\ncategory:")
     files[C] = _edit(str(files[C]), "author:", CHANGES + "author:")
@@ -362,8 +370,9 @@ EVERY_EDIT: list[tuple[str, Callable[[Preview], list[str]], bool]] = [
     ("a new older article",
      lambda p: _write(p, INDIA, article("India tours", "2026-10-15 10:00", "On the road.",
                                         category="Music", tags="[pop, tour]")), False),
-    ("an extra field", lambda p: _write(p, C, _edit(p.text(C), "author:", "live: true\nauthor:")),
-     True),
+    ("an extra field",
+     lambda p: _write(p, C, _edit(p.text(C), "author:", "exclusive: true\nauthor:")), True),
+    ("a live update", lambda p: _write(p, DELTA, p.text(DELTA) + LIVE_UPDATE), True),
     ("a long body", lambda p: _write(p, "content/articles/delta.md",
                                      p.text("content/articles/delta.md") + LONG_BODY), True),
     ("the byline", lambda p: _write(p, B, _edit(p.text(B), "Sam Reyes", "Jo Lane")), True),
@@ -435,7 +444,7 @@ def _cards(site: Preview, folder: str, title: str) -> dict[str, str]:
 
 def test_an_extra_badge_reaches_the_lists_showing_the_card(everything):
     result = everything.rebuild(*_write(everything, C, _edit(everything.text(C), "author:",
-                                                             "live: true\nauthor:")))
+                                                             "exclusive: true\nauthor:")))
     assert result.patched
     everything.build()
     for folder in ("preview", "built"):
@@ -443,7 +452,7 @@ def test_an_extra_badge_reaches_the_lists_showing_the_card(everything):
         assert any(p == "index.html" or p.startswith("page/") for p in cards)  # home
         assert any(p.startswith("tags/pop/") for p in cards)
         assert any(p.startswith("music/") and "/charlie/" not in p for p in cards)
-        assert all("extra.live=True" in card for card in cards.values())
+        assert all("extra.exclusive=True" in card for card in cards.values())
     everything.assert_same_as_full_build(built=True)
 
 
@@ -570,16 +579,18 @@ def test_a_theme_that_under_declares_its_reads_is_keyed_on_what_it_reads(tmp_pat
 
 
 def test_a_field_read_for_the_first_time_in_a_patch_is_keyed_from_then_on(tmp_path: Path):
-    # Until a story is live no page prints a word count, so no key holds one; the patch that
-    # makes one live renders a page reading it, and keys the site again.
+    # Until a story is exclusive no page prints a word count, so no key holds one; the patch
+    # that makes one exclusive renders a page reading it, and keys the site again.
     article_html = ('{%- extends "base.html" -%}{%- block main %}<h1>{{ article.title }}</h1>'
-                    '{% if article.extra.live %}<p>words={{ article.word_count }}</p>{% endif %}'
+                    '{% if article.extra.exclusive %}<p>words={{ article.word_count }}</p>'
+                    '{% endif %}'
                     '{{ article.body }}{% endblock %}')
     site = Preview(tmp_path, {"site.yaml": _SITE_YAML, **starting_files(),
                               "templates/article.html": article_html})
     assert site.state.last is not None
     assert "ArticleView.word_count" not in site.state.last.plan.reads
-    live = site.rebuild(*_write(site, C, _edit(site.text(C), "author:", "live: true\nauthor:")))
+    live = site.rebuild(*_write(site, C, _edit(site.text(C), "author:",
+                                               "exclusive: true\nauthor:")))
     assert live.patched and "ArticleView.word_count" in site.state.last.plan.reads
     longer = site.rebuild(*_write(site, C, site.text(C) + "\nThree more words.\n"))
     assert longer.patched

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from generator.build import BuildState, build_site
+from generator.render.live import LiveUpdateView, LiveView
 from generator.render.meta import PageMeta
 from generator.render.reads import READS_FILE
 from generator.render.renderer import SiteRenderer
@@ -24,7 +25,8 @@ from .test_incremental import THEME, Preview, everything_files
 DOC = REPO / "docs" / "templates.md"
 _ROW_NAME = re.compile(r"^\|\s*`([^`]+)`\s*\|")
 VIEWS = {"*ArticleView*": ArticleView, "*TermView*": TermView, "*AuthorView*": AuthorView,
-         "*ImageView*": ImageView, "`meta`": PageMeta, "change": ChangeView}
+         "*ImageView*": ImageView, "`meta`": PageMeta, "change": ChangeView,
+         "*LiveView*": LiveView, "*LiveUpdateView*": LiveUpdateView}
 
 
 def documented() -> dict[str, set[str]]:

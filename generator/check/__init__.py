@@ -11,6 +11,6 @@ seconds.  Large sites are parsed on all cores; parsing is the only slow part.
 """
 
 from generator.check.articles import check_articles
-from generator.check.site import check_site
+from generator.check.site import CheckMemo, check_memo_data, check_memo_from, check_site
 
-__all__ = ["check_articles", "check_site"]
+__all__ = ["CheckMemo", "check_articles", "check_memo_data", "check_memo_from", "check_site"]

@@ -21,7 +21,7 @@ from generator.errors import Problem, Severity, SourceLocation
 
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
                            "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle",
-                           "BlogPosting"})
+                           "BlogPosting", "LiveBlogPosting"})
 # What Byline's article markup always holds, so a gap means a template lost it.  A missing
 # ``image`` is the story's (it has no hero: said about the story) and a missing
 # ``publisher.logo`` the site's (the structured-data validator in CI checks the sample's).

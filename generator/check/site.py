@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -23,6 +24,7 @@ from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article
 from generator.outputdir import existing_files
 from generator.parallel import map_with_job, worker_count
+from generator.plaindata import integer, items, maybe_integer, text, texts
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM_PAGES = 1500
@@ -33,13 +35,66 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
+@dataclass(eq=False)
+class CheckMemo:
+    """What the last check found on each page, for the next check to use again.
+
+    A page's findings depend on its own bytes and on the answers to the questions it made
+    the check ask about the site's files (is there a file behind this link, this image, this
+    feed?).  While the base URL is the same and every file those questions found is still
+    there and none they missed has appeared, a page whose size and modification time are
+    unchanged would be found the same again.  A build that adds an update to a live blog
+    rewrites a few pages of 17,000 (and Pagefind files no page links to): only those few
+    are read.
+    """
+
+    base_url: str = ""
+    found: set[str] = field(default_factory=set)  # files the pages' questions found
+    absent: set[str] = field(default_factory=set)  # and those they looked for in vain
+    pages: dict[str, tuple[int, int, list[Problem], list[str]]] = field(default_factory=dict)
+
+
+def check_memo_data(memo: CheckMemo) -> tuple[list[object], bytes]:
+    """A CheckMemo as plain data (for the cache)."""
+    pages = [[key, size, mtime, [_problem_data(p) for p in problems], feeds]
+             for key, (size, mtime, problems, feeds) in memo.pages.items()]
+    return [memo.base_url, sorted(memo.found), sorted(memo.absent), pages], b""
+
+
+def check_memo_from(data: object, _raw: bytes) -> CheckMemo:
+    """The CheckMemo ``check_memo_data`` wrote (any other shape raises)."""
+    base_url, found, absent, pages = items(data)
+    memo = CheckMemo(text(base_url), set(texts(found)), set(texts(absent)))
+    for key, size, mtime, problems, feeds in map(items, items(pages)):
+        memo.pages[text(key)] = (integer(size), integer(mtime),
+                                 [_problem_from(p) for p in items(problems)], list(texts(feeds)))
+    return memo
+
+
+def _problem_data(problem: Problem) -> list[object]:
+    where = problem.location
+    return [problem.severity.value, problem.message,
+            where and [str(where.path), where.line]]
+
+
+def _problem_from(data: object) -> Problem:
+    severity, message, where = items(data)
+    location = None
+    if where is not None:
+        path, line = items(where)
+        location = SourceLocation(text(path), maybe_integer(line))
+    return Problem(Severity(text(severity)), text(message), location)
+
+
 def check_site(
     output_dir: Path, base_url: str, articles: Sequence[Article] | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, memo: CheckMemo | None = None,
 ) -> list[Problem]:
     """Every problem in a built site, each naming its file (and line, where known).
 
     With ``now``, the news sitemap's stories are checked against Google's two-day window.
+    With ``memo``, pages unchanged since the check that filled it are not read again; the
+    memo then holds this check's findings.
     """
     if not output_dir.is_dir():
         return [Problem(Severity.ERROR, f"{output_dir} does not exist: build the site first")]
@@ -50,7 +105,7 @@ def check_site(
     problems: list[Problem] = []
     expected_feeds = {key for key in files if PurePosixPath(key).name in _FEED_NAMES}
     pages = sorted(key for key in files if key.endswith((".html", ".htm")))
-    for page_problems, feeds in _check_pages(checker, pages):
+    for page_problems, feeds in _pages_found(checker, pages, base_url, memo):
         problems.extend(page_problems)
         expected_feeds.update(feeds)
     problems = collapse_repeats(problems)
@@ -66,9 +121,39 @@ def check_site(
     return problems
 
 
+def _pages_found(
+    checker: _SiteChecker, pages: Sequence[str], base_url: str, memo: CheckMemo | None
+) -> list[tuple[list[Problem], list[str]]]:
+    """Each page's problems and feeds, in order: from the memo where the page is unchanged
+    and the site's files answer its questions as before, else found by checking it."""
+    if memo is None:
+        return [(problems, feeds) for problems, feeds, _ in _check_pages(checker, pages)]
+    served = checker.served
+    same = (memo.base_url == base_url and all(key in served for key in memo.found)
+            and not any(key in served for key in memo.absent))
+    kept = memo.pages if same else {}
+    if not same:
+        memo.base_url, memo.found, memo.absent = base_url, set(), set()
+    signatures = {}
+    root = str(checker.output_dir)
+    for key in pages:
+        info = os.stat(os.path.join(root, key))
+        signatures[key] = (info.st_size, info.st_mtime_ns)
+    stale = [key for key in pages if kept.get(key, (None, None))[:2] != signatures[key]]
+    found: dict[str, tuple[list[Problem], list[str]]] = {}
+    for key, (problems, feeds, asked) in zip(stale, _check_pages(checker, stale), strict=True):
+        found[key] = (problems, feeds)
+        for file, there in asked.items():
+            (memo.found if there else memo.absent).add(file)
+    results = [found[key] if key in found else (kept[key][2], kept[key][3]) for key in pages]
+    memo.pages = {key: (*signatures[key], problems, feeds)
+                  for key, (problems, feeds) in zip(pages, results, strict=True)}
+    return results
+
+
 def _check_pages(
     checker: _SiteChecker, keys: Sequence[str]
-) -> Iterator[tuple[list[Problem], list[str]]]:
+) -> Iterator[tuple[list[Problem], list[str], dict[str, bool]]]:
     """Check pages in order, on every core when there are enough of them to pay for it."""
     # Each worker is handed the checker (the site's file set) once, not with every page; pages
     # are small, so they go out in chunks, or messaging would cost more than parsing.
@@ -83,7 +168,7 @@ class _SiteChecker:
 
     output_dir: Path
     address: SiteAddress
-    served: frozenset[str]
+    served: Collection[str]
     output_name: Path
     now: datetime | None = None
 
@@ -91,23 +176,46 @@ class _SiteChecker:
         """Where a problem in an output file is: ``output/music/slug/index.html:12``."""
         return SourceLocation(str(self.output_name / key), line)
 
-    def page(self, key: str) -> tuple[list[Problem], list[str]]:
-        """Problems on one HTML page, and the output files it links to as feeds."""
+    def page(self, key: str) -> tuple[list[Problem], list[str], dict[str, bool]]:
+        """Problems on one HTML page, the output files it links to as feeds, and what the
+        check asked about the site's files (file → whether it is there)."""
+        asking = _Asked(self.served)
+        checker = replace(self, served=asking)
         scan = read_page(self.output_dir, key)
         against = self.address.url_of(key)
         feeds = []
         for href in scan.feeds:
             located = self.address.locate(href, against)
-            feed = file_for(located.site_path, self.served) if located else None
+            feed = file_for(located.site_path, asking) if located else None
             if feed:
                 feeds.append(feed)
-        return list(_check_page(scan, self)), feeds
+        return list(_check_page(scan, checker)), feeds, asking.asked
 
     def leads_nowhere(self, located: Located | None) -> bool:
         """Whether a URL of this site (None: not of this site) has no file behind it."""
         return located is not None and (
             located.outside or file_for(located.site_path, self.served) is None
         )
+
+
+class _Asked(Collection[str]):
+    """The site's files, noting each one asked about and the answer."""
+
+    def __init__(self, files: Collection[str]) -> None:
+        self.files = files
+        self.asked: dict[str, bool] = {}
+
+    def __contains__(self, key: object) -> bool:
+        there = key in self.files
+        if isinstance(key, str):
+            self.asked[key] = there
+        return there
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
 def _redirected_paths(output_dir: Path, files: Collection[str], address: SiteAddress) -> set[str]:

@@ -217,8 +217,9 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
     assert result.content is not None  # only `byline build` may skip loading (reuse_current)
-    problems = check_site(result.output, config.base_url, result.content.articles,
-                          now=datetime.now(config.tz))
+    with _check_memo(config, result.output) as memo:
+        problems = check_site(result.output, config.base_url, result.content.articles,
+                              now=datetime.now(config.tz), memo=memo)
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
     printed = set(result.warnings)  # said already, with the build's summary
     problems = [p for p in problems if p not in printed]
@@ -236,6 +237,22 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     else:
         console.say(message, GREEN)
     return failed
+
+
+@contextlib.contextmanager
+def _check_memo(config: SiteConfig, output: Path) -> Iterator[Any]:
+    """What the last check of this output folder found, kept in the site's cache, so that a
+    check after a small build reads only the pages it rewrote."""
+    from generator.cache import CACHE_DIR_NAME, BuildCache
+    from generator.check import CheckMemo, check_memo_data, check_memo_from
+
+    cache = BuildCache(config.root / CACHE_DIR_NAME)
+    try:
+        memo = cache.stamp(output, check_memo_from, kind="check:") or CheckMemo()
+        yield memo
+        cache.set_stamp(output, memo, check_memo_data, kind="check:")
+    finally:
+        cache.close()
 
 
 def _deploy_target(config: SiteConfig, wanted: str | None) -> tuple[str, Mapping[str, Any]]:

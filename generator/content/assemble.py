@@ -18,12 +18,13 @@ from .changes import read_changes
 from .discover import SourceFile
 from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
 from .images import resolve_image
+from .live import read_live
 from .parse import ParsedSource
 from .videos import resolve_video
 
 # Part of the cache key of every checked file: bump it when the checks change, so that a
 # file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "5"
+CHECKS_VERSION = "6"
 # How alike a category must be to one of site.yaml's to be offered as what the writer meant
 # ("Celebs" is 0.67 like "celebrity", "Movie" 0.91 like "movies").
 CATEGORY_CUTOFF = 0.6
@@ -77,6 +78,7 @@ def assemble_article(
     aliases = fields.aliases()
     people = tuple(author_for_name(n, authors) for n in names)
     _warn_misspelt_authors(names, people, authors, fields)
+    live = read_live(fields, parsed.body.updates, date, config.tz, where, report)
     if len(report.errors) > before or title is None or date is None or slug is None:
         return None
     body = parsed.body
@@ -114,6 +116,7 @@ def assemble_article(
         updated_has_time=bool(updated and updated.has_time),
         updates=updates,
         corrections=corrections,
+        live=live,
     )
     return Assembled(article, people)
 
@@ -131,6 +134,9 @@ def assemble_page(
     slug = _slug(fields, source)
     aliases = fields.aliases()
     extra = fields.warn_unknown_keys(PAGE_KEYS)
+    if parsed.body.updates or fields.data.get("live") not in (None, False):
+        fields.error("a page cannot be a live blog: 'live:' is for articles (in "
+                     "content/articles/); remove it here", "live")
     images = _body_images(parsed, source, config, where, report)
     videos = _body_videos(parsed, source, config, where, report)
     if len(report.errors) > before or title is None or slug is None:

@@ -20,7 +20,7 @@ from generator.textmatch import closest
 
 ARTICLE_KEYS = (
     "title", "date", "updated", "author", "authors", "category", "tags", "dek", "hero",
-    "slug", "draft", "aliases", "updates", "corrections",
+    "slug", "draft", "aliases", "updates", "corrections", "live",
 )
 PAGE_KEYS = ("title", "description", "slug", "aliases", "draft")
 HERO_KEYS = ("image", "video", "alt", "caption", "credit", "focus")

@@ -16,6 +16,7 @@ from generator.markup import (
     IMAGE_KINDS,
     RawEmbed,
     RawImage,
+    RawUpdate,
     RawVideo,
     RenderedMarkdown,
     render_markdown,
@@ -64,7 +65,9 @@ def parse_source(data: bytes) -> ParsedSource:
     if not isinstance(split.meta.data, dict):
         return ParsedSource(problem="front matter must be key: value lines", problem_line=2)
     try:
-        body = render_markdown(split.body, split.body_line)
+        # A live blog's body is cut into its updates (``live: false`` or none: not live).
+        live = split.meta.data.get("live") not in (None, False)
+        body = render_markdown(split.body, split.body_line, live=live)
     except LocatedError as exc:  # a body nested or sized beyond what Byline renders
         return ParsedSource(problem=str(exc), problem_line=exc.line)
     return ParsedSource(meta=split.meta, body=body)
@@ -84,7 +87,8 @@ def parsed_data(parsed: ParsedSource) -> tuple[list[Any], bytes]:
     body_data = body and [[_raw_image_data(i) for i in body.images], body.has_embeds,
                           body.word_count, body.first_paragraph,
                           [_raw_video_data(v) for v in body.videos],
-                          [[e.provider, e.url, e.described, e.line] for e in body.embeds]]
+                          [[e.provider, e.url, e.described, e.line] for e in body.embeds],
+                          [[u.heading_html, u.line] for u in body.updates]]
     data = [meta_data, body_data, parsed.problem, parsed.problem_line]
     return data, body.html if body else b""
 
@@ -106,11 +110,12 @@ def _document_from(data: object) -> YamlDocument:
 
 
 def _body_from(data: object, html: bytes) -> RenderedMarkdown:
-    images, has_embeds, word_count, first_paragraph, videos, embeds = items(data)
+    images, has_embeds, word_count, first_paragraph, videos, embeds, updates = items(data)
     return RenderedMarkdown(html, tuple(_raw_image_from(i) for i in items(images)),
                             flag(has_embeds), integer(word_count), text(first_paragraph),
                             tuple(_raw_video_from(v) for v in items(videos)),
-                            tuple(_raw_embed_from(e) for e in items(embeds)))
+                            tuple(_raw_embed_from(e) for e in items(embeds)),
+                            tuple(_raw_update_from(u) for u in items(updates)))
 
 
 def _raw_image_data(image: RawImage) -> list[Any]:
@@ -137,6 +142,11 @@ def _raw_video_from(data: object) -> RawVideo:
     return RawVideo(text(src), maybe_text(alt), maybe_text(caption), maybe_text(credit),
                     maybe_text(poster), maybe_text(width), maybe_text(height), kind,
                     maybe_integer(line))
+
+
+def _raw_update_from(data: object) -> RawUpdate:
+    heading_html, line = items(data)
+    return RawUpdate(text(heading_html), maybe_integer(line))
 
 
 def _raw_embed_from(data: object) -> RawEmbed:

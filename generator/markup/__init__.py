@@ -17,6 +17,7 @@ from generator.markup.figures import (
     RawImage,
     RawVideo,
 )
+from generator.markup.liveupdates import UPDATE_MARK, RawUpdate
 from generator.markup.placeholders import fill_image_placeholders
 from generator.markup.typography import smarten
 
@@ -25,9 +26,11 @@ __all__ = [
     "MARKUP_VERSION",
     "OTHER_VIDEO_SUFFIXES",
     "PROVIDERS",
+    "UPDATE_MARK",
     "VIDEO_SUFFIXES",
     "RawEmbed",
     "RawImage",
+    "RawUpdate",
     "RawVideo",
     "RenderedMarkdown",
     "fill_image_placeholders",

@@ -17,11 +17,18 @@ from generator.markup.figures import FigureExtension, RawImage, RawVideo
 from generator.markup.footnotes import Footnotes
 from generator.markup.limits import LimitsExtension, check_limits
 from generator.markup.linear import LinearExtension
+from generator.markup.liveupdates import (
+    UPDATE_MARK,
+    LiveUpdatesExtension,
+    RawUpdate,
+    cut_updates,
+    heading_lines,
+)
 from generator.markup.quotes import QuoteExtension
 from generator.markup.typography import SmartTextExtension
 
 # Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "5"
+MARKUP_VERSION = "6"
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -40,6 +47,9 @@ class RenderedMarkdown:
     first_paragraph: str
     videos: tuple[RawVideo, ...] = ()
     embeds: tuple[RawEmbed, ...] = ()
+    # A live article's updates; its ``html`` then holds the intro and each update's part
+    # (without its heading) joined by UPDATE_MARK.
+    updates: tuple[RawUpdate, ...] = ()
 
 
 class _Renderer:
@@ -48,10 +58,11 @@ class _Renderer:
     def __init__(self) -> None:
         self.figures = FigureExtension()
         self.embeds = EmbedExtension()
+        self.live = LiveUpdatesExtension()
         self.md = Markdown(
             extensions=[
                 "tables", Footnotes(), "attr_list", "toc",
-                QuoteExtension(), SmartTextExtension(), self.figures, self.embeds,
+                QuoteExtension(), SmartTextExtension(), self.figures, self.embeds, self.live,
                 LimitsExtension(),
                 LinearExtension(),  # last: it replaces processors the others registered
             ],
@@ -60,8 +71,20 @@ class _Renderer:
         )
 
     def render(self, text: str, first_line: int) -> RenderedMarkdown:
+        """Render one body; a live one (``live.processor.enabled``, set by the caller) is cut
+        into its updates."""
         self.md.reset()
-        body = _without_controls(self.md.convert(text))
+        updates: tuple[RawUpdate, ...] = ()
+        if self.live.processor.enabled:
+            parts, headings = cut_updates(self.md.convert(text))
+            lines = heading_lines(text, first_line, len(headings))
+            updates = tuple(RawUpdate(_without_controls(h), line)
+                            for h, line in zip(headings, lines, strict=True))
+            # A mark the writer typed in raw HTML must not cut the body.
+            body = UPDATE_MARK.join(_without_controls(p).replace(UPDATE_MARK, "<!-- -->")
+                                    for p in parts)
+        else:
+            body = _without_controls(self.md.convert(text))
         # Lines are found in document order, so each kind is searched on its own.
         return RenderedMarkdown(
             html=body.encode("utf-8"),
@@ -71,6 +94,7 @@ class _Renderer:
             first_paragraph=_first_paragraph(body),
             videos=_with_lines(self.figures.processor.videos, text, first_line),
             embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
+            updates=updates,
         )
 
 
@@ -87,8 +111,9 @@ class _ThreadRenderer(threading.local):
 _this_thread = _ThreadRenderer()
 
 
-def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
-    """Render one Markdown body; ``first_line`` is the body's first line in its file.
+def render_markdown(text: str, first_line: int = 1, live: bool = False) -> RenderedMarkdown:
+    """Render one Markdown body; ``first_line`` is the body's first line in its file; a
+    ``live`` body is cut into its updates (see liveupdates.py).
 
     Raises LocatedError (at a line of the file) for a body beyond what Byline renders.
     """
@@ -97,6 +122,7 @@ def render_markdown(text: str, first_line: int = 1) -> RenderedMarkdown:
     if renderer is None:
         renderer = _this_thread.renderer = _Renderer()
     try:
+        renderer.live.processor.enabled = live
         return renderer.render(text, first_line)
     except RecursionError:
         # The limits are meant to make this unreachable; if a new shape of nesting gets

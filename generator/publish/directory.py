@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from generator.cache import CACHE_DIR_NAME, BuildCache
 from generator.errors import PublishError
 from generator.ownership import (
     FolderRefused,
@@ -25,9 +27,12 @@ from generator.ownership import (
 )
 from generator.publish.sync import (
     NEVER_PUBLISHED,
+    Md5Memo,
     SiteFile,
     StoredFile,
     file_md5,
+    md5_memo_data,
+    md5_memo_from,
     plan_sync,
     scan_site,
 )
@@ -44,7 +49,7 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> DirTarget:
         refuse_precious(folder, site_root, "`path`")
     except FolderRefused as refused:
         raise settings.fail(str(refused)) from None
-    return DirTarget(name=name, folder=folder)
+    return DirTarget(name=name, folder=folder, cache=site_root / CACHE_DIR_NAME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,8 @@ class DirTarget:
 
     name: str
     folder: Path
+    # The site's cache, where the MD5s of both sides are kept between publishes.
+    cache: Path | None = None
 
     @property
     def description(self) -> str:
@@ -81,8 +88,19 @@ class DirTarget:
                                           what=f"deploy target '{self.name}':")
         except FolderRefused as refused:
             raise PublishError(str(refused)) from None
-        site = scan_site(source)
-        stored = stored_files(self.folder, site)
+        cache = BuildCache(self.cache) if self.cache is not None and not dry_run else None
+        try:
+            return self._sync(source, owned, foreign, cache, dry_run=dry_run)
+        finally:
+            if cache is not None:
+                cache.close()
+
+    def _sync(self, source: Path, owned: Any, foreign: Any, cache: BuildCache | None, *,
+              dry_run: bool) -> PublishSummary:
+        memo = (cache.stamp(self.folder, md5_memo_from, kind="md5:") if cache else None) \
+            or Md5Memo()
+        site = scan_site(source, memo)
+        stored = stored_files(self.folder, site, memo)
         mine = owned.files | {key for key in stored if is_temporary(key.rpartition("/")[2])}
         plan = plan_sync(site, {k: v for k, v in stored.items() if k in mine or k in site})
         details = tuple(f"keep {key} (not written by Byline)" for key in foreign)
@@ -93,33 +111,42 @@ class DirTarget:
                                 scratch=self.folder)
                 for file in plan.uploads:
                     copy_into(self.folder, file)
+                    memo.wrote(self.folder / file.key, file.md5)
                 for key in plan.deletions:
                     delete_from(self.folder, key)
                 write_ownership(self.folder, site.keys(), clean=True, scratch=self.folder)
             except OSError as error:
                 raise PublishError(f"deploy target '{self.name}': {error}") from error
+            if cache is not None:
+                cache.set_stamp(self.folder, memo, md5_memo_data, kind="md5:")
         summary = plan.summary(self.description, dry_run=dry_run)
         return replace(summary, details=summary.details + details)
 
 
-def stored_files(folder: Path, site: Mapping[str, SiteFile]) -> dict[str, StoredFile]:
-    """What the folder holds; files are hashed only when their size matches the site's copy."""
+def stored_files(folder: Path, site: Mapping[str, SiteFile], memo: Md5Memo | None = None
+                 ) -> dict[str, StoredFile]:
+    """What the folder holds; files are hashed only when their size matches the site's copy
+    (and, with a memo, only when changed since the last publish hashed or wrote them)."""
     stored: dict[str, StoredFile] = {}
     if not folder.is_dir():
         return stored
-    for parent, subfolders, names in os.walk(folder):
+    root = str(folder)
+    cut = len(root) + 1
+    for parent, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if name not in NEVER_PUBLISHED]
         # A symlink to a folder is an entry to replace or delete, never a place to descend into.
-        links = [name for name in subfolders if Path(parent, name).is_symlink()]
+        links = [name for name in subfolders if os.path.islink(os.path.join(parent, name))]
+        prefix = parent[cut:].replace(os.sep, "/") + "/" if parent != root else ""
         for name in (*names, *links):
             if name in NEVER_PUBLISHED:
                 continue
-            path = Path(parent, name)
-            key = path.relative_to(folder).as_posix()
-            info = path.lstat()
+            path = os.path.join(parent, name)
+            key = prefix + name
+            info = os.lstat(path)
             local = site.get(key)
-            same_size = local is not None and local.size == info.st_size
-            md5 = file_md5(path) if same_size and not path.is_symlink() else None
+            hashed = (local is not None and local.size == info.st_size
+                      and not stat.S_ISLNK(info.st_mode))
+            md5 = (memo.md5(path, info) if memo else file_md5(path)) if hashed else None
             stored[key] = StoredFile(key, info.st_size, md5)
     return stored
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.ownership import MARKER_NAME, is_temporary
@@ -113,25 +113,64 @@ def delete_rank(key: str) -> tuple[int, str]:
     return (0 if is_page(key) else 1, key)
 
 
-def scan_site(site_dir: Path) -> dict[str, SiteFile]:
+@dataclass(eq=False)
+class Md5Memo:
+    """MD5s of files by path, size and modification time, so a publish after a small build
+    reads only the files that build rewrote (as rsync trusts size and time).  ``seen`` is
+    what this publish found and wrote: the next publish's ``known``."""
+
+    known: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    seen: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+
+    def md5(self, path: Path | str, info: os.stat_result) -> str:
+        """The MD5 of the file at ``path``, whose ``lstat`` is ``info``."""
+        signature = (info.st_size, info.st_mtime_ns)
+        kept = self.known.get(str(path))
+        md5 = kept[2] if kept is not None and kept[:2] == signature else file_md5(path)
+        self.seen[str(path)] = (*signature, md5)
+        return md5
+
+    def wrote(self, path: Path | str, md5: str) -> None:
+        """Note a file just written with this content."""
+        info = os.lstat(path)
+        self.seen[str(path)] = (info.st_size, info.st_mtime_ns, md5)
+
+
+def md5_memo_data(memo: Md5Memo) -> tuple[list[object], bytes]:
+    """What the next publish needs of a memo, as plain data (for the cache)."""
+    return [[key, *value] for key, value in memo.seen.items()], b""
+
+
+def md5_memo_from(data: object, _raw: bytes) -> Md5Memo:
+    """The memo ``md5_memo_data`` wrote, as the next publish's ``known`` (other shapes raise)."""
+    return Md5Memo({str(key): (int(size), int(mtime), str(md5))
+                    for key, size, mtime, md5 in data})  # type: ignore[attr-defined]
+
+
+def scan_site(site_dir: Path, memo: Md5Memo | None = None) -> dict[str, SiteFile]:
     """Every file of the built site, with its size and MD5, keyed by its site-relative path."""
     files: dict[str, SiteFile] = {}
-    for folder, subfolders, names in os.walk(site_dir):
+    root = str(site_dir)
+    cut = len(root) + 1
+    # Plain strings while walking: this runs over every file of a 10,000-article site.
+    for folder, subfolders, names in os.walk(root):
         # An output folder that is also a git checkout must not publish its repository.
         subfolders[:] = [name for name in subfolders if name not in NEVER_PUBLISHED]
+        prefix = folder[cut:].replace(os.sep, "/") + "/" if folder != root else ""
         for name in names:
             if name in NEVER_PUBLISHED or is_temporary(name):
                 continue
-            path = Path(folder, name)
-            key = path.relative_to(site_dir).as_posix()
-            files[key] = SiteFile(key, path, path.stat().st_size, file_md5(path))
+            path = os.path.join(folder, name)
+            info = os.stat(path)
+            md5 = memo.md5(path, info) if memo is not None else file_md5(path)
+            files[prefix + name] = SiteFile(prefix + name, Path(path), info.st_size, md5)
     return dict(sorted(files.items()))
 
 
-def file_md5(path: Path) -> str:
+def file_md5(path: Path | str) -> str:
     """Hex MD5 of a file: what S3 reports as the ETag of a single-part upload."""
     digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as stream:
+    with open(path, "rb") as stream:
         while chunk := stream.read(_READ_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

@@ -63,6 +63,9 @@ class ArticleFacts:
     media: Mapping[str, Any] = field(default_factory=dict)
     crops: tuple[str, ...] = ()  # the hero cut to 16:9, 4:3 and 1:1 (absolute URLs)
     draft: bool = False
+    # A live blog: coverage start and end (ISO 8601), and per update its headline, time,
+    # text and address (see render/live.py).
+    live: tuple[str, str | None, tuple[tuple[str, str, str, str], ...]] | None = None
 # Open Graph wants language_TERRITORY; a bare language gets the territory it is most read in.
 _TERRITORIES = {"en": "US", "ja": "JP", "zh": "CN", "ko": "KR", "sv": "SE", "da": "DK",
                 "el": "GR", "cs": "CZ", "he": "IL", "uk": "UA", "hi": "IN", "ar": "AR",

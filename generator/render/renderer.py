@@ -21,6 +21,7 @@ from generator.theme import Theme, add_compiled_templates, compiled_templates, m
 
 from .carried import Carried
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
+from .live import live_blog_ld, live_facts, with_update_bodies, without_update_marks
 from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld, og_locale
 from .reads import ReadingEnvironment, recording
@@ -80,7 +81,7 @@ class SiteRenderer:
         self.carried = carried or Carried()
         self.carried.fit(config, images, self.content.authors, preview)
         self.views = ViewMaker(images, self.content.authors, self.url, counts,
-                               now if preview else None, self.carried, config.tz)
+                               now if preview else None, self.carried, config.tz, clock=now)
         self.env = self._environment(self._site_view())
         self._macros: dict[str, Any] = {}
 
@@ -271,11 +272,14 @@ class SiteRenderer:
                                                 self.absolute("/news-sitemap.xml")]})
 
     def status_changes(self) -> datetime | None:
-        """When a shown status next changes by itself: a scheduled story comes due (preview)."""
-        if self.views.now is None:
-            return None
-        return min((a.date for a in self.content.articles if a.date > self.now and not a.draft),
-                   default=None)
+        """When a shown status next changes by itself: a scheduled story comes due (preview),
+        a live blog's coverage starts or ends."""
+        moments = [m for a in self.content.articles if a.live is not None
+                   for m in (a.live.start, a.live.end) if m is not None and m > self.now]
+        if self.views.now is not None:
+            moments += [a.date for a in self.content.articles
+                        if a.date > self.now and not a.draft]
+        return min(moments, default=None)
 
     def news_sitemap_index(self, parts: int) -> bytes:
         """The news sitemap when it is split: an index of its parts."""
@@ -334,16 +338,19 @@ class SiteRenderer:
             if received.body is not None:
                 body = self._fill(received.body)
                 holder = values[received.body_of]
-                values[received.body_of] = (replace(holder, body=body)
-                                            if isinstance(holder, ArticleView)
-                                            else {**holder, "body": body})
+                if isinstance(holder, ArticleView) and holder.live is not None:
+                    values[received.body_of] = with_update_bodies(holder, body)
+                else:
+                    values[received.body_of] = (replace(holder, body=body)
+                                                if isinstance(holder, ArticleView)
+                                                else {**holder, "body": body})
             name = received.template
             if name.endswith(".html"):
                 return self._template(name, **values)
             if name in FEED_FILES:  # each entry carries its whole story, URLs absolute
                 values["entries"] = [
-                    replace(entry, content_html=absolute_urls(str(self._fill(body)),
-                                                              self._at_origin))
+                    replace(entry, content_html=absolute_urls(
+                        without_update_marks(str(self._fill(body))), self._at_origin))
                     for entry, body in zip(values["entries"], values.pop("bodies"), strict=True)]
             return _WRITERS[name](values)
 
@@ -482,6 +489,7 @@ class SiteRenderer:
             crops=tuple(self.absolute(c.url_path)
                         for c in self.images.crops.get(article.url, ())),
             draft=article.draft,
+            live=live_facts(article, self.absolute),
         )
 
     def article_meta(self, facts: ArticleFacts) -> PageMeta:
@@ -501,6 +509,8 @@ class SiteRenderer:
         )
         for key, value in facts.media.items():
             data[key] = [*data.get(key, ()), *value]  # gallery photos after the share card
+        if facts.live is not None:
+            data = live_blog_ld(data, facts.live)
         return self._meta(f"{facts.title} | {self.config.title}", facts.description,
                           facts.path, og_type="article", image=facts.image,
                           json_ld=json_ld_script(data), large_image_preview=not facts.draft)

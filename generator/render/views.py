@@ -18,6 +18,7 @@ from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
 from generator.model import Article, Author, Change, ImageRef, Term
 
+from .live import LiveView, live_state, live_view
 from .media import VideoView, has_gallery, video_view
 from .reads import watched
 
@@ -111,6 +112,7 @@ class ArticleView:
     updated_display: str | None = None  # "November 19, 2026, 2:05 PM EST"
     updates: tuple[ChangeView, ...] = ()  # newest first
     corrections: tuple[ChangeView, ...] = ()  # newest first
+    live: LiveView | None = None  # a live blog's coverage and updates
 
 
 def display_date(moment: datetime) -> str:
@@ -149,6 +151,7 @@ class ViewMaker:
         self, images: ImageIndex, authors: Mapping[str, Author], url: Callable[[str], str],
         term_counts: Mapping[str, int], now: datetime | None, carried: Carried,
         tz: tzinfo | None = None,
+        clock: datetime | None = None,
     ) -> None:
         self.images = images
         # Times are shown in the site's timezone, whatever offset the writer gave them in.
@@ -157,6 +160,7 @@ class ViewMaker:
         self.url = url
         self.term_counts = term_counts
         self.now = now  # set in preview only: articles after it are marked "scheduled"
+        self.clock = clock or now  # the build's time, for a live blog's state
         # Views of the last build, used again where they are what would be made again.
         self.carried = carried
         self._cards: dict[str, ArticleView] = {}
@@ -238,6 +242,9 @@ class ViewMaker:
         so this is a matter of identity)."""
         if view.status != self.status(article):
             return False
+        if view.live is not None and article.live is not None and self.clock is not None \
+                and view.live.state != live_state(article.live, self.clock):
+            return False
         category = self.term(article.category) if article.category else None
         if view.category is not category or len(view.tags) != len(article.tags):
             return False
@@ -292,6 +299,8 @@ class ViewMaker:
             updated_display=display_moment(last.at, last.has_time) if last else None,
             updates=tuple(map(change_view, article.updates)),
             corrections=tuple(map(change_view, article.corrections)),
+            live=live_view(article, self.clock, self.url, display_date, display_time)
+            if self.clock is not None else None,
         )
 
 

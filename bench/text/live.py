@@ -1,0 +1,139 @@
+"""Fast re-publish of a live blog: an update saved → published to a `dir` target.
+
+On a copy of the text benchmark's corpus (10,000 articles by default) with one live blog
+added, publishes once (cold, untimed), then for each of ``--saves`` saves appends one update to
+the live blog and times ``byline publish`` from the save to its exit, checking the update is
+in the published folder.  Prints each save's wall time, the build and check times Byline
+reports, and how many published files changed; writes WORK/live/live-results.json.
+
+    python bench/text/live.py                   # 10,000 articles, 5 saves
+    python bench/text/live.py --articles 1000 --saves 3
+    python bench/text/live.py --reuse           # the site, caches and target of the last run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402  (the benchmark's own corpus generator, beside this file)
+
+LIVE = "content/articles/live-awards-night.md"
+LIVE_URL = "awards-night-live"
+HEAD = """---
+title: "Awards night, live"
+date: 2024-12-31 18:00
+category: Music
+tags: [Awards]
+slug: awards-night-live
+live:
+  start: 2024-12-31 18:00
+---
+
+Every winner as it happens.
+"""
+
+
+def update(n: int) -> str:
+    """The ``n``-th update: one every seven minutes from 18:05, crossing midnight."""
+    minutes = 18 * 60 + 5 + 7 * n
+    hour, minute = divmod(minutes % (24 * 60), 60)
+    return f"\n## {hour:02d}:{minute:02d} — Update number {n}\n\nWhat happened at update {n}.\n"
+
+
+def prepare(work: Path, articles: int, seed: int) -> Path:
+    """A Byline copy of the corpus with the live blog and a `dir` deploy target."""
+    site = work / "live" / "site"
+    if site.exists():
+        shutil.rmtree(site)
+    source = work / "byline" / "site" / "content" / "articles"
+    stamp = work / "corpus.json"
+    reuse = source.is_dir() and stamp.is_file() and \
+        json.loads(stamp.read_text()).get("articles") == articles
+    (site / "content" / "articles").mkdir(parents=True)
+    if reuse:
+        for path in source.iterdir():
+            os.link(path, site / "content" / "articles" / path.name)  # read only: links do
+    else:
+        for a in corpus.generate(articles, seed):
+            (site / "content" / "articles" / f"{a.slug}.md").write_text(
+                corpus.byline_source(a), encoding="utf-8")
+    (site / "site.yaml").write_text(
+        'title: "Bench News"\nbase_url: https://bench.example/\ntimezone: UTC\nper_page: 10\n'
+        "deploy:\n  targets:\n    mirror:\n      kind: dir\n"
+        f"      path: {work / 'live' / 'published'}\n", encoding="utf-8")
+    (site / LIVE).write_text(HEAD + "".join(update(n) for n in range(10)), encoding="utf-8")
+    return site
+
+
+def publish(site: Path) -> tuple[float, str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "generator", "publish", "--site", str(site),
+                          "--verbose"], capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - started
+    if run.returncode != 0:
+        raise SystemExit(f"publish failed:\n{run.stdout}\n{run.stderr}")
+    return seconds, run.stdout + run.stderr
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--saves", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=REPO / "bench" / ".work")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the last run's site, caches and published folder")
+    args = parser.parse_args()
+    published = args.work / "live" / "published"
+    site = args.work / "live" / "site"
+    if args.reuse and site.is_dir():
+        (site / LIVE).write_text(HEAD + "".join(update(n) for n in range(10)), encoding="utf-8")
+    else:
+        site = prepare(args.work, args.articles, args.seed)
+        shutil.rmtree(published, ignore_errors=True)
+        published.mkdir(parents=True)
+    cold, _ = publish(site)
+    print(f"first publish: {cold:.1f} s")
+    publish(site)  # a second one settles the caches Byline fills after a first build
+    runs = []
+    for n in range(10, 10 + args.saves):
+        with (site / LIVE).open("a", encoding="utf-8") as f:
+            f.write(update(n))
+        mark = time.time_ns()
+        seconds, output = publish(site)
+        page = published / "music" / LIVE_URL / "index.html"
+        assert f"What happened at update {n}." in page.read_text("utf-8"), "update not published"
+        changed = sorted(str(p.relative_to(published)) for p in published.rglob("*")
+                         if p.is_file() and p.stat().st_mtime_ns >= mark)
+        built = re.search(r"warnings? in ([\d.]+) s — ", output)
+        checked = re.search(r"Checked .* in ([\d.]+) s", output)
+        runs.append({"output": output[-4000:],
+                     "seconds": seconds, "build": float(built.group(1)) if built else None,
+                     "check": float(checked.group(1)) if checked else None,
+                     "published_changed": len(changed), "changed": changed[:40]})
+        print(f"save {n}: {seconds:.2f} s (build {runs[-1]['build']} s, check "
+              f"{runs[-1]['check']} s), {len(changed)} published files changed")
+    median = statistics.median(r["seconds"] for r in runs)
+    print(f"median save → published: {median:.2f} s over {len(runs)} saves "
+          f"({args.articles} articles; target under 2 s: {'met' if median < 2 else 'not met'})")
+    (args.work / "live" / "live-results.json").write_text(json.dumps(
+        {"articles": args.articles, "median_seconds": median, "runs": runs}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

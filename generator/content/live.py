@@ -1,0 +1,173 @@
+"""A live blog's front matter (``live:``) and the times of its updates, checked.
+
+Updates carry only a time of day ("9:42 pm"), as a writer types it under pressure; each is
+the first such moment at or after the one before it (the first: at or after coverage
+starts), so an update at 12:10 am after one at 11:50 pm is the next day.  A time that would
+jump most of a day ahead is far likelier an update put in the wrong place, so it is an error
+unless it gives its date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from generator.dates import ClockTime, ParsedDate, parse_date, read_clock
+from generator.errors import Report, SourceLocation
+from generator.markup import RawUpdate
+from generator.model import LiveCoverage, LiveUpdate
+from generator.textmatch import closest
+
+from .fields import FieldReader
+
+LIVE_KEYS = ("start", "end", "order")
+ORDERS = {"newest": False, "oldest": True}
+# An update read as more than this after the one above it was most likely put out of order.
+LONGEST_GAP = timedelta(hours=12)
+_SHAPE = ("'live' must be true, the time coverage starts (live: 2026-03-01 19:00), or "
+          "start:, end: and order: lines under it")
+
+
+def read_live(
+    fields: FieldReader, updates: Sequence[RawUpdate], date: ParsedDate | None, tz: tzinfo,
+    where: SourceLocation, report: Report,
+) -> LiveCoverage | None:
+    """The article's live coverage, or None when it is not a live blog (or has errors,
+    which are reported)."""
+    raw = fields.data.get("live")
+    if raw is None or raw is False:
+        return None
+    before = len(report.errors)
+    settings: dict[str, Any] = {}
+    if isinstance(raw, dict):
+        settings = raw
+        for key in raw:
+            if key not in LIVE_KEYS:
+                guess = closest(str(key), LIVE_KEYS)
+                hint = f": did you mean '{guess}'?" if guess else \
+                    f": use {', '.join(LIVE_KEYS)}"
+                report.warning(f"unknown live key '{key}'{hint}", fields.at("live", key))
+    elif raw is not True:
+        settings = {"start": raw}
+    start = _moment(fields, settings, "start", tz,
+                    "write when coverage starts, e.g. start: 2026-03-01 19:00")
+    if "start" not in settings or settings.get("start") is None:
+        start = date.value if date else None
+    end_given = settings.get("end")
+    end = None if end_given is True else _moment(
+        fields, settings, "end", tz, "write when coverage ended, e.g. end: 2026-03-02 01:30, "
+        "or end: true for when the last update was posted")
+    order = settings.get("order", "newest")
+    oldest_first = ORDERS.get(str(order).lower().replace("-", " ").removesuffix(" first").strip())
+    if oldest_first is None:
+        fields.error(f"'live.order' must be newest or oldest, not {order!r}: newest first is "
+                     "the default; order: oldest shows the updates in the order they happened",
+                     "live", "order")
+    if len(report.errors) > before or start is None or oldest_first is None:
+        return None
+    timed = _timed_updates(updates, start, tz, where, fields, report)
+    if timed is None:
+        return None
+    if end_given is True:
+        end = timed[-1].time if timed else start
+    if end is not None and end < start:
+        fields.error(f"'live.end' ({_shown(end, tz)}) is before coverage starts "
+                     f"({_shown(start, tz)}): give an end after the start", "live", "end")
+        return None
+    if end is not None and end_given is not True:
+        for update in timed:
+            if update.time > end:
+                report.warning(f"this update ({_shown(update.time, tz)}) comes after coverage "
+                               f"ended ({_shown(end, tz)}): move 'end' under 'live:' later, or "
+                               "remove it while coverage goes on", _at(update.line, where, fields))
+    return LiveCoverage(start, end, oldest_first, tuple(timed))
+
+
+def _moment(fields: FieldReader, settings: dict[str, Any], key: str, tz: tzinfo,
+            fix: str) -> datetime | None:
+    value = settings.get(key)
+    if value is None:
+        return None
+    parsed = parse_date(value, tz)
+    if parsed is None or isinstance(value, bool):
+        path = ("live", key) if isinstance(fields.data.get("live"), dict) else ("live",)
+        name = "live" if len(path) == 1 else f"live.{key}"
+        shown = value if isinstance(value, str) else repr(value)
+        if len(path) == 1 and not isinstance(value, (str, date)):
+            fields.error(f"{_SHAPE}, not {shown!r}", *path)
+        else:
+            fields.error(f"'{name}' is not a time: {shown!r}; {fix}", *path)
+        return None
+    return parsed.value
+
+
+def _timed_updates(
+    updates: Sequence[RawUpdate], start: datetime, tz: tzinfo, where: SourceLocation,
+    fields: FieldReader, report: Report,
+) -> list[LiveUpdate] | None:
+    timed: list[LiveUpdate] = []
+    anchors: set[str] = set()
+    failed = False
+    after = start
+    for raw in updates:
+        location = _at(raw.line, where, fields)
+        clock, rest, problem = read_clock(raw.heading_html)
+        if clock is None:
+            report.error(problem or "", location)
+            failed = True
+            continue
+        moment = _when(clock, after, tz)
+        if moment < after:
+            above = "coverage starts" if not timed else "the update above it"
+            fix = ("make the start under 'live:' earlier" if not timed else
+                   "put updates in the order they happened, the newest at the bottom")
+            report.error(f"'{clock.typed}' is earlier than {above} ({_shown(after, tz)}): "
+                         f"{fix}", location)
+            failed = True
+            continue
+        if timed and clock.day is None and moment - after >= LONGEST_GAP:
+            hours = round((moment - after).total_seconds() / 3600)
+            report.error(
+                f"'{clock.typed}' is earlier in the day than the update above it "
+                f"({_shown(after, tz)}), so it would be the next day, {hours} hours later: put "
+                "updates in the order they happened, the newest at the bottom, or give the "
+                f"date: ## {moment.date().isoformat()} {clock.typed}", location)
+            failed = True
+            continue
+        anchor = _anchor(moment, anchors)
+        timed.append(LiveUpdate(anchor, moment, raw.heading_html[rest:].strip(), raw.line))
+        after = moment
+    return None if failed else timed
+
+
+def _when(clock: ClockTime, after: datetime, tz: tzinfo) -> datetime:
+    """The first moment at or after ``after`` that the clock time names (on its date, if it
+    gives one: then the earliest there when none is after)."""
+    local = after.astimezone(tz)
+    days = [clock.day] if clock.day else [local.date(), local.date() + timedelta(days=1)]
+    candidates = sorted(datetime(d.year, d.month, d.day, h, clock.minute, tzinfo=tz)
+                        for d in days for h in clock.hours)
+    return next((c for c in candidates if c >= after), candidates[0])
+
+
+def _anchor(moment: datetime, taken: set[str]) -> str:
+    base = f"update-{moment:%Y-%m-%d-%H%M}"
+    anchor, n = base, 1
+    while anchor in taken:
+        n += 1
+        anchor = f"{base}-{n}"
+    taken.add(anchor)
+    return anchor
+
+
+def _at(line: int | None, where: SourceLocation, fields: FieldReader) -> SourceLocation:
+    return where.at(line) if line else fields.at("live")
+
+
+def _shown(moment: datetime, tz: tzinfo) -> str:
+    """"9:42 pm, March 1", in the site's timezone."""
+    local = moment.astimezone(tz)
+    hour = local.hour % 12 or 12
+    return (f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}, "
+            f"{local:%B} {local.day}")

@@ -1,0 +1,141 @@
+"""A live blog as templates and structured data see it: its state at the build's ``now``,
+its updates in reading order, each with its anchor, time and (on its page) body."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from markupsafe import Markup
+
+from generator.markup import UPDATE_MARK, shorten
+from generator.model import Article, LiveCoverage
+
+from .reads import watched
+
+LiveState = Literal["upcoming", "live", "ended"]
+_TAG = re.compile(r"<[^>]+>")
+HEADLINE_LIMIT = 110  # what Google shows of a headline
+
+
+@watched
+@dataclass(frozen=True, slots=True)
+class LiveUpdateView:
+    """One update: its anchor, headline, time and, on the article's own page, its body."""
+
+    id: str
+    url: str
+    headline: Markup
+    time: datetime
+    time_iso: str
+    time_display: str
+    date_display: str
+    body: Markup | None = None
+
+
+@watched
+@dataclass(frozen=True, slots=True)
+class LiveView:
+    """A live blog's coverage: "upcoming", "live" or "ended" at the time of the build."""
+
+    state: LiveState
+    start: datetime
+    start_iso: str
+    start_display: str  # "March 1, 2026, 7:00 PM"
+    end: datetime | None
+    end_iso: str | None
+    end_display: str | None
+    oldest_first: bool
+    updates: tuple[LiveUpdateView, ...]  # in the order the page shows them
+    latest: LiveUpdateView | None  # the newest update
+
+
+def live_state(live: LiveCoverage, now: datetime) -> LiveState:
+    """Where coverage stands at ``now``."""
+    if now < live.start:
+        return "upcoming"
+    if live.end is not None and now >= live.end:
+        return "ended"
+    return "live"
+
+
+def live_view(
+    article: Article, now: datetime, url: Callable[[str], str],
+    date_display: Callable[[datetime], str], time_display: Callable[[datetime], str],
+) -> LiveView | None:
+    """The view of an article's coverage at ``now``; None for an article that is not live."""
+    live = article.live
+    if live is None:
+        return None
+    page = url(article.url)
+    updates = tuple(
+        LiveUpdateView(
+            id=u.anchor, url=f"{page}#{u.anchor}", headline=Markup(u.headline_html),
+            time=u.time, time_iso=u.time.isoformat(), time_display=time_display(u.time),
+            date_display=date_display(u.time))
+        for u in live.updates)
+    shown = updates if live.oldest_first else tuple(reversed(updates))
+    return LiveView(
+        state=live_state(live, now), start=live.start, start_iso=live.start.isoformat(),
+        start_display=f"{date_display(live.start)}, {time_display(live.start)}",
+        end=live.end, end_iso=live.end.isoformat() if live.end else None,
+        end_display=f"{date_display(live.end)}, {time_display(live.end)}" if live.end else None,
+        oldest_first=live.oldest_first, updates=shown,
+        latest=updates[-1] if updates else None)
+
+
+def with_update_bodies(view: Any, body: Markup) -> Any:
+    """An article's view for its own page: the intro as ``body``, and each update with its
+    part of the filled body."""
+    live: LiveView = view.live
+    intro, *parts = str(body).split(UPDATE_MARK)
+    by_time = live.updates if live.oldest_first else tuple(reversed(live.updates))
+    bodies = dict(zip((u.id for u in by_time), parts, strict=False))
+    updates = tuple(replace(u, body=Markup(bodies.get(u.id, ""))) for u in live.updates)
+    latest = next((u for u in updates if live.latest and u.id == live.latest.id), None)
+    return replace(view, body=Markup(intro),
+                   live=replace(live, updates=updates, latest=latest))
+
+
+def without_update_marks(body: str) -> str:
+    """A live article's body in one piece (for feeds): its marks taken out."""
+    return body.replace(UPDATE_MARK, "")
+
+
+def live_facts(article: Article, absolute: Callable[[str], str]
+               ) -> tuple[str, str | None, tuple[tuple[str, str, str, str], ...]] | None:
+    """What structured data says of a live blog: start, end, and per update its headline,
+    time, text and address; None when the article is not live."""
+    live = article.live
+    if live is None:
+        return None
+    texts = [_text(part) for part in article.body_html.split(UPDATE_MARK)[1:]]
+    page = absolute(article.url)
+    updates = tuple(
+        (_text(u.headline_html) or shorten(body, HEADLINE_LIMIT) or u.time.isoformat(),
+         u.time.isoformat(), body, f"{page}#{u.anchor}")
+        for u, body in zip(live.updates, texts, strict=False))
+    return (live.start.isoformat(), live.end.isoformat() if live.end else None, updates)
+
+
+def live_blog_ld(data: dict[str, Any],
+                 facts: tuple[str, str | None, tuple[tuple[str, str, str, str], ...]]
+                 ) -> dict[str, Any]:
+    """``NewsArticle`` data made a ``LiveBlogPosting``, its updates newest first."""
+    start, end, updates = facts
+    data = {**data, "@type": "LiveBlogPosting", "coverageStartTime": start}
+    if end:
+        data["coverageEndTime"] = end
+    data["liveBlogUpdate"] = [
+        {"@type": "BlogPosting", "headline": headline[:HEADLINE_LIMIT], "datePublished": when,
+         "articleBody": body, "url": address}
+        for headline, when, body, address in reversed(updates)]
+    return data
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())

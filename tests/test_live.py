@@ -1,0 +1,448 @@
+"""Live blogs: timestamped updates under `live:` front matter, as readers and Google see them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from .conftest import NOW, SITE_YAML, article, build, page, write_files
+from .outcome import assert_clean_failure, build_outcome, run_byline, snapshot
+
+LIVE = "content/articles/awards.md"
+URL = "/music/awards/"
+UTC = ZoneInfo("UTC")
+BODY = """\
+The Lumen Awards begin at 8 pm; we follow every category.
+
+## 7:58 pm — Red carpet wraps
+
+Stars head inside.
+
+## 9:42 pm — Best Actress goes to *Nadia Ferro*
+
+A standing ovation.
+
+## 11:50 pm — Best Picture
+
+*Starfall* wins.
+
+## 12:10 am — The after-party
+
+Everyone heads to the Roxy.
+"""
+
+
+def live_site(make_site: Any, body: str = BODY, live: str = "{end: 2026-11-20 01:00}",
+              **fields: str) -> Path:
+    return make_site({LIVE: article("Lumen Awards live", "2026-11-19 19:30", body,
+                                    category="Music", tags="[Awards]", live=live, **fields)})
+
+
+def json_ld(site: Path, path: str = URL) -> dict[str, Any]:
+    blocks = page(site, path).select('script[type="application/ld+json"]')
+    assert len(blocks) == 1
+    return json.loads(blocks[0].string)
+
+
+def update_ids(site: Path) -> list[str]:
+    return [a["id"] for a in page(site, URL).select("article.live-update")]
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_updates_show_newest_first_with_their_anchor_and_time(make_site):
+    site = live_site(make_site)
+    build(site)
+    doc = page(site, URL)
+    assert update_ids(site) == ["update-2026-11-20-0010", "update-2026-11-19-2350",
+                                "update-2026-11-19-2142", "update-2026-11-19-1958"]
+    first = doc.select("article.live-update")[0]
+    assert first.select_one("h2").get_text() == "The after-party"
+    link = first.select_one("a.live-update__time")
+    assert link["href"] == f"{URL}#update-2026-11-20-0010"
+    assert link.select_one("time")["datetime"] == "2026-11-20T00:10:00+00:00"
+    assert link.get_text(" ", strip=True).startswith("12:10 AM")
+    actress = doc.select_one("#update-2026-11-19-2142")
+    assert actress.select_one("h2 em").get_text() == "Nadia Ferro"
+    assert actress.select_one(".live-update__body").get_text(strip=True) == "A standing ovation."
+    # The intro stays above the updates, and the update headings are not repeated in it.
+    intro = doc.select_one(".article__body")
+    assert intro.get_text(strip=True) == "The Lumen Awards begin at 8 pm; we follow every category."
+
+
+def test_order_oldest_shows_them_as_they_happened(make_site):
+    site = live_site(make_site, live="{end: 2026-11-20 01:00, order: oldest}")
+    build(site)
+    assert update_ids(site) == ["update-2026-11-19-1958", "update-2026-11-19-2142",
+                                "update-2026-11-19-2350", "update-2026-11-20-0010"]
+    assert page(site, URL).select_one(".live-updates")["aria-label"] == "Updates, oldest first"
+
+
+@pytest.mark.parametrize(("times", "expected"), [
+    # 12:10 am after 11:50 pm is the next day.
+    (["11:50 pm", "12:10 am"], ["2026-11-19 23:50", "2026-11-20 00:10"]),
+    # 24-hour times roll over the same way.
+    (["23:59", "00:01", "01:30"], ["2026-11-19 23:59", "2026-11-20 00:01", "2026-11-20 01:30"]),
+    # A time without am/pm is the next one after the update above it.
+    (["8:50 pm", "9:42", "12:10", "1:05"],
+     ["2026-11-19 20:50", "2026-11-19 21:42", "2026-11-20 00:10", "2026-11-20 01:05"]),
+    # A full date may be given, and later times follow it.
+    (["9 pm", "2026-11-21 10:00 am", "11:15 am"],
+     ["2026-11-19 21:00", "2026-11-21 10:00", "2026-11-21 11:15"]),
+    # Two updates in the same minute both get an anchor.
+    (["9:42 p.m.", "21.42"], ["2026-11-19 21:42", "2026-11-19 21:42"]),
+])
+def test_update_times_roll_over_midnight(make_site, times, expected):
+    body = "Intro.\n\n" + "".join(f"## {t} — Update {n}\n\nText {n}.\n\n"
+                                  for n, t in enumerate(times))
+    site = live_site(make_site, body, live="true")
+    build(site)
+    data = json_ld(site)
+    published = sorted(u["datePublished"] for u in data["liveBlogUpdate"])
+    assert published == [at(e).isoformat() for e in expected]
+    ids = update_ids(site)
+    assert len(set(ids)) == len(ids) == len(times)
+    if expected[0] == expected[1]:
+        assert set(ids) == {"update-2026-11-19-2142", "update-2026-11-19-2142-2"}
+
+
+def test_times_are_in_the_sites_timezone(make_site):
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles"),
+        LIVE: article("Live", "2026-11-19 17:00", "Intro.\n\n## 11:50 pm — A\n\nA.\n\n"
+                      "## 12:10 am — B\n\nB.\n", category="Music", live="true"),
+    })
+    build(site)
+    times = [t["datetime"] for t in page(site, URL).select(".live-update__time time")]
+    assert times == ["2026-11-20T00:10:00-08:00", "2026-11-19T23:50:00-08:00"]
+
+
+def test_json_ld_is_a_live_blog_posting_with_its_updates(make_site):
+    site = live_site(make_site, author="Jo Lane")
+    build(site)
+    data = json_ld(site)
+    assert data["@type"] == "LiveBlogPosting"
+    # What Google requires and recommends of an article stays.
+    for name in ("headline", "datePublished", "dateModified", "author", "publisher",
+                 "description", "mainEntityOfPage"):
+        assert data[name], name
+    assert data["author"][0]["name"] == "Jo Lane"
+    assert data["coverageStartTime"] == "2026-11-19T19:30:00+00:00"
+    assert data["coverageEndTime"] == "2026-11-20T01:00:00+00:00"
+    # The page changed last with its newest update.
+    assert data["dateModified"] == "2026-11-20T00:10:00+00:00"
+    updates = data["liveBlogUpdate"]
+    assert [u["headline"] for u in updates] == [
+        "The after-party", "Best Picture", "Best Actress goes to Nadia Ferro", "Red carpet wraps"]
+    for update in updates:
+        assert update["@type"] == "BlogPosting"
+        assert set(update) == {"@type", "headline", "datePublished", "articleBody", "url"}
+        anchor = update["url"].split("#")[1]
+        assert update["url"] == f"https://news.example{URL}#{anchor}"
+        assert page(site, URL).select_one(f"#{anchor}") is not None
+    assert updates[1]["articleBody"] == "Starfall wins."
+
+
+def test_an_update_without_a_headline_is_named_by_its_text(make_site):
+    site = live_site(make_site, "Intro.\n\n## 9:42 pm\n\nNadia Ferro wins Best Actress.\n",
+                     live="true")
+    build(site)
+    assert json_ld(site)["liveBlogUpdate"][0]["headline"] == "Nadia Ferro wins Best Actress."
+    assert page(site, URL).select_one(".live-update h2").get_text() == "9:42 PM"
+
+
+def _badges(site: Path) -> dict[str, str]:
+    """Each page showing the live blog → the text of its badge."""
+    found = {}
+    for path in ("/", URL, "/music/", "/tags/awards/"):
+        badge = page(site, path).select_one(".live-badge")
+        found[path] = badge.get_text(" ", strip=True) if badge else ""
+    return found
+
+
+def test_the_badge_says_live_until_coverage_ends_on_the_page_and_its_cards(make_site):
+    site = live_site(make_site, live="{end: 2026-11-20 13:00}")
+    build(site)  # NOW is 12:00 on November 20
+    assert set(_badges(site).values()) == {"Live"}
+    assert page(site, "/").select_one(".card .live-badge--live") is not None
+    result = build(site, now=NOW + timedelta(hours=2))
+    assert set(_badges(site).values()) == {"Coverage ended"}
+    assert URL.strip("/") + "/index.html" in result.changed
+    ended = page(site, URL).select_one(".live-updates__ended time")
+    assert ended["datetime"] == "2026-11-20T13:00:00+00:00"
+
+
+def test_an_article_that_is_not_live_has_no_badge(make_site):
+    site = make_site({LIVE: article("Plain", "2026-11-19 19:30", "## 9:42 pm — Not an update",
+                                    category="Music", tags="[Awards]")})
+    build(site)
+    assert _badges(site)[URL] == ""
+    assert page(site, URL).select_one(".article__body h2").get_text() == "9:42 pm — Not an update"
+    assert json_ld(site)["@type"] == "NewsArticle"
+
+
+def test_a_build_before_the_end_is_not_current_after_it(make_site):
+    site = live_site(make_site, live="{end: 2026-11-20 13:00}")
+    build(site)
+    assert build(site, now=NOW + timedelta(minutes=30)).written == 0
+    after = build(site, now=NOW + timedelta(hours=1))
+    assert after.written > 0 and "Coverage ended" in _badges(site)[URL]
+
+
+def test_upcoming_coverage_says_when_it_starts(make_site):
+    site = live_site(make_site, "Intro.", live="{start: 2026-11-20 19:00}")
+    build(site)
+    badge = page(site, URL).select_one(".live-badge--upcoming")
+    assert badge.get_text(" ", strip=True) == "Live from November 20, 2026, 7:00 PM"
+
+
+def test_feeds_and_sitemap_carry_the_newest_update(make_site):
+    site = live_site(make_site)
+    build(site)
+    feed = json.loads((site / "output" / "feed.json").read_text("utf-8"))
+    item = next(i for i in feed["items"] if i["url"].endswith(URL))
+    assert item["date_modified"] == "2026-11-20T00:10:00+00:00"
+    assert "Everyone heads to the Roxy." in item["content_html"]
+    assert "byline:update" not in item["content_html"]
+    sitemap = (site / "output" / "sitemap.xml").read_text("utf-8")
+    assert f"<loc>https://news.example{URL}</loc><lastmod>2026-11-20T00:10:00+00:00</lastmod>" \
+        in sitemap.replace("\n", "").replace(" ", "")
+
+
+def test_a_new_update_rewrites_the_live_page_its_lists_and_feeds_only(make_site):
+    site = live_site(make_site)
+    other = "content/articles/other.md"
+    (site / other).write_text(article("Other news", "2026-10-01 09:00", "Quiet.",
+                                      category="TV"), encoding="utf-8")
+    build(site)
+    (site / LIVE).write_text((site / LIVE).read_text("utf-8")
+                             + "\n## 12:40 am — Lights out\n\nGood night.\n", encoding="utf-8")
+    result = build(site)
+    changed = set(result.changed)
+    assert "music/awards/index.html" in changed
+    assert {"index.html", "music/index.html", "tags/awards/index.html", "feed.xml",
+            "sitemap.xml"} <= changed
+    assert not any(path.startswith("tv/") for path in changed)
+    assert update_ids(site)[0] == "update-2026-11-20-0040"
+
+
+# -- mistakes: one line each, in the writer's words, with the fix ---------------------------
+ERRORS = [
+    ("## 25:10 — Late", "content/articles/awards.md:15: error: '25:10' is not a time: hours go "
+     "up to 23; write it like 9:42 pm or 21:42"),
+    ("## 9:72 pm — Late", "content/articles/awards.md:15: error: '9:72 pm' is not a time: "
+     "minutes go up to 59; write it like 9:42 pm or 21:42"),
+    ("## 13:10 pm — Late", "content/articles/awards.md:15: error: '13:10 pm' is not a time: "
+     "with am or pm the hour goes from 1 to 12; write 1:10 pm or 13:10"),
+    ("## 9:5 pm — Late", "content/articles/awards.md:15: error: '9:5 pm' is not a time: write "
+     "the minutes with two digits, e.g. 9:05"),
+    ("## 2026-11-31 9:00 pm — Late", "content/articles/awards.md:15: error: '2026-11-31' is "
+     "not a date: write the date as 2026-03-02, then the time: ## 2026-03-02 9:42 pm"),
+    ("## 2026-11-20 — Late", "content/articles/awards.md:15: error: the heading gives the date "
+     "2026-11-20 but no time: write the time after it, e.g. ## 2026-11-20 9:42 pm — …"),
+    ("## 9:30 pm — Out of order", "content/articles/awards.md:15: error: '9:30 pm' is earlier "
+     "in the day than the update above it (10:15 pm, November 19), so it would be the next "
+     "day, 23 hours later: put updates in the order they happened, the newest at the bottom, "
+     "or give the date: ## 2026-11-20 9:30 pm"),
+    ("## 2026-11-19 9:30 pm — Out of order", "content/articles/awards.md:15: error: "
+     "'2026-11-19 9:30 pm' is earlier than the update above it (10:15 pm, November 19): put "
+     "updates in the order they happened, the newest at the bottom"),
+]
+
+
+@pytest.mark.parametrize(("heading", "message"), ERRORS)
+def test_a_malformed_update_time_is_one_line_with_the_fix(make_site, heading, message):
+    site = live_site(make_site, f"Intro.\n\n## 10:15 pm — First\n\nText.\n\n{heading}\n\nMore.\n",
+                     live="true")
+    run = build_outcome(site)
+    assert_clean_failure(run)
+    assert message in run.err.splitlines()
+
+
+FRONT_MATTER_ERRORS = [
+    ("live: 42", "content/articles/awards.md:5: error: 'live' must be true, the time coverage "
+     "starts (live: 2026-03-01 19:00), or start:, end: and order: lines under it, not '42'"),
+    ("live: tonight", "content/articles/awards.md:5: error: 'live' is not a time: 'tonight'; "
+     "write when coverage starts, e.g. start: 2026-03-01 19:00"),
+    ("live: {start: soon}", "content/articles/awards.md:5: error: 'live.start' is not a time: "
+     "'soon'; write when coverage starts, e.g. start: 2026-03-01 19:00"),
+    ("live: {end: later}", "content/articles/awards.md:5: error: 'live.end' is not a time: "
+     "'later'; write when coverage ended, e.g. end: 2026-03-02 01:30, or end: true for when "
+     "the last update was posted"),
+    ("live: {end: 2026-11-18 10:00}", "content/articles/awards.md:5: error: 'live.end' (10:00 "
+     "am, November 18) is before coverage starts (7:30 pm, November 19): give an end after the "
+     "start"),
+    ("live: {order: sideways}", "content/articles/awards.md:5: error: 'live.order' must be "
+     "newest or oldest, not 'sideways': newest first is the default; order: oldest shows the "
+     "updates in the order they happened"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), FRONT_MATTER_ERRORS)
+def test_a_bad_live_setting_is_one_line_with_the_fix(make_site, line, message):
+    site = make_site({LIVE: f"---\ntitle: Live\ndate: 2026-11-19 19:30\ncategory: Music\n{line}\n"
+                            "---\n\nIntro.\n\n## 9:42 pm — One\n\nText.\n"})
+    previous = snapshot(site / "output")
+    run = build_outcome(site, previous=previous)
+    assert_clean_failure(run)
+    assert message in run.err.splitlines()
+
+
+def test_end_true_closes_coverage_at_the_last_update(make_site):
+    site = live_site(make_site, live="{end: true}")
+    build(site)
+    assert json_ld(site)["coverageEndTime"] == "2026-11-20T00:10:00+00:00"
+    assert _badges(site)[URL] == "Coverage ended"
+
+
+def test_an_update_after_the_end_is_a_warning(make_site):
+    site = live_site(make_site, live="{end: 2026-11-19 23:00}")
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        "content/articles/awards.md:19: warning: this update (11:50 pm, November 19) comes "
+        "after coverage ended (11:00 pm, November 19): move 'end' under 'live:' later, or "
+        "remove it while coverage goes on",
+        "content/articles/awards.md:23: warning: this update (12:10 am, November 20) comes "
+        "after coverage ended (11:00 pm, November 19): move 'end' under 'live:' later, or "
+        "remove it while coverage goes on",
+    ]
+
+
+def test_a_page_cannot_be_live(make_site):
+    site = make_site({"content/pages/about.md": "---\ntitle: About\nlive: true\n---\n\nUs.\n"})
+    run = build_outcome(site)
+    assert_clean_failure(run)
+    assert ("content/pages/about.md:3: error: a page cannot be a live blog: 'live:' is for "
+            "articles (in content/articles/); remove it here") in run.err.splitlines()
+
+
+# -- publishing a new update quickly: only what changed is read again ----------------------
+def _add_update(site: Path) -> None:
+    (site / LIVE).write_text((site / LIVE).read_text("utf-8")
+                             + "\n## 12:40 am — Lights out\n\nGood night.\n", encoding="utf-8")
+
+
+def test_a_check_after_a_new_update_reads_only_the_pages_it_rewrote(make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site, "Intro links to [nowhere](/missing/).\n\n" + BODY)
+    result = build(site)
+    memo = check_module.CheckMemo()
+    first = check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert any("broken link to /missing/" in p.message for p in first)
+    _add_update(site)
+    result = build(site)
+    read = _reads(monkeypatch)
+    again = check_module.check_site(result.output, "https://news.example/", memo=memo)
+    pages = {p for p in result.changed if p.endswith(".html")}
+    assert "music/awards/index.html" in pages
+    assert set(read) == pages
+    # The same findings as a check that reads every page.
+    assert again == check_module.check_site(result.output, "https://news.example/")
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from generator.check import site as check_module
+
+    read: list[str] = []
+    real_read = check_module.read_page
+    monkeypatch.setattr(check_module, "read_page",
+                        lambda out, key: read.append(key) or real_read(out, key))
+    return read
+
+
+def test_a_file_no_page_asks_about_keeps_the_memo_but_a_removed_page_does_not(
+        make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site)
+    other = site / "content/articles/new.md"
+    other.write_text(article("New", "2026-10-01 09:00", "Quiet.", category="TV"), "utf-8")
+    result = build(site)
+    memo = check_module.CheckMemo()
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    read = _reads(monkeypatch)
+    # A search index's new shard: no page links to it.
+    (result.output / "pagefind").mkdir()
+    (result.output / "pagefind" / "fragment-1a2b.pf").write_bytes(b"x")
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert read == []
+    other.unlink()  # lists linked to it: every page is read again
+    result = build(site)
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert len(read) == len(list(result.output.rglob("*.html")))
+
+
+def test_byline_check_keeps_its_memo_in_the_sites_cache(make_site, monkeypatch):
+    site = live_site(make_site)
+    assert run_byline(["check", "--site", str(site), "--quiet"]).code == 0
+    read = _reads(monkeypatch)
+    _add_update(site)
+    assert run_byline(["check", "--site", str(site), "--quiet"]).code == 0
+    assert "music/awards/index.html" in read
+    assert 0 < len(read) < len(list((site / "output").rglob("*.html")))
+
+
+def test_publishing_a_new_update_hashes_only_the_files_it_changed(make_site, monkeypatch,
+                                                                  tmp_path):
+    from generator.publish import make_target, sync
+
+    site = live_site(make_site)
+    target = make_target("mirror", {"kind": "dir", "path": str(tmp_path / "www")}, site)
+    result = build(site)
+    target.publish(result.output, dry_run=False)
+    target.publish(result.output, dry_run=False)  # the memo now knows both sides
+    _add_update(site)
+    result = build(site)
+    hashed: list[str] = []
+    real_md5 = sync.file_md5
+    monkeypatch.setattr(sync, "file_md5", lambda path: hashed.append(str(path))
+                        or real_md5(path))
+    summary = target.publish(result.output, dry_run=False)
+    changed = set(result.changed)
+    # Lists re-rendered for the new update but showing the ended badge as before are the
+    # same bytes: only the files that differ go out.
+    uploaded = {line.split()[1] for line in summary.details if line.startswith("upload ")}
+    assert {"music/awards/index.html", "feed.xml", "sitemap.xml"} <= uploaded <= changed
+    assert summary.uploaded == len(uploaded)
+    # Only files the build rewrote are read, in the output and (to compare) in the target.
+    assert {Path(p).relative_to(result.output).as_posix() for p in hashed
+            if p.startswith(str(result.output))} <= changed
+    assert not [p for p in hashed if p.startswith(str(tmp_path / "www"))
+                and Path(p).relative_to(tmp_path / "www").as_posix() not in changed]
+    assert snapshot(tmp_path / "www").keys() - {".byline-output"} == \
+        snapshot(result.output).keys() - {".byline-output"}
+    for key, data in snapshot(result.output).items():
+        if key != ".byline-output":
+            assert (tmp_path / "www" / key).read_bytes() == data, key
+
+
+# -- whatever a writer types as an update's heading: a page, or one line per mistake --------
+_TIMEISH = st.from_regex(
+    r"\A(20\d\d-[01]?\d-[0-3]?\d[ T,]{1,2})?\d{1,2}([:.h]\d{0,3})?( ?[aApP]\.?[mM]?\.?)?"
+    r"( ?[—–|:-]{0,2} ?\w{0,6})?\Z")
+
+
+@pytest.mark.fuzz
+@settings(deadline=None)
+@given(headings=st.lists(_TIMEISH | st.text(max_size=12), min_size=1, max_size=4),
+       live=st.sampled_from(["true", "{end: true}", "{order: oldest}", "2026-11-19 23:00",
+                             "{start: 2026-11-19 22:00, end: 2026-11-20 01:00}"]))
+def test_any_update_headings_build_or_fail_cleanly(tmp_path_factory, headings, live):
+    body = "Intro.\n\n" + "".join(f"## {h}\n\nText.\n\n" for h in headings)
+    root = tmp_path_factory.mktemp("live")
+    site = write_files(root, {"site.yaml": SITE_YAML, LIVE: article(
+        "Live", "2026-11-19 19:30", body, category="Music", live=live)})
+    run = build_outcome(site, seconds=30)
+    if run.code == 0:
+        html = (site / "output" / "music" / "awards" / "index.html").read_text("utf-8")
+        assert "byline:update" not in html
