@@ -149,10 +149,10 @@ def item_marks(content: Content) -> dict[str, str]:
     """Each article and page by URL, marked by what makes it: its file (path and content
     hash; the rest of what checking it depends on is in ``made_from``) and, for an article,
     the spelling of its category and tags chosen across the site."""
-    marks = {a.url: "\0".join((a.source.path, a.digest, a.category.name if a.category else "",
-                                *(t.name for t in a.tags)))
+    marks = {a.url: digest_text(a.source.path, a.digest, a.category.name if a.category else "",
+                                *(t.name for t in a.tags))
              for a in content.articles}
-    marks.update((p.url, f"page\0{p.source.path}\0{p.digest}") for p in content.pages)
+    marks.update((p.url, digest_text("page", p.source.path, p.digest)) for p in content.pages)
     return marks
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -83,21 +82,39 @@ class Record:
     shown_by: Mapping[str, tuple[Unit, ...]]  # node id → the units showing it
 
 
+class NodeNames:
+    """Node ids by number, in the order first met: only ever added to, so units written
+    with these numbers and read back unchanged stay right."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.number = {name: n for n, name in enumerate(names)}
+
+    def of(self, name: str) -> int:
+        """The number of a node id (a new one if it has none yet)."""
+        n = self.number.get(name)
+        if n is None:
+            n = self.number[name] = len(self.names)
+            self.names.append(name)
+        return n
+
+
 class SavedUnits(Mapping[Unit, tuple[Shown, ...]]):
     """The units of a record read from the cache, each decoded only when asked for: a build
     planning from it looks at the few units a change reaches, and saves the others as they
     were read."""
 
-    def __init__(self, encoded: Mapping[Unit, bytes], quiet: set[Unit],
+    def __init__(self, encoded: Mapping[Unit, bytes], quiet: set[Unit], names: NodeNames,
                  decoded: Mapping[Unit, tuple[Shown, ...]] | None = None) -> None:
         self.encoded = encoded  # unit → its outputs as JSON (see ``unit_data``)
         self.quiet = quiet  # the units whose outputs show no node
+        self.names = names
         self._decoded = dict(decoded or {})
 
     def __getitem__(self, unit: Unit) -> tuple[Shown, ...]:
         found = self._decoded.get(unit)
         if found is None:
-            found = self._decoded[unit] = unit_from(self.encoded[unit])
+            found = self._decoded[unit] = unit_from(self.encoded[unit], self.names)
         return found
 
     def __iter__(self) -> Iterator[Unit]:
@@ -120,103 +137,128 @@ class SavedUnits(Mapping[Unit, tuple[Shown, ...]]):
                 encoded.pop(unit, None)
                 decoded.pop(unit, None)
             else:
-                encoded[unit] = unit_data(shown)
+                encoded[unit] = unit_data(shown, self.names)
                 decoded[unit] = shown
                 if not any(s.shows for s in shown):
                     quiet.add(unit)
-        return SavedUnits(encoded, quiet, decoded)
+        return SavedUnits(encoded, quiet, self.names, decoded)
 
 
 class SavedShownBy(Mapping[str, tuple[Unit, ...]]):
-    """A record's node id → units, read from the cache as numbers in its list of units,
-    each entry made when asked for."""
+    """A record's node id → units, read from the cache as, for each node by number, the
+    numbers of its units in a list of units; each entry made when asked for."""
 
-    def __init__(self, numbered: Mapping[str, list[int]], units: list[Unit],
+    def __init__(self, numbered: list[list[int]], units: list[Unit], names: NodeNames,
                  changed: Mapping[str, tuple[Unit, ...]] | None = None) -> None:
-        self.numbered = numbered  # node id → numbers of its units in ``units``
+        self.numbered = numbered
         self.units = units
+        self.names = names
         self.changed = dict(changed or {})  # entries made since
 
     def __getitem__(self, node: str) -> tuple[Unit, ...]:
         found = self.changed.get(node)
-        return found if found is not None else tuple(map(self.units.__getitem__,
-                                                         self.numbered[node]))
+        if found is not None:
+            return found
+        n = self.names.number.get(node, len(self.numbered))
+        if n >= len(self.numbered) or not self.numbered[n]:
+            raise KeyError(node)
+        return tuple(map(self.units.__getitem__, self.numbered[n]))
 
     def __iter__(self) -> Iterator[str]:
-        yield from self.numbered
-        yield from (n for n in self.changed if n not in self.numbered)
+        names = self.names.names
+        yield from (names[n] for n, units in enumerate(self.numbered)
+                    if units and names[n] not in self.changed)
+        yield from self.changed
 
     def __len__(self) -> int:
-        return len(self.numbered) + sum(n not in self.numbered for n in self.changed)
+        return sum(1 for _ in self)
 
     def __contains__(self, node: object) -> bool:
-        return node in self.numbered or node in self.changed
+        try:
+            self[node]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
 
     def updated(self, changes: Mapping[str, tuple[Unit, ...]]) -> SavedShownBy:
         """These entries with ``changes`` made."""
-        return SavedShownBy(self.numbered, self.units, {**self.changed, **changes})
+        return SavedShownBy(self.numbered, self.units, self.names, {**self.changed, **changes})
 
-    def numbers(self, units: list[Unit]) -> dict[str, list[int]]:
-        """Each entry as numbers in ``units``."""
+    def numbers(self, units: list[Unit], names: NodeNames) -> list[list[int]]:
+        """For each node by number in ``names``, the numbers of its units in ``units``."""
         number = {unit: n for n, unit in enumerate(units)}
         if units == self.units:
-            found = dict(self.numbered)
+            found = list(self.numbered)
         else:  # units came and went: number them again
             again = [number.get(u, -1) for u in self.units]
-            found = {node: [again[n] for n in numbers if again[n] >= 0]
-                     for node, numbers in self.numbered.items()}
-        found.update((node, [number[u] for u in shown]) for node, shown in self.changed.items())
+            found = [[again[n] for n in numbers if again[n] >= 0] for numbers in self.numbered]
+        for node, shown in self.changed.items():
+            at = names.of(node)
+            found.extend([] for _ in range(at + 1 - len(found)))
+            found[at] = [number[u] for u in shown]
         return found
 
 
-def unit_data(shown: tuple[Shown, ...]) -> bytes:
-    """A unit's outputs as one line of JSON."""
-    return json.dumps([[s.path, s.key, sorted(s.shows)] for s in shown],
+def unit_data(shown: tuple[Shown, ...], names: NodeNames) -> bytes:
+    """A unit's outputs as one line of JSON, the nodes they show by number."""
+    return json.dumps([[s.path, s.key, sorted(map(names.of, s.shows))] for s in shown],
                       separators=(",", ":")).encode("ascii")
 
 
-def unit_from(data: bytes) -> tuple[Shown, ...]:
+def unit_from(data: bytes, names: NodeNames) -> tuple[Shown, ...]:
     """The outputs ``unit_data`` wrote."""
+    name = names.names.__getitem__
     found = []
     for path, key, shows in items(json.loads(data)):
-        found.append(Shown(text(path), text(key), frozenset(texts(shows))))
+        found.append(Shown(text(path), text(key), frozenset(map(name, items(shows)))))
     return tuple(found)
 
 
 def record_data(record: Record) -> bytes:
-    """A record, compressed, for the cache: a line of JSON, then one line per unit (those read
-    from the cache and not planned since are written back as they were read)."""
+    """A record for the cache: a line of JSON, then one line per unit (those read from the
+    cache and not planned since are written back as they were read)."""
     units, shown_by = record.units, record.shown_by
-    encoded = units.encoded if isinstance(units, SavedUnits) else {}
+    names = units.names if isinstance(units, SavedUnits) else NodeNames([])
     order = list(units)
-    lines = [encoded.get(unit) or unit_data(units[unit]) for unit in order]
-    if isinstance(shown_by, SavedShownBy):
-        numbered = shown_by.numbers(order)
+    lines = [units.encoded[unit] for unit in order] if isinstance(units, SavedUnits) else [
+        unit_data(units[unit], names) for unit in order]
+    embeds = [[names.of(n), sorted(map(names.of, e))] for n, e in record.embeds.items()]
+    for node in record.nodes:
+        names.of(node)
+    if isinstance(shown_by, SavedShownBy) and shown_by.names is names:
+        numbered = shown_by.numbers(order, names)
     else:
         number = {unit: n for n, unit in enumerate(order)}
-        numbered = {node: [number[u] for u in shown] for node, shown in shown_by.items()}
+        numbered = []
+        for node, shown in shown_by.items():
+            at = names.of(node)
+            numbered.extend([] for _ in range(at + 1 - len(numbered)))
+            numbered[at] = [number[u] for u in shown]
     quiet = set(nodeless_units(record))
-    head = [sorted(record.reads), record.site, list(record.nodes), list(record.nodes.values()),
-            {n: sorted(e) for n, e in record.embeds.items()}, [list(u) for u in order],
+    head = [sorted(record.reads), record.site, names.names,
+            [record.nodes.get(n, "") for n in names.names], embeds, [list(u) for u in order],
             numbered, [n for n, unit in enumerate(order) if unit in quiet]]
     text = json.dumps(head, separators=(",", ":"), check_circular=False).encode("ascii")
-    return zlib.compress(b"\n".join((text, *lines)), 1)
+    return b"\n".join((text, *lines))
 
 
 def record_from(data: bytes) -> Record:
     """The record ``record_data`` wrote (ShapeError, or any error, for another shape)."""
-    head, *lines = zlib.decompress(data).split(b"\n")
+    head, *lines = data.split(b"\n")
     reads, site, names, digests, embeds, unit_list, numbered, quiet = items(json.loads(head))
     all_text(site, *items(names), *items(digests))
     units = [tuple(u) for u in items(unit_list)]
-    if len(lines) != len(units) or type(embeds) is not dict or type(numbered) is not dict:
+    if len(lines) != len(units) or len(digests) != len(names):
         raise ShapeError("a record of another shape")
     all_text(*(part for unit in units for part in unit))
-    return Record(frozenset(texts(reads)), site, dict(zip(names, digests, strict=True)),
-                  {n: frozenset(e) for n, e in embeds.items()},
+    table = NodeNames(names)
+    name = names.__getitem__
+    nodes = {n: d for n, d in zip(names, digests, strict=True) if d}
+    return Record(frozenset(texts(reads)), site, nodes,
+                  {name(n): frozenset(map(name, items(e))) for n, e in items(embeds)},
                   SavedUnits(dict(zip(units, lines, strict=True)),
-                             {units[n] for n in items(quiet)}),
-                  SavedShownBy(numbered, units))
+                             {units[n] for n in items(quiet)}, table),
+                  SavedShownBy(items(numbered), units, table))
 
 
 def nodeless_units(record: Record) -> list[Unit]:
