@@ -420,6 +420,37 @@ def test_every_kind_of_edit_in_turn_builds_from_the_saved_record_what_a_clean_bu
         everything.assert_built_as_fresh()
 
 
+# Edits of articles and pages in the built-in theme, each followed by ``byline build``.
+NEW_PROCESS_EDITS: list[tuple[str, Callable[[Preview], object]]] = [
+    ("headline", lambda p: write_files(p.site, {C: _edit(p.text(C), "Charlie drops",
+                                                          "Charlie releases")})),
+    ("tag added", lambda p: write_files(p.site, {C: _edit(p.text(C), "[pop]", "[pop, tour]")})),
+    ("article added", lambda p: write_files(p.site, {"content/articles/foxtrot.md": article(
+        "Foxtrot", "2026-11-06 10:00", "New.", category="TV", tags="[pop]")})),
+    ("date changed", lambda p: write_files(p.site, {B: _edit(p.text(B), "2026-11-04 10:00",
+                                                             "2026-10-01 10:00")})),
+    ("category changed", lambda p: write_files(p.site, {C: _edit(p.text(C), "Music", "TV")})),
+    ("page edited", lambda p: write_files(p.site, {ABOUT: p.text(ABOUT) + "\nSince 2026.\n"})),
+    ("alias added", lambda p: write_files(p.site, {B: _edit(p.text(B), "author:",
+                                                            "aliases: [/old/b/]\nauthor:")})),
+    ("article deleted", lambda p: (p.site / C).unlink()),
+    ("photo replaced", lambda p: write_files(p.site, {"content/articles/alpha/hero.jpg":
+                                                      photo_bytes(colour=(30, 160, 90))})),
+]
+
+
+def test_edits_in_turn_in_new_processes_build_what_a_clean_build_does(preview):
+    preview.build()
+    planned = set()
+    for what, edit in NEW_PROCESS_EDITS:
+        edit(preview)
+        if preview.build().why == PLANNED_FROM_RECORD:
+            planned.add(what)
+        preview.assert_built_as_fresh()
+    assert planned == {"headline", "tag added", "article added", "date changed",
+                       "category changed", "page edited", "article deleted"}
+
+
 def test_a_body_edit_in_a_new_process_makes_its_page_and_the_feeds_carrying_it(preview):
     preview.build()
     write_files(preview.site, {C: preview.text(C) + "\nOne more line.\n"})
