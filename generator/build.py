@@ -287,17 +287,18 @@ def _build_locked(
              else state.cache.template_reads(theme.fingerprint) or theme_reads(theme))
     rekey = partial(plan_outputs, renderer, config_digest, redirects)
     assert state.memo.last is not None
-    basis = made_from(mode, state.memo.last.context, images, redirects)
-    marks = item_marks(content)
+    saving = not options.preview  # the preview keeps its record in memory (BuildState.last)
+    basis = made_from(mode, state.memo.last.context, images, redirects) if saving else ""
+    marks = item_marks(content) if saving else {}
     owned = set(ownership.files)
     existing = present_files(output_dir, owned.union(previous))
     # A new process: the last build's record in the cache tells what a change reaches, as
     # the preview's memory does (see incremental.py), when every file it lists is there.
     plan = carried = None
-    if last is None and previous and not options.preview and existing >= previous.keys():
-        plan = carried = plan_from_saved(state.cache.stamp(output_dir, saved_plan_from, SAVED_PLAN),
-                               renderer, config_digest, redirects, previous, reads, basis,
-                               marks, now)
+    if last is None and previous and saving and existing >= previous.keys():
+        saved = state.cache.stamp(output_dir, saved_plan_from, SAVED_PLAN)
+        plan = carried = plan_from_saved(saved, renderer, config_digest, redirects, previous,
+                                         reads, basis, marks, now)
     if plan is not None:
         # Only the files of the units planned again are compared, made or removed.
         existing -= previous.keys() - {o.path for o in plan.outputs} - set(plan.removed)
@@ -337,7 +338,7 @@ def _build_locked(
         key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,
         content.next_scheduled,
     ) if key else None, stamp_data)
-    if not options.preview:
+    if saving:
         state.cache.set_stamp(output_dir, SavedPlan(plan.record, outputs_mark(outputs), basis,
                                                     marks, expires),
                               saved_plan_data, SAVED_PLAN)
