@@ -122,7 +122,8 @@ class Preview:
         assert _tree(self.root / "preview") == _tree(fresh / "out")
         self.assert_index_fresh()
         if built:
-            self.assert_built_as_fresh()
+            build_site(BuildOptions(site=fresh, output=fresh / "built", now=self.now))
+            assert _tree(self.root / "built") == _tree(fresh / "built")
 
     def assert_built_as_fresh(self) -> None:
         """``byline build``'s folder holds exactly what a fresh build of a copy writes."""
