@@ -362,8 +362,8 @@ def replan_outputs(
     moved = moved_from is not None or afresh
     if moved:
         # What vanished (a tag nobody uses any more) is shown only by units that vanish too.
-        before = (moved_from, record.nodes) if moved_from is not None else None
-        for name, digest in structure(r, before).items():
+        earlier = (moved_from, record.nodes) if moved_from is not None else None
+        for name, digest in structure(r, earlier).items():
             compare(name, digest)
         for view in _term_and_author_views(r):
             compare(node_id(view) or "", canon.node(view))
@@ -411,8 +411,13 @@ def replan_outputs(
     if isinstance(record.units, SavedUnits):
         shown = record.units.updated(changes)
     else:
-        shown = {u: s for u, s in record.units.items() if changes.get(u, s) is not None}
-        shown.update((u, s) for u, s in changes.items() if s is not None)
+        copied = dict(record.units)
+        for unit, change in changes.items():
+            if change is None:
+                del copied[unit]
+            else:
+                copied[unit] = change
+        shown = copied
     nodes.update(canon.nodes)
     embeds = dict(record.embeds)
     embeds.update(canon.embeds)
