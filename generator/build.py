@@ -37,7 +37,21 @@ from generator.image_stage import (
     plan_images,
     produce_images,
 )
-from generator.incremental import BuildMode, Declined, LastBuild, patch_build, write_plan
+from generator.incremental import (
+    SAVED_PLAN,
+    BuildMode,
+    Declined,
+    LastBuild,
+    SavedPlan,
+    item_marks,
+    made_from,
+    outputs_mark,
+    patch_build,
+    plan_from_saved,
+    saved_plan_data,
+    saved_plan_from,
+    write_plan,
+)
 from generator.markup import MARKUP_VERSION
 from generator.model import Content
 from generator.outputdir import present_files
@@ -70,6 +84,9 @@ from generator.search_stage import (
     update_search,
 )
 from generator.theme import load_theme
+
+# Why a build in a new process made only what a change reached (see incremental.py).
+PLANNED_FROM_RECORD = "planned from the last build's record of what each page shows"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +175,7 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     try:
         result = _patched(options, state, changed, started) if changed is not None else None
         if not isinstance(result, BuildResult):
-            result = _build_all(options, state, started, result or "the saved files are unknown",
-                                patchable=not own_state)
+            result = _build_all(options, state, started, result or "the saved files are unknown")
     except OSError as error:
         if error.errno != errno.ENOSPC:
             raise
@@ -205,10 +221,8 @@ def _mode(options: BuildOptions) -> BuildMode:
 
 def _build_all(
     options: BuildOptions, state: BuildState, started: float, why: str = "",
-    patchable: bool = True,
 ) -> BuildResult:
-    """Every stage of the pipeline, each reusing what its caches hold; ``patchable`` when
-    a later build may patch this one (the state outlives it)."""
+    """Every stage of the pipeline, each reusing what its caches hold."""
     site = options.site.resolve()
     report = Report()
     config = load_config(site, report)
@@ -220,13 +234,12 @@ def _build_all(
     busy = (f"another Byline build is writing into {mode.output_dir}: wait for it to finish, "
             "then build again")
     with lock_folder(mode.output_dir, wait=options.lock_wait, busy=busy):
-        return _build_locked(options, state, started, config, mode, label, report, why,
-                             patchable)
+        return _build_locked(options, state, started, config, mode, label, report, why)
 
 
 def _build_locked(
     options: BuildOptions, state: BuildState, started: float, config: SiteConfig,
-    mode: BuildMode, label: str, report: Report, why: str, patchable: bool,
+    mode: BuildMode, label: str, report: Report, why: str,
 ) -> BuildResult:
     """The pipeline, with the output folder checked and locked for this build."""
     site = config.root
@@ -273,25 +286,45 @@ def _build_locked(
         previous = {p: k for p, k in previous.items() if "/" + p not in images.repaired}
     reads = (last.plan.reads if last and last.theme.fingerprint == theme.fingerprint
              else state.cache.template_reads(theme.fingerprint) or theme_reads(theme))
-    rekey = partial(plan_outputs, renderer, config_digest, redirects, full_record=patchable)
-    # Not knowing what the templates read, render everything and key it afterwards, once.
-    plan = rekey(reads)
-    _check_collisions(plan.outputs, report)
-    report.raise_if_errors()
+    rekey = partial(plan_outputs, renderer, config_digest, redirects)
+    assert state.memo.last is not None
+    saving = not options.preview  # the preview keeps its record in memory (BuildState.last)
+    basis = made_from(mode, state.memo.last.context, images, redirects) if saving else ""
+    marks = item_marks(content) if saving else {}
+    owned = set(ownership.files)
+    existing = present_files(output_dir, owned.union(previous))
+    # A new process: the last build's record in the cache tells what a change reaches, as
+    # the preview's memory does (see incremental.py), when every file it lists is there.
+    plan = carried = None
+    if last is None and previous and saving and existing >= previous.keys():
+        saved = state.cache.stamp(output_dir, saved_plan_from, SAVED_PLAN)
+        plan = carried = plan_from_saved(saved, renderer, config_digest, redirects, previous,
+                                         reads, basis, marks, now)
+    if plan is not None:
+        # Only the files of the units planned again are compared, made or removed.
+        existing -= previous.keys() - {o.path for o in plan.outputs} - set(plan.removed)
+    else:
+        # Not knowing what the templates read, render everything and key it afterwards, once.
+        plan = rekey(reads)
+        _check_collisions(plan.outputs, report)
+        report.raise_if_errors()
     if foreign:
         report.warning(f"{output_dir} held {len(foreign)} file{'s' if len(foreign) != 1 else ''}"
                        f" Byline did not write; they are kept: {describe_files(foreign)}",
                        None)
-    owned = set(ownership.files)
-    existing = present_files(output_dir, owned.union(previous))
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
+    state.cache.set_stamp(output_dir, None, saved_plan_data, SAVED_PLAN)
     # The search index is the search stage's to replace; without Pagefind it goes.
     kept_index = search_files(owned) if indexer else set()
     plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
                                owned, kept_index)
     assert plan.record is not None
-    outputs = {o.path: o.key for o in plan.outputs}
+    if plan is carried:  # only what a change reached (unless write_plan keyed all again)
+        outputs = {p: k for p, k in previous.items() if p not in plan.removed}
+        outputs.update((o.path, o.key) for o in plan.outputs)
+    else:
+        outputs = {o.path: o.key for o in plan.outputs}
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
@@ -306,7 +339,10 @@ def _build_locked(
         key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,
         content.next_scheduled,
     ) if key else None, stamp_data)
-    assert state.memo.last is not None
+    if saving:
+        state.cache.set_stamp(output_dir, SavedPlan(plan.record, outputs_mark(outputs), basis,
+                                                    marks, expires),
+                              saved_plan_data, SAVED_PLAN)
     state.last = LastBuild(mode, config, config_digest, theme, content, state.memo.last, index,
                            images, redirects, plan.record, renderer.carried, outputs, warnings,
                            expires)
@@ -326,7 +362,7 @@ def _build_locked(
         next_scheduled=content.next_scheduled,
         pending_images=images.pending,
         notes=state.cache.take_notes(),
-        why=f"full build: {why}" if why else "",
+        why=(PLANNED_FROM_RECORD if plan is carried else f"full build: {why}" if why else ""),
         search=search,
     )
 

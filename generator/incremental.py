@@ -22,14 +22,16 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from generator.cache import BuildCache
+from generator.cache import BuildCache, digest_text
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
 from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_heroes
-from generator.model import Content
+from generator.model import Article, Content, Page
 from generator.outputdir import present_files
+from generator.plaindata import all_text, datetime_data, datetime_from, items, maybe, text
 from generator.render import (
     NO_READS,
     Carried,
@@ -38,13 +40,20 @@ from generator.render import (
     Record,
     SiteIndex,
     SiteRenderer,
+    nodeless_units,
     placement,
     plan_outputs,
+    record_data,
+    record_from,
     reindex,
     replan_outputs,
 )
 from generator.render_stage import WriteReport, write_outputs
 from generator.theme import Theme, builtin_themes_dir
+
+# The kind of record (see ``BuildCache.stamp``) a build keeps per output folder for the next
+# process to plan from.
+SAVED_PLAN = "plan:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,85 @@ class Declined:
     """Why a save needs the whole pipeline."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """What a build leaves in the cache for the next ``byline build`` (a new process) to plan
+    from: its record, and what it was made from besides the articles and pages."""
+
+    record: Record
+    outputs: str  # see ``outputs_mark``: the files the record is of
+    made_from: str  # see ``made_from``
+    items: Mapping[str, str]  # article or page URL → its mark (see ``item_marks``)
+    valid_until: datetime | None  # when a clock-dependent output goes stale
+
+
+def saved_plan_data(saved: SavedPlan) -> tuple[list[Any], bytes]:
+    """A saved plan as plain data, for the cache."""
+    return [saved.outputs, saved.made_from, list(saved.items), list(saved.items.values()),
+            maybe(datetime_data, saved.valid_until)], record_data(saved.record)
+
+
+def saved_plan_from(data: object, raw: bytes) -> SavedPlan:
+    """The saved plan ``saved_plan_data`` wrote."""
+    outputs, basis, urls, marks, until = items(data)
+    all_text(*items(urls), *items(marks))
+    return SavedPlan(record_from(raw), text(outputs), text(basis),
+                     dict(zip(urls, marks, strict=True)), maybe(datetime_from, until))
+
+
+def outputs_mark(outputs: Mapping[str, str]) -> str:
+    """A digest of the files of an output folder and their keys."""
+    return digest_text(*(f"{path}\0{key}" for path, key in sorted(outputs.items())))
+
+
+def made_from(mode: BuildMode, context: str, images: ImageIndex,
+              redirects: Mapping[str, str]) -> str:
+    """A digest of what every output may depend on besides the articles and pages, the
+    settings, the theme and the clock (which the site's key and ``valid_until`` cover): how
+    the site is built, what every checked file depended on (settings, author files), the
+    photos and videos, the redirects."""
+    return digest_text(repr(mode), context, repr(sorted(images.plans.items())),
+                       repr(images.logo), repr(sorted(images.videos.items())),
+                       repr(sorted(images.cards.items())), repr(sorted(images.crops.items())),
+                       repr(sorted(images.card_sources.items())), repr(sorted(redirects.items())))
+
+
+def item_marks(content: Content) -> dict[str, str]:
+    """Each article and page by URL, marked by what makes it: its file (path and content
+    hash; the rest of what checking it depends on is in ``made_from``) and, for an article,
+    the spelling of its category and tags chosen across the site."""
+    marks = {a.url: digest_text(a.source.path, a.digest, a.category.name if a.category else "",
+                                *(t.name for t in a.tags))
+             for a in content.articles}
+    marks.update((p.url, digest_text("page", p.source.path, p.digest)) for p in content.pages)
+    return marks
+
+
+def plan_from_saved(
+    saved: SavedPlan | None, renderer: SiteRenderer, config_digest: str,
+    redirects: Mapping[str, str], previous: Mapping[str, str], reads: Reads | None,
+    basis: str, marks: Mapping[str, str], now: datetime,
+) -> Plan | None:
+    """The outputs a change since the last build reaches, planned from the record it saved,
+    as the preview's patch plans them; None when that record cannot tell (made from other
+    settings, photos or template reads, for other files than ``previous``, or outdated)."""
+    if (saved is None or saved.made_from != basis or saved.record.reads != reads
+            or (saved.valid_until is not None and now >= saved.valid_until)):
+        return None
+    if saved.outputs != outputs_mark(previous):
+        return None
+    content = renderer.content
+    edited: dict[str, tuple[Article | None, Article]] = {
+        a.url: (None, a) for a in content.articles if saved.items.get(a.url) != marks[a.url]}
+    pages: dict[str, tuple[Page | None, Page]] = {
+        p.url: (None, p) for p in content.pages if saved.items.get(p.url) != marks[p.url]}
+    if len(edited) + len(pages) > max(50, len(marks) // 10):
+        return None  # most of the site: planning it all is no slower
+    plan = replan_outputs(renderer, config_digest, redirects, saved.record, edited, pages,
+                          None, afresh=True, always=nodeless_units(saved.record))
+    return plan if isinstance(plan, Plan) else None
 
 
 def classify(site: Path, path: str) -> str:

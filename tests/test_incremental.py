@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, BuildResult, BuildState, build_site
+from generator.build import (
+    PLANNED_FROM_RECORD,
+    BuildOptions,
+    BuildResult,
+    BuildState,
+    build_site,
+)
 from generator.errors import BuildFailed
 from generator.incremental import classify
 from generator.model import Article
@@ -119,6 +125,14 @@ class Preview:
         if built:
             build_site(BuildOptions(site=fresh, output=fresh / "built", now=self.now))
             assert _tree(self.root / "built") == _tree(fresh / "built")
+
+    def assert_built_as_fresh(self) -> None:
+        """``byline build``'s folder holds exactly what a fresh build of a copy writes."""
+        fresh = self.root / "fresh-built"
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(self.site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
+        build_site(BuildOptions(site=fresh, output=fresh / "built", now=self.now))
+        assert _tree(self.root / "built") == _tree(fresh / "built")
 
 
 _SITE_YAML = """\
@@ -413,6 +427,65 @@ def test_every_kind_of_edit_in_turn_builds_what_a_clean_build_does(everything):
         assert result.patched is patches, (what, result.why)
         everything.build()
         everything.assert_same_as_full_build(built=True)
+
+
+# The edits a ``byline build`` in a new process plans from the record the last one saved:
+# those of articles alone that leave the site's globals as they were (this theme's navigation
+# counts stories; the other edits change settings, photos, author files or templates).
+FROM_RECORD = {"body", "headline", "dek", "tags", "an extra field", "a long body",
+               "the byline", "an update time"}
+
+
+def test_every_kind_of_edit_in_turn_builds_from_the_saved_record_what_a_clean_build_does(
+        everything):
+    for what, edit, _ in EVERY_EDIT:
+        edit(everything)
+        result = everything.build()
+        assert (result.why == PLANNED_FROM_RECORD) is (what in FROM_RECORD), (what, result.why)
+        everything.assert_built_as_fresh()
+
+
+# Edits of articles and pages in the built-in theme, each followed by ``byline build``.
+NEW_PROCESS_EDITS: list[tuple[str, Callable[[Preview], object]]] = [
+    ("headline", lambda p: write_files(p.site, {C: _edit(p.text(C), "Charlie drops",
+                                                          "Charlie releases")})),
+    ("tag added", lambda p: write_files(p.site, {C: _edit(p.text(C), "[pop]", "[pop, tour]")})),
+    ("article added", lambda p: write_files(p.site, {"content/articles/foxtrot.md": article(
+        "Foxtrot", "2026-11-06 10:00", "New.", category="TV", tags="[pop]")})),
+    ("date changed", lambda p: write_files(p.site, {B: _edit(p.text(B), "2026-11-04 10:00",
+                                                             "2026-10-01 10:00")})),
+    ("category changed", lambda p: write_files(p.site, {C: _edit(p.text(C), "Music", "TV")})),
+    ("page edited", lambda p: write_files(p.site, {ABOUT: p.text(ABOUT) + "\nSince 2026.\n"})),
+    ("alias added", lambda p: write_files(p.site, {B: _edit(p.text(B), "author:",
+                                                            "aliases: [/old/b/]\nauthor:")})),
+    ("article deleted", lambda p: (p.site / C).unlink()),
+    ("photo replaced", lambda p: write_files(p.site, {"content/articles/alpha/hero.jpg":
+                                                      photo_bytes(colour=(30, 160, 90))})),
+]
+
+
+def test_edits_in_turn_in_new_processes_build_what_a_clean_build_does(preview):
+    preview.build()
+    planned = set()
+    for what, edit in NEW_PROCESS_EDITS:
+        edit(preview)
+        if preview.build().why == PLANNED_FROM_RECORD:
+            planned.add(what)
+        preview.assert_built_as_fresh()
+    assert planned == {"headline", "tag added", "article added", "date changed",
+                       "category changed", "page edited", "article deleted"}
+
+
+def test_a_body_edit_in_a_new_process_makes_its_page_and_the_feeds_carrying_it(preview):
+    preview.build()
+    write_files(preview.site, {C: preview.text(C) + "\nOne more line.\n"})
+    result = preview.build()
+    assert result.why == PLANNED_FROM_RECORD
+    feeds = {f"{base}{name}" for base in ("", "music/", "authors/jo-lane/")
+             for name in ("feed.xml", "rss.xml", "feed.json")}
+    assert set(result.changed) == {"music/charlie/index.html", *feeds}
+    assert "One more line." in (preview.root / "built/music/charlie/index.html").read_text()
+    preview.assert_built_as_fresh()
 
 
 def _counts(html: str, url: str) -> set[str]:

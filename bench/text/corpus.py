@@ -557,7 +557,8 @@ def write_corpus(
     (dirs.byline / "content" / "articles").mkdir(parents=True)
     (dirs.byline / "site.yaml").write_text(
         f'title: "Bench News"\nbase_url: https://bench.example/\ntimezone: UTC\n'
-        f"per_page: {per_page}\n",
+        # No search index: Hugo and Pelican make none (bench/text/search.py times Byline's).
+        f"per_page: {per_page}\nsearch: false\n",
         encoding="utf-8",
     )
     write_hugo_site(dirs.hugo, per_page, hugo_related)

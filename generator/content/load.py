@@ -135,6 +135,8 @@ def _check_unique_urls(content: Content, report: Report) -> None:
     for item in items:
         claims.append((item.url, item.source.path, item.source))
         claims.extend((alias, item.source.path, item.source) for alias in item.aliases)
+    if len({folder_url(url) for url, _, _ in claims}) == len(claims):
+        return  # the common case: every URL claimed once
     for url, path, where in sorted(claims, key=lambda claim: (claim[1], claim[0])):
         normal = folder_url(url)
         if normal in owners and owners[normal].path != path:

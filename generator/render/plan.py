@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from generator.cache import digest_text
 from generator.errors import SourceLocation
 from generator.markup import MARKUP_VERSION
 from generator.model import Article, Page
+from generator.plaindata import ShapeError, all_text, items, text, texts
 from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
@@ -81,6 +83,193 @@ class Record:
     shown_by: Mapping[str, tuple[Unit, ...]]  # node id → the units showing it
 
 
+class NodeNames:
+    """Node ids by number, in the order first met: only ever added to, so units written
+    with these numbers and read back unchanged stay right."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.number = {name: n for n, name in enumerate(names)}
+
+    def of(self, name: str) -> int:
+        """The number of a node id (a new one if it has none yet)."""
+        n = self.number.get(name)
+        if n is None:
+            n = self.number[name] = len(self.names)
+            self.names.append(name)
+        return n
+
+
+class SavedUnits(Mapping[Unit, tuple[Shown, ...]]):
+    """The units of a record read from the cache, each decoded only when asked for: a build
+    planning from it looks at the few units a change reaches, and saves the others as they
+    were read."""
+
+    def __init__(self, encoded: Mapping[Unit, bytes], quiet: set[Unit], names: NodeNames,
+                 decoded: Mapping[Unit, tuple[Shown, ...]] | None = None) -> None:
+        self.encoded = encoded  # unit → its outputs as JSON (see ``unit_data``)
+        self.quiet = quiet  # the units whose outputs show no node
+        self.names = names
+        self._decoded = dict(decoded or {})
+
+    def __getitem__(self, unit: Unit) -> tuple[Shown, ...]:
+        found = self._decoded.get(unit)
+        if found is None:
+            found = self._decoded[unit] = unit_from(self.encoded[unit], self.names)
+        return found
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self.encoded)
+
+    def __len__(self) -> int:
+        return len(self.encoded)
+
+    def __contains__(self, unit: object) -> bool:
+        return unit in self.encoded
+
+    def updated(self, changes: Mapping[Unit, tuple[Shown, ...] | None]) -> SavedUnits:
+        """These units with ``changes`` made (None: the unit is gone)."""
+        encoded = dict(self.encoded)
+        decoded = dict(self._decoded)
+        quiet = set(self.quiet)
+        for unit, shown in changes.items():
+            quiet.discard(unit)
+            if shown is None:
+                encoded.pop(unit, None)
+                decoded.pop(unit, None)
+            else:
+                encoded[unit] = unit_data(shown, self.names)
+                decoded[unit] = shown
+                if not any(s.shows for s in shown):
+                    quiet.add(unit)
+        return SavedUnits(encoded, quiet, self.names, decoded)
+
+
+class SavedShownBy(Mapping[str, tuple[Unit, ...]]):
+    """A record's node id → units, read from the cache as, for each node by number, the
+    numbers of its units in a list of units; each entry made when asked for."""
+
+    def __init__(self, numbered: list[list[int]], units: list[Unit], names: NodeNames,
+                 changed: Mapping[str, tuple[Unit, ...]] | None = None) -> None:
+        self.numbered = numbered
+        self.units = units
+        self.names = names
+        self.changed = dict(changed or {})  # entries made since
+
+    def __getitem__(self, node: str) -> tuple[Unit, ...]:
+        found = self.changed.get(node)
+        if found is not None:
+            return found
+        n = self.names.number.get(node, len(self.numbered))
+        if n >= len(self.numbered) or not self.numbered[n]:
+            raise KeyError(node)
+        return tuple(map(self.units.__getitem__, self.numbered[n]))
+
+    def __iter__(self) -> Iterator[str]:
+        names = self.names.names
+        yield from (names[n] for n, units in enumerate(self.numbered)
+                    if units and names[n] not in self.changed)
+        yield from self.changed
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, node: object) -> bool:
+        try:
+            self[node]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def updated(self, changes: Mapping[str, tuple[Unit, ...]]) -> SavedShownBy:
+        """These entries with ``changes`` made."""
+        return SavedShownBy(self.numbered, self.units, self.names, {**self.changed, **changes})
+
+    def numbers(self, units: list[Unit], names: NodeNames) -> list[list[int]]:
+        """For each node by number in ``names``, the numbers of its units in ``units``."""
+        number = {unit: n for n, unit in enumerate(units)}
+        if units == self.units:
+            found = list(self.numbered)
+        else:  # units came and went: number them again
+            again = [number.get(u, -1) for u in self.units]
+            found = [[again[n] for n in numbers if again[n] >= 0] for numbers in self.numbered]
+        for node, shown in self.changed.items():
+            at = names.of(node)
+            found.extend([] for _ in range(at + 1 - len(found)))
+            found[at] = [number[u] for u in shown]
+        return found
+
+
+def unit_data(shown: tuple[Shown, ...], names: NodeNames) -> bytes:
+    """A unit's outputs as one line of JSON, the nodes they show by number."""
+    return json.dumps([[s.path, s.key, sorted(map(names.of, s.shows))] for s in shown],
+                      separators=(",", ":")).encode("ascii")
+
+
+def unit_from(data: bytes, names: NodeNames) -> tuple[Shown, ...]:
+    """The outputs ``unit_data`` wrote."""
+    name = names.names.__getitem__
+    found = []
+    for path, key, shows in items(json.loads(data)):
+        found.append(Shown(text(path), text(key), frozenset(map(name, items(shows)))))
+    return tuple(found)
+
+
+def record_data(record: Record) -> bytes:
+    """A record for the cache: a line of JSON, then one line per unit (those read from the
+    cache and not planned since are written back as they were read)."""
+    units, shown_by = record.units, record.shown_by
+    names = units.names if isinstance(units, SavedUnits) else NodeNames([])
+    order = list(units)
+    lines = [units.encoded[unit] for unit in order] if isinstance(units, SavedUnits) else [
+        unit_data(units[unit], names) for unit in order]
+    embeds = [[names.of(n), sorted(map(names.of, e))] for n, e in record.embeds.items()]
+    for node in record.nodes:
+        names.of(node)
+    if isinstance(shown_by, SavedShownBy) and shown_by.names is names:
+        numbered = shown_by.numbers(order, names)
+    else:
+        number = {unit: n for n, unit in enumerate(order)}
+        numbered = []
+        for node, shown in shown_by.items():
+            at = names.of(node)
+            numbered.extend([] for _ in range(at + 1 - len(numbered)))
+            numbered[at] = [number[u] for u in shown]
+    quiet = set(nodeless_units(record))
+    head = [sorted(record.reads), record.site, names.names,
+            [record.nodes.get(n, "") for n in names.names], embeds, [list(u) for u in order],
+            numbered, [n for n, unit in enumerate(order) if unit in quiet]]
+    text = json.dumps(head, separators=(",", ":"), check_circular=False).encode("ascii")
+    return b"\n".join((text, *lines))
+
+
+def record_from(data: bytes) -> Record:
+    """The record ``record_data`` wrote (ShapeError, or any error, for another shape)."""
+    head, *lines = data.split(b"\n")
+    reads, site, names, digests, embeds, unit_list, numbered, quiet = items(json.loads(head))
+    all_text(site, *items(names), *items(digests))
+    units = [tuple(u) for u in items(unit_list)]
+    if len(lines) != len(units) or len(digests) != len(names):
+        raise ShapeError("a record of another shape")
+    all_text(*(part for unit in units for part in unit))
+    table = NodeNames(names)
+    name = names.__getitem__
+    nodes = {n: d for n, d in zip(names, digests, strict=True) if d}
+    return Record(frozenset(texts(reads)), site, nodes,
+                  {name(n): frozenset(map(name, items(e))) for n, e in items(embeds)},
+                  SavedUnits(dict(zip(units, lines, strict=True)),
+                             {units[n] for n in items(quiet)}, table),
+                  SavedShownBy(items(numbered), units, table))
+
+
+def nodeless_units(record: Record) -> list[Unit]:
+    """The units whose outputs show no node (static files, robots.txt, redirects…): what
+    they are made from is nowhere in the record, so a plan from it makes them again."""
+    if isinstance(record.units, SavedUnits):
+        return [unit for unit in record.units if unit in record.units.quiet]
+    return [unit for unit, shown in record.units.items() if not any(s.shows for s in shown)]
+
+
 @dataclass(frozen=True)
 class Plan:
     """Outputs to compare with the previous build, what they were made from, and (after a
@@ -99,14 +288,12 @@ def file_path(site_path: str) -> str:
 
 def plan_outputs(
     r: SiteRenderer, config_digest: str, redirects: Mapping[str, str], reads: Reads | None,
-    *, full_record: bool = True,
 ) -> Plan:
     """Every output of the site, in a stable order, keyed on the view fields in ``reads``.
 
     With ``reads`` None the outputs get no key (a first build renders everything anyway and
-    keys them afterwards, once rendering has recorded what the templates read).  Without
-    ``full_record`` the record holds only the reads and the site's key: no later patch
-    will ask what each output shows (a ``byline build`` that ends with the process).
+    keys them afterwards, once rendering has recorded what the templates read).  The record
+    is kept for the preview's next patch, and in the cache for the next ``byline build``.
     """
     canon = Canon(reads, r.carried.digests_on(reads)) if reads is not None else None
     r.compile_templates()  # here, once: not again in every render worker, nor in a patch
@@ -117,10 +304,9 @@ def plan_outputs(
             planner.plan(unit)
         record = None
         if canon is not None and reads is not None:
-            shown = planner.shown() if full_record else {}
-            record = (Record(reads, site, {**canon.nodes, **structure(r)}, canon.embeds,
-                             shown, _shown_by(shown)) if full_record
-                      else Record(reads, site, {}, {}, {}, {}))
+            shown = planner.shown()
+            record = Record(reads, site, {**canon.nodes, **structure(r)}, canon.embeds,
+                            shown, _shown_by(shown))
     return Plan(planner.outputs, record)
 
 
@@ -139,16 +325,18 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def replan_outputs(
     r: SiteRenderer, config_digest: str, redirects: Mapping[str, str], record: Record,
-    edited: Mapping[str, tuple[Article, Article]], pages: Mapping[str, tuple[Page, Page]],
-    moved_from: SiteIndex | None,
+    edited: Mapping[str, tuple[Article | None, Article]],
+    pages: Mapping[str, tuple[Page | None, Page]], moved_from: SiteIndex | None,
+    *, afresh: bool = False, always: Iterable[Unit] = (),
 ) -> Plan | str:
     """The outputs an edit reaches, planned again; or why it cannot be done that way.
 
-    ``edited`` maps each article URL to its (previous, new) version, ``pages`` likewise.
-    When any of them changed place in the index (tags, byline…), ``moved_from`` is the
-    previous index, and groupings, counts and related stories are compared too.  Units are
-    selected from the record: those showing a node whose digest changed, and those appearing
-    or vanishing.
+    ``edited`` maps each article URL to its (previous, new) version, ``pages`` likewise
+    (previous None: not known, so changed).  When any of them changed place in the index
+    (tags, byline…), ``moved_from`` is the previous index, and groupings, counts and related
+    stories are compared too; with ``afresh`` they are compared without one (a new process,
+    the record read from the cache).  Units are selected from the record: those showing a
+    node whose digest changed, those appearing or vanishing, and those in ``always``.
     """
     canon = Canon(record.reads, r.carried.digests_on(record.reads))
     site = site_key(r, canon, config_digest)
@@ -173,10 +361,11 @@ def replan_outputs(
     compare("corrections", _corrected(r))  # a story's first correction joins the page
     changed.update("page:" + url for url, (old, new) in pages.items() if old != new)
     units: Mapping[Unit, object] | set[Unit] = record.units
-    moved = moved_from is not None
-    if moved_from is not None:
+    moved = moved_from is not None or afresh
+    if moved:
         # What vanished (a tag nobody uses any more) is shown only by units that vanish too.
-        for name, digest in structure(r, (moved_from, record.nodes)).items():
+        earlier = (moved_from, record.nodes) if moved_from is not None else None
+        for name, digest in structure(r, earlier).items():
             compare(name, digest)
         for view in _term_and_author_views(r):
             compare(node_id(view) or "", canon.node(view))
@@ -200,6 +389,7 @@ def replan_outputs(
         selected[unit] = None if whole else {s.path for s in hits}
     if moved:
         selected.update((unit, None) for unit in units ^ record.units.keys())
+    selected.update((unit, None) for unit in always if unit in units)
     planner = _Planner(r, canon, site, redirects, keep=True)
     for unit in sorted(selected):
         if unit in units:
@@ -209,15 +399,27 @@ def replan_outputs(
     clash = _clash(planner.outputs, before, record)
     if clash:
         return f"a new page would be written over another: /{clash}"
-    shown = dict(record.units)
     replanned = planner.shown()
+    changes: dict[Unit, tuple[Shown, ...] | None] = {}
     for unit in selected:
         if unit not in units:
-            del shown[unit]
+            changes[unit] = None
         elif unit in replanned:
             only = selected[unit]
-            kept = () if only is None else tuple(s for s in shown[unit] if s.path not in only)
-            shown[unit] = kept + replanned[unit]
+            kept = () if only is None else tuple(
+                s for s in record.units.get(unit, ()) if s.path not in only)
+            changes[unit] = kept + replanned[unit]
+    shown: Mapping[Unit, tuple[Shown, ...]]
+    if isinstance(record.units, SavedUnits):
+        shown = record.units.updated(changes)
+    else:
+        copied = dict(record.units)
+        for unit, change in changes.items():
+            if change is None:
+                del copied[unit]
+            else:
+                copied[unit] = change
+        shown = copied
     nodes.update(canon.nodes)
     embeds = dict(record.embeds)
     embeds.update(canon.embeds)
@@ -241,16 +443,20 @@ def _shown_by(units: Mapping[Unit, tuple[Shown, ...]]) -> dict[str, tuple[Unit, 
 def _reshown(
     shown_by: Mapping[str, tuple[Unit, ...]], before: Mapping[Unit, tuple[Shown, ...]],
     after: Mapping[Unit, tuple[Shown, ...]], replanned: Iterable[Unit],
-) -> dict[str, tuple[Unit, ...]]:
+) -> Mapping[str, tuple[Unit, ...]]:
     """``shown_by`` after the ``replanned`` units changed from ``before`` to ``after``."""
-    found = dict(shown_by)
+    changes: dict[str, tuple[Unit, ...]] = {}
     for unit in replanned:
         old = {n for s in before.get(unit, ()) for n in s.shows}
         new = {n for s in after.get(unit, ()) for n in s.shows}
         for node in old - new:
-            found[node] = tuple(u for u in found[node] if u != unit)
+            changes[node] = tuple(u for u in changes.get(node, shown_by[node]) if u != unit)
         for node in new - old:
-            found[node] = (*found.get(node, ()), unit)
+            changes[node] = (*changes.get(node, shown_by.get(node, ())), unit)
+    if isinstance(shown_by, SavedShownBy):
+        return shown_by.updated(changes)
+    found = dict(shown_by)
+    found.update(changes)
     return found
 
 
