@@ -108,7 +108,7 @@ class BuildOptions:
     defer_images: bool = False
     # The files saved since the last build, when a watcher knows them (None: unknown).  Lets
     # a build patch the last one kept in its BuildState instead of running every stage.
-    changed: frozenset[str] | None = None
+    saved: frozenset[str] | None = None
     # Build into a non-empty folder Byline did not make; its files are kept, never deleted.
     force: bool = False
     # How long to wait for another build writing into the same folder before giving up.
@@ -170,10 +170,10 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     own_state = state is None
     state = state or BuildState()
     unsettled = state.unsettled
-    changed = None if unsettled is None or options.changed is None else unsettled | options.changed
-    state.unsettled = changed  # until this build succeeds
+    saved = None if unsettled is None or options.saved is None else unsettled | options.saved
+    state.unsettled = saved  # until this build succeeds
     try:
-        result = _patched(options, state, changed, started) if changed is not None else None
+        result = _patched(options, state, saved, started) if saved is not None else None
         if not isinstance(result, BuildResult):
             result = _build_all(options, state, started, result or "the saved files are unknown")
     except OSError as error:
@@ -188,7 +188,7 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
 
 
 def _patched(
-    options: BuildOptions, state: BuildState, changed: set[str], started: float
+    options: BuildOptions, state: BuildState, saved: set[str], started: float
 ) -> BuildResult | str:
     """The build made by patching the last one, or why the saved files do not allow it."""
     last = state.last
@@ -197,7 +197,7 @@ def _patched(
     report = Report()
     now = options.now or datetime.now(last.config.tz)
     cache_dir = state.cache.folder
-    done = patch_build(last, changed, now, cache_dir, state.memo, state.cache, report)
+    done = patch_build(last, saved, now, cache_dir, state.memo, state.cache, report)
     if isinstance(done, Declined):
         return done.reason
     state.last = last = done.last
@@ -210,7 +210,7 @@ def _patched(
         seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
         changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
         pending_images=last.images.pending, patched=True, notes=state.cache.take_notes(),
-        why="patched: " + ", ".join(sorted(_shown(last.config.root, p) for p in changed)),
+        why="patched: " + ", ".join(sorted(_shown(last.config.root, p) for p in saved)),
     )
 
 

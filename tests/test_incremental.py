@@ -83,7 +83,7 @@ class Preview:
     def rebuild(self, *names: str) -> BuildResult:
         """Rebuild after changes to ``names`` (relative to the site)."""
         changed = frozenset(str(self.site.resolve() / n) for n in names)
-        options = replace(self.options, changed=changed, now=self.now)
+        options = replace(self.options, saved=changed, now=self.now)
         return build_site(options, self.state)
 
     def build(self) -> BuildResult:
@@ -433,7 +433,8 @@ def test_every_kind_of_edit_in_turn_builds_what_a_clean_build_does(everything):
 # those of articles alone that leave the site's globals as they were (this theme's navigation
 # counts stories; the other edits change settings, photos, author files or templates).
 FROM_RECORD = {"body", "headline", "dek", "tags", "an extra field", "a long body",
-               "the byline", "an update time"}
+               "the byline", "an update time", "a live update",
+               "a first correction", "a correction's text", "a correction removed"}
 
 
 def test_every_kind_of_edit_in_turn_builds_from_the_saved_record_what_a_clean_build_does(

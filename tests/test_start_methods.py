@@ -149,7 +149,7 @@ def test_a_patch_renders_in_spawned_workers_what_a_full_build_writes(
     story.write_text(story.read_text(encoding="utf-8").replace("Story 3", "Story three"),
                      encoding="utf-8")
     start = len(pools)
-    result = build_site(replace(options, changed=frozenset({str(story.resolve())})), state)
+    result = build_site(replace(options, saved=frozenset({str(story.resolve())})), state)
     assert result.patched
     assert pools[start:] == [("spawn", "render")]
     assert result.written >= 2  # the story page (its meta made Later) and a list at least

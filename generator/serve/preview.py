@@ -169,7 +169,7 @@ class PreviewServer:
     def _build_and_tell(self, changed: frozenset[str] | None) -> None:
         assert self.output is not None
         options = BuildOptions(site=self.site, output=self.output, drafts=True, future=True,
-                               preview=True, defer_images=True, changed=changed)
+                               preview=True, defer_images=True, saved=changed)
         try:
             result = build_site(options, self._state)
         except BuildFailed as failed:
