@@ -47,6 +47,15 @@ def later(moment: datetime, delta: timedelta) -> datetime:
         return datetime.max.replace(tzinfo=moment.tzinfo)
 
 
+def in_zone(moment: datetime, tz: tzinfo) -> datetime:
+    """``moment`` as a clock in ``tz`` shows it; as given where that clock would leave the
+    calendar (9999-12-31 23:59 -05:00 is already year 10000 in UTC)."""
+    try:
+        return moment.astimezone(tz)
+    except OverflowError:
+        return moment
+
+
 # -- the times that start a live blog's updates: "9:42 pm", "21:42", "2026-03-02 0:10" --------
 @dataclass(frozen=True, slots=True)
 class ClockTime:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from generator.dates import in_zone
 from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
 from generator.model import Article, Author, Change, ImageRef, Term
@@ -272,7 +273,7 @@ class ViewMaker:
         # "Updated" is the newest change after publication: ``updated:``, an update or a
         # correction, whichever is latest.
         last = article.last_change
-        shown = article.date.astimezone(self.tz) if self.tz else article.date
+        shown = in_zone(article.date, self.tz) if self.tz else article.date
         return ArticleView(
             title=article.title,
             url=self.url(article.url),
