@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from generator.cli.arguments import UsageError, parse_arguments, top_parser
 from generator.cli.commands import show_reference
 from generator.cli.console import Console
-from generator.errors import BuildFailed, BylineError
+from generator.errors import BylineError
 from generator.inputfiles import shown
 
 
@@ -32,14 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as leaving:  # --help and --version end here
         return leaving.code if isinstance(leaving.code, int) else 0
-    except BuildFailed as failed:
-        console = Console(quiet=True)
-        for problem in failed.problems:
-            console.problem(problem)
-        console.error(str(failed))
-        return 1
-    except BylineError as error:
-        Console(quiet=True).error(str(error))
+    except BylineError as error:  # a build's problems, a refused folder, a failed publish
+        Console(quiet=True).failure(error)
         return 1
     except OSError as error:  # the disk or the system said no (a full disk, /proc, a lost mount)
         where = f" {shown(error.filename)}" if error.filename else ""

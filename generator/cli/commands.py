@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.cli.console import GREEN, RED, YELLOW, Console, paint
-from generator.errors import BuildFailed, BylineError, Report, Severity
+from generator.errors import BylineError, Report, Severity
 from generator.textmatch import closest
 
 if TYPE_CHECKING:
@@ -141,14 +141,8 @@ def run_next(options: argparse.Namespace, console: Console) -> int:
 
     try:
         waiting = scheduled_articles(_load_config(options.site))
-    except BuildFailed as failed:
-        quiet = Console(quiet=True)
-        for problem in failed.problems:
-            quiet.problem(problem)
-        quiet.error(str(failed))
-        return 2
-    except BylineError as error:
-        Console(quiet=True).error(str(error))
+    except BylineError as error:  # exit 1 means "nothing scheduled" here
+        Console(quiet=True).failure(error)
         return 2
     for story in waiting if options.all else waiting[:1]:
         when = str(int(story.due.timestamp())) if options.epoch else story.due.isoformat()

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from generator.errors import Problem, Severity
+from generator.errors import BuildFailed, BylineError, Problem, Severity
 
 GREEN, YELLOW, RED, BOLD = "32", "33", "31", "1"
 
@@ -51,6 +51,13 @@ class Console:
     def error(self, text: str) -> None:
         """Why the command failed, always shown."""
         print(paint(f"byline: error: {text}", RED, sys.stderr), file=sys.stderr)
+
+    def failure(self, error: BylineError) -> None:
+        """A command that failed: each problem of a build on its line, then why, always shown."""
+        if isinstance(error, BuildFailed):
+            for problem in error.problems:
+                self.problem(problem)
+        self.error(str(error))
 
 
 def paint(text: str, colour: str | None, stream: TextIO) -> str:
