@@ -50,6 +50,7 @@ from generator.incremental import (
     plan_from_saved,
     saved_plan_data,
     saved_plan_from,
+    shown_saved,
     write_plan,
 )
 from generator.markup import MARKUP_VERSION
@@ -210,7 +211,7 @@ def _patched(
         seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
         changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
         pending_images=last.images.pending, patched=True, notes=state.cache.take_notes(),
-        why="patched: " + ", ".join(sorted(_shown(last.config.root, p) for p in saved)),
+        why="patched: " + ", ".join(sorted(shown_saved(last.config.root, p) for p in saved)),
     )
 
 
@@ -365,12 +366,6 @@ def _build_locked(
         why=(PLANNED_FROM_RECORD if plan is carried else f"full build: {why}" if why else ""),
         search=search,
     )
-
-
-def _shown(site: Path, path: str) -> str:
-    """A saved file as the preview reports it."""
-    file = Path(path)
-    return file.relative_to(site).as_posix() if file.is_relative_to(site) else path
 
 
 def _indexed_pages(

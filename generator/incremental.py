@@ -233,7 +233,7 @@ def patch_build(
     for path in sorted(paths):
         kind = classify(site, path)
         if kind != "content":
-            return Declined(f"{kind} changed: {_shown(site, path)}")
+            return Declined(f"{kind} changed: {shown_saved(site, path)}")
     patch = reload_sources(last.config, last.mode.drafts, report, memo, last.content,
                            last.loaded, paths, now, last.index.position)
     if isinstance(patch, str):
@@ -279,8 +279,7 @@ def patch_build(
                    written)
 
 
-def _shown(site: Path, path: str) -> str:
-    try:
-        return Path(path).relative_to(site).as_posix()
-    except ValueError:
-        return path
+def shown_saved(site: Path, path: str) -> str:
+    """A saved file as the preview reports it: relative to the site where it is inside."""
+    file = Path(path)
+    return file.relative_to(site).as_posix() if file.is_relative_to(site) else path
