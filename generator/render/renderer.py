@@ -18,9 +18,10 @@ from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
 from generator.model import Article, Author, ImageRef, Page, VideoRef
-from generator.theme import Theme, make_environment
+from generator.theme import Theme
 
 from .carried import Carried
+from .environment import make_environment
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
 from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld, og_locale
