@@ -586,6 +586,17 @@ def write_corpus(
     return dirs
 
 
+def set_byline_search(site: Path, on: bool) -> None:
+    """Turn the Byline site's search index (Pagefind) on or off in its site.yaml; the file is
+    left alone when it already says so, so a warm rebuild stays warm."""
+    config = site / "site.yaml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("search:")]
+    text = "\n".join(lines + ([] if on else ["search: false"])) + "\n"
+    if config.read_text(encoding="utf-8") != text:
+        config.write_text(text, encoding="utf-8")
+
+
 def expected_min_html(n: int, per_page: int) -> int:
     """A floor on the HTML files a correct build writes: every article plus the home pages."""
     return n + math.ceil(n / per_page)

@@ -687,6 +687,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="give Hugo's article pages four related articles, as Byline's have (slow in Hugo)",
     )
+    p.add_argument(
+        "--search",
+        action="store_true",
+        help="let Byline's build index the site for search (Pagefind), as `byline build` "
+        "does by default; off unless given, since Hugo and Pelican build no index "
+        "(bench/text/search.py times the search stage)",
+    )
     p.add_argument("--sample-ms", type=float, default=50, help="memory sampling interval")
     p.add_argument(
         "--pss-every",
@@ -728,6 +735,8 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit("no tool selected")
     args.work.mkdir(parents=True, exist_ok=True)
     dirs, stamp = prepare_corpus(args, tuple(selected))
+    if "byline" in selected:
+        corpus.set_byline_search(dirs.byline, args.search)
     tools = make_tools(args, args.work, dirs)
     published = stamp["stats"].get("published", args.articles)
     expected = corpus.expected_min_html(published, args.per_page)
@@ -751,6 +760,7 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "repeat": args.repeat,
         "pelican_cache": not args.no_pelican_cache,
         "hugo_related": args.hugo_related,
+        "byline_search": args.search,
         "tools": {},
     }
     runs: dict[str, list[Run]] = {t: [] for t in selected}
