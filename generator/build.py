@@ -23,38 +23,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.cache import CACHE_DIR_NAME, BuildCache, DiskFull, digest_bytes, digest_text
 from generator.config import CONFIG_NAME, SiteConfig, load_config
-from generator.content import ContentOptions, ParseMemo, load_content
 from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
-from generator.image_stage import (
-    ImageIndex,
-    PendingImage,
-    defer_images,
-    plan_images,
-    produce_images,
-)
-from generator.incremental import (
-    SAVED_PLAN,
-    BuildMode,
-    Declined,
-    LastBuild,
-    SavedPlan,
-    item_marks,
-    made_from,
-    outputs_mark,
-    patch_build,
-    plan_from_saved,
-    saved_plan_data,
-    saved_plan_from,
-    shown_saved,
-    write_plan,
-)
 from generator.markup import MARKUP_VERSION
-from generator.model import Content
 from generator.outputdir import present_files
 from generator.ownership import (
     claim_folder,
@@ -63,17 +39,6 @@ from generator.ownership import (
     marker_is_clean,
     refuse_precious,
     sweep_temporaries,
-)
-from generator.published import MANIFEST_PATH, load_published, redirects_for_moved
-from generator.render import (
-    NEWS_WINDOW,
-    Output,
-    SiteRenderer,
-    build_index,
-    file_path,
-    plan_outputs,
-    redirect_map,
-    theme_reads,
 )
 from generator.search_stage import (
     HOW_TO_GET_SEARCH,
@@ -85,6 +50,16 @@ from generator.search_stage import (
     update_search,
 )
 from generator.theme import load_theme
+
+# The stages past the up-to-date check are imported where they run: a build that finds its
+# output current stops before them, and importing them (jinja2, Python-Markdown, Pillow)
+# would cost it more than the check itself.
+if TYPE_CHECKING:
+    from generator.content import ParseMemo
+    from generator.image_stage import ImageIndex, PendingImage
+    from generator.incremental import BuildMode, LastBuild
+    from generator.model import Content
+    from generator.render import Output
 
 # Why a build in a new process made only what a change reached (see incremental.py).
 PLANNED_FROM_RECORD = "planned from the last build's record of what each page shows"
@@ -153,7 +128,7 @@ class BuildState:
     """What one build leaves for the next: the cache, parses in memory, the last good build."""
 
     cache: BuildCache | None = None
-    memo: ParseMemo = field(default_factory=ParseMemo)
+    memo: ParseMemo | None = None  # made by the first build that reads the content
     last: LastBuild | None = None
     # Files saved since ``last`` was built, across failed builds (None: unknown, build all).
     unsettled: set[str] | None = field(default_factory=set)
@@ -192,8 +167,11 @@ def _patched(
     options: BuildOptions, state: BuildState, saved: set[str], started: float
 ) -> BuildResult | str:
     """The build made by patching the last one, or why the saved files do not allow it."""
+    from generator.incremental import Declined, patch_build, shown_saved
+
     last = state.last
-    if last is None or state.cache is None or last.mode != _mode(options):
+    if (last is None or state.cache is None or state.memo is None
+            or last.mode != _mode(options)):
         return "no earlier build to patch"
     report = Report()
     now = options.now or datetime.now(last.config.tz)
@@ -216,6 +194,8 @@ def _patched(
 
 
 def _mode(options: BuildOptions) -> BuildMode:
+    from generator.incremental import BuildMode
+
     return BuildMode(options.output_dir.resolve(), options.drafts, options.future,
                      options.preview, options.defer_images)
 
@@ -229,27 +209,27 @@ def _build_all(
     config = load_config(site, report)
     report.raise_if_errors()
     assert config is not None
-    mode = _mode(options)
+    output_dir = options.output_dir.resolve()
     label = "--output" if options.output else "the output folder"
-    refuse_precious(mode.output_dir, site, label)
-    busy = (f"another Byline build is writing into {mode.output_dir}: wait for it to finish, "
+    refuse_precious(output_dir, site, label)
+    busy = (f"another Byline build is writing into {output_dir}: wait for it to finish, "
             "then build again")
-    with lock_folder(mode.output_dir, wait=options.lock_wait, busy=busy):
-        return _build_locked(options, state, started, config, mode, label, report, why)
+    with lock_folder(output_dir, wait=options.lock_wait, busy=busy):
+        return _build_locked(options, state, started, config, output_dir, label, report, why)
 
 
 def _build_locked(
     options: BuildOptions, state: BuildState, started: float, config: SiteConfig,
-    mode: BuildMode, label: str, report: Report, why: str,
+    output_dir: Path, label: str, report: Report, why: str,
 ) -> BuildResult:
     """The pipeline, with the output folder checked and locked for this build."""
     site = config.root
     cache_dir = site / CACHE_DIR_NAME
     if state.cache is None:
         state.cache = BuildCache(cache_dir)
-        state.memo.cache = state.cache
+        if state.memo is not None:
+            state.memo.cache = state.cache
     cache_dir = state.cache.folder
-    output_dir = mode.output_dir
     now = options.now or datetime.now(config.tz)
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
@@ -261,6 +241,33 @@ def _build_locked(
     if (stamp and stamp.current(key, now) and marker_is_clean(output_dir)
             and _outputs_present(state.cache, output_dir)):
         return _unchanged_result(output_dir, stamp, started, state.cache.take_notes())
+    from generator.content import ContentOptions, ParseMemo, load_content
+    from generator.image_stage import defer_images, plan_images, produce_images
+    from generator.incremental import (
+        SAVED_PLAN,
+        LastBuild,
+        SavedPlan,
+        item_marks,
+        made_from,
+        outputs_mark,
+        plan_from_saved,
+        saved_plan_data,
+        saved_plan_from,
+        write_plan,
+    )
+    from generator.render import (
+        NEWS_WINDOW,
+        SiteRenderer,
+        build_index,
+        plan_outputs,
+        redirect_map,
+        theme_reads,
+    )
+
+    if state.memo is None:
+        state.memo = ParseMemo()
+        state.memo.cache = state.cache
+    mode = _mode(options)
     remembered = state.cache.output_keys(output_dir)
     ownership, foreign = claim_folder(output_dir, remembered=remembered, force=options.force,
                                       what=label)
@@ -374,6 +381,8 @@ def _indexed_pages(
     """Each page to index (its output path) and a key of what the index shows of it: the
     story, its authors' names and its photos (credits show in captions), not the related
     stories around it."""
+    from generator.render import file_path
+
     authors = content.authors
     pages = {file_path(a.url): digest_text(site_key, a.digest, *images.digests(a),
                                            *(authors[s].name for s in a.author_slugs
@@ -430,6 +439,8 @@ def _unchanged_result(
 
 def _moved(site: Path, content: Content, report: Report) -> dict[str, str]:
     """Old URL → new URL for every published article whose URL has changed since."""
+    from generator.published import MANIFEST_PATH, load_published, redirects_for_moved
+
     try:
         published = load_published(site)
     except PublishError as error:

@@ -21,6 +21,7 @@ a later build may replace or delete them.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -34,7 +35,6 @@ from typing import Any
 from generator.cache import BuildCache, digest_text
 from generator.outputdir import commit, present_files
 from generator.ownership import read_ownership
-from generator.parallel import process_running
 from generator.plaindata import items, text
 
 SEARCH_FOLDER = "pagefind"
@@ -80,12 +80,15 @@ class SearchOutcome:
 
 def find_indexer() -> Path | None:
     """The Pagefind program: the one ``pagefind[bin]`` ships, or one on the PATH."""
-    try:
-        from pagefind_bin import get_executable
-
-        return Path(get_executable())
-    except (ImportError, FileNotFoundError):
-        pass
+    # Looked for beside pagefind_bin as its get_executable() does, without importing it:
+    # the import loads logging and platform, a tenth of an up-to-date `byline build`.
+    spec = importlib.util.find_spec("pagefind_bin")
+    suffix = ".exe" if os.name == "nt" else ""
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for name in ("pagefind_extended", "pagefind"):
+            program = Path(folder) / (name + suffix)
+            if program.is_file():
+                return program
     found = shutil.which("pagefind_extended") or shutil.which("pagefind")
     return Path(found) if found else None
 
@@ -261,6 +264,10 @@ def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) ->
 
 def _remove_abandoned(cache_dir: Path) -> None:
     """Scratch folders of builds that were killed while indexing."""
+    # Here, not at the top: the module that holds it loads multiprocessing, which an
+    # up-to-date `byline build` (it imports this module) never needs.
+    from generator.parallel import process_running
+
     for folder in cache_dir.glob("search-*"):
         pid = folder.name.removeprefix("search-")
         if pid.isdigit() and not process_running(int(pid)):

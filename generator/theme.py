@@ -7,11 +7,9 @@ Lookup order, so a site can override one file and inherit the rest:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-import jinja2
 
 from generator.cache import digest_bytes, digest_text
 from generator.config import SiteConfig
@@ -45,6 +43,8 @@ class Theme:
         try:
             return self.static_urls[name.lstrip("/")]
         except KeyError:
+            import jinja2  # only templates call this: the up-to-date check does without jinja2
+
             raise jinja2.TemplateRuntimeError(f"no static file '{name}' in the theme") from None
 
 
@@ -77,9 +77,11 @@ def load_theme(config: SiteConfig) -> Theme:
         digest = _digest(path, "a file", config.root, unreadable)
         static_urls[name] = "/static/" + hashed_name(name, digest)
         parts.append(f"{name}={digest}")
-    for folder, files in template_files.items():
+    # Folders by their place in the search order, not their path: moving the site or
+    # reinstalling Byline elsewhere changes no page, so it should not rebuild every one.
+    for place, files in enumerate(template_files.values()):
         for name, path in sorted(files.items()):
-            parts.append(f"{folder}:{name}={_digest(path, 'a template', config.root, unreadable)}")
+            parts.append(f"{place}:{name}={_digest(path, 'a template', config.root, unreadable)}")
     unreadable.raise_if_errors()
     return Theme(tuple(template_dirs), static_files, static_urls, digest_text(*parts),
                  site_static)
@@ -179,58 +181,3 @@ class _SiteFiles:
     def _relative(self, path: Path) -> str:
         """The path from the site folder, any line break in a name shown as \\n: one line."""
         return quoted(path.relative_to(self.root).as_posix())[1:-1]
-
-
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process, keyed by template source.
-
-    Each build makes a fresh environment (its globals change); without this the preview
-    server would compile every template again on every save.
-    """
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Fill the bucket from memory, if this source was compiled before."""
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Remember a freshly compiled template."""
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _MemoryBytecodeCache()
-
-
-def compiled_templates() -> dict[str, bytes]:
-    """The templates this process compiled, for a spawned worker to start with (Jinja checks
-    each against its source before use, and compiles again any that changed)."""
-    return dict(_COMPILED._store)
-
-
-def add_compiled_templates(compiled: Mapping[str, bytes]) -> None:
-    """Start from templates another process compiled (``compiled_templates``)."""
-    for key, code in compiled.items():
-        _COMPILED._store.setdefault(key, code)
-
-
-def make_environment(
-    theme: Theme, globals_: Mapping[str, object], url: Callable[[str], str],
-    kind: type[jinja2.Environment] = jinja2.Environment,
-) -> jinja2.Environment:
-    """A Jinja environment (of class ``kind``) over the theme's folders with Byline's globals."""
-    env = kind(
-        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
-        bytecode_cache=_COMPILED,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-    env.globals.update(globals_)
-    env.globals["asset"] = lambda name: url(theme.asset_path(name))
-    env.globals["url"] = url
-    return env

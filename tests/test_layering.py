@@ -13,7 +13,7 @@ from .conftest import REPO
 
 LAYERS = (
     ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "plaindata",
-     "inputfiles"),
+     "inputfiles", "lazyimport"),
     ("sourceyaml", "cache", "ownership"),
     ("frontmatter",),
     ("images",),

@@ -545,40 +545,57 @@ def write_hugo_site(
                                                                      encoding="utf-8")
 
 
+FORMATS = ("byline", "hugo", "pelican")
+
+
 def write_corpus(
-    articles: list[Article], work: Path, per_page: int, pelican_cache: bool, hugo_related: bool
+    articles: list[Article], work: Path, per_page: int, pelican_cache: bool, hugo_related: bool,
+    formats: tuple[str, ...] = FORMATS,
 ) -> SiteDirs:
-    """Write the corpus in all three formats under ``work``, replacing any old copy."""
+    """Write the corpus under ``work`` in each of ``formats`` (default: all three), replacing
+    any old copy; a format not asked for is removed (it would be another corpus)."""
     dirs = site_dirs(work)
     for d in (dirs.byline, dirs.hugo, dirs.pelican):
         if d.exists():
             shutil.rmtree(d)
-    # Byline
-    (dirs.byline / "content" / "articles").mkdir(parents=True)
-    (dirs.byline / "site.yaml").write_text(
-        f'title: "Bench News"\nbase_url: https://bench.example/\ntimezone: UTC\n'
-        # No search index: Hugo and Pelican make none (bench/text/search.py times Byline's).
-        f"per_page: {per_page}\nsearch: false\n",
-        encoding="utf-8",
-    )
-    write_hugo_site(dirs.hugo, per_page, hugo_related)
-    # Pelican
-    (dirs.pelican / "content").mkdir(parents=True)
-    (dirs.pelican / "pelicanconf.py").write_text(
-        PELICAN_CONFIG.format(
-            per_page=per_page,
-            cache=pelican_cache,
-            cache_path=str(work / "pelican" / "cache"),
-        ),
-        encoding="utf-8",
-    )
-    paths_for = article_paths
+    if "byline" in formats:
+        (dirs.byline / "content" / "articles").mkdir(parents=True)
+        (dirs.byline / "site.yaml").write_text(
+            f'title: "Bench News"\nbase_url: https://bench.example/\ntimezone: UTC\n'
+            # No search index: Hugo and Pelican make none (bench/text/search.py times Byline's).
+            f"per_page: {per_page}\nsearch: false\n",
+            encoding="utf-8",
+        )
+    if "hugo" in formats:
+        write_hugo_site(dirs.hugo, per_page, hugo_related)
+    if "pelican" in formats:
+        (dirs.pelican / "content").mkdir(parents=True)
+        (dirs.pelican / "pelicanconf.py").write_text(
+            PELICAN_CONFIG.format(
+                per_page=per_page,
+                cache=pelican_cache,
+                cache_path=str(work / "pelican" / "cache"),
+            ),
+            encoding="utf-8",
+        )
+    sources = {"byline": byline_source, "hugo": hugo_source, "pelican": pelican_source}
+    writers = [(name, sources[name]) for name in FORMATS if name in formats]
     for a in articles:
-        paths = paths_for(dirs, a.slug)
-        paths["byline"].write_text(byline_source(a), encoding="utf-8")
-        paths["hugo"].write_text(hugo_source(a), encoding="utf-8")
-        paths["pelican"].write_text(pelican_source(a), encoding="utf-8")
+        paths = article_paths(dirs, a.slug)
+        for name, source in writers:
+            paths[name].write_text(source(a), encoding="utf-8")
     return dirs
+
+
+def set_byline_search(site: Path, on: bool) -> None:
+    """Turn the Byline site's search index (Pagefind) on or off in its site.yaml; the file is
+    left alone when it already says so, so a warm rebuild stays warm."""
+    config = site / "site.yaml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("search:")]
+    text = "\n".join(lines + ([] if on else ["search: false"])) + "\n"
+    if config.read_text(encoding="utf-8") != text:
+        config.write_text(text, encoding="utf-8")
 
 
 def expected_min_html(n: int, per_page: int) -> int:
@@ -586,11 +603,14 @@ def expected_min_html(n: int, per_page: int) -> int:
     return n + math.ceil(n / per_page)
 
 
-def stats(articles: list[Article]) -> dict[str, float | int]:
-    """Corpus shape, for the report."""
+def stats(articles: list[Article], now: datetime | None = None) -> dict[str, float | int]:
+    """Corpus shape, for the report; ``published``: articles dated at or before ``now``
+    (the rest are scheduled: Byline and Hugo leave them out by default)."""
     words = [a.words for a in articles]
+    now = now or datetime.now(UTC)
     return {
         "articles": len(articles),
+        "published": sum(1 for a in articles if a.date <= now),
         "mean_words": round(sum(words) / max(1, len(words))),
         "min_words": min(words, default=0),
         "max_words": max(words, default=0),

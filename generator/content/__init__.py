@@ -1,11 +1,30 @@
 """Stage 2 of the build: the writer's files under ``content/`` → ``Content``."""
 
-from generator.content.assemble import category_url, tag_url
-from generator.content.authors import author_url
-from generator.content.discover import is_ignored
-from generator.content.load import ContentOptions, load_content
-from generator.content.memo import LoadRecord, ParseMemo
-from generator.content.reload import ContentPatch, reload_sources
+from typing import TYPE_CHECKING
+
+from generator.lazyimport import lazy_exports
+
+if TYPE_CHECKING:
+    from generator.content.assemble import category_url, tag_url
+    from generator.content.authors import author_url
+    from generator.content.discover import is_ignored
+    from generator.content.load import ContentOptions, load_content
+    from generator.content.memo import LoadRecord, ParseMemo
+    from generator.content.reload import ContentPatch, reload_sources
+
+# Each name's submodule, imported when the name is first used (see lazyimport.py).
+__getattr__ = lazy_exports(__name__, {
+    "ContentOptions": "load",
+    "ContentPatch": "reload",
+    "LoadRecord": "memo",
+    "ParseMemo": "memo",
+    "author_url": "authors",
+    "category_url": "assemble",
+    "is_ignored": "discover",
+    "load_content": "load",
+    "reload_sources": "reload",
+    "tag_url": "assemble",
+})
 
 __all__ = [
     "ContentOptions",

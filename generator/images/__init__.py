@@ -10,18 +10,41 @@
 The build stage copies ``ProcessReport.files`` into the output; nothing here writes there.
 """
 
-from generator.images.plan import (
-    DISCOVER_WIDTH,
-    ImagePlan,
-    Variant,
-    plan_discover_crops,
-    plan_image,
-    plan_social_card,
-)
-from generator.images.problems import ImageProblem
-from generator.images.process import ProcessReport, process_images
-from generator.images.settings import ImageSettings
-from generator.images.source import InspectCache, SourceImage, inspect_image, inspect_images
+from typing import TYPE_CHECKING
+
+from generator.lazyimport import lazy_exports
+
+if TYPE_CHECKING:
+    from generator.images.plan import (
+        DISCOVER_WIDTH,
+        ImagePlan,
+        Variant,
+        plan_discover_crops,
+        plan_image,
+        plan_social_card,
+    )
+    from generator.images.problems import ImageProblem
+    from generator.images.process import ProcessReport, process_images
+    from generator.images.settings import ImageSettings
+    from generator.images.source import InspectCache, SourceImage, inspect_image, inspect_images
+
+# Each name's submodule, imported when the name is first used (see lazyimport.py).
+__getattr__ = lazy_exports(__name__, {
+    "DISCOVER_WIDTH": "plan",
+    "ImagePlan": "plan",
+    "ImageProblem": "problems",
+    "ImageSettings": "settings",
+    "InspectCache": "source",
+    "ProcessReport": "process",
+    "SourceImage": "source",
+    "Variant": "plan",
+    "inspect_image": "source",
+    "inspect_images": "source",
+    "plan_discover_crops": "plan",
+    "plan_image": "plan",
+    "plan_social_card": "plan",
+    "process_images": "process",
+})
 
 __all__ = [
     "DISCOVER_WIDTH",

@@ -8,18 +8,43 @@ sizes and URLs, so the cached HTML does not depend on image settings.
 
 from __future__ import annotations
 
-from generator.markup.document import MARKUP_VERSION, RenderedMarkdown, render_markdown, shorten
-from generator.markup.embeds import PROVIDERS, RawEmbed
-from generator.markup.figures import (
-    IMAGE_KINDS,
-    OTHER_VIDEO_SUFFIXES,
-    VIDEO_SUFFIXES,
-    RawImage,
-    RawVideo,
-)
-from generator.markup.liveupdates import UPDATE_MARK, RawUpdate
-from generator.markup.placeholders import fill_image_placeholders
-from generator.markup.typography import smarten
+from typing import TYPE_CHECKING
+
+from generator.lazyimport import lazy_exports
+
+if TYPE_CHECKING:
+    from generator.markup.document import RenderedMarkdown, render_markdown, shorten
+    from generator.markup.embeds import PROVIDERS, RawEmbed
+    from generator.markup.figures import (
+        IMAGE_KINDS,
+        OTHER_VIDEO_SUFFIXES,
+        VIDEO_SUFFIXES,
+        RawImage,
+        RawVideo,
+    )
+    from generator.markup.liveupdates import UPDATE_MARK, RawUpdate
+    from generator.markup.placeholders import fill_image_placeholders
+    from generator.markup.typography import smarten
+    from generator.markup.version import MARKUP_VERSION
+
+# Each name's submodule, imported when the name is first used (see lazyimport.py).
+__getattr__ = lazy_exports(__name__, {
+    "IMAGE_KINDS": "figures",
+    "MARKUP_VERSION": "version",
+    "OTHER_VIDEO_SUFFIXES": "figures",
+    "PROVIDERS": "embeds",
+    "RawEmbed": "embeds",
+    "RawImage": "figures",
+    "RawVideo": "figures",
+    "RawUpdate": "liveupdates",
+    "RenderedMarkdown": "document",
+    "UPDATE_MARK": "liveupdates",
+    "VIDEO_SUFFIXES": "figures",
+    "fill_image_placeholders": "placeholders",
+    "render_markdown": "document",
+    "shorten": "document",
+    "smarten": "typography",
+})
 
 __all__ = [
     "IMAGE_KINDS",

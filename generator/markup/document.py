@@ -27,8 +27,8 @@ from generator.markup.liveupdates import (
 from generator.markup.quotes import QuoteExtension
 from generator.markup.typography import SmartTextExtension
 
-# Bump when the HTML this module produces changes, so cached bodies are rendered again.
-MARKUP_VERSION = "6"
+# When the HTML this module produces changes, bump MARKUP_VERSION in version.py so cached
+# bodies are rendered again.
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")

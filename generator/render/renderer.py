@@ -17,9 +17,10 @@ from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
 from generator.model import Article, Author, ImageRef, Page, VideoRef
-from generator.theme import Theme, add_compiled_templates, compiled_templates, make_environment
+from generator.theme import Theme
 
 from .carried import Carried
+from .environment import add_compiled_templates, compiled_templates, make_environment
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
 from .live import live_blog_ld, live_facts, with_update_bodies, without_update_marks
 from .media import fill_body, has_gallery, media_ld, video_view
