@@ -119,6 +119,8 @@ def instrument(phases: Phases) -> None:
         (render, "redirect_map", "redirects"),
         (render, "plan_outputs", "plan outputs (keys)"),
         (build, "present_files", "stat output files"),
+        (incremental, "item_marks", "saved record: what each item digests to"),
+        (incremental, "made_from", "saved record: what the build was made from"),
         (incremental, "write_plan", "write: rest"),
         (incremental, "write_outputs", "write: stale list, staging"),
         (render_stage, "commit", "commit: move into output/"),
@@ -130,7 +132,7 @@ def instrument(phases: Phases) -> None:
     for owner, attribute, name in plain:
         phases.wrap(owner, attribute, name)
     phases.wrap_iterator(memo, "map_in_workers", "content: parse in workers")
-    phases.wrap_iterator(render_stage, "map_in_workers", "render in workers")
+    phases.wrap_iterator(render_stage, "map_with_job", "render in workers")
 
 
 def report(phases: Phases, wall: float, cpu_total: tuple[float, float]) -> str:
