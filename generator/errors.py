@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
+
+from generator.plaindata import items, maybe, maybe_integer, text
 
 
 @dataclass(frozen=True, order=True)
@@ -131,3 +134,26 @@ class BuildFailed(BylineError):
 
 class PublishError(BylineError):
     """Publishing to a target failed."""
+
+
+def location_data(where: SourceLocation) -> list[Any]:
+    """A SourceLocation as plain data."""
+    return [where.path, where.line]
+
+
+def location_from(data: object) -> SourceLocation:
+    """The SourceLocation ``location_data`` wrote."""
+    path, line = items(data)
+    return SourceLocation(text(path), maybe_integer(line))
+
+
+def problem_data(problem: Problem) -> list[Any]:
+    """A Problem as plain data."""
+    where = problem.location
+    return [problem.severity.value, problem.message, where and location_data(where)]
+
+
+def problem_from(data: object) -> Problem:
+    """The Problem ``problem_data`` wrote."""
+    severity, message, where = items(data)
+    return Problem(Severity(text(severity)), text(message), maybe(location_from, where))

@@ -15,13 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.cache import digest_text
 from generator.dates import later
-from generator.errors import Problem
-from generator.model import Content, problem_data, problem_from
+from generator.errors import Problem, problem_data, problem_from
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
+
+if TYPE_CHECKING:  # the up-to-date check reads stamps without loading the model
+    from generator.model import Content
 
 # Folders of a site whose files are inputs of a build.
 INPUT_FOLDERS = ("content", "templates", "themes", "static", ".byline")

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.errors import Problem, Severity, SourceLocation
+from generator.errors import SourceLocation, location_data, location_from
 from generator.plaindata import (
     ShapeError,
     all_text,
@@ -304,29 +304,6 @@ class Content:
 # Bodies are not in the data: the cache keeps them beside it as raw bytes.
 
 IMAGE_ROLES = ("hero", "figure", "inline", "avatar", "slide", "poster")
-
-
-def location_data(where: SourceLocation) -> list[Any]:
-    """A SourceLocation as plain data."""
-    return [where.path, where.line]
-
-
-def location_from(data: object) -> SourceLocation:
-    """The SourceLocation ``location_data`` wrote."""
-    path, line = items(data)
-    return SourceLocation(text(path), maybe_integer(line))
-
-
-def problem_data(problem: Problem) -> list[Any]:
-    """A Problem as plain data."""
-    where = problem.location
-    return [problem.severity.value, problem.message, where and location_data(where)]
-
-
-def problem_from(data: object) -> Problem:
-    """The Problem ``problem_data`` wrote."""
-    severity, message, where = items(data)
-    return Problem(Severity(text(severity)), text(message), maybe(location_from, where))
 
 
 def term_data(term: Term) -> list[str]:

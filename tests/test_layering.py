@@ -12,8 +12,9 @@ from pathlib import Path
 from .conftest import REPO
 
 LAYERS = (
-    ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "plaindata",
-     "inputfiles", "lazyimport"),
+    ("plaindata",),
+    ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "inputfiles",
+     "lazyimport"),
     ("sourceyaml", "cache", "ownership"),
     ("frontmatter",),
     ("images",),

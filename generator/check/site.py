@@ -20,11 +20,11 @@ from generator.check.google import (
     structured_data_problems,
 )
 from generator.check.pages import PageScan, css_urls, read_page
-from generator.errors import Problem, Severity, SourceLocation
+from generator.errors import Problem, Severity, SourceLocation, problem_data, problem_from
 from generator.model import Article
 from generator.outputdir import existing_files
 from generator.parallel import map_with_job, worker_count
-from generator.plaindata import integer, items, maybe_integer, text, texts
+from generator.plaindata import integer, items, text, texts
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM_PAGES = 1500
@@ -56,7 +56,7 @@ class CheckMemo:
 
 def check_memo_data(memo: CheckMemo) -> tuple[list[object], bytes]:
     """A CheckMemo as plain data (for the cache)."""
-    pages = [[key, size, mtime, [_problem_data(p) for p in problems], feeds]
+    pages = [[key, size, mtime, [problem_data(p) for p in problems], feeds]
              for key, (size, mtime, problems, feeds) in memo.pages.items()]
     return [memo.base_url, sorted(memo.found), sorted(memo.absent), pages], b""
 
@@ -67,23 +67,8 @@ def check_memo_from(data: object, _raw: bytes) -> CheckMemo:
     memo = CheckMemo(text(base_url), set(texts(found)), set(texts(absent)))
     for key, size, mtime, problems, feeds in map(items, items(pages)):
         memo.pages[text(key)] = (integer(size), integer(mtime),
-                                 [_problem_from(p) for p in items(problems)], list(texts(feeds)))
+                                 [problem_from(p) for p in items(problems)], list(texts(feeds)))
     return memo
-
-
-def _problem_data(problem: Problem) -> list[object]:
-    where = problem.location
-    return [problem.severity.value, problem.message,
-            where and [str(where.path), where.line]]
-
-
-def _problem_from(data: object) -> Problem:
-    severity, message, where = items(data)
-    location = None
-    if where is not None:
-        path, line = items(where)
-        location = SourceLocation(text(path), maybe_integer(line))
-    return Problem(Severity(text(severity)), text(message), location)
 
 
 def check_site(

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
-from generator.errors import Problem, Report, SourceLocation
+from generator.errors import Problem, Report, SourceLocation, problem_data, problem_from
 from generator.inputfiles import UnreadableFile, open_problem, read_input
 from generator.markup import MARKUP_VERSION
 from generator.model import (
@@ -27,8 +27,6 @@ from generator.model import (
     images_of,
     page_data,
     page_from,
-    problem_data,
-    problem_from,
     videos_of,
 )
 from generator.parallel import map_in_workers
