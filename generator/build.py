@@ -278,9 +278,10 @@ def _build_locked(
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
     redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
-    if previous is None or not ownership.clean:
-        # Unknown, or a build was cut short there: what is in the folder cannot be trusted,
-        # so every output is made again (and leftovers of the interrupted build swept).
+    if previous is None or not ownership.clean or not state.cache.outputs_settled():
+        # Unknown, or a build was cut short there (in its commit, or after it and before the
+        # cache recorded what it wrote): what is in the folder cannot be trusted, so every
+        # output is made again (and leftovers of the interrupted build swept).
         previous = {}
         sweep_temporaries(output_dir)
     if images.repaired:  # placed again: an older Byline hard-linked them to the cache files
@@ -316,6 +317,7 @@ def _build_locked(
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
     state.cache.set_stamp(output_dir, None, saved_plan_data, SAVED_PLAN)
+    state.cache.unsettle_outputs(output_dir)
     # The search index is the search stage's to replace; without Pagefind it goes.
     kept_index = search_files(owned) if indexer else set()
     plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
@@ -414,7 +416,8 @@ def _inputs_key(
 
 def _outputs_present(cache: BuildCache, output_dir: Path) -> bool:
     known = cache.output_keys(output_dir)
-    return known is not None and len(present_files(output_dir, known)) == len(known)
+    return (known is not None and cache.outputs_settled()
+            and len(present_files(output_dir, known)) == len(known))
 
 
 def _unchanged_result(
