@@ -295,6 +295,11 @@ def _build_locked(
     marks = item_marks(content) if saving else {}
     owned = set(ownership.files)
     existing = present_files(output_dir, owned.union(previous))
+    if not ownership.clean:
+        # The interrupted build listed its files before moving them in: those it never
+        # moved must leave the list too, so every file listed counts as there to remove.
+        # (Nothing counts as made already: with no previous keys, every output is made.)
+        existing |= owned
     # A new process: the last build's record in the cache tells what a change reaches, as
     # the preview's memory does (see incremental.py), when every file it lists is there.
     plan = carried = None

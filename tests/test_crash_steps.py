@@ -74,7 +74,8 @@ def build_clean(site: Path) -> None:
 class Site:
     """A small site, built clean, whose edit can be made and then undone exactly."""
 
-    def __init__(self, root: Path, *, search: bool) -> None:
+    def __init__(self, root: Path, *, search: bool, adding: bool = False) -> None:
+        self.adding = adding  # the edit adds a story (new pages) instead of retitling
         files = {"site.yaml": SITE_YAML + ("" if search else "search: false\n")}
         for n in range(12):
             files[f"content/articles/story-{n:02}.md"] = article(
@@ -89,12 +90,20 @@ class Site:
         self.story = root / "content/articles/story-07.md"
         self.kept = {path: (path.read_bytes(), path.stat()) for path in (self.config, self.story)}
 
+        self.added = root / "content/articles/late-story.md"
+
     def edit(self) -> None:
-        """Every page shows the site's title; story 7's own words change the search index."""
+        """Every page shows the site's title; story 7's own words change the search index.
+        Or: a new story, with a tag no other story has (pages no clean build makes)."""
+        if self.adding:
+            self.added.write_text(article(title="A late story", date="2025-04-01 10:00",
+                                          category="TV", tags="[Encore]", body="New."))
+            return
         self.config.write_text(self.config.read_text().replace("The Test Times", "The Late"))
         self.story.write_text(self.story.read_text().replace("number 7", "number seven"))
 
     def restore(self) -> None:
+        self.added.unlink(missing_ok=True)
         for path, (data, stat) in self.kept.items():
             path.write_bytes(data)
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -137,6 +146,20 @@ def test_killed_after_the_search_commit_marked_the_folder_dirty(tmp_path):
     marker = read_ownership(site.output)
     assert marker is not None and not marker.clean
     assert marker.files - snapshot(site.output).keys(), "the window: listed, not yet moved in"
+    site.restore()
+    assert_healed(site)
+
+
+def test_killed_before_the_pages_of_a_new_story_moved_in(tmp_path):
+    # The dirty marker lists the new story's pages before they move in; the next build does
+    # not make them, and found nothing there to remove, so its marker kept listing them.
+    site = Site(tmp_path / "site", search=False, adding=True)
+    site.edit()
+    killed = run(site.root, "mark_dirty", "1", "after", "")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    marker = read_ownership(site.output)
+    assert marker is not None and not marker.clean
+    assert "tags/encore/index.html" in marker.files - snapshot(site.output).keys()
     site.restore()
     assert_healed(site)
 
