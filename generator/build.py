@@ -285,9 +285,10 @@ def _build_locked(
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
     redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
-    if previous is None or not ownership.clean:
-        # Unknown, or a build was cut short there: what is in the folder cannot be trusted,
-        # so every output is made again (and leftovers of the interrupted build swept).
+    if previous is None or not ownership.clean or not state.cache.outputs_settled():
+        # Unknown, or a build was cut short there (in its commit, or after it and before the
+        # cache recorded what it wrote): what is in the folder cannot be trusted, so every
+        # output is made again (and leftovers of the interrupted build swept).
         previous = {}
         sweep_temporaries(output_dir)
     if images.repaired:  # placed again: an older Byline hard-linked them to the cache files
@@ -301,6 +302,11 @@ def _build_locked(
     marks = item_marks(content) if saving else {}
     owned = set(ownership.files)
     existing = present_files(output_dir, owned.union(previous))
+    if not ownership.clean:
+        # The interrupted build listed its files before moving them in: those it never
+        # moved must leave the list too, so every file listed counts as there to remove.
+        # (Nothing counts as made already: with no previous keys, every output is made.)
+        existing |= owned
     # A new process: the last build's record in the cache tells what a change reaches, as
     # the preview's memory does (see incremental.py), when every file it lists is there.
     plan = carried = None
@@ -323,6 +329,7 @@ def _build_locked(
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
     state.cache.set_stamp(output_dir, None, saved_plan_data, SAVED_PLAN)
+    state.cache.unsettle_outputs(output_dir)
     # The search index is the search stage's to replace; without Pagefind it goes.
     kept_index = search_files(owned) if indexer else set()
     plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
@@ -423,7 +430,8 @@ def _inputs_key(
 
 def _outputs_present(cache: BuildCache, output_dir: Path) -> bool:
     known = cache.output_keys(output_dir)
-    return known is not None and len(present_files(output_dir, known)) == len(known)
+    return (known is not None and cache.outputs_settled()
+            and len(present_files(output_dir, known)) == len(known))
 
 
 def _unchanged_result(

@@ -327,6 +327,22 @@ class BuildCache:
             db.executemany("DELETE FROM outputs WHERE path = ?", gone)
             db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?)", changed)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)", (str(output_dir),))
+            db.execute("DELETE FROM meta WHERE key='outputs_moving'")
+
+    def unsettle_outputs(self, output_dir: Path) -> None:
+        """Say files are about to move into ``output_dir``: until ``replace_output_keys``
+        records them, the keys held are of files that may have been replaced (a build killed
+        between its commit and that record must not leave the next one trusting them)."""
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('outputs_moving', ?)",
+                       (str(output_dir),))
+
+    def outputs_settled(self) -> bool:
+        """Whether the keys held are of the files in place (see ``unsettle_outputs``)."""
+        with self._guard():
+            return self.db.execute(
+                "SELECT 1 FROM meta WHERE key='outputs_moving'").fetchone() is None
+        return False
 
     # -- what templates read -------------------------------------------------------------
     def template_reads(self, theme: str) -> frozenset[str] | None:

@@ -255,6 +255,7 @@ def patch_build(
         return Declined(plan)
     output_dir = last.mode.output_dir
     existing = present_files(output_dir, [*(o.path for o in plan.outputs), *plan.removed])
+    cache.unsettle_outputs(output_dir)  # until replace_output_keys below (see build.py)
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
         output_dir, cache_dir, report, last.outputs, existing, set(last.outputs))

@@ -173,6 +173,10 @@ def update_search(
             made += files
         (scratch / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
         (scratch / MANIFEST).write_bytes(manifest)
+        # Forgotten until the new files are in: a build killed in between would leave the
+        # next one finding the old index whole and keeping it, beside (or in the marker's
+        # list, without) the files of the new one; with no record it makes every shard again.
+        forget_search(output_dir, cache)
         _place(output_dir, scratch, made, {f for s in shards for f in s.files})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow
 
 ARTICLES = 500
 KILLS = 20
+SEED = 20261201
 TAGS = ["Pop", "Drama", "Awards", "Tour", "Premiere", "Reality", "Streaming", "Festival"]
 
 
@@ -82,6 +83,22 @@ def marker_dirty(output: Path) -> bool:
         return False
 
 
+def differences(after: dict[str, bytes], clean: dict[str, bytes]) -> str:
+    """How the healed output differs from a clean build's: files, and the marker's entries."""
+    def listed(files: dict[str, bytes]) -> set[str]:
+        return set(files.get(MARKER_NAME, b"").decode("utf-8", "replace").splitlines()[1:])
+
+    said = [f"{what}: {sorted(paths)[:10]}" for what, paths in (
+        ("extra files", after.keys() - clean.keys()),
+        ("missing files", clean.keys() - after.keys()),
+        ("files with other bytes", {p for p in after.keys() & clean.keys() - {MARKER_NAME}
+                                    if after[p] != clean[p]}),
+        ("the marker also lists", listed(after) - listed(clean)),
+        ("the marker no longer lists", listed(clean) - listed(after))) if paths]
+    header = after.get(MARKER_NAME, b"").split(b"\n", 1)[0].decode("utf-8", "replace")
+    return "; ".join(said) + f"; marker header {header!r}"
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc for workers")
 def test_kill_9_at_random_moments_then_restored_inputs_build_like_a_clean_build(tmp_path):
     site = write_files(tmp_path / "site", corpus())
@@ -110,11 +127,12 @@ def test_kill_9_at_random_moments_then_restored_inputs_build_like_a_clean_build(
     finish(start_build(site))
     assert snapshot(site / "output") == clean
 
-    rng = random.Random(20261201)
+    rng = random.Random(SEED)
     killed_in_commit = 0
     for round_ in range(KILLS):
         edit()
         process = start_build(site)
+        launched = time.monotonic()
         if round_ % 2:  # while files move into output/
             deadline = time.monotonic() + duration * 3
             while not marker_dirty(site / "output") and process.poll() is None:
@@ -125,6 +143,10 @@ def test_kill_9_at_random_moments_then_restored_inputs_build_like_a_clean_build(
             killed_in_commit += marker_dirty(site / "output")
         else:
             time.sleep(rng.uniform(0, duration))
+        moment = (f"round {round_} (seed {SEED}): killed {time.monotonic() - launched:.3f} s "
+                  f"into a {duration:.3f} s build, "
+                  f"{'after' if process.poll() is not None else 'before'} it ended, "
+                  f"marker {'dirty' if marker_dirty(site / 'output') else 'clean'}")
         workers = children_of(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -133,6 +155,5 @@ def test_kill_9_at_random_moments_then_restored_inputs_build_like_a_clean_build(
         restore()
         finish(start_build(site))
         after = snapshot(site / "output")
-        assert after.keys() == clean.keys(), f"round {round_}"
-        assert after == clean, f"round {round_}: output differs from a clean build"
+        assert after == clean, f"{moment}; then {differences(after, clean)}"
     assert killed_in_commit >= KILLS // 4, "too few kills landed while files were moving"
