@@ -337,7 +337,8 @@ def _build_locked(
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search = _search(options, searching, indexer, output_dir, state.cache, outputs,
-                     _indexed_pages(content, images, plan.record.site), config.base_path)
+                     _indexed_pages(content, images, plan.record.site), config.base_path,
+                     _changing_pages(content, now))
     if search and search.message and indexer is not None:
         key = ""  # Pagefind failed: the next build tries again rather than stopping early
     expires = min((t for t in (valid_until(content, now, NEWS_WINDOW, options.future),
@@ -392,9 +393,19 @@ def _indexed_pages(
     return pages
 
 
+def _changing_pages(content: Content, now: datetime) -> set[str]:
+    """The pages likely to change again within minutes: live blogs whose coverage is open.
+    The search stage indexes them apart, so that an update re-indexes only them."""
+    from generator.render import file_path
+
+    return {file_path(a.url) for a in content.articles
+            if a.live is not None and (a.live.end is None or now < a.live.end)}
+
+
 def _search(
     options: BuildOptions, searching: bool, indexer: Path | None, output_dir: Path,
     cache: BuildCache, outputs: Mapping[str, str], pages: Mapping[str, str], base_path: str,
+    changing: set[str],
 ) -> SearchOutcome | None:
     """Stage 6, after the commit: bring the search index up to date with the pages."""
     if not searching:
@@ -407,7 +418,7 @@ def _search(
         # Drafts and scheduled stories are never indexed: the index of the last ordinary
         # build stays as it was.
         return SearchOutcome()
-    return update_search(output_dir, cache, indexer, pages, outputs, base_path)
+    return update_search(output_dir, cache, indexer, pages, outputs, base_path, changing)
 
 
 def _inputs_key(
