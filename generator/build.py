@@ -121,6 +121,9 @@ class BuildResult:
     notes: tuple[str, ...] = ()  # what was wrong with the cache and was repaired (--verbose)
     why: str = ""  # why the build patched or ran every stage, for the preview to report
     search: SearchOutcome | None = None  # what the search stage did (None: not run)
+    # Each file of the output folder and a key of its content, the same for the same bytes
+    # (None: not known), for a publish to tell what changed since it last sent them.
+    versions: Mapping[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -341,6 +344,9 @@ def _build_locked(
                      _changing_pages(content, now))
     if search and search.message and indexer is not None:
         key = ""  # Pagefind failed: the next build tries again rather than stopping early
+    # Without Pagefind the index went with the other files that are no outputs.
+    versions = (outputs if search is None or indexer is None
+                else {**outputs, **search.files} if search.files is not None else None)
     expires = min((t for t in (valid_until(content, now, NEWS_WINDOW, options.future),
                                renderer.status_changes()) if t is not None), default=None)
     warnings = tuple(report.sorted())
@@ -373,6 +379,7 @@ def _build_locked(
         notes=state.cache.take_notes(),
         why=(PLANNED_FROM_RECORD if plan is carried else f"full build: {why}" if why else ""),
         search=search,
+        versions=versions,
     )
 
 

@@ -31,12 +31,12 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.cache import BuildCache, digest_text
+from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.outputdir import commit, present_files
 from generator.ownership import read_ownership
 from generator.plaindata import items, text
@@ -80,6 +80,9 @@ class SearchOutcome:
     shards: int = 0  # shards made again
     seconds: float = 0.0
     message: str | None = None  # said once, when search could not be made
+    # Each file of the index and a key of its content (None: not known), for a publish to
+    # tell what changed without reading them (see publish/directory.py).
+    files: Mapping[str, str] | None = None
 
 
 def find_indexer() -> Path | None:
@@ -171,7 +174,7 @@ def update_search(
              or len(present_files(output_dir, kept[n].files)) != len(kept[n].files)]
     manifest = _manifest(groups, base_path)
     if not stale and _holds(output_dir / MANIFEST, manifest):
-        return SearchOutcome(pages=len(pages))
+        return SearchOutcome(pages=len(pages), files=_versions(kept, manifest))
     started = time.perf_counter()
     _remove_abandoned(cache.folder)
     scratch = cache.folder / f"search-{os.getpid()}"
@@ -198,7 +201,16 @@ def update_search(
     cache.set_stamp(output_dir, SearchIndex(tuple(shards)), _record_data, kind=_RECORD)
     return SearchOutcome(indexed=True, pages=len(pages),
                          shards=sum(1 for n in stale if groups[n]),
-                         seconds=time.perf_counter() - started)
+                         seconds=time.perf_counter() - started,
+                         files=_versions(shards, manifest))
+
+
+def _versions(shards: Sequence[Shard], manifest: bytes) -> dict[str, str]:
+    """Each file of the index and a key of its content: its shard's (a shard's files are
+    made together from what the key says) and, for the shard list, its bytes."""
+    versions = {path: shard.key for shard in shards for path in shard.files}
+    versions[MANIFEST] = digest_bytes(manifest)
+    return versions
 
 
 def forget_search(output_dir: Path, cache: BuildCache) -> None:

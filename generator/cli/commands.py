@@ -121,7 +121,8 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig,
                           "--force")
             return 1
         console.say("Publishing despite the errors above (--force).", YELLOW)
-    summary = target.publish(result.output, dry_run=options.dry_run, force=options.force)
+    summary = target.publish(result.output, dry_run=options.dry_run, force=options.force,
+                             versions=result.versions)
     console.say(str(summary), GREEN)
     for line in summary.details:
         if options.dry_run:
