@@ -276,10 +276,10 @@ def _record_published(site_root: Path, articles: Sequence[Article]) -> None:
     except ImportError:
         return  # an installation without the manifest: nothing to remember
     urls = {}
-    for article in articles:
-        path = Path(article.source.path)
-        key = path.relative_to("content") if path.parts[:1] == ("content",) else path
-        urls[key.as_posix()] = [article.url]
+    prefix = "content" + os.sep
+    for article in articles:  # plain strings: this runs over every story of the site
+        key = article.source.path.removeprefix(prefix).replace(os.sep, "/")
+        urls[key] = [article.url]
     record_published(site_root, urls)
 
 
