@@ -350,6 +350,36 @@ def test_a_check_after_a_new_update_reads_only_the_pages_it_rewrote(make_site, m
     assert again == check_module.check_site(result.output, "https://news.example/")
 
 
+def test_a_check_after_a_new_update_parses_only_the_feeds_and_sitemaps_it_rewrote(
+        make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site)
+    (site / "content/articles/other.md").write_text(article("Another story", category="TV"),
+                                                    encoding="utf-8")
+    result = build(site)
+    memo = check_module.CheckMemo()
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    _add_update(site)
+    result = build(site)
+    parsed: list[str] = []
+    real_check = check_module._check_xml
+    monkeypatch.setattr(check_module, "_check_xml", lambda key, *rest: parsed.append(key)
+                        or real_check(key, *rest))
+    again = check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert {"feed.xml", "sitemap.xml"} <= set(parsed)
+    assert "tv/feed.xml" not in parsed  # the TV section's feed does not show the live blog
+    assert set(parsed) <= set(result.changed) | {"news-sitemap.xml"}  # it keeps a clock
+    assert again == check_module.check_site(result.output, "https://news.example/")
+    # A page the sitemap lists goes: the memo's answers no longer hold, and it says so.
+    (result.output / "tv/other/index.html").unlink()
+    parsed.clear()
+    gone = check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert "sitemap.xml" in parsed
+    assert any("sitemap /sitemap.xml lists https://news.example/tv/other/, but nothing is at"
+               in p.message for p in gone)
+
+
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from generator.check import site as check_module
 
