@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -22,7 +22,7 @@ from generator.check.google import (
 from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article
-from generator.outputdir import existing_files
+from generator.ownership import MARKER_NAME, is_temporary
 from generator.parallel import map_with_job, worker_count
 from generator.plaindata import flag, integer, items, maybe_integer, text, texts
 
@@ -107,7 +107,7 @@ def check_site(
     if not output_dir.is_dir():
         return [Problem(Severity.ERROR, f"{output_dir} does not exist: build the site first")]
     address = SiteAddress.from_base_url(base_url)
-    files = existing_files(output_dir)
+    files, signatures = _site_files(output_dir)
     served = frozenset(files | _redirected_paths(output_dir, files, address))
     checker = _SiteChecker(output_dir, address, served, Path(output_dir.name), now)
     problems: list[Problem] = []
@@ -117,7 +117,7 @@ def check_site(
     if memo is not None and not _memo_holds(memo, base_url, served):
         memo.base_url, memo.found, memo.absent, memo.pages, memo.xml = \
             base_url, set(), set(), {}, {}
-    for page_problems, feeds in _pages_found(checker, pages, memo):
+    for page_problems, feeds in _pages_found(checker, pages, signatures, memo):
         problems.extend(page_problems)
         expected_feeds.update(feeds)
     problems = collapse_repeats(problems)
@@ -167,19 +167,40 @@ def _xml_found(
     return (info.st_size, info.st_mtime_ns, must_be_feed, problems)
 
 
+def _site_files(output_dir: Path) -> tuple[set[str], dict[str, tuple[int, int]]]:
+    """Every file of the output folder, as ``existing_files`` finds them, and the size and
+    modification time of each page: one walk, for the memo to tell which pages changed."""
+    files: set[str] = set()
+    signatures: dict[str, tuple[int, int]] = {}
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir():
+                    # A repository is not the site's; a symlinked folder is not walked into.
+                    if name != ".git" and not entry.is_symlink():
+                        visit(entry.path, f"{prefix}{name}/")
+                elif name != MARKER_NAME and not is_temporary(name):
+                    files.add(prefix + name)
+                    if name.endswith((".html", ".htm")):
+                        info = entry.stat()
+                        signatures[prefix + name] = (info.st_size, info.st_mtime_ns)
+
+    visit(str(output_dir), "")
+    return files, signatures
+
+
 def _pages_found(
-    checker: _SiteChecker, pages: Sequence[str], memo: CheckMemo | None
+    checker: _SiteChecker, pages: Sequence[str], signatures: Mapping[str, tuple[int, int]],
+    memo: CheckMemo | None,
 ) -> list[tuple[list[Problem], list[str]]]:
     """Each page's problems and feeds, in order: from the memo where the page is unchanged
-    (the memo is one that still holds, see ``_memo_holds``), else found by checking it."""
+    (its size and time in ``signatures`` as the memo has them, and the memo one that still
+    holds, see ``_memo_holds``), else found by checking it."""
     if memo is None:
         return [(problems, feeds) for problems, feeds, _ in _check_pages(checker, pages)]
     kept = memo.pages
-    signatures = {}
-    root = str(checker.output_dir)
-    for key in pages:
-        info = os.stat(os.path.join(root, key))
-        signatures[key] = (info.st_size, info.st_mtime_ns)
     stale = [key for key in pages if kept.get(key, (None, None))[:2] != signatures[key]]
     found: dict[str, tuple[list[Problem], list[str]]] = {}
     for key, (problems, feeds, asked) in zip(stale, _check_pages(checker, stale), strict=True):
