@@ -206,9 +206,13 @@ def update_search(
 
 
 def _versions(shards: Sequence[Shard], manifest: bytes) -> dict[str, str]:
-    """Each file of the index and a key of its content: its shard's (a shard's files are
-    made together from what the key says) and, for the shard list, its bytes."""
-    versions = {path: shard.key for shard in shards for path in shard.files}
+    """Each file of the index and a key of its content: its shard's key and file names (a
+    shard's files are made together; Pagefind names most after a hash of their bytes, and
+    its entry file lists those names) and, for the shard list, its bytes."""
+    versions = {}
+    for shard in shards:
+        made = digest_text(shard.key, *shard.files)
+        versions.update((path, made) for path in shard.files)
     versions[MANIFEST] = digest_bytes(manifest)
     return versions
 
