@@ -195,6 +195,8 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
         console.problem(problem)
     for note in result.notes:
         console.detail(f"  {note}")
+    if result.why:  # planned from the last build's record, or why every page was planned
+        console.detail(f"  {result.why}")
     if result.search and result.search.message:
         console.say(result.search.message, YELLOW)
     elif result.search and result.search.indexed:
