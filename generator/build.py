@@ -121,6 +121,9 @@ class BuildResult:
     notes: tuple[str, ...] = ()  # what was wrong with the cache and was repaired (--verbose)
     why: str = ""  # why the build patched or ran every stage, for the preview to report
     search: SearchOutcome | None = None  # what the search stage did (None: not run)
+    # Each file of the output folder and a key of its content, the same for the same bytes
+    # (None: not known), for a publish to tell what changed since it last sent them.
+    versions: Mapping[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -344,9 +347,13 @@ def _build_locked(
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search = _search(options, searching, indexer, output_dir, state.cache, outputs,
-                     _indexed_pages(content, images, plan.record.site), config.base_path)
+                     _indexed_pages(content, images, plan.record.site), config.base_path,
+                     _changing_pages(content, now))
     if search and search.message and indexer is not None:
         key = ""  # Pagefind failed: the next build tries again rather than stopping early
+    # Without Pagefind the index went with the other files that are no outputs.
+    versions = (outputs if search is None or indexer is None
+                else {**outputs, **search.files} if search.files is not None else None)
     expires = min((t for t in (valid_until(content, now, NEWS_WINDOW, options.future),
                                renderer.status_changes()) if t is not None), default=None)
     warnings = tuple(report.sorted())
@@ -379,6 +386,7 @@ def _build_locked(
         notes=state.cache.take_notes(),
         why=(PLANNED_FROM_RECORD if plan is carried else f"full build: {why}" if why else ""),
         search=search,
+        versions=versions,
     )
 
 
@@ -399,9 +407,19 @@ def _indexed_pages(
     return pages
 
 
+def _changing_pages(content: Content, now: datetime) -> set[str]:
+    """The pages likely to change again within minutes: live blogs whose coverage is open.
+    The search stage indexes them apart, so that an update re-indexes only them."""
+    from generator.render import file_path
+
+    return {file_path(a.url) for a in content.articles
+            if a.live is not None and (a.live.end is None or now < a.live.end)}
+
+
 def _search(
     options: BuildOptions, searching: bool, indexer: Path | None, output_dir: Path,
     cache: BuildCache, outputs: Mapping[str, str], pages: Mapping[str, str], base_path: str,
+    changing: set[str],
 ) -> SearchOutcome | None:
     """Stage 6, after the commit: bring the search index up to date with the pages."""
     if not searching:
@@ -414,7 +432,7 @@ def _search(
         # Drafts and scheduled stories are never indexed: the index of the last ordinary
         # build stays as it was.
         return SearchOutcome()
-    return update_search(output_dir, cache, indexer, pages, outputs, base_path)
+    return update_search(output_dir, cache, indexer, pages, outputs, base_path, changing)
 
 
 def _inputs_key(

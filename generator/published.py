@@ -73,8 +73,12 @@ def load_published(site_root: Path) -> PublishedUrls:
 
 def record_published(site_root: Path, urls: Mapping[str, Sequence[str]]) -> PublishedUrls:
     """Add the URLs just published to the manifest, atomically; return the updated manifest."""
-    published = load_published(site_root).merged(urls)
+    known = load_published(site_root)
     path = site_root / MANIFEST_PATH
+    if path.is_file() and all(set(values) <= set(known.by_source.get(key, ()))
+                              for key, values in urls.items()):
+        return known  # nothing new (an update to a live blog): the file stays as it is
+    published = known.merged(urls)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".published.", suffix=".tmp")
     try:

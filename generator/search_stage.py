@@ -10,7 +10,11 @@ minute of CPU for 10,000 stories here), so pages are spread by a hash of their p
 shards of about ``SHARD_SIZE`` pages, each a Pagefind bundle of its own under
 ``output/pagefind/<n>/``; the search page merges them (``mergeIndex``), listed in
 ``output/pagefind/shards.json``.  A shard is made again only when a page in it changed: an
-edited story re-indexes one shard, and memory stays that of one shard.
+edited story re-indexes one shard, and memory stays that of one shard.  Pages that change
+every few minutes (a live blog whose coverage is open) are kept apart in one more, small
+shard after the others, so that an update re-indexes a handful of pages (hundredths of a
+second) rather than a shard of hundreds (seconds); when coverage ends, the page goes back to
+the shard its path hashes to.  Either way every page is in exactly one shard.
 
 Ownership: Pagefind reads hard links to the pages in a scratch folder of the cache and writes
 its bundle there, never into the output; the files are then moved into ``output/pagefind/``
@@ -27,12 +31,12 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.cache import BuildCache, digest_text
+from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.outputdir import commit, present_files
 from generator.ownership import read_ownership
 from generator.plaindata import items, text
@@ -76,6 +80,9 @@ class SearchOutcome:
     shards: int = 0  # shards made again
     seconds: float = 0.0
     message: str | None = None  # said once, when search could not be made
+    # Each file of the index and a key of its content (None: not known), for a publish to
+    # tell what changed without reading them (see publish/directory.py).
+    files: Mapping[str, str] | None = None
 
 
 def find_indexer() -> Path | None:
@@ -124,35 +131,50 @@ def shard_of(path: str, count: int) -> int:
     return int.from_bytes(digest, "big") % count
 
 
+def shard_groups(pages: Set[str], changing: Set[str]) -> list[list[str]]:
+    """The pages of each shard, in order: the shards pages are hashed to, then one of the
+    pages in ``changing`` (empty when there are none)."""
+    count = shard_count(len(pages))
+    groups: list[list[str]] = [[] for _ in range(count + 1)]
+    for path in sorted(pages):
+        groups[count if path in changing else shard_of(path, count)].append(path)
+    return groups
+
+
 def update_search(
     output_dir: Path, cache: BuildCache, indexer: Path, pages: Mapping[str, str],
-    outputs: Mapping[str, str], base_path: str,
+    outputs: Mapping[str, str], base_path: str, changing: Set[str] = frozenset(),
 ) -> SearchOutcome:
     """Make again the shards of ``output_dir``'s index in which a page changed.
 
     ``pages`` maps each page to index (an output path) to a key of what the index shows of
     it; ``outputs`` is every output of the build (a page where the index goes turns search
-    off); ``base_path`` is the site's, for the shard list the search page reads.
+    off); ``base_path`` is the site's, for the shard list the search page reads;
+    ``changing`` are the pages likely to change again soon, indexed in a shard of their own.
     """
     clash = sorted(p for p in outputs if p.startswith(SEARCH_FOLDER + "/"))
     if clash:
         return SearchOutcome(message=f"site search is off: /{clash[0]} is where the search "
                              f"index goes; rename that page")
-    count = shard_count(len(pages))
-    groups: list[list[str]] = [[] for _ in range(count)]
-    for path in sorted(pages):
-        groups[shard_of(path, count)].append(path)
+    groups = shard_groups(pages.keys(), changing)
+    count = len(groups)
     signature = indexer_signature(indexer)
-    keys = [digest_text(signature, str(count), *(f"{p}={pages[p]}" for p in group))
+    # Keyed on the number of hashed shards, as before the shard of changing pages existed:
+    # a site's first build with it re-indexes only the pages that move into it.
+    keys = [digest_text(signature, str(count - 1), *(f"{p}={pages[p]}" for p in group))
             for group in groups]
     previous = cache.stamp(output_dir, _record_from, kind=_RECORD)
-    kept = previous.shards if previous and len(previous.shards) == count else ()
+    kept = previous.shards if previous else ()
+    if len(kept) == count - 1:
+        kept = (*kept, Shard("", ()))
+    if len(kept) != count:
+        kept = ()
     stale = [n for n in range(count)
              if not kept or kept[n].key != keys[n]
              or len(present_files(output_dir, kept[n].files)) != len(kept[n].files)]
     manifest = _manifest(groups, base_path)
     if not stale and _holds(output_dir / MANIFEST, manifest):
-        return SearchOutcome(pages=len(pages))
+        return SearchOutcome(pages=len(pages), files=_versions(kept, manifest))
     started = time.perf_counter()
     _remove_abandoned(cache.folder)
     scratch = cache.folder / f"search-{os.getpid()}"
@@ -181,8 +203,22 @@ def update_search(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     cache.set_stamp(output_dir, SearchIndex(tuple(shards)), _record_data, kind=_RECORD)
-    return SearchOutcome(indexed=True, pages=len(pages), shards=len(stale),
-                         seconds=time.perf_counter() - started)
+    return SearchOutcome(indexed=True, pages=len(pages),
+                         shards=sum(1 for n in stale if groups[n]),
+                         seconds=time.perf_counter() - started,
+                         files=_versions(shards, manifest))
+
+
+def _versions(shards: Sequence[Shard], manifest: bytes) -> dict[str, str]:
+    """Each file of the index and a key of its content: its shard's key and file names (a
+    shard's files are made together; Pagefind names most after a hash of their bytes, and
+    its entry file lists those names) and, for the shard list, its bytes."""
+    versions: dict[str, str] = {}
+    for shard in shards:
+        made = digest_text(shard.key, *shard.files)
+        versions.update((path, made) for path in shard.files)
+    versions[MANIFEST] = digest_bytes(manifest)
+    return versions
 
 
 def forget_search(output_dir: Path, cache: BuildCache) -> None:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.check import check_site
-from generator.check.addresses import SiteAddress, file_for
+from generator.check.addresses import SiteAddress, _locate, file_for
 from generator.check.pages import css_urls, srcset_urls
 from generator.errors import Problem, Severity, SourceLocation
 from generator.model import Article, ImageRef
@@ -443,3 +445,15 @@ def test_the_fake_pages_are_real_html() -> None:
     # The fixtures are only meaningful if a forgiving real parser sees the same links.
     soup = BeautifulSoup(page('<a href="/x/">x</a><img src="/y.png" alt="">'), "lxml")
     assert [a["href"] for a in soup.find_all("a")] == ["/", "/x/"]
+
+
+@pytest.mark.fuzz
+@given(rest=st.text(alphabet="ab./-_~%?#:@", max_size=12),
+       base=st.sampled_from(["https://news.example/", "https://news.example/site/"]))
+def test_a_url_under_the_site_s_address_leads_where_resolving_it_does(rest, base):
+    # locate() skips resolving plain URLs the build wrote (a sitemap's thousands): it must
+    # find what resolving them would, for any spelling, dots and slashes included.
+    address = SiteAddress.from_base_url(base)
+    url = address.root_url + rest
+    assert address.locate(url, address.url_of("music/a/index.html")) == _locate(
+        address, url, address.root_url)

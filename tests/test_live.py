@@ -350,6 +350,36 @@ def test_a_check_after_a_new_update_reads_only_the_pages_it_rewrote(make_site, m
     assert again == check_module.check_site(result.output, "https://news.example/")
 
 
+def test_a_check_after_a_new_update_parses_only_the_feeds_and_sitemaps_it_rewrote(
+        make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site)
+    (site / "content/articles/other.md").write_text(article("Another story", category="TV"),
+                                                    encoding="utf-8")
+    result = build(site)
+    memo = check_module.CheckMemo()
+    check_module.check_site(result.output, "https://news.example/", memo=memo)
+    _add_update(site)
+    result = build(site)
+    parsed: list[str] = []
+    real_check = check_module._check_xml
+    monkeypatch.setattr(check_module, "_check_xml", lambda key, *rest: parsed.append(key)
+                        or real_check(key, *rest))
+    again = check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert {"feed.xml", "sitemap.xml"} <= set(parsed)
+    assert "tv/feed.xml" not in parsed  # the TV section's feed does not show the live blog
+    assert set(parsed) <= set(result.changed) | {"news-sitemap.xml"}  # it keeps a clock
+    assert again == check_module.check_site(result.output, "https://news.example/")
+    # A page the sitemap lists goes: the memo's answers no longer hold, and it says so.
+    (result.output / "tv/other/index.html").unlink()
+    parsed.clear()
+    gone = check_module.check_site(result.output, "https://news.example/", memo=memo)
+    assert "sitemap.xml" in parsed
+    assert any("sitemap /sitemap.xml lists https://news.example/tv/other/, but nothing is at"
+               in p.message for p in gone)
+
+
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from generator.check import site as check_module
 
@@ -446,3 +476,122 @@ def test_any_update_headings_build_or_fail_cleanly(tmp_path_factory, headings, l
     if run.code == 0:
         html = (site / "output" / "music" / "awards" / "index.html").read_text("utf-8")
         assert "byline:update" not in html
+
+
+# -- publishing an update: only what the build changed is compared and sent ----------------
+def _publishing_site(make_site: Any, www: Path) -> Path:
+    site = live_site(make_site)
+    (site / "site.yaml").write_text(SITE_YAML + f"deploy:\n  targets:\n    mirror:\n      kind: dir"
+                                    f"\n      path: {www}\n", encoding="utf-8")
+    (site / "content/articles/other.md").write_text(article("Another story", category="TV"),
+                                                    encoding="utf-8")
+    return site
+
+
+def _walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders a publish walks file by file (the full comparison)."""
+    from generator.publish import directory
+
+    walked: list[str] = []
+    real_scan, real_stored = directory.scan_site, directory.stored_files
+    monkeypatch.setattr(directory, "scan_site", lambda folder, memo=None: walked.append(
+        "site") or real_scan(folder, memo))
+    monkeypatch.setattr(directory, "stored_files", lambda folder, site, memo=None: walked.append(
+        "target") or real_stored(folder, site, memo))
+    return walked
+
+
+def _mirrors(www: Path, output: Path, *foreign: str) -> None:
+    assert snapshot(www).keys() - {".byline-output", *foreign} == \
+        snapshot(output).keys() - {".byline-output"}
+    for key, data in snapshot(output).items():
+        if key != ".byline-output":
+            assert (www / key).read_bytes() == data, key
+
+
+def test_publishing_an_update_sends_what_changed_without_walking_either_folder(
+        make_site, monkeypatch, tmp_path):
+    from generator.publish import directory
+
+    www = tmp_path / "www"
+    site = _publishing_site(make_site, www)
+    (www / "notes").mkdir(parents=True)
+    (www / "notes/todo.txt").write_text("the web team's own file")
+    assert run_byline(["publish", "--site", str(site), "--force", "--quiet"]).code == 0
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    output = site / "output"
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+    _add_update(site)
+    (site / "content/articles/other.md").unlink()
+    walked = _walks(monkeypatch)
+    hashed: list[str] = []
+    real_md5 = directory.file_md5
+    monkeypatch.setattr(directory, "file_md5", lambda path: hashed.append(str(path))
+                        or real_md5(path))
+    run = run_byline(["publish", "--site", str(site), "--verbose"])
+    assert run.code == 0, run.err
+    assert walked == []
+    _mirrors(www, output, "notes/todo.txt")
+    assert not (www / "tv/other/index.html").exists()
+    assert (www / "notes/todo.txt").read_text() == "the web team's own file"  # never Byline's
+    assert "upload music/awards/index.html" in run.out
+    # Only files the build rewrote are read, in the output and (to compare) in the target.
+    rewritten = {p.relative_to(output).as_posix() for p in output.rglob("*")
+                 if p.is_file() and before.get(p) != p.stat().st_mtime_ns}
+    assert "music/awards/index.html" in rewritten
+    assert rewritten < snapshot(output).keys()
+    assert {Path(p).relative_to(output if p.startswith(str(output)) else www).as_posix()
+            for p in hashed} <= rewritten
+    assert (www / ".byline-output").read_text().startswith("byline-output 1 clean\n")
+
+
+def test_a_target_someone_else_published_to_is_compared_in_full(make_site, monkeypatch,
+                                                                   tmp_path):
+    www = tmp_path / "www"
+    site = _publishing_site(make_site, www)
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    # Another publish wrote the marker since (here: the same list, written anew), and
+    # removed a page this site's record says the target holds.
+    marker = www / ".byline-output"
+    text = marker.read_text()
+    marker.unlink()
+    marker.write_text(text)
+    (www / "music/awards/index.html").unlink()
+    walked = _walks(monkeypatch)
+    _add_update(site)
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    assert walked == ["site", "target"]
+    _mirrors(www, site / "output")
+
+
+def test_a_full_comparison_at_least_hourly_puts_right_what_was_changed_by_hand(
+        make_site, monkeypatch, tmp_path):
+    from generator.publish import directory
+
+    www = tmp_path / "www"
+    site = _publishing_site(make_site, www)
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    (www / "tv/other/index.html").write_text("defaced")
+    _add_update(site)
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    assert (www / "tv/other/index.html").read_text() == "defaced"  # not compared this time
+    monkeypatch.setattr(directory, "FULL_COMPARE_SECONDS", 0.0)
+    walked = _walks(monkeypatch)
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    assert walked == ["site", "target"]
+    _mirrors(www, site / "output")
+
+
+def test_a_file_put_in_the_output_folder_by_hand_keeps_publishing_in_full(
+        make_site, monkeypatch, tmp_path):
+    www = tmp_path / "www"
+    site = _publishing_site(make_site, www)
+    assert run_byline(["build", "--site", str(site), "--quiet"]).code == 0
+    (site / "output/verify-google.html").write_text("google-site-verification")
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    walked = _walks(monkeypatch)
+    _add_update(site)
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    assert walked == ["site", "target"]
+    _mirrors(www, site / "output")
+    assert (www / "verify-google.html").read_text() == "google-site-verification"

@@ -187,3 +187,40 @@ def test_an_edit_indexes_only_its_own_shard(make_site, monkeypatch):
     on_disk = {p.relative_to(output).as_posix() for p in output.glob("pagefind/**/*")
                if p.is_file()}
     assert on_disk == {f for f in owned if f.startswith("pagefind/")}
+
+
+def test_an_open_live_blog_has_a_shard_of_its_own_until_coverage_ends(make_site, monkeypatch):
+    require_pagefind()
+    monkeypatch.setattr(search_stage, "SHARD_SIZE", 2)
+    live = "content/articles/live.md"
+    head = article("Awards night live", "2026-11-19 19:00", "Every winner.\n\n## 8:00 pm — Doors",
+                   category="Music", live="2026-11-19 19:00")
+    site = make_site({live: head, **{f"content/articles/s{n}.md": article(
+        f"Story number {n}", category="Music", body=f"Body {n}.") for n in range(6)}})
+    first = build(site, search=True)
+    output = site / "output"
+    everyone = {"/music/live/", *(f"/music/s{n}/" for n in range(6))}
+    assert first.search is not None and first.search.shards == 5
+    assert json.loads((output / "pagefind/shards.json").read_text())["bundles"][-1] == \
+        "/pagefind/4/"
+    assert indexed_urls(output) == everyone
+    entries = {p: p.stat().st_mtime_ns for p in output.glob("pagefind/*/pagefind-entry.json")}
+    (site / live).write_text(head + "\n## 8:05 pm — A walrus wins\n\nApplause.\n")
+    updated = build(site, search=True)
+    assert updated.search is not None and updated.search.shards == 1
+    assert [p for p, t in entries.items() if p.stat().st_mtime_ns != t] == [
+        output / "pagefind/4/pagefind-entry.json"]
+    fragments = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+                 for f in output.glob("pagefind/4/fragment/*")]
+    assert [f["url"] for f in fragments] == ["/music/live/"]
+    assert "walrus" in fragments[0]["content"]
+    # Coverage ended: the page goes back to the shard its path hashes to, and the small
+    # shard leaves the list the search page loads.
+    (site / live).write_text(head.replace("live: 2026-11-19 19:00", "live: {end: true}")
+                             + "\n## 8:05 pm — A walrus wins\n\nApplause.\n")
+    ended = build(site, search=True)
+    assert ended.search is not None and ended.search.shards == 1
+    assert "/pagefind/4/" not in json.loads((output / "pagefind/shards.json").read_text())[
+        "bundles"]
+    assert not (output / "pagefind/4").exists()
+    assert indexed_urls(output) == everyone

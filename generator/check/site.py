@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from generator.check.addresses import Located, SiteAddress, file_for, site_path_of
@@ -22,9 +22,9 @@ from generator.check.google import (
 from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation, problem_data, problem_from
 from generator.model import Article
-from generator.outputdir import existing_files
+from generator.ownership import MARKER_NAME, is_temporary
 from generator.parallel import map_with_job, worker_count
-from generator.plaindata import integer, items, text, texts
+from generator.plaindata import flag, integer, items, text, texts
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM_PAGES = 1500
@@ -52,22 +52,30 @@ class CheckMemo:
     found: set[str] = field(default_factory=set)  # files the pages' questions found
     absent: set[str] = field(default_factory=set)  # and those they looked for in vain
     pages: dict[str, tuple[int, int, list[Problem], list[str]]] = field(default_factory=dict)
+    # Feeds and sitemaps likewise (size, time, whether it must be a feed, problems); never a
+    # news sitemap, whose findings change with the clock.
+    xml: dict[str, tuple[int, int, bool, list[Problem]]] = field(default_factory=dict)
 
 
 def check_memo_data(memo: CheckMemo) -> tuple[list[object], bytes]:
     """A CheckMemo as plain data (for the cache)."""
     pages = [[key, size, mtime, [problem_data(p) for p in problems], feeds]
              for key, (size, mtime, problems, feeds) in memo.pages.items()]
-    return [memo.base_url, sorted(memo.found), sorted(memo.absent), pages], b""
+    xml = [[key, size, mtime, feed, [problem_data(p) for p in problems]]
+           for key, (size, mtime, feed, problems) in memo.xml.items()]
+    return [memo.base_url, sorted(memo.found), sorted(memo.absent), pages, xml], b""
 
 
 def check_memo_from(data: object, _raw: bytes) -> CheckMemo:
     """The CheckMemo ``check_memo_data`` wrote (any other shape raises)."""
-    base_url, found, absent, pages = items(data)
+    base_url, found, absent, pages, xml = items(data)
     memo = CheckMemo(text(base_url), set(texts(found)), set(texts(absent)))
     for key, size, mtime, problems, feeds in map(items, items(pages)):
         memo.pages[text(key)] = (integer(size), integer(mtime),
                                  [problem_from(p) for p in items(problems)], list(texts(feeds)))
+    for key, size, mtime, feed, problems in map(items, items(xml)):
+        memo.xml[text(key)] = (integer(size), integer(mtime), flag(feed),
+                               [problem_from(p) for p in items(problems)])
     return memo
 
 
@@ -84,21 +92,32 @@ def check_site(
     if not output_dir.is_dir():
         return [Problem(Severity.ERROR, f"{output_dir} does not exist: build the site first")]
     address = SiteAddress.from_base_url(base_url)
-    files = existing_files(output_dir)
+    files, signatures = _site_files(output_dir)
     served = frozenset(files | _redirected_paths(output_dir, files, address))
     checker = _SiteChecker(output_dir, address, served, Path(output_dir.name), now)
     problems: list[Problem] = []
-    expected_feeds = {key for key in files if PurePosixPath(key).name in _FEED_NAMES}
+    # Plain strings: this runs over every file of a 10,000-article site.
+    expected_feeds = {key for key in files if key.rpartition("/")[2] in _FEED_NAMES}
     pages = sorted(key for key in files if key.endswith((".html", ".htm")))
-    for page_problems, feeds in _pages_found(checker, pages, base_url, memo):
+    if memo is not None and not _memo_holds(memo, base_url, served):
+        memo.base_url, memo.found, memo.absent, memo.pages, memo.xml = \
+            base_url, set(), set(), {}, {}
+    for page_problems, feeds in _pages_found(checker, pages, signatures, memo):
         problems.extend(page_problems)
         expected_feeds.update(feeds)
     problems = collapse_repeats(problems)
+    xml_kept = memo.xml if memo is not None else {}
+    xml_seen: dict[str, tuple[int, int, bool, list[Problem]]] = {}
     for key in sorted(files):
         if key.endswith(".css"):
             problems.extend(_check_stylesheet(key, checker))
         elif key.endswith(".xml"):
-            problems.extend(_check_xml(key, key in expected_feeds, checker))
+            found = _xml_found(key, key in expected_feeds, checker, xml_kept, memo)
+            problems.extend(found[3])
+            if memo is not None and found[0] >= 0:
+                xml_seen[key] = found
+    if memo is not None:
+        memo.xml = xml_seen
     if "robots.txt" in files:
         problems.extend(_check_robots(checker))
     if articles is not None:
@@ -106,24 +125,67 @@ def check_site(
     return problems
 
 
+def _memo_holds(memo: CheckMemo, base_url: str, served: Collection[str]) -> bool:
+    """Whether the memo's findings still hold for files unchanged since: the same base URL,
+    and the site's files answer the questions they asked as before."""
+    return (memo.base_url == base_url and all(key in served for key in memo.found)
+            and not any(key in served for key in memo.absent))
+
+
+def _xml_found(
+    key: str, must_be_feed: bool, checker: _SiteChecker,
+    kept: dict[str, tuple[int, int, bool, list[Problem]]], memo: CheckMemo | None,
+) -> tuple[int, int, bool, list[Problem]]:
+    """A feed's or sitemap's problems with its size and time (-1: not to be memoized), from
+    the memo where it is unchanged, else found by reading it."""
+    info = os.stat(checker.output_dir / key)
+    before = kept.get(key)
+    if before is not None and before[:3] == (info.st_size, info.st_mtime_ns, must_be_feed):
+        return before
+    asking = _Asked(checker.served)
+    timed: list[bool] = []
+    problems = _check_xml(key, must_be_feed, replace(checker, served=asking), timed)
+    if memo is None or timed:
+        return (-1, -1, must_be_feed, problems)
+    for file, there in asking.asked.items():
+        (memo.found if there else memo.absent).add(file)
+    return (info.st_size, info.st_mtime_ns, must_be_feed, problems)
+
+
+def _site_files(output_dir: Path) -> tuple[set[str], dict[str, tuple[int, int]]]:
+    """Every file of the output folder, as ``existing_files`` finds them, and the size and
+    modification time of each page: one walk, for the memo to tell which pages changed."""
+    files: set[str] = set()
+    signatures: dict[str, tuple[int, int]] = {}
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir():
+                    # A repository is not the site's; a symlinked folder is not walked into.
+                    if name != ".git" and not entry.is_symlink():
+                        visit(entry.path, f"{prefix}{name}/")
+                elif name != MARKER_NAME and not is_temporary(name):
+                    files.add(prefix + name)
+                    if name.endswith((".html", ".htm")):
+                        info = entry.stat()
+                        signatures[prefix + name] = (info.st_size, info.st_mtime_ns)
+
+    visit(str(output_dir), "")
+    return files, signatures
+
+
 def _pages_found(
-    checker: _SiteChecker, pages: Sequence[str], base_url: str, memo: CheckMemo | None
+    checker: _SiteChecker, pages: Sequence[str], signatures: Mapping[str, tuple[int, int]],
+    memo: CheckMemo | None,
 ) -> list[tuple[list[Problem], list[str]]]:
     """Each page's problems and feeds, in order: from the memo where the page is unchanged
-    and the site's files answer its questions as before, else found by checking it."""
+    (its size and time in ``signatures`` as the memo has them, and the memo one that still
+    holds, see ``_memo_holds``), else found by checking it."""
     if memo is None:
         return [(problems, feeds) for problems, feeds, _ in _check_pages(checker, pages)]
-    served = checker.served
-    same = (memo.base_url == base_url and all(key in served for key in memo.found)
-            and not any(key in served for key in memo.absent))
-    kept = memo.pages if same else {}
-    if not same:
-        memo.base_url, memo.found, memo.absent = base_url, set(), set()
-    signatures = {}
-    root = str(checker.output_dir)
-    for key in pages:
-        info = os.stat(os.path.join(root, key))
-        signatures[key] = (info.st_size, info.st_mtime_ns)
+    kept = memo.pages
     stale = [key for key in pages if kept.get(key, (None, None))[:2] != signatures[key]]
     found: dict[str, tuple[list[Problem], list[str]]] = {}
     for key, (problems, feeds, asked) in zip(stale, _check_pages(checker, stale), strict=True):
@@ -284,8 +346,10 @@ def _check_stylesheet(key: str, site: _SiteChecker) -> Iterator[Problem]:
             )
 
 
-def _check_xml(key: str, must_be_feed: bool, site: _SiteChecker) -> list[Problem]:
-    """A feed, a sitemap or another XML file of the output: well-formed and complete."""
+def _check_xml(key: str, must_be_feed: bool, site: _SiteChecker,
+               timed: list[bool] | None = None) -> list[Problem]:
+    """A feed, a sitemap or another XML file of the output: well-formed and complete.
+    ``timed`` is told (appended to) when the findings depend on the time of the check."""
     name = site_path_of(key)
     try:
         root = ElementTree.parse(site.output_dir / key).getroot()
@@ -301,6 +365,8 @@ def _check_xml(key: str, must_be_feed: bool, site: _SiteChecker) -> list[Problem
         problems = list(_check_sitemap(root, key, site))
         if is_news_sitemap(root):
             problems += news_sitemap_problems(root, name, site.where(key), site.now)
+            if timed is not None:
+                timed.append(True)
         return problems
     elif must_be_feed:
         message = f"{name} should be an Atom or RSS feed but its root element is <{root.tag}>"

@@ -121,7 +121,8 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig,
                           "--force")
             return 1
         console.say("Publishing despite the errors above (--force).", YELLOW)
-    summary = target.publish(result.output, dry_run=options.dry_run, force=options.force)
+    summary = target.publish(result.output, dry_run=options.dry_run, force=options.force,
+                             versions=result.versions)
     console.say(str(summary), GREEN)
     for line in summary.details:
         if options.dry_run:
@@ -194,6 +195,8 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
         console.problem(problem)
     for note in result.notes:
         console.detail(f"  {note}")
+    if result.why:  # planned from the last build's record, or why every page was planned
+        console.detail(f"  {result.why}")
     if result.search and result.search.message:
         console.say(result.search.message, YELLOW)
     elif result.search and result.search.indexed:
@@ -275,10 +278,10 @@ def _record_published(site_root: Path, articles: Sequence[Article]) -> None:
     except ImportError:
         return  # an installation without the manifest: nothing to remember
     urls = {}
-    for article in articles:
-        path = Path(article.source.path)
-        key = path.relative_to("content") if path.parts[:1] == ("content",) else path
-        urls[key.as_posix()] = [article.url]
+    prefix = "content" + os.sep
+    for article in articles:  # plain strings: this runs over every story of the site
+        key = article.source.path.removeprefix(prefix).replace(os.sep, "/")
+        urls[key] = [article.url]
     record_published(site_root, urls)
 
 

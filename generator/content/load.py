@@ -7,6 +7,7 @@ scheduled articles).  All problems of all files are collected before the stage g
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -53,7 +54,16 @@ def load_content(
     # An assembled article depends on its file, the site settings and the author files.
     context = load_context(config, authors)
     keys = [assembled_key(context, s, d) for s, d in zip(sources, digests, strict=True)]
-    done = cached_assemblies(keys, memo.assembled, memo.cache)
+    # Decoding a big site's cached files makes a million small objects and no reference
+    # cycles: the cyclic collector would only walk the growing model again and again.
+    # (Parsing, in workers that inherit the setting, is left to it.)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        done = cached_assemblies(keys, memo.assembled, memo.cache)
+    finally:
+        if enabled:
+            gc.enable()
     todo = [i for i, key in enumerate(keys) if key not in done or not done[key].images_exist()]
     parsed = parses_for([digests[i] for i in todo], [sources[i] for i in todo], memo)
     fresh: dict[str, Assembly] = {}

@@ -129,7 +129,8 @@ class GitTarget:
         """The target's name and where it points, for messages."""
         return f"{self.name} ({self.repository}, branch {self.branch})"
 
-    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
+    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
+                versions: Mapping[str, str] | None = None) -> PublishSummary:
         """Commit the site on top of the branch and push it; no commit when nothing changed."""
         folder = require_built_site(site_dir)
         if self.scratch is not None:

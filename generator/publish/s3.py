@@ -99,7 +99,8 @@ class S3Target:
         """The target's name and where it points, for messages."""
         return f"{self.name} (s3://{self.bucket}/{self.prefix})"
 
-    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
+    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
+                versions: Mapping[str, str] | None = None) -> PublishSummary:
         """Upload changed files (pages last), then delete objects no longer in the site."""
         folder = require_built_site(site_dir)
         boto3 = _import_boto3()

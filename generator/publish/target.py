@@ -46,9 +46,12 @@ class PublishSummary:
 class Target(Protocol):
     """A place a built site can be published to."""
 
-    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False) -> PublishSummary:
+    def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
+                versions: Mapping[str, str] | None = None) -> PublishSummary:
         """Make the target match ``site_dir`` (or only plan it, when ``dry_run``); ``force``
-        lets a folder target adopt a folder that holds files Byline did not write."""
+        lets a folder target adopt a folder that holds files Byline did not write;
+        ``versions`` (the build's key of each file's content) lets a target that remembers
+        what it sent compare only the files whose key changed (the others ignore it)."""
         ...
 
 
