@@ -10,8 +10,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
 In = TypeVar("In")
@@ -45,26 +45,66 @@ def map_with_job(
     function: Callable[[Job, In], Out], job: Job, items: Sequence[In], *,
     min_items: int = 2, chunksize: int = 1,
 ) -> Iterator[Out]:
-    """``function(job, item)`` for each of ``items``, in order, in worker processes (or in this
-    one when fewer than ``min_items`` or one core).
+    """``function(job, item)`` for each of ``items``, in order, in this process and worker
+    processes side by side (or in this one alone when fewer than ``min_items`` or one core).
 
     Each worker is handed ``job`` once, when it starts, and never again: a forked worker
     inherits it as it is in memory (nothing is copied: the site model stays shared); a spawned
     one receives it by pickle, so ``job`` and ``function`` must be picklable.  Items and
-    results always cross by pickle, ``chunksize`` items at a time.
+    results cross by pickle, ``chunksize`` items at a time.
+
+    This process takes chunks too, so there is one worker fewer than cores: a forked worker
+    copies every page of the shared model it touches (reference counts are written even by
+    reading), and a page touched by two workers was held three times, by them and by this
+    process waiting for them; now by two.
     """
-    workers = min(worker_count(), len(items))
+    chunks = [items[i : i + chunksize] for i in range(0, len(items), chunksize)]
+    workers = min(worker_count(), len(chunks))
     if workers < 2 or len(items) < min_items:
         yield from (function(job, item) for item in items)
         return
     # Frozen objects are never visited by the children's garbage collector, so the pages
-    # they share with the parent stay shared instead of being copied into every worker.
+    # they share with the parent stay shared instead of being copied into every worker (and
+    # this process's own collections, while it takes chunks, skip the whole model).
     gc.freeze()
     try:
-        with worker_pool(workers, _receive_job, (function, job)) as pool:
-            yield from pool.map(_run_job, items, chunksize=chunksize)
+        with worker_pool(workers - 1, _receive_job, (function, job)) as pool:
+            yield from _shared(pool, workers - 1, function, job, chunks)
     finally:
         gc.unfreeze()
+
+
+def _shared(
+    pool: ProcessPoolExecutor, workers: int, function: Callable[[Job, In], Out], job: Job,
+    chunks: list[Sequence[In]],
+) -> Iterator[Out]:
+    """Each chunk's results in order: the pool is kept two chunks a worker ahead (so no
+    worker waits for this process) and this process takes the next chunk in between."""
+    ahead = 2 * workers
+    running: dict[Future[list[Out]], int] = {}
+    done: dict[int, list[Out]] = {}
+    taken = given = 0
+    try:
+        while given < len(chunks):
+            while taken < len(chunks) and len(running) < ahead:
+                running[pool.submit(_run_chunk, chunks[taken])] = taken
+                taken += 1
+            if taken < len(chunks):
+                done[taken] = [function(job, item) for item in chunks[taken]]
+                taken += 1
+                finished: Iterable[Future[list[Out]]] = [f for f in running if f.done()]
+            elif given not in done:
+                finished = wait(running, return_when=FIRST_COMPLETED).done
+            else:
+                finished = ()
+            for future in finished:
+                done[running.pop(future)] = future.result()
+            while given in done:
+                yield from done.pop(given)
+                given += 1
+    finally:
+        for future in running:  # after a failure: the rest is not wanted
+            future.cancel()
 
 
 # In a worker process only: what ``map_with_job`` started it with (the parent never sets it).
@@ -76,11 +116,11 @@ def _receive_job(function: Callable[[Any, Any], Any], job: object) -> None:
     _worker_job = (function, job)
 
 
-def _run_job(item: Any) -> Any:
+def _run_chunk(items: Sequence[Any]) -> list[Any]:
     if _worker_job is None:  # a pool made without _receive_job: a bug in this module
         raise RuntimeError("worker process started without its job")
     function, job = _worker_job
-    return function(job, item)
+    return [function(job, item) for item in items]
 
 
 def worker_pool(
