@@ -43,20 +43,22 @@ def _call(function: Callable[[In], Out], item: In) -> Out:
 
 def map_with_job(
     function: Callable[[Job, In], Out], job: Job, items: Sequence[In], *,
-    min_items: int = 2, chunksize: int = 1,
+    min_items: int = 2, chunksize: int = 1, alongside: bool = False,
 ) -> Iterator[Out]:
-    """``function(job, item)`` for each of ``items``, in order, in this process and worker
-    processes side by side (or in this one alone when fewer than ``min_items`` or one core).
+    """``function(job, item)`` for each of ``items``, in order, in worker processes (or in
+    this one when fewer than ``min_items`` or one core).
 
     Each worker is handed ``job`` once, when it starts, and never again: a forked worker
     inherits it as it is in memory (nothing is copied: the site model stays shared); a spawned
     one receives it by pickle, so ``job`` and ``function`` must be picklable.  Items and
     results cross by pickle, ``chunksize`` items at a time.
 
-    This process takes chunks too, so there is one worker fewer than cores: a forked worker
+    With ``alongside``, this process takes chunks too, with one worker fewer: a forked worker
     copies every page of the shared model it touches (reference counts are written even by
-    reading), and a page touched by two workers was held three times, by them and by this
-    process waiting for them; now by two.
+    reading), and a page touched by two workers is held three times, by them and by this
+    process waiting for them; by two when this process is the other one.  Not for work that
+    leaves much behind in the process that does it (parsing does): a worker's leftovers go
+    with it, this process's stay for the rest of the build.
     """
     chunks = [items[i : i + chunksize] for i in range(0, len(items), chunksize)]
     workers = min(worker_count(), len(chunks))
@@ -65,9 +67,14 @@ def map_with_job(
         return
     # Frozen objects are never visited by the children's garbage collector, so the pages
     # they share with the parent stay shared instead of being copied into every worker (and
-    # this process's own collections, while it takes chunks, skip the whole model).
+    # this process's own collections, if it takes chunks, skip the whole model).
     gc.freeze()
     try:
+        if not alongside:
+            with worker_pool(workers, _receive_job, (function, job)) as pool:
+                for results in pool.map(_run_chunk, chunks):
+                    yield from results
+            return
         with worker_pool(workers - 1, _receive_job, (function, job)) as pool:
             yield from _shared(pool, workers - 1, function, job, chunks)
     finally:
