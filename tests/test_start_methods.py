@@ -176,6 +176,35 @@ def test_each_worker_is_handed_its_job(
     assert os.getpid() not in {pid for _, pid in results}
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_alongside_its_worker_the_build_takes_items_and_keeps_their_order(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(parallel.START_METHOD_VARIABLE, method)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    results = list(parallel.map_with_job(_times_job, 3, range(40), alongside=True))
+    assert [product for product, _ in results] == [3 * i for i in range(40)]
+    pids = {pid for _, pid in results}
+    assert os.getpid() in pids  # this process took items
+    assert len(pids) == 2  # and one worker (two cores: one worker fewer) took the others
+
+
+def _fails_on_job(job: int, item: int) -> int:
+    if item == job:
+        raise ValueError(f"item {item} failed")
+    return item
+
+
+# Items 0 and 1 go to the worker first, then this process takes item 2.
+@pytest.mark.parametrize("failing", [0, 2], ids=["in the worker", "in this process"])
+def test_a_failure_alongside_reaches_the_caller(
+    failing: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    with pytest.raises(ValueError, match=f"item {failing} failed"):
+        list(parallel.map_with_job(_fails_on_job, failing, range(40), alongside=True))
+
+
 def test_an_unknown_start_method_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.START_METHOD_VARIABLE, "teleport")
     with pytest.raises(ValueError, match=r"BYLINE_START_METHOD='teleport' is not a way this "
