@@ -85,9 +85,11 @@ def _shared(
     pool: ProcessPoolExecutor, workers: int, function: Callable[[Job, In], Out], job: Job,
     chunks: list[Sequence[In]],
 ) -> Iterator[Out]:
-    """Each chunk's results in order: the pool is kept two chunks a worker ahead (so no
-    worker waits for this process) and this process takes the next chunk in between."""
-    ahead = 2 * workers
+    """Each chunk's results in order.  The pool is kept several chunks a worker ahead, so no
+    worker runs dry while this process is busy with a slow chunk, and this process takes the
+    next chunk in between; when none is left, it takes back the last queued chunk that no
+    worker has started, so it does not sit idle while a worker works through its queue."""
+    ahead = 4 * workers + 2
     running: dict[Future[list[Out]], int] = {}
     done: dict[int, list[Out]] = {}
     taken = given = 0
@@ -96,9 +98,13 @@ def _shared(
             while taken < len(chunks) and len(running) < ahead:
                 running[pool.submit(_run_chunk, chunks[taken])] = taken
                 taken += 1
+            mine: int | None = None
             if taken < len(chunks):
-                done[taken] = [function(job, item) for item in chunks[taken]]
-                taken += 1
+                mine, taken = taken, taken + 1
+            else:
+                mine = _take_back(running)
+            if mine is not None:
+                done[mine] = [function(job, item) for item in chunks[mine]]
                 finished: Iterable[Future[list[Out]]] = [f for f in running if f.done()]
             elif given not in done:
                 finished = wait(running, return_when=FIRST_COMPLETED).done
@@ -112,6 +118,16 @@ def _shared(
     finally:
         for future in running:  # after a failure: the rest is not wanted
             future.cancel()
+
+
+def _take_back(running: dict[Future[Any], int]) -> int | None:
+    """The last chunk in ``running`` that no worker has started (withdrawn from the pool),
+    or None."""
+    for future, index in sorted(running.items(), key=lambda pair: pair[1], reverse=True):
+        if future.cancel():
+            del running[future]
+            return index
+    return None
 
 
 # In a worker process only: what ``map_with_job`` started it with (the parent never sets it).
