@@ -10,8 +10,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 In = TypeVar("In")
@@ -43,91 +43,28 @@ def _call(function: Callable[[In], Out], item: In) -> Out:
 
 def map_with_job(
     function: Callable[[Job, In], Out], job: Job, items: Sequence[In], *,
-    min_items: int = 2, chunksize: int = 1, alongside: bool = False,
+    min_items: int = 2, chunksize: int = 1,
 ) -> Iterator[Out]:
-    """``function(job, item)`` for each of ``items``, in order, in worker processes (or in
-    this one when fewer than ``min_items`` or one core).
+    """``function(job, item)`` for each of ``items``, in order, in worker processes (or in this
+    one when fewer than ``min_items`` or one core).
 
     Each worker is handed ``job`` once, when it starts, and never again: a forked worker
     inherits it as it is in memory (nothing is copied: the site model stays shared); a spawned
     one receives it by pickle, so ``job`` and ``function`` must be picklable.  Items and
-    results cross by pickle, ``chunksize`` items at a time.
-
-    With ``alongside``, this process takes chunks too, with one worker fewer: a forked worker
-    copies every page of the shared model it touches (reference counts are written even by
-    reading), and a page touched by two workers is held three times, by them and by this
-    process waiting for them; by two when this process is the other one.  Not for work that
-    leaves much behind in the process that does it (parsing does): a worker's leftovers go
-    with it, this process's stay for the rest of the build.
+    results always cross by pickle, ``chunksize`` items at a time.
     """
-    chunks = [items[i : i + chunksize] for i in range(0, len(items), chunksize)]
-    workers = min(worker_count(), len(chunks))
+    workers = min(worker_count(), len(items))
     if workers < 2 or len(items) < min_items:
         yield from (function(job, item) for item in items)
         return
     # Frozen objects are never visited by the children's garbage collector, so the pages
-    # they share with the parent stay shared instead of being copied into every worker (and
-    # this process's own collections, if it takes chunks, skip the whole model).
+    # they share with the parent stay shared instead of being copied into every worker.
     gc.freeze()
     try:
-        if not alongside:
-            with worker_pool(workers, _receive_job, (function, job)) as pool:
-                for results in pool.map(_run_chunk, chunks):
-                    yield from results
-            return
-        with worker_pool(workers - 1, _receive_job, (function, job)) as pool:
-            yield from _shared(pool, workers - 1, function, job, chunks)
+        with worker_pool(workers, _receive_job, (function, job)) as pool:
+            yield from pool.map(_run_job, items, chunksize=chunksize)
     finally:
         gc.unfreeze()
-
-
-def _shared(
-    pool: ProcessPoolExecutor, workers: int, function: Callable[[Job, In], Out], job: Job,
-    chunks: list[Sequence[In]],
-) -> Iterator[Out]:
-    """Each chunk's results in order.  The pool is kept several chunks a worker ahead, so no
-    worker runs dry while this process is busy with a slow chunk, and this process takes the
-    next chunk in between; when none is left, it takes back the last queued chunk that no
-    worker has started, so it does not sit idle while a worker works through its queue."""
-    ahead = 4 * workers + 2
-    running: dict[Future[list[Out]], int] = {}
-    done: dict[int, list[Out]] = {}
-    taken = given = 0
-    try:
-        while given < len(chunks):
-            while taken < len(chunks) and len(running) < ahead:
-                running[pool.submit(_run_chunk, chunks[taken])] = taken
-                taken += 1
-            mine: int | None = None
-            if taken < len(chunks):
-                mine, taken = taken, taken + 1
-            else:
-                mine = _take_back(running)
-            if mine is not None:
-                done[mine] = [function(job, item) for item in chunks[mine]]
-                finished: Iterable[Future[list[Out]]] = [f for f in running if f.done()]
-            elif given not in done:
-                finished = wait(running, return_when=FIRST_COMPLETED).done
-            else:
-                finished = ()
-            for future in finished:
-                done[running.pop(future)] = future.result()
-            while given in done:
-                yield from done.pop(given)
-                given += 1
-    finally:
-        for future in running:  # after a failure: the rest is not wanted
-            future.cancel()
-
-
-def _take_back(running: dict[Future[Any], int]) -> int | None:
-    """The last chunk in ``running`` that no worker has started (withdrawn from the pool),
-    or None."""
-    for future, index in sorted(running.items(), key=lambda pair: pair[1], reverse=True):
-        if future.cancel():
-            del running[future]
-            return index
-    return None
 
 
 # In a worker process only: what ``map_with_job`` started it with (the parent never sets it).
@@ -139,11 +76,11 @@ def _receive_job(function: Callable[[Any, Any], Any], job: object) -> None:
     _worker_job = (function, job)
 
 
-def _run_chunk(items: Sequence[Any]) -> list[Any]:
+def _run_job(item: Any) -> Any:
     if _worker_job is None:  # a pool made without _receive_job: a bug in this module
         raise RuntimeError("worker process started without its job")
     function, job = _worker_job
-    return [function(job, item) for item in items]
+    return function(job, item)
 
 
 def worker_pool(

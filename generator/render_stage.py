@@ -54,10 +54,7 @@ def write_outputs(
     # Workers pay off only when there is real work; a one-article edit renders in-process.
     min_items = 2 if len(to_render) >= _PARALLEL_FROM else len(batches) + 1
     job = RenderJob(to_render, staging)
-    # This process renders too (``alongside``): each page of the model both would touch is then
-    # held twice, not three times as with two workers (the peak of a cold build's memory).
-    for problems, seen in map_with_job(_render_batch, job, batches, min_items=min_items,
-                                       alongside=True):
+    for problems, seen in map_with_job(_render_batch, job, batches, min_items=min_items):
         reads.update(seen)
         for message, location in problems:
             report.error(message, location)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
@@ -175,48 +174,6 @@ def test_each_worker_is_handed_its_job(
     results = list(parallel.map_with_job(_times_job, 3, range(40)))
     assert [product for product, _ in results] == [3 * i for i in range(40)]
     assert os.getpid() not in {pid for _, pid in results}
-
-
-def _times_job_slowly_here(job: tuple[int, int], item: int) -> tuple[int, int]:
-    factor, build = job
-    if os.getpid() == build:  # slow in the build's process, so that a worker has started
-        time.sleep(0.05)  # before it could take back every chunk the worker had not begun
-    return factor * item, os.getpid()
-
-
-@pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_alongside_its_worker_the_build_takes_items_and_keeps_their_order(
-    method: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(parallel.START_METHOD_VARIABLE, method)
-    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
-    results = list(parallel.map_with_job(_times_job_slowly_here, (3, os.getpid()), range(40),
-                                         alongside=True))
-    assert [product for product, _ in results] == [3 * i for i in range(40)]
-    pids = {pid for _, pid in results}
-    assert os.getpid() in pids  # this process took items
-    assert len(pids) == 2  # and one worker (two cores: one worker fewer) took the others
-
-
-def _fails_on_job(job: tuple[int, int], item: int) -> int:
-    failing, build = job
-    if os.getpid() == build:
-        time.sleep(0.05)
-    if item == failing:
-        raise ValueError(f"item {item} failed")
-    return item
-
-
-# Items 0 to 5 are queued for the worker first (0 and 1 handed to it at once, never taken
-# back), then this process takes item 6.
-@pytest.mark.parametrize("failing", [0, 6], ids=["in the worker", "in this process"])
-def test_a_failure_alongside_reaches_the_caller(
-    failing: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
-    with pytest.raises(ValueError, match=f"item {failing} failed"):
-        list(parallel.map_with_job(_fails_on_job, (failing, os.getpid()), range(40),
-                                   alongside=True))
 
 
 def test_an_unknown_start_method_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
