@@ -15,6 +15,7 @@ from generator.errors import LocatedError
 from generator.markup.embeds import EmbedExtension, RawEmbed
 from generator.markup.figures import FigureExtension, RawImage, RawVideo
 from generator.markup.footnotes import Footnotes
+from generator.markup.inlineskip import InlineSkipExtension
 from generator.markup.limits import LimitsExtension, check_limits
 from generator.markup.linear import LinearExtension
 from generator.markup.liveupdates import (
@@ -63,7 +64,7 @@ class _Renderer:
             extensions=[
                 "tables", Footnotes(), "attr_list", "toc",
                 QuoteExtension(), SmartTextExtension(), self.figures, self.embeds, self.live,
-                LimitsExtension(),
+                LimitsExtension(), InlineSkipExtension(),
                 LinearExtension(),  # last: it replaces processors the others registered
             ],
             extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
