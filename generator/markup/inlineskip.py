@@ -48,7 +48,7 @@ class SkippingInlineProcessor(treeprocessors.InlineProcessor):
         self.marks: list[tuple[str, ...] | None] = []
 
     def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
-        registry = self.inlinePatterns
+        registry = self.md.inlinePatterns  # the same registry, typed right by the stubs
         self.marks = [None] * len(registry)
         for name, marks in MARKS_NEEDED.items():
             if name in registry:
