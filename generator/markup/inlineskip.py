@@ -44,7 +44,7 @@ class SkippingInlineProcessor(treeprocessors.InlineProcessor):
         super().__init__(md)
         # Per run (extensions may register patterns after this is made): the patterns in
         # the order they are tried, and the marks each needs (None: always tried).
-        self.patterns: list[inlinepatterns.InlineProcessor] = []
+        self.patterns: list[inlinepatterns.Pattern] = []
         self.marks: list[tuple[str, ...] | None] = []
 
     def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
