@@ -60,6 +60,8 @@ def test_no_listed_pattern_matches_text_without_its_marks(text: str) -> None:
 @pytest.mark.fuzz
 @given(body=bodies)
 def test_bodies_render_as_with_the_library_inline_stage(body: str) -> None:
+    # A lone surrogate (in the grammar) makes a file that is not UTF-8: refused before this.
+    body = body.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     assert SKIPPING.render(body, 1).html == LIBRARY.render(body, 1).html
 
 
