@@ -257,6 +257,7 @@ def _build_locked(
         item_marks,
         made_from,
         outputs_mark,
+        placement_marks,
         plan_from_saved,
         saved_plan_data,
         saved_plan_from,
@@ -316,11 +317,13 @@ def _build_locked(
         existing |= owned
     # A new process: the last build's record in the cache tells what a change reaches, as
     # the preview's memory does (see incremental.py), when every file it lists is there.
-    plan = carried = None
+    plan = carried = saved = None
     if last is None and previous and saving and existing >= previous.keys():
         saved = state.cache.stamp(output_dir, saved_plan_from, SAVED_PLAN)
+    placed = placement_marks(content, marks, basis, saved) if saving else {}
+    if saved is not None:
         plan = carried = plan_from_saved(saved, renderer, config_digest, redirects, previous,
-                                         reads, basis, marks, now)
+                                         reads, basis, marks, placed, now)
     if plan is not None:
         # Only the files of the units planned again are compared, made or removed.
         existing -= previous.keys() - {o.path for o in plan.outputs} - set(plan.removed)
@@ -367,7 +370,7 @@ def _build_locked(
     ) if key else None, stamp_data)
     if saving:
         state.cache.set_stamp(output_dir, SavedPlan(plan.record, outputs_mark(outputs), basis,
-                                                    marks, expires),
+                                                    marks, expires, placed),
                               saved_plan_data, SAVED_PLAN)
     state.last = LastBuild(mode, config, config_digest, theme, content, state.memo.last, index,
                            images, redirects, plan.record, renderer.carried, outputs, warnings,

@@ -514,6 +514,29 @@ def test_a_record_saved_by_a_build_planned_from_one_reads_back_as_it_was(preview
     assert reused >= 5
 
 
+def test_a_new_process_compares_groupings_only_when_an_edit_moved_an_article(preview,
+                                                                             monkeypatch):
+    """Groupings, counts and related stories are worked out again (``structure``) for an edit
+    that changed an article's place (its tags here), not for a body edit, and both build
+    what a clean build does."""
+    from generator.render import plan
+
+    worked_out: list[bool] = []
+    real = plan.structure
+    monkeypatch.setattr(plan, "structure", lambda *a, **k: worked_out.append(True)
+                        or real(*a, **k))
+    preview.build()
+    write_files(preview.site, {C: preview.text(C) + "\nOne more line.\n"})
+    worked_out.clear()
+    assert preview.build().why == PLANNED_FROM_RECORD
+    assert worked_out == []
+    preview.assert_built_as_fresh()
+    write_files(preview.site, {C: _edit(preview.text(C), "[pop]", "[pop, tour]")})
+    assert preview.build().why == PLANNED_FROM_RECORD
+    assert worked_out
+    preview.assert_built_as_fresh()
+
+
 def test_a_body_edit_in_a_new_process_makes_its_page_and_the_feeds_carrying_it(preview):
     preview.build()
     write_files(preview.site, {C: preview.text(C) + "\nOne more line.\n"})
