@@ -16,6 +16,7 @@ errors stops before anything is written.  Given the files saved since the last b
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -151,6 +152,7 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     unsettled = state.unsettled
     saved = None if unsettled is None or options.saved is None else unsettled | options.saved
     state.unsettled = saved  # until this build succeeds
+    frozen = gc.get_freeze_count()  # a caller's (the preview keeps its heap frozen)
     try:
         result = _patched(options, state, saved, started) if saved is not None else None
         if not isinstance(result, BuildResult):
@@ -162,6 +164,8 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     finally:
         if own_state:
             state.close()
+        if not frozen:
+            gc.unfreeze()  # the site model load_content froze (see there)
     state.unsettled = set()
     return result
 
@@ -253,6 +257,7 @@ def _build_locked(
         item_marks,
         made_from,
         outputs_mark,
+        placement_marks,
         plan_from_saved,
         saved_plan_data,
         saved_plan_from,
@@ -312,11 +317,13 @@ def _build_locked(
         existing |= owned
     # A new process: the last build's record in the cache tells what a change reaches, as
     # the preview's memory does (see incremental.py), when every file it lists is there.
-    plan = carried = None
+    plan = carried = saved = None
     if last is None and previous and saving and existing >= previous.keys():
         saved = state.cache.stamp(output_dir, saved_plan_from, SAVED_PLAN)
+    placed = placement_marks(content, marks, basis, saved) if saving else {}
+    if saved is not None:
         plan = carried = plan_from_saved(saved, renderer, config_digest, redirects, previous,
-                                         reads, basis, marks, now)
+                                         reads, basis, marks, placed, now)
     if plan is not None:
         # Only the files of the units planned again are compared, made or removed.
         existing -= previous.keys() - {o.path for o in plan.outputs} - set(plan.removed)
@@ -363,7 +370,7 @@ def _build_locked(
     ) if key else None, stamp_data)
     if saving:
         state.cache.set_stamp(output_dir, SavedPlan(plan.record, outputs_mark(outputs), basis,
-                                                    marks, expires),
+                                                    marks, expires, placed),
                               saved_plan_data, SAVED_PLAN)
     state.last = LastBuild(mode, config, config_digest, theme, content, state.memo.last, index,
                            images, redirects, plan.record, renderer.carried, outputs, warnings,

@@ -19,7 +19,7 @@ Both ways write the same files.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -112,20 +112,24 @@ class SavedPlan:
     made_from: str  # see ``made_from``
     items: Mapping[str, str]  # article or page URL → its mark (see ``item_marks``)
     valid_until: datetime | None  # when a clock-dependent output goes stale
+    # Article URL → a mark of its place in the site's groupings (see ``placement_marks``).
+    placed: Mapping[str, str] = field(default_factory=dict)
 
 
 def saved_plan_data(saved: SavedPlan) -> tuple[list[Any], bytes]:
     """A saved plan as plain data, for the cache."""
     return [saved.outputs, saved.made_from, list(saved.items), list(saved.items.values()),
-            maybe(datetime_data, saved.valid_until)], record_data(saved.record)
+            maybe(datetime_data, saved.valid_until), list(saved.placed),
+            list(saved.placed.values())], record_data(saved.record)
 
 
 def saved_plan_from(data: object, raw: bytes) -> SavedPlan:
     """The saved plan ``saved_plan_data`` wrote."""
-    outputs, basis, urls, marks, until = items(data)
-    all_text(*items(urls), *items(marks))
+    outputs, basis, urls, marks, until, placed_urls, placed = items(data)
+    all_text(*items(urls), *items(marks), *items(placed_urls), *items(placed))
     return SavedPlan(record_from(raw), text(outputs), text(basis),
-                     dict(zip(urls, marks, strict=True)), maybe(datetime_from, until))
+                     dict(zip(urls, marks, strict=True)), maybe(datetime_from, until),
+                     dict(zip(placed_urls, placed, strict=True)))
 
 
 def outputs_mark(outputs: Mapping[str, str]) -> str:
@@ -156,14 +160,37 @@ def item_marks(content: Content) -> dict[str, str]:
     return marks
 
 
+def placement_marks(
+    content: Content, marks: Mapping[str, str], basis: str, saved: SavedPlan | None = None,
+) -> dict[str, str]:
+    """Each article by URL, marked by its place in the site's groupings (``placement``,
+    what ``build_index`` reads of it).  An article whose mark (``item_marks``) is the one
+    ``saved`` has, when that was made from the same settings (``basis``, see ``made_from``),
+    keeps the placement mark saved with it (same file, same settings: same place); only the
+    others are marked again (ten thousand cost a tenth of a second)."""
+    usable = saved is not None and saved.made_from == basis
+    kept = saved.placed if saved is not None and usable else {}
+    before = saved.items if saved is not None and usable else {}
+    found = {}
+    for article in content.articles:
+        url = article.url
+        mark = kept.get(url) if before.get(url) == marks[url] else None
+        found[url] = mark or digest_text(repr(placement(article)))
+    return found
+
+
 def plan_from_saved(
     saved: SavedPlan | None, renderer: SiteRenderer, config_digest: str,
     redirects: Mapping[str, str], previous: Mapping[str, str], reads: Reads | None,
-    basis: str, marks: Mapping[str, str], now: datetime,
+    basis: str, marks: Mapping[str, str], placed: Mapping[str, str], now: datetime,
 ) -> Plan | None:
     """The outputs a change since the last build reaches, planned from the record it saved,
     as the preview's patch plans them; None when that record cannot tell (made from other
-    settings, photos or template reads, for other files than ``previous``, or outdated)."""
+    settings, photos or template reads, for other files than ``previous``, or outdated).
+
+    As in the patch, groupings, counts and related stories are compared only when an
+    article was added, removed or changed place (``placed``, see ``placement_marks``): a
+    live blog's new update leaves every list holding what it held."""
     if (saved is None or saved.made_from != basis or saved.record.reads != reads
             or (saved.valid_until is not None and now >= saved.valid_until)):
         return None
@@ -176,8 +203,10 @@ def plan_from_saved(
         p.url: (None, p) for p in content.pages if saved.items.get(p.url) != marks[p.url]}
     if len(edited) + len(pages) > max(50, len(marks) // 10):
         return None  # most of the site: planning it all is no slower
+    moved = saved.items.keys() != marks.keys() or any(
+        saved.placed.get(url) != placed[url] for url in edited)
     plan = replan_outputs(renderer, config_digest, redirects, saved.record, edited, pages,
-                          None, afresh=True, always=nodeless_units(saved.record))
+                          None, afresh=moved, always=nodeless_units(saved.record))
     return plan if isinstance(plan, Plan) else None
 
 

@@ -42,9 +42,24 @@ class PublishedUrls:
         return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+# The manifest last read and its file's (path, inode, size, time): a publish reads it twice
+# (the build's redirects, then recording what went out), and checking 10,000 URLs is not free.
+_last_read: tuple[tuple[str, int, int, int], PublishedUrls] | None = None
+
+
 def load_published(site_root: Path) -> PublishedUrls:
     """Read the site's manifest; a site never published has an empty one."""
+    global _last_read
     path = site_root / MANIFEST_PATH
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return PublishedUrls()
+    except OSError:
+        info = None
+    seen = (str(path), info.st_ino, info.st_size, info.st_mtime_ns) if info else None
+    if seen is not None and _last_read is not None and _last_read[0] == seen:
+        return _last_read[1]
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -68,7 +83,10 @@ def load_published(site_root: Path) -> PublishedUrls:
             if problem := site_path_problem(url):
                 raise PublishError(f"{MANIFEST_PATH} lists the URL {quoted(url)}, which "
                                    f"{problem}; restore the file from git")
-    return PublishedUrls({str(key): tuple(urls) for key, urls in articles.items()})
+    found = PublishedUrls({str(key): tuple(urls) for key, urls in articles.items()})
+    if seen is not None:
+        _last_read = (seen, found)
+    return found
 
 
 def record_published(site_root: Path, urls: Mapping[str, Sequence[str]]) -> PublishedUrls:

@@ -22,7 +22,8 @@ from generator.build import (
 from generator.errors import BuildFailed
 from generator.incremental import classify
 from generator.model import Article
-from generator.render import SiteIndex, build_index
+from generator.render import Record, SiteIndex, build_index, record_data, record_from
+from generator.render.plan import SavedUnits, nodeless_units
 from generator.serve import PreviewServer
 from generator.theme import builtin_themes_dir
 
@@ -475,6 +476,65 @@ def test_edits_in_turn_in_new_processes_build_what_a_clean_build_does(preview):
         preview.assert_built_as_fresh()
     assert planned == {"headline", "tag added", "article added", "date changed",
                        "category changed", "page edited", "article deleted"}
+
+
+def _record_as_plain_data(record: Record) -> tuple[object, ...]:
+    return (record.reads, record.site, dict(record.nodes), dict(record.embeds),
+            [(u, record.units[u]) for u in record.units],
+            {n: set(record.shown_by[n]) for n in record.shown_by if record.shown_by[n]},
+            nodeless_units(record))
+
+
+def test_a_record_saved_by_a_build_planned_from_one_reads_back_as_it_was(preview,
+                                                                           monkeypatch):
+    """The parts a build planning from the saved record left as they were are written back
+    as read, the others encoded again: either way the record reads back as the build had
+    it (edits that change what units show, what cards embed, which units there are)."""
+    from generator import incremental
+
+    saved: list[tuple[Record, bytes]] = []
+
+    def keeping(record: Record) -> bytes:
+        data = record_data(record)
+        saved.append((record, data))
+        return data
+
+    monkeypatch.setattr(incremental, "record_data", keeping)
+    preview.build()
+    reused = 0
+    for what, edit in [*NEW_PROCESS_EDITS, ("an existing tag added", lambda p: write_files(
+            p.site, {B: _edit(p.text(B), "tags: [", "tags: [tour, ")}))]:
+        edit(preview)
+        saved.clear()
+        if preview.build().why != PLANNED_FROM_RECORD:
+            continue
+        [(record, data)] = saved
+        reused += isinstance(record.units, SavedUnits) and record.units.read is not None
+        assert _record_as_plain_data(record_from(data)) == _record_as_plain_data(record), what
+    assert reused >= 5
+
+
+def test_a_new_process_compares_groupings_only_when_an_edit_moved_an_article(preview,
+                                                                             monkeypatch):
+    """Groupings, counts and related stories are worked out again (``structure``) for an edit
+    that changed an article's place (its tags here), not for a body edit, and both build
+    what a clean build does."""
+    from generator.render import plan
+
+    worked_out: list[bool] = []
+    real = plan.structure
+    monkeypatch.setattr(plan, "structure", lambda *a, **k: worked_out.append(True)
+                        or real(*a, **k))
+    preview.build()
+    write_files(preview.site, {C: preview.text(C) + "\nOne more line.\n"})
+    worked_out.clear()
+    assert preview.build().why == PLANNED_FROM_RECORD
+    assert worked_out == []
+    preview.assert_built_as_fresh()
+    write_files(preview.site, {C: _edit(preview.text(C), "[pop]", "[pop, tour]")})
+    assert preview.build().why == PLANNED_FROM_RECORD
+    assert worked_out
+    preview.assert_built_as_fresh()
 
 
 def test_a_body_edit_in_a_new_process_makes_its_page_and_the_feeds_carrying_it(preview):

@@ -380,6 +380,67 @@ def test_a_check_after_a_new_update_parses_only_the_feeds_and_sitemaps_it_rewrot
                in p.message for p in gone)
 
 
+def _walks_output(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    from generator.check import site as check_module
+
+    walked: list[Path] = []
+    real_walk = check_module._site_files
+    monkeypatch.setattr(check_module, "_site_files",
+                        lambda out: walked.append(out) or real_walk(out))
+    return walked
+
+
+def test_a_check_given_the_builds_list_of_files_walks_the_folder_only_to_confirm_it(
+        make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site, "Intro links to [nowhere](/missing/).\n\n" + BODY)
+    result = build(site)
+    memo = check_module.CheckMemo()
+    walked = _walks_output(monkeypatch)
+    check_module.check_site(result.output, "https://news.example/", memo=memo,
+                            listing=result.versions)
+    assert walked == [result.output]  # the first time, the folder is walked to compare
+    _add_update(site)
+    result = build(site)
+    read = _reads(monkeypatch)
+    again = check_module.check_site(result.output, "https://news.example/", memo=memo,
+                                    listing=result.versions)
+    assert walked == [result.output]  # then the build's list stands for the walk
+    assert set(read) == {p for p in result.changed if p.endswith(".html")}
+    assert any("broken link to /missing/" in p.message for p in again)
+    assert again == check_module.check_site(result.output, "https://news.example/")
+
+
+def test_a_file_put_in_the_output_by_hand_is_seen_by_the_next_walk(make_site, monkeypatch):
+    from generator.check import site as check_module
+
+    site = live_site(make_site)
+    result = build(site)
+    memo = check_module.CheckMemo()
+    (result.output / "extra.html").write_text('<a href="/nowhere/">x</a>', encoding="utf-8")
+    walked = _walks_output(monkeypatch)
+    found = check_module.check_site(result.output, "https://news.example/", memo=memo,
+                                    listing=result.versions)
+    assert any("broken link to /nowhere/ on /extra.html" in p.message for p in found)
+    # The walk found a file the build did not list: the list is not trusted after it.
+    assert check_module.check_site(result.output, "https://news.example/", memo=memo,
+                                   listing=result.versions) == found
+    assert len(walked) == 2
+    (result.output / "extra.html").unlink()
+    check_module.check_site(result.output, "https://news.example/", memo=memo,
+                            listing=result.versions)
+    check_module.check_site(result.output, "https://news.example/", memo=memo,
+                            listing=result.versions)
+    assert len(walked) == 3  # the list matched the walk: trusted for the next check
+    # Added again while the list is trusted: found by the walk an hour after the last.
+    (result.output / "extra.html").write_text('<a href="/nowhere/">x</a>', encoding="utf-8")
+    memo.walked -= check_module.FULL_WALK_SECONDS
+    assert check_module.check_site(result.output, "https://news.example/", memo=memo,
+                                   listing=result.versions) == found
+    assert len(walked) == 4
+
+
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from generator.check import site as check_module
 

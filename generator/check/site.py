@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ from generator.model import Article
 from generator.ownership import MARKER_NAME, is_temporary
 from generator.parallel import map_with_job, worker_count
 from generator.plaindata import flag, integer, items, text, texts
+from generator.plaindata import number as float_value
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM_PAGES = 1500
@@ -33,6 +35,10 @@ _IMPLICIT_FRAGMENTS = frozenset({"", "top"})
 _FEED_NAMES = frozenset({"feed.xml", "rss.xml"})
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+# The longest a check goes on trusting the build's list of the output folder's files (see
+# ``CheckMemo``) without walking the folder itself; as long as a publish goes without
+# comparing every file (publish/directory.py), so a file put there by hand is seen as soon.
+FULL_WALK_SECONDS = 3600.0
 
 
 @dataclass(eq=False)
@@ -46,32 +52,44 @@ class CheckMemo:
     unchanged would be found the same again.  A build that adds an update to a live blog
     rewrites a few pages of 17,000 (and Pagefind files no page links to): only those few
     are read.
+
+    Walking the folder to learn what is there (17,000 folders) costs more than the rest.
+    So when the last walk found exactly the files the build listed (``BuildResult.versions``,
+    each with a key of its content), the next checks within ``FULL_WALK_SECONDS`` take the
+    build's list instead, and a page whose key is unchanged is not read again; a walk that
+    finds any other file, a check without the build's list, or an hour passed, walks again.
     """
 
     base_url: str = ""
     found: set[str] = field(default_factory=set)  # files the pages' questions found
     absent: set[str] = field(default_factory=set)  # and those they looked for in vain
-    pages: dict[str, tuple[int, int, list[Problem], list[str]]] = field(default_factory=dict)
+    # Page → (size, time, the build's key of it or "", problems, feeds).
+    pages: dict[str, tuple[int, int, str, list[Problem], list[str]]] = field(
+        default_factory=dict)
     # Feeds and sitemaps likewise (size, time, whether it must be a feed, problems); never a
     # news sitemap, whose findings change with the clock.
     xml: dict[str, tuple[int, int, bool, list[Problem]]] = field(default_factory=dict)
+    walked: float = 0.0  # when a check last walked the folder (``time.time()``)
+    listed: bool = False  # whether that walk found exactly the files the build listed
 
 
 def check_memo_data(memo: CheckMemo) -> tuple[list[object], bytes]:
     """A CheckMemo as plain data (for the cache)."""
-    pages = [[key, size, mtime, [problem_data(p) for p in problems], feeds]
-             for key, (size, mtime, problems, feeds) in memo.pages.items()]
+    pages = [[key, size, mtime, version, [problem_data(p) for p in problems], feeds]
+             for key, (size, mtime, version, problems, feeds) in memo.pages.items()]
     xml = [[key, size, mtime, feed, [problem_data(p) for p in problems]]
            for key, (size, mtime, feed, problems) in memo.xml.items()]
-    return [memo.base_url, sorted(memo.found), sorted(memo.absent), pages, xml], b""
+    return [memo.base_url, sorted(memo.found), sorted(memo.absent), pages, xml, memo.walked,
+            memo.listed], b""
 
 
 def check_memo_from(data: object, _raw: bytes) -> CheckMemo:
     """The CheckMemo ``check_memo_data`` wrote (any other shape raises)."""
-    base_url, found, absent, pages, xml = items(data)
-    memo = CheckMemo(text(base_url), set(texts(found)), set(texts(absent)))
-    for key, size, mtime, problems, feeds in map(items, items(pages)):
-        memo.pages[text(key)] = (integer(size), integer(mtime),
+    base_url, found, absent, pages, xml, walked, listed = items(data)
+    memo = CheckMemo(text(base_url), set(texts(found)), set(texts(absent)),
+                     walked=float_value(walked), listed=flag(listed))
+    for key, size, mtime, version, problems, feeds in map(items, items(pages)):
+        memo.pages[text(key)] = (integer(size), integer(mtime), text(version),
                                  [problem_from(p) for p in items(problems)], list(texts(feeds)))
     for key, size, mtime, feed, problems in map(items, items(xml)):
         memo.xml[text(key)] = (integer(size), integer(mtime), flag(feed),
@@ -82,17 +100,25 @@ def check_memo_from(data: object, _raw: bytes) -> CheckMemo:
 def check_site(
     output_dir: Path, base_url: str, articles: Sequence[Article] | None = None,
     now: datetime | None = None, memo: CheckMemo | None = None,
+    listing: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Every problem in a built site, each naming its file (and line, where known).
 
     With ``now``, the news sitemap's stories are checked against Google's two-day window.
     With ``memo``, pages unchanged since the check that filled it are not read again; the
-    memo then holds this check's findings.
+    memo then holds this check's findings.  ``listing`` is the build's list of the folder's
+    files with a key of each one's content (see ``CheckMemo`` for when it is trusted).
     """
     if not output_dir.is_dir():
         return [Problem(Severity.ERROR, f"{output_dir} does not exist: build the site first")]
     address = SiteAddress.from_base_url(base_url)
-    files, signatures = _site_files(output_dir)
+    signatures: dict[str, tuple[int, int]] | None
+    if memo is not None and listing is not None and _listing_trusted(memo):
+        files, signatures = set(listing), None
+    else:
+        files, signatures = _site_files(output_dir)
+        if memo is not None:
+            memo.walked, memo.listed = time.time(), listing is not None and files == listing.keys()
     served = frozenset(files | _redirected_paths(output_dir, files, address))
     checker = _SiteChecker(output_dir, address, served, Path(output_dir.name), now)
     problems: list[Problem] = []
@@ -102,7 +128,7 @@ def check_site(
     if memo is not None and not _memo_holds(memo, base_url, served):
         memo.base_url, memo.found, memo.absent, memo.pages, memo.xml = \
             base_url, set(), set(), {}, {}
-    for page_problems, feeds in _pages_found(checker, pages, signatures, memo):
+    for page_problems, feeds in _pages_found(checker, pages, signatures, memo, listing or {}):
         problems.extend(page_problems)
         expected_feeds.update(feeds)
     problems = collapse_repeats(problems)
@@ -123,6 +149,11 @@ def check_site(
     if articles is not None:
         problems.extend(check_articles(articles))
     return problems
+
+
+def _listing_trusted(memo: CheckMemo) -> bool:
+    """Whether the build's list of the folder's files can stand for a walk of it."""
+    return memo.listed and 0 <= time.time() - memo.walked < FULL_WALK_SECONDS
 
 
 def _memo_holds(memo: CheckMemo, base_url: str, served: Collection[str]) -> bool:
@@ -177,23 +208,33 @@ def _site_files(output_dir: Path) -> tuple[set[str], dict[str, tuple[int, int]]]
 
 
 def _pages_found(
-    checker: _SiteChecker, pages: Sequence[str], signatures: Mapping[str, tuple[int, int]],
-    memo: CheckMemo | None,
+    checker: _SiteChecker, pages: Sequence[str],
+    signatures: Mapping[str, tuple[int, int]] | None, memo: CheckMemo | None,
+    listing: Mapping[str, str],
 ) -> list[tuple[list[Problem], list[str]]]:
     """Each page's problems and feeds, in order: from the memo where the page is unchanged
-    (its size and time in ``signatures`` as the memo has them, and the memo one that still
-    holds, see ``_memo_holds``), else found by checking it."""
+    (its size and time in ``signatures`` as the memo has them or, without a walk, its key in
+    ``listing``; and the memo one that still holds, see ``_memo_holds``), else found by
+    checking it."""
     if memo is None:
         return [(problems, feeds) for problems, feeds, _ in _check_pages(checker, pages)]
     kept = memo.pages
-    stale = [key for key in pages if kept.get(key, (None, None))[:2] != signatures[key]]
+    if signatures is None:  # the build's list: unchanged keys mean unchanged bytes
+        stale = [key for key in pages if not listing[key] or listing[key] != kept.get(
+            key, (0, 0, ""))[2]]
+        signatures = {key: kept[key][:2] for key in pages if key in kept}
+        for key in stale:
+            info = os.stat(checker.output_dir / key)
+            signatures[key] = (info.st_size, info.st_mtime_ns)
+    else:
+        stale = [key for key in pages if kept.get(key, (None, None))[:2] != signatures[key]]
     found: dict[str, tuple[list[Problem], list[str]]] = {}
     for key, (problems, feeds, asked) in zip(stale, _check_pages(checker, stale), strict=True):
         found[key] = (problems, feeds)
         for file, there in asked.items():
             (memo.found if there else memo.absent).add(file)
-    results = [found[key] if key in found else (kept[key][2], kept[key][3]) for key in pages]
-    memo.pages = {key: (*signatures[key], problems, feeds)
+    results = [found[key] if key in found else (kept[key][3], kept[key][4]) for key in pages]
+    memo.pages = {key: (*signatures[key], listing.get(key, ""), problems, feeds)
                   for key, (problems, feeds) in zip(pages, results, strict=True)}
     return results
 

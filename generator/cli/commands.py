@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import time
@@ -191,8 +192,10 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
     # The image progress bar draws itself only on a terminal; --quiet turns it off there too.
     progress = False if console.quiet else None
     result = build_site(BuildOptions(site=site, progress=progress, search=True, **choices))
-    for problem in result.warnings:
-        console.problem(problem)
+    # What is left of a command that builds (check, publish, exit) makes nothing that lives
+    # on: the site model need not be walked by the garbage collector again (see build.py).
+    gc.freeze()
+    console.problems(result.warnings)
     for note in result.notes:
         console.detail(f"  {note}")
     if result.why:  # planned from the last build's record, or why every page was planned
@@ -216,12 +219,11 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     assert result.content is not None  # only `byline build` may skip loading (reuse_current)
     with _check_memo(config, result.output) as memo:
         problems = check_site(result.output, config.base_url, result.content.articles,
-                              now=datetime.now(config.tz), memo=memo)
+                              now=datetime.now(config.tz), memo=memo, listing=result.versions)
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
     printed = set(result.warnings)  # said already, with the build's summary
     problems = [p for p in problems if p not in printed]
-    for problem in problems:
-        console.problem(problem)
+    console.problems(problems)
     # The build's warnings (printed above with its summary) are the site's too: a check that
     # said "0 warnings" under them would be wrong, and --strict would let them through.
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)

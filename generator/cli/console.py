@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -45,8 +46,17 @@ class Console:
 
     def problem(self, problem: Problem) -> None:
         """One problem, one line, always shown."""
-        colour = RED if problem.severity is Severity.ERROR else YELLOW
-        print(paint(str(problem), colour, sys.stderr), file=sys.stderr)
+        self.problems((problem,))
+
+    def problems(self, problems: Iterable[Problem]) -> None:
+        """Problems, one a line, always shown: written at once (a site of 10,000 stories may
+        have as many warnings, and a write each costs more than the rest of a small build)."""
+        colour = wants_colour(sys.stderr)
+        lines = [f"\033[{RED if p.severity is Severity.ERROR else YELLOW}m{p}\033[0m"
+                 if colour else str(p) for p in problems]
+        if lines:
+            sys.stderr.write("\n".join(lines) + "\n")
+            sys.stderr.flush()
 
     def error(self, text: str) -> None:
         """Why the command failed, always shown."""
@@ -55,8 +65,7 @@ class Console:
     def failure(self, error: BylineError) -> None:
         """A command that failed: each problem of a build on its line, then why, always shown."""
         if isinstance(error, BuildFailed):
-            for problem in error.problems:
-                self.problem(problem)
+            self.problems(error.problems)
         self.error(str(error))
 
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from markdown import Markdown
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from generator.errors import LocatedError
 from generator.markup.embeds import EmbedExtension, RawEmbed
@@ -60,14 +62,16 @@ class _Renderer:
         self.figures = FigureExtension()
         self.embeds = EmbedExtension()
         self.live = LiveUpdatesExtension()
+        # Extensions as objects, not by name: a name makes Markdown look through every
+        # installed package's entry points, a tenth of a second of a small build.
         self.md = Markdown(
             extensions=[
-                "tables", Footnotes(), "attr_list", "toc",
+                TableExtension(), Footnotes(), AttrListExtension(),
+                TocExtension(slugify=slugify_unicode, permalink=False),
                 QuoteExtension(), SmartTextExtension(), self.figures, self.embeds, self.live,
                 LimitsExtension(), InlineSkipExtension(),
                 LinearExtension(),  # last: it replaces processors the others registered
             ],
-            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
             output_format="html",
         )
 

@@ -100,16 +100,31 @@ class NodeNames:
         return n
 
 
+@dataclass(frozen=True)
+class ReadParts:
+    """Parts of a record as read from the cache, kept to be written back as they were when
+    a build planning from it left them unchanged (a live blog's update changes a few
+    digests and units of 40,000 nodes and 10,000 units: encoding all again cost more than
+    planning)."""
+
+    names: int  # how many node ids there were
+    embeds: Mapping[str, frozenset[str]]  # as read
+    order: list[Unit]  # the units, in order
+    raw: Mapping[str, bytes]  # "names", "embeds", "units", "numbered": their JSON as read
+
+
 class SavedUnits(Mapping[Unit, tuple[Shown, ...]]):
     """The units of a record read from the cache, each decoded only when asked for: a build
     planning from it looks at the few units a change reaches, and saves the others as they
     were read."""
 
     def __init__(self, encoded: Mapping[Unit, bytes], quiet: set[Unit], names: NodeNames,
-                 decoded: Mapping[Unit, tuple[Shown, ...]] | None = None) -> None:
+                 decoded: Mapping[Unit, tuple[Shown, ...]] | None = None,
+                 read: ReadParts | None = None) -> None:
         self.encoded = encoded  # unit → its outputs as JSON (see ``unit_data``)
         self.quiet = quiet  # the units whose outputs show no node
         self.names = names
+        self.read = read
         self._decoded = dict(decoded or {})
 
     def __getitem__(self, unit: Unit) -> tuple[Shown, ...]:
@@ -142,7 +157,7 @@ class SavedUnits(Mapping[Unit, tuple[Shown, ...]]):
                 decoded[unit] = shown
                 if not any(s.shows for s in shown):
                     quiet.add(unit)
-        return SavedUnits(encoded, quiet, self.names, decoded)
+        return SavedUnits(encoded, quiet, self.names, decoded, self.read)
 
 
 class SavedShownBy(Mapping[str, tuple[Unit, ...]]):
@@ -215,38 +230,67 @@ def unit_from(data: bytes, names: NodeNames) -> tuple[Shown, ...]:
     return tuple(found)
 
 
+_HEAD_PARTS = ("names", "digests", "embeds", "units", "numbered", "quiet")
+
+
 def record_data(record: Record) -> bytes:
-    """A record for the cache: a line of JSON, then one line per unit (those read from the
-    cache and not planned since are written back as they were read)."""
+    """A record for the cache: a line of JSON, a line for each of ``_HEAD_PARTS``, then one
+    line per unit (those read from the cache and not planned since are written back as they
+    were read, and so are the other parts a build planning from it left unchanged)."""
     units, shown_by = record.units, record.shown_by
+    read = units.read if isinstance(units, SavedUnits) else None
     names = units.names if isinstance(units, SavedUnits) else NodeNames([])
     order = list(units)
     lines = [units.encoded[unit] for unit in order] if isinstance(units, SavedUnits) else [
         unit_data(units[unit], names) for unit in order]
-    embeds = [[names.of(n), sorted(map(names.of, e))] for n, e in record.embeds.items()]
+    parts: dict[str, Any] = {}
+    if read is not None and record.embeds == read.embeds:
+        parts["embeds"] = read.raw["embeds"]
+    else:
+        parts["embeds"] = [[names.of(n), sorted(map(names.of, e))]
+                           for n, e in record.embeds.items()]
     for node in record.nodes:
         names.of(node)
-    if isinstance(shown_by, SavedShownBy) and shown_by.names is names:
-        numbered = shown_by.numbers(order, names)
+    kept = read.raw if read is not None and order == read.order else None  # the same units
+    if (kept is not None and isinstance(shown_by, SavedShownBy) and shown_by.names is names
+            and not shown_by.changed):
+        parts["numbered"] = kept["numbered"]
+    elif isinstance(shown_by, SavedShownBy) and shown_by.names is names:
+        parts["numbered"] = shown_by.numbers(order, names)
     else:
         number = {unit: n for n, unit in enumerate(order)}
-        numbered = []
+        numbered: list[list[int]] = []
         for node, shown in shown_by.items():
             at = names.of(node)
             numbered.extend([] for _ in range(at + 1 - len(numbered)))
             numbered[at] = [number[u] for u in shown]
+        parts["numbered"] = numbered
+    parts["units"] = kept["units"] if kept is not None else [list(u) for u in order]
+    parts["names"] = (read.raw["names"] if read is not None and read.names == len(names.names)
+                      else names.names)
+    parts["digests"] = [record.nodes.get(n, "") for n in names.names]
     quiet = set(nodeless_units(record))
-    head = [sorted(record.reads), record.site, names.names,
-            [record.nodes.get(n, "") for n in names.names], embeds, [list(u) for u in order],
-            numbered, [n for n, unit in enumerate(order) if unit in quiet]]
-    text = json.dumps(head, separators=(",", ":"), check_circular=False).encode("ascii")
-    return b"\n".join((text, *lines))
+    parts["quiet"] = [n for n, unit in enumerate(order) if unit in quiet]
+    head = [_json([sorted(record.reads), record.site])]
+    head += [part if isinstance(part, bytes) else _json(part)
+             for part in map(parts.__getitem__, _HEAD_PARTS)]
+    return b"\n".join((*head, *lines))
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), check_circular=False).encode("ascii")
 
 
 def record_from(data: bytes) -> Record:
     """The record ``record_data`` wrote (ShapeError, or any error, for another shape)."""
     head, *lines = data.split(b"\n")
-    reads, site, names, digests, embeds, unit_list, numbered, quiet = items(json.loads(head))
+    raw = dict(zip(_HEAD_PARTS, lines, strict=False))
+    del lines[: len(_HEAD_PARTS)]
+    if len(raw) != len(_HEAD_PARTS):
+        raise ShapeError("a record of another shape")
+    reads, site = items(json.loads(head))
+    names, digests, embeds, unit_list, numbered, quiet = (
+        items(json.loads(raw[part])) for part in _HEAD_PARTS)
     all_text(site, *items(names), *items(digests))
     units = [tuple(u) for u in items(unit_list)]
     if len(lines) != len(units) or len(digests) != len(names):
@@ -255,10 +299,11 @@ def record_from(data: bytes) -> Record:
     table = NodeNames(names)
     name = names.__getitem__
     nodes = {n: d for n, d in zip(names, digests, strict=True) if d}
-    return Record(frozenset(texts(reads)), site, nodes,
-                  {name(n): frozenset(map(name, items(e))) for n, e in items(embeds)},
+    embedded = {name(n): frozenset(map(name, items(e))) for n, e in items(embeds)}
+    read = ReadParts(len(names), embedded, units, raw)
+    return Record(frozenset(texts(reads)), site, nodes, embedded,
                   SavedUnits(dict(zip(units, lines, strict=True)),
-                             {units[n] for n in items(quiet)}, table),
+                             {units[n] for n in items(quiet)}, table, read=read),
                   SavedShownBy(items(numbered), units, table))
 
 
