@@ -108,6 +108,34 @@ def test_build_with_nothing_changed_stops_early_but_notices_every_change(make_si
     assert again(now=NOW + timedelta(days=11), drafts=True).content is not None
 
 
+def test_an_edit_to_the_built_in_theme_is_noticed_by_the_early_stop(make_site, tmp_path,
+                                                                    monkeypatch):
+    # A Byline checkout's theme is edited in place; the check reads no template to see it.
+    import shutil
+
+    import generator.build
+    import generator.theme
+    from generator.build import BuildOptions, build_site
+
+    from .conftest import NOW, REPO, page
+
+    themes = tmp_path / "themes"
+    shutil.copytree(REPO / "themes", themes)
+    monkeypatch.setattr(generator.theme, "builtin_themes_dir", lambda: themes)
+    monkeypatch.setattr(generator.build, "builtin_themes_dir", lambda: themes)
+    site = make_site({"content/articles/a.md": article(title="A", category="Music")})
+
+    def again():
+        return build_site(BuildOptions(site=site, now=NOW, reuse_current=True))
+
+    again()
+    assert again().content is None
+    base = themes / "default/templates/base.html"
+    base.write_text(base.read_text().replace("Archive</a>", "Every story</a>"))
+    assert again().content is not None
+    assert page(site, "/music/a/").find("a", string="Every story") is not None
+
+
 def test_the_cache_forgets_old_versions_of_edited_files(make_site):
     site = make_site({f"content/articles/a{i}.md": article(f"Story {i}") for i in range(3)})
     build(site)
