@@ -82,8 +82,6 @@ def inputs_key(site: Path, settings: Iterable[str], also: Iterable[Path] = ()) -
         # Named by their place, not their path: reinstalling Byline elsewhere changes no page.
         _signatures(str(folder), f"<{place}>", os.path.realpath(folder) + os.sep, followed,
                     parts)
-    # One sort of the signatures, not one per folder: the key must not depend on the order
-    # the file system lists names in.
     parts.sort()
     try:
         return digest_text(*parts)
@@ -93,8 +91,9 @@ def inputs_key(site: Path, settings: Iterable[str], also: Iterable[Path] = ()) -
 
 
 def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list[str]) -> None:
-    """Add "name:size:mtime" for each file under the folder ``top`` (named from ``shown``
-    on), and "name->target" for each link to a folder.
+    """Add one part for each folder at or under ``top`` (named from ``shown`` on): its name,
+    then "name:size:mtime" for each file in it and "name->target" for each link to a folder,
+    sorted (the order the file system lists names in must not change the key).
 
     Links to folders are followed, as content discovery follows them, each target once (so a
     loop ends) and never out of ``root``.  This stats every source of the site on every
@@ -111,42 +110,41 @@ def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list
         except OSError:  # a folder that cannot be read: the build reports it
             parts.append(f"{name}:unreadable")
             continue
+        signed: list[str] = []
         try:
             with os.scandir(listed) as entries:
                 for entry in entries:
-                    path = name + os.sep + entry.name
-                    if not _is_folder(entry):
+                    try:
+                        is_folder = entry.is_dir()
+                    except OSError:
+                        is_folder = False
+                    if not is_folder:
                         try:
                             st = entry.stat()
                         except OSError:  # a link to nothing or a loop: the build reports it
-                            parts.append(f"{path}:unreadable")
-                            continue
-                        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+                            signed.append(f"{entry.name}:unreadable")
+                        else:
+                            signed.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
                         continue
                     location = os.path.join(here, entry.name)
                     if entry.is_symlink():
                         target = os.path.realpath(location)
-                        parts.append(f"{path}->{target}")
+                        signed.append(f"{entry.name}->{target}")
                         if not target.startswith(root) or target in followed:
                             continue
                         followed.add(target)
-                    folders.append((location, path))
+                    folders.append((location, name + os.sep + entry.name))
         except OSError:
-            parts.append(f"{name}:unreadable")
+            signed.append(":unreadable")
         finally:
             if isinstance(listed, int):
                 os.close(listed)
+        signed.sort()
+        parts.append(name + "\0" + "\0".join(signed))  # no name holds a NUL
 
 
 # Listing a folder through a descriptor (POSIX) makes each stat a lookup of one name.
 _BY_DESCRIPTOR = os.scandir in os.supports_fd
-
-
-def _is_folder(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def valid_until(
