@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import sqlite3
@@ -32,6 +31,11 @@ from typing import Any, TypeVar
 
 from generator import __version__
 from generator.errors import BylineError
+
+try:  # hashlib would load OpenSSL, for hashes Byline never uses: a few ms of every build
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python without CPython's built-in module
+    from hashlib import blake2b
 
 T = TypeVar("T")
 Encode = Callable[[T], tuple[Any, bytes]]  # value → (plain data, raw bytes kept beside it)
@@ -79,7 +83,7 @@ class CacheUnusable(BylineError):
 
 def digest_bytes(data: bytes) -> str:
     """The content hash Byline uses everywhere (hex, 32 chars)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def digest_text(*parts: str) -> str:
@@ -87,7 +91,7 @@ def digest_text(*parts: str) -> str:
     # One join and one hash: this runs for every output on every build.
     # (surrogatepass: a file name that is not UTF-8 still gets a key, not a crash)
     data = "\0".join(parts).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 class BuildCache:
@@ -310,6 +314,16 @@ class BuildCache:
                 return None
             rows = self.db.execute("SELECT path, key FROM outputs")
             return {path: key for path, key in rows if type(path) is str and type(key) is str}
+        return None
+
+    def output_paths(self, output_dir: Path) -> list[str] | None:
+        """The paths ``output_keys`` holds, without their keys (the up-to-date check's)."""
+        with self._guard():
+            row = self.db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
+            if row is None or row[0] != str(output_dir):
+                return None
+            return [path for (path,) in self.db.execute("SELECT path FROM outputs")
+                    if type(path) is str]
         return None
 
     def replace_output_keys(

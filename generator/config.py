@@ -19,12 +19,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import Report, SourceLocation
 from generator.images import ImageSettings
-from generator.inputfiles import UnreadableFile, read_input, shown
+from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input, shown
 from generator.slugs import quoted, site_path_problem
 from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
 
-CONFIG_NAME = "site.yaml"
 PERMALINK_FIELDS = ("category", "slug", "year", "month", "day")
 
 

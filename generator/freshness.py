@@ -11,14 +11,13 @@ content hashes.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.cache import digest_text
-from generator.dates import later
 from generator.errors import Problem, problem_data, problem_from
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
 
@@ -40,10 +39,16 @@ class BuildStamp:
     images: int
     warnings: tuple[Problem, ...]
     next_scheduled: datetime | None
+    # The signature of the Pagefind that made the search index ("" when none was installed),
+    # or "off" when the build made no index.  The key settles whether site.yaml asks for
+    # one; which Pagefind is installed lies outside the site.
+    search: str = "off"
 
-    def current(self, key: str, now: datetime) -> bool:
-        """Whether a build with this input key, now, would write exactly the same files."""
-        return key == self.key and (self.valid_until is None or now < self.valid_until)
+    def current(self, key: str, now: datetime, search: Callable[[], str]) -> bool:
+        """Whether a build with this input key, now, would write exactly the same files
+        (``search`` gives the signature of the Pagefind installed now)."""
+        return (key == self.key and (self.valid_until is None or now < self.valid_until)
+                and (self.search == "off" or self.search == search()))
 
 
 def stamp_data(stamp: BuildStamp) -> tuple[list[Any], bytes]:
@@ -51,46 +56,33 @@ def stamp_data(stamp: BuildStamp) -> tuple[list[Any], bytes]:
     return [
         stamp.key, maybe(datetime_data, stamp.valid_until), stamp.articles, stamp.pages,
         stamp.images, [problem_data(p) for p in stamp.warnings],
-        maybe(datetime_data, stamp.next_scheduled),
+        maybe(datetime_data, stamp.next_scheduled), stamp.search,
     ], b""
 
 
 def stamp_from(data: object, _raw: bytes) -> BuildStamp:
     """The stamp ``stamp_data`` wrote."""
-    key, until, articles, pages, images, warnings, scheduled = items(data)
+    key, until, articles, pages, images, warnings, scheduled, search = items(data)
     return BuildStamp(
         text(key), maybe(datetime_from, until), integer(articles), integer(pages),
         integer(images), tuple(problem_from(p) for p in items(warnings)),
-        maybe(datetime_from, scheduled),
+        maybe(datetime_from, scheduled), text(search),
     )
 
 
-def inputs_key(site: Path, settings: Iterable[str]) -> str:
-    """A hash of the signature of every input file under the site, plus ``settings``."""
+def inputs_key(site: Path, settings: Iterable[str], also: Iterable[Path] = ()) -> str:
+    """A hash of the signature of every input file under the site (and under the folders
+    ``also``, such as the built-in theme), plus ``settings``."""
     parts = list(settings)
-    cut = len(str(site)) + 1
-    root = os.path.realpath(site) + os.sep
     followed: set[str] = set()
+    root = os.path.realpath(site) + os.sep
     for folder in INPUT_FOLDERS:
-        # Links to folders are followed, as content discovery follows them, each target once
-        # (so a loop ends) and never out of the site.  os.walk looks at each folder to see if
-        # it is a link anyway when it does not follow them, so this costs no more.
-        for here, dirs, files in os.walk(site / folder, followlinks=True):
-            dirs.sort()
-            for name in [d for d in dirs if os.path.islink(os.path.join(here, d))]:
-                target = os.path.realpath(os.path.join(here, name))
-                parts.append(f"{os.path.join(here, name)[cut:]}->{target}")
-                if not target.startswith(root) or target in followed:
-                    dirs.remove(name)
-                followed.add(target)
-            for name in sorted(files):
-                path = os.path.join(here, name)
-                try:
-                    st = os.stat(path)
-                except OSError:  # a link to nothing or a loop: the build reports it
-                    parts.append(f"{path[cut:]}:unreadable")
-                    continue
-                parts.append(f"{path[cut:]}:{st.st_size}:{st.st_mtime_ns}")
+        _signatures(os.path.join(site, folder), folder, root, followed, parts)
+    for place, folder in enumerate(also):
+        # Named by their place, not their path: reinstalling Byline elsewhere changes no page.
+        _signatures(str(folder), f"<{place}>", os.path.realpath(folder) + os.sep, followed,
+                    parts)
+    parts.sort()
     try:
         return digest_text(*parts)
     except UnicodeEncodeError:  # a file name that is not UTF-8 (the build reports it)
@@ -98,10 +90,69 @@ def inputs_key(site: Path, settings: Iterable[str]) -> str:
                              for p in parts))
 
 
+def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list[str]) -> None:
+    """Add one part for each folder at or under ``top`` (named from ``shown`` on): its name,
+    then "name:size:mtime" for each file in it and "name->target" for each link to a folder,
+    sorted (the order the file system lists names in must not change the key).
+
+    Links to folders are followed, as content discovery follows them, each target once (so a
+    loop ends) and never out of ``root``.  This stats every source of the site on every
+    `byline build`: where it can, it lists a folder through a descriptor and stats each name
+    relative to it (one path component for the kernel to look up, not the whole path).
+    """
+    if not os.path.isdir(top):
+        return  # a site without templates/, say
+    folders = [(top, shown)]
+    while folders:
+        here, name = folders.pop()
+        try:
+            listed: int | str = os.open(here, os.O_RDONLY) if _BY_DESCRIPTOR else here
+        except OSError:  # a folder that cannot be read: the build reports it
+            parts.append(f"{name}:unreadable")
+            continue
+        signed: list[str] = []
+        try:
+            with os.scandir(listed) as entries:
+                for entry in entries:
+                    try:
+                        is_folder = entry.is_dir()
+                    except OSError:
+                        is_folder = False
+                    if not is_folder:
+                        try:
+                            st = entry.stat()
+                        except OSError:  # a link to nothing or a loop: the build reports it
+                            signed.append(f"{entry.name}:unreadable")
+                        else:
+                            signed.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+                        continue
+                    location = os.path.join(here, entry.name)
+                    if entry.is_symlink():
+                        target = os.path.realpath(location)
+                        signed.append(f"{entry.name}->{target}")
+                        if not target.startswith(root) or target in followed:
+                            continue
+                        followed.add(target)
+                    folders.append((location, name + os.sep + entry.name))
+        except OSError:
+            signed.append(":unreadable")
+        finally:
+            if isinstance(listed, int):
+                os.close(listed)
+        signed.sort()
+        parts.append(name + "\0" + "\0".join(signed))  # no name holds a NUL
+
+
+# Listing a folder through a descriptor (POSIX) makes each stat a lookup of one name.
+_BY_DESCRIPTOR = os.scandir in os.supports_fd
+
+
 def valid_until(
     content: Content, now: datetime, news_window: timedelta, future_included: bool
 ) -> datetime | None:
     """When the output of this content stops being current although no file changed."""
+    from generator.dates import later  # only after a build: the check parses no dates
+
     ends = [later(a.date, news_window) for a in content.articles]
     # A live blog's badge changes when its coverage starts and when it ends.
     ends += [m for a in content.articles if a.live is not None

@@ -12,6 +12,9 @@ import errno
 import os
 import stat
 
+# The site's settings file, the one input outside its folders (see config.py).
+CONFIG_NAME = "site.yaml"
+
 _NOT_REGULAR = {
     stat.S_IFDIR: "a folder",
     stat.S_IFIFO: "a named pipe",

@@ -10,13 +10,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from generator.cache import digest_bytes, digest_text
-from generator.config import SiteConfig
 from generator.content import is_ignored
 from generator.errors import BuildFailed, Problem, Report, Severity, SourceLocation
 from generator.inputfiles import UnreadableFile, read_input, shown
 from generator.slugs import quoted, site_path_problem
+
+if TYPE_CHECKING:  # the up-to-date check finds the built-in theme without reading site.yaml
+    from generator.config import SiteConfig
 
 DEFAULT_THEME = "default"
 

@@ -58,11 +58,19 @@ def deny(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:
     refused = os.fspath(path)
 
     def guarded(target: object, *args: object, **kwargs: object) -> object:
+        if isinstance(target, int):  # a folder opened before: it was refused when opened
+            return real(target, *args, **kwargs)
         if os.fspath(target) == refused:  # type: ignore[call-overload]
             raise PermissionError(errno.EACCES, "Permission denied", refused)
         return real(target, *args, **kwargs)
 
     monkeypatch.setattr(os, name, guarded)
+
+
+def deny_folder(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Make the folder at ``path`` unreadable: listed by its path or opened to be listed."""
+    deny(monkeypatch, "scandir", path)
+    deny(monkeypatch, "open", path)
 
 
 # --- things that are not regular files -----------------------------------------------------
@@ -131,7 +139,7 @@ def test_an_unreadable_article_is_an_error(make_site: MakeSite,
 def test_an_unreadable_article_folder_is_an_error_not_a_removed_story(
         make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     site, previous = built_site(make_site)
-    deny(monkeypatch, "scandir", site / "content/articles/second")
+    deny_folder(monkeypatch, site / "content/articles/second")
     run = fails_with(site, previous, "content/articles/second: error: cannot be read (permission "
                                      "denied): make the folder readable, e.g. `chmod u+rx` it")
     assert "removed" not in run.out
@@ -140,7 +148,7 @@ def test_an_unreadable_article_folder_is_an_error_not_a_removed_story(
 def test_an_unreadable_content_section_is_an_error(make_site: MakeSite,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     site, previous = built_site(make_site)
-    deny(monkeypatch, "scandir", site / "content/articles")
+    deny_folder(monkeypatch, site / "content/articles")
     fails_with(site, previous, "content/articles: error: cannot be read (permission denied): "
                                "make the folder readable, e.g. `chmod u+rx` it")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.cache import BuildCache
 
 from .conftest import article, build
@@ -106,6 +108,73 @@ def test_build_with_nothing_changed_stops_early_but_notices_every_change(make_si
     assert again().articles == 1, "b is scheduled for later"
     assert again(now=NOW + timedelta(days=11)).articles == 2, "b fell due: rebuild"
     assert again(now=NOW + timedelta(days=11), drafts=True).content is not None
+
+
+@pytest.mark.parametrize("why", ["another thread runs", "the system refuses to fork"])
+def test_the_early_stop_without_a_child_process_notices_the_same_changes(make_site, monkeypatch,
+                                                                          why):
+    # The check computes its key in a child process when it may; here it may not.
+    import os
+    import threading
+
+    from generator.build import BuildOptions, build_site
+
+    from .conftest import NOW
+
+    def refused() -> int:
+        raise OSError("no more processes")
+
+    stop = threading.Event()
+    if why == "the system refuses to fork":
+        monkeypatch.setattr(os, "fork", refused)
+    else:
+        threading.Thread(target=stop.wait, daemon=True).start()
+    site = make_site({"content/articles/a.md": article(title="A", category="Music",
+                                                       date="2026-11-01")})
+
+    def again():
+        return build_site(BuildOptions(site=site, now=NOW, reuse_current=True))
+
+    try:
+        again()
+        assert again().content is None
+        (site / "output/music/a/index.html").unlink()
+        assert again().content is not None
+        assert (site / "output/music/a/index.html").is_file()
+        (site / "content/articles/a.md").write_text(article(title="A, edited", category="Music",
+                                                            date="2026-11-01"))
+        assert again().content is not None
+        assert again().content is None
+    finally:
+        stop.set()
+
+
+def test_an_edit_to_the_built_in_theme_is_noticed_by_the_early_stop(make_site, tmp_path,
+                                                                    monkeypatch):
+    # A Byline checkout's theme is edited in place; the check reads no template to see it.
+    import shutil
+
+    import generator.build
+    import generator.theme
+    from generator.build import BuildOptions, build_site
+
+    from .conftest import NOW, REPO, page
+
+    themes = tmp_path / "themes"
+    shutil.copytree(REPO / "themes", themes)
+    monkeypatch.setattr(generator.theme, "builtin_themes_dir", lambda: themes)
+    monkeypatch.setattr(generator.build, "builtin_themes_dir", lambda: themes)
+    site = make_site({"content/articles/a.md": article(title="A", category="Music")})
+
+    def again():
+        return build_site(BuildOptions(site=site, now=NOW, reuse_current=True))
+
+    again()
+    assert again().content is None
+    base = themes / "default/templates/base.html"
+    base.write_text(base.read_text().replace("Archive</a>", "Every story</a>"))
+    assert again().content is not None
+    assert page(site, "/music/a/").find("a", string="Every story") is not None
 
 
 def test_the_cache_forgets_old_versions_of_edited_files(make_site):

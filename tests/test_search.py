@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import generator.build
 from generator import search_stage
 from generator.cli import main
 from generator.ownership import read_ownership
@@ -135,7 +134,7 @@ def test_the_preview_never_indexes(make_site, tmp_path):
 def test_without_pagefind_the_build_says_once_how_to_get_search(make_site, monkeypatch,
                                                                  capsys):
     site = news_site(make_site)
-    monkeypatch.setattr(generator.build, "find_indexer", lambda: None)
+    monkeypatch.setattr(search_stage, "find_indexer", lambda: None)
     assert main(["build", "--site", str(site)]) == 0
     said = capsys.readouterr().out
     assert said.count(HOW_TO_GET_SEARCH) == 1
@@ -143,6 +142,20 @@ def test_without_pagefind_the_build_says_once_how_to_get_search(make_site, monke
     assert (site / "output/music/gig/index.html").is_file()
     assert main(["build", "--site", str(site)]) == 0  # nothing changed: nothing to say
     assert HOW_TO_GET_SEARCH not in capsys.readouterr().out
+
+
+def test_pagefind_installed_after_a_build_without_it_ends_the_early_stop(make_site,
+                                                                          monkeypatch):
+    require_pagefind()
+    site = news_site(make_site)
+    with monkeypatch.context() as missing:
+        missing.setattr(search_stage, "find_indexer", lambda: None)
+        assert build(site, search=True, reuse_current=True).search is not None
+        assert build(site, search=True, reuse_current=True).content is None  # up to date
+    installed = build(site, search=True, reuse_current=True)
+    assert installed.search is not None and installed.search.indexed
+    assert indexed_urls(site / "output") == {"/music/gig/", "/tv/show/", "/about/"}
+    assert build(site, search=True, reuse_current=True).content is None
 
 
 def test_a_page_where_the_index_goes_turns_search_off_with_a_reason(make_site):
