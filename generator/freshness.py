@@ -78,9 +78,9 @@ def inputs_key(site: Path, settings: Iterable[str], also: Iterable[Path] = ()) -
     root = os.path.realpath(site) + os.sep
     for folder in INPUT_FOLDERS:
         _signatures(os.path.join(site, folder), folder, root, followed, parts)
-    for place, folder in enumerate(also):
+    for place, extra in enumerate(also):
         # Named by their place, not their path: reinstalling Byline elsewhere changes no page.
-        _signatures(str(folder), f"<{place}>", os.path.realpath(folder) + os.sep, followed,
+        _signatures(str(extra), f"<{place}>", os.path.realpath(extra) + os.sep, followed,
                     parts)
     parts.sort()
     try:
