@@ -61,12 +61,6 @@ def load_content(
     gc.disable()
     try:
         done = cached_assemblies(keys, memo.assembled, memo.cache)
-        if not gc.get_freeze_count():  # unless the caller manages it (the preview does)
-            # Kept out of collections for good: each stage after this one makes enough
-            # objects to set off full collections, and each walked the whole model (half a
-            # second of a live blog's publish, finding nothing).  Frozen objects are still
-            # freed when unreferenced; ``build_site`` unfreezes them when it ends.
-            gc.freeze()
     finally:
         if enabled:
             gc.enable()
