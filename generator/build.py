@@ -16,7 +16,6 @@ errors stops before anything is written.  Given the files saved since the last b
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import sys
 import time
@@ -153,7 +152,6 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     unsettled = state.unsettled
     saved = None if unsettled is None or options.saved is None else unsettled | options.saved
     state.unsettled = saved  # until this build succeeds
-    frozen = gc.get_freeze_count()  # a caller's (the preview keeps its heap frozen)
     try:
         result = _patched(options, state, saved, started) if saved is not None else None
         if not isinstance(result, BuildResult):
@@ -165,24 +163,8 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     finally:
         if own_state:
             state.close()
-        if not frozen:
-            gc.unfreeze()  # this build's (see ``_keep_model_out_of_collections``)
     state.unsettled = set()
     return result
-
-
-def _keep_model_out_of_collections() -> None:
-    """Take the site model just loaded out of the garbage collector's full collections for
-    the rest of the build (unless a caller manages them: the preview freezes its heap).
-
-    Ten thousand stories are a million objects, and each stage after loading them makes
-    enough new ones to set off another full collection walking them all: five of them took
-    half a second of a live blog's publish, finding nothing (the model holds no cycles).
-    Frozen objects are still freed when unreferenced; ``build_site`` unfreezes them at the
-    end, so garbage cycles made before are collected later after all.
-    """
-    if not gc.get_freeze_count():
-        gc.freeze()
 
 
 def _patched(
@@ -380,7 +362,6 @@ def _build_locked(
                                       what=label)
     content_options = ContentOptions(options.drafts, options.future, options.now)
     content = load_content(config, content_options, report, state.memo)
-    _keep_model_out_of_collections()
     images = plan_images(content, config, state.cache, report)
     report.raise_if_errors()
     if options.defer_images:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import sys
 import time
@@ -192,9 +191,6 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
     # The image progress bar draws itself only on a terminal; --quiet turns it off there too.
     progress = False if console.quiet else None
     result = build_site(BuildOptions(site=site, progress=progress, search=True, **choices))
-    # What is left of a command that builds (check, publish, exit) makes nothing that lives
-    # on: the site model need not be walked by the garbage collector again (see build.py).
-    gc.freeze()
     console.problems(result.warnings)
     for note in result.notes:
         console.detail(f"  {note}")
