@@ -93,6 +93,7 @@ def instrument(phases: Phases) -> None:
     """Wrap the stages build.py runs (the imports are timed as a phase of their own)."""
     with phases.phase("import the stages"):
         import generator.build as build
+        import generator.config as config
         import generator.content as content
         import generator.content.load as load
         import generator.content.memo as memo
@@ -102,7 +103,7 @@ def instrument(phases: Phases) -> None:
         import generator.render_stage as render_stage
         from generator.cache import BuildCache
     plain: list[tuple[Any, str, str]] = [
-        (build, "load_config", "config"),
+        (config, "load_config", "config"),
         (build, "load_theme", "theme"),
         (build, "_inputs_key", "up-to-date check: inputs key"),
         (build, "claim_folder", "claim output folder"),
