@@ -81,8 +81,9 @@ SHOWN = """() => {
 
 def wait_until_shown(page: object, index: int) -> None:
     """Wait for a smooth scroll to end on slide ``index`` (0-based); polled from here, since
-    a page without JavaScript runs no script of Playwright's own either."""
-    deadline = time.monotonic() + 5
+    a page without JavaScript runs no script of Playwright's own either.  The deadline only
+    guards against a scroll that never ends there: a loaded CI machine took over 5 s."""
+    deadline = time.monotonic() + 30
     while page.evaluate(SHOWN) != index:  # type: ignore[attr-defined]
         assert time.monotonic() < deadline, f"slide {index + 1} never came into view"
         time.sleep(0.05)
