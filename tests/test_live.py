@@ -562,6 +562,15 @@ def _walks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return walked
 
 
+def _publishes_in_full(site: Path, www: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A publish that compares every file (walking the site and the target) and leaves the
+    target a mirror of the output."""
+    walked = _walks(monkeypatch)
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    assert walked == ["site", "target"]
+    _mirrors(www, site / "output")
+
+
 def _mirrors(www: Path, output: Path, *foreign: str) -> None:
     assert snapshot(www).keys() - {".byline-output", *foreign} == \
         snapshot(output).keys() - {".byline-output"}
@@ -618,11 +627,8 @@ def test_a_target_someone_else_published_to_is_compared_in_full(make_site, monke
     marker.unlink()
     marker.write_text(text)
     (www / "music/awards/index.html").unlink()
-    walked = _walks(monkeypatch)
     _add_update(site)
-    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
-    assert walked == ["site", "target"]
-    _mirrors(www, site / "output")
+    _publishes_in_full(site, www, monkeypatch)
 
 
 def test_a_full_comparison_at_least_hourly_puts_right_what_was_changed_by_hand(
@@ -637,10 +643,7 @@ def test_a_full_comparison_at_least_hourly_puts_right_what_was_changed_by_hand(
     assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
     assert (www / "tv/other/index.html").read_text() == "defaced"  # not compared this time
     monkeypatch.setattr(directory, "FULL_COMPARE_SECONDS", 0.0)
-    walked = _walks(monkeypatch)
-    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
-    assert walked == ["site", "target"]
-    _mirrors(www, site / "output")
+    _publishes_in_full(site, www, monkeypatch)
 
 
 def test_a_file_put_in_the_output_folder_by_hand_keeps_publishing_in_full(
@@ -650,9 +653,6 @@ def test_a_file_put_in_the_output_folder_by_hand_keeps_publishing_in_full(
     assert run_byline(["build", "--site", str(site), "--quiet"]).code == 0
     (site / "output/verify-google.html").write_text("google-site-verification")
     assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
-    walked = _walks(monkeypatch)
     _add_update(site)
-    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
-    assert walked == ["site", "target"]
-    _mirrors(www, site / "output")
+    _publishes_in_full(site, www, monkeypatch)
     assert (www / "verify-google.html").read_text() == "google-site-verification"
