@@ -149,6 +149,7 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     """Build the site; raise BuildFailed (with every problem) if the input has errors."""
     started = time.perf_counter()
     own_state = state is None
+    frozen_before = gc.get_freeze_count() > 0  # the caller's heap, not ours to thaw
     state = state or BuildState()
     unsettled = state.unsettled
     saved = None if unsettled is None or options.saved is None else unsettled | options.saved
@@ -165,6 +166,8 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     finally:
         if own_state:
             state.close()
+            if not frozen_before:
+                gc.unfreeze()  # frozen by _build_locked (a one-shot build)
     state.unsettled = set()
     return result
 
@@ -366,10 +369,10 @@ def _build_locked(
                                       what=label)
     content_options = ContentOptions(options.drafts, options.future, options.now)
     content = load_content(config, content_options, report, state.memo)
-    if one_shot:
-        # The model lives until the process ends (the check and the publish read it after
-        # the build), and every full collection from here on would walk its million objects
-        # again for nothing: about a fifth of a 10,000-story re-publish.  The preview settles
+    if one_shot and not gc.get_freeze_count():
+        # The model lives until the build ends, and every full collection from here on
+        # would walk its million objects again for nothing (a fifth of a 10,000-story
+        # re-publish). build_site hands the heap back as it found it; the preview settles
         # its heap after each build instead (see serve/preview.py).
         gc.freeze()
     images = plan_images(content, config, state.cache, report)

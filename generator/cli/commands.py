@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import time
@@ -191,6 +192,9 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
     # The image progress bar draws itself only on a terminal; --quiet turns it off there too.
     progress = False if console.quiet else None
     result = build_site(BuildOptions(site=site, progress=progress, search=True, **choices))
+    # The command ends after the check and the publish that read the site model: keep the
+    # cyclic collector off its million objects until then (see build.py, _build_locked).
+    gc.freeze()
     console.problems(result.warnings)
     for note in result.notes:
         console.detail(f"  {note}")

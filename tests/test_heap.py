@@ -1,0 +1,71 @@
+"""A one-shot build keeps the cyclic collector off its site model, and hands the heap back.
+
+Every full collection walks every object in the heap; a 10,000-story model is a million of
+them, and a command that builds once keeps it to the end. So a build with no state for a
+later one freezes the model once it is loaded (``gc.freeze``), and thaws the heap again when
+it returns, unless the caller had frozen it already: a program that embeds Byline, or this
+test run, must not find its garbage kept forever.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import generator.render as render
+from generator.build import BuildOptions, BuildState, build_site
+
+from .conftest import SiteFiles, article
+
+
+@pytest.fixture
+def freezes_seen(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many objects were frozen when the build indexed the loaded site."""
+    seen: list[int] = []
+    index = render.build_index
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_freeze_count())
+        return index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "build_index", watched)
+    gc.unfreeze()
+    yield seen
+    gc.unfreeze()
+
+
+def _site(make_site: Callable[[SiteFiles], Path]) -> Path:
+    return make_site({f"content/articles/story-{n}.md": article(f"Story {n}") for n in range(3)})
+
+
+def test_a_one_shot_build_freezes_its_model_then_thaws_the_heap(
+    make_site: Callable[[SiteFiles], Path], freezes_seen: list[int],
+) -> None:
+    build_site(BuildOptions(site=_site(make_site)))
+    assert freezes_seen and freezes_seen[0] > 0  # frozen before the stages after loading
+    assert gc.get_freeze_count() == 0  # and handed back as it was
+
+
+def test_a_heap_the_caller_froze_stays_frozen(
+    make_site: Callable[[SiteFiles], Path], freezes_seen: list[int],
+) -> None:
+    gc.freeze()
+    before = gc.get_freeze_count()
+    build_site(BuildOptions(site=_site(make_site)))
+    # Some frozen objects were freed since (freezing keeps nothing alive): most are left.
+    assert gc.get_freeze_count() > before * 0.9 > 0
+
+
+def test_a_build_that_keeps_its_state_leaves_the_heap_alone(
+    make_site: Callable[[SiteFiles], Path], freezes_seen: list[int],
+) -> None:
+    state = BuildState()  # the preview's case: it settles its heap itself after each build
+    try:
+        build_site(BuildOptions(site=_site(make_site)), state)
+    finally:
+        state.close()
+    assert freezes_seen == [0]
+    assert gc.get_freeze_count() == 0
