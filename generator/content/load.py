@@ -8,7 +8,8 @@ scheduled articles).  All problems of all files are collected before the stage g
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -54,61 +55,68 @@ def load_content(
     # An assembled article depends on its file, the site settings and the author files.
     context = load_context(config, authors)
     keys = [assembled_key(context, s, d) for s, d in zip(sources, digests, strict=True)]
-    # Decoding a big site's cached files makes a million small objects and no reference
-    # cycles: the cyclic collector would only walk the growing model again and again.
-    # (Parsing, in workers that inherit the setting, is left to it.)
+    # Decoding a big site's cached files and assembling the model make a million small
+    # objects and no reference cycles: the cyclic collector would only walk the growing
+    # model again and again.  (Parsing, in workers that inherit the setting, is left to it.)
+    with _collector_off():
+        done = cached_assemblies(keys, memo.assembled, memo.cache)
+    todo = [i for i, key in enumerate(keys) if key not in done or not done[key].images_exist()]
+    parsed = parses_for([digests[i] for i in todo], [sources[i] for i in todo], memo)
+    with _collector_off():
+        fresh: dict[str, Assembly] = {}
+        for i in todo:
+            assembly = assemble_source(sources[i], digests[i], parsed[digests[i]], config,
+                                       authors, options.drafts, report)
+            if assembly is not None:
+                fresh[keys[i]] = done[keys[i]] = assembly
+        del parsed  # the bodies live on in the articles; the rest of each parse is not needed
+        # Kept in memory too, so the preview server's next build decodes nothing.
+        memo.assembled.update(done)
+        if memo.cache is not None and fresh:
+            memo.cache.store_parsed(fresh, assembly_data)
+        rechecked = set(todo)
+        articles: list[Article] = []
+        people: dict[str, Author] = {}
+        pages: list[Page] = []
+        for index, key in enumerate(keys):
+            assembly = done.get(key)
+            if assembly is None:
+                continue
+            if index not in rechecked:  # fresh ones reported their warnings already
+                report.extend(assembly.warnings)
+            item = assembly.item
+            if isinstance(item, Page):
+                pages.append(item)
+            elif options.drafts or not item.draft:
+                articles.append(item)
+                people.update((a.slug, a) for a in assembly.authors)
+        now = options.now or datetime.now(config.tz)
+        published = [a for a in articles if options.future or a.date <= now]
+        future = [a.date for a in articles if a.date > now and not a.draft]
+        named = {slug for a in published for slug in a.author_slugs}
+        content = Content(
+            articles=_newest_first(_canonical_terms(published, config)),
+            pages=tuple(sorted(pages, key=lambda p: p.url)),
+            authors=dict(sorted({**{s: people[s] for s in named}, **authors}.items())),
+            next_scheduled=min(future) if future else None,
+            held_back=len(sources) - len(published) - len(pages),
+        )
+        _check_unique_urls(content, report)
+        memo.last = LoadRecord({s.path: (s, k) for s, k in zip(sources, keys, strict=True)},
+                               authors, context)
+        forget_stale(memo, keys, digests)
+        return content
+
+
+@contextmanager
+def _collector_off() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        done = cached_assemblies(keys, memo.assembled, memo.cache)
+        yield
     finally:
         if enabled:
             gc.enable()
-    todo = [i for i, key in enumerate(keys) if key not in done or not done[key].images_exist()]
-    parsed = parses_for([digests[i] for i in todo], [sources[i] for i in todo], memo)
-    fresh: dict[str, Assembly] = {}
-    for i in todo:
-        assembly = assemble_source(sources[i], digests[i], parsed[digests[i]], config, authors,
-                                   options.drafts, report)
-        if assembly is not None:
-            fresh[keys[i]] = done[keys[i]] = assembly
-    del parsed  # the bodies live on in the articles; the rest of each parse is not needed
-    # Kept in memory too, so the preview server's next build decodes nothing.
-    memo.assembled.update(done)
-    if memo.cache is not None and fresh:
-        memo.cache.store_parsed(fresh, assembly_data)
-    rechecked = set(todo)
-    articles: list[Article] = []
-    people: dict[str, Author] = {}
-    pages: list[Page] = []
-    for index, key in enumerate(keys):
-        assembly = done.get(key)
-        if assembly is None:
-            continue
-        if index not in rechecked:  # fresh ones reported their warnings already
-            report.extend(assembly.warnings)
-        item = assembly.item
-        if isinstance(item, Page):
-            pages.append(item)
-        elif options.drafts or not item.draft:
-            articles.append(item)
-            people.update((a.slug, a) for a in assembly.authors)
-    now = options.now or datetime.now(config.tz)
-    published = [a for a in articles if options.future or a.date <= now]
-    future = [a.date for a in articles if a.date > now and not a.draft]
-    named = {slug for a in published for slug in a.author_slugs}
-    content = Content(
-        articles=_newest_first(_canonical_terms(published, config)),
-        pages=tuple(sorted(pages, key=lambda p: p.url)),
-        authors=dict(sorted({**{s: people[s] for s in named}, **authors}.items())),
-        next_scheduled=min(future) if future else None,
-        held_back=len(sources) - len(published) - len(pages),
-    )
-    _check_unique_urls(content, report)
-    memo.last = LoadRecord({s.path: (s, k) for s, k in zip(sources, keys, strict=True)},
-                           authors, context)
-    forget_stale(memo, keys, digests)
-    return content
 
 
 def _canonical_terms(articles: list[Article], config: SiteConfig) -> list[Article]:
