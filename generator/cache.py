@@ -101,6 +101,8 @@ class BuildCache:
         self.notes: list[str] = []  # what went wrong with the cache, said once (--verbose)
         self.folder = self._usable(directory)
         self.path = self.folder / DATABASE_NAME
+        self.on_disk = True  # False once it went on in memory (see _recover)
+        self._readers: list[ParsedReader] = []  # handed out: closed with the cache
         self.db = self._connect()
 
     def _usable(self, directory: Path) -> Path:
@@ -143,7 +145,18 @@ class BuildCache:
                 error = again
         what = "is in use by another process" if _busy(error) else "cannot be used"
         self.note(f"the cache {self.path} {what} ({error}): this build went without it")
+        self.on_disk = False
         return _open(":memory:")
+
+    def reader(self) -> ParsedReader | None:
+        """What reads this cache's parses from any process, None when it is not on disk.
+        Its connection in this process closes with the cache (the last connection to close
+        folds the write-ahead log back into the file)."""
+        if not self.on_disk:
+            return None
+        reader = ParsedReader(self.path)
+        self._readers.append(reader)
+        return reader
 
     def note(self, text: str) -> None:
         """Say something about the cache once, under --verbose."""
@@ -157,6 +170,8 @@ class BuildCache:
 
     def close(self) -> None:
         """Release the database file."""
+        for reader in self._readers:
+            reader.close()
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
 
@@ -398,6 +413,56 @@ class BuildCache:
             db.execute("DELETE FROM stamps WHERE key = ?", (key,))
             if row:
                 db.execute("INSERT INTO stamps VALUES (?, ?, ?)", row)
+
+
+class ParsedReader:
+    """Reads ``parsed`` entries (for a parse's body HTML) from the cache file, in any process:
+    with a connection of its own, opened in each process on first use and used only to read.
+    Anything missing, damaged or busy is a miss."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        # A connection inherited through fork is kept, never used or closed: closing it could
+        # disturb the parent's hold on the file (SQLite: no connection across a fork).
+        self._inherited: list[sqlite3.Connection] = []
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ParsedReader) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"])  # type: ignore[misc]
+
+    def close(self) -> None:
+        """Close this process's connection (a later read opens another)."""
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db, self._pid = None, 0
+
+    def read(self, key: str, decode: Decode[T]) -> T | None:
+        """The entry ``key``, decoded (None: missing, or anything wrong with it)."""
+        try:
+            if self._pid != os.getpid():
+                if self._db is not None:
+                    self._inherited.append(self._db)
+                # mode=rw: a cache deleted meanwhile is a miss, not a new empty file.
+                self._db = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=rw", uri=True,
+                                           timeout=LOCK_WAIT_SECONDS, check_same_thread=False)
+                self._pid = os.getpid()
+            assert self._db is not None
+            row = self._db.execute("SELECT value, crc FROM parsed WHERE key = ?",
+                                   (key,)).fetchone()
+        except (sqlite3.Error, UnicodeEncodeError):
+            return None
+        return None if row is None else _decoded(key, row[0], row[1], decode)
 
 
 def _open(path: Path | str) -> sqlite3.Connection:

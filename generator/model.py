@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from generator.errors import SourceLocation, location_data, location_from
 from generator.plaindata import (
@@ -184,7 +184,10 @@ class Article:
     title: str
     date: datetime
     date_has_time: bool
-    body: bytes  # UTF-8 HTML with image placeholders: half the memory of a str here
+    # Which body HTML it has (UTF-8, image placeholders in it), not the HTML: the key of the
+    # file's parse in the cache.  The stage that renders a page reads it (``Content.bodies``),
+    # so an archive's model does not hold its text.
+    body_key: str
     summary: str
     word_count: int
     author_slugs: tuple[str, ...] = ()
@@ -205,11 +208,6 @@ class Article:
     updates: tuple[Change, ...] = ()  # newest first
     corrections: tuple[Change, ...] = ()  # newest first
     live: LiveCoverage | None = None
-
-    @property
-    def body_html(self) -> str:
-        """The body as HTML, image placeholders still in it."""
-        return self.body.decode("utf-8")
 
     @property
     def reading_minutes(self) -> int:
@@ -244,7 +242,7 @@ class Page:
     slug: str
     url: str
     title: str
-    body: bytes  # UTF-8, as for Article
+    body_key: str  # as for Article
     summary: str
     description: str | None = None
     images: tuple[ImageRef, ...] = ()
@@ -252,11 +250,6 @@ class Page:
     aliases: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     videos: tuple[VideoRef, ...] = ()
-
-    @property
-    def body_html(self) -> str:
-        """The body as HTML, image placeholders still in it."""
-        return self.body.decode("utf-8")
 
 
 def images_of(item: Article | Page) -> tuple[ImageRef, ...]:
@@ -289,19 +282,29 @@ def videos_of(item: Article | Page) -> tuple[VideoRef, ...]:
     return (*((hero,) if hero else ()), *item.videos)
 
 
+class BodySource(Protocol):
+    """Where the body HTML of articles and pages is read, by their ``body_key``."""
+
+    def html(self, key: str, source: str) -> bytes:
+        """The body HTML of ``key``, the body of the file ``source`` (site-relative)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Content:
-    """Everything the content stage found: the published articles newest first, pages, authors."""
+    """Everything the content stage found: the published articles newest first, pages, authors,
+    and where their bodies are read."""
 
     articles: tuple[Article, ...]
     pages: tuple[Page, ...]
     authors: Mapping[str, Author]
+    bodies: BodySource
     next_scheduled: datetime | None = None
     held_back: int = 0
 
 
 # -- as plain data, for the cache: lists in field order, checked when read -----------------
-# Bodies are not in the data: the cache keeps them beside it as raw bytes.
+# Bodies are not in the data: each is its file's parse's, found by ``body_key``.
 
 IMAGE_ROLES = ("hero", "figure", "inline", "avatar", "slide", "poster")
 
@@ -400,7 +403,7 @@ def _link_from(data: object) -> Link:
 
 
 def article_data(article: Article) -> list[Any]:
-    """An Article as plain data, without its body."""
+    """An Article as plain data (its body is its parse's, by ``body_key``)."""
     a = article
     return [
         location_data(a.source), a.digest, a.slug, a.url, a.title, datetime_data(a.date),
@@ -411,19 +414,19 @@ def article_data(article: Article) -> list[Any]:
         _extra_data(a.extra), [video_data(v) for v in a.videos],
         a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
         a.updated_has_time, [change_data(c) for c in a.updates],
-        [change_data(c) for c in a.corrections], a.live and live_data(a.live),
+        [change_data(c) for c in a.corrections], a.live and live_data(a.live), a.body_key,
     ]
 
 
-def article_from(data: object, body: bytes) -> Article:
-    """The Article ``article_data`` wrote, with its body."""
+def article_from(data: object) -> Article:
+    """The Article ``article_data`` wrote."""
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
-     hero_video, embeds, updated_has_time, updates, corrections, live) = items(data)
-    all_text(digest, slug, url, title, summary)
+     hero_video, embeds, updated_has_time, updates, corrections, live, body_key) = items(data)
+    all_text(digest, slug, url, title, summary, body_key)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
-        flag(date_has_time), body, summary, integer(word_count), texts(author_slugs),
+        flag(date_has_time), body_key, summary, integer(word_count), texts(author_slugs),
         None if category is None else term_from(category), tuple(map(term_from, items(tags))),
         maybe_text(dek), None if updated is None else datetime_from(updated),
         None if hero is None else image_from(hero),
@@ -468,20 +471,21 @@ def _update_from(data: object) -> LiveUpdate:
 
 
 def page_data(page: Page) -> list[Any]:
-    """A Page as plain data, without its body."""
+    """A Page as plain data (its body is its parse's, by ``body_key``)."""
     return [
         location_data(page.source), page.digest, page.slug, page.url, page.title, page.summary,
         page.description, [image_data(i) for i in page.images], page.has_embeds,
         list(page.aliases), _extra_data(page.extra), [video_data(v) for v in page.videos],
+        page.body_key,
     ]
 
 
-def page_from(data: object, body: bytes) -> Page:
-    """The Page ``page_data`` wrote, with its body."""
+def page_from(data: object) -> Page:
+    """The Page ``page_data`` wrote."""
     (where, digest, slug, url, title, summary, description, images, embeds, aliases, extra,
-     videos) = items(data)
+     videos, body_key) = items(data)
     return Page(
-        location_from(where), text(digest), text(slug), text(url), text(title), body,
+        location_from(where), text(digest), text(slug), text(url), text(title), text(body_key),
         text(summary), maybe_text(description), tuple(image_from(i) for i in items(images)),
         flag(embeds), texts(aliases), _extra_from(extra),
         tuple(video_from(v) for v in items(videos)),

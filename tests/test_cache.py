@@ -25,11 +25,13 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import generator.cache as cache_module
-from generator.cache import BuildCache
+from generator.cache import BuildCache, digest_bytes
 from generator.config import load_config
 from generator.content import ContentOptions, ParseMemo, load_content
-from generator.content.parse import parse_source, parsed_data, parsed_from
-from generator.errors import Report
+from generator.content.bodies import CachedBodies
+from generator.content.parse import parse_key, parse_source, parsed_data, parsed_from
+from generator.errors import BylineError, Report
+from generator.model import Content
 from generator.plaindata import TAG, ShapeError, value_data, value_from
 
 from .conftest import NOW, SITE_YAML, article, photo_bytes, write_files
@@ -426,6 +428,43 @@ def test_a_changed_byte_in_an_entry_is_a_miss(site: Path) -> None:
     assert snapshot(site / "output") == clean_build(site)
 
 
+# -- the bodies, read from the parse cache where each page is rendered ------------------------
+def _parse_rows(site: Path) -> list[str]:
+    """The keys of the sources' parses (their bodies'), as the site's files are now."""
+    return [parse_key(digest_bytes(path.read_bytes()))
+            for path in sorted((site / "content/articles").rglob("*.md"))]
+
+
+@pytest.mark.parametrize("damage", ["deleted", "changed"])
+def test_a_body_gone_from_the_cache_is_parsed_again(site: Path, damage: str) -> None:
+    # The checked articles stay cached, so the build trusts them; their bodies, read only
+    # when each page is rendered, are not there (or not intact) any more.
+    db = sqlite3.connect(site / ".byline-cache/build.sqlite", isolation_level=None)
+    for key in _parse_rows(site):
+        if damage == "deleted":
+            db.execute("DELETE FROM parsed WHERE key = ?", (key,))
+        else:
+            db.execute("UPDATE parsed SET value = CAST(replace(CAST(value AS TEXT), 'the', "
+                       "'teh') AS BLOB) WHERE key = ?", (key,))
+    db.close()
+    shutil.rmtree(site / "output")
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+
+
+def test_a_body_whose_file_changed_since_is_one_clear_line(site: Path) -> None:
+    path = site / "content/articles/older.md"
+    key = parse_key(digest_bytes(path.read_bytes()))
+    bodies = CachedBodies(site, None)  # nothing cached: parsed from the file
+    assert b"<p>" in bodies.html(key, "content/articles/older.md")
+    path.write_text(path.read_text() + "\nSaved during the build.\n")
+    with pytest.raises(BylineError) as raised:
+        bodies.html(key, "content/articles/older.md")
+    assert str(raised.value) == ("content/articles/older.md changed while the site was being "
+                                 "built: build again")
+
+
 @pytest.fixture
 def restore(site: Path) -> Callable[[], dict[str, bytes]]:
     """Put the warm cache and output of ``site`` back; returns the clean build's output."""
@@ -475,6 +514,11 @@ def test_content_read_back_from_the_cache_is_the_content_written(site: Path) -> 
     shutil.rmtree(site / ".byline-cache")
     first, second = load(), load()  # the first parses, the second decodes
     assert second == first
+    # The bodies are read where a page is rendered: from the parse cache, by each one's key.
+    assert isinstance(first, Content) and isinstance(second, Content)
+    for one, other in zip(first.articles, second.articles, strict=True):
+        assert second.bodies.html(other.body_key, other.source.path) == \
+            first.bodies.html(one.body_key, one.source.path) != b""
     assert [a.date.tzinfo for a in second.articles] == [a.date.tzinfo for a in first.articles]
     tour = next(a for a in second.articles if a.slug == "tour")
     assert tour.extra == {"mood": {"stage": [1, 2.5, True, None], "key": {"nested": True}}}

@@ -19,12 +19,12 @@ from .discover import SourceFile
 from .fields import ARTICLE_KEYS, HERO_KEYS, PAGE_KEYS, FieldReader
 from .images import resolve_image
 from .live import read_live
-from .parse import ParsedSource
+from .parse import ParsedSource, parse_key
 from .videos import resolve_video
 
 # Part of the cache key of every checked file: bump it when the checks change, so that a
 # file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "6"
+CHECKS_VERSION = "7"
 # How alike a category must be to one of site.yaml's to be offered as what the writer meant
 # ("Celebs" is 0.67 like "celebrity", "Movie" 0.91 like "movies").
 CATEGORY_CUTOFF = 0.6
@@ -96,7 +96,7 @@ def assemble_article(
         title=title,
         date=date.value,
         date_has_time=date.has_time,
-        body=body.html,
+        body_key=parse_key(digest),
         summary=shorten(dek, 280) if dek else body.first_paragraph,
         word_count=body.word_count,
         author_slugs=tuple(p.slug for p in people),
@@ -147,7 +147,7 @@ def assemble_page(
         slug=slug,
         url=f"/{slug}/",
         title=title,
-        body=parsed.body.html,
+        body_key=parse_key(digest),
         summary=description or parsed.body.first_paragraph,
         description=description,
         images=images,

@@ -19,6 +19,7 @@ from generator.model import Article, Author, Content, Page, Term
 from generator.slugs import folder_url, slugify
 
 from .authors import load_author_files
+from .bodies import CachedBodies
 from .discover import discover_sources
 from .memo import (
     Assembly,
@@ -69,7 +70,7 @@ def load_content(
                                        authors, options.drafts, report)
             if assembly is not None:
                 fresh[keys[i]] = done[keys[i]] = assembly
-        del parsed  # the bodies live on in the articles; the rest of each parse is not needed
+        del parsed  # the bodies stay in the cache (CachedBodies), the rest is not needed
         # Kept in memory too, so the preview server's next build decodes nothing.
         memo.assembled.update(done)
         if memo.cache is not None and fresh:
@@ -98,6 +99,7 @@ def load_content(
             articles=_newest_first(_canonical_terms(published, config)),
             pages=tuple(sorted(pages, key=lambda p: p.url)),
             authors=dict(sorted({**{s: people[s] for s in named}, **authors}.items())),
+            bodies=CachedBodies(config.root, memo.cache.reader() if memo.cache else None),
             next_scheduled=min(future) if future else None,
             held_back=len(sources) - len(published) - len(pages),
         )

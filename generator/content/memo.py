@@ -34,7 +34,7 @@ from generator.plaindata import ShapeError, items
 
 from .assemble import CHECKS_VERSION, assemble_article, assemble_page
 from .discover import MARKDOWN_FILE, SourceFile
-from .parse import ParsedSource, parse_many, parsed_data, parsed_from
+from .parse import ParsedSource, parse_key, parse_many, parsed_data, parsed_from
 from .videos import videos_current
 
 _PARSE_BATCH = 64
@@ -56,22 +56,22 @@ class Assembly:
 
 
 def assembly_data(assembly: Assembly) -> tuple[list[Any], bytes]:
-    """A checked file as plain data for the cache, and its body as the bytes beside it."""
+    """A checked file as plain data for the cache (its body is kept once, with its parse)."""
     item = assembly.item
     kind, data = (
         ("article", article_data(item)) if isinstance(item, Article) else ("page", page_data(item))
     )
     authors = [author_data(a) for a in assembly.authors]
-    return [kind, data, authors, [problem_data(p) for p in assembly.warnings]], item.body
+    return [kind, data, authors, [problem_data(p) for p in assembly.warnings]], b""
 
 
-def assembly_from(data: object, body: bytes) -> Assembly:
+def assembly_from(data: object, _raw: bytes) -> Assembly:
     """The checked file ``assembly_data`` wrote."""
     kind, item, authors, warnings = items(data)
     if kind == "article":
-        made: Article | Page = article_from(item, body)
+        made: Article | Page = article_from(item)
     elif kind == "page":
-        made = page_from(item, body)
+        made = page_from(item)
     else:
         raise ShapeError(f"unknown kind of document {kind!r}")
     return Assembly(made, tuple(author_from(a) for a in items(authors)),
@@ -103,11 +103,6 @@ def load_context(config: SiteConfig, authors: Mapping[str, Author]) -> str:
     """What every checked file depends on besides itself: the settings and the author files."""
     return digest_text(MARKUP_VERSION, CHECKS_VERSION, repr(config),
                        repr(sorted(authors.items())))
-
-
-def parse_key(digest: str) -> str:
-    """The cache key of a file's parse, by its content hash."""
-    return digest_text("parsed", MARKUP_VERSION, digest)
 
 
 def forget_stale(memo: ParseMemo, assembled: Iterable[str], digests: Iterable[str]) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.cache import digest_text
 from generator.errors import LocatedError
 from generator.frontmatter import FrontMatterError, split_front_matter
 from generator.markup import (
     IMAGE_KINDS,
+    MARKUP_VERSION,
     RawEmbed,
     RawImage,
     RawUpdate,
@@ -45,6 +47,12 @@ class ParsedSource:
     body: RenderedMarkdown | None = None
     problem: str | None = None
     problem_line: int | None = None
+
+
+def parse_key(digest: str) -> str:
+    """The cache key of a file's parse, by its content hash: also the ``body_key`` of the
+    article or page made from it, whose body HTML is the parse's."""
+    return digest_text("parsed", MARKUP_VERSION, digest)
 
 
 def parse_source(data: bytes) -> ParsedSource:
@@ -98,6 +106,14 @@ def parsed_from(data: object, html: bytes) -> ParsedSource:
     meta, body, problem, problem_line = items(data)
     return ParsedSource(maybe(_document_from, meta), maybe(lambda b: _body_from(b, html), body),
                         maybe_text(problem), maybe_integer(problem_line))
+
+
+def parsed_body_html(data: object, html: bytes) -> bytes:
+    """The body HTML of the parse ``parsed_data`` wrote, without decoding the rest (a parse
+    of another shape, or without a body, raises)."""
+    _meta, body, _problem, _problem_line = items(data)
+    items(body)
+    return html
 
 
 def _document_from(data: object) -> YamlDocument:

@@ -106,14 +106,14 @@ def without_update_marks(body: str) -> str:
     return body.replace(UPDATE_MARK, "")
 
 
-def live_facts(article: Article, absolute: Callable[[str], str]
+def live_facts(article: Article, body_html: str, absolute: Callable[[str], str]
                ) -> tuple[str, str | None, tuple[tuple[str, str, str, str], ...]] | None:
-    """What structured data says of a live blog: start, end, and per update its headline,
-    time, text and address; None when the article is not live."""
+    """What structured data says of a live blog (its body HTML ``body_html``): start, end,
+    and per update its headline, time, text and address; None when the article is not live."""
     live = article.live
     if live is None:
         return None
-    texts = [_text(part) for part in article.body_html.split(UPDATE_MARK)[1:]]
+    texts = [_text(part) for part in body_html.split(UPDATE_MARK)[1:]]
     page = absolute(article.url)
     updates = tuple(
         (_text(u.headline_html) or shorten(body, HEADLINE_LIMIT) or u.time.isoformat(),

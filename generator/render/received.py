@@ -40,10 +40,11 @@ from .views import ArticleView, AuthorView, ImageView, TermView
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A body's HTML (UTF-8, image placeholders still in it), and the image views that fill
-    them."""
+    """A body (its ``body_key``, whose HTML is read when the output renders, and the file it
+    is the body of), and the image views that fill its placeholders."""
 
-    html: bytes
+    key: str
+    source: str
     images: tuple[ImageView | None, ...]
     videos: tuple[VideoView | None, ...] = ()
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
-from generator.model import Article, Author, ImageRef, Page, VideoRef
+from generator.model import Article, Author, Page, VideoRef
 from generator.theme import Theme
 
 from .carried import Carried
@@ -127,7 +127,7 @@ class SiteRenderer:
         return Received("article.html", {
             "meta": Later(self.article_meta, self._article_facts(article)), "article": view,
             "related": [self.views.card(r) for r in related],
-        }, self._body_of(article.body, article.images, article.videos), "article")
+        }, self._body_of(article, article.videos), "article")
 
     def page_received(self, page: Page) -> Received:
         """A static page such as About."""
@@ -136,7 +136,7 @@ class SiteRenderer:
                 "has_gallery": has_gallery(page)}
         meta = self._meta(page.title, page.description or page.summary, page.url)
         return Received("page.html", {"meta": meta, "page": view},
-                        self._body_of(page.body, page.images), "page")
+                        self._body_of(page), "page")
 
     def list_received(
         self, kind: str, group: Group | None, author: Author | None,
@@ -221,7 +221,7 @@ class SiteRenderer:
         items = articles[: self.config.feed_items]
         return Received(kind, {
             "info": info, "entries": tuple(self.feed_entry(a) for a in items),
-            "bodies": tuple(self._body_of(a.body, a.images, a.videos) for a in items)})
+            "bodies": tuple(self._body_of(a, a.videos) for a in items)})
 
     def _feed_image(self, article: Article) -> FeedImage | None:
         """The hero as feeds carry it: a JPEG/PNG at least 1200 px wide where the photo
@@ -368,14 +368,15 @@ class SiteRenderer:
             raise RenderProblem(f"template error in {name}: {exc}", _template_frame(exc)) from None
         return html.encode("utf-8")
 
-    def _body_of(self, html: bytes, images: Sequence[ImageRef],
-                 videos: Sequence[VideoRef] = ()) -> Body:
-        return Body(html, tuple(self.views.image(i) for i in images),
+    def _body_of(self, item: Article | Page, videos: Sequence[VideoRef] = ()) -> Body:
+        return Body(item.body_key, item.source.path,
+                    tuple(self.views.image(i) for i in item.images),
                     tuple(video_view(v, self.images, self.url) for v in videos))
 
     def _fill(self, body: Body) -> Markup:
         # Rebase the writer's links first: image markup already carries the base path.
-        html = rebase_links(body.html.decode("utf-8"), self.base_path)
+        html = rebase_links(self.content.bodies.html(body.key, body.source).decode("utf-8"),
+                            self.base_path)
         return Markup(fill_body(html, body.images, body.videos, self._macro_module(),
                                 self._macro_module("media.html")))
 
@@ -490,7 +491,9 @@ class SiteRenderer:
             crops=tuple(self.absolute(c.url_path)
                         for c in self.images.crops.get(article.url, ())),
             draft=article.draft,
-            live=live_facts(article, self.absolute),
+            live=live_facts(article, self.content.bodies.html(
+                article.body_key, article.source.path).decode("utf-8"), self.absolute)
+            if article.live is not None else None,
         )
 
     def article_meta(self, facts: ArticleFacts) -> PageMeta:

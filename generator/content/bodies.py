@@ -1,0 +1,46 @@
+"""Where the body HTML of articles and pages is read when their pages are rendered.
+
+The site model names each body by its file's parse (``body_key``) instead of holding it: an
+archive's text stays in the cache until the page, feed or structured data that shows it is
+made, in whichever process makes it.  A body not found there (the cache went on in memory,
+or an entry was damaged or dropped since) is parsed again from its file, whose content hash
+must still be the one the key names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.cache import ParsedReader, digest_bytes
+from generator.errors import BylineError
+from generator.inputfiles import UnreadableFile, read_input
+
+from .discover import MARKDOWN_FILE
+from .parse import parse_key, parse_source, parsed_body_html
+
+
+@dataclass(frozen=True)
+class CachedBodies:
+    """Bodies read from the parse cache (``reader``, None: none on disk), else parsed again
+    from the files under ``site``.  Pickles for spawned workers; each process reads with a
+    connection of its own."""
+
+    site: Path
+    reader: ParsedReader | None
+
+    def html(self, key: str, source: str) -> bytes:
+        """The body HTML of ``key``, the body of ``source`` (relative to the site)."""
+        found = self.reader.read(key, parsed_body_html) if self.reader is not None else None
+        return found if found is not None else self._parsed_again(key, source)
+
+    def _parsed_again(self, key: str, source: str) -> bytes:
+        try:
+            data = read_input(self.site / source, MARKDOWN_FILE)
+        except UnreadableFile as error:
+            raise BylineError(f"{source}: {error} (it was read when the build started): "
+                              "build again") from None
+        parsed = parse_source(data)
+        if parse_key(digest_bytes(data)) != key or parsed.body is None:
+            raise BylineError(f"{source} changed while the site was being built: build again")
+        return parsed.body.html
