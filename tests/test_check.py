@@ -330,7 +330,7 @@ def make_article(**changes: object) -> Article:
         "title": "Story",
         "date": datetime(2024, 5, 1, tzinfo=UTC),
         "date_has_time": False,
-        "body": b"<p>x</p>",
+        "body_key": "parse-of-story",
         "summary": "x",
         "word_count": 1,
         "dek": "The dek",
