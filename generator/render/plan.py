@@ -569,9 +569,10 @@ def structure(
                       old.by_author.get(slug) if old else None) for slug in content.authors)
     nodes.update(urls(f"group:year:{year}", arts, old.years.get(year) if old else None)
                  for year, arts in index.years.items())
+    kept = old.ranked.known() if old else {}  # never ranked again just to compare
     for at, (article, ranked) in enumerate(zip(content.articles, index.ranked, strict=True)):
         name = "related:" + article.url
-        if old and at < len(old.ranked) and old.ranked[at] is ranked and name in digests:
+        if kept.get(at) is ranked and name in digests:
             nodes[name] = digests[name]  # the same ranking of the same places
         else:
             nodes[name] = digest_text(*(content.articles[p].url for p in ranked))

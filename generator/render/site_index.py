@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import overload
 
 from generator.model import Article, Author, Content, Term
 
@@ -37,7 +38,7 @@ class SiteIndex:
     related_count: int  # how many related stories an article shows (site.yaml)
     # By position: the positions of each article's related stories.  A ranking an index
     # keeps from the previous one is the same tuple (``structure`` in plan.py relies on it).
-    ranked: tuple[tuple[int, ...], ...] = field(compare=False, repr=False)
+    ranked: Rankings = field(compare=False, repr=False)
     # What related stories are ranked from: each article's URL and tags, newest first.
     shape: tuple[tuple[str, tuple[str, ...]], ...] = field(compare=False, repr=False)
 
@@ -50,15 +51,50 @@ class SiteIndex:
         return self.ranked[self.position[article.url]]
 
 
+class Rankings(Sequence[tuple[int, ...]]):
+    """Every article's related stories, by position, each ranked the first time it is asked
+    for (a build that renders a dozen pages of 10,000 ranks a dozen); ``kept``, rankings an
+    earlier index made that still hold, are used as they are.  Ranking is deterministic, so a
+    worker that ranks one again finds what the build would."""
+
+    def __init__(self, content: Content, masks: Mapping[str, int], count: int,
+                 kept: dict[int, tuple[int, ...]]) -> None:
+        self._articles = content.articles
+        self._masks = masks
+        self._count = count
+        self._known = kept
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    @overload
+    def __getitem__(self, at: int) -> tuple[int, ...]: ...
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[tuple[int, ...]]: ...
+
+    def __getitem__(self, at: int | slice) -> tuple[int, ...] | Sequence[tuple[int, ...]]:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        found = self._known.get(at)
+        if found is None:
+            if not 0 <= at < len(self._articles):
+                raise IndexError(at)
+            tags = dict.fromkeys(t.slug for t in self._articles[at].tags)
+            found = self._known[at] = _best_matches([self._masks[s] for s in tags], at,
+                                                    self._count)
+        return found
+
+    def known(self) -> Mapping[int, tuple[int, ...]]:
+        """The rankings made (or kept) so far."""
+        return self._known
+
+
 def _rank(
     content: Content, masks: Mapping[str, int], count: int,
-    kept: Mapping[int, tuple[int, ...]],
-) -> tuple[tuple[int, ...], ...]:
+    kept: dict[int, tuple[int, ...]],
+) -> Rankings:
     """Every article's related stories, by position: those in ``kept`` as they are."""
-    return tuple(
-        kept[me] if me in kept else _best_matches(
-            [masks[s] for s in dict.fromkeys(t.slug for t in article.tags)], me, count)
-        for me, article in enumerate(content.articles))
+    return Rankings(content, masks, count, kept)
 
 
 def _still_related(
@@ -84,7 +120,8 @@ def _still_related(
             tags.update(set(old[1]) ^ set(new[1]))
     for slug in tags:
         touched |= masks.get(slug, 0) | previous.tag_masks.get(slug, 0)
-    return {me: found for me, found in enumerate(previous.ranked) if not (touched >> me) & 1}
+    return {me: found for me, found in previous.ranked.known().items()
+            if not (touched >> me) & 1}
 
 
 def _mask(positions: list[int]) -> int:
@@ -139,7 +176,7 @@ def build_index(
 
     With the ``previous`` build's index, its ranked related stories are kept where they cannot
     have changed: the preview rebuilds often, and ranking them all takes a few tenths of a
-    second at 10,000 articles.  (Every build needs them all: each article page shows them.)
+    second at 10,000 articles.  The others are ranked when first asked for (``Rankings``).
     """
     categories: dict[str, list[Article]] = defaultdict(list)
     category_terms: dict[str, Term] = {}
