@@ -210,8 +210,7 @@ def _mode(options: BuildOptions) -> BuildMode:
 
 
 def _build_all(
-    options: BuildOptions, state: BuildState, started: float, why: str = "", *,
-    one_shot: bool = False,
+    options: BuildOptions, state: BuildState, started: float, why: str, *, one_shot: bool,
 ) -> BuildResult:
     """Every stage of the pipeline, each reusing what its caches hold.  ``one_shot``: no
     later build in this process reuses the state (every command but the preview)."""

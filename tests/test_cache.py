@@ -456,11 +456,11 @@ def test_a_body_gone_from_the_cache_is_parsed_again(site: Path, damage: str) -> 
 def test_a_body_whose_file_changed_since_is_one_clear_line(site: Path) -> None:
     path = site / "content/articles/older.md"
     key = parse_key(digest_bytes(path.read_bytes()))
-    bodies = CachedBodies(site, None)  # nothing cached: parsed from the file
-    assert b"<p>" in bodies.html(key, "content/articles/older.md")
+    # Nothing cached: parsed from the file (a process that read it once keeps it).
+    assert b"<p>" in CachedBodies(site, None).html(key, "content/articles/older.md")
     path.write_text(path.read_text() + "\nSaved during the build.\n")
     with pytest.raises(BylineError) as raised:
-        bodies.html(key, "content/articles/older.md")
+        CachedBodies(site, None).html(key, "content/articles/older.md")
     assert str(raised.value) == ("content/articles/older.md changed while the site was being "
                                  "built: build again")
 

@@ -9,7 +9,7 @@ must still be the one the key names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import ParsedReader, digest_bytes
@@ -18,6 +18,11 @@ from generator.inputfiles import UnreadableFile, read_input
 
 from .discover import MARKDOWN_FILE
 from .parse import parse_key, parse_source, parsed_body_html
+
+# Bodies kept in each process after reading: the newest stories are in every feed (a
+# headline edit re-renders the site's, its category's and its author's feeds in three formats,
+# nine times the same hundred bodies), so each is read once, in a few megabytes at most.
+RECENT_BODIES = 512
 
 
 @dataclass(frozen=True)
@@ -28,11 +33,21 @@ class CachedBodies:
 
     site: Path
     reader: ParsedReader | None
+    # Key → HTML, oldest first; keys name content, so an entry is never stale.
+    _recent: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     def html(self, key: str, source: str) -> bytes:
         """The body HTML of ``key``, the body of ``source`` (relative to the site)."""
-        found = self.reader.read(key, parsed_body_html) if self.reader is not None else None
-        return found if found is not None else self._parsed_again(key, source)
+        recent = self._recent
+        found = recent.get(key)
+        if found is None:
+            found = self.reader.read(key, parsed_body_html) if self.reader is not None else None
+            if found is None:
+                found = self._parsed_again(key, source)
+            recent[key] = found
+            if len(recent) > RECENT_BODIES:
+                del recent[next(iter(recent))]
+        return found
 
     def _parsed_again(self, key: str, source: str) -> bytes:
         try:

@@ -373,10 +373,13 @@ class SiteRenderer:
                     tuple(self.views.image(i) for i in item.images),
                     tuple(video_view(v, self.images, self.url) for v in videos))
 
+    def _body_html(self, key: str, source: str) -> str:
+        """A body's HTML, read from where the content stage left it (``Content.bodies``)."""
+        return self.content.bodies.html(key, source).decode("utf-8")
+
     def _fill(self, body: Body) -> Markup:
         # Rebase the writer's links first: image markup already carries the base path.
-        html = rebase_links(self.content.bodies.html(body.key, body.source).decode("utf-8"),
-                            self.base_path)
+        html = rebase_links(self._body_html(body.key, body.source), self.base_path)
         return Markup(fill_body(html, body.images, body.videos, self._macro_module(),
                                 self._macro_module("media.html")))
 
@@ -491,9 +494,8 @@ class SiteRenderer:
             crops=tuple(self.absolute(c.url_path)
                         for c in self.images.crops.get(article.url, ())),
             draft=article.draft,
-            live=live_facts(article, self.content.bodies.html(
-                article.body_key, article.source.path).decode("utf-8"), self.absolute)
-            if article.live is not None else None,
+            live=live_facts(article, self._body_html(article.body_key, article.source.path),
+                            self.absolute) if article.live is not None else None,
         )
 
     def article_meta(self, facts: ArticleFacts) -> PageMeta:

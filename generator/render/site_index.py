@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import overload
 
 from generator.model import Article, Author, Content, Term
 
@@ -51,7 +50,7 @@ class SiteIndex:
         return self.ranked[self.position[article.url]]
 
 
-class Rankings(Sequence[tuple[int, ...]]):
+class Rankings:
     """Every article's related stories, by position, each ranked the first time it is asked
     for (a build that renders a dozen pages of 10,000 ranks a dozen); ``kept``, rankings an
     earlier index made that still hold, are used as they are.  Ranking is deterministic, so a
@@ -67,18 +66,12 @@ class Rankings(Sequence[tuple[int, ...]]):
     def __len__(self) -> int:
         return len(self._articles)
 
-    @overload
-    def __getitem__(self, at: int) -> tuple[int, ...]: ...
-    @overload
-    def __getitem__(self, at: slice) -> Sequence[tuple[int, ...]]: ...
+    def __iter__(self) -> Iterator[tuple[int, ...]]:
+        return (self[at] for at in range(len(self._articles)))
 
-    def __getitem__(self, at: int | slice) -> tuple[int, ...] | Sequence[tuple[int, ...]]:
-        if isinstance(at, slice):
-            return [self[i] for i in range(*at.indices(len(self)))]
+    def __getitem__(self, at: int) -> tuple[int, ...]:
         found = self._known.get(at)
         if found is None:
-            if not 0 <= at < len(self._articles):
-                raise IndexError(at)
             tags = dict.fromkeys(t.slug for t in self._articles[at].tags)
             found = self._known[at] = _best_matches([self._masks[s] for s in tags], at,
                                                     self._count)
@@ -87,14 +80,6 @@ class Rankings(Sequence[tuple[int, ...]]):
     def known(self) -> Mapping[int, tuple[int, ...]]:
         """The rankings made (or kept) so far."""
         return self._known
-
-
-def _rank(
-    content: Content, masks: Mapping[str, int], count: int,
-    kept: dict[int, tuple[int, ...]],
-) -> Rankings:
-    """Every article's related stories, by position: those in ``kept`` as they are."""
-    return Rankings(content, masks, count, kept)
 
 
 def _still_related(
@@ -202,8 +187,8 @@ def build_index(
     masks = {slug: _mask(positions) for slug, positions in tag_positions.items()}
     return SiteIndex(
         related_count=related_count,
-        ranked=_rank(content, masks, related_count,
-                     _still_related(previous, shape, masks, related_count)),
+        ranked=Rankings(content, masks, related_count,
+                        _still_related(previous, shape, masks, related_count)),
         shape=shape,
         content=content,
         categories=tuple(Group(t, tuple(categories[t.slug])) for t in nav),
@@ -292,7 +277,7 @@ def reindex(
         years={year: swap(arts) for year, arts in index.years.items()},
         tag_masks=masks,
         shape=reshaped,
-        ranked=index.ranked if same else _rank(
+        ranked=index.ranked if same else Rankings(
             content, masks, index.related_count,
             _still_related(index, reshaped, masks, index.related_count)),
     )
