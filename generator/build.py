@@ -137,12 +137,19 @@ class BuildState:
     last: LastBuild | None = None
     # Files saved since ``last`` was built, across failed builds (None: unknown, build all).
     unsettled: set[str] | None = field(default_factory=set)
+    # A patch of a reader's site forgot the record a new process plans from (see _patched).
+    record_owed: bool = False
 
     def close(self) -> None:
-        """Release the cache database."""
+        """Leave the record the next process plans from, and release the cache database."""
         if self.cache:
-            self.cache.close()
-            self.cache = None
+            try:
+                if self.record_owed and self.last is not None:
+                    _keep_record(self.cache, self.last)
+            finally:
+                self.record_owed = False
+                self.cache.close()
+                self.cache = None
 
 
 def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildResult:
@@ -176,30 +183,84 @@ def _patched(
     options: BuildOptions, state: BuildState, saved: set[str], started: float
 ) -> BuildResult | str:
     """The build made by patching the last one, or why the saved files do not allow it."""
-    from generator.incremental import Declined, patch_build, shown_saved
+    from generator.incremental import (
+        SAVED_PLAN,
+        Declined,
+        patch_build,
+        saved_plan_data,
+        shown_saved,
+    )
 
     last = state.last
     if (last is None or state.cache is None or state.memo is None
             or last.mode != _mode(options)):
         return "no earlier build to patch"
     report = Report()
-    now = options.now or datetime.now(last.config.tz)
-    cache_dir = state.cache.folder
-    done = patch_build(last, saved, now, cache_dir, state.memo, state.cache, report)
+    config = last.config
+    now = options.now or datetime.now(config.tz)
+    output_dir = last.mode.output_dir
+    cache = state.cache
+    if not options.preview:
+        # The records a new process reads (see _build_locked) are forgotten: the patch
+        # does not keep them (writing the plan's record costs more than the patch), so the
+        # next `byline build` goes through the pipeline, until ``keep_record`` writes them.
+        cache.set_stamp(output_dir, None, stamp_data)
+        cache.set_stamp(output_dir, None, saved_plan_data, SAVED_PLAN)
+        state.record_owed = True
+    done = patch_build(last, saved, now, cache.folder, state.memo, cache, report)
     if isinstance(done, Declined):
         return done.reason
     state.last = last = done.last
     content = last.content
+    search, versions = None, None
+    if not options.preview:  # ``byline publish --watch``: a reader's site, searched too
+        searching = options.search and config.search
+        search, versions = _search(options, searching, _indexer(searching), output_dir, cache,
+                                   last.outputs, content, last.images, last.plan.site,
+                                   config.base_path, now)
     return BuildResult(
-        output=last.mode.output_dir, content=content, articles=len(content.articles),
+        output=output_dir, content=content, articles=len(content.articles),
         pages=len(content.pages), images=len(last.images.plans), images_made=0,
         written=done.written.written, removed=done.written.removed,
         unchanged=len(last.outputs) - len(done.written.changed),
         seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
         changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
-        pending_images=last.images.pending, patched=True, notes=state.cache.take_notes(),
-        why="patched: " + ", ".join(sorted(shown_saved(last.config.root, p) for p in saved)),
+        pending_images=last.images.pending, patched=True, notes=cache.take_notes(),
+        why="patched: " + ", ".join(sorted(shown_saved(config.root, p) for p in saved)),
+        search=search, versions=versions,
     )
+
+
+def _keep_record(cache: BuildCache, last: LastBuild,
+                 known: tuple[str, Mapping[str, str], Mapping[str, str]] | None = None) -> None:
+    """Leave in the cache what ``last`` (a build of a reader's site) shows on each page, for
+    a build in a new process to plan from (see incremental.py, ``plan_from_saved``);
+    ``known``: its basis, item marks and placement marks, when the build has them already."""
+    from generator.incremental import (
+        SAVED_PLAN,
+        SavedPlan,
+        item_marks,
+        made_from,
+        outputs_mark,
+        placement_marks,
+        saved_plan_data,
+    )
+
+    if known is None:
+        basis = made_from(last.mode, last.loaded.context, last.images, last.redirects)
+        item = item_marks(last.content)
+        known = basis, item, placement_marks(last.content, item, basis)
+    basis, marks, placed = known
+    cache.set_stamp(last.mode.output_dir, SavedPlan(last.plan, outputs_mark(last.outputs), basis,
+                                                    marks, last.valid_until, placed),
+                    saved_plan_data, SAVED_PLAN)
+
+
+def _indexer(searching: bool) -> Path | None:
+    """The search indexer a build runs, if it indexes and one is installed."""
+    from generator.search_stage import find_indexer
+
+    return find_indexer() if searching else None
 
 
 def _mode(options: BuildOptions) -> BuildMode:
@@ -325,7 +386,7 @@ def _build_locked(
 ) -> BuildResult:
     """The pipeline, with the output folder checked and locked for this build; ``key`` is
     that of its inputs (see freshness.py), "" to leave no stamp."""
-    from generator.search_stage import find_indexer, indexer_signature, search_files
+    from generator.search_stage import indexer_signature, search_files
 
     site = config.root
     cache_dir = _cache(state, site).folder
@@ -334,16 +395,14 @@ def _build_locked(
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
     searching = options.search and config.search and not options.preview
-    indexer = find_indexer() if searching else None
+    indexer = _indexer(searching)
     from generator.content import ContentOptions, ParseMemo, load_content
     from generator.image_stage import defer_images, plan_images, produce_images
     from generator.incremental import (
         SAVED_PLAN,
         LastBuild,
-        SavedPlan,
         item_marks,
         made_from,
-        outputs_mark,
         placement_marks,
         plan_from_saved,
         saved_plan_data,
@@ -446,14 +505,10 @@ def _build_locked(
     state.cache.replace_output_keys(output_dir, outputs, previous or None)
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
-    search = _search(options, searching, indexer, output_dir, state.cache, outputs,
-                     _indexed_pages(content, images, plan.record.site), config.base_path,
-                     _changing_pages(content, now))
+    search, versions = _search(options, searching, indexer, output_dir, state.cache, outputs,
+                               content, images, plan.record.site, config.base_path, now)
     if search and search.message and indexer is not None:
         key = ""  # Pagefind failed: the next build tries again rather than stopping early
-    # Without Pagefind the index went with the other files that are no outputs.
-    versions = (outputs if search is None or indexer is None
-                else {**outputs, **search.files} if search.files is not None else None)
     expires = min((t for t in (valid_until(content, now, NEWS_WINDOW, options.future),
                                renderer.status_changes()) if t is not None), default=None)
     warnings = tuple(report.sorted())
@@ -461,13 +516,12 @@ def _build_locked(
         key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,
         content.next_scheduled, indexer_signature(indexer) if searching else "off",
     ) if key else None, stamp_data)
-    if saving:
-        state.cache.set_stamp(output_dir, SavedPlan(plan.record, outputs_mark(outputs), basis,
-                                                    marks, expires, placed),
-                              saved_plan_data, SAVED_PLAN)
     state.last = LastBuild(mode, config, config_digest, theme, content, state.memo.last, index,
                            images, redirects, plan.record, renderer.carried, outputs, warnings,
                            expires)
+    state.record_owed = False
+    if saving:
+        _keep_record(state.cache, state.last, (basis, marks, placed))
     return BuildResult(
         output=output_dir,
         content=content,
@@ -518,10 +572,12 @@ def _changing_pages(content: Content, now: datetime) -> set[str]:
 
 def _search(
     options: BuildOptions, searching: bool, indexer: Path | None, output_dir: Path,
-    cache: BuildCache, outputs: Mapping[str, str], pages: Mapping[str, str], base_path: str,
-    changing: set[str],
-) -> SearchOutcome | None:
-    """Stage 6, after the commit: bring the search index up to date with the pages."""
+    cache: BuildCache, outputs: Mapping[str, str], content: Content, images: ImageIndex,
+    site_key: str, base_path: str, now: datetime,
+) -> tuple[SearchOutcome | None, Mapping[str, str] | None]:
+    """Stage 6, after the commit: bring the search index up to date with the pages.  Also
+    the output folder's files and a key of each (``BuildResult.versions``): the outputs,
+    and the index's files when there is one."""
     from generator.search_stage import (
         HOW_TO_GET_SEARCH,
         SearchOutcome,
@@ -531,15 +587,19 @@ def _search(
 
     if not searching:
         forget_search(output_dir, cache)  # its files were not kept
-        return None
-    if indexer is None:
+        return None, outputs
+    if indexer is None:  # the index went with the other files that are no outputs
         forget_search(output_dir, cache)
-        return SearchOutcome(message=HOW_TO_GET_SEARCH)
+        return SearchOutcome(message=HOW_TO_GET_SEARCH), outputs
     if options.drafts or options.future:
         # Drafts and scheduled stories are never indexed: the index of the last ordinary
         # build stays as it was.
-        return SearchOutcome()
-    return update_search(output_dir, cache, indexer, pages, outputs, base_path, changing)
+        search = SearchOutcome()
+    else:
+        pages = _indexed_pages(content, images, site_key)
+        search = update_search(output_dir, cache, indexer, pages, outputs, base_path,
+                               _changing_pages(content, now))
+    return search, ({**outputs, **search.files} if search.files is not None else None)
 
 
 def _inputs_key(site: Path, options: BuildOptions) -> str:

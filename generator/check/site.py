@@ -465,11 +465,15 @@ def _rss_gaps(rss: ElementTree.Element) -> tuple[list[str], list[str]]:
 def _check_sitemap(root: ElementTree.Element, key: str, site: _SiteChecker) -> Iterator[Problem]:
     """Every ``<loc>`` of a sitemap (or sitemap index) must be a file of this site."""
     name = site_path_of(key)
+    root_url = site.address.root_url
+    # A URL under an absolute root URL is absolute: asked once, not for each of 10,000.
+    absolute_root = bool(urlsplit(root_url).netloc)
     # An empty sitemap is fine: the news sitemap lists only the last two days' stories.
     for loc in root.iter(f"{_SITEMAP}loc"):
         url = (loc.text or "").strip()
-        located = site.address.locate(url, site.address.root_url) if url else None
-        if located is None or located.outside or not urlsplit(url).netloc:
+        located = site.address.locate(url, root_url) if url else None
+        if located is None or located.outside or not (
+                (absolute_root and url.startswith(root_url)) or urlsplit(url).netloc):
             yield Problem(
                 Severity.ERROR,
                 f"sitemap {name} lists {url or 'an empty <loc>'}, which is not an absolute "

@@ -213,7 +213,8 @@ def _publish_parser(group: Subparsers) -> _Parser:
         epilog="examples:\n"
                "  byline publish --dry-run   show what would be sent, send nothing\n"
                "  byline publish             publish to the default target\n"
-               "  byline publish github      publish to the target named github",
+               "  byline publish github      publish to the target named github\n"
+               "  byline publish --watch     publish again after every save (live coverage)",
     )
     publish.add_argument("target", nargs="?", metavar="TARGET",
                          help="the name of a target under `deploy: targets:` in site.yaml; "
@@ -225,6 +226,10 @@ def _publish_parser(group: Subparsers) -> _Parser:
                          help="publish even if the check finds errors (broken links...), and "
                               "into a folder target holding files Byline did not write "
                               "(they are kept, never deleted)")
+    publish.add_argument("--watch", action="store_true",
+                         help="keep running and publish again each time a file is saved, "
+                              "in about a second even on a big site: for a live blog; "
+                              "a save with errors publishes nothing; Ctrl-C stops")
     _wait_option(publish)
     _output_options(publish)
     publish.set_defaults(run=commands.run_publish)

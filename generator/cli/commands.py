@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,8 @@ from generator.errors import BylineError, Report, Severity
 from generator.textmatch import closest
 
 if TYPE_CHECKING:
-    from generator.build import BuildResult
+    from generator.build import BuildResult, BuildState
+    from generator.check import CheckMemo
     from generator.config import SiteConfig
     from generator.model import Article
 
@@ -110,13 +112,49 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
     name, spec = _deploy_target(config, options.target)
     target = make_target(name, spec, config.root)  # before building: a typo fails fast
     with _one_build_at_a_time(options.site, options.wait, console):
-        return _publish(options, console, config, target)
+        if not options.watch:
+            return _publish(options, console, config, target)
+        from generator.cli.watching import publish_on_save
+
+        kept = _KeptBetweenSaves()
+        try:
+            return publish_on_save(config.root, console, lambda saved: _publish(
+                options, console, config, target, kept, saved), dry_run=options.dry_run)
+        finally:
+            kept.close(config)
 
 
-def _publish(options: argparse.Namespace, console: Console, config: SiteConfig,
-             target: Any) -> int:
-    result = _build(options.site, console)
-    if _check(result, config, console, strict=False):
+@dataclass
+class _KeptBetweenSaves:
+    """What ``byline publish --watch`` keeps from one save's publish to the next: the
+    build's state (the site model, the record of what each page shows) and the check's memo,
+    so that a save costs what it changed, as in the preview."""
+
+    state: BuildState = field(default_factory=lambda: _new_state())
+    check: CheckMemo | None = None  # read from the cache by the first check
+    output: Path | None = None  # the folder ``check`` is of
+
+    def close(self, config: SiteConfig) -> None:
+        """Leave in the cache what a new process would otherwise have to make again."""
+        try:
+            if self.check is not None and self.output is not None:
+                _store_check_memo(config, self.output, self.check)
+        finally:
+            self.state.close()
+
+
+def _new_state() -> BuildState:
+    from generator.build import BuildState
+
+    return BuildState()
+
+
+def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, target: Any,
+             kept: _KeptBetweenSaves | None = None, saved: frozenset[str] | None = None) -> int:
+    """Build, check and send the site; with ``kept``, patch the build ``kept`` holds for the
+    files ``saved`` (None: unknown) and check with its memo."""
+    result = _build(options.site, console, kept.state if kept else None, saved=saved)
+    if _check(result, config, console, strict=False, kept=kept):
         if not options.force:
             console.error("publish stopped: fix the errors above, or publish anyway with "
                           "--force")
@@ -185,16 +223,21 @@ def _load_config(site: Path) -> SiteConfig:
     return config
 
 
-def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
-    """Build, print its warnings and summary (and under --verbose, every file written)."""
+def _build(site: Path, console: Console, state: BuildState | None = None,
+           **choices: Any) -> BuildResult:
+    """Build, print its warnings and summary (and under --verbose, every file written);
+    ``state``: the one kept between the saves of a watching publish."""
     from generator.build import BuildOptions, build_site
 
     # The image progress bar draws itself only on a terminal; --quiet turns it off there too.
     progress = False if console.quiet else None
-    result = build_site(BuildOptions(site=site, progress=progress, search=True, **choices))
-    # The command ends after the check and the publish that read the site model: keep the
-    # cyclic collector off its million objects until then (see build.py, _build_locked).
-    gc.freeze()
+    result = build_site(BuildOptions(site=site, progress=progress, search=True, **choices),
+                        state)
+    if state is None:
+        # The command ends after the check and the publish that read the site model: keep
+        # the cyclic collector off its million objects until then (see build.py,
+        # _build_locked).  A watching publish settles its heap after each save instead.
+        gc.freeze()
     console.problems(result.warnings)
     for note in result.notes:
         console.detail(f"  {note}")
@@ -212,14 +255,22 @@ def _build(site: Path, console: Console, **choices: Any) -> BuildResult:
     return result
 
 
-def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict: bool) -> bool:
-    """Check the built site and print its problems; True if it must not go out."""
+def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict: bool,
+           kept: _KeptBetweenSaves | None = None) -> bool:
+    """Check the built site and print its problems; True if it must not go out.  With
+    ``kept``, the memo lives there between saves instead of in the cache."""
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
     assert result.content is not None  # only `byline build` may skip loading (reuse_current)
-    with _check_memo(config, result.output) as memo:
-        problems = check_site(result.output, config.base_url, result.content.articles,
-                              now=datetime.now(config.tz), memo=memo, listing=result.versions)
+    memo = kept.check if kept is not None and kept.output == result.output else None
+    if memo is None:
+        memo = _read_check_memo(config, result.output)
+    problems = check_site(result.output, config.base_url, result.content.articles,
+                          now=datetime.now(config.tz), memo=memo, listing=result.versions)
+    if kept is not None:
+        kept.check, kept.output = memo, result.output
+    else:
+        _store_check_memo(config, result.output, memo)
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
     printed = set(result.warnings)  # said already, with the build's summary
     problems = [p for p in problems if p not in printed]
@@ -238,17 +289,25 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     return failed
 
 
-@contextlib.contextmanager
-def _check_memo(config: SiteConfig, output: Path) -> Iterator[Any]:
+def _read_check_memo(config: SiteConfig, output: Path) -> CheckMemo:
     """What the last check of this output folder found, kept in the site's cache, so that a
     check after a small build reads only the pages it rewrote."""
     from generator.cache import CACHE_DIR_NAME, BuildCache
-    from generator.check import CheckMemo, check_memo_data, check_memo_from
+    from generator.check import CheckMemo, check_memo_from
 
     cache = BuildCache(config.root / CACHE_DIR_NAME)
     try:
-        memo = cache.stamp(output, check_memo_from, kind="check:") or CheckMemo()
-        yield memo
+        return cache.stamp(output, check_memo_from, kind="check:") or CheckMemo()
+    finally:
+        cache.close()
+
+
+def _store_check_memo(config: SiteConfig, output: Path, memo: CheckMemo) -> None:
+    from generator.cache import CACHE_DIR_NAME, BuildCache
+    from generator.check import check_memo_data
+
+    cache = BuildCache(config.root / CACHE_DIR_NAME)
+    try:
         cache.set_stamp(output, memo, check_memo_data, kind="check:")
     finally:
         cache.close()

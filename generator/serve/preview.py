@@ -17,7 +17,6 @@ import gc
 import ipaddress
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -32,7 +31,7 @@ from generator.config import CONFIG_NAME
 from generator.errors import BuildFailed, BylineError, Problem, Severity
 from generator.image_stage import make_pending
 from generator.parallel import process_running
-from generator.serve.rebuild import Rebuilder
+from generator.serve.rebuild import Rebuilder, settle_heap, stop_on_termination
 from generator.serve.reload import ReloadHub
 from generator.serve.server import PreviewHTTPServer, bind
 from generator.serve.watcher import SourceWatcher
@@ -164,7 +163,7 @@ class PreviewServer:
         try:
             self._build_and_tell(changed)
         finally:
-            _settle_heap()
+            settle_heap()
 
     def _build_and_tell(self, changed: frozenset[str] | None) -> None:
         assert self.output is not None
@@ -218,19 +217,6 @@ class PreviewServer:
             print(problem, file=sys.stderr, flush=True)
 
 
-def _settle_heap() -> None:
-    """Collect this build's garbage, then take what is left out of future collections.
-
-    The server holds a whole site in memory between saves (10,000 articles are millions of
-    objects), and each full collection walked all of it: about a third of a rebuild's time.
-    Frozen objects are still freed when unreferenced; only cycles among them would wait,
-    and the site model has none (the build's cyclic garbage, such as its template
-    environment, is collected just before).
-    """
-    gc.collect()
-    gc.freeze()
-
-
 def _remove_abandoned(previews: Path) -> None:
     """Delete preview folders left by servers that were killed (their process is gone)."""
     for marker in previews.glob("serve-*.pid"):
@@ -257,22 +243,11 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def _stop_on_termination() -> None:
-    """Let a closed terminal or a process manager stop the preview as cleanly as Ctrl-C."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name) and threading.current_thread() is threading.main_thread():
-            signal.signal(getattr(signal, name), interrupt)
-
-
 def serve_site(site: Path, host: str = "127.0.0.1", port: int = 8000,
                open_browser: bool = False, quiet: bool = False, verbose: bool = False) -> int:
     """Preview ``site`` at http://host:port/, rebuilding on every save, until Ctrl-C; with
     ``verbose``, say after each save whether the build patched the last one, and why not."""
-    _stop_on_termination()
+    stop_on_termination()
     server = PreviewServer(site, host, port, quiet=quiet, verbose=verbose)
     try:
         server.start()

@@ -1,4 +1,5 @@
-"""Running builds one at a time on a background thread, one build per burst of file events.
+"""Running builds one at a time on a background thread, one build per burst of file events
+(for the preview and ``byline publish --watch``).
 
 Editors save in odd ways (write a temporary file and rename it, write several times, delete
 and recreate), each a handful of events within a few milliseconds.  A build starts only once
@@ -10,6 +11,8 @@ moved), so it can patch the last build instead of running every stage.
 
 from __future__ import annotations
 
+import gc
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -64,6 +67,12 @@ class Rebuilder:
             self._last_event = now
             self._cond.notify_all()
 
+    @property
+    def busy(self) -> bool:
+        """Whether a build is running or due."""
+        with self._cond:
+            return self._building or self._pending
+
     def build_now(self) -> None:
         """Build on the calling thread (the first build, before the thread starts)."""
         with self._cond:
@@ -109,3 +118,28 @@ class Rebuilder:
                 self._building = False
                 self.builds += 1
                 self._cond.notify_all()
+
+
+def settle_heap() -> None:
+    """Collect this build's garbage, then take what is left out of future collections.
+
+    The preview and ``byline publish --watch`` hold a whole site in memory between saves
+    (10,000 articles are millions of objects), and each full collection walked all of it:
+    about a third of a rebuild's time.
+    Frozen objects are still freed when unreferenced; only cycles among them would wait,
+    and the site model has none (the build's cyclic garbage, such as its template
+    environment, is collected just before).
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def stop_on_termination() -> None:
+    """Let a closed terminal or a process manager stop a watching command as cleanly as Ctrl-C."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and threading.current_thread() is threading.main_thread():
+            signal.signal(getattr(signal, name), interrupt)

@@ -1,0 +1,83 @@
+"""``byline publish --watch``: publish again after every save, for live coverage.
+
+An awards night's live blog gains an update every few minutes.  A publish in a new process
+first loads the whole site (10,000 stories: seconds) to learn that one page changed.  A
+watching publish keeps what it loaded between saves, as the preview does, so each save
+costs what it changed: the update is patched into the built site (see incremental.py),
+only the pages rewritten are checked, and only the files that changed are sent.
+
+    watcher (watchdog threads) ──saved files──▶ Rebuilder (one thread, debounced, serial)
+                                                    │ publish(saved): build, check, send
+                                                    ▼
+                                           the deploy target
+
+A save with errors publishes nothing and says why, one line each; the next save tries
+again.  Ctrl-C (or a closed terminal) lets a publish under way finish, then stops.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from generator.cli.console import Console
+from generator.cli.failures import BUG_STATUS, report_failure
+from generator.serve.rebuild import Rebuilder, settle_heap, stop_on_termination
+from generator.serve.watcher import SourceWatcher
+from generator.theme import builtin_themes_dir
+
+Publish = Callable[[frozenset[str] | None], int]
+
+
+def publish_on_save(site: Path, console: Console, publish: Publish, *,
+                    dry_run: bool = False) -> int:
+    """Run ``publish`` now, then after every save under ``site`` (with the files saved, or
+    None when a folder changed), until Ctrl-C; 0, or 130 if stopped during the first."""
+    stop_on_termination()
+    done = "shown, nothing sent (--dry-run)" if dry_run else "published"
+    finished: list[int] = []  # each publish's exit status, once it has ended
+
+    def publish_and_tidy(saved: frozenset[str] | None) -> None:
+        try:
+            finished.append(_publish_once(publish, saved, console, done))
+        finally:
+            settle_heap()  # after the publish is out: tidying memory can follow
+
+    rebuilder = Rebuilder(publish_and_tidy)
+    watcher = SourceWatcher(site, rebuilder.request, extra=[builtin_themes_dir()])
+    # Watching starts first, so a save during the first publish is published after it.
+    watcher.start()
+    try:
+        rebuilder.build_now()  # the first publish, here: Ctrl-C stops it as it would any
+        rebuilder.start()
+        while True:  # the next ones run on the rebuilder's thread, each to its end
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        console.say("\nStopping" + (": the publish under way finishes first."
+                                    if rebuilder.busy else "."))
+        return 0 if finished else 130
+    finally:
+        watcher.stop()
+        rebuilder.stop()
+
+
+def _publish_once(publish: Publish, saved: frozenset[str] | None, console: Console,
+                  done: str) -> int:
+    """One publish and its exit status; a failure is reported in one line, and the watch
+    goes on."""
+    try:
+        status = publish(saved)
+    except Exception as error:
+        status = report_failure(error)
+        if status == BUG_STATUS and os.environ.get("BYLINE_TRACEBACK"):
+            traceback.print_exc()
+    when = datetime.now().strftime("%H:%M:%S")
+    if status == 0:
+        console.say(f"{when} {done}; watching for the next save (Ctrl-C to stop)")
+    else:
+        console.say(f"{when} nothing published: fix the problems above and save again")
+    return status

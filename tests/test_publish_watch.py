@@ -1,0 +1,220 @@
+"""`byline publish --watch`: every save published, as a live blog's writer uses it.
+
+Each test runs the real command in a process of its own, saves files as an editor does, and
+reads what it prints and what reached the target folder.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.search_stage import find_indexer
+
+from .conftest import SITE_YAML, article, page
+from .outcome import PROBLEM_LINE, run_byline, snapshot
+from .test_live import LIVE, URL, live_site
+
+REPO = Path(__file__).resolve().parent.parent
+PUBLISHED = re.compile(r"^\d\d:\d\d:\d\d published; watching for the next save")
+SHOWN = re.compile(r"^\d\d:\d\d:\d\d shown, nothing sent \(--dry-run\); watching for the next save")
+REFUSED = re.compile(r"^\d\d:\d\d:\d\d nothing published: fix the problems above")
+
+
+class Watching:
+    """A running `byline publish --watch`, its lines read on a thread of their own."""
+
+    def __init__(self, site: Path, *args: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "publish", "--watch", "--site", str(site),
+             *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.said: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def next_outcome(self, seconds: float = 60) -> list[str]:
+        """The lines up to the end of the next publish (published or refused)."""
+        ends = time.monotonic() + seconds
+        lines: list[str] = []
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, ends - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"no publish within {seconds} s; it said: {self.said + lines}")
+            if line is None:
+                pytest.fail(f"the command ended: {self.said + lines}")
+            lines.append(line)
+            if PUBLISHED.match(line) or REFUSED.match(line) or SHOWN.match(line):
+                self.said += lines
+                return lines
+
+    def stop(self, how: int = signal.SIGTERM) -> int:
+        self.process.send_signal(how)
+        code = self.process.wait(timeout=60)
+        self.said += [line for line in iter(self.lines.get, None)]
+        return code
+
+    def __enter__(self) -> Watching:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _site(make_site: Any, www: Path) -> Path:
+    site = live_site(make_site, live="true")
+    (site / "site.yaml").write_text(SITE_YAML + "deploy:\n  targets:\n    mirror:\n"
+                                    f"      kind: dir\n      path: {www}\n", encoding="utf-8")
+    (site / "content/articles/other.md").write_text(article("Another story", category="TV"),
+                                                    encoding="utf-8")
+    return site
+
+
+def _save_update(site: Path, heading: str, text: str) -> None:
+    """Append an update as an editor saves: the whole file written again."""
+    source = site / LIVE
+    source.write_text(source.read_text("utf-8") + f"\n## {heading}\n\n{text}\n",
+                      encoding="utf-8")
+
+
+def _published(www: Path) -> dict[str, bytes]:
+    return {k: v for k, v in snapshot(www).items() if k != ".byline-output"}
+
+
+def _clean_build(site: Path, into: Path) -> dict[str, bytes]:
+    """What a build from nothing makes of the site as it is now."""
+    run = run_byline(["build", "--site", str(site), "--output", str(into), "--quiet"])
+    assert run.code == 0, run.err
+    return _published(into)
+
+
+def test_each_save_is_published_and_the_target_matches_a_clean_build(make_site, tmp_path):
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    with Watching(site) as watching:
+        first = watching.next_outcome()
+        assert "mirror" in "\n".join(first) and PUBLISHED.match(first[-1])
+        _save_update(site, "12:40 am — Lights out", "Good night from the Roxy.")
+        second = watching.next_outcome()
+        assert PUBLISHED.match(second[-1]), second
+        assert any(line.startswith("Built ") for line in second)
+        shown = page(www.parent, URL, output=www.name)
+        assert shown.select("article.live-update")[0].h2.get_text(" ", strip=True) \
+            .endswith("Lights out")
+        assert "Good night from the Roxy." in shown.get_text()
+        if find_indexer() is not None:  # and readers' search finds it
+            assert any(b"Good night from the Roxy." in gzip.decompress(f.read_bytes())
+                       for f in www.glob("pagefind/*/fragment/*"))
+        # A second edit in the same session: a new story, which lists and feeds show.
+        (site / "content/articles/third.md").write_text(
+            article("A third story", "2026-11-20 08:00", category="TV"), encoding="utf-8")
+        assert PUBLISHED.match(watching.next_outcome()[-1])
+        assert (www / "tv/third/index.html").is_file()
+        assert watching.stop() == 0
+    assert _published(www) == _clean_build(site, tmp_path / "clean")
+    assert _published(site / "output") == _published(www)
+
+
+def test_a_save_with_errors_publishes_nothing_and_the_next_save_does(make_site, tmp_path):
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    with Watching(site) as watching:
+        watching.next_outcome()
+        before = snapshot(www)
+        source = site / LIVE
+        good = source.read_text("utf-8")
+        source.write_text(good.replace("live: true", "live: {order: sideways}"),
+                          encoding="utf-8")
+        refused = watching.next_outcome()
+        assert REFUSED.match(refused[-1]), refused
+        problems = [line for line in refused if ": error: " in line]
+        assert problems == [f"{LIVE}:6: error: 'live.order' must be newest or oldest, not "
+                            "'sideways': newest first is the default; order: oldest shows the "
+                            "updates in the order they happened",
+                            "byline: error: build failed with 1 error"]
+        assert all(PROBLEM_LINE.match(line) for line in refused if "error" in line)
+        assert snapshot(www) == before  # nothing reached readers
+        source.write_text(good, encoding="utf-8")
+        _save_update(site, "12:40 am — Lights out", "Fixed and out.")
+        assert PUBLISHED.match(watching.next_outcome()[-1])
+        assert "Fixed and out." in (www / "music/awards/index.html").read_text("utf-8")
+        assert watching.stop() == 0
+    assert not any("Traceback" in line for line in watching.said)
+
+
+def test_stopping_leaves_the_record_the_next_publish_plans_from(make_site, tmp_path):
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    with Watching(site) as watching:
+        watching.next_outcome()
+        _save_update(site, "12:40 am — Lights out", "Good night.")
+        watching.next_outcome()
+        assert watching.stop(signal.SIGINT) == 0
+    assert "Stopping." in watching.said
+    run = run_byline(["publish", "--site", str(site), "--verbose"])
+    assert run.code == 0, run.err
+    assert "planned from the last build's record" in run.out
+    assert "0 files written" in run.out and "nothing to publish" in run.out
+
+
+@pytest.mark.parametrize("after", [0.05, 0.2, 0.5])
+def test_killed_mid_session_the_next_publish_heals(make_site, tmp_path, after):
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    with Watching(site) as watching:
+        watching.next_outcome()
+        _save_update(site, "12:40 am — Lights out", "Good night.")
+        time.sleep(after)  # before, during or after the publish of the save
+        watching.process.kill()
+        watching.process.wait()
+    _save_update(site, "12:50 am — Really out", "The last one.")
+    run = run_byline(["publish", "--site", str(site), "--quiet"])
+    assert run.code == 0, run.err
+    assert _published(www) == _clean_build(site, tmp_path / "clean")
+
+
+def test_a_second_publish_waits_for_the_watching_one(make_site, tmp_path):
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    with Watching(site) as watching:
+        watching.next_outcome()
+        run = run_byline(["publish", "--site", str(site), "--wait", "0"])
+        assert run.code == 1
+        assert re.fullmatch(r"byline: error: another Byline build of this site is running "
+                            rf"\(pid {watching.process.pid}\): wait for it to finish, then "
+                            r"try again\n", run.err), run.err
+        assert watching.stop() == 0
+
+
+def test_a_dry_run_watch_shows_each_save_and_sends_nothing(make_site, tmp_path):
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    with Watching(site, "--dry-run") as watching:
+        first = watching.next_outcome()
+        assert any("upload music/awards/index.html" in line for line in first), first
+        _save_update(site, "12:40 am — Lights out", "Good night.")
+        shown = watching.next_outcome()
+        assert SHOWN.match(shown[-1]), shown
+        assert any("upload music/awards/index.html" in line for line in shown), shown
+        assert watching.stop() == 0
+    assert not www.exists() or not any(www.iterdir())
