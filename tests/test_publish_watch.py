@@ -218,3 +218,27 @@ def test_a_dry_run_watch_shows_each_save_and_sends_nothing(make_site, tmp_path):
         assert any("upload music/awards/index.html" in line for line in shown), shown
         assert watching.stop() == 0
     assert not www.exists() or not any(www.iterdir())
+
+
+def test_warnings_show_once_not_at_every_save(make_site, tmp_path):
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    hero = "has no hero image"
+    with Watching(site) as watching:
+        first = watching.next_outcome()
+        warned = [line for line in first if ": warning: " in line]
+        assert len([line for line in warned if hero in line]) == 2, first
+        _save_update(site, "12:40 am — Lights out", "Good night.")
+        second = watching.next_outcome()
+        assert not [line for line in second if ": warning: " in line], second
+        assert f"Check: 0 errors, {len(warned)} warnings ({len(warned)} shown at an earlier " \
+               "save, not repeated)" in second
+        # A new problem shows at once, and only it.
+        (site / "content/articles/third.md").write_text(
+            article("A third story", "2026-11-20 08:00", category="TV"), encoding="utf-8")
+        third = watching.next_outcome()
+        new = [line for line in third if ": warning: " in line]
+        assert new and all(line.startswith("content/articles/third.md:2: warning: ")
+                           for line in new), third
+        assert any(hero in line for line in new)
+        assert watching.stop() == 0

@@ -8,7 +8,7 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.cli.console import GREEN, RED, YELLOW, Console, paint
-from generator.errors import BylineError, Report, Severity
+from generator.errors import BylineError, Problem, Report, Severity
 from generator.textmatch import closest
 
 if TYPE_CHECKING:
@@ -133,6 +133,21 @@ class _KeptBetweenSaves:
     state: BuildState = field(default_factory=lambda: _new_state())
     check: CheckMemo | None = None  # read from the cache by the first check
     output: Path | None = None  # the folder ``check`` is of
+    # The warnings the last save showed, and those this one has: each is shown once, not
+    # again at every save (a big archive may have thousands; errors always show).
+    warned: set[Problem] = field(default_factory=set)
+    warning: set[Problem] = field(default_factory=set)
+
+    def show(self, console: Console, problems: Iterable[Problem]) -> int:
+        """Print the problems not shown at the last save; how many were not printed."""
+        problems = list(problems)
+        self.warning.update(p for p in problems if p.severity is not Severity.ERROR)
+        new = [p for p in problems if p.severity is Severity.ERROR or p not in self.warned]
+        console.problems(new)
+        return len(problems) - len(new)
+
+    def next_save(self) -> None:
+        self.warned, self.warning = self.warning, set()
 
     def close(self, config: SiteConfig) -> None:
         """Leave in the cache what a new process would otherwise have to make again."""
@@ -153,7 +168,9 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, 
              kept: _KeptBetweenSaves | None = None, saved: frozenset[str] | None = None) -> int:
     """Build, check and send the site; with ``kept``, patch the build ``kept`` holds for the
     files ``saved`` (None: unknown) and check with its memo."""
-    result = _build(options.site, console, kept.state if kept else None, saved=saved)
+    if kept:
+        kept.next_save()
+    result = _build(options.site, console, kept, saved=saved)
     if _check(result, config, console, strict=False, kept=kept):
         if not options.force:
             console.error("publish stopped: fix the errors above, or publish anyway with "
@@ -223,22 +240,24 @@ def _load_config(site: Path) -> SiteConfig:
     return config
 
 
-def _build(site: Path, console: Console, state: BuildState | None = None,
+def _build(site: Path, console: Console, kept: _KeptBetweenSaves | None = None,
            **choices: Any) -> BuildResult:
     """Build, print its warnings and summary (and under --verbose, every file written);
-    ``state``: the one kept between the saves of a watching publish."""
+    ``kept``: what a watching publish keeps between saves."""
     from generator.build import BuildOptions, build_site
 
     # The image progress bar draws itself only on a terminal; --quiet turns it off there too.
     progress = False if console.quiet else None
     result = build_site(BuildOptions(site=site, progress=progress, search=True, **choices),
-                        state)
-    if state is None:
+                        kept.state if kept else None)
+    if kept is None:
         # The command ends after the check and the publish that read the site model: keep
         # the cyclic collector off its million objects until then (see build.py,
         # _build_locked).  A watching publish settles its heap after each save instead.
         gc.freeze()
-    console.problems(result.warnings)
+        console.problems(result.warnings)
+    else:
+        kept.show(console, result.warnings)
     for note in result.notes:
         console.detail(f"  {note}")
     if result.why:  # planned from the last build's record, or why every page was planned
@@ -274,14 +293,19 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     console.detail(f"Checked {_shown(result.output)}/ in {time.perf_counter() - started:.2f} s")
     printed = set(result.warnings)  # said already, with the build's summary
     problems = [p for p in problems if p not in printed]
-    console.problems(problems)
+    if kept is None:
+        console.problems(problems)
+        repeated = 0
+    else:
+        repeated = kept.show(console, problems) + len(printed & kept.warned)
     # The build's warnings (printed above with its summary) are the site's too: a check that
     # said "0 warnings" under them would be wrong, and --strict would let them through.
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors + len(result.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     message = (f"Check: {errors} error{_s(errors)}, {warnings} warning{_s(warnings)}"
-               + (" (--strict: warnings count as errors)" if strict and warnings else ""))
+               + (" (--strict: warnings count as errors)" if strict and warnings else "")
+               + (f" ({repeated} shown at an earlier save, not repeated)" if repeated else ""))
     if errors or warnings:  # the tally belongs with the problems, so it shows under --quiet too
         print(paint(message, RED if failed else YELLOW, sys.stderr), file=sys.stderr)
     else:
