@@ -479,6 +479,10 @@ def _build_locked(
     if plan is not None:
         # Only the files of the units planned again are compared, made or removed.
         existing -= previous.keys() - {o.path for o in plan.outputs} - set(plan.removed)
+        if not one_shot:
+            # `byline publish --watch` patches this build at the next save: make here, before
+            # anyone waits, what planning every page would have left in this process.
+            renderer.warm_for_patches()
     else:
         # Not knowing what the templates read, render everything and key it afterwards, once.
         plan = rekey(reads)
