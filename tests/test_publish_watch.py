@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,23 @@ def test_warnings_show_once_not_at_every_save(make_site, tmp_path):
                            for line in new), third
         assert any(hero in line for line in new)
         assert watching.stop() == 0
+
+
+def test_a_story_coming_due_is_published_without_a_save(make_site, tmp_path):
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
+    (site / "content/articles/soon.md").write_text(
+        article("Embargoed until the minute", due.strftime("%Y-%m-%d %H:%M:%S"),
+                category="TV"), encoding="utf-8")
+    with Watching(site) as watching:
+        first = watching.next_outcome()
+        assert PUBLISHED.match(first[-1]) and not (www / "tv/soon/index.html").exists()
+        second = watching.next_outcome(seconds=90)
+        assert datetime.now(UTC) >= due
+        assert any("a scheduled story or a live blog's start or end is due" in line
+                   for line in second), second
+        assert PUBLISHED.match(second[-1]), second
+        assert "Embargoed until the minute" in (www / "tv/soon/index.html").read_text("utf-8")
+        assert watching.stop() == 0
+    assert _published(www) == _clean_build(site, tmp_path / "clean")

@@ -119,7 +119,8 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
         kept = _KeptBetweenSaves()
         try:
             return publish_on_save(config.root, console, lambda saved: _publish(
-                options, console, config, target, kept, saved), dry_run=options.dry_run)
+                options, console, config, target, kept, saved), due=kept.due,
+                dry_run=options.dry_run)
         finally:
             kept.close(config)
 
@@ -145,6 +146,11 @@ class _KeptBetweenSaves:
         new = [p for p in problems if p.severity is Severity.ERROR or p not in self.warned]
         console.problems(new)
         return len(problems) - len(new)
+
+    def due(self) -> datetime | None:
+        """When what the last build made goes stale by itself (a story comes due...)."""
+        last = self.state.last
+        return last.valid_until if last is not None else None
 
     def next_save(self) -> None:
         self.warned, self.warning = self.warning, set()

@@ -12,7 +12,9 @@ only the pages rewritten are checked, and only the files that changed are sent.
                                            the deploy target
 
 A save with errors publishes nothing and says why, one line each; the next save tries
-again.  Ctrl-C (or a closed terminal) lets a publish under way finish, then stops.
+again.  What the clock changes is published too, with no save: a scheduled story coming
+due, a live blog's coverage starting or ending, a story leaving the news sitemap.
+Ctrl-C (or a closed terminal) lets a publish under way finish, then stops.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.cli.console import Console
@@ -31,12 +33,17 @@ from generator.serve.watcher import SourceWatcher
 from generator.theme import builtin_themes_dir
 
 Publish = Callable[[frozenset[str] | None], int]
+# How often the clock is looked at: a save may have moved when the site next goes stale.
+CLOCK_POLL_SECONDS = 5.0
 
 
 def publish_on_save(site: Path, console: Console, publish: Publish, *,
+                    due: Callable[[], datetime | None] = lambda: None,
                     dry_run: bool = False) -> int:
     """Run ``publish`` now, then after every save under ``site`` (with the files saved, or
-    None when a folder changed), until Ctrl-C; 0, or 130 if stopped during the first."""
+    None when a folder changed), and when the clock reaches ``due()`` (when what the last
+    publish sent goes stale by itself), until Ctrl-C; 0, or 130 if stopped during the
+    first."""
     stop_on_termination()
     done = "shown, nothing sent (--dry-run)" if dry_run else "published"
     finished: list[int] = []  # each publish's exit status, once it has ended
@@ -54,8 +61,16 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
     try:
         rebuilder.build_now()  # the first publish, here: Ctrl-C stops it as it would any
         rebuilder.start()
-        while True:  # the next ones run on the rebuilder's thread, each to its end
-            time.sleep(3600)
+        asked: datetime | None = None
+        while True:  # the next publishes run on the rebuilder's thread, each to its end
+            when = due()
+            left = (when - datetime.now(UTC)).total_seconds() if when else CLOCK_POLL_SECONDS
+            if when is not None and left <= 0 and when != asked:
+                asked = when  # once per moment, even if the publish fails
+                console.say(f"{_now()} a scheduled story or a live blog's start or end is "
+                            "due, or a story leaves the news sitemap: publishing")
+                rebuilder.request([])  # nothing saved: the build sees the clock passed
+            time.sleep(min(max(left, 0.0), CLOCK_POLL_SECONDS) + 0.01)
     except KeyboardInterrupt:
         console.say("\nStopping" + (": the publish under way finishes first."
                                     if rebuilder.busy else "."))
@@ -75,9 +90,13 @@ def _publish_once(publish: Publish, saved: frozenset[str] | None, console: Conso
         status = report_failure(error)
         if status == BUG_STATUS and os.environ.get("BYLINE_TRACEBACK"):
             traceback.print_exc()
-    when = datetime.now().strftime("%H:%M:%S")
     if status == 0:
-        console.say(f"{when} {done}; watching for the next save (Ctrl-C to stop)")
+        console.say(f"{_now()} {done}; watching for the next save (Ctrl-C to stop)")
     else:
-        console.say(f"{when} nothing published: fix the problems above and save again")
+        console.say(f"{_now()} nothing published: fix the problems above and save again")
     return status
+
+
+def _now() -> str:
+    """The time of day, for the writer to match a line with a save."""
+    return datetime.now().strftime("%H:%M:%S")
