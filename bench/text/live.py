@@ -187,10 +187,10 @@ def main() -> int:
         watching.stop()
     median = statistics.median(r["seconds"] for r in runs)
     cpu_median = statistics.median(r["cpu_seconds"] for r in runs)
+    command = "byline publish --watch" if args.watch else "byline publish"
     print(f"median save → published: {median:.2f} s ({cpu_median:.2f} s CPU) over {len(runs)} "
-          f"saves "
-          f"({args.articles} articles, {'byline publish --watch' if args.watch else 'byline publish'}"
-          f"; target under 2 s: {'met' if median < 2 else 'not met'})")
+          f"saves ({args.articles} articles, {command}; target under 2 s: "
+          f"{'met' if median < 2 else 'not met'})")
     (args.work / "live" / "live-results.json").write_text(json.dumps(
         {"articles": args.articles, "watch": args.watch, "median_seconds": median,
          "median_cpu_seconds": cpu_median, "runs": runs}, indent=2))
