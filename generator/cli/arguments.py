@@ -228,7 +228,7 @@ def _publish_parser(group: Subparsers) -> _Parser:
                               "(they are kept, never deleted)")
     publish.add_argument("--watch", action="store_true",
                          help="keep running and publish again each time a file is saved, "
-                              "in about a second even on a big site: for a live blog; "
+                              "in a second or two even with 10,000 stories: for a live blog; "
                               "a save with errors publishes nothing; Ctrl-C stops")
     _wait_option(publish)
     _output_options(publish)
