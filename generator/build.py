@@ -46,6 +46,7 @@ from generator.ownership import (
     describe_files,
     lock_folder,
     marker_is_clean,
+    read_ownership,
     refuse_precious,
     sweep_temporaries,
 )
@@ -190,6 +191,7 @@ def _patched(
         saved_plan_data,
         shown_saved,
     )
+    from generator.search_stage import search_files
 
     last = state.last
     if (last is None or state.cache is None or state.memo is None
@@ -200,6 +202,7 @@ def _patched(
     now = options.now or datetime.now(config.tz)
     output_dir = last.mode.output_dir
     cache = state.cache
+    later_stages: set[str] = set()
     if not options.preview:
         # The records a new process reads (see _build_locked) are forgotten: the patch
         # does not keep them (writing the plan's record costs more than the patch), so the
@@ -207,7 +210,12 @@ def _patched(
         cache.set_stamp(output_dir, None, stamp_data)
         cache.set_stamp(output_dir, None, saved_plan_data, SAVED_PLAN)
         state.record_owed = True
-    done = patch_build(last, saved, now, cache.folder, state.memo, cache, report)
+        # The search index is no output but Byline's all the same: the commit must keep it
+        # listed as Byline's, for the search stage to replace its old files.
+        marker = read_ownership(output_dir)
+        later_stages = search_files(marker.files) if marker else set()
+    done = patch_build(last, saved, now, cache.folder, state.memo, cache, report,
+                       later_stages)
     if isinstance(done, Declined):
         return done.reason
     state.last = last = done.last
@@ -552,13 +560,13 @@ def _indexed_pages(
     content: Content, images: ImageIndex, site_key: str
 ) -> dict[str, str]:
     """Each page to index (its output path) and a key of what the index shows of it: the
-    story, its authors' names and its photos (credits show in captions), not the related
-    stories around it."""
+    story, its authors (a theme may show their bios in the indexed part) and its photos
+    (credits show in captions), not the related stories around it."""
     from generator.render import file_path
 
-    authors = content.authors
+    authors = {slug: repr(author) for slug, author in content.authors.items()}
     pages = {file_path(a.url): digest_text(site_key, a.digest, *images.digests(a),
-                                           *(authors[s].name for s in a.author_slugs
+                                           *(authors[s] for s in a.author_slugs
                                              if s in authors))
              for a in content.articles}
     pages.update((file_path(p.url), digest_text(site_key, p.digest)) for p in content.pages)

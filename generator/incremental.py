@@ -253,9 +253,11 @@ def write_plan(
 
 def patch_build(
     last: LastBuild, paths: Iterable[str], now: datetime, cache_dir: Path, memo: ParseMemo,
-    cache: BuildCache, report: Report,
+    cache: BuildCache, report: Report, later_stages: Set[str] = frozenset(),
 ) -> Patched | Declined:
-    """Rebuild after edits to the files at ``paths``, or say why it takes a full build."""
+    """Rebuild after edits to the files at ``paths``, or say why it takes a full build.
+    ``later_stages``: files Byline wrote in the output folder that are no outputs but a
+    later stage's (the search index), kept and still listed as Byline's."""
     if last.valid_until is not None and now >= last.valid_until:
         return Declined("time passed a scheduled story's date or the news window")
     site = last.config.root
@@ -287,7 +289,8 @@ def patch_build(
     cache.unsettle_outputs(output_dir)  # until replace_output_keys below (see build.py)
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
-        output_dir, cache_dir, report, last.outputs, existing, set(last.outputs))
+        output_dir, cache_dir, report, last.outputs, existing,
+        set(last.outputs).union(later_stages), later_stages)
     if patched is plan:
         outputs = dict(last.outputs)
         for path in plan.removed:

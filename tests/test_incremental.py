@@ -430,6 +430,37 @@ def test_every_kind_of_edit_in_turn_builds_what_a_clean_build_does(everything):
         everything.assert_same_as_full_build(built=True)
 
 
+def test_every_kind_of_edit_in_turn_published_as_it_is_saved_is_what_a_clean_build_does(
+        tmp_path):
+    """``byline publish --watch``: a reader's site (no drafts, search indexed) patched in
+    the state it keeps between saves, compared after each edit with a clean build."""
+    site = Preview(tmp_path, everything_files())
+    site.options = BuildOptions(site=site.site, output=tmp_path / "watched", search=True,
+                                now=site.now)
+    watched = BuildState()
+    build_site(site.options, watched)
+    patched = set()
+    for what, edit, _ in EVERY_EDIT:
+        names = edit(site)
+        saved = frozenset(str(site.site.resolve() / n) for n in names)
+        result = build_site(replace(site.options, saved=saved), watched)
+        if result.patched:
+            patched.add(what)
+        fresh = tmp_path / "fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(site.site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
+        build_site(replace(site.options, site=fresh, output=fresh / "out"))
+        assert _tree(tmp_path / "watched") == _tree(fresh / "out"), what
+        assert result.versions is not None and set(result.versions) == {
+            p for p in _tree(tmp_path / "watched") if p != ".byline-output"}, what
+    assert patched >= {"body", "headline", "a live update"}, patched
+    # The record a new process plans from is written when the watch ends, and holds.
+    watched.close()
+    again = build_site(BuildOptions(site=site.site, output=tmp_path / "watched", search=True,
+                                    now=site.now))
+    assert again.why == PLANNED_FROM_RECORD and again.written == 0
+
+
 # The edits a ``byline build`` in a new process plans from the record the last one saved:
 # those of articles alone that leave the site's globals as they were (this theme's navigation
 # counts stories; the other edits change settings, photos, author files or templates).
