@@ -10,6 +10,7 @@ import gzip
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -103,8 +104,11 @@ def _published(www: Path) -> dict[str, bytes]:
 
 
 def _clean_build(site: Path, into: Path) -> dict[str, bytes]:
-    """What a build from nothing makes of the site as it is now."""
-    run = run_byline(["build", "--site", str(site), "--output", str(into), "--quiet"])
+    """What a build from nothing makes of the site as it is now (of a copy without its
+    cache: the watch holds the site's lock while it runs)."""
+    copy = into.with_name(into.name + "-site")
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".byline-cache", "output"))
+    run = run_byline(["build", "--site", str(copy), "--output", str(into), "--quiet"])
     assert run.code == 0, run.err
     return _published(into)
 
@@ -263,3 +267,23 @@ def test_a_story_coming_due_is_published_without_a_save(make_site, tmp_path):
         assert "Embargoed until the minute" in (www / "tv/soon/index.html").read_text("utf-8")
         assert watching.stop() == 0
     assert _published(www) == _clean_build(site, tmp_path / "clean")
+
+
+def test_site_yaml_edited_while_watching_is_read_again(make_site, tmp_path):
+    www, moved = tmp_path / "www", tmp_path / "www2"
+    site = _site(make_site, www)
+    settings = (site / "site.yaml").read_text("utf-8")
+    with Watching(site) as watching:
+        watching.next_outcome()
+        # A new base URL: the pages link under /news/, and the check checks against it.
+        (site / "site.yaml").write_text(settings.replace(
+            "https://news.example/", "https://news.example/news/"), encoding="utf-8")
+        assert PUBLISHED.match(watching.next_outcome()[-1]), watching.said
+        assert _published(www) == _clean_build(site, tmp_path / "clean")
+        # A new target folder: the next publish goes there.
+        (site / "site.yaml").write_text(settings.replace(str(www), str(moved)),
+                                        encoding="utf-8")
+        said = watching.next_outcome()
+        assert PUBLISHED.match(said[-1]) and any(str(moved) in line for line in said), said
+        assert watching.stop() == 0
+    assert _published(moved) == _clean_build(site, tmp_path / "clean2")

@@ -117,10 +117,18 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
         from generator.cli.watching import publish_on_save
 
         kept = _KeptBetweenSaves()
+
+        def publish_saved(saved: frozenset[str] | None) -> int:
+            # site.yaml is read again at each save: its base URL is what the check checks
+            # against, and its deploy settings say where the site goes.
+            now_config = _load_config(options.site)
+            name, spec = _deploy_target(now_config, options.target)
+            return _publish(options, console, now_config,
+                            make_target(name, spec, now_config.root), kept, saved)
+
         try:
-            return publish_on_save(config.root, console, lambda saved: _publish(
-                options, console, config, target, kept, saved), due=kept.due,
-                dry_run=options.dry_run)
+            return publish_on_save(config.root, console, publish_saved, due=kept.due,
+                                   dry_run=options.dry_run)
         finally:
             kept.close(config)
 
