@@ -222,7 +222,7 @@ def _patched(
     content = last.content
     search, versions = None, None
     if not options.preview:  # ``byline publish --watch``: a reader's site, searched too
-        searching = options.search and config.search
+        searching = _searching(options, config)
         search, versions = _search(options, searching, _indexer(searching), output_dir, cache,
                                    last.outputs, content, last.images, last.plan.site,
                                    config.base_path, now)
@@ -262,6 +262,12 @@ def _keep_record(cache: BuildCache, last: LastBuild,
     cache.set_stamp(last.mode.output_dir, SavedPlan(last.plan, outputs_mark(last.outputs), basis,
                                                     marks, last.valid_until, placed),
                     saved_plan_data, SAVED_PLAN)
+
+
+def _searching(options: BuildOptions, config: SiteConfig) -> bool:
+    """Whether a build indexes the site for search: asked for, on in site.yaml, and a
+    reader's site (the preview never indexes)."""
+    return options.search and config.search and not options.preview
 
 
 def _indexer(searching: bool) -> Path | None:
@@ -402,7 +408,7 @@ def _build_locked(
     now = options.now or datetime.now(config.tz)
     config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
     theme = load_theme(config)
-    searching = options.search and config.search and not options.preview
+    searching = _searching(options, config)
     indexer = _indexer(searching)
     from generator.content import ContentOptions, ParseMemo, load_content
     from generator.image_stage import defer_images, plan_images, produce_images

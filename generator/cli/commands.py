@@ -133,13 +133,19 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
             kept.close(config)
 
 
+def _new_state() -> BuildState:
+    from generator.build import BuildState
+
+    return BuildState()
+
+
 @dataclass
 class _KeptBetweenSaves:
     """What ``byline publish --watch`` keeps from one save's publish to the next: the
     build's state (the site model, the record of what each page shows) and the check's memo,
     so that a save costs what it changed, as in the preview."""
 
-    state: BuildState = field(default_factory=lambda: _new_state())
+    state: BuildState = field(default_factory=_new_state)
     check: CheckMemo | None = None  # read from the cache by the first check
     output: Path | None = None  # the folder ``check`` is of
     # The warnings the last save showed, and those this one has: each is shown once, not
@@ -170,12 +176,6 @@ class _KeptBetweenSaves:
                 _store_check_memo(config, self.output, self.check)
         finally:
             self.state.close()
-
-
-def _new_state() -> BuildState:
-    from generator.build import BuildState
-
-    return BuildState()
 
 
 def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, target: Any,
