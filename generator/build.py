@@ -566,11 +566,15 @@ def _indexed_pages(
     content: Content, images: ImageIndex, site_key: str
 ) -> dict[str, str]:
     """Each page to index (its output path) and a key of what the index shows of it: the
-    story, its authors (a theme may show their bios in the indexed part) and its photos
-    (credits show in captions), not the related stories around it."""
+    story, its authors (a theme may show their bios in the indexed part, and Pagefind takes
+    an author's photo as the image of a story without one) and its photos (credits show in
+    captions), not the related stories around it."""
     from generator.render import file_path
 
-    authors = {slug: repr(author) for slug, author in content.authors.items()}
+    # An avatar's address names its content hash: a photo replaced under the same name
+    # changes the page, so it changes the key.
+    authors = {slug: repr(author) + images.digest(author.avatar)
+               for slug, author in content.authors.items()}
     pages = {file_path(a.url): digest_text(site_key, a.digest, *images.digests(a),
                                            *(authors[s] for s in a.author_slugs
                                              if s in authors))

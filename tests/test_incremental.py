@@ -410,6 +410,9 @@ EVERY_EDIT: list[tuple[str, Callable[[Preview], list[str]], bool]] = [
      False),
     ("author file", lambda p: _write(p, JO, _edit(p.text(JO), "Covers music.", "Covers pop.")),
      False),
+    ("author photo replaced", lambda p: _write(p, "content/authors/jo.jpg",
+                                               photo_bytes((400, 400), colour=(200, 60, 60))),
+     False),
     ("template", lambda p: _write(p, "themes/everything/templates/list.html",
                                   p.text("themes/everything/templates/list.html")
                                   + "<footer>more</footer>\n"), False),
