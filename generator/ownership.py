@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,12 +208,16 @@ class Busy(BylineError):
 @contextlib.contextmanager
 def hold_lock(
     path: Path, *, wait: float, busy: str, waiting: Callable[[str], None] | None = None,
+    purpose: str = "", endless: Mapping[str, str] | None = None,
 ) -> Iterator[None]:
     """Hold an exclusive lock on the file ``path`` (made if missing), waiting up to ``wait`` s.
 
     ``busy`` is the message when another process keeps it; "{pid}" in it is replaced with
     the holder's process id.  ``waiting`` is told that id once, when the lock is not free at
-    first.  The lock goes with the process, however it ends.
+    first.  ``purpose`` is written beside this process's id for the next one to read; a
+    holder whose purpose is a key of ``endless`` holds the lock until someone stops it, so
+    nobody waits for it: its message there is raised at once.  The lock goes with the
+    process, however it ends.
     """
     try:
         import fcntl
@@ -228,20 +232,28 @@ def hold_lock(
                           "a folder Byline can write in; move away what is there") from None
     try:
         try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid, holding = _holder(handle)
+            if endless and holding in endless:
+                raise Busy(endless[holding].replace("{pid}", pid or "unknown")) from None
+            if waiting is not None:
+                waiting(pid)
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if waiting is not None:
-                    waiting(os.pread(handle, 32, 0).decode("ascii", "replace").strip())
                 _wait_for(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB), wait, busy)
-        except Busy:
-            holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip()
-            raise Busy(busy.replace("{pid}", holder or "unknown")) from None
+            except Busy:  # named by the holder at the end, which may not be the first one
+                raise Busy(busy.replace("{pid}", _holder(handle)[0] or "unknown")) from None
         os.ftruncate(handle, 0)
-        os.pwrite(handle, str(os.getpid()).encode("ascii"), 0)
+        os.pwrite(handle, f"{os.getpid()} {purpose}".strip().encode("ascii", "replace"), 0)
         yield
     finally:
         os.close(handle)  # releases the lock
+
+
+def _holder(handle: int) -> tuple[str, str]:
+    """The process id and the purpose the lock's holder wrote (see ``hold_lock``)."""
+    pid, _, purpose = os.pread(handle, 64, 0).decode("ascii", "replace").strip().partition(" ")
+    return pid, purpose
 
 
 @contextlib.contextmanager

@@ -111,7 +111,7 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
     config = _load_config(options.site)
     name, spec = _deploy_target(config, options.target)
     target = make_target(name, spec, config.root)  # before building: a typo fails fast
-    with _one_build_at_a_time(options.site, options.wait, console):
+    with _one_build_at_a_time(options.site, options.wait, console, watching=options.watch):
         if not options.watch:
             return _publish(options, console, config, target)
         from generator.cli.watching import publish_on_save
@@ -224,23 +224,33 @@ def run_next(options: argparse.Namespace, console: Console) -> int:
 # --- helpers the commands share ----------------------------------------------------------------
 
 
+# What a watching publish writes in the site's lock: it holds the lock until stopped.
+_WATCHING = "publish-watch"
+
+
 @contextlib.contextmanager
-def _one_build_at_a_time(site: Path, wait: float, console: Console) -> Iterator[None]:
+def _one_build_at_a_time(site: Path, wait: float, console: Console,
+                         watching: bool = False) -> Iterator[None]:
     """Hold the site's lock: one build, check or publish of a site at a time (the preview
     builds into a folder of its own and does not take it).  By default a second one waits
-    long enough for a whole build of a big site, so a publish typed during a build follows it."""
+    long enough for a whole build of a big site, so a publish typed during a build follows
+    it; but not for a watching publish, which only ends when stopped."""
     from generator.cache import CACHE_DIR_NAME
     from generator.ownership import hold_lock
 
     busy = ("another Byline build of this site is running (pid {pid}): wait for it to finish, "
             "then try again")
+    endless = {_WATCHING: "`byline publish --watch` is running for this site (pid {pid}) and "
+                          "publishes every save already: stop it (Ctrl-C where it runs) "
+                          "before you build, check or publish from here"}
 
     def waiting(pid: str) -> None:
         console.say(f"Waiting for another Byline build of this site (pid {pid or 'unknown'}) "
                     "to finish…")
 
     with hold_lock(site.resolve() / CACHE_DIR_NAME / "build.lock", wait=wait,
-                   busy=busy, waiting=waiting):
+                   busy=busy, waiting=waiting, purpose=_WATCHING if watching else "",
+                   endless=endless):
         yield
 
 

@@ -20,6 +20,7 @@ Ctrl-C (or a closed terminal) lets a publish under way finish, then stops.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -47,11 +48,14 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
     stop_on_termination()
     done = "shown, nothing sent (--dry-run)" if dry_run else "published"
     finished: list[int] = []  # each publish's exit status, once it has ended
+    under_way = threading.Event()  # set while a publish runs, not while memory is tidied
 
     def publish_and_tidy(saved: frozenset[str] | None) -> None:
+        under_way.set()
         try:
             finished.append(_publish_once(publish, saved, console, done))
         finally:
+            under_way.clear()
             settle_heap()  # after the publish is out: tidying memory can follow
 
     rebuilder = Rebuilder(publish_and_tidy)
@@ -73,7 +77,11 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
             time.sleep(min(max(left, 0.0), CLOCK_POLL_SECONDS) + 0.01)
     except KeyboardInterrupt:
         console.say("\nStopping" + (": the publish under way finishes first."
-                                    if rebuilder.busy else "."))
+                                    if under_way.is_set() else "."))
+        watcher.stop()
+        rebuilder.stop()  # the publish under way ends, saying it was published
+        # ...and its line says "watching": the last line says what is true now.
+        console.say(f"{_now()} stopped watching: saves are no longer published")
         return 0 if finished else 130
     finally:
         watcher.stop()

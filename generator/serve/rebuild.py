@@ -67,12 +67,6 @@ class Rebuilder:
             self._last_event = now
             self._cond.notify_all()
 
-    @property
-    def busy(self) -> bool:
-        """Whether a build is running or due."""
-        with self._cond:
-            return self._building or self._pending
-
     def build_now(self) -> None:
         """Build on the calling thread (the first build, before the thread starts)."""
         with self._cond:
