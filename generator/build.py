@@ -127,6 +127,9 @@ class BuildResult:
     # Each file of the output folder and a key of its content, the same for the same bytes
     # (None: not known), for a publish to tell what changed since it last sent them.
     versions: Mapping[str, str] | None = None
+    # Articles whose file was renamed since they were published: new key → old key, for the
+    # publish to move their old addresses to (see published.py).
+    renames: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -457,7 +460,8 @@ def _build_locked(
     index = build_index(content, config.categories, last.index if last else None,
                         related_count=config.related_count)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
-    redirects = redirect_map(content.articles, content.pages, _moved(site, content, report))
+    moved, renames = _moved(site, content, report, state.memo)
+    redirects = redirect_map(content.articles, content.pages, moved)
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
     if previous is None or not ownership.clean or not state.cache.outputs_settled():
         # Unknown, or a build was cut short there (in its commit, or after it and before the
@@ -559,6 +563,7 @@ def _build_locked(
         why=(PLANNED_FROM_RECORD if plan is carried else f"full build: {why}" if why else ""),
         search=search,
         versions=versions,
+        renames=renames,
     )
 
 
@@ -653,19 +658,30 @@ def _unchanged_result(
     )
 
 
-def _moved(site: Path, content: Content, report: Report) -> dict[str, str]:
-    """Old URL → new URL for every published article whose URL has changed since."""
-    from generator.published import MANIFEST_PATH, load_published, redirects_for_moved
+def _moved(site: Path, content: Content, report: Report, memo: ParseMemo,
+           ) -> tuple[dict[str, str], dict[str, str]]:
+    """Old URL → new URL for every published article whose URL has changed since, and the
+    articles whose file was renamed since (new key → old key, for the publish to record)."""
+    from generator.published import (
+        MANIFEST_PATH,
+        load_published,
+        redirects_for_moved,
+        renamed_sources,
+    )
 
     try:
         published = load_published(site)
     except PublishError as error:
         report.error(str(error), SourceLocation(str(MANIFEST_PATH)))
-        return {}
+        return {}, {}
     prefix = "content" + os.sep
-    current = {a.source.path.removeprefix(prefix).replace(os.sep, "/"): a.url
-               for a in content.articles}
-    return redirects_for_moved(published, current)
+    keys = [a.source.path.removeprefix(prefix).replace(os.sep, "/") for a in content.articles]
+    # What the cache last saw of each file: a renamed file's old key is still there.
+    seen = {key: signature[2] for key, signature in memo.signatures.items()}
+    renames = renamed_sources(published, {k: a.digest for k, a in zip(
+        keys, content.articles, strict=True)}, seen)
+    current = {k: a.url for k, a in zip(keys, content.articles, strict=True)}
+    return redirects_for_moved(published.renamed(renames), current), renames
 
 
 def _check_collisions(outputs: Sequence[Output], report: Report) -> None:

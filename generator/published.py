@@ -36,6 +36,16 @@ class PublishedUrls:
             combined.setdefault(key, set()).update(values)
         return PublishedUrls({key: tuple(sorted(combined[key])) for key in sorted(combined)})
 
+    def renamed(self, renames: Mapping[str, str]) -> PublishedUrls:
+        """These URLs with each renamed source's (``renames``: new key → old key) moved to its
+        new key, so that they are its old addresses, claimed by it alone."""
+        if not renames:
+            return self
+        moved = dict(self.by_source)
+        for new, old in renames.items():
+            moved[new] = tuple(sorted({*moved.get(new, ()), *moved.pop(old, ())}))
+        return PublishedUrls({key: moved[key] for key in sorted(moved)})
+
     def to_json(self) -> str:
         """The manifest file's text: sorted, so it diffs cleanly in version control."""
         document = {"version": _FORMAT_VERSION, "articles": self.by_source}
@@ -89,14 +99,18 @@ def load_published(site_root: Path) -> PublishedUrls:
     return found
 
 
-def record_published(site_root: Path, urls: Mapping[str, Sequence[str]]) -> PublishedUrls:
-    """Add the URLs just published to the manifest, atomically; return the updated manifest."""
+def record_published(site_root: Path, urls: Mapping[str, Sequence[str]],
+                     renames: Mapping[str, str] | None = None) -> PublishedUrls:
+    """Add the URLs just published to the manifest, atomically; return the updated manifest.
+    ``renames`` (new key → old key, see ``renamed_sources``) move the old key's URLs to the
+    new one."""
     known = load_published(site_root)
     path = site_root / MANIFEST_PATH
-    if path.is_file() and all(set(values) <= set(known.by_source.get(key, ()))
-                              for key, values in urls.items()):
+    renames = {new: old for new, old in (renames or {}).items() if old in known.by_source}
+    if path.is_file() and not renames and all(
+            set(values) <= set(known.by_source.get(key, ())) for key, values in urls.items()):
         return known  # nothing new (an update to a live blog): the file stays as it is
-    published = known.merged(urls)
+    published = known.renamed(renames).merged(urls)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".published.", suffix=".tmp")
     try:
@@ -109,6 +123,23 @@ def record_published(site_root: Path, urls: Mapping[str, Sequence[str]]) -> Publ
         Path(temporary).unlink(missing_ok=True)
         raise
     return published
+
+
+def renamed_sources(published: PublishedUrls, current: Mapping[str, str],
+                    seen: Mapping[str, str]) -> dict[str, str]:
+    """New key → old key of each published article whose file was renamed or moved (a typo
+    in a file name fixed, a bundle's folder renamed): a file new to the manifest whose bytes
+    are those its cache last saw (``seen``: key → content hash) under a published key that
+    is gone.  ``current`` is key → content hash of the articles now.  Only exact matches,
+    one to one: a story deleted while another one is written is never mistaken for it."""
+    gone = Counter(seen[key] for key in published.by_source
+                   if key not in current and key in seen)
+    old_by_digest = {seen[key]: key for key in published.by_source
+                     if key not in current and key in seen and gone[seen[key]] == 1}
+    fresh = Counter(digest for key, digest in current.items() if key not in published.by_source)
+    return {key: old_by_digest[digest] for key, digest in current.items()
+            if key not in published.by_source and digest in old_by_digest
+            and fresh[digest] == 1}
 
 
 def redirects_for_moved(published: PublishedUrls, current: Mapping[str, str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -316,6 +317,69 @@ def test_publish_mirrors_and_remembers_urls(starter: Path, capsys: Capture) -> N
     }
     assert main(["publish", "--site", str(starter), "-q"]) == 0
     assert capsys.readouterr() == ("", "")
+
+
+def _redirect_target(page: Path) -> str:
+    """Where a redirect page sends the reader: the address of its meta refresh."""
+    text = page.read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' in text, text[:300]
+    return text.split('http-equiv="refresh" content="0; url=', 1)[1].split('"', 1)[0]
+
+
+def _saved_a_minute_ago(folder: Path) -> None:
+    """As files are when a writer publishes: the cache trusts no file changed within the
+    last two seconds (see cache.py), so files written by a test are dated back."""
+    past = time.time() - 60
+    for path in folder.rglob("*"):
+        os.utime(path, (past, past))
+
+
+def test_a_renamed_file_or_folder_keeps_its_published_address_working(
+        starter: Path, capsys: Capture) -> None:
+    """Fixing a typo in a file name (the slug comes from it) or renaming a story's folder
+    moves the story: its published address then redirects to the new one, and keeps
+    doing so after the next publishes."""
+    articles = starter / "content/articles"
+    (articles / "festval-lineup.md").write_text(
+        article("Lineup announced", category="Music"), encoding="utf-8")
+    _saved_a_minute_ago(articles)
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    published = starter.parent / "site-published"
+    assert (published / "music/festval-lineup/index.html").is_file()
+
+    (articles / "festval-lineup.md").rename(articles / "festival-lineup.md")
+    (articles / "welcome-to-your-newsroom").rename(articles / "welcome")
+    for _ in range(2):  # the move is recorded by the first publish, and holds after it
+        assert main(["publish", "--site", str(starter), "-q"]) == 0
+        assert _redirect_target(published / "music/festval-lineup/index.html") == \
+            "https://example.com/music/festival-lineup/"
+        assert _redirect_target(published / "news/welcome-to-your-newsroom/index.html") == \
+            "https://example.com/news/welcome/"
+        assert "/music/festval-lineup/ /music/festival-lineup/ 301" in \
+            (published / "_redirects").read_text(encoding="utf-8")
+        manifest = json.loads((starter / ".byline/published.json").read_text("utf-8"))
+        assert manifest["articles"] == {
+            "articles/festival-lineup.md": ["/music/festival-lineup/", "/music/festval-lineup/"],
+            "articles/welcome/index.md": ["/news/welcome-to-your-newsroom/", "/news/welcome/"],
+        }
+    capsys.readouterr()
+
+
+def test_a_story_deleted_while_another_is_written_is_not_taken_for_a_rename(
+        starter: Path) -> None:
+    articles = starter / "content/articles"
+    (articles / "old-story.md").write_text(article("Old story", category="TV"), "utf-8")
+    _saved_a_minute_ago(articles)
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    (articles / "old-story.md").unlink()
+    (articles / "new-story.md").write_text(article("New story", category="TV"), "utf-8")
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    published = starter.parent / "site-published"
+    assert not (published / "tv/old-story").exists()
+    assert (published / "tv/new-story/index.html").is_file()
+    manifest = json.loads((starter / ".byline/published.json").read_text("utf-8"))
+    assert manifest["articles"]["articles/old-story.md"] == ["/tv/old-story/"]
+    assert manifest["articles"]["articles/new-story.md"] == ["/tv/new-story/"]
 
 
 def test_publish_is_stopped_by_check_errors_unless_forced(starter: Path,

@@ -33,6 +33,7 @@ from generator.publish import (
     make_target,
     record_published,
     redirects_for_moved,
+    renamed_sources,
 )
 from generator.publish.git import GitTarget
 from generator.publish.media import cache_control_for
@@ -793,6 +794,24 @@ def test_a_renamed_article_gets_a_redirect_from_every_old_url(tmp_path: Path) ->
         "/music/foo/": "/music/foo-live-review/",
         "/music/foo-live/": "/music/foo-live-review/",
     }
+
+
+def test_a_renamed_file_is_told_by_its_bytes_one_to_one() -> None:
+    published = PublishedUrls({"articles/a.md": ("/tv/a/",), "articles/b.md": ("/tv/b/",),
+                               "articles/c.md": ("/tv/c/",), "articles/d.md": ("/tv/d/",)})
+    seen = {"articles/a.md": "A", "articles/b.md": "B", "articles/c.md": "C",
+            "articles/d.md": "C", "articles/x.md": "X"}
+    current = {"articles/a2.md": "A",  # a renamed: its bytes, under a new key
+               "articles/b.md": "B2", "articles/b2.md": "B",  # b still there: a copy
+               "articles/c2.md": "C",  # c and d had the same bytes: which one moved?
+               "articles/x2.md": "X"}  # x was never published
+    renames = renamed_sources(published, current, seen)
+    assert renames == {"articles/a2.md": "articles/a.md"}
+    # Two new files with a gone file's bytes: neither is taken for it.
+    assert renamed_sources(published, {"articles/a2.md": "A", "articles/a3.md": "A"}, seen) == {}
+    assert published.renamed(renames).by_source == {
+        "articles/a2.md": ("/tv/a/",), "articles/b.md": ("/tv/b/",),
+        "articles/c.md": ("/tv/c/",), "articles/d.md": ("/tv/d/",)}
 
 
 def test_an_old_url_now_used_by_another_article_is_not_redirected() -> None:

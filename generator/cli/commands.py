@@ -201,7 +201,7 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, 
             console.detail(f"  {line}")
     if not options.dry_run:
         assert result.content is not None  # only `byline build` may skip loading (reuse_current)
-        _record_published(config.root, result.content.articles)
+        _record_published(config.root, result.content.articles, result.renames)
     return 0
 
 
@@ -380,8 +380,10 @@ def _deploy_target(config: SiteConfig, wanted: str | None) -> tuple[str, Mapping
     return str(name), targets[name]
 
 
-def _record_published(site_root: Path, articles: Sequence[Article]) -> None:
-    """Remember every URL published, so a later rename can redirect it."""
+def _record_published(site_root: Path, articles: Sequence[Article],
+                      renames: Mapping[str, str]) -> None:
+    """Remember every URL published, so a later rename can redirect it; ``renames`` (new
+    key → old key) say which files were renamed since."""
     try:
         from generator.published import record_published
     except ImportError:
@@ -391,7 +393,7 @@ def _record_published(site_root: Path, articles: Sequence[Article]) -> None:
     for article in articles:  # plain strings: this runs over every story of the site
         key = article.source.path.removeprefix(prefix).replace(os.sep, "/")
         urls[key] = [article.url]
-    record_published(site_root, urls)
+    record_published(site_root, urls, renames)
 
 
 def _optional(module: str, name: str, command: str) -> Any:

@@ -19,6 +19,7 @@ from generator.published import (
     load_published,
     record_published,
     redirects_for_moved,
+    renamed_sources,
 )
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "make_target",
     "record_published",
     "redirects_for_moved",
+    "renamed_sources",
 ]
 
 TargetFactory = Callable[[str, Mapping[str, Any], Path], Target]
