@@ -287,10 +287,11 @@ def patch_build(
     output_dir = last.mode.output_dir
     existing = present_files(output_dir, [*(o.path for o in plan.outputs), *plan.removed])
     cache.unsettle_outputs(output_dir)  # until replace_output_keys below (see build.py)
+    # What Byline wrote there: a view, not a copy (170,000 names for 100,000 stories).
+    owned: Set[str] = last.outputs.keys() | later_stages if later_stages else last.outputs.keys()
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
-        output_dir, cache_dir, report, last.outputs, existing,
-        set(last.outputs).union(later_stages), later_stages)
+        output_dir, cache_dir, report, last.outputs, existing, owned, later_stages)
     if patched is plan:
         outputs = dict(last.outputs)
         for path in plan.removed:

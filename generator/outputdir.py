@@ -123,7 +123,7 @@ def commit(
             removed += 1
             emptied.add((output / path).parent)
     _remove_empty_folders(output, emptied)
-    mark_clean(output, (owned - gone) | arriving, owned | arriving, scratch)
+    mark_clean(output, owned, arriving, gone, scratch)
     shutil.rmtree(staging, ignore_errors=True)
     return CommitReport(written, removed)
 
@@ -135,11 +135,15 @@ def mark_dirty(output: Path, owned: Set[str], arriving: Set[str], scratch: Path)
     write_ownership(output, owned | arriving, clean=False, scratch=scratch)
 
 
-def mark_clean(output: Path, keep: Set[str], listed: Set[str], scratch: Path) -> None:
-    """After the last deletion: the marker lists exactly the files Byline now owns there."""
-    if keep == listed and set_marker_state(output, clean=True):
+def mark_clean(output: Path, owned: Set[str], arriving: Set[str], gone: Set[str],
+               scratch: Path) -> None:
+    """After the last deletion: the marker lists exactly the files Byline now owns there,
+    ``owned`` with ``arriving`` and without ``gone``."""
+    # mark_dirty listed owned and arriving: with nothing gone that list stands, and only its
+    # state is written (no set of every file of the site is made for a one-page save).
+    if not gone and set_marker_state(output, clean=True):
         return
-    write_ownership(output, keep, clean=True, scratch=scratch)
+    write_ownership(output, (owned - gone) | arriving, clean=True, scratch=scratch)
 
 
 def _move(source: Path, target: Path) -> None:

@@ -403,7 +403,9 @@ def replan_outputs(
             changed.add("article:" + url)
         for node in r.shown_as(new):
             compare(node_id(node) or "", canon.node(node))
-    compare("corrections", _corrected(r))  # a story's first correction joins the page
+    if any(old is None or len(old.corrections) != len(new.corrections)
+           for old, new in edited.values()):  # URLs are kept: else the list is as it was
+        compare("corrections", _corrected(r))  # a story's first correction joins the page
     changed.update("page:" + url for url, (old, new) in pages.items() if old != new)
     units: Mapping[Unit, object] | set[Unit] = record.units
     moved = moved_from is not None or afresh
