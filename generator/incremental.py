@@ -29,6 +29,7 @@ from generator.config import CONFIG_NAME, SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
 from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_heroes
+from generator.layered import with_changes
 from generator.model import Article, Content, Page
 from generator.outputdir import present_files
 from generator.plaindata import all_text, datetime_data, datetime_from, items, maybe, text
@@ -292,11 +293,10 @@ def patch_build(
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
         output_dir, cache_dir, report, last.outputs, existing, owned, later_stages)
+    outputs: Mapping[str, str]
     if patched is plan:
-        outputs = dict(last.outputs)
-        for path in plan.removed:
-            del outputs[path]
-        outputs.update((o.path, o.key) for o in plan.outputs)
+        outputs = with_changes(last.outputs, {o.path: o.key for o in plan.outputs},
+                               plan.removed)
         # Only the rows that changed: the cache compares what it is given.
         touched = [*plan.removed, *(o.path for o in plan.outputs)]
         cache.replace_output_keys(output_dir, {p: outputs[p] for p in touched if p in outputs},

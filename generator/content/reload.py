@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from generator.config import SiteConfig
 from generator.errors import Report
+from generator.layered import with_changes
 from generator.model import Article, Content, Page, Term, images_of, videos_of
 from generator.slugs import slugify
 
@@ -96,8 +97,8 @@ def reload_sources(
     memo.assembled.update(afters)
     if memo.cache is not None and afters:
         memo.cache.store_parsed(dict(afters), assembly_data)
-    known_files = dict(record.files)
-    known_files.update((sources[i].path, (sources[i], keys[i])) for i in todo)
+    known_files = with_changes(record.files, {sources[i].path: (sources[i], keys[i])
+                                              for i in todo})
     content = replace(
         previous,
         articles=_swap(previous.articles, position, {u: n for u, (_, n) in articles.items()}),

@@ -29,6 +29,7 @@ from typing import Any, cast
 from generator import __version__
 from generator.cache import digest_text
 from generator.errors import SourceLocation
+from generator.layered import with_changes
 from generator.markup import MARKUP_VERSION
 from generator.model import Article, Page
 from generator.plaindata import ShapeError, all_text, items, text, texts
@@ -144,19 +145,19 @@ class SavedUnits(Mapping[Unit, tuple[Shown, ...]]):
 
     def updated(self, changes: Mapping[Unit, tuple[Shown, ...] | None]) -> SavedUnits:
         """These units with ``changes`` made (None: the unit is gone)."""
-        encoded = dict(self.encoded)
-        decoded = dict(self._decoded)
+        decoded = dict(self._decoded)  # only the units asked for: few
         quiet = set(self.quiet)
         for unit, shown in changes.items():
             quiet.discard(unit)
             if shown is None:
-                encoded.pop(unit, None)
                 decoded.pop(unit, None)
             else:
-                encoded[unit] = unit_data(shown, self.names)
                 decoded[unit] = shown
                 if not any(s.shows for s in shown):
                     quiet.add(unit)
+        encoded = with_changes(self.encoded, {
+            unit: unit_data(shown, self.names) for unit, shown in changes.items()
+            if shown is not None}, [unit for unit, shown in changes.items() if shown is None])
         return SavedUnits(encoded, quiet, self.names, decoded, self.read)
 
 
@@ -387,16 +388,25 @@ def replan_outputs(
     site = site_key(r, canon, config_digest)
     if site != record.site:
         return "the site's globals changed (navigation, settings or theme)"
-    nodes = dict(record.nodes)
+    # The record's nodes as this edit leaves them: its changes over the record's table,
+    # which is not copied (one row per story and more; see layered.py).
+    node_changes: dict[str, str] = {}
+    nodes_gone: set[str] = set()
     changed: set[str] = set()
 
     def compare(name: str, digest: str | None) -> None:
-        if nodes.get(name) != digest:
+        if name in node_changes:
+            now: str | None = node_changes[name]
+        else:
+            now = None if name in nodes_gone else record.nodes.get(name)
+        if now != digest:
             changed.add(name)
             if digest is None:
-                nodes.pop(name, None)
+                node_changes.pop(name, None)
+                nodes_gone.add(name)
             else:
-                nodes[name] = digest
+                node_changes[name] = digest
+                nodes_gone.discard(name)
 
     for url, (old, new) in edited.items():
         if old != new:
@@ -460,16 +470,11 @@ def replan_outputs(
     if isinstance(record.units, SavedUnits):
         shown = record.units.updated(changes)
     else:
-        copied = dict(record.units)
-        for unit, change in changes.items():
-            if change is None:
-                del copied[unit]
-            else:
-                copied[unit] = change
-        shown = copied
-    nodes.update(canon.nodes)
-    embeds = dict(record.embeds)
-    embeds.update(canon.embeds)
+        shown = with_changes(record.units,
+                             {u: change for u, change in changes.items() if change is not None},
+                             [u for u, change in changes.items() if change is None])
+    nodes = with_changes(record.nodes, {**node_changes, **canon.nodes}, nodes_gone)
+    embeds = with_changes(record.embeds, canon.embeds)
     after = {o.path for o in planner.outputs}
     return Plan(planner.outputs,
                 Record(record.reads, site, nodes, embeds, shown,
@@ -502,9 +507,7 @@ def _reshown(
             changes[node] = (*changes.get(node, shown_by.get(node, ())), unit)
     if isinstance(shown_by, SavedShownBy):
         return shown_by.updated(changes)
-    found = dict(shown_by)
-    found.update(changes)
-    return found
+    return with_changes(shown_by, changes)
 
 
 def site_key(r: SiteRenderer, canon: Canon, config_digest: str) -> str:
