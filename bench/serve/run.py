@@ -35,6 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ import corpus  # noqa: E402  (bench/text's generator; bench/ is not a package)
 
 from generator.build import BuildOptions, BuildState, build_site  # noqa: E402
 from generator.serve import PreviewServer  # noqa: E402
+from generator.serve.rebuild import settle_heap  # noqa: E402
 
 DEFAULT_WORK = REPO / "bench" / ".work" / "serve"
 PER_PAGE = 10
@@ -285,10 +287,12 @@ def profile_rebuild(site: Path, article: corpus.Article, top: int) -> str:
     text = source.read_text(encoding="utf-8")
     try:
         build_site(options, state)
+        settle_heap()  # as the preview does after each build
         source.write_text(text + "\nProfiled sentence.\n", encoding="utf-8")
         profiler = cProfile.Profile()
         profiler.enable()
-        build_site(options, state)
+        # With the file saved named, as the preview's watcher names it: the patch path.
+        build_site(replace(options, saved=frozenset({str(source.resolve())})), state)
         profiler.disable()
     finally:
         source.write_text(text, encoding="utf-8")
