@@ -644,7 +644,11 @@ def _search(
         pages = _indexed_pages(content, images, site_key)
         search = update_search(output_dir, cache, indexer, pages, outputs, base_path,
                                _changing_pages(content, now))
-    return search, ({**outputs, **search.files} if search.files is not None else None)
+    if search.files is None:
+        return search, None
+    versions = dict(outputs.items())  # a patch's outputs are layered: read them in one pass
+    versions.update(search.files)
+    return search, versions
 
 
 def _inputs_key(site: Path, options: BuildOptions) -> str:

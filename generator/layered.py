@@ -13,7 +13,7 @@ their order, those changed in their place, new ones after.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -55,8 +55,31 @@ class Layered(Mapping[K, V]):
     def __len__(self) -> int:
         return self._length
 
+    def items(self) -> ItemsView[K, V]:
+        return _LayeredItems(self)
+
+    def pairs(self) -> Iterator[tuple[K, V]]:
+        """Every (key, value), in order, each read once (``items`` iterates this)."""
+        changes, gone = self._changes, self._gone
+        for key, value in self._base.items():
+            if key in changes:
+                yield key, changes[key]
+            elif key not in gone:
+                yield key, value
+        base = self._base
+        yield from ((key, value) for key, value in changes.items() if key not in base)
+
     def __repr__(self) -> str:
         return f"Layered({dict(self)!r})"
+
+
+class _LayeredItems(ItemsView[K, V]):
+    """A layered mapping's items, read without a lookup per key."""
+
+    _mapping: Layered[K, V]
+
+    def __iter__(self) -> Iterator[tuple[K, V]]:
+        return self._mapping.pairs()
 
 
 def with_changes(table: Mapping[K, V], changes: Mapping[K, V],

@@ -24,6 +24,7 @@ def test_changes_read_as_a_dictionary_would_order_included(start, edits):
             expected.pop(key, None)
         expected.update(changes)
         assert list(table.items()) == list(expected.items())
+        assert [(k, table[k]) for k in table] == list(expected.items())
         assert len(table) == len(expected)
         assert all((k in table) == (k in expected) for k in range(-1, 42))
         assert table == expected
