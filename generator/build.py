@@ -698,11 +698,13 @@ def _moved(site: Path, content: Content, report: Report, memo: ParseMemo,
         return {}, {}
     prefix = "content" + os.sep
     keys = [a.source.path.removeprefix(prefix).replace(os.sep, "/") for a in content.articles]
-    # What the cache last saw of each file: a renamed file's old key is still there.
-    seen = {key: signature[2] for key, signature in memo.signatures.items()}
-    renames = renamed_sources(published, {k: a.digest for k, a in zip(
-        keys, content.articles, strict=True)}, seen)
     current = {k: a.url for k, a in zip(keys, content.articles, strict=True)}
+    # What the cache last saw of each published file that is gone: a renamed file's bytes
+    # under its old key (the cache forgets no file it digested).
+    seen = {key: memo.signatures[key][2] for key in published.by_source
+            if key not in current and key in memo.signatures}
+    renames = renamed_sources(published, {k: a.digest for k, a in zip(
+        keys, content.articles, strict=True)}, seen) if seen else {}
     return redirects_for_moved(published.renamed(renames), current), renames
 
 
