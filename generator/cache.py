@@ -47,6 +47,7 @@ _SCHEMA = f"byline-{__version__}-3"
 # A file modified this recently may change again within the same mtime tick, so its stat
 # signature is not trusted (the "racy git" problem).
 _RACY_SECONDS = 2.0
+_UNTRUSTED = -1  # the modification time stored for such a file: never a file's own
 # How long to wait for another process (a second build, a preview) to release the database
 # before building without it.
 LOCK_WAIT_SECONDS = 5.0
@@ -236,10 +237,13 @@ class BuildCache:
         return None
 
     def remember_files(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
-        """Store (path, size, mtime_ns, digest) rows, skipping files modified just now."""
+        """Store (path, size, mtime_ns, digest) rows.  A file modified just now is stored with
+        a time no file has: its digest is what was built (a rename is told by it, see
+        published.py), but its size and time are no proof it is unchanged next time."""
         racy_after = (time.time() - _RACY_SECONDS) * 1e9
-        safe = [(*row, _file_check(*row)) for row in rows
-                if row[2] < racy_after and _storable(row[0])]
+        safe = [(path, size, mtime if mtime < racy_after else _UNTRUSTED, digest)
+                for path, size, mtime, digest in rows if _storable(path)]
+        safe = [(*row, _file_check(*row)) for row in safe]
         if safe:
             with self._transaction() as db:
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", safe)

@@ -580,3 +580,26 @@ def test_text_sqlite_cannot_store_is_a_miss_not_a_crash(tmp_path: Path) -> None:
         assert cache.notes == []
     finally:
         cache.close()
+
+
+def test_a_file_changed_just_now_is_remembered_but_not_trusted(tmp_path):
+    """Its digest is kept (what was built from it), its size and time are not taken as
+    proof that it is unchanged: it may change again within the same tick of the clock."""
+    import os
+
+    from generator.cache import BuildCache
+
+    source = tmp_path / "a.md"
+    source.write_text("one", encoding="utf-8")
+    cache = BuildCache(tmp_path / "cache")
+    stat = os.stat(source)
+    cache.remember_files([("articles/a.md", stat.st_size, stat.st_mtime_ns, "digest-one")])
+    assert cache.file_signatures()["articles/a.md"][2] == "digest-one"
+    cache.remember_digest(source, stat, "digest-one")
+    assert cache.digest_of(source, stat) is None  # too new to trust
+    past = stat.st_mtime_ns - 60 * 10**9
+    os.utime(source, ns=(past, past))
+    old = os.stat(source)
+    cache.remember_digest(source, old, "digest-one")
+    assert cache.digest_of(source, old) == "digest-one"
+    cache.close()

@@ -365,6 +365,22 @@ def test_a_renamed_file_or_folder_keeps_its_published_address_working(
     capsys.readouterr()
 
 
+def test_a_story_renamed_right_after_a_quick_publish_keeps_its_address(starter: Path) -> None:
+    """Saved and published within the same second (as `publish --watch` does), then renamed:
+    the cache keeps what it built even of a file too new for its time to be trusted."""
+    articles = starter / "content/articles"
+    story = articles / "red-carpet.md"
+    story.write_text(article("Red carpet", category="Movies"), encoding="utf-8")
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    story.write_text(article("Red carpet", category="Movies") + "\nOne more look.\n", "utf-8")
+    assert main(["publish", "--site", str(starter), "-q"]) == 0  # at once: the file is new
+    story.rename(articles / "red-carpet-looks.md")
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    published = starter.parent / "site-published"
+    assert _redirect_target(published / "movies/red-carpet/index.html") == \
+        "https://example.com/movies/red-carpet-looks/"
+
+
 def test_a_story_deleted_while_another_is_written_is_not_taken_for_a_rename(
         starter: Path) -> None:
     articles = starter / "content/articles"
