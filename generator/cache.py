@@ -241,9 +241,9 @@ class BuildCache:
         a time no file has: its digest is what was built (a rename is told by it, see
         published.py), but its size and time are no proof it is unchanged next time."""
         racy_after = (time.time() - _RACY_SECONDS) * 1e9
-        safe = [(path, size, mtime if mtime < racy_after else _UNTRUSTED, digest)
+        kept = [(path, size, mtime if mtime < racy_after else _UNTRUSTED, digest)
                 for path, size, mtime, digest in rows if _storable(path)]
-        safe = [(*row, _file_check(*row)) for row in safe]
+        safe = [(*row, _file_check(*row)) for row in kept]
         if safe:
             with self._transaction() as db:
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", safe)
