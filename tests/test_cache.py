@@ -603,3 +603,40 @@ def test_a_file_changed_just_now_is_remembered_but_not_trusted(tmp_path):
     cache.remember_digest(source, old, "digest-one")
     assert cache.digest_of(source, old) == "digest-one"
     cache.close()
+
+
+_OUTPUT_NAMES = st.sampled_from(["index.html", "feed.xml", "music/a/index.html", "tags/pop/",
+                                 "tags/pop/page/2/index.html", "static/café.css"])
+
+
+@given(st.lists(st.tuples(st.booleans(), st.dictionaries(_OUTPUT_NAMES, st.sampled_from("kl"))),
+                max_size=6),
+       st.booleans())
+def test_the_names_the_up_to_date_check_reads_are_those_the_keys_are_kept_for(steps, older):
+    # The check reads every output's name from one row, kept beside the table of keys; a
+    # patch passes only what it touched, a full build everything.
+    with tempfile.TemporaryDirectory() as folder:
+        cache = BuildCache(Path(folder))
+        output = Path(folder) / "output"
+        try:
+            for whole, keys in steps:
+                known = cache.output_keys(output)
+                if whole or known is None:
+                    cache.replace_output_keys(output, keys, known)
+                else:  # a patch: what it wrote and removed, nothing else
+                    touched = {*keys, *list(known)[:1]}
+                    after = {**known, **keys}
+                    after.pop(next(iter(known), ""), None)
+                    cache.replace_output_keys(
+                        output, {p: after[p] for p in touched if p in after},
+                        {p: known[p] for p in touched if p in known})
+                if older:  # a database an older Byline wrote has no row of names
+                    with cache._transaction() as db:
+                        db.execute("DELETE FROM meta WHERE key='output_names'")
+                expected = cache.output_keys(output)
+                assert expected is not None
+                paths = cache.output_paths(output)
+                assert paths is not None
+                assert sorted(paths) == sorted(expected)
+        finally:
+            cache.close()

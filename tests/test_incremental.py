@@ -223,6 +223,23 @@ def test_every_edit_in_turn_stays_the_same_as_a_full_build(preview):
         preview.assert_same_as_full_build()
 
 
+def test_a_page_a_save_added_then_deleted_by_hand_is_written_again_by_byline_build(preview):
+    # The up-to-date check reads the names of the outputs from one row of the cache, which
+    # the save's patch must have brought up to date with the page it added.
+    assert preview.save(C, _edit(preview.text(C), "[pop]", "[pop, encore]")).patched
+
+    def build_again() -> BuildResult:  # `byline build` of the preview's folder
+        return build_site(replace(preview.options, reuse_current=True), BuildState())
+
+    build_again()  # after a patch, through the pipeline: it writes nothing new
+    assert build_again().content is None, "up to date"
+    page = preview.root / "preview/tags/encore/index.html"
+    page.unlink()
+    assert build_again().content is not None, "the missing page sends the build through"
+    assert page.is_file()
+    preview.assert_same_as_full_build()
+
+
 def test_a_body_edit_renders_its_own_page_and_the_feeds_carrying_it(preview):
     result = preview.save(C, preview.text(C) + "\nOne more line.\n")
     assert result.patched
