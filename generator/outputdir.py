@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from generator.cache import digest_text
 from generator.ownership import (
@@ -50,9 +51,19 @@ def existing_files(output: Path) -> set[str]:
 
 
 def present_files(output: Path, known: Iterable[str]) -> set[str]:
-    """Those of ``known`` files that still exist in the output folder."""
-    root = str(output) + os.sep
-    return {path for path in known if os.path.isfile(root + path)}
+    """Those of ``known`` files that still exist in the output folder (as files)."""
+    with _opened(output) as folder:
+        if folder is None:  # Windows, or no folder
+            root = str(output) + os.sep
+            return {path for path in known if os.path.isfile(root + path)}
+        found = set()
+        for path in known:  # each looked up from the folder, not from "/"
+            try:
+                if S_ISREG(os.stat(path, dir_fd=folder).st_mode):
+                    found.add(path)
+            except (OSError, ValueError):  # missing, or a name no file system takes
+                pass
+        return found
 
 
 def all_present(output: Path, known: Iterable[str]) -> bool:
@@ -63,15 +74,27 @@ def all_present(output: Path, known: Iterable[str]) -> bool:
     path looked up from the folder's descriptor rather than from ``/``, stopping at the first
     file missing.  A file deleted by hand is missing; a folder put in a page's place would pass.
     """
-    if os.access not in os.supports_dir_fd:  # Windows
-        root = str(output) + os.sep
-        return all(os.path.isfile(root + path) for path in known)
+    with _opened(output) as folder:
+        if folder is None:
+            root = str(output) + os.sep
+            return output.is_dir() and all(os.path.isfile(root + path) for path in known)
+        return all(os.access(path, os.F_OK, dir_fd=folder) for path in known)
+
+
+@contextlib.contextmanager
+def _opened(output: Path) -> Iterator[int | None]:
+    """A descriptor of the output folder to look paths up from, or None where the system
+    cannot (Windows) or the folder cannot be opened."""
+    if os.stat not in os.supports_dir_fd or os.access not in os.supports_dir_fd:
+        yield None
+        return
     try:
         folder = os.open(output, os.O_RDONLY)
     except OSError:
-        return False
+        yield None
+        return
     try:
-        return all(os.access(path, os.F_OK, dir_fd=folder) for path in known)
+        yield folder
     finally:
         os.close(folder)
 
