@@ -11,14 +11,13 @@ content hashes.
 from __future__ import annotations
 
 import os
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from hashlib import blake2b
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from generator.cache import digest_text
 from generator.errors import Problem, problem_data, problem_from
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
 
@@ -74,56 +73,44 @@ def stamp_from(data: object, _raw: bytes) -> BuildStamp:
 def inputs_key(site: Path, settings: Iterable[str], also: Iterable[Path] = ()) -> str:
     """A hash of the signature of every input file under the site (and under the folders
     ``also``, such as the built-in theme), plus ``settings``."""
-    signed = _Signed(list(settings), array("Q"))
+    parts = list(settings)
     followed: set[str] = set()
     root = os.path.realpath(site) + os.sep
     for folder in INPUT_FOLDERS:
-        _signatures(os.path.join(site, folder), folder, root, followed, signed)
+        _signatures(os.path.join(site, folder), folder, root, followed, parts)
     for place, extra in enumerate(also):
         # Named by their place, not their path: reinstalling Byline elsewhere changes no page.
         _signatures(str(extra), f"<{place}>", os.path.realpath(extra) + os.sep, followed,
-                    signed)
-    # surrogateescape: a file name that is not UTF-8 (the build reports it) still gets a key
-    hashed = blake2b("\0".join(signed.names).encode("utf-8", "surrogateescape"),
-                     digest_size=16)
-    hashed.update(signed.numbers.tobytes())
-    return hashed.hexdigest()
+                    parts)
+    parts.sort()
+    try:
+        return digest_text(*parts)
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (the build reports it)
+        return digest_text(*(p.encode("utf-8", "surrogateescape").decode("latin-1")
+                             for p in parts))
 
 
-class _Signed(NamedTuple):
-    """What ``inputs_key`` hashes: names in the order met, and each file's size and
-    modification time in the same order (numbers, not text: formatting 200,000 of them
-    cost a sixth of the check at 100,000 stories)."""
+def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list[str]) -> None:
+    """Add one part for each folder at or under ``top`` (named from ``shown`` on): its name,
+    then "name:size:mtime" for each file in it and "name->target" for each link to a folder,
+    sorted (the order the file system lists names in must not change the key).
 
-    names: list[str]
-    numbers: array[int]
-
-
-def _signatures(top: str, shown: str, root: str, followed: set[str], signed: _Signed) -> None:
-    """Add each folder at or under ``top`` (named from ``shown`` on) to ``signed``: its name,
-    then for each file in it the file's name, size and modification time, and
-    "name->target" for each link to a folder.
-
-    Names are taken in the order the file system lists them, not sorted: a folder lists in
-    the same order until something in it is added, removed or renamed, which changes the key
-    anyway (at worst a rename and its undoing costs one needless build).  Links to folders
-    are followed, as content discovery follows them, each target once (so a loop ends) and
-    never out of ``root``.  This stats every source of the site on every `byline build`:
-    where it can, it lists a folder through a descriptor and stats each name relative to it
-    (one path component for the kernel to look up, not the whole path).
+    Links to folders are followed, as content discovery follows them, each target once (so a
+    loop ends) and never out of ``root``.  This stats every source of the site on every
+    `byline build`: where it can, it lists a folder through a descriptor and stats each name
+    relative to it (one path component for the kernel to look up, not the whole path).
     """
     if not os.path.isdir(top):
         return  # a site without templates/, say
-    name_of, number = signed.names.append, signed.numbers.append
     folders = [(top, shown)]
     while folders:
         here, name = folders.pop()
         try:
             listed: int | str = os.open(here, os.O_RDONLY) if _BY_DESCRIPTOR else here
         except OSError:  # a folder that cannot be read: the build reports it
-            name_of(f"{name}:unreadable")
+            parts.append(f"{name}:unreadable")
             continue
-        name_of(name + os.sep)  # no file name ends with a separator
+        signed: list[str] = []
         try:
             with os.scandir(listed) as entries:
                 for entry in entries:
@@ -135,28 +122,26 @@ def _signatures(top: str, shown: str, root: str, followed: set[str], signed: _Si
                         try:
                             st = entry.stat()
                         except OSError:  # a link to nothing or a loop: the build reports it
-                            name_of(f"{entry.name}:unreadable")
+                            signed.append(f"{entry.name}:unreadable")
                         else:
-                            name_of(entry.name)
-                            number(st.st_size)
-                            number(st.st_mtime_ns & _WORD)  # before 1970, after 2554
+                            signed.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
                         continue
                     location = os.path.join(here, entry.name)
                     if entry.is_symlink():
                         target = os.path.realpath(location)
-                        name_of(f"{entry.name}->{target}")
+                        signed.append(f"{entry.name}->{target}")
                         if not target.startswith(root) or target in followed:
                             continue
                         followed.add(target)
                     folders.append((location, name + os.sep + entry.name))
         except OSError:
-            name_of(":unreadable")
+            signed.append(":unreadable")
         finally:
             if isinstance(listed, int):
                 os.close(listed)
+        signed.sort()
+        parts.append(name + "\0" + "\0".join(signed))  # no name holds a NUL
 
-
-_WORD = 2**64 - 1
 
 # Listing a folder through a descriptor (POSIX) makes each stat a lookup of one name.
 _BY_DESCRIPTOR = os.scandir in os.supports_fd
