@@ -59,7 +59,7 @@ def present_files(output: Path, known: Iterable[str]) -> set[str]:
         found = set()
         for path in known:  # each looked up from the folder, not from "/"
             try:
-                if S_ISREG(os.stat(path, dir_fd=folder).st_mode):
+                if S_ISREG(os.stat(path.lstrip("/"), dir_fd=folder).st_mode):
                     found.add(path)
             except (OSError, ValueError):  # missing, or a name no file system takes
                 pass
@@ -78,7 +78,8 @@ def all_present(output: Path, known: Iterable[str]) -> bool:
         if folder is None:
             root = str(output) + os.sep
             return output.is_dir() and all(os.path.isfile(root + path) for path in known)
-        return all(os.access(path, os.F_OK, dir_fd=folder) for path in known)
+        # (A path that starts with "/", from a cache edited by hand, is still inside.)
+        return all(os.access(path.lstrip("/"), os.F_OK, dir_fd=folder) for path in known)
 
 
 @contextlib.contextmanager
