@@ -17,6 +17,7 @@ import pytest
 from generator import __version__
 from generator.cli import main
 from generator.cli.arguments import COMMANDS
+from generator.ownership import MARKER_NAME, TEMPORARY_SUFFIX
 from generator.scaffold import init_site
 
 from .conftest import REPO, SiteFiles, article
@@ -379,6 +380,26 @@ def test_a_story_renamed_right_after_a_quick_publish_keeps_its_address(starter: 
     published = starter.parent / "site-published"
     assert _redirect_target(published / "movies/red-carpet/index.html") == \
         "https://example.com/movies/red-carpet-looks/"
+
+
+def test_a_publish_stopped_while_it_staged_its_marker_is_cleaned_up_by_the_next(
+        starter: Path) -> None:
+    """Killed (`publish --watch` stopped with kill -9) while it wrote the target's marker
+    beside it: the marker is the last publish's, but the staged copy is litter that the
+    next publish, even one sending a single changed file, removes."""
+    articles = starter / "content/articles"
+    story = articles / "red-carpet.md"
+    story.write_text(article("Red carpet", category="Movies"), encoding="utf-8")
+    _saved_a_minute_ago(articles)
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    published = starter.parent / "site-published"
+    litter = published / f".{MARKER_NAME}.4242{TEMPORARY_SUFFIX}"
+    litter.write_text("byline-output 1 dirty\nindex.html\n", encoding="utf-8")
+    story.write_text(article("Red carpet", category="Movies") + "\nOne more look.\n", "utf-8")
+    _saved_a_minute_ago(articles)
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    assert not litter.exists()
+    assert "One more look." in (published / "movies/red-carpet/index.html").read_text("utf-8")
 
 
 def test_a_story_deleted_while_another_is_written_is_not_taken_for_a_rename(

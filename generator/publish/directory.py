@@ -111,6 +111,16 @@ def publishable(versions: Mapping[str, str]) -> dict[str, str]:
             and not is_temporary(key.rpartition("/")[2])}
 
 
+def _staging_left(folder: Path) -> bool:
+    """Whether a publish was stopped while it staged the marker beside it, in the target's
+    top folder: the marker is then still the one the last publish left, and only the full
+    comparison, which removes temporary files, cleans up after it."""
+    try:
+        return any(is_temporary(name) for name in os.listdir(folder))
+    except OSError:
+        return True
+
+
 @dataclass(frozen=True, slots=True)
 class DirTarget:
     """Keeps ``folder`` identical to the built site."""
@@ -169,7 +179,7 @@ class DirTarget:
         last = cache.stamp(self.folder, sent_from, kind=_SENT)
         if (last is None or last.source != str(source) or not owned.clean
                 or not 0 <= time.time() - last.compared < FULL_COMPARE_SECONDS
-                or _marker_state(self.folder) != last.marker):
+                or _marker_state(self.folder) != last.marker or _staging_left(self.folder)):
             return None
         site: dict[str, SiteFile] = {}
         for key, version in versions.items():
