@@ -45,7 +45,7 @@ from generator.ownership import (
     claim_folder,
     describe_files,
     lock_folder,
-    marker_is_clean,
+    marker_state,
     read_ownership,
     refuse_precious,
     sweep_temporaries,
@@ -350,9 +350,10 @@ def _if_current(
     with lock_folder(output_dir, wait=options.lock_wait, busy=_busy(output_dir)):
         cache = _cache(state, site)
         stamp = cache.stamp(output_dir, stamp_from)
-        if stamp is None or not marker_is_clean(output_dir):
+        clean, token = marker_state(output_dir)
+        if stamp is None or not clean:
             return _inputs_key(site, options)
-        key, present = _key_and_presence(site, options, cache, output_dir, stamp.key)
+        key, present = _key_and_presence(site, options, cache, output_dir, token, stamp.key)
         now = options.now or datetime.now(UTC)  # compared with aware moments: any zone
         if present and stamp.current(key, now, _installed_search):
             return _unchanged_result(output_dir, stamp, started, cache.take_notes())
@@ -360,9 +361,11 @@ def _if_current(
 
 
 def _key_and_presence(
-    site: Path, options: BuildOptions, cache: BuildCache, output_dir: Path, expected: str,
+    site: Path, options: BuildOptions, cache: BuildCache, output_dir: Path, token: str,
+    expected: str,
 ) -> tuple[str, bool]:
     """The key of the inputs, and whether every output the last build wrote is still there
+    and the cache knows them (``token``: the name the output folder's marker gives its files)
     (looked for only when the key is ``expected``).
 
     Each is a system call per file, most of the check's time (a quarter of a million calls at
@@ -386,7 +389,7 @@ def _key_and_presence(
                 os._exit(0)
         os.close(writer)
         try:
-            present = child > 0 and _outputs_present(cache, output_dir)
+            present = child > 0 and _outputs_present(cache, output_dir, token)
             said = b""
             while chunk := os.read(reader, 4096):
                 said += chunk
@@ -397,7 +400,7 @@ def _key_and_presence(
         if said.startswith(b"key:"):
             return said[4:].decode(), present
     key = _inputs_key(site, options)  # no child, or it failed: here, one after the other
-    return key, key == expected and _outputs_present(cache, output_dir)
+    return key, key == expected and _outputs_present(cache, output_dir, token)
 
 
 def _installed_search() -> str:
@@ -481,9 +484,11 @@ def _build_locked(
     moved, renames = _moved(site, content, report, state.memo)
     redirects = redirect_map(content.articles, content.pages, moved)
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
-    if previous is None or not ownership.clean or not state.cache.outputs_settled():
+    if (previous is None or not ownership.clean
+            or not state.cache.outputs_settled(ownership.token)):
         # Unknown, or a build was cut short there (in its commit, or after it and before the
-        # cache recorded what it wrote): what is in the folder cannot be trusted, so every
+        # cache recorded what it wrote), or the cache is not the one that recorded the files
+        # there (restored from a backup): what is in the folder cannot be trusted, so every
         # output is made again (and leftovers of the interrupted build swept).
         previous = {}
         sweep_temporaries(output_dir)
@@ -542,7 +547,7 @@ def _build_locked(
         outputs.update((o.path, o.key) for o in plan.outputs)
     else:
         outputs = {o.path: o.key for o in plan.outputs}
-    state.cache.replace_output_keys(output_dir, outputs, previous or None)
+    state.cache.replace_output_keys(output_dir, outputs, previous or None, written.token)
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search, versions = _search(options, searching, indexer, output_dir, state.cache, outputs,
@@ -663,10 +668,12 @@ def _inputs_key(site: Path, options: BuildOptions) -> str:
     return inputs_key(site, settings, also=[builtin_themes_dir()])
 
 
-def _outputs_present(cache: BuildCache, output_dir: Path) -> bool:
-    """Whether every file the last build recorded writing there is still there."""
+def _outputs_present(cache: BuildCache, output_dir: Path, token: str) -> bool:
+    """Whether every file the last build recorded writing there is still there, recorded
+    under the name the folder's marker gives its files (``token``)."""
     known = cache.output_paths(output_dir)
-    return known is not None and cache.outputs_settled() and all_present(output_dir, known)
+    return (known is not None and cache.outputs_settled(token)
+            and all_present(output_dir, known))
 
 
 def _unchanged_result(

@@ -361,9 +361,11 @@ class BuildCache:
         return None
 
     def replace_output_keys(
-        self, output_dir: Path, keys: Mapping[str, str], previous: Mapping[str, str] | None
+        self, output_dir: Path, keys: Mapping[str, str], previous: Mapping[str, str] | None,
+        token: str,
     ) -> None:
-        """Record what this build wrote, and where (writing only rows that changed)."""
+        """Record what this build wrote, and where (writing only rows that changed), under
+        the name its commit gave the files there (``token``, see ownership.py)."""
         with self._transaction() as db:
             # A database started afresh during this build lacks the rows ``previous`` had.
             row = db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
@@ -382,6 +384,7 @@ class BuildCache:
                            "coalesce(group_concat(path, char(0)), '') FROM outputs "
                            "WHERE typeof(path) = 'text'")  # no path holds a NUL
             db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)", (str(output_dir),))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('outputs_token', ?)", (token,))
             db.execute("DELETE FROM meta WHERE key='outputs_moving'")
 
     def unsettle_outputs(self, output_dir: Path) -> None:
@@ -392,11 +395,17 @@ class BuildCache:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('outputs_moving', ?)",
                        (str(output_dir),))
 
-    def outputs_settled(self) -> bool:
-        """Whether the keys held are of the files in place (see ``unsettle_outputs``)."""
+    def outputs_settled(self, token: str) -> bool:
+        """Whether the keys held are of the files in place: no commit was cut short since
+        they were recorded (see ``unsettle_outputs``), and they were recorded under the name
+        the output folder's marker gives its files, ``token``.  A cache restored from a
+        backup, or one that lost its last writes, holds another name: the keys it holds are
+        then of files a later build may have replaced."""
         with self._guard():
-            return self.db.execute(
-                "SELECT 1 FROM meta WHERE key='outputs_moving'").fetchone() is None
+            rows = dict(self.db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('outputs_moving', 'outputs_token')"))
+            # A cache and a marker from before tokens: both name no build.
+            return "outputs_moving" not in rows and rows.get("outputs_token", "") == token
         return False
 
     # -- what templates read -------------------------------------------------------------

@@ -300,10 +300,11 @@ def patch_build(
         # Only the rows that changed: the cache compares what it is given.
         touched = [*plan.removed, *(o.path for o in plan.outputs)]
         cache.replace_output_keys(output_dir, {p: outputs[p] for p in touched if p in outputs},
-                                  {p: last.outputs[p] for p in touched if p in last.outputs})
+                                  {p: last.outputs[p] for p in touched if p in last.outputs},
+                                  written.token)
     else:  # keyed again on what the templates were seen reading
         outputs = {o.path: o.key for o in patched.outputs}
-        cache.replace_output_keys(output_dir, outputs, last.outputs)
+        cache.replace_output_keys(output_dir, outputs, last.outputs, written.token)
     if patched.record is not None and patched.record.reads != last.plan.reads:
         cache.set_template_reads(last.theme.fingerprint, patched.record.reads)
     assert patched.record is not None

@@ -6,7 +6,10 @@ the folder the site's cache remembers building (sites built before the marker ex
 marker (``.byline-output``) lists every file Byline wrote there, so even with the cache gone a
 build deletes only its own files.  Its first line says whether the folder is *clean*: it is
 marked dirty before the first file of a build moves in and clean after the last one, so a
-build interrupted at any moment is redone by the next one instead of trusted.
+build interrupted at any moment is redone by the next one instead of trusted.  Its second
+line names the build that wrote the files (a random token the cache records beside their
+keys): a cache restored from a backup, or one that lost its last writes, names another build,
+and is not trusted to know what the folder holds.
 
 Folders that hold the writer's own work (the site folder, its sources, the home folder, ``/``)
 are refused outright, before anything is read from or written to them.
@@ -25,6 +28,9 @@ from generator.errors import BylineError
 
 MARKER_NAME = ".byline-output"
 _HEADER = "byline-output 1"
+# The line naming the build: it starts with "/", so a Byline from before it takes it for no file.
+_TOKEN_LINE = "/build "
+_TOKEN_BYTES = 16
 # The site's own folders: an output or publish folder may be none of these, nor inside one.
 SOURCE_FOLDERS = ("content", "templates", "themes", "static", ".byline", ".git")
 TEMPORARY_SUFFIX = ".byline-tmp"
@@ -41,6 +47,12 @@ class Ownership:
 
     files: frozenset[str]
     clean: bool
+    token: str = ""  # the build that wrote them ("": a marker from before tokens)
+
+
+def new_token() -> str:
+    """A name for the files one commit leaves in an output folder, never given twice."""
+    return os.urandom(_TOKEN_BYTES).hex()
 
 
 def refuse_precious(folder: Path, site_root: Path, what: str) -> None:
@@ -86,7 +98,11 @@ def read_ownership(folder: Path) -> Ownership | None:
     if version != _HEADER or state not in ("clean", "dirty"):
         return None
     files = frozenset(line for line in rest.split("\n") if line and is_inside(line))
-    return Ownership(files, state == "clean")
+    return Ownership(files, state == "clean", _token(rest.partition("\n")[0]))
+
+
+def _token(line: str) -> str:
+    return line[len(_TOKEN_LINE):] if line.startswith(_TOKEN_LINE) else ""
 
 
 def is_inside(path: str) -> bool:
@@ -96,10 +112,11 @@ def is_inside(path: str) -> bool:
     return not path.startswith("/") and ".." not in parts and "" not in parts and "\\" not in path
 
 
-def write_ownership(folder: Path, files: Iterable[str], *, clean: bool, scratch: Path) -> None:
-    """Record the files Byline owns in ``folder`` (atomically: written in ``scratch``, moved)."""
-    state = "clean" if clean else "dirty"
-    text = "\n".join([f"{_HEADER} {state}", *sorted(files), ""])
+def write_ownership(folder: Path, files: Iterable[str], *, clean: bool, scratch: Path,
+                    token: str = "") -> None:
+    """Record the files Byline owns in ``folder`` (atomically: written in ``scratch``, moved),
+    and the build that wrote them (``token``; "" for none)."""
+    text = "\n".join([_head(clean, token), *sorted(files), ""])
     scratch.mkdir(parents=True, exist_ok=True)
     staged = scratch / f".{MARKER_NAME}.{os.getpid()}{TEMPORARY_SUFFIX}"
     try:
@@ -109,31 +126,49 @@ def write_ownership(folder: Path, files: Iterable[str], *, clean: bool, scratch:
         staged.unlink(missing_ok=True)
 
 
-def marker_is_clean(folder: Path) -> bool:
-    """Whether the folder's marker says its last build finished (reads the first line only)."""
+def _head(clean: bool, token: str) -> str:
+    """The marker's first line, and its second when a build is named."""
+    state = f"{_HEADER} {'clean' if clean else 'dirty'}"
+    return f"{state}\n{_TOKEN_LINE}{token}" if token else state
+
+
+def marker_state(folder: Path) -> tuple[bool, str]:
+    """Whether the folder's marker says its last build finished, and the token naming that
+    build ("" for none); reads the first two lines only."""
     try:
         with (folder / MARKER_NAME).open("rb") as marker:
-            return marker.readline() == f"{_HEADER} clean\n".encode()
+            clean = marker.readline() == f"{_HEADER} clean\n".encode()
+            named = marker.readline()
     except OSError:
-        return False
+        return False, ""
+    try:
+        return clean, _token(named.decode().removesuffix("\n"))
+    except UnicodeDecodeError:
+        return clean, ""
 
 
-def set_marker_state(folder: Path, *, clean: bool) -> bool:
-    """Flip an existing marker between clean and dirty in place; False if there is none.
+def set_marker_state(folder: Path, *, clean: bool, token: str = "") -> bool:
+    """Flip an existing marker between clean and dirty in place, naming the build ``token``;
+    False if there is none, or its lines are not of the same lengths.
 
-    "clean" and "dirty" have the same length, so this is one small write of the first line,
-    not a rewrite of a list of every file (which a preview save cannot afford).
+    "clean" and "dirty" have the same length, and so have all tokens, so this is one small
+    write of the first lines, not a rewrite of a list of every file (which a preview save
+    cannot afford).
     """
-    header = f"{_HEADER} {'clean' if clean else 'dirty'}\n".encode()
+    head = (_head(clean, token) + "\n").encode()
     try:
         handle = os.open(folder / MARKER_NAME, os.O_RDWR)
     except OSError:
         return False
     try:
-        first = os.pread(handle, len(header), 0)
-        if first[: len(_HEADER) + 1] != f"{_HEADER} ".encode() or first[-1:] != b"\n":
+        lines = os.pread(handle, len(head) + 64, 0).split(b"\n")
+        if len(lines) < 3 or not lines[0].startswith(f"{_HEADER} ".encode()):
             return False
-        os.pwrite(handle, header, 0)
+        named = lines[1].startswith(_TOKEN_LINE.encode())
+        if (len(lines[0]) != len(f"{_HEADER} clean") or named != bool(token)
+                or (named and len(lines[1]) != len(_TOKEN_LINE) + len(token))):
+            return False
+        os.pwrite(handle, head, 0)
         return True
     finally:
         os.close(handle)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.errors import BuildFailed, Report, SourceLocation
 from generator.outputdir import commit, write_staged
+from generator.ownership import new_token
 from generator.parallel import map_with_job, process_running
 from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
 from generator.render.received import Later
@@ -28,6 +29,7 @@ class WriteReport:
     removed: int
     changed: list[str]  # output paths whose key changed or whose file was missing
     reads: Reads = NO_READS  # the view fields the templates read while rendering them
+    token: str = ""  # the name the commit gave the folder's files (see ownership.py)
 
 
 def write_outputs(
@@ -63,9 +65,11 @@ def write_outputs(
         raise BuildFailed(report.sorted())
     owned = set(previous) if owned is None else owned
     removing = (existing - {o.path for o in outputs} - also_keep) & owned if complete else set()
+    token = new_token()
     done = commit(staging, output_dir, (o.path for o in to_render), copies, owned=owned,
-                  removing=removing)
-    return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads))
+                  removing=removing, token=token)
+    return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads),
+                       token)
 
 
 def _remove_abandoned_staging(cache_dir: Path) -> None:

@@ -299,7 +299,9 @@ def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) ->
     removing = search_files(owned) - index - {MANIFEST}
     staging = scratch / "staging"
     staging.mkdir(parents=True, exist_ok=True)
-    commit(staging, output_dir, (), copies, owned=owned, removing=removing)
+    # The pages' build named the folder's files; the index joins them under that name.
+    commit(staging, output_dir, (), copies, owned=owned, removing=removing,
+           token=marker.token if marker else "")
 
 
 def _remove_abandoned(cache_dir: Path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from generator.cli import main
+from generator.ownership import MARKER_NAME
 
 # A problem line, a summary line, or the command's own one-line error.
 PROBLEM_LINE = re.compile(
@@ -63,11 +64,18 @@ def run_byline(args: Sequence[str], *, seconds: int = 20) -> Run:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder`` with its bytes (empty when the folder does not exist)."""
+    """Every file below ``folder`` with its bytes (empty when the folder does not exist).
+
+    The token naming the build in Byline's marker is random, different for every build:
+    it shows as ``/build <token>``, so that two builds of the same site compare equal."""
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    files = {p.relative_to(folder).as_posix(): p.read_bytes()
+             for p in sorted(folder.rglob("*")) if p.is_file()}
+    if MARKER_NAME in files:
+        files[MARKER_NAME] = re.sub(rb"(?m)^/build [0-9a-f]{32}$", b"/build <token>",
+                                    files[MARKER_NAME])
+    return files
 
 
 def assert_well_formed(output: Path) -> None:

@@ -32,6 +32,7 @@ from generator.content.bodies import CachedBodies
 from generator.content.parse import parse_key, parse_source, parsed_data, parsed_from
 from generator.errors import BylineError, Report
 from generator.model import Content
+from generator.ownership import MARKER_NAME, read_ownership
 from generator.plaindata import TAG, ShapeError, value_data, value_from
 
 from .conftest import NOW, SITE_YAML, article, photo_bytes, write_files
@@ -204,6 +205,62 @@ def test_a_cache_copied_from_another_site_is_harmless(site: Path, tmp_path: Path
     shutil.copytree(site / ".byline-cache", other / ".byline-cache")
     assert byline(other).code == 0
     assert snapshot(other / "output") == clean_build(other)
+
+
+def _cache_files(site: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (site / ".byline-cache").glob("build.sqlite*")}
+
+
+def _put_back(site: Path, saved: dict[str, bytes]) -> None:
+    for path in (site / ".byline-cache").glob("build.sqlite*"):
+        path.unlink()
+    for name, data in saved.items():
+        (site / ".byline-cache" / name).write_bytes(data)
+
+
+@pytest.mark.parametrize("change", ["story moved away", "story edited"])
+def test_a_cache_restored_from_a_backup_is_not_trusted_about_the_output(
+    site: Path, tmp_path: Path, change: str
+) -> None:
+    """A writer restores .byline-cache/ from last night's backup (or its -wal is lost): the
+    output holds pages of later builds the restored cache knows nothing of."""
+    backup = _cache_files(site)
+    story = site / "content/articles/older.md"
+    kept, stat = story.read_bytes(), story.stat()
+    if change == "story moved away":
+        story.rename(tmp_path / "older.md")
+    else:
+        story.write_text(story.read_text().replace("Older news", "Newer news"))
+    assert byline(site).code == 0
+    assert (b"Newer news" in (site / "output/index.html").read_bytes()) == (
+        change == "story edited")
+    # The inputs and the cache as they were before that build, the output as it left it.
+    (tmp_path / "older.md").unlink(missing_ok=True)
+    story.write_bytes(kept)
+    os.utime(story, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    _put_back(site, backup)
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert "Up to date" not in run.out, run.out
+    assert snapshot(site / "output") == clean_build(site)
+    assert "Up to date" in byline(site).out
+
+
+def test_a_marker_and_cache_from_before_build_names_are_trusted(site: Path) -> None:
+    """An output folder built by a Byline from before the marker named its build stays up
+    to date after the upgrade (no site-wide rebuild for it)."""
+    marker = site / "output" / MARKER_NAME
+    marker.write_text("\n".join(line for line in marker.read_text().split("\n")
+                                if not line.startswith("/build ")))
+    db = sqlite3.connect(site / ".byline-cache/build.sqlite")
+    with db:
+        db.execute("DELETE FROM meta WHERE key = 'outputs_token'")
+    db.close()
+    assert "Up to date" in byline(site).out
+    edit(site)
+    assert byline(site).code == 0
+    assert snapshot(site / "output") == clean_build(site)
+    assert read_ownership(site / "output").token  # the build named itself from then on
 
 
 # -- (d) a database locked by another process -----------------------------------------------
@@ -571,7 +628,7 @@ def test_text_sqlite_cannot_store_is_a_miss_not_a_crash(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache")
     try:
         odd = Path("/site/\udcff/output")  # a folder name that is not UTF-8
-        cache.replace_output_keys(odd, {"index.html": "key"}, None)
+        cache.replace_output_keys(odd, {"index.html": "key"}, None, "")
         cache.set_stamp(odd, 1, lambda value: ([value], b""))
         cache.remember_files([("articles/\udcff.md", 1, 0, "d1"), ("articles/ok.md", 1, 0, "d2")])
         assert cache.output_keys(odd) is None
@@ -623,14 +680,14 @@ def test_the_names_the_up_to_date_check_reads_are_those_the_keys_are_kept_for(st
             for writer, keys in steps:
                 known = cache.output_keys(output)
                 if writer == "full build" or known is None:
-                    cache.replace_output_keys(output, keys, known)
+                    cache.replace_output_keys(output, keys, known, "")
                 elif writer == "patch":  # what it wrote and removed, nothing else
                     touched = {*keys, *list(known)[:1]}
                     after = {**known, **keys}
                     after.pop(next(iter(known), ""), None)
                     cache.replace_output_keys(
                         output, {p: after[p] for p in touched if p in after},
-                        {p: known[p] for p in touched if p in known})
+                        {p: known[p] for p in touched if p in known}, "")
                 else:  # the statements of Byline 43b72e4's replace_output_keys
                     with cache._transaction() as db:
                         db.executemany("DELETE FROM outputs WHERE path = ?",
@@ -651,14 +708,14 @@ def test_an_edit_that_changes_keys_only_leaves_the_row_of_names_standing(tmp_pat
     cache = BuildCache(tmp_path / "cache")
     output = tmp_path / "output"
     try:
-        cache.replace_output_keys(output, {"index.html": "k", "a/index.html": "k"}, None)
+        cache.replace_output_keys(output, {"index.html": "k", "a/index.html": "k"}, None, "")
         with cache._transaction() as db:  # marked, to see whether it is written again
             db.execute("UPDATE meta SET value = 'index.html' || char(0) || 'a/index.html' "
                        "|| char(0) || 'marked' WHERE key = 'output_names'")
-        cache.replace_output_keys(output, {"a/index.html": "l"}, {"a/index.html": "k"})
+        cache.replace_output_keys(output, {"a/index.html": "l"}, {"a/index.html": "k"}, "")
         assert sorted(cache.output_paths(output) or []) == ["a/index.html", "index.html",
                                                              "marked"]
-        cache.replace_output_keys(output, {"b/index.html": "k"}, {})  # a new page
+        cache.replace_output_keys(output, {"b/index.html": "k"}, {}, "")  # a new page
         assert sorted(cache.output_paths(output) or []) == ["a/index.html", "b/index.html",
                                                              "index.html"]
     finally:

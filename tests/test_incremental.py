@@ -28,6 +28,7 @@ from generator.serve import PreviewServer
 from generator.theme import builtin_themes_dir
 
 from .conftest import NOW, SiteFiles, article, photo_bytes, write_files
+from .outcome import snapshot
 from .test_story_formats import mp4_bytes
 
 A = "content/articles/alpha/index.md"
@@ -121,11 +122,11 @@ class Preview:
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(self.site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
         build_site(replace(self.options, site=fresh, output=fresh / "out", now=self.now))
-        assert _tree(self.root / "preview") == _tree(fresh / "out")
+        assert snapshot(self.root / "preview") == snapshot(fresh / "out")
         self.assert_index_fresh()
         if built:
             build_site(BuildOptions(site=fresh, output=fresh / "built", now=self.now))
-            assert _tree(self.root / "built") == _tree(fresh / "built")
+            assert snapshot(self.root / "built") == snapshot(fresh / "built")
 
     def assert_built_as_fresh(self) -> None:
         """``byline build``'s folder holds exactly what a fresh build of a copy writes."""
@@ -133,7 +134,7 @@ class Preview:
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(self.site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
         build_site(BuildOptions(site=fresh, output=fresh / "built", now=self.now))
-        assert _tree(self.root / "built") == _tree(fresh / "built")
+        assert snapshot(self.root / "built") == snapshot(fresh / "built")
 
 
 _SITE_YAML = """\
@@ -144,11 +145,6 @@ per_page: 2
 categories: [Music, TV]
 feed_items: 3
 """
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -470,9 +466,9 @@ def test_every_kind_of_edit_in_turn_published_as_it_is_saved_is_what_a_clean_bui
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(site.site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
         build_site(replace(site.options, site=fresh, output=fresh / "out"))
-        assert _tree(tmp_path / "watched") == _tree(fresh / "out"), what
+        assert snapshot(tmp_path / "watched") == snapshot(fresh / "out"), what
         assert result.versions is not None and set(result.versions) == {
-            p for p in _tree(tmp_path / "watched") if p != ".byline-output"}, what
+            p for p in snapshot(tmp_path / "watched") if p != ".byline-output"}, what
     assert patched >= {"body", "headline", "a live update"}, patched
     # The record a new process plans from is written when the watch ends, and holds.
     watched.close()

@@ -7,11 +7,7 @@ import pytest
 from generator.cache import BuildCache
 
 from .conftest import article, build
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from .outcome import snapshot
 
 
 def test_same_input_gives_byte_identical_output(make_site, tmp_path):

@@ -314,3 +314,29 @@ def test_a_site_built_by_the_previous_release_keeps_building_without_a_flag(make
     code, err = byline_build(site)
     assert code == 0, err
     assert not (output / "tv/b").exists() and (output / "music/a/index.html").is_file()
+
+
+@pytest.mark.parametrize("second_line", ["/build 1234", "/build " + "f" * 40, "music/a/index.html",
+                                         "/build " + "é" * 32])
+def test_a_marker_not_of_the_expected_shape_is_written_whole_never_patched(
+    tmp_path: Path, second_line: str
+) -> None:
+    """The in-place flip writes the first two lines over themselves: only over lines of the
+    same lengths (else it would cut into the list of files)."""
+    from generator.ownership import new_token, set_marker_state, write_ownership
+
+    marker = tmp_path / MARKER_NAME
+    marker.write_text(f"byline-output 1 dirty\n{second_line}\na.html\nb/index.html\n")
+    token = new_token()
+    assert not set_marker_state(tmp_path, clean=True, token=token)
+    assert marker.read_text().startswith("byline-output 1 dirty\n")
+    write_ownership(tmp_path, ["a.html", "b/index.html"], clean=False, scratch=tmp_path,
+                    token=token)
+    later = new_token()
+    assert set_marker_state(tmp_path, clean=True, token=later)
+    owned = read_ownership(tmp_path)
+    assert owned is not None
+    assert (owned.files, owned.clean, owned.token) == ({"a.html", "b/index.html"}, True, later)
+    # A Byline from before build names reads the same marker: the name is no file of its.
+    assert all(not line.startswith("/") or line.startswith("/build ")
+               for line in marker.read_text().splitlines())
