@@ -350,10 +350,10 @@ def _if_current(
     with lock_folder(output_dir, wait=options.lock_wait, busy=_busy(output_dir)):
         cache = _cache(state, site)
         stamp = cache.stamp(output_dir, stamp_from)
-        clean, token = marker_state(output_dir)
+        clean, marker = marker_state(output_dir)
         if stamp is None or not clean:
             return _inputs_key(site, options)
-        key, present = _key_and_presence(site, options, cache, output_dir, token, stamp.key)
+        key, present = _key_and_presence(site, options, cache, output_dir, marker, stamp.key)
         now = options.now or datetime.now(UTC)  # compared with aware moments: any zone
         if present and stamp.current(key, now, _installed_search):
             return _unchanged_result(output_dir, stamp, started, cache.take_notes())
@@ -361,11 +361,11 @@ def _if_current(
 
 
 def _key_and_presence(
-    site: Path, options: BuildOptions, cache: BuildCache, output_dir: Path, token: str,
+    site: Path, options: BuildOptions, cache: BuildCache, output_dir: Path, marker: str,
     expected: str,
 ) -> tuple[str, bool]:
     """The key of the inputs, and whether every output the last build wrote is still there
-    and the cache knows them (``token``: the name the output folder's marker gives its files)
+    and the cache knows them (``marker``: the signature of the output folder's marker)
     (looked for only when the key is ``expected``).
 
     Each is a system call per file, most of the check's time (a quarter of a million calls at
@@ -389,7 +389,7 @@ def _key_and_presence(
                 os._exit(0)
         os.close(writer)
         try:
-            present = child > 0 and _outputs_present(cache, output_dir, token)
+            present = child > 0 and _outputs_present(cache, output_dir, marker)
             said = b""
             while chunk := os.read(reader, 4096):
                 said += chunk
@@ -400,7 +400,7 @@ def _key_and_presence(
         if said.startswith(b"key:"):
             return said[4:].decode(), present
     key = _inputs_key(site, options)  # no child, or it failed: here, one after the other
-    return key, key == expected and _outputs_present(cache, output_dir, token)
+    return key, key == expected and _outputs_present(cache, output_dir, marker)
 
 
 def _installed_search() -> str:
@@ -485,7 +485,7 @@ def _build_locked(
     redirects = redirect_map(content.articles, content.pages, moved)
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
     if (previous is None or not ownership.clean
-            or not state.cache.outputs_settled(ownership.token)):
+            or not state.cache.outputs_settled(ownership.signature)):
         # Unknown, or a build was cut short there (in its commit, or after it and before the
         # cache recorded what it wrote), or the cache is not the one that recorded the files
         # there (restored from a backup): what is in the folder cannot be trusted, so every
@@ -547,7 +547,7 @@ def _build_locked(
         outputs.update((o.path, o.key) for o in plan.outputs)
     else:
         outputs = {o.path: o.key for o in plan.outputs}
-    state.cache.replace_output_keys(output_dir, outputs, previous or None, written.token)
+    state.cache.replace_output_keys(output_dir, outputs, previous or None, written.marker)
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search, versions = _search(options, searching, indexer, output_dir, state.cache, outputs,
@@ -668,11 +668,11 @@ def _inputs_key(site: Path, options: BuildOptions) -> str:
     return inputs_key(site, settings, also=[builtin_themes_dir()])
 
 
-def _outputs_present(cache: BuildCache, output_dir: Path, token: str) -> bool:
+def _outputs_present(cache: BuildCache, output_dir: Path, marker: str) -> bool:
     """Whether every file the last build recorded writing there is still there, recorded
-    under the name the folder's marker gives its files (``token``)."""
+    beside the signature of the folder's marker (``marker``)."""
     known = cache.output_paths(output_dir)
-    return (known is not None and cache.outputs_settled(token)
+    return (known is not None and cache.outputs_settled(marker)
             and all_present(output_dir, known))
 
 

@@ -362,10 +362,10 @@ class BuildCache:
 
     def replace_output_keys(
         self, output_dir: Path, keys: Mapping[str, str], previous: Mapping[str, str] | None,
-        token: str,
+        marker: str,
     ) -> None:
-        """Record what this build wrote, and where (writing only rows that changed), under
-        the name its commit gave the files there (``token``, see ownership.py)."""
+        """Record what this build wrote, and where (writing only rows that changed), beside
+        the signature of the marker its commit left there (``marker``, see ownership.py)."""
         with self._transaction() as db:
             # A database started afresh during this build lacks the rows ``previous`` had.
             row = db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
@@ -384,7 +384,7 @@ class BuildCache:
                            "coalesce(group_concat(path, char(0)), '') FROM outputs "
                            "WHERE typeof(path) = 'text'")  # no path holds a NUL
             db.execute("INSERT OR REPLACE INTO meta VALUES ('output_dir', ?)", (str(output_dir),))
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('outputs_token', ?)", (token,))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('outputs_marker', ?)", (marker,))
             db.execute("DELETE FROM meta WHERE key='outputs_moving'")
 
     def unsettle_outputs(self, output_dir: Path) -> None:
@@ -395,18 +395,24 @@ class BuildCache:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('outputs_moving', ?)",
                        (str(output_dir),))
 
-    def outputs_settled(self, token: str) -> bool:
+    def outputs_settled(self, marker: str) -> bool:
         """Whether the keys held are of the files in place: no commit was cut short since
-        they were recorded (see ``unsettle_outputs``), and they were recorded under the name
-        the output folder's marker gives its files, ``token``.  A cache restored from a
-        backup, or one that lost its last writes, holds another name: the keys it holds are
-        then of files a later build may have replaced."""
+        they were recorded (see ``unsettle_outputs``), and they were recorded beside the
+        signature of the output folder's marker as it is now, ``marker``.  A cache restored
+        from a backup, or one that lost its last writes, holds another: the keys it holds
+        are then of files a later build may have replaced."""
         with self._guard():
             rows = dict(self.db.execute(
-                "SELECT key, value FROM meta WHERE key IN ('outputs_moving', 'outputs_token')"))
-            # A cache and a marker from before tokens: both name no build.
-            return "outputs_moving" not in rows and rows.get("outputs_token", "") == token
+                "SELECT key, value FROM meta WHERE key IN ('outputs_moving', 'outputs_marker')"))
+            # A cache and a marker from before signatures: both have none.
+            return "outputs_moving" not in rows and rows.get("outputs_marker", "") == marker
         return False
+
+    def remember_marker(self, marker: str) -> None:
+        """Record the signature of the marker a later stage's commit left (the search
+        index's), the files' keys unchanged."""
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('outputs_marker', ?)", (marker,))
 
     # -- what templates read -------------------------------------------------------------
     def template_reads(self, theme: str) -> frozenset[str] | None:

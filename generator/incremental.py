@@ -301,10 +301,10 @@ def patch_build(
         touched = [*plan.removed, *(o.path for o in plan.outputs)]
         cache.replace_output_keys(output_dir, {p: outputs[p] for p in touched if p in outputs},
                                   {p: last.outputs[p] for p in touched if p in last.outputs},
-                                  written.token)
+                                  written.marker)
     else:  # keyed again on what the templates were seen reading
         outputs = {o.path: o.key for o in patched.outputs}
-        cache.replace_output_keys(output_dir, outputs, last.outputs, written.token)
+        cache.replace_output_keys(output_dir, outputs, last.outputs, written.marker)
     if patched.record is not None and patched.record.reads != last.plan.reads:
         cache.set_template_reads(last.theme.fingerprint, patched.record.reads)
     assert patched.record is not None

@@ -20,6 +20,7 @@ from generator.ownership import (
     MARKER_NAME,
     is_inside,
     is_temporary,
+    marker_state,
     place,
     set_marker_state,
     write_ownership,
@@ -32,6 +33,7 @@ class CommitReport:
 
     written: int
     removed: int
+    marker: str  # the signature of the marker it left (see ownership.py)
 
 
 def existing_files(output: Path) -> set[str]:
@@ -121,7 +123,8 @@ def commit(
 
     The folder's marker says "dirty" from before the first file moves until after the last
     deletion, so a commit cut short at any moment is redone by the next build; then it names
-    the build ``token`` (see ownership.py), for the cache to record beside the outputs' keys.
+    the build ``token``, and the report carries the marker's signature (see ownership.py) for
+    the cache to record beside the outputs' keys.
     """
     output.mkdir(parents=True, exist_ok=True)
     staged = list(staged)
@@ -150,7 +153,7 @@ def commit(
     _remove_empty_folders(output, emptied)
     mark_clean(output, owned, arriving, gone, scratch, token)
     shutil.rmtree(staging, ignore_errors=True)
-    return CommitReport(written, removed)
+    return CommitReport(written, removed, marker_state(output)[1])
 
 
 def mark_dirty(output: Path, owned: Set[str], arriving: Set[str], scratch: Path,

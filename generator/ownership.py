@@ -7,8 +7,9 @@ marker (``.byline-output``) lists every file Byline wrote there, so even with th
 build deletes only its own files.  Its first line says whether the folder is *clean*: it is
 marked dirty before the first file of a build moves in and clean after the last one, so a
 build interrupted at any moment is redone by the next one instead of trusted.  Its second
-line names the build that wrote the files (a random token the cache records beside their
-keys): a cache restored from a backup, or one that lost its last writes, names another build,
+line names the build that wrote the files (a random token); the cache records that name and
+the marker's size, time and inode beside the files' keys (``signature``).  A cache restored
+from a backup, or one that lost its last writes, holds another signature than the marker's,
 and is not trusted to know what the folder holds.
 
 Folders that hold the writer's own work (the site folder, its sources, the home folder, ``/``)
@@ -48,6 +49,7 @@ class Ownership:
     files: frozenset[str]
     clean: bool
     token: str = ""  # the build that wrote them ("": a marker from before tokens)
+    signature: str = ""  # this one write of the marker (see ``_signature``)
 
 
 def new_token() -> str:
@@ -90,7 +92,10 @@ def _absolute(path: Path) -> Path:
 def read_ownership(folder: Path) -> Ownership | None:
     """The marker's record, or None when the folder has no (readable) marker."""
     try:
-        text = (folder / MARKER_NAME).read_text(encoding="utf-8")
+        with (folder / MARKER_NAME).open("rb") as marker:
+            data, info = marker.read(), os.fstat(marker.fileno())
+        # Line ends read as a text file reads them (a marker edited on another system).
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError):
         return None
     header, _, rest = text.partition("\n")
@@ -98,11 +103,21 @@ def read_ownership(folder: Path) -> Ownership | None:
     if version != _HEADER or state not in ("clean", "dirty"):
         return None
     files = frozenset(line for line in rest.split("\n") if line and is_inside(line))
-    return Ownership(files, state == "clean", _token(rest.partition("\n")[0]))
+    token = _token(rest.partition("\n")[0])
+    return Ownership(files, state == "clean", token, _signature(token, info))
 
 
 def _token(line: str) -> str:
     return line[len(_TOKEN_LINE):] if line.startswith(_TOKEN_LINE) else ""
+
+
+def _signature(token: str, info: os.stat_result) -> str:
+    """What tells one write of the marker from every other: the token of the build that made
+    it, and the marker's size, time and inode.  The token alone would not do: a Byline from
+    before tokens flips the first line in place and leaves a later build's token standing
+    over files it replaced.  A marker without a token has none ("", as a cache from before
+    signatures holds: those stay trusted as they were)."""
+    return f"{token} {info.st_size} {info.st_mtime_ns} {info.st_ino}" if token else ""
 
 
 def is_inside(path: str) -> bool:
@@ -133,16 +148,17 @@ def _head(clean: bool, token: str) -> str:
 
 
 def marker_state(folder: Path) -> tuple[bool, str]:
-    """Whether the folder's marker says its last build finished, and the token naming that
-    build ("" for none); reads the first two lines only."""
+    """Whether the folder's marker says its last build finished, and the marker's signature
+    (see ``_signature``); reads the first two lines only."""
     try:
         with (folder / MARKER_NAME).open("rb") as marker:
             clean = marker.readline() == f"{_HEADER} clean\n".encode()
             named = marker.readline()
+            info = os.fstat(marker.fileno())
     except OSError:
         return False, ""
     try:
-        return clean, _token(named.decode().removesuffix("\n"))
+        return clean, _signature(_token(named.decode().removesuffix("\n")), info)
     except UnicodeDecodeError:
         return clean, ""
 

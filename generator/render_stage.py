@@ -29,7 +29,7 @@ class WriteReport:
     removed: int
     changed: list[str]  # output paths whose key changed or whose file was missing
     reads: Reads = NO_READS  # the view fields the templates read while rendering them
-    token: str = ""  # the name the commit gave the folder's files (see ownership.py)
+    marker: str = ""  # the signature of the marker the commit left (see ownership.py)
 
 
 def write_outputs(
@@ -65,11 +65,10 @@ def write_outputs(
         raise BuildFailed(report.sorted())
     owned = set(previous) if owned is None else owned
     removing = (existing - {o.path for o in outputs} - also_keep) & owned if complete else set()
-    token = new_token()
     done = commit(staging, output_dir, (o.path for o in to_render), copies, owned=owned,
-                  removing=removing, token=token)
+                  removing=removing, token=new_token())
     return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads),
-                       token)
+                       done.marker)
 
 
 def _remove_abandoned_staging(cache_dir: Path) -> None:

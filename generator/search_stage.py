@@ -199,7 +199,8 @@ def update_search(
         # next one finding the old index whole and keeping it, beside (or in the marker's
         # list, without) the files of the new one; with no record it makes every shard again.
         forget_search(output_dir, cache)
-        _place(output_dir, scratch, made, {f for s in shards for f in s.files})
+        cache.remember_marker(_place(output_dir, scratch, made,
+                                     {f for s in shards for f in s.files}))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     cache.set_stamp(output_dir, SearchIndex(tuple(shards)), _record_data, kind=_RECORD)
@@ -285,8 +286,9 @@ def _files_under(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) -> None:
+def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) -> str:
     """Commit the shards made again and the shard list; what the index no longer holds goes.
+    Returns the signature of the marker the commit left (see ownership.py).
 
     ``index`` is every file of the index after this build (kept shards' and new ones')."""
     marker = read_ownership(output_dir)
@@ -300,8 +302,8 @@ def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) ->
     staging = scratch / "staging"
     staging.mkdir(parents=True, exist_ok=True)
     # The pages' build named the folder's files; the index joins them under that name.
-    commit(staging, output_dir, (), copies, owned=owned, removing=removing,
-           token=marker.token if marker else "")
+    return commit(staging, output_dir, (), copies, owned=owned, removing=removing,
+                  token=marker.token if marker else "").marker
 
 
 def _remove_abandoned(cache_dir: Path) -> None:

@@ -218,13 +218,16 @@ def _put_back(site: Path, saved: dict[str, bytes]) -> None:
         (site / ".byline-cache" / name).write_bytes(data)
 
 
-@pytest.mark.parametrize("change", ["story moved away", "story edited"])
+@pytest.mark.parametrize("change", ["story moved away", "story edited",
+                                    "story edited, built by a Byline from before tokens"])
 def test_a_cache_restored_from_a_backup_is_not_trusted_about_the_output(
     site: Path, tmp_path: Path, change: str
 ) -> None:
     """A writer restores .byline-cache/ from last night's backup (or its -wal is lost): the
     output holds pages of later builds the restored cache knows nothing of."""
     backup = _cache_files(site)
+    marker = site / "output" / MARKER_NAME
+    named = marker.read_bytes().split(b"\n")[1]
     story = site / "content/articles/older.md"
     kept, stat = story.read_bytes(), story.stat()
     if change == "story moved away":
@@ -233,7 +236,13 @@ def test_a_cache_restored_from_a_backup_is_not_trusted_about_the_output(
         story.write_text(story.read_text().replace("Older news", "Newer news"))
     assert byline(site).code == 0
     assert (b"Newer news" in (site / "output/index.html").read_bytes()) == (
-        change == "story edited")
+        change != "story moved away")
+    if "before tokens" in change:
+        # Such a Byline flips the marker's first line in place and leaves the second, the
+        # token of the last build this Byline made, standing over the files it replaced.
+        with marker.open("r+b") as file:
+            file.seek(len(b"byline-output 1 clean\n"))
+            file.write(named)
     # The inputs and the cache as they were before that build, the output as it left it.
     (tmp_path / "older.md").unlink(missing_ok=True)
     story.write_bytes(kept)
@@ -254,7 +263,7 @@ def test_a_marker_and_cache_from_before_build_names_are_trusted(site: Path) -> N
                                 if not line.startswith("/build ")))
     db = sqlite3.connect(site / ".byline-cache/build.sqlite")
     with db:
-        db.execute("DELETE FROM meta WHERE key = 'outputs_token'")
+        db.execute("DELETE FROM meta WHERE key = 'outputs_marker'")
     db.close()
     assert "Up to date" in byline(site).out
     edit(site)
