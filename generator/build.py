@@ -33,6 +33,7 @@ from generator.cache import (
     DATABASE_NAME,
     BuildCache,
     DiskFull,
+    StoredLines,
     digest_bytes,
     digest_text,
 )
@@ -205,13 +206,7 @@ def _patched(
     options: BuildOptions, state: BuildState, saved: set[str], started: float
 ) -> BuildResult | str:
     """The build made by patching the last one, or why the saved files do not allow it."""
-    from generator.incremental import (
-        SAVED_PLAN,
-        Declined,
-        patch_build,
-        saved_plan_data,
-        shown_saved,
-    )
+    from generator.incremental import Declined, keep_saved_plan, patch_build, shown_saved
     from generator.search_stage import search_files
 
     last = state.last
@@ -229,7 +224,7 @@ def _patched(
         # does not keep them (writing the plan's record costs more than the patch), so the
         # next `byline build` goes through the pipeline, until ``keep_record`` writes them.
         cache.set_stamp(output_dir, None, stamp_data)
-        cache.set_stamp(output_dir, None, saved_plan_data, SAVED_PLAN)
+        keep_saved_plan(cache, output_dir, None)
         state.record_owed = True
         # The search index is no output but Byline's all the same: the commit must keep it
         # listed as Byline's, for the search stage to replace its old files.
@@ -261,18 +256,20 @@ def _patched(
 
 
 def _keep_record(cache: BuildCache, last: LastBuild,
-                 known: tuple[str, Mapping[str, str], Mapping[str, str]] | None = None) -> None:
+                 known: tuple[str, Mapping[str, str], Mapping[str, str]] | None = None,
+                 since: StoredLines | None = None) -> None:
     """Leave in the cache what ``last`` (a build of a reader's site) shows on each page, for
     a build in a new process to plan from (see incremental.py, ``plan_from_saved``);
-    ``known``: its basis, item marks and placement marks, when the build has them already."""
+    ``known``: its basis, item marks and placement marks, when the build has them already;
+    ``since``: the saved plan's lines it was planned from, so that only those that changed
+    are written again."""
     from generator.incremental import (
-        SAVED_PLAN,
         SavedPlan,
         item_marks,
+        keep_saved_plan,
         made_from,
         outputs_mark,
         placement_marks,
-        saved_plan_data,
     )
 
     if known is None:
@@ -280,9 +277,10 @@ def _keep_record(cache: BuildCache, last: LastBuild,
         item = item_marks(last.content)
         known = basis, item, placement_marks(last.content, item, basis)
     basis, marks, placed = known
-    cache.set_stamp(last.mode.output_dir, SavedPlan(last.plan, outputs_mark(last.outputs), basis,
-                                                    marks, last.valid_until, placed),
-                    saved_plan_data, SAVED_PLAN)
+    keep_saved_plan(cache, last.mode.output_dir,
+                    SavedPlan(last.plan, outputs_mark(last.outputs), basis, marks,
+                              last.valid_until, placed),
+                    since)
 
 
 def _searching(options: BuildOptions, config: SiteConfig) -> bool:
@@ -437,14 +435,13 @@ def _build_locked(
     from generator.content import ContentOptions, ParseMemo, load_content
     from generator.image_stage import defer_images, plan_images, produce_images
     from generator.incremental import (
-        SAVED_PLAN,
         LastBuild,
         item_marks,
+        keep_saved_plan,
         made_from,
         placement_marks,
         plan_from_saved,
-        saved_plan_data,
-        saved_plan_from,
+        read_saved_plan,
         write_plan,
     )
     from generator.render import (
@@ -464,13 +461,22 @@ def _build_locked(
     ownership, foreign = claim_folder(output_dir, remembered=remembered, force=options.force,
                                       what=label)
     content_options = ContentOptions(options.drafts, options.future, options.now)
-    content = load_content(config, content_options, report, state.memo)
-    if one_shot and not gc.get_freeze_count():
-        # The model lives until the build ends, and every full collection from here on
-        # would walk its million objects again for nothing (a fifth of a 10,000-story
-        # re-publish). build_site hands the heap back as it found it; the preview settles
-        # its heap after each build instead (see serve/preview.py).
-        gc.freeze()
+    collecting = gc.isenabled()
+    if one_shot:
+        gc.disable()  # until the model is frozen: see below
+    try:
+        content = load_content(config, content_options, report, state.memo)
+    finally:
+        if one_shot and not gc.get_freeze_count():
+            # The model lives until the build ends, and every full collection from here on
+            # would walk its million objects again for nothing (a fifth of a 10,000-story
+            # re-publish); frozen before the collector is back, its first collection does
+            # not walk them either (0.6 s at 100,000 stories).  build_site hands the heap
+            # back as it found it; the preview settles its heap after each build instead
+            # (see serve/preview.py).
+            gc.freeze()
+        if collecting:
+            gc.enable()
     images = plan_images(content, config, state.cache, report)
     report.raise_if_errors()
     if options.defer_images:
@@ -510,9 +516,10 @@ def _build_locked(
         existing |= owned
     # A new process: the last build's record in the cache tells what a change reaches, as
     # the preview's memory does (see incremental.py), when every file it lists is there.
-    plan = carried = saved = None
+    plan = carried = saved = saved_from = None
     if last is None and previous and saving and existing >= previous.keys():
-        saved = state.cache.stamp(output_dir, saved_plan_from, SAVED_PLAN)
+        found = read_saved_plan(state.cache, output_dir)
+        saved, saved_from = found if found else (None, None)
     placed = placement_marks(content, marks, basis, saved) if saving else {}
     if saved is not None:
         plan = carried = plan_from_saved(saved, renderer, config_digest, redirects, previous,
@@ -535,7 +542,7 @@ def _build_locked(
                        None)
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
-    state.cache.set_stamp(output_dir, None, saved_plan_data, SAVED_PLAN)
+    keep_saved_plan(state.cache, output_dir, None)
     state.cache.unsettle_outputs(output_dir)
     # The search index is the search stage's to replace; without Pagefind it goes.
     kept_index = search_files(owned) if indexer else set()
@@ -566,7 +573,7 @@ def _build_locked(
                            expires)
     state.record_owed = False
     if saving:
-        _keep_record(state.cache, state.last, (basis, marks, placed))
+        _keep_record(state.cache, state.last, (basis, marks, placed), saved_from)
     return BuildResult(
         output=output_dir,
         content=content,

@@ -25,7 +25,8 @@ import sqlite3
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -72,6 +73,8 @@ _TABLES = {
     "made": "name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER",
     "outputs": "path TEXT PRIMARY KEY, key TEXT",
     "stamps": "key TEXT PRIMARY KEY, value BLOB, crc INTEGER",
+    # Records kept a line per row (see ``record_lines``); line -1 names the write that left them.
+    "lines": "key TEXT, n INTEGER, value BLOB, crc INTEGER, PRIMARY KEY (key, n)",
 }
 
 
@@ -456,6 +459,102 @@ class BuildCache:
                 db.execute("INSERT INTO stamps VALUES (?, ?, ?)", row)
 
 
+    # -- records kept a line per row -------------------------------------------------------
+    def record_lines(self, output_dir: Path, kind: str) -> StoredLines | None:
+        """The lines of the record ``kind`` of this output folder, as the last
+        ``set_record_lines`` left them; None when there are none, or one is missing or
+        damaged."""
+        key = kind + str(output_dir)
+        with self._guard():
+            head = self.db.execute("SELECT value, crc FROM stamps WHERE key = ?",
+                                   (key,)).fetchone()
+            if head is None:
+                return None
+            made = _decoded(key, head[0], head[1], _lines_head_from)
+            if made is None:
+                return None
+            generation, count = made
+            check = _line_checks(key)
+            lines: list[bytes] = []
+            expected = -1  # the generation's line, then every line in order
+            rows = self.db.execute("SELECT n, value, crc FROM lines WHERE key = ? AND n < ? "
+                                   "ORDER BY n", (key, count))
+            for n, value, crc in rows:
+                if (n != expected or type(value) is not bytes
+                        or crc != check(n, value)):
+                    return None
+                if n == -1 and value != generation.encode("ascii"):
+                    return None  # lines of another write than the head's
+                if n >= 0:
+                    lines.append(value)
+                expected += 1
+            if len(lines) != count or not generation:
+                return None
+            return StoredLines(lines, generation)
+        return None
+
+    def set_record_lines(self, output_dir: Path, kind: str, lines: Sequence[bytes] | None,
+                         since: StoredLines | None = None) -> None:
+        """Keep ``lines`` as the record ``kind`` of this output folder (None: forget it, until
+        lines are set again).  ``since``: what ``record_lines`` read, when the lines are that
+        record changed; if the lines stored are still those, only the lines that differ are
+        written (an edit's build changes a few of 100,000)."""
+        key = kind + str(output_dir)
+        with self._transaction() as db:
+            db.execute("DELETE FROM stamps WHERE key = ?", (key,))
+            if lines is None:
+                return  # the lines stay, for the next write to compare with
+            row = db.execute("SELECT value FROM lines WHERE key = ? AND n = -1",
+                             (key,)).fetchone()
+            same = (since is not None and row is not None
+                    and row[0] == since.generation.encode("ascii"))
+            before = since.lines if since is not None and same else []
+            if not same:
+                db.execute("DELETE FROM lines WHERE key = ?", (key,))
+            else:
+                db.execute("DELETE FROM lines WHERE key = ? AND n >= ?", (key, len(lines)))
+            generation = os.urandom(16).hex()
+            check = _line_checks(key)
+            changed = ((key, n, line, check(n, line)) for n, line in enumerate(lines)
+                       if n >= len(before) or not (line is before[n] or line == before[n]))
+            db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?, ?)", changed)
+            db.execute("INSERT OR REPLACE INTO lines VALUES (?, -1, ?, ?)",
+                       (key, generation.encode("ascii"),
+                        check(-1, generation.encode("ascii"))))
+            head = _encoded(key, (generation, len(lines)), _lines_head_data)
+            assert head is not None
+            db.execute("INSERT INTO stamps VALUES (?, ?, ?)", head)
+
+
+@dataclass(frozen=True)
+class StoredLines:
+    """A record's lines as read from the cache, and the write that left them there."""
+
+    lines: list[bytes]
+    generation: str
+
+
+def _lines_head_data(head: tuple[str, int]) -> tuple[Any, bytes]:
+    return list(head), b""
+
+
+def _lines_head_from(data: object, _raw: bytes) -> tuple[str, int]:
+    if type(data) is not list or len(data) != 2:
+        raise ValueError("a head of another shape")
+    generation, count = data
+    if type(generation) is not str or type(count) is not int:
+        raise ValueError("a head of another shape")
+    return generation, count
+
+
+def _line_checks(key: str) -> Callable[[int, bytes], int]:
+    """The checksum of a line of ``key`` from its number and value: over key, number and
+    value, as every entry's is over its key and value."""
+    seed = zlib.crc32(f"{key}\0".encode("utf-8", "surrogatepass"))
+    crc32 = zlib.crc32
+    return lambda n, value: crc32(value, crc32(b"%d" % n, seed))
+
+
 class ParsedReader:
     """Reads ``parsed`` entries (for a parse's body HTML) from the cache file, in any process:
     with a connection of its own, opened in each process on first use and used only to read.
@@ -516,7 +615,10 @@ def _open(path: Path | str) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        if row is None or row[0] != _SCHEMA:
+        if row is not None and row[0] == _SCHEMA:
+            # Added after this schema's first release: a cache it made gains the table.
+            db.execute(f"CREATE TABLE IF NOT EXISTS lines ({_TABLES['lines']})")
+        else:
             db.execute("BEGIN IMMEDIATE")
             # Every table goes but the record of what was written where: an output folder
             # an older Byline built stays Byline's to update (see ownership.claim_folder).

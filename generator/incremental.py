@@ -18,13 +18,13 @@ Both ways write the same files.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from generator.cache import BuildCache, digest_text
+from generator.cache import BuildCache, StoredLines, digest_text
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
@@ -32,7 +32,19 @@ from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_h
 from generator.layered import with_changes
 from generator.model import Article, Content, Page
 from generator.outputdir import present_files
-from generator.plaindata import all_text, datetime_data, datetime_from, items, maybe, text
+from generator.plaindata import (
+    ShapeError,
+    all_text,
+    datetime_data,
+    datetime_from,
+    from_json_lines,
+    integer,
+    items,
+    json_line,
+    json_lines,
+    maybe,
+    text,
+)
 from generator.render import (
     NO_READS,
     Carried,
@@ -52,8 +64,8 @@ from generator.render import (
 from generator.render_stage import WriteReport, write_outputs
 from generator.theme import Theme, builtin_themes_dir
 
-# The kind of record (see ``BuildCache.stamp``) a build keeps per output folder for the next
-# process to plan from.
+# The kind of record (see ``BuildCache.record_lines``) a build keeps per output folder for
+# the next process to plan from.
 SAVED_PLAN = "plan:"
 
 
@@ -117,20 +129,53 @@ class SavedPlan:
     placed: Mapping[str, str] = field(default_factory=dict)
 
 
-def saved_plan_data(saved: SavedPlan) -> tuple[list[Any], bytes]:
-    """A saved plan as plain data, for the cache."""
-    return [saved.outputs, saved.made_from, list(saved.items), list(saved.items.values()),
-            maybe(datetime_data, saved.valid_until), list(saved.placed),
-            list(saved.placed.values())], record_data(saved.record)
+def saved_plan_data(saved: SavedPlan) -> list[bytes]:
+    """A saved plan as lines for the cache: a line of JSON, the lines of its item and
+    placement marks (long lists, see ``json_lines``), then its record's."""
+    marks = json_lines([part for pair in saved.items.items() for part in pair])
+    placed = json_lines([part for pair in saved.placed.items() for part in pair])
+    head = json_line([saved.outputs, saved.made_from, maybe(datetime_data, saved.valid_until),
+                      len(marks), len(placed)])
+    return [head, *marks, *placed, *record_data(saved.record)]
 
 
-def saved_plan_from(data: object, raw: bytes) -> SavedPlan:
-    """The saved plan ``saved_plan_data`` wrote."""
-    outputs, basis, urls, marks, until, placed_urls, placed = items(data)
-    all_text(*items(urls), *items(marks), *items(placed_urls), *items(placed))
-    return SavedPlan(record_from(raw), text(outputs), text(basis),
-                     dict(zip(urls, marks, strict=True)), maybe(datetime_from, until),
-                     dict(zip(placed_urls, placed, strict=True)))
+def saved_plan_from(lines: list[bytes]) -> SavedPlan:
+    """The saved plan ``saved_plan_data`` wrote (ShapeError, or any error, for another
+    shape)."""
+    outputs, basis, until, marks_count, placed_count = items(json.loads(lines[0]))
+    ends = 1 + integer(marks_count), 1 + marks_count + integer(placed_count)
+    marks = from_json_lines(lines[1 : ends[0]])
+    placed = from_json_lines(lines[ends[0] : ends[1]])
+    all_text(*marks, *placed)
+    return SavedPlan(record_from(lines[ends[1] :]), text(outputs), text(basis),
+                     _pairs(marks), maybe(datetime_from, until), _pairs(placed))
+
+
+def _pairs(flat: list[str]) -> dict[str, str]:
+    if len(flat) % 2:
+        raise ShapeError("an odd list of pairs")
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+def read_saved_plan(cache: BuildCache, output_dir: Path) -> tuple[SavedPlan, StoredLines] | None:
+    """The plan the last build of this output folder saved, and the lines it was read from
+    (for ``keep_saved_plan`` to write back only those that changed); None if there is none
+    or it does not read back."""
+    stored = cache.record_lines(output_dir, SAVED_PLAN)
+    if stored is None or not stored.lines:
+        return None
+    try:
+        return saved_plan_from(stored.lines), stored
+    except Exception:  # any shape but the expected one is a miss, as in the cache
+        return None
+
+
+def keep_saved_plan(cache: BuildCache, output_dir: Path, saved: SavedPlan | None,
+                    since: StoredLines | None = None) -> None:
+    """Leave ``saved`` for the next process (None: forget the last one, until this build has
+    finished moving its files in); ``since``: the lines it was planned from, if any."""
+    cache.set_record_lines(output_dir, SAVED_PLAN,
+                           None if saved is None else saved_plan_data(saved), since)
 
 
 def outputs_mark(outputs: Mapping[str, str]) -> str:

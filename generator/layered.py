@@ -103,3 +103,15 @@ def with_changes(table: Mapping[K, V], changes: Mapping[K, V],
         merged.update(layer)  # in place where it was, else at the end: a dict's order
         return merged
     return Layered(base, layer, frozenset(removed))
+
+
+def changes_over(
+    table: Mapping[K, V], base: Mapping[K, V]
+) -> tuple[Mapping[K, V], Iterable[K]] | None:
+    """The changes and the keys gone that make ``table`` from ``base``, when ``with_changes``
+    made it so and did not fold them in (or it is ``base``); None otherwise."""
+    if table is base:
+        return {}, ()
+    if isinstance(table, Layered) and table._base is base:
+        return table._changes, table._gone
+    return None

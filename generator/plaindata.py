@@ -10,6 +10,7 @@ tagged objects; a value of any other type cannot be stored (``ShapeError`` when 
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, TypeVar
@@ -90,6 +91,31 @@ def texts(value: object) -> tuple[str, ...]:
 def maybe(decode: Callable[[Any], T], value: object) -> T | None:
     """``decode(value)``, or None for null."""
     return None if value is None else decode(value)
+
+
+# -- long lists as lines -------------------------------------------------------------------
+# How many values a line of a long list holds: an edit that changes one value rewrites that
+# line of the cache, not the list (see ``BuildCache.set_record_lines``).
+LINE_VALUES = 2048
+
+
+def json_line(value: Any) -> bytes:
+    """``value`` as one line of compact ASCII JSON."""
+    return json.dumps(value, separators=(",", ":"), check_circular=False).encode("ascii")
+
+
+def json_lines(values: list[Any]) -> list[bytes]:
+    """A long list as lines of JSON of ``LINE_VALUES`` values each (none for an empty list):
+    a value changed in place changes one line, and the others are the same bytes."""
+    return [json_line(values[at : at + LINE_VALUES]) for at in range(0, len(values), LINE_VALUES)]
+
+
+def from_json_lines(lines: list[bytes]) -> list[Any]:
+    """The list ``json_lines`` wrote."""
+    found: list[Any] = []
+    for line in lines:
+        found.extend(items(json.loads(line)))
+    return found
 
 
 # -- dates ---------------------------------------------------------------------------------

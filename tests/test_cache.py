@@ -729,3 +729,123 @@ def test_an_edit_that_changes_keys_only_leaves_the_row_of_names_standing(tmp_pat
                                                              "index.html"]
     finally:
         cache.close()
+
+
+# -- records kept a line per row (the saved plan a new process plans from) ------------------
+def _line_rows(cache: BuildCache) -> dict[int, tuple[int, bytes]]:
+    """Line number → (the row's id, its value): a row written again gets a new id."""
+    rows = cache.db.execute("SELECT n, rowid, value FROM lines WHERE n >= 0").fetchall()
+    return {n: (rowid, value) for n, rowid, value in rows}
+
+
+def test_a_record_kept_as_lines_reads_back_and_only_changed_lines_are_written(tmp_path):
+    cache = BuildCache(tmp_path / "cache")
+    output = tmp_path / "output"
+    try:
+        assert cache.record_lines(output, "plan:") is None
+        cache.set_record_lines(output, "plan:", [b"head", b"a", b"b", b"c", b"d"])
+        first = cache.record_lines(output, "plan:")
+        assert first is not None and first.lines == [b"head", b"a", b"b", b"c", b"d"]
+        before = _line_rows(cache)
+        # What a build planning from it writes back: one line changed, one more at the end.
+        cache.set_record_lines(output, "plan:", [b"head", b"a", b"B", b"c", b"d", b"e"], first)
+        second = cache.record_lines(output, "plan:")
+        assert second is not None and second.lines == [b"head", b"a", b"B", b"c", b"d", b"e"]
+        assert second.generation != first.generation
+        after = _line_rows(cache)
+        assert [n for n in after if before.get(n, (None,))[0] == after[n][0]] == [0, 1, 3, 4]
+        # Fewer lines: those past the end go.
+        cache.set_record_lines(output, "plan:", [b"head", b"a"], second)
+        assert cache.record_lines(output, "plan:").lines == [b"head", b"a"]  # type: ignore
+        assert sorted(_line_rows(cache)) == [0, 1]
+    finally:
+        cache.close()
+
+
+def test_lines_compared_with_an_older_read_are_all_written(tmp_path):
+    """``since`` read before another write: what it holds says nothing of the rows now, so
+    every line is written (never one left as that other write had it)."""
+    cache = BuildCache(tmp_path / "cache")
+    output = tmp_path / "output"
+    try:
+        cache.set_record_lines(output, "plan:", [b"head", b"a", b"b"])
+        old = cache.record_lines(output, "plan:")
+        cache.set_record_lines(output, "plan:", [b"head", b"x", b"y"])  # another build's
+        cache.set_record_lines(output, "plan:", [b"head", b"a", b"b2"], old)
+        assert cache.record_lines(output, "plan:").lines == [b"head", b"a", b"b2"]  # type: ignore
+    finally:
+        cache.close()
+
+
+def test_a_forgotten_record_is_none_and_its_lines_serve_the_next_write(tmp_path):
+    """A build forgets the saved plan until it has moved its files in; its lines stay, and
+    writing the plan back then still writes only the lines that changed."""
+    cache = BuildCache(tmp_path / "cache")
+    output = tmp_path / "output"
+    try:
+        cache.set_record_lines(output, "plan:", [b"head", b"a", b"b"])
+        read = cache.record_lines(output, "plan:")
+        before = _line_rows(cache)
+        cache.set_record_lines(output, "plan:", None)
+        assert cache.record_lines(output, "plan:") is None
+        cache.set_record_lines(output, "plan:", [b"head", b"a", b"c"], read)
+        assert cache.record_lines(output, "plan:").lines == [b"head", b"a", b"c"]  # type: ignore
+        after = _line_rows(cache)
+        assert before[1] == after[1] and before[2] != after[2]
+        assert cache.record_lines(tmp_path / "elsewhere", "plan:") is None
+    finally:
+        cache.close()
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE lines SET value = CAST('x' AS BLOB) || value WHERE n = 3",  # checksum left as is
+    "DELETE FROM lines WHERE n = 2",
+    "DELETE FROM lines WHERE n = -1",
+    "UPDATE lines SET value = CAST('0123' AS BLOB) WHERE n = -1",
+    "INSERT INTO lines VALUES ('plan:elsewhere', 7, CAST('x' AS BLOB), 0)",
+])
+def test_a_damaged_or_missing_line_is_a_miss(tmp_path, damage: str):
+    cache = BuildCache(tmp_path / "cache")
+    output = tmp_path / "output"
+    try:
+        cache.set_record_lines(output, "plan:", [b"head", b"a", b"b", b"c"])
+        cache.db.execute(damage)
+        found = cache.record_lines(output, "plan:")
+        if "elsewhere" in damage:  # another folder's line: none of this record's business
+            assert found is not None and found.lines == [b"head", b"a", b"b", b"c"]
+        else:
+            assert found is None
+    finally:
+        cache.close()
+
+
+def _damage_plan_lines(site: Path, value: Callable[[int, bytes], bytes]) -> int:
+    """Replace every line of the saved plan, with a checksum that matches."""
+    db = sqlite3.connect(site / ".byline-cache/build.sqlite", isolation_level=None)
+    try:
+        rows = db.execute("SELECT key, n, value FROM lines WHERE n >= 0").fetchall()
+        for key, n, blob in rows:
+            new = value(n, blob)
+            crc = zlib.crc32(new, zlib.crc32(f"{key}\0{n}".encode()))
+            db.execute("UPDATE lines SET value = ?, crc = ? WHERE key = ? AND n = ?",
+                       (new, crc, key, n))
+        return len(rows)
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("damage", [
+    lambda n, line: line[: len(line) // 2],
+    lambda n, line: b"[]",
+    lambda n, line: b"\xff\xfe",
+    lambda n, line: line if n else b'[["x"],"y",[1,2,3,4,5,6]]',  # counts of another plan
+    lambda n, line: line.replace(b'"', b"7", 2),
+])
+def test_a_saved_plan_of_the_wrong_shape_is_a_miss(site: Path, damage) -> None:
+    """Every line of the saved plan rewritten with a checksum that matches: the next build
+    plans the whole site, and equals a clean one."""
+    assert _damage_plan_lines(site, damage) > 10
+    edit(site)
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)

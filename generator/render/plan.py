@@ -29,10 +29,20 @@ from typing import Any, cast
 from generator import __version__
 from generator.cache import digest_text
 from generator.errors import SourceLocation
-from generator.layered import with_changes
+from generator.layered import changes_over, with_changes
 from generator.markup import MARKUP_VERSION
 from generator.model import Article, Page
-from generator.plaindata import ShapeError, all_text, items, text, texts
+from generator.plaindata import (
+    ShapeError,
+    all_text,
+    from_json_lines,
+    integer,
+    items,
+    json_line,
+    json_lines,
+    text,
+    texts,
+)
 from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
@@ -109,9 +119,11 @@ class ReadParts:
     planning)."""
 
     names: int  # how many node ids there were
+    nodes: Mapping[str, str]  # as read
+    digests: list[str]  # as read: each node id's by number, "" for none
     embeds: Mapping[str, frozenset[str]]  # as read
     order: list[Unit]  # the units, in order
-    raw: Mapping[str, bytes]  # "names", "embeds", "units", "numbered": their JSON as read
+    raw: Mapping[str, list[bytes]]  # each part's lines as read (see ``record_data``)
 
 
 class SavedUnits(Mapping[Unit, tuple[Shown, ...]]):
@@ -234,30 +246,33 @@ def unit_from(data: bytes, names: NodeNames) -> tuple[Shown, ...]:
 _HEAD_PARTS = ("names", "digests", "embeds", "units", "numbered", "quiet")
 
 
-def record_data(record: Record) -> bytes:
-    """A record for the cache: a line of JSON, a line for each of ``_HEAD_PARTS``, then one
-    line per unit (those read from the cache and not planned since are written back as they
-    were read, and so are the other parts a build planning from it left unchanged)."""
+def record_data(record: Record) -> list[bytes]:
+    """A record for the cache, as lines: a line of JSON (with how many lines each part
+    takes), the lines of each of ``_HEAD_PARTS`` (long lists, ``json_lines``), then one line
+    per unit.  Units read from the cache and not planned since are written back as they were
+    read, and so are the other parts a build planning from it left unchanged: the cache
+    rewrites only the lines that differ from those it holds."""
     units, shown_by = record.units, record.shown_by
     read = units.read if isinstance(units, SavedUnits) else None
     names = units.names if isinstance(units, SavedUnits) else NodeNames([])
     order = list(units)
     lines = [units.encoded[unit] for unit in order] if isinstance(units, SavedUnits) else [
         unit_data(units[unit], names) for unit in order]
-    parts: dict[str, Any] = {}
+    parts: dict[str, list[bytes]] = {}
     if read is not None and record.embeds == read.embeds:
         parts["embeds"] = read.raw["embeds"]
     else:
-        parts["embeds"] = [[names.of(n), sorted(map(names.of, e))]
-                           for n, e in record.embeds.items()]
-    for node in record.nodes:
+        parts["embeds"] = json_lines([[names.of(n), sorted(map(names.of, e))]
+                                      for n, e in record.embeds.items()])
+    layer = changes_over(record.nodes, read.nodes) if read is not None else None
+    for node in record.nodes if layer is None else layer[0]:
         names.of(node)
     kept = read.raw if read is not None and order == read.order else None  # the same units
     if (kept is not None and isinstance(shown_by, SavedShownBy) and shown_by.names is names
             and not shown_by.changed):
         parts["numbered"] = kept["numbered"]
     elif isinstance(shown_by, SavedShownBy) and shown_by.names is names:
-        parts["numbered"] = shown_by.numbers(order, names)
+        parts["numbered"] = json_lines(shown_by.numbers(order, names))
     else:
         number = {unit: n for n, unit in enumerate(order)}
         numbered: list[list[int]] = []
@@ -265,47 +280,51 @@ def record_data(record: Record) -> bytes:
             at = names.of(node)
             numbered.extend([] for _ in range(at + 1 - len(numbered)))
             numbered[at] = [number[u] for u in shown]
-        parts["numbered"] = numbered
-    parts["units"] = kept["units"] if kept is not None else [list(u) for u in order]
+        parts["numbered"] = json_lines(numbered)
+    parts["units"] = kept["units"] if kept is not None else json_lines([list(u) for u in order])
     parts["names"] = (read.raw["names"] if read is not None and read.names == len(names.names)
-                      else names.names)
-    parts["digests"] = [record.nodes.get(n, "") for n in names.names]
+                      else json_lines(names.names))
+    if read is not None and layer is not None:  # 400,000 lookups spared for a few changes
+        digests = read.digests + [""] * (len(names.names) - len(read.digests))
+        for node, digest in layer[0].items():
+            digests[names.number[node]] = digest
+        for node in layer[1]:
+            digests[names.number[node]] = ""
+    else:
+        digests = [record.nodes.get(n, "") for n in names.names]
+    parts["digests"] = json_lines(digests)
     quiet = set(nodeless_units(record))
-    parts["quiet"] = [n for n, unit in enumerate(order) if unit in quiet]
-    head = [_json([sorted(record.reads), record.site])]
-    head += [part if isinstance(part, bytes) else _json(part)
-             for part in map(parts.__getitem__, _HEAD_PARTS)]
-    return b"\n".join((*head, *lines))
+    parts["quiet"] = json_lines([n for n, unit in enumerate(order) if unit in quiet])
+    head = json_line([sorted(record.reads), record.site, [len(parts[p]) for p in _HEAD_PARTS]])
+    return [head, *(line for part in _HEAD_PARTS for line in parts[part]), *lines]
 
 
-def _json(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), check_circular=False).encode("ascii")
-
-
-def record_from(data: bytes) -> Record:
+def record_from(lines: list[bytes]) -> Record:
     """The record ``record_data`` wrote (ShapeError, or any error, for another shape)."""
-    head, *lines = data.split(b"\n")
-    raw = dict(zip(_HEAD_PARTS, lines, strict=False))
-    del lines[: len(_HEAD_PARTS)]
-    if len(raw) != len(_HEAD_PARTS):
-        raise ShapeError("a record of another shape")
-    reads, site = items(json.loads(head))
-    names, digests, embeds, unit_list, numbered, quiet = (
-        items(json.loads(raw[part])) for part in _HEAD_PARTS)
-    all_text(site, *items(names), *items(digests))
-    units = [tuple(u) for u in items(unit_list)]
-    if len(lines) != len(units) or len(digests) != len(names):
-        raise ShapeError("a record of another shape")
-    all_text(*(part for unit in units for part in unit))
-    table = NodeNames(names)
-    name = names.__getitem__
-    nodes = {n: d for n, d in zip(names, digests, strict=True) if d}
-    embedded = {name(n): frozenset(map(name, items(e))) for n, e in items(embeds)}
-    read = ReadParts(len(names), embedded, units, raw)
-    return Record(frozenset(texts(reads)), site, nodes, embedded,
-                  SavedUnits(dict(zip(units, lines, strict=True)),
-                             {units[n] for n in items(quiet)}, table, read=read),
-                  SavedShownBy(items(numbered), units, table))
+    with _no_cycle_collection():  # a few million strings and lists, and no cycle
+        reads, site, counts = items(json.loads(lines[0]))
+        raw: dict[str, list[bytes]] = {}
+        at = 1
+        for part, count in zip(_HEAD_PARTS, items(counts), strict=True):
+            raw[part] = lines[at : at + integer(count)]
+            at += count
+        names, digests, embeds, unit_list, numbered, quiet = (
+            from_json_lines(raw[part]) for part in _HEAD_PARTS)
+        all_text(site, *names, *digests)
+        units = [tuple(u) for u in unit_list]
+        unit_lines = lines[at:]
+        if len(unit_lines) != len(units) or len(digests) != len(names):
+            raise ShapeError("a record of another shape")
+        all_text(*(part for unit in units for part in unit))
+        table = NodeNames(names)
+        name = names.__getitem__
+        nodes = {n: d for n, d in zip(names, digests, strict=True) if d}
+        embedded = {name(n): frozenset(map(name, items(e))) for n, e in embeds}
+        read = ReadParts(len(names), nodes, digests, embedded, units, raw)
+        return Record(frozenset(texts(reads)), site, nodes, embedded,
+                      SavedUnits(dict(zip(units, unit_lines, strict=True)),
+                                 {units[n] for n in quiet}, table, read=read),
+                      SavedShownBy(numbered, units, table))
 
 
 def nodeless_units(record: Record) -> list[Unit]:
