@@ -15,6 +15,7 @@ errors stops before anything is written.  Given the files saved since the last b
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import os
@@ -319,12 +320,16 @@ def _build_all(
             return current
         key = current
     from generator.config import load_config
+    from generator.parallel import heap_held_frozen
 
     report = Report()
     config = load_config(site, report)
     report.raise_if_errors()
     assert config is not None
-    with lock_folder(output_dir, wait=options.lock_wait, busy=_busy(output_dir)):
+    # A one-shot build thaws the heap as it returns (build_site): until then, what it froze
+    # stays frozen across its maps.
+    with (lock_folder(output_dir, wait=options.lock_wait, busy=_busy(output_dir)),
+          heap_held_frozen() if one_shot else contextlib.nullcontext()):
         return _build_locked(options, state, started, config, output_dir, label, report, why,
                              key, one_shot)
 
@@ -467,7 +472,7 @@ def _build_locked(
     try:
         content = load_content(config, content_options, report, state.memo)
     finally:
-        if one_shot and not gc.get_freeze_count():
+        if one_shot:
             # The model lives until the build ends, and every full collection from here on
             # would walk its million objects again for nothing (a fifth of a 10,000-story
             # re-publish); frozen before the collector is back, its first collection does

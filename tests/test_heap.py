@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import generator.render as render
+from generator import parallel, render_stage
 from generator.build import BuildOptions, BuildState, build_site
 
 from .conftest import SiteFiles, article
@@ -69,3 +70,47 @@ def test_a_build_that_keeps_its_state_leaves_the_heap_alone(
         state.close()
     assert freezes_seen == [0]
     assert gc.get_freeze_count() == 0
+
+
+def _frozen_count(_job: None, _item: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_a_map_thaws_the_heap_after_its_workers_unless_it_is_held_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    kept = [object() for _ in range(1000)]
+    gc.unfreeze()
+    try:
+        list(parallel.map_with_job(_frozen_count, None, range(8)))
+        assert gc.get_freeze_count() == 0  # the preview's case: it settles the heap itself
+        with parallel.heap_held_frozen():
+            list(parallel.map_with_job(_frozen_count, None, range(8)))
+            assert gc.get_freeze_count() >= len(kept)
+        list(parallel.map_with_job(_frozen_count, None, range(8)))
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+
+
+def test_a_one_shot_build_keeps_its_model_frozen_through_rendering_on_every_core(
+    make_site: Callable[[SiteFiles], Path], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rendering 240 pages runs in worker processes; the model stays frozen after it, so the
+    collections while the files are committed and the record kept do not walk it."""
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    seen: list[int] = []
+    commit = render_stage.commit
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_freeze_count())
+        return commit(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_stage, "commit", watched)
+    gc.unfreeze()
+    site = make_site({f"content/articles/story-{n}.md": article(f"Story {n}")
+                      for n in range(240)})
+    build_site(BuildOptions(site=site))
+    assert seen and seen[0] > 10_000
+    assert gc.get_freeze_count() == 0  # and handed back as it was

@@ -9,8 +9,10 @@ made to run on two workers even on a one-core machine.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
@@ -173,7 +175,8 @@ def test_each_worker_is_handed_its_job(
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     results = list(parallel.map_with_job(_times_job, 3, range(40)))
     assert [product for product, _ in results] == [3 * i for i in range(40)]
-    assert os.getpid() not in {pid for _, pid in results}
+    # The worker did its share (this process takes the rest, rather than waiting).
+    assert {pid for _, pid in results} - {os.getpid()}
 
 
 def test_an_unknown_start_method_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,3 +184,41 @@ def test_an_unknown_start_method_is_named(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(ValueError, match=r"BYLINE_START_METHOD='teleport' is not a way this "
                                          r"system starts processes: use one of .*spawn"):
         parallel.start_method()
+
+
+def _slow_times_job(job: int, item: int) -> tuple[int, int]:
+    time.sleep(0.002)
+    if item == job:
+        raise ValueError(f"item {item} refused")
+    return 3 * item, os.getpid()
+
+
+@pytest.mark.parametrize("chunksize", [1, 4, 7])
+def test_this_process_and_its_workers_share_the_items_and_the_results_stay_in_order(
+    chunksize: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "worker_count", lambda: 3)
+    results = list(parallel.map_with_job(_slow_times_job, -1, range(103), chunksize=chunksize))
+    assert [product for product, _ in results] == [3 * i for i in range(103)]
+    pids = {pid for _, pid in results}
+    assert os.getpid() in pids and len(pids - {os.getpid()}) >= 1
+
+
+@pytest.mark.parametrize("refused", [0, 57, 102])
+def test_an_item_that_fails_fails_the_map_and_leaves_no_worker(
+    refused: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    before = set(multiprocessing.active_children())
+    with pytest.raises(ValueError, match=f"item {refused} refused"):
+        list(parallel.map_with_job(_slow_times_job, refused, range(103)))
+    assert set(multiprocessing.active_children()) <= before
+
+
+def test_a_map_left_early_stops_its_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    before = set(multiprocessing.active_children())
+    results = parallel.map_with_job(_slow_times_job, -1, range(500))
+    assert [next(results)[0] for _ in range(5)] == [0, 3, 6, 9, 12]
+    results.close()  # the caller stopped (a render problem reported, Ctrl-C)
+    assert set(multiprocessing.active_children()) <= before
