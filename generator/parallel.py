@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 In = TypeVar("In")
@@ -46,18 +46,13 @@ def map_with_job(
     function: Callable[[Job, In], Out], job: Job, items: Sequence[In], *,
     min_items: int = 2, chunksize: int = 1,
 ) -> Iterator[Out]:
-    """``function(job, item)`` for each of ``items``, in order, in this process and worker
-    processes beside it, one per core besides this one (or in this one alone when fewer than
-    ``min_items`` or one core).
+    """``function(job, item)`` for each of ``items``, in order, in worker processes (or in this
+    one when fewer than ``min_items`` or one core).
 
     Each worker is handed ``job`` once, when it starts, and never again: a forked worker
     inherits it as it is in memory (nothing is copied: the site model stays shared); a spawned
     one receives it by pickle, so ``job`` and ``function`` must be picklable.  Items and
-    results cross by pickle, ``chunksize`` items at a time.
-
-    This process takes a share rather than waiting: it has the work at hand, and a forked
-    worker copies every page of the model whose objects it touches (their reference counts
-    change), so each worker fewer is one copy fewer (600 MB at 100,000 stories).
+    results always cross by pickle, ``chunksize`` items at a time.
     """
     workers = min(worker_count(), len(items))
     if workers < 2 or len(items) < min_items:
@@ -67,9 +62,9 @@ def map_with_job(
     # they share with the parent stay shared instead of being copied into every worker.
     gc.freeze()
     try:
-        with worker_pool(workers - 1, _receive_job, (function, job)) as pool:
+        with worker_pool(workers, _receive_job, (function, job)) as pool:
             try:
-                yield from _shared_map(pool, function, job, items, workers - 1, chunksize)
+                yield from pool.map(_run_job, items, chunksize=chunksize)
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
     finally:
@@ -97,30 +92,6 @@ def heap_held_frozen() -> Iterator[None]:
         _heap_held = before
 
 
-def _shared_map(
-    pool: ProcessPoolExecutor, function: Callable[[Job, In], Out], job: Job,
-    items: Sequence[In], helpers: int, chunksize: int,
-) -> Iterator[Out]:
-    """The results of ``items`` in order, chunks of them sent to ``pool`` a few ahead, and
-    the next one nobody has taken done here whenever the one due is not back yet."""
-    chunks = [items[at : at + chunksize] for at in range(0, len(items), chunksize)]
-    sent: dict[int, Future[list[Out]]] = {}
-    done: dict[int, list[Out]] = {}
-    taken = 0  # chunks sent or done here: chunks[:taken]
-    for due in range(len(chunks)):
-        while due not in done:
-            # Two chunks ahead per worker, so that none waits for this process.
-            while taken < len(chunks) and len(sent) < 2 * helpers:
-                sent[taken] = pool.submit(_run_chunk, chunks[taken])
-                taken += 1
-            if taken < len(chunks) and not sent[due].done():
-                done[taken] = [function(job, item) for item in chunks[taken]]
-                taken += 1
-            else:  # every chunk before ``taken`` not done here was sent
-                done[due] = sent.pop(due).result()
-        yield from done.pop(due)
-
-
 # In a worker process only: what ``map_with_job`` started it with (the parent never sets it).
 _worker_job: tuple[Callable[[Any, Any], Any], Any] | None = None
 
@@ -130,11 +101,11 @@ def _receive_job(function: Callable[[Any, Any], Any], job: object) -> None:
     _worker_job = (function, job)
 
 
-def _run_chunk(items: Sequence[Any]) -> list[Any]:
+def _run_job(item: Any) -> Any:
     if _worker_job is None:  # a pool made without _receive_job: a bug in this module
         raise RuntimeError("worker process started without its job")
     function, job = _worker_job
-    return [function(job, item) for item in items]
+    return function(job, item)
 
 
 def worker_pool(
