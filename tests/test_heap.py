@@ -22,17 +22,23 @@ from generator.build import BuildOptions, BuildState, build_site
 from .conftest import SiteFiles, article
 
 
-@pytest.fixture
-def freezes_seen(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """How many objects were frozen when the build indexed the loaded site."""
+def _freezes_seen_at(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    """How many objects were frozen each time the build called ``module.name``."""
     seen: list[int] = []
-    index = render.build_index
+    function = getattr(module, name)
 
     def watched(*args: object, **kwargs: object) -> object:
         seen.append(gc.get_freeze_count())
-        return index(*args, **kwargs)  # type: ignore[arg-type]
+        return function(*args, **kwargs)
 
-    monkeypatch.setattr(render, "build_index", watched)
+    monkeypatch.setattr(module, name, watched)
+    return seen
+
+
+@pytest.fixture
+def freezes_seen(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many objects were frozen when the build indexed the loaded site."""
+    seen = _freezes_seen_at(monkeypatch, render, "build_index")
     gc.unfreeze()
     yield seen
     gc.unfreeze()
@@ -100,14 +106,7 @@ def test_a_one_shot_build_keeps_its_model_frozen_through_rendering_on_every_core
     """Rendering 240 pages runs in worker processes; the model stays frozen after it, so the
     collections while the files are committed and the record kept do not walk it."""
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
-    seen: list[int] = []
-    commit = render_stage.commit
-
-    def watched(*args: object, **kwargs: object) -> object:
-        seen.append(gc.get_freeze_count())
-        return commit(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render_stage, "commit", watched)
+    seen = _freezes_seen_at(monkeypatch, render_stage, "commit")
     gc.unfreeze()
     site = make_site({f"content/articles/story-{n}.md": article(f"Story {n}")
                       for n in range(240)})
