@@ -173,7 +173,7 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
         result = _patched_paused(options, state, saved, started) if saved is not None else None
         if not isinstance(result, BuildResult):
             result = _build_all(options, state, started, result or "the saved files are unknown",
-                                one_shot=own_state)
+                                one_shot=own_state, owns_heap=own_state and not frozen_before)
     except OSError as error:
         if error.errno != errno.ENOSPC:
             raise
@@ -306,9 +306,12 @@ def _mode(options: BuildOptions) -> BuildMode:
 
 def _build_all(
     options: BuildOptions, state: BuildState, started: float, why: str, *, one_shot: bool,
+    owns_heap: bool,
 ) -> BuildResult:
     """Every stage of the pipeline, each reusing what its caches hold.  ``one_shot``: no
-    later build in this process reuses the state (every command but the preview)."""
+    later build in this process reuses the state (every command but the preview);
+    ``owns_heap``: besides, nothing was frozen before it, so it may freeze what it makes and
+    keep it frozen until build_site thaws the heap."""
     site = options.site.resolve()
     output_dir = options.output_dir.resolve()
     label = "--output" if options.output else "the output folder"
@@ -329,9 +332,9 @@ def _build_all(
     # A one-shot build thaws the heap as it returns (build_site): until then, what it froze
     # stays frozen across its maps.
     with (lock_folder(output_dir, wait=options.lock_wait, busy=_busy(output_dir)),
-          heap_held_frozen() if one_shot else contextlib.nullcontext()):
+          heap_held_frozen() if owns_heap else contextlib.nullcontext()):
         return _build_locked(options, state, started, config, output_dir, label, report, why,
-                             key, one_shot)
+                             key, one_shot, owns_heap)
 
 
 def _busy(output_dir: Path) -> str:
@@ -424,6 +427,7 @@ def _cache(state: BuildState, site: Path) -> BuildCache:
 def _build_locked(
     options: BuildOptions, state: BuildState, started: float, config: SiteConfig,
     output_dir: Path, label: str, report: Report, why: str, key: str, one_shot: bool,
+    owns_heap: bool,
 ) -> BuildResult:
     """The pipeline, with the output folder checked and locked for this build; ``key`` is
     that of its inputs (see freshness.py), "" to leave no stamp."""
@@ -467,12 +471,12 @@ def _build_locked(
                                       what=label)
     content_options = ContentOptions(options.drafts, options.future, options.now)
     collecting = gc.isenabled()
-    if one_shot:
+    if owns_heap:
         gc.disable()  # until the model is frozen: see below
     try:
         content = load_content(config, content_options, report, state.memo)
     finally:
-        if one_shot:
+        if owns_heap:
             # The model lives until the build ends, and every full collection from here on
             # would walk its million objects again for nothing (a fifth of a 10,000-story
             # re-publish); frozen before the collector is back, its first collection does

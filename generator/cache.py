@@ -3,10 +3,10 @@
 It holds the digest of every source file and photo by (size, mtime), parsed and checked
 documents, photo inspections, the processed image files made, the output manifest, build
 stamps, and the saved plan a line per row (so that an edit's build rewrites the few lines it
-changed, not 122 MB at 100,000 stories).  Entries are plain JSON data (see plaindata.py), read back by functions that check
-their shape, with a checksum over key and value: loading one runs no code, and an entry that
-does not decode is a miss.  SQLite transactions mean a build killed mid-write leaves the last
-committed state, never a torn file.
+changed, not 122 MB at 100,000 stories).  Entries are plain JSON data (see plaindata.py),
+read back by functions that check their shape, with a checksum over key and value: loading
+one runs no code, and an entry that does not decode is a miss.  SQLite transactions mean a
+build killed mid-write leaves the last committed state, never a torn file.
 
 One recovery policy for every kind of trouble (``_trouble``), each said once in ``notes``:
 
