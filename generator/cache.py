@@ -505,23 +505,21 @@ class BuildCache:
             db.execute("DELETE FROM stamps WHERE key = ?", (key,))
             if lines is None:
                 return  # the lines stay, for the next write to compare with
-            row = db.execute("SELECT value FROM lines WHERE key = ? AND n = -1",
-                             (key,)).fetchone()
-            same = (since is not None and row is not None
-                    and row[0] == since.generation.encode("ascii"))
-            before = since.lines if since is not None and same else []
-            if not same:
-                db.execute("DELETE FROM lines WHERE key = ?", (key,))
-            else:
-                db.execute("DELETE FROM lines WHERE key = ? AND n >= ?", (key, len(lines)))
-            generation = os.urandom(16).hex()
+            stored = db.execute("SELECT value FROM lines WHERE key = ? AND n = -1",
+                                (key,)).fetchone()
+            before = (since.lines if since is not None and stored is not None
+                      and stored[0] == since.generation.encode("ascii") else [])
+            # The rows past the end go; with nothing to compare with, every row goes.
+            db.execute("DELETE FROM lines WHERE key = ? AND n >= ?",
+                       (key, len(lines) if before else 0))
             check = _line_checks(key)
             changed = ((key, n, line, check(n, line)) for n, line in enumerate(lines)
                        if n >= len(before) or not (line is before[n] or line == before[n]))
             db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?, ?)", changed)
+            generation = os.urandom(16).hex()
+            named = generation.encode("ascii")
             db.execute("INSERT OR REPLACE INTO lines VALUES (?, -1, ?, ?)",
-                       (key, generation.encode("ascii"),
-                        check(-1, generation.encode("ascii"))))
+                       (key, named, check(-1, named)))
             head = _encoded(key, (generation, len(lines)), _lines_head_data)
             assert head is not None
             db.execute("INSERT INTO stamps VALUES (?, ?, ?)", head)
