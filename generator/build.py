@@ -497,6 +497,8 @@ def _build_locked(
                         related_count=config.related_count)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
     moved, renames = _moved(site, content, report, state.memo)
+    if one_shot:
+        state.memo.forget_for_next_build()
     redirects = redirect_map(content.articles, content.pages, moved)
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
     if (previous is None or not ownership.clean

@@ -89,6 +89,14 @@ class ParseMemo:
     loaded: bool = False
     last: LoadRecord | None = None  # what the latest load_content read
 
+    def forget_for_next_build(self) -> None:
+        """Let go of what is kept only for a next build in this process (every checked
+        file, every file's signature): a build that runs once holds them to its end, a
+        fifth of its loaded model, for nothing.  The disk cache keeps them all."""
+        self.assembled = {}
+        self.signatures = {}
+        self.loaded = False
+
 
 @dataclass(frozen=True, slots=True)
 class LoadRecord:
