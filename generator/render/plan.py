@@ -101,7 +101,7 @@ class NodeNames:
     def __init__(self, names: list[str]) -> None:
         self.names = names
         # dict(zip) rather than a comprehension: 0.2 s less for a 100,000-story record.
-        self.number = dict(zip(names, range(len(names))))
+        self.number = dict(zip(names, range(len(names)), strict=True))
 
     def of(self, name: str) -> int:
         """The number of a node id (a new one if it has none yet)."""
