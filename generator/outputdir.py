@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_IFDIR, S_ISDIR, S_ISLNK, S_ISREG
 
 from generator.cache import digest_text
 from generator.ownership import (
@@ -50,6 +50,54 @@ def existing_files(output: Path) -> set[str]:
         found.update(prefix + name for name in files
                      if name != MARKER_NAME and not is_temporary(name))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """A path of the output folder a build would have to write through or over, and why."""
+
+    path: str  # "/"-separated, relative to the output folder
+    why: str  # "link" (a symbolic link), "file" (a file where a folder must be), "foreign"
+
+
+def blocked_paths(output: Path, paths: Iterable[str], owned: Set[str]) -> list[Blocked]:
+    """What stands in the way of writing ``paths`` into ``output`` without harm: a symbolic
+    link on the way (a file written through it would land outside the folder), a file where a
+    folder must be, or a file Byline did not write (not in ``owned``) that one would replace.
+    Each once, in path order.  A stat per new path and per folder on the way."""
+    root = str(output)
+    if not os.path.isdir(root):
+        return []
+    found: dict[str, Blocked] = {}
+    plain: set[str] = {""}  # folders known to be real folders (or not there yet)
+    for path in paths:
+        folder, _, _ = path.rpartition("/")
+        blocked = _blocked_folder(root, folder, plain)
+        if blocked is not None:
+            found.setdefault(blocked.path, blocked)
+        elif path not in owned and os.path.lexists(os.path.join(root, path)):
+            found[path] = Blocked(path, "foreign")
+    return [found[path] for path in sorted(found)]
+
+
+def _blocked_folder(root: str, folder: str, plain: set[str]) -> Blocked | None:
+    """The first entry on the way to ``folder`` that is not a real folder, if any."""
+    if folder in plain:
+        return None
+    parent, _, _ = folder.rpartition("/")
+    blocked = _blocked_folder(root, parent, plain)
+    if blocked is not None:
+        return blocked
+    try:
+        mode = os.lstat(os.path.join(root, folder)).st_mode
+    except FileNotFoundError:
+        mode = S_IFDIR  # made by the commit, as a real folder
+    if S_ISLNK(mode):
+        return Blocked(folder, "link")
+    if not S_ISDIR(mode):
+        return Blocked(folder, "file")
+    plain.add(folder)
+    return None
 
 
 def present_files(output: Path, known: Iterable[str]) -> set[str]:
@@ -144,7 +192,11 @@ def commit(
         written += 1
     removed = 0
     emptied: set[Path] = set()
-    gone = {path for path in removing & owned if is_inside(path)}  # never outside output/
+    # Never outside output/, nor through a link someone made there since Byline wrote the
+    # file (deleting output/about/index.html would delete the file the link leads to).
+    plain: set[str] = {""}
+    gone = {path for path in removing & owned if is_inside(path)
+            and _blocked_folder(str(output), path.rpartition("/")[0], plain) is None}
     for path in sorted(gone):
         with contextlib.suppress(FileNotFoundError):
             (output / path).unlink()

@@ -11,7 +11,8 @@ from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from generator.errors import BuildFailed, Report, SourceLocation
-from generator.outputdir import commit, write_staged
+from generator.inputfiles import shown
+from generator.outputdir import blocked_paths, commit, write_staged
 from generator.ownership import new_token
 from generator.parallel import map_with_job, process_running
 from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
@@ -43,6 +44,8 @@ def write_outputs(
     ``previous`` lists), except ``also_keep`` (files a later stage of the build owns, such as
     the search index)."""
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
+    owned = set(previous) if owned is None else owned
+    refuse_blocked(output_dir, stale, owned, report)
     to_render = [o for o in stale if o.make is not None]
     copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
     _remove_abandoned_staging(cache_dir)
@@ -63,12 +66,39 @@ def write_outputs(
     if report.errors:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(report.sorted())
-    owned = set(previous) if owned is None else owned
     removing = (existing - {o.path for o in outputs} - also_keep) & owned if complete else set()
     done = commit(staging, output_dir, (o.path for o in to_render), copies, owned=owned,
                   removing=removing, token=new_token())
     return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads),
                        done.marker)
+
+
+def refuse_blocked(output_dir: Path, outputs: Sequence[Output], owned: Set[str],
+                   report: Report) -> None:
+    """Stop the build, before anything is made, when writing ``outputs`` would go through a
+    link or over a file Byline did not write (see ``outputdir.blocked_paths``): one error
+    for each, naming what to move."""
+    blocked = blocked_paths(output_dir, (o.path for o in outputs), owned)
+    if not blocked:
+        return
+    origins = {o.path: o.origin for o in outputs}
+    for entry in blocked:
+        where = SourceLocation(shown(output_dir / entry.path))
+        if entry.why == "link":
+            target = shown(os.readlink(output_dir / entry.path))
+            report.error(f"is a link (to {target}); Byline writes only into real folders "
+                         f"inside {shown(output_dir)}: remove the link (what it leads to is "
+                         "not touched), then build again", where)
+        elif entry.why == "file":
+            report.error("is a file where the site needs a folder: move it out of "
+                         f"{shown(output_dir)}, then build again", where)
+        else:
+            origin = origins.get(entry.path)
+            made = f"the page made from {origin.path}" if origin else "a file of the site"
+            report.error(f"this file was not written by Byline, and {made} would replace "
+                         f"it: move it out of {shown(output_dir)} (or build into another "
+                         "folder), then build again", where)
+    raise BuildFailed(report.sorted())
 
 
 def _remove_abandoned_staging(cache_dir: Path) -> None:

@@ -98,6 +98,51 @@ def test_force_adopts_a_folder_but_never_deletes_what_byline_did_not_write(make_
     assert run.code == 0
 
 
+def test_force_never_writes_over_a_file_byline_did_not_write(make_site, tmp_path):
+    site = make_site(ARTICLES)
+    folder = write_files(tmp_path / "www", {"music/a/index.html": "MY OWN PAGE", "CNAME": "x"})
+    run = run_byline(["build", "--site", str(site), "--output", str(folder), "--force"])
+    assert run.code == 1
+    assert (f"{folder}/music/a/index.html: error: this file was not written by Byline, and "
+            "the page made from content/articles/a.md would replace it: move it out of "
+            f"{folder} (or build into another folder), then build again") in run.err
+    assert snapshot(folder) == {"music/a/index.html": b"MY OWN PAGE", "CNAME": b"x"}
+
+
+def test_a_file_put_where_a_new_page_goes_is_kept_and_named(make_site, tmp_path):
+    site = make_site(ARTICLES)
+    build(site)
+    before = snapshot(site / "output")
+    write_files(site / "output", {"tv/c/index.html": "MINE"})
+    write_files(site, {"content/articles/c.md": article(title="C", category="TV")})
+    code, err = byline_build(site)
+    assert code == 1
+    assert "output/tv/c/index.html: error: this file was not written by Byline" in err
+    assert "the page made from content/articles/c.md would replace it" in err
+    assert snapshot(site / "output") == {**before, "tv/c/index.html": b"MINE"}
+
+
+def test_a_link_to_a_folder_inside_output_is_never_written_or_deleted_through(
+    make_site, tmp_path
+):
+    site = make_site(ARTICLES)
+    build(site)
+    elsewhere = write_files(tmp_path / "elsewhere", {"index.html": "NOT BYLINE'S"})
+    shutil.rmtree(site / "output/music/a")
+    (site / "output/music/a").symlink_to(elsewhere, target_is_directory=True)
+    write_files(site, {"content/articles/a.md": article(title="A again", category="Music")})
+    code, err = byline_build(site)
+    assert code == 1
+    assert (f"{site}/output/music/a: error: is a link (to {elsewhere}); Byline writes only "
+            f"into real folders inside {site}/output: remove the link (what it leads to is not "
+            "touched), then build again") in err
+    (site / "content/articles/a.md").unlink()  # its page goes: never deleted through the link
+    code, err = byline_build(site)
+    assert code == 0, err
+    assert snapshot(elsewhere) == {"index.html": b"NOT BYLINE'S"}
+    assert (site / "output/music/a").is_symlink()
+
+
 def test_force_lists_the_files_it_keeps(make_site, tmp_path):
     site = make_site(ARTICLES)
     folder = write_files(tmp_path / "www", {"CNAME": "news.example"})
@@ -197,6 +242,22 @@ def test_dir_target_refuses_someone_elses_folder_and_force_keeps_its_files(make_
     target.publish(site / "output", dry_run=False)  # now Byline's: no --force needed
     assert (www / "index.php").read_text() == "<?php ?>"
     assert (www / "music/a/index.html").is_file()
+
+
+def test_dir_target_with_force_never_replaces_a_file_it_did_not_write(make_site, tmp_path):
+    from generator.errors import PublishError
+    from generator.publish import make_target
+
+    site = make_site(ARTICLES)
+    build(site)
+    www = write_files(tmp_path / "www", {"music/a/index.html": "MY OWN PAGE"})
+    target = make_target("mirror", {"kind": "dir", "path": str(www)}, site)
+    with pytest.raises(PublishError) as refused:
+        target.publish(site / "output", dry_run=False, force=True)
+    assert str(refused.value) == (
+        "deploy target 'mirror': music/a/index.html was not written by Byline, and the site "
+        f"has a file there: move it out of {www}, then publish again")
+    assert snapshot(www) == {"music/a/index.html": b"MY OWN PAGE"}
 
 
 @pytest.fixture

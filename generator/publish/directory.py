@@ -25,7 +25,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from generator.ownership import (
     FolderRefused,
     Ownership,
     claim_folder,
+    describe_files,
     is_temporary,
     refuse_precious,
     write_ownership,
@@ -192,6 +193,7 @@ class DirTarget:
                 site[key] = SiteFile(key, path, info.st_size, file_md5(path))
         stored = {key: held for key in site if (held := _stored_file(self.folder, key, site))}
         uploads = plan_sync(site, stored).uploads
+        self._refuse_replacing(uploads, stored.keys(), owned.files)
         deletions = sorted((key for key in last.versions.keys() - versions.keys()
                             if key in owned.files and _stored_file(self.folder, key, site)),
                            key=delete_rank)
@@ -219,6 +221,7 @@ class DirTarget:
         stored = stored_files(self.folder, site, memo)
         mine = owned.files | {key for key in stored if is_temporary(key.rpartition("/")[2])}
         plan = plan_sync(site, {k: v for k, v in stored.items() if k in mine or k in site})
+        self._refuse_replacing(plan.uploads, stored.keys(), mine)
         details = tuple(f"keep {key} (not written by Byline)" for key in foreign)
         if not dry_run:
             try:
@@ -242,6 +245,19 @@ class DirTarget:
                 cache.set_stamp(self.folder, sent, sent_data, kind=_SENT)
         summary = plan.summary(self.description, dry_run=dry_run)
         return replace(summary, details=summary.details + details)
+
+
+    def _refuse_replacing(self, uploads: tuple[SiteFile, ...], stored: Set[str],
+                          mine: Set[str]) -> None:
+        """A file Byline did not write is kept, never replaced: a site file at its place
+        stops the publish before anything is sent."""
+        foreign = sorted(f.key for f in uploads if f.key in stored and f.key not in mine)
+        if foreign:
+            were, them = ("was", "it") if len(foreign) == 1 else ("were", "them")
+            raise PublishError(
+                f"deploy target '{self.name}': {describe_files(foreign)} {were} not written by "
+                f"Byline, and the site has a file there: move {them} out of {self.folder}, "
+                "then publish again")
 
 
 def stored_files(folder: Path, site: Mapping[str, SiteFile], memo: Md5Memo | None = None
