@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 from generator import __version__
 from generator.errors import BylineError
+from generator.inputfiles import change_stamp
 
 try:  # hashlib would load OpenSSL, for hashes Byline never uses: a few ms of every build
     from _blake2 import blake2b
@@ -49,7 +50,7 @@ _SCHEMA = f"byline-{__version__}-4"
 # A file modified this recently may change again within the same mtime tick, so its stat
 # signature is not trusted (the "racy git" problem).
 _RACY_SECONDS = 2.0
-_UNTRUSTED = -1  # the modification time stored for such a file: never a file's own
+_UNTRUSTED = -1  # the change stamp stored for such a file: never a file's own (hash)
 # How long to wait for another process (a second build, a preview) to release the database
 # before building without it.
 LOCK_WAIT_SECONDS = 5.0
@@ -232,7 +233,7 @@ class BuildCache:
 
     # -- file digests (sources by site-relative key, photos by absolute path) -------------
     def file_signatures(self) -> dict[str, tuple[int, int, str]]:
-        """Every remembered file: path → (size, mtime_ns, digest)."""
+        """Every remembered file: path → (size, change stamp, digest)."""
         found: dict[str, tuple[int, int, str]] = {}
         with self._guard():
             for path, size, mtime, digest, crc in self.db.execute("SELECT * FROM files"):
@@ -245,18 +246,20 @@ class BuildCache:
         key = os.path.abspath(path)
         with self._guard():
             row = self.db.execute("SELECT * FROM files WHERE path = ?", (key,)).fetchone()
-            if row and row[1:3] == (stat.st_size, stat.st_mtime_ns) and row[4] == _file_check(
+            if row and row[1:3] == (stat.st_size, change_stamp(stat)) and row[4] == _file_check(
                     *row[:4]):
                 return str(row[3])
         return None
 
-    def remember_files(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
-        """Store (path, size, mtime_ns, digest) rows.  A file modified just now is stored with
-        a time no file has: its digest is what was built (a rename is told by it, see
-        published.py), but its size and time are no proof it is unchanged next time."""
+    def remember_files(self, rows: Iterable[tuple[str, os.stat_result, str]]) -> None:
+        """Store (path, what stat said of it, digest) rows, the file known by its size and
+        change stamp (see ``inputfiles.change_stamp``).  A file modified just now is stored
+        with a stamp no file has: its digest is what was built (a rename is told by it, see
+        published.py), but its size and stamp are no proof it is unchanged next time."""
         racy_after = (time.time() - _RACY_SECONDS) * 1e9
-        kept = [(path, size, mtime if mtime < racy_after else _UNTRUSTED, digest)
-                for path, size, mtime, digest in rows if _storable(path)]
+        kept = [(path, info.st_size,
+                 change_stamp(info) if info.st_mtime_ns < racy_after else _UNTRUSTED, digest)
+                for path, info, digest in rows if _storable(path)]
         safe = [(*row, _file_check(*row)) for row in kept]
         if safe:
             with self._transaction() as db:
@@ -264,7 +267,7 @@ class BuildCache:
 
     def remember_digest(self, path: Path, stat: os.stat_result, digest: str) -> None:
         """Record the digest of a file as it is now."""
-        self.remember_files([(os.path.abspath(path), stat.st_size, stat.st_mtime_ns, digest)])
+        self.remember_files([(os.path.abspath(path), stat, digest)])
 
     # -- parsed and checked documents ----------------------------------------------------
     def parsed(self, keys: Iterable[str], decode: Decode[T]) -> dict[str, T]:

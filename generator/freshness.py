@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.cache import digest_text
 from generator.errors import Problem, problem_data, problem_from
+from generator.inputfiles import change_stamp
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
 
 if TYPE_CHECKING:  # the up-to-date check reads stamps without loading the model
@@ -124,7 +125,7 @@ def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list
                         except OSError:  # a link to nothing or a loop: the build reports it
                             signed.append(f"{entry.name}:unreadable")
                         else:
-                            signed.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+                            signed.append(f"{entry.name}:{st.st_size}:{change_stamp(st)}")
                         continue
                     location = os.path.join(here, entry.name)
                     if entry.is_symlink():

@@ -12,6 +12,17 @@ import errno
 import os
 import stat
 
+
+def change_stamp(info: os.stat_result) -> int:
+    """What tells that an input file may have changed since it was read, with its size: its
+    modification time and the time its entry last changed, folded into one number.  The
+    first alone misses an edit whose tool puts the old time back (``cp -p``, ``rsync -t``,
+    ``touch -d``, unzip); nothing but a change can set the second.  (On Windows that one is
+    the creation time, and the modification time does the work.)"""
+    return hash((info.st_mtime_ns, info.st_ctime_ns))
+
+
+
 # The site's settings file, the one input outside its folders (see config.py).
 CONFIG_NAME = "site.yaml"
 

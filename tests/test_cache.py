@@ -31,6 +31,7 @@ from generator.content import ContentOptions, ParseMemo, load_content
 from generator.content.bodies import CachedBodies
 from generator.content.parse import parse_key, parse_source, parsed_data, parsed_from
 from generator.errors import BylineError, Report
+from generator.inputfiles import change_stamp
 from generator.model import Content
 from generator.ownership import MARKER_NAME, read_ownership
 from generator.plaindata import TAG, ShapeError, value_data, value_from
@@ -639,13 +640,41 @@ def test_text_sqlite_cannot_store_is_a_miss_not_a_crash(tmp_path: Path) -> None:
         odd = Path("/site/\udcff/output")  # a folder name that is not UTF-8
         cache.replace_output_keys(odd, {"index.html": "key"}, None, "")
         cache.set_stamp(odd, 1, lambda value: ([value], b""))
-        cache.remember_files([("articles/\udcff.md", 1, 0, "d1"), ("articles/ok.md", 1, 0, "d2")])
+        (tmp_path / "ok.md").write_text("1")
+        info = os.stat(tmp_path / "ok.md")
+        os.utime(tmp_path / "ok.md", ns=(0, 0))  # long ago: trusted
+        old = os.stat(tmp_path / "ok.md")
+        cache.remember_files([("articles/\udcff.md", info, "d1"), ("articles/ok.md", old, "d2")])
         assert cache.output_keys(odd) is None
         assert cache.stamp(odd, lambda data, raw: data) is None
-        assert cache.file_signatures() == {"articles/ok.md": (1, 0, "d2")}
+        assert cache.file_signatures() == {"articles/ok.md": (1, change_stamp(old), "d2")}
         assert cache.notes == []
     finally:
         cache.close()
+
+
+@pytest.mark.parametrize("what", ["story", "static file"])
+def test_an_edit_that_puts_the_old_size_and_time_back_is_built(site: Path, what: str) -> None:
+    """cp -p, rsync -t, touch -d and unzip restore a file's modification time: an edit that
+    keeps the size too must still reach the page (it once left it stale, "Up to date")."""
+    path = site / ("content/articles/older.md" if what == "story" else "static/notes.txt")
+    if what == "static file":
+        write_files(site, {"static/notes.txt": "Older news"})
+        _age_sources(site)
+        assert byline(site).code == 0
+    before = os.stat(path)
+    path.write_text(path.read_text().replace("Older news", "Newer news"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert "Up to date" not in run.out
+    assert snapshot(site / "output") == clean_build(site)
+    if what == "story":
+        assert b"Newer news" in (site / "output/index.html").read_bytes()
+    else:
+        assert (site / "output/notes.txt").read_text() == "Newer news"
+    assert "Up to date" in byline(site).out
 
 
 def test_a_file_changed_just_now_is_remembered_but_not_trusted(tmp_path):
@@ -659,7 +688,7 @@ def test_a_file_changed_just_now_is_remembered_but_not_trusted(tmp_path):
     source.write_text("one", encoding="utf-8")
     cache = BuildCache(tmp_path / "cache")
     stat = os.stat(source)
-    cache.remember_files([("articles/a.md", stat.st_size, stat.st_mtime_ns, "digest-one")])
+    cache.remember_files([("articles/a.md", stat, "digest-one")])
     assert cache.file_signatures()["articles/a.md"][2] == "digest-one"
     cache.remember_digest(source, stat, "digest-one")
     assert cache.digest_of(source, stat) is None  # too new to trust

@@ -14,7 +14,7 @@ from typing import Any
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.errors import Problem, Report, SourceLocation, problem_data, problem_from
-from generator.inputfiles import UnreadableFile, open_problem, read_input
+from generator.inputfiles import UnreadableFile, change_stamp, open_problem, read_input
 from generator.markup import MARKUP_VERSION
 from generator.model import (
     Article,
@@ -188,7 +188,8 @@ def readable_sources(
 
 
 def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | UnreadableFile]:
-    """The content hash of every source, trusting (size, mtime) where the cache knows it."""
+    """The content hash of every source, trusting (size, change stamp) where the cache knows
+    it."""
     if memo.cache is not None and not memo.loaded:
         memo.signatures = memo.cache.file_signatures()
         memo.loaded = True
@@ -198,7 +199,7 @@ def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | Unrea
         try:
             st = os.stat(source.path)
             known = memo.signatures.get(source.key)
-            if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            if known and known[0] == st.st_size and known[1] == change_stamp(st):
                 digests.append(known[2])
                 continue
             digest = digest_bytes(_read(source.path))
@@ -207,9 +208,9 @@ def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | Unrea
                            else UnreadableFile(open_problem(error, source.path)))
             continue
         digests.append(digest)
-        new_signatures.append((source.key, st.st_size, st.st_mtime_ns, digest))
-    for row in new_signatures:
-        memo.signatures[row[0]] = row[1:]
+        new_signatures.append((source.key, st, digest))
+    for key, st, digest in new_signatures:
+        memo.signatures[key] = (st.st_size, change_stamp(st), digest)
     if memo.cache is not None and new_signatures:
         memo.cache.remember_files(new_signatures)
     return digests

@@ -29,6 +29,7 @@ from typing import Any, cast
 from generator import __version__
 from generator.cache import digest_text
 from generator.errors import SourceLocation
+from generator.inputfiles import change_stamp
 from generator.layered import changes_over, with_changes
 from generator.markup import MARKUP_VERSION
 from generator.model import Article, Page
@@ -781,7 +782,7 @@ class _Planner:
         (listed, and their links checked, by the theme)."""
         for rel, path in sorted(self.r.theme.site_files.items()):
             stat = path.stat()
-            self._copy(rel, f"copy:{stat.st_size}:{stat.st_mtime_ns}", path)
+            self._copy(rel, f"copy:{stat.st_size}:{change_stamp(stat)}", path)
 
     # -- pieces ------------------------------------------------------------------------------
     def _paginate(self, group_id: str, base: str, kind: str, group: Any, author: Any,
