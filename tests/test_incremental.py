@@ -29,7 +29,7 @@ from generator.serve import PreviewServer
 from generator.theme import builtin_themes_dir
 
 from .conftest import NOW, SiteFiles, article, photo_bytes, write_files
-from .outcome import snapshot
+from .outcome import run_byline, snapshot
 from .test_story_formats import mp4_bytes
 
 A = "content/articles/alpha/index.md"
@@ -809,3 +809,39 @@ def test_a_body_edit_in_a_new_process_writes_back_only_the_lines_of_the_record_i
     assert preview.build().why == PLANNED_FROM_RECORD
     preview.assert_built_as_fresh()
     database.close()
+
+
+@pytest.mark.parametrize("then", ["slug changed", "file renamed", "article deleted"])
+def test_a_story_gone_after_a_new_section_opened_builds_like_a_clean_build(tmp_path, then):
+    """A build that opens a section (a story moved into a new category) left a record
+    without the sections' nodes, and the next build to lose a story's address failed with
+    an internal error, at every build after (found by a red-team pass)."""
+    site = tmp_path / "site"
+    write_files(site, {"site.yaml": "title: Mini\nbase_url: https://mini.example/\n"
+                                    "timezone: UTC\n", **{
+        f"content/articles/story-{n}.md": article(f"Story {n}", f"2024-01-0{n} 10:00",
+                                                  f"Body {n}.", category="Film",
+                                                  tags=f"[Common, Solo{n}]")
+        for n in (1, 2, 3)}})
+
+    def build() -> None:
+        run = run_byline(["build", "--site", str(site), "--output", str(tmp_path / "out")])
+        assert run.code == 0, run.err
+
+    build()
+    three = site / "content/articles/story-3.md"
+    three.write_text(three.read_text().replace("category: Film", "category: Music"))
+    build()
+    two = site / "content/articles/story-2.md"
+    if then == "slug changed":
+        two.write_text(two.read_text().replace("---\n\n", "slug: new-slug\n---\n\n", 1))
+    elif then == "file renamed":
+        two.rename(two.with_name("story-2b.md"))
+    else:
+        two.unlink()
+    build()
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".byline-cache"))
+    run = run_byline(["build", "--site", str(fresh), "--output", str(tmp_path / "clean")])
+    assert run.code == 0, run.err
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")

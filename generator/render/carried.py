@@ -21,7 +21,8 @@ from generator.model import Article
 from .reads import Reads
 from .views import ArticleView, AuthorView, TermView
 
-Digests = dict[int, tuple[object, str, str]]  # id → (the object, its node id, its digest)
+# id → (the object, its node id, its digest, the nodes it embeds)
+Digests = dict[int, tuple[object, str, str, frozenset[str]]]
 
 
 @dataclass(eq=False)

@@ -454,8 +454,10 @@ def replan_outputs(
         cut = len("card:") + len(r.base_path.rstrip("/"))
         for name, embedded in record.embeds.items():
             if name.startswith("card:") and not embedded.isdisjoint(parts):
-                card = r.views.card(r.content.articles[r.index.position[name[cut:]]])
-                compare(name, canon.node(card))
+                at = r.index.position.get(name[cut:])
+                # A story gone since (renamed, removed): its card is gone too.
+                compare(name, None if at is None else canon.node(
+                    r.views.card(r.content.articles[at])))
     # Units showing a changed node are planned again: whole when what they list changed (or
     # they are new), else only their outputs that show one (a card on page 7 of 40).
     shown_by = record.shown_by

@@ -101,7 +101,8 @@ class Canon:
     digest, each view as its fields read, each other value by what it holds.
     """
 
-    def __init__(self, reads: Reads, memo: dict[int, tuple[object, str, str]] | None = None
+    def __init__(self, reads: Reads,
+                 memo: dict[int, tuple[object, str, str, frozenset[str]]] | None = None
                  ) -> None:
         self.reads = reads
         self.nodes: dict[str, str] = {}  # node id → digest, of the nodes digested here
@@ -158,8 +159,7 @@ class Canon:
             return standing(value)
         memo = self._memo.get(id(value))
         if memo is not None:  # the common case: a card or term already digested
-            self._shown[-1].add(memo[1])
-            return memo[2]
+            return self.met(memo)
         name = node_id(value)
         if name:
             return self._node(value, name)
@@ -177,7 +177,7 @@ class Canon:
             # Plain fields only (strings, dates): their repr is canonical, and cheap enough
             # for the ten thousand entries of a sitemap.
             digest = repr(self.fields(value))
-            self._memo[id(value)] = (value, name, digest)
+            self._memo[id(value)] = (value, name, digest, frozenset())
             self.nodes[name] = digest
         elif memo is None:
             embeds: set[str] = set()
@@ -186,13 +186,26 @@ class Canon:
                 digest = digest_bytes(self._pickled(self.fields(value)))
             finally:
                 self._shown.pop()
-            self._memo[id(value)] = (value, name, digest)  # the object keeps its id unique
+            met = frozenset(embeds)
+            self._memo[id(value)] = (value, name, digest, met)  # the object keeps its id unique
             self.nodes[name] = digest
-            if embeds:
-                self.embeds[name] = frozenset(embeds)
+            if met:
+                self.embeds[name] = met
         else:
-            digest = memo[2]
+            return self.met(memo)
         self._shown[-1].add(name)
+        return digest
+
+    def met(self, memo: tuple[object, str, str, frozenset[str]]) -> str:
+        """A node digested already, by this keyer or an earlier one sharing its memo (the
+        last build's, kept for the preview's next one; a patch given up half-way): shown by
+        what is being keyed, and recorded here as if digested here.  A record made from
+        ``nodes`` and ``embeds`` then holds every node its outputs show."""
+        _, name, digest, embeds = memo
+        self._shown[-1].add(name)
+        self.nodes[name] = digest
+        if embeds:
+            self.embeds[name] = embeds
         return digest
 
     def fields(self, value: Any) -> tuple[Any, ...]:
@@ -239,8 +252,7 @@ class _Pickler(pickle.Pickler):
             return None
         memo = self._memo.get(id(obj))
         if memo is not None:  # a card or term already digested
-            self._canon.show(memo[1])
-            return memo[2]
+            return self._canon.met(memo)
         return self._stand_in(obj)
 
 
