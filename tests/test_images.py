@@ -745,9 +745,21 @@ def test_unusable_files_raise_one_line_problems_without_the_path(
 
 def test_the_pixel_limit_comes_from_the_settings(tmp_path: Path) -> None:
     path = save(photo((400, 300)), tmp_path / "a.jpg")
-    with pytest.raises(ImageProblem, match=r"400×300 = 120,000 pixels, over images.max_pixels"):
+    with pytest.raises(ImageProblem) as caught:
         inspect_image(path, ImageSettings(max_pixels=100_000))
+    assert str(caught.value) == (
+        "image is 400×300 = 120,000 pixels, over images.max_pixels (100,000): if it is a real "
+        "photo, raise images.max_pixels in site.yaml (or resize it); else it is a damaged or "
+        "hostile file: replace it")
     assert inspect_image(path, ImageSettings(max_pixels=120_000)).width == 400
+
+
+@pytest.mark.parametrize("size", [(9504, 6336), (11648, 8736)])  # 61 MP full frame, 102 MP
+def test_the_default_pixel_limit_admits_every_camera(tmp_path: Path, size) -> None:
+    from generator.images.decoding import open_image
+
+    image = open_image(png_claiming(*size), ImageSettings().max_pixels)  # the header only
+    assert image.size == size
 
 
 def test_settings_are_validated_and_normalised() -> None:

@@ -129,8 +129,8 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
             raise ImageProblem(describe_unknown(data)) from None
         except Image.DecompressionBombError:
             raise ImageProblem(
-                f"image has more pixels than images.max_pixels allows ({max_pixels:,});"
-                " refusing a possible decompression bomb"
+                f"image has more pixels than images.max_pixels allows ({max_pixels:,}):"
+                f" {_BOMB_FIX}"
             ) from None
         except DECODE_ERRORS:
             raise ImageProblem("image header is corrupt") from None
@@ -147,8 +147,14 @@ def check_pixels(image: Image.Image, max_pixels: int) -> None:
         frames_text = f" × {frames} frames" if frames > 1 else ""
         raise ImageProblem(
             f"image is {width}×{height}{frames_text} = {pixels:,} pixels, over"
-            f" images.max_pixels ({max_pixels:,}); refusing a possible decompression bomb"
+            f" images.max_pixels ({max_pixels:,}): {_BOMB_FIX}"
         )
+
+
+# A file claiming more pixels than any photo is most likely a decompression bomb (a few bytes
+# that decode to gigabytes); a real photo that big is the writer's to allow.
+_BOMB_FIX = ("if it is a real photo, raise images.max_pixels in site.yaml (or resize it); "
+             "else it is a damaged or hostile file: replace it")
 
 
 def frame_count(image: Image.Image) -> int:

@@ -34,7 +34,9 @@ class ImageSettings:
     widths: tuple[int, ...] = (480, 800, 1200, 1600, 2400)
     formats: tuple[str, ...] = ("webp",)
     quality: Mapping[str, int] = field(default_factory=lambda: DEFAULT_QUALITY)
-    max_pixels: int = 60_000_000
+    # Above every camera a newsroom uses (a 102 MP medium-format frame, 11648×8736), far
+    # below what a decompression bomb claims (a 100,000×100,000 PNG of a few bytes).
+    max_pixels: int = 200_000_000
     social_card: tuple[int, int] = (1200, 630)
 
     def __post_init__(self) -> None:
