@@ -557,9 +557,10 @@ def test_check_warns_about_bare_embeds_only_in_an_article_with_more_than_two(
     posts = [
         "https://www.instagram.com/p/DEw2Lq8sHn1/\n@jasperquint: Ninety chairs.",
         "https://www.instagram.com/p/DEw5Ta3kPq7/",
-        "https://x.com/roryblanchard/status/1966829304417452033",
+        "https://x.com/roryblanchard/status/1966829304417452033",  # its card says who
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
     ]
-    two = site_with(make_site, "\n\n".join(posts[1:]), dek="A dek.")
+    two = site_with(make_site, "\n\n".join(posts[1:3]), dek="A dek.")
     build(two)
     assert check_lines(two) == [f"{STORY}:2: warning: “The gala” has no hero image"]
     (two / STORY).write_text(story("\n\n".join(posts), dek="A dek."), encoding="utf-8")
@@ -568,9 +569,9 @@ def test_check_warns_about_bare_embeds_only_in_an_article_with_more_than_two(
             "it is and what it says, e.g. @account, March 3, 2026: the post's text")
     assert check_lines(two)[1:] == [
         f"{STORY}:11: warning: the Instagram link https://www.instagram.com/p/DEw5Ta3kPq7/ is "
-        f"one of 3 embeds in “The gala”, {hint}",
-        f"{STORY}:13: warning: the X link https://x.com/roryblanchard/status/1966829304417452033"
-        f" is one of 3 embeds in “The gala”, {hint}",
+        f"one of 4 embeds in “The gala”, {hint}",
+        f"{STORY}:15: warning: the YouTube link https://www.youtube.com/watch?v=dQw4w9WgXcQ is "
+        f"one of 4 embeds in “The gala”, {hint}",
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from generator.errors import Problem, Severity
-from generator.markup import PROVIDERS
+from generator.markup import PROVIDERS, match_embed
 from generator.model import Article, videos_of
 
 # More embeds than this in one article, and readers need to be told which post is which.
@@ -51,10 +51,17 @@ def _embed_problems(article: Article, title: str) -> Iterator[Problem]:
     if len(article.embeds) <= BARE_EMBEDS_ALLOWED:
         return
     for embed in article.embeds:
-        if not embed.described:
+        if not embed.described and not _names_its_account(embed.url):
             name = _PROVIDER_NAMES.get(embed.provider, embed.provider)
             yield Problem(Severity.WARNING,
                           f"the {name} link {embed.url} is one of {len(article.embeds)} embeds "
                           f"in {title}, and its card looks like the others: on the line after "
                           "the link, write whose post it is and what it says, e.g. "
                           "@account, March 3, 2026: the post's text", embed.location)
+
+
+def _names_its_account(url: str) -> bool:
+    """Whether the link itself names whose post it is (X, Threads, Bluesky, TikTok): its card
+    says "by @account" without a description."""
+    found = match_embed(url)
+    return found is not None and found[0].account(found[1]) is not None

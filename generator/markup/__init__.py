@@ -14,7 +14,7 @@ from generator.lazyimport import lazy_exports
 
 if TYPE_CHECKING:
     from generator.markup.document import RenderedMarkdown, render_markdown, shorten
-    from generator.markup.embeds import PROVIDERS, RawEmbed
+    from generator.markup.embeds import PROVIDERS, RawEmbed, match_embed
     from generator.markup.figures import (
         IMAGE_KINDS,
         OTHER_VIDEO_SUFFIXES,
@@ -41,6 +41,7 @@ __getattr__ = lazy_exports(__name__, {
     "UPDATE_MARK": "liveupdates",
     "VIDEO_SUFFIXES": "figures",
     "fill_image_placeholders": "placeholders",
+    "match_embed": "embeds",
     "render_markdown": "document",
     "shorten": "document",
     "smarten": "typography",
@@ -59,6 +60,7 @@ __all__ = [
     "RawVideo",
     "RenderedMarkdown",
     "fill_image_placeholders",
+    "match_embed",
     "render_markdown",
     "shorten",
     "smarten",
