@@ -99,8 +99,9 @@ class Report:
             raise BuildFailed(self.sorted())
 
     def sorted(self) -> list[Problem]:
-        """Problems ordered by file and line, so output is stable across runs."""
-        return sorted(self.problems, key=_problem_order)
+        """Problems ordered by file and line, so output is stable across runs, each once: a
+        template's mistake met by every page it renders is one problem, not one per page."""
+        return sorted(dict.fromkeys(self.problems), key=_problem_order)
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)

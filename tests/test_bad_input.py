@@ -126,3 +126,15 @@ def test_bad_site_yaml_names_its_line(make_site, capsys):
     err = capsys.readouterr().err
     assert "site.yaml:2: error: 'base_url' must be an absolute http(s) URL" in err
     assert "site.yaml:3: warning: unknown setting 'titel' is ignored; did you mean 'title'?" in err
+
+
+@pytest.mark.parametrize("mistake", ["{% for x in %}", "{{ article.nonexistent() }}"])
+def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
+    site = make_site({
+        **{f"content/articles/s{n}.md": article(title=f"Story {n}", category="Music")
+           for n in range(6)},
+        "templates/article.html": "<!doctype html>\n<title>x</title>\n" + mistake + "\n",
+    })
+    lines = problems_of(site)
+    assert len(lines) == 1, lines
+    assert "templates/article.html:3: error: template error" in lines[0]
