@@ -138,3 +138,20 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
     lines = problems_of(site)
     assert len(lines) == 1, lines
     assert "templates/article.html:3: error: template error" in lines[0]
+
+
+def test_a_story_whose_file_ending_byline_does_not_read_is_named(make_site):
+    site = make_site({
+        "content/articles/kept.md": article(title="Kept"),
+        "content/articles/Shouted.MD": article(title="Shouted"),
+        "content/articles/long.markdown": article(title="Long"),
+        "content/articles/notes.txt": "not a story",
+    })
+    result = build(site)
+    assert result.articles == 1
+    assert [str(w) for w in result.warnings] == [
+        "content/articles/Shouted.MD: warning: is not read: Byline reads Markdown files ending "
+        "in .md (lower case): rename it to Shouted.md",
+        "content/articles/long.markdown: warning: is not read: Byline reads Markdown files "
+        "ending in .md (lower case): rename it to long.md",
+    ]

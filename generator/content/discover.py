@@ -74,6 +74,10 @@ def discover_sources(site_root: Path, report: Report) -> list[SourceFile]:
     return walk.found
 
 
+# Endings editors give Markdown files that Byline does not read (compared in lower case).
+_OTHER_MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+
+
 class _Walk:
     """One walk over ``content/``: what it found, and what it refused and why."""
 
@@ -150,6 +154,13 @@ class _Walk:
                         self._markdown(entry.path, name, base, kind)
                     else:
                         self._not_regular(entry.path)
+                elif name.lower().endswith(_OTHER_MARKDOWN) and self._good_name(entry.path, name):
+                    # A story saved as Story.MD or story.markdown would vanish without a word.
+                    stem = name[: name.rindex(".")]
+                    self.report.warning(
+                        f"is not read: Byline reads Markdown files ending in .md (lower case): "
+                        f"rename it to {shown(stem)}.md", SourceLocation(shown(
+                            entry.path[self.site_cut:])))
             stack.extend((path, target, True) for path, target in reversed(folders))
 
     def _link(self, entry: os.DirEntry[str], base: str, kind: SourceKind,
