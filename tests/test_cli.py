@@ -263,6 +263,18 @@ def test_new_creates_a_draft(starter: Path, capsys: Capture) -> None:
     assert "Created" in capsys.readouterr().out
 
 
+def test_new_writes_an_emoji_headline_as_typed(starter: Path) -> None:
+    headline = 'Velvet Static add a night 🎉 "sold out" \\U0001F389'
+    assert main(["new", headline, "--site", str(starter)]) == 0
+    created = next((starter / "content/articles").glob("velvet-static-add-a-night*/index.md"))
+    text = created.read_text(encoding="utf-8")
+    assert 'title: "Velvet Static add a night 🎉 \\"sold out\\" \\\\U0001F389"' in text
+    assert main(["build", "--site", str(starter), "--drafts", "--quiet"]) == 0
+    pages = [html.read_text(encoding="utf-8") for html in (starter / "output").rglob("*.html")]
+    assert any("Velvet Static add a night 🎉" in html and "\\U0001F389" in html
+               for html in pages)
+
+
 def test_check_fails_on_a_broken_link(make_site: Callable[[SiteFiles], Path],
                                       capsys: Capture) -> None:
     site = make_site({"content/pages/about.md": "---\ntitle: About\n---\n\n[x](/nowhere/)\n"})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import yaml
 
 from generator.sourceyaml.document import YamlSyntaxError
@@ -18,7 +21,21 @@ def yaml_scalar(text: str, *, quote: bool = False) -> str:
         if "\n" not in bare and bare[:1] not in ("'", '"') and _reads_back(bare, text):
             return bare
     quoted = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf"))
-    return quoted.removesuffix("\n").removesuffix("\n...")
+    quoted = quoted.removesuffix("\n").removesuffix("\n...")
+    # PyYAML escapes every character beyond the first 65,536 (an emoji in a headline
+    # becomes \U0001F389 in the writer's file); YAML itself reads them as they are.
+    kept = _WIDE_ESCAPE.sub(_unescaped, quoted)
+    return kept if _reads_back(kept, text) else quoted
+
+
+# An escape \UXXXXXXXX, not itself escaped (preceded by an even number of backslashes).
+_WIDE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\U([0-9A-Fa-f]{8})")
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    code = int(match[2], 16)
+    character = chr(code) if code <= sys.maxunicode else ""
+    return match[1] + character if character.isprintable() and character else match[0]
 
 
 def _reads_back(value: str, text: str) -> bool:
