@@ -155,3 +155,17 @@ def test_a_story_whose_file_ending_byline_does_not_read_is_named(make_site):
         "content/articles/long.markdown: warning: is not read: Byline reads Markdown files "
         "ending in .md (lower case): rename it to long.md",
     ]
+
+
+def test_an_image_path_written_with_percent_escapes_finds_the_file(make_site):
+    site = make_site({
+        "content/articles/a/index.md": article(body="![The stage](with%20space.jpg)"),
+        "content/articles/a/with space.jpg": photo_bytes(),
+        "content/articles/b/index.md": article(title="B", body="![Out](%2e%2e/%2e%2e/x.jpg)"),
+    })
+    errors = [line for line in problems_of(site) if ": error: " in line]
+    assert errors == ["content/articles/b/index.md:6: error: image not found: "  # nor decoded
+                      "%2e%2e/%2e%2e/x.jpg (looked for content/articles/b/%2e%2e/%2e%2e/x.jpg)"]
+    (site / "content/articles/b/index.md").unlink()
+    result = build(site)
+    assert result.images == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 from generator.errors import Report, SourceLocation
 from generator.model import PHOTO_ROLES, ImageRef, ImageRole
@@ -37,6 +38,11 @@ def resolve_image(
     relative = src.split("#", 1)[0].split("?", 1)[0]
     base = content_dir if relative.startswith("/") else folder
     path = (base / relative.lstrip("/")).resolve()
+    if "%" in relative and not path.is_file():
+        # Editors that insert a dropped file write a space as %20, as in a link.
+        decoded = (base / unquote(relative).lstrip("/")).resolve()
+        if decoded.is_file():
+            path = decoded
     if not path.is_relative_to(site_root.resolve()):
         report.error(f"image path {src} leaves the site folder", location)
         return None
