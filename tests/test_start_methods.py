@@ -192,12 +192,23 @@ def _slow_times_job(job: int, item: int) -> tuple[int, int]:
     return 3 * item, os.getpid()
 
 
+def _meeting_job(folder: str, item: int) -> tuple[int, int]:
+    """3 × item, from a worker that waited until another one had started work (so the
+    test below does not hang on how fast workers start: a spawned one takes seconds)."""
+    Path(folder, str(os.getpid())).touch()
+    deadline = time.monotonic() + 120  # a bug, not a slow machine, if ever reached
+    while len(os.listdir(folder)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return 3 * item, os.getpid()
+
+
 @pytest.mark.parametrize("chunksize", [1, 4, 7])
 def test_the_workers_share_the_items_and_the_results_stay_in_order(
-    chunksize: int, monkeypatch: pytest.MonkeyPatch
+    chunksize: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(parallel, "worker_count", lambda: 3)
-    results = list(parallel.map_with_job(_slow_times_job, -1, range(103), chunksize=chunksize))
+    results = list(parallel.map_with_job(_meeting_job, str(tmp_path), range(103),
+                                         chunksize=chunksize))
     assert [product for product, _ in results] == [3 * i for i in range(103)]
     pids = {pid for _, pid in results}
     assert os.getpid() not in pids and len(pids) >= 2
