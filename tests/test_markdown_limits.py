@@ -191,8 +191,8 @@ def test_thousands_of_references_to_one_footnote_render_in_linear_time() -> None
 def test_a_paragraph_over_the_size_limit_is_an_error_at_its_first_line() -> None:
     error = refused("Intro.\n\n \n" + "<b>word</b> " * 9_000)
     assert str(error) == ("this paragraph is 108,000 characters long, with 18,000 marks of "
-                          "links, tags or emphasis and no blank line: more than Byline reads in "
-                          "one paragraph; break it up with blank lines")
+                          "links, tags, emphasis or line breaks and no blank line: more than "
+                          "Byline reads in one paragraph; break it up with blank lines")
     assert error.line == 7 + 3
     rendered_quickly(("A paragraph of words. " * 2_000 + "\n\n") * 10, seconds=3)
     rendered_quickly("<b>x</b> [r] " * 3_500 + "\n\n[r]: /r", seconds=3)  # dense, just under
@@ -268,3 +268,12 @@ def test_control_characters_and_stray_placeholders_never_reach_the_page(
     site = make_site({"content/articles/a.md": article(category="Music", body="Tab\x0bbed")})
     assert build_outcome(site).code == 0
     assert "Tab bed" in page(site, "/music/a/").get_text()
+
+
+def test_a_transcript_of_many_hard_line_breaks_is_refused_or_quick() -> None:
+    # Each line break rebuilt the paragraph's text: 100,000 short lines took two minutes.
+    error = refused("Intro.\n\n" + "Line of the transcript here.  \n" * 20_000)
+    assert "with 20,000 marks of links, tags, emphasis or line breaks" in str(error)
+    assert error.line == 7 + 2
+    html = rendered_quickly("Line of the transcript here.  \n" * 2_000, seconds=3)
+    assert html.count("<br") == 1_999

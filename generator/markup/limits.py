@@ -23,8 +23,9 @@ MAX_NESTING = 50  # lists and quotes inside each other; real articles use three 
 MAX_BODY_CHARS = 1_000_000  # about 170,000 words: ten long novels' worth of article
 MAX_TREE_DEPTH = 200  # elements inside each other after parsing: lists, quotes, emphasis
 # Text between two blank lines.  Python-Markdown rebuilds a paragraph's text for every link,
-# tag or emphasis it finds in it, so its time grows with length times markup: a paragraph of
-# nothing but links takes about a second at 50,000 characters (four at twice that).  Long
+# tag, emphasis or line break it finds in it, so its time grows with length times markup: a
+# paragraph of nothing but links takes about a second at 50,000 characters (four at twice
+# that).  Long
 # and dense is refused; long alone (a photo pasted as a data: URL) and dense alone are fine.
 MAX_BLOCK_WORK = 1_000_000_000  # characters × marks that can start markup (50,000 × 20,000)
 
@@ -35,7 +36,9 @@ _DEEP_CANDIDATE = re.compile(rf"^[ \t>*+\-\d.)]{{{MAX_NESTING + 1},}}", re.MULTI
 _INDENT = re.compile(r"[ \t]*")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _TEXT = re.compile(r"\S")
-_MARKUP = re.compile(r"[\[<*_`&\\!]")
+# What can start markup, a line break (two spaces at a line's end) among them: a transcript
+# of 100,000 short lines each ending in one took two minutes as one paragraph.
+_MARKUP = re.compile(r"[\[<*_`&\\!]|  \n")
 _MARKERS = re.compile(r"(?:(?:>|[*+-]|\d{1,9}[.)])[ \t]*)+")
 _MARKER = re.compile(r">|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _RULE = re.compile(r"[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
@@ -73,7 +76,8 @@ def _check_blocks(text: str, first_line: int) -> None:
                 at = begins.start() if begins else start
                 raise LocatedError(
                     f"this paragraph is {end - at:,} characters long, with {markup:,} marks of "
-                    "links, tags or emphasis and no blank line: more than Byline reads in one "
+                    "links, tags, emphasis or line breaks and no blank line: more than Byline "
+                    "reads in one "
                     "paragraph; break it up with blank lines",
                     first_line + text.count("\n", 0, at))
         if blank:
