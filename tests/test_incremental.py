@@ -845,3 +845,21 @@ def test_a_story_gone_after_a_new_section_opened_builds_like_a_clean_build(tmp_p
     run = run_byline(["build", "--site", str(fresh), "--output", str(tmp_path / "clean")])
     assert run.code == 0, run.err
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
+
+
+def test_a_page_a_cut_short_commit_moved_in_is_byline_s_at_the_next_save(preview):
+    """The preview knows its files by the last good build; a commit cut short since (a full
+    disk) moved a new page in and listed it in the marker: the next save must take it as
+    Byline's, not refuse it as someone else's."""
+    from generator.ownership import read_ownership, write_ownership
+
+    folder = preview.root / "preview"
+    story = "content/articles/foxtrot.md"
+    page = "music/foxtrot/index.html"
+    write_files(folder, {page: "half a build"})
+    marker = read_ownership(folder)
+    assert marker is not None
+    write_ownership(folder, {*marker.files, page}, clean=False, scratch=preview.root / "s")
+    preview.save(story, article("Foxtrot", "2026-11-06 10:00", "New.", category="Music"))
+    assert "Foxtrot" in (folder / page).read_text(encoding="utf-8")
+    preview.assert_same_as_full_build()
