@@ -22,7 +22,6 @@ def change_stamp(info: os.stat_result) -> int:
     return hash((info.st_mtime_ns, info.st_ctime_ns))
 
 
-
 # The site's settings file, the one input outside its folders (see config.py).
 CONFIG_NAME = "site.yaml"
 

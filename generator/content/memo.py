@@ -198,8 +198,9 @@ def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | Unrea
     for source in sources:
         try:
             st = os.stat(source.path)
+            stamp = change_stamp(st)
             known = memo.signatures.get(source.key)
-            if known and known[0] == st.st_size and known[1] == change_stamp(st):
+            if known and known[0] == st.st_size and known[1] == stamp:
                 digests.append(known[2])
                 continue
             digest = digest_bytes(_read(source.path))
@@ -209,8 +210,7 @@ def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | Unrea
             continue
         digests.append(digest)
         new_signatures.append((source.key, st, digest))
-    for key, st, digest in new_signatures:
-        memo.signatures[key] = (st.st_size, change_stamp(st), digest)
+        memo.signatures[source.key] = (st.st_size, stamp, digest)
     if memo.cache is not None and new_signatures:
         memo.cache.remember_files(new_signatures)
     return digests

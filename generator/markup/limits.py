@@ -25,8 +25,8 @@ MAX_TREE_DEPTH = 200  # elements inside each other after parsing: lists, quotes,
 # Text between two blank lines.  Python-Markdown rebuilds a paragraph's text for every link,
 # tag, emphasis or line break it finds in it, so its time grows with length times markup: a
 # paragraph of nothing but links takes about a second at 50,000 characters (four at twice
-# that).  Long
-# and dense is refused; long alone (a photo pasted as a data: URL) and dense alone are fine.
+# that).  Long and dense is refused; long alone (a photo pasted as a data: URL) and dense
+# alone are fine.
 MAX_BLOCK_WORK = 1_000_000_000  # characters × marks that can start markup (50,000 × 20,000)
 
 # A line can only nest MAX_NESTING deep if it starts with that many characters that open
@@ -77,8 +77,7 @@ def _check_blocks(text: str, first_line: int) -> None:
                 raise LocatedError(
                     f"this paragraph is {end - at:,} characters long, with {markup:,} marks of "
                     "links, tags, emphasis or line breaks and no blank line: more than Byline "
-                    "reads in one "
-                    "paragraph; break it up with blank lines",
+                    "reads in one paragraph; break it up with blank lines",
                     first_line + text.count("\n", 0, at))
         if blank:
             start = blank.end()

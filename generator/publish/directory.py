@@ -246,7 +246,6 @@ class DirTarget:
         summary = plan.summary(self.description, dry_run=dry_run)
         return replace(summary, details=summary.details + details)
 
-
     def _refuse_replacing(self, uploads: tuple[SiteFile, ...], stored: Set[str],
                           mine: Set[str]) -> None:
         """A file Byline did not write is kept, never replaced: a site file at its place
