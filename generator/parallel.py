@@ -61,6 +61,7 @@ def map_with_job(
     # Frozen objects are never visited by the children's garbage collector, so the pages
     # they share with the parent stay shared instead of being copied into every worker.
     gc.freeze()
+    return_freed_memory()
     try:
         with worker_pool(workers, _receive_job, (function, job)) as pool:
             try:
@@ -70,6 +71,30 @@ def map_with_job(
     finally:
         if not _heap_held:
             gc.unfreeze()
+
+
+def return_freed_memory() -> None:
+    """Hand the pages of freed memory back to the system, where the C library can.
+
+    glibc keeps what Python frees (a cold build's parses, once stored) mapped for reuse, and
+    gives back only the top of its heap on its own: the rest stays in the build's memory and,
+    when workers are forked, in the memory every worker is counted for.  At 20,000 stories
+    this is half of what the process holds once the content is loaded.  A no-op elsewhere."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+def _find_malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return None
+    return trim
+
+
+_malloc_trim = _find_malloc_trim()
 
 
 # Whether a map leaves the heap frozen when it is done (see ``heap_held_frozen``):

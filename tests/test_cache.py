@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import generator.cache as cache_module
+import generator.content.memo as memo_module
 from generator.cache import BuildCache, digest_bytes
 from generator.config import load_config
 from generator.content import ContentOptions, ParseMemo, load_content
@@ -877,4 +878,59 @@ def test_a_saved_plan_of_the_wrong_shape_is_a_miss(site: Path, damage) -> None:
     edit(site)
     run = byline(site)
     assert run.code == 0, run.err
+    assert snapshot(site / "output") == clean_build(site)
+
+
+def test_a_file_saved_again_while_it_is_parsed_is_not_kept_as_the_version_hashed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build hashed one version of a file and then read the next one, saved in between,
+    to parse it: kept under the first version's hash, that parse would be published again
+    the day the writer went back to the first version."""
+    path = site / "content/articles/older.md"
+    first = path.read_text() + "\nThe first version.\n"
+    second = path.read_text() + "\nThe second version.\n"
+    path.write_text(first)
+    real_read = memo_module._read
+
+    def saved_right_after_hashing(name: str) -> bytes:
+        data = real_read(name)
+        if Path(name) == path and data == first.encode():
+            path.write_text(second)
+        return data
+
+    monkeypatch.setattr(memo_module, "_read", saved_right_after_hashing)
+    run = byline(site)
+    assert run.code == 1
+    assert "content/articles/older.md: error: changed while the site was being built: " \
+        "build again" in run.err.splitlines()
+    monkeypatch.undo()
+    path.write_text(first)  # the writer goes back to the first version
+    assert byline(site).code == 0
+    shown = (site / "output/tv/older/index.html").read_text()
+    assert "The first version." in shown and "The second version." not in shown
+    assert snapshot(site / "output") == clean_build(site)
+
+
+
+def test_parses_stored_as_the_workers_send_them_are_all_kept(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build stores parses a few at a time as they arrive (it never holds them all):
+    every one must be in the cache at the end, and the site the same as built at once."""
+    monkeypatch.setattr(memo_module, "_PARSE_BATCH", 1)  # one file per worker task
+    monkeypatch.setattr(memo_module, "_CACHE_CHUNK", 2)  # stored two at a time
+    files = {**SITE, **{f"content/articles/extra-{n}.md": article(title=f"Extra {n}")
+                        for n in range(4)}}
+    site = make_site(files)
+    assert byline(site).code == 0
+    sources = sorted(site.glob("content/**/*.md"))
+    db = sqlite3.connect(site / ".byline-cache/build.sqlite")
+    try:
+        kept = {key for (key,) in db.execute("SELECT key FROM parsed")}
+    finally:
+        db.close()
+    assert len(sources) == 7  # the last two-at-a-time store holds one
+    assert [s.name for s in sources if parse_key(digest_bytes(s.read_bytes())) not in kept] == []
+    monkeypatch.undo()
     assert snapshot(site / "output") == clean_build(site)

@@ -111,7 +111,7 @@ def test_a_spawned_build_writes_what_a_forked_one_writes(
     spawned, spawned_pools = built_with("spawn", tmp_path / "spawned", monkeypatch, pools)
     # Markdown parsed, photos inspected and resized, pages rendered: each in workers.
     assert spawned_pools == forked_pools == sorted(
-        ["parse_many", "_inspect_or_problem", "images", "render"])
+        ["_inspect_or_problem", "images", "read_and_parse", "render"])
     assert sorted(spawned) == sorted(forked)
     assert [p for p in forked if forked[p] != spawned[p]] == []
     assert sum(p.endswith(".jpg") for p in spawned) >= PHOTOS

@@ -17,7 +17,7 @@ from generator.errors import BylineError
 from generator.inputfiles import UnreadableFile, read_input
 
 from .discover import MARKDOWN_FILE
-from .parse import parse_key, parse_source, parsed_body_html
+from .parse import CHANGED_WHILE_BUILDING, parse_key, parse_source, parsed_body_html
 
 # Bodies kept in each process after reading: the newest stories are in every feed (a
 # headline edit re-renders the site's, its category's and its author's feeds in three formats,
@@ -57,5 +57,5 @@ class CachedBodies:
                               "build again") from None
         parsed = parse_source(data)
         if parse_key(digest_bytes(data)) != key or parsed.body is None:
-            raise BylineError(f"{source} changed while the site was being built: build again")
+            raise BylineError(f"{source} {CHANGED_WHILE_BUILDING}")
         return parsed.body.html

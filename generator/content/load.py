@@ -7,9 +7,7 @@ scheduled articles).  All problems of all files are collected before the stage g
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -29,6 +27,7 @@ from .memo import (
     assembled_key,
     assembly_data,
     cached_assemblies,
+    collector,
     forget_stale,
     load_context,
     parses_for,
@@ -58,19 +57,24 @@ def load_content(
     keys = [assembled_key(context, s, d) for s, d in zip(sources, digests, strict=True)]
     # Decoding a big site's cached files and assembling the model make a million small
     # objects and no reference cycles: the cyclic collector would only walk the growing
-    # model again and again.  (Parsing, in workers that inherit the setting, is left to it.)
-    with _collector_off():
+    # model again and again.  (Parsing, in workers, turns it back on: see read_and_parse.)
+    with collector(enabled=False):
         done = cached_assemblies(keys, memo.assembled, memo.cache)
     todo = [i for i, key in enumerate(keys) if key not in done or not done[key].images_exist()]
-    parsed = parses_for([digests[i] for i in todo], [sources[i] for i in todo], memo)
-    with _collector_off():
+    sharing: dict[str, list[int]] = {}  # two files with the same text share their parse
+    for i in todo:
+        sharing.setdefault(digests[i], []).append(i)
+    with collector(enabled=False):
         fresh: dict[str, Assembly] = {}
-        for i in todo:
-            assembly = assemble_source(sources[i], digests[i], parsed[digests[i]], config,
-                                       authors, options.drafts, report)
-            if assembly is not None:
-                fresh[keys[i]] = done[keys[i]] = assembly
-        del parsed  # the bodies stay in the cache (CachedBodies), the rest is not needed
+        # Each parse is checked as it comes and let go: the bodies stay in the cache
+        # (CachedBodies), the rest of a parse is not needed once its file is checked.
+        for digest, parsed in parses_for([digests[i] for i in todo],
+                                         [sources[i] for i in todo], memo):
+            for i in sharing[digest]:
+                assembly = assemble_source(sources[i], digest, parsed, config, authors,
+                                           options.drafts, report)
+                if assembly is not None:
+                    fresh[keys[i]] = done[keys[i]] = assembly
         # Kept in memory too, so the preview server's next build decodes nothing.
         memo.assembled.update(done)
         if memo.cache is not None and fresh:
@@ -108,17 +112,6 @@ def load_content(
                                authors, context)
         forget_stale(memo, keys, digests)
         return content
-
-
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _canonical_terms(articles: list[Article], config: SiteConfig) -> list[Article]:

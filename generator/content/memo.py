@@ -6,8 +6,10 @@ In memory for the preview server's next build, and on disk in the build cache fo
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +36,18 @@ from generator.plaindata import ShapeError, items
 
 from .assemble import CHECKS_VERSION, assemble_article, assemble_page
 from .discover import MARKDOWN_FILE, SourceFile
-from .parse import ParsedSource, parse_key, parse_many, parsed_data, parsed_from
+from .parse import (
+    CHANGED_WHILE_BUILDING,
+    ParsedSource,
+    parse_key,
+    parse_source,
+    parsed_data,
+    parsed_from,
+)
 from .videos import videos_current
 
 _PARSE_BATCH = 64
+_CACHE_CHUNK = 900  # parses looked up, or stored, at a time (SQLite's host-parameter limit)
 
 
 @dataclass(frozen=True)
@@ -218,45 +228,107 @@ def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | Unrea
 
 def parses_for(
     digests: list[str], sources: list[SourceFile], memo: ParseMemo
-) -> dict[str, ParsedSource]:
-    """The parse of each of these sources, from memory, the cache or a fresh parse."""
-    keys = {d: parse_key(d) for d in digests}
-    found = {d: p for d in digests if (p := memo.parsed.get(keys[d])) is not None}
-    missing = [d for d in dict.fromkeys(digests) if d not in found]
+) -> Iterator[tuple[str, ParsedSource]]:
+    """(digest, parse) once for each distinct digest of these sources: from memory, the cache
+    or a fresh parse, each yielded as it comes.
+
+    Fresh parses arrive a worker's batch at a time and are stored in the cache as they come,
+    so a cold build never holds every body of the archive at once (at 100,000 stories that
+    was 1.2 GB in the build process while the workers parsed)."""
+    paths = {d: s.path for d, s in zip(digests, sources, strict=True)}
+    missing: list[str] = []
+    for digest in paths:
+        found = memo.parsed.get(parse_key(digest))
+        if found is None:
+            missing.append(digest)
+        else:
+            yield digest, found
     if memo.cache is not None and missing:
-        cached = memo.cache.parsed((keys[d] for d in missing), parsed_from)
-        found.update({d: cached[keys[d]] for d in missing if keys[d] in cached})
-        missing = [d for d in missing if d not in found]
+        absent: list[str] = []
+        for start in range(0, len(missing), _CACHE_CHUNK):
+            chunk = missing[start : start + _CACHE_CHUNK]
+            cached = memo.cache.parsed((parse_key(d) for d in chunk), parsed_from)
+            for digest in chunk:
+                found = cached.get(parse_key(digest))
+                if found is None:
+                    absent.append(digest)
+                else:
+                    yield digest, found
+        missing = absent
     if missing:
-        by_digest = {d: s for d, s in zip(digests, sources, strict=True)}
-        unread: dict[str, ParsedSource] = {}
-        items: list[tuple[str, bytes]] = []
-        for d in missing:
-            try:
-                items.append((keys[d], _read(by_digest[d].path)))
-            except OSError as error:  # changed since it was hashed: not cached
-                unread[d] = ParsedSource(problem=str(error))
-        missing = [d for d in missing if d not in unread]
-        found.update(unread)
-        fresh = _parse_missing(items)
-        if memo.cache is not None:
-            memo.cache.store_parsed(fresh, parsed_data)
-        else:  # no disk cache: keep them for the next build in this process
-            memo.parsed.update(fresh)
-        found.update({d: fresh[keys[d]] for d in missing})
-    return found
+        yield from _parse_missing([(d, paths[d]) for d in missing], memo)
+
+
+def _parse_missing(
+    files: list[tuple[str, str]], memo: ParseMemo
+) -> Iterator[tuple[str, ParsedSource]]:
+    """Read and parse files on every core, in batches so each worker gets a useful amount of
+    work; what is parsed is kept (in the cache, else in memory) as it comes."""
+    batches = [files[i : i + _PARSE_BATCH] for i in range(0, len(files), _PARSE_BATCH)]
+    unstored: dict[str, ParsedSource] = {}
+    for batch in map_in_workers(read_and_parse, batches):
+        for digest, parsed, keep in batch:
+            if keep:
+                unstored[parse_key(digest)] = parsed
+            yield digest, parsed
+        if memo.cache is None:  # no disk cache: kept for a next build in this process
+            memo.parsed.update(unstored)
+            unstored = {}
+        elif len(unstored) >= _CACHE_CHUNK:
+            memo.cache.store_parsed(unstored, parsed_data)
+            unstored = {}
+    if unstored and memo.cache is not None:
+        memo.cache.store_parsed(unstored, parsed_data)
+
+
+def read_and_parse(files: list[tuple[str, str]]) -> list[tuple[str, ParsedSource, bool]]:
+    """Read and parse a batch of files, each named by its content hash and path (the unit of
+    work sent to a worker process): (digest, parse, whether to keep it) for each.
+
+    A file read here is hashed again: one saved after the build hashed it would otherwise be
+    stored as the parse of the version the build saw, and shown again if that version came
+    back.  Neither it nor a file that can no longer be read is kept."""
+    done: list[tuple[str, ParsedSource, bool]] = []
+    # Workers are forked while the build checks files with its collector off (load.py), but
+    # Markdown's parser makes reference cycles: without the collector a worker would grow.
+    with collector(enabled=True):
+        _read_and_parse_into(done, files)
+    return done
+
+
+def _read_and_parse_into(done: list[tuple[str, ParsedSource, bool]],
+                         files: list[tuple[str, str]]) -> None:
+    for digest, path in files:
+        try:
+            data = _read(path)
+        except OSError as error:
+            done.append((digest, ParsedSource(problem=str(error)), False))
+            continue
+        if digest_bytes(data) != digest:
+            done.append((digest, ParsedSource(problem=CHANGED_WHILE_BUILDING), False))
+        else:
+            done.append((digest, parse_source(data), True))
+
+
+@contextmanager
+def collector(*, enabled: bool) -> Iterator[None]:
+    """Python's cyclic garbage collector on or off within the block, as before it after."""
+    before = gc.isenabled()
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if before:
+            gc.enable()
+        else:
+            gc.disable()
 
 
 def _read(path: str) -> bytes:
     return read_input(path, MARKDOWN_FILE)
 
-
-def _parse_missing(items: list[tuple[str, bytes]]) -> dict[str, ParsedSource]:
-    """Parse files on every core, in batches so each worker gets a useful amount of work."""
-    batches = [items[i : i + _PARSE_BATCH] for i in range(0, len(items), _PARSE_BATCH)]
-    results: dict[str, ParsedSource] = {}
-    for batch in map_in_workers(parse_many, batches):
-        results.update(batch)
-    return results
 
 

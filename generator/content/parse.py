@@ -49,6 +49,10 @@ class ParsedSource:
     problem_line: int | None = None
 
 
+# Said of a file whose bytes are no longer those the build hashed: saved again meanwhile.
+CHANGED_WHILE_BUILDING = "changed while the site was being built: build again"
+
+
 def parse_key(digest: str) -> str:
     """The cache key of a file's parse, by its content hash: also the ``body_key`` of the
     article or page made from it, whose body HTML is the parse's."""
@@ -79,11 +83,6 @@ def parse_source(data: bytes) -> ParsedSource:
     except LocatedError as exc:  # a body nested or sized beyond what Byline renders
         return ParsedSource(problem=str(exc), problem_line=exc.line)
     return ParsedSource(meta=split.meta, body=body)
-
-
-def parse_many(items: list[tuple[str, bytes]]) -> list[tuple[str, ParsedSource]]:
-    """Parse a batch (the unit of work sent to a worker process)."""
-    return [(key, parse_source(data)) for key, data in items]
 
 
 # -- as plain data, for the cache (see generator/plaindata.py) ------------------------------

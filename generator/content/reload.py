@@ -69,7 +69,7 @@ def reload_sources(
     befores = [memo.assembled.get(olds[i]) for i in todo]
     if any(before is None for before in befores):
         return "the last version of a saved file is not in memory"
-    parsed = parses_for([digests[i] for i in todo], [sources[i] for i in todo], memo)
+    parsed = dict(parses_for([digests[i] for i in todo], [sources[i] for i in todo], memo))
     local = Report()  # merged only if the patch is used, else the full load reports again
     afters: list[tuple[str, Assembly]] = []
     for i, before in zip(todo, befores, strict=True):
