@@ -738,5 +738,9 @@ def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
     for output in outputs:
         first = seen.setdefault(output.path, output)
         if first is not output:
-            who = f" (also made for {first.origin})" if first.origin else ""
-            report.error(f"two pages would be written to /{output.path}{who}", output.origin)
+            # At the file of the later one if it has one, else of the first: a page Byline
+            # makes itself (a section's, the archive) names no file, the writer's page does.
+            where, other = (output.origin, first.origin) if output.origin else (first.origin,
+                                                                                  None)
+            who = f" (also made for {other})" if other else ""
+            report.error(f"two pages would be written to /{output.path}{who}", where)

@@ -208,6 +208,8 @@ class Article:
     updates: tuple[Change, ...] = ()  # newest first
     corrections: tuple[Change, ...] = ()  # newest first
     live: LiveCoverage | None = None
+    # The front-matter line of each alias, for a clash of addresses to point at.
+    alias_lines: tuple[int, ...] = ()
 
     @property
     def reading_minutes(self) -> int:
@@ -250,6 +252,7 @@ class Page:
     aliases: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     videos: tuple[VideoRef, ...] = ()
+    alias_lines: tuple[int, ...] = ()  # as for Article
 
 
 def images_of(item: Article | Page) -> tuple[ImageRef, ...]:
@@ -415,6 +418,7 @@ def article_data(article: Article) -> list[Any]:
         a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
         a.updated_has_time, [change_data(c) for c in a.updates],
         [change_data(c) for c in a.corrections], a.live and live_data(a.live), a.body_key,
+        list(a.alias_lines),
     ]
 
 
@@ -422,7 +426,8 @@ def article_from(data: object) -> Article:
     """The Article ``article_data`` wrote."""
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
-     hero_video, embeds, updated_has_time, updates, corrections, live, body_key) = items(data)
+     hero_video, embeds, updated_has_time, updates, corrections, live, body_key,
+     alias_lines) = items(data)
     all_text(digest, slug, url, title, summary, body_key)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -437,6 +442,7 @@ def article_from(data: object) -> Article:
         tuple(map(embed_from, items(embeds))) if embeds != [] else (),
         flag(updated_has_time), tuple(map(change_from, items(updates))),
         tuple(map(change_from, items(corrections))), maybe(live_from, live),
+        _lines_from(alias_lines),
     )
 
 
@@ -476,20 +482,24 @@ def page_data(page: Page) -> list[Any]:
         location_data(page.source), page.digest, page.slug, page.url, page.title, page.summary,
         page.description, [image_data(i) for i in page.images], page.has_embeds,
         list(page.aliases), _extra_data(page.extra), [video_data(v) for v in page.videos],
-        page.body_key,
+        page.body_key, list(page.alias_lines),
     ]
 
 
 def page_from(data: object) -> Page:
     """The Page ``page_data`` wrote."""
     (where, digest, slug, url, title, summary, description, images, embeds, aliases, extra,
-     videos, body_key) = items(data)
+     videos, body_key, alias_lines) = items(data)
     return Page(
         location_from(where), text(digest), text(slug), text(url), text(title), text(body_key),
         text(summary), maybe_text(description), tuple(image_from(i) for i in items(images)),
         flag(embeds), texts(aliases), _extra_from(extra),
-        tuple(video_from(v) for v in items(videos)),
+        tuple(video_from(v) for v in items(videos)), _lines_from(alias_lines),
     )
+
+
+def _lines_from(data: object) -> tuple[int, ...]:
+    return tuple(map(integer, items(data))) if data != [] else ()
 
 
 def _extra_data(extra: Mapping[str, Any]) -> Any:

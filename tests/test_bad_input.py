@@ -55,10 +55,52 @@ def test_duplicate_urls_name_both_files(make_site):
         "content/articles/one.md": article(slug="same", category="Music"),
         "content/articles/two.md": article(slug="same", category="Music"),
     })
-    text = "\n".join(problems_of(site))
-    assert ("content/articles/two.md:4: error: URL /music/same/ is used by both "
-            "content/articles/one.md:4 and content/articles/two.md:4: give one a different slug"
-            in text)
+    assert problems_of(site) == [
+        "content/articles/two.md:4: error: this story and content/articles/one.md:4 both have "
+        "the address /music/same/: give one of them a different slug: e.g. slug: same-2"
+    ]
+
+
+def test_every_address_clash_is_reported_at_the_line_that_sets_it(make_site):
+    site = make_site({
+        "content/articles/about.md": article(title="About"),
+        "content/articles/old.md": article(title="Old", category="Music",
+                                           aliases="\n  - /who/\n  - /about/"),
+        "content/articles/same.md": article(title="Same", category="Music"),
+        "content/articles/two.md": article(title="Two", slug="same", category="Music"),
+        "content/articles/zed.md": article(title="Zed", aliases="[/who/]"),
+        "content/pages/about.md": "---\ntitle: About us\n---\nx\n",
+    })
+    assert problems_of(site) == [
+        "content/articles/old.md:7: error: alias /about/ is the address of "
+        "content/articles/about.md:2: take it out of this story's aliases, or give that file "
+        "a different slug",
+        "content/articles/two.md:4: error: this story and content/articles/same.md:2 both have "
+        "the address /music/same/: give one of them a different slug: e.g. slug: same-2",
+        "content/articles/zed.md:4: error: alias /who/ is also an alias of "
+        "content/articles/old.md:6: keep it in the aliases of one of them only",
+        "content/pages/about.md:2: error: this page and content/articles/about.md:2 both have "
+        "the address /about/: give one of them a different slug: e.g. slug: about-2",
+    ]
+
+
+def test_an_address_another_file_has_as_an_alias_names_its_line(make_site):
+    site = make_site({
+        "content/articles/a.md": article(title="A", aliases="[/b/]"),
+        "content/articles/b.md": article(title="B"),
+    })
+    assert problems_of(site) == [
+        "content/articles/b.md:2: error: this story's address /b/ is an alias of "
+        "content/articles/a.md:4: take it out of that file's aliases, or give this story a "
+        "different slug"
+    ]
+
+
+def test_a_story_at_the_address_of_a_page_byline_makes_is_named(make_site):
+    site = make_site({"content/articles/a.md": article(title="A", slug="archive")})
+    assert problems_of(site) == [
+        "content/articles/a.md:4: error: two pages would be written to /archive/index.html"
+    ]
 
 
 def test_bad_author_file(make_site):

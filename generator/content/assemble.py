@@ -24,7 +24,7 @@ from .videos import resolve_video
 
 # Part of the cache key of every checked file: bump it when the checks change, so that a
 # file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "7"
+CHECKS_VERSION = "8"
 # How alike a category must be to one of site.yaml's to be offered as what the writer meant
 # ("Celebs" is 0.67 like "celebrity", "Movie" 0.91 like "movies").
 CATEGORY_CUTOFF = 0.6
@@ -117,6 +117,7 @@ def assemble_article(
         updates=updates,
         corrections=corrections,
         live=live,
+        alias_lines=_alias_lines(fields, aliases),
     )
     return Assembled(article, people)
 
@@ -155,7 +156,12 @@ def assemble_page(
         aliases=aliases,
         extra=extra,
         videos=videos,
+        alias_lines=_alias_lines(fields, aliases),
     )
+
+
+def _alias_lines(fields: FieldReader, aliases: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(fields.name_line("aliases", alias) for alias in aliases)
 
 
 def _naming_line(fields: FieldReader) -> int | None:

@@ -79,6 +79,16 @@ class FieldReader:
             return ()
         return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
 
+    def name_line(self, key: str, name: str) -> int:
+        """The line of ``name``, one of ``names(key)``: its own in a list written one item a
+        line, else the key's (found by value: ``names`` drops blanks and repeats)."""
+        value = self.data.get(key)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if str(item).strip() == name:
+                    return self.doc.line_of(key, index) or 1
+        return self.doc.line_of(key) or 1
+
     def date(self, key: str, tz: tzinfo, *, required: bool = False) -> ParsedDate | None:
         """A date or date-time; naive values are taken in ``tz``."""
         if key not in self.data or self.data[key] is None:

@@ -140,22 +140,49 @@ def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (a.date, a.url), reverse=True))
 
 
+# A claim on an address: the URL as a page lives at it, the file, the story or page, and
+# which of its aliases it is (None: its own address).
+_Claim = tuple[str, str, Article | Page, int | None]
+
+
 def _check_unique_urls(content: Content, report: Report) -> None:
-    """Two sources claiming one URL is an error naming both."""
-    owners: dict[str, SourceLocation] = {}
-    claims: list[tuple[str, str, SourceLocation]] = []
+    """Two files claiming one address (with their own or an alias) is an error at the later
+    file's line that sets it, naming the other; every clash of the site is reported."""
+    claims: list[_Claim] = []
     items: tuple[Article | Page, ...] = (*content.articles, *content.pages)
     for item in items:
-        claims.append((item.url, item.source.path, item.source))
-        claims.extend((alias, item.source.path, item.source) for alias in item.aliases)
-    if len({folder_url(url) for url, _, _ in claims}) == len(claims):
+        claims.append((folder_url(item.url), item.source.path, item, None))
+        claims.extend((folder_url(alias), item.source.path, item, index)
+                      for index, alias in enumerate(item.aliases))
+    if len({url for url, _, _, _ in claims}) == len(claims):
         return  # the common case: every URL claimed once
-    for url, path, where in sorted(claims, key=lambda claim: (claim[1], claim[0])):
-        normal = folder_url(url)
-        if normal in owners and owners[normal].path != path:
-            report.error(
-                f"URL {normal} is used by both {owners[normal]} and {where}: give one a "
-                "different slug",
-                where,
-            )
-        owners.setdefault(normal, where)
+    owners: dict[str, _Claim] = {}
+    for claim in sorted(claims, key=lambda claim: (claim[1], claim[0])):
+        first = owners.setdefault(claim[0], claim)
+        if first[1] != claim[1]:
+            report.error(_clash(claim, first), _claimed_at(claim))
+
+
+def _claimed_at(claim: _Claim) -> SourceLocation:
+    """The line that makes the claim: the alias's, else ``slug:`` (or the title)."""
+    _, _, item, alias = claim
+    if alias is None or alias >= len(item.alias_lines):
+        return item.source
+    return item.source.at(item.alias_lines[alias])
+
+
+def _clash(claim: _Claim, first: _Claim) -> str:
+    """What a writer reads when ``claim`` takes the address ``first`` took, and the fix."""
+    url, _, item, alias = claim
+    other, noun = _claimed_at(first), "story" if isinstance(item, Article) else "page"
+    if alias is not None and first[3] is not None:
+        return (f"alias {url} is also an alias of {other}: keep it in the aliases of one of "
+                "them only")
+    if alias is not None:
+        return (f"alias {url} is the address of {other}: take it out of this {noun}'s "
+                "aliases, or give that file a different slug")
+    if first[3] is not None:
+        return (f"this {noun}'s address {url} is an alias of {other}: take it out of that "
+                f"file's aliases, or give this {noun} a different slug")
+    return (f"this {noun} and {other} both have the address {url}: give one of them a "
+            f"different slug: e.g. slug: {item.slug}-2")
