@@ -103,6 +103,19 @@ def test_a_story_at_the_address_of_a_page_byline_makes_is_named(make_site):
     ]
 
 
+@pytest.mark.parametrize(("field", "message"), [
+    ("authors", "'authors' must be a list of names, e.g. [Dana Reyes, Sam Ortiz]"),
+    ("author", "'author' must be a name, e.g. Dana Reyes"),
+    ("aliases", "'aliases' must be a list of paths on this site, e.g. [/old-slug/, "
+                "/2019/old-slug/]"),
+    ("tags", "'tags' must be a list of names, e.g. [Oscars, Red carpet]"),
+])
+def test_a_list_of_names_that_is_not_one_shows_an_example_of_its_own(make_site, field,
+                                                                      message):
+    site = make_site({"content/articles/a.md": article(**{field: "{name: Kim Lee}"})})
+    assert problems_of(site) == [f"content/articles/a.md:4: error: {message}"]
+
+
 def test_bad_author_file(make_site):
     site = make_site({
         "content/authors/kim.yaml": "name: Kim Lee\nboi: typo\n",

@@ -24,6 +24,14 @@ ARTICLE_KEYS = (
 )
 PAGE_KEYS = ("title", "description", "slug", "aliases", "draft")
 HERO_KEYS = ("image", "video", "alt", "caption", "credit", "focus")
+# What each list-of-names field must be, with an example of its own: an author's example
+# must be people, an alias's paths.
+_NAMES_SHAPE = {
+    "author": "a name, e.g. Dana Reyes",
+    "authors": "a list of names, e.g. [Dana Reyes, Sam Ortiz]",
+    "tags": "a list of names, e.g. [Oscars, Red carpet]",
+    "aliases": "a list of paths on this site, e.g. [/old-slug/, /2019/old-slug/]",
+}
 # Extra fields whose name says they hold an address (url, source_url, link, links, href…).
 _ADDRESS_NAME = re.compile(r"(?:^|_)(?:url|link|href|src|website|homepage)s?$", re.IGNORECASE)
 
@@ -75,7 +83,7 @@ class FieldReader:
         if isinstance(value, str):
             value = [part for part in value.split(",")]
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-            self.error(f"'{key}' must be a list of names, e.g. [Oscars, Red carpet]", key)
+            self.error(f"'{key}' must be {_NAMES_SHAPE.get(key, 'a list of names')}", key)
             return ()
         return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
 
