@@ -7,7 +7,7 @@ import pytest
 from generator.cli import main
 from generator.errors import BuildFailed
 
-from .conftest import article, build, photo_bytes
+from .conftest import SITE_YAML, article, build, photo_bytes
 
 
 def problems_of(site) -> list[str]:
@@ -193,6 +193,25 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
     lines = problems_of(site)
     assert len(lines) == 1, lines
     assert "templates/article.html:3: error: template error" in lines[0]
+
+
+@pytest.mark.parametrize(("folder", "mistake", "message"), [
+    ("templates", "{% for x in %}",
+     "template error: Expected an expression, got 'end of statement block'"),
+    ("themes/mine/templates", "{% for x in %}",
+     "template error: Expected an expression, got 'end of statement block'"),
+    ("themes/mine/templates", "{{ article.nonexistent() }}",
+     "template error in article.html: 'generator.render.views.ArticleView object' has no "
+     "attribute 'nonexistent'"),
+])
+def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, folder, mistake,
+                                                                     message):
+    site = make_site({
+        "site.yaml": SITE_YAML + "theme: mine\n",
+        "content/articles/a.md": article(category="Music"),
+        f"{folder}/article.html": "<!doctype html>\n<title>x</title>\n" + mistake + "\n",
+    })
+    assert problems_of(site) == [f"{folder}/article.html:3: error: {message}"]
 
 
 def test_a_story_whose_file_ending_byline_does_not_read_is_named(make_site):

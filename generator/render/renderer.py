@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from markupsafe import Markup
 from generator.config import SiteConfig
 from generator.errors import SourceLocation
 from generator.image_stage import ImageIndex
+from generator.inputfiles import shown
 from generator.model import Article, Author, Page, VideoRef
 from generator.theme import Theme
 
@@ -368,13 +370,24 @@ class SiteRenderer:
         try:
             html = self.env.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as exc:
-            where = SourceLocation(exc.filename or name, exc.lineno)
+            where = self._in_site(SourceLocation(exc.filename or name, exc.lineno))
             raise RenderProblem(f"template error: {exc.message}", where) from None
         except jinja2.TemplateNotFound as exc:
             raise RenderProblem(f"template not found: {exc.name}", None) from None
         except Exception as exc:  # a template bug: report where in the template, not a traceback
-            raise RenderProblem(f"template error in {name}: {exc}", _template_frame(exc)) from None
+            frame = _template_frame(exc)
+            raise RenderProblem(f"template error in {name}: {exc}",
+                                frame and self._in_site(frame)) from None
         return html.encode("utf-8")
+
+    def _in_site(self, where: SourceLocation) -> SourceLocation:
+        """A template's file as messages name files: from the site folder when inside it
+        (``themes/mine/templates/article.html``), else (the built-in theme) in full.  Jinja
+        names it by the folder it was found in: ``<site>/themes/mine/templates/…``."""
+        path = Path(where.path)
+        if not path.is_relative_to(self.config.root):
+            return where
+        return SourceLocation(shown(path.relative_to(self.config.root).as_posix()), where.line)
 
     def _body_of(self, item: Article | Page, videos: Sequence[VideoRef] = ()) -> Body:
         return Body(item.body_key, item.source.path,
