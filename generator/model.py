@@ -210,6 +210,10 @@ class Article:
     live: LiveCoverage | None = None
     # The front-matter line of each alias, for a clash of addresses to point at.
     alias_lines: tuple[int, ...] = ()
+    # The lines of the category and of each tag, for a spelling that clashes with another
+    # story's to point at.
+    category_line: int | None = None
+    tag_lines: tuple[int, ...] = ()
 
     @property
     def reading_minutes(self) -> int:
@@ -418,7 +422,7 @@ def article_data(article: Article) -> list[Any]:
         a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
         a.updated_has_time, [change_data(c) for c in a.updates],
         [change_data(c) for c in a.corrections], a.live and live_data(a.live), a.body_key,
-        list(a.alias_lines),
+        list(a.alias_lines), a.category_line, list(a.tag_lines),
     ]
 
 
@@ -427,7 +431,7 @@ def article_from(data: object) -> Article:
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
      hero_video, embeds, updated_has_time, updates, corrections, live, body_key,
-     alias_lines) = items(data)
+     alias_lines, category_line, tag_lines) = items(data)
     all_text(digest, slug, url, title, summary, body_key)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -442,7 +446,7 @@ def article_from(data: object) -> Article:
         tuple(map(embed_from, items(embeds))) if embeds != [] else (),
         flag(updated_has_time), tuple(map(change_from, items(updates))),
         tuple(map(change_from, items(corrections))), maybe(live_from, live),
-        _lines_from(alias_lines),
+        _lines_from(alias_lines), maybe_integer(category_line), _lines_from(tag_lines),
     )
 
 

@@ -116,6 +116,52 @@ def test_a_list_of_names_that_is_not_one_shows_an_example_of_its_own(make_site, 
     assert problems_of(site) == [f"content/articles/a.md:4: error: {message}"]
 
 
+def test_two_spellings_of_one_tag_or_category_are_one_page_with_a_warning(make_site):
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("[Music, TV]", '[Music, TV, "R&B"]'),
+        "content/articles/a.md": article(title="A", category="Music", tags="[R&B, Pop]"),
+        "content/articles/b.md": article(title="B", category="music",
+                                         tags="\n  - Soul\n  - R-B"),
+        "content/articles/c.md": article(title="C", category="R-B", tags="[r-b, pop, R-B]"),
+        "content/articles/d.md": article(title="D", tags="[Soul!, soul]"),
+    })
+    result = build(site)
+    assert [str(w) for w in result.warnings if "spelling" in str(w)] == [
+        'content/articles/b.md:7: warning: tag "R-B" and tag "R&B" (content/articles/a.md:5) '
+        'have the same address, /tags/r-b/, so they are one tag, shown as "R&B": use one '
+        'spelling: write "R&B" here too',
+        'content/articles/c.md:4: warning: category "R-B" and site.yaml\'s "R&B" have the same '
+        'address, /r-b/, so this story is in "R&B": use one spelling: write "R&B" as site.yaml '
+        "does",
+        'content/articles/d.md:4: warning: tag "Soul!" and tag "Soul" (content/articles/b.md:6) '
+        'have the same address, /tags/soul/, so they are one tag, shown as "Soul": use one '
+        'spelling: write "Soul" here too',
+        'content/articles/d.md:4: warning: tag "soul" and tag "Soul!" have the same address, '
+        '/tags/soul/, so they are one tag: use one spelling: keep "Soul!"',
+    ]
+    assert sorted(p.name for p in (site / "output/tags").iterdir()) == ["pop", "r-b", "soul"]
+    soul = (site / "output/tags/soul/index.html").read_text()
+    assert soul.count('href="/d/"') == 1
+    assert "Tagged: R&amp;B" in (site / "output/tags/r-b/index.html").read_text()
+
+
+def test_two_spellings_of_a_category_a_site_does_not_list_are_one_section_with_a_warning(
+    make_site
+):
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("categories: [Music, TV]\n", ""),
+        "content/articles/a.md": article(title="A", category="Hip-hop"),
+        "content/articles/b.md": article(title="B", category="Hip Hop"),
+        "content/articles/c.md": article(title="C", category="hip-hop"),
+    })
+    assert [str(w) for w in build(site).warnings if "spelling" in str(w)] == [
+        'content/articles/b.md:4: warning: category "Hip Hop" and category "Hip-hop" '
+        "(content/articles/a.md:4) have the same address, /hip-hop/, so they are one section, "
+        'shown as "Hip-hop": use one spelling: write "Hip-hop" here too',
+    ]
+    assert (site / "output/hip-hop/index.html").is_file()
+
+
 def test_bad_author_file(make_site):
     site = make_site({
         "content/authors/kim.yaml": "name: Kim Lee\nboi: typo\n",

@@ -180,6 +180,8 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
                            C: _edit(p.text(C), "title: ", "title: Also ")}), True),
     ("a tag added", lambda p: p.save(C, _edit(p.text(C), "[pop]", "[pop, tour]")), True),
     ("a tag respelled", lambda p: p.save(C, _edit(p.text(C), "[pop", "[Pop")), True),
+    ("a tag spelled otherwise than another story's",
+     lambda p: p.save(C, _edit(p.text(C), "tags: [", "tags: [Tour!, ")), False),
     ("the category changed", lambda p: p.save(C, _edit(p.text(C), "Music", "TV")), False),
     ("the date changed",
      lambda p: p.save(B, _edit(p.text(B), "2026-11-04 10:00", "2026-10-01 10:00")), False),
@@ -218,6 +220,22 @@ def test_every_edit_in_turn_stays_the_same_as_a_full_build(preview):
         preview.assert_same_as_full_build()
         preview.save(B, preview.text(B) + f"\nAfter {what}.\n")
         preview.assert_same_as_full_build()
+
+
+def test_a_second_spelling_of_a_tag_is_warned_about_until_it_is_put_right(preview):
+    warning = ('content/articles/charlie.md:5: warning: tag "Pop!" and tag "pop" '
+               "(content/articles/alpha/index.md:5) have the same address, /tags/pop/, so they "
+               'are one tag, shown as "pop": use one spelling: write "pop" here too')
+
+    def warnings(result: BuildResult) -> list[str]:
+        return [str(w) for w in result.warnings if "spelling" in str(w)]
+
+    assert warnings(preview.save(C, _edit(preview.text(C), "[pop]", "[Pop!]"))) == [warning]
+    assert warnings(preview.save(C, preview.text(C) + "\nMore.\n")) == [warning]
+    other = preview.save(B, preview.text(B) + "\nMore.\n")
+    assert other.patched and warnings(other) == [warning]
+    assert warnings(preview.save(C, _edit(preview.text(C), "[Pop!]", "[pop]"))) == []
+    preview.assert_same_as_full_build()
 
 
 def test_a_page_a_save_added_then_deleted_by_hand_is_written_again_by_byline_build(preview):

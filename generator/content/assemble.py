@@ -24,7 +24,7 @@ from .videos import resolve_video
 
 # Part of the cache key of every checked file: bump it when the checks change, so that a
 # file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "8"
+CHECKS_VERSION = "9"
 # How alike a category must be to one of site.yaml's to be offered as what the writer meant
 # ("Celebs" is 0.67 like "celebrity", "Movie" 0.91 like "movies").
 CATEGORY_CUTOFF = 0.6
@@ -118,6 +118,8 @@ def assemble_article(
         corrections=corrections,
         live=live,
         alias_lines=_alias_lines(fields, aliases),
+        category_line=fields.doc.line_of("category") if category else None,
+        tag_lines=tuple(fields.name_line("tags", tag.name) for tag in tags),
     )
     return Assembled(article, people)
 
@@ -201,16 +203,23 @@ def _warn_misspelt_authors(
 
 
 def _tags(fields: FieldReader) -> tuple[Term, ...]:
-    tags = []
+    """The story's tags, each address once: a second spelling of one ("Pop!" after "pop")
+    would list the story twice on the tag's page."""
+    tags: dict[str, Term] = {}
     for name in fields.names("tags"):
         slug = slugify(name)
-        if slug:
-            tags.append(Term(name, slug, tag_url(slug)))
-        else:
+        if not slug:
             fields.error(f"tag {quoted(name)} has no letter or digit to make the address of "
                          "its page from: write the tag in words, e.g. [Oscars, Red carpet]",
                          "tags")
-    return tuple(tags)
+            continue
+        kept = tags.setdefault(slug, Term(name, slug, tag_url(slug)))
+        if kept.name.casefold() != name.casefold():
+            fields.report.warning(
+                f"tag {quoted(name)} and tag {quoted(kept.name)} have the same address, "
+                f"{kept.url}, so they are one tag: use one spelling: keep {quoted(kept.name)}",
+                fields.where.at(fields.name_line("tags", name)))
+    return tuple(tags.values())
 
 
 def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
@@ -233,7 +242,14 @@ def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
         # on a site that lists its sections, that is a typo until site.yaml says otherwise.
         fields.error(_unknown_category(name, config.categories), "category")
         return None
-    # "music" for "Music" is the same section at the same address, shown as site.yaml spells it.
+    # "music" for "Music" is the same section at the same address, shown as site.yaml spells it;
+    # "R-B" for "R&B" is too, but a writer who typed it would not know the story is there.
+    if slug in known and known[slug].casefold() != name.casefold():
+        listed = quoted(known[slug])
+        fields.report.warning(
+            f"category {quoted(name)} and site.yaml's {listed} have the same address, "
+            f"{category_url(slug)}, so this story is in {listed}: use one spelling: write "
+            f"{listed} as site.yaml does", fields.at("category"))
     return Term(known.get(slug, name), slug, category_url(slug))
 
 

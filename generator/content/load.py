@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from generator.config import SiteConfig
+from generator.config import CONFIG_NAME, SiteConfig
 from generator.errors import Report, SourceLocation
 from generator.model import Article, Author, Content, Page, Term
-from generator.slugs import folder_url, slugify
+from generator.slugs import folder_url, quoted, slugify
 
 from .authors import load_author_files
 from .bodies import CachedBodies
@@ -100,7 +100,7 @@ def load_content(
         future = [a.date for a in articles if a.date > now and not a.draft]
         named = {slug for a in published for slug in a.author_slugs}
         content = Content(
-            articles=_newest_first(_canonical_terms(published, config)),
+            articles=_newest_first(_canonical_terms(published, config, report)),
             pages=tuple(sorted(pages, key=lambda p: p.url)),
             authors=dict(sorted({**{s: people[s] for s in named}, **authors}.items())),
             bodies=CachedBodies(config.root, memo.cache.reader() if memo.cache else None),
@@ -114,15 +114,32 @@ def load_content(
         return content
 
 
-def _canonical_terms(articles: list[Article], config: SiteConfig) -> list[Article]:
-    """One spelling per category and tag slug, so "music" and "Music" are one page."""
+def _canonical_terms(
+    articles: list[Article], config: SiteConfig, report: Report
+) -> list[Article]:
+    """One spelling per category and tag slug, so "music" and "Music" are one page: site.yaml's,
+    else the first file's (by path).  Another spelling than by case ("R-B" for "R&B") is merged
+    all the same, with a warning where it first appears."""
     names: dict[str, str] = {slugify(c): c for c in config.categories}
     tag_names: dict[str, str] = {}
+    # (kind, slug) → where the name shown was written
+    first = {("category", slug): SourceLocation(CONFIG_NAME) for slug in names}
+    warned: set[tuple[str, str, str]] = set()  # (kind, slug, spelling) said already
     for article in sorted(articles, key=lambda a: a.source.path):
-        if article.category:
-            names.setdefault(article.category.slug, article.category.name)
-        for tag in article.tags:
-            tag_names.setdefault(tag.slug, tag.name)
+        if (category := article.category) and category.slug not in names:
+            names[category.slug] = category.name
+            first["category", category.slug] = _term_at(article, article.category_line)
+        elif category and not _same_spelling(category.name, names[category.slug]):
+            _warn_spelling("category", category, names[category.slug], first, warned,
+                           _term_at(article, article.category_line), report)
+        for index, tag in enumerate(article.tags):
+            line = article.tag_lines[index] if index < len(article.tag_lines) else None
+            if tag.slug not in tag_names:
+                tag_names[tag.slug] = tag.name
+                first["tag", tag.slug] = _term_at(article, line)
+            elif not _same_spelling(tag.name, tag_names[tag.slug]):
+                _warn_spelling("tag", tag, tag_names[tag.slug], first, warned,
+                               _term_at(article, line), report)
     result = []
     for article in articles:
         category = article.category
@@ -134,6 +151,31 @@ def _canonical_terms(articles: list[Article], config: SiteConfig) -> list[Articl
         tags = tuple(Term(tag_names[t.slug], t.slug, t.url) for t in article.tags)
         result.append(replace(article, category=category, tags=tags))
     return result
+
+
+def _same_spelling(name: str, other: str) -> bool:
+    """Whether two names of one slug differ at most by case ("music", "Music")."""
+    return name == other or name.casefold() == other.casefold()
+
+
+def _term_at(article: Article, line: int | None) -> SourceLocation:
+    return article.source.at(line) if line else article.source
+
+
+def _warn_spelling(
+    kind: str, term: Term, shown_as: str, first: dict[tuple[str, str], SourceLocation],
+    warned: set[tuple[str, str, str]], where: SourceLocation, report: Report,
+) -> None:
+    """A second spelling of a slug, at the story that brings it in (once per spelling)."""
+    said = (kind, term.slug, term.name.casefold())
+    if said in warned:
+        return
+    warned.add(said)
+    one = "one section" if kind == "category" else "one tag"
+    report.warning(
+        f"{kind} {quoted(term.name)} and {kind} {quoted(shown_as)} ({first[kind, term.slug]}) "
+        f"have the same address, {term.url}, so they are {one}, shown as {quoted(shown_as)}: "
+        f"use one spelling: write {quoted(shown_as)} here too", where)
 
 
 def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:

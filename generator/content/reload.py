@@ -192,8 +192,9 @@ def _canonical_spellings(
 
     The full load spells a slug as ``site.yaml`` does, else as the first file (by path) that
     uses it.  When that first file is a saved one and the rule would respell the slug for the
-    other stories too (it changed its spelling, or dropped the slug), this returns why, and
-    the full load does it.
+    other stories too (it changed its spelling, or dropped the slug), or when a saved story
+    spells a slug otherwise than by case (warned about where it first appears), this returns
+    why, and the full load does it.
     """
     fixed = {("category", slugify(c)): c for c in config.categories}
     wanted = {k for url in retermed for version in articles[url] for k in _terms(version)}
@@ -230,6 +231,9 @@ def _canonical_spellings(
         for key, name in new_names.items():
             first = others.get(key)
             choice = fixed.get(key) or (first[1] if first and first[0] < path else name)
+            if choice.casefold() != name.casefold():
+                # Merged all the same, but with a warning only the full load knows where to put.
+                return f"'{name}' is spelled '{choice}' in another story"
             if spelled.setdefault(key, choice) != choice:
                 return f"two saved stories spell '{name}' differently"
     found = {}
