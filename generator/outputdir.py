@@ -80,6 +80,14 @@ def blocked_paths(output: Path, paths: Iterable[str], owned: Set[str]) -> list[B
     return [found[path] for path in sorted(found)]
 
 
+def plainly_inside(root: str, path: str, plain: set[str]) -> bool:
+    """Whether the file ``path`` ("/"-separated) stays inside the folder ``root`` and is
+    reached through real folders only: no ``..``, no symbolic link and no file on the way (a
+    folder not there yet counts as real: whoever writes there makes it).  ``plain`` holds the
+    folders found real so far (``{""}`` to start), shared between calls on one folder."""
+    return is_inside(path) and _blocked_folder(root, path.rpartition("/")[0], plain) is None
+
+
 def _blocked_folder(root: str, folder: str, plain: set[str]) -> Blocked | None:
     """The first entry on the way to ``folder`` that is not a real folder, if any."""
     if folder in plain:
@@ -195,8 +203,7 @@ def commit(
     # Never outside output/, nor through a link someone made there since Byline wrote the
     # file (deleting output/about/index.html would delete the file the link leads to).
     plain: set[str] = {""}
-    gone = {path for path in removing & owned if is_inside(path)
-            and _blocked_folder(str(output), path.rpartition("/")[0], plain) is None}
+    gone = {path for path in removing & owned if plainly_inside(str(output), path, plain)}
     for path in sorted(gone):
         with contextlib.suppress(FileNotFoundError):
             (output / path).unlink()

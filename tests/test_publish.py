@@ -6,6 +6,8 @@ Every test builds a small fake output tree in tmp_path; the real build is not ne
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -756,15 +758,55 @@ def test_dir_never_follows_symlinks_out_of_the_target(
     old = write_site(tmp_path / "old-site", {"old.txt": b"x"})
     www = tmp_path / "www"
     dir_target(root, www).publish(old, dry_run=False)  # an earlier publish wrote old.txt
-    (www / "music").symlink_to(outside / "music")  # the site has a music/ folder
     (www / "elsewhere").symlink_to(outside)  # the site has no elsewhere/ at all
 
     dir_target(root, www).publish(output, dry_run=False, force=True)
 
     assert folder_files(outside) == {"music/keep.txt": b"mine", "index.html": b"mine"}
-    assert not (www / "music").is_symlink()
     assert (www / "elsewhere").is_symlink()  # not Byline's: kept, and never followed
     assert folder_files(www) == SITE_FILES
+
+
+@pytest.mark.parametrize("force", [False, True])
+@pytest.mark.parametrize("quick", [False, True])
+def test_dir_refuses_a_link_or_a_foreign_file_where_the_site_needs_a_folder(
+    site: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: bool,
+    quick: bool
+) -> None:
+    root, output = site
+    outside = write_site(tmp_path / "precious", {"keep.txt": b"mine"})
+    www = tmp_path / "www"
+    versions = {key: "1" for key in SITE_FILES}
+    dir_target(root, www).publish(output, dry_run=False, versions=versions)
+    shutil.rmtree(www / "music")
+    (www / "music").symlink_to(outside)  # the site has a music/ folder
+    shutil.rmtree(www / "static")
+    (www / "static").write_bytes(b"my notes")  # and a static/ folder
+    change_site(output)
+    (output / "static/css/site.3f2a1b9c.css").write_bytes(b"body{color:#222}")
+    versions.update({"music/story/index.html": "2", "static/css/site.3f2a1b9c.css": "2"})
+    del versions["music/old-story/index.html"]
+    before = folder_files(www)
+    if quick and not force:  # the publish that sends only what changed refuses them too
+
+        def compared_in_full(*args: object, **kwargs: object) -> None:
+            pytest.fail("compared every file")
+
+        monkeypatch.setattr(directory_module.DirTarget, "_sync", compared_in_full)
+
+    with pytest.raises(PublishError) as refused:
+        dir_target(root, www).publish(output, dry_run=False, force=force,
+                                      versions=versions if quick else None)
+
+    assert str(refused.value) == (
+        f"deploy target 'mirror': music is a link (to {outside}); Byline writes only into real "
+        f"folders inside {www}: remove the link (what it leads to is not touched); static is "
+        f"a file Byline did not write, where the site needs a folder: move it out of {www}, "
+        "then publish again")
+    assert (www / "music").is_symlink() and os.readlink(www / "music") == str(outside)
+    assert folder_files(outside) == {"keep.txt": b"mine"}
+    assert (www / "static").read_bytes() == b"my notes"
+    assert folder_files(www) == before
 
 
 # --- URL manifest --------------------------------------------------------------------------

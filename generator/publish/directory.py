@@ -2,7 +2,9 @@
 
 Each file is written to a temporary name beside its destination and renamed over it, so the
 server never serves half a file.  Deletion is confined to the target folder: paths are checked
-component by component, and symlinks found there are replaced, never followed.
+component by component, and a symlink is never followed.  A symlink, or a file Byline did not
+write, where the site needs a folder stops the publish, as it stops a build (see
+``outputdir.blocked_paths``): removing it would lose what someone put there.
 
 Comparing both folders file by file costs seconds on a 10,000-story site (a walk of 28,000
 files on each side), too slow to publish a live blog's update.  So a publish remembers what
@@ -32,6 +34,8 @@ from typing import Any
 
 from generator.cache import CACHE_DIR_NAME, BuildCache
 from generator.errors import PublishError
+from generator.inputfiles import shown
+from generator.outputdir import Blocked, blocked_paths, plainly_inside
 from generator.ownership import (
     MARKER_NAME,
     FolderRefused,
@@ -248,15 +252,42 @@ class DirTarget:
 
     def _refuse_replacing(self, uploads: tuple[SiteFile, ...], stored: Set[str],
                           mine: Set[str]) -> None:
-        """A file Byline did not write is kept, never replaced: a site file at its place
-        stops the publish before anything is sent."""
+        """A file Byline did not write is kept, never replaced, and a link is never removed
+        nor followed, as in a build (``outputdir.blocked_paths``): a site file at the place of
+        a foreign file, or below a link or a foreign file where the site needs a folder, stops
+        the publish before anything is sent, naming each.  A file Byline wrote where the site
+        now has a folder is its own to replace (``_clear_path``)."""
+        in_way = [entry for entry in blocked_paths(self.folder, (f.key for f in uploads), mine)
+                  if entry.why == "link" or (entry.why == "file" and entry.path not in mine)]
         foreign = sorted(f.key for f in uploads if f.key in stored and f.key not in mine)
+        reasons = self._in_the_way(in_way)
         if foreign:
             were, them = ("was", "it") if len(foreign) == 1 else ("were", "them")
-            raise PublishError(
-                f"deploy target '{self.name}': {describe_files(foreign)} {were} not written by "
-                f"Byline, and the site has a file there: move {them} out of {self.folder}, "
-                "then publish again")
+            reasons.append(f"{describe_files(foreign)} {were} not written by Byline, and the "
+                           f"site has a file there: move {them} out of {self.folder}")
+        if reasons:
+            raise PublishError(f"deploy target '{self.name}': {'; '.join(reasons)}, then "
+                               "publish again")
+
+    def _in_the_way(self, entries: list[Blocked]) -> list[str]:
+        """What a writer reads about links and files where the site needs folders."""
+        reasons = []
+        links = [(shown(e.path), shown(os.readlink(self.folder / e.path)))
+                 for e in entries if e.why == "link"]
+        if len(links) == 1:
+            reasons.append(f"{links[0][0]} is a link (to {links[0][1]}); Byline writes only "
+                           f"into real folders inside {self.folder}: remove the link (what it "
+                           "leads to is not touched)")
+        elif links:
+            named = describe_files([f"{path} (to {target})" for path, target in links])
+            reasons.append(f"{named} are links; Byline writes only into real folders inside "
+                           f"{self.folder}: remove them (what they lead to is not touched)")
+        files = [shown(e.path) for e in entries if e.why == "file"]
+        if files:
+            are, them = ("is a file", "it") if len(files) == 1 else ("are files", "them")
+            reasons.append(f"{describe_files(files)} {are} Byline did not write, where the site "
+                           f"needs a folder: move {them} out of {self.folder}")
+        return reasons
 
 
 def stored_files(folder: Path, site: Mapping[str, SiteFile], memo: Md5Memo | None = None
@@ -291,7 +322,7 @@ def _stored_file(folder: Path, key: str, site: Mapping[str, SiteFile]) -> Stored
     """The file ``key`` in the folder as ``stored_files`` would find it, or None: not there,
     a folder, or reached through a symlink (never followed)."""
     path = folder / key
-    if not _is_plain_folder_inside(folder, path.parent):
+    if not _is_plain_folder_inside(folder, key):
         return None
     try:
         info = os.lstat(path)
@@ -336,7 +367,7 @@ def delete_from(folder: Path, key: str) -> None:
     """Delete one file (or symlink) from the folder, then any folders it leaves empty."""
     path = folder / key
     parent = path.parent
-    if not _is_plain_folder_inside(folder, parent):
+    if not _is_plain_folder_inside(folder, key):
         return  # reached through a symlink or gone already: not ours to touch
     if path.is_dir() and not path.is_symlink():
         return  # only files are listed for deletion; a folder here appeared since the scan
@@ -353,17 +384,19 @@ def _clear_path(folder: Path, key: str) -> Path:
     *parents, name = key.split("/")
     for part in parents:
         current = current / part
-        if current.is_symlink() or (current.exists() and not current.is_dir()):
-            current.unlink()  # a stale file or link where the site now has a folder
+        if current.is_symlink():
+            # Refused before anything was sent (``_refuse_replacing``): this one came since.
+            raise FileExistsError(f"{shown(current)} is a link: Byline writes only into real "
+                                  "folders; remove the link (what it leads to is not touched)")
+        if current.exists() and not current.is_dir():
+            current.unlink()  # a file Byline wrote where the site now has a folder
         current.mkdir(exist_ok=True)
     return current / name
 
 
-def _is_plain_folder_inside(folder: Path, path: Path) -> bool:
-    """Whether ``path`` is ``folder`` or a real (non-symlink) folder below it."""
-    current = path
-    while current != folder:
-        if current.is_symlink() or not current.is_dir() or folder not in current.parents:
-            return False
-        current = current.parent
-    return True
+def _is_plain_folder_inside(folder: Path, key: str) -> bool:
+    """Whether the folder of the file ``key`` is a real folder inside ``folder``: reached
+    through no link or file, the build's own test (``outputdir.plainly_inside``), and there.
+    The build counts a folder not there yet as real, since it makes it; a publish only reads
+    and deletes through this one, and nothing is there to read or delete."""
+    return plainly_inside(str(folder), key, {""}) and (folder / key).parent.is_dir()
