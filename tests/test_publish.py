@@ -809,6 +809,31 @@ def test_dir_refuses_a_link_or_a_foreign_file_where_the_site_needs_a_folder(
     assert folder_files(www) == before
 
 
+@pytest.mark.parametrize("force", [False, True])
+def test_dir_keeps_a_folder_holding_others_files_where_the_site_now_has_a_file(
+    site: tuple[Path, Path], tmp_path: Path, force: bool
+) -> None:
+    root, output = site
+    www = tmp_path / "www"
+    # An earlier site had a robots.txt/ folder; someone keeps notes in it since.
+    old = write_site(tmp_path / "old-site", {"robots.txt/index.html": b"old", "index.html": b"x"})
+    dir_target(root, www).publish(old, dry_run=False)
+    (www / "robots.txt/notes.txt").write_bytes(b"my notes")
+    before = folder_files(www)
+
+    with pytest.raises(PublishError) as refused:
+        dir_target(root, www).publish(output, dry_run=False, force=force)
+
+    assert str(refused.value) == (
+        "deploy target 'mirror': robots.txt is a folder where the site now has a file, and "
+        "holds robots.txt/notes.txt, which Byline did not write: move it out of "
+        f"{www}, then publish again")
+    assert folder_files(www) == before
+    (www / "robots.txt/notes.txt").unlink()  # moved out: the folder holds only Byline's file
+    dir_target(root, www).publish(output, dry_run=False, force=force)
+    assert folder_files(www) == SITE_FILES
+
+
 # --- URL manifest --------------------------------------------------------------------------
 
 

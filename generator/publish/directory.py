@@ -261,6 +261,10 @@ class DirTarget:
                   if entry.why == "link" or (entry.why == "file" and entry.path not in mine)]
         foreign = sorted(f.key for f in uploads if f.key in stored and f.key not in mine)
         reasons = self._in_the_way(in_way)
+        for key, kept in self._folders_in_the_way(uploads, mine):
+            reasons.append(f"{shown(key)} is a folder where the site now has a file, and holds "
+                           f"{describe_files(kept)}, which Byline did not write: move "
+                           f"{'it' if len(kept) == 1 else 'them'} out of {self.folder}")
         if foreign:
             were, them = ("was", "it") if len(foreign) == 1 else ("were", "them")
             reasons.append(f"{describe_files(foreign)} {were} not written by Byline, and the "
@@ -268,6 +272,26 @@ class DirTarget:
         if reasons:
             raise PublishError(f"deploy target '{self.name}': {'; '.join(reasons)}, then "
                                "publish again")
+
+    def _folders_in_the_way(self, uploads: tuple[SiteFile, ...],
+                            mine: Set[str]) -> list[tuple[str, list[str]]]:
+        """Each real folder where the site now has a file, with what in it Byline did not
+        write: replacing the folder (``copy_into``) deletes everything in it."""
+        found = []
+        for file in uploads:
+            path = self.folder / file.key
+            try:
+                if not stat.S_ISDIR(os.lstat(path).st_mode):  # one call: every upload pays it
+                    continue
+            except OSError:  # not there (the common case), or not ours to look into
+                continue
+            inside = [f"{file.key}/{Path(top, name).relative_to(path).as_posix()}"
+                      for top, folders, names in os.walk(path) for name in names + [
+                          f for f in folders if Path(top, f).is_symlink()]]
+            kept = sorted(key for key in inside if key not in mine)
+            if kept:
+                found.append((file.key, kept))
+        return found
 
     def _in_the_way(self, entries: list[Blocked]) -> list[str]:
         """What a writer reads about links and files where the site needs folders."""
@@ -348,7 +372,9 @@ def copy_into(folder: Path, file: SiteFile) -> None:
     """Write one site file into the folder through a temporary file and an atomic rename."""
     destination = _clear_path(folder, file.key)
     if destination.is_dir() and not destination.is_symlink():
-        shutil.rmtree(destination)  # the site now has a file where the old one had a folder
+        # The site now has a file where the old one had a folder, which holds only files
+        # Byline wrote (``DirTarget._refuse_replacing`` looked before anything was sent).
+        shutil.rmtree(destination)
     handle, temporary = tempfile.mkstemp(
         dir=destination.parent, prefix=f".{destination.name}.", suffix=".byline-tmp"
     )
