@@ -208,17 +208,25 @@ def place(source: Path, target: Path) -> None:
 
 
 def foreign_files(folder: Path, owned: Iterable[str]) -> list[str]:
-    """Files in ``folder`` Byline did not write (a walk: only when adopting a folder)."""
+    """Files in ``folder`` Byline did not write, and links to folders, git repositories and
+    empty folders (a walk: only when adopting a folder)."""
     mine = set(owned) | {MARKER_NAME}
     found: list[str] = []
     root = str(folder)
     cut = len(root) + 1
     for here, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != ".git")
         prefix = here[cut:].replace(os.sep, "/") + "/" if here != root else ""
+        # Besides files, what would otherwise go unnamed in a message: a link to a folder
+        # (never followed), a git repository (never walked), an empty folder.
+        found.extend(prefix + name + ("/" if name == ".git" else "") for name in dirs
+                     if name == ".git" or os.path.islink(os.path.join(here, name)))
+        if here != root and not dirs and not files:
+            found.append(prefix)
+        dirs[:] = sorted(d for d in dirs
+                         if d != ".git" and not os.path.islink(os.path.join(here, d)))
         found.extend(prefix + name for name in sorted(files)
                      if prefix + name not in mine and not is_temporary(name))
-    return found
+    return sorted(found)
 
 
 def describe_files(paths: list[str]) -> str:

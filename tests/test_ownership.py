@@ -82,6 +82,27 @@ def test_an_unrelated_folder_keeps_every_file(make_site, tmp_path):
     assert snapshot(folder) == {"notes.txt": b"mine", "sub/plan.md": b"mine"}
 
 
+@pytest.mark.parametrize("what, named", [
+    ("link", "elsewhere"), ("git", ".git/"), ("empty", "drafts/")])
+def test_a_folder_holding_no_file_still_names_what_it_holds(make_site, tmp_path, what, named):
+    """A link to a folder, a git repository or an empty folder is all the folder holds: the
+    message must name it, not list nothing."""
+    site = make_site(ARTICLES)
+    folder = tmp_path / "www"
+    folder.mkdir()
+    if what == "link":
+        (tmp_path / "precious").mkdir()
+        (folder / "elsewhere").symlink_to(tmp_path / "precious")
+    elif what == "git":
+        write_files(folder / ".git", {"HEAD": "ref: refs/heads/main\n"})
+    else:
+        (folder / "drafts").mkdir()
+    code, err = byline_build(site, "--output", str(folder))
+    assert code == 1
+    assert (f"already holds files Byline did not write ({named}): choose an empty folder, or "
+            "add --force") in err
+
+
 def test_force_adopts_a_folder_but_never_deletes_what_byline_did_not_write(make_site, tmp_path):
     site = make_site(ARTICLES)
     folder = write_files(tmp_path / "www", {"CNAME": "news.example", "music/a/notes.txt": "x"})
