@@ -260,6 +260,18 @@ def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, f
     assert problems_of(site) == [f"{folder}/article.html:3: error: {message}"]
 
 
+def test_a_mistake_in_the_macros_that_draw_a_storys_photos_is_one_line(make_site):
+    """macros.html is compiled while a story's body is filled, outside the page's template:
+    its mistake was an internal error of Byline's, with no file or line."""
+    site = make_site({
+        "content/articles/a.md": article(category="Music"),
+        "templates/macros.html": "{% macro figure(image) %}\n<figure>{{ image }</figure>\n"
+                                 "{% endmacro %}\n",
+    })
+    assert problems_of(site) == ["templates/macros.html:2: error: template error: "
+                                 "unexpected '}'"]
+
+
 def test_a_story_whose_file_ending_byline_does_not_read_is_named(make_site):
     site = make_site({
         "content/articles/kept.md": article(title="Kept"),

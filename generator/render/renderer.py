@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -367,8 +367,18 @@ class SiteRenderer:
 
     # -- pieces ----------------------------------------------------------------------------
     def _template(self, name: str, **context: Any) -> bytes:
-        try:
+        with self._template_errors(name):
             html = self.env.get_template(name).render(**context)
+        return html.encode("utf-8")
+
+    @contextlib.contextmanager
+    def _template_errors(self, name: str) -> Iterator[None]:
+        """A mistake in the template ``name``, or in a macro it (or a story's body) calls, as
+        one line at its file and line, not a traceback."""
+        try:
+            yield
+        except RenderProblem:
+            raise
         except jinja2.TemplateSyntaxError as exc:
             where = self._in_site(SourceLocation(exc.filename or name, exc.lineno))
             raise RenderProblem(f"template error: {exc.message}", where) from None
@@ -378,7 +388,6 @@ class SiteRenderer:
             frame = _template_frame(exc)
             raise RenderProblem(f"template error in {name}: {exc}",
                                 frame and self._in_site(frame)) from None
-        return html.encode("utf-8")
 
     def _in_site(self, where: SourceLocation) -> SourceLocation:
         """A template's file as messages name files: from the site folder when inside it
@@ -401,8 +410,9 @@ class SiteRenderer:
     def _fill(self, body: Body) -> Markup:
         # Rebase the writer's links first: image markup already carries the base path.
         html = rebase_links(self._body_html(body.key, body.source), self.base_path)
-        return Markup(fill_body(html, body.images, body.videos, self._macro_module(),
-                                self._macro_module("media.html")))
+        with self._template_errors("macros.html"):  # its macros draw the story's photos
+            return Markup(fill_body(html, body.images, body.videos, self._macro_module(),
+                                    self._macro_module("media.html")))
 
     def _at_origin(self, path: str) -> str:
         return self._origin + path
