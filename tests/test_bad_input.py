@@ -272,6 +272,26 @@ def test_a_mistake_in_the_macros_that_draw_a_storys_photos_is_one_line(make_site
                                  "unexpected '}'"]
 
 
+def test_a_reference_defined_at_the_end_leaves_the_lines_of_the_photos_after_it(make_site):
+    site = make_site({
+        "content/articles/a.md": article(body="""
+            First paragraph.
+
+            ![The stage][stage]
+
+            Then ![a fan](missing.jpg) in a sentence.
+
+            [stage]: gone.jpg
+            """),
+    })
+    assert problems_of(site) == [
+        "content/articles/a.md:10: error: image not found: missing.jpg (looked for "
+        "content/articles/missing.jpg)",
+        "content/articles/a.md:12: error: image not found: gone.jpg (looked for "
+        "content/articles/gone.jpg)",
+    ]
+
+
 def test_a_story_whose_file_ending_byline_does_not_read_is_named(make_site):
     site = make_site({
         "content/articles/kept.md": article(title="Kept"),

@@ -150,10 +150,14 @@ def _with_lines(
     for image in found_in_order:
         target = getattr(image, field)
         at = text.find(f"]({target}", position) if field == "src" else -1
+        in_order = at >= 0 or field != "src"
         if at < 0:  # reference-style or raw HTML: fall back to any mention of the path
             at = text.find(target, position)
         if at >= 0:
-            position = at + 1
+            # A reference's definition may stand anywhere, often at the end: searching on
+            # from there would lose the line of every image after it.
+            if in_order:
+                position = at + 1
             line = first_line + text.count("\n", 0, at)
         else:
             line = None
