@@ -82,9 +82,13 @@ SHOWN = """() => {
 def wait_until_shown(page: object, index: int) -> None:
     """Wait for a smooth scroll to end on slide ``index`` (0-based); polled from here, since
     a page without JavaScript runs no script of Playwright's own either.  The deadline only
-    guards against a scroll that never ends there: a loaded CI machine took over 5 s."""
+    guards against a scroll that never ends there: a loaded CI machine took over 5 s.  On a
+    loaded machine a key pressed while the last scroll still settled was lost: the slide must
+    stay in view for three polls in a row."""
     deadline = time.monotonic() + 30
-    while page.evaluate(SHOWN) != index:  # type: ignore[attr-defined]
+    settled = 0  # polls in a row that found it: a scroll passing by is not one ended there
+    while settled < 3:
+        settled = settled + 1 if page.evaluate(SHOWN) == index else 0  # type: ignore[attr-defined]
         assert time.monotonic() < deadline, f"slide {index + 1} never came into view"
         time.sleep(0.05)
 
