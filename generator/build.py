@@ -38,6 +38,7 @@ from generator.cache import (
     digest_bytes,
     digest_text,
 )
+from generator.content.version import CHECKS_VERSION
 from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
 from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input
@@ -681,8 +682,9 @@ def _inputs_key(site: Path, options: BuildOptions) -> str:
         config = read_input(site / CONFIG_NAME, "a YAML file of settings")
     except UnreadableFile:
         return ""
-    settings = (__version__, MARKUP_VERSION, digest_bytes(config), str(options.drafts),
-                str(options.future), str(options.preview), str(options.search))
+    settings = (__version__, MARKUP_VERSION, CHECKS_VERSION, digest_bytes(config),
+                str(options.drafts), str(options.future), str(options.preview),
+                str(options.search))
     return inputs_key(site, settings, also=[builtin_themes_dir()])
 
 

@@ -121,6 +121,11 @@ def heap_held_frozen() -> Iterator[None]:
 _worker_job: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
+def in_worker() -> bool:
+    """Whether this process is a worker of a pool started here (forked or spawned)."""
+    return multiprocessing.parent_process() is not None
+
+
 def _receive_job(function: Callable[[Any, Any], Any], job: object) -> None:
     global _worker_job
     _worker_job = (function, job)

@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+import generator.build as build_module
 import generator.cache as cache_module
 import generator.content.memo as memo_module
 from generator.cache import BuildCache, digest_bytes
@@ -934,3 +935,17 @@ def test_parses_stored_as_the_workers_send_them_are_all_kept(
     assert [s.name for s in sources if parse_key(digest_bytes(s.read_bytes())) not in kept] == []
     monkeypatch.undo()
     assert snapshot(site / "output") == clean_build(site)
+
+
+def test_a_byline_whose_checks_changed_does_not_take_the_site_as_up_to_date(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A newer Byline that checks stories otherwise (and so may show them otherwise) must go
+    through the pipeline, not stop at the up-to-date check: which of its caches still hold
+    is for the pipeline to say."""
+    assert "Up to date" in byline(site).out
+    monkeypatch.setattr(build_module, "CHECKS_VERSION", "a later one")
+    run = byline(site)
+    assert run.code == 0
+    assert "Up to date" not in run.out
+    assert "Up to date" in byline(site).out

@@ -22,9 +22,6 @@ from .live import read_live
 from .parse import ParsedSource, parse_key
 from .videos import resolve_video
 
-# Part of the cache key of every checked file: bump it when the checks change, so that a
-# file checked (and cached) by an older Byline is checked again rather than trusted.
-CHECKS_VERSION = "9"
 # How alike a category must be to one of site.yaml's to be offered as what the writer meant
 # ("Celebs" is 0.67 like "celebrity", "Movie" 0.91 like "movies").
 CATEGORY_CUTOFF = 0.6

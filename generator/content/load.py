@@ -7,7 +7,7 @@ scheduled articles).  All problems of all files are collected before the stage g
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -122,24 +122,28 @@ def _canonical_terms(
     all the same, with a warning where it first appears."""
     names: dict[str, str] = {slugify(c): c for c in config.categories}
     tag_names: dict[str, str] = {}
-    # (kind, slug) → where the name shown was written
-    first = {("category", slug): SourceLocation(CONFIG_NAME) for slug in names}
+    # (kind, slug) → the story that wrote the name shown and which of its terms it is (see
+    # ``_written_at``), or None for site.yaml; made into a place only for a warning.
+    first: dict[tuple[str, str], tuple[Article, int] | None] = {
+        ("category", slug): None for slug in names}
     warned: set[tuple[str, str, str]] = set()  # (kind, slug, spelling) said already
     for article in sorted(articles, key=lambda a: a.source.path):
-        if (category := article.category) and category.slug not in names:
-            names[category.slug] = category.name
-            first["category", category.slug] = _term_at(article, article.category_line)
-        elif category and not _same_spelling(category.name, names[category.slug]):
-            _warn_spelling("category", category, names[category.slug], first, warned,
-                           _term_at(article, article.category_line), report)
+        if category := article.category:
+            known = names.get(category.slug)
+            if known is None:
+                names[category.slug] = category.name
+                first["category", category.slug] = (article, _CATEGORY)
+            elif known != category.name and known.casefold() != category.name.casefold():
+                _warn_spelling("category", category, known, first, warned,
+                               _written_at(article, _CATEGORY), report)
         for index, tag in enumerate(article.tags):
-            line = article.tag_lines[index] if index < len(article.tag_lines) else None
-            if tag.slug not in tag_names:
+            known = tag_names.get(tag.slug)
+            if known is None:
                 tag_names[tag.slug] = tag.name
-                first["tag", tag.slug] = _term_at(article, line)
-            elif not _same_spelling(tag.name, tag_names[tag.slug]):
-                _warn_spelling("tag", tag, tag_names[tag.slug], first, warned,
-                               _term_at(article, line), report)
+                first["tag", tag.slug] = (article, index)
+            elif known != tag.name and known.casefold() != tag.name.casefold():
+                _warn_spelling("tag", tag, known, first, warned, _written_at(article, index),
+                               report)
     result = []
     for article in articles:
         category = article.category
@@ -153,17 +157,20 @@ def _canonical_terms(
     return result
 
 
-def _same_spelling(name: str, other: str) -> bool:
-    """Whether two names of one slug differ at most by case ("music", "Music")."""
-    return name == other or name.casefold() == other.casefold()
+_CATEGORY = -1  # in ``first``: the story's category, not one of its tags
 
 
-def _term_at(article: Article, line: int | None) -> SourceLocation:
+def _written_at(article: Article, term: int) -> SourceLocation:
+    """Where the story writes its category (``_CATEGORY``) or its tag number ``term``."""
+    lines = article.tag_lines
+    line = article.category_line if term == _CATEGORY else (
+        lines[term] if term < len(lines) else None)
     return article.source.at(line) if line else article.source
 
 
 def _warn_spelling(
-    kind: str, term: Term, shown_as: str, first: dict[tuple[str, str], SourceLocation],
+    kind: str, term: Term, shown_as: str,
+    first: Mapping[tuple[str, str], tuple[Article, int] | None],
     warned: set[tuple[str, str, str]], where: SourceLocation, report: Report,
 ) -> None:
     """A second spelling of a slug, at the story that brings it in (once per spelling)."""
@@ -172,8 +179,10 @@ def _warn_spelling(
         return
     warned.add(said)
     one = "one section" if kind == "category" else "one tag"
+    written = first[kind, term.slug]
+    shown_at = _written_at(*written) if written else SourceLocation(CONFIG_NAME)
     report.warning(
-        f"{kind} {quoted(term.name)} and {kind} {quoted(shown_as)} ({first[kind, term.slug]}) "
+        f"{kind} {quoted(term.name)} and {kind} {quoted(shown_as)} ({shown_at}) "
         f"have the same address, {term.url}, so they are {one}, shown as {quoted(shown_as)}: "
         f"use one spelling: write {quoted(shown_as)} here too", where)
 
