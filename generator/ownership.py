@@ -218,12 +218,12 @@ def foreign_files(folder: Path, owned: Iterable[str]) -> list[str]:
         prefix = here[cut:].replace(os.sep, "/") + "/" if here != root else ""
         # Besides files, what would otherwise go unnamed in a message: a link to a folder
         # (never followed), a git repository (never walked), an empty folder.
+        links = {name for name in dirs if os.path.islink(os.path.join(here, name))}
         found.extend(prefix + name + ("/" if name == ".git" else "") for name in dirs
-                     if name == ".git" or os.path.islink(os.path.join(here, name)))
+                     if name == ".git" or name in links)
         if here != root and not dirs and not files:
             found.append(prefix)
-        dirs[:] = sorted(d for d in dirs
-                         if d != ".git" and not os.path.islink(os.path.join(here, d)))
+        dirs[:] = sorted(d for d in dirs if d != ".git" and d not in links)
         found.extend(prefix + name for name in sorted(files)
                      if prefix + name not in mine and not is_temporary(name))
     return sorted(found)

@@ -42,6 +42,7 @@ from generator.ownership import (
     Ownership,
     claim_folder,
     describe_files,
+    foreign_files,
     is_temporary,
     refuse_precious,
     write_ownership,
@@ -285,12 +286,11 @@ class DirTarget:
                     continue
             except OSError:  # not there (the common case), or not ours to look into
                 continue
-            inside = [f"{file.key}/{Path(top, name).relative_to(path).as_posix()}"
-                      for top, folders, names in os.walk(path) for name in names + [
-                          f for f in folders if Path(top, f).is_symlink()]]
-            kept = sorted(key for key in inside if key not in mine)
+            inside = file.key + "/"
+            kept = foreign_files(path, (k.removeprefix(inside) for k in mine
+                                        if k.startswith(inside)))
             if kept:
-                found.append((file.key, kept))
+                found.append((file.key, [inside + name for name in kept]))
         return found
 
     def _in_the_way(self, entries: list[Blocked]) -> list[str]:
