@@ -9,7 +9,17 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.errors import Report, SourceLocation
 from generator.markup import shorten, smarten
-from generator.model import Article, Author, Embed, ImageRef, ImageRole, Page, Term, VideoRef
+from generator.model import (
+    Article,
+    Author,
+    Embed,
+    ImageRef,
+    ImageRole,
+    Page,
+    Term,
+    VideoRef,
+    term,
+)
 from generator.slugs import is_script_link, quoted, site_path_problem, slug_from_filename, slugify
 from generator.textmatch import closest
 
@@ -210,7 +220,7 @@ def _tags(fields: FieldReader) -> tuple[Term, ...]:
                          "its page from: write the tag in words, e.g. [Oscars, Red carpet]",
                          "tags")
             continue
-        kept = tags.setdefault(slug, Term(name, slug, tag_url(slug)))
+        kept = tags.setdefault(slug, term(name, slug, tag_url(slug)))
         if kept.name.casefold() != name.casefold():
             fields.report.warning(
                 f"tag {quoted(name)} and tag {quoted(kept.name)} have the same address, "
@@ -247,7 +257,7 @@ def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
             f"category {quoted(name)} and site.yaml's {listed} have the same address, "
             f"{category_url(slug)}, so this story is in {listed}: use one spelling: write "
             f"{listed} as site.yaml does", fields.at("category"))
-    return Term(known.get(slug, name), slug, category_url(slug))
+    return term(known.get(slug, name), slug, category_url(slug))
 
 
 def _unknown_category(name: str, categories: tuple[str, ...]) -> str:

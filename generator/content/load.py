@@ -13,7 +13,7 @@ from datetime import datetime
 
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.errors import Report, SourceLocation
-from generator.model import Article, Author, Content, Page, Term
+from generator.model import Article, Author, Content, Page, Term, term
 from generator.slugs import folder_url, quoted, slugify
 
 from .authors import load_author_files
@@ -148,11 +148,11 @@ def _canonical_terms(
     for article in articles:
         category = article.category
         if category and category.name != names[category.slug]:
-            category = Term(names[category.slug], category.slug, category.url)
+            category = term(names[category.slug], category.slug, category.url)
         if category is article.category and all(tag_names[t.slug] == t.name for t in article.tags):
             result.append(article)  # the common case: nothing to respell, nothing to copy
             continue
-        tags = tuple(Term(tag_names[t.slug], t.slug, t.url) for t in article.tags)
+        tags = tuple(term(tag_names[t.slug], t.slug, t.url) for t in article.tags)
         result.append(replace(article, category=category, tags=tags))
     return result
 
@@ -160,30 +160,30 @@ def _canonical_terms(
 _CATEGORY = -1  # in ``first``: the story's category, not one of its tags
 
 
-def _written_at(article: Article, term: int) -> SourceLocation:
-    """Where the story writes its category (``_CATEGORY``) or its tag number ``term``."""
+def _written_at(article: Article, which: int) -> SourceLocation:
+    """Where the story writes its category (``_CATEGORY``) or its tag number ``which``."""
     lines = article.tag_lines
-    line = article.category_line if term == _CATEGORY else (
-        lines[term] if term < len(lines) else None)
+    line = article.category_line if which == _CATEGORY else (
+        lines[which] if which < len(lines) else None)
     return article.source.at(line) if line else article.source
 
 
 def _warn_spelling(
-    kind: str, term: Term, shown_as: str,
+    kind: str, given: Term, shown_as: str,
     first: Mapping[tuple[str, str], tuple[Article, int] | None],
     warned: set[tuple[str, str, str]], where: SourceLocation, report: Report,
 ) -> None:
     """A second spelling of a slug, at the story that brings it in (once per spelling)."""
-    said = (kind, term.slug, term.name.casefold())
+    said = (kind, given.slug, given.name.casefold())
     if said in warned:
         return
     warned.add(said)
     one = "one section" if kind == "category" else "one tag"
-    written = first[kind, term.slug]
+    written = first[kind, given.slug]
     shown_at = _written_at(*written) if written else SourceLocation(CONFIG_NAME)
     report.warning(
-        f"{kind} {quoted(term.name)} and {kind} {quoted(shown_as)} ({shown_at}) "
-        f"have the same address, {term.url}, so they are {one}, shown as {quoted(shown_as)}: "
+        f"{kind} {quoted(given.name)} and {kind} {quoted(shown_as)} ({shown_at}) "
+        f"have the same address, {given.url}, so they are {one}, shown as {quoted(shown_as)}: "
         f"use one spelling: write {quoted(shown_as)} here too", where)
 
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 from generator.config import SiteConfig
 from generator.errors import Report
 from generator.layered import with_changes
-from generator.model import Article, Content, Page, Term, images_of, videos_of
+from generator.model import Article, Content, Page, Term, images_of, term, videos_of
 from generator.slugs import slugify
 
 from .memo import (
@@ -253,9 +253,9 @@ def _terms(article: Article) -> dict[tuple[str, str], str]:
     return found
 
 
-def _respelled(term: Term, kind: str, names: Mapping[tuple[str, str], str]) -> Term:
-    name = names.get((kind, term.slug), term.name)
-    return term if name == term.name else Term(name, term.slug, term.url)
+def _respelled(given: Term, kind: str, names: Mapping[tuple[str, str], str]) -> Term:
+    name = names.get((kind, given.slug), given.name)
+    return given if name == given.name else term(name, given.slug, given.url)
 
 
 def _swap(
