@@ -59,7 +59,8 @@ def write_outputs(
     # Workers pay off only when there is real work; a one-article edit renders in-process.
     min_items = 2 if len(to_render) >= _PARALLEL_FROM else len(batches) + 1
     job = RenderJob(to_render, staging)
-    for problems, seen in map_with_job(_render_batch, job, batches, min_items=min_items):
+    for problems, seen in map_with_job(_render_batch, job, batches, min_items=min_items,
+                                         work_here=True):
         reads.update(seen)
         for message, location in problems:
             report.error(message, location)

@@ -214,21 +214,45 @@ def test_the_workers_share_the_items_and_the_results_stay_in_order(
     assert os.getpid() not in pids and len(pids) >= 2
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("cores", [2, 3])
+def test_a_map_working_here_too_shares_the_items_with_its_workers_in_order(
+    method: str, cores: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if method not in parallel.multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setenv(parallel.START_METHOD_VARIABLE, method)
+    monkeypatch.setattr(parallel, "worker_count", lambda: cores)
+    before = set(multiprocessing.active_children())
+    results = list(parallel.map_with_job(_meeting_job, str(tmp_path), range(103),
+                                         work_here=True))
+    assert [product for product, _ in results] == [3 * i for i in range(103)]
+    pids = {pid for _, pid in results}
+    # This process took items, and so did a worker: one fewer than the cores.
+    assert os.getpid() in pids and len(pids) >= 2
+    assert len(os.listdir(tmp_path)) <= cores
+    assert set(multiprocessing.active_children()) <= before
+
+
+@pytest.mark.parametrize("work_here", [False, True])
 @pytest.mark.parametrize("refused", [0, 57, 102])
 def test_an_item_that_fails_fails_the_map_and_leaves_no_worker(
-    refused: int, monkeypatch: pytest.MonkeyPatch
+    refused: int, work_here: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     before = set(multiprocessing.active_children())
     with pytest.raises(ValueError, match=f"item {refused} refused"):
-        list(parallel.map_with_job(_slow_times_job, refused, range(103)))
+        list(parallel.map_with_job(_slow_times_job, refused, range(103), work_here=work_here))
     assert set(multiprocessing.active_children()) <= before
 
 
-def test_a_map_left_early_stops_its_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("work_here", [False, True])
+def test_a_map_left_early_stops_its_workers(
+    work_here: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     before = set(multiprocessing.active_children())
-    results = parallel.map_with_job(_slow_times_job, -1, range(500))
+    results = parallel.map_with_job(_slow_times_job, -1, range(500), work_here=work_here)
     assert [next(results)[0] for _ in range(5)] == [0, 3, 6, 9, 12]
     results.close()  # the caller stopped (a render problem reported, Ctrl-C)
     assert set(multiprocessing.active_children()) <= before
