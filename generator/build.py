@@ -744,5 +744,12 @@ def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
             # makes itself (a section's, the archive) names no file, the writer's page does.
             where, other = (output.origin, first.origin) if output.origin else (first.origin,
                                                                                   None)
-            who = f" (also made for {other})" if other else ""
-            report.error(f"two pages would be written to /{output.path}{who}", where)
+            fix = ("choose another address: another slug:, another file name, or take it out "
+                   "of the aliases")
+            if other:
+                report.error(f"the address set here and {other} would both be written to "
+                             f"/{output.path}: {fix}", where)
+            else:
+                report.error(f"/{output.path} is a page Byline makes itself (a section's or "
+                             "tag's list, the archive, a feed), and the address set here would "
+                             f"be written over it: {fix}", where)

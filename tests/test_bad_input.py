@@ -6,6 +6,7 @@ import pytest
 
 from generator.cli import main
 from generator.errors import BuildFailed
+from generator.theme import builtin_themes_dir
 
 from .conftest import SITE_YAML, article, build, photo_bytes
 
@@ -99,8 +100,32 @@ def test_an_address_another_file_has_as_an_alias_names_its_line(make_site):
 def test_a_story_at_the_address_of_a_page_byline_makes_is_named(make_site):
     site = make_site({"content/articles/a.md": article(title="A", slug="archive")})
     assert problems_of(site) == [
-        "content/articles/a.md:4: error: two pages would be written to /archive/index.html"
+        "content/articles/a.md:4: error: /archive/index.html is a page Byline makes itself (a "
+        "section's or tag's list, the archive, a feed), and the address set here would be "
+        "written over it: choose another address: another slug:, another file name, or take "
+        "it out of the aliases"
     ]
+
+
+def test_an_alias_on_a_page_byline_makes_is_named_at_its_line(make_site):
+    site = make_site({"content/articles/a.md": article(
+        title="A", aliases='\n  - ""\n  - /old/\n  - /old/\n  - /archive/')})
+    assert problems_of(site) == [
+        "content/articles/a.md:8: error: /archive/index.html is a page Byline makes itself (a "
+        "section's or tag's list, the archive, a feed), and the address set here would be "
+        "written over it: choose another address: another slug:, another file name, or take "
+        "it out of the aliases"
+    ]
+
+
+def test_an_alias_leaving_the_site_is_named_at_its_own_line_after_blanks_and_repeats(
+    make_site
+):
+    site = make_site({"content/articles/a.md": article(
+        title="A", aliases='\n  - ""\n  - /old/\n  - /old/\n  - https://elsewhere.example/x/')})
+    [problem] = problems_of(site)
+    assert problem.startswith('content/articles/a.md:8: error: alias '
+                              '"https://elsewhere.example/x/" is not a path'), problem
 
 
 @pytest.mark.parametrize(("field", "message"), [
@@ -247,8 +272,15 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
     ("themes/mine/templates", "{% for x in %}",
      "template error: Expected an expression, got 'end of statement block'"),
     ("themes/mine/templates", "{{ article.nonexistent() }}",
-     "template error in article.html: 'generator.render.views.ArticleView object' has no "
-     "attribute 'nonexistent'"),
+     "template error in article.html: an article has no field 'nonexistent': check the "
+     "spelling; its fields are title, url, summary, date, date_iso, date_display, "
+     "time_display, reading_minutes, word_count, dek, updated, updated_iso, category, tags, "
+     "authors, hero, body, has_embeds, status, extra, hero_video, has_gallery, "
+     "updated_display, updates, corrections, live"),
+    ("templates", "{{ artcle.title.upper() }}",
+     "template error in article.html: 'artcle' is undefined: no value of that name is given "
+     "to the template, and no macro of that name is defined or imported in its file: check "
+     "the spelling"),
 ])
 def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, folder, mistake,
                                                                      message):
@@ -270,6 +302,23 @@ def test_a_mistake_in_the_macros_that_draw_a_storys_photos_is_one_line(make_site
     })
     assert problems_of(site) == ["templates/macros.html:2: error: template error: "
                                  "unexpected '}'"]
+
+
+def test_a_macro_missing_from_a_sites_macros_is_named_with_the_fix(make_site):
+    """A site's macros.html replaces the theme's whole: one it leaves out was reported as
+    "'jinja2.environment.TemplateModule object' has no attribute 'byline_names'"."""
+    builtin = (builtin_themes_dir() / "default" / "templates" / "macros.html").read_text()
+    start = builtin.index("{%- macro byline_names(")
+    end = builtin.index("{%- endmacro -%}", start) + len("{%- endmacro -%}")
+    site = make_site({
+        "content/articles/a.md": article(category="Music"),
+        "templates/macros.html": builtin[:start] + builtin[end:],
+        "templates/article.html": '{%- import "macros.html" as m -%}\n<!doctype html>\n'
+                                  "<title>x</title>\n{{ m.byline_names(article.authors) }}\n",
+    })
+    assert "templates/article.html:4: error: template error in article.html: macros.html has "\
+           "no macro 'byline_names': define it there, or copy it from the built-in theme's "\
+           "file of that name" in problems_of(site)
 
 
 def test_a_reference_defined_at_the_end_leaves_the_lines_of_the_photos_after_it(make_site):

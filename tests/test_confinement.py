@@ -213,7 +213,10 @@ def test_an_alias_on_a_page_byline_makes_names_the_article(
     # Found by the alias fuzz test: the clash was reported with no file to look in.
     site = hostile_site({"content/articles/a.md": article(aliases="[/]")})
     assert errors_of(build_outcome(site)) == [
-        "content/articles/a.md:2: error: two pages would be written to /index.html"
+        "content/articles/a.md:4: error: /index.html is a page Byline makes itself (a "
+        "section's or tag's list, the archive, a feed), and the address set here would be "
+        "written over it: choose another address: another slug:, another file name, or take "
+        "it out of the aliases"
     ]
 
 
@@ -590,7 +593,8 @@ def test_fuzzed_aliases_fail_cleanly_or_stay_inside_output(
     before = around(root)
     run = build_outcome(site, previous={})
     if run.code:
-        expected = (" error: alias ", "both have the address", "two pages would be written to")
+        expected = (" error: alias ", "both have the address", "would both be written to",
+                    "is a page Byline makes itself")
         assert any(word in line for line in errors_of(run) for word in expected), run.err
     assert_confined(root, site, before)
 

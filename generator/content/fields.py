@@ -116,11 +116,12 @@ class FieldReader:
         """The old site paths (``/old/url/``) that redirect here; any that leaves the site is an
         error, since a redirect page is written at each."""
         good = []
-        for index, value in enumerate(self.names("aliases")):
+        for value in self.names("aliases"):
             problem = site_path_problem(value)
-            if problem:
-                self.error(f"alias {quoted(value)} {problem}: an alias is a path on this site "
-                           "such as /old-slug/", "aliases", index)
+            if problem:  # at its own line: ``names`` drops blanks and repeats, so not by index
+                self.report.error(f"alias {quoted(value)} {problem}: an alias is a path on this "
+                                  "site such as /old-slug/",
+                                  self.where.at(self.name_line("aliases", value)))
                 continue
             good.append(value)
         return tuple(good)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 
 import jinja2
+from jinja2.utils import missing
 
 from generator.theme import Theme
 
@@ -44,6 +46,42 @@ def add_compiled_templates(compiled: Mapping[str, bytes]) -> None:
         _COMPILED._store.setdefault(key, code)
 
 
+# What a template's objects are, in a theme writer's words.
+_WHAT = {"ArticleView": "an article", "TermView": "a tag or section", "AuthorView": "an author",
+         "ImageView": "an image", "ChangeView": "an update or correction", "VideoView": "a video",
+         "CaptionsView": "a captions file", "LiveView": "a live blog",
+         "LiveUpdateView": "a live blog's update"}
+
+
+class ThemeUndefined(jinja2.Undefined):
+    """An undefined name as printing it or testing it leaves it (empty, false), but named in
+    a theme writer's words when a template uses it any further: what has no such field, and
+    which fields it has, or which file has no such macro."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        owner, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint or not isinstance(name, str):
+            return str(super()._undefined_message)
+        if owner is missing:
+            return (f"{name!r} is undefined: no value of that name is given to the template, "
+                    "and no macro of that name is defined or imported in its file: check the "
+                    "spelling")
+        if isinstance(owner, jinja2.environment.TemplateModule):
+            return (f"{owner.__name__} has no macro {name!r}: define it there, or copy it from "
+                    "the built-in theme's file of that name")
+        if dataclasses.is_dataclass(owner):
+            kind = type(owner).__name__
+            fields = ", ".join(f.name for f in dataclasses.fields(owner))
+            return (f"{_WHAT.get(kind, kind)} has no field {name!r}: check the spelling; its "
+                    f"fields are {fields}")
+        if isinstance(owner, Mapping):
+            return f"no {name!r} here: check the spelling; there are {', '.join(map(str, owner))}"
+        return str(super()._undefined_message)
+
+
 def make_environment(
     theme: Theme, globals_: Mapping[str, object], url: Callable[[str], str],
     kind: type[jinja2.Environment] = jinja2.Environment,
@@ -57,6 +95,7 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        undefined=ThemeUndefined,
     )
     env.globals.update(globals_)
     env.globals["asset"] = lambda name: url(theme.asset_path(name))

@@ -651,7 +651,7 @@ class _Planner:
         self._unit: list[Shown] = []
         self._only: set[str] | None = None
         self._categories = {g.term.slug: g for g in r.index.categories}
-        self._source_of: Mapping[str, SourceLocation] | None = None
+        self._item_at: Mapping[str, Article | Page] | None = None
 
     def shown(self) -> dict[Unit, tuple[Shown, ...]]:
         """What each planned unit's outputs show."""
@@ -719,16 +719,19 @@ class _Planner:
         self._add("/404.html", self.r.not_found_received)
 
     def _redirect(self, old: str) -> None:
-        # A redirect is the article's (an alias, or a URL it had): a clash with it names the file.
+        # A redirect is the article's (an alias, or a URL it had): a clash with it names the
+        # file, at the alias's line when it is one.
         new = self.redirects[old]
-        self._add(old, self.r.redirect_received, new, origin=self._sources().get(new))
+        item = self._items().get(new)
+        self._add(old, self.r.redirect_received, new,
+                  origin=None if item is None else _alias_origin(item, old))
 
-    def _sources(self) -> Mapping[str, SourceLocation]:
-        if self._source_of is None:
+    def _items(self) -> Mapping[str, Article | Page]:
+        if self._item_at is None:
             content = self.r.content
             items: tuple[Article | Page, ...] = (*content.articles, *content.pages)
-            self._source_of = {i.url: i.source for i in items}
-        return self._source_of
+            self._item_at = {i.url: i for i in items}
+        return self._item_at
 
     def _sitemap(self) -> None:
         self._add("/sitemap.xml", self.r.sitemap_received, tuple(_list_paths(self.r)),
@@ -838,6 +841,14 @@ def _list_paths(r: SiteRenderer) -> list[str]:
     if r.config.corrections_page:
         paths.append(CORRECTIONS_PATH)
     return paths
+
+
+def _alias_origin(item: Article | Page, old: str) -> SourceLocation:
+    """Where ``item`` gives the alias ``old``: its line, or the file for a URL it had."""
+    for alias, line in zip(item.aliases, item.alias_lines, strict=False):
+        if folder_url(alias) == old:
+            return item.source.at(line)
+    return item.source
 
 
 def redirect_map(
