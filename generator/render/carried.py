@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from generator.model import Article
 
 from .reads import Reads
+from .received import NodeSet
 from .views import ArticleView, AuthorView, TermView
 
 # id → (the object, its node id, its digest, the nodes it embeds)
-Digests = dict[int, tuple[object, str, str, frozenset[str]]]
+Digests = dict[int, tuple[object, str, str, NodeSet]]
 
 
 @dataclass(eq=False)

@@ -48,7 +48,7 @@ from generator.slugs import folder_url
 
 from .hosting import headers_file, redirects_file
 from .reads import Reads
-from .received import Canon, Received, node_id
+from .received import NO_NODES, Canon, NodeSet, Received, node_id, node_set
 from .renderer import (
     CORRECTIONS_PATH,
     FEED_FILES,
@@ -80,7 +80,7 @@ class Shown:
 
     path: str
     key: str
-    shows: frozenset[str]
+    shows: NodeSet
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Record:
     reads: Reads  # the view fields keys were projected on
     site: str  # the site's key
     nodes: Mapping[str, str]  # node id → digest (cards, terms, list members, related…)
-    embeds: Mapping[str, frozenset[str]]  # node id → nodes it embeds (a card → its tags)
+    embeds: Mapping[str, NodeSet]  # node id → nodes it embeds (a card → its tags)
     units: Mapping[Unit, tuple[Shown, ...]]
     shown_by: Mapping[str, tuple[Unit, ...]]  # node id → the units showing it
 
@@ -123,7 +123,7 @@ class ReadParts:
     names: int  # how many node ids there were
     nodes: Mapping[str, str]  # as read
     digests: list[str]  # as read: each node id's by number, "" for none
-    embeds: Mapping[str, frozenset[str]]  # as read
+    embeds: Mapping[str, NodeSet]  # as read
     order: list[Unit]  # the units, in order
     raw: Mapping[str, list[bytes]]  # each part's lines as read (see ``record_data``)
 
@@ -241,7 +241,7 @@ def unit_from(data: bytes, names: NodeNames) -> tuple[Shown, ...]:
     name = names.names.__getitem__
     found = []
     for path, key, shows in items(json.loads(data)):
-        found.append(Shown(text(path), text(key), frozenset(map(name, items(shows)))))
+        found.append(Shown(text(path), text(key), tuple(sorted(map(name, items(shows))))))
     return tuple(found)
 
 
@@ -321,7 +321,7 @@ def record_from(lines: list[bytes]) -> Record:
         table = NodeNames(names)
         name = names.__getitem__
         nodes = {n: d for n, d in zip(names, digests, strict=True) if d}
-        embedded = {name(n): frozenset(map(name, items(e))) for n, e in embeds}
+        embedded = {name(n): tuple(sorted(map(name, items(e)))) for n, e in embeds}
         read = ReadParts(len(names), nodes, digests, embedded, units, raw)
         return Record(frozenset(texts(reads)), site, nodes, embedded,
                       SavedUnits(dict(zip(units, unit_lines, strict=True)),
@@ -453,7 +453,7 @@ def replan_outputs(
     if parts:
         cut = len("card:") + len(r.base_path.rstrip("/"))
         for name, embedded in record.embeds.items():
-            if name.startswith("card:") and not embedded.isdisjoint(parts):
+            if name.startswith("card:") and not parts.isdisjoint(embedded):
                 at = r.index.position.get(name[cut:])
                 # A story gone since (renamed, removed): its card is gone too.
                 compare(name, None if at is None else canon.node(
@@ -464,8 +464,8 @@ def replan_outputs(
     selected: dict[Unit, set[str] | None] = {}
     regrouped = {n for n in changed if n.startswith(_STRUCTURE)}
     for unit in {u for name in changed for u in shown_by.get(name, ())}:
-        hits = [s for s in record.units[unit] if not s.shows.isdisjoint(changed)]
-        whole = any(not s.shows.isdisjoint(regrouped) for s in hits)
+        hits = [s for s in record.units[unit] if not changed.isdisjoint(s.shows)]
+        whole = any(not regrouped.isdisjoint(s.shows) for s in hits)
         selected[unit] = None if whole else {s.path for s in hits}
     if moved:
         selected.update((unit, None) for unit in units ^ record.units.keys())
@@ -805,27 +805,26 @@ class _Planner:
         file = file_path(path)
         if self._only is not None and file not in self._only:
             return
-        key, shown = "", frozenset(shows)
+        key, nodes = "", NO_NODES
         make: Callable[[], bytes] = partial(_render, self.r, receive, args)
         if self.canon is not None:
             received = receive(*args)
             key, nodes = self.canon.key(self.site, path, received.template, received.values,
                                         received.body)
-            shown |= nodes
             if self.keep:
                 make = partial(self.r.render, received)
         self.outputs.append(Output(file, key, make, origin=origin))
-        self._unit.append(Shown(file, key, shown))
+        self._unit.append(Shown(file, key, node_set(shows, nodes)))
 
     def _fixed(self, path: str, data: bytes) -> None:
         """An output whose bytes are already known."""
         key = digest_text(self.site, data.decode())
         self.outputs.append(Output(path, key, partial(bytes, data)))
-        self._unit.append(Shown(path, key, frozenset()))
+        self._unit.append(Shown(path, key, ()))
 
     def _copy(self, path: str, key: str, source: Path) -> None:
         self.outputs.append(Output(path, key, copy_from=source))
-        self._unit.append(Shown(path, key, frozenset()))
+        self._unit.append(Shown(path, key, ()))
 
 
 def _render(r: SiteRenderer, receive: Callable[..., Received], args: tuple[Any, ...]) -> bytes:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -87,6 +87,19 @@ _LEAVES = frozenset({FeedEntry, SitemapEntry, NewsEntry})
 _RECORDS = frozenset({PageMeta, ArticleFacts, FeedInfo, VideoView, CaptionsView})
 
 
+# Node ids, each once, in order: what an output shows, or what a card embeds.  A tuple, not a
+# frozenset: a 100,000-story plan holds 270,000 of them until the build ends (a frozenset of
+# seven ids takes 472 bytes, their tuple 96: 120 MB of the build's peak), and they are only
+# ever gone through or tested against a set.
+NodeSet = tuple[str, ...]
+NO_NODES: NodeSet = ()
+
+
+def node_set(*parts: Iterable[str]) -> NodeSet:
+    """The node ids of ``parts``, each once, sorted (so equal sets are equal tuples)."""
+    return tuple(sorted(set().union(*parts)))
+
+
 def node_id(value: Any) -> str | None:
     """The node a value is, if it is one."""
     name = _NODE_IDS.get(type(value))
@@ -102,11 +115,11 @@ class Canon:
     """
 
     def __init__(self, reads: Reads,
-                 memo: dict[int, tuple[object, str, str, frozenset[str]]] | None = None
+                 memo: dict[int, tuple[object, str, str, NodeSet]] | None = None
                  ) -> None:
         self.reads = reads
         self.nodes: dict[str, str] = {}  # node id → digest, of the nodes digested here
-        self.embeds: dict[str, frozenset[str]] = {}  # node id → nodes it embeds
+        self.embeds: dict[str, NodeSet] = {}  # node id → nodes it embeds
         self._getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
         # id → (object, node, digest): the object keeps its id unique.  Given, it holds the
         # digests of nodes an earlier build made on the same reads (render/carried.py).
@@ -115,7 +128,7 @@ class Canon:
         self._picklers: list[tuple[_Pickler, io.BytesIO]] = []
         self._depth = 0
 
-    def key(self, *parts: Any) -> tuple[str, frozenset[str]]:
+    def key(self, *parts: Any) -> tuple[str, NodeSet]:
         """The digest of ``parts``, and the nodes they show."""
         shown: set[str] = set()
         self._shown.append(shown)
@@ -123,7 +136,7 @@ class Canon:
             data = self._pickled(parts)
         finally:
             self._shown.pop()
-        return digest_bytes(data), frozenset(shown)
+        return digest_bytes(data), node_set(shown)
 
     def node(self, value: Any) -> str:
         """The digest of a node (recorded in ``nodes``)."""
@@ -177,7 +190,7 @@ class Canon:
             # Plain fields only (strings, dates): their repr is canonical, and cheap enough
             # for the ten thousand entries of a sitemap.
             digest = repr(self.fields(value))
-            self._memo[id(value)] = (value, name, digest, frozenset())
+            self._memo[id(value)] = (value, name, digest, ())
             self.nodes[name] = digest
         elif memo is None:
             embeds: set[str] = set()
@@ -186,7 +199,7 @@ class Canon:
                 digest = digest_bytes(self._pickled(self.fields(value)))
             finally:
                 self._shown.pop()
-            met = frozenset(embeds)
+            met = node_set(embeds)
             self._memo[id(value)] = (value, name, digest, met)  # the object keeps its id unique
             self.nodes[name] = digest
             if met:
@@ -196,7 +209,7 @@ class Canon:
         self._shown[-1].add(name)
         return digest
 
-    def met(self, memo: tuple[object, str, str, frozenset[str]]) -> str:
+    def met(self, memo: tuple[object, str, str, NodeSet]) -> str:
         """A node digested already, by this keyer or an earlier one sharing its memo (the
         last build's, kept for the preview's next one; a patch given up half-way): shown by
         what is being keyed, and recorded here as if digested here.  A record made from
