@@ -38,7 +38,10 @@ class Watching:
     """A running `byline publish --watch`, its lines read on a thread of their own."""
 
     def __init__(self, site: Path, *args: str) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+        # PYTHONFAULTHANDLER: a command that hangs is ended with SIGABRT and prints where
+        # each of its threads was (see stop).
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1",
+               "PYTHONPATH": str(REPO)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "publish", "--watch", "--site", str(site),
              *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -70,7 +73,14 @@ class Watching:
 
     def stop(self, how: int = signal.SIGTERM) -> int:
         self.process.send_signal(how)
-        code = self.process.wait(timeout=60)
+        try:
+            code = self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait(timeout=30)
+            said = [line for line in iter(self.lines.get, None)]
+            pytest.fail("still running 60 s after the signal; it said:\n"
+                        + "\n".join(self.said + said))
         self.said += [line for line in iter(self.lines.get, None)]
         return code
 
