@@ -6,6 +6,7 @@ reads what it prints and what reached the target folder.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import queue
@@ -76,6 +77,9 @@ class Watching:
         try:
             code = self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            for child in _children(self.process.pid):  # its workers say where they are too
+                os.kill(child, signal.SIGABRT)
+            time.sleep(1)
             self.process.send_signal(signal.SIGABRT)
             self.process.wait(timeout=30)
             said = [line for line in iter(self.lines.get, None)]
@@ -91,6 +95,19 @@ class Watching:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux; none elsewhere)."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
+    found = []
+    for task in tasks:
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
 
 
 def _site(make_site: Any, www: Path) -> Path:
