@@ -384,13 +384,17 @@ def _key_and_presence(
     # thread (one could hold a lock the child would then wait on forever).
     if (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
             and (threads is None or threads.active_count() == 1)):
+        from generator.lifeline import die_with_parent
+
         reader, writer = os.pipe()
+        parent = os.getpid()
         try:
             child = os.fork()
         except OSError:  # refused (no memory, a process limit): as without a second core
             child = -1
         if child == 0:  # the child: the key through the pipe, then gone, running none of
             try:        # this process's exit handlers and flushing none of its output
+                die_with_parent(parent)  # a build killed with kill -9 leaves no child
                 os.write(writer, b"key:" + _inputs_key(site, options).encode())
             finally:
                 os._exit(0)

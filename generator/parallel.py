@@ -7,13 +7,12 @@ import ctypes
 import gc
 import multiprocessing
 import os
-import signal
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from generator.lifeline import die_with_parent
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -220,45 +219,3 @@ def _start_worker(
     die_with_parent(parent)
     if initializer is not None:
         initializer(*initargs)
-
-
-def die_with_parent(parent: int) -> None:
-    """End this process as soon as ``parent`` is gone (a build killed with kill -9 must not
-    leave workers behind, each holding a copy of the site)."""
-    # Forked and spawned workers are the build's children; under forkserver they are the
-    # server's, which ends with the build, and the build is watched by its process id.
-    direct = os.getppid() == parent
-    if sys.platform.startswith("linux"):
-        try:  # the kernel sends SIGKILL the moment the parent dies
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-    if not _alive(parent, direct):  # the parent died before the line above took effect
-        os._exit(1)
-    # Everywhere (and as a second line on Linux): look every half second.
-    threading.Thread(target=_watch_parent, args=(parent, direct), daemon=True).start()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _alive(parent: int, direct: bool) -> bool:
-    return os.getppid() == parent if direct else process_running(parent)
-
-
-def _watch_parent(parent: int, direct: bool) -> None:
-    while _alive(parent, direct):
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def process_running(pid: int) -> bool:
-    """Whether a process with this id exists (another user's counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # not ours to signal, but there
-        return True
-    return True

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from generator.errors import BuildFailed, Report, SourceLocation
 from generator.inputfiles import shown
+from generator.lifeline import process_running
 from generator.outputdir import blocked_paths, commit, write_staged
 from generator.ownership import new_token
-from generator.parallel import map_with_job, process_running
+from generator.parallel import map_with_job
 from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
 from generator.render.received import Later
 

@@ -310,7 +310,7 @@ def _remove_abandoned(cache_dir: Path) -> None:
     """Scratch folders of builds that were killed while indexing."""
     # Here, not at the top: the module that holds it loads multiprocessing, which an
     # up-to-date `byline build` (it imports this module) never needs.
-    from generator.parallel import process_running
+    from generator.lifeline import process_running
 
     for folder in cache_dir.glob("search-*"):
         pid = folder.name.removeprefix("search-")

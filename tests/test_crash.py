@@ -55,7 +55,9 @@ def finish(process: subprocess.Popen[bytes]) -> None:
     assert process.returncode == 0, err.decode()
 
 
-def children_of(pid: int) -> list[int]:
+def children_of(pid: int) -> list[tuple[int, str]]:
+    """The processes ``pid`` started, each with its start time: with 32,768 process ids and
+    a suite starting processes on every core, an id can be another process's a second later."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -64,16 +66,25 @@ def children_of(pid: int) -> list[int]:
             except OSError:
                 continue
             if int(fields[1]) == pid:
-                found.append(int(entry.name))
+                found.append((int(entry.name), fields[19]))
     return found
 
 
-def alive(pid: int) -> bool:
+def alive(process: tuple[int, str]) -> bool:
+    """Whether the process ``children_of`` found is still running (not the same id reused)."""
+    pid, started = process
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return False
-    return state not in ("Z", "X")
+    return fields[19] == started and fields[0] not in ("Z", "X")
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return f"process {pid}, ended since"
 
 
 def marker_dirty(output: Path) -> bool:
@@ -151,9 +162,46 @@ def test_kill_9_at_random_moments_then_restored_inputs_build_like_a_clean_build(
         process.send_signal(signal.SIGKILL)
         process.wait()
         time.sleep(1.0)
-        assert [pid for pid in workers if alive(pid)] == [], "workers outlived their build"
+        left = [_command(pid) for pid, started in workers if alive((pid, started))]
+        assert left == [], f"workers outlived their build: {left}"
         restore()
         finish(start_build(site))
         after = snapshot(site / "output")
         assert after == clean, f"{moment}; then {differences(after, clean)}"
     assert killed_in_commit >= KILLS // 4, "too few kills landed while files were moving"
+
+
+# A build whose up-to-date check never ends: its key child (build.py, ``_key_and_presence``)
+# computes the key of the inputs, here slowed down to a minute.
+_SLOW_CHECK = """
+import sys, time
+import generator.build
+from generator.cli import main
+
+def slow_key(site, options):
+    print("checking", flush=True)
+    time.sleep(60)
+    return ""
+
+generator.build._inputs_key = slow_key
+raise SystemExit(main(["build", "--site", sys.argv[1], "--quiet"]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check forks on Linux")
+def test_a_build_killed_during_its_up_to_date_check_leaves_no_child(tmp_path):
+    site = write_files(tmp_path / "site", {**corpus(), "content/articles/story-007.md": article(
+        "Story number 7")})
+    finish(start_build(site))
+    process = subprocess.Popen([sys.executable, "-c", _SLOW_CHECK, str(site)],
+                               stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert process.stdout is not None
+    assert process.stdout.readline() == b"checking\n"  # the child: the parent prints nothing
+    children = children_of(process.pid)
+    assert children, "the check ran in the build's own process"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    ends = time.monotonic() + 10
+    while any(alive(child) for child in children) and time.monotonic() < ends:
+        time.sleep(0.05)
+    assert [_command(pid) for pid, started in children if alive((pid, started))] == []

@@ -30,7 +30,7 @@ from generator.cache import CACHE_DIR_NAME
 from generator.config import CONFIG_NAME
 from generator.errors import BuildFailed, BylineError, Problem, Severity
 from generator.image_stage import make_pending
-from generator.parallel import process_running
+from generator.lifeline import process_running
 from generator.serve.rebuild import Rebuilder, settle_heap, stop_on_termination
 from generator.serve.reload import ReloadHub
 from generator.serve.server import PreviewHTTPServer, bind
