@@ -12,7 +12,7 @@ from pathlib import Path
 from .conftest import REPO
 
 LAYERS = (
-    ("plaindata", "layered"),
+    ("plaindata", "layered", "lifeline"),
     ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "inputfiles",
      "lazyimport"),
     ("sourceyaml", "cache", "ownership"),
