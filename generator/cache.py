@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from generator import __version__
 from generator.errors import BylineError
-from generator.inputfiles import change_stamp
+from generator.inputfiles import RACY_SECONDS, change_stamp
 
 try:  # hashlib would load OpenSSL, for hashes Byline never uses: a few ms of every build
     from _blake2 import blake2b
@@ -47,9 +47,6 @@ Decode = Callable[[Any, bytes], T]
 CACHE_DIR_NAME = ".byline-cache"
 DATABASE_NAME = "build.sqlite"
 _SCHEMA = f"byline-{__version__}-4"
-# A file modified this recently may change again within the same mtime tick, so its stat
-# signature is not trusted (the "racy git" problem).
-_RACY_SECONDS = 2.0
 _UNTRUSTED = -1  # the change stamp stored for such a file: never a file's own (hash)
 # How long to wait for another process (a second build, a preview) to release the database
 # before building without it.
@@ -256,7 +253,7 @@ class BuildCache:
         change stamp (see ``inputfiles.change_stamp``).  A file modified just now is stored
         with a stamp no file has: its digest is what was built (a rename is told by it, see
         published.py), but its size and stamp are no proof it is unchanged next time."""
-        racy_after = (time.time() - _RACY_SECONDS) * 1e9
+        racy_after = (time.time() - RACY_SECONDS) * 1e9
         kept = [(path, info.st_size,
                  change_stamp(info) if info.st_mtime_ns < racy_after else _UNTRUSTED, digest)
                 for path, info, digest in rows if _storable(path)]

@@ -11,6 +11,7 @@ content hashes.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.cache import digest_text
 from generator.errors import Problem, problem_data, problem_from
-from generator.inputfiles import change_stamp
+from generator.inputfiles import change_stamp, racy
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
 
 if TYPE_CHECKING:  # the up-to-date check reads stamps without loading the model
@@ -73,16 +74,22 @@ def stamp_from(data: object, _raw: bytes) -> BuildStamp:
 
 def inputs_key(site: Path, settings: Iterable[str], also: Iterable[Path] = ()) -> str:
     """A hash of the signature of every input file under the site (and under the folders
-    ``also``, such as the built-in theme), plus ``settings``."""
+    ``also``, such as the built-in theme), plus ``settings``.
+
+    A file whose signature may survive its next edit (``inputfiles.racy``: changed a moment
+    ago on a file system keeping whole seconds) makes a key no later call computes: the
+    next build cannot prove the output current and goes through the pipeline, which reads
+    the file again (see ``BuildCache.remember_files``)."""
     parts = list(settings)
+    now_ns = time.time_ns()
     followed: set[str] = set()
     root = os.path.realpath(site) + os.sep
     for folder in INPUT_FOLDERS:
-        _signatures(os.path.join(site, folder), folder, root, followed, parts)
+        _signatures(os.path.join(site, folder), folder, root, followed, parts, now_ns)
     for place, extra in enumerate(also):
         # Named by their place, not their path: reinstalling Byline elsewhere changes no page.
         _signatures(str(extra), f"<{place}>", os.path.realpath(extra) + os.sep, followed,
-                    parts)
+                    parts, now_ns)
     parts.sort()
     try:
         return digest_text(*parts)
@@ -91,7 +98,8 @@ def inputs_key(site: Path, settings: Iterable[str], also: Iterable[Path] = ()) -
                              for p in parts))
 
 
-def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list[str]) -> None:
+def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list[str],
+                now_ns: int) -> None:
     """Add one part for each folder at or under ``top`` (named from ``shown`` on): its name,
     then "name:size:mtime" for each file in it and "name->target" for each link to a folder,
     sorted (the order the file system lists names in must not change the key).
@@ -125,7 +133,9 @@ def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list
                         except OSError:  # a link to nothing or a loop: the build reports it
                             signed.append(f"{entry.name}:unreadable")
                         else:
-                            signed.append(f"{entry.name}:{st.st_size}:{change_stamp(st)}")
+                            stamp = (f"racy {now_ns} {os.getpid()}" if racy(st, now_ns)
+                                     else change_stamp(st))
+                            signed.append(f"{entry.name}:{st.st_size}:{stamp}")
                         continue
                     location = os.path.join(here, entry.name)
                     if entry.is_symlink():

@@ -22,6 +22,22 @@ def change_stamp(info: os.stat_result) -> int:
     return hash((info.st_mtime_ns, info.st_ctime_ns))
 
 
+# A file modified this recently may be modified again within the same tick of its file
+# system's clock (the "racy git" problem): a whole second on ext2, ext3 and HFS+, two on
+# FAT, and a same-size edit in that tick leaves its size and change stamp as they were.
+RACY_SECONDS = 2.0
+
+
+def racy(info: os.stat_result, now_ns: int) -> bool:
+    """Whether the file's size and ``change_stamp``, read at ``now_ns``, may not change
+    with its next edit: it changed within ``RACY_SECONDS`` on a file system that keeps
+    coarse times (whole hundredths of a second or coarser).  Where times are kept to the
+    nanosecond (ext4, XFS, btrfs, APFS, NTFS), every change moves them."""
+    recent = now_ns - int(RACY_SECONDS * 1_000_000_000)
+    return any(moment % 10_000_000 == 0 and moment >= recent
+               for moment in (info.st_mtime_ns, info.st_ctime_ns))
+
+
 # The site's settings file, the one input outside its folders (see config.py).
 CONFIG_NAME = "site.yaml"
 

@@ -12,9 +12,11 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import tempfile
+import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +30,7 @@ import generator.build as build_module
 import generator.cache as cache_module
 import generator.content.memo as memo_module
 from generator.cache import BuildCache, digest_bytes
+from generator.cli import main as cli_main
 from generator.config import load_config
 from generator.content import ContentOptions, ParseMemo, load_content
 from generator.content.bodies import CachedBodies
@@ -677,6 +680,72 @@ def test_an_edit_that_puts_the_old_size_and_time_back_is_built(site: Path, what:
     else:
         assert (site / "output/notes.txt").read_text() == "Newer news"
     assert "Up to date" in byline(site).out
+
+
+def test_a_save_in_the_current_second_of_a_coarse_clock_is_no_proof_the_output_is_current(
+        site: Path) -> None:
+    """A file system keeping whole seconds (ext3, HFS+, FAT) gives a second same-size save
+    within the second of the first one the same size and times: a build between the two must
+    leave no key the next build trusts (it said "Up to date" over the second save)."""
+    path = site / "content/articles/older.md"
+    path.write_text(path.read_text().replace("Older news", "Newer news"))
+    tick = (int(time.time()) + 1) * 1_000_000_000  # a time in whole seconds, as such disks keep
+    os.utime(path, ns=(tick, tick))
+    assert "Up to date" not in byline(site).out
+    again = byline(site)
+    assert again.code == 0, again.err
+    assert "Up to date" not in again.out and "0 files written" in again.out
+    assert snapshot(site / "output") == clean_build(site)
+    _age_sources(site)  # the second long past: a build proves the output current again
+    assert "Up to date" not in byline(site).out
+    assert "Up to date" in byline(site).out
+
+
+@pytest.fixture
+def whole_second_disk(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a real file system that keeps whole seconds (ext2 with 128-byte inodes),
+    mounted from an image; skipped where this process may not mount one."""
+    if os.geteuid() != 0 or not shutil.which("mkfs.ext2") or not shutil.which("mount"):
+        pytest.skip("mounting a file system keeping whole seconds needs root and mkfs.ext2")
+    image, folder = tmp_path / "disk.img", tmp_path / "disk"
+    folder.mkdir()
+    with image.open("wb") as file:
+        file.truncate(64 * 1024 * 1024)
+    made = subprocess.run(["mkfs.ext2", "-q", "-F", "-I", "128", str(image)],
+                          capture_output=True, text=True)
+    mounted = made.returncode == 0 and subprocess.run(
+        ["mount", "-o", "loop", str(image), str(folder)], capture_output=True).returncode == 0
+    if not mounted:
+        pytest.skip(f"could not mount an ext2 image here: {made.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_second_save_within_the_same_second_on_a_whole_second_disk_is_built(
+        whole_second_disk: Path) -> None:
+    """The race itself, on a disk that keeps whole seconds: save, build, save again the same
+    number of bytes within the same second, build: the page shows the second save."""
+    site = write_files(whole_second_disk / "site", {"site.yaml": SITE_YAML, **SITE})
+    assert byline(site).code == 0
+    path = site / "content/articles/older.md"
+    text = path.read_text()
+    for attempt in range(5):  # each try needs the first save and the build in one second
+        while time.time() % 1 > 0.1:
+            time.sleep(0.01)
+        second = int(time.time())
+        path.write_text(text.replace("Older news", f"Older new{attempt}"))
+        assert cli_main(["build", "--site", str(site), "--quiet"]) == 0  # here: no start-up
+        path.write_text(text.replace("Older news", f"Newer new{attempt}"))
+        if int(time.time()) == second == int(path.stat().st_mtime):
+            break
+    else:
+        pytest.skip("five builds of a small site each took more than a second")
+    run = byline(site)
+    assert run.code == 0, run.err
+    assert "Up to date" not in run.out
+    assert f"Newer new{attempt}".encode() in (site / "output/index.html").read_bytes()
 
 
 def test_a_file_changed_just_now_is_remembered_but_not_trusted(tmp_path):
