@@ -176,3 +176,32 @@ def test_a_credit_in_the_photo_file_is_no_warning_for_build_or_check(make_site):
     run = run_byline(["check", "--site", str(site)])
     assert (run.code, run.err) == (0, "")
     assert "Check: 0 errors, 0 warnings" in run.out
+
+
+def test_check_names_the_line_of_the_story_that_holds_a_broken_link(make_site):
+    """The check reads the built pages, but a writer fixes the Markdown: a broken link
+    written in a story is reported at that story's line; one the story does not hold (here
+    a static file's) stays at the built file's line."""
+    site = make_site({
+        "content/articles/premiere.md": article(
+            "Premiere night", category="TV", body="""
+            The cast arrived at seven.
+
+            Read [our review](/tv/no-such-review/) and the [photo gallery](gallery/).
+            """),
+        "static/extra.html": "<!doctype html><title>x</title>\n<p><a href=\"/nowhere/\">x</a>\n",
+    })
+    run = run_byline(["check", "--site", str(site)])
+    assert run.code == 1
+    line = next(number for number, text in enumerate(
+        (site / "content/articles/premiere.md").read_text().splitlines(), 1) if "review" in text)
+    problems = [text for text in run.err.splitlines() if ": error: " in text]
+    url = "/tv/premiere/"
+    assert sorted(problems) == [
+        f"content/articles/premiere.md:{line}: error: broken link to /tv/no-such-review/ on "
+        f"{url} (nothing at /tv/no-such-review/): correct the address, or take the link out",
+        f"content/articles/premiere.md:{line}: error: broken link to gallery/ on {url} "
+        f"(nothing at {url}gallery/): correct the address, or take the link out",
+        "output/extra.html:2: error: broken link to /nowhere/ on /extra.html (nothing at "
+        "/nowhere/): correct the address, or take the link out",
+    ]

@@ -25,7 +25,7 @@ from generator.errors import Problem, Severity, SourceLocation, problem_data, pr
 from generator.model import Article
 from generator.ownership import MARKER_NAME, is_temporary
 from generator.parallel import map_with_job, worker_count
-from generator.plaindata import flag, integer, items, text, texts
+from generator.plaindata import ShapeError, flag, integer, items, text, texts
 from generator.plaindata import number as float_value
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -73,19 +73,26 @@ class CheckMemo:
     listed: bool = False  # whether that walk found exactly the files the build listed
 
 
+# The wording of the findings a memo keeps: a memo of another is not used (its pages are
+# read again), so a check never shows the last version's words for an unchanged page.
+_FINDINGS = 2
+
+
 def check_memo_data(memo: CheckMemo) -> tuple[list[object], bytes]:
     """A CheckMemo as plain data (for the cache)."""
     pages = [[key, size, mtime, version, [problem_data(p) for p in problems], feeds]
              for key, (size, mtime, version, problems, feeds) in memo.pages.items()]
     xml = [[key, size, mtime, feed, [problem_data(p) for p in problems]]
            for key, (size, mtime, feed, problems) in memo.xml.items()]
-    return [memo.base_url, sorted(memo.found), sorted(memo.absent), pages, xml, memo.walked,
-            memo.listed], b""
+    return [_FINDINGS, memo.base_url, sorted(memo.found), sorted(memo.absent), pages, xml,
+            memo.walked, memo.listed], b""
 
 
 def check_memo_from(data: object, _raw: bytes) -> CheckMemo:
     """The CheckMemo ``check_memo_data`` wrote (any other shape raises)."""
-    base_url, found, absent, pages, xml, walked, listed = items(data)
+    findings, base_url, found, absent, pages, xml, walked, listed = items(data)
+    if findings != _FINDINGS:
+        raise ShapeError("findings worded by another version of the check")
     memo = CheckMemo(text(base_url), set(texts(found)), set(texts(absent)),
                      walked=float_value(walked), listed=flag(listed))
     for key, size, mtime, version, problems, feeds in map(items, items(pages)):
@@ -343,7 +350,9 @@ def _check_page(page: PageScan, site: _SiteChecker) -> Iterator[Problem]:
         target = file_for(located.site_path, site.served)
         if target is None:
             label = "broken link to" if ref.is_link else f"missing {ref.what}"
-            message = f"{label} {ref.url} on {name} (nothing at {located.site_path})"
+            message = (f"{label} {ref.url} on {name} (nothing at {located.site_path}): "
+                       f"correct the address, or take the {'link' if ref.is_link else ref.what}"
+                       " out")
             yield Problem(Severity.ERROR, message, site.where(page.key, ref.line))
         elif (
             target == page.key

@@ -310,6 +310,10 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
         memo = _read_check_memo(config, result.output)
     problems = check_site(result.output, config.base_url, result.content.articles,
                           now=datetime.now(config.tz), memo=memo, listing=result.versions)
+    # Where the writer fixes them: the line of the Markdown, not of the built page.
+    at_their_sources = _optional("generator.check", "at_their_sources", "check")
+    problems = at_their_sources(problems, [*result.content.articles, *result.content.pages],
+                                config.root, result.output)
     if kept is not None:
         kept.check, kept.output = memo, result.output
     else:

@@ -1,0 +1,77 @@
+"""Pointing a problem the check found in a built page at the line of Markdown that made it.
+
+The check reads the built site (what readers get), so it finds a broken link at
+``output/music/slug/index.html:61``; the writer fixes it in ``content/articles/slug.md``.
+When the page was made from an article or page and the address the problem names is
+written in that file, the problem is moved to that file and line.  An address the file
+does not hold (a link in the theme's templates, a photo the build resized) stays where it
+was found, in the built page.
+
+This runs on the check's findings, not inside the check: those are remembered between
+checks by page (``CheckMemo``), and a source file can move its lines without changing its
+page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from generator.errors import Problem, SourceLocation
+from generator.model import Article, Page
+
+# What may close an address quoted in a message: "(nothing at /x/)", "…/x/:", "/x/,".
+_AROUND = "()[]<>\"'“”‘’,.:;"
+
+
+def at_their_sources(
+    problems: Sequence[Problem], made: Iterable[Article | Page], site: Path, output: Path,
+) -> list[Problem]:
+    """``problems``, those in a page made from one of ``made`` (whose sources are under
+    ``site``; the pages in ``output``) located at the line of its source file that holds the
+    address they name, where one does."""
+    by_page = {str(Path(output.name) / _output_key(item.url)): (item.source.path, item.url)
+               for item in made}
+    lines: dict[str, list[str] | None] = {}
+    found: list[Problem] = []
+    for problem in problems:
+        made_from = by_page.get(problem.location.path) if problem.location else None
+        if made_from is not None:
+            source, url = made_from
+            if source not in lines:
+                lines[source] = _lines_of(site / source)
+            line = _line_naming(problem.message, lines[source], url)
+            if line is not None:
+                problem = Problem(problem.severity, problem.message,
+                                  SourceLocation(source, line))
+        found.append(problem)
+    return found
+
+
+def _output_key(url: str) -> str:
+    """The file a page's URL is written to: ``/music/slug/`` → ``music/slug/index.html``."""
+    key = url.lstrip("/")
+    return key + "index.html" if not key or key.endswith("/") else key
+
+
+def _lines_of(path: Path) -> list[str] | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:  # gone or unreadable since the build: the built page is still a place
+        return None
+
+
+def _line_naming(message: str, lines: list[str] | None, own: str) -> int | None:
+    """The first line (1-based) holding an address the message names, the first named
+    first, but for the page's own (``own``, which it names as where the problem is); None
+    if none does."""
+    if not lines:
+        return None
+    for word in message.split():
+        address = word.strip(_AROUND)
+        if len(address) < 2 or address == own or not any(c in address for c in "/.#"):
+            continue  # not an address, or one too short to be told from any other text
+        for number, line in enumerate(lines, 1):
+            if address in line:
+                return number
+    return None
