@@ -328,6 +328,8 @@ def _build_all(
 
     report = Report()
     config = load_config(site, report)
+    if config is None:
+        _check_content_anyway(site, options, state, report)
     report.raise_if_errors()
     assert config is not None
     # A one-shot build thaws the heap as it returns (build_site): until then, what it froze
@@ -336,6 +338,26 @@ def _build_all(
           heap_held_frozen() if owns_heap else contextlib.nullcontext()):
         return _build_locked(options, state, started, config, output_dir, label, report, why,
                              key, one_shot, owns_heap)
+
+
+def _check_content_anyway(site: Path, options: BuildOptions, state: BuildState,
+                          report: Report) -> None:
+    """site.yaml has errors and nothing will be built: check the articles, pages and author
+    files all the same (with the settings site.yaml gives right, defaults for the rest), so
+    that the writer sees every problem at once, not the content's only once the settings
+    are fixed."""
+    from generator.config import settings_for_checking
+    from generator.content import ContentOptions, ParseMemo, load_content
+
+    settings = settings_for_checking(site)
+    if settings is None or not (site / "content").is_dir():
+        return  # no settings file or no stories: a site still being set up, told so already
+    memo = ParseMemo()
+    memo.cache = _cache(state, site)  # parses are the settings' own (see ``assembled_key``)
+    found = Report()
+    load_content(settings, ContentOptions(options.drafts, options.future, options.now), found,
+                 memo)
+    report.extend(found.problems)
 
 
 def _busy(output_dir: Path) -> str:

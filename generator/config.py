@@ -241,6 +241,24 @@ def known_keys() -> dict[str, tuple[str, ...]]:
 
 def load_config(root: Path, report: Report) -> SiteConfig | None:
     """Read and check ``root/site.yaml``; problems go to ``report``, None if it is unusable."""
+    return _read_config(root, report, lenient=False)
+
+
+def settings_for_checking(root: Path) -> SiteConfig | None:
+    """What ``root/site.yaml`` says where it says it right, defaults for the rest (and for
+    all of it if it is not YAML at all); None when there is no settings file to read.
+
+    For checking the content when site.yaml has errors, so that the writer sees every
+    problem of the build at once; its own are ``load_config``'s to report.  Nothing is
+    built with it: a setting it defaulted could make other pages."""
+    return _read_config(root, Report(), lenient=True)
+
+
+# What a lenient reading puts in place of a required setting that is wrong or missing.
+_CHECKING_ONLY = {"title": "", "base_url": "https://example.invalid/"}
+
+
+def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | None:
     path = root / CONFIG_NAME
     where = SourceLocation(CONFIG_NAME)
     try:
@@ -259,10 +277,10 @@ def load_config(root: Path, report: Report) -> SiteConfig | None:
         doc = parse_yaml(text)
     except YamlSyntaxError as exc:
         report.error(str(exc), where.at(exc.line))
-        return None
+        return _settings(root, {}, {}, {}, {}, where) if lenient else None
     if not isinstance(doc.data, dict):
         report.error("must be a mapping of settings (key: value)", where.at(1))
-        return None
+        return _settings(root, {}, {}, {}, {}, where) if lenient else None
     before = len(report.errors)
     values = _checked_section(doc, (), TOP_LEVEL, report, where)
     for key in REQUIRED:
@@ -271,8 +289,17 @@ def load_config(root: Path, report: Report) -> SiteConfig | None:
     publisher = _checked_section(doc, ("publisher",), PUBLISHER, report, where)
     hosting = _checked_section(doc, ("hosting",), HOSTING, report, where)
     images = _checked_section(doc, ("images",), IMAGES, report, where)
-    if len(report.errors) > before:
+    if len(report.errors) > before and not lenient:
         return None
+    return _settings(root, values, publisher, hosting, images, where)
+
+
+def _settings(root: Path, values: Mapping[str, Any], publisher: Mapping[str, Any],
+              hosting: Mapping[str, Any], images: Mapping[str, Any],
+              where: SourceLocation) -> SiteConfig:
+    """The checked settings, with defaults filled in (``_CHECKING_ONLY`` for required ones
+    missing: only a lenient reading gets this far without them)."""
+    values = {**_CHECKING_ONLY, **values}
     base_url = values["base_url"].rstrip("/") + "/"
     return SiteConfig(
         root=root,

@@ -254,6 +254,35 @@ def test_bad_site_yaml_names_its_line(make_site, capsys):
     assert "site.yaml:3: warning: unknown setting 'titel' is ignored; did you mean 'title'?" in err
 
 
+@pytest.mark.parametrize("settings, wrong", [
+    (SITE_YAML.replace("per_page: 2", "per_page: two").replace("UTC", "Europe/Lodnon")
+     .replace("[Music, TV]", "7"),
+     ["site.yaml:4: error: 'timezone' unknown timezone 'Europe/Lodnon'; use a name such as "
+      "America/New_York or UTC",
+      "site.yaml:5: error: 'per_page' must be a whole number above 0",
+      "site.yaml:6: error: 'categories' "]),
+    ("title: [The Times\nbase_url: https://x.example/\n", ["site.yaml:1: error: "]),
+], ids=["wrong settings", "not YAML"])
+def test_a_bad_site_yaml_hides_no_problem_of_the_stories(make_site, capsys, settings, wrong):
+    """Every problem of a build at once: the stories' too when site.yaml has errors, checked
+    with what site.yaml says right and defaults for the rest (no category is unknown when
+    the list of them is what is wrong); and nothing is written."""
+    site = make_site({"content/articles/a.md": article(title="Good", category="Music")})
+    build(site)
+    before = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    (site / "site.yaml").write_text(settings)
+    (site / "content/articles/b.md").write_text(article(date="never", category="Opera"))
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    for line in wrong:
+        assert any(said.startswith(line) for said in err), (line, err)
+    assert "content/articles/b.md:3: error: 'date' is not a date: 'never'; write 2026-03-14, "\
+        "2026-03-14 09:30 or 2026-03-14T09:30:00+01:00" in err
+    assert not any("Opera" in said for said in err)
+    assert err[-1] == f"byline: error: build failed with {len(wrong) + 1} errors"
+    assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == before
+
+
 @pytest.mark.parametrize("mistake", ["{% for x in %}", "{{ article.nonexistent() }}"])
 def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
     site = make_site({
