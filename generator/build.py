@@ -494,8 +494,11 @@ def _build_locked(
         state.memo.cache = state.cache
     mode = _mode(options)
     remembered = state.cache.output_keys(output_dir)
-    ownership, foreign = claim_folder(output_dir, remembered=remembered, force=options.force,
-                                      what=label)
+    # The cache's word stands in for a missing marker only where no marker was ever written
+    # (a folder an older Byline built): else the folder was made again since, by someone else.
+    ownership, foreign = claim_folder(
+        output_dir, remembered=None if state.cache.saw_marker() else remembered,
+        force=options.force, what=label)
     content_options = ContentOptions(options.drafts, options.future, options.now)
     collecting = gc.isenabled()
     if owns_heap:

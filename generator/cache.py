@@ -412,6 +412,15 @@ class BuildCache:
             return "outputs_moving" not in rows and rows.get("outputs_marker", "") == marker
         return False
 
+    def saw_marker(self) -> bool:
+        """Whether the outputs recorded were recorded beside a marker's signature: a Byline
+        that writes markers built there, so a folder without one is no longer its own."""
+        with self._guard():
+            row = self.db.execute(
+                "SELECT value FROM meta WHERE key = 'outputs_marker'").fetchone()
+            return row is not None and bool(row[0])
+        return True  # unreadable: claim nothing on its word
+
     def remember_marker(self, marker: str) -> None:
         """Record the signature of the marker a later stage's commit left (the search
         index's), the files' keys unchanged."""

@@ -241,7 +241,9 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
     """What Byline owns in ``folder`` before writing there, and the foreign files it keeps.
 
     Raises FolderRefused for a non-empty folder that is not Byline's, unless ``force``.
-    ``remembered`` is what the site's cache recorded writing there (None: nothing).
+    ``remembered`` is what the site's cache recorded writing there before Byline wrote
+    markers (None: nothing, or a marker was written there since: its absence then means the
+    folder was made again, and what is in it now is someone else's).
     """
     marker = read_ownership(folder)
     if marker is not None:

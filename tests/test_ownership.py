@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -172,15 +173,49 @@ def test_force_lists_the_files_it_keeps(make_site, tmp_path):
     assert f"warning: {folder} held 1 file Byline did not write; they are kept: CNAME" in run.err
 
 
+def built_before_markers(site: Path) -> None:
+    """Leave the site's output folder and cache as a Byline from before markers did: no
+    marker, and a cache that recorded the outputs beside none."""
+    import sqlite3
+
+    (site / "output" / MARKER_NAME).unlink()
+    with sqlite3.connect(site / ".byline-cache/build.sqlite") as db:
+        db.execute("DELETE FROM meta WHERE key = 'outputs_marker'")
+
+
 def test_an_output_folder_an_earlier_byline_built_still_builds_without_a_flag(make_site):
     site = make_site(ARTICLES)
     build(site)
-    (site / "output" / MARKER_NAME).unlink()  # as built before the marker existed
+    built_before_markers(site)
     (site / "content/articles/b.md").unlink()
     code, err = byline_build(site)
     assert code == 0, err
     assert not (site / "output/tv/b").exists()
     assert read_ownership(site / "output") is not None
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "--force"])
+def test_a_folder_made_again_where_byline_built_is_not_taken_for_its_own(make_site, force):
+    # The writer deleted output/ and made it again with pages of their own (a checkout of
+    # the branch they deploy, a hand-made holding page): the cache remembers building
+    # there, but the folder it built is gone with its marker.
+    site = make_site(ARTICLES)
+    build(site)
+    shutil.rmtree(site / "output")
+    mine = {"index.html": b"MY HOLDING PAGE", "about/index.html": b"ABOUT US",
+            "tv/b/index.html": b"MY NOTES ON B"}
+    write_files(site / "output", {k: v.decode() for k, v in mine.items()})
+    (site / "content/articles/b.md").unlink()
+    code, err = byline_build(site, *(["--force"] if force else []))
+    assert code == 1
+    if force:
+        assert (f"{site}/output/index.html: error: this file was not written by Byline, and "
+                "a file of the site would replace it") in err
+    else:
+        assert (f"the output folder {site}/output already holds files Byline did not write "
+                "(about/index.html, index.html, tv/b/index.html): choose an empty folder, or "
+                "add --force") in err
+    assert snapshot(site / "output") == mine
 
 
 def test_the_marker_lists_only_what_byline_wrote_and_is_never_published(make_site):
@@ -383,12 +418,10 @@ def test_a_marker_edited_to_name_files_outside_never_deletes_them(make_site, tmp
 
 
 def test_a_site_built_by_the_previous_release_keeps_building_without_a_flag(make_site):
-    import sqlite3
-
     site = make_site(ARTICLES)
     build(site)
     output = site / "output"
-    (output / MARKER_NAME).unlink()
+    built_before_markers(site)
     database = site / ".byline-cache/build.sqlite"
     with sqlite3.connect(database) as db:  # as the previous release left it
         db.execute("UPDATE meta SET value = 'byline-0.1.0-2' WHERE key = 'schema'")
