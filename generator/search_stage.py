@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import BuildCache, digest_bytes, digest_text
-from generator.outputdir import commit, present_files
+from generator.inputfiles import shown
+from generator.outputdir import blocked_paths, commit, present_files
 from generator.ownership import read_ownership
 from generator.plaindata import items, text
 
@@ -195,6 +196,9 @@ def update_search(
             made += files
         (scratch / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
         (scratch / MANIFEST).write_bytes(manifest)
+        in_way = _in_the_way(output_dir, [*made, MANIFEST])
+        if in_way:
+            return SearchOutcome(message=in_way)
         # Forgotten until the new files are in: a build killed in between would leave the
         # next one finding the old index whole and keeping it, beside (or in the marker's
         # list, without) the files of the new one; with no record it makes every shard again.
@@ -284,6 +288,22 @@ def _files_under(folder: Path) -> list[str]:
         prefix = os.path.relpath(here, root).replace(os.sep, "/")
         found += [name if prefix == "." else f"{prefix}/{name}" for name in names]
     return sorted(found)
+
+
+def _in_the_way(output_dir: Path, paths: list[str]) -> str | None:
+    """Why the index's files cannot go where they belong, if anything stands there that is
+    not Byline's (a folder built into with --force may hold an older site's index): a file
+    Byline did not write, a link, or a file where a folder goes (see
+    ``outputdir.blocked_paths``).  The pages' files were refused the same way before them."""
+    marker = read_ownership(output_dir)
+    blocked = blocked_paths(output_dir, paths, marker.files if marker else frozenset())
+    if not blocked:
+        return None
+    entry = blocked[0]
+    what = {"link": "is a link", "file": "is a file where the index needs a folder"}.get(
+        entry.why, "was not written by Byline")
+    return (f"site search was not updated: {shown(output_dir / entry.path)} {what}, and the "
+            f"search index goes there: move it out of {shown(output_dir)}, then build again")
 
 
 def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) -> str:

@@ -15,6 +15,7 @@ from generator.ownership import read_ownership
 from generator.search_stage import HOW_TO_GET_SEARCH, find_indexer
 
 from .conftest import SITE_YAML, article, build, page
+from .outcome import run_byline
 
 
 def require_pagefind() -> None:
@@ -168,6 +169,41 @@ def test_a_page_where_the_index_goes_turns_search_off_with_a_reason(make_site):
     assert result.search is not None and result.search.message is not None
     assert "/pagefind/index.html is where the search index goes" in result.search.message
     assert (site / "output/pagefind/index.html").is_file()
+
+
+def test_an_older_sites_index_in_a_folder_built_with_force_is_kept_and_named(make_site,
+                                                                            tmp_path):
+    require_pagefind()
+    site = news_site(make_site)
+    folder = tmp_path / "www"
+    theirs = {"pagefind/shards.json": b'{"bundles": ["/old/"]}',
+              "pagefind/0/pagefind-worker.js": b"// the old site's"}
+    for name, data in theirs.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    run = run_byline(["build", "--site", str(site), "--output", str(folder), "--force"])
+    assert (f"site search was not updated: {folder}/pagefind/0/pagefind-worker.js was not "
+            "written by Byline, and the search index goes there: move it out of "
+            f"{folder}, then build again") in run.out + run.err
+    assert {name: (folder / name).read_bytes() for name in theirs} == theirs
+    assert (folder / "music/gig/index.html").is_file()  # the pages are built all the same
+    assert not any(f.startswith("pagefind/") for f in read_ownership(folder).files)
+
+
+def test_the_index_is_never_written_through_a_link(make_site, tmp_path):
+    require_pagefind()
+    site = news_site(make_site)
+    build(site, search=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / "output/pagefind/0").rename(tmp_path / "old-shard")
+    (site / "output/pagefind/0").symlink_to(elsewhere, target_is_directory=True)
+    (site / "content/articles/gig.md").write_text(article("Zephyr plays two nights",
+                                                          category="Music"))
+    result = build(site, search=True)
+    assert result.search is not None and result.search.message is not None
+    assert f"{site}/output/pagefind/0 is a link" in result.search.message
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_shard_count_doubles_as_the_site_grows():
