@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 
 def die_with_parent(parent: int) -> None:
@@ -35,6 +36,29 @@ def die_with_parent(parent: int) -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+
+
+def ending_with_this_process() -> Callable[[], None] | None:
+    """For ``subprocess``'s ``preexec_fn``: the program started ends when this process does,
+    however it ends (Pagefind, run for the search index, would otherwise index on for
+    minutes after a build killed with kill -9).  None where that cannot be asked (not Linux).
+
+    The function runs in the child between fork and exec, where only what this process
+    made ready before the fork is safe to use: ``prctl`` is looked up here, not there."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def end_with_parent() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # gone before the line above took effect
+            os._exit(1)
+
+    return end_with_parent
 
 
 def _alive(parent: int, direct: bool) -> bool:

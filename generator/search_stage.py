@@ -263,10 +263,13 @@ def _holds(path: Path, data: bytes) -> bool:
 
 def _run_indexer(indexer: Path, site: Path, into: Path) -> str | None:
     """Run Pagefind over ``site``, writing its bundle into ``into``; a problem, or None."""
+    from generator.lifeline import ending_with_this_process
+
     command = [str(indexer), "--site", str(site), "--output-path", str(into), "--silent"]
     try:
         run = subprocess.run(command, capture_output=True, text=True, check=False,
-                             timeout=_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
+                             timeout=_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL,
+                             preexec_fn=ending_with_this_process())
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"Pagefind could not run ({error})"
     if run.returncode != 0 or not (into / "pagefind-entry.json").is_file():

@@ -205,3 +205,38 @@ def test_a_build_killed_during_its_up_to_date_check_leaves_no_child(tmp_path):
     while any(alive(child) for child in children) and time.monotonic() < ends:
         time.sleep(0.05)
     assert [_command(pid) for pid, started in children if alive((pid, started))] == []
+
+
+# A Pagefind that indexes for a minute, standing in for a big site's (found on the PATH).
+_SLOW_INDEXER = """#!/bin/sh
+echo indexing > "$(dirname "$0")/started"
+exec sleep 60
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ending with the build: Linux")
+def test_a_build_killed_while_indexing_for_search_leaves_no_indexer_running(tmp_path):
+    site = write_files(tmp_path / "site", {**corpus(), "content/articles/story-007.md": article(
+        "Story number 7")})
+    tools = write_files(tmp_path / "tools", {"pagefind": _SLOW_INDEXER})
+    (tools / "pagefind").chmod(0o755)
+    # Only the PATH's Pagefind: the package's binary is hidden behind an empty module.
+    hidden = write_files(tmp_path / "hidden", {"pagefind_bin/__init__.py": ""})
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
+           "PYTHONPATH": f"{REPO}{os.pathsep}{hidden}"}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site),
+                                "--quiet"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    ends = time.monotonic() + 60
+    while not (tools / "started").exists() and process.poll() is None:
+        assert time.monotonic() < ends, "the build never started indexing"
+        time.sleep(0.02)
+    assert process.poll() is None, "the build ended without indexing"
+    children = children_of(process.pid)
+    assert any(_command(pid).startswith("sleep 60") for pid, _ in children)  # the indexer
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    ends = time.monotonic() + 10
+    while any(alive(child) for child in children) and time.monotonic() < ends:
+        time.sleep(0.05)
+    assert [_command(pid) for pid, started in children if alive((pid, started))] == []
