@@ -289,6 +289,9 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
     publisher = _checked_section(doc, ("publisher",), PUBLISHER, report, where)
     hosting = _checked_section(doc, ("hosting",), HOSTING, report, where)
     images = _checked_section(doc, ("images",), IMAGES, report, where)
+    if "theme" in values and not _theme_found(root, values["theme"]):
+        report.error(_no_such_theme(root, values["theme"]), where.at(doc.line_of("theme")))
+        values = {k: v for k, v in values.items() if k != "theme"}
     if len(report.errors) > before and not lenient:
         return None
     return _settings(root, values, publisher, hosting, images, where)
@@ -352,6 +355,26 @@ def _checked_section(
             continue
         values[key] = value
     return values
+
+
+def _theme_found(root: Path, name: str) -> bool:
+    """Whether a theme of that name is there: the built-in one, or a folder in themes/."""
+    return name == "default" or (root / "themes" / name).is_dir()
+
+
+def _no_such_theme(root: Path, name: str) -> str:
+    """Why a theme setting names no theme, and the fix: a misspelt name would otherwise
+    build the whole site in the built-in theme without a word."""
+    try:
+        there = sorted(p.name for p in (root / "themes").iterdir() if p.is_dir())
+    except OSError:
+        there = []
+    guess = closest(name, there)
+    fix = (f"did you mean '{guess}'?" if guess
+           else f"the themes there are {', '.join(there)}" if there
+           else f"make the folder themes/{name}/, or take the setting out for the built-in "
+                "theme")
+    return f"'theme' {quoted(name)} is not a folder in themes/: {fix}"
 
 
 def _image_settings(values: Mapping[str, Any]) -> ImageSettings:

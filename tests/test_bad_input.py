@@ -254,6 +254,25 @@ def test_bad_site_yaml_names_its_line(make_site, capsys):
     assert "site.yaml:3: warning: unknown setting 'titel' is ignored; did you mean 'title'?" in err
 
 
+@pytest.mark.parametrize("themes, message", [
+    (["marquee", "plain"], "did you mean 'marquee'?"),
+    (["plain"], "the themes there are plain"),
+    ([], "make the folder themes/marque/, or take the setting out for the built-in theme"),
+])
+def test_a_theme_that_is_not_there_is_named_not_replaced_by_the_built_in_one(
+        make_site, capsys, themes, message):
+    site = make_site({"site.yaml": SITE_YAML + "theme: marque\n",
+                      "content/articles/a.md": article(category="Music"),
+                      **{f"themes/{name}/templates/article.html": "{{ article.title }}"
+                         for name in themes}})
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    line = SITE_YAML.count("\n") + 1
+    assert (f"site.yaml:{line}: error: 'theme' \"marque\" is not a folder in themes/: "
+            f"{message}") in err
+    assert not (site / "output").exists()
+
+
 @pytest.mark.parametrize("settings, wrong", [
     (SITE_YAML.replace("per_page: 2", "per_page: two").replace("UTC", "Europe/Lodnon")
      .replace("[Music, TV]", "7"),
@@ -315,6 +334,7 @@ def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, f
                                                                      message):
     site = make_site({
         "site.yaml": SITE_YAML + "theme: mine\n",
+        "themes/mine/static/site.css": "body { margin: 0 }\n",
         "content/articles/a.md": article(category="Music"),
         f"{folder}/article.html": "<!doctype html>\n<title>x</title>\n" + mistake + "\n",
     })
