@@ -8,7 +8,7 @@ from generator.cli import main
 from generator.errors import BuildFailed
 from generator.theme import builtin_themes_dir
 
-from .conftest import SITE_YAML, article, build, photo_bytes
+from .conftest import SITE_YAML, article, build, page, photo_bytes
 
 
 def problems_of(site) -> list[str]:
@@ -405,6 +405,26 @@ def test_a_story_whose_file_ending_byline_does_not_read_is_named(make_site):
         "content/articles/long.markdown: warning: is not read: Byline reads Markdown files "
         "ending in .md (lower case): rename it to long.md",
     ]
+
+
+def test_a_photo_named_with_a_hash_or_question_mark_is_found_as_typed(make_site):
+    site = make_site({
+        "content/articles/a/index.md": article(
+            hero='{image: "red carpet #2.jpg", alt: The carpet, credit: Jo Li/Getty Images}',
+            body="![The stage](<stage?.jpg>)\n\n![Gone](<gone #3.jpg>)"),
+        "content/articles/a/red carpet #2.jpg": photo_bytes(),
+        "content/articles/a/stage?.jpg": photo_bytes((900, 600)),
+    })
+    errors = [line for line in problems_of(site) if ": error: " in line]
+    assert errors == ["content/articles/a/index.md:9: error: image not found: gone #3.jpg "
+                      "(looked for content/articles/a/gone )"]
+    (site / "content/articles/a/index.md").write_text(article(
+        hero='{image: "red carpet #2.jpg", alt: The carpet, credit: Jo Li/Getty Images}',
+        body="![The stage](<stage?.jpg>)"))
+    result = build(site)
+    assert result.images == 2
+    story = page(site, "/a/")
+    assert len(story.select("figure img")) == 2
 
 
 def test_an_image_path_written_with_percent_escapes_finds_the_file(make_site):

@@ -38,6 +38,12 @@ def resolve_image(
     relative = src.split("#", 1)[0].split("?", 1)[0]
     base = content_dir if relative.startswith("/") else folder
     path = (base / relative.lstrip("/")).resolve()
+    if relative != src and not path.is_file():
+        # "#" and "?" end the file's part of an address, but a photo saved from a camera
+        # roll or an agency's site may be named "red carpet #2.jpg": the name as typed.
+        whole = (base / src.lstrip("/")).resolve()
+        if whole.is_file():
+            path = whole
     if "%" in relative and not path.is_file():
         # Editors that insert a dropped file write a space as %20, as in a link.
         decoded = (base / unquote(relative).lstrip("/")).resolve()
