@@ -608,3 +608,20 @@ def test_two_links_on_consecutive_lines_are_two_embeds() -> None:
     assert [c["class"][1] for c in cards] == ["embed--instagram", "embed--x"]
     assert cards[0].select_one(".embed__text") is None
     assert cards[1].select_one(".embed__text").get_text(strip=True) == "Officiated."
+
+
+@pytest.mark.parametrize("link, frame", [
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s", "dQw4w9WgXcQ?start=42"),
+    ("https://youtu.be/dQw4w9WgXcQ?t=42", "dQw4w9WgXcQ?start=42"),
+    ("https://youtu.be/dQw4w9WgXcQ?si=Xy1&t=1m30s", "dQw4w9WgXcQ?start=90"),
+    ("https://www.youtube.com/watch?t=1h2m3s&v=dQw4w9WgXcQ", "dQw4w9WgXcQ?start=3723"),
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ#t=15", "dQw4w9WgXcQ?start=15"),
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=PL1&start=7", "dQw4w9WgXcQ?start=7"),
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "dQw4w9WgXcQ"),
+    ("https://youtu.be/dQw4w9WgXcQ?t=0", "dQw4w9WgXcQ"),
+])
+def test_a_youtube_link_shared_at_a_moment_plays_from_that_moment(link: str, frame: str) -> None:
+    html = BeautifulSoup(render_markdown(link + "\n").html.decode(), "html.parser")
+    card = html.select_one("figure.embed--youtube")
+    assert card["data-embed-src"] == "https://www.youtube-nocookie.com/embed/" + frame
+    assert card.select_one("a.embed__link")["href"] == link  # the reader's link as shared

@@ -84,7 +84,7 @@ PROVIDERS = (
             r"https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:[^#\s]*&)?v=|shorts/)|youtu\.be/)"
             rf"(?P<id>{_ID})[^\s]*"
         ),
-        lambda m: f"https://www.youtube-nocookie.com/embed/{m['id']}",
+        lambda m: f"https://www.youtube-nocookie.com/embed/{m['id']}{_youtube_start(m[0])}",
         _fixed("video"),
     ),
     Provider(
@@ -143,6 +143,21 @@ PROVIDERS = (
         player=True,
     ),
 )
+
+
+# A YouTube link's moment: ``t=`` (the share button's, in seconds or as 1h2m3s) or ``start=``.
+_YOUTUBE_MOMENT = re.compile(
+    r"[?&#](?:t|start)=(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s?)?(?=&|#|$)")
+
+
+def _youtube_start(url: str) -> str:
+    """The embed's ``?start=`` for a link that starts the video part-way ("" for none): a
+    writer who shared the moment the star walks on means that moment."""
+    found = _YOUTUBE_MOMENT.search(url)
+    if found is None:
+        return ""
+    seconds = (int(found["h"] or 0) * 3600 + int(found["m"] or 0) * 60 + int(found["s"] or 0))
+    return f"?start={seconds}" if seconds else ""
 
 
 def _instagram_kind(kind: str) -> str:
