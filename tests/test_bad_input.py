@@ -407,6 +407,17 @@ def test_a_story_whose_file_ending_byline_does_not_read_is_named(make_site):
     ]
 
 
+def test_a_time_without_a_date_is_quoted_back_as_typed_not_as_yaml_reads_it(make_site):
+    # YAML 1.1 reads 10:30 as a number in base 60: the writer was told "not a date: 630".
+    site = make_site({"content/articles/a.md": article(date="10:30"),
+                      "content/articles/b.md": article(title="B", runtime="1:42:05")})
+    assert problems_of(site) == [
+        "content/articles/a.md:3: error: 'date' is not a date: '10:30'; write 2026-03-14, "
+        "2026-03-14 09:30 or 2026-03-14T09:30:00+01:00"]
+    (site / "content/articles/a.md").unlink()
+    assert build(site).content.articles[0].extra == {"runtime": "1:42:05"}
+
+
 def test_a_photo_named_with_a_hash_or_question_mark_is_found_as_typed(make_site):
     site = make_site({
         "content/articles/a/index.md": article(

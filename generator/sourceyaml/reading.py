@@ -35,6 +35,7 @@ MAX_DIGITS = 1_000
 
 _YAML_TAG = "tag:yaml.org,2002:"
 _INT_TAG = _YAML_TAG + "int"
+_FLOAT_TAG = _YAML_TAG + "float"
 # What YAML 1.1 accepts as text, less the invisible line breaks (U+0085, U+2028, U+2029):
 # pasted from the web, they split a line where no editor shows a break.
 _NOT_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd"
@@ -45,7 +46,7 @@ _SCALARS = {  # the rest (str, timestamp, binary...) stay the text as written
     _YAML_TAG + "null": yaml.constructor.SafeConstructor.construct_yaml_null,
     _YAML_TAG + "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
     _INT_TAG: yaml.constructor.SafeConstructor.construct_yaml_int,
-    _YAML_TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    _FLOAT_TAG: yaml.constructor.SafeConstructor.construct_yaml_float,
 }
 _KINDS = {"null": "empty", "bool": "true or false", "int": "a whole number", "float": "a number"}
 
@@ -226,6 +227,10 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if ":" in event.value and tag in (_INT_TAG, _FLOAT_TAG):
+                # YAML 1.1 reads 10:30 as a number in base 60 (630); a writer means a time,
+                # and a message quoting 630 back would make no sense to them.
+                return event.value
         elif not tag.startswith(_YAML_TAG):
             raise self._error(self._quote_hint(event, "!"), event)
         construct = _SCALARS.get(tag)
