@@ -450,3 +450,20 @@ def test_an_image_path_written_with_percent_escapes_finds_the_file(make_site):
     (site / "content/articles/b/index.md").unlink()
     result = build(site)
     assert result.images == 1
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["Windows", "old Mac"])
+def test_a_story_saved_with_other_line_ends_reads_and_counts_lines_as_the_editor(make_site,
+                                                                                 ending):
+    def story(updated: str) -> bytes:
+        text = article(title="Line ends", category="Music", updated=updated,
+                       body="First paragraph.\n\nSecond paragraph.")
+        return text.replace("\n", ending).encode()
+
+    site = make_site({"content/articles/a.md": story("someday")})
+    assert [p.split(" is not a date")[0] for p in problems_of(site)] == [
+        "content/articles/a.md:5: error: 'updated'"]
+    (site / "content/articles/a.md").write_bytes(story("2026-11-02 10:00"))
+    build(site)
+    paragraphs = [p.get_text() for p in page(site, "/music/a/").select("main article p")]
+    assert "First paragraph." in paragraphs and "Second paragraph." in paragraphs

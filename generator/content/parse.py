@@ -69,7 +69,9 @@ def parse_source(data: bytes) -> ParsedSource:
             problem="the file is not UTF-8 text: save it as UTF-8 in your editor",
             problem_line=line,
         )
-    text = text.replace("\r\n", "\n")
+    # Lines end as a text file's read in Python: \r\n (Windows) and a lone \r (files from
+    # old Mac editors, some CMS exports) too, so every line number is the editor's.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         split = split_front_matter(text)
     except (FrontMatterError, YamlSyntaxError) as exc:
