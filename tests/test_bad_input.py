@@ -191,12 +191,15 @@ def test_bad_author_file(make_site):
     site = make_site({
         "content/authors/kim.yaml": "name: Kim Lee\nboi: typo\n",
         "content/authors/pat.yaml": "bio: no name\n",
+        "content/authors/five.yaml": "bio: The band.\nname: 5\n",
         "content/articles/a.md": article(author="Kim Lee"),
     })
     text = "\n".join(problems_of(site))
     assert ("content/authors/kim.yaml:2: error: unknown author field 'boi': did you mean 'bio'?"
             in text)
     assert "content/authors/pat.yaml:1: error: an author file needs a 'name'" in text
+    assert ("content/authors/five.yaml:2: error: 'name' must be text, the name as readers see "
+            "it (in quotes if it is a number, yes or no)") in text
 
 
 def test_image_escaping_the_site_is_refused(make_site):

@@ -87,6 +87,10 @@ def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Auth
             hint = f"did you mean '{guess}'?" if guess else f"use {', '.join(AUTHOR_KEYS)}"
             report.error(f"unknown author field '{key}': {hint}", where.at(doc.line_of(key)))
     name = data.get("name")
+    if name is not None and not isinstance(name, str):
+        report.error("'name' must be text, the name as readers see it (in quotes if it is a "
+                     "number, yes or no)", where.at(doc.line_of("name") or 1))
+        return None
     if not isinstance(name, str) or not name.strip():
         report.error("an author file needs a 'name'", where.at(doc.line_of("name") or 1))
         return None
