@@ -94,6 +94,18 @@ def test_a_colon_in_a_nested_value_names_its_line(make_site: MakeSite) -> None:
     ]
 
 
+def test_a_colon_in_a_short_correction_says_to_quote_it(make_site: MakeSite) -> None:
+    # The short form keys each correction by its time, which holds a colon of its own.
+    site = make_site({"content/articles/x.md": front_matter(
+        "title: Fine", "date: 2026-11-01", "corrections:",
+        "  - 2026-11-02 09:15: An earlier version misspelled the name.",
+        "  - 2026-11-02 10:00: Clarifies: the tour starts in May.")})
+    assert errors(site) == [
+        "content/articles/x.md:6: error: the value of '2026-11-02 10:00' contains \": \", which "
+        'YAML reads as a new key: put it in quotes: 2026-11-02 10:00: "Clarifies: the tour '
+        'starts in May."']
+
+
 def test_an_unclosed_quote_is_reported_where_it_opened(make_site: MakeSite) -> None:
     site = make_site({"content/articles/x.md": front_matter(
         "title: Mara Quell announces a world tour", "date: 2026-11-01 09:30",

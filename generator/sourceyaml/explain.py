@@ -14,7 +14,8 @@ import re
 
 import yaml
 
-_KEY_VALUE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)*)(?P<key>[^\s#:][^:]*?)[ \t]*:"
+# A key may hold a colon not followed by a space, as a time does: "2026-01-06 10:00: …".
+_KEY_VALUE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)*)(?P<key>[^\s#:](?:[^:]|:(?!\s))*?)[ \t]*:"
                         r"(?:[ \t]+(?P<value>.*?))?[ \t]*$")
 _CLOSED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"'), "'": re.compile(r"'(?:[^']|'')*'")}
 _WHY = {
