@@ -625,3 +625,20 @@ def test_a_youtube_link_shared_at_a_moment_plays_from_that_moment(link: str, fra
     card = html.select_one("figure.embed--youtube")
     assert card["data-embed-src"] == "https://www.youtube-nocookie.com/embed/" + frame
     assert card.select_one("a.embed__link")["href"] == link  # the reader's link as shared
+
+
+@pytest.mark.parametrize("link", ["https://vm.tiktok.com/ZMabc123/",
+                                  "https://vt.tiktok.com/ZSxyz789/",
+                                  "https://www.tiktok.com/t/ZTabc123/?k=1"])
+def test_a_short_tiktok_link_is_a_card_with_the_link_and_says_how_to_embed_it(
+        make_site: Callable[[SiteFiles], Path], link: str) -> None:
+    site = make_site({"content/articles/clips.md": article(
+        "Clips of the night", category="Music", body=f"The moment:\n\n{link}\n")})
+    result = build(site)
+    assert [str(w) for w in result.warnings if "TikTok" in str(w)] == [
+        f"content/articles/clips.md:9: warning: {link} is a short TikTok link, which does not "
+        "say which video it is, so readers get a link, not the video: open it in a browser and "
+        "paste the address it leads to (tiktok.com/@account/video/…)"]
+    card = page(site, "/music/clips/").select_one("figure.embed")
+    assert card.select_one("a.embed__link")["href"] == link
+    assert not card.has_attr("data-embed-src") and not card.select("button")  # nothing to load

@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.errors import Report, SourceLocation
-from generator.markup import shorten, smarten
+from generator.markup import SHORT_LINK, shorten, smarten
 from generator.model import (
     Article,
     Author,
@@ -119,7 +119,7 @@ def assemble_article(
         extra=extra,
         videos=videos,
         hero_video=hero_video,
-        embeds=_embeds(parsed, where),
+        embeds=_embeds(parsed, where, report),
         updated_has_time=bool(updated and updated.has_time),
         updates=updates,
         corrections=corrections,
@@ -400,10 +400,18 @@ def _body_videos(
     return tuple(found)
 
 
-def _embeds(parsed: ParsedSource, where: SourceLocation) -> tuple[Embed, ...]:
+def _embeds(parsed: ParsedSource, where: SourceLocation, report: Report
+            ) -> tuple[Embed, ...]:
     assert parsed.body is not None
-    return tuple(Embed(e.provider, e.url, where.at(e.line), e.described)
-                 for e in parsed.body.embeds)
+    embeds = tuple(Embed(e.provider, e.url, where.at(e.line), e.described)
+                   for e in parsed.body.embeds)
+    for embed in embeds:
+        if embed.provider == SHORT_LINK:
+            report.warning(f"{embed.url} is a short TikTok link, which does not say which "
+                           "video it is, so readers get a link, not the video: open it in a "
+                           "browser and paste the address it leads to "
+                           "(tiktok.com/@account/video/…)", embed.location)
+    return embeds
 
 
 def _permalink(pattern: str, category: Term | None, slug: str, date: Any) -> str:

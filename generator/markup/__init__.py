@@ -14,7 +14,7 @@ from generator.lazyimport import lazy_exports
 
 if TYPE_CHECKING:
     from generator.markup.document import RenderedMarkdown, render_markdown, shorten
-    from generator.markup.embeds import PROVIDERS, RawEmbed, match_embed
+    from generator.markup.embeds import PROVIDERS, SHORT_LINK, RawEmbed, match_embed
     from generator.markup.figures import (
         IMAGE_KINDS,
         OTHER_VIDEO_SUFFIXES,
@@ -34,6 +34,7 @@ __getattr__ = lazy_exports(__name__, {
     "OTHER_VIDEO_SUFFIXES": "figures",
     "PROVIDERS": "embeds",
     "RawEmbed": "embeds",
+    "SHORT_LINK": "embeds",
     "RawImage": "figures",
     "RawVideo": "figures",
     "RawUpdate": "liveupdates",
@@ -52,6 +53,7 @@ __all__ = [
     "MARKUP_VERSION",
     "OTHER_VIDEO_SUFFIXES",
     "PROVIDERS",
+    "SHORT_LINK",
     "UPDATE_MARK",
     "VIDEO_SUFFIXES",
     "RawEmbed",

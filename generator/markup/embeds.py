@@ -76,6 +76,7 @@ def _group(name: str) -> Callable[[Match], str | None]:
 
 
 _ID = r"[A-Za-z0-9_-]+"
+SHORT_LINK = "tiktok-link"  # a post's short link: no frame to load, a card with the link
 _SPOTIFY_KINDS = "track|album|playlist|episode|show|artist"
 PROVIDERS = (
     Provider(
@@ -106,6 +107,16 @@ PROVIDERS = (
         lambda m: f"https://www.tiktok.com/embed/v2/{m['id']}",
         _fixed("video"),
         _group("user"),
+    ),
+    # The share button of TikTok's app gives a short link, which does not say which video it
+    # is (only TikTok's server knows, and a build asks no server): a card with the link, and
+    # a warning (content/assemble.py) with the way to the embed.
+    Provider(
+        SHORT_LINK, "TikTok",
+        re.compile(r"https?://(?:(?:vm|vt)\.tiktok\.com|(?:www\.)?tiktok\.com/t)/"
+                   r"[A-Za-z0-9]+/?(?:[?#][^\s]*)?"),
+        _fixed(""),
+        _fixed("video"),
     ),
     Provider(
         "threads", "Threads",
@@ -254,11 +265,10 @@ def embed_card(
     noun = provider.noun(match)
     account = about.account or provider.account(match)
     title = f"{provider.name} {noun}" + (f" by @{account}" if account else "")
-    attributes = {
-        "class": f"embed embed--{provider.key}",
-        "data-embed-src": provider.frame(match),
-        "data-embed-title": title,
-    }
+    frame = provider.frame(match)
+    attributes = {"class": f"embed embed--{provider.key}"}
+    if frame:  # else the card is all there is: nothing for the script to load
+        attributes.update({"data-embed-src": frame, "data-embed-title": title})
     if (height := provider.height(match)) is not None:
         attributes["data-embed-height"] = str(height)
     figure = etree.Element("figure", attributes)
@@ -285,6 +295,8 @@ def embed_card(
     link = etree.SubElement(link_line, "a", {"class": "embed__link", "href": url})
     whose = f"@{account}’s" if account else "this"
     link.text = _atomic(f"View {whose} {noun} on {provider.name}")
+    if not frame:
+        return figure
     note = etree.SubElement(card, "p", {"class": "embed__note"})
     note.text = f"Loading it shows content from {provider.name}, which may set cookies."
     button = etree.SubElement(
