@@ -38,14 +38,20 @@ REFUSED = re.compile(r"^\d\d:\d\d:\d\d nothing published: fix the problems above
 class Watching:
     """A running `byline publish --watch`, its lines read on a thread of their own."""
 
-    def __init__(self, site: Path, *args: str) -> None:
+    def __init__(self, site: Path, *args: str, blocked: frozenset[int] = frozenset()) -> None:
         # PYTHONFAULTHANDLER: a command that hangs is ended with SIGABRT and prints where
         # each of its threads was (see stop).
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1",
                "PYTHONPATH": str(REPO)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "publish", "--watch", "--site", str(site),
-             *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        # ``blocked``: signals the command starts with blocked, as a launcher may leave them
+        # (a process inherits its parent's signal mask across exec).
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "generator", "publish", "--watch", "--site", str(site),
+                 *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.said: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -77,13 +83,14 @@ class Watching:
         try:
             code = self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            masks = _signal_masks(self.process.pid)  # a signal blocked or ignored everywhere?
             for child in _children(self.process.pid):  # its workers say where they are too
                 os.kill(child, signal.SIGABRT)
             time.sleep(1)
             self.process.send_signal(signal.SIGABRT)
             self.process.wait(timeout=30)
             said = [line for line in iter(self.lines.get, None)]
-            pytest.fail("still running 60 s after the signal; it said:\n"
+            pytest.fail(f"still running 60 s after the signal ({masks}); it said:\n"
                         + "\n".join(self.said + said))
         self.said += [line for line in iter(self.lines.get, None)]
         return code
@@ -95,6 +102,21 @@ class Watching:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def _signal_masks(pid: int) -> str:
+    """Each thread's pending, blocked and ignored signals (hexadecimal masks, from /proc)."""
+    shown = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        try:
+            status = (task / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        shown.append(f"thread {task.name}: " + ", ".join(
+            f"{key} {fields.get(key, '?').strip()}" for key in ("SigPnd", "ShdPnd", "SigBlk",
+                                                               "SigIgn")))
+    return "; ".join(shown)
 
 
 def _children(pid: int) -> list[int]:
@@ -212,6 +234,16 @@ def test_stopping_leaves_the_record_the_next_publish_plans_from(make_site, tmp_p
     assert run.code == 0, run.err
     assert "planned from the last build's record" in run.out
     assert "0 files written" in run.out and "nothing to publish" in run.out
+
+
+def test_ctrl_c_stops_it_even_if_it_was_started_with_the_signal_blocked(make_site, tmp_path):
+    site = _site(make_site, tmp_path / "www")
+    stopping = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+    with Watching(site, blocked=stopping) as watching:
+        watching.next_outcome()
+        assert watching.stop(signal.SIGINT) == 0
+    assert re.fullmatch(r"\d\d:\d\d:\d\d stopped watching: saves are no longer published",
+                        watching.said[-1]), watching.said
 
 
 @pytest.mark.parametrize("after", [0.05, 0.2, 0.5])

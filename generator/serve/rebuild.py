@@ -129,11 +129,22 @@ def settle_heap() -> None:
 
 
 def stop_on_termination() -> None:
-    """Let a closed terminal or a process manager stop a watching command as cleanly as Ctrl-C."""
+    """Let a closed terminal or a process manager stop a watching command as cleanly as Ctrl-C.
+
+    Called on the main thread before any other starts: the signals that stop the command are
+    also unblocked there, for it and every thread it starts.  A process inherits its
+    parent's blocked signals across exec (a launcher that blocked SIGINT while it started
+    us, say), and a signal every thread blocks is never delivered: Ctrl-C would do nothing."""
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    if threading.current_thread() is not threading.main_thread():
+        return
+    stopping = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                if hasattr(signal, name)]
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
     for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name) and threading.current_thread() is threading.main_thread():
+        if hasattr(signal, name):
             signal.signal(getattr(signal, name), interrupt)
