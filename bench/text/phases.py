@@ -3,6 +3,8 @@
     python bench/text/phases.py                       # the 10,000-article corpus of run.py, cold
     python bench/text/phases.py --warm                # nothing deleted first
     python bench/text/phases.py --cprofile build.prof # also a cProfile of the parent process
+    python bench/text/phases.py --output OUT --edit content/articles/SLUG.md
+                                                      # a one-article edit (restored after)
 
 The stages are timed by wrapping the functions build.py calls (nothing in generator/ is
 changed); each row is exclusive of the rows nested in it. "parent CPU" is the CPU the parent
@@ -105,6 +107,7 @@ def instrument(phases: Phases) -> None:
     plain: list[tuple[Any, str, str]] = [
         (config, "load_config", "config"),
         (build, "load_theme", "theme"),
+        (build, "_if_current", "up-to-date check (rest)"),
         (build, "_inputs_key", "up-to-date check: inputs key"),
         (build, "claim_folder", "claim output folder"),
         (content, "load_content", "content: assemble, sort (rest of load_content)"),
@@ -113,6 +116,7 @@ def instrument(phases: Phases) -> None:
         (load, "parses_for", "content: parse (rest: cache look-ups)"),
         (load, "assemble_source", "content: assemble"),
         (BuildCache, "store_parsed", "content: store parses in cache"),
+        (BuildCache, "parsed", "content: cache look-ups"),
         (image_stage, "plan_images", "images: plan"),
         (image_stage, "produce_images", "images: produce"),
         (render, "build_index", "site index"),
@@ -122,6 +126,11 @@ def instrument(phases: Phases) -> None:
         (build, "present_files", "stat output files"),
         (incremental, "item_marks", "saved record: what each item digests to"),
         (incremental, "made_from", "saved record: what the build was made from"),
+        (incremental, "placement_marks", "saved record: placement marks"),
+        (incremental, "outputs_mark", "saved record: outputs mark"),
+        (incremental, "read_saved_plan", "saved record: read"),
+        (incremental, "plan_from_saved", "plan from the saved record"),
+        (build, "_keep_record", "saved record: keep"),
         (incremental, "write_plan", "write: rest"),
         (incremental, "write_outputs", "write: stale list, staging"),
         (render_stage, "commit", "commit: move into output/"),
@@ -161,26 +170,40 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warm", action="store_true", help="keep the output and cache (default: cold)")
     p.add_argument("--cprofile", type=Path, default=None, help="also write a cProfile here")
     p.add_argument("--json", type=Path, default=None, help="write the figures here too")
+    p.add_argument("--edit", type=Path, default=None,
+                   help="append a sentence to this file (relative to the site) before the "
+                   "build, as run.py's one-edit does, and restore it after; implies --warm")
     args = p.parse_args(argv)
     sys.path.insert(0, str(REPO))
     site = args.site.resolve()
     output = (args.output or site.parent / "phases-out").resolve()
-    if not args.warm:
+    if not args.warm and args.edit is None:
         shutil.rmtree(output, ignore_errors=True)
         shutil.rmtree(site / ".byline-cache", ignore_errors=True)
+    edited = site / args.edit if args.edit else None
+    original = edited.read_bytes() if edited else None
+    if edited:
+        with open(edited, "a", encoding="utf-8") as f:
+            f.write("\nA sentence added for the one-edit timing.\n")
     phases = Phases()
     started = _clock()
-    instrument(phases)
-    from generator.build import BuildOptions, build_site
+    try:
+        instrument(phases)
+        from generator.build import BuildOptions, build_site
 
-    options = BuildOptions(site=site, output=output, progress=False, search=False)
-    profile = cProfile.Profile() if args.cprofile else None
-    if profile:
-        profile.enable()
-    result = build_site(options)
-    if profile:
-        profile.disable()
-    ended = _clock()
+        # As `byline build` runs: it stops early when the output is provably current.
+        options = BuildOptions(site=site, output=output, progress=False, search=False,
+                               reuse_current=True)
+        profile = cProfile.Profile() if args.cprofile else None
+        if profile:
+            profile.enable()
+        result = build_site(options)
+        if profile:
+            profile.disable()
+        ended = _clock()
+    finally:
+        if edited and original is not None:
+            edited.write_bytes(original)
     wall = ended[0] - started[0]
     text = report(phases, wall, (ended[1] - started[1], ended[2] - started[2]))
     print(f"{result.articles} articles, {result.written} files written, "
