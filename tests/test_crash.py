@@ -171,6 +171,17 @@ def test_kill_9_at_random_moments_then_restored_inputs_build_like_a_clean_build(
     assert killed_in_commit >= KILLS // 4, "too few kills landed while files were moving"
 
 
+def assert_none_outlive(process: subprocess.Popen[bytes], children: list[tuple[int, str]],
+                        ) -> None:
+    """Kill ``process`` with kill -9: none of ``children`` may still run ten seconds later."""
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    ends = time.monotonic() + 10
+    while any(alive(child) for child in children) and time.monotonic() < ends:
+        time.sleep(0.05)
+    assert [_command(pid) for pid, started in children if alive((pid, started))] == []
+
+
 # A build whose up-to-date check never ends: its key child (build.py, ``_key_and_presence``)
 # computes the key of the inputs, here slowed down to a minute.
 _SLOW_CHECK = """
@@ -199,12 +210,7 @@ def test_a_build_killed_during_its_up_to_date_check_leaves_no_child(tmp_path):
     assert process.stdout.readline() == b"checking\n"  # the child: the parent prints nothing
     children = children_of(process.pid)
     assert children, "the check ran in the build's own process"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    ends = time.monotonic() + 10
-    while any(alive(child) for child in children) and time.monotonic() < ends:
-        time.sleep(0.05)
-    assert [_command(pid) for pid, started in children if alive((pid, started))] == []
+    assert_none_outlive(process, children)
 
 
 # A Pagefind that indexes for a minute, standing in for a big site's (found on the PATH).
@@ -234,9 +240,4 @@ def test_a_build_killed_while_indexing_for_search_leaves_no_indexer_running(tmp_
     assert process.poll() is None, "the build ended without indexing"
     children = children_of(process.pid)
     assert any(_command(pid).startswith("sleep 60") for pid, _ in children)  # the indexer
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    ends = time.monotonic() + 10
-    while any(alive(child) for child in children) and time.monotonic() < ends:
-        time.sleep(0.05)
-    assert [_command(pid) for pid, started in children if alive((pid, started))] == []
+    assert_none_outlive(process, children)
