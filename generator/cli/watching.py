@@ -53,7 +53,10 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
     def publish_and_tidy(saved: frozenset[str] | None) -> None:
         under_way.set()
         try:
-            finished.append(_publish_once(publish, saved, console, done))
+            finished.append(_publish_once(publish, saved))
+            # Counted before it is said: a Ctrl-C right after the line is a stop after a
+            # publish (0), not during the first (130).
+            _say_outcome(finished[-1], console, done)
         finally:
             under_way.clear()
             settle_heap()  # after the publish is out: tidying memory can follow
@@ -88,21 +91,24 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
         rebuilder.stop()
 
 
-def _publish_once(publish: Publish, saved: frozenset[str] | None, console: Console,
-                  done: str) -> int:
+def _publish_once(publish: Publish, saved: frozenset[str] | None) -> int:
     """One publish and its exit status; a failure is reported in one line, and the watch
     goes on."""
     try:
-        status = publish(saved)
+        return publish(saved)
     except Exception as error:
         status = report_failure(error)
         if status == BUG_STATUS and os.environ.get("BYLINE_TRACEBACK"):
             traceback.print_exc()
+        return status
+
+
+def _say_outcome(status: int, console: Console, done: str) -> None:
+    """The line that ends each publish: what happened, and that the watch goes on."""
     if status == 0:
         console.say(f"{_now()} {done}; watching for the next save (Ctrl-C to stop)")
     else:
         console.say(f"{_now()} nothing published: fix the problems above and save again")
-    return status
 
 
 def _now() -> str:
