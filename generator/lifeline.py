@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def die_with_parent(parent: int) -> None:
@@ -80,3 +82,12 @@ def process_running(pid: int) -> bool:
     except OSError:  # not ours to signal, but there
         return True
     return True
+
+
+def remove_abandoned(folder: Path, prefix: str) -> None:
+    """Remove the scratch folders ``PREFIX-PID`` (or ``PREFIX-PID-anything``) in ``folder``
+    whose process is gone: what a build or publish killed with kill -9 left behind."""
+    for scratch in folder.glob(f"{prefix}-*"):
+        pid = scratch.name.removeprefix(f"{prefix}-").partition("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_running(int(pid)):
+            shutil.rmtree(scratch, ignore_errors=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.errors import BuildFailed, Report, SourceLocation
 from generator.inputfiles import shown
-from generator.lifeline import process_running
+from generator.lifeline import remove_abandoned
 from generator.outputdir import blocked_paths, commit, write_staged
 from generator.ownership import new_token
 from generator.parallel import map_with_job
@@ -49,7 +49,7 @@ def write_outputs(
     refuse_blocked(output_dir, stale, owned, report)
     to_render = [o for o in stale if o.make is not None]
     copies = [(o.path, source) for o in stale if (source := o.copy_from) is not None]
-    _remove_abandoned_staging(cache_dir)
+    remove_abandoned(cache_dir, "staging")  # of builds killed with kill -9
     staging = cache_dir / f"staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -103,12 +103,6 @@ def refuse_blocked(output_dir: Path, outputs: Sequence[Output], owned: Set[str],
     raise BuildFailed(report.sorted())
 
 
-def _remove_abandoned_staging(cache_dir: Path) -> None:
-    """Staging folders of builds that were killed: their process is gone, so are they."""
-    for folder in cache_dir.glob("staging-*"):
-        pid = folder.name.removeprefix("staging-")
-        if pid.isdigit() and not process_running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,7 +177,10 @@ def update_search(
     if not stale and _holds(output_dir / MANIFEST, manifest):
         return SearchOutcome(pages=len(pages), files=_versions(kept, manifest))
     started = time.perf_counter()
-    _remove_abandoned(cache.folder)
+    # Here, not at the top: an up-to-date `byline build` imports this module, never this.
+    from generator.lifeline import remove_abandoned
+
+    remove_abandoned(cache.folder, "search")  # of builds killed while indexing
     scratch = cache.folder / f"search-{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
@@ -327,18 +330,6 @@ def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) ->
     # The pages' build named the folder's files; the index joins them under that name.
     return commit(staging, output_dir, (), copies, owned=owned, removing=removing,
                   token=marker.token if marker else "").marker
-
-
-def _remove_abandoned(cache_dir: Path) -> None:
-    """Scratch folders of builds that were killed while indexing."""
-    # Here, not at the top: the module that holds it loads multiprocessing, which an
-    # up-to-date `byline build` (it imports this module) never needs.
-    from generator.lifeline import process_running
-
-    for folder in cache_dir.glob("search-*"):
-        pid = folder.name.removeprefix("search-")
-        if pid.isdigit() and not process_running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _record_data(index: SearchIndex) -> tuple[list[Any], bytes]:

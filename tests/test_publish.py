@@ -387,6 +387,21 @@ def test_git_interrupted_publish_completes_when_rerun(
     assert len(branch_log(remote)) == 1 and summary.uploaded == len(SITE_FILES)
 
 
+def test_git_publish_removes_what_a_publish_killed_with_kill_9_left_in_the_cache(
+    site: tuple[Path, Path], remote: Path
+) -> None:
+    root, output = site
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # a process id no process has now
+    cache = root / ".byline-cache"
+    left = cache / f"publish-{ended.pid}-k2x9q1"
+    (left / "publish.git").mkdir(parents=True)
+    running = cache / f"publish-{os.getppid()}-a8b7c6"  # a publish under way elsewhere
+    running.mkdir()
+    git_target(remote, root).publish(output, dry_run=False)
+    assert sorted(p.name for p in cache.iterdir()) == [running.name]
+
+
 def test_git_failure_is_a_publish_error(site: tuple[Path, Path], tmp_path: Path) -> None:
     root, output = site
     target = git_target(tmp_path / "no-such-repo.git", root)

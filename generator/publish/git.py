@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from generator.cache import CACHE_DIR_NAME
 from generator.errors import PublishError
+from generator.lifeline import remove_abandoned
 from generator.ownership import MARKER_NAME, TEMPORARY_SUFFIX
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 from generator.slugs import quoted
@@ -135,7 +136,9 @@ class GitTarget:
         folder = require_built_site(site_dir)
         if self.scratch is not None:
             self.scratch.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="publish-", dir=self.scratch) as scratch:
+            remove_abandoned(self.scratch, "publish")  # of publishes killed with kill -9
+        with tempfile.TemporaryDirectory(prefix=f"publish-{os.getpid()}-",
+                                         dir=self.scratch) as scratch:
             git = _Git(Path(scratch, "publish.git"), folder, self.name)
             git.run("init", "--quiet", "--bare", str(git.git_dir), bare=True)
             parent = self._fetch_tip(git)
