@@ -312,16 +312,43 @@ def test_git_keeps_earlier_history_of_the_branch(site: tuple[Path, Path], remote
     git("add", "CNAME", cwd=work)
     git("commit", "--quiet", "-m", "Hand-made page", cwd=work)
     git("push", "--quiet", "origin", "gh-pages", cwd=work)
+    target = git_target(remote, root)
 
-    git_target(remote, root).publish(output, dry_run=False)
+    with pytest.raises(PublishError, match=r"deploy target 'pages': branch gh-pages of .* "
+                       r"already holds files Byline did not publish \(CNAME\): publish to a "
+                       r"new branch, or add --force"):
+        target.publish(output, dry_run=False)
+    assert branch_log(remote) == ["Hand-made page"]
+    summary = target.publish(output, dry_run=False, force=True)
 
     assert branch_log(remote)[1] == "Hand-made page"
-    assert (
-        git("--git-dir", str(remote), "diff", "--name-status", "gh-pages~1", "gh-pages").count(
-            "D\tCNAME"
-        )
-        == 1
-    )
+    assert "keep CNAME (not written by Byline)" in summary.details
+    assert git("--git-dir", str(remote), "show", "gh-pages:CNAME") == "example.com"
+
+
+def test_git_keeps_what_others_commit_after_byline_and_deletes_only_its_own(
+    site: tuple[Path, Path], remote: Path
+) -> None:
+    root, output = site
+    target = git_target(remote, root)
+    target.publish(output, dry_run=False)
+    # GitHub's Pages settings commit a CNAME for a custom domain, after Byline's commit.
+    work = root.parent / "settings"
+    git("clone", "--quiet", "--branch", "gh-pages", str(remote), str(work))
+    (work / "CNAME").write_text("news.example\n")
+    git("add", "CNAME", cwd=work)
+    git("commit", "--quiet", "-m", "Create CNAME", cwd=work)
+    git("push", "--quiet", "origin", "gh-pages", cwd=work)
+    # A second publish after Byline's own commit that kept it: still not Byline's.
+    for gone in sorted(SITE_FILES)[-2:]:
+        (output / gone).unlink()
+        summary = target.publish(output, dry_run=False)
+        assert f"delete {gone}" in summary.details
+        files = git("--git-dir", str(remote), "ls-tree", "-r", "--name-only",
+                    "gh-pages").splitlines()
+        assert "CNAME" in files and gone not in files
+        assert "keep CNAME (not written by Byline)" in summary.details
+    assert git("--git-dir", str(remote), "show", "gh-pages:CNAME") == "news.example"
 
 
 def test_git_publishing_into_the_source_repository_leaves_its_work_tree_alone(

@@ -8,6 +8,7 @@ and nothing is force-pushed: if the branch moved meanwhile, the push fails and a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 from generator.cache import CACHE_DIR_NAME
 from generator.errors import PublishError
 from generator.lifeline import remove_abandoned
-from generator.ownership import MARKER_NAME, TEMPORARY_SUFFIX
+from generator.ownership import MARKER_NAME, TEMPORARY_SUFFIX, describe_files
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 from generator.slugs import quoted
 
@@ -45,6 +46,12 @@ _REPOSITORY_VARIABLES = (
     "GIT_PREFIX",
 )
 _FALLBACK_IDENTITY = ("-c", "user.name=Byline", "-c", "user.email=byline@localhost")
+# A publish commit's body, as Byline writes it (and did before it kept others' files).
+_BYLINE_BODY = re.compile(r"^\d+ added, \d+ modified, \d+ deleted; \d+ files in the site\.$",
+                          re.MULTILINE)
+_KEPT = "Kept, not Byline's: "
+# How far back a publish looks for Byline's last commit when others committed after it.
+_HISTORY_LOOKED_AT = 200
 
 
 def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> GitTarget:
@@ -142,24 +149,30 @@ class GitTarget:
             git = _Git(Path(scratch, "publish.git"), folder, self.name)
             git.run("init", "--quiet", "--bare", str(git.git_dir), bare=True)
             parent = self._fetch_tip(git)
+            kept: list[str] = []
             if parent:
                 git.run("read-tree", parent)
-            # Byline's marker and temporary files are bookkeeping, never part of the site.
-            git.run("add", "--all", "--force", "--", ".", f":(exclude){MARKER_NAME}",
-                    f":(exclude,glob)**/*{TEMPORARY_SUFFIX}", in_site=True)
+                kept = self._others_files(git, parent, folder, force)
+            # Byline's marker and temporary files are bookkeeping, never part of the site;
+            # the files others put on the branch stay as the branch has them.
+            specs = [".", f":(exclude){MARKER_NAME}", f":(exclude,glob)**/*{TEMPORARY_SUFFIX}",
+                     *(f":(exclude,literal){path}" for path in kept)]
+            git.run("add", "--all", "--force", "--pathspec-from-file=-",
+                    "--pathspec-file-nul", stdin="\0".join(specs), in_site=True)
             tree = git.run("write-tree")
             old_tree = git.run("rev-parse", f"{parent}^{{tree}}") if parent else _empty_tree(git)
             changes = _parse_name_status(
                 git.run("diff", "--name-status", "--no-renames", "-z", old_tree, tree)
             )
-            total = len(git.run("ls-files", "-z").split("\0")) - 1
+            total = len(git.run("ls-files", "-z").split("\0")) - 1 - len(kept)  # the site's
             counts = {status: sum(1 for s, _ in changes if s == status) for status in "AMD"}
             counts["M"] += sum(1 for s, _ in changes if s == "T")
             details = [f"{_STATUS_WORDS.get(status, status)} {path}" for status, path in changes]
+            details += [f"keep {path} (not written by Byline)" for path in kept]
             if not changes:
                 details.append(f"no changes: branch {self.branch} left as it is, no commit made")
             elif not dry_run:
-                commit = self._commit(git, tree, parent, counts, total)
+                commit = self._commit(git, tree, parent, counts, total, kept)
                 git.run("push", "--quiet", "--", self.repository,
                         f"{commit}:refs/heads/{self.branch}")
                 details.append(f"committed {commit[:12]} to {self.branch}")
@@ -185,8 +198,41 @@ class GitTarget:
         git.run("fetch", "--quiet", "--depth=1", "--no-tags", "--", self.repository, refspec)
         return git.run("rev-parse", _PARENT_REF)
 
+    def _others_files(self, git: _Git, parent: str, site: Path, force: bool) -> list[str]:
+        """The files of the branch's tip that Byline did not commit and the site does not
+        hold: kept as they are.  Byline's own are those of its latest publish commit,
+        less those it kept (a custom domain's CNAME, added in GitHub's settings after it,
+        is someone else's).  A branch Byline never published to is refused unless
+        ``force``, as a folder of other files is."""
+        held = _tree_files(git, parent)
+        mine = self._byline_files(git, parent)
+        if mine is None and held and not force:
+            raise PublishError(
+                f"deploy target '{self.name}': branch {self.branch} of {self.repository} "
+                f"already holds files Byline did not publish ({describe_files(sorted(held))}): "
+                "publish to a new branch, or add --force to publish there anyway (its files "
+                "are then kept, but for those the site has too)")
+        # A file the site holds too is the site's: the writer put it there (a CNAME in
+        # static/), and the branch's history keeps the one it replaces.
+        return sorted(p for p in held - (mine or set()) if not (site / p).is_file())
+
+    def _byline_files(self, git: _Git, tip: str) -> set[str] | None:
+        """The files Byline's latest publish commit on the branch wrote, looked for in the
+        branch's last ``_HISTORY_LOOKED_AT`` commits; None when none is Byline's."""
+        commits = git.run("rev-list", "--max-count=1", tip)
+        if not _is_byline_commit(git, commits):
+            refspec = f"+refs/heads/{self.branch}:{_PARENT_REF}"
+            git.run("fetch", "--quiet", f"--depth={_HISTORY_LOOKED_AT}", "--no-tags", "--",
+                    self.repository, refspec)
+            commits = git.run("rev-list", f"--max-count={_HISTORY_LOOKED_AT}", tip)
+        for commit in commits.split():
+            if _is_byline_commit(git, commit):
+                return _tree_files(git, commit) - set(_kept_in(git, commit))
+        return None
+
     def _commit(
-        self, git: _Git, tree: str, parent: str | None, counts: Mapping[str, int], total: int
+        self, git: _Git, tree: str, parent: str | None, counts: Mapping[str, int], total: int,
+        kept: list[str],
     ) -> str:
         """Make the publish commit, with a message that says when and how much changed."""
         now = self.clock()
@@ -205,8 +251,32 @@ class GitTarget:
             f"{counts['A']} added, {counts['M']} modified, {counts['D']} deleted; "
             f"{total} files in the site."
         )
+        # What the next publish must know is not Byline's (see ``_byline_files``).
+        notes = ("-m", "\n".join(_KEPT + json.dumps(path) for path in kept)) if kept else ()
         parents = ("-p", parent) if parent else ()
-        return git.run("commit-tree", tree, *parents, "-m", subject, "-m", body, identity=True)
+        return git.run("commit-tree", tree, *parents, "-m", subject, "-m", body, *notes,
+                       identity=True)
+
+
+def _is_byline_commit(git: _Git, commit: str) -> bool:
+    """Whether a commit is one of Byline's publishes (its body says so, in Byline's words)."""
+    return bool(_BYLINE_BODY.search(git.run("log", "-1", "--format=%B", commit)))
+
+
+def _kept_in(git: _Git, commit: str) -> list[str]:
+    """The files a publish commit kept as others' (its ``Kept, not Byline's:`` lines)."""
+    kept = []
+    for line in git.run("log", "-1", "--format=%B", commit).splitlines():
+        if line.startswith(_KEPT):
+            try:
+                kept.append(str(json.loads(line[len(_KEPT):])))
+            except ValueError:
+                continue
+    return kept
+
+
+def _tree_files(git: _Git, commit: str) -> set[str]:
+    return set(git.run("ls-tree", "-r", "-z", "--name-only", commit).split("\0")) - {""}
 
 
 def _empty_tree(git: _Git) -> str:
