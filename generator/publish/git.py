@@ -219,16 +219,16 @@ class GitTarget:
     def _byline_files(self, git: _Git, tip: str) -> set[str] | None:
         """The files Byline's latest publish commit on the branch wrote, looked for in the
         branch's last ``_HISTORY_LOOKED_AT`` commits; None when none is Byline's."""
-        commits = git.run("rev-list", "--max-count=1", tip)
-        if not _is_byline_commit(git, commits):
+        found = _latest_byline_commit(git, tip, 1)  # the tip: the usual case
+        if found is None:
             refspec = f"+refs/heads/{self.branch}:{_PARENT_REF}"
             git.run("fetch", "--quiet", f"--depth={_HISTORY_LOOKED_AT}", "--no-tags", "--",
                     self.repository, refspec)
-            commits = git.run("rev-list", f"--max-count={_HISTORY_LOOKED_AT}", tip)
-        for commit in commits.split():
-            if _is_byline_commit(git, commit):
-                return _tree_files(git, commit) - set(_kept_in(git, commit))
-        return None
+            found = _latest_byline_commit(git, tip, _HISTORY_LOOKED_AT)
+        if found is None:
+            return None
+        commit, body = found
+        return _tree_files(git, commit) - set(_kept_in(body))
 
     def _commit(
         self, git: _Git, tree: str, parent: str | None, counts: Mapping[str, int], total: int,
@@ -258,15 +258,21 @@ class GitTarget:
                        identity=True)
 
 
-def _is_byline_commit(git: _Git, commit: str) -> bool:
-    """Whether a commit is one of Byline's publishes (its body says so, in Byline's words)."""
-    return bool(_BYLINE_BODY.search(git.run("log", "-1", "--format=%B", commit)))
+def _latest_byline_commit(git: _Git, tip: str, count: int) -> tuple[str, str] | None:
+    """The newest of the ``count`` commits up to ``tip`` that is one of Byline's publishes
+    (its body says so, in Byline's words), with its message; None if none is."""
+    log = git.run("log", f"--max-count={count}", "--format=%H%x00%B%x1e", tip)
+    for entry in log.split("\x1e"):
+        commit, _, message = entry.strip().partition("\0")
+        if commit and _BYLINE_BODY.search(message):
+            return commit, message
+    return None
 
 
-def _kept_in(git: _Git, commit: str) -> list[str]:
+def _kept_in(message: str) -> list[str]:
     """The files a publish commit kept as others' (its ``Kept, not Byline's:`` lines)."""
     kept = []
-    for line in git.run("log", "-1", "--format=%B", commit).splitlines():
+    for line in message.splitlines():
         if line.startswith(_KEPT):
             try:
                 kept.append(str(json.loads(line[len(_KEPT):])))
