@@ -5,6 +5,8 @@ Every test builds a small fake output tree in tmp_path; the real build is not ne
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -39,7 +41,7 @@ from generator.publish import (
 )
 from generator.publish.git import GitTarget
 from generator.publish.media import cache_control_for
-from generator.publish.sync import SiteFile, StoredFile, plan_sync
+from generator.publish.sync import PUBLISHED_RECORD, SiteFile, StoredFile, plan_sync
 
 SITE_FILES: dict[str, bytes] = {
     "index.html": b"<!doctype html><title>Home</title>",
@@ -517,10 +519,17 @@ def s3_target(bucket: tuple[Any, str], endpoint: str, root: Path, **spec: Any) -
 
 
 def bucket_keys(bucket: tuple[Any, str]) -> set[str]:
-    """Every key in the bucket."""
+    """Every key in the bucket but Byline's records of what it uploaded."""
     client, name = bucket
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=name)
-    return {entry["Key"] for page in pages for entry in page.get("Contents", ())}
+    return {entry["Key"] for page in pages for entry in page.get("Contents", ())
+            if entry["Key"].rpartition("/")[2] != PUBLISHED_RECORD}
+
+
+def put_as_an_older_release(client: Any, name: str, key: str, body: bytes) -> None:
+    """An object as a Byline that kept no record uploaded it: marked only by its metadata."""
+    md5 = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    client.put_object(Bucket=name, Key=key, Body=body, Metadata={"byline-md5": md5})
 
 
 def test_s3_first_publish_uploads_everything_with_types_and_caching(
@@ -577,7 +586,7 @@ def test_s3_uploads_pages_then_feeds_and_deletes_after_every_upload(
 ) -> None:
     root, output = site
     client, name = bucket
-    client.put_object(Bucket=name, Key="gone/index.html", Body=b"old")
+    put_as_an_older_release(client, name, "gone/index.html", b"old")
     events: list[str] = []
     real_put, real_delete = s3_module.put_file, s3_module.delete_keys
 
@@ -611,7 +620,7 @@ def test_s3_interrupted_publish_completes_when_rerun(
 ) -> None:
     root, output = site
     client, name = bucket
-    client.put_object(Bucket=name, Key="stale.html", Body=b"old")
+    put_as_an_older_release(client, name, "stale.html", b"old")
     real_put = s3_module.put_file
     sent: list[str] = []
 
@@ -661,6 +670,116 @@ def test_s3_respects_the_prefix(
         f"news/{key}" for key in SITE_FILES if key != "music/old-story/index.html"
     }
     assert summary.deleted == 1
+
+
+def test_s3_keeps_what_others_put_in_the_bucket_and_deletes_only_its_own(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    client, name = bucket
+    target = s3_target(bucket, moto_endpoint, root)
+    target.publish(output, dry_run=False)
+    others = {"CNAME": b"news.example.com", "private/report.pdf": b"%PDF-1.7",
+              "music/old-story/notes.txt": b"the editor's"}
+    for key, body in others.items():
+        client.put_object(Bucket=name, Key=key, Body=body)
+    change_site(output)
+
+    summary = target.publish(output, dry_run=False)
+
+    assert (summary.uploaded, summary.deleted) == (1, 1)
+    assert "delete music/old-story/index.html" in summary.details
+    assert {f"keep {key} (not uploaded by Byline)" for key in others} <= set(summary.details)
+    assert bucket_keys(bucket) == (set(SITE_FILES) - {"music/old-story/index.html"}) | set(others)
+    for key, body in others.items():
+        assert client.get_object(Bucket=name, Key=key)["Body"].read() == body
+    record = client.get_object(Bucket=name, Key=PUBLISHED_RECORD)
+    assert record["CacheControl"] == "no-store"
+    assert set(json.loads(gzip.decompress(record["Body"].read()))["files"]) == set(
+        SITE_FILES) - {"music/old-story/index.html"}
+    assert not target.publish(output, dry_run=False).changed
+
+
+def test_s3_never_replaces_an_object_it_did_not_upload(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    client, name = bucket
+    target = s3_target(bucket, moto_endpoint, root)
+    target.publish(output, dry_run=False)
+    client.put_object(Bucket=name, Key="about/index.html", Body=b"someone's about page")
+    write_site(output, {"about/index.html": b"<!doctype html><title>About</title>"})
+    (output / "index.html").write_bytes(b"<!doctype html><title>Home, with About</title>")
+
+    for force, dry_run in ((False, False), (True, False), (False, True)):
+        with pytest.raises(PublishError) as refused:
+            target.publish(output, dry_run=dry_run, force=force)
+        assert str(refused.value) == (
+            "deploy target 'bucket': about/index.html was not uploaded by Byline, and the site "
+            f"has a file there: move it out of s3://{name}/, then publish again")
+    assert client.get_object(Bucket=name, Key="index.html")["Body"].read() == (
+        SITE_FILES["index.html"])  # refused before anything was sent
+    assert client.get_object(Bucket=name, Key="about/index.html")["Body"].read() == (
+        b"someone's about page")
+
+
+def test_s3_refuses_a_bucket_of_others_objects_unless_forced_and_then_keeps_them(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    client, name = bucket
+    client.put_object(Bucket=name, Key="reports/q3.pdf", Body=b"%PDF-1.7")
+    target = s3_target(bucket, moto_endpoint, root)
+
+    with pytest.raises(PublishError) as refused:
+        target.publish(output, dry_run=False)
+    assert str(refused.value) == (
+        f"deploy target 'bucket': s3://{name}/ already holds objects Byline did not upload "
+        "(reports/q3.pdf): give the site a bucket or `prefix` of its own, or add --force to "
+        "publish there anyway (the objects are then kept)")
+    assert bucket_keys(bucket) == {"reports/q3.pdf"}
+
+    summary = target.publish(output, dry_run=False, force=True)
+    assert summary.deleted == 0
+    assert "keep reports/q3.pdf (not uploaded by Byline)" in summary.details
+    change_site(output)
+    assert target.publish(output, dry_run=False).deleted == 1  # its own, from its record
+    assert bucket_keys(bucket) == (set(SITE_FILES) - {"music/old-story/index.html"}) | {
+        "reports/q3.pdf"}
+
+
+def test_s3_takes_over_a_bucket_an_older_release_published_by_its_marks(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    client, name = bucket
+    for key, body in SITE_FILES.items():
+        put_as_an_older_release(client, name, key, body)
+    put_as_an_older_release(client, name, "taken-down/index.html", b"<title>Gone</title>")
+    client.put_object(Bucket=name, Key="CNAME", Body=b"news.example.com")
+    change_site(output)
+
+    summary = s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False)
+
+    assert summary.details[-3:] == ("delete music/old-story/index.html",
+                                    "delete taken-down/index.html",
+                                    "keep CNAME (not uploaded by Byline)")
+    assert bucket_keys(bucket) == (set(SITE_FILES) - {"music/old-story/index.html"}) | {"CNAME"}
+
+
+def test_s3_leaves_a_site_published_below_its_prefix_alone(
+    tmp_path: Path, bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    main = write_site(tmp_path / "main" / "output", {"index.html": b"<title>Main</title>"})
+    news = write_site(tmp_path / "news" / "output", {"index.html": b"<title>News</title>",
+                                                     "a/index.html": b"<title>A</title>"})
+    s3_target(bucket, moto_endpoint, tmp_path / "news", prefix="news").publish(
+        news, dry_run=False)
+
+    summary = s3_target(bucket, moto_endpoint, tmp_path / "main").publish(main, dry_run=False)
+
+    assert summary.deleted == 0 and not any(line.startswith("keep") for line in summary.details)
+    assert bucket_keys(bucket) == {"index.html", "news/index.html", "news/a/index.html"}
 
 
 def test_s3_keys_in_the_spec_are_rejected(tmp_path: Path) -> None:

@@ -3,14 +3,23 @@
 boto3 is an optional dependency, imported only when a publish happens.  Credentials come only
 from boto3's usual chain (environment, ``~/.aws``, instance role): site.yaml is usually
 committed, so keys written there would leak.
+
+A bucket is often shared (a CNAME-like file, another team's downloads, a second site under
+another prefix), so Byline replaces and deletes only the objects it uploaded.  It knows them
+from a record object it keeps under the prefix (``PUBLISHED_RECORD``, the site's files as of
+its last publish); a bucket last published by a release that kept no record is read from the
+objects themselves: every object Byline ever uploaded carries its ``byline-md5`` metadata,
+looked at (one request each) only for those a publish would replace or delete.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
+import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,8 +27,16 @@ from urllib.parse import urlsplit
 
 from generator.errors import PublishError
 from generator.mediatypes import content_type
+from generator.ownership import describe_files
 from generator.publish.media import cache_control_for
-from generator.publish.sync import SiteFile, StoredFile, plan_sync, scan_site
+from generator.publish.sync import (
+    PUBLISHED_RECORD,
+    SiteFile,
+    StoredFile,
+    SyncPlan,
+    plan_sync,
+    scan_site,
+)
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 from generator.slugs import link_problem, quoted, site_path_problem
 
@@ -85,7 +102,8 @@ def normalize_prefix(prefix: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class S3Target:
-    """Keeps the objects under ``prefix`` in ``bucket`` identical to the built site."""
+    """Keeps the objects under ``prefix`` in ``bucket`` that Byline uploaded identical to the
+    built site; others' objects are kept."""
 
     name: str
     bucket: str
@@ -101,7 +119,9 @@ class S3Target:
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
                 versions: Mapping[str, str] | None = None) -> PublishSummary:
-        """Upload changed files (pages last), then delete objects no longer in the site."""
+        """Upload changed files (pages last), then delete the objects Byline uploaded that
+        are no longer in the site.  An object Byline did not upload is never replaced nor
+        deleted; a prefix holding only such objects is refused unless ``force``."""
         folder = require_built_site(site_dir)
         boto3 = _import_boto3()
         from botocore.exceptions import BotoCoreError, ClientError
@@ -116,14 +136,99 @@ class S3Target:
                 if problem := site_path_problem("/" + key, spaces=True):
                     raise PublishError(f"deploy target '{self.name}': the file {quoted(key)} "
                                        f"{problem}: rename it before publishing")
-            plan = plan_sync(site, stored_files(client, self.bucket, self.prefix, site))
+            stored = stored_files(client, self.bucket, self.prefix, site)
+            record = read_record(client, self.bucket, self.prefix)
+            plan, kept = self._own_part(client, plan_sync(site, stored), stored, record, force)
             if not dry_run:
-                for file in plan.uploads:
-                    put_file(client, self.bucket, self.prefix + file.key, file)
-                delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
+                self._carry_out(client, plan, site.keys(), record)
         except (BotoCoreError, ClientError) as error:
             raise PublishError(f"deploy target '{self.name}': {_explain(error, self)}") from error
-        return plan.summary(self.description, dry_run=dry_run)
+        summary = plan.summary(self.description, dry_run=dry_run)
+        return replace(summary, details=(*summary.details,
+                                         *(f"keep {key} (not uploaded by Byline)" for key in kept)))
+
+    def _own_part(self, client: Any, plan: SyncPlan, stored: Mapping[str, StoredFile],
+                  record: Set[str] | None, force: bool) -> tuple[SyncPlan, list[str]]:
+        """``plan`` with only the deletions of Byline's objects (those in ``record``, else
+        those marked as its own), and the others' objects it keeps; refused when it would
+        replace an object Byline did not upload, or when the prefix holds only such objects
+        (unless ``force``)."""
+        # Another site's objects, under a prefix below this one with its own record, are
+        # neither deleted nor listed as kept: they are that site's to publish.
+        nested = tuple(key.removesuffix(PUBLISHED_RECORD) for key in stored
+                       if key.endswith("/" + PUBLISHED_RECORD))
+        candidates = [key for key in plan.deletions if not key.startswith(nested)]
+        replaced = [file.key for file in plan.uploads if file.key in stored]
+        looked_at = [*replaced, *candidates]
+        if record is not None:
+            mine = {key for key in looked_at if key in record}
+        else:  # last published by a release that kept no record, or never by Byline
+            if not looked_at:  # nothing replaced nor deleted: one object tells whose they are
+                looked_at = sorted(key for key in stored if not key.startswith(nested))[:1]
+            mine = {key for key in looked_at if not key.startswith(nested)
+                    and self._uploaded_by_byline(client, key)}
+            if looked_at and not mine and not force:
+                raise PublishError(
+                    f"deploy target '{self.name}': s3://{self.bucket}/{self.prefix} already "
+                    f"holds objects Byline did not upload ({describe_files(sorted(looked_at))}): "
+                    "give the site a bucket or `prefix` of its own, or add --force to publish "
+                    "there anyway (the objects are then kept)")
+        foreign = sorted(key for key in replaced if key not in mine)
+        if foreign:
+            were, them = ("was", "it") if len(foreign) == 1 else ("were", "them")
+            raise PublishError(
+                f"deploy target '{self.name}': {describe_files(foreign)} {were} not uploaded "
+                f"by Byline, and the site has a file there: move {them} out of "
+                f"s3://{self.bucket}/{self.prefix}, then publish again")
+        kept = sorted(key for key in candidates if key not in mine)
+        deletions = tuple(key for key in candidates if key in mine)
+        return SyncPlan(plan.uploads, deletions, plan.unchanged), kept
+
+    def _uploaded_by_byline(self, client: Any, key: str) -> bool:
+        return _metadata_md5(client, self.bucket, self.prefix + key) is not None
+
+    def _carry_out(self, client: Any, plan: SyncPlan, site: Set[str],
+                   record: Set[str] | None) -> None:
+        """Upload, then delete; the record lists what is Byline's at every moment between,
+        so a publish cut short is finished (and its deletions made) by the next.  The
+        record (a megabyte at 100,000 stories) is sent only when what it says changes."""
+        during = site | set(plan.deletions)
+        if record is None or not during <= record:
+            write_record(client, self.bucket, self.prefix, during)
+            record = during
+        for file in plan.uploads:
+            put_file(client, self.bucket, self.prefix + file.key, file)
+        delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
+        if record != site:
+            write_record(client, self.bucket, self.prefix, site)
+
+
+def read_record(client: Any, bucket: str, prefix: str) -> set[str] | None:
+    """The keys (below ``prefix``) the record says are Byline's; None when there is no
+    record, or none that reads back (then the objects' metadata tells, as without one)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        body = client.get_object(Bucket=bucket, Key=prefix + PUBLISHED_RECORD)["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return None
+        raise
+    try:
+        data = json.loads(gzip.decompress(body))
+        files = data["files"]
+        if isinstance(files, list) and all(isinstance(key, str) for key in files):
+            return set(files)
+    except (ValueError, OSError, EOFError, KeyError, TypeError):
+        pass
+    return None
+
+
+def write_record(client: Any, bucket: str, prefix: str, files: Set[str]) -> None:
+    """Record ``files`` as Byline's under ``prefix``."""
+    body = gzip.compress(json.dumps({"byline": 1, "files": sorted(files)}).encode(), mtime=0)
+    client.put_object(Bucket=bucket, Key=prefix + PUBLISHED_RECORD, Body=body,
+                      ContentType="application/gzip", CacheControl="no-store")
 
 
 def stored_files(
@@ -134,8 +239,8 @@ def stored_files(
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for entry in page.get("Contents", ()):
             key = entry["Key"][len(prefix) :]
-            if not key or key.endswith("/"):
-                continue  # a console-made "folder" marker, not a file of the site
+            if not key or key.endswith("/") or key == PUBLISHED_RECORD:
+                continue  # a console-made "folder" marker, or Byline's record: no site file
             size = entry["Size"]
             etag = entry.get("ETag", "").strip('"')
             md5 = etag if _PLAIN_MD5.fullmatch(etag) else None

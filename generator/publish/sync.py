@@ -20,9 +20,11 @@ from generator.publish.media import is_page
 from generator.publish.target import PublishSummary, format_size
 
 _READ_CHUNK = 1 << 20
+# The object in which the S3 target records what it uploaded to a bucket (see s3.py).
+PUBLISHED_RECORD = ".byline-published"
 # Never uploaded, and never deleted from a target: a web root may be a git checkout, and
-# Byline's marker records what it wrote into a folder (see ownership.py).
-NEVER_PUBLISHED = frozenset({".git", MARKER_NAME})
+# Byline's marker and record say what it wrote there (see ownership.py and s3.py).
+NEVER_PUBLISHED = frozenset({".git", MARKER_NAME, PUBLISHED_RECORD})
 
 
 @dataclass(frozen=True, slots=True)
