@@ -195,6 +195,22 @@ def test_body_photos_under_a_sub_path_get_the_base_path_once(make_site):
     assert img["src"].startswith("/news/images/") and "/news/news/" not in str(img)
 
 
+def test_a_body_link_that_spells_out_the_base_path_gets_it_once(make_site):
+    site = make_site({
+        "site.yaml": "title: T\nbase_url: https://example.com/news/\n",
+        "content/articles/a.md": article(
+            body="See [about](/news/about/), [home](/news), [the feed](/news?x=1), "
+                 "[music](/music/) and [another site](/newsroom/)."),
+        "content/pages/about.md": "---\ntitle: About\n---\nUs.\n",
+    })
+    build(site)
+    links = {a.get_text(): a["href"] for a in page(site, "/a/").select("article a[href]")}
+    assert {name: links[name] for name in ("about", "home", "the feed", "music",
+                                           "another site")} == {
+        "about": "/news/about/", "home": "/news", "the feed": "/news?x=1",
+        "music": "/news/music/", "another site": "/news/newsroom/"}
+
+
 def test_renamed_article_redirects_from_its_published_url(make_site):
     from generator.published import record_published
 

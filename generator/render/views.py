@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-_ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
 @watched
@@ -306,8 +305,13 @@ class ViewMaker:
 
 
 def rebase_links(html: str, base_path: str) -> str:
-    """Prefix root-relative ``href``/``src`` in body HTML with the site's base path."""
+    """Prefix root-relative ``href``/``src`` in body HTML with the site's base path, but for
+    those that already start with it: a writer who copies a link from the published site's
+    address bar has it already (as Hugo's ``relURL`` does, a section named like the base
+    path is then reached only through a link that spells the base path out)."""
     if base_path == "/":
         return html
     prefix = base_path.rstrip("/")
-    return _ROOT_LINK.sub(lambda m: f"{m.group(1)}{prefix}/", html)
+    with_base = re.compile(r'(\s(?:href|src)=")/(?!/)(?!' + re.escape(prefix[1:])
+                           + r'(?:[/?#"]))')
+    return with_base.sub(lambda m: f"{m.group(1)}{prefix}/", html)
