@@ -322,6 +322,12 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
      "template error: Expected an expression, got 'end of statement block'"),
     ("themes/mine/templates", "{% for x in %}",
      "template error: Expected an expression, got 'end of statement block'"),
+    ("templates", "{{ article.subtitle }}",
+     "template error in article.html: an article has no field 'subtitle': check the "
+     "spelling; its fields are title, url, summary, date, date_iso, date_display, "
+     "time_display, reading_minutes, word_count, dek, updated, updated_iso, category, tags, "
+     "authors, hero, body, has_embeds, status, extra, hero_video, has_gallery, "
+     "updated_display, updates, corrections, live"),
     ("themes/mine/templates", "{{ article.nonexistent() }}",
      "template error in article.html: an article has no field 'nonexistent': check the "
      "spelling; its fields are title, url, summary, date, date_iso, date_display, "
@@ -342,6 +348,17 @@ def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, f
         f"{folder}/article.html": "<!doctype html>\n<title>x</title>\n" + mistake + "\n",
     })
     assert problems_of(site) == [f"{folder}/article.html:3: error: {message}"]
+
+
+def test_an_extra_field_one_story_lacks_and_a_tested_slip_still_print_empty(make_site):
+    site = make_site({
+        "content/articles/a.md": article(category="Music"),
+        "templates/article.html": "<!doctype html>\n<title>x</title>\n"
+                                  "[{{ article.extra.subtitle }}]{% if article.subtitle %}x"
+                                  "{% endif %}[{{ article.hero.caption }}]\n",
+    })
+    build(site)
+    assert "[][]" in (site / "output/music/a/index.html").read_text()
 
 
 def test_a_mistake_in_the_macros_that_draw_a_storys_photos_is_one_line(make_site):
