@@ -642,3 +642,33 @@ def test_a_short_tiktok_link_is_a_card_with_the_link_and_says_how_to_embed_it(
     card = page(site, "/music/clips/").select_one("figure.embed")
     assert card.select_one("a.embed__link")["href"] == link
     assert not card.has_attr("data-embed-src") and not card.select("button")  # nothing to load
+
+
+@pytest.mark.parametrize("markdown, links", [
+    ("Read it at https://variety.com/2026/film/news/a_b-123/. Then more.",
+     ["https://variety.com/2026/film/news/a_b-123/"]),
+    ("(via https://en.wikipedia.org/wiki/Heart_(band)) and https://x.com/a--b, ok",
+     ["https://en.wikipedia.org/wiki/Heart_(band)", "https://x.com/a--b"]),
+    ('"https://g.com/q?a=1&b=2" and *https://e.com/x*, then https://i.com/path?',
+     ["https://g.com/q?a=1&b=2", "https://e.com/x", "https://i.com/path"]),
+    ("https://www.billboard.com/music/chart-beat/\n", ["https://www.billboard.com/music/chart-beat/"]),
+    # already links, code, raw HTML, no reachable host, or in the middle of a word: as before
+    ("[https://a.com](https://a.com), <https://b.com>, `https://c.com`, "
+     '<a href="https://d.com">d</a>, https://, http://localhost:8000/ and word:https://h.com',
+     ["https://a.com", "https://b.com", "https://d.com"]),
+])
+def test_a_web_address_pasted_bare_is_a_link_to_it(markdown: str, links: list[str]) -> None:
+    html = BeautifulSoup(render_markdown(markdown).html.decode(), "html.parser")
+    assert [a["href"] for a in html.select("a")] == links
+    bare = [a for a in html.select("a") if a.get_text() == a["href"]]
+    assert all(not a.find_parent("a") for a in bare)  # never a link inside a link
+    assert all(a.get_text() in markdown for a in bare)  # shown as typed: no curly dashes
+
+
+def test_a_bare_address_alone_on_its_line_in_a_built_story_links(
+        make_site: Callable[[SiteFiles], Path]) -> None:
+    site = make_site({"content/articles/source.md": article(
+        "The source", category="Music", body="The full list:\n\nhttps://www.billboard.com/charts/hot-100/\n")})
+    build(site)
+    link = page(site, "/music/source/").select_one("article a[href^='https://www.billboard']")
+    assert link is not None and link.get_text() == "https://www.billboard.com/charts/hot-100/"

@@ -14,6 +14,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from generator.errors import LocatedError
+from generator.markup.barelinks import BareLinkExtension
 from generator.markup.embeds import EmbedExtension, RawEmbed
 from generator.markup.figures import FigureExtension, RawImage, RawVideo
 from generator.markup.footnotes import Footnotes
@@ -68,7 +69,8 @@ class _Renderer:
             extensions=[
                 TableExtension(), Footnotes(), AttrListExtension(),
                 TocExtension(slugify=slugify_unicode, permalink=False),
-                QuoteExtension(), SmartTextExtension(), self.figures, self.embeds, self.live,
+                QuoteExtension(), SmartTextExtension(), BareLinkExtension(), self.figures,
+                self.embeds, self.live,
                 LimitsExtension(), InlineSkipExtension(),
                 LinearExtension(),  # last: it replaces processors the others registered
             ],

@@ -15,6 +15,8 @@ from xml.etree.ElementTree import Element
 from markdown import Markdown, inlinepatterns, treeprocessors, util
 from markdown.extensions import Extension
 
+from generator.markup import barelinks
+
 # Each pattern (by the name it is registered under) and the marks one of which its regex
 # needs.  tests/test_markup_inlineskip.py checks every entry against the installed library.
 MARKS_NEEDED: dict[str, tuple[str, ...]] = {
@@ -34,6 +36,7 @@ MARKS_NEEDED: dict[str, tuple[str, ...]] = {
     "entity": ("&",),
     "em_strong": ("*", "_"),
     "em_strong2": ("_",),  # Markdown < 3.6 registers underscores apart
+    "bare_link": (barelinks.MARK,),  # Byline's own
 }
 
 

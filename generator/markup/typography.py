@@ -56,7 +56,9 @@ class SmartTextTreeprocessor(Treeprocessor):
         stack = [root]
         while stack:
             for child in stack.pop():
-                if child.tag not in _VERBATIM:
+                # An address shown as it links (a bare one, see barelinks.py) is verbatim too.
+                if child.tag not in _VERBATIM and not (
+                        child.tag == "a" and child.text == child.get("href")):
                     if child.text:
                         child.text = smarten(child.text)
                     if len(child):
