@@ -464,7 +464,7 @@ def _build_locked(
     cache_dir = _cache(state, site).folder
     assert state.cache is not None
     now = options.now or datetime.now(config.tz)
-    config_digest = digest_bytes((site / CONFIG_NAME).read_bytes())
+    config_digest = digest_text(config.built_from)
     theme = load_theme(config)
     searching = _searching(options, config)
     indexer = _indexer(searching)

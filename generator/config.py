@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from string import Formatter
 from typing import Any
@@ -77,6 +77,13 @@ class SiteConfig:
     def content_dir(self) -> Path:
         """Where articles, pages and authors live."""
         return self.root / "content"
+
+    @property
+    def built_from(self) -> str:
+        """The settings as the build sees them: all but where the site is published
+        (``deploy``), which no page shows, so that adding a target (or a comment) to
+        site.yaml makes no page again.  What the stages key their work on."""
+        return repr(replace(self, deploy={}))
 
 
 # --- the schema -------------------------------------------------------------------------------

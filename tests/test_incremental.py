@@ -402,6 +402,7 @@ def _delete(site: Preview, name: str) -> list[str]:
 
 
 LONG_BODY = " ".join(["Tour dates keep coming."] * 700)
+DEPLOY = "# where it goes\ndeploy:\n  targets:\n    mirror:\n      kind: dir\n      path: ../www\n"
 INDIA = "content/articles/india.md"
 A2 = "content/articles/alpha-tour/index.md"
 
@@ -454,6 +455,7 @@ EVERY_EDIT: list[tuple[str, Callable[[Preview], list[str]], bool]] = [
      True),
     ("site.yaml", lambda p: _write(p, "site.yaml", _edit(p.text("site.yaml"), "per_page: 2",
                                                          "per_page: 3")), False),
+    ("a deploy target", lambda p: _write(p, "site.yaml", p.text("site.yaml") + DEPLOY), False),
 ]
 
 
@@ -498,10 +500,12 @@ def test_every_kind_of_edit_in_turn_published_as_it_is_saved_is_what_a_clean_bui
 
 # The edits a ``byline build`` in a new process plans from the record the last one saved:
 # those of articles alone that leave the site's globals as they were (this theme's navigation
-# counts stories; the other edits change settings, photos, author files or templates).
+# counts stories; the other edits change settings, photos, author files or templates), and
+# a deploy target (no page shows it).
 FROM_RECORD = {"body", "headline", "dek", "tags", "an extra field", "a long body",
                "the byline", "an update time", "a live update",
-               "a first correction", "a correction's text", "a correction removed"}
+               "a first correction", "a correction's text", "a correction removed",
+               "a deploy target"}
 
 
 def test_every_kind_of_edit_in_turn_builds_from_the_saved_record_what_a_clean_build_does(
@@ -612,6 +616,14 @@ def test_a_body_edit_in_a_new_process_makes_its_page_and_the_feeds_carrying_it(p
              for name in ("feed.xml", "rss.xml", "feed.json")}
     assert set(result.changed) == {"music/charlie/index.html", *feeds}
     assert "One more line." in (preview.root / "built/music/charlie/index.html").read_text()
+    preview.assert_built_as_fresh()
+
+
+def test_a_deploy_target_or_a_comment_added_to_site_yaml_makes_no_page_again(preview):
+    preview.build()
+    write_files(preview.site, {"site.yaml": preview.text("site.yaml") + DEPLOY})
+    result = preview.build()
+    assert result.changed == () and result.written == 0
     preview.assert_built_as_fresh()
 
 
