@@ -51,6 +51,7 @@ from generator.ownership import (
     marker_state,
     read_ownership,
     refuse_precious,
+    site_name,
     sweep_temporaries,
 )
 from generator.theme import builtin_themes_dir, load_theme
@@ -498,7 +499,7 @@ def _build_locked(
     # (a folder an older Byline built): else the folder was made again since, by someone else.
     ownership, foreign = claim_folder(
         output_dir, remembered=None if state.cache.saw_marker() else remembered,
-        force=options.force, what=label)
+        force=options.force, what=label, site=site_name(site))
     content_options = ContentOptions(options.drafts, options.future, options.now)
     collecting = gc.isenabled()
     if owns_heap:
@@ -588,7 +589,7 @@ def _build_locked(
     # The search index is the search stage's to replace; without Pagefind it goes.
     kept_index = search_files(owned) if indexer else set()
     plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
-                               owned, kept_index)
+                               owned, kept_index, site=site_name(site))
     assert plan.record is not None
     if plan is carried:  # only what a change reached (unless write_plan keyed all again)
         outputs = {p: k for p, k in previous.items() if p not in plan.removed}

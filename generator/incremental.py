@@ -32,6 +32,7 @@ from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_h
 from generator.layered import with_changes
 from generator.model import Article, Content, Page
 from generator.outputdir import present_files
+from generator.ownership import site_name
 from generator.plaindata import (
     ShapeError,
     all_text,
@@ -284,13 +285,14 @@ def classify(site: Path, path: str) -> str:
 def write_plan(
     plan: Plan, rekey: Callable[[Reads], Plan], output_dir: Path, cache_dir: Path,
     report: Report, previous: Mapping[str, str], existing: set[str], owned: Set[str],
-    also_keep: Set[str] = frozenset(),
+    also_keep: Set[str] = frozenset(), *, site: str,
 ) -> tuple[Plan, WriteReport]:
     """Render and place the stale outputs of ``plan``, deleting the files Byline wrote
-    (``owned``) that are no longer outputs, except ``also_keep``; the plan returned is keyed
-    on everything the templates were seen reading."""
+    (``owned``) that are no longer outputs, except ``also_keep``, as the files of ``site``
+    (see ``ownership.site_name``); the plan returned is keyed on everything the templates
+    were seen reading."""
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
-                            complete=True, owned=owned, also_keep=also_keep)
+                            complete=True, owned=owned, also_keep=also_keep, site=site)
     keyed_on = plan.record.reads if plan.record else None
     if keyed_on is None or not written.reads <= keyed_on:
         plan = rekey((keyed_on or NO_READS) | written.reads)
@@ -337,7 +339,8 @@ def patch_build(
     owned: Set[str] = last.outputs.keys() | later_stages if later_stages else last.outputs.keys()
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
-        output_dir, cache_dir, report, last.outputs, existing, owned, later_stages)
+        output_dir, cache_dir, report, last.outputs, existing, owned, later_stages,
+        site=site_name(site))
     outputs: Mapping[str, str]
     if patched is plan:
         outputs = with_changes(last.outputs, {o.path: o.key for o in plan.outputs},

@@ -20,6 +20,7 @@ from generator.ownership import (
     MARKER_NAME,
     is_inside,
     is_temporary,
+    marker_site,
     marker_state,
     place,
     set_marker_state,
@@ -171,7 +172,7 @@ def _staged_name(path: str) -> str:
 
 def commit(
     staging: Path, output: Path, staged: Iterable[str], copies: Iterable[tuple[str, Path]],
-    *, owned: Set[str], removing: Set[str], token: str,
+    *, owned: Set[str], removing: Set[str], token: str, site: str,
 ) -> CommitReport:
     """Move staged files and copies into ``output``, then delete ``removing``: files of
     ``owned`` (what Byline wrote there before) that are no longer outputs.  Nothing else is
@@ -179,15 +180,16 @@ def commit(
 
     The folder's marker says "dirty" from before the first file moves until after the last
     deletion, so a commit cut short at any moment is redone by the next build; then it names
-    the build ``token``, and the report carries the marker's signature (see ownership.py) for
-    the cache to record beside the outputs' keys.
+    the build ``token`` and the ``site`` (see ``ownership.site_name``), and the report
+    carries the marker's signature (see ownership.py) for the cache to record beside the
+    outputs' keys.
     """
     output.mkdir(parents=True, exist_ok=True)
     staged = list(staged)
     copies = list(copies)
     arriving = set(staged).union(path for path, _ in copies)
     scratch = staging / "marker"
-    mark_dirty(output, owned, arriving, scratch, token)
+    mark_dirty(output, owned, arriving, scratch, token, site)
     written = 0
     for path in staged:
         _move(staging / _staged_name(path), output / path)
@@ -210,28 +212,36 @@ def commit(
             removed += 1
             emptied.add((output / path).parent)
     _remove_empty_folders(output, emptied)
-    mark_clean(output, owned, arriving, gone, scratch, token)
+    mark_clean(output, owned, arriving, gone, scratch, token, site)
     shutil.rmtree(staging, ignore_errors=True)
     return CommitReport(written, removed, marker_state(output)[1])
 
 
 def mark_dirty(output: Path, owned: Set[str], arriving: Set[str], scratch: Path,
-               token: str) -> None:
+               token: str, site: str) -> None:
     """Before anything moves: the marker lists every file this commit may leave, as dirty."""
-    if arriving <= owned and set_marker_state(output, clean=False, token=token):
+    if (arriving <= owned and _names_site(output, site)
+            and set_marker_state(output, clean=False, token=token)):
         return
-    write_ownership(output, owned | arriving, clean=False, scratch=scratch, token=token)
+    write_ownership(output, owned | arriving, clean=False, scratch=scratch, token=token,
+                    site=site)
+
+
+def _names_site(output: Path, site: str) -> bool:
+    """Whether the marker names ``site`` already (else it is written whole, naming it)."""
+    return not site or marker_site(output) == site
 
 
 def mark_clean(output: Path, owned: Set[str], arriving: Set[str], gone: Set[str],
-               scratch: Path, token: str) -> None:
+               scratch: Path, token: str, site: str) -> None:
     """After the last deletion: the marker lists exactly the files Byline now owns there,
     ``owned`` with ``arriving`` and without ``gone``."""
     # mark_dirty listed owned and arriving: with nothing gone that list stands, and only its
     # state is written (no set of every file of the site is made for a one-page save).
     if not gone and set_marker_state(output, clean=True, token=token):
         return
-    write_ownership(output, (owned - gone) | arriving, clean=True, scratch=scratch, token=token)
+    write_ownership(output, (owned - gone) | arriving, clean=True, scratch=scratch, token=token,
+                    site=site)
 
 
 def _move(source: Path, target: Path) -> None:

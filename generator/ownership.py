@@ -19,6 +19,7 @@ are refused outright, before anything is read from or written to them.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -31,6 +32,8 @@ MARKER_NAME = ".byline-output"
 _HEADER = "byline-output 1"
 # The line naming the build: it starts with "/", so a Byline from before it takes it for no file.
 _TOKEN_LINE = "/build "
+# The line naming the site whose files they are (its folder), after the build's.
+_SITE_LINE = "/site "
 _TOKEN_BYTES = 16
 # The site's own folders: an output or publish folder may be none of these, nor inside one.
 SOURCE_FOLDERS = ("content", "templates", "themes", "static", ".byline", ".git")
@@ -50,6 +53,13 @@ class Ownership:
     clean: bool
     token: str = ""  # the build that wrote them ("": a marker from before tokens)
     signature: str = ""  # this one write of the marker (see ``_signature``)
+    site: str = ""  # the site they are of (see ``site_name``; "": a marker from before sites)
+
+
+def site_name(site_root: Path) -> str:
+    """How a marker names the site whose files a folder holds: its folder, as this machine
+    reaches it."""
+    return str(_absolute(site_root))
 
 
 def new_token() -> str:
@@ -102,9 +112,19 @@ def read_ownership(folder: Path) -> Ownership | None:
     version, _, state = header.rpartition(" ")
     if version != _HEADER or state not in ("clean", "dirty"):
         return None
-    files = frozenset(line for line in rest.split("\n") if line and is_inside(line))
-    token = _token(rest.partition("\n")[0])
-    return Ownership(files, state == "clean", token, _signature(token, info))
+    lines = rest.split("\n")
+    files = frozenset(line for line in lines if line and is_inside(line))
+    token = _token(lines[0])
+    site = next((_site_from(line) for line in lines[:2] if line.startswith(_SITE_LINE)), "")
+    return Ownership(files, state == "clean", token, _signature(token, info), site)
+
+
+def _site_from(line: str) -> str:
+    try:
+        named = json.loads(line[len(_SITE_LINE):])
+    except ValueError:
+        return ""
+    return named if isinstance(named, str) else ""
 
 
 def _token(line: str) -> str:
@@ -128,10 +148,12 @@ def is_inside(path: str) -> bool:
 
 
 def write_ownership(folder: Path, files: Iterable[str], *, clean: bool, scratch: Path,
-                    token: str = "") -> None:
+                    token: str = "", site: str = "") -> None:
     """Record the files Byline owns in ``folder`` (atomically: written in ``scratch``, moved),
-    and the build that wrote them (``token``; "" for none)."""
-    text = "\n".join([_head(clean, token), *sorted(files), ""])
+    the build that wrote them (``token``; "" for none) and the site they are of (``site``,
+    see ``site_name``; "" for none)."""
+    named = [_SITE_LINE + json.dumps(site)] if site else []
+    text = "\n".join([_head(clean, token), *named, *sorted(files), ""])
     scratch.mkdir(parents=True, exist_ok=True)
     staged = scratch / f".{MARKER_NAME}.{os.getpid()}{TEMPORARY_SUFFIX}"
     try:
@@ -161,6 +183,21 @@ def marker_state(folder: Path) -> tuple[bool, str]:
         return clean, _signature(_token(named.decode().removesuffix("\n")), info)
     except UnicodeDecodeError:
         return clean, ""
+
+
+def marker_site(folder: Path) -> str:
+    """The site the folder's marker names ("" for none); reads its first lines only."""
+    try:
+        with (folder / MARKER_NAME).open("rb") as marker:
+            head = [marker.readline(), marker.readline(), marker.readline()]
+    except OSError:
+        return ""
+    for line in head[1:]:
+        with contextlib.suppress(UnicodeDecodeError):
+            text = line.decode().removesuffix("\n")
+            if text.startswith(_SITE_LINE):
+                return _site_from(text)
+    return ""
 
 
 def set_marker_state(folder: Path, *, clean: bool, token: str = "") -> bool:
@@ -237,16 +274,26 @@ def describe_files(paths: list[str]) -> str:
 
 
 def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
-                 what: str) -> tuple[Ownership, list[str]]:
+                 what: str, site: str = "") -> tuple[Ownership, list[str]]:
     """What Byline owns in ``folder`` before writing there, and the foreign files it keeps.
 
-    Raises FolderRefused for a non-empty folder that is not Byline's, unless ``force``.
-    ``remembered`` is what the site's cache recorded writing there before Byline wrote
-    markers (None: nothing, or a marker was written there since: its absence then means the
-    folder was made again, and what is in it now is someone else's).
+    Raises FolderRefused for a non-empty folder that is not Byline's, unless ``force``, and
+    for one holding another site's files (``site``: this one's ``site_name``), unless
+    ``force`` takes it over.  A folder inside the site is the site's whatever its marker
+    says (the site's folder was moved or renamed).  ``remembered`` is what the site's cache
+    recorded writing there before Byline wrote markers (None: nothing, or a marker was
+    written there since: its absence then means the folder was made again, and what is in
+    it now is someone else's).
     """
     marker = read_ownership(folder)
     if marker is not None:
+        if (marker.site and site and marker.site != site and not force
+                and not _absolute(folder).is_relative_to(site)):
+            raise FolderRefused(
+                f"{what} {folder} holds the files of the site in {marker.site}: give each "
+                "site a folder of its own, or, if that site is this one moved here, add "
+                "--force to take the folder over (the files it wrote that this site does "
+                "not have are then deleted)")
         return marker, []
     if not folder.is_dir() or not any(os.scandir(folder)):
         return Ownership(frozenset(), True), []

@@ -37,13 +37,14 @@ class WriteReport:
 def write_outputs(
     outputs: Sequence[Output], output_dir: Path, cache_dir: Path, report: Report,
     previous: Mapping[str, str], existing: set[str], *, complete: bool,
-    owned: Set[str] | None = None, also_keep: Set[str] = frozenset(),
+    owned: Set[str] | None = None, also_keep: Set[str] = frozenset(), site: str = "",
 ) -> WriteReport:
     """Render and place every output whose key differs from ``previous`` or whose file is
     not in ``existing``; with ``complete``, also delete the files of ``existing`` that are
     not outputs, if Byline wrote them (``owned``: all it wrote there, by default the files
     ``previous`` lists), except ``also_keep`` (files a later stage of the build owns, such as
-    the search index)."""
+    the search index).  The folder's marker names them the files of ``site`` (see
+    ``ownership.site_name``)."""
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     owned = set(previous) if owned is None else owned
     refuse_blocked(output_dir, stale, owned, report)
@@ -70,7 +71,7 @@ def write_outputs(
         raise BuildFailed(report.sorted())
     removing = (existing - {o.path for o in outputs} - also_keep) & owned if complete else set()
     done = commit(staging, output_dir, (o.path for o in to_render), copies, owned=owned,
-                  removing=removing, token=new_token())
+                  removing=removing, token=new_token(), site=site)
     return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads),
                        done.marker)
 

@@ -329,7 +329,8 @@ def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) ->
     staging.mkdir(parents=True, exist_ok=True)
     # The pages' build named the folder's files; the index joins them under that name.
     return commit(staging, output_dir, (), copies, owned=owned, removing=removing,
-                  token=marker.token if marker else "").marker
+                  token=marker.token if marker else "",
+                  site=marker.site if marker else "").marker
 
 
 def _record_data(index: SearchIndex) -> tuple[list[Any], bytes]:

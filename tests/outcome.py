@@ -67,14 +67,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` with its bytes (empty when the folder does not exist).
 
     The token naming the build in Byline's marker is random, different for every build:
-    it shows as ``/build <token>``, so that two builds of the same site compare equal."""
+    it shows as ``/build <token>``, and the site's folder it names as ``/site <site>``, so
+    that two builds of the same site (or of its copy) compare equal."""
     if not folder.is_dir():
         return {}
     files = {p.relative_to(folder).as_posix(): p.read_bytes()
              for p in sorted(folder.rglob("*")) if p.is_file()}
     if MARKER_NAME in files:
-        files[MARKER_NAME] = re.sub(rb"(?m)^/build [0-9a-f]{32}$", b"/build <token>",
-                                    files[MARKER_NAME])
+        files[MARKER_NAME] = re.sub(rb"(?m)^/site .*$", b"/site <site>", re.sub(
+            rb"(?m)^/build [0-9a-f]{32}$", b"/build <token>", files[MARKER_NAME]))
     return files
 
 

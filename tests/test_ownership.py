@@ -455,3 +455,81 @@ def test_a_marker_not_of_the_expected_shape_is_written_whole_never_patched(
     # A Byline from before build names reads the same marker: the name is no file of its.
     assert all(not line.startswith("/") or line.startswith("/build ")
                for line in marker.read_text().splitlines())
+
+
+def two_sites(tmp_path: Path) -> tuple[Path, Path]:
+    """Two sites side by side: the first with stories A and B, the second with C alone."""
+    first = write_files(tmp_path / "first", {"site.yaml": SITE_YAML, **ARTICLES})
+    second = write_files(tmp_path / "second", {
+        "site.yaml": SITE_YAML,
+        "content/articles/c.md": article(title="C", category="Music", tags="[Pop]")})
+    return first, second
+
+
+def test_a_second_site_built_into_the_firsts_output_is_refused_and_takes_it_over_with_force(
+        tmp_path):
+    first, second = two_sites(tmp_path)
+    shared = tmp_path / "shared"
+    assert byline_build(first, "--output", str(shared)) == (0, "")
+    before = snapshot(shared)
+
+    code, err = byline_build(second, "--output", str(shared))
+
+    assert code == 1
+    assert err == (f"byline: error: --output {shared} holds the files of the site in {first}: "
+                   "give each site a folder of its own, or, if that site is this one moved "
+                   "here, add --force to take the folder over (the files it wrote that this "
+                   "site does not have are then deleted)\n")
+    assert snapshot(shared) == before
+    assert byline_build(second, "--output", str(shared), "--force")[0] == 0
+    assert (shared / "music/c/index.html").is_file() and not (shared / "music/a").exists()
+    assert read_ownership(shared).site == str(second)
+    assert byline_build(first, "--output", str(shared))[0] == 1  # now the second site's
+
+
+def test_a_site_moved_with_its_output_folder_inside_builds_on_without_a_flag(make_site):
+    site = make_site(ARTICLES)
+    build(site)
+    moved = site.with_name("renamed")
+    site.rename(moved)
+    (moved / "content/articles/b.md").unlink()
+    code, err = byline_build(moved)
+    assert code == 0, err
+    assert not (moved / "output/tv/b").exists()
+    assert read_ownership(moved / "output").site == str(moved)
+
+
+def test_a_dir_target_holding_another_sites_files_is_refused(tmp_path):
+    from generator.errors import PublishError
+    from generator.publish import make_target
+
+    first, second = two_sites(tmp_path)
+    www = tmp_path / "www"
+    for site in (first, second):
+        build(site)
+    make_target("mirror", {"kind": "dir", "path": str(www)}, first).publish(
+        first / "output", dry_run=False)
+    before = snapshot(www)
+    target = make_target("mirror", {"kind": "dir", "path": str(www)}, second)
+    with pytest.raises(PublishError) as refused:
+        target.publish(second / "output", dry_run=True)
+    assert str(refused.value) == (
+        f"deploy target 'mirror': {www} holds the files of the site in {first}: give each "
+        "site a folder of its own, or, if that site is this one moved here, add --force to "
+        "take the folder over (the files it wrote that this site does not have are then "
+        "deleted)")
+    with pytest.raises(PublishError):
+        target.publish(second / "output", dry_run=False)
+    assert snapshot(www) == before
+
+
+def test_a_marker_from_before_sites_were_named_is_kept_and_then_names_the_site(make_site):
+    site = make_site(ARTICLES)
+    build(site)
+    marker = site / "output" / MARKER_NAME
+    lines = marker.read_text().split("\n")
+    marker.write_text("\n".join(line for line in lines if not line.startswith("/site ")))
+    assert read_ownership(site / "output").site == ""
+    (site / "content/articles/b.md").write_text(article(title="B2", category="TV"))
+    assert byline_build(site) == (0, "")
+    assert read_ownership(site / "output").site == str(site)

@@ -45,6 +45,7 @@ from generator.ownership import (
     foreign_files,
     is_temporary,
     refuse_precious,
+    site_name,
     write_ownership,
 )
 from generator.plaindata import integer, items, number, text
@@ -74,7 +75,8 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> DirTarget:
         refuse_precious(folder, site_root, "`path`")
     except FolderRefused as refused:
         raise settings.fail(str(refused)) from None
-    return DirTarget(name=name, folder=folder, cache=site_root / CACHE_DIR_NAME)
+    return DirTarget(name=name, folder=folder, cache=site_root / CACHE_DIR_NAME,
+                     site=site_name(site_root))
 
 
 # The longest a folder target goes without a publish comparing every file of both sides.
@@ -135,6 +137,9 @@ class DirTarget:
     folder: Path
     # The site's cache, where the MD5s of both sides are kept between publishes.
     cache: Path | None = None
+    # The site publishing there (see ``ownership.site_name``; "": none named, for targets
+    # made outside a site): another site's folder is refused.
+    site: str = ""
 
     @property
     def description(self) -> str:
@@ -163,7 +168,7 @@ class DirTarget:
             raise PublishError(f"deploy target '{self.name}': {self.folder} is not a folder")
         try:
             owned, foreign = claim_folder(self.folder, remembered=None, force=force,
-                                          what=f"deploy target '{self.name}':")
+                                          what=f"deploy target '{self.name}':", site=self.site)
         except FolderRefused as refused:
             raise PublishError(str(refused)) from None
         cache = BuildCache(self.cache) if self.cache is not None and not dry_run else None
@@ -206,12 +211,13 @@ class DirTarget:
         if uploads or deletions:
             try:
                 write_ownership(self.folder, owned.files | versions.keys(), clean=False,
-                                scratch=self.folder)
+                                scratch=self.folder, site=self.site)
                 for file in uploads:
                     copy_into(self.folder, file)
                 for key in deletions:
                     delete_from(self.folder, key)
-                write_ownership(self.folder, versions.keys(), clean=True, scratch=self.folder)
+                write_ownership(self.folder, versions.keys(), clean=True, scratch=self.folder,
+                                site=self.site)
             except OSError as error:
                 raise PublishError(f"deploy target '{self.name}': {error}") from error
         cache.set_stamp(self.folder, Sent(str(source), _marker_state(self.folder),
@@ -232,13 +238,14 @@ class DirTarget:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 write_ownership(self.folder, owned.files | site.keys(), clean=False,
-                                scratch=self.folder)
+                                scratch=self.folder, site=self.site)
                 for file in plan.uploads:
                     copy_into(self.folder, file)
                     memo.wrote(self.folder / file.key, file.md5)
                 for key in plan.deletions:
                     delete_from(self.folder, key)
-                write_ownership(self.folder, site.keys(), clean=True, scratch=self.folder)
+                write_ownership(self.folder, site.keys(), clean=True, scratch=self.folder,
+                                site=self.site)
             except OSError as error:
                 raise PublishError(f"deploy target '{self.name}': {error}") from error
             if cache is not None:
