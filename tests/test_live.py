@@ -646,6 +646,17 @@ def test_a_full_comparison_at_least_hourly_puts_right_what_was_changed_by_hand(
     _publishes_in_full(site, www, monkeypatch)
 
 
+def test_a_page_deleted_from_the_target_by_hand_is_put_back_at_the_next_publish(
+        make_site, monkeypatch, tmp_path):
+    www = tmp_path / "www"
+    site = _publishing_site(make_site, www)
+    assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    (www / "tv/other/index.html").unlink()  # not a page the next build changes
+    _add_update(site)
+    _publishes_in_full(site, www, monkeypatch)
+    assert (www / "tv/other/index.html").is_file()
+
+
 def test_a_file_put_in_the_output_folder_by_hand_keeps_publishing_in_full(
         make_site, monkeypatch, tmp_path):
     www = tmp_path / "www"

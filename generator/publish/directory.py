@@ -14,8 +14,9 @@ compares and sends only the files whose key changed and deletes only those the b
 longer makes.  Everything else is compared in full, as before: the first publish, another
 output folder, a marker someone else wrote since (another site or a Byline elsewhere
 published there), a dry run, ``--force``, a site folder holding files the build did not
-make, and at least every ``FULL_COMPARE_SECONDS``, so a file changed in the target by hand
-is put right within the hour.  The few files the quick way touches are checked in the
+make, a file missing from the target (deleted by hand), and at least every
+``FULL_COMPARE_SECONDS``, so a file changed in the target by hand is put right within the
+hour.  The few files the quick way touches are checked in the
 target as the full comparison checks them: never followed through a symlink, deleted only
 if the marker says Byline wrote them.
 """
@@ -35,7 +36,7 @@ from typing import Any
 from generator.cache import CACHE_DIR_NAME, BuildCache
 from generator.errors import PublishError
 from generator.inputfiles import shown
-from generator.outputdir import Blocked, blocked_paths, plainly_inside
+from generator.outputdir import Blocked, all_present, blocked_paths, plainly_inside
 from generator.ownership import (
     MARKER_NAME,
     FolderRefused,
@@ -190,7 +191,9 @@ class DirTarget:
         last = cache.stamp(self.folder, sent_from, kind=_SENT)
         if (last is None or last.source != str(source) or not owned.clean
                 or not 0 <= time.time() - last.compared < FULL_COMPARE_SECONDS
-                or _marker_state(self.folder) != last.marker or _staging_left(self.folder)):
+                or _marker_state(self.folder) != last.marker or _staging_left(self.folder)
+                # A file deleted there by hand (one access() each: 1 s at 100,000 stories):
+                or not all_present(self.folder, last.versions.keys() & versions.keys())):
             return None
         site: dict[str, SiteFile] = {}
         for key, version in versions.items():
