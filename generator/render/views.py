@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
@@ -22,9 +22,6 @@ from generator.model import Article, Author, Change, ImageRef, Term
 from .live import LiveView, live_state, live_view
 from .media import VideoView, has_gallery, video_view
 from .reads import watched
-
-if TYPE_CHECKING:
-    from .carried import Carried
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -143,13 +140,34 @@ def change_view(change: Change) -> ChangeView:
                       change.text)
 
 
+class KeptViews(Protocol):
+    """The views the last build made that a ViewMaker hands out again (``carried.Carried``):
+    one is given back only where it is exactly the one that would be made now."""
+
+    def card(self, article: Article) -> ArticleView | None:
+        """The card kept for this very article object, if any."""
+        ...
+
+    def keep_card(self, article: Article, view: ArticleView) -> None:
+        """Remember the card made now."""
+        ...
+
+    def term(self, url: str, view: TermView) -> TermView:
+        """The kept view of this term if it equals ``view``, else ``view``."""
+        ...
+
+    def author(self, slug: str, view: AuthorView) -> AuthorView:
+        """The kept view of this author if it equals ``view``, else ``view``."""
+        ...
+
+
 class ViewMaker:
     """Builds views for one build; remembers each card, term and author view, since lists
     repeat them (and the same object lets keys digest it once)."""
 
     def __init__(
         self, images: ImageIndex, authors: Mapping[str, Author], url: Callable[[str], str],
-        term_counts: Mapping[str, int], now: datetime | None, carried: Carried,
+        term_counts: Mapping[str, int], now: datetime | None, carried: KeptViews,
         tz: tzinfo | None = None,
         clock: datetime | None = None,
     ) -> None:
