@@ -526,6 +526,26 @@ def bucket_keys(bucket: tuple[Any, str]) -> set[str]:
             if entry["Key"].rpartition("/")[2] != PUBLISHED_RECORD}
 
 
+def published_once(site: tuple[Path, Path], bucket: tuple[Any, str],
+                   endpoint: str) -> tuple[Any, Path]:
+    """The S3 target of the fixture bucket, after a first publish of the fixture site, and
+    the site's output folder."""
+    root, output = site
+    target = s3_target(bucket, endpoint, root)
+    target.publish(output, dry_run=False)
+    return target, output
+
+
+def beside_others(site: tuple[Path, Path], bucket: tuple[Any, str], endpoint: str,
+                  others: dict[str, bytes], **spec: Any) -> tuple[Any, Path]:
+    """The S3 target of the fixture bucket, which holds ``others``' objects (put there by
+    someone else, so without Byline's metadata), and the fixture site's output folder."""
+    client, name = bucket
+    for key, body in others.items():
+        client.put_object(Bucket=name, Key=key, Body=body)
+    return s3_target(bucket, endpoint, site[0], **spec), site[1]
+
+
 def put_as_an_older_release(client: Any, name: str, key: str, body: bytes) -> None:
     """An object as a Byline that kept no record uploaded it: marked only by its metadata."""
     md5 = hashlib.md5(body, usedforsecurity=False).hexdigest()
@@ -562,10 +582,8 @@ def test_s3_first_publish_uploads_everything_with_types_and_caching(
 def test_s3_second_publish_uploads_one_and_deletes_one(
     site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
 ) -> None:
-    root, output = site
+    target, output = published_once(site, bucket, moto_endpoint)
     client, name = bucket
-    target = s3_target(bucket, moto_endpoint, root)
-    target.publish(output, dry_run=False)
     change_site(output)
 
     summary = target.publish(output, dry_run=False)
@@ -657,10 +675,8 @@ def test_s3_dry_run_uploads_nothing(
 def test_s3_respects_the_prefix(
     site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
 ) -> None:
-    root, output = site
-    client, name = bucket
-    client.put_object(Bucket=name, Key="other-site/index.html", Body=b"keep me")
-    target = s3_target(bucket, moto_endpoint, root, prefix="/news")
+    target, output = beside_others(site, bucket, moto_endpoint,
+                                   {"other-site/index.html": b"keep me"}, prefix="/news")
 
     target.publish(output, dry_run=False)
     change_site(output)
@@ -675,10 +691,8 @@ def test_s3_respects_the_prefix(
 def test_s3_keeps_what_others_put_in_the_bucket_and_deletes_only_its_own(
     site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
 ) -> None:
-    root, output = site
+    target, output = published_once(site, bucket, moto_endpoint)
     client, name = bucket
-    target = s3_target(bucket, moto_endpoint, root)
-    target.publish(output, dry_run=False)
     others = {"CNAME": b"news.example.com", "private/report.pdf": b"%PDF-1.7",
               "music/old-story/notes.txt": b"the editor's"}
     for key, body in others.items():
@@ -703,10 +717,8 @@ def test_s3_keeps_what_others_put_in_the_bucket_and_deletes_only_its_own(
 def test_s3_never_replaces_an_object_it_did_not_upload(
     site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
 ) -> None:
-    root, output = site
+    target, output = published_once(site, bucket, moto_endpoint)
     client, name = bucket
-    target = s3_target(bucket, moto_endpoint, root)
-    target.publish(output, dry_run=False)
     client.put_object(Bucket=name, Key="about/index.html", Body=b"someone's about page")
     write_site(output, {"about/index.html": b"<!doctype html><title>About</title>"})
     (output / "index.html").write_bytes(b"<!doctype html><title>Home, with About</title>")
@@ -726,10 +738,8 @@ def test_s3_never_replaces_an_object_it_did_not_upload(
 def test_s3_refuses_a_bucket_of_others_objects_unless_forced_and_then_keeps_them(
     site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
 ) -> None:
-    root, output = site
-    client, name = bucket
-    client.put_object(Bucket=name, Key="reports/q3.pdf", Body=b"%PDF-1.7")
-    target = s3_target(bucket, moto_endpoint, root)
+    target, output = beside_others(site, bucket, moto_endpoint, {"reports/q3.pdf": b"%PDF-1.7"})
+    name = bucket[1]
 
     with pytest.raises(PublishError) as refused:
         target.publish(output, dry_run=False)
