@@ -958,12 +958,12 @@ def test_dir_refuses_a_link_or_a_foreign_file_where_the_site_needs_a_folder(
     versions.update({"music/story/index.html": "2", "static/css/site.3f2a1b9c.css": "2"})
     del versions["music/old-story/index.html"]
     before = folder_files(www)
-    if quick and not force:  # the publish that sends only what changed refuses them too
-
-        def compared_in_full(*args: object, **kwargs: object) -> None:
-            pytest.fail("compared every file")
-
-        monkeypatch.setattr(directory_module.DirTarget, "_sync", compared_in_full)
+    # Handed the build's keys, the publish finds files it sent missing (the folders went)
+    # and compares every file, which refuses them the same way.
+    compared: list[bool] = []
+    real_sync = directory_module.DirTarget._sync
+    monkeypatch.setattr(directory_module.DirTarget, "_sync", lambda *args, **kwargs: (
+        compared.append(True), real_sync(*args, **kwargs))[1])
 
     with pytest.raises(PublishError) as refused:
         dir_target(root, www).publish(output, dry_run=False, force=force,
@@ -978,6 +978,29 @@ def test_dir_refuses_a_link_or_a_foreign_file_where_the_site_needs_a_folder(
     assert folder_files(outside) == {"keep.txt": b"mine"}
     assert (www / "static").read_bytes() == b"my notes"
     assert folder_files(www) == before
+    assert compared == [True]
+
+
+def test_dir_publish_of_what_changed_never_replaces_a_file_it_did_not_write(
+    site: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, output = site
+    www = tmp_path / "www"
+    versions = {key: "1" for key in SITE_FILES}
+    dir_target(root, www).publish(output, dry_run=False, versions=versions)
+    write_site(www, {"music/new/index.html": b"someone's page"})
+    write_site(output, {"music/new/index.html": b"<title>New</title>"})
+    monkeypatch.setattr(directory_module.DirTarget, "_sync",
+                        lambda *args, **kwargs: pytest.fail("compared every file"))
+
+    with pytest.raises(PublishError) as refused:
+        dir_target(root, www).publish(output, dry_run=False,
+                                      versions={**versions, "music/new/index.html": "1"})
+
+    assert str(refused.value) == (
+        "deploy target 'mirror': music/new/index.html was not written by Byline, and the site "
+        f"has a file there: move it out of {www}, then publish again")
+    assert (www / "music/new/index.html").read_bytes() == b"someone's page"
 
 
 @pytest.mark.parametrize("force", [False, True])
