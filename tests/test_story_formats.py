@@ -652,6 +652,16 @@ def test_a_short_tiktok_link_is_a_card_with_the_link_and_says_how_to_embed_it(
     ('"https://g.com/q?a=1&b=2" and *https://e.com/x*, then https://i.com/path?',
      ["https://g.com/q?a=1&b=2", "https://e.com/x", "https://i.com/path"]),
     ("https://www.billboard.com/music/chart-beat/\n", ["https://www.billboard.com/music/chart-beat/"]),
+    ("See https://en.wikipedia.org/wiki/Heart\\_(band) and https://x.com/a\\_b.",
+     ["https://en.wikipedia.org/wiki/Heart_(band)", "https://x.com/a_b"]),
+    ("詳しくはhttps://example.jp/news/123。次の文です。（https://example.jp/a） and "
+     "https://variety.com/story—the end, and one line  \nhttps://d.com/x",
+     ["https://example.jp/news/123", "https://example.jp/a", "https://variety.com/story",
+      "https://d.com/x"]),
+    # inside a link written in HTML, or code, a form field…: left alone
+    ('Read <a href="https://variety.com/x/">the story at https://variety.com/x/</a>, run '
+     "<code>curl https://api.example.com/v1</code> or <kbd>https://k.com</kbd>; then https://e.com",
+     ["https://variety.com/x/", "https://e.com"]),
     # already links, code, raw HTML, no reachable host, or in the middle of a word: as before
     ("[https://a.com](https://a.com), <https://b.com>, `https://c.com`, "
      '<a href="https://d.com">d</a>, https://, http://localhost:8000/ and word:https://h.com',
@@ -662,7 +672,8 @@ def test_a_web_address_pasted_bare_is_a_link_to_it(markdown: str, links: list[st
     assert [a["href"] for a in html.select("a")] == links
     bare = [a for a in html.select("a") if a.get_text() == a["href"]]
     assert all(not a.find_parent("a") for a in bare)  # never a link inside a link
-    assert all(a.get_text() in markdown for a in bare)  # shown as typed: no curly dashes
+    # shown as typed: no curly dashes (an escaped character as itself)
+    assert all(a.get_text() in markdown.replace("\\", "") for a in bare)
 
 
 def test_a_bare_address_alone_on_its_line_in_a_built_story_links(
@@ -672,3 +683,27 @@ def test_a_bare_address_alone_on_its_line_in_a_built_story_links(
     build(site)
     link = page(site, "/music/source/").select_one("article a[href^='https://www.billboard']")
     assert link is not None and link.get_text() == "https://www.billboard.com/charts/hot-100/"
+
+
+def test_a_web_address_in_a_photos_credit_leaves_the_photo_a_figure_with_its_credit(
+        make_site: Callable[[SiteFiles], Path]) -> None:
+    site = make_site({
+        "content/articles/shot/index.md": article("The shot", category="Music", body=(
+            '![The band](band.jpg "On stage")'
+            '{credit="Jane Doe, CC BY 2.0 https://creativecommons.org/licenses/by/2.0/"}\n')),
+        "content/articles/shot/band.jpg": photo_bytes()})
+    build(site)
+    figure = page(site, "/music/shot/").select_one("article figure")
+    assert figure is not None and "{credit" not in figure.parent.get_text()
+    assert "https://creativecommons.org/licenses/by/2.0/" in figure.get_text()
+
+
+def test_a_run_of_brackets_after_an_address_costs_no_more_than_letters() -> None:
+    html = render_markdown("x https://e.com/" + ")" * 100_000).html.decode()
+    assert html.startswith('<p>x <a href="https://e.com/">https://e.com/</a>)))')
+
+
+def test_a_quote_closing_after_a_link_or_emphasis_curls_as_a_closing_quote() -> None:
+    html = render_markdown('"read https://a.example.com/x". And "*word*" ok').html.decode()
+    assert html == ('<p>“read <a href="https://a.example.com/x">https://a.example.com/x</a>”. '
+                    "And “<em>word</em>” ok</p>")

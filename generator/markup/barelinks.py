@@ -5,9 +5,12 @@ bare, as every editor and CMS they know links them (GitHub, WordPress, Ghost): o
 text is a source the reader cannot follow.  An address alone on its line that is a known
 post (Instagram, X, YouTube, TikTok) is an embed before this runs (see ``embeds.py``).
 
-The address ends as GitHub's ends one: at a space or ``<``, less the punctuation that closes
-the sentence around it (``.``, ``,``, ``)`` when it opens no ``(`` of its own…).  Inside a
-link's words, code, or raw HTML, nothing is linked.
+The address ends as GitHub's ends one: at a space, ``<`` or a quote, less the punctuation
+that closes the sentence around it (``.``, ``,``, ``)`` when it opens no ``(`` of its own…),
+and at the punctuation of scripts written without spaces (``。``, ``）``…).  It runs before
+emphasis (an underscore is part of an address), so it tells for itself where it must not
+link: in a link's words (Markdown's or one written in HTML), in code or a form field written
+in HTML, and in an attribute list (``{credit="… https://…"}``), which attr_list reads later.
 """
 
 from __future__ import annotations
@@ -19,10 +22,23 @@ from markdown import Markdown, util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-# After a space, an opening bracket or quote, an emphasis mark, or at the start: never in
-# the middle of a word or of another address.  \x02 and \x03 delimit what other patterns
-# stashed (code, links, raw HTML), so an address never runs into one.
-_BARE_ADDRESS = r"(?<![^\s(\[{*_~\"'“‘])https?://[^\s<>\"\x02\x03]+"
+# Punctuation of scripts written without spaces, and dashes and ellipses set tight against
+# a word: never part of an address.
+_TIGHT = "。、，．：；！？）」』】〕》〉—–…"
+# Never in the middle of a Latin word or of another address ("word:https://…"); after
+# anything else (a space, a bracket, a quote, an emphasis mark, a line break, a word of a
+# script written without spaces), or at the start.
+# \x02…\x03 is what another pattern stashed: an escaped character is part of the address
+# (``_cut``); code, a link or raw HTML ends it.
+_BARE_ADDRESS = (r"(?<![A-Za-z0-9_/.:@%+=&?#\\-])https?://"
+                 rf"(?:[^\s<>\"\x02\x03{_TIGHT}]|\x02[^\x02\x03]*\x03)+")
+_STASHED = re.compile(r"\x02([^\x02\x03]*)\x03")
+_ESCAPED = re.compile(r"\d+")  # what the escape pattern stashes: the character's number
+_INLINE_ID = util.INLINE_PLACEHOLDER_PREFIX[1:]  # "klzzwxh:", then the node's number
+_RAW_HTML_ID = util.HTML_PLACEHOLDER[1:].split("%s")[0]  # "wzxhzdk:", then the raw HTML's
+# Raw HTML elements whose words are no place for a link.
+_NO_LINK_IN = re.compile(r"<(/?)(a|code|kbd|samp|pre|script|style|textarea|button)\b[^>]*?(/?)>",
+                         re.IGNORECASE)
 _CLOSING = ".,:;!?*_~'\"’”"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # The mark the inline stage needs in a text before trying this pattern (see inlineskip.py).
@@ -30,36 +46,95 @@ MARK = "://"
 
 
 def address_end(address: str) -> str:
-    """The address without what closes the sentence or the brackets around it."""
-    while address:
-        last = address[-1]
-        unopened = last in _PAIRS and address.count(last) > address.count(_PAIRS[last])
-        if last in _CLOSING or unopened:
-            address = address[:-1]
-        else:
+    """The address without what closes the sentence or the brackets around it (one pass:
+    a run of thousands of brackets costs no more than thousands of letters)."""
+    unclosed = {close: address.count(open_) - address.count(close)
+                for close, open_ in _PAIRS.items()}
+    end = len(address)
+    while end:
+        last = address[end - 1]
+        if last in _PAIRS and unclosed[last] < 0:
+            unclosed[last] += 1
+        elif last not in _CLOSING:
             break
-    return address
+        end -= 1
+    return address[:end]
 
 
 class BareLinkProcessor(InlineProcessor):
     """Links a bare ``http(s)://`` address, leaving what follows it as text."""
 
-    ANCESTOR_EXCLUDES = ("a",)  # a link's own words are no second link
+    ANCESTOR_EXCLUDES = ("a",)  # a Markdown link's own words are no second link
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | None, int | None, int | None]:
-        address = address_end(m.group(0))
-        if "." not in address.split("://", 1)[1].split("/", 1)[0]:
-            return None, None, None  # "https://" alone, or no host a reader could reach
-        link = etree.Element("a", {"href": address})
-        link.text = util.AtomicString(address)
-        return link, m.start(0), m.start(0) + len(address)
+        start = m.start(0)
+        address, shown = self._cut(m.group(0))
+        for _ in range(len(shown) - len(address_end(shown))):  # as many as shown loses
+            address = (address[: address.rindex("\x02")] if address.endswith("\x03")
+                       else address[:-1])
+        shown = address_end(shown)
+        host = shown.split("://", 1)[1].split("/", 1)[0]
+        if ("." not in host or self._in_raw_element(data, start)
+                or _in_attribute_list(data, start, start + len(address))):
+            return None, None, None  # no host a reader could reach, or no place for a link
+        link = etree.Element("a", {"href": shown})
+        link.text = util.AtomicString(shown)
+        return link, start, start + len(address)
+
+    def _stashed(self, placeholder: str) -> str | None:
+        """What another pattern stashed under ``placeholder`` (the inside of \x02…\x03), as
+        text: an escaped character's number, or raw HTML's own placeholder; None for an
+        element."""
+        if placeholder.startswith(_RAW_HTML_ID):
+            stash = self.md.htmlStash.rawHtmlBlocks
+            index = int(placeholder[len(_RAW_HTML_ID):] or -1)
+            raw = stash[index] if 0 <= index < len(stash) else None
+            return raw if isinstance(raw, str) else None
+        if not placeholder.startswith(_INLINE_ID):
+            return placeholder  # an escape, as the library wrote it before stashing
+        inline = self.md.treeprocessors["inline"]
+        node = getattr(inline, "stashed_nodes", {}).get(placeholder[len(_INLINE_ID):])
+        if isinstance(node, str):
+            inner = _STASHED.fullmatch(node)
+            return self._stashed(inner.group(1)) if inner else node
+        return None
+
+    def _cut(self, matched: str) -> tuple[str, str]:
+        """The matched text up to the first thing stashed in it that is not an escaped
+        character, and that address as shown (escapes as their characters)."""
+        shown: list[str] = []
+        end = 0
+        for stashed in _STASHED.finditer(matched):
+            inside = self._stashed(stashed.group(1))
+            if inside is None or not _ESCAPED.fullmatch(inside):
+                return matched[: stashed.start()], "".join(
+                    [*shown, matched[end : stashed.start()]])
+            shown += [matched[end : stashed.start()], chr(int(inside))]
+            end = stashed.end()
+        return matched, "".join([*shown, matched[end:]])
+
+    def _in_raw_element(self, data: str, at: int) -> bool:
+        """Whether ``at`` lies inside an ``<a>``, ``<code>``… the writer opened in HTML."""
+        depth = 0
+        for stashed in _STASHED.finditer(data, 0, at):
+            raw = self._stashed(stashed.group(1))
+            tag = _NO_LINK_IN.fullmatch(raw.strip()) if raw is not None else None
+            if tag is not None and not tag.group(3):
+                depth = max(0, depth - 1) if tag.group(1) else depth + 1
+        return depth > 0
+
+
+def _in_attribute_list(data: str, start: int, end: int) -> bool:
+    """Whether the address is inside a ``{…}`` the text ends with: attr_list's, read once
+    the inline patterns are done (a link there would hide it from attr_list)."""
+    opened = data.rfind("{", 0, start)
+    return opened > data.rfind("}", 0, start) and data[end:].rstrip().endswith("}")
 
 
 class BareLinkExtension(Extension):
-    """Registers the bare-address pattern after links and raw HTML, before emphasis (an
-    underscore in an address is part of it, not emphasis)."""
+    """Registers the bare-address pattern after links and raw HTML, before emphasis."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Add the pattern to ``md``."""

@@ -37,8 +37,9 @@ _INDENT = re.compile(r"[ \t]*")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _TEXT = re.compile(r"\S")
 # What can start markup, a line break (two spaces at a line's end) among them: a transcript
-# of 100,000 short lines each ending in one took two minutes as one paragraph.
-_MARKUP = re.compile(r"[\[<*_`&\\!]|  \n")
+# of 100,000 short lines each ending in one took two minutes as one paragraph; so is a web
+# address, which becomes a link (barelinks.py).
+_MARKUP = re.compile(r"[\[<*_`&\\!]|  \n|://")
 _MARKERS = re.compile(r"(?:(?:>|[*+-]|\d{1,9}[.)])[ \t]*)+")
 _MARKER = re.compile(r">|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _RULE = re.compile(r"[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")

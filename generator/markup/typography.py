@@ -22,10 +22,14 @@ _DECADE = re.compile(r"\d\ds?\b")
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
 
 
-def smarten(text: str) -> str:
-    """Curly quotes, real dashes and ellipses in a plain string."""
+def smarten(text: str, *, after_element: bool = False) -> str:
+    """Curly quotes, real dashes and ellipses in a plain string; ``after_element``: it
+    follows an element's words (``*word*"``, ``<a>…</a>".``), so a quote it starts with
+    closes them."""
     if "'" not in text and '"' not in text and "--" not in text and "..." not in text:
         return text
+    if after_element and text[0] in "'\"":
+        return smarten("x" + text)[1:]  # as after a word
     return _MARKS.sub(_replacement, text)
 
 
@@ -64,7 +68,7 @@ class SmartTextTreeprocessor(Treeprocessor):
                     if len(child):
                         stack.append(child)
                 if child.tail:
-                    child.tail = smarten(child.tail)
+                    child.tail = smarten(child.tail, after_element=child.tag != "br")
 
 
 class SmartTextExtension(Extension):

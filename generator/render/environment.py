@@ -50,7 +50,7 @@ def add_compiled_templates(compiled: Mapping[str, bytes]) -> None:
 _WHAT = {"ArticleView": "an article", "TermView": "a tag or section", "AuthorView": "an author",
          "ImageView": "an image", "ChangeView": "an update or correction", "VideoView": "a video",
          "CaptionsView": "a captions file", "LiveView": "a live blog",
-         "LiveUpdateView": "a live blog's update"}
+         "LiveUpdateView": "a live blog's update", "PageMeta": "the page's meta"}
 
 
 class ThemeUndefined(jinja2.Undefined):
