@@ -51,7 +51,7 @@ from generator.ownership import (
     marker_state,
     read_ownership,
     refuse_precious,
-    site_name,
+    site_identity,
     sweep_temporaries,
 )
 from generator.theme import builtin_themes_dir, load_theme
@@ -94,6 +94,8 @@ class BuildOptions:
     saved: frozenset[str] | None = None
     # Build into a non-empty folder Byline did not make; its files are kept, never deleted.
     force: bool = False
+    # Build into a folder holding another site's files (by its base_url), as this site's.
+    take_over: bool = False
     # How long to wait for another build writing into the same folder before giving up.
     lock_wait: float = 5.0
     # Index the committed site for its search page (site.yaml's ``search``, Pagefind
@@ -497,9 +499,11 @@ def _build_locked(
     remembered = state.cache.output_keys(output_dir)
     # The cache's word stands in for a missing marker only where no marker was ever written
     # (a folder an older Byline built): else the folder was made again since, by someone else.
+    identity = site_identity(config.base_url, config.title, site)
     ownership, foreign = claim_folder(
         output_dir, remembered=None if state.cache.saw_marker() else remembered,
-        force=options.force, what=label, site=site_name(site))
+        force=options.force, what=label, site=identity,
+        take_over=options.take_over)
     content_options = ContentOptions(options.drafts, options.future, options.now)
     collecting = gc.isenabled()
     if owns_heap:
@@ -589,7 +593,7 @@ def _build_locked(
     # The search index is the search stage's to replace; without Pagefind it goes.
     kept_index = search_files(owned) if indexer else set()
     plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
-                               owned, kept_index, site=site_name(site))
+                               owned, kept_index, site=identity)
     assert plan.record is not None
     if plan is carried:  # only what a change reached (unless write_plan keyed all again)
         outputs = {p: k for p, k in previous.items() if p not in plan.removed}

@@ -32,7 +32,7 @@ from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_h
 from generator.layered import with_changes
 from generator.model import Article, Content, Page
 from generator.outputdir import present_files
-from generator.ownership import site_name
+from generator.ownership import site_identity
 from generator.plaindata import (
     ShapeError,
     all_text,
@@ -289,7 +289,7 @@ def write_plan(
 ) -> tuple[Plan, WriteReport]:
     """Render and place the stale outputs of ``plan``, deleting the files Byline wrote
     (``owned``) that are no longer outputs, except ``also_keep``, as the files of ``site``
-    (see ``ownership.site_name``); the plan returned is keyed on everything the templates
+    (``ownership.site_identity``); the plan returned is keyed on everything the templates
     were seen reading."""
     written = write_outputs(plan.outputs, output_dir, cache_dir, report, previous, existing,
                             complete=True, owned=owned, also_keep=also_keep, site=site)
@@ -340,7 +340,7 @@ def patch_build(
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
         output_dir, cache_dir, report, last.outputs, existing, owned, later_stages,
-        site=site_name(site))
+        site=site_identity(last.config.base_url, last.config.title, site))
     outputs: Mapping[str, str]
     if patched is plan:
         outputs = with_changes(last.outputs, {o.path: o.key for o in plan.outputs},

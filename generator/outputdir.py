@@ -180,7 +180,7 @@ def commit(
 
     The folder's marker says "dirty" from before the first file moves until after the last
     deletion, so a commit cut short at any moment is redone by the next build; then it names
-    the build ``token`` and the ``site`` (see ``ownership.site_name``), and the report
+    the build ``token`` and the ``site`` (``ownership.site_identity``), and the report
     carries the marker's signature (see ownership.py) for the cache to record beside the
     outputs' keys.
     """

@@ -32,7 +32,7 @@ MARKER_NAME = ".byline-output"
 _HEADER = "byline-output 1"
 # The line naming the build: it starts with "/", so a Byline from before it takes it for no file.
 _TOKEN_LINE = "/build "
-# The line naming the site whose files they are (its folder), after the build's.
+# The line naming the site whose files they are (``site_identity``), after the build's.
 _SITE_LINE = "/site "
 _TOKEN_BYTES = 16
 # The site's own folders: an output or publish folder may be none of these, nor inside one.
@@ -53,13 +53,45 @@ class Ownership:
     clean: bool
     token: str = ""  # the build that wrote them ("": a marker from before tokens)
     signature: str = ""  # this one write of the marker (see ``_signature``)
-    site: str = ""  # the site they are of (see ``site_name``; "": a marker from before sites)
+    # The site they are of (see ``site_identity``); "": a marker from before sites were named.
+    site: str = ""
 
 
-def site_name(site_root: Path) -> str:
-    """How a marker names the site whose files a folder holds: its folder, as this machine
-    reaches it."""
-    return str(_absolute(site_root))
+def site_identity(url: str, title: str, root: Path) -> str:
+    """How a marker names a site: by its address and title (site.yaml's base_url and
+    title) and its folder."""
+    return json.dumps([url, title, str(_absolute(root))])
+
+
+def _identity_parts(identity: str) -> tuple[str, str, str]:
+    """The address, title and folder of a ``site_identity`` ("" for each part unknown)."""
+    try:
+        named = json.loads(identity)
+    except ValueError:
+        return "", "", ""
+    if (isinstance(named, list) and len(named) == 3
+            and all(isinstance(part, str) for part in named)):
+        return named[0], named[1], named[2]
+    return "", "", ""
+
+
+def same_site(one: str, other: str) -> bool:
+    """Whether two identities are of one site: the same address and title (another
+    checkout of it, or its folder moved), or the same folder (its address or title
+    changed).  Two sites differ in both, even two new ones at the placeholder address; an
+    identity that does not read back names no site, and is taken as this one."""
+    (url, title, folder), (other_url, other_title, other_folder) = (
+        _identity_parts(one), _identity_parts(other))
+    if not folder or not other_folder:
+        return True
+    return (url, title) == (other_url, other_title) or folder == other_folder
+
+
+def site_address(identity: str) -> str:
+    """The site as a refusal names it: its address, and its title where the address is not
+    enough."""
+    url, title, folder = _identity_parts(identity)
+    return f"{url} (“{title}”)" if url else folder
 
 
 def new_token() -> str:
@@ -120,11 +152,7 @@ def read_ownership(folder: Path) -> Ownership | None:
 
 
 def _site_from(line: str) -> str:
-    try:
-        named = json.loads(line[len(_SITE_LINE):])
-    except ValueError:
-        return ""
-    return named if isinstance(named, str) else ""
+    return line[len(_SITE_LINE):]
 
 
 def _token(line: str) -> str:
@@ -151,8 +179,8 @@ def write_ownership(folder: Path, files: Iterable[str], *, clean: bool, scratch:
                     token: str = "", site: str = "") -> None:
     """Record the files Byline owns in ``folder`` (atomically: written in ``scratch``, moved),
     the build that wrote them (``token``; "" for none) and the site they are of (``site``,
-    see ``site_name``; "" for none)."""
-    named = [_SITE_LINE + json.dumps(site)] if site else []
+    see ``site_identity``; "" for none)."""
+    named = [_SITE_LINE + site] if site and "\n" not in site else []
     text = "\n".join([_head(clean, token), *named, *sorted(files), ""])
     scratch.mkdir(parents=True, exist_ok=True)
     staged = scratch / f".{MARKER_NAME}.{os.getpid()}{TEMPORARY_SUFFIX}"
@@ -274,26 +302,22 @@ def describe_files(paths: list[str]) -> str:
 
 
 def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
-                 what: str, site: str = "") -> tuple[Ownership, list[str]]:
+                 what: str, site: str = "", take_over: bool = False,
+                 ) -> tuple[Ownership, list[str]]:
     """What Byline owns in ``folder`` before writing there, and the foreign files it keeps.
 
     Raises FolderRefused for a non-empty folder that is not Byline's, unless ``force``, and
-    for one holding another site's files (``site``: this one's ``site_name``), unless
-    ``force`` takes it over.  A folder inside the site is the site's whatever its marker
-    says (the site's folder was moved or renamed).  ``remembered`` is what the site's cache
+    for one holding another site's files (``site``: this one's ``site_identity``), unless
+    ``take_over`` (a flag of its own: ``--force`` also publishes past a check's errors, and
+    must not also empty another site's folder).  ``remembered`` is what the site's cache
     recorded writing there before Byline wrote markers (None: nothing, or a marker was
     written there since: its absence then means the folder was made again, and what is in
     it now is someone else's).
     """
     marker = read_ownership(folder)
     if marker is not None:
-        if (marker.site and site and marker.site != site and not force
-                and not _absolute(folder).is_relative_to(site)):
-            raise FolderRefused(
-                f"{what} {folder} holds the files of the site in {marker.site}: give each "
-                "site a folder of its own, or, if that site is this one moved here, add "
-                "--force to take the folder over (the files it wrote that this site does "
-                "not have are then deleted)")
+        if not same_site(marker.site, site) and not take_over:
+            raise FolderRefused(another_site(what, str(folder), marker.site, site))
         return marker, []
     if not folder.is_dir() or not any(os.scandir(folder)):
         return Ownership(frozenset(), True), []
@@ -307,6 +331,16 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
             f"({describe_files(foreign)}): choose an empty folder, or add --force to build "
             "there anyway (those files are then kept, never deleted)")
     return Ownership(frozenset(), False), foreign
+
+
+def another_site(what: str, where: str, their_site: str, our_site: str) -> str:
+    """The refusal of a folder or bucket holding the files of another site (identities,
+    see ``site_identity``)."""
+    theirs, ours = site_address(their_site), site_address(our_site)
+    return (f"{what} {where} holds the files of the site at {theirs}, not of this one "
+            f"({ours}): give each site a folder of its own, or, if this site was at {theirs} "
+            "before, add --take-over to make them this site's (those it does not have are "
+            "then deleted)")
 
 
 class Busy(BylineError):

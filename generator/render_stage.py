@@ -44,7 +44,7 @@ def write_outputs(
     not outputs, if Byline wrote them (``owned``: all it wrote there, by default the files
     ``previous`` lists), except ``also_keep`` (files a later stage of the build owns, such as
     the search index).  The folder's marker names them the files of ``site`` (see
-    ``ownership.site_name``)."""
+    ``ownership.site_identity``)."""
     stale = [o for o in outputs if previous.get(o.path) != o.key or o.path not in existing]
     owned = set(previous) if owned is None else owned
     refuse_blocked(output_dir, stale, owned, report)

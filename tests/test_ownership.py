@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.ownership import MARKER_NAME, read_ownership
+from generator.ownership import MARKER_NAME, read_ownership, site_address, site_identity
 
 from .conftest import REPO, SITE_YAML, article, build, write_files
 from .outcome import run_byline, snapshot
@@ -457,70 +457,91 @@ def test_a_marker_not_of_the_expected_shape_is_written_whole_never_patched(
                for line in marker.read_text().splitlines())
 
 
+SECOND_URL = "https://second.example/"
+
+
 def two_sites(tmp_path: Path) -> tuple[Path, Path]:
-    """Two sites side by side: the first with stories A and B, the second with C alone."""
+    """Two sites side by side: the first with stories A and B, the second (at another
+    address) with C alone."""
     first = write_files(tmp_path / "first", {"site.yaml": SITE_YAML, **ARTICLES})
     second = write_files(tmp_path / "second", {
-        "site.yaml": SITE_YAML,
+        "site.yaml": SITE_YAML.replace("https://news.example/", SECOND_URL),
         "content/articles/c.md": article(title="C", category="Music", tags="[Pop]")})
     return first, second
 
 
-def test_a_second_site_built_into_the_firsts_output_is_refused_and_takes_it_over_with_force(
+def refusal(what: str, where: Path) -> str:
+    first, second = "https://news.example/ (“The Test Times”)", f"{SECOND_URL} (“The Test Times”)"
+    return (f"{what} {where} holds the files of the site at {first}, not of this one "
+            f"({second}): give each site a folder of its own, or, if this site was at {first} "
+            "before, add --take-over to make them this site's (those it does not have are then "
+            "deleted)")
+
+
+def identity(site: Path, url: str = "https://news.example/") -> str:
+    return site_identity(url, "The Test Times", site)
+
+
+def test_a_second_site_built_into_the_firsts_output_is_refused_unless_it_takes_it_over(
         tmp_path):
     first, second = two_sites(tmp_path)
     shared = tmp_path / "shared"
     assert byline_build(first, "--output", str(shared)) == (0, "")
     before = snapshot(shared)
 
-    code, err = byline_build(second, "--output", str(shared))
+    for flags in ((), ("--force",)):  # --force keeps others' files: it takes nothing over
+        code, err = byline_build(second, "--output", str(shared), *flags)
+        assert (code, err) == (1, f"byline: error: {refusal('--output', shared)}\n")
+        assert snapshot(shared) == before
 
-    assert code == 1
-    assert err == (f"byline: error: --output {shared} holds the files of the site in {first}: "
-                   "give each site a folder of its own, or, if that site is this one moved "
-                   "here, add --force to take the folder over (the files it wrote that this "
-                   "site does not have are then deleted)\n")
-    assert snapshot(shared) == before
-    assert byline_build(second, "--output", str(shared), "--force")[0] == 0
+    assert byline_build(second, "--output", str(shared), "--take-over")[0] == 0
     assert (shared / "music/c/index.html").is_file() and not (shared / "music/a").exists()
-    assert read_ownership(shared).site == str(second)
+    assert site_address(read_ownership(shared).site) == f"{SECOND_URL} (“The Test Times”)"
     assert byline_build(first, "--output", str(shared))[0] == 1  # now the second site's
 
 
-def test_a_site_moved_with_its_output_folder_inside_builds_on_without_a_flag(make_site):
+def test_a_site_moved_or_checked_out_twice_builds_and_publishes_on_without_a_flag(
+        make_site, tmp_path):
+    from generator.publish import make_target
+
     site = make_site(ARTICLES)
+    www = tmp_path / "www"
     build(site)
+    make_target("mirror", {"kind": "dir", "path": str(www)}, site, identity(site)).publish(
+        site / "output", dry_run=False)
     moved = site.with_name("renamed")
     site.rename(moved)
+    clone = write_files(tmp_path / "ci-checkout", {"site.yaml": SITE_YAML, **ARTICLES})
     (moved / "content/articles/b.md").unlink()
-    code, err = byline_build(moved)
-    assert code == 0, err
-    assert not (moved / "output/tv/b").exists()
-    assert read_ownership(moved / "output").site == str(moved)
+    for checkout in (moved, clone, moved):
+        code, err = byline_build(checkout)
+        assert code == 0, err
+        make_target("mirror", {"kind": "dir", "path": str(www)}, checkout,
+                    identity(checkout)).publish(checkout / "output", dry_run=False)
+        assert (www / "tv/b/index.html").exists() is (checkout == clone)
+    assert site_address(read_ownership(moved / "output").site).startswith("https://news.example/")
 
 
-def test_a_dir_target_holding_another_sites_files_is_refused(tmp_path):
+def test_a_dir_target_holding_another_sites_files_is_refused_even_inside_the_site(tmp_path):
     from generator.errors import PublishError
     from generator.publish import make_target
 
     first, second = two_sites(tmp_path)
-    www = tmp_path / "www"
+    www = first / "public"  # a monorepo: the second site publishes into the first's folder
     for site in (first, second):
         build(site)
-    make_target("mirror", {"kind": "dir", "path": str(www)}, first).publish(
+    make_target("mirror", {"kind": "dir", "path": "public"}, first, identity(first)).publish(
         first / "output", dry_run=False)
     before = snapshot(www)
-    target = make_target("mirror", {"kind": "dir", "path": str(www)}, second)
-    with pytest.raises(PublishError) as refused:
-        target.publish(second / "output", dry_run=True)
-    assert str(refused.value) == (
-        f"deploy target 'mirror': {www} holds the files of the site in {first}: give each "
-        "site a folder of its own, or, if that site is this one moved here, add --force to "
-        "take the folder over (the files it wrote that this site does not have are then "
-        "deleted)")
-    with pytest.raises(PublishError):
-        target.publish(second / "output", dry_run=False)
+    target = make_target("mirror", {"kind": "dir", "path": str(www)}, second,
+                         identity(second, SECOND_URL))
+    for dry_run, force in ((True, False), (False, False), (False, True)):
+        with pytest.raises(PublishError) as refused:
+            target.publish(second / "output", dry_run=dry_run, force=force)
+        assert str(refused.value) == refusal("deploy target 'mirror':", www)
     assert snapshot(www) == before
+    target.publish(second / "output", dry_run=False, take_over=True)
+    assert (www / "music/c/index.html").is_file() and not (www / "music/a").exists()
 
 
 def test_a_marker_from_before_sites_were_named_is_kept_and_then_names_the_site(make_site):
@@ -532,4 +553,14 @@ def test_a_marker_from_before_sites_were_named_is_kept_and_then_names_the_site(m
     assert read_ownership(site / "output").site == ""
     (site / "content/articles/b.md").write_text(article(title="B2", category="TV"))
     assert byline_build(site) == (0, "")
-    assert read_ownership(site / "output").site == str(site)
+    assert site_address(read_ownership(site / "output").site).startswith("https://news.example/")
+
+
+def test_a_site_whose_address_changed_builds_into_its_folders_without_a_flag(tmp_path):
+    first, _ = two_sites(tmp_path)
+    outside = tmp_path / "outside"
+    assert byline_build(first, "--output", str(outside)) == (0, "")
+    assert byline_build(first) == (0, "")
+    (first / "site.yaml").write_text(SITE_YAML.replace("https://news.example/", SECOND_URL))
+    for flags in (("--output", str(outside)), ()):
+        assert byline_build(first, *flags) == (0, "")

@@ -29,7 +29,7 @@ import generator.publish.directory as directory_module
 import generator.publish.s3 as s3_module
 from generator.errors import PublishError
 from generator.mediatypes import content_type as content_type_for
-from generator.ownership import MARKER_NAME
+from generator.ownership import MARKER_NAME, site_identity
 from generator.publish import (
     PublishedUrls,
     PublishSummary,
@@ -510,12 +510,13 @@ def bucket(moto_endpoint: str, aws_env: None) -> tuple[Any, str]:
     return client, name
 
 
-def s3_target(bucket: tuple[Any, str], endpoint: str, root: Path, **spec: Any) -> Any:
-    """An S3 target for the fixture bucket, as site.yaml would declare it."""
+def s3_target(bucket: tuple[Any, str], endpoint: str, root: Path,
+              url: str = "https://news.example/", **spec: Any) -> Any:
+    """An S3 target for the fixture bucket, as site.yaml would declare it for the site at
+    ``url``."""
     _client, name = bucket
-    return make_target(
-        "bucket", {"kind": "s3", "bucket": name, "endpoint_url": endpoint, **spec}, root
-    )
+    return make_target("bucket", {"kind": "s3", "bucket": name, "endpoint_url": endpoint, **spec},
+                       root, site_identity(url, "The Test Times", root))
 
 
 def bucket_keys(bucket: tuple[Any, str]) -> set[str]:
@@ -790,6 +791,67 @@ def test_s3_leaves_a_site_published_below_its_prefix_alone(
 
     assert summary.deleted == 0 and not any(line.startswith("keep") for line in summary.details)
     assert bucket_keys(bucket) == {"index.html", "news/index.html", "news/a/index.html"}
+
+
+def test_s3_a_second_site_at_the_same_prefix_is_refused_unless_it_takes_it_over(
+    tmp_path: Path, bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    first = write_site(tmp_path / "first" / "output", {"index.html": b"<title>First</title>",
+                                                       "scoop/index.html": b"<title>S</title>"})
+    second = write_site(tmp_path / "second" / "output", {"index.html": b"<title>Second</title>"})
+    s3_target(bucket, moto_endpoint, tmp_path / "first").publish(first, dry_run=False)
+    target = s3_target(bucket, moto_endpoint, tmp_path / "second", "https://second.example/")
+
+    for force in (False, True):
+        with pytest.raises(PublishError) as refused:
+            target.publish(second, dry_run=False, force=force)
+        assert str(refused.value) == (
+            f"deploy target 'bucket': s3://{bucket[1]}/ holds the files of the site at "
+            "https://news.example/ (“The Test Times”), not of this one (https://second.example/"
+            " (“The Test Times”)): give each site a folder of its own, or, if this site was at "
+            "https://news.example/ (“The Test Times”) before, add --take-over to make them this "
+            "site's (those it does not have are then deleted)")
+    assert bucket_keys(bucket) == {"index.html", "scoop/index.html"}
+
+    assert target.publish(second, dry_run=False, take_over=True).deleted == 1
+    assert bucket_keys(bucket) == {"index.html"}
+    assert target.publish(second, dry_run=False).changed is False
+
+
+def test_s3_a_site_new_at_a_deeper_prefix_leaves_the_outer_sites_objects_alone(
+    tmp_path: Path, bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    outer = write_site(tmp_path / "outer" / "output", {
+        "index.html": b"<title>Outer</title>", "news/index.html": b"<title>Outer news</title>",
+        "news/scoop/index.html": b"<title>Scoop</title>"})
+    inner = write_site(tmp_path / "inner" / "output", {"other/index.html": b"<title>I</title>"})
+    s3_target(bucket, moto_endpoint, tmp_path / "outer").publish(outer, dry_run=False)
+
+    summary = s3_target(bucket, moto_endpoint, tmp_path / "inner", "https://inner.example/",
+                        prefix="news").publish(inner, dry_run=False)
+
+    assert summary.deleted == 0
+    assert bucket_keys(bucket) == {"index.html", "news/index.html", "news/scoop/index.html",
+                                   "news/other/index.html"}
+
+
+def test_s3_a_bucket_an_older_release_published_beside_others_objects_needs_no_flag(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    root, output = site
+    client, name = bucket
+    for key, body in SITE_FILES.items():
+        put_as_an_older_release(client, name, key, body)
+    client.put_object(Bucket=name, Key="downloads/report.pdf", Body=b"%PDF-1.7")
+    for n in range(25):
+        client.put_object(Bucket=name, Key=f"downloads/f{n:02}.pdf", Body=b"%PDF-1.7")
+
+    summary = s3_target(bucket, moto_endpoint, root).publish(output, dry_run=True)
+
+    assert not summary.changed
+    assert summary.details[-1] == ("keep 26 objects not uploaded by Byline (downloads/f00.pdf, "
+                                   "downloads/f01.pdf, downloads/f02.pdf, downloads/f03.pdf, "
+                                   "downloads/f04.pdf and 21 more)")
 
 
 def test_s3_keys_in_the_spec_are_rejected(tmp_path: Path) -> None:

@@ -152,6 +152,9 @@ def _build_parser(group: Subparsers) -> _Parser:
     build.add_argument("--force", action="store_true",
                        help="build into a folder that holds files Byline did not write "
                             "(they are kept, never deleted)")
+    build.add_argument("--take-over", action="store_true",
+                       help="build into a folder holding another site's files (its "
+                            "base_url, as this site's was before): they become this site's")
     _wait_option(build)
     _output_options(build)
     build.set_defaults(run=commands.run_build)
@@ -224,8 +227,12 @@ def _publish_parser(group: Subparsers) -> _Parser:
                          help="list what would be uploaded and deleted, change nothing")
     publish.add_argument("--force", action="store_true",
                          help="publish even if the check finds errors (broken links...), and "
-                              "into a folder target holding files Byline did not write "
-                              "(they are kept, never deleted)")
+                              "into a folder, bucket or branch holding files Byline did not "
+                              "write (they are kept, never deleted)")
+    publish.add_argument("--take-over", action="store_true",
+                         help="publish into a folder or bucket holding another site's files "
+                              "(its base_url, as this site's was before): they become this "
+                              "site's, and those it does not have are deleted")
     publish.add_argument("--watch", action="store_true",
                          help="keep running and publish again each time a file is saved, "
                               "in a second or two even with 10,000 stories: for a live blog; "

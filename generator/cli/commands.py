@@ -60,7 +60,8 @@ def run_new(options: argparse.Namespace, console: Console) -> int:
 def run_build(options: argparse.Namespace, console: Console) -> int:
     with _one_build_at_a_time(options.site, options.wait, console):
         result = _build(options.site, console, output=options.output, drafts=options.drafts,
-                        future=options.future, reuse_current=True, force=options.force)
+                        future=options.future, reuse_current=True, force=options.force,
+                        take_over=options.take_over)
     if result.next_scheduled:
         console.say(f"Next scheduled article is due {result.next_scheduled.isoformat()}: "
                     "build again then to publish it.")
@@ -110,7 +111,7 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
     make_target = _optional("generator.publish", "make_target", "publish")
     config = _load_config(options.site)
     name, spec = _deploy_target(config, options.target)
-    target = make_target(name, spec, config.root)  # before building: a typo fails fast
+    target = make_target(name, spec, config.root, _identity(config))  # a typo fails fast
     with _one_build_at_a_time(options.site, options.wait, console, watching=options.watch):
         if not options.watch:
             return _publish(options, console, config, target)
@@ -124,7 +125,8 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
             now_config = _load_config(options.site)
             name, spec = _deploy_target(now_config, options.target)
             return _publish(options, console, now_config,
-                            make_target(name, spec, now_config.root), kept, saved)
+                            make_target(name, spec, now_config.root, _identity(now_config)),
+                            kept, saved)
 
         try:
             return publish_on_save(config.root, console, publish_saved, due=kept.due,
@@ -192,7 +194,7 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, 
             return 1
         console.say("Publishing despite the errors above (--force).", YELLOW)
     summary = target.publish(result.output, dry_run=options.dry_run, force=options.force,
-                             versions=result.versions)
+                             versions=result.versions, take_over=options.take_over)
     console.say(str(summary), GREEN)
     for line in summary.details:
         if options.dry_run:
@@ -262,6 +264,13 @@ def _load_config(site: Path) -> SiteConfig:
     report.raise_if_errors()
     assert config is not None
     return config
+
+
+def _identity(config: SiteConfig) -> str:
+    """The site as the folder or bucket it publishes to records it."""
+    from generator.ownership import site_identity
+
+    return site_identity(config.base_url, config.title, config.root)
 
 
 def _build(site: Path, console: Console, kept: _KeptBetweenSaves | None = None,

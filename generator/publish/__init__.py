@@ -33,7 +33,7 @@ __all__ = [
     "renamed_sources",
 ]
 
-TargetFactory = Callable[[str, Mapping[str, Any], Path], Target]
+TargetFactory = Callable[[str, Mapping[str, Any], Path, str], Target]
 
 TARGET_KINDS: Mapping[str, TargetFactory] = {
     "dir": directory.from_spec,
@@ -42,8 +42,11 @@ TARGET_KINDS: Mapping[str, TargetFactory] = {
 }
 
 
-def make_target(name: str, spec: Mapping[str, Any], site_root: Path) -> Target:
-    """The deploy target ``name`` from its site.yaml mapping, chosen by its ``kind``."""
+def make_target(name: str, spec: Mapping[str, Any], site_root: Path,
+                site: str = "") -> Target:
+    """The deploy target ``name`` from its site.yaml mapping, chosen by its ``kind``, for
+    the ``site`` publishing (``ownership.site_identity``: a folder or bucket holding
+    another site's files is refused; "": not known)."""
     kinds = ", ".join(sorted(TARGET_KINDS))
     if not isinstance(spec, Mapping):
         raise PublishError(f"deploy target '{name}' must be a mapping with a `kind` ({kinds})")
@@ -53,4 +56,4 @@ def make_target(name: str, spec: Mapping[str, Any], site_root: Path) -> Target:
     factory = TARGET_KINDS.get(kind) if isinstance(kind, str) else None
     if factory is None:
         raise PublishError(f"deploy target '{name}' has unknown kind {kind!r}: use one of {kinds}")
-    return factory(name, spec, site_root)
+    return factory(name, spec, site_root, site)

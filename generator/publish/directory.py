@@ -46,7 +46,6 @@ from generator.ownership import (
     foreign_files,
     is_temporary,
     refuse_precious,
-    site_name,
     write_ownership,
 )
 from generator.plaindata import integer, items, number, text
@@ -66,7 +65,8 @@ from generator.publish.sync import (
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 
 
-def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> DirTarget:
+def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
+              site: str = "") -> DirTarget:
     """A folder target from its site.yaml settings; a relative path is taken from the site."""
     settings = TargetSpec(name, "dir", spec)
     settings.allow_only(("path",))
@@ -77,7 +77,7 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> DirTarget:
     except FolderRefused as refused:
         raise settings.fail(str(refused)) from None
     return DirTarget(name=name, folder=folder, cache=site_root / CACHE_DIR_NAME,
-                     site=site_name(site_root))
+                     site=site)
 
 
 # The longest a folder target goes without a publish comparing every file of both sides.
@@ -138,8 +138,8 @@ class DirTarget:
     folder: Path
     # The site's cache, where the MD5s of both sides are kept between publishes.
     cache: Path | None = None
-    # The site publishing there (see ``ownership.site_name``; "": none named, for targets
-    # made outside a site): another site's folder is refused.
+    # The site publishing there (see ``ownership.site_identity``; "": not known): another
+    # site's folder is refused.
     site: str = ""
 
     @property
@@ -148,7 +148,8 @@ class DirTarget:
         return f"{self.name} ({self.folder})"
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
-                versions: Mapping[str, str] | None = None) -> PublishSummary:
+                versions: Mapping[str, str] | None = None,
+                take_over: bool = False) -> PublishSummary:
         """Copy changed files (pages last), then delete the files an earlier publish wrote
         that are no longer in the site.  Files Byline never wrote there are left alone; a
         non-empty folder that is not Byline's is refused unless ``force``.  ``versions``, the
@@ -169,13 +170,15 @@ class DirTarget:
             raise PublishError(f"deploy target '{self.name}': {self.folder} is not a folder")
         try:
             owned, foreign = claim_folder(self.folder, remembered=None, force=force,
-                                          what=f"deploy target '{self.name}':", site=self.site)
+                                          what=f"deploy target '{self.name}':", site=self.site,
+                                          take_over=take_over)
         except FolderRefused as refused:
             raise PublishError(str(refused)) from None
         cache = BuildCache(self.cache) if self.cache is not None and not dry_run else None
         wanted = publishable(versions) if versions is not None else None
         try:
-            if cache is not None and wanted is not None and not force and not foreign:
+            if (cache is not None and wanted is not None and not force and not take_over
+                    and not foreign):
                 quick = self._send_changes(source, owned, cache, wanted)
                 if quick is not None:
                     return quick

@@ -54,7 +54,8 @@ _KEPT = "Kept, not Byline's: "
 _HISTORY_LOOKED_AT = 200
 
 
-def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> GitTarget:
+def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
+              site: str = "") -> GitTarget:
     """A git target from its site.yaml settings; a relative local path is taken from the site."""
     settings = TargetSpec(name, "git", spec)
     settings.allow_only(_SETTINGS)
@@ -138,7 +139,8 @@ class GitTarget:
         return f"{self.name} ({self.repository}, branch {self.branch})"
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
-                versions: Mapping[str, str] | None = None) -> PublishSummary:
+                versions: Mapping[str, str] | None = None,
+                take_over: bool = False) -> PublishSummary:
         """Commit the site on top of the branch and push it; no commit when nothing changed."""
         folder = require_built_site(site_dir)
         if self.scratch is not None:

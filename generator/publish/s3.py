@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import PublishError
 from generator.mediatypes import content_type
-from generator.ownership import describe_files
+from generator.ownership import another_site, describe_files, same_site
 from generator.publish.media import cache_control_for
 from generator.publish.sync import (
     PUBLISHED_RECORD,
@@ -52,7 +52,8 @@ _BUCKET = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9])?")
 _REGION = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> S3Target:
+def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
+              site: str = "") -> S3Target:
     """An S3 target from its site.yaml settings."""
     settings = TargetSpec(name, "s3", spec)
     credentials = sorted(
@@ -91,6 +92,7 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path) -> S3Target:
         region=region,
         endpoint_url=endpoint_url,
         profile=profile,
+        site=site,
     )
 
 
@@ -111,6 +113,7 @@ class S3Target:
     region: str | None = None
     endpoint_url: str | None = None
     profile: str | None = None
+    site: str = ""  # the site publishing there (see ``ownership.site_identity``)
 
     @property
     def description(self) -> str:
@@ -118,7 +121,8 @@ class S3Target:
         return f"{self.name} (s3://{self.bucket}/{self.prefix})"
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
-                versions: Mapping[str, str] | None = None) -> PublishSummary:
+                versions: Mapping[str, str] | None = None,
+                take_over: bool = False) -> PublishSummary:
         """Upload changed files (pages last), then delete the objects Byline uploaded that
         are no longer in the site.  An object Byline did not upload is never replaced nor
         deleted; a prefix holding only such objects is refused unless ``force``."""
@@ -138,14 +142,19 @@ class S3Target:
                                        f"{problem}: rename it before publishing")
             stored = stored_files(client, self.bucket, self.prefix, site)
             record = read_record(client, self.bucket, self.prefix)
-            plan, kept = self._own_part(client, plan_sync(site, stored), stored, record, force)
+            if record is not None and not same_site(record.site, self.site) and not take_over:
+                raise PublishError(another_site(f"deploy target '{self.name}':",
+                                                f"s3://{self.bucket}/{self.prefix}",
+                                                record.site, self.site))
+            plan, kept = self._own_part(client, plan_sync(site, stored), stored,
+                                        record.files if record else None, force)
             if not dry_run:
-                self._carry_out(client, plan, site.keys(), record)
+                self._carry_out(client, plan, site.keys(),
+                                record if record and record.site == self.site else None)
         except (BotoCoreError, ClientError) as error:
             raise PublishError(f"deploy target '{self.name}': {_explain(error, self)}") from error
         summary = plan.summary(self.description, dry_run=dry_run)
-        return replace(summary, details=(*summary.details,
-                                         *(f"keep {key} (not uploaded by Byline)" for key in kept)))
+        return replace(summary, details=(*summary.details, *_kept_lines(kept)))
 
     def _own_part(self, client: Any, plan: SyncPlan, stored: Mapping[str, StoredFile],
                   record: Set[str] | None, force: bool) -> tuple[SyncPlan, list[str]]:
@@ -163,10 +172,17 @@ class S3Target:
         if record is not None:
             mine = {key for key in looked_at if key in record}
         else:  # last published by a release that kept no record, or never by Byline
-            if not looked_at:  # nothing replaced nor deleted: one object tells whose they are
-                looked_at = sorted(key for key in stored if not key.startswith(nested))[:1]
+            # A site published at a shallower prefix lists its own (its record has them).
+            outer = self._outer_sites_files(client)
+            looked_at = [key for key in looked_at if key not in outer]
+            # One object the site has too tells whose they are when nothing else does.
+            probe = next((key for key in sorted(stored) if key not in looked_at
+                          and key not in outer and not key.startswith(nested)), None)
             mine = {key for key in looked_at if not key.startswith(nested)
                     and self._uploaded_by_byline(client, key)}
+            if looked_at and not mine and probe is not None and self._uploaded_by_byline(
+                    client, probe):
+                mine.add(probe)
             if looked_at and not mine and not force:
                 raise PublishError(
                     f"deploy target '{self.name}': s3://{self.bucket}/{self.prefix} already "
@@ -184,28 +200,58 @@ class S3Target:
         deletions = tuple(key for key in candidates if key in mine)
         return SyncPlan(plan.uploads, deletions, plan.unchanged), kept
 
+    def _outer_sites_files(self, client: Any) -> set[str]:
+        """The keys below this prefix that a site published at a shallower one lists as its
+        own, relative to this prefix."""
+        parts = self.prefix.split("/")[:-1]
+        found: set[str] = set()
+        for depth in range(len(parts)):
+            outer = "".join(f"{part}/" for part in parts[:depth])
+            record = read_record(client, self.bucket, outer)
+            if record is not None:
+                inside = self.prefix[len(outer):]
+                found.update(key[len(inside):] for key in record.files if key.startswith(inside))
+        return found
+
     def _uploaded_by_byline(self, client: Any, key: str) -> bool:
         return _metadata_md5(client, self.bucket, self.prefix + key) is not None
 
     def _carry_out(self, client: Any, plan: SyncPlan, site: Set[str],
-                   record: Set[str] | None) -> None:
+                   record: Record | None) -> None:
         """Upload, then delete; the record lists what is Byline's at every moment between,
         so a publish cut short is finished (and its deletions made) by the next.  The
         record (a megabyte at 100,000 stories) is sent only when what it says changes."""
-        during = site | set(plan.deletions)
-        if record is None or not during <= record:
-            write_record(client, self.bucket, self.prefix, during)
-            record = during
+        during = set(site) | set(plan.deletions)
+        files = record.files if record is not None else None
+        if files is None or not during <= files:
+            write_record(client, self.bucket, self.prefix, Record(self.site, during))
+            files = during
         for file in plan.uploads:
             put_file(client, self.bucket, self.prefix + file.key, file)
         delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
-        if record != site:
-            write_record(client, self.bucket, self.prefix, site)
+        if files != site:
+            write_record(client, self.bucket, self.prefix, Record(self.site, set(site)))
 
 
-def read_record(client: Any, bucket: str, prefix: str) -> set[str] | None:
-    """The keys (below ``prefix``) the record says are Byline's; None when there is no
-    record, or none that reads back (then the objects' metadata tells, as without one)."""
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the record object under a prefix says: whose site (``site_identity``, "" when
+    not known) and which keys below the prefix are Byline's."""
+
+    site: str
+    files: set[str]
+
+
+def _kept_lines(kept: list[str]) -> list[str]:
+    """The dry run's lines for others' objects: each, or one line for a crowd of them."""
+    if len(kept) <= 20:
+        return [f"keep {key} (not uploaded by Byline)" for key in kept]
+    return [f"keep {len(kept)} objects not uploaded by Byline ({describe_files(kept)})"]
+
+
+def read_record(client: Any, bucket: str, prefix: str) -> Record | None:
+    """The record under ``prefix``; None when there is none, or none that reads back (then
+    the objects' metadata tells whose they are, as without one)."""
     from botocore.exceptions import ClientError
 
     try:
@@ -216,17 +262,19 @@ def read_record(client: Any, bucket: str, prefix: str) -> set[str] | None:
         raise
     try:
         data = json.loads(gzip.decompress(body))
-        files = data["files"]
-        if isinstance(files, list) and all(isinstance(key, str) for key in files):
-            return set(files)
+        files, site = data["files"], data.get("site", "")
+        if (isinstance(files, list) and all(isinstance(key, str) for key in files)
+                and isinstance(site, str)):
+            return Record(site, set(files))
     except (ValueError, OSError, EOFError, KeyError, TypeError):
         pass
     return None
 
 
-def write_record(client: Any, bucket: str, prefix: str, files: Set[str]) -> None:
-    """Record ``files`` as Byline's under ``prefix``."""
-    body = gzip.compress(json.dumps({"byline": 1, "files": sorted(files)}).encode(), mtime=0)
+def write_record(client: Any, bucket: str, prefix: str, record: Record) -> None:
+    """Leave ``record`` under ``prefix``."""
+    data = {"byline": 1, "site": record.site, "files": sorted(record.files)}
+    body = gzip.compress(json.dumps(data).encode(), mtime=0)
     client.put_object(Bucket=bucket, Key=prefix + PUBLISHED_RECORD, Body=body,
                       ContentType="application/gzip", CacheControl="no-store")
 

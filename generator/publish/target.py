@@ -47,9 +47,11 @@ class Target(Protocol):
     """A place a built site can be published to."""
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
-                versions: Mapping[str, str] | None = None) -> PublishSummary:
+                versions: Mapping[str, str] | None = None,
+                take_over: bool = False) -> PublishSummary:
         """Make the target match ``site_dir`` (or only plan it, when ``dry_run``); ``force``
-        lets a folder target adopt a folder that holds files Byline did not write;
+        lets a target adopt a place that holds files Byline did not write; ``take_over``,
+        one that holds another site's;
         ``versions`` (the build's key of each file's content) lets a target that remembers
         what it sent compare only the files whose key changed (the others ignore it)."""
         ...
