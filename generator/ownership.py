@@ -328,7 +328,7 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
     if not force:
         raise FolderRefused(
             f"{what} {folder} already holds files Byline did not write "
-            f"({describe_files(foreign)}): choose an empty folder, or add --force to build "
+            f"({describe_files(foreign)}): choose an empty folder, or add --force to write "
             "there anyway (those files are then kept, never deleted)")
     return Ownership(frozenset(), False), foreign
 

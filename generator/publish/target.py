@@ -36,10 +36,10 @@ class PublishSummary:
         verb = "would publish" if self.dry_run else "published"
         if not self.changed:
             return f"{self.target}: nothing to publish, {self.unchanged} files already up to date"
+        deleted = f"{self.deleted} to delete" if self.dry_run else f"{self.deleted} deleted"
         return (
             f"{self.target}: {verb} {self.uploaded} file{'' if self.uploaded == 1 else 's'} "
-            f"({format_size(self.bytes_sent)}), "
-            f"{self.deleted} deleted, {self.unchanged} unchanged"
+            f"({format_size(self.bytes_sent)}), {deleted}, {self.unchanged} unchanged"
         )
 
 
