@@ -169,7 +169,8 @@ def test_publishing_an_empty_output_folder_is_refused(tmp_path: Path) -> None:
 
 def test_summary_reads_as_one_line() -> None:
     summary = PublishSummary(3, 1, 40, 12_300, dry_run=True, target="mirror (/srv)")
-    assert str(summary) == "mirror (/srv): would publish 3 files (12.3 kB), 1 to delete, 40 unchanged"
+    assert str(summary) == ("mirror (/srv): would publish 3 files (12.3 kB), 1 to delete, "
+                            "40 unchanged")
     idle = PublishSummary(0, 0, 40, 0, dry_run=False, target="mirror (/srv)")
     assert "nothing to publish" in str(idle)
 
