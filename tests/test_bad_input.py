@@ -487,3 +487,42 @@ def test_a_story_saved_with_other_line_ends_reads_and_counts_lines_as_the_editor
     build(site)
     paragraphs = [p.get_text() for p in page(site, "/music/a/").select("main article p")]
     assert "First paragraph." in paragraphs and "Second paragraph." in paragraphs
+
+
+def _with_line(template: str, line: int, slip: str) -> str:
+    """The built-in theme's ``template`` with ``slip`` put in before its line ``line``."""
+    lines = (builtin_themes_dir() / "default" / "templates" / template).read_text().split("\n")
+    return "\n".join([*lines[: line - 1], slip, *lines[line - 1:]])
+
+
+def test_a_slip_in_a_macro_a_storys_photo_calls_is_named_at_its_own_line(make_site):
+    """The body's photos and galleries call macros.html and media.html outside a page's
+    render, where Jinja does not map its code back to the template's lines: the error named
+    line 209 of a 128-line file."""
+    site = make_site({
+        "content/articles/a/index.md": article(category="Music", body=(
+            'Intro.\n\n![Solo](p.jpg "Solo"){credit="C/D"}\n\n'
+            '![G1](p.jpg "g1"){credit="C/D"}\n![G2](q.jpg "g2"){credit="C/D"}\n')),
+        "content/articles/a/p.jpg": photo_bytes(), "content/articles/a/q.jpg": photo_bytes(),
+        "templates/macros.html": _with_line("macros.html", 44, "{{ image.captoin }}"),
+    })
+    [line] = problems_of(site)
+    assert line.startswith("templates/macros.html:44: error: template error in macros.html: "
+                           "an image has no field 'captoin'")
+    (site / "templates/macros.html").unlink()
+    (site / "templates/media.html").write_text(
+        _with_line("media.html", 15, "{{ slides[0].captoin }}"))
+    [line] = problems_of(site)
+    assert line.startswith("templates/media.html:15: error: template error in media.html: ")
+
+
+def test_a_slip_in_base_html_is_one_problem_not_one_per_page_template(make_site):
+    site = make_site({
+        **{f"content/articles/s{n}.md": article(title=f"Story {n}", category="Music")
+           for n in range(3)},
+        "content/pages/about.md": "---\ntitle: About\n---\nUs.\n",
+        "templates/base.html": _with_line("base.html", 5, "{{ meta.titel }}"),
+    })
+    [line] = problems_of(site)
+    assert line.startswith("templates/base.html:5: error: template error in base.html: the "
+                           "page's meta has no field 'titel'")

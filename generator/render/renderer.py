@@ -386,7 +386,10 @@ class SiteRenderer:
             raise RenderProblem(f"template not found: {exc.name}", None) from None
         except Exception as exc:  # a template bug: report where in the template, not a traceback
             frame = _template_frame(exc)
-            raise RenderProblem(f"template error in {name}: {exc}",
+            # Named by the file at fault: a slip in base.html is one problem, not one per
+            # page template extending it.
+            at_fault = Path(frame.path).name if frame else name
+            raise RenderProblem(f"template error in {at_fault}: {exc}",
                                 frame and self._in_site(frame)) from None
 
     def _in_site(self, where: SourceLocation) -> SourceLocation:
@@ -575,9 +578,14 @@ def page_path(base: str, page: int) -> str:
 
 
 def _template_frame(exc: BaseException) -> SourceLocation | None:
-    """The innermost template file and line in the exception's traceback."""
+    """The innermost template file and line in the exception's traceback.  Each template's
+    compiled code maps its own lines to the template's (Jinja rewrites a traceback so only
+    for an error inside ``render``, not for a macro a story's body calls)."""
     found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.endswith((".html", ".xml", ".j2")):
-            found = SourceLocation(frame.filename, frame.lineno)
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        template = frame.f_globals.get("__jinja_template__")
+        if isinstance(template, jinja2.Template) and template.filename:
+            found = SourceLocation(template.filename, template.get_corresponding_lineno(line))
+        elif frame.f_code.co_filename.endswith((".html", ".xml", ".j2")):  # rewritten already
+            found = SourceLocation(frame.f_code.co_filename, line)
     return found
