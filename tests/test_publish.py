@@ -548,6 +548,17 @@ def beside_others(site: tuple[Path, Path], bucket: tuple[Any, str], endpoint: st
     return s3_target(bucket, endpoint, site[0], **spec), site[1]
 
 
+def published_by_an_older_release(bucket: tuple[Any, str], more: dict[str, bytes],
+                                  others: dict[str, bytes]) -> None:
+    """The fixture bucket as a Byline that kept no record left it: the fixture site and
+    ``more`` of its files, beside ``others``' objects."""
+    client, name = bucket
+    for key, body in {**SITE_FILES, **more}.items():
+        put_as_an_older_release(client, name, key, body)
+    for key, body in others.items():
+        client.put_object(Bucket=name, Key=key, Body=body)
+
+
 def put_as_an_older_release(client: Any, name: str, key: str, body: bytes) -> None:
     """An object as a Byline that kept no record uploaded it: marked only by its metadata."""
     md5 = hashlib.md5(body, usedforsecurity=False).hexdigest()
@@ -764,11 +775,8 @@ def test_s3_takes_over_a_bucket_an_older_release_published_by_its_marks(
     site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
 ) -> None:
     root, output = site
-    client, name = bucket
-    for key, body in SITE_FILES.items():
-        put_as_an_older_release(client, name, key, body)
-    put_as_an_older_release(client, name, "taken-down/index.html", b"<title>Gone</title>")
-    client.put_object(Bucket=name, Key="CNAME", Body=b"news.example.com")
+    published_by_an_older_release(bucket, {"taken-down/index.html": b"<title>Gone</title>"},
+                                  {"CNAME": b"news.example.com"})
     change_site(output)
 
     summary = s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False)
@@ -840,12 +848,9 @@ def test_s3_a_bucket_an_older_release_published_beside_others_objects_needs_no_f
     site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str
 ) -> None:
     root, output = site
-    client, name = bucket
-    for key, body in SITE_FILES.items():
-        put_as_an_older_release(client, name, key, body)
-    client.put_object(Bucket=name, Key="downloads/report.pdf", Body=b"%PDF-1.7")
-    for n in range(25):
-        client.put_object(Bucket=name, Key=f"downloads/f{n:02}.pdf", Body=b"%PDF-1.7")
+    published_by_an_older_release(bucket, {}, {
+        "downloads/report.pdf": b"%PDF-1.7",
+        **{f"downloads/f{n:02}.pdf": b"%PDF-1.7" for n in range(25)}})
 
     summary = s3_target(bucket, moto_endpoint, root).publish(output, dry_run=True)
 
