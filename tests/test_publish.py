@@ -1030,8 +1030,12 @@ def test_dir_refuses_a_link_or_a_foreign_file_where_the_site_needs_a_folder(
     # and compares every file, which refuses them the same way.
     compared: list[bool] = []
     real_sync = directory_module.DirTarget._sync
-    monkeypatch.setattr(directory_module.DirTarget, "_sync", lambda *args, **kwargs: (
-        compared.append(True), real_sync(*args, **kwargs))[1])
+
+    def comparing_in_full(*args: Any, **kwargs: Any) -> Any:
+        compared.append(True)
+        return real_sync(*args, **kwargs)
+
+    monkeypatch.setattr(directory_module.DirTarget, "_sync", comparing_in_full)
 
     with pytest.raises(PublishError) as refused:
         dir_target(root, www).publish(output, dry_run=False, force=force,
