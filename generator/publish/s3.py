@@ -149,8 +149,7 @@ class S3Target:
             plan, kept = self._own_part(client, plan_sync(site, stored), stored,
                                         record.files if record else None, force)
             if not dry_run:
-                self._carry_out(client, plan, site.keys(),
-                                record if record and record.site == self.site else None)
+                self._carry_out(client, plan, site.keys(), record)
         except (BotoCoreError, ClientError) as error:
             raise PublishError(f"deploy target '{self.name}': {_explain(error, self)}") from error
         summary = plan.summary(self.description, dry_run=dry_run)
@@ -220,16 +219,17 @@ class S3Target:
                    record: Record | None) -> None:
         """Upload, then delete; the record lists what is Byline's at every moment between,
         so a publish cut short is finished (and its deletions made) by the next.  The
-        record (a megabyte at 100,000 stories) is sent only when what it says changes."""
+        record (a megabyte at 100,000 stories) is sent only when what it says changes: the
+        files, or the site's identity (another checkout, a new address)."""
         during = set(site) | set(plan.deletions)
-        files = record.files if record is not None else None
-        if files is None or not during <= files:
-            write_record(client, self.bucket, self.prefix, Record(self.site, during))
-            files = during
+        said = record
+        if said is None or not during <= said.files:
+            said = Record(self.site, during)
+            write_record(client, self.bucket, self.prefix, said)
         for file in plan.uploads:
             put_file(client, self.bucket, self.prefix + file.key, file)
         delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
-        if files != site:
+        if said.files != site or said.site != self.site:
             write_record(client, self.bucket, self.prefix, Record(self.site, set(site)))
 
 
