@@ -147,12 +147,14 @@ def read_ownership(folder: Path) -> Ownership | None:
     lines = rest.split("\n")
     files = frozenset(line for line in lines if line and is_inside(line))
     token = _token(lines[0])
-    site = next((_site_from(line) for line in lines[:2] if line.startswith(_SITE_LINE)), "")
-    return Ownership(files, state == "clean", token, _signature(token, info), site)
+    return Ownership(files, state == "clean", token, _signature(token, info),
+                     _site_in(lines[:2]))
 
 
-def _site_from(line: str) -> str:
-    return line[len(_SITE_LINE):]
+def _site_in(lines: Iterable[str]) -> str:
+    """The site the first of ``lines`` naming one names (the lines after the marker's
+    first: the build's, then the site's)."""
+    return next((line[len(_SITE_LINE):] for line in lines if line.startswith(_SITE_LINE)), "")
 
 
 def _token(line: str) -> str:
@@ -220,12 +222,7 @@ def marker_site(folder: Path) -> str:
             head = [marker.readline(), marker.readline(), marker.readline()]
     except OSError:
         return ""
-    for line in head[1:]:
-        with contextlib.suppress(UnicodeDecodeError):
-            text = line.decode().removesuffix("\n")
-            if text.startswith(_SITE_LINE):
-                return _site_from(text)
-    return ""
+    return _site_in(line.decode("utf-8", "replace").removesuffix("\n") for line in head[1:])
 
 
 def set_marker_state(folder: Path, *, clean: bool, token: str = "") -> bool:
