@@ -273,7 +273,6 @@ def _keep_record(cache: BuildCache, last: LastBuild,
         item_marks,
         keep_saved_plan,
         made_from,
-        outputs_mark,
         placement_marks,
     )
 
@@ -283,8 +282,8 @@ def _keep_record(cache: BuildCache, last: LastBuild,
         known = basis, item, placement_marks(last.content, item, basis)
     basis, marks, placed = known
     keep_saved_plan(cache, last.mode.output_dir,
-                    SavedPlan(last.plan, outputs_mark(last.outputs), basis, marks,
-                              last.valid_until, placed),
+                    SavedPlan(last.plan, cache.outputs_generation(last.mode.output_dir),
+                              basis, marks, last.valid_until, placed),
                     since)
 
 
@@ -568,7 +567,10 @@ def _build_locked(
         saved, saved_from = found if found else (None, None)
     placed = placement_marks(content, marks, basis, saved) if saving else {}
     if saved is not None:
-        plan = carried = plan_from_saved(saved, renderer, config_digest, redirects, previous,
+        # The keys planned from are the cache's as it holds them, none left out above.
+        generation = (state.cache.outputs_generation(output_dir) if previous is remembered
+                      else "")
+        plan = carried = plan_from_saved(saved, renderer, config_digest, redirects, generation,
                                          reads, basis, marks, placed, now)
     if plan is not None:
         # Only the files of the units planned again are compared, made or removed.

@@ -122,7 +122,8 @@ class SavedPlan:
     from: its record, and what it was made from besides the articles and pages."""
 
     record: Record
-    outputs: str  # see ``outputs_mark``: the files the record is of
+    # The write of the outputs' keys the record is of (``BuildCache.outputs_generation``).
+    outputs: str
     made_from: str  # see ``made_from``
     items: Mapping[str, str]  # article or page URL → its mark (see ``item_marks``)
     valid_until: datetime | None  # when a clock-dependent output goes stale
@@ -179,11 +180,6 @@ def keep_saved_plan(cache: BuildCache, output_dir: Path, saved: SavedPlan | None
                            None if saved is None else saved_plan_data(saved), since)
 
 
-def outputs_mark(outputs: Mapping[str, str]) -> str:
-    """A digest of the files of an output folder and their keys."""
-    return digest_text(*(f"{path}\0{key}" for path, key in sorted(outputs.items())))
-
-
 def made_from(mode: BuildMode, context: str, images: ImageIndex,
               redirects: Mapping[str, str]) -> str:
     """A digest of what every output may depend on besides the articles and pages, the
@@ -228,12 +224,13 @@ def placement_marks(
 
 def plan_from_saved(
     saved: SavedPlan | None, renderer: SiteRenderer, config_digest: str,
-    redirects: Mapping[str, str], previous: Mapping[str, str], reads: Reads | None,
+    redirects: Mapping[str, str], generation: str, reads: Reads | None,
     basis: str, marks: Mapping[str, str], placed: Mapping[str, str], now: datetime,
 ) -> Plan | None:
     """The outputs a change since the last build reaches, planned from the record it saved,
     as the preview's patch plans them; None when that record cannot tell (made from other
-    settings, photos or template reads, for other files than ``previous``, or outdated).
+    settings, photos or template reads, for other output keys than those the cache holds
+    as written by ``generation`` ("": none trusted), or outdated).
 
     As in the patch, groupings, counts and related stories are compared only when an
     article was added, removed or changed place (``placed``, see ``placement_marks``): a
@@ -241,7 +238,7 @@ def plan_from_saved(
     if (saved is None or saved.made_from != basis or saved.record.reads != reads
             or (saved.valid_until is not None and now >= saved.valid_until)):
         return None
-    if saved.outputs != outputs_mark(previous):
+    if not generation or saved.outputs != generation:
         return None
     content = renderer.content
     edited: dict[str, tuple[Article | None, Article]] = {

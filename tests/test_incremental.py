@@ -619,6 +619,24 @@ def test_a_body_edit_in_a_new_process_makes_its_page_and_the_feeds_carrying_it(p
     preview.assert_built_as_fresh()
 
 
+def test_output_keys_changed_behind_the_saved_record_are_not_planned_from(preview):
+    """The record names the write of the output keys it was made beside: keys another
+    program changed since (an older Byline, with the same tables) make the next build key
+    every page again, not trust the record."""
+    preview.build()
+    database = sqlite3.connect(preview.site / ".byline-cache/build.sqlite")
+    with database:
+        database.execute("UPDATE outputs SET key = 'stale' WHERE path = 'index.html'")
+    database.close()
+    write_files(preview.site, {C: preview.text(C) + "\nOne more line.\n"})
+    result = preview.build()
+    assert result.why != PLANNED_FROM_RECORD and result.why.startswith("full build")
+    assert "index.html" in result.changed or result.written > 1
+    preview.assert_built_as_fresh()
+    write_files(preview.site, {C: preview.text(C) + "\nAnd another.\n"})
+    assert preview.build().why == PLANNED_FROM_RECORD  # the next record is trusted again
+
+
 def test_a_deploy_target_or_a_comment_added_to_site_yaml_makes_no_page_again(preview):
     preview.build()
     write_files(preview.site, {"site.yaml": preview.text("site.yaml") + DEPLOY})

@@ -127,7 +127,6 @@ def instrument(phases: Phases) -> None:
         (incremental, "item_marks", "saved record: what each item digests to"),
         (incremental, "made_from", "saved record: what the build was made from"),
         (incremental, "placement_marks", "saved record: placement marks"),
-        (incremental, "outputs_mark", "saved record: outputs mark"),
         (incremental, "read_saved_plan", "saved record: read"),
         (incremental, "plan_from_saved", "plan from the saved record"),
         (build, "_keep_record", "saved record: keep"),
