@@ -662,23 +662,27 @@ def _build_locked(
 
 
 def _indexed_pages(
-    content: Content, images: ImageIndex, site_key: str
+    content: Content, images: ImageIndex, site_key: str, now: datetime
 ) -> dict[str, str]:
     """Each page to index (its output path) and a key of what the index shows of it: the
-    story, its authors (a theme may show their bios in the indexed part, and Pagefind takes
-    an author's photo as the image of a story without one) and its photos (credits show in
-    captions), not the related stories around it."""
-    from generator.render import file_path
+    story or page, its authors (a theme may show their bios in the indexed part, and
+    Pagefind takes an author's photo as the image of a story without one), its photos
+    (credits show in captions) and a live blog's state at ``now``, not the related stories
+    around it."""
+    from generator.render import file_path, live_state
 
     # An avatar's address names its content hash: a photo replaced under the same name
     # changes the page, so it changes the key.
     authors = {slug: repr(author) + images.digest(author.avatar)
                for slug, author in content.authors.items()}
+    # A live blog's page says whether coverage is upcoming, live or ended: the clock's turn.
     pages = {file_path(a.url): digest_text(site_key, a.digest, *images.digests(a),
                                            *(authors[s] for s in a.author_slugs
-                                             if s in authors))
+                                             if s in authors),
+                                           live_state(a.live, now) if a.live else "")
              for a in content.articles}
-    pages.update((file_path(p.url), digest_text(site_key, p.digest)) for p in content.pages)
+    pages.update((file_path(p.url), digest_text(site_key, p.digest, *images.digests(p)))
+                 for p in content.pages)
     return pages
 
 
@@ -717,7 +721,7 @@ def _search(
         # build stays as it was.
         search = SearchOutcome()
     else:
-        pages = _indexed_pages(content, images, site_key)
+        pages = _indexed_pages(content, images, site_key, now)
         search = update_search(output_dir, cache, indexer, pages, outputs, base_path,
                                _changing_pages(content, now))
     if search.files is None:

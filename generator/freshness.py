@@ -166,8 +166,7 @@ def valid_until(
 
     ends = [later(a.date, news_window) for a in content.articles]
     # A live blog's badge changes when its coverage starts and when it ends.
-    ends += [m for a in content.articles if a.live is not None
-             for m in (a.live.start, a.live.end) if m is not None]
+    ends += [m for a in content.articles if a.live is not None for m in a.live.turns]
     moments = [end for end in ends if end > now]
     if content.next_scheduled and not future_included:
         moments.append(content.next_scheduled)

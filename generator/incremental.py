@@ -355,8 +355,19 @@ def patch_build(
     assert patched.record is not None
     return Patched(replace(last, content=patch.content, loaded=patch.record, index=index,
                            plan=patched.record, outputs=outputs,
-                           warnings=tuple(report.warnings)),
+                           warnings=tuple(report.warnings),
+                           valid_until=_stale_from(last.valid_until, patch.articles, now)),
                    written)
+
+
+def _stale_from(until: datetime | None, edits: Mapping[str, tuple[Article, Article]],
+                now: datetime) -> datetime | None:
+    """When the patched build goes stale by itself: a patch keeps every story's date, but a
+    live blog's start or end may have moved sooner.  (One moved later leaves the earlier
+    moment standing: the build then made is a full one, the same files a little sooner.)"""
+    turns = [m for _, new in edits.values() if new.live is not None
+             for m in new.live.turns if m > now]
+    return min([*turns, *([until] if until is not None else [])], default=None)
 
 
 def shown_saved(site: Path, path: str) -> str:

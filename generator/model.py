@@ -172,6 +172,11 @@ class LiveCoverage:
         """When the newest update was posted."""
         return self.updates[-1].time if self.updates else None
 
+    @property
+    def turns(self) -> tuple[datetime, ...]:
+        """When its badge changes by itself: coverage starts, and ends if an end is set."""
+        return (self.start,) if self.end is None else (self.start, self.end)
+
 
 @dataclass(frozen=True, slots=True)
 class Article:

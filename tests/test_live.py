@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from generator.build import BuildOptions, BuildState, build_site
 
 from .conftest import NOW, SITE_YAML, article, build, page, write_files
 from .outcome import assert_clean_failure, build_outcome, run_byline, snapshot
@@ -196,6 +199,36 @@ def test_a_build_before_the_end_is_not_current_after_it(make_site):
     assert build(site, now=NOW + timedelta(minutes=30)).written == 0
     after = build(site, now=NOW + timedelta(hours=1))
     assert after.written > 0 and "Coverage ended" in _badges(site)[URL]
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "publish --watch"])
+def test_an_end_a_save_brings_forward_ends_coverage_for_the_saves_after_it(
+        make_site, tmp_path, preview):
+    """A save that brings the end of coverage forward is patched into the last build; a
+    save of another story after that end must show coverage ended, as a clean build does.
+    (The patched build kept the moment it went stale from before the save, and the
+    badge stayed "Live" at every later save.)"""
+    site = live_site(make_site, live="{end: 2026-11-21 13:00}")
+    other = site / "content/articles/other.md"
+    other.write_text(article("Other news", "2026-10-01 09:00", "Quiet.", category="TV"),
+                     encoding="utf-8")
+    options = BuildOptions(site=site, output=tmp_path / "watched", preview=preview, now=NOW)
+    state = BuildState()
+    build_site(options, state)
+    (site / LIVE).write_text((site / LIVE).read_text("utf-8").replace(
+        "2026-11-21 13:00", "2026-11-20 13:00"), encoding="utf-8")
+    saved = build_site(replace(options, saved=frozenset({str(site / LIVE)}),
+                               now=NOW + timedelta(minutes=10)), state)
+    assert saved.patched
+    assert state.last is not None and state.last.valid_until == at("2026-11-20 13:00")
+    other.write_text(other.read_text("utf-8") + "\nStill quiet.\n", encoding="utf-8")
+    later = NOW + timedelta(hours=2)
+    build_site(replace(options, saved=frozenset({str(other)}), now=later), state)
+    state.close()
+    assert page(site, URL, "../watched").select_one(".live-badge").get_text(strip=True) \
+        == "Coverage ended"
+    build_site(replace(options, output=tmp_path / "fresh", now=later))
+    assert snapshot(tmp_path / "watched") == snapshot(tmp_path / "fresh")
 
 
 def test_upcoming_coverage_says_when_it_starts(make_site):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from generator.cli import main
 from generator.ownership import read_ownership
 from generator.search_stage import HOW_TO_GET_SEARCH, find_indexer
 
-from .conftest import SITE_YAML, article, build, page
+from .conftest import NOW, SITE_YAML, article, build, page, photo_bytes
 from .outcome import run_byline
 
 
@@ -273,3 +274,44 @@ def test_an_open_live_blog_has_a_shard_of_its_own_until_coverage_ends(make_site,
         "bundles"]
     assert not (output / "pagefind/4").exists()
     assert indexed_urls(output) == everyone
+
+
+def _indexed(output: Path, url: str) -> dict:
+    """What Pagefind's index holds of the page at ``url``."""
+    for fragment in output.glob("pagefind/*/fragment/*"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        if data["url"] == url:
+            return data
+    raise AssertionError(f"{url} is not indexed")
+
+
+def test_a_live_blog_is_indexed_again_when_its_coverage_starts(make_site):
+    """Upcoming, the page says when coverage starts; started, it says "Live".  No file
+    changes in between, but the page does, and the index must follow it (it kept the
+    upcoming text: the page's key held nothing of the clock)."""
+    require_pagefind()
+    site = make_site({"content/articles/live.md": article(
+        "Awards night live", "2026-11-19 19:00", "Every winner.", category="Music",
+        live="{start: 2026-11-20 13:00}")})
+    build(site, search=True, reuse_current=True)
+    assert "Live from" in _indexed(site / "output", "/music/live/")["content"]
+    started = build(site, search=True, reuse_current=True, now=NOW + timedelta(hours=2))
+    assert started.search is not None and started.search.indexed
+    assert "Live from" not in _indexed(site / "output", "/music/live/")["content"]
+
+
+def test_a_page_whose_photo_is_replaced_is_indexed_again(make_site):
+    """The index shows a page's photo by its address, which names its content: a photo
+    replaced under the same name must not leave the index pointing at the old file (which
+    the build deletes)."""
+    require_pagefind()
+    site = make_site({"content/pages/contact/index.md":
+                      "---\ntitle: Contact\n---\n\n![Our office](office.jpg)\n",
+                      "content/pages/contact/office.jpg": photo_bytes()})
+    build(site, search=True)
+    before = _indexed(site / "output", "/contact/")["meta"]["image"]
+    (site / "content/pages/contact/office.jpg").write_bytes(photo_bytes(colour=(20, 90, 200)))
+    build(site, search=True)
+    after = _indexed(site / "output", "/contact/")["meta"]["image"]
+    assert after != before
+    assert (site / "output" / after.lstrip("/")).is_file()

@@ -1,6 +1,7 @@
 """Stage 4 of the build: the model → every file of the site."""
 
 from generator.render.carried import Carried
+from generator.render.live import live_state
 from generator.render.plan import (
     Output,
     Plan,
@@ -30,6 +31,7 @@ __all__ = [
     "SiteRenderer",
     "build_index",
     "file_path",
+    "live_state",
     "nodeless_units",
     "placement",
     "plan_outputs",

@@ -278,7 +278,7 @@ class SiteRenderer:
         """When a shown status next changes by itself: a scheduled story comes due (preview),
         a live blog's coverage starts or ends."""
         moments = [m for a in self.content.articles if a.live is not None
-                   for m in (a.live.start, a.live.end) if m is not None and m > self.now]
+                   for m in a.live.turns if m > self.now]
         if self.views.now is not None:
             moments += [a.date for a in self.content.articles
                         if a.date > self.now and not a.draft]
