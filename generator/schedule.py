@@ -14,6 +14,7 @@ from datetime import datetime
 from generator.cache import CACHE_DIR_NAME, BuildCache
 from generator.config import SiteConfig
 from generator.content import ContentOptions, ParseMemo, load_content
+from generator.dates import in_zone
 from generator.errors import Report
 
 
@@ -41,6 +42,6 @@ def scheduled_articles(config: SiteConfig, now: datetime | None = None) -> list[
     finally:
         cache.close()
     report.raise_if_errors()
-    waiting = [Scheduled(a.date.astimezone(config.tz), a.source.path)
+    waiting = [Scheduled(in_zone(a.date, config.tz), a.source.path)
                for a in content.articles if a.date > now and not a.draft]
     return sorted(waiting, key=lambda s: (s.due, s.source))

@@ -16,6 +16,7 @@ from generator.dates import later
 from generator.render.xmlout import xml_text
 
 from .conftest import SITE_YAML, article, build, page, photo_bytes
+from .outcome import run_byline
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -133,6 +134,27 @@ def test_extreme_dates_build_with_well_formed_feeds(make_site, date, options):
     published = {e.find(f"{ATOM}title").text: e.find(f"{ATOM}published").text
                  for e in atom.findall(f"{ATOM}entry")}
     assert published["Far"].startswith(date[:10])
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_updates_corrections_and_live_coverage_at_the_calendars_edges_build(make_site, moment):
+    """Times the site's zone cannot show, and a live update on the calendar's last day,
+    build as their dates do (they stopped the build as an internal error, hiding every
+    other problem of the site); ``byline next`` reads a story due then."""
+    site = make_site({
+        "content/articles/edges.md": article(
+            "Edges", category="Music",
+            updates=f"\n  - at: {moment}\n    text: Adds a statement.",
+            corrections=f"\n  - at: {moment}\n    text: An earlier version erred."),
+        "content/articles/live.md": article("Live", "9999-12-31 22:00", "## 10:30 pm — x\n\nhi",
+                                            category="Music", live="true"),
+        "content/articles/opening.md": article("Opening", "2026-11-01 09:00", "Soon.",
+                                               category="Music", live=moment),
+        "content/articles/due.md": article("Due", moment, category="Music"),
+    })
+    result = build(site, future=True)
+    assert {a.title for a in result.content.articles} >= {"Edges", "Live", "Opening"}
+    assert run_byline(["next", "--site", str(site)]).code in (0, 1)
 
 
 def test_the_far_future_never_expires_the_build(make_site):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from generator.dates import ParsedDate, parse_date
+from generator.dates import ParsedDate, in_zone, parse_date
 from generator.markup import smarten
 from generator.model import Change
 from generator.textmatch import closest
@@ -112,7 +112,7 @@ def _made(when: ParsedDate | None, words: str | None, tz: tzinfo) -> Change | No
     if when is None or words is None:
         return None
     # Shown with the site's zone ("2:05 PM EST"), whatever offset the writer typed.
-    return Change(when.value.astimezone(tz), when.has_time, words)
+    return Change(in_zone(when.value, tz), when.has_time, words)
 
 
 def _shown(moment: datetime) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from generator.dates import ClockTime, ParsedDate, parse_date, read_clock
+from generator.dates import ClockTime, ParsedDate, in_zone, parse_date, read_clock
 from generator.errors import Report, SourceLocation
 from generator.markup import RawUpdate
 from generator.model import LiveCoverage, LiveUpdate
@@ -144,8 +144,9 @@ def _timed_updates(
 def _when(clock: ClockTime, after: datetime, tz: tzinfo) -> datetime:
     """The first moment at or after ``after`` that the clock time names (on its date, if it
     gives one: then the earliest there when none is after)."""
-    local = after.astimezone(tz)
-    days = [clock.day] if clock.day else [local.date(), local.date() + timedelta(days=1)]
+    local = in_zone(after, tz)
+    days = [clock.day] if clock.day else [local.date(), local.date() + timedelta(days=1)] \
+        if local.date() < date.max else [local.date()]  # no day after 9999-12-31
     candidates = sorted(datetime(d.year, d.month, d.day, h, clock.minute, tzinfo=tz)
                         for d in days for h in clock.hours)
     return next((c for c in candidates if c >= after), candidates[0])
@@ -167,7 +168,7 @@ def _at(line: int | None, where: SourceLocation, fields: FieldReader) -> SourceL
 
 def _shown(moment: datetime, tz: tzinfo) -> str:
     """"9:42 pm, March 1", in the site's timezone."""
-    local = moment.astimezone(tz)
+    local = in_zone(moment, tz)
     hour = local.hour % 12 or 12
     return (f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}, "
             f"{local:%B} {local.day}")
