@@ -111,9 +111,19 @@ def _bool(value: Any) -> str | None:
 def _base_url(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be an absolute URL such as https://example.com/"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)  # a bracket left open ("https://[::1/") raises
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"must be an absolute http(s) URL such as https://example.com/ (got {value!r})"
+    if parts.username is not None or parts.password is not None:
+        return ("must not hold a user name or password: every feed, sitemap and page would "
+                "show them; write the address readers use, such as https://example.com/")
+    try:
+        parts.port  # noqa: B018 (read for the ValueError of a port out of range)
+    except ValueError:
+        return "has a port that is not a number from 1 to 65535: leave it out, or fix it"
     if parts.query or parts.fragment:
         return "must not have a query or fragment"
     # Its path starts every rule in _redirects and _headers, where a space would split a rule.

@@ -37,6 +37,7 @@ from generator.images import (
     plan_social_card,
     process_images,
 )
+from generator.inputfiles import followed
 from generator.model import Article, Content, ImageRef, Page, images_of, photos_of, videos_of
 from generator.plaindata import flag, integer, items, maybe_text, text
 from generator.video_stage import VideoPlan, plan_videos, video_digests, video_files
@@ -177,7 +178,13 @@ def _plan_logo(
     if not config.publisher_logo:
         return None
     path = config.content_dir / config.publisher_logo.lstrip("/")
-    if not path.resolve().is_relative_to(config.root.resolve()):  # as for every other image
+    target = followed(path)
+    if target is None:
+        report.error(f"publisher.logo {config.publisher_logo} is a symbolic link that leads "
+                     "back to itself (a loop): remove the link, or point it at the logo",
+                     config.source)
+        return None
+    if not target.is_relative_to(config.root.resolve()):  # as for every other image
         report.error(f"publisher.logo {config.publisher_logo} leaves the site folder: put the "
                      "logo in content/ and give its path from there, e.g. /logo.png",
                      config.source)

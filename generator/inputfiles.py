@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from pathlib import Path
 
 
 def change_stamp(info: os.stat_result) -> int:
@@ -73,6 +74,27 @@ def kind_of(mode: int) -> str:
 def not_regular(mode: int, wanted: str) -> str:
     """The message for a name that is something other than a regular file."""
     return f"not a regular file ({kind_of(mode)}): remove it or replace it with {wanted}"
+
+
+def followed(path: Path) -> Path | None:
+    """``path`` absolute, with every symbolic link in it followed; None when links lead back
+    to themselves (a loop), which no file is behind."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # RuntimeError before Python 3.13, OSError (ELOOP) after
+        return None
+
+
+def not_there(path: Path, src: str, wanted: str) -> str:
+    """Why nothing usable is at ``path`` (the file ``src`` names): missing, or something
+    other than a file, named for what it is ("a folder"), with the fix."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode):
+        return ""
+    return f"{src} is {kind_of(mode)}, not {wanted}: name the file itself"
 
 
 def read_input(path: str | os.PathLike[str], wanted: str) -> bytes:

@@ -257,6 +257,35 @@ def test_bad_site_yaml_names_its_line(make_site, capsys):
     assert "site.yaml:3: warning: unknown setting 'titel' is ignored; did you mean 'title'?" in err
 
 
+@pytest.mark.parametrize(("url", "message"), [
+    ("'https://[::1/'", "'base_url' must be an absolute http(s) URL such as "
+     "https://example.com/ (got 'https://[::1/')"),
+    ("https://editor:hunter2@news.example/", "'base_url' must not hold a user name or "
+     "password: every feed, sitemap and page would show them; write the address readers "
+     "use, such as https://example.com/"),
+    ("https://news.example:99999/", "'base_url' has a port that is not a number from 1 to "
+     "65535: leave it out, or fix it"),
+])
+def test_a_base_url_no_reader_could_use_is_one_line_with_the_fix(make_site, capsys, url,
+                                                                 message):
+    """Found by a red-team pass: a bracket left open stopped the build as an internal
+    error; a password or an impossible port went into every feed."""
+    site = make_site({"site.yaml": f"title: X\nbase_url: {url}\n"})
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert f"site.yaml:2: error: {message}" in err.splitlines()
+
+
+def test_an_image_that_names_no_file_says_so(make_site, capsys):
+    site = make_site({"content/articles/a.md": article(
+        "A", body="![The crowd]()\n\n![The stage](#top)\n\nText.")})
+    assert main(["build", "--site", str(site)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    fix = "write the photo's file name in the brackets, e.g. ![The crowd](crowd.jpg)"
+    assert f"content/articles/a.md:6: error: an image with no file: {fix}" in lines
+    assert f"content/articles/a.md:8: error: image #top names no file: {fix}" in lines
+
+
 @pytest.mark.parametrize("themes, message", [
     (["marquee", "plain"], "did you mean 'marquee'?"),
     (["plain"], "the themes there are plain"),

@@ -191,6 +191,38 @@ def test_a_link_in_a_loop_is_an_error(make_site: MakeSite) -> None:
                                "file")
 
 
+@pytest.mark.parametrize(("made", "line", "message"), [
+    ("loop", "hero:\n  image: x.jpg\n  alt: A photo", "content/articles/second/index.md:6: "
+     "error: image x.jpg is a symbolic link that leads back to itself (a loop): remove the "
+     "link, or point it at the photo"),
+    ("loop", "", "content/articles/second/index.md:7: error: video x.mp4 is a symbolic link "
+     "that leads back to itself (a loop): remove the link, or point it at the video"),
+    ("folder", "", "content/articles/second/index.md:7: error: image x.jpg is a folder, not a "
+     "photo: name the file itself"),
+    ("pipe", "", "content/articles/second/index.md:7: error: image x.jpg is a named pipe, not "
+     "a photo: name the file itself"),
+])
+def test_a_photo_or_video_that_is_no_file_is_named_for_what_it_is(
+        make_site: MakeSite, made: str, line: str, message: str) -> None:
+    """Found by a red-team pass: a photo linked to itself stopped the build as an internal
+    error (hiding every other problem), and a folder or a named pipe was "not found"."""
+    site, previous = built_site(make_site)
+    folder = site / "content/articles/second"
+    video = "video x.mp4" in message
+    name = folder / ("x.mp4" if video else "x.jpg")
+    if made == "loop":
+        name.symlink_to(name.name)
+    elif made == "folder":
+        name.mkdir()
+    else:
+        os.mkfifo(name)
+    body = "![The clip](x.mp4)" if video else "![A photo](x.jpg)"
+    extra = {"hero": line.removeprefix("hero:")} if line else {}
+    text = article("Second story", category="TV", body=body, **extra)
+    (folder / "index.md").write_text(text, encoding="utf-8")
+    fails_with(site, previous, message)
+
+
 def test_a_folder_link_back_to_its_parent_is_an_error(make_site: MakeSite) -> None:
     site, previous = built_site(make_site)
     (site / "content/articles/second/again").symlink_to("..")

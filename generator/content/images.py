@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from generator.errors import Report, SourceLocation
+from generator.inputfiles import followed, not_there
 from generator.model import PHOTO_ROLES, ImageRef, ImageRole
 
 REMOTE_PREFIXES = ("http://", "https://", "//")
@@ -36,25 +37,36 @@ def resolve_image(
     if src.startswith("data:"):
         return ImageRef(src, None, location, role, alt, caption, credit, focus)
     relative = src.split("#", 1)[0].split("?", 1)[0]
+    if not relative.strip():
+        named = f"image {src} names" if src.strip() else "an image with"
+        report.error(f"{named} no file: write the photo's file name in the brackets, e.g. "
+                     "![The crowd](crowd.jpg)", location)
+        return None
     base = content_dir if relative.startswith("/") else folder
-    path = (base / relative.lstrip("/")).resolve()
+    path = followed(base / relative.lstrip("/"))
+    if path is None:
+        report.error(f"image {src} is a symbolic link that leads back to itself (a loop): "
+                     "remove the link, or point it at the photo", location)
+        return None
     if relative != src and not path.is_file():
         # "#" and "?" end the file's part of an address, but a photo saved from a camera
         # roll or an agency's site may be named "red carpet #2.jpg": the name as typed.
-        whole = (base / src.lstrip("/")).resolve()
-        if whole.is_file():
+        whole = followed(base / src.lstrip("/"))
+        if whole is not None and whole.is_file():
             path = whole
     if "%" in relative and not path.is_file():
         # Editors that insert a dropped file write a space as %20, as in a link.
-        decoded = (base / unquote(relative).lstrip("/")).resolve()
-        if decoded.is_file():
+        decoded = followed(base / unquote(relative).lstrip("/"))
+        if decoded is not None and decoded.is_file():
             path = decoded
     if not path.is_relative_to(site_root.resolve()):
         report.error(f"image path {src} leaves the site folder", location)
         return None
     if not path.is_file():
         shown = path.relative_to(site_root.resolve()) if path.is_relative_to(site_root) else path
-        report.error(f"image not found: {src} (looked for {shown})", location)
+        other = not_there(path, src, "a photo")
+        report.error(f"image {other}" if other else f"image not found: {src} (looked for "
+                     f"{shown})", location)
         return None
     # A photo with ![](…) has an empty alt: in Markdown that is forgetting, not a choice.
     if not (alt or "").strip() and role in PHOTO_ROLES:

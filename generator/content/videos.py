@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import Report, SourceLocation
+from generator.inputfiles import followed, not_there
 from generator.markup import OTHER_VIDEO_SUFFIXES
 from generator.model import CaptionsRef, ImageRef, VideoRef
 from generator.slugs import quoted
@@ -56,13 +57,19 @@ def resolve_video(
                      "video, AAC sound) and link that", location)
         return None
     base = content_dir if relative.startswith("/") else folder
-    path = (base / relative.lstrip("/")).resolve()
+    path = followed(base / relative.lstrip("/"))
+    if path is None:
+        report.error(f"video {src} is a symbolic link that leads back to itself (a loop): "
+                     "remove the link, or point it at the video", location)
+        return None
     if not path.is_relative_to(site_root.resolve()):
         report.error(f"video path {src} leaves the site folder", location)
         return None
     if not path.is_file():
         shown = path.relative_to(site_root.resolve()) if path.is_relative_to(site_root) else path
-        report.error(f"video not found: {src} (looked for {shown})", location)
+        other = not_there(path, src, "a video")
+        report.error(f"video {other}" if other else f"video not found: {src} (looked for "
+                     f"{shown})", location)
         return None
     if warn_alt and not (alt or "").strip():
         report.warning(f"video {src} has no alt text: say what it shows, for readers who "
@@ -77,7 +84,8 @@ def resolve_video(
                               report=report, alt="")
     captions = []
     for track, lang in captions_beside(path):
-        if not track.resolve().is_relative_to(site_root.resolve()):
+        target = followed(track)
+        if target is None or not target.is_relative_to(site_root.resolve()):
             report.error(f"captions {track.name} lead out of the site folder (the file is a "
                          "link): Byline publishes only what is inside the site, so copy the "
                          "file here instead", location)
