@@ -84,20 +84,33 @@ def load_theme(config: SiteConfig) -> Theme:
     # reinstalling Byline elsewhere changes no page, so it should not rebuild every one.
     for place, files in enumerate(template_files.values()):
         for name, path in sorted(files.items()):
-            parts.append(f"{place}:{name}={_digest(path, 'a template', config.root, unreadable)}")
+            parts.append(f"{place}:{name}={_digest(path, _TEMPLATE, config.root, unreadable)}")
     unreadable.raise_if_errors()
     return Theme(tuple(template_dirs), static_files, static_urls, digest_text(*parts),
                  site_static)
 
 
 def _digest(path: Path, wanted: str, site_root: Path, report: Report) -> str:
-    """The content hash of a theme file; one that cannot be read is reported ("" instead)."""
+    """The content hash of a theme file; one that cannot be read, or a template that is
+    not UTF-8 text (Jinja reads templates as UTF-8), is reported ("" instead)."""
+    shown_as = path.relative_to(site_root) if path.is_relative_to(site_root) else path
     try:
-        return digest_bytes(read_input(path, wanted))
+        data = read_input(path, wanted)
     except UnreadableFile as error:
-        shown_as = path.relative_to(site_root) if path.is_relative_to(site_root) else path
         report.error(str(error), SourceLocation(shown(shown_as)))
         return ""
+    if wanted == _TEMPLATE:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            report.error("the template is not UTF-8 text: save it as UTF-8 in your editor",
+                         SourceLocation(shown(shown_as), line))
+            return ""
+    return digest_bytes(data)
+
+
+_TEMPLATE = "a template"
 
 
 def hashed_name(name: str, digest: str) -> str:

@@ -367,6 +367,8 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
      "template error in article.html: 'artcle' is undefined: no value of that name is given "
      "to the template, and no macro of that name is defined or imported in its file: check "
      "the spelling"),
+    ("templates", "{% include 'sidebar.html' %}",
+     "template not found: sidebar.html: check the name, or add the file to templates/"),
 ])
 def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, folder, mistake,
                                                                      message):
@@ -377,6 +379,14 @@ def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, f
         f"{folder}/article.html": "<!doctype html>\n<title>x</title>\n" + mistake + "\n",
     })
     assert problems_of(site) == [f"{folder}/article.html:3: error: {message}"]
+
+
+def test_a_template_that_is_not_utf8_is_one_line_at_its_first_stray_byte(make_site):
+    """Found by a red-team pass: an internal error (Jinja's UnicodeDecodeError)."""
+    site = make_site({"content/articles/a.md": article(category="Music"),
+                      "templates/article.html": b"<!doctype html>\n<title>x</title>\ncaf\xe9\n"})
+    assert problems_of(site) == ["templates/article.html:3: error: the template is not UTF-8 "
+                                 "text: save it as UTF-8 in your editor"]
 
 
 def test_an_extra_field_one_story_lacks_and_a_tested_slip_still_print_empty(make_site):

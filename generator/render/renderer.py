@@ -382,8 +382,11 @@ class SiteRenderer:
         except jinja2.TemplateSyntaxError as exc:
             where = self._in_site(SourceLocation(exc.filename or name, exc.lineno))
             raise RenderProblem(f"template error: {exc.message}", where) from None
-        except jinja2.TemplateNotFound as exc:
-            raise RenderProblem(f"template not found: {exc.name}", None) from None
+        except jinja2.TemplateNotFound as exc:  # at the include or import naming it, if any
+            frame = _template_frame(exc)
+            raise RenderProblem(
+                f"template not found: {exc.name}: check the name, or add the file to "
+                "templates/", frame and self._in_site(frame)) from None
         except Exception as exc:  # a template bug: report where in the template, not a traceback
             frame = _template_frame(exc)
             # Named by the file at fault: a slip in base.html is one problem, not one per
