@@ -85,13 +85,25 @@ def followed(path: Path) -> Path | None:
         return None
 
 
+def is_regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file (after links); False for a name the system refuses
+    (too long), where ``Path.is_file`` raises."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def not_there(path: Path, src: str, wanted: str) -> str:
-    """Why nothing usable is at ``path`` (the file ``src`` names): missing, or something
-    other than a file, named for what it is ("a folder"), with the fix."""
+    """Why nothing usable is at ``path`` (the file ``src`` names), with the fix: something
+    other than a file, named for what it is ("a folder"), or a name the system refuses;
+    "" when there is simply nothing there."""
     try:
         mode = path.stat().st_mode
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError, ValueError):
         return ""
+    except OSError as error:
+        return f"{src} {open_problem(error, path)}"
     if stat.S_ISREG(mode):
         return ""
     return f"{src} is {kind_of(mode)}, not {wanted}: name the file itself"

@@ -74,6 +74,11 @@ def site_path_problem(path: str, *, spaces: bool = False) -> str | None:
     return None
 
 
+def slug_too_long(slug: str) -> bool:
+    """Whether ``slug`` is too long to name the folder of its page (see site_path_problem)."""
+    return len(slug.encode("utf-8", "surrogatepass")) > _MAX_PART_BYTES
+
+
 def link_problem(url: str) -> str | None:
     """Why ``url`` must not become a link, or None for http(s), mailto and site paths.
 

@@ -286,6 +286,21 @@ def test_an_image_that_names_no_file_says_so(make_site, capsys):
     assert f"content/articles/a.md:8: error: image #top names no file: {fix}" in lines
 
 
+def test_a_photo_name_too_long_for_the_system_is_a_line_and_the_others_still_show(
+        make_site, capsys):
+    """Found by a red-team pass: the build stopped at the first such name, as one line with
+    no story or line, and hid every other problem of the site."""
+    name = "x" * 300 + ".jpg"
+    site = make_site({"content/articles/a.md": article("A", body=f"![The crowd]({name})"),
+                      "content/articles/b.md": article("B", date="Tuesday")})
+    assert main(["build", "--site", str(site)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert f"content/articles/a.md:6: error: image {name} has a name too long for this " \
+        "system: rename it" in lines
+    assert any(line.startswith("content/articles/b.md:3: error: 'date' is not a date")
+               for line in lines)
+
+
 @pytest.mark.parametrize("themes, message", [
     (["marquee", "plain"], "did you mean 'marquee'?"),
     (["plain"], "the themes there are plain"),

@@ -197,6 +197,15 @@ def test_a_manifest_url_climbing_out_is_an_error(
                             "of its page from: write the category in words, e.g. Music"),
         ("author: '--'", "error: author \"--\" has no letter or digit to make the address of the "
                          "author's page from: write the author's name"),
+        # A sentence pasted where a name goes: its folder's name would be too long for any
+        # file system (found by a red-team pass: one line with no file, or the wrong fix).
+        (f"tags: [{'Very long tag ' * 25}]", f"error: tag \"{('Very long tag ' * 5)[:57]}…\" "
+         "is too long to make the address of its page from: write the tag in words, e.g. "
+         "[Oscars, Red carpet]"),
+        (f"category: {'Music ' * 60}", f"error: category \"{('Music ' * 12)[:57]}…\" is too "
+         "long to make the address of its page from: write the category in words, e.g. Music"),
+        (f"author: {'Sam Ortiz ' * 30}", f"error: author \"{('Sam Ortiz ' * 7)[:57]}…\" is "
+         "too long to make the address of the author's page from: write the author's name"),
     ],
 )
 def test_a_term_with_no_address_is_an_error(

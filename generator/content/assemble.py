@@ -20,7 +20,14 @@ from generator.model import (
     VideoRef,
     term,
 )
-from generator.slugs import is_script_link, quoted, site_path_problem, slug_from_filename, slugify
+from generator.slugs import (
+    is_script_link,
+    quoted,
+    site_path_problem,
+    slug_from_filename,
+    slug_too_long,
+    slugify,
+)
 from generator.textmatch import closest
 
 from .authors import author_for_name, misspelt_author
@@ -187,11 +194,11 @@ def _author_names(fields: FieldReader) -> dict[str, str]:
     found: dict[str, str] = {}
     for key in ("authors", "author"):
         for name in fields.names(key):
-            if slugify(name):
-                found.setdefault(name, key)
+            if problem := _address_problem(slugify(name)):
+                fields.error(f"author {_briefly(name)} {problem} of the author's page from: "
+                             "write the author's name", key)
             else:
-                fields.error(f"author {quoted(name)} has no letter or digit to make the address "
-                             "of the author's page from: write the author's name", key)
+                found.setdefault(name, key)
     return found
 
 
@@ -209,16 +216,28 @@ def _warn_misspelt_authors(
                 f"content/authors/{person.slug}.yaml)", fields.at(key))
 
 
+def _address_problem(slug: str) -> str:
+    """Why a name's ``slug`` cannot make the address of its page (as "… of its page
+    from"), or "" when it can: the address names a folder, which a file system limits."""
+    if not slug:
+        return "has no letter or digit to make the address"
+    return "is too long to make the address" if slug_too_long(slug) else ""
+
+
+def _briefly(name: str) -> str:
+    """A name for a message, quoted, and cut short when it is long (a sentence pasted)."""
+    return quoted(name if len(name) <= 60 else name[:57] + "…")
+
+
 def _tags(fields: FieldReader) -> tuple[Term, ...]:
     """The story's tags, each address once: a second spelling of one ("Pop!" after "pop")
     would list the story twice on the tag's page."""
     tags: dict[str, Term] = {}
     for name in fields.names("tags"):
         slug = slugify(name)
-        if not slug:
-            fields.error(f"tag {quoted(name)} has no letter or digit to make the address of "
-                         "its page from: write the tag in words, e.g. [Oscars, Red carpet]",
-                         "tags")
+        if problem := _address_problem(slug):
+            fields.error(f"tag {_briefly(name)} {problem} of its page from: write the tag in "
+                         "words, e.g. [Oscars, Red carpet]", "tags")
             continue
         kept = tags.setdefault(slug, term(name, slug, tag_url(slug)))
         if kept.name.casefold() != name.casefold():
@@ -236,9 +255,9 @@ def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
     known = {slugify(c): c for c in config.categories}
     slug = slugify(name)
     # Its pages live at /<slug>/: an empty slug would be the home page, "archive" the archive.
-    if not slug:
-        fields.error(f"category {quoted(name)} has no letter or digit to make the address of "
-                     "its page from: write the category in words, e.g. Music", "category")
+    if problem := _address_problem(slug):
+        fields.error(f"category {_briefly(name)} {problem} of its page from: write the "
+                     "category in words, e.g. Music", "category")
         return None
     if slug == "archive":
         fields.error(f"category {quoted(name)} would replace the archive page at /archive/: pick "

@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from generator.errors import Report, SourceLocation
-from generator.inputfiles import followed, not_there
+from generator.inputfiles import followed, is_regular, not_there
 from generator.model import PHOTO_ROLES, ImageRef, ImageRole
 
 REMOTE_PREFIXES = ("http://", "https://", "//")
@@ -48,21 +48,21 @@ def resolve_image(
         report.error(f"image {src} is a symbolic link that leads back to itself (a loop): "
                      "remove the link, or point it at the photo", location)
         return None
-    if relative != src and not path.is_file():
+    if relative != src and not is_regular(path):
         # "#" and "?" end the file's part of an address, but a photo saved from a camera
         # roll or an agency's site may be named "red carpet #2.jpg": the name as typed.
         whole = followed(base / src.lstrip("/"))
-        if whole is not None and whole.is_file():
+        if whole is not None and is_regular(whole):
             path = whole
-    if "%" in relative and not path.is_file():
+    if "%" in relative and not is_regular(path):
         # Editors that insert a dropped file write a space as %20, as in a link.
         decoded = followed(base / unquote(relative).lstrip("/"))
-        if decoded is not None and decoded.is_file():
+        if decoded is not None and is_regular(decoded):
             path = decoded
     if not path.is_relative_to(site_root.resolve()):
         report.error(f"image path {src} leaves the site folder", location)
         return None
-    if not path.is_file():
+    if not is_regular(path):
         shown = path.relative_to(site_root.resolve()) if path.is_relative_to(site_root) else path
         other = not_there(path, src, "a photo")
         report.error(f"image {other}" if other else f"image not found: {src} (looked for "

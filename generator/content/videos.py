@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import Report, SourceLocation
-from generator.inputfiles import followed, not_there
+from generator.inputfiles import followed, is_regular, not_there
 from generator.markup import OTHER_VIDEO_SUFFIXES
 from generator.model import CaptionsRef, ImageRef, VideoRef
 from generator.slugs import quoted
@@ -65,7 +65,7 @@ def resolve_video(
     if not path.is_relative_to(site_root.resolve()):
         report.error(f"video path {src} leaves the site folder", location)
         return None
-    if not path.is_file():
+    if not is_regular(path):
         shown = path.relative_to(site_root.resolve()) if path.is_relative_to(site_root) else path
         other = not_there(path, src, "a video")
         report.error(f"video {other}" if other else f"video not found: {src} (looked for "
@@ -117,7 +117,7 @@ def poster_beside(video: Path) -> Path | None:
     """``trailer.jpg`` (or another photo format) beside ``trailer.mp4``, if there is one."""
     for suffix in POSTER_SUFFIXES:
         for candidate in (video.with_suffix(suffix), video.with_suffix(suffix.upper())):
-            if candidate.is_file():
+            if is_regular(candidate):
                 return candidate
     return None
 
