@@ -75,7 +75,7 @@ def run_serve(options: argparse.Namespace, console: Console) -> int:
 
 
 def run_check(options: argparse.Namespace, console: Console) -> int:
-    config = _load_config(options.site)
+    config = _settings_to_build(options.site, console)
     with _one_build_at_a_time(options.site, options.wait, console):
         result = _build(options.site, console, output=options.output, force=options.force)
         return 1 if _check(result, config, console, strict=options.strict) else 0
@@ -109,7 +109,7 @@ REFERENCE_NAME = "reference.md"
 
 def run_publish(options: argparse.Namespace, console: Console) -> int:
     make_target = _optional("generator.publish", "make_target", "publish")
-    config = _load_config(options.site)
+    config = _settings_to_build(options.site, console)
     name, spec = _deploy_target(config, options.target)
     target = make_target(name, spec, config.root, _identity(config))  # a typo fails fast
     with _one_build_at_a_time(options.site, options.wait, console, watching=options.watch):
@@ -264,6 +264,18 @@ def _load_config(site: Path) -> SiteConfig:
     report.raise_if_errors()
     assert config is not None
     return config
+
+
+def _settings_to_build(site: Path, console: Console) -> SiteConfig:
+    """site.yaml's settings, for a command that builds the site; when they have errors, the
+    build's failure instead, which reports the stories' problems with them, all at once."""
+    from generator.errors import BuildFailed
+
+    try:
+        return _load_config(site)
+    except BuildFailed:
+        _build(site, console)  # fails before it writes anything: site.yaml is wrong
+        raise
 
 
 def _identity(config: SiteConfig) -> str:
