@@ -800,12 +800,16 @@ def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
             # makes itself (a section's, the archive) names no file, the writer's page does.
             where, other = (output.origin, first.origin) if output.origin else (first.origin,
                                                                                   None)
-            fix = ("choose another address: another slug:, another file name, or take it out "
+            # A file of static/ is copied to its own name: renaming it is the fix.
+            copied = (output if output.origin else first).copy_from is not None
+            fix = ("rename the file, or move it into a folder of its own" if copied else
+                   "choose another address: another slug:, another file name, or take it out "
                    "of the aliases")
+            this = "this file" if copied else "the address set here"
             if other:
-                report.error(f"the address set here and {other} would both be written to "
-                             f"/{output.path}: {fix}", where)
+                report.error(f"{this} and {other} would both be written to /{output.path}: "
+                             f"{fix}", where)
             else:
                 report.error(f"/{output.path} is a page Byline makes itself (a section's or "
-                             "tag's list, the archive, a feed), and the address set here would "
-                             f"be written over it: {fix}", where)
+                             f"tag's list, the archive, a feed), and {this} would be written "
+                             f"over it: {fix}", where)

@@ -229,6 +229,19 @@ def test_an_alias_on_a_page_byline_makes_names_the_article(
     ]
 
 
+def test_a_static_file_on_a_page_byline_makes_is_named_with_the_fix_for_a_file(
+    hostile_site: Callable[..., Path]
+) -> None:
+    # Found by a red-team pass: named no file, and said to change a slug or the aliases.
+    site = hostile_site({"content/articles/a.md": article(),
+                         "static/index.html": "<h1>Our old landing page</h1>\n"})
+    assert errors_of(build_outcome(site)) == [
+        "static/index.html: error: /index.html is a page Byline makes itself (a section's or "
+        "tag's list, the archive, a feed), and this file would be written over it: rename "
+        "the file, or move it into a folder of its own"
+    ]
+
+
 # --- _redirects and _headers ---------------------------------------------------------------
 
 

@@ -787,7 +787,8 @@ class _Planner:
         (listed, and their links checked, by the theme)."""
         for rel, path in sorted(self.r.theme.site_files.items()):
             stat = path.stat()
-            self._copy(rel, f"copy:{stat.st_size}:{change_stamp(stat)}", path)
+            self._copy(rel, f"copy:{stat.st_size}:{change_stamp(stat)}", path,
+                       SourceLocation(f"static/{rel}"))
 
     # -- pieces ------------------------------------------------------------------------------
     def _paginate(self, group_id: str, base: str, kind: str, group: Any, author: Any,
@@ -822,8 +823,9 @@ class _Planner:
         self.outputs.append(Output(path, key, partial(bytes, data)))
         self._unit.append(Shown(path, key, ()))
 
-    def _copy(self, path: str, key: str, source: Path) -> None:
-        self.outputs.append(Output(path, key, copy_from=source))
+    def _copy(self, path: str, key: str, source: Path,
+              origin: SourceLocation | None = None) -> None:
+        self.outputs.append(Output(path, key, copy_from=source, origin=origin))
         self._unit.append(Shown(path, key, ()))
 
 
