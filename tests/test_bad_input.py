@@ -301,6 +301,51 @@ def test_a_photo_name_too_long_for_the_system_is_a_line_and_the_others_still_sho
                for line in lines)
 
 
+NOTES_BODY = """A first paragraph.
+
+<!-- Note to the desk: the label has not confirmed
+the date; check before this goes out. -->
+
+The singer <!-- (her age?) --> arrives on Friday.
+
+![Gone](missing.jpg)
+"""
+
+
+def test_notes_for_editors_reach_no_reader_and_lines_below_them_keep_their_numbers(
+        make_site, capsys):
+    """A writer's <!-- note --> is for the desk: it was in the page's source and in every
+    full-content feed (found by a red-team pass)."""
+    site = make_site({"content/articles/a.md": article("A", body=NOTES_BODY,
+                                                       category="Music")})
+    assert main(["build", "--site", str(site)]) == 1  # the missing photo, at its own line
+    assert "content/articles/a.md:14: error: image not found: missing.jpg (looked for " \
+        "content/articles/missing.jpg)" in capsys.readouterr().err.splitlines()
+    (site / "content/articles/a.md").write_text(
+        article("A", body=NOTES_BODY.replace("![Gone](missing.jpg)", ""), category="Music"))
+    build(site)
+    for built in [site / "output/music/a/index.html", *(site / "output").glob("*feed*"),
+                  site / "output/rss.xml"]:
+        text = built.read_text(encoding="utf-8")
+        assert "desk" not in text and "her age" not in text and "&lt;!" not in text, built
+    assert page(site, "/music/a/").select_one(".article__body").get_text(" ", strip=True) \
+        .startswith("A first paragraph. The singer")
+
+
+def test_a_note_never_closed_is_one_line_at_its_start(make_site, capsys):
+    site = make_site({"content/articles/a.md": article("A", category="Music")})
+    build(site)
+    before = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    (site / "content/articles/a.md").write_text(article(
+        "A", body="Intro.\n\n<!-- check the spelling of her name\n\nThe rest.",
+        category="Music"))
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/articles/a.md:9: error: this <!-- starts a note for editors that is never "
+        "closed: readers would see it and the rest of the story as text; end the note with -->")
+    assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == before
+
+
 @pytest.mark.parametrize("themes, message", [
     (["marquee", "plain"], "did you mean 'marquee'?"),
     (["plain"], "the themes there are plain"),

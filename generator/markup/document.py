@@ -122,8 +122,10 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
     """Render one Markdown body; ``first_line`` is the body's first line in its file; a
     ``live`` body is cut into its updates (see liveupdates.py).
 
-    Raises LocatedError (at a line of the file) for a body beyond what Byline renders.
+    Raises LocatedError (at a line of the file) for a body beyond what Byline renders, or
+    with a note for editors that is never closed.
     """
+    text = without_notes(text, first_line)
     check_limits(text, first_line)
     renderer = _this_thread.renderer
     if renderer is None:
@@ -137,6 +139,27 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
         _this_thread.renderer = None
         raise LocatedError("this text nests lists, quotes or emphasis too deeply for Byline "
                            "to read: flatten it", first_line) from None
+
+
+_NOTE = re.compile(r"<!--.*?-->", re.DOTALL)
+_NOTE_OPENED = "<!--"
+
+
+def without_notes(text: str, first_line: int) -> str:
+    """``text`` without its HTML comments: writers leave notes for editors in them, which no
+    reader (nor a feed, nor the page's source) should get.  Each keeps its line breaks, so
+    every line below it keeps its number.  One never closed would show as text with all
+    that follows it: a LocatedError at its line."""
+    if _NOTE_OPENED not in text:
+        return text
+    kept = _NOTE.sub(lambda note: "\n" * note.group().count("\n"), text)
+    opened = kept.find(_NOTE_OPENED)
+    if opened >= 0:
+        line = first_line + kept.count("\n", 0, opened)
+        raise LocatedError("this <!-- starts a note for editors that is never closed: readers "
+                           "would see it and the rest of the story as text; end the note "
+                           "with -->", line)
+    return kept
 
 
 _Located = TypeVar("_Located", RawImage, RawVideo, RawEmbed)
