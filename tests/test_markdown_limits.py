@@ -250,6 +250,14 @@ ORDINARY = [
 ]
 
 
+def test_an_empty_id_in_an_attribute_list_gives_no_id_attribute() -> None:
+    """HTML forbids id="", which ``{#}`` made (found by a red-team pass); a heading keeps
+    the id it gets from its words."""
+    html = render_markdown("## The red carpet {#}\n\nA line {: #}").html.decode()
+    assert 'id=""' not in html
+    assert '<h2 id="the-red-carpet">The red carpet</h2>' in html
+
+
 def test_the_linear_processors_make_the_librarys_html() -> None:
     sources = [p.read_text(encoding="utf-8").split("---", 2)[-1]
                for p in sorted((REPO / "content").rglob("*.md"))] + ORDINARY

@@ -7,11 +7,13 @@ import re
 import threading
 from dataclasses import dataclass, replace
 from typing import TypeVar
+from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.treeprocessors import Treeprocessor
 
 from generator.errors import LocatedError
 from generator.markup.barelinks import BareLinkExtension
@@ -76,6 +78,9 @@ class _Renderer:
             ],
             output_format="html",
         )
+        # After attr_list (8) and before toc (5): an empty ``{#}`` is no id (HTML forbids
+        # id=""), so a heading given one gets its usual id from toc instead.
+        self.md.treeprocessors.register(_NoEmptyIds(self.md), "no_empty_ids", 7)
 
     def render(self, text: str, first_line: int) -> RenderedMarkdown:
         """Render one body; a live one (``live.processor.enabled``, set by the caller) is cut
@@ -103,6 +108,15 @@ class _Renderer:
             embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
             updates=updates,
         )
+
+
+class _NoEmptyIds(Treeprocessor):
+    """Drop the ``id=""`` an attribute list like ``{#}`` leaves."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            if element.get("id") == "":
+                del element.attrib["id"]
 
 
 class _ThreadRenderer(threading.local):
