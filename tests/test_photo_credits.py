@@ -128,3 +128,21 @@ def test_a_credit_in_the_markdown_or_the_file_silences_build_and_check_alike(
     # warnings (see the test above), so the same photo is never said twice in two wordings.
     checked = check_site(site / "output", "https://news.example/", result.content.articles)
     assert [str(p) for p in checked if "credit" in str(p)] == []
+
+
+def test_a_credit_whose_quote_is_never_closed_is_a_warning_and_shown_without_it(
+    make_site: Make,
+) -> None:
+    """Found by a red-team pass: {credit="Ines Park} was published as the credit '"Ines
+    Park', with no word to the writer."""
+    site = make_site({
+        STORY: article("The gala", body='Intro.\n\n![The carpet](figure.jpg "On the carpet.")'
+                       '{credit="Wire}', category="Music"),
+        "content/articles/gala/figure.jpg": photo_bytes((900, 600)),
+    })
+    built = run_byline(["build", "--site", str(site)])
+    assert built.code == 0
+    assert f'{STORY}:9: warning: the credit "Wire opens a quote that is never closed: close ' \
+        'it, e.g. {credit="Ines Park/Marquee Wire"}' in warning_lines(built.err)
+    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    assert "Photo: Wire" in page and "&#34;Wire" not in page

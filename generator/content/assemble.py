@@ -389,7 +389,8 @@ def _body_images(
             raw.src, folder=source.folder, content_dir=config.content_dir,
             site_root=config.root, location=where.at(raw.line),
             role=_ROLES[raw.kind], report=report,
-            alt=raw.alt, caption=_smart(raw.caption), credit=raw.credit,
+            alt=raw.alt, caption=_smart(raw.caption),
+            credit=_credit(raw.credit, where.at(raw.line), report),
         )
         # Keep positions aligned with the placeholders even when a path was bad.
         found.append(ref or ImageRef(raw.src, None, where.at(raw.line), "inline", raw.alt))
@@ -412,11 +413,22 @@ def _body_videos(
             raw.src, folder=source.folder, content_dir=config.content_dir,
             site_root=config.root, location=location, report=report,
             language=config.language, alt=raw.alt, caption=_smart(raw.caption),
-            credit=raw.credit, poster=raw.poster, size=(raw.width, raw.height),
+            credit=_credit(raw.credit, location, report), poster=raw.poster,
+            size=(raw.width, raw.height),
         )
         if video is not None:
             found.append(video)
     return tuple(found)
+
+
+def _credit(written: str | None, location: SourceLocation, report: Report) -> str | None:
+    """A photo's or video's credit as written in ``{credit=…}``; one whose quote is never
+    closed (``{credit="Ines Park}``) is a slip, said, and shown without the stray quote."""
+    if written and written[0] in "\"'" and (len(written) == 1 or written[-1] != written[0]):
+        report.warning(f"the credit {written} opens a quote that is never closed: close it, "
+                       'e.g. {credit="Ines Park/Marquee Wire"}', location)
+        return written[1:] or None
+    return written
 
 
 def _embeds(parsed: ParsedSource, where: SourceLocation, report: Report
