@@ -271,6 +271,19 @@ def settings_for_checking(root: Path) -> SiteConfig | None:
     return _read_config(root, Report(), lenient=True)
 
 
+def setting_at(root: Path, *path: str) -> SourceLocation:
+    """Where site.yaml gives the setting at ``path`` (``"publisher", "logo"``), for a later
+    stage that finds its value wrong; the file alone if it cannot tell.  Read again: only a
+    message needs it, and a line kept in the settings would rebuild every page when a line
+    above it moved."""
+    where = SourceLocation(CONFIG_NAME)
+    try:
+        return where.at(parse_yaml(read_input(root / CONFIG_NAME, "a YAML file of settings")
+                                   .decode("utf-8")).line_of(*path))
+    except (UnreadableFile, UnicodeDecodeError, YamlSyntaxError):
+        return where
+
+
 # What a lenient reading puts in place of a required setting that is wrong or missing.
 _CHECKING_ONLY = {"title": "", "base_url": "https://example.invalid/"}
 
@@ -279,7 +292,8 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
     path = root / CONFIG_NAME
     where = SourceLocation(CONFIG_NAME)
     try:
-        text = read_input(path, "a YAML file of settings").decode("utf-8")
+        data = read_input(path, "a YAML file of settings")
+        text = data.decode("utf-8")
     except UnreadableFile as error:
         if os.path.lexists(path):
             report.error(str(error), where)
@@ -287,8 +301,9 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
             report.error(f"no {CONFIG_NAME} here: is {shown(root)} a Byline site? (`byline init` "
                          "makes one)")
         return None
-    except UnicodeDecodeError:
-        report.error("the file is not UTF-8 text", where)
+    except UnicodeDecodeError as error:
+        report.error("the file is not UTF-8 text: save it as UTF-8 in your editor",
+                     where.at(data[:error.start].count(b"\n") + 1))
         return None
     try:
         doc = parse_yaml(text)

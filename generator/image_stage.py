@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from generator.cache import BuildCache
-from generator.config import SiteConfig
+from generator.config import SiteConfig, setting_at
+from generator.content.images import REMOTE_PREFIXES
 from generator.errors import Problem, Report, Severity
 from generator.images import (
     DISCOVER_WIDTH,
@@ -37,7 +38,7 @@ from generator.images import (
     plan_social_card,
     process_images,
 )
-from generator.inputfiles import followed
+from generator.inputfiles import followed, is_regular, not_there
 from generator.model import Article, Content, ImageRef, Page, images_of, photos_of, videos_of
 from generator.plaindata import flag, integer, items, maybe_text, text
 from generator.video_stage import VideoPlan, plan_videos, video_digests, video_files
@@ -177,23 +178,28 @@ def _plan_logo(
 ) -> ImagePlan | None:
     if not config.publisher_logo:
         return None
-    path = config.content_dir / config.publisher_logo.lstrip("/")
+    logo = config.publisher_logo
+    path = config.content_dir / logo.lstrip("/")
     target = followed(path)
-    if target is None:
-        report.error(f"publisher.logo {config.publisher_logo} is a symbolic link that leads "
-                     "back to itself (a loop): remove the link, or point it at the logo",
-                     config.source)
-        return None
-    if not target.is_relative_to(config.root.resolve()):  # as for every other image
-        report.error(f"publisher.logo {config.publisher_logo} leaves the site folder: put the "
-                     "logo in content/ and give its path from there, e.g. /logo.png",
-                     config.source)
-        return None
-    try:
-        return plan_image(inspect_image(path, settings, cache), settings)
-    except ImageProblem as problem:
-        report.error(f"publisher.logo {config.publisher_logo}: {problem}", config.source)
-        return None
+    if logo.startswith(REMOTE_PREFIXES):
+        problem = ("is a web address: the logo is resized like every photo, so it must be a "
+                   "file of the site: save it in content/ and give its path, e.g. /logo.png")
+    elif target is None:
+        problem = ("is a symbolic link that leads back to itself (a loop): remove the link, or "
+                   "point it at the logo")
+    elif not target.is_relative_to(config.root.resolve()):  # as for every other image
+        problem = ("leaves the site folder: put the logo in content/ and give its path from "
+                   "there, e.g. /logo.png")
+    elif not is_regular(target):
+        problem = (not_there(target, "", "a logo").strip() or "is not there (looked for "
+                   f"content/{logo.lstrip('/')}): give its path from content/, e.g. /logo.png")
+    else:
+        try:
+            return plan_image(inspect_image(path, settings, cache), settings)
+        except ImageProblem as found:
+            problem = f"cannot be used: {found}"
+    report.error(f"publisher.logo {logo} {problem}", setting_at(config.root, "publisher", "logo"))
+    return None
 
 
 def missing_credits(

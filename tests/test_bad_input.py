@@ -346,6 +346,31 @@ def test_a_note_never_closed_is_one_line_at_its_start(make_site, capsys):
     assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize(("logo", "problem"), [
+    ("https://news.example/logo.png", "is a web address: the logo is resized like every photo, "
+     "so it must be a file of the site: save it in content/ and give its path, e.g. /logo.png"),
+    ("/brand/nope.png", "is not there (looked for content/brand/nope.png): give its path from "
+     "content/, e.g. /logo.png"),
+])
+def test_a_logo_that_cannot_be_used_is_named_at_its_line(make_site, capsys, logo, problem):
+    """Found by a red-team pass: said 'image file not found' at site.yaml with no line, for
+    a web address too."""
+    site = make_site({"site.yaml": SITE_YAML + f"publisher:\n  name: The Times\n  logo: {logo}\n",
+                      "content/articles/a.md": article(category="Music")})
+    assert main(["build", "--site", str(site)]) == 1
+    line = SITE_YAML.count("\n") + 3
+    assert f"site.yaml:{line}: error: publisher.logo {logo} {problem}" in \
+        capsys.readouterr().err.splitlines()
+
+
+def test_a_site_yaml_that_is_not_utf8_is_a_line_at_its_first_stray_byte(make_site, capsys):
+    site = make_site({"site.yaml": SITE_YAML.encode() + b"description: Caf\xe9 news\n"})
+    assert main(["build", "--site", str(site)]) == 1
+    line = SITE_YAML.count("\n") + 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"site.yaml:{line}: error: the file is not UTF-8 text: save it as UTF-8 in your editor")
+
+
 @pytest.mark.parametrize("themes, message", [
     (["marquee", "plain"], "did you mean 'marquee'?"),
     (["plain"], "the themes there are plain"),

@@ -650,7 +650,8 @@ def test_a_publisher_logo_outside_the_site_is_refused(
     site = hostile_site({"site.yaml": SITE_YAML + f"publisher:\n  logo: {logo}\n",
                          "content/articles/a.md": article()})
     (site / "content/linked-logo.png").symlink_to(tmp_path / "victim/logo.png")
+    line = SITE_YAML.count("\n") + 2  # under publisher:, the last lines
     assert errors_of(build_outcome(site, previous={})) == [
-        f"site.yaml: error: publisher.logo {logo} leaves the site folder: put the logo in "
-        "content/ and give its path from there, e.g. /logo.png"
+        f"site.yaml:{line}: error: publisher.logo {logo} leaves the site folder: put the logo "
+        "in content/ and give its path from there, e.g. /logo.png"
     ]
