@@ -69,9 +69,15 @@ def _line_naming(message: str, lines: list[str] | None, own: str) -> int | None:
         return None
     for word in message.split():
         address = word.strip(_AROUND)
-        if len(address) < 2 or address == own or not any(c in address for c in "/.#"):
-            continue  # not an address, or one too short to be told from any other text
-        for number, line in enumerate(lines, 1):
-            if address in line:
-                return number
+        if len(address) < 2 or address == own:
+            continue
+        # A link's target as Markdown writes it: any word (``[more](backstage)``).
+        linked = "](" + address
+        if not any(c in address for c in "/.#"):
+            # Else not an address, or one too short to be told from any other text.
+            found = next((n for n, line in enumerate(lines, 1) if linked in line), None)
+        else:
+            found = next((n for n, line in enumerate(lines, 1) if address in line), None)
+        if found is not None:
+            return found
     return None
