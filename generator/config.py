@@ -91,12 +91,28 @@ class SiteConfig:
 Check = Callable[[Any], str | None]  # returns what is wrong, or None
 
 
+# Every page carries the site's title, description and copyright in its head: a text of
+# millions of characters (a paste gone wrong) would make every page megabytes.
+_SETTING_CHARS = 2000
+
+
 def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "must be non-empty text"
+    if not (isinstance(value, str) and value.strip()):
+        return "must be non-empty text"
+    return _too_long(value)
 
 
 def _optional_text(value: Any) -> str | None:
-    return None if value is None or isinstance(value, str) else "must be text"
+    if value is None:
+        return None
+    return _too_long(value) if isinstance(value, str) else "must be text"
+
+
+def _too_long(value: str) -> str | None:
+    if len(value) <= _SETTING_CHARS:
+        return None
+    return (f"is {len(value):,} characters long, and every page carries it: keep it under "
+            f"{_SETTING_CHARS:,} (a sentence or two)")
 
 
 def _positive_int(value: Any) -> str | None:

@@ -371,6 +371,19 @@ def test_a_site_yaml_that_is_not_utf8_is_a_line_at_its_first_stray_byte(make_sit
         f"site.yaml:{line}: error: the file is not UTF-8 text: save it as UTF-8 in your editor")
 
 
+def test_a_description_pasted_a_million_times_over_is_a_line_not_a_gigabyte_site(
+        make_site, capsys):
+    """Found by a red-team pass: a 21 MB description built a 582 MB site, with no word."""
+    settings = SITE_YAML.replace("description: ", "# ")
+    site = make_site({"site.yaml": settings + "description: " + "Celebrity news. " * 2000
+                      + "\n", "content/articles/a.md": article(category="Music")})
+    assert main(["build", "--site", str(site)]) == 1
+    line = settings.count("\n") + 1
+    assert f"site.yaml:{line}: error: 'description' is 31,999 characters long, and every " \
+        "page carries it: keep it under 2,000 (a sentence or two)" in \
+        capsys.readouterr().err.splitlines()
+
+
 @pytest.mark.parametrize("themes, message", [
     (["marquee", "plain"], "did you mean 'marquee'?"),
     (["plain"], "the themes there are plain"),
