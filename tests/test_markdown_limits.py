@@ -258,6 +258,16 @@ def test_an_empty_id_in_an_attribute_list_gives_no_id_attribute() -> None:
     assert '<h2 id="the-red-carpet">The red carpet</h2>' in html
 
 
+def test_a_comment_opener_in_code_is_the_writers_text_and_notes_go_in_one_pass() -> None:
+    html = render_markdown("Type `<!--` to start a note. <!-- for the desk -->Done.").html
+    assert html.decode() == "<p>Type <code>&lt;!--</code> to start a note. Done.</p>"
+    started = time.perf_counter()
+    with pytest.raises(LocatedError):
+        render_markdown("<!--" * 20_000)
+    render_markdown("` `` ``` " * 3_000 + "<!-- x -->")
+    assert time.perf_counter() - started < 5  # seconds, against minutes for a rescan each
+
+
 def test_the_linear_processors_make_the_librarys_html() -> None:
     sources = [p.read_text(encoding="utf-8").split("---", 2)[-1]
                for p in sorted((REPO / "content").rglob("*.md"))] + ORDINARY

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import TypeVar
 from xml.etree.ElementTree import Element
@@ -155,25 +156,64 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
                            "to read: flatten it", first_line) from None
 
 
-_NOTE = re.compile(r"<!--.*?-->", re.DOTALL)
-_NOTE_OPENED = "<!--"
+_NOTE_OPENS, _NOTE_CLOSES = "<!--", "-->"
+_BACKTICKS = re.compile(r"`+")
 
 
 def without_notes(text: str, first_line: int) -> str:
     """``text`` without its HTML comments: writers leave notes for editors in them, which no
     reader (nor a feed, nor the page's source) should get.  Each keeps its line breaks, so
     every line below it keeps its number.  One never closed would show as text with all
-    that follows it: a LocatedError at its line."""
-    if _NOTE_OPENED not in text:
+    that follows it: a LocatedError at its line.  A ``<!--`` in a code span is the writer's
+    text, shown as it is.  Linear: hostile text (thousands of ``<!--``) costs one pass."""
+    if _NOTE_OPENS not in text:
         return text
-    kept = _NOTE.sub(lambda note: "\n" * note.group().count("\n"), text)
-    opened = kept.find(_NOTE_OPENED)
-    if opened >= 0:
-        line = first_line + kept.count("\n", 0, opened)
-        raise LocatedError("this <!-- starts a note for editors that is never closed: readers "
-                           "would see it and the rest of the story as text; end the note "
-                           "with -->", line)
-    return kept
+    code = _code_spans(text)
+    at = 0  # the first code span not wholly before ``done``
+    kept: list[str] = []
+    done = 0
+    while (opens := text.find(_NOTE_OPENS, done)) >= 0:
+        while at < len(code) and code[at][1] <= opens:
+            at += 1
+        if at < len(code) and code[at][0] <= opens:  # inside `code`: the writer's text
+            kept.append(text[done:code[at][1]])
+            done = code[at][1]
+            continue
+        closes = text.find(_NOTE_CLOSES, opens + len(_NOTE_OPENS))
+        if closes < 0:
+            raise LocatedError("this <!-- starts a note for editors that is never closed: "
+                               "readers would see it and the rest of the story as text; end "
+                               "the note with -->", first_line + text.count("\n", 0, opens))
+        kept += [text[done:opens], "\n" * text.count("\n", opens, closes)]
+        done = closes + len(_NOTE_CLOSES)
+    kept.append(text[done:])
+    return "".join(kept)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text``'s code spans are, as (start, end) in order: a run of backticks up to
+    the next run as long on its line (a run with none is plain text).  Linear: each run's
+    next of its length is found once, from the end, and lines are told by bisection."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    if not runs:
+        return []
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    after: list[int | None] = [None] * len(runs)
+    latest: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        after[i] = latest.get(length)
+        latest[length] = i
+    spans = []
+    i = 0
+    while i < len(runs):
+        j = after[i]
+        if j is not None and bisect_left(breaks, runs[i][1]) == bisect_left(breaks, runs[j][0]):
+            spans.append((runs[i][0], runs[j][1]))
+            i = j + 1
+        else:
+            i += 1
+    return spans
 
 
 _Located = TypeVar("_Located", RawImage, RawVideo, RawEmbed)
