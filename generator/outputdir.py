@@ -207,10 +207,12 @@ def commit(
     plain: set[str] = {""}
     gone = {path for path in removing & owned if plainly_inside(str(output), path, plain)}
     for path in sorted(gone):
+        # Its folder is looked at even when the file is gone already: a build killed after
+        # deleting it and before removing the emptied folder left that folder behind.
+        emptied.add((output / path).parent)
         with contextlib.suppress(FileNotFoundError):
             (output / path).unlink()
             removed += 1
-            emptied.add((output / path).parent)
     _remove_empty_folders(output, emptied)
     mark_clean(output, owned, arriving, gone, scratch, token, site)
     shutil.rmtree(staging, ignore_errors=True)

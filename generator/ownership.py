@@ -231,14 +231,17 @@ def set_marker_state(folder: Path, *, clean: bool, token: str = "") -> bool:
 
     "clean" and "dirty" have the same length, and so have all tokens, so this is one small
     write of the first lines, not a rewrite of a list of every file (which a preview save
-    cannot afford).
+    cannot afford).  Never through a link: a marker that is a symbolic link, or a hard link
+    (a snapshot taken with ``cp -al``), is written whole instead, as a new file of its own.
     """
     head = (_head(clean, token) + "\n").encode()
     try:
-        handle = os.open(folder / MARKER_NAME, os.O_RDWR)
+        handle = os.open(folder / MARKER_NAME, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return False
     try:
+        if os.fstat(handle).st_nlink != 1:
+            return False
         lines = os.pread(handle, len(head) + 64, 0).split(b"\n")
         if len(lines) < 3 or not lines[0].startswith(f"{_HEADER} ".encode()):
             return False

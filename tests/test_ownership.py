@@ -564,3 +564,33 @@ def test_a_site_whose_address_changed_builds_into_its_folders_without_a_flag(tmp
     (first / "site.yaml").write_text(SITE_YAML.replace("https://news.example/", SECOND_URL))
     for flags in (("--output", str(outside)), ()):
         assert byline_build(first, *flags) == (0, "")
+
+
+def test_a_snapshot_hard_linked_from_the_output_is_never_written_through(make_site, tmp_path):
+    """Found by a red-team pass: the build flipped its marker's first lines in place, so a
+    release snapshot made with `cp -al output releases/r1` had its marker rewritten by the
+    next build, a file outside the output folder."""
+    site = make_site({"content/articles/a.md": article("A", category="Music")})
+    build(site)
+    snapshot_marker = tmp_path / "releases-r1-marker"
+    os.link(site / "output" / MARKER_NAME, snapshot_marker)
+    before = snapshot_marker.read_bytes()
+    (site / "content/articles/a.md").write_text(article("A", category="Music", body="More."))
+    assert build(site).written > 0
+    assert snapshot_marker.read_bytes() == before
+    assert (site / "output" / MARKER_NAME).read_bytes() != before
+
+
+def test_a_folder_a_killed_build_emptied_goes_at_the_next_build(make_site):
+    """Found by a red-team pass (kill -9 in the commit): a build killed after deleting a
+    removed story's page and before removing its emptied folder left the folder for good,
+    since the next build found the page gone already and never looked at its folder."""
+    site = make_site({"content/articles/a.md": article("A", category="Music"),
+                      "content/articles/gone.md": article("Gone soon", category="Music")})
+    build(site)
+    (site / "content/articles/gone.md").unlink()
+    marker = site / "output" / MARKER_NAME
+    marker.write_text(marker.read_text().replace(" clean\n", " dirty\n", 1))  # mid-commit
+    (site / "output/music/gone/index.html").unlink()
+    build(site)
+    assert not (site / "output/music/gone").exists()
