@@ -209,7 +209,7 @@ class DirTarget:
                 site[key] = SiteFile(key, path, info.st_size, file_md5(path))
         stored = {key: held for key in site if (held := _stored_file(self.folder, key, site))}
         uploads = plan_sync(site, stored).uploads
-        self._refuse_replacing(uploads, stored.keys(), owned.files)
+        self._refuse_replacing(uploads, site.keys(), stored.keys(), owned.files)
         deletions = sorted((key for key in last.versions.keys() - versions.keys()
                             if key in owned.files and _stored_file(self.folder, key, site)),
                            key=delete_rank)
@@ -238,7 +238,7 @@ class DirTarget:
         stored = stored_files(self.folder, site, memo)
         mine = owned.files | {key for key in stored if is_temporary(key.rpartition("/")[2])}
         plan = plan_sync(site, {k: v for k, v in stored.items() if k in mine or k in site})
-        self._refuse_replacing(plan.uploads, stored.keys(), mine)
+        self._refuse_replacing(plan.uploads, site.keys(), stored.keys(), mine)
         details = tuple(f"keep {key} (not written by Byline)" for key in foreign)
         if not dry_run:
             try:
@@ -264,16 +264,18 @@ class DirTarget:
         summary = plan.summary(self.description, dry_run=dry_run)
         return replace(summary, details=summary.details + details)
 
-    def _refuse_replacing(self, uploads: tuple[SiteFile, ...], stored: Set[str],
-                          mine: Set[str]) -> None:
+    def _refuse_replacing(self, uploads: tuple[SiteFile, ...], arriving: Set[str],
+                          stored: Set[str], mine: Set[str]) -> None:
         """A file Byline did not write is kept, never replaced, and a link is never removed
-        nor followed, as in a build (``outputdir.blocked_paths``): a site file at the place of
-        a foreign file, or below a link or a foreign file where the site needs a folder, stops
-        the publish before anything is sent, naming each.  A file Byline wrote where the site
-        now has a folder is its own to replace (``_clear_path``)."""
+        nor followed, as in a build (``outputdir.blocked_paths``): a site file (of
+        ``arriving``) at the place of a foreign file, even one with the same bytes (listed
+        as Byline's, a later publish would delete it), or below a link or a foreign file
+        where the site needs a folder, stops the publish before anything is sent, naming
+        each.  A file Byline wrote where the site now has a folder is its own to replace
+        (``_clear_path``)."""
         in_way = [entry for entry in blocked_paths(self.folder, (f.key for f in uploads), mine)
                   if entry.why == "link" or (entry.why == "file" and entry.path not in mine)]
-        foreign = sorted(f.key for f in uploads if f.key in stored and f.key not in mine)
+        foreign = sorted(key for key in arriving if key in stored and key not in mine)
         reasons = self._in_the_way(in_way)
         for key, kept in self._folders_in_the_way(uploads, mine):
             reasons.append(f"{shown(key)} is a folder where the site now has a file, and holds "

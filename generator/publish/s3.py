@@ -146,7 +146,7 @@ class S3Target:
                 raise PublishError(another_site(f"deploy target '{self.name}':",
                                                 f"s3://{self.bucket}/{self.prefix}",
                                                 record.site, self.site))
-            plan, kept = self._own_part(client, plan_sync(site, stored), stored,
+            plan, kept = self._own_part(client, plan_sync(site, stored), site.keys(), stored,
                                         record.files if record else None, force)
             if not dry_run:
                 self._carry_out(client, plan, site.keys(), record)
@@ -155,18 +155,20 @@ class S3Target:
         summary = plan.summary(self.description, dry_run=dry_run)
         return replace(summary, details=(*summary.details, *_kept_lines(kept)))
 
-    def _own_part(self, client: Any, plan: SyncPlan, stored: Mapping[str, StoredFile],
-                  record: Set[str] | None, force: bool) -> tuple[SyncPlan, list[str]]:
+    def _own_part(self, client: Any, plan: SyncPlan, arriving: Set[str],
+                  stored: Mapping[str, StoredFile], record: Set[str] | None, force: bool,
+                  ) -> tuple[SyncPlan, list[str]]:
         """``plan`` with only the deletions of Byline's objects (those in ``record``, else
-        those marked as its own), and the others' objects it keeps; refused when it would
-        replace an object Byline did not upload, or when the prefix holds only such objects
-        (unless ``force``)."""
+        those marked as its own), and the others' objects it keeps; refused when an object
+        Byline did not upload stands where the site (``arriving``) has a file, even one
+        with the same bytes (listed as Byline's, a later publish would delete it), or when
+        the prefix holds only such objects (unless ``force``)."""
         # Another site's objects, under a prefix below this one with its own record, are
         # neither deleted nor listed as kept: they are that site's to publish.
         nested = tuple(key.removesuffix(PUBLISHED_RECORD) for key in stored
                        if key.endswith("/" + PUBLISHED_RECORD))
         candidates = [key for key in plan.deletions if not key.startswith(nested)]
-        replaced = [file.key for file in plan.uploads if file.key in stored]
+        replaced = sorted(key for key in arriving if key in stored)
         looked_at = [*replaced, *candidates]
         if record is not None:
             mine = {key for key in looked_at if key in record}
