@@ -19,6 +19,7 @@ are refused outright, before anything is read from or written to them.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import time
@@ -85,6 +86,17 @@ def same_site(one: str, other: str) -> bool:
     if not folder or not other_folder:
         return True
     return (url, title) == (other_url, other_title) or folder == other_folder
+
+
+def public_identity(identity: str) -> str:
+    """An identity fit to publish (in a commit of a public branch): the folder, a path on
+    the writer's machine, as a digest of it, which tells one folder from another all the
+    same (``same_site`` compares two such identities as it does two of the other kind)."""
+    url, title, folder = _identity_parts(identity)
+    if not folder:
+        return identity
+    digest = hashlib.blake2b(folder.encode("utf-8", "surrogatepass"), digest_size=12)
+    return json.dumps([url, title, "folder:" + digest.hexdigest()], ensure_ascii=False)
 
 
 def site_address(identity: str) -> str:

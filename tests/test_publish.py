@@ -354,6 +354,40 @@ def test_git_keeps_what_others_commit_after_byline_and_deletes_only_its_own(
     assert git("--git-dir", str(remote), "show", "gh-pages:CNAME") == "news.example"
 
 
+def test_git_a_branch_another_site_published_is_refused_unless_taken_over(
+    site: tuple[Path, Path], remote: Path, tmp_path: Path
+) -> None:
+    """Found by a red-team pass: the git target, alone of the three, let a second site's
+    publish delete the first site's pages from the branch.  The commit names the site by
+    address and title, and its folder only as a digest (the branch may be public)."""
+    root, output = site
+    first = make_target("pages", {"kind": "git", "repository": str(remote)}, root,
+                        site_identity("https://a.example/", "Site A", root))
+    first.publish(output, dry_run=False)
+    message = git("--git-dir", str(remote), "log", "-1", "--format=%B", "gh-pages")
+    assert 'Site: ["https://a.example/", "Site A", "folder:' in message
+    assert str(root) not in message
+    other_root = tmp_path / "other-site"
+    other_root.mkdir()
+    second = make_target("pages", {"kind": "git", "repository": str(remote)}, other_root,
+                         site_identity("https://b.example/", "Site B", other_root))
+    change_site(output)
+    with pytest.raises(PublishError) as refused:
+        second.publish(output, dry_run=False)
+    assert str(refused.value).startswith(
+        f"deploy target 'pages': branch gh-pages of {remote} holds the files of the site at "
+        "https://a.example/ (“Site A”), not of this one (https://b.example/ (“Site B”))")
+    assert len(branch_log(remote)) == 1
+    second.publish(output, dry_run=False, take_over=True)
+    assert len(branch_log(remote)) == 2
+    # Another checkout of the first site (same address and title) publishes on.
+    again = make_target("pages", {"kind": "git", "repository": str(remote)}, other_root,
+                        site_identity("https://b.example/", "Site B", tmp_path / "ci-clone"))
+    (output / "index.html").write_bytes(b"<!doctype html><title>Home, again</title>")
+    again.publish(output, dry_run=False)
+    assert len(branch_log(remote)) == 3
+
+
 def test_git_publishing_into_the_source_repository_leaves_its_work_tree_alone(
     tmp_path: Path,
 ) -> None:

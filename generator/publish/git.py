@@ -23,7 +23,14 @@ from urllib.parse import urlsplit
 from generator.cache import CACHE_DIR_NAME
 from generator.errors import PublishError
 from generator.lifeline import remove_abandoned
-from generator.ownership import MARKER_NAME, TEMPORARY_SUFFIX, describe_files
+from generator.ownership import (
+    MARKER_NAME,
+    TEMPORARY_SUFFIX,
+    another_site,
+    describe_files,
+    public_identity,
+    same_site,
+)
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 from generator.slugs import quoted
 
@@ -50,6 +57,8 @@ _FALLBACK_IDENTITY = ("-c", "user.name=Byline", "-c", "user.email=byline@localho
 _BYLINE_BODY = re.compile(r"^\d+ added, \d+ modified, \d+ deleted; \d+ files in the site\.$",
                           re.MULTILINE)
 _KEPT = "Kept, not Byline's: "
+# The site a publish commit is of (``ownership.public_identity``), after its counts.
+_SITE = "Site: "
 # How far back a publish looks for Byline's last commit when others committed after it.
 _HISTORY_LOOKED_AT = 200
 
@@ -86,6 +95,7 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
         branch=branch,
         message=message,
         scratch=site_root.resolve() / CACHE_DIR_NAME,
+        site=public_identity(site) if site else "",
     )
 
 
@@ -132,6 +142,9 @@ class GitTarget:
     # Where the throwaway repository lives: the site's cache, never a folder Byline does not
     # own (None: the system's temporary folder, for targets made outside a site).
     scratch: Path | None = None
+    # The site publishing (``ownership.public_identity``): a branch another site published
+    # is refused unless taken over ("": not known).
+    site: str = ""
 
     @property
     def description(self) -> str:
@@ -154,7 +167,7 @@ class GitTarget:
             kept: list[str] = []
             if parent:
                 git.run("read-tree", parent)
-                kept = self._others_files(git, parent, folder, force)
+                kept = self._others_files(git, parent, folder, force, take_over)
             # Byline's marker and temporary files are bookkeeping, never part of the site;
             # the files others put on the branch stay as the branch has them.
             specs = [".", f":(exclude){MARKER_NAME}", f":(exclude,glob)**/*{TEMPORARY_SUFFIX}",
@@ -200,14 +213,16 @@ class GitTarget:
         git.run("fetch", "--quiet", "--depth=1", "--no-tags", "--", self.repository, refspec)
         return git.run("rev-parse", _PARENT_REF)
 
-    def _others_files(self, git: _Git, parent: str, site: Path, force: bool) -> list[str]:
+    def _others_files(self, git: _Git, parent: str, site: Path, force: bool,
+                      take_over: bool) -> list[str]:
         """The files of the branch's tip that Byline did not commit and the site does not
         hold: kept as they are.  Byline's own are those of its latest publish commit,
         less those it kept (a custom domain's CNAME, added in GitHub's settings after it,
         is someone else's).  A branch Byline never published to is refused unless
-        ``force``, as a folder of other files is."""
+        ``force``, as a folder of other files is; one it last published for another site,
+        unless ``take_over``."""
         held = _tree_files(git, parent)
-        mine = self._byline_files(git, parent)
+        mine = self._byline_files(git, parent, take_over)
         if mine is None and held and not force:
             raise PublishError(
                 f"deploy target '{self.name}': branch {self.branch} of {self.repository} "
@@ -218,9 +233,10 @@ class GitTarget:
         # static/), and the branch's history keeps the one it replaces.
         return sorted(p for p in held - (mine or set()) if not (site / p).is_file())
 
-    def _byline_files(self, git: _Git, tip: str) -> set[str] | None:
+    def _byline_files(self, git: _Git, tip: str, take_over: bool) -> set[str] | None:
         """The files Byline's latest publish commit on the branch wrote, looked for in the
-        branch's last ``_HISTORY_LOOKED_AT`` commits; None when none is Byline's."""
+        branch's last ``_HISTORY_LOOKED_AT`` commits; None when none is Byline's.  Refused
+        when that commit is another site's (and not ``take_over``)."""
         found = _latest_byline_commit(git, tip, 1)  # the tip: the usual case
         if found is None:
             refspec = f"+refs/heads/{self.branch}:{_PARENT_REF}"
@@ -230,6 +246,11 @@ class GitTarget:
         if found is None:
             return None
         commit, body = found
+        theirs = _site_in(body)
+        if theirs and self.site and not same_site(theirs, self.site) and not take_over:
+            raise PublishError(another_site(
+                f"deploy target '{self.name}':", f"branch {self.branch} of {self.repository}",
+                theirs, self.site))
         return _tree_files(git, commit) - set(_kept_in(body))
 
     def _commit(
@@ -253,8 +274,11 @@ class GitTarget:
             f"{counts['A']} added, {counts['M']} modified, {counts['D']} deleted; "
             f"{total} files in the site."
         )
-        # What the next publish must know is not Byline's (see ``_byline_files``).
-        notes = ("-m", "\n".join(_KEPT + json.dumps(path) for path in kept)) if kept else ()
+        # What the next publish must know: whose site it is, and what is not Byline's (see
+        # ``_byline_files``).
+        lines = [*([_SITE + self.site] if self.site else []),
+                 *(_KEPT + json.dumps(path) for path in kept)]
+        notes = ("-m", "\n".join(lines)) if lines else ()
         parents = ("-p", parent) if parent else ()
         return git.run("commit-tree", tree, *parents, "-m", subject, "-m", body, *notes,
                        identity=True)
@@ -269,6 +293,12 @@ def _latest_byline_commit(git: _Git, tip: str, count: int) -> tuple[str, str] | 
         if commit and _BYLINE_BODY.search(message):
             return commit, message
     return None
+
+
+def _site_in(message: str) -> str:
+    """The site a publish commit names (its ``Site:`` line); "" for none (an older one)."""
+    return next((line[len(_SITE):] for line in message.splitlines()
+                 if line.startswith(_SITE)), "")
 
 
 def _kept_in(message: str) -> list[str]:
