@@ -95,8 +95,27 @@ def public_identity(identity: str) -> str:
     url, title, folder = _identity_parts(identity)
     if not folder:
         return identity
-    digest = hashlib.blake2b(folder.encode("utf-8", "surrogatepass"), digest_size=12)
-    return json.dumps([url, title, "folder:" + digest.hexdigest()], ensure_ascii=False)
+    return json.dumps([url, title, "folder:" + _short_digest(folder)], ensure_ascii=False)
+
+
+def site_mark(identity: str) -> str:
+    """A site as a short ASCII mark, for an object's metadata (a header, so no title's
+    letters): a digest of its address and title, and one of its folder; "" if unknown."""
+    url, title, folder = _identity_parts(identity)
+    return f"{_short_digest(url + chr(0) + title)}.{_short_digest(folder)}" if folder else ""
+
+
+def same_site_mark(one: str, other: str) -> bool:
+    """``same_site`` for two ``site_mark``s: one part the same.  A mark that does not read
+    back names no site, and is taken as this one."""
+    mine, theirs = one.split("."), other.split(".")
+    if len(mine) != 2 or len(theirs) != 2:
+        return True
+    return mine[0] == theirs[0] or mine[1] == theirs[1]
+
+
+def _short_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def site_address(identity: str) -> str:

@@ -655,9 +655,9 @@ def test_s3_uploads_pages_then_feeds_and_deletes_after_every_upload(
     events: list[str] = []
     real_put, real_delete = s3_module.put_file, s3_module.delete_keys
 
-    def recording_put(client: Any, bucket: str, key: str, file: SiteFile) -> None:
+    def recording_put(client: Any, bucket: str, key: str, file: SiteFile, site: str) -> None:
         events.append(f"put {key}")
-        real_put(client, bucket, key, file)
+        real_put(client, bucket, key, file, site)
 
     def recording_delete(client: Any, bucket: str, keys: list[str]) -> None:
         events.extend(f"delete {key}" for key in keys)
@@ -689,10 +689,10 @@ def test_s3_interrupted_publish_completes_when_rerun(
     real_put = s3_module.put_file
     sent: list[str] = []
 
-    def failing_put(client: Any, bucket: str, key: str, file: SiteFile) -> None:
+    def failing_put(client: Any, bucket: str, key: str, file: SiteFile, site: str) -> None:
         if len(sent) == 5:
             raise ConnectionError("network went away")
-        real_put(client, bucket, key, file)
+        real_put(client, bucket, key, file, site)
         sent.append(key)
 
     target = s3_target(bucket, moto_endpoint, root)
@@ -863,6 +863,34 @@ def test_s3_a_second_site_at_the_same_prefix_is_refused_unless_it_takes_it_over(
     assert target.publish(second, dry_run=False, take_over=True).deleted == 1
     assert bucket_keys(bucket) == {"index.html"}
     assert target.publish(second, dry_run=False).changed is False
+
+
+def test_s3_another_sites_objects_stay_its_own_when_its_record_is_deleted(
+    tmp_path: Path, bucket: tuple[Any, str], moto_endpoint: str
+) -> None:
+    """Found by a red-team pass: with the record object deleted by hand, every object
+    Byline uploaded was taken for the publishing site's own, and a second site deleted the
+    first's.  Each object now says which site uploaded it."""
+    client, name = bucket
+    first = write_site(tmp_path / "first" / "output", {"index.html": b"<title>First</title>",
+                                                       "scoop/index.html": b"<title>S</title>"})
+    second = write_site(tmp_path / "second" / "output", {"index.html": b"<title>Second</title>"})
+    s3_target(bucket, moto_endpoint, tmp_path / "first").publish(first, dry_run=False)
+    client.delete_object(Bucket=name, Key=PUBLISHED_RECORD)
+    target = s3_target(bucket, moto_endpoint, tmp_path / "second", "https://second.example/")
+    for force in (False, True):
+        with pytest.raises(PublishError) as refused:
+            target.publish(second, dry_run=False, force=force)
+        assert str(refused.value).startswith(
+            f"deploy target 'bucket': s3://{name}/ holds objects another site published "
+            f"(index.html, scoop/index.html), and its record of them ({PUBLISHED_RECORD}) "
+            "is gone")
+    assert bucket_keys(bucket) == {"index.html", "scoop/index.html"}
+    # The first site itself, from another checkout, publishes on without a flag.
+    again = write_site(tmp_path / "again" / "output", {"index.html": b"<title>First!</title>"})
+    assert s3_target(bucket, moto_endpoint, tmp_path / "again").publish(
+        again, dry_run=False).deleted == 1
+    assert bucket_keys(bucket) == {"index.html"}
 
 
 def test_s3_a_site_new_at_a_deeper_prefix_leaves_the_outer_sites_objects_alone(

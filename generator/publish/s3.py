@@ -7,9 +7,10 @@ committed, so keys written there would leak.
 A bucket is often shared (a CNAME-like file, another team's downloads, a second site under
 another prefix), so Byline replaces and deletes only the objects it uploaded.  It knows them
 from a record object it keeps under the prefix (``PUBLISHED_RECORD``, the site's files as of
-its last publish); a bucket last published by a release that kept no record is read from the
-objects themselves: every object Byline ever uploaded carries its ``byline-md5`` metadata,
-looked at (one request each) only for those a publish would replace or delete.
+its last publish); a bucket last published by a release that kept no record (or whose record
+was deleted) is read from the objects themselves: every object Byline ever uploaded carries
+its ``byline-md5`` metadata, and now the uploading site's mark (``byline-site``), looked at
+(one request each) only for those the site has a file at, or a publish would delete.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from urllib.parse import urlsplit
 
 from generator.errors import PublishError
 from generator.mediatypes import content_type
-from generator.ownership import another_site, describe_files, same_site
+from generator.ownership import (
+    another_site,
+    describe_files,
+    same_site,
+    same_site_mark,
+    site_mark,
+)
 from generator.publish.media import cache_control_for
 from generator.publish.sync import (
     PUBLISHED_RECORD,
@@ -45,6 +52,8 @@ _CREDENTIAL_WORDS = ("access_key", "secret", "session_token", "key_id", "passwor
 # The MD5 we computed is stored with each object, because the ETag is not an MD5 for multipart
 # uploads or under SSE-KMS encryption.
 _MD5_METADATA = "byline-md5"
+# Which site uploaded an object (``ownership.site_mark``), for when the record is gone.
+_SITE_METADATA = "byline-site"
 _PLAIN_MD5 = re.compile(r"[0-9a-f]{32}")
 _DELETE_BATCH = 1000  # the most one DeleteObjects request accepts
 # S3's naming rules (older buckets may also have capitals and underscores); never a leading "-".
@@ -147,7 +156,7 @@ class S3Target:
                                                 f"s3://{self.bucket}/{self.prefix}",
                                                 record.site, self.site))
             plan, kept = self._own_part(client, plan_sync(site, stored), site.keys(), stored,
-                                        record.files if record else None, force)
+                                        record.files if record else None, force, take_over)
             if not dry_run:
                 self._carry_out(client, plan, site.keys(), record)
         except (BotoCoreError, ClientError) as error:
@@ -157,7 +166,7 @@ class S3Target:
 
     def _own_part(self, client: Any, plan: SyncPlan, arriving: Set[str],
                   stored: Mapping[str, StoredFile], record: Set[str] | None, force: bool,
-                  ) -> tuple[SyncPlan, list[str]]:
+                  take_over: bool) -> tuple[SyncPlan, list[str]]:
         """``plan`` with only the deletions of Byline's objects (those in ``record``, else
         those marked as its own), and the others' objects it keeps; refused when an object
         Byline did not upload stands where the site (``arriving``) has a file, even one
@@ -179,11 +188,13 @@ class S3Target:
             # One object the site has too tells whose they are when nothing else does.
             probe = next((key for key in sorted(stored) if key not in looked_at
                           and key not in outer and not key.startswith(nested)), None)
-            mine = {key for key in looked_at if not key.startswith(nested)
-                    and self._uploaded_by_byline(client, key)}
-            if looked_at and not mine and probe is not None and self._uploaded_by_byline(
-                    client, probe):
-                mine.add(probe)
+            uploaders = {key: self._uploader(client, key) for key in looked_at
+                         if not key.startswith(nested)}
+            if looked_at and not any(mark is not None for mark in uploaders.values()) \
+                    and probe is not None:
+                uploaders[probe] = self._uploader(client, probe)
+            self._refuse_another_sites(uploaders, take_over)
+            mine = {key for key, mark in uploaders.items() if mark is not None}
             if looked_at and not mine and not force:
                 raise PublishError(
                     f"deploy target '{self.name}': s3://{self.bucket}/{self.prefix} already "
@@ -214,8 +225,28 @@ class S3Target:
                 found.update(key[len(inside):] for key in record.files if key.startswith(inside))
         return found
 
-    def _uploaded_by_byline(self, client: Any, key: str) -> bool:
-        return _metadata_md5(client, self.bucket, self.prefix + key) is not None
+    def _uploader(self, client: Any, key: str) -> str | None:
+        """Whose upload the object is: None if not Byline's, else the site's mark it carries
+        ("" for an object of a release that marked none; see ``ownership.site_mark``)."""
+        metadata = client.head_object(Bucket=self.bucket, Key=self.prefix + key).get(
+            "Metadata", {})
+        return metadata.get(_SITE_METADATA, "") if _MD5_METADATA in metadata else None
+
+    def _refuse_another_sites(self, uploaders: Mapping[str, str | None],
+                              take_over: bool) -> None:
+        """With no record to say whose objects they are (deleted by hand, or a release
+        before records), those another site uploaded are that site's (unless ``take_over``),
+        as its record would have said."""
+        ours = site_mark(self.site)
+        theirs = sorted(key for key, mark in uploaders.items()
+                        if mark and ours and not same_site_mark(mark, ours))
+        if theirs and not take_over:
+            raise PublishError(
+                f"deploy target '{self.name}': s3://{self.bucket}/{self.prefix} holds objects "
+                f"another site published ({describe_files(theirs)}), and its record of them "
+                f"({PUBLISHED_RECORD}) is gone: give each site a bucket or `prefix` of its own, "
+                "or, if this site published them before, add --take-over to make them this "
+                "site's (those it does not have are then deleted)")
 
     def _carry_out(self, client: Any, plan: SyncPlan, site: Set[str],
                    record: Record | None) -> None:
@@ -229,7 +260,7 @@ class S3Target:
             said = Record(self.site, during)
             write_record(client, self.bucket, self.prefix, said)
         for file in plan.uploads:
-            put_file(client, self.bucket, self.prefix + file.key, file)
+            put_file(client, self.bucket, self.prefix + file.key, file, site_mark(self.site))
         delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
         if said.files != site or said.site != self.site:
             write_record(client, self.bucket, self.prefix, Record(self.site, set(site)))
@@ -303,8 +334,9 @@ def stored_files(
     return stored
 
 
-def put_file(client: Any, bucket: str, key: str, file: SiteFile) -> None:
-    """Upload one site file with its type and caching rule; S3 checks the MD5 on arrival."""
+def put_file(client: Any, bucket: str, key: str, file: SiteFile, site: str = "") -> None:
+    """Upload one site file with its type and caching rule, marked as Byline's and as the
+    site's (``site``: ``ownership.site_mark``); S3 checks the MD5 on arrival."""
     with file.path.open("rb") as body:
         client.put_object(
             Bucket=bucket,
@@ -313,7 +345,7 @@ def put_file(client: Any, bucket: str, key: str, file: SiteFile) -> None:
             ContentType=content_type(file.key),
             CacheControl=cache_control_for(file.key),
             ContentMD5=base64.b64encode(bytes.fromhex(file.md5)).decode("ascii"),
-            Metadata={_MD5_METADATA: file.md5},
+            Metadata={_MD5_METADATA: file.md5, **({_SITE_METADATA: site} if site else {})},
         )
 
 
