@@ -79,13 +79,27 @@ def _identity_parts(identity: str) -> tuple[str, str, str]:
 def same_site(one: str, other: str) -> bool:
     """Whether two identities are of one site: the same address and title (another
     checkout of it, or its folder moved), or the same folder (its address or title
-    changed).  Two sites differ in both, even two new ones at the placeholder address; an
-    identity that does not read back names no site, and is taken as this one."""
+    changed).  Two sites differ in both.  The address every new site starts with
+    (``PLACEHOLDER_HOSTS``) is no site's own: two new sites both titled after a folder
+    named "news" are two sites, told apart by their folders.  An identity that does not
+    read back names no site, and is taken as this one."""
     (url, title, folder), (other_url, other_title, other_folder) = (
         _identity_parts(one), _identity_parts(other))
     if not folder or not other_folder:
         return True
-    return (url, title) == (other_url, other_title) or folder == other_folder
+    return (((url, title) == (other_url, other_title) and not is_placeholder(url))
+            or folder == other_folder)
+
+
+# The addresses of examples (RFC 2606), which the starter's site.yaml has until the writer
+# sets the site's own.
+PLACEHOLDER_HOSTS = frozenset({"example.com", "example.net", "example.org", "www.example.com"})
+
+
+def is_placeholder(url: str) -> bool:
+    """Whether ``url`` is an example address, not a site's own."""
+    host = url.partition("://")[2].partition("/")[0].partition(":")[0].lower()
+    return host in PLACEHOLDER_HOSTS
 
 
 def public_identity(identity: str) -> str:
@@ -102,7 +116,10 @@ def site_mark(identity: str) -> str:
     """A site as a short ASCII mark, for an object's metadata (a header, so no title's
     letters): a digest of its address and title, and one of its folder; "" if unknown."""
     url, title, folder = _identity_parts(identity)
-    return f"{_short_digest(url + chr(0) + title)}.{_short_digest(folder)}" if folder else ""
+    if not folder:
+        return ""
+    named = "-" if is_placeholder(url) else _short_digest(url + chr(0) + title)
+    return f"{named}.{_short_digest(folder)}"
 
 
 def same_site_mark(one: str, other: str) -> bool:
@@ -111,7 +128,7 @@ def same_site_mark(one: str, other: str) -> bool:
     mine, theirs = one.split("."), other.split(".")
     if len(mine) != 2 or len(theirs) != 2:
         return True
-    return mine[0] == theirs[0] or mine[1] == theirs[1]
+    return mine[0] == theirs[0] != "-" or mine[1] == theirs[1]
 
 
 def _short_digest(text: str) -> str:
@@ -368,6 +385,12 @@ def another_site(what: str, where: str, their_site: str, our_site: str) -> str:
     """The refusal of a folder or bucket holding the files of another site (identities,
     see ``site_identity``)."""
     theirs, ours = site_address(their_site), site_address(our_site)
+    if theirs == ours:  # two sites at an example address, with one title
+        return (f"{what} {where} holds the files of another site, made in another folder, "
+                f"at the same example address as this one ({ours}): set base_url in "
+                "site.yaml to this site's own address, or, if this is that site moved or "
+                "checked out again, add --take-over to make them this site's (those it does "
+                "not have are then deleted)")
     return (f"{what} {where} holds the files of the site at {theirs}, not of this one "
             f"({ours}): give each site a folder of its own, or, if this site was at {theirs} "
             "before, add --take-over to make them this site's (those it does not have are "

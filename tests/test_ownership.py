@@ -599,3 +599,38 @@ def test_a_folder_a_killed_build_emptied_goes_at_the_next_build(make_site):
     (site / "output/music/gone/index.html").unlink()
     build(site)
     assert not (site / "output/music/gone").exists()
+
+
+def test_two_new_sites_at_the_example_address_with_one_title_are_two_sites(tmp_path):
+    """Found by a red-team pass: `byline init news` in two places gives two sites the
+    starter's address and the title "News", which made them one site, and the second
+    site's publish deleted the first's pages.  The example address is no site's own: the
+    folders tell them apart, and the refusal says to set base_url."""
+    from generator.errors import PublishError
+    from generator.ownership import same_site, same_site_mark, site_mark
+    from generator.publish import make_target
+
+    alice, bob = tmp_path / "alice" / "news", tmp_path / "bob" / "news"
+    for root, story in ((alice, "a"), (bob, "b")):
+        write_files(root, {"site.yaml": "title: News\nbase_url: https://example.com/\n",
+                           f"content/articles/{story}.md": article(story.upper())})
+        build(root)
+    ids = [site_identity("https://example.com/", "News", root) for root in (alice, bob)]
+    assert not same_site(*ids) and not same_site_mark(*map(site_mark, ids))
+    www = tmp_path / "www"
+    make_target("mirror", {"kind": "dir", "path": str(www)}, alice, ids[0]).publish(
+        alice / "output", dry_run=False)
+    before = snapshot(www)
+    with pytest.raises(PublishError) as refused:
+        make_target("mirror", {"kind": "dir", "path": str(www)}, bob, ids[1]).publish(
+            bob / "output", dry_run=False)
+    assert str(refused.value) == (
+        f"deploy target 'mirror': {www} holds the files of another site, made in another "
+        "folder, at the same example address as this one (https://example.com/ (“News”)): set "
+        "base_url in site.yaml to this site's own address, or, if this is that site moved or "
+        "checked out again, add --take-over to make them this site's (those it does not have "
+        "are then deleted)")
+    assert snapshot(www) == before
+    # A site at its own address is one site from any folder, as before.
+    assert same_site(site_identity("https://news.example/", "News", alice),
+                     site_identity("https://news.example/", "News", bob))
