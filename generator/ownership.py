@@ -59,9 +59,13 @@ class Ownership:
 
 
 def site_identity(url: str, title: str, root: Path) -> str:
-    """How a marker names a site: by its address and title (site.yaml's base_url and
-    title) and its folder."""
-    return json.dumps([url, title, str(_absolute(root))])
+    """How a marker, a bucket's record or a publish commit names a site: by its address
+    and title (site.yaml's base_url and title) and its folder, as a digest of its path:
+    the record may be served with the site, and the path names the writer's machine."""
+    return json.dumps([url, title, _FOLDER + _short_digest(str(_absolute(root)))])
+
+
+_FOLDER = "folder:"
 
 
 def _identity_parts(identity: str) -> tuple[str, str, str]:
@@ -100,16 +104,6 @@ def is_placeholder(url: str) -> bool:
     """Whether ``url`` is an example address, not a site's own."""
     host = url.partition("://")[2].partition("/")[0].partition(":")[0].lower()
     return host in PLACEHOLDER_HOSTS
-
-
-def public_identity(identity: str) -> str:
-    """An identity fit to publish (in a commit of a public branch): the folder, a path on
-    the writer's machine, as a digest of it, which tells one folder from another all the
-    same (``same_site`` compares two such identities as it does two of the other kind)."""
-    url, title, folder = _identity_parts(identity)
-    if not folder:
-        return identity
-    return json.dumps([url, title, "folder:" + _short_digest(folder)], ensure_ascii=False)
 
 
 def site_mark(identity: str) -> str:

@@ -634,3 +634,13 @@ def test_two_new_sites_at_the_example_address_with_one_title_are_two_sites(tmp_p
     # A site at its own address is one site from any folder, as before.
     assert same_site(site_identity("https://news.example/", "News", alice),
                      site_identity("https://news.example/", "News", bob))
+
+
+def test_the_marker_names_the_sites_folder_only_as_a_digest(make_site):
+    """A dir target's marker sits in a web root, and a bucket's record is served with the
+    site: the path of the writer's folder (their user name) is in neither."""
+    site = make_site({"content/articles/a.md": article("A", category="Music")})
+    build(site)
+    marker = (site / "output" / MARKER_NAME).read_text()
+    assert '/site ["https://news.example/", "The Test Times", "folder:' in marker
+    assert str(site) not in marker and str(site.resolve()) not in marker

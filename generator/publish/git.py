@@ -28,7 +28,6 @@ from generator.ownership import (
     TEMPORARY_SUFFIX,
     another_site,
     describe_files,
-    public_identity,
     same_site,
 )
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
@@ -57,7 +56,7 @@ _FALLBACK_IDENTITY = ("-c", "user.name=Byline", "-c", "user.email=byline@localho
 _BYLINE_BODY = re.compile(r"^\d+ added, \d+ modified, \d+ deleted; \d+ files in the site\.$",
                           re.MULTILINE)
 _KEPT = "Kept, not Byline's: "
-# The site a publish commit is of (``ownership.public_identity``), after its counts.
+# The site a publish commit is of (``ownership.site_identity``), after its counts.
 _SITE = "Site: "
 # How far back a publish looks for Byline's last commit when others committed after it.
 _HISTORY_LOOKED_AT = 200
@@ -95,7 +94,7 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
         branch=branch,
         message=message,
         scratch=site_root.resolve() / CACHE_DIR_NAME,
-        site=public_identity(site) if site else "",
+        site=site,
     )
 
 
@@ -142,7 +141,7 @@ class GitTarget:
     # Where the throwaway repository lives: the site's cache, never a folder Byline does not
     # own (None: the system's temporary folder, for targets made outside a site).
     scratch: Path | None = None
-    # The site publishing (``ownership.public_identity``): a branch another site published
+    # The site publishing (``ownership.site_identity``): a branch another site published
     # is refused unless taken over ("": not known).
     site: str = ""
 
