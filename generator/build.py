@@ -51,7 +51,6 @@ from generator.ownership import (
     marker_state,
     read_ownership,
     refuse_precious,
-    site_identity,
     sweep_temporaries,
 )
 from generator.theme import builtin_themes_dir, load_theme
@@ -509,7 +508,7 @@ def _build_locked(
     remembered = state.cache.output_keys(output_dir)
     # The cache's word stands in for a missing marker only where no marker was ever written
     # (a folder an older Byline built): else the folder was made again since, by someone else.
-    identity = site_identity(config.base_url, config.title, site)
+    identity = config.identity
     ownership, foreign = claim_folder(
         output_dir, remembered=None if state.cache.saw_marker() else remembered,
         force=options.force, what=label, site=identity,

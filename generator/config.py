@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import Report, SourceLocation
 from generator.images import ImageSettings
-from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input, shown
+from generator.inputfiles import CONFIG_NAME, UnreadableFile, line_not_utf8, read_input, shown
+from generator.ownership import site_identity
 from generator.slugs import quoted, site_path_problem
 from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
@@ -72,6 +73,12 @@ class SiteConfig:
     def tz(self) -> ZoneInfo:
         """The site's timezone, for naive dates in front matter."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def identity(self) -> str:
+        """How the folders, branches and buckets this site writes to name it, to tell its
+        files from another site's (``ownership.site_identity``)."""
+        return site_identity(self.base_url, self.title, self.root)
 
     @property
     def content_dir(self) -> Path:
@@ -319,7 +326,7 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
         return None
     except UnicodeDecodeError as error:
         report.error("the file is not UTF-8 text: save it as UTF-8 in your editor",
-                     where.at(data[:error.start].count(b"\n") + 1))
+                     where.at(line_not_utf8(data, error)))
         return None
     try:
         doc = parse_yaml(text)

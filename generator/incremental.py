@@ -32,7 +32,6 @@ from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_h
 from generator.layered import with_changes
 from generator.model import Article, Content, Page
 from generator.outputdir import present_files
-from generator.ownership import site_identity
 from generator.plaindata import (
     ShapeError,
     all_text,
@@ -337,7 +336,7 @@ def patch_build(
     patched, written = write_plan(
         plan, lambda reads: plan_outputs(renderer, last.config_digest, last.redirects, reads),
         output_dir, cache_dir, report, last.outputs, existing, owned, later_stages,
-        site=site_identity(last.config.base_url, last.config.title, site))
+        site=last.config.identity)
     outputs: Mapping[str, str]
     if patched is plan:
         outputs = with_changes(last.outputs, {o.path: o.key for o in plan.outputs},

@@ -91,8 +91,18 @@ def same_site(one: str, other: str) -> bool:
         _identity_parts(one), _identity_parts(other))
     if not folder or not other_folder:
         return True
-    return (((url, title) == (other_url, other_title) and not is_placeholder(url))
-            or folder == other_folder)
+    return _one_site(_named(url, title), _named(other_url, other_title), folder, other_folder)
+
+
+def _named(url: str, title: str) -> str:
+    """What names a site wherever it is checked out: its address and title ("" at an example
+    address, which is every new site's, not its own)."""
+    return "" if is_placeholder(url) else f"{url}\0{title}"
+
+
+def _one_site(named: str, other_named: str, folder: str, other_folder: str) -> bool:
+    """The rule of ``same_site``, for identities and marks alike."""
+    return (bool(named) and named == other_named) or folder == other_folder
 
 
 # The addresses of examples (RFC 2606), which the starter's site.yaml has until the writer
@@ -112,8 +122,8 @@ def site_mark(identity: str) -> str:
     url, title, folder = _identity_parts(identity)
     if not folder:
         return ""
-    named = "-" if is_placeholder(url) else _short_digest(url + chr(0) + title)
-    return f"{named}.{_short_digest(folder)}"
+    named = _named(url, title)
+    return f"{_short_digest(named) if named else '-'}.{_short_digest(folder)}"
 
 
 def same_site_mark(one: str, other: str) -> bool:
@@ -122,7 +132,7 @@ def same_site_mark(one: str, other: str) -> bool:
     mine, theirs = one.split("."), other.split(".")
     if len(mine) != 2 or len(theirs) != 2:
         return True
-    return mine[0] == theirs[0] != "-" or mine[1] == theirs[1]
+    return _one_site(mine[0].strip("-"), theirs[0].strip("-"), mine[1], theirs[1])
 
 
 def _short_digest(text: str) -> str:

@@ -111,7 +111,7 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
     make_target = _optional("generator.publish", "make_target", "publish")
     config = _settings_to_build(options.site, console)
     name, spec = _deploy_target(config, options.target)
-    target = make_target(name, spec, config.root, _identity(config))  # a typo fails fast
+    target = make_target(name, spec, config.root, config.identity)  # a typo fails fast
     with _one_build_at_a_time(options.site, options.wait, console, watching=options.watch):
         if not options.watch:
             return _publish(options, console, config, target)
@@ -125,7 +125,7 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
             now_config = _load_config(options.site)
             name, spec = _deploy_target(now_config, options.target)
             return _publish(options, console, now_config,
-                            make_target(name, spec, now_config.root, _identity(now_config)),
+                            make_target(name, spec, now_config.root, now_config.identity),
                             kept, saved)
 
         try:
@@ -276,13 +276,6 @@ def _settings_to_build(site: Path, console: Console) -> SiteConfig:
     except BuildFailed:
         _build(site, console)  # fails before it writes anything: site.yaml is wrong
         raise
-
-
-def _identity(config: SiteConfig) -> str:
-    """The site as the folder or bucket it publishes to records it."""
-    from generator.ownership import site_identity
-
-    return site_identity(config.base_url, config.title, config.root)
 
 
 def _build(site: Path, console: Console, kept: _KeptBetweenSaves | None = None,

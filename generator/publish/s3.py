@@ -228,8 +228,7 @@ class S3Target:
     def _uploader(self, client: Any, key: str) -> str | None:
         """Whose upload the object is: None if not Byline's, else the site's mark it carries
         ("" for an object of a release that marked none; see ``ownership.site_mark``)."""
-        metadata = client.head_object(Bucket=self.bucket, Key=self.prefix + key).get(
-            "Metadata", {})
+        metadata = _metadata(client, self.bucket, self.prefix + key)
         return metadata.get(_SITE_METADATA, "") if _MD5_METADATA in metadata else None
 
     def _refuse_another_sites(self, uploaders: Mapping[str, str | None],
@@ -259,8 +258,9 @@ class S3Target:
         if said is None or not during <= said.files:
             said = Record(self.site, during)
             write_record(client, self.bucket, self.prefix, said)
+        mark = site_mark(self.site)
         for file in plan.uploads:
-            put_file(client, self.bucket, self.prefix + file.key, file, site_mark(self.site))
+            put_file(client, self.bucket, self.prefix + file.key, file, mark)
         delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
         if said.files != site or said.site != self.site:
             write_record(client, self.bucket, self.prefix, Record(self.site, set(site)))
@@ -365,8 +365,13 @@ def delete_keys(client: Any, bucket: str, keys: Sequence[str]) -> None:
 
 
 def _metadata_md5(client: Any, bucket: str, key: str) -> str | None:
-    head = client.head_object(Bucket=bucket, Key=key)
-    return head.get("Metadata", {}).get(_MD5_METADATA)
+    return _metadata(client, bucket, key).get(_MD5_METADATA)
+
+
+def _metadata(client: Any, bucket: str, key: str) -> dict[str, str]:
+    """The metadata Byline uploaded an object with (one request)."""
+    metadata = client.head_object(Bucket=bucket, Key=key).get("Metadata", {})
+    return metadata if isinstance(metadata, dict) else {}
 
 
 def _import_boto3() -> ModuleType:
