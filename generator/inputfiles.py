@@ -76,6 +76,12 @@ def not_regular(mode: int, wanted: str) -> str:
     return f"not a regular file ({kind_of(mode)}): remove it or replace it with {wanted}"
 
 
+def line_not_utf8(data: bytes, error: UnicodeDecodeError) -> int:
+    """The line (1-based) of the first bytes of ``data`` that are not UTF-8, for the message
+    about a file that is not UTF-8 text."""
+    return data[:error.start].count(b"\n") + 1
+
+
 def followed(path: Path) -> Path | None:
     """``path`` absolute, with every symbolic link in it followed; None when links lead back
     to themselves (a loop), which no file is behind."""

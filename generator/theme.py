@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from generator.cache import digest_bytes, digest_text
 from generator.content import is_ignored
 from generator.errors import BuildFailed, Problem, Report, Severity, SourceLocation
-from generator.inputfiles import UnreadableFile, read_input, shown
+from generator.inputfiles import UnreadableFile, line_not_utf8, read_input, shown
 from generator.slugs import quoted, site_path_problem
 
 if TYPE_CHECKING:  # the up-to-date check finds the built-in theme without reading site.yaml
@@ -103,9 +103,8 @@ def _digest(path: Path, wanted: str, site_root: Path, report: Report) -> str:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = data[:error.start].count(b"\n") + 1
             report.error("the template is not UTF-8 text: save it as UTF-8 in your editor",
-                         SourceLocation(shown(shown_as), line))
+                         SourceLocation(shown(shown_as), line_not_utf8(data, error)))
             return ""
     return digest_bytes(data)
 

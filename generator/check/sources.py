@@ -71,13 +71,10 @@ def _line_naming(message: str, lines: list[str] | None, own: str) -> int | None:
         address = word.strip(_AROUND)
         if len(address) < 2 or address == own:
             continue
-        # A link's target as Markdown writes it: any word (``[more](backstage)``).
-        linked = "](" + address
-        if not any(c in address for c in "/.#"):
-            # Else not an address, or one too short to be told from any other text.
-            found = next((n for n, line in enumerate(lines, 1) if linked in line), None)
-        else:
-            found = next((n for n, line in enumerate(lines, 1) if address in line), None)
+        # A word with no "/", "." or "#" could be any text: it is looked for only as a link's
+        # target, as Markdown writes it (``[more](backstage)``).
+        wanted = address if any(c in address for c in "/.#") else "](" + address
+        found = next((n for n, line in enumerate(lines, 1) if wanted in line), None)
         if found is not None:
             return found
     return None

@@ -145,8 +145,9 @@ def _when(clock: ClockTime, after: datetime, tz: tzinfo) -> datetime:
     """The first moment at or after ``after`` that the clock time names (on its date, if it
     gives one: then the earliest there when none is after)."""
     local = in_zone(after, tz)
-    days = [clock.day] if clock.day else [local.date(), local.date() + timedelta(days=1)] \
-        if local.date() < date.max else [local.date()]  # no day after 9999-12-31
+    days = [clock.day] if clock.day else [local.date()]
+    if not clock.day and local.date() < date.max:  # no day after 9999-12-31
+        days.append(local.date() + timedelta(days=1))
     candidates = sorted(datetime(d.year, d.month, d.day, h, clock.minute, tzinfo=tz)
                         for d in days for h in clock.hours)
     return next((c for c in candidates if c >= after), candidates[0])

@@ -13,6 +13,7 @@ from typing import Any
 from generator.cache import digest_text
 from generator.errors import LocatedError
 from generator.frontmatter import FrontMatterError, split_front_matter
+from generator.inputfiles import line_not_utf8
 from generator.markup import (
     IMAGE_KINDS,
     MARKUP_VERSION,
@@ -64,10 +65,9 @@ def parse_source(data: bytes) -> ParsedSource:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
         return ParsedSource(
             problem="the file is not UTF-8 text: save it as UTF-8 in your editor",
-            problem_line=line,
+            problem_line=line_not_utf8(data, exc),
         )
     # Lines end as a text file's read in Python: \r\n (Windows) and a lone \r (files from
     # old Mac editors, some CMS exports) too, so every line number is the editor's.
