@@ -22,6 +22,10 @@
     if (slides.length < 2 || !prev || !next || !shown || !spoken) return;
     var current = -1;
     var settle = 0;
+    // The slide a button press is scrolling to. Until the track comes to rest there, a pause
+    // in the scroll events (a busy phone draws few frames) is not where the reader stopped:
+    // reading the position then would undo the press, and the next press would be lost.
+    var target = -1;
 
     function show(index) {
       if (index === current) return;
@@ -41,6 +45,7 @@
 
     function go(index) {
       if (index < 0 || index >= slides.length) return;
+      target = index;
       show(index);
       var rtl = window.getComputedStyle(track).direction === 'rtl';
       var left = index * track.clientWidth;
@@ -51,10 +56,20 @@
     next.addEventListener('click', function () { go(current + 1); });
     // Read the position once scrolling stops, so a smooth scroll or a swipe past several
     // slides is announced once, where it ends.
+    function settled() {
+      var index = inView();
+      if (target !== -1 && index !== target) return;  // still on its way
+      target = -1;
+      show(index);
+    }
     track.addEventListener('scroll', function () {
       window.clearTimeout(settle);
-      settle = window.setTimeout(function () { show(inView()); }, 150);
+      settle = window.setTimeout(settled, 150);
     }, { passive: true });
+    // A reader who swipes, scrolls or uses the arrow keys takes over from a pressed button.
+    ['pointerdown', 'wheel', 'touchstart', 'keydown'].forEach(function (type) {
+      track.addEventListener(type, function () { target = -1; }, { passive: true });
+    });
 
     show(inView());
     gallery.classList.add('gallery--ready');
