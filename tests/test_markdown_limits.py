@@ -190,6 +190,17 @@ def test_thousands_of_references_to_one_footnote_render_in_linear_time() -> None
     assert 'id="fnref4000:1"' in html and 'href="#fnref4000:1"' in html
 
 
+def test_thousands_of_footnote_slips_are_found_in_linear_time() -> None:
+    # Each slip's line is found in one pass over the body, not one search per slip.
+    text = ("".join(f"Claim.[^m{n}] " for n in range(3_000)) + "\n\n"
+            + "".join(f"[^u{n}]: Never referred to.\n\n" for n in range(3_000)))
+    started = time.process_time()  # CPU time, as rendered_quickly measures
+    slips = render_markdown(text, first_line=7).footnote_slips
+    assert time.process_time() - started < 3
+    assert len(slips) == 6_000
+    assert (slips[0].line, slips[-1].line) == (7, 7 + 2 + 2 * 2_999)
+
+
 def test_a_paragraph_over_the_size_limit_is_an_error_at_its_first_line() -> None:
     error = refused("Intro.\n\n \n" + "<b>word</b> " * 9_000)
     assert str(error) == ("this paragraph is 108,000 characters long, with 18,000 marks of "

@@ -210,3 +210,69 @@ def test_check_names_the_line_of_the_story_that_holds_a_broken_link(make_site):
         "output/extra.html:2: error: broken link to /nowhere/ on /extra.html (nothing at "
         "/nowhere/): correct the address, or take the link out",
     ])
+
+
+# -- footnotes ----------------------------------------------------------------------------
+
+FOOTNOTED = """\
+The gala raised $4 million.[^1] Tickets sold out in an hour.[^2]
+
+The host thanked the crew.[^1] A `[^code]` span is text.[^3]
+
+[^1]: Figures from the organisers.
+[^3]: The first estimate.
+[^3]: The corrected estimate.
+[^4]: A note nobody points to.
+"""
+
+
+def test_footnote_slips_are_warnings_at_their_lines_and_the_rest_renders(make_site):
+    """Found by a red-team pass: a reference with no note was published as the text
+    "[^2]", a second note of one label replaced the first without a word, and a note
+    nobody pointed to was listed with a link back to nowhere."""
+    site = make_site({"content/articles/gala.md": article("The gala", category="Music",
+                                                          body=FOOTNOTED)})
+    run = run_byline(["build", "--site", str(site)])
+    assert run.code == 0
+    story = "content/articles/gala.md"
+    assert [line for line in run.err.splitlines() if ": warning: " in line] == [
+        f'{story}:7: warning: footnote [^2] has no note, so readers see "[^2]" as text: add '
+        'a line "[^2]: …" at the end of the story, or remove it',
+        f"{story}:13: warning: footnote [^3] has 2 notes, and readers see only the last: give "
+        "each its own label ([^3], [^3b]) or merge them",
+        f"{story}:14: warning: the note [^4] is never referred to: readers find it at the end "
+        "with a link back to nowhere; put [^4] where it belongs in the story, or remove the "
+        "note",
+    ]
+    html = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    assert "[^2]" in html  # as the warning says
+    assert html.count('class="footnote-ref"') == 3  # [^1] twice and [^3]
+    check = run_byline(["check", "--site", str(site)])
+    assert sum("footnote [^2] has no note" in line for line in check.err.splitlines()) == 1
+
+
+def page_file(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\n---\n\n{body}\n"
+
+
+def test_footnotes_written_right_raise_no_warning(make_site):
+    body = ("One.[^a] Two.[^b] One again.[^a] In code: `x[^y]`.\n\n"
+            "[^a]: First.\n[^b]: Second.\n")
+    site = make_site({"content/articles/gala.md": article("The gala", category="Music",
+                                                          body=body),
+                      "content/pages/about.md": page_file("About", "Us.[^n]\n\n[^n]: Note.")})
+    run = run_byline(["build", "--site", str(site)])
+    assert (run.code, run.err) == (0, "")
+
+
+def test_a_page_footnote_with_no_note_is_warned_about_and_fixing_it_quiets_the_warning(
+    make_site,
+):
+    site = make_site({"content/pages/about.md": page_file("About", "We began in 2019.[^1]")})
+    run = run_byline(["build", "--site", str(site)])
+    assert [line.split(": warning: ")[0] for line in run.err.splitlines()
+            if ": warning: " in line] == ["content/pages/about.md:5"]
+    (site / "content/pages/about.md").write_text(
+        page_file("About", "We began in 2019.[^1]\n\n[^1]: In a garage."), encoding="utf-8")
+    run = run_byline(["build", "--site", str(site)])
+    assert (run.code, run.err) == (0, "")

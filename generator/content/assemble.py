@@ -87,6 +87,7 @@ def assemble_article(
     hero, hero_video = _hero(fields, source, config, report)
     images = _body_images(parsed, source, config, where, report)
     videos = _body_videos(parsed, source, config, where, report)
+    _warn_footnote_slips(parsed, where, report)
     dek = _smart(fields.text("dek"))
     draft = fields.flag("draft")
     aliases = fields.aliases()
@@ -156,6 +157,7 @@ def assemble_page(
                      "content/articles/); remove it here", "live")
     images = _body_images(parsed, source, config, where, report)
     videos = _body_videos(parsed, source, config, where, report)
+    _warn_footnote_slips(parsed, where, report)
     if len(report.errors) > before or title is None or slug is None:
         return None
     return Page(
@@ -419,6 +421,12 @@ def _body_videos(
         if video is not None:
             found.append(video)
     return tuple(found)
+
+
+def _warn_footnote_slips(parsed: ParsedSource, where: SourceLocation, report: Report) -> None:
+    assert parsed.body is not None
+    for slip in parsed.body.footnote_slips:
+        report.warning(slip.message, where.at(slip.line))
 
 
 def _credit(written: str | None, location: SourceLocation, report: Report) -> str | None:

@@ -17,6 +17,7 @@ from generator.inputfiles import line_not_utf8
 from generator.markup import (
     IMAGE_KINDS,
     MARKUP_VERSION,
+    FootnoteSlip,
     RawEmbed,
     RawImage,
     RawUpdate,
@@ -97,7 +98,8 @@ def parsed_data(parsed: ParsedSource) -> tuple[list[Any], bytes]:
                           body.word_count, body.first_paragraph,
                           [_raw_video_data(v) for v in body.videos],
                           [[e.provider, e.url, e.described, e.line] for e in body.embeds],
-                          [[u.heading_html, u.line] for u in body.updates]]
+                          [[u.heading_html, u.line] for u in body.updates],
+                          [[f.message, f.line] for f in body.footnote_slips]]
     data = [meta_data, body_data, parsed.problem, parsed.problem_line]
     return data, body.html if body else b""
 
@@ -127,12 +129,13 @@ def _document_from(data: object) -> YamlDocument:
 
 
 def _body_from(data: object, html: bytes) -> RenderedMarkdown:
-    images, has_embeds, word_count, first_paragraph, videos, embeds, updates = items(data)
+    images, has_embeds, word_count, first_paragraph, videos, embeds, updates, slips = items(data)
     return RenderedMarkdown(html, tuple(_raw_image_from(i) for i in items(images)),
                             flag(has_embeds), integer(word_count), text(first_paragraph),
                             tuple(_raw_video_from(v) for v in items(videos)),
                             tuple(_raw_embed_from(e) for e in items(embeds)),
-                            tuple(_raw_update_from(u) for u in items(updates)))
+                            tuple(_raw_update_from(u) for u in items(updates)),
+                            tuple(_footnote_slip_from(f) for f in items(slips)))
 
 
 def _raw_image_data(image: RawImage) -> list[Any]:
@@ -164,6 +167,11 @@ def _raw_video_from(data: object) -> RawVideo:
 def _raw_update_from(data: object) -> RawUpdate:
     heading_html, line = items(data)
     return RawUpdate(text(heading_html), maybe_integer(line))
+
+
+def _footnote_slip_from(data: object) -> FootnoteSlip:
+    message, line = items(data)
+    return FootnoteSlip(text(message), maybe_integer(line))
 
 
 def _raw_embed_from(data: object) -> RawEmbed:

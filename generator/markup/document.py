@@ -20,7 +20,7 @@ from generator.errors import LocatedError
 from generator.markup.barelinks import BareLinkExtension
 from generator.markup.embeds import EmbedExtension, RawEmbed
 from generator.markup.figures import FigureExtension, RawImage, RawVideo
-from generator.markup.footnotes import Footnotes
+from generator.markup.footnotes import Footnotes, FootnoteSlip
 from generator.markup.inlineskip import InlineSkipExtension
 from generator.markup.limits import LimitsExtension, check_limits
 from generator.markup.linear import LinearExtension
@@ -57,6 +57,7 @@ class RenderedMarkdown:
     # A live article's updates; its ``html`` then holds the intro and each update's part
     # (without its heading) joined by UPDATE_MARK.
     updates: tuple[RawUpdate, ...] = ()
+    footnote_slips: tuple[FootnoteSlip, ...] = ()  # each said as a warning at its line
 
 
 class _Renderer:
@@ -66,11 +67,12 @@ class _Renderer:
         self.figures = FigureExtension()
         self.embeds = EmbedExtension()
         self.live = LiveUpdatesExtension()
+        self.footnotes = Footnotes()
         # Extensions as objects, not by name: a name makes Markdown look through every
         # installed package's entry points, a tenth of a second of a small build.
         self.md = Markdown(
             extensions=[
-                TableExtension(), Footnotes(), AttrListExtension(),
+                TableExtension(), self.footnotes, AttrListExtension(),
                 TocExtension(slugify=slugify_unicode, permalink=False),
                 QuoteExtension(), SmartTextExtension(), BareLinkExtension(), self.figures,
                 self.embeds, self.live,
@@ -108,6 +110,7 @@ class _Renderer:
             videos=_with_lines(self.figures.processor.videos, text, first_line),
             embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
             updates=updates,
+            footnote_slips=self.footnotes.slips(text, first_line),
         )
 
 

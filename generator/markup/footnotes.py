@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from bisect import bisect_left
+from dataclasses import dataclass
 from typing import Any
 
 from markdown import Markdown
@@ -47,6 +49,7 @@ class _FootnoteReferences(FootnoteInlineProcessor):
 
     def __init__(self, pattern: str, footnotes: Footnotes) -> None:
         super().__init__(pattern, footnotes)
+        self.notes = footnotes
         # The numbers by definition order, for the definitions (by identity and count) seen.
         self.numbered: tuple[tuple[int, int], dict[str, int]] = ((0, -1), {})
 
@@ -55,8 +58,11 @@ class _FootnoteReferences(FootnoteInlineProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | str | None, int | None, int | None]:
         """The library's answer, with the definition-order number found in a dict."""
-        notes = self.footnotes
-        if not notes.getConfig("USE_DEFINITION_ORDER") or m.group(1) not in notes.footnotes:
+        notes = self.notes
+        if m.group(1) not in notes.footnotes:
+            notes.without_note.append(m.group(1))  # left as the text "[^x]"
+            return super().handleMatch(m, data)
+        if not notes.getConfig("USE_DEFINITION_ORDER"):
             return super().handleMatch(m, data)
         identifier = m.group(1)
         notes.addFootnoteRef(identifier)
@@ -86,6 +92,15 @@ class Footnotes(FootnoteExtension):
         super().reset()
         self.footnote_order = _IndexedOrder()
         self.latest_refs: dict[str, str] = {}
+        self.without_note: list[str] = []  # labels referred to with no note, in order
+        self.written_again: list[str] = []  # labels of notes written a second (third…) time
+
+    def setFootnote(self, id: str, text: str) -> None:
+        """Keep a note, saying when it replaces one of the same label (the library keeps
+        the last one without a word)."""
+        if id in self.footnotes:
+            self.written_again.append(id)
+        super().setFootnote(id, text)
 
     def unique_ref(self, reference: str, found: bool = False) -> str:
         """The library's next free id for another reference to one note ("fnref3:1").
@@ -109,6 +124,58 @@ class Footnotes(FootnoteExtension):
         self.used_refs.add(reference)
         self.found_refs[original] = self.found_refs.get(original, 0) + 1
         return reference
+
+
+    def slips(self, text: str, first_line: int) -> tuple[FootnoteSlip, ...]:
+        """What the document just converted got wrong with its footnotes, each at its line
+        in ``text`` (which starts at ``first_line`` of its file)."""
+        unreferred = [label for label in self.footnotes if label not in self.footnote_order]
+        if not (self.without_note or self.written_again or unreferred):
+            return ()
+        referred, written = _footnote_lines(text, first_line)
+        found = []
+        for label in dict.fromkeys(self.without_note):
+            found.append(FootnoteSlip(
+                f"footnote [^{label}] has no note, so readers see \"[^{label}]\" as text: "
+                f"add a line \"[^{label}]: …\" at the end of the story, or remove it",
+                referred.get(label)))
+        for label in dict.fromkeys(self.written_again):
+            lines = written.get(label, [None])
+            found.append(FootnoteSlip(
+                f"footnote [^{label}] has {len(lines)} notes, and readers see only the last: "
+                f"give each its own label ([^{label}], [^{label}b]) or merge them", lines[-1]))
+        for label in unreferred:
+            found.append(FootnoteSlip(
+                f"the note [^{label}] is never referred to: readers find it at the end with "
+                f"a link back to nowhere; put [^{label}] where it belongs in the story, or "
+                "remove the note", written.get(label, [None])[0]))
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteSlip:
+    """A footnote a reader would see wrong: its warning, and the line of the file it is on."""
+
+    message: str
+    line: int | None
+
+
+_WRITTEN = re.compile(r"^ {0,3}\[\^([^\]]*)\]:", re.MULTILINE)  # a note: "[^1]: …"
+_REFERRED = re.compile(r"\[\^([^\]]*)\](?!:)")  # a reference: "…[^1]"
+
+
+def _footnote_lines(
+    text: str, first_line: int
+) -> tuple[dict[str, int], dict[str, list[int | None]]]:
+    """The line of each label's first reference, and of each of its notes: one pass each."""
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    referred: dict[str, int] = {}
+    for m in _REFERRED.finditer(text):
+        referred.setdefault(m.group(1), first_line + bisect_left(breaks, m.start()))
+    written: dict[str, list[int | None]] = {}
+    for m in _WRITTEN.finditer(text):
+        written.setdefault(m.group(1), []).append(first_line + bisect_left(breaks, m.start()))
+    return referred, written
 
 
 _FOOTNOTE_REFERENCE = r"\[\^([^\]]*)\]"  # the library's pattern: [^1]
