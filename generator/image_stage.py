@@ -40,7 +40,7 @@ from generator.images import (
 )
 from generator.inputfiles import followed, is_regular, not_there
 from generator.model import Article, Content, ImageRef, Page, images_of, photos_of, videos_of
-from generator.plaindata import flag, integer, items, maybe_text, text
+from generator.plaindata import flag, integer, items, maybe_text, number, text
 from generator.video_stage import VideoPlan, plan_videos, video_digests, video_files
 
 
@@ -127,14 +127,15 @@ class CachedInspections:
 
 def _source_data(source: SourceImage) -> tuple[list[Any], bytes]:
     s = source
-    return [s.width, s.height, s.format, s.has_alpha, s.animated, s.credit, s.placeholder], b""
+    return [s.width, s.height, s.format, s.has_alpha, s.animated, s.credit, s.placeholder,
+            s.damaged], b""
 
 
 def _source_from(data: object, _raw: bytes, path: Path, digest: str) -> SourceImage:
-    width, height, file_format, has_alpha, animated, credit, placeholder = items(data)
+    width, height, file_format, has_alpha, animated, credit, placeholder, damaged = items(data)
     return SourceImage(path, digest, integer(width), integer(height), text(file_format),
                        flag(has_alpha), flag(animated), maybe_text(credit),
-                       maybe_text(placeholder))
+                       maybe_text(placeholder), number(damaged))
 
 
 def plan_images(
@@ -159,6 +160,7 @@ def plan_images(
             plans[key] = plan_image(source, settings)
     warn_missing_credits(content.articles, plans, report)
     warn_small_heroes(content.articles, plans, report)
+    warn_damaged_photos([*content.articles, *content.pages], plans, report)
     cards, card_sources, crops = {}, {}, {}
     for article in content.articles:
         hero = article.hero
@@ -254,6 +256,21 @@ def warn_small_heroes(
                 f"small thumbnail; use a photo at least {DISCOVER_WIDTH} px wide",
                 hero.location,
             )
+
+
+def warn_damaged_photos(
+    items: Iterable[Article | Page], plans: Mapping[str, ImagePlan], report: Report
+) -> None:
+    """Warn, where it is shown, about every photo whose data stops early: it would be
+    published with part of it flat grey (an incomplete copy or download, most often)."""
+    for item in items:
+        for ref in photos_of(item):
+            plan = plans.get(ref.key) if ref.path else None
+            if plan and plan.source.damaged:
+                report.warning(
+                    f"photo {ref.src} is damaged: its data stops early, so readers would see "
+                    f"{max(1, round(plan.source.damaged * 100))}% of it as flat grey (an "
+                    "incomplete copy or download?): copy or download it again", ref.location)
 
 
 def _wanted(index: ImageIndex) -> dict[str, tuple[SourceImage, list[Variant]]]:

@@ -28,7 +28,12 @@ from generator.cache import BuildCache, StoredLines, digest_text
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
-from generator.image_stage import ImageIndex, warn_missing_credits, warn_small_heroes
+from generator.image_stage import (
+    ImageIndex,
+    warn_damaged_photos,
+    warn_missing_credits,
+    warn_small_heroes,
+)
 from generator.layered import with_changes
 from generator.model import Article, Content, Page
 from generator.outputdir import present_files
@@ -320,6 +325,8 @@ def patch_build(
     edited = [new for _, new in patch.articles.values()]
     warn_missing_credits(edited, last.images.plans, report)
     warn_small_heroes(edited, last.images.plans, report)
+    warn_damaged_photos([*edited, *(new for _, new in patch.pages.values())],
+                        last.images.plans, report)
     moved = any(placement(old) != placement(new) for old, new in patch.articles.values())
     index = reindex(last.index, patch.content, patch.articles, last.config.categories)
     renderer = SiteRenderer(last.config, index, last.images, last.theme,

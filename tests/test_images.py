@@ -35,7 +35,7 @@ from generator.images.plan import MAX_SIDE
 from generator.images.variants import card_box
 
 from .conftest import article, page, photo_bytes
-from .outcome import build_outcome, snapshot
+from .outcome import build_outcome, run_byline, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 SMALL = ImageSettings(widths=(64, 128, 256))
@@ -1132,3 +1132,64 @@ def gif_bytes(size: tuple[int, int]) -> bytes:
     buffer = io.BytesIO()
     Image.linear_gradient("L").resize(size).save(buffer, "GIF")
     return buffer.getvalue()
+
+
+def stops_early(jpeg: bytes, share: float) -> bytes:
+    """``jpeg`` with an end-of-image marker ``share`` of the way into its picture data, as a
+    damaged copy has: libjpeg stops there and fills the rest with flat grey, and says nothing
+    Pillow passes on."""
+    start = jpeg.index(b"\xff\xda")
+    cut = start + int((len(jpeg) - start) * share)
+    return jpeg[:cut] + b"\xff\xd9" + jpeg[cut:]
+
+
+@pytest.mark.parametrize(("mode", "orientation"), [("RGB", 1), ("L", 1), ("RGB", 6)])
+def test_a_photo_whose_data_stops_early_is_a_warning_where_it_is_shown(
+    make_site, mode: str, orientation: int
+) -> None:
+    """Found by a red-team pass: a JPEG whose data stops half-way (a stray end marker) was
+    published with its lower half flat grey and no word to the writer."""
+    hero = stops_early(jpeg_bytes(photo((1600, 1000), mode), quality=90,
+                                  exif=camera_exif(orientation)), 0.5)
+    site = make_site({
+        "content/articles/gala/index.md": article(
+            "The gala", category="Music", hero="{image: hero.jpg, alt: A, credit: B}",
+            body='Text.\n\n![The room](room.jpg "The room."){credit="C/D"}'),
+        "content/articles/gala/hero.jpg": hero,
+        "content/articles/gala/room.jpg": jpeg_bytes(photo((900, 600))),
+        "content/pages/about.md": "---\ntitle: About\n---\n\n![Us](../articles/gala/hero.jpg)\n",
+    })
+    run = build_outcome(site)
+    assert run.code == 0  # published as before, now with a word
+    warnings = [line for line in run.err.splitlines() if "is damaged" in line]
+    said = ("warning: photo {src} is damaged: its data stops early, so readers would see "
+            "{share}% of it as flat grey (an incomplete copy or download?): copy or download "
+            "it again")
+    assert len(warnings) == 2, warnings
+    article_line, page_line = warnings
+    assert article_line.startswith("content/articles/gala/index.md:5: ")
+    assert page_line.startswith("content/pages/about.md:5: ")
+    share = article_line.split("would see ")[1].split("%")[0]
+    assert 40 <= int(share) <= 55
+    assert article_line.endswith(said.format(src="hero.jpg", share=share))
+    assert page_line.endswith(said.format(src="../articles/gala/hero.jpg", share=share))
+    # Said again by every build and by the check, not only the build that inspected it.
+    again = build_outcome(site)
+    assert [line for line in again.err.splitlines() if "is damaged" in line] == warnings
+    checked = run_byline(["check", "--site", str(site)])
+    assert [line for line in checked.err.splitlines() if "is damaged" in line] == warnings
+
+
+def test_photos_whole_or_flat_grey_by_design_are_no_warning(make_site) -> None:
+    grey = Image.new("RGB", (800, 600), (128, 128, 128))
+    banded = photo((800, 600))
+    ImageDraw.Draw(banded).rectangle((0, 590, 800, 600), fill=(128, 128, 128))  # under a row
+    site = make_site({
+        "content/articles/gala/index.md": article(
+            "The gala", category="Music", hero="{image: grey.jpg, alt: A, credit: B}",
+            body='Text.\n\n![Band](band.jpg "A band."){credit="C/D"}'),
+        "content/articles/gala/grey.jpg": jpeg_bytes(grey),
+        "content/articles/gala/band.jpg": jpeg_bytes(banded, quality=95),
+    })
+    run = build_outcome(site)
+    assert [line for line in run.err.splitlines() if "damaged" in line] == []

@@ -213,6 +213,34 @@ def decode_still(image: Image.Image, at_least: tuple[int, int] | None = None) ->
         return image if method is None else image.transpose(method)
 
 
+# A JPEG's data that stops early (a copy cut short, a stray end marker, a damaged run) is
+# no error to libjpeg: it warns, which Pillow does not pass on, and fills every block after
+# with zeros, which decode as flat mid-grey (128 in each of Y, Cb and Cr).  A grey run that
+# wide is taken for damage once it is at least one 16-pixel block row of the photo, and
+# below something else: a picture flat grey all over may be meant so (a placeholder).
+_FILLED = 128
+_BLOCK_ROW = 16
+
+
+def grey_filled_share(image: Image.Image, full_height: int) -> float:
+    """The share of a decoded JPEG (as loaded, before turning it upright) that libjpeg filled
+    with flat grey because the data stopped early; 0.0 for a whole one, or another format.
+
+    ``full_height`` is the photo's stored height: ``image`` may be decoded at a smaller scale.
+    """
+    if image.format not in ("JPEG", "MPO") or image.mode not in ("L", "RGB"):
+        return 0.0
+    width, height = image.size
+    row_bytes = width * len(image.getbands())
+    pixels = image.tobytes()
+    filled = bytes((_FILLED,)) * row_bytes
+    rows = 0
+    while rows < height and pixels[(height - rows - 1) * row_bytes:
+                                   (height - rows) * row_bytes] == filled:
+        rows += 1
+    return rows / height if rows < height and rows * full_height >= _BLOCK_ROW * height else 0.0
+
+
 def describe_unknown(data: bytes) -> str:
     """Say, in one line, what a file that is not a supported image seems to be."""
     head = data[:512]

@@ -23,6 +23,7 @@ from generator.images.decoding import (
     decode_problems,
     decode_still,
     displayed_size,
+    grey_filled_share,
     is_animated,
     open_image,
     quiet_decoding,
@@ -49,6 +50,7 @@ class SourceImage:
     animated: bool
     credit: str | None = None
     placeholder: str | None = None
+    damaged: float = 0.0  # the share of the picture its data never reached (JPEG: flat grey)
 
 
 class InspectCache(Protocol):
@@ -175,14 +177,18 @@ def _inspect_opened(path: Path, image: Image.Image, digest: str) -> SourceImage:
     if animated:
         verify_frames(image)
         image.seek(0)
-    picture = to_working_mode(decode_still(image, PREVIEW_SIZE))
+    stored_height = image.size[1]
+    upright = decode_still(image, PREVIEW_SIZE)
+    damaged = grey_filled_share(image, stored_height)  # ``image`` is now decoded, as stored
+    picture = to_working_mode(upright)
     credit = read_credit(image)
     has_alpha = is_transparent(picture)
     picture = to_srgb(picture, icc_profile)
     # A transparent logo or cut-out has no sensible colour to fill its box with.
     placeholder = None if has_alpha else make_placeholder(picture)
     return SourceImage(
-        path, digest, width, height, file_format, has_alpha, animated, credit, placeholder
+        path, digest, width, height, file_format, has_alpha, animated, credit, placeholder,
+        damaged,
     )
 
 
