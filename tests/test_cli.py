@@ -37,9 +37,12 @@ class FakeTerminal(io.StringIO):
 
 @pytest.fixture
 def starter(tmp_path: Path) -> Path:
-    """A site made by `byline init`."""
+    """A site made by `byline init`, its address set as the starter asks before a publish."""
     site = tmp_path / "site"
     init_site(site, author="Dana Reyes")
+    settings = site / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "base_url: https://example.com/", "base_url: https://news.example/"), encoding="utf-8")
     return site
 
 
@@ -365,9 +368,9 @@ def test_a_renamed_file_or_folder_keeps_its_published_address_working(
     for _ in range(2):  # the move is recorded by the first publish, and holds after it
         assert main(["publish", "--site", str(starter), "-q"]) == 0
         assert _redirect_target(published / "music/festval-lineup/index.html") == \
-            "https://example.com/music/festival-lineup/"
+            "https://news.example/music/festival-lineup/"
         assert _redirect_target(published / "news/welcome-to-your-newsroom/index.html") == \
-            "https://example.com/news/welcome/"
+            "https://news.example/news/welcome/"
         assert "/music/festval-lineup/ /music/festival-lineup/ 301" in \
             (published / "_redirects").read_text(encoding="utf-8")
         manifest = json.loads((starter / ".byline/published.json").read_text("utf-8"))
@@ -391,7 +394,7 @@ def test_a_story_renamed_right_after_a_quick_publish_keeps_its_address(starter: 
     assert main(["publish", "--site", str(starter), "-q"]) == 0
     published = starter.parent / "site-published"
     assert _redirect_target(published / "movies/red-carpet/index.html") == \
-        "https://example.com/movies/red-carpet-looks/"
+        "https://news.example/movies/red-carpet-looks/"
 
 
 def test_a_publish_stopped_while_it_staged_its_marker_is_cleaned_up_by_the_next(

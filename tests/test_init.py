@@ -280,3 +280,31 @@ def test_new_refuses_a_headline_that_is_not_text(make_site: MakeSite,
     assert main(["new", "!!!", "--site", str(site)]) == 1
     assert "at least one letter or digit" in capsys.readouterr().err
     assert not (site / "content" / "articles").exists()
+
+
+def test_publishing_the_starter_at_its_example_address_stops_until_base_url_is_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The starter builds and checks with no word (its address is an example), but sent out
+    as it is, every canonical link, feed and sitemap of the new site points at example.com."""
+    site = tmp_path / "news"
+    init_site(site, author="Sam")
+    settings = site / CONFIG_NAME
+    line = next(n for n, text in enumerate(settings.read_text().splitlines(), 1)
+                if text.startswith("base_url:"))
+    public = tmp_path / "news-published"  # the starter's folder target
+    assert main(["publish", "--site", str(site), "-q"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        f"site.yaml:{line}: error: base_url is still the example address https://example.com/: "
+        "every canonical link, feed, sitemap and share card would point there, not at this "
+        "site; set base_url in site.yaml to the site's own address")
+    assert err[-1] == "byline: error: publish stopped: fix the errors above, or publish anyway " \
+        "with --force"
+    assert not public.exists()
+    assert main(["check", "--site", str(site), "-q"]) == 0  # only publishing is stopped
+    settings.write_text(settings.read_text().replace(
+        "base_url: https://example.com/", "base_url: https://news.example/"), encoding="utf-8")
+    assert main(["publish", "--site", str(site), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert (public / "index.html").is_file()

@@ -187,7 +187,7 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, 
     if kept:
         kept.next_save()
     result = _build(options.site, console, kept, saved=saved)
-    if _check(result, config, console, strict=False, kept=kept):
+    if _check(result, config, console, strict=False, kept=kept, publishing=True):
         if not options.force:
             console.error("publish stopped: fix the errors above, or publish anyway with "
                           "--force")
@@ -313,9 +313,10 @@ def _build(site: Path, console: Console, kept: _KeptBetweenSaves | None = None,
 
 
 def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict: bool,
-           kept: _KeptBetweenSaves | None = None) -> bool:
+           kept: _KeptBetweenSaves | None = None, publishing: bool = False) -> bool:
     """Check the built site and print its problems; True if it must not go out.  With
-    ``kept``, the memo lives there between saves instead of in the cache."""
+    ``kept``, the memo lives there between saves instead of in the cache; ``publishing``
+    adds what only a publish must not do (send out a site at an example address)."""
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
     assert result.content is not None  # only `byline build` may skip loading (reuse_current)
@@ -328,6 +329,9 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     at_their_sources = _optional("generator.check", "at_their_sources", "check")
     problems = at_their_sources(problems, [*result.content.articles, *result.content.pages],
                                 config.root, result.output)
+    if publishing:
+        placeholder_address = _optional("generator.publish", "placeholder_address", "publish")
+        problems = [*([found] if (found := placeholder_address(config)) else []), *problems]
     if kept is not None:
         kept.check, kept.output = memo, result.output
     else:

@@ -11,7 +11,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.errors import PublishError
+from generator.config import SiteConfig, setting_at
+from generator.errors import Problem, PublishError, Severity
+from generator.ownership import is_placeholder
 from generator.publish import directory, git, s3
 from generator.publish.target import PublishSummary, Target
 from generator.published import (
@@ -28,6 +30,7 @@ __all__ = [
     "Target",
     "load_published",
     "make_target",
+    "placeholder_address",
     "record_published",
     "redirects_for_moved",
     "renamed_sources",
@@ -57,3 +60,16 @@ def make_target(name: str, spec: Mapping[str, Any], site_root: Path,
     if factory is None:
         raise PublishError(f"deploy target '{name}' has unknown kind {kind!r}: use one of {kinds}")
     return factory(name, spec, site_root, site)
+
+
+def placeholder_address(config: SiteConfig) -> Problem | None:
+    """The error of publishing a site whose base_url is still an example address (the
+    starter's): every canonical link, feed entry, sitemap entry and share card would send
+    readers and search engines there."""
+    if not is_placeholder(config.base_url):
+        return None
+    return Problem(Severity.ERROR,
+                   f"base_url is still the example address {config.base_url}: every canonical "
+                   "link, feed, sitemap and share card would point there, not at this site; "
+                   "set base_url in site.yaml to the site's own address",
+                   setting_at(config.root, "base_url"))
