@@ -25,6 +25,7 @@ from generator.content.images import REMOTE_PREFIXES
 from generator.errors import Problem, Report, Severity
 from generator.images import (
     DISCOVER_WIDTH,
+    GOOGLE_MIN_PIXELS,
     ImagePlan,
     ImageProblem,
     ImageSettings,
@@ -37,6 +38,7 @@ from generator.images import (
     plan_image,
     plan_social_card,
     process_images,
+    smallest_discover_crop,
 )
 from generator.inputfiles import followed, is_regular, not_there
 from generator.model import Article, Content, ImageRef, Page, images_of, photos_of, videos_of
@@ -246,16 +248,26 @@ def warn_missing_credits(
 def warn_small_heroes(
     articles: Iterable[Article], plans: Mapping[str, ImagePlan], report: Report
 ) -> None:
-    """Warn, at its hero line, about every story whose hero is too narrow for Discover."""
+    """Warn, at its hero line, about every story whose hero is too narrow for Discover, or
+    so short that a crop of it for Google's article markup has fewer pixels than Google uses
+    (the one rule for both: the markup's images are the hero's crops)."""
     for item in articles:
         hero = item.hero
         plan = plans.get(hero.key) if hero and hero.path else None
-        if hero and plan and plan.source.width < DISCOVER_WIDTH:
+        if not (hero and plan):
+            continue
+        width, height = plan.source.width, plan.source.height
+        crop = smallest_discover_crop(plan.source)
+        if width < DISCOVER_WIDTH:
             report.warning(
-                f"hero photo {hero.src} is {plan.source.width} px wide: Discover will show a "
-                f"small thumbnail; use a photo at least {DISCOVER_WIDTH} px wide",
-                hero.location,
-            )
+                f"hero photo {hero.src} is {width} px wide: Discover will show a small "
+                f"thumbnail; use a photo at least {DISCOVER_WIDTH} px wide", hero.location)
+        elif crop[0] * crop[1] < GOOGLE_MIN_PIXELS:
+            report.warning(
+                f"hero photo {hero.src} is {width}×{height} px, too short for the square "
+                f"crop Google's article markup needs ({crop[0]}×{crop[1]} px, under "
+                f"{GOOGLE_MIN_PIXELS:,} pixels): use a photo at least 1200×675 px",
+                hero.location)
 
 
 def warn_damaged_photos(

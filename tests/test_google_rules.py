@@ -7,6 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
+import pytest
+
 import generator.render.plan
 import generator.render.renderer
 from generator.check import check_site
@@ -139,6 +141,24 @@ def test_a_narrow_hero_is_said_once_at_its_line_by_build_and_check(make_site):
                 if "thumbnail" in line] == expected, command
     # The check of the built files has no width rule of its own to say it again differently.
     assert not [p for p in check_site(site / "output", BASE) if "thumbnail" in p.message]
+
+
+@pytest.mark.parametrize(("size", "said"), [
+    ((300, 200), "hero photo hero.jpg is 300 px wide: Discover will show a small thumbnail; "
+                 "use a photo at least 1200 px wide"),
+    ((1600, 200), "hero photo hero.jpg is 1600×200 px, too short for the square crop Google's "
+                  "article markup needs (200×200 px, under 50,000 pixels): use a photo at "
+                  "least 1200×675 px"),
+])
+def test_a_hero_too_small_for_googles_crops_is_one_warning_at_its_line(make_site, size, said):
+    """Found by a red-team pass: a 300 px hero was said twice by `byline check`, once at its
+    line and once at the built page, naming a crop file the writer never made."""
+    site = recent_site(make_site, hero_size=size)
+    for command in ("build", "check"):
+        run = run_byline([command, "--site", str(site)])
+        assert run.code == 0
+        assert [line for line in run.err.splitlines() if "hero.jpg" in line or "pixels" in line
+                ] == [f"content/articles/gig/index.md:7: warning: {said}"], command
 
 
 def test_json_ld_that_is_not_json_is_named(make_site):

@@ -17,11 +17,13 @@ from generator.lazyimport import lazy_exports
 if TYPE_CHECKING:
     from generator.images.plan import (
         DISCOVER_WIDTH,
+        GOOGLE_MIN_PIXELS,
         ImagePlan,
         Variant,
         plan_discover_crops,
         plan_image,
         plan_social_card,
+        smallest_discover_crop,
     )
     from generator.images.problems import ImageProblem
     from generator.images.process import ProcessReport, process_images
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 # Each name's submodule, imported when the name is first used (see lazyimport.py).
 __getattr__ = lazy_exports(__name__, {
     "DISCOVER_WIDTH": "plan",
+    "GOOGLE_MIN_PIXELS": "plan",
     "ImagePlan": "plan",
     "ImageProblem": "problems",
     "ImageSettings": "settings",
@@ -44,10 +47,12 @@ __getattr__ = lazy_exports(__name__, {
     "plan_image": "plan",
     "plan_social_card": "plan",
     "process_images": "process",
+    "smallest_discover_crop": "plan",
 })
 
 __all__ = [
     "DISCOVER_WIDTH",
+    "GOOGLE_MIN_PIXELS",
     "ImagePlan",
     "ImageProblem",
     "ImageSettings",
@@ -61,4 +66,5 @@ __all__ = [
     "plan_image",
     "plan_social_card",
     "process_images",
+    "smallest_discover_crop",
 ]

@@ -150,6 +150,7 @@ def plan_social_card(
 # 1200 px wide for Discover's large previews.
 DISCOVER_RATIOS: tuple[tuple[int, int], ...] = ((16, 9), (4, 3), (1, 1))
 DISCOVER_WIDTH = 1200
+GOOGLE_MIN_PIXELS = 50_000  # an image in article markup with fewer, Google does not use
 
 
 def plan_discover_crops(
@@ -170,6 +171,12 @@ def crop_size(source: SourceImage, ratio: tuple[int, int]) -> tuple[int, int]:
     units = min(DISCOVER_WIDTH // across, source.width // across, source.height // down)
     units = max(units, 1)  # a photo smaller than the ratio itself still gets a (tiny) crop
     return across * units, down * units
+
+
+def smallest_discover_crop(source: SourceImage) -> tuple[int, int]:
+    """The size of the hero's crop for Google with the fewest pixels."""
+    return min((crop_size(source, ratio) for ratio in DISCOVER_RATIOS),
+               key=lambda size: size[0] * size[1])
 
 
 def _crop(
