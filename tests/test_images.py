@@ -6,6 +6,7 @@ import base64
 import io
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -1193,3 +1194,25 @@ def test_photos_whole_or_flat_grey_by_design_are_no_warning(make_site) -> None:
     })
     run = build_outcome(site)
     assert [line for line in run.err.splitlines() if "damaged" in line] == []
+
+
+def test_a_photo_deleted_after_a_build_is_one_error_as_in_a_clean_build(make_site) -> None:
+    """Found by a red-team pass: the story was checked again and failed, but the previous
+    build's check of it was used all the same, so the image stage said it a second way."""
+    site = make_site({
+        "content/articles/gala/index.md": article(
+            "The gala", category="Music",
+            body='Text.\n\n![The room](room.jpg "Room."){credit="C/D"}'),
+        "content/articles/gala/room.jpg": jpeg_bytes(photo((900, 600))),
+    })
+    assert build_outcome(site).code == 0
+    (site / "content/articles/gala/room.jpg").unlink()
+    after_edit = build_outcome(site, previous=snapshot(site / "output"))
+    shutil.rmtree(site / "output")
+    shutil.rmtree(site / ".byline-cache")
+    clean = build_outcome(site)
+    assert after_edit.code == clean.code == 1
+    assert after_edit.err == clean.err
+    assert after_edit.err.splitlines()[0] == (
+        "content/articles/gala/index.md:9: error: image not found: room.jpg (looked for "
+        "content/articles/gala/room.jpg)")

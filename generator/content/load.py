@@ -75,6 +75,9 @@ def load_content(
                                            options.drafts, report)
                 if assembly is not None:
                     fresh[keys[i]] = done[keys[i]] = assembly
+                else:  # checked again (a photo gone since) and failed: not the old check's
+                    done.pop(keys[i], None)
+                    memo.assembled.pop(keys[i], None)
         # Kept in memory too, so the preview server's next build decodes nothing.
         memo.assembled.update(done)
         if memo.cache is not None and fresh:
