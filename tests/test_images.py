@@ -1182,15 +1182,20 @@ def test_a_photo_whose_data_stops_early_is_a_warning_where_it_is_shown(
 
 
 def test_photos_whole_or_flat_grey_by_design_are_no_warning(make_site) -> None:
+    """A whole file may have a grey band, or data after its end (a phone's motion clip, a
+    second picture), but only a damaged one has both."""
+    clipped = jpeg_bytes(photo((800, 600))) + b"\x00\x00\x00\x18ftypmp42" + bytes(5000)
     grey = Image.new("RGB", (800, 600), (128, 128, 128))
-    banded = photo((800, 600))
-    ImageDraw.Draw(banded).rectangle((0, 590, 800, 600), fill=(128, 128, 128))  # under a row
+    banded = photo((800, 600))  # a title card's grey footer (found by a red-team pass)
+    ImageDraw.Draw(banded).rectangle((0, 480, 800, 600), fill=(128, 128, 128))
     site = make_site({
         "content/articles/gala/index.md": article(
             "The gala", category="Music", hero="{image: grey.jpg, alt: A, credit: B}",
-            body='Text.\n\n![Band](band.jpg "A band."){credit="C/D"}'),
+            body='Text.\n\n![Band](band.jpg "A band."){credit="C/D"}\n\n'
+                 '![Clip](clip.jpg "A clip."){credit="C/D"}'),
         "content/articles/gala/grey.jpg": jpeg_bytes(grey),
         "content/articles/gala/band.jpg": jpeg_bytes(banded, quality=95),
+        "content/articles/gala/clip.jpg": clipped,
     })
     run = build_outcome(site)
     assert [line for line in run.err.splitlines() if "damaged" in line] == []

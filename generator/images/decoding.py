@@ -213,21 +213,23 @@ def decode_still(image: Image.Image, at_least: tuple[int, int] | None = None) ->
         return image if method is None else image.transpose(method)
 
 
-# A JPEG's data that stops early (a copy cut short, a stray end marker, a damaged run) is
-# no error to libjpeg: it warns, which Pillow does not pass on, and fills every block after
-# with zeros, which decode as flat mid-grey (128 in each of Y, Cb and Cr).  A grey run that
-# wide is taken for damage once it is at least one 16-pixel block row of the photo, and
-# below something else: a picture flat grey all over may be meant so (a placeholder).
+# A JPEG's data that stops early at a stray end marker (a damaged copy) is no error to
+# libjpeg: it warns, which Pillow does not pass on, and fills every block after with zeros,
+# which decode as flat mid-grey (128 in each of Y, Cb and Cr).  Both are looked for: the
+# end marker with more picture data after it, and a grey run across the foot of the picture
+# at least one 16-pixel block row tall, below something else.  A whole file may well have a
+# grey band (a title card's footer), or data after its end (a phone's motion clip), but not
+# both; a picture grey all over may be meant so.
 _FILLED = 128
 _BLOCK_ROW = 16
+_STANDALONE = frozenset({0x01, *range(0xD0, 0xD9)})  # markers with no length after them
 
 
-def grey_filled_share(image: Image.Image, full_height: int) -> float:
-    """The share of a decoded JPEG (as loaded, before turning it upright) that libjpeg filled
-    with flat grey because the data stopped early; 0.0 for a whole one, or another format.
-
-    ``full_height`` is the photo's stored height: ``image`` may be decoded at a smaller scale.
-    """
+def grey_filled_share(image: Image.Image, data: bytes, full_height: int) -> float:
+    """The share of a decoded JPEG (as loaded from ``data``, before turning it upright)
+    that libjpeg filled with flat grey because its data stopped early; 0.0 for a whole one,
+    or another format.  ``full_height`` is the photo's stored height: ``image`` may be
+    decoded at a smaller scale."""
     if image.format not in ("JPEG", "MPO") or image.mode not in ("L", "RGB"):
         return 0.0
     width, height = image.size
@@ -238,7 +240,28 @@ def grey_filled_share(image: Image.Image, full_height: int) -> float:
     while rows < height and pixels[(height - rows - 1) * row_bytes:
                                    (height - rows) * row_bytes] == filled:
         rows += 1
-    return rows / height if rows < height and rows * full_height >= _BLOCK_ROW * height else 0.0
+    if rows == height or rows * full_height < _BLOCK_ROW * height or not _ends_early(data):
+        return 0.0
+    return rows / height
+
+
+def _ends_early(data: bytes) -> bool:
+    """Whether the JPEG's end marker comes before picture data: more data follows it that
+    is not another picture (a camera's second JPEG) and not padding."""
+    at = 2  # past the start marker
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+        elif marker in _STANDALONE:
+            at += 2
+        elif marker == 0xDA:  # the first scan: its data runs to the end marker
+            end = data.find(b"\xff\xd9", at)
+            rest = data[end + 2:].strip(b"\x00") if end >= 0 else b""
+            return len(rest) > 0 and not rest.startswith(b"\xff\xd8")
+        else:
+            at += 2 + struct.unpack(">H", data[at + 2:at + 4])[0]
+    return False
 
 
 def describe_unknown(data: bytes) -> str:

@@ -163,10 +163,10 @@ def _stat(path: Path) -> os.stat_result:
 def inspect_bytes(path: Path, data: bytes, digest: str, settings: ImageSettings) -> SourceImage:
     """Inspect image bytes already read from ``path``."""
     with quiet_decoding():
-        return _inspect_opened(path, open_image(data, settings.max_pixels), digest)
+        return _inspect_opened(path, open_image(data, settings.max_pixels), data, digest)
 
 
-def _inspect_opened(path: Path, image: Image.Image, digest: str) -> SourceImage:
+def _inspect_opened(path: Path, image: Image.Image, data: bytes, digest: str) -> SourceImage:
     file_format = "JPEG" if image.format == "MPO" else str(image.format)
     animated = is_animated(image)
     icc_profile = image.info.get("icc_profile")
@@ -179,7 +179,7 @@ def _inspect_opened(path: Path, image: Image.Image, digest: str) -> SourceImage:
         image.seek(0)
     stored_height = image.size[1]
     upright = decode_still(image, PREVIEW_SIZE)
-    damaged = grey_filled_share(image, stored_height)  # ``image`` is now decoded, as stored
+    damaged = grey_filled_share(image, data, stored_height)  # ``image``: decoded, as stored
     picture = to_working_mode(upright)
     credit = read_credit(image)
     has_alpha = is_transparent(picture)
