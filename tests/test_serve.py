@@ -18,7 +18,7 @@ from generator.errors import BylineError
 from generator.mediatypes import content_type
 from generator.serve import PreviewServer
 from generator.serve.reload import inject_script, site_path
-from generator.serve.watcher import is_editor_noise
+from generator.serve.watcher import is_editor_noise, matters
 from tests.conftest import SiteFiles, article
 
 FILES: SiteFiles = {
@@ -309,6 +309,29 @@ def test_editor_noise_alone_builds_nothing(preview: PreviewServer) -> None:
     assert preview.builds == before
 
 
+def test_saves_in_a_year_folder_and_a_hidden_static_file_rebuild(preview: PreviewServer) -> None:
+    """Found by a red-team pass: a folder named all in digits was taken for vim's test file
+    "4913", so a story in content/articles/2026/ was never rebuilt; and static/.well-known/
+    files, which the build publishes, were taken for editors' hidden files."""
+    before = preview.builds
+    story = preview.site / "content/articles/2026/tour-dates.md"
+    story.parent.mkdir()
+    story.write_text(article("Tour dates", category="Music", body="First."), encoding="utf-8")
+    before = preview.wait_for_build(after=before)
+    assert "First." in get(preview, "/music/tour-dates/")[2]
+    story.write_text(article("Tour dates", category="Music", body="Second."), encoding="utf-8")
+    before = preview.wait_for_build(after=before)
+    assert "Second." in get(preview, "/music/tour-dates/")[2]
+    known = preview.site / "static/.well-known/security.txt"
+    known.parent.mkdir(parents=True)
+    known.write_text("Contact: mailto:desk@news.example\n", encoding="utf-8")
+    before = preview.wait_for_build(after=before)
+    assert get(preview, "/.well-known/security.txt")[2] == "Contact: mailto:desk@news.example\n"
+    known.write_text("Contact: mailto:tips@news.example\n", encoding="utf-8")
+    preview.wait_for_build(after=before)
+    assert get(preview, "/.well-known/security.txt")[2] == "Contact: mailto:tips@news.example\n"
+
+
 def test_broken_save_sends_errors_and_keeps_the_last_good_page(
     preview: PreviewServer, events: EventStream
 ) -> None:
@@ -447,6 +470,12 @@ def test_site_paths_and_noise() -> None:
     for name in ("4913", ".#a.md", "a.md~", ".a.md.swp", "a.md.tmp", "#a.md#", "a.md___jb_tmp___"):
         assert is_editor_noise(name), name
     assert not is_editor_noise("a.md")
+    site = Path("/site")
+    assert matters(site, "/site/content/articles/2026/a.md")
+    assert matters(site, "/site/content/articles/2026", folder=True)
+    assert not matters(site, "/site/content/articles/2026/4913")
+    assert not matters(site, "/site/content/articles/.git/a.md")
+    assert matters(site, "/site/static/.well-known/security.txt")
 
 
 def test_photos_are_resized_when_the_browser_first_asks(make_site):

@@ -53,17 +53,23 @@ def is_editor_noise(name: str) -> bool:
     return is_ignored(name) or name.isdigit() or name.endswith(_NOISE_SUFFIXES)
 
 
-def matters(site: Path, path: str) -> bool:
-    """Whether a change at ``path`` can change what the site builds into."""
+def matters(site: Path, path: str, folder: bool = False) -> bool:
+    """Whether a change at ``path`` (a ``folder``, or a file) can change what the site builds
+    into.  Folders are left out by the rule of content discovery, files by the editors'
+    noise too: a folder named "2026" holds a year's stories, a file named "4913" is vim's."""
+    noise = is_ignored if folder else is_editor_noise
     try:
         parts = Path(path).relative_to(site).parts
     except ValueError:  # a watched folder outside the site (the built-in theme)
-        return not is_editor_noise(Path(path).name)
+        return not noise(Path(path).name)
     if not parts or parts[0] in _NEVER_WATCHED:
         return False
     if len(parts) == 1 and parts[0] not in (CONFIG_NAME, *WATCHED_FOLDERS):
         return False
-    return not any(is_editor_noise(part) for part in parts)
+    if parts[0] == "static":  # copied as it is, hidden files and all (Theme.files_under)
+        return True
+    *folders, name = parts
+    return not any(map(is_ignored, folders)) and not noise(name)
 
 
 class SourceWatcher(FileSystemEventHandler):
@@ -101,7 +107,7 @@ class SourceWatcher(FileSystemEventHandler):
         paths = [os.fsdecode(event.src_path)]
         if event.event_type == "moved":
             paths.append(os.fsdecode(event.dest_path))
-        relevant = [p for p in paths if matters(self.site, p)]
+        relevant = [p for p in paths if matters(self.site, p, event.is_directory)]
         if not relevant:
             return
         if event.is_directory and event.event_type in ("created", "moved"):
