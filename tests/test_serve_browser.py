@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -125,4 +126,29 @@ def test_stylesheet_change_swaps_the_link_without_reloading(
         "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
     assert after != [before] and len(after) == 1
     assert page.evaluate("() => window.stillHere === true")  # type: ignore[attr-defined]
+    page.close()
+
+
+def test_a_tab_on_a_missing_page_follows_the_404_page_and_the_page_made_there(
+    browser: object, preview: PreviewServer
+) -> None:
+    """Found by a red-team pass: a tab on the 404 page never reloaded when a save changed
+    that page (the site's title here), since it listened only for the address it asked
+    for."""
+    from playwright.sync_api import expect
+
+    listening = preview.hub.listeners
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(preview.url + "music/encore/")
+    deadline = time.monotonic() + 10
+    while preview.hub.listeners <= listening:
+        assert time.monotonic() < deadline, "the page never opened its event stream"
+        time.sleep(0.02)
+    settings = preview.site / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "title: ", "title: The Encore ", 1), encoding="utf-8")
+    expect(page).to_have_title(re.compile("The Encore"), timeout=10_000)
+    (preview.site / "content/articles/encore.md").write_text(
+        article("Encore", category="Music", body="One more song."), encoding="utf-8")
+    expect(page.get_by_text("One more song.")).to_be_visible(timeout=10_000)
     page.close()

@@ -437,8 +437,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _not_found(self, url_path: str, head: bool) -> None:
         page = self._read(self.server.root / "404.html") or _FALLBACK_404
-        # The path asked for, so the page reloads when a save creates it.
-        data = inject_script(page, url_path, self.server.hub.version)
+        # Named as the 404 page, so the tab reloads when a save changes that page; the script
+        # also reloads it when a save creates the page at the address it asked for.
+        data = inject_script(page, "/404.html", self.server.hub.version)
         self._send(HTTPStatus.NOT_FOUND, data, "text/html; charset=utf-8", head, cache="no-store")
 
     @staticmethod
