@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 
@@ -98,6 +99,26 @@ def is_regular(path: Path) -> bool:
         return stat.S_ISREG(path.stat().st_mode)
     except (OSError, ValueError):
         return False
+
+
+def written_otherwise(path: Path) -> tuple[Path | None, str]:
+    """For a name with no file behind it: the file meant, when ``path``'s folder holds the
+    name in another Unicode form (a Mac stores "é" as "e" and an accent, a writer types it
+    whole: the same name to anyone reading it); else None, and a hint naming a file whose
+    name differs only in capitals ("" when there is none)."""
+    wanted = unicodedata.normalize("NFC", path.name)
+    try:
+        names = os.listdir(path.parent)
+    except (OSError, ValueError):
+        return None, ""
+    hint = ""
+    for name in sorted(names):
+        written = unicodedata.normalize("NFC", name)
+        if written == wanted and is_regular(path.parent / name):
+            return path.parent / name, ""
+        if not hint and written.casefold() == wanted.casefold():
+            hint = f": the folder has {name}, which differs in capitals; write it as it is"
+    return None, hint
 
 
 def not_there(path: Path, src: str, wanted: str) -> str:

@@ -1221,3 +1221,33 @@ def test_a_photo_deleted_after_a_build_is_one_error_as_in_a_clean_build(make_sit
     assert after_edit.err.splitlines()[0] == (
         "content/articles/gala/index.md:9: error: image not found: room.jpg (looked for "
         "content/articles/gala/room.jpg)")
+
+
+def test_a_name_stored_in_another_unicode_form_is_found_and_capitals_are_hinted(
+    make_site,
+) -> None:
+    """Found by a red-team pass: a photo copied from a Mac stores "é" as "e" and an accent;
+    the writer types it whole, and "image not found: café.jpg" named a file that looked
+    exactly like the one in the folder.  A name that differs in capitals gets a hint."""
+    import unicodedata
+
+    stored = unicodedata.normalize("NFD", "café.jpg")
+    site = make_site({
+        "content/articles/gala/index.md": article(
+            "The gala", category="Music",
+            body='Text.\n\n![The café](café.jpg "The café."){credit="C/D"}'),
+        f"content/articles/gala/{stored}": jpeg_bytes(photo((900, 600))),
+    })
+    run = build_outcome(site)
+    assert (run.code, [line for line in run.err.splitlines() if "café" in line]) == (0, [])
+    html = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    assert "<img" in html and "café" in unicodedata.normalize("NFC", html)
+    (site / "content/articles/gala/index.md").write_text(article(
+        "The gala", category="Music", body='Text.\n\n![The room](room.jpg "Room."){credit="C/D"}'
+    ), encoding="utf-8")
+    (site / "content/articles/gala/Room.JPG").write_bytes(jpeg_bytes(photo((900, 600))))
+    run = build_outcome(site, previous=snapshot(site / "output"))
+    assert run.err.splitlines()[0] == (
+        "content/articles/gala/index.md:9: error: image not found: room.jpg (looked for "
+        "content/articles/gala/room.jpg): the folder has Room.JPG, which differs in capitals; "
+        "write it as it is")

@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from generator.errors import Report, SourceLocation
-from generator.inputfiles import followed, is_regular, not_there
+from generator.inputfiles import followed, is_regular, not_there, written_otherwise
 from generator.model import PHOTO_ROLES, ImageRef, ImageRole
 
 REMOTE_PREFIXES = ("http://", "https://", "//")
@@ -62,11 +62,15 @@ def resolve_image(
     if not path.is_relative_to(site_root.resolve()):
         report.error(f"image path {src} leaves the site folder", location)
         return None
+    hint = ""
+    if not is_regular(path):
+        same, hint = written_otherwise(path)
+        path = same or path
     if not is_regular(path):
         shown = path.relative_to(site_root.resolve()) if path.is_relative_to(site_root) else path
         other = not_there(path, src, "a photo")
         report.error(f"image {other}" if other else f"image not found: {src} (looked for "
-                     f"{shown})", location)
+                     f"{shown}){hint}", location)
         return None
     # A photo with ![](…) has an empty alt: in Markdown that is forgetting, not a choice.
     if not (alt or "").strip() and role in PHOTO_ROLES:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import Report, SourceLocation
-from generator.inputfiles import followed, is_regular, not_there
+from generator.inputfiles import followed, is_regular, not_there, written_otherwise
 from generator.markup import OTHER_VIDEO_SUFFIXES
 from generator.model import CaptionsRef, ImageRef, VideoRef
 from generator.slugs import quoted
@@ -65,11 +65,15 @@ def resolve_video(
     if not path.is_relative_to(site_root.resolve()):
         report.error(f"video path {src} leaves the site folder", location)
         return None
+    hint = ""
+    if not is_regular(path):
+        same, hint = written_otherwise(path)
+        path = same or path
     if not is_regular(path):
         shown = path.relative_to(site_root.resolve()) if path.is_relative_to(site_root) else path
         other = not_there(path, src, "a video")
         report.error(f"video {other}" if other else f"video not found: {src} (looked for "
-                     f"{shown})", location)
+                     f"{shown}){hint}", location)
         return None
     if warn_alt and not (alt or "").strip():
         report.warning(f"video {src} has no alt text: say what it shows, for readers who "
