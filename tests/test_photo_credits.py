@@ -146,3 +146,30 @@ def test_a_credit_whose_quote_is_never_closed_is_a_warning_and_shown_without_it(
         'it, e.g. {credit="Ines Park/Marquee Wire"}' in warning_lines(built.err)
     page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
     assert "Photo: Wire" in page and "&#34;Wire" not in page
+
+
+def test_a_photo_whose_attribute_list_is_never_closed_is_a_warning_at_its_line(
+    make_site: Make,
+) -> None:
+    """Found by a red-team pass: without its closing brace, the photo was published inline
+    with '{credit="Wire"' as text after it, its caption and credit lost, and no word."""
+    site = make_site({
+        STORY: article("The gala", category="Music", body=(
+            'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit="Ines Park/Wire"\n\n'
+            "Code: `![x](y.jpg){z` is the writer's text, and so is {this}.")),
+        "content/articles/gala/figure.jpg": photo_bytes((900, 600)),
+    })
+    built = run_byline(["build", "--site", str(site)])
+    assert built.code == 0
+    assert warning_lines(built.err)[0] == (
+        f"{STORY}:9: warning: this photo's {{credit=\"Ines Park/Wire\" is never closed with }}: "
+        "readers would see it as text, and the photo would lose its caption and credit; close "
+        'it: {credit="Ines Park/Wire"}')
+    assert len([w for w in warning_lines(built.err) if "never closed" in w]) == 1
+    (site / STORY).write_text(article("The gala", category="Music", body=(
+        'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit="Ines Park/Wire"}')),
+        encoding="utf-8")
+    fixed = run_byline(["build", "--site", str(site)])
+    assert (fixed.code, warning_lines(fixed.err)) == (0, [])
+    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    assert "Photo: Ines Park/Wire" in page

@@ -87,7 +87,7 @@ def assemble_article(
     hero, hero_video = _hero(fields, source, config, report)
     images = _body_images(parsed, source, config, where, report)
     videos = _body_videos(parsed, source, config, where, report)
-    _warn_footnote_slips(parsed, where, report)
+    _warn_body_slips(parsed, where, report)
     dek = _smart(fields.text("dek"))
     draft = fields.flag("draft")
     aliases = fields.aliases()
@@ -157,7 +157,7 @@ def assemble_page(
                      "content/articles/); remove it here", "live")
     images = _body_images(parsed, source, config, where, report)
     videos = _body_videos(parsed, source, config, where, report)
-    _warn_footnote_slips(parsed, where, report)
+    _warn_body_slips(parsed, where, report)
     if len(report.errors) > before or title is None or slug is None:
         return None
     return Page(
@@ -423,9 +423,9 @@ def _body_videos(
     return tuple(found)
 
 
-def _warn_footnote_slips(parsed: ParsedSource, where: SourceLocation, report: Report) -> None:
+def _warn_body_slips(parsed: ParsedSource, where: SourceLocation, report: Report) -> None:
     assert parsed.body is not None
-    for slip in parsed.body.footnote_slips:
+    for slip in parsed.body.slips:
         report.warning(slip.message, where.at(slip.line))
 
 

@@ -17,7 +17,7 @@ from generator.inputfiles import line_not_utf8
 from generator.markup import (
     IMAGE_KINDS,
     MARKUP_VERSION,
-    FootnoteSlip,
+    BodySlip,
     RawEmbed,
     RawImage,
     RawUpdate,
@@ -99,7 +99,7 @@ def parsed_data(parsed: ParsedSource) -> tuple[list[Any], bytes]:
                           [_raw_video_data(v) for v in body.videos],
                           [[e.provider, e.url, e.described, e.line] for e in body.embeds],
                           [[u.heading_html, u.line] for u in body.updates],
-                          [[f.message, f.line] for f in body.footnote_slips]]
+                          [[f.message, f.line] for f in body.slips]]
     data = [meta_data, body_data, parsed.problem, parsed.problem_line]
     return data, body.html if body else b""
 
@@ -135,7 +135,7 @@ def _body_from(data: object, html: bytes) -> RenderedMarkdown:
                             tuple(_raw_video_from(v) for v in items(videos)),
                             tuple(_raw_embed_from(e) for e in items(embeds)),
                             tuple(_raw_update_from(u) for u in items(updates)),
-                            tuple(_footnote_slip_from(f) for f in items(slips)))
+                            tuple(_body_slip_from(f) for f in items(slips)))
 
 
 def _raw_image_data(image: RawImage) -> list[Any]:
@@ -169,9 +169,9 @@ def _raw_update_from(data: object) -> RawUpdate:
     return RawUpdate(text(heading_html), maybe_integer(line))
 
 
-def _footnote_slip_from(data: object) -> FootnoteSlip:
+def _body_slip_from(data: object) -> BodySlip:
     message, line = items(data)
-    return FootnoteSlip(text(message), maybe_integer(line))
+    return BodySlip(text(message), maybe_integer(line))
 
 
 def _raw_embed_from(data: object) -> RawEmbed:

@@ -22,15 +22,15 @@ if TYPE_CHECKING:
         RawImage,
         RawVideo,
     )
-    from generator.markup.footnotes import FootnoteSlip
     from generator.markup.liveupdates import UPDATE_MARK, RawUpdate
     from generator.markup.placeholders import fill_image_placeholders
+    from generator.markup.slips import BodySlip
     from generator.markup.typography import smarten
     from generator.markup.version import MARKUP_VERSION
 
 # Each name's submodule, imported when the name is first used (see lazyimport.py).
 __getattr__ = lazy_exports(__name__, {
-    "FootnoteSlip": "footnotes",
+    "BodySlip": "slips",
     "IMAGE_KINDS": "figures",
     "MARKUP_VERSION": "version",
     "OTHER_VIDEO_SUFFIXES": "figures",
@@ -58,7 +58,7 @@ __all__ = [
     "SHORT_LINK",
     "UPDATE_MARK",
     "VIDEO_SUFFIXES",
-    "FootnoteSlip",
+    "BodySlip",
     "RawEmbed",
     "RawImage",
     "RawUpdate",

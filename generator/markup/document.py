@@ -20,7 +20,7 @@ from generator.errors import LocatedError
 from generator.markup.barelinks import BareLinkExtension
 from generator.markup.embeds import EmbedExtension, RawEmbed
 from generator.markup.figures import FigureExtension, RawImage, RawVideo
-from generator.markup.footnotes import Footnotes, FootnoteSlip
+from generator.markup.footnotes import Footnotes
 from generator.markup.inlineskip import InlineSkipExtension
 from generator.markup.limits import LimitsExtension, check_limits
 from generator.markup.linear import LinearExtension
@@ -32,6 +32,7 @@ from generator.markup.liveupdates import (
     heading_lines,
 )
 from generator.markup.quotes import QuoteExtension
+from generator.markup.slips import BodySlip, unclosed_attribute_lists
 from generator.markup.typography import SmartTextExtension
 
 # When the HTML this module produces changes, bump MARKUP_VERSION in version.py so cached
@@ -57,7 +58,7 @@ class RenderedMarkdown:
     # A live article's updates; its ``html`` then holds the intro and each update's part
     # (without its heading) joined by UPDATE_MARK.
     updates: tuple[RawUpdate, ...] = ()
-    footnote_slips: tuple[FootnoteSlip, ...] = ()  # each said as a warning at its line
+    slips: tuple[BodySlip, ...] = ()  # each said as a warning at its line
 
 
 class _Renderer:
@@ -110,7 +111,8 @@ class _Renderer:
             videos=_with_lines(self.figures.processor.videos, text, first_line),
             embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
             updates=updates,
-            footnote_slips=self.footnotes.slips(text, first_line),
+            slips=(*unclosed_attribute_lists(text, first_line),
+                   *self.footnotes.slips(text, first_line)),
         )
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import Any
 
 from markdown import Markdown
 from markdown.extensions.footnotes import RE_REF_ID as _REF_ID
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
+
+from generator.markup.slips import BodySlip
 
 
 class _IndexedOrder(list[str]):
@@ -126,7 +127,7 @@ class Footnotes(FootnoteExtension):
         return reference
 
 
-    def slips(self, text: str, first_line: int) -> tuple[FootnoteSlip, ...]:
+    def slips(self, text: str, first_line: int) -> tuple[BodySlip, ...]:
         """What the document just converted got wrong with its footnotes, each at its line
         in ``text`` (which starts at ``first_line`` of its file)."""
         unreferred = [label for label in self.footnotes if label not in self.footnote_order]
@@ -135,29 +136,21 @@ class Footnotes(FootnoteExtension):
         referred, written = _footnote_lines(text, first_line)
         found = []
         for label in dict.fromkeys(self.without_note):
-            found.append(FootnoteSlip(
+            found.append(BodySlip(
                 f"footnote [^{label}] has no note, so readers see \"[^{label}]\" as text: "
                 f"add a line \"[^{label}]: …\" at the end of the story, or remove it",
                 referred.get(label)))
         for label in dict.fromkeys(self.written_again):
             lines = written.get(label, [None])
-            found.append(FootnoteSlip(
+            found.append(BodySlip(
                 f"footnote [^{label}] has {len(lines)} notes, and readers see only the last: "
                 f"give each its own label ([^{label}], [^{label}b]) or merge them", lines[-1]))
         for label in unreferred:
-            found.append(FootnoteSlip(
+            found.append(BodySlip(
                 f"the note [^{label}] is never referred to: readers find it at the end with "
                 f"a link back to nowhere; put [^{label}] where it belongs in the story, or "
                 "remove the note", written.get(label, [None])[0]))
         return tuple(found)
-
-
-@dataclass(frozen=True, slots=True)
-class FootnoteSlip:
-    """A footnote a reader would see wrong: its warning, and the line of the file it is on."""
-
-    message: str
-    line: int | None
 
 
 _WRITTEN = re.compile(r"^ {0,3}\[\^([^\]]*)\]:", re.MULTILINE)  # a note: "[^1]: …"
