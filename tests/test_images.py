@@ -1251,3 +1251,28 @@ def test_a_name_stored_in_another_unicode_form_is_found_and_capitals_are_hinted(
         "content/articles/gala/index.md:9: error: image not found: room.jpg (looked for "
         "content/articles/gala/room.jpg): the folder has Room.JPG, which differs in capitals; "
         "write it as it is")
+
+
+def test_an_animation_comes_out_upright_and_in_srgb_as_a_still_does(tmp_path: Path, run) -> None:
+    """Found by a red-team pass: an animated PNG in another colour profile kept its colours
+    unconverted (and lost the profile), and one a phone marked as turned (EXIF orientation
+    6) was stretched into the upright box the page declares."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned a quarter: shown upright, 90 by 160
+    frames = []
+    for colour in ((255, 0, 0), (200, 0, 0)):
+        frame = Image.new("RGB", (160, 90), colour)
+        ImageDraw.Draw(frame).rectangle((0, 0, 19, 89), fill=(0, 0, 255))  # stored left edge
+        frames.append(frame)
+    source = save(frames[0], tmp_path / "clip.png", "PNG", save_all=True,
+                  append_images=frames[1:], duration=120, loop=0,
+                  icc_profile=swapped_primaries_profile(), exif=exif)
+    plan, report = run(source, ImageSettings(widths=(90,), formats=("webp",)))
+    assert plan.source.animated and (plan.source.width, plan.source.height) == (90, 160)
+    for variant in plan.variants:
+        with Image.open(report.files[variant.url_path]) as image:
+            assert image.n_frames == 2 and image.size == (90, 160)
+            picture = image.convert("RGB")
+            red, green, blue = picture.getpixel((45, 150))
+            assert green > 200 and red < 60 and blue < 60  # "red" in that profile
+            assert picture.getpixel((45, 5))[2] > 200  # the stored left edge, turned to the top

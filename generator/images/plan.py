@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import features
 
-from generator.images.settings import ImageSettings
+from generator.images.settings import ANIMATION_VERSION, ImageSettings
 from generator.images.source import SourceImage
 
 MIME_TYPES = {
@@ -203,7 +203,8 @@ def scaled_height(source: SourceImage, width: int) -> int:
 
 def variant_url(source: SourceImage, settings: ImageSettings, fmt: str, label: str) -> str:
     """``/images/<stem>.<hash10>.<label>.<ext>``: readable, and unique to bytes + settings."""
-    key = f"{source.digest}:{settings.output_key(fmt)}".encode()
+    animated = f":animation{ANIMATION_VERSION}" if source.animated else ""
+    key = f"{source.digest}:{settings.output_key(fmt)}{animated}".encode()
     digest = hashlib.sha256(key).hexdigest()[:10]
     return f"{URL_PREFIX}{slug(source.path.stem)}.{digest}.{label}.{EXTENSIONS[fmt]}"
 

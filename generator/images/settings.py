@@ -17,6 +17,9 @@ from types import MappingProxyType
 # old cached outputs get new names instead of being reused.
 # 2: TIFFs with EXIF orientation 5-8 were inspected with width and height swapped.
 PIPELINE_VERSION = 2
+# The same for animated sources alone, so a fix to them renames only their outputs.
+# 2: frames were left in the file's colour profile and as stored, not turned upright.
+ANIMATION_VERSION = 2
 
 MODERN_FORMATS = ("webp", "avif")
 

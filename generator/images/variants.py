@@ -17,7 +17,14 @@ from pathlib import Path
 from PIL import Image, ImageSequence
 
 from generator.images.colour import to_srgb, to_working_mode
-from generator.images.decoding import decode_problems, decode_still, open_image, quiet_decoding
+from generator.images.decoding import (
+    TRANSPOSES,
+    decode_problems,
+    decode_still,
+    open_image,
+    orientation,
+    quiet_decoding,
+)
 from generator.images.encoding import write_animation, write_picture
 from generator.images.plan import Variant
 from generator.images.problems import ImageProblem
@@ -129,13 +136,18 @@ def produce_animation(
     settings: ImageSettings,
     images_dir: Path,
 ) -> Iterator[tuple[str, int]]:
-    """Resize every frame for each width; the animated WebP and GIF share the frames."""
+    """Resize every frame for each width; the animated WebP and GIF share the frames, each
+    turned upright and into sRGB as a still is (the first frame holds the file's EXIF and
+    profile, which are the whole animation's)."""
     with decode_problems():
         loop = image.info.get("loop")
+        icc_profile = image.info.get("icc_profile")
+        upright = TRANSPOSES[orientation(image)]
         frames, durations = [], []
         for frame in ImageSequence.Iterator(image):
             durations.append(int(frame.info.get("duration", 100)))
-            frames.append(frame.convert("RGBA"))
+            picture = to_srgb(frame.convert("RGBA"), icc_profile)
+            frames.append(picture if upright is None else picture.transpose(upright))
     first, resample = frames[0], FIRST_STEP
     for size, same_size in widest_first(v for v in variants if v.crop is None):
         frames = [shrink(frame, size, resample) for frame in frames]
