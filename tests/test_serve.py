@@ -332,6 +332,37 @@ def test_saves_in_a_year_folder_and_a_hidden_static_file_rebuild(preview: Previe
     assert get(preview, "/.well-known/security.txt")[2] == "Contact: mailto:tips@news.example\n"
 
 
+def test_a_story_reached_through_a_link_rebuilds_when_saved(make_site) -> None:
+    """Found by a red-team pass: the build follows a link in content/ to a story elsewhere
+    in the site, but the preview never saw it saved (inotify reports the save where the
+    file is); nor one linked in after the preview started."""
+    site = make_site({"content/articles/tour.md": article("Tour", category="Music"),
+                      "shared/story/index.md": article("Shared", category="Music",
+                                                       body="First.")})
+    (site / "content/articles/shared").symlink_to("../../shared/story")
+    server = PreviewServer(site, port=0)
+    server.start()
+    try:
+        assert "First." in get(server, "/music/shared/")[2]
+        before = server.builds
+        (site / "content/articles/shared/index.md").write_text(
+            article("Shared", category="Music", body="Second."), encoding="utf-8")
+        before = server.wait_for_build(after=before)
+        assert "Second." in get(server, "/music/shared/")[2]
+        (site / "elsewhere/story").mkdir(parents=True)
+        (site / "elsewhere/story/index.md").write_text(
+            article("Later", category="Music", body="Linked later."), encoding="utf-8")
+        (site / "content/articles/later").symlink_to("../../elsewhere/story")
+        before = server.wait_for_build(after=before)
+        assert "Linked later." in get(server, "/music/later/")[2]
+        (site / "elsewhere/story/index.md").write_text(
+            article("Later", category="Music", body="Saved again."), encoding="utf-8")
+        server.wait_for_build(after=before)
+        assert "Saved again." in get(server, "/music/later/")[2]
+    finally:
+        server.stop()
+
+
 def test_broken_save_sends_errors_and_keeps_the_last_good_page(
     preview: PreviewServer, events: EventStream
 ) -> None:

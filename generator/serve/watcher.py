@@ -94,6 +94,8 @@ class SourceWatcher(FileSystemEventHandler):
         for folder in self.extra:
             if not folder.is_relative_to(self.site):
                 self._watch(folder)
+        for name in WATCHED_FOLDERS:
+            self._watch_linked(self.site / name)
         self._observer.start()
 
     def stop(self) -> None:
@@ -110,12 +112,38 @@ class SourceWatcher(FileSystemEventHandler):
         relevant = [p for p in paths if matters(self.site, p, event.is_directory)]
         if not relevant:
             return
-        if event.is_directory and event.event_type in ("created", "moved"):
+        if event.event_type in ("created", "moved"):
             for path in relevant:
                 folder = Path(path)
-                if folder.parent == self.site and folder.name in WATCHED_FOLDERS:
+                if event.is_directory and folder.parent == self.site and (
+                        folder.name in WATCHED_FOLDERS):
                     self._watch(folder)
+                elif folder.is_symlink():
+                    self._watch_link(folder)
         self.changed(None if event.is_directory else relevant)
+
+    def _watch_linked(self, folder: Path) -> None:
+        """Watch where the links below ``folder`` lead: the build follows a link to a story
+        elsewhere in the site, whose saves inotify reports there, not through the link."""
+        for here, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if not is_ignored(d)]
+            for name in (*dirs, *files):
+                if os.path.islink(os.path.join(here, name)):
+                    self._watch_link(Path(here, name))
+
+    def _watch_link(self, link: Path) -> None:
+        """Watch the folder ``link`` leads to (a file's folder), when it is inside the site
+        and not watched already; the build refuses a link out of the site."""
+        try:
+            target = link.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return
+        folder = target if target.is_dir() else target.parent
+        watched = (*(self.site / name for name in WATCHED_FOLDERS), *self._watches)
+        if (folder == self.site or not folder.is_relative_to(self.site)
+                or any(folder.is_relative_to(w) for w in watched)):
+            return
+        self._watch(folder)
 
     def _watch(self, folder: Path) -> None:
         if not folder.is_dir():
