@@ -373,6 +373,24 @@ def test_16_bit_greyscale_png_is_scaled_not_clipped(tmp_path: Path, run) -> None
     assert row[0] < 20 and 100 < row[1] < 156 and row[2] > 235
 
 
+def test_16_bit_greyscale_png_with_a_colour_key_keeps_its_transparency(
+    tmp_path: Path, run
+) -> None:
+    """Found by a red-team pass: the grey level a 16-bit PNG marks transparent (tRNS) came
+    out opaque, while the 8-bit one kept it."""
+    ramp = b"".join(struct.pack("<H", 0 if x < 32 else x * 257) for x in range(256))
+    scan = Image.frombytes("I;16", (256, 64), ramp * 64)  # the left eighth keyed out
+    source = save(scan, tmp_path / "cutout.png", "PNG", transparency=0)
+    assert Image.open(source).info.get("transparency") == 0
+    plan, report = run(source)
+    assert plan.source.has_alpha and plan.fallback.format == "png"
+    for variant in plan.variants:
+        image = output(report, variant).convert("RGBA")
+        assert image.getpixel((0, 10))[3] == 0  # the keyed level
+        right = image.getpixel((image.width - 1, 10))
+        assert right[3] == 255 and right[0] > 235  # every other level, scaled
+
+
 @pytest.mark.parametrize("kind", ["RGBA", "LA", "P"])
 def test_transparency_keeps_alpha_and_falls_back_to_png(tmp_path: Path, run, kind: str) -> None:
     image = Image.new("RGBA", (300, 200), (0, 0, 0, 0))

@@ -33,7 +33,15 @@ def to_working_mode(image: Image.Image) -> Image.Image:
     if mode == "1":
         return image.convert("L")
     if mode.startswith("I") or mode == "F":
-        return sixteen_to_eight_bit(image)
+        grey = sixteen_to_eight_bit(image)
+        key = image.info.get("transparency")
+        if not isinstance(key, int) or mode not in ("I;16", "I;16B", "I") or not 0 <= key < 65536:
+            return grey
+        # A 16-bit colour key: the pixels of exactly that grey level are transparent.
+        transparent = [255] * 65536
+        transparent[key] = 0
+        alpha = image.convert("I").point(transparent, "L")
+        return Image.merge("RGBA", (grey, grey, grey, alpha))
     try:
         return image.convert("RGB")
     except ValueError:
