@@ -126,7 +126,7 @@ class SourceWatcher(FileSystemEventHandler):
         """Watch where the links below ``folder`` lead: the build follows a link to a story
         elsewhere in the site, whose saves inotify reports there, not through the link."""
         for here, dirs, files in os.walk(folder):
-            dirs[:] = [d for d in dirs if not is_ignored(d)]
+            dirs[:] = [d for d in dirs if not is_ignored(d) and d not in _NEVER_WATCHED]
             for name in (*dirs, *files):
                 if os.path.islink(os.path.join(here, name)):
                     self._watch_link(Path(here, name))
