@@ -179,3 +179,18 @@ def test_a_gap_on_every_page_is_said_once(make_site):
     found = [w for w in warnings(site) if "mainEntityOfPage" in w]
     assert found == ["the article markup (JSON-LD) lacks mainEntityOfPage, which Google "
                      "recommends (and on 2 more pages)"]
+
+
+def test_a_long_headline_is_cut_at_a_word_in_the_article_markup(make_site):
+    """Found by a red-team pass: the markup cut a 140-character headline at exactly 110
+    characters, mid-word and without an ellipsis ("…about an aw")."""
+    title = ("Mara Quell announces a world tour, a new album and a documentary about the "
+             "making of it, all on the same night, in a long headline about an award")
+    site = make_site({"content/articles/a.md": article(f'"{title}"', category="Music")})
+    build(site)
+    html = (site / "output/music/a/index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html,
+                                re.S).group(1))
+    headline = data["headline"]
+    assert len(headline) <= 110 and headline.endswith("…")
+    assert title.startswith(headline[:-1]) and title[len(headline) - 1] == " "

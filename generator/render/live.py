@@ -131,8 +131,8 @@ def live_blog_ld(data: dict[str, Any],
     if end:
         data["coverageEndTime"] = end
     data["liveBlogUpdate"] = [
-        {"@type": "BlogPosting", "headline": headline[:HEADLINE_LIMIT], "datePublished": when,
-         "articleBody": body, "url": address}
+        {"@type": "BlogPosting", "headline": shorten(headline, HEADLINE_LIMIT),
+         "datePublished": when, "articleBody": body, "url": address}
         for headline, when, body, address in reversed(updates)]
     return data
 

@@ -9,6 +9,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.markup import shorten
+from generator.render.live import HEADLINE_LIMIT
+
 NO_MARKUP = Markup("")
 
 
@@ -108,7 +111,7 @@ def news_article_ld(
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "headline": headline[:110],
+        "headline": shorten(headline, HEADLINE_LIMIT),  # at a word, not mid-word
         "description": description,
         "datePublished": published,
         "dateModified": modified,
