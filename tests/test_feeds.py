@@ -300,3 +300,21 @@ def test_feed_urls_under_a_sub_path_carry_it_once(make_site):
     assert soup.find("a")["href"] == "https://news.example/culture/music/older/"
     assert soup.find("img")["src"].startswith("https://news.example/culture/images/")
     assert entry.media_content[0]["url"].startswith("https://news.example/culture/images/")
+
+
+def test_links_relative_to_the_story_are_made_absolute_on_the_storys_address(make_site):
+    """Found by a red-team pass: footnote links ("#fn:1"), "../other/" and "?a=1" stayed
+    relative in feeds, which readers resolve against the feed's own address."""
+    body = ("See [the other story](../older/), [this one](?a=1&b=2), [mail](mailto:desk@x.example)"
+            " and [the site](https://elsewhere.example/x).[^1]\n\n[^1]: A note.")
+    site = make_site({"content/articles/gig.md": article(
+        "A night at the Fillmore", "2026-11-18 21:00", body, category="Music")})
+    build(site)
+    story = "https://news.example/music/gig/"
+    for name in ("rss.xml", "feed.xml"):
+        entry = feedparser.parse(site / "output" / name).entries[0]
+        hrefs = [a["href"] for a in BeautifulSoup(entry.content[0].value, "html.parser")
+                 .find_all("a")]
+        assert hrefs == [
+            "https://news.example/music/older/", f"{story}?a=1&b=2", "mailto:desk@x.example",
+            "https://elsewhere.example/x", f"{story}#fn:1", f"{story}#fnref:1"], name

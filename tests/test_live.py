@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -700,3 +703,31 @@ def test_a_file_put_in_the_output_folder_by_hand_keeps_publishing_in_full(
     _add_update(site)
     _publishes_in_full(site, www, monkeypatch)
     assert (www / "verify-google.html").read_text() == "google-site-verification"
+
+
+@pytest.mark.parametrize(("order", "expected"), [
+    ("", ["12:10 AM — The after-party", "11:50 PM — Best Picture",
+          "9:42 PM — Best Actress goes to Nadia Ferro", "7:58 PM — Red carpet wraps"]),
+    (", order: oldest", ["7:58 PM — Red carpet wraps",
+                               "9:42 PM — Best Actress goes to Nadia Ferro",
+                               "11:50 PM — Best Picture", "12:10 AM — The after-party"]),
+])
+def test_the_feeds_carry_each_update_under_its_heading_in_the_pages_order(
+    make_site, order: str, expected: list[str],
+) -> None:
+    """Found by a red-team pass: a live blog's feed entries carried the updates' text with
+    neither their times nor their headlines, oldest first whatever the page's order."""
+    site = live_site(make_site, live="{end: 2026-11-20 01:00" + order + "}")
+    build(site)
+    for name in ("feed.xml", "rss.xml", "feed.json"):
+        raw = (site / "output" / name).read_text(encoding="utf-8")
+        if name.endswith(".json"):
+            content = json.loads(raw)["items"][0]["content_html"]
+        else:
+            content = html.unescape(re.search(
+                r"<(?:content[^>]*|content:encoded)>(.*?)</(?:content|content:encoded)>",
+                raw, re.S).group(1))
+        soup = BeautifulSoup(content, "html.parser")
+        assert [h.get_text() for h in soup.find_all("h2")] == expected, name
+        assert soup.find("h2").find_next("p").get_text() == (
+            "Everyone heads to the Roxy." if not order else "Stars head inside.")

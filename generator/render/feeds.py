@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from .xmlout import serialise
 
@@ -29,8 +30,10 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 # Attributes holding one URL, and srcset, which holds several ("url 480w, url 800w").
-_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|poster|cite|data-src)=")(/(?!/)[^"]*)"')
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|poster|cite|data-src)=")([^"]*)"')
+_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, data:, tel:…
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+_unescape = html.unescape  # the module, which absolute_urls' parameter hides
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +78,31 @@ class FeedEntry:
     summary: str
     hero: FeedImage | None = None
     content_html: str = ""  # absolute URLs only; filled in as the feed is written
+    # A live blog's update headings ("9:42 PM — The encore"), oldest first, and whether its
+    # page shows the newest first: the feed's copy of the story reads as the page does.
+    update_headings: tuple[str, ...] = ()
+    newest_first: bool = False
 
 
-def absolute_urls(html: str, absolute: Callable[[str], str]) -> str:
-    """Every root-relative URL in ``html`` (``href``, ``src``, ``srcset``…) made absolute,
-    since a feed reader shows the HTML on a page of its own."""
-    html = _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{absolute(m.group(2))}"', html)
+def absolute_urls(html: str, absolute: Callable[[str], str], page: str) -> str:
+    """Every relative URL in ``html`` (``href``, ``src``, ``srcset``…) made absolute, since
+    a feed reader shows the HTML on a page of its own: root-relative ones on the site's
+    address, others ("#fn:1", "../other-story/") on the story's own, ``page``."""
+
+    def made_absolute(url: str) -> str:
+        if url.startswith("/") and not url.startswith("//"):
+            return absolute(url)
+        if _HAS_SCHEME.match(url) or url.startswith("//"):
+            return url
+        return urljoin(page, _unescape(url)).replace("&", "&amp;")
+
+    html = _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{made_absolute(m.group(2))}"', html)
 
     def srcset(match: re.Match[str]) -> str:
         candidates = []
         for candidate in match.group(2).split(","):
             url, _, size = candidate.strip().partition(" ")
-            if url.startswith("/") and not url.startswith("//"):
-                url = absolute(url)
-            candidates.append(f"{url} {size}".strip())
+            candidates.append(f"{made_absolute(url)} {size}".strip())
         return f'{match.group(1)}{", ".join(candidates)}"'
 
     return _SRCSET.sub(srcset, html)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -101,9 +101,13 @@ def with_update_bodies(view: Any, body: Markup) -> Any:
                    live=replace(live, updates=updates, latest=latest))
 
 
-def without_update_marks(body: str) -> str:
-    """A live article's body in one piece (for feeds): its marks taken out."""
-    return body.replace(UPDATE_MARK, "")
+def with_update_headings(body: str, headings: Sequence[str], newest_first: bool) -> str:
+    """A live article's body in one piece (for feeds), each update under its heading
+    (``headings``, oldest first) and in the order its page shows them."""
+    intro, *parts = body.split(UPDATE_MARK)
+    updates = [f"<h2>{heading}</h2>{part}"
+               for heading, part in zip(headings, parts, strict=False)]
+    return intro + "".join(reversed(updates) if newest_first else updates)
 
 
 def live_facts(article: Article, body_html: str, absolute: Callable[[str], str]

@@ -24,7 +24,7 @@ from generator.theme import Theme
 from .carried import Carried
 from .environment import add_compiled_templates, compiled_templates, make_environment
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
-from .live import live_blog_ld, live_facts, with_update_bodies, without_update_marks
+from .live import live_blog_ld, live_facts, with_update_bodies, with_update_headings
 from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld, og_locale
 from .reads import ReadingEnvironment, recording
@@ -38,7 +38,7 @@ from .sitemaps import (
     sitemap,
     sitemap_index,
 )
-from .views import MONTHS, ArticleView, ViewMaker, change_view, rebase_links
+from .views import MONTHS, ArticleView, ViewMaker, change_view, display_time, rebase_links
 
 NEWS_WINDOW = timedelta(days=2)
 TEMPLATES = ("article.html", "list.html", "archive.html", "page.html", "404.html",
@@ -319,7 +319,9 @@ class SiteRenderer:
                                     for s in article.author_slugs if s in authors),
                               article.category.name if article.category else None,
                               tuple(t.name for t in article.tags), article.summary,
-                              hero=self._feed_image(article)),
+                              hero=self._feed_image(article),
+                              update_headings=_update_headings(article),
+                              newest_first=bool(article.live and not article.live.oldest_first)),
                     SitemapEntry(url, article.modified), NewsEntry(url, article.title,
                                                                    article.date))
             self.carried.keep_entries(article, kept)
@@ -360,8 +362,9 @@ class SiteRenderer:
                 return self._template(name, **values)
             if name in FEED_FILES:  # each entry carries its whole story, URLs absolute
                 values["entries"] = [
-                    replace(entry, content_html=absolute_urls(
-                        without_update_marks(str(self._fill(body))), self._at_origin))
+                    replace(entry, content_html=absolute_urls(with_update_headings(
+                        str(self._fill(body)), entry.update_headings, entry.newest_first),
+                        self._at_origin, entry.url))
                     for entry, body in zip(values["entries"], values.pop("bodies"), strict=True)]
             return _WRITERS[name](values)
 
@@ -592,3 +595,12 @@ def _template_frame(exc: BaseException) -> SourceLocation | None:
         elif frame.f_code.co_filename.endswith((".html", ".xml", ".j2")):  # rewritten already
             found = SourceLocation(frame.f_code.co_filename, line)
     return found
+
+
+def _update_headings(article: Article) -> tuple[str, ...]:
+    """A live blog's update headings as its page shows them ("9:42 PM — The encore"),
+    oldest first; none for another story."""
+    if article.live is None:
+        return ()
+    return tuple(f"{display_time(u.time)} — {u.headline_html}" if u.headline_html
+                 else display_time(u.time) for u in article.live.updates)
