@@ -318,3 +318,29 @@ def test_links_relative_to_the_story_are_made_absolute_on_the_storys_address(mak
         assert hrefs == [
             "https://news.example/music/older/", f"{story}?a=1&b=2", "mailto:desk@x.example",
             "https://elsewhere.example/x", f"{story}#fn:1", f"{story}#fnref:1"], name
+
+
+def test_an_address_in_any_script_is_percent_encoded_where_it_is_written_whole(make_site):
+    """Found by a red-team pass: a slug like "über straße" (kept as "uber-straße") or a
+    folder named in Arabic went raw into sitemaps, feeds, canonical links and og:url, which
+    the sitemap protocol and search engines require percent-encoded."""
+    site = make_site({
+        "content/articles/explicit.md": article("Explicit", category="Music",
+                                                slug='"über straße"'),
+        "content/articles/مرحبا/index.md": article("Arabic", category="Music"),
+    })
+    build(site)
+    output = site / "output"
+    locs = [loc.text for loc in ET.parse(output / "sitemap.xml").getroot().iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://news.example/music/uber-stra%C3%9Fe/" in locs
+    assert "https://news.example/music/%D9%85%D8%B1%D8%AD%D8%A8%D8%A7/" in locs
+    assert all(loc.isascii() for loc in locs)
+    links = [e.link for e in feedparser.parse(output / "rss.xml").entries]
+    assert "https://news.example/music/uber-stra%C3%9Fe/" in links
+    page = BeautifulSoup((output / "music/uber-straße/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert page.find("link", rel="canonical")["href"] == (
+        "https://news.example/music/uber-stra%C3%9Fe/")
+    checked = run_byline(["check", "--site", str(site)])
+    assert ": error: " not in checked.err

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -116,8 +116,9 @@ class SiteRenderer:
         return self.base_path.rstrip("/") + path if path.startswith("/") else path
 
     def absolute(self, path: str) -> str:
-        """A site path as an absolute URL."""
-        return self._origin + self.url(path)
+        """A site path as an absolute URL, percent-encoded as sitemaps, feeds and search
+        engines require of a slug or folder in any script ("uber-straße")."""
+        return self._origin + quote(self.url(path), safe=_URL_SAFE)
 
     # -- what each output receives ---------------------------------------------------------
     # One method per kind of output; plan.py keys the result and the render stage renders
@@ -595,6 +596,10 @@ def _template_frame(exc: BaseException) -> SourceLocation | None:
         elif frame.f_code.co_filename.endswith((".html", ".xml", ".j2")):  # rewritten already
             found = SourceLocation(frame.f_code.co_filename, line)
     return found
+
+
+# What quote() leaves of a URL path: its reserved characters, and escapes already made.
+_URL_SAFE = "/:@!$&'()*+,;=~%#?"
 
 
 def _update_headings(article: Article) -> tuple[str, ...]:
