@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from .conftest import SITE_YAML, article, build, page
-from .outcome import build_outcome, snapshot
+from .outcome import build_outcome, run_byline, snapshot
 
 NEW_YORK = SITE_YAML.replace("timezone: UTC", "timezone: America/New_York")
 STORY = "content/articles/tour.md"
@@ -227,3 +227,19 @@ def test_a_new_correction_reaches_the_story_feeds_and_corrections_page(make_site
     assert page(site, "/music/tour/").find(id="corrections") is not None
     atom = feedparser.parse((site / "output/feed.xml").read_bytes())
     assert atom.entries[0].updated.startswith("2026-11-19T18:00:00")
+
+
+def test_a_change_dated_in_the_future_is_a_warning_from_check_and_publish(make_site):
+    """Found by a red-team pass: a correction typed with the year 2099 went into the page,
+    the feeds, the sitemap and the article markup as the story's last change, with no word.
+    Whether a date is still to come depends on the clock, so the check says it (as publish
+    runs it), not the build, whose checks of a story are kept by its content."""
+    site = make_site({
+        STORY: story("corrections:\n  - at: 2099-01-05 10:00\n    text: Typo in the year.\n"),
+        "content/articles/fine.md": story(updated="2026-11-20 10:00", slug="fine")})
+    checked = run_byline(["check", "--site", str(site)])
+    future = [line for line in checked.err.splitlines() if "in the future" in line]
+    assert future == [
+        f"{STORY}:2: warning: “Mara Quell tour” has a correction dated "
+        "2099-01-05 10:00, in the future: its page, feeds and sitemap already show that as the "
+        "story's last change; fix the date"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from generator.errors import Problem, Severity
 from generator.markup import PROVIDERS, match_embed
@@ -13,9 +14,10 @@ BARE_EMBEDS_ALLOWED = 2
 _PROVIDER_NAMES = {p.key: p.name for p in PROVIDERS}
 
 
-def check_articles(articles: Iterable[Article]) -> list[Problem]:
+def check_articles(articles: Iterable[Article], now: datetime | None = None) -> list[Problem]:
     """Warnings for stories missing a dek or a hero image, videos without a poster or
-    captions, and posts no reader can tell apart, each at its source.
+    captions, posts no reader can tell apart, and (with ``now``) a change dated in the
+    future, each at its source.
 
     A photo without a credit is not among them: the build warns about it (with the credit
     read from the photo file too), and ``byline check`` counts the build's warnings.
@@ -29,7 +31,27 @@ def check_articles(articles: Iterable[Article]) -> list[Problem]:
             problems.append(Problem(Severity.WARNING, f"{title} has no hero image", article.source))
         problems += _video_problems(article, title)
         problems += _embed_problems(article, title)
+        if now is not None and (found := _future_change(article, title, now)):
+            problems.append(found)
     return problems
+
+
+def _future_change(article: Article, title: str, now: datetime) -> Problem | None:
+    """A change dated after ``now`` (a typo in its year, most often), which every page,
+    feed and sitemap already shows as the story's last change."""
+    dated = [(c.at, noun) for changes, noun in ((article.updates, "an update"),
+                                                (article.corrections, "a correction"))
+             for c in changes]
+    if article.updated is not None:
+        dated.append((article.updated, "'updated:'"))
+    later = [(at, noun) for at, noun in dated if at > now]
+    if not later:
+        return None
+    at, noun = max(later)
+    return Problem(Severity.WARNING,
+                   f"{title} has {noun} dated {at:%Y-%m-%d %H:%M}, in the future: its page, "
+                   "feeds and sitemap already show that as the story's last change; fix the "
+                   "date", article.source)
 
 
 def _video_problems(article: Article, title: str) -> Iterator[Problem]:

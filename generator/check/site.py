@@ -154,7 +154,7 @@ def check_site(
     if "robots.txt" in files:
         problems.extend(_check_robots(checker))
     if articles is not None:
-        problems.extend(check_articles(articles))
+        problems.extend(check_articles(articles, now))
     return problems
 
 
