@@ -731,3 +731,18 @@ def test_the_feeds_carry_each_update_under_its_heading_in_the_pages_order(
         assert [h.get_text() for h in soup.find_all("h2")] == expected, name
         assert soup.find("h2").find_next("p").get_text() == (
             "Everyone heads to the Roxy." if not order else "Stars head inside.")
+
+
+def test_an_update_in_the_hour_the_clocks_go_back_follows_the_one_before(make_site) -> None:
+    """Found by a red-team pass: on the night clocks go back, 1:10 am posted 25 minutes
+    after 1:45 am (the first 1 am) was refused as "23 hours later", and the date the error
+    asked for was refused as earlier: Python compares two times of one zone by the clock."""
+    body = "Intro.\n\n## 1:15 am — B\n\nb\n\n## 1:45 am — C\n\nc\n\n## 1:10 am — D\n\nd\n"
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles"),
+        LIVE: article("Halloween night live", "2026-10-31 23:00", body, category="Music",
+                      live="{start: 2026-10-31 23:00}")})
+    build(site)  # raises on any error
+    times = [t["datetime"] for t in page(site, URL).select("article.live-update time")]
+    assert times == ["2026-11-01T01:10:00-08:00", "2026-11-01T01:45:00-07:00",
+                     "2026-11-01T01:15:00-07:00"]  # newest first, 25 minutes apart

@@ -10,7 +10,7 @@ unless it gives its date.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from generator.dates import ClockTime, ParsedDate, in_zone, parse_date, read_clock
@@ -77,7 +77,7 @@ def read_live(
         return None
     if end is not None and end_given is not True:
         for update in timed:
-            if update.time > end:
+            if _instant(update.time) > _instant(end):
                 report.warning(f"this update ({_shown(update.time, tz)}) comes after coverage "
                                f"ended ({_shown(end, tz)}): move 'end' under 'live:' later, or "
                                "remove it while coverage goes on", _at(update.line, where, fields))
@@ -118,7 +118,7 @@ def _timed_updates(
             failed = True
             continue
         moment = _when(clock, after, tz)
-        if moment < after:
+        if _instant(moment) < _instant(after):
             above = "coverage starts" if not timed else "the update above it"
             fix = ("make the start under 'live:' earlier" if not timed else
                    "put updates in the order they happened, the newest at the bottom")
@@ -126,8 +126,9 @@ def _timed_updates(
                          f"{fix}", location)
             failed = True
             continue
-        if timed and clock.day is None and moment - after >= LONGEST_GAP:
-            hours = round((moment - after).total_seconds() / 3600)
+        gap = _instant(moment) - _instant(after)
+        if timed and clock.day is None and gap >= LONGEST_GAP:
+            hours = round(gap.total_seconds() / 3600)
             report.error(
                 f"'{clock.typed}' is earlier in the day than the update above it "
                 f"({_shown(after, tz)}), so it would be the next day, {hours} hours later: put "
@@ -148,9 +149,20 @@ def _when(clock: ClockTime, after: datetime, tz: tzinfo) -> datetime:
     days = [clock.day] if clock.day else [local.date()]
     if not clock.day and local.date() < date.max:  # no day after 9999-12-31
         days.append(local.date() + timedelta(days=1))
-    candidates = sorted(datetime(d.year, d.month, d.day, h, clock.minute, tzinfo=tz)
-                        for d in days for h in clock.hours)
-    return next((c for c in candidates if c >= after), candidates[0])
+    # The hour the clocks go back comes twice: a time in it may be either (fold 0 or 1).
+    found = {_instant(c): c for d in days for h in clock.hours for fold in (0, 1)
+             for c in (datetime(d.year, d.month, d.day, h, clock.minute, tzinfo=tz, fold=fold),)}
+    candidates = [found[instant] for instant in sorted(found)]
+    return next((c for c in candidates if _instant(c) >= _instant(after)), candidates[0])
+
+
+def _instant(moment: datetime) -> datetime:
+    """``moment`` in UTC, to compare: Python compares two times of one zone by their clock
+    alone, which puts 1:10 am after the clocks went back before 1:45 am before they did."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # at the calendar's edge (year 10000 in UTC): as written
+        return moment
 
 
 def _anchor(moment: datetime, taken: set[str]) -> str:
