@@ -112,6 +112,7 @@ def test_30000_brackets_render_in_well_under_a_second() -> None:
     assert rendered_quickly("[" * 30_000, seconds=1.5) == "<p>" + "[" * 30_000 + "</p>"
     rendered_quickly("x " + "[a" * 15_000)
     rendered_quickly("![" * 15_000)
+    rendered_quickly("![" * 15_000 + "{")  # a photo's attribute list looked for, not squared
     rendered_quickly("[a](" * 8_000)
     rendered_quickly("[a][" * 8_000)
 

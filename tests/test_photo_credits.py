@@ -173,3 +173,18 @@ def test_a_photo_whose_attribute_list_is_never_closed_is_a_warning_at_its_line(
     assert (fixed.code, warning_lines(fixed.err)) == (0, [])
     page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
     assert "Photo: Ines Park/Wire" in page
+
+
+def test_a_credit_written_with_spaces_around_the_equals_sign_is_read(make_site: Make) -> None:
+    """Found by a red-team pass: Python-Markdown read {credit = "Ines Park/Wire"} as no
+    credit at all, and the build then told the writer to add the credit they had written."""
+    site = make_site({
+        STORY: article("The gala", category="Music", body=(
+            'Intro.\n\n![The carpet](figure.jpg "On the carpet."){ credit = "Ines Park = Wire" }'
+            "\n\nIn code, `a = b` stays as written.")),
+        "content/articles/gala/figure.jpg": photo_bytes((900, 600)),
+    })
+    built = run_byline(["build", "--site", str(site)])
+    assert (built.code, warning_lines(built.err)) == (0, [])
+    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    assert "Photo: Ines Park = Wire" in page and "<code>a = b</code>" in page

@@ -19,7 +19,12 @@ from markdown.treeprocessors import Treeprocessor
 from generator.errors import LocatedError
 from generator.markup.barelinks import BareLinkExtension
 from generator.markup.embeds import EmbedExtension, RawEmbed
-from generator.markup.figures import FigureExtension, RawImage, RawVideo
+from generator.markup.figures import (
+    FigureExtension,
+    RawImage,
+    RawVideo,
+    tidy_photo_attributes,
+)
 from generator.markup.footnotes import Footnotes
 from generator.markup.inlineskip import InlineSkipExtension
 from generator.markup.limits import LimitsExtension, check_limits
@@ -147,6 +152,7 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
     """
     text = without_notes(text, first_line)
     check_limits(text, first_line)
+    text = tidy_photo_attributes(text)  # keeps every line where it was
     renderer = _this_thread.renderer
     if renderer is None:
         renderer = _this_thread.renderer = _Renderer()

@@ -61,6 +61,31 @@ class RawVideo:
     line: int | None = None
 
 
+# A photo's attribute list ("{credit=…}"), and the quoted values within it.
+# A photo as written ("![alt](src "caption")"), each part bounded so that hostile text
+# ("![" thousands of times) costs a pass over it, not a square of it.
+PHOTO = r"!\[[^\]\n]{0,2000}\]\([^)\n]{0,2000}\)"
+_PHOTO_ATTRIBUTES = re.compile("(" + PHOTO + r"[ \t]*\{)([^{}\n]*)(\})")
+_QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
+_SPACED_EQUALS = re.compile(r"[ \t]*=[ \t]*")
+
+
+def tidy_photo_attributes(text: str) -> str:
+    """``text`` with spaces around "=" taken out of photos' attribute lists, outside their
+    quotes: Python-Markdown reads ``{ credit = "Ines Park" }`` as no credit at all, where a
+    writer plainly gave one."""
+    if "=" not in text or "{" not in text:
+        return text
+
+    def tidied(match: re.Match[str]) -> str:
+        parts = _QUOTED.split(match.group(2))
+        inner = "".join(part if i % 2 else _SPACED_EQUALS.sub("=", part)
+                        for i, part in enumerate(parts))
+        return match.group(1) + inner + match.group(3)
+
+    return _PHOTO_ATTRIBUTES.sub(tidied, text)
+
+
 def is_video(src: str) -> bool:
     """Whether a path names a video file (by its suffix, as a browser would)."""
     path = src.split("#", 1)[0].split("?", 1)[0].lower()

@@ -7,6 +7,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from generator.markup.figures import PHOTO
+
 
 @dataclass(frozen=True, slots=True)
 class BodySlip:
@@ -18,13 +20,14 @@ class BodySlip:
 
 # A photo or video whose attribute list opens and is never closed on its line: Markdown
 # leaves the image inline and shows "{credit=…" as text, the credit and caption lost.
-_UNCLOSED_ATTRIBUTES = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)[ \t]*(\{[^}\n]*)$", re.MULTILINE)
+# Each part bounded, so hostile text ("![" thousands of times) costs a pass, not a square.
+_UNCLOSED_ATTRIBUTES = re.compile(PHOTO + r"[ \t]*(\{[^{}\n]*)$", re.MULTILINE)
 
 
 def unclosed_attribute_lists(text: str, first_line: int) -> list[BodySlip]:
     """Every photo line in ``text`` (starting at ``first_line`` of its file) whose ``{…}``
     is never closed."""
-    found = list(_UNCLOSED_ATTRIBUTES.finditer(text))
+    found = list(_UNCLOSED_ATTRIBUTES.finditer(text)) if "{" in text else []
     if not found:
         return []
     breaks = [m.start() for m in re.finditer("\n", text)]
