@@ -153,8 +153,10 @@ class Footnotes(FootnoteExtension):
         return tuple(found)
 
 
-_WRITTEN = re.compile(r"^ {0,3}\[\^([^\]]*)\]:", re.MULTILINE)  # a note: "[^1]: …"
-_REFERRED = re.compile(r"\[\^([^\]]*)\](?!:)")  # a reference: "…[^1]"
+# A label stops at a bracket or a line's end, so hostile text ("[^" thousands of times)
+# costs a pass: a label with a bracket in it is then found at no line.
+_WRITTEN = re.compile(r"^ {0,3}\[\^([^\][\n]*)\]:", re.MULTILINE)  # a note: "[^1]: …"
+_REFERRED = re.compile(r"\[\^([^\][\n]*)\](?!:)")  # a reference: "…[^1]"
 
 
 def _footnote_lines(
