@@ -148,17 +148,20 @@ def test_a_credit_whose_quote_is_never_closed_is_a_warning_and_shown_without_it(
     assert "Photo: Wire" in page and "&#34;Wire" not in page
 
 
+def gala_with_a_photo(make_site: Make, body: str) -> Path:
+    """A site whose one story has ``body`` and a photo beside it, figure.jpg."""
+    return make_site({STORY: article("The gala", category="Music", body=body),
+                      "content/articles/gala/figure.jpg": photo_bytes((900, 600))})
+
+
 def test_a_photo_whose_attribute_list_is_never_closed_is_a_warning_at_its_line(
     make_site: Make,
 ) -> None:
     """Found by a red-team pass: without its closing brace, the photo was published inline
     with '{credit="Wire"' as text after it, its caption and credit lost, and no word."""
-    site = make_site({
-        STORY: article("The gala", category="Music", body=(
-            'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit="Ines Park/Wire"\n\n'
-            "Code: `![x](y.jpg){z` is the writer's text, and so is {this}.")),
-        "content/articles/gala/figure.jpg": photo_bytes((900, 600)),
-    })
+    site = gala_with_a_photo(make_site, (
+        'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit="Ines Park/Wire"\n\n'
+        "Code: `![x](y.jpg){z` is the writer's text, and so is {this}."))
     built = run_byline(["build", "--site", str(site)])
     assert built.code == 0
     assert warning_lines(built.err)[0] == (
@@ -178,12 +181,9 @@ def test_a_photo_whose_attribute_list_is_never_closed_is_a_warning_at_its_line(
 def test_a_credit_written_with_spaces_around_the_equals_sign_is_read(make_site: Make) -> None:
     """Found by a red-team pass: Python-Markdown read {credit = "Ines Park/Wire"} as no
     credit at all, and the build then told the writer to add the credit they had written."""
-    site = make_site({
-        STORY: article("The gala", category="Music", body=(
-            'Intro.\n\n![The carpet](figure.jpg "On the carpet."){ credit = "Ines Park = Wire" }'
-            "\n\nIn code, `a = b` stays as written.")),
-        "content/articles/gala/figure.jpg": photo_bytes((900, 600)),
-    })
+    site = gala_with_a_photo(make_site, (
+        'Intro.\n\n![The carpet](figure.jpg "On the carpet."){ credit = "Ines Park = Wire" }'
+        "\n\nIn code, `a = b` stays as written."))
     built = run_byline(["build", "--site", str(site)])
     assert (built.code, warning_lines(built.err)) == (0, [])
     page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
