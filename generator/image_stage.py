@@ -266,7 +266,8 @@ def warn_small_heroes(
             report.warning(
                 f"hero photo {hero.src} is {width}×{height} px, too short for the square "
                 f"crop Google's article markup needs ({crop[0]}×{crop[1]} px, under "
-                f"{GOOGLE_MIN_PIXELS:,} pixels): use a photo at least 1200×675 px",
+                f"{GOOGLE_MIN_PIXELS:,} pixels): use a photo at least "
+                f"{DISCOVER_WIDTH}×{DISCOVER_WIDTH * 9 // 16} px",
                 hero.location)
 
 

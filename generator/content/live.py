@@ -150,8 +150,13 @@ def _when(clock: ClockTime, after: datetime, tz: tzinfo) -> datetime:
     if not clock.day and local.date() < date.max:  # no day after 9999-12-31
         days.append(local.date() + timedelta(days=1))
     # The hour the clocks go back comes twice: a time in it may be either (fold 0 or 1).
-    found = {_instant(c): c for d in days for h in clock.hours for fold in (0, 1)
-             for c in (datetime(d.year, d.month, d.day, h, clock.minute, tzinfo=tz, fold=fold),)}
+    found: dict[datetime, datetime] = {}  # by instant: the two folds of most times are one
+    for d in days:
+        for hour in clock.hours:
+            for fold in (0, 1):
+                moment = datetime(d.year, d.month, d.day, hour, clock.minute, tzinfo=tz,
+                                  fold=fold)
+                found.setdefault(_instant(moment), moment)
     candidates = [found[instant] for instant in sorted(found)]
     return next((c for c in candidates if _instant(c) >= _instant(after)), candidates[0])
 

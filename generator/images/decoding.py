@@ -209,8 +209,13 @@ def decode_still(image: Image.Image, at_least: tuple[int, int] | None = None) ->
                 want = (at_least[1], at_least[0])
             image.draft(None, (max(1, want[0]), max(1, want[1])))
         image.load()
-        method = TRANSPOSES[turn]
-        return image if method is None else image.transpose(method)
+        return upright(image, turn)
+
+
+def upright(picture: Image.Image, turn: int) -> Image.Image:
+    """``picture`` turned as EXIF orientation ``turn`` says it is shown."""
+    method = TRANSPOSES[turn]
+    return picture if method is None else picture.transpose(method)
 
 
 # A JPEG's data that stops early at a stray end marker (a damaged copy) is no error to

@@ -18,12 +18,12 @@ from PIL import Image, ImageSequence
 
 from generator.images.colour import to_srgb, to_working_mode
 from generator.images.decoding import (
-    TRANSPOSES,
     decode_problems,
     decode_still,
     open_image,
     orientation,
     quiet_decoding,
+    upright,
 )
 from generator.images.encoding import write_animation, write_picture
 from generator.images.plan import Variant
@@ -142,12 +142,11 @@ def produce_animation(
     with decode_problems():
         loop = image.info.get("loop")
         icc_profile = image.info.get("icc_profile")
-        upright = TRANSPOSES[orientation(image)]
+        turn = orientation(image)
         frames, durations = [], []
         for frame in ImageSequence.Iterator(image):
             durations.append(int(frame.info.get("duration", 100)))
-            picture = to_srgb(frame.convert("RGBA"), icc_profile)
-            frames.append(picture if upright is None else picture.transpose(upright))
+            frames.append(upright(to_srgb(frame.convert("RGBA"), icc_profile), turn))
     first, resample = frames[0], FIRST_STEP
     for size, same_size in widest_first(v for v in variants if v.crop is None):
         frames = [shrink(frame, size, resample) for frame in frames]

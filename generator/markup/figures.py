@@ -61,10 +61,10 @@ class RawVideo:
     line: int | None = None
 
 
-# A photo's attribute list ("{credit=…}"), and the quoted values within it.
 # A photo as written ("![alt](src "caption")"), each part bounded so that hostile text
 # ("![" thousands of times) costs a pass over it, not a square of it.
 PHOTO = r"!\[[^\]\n]{0,2000}\]\([^)\n]{0,2000}\)"
+# A photo's attribute list ("{credit=…}"), and the quoted values within one.
 _PHOTO_ATTRIBUTES = re.compile("(" + PHOTO + r"[ \t]*\{)([^{}\n]*)(\})")
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 _SPACED_EQUALS = re.compile(r"[ \t]*=[ \t]*")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from bisect import bisect_left
-from typing import Any
+from typing import Any, cast
 
 from markdown import Markdown
 from markdown.extensions.footnotes import RE_REF_ID as _REF_ID
 from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
 
-from generator.markup.slips import BodySlip
+from generator.markup.slips import BodySlip, line_finder
 
 
 class _IndexedOrder(list[str]):
@@ -50,7 +49,6 @@ class _FootnoteReferences(FootnoteInlineProcessor):
 
     def __init__(self, pattern: str, footnotes: Footnotes) -> None:
         super().__init__(pattern, footnotes)
-        self.notes = footnotes
         # The numbers by definition order, for the definitions (by identity and count) seen.
         self.numbered: tuple[tuple[int, int], dict[str, int]] = ((0, -1), {})
 
@@ -59,7 +57,7 @@ class _FootnoteReferences(FootnoteInlineProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | str | None, int | None, int | None]:
         """The library's answer, with the definition-order number found in a dict."""
-        notes = self.notes
+        notes = cast(Footnotes, self.footnotes)  # the library types it as its own class
         if m.group(1) not in notes.footnotes:
             notes.without_note.append(m.group(1))  # left as the text "[^x]"
             return super().handleMatch(m, data)
@@ -126,7 +124,6 @@ class Footnotes(FootnoteExtension):
         self.found_refs[original] = self.found_refs.get(original, 0) + 1
         return reference
 
-
     def slips(self, text: str, first_line: int) -> tuple[BodySlip, ...]:
         """What the document just converted got wrong with its footnotes, each at its line
         in ``text`` (which starts at ``first_line`` of its file)."""
@@ -163,13 +160,13 @@ def _footnote_lines(
     text: str, first_line: int
 ) -> tuple[dict[str, int], dict[str, list[int | None]]]:
     """The line of each label's first reference, and of each of its notes: one pass each."""
-    breaks = [m.start() for m in re.finditer("\n", text)]
+    line_at = line_finder(text, first_line)
     referred: dict[str, int] = {}
     for m in _REFERRED.finditer(text):
-        referred.setdefault(m.group(1), first_line + bisect_left(breaks, m.start()))
+        referred.setdefault(m.group(1), line_at(m.start()))
     written: dict[str, list[int | None]] = {}
     for m in _WRITTEN.finditer(text):
-        written.setdefault(m.group(1), []).append(first_line + bisect_left(breaks, m.start()))
+        written.setdefault(m.group(1), []).append(line_at(m.start()))
     return referred, written
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.markup.figures import PHOTO
@@ -16,6 +17,13 @@ class BodySlip:
 
     message: str
     line: int | None
+
+
+def line_finder(text: str, first_line: int) -> Callable[[int], int]:
+    """The line of the file at each offset into ``text`` (which starts at ``first_line``):
+    its line breaks found once, each offset then by bisection."""
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    return lambda offset: first_line + bisect_left(breaks, offset)
 
 
 # A photo or video whose attribute list opens and is never closed on its line: Markdown
@@ -30,12 +38,12 @@ def unclosed_attribute_lists(text: str, first_line: int) -> list[BodySlip]:
     found = list(_UNCLOSED_ATTRIBUTES.finditer(text)) if "{" in text else []
     if not found:
         return []
-    breaks = [m.start() for m in re.finditer("\n", text)]
+    line_at = line_finder(text, first_line)
     slips = []
     for match in found:
         written = match.group(1).rstrip()
         slips.append(BodySlip(
             f"this photo's {written} is never closed with }}: readers would see it as text, "
             f"and the photo would lose its caption and credit; close it: {written}}}",
-            first_line + bisect_left(breaks, match.start())))
+            line_at(match.start())))
     return slips
