@@ -23,9 +23,8 @@ from generator.cache import BuildCache
 from generator.config import SiteConfig, setting_at
 from generator.content.images import REMOTE_PREFIXES
 from generator.errors import Problem, Report, Severity
+from generator.google import DISCOVER_WIDTH, GOOGLE_MIN_PIXELS
 from generator.images import (
-    DISCOVER_WIDTH,
-    GOOGLE_MIN_PIXELS,
     ImagePlan,
     ImageProblem,
     ImageSettings,

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from generator.errors import Problem, Severity, SourceLocation
+from generator.google import DISCOVER_RATIOS, HEADLINE_LIMIT, NEWS_LIMIT, NEWS_WINDOW
 
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
                            "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle",
@@ -28,10 +29,7 @@ ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "An
 REQUIRED = ("headline", "datePublished", "author", "author.name", "publisher",
             "publisher.name")
 RECOMMENDED = ("dateModified", "author.url", "description", "mainEntityOfPage")
-HEADLINE_LIMIT = 110
-RATIOS = {"16:9": 16 / 9, "4:3": 4 / 3, "1:1": 1.0}
-NEWS_WINDOW = timedelta(days=2)
-NEWS_LIMIT = 1000
+RATIOS = {f"{across}:{down}": across / down for across, down in DISCOVER_RATIOS}
 _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

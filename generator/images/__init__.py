@@ -16,8 +16,6 @@ from generator.lazyimport import lazy_exports
 
 if TYPE_CHECKING:
     from generator.images.plan import (
-        DISCOVER_WIDTH,
-        GOOGLE_MIN_PIXELS,
         ImagePlan,
         Variant,
         plan_discover_crops,
@@ -32,8 +30,6 @@ if TYPE_CHECKING:
 
 # Each name's submodule, imported when the name is first used (see lazyimport.py).
 __getattr__ = lazy_exports(__name__, {
-    "DISCOVER_WIDTH": "plan",
-    "GOOGLE_MIN_PIXELS": "plan",
     "ImagePlan": "plan",
     "ImageProblem": "problems",
     "ImageSettings": "settings",
@@ -51,8 +47,6 @@ __getattr__ = lazy_exports(__name__, {
 })
 
 __all__ = [
-    "DISCOVER_WIDTH",
-    "GOOGLE_MIN_PIXELS",
     "ImagePlan",
     "ImageProblem",
     "ImageSettings",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PIL import features
 
+from generator.google import DISCOVER_RATIOS, DISCOVER_WIDTH
 from generator.images.settings import ANIMATION_VERSION, ImageSettings
 from generator.images.source import SourceImage
 
@@ -145,12 +146,6 @@ def plan_social_card(
     """
     return _crop(source, focus, settings, settings.social_card)
 
-
-# Google's Article guidelines ask for the image in these three proportions, each at least
-# 1200 px wide for Discover's large previews.
-DISCOVER_RATIOS: tuple[tuple[int, int], ...] = ((16, 9), (4, 3), (1, 1))
-DISCOVER_WIDTH = 1200
-GOOGLE_MIN_PIXELS = 50_000  # an image in article markup with fewer, Google does not use
 
 
 def plan_discover_crops(

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from markupsafe import Markup
 
+from generator.google import HEADLINE_LIMIT
 from generator.markup import UPDATE_MARK, shorten
 from generator.model import Article, LiveCoverage
 
@@ -19,7 +20,6 @@ from .reads import watched
 
 LiveState = Literal["upcoming", "live", "ended"]
 _TAG = re.compile(r"<[^>]+>")
-HEADLINE_LIMIT = 110  # what Google shows of a headline
 
 
 @watched

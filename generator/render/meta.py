@@ -9,8 +9,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.google import HEADLINE_LIMIT
 from generator.markup import shorten
-from generator.render.live import HEADLINE_LIMIT
 
 NO_MARKUP = Markup("")
 

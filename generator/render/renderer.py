@@ -6,7 +6,7 @@ import contextlib
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.errors import SourceLocation
+from generator.google import NEWS_LIMIT, NEWS_WINDOW
 from generator.image_stage import ImageIndex
 from generator.inputfiles import shown
 from generator.model import Article, Author, Page, VideoRef
@@ -40,7 +41,6 @@ from .sitemaps import (
 )
 from .views import MONTHS, ArticleView, ViewMaker, change_view, display_time, rebase_links
 
-NEWS_WINDOW = timedelta(days=2)
 TEMPLATES = ("article.html", "list.html", "archive.html", "page.html", "404.html",
              "redirect.html", "search.html", "macros.html", "corrections.html")
 # The file each kind of feed is written to, under the site, a category or an author.
@@ -50,7 +50,6 @@ FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
 FEED_IMAGE_WIDTH = 1200
 SEARCH_PATH = "/search/"
 CORRECTIONS_PATH = "/corrections/"
-NEWS_LIMIT = 1000  # URLs Google reads from one news sitemap
 
 
 class RenderProblem(Exception):
