@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +13,10 @@ class ParsedDate:
 
     value: datetime
     has_time: bool
+    # The clock time as written, when no clock in the zone showed it: the hour skipped as
+    # clocks go forward (2:30 am on a spring night in New York).  ``value`` is then the
+    # moment the zone's rules give it, an hour on.
+    skipped: datetime | None = None
 
 
 def parse_date(raw: object, tz: tzinfo) -> ParsedDate | None:
@@ -30,9 +34,31 @@ def parse_date(raw: object, tz: tzinfo) -> ParsedDate | None:
         has_time = len(text) > 10
     else:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return ParsedDate(value, has_time)
+    if value.tzinfo is not None:
+        return ParsedDate(value, has_time)
+    written, value = value, value.replace(tzinfo=tz)
+    try:
+        # Through UTC: Python converts nothing between two times of one zone.
+        shown = value.astimezone(UTC).astimezone(tz)
+    except OverflowError:  # year 1 or 9999 at the calendar's edge: no clock change there
+        return ParsedDate(value, has_time)
+    if shown.replace(tzinfo=None) == written:
+        return ParsedDate(value, has_time)
+    # Shown as the clocks showed that moment; said only of a time the writer typed (a
+    # date alone means the day, whenever it began: midnight itself is skipped in some zones).
+    return ParsedDate(shown, has_time, written if has_time else None)
+
+
+def skipped_hour_problem(parsed: ParsedDate, tz: tzinfo) -> str | None:
+    """What to tell the writer of a time no clock showed (see ``ParsedDate.skipped``)."""
+    if parsed.skipped is None:
+        return None
+    written = parsed.skipped
+    read = parsed.value
+    before = written - (read.replace(tzinfo=None) - written)
+    return (f"{written:%Y-%m-%d %H:%M} did not happen in {tz}: the clocks went forward "
+            f"that night, so it is read as {read:%H:%M}; write {read:%H:%M}, or "
+            f"{before:%H:%M} if you meant before the change")
 
 
 def later(moment: datetime, delta: timedelta) -> datetime:

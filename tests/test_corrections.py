@@ -243,3 +243,33 @@ def test_a_change_dated_in_the_future_is_a_warning_from_check_and_publish(make_s
         f"{STORY}:2: warning: “Mara Quell tour” has a correction dated "
         "2099-01-05 10:00, in the future: its page, feeds and sitemap already show that as the "
         "story's last change; fix the date"]
+
+
+def test_a_time_in_the_hour_the_clocks_skip_is_read_an_hour_on_and_said(make_site):
+    """2:30 am on the night New York's clocks go from 2:00 to 3:00 was never on a clock: it
+    was published with an offset that made it 3:30 while the page said 2:30, with no word."""
+    changes = ("corrections:\n  - 2026-03-08 02:40: An earlier version gave the wrong city.\n"
+               "updates:\n  - at: 2026-03-08 02:50\n    text: Adds the label's statement.\n")
+    site = make_site({"site.yaml": NEW_YORK,
+                      STORY: story(changes, date="2026-03-08 02:30")})
+    warnings = [str(w) for w in build(site).warnings]
+    new_york = "did not happen in America/New_York: the clocks went forward that night"
+    assert warnings == [
+        f"{STORY}:3: warning: 2026-03-08 02:30 {new_york}, so it is read as 03:30; write "
+        "03:30, or 01:30 if you meant before the change",
+        f"{STORY}:6: warning: 2026-03-08 02:40 {new_york}, so it is read as 03:40; write "
+        "03:40, or 01:40 if you meant before the change",
+        f"{STORY}:8: warning: 2026-03-08 02:50 {new_york}, so it is read as 03:50; write "
+        "03:50, or 01:50 if you meant before the change",
+    ]
+    published = page(site, "/music/tour/").select_one(".byline__meta time")
+    assert published["datetime"] == "2026-03-08T03:30:00-04:00"
+    assert "3:30 AM EDT" in published.get_text(" ", strip=True)
+
+
+def test_times_either_side_of_the_skipped_hour_and_a_date_alone_say_nothing(make_site):
+    changes = "corrections:\n  - 2026-03-08 03:00: An earlier version gave the wrong city.\n"
+    site = make_site({"site.yaml": NEW_YORK,
+                      STORY: story(changes, date="2026-03-08 01:59"),
+                      "content/articles/day.md": article("Day", "2026-03-08", category="Music")})
+    assert build(site).warnings == ()

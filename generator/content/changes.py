@@ -67,6 +67,7 @@ def _change(fields: FieldReader, key: str, number: int, path: tuple[str | int, .
         ((first, value),) = entry.items()
         when = parse_date(first, tz)
         if when is not None:  # "- 2026-11-19 14:05: what changed"
+            fields.warn_skipped_hour(when, tz, *path)
             words = _text(fields, value, named, (*path, str(first)))
             return _made(when, words, tz)
     if not isinstance(entry, dict):
@@ -89,6 +90,8 @@ def _change(fields: FieldReader, key: str, number: int, path: tuple[str | int, .
         if when is None:
             fields.error(f"{named}: '{time_key}' is not a date: {entry[time_key]!r}; write "
                          "2026-11-19 14:05 or 2026-11-19T14:05:00-05:00", *path, time_key)
+        else:
+            fields.warn_skipped_hour(when, tz, *path, time_key)
     words = None
     if text_key is None:
         fields.error(f"{named} has no text: add text: and say {_WHAT[key]}", *path)

@@ -6,7 +6,7 @@ import re
 from datetime import tzinfo
 from typing import Any
 
-from generator.dates import ParsedDate, parse_date
+from generator.dates import ParsedDate, parse_date, skipped_hour_problem
 from generator.errors import Report, SourceLocation
 from generator.slugs import (
     has_unsafe_scheme,
@@ -110,7 +110,15 @@ class FieldReader:
                 "2026-03-14 09:30 or 2026-03-14T09:30:00+01:00",
                 key,
             )
+        else:
+            self.warn_skipped_hour(parsed, tz, key)
         return parsed
+
+    def warn_skipped_hour(self, parsed: ParsedDate, tz: tzinfo, *path: str | int) -> None:
+        """Warn at ``path`` of a time in the hour the clocks skip: it is read an hour on."""
+        problem = skipped_hour_problem(parsed, tz)
+        if problem:
+            self.report.warning(problem, self.at(*path))
 
     def aliases(self) -> tuple[str, ...]:
         """The old site paths (``/old/url/``) that redirect here; any that leaves the site is an

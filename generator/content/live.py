@@ -90,8 +90,8 @@ def _moment(fields: FieldReader, settings: dict[str, Any], key: str, tz: tzinfo,
     if value is None:
         return None
     parsed = parse_date(value, tz)
+    path = ("live", key) if isinstance(fields.data.get("live"), dict) else ("live",)
     if parsed is None or isinstance(value, bool):
-        path = ("live", key) if isinstance(fields.data.get("live"), dict) else ("live",)
         name = "live" if len(path) == 1 else f"live.{key}"
         shown = value if isinstance(value, str) else repr(value)
         if len(path) == 1 and not isinstance(value, (str, date)):
@@ -99,6 +99,7 @@ def _moment(fields: FieldReader, settings: dict[str, Any], key: str, tz: tzinfo,
         else:
             fields.error(f"'{name}' is not a time: {shown!r}; {fix}", *path)
         return None
+    fields.warn_skipped_hour(parsed, tz, *path)
     return parsed.value
 
 
