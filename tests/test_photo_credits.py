@@ -188,3 +188,15 @@ def test_a_credit_written_with_spaces_around_the_equals_sign_is_read(make_site: 
     assert (built.code, warning_lines(built.err)) == (0, [])
     page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
     assert "Photo: Ines Park = Wire" in page and "<code>a = b</code>" in page
+
+
+def test_a_credit_with_quotes_inside_it_is_kept_whole(make_site: Make) -> None:
+    """Found by a red-team pass: {credit="Courtesy "The Bear"/FX"} was published as the
+    credit "Courtesy ", the rest of it lost, with no word."""
+    site = gala_with_a_photo(make_site, (
+        'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit="Courtesy "The Bear"/FX" '
+        '.wide}'))
+    built = run_byline(["build", "--site", str(site)])
+    assert (built.code, warning_lines(built.err)) == (0, [])
+    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    assert '<small class="photo__credit">Courtesy “The Bear”/FX</small>' in page

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markdown import Markdown
@@ -68,6 +69,11 @@ PHOTO = r"!\[[^\]\n]{0,2000}\]\([^)\n]{0,2000}\)"
 _PHOTO_ATTRIBUTES = re.compile("(" + PHOTO + r"[ \t]*\{)([^{}\n]*)(\})")
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 _SPACED_EQUALS = re.compile(r"[ \t]*=[ \t]*")
+# Where a double-quoted value may start ('credit="'), and what may follow its closing quote:
+# the end of the list, or another attribute (a key and "=", a .class or an #id).
+_VALUE_START = re.compile(r'[\w-]+[ \t]*=[ \t]*"')
+_AFTER_VALUE = re.compile(r'[ \t]*$|[ \t]+(?:[\w-]+[ \t]*=|[.#][\w-])')
+_LONGEST_LIST = 2000  # characters; past it, a list is no writer's and is left as it is
 
 
 def tidy_photo_attributes(text: str) -> str:
@@ -78,12 +84,41 @@ def tidy_photo_attributes(text: str) -> str:
         return text
 
     def tidied(match: re.Match[str]) -> str:
-        parts = _QUOTED.split(match.group(2))
+        parts = _QUOTED.split(_quotes_curled(match.group(2)))
         inner = "".join(part if i % 2 else _SPACED_EQUALS.sub("=", part)
                         for i, part in enumerate(parts))
         return match.group(1) + inner + match.group(3)
 
     return _PHOTO_ATTRIBUTES.sub(tidied, text)
+
+
+def _quotes_curled(attributes: str) -> str:
+    """``attributes`` with the double quotes inside a double-quoted value made typographic
+    ({credit="Courtesy "The Bear"/FX"}): Python-Markdown ends the value at the first of
+    them, and the credit was published cut to "Courtesy "."""
+    if attributes.count('"') <= 2 or len(attributes) > _LONGEST_LIST:
+        return attributes
+    out, at = [], 0
+    while start := _VALUE_START.search(attributes, at):
+        opened = start.end()
+        close = next((q for q in _quote_positions(attributes, opened)
+                      if _AFTER_VALUE.match(attributes, q + 1)), -1)
+        if close < 0:
+            break  # never closed: left for the warning about it
+        inner = attributes[opened:close].split('"')
+        curled = inner[0] + "".join(("“" if n % 2 == 0 else "”") + part
+                                    for n, part in enumerate(inner[1:]))
+        out.append(attributes[at:opened] + curled + '"')
+        at = close + 1
+    return "".join(out) + attributes[at:]
+
+
+def _quote_positions(text: str, start: int) -> Iterator[int]:
+    """Where each double quote from ``start`` on is, found as they are asked for."""
+    at = text.find('"', start)
+    while at >= 0:
+        yield at
+        at = text.find('"', at + 1)
 
 
 def is_video(src: str) -> bool:
