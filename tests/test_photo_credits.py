@@ -200,3 +200,19 @@ def test_a_credit_with_quotes_inside_it_is_kept_whole(make_site: Make) -> None:
     assert (built.code, warning_lines(built.err)) == (0, [])
     page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
     assert '<small class="photo__credit">Courtesy “The Bear”/FX</small>' in page
+
+
+def test_a_photo_in_pasted_html_is_a_warning_with_the_markdown_to_write(make_site: Make) -> None:
+    """Found by a red-team pass: <img src="figure.jpg"> pasted from another CMS was
+    published as written, though Byline publishes a photo only when the Markdown names it:
+    a broken image, with the file right beside the story and no word at build time."""
+    site = gala_with_a_photo(make_site, (
+        'Intro.\n\n<p><img src="figure.jpg" alt="The carpet"></p>\n\n'
+        '```\n<img src="in-code.jpg">\n```\n\n'
+        'An icon <img src="/icons/star.png" alt=""> from static/, and '
+        '<img src="https://cdn.example/a.jpg" alt="elsewhere">.'))
+    built = run_byline(["build", "--site", str(site)])
+    assert (built.code, warning_lines(built.err)) == (0, [
+        f"{STORY}:9: warning: this <img> is HTML, which Byline publishes as it is written: "
+        "figure.jpg is not published with it, so readers would see a broken image; write it "
+        "as a photo: ![The carpet](figure.jpg)"])

@@ -37,7 +37,7 @@ from generator.markup.liveupdates import (
     heading_lines,
 )
 from generator.markup.quotes import QuoteExtension
-from generator.markup.slips import BodySlip, unclosed_attribute_lists
+from generator.markup.slips import BodySlip, unclosed_attribute_lists, unpublished_html_images
 from generator.markup.typography import SmartTextExtension
 
 # When the HTML this module produces changes, bump MARKUP_VERSION in version.py so cached
@@ -117,7 +117,9 @@ class _Renderer:
             embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
             updates=updates,
             slips=(*unclosed_attribute_lists(text, first_line),
-                   *self.footnotes.slips(text, first_line)),
+                   *self.footnotes.slips(text, first_line),
+                   *unpublished_html_images([b for b in self.md.htmlStash.rawHtmlBlocks
+                                             if isinstance(b, str)], text, first_line)),
         )
 
 

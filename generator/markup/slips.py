@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from generator.markup.figures import PHOTO
@@ -46,4 +46,42 @@ def unclosed_attribute_lists(text: str, first_line: int) -> list[BodySlip]:
             f"this photo's {written} is never closed with }}: readers would see it as text, "
             f"and the photo would lose its caption and credit; close it: {written}}}",
             line_at(match.start())))
+    return slips
+
+
+# An <img> in HTML the writer typed or pasted (a WordPress export), and its src and alt.
+_HTML_IMAGE = re.compile(r"<img\b[^<>]{0,2000}?>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""",
+                        re.IGNORECASE)
+_ADDRESS_WITH_SCHEME = re.compile(r"^[a-zA-Z][\w+.-]*:")
+
+
+def unpublished_html_images(stashed: Sequence[str], text: str, first_line: int
+                            ) -> list[BodySlip]:
+    """Every ``<img>`` in the body's raw HTML (``stashed``: Python-Markdown's, in document
+    order) whose src is a file beside the story.  HTML is published as it is written, and
+    Byline publishes a photo only when the Markdown names it: the reader would see a broken
+    image.  (An address from the site's root may be a file of static/: ``byline check``
+    looks for it in the built site.)"""
+    slips: list[BodySlip] = []
+    line_at = line_finder(text, first_line)
+    searched = 0
+    for chunk in stashed:
+        if "<img" not in chunk.lower():
+            continue
+        found = text.find(chunk, searched)
+        if found >= 0:
+            searched = found + len(chunk)
+        for tag in _HTML_IMAGE.finditer(chunk):
+            values = {m.group(1).lower(): next(v for v in m.groups()[1:] if v is not None)
+                      for m in _ATTRIBUTE.finditer(tag.group(0))}
+            src = values.get("src", "").strip()
+            if not src or src.startswith(("/", "#")) or _ADDRESS_WITH_SCHEME.match(src):
+                continue
+            at = text.find(tag.group(0), max(found, 0))
+            slips.append(BodySlip(
+                f"this <img> is HTML, which Byline publishes as it is written: {src} is not "
+                "published with it, so readers would see a broken image; write it as a "
+                f"photo: ![{values.get('alt', '').strip()}]({src})",
+                line_at(at) if at >= 0 else None))
     return slips
