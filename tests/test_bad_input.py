@@ -225,6 +225,40 @@ def test_typo_in_front_matter_is_a_warning_with_line(make_site):
     ]
 
 
+def test_another_tools_way_of_holding_a_story_back_stops_the_build(make_site):
+    """Found by a red-team pass: stories imported with Jekyll's published: false, a
+    WordPress status: draft, a Hugo publishDate embargo or Draft: true went live."""
+    held = {"published": "published: false", "status": "status: draft",
+            "embargo": "publishDate: 2030-01-01T09:00:00Z", "capital": "Draft: true"}
+    site = make_site({f"content/articles/{name}.md": article(category="Music") .replace(
+        "category: Music", f"category: Music\n{line}") for name, line in held.items()} | {
+        "content/articles/live.md": article("Live", category="Music").replace(
+            "category: Music", "category: Music\nstatus: publish\npublished: true\n"
+            "publishDate: 2026-10-01")})
+    draft = "Byline does not read it, and would publish this now: write draft: true to keep it back"
+    assert sorted(problems_of(site)) == [
+        "content/articles/capital.md:5: error: 'Draft' is not draft:, the key that keeps a story "
+        f"back; {draft}",
+        "content/articles/embargo.md:5: error: 'publishDate' holds a story under embargo in Hugo "
+        "and other tools; Byline does not read it, and would publish this now: put the "
+        "embargo's time in date: (Byline publishes a story at its date)",
+        "content/articles/published.md:5: error: 'published: false' keeps a story unpublished in "
+        f"Jekyll and WordPress exports; {draft}",
+        "content/articles/status.md:5: error: 'status: draft' keeps a story unpublished in "
+        f"WordPress; {draft}",
+    ]
+
+
+def test_another_tools_name_for_a_field_is_a_warning_with_ours(make_site):
+    site = make_site({"content/articles/a.md": article(categories="[Music]", excerpt="Hi",
+                                                       byline="Dana Reyes")})
+    assert [str(w) for w in build(site).warnings if "another tool" in str(w)] == [
+        f"content/articles/a.md:{line}: warning: '{key}' is another tool's name, which Byline "
+        f"does not read: write {ours} instead"
+        for line, key, ours in ((4, "categories", "category: Music"), (5, "excerpt", "dek: Hi"),
+                                (6, "byline", "author: Dana Reyes"))]
+
+
 def test_missing_alt_and_credit_are_warnings(make_site):
     site = make_site({
         "content/articles/a/index.md": article(body="Intro.\n\n![](p.jpg)\n\nText ![x](p.jpg)"),
