@@ -259,6 +259,20 @@ def test_another_tools_name_for_a_field_is_a_warning_with_ours(make_site):
                                 (6, "byline", "author: Dana Reyes"))]
 
 
+def test_a_pasted_block_of_html_never_closed_is_an_error_at_its_line(make_site):
+    """Found by a red-team pass: an unclosed <div> pasted from Google Docs made the rest of
+    the story raw HTML (paragraphs run together, the photo shown as Markdown text) and left
+    the page's article open, with no word from build or check."""
+    body = ('Intro.\n\n<div>\nClosed.\n</div>\n\n<section><p>x</p>\n\n</section>\n\n'
+            'Inline <span>is fine\n\n<div style="margin:0">Pasted from Google Docs\n\n'
+            'Para *two*.\n')
+    site = make_site({"content/articles/a.md": article(body=body, category="Music")})
+    assert problems_of(site) == [
+        "content/articles/a.md:19: error: this <div> is never closed with </div>: everything "
+        "after it would be published as raw HTML, its paragraphs run together and its photos "
+        "and links shown as written; close it with </div> where it ends, or take it out"]
+
+
 def test_missing_alt_and_credit_are_warnings(make_site):
     site = make_site({
         "content/articles/a/index.md": article(body="Intro.\n\n![](p.jpg)\n\nText ![x](p.jpg)"),

@@ -426,7 +426,7 @@ def _body_videos(
 def _warn_body_slips(parsed: ParsedSource, where: SourceLocation, report: Report) -> None:
     assert parsed.body is not None
     for slip in parsed.body.slips:
-        report.warning(slip.message, where.at(slip.line))
+        (report.error if slip.stops else report.warning)(slip.message, where.at(slip.line))
 
 
 def _credit(written: str | None, location: SourceLocation, report: Report) -> str | None:

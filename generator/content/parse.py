@@ -99,7 +99,7 @@ def parsed_data(parsed: ParsedSource) -> tuple[list[Any], bytes]:
                           [_raw_video_data(v) for v in body.videos],
                           [[e.provider, e.url, e.described, e.line] for e in body.embeds],
                           [[u.heading_html, u.line] for u in body.updates],
-                          [[f.message, f.line] for f in body.slips]]
+                          [[f.message, f.line, f.stops] for f in body.slips]]
     data = [meta_data, body_data, parsed.problem, parsed.problem_line]
     return data, body.html if body else b""
 
@@ -170,8 +170,8 @@ def _raw_update_from(data: object) -> RawUpdate:
 
 
 def _body_slip_from(data: object) -> BodySlip:
-    message, line = items(data)
-    return BodySlip(text(message), maybe_integer(line))
+    message, line, stops = items(data)
+    return BodySlip(text(message), maybe_integer(line), flag(stops))
 
 
 def _raw_embed_from(data: object) -> RawEmbed:

@@ -37,7 +37,12 @@ from generator.markup.liveupdates import (
     heading_lines,
 )
 from generator.markup.quotes import QuoteExtension
-from generator.markup.slips import BodySlip, unclosed_attribute_lists, unpublished_html_images
+from generator.markup.slips import (
+    BodySlip,
+    unclosed_attribute_lists,
+    unclosed_html_blocks,
+    unpublished_html_images,
+)
 from generator.markup.typography import SmartTextExtension
 
 # When the HTML this module produces changes, bump MARKUP_VERSION in version.py so cached
@@ -106,6 +111,7 @@ class _Renderer:
                                     for p in parts)
         else:
             body = _without_controls(self.md.convert(text))
+        stashed = [b for b in self.md.htmlStash.rawHtmlBlocks if isinstance(b, str)]
         # Lines are found in document order, so each kind is searched on its own.
         return RenderedMarkdown(
             html=body.encode("utf-8"),
@@ -118,8 +124,9 @@ class _Renderer:
             updates=updates,
             slips=(*unclosed_attribute_lists(text, first_line),
                    *self.footnotes.slips(text, first_line),
-                   *unpublished_html_images([b for b in self.md.htmlStash.rawHtmlBlocks
-                                             if isinstance(b, str)], text, first_line)),
+                   *unpublished_html_images(stashed, text, first_line),
+                   *unclosed_html_blocks(stashed, self.md.block_level_elements, text,
+                                         first_line)),
         )
 
 

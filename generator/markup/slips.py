@@ -1,12 +1,14 @@
 """Slips in a body's Markdown that publish without an error but not as the writer meant:
-each said as a warning at its line (see content/assemble.py)."""
+each said at its line (see content/assemble.py), as a warning, or as an error where the page
+would come out broken."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from generator.markup.figures import PHOTO
 
@@ -17,6 +19,7 @@ class BodySlip:
 
     message: str
     line: int | None
+    stops: bool = False  # an error, not a warning: the page would be broken
 
 
 def line_finder(text: str, first_line: int) -> Callable[[int], int]:
@@ -85,3 +88,55 @@ def unpublished_html_images(stashed: Sequence[str], text: str, first_line: int
                 f"photo: ![{values.get('alt', '').strip()}]({src})",
                 line_at(at) if at >= 0 else None))
     return slips
+
+
+_TAG_START = re.compile(r"\s*<([a-zA-Z][a-zA-Z0-9-]*)")
+
+
+def unclosed_html_blocks(stashed: Sequence[str], block_tags: Collection[str], text: str,
+                         first_line: int) -> list[BodySlip]:
+    """Every block of raw HTML (``stashed``: Python-Markdown's, in document order) whose
+    first tag, one of ``block_tags``, is never closed: Markdown then takes the rest of the
+    story for HTML (paragraphs run together, photos and links shown as written) and the
+    page's own closing tag ends the writer's element.  An error: the page would be broken."""
+    slips: list[BodySlip] = []
+    line_at = line_finder(text, first_line)
+    searched = 0
+    for chunk in stashed:
+        start = _TAG_START.match(chunk)
+        if not start or start.group(1).lower() not in block_tags:
+            continue
+        found = text.find(chunk.rstrip(), searched)
+        if found >= 0:
+            searched = found + 1
+        tag = start.group(1).lower()
+        if _left_open(chunk, tag):
+            slips.append(BodySlip(
+                f"this <{tag}> is never closed with </{tag}>: everything after it would be "
+                "published as raw HTML, its paragraphs run together and its photos and links "
+                f"shown as written; close it with </{tag}> where it ends, or take it out",
+                line_at(found) if found >= 0 else None, stops=True))
+    return slips
+
+
+def _left_open(chunk: str, tag: str) -> bool:
+    """Whether the first ``tag`` element of ``chunk`` is still open at its end."""
+    depth = _Depth(tag)
+    depth.feed(chunk)
+    return depth.open > 0
+
+
+class _Depth(HTMLParser):
+    """How many ``tag`` elements are open, as an HTML parser reads them."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.tag, self.open = tag, 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == self.tag:
+            self.open += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self.tag and self.open:
+            self.open -= 1
