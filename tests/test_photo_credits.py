@@ -216,3 +216,24 @@ def test_a_photo_in_pasted_html_is_a_warning_with_the_markdown_to_write(make_sit
         f"{STORY}:9: warning: this <img> is HTML, which Byline publishes as it is written: "
         "figure.jpg is not published with it, so readers would see a broken image; write it "
         "as a photo: ![The carpet](figure.jpg)"])
+
+
+def test_a_photo_sharing_its_paragraph_with_text_is_a_warning_at_its_own_line(
+    make_site: Make,
+) -> None:
+    """Found by a red-team pass: a photo with text on the very next line, or in a list, is
+    one paragraph with it, shown inline without its caption and credit, with no word; and
+    a warning about a photo named the line of another use of the same file."""
+    site = gala_with_a_photo(make_site, (
+        'Intro.\n\n![Mara](figure.jpg "Opening night."){credit="Ines Park/Wire"}\n'
+        "She played two hours.\n\nAn icon ![star](figure.jpg) in a sentence says nothing.\n\n"
+        '- ![Mara](figure.jpg){credit="Ines Park/Wire"}\n\n'
+        '![Mara](figure.jpg "Opening night of the \\"Signal\\" tour."){credit="Ines Park/Wire"}'))
+    built = run_byline(["build", "--site", str(site)])
+    shares = ("shares its paragraph with text, so it is shown small inside the text and its "
+              "caption and credit are lost: put a blank line before and after it")
+    assert (built.code, warning_lines(built.err)) == (0, [
+        f"{STORY}:9: warning: photo figure.jpg {shares}",
+        f"{STORY}:14: warning: photo figure.jpg {shares}"])
+    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    assert 'Opening night of the “Signal” tour.' in page

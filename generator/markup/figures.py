@@ -139,27 +139,31 @@ class FigureTreeprocessor(Treeprocessor):
         """Walk the tree in document order, turning photo-only paragraphs into figures.
 
         With a stack, not recursion: a body of 5,000 ``*`` nests elements thousands deep.
+        Each element's children are gone through before its next sibling, so the images are
+        recorded in the order they are written (their lines are found in that order).
         """
-        stack = [root]
+        stack: list[tuple[etree.Element, int]] = [(root, 0)]
         while stack:
-            parent = stack.pop()
-            descend = []
-            for index, child in enumerate(list(parent)):
-                if child.tag == "p" and _is_lone_image(child):
-                    parent[index] = self._placeholder(child[0], "figure", tail=child.tail)
-                elif child.tag == "p" and _is_gallery(child):
-                    parent[index] = self._gallery(child)
-                elif child.tag == "img":
-                    parent[index] = self._placeholder(child, "inline", tail=child.tail)
-                elif len(child):
-                    descend.append(child)
-            stack.extend(reversed(descend))  # document order: first child on top
+            parent, index = stack.pop()
+            if index >= len(parent):
+                continue
+            stack.append((parent, index + 1))
+            child = parent[index]
+            if child.tag == "p" and _is_lone_image(child):
+                parent[index] = self._placeholder(child[0], "figure", tail=child.tail)
+            elif child.tag == "p" and _is_gallery(child):
+                parent[index] = self._gallery(child)
+            elif child.tag == "img":
+                parent[index] = self._placeholder(child, "inline", tail=child.tail)
+            elif len(child):
+                stack.append((child, 0))
 
     def _placeholder(self, img: etree.Element, kind: str, tail: str | None) -> etree.Element:
         src = img.get("src", "")
         # No alt attribute at all means the writer forgot it; alt="" is a choice.
         alt = _unescaped(img.get("alt"))
-        caption = _unescaped(img.get("title")) or None
+        # Python-Markdown leaves the escaped quotes of a title ("the \"Signal\" tour") escaped.
+        caption = _TITLE_ESCAPE.sub(r"\1", _unescaped(img.get("title")) or "") or None
         credit = _unescaped(img.get("credit")) or None
         if is_video(src):
             self.videos.append(RawVideo(
@@ -188,6 +192,7 @@ class FigureTreeprocessor(Treeprocessor):
 
 
 _ESCAPED = re.compile("\x02(\\d+)\x03")
+_TITLE_ESCAPE = re.compile(r"\\([\\\"'])")
 
 
 def _unescaped(text: str | None) -> str | None:
