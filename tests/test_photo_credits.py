@@ -237,3 +237,16 @@ def test_a_photo_sharing_its_paragraph_with_text_is_a_warning_at_its_own_line(
         f"{STORY}:14: warning: photo figure.jpg {shares}"])
     page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
     assert 'Opening night of the “Signal” tour.' in page
+
+
+def test_a_credit_in_typographic_quotes_or_after_a_space_is_read(make_site: Make) -> None:
+    """Found by a red-team pass: {credit=“Ines Park/Wire”}, as Word types it, was cut to
+    "“Ines", and a space before the brace showed the whole list as text, the caption lost."""
+    site = gala_with_a_photo(make_site, (
+        'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit=“Ines Park/Wire”}\n\n'
+        '![The carpet](figure.jpg "Later.") {credit="Theo Mar/Wire"}'))
+    built = run_byline(["build", "--site", str(site)])
+    assert (built.code, warning_lines(built.err)) == (0, [])
+    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    for credit in ("Ines Park/Wire", "Theo Mar/Wire"):
+        assert f'<small class="photo__credit">Photo: {credit}</small>' in page

@@ -66,9 +66,10 @@ class RawVideo:
 # ("![" thousands of times) costs a pass over it, not a square of it.
 PHOTO = r"!\[[^\]\n]{0,2000}\]\([^)\n]{0,2000}\)"
 # A photo's attribute list ("{credit=…}"), and the quoted values within one.
-_PHOTO_ATTRIBUTES = re.compile("(" + PHOTO + r"[ \t]*\{)([^{}\n]*)(\})")
+_PHOTO_ATTRIBUTES = re.compile("(" + PHOTO + r")[ \t]*\{([^{}\n]*)\}")
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 _SPACED_EQUALS = re.compile(r"[ \t]*=[ \t]*")
+_CURLY_VALUE = re.compile(r'=[ \t]*[“”„]([^“”"\n]*)[“”]')
 # Where a double-quoted value may start ('credit="'), and what may follow its closing quote:
 # the end of the list, or another attribute (a key and "=", a .class or an #id).
 _VALUE_START = re.compile(r'[\w-]+[ \t]*=[ \t]*"')
@@ -77,17 +78,19 @@ _LONGEST_LIST = 2000  # characters; past it, a list is no writer's and is left a
 
 
 def tidy_photo_attributes(text: str) -> str:
-    """``text`` with spaces around "=" taken out of photos' attribute lists, outside their
-    quotes: Python-Markdown reads ``{ credit = "Ines Park" }`` as no credit at all, where a
-    writer plainly gave one."""
+    """``text`` with photos' attribute lists as Python-Markdown reads them, where a writer
+    plainly gave a credit it would read as none, or as text: spaces around "=" (outside
+    quotes) or before the "{" taken out, a value in typographic quotes (``credit=“Ines
+    Park”``, as Word and macOS type them) put in straight ones."""
     if "=" not in text or "{" not in text:
         return text
 
     def tidied(match: re.Match[str]) -> str:
-        parts = _QUOTED.split(_quotes_curled(match.group(2)))
+        written = _CURLY_VALUE.sub(r'="\1"', match.group(2))
+        parts = _QUOTED.split(_quotes_curled(written))
         inner = "".join(part if i % 2 else _SPACED_EQUALS.sub("=", part)
                         for i, part in enumerate(parts))
-        return match.group(1) + inner + match.group(3)
+        return match.group(1) + "{" + inner + "}"
 
     return _PHOTO_ATTRIBUTES.sub(tidied, text)
 
