@@ -105,9 +105,9 @@ _CLOCK = re.compile(
     re.IGNORECASE,
 )
 # What makes a heading an attempt at a time (so a slip in one is an error, not a headline):
-# a date, "9:42", "21.42" or "9 pm" at its start.
+# a date, "9:42", "21.42", "21h42" or "9 pm" at its start.
 _TIMELIKE = re.compile(
-    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}\b|\d{1,2}\s*:|\d{1,2}\.\d{2}\b|\d{1,2}\s*[ap]\.?\s*m\b)",
+    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}\b|\d{1,2}\s*:|\d{1,2}[.h]\d{2}\b|\d{1,2}\s*[ap]\.?\s*m\b)",
     re.IGNORECASE,
 )
 _AFTER_TIME = re.compile(r"\s*(?:[—–|·:]|-{1,2}(?=\s))?\s*")

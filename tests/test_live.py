@@ -746,3 +746,13 @@ def test_an_update_in_the_hour_the_clocks_go_back_follows_the_one_before(make_si
     times = [t["datetime"] for t in page(site, URL).select("article.live-update time")]
     assert times == ["2026-11-01T01:10:00-08:00", "2026-11-01T01:45:00-07:00",
                      "2026-11-01T01:15:00-07:00"]  # newest first, 25 minutes apart
+
+
+def test_a_later_time_the_same_day_and_the_21h42_form_are_updates(make_site) -> None:
+    """Found by a red-team pass: '## 21h42 — …', a form the reference lists, was a plain
+    heading, and 3:00 pm after 1:30 am the same day was refused as 'earlier in the day'."""
+    site = live_site(make_site, "Intro.\n\n## 1:30 am — Early\n\nA.\n\n## 3:00 pm — Later\n\n"
+                     "B.\n\n## 21h42 — Duet\n\nC.\n", live="true")
+    build(site)
+    assert update_ids(site) == ["update-2026-11-20-2142", "update-2026-11-20-1500",
+                                "update-2026-11-20-0130"]
