@@ -707,3 +707,22 @@ def test_a_quote_closing_after_a_link_or_emphasis_curls_as_a_closing_quote() -> 
     html = render_markdown('"read https://a.example.com/x". And "*word*" ok').html.decode()
     assert html == ('<p>“read <a href="https://a.example.com/x">https://a.example.com/x</a>”. '
                     "And “<em>word</em>” ok</p>")
+
+
+def test_embed_code_pasted_from_a_platform_is_a_warning_with_the_link_to_paste(
+    make_site: Make,
+) -> None:
+    """Found by a red-team pass: X's and YouTube's "Embed" code was published as it is,
+    loading the platform as the page opens, against the promise that embeds load nothing
+    until the reader asks.  A chart's frame from elsewhere is the writer's choice."""
+    body = ('Intro.\n\n<blockquote class="twitter-tweet"><p>Thirty-one nights.</p></blockquote>'
+            ' <script async src="https://platform.twitter.com/widgets.js"></script>\n\n'
+            '<iframe src="https://www.youtube.com/embed/abc" title="Trailer"></iframe>\n\n'
+            '<iframe src="https://datawrapper.dwcdn.net/xyz/1/" title="Chart"></iframe>\n')
+    site = make_site({STORY: article("The gala", category="Music", body=body)})
+    loads = ("as the page opens, before the reader asks, and the platform sees every reader: "
+             "paste the post's link alone on its line instead, and Byline loads it when the "
+             "reader asks")
+    assert [str(w) for w in build(site).warnings if "embed code" in str(w)] == [
+        f"{STORY}:9: warning: this pasted embed code loads platform.twitter.com {loads}",
+        f"{STORY}:11: warning: this pasted embed code loads www.youtube.com {loads}"]

@@ -39,6 +39,7 @@ from generator.markup.liveupdates import (
 from generator.markup.quotes import QuoteExtension
 from generator.markup.slips import (
     BodySlip,
+    pasted_embed_code,
     unclosed_attribute_lists,
     unclosed_html_blocks,
     unpublished_html_images,
@@ -126,7 +127,8 @@ class _Renderer:
                    *self.footnotes.slips(text, first_line),
                    *unpublished_html_images(stashed, text, first_line),
                    *unclosed_html_blocks(stashed, self.md.block_level_elements, text,
-                                         first_line)),
+                                         first_line),
+                   *pasted_embed_code(stashed, text, first_line)),
         )
 
 

@@ -140,3 +140,37 @@ class _Depth(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == self.tag and self.open:
             self.open -= 1
+
+
+# What a platform's "Embed" menu gives: a script or frame from the platform, loaded as the
+# page opens.  Byline's own embeds load nothing until the reader asks (see embeds.py).
+_LOADED_FROM = re.compile(
+    r"""<(?:script|iframe)\b[^<>]{0,2000}?\bsrc\s*=\s*["']?(?:https?:)?//([^/"'\s<>:]+)""",
+    re.IGNORECASE)
+_PLATFORMS = ("twitter.com", "x.com", "instagram.com", "tiktok.com", "youtube.com",
+              "youtube-nocookie.com", "threads.net", "threads.com", "bsky.app", "spotify.com",
+              "apple.com", "facebook.com", "facebook.net", "cdninstagram.com")
+
+
+def pasted_embed_code(stashed: Sequence[str], text: str, first_line: int) -> list[BodySlip]:
+    """Every block of raw HTML (``stashed``: Python-Markdown's, in document order) that
+    loads a social platform's script or player as the page opens: embed code pasted from
+    the platform, where the post's link would be Byline's embed."""
+    slips: list[BodySlip] = []
+    line_at = line_finder(text, first_line)
+    searched = 0
+    for chunk in stashed:
+        loaded = next((m for m in _LOADED_FROM.finditer(chunk)
+                       if m.group(1).lower().endswith(_PLATFORMS)), None)
+        found = text.find(chunk.rstrip(), searched)
+        if found >= 0:
+            searched = found + 1
+        if loaded is None:
+            continue
+        at = text.find(loaded.group(0), max(found, 0))
+        slips.append(BodySlip(
+            f"this pasted embed code loads {loaded.group(1).lower()} as the page opens, "
+            "before the reader asks, and the platform sees every reader: paste the post's "
+            "link alone on its line instead, and Byline loads it when the reader asks",
+            line_at(at) if at >= 0 else None))
+    return slips
