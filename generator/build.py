@@ -496,6 +496,7 @@ def _build_locked(
         NEWS_WINDOW,
         SiteRenderer,
         build_index,
+        long_kept_site_files,
         plan_outputs,
         redirect_map,
         theme_reads,
@@ -531,6 +532,7 @@ def _build_locked(
         if collecting:
             gc.enable()
     images = plan_images(content, config, state.cache, report)
+    report.extend(long_kept_site_files(theme.site_files))
     report.raise_if_errors()
     if options.defer_images:
         images = defer_images(images, state.cache, config.images)

@@ -15,6 +15,9 @@ from pathlib import PurePosixPath
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=300, must-revalidate"
 SHORT_LIVED = "public, max-age=3600"
+# The site's folders of files whose name changes with their content (the theme's assets,
+# photos, videos): hosts are told to keep every file there a year.
+IMMUTABLE_FOLDERS = ("static/", "images/", "media/")
 
 SUFFIX_TYPES: dict[str, str] = {
     ".html": "text/html; charset=utf-8",

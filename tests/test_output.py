@@ -68,6 +68,19 @@ def test_theme_assets_have_content_hashes_and_site_templates_override(make_site)
     assert "Our own 404" in (site / "output/404.html").read_text()
 
 
+def test_a_file_of_static_in_a_folder_kept_for_a_year_is_a_warning(make_site):
+    """Found by a red-team pass: static/images/og-default.png is published as
+    /images/og-default.png, which _headers tells hosts to keep a year (Byline's own photos
+    there change name when they change): a new version would not reach readers."""
+    site = make_site({"content/articles/a.md": article(category="Music"),
+                      "static/images/og-default.png": b"old", "static/files/kit.pdf": b"%PDF"})
+    assert [str(w) for w in build(site).warnings] == [
+        "static/images/og-default.png: warning: this file is published in /images/, where "
+        "browsers and hosts keep every file a year, so a new version under this name would "
+        "not reach readers for a year; move it to another folder, such as "
+        "static/files/og-default.png"]
+
+
 def test_hosting_files_are_written_and_can_be_turned_off(make_site):
     site = make_site({"content/articles/a.md": article(category="Music", aliases="[/old/]")})
     build(site)

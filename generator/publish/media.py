@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from generator.mediatypes import IMMUTABLE, REVALIDATE, SHORT_LIVED
+from generator.mediatypes import IMMUTABLE, IMMUTABLE_FOLDERS, REVALIDATE, SHORT_LIVED
 
 # Host config files and markers that have no extension but are plain text.
 _TEXT_FILES = frozenset({"_headers", "_redirects", ".nojekyll", "CNAME"})
 
 _DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".xsl", ".txt", ".json", ".webmanifest"})
-_HASHED_FOLDERS = ("static/", "images/", "media/")
 # The build names hashed files like ``site.3f2a1b9c.css``, ``photo.3f2a1b9c.800.webp`` or
 # ``trailer.3f2a1b9c4d.mp4``.
 _CONTENT_HASH = re.compile(r"\.[0-9a-f]{8,}\.")
@@ -24,7 +23,7 @@ _CONTENT_HASH = re.compile(r"\.[0-9a-f]{8,}\.")
 
 def is_content_hashed(key: str) -> bool:
     """Whether a site file is a theme asset or image whose name changes with its content."""
-    return key.startswith(_HASHED_FOLDERS) and bool(_CONTENT_HASH.search(PurePosixPath(key).name))
+    return key.startswith(IMMUTABLE_FOLDERS) and bool(_CONTENT_HASH.search(PurePosixPath(key).name))
 
 
 def cache_control_for(key: str) -> str:

@@ -1,6 +1,7 @@
 """Stage 4 of the build: the model → every file of the site."""
 
 from generator.render.carried import Carried
+from generator.render.hosting import long_kept_site_files
 from generator.render.live import live_state
 from generator.render.plan import (
     Output,
@@ -32,6 +33,7 @@ __all__ = [
     "build_index",
     "file_path",
     "live_state",
+    "long_kept_site_files",
     "nodeless_units",
     "placement",
     "plan_outputs",

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from generator.errors import BuildFailed, Problem, Severity, SourceLocation
-from generator.mediatypes import IMMUTABLE, REVALIDATE
+from generator.mediatypes import IMMUTABLE, IMMUTABLE_FOLDERS, REVALIDATE
 from generator.slugs import quoted, site_path_problem
 
 _HEADERS, _REDIRECTS = "_headers", "_redirects"
@@ -26,14 +27,26 @@ def headers_file(base_path: str, feed_paths: list[str]) -> bytes:
     blocks.append((f"{prefix}/", [("Cache-Control", REVALIDATE)]))
     blocks.append((f"{prefix}/*/", [("Cache-Control", REVALIDATE)]))
     blocks += [(f"{prefix}{p}", [("Cache-Control", REVALIDATE)]) for p in sorted(feed_paths)]
-    blocks.append((f"{prefix}/static/*", [("Cache-Control", IMMUTABLE)]))
-    blocks.append((f"{prefix}/images/*", [("Cache-Control", IMMUTABLE)]))
-    blocks.append((f"{prefix}/media/*", [("Cache-Control", IMMUTABLE)]))
+    blocks += [(f"{prefix}/{folder}*", [("Cache-Control", IMMUTABLE)])
+               for folder in IMMUTABLE_FOLDERS]
     lines = []
     for path, headers in blocks:
         lines.append(_rule_path(path, _HEADERS))
         lines += [f"  {name}: {value}" for name, value in headers]
     return ("\n".join(lines) + "\n").encode()
+
+
+def long_kept_site_files(site_files: Mapping[str, Path]) -> list[Problem]:
+    """A warning for each file of the site's ``static/`` (site path → file) that lands in a
+    folder hosts keep for a year: a new version under the same name would not reach readers
+    who have the old one (Byline's own files there change name when they change)."""
+    return [Problem(Severity.WARNING,
+                    f"this file is published in /{rel.split('/')[0]}/, where browsers and "
+                    "hosts keep every file a year, so a new version under this name would not "
+                    f"reach readers for a year; move it to another folder, such as "
+                    f"static/files/{rel.partition('/')[2]}",
+                    SourceLocation(f"static/{rel}"))
+            for rel in sorted(site_files) if rel.startswith(IMMUTABLE_FOLDERS)]
 
 
 def redirects_file(redirects: Mapping[str, str], base_path: str) -> bytes:
