@@ -466,11 +466,34 @@ def test_git_publish_removes_what_a_publish_killed_with_kill_9_left_in_the_cache
     assert sorted(p.name for p in cache.iterdir()) == [running.name]
 
 
-def test_git_failure_is_a_publish_error(site: tuple[Path, Path], tmp_path: Path) -> None:
+def test_git_failures_are_one_line_with_the_fix(site: tuple[Path, Path], remote: Path,
+                                               tmp_path: Path) -> None:
+    """Found by a red-team pass: git's own output, up to 17 lines of it, was the message."""
     root, output = site
-    target = git_target(tmp_path / "no-such-repo.git", root)
-    with pytest.raises(PublishError, match="git ls-remote failed"):
-        target.publish(output, dry_run=False)
+    missing = tmp_path / "no-such-repo.git"
+    checked_out = tmp_path / "work"  # the fixture's clone, its main branch checked out
+    hooked = tmp_path / "hooked.git"
+    git("init", "--quiet", "--bare", str(hooked))
+    hook = hooked / "hooks/pre-receive"
+    hook.write_text("#!/bin/sh\necho 'policy: no pushes today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    said = {}
+    for repository, branch in ((missing, "gh-pages"), (checked_out, "main"),
+                               (hooked, "gh-pages")):
+        with pytest.raises(PublishError) as failed:
+            git_target(repository, root, branch=branch).publish(output, dry_run=False,
+                                                                force=True)
+        said[repository] = str(failed.value)
+    assert said == {
+        missing: f"deploy target 'pages': {missing} is not a git repository: check "
+                 "repository: under this target in site.yaml",
+        checked_out: f"deploy target 'pages': the branch is checked out in {checked_out}, and "
+                     "git does not update a checked-out branch: publish to a bare repository "
+                     "(git init --bare), or set branch: to one that is not checked out",
+        hooked: f"deploy target 'pages': {hooked} refused the push (policy: no pushes today): "
+                "the branch is as it was; ask whoever keeps the repository what its hook "
+                "requires",
+    }
 
 
 def test_git_refuses_a_token_in_the_repository_url(tmp_path: Path) -> None:

@@ -327,6 +327,48 @@ def _parse_name_status(output: str) -> list[tuple[str, str]]:
     return [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]
 
 
+# What git says when a publish cannot reach or update the branch, and the same in a writer's
+# words with the fix ({repository}: the target's repository, the last argument but one).
+_KNOWN_FAILURES = (
+    ("branch is currently checked out", "the branch is checked out in {repository}, and git "
+     "does not update a checked-out branch: publish to a bare repository (git init --bare), "
+     "or set branch: to one that is not checked out"),
+    ("does not appear to be a git repository", "{repository} is not a git repository: check "
+     "repository: under this target in site.yaml"),
+    ("repository not found", "{repository} is not a git repository: check repository: under "
+     "this target in site.yaml"),
+    ("could not read from remote repository", "Byline could not reach {repository}: check "
+     "repository: under this target in site.yaml, and that you can push to it"),
+    ("authentication failed", "{repository} refused your credentials: check that you can push "
+     "to it with git push"),
+    ("permission denied", "{repository} refused your credentials: check that you can push to "
+     "it with git push"),
+    ("hook declined", "{repository} refused the push ({remote}): the branch is as it was; ask "
+     "whoever keeps the repository what its hook requires"),
+    ("non-fast-forward", "someone else published to the branch at the same moment: publish "
+     "again"),
+    ("fetch first", "someone else published to the branch at the same moment: publish again"),
+)
+
+
+def _failure(args: tuple[str, ...], said: str, status: int) -> str:
+    """One line for a failed git command: the fix for a failure a writer can meet, else what
+    git called the error (its first "fatal:" or "error:" line)."""
+    lines = [line.removeprefix("remote:").strip() for line in said.splitlines()]
+    lines = [line for line in lines if line]
+    lowered = said.lower()
+    repository = args[-2] if len(args) >= 2 and args[0] in ("push", "fetch", "ls-remote") \
+        else "the repository"
+    remote = next((line for line in lines if not line.lower().startswith(
+        ("error:", "fatal:", "to ", "!", "hint:"))), "its hook declined it")
+    for sign, words in _KNOWN_FAILURES:
+        if sign in lowered:
+            return words.format(repository=repository, remote=remote)
+    first = next((line for line in lines if line.lower().startswith(("fatal:", "error:"))),
+                 lines[0] if lines else f"exit status {status}")
+    return f"git {args[0]} failed: {first}"
+
+
 @dataclass(frozen=True, slots=True)
 class _Git:
     """Runs git against the scratch repository, turning failures into PublishErrors."""
@@ -364,10 +406,9 @@ class _Git:
             check=False,
         )
         if result.returncode:
-            detail = (result.stderr or result.stdout).strip() or f"exit status {result.returncode}"
-            raise PublishError(
-                f"deploy target '{self.target_name}': git {args[0]} failed: {detail}"
-            )
+            raise PublishError(f"deploy target '{self.target_name}': "
+                               + _failure(args, result.stderr or result.stdout,
+                                          result.returncode))
         return result.stdout.strip()
 
     def _has_identity(self) -> bool:
