@@ -443,7 +443,7 @@ def test_git_interrupted_publish_completes_when_rerun(
     (remote / "refuse-once").touch()
     target = git_target(remote, root)
 
-    with pytest.raises(PublishError, match="git push failed"):
+    with pytest.raises(PublishError, match="refused the push"):
         target.publish(output, dry_run=False)
     assert "gh-pages" not in git("--git-dir", str(remote), "branch", "--list")
 
