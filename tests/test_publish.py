@@ -27,12 +27,14 @@ import pytest
 
 import generator.publish.directory as directory_module
 import generator.publish.s3 as s3_module
-from generator.errors import PublishError
+from generator.config import load_config
+from generator.errors import BuildFailed, PublishError, Report
 from generator.mediatypes import content_type as content_type_for
 from generator.ownership import MARKER_NAME, site_identity
 from generator.publish import (
     PublishedUrls,
     PublishSummary,
+    deploy_problems,
     load_published,
     make_target,
     record_published,
@@ -42,6 +44,7 @@ from generator.publish import (
 from generator.publish.git import GitTarget
 from generator.publish.media import cache_control_for
 from generator.publish.sync import PUBLISHED_RECORD, SiteFile, StoredFile, plan_sync
+from tests.outcome import run_byline
 
 SITE_FILES: dict[str, bytes] = {
     "index.html": b"<!doctype html><title>Home</title>",
@@ -140,6 +143,14 @@ def test_plan_uploads_assets_then_pages_then_feeds_and_deletes_pages_first() -> 
     assert plan.unchanged == 1
 
 
+def refused(publishing: Any) -> str:
+    """What a target refused with: its settings' problems (or a publish's error), one a line."""
+    with pytest.raises((BuildFailed, PublishError)) as caught:
+        publishing()
+    error = caught.value
+    return "\n".join(map(str, error.problems)) if isinstance(error, BuildFailed) else str(error)
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
@@ -155,9 +166,44 @@ def test_plan_uploads_assets_then_pages_then_feeds_and_deletes_pages_first() -> 
     ],
 )
 def test_bad_target_specs_are_refused_clearly(tmp_path: Path, spec: dict, message: str) -> None:
-    with pytest.raises(PublishError, match="deploy target 'live'") as caught:
+    with pytest.raises(BuildFailed, match="publish failed with 1 error") as caught:
         make_target("live", spec, tmp_path)
-    assert message in str(caught.value)
+    [problem] = caught.value.problems
+    assert str(problem).startswith("site.yaml: error: deploy target 'live'")
+    assert message in str(problem)
+
+
+def test_check_says_every_mistake_of_the_deploy_settings_at_its_line(tmp_path: Path) -> None:
+    """Found by a red-team pass: build and check passed a deploy section with four mistakes,
+    and publish then said one a run, with no line."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "site.yaml").write_text(
+        "title: T\nbase_url: https://news.example/\ndeploy:\n  default: live\n  targets:\n"
+        "    s:\n      kind: s3\n      bucket: ok-bucket\n      prefix: ../x\n"
+        "      region: Not A Region\n      colour: blue\n    g:\n      kind: git\n",
+        encoding="utf-8")
+    config = load_config(root, Report())
+    assert config is not None
+    target = "deploy target 's' (s3):"
+    assert [str(p) for p in deploy_problems(config)] == [
+        f"site.yaml:9: error: {target} `prefix` \"../x\" leaves the site: write a folder such "
+        "as news/",
+        f"site.yaml:10: error: {target} `region` \"Not A Region\" is not a region name such as "
+        "eu-west-1",
+        f"site.yaml:11: error: {target} unknown setting colour (known: bucket, endpoint_url, "
+        "prefix, profile, region)",
+        "site.yaml:12: error: deploy target 'g' (git): missing required setting `repository`",
+        "site.yaml:4: error: deploy: default: names the target 'live', which deploy: targets: "
+        "does not have: use one of s, g",
+    ]
+    (root / "content/articles").mkdir(parents=True)
+    (root / "content/articles/a.md").write_text(
+        "---\ntitle: A\ndate: 2026-11-01 09:30\n---\n\nText.\n", encoding="utf-8")
+    checked = run_byline(["check", "--site", str(root)], seconds=60)
+    assert checked.code == 1
+    assert "site.yaml:12: error: deploy target 'g' (git): missing required setting " \
+        "`repository`" in checked.err.splitlines()
 
 
 def test_publishing_an_empty_output_folder_is_refused(tmp_path: Path) -> None:
@@ -498,9 +544,8 @@ def test_git_failures_are_one_line_with_the_fix(site: tuple[Path, Path], remote:
 
 def test_git_refuses_a_token_in_the_repository_url(tmp_path: Path) -> None:
     spec = {"kind": "git", "repository": "https://me:ghp_secret@github.com/me/site.git"}
-    with pytest.raises(PublishError, match="credential helper") as caught:
-        make_target("pages", spec, tmp_path)
-    assert "ghp_secret" not in str(caught.value)
+    said = refused(lambda: make_target("pages", spec, tmp_path))
+    assert "credential helper" in said and "ghp_secret" not in said
 
 
 # --- S3 (moto's standalone server) ---------------------------------------------------------
@@ -951,9 +996,9 @@ def test_s3_a_bucket_an_older_release_published_beside_others_objects_needs_no_f
 
 def test_s3_keys_in_the_spec_are_rejected(tmp_path: Path) -> None:
     spec = {"kind": "s3", "bucket": "b", "aws_access_key_id": "AKIA", "aws_secret_access_key": "x"}
-    with pytest.raises(PublishError, match="environment") as caught:
-        make_target("bucket", spec, tmp_path)
-    assert "aws_access_key_id" in str(caught.value) and "aws_secret_access_key" in str(caught.value)
+    said = refused(lambda: make_target("bucket", spec, tmp_path))
+    assert "environment" in said
+    assert "aws_access_key_id" in said and "aws_secret_access_key" in said
 
 
 def test_s3_without_boto3_says_what_to_install(
@@ -1074,8 +1119,8 @@ def test_dir_dry_run_changes_nothing(site: tuple[Path, Path], tmp_path: Path) ->
 @pytest.mark.parametrize("path", ["output", "output/mirror", ".", "..", "/"])
 def test_dir_refuses_folders_that_would_eat_the_site(site: tuple[Path, Path], path: str) -> None:
     root, output = site
-    with pytest.raises(PublishError, match="deploy target 'mirror'"):
-        dir_target(root, path).publish(output, dry_run=True)
+    said = refused(lambda: dir_target(root, path).publish(output, dry_run=True))
+    assert "deploy target 'mirror'" in said
 
 
 def test_dir_never_follows_symlinks_out_of_the_target(

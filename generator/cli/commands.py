@@ -329,6 +329,10 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     at_their_sources = _optional("generator.check", "at_their_sources", "check")
     problems = at_their_sources(problems, [*result.content.articles, *result.content.pages],
                                 config.root, result.output)
+    if not publishing:  # a publish has read its own target (another's typo is not its stop)
+        # Where the site goes is checked too: a typo there is found before a publish meets it.
+        deploy_problems = _optional("generator.publish", "deploy_problems", "publish")
+        problems = [*deploy_problems(config), *problems]
     if publishing:
         placeholder_address = _optional("generator.publish", "placeholder_address", "publish")
         problems = [*([found] if (found := placeholder_address(config)) else []), *problems]

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import SiteConfig, setting_at
-from generator.errors import Problem, PublishError, Severity
+from generator.errors import BuildFailed, Problem, Severity
 from generator.ownership import is_placeholder
 from generator.publish import directory, git, s3
-from generator.publish.target import PublishSummary, Target
+from generator.publish.target import PublishSummary, Target, TargetProblems
 from generator.published import (
     PublishedUrls,
     load_published,
@@ -28,6 +28,7 @@ __all__ = [
     "PublishSummary",
     "PublishedUrls",
     "Target",
+    "deploy_problems",
     "load_published",
     "make_target",
     "placeholder_address",
@@ -50,16 +51,55 @@ def make_target(name: str, spec: Mapping[str, Any], site_root: Path,
     """The deploy target ``name`` from its site.yaml mapping, chosen by its ``kind``, for
     the ``site`` publishing (``ownership.site_identity``: a folder or bucket holding
     another site's files is refused; "": not known)."""
+    try:
+        return _target(name, spec, site_root, site)
+    except TargetProblems as found:
+        raise BuildFailed(_located(site_root, name, found), "publish") from None
+
+
+def deploy_problems(config: SiteConfig) -> list[Problem]:
+    """Every problem of site.yaml's ``deploy:`` targets, each at its line: ``byline check``
+    says them all at once, before any publish meets the first."""
+    targets = config.deploy.get("targets")
+    if not isinstance(targets, Mapping):
+        return []  # none yet: publish says how to add one
+    problems = []
+    for name, spec in targets.items():
+        try:
+            _target(str(name), spec, config.root, config.identity)
+        except TargetProblems as found:
+            problems += _located(config.root, str(name), found)
+    default = config.deploy.get("default")
+    if default is not None and default not in targets:
+        problems.append(Problem(Severity.ERROR, f"deploy: default: names the target "
+                                f"'{default}', which deploy: targets: does not have: use one "
+                                f"of {', '.join(map(str, targets))}",
+                                setting_at(config.root, "deploy", "default")))
+    return problems
+
+
+def _target(name: str, spec: Any, site_root: Path, site: str) -> Target:
     kinds = ", ".join(sorted(TARGET_KINDS))
     if not isinstance(spec, Mapping):
-        raise PublishError(f"deploy target '{name}' must be a mapping with a `kind` ({kinds})")
+        raise TargetProblems(((None, f"deploy target '{name}' must be a mapping with a `kind` "
+                                     f"({kinds})"),))
     kind = spec.get("kind")
     if kind is None:
-        raise PublishError(f"deploy target '{name}' has no `kind`: use one of {kinds}")
+        raise TargetProblems(((None, f"deploy target '{name}' has no `kind`: use one of "
+                                     f"{kinds}"),))
     factory = TARGET_KINDS.get(kind) if isinstance(kind, str) else None
     if factory is None:
-        raise PublishError(f"deploy target '{name}' has unknown kind {kind!r}: use one of {kinds}")
+        raise TargetProblems((("kind", f"deploy target '{name}' has unknown kind {kind!r}: use "
+                                       f"one of {kinds}"),))
     return factory(name, spec, site_root, site)
+
+
+def _located(site_root: Path, name: str, found: TargetProblems) -> list[Problem]:
+    """Each of a target's problems at its line of site.yaml (the setting's, or the target's)."""
+    located = [Problem(Severity.ERROR, message,
+                       setting_at(site_root, "deploy", "targets", name, *([key] if key else [])))
+               for key, message in found.problems]
+    return sorted(located, key=lambda p: (p.location.line if p.location else None) or 0)
 
 
 def placeholder_address(config: SiteConfig) -> Problem | None:

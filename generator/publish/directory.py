@@ -70,12 +70,14 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
     """A folder target from its site.yaml settings; a relative path is taken from the site."""
     settings = TargetSpec(name, "dir", spec)
     settings.allow_only(("path",))
-    path = Path(settings.required_text("path")).expanduser()
-    folder = (site_root / path).resolve()
-    try:
-        refuse_precious(folder, site_root, "`path`")
-    except FolderRefused as refused:
-        raise settings.fail(str(refused)) from None
+    written = settings.required_text("path")
+    folder = (site_root / Path(written or ".").expanduser()).resolve()
+    if written:
+        try:
+            refuse_precious(folder, site_root, "`path`")
+        except FolderRefused as refused:
+            settings.fail(str(refused), "path")
+    settings.finish()
     return DirTarget(name=name, folder=folder, cache=site_root / CACHE_DIR_NAME,
                      site=site)
 

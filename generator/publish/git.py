@@ -68,26 +68,26 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
     settings = TargetSpec(name, "git", spec)
     settings.allow_only(_SETTINGS)
     repository = settings.required_text("repository")
-    if urlsplit(repository).password:
-        raise settings.fail(
-            "`repository` contains a password or token; site.yaml is usually committed, "
-            "so use a git credential helper or an SSH key instead"
-        )
-    if problem := _repository_problem(repository):
-        raise settings.fail(f"`repository` {quoted(repository)} {problem}")
+    if repository and urlsplit(repository).password:
+        settings.fail("`repository` contains a password or token; site.yaml is usually "
+                      "committed, so use a git credential helper or an SSH key instead",
+                      "repository")
+    elif repository and (problem := _repository_problem(repository)):
+        settings.fail(f"`repository` {quoted(repository)} {problem}", "repository")
     branch = settings.text("branch", "gh-pages") or "gh-pages"
     # Checked as a full ref name, a pure syntax check: ``--branch`` would also expand
     # ``@{-1}`` against whatever repository the command happens to run in.
     if branch.startswith("-") or not branch.isprintable() or subprocess.run(
         ["git", "check-ref-format", f"refs/heads/{branch}"], capture_output=True, check=False
     ).returncode:
-        raise settings.fail(f"{quoted(branch)} is not a valid branch name")
+        settings.fail(f"{quoted(branch)} is not a valid branch name", "branch")
     message = settings.text("message", _DEFAULT_MESSAGE) or _DEFAULT_MESSAGE
     try:
         message.format_map(dict.fromkeys(_MESSAGE_FIELDS, 0))
     except (KeyError, IndexError, ValueError) as error:
         fields = ", ".join(f"{{{name}}}" for name in _MESSAGE_FIELDS)
-        raise settings.fail(f"`message` may only use {fields} ({error})") from error
+        settings.fail(f"`message` may only use {fields} ({error})", "message")
+    settings.finish()
     return GitTarget(
         name=name,
         repository=_locate(repository, site_root),

@@ -69,31 +69,32 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
         str(key) for key in spec if any(word in str(key).lower() for word in _CREDENTIAL_WORDS)
     )
     if credentials:
-        raise settings.fail(
+        settings.fail(
             f"{', '.join(credentials)} must not be in site.yaml (it is usually committed): "
             "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, "
-            "or name an AWS profile with AWS_PROFILE or `profile:`"
-        )
-    settings.allow_only(_SETTINGS)
+            "or name an AWS profile with AWS_PROFILE or `profile:`", credentials[0])
+    settings.allow_only([*_SETTINGS, *credentials])  # said above, not again as unknown
     bucket = settings.required_text("bucket")
-    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
-        raise settings.fail(f"`bucket` {quoted(bucket)} is not a bucket name: lower-case "
-                            "letters, digits, dots and hyphens, e.g. news-example-site")
+    if bucket and (not _BUCKET.fullmatch(bucket) or ".." in bucket):
+        settings.fail(f"`bucket` {quoted(bucket)} is not a bucket name: lower-case letters, "
+                      "digits, dots and hyphens, e.g. news-example-site", "bucket")
     prefix = settings.text("prefix", "") or ""
     if prefix.strip("/") and (problem := site_path_problem("/" + prefix.strip("/"))):
-        raise settings.fail(f"`prefix` {quoted(prefix)} {problem}: write a folder such as "
-                            "news/")
+        settings.fail(f"`prefix` {quoted(prefix)} {problem}: write a folder such as news/",
+                      "prefix")
     region = settings.text("region")
     if region is not None and not _REGION.fullmatch(region):
-        raise settings.fail(f"`region` {quoted(region)} is not a region name such as eu-west-1")
+        settings.fail(f"`region` {quoted(region)} is not a region name such as eu-west-1",
+                      "region")
     endpoint_url = settings.text("endpoint_url")
     if endpoint_url is not None and (
             urlsplit(endpoint_url).scheme not in ("http", "https") or link_problem(endpoint_url)):
-        raise settings.fail(f"`endpoint_url` {quoted(endpoint_url)} is not a web address such "
-                            "as https://<account>.r2.cloudflarestorage.com")
+        settings.fail(f"`endpoint_url` {quoted(endpoint_url)} is not a web address such as "
+                      "https://<account>.r2.cloudflarestorage.com", "endpoint_url")
     profile = settings.text("profile")
     if profile is not None and (profile.startswith("-") or not profile.isprintable()):
-        raise settings.fail(f"`profile` {quoted(profile)} is not an AWS profile name")
+        settings.fail(f"`profile` {quoted(profile)} is not an AWS profile name", "profile")
+    settings.finish()
     return S3Target(
         name=name,
         bucket=bucket,

@@ -8,7 +8,7 @@ surprise halfway through an upload.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -57,39 +57,59 @@ class Target(Protocol):
         ...
 
 
+class TargetProblems(PublishError):
+    """Every problem of one target's settings: (the setting it is at, or None for the target
+    as a whole, and the message, which names the target)."""
+
+    def __init__(self, problems: tuple[tuple[str | None, str], ...]) -> None:
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = problems
+
+
 @dataclass(frozen=True, slots=True)
 class TargetSpec:
-    """One target's settings as written in site.yaml, read with messages that name the target."""
+    """One target's settings as written in site.yaml, read with messages that name the
+    target; every problem is noted, and ``finish`` raises them all together."""
 
     name: str
     kind: str
     values: Mapping[str, Any]
+    problems: list[tuple[str | None, str]] = field(default_factory=list)
 
-    def fail(self, message: str) -> PublishError:
-        """An error about this target, for the caller to raise."""
-        return PublishError(f"deploy target '{self.name}' ({self.kind}): {message}")
+    def fail(self, message: str, key: str | None = None) -> None:
+        """Note a problem with this target (with ``key``, the setting it is about)."""
+        self.problems.append((key, f"deploy target '{self.name}' ({self.kind}): {message}"))
+
+    def finish(self) -> None:
+        """Raise every problem noted, if there is one."""
+        if self.problems:
+            raise TargetProblems(tuple(self.problems))
 
     def allow_only(self, keys: Collection[str]) -> None:
-        """Reject keys this kind of target does not know: they are usually typos."""
+        """Note keys this kind of target does not know: they are usually typos."""
         unknown = sorted(str(key) for key in self.values if key != "kind" and key not in keys)
         if unknown:
             known = ", ".join(sorted(keys))
-            raise self.fail(f"unknown setting {', '.join(unknown)} (known: {known})")
+            self.fail(f"unknown setting {', '.join(unknown)} (known: {known})", unknown[0])
 
     def text(self, key: str, default: str | None = None) -> str | None:
-        """An optional string setting; an empty YAML value counts as not given."""
+        """An optional string setting; an empty YAML value counts as not given (as does a
+        wrong one, noted)."""
         value = self.values.get(key)
         if value is None:
             return default
         if not isinstance(value, str):
-            raise self.fail(f"`{key}` must be text, not {type(value).__name__}")
+            self.fail(f"`{key}` must be text, not {type(value).__name__}", key)
+            return default
         return value
 
     def required_text(self, key: str) -> str:
-        """A string setting that must be present and non-empty."""
+        """A string setting that must be present and non-empty ("" when it is not: noted)."""
         value = self.text(key)
         if not value:
-            raise self.fail(f"missing required setting `{key}`")
+            if key not in self.values or isinstance(self.values[key], str | None):
+                self.fail(f"missing required setting `{key}`", key)
+            return ""
         return value
 
 
