@@ -602,7 +602,8 @@ def _build_locked(
         report.raise_if_errors()
     if foreign:
         report.warning(f"{output_dir} held {len(foreign)} file{'s' if len(foreign) != 1 else ''}"
-                       f" Byline did not write; they are kept: {describe_files(foreign)}",
+                       f" Byline did not write; they are kept there, and never published (put "
+                       f"files to publish in static/): {describe_files(foreign)}",
                        None)
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)

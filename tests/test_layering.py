@@ -12,7 +12,7 @@ from pathlib import Path
 from .conftest import REPO
 
 LAYERS = (
-    ("plaindata", "layered", "lifeline"),
+    ("plaindata", "layered", "lifeline", "google"),
     ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "inputfiles",
      "lazyimport"),
     ("sourceyaml", "cache", "ownership"),

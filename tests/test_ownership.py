@@ -170,7 +170,8 @@ def test_force_lists_the_files_it_keeps(make_site, tmp_path):
     folder = write_files(tmp_path / "www", {"CNAME": "news.example"})
     run = run_byline(["build", "--site", str(site), "--output", str(folder), "--force"])
     assert run.code == 0
-    assert f"warning: {folder} held 1 file Byline did not write; they are kept: CNAME" in run.err
+    assert (f"warning: {folder} held 1 file Byline did not write; they are kept there, and never "
+            "published (put files to publish in static/): CNAME") in run.err
 
 
 def built_before_markers(site: Path) -> None:
@@ -274,13 +275,15 @@ def test_a_second_build_waits_then_names_the_one_running(make_site):
 
 
 def test_dir_target_refuses_the_sites_folders(make_site):
-    from generator.errors import PublishError
+    from generator.errors import BuildFailed
     from generator.publish import make_target
 
     site = make_site(ARTICLES)
     for path in ("content", "templates", ".", "/", str(Path.home())):
-        with pytest.raises(PublishError, match="deploy target 'mirror' \\(dir\\): `path` "):
+        with pytest.raises(BuildFailed) as refused:
             make_target("mirror", {"kind": "dir", "path": path}, site)
+        [problem] = refused.value.problems
+        assert problem.message.startswith("deploy target 'mirror' (dir): `path` ")
 
 
 def test_dir_target_refuses_someone_elses_folder_and_force_keeps_its_files(make_site, tmp_path):

@@ -30,7 +30,7 @@ import generator.publish.s3 as s3_module
 from generator.config import load_config
 from generator.errors import BuildFailed, PublishError, Report
 from generator.mediatypes import content_type as content_type_for
-from generator.ownership import MARKER_NAME, site_identity
+from generator.ownership import MARKER_NAME, site_identity, write_ownership
 from generator.publish import (
     PublishedUrls,
     PublishSummary,
@@ -286,7 +286,8 @@ def test_git_never_commits_byline_bookkeeping_and_works_inside_the_cache(
     site: tuple[Path, Path], remote: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, output = site
-    (output / MARKER_NAME).write_text("byline-output 1 clean\nindex.html\n")
+    (output / MARKER_NAME).write_text("byline-output 1 clean\n" + "".join(
+        f"{key}\n" for key in SITE_FILES))
     (output / "music/.index.html.99.byline-tmp").write_text("half a page")
     # The system's temporary folder is not used: were it, this would fail.
     monkeypatch.setattr(tempfile, "tempdir", str(root / "no-such-folder"))
@@ -1044,6 +1045,24 @@ def test_s3_trusts_the_stored_md5_when_the_etag_is_not_one() -> None:
 def dir_target(root: Path, path: Path | str) -> Any:
     """A folder target, as site.yaml would declare it."""
     return make_target("mirror", {"kind": "dir", "path": str(path)}, root)
+
+
+def test_a_file_put_in_the_output_folder_by_hand_is_published_by_no_target(
+    site: tuple[Path, Path], remote: Path, tmp_path: Path,
+) -> None:
+    """Found by a red-team pass: a folder target sent it only at a full comparison (at least
+    hourly, or with --force), then listed it as Byline's; git and S3 always sent it."""
+    root, output = site
+    write_ownership(output, SITE_FILES, clean=True, scratch=tmp_path)
+    (output / "google123.html").write_bytes(b"google-site-verification: google123.html")
+    mirror = tmp_path / "mirror"
+    for force in (False, True):
+        dir_target(root, mirror).publish(output, dry_run=False, force=force)
+        assert set(folder_files(mirror)) == set(SITE_FILES)
+    git_target(remote, root).publish(output, dry_run=False)
+    committed = git("--git-dir", str(remote), "ls-tree", "-r", "--name-only", "gh-pages")
+    assert "google123.html" not in committed.splitlines()
+    assert set(committed.splitlines()) >= set(SITE_FILES) - {MARKER_NAME}
 
 
 def folder_files(folder: Path) -> dict[str, bytes]:

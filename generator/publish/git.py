@@ -30,6 +30,7 @@ from generator.ownership import (
     describe_files,
     same_site,
 )
+from generator.publish.sync import hand_placed
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 from generator.slugs import quoted
 
@@ -170,7 +171,8 @@ class GitTarget:
             # Byline's marker and temporary files are bookkeeping, never part of the site;
             # the files others put on the branch stay as the branch has them.
             specs = [".", f":(exclude){MARKER_NAME}", f":(exclude,glob)**/*{TEMPORARY_SUFFIX}",
-                     *(f":(exclude,literal){path}" for path in kept)]
+                     *(f":(exclude,literal){path}" for path in kept),
+                     *(f":(exclude,literal){path}" for path in hand_placed(folder))]
             git.run("add", "--all", "--force", "--pathspec-from-file=-",
                     "--pathspec-file-nul", stdin="\0".join(specs), in_site=True)
             tree = git.run("write-tree")

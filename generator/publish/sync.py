@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.ownership import MARKER_NAME, is_temporary
+from generator.ownership import MARKER_NAME, is_temporary, read_ownership
 from generator.publish.media import is_page
 from generator.publish.target import PublishSummary, format_size
 
@@ -150,8 +150,34 @@ def md5_memo_from(data: object, _raw: bytes) -> Md5Memo:
 
 
 def scan_site(site_dir: Path, memo: Md5Memo | None = None) -> dict[str, SiteFile]:
-    """Every file of the built site, with its size and MD5, keyed by its site-relative path."""
+    """Every file of the built site, with its size and MD5, keyed by its site-relative path:
+    the files Byline wrote there (``byline_files``), never one put there by hand."""
     files: dict[str, SiteFile] = {}
+    ours = byline_files(site_dir)
+    for key, path in _walk(site_dir):
+        if ours is None or key in ours:
+            info = os.stat(path)
+            md5 = memo.md5(path, info) if memo is not None else file_md5(path)
+            files[key] = SiteFile(key, Path(path), info.st_size, md5)
+    return dict(sorted(files.items()))
+
+
+def byline_files(site_dir: Path) -> frozenset[str] | None:
+    """The files of the output folder a publish sends: those its marker lists as the build's
+    (None: no marker, every file).  One someone put there by hand is kept there, and
+    published by no target: what goes out is what the site builds (static/ for the rest)."""
+    marker = read_ownership(site_dir)
+    return marker.files if marker is not None else None
+
+
+def hand_placed(site_dir: Path) -> list[str]:
+    """The files of the output folder that are not the build's (see ``byline_files``)."""
+    ours = byline_files(site_dir)
+    return [] if ours is None else sorted(key for key, _ in _walk(site_dir) if key not in ours)
+
+
+def _walk(site_dir: Path) -> Iterator[tuple[str, str]]:
+    """Each file of the output folder a publish may send (site path, file path)."""
     root = str(site_dir)
     cut = len(root) + 1
     # Plain strings while walking: this runs over every file of a 10,000-article site.
@@ -160,13 +186,8 @@ def scan_site(site_dir: Path, memo: Md5Memo | None = None) -> dict[str, SiteFile
         subfolders[:] = [name for name in subfolders if name not in NEVER_PUBLISHED]
         prefix = folder[cut:].replace(os.sep, "/") + "/" if folder != root else ""
         for name in names:
-            if name in NEVER_PUBLISHED or is_temporary(name):
-                continue
-            path = os.path.join(folder, name)
-            info = os.stat(path)
-            md5 = memo.md5(path, info) if memo is not None else file_md5(path)
-            files[prefix + name] = SiteFile(prefix + name, Path(path), info.st_size, md5)
-    return dict(sorted(files.items()))
+            if name not in NEVER_PUBLISHED and not is_temporary(name):
+                yield prefix + name, os.path.join(folder, name)
 
 
 def file_md5(path: Path | str) -> str:
