@@ -208,6 +208,28 @@ def test_a_quote_of_several_paragraphs_then_an_unattributed_one(make_site):
     assert [q.get_text(strip=True) for q in plain] == ["Just something someone said."]
 
 
+def test_an_attribution_on_the_next_line_or_after_an_en_dash_ends_its_quote(make_site):
+    """Found by a red-team pass: with "> — Fan A" straight under its line, or "> – Fan C"
+    with an en dash, the quote merged with the next one, under the next one's speaker."""
+    body = """
+    > I cried the whole way home.
+    > — Fan A
+
+    > Worst show of the year.
+    >
+    > — Critic B
+
+    > Best night of my life.
+    >
+    > – Fan C
+    """
+    figures = quotes_of(make_site, body).select("main figure.pullquote")
+    assert [(f.find("blockquote").get_text(" ", strip=True),
+             f.find("figcaption").get_text(strip=True)) for f in figures] == [
+        ("I cried the whole way home.", "— Fan A"), ("Worst show of the year.", "— Critic B"),
+        ("Best night of my life.", "— Fan C")]
+
+
 def test_a_blockquote_without_a_speaker_is_left_alone(make_site):
     html = quotes_of(make_site, "> One.\n>\n> Two.\n")
     assert not html.select("main figure.pullquote")

@@ -1,4 +1,5 @@
-"""Quotes with attribution: a blockquote whose last paragraph starts with a dash.
+"""Quotes with attribution: a blockquote whose last paragraph (or last line) starts with
+a dash.
 
     > We were never going to stop at one album.
     >
@@ -17,7 +18,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-_ATTRIBUTION = re.compile(r"^\s*(?:—|--|&mdash;)\s*(?P<who>\S.*)$", re.DOTALL)
+# An em dash (typed, or as "--" or "&mdash;") or an en dash, then who said it.
+_ATTRIBUTION = re.compile(r"^\s*(?:—|--|–|&mdash;|&ndash;)\s*(?P<who>\S.*)$", re.DOTALL)
 
 
 class QuoteTreeprocessor(Treeprocessor):
@@ -48,6 +50,15 @@ def _split_quotes(quote: etree.Element) -> list[etree.Element]:
         if who is not None and said:
             found.append(_figure(said, who))
             said = []
+            continue
+        # "> I cried the whole way home." then "> — Fan A" on the next line: one paragraph
+        # whose last line is the attribution (else the quote merged with the next one).
+        words, _, last = (child.text or "").rpartition("\n")
+        who = _speaker_line(last) if child.tag == "p" and not len(child) and words else None
+        if who is not None:
+            child.text = words
+            found.append(_figure([*said, child], who))
+            said = []
         else:
             said.append(child)
     if not found:
@@ -65,7 +76,12 @@ def _speaker(element: etree.Element) -> str | None:
     """Who is speaking, if ``element`` is a paragraph like "— Mara Quell"."""
     if element.tag != "p" or len(element):
         return None
-    match = _ATTRIBUTION.match(element.text or "")
+    return _speaker_line(element.text or "")
+
+
+def _speaker_line(text: str) -> str | None:
+    """Who is speaking, if ``text`` is an attribution line like "— Mara Quell"."""
+    match = _ATTRIBUTION.match(text)
     return match.group("who").strip() if match else None
 
 
