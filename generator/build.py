@@ -46,7 +46,7 @@ from generator.markup import MARKUP_VERSION
 from generator.outputdir import all_present, present_files
 from generator.ownership import (
     claim_folder,
-    describe_files,
+    kept_unpublished,
     lock_folder,
     marker_state,
     read_ownership,
@@ -601,10 +601,7 @@ def _build_locked(
         _check_collisions(plan.outputs, report)
         report.raise_if_errors()
     if foreign:
-        report.warning(f"{output_dir} held {len(foreign)} file{'s' if len(foreign) != 1 else ''}"
-                       f" Byline did not write; they are kept there, and never published (put "
-                       f"files to publish in static/): {describe_files(foreign)}",
-                       None)
+        report.warning(kept_unpublished(output_dir, foreign), None)
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
     keep_saved_plan(state.cache, output_dir, None)

@@ -164,3 +164,38 @@ def read_clock(heading: str) -> tuple[ClockTime | None, int, str | None]:
         hours = (hour,)
     after = _AFTER_TIME.match(heading, match.end())
     return ClockTime(hours, minute, day, typed), after.end() if after else match.end(), None
+
+
+# Zone abbreviations writers put after a time ("10:15 pm ET"), and the zones each may name
+# (the US generic ones stand for their zone in summer and winter alike).
+# Only before the dash or colon that ends the time: "## 9:42 pm — ET Canada reports" is a
+# headline that starts with a name.
+_ZONE_WORD = re.compile(r"(?P<zone>[A-Z]{2,5})(?=\s*(?:[—–|·:]|-{1,2}\s|$))")
+_GENERIC_ZONES = {
+    "ET": ("America/New_York", "America/Toronto", "America/Detroit", "US/Eastern"),
+    "CT": ("America/Chicago", "America/Winnipeg", "US/Central"),
+    "MT": ("America/Denver", "America/Edmonton", "America/Phoenix", "US/Mountain"),
+    "PT": ("America/Los_Angeles", "America/Vancouver", "US/Pacific"),
+}
+_ZONE_ABBREVIATIONS = frozenset({
+    *_GENERIC_ZONES, "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT",
+    "HST", "GMT", "UTC", "BST", "IST", "CET", "CEST", "EET", "EEST", "WET", "WEST", "AEST",
+    "AEDT", "ACST", "ACDT", "AWST", "NZST", "NZDT", "JST", "KST", "SGT", "HKT"})
+
+
+def zone_after_time(heading: str, at: int) -> tuple[str, int] | None:
+    """The zone abbreviation a heading gives right after its time (at ``at``), and where the
+    rest of the heading then begins; None when it gives none."""
+    match = _ZONE_WORD.match(heading, at)
+    if match is None or match.group("zone") not in _ZONE_ABBREVIATIONS:
+        return None
+    after = _AFTER_TIME.match(heading, match.end())
+    return match.group("zone"), after.end() if after else match.end()
+
+
+def is_zone_of(abbreviation: str, tz: tzinfo, moment: datetime) -> bool:
+    """Whether ``abbreviation`` names ``tz`` at ``moment`` ("EDT", or "ET" for New York)."""
+    name = str(tz)
+    return (abbreviation == moment.astimezone(tz).tzname()
+            or name in _GENERIC_ZONES.get(abbreviation, ())
+            or (abbreviation in ("UTC", "GMT") and moment.utcoffset() == timedelta(0)))

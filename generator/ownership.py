@@ -346,6 +346,15 @@ def foreign_files(folder: Path, owned: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+def kept_unpublished(folder: Path, files: list[str]) -> str:
+    """What to tell a writer of ``files`` in the output ``folder`` that Byline did not write:
+    kept there, and sent by no publish (what goes out is what the site builds)."""
+    count = len(files)
+    return (f"{folder} held {count} file{'s' if count != 1 else ''} Byline did not write; they "
+            "are kept there, and never published (put files to publish in static/): "
+            f"{describe_files(files)}")
+
+
 def describe_files(paths: list[str]) -> str:
     """A short list of file names for a message: the first few and how many more."""
     shown = ", ".join(paths[:_SHOWN_NAMES])

@@ -693,16 +693,25 @@ def test_a_page_deleted_from_the_target_by_hand_is_put_back_at_the_next_publish(
     assert (www / "tv/other/index.html").is_file()
 
 
-def test_a_file_put_in_the_output_folder_by_hand_keeps_publishing_in_full(
+def test_a_file_put_in_the_output_folder_by_hand_is_never_published_and_costs_nothing(
         make_site, monkeypatch, tmp_path):
+    """What goes out is what the site builds: a full comparison once sent such a file and a
+    quick publish did not (a red-team pass); the build says where such files belong."""
     www = tmp_path / "www"
     site = _publishing_site(make_site, www)
     assert run_byline(["build", "--site", str(site), "--quiet"]).code == 0
-    (site / "output/verify-google.html").write_text("google-site-verification")
     assert run_byline(["publish", "--site", str(site), "--quiet"]).code == 0
+    (site / "output/verify-google.html").write_text("google-site-verification")
     _add_update(site)
-    _publishes_in_full(site, www, monkeypatch)
-    assert (www / "verify-google.html").read_text() == "google-site-verification"
+    walked = _walks(monkeypatch)
+    published = run_byline(["publish", "--site", str(site)])
+    assert published.code == 0
+    assert ("held 1 file Byline did not write; they are kept there, and never published (put "
+            "files to publish in static/): verify-google.html") in published.err
+    assert walked == []
+    assert snapshot(www).keys() - {".byline-output"} == (
+        snapshot(site / "output").keys() - {".byline-output", "verify-google.html"})
+    assert (site / "output/verify-google.html").exists()
 
 
 @pytest.mark.parametrize(("order", "expected"), [
@@ -756,3 +765,22 @@ def test_a_later_time_the_same_day_and_the_21h42_form_are_updates(make_site) -> 
     build(site)
     assert update_ids(site) == ["update-2026-11-20-2142", "update-2026-11-20-1500",
                                 "update-2026-11-20-0130"]
+
+
+def test_a_zone_after_an_update_time_is_the_sites_or_an_error(make_site) -> None:
+    """Found by a red-team pass: '## 10:15 pm ET — Red carpet opens' on a site in UTC was
+    published at 22:15 UTC, five hours off, under the headline 'ET — Red carpet opens'."""
+    site = live_site(make_site, "Intro.\n\n## 10:15 pm ET — Red carpet opens\n\nA.\n",
+                     live="true")
+    run = build_outcome(site)
+    assert_clean_failure(run)
+    assert run.err.splitlines()[0] == (
+        "content/articles/awards.md:11: error: '10:15 pm ET' gives the time in ET, but this "
+        "site's times are in UTC (site.yaml's timezone), and Byline would publish it as "
+        "10:15 pm there: write the time as clocks in UTC showed it, without the zone")
+    (site / "site.yaml").write_text(SITE_YAML.replace("timezone: UTC",
+                                                      "timezone: America/New_York"))
+    build(site)
+    update = page(site, URL).select_one("article.live-update")
+    assert update["id"] == "update-2026-11-19-2215"
+    assert update.select_one("h2").get_text() == "Red carpet opens"

@@ -193,6 +193,11 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, 
                           "--force")
             return 1
         console.say("Publishing despite the errors above (--force).", YELLOW)
+    from generator.ownership import kept_unpublished
+
+    hand_placed = _optional("generator.publish", "hand_placed", "publish")
+    if placed := hand_placed(result.output):
+        console.problems([Problem(Severity.WARNING, kept_unpublished(result.output, placed))])
     summary = target.publish(result.output, dry_run=options.dry_run, force=options.force,
                              versions=result.versions, take_over=options.take_over)
     console.say(str(summary), GREEN)

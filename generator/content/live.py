@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from generator.dates import ClockTime, ParsedDate, in_zone, parse_date, read_clock
+from generator.dates import (
+    ClockTime,
+    ParsedDate,
+    in_zone,
+    is_zone_of,
+    parse_date,
+    read_clock,
+    zone_after_time,
+)
 from generator.errors import Report, SourceLocation
 from generator.markup import RawUpdate
 from generator.model import LiveCoverage, LiveUpdate
@@ -119,6 +127,16 @@ def _timed_updates(
             failed = True
             continue
         moment = _when(clock, after, tz)
+        zone = zone_after_time(raw.heading_html, rest)
+        if zone is not None:
+            if not is_zone_of(zone[0], tz, moment):
+                report.error(f"'{clock.typed} {zone[0]}' gives the time in {zone[0]}, but this "
+                             f"site's times are in {tz} (site.yaml's timezone), and Byline "
+                             f"would publish it as {clock.typed} there: write the time as "
+                             f"clocks in {tz} showed it, without the zone", location)
+                failed = True
+                continue
+            rest = zone[1]  # the site's own zone, said: not part of the headline
         if _instant(moment) < _instant(after):
             above = "coverage starts" if not timed else "the update above it"
             fix = ("make the start under 'live:' earlier" if not timed else
