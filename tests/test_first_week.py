@@ -454,3 +454,15 @@ def test_a_portrait_photo_fits_the_window_and_keeps_its_box(browser, sample_serv
     assert after["height"] <= min(0.8 * viewport["height"], 720) + 1
     assert abs(after["width"] / after["height"] - 2 / 3) < 0.01, "not squashed"
     page_.close()
+
+
+def test_character_references_in_front_matter_are_the_characters(make_site):
+    """Found by a red-team pass: a WordPress export's title: "Tom &amp; Jerry…&#8217;s" was
+    shown as written, references and all; "R&B" and "AT&T" are no references."""
+    site = make_site({"content/articles/q.md": article(
+        title='"Tom &amp; Jerry: Mara Quell&#8217;s R&B tour"', category="Music",
+        dek='"Rock &amp; roll, 100&nbsp;nights at AT&T Park"')})
+    build(site)
+    html = page(site, "/music/q/")
+    assert html.find("h1").get_text() == "Tom & Jerry: Mara Quell’s R&B tour"
+    assert "Rock & roll, 100\xa0nights at AT&T Park" in html.get_text()

@@ -472,6 +472,9 @@ def test_a_described_post_reads_whose_it_is_what_it_says_and_when() -> None:
     ("@maraquell, 2026-11-18", "@maraquell", "2026-11-18", None),
     ("@mara.quell, 18 November 2026: Loud: very.", "@mara.quell", "2026-11-18", "Loud: very."),
     ("@maraquell, Nov 18 2026: Hi", "@maraquell", "2026-11-18", "Hi"),
+    # Found by a red-team pass: cut at the time's colon, the quote began "42 pm:".
+    ("@maraquell, November 18, 2026, 9:42 pm: Thirty-one nights.", "@maraquell",
+     "2026-11-18", "Thirty-one nights."),
     ("@maraquell, last Tuesday: Hi", "@maraquell", None, "Hi"),
     ("Seattle was loud", None, None, "Seattle was loud"),
 ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, tzinfo
 from typing import Any
@@ -70,6 +71,17 @@ _EMBARGO_KEYS = frozenset({"publishdate", "publish_date", "embargo", "embargo_un
 _EMBARGO_FIX = "put the embargo's time in date: (Byline publishes a story at its date)"
 
 
+# "&amp;", "&#8217;": as WordPress exports write a title's "&" and "’".  Only with their ";":
+# a headline's "R&B" or "AT&T" is no reference.
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def without_entities(text: str) -> str:
+    """``text`` with its HTML character references as the characters they stand for (the
+    page escapes what needs it): a front-matter value is text, not HTML."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+
+
 def _held_back_elsewhere(key: str, value: Any, date_value: Any) -> str | None:
     """What ``key: value`` means where it keeps the story from readers: another tool's
     way (an embargo only when later than ``date_value``, the story's own date), or a
@@ -118,7 +130,7 @@ class FieldReader:
         if not isinstance(value, str) or not value.strip():
             self.error(f"'{key}' must be text", key)
             return None
-        return value.strip()
+        return without_entities(value).strip()
 
     def flag(self, key: str) -> bool:
         """A true/false value, false when absent."""

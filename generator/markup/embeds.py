@@ -185,9 +185,13 @@ def match_embed(text: str) -> tuple[Provider, Match] | None:
     return None
 
 
+# The date may end with a time, whose colon is not the one before the text.
+_TIME = r"\d{1,2}:\d{2}(?:\s*[ap]\.?\s*m\b\.?)?"
 _DESCRIBED = re.compile(
-    r"@(?P<account>[\w.-]*\w)(?:\s*,\s*(?P<date>[^:]*?))?\s*(?::\s*(?P<text>.*))?", re.DOTALL
+    rf"@(?P<account>[\w.-]*\w)(?:\s*,\s*(?P<date>[^:]*?(?:{_TIME})?))?\s*(?::\s*(?P<text>.*))?",
+    re.DOTALL | re.IGNORECASE,
 )
+_AT_TIME = re.compile(rf",?\s*(?:at\s+)?{_TIME}$", re.IGNORECASE)
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _NUMERIC_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -207,8 +211,9 @@ def describe(lines: str) -> Description:
 
 
 def read_date(text: str) -> date | None:
-    """2026-11-18, November 18, 2026, Nov 18 2026 or 18 November 2026; None otherwise."""
-    text = text.strip()
+    """2026-11-18, November 18, 2026, Nov 18 2026 or 18 November 2026, a time of day after
+    it or not; None otherwise."""
+    text = _AT_TIME.sub("", text.strip())
     try:
         if found := _NUMERIC_DATE.fullmatch(text):
             return date(int(found[1]), int(found[2]), int(found[3]))
