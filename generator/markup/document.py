@@ -158,10 +158,11 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
     """Render one Markdown body; ``first_line`` is the body's first line in its file; a
     ``live`` body is cut into its updates (see liveupdates.py).
 
-    Raises LocatedError (at a line of the file) for a body beyond what Byline renders, or
-    with a note for editors that is never closed.
+    Raises LocatedError (at a line of the file) for a body beyond what Byline renders.  A
+    note for editors never closed is a slip that stops the build, said with the file's other
+    problems.
     """
-    text = without_notes(text, first_line)
+    text, unclosed = _notes_taken_out(text, first_line)
     check_limits(text, first_line)
     text = tidy_photo_attributes(text)  # keeps every line where it was
     renderer = _this_thread.renderer
@@ -169,7 +170,8 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
         renderer = _this_thread.renderer = _Renderer()
     try:
         renderer.live.processor.enabled = live
-        return renderer.render(text, first_line)
+        rendered = renderer.render(text, first_line)
+        return replace(rendered, slips=(unclosed, *rendered.slips)) if unclosed else rendered
     except RecursionError:
         # The limits are meant to make this unreachable; if a new shape of nesting gets
         # past them, the writer still gets a line, and the next body a fresh parser.
@@ -186,10 +188,16 @@ def without_notes(text: str, first_line: int) -> str:
     """``text`` without its HTML comments: writers leave notes for editors in them, which no
     reader (nor a feed, nor the page's source) should get.  Each keeps its line breaks, so
     every line below it keeps its number.  One never closed would show as text with all
-    that follows it: a LocatedError at its line.  A ``<!--`` in a code span is the writer's
-    text, shown as it is.  Linear: hostile text (thousands of ``<!--``) costs one pass."""
+    that follows it: it is taken out to the end, and ``unclosed_note`` says so.  A ``<!--``
+    in a code span is the writer's text, shown as it is.  Linear: hostile text (thousands of
+    ``<!--``) costs one pass."""
+    return _notes_taken_out(text, first_line)[0]
+
+
+def _notes_taken_out(text: str, first_line: int) -> tuple[str, BodySlip | None]:
+    """``without_notes``, and the error of a note never closed, if there is one."""
     if _NOTE_OPENS not in text:
-        return text
+        return text, None
     code = _code_spans(text)
     at = 0  # the first code span not wholly before ``done``
     kept: list[str] = []
@@ -202,14 +210,16 @@ def without_notes(text: str, first_line: int) -> str:
             done = code[at][1]
             continue
         closes = text.find(_NOTE_CLOSES, opens + len(_NOTE_OPENS))
-        if closes < 0:
-            raise LocatedError("this <!-- starts a note for editors that is never closed: "
-                               "readers would see it and the rest of the story as text; end "
-                               "the note with -->", first_line + text.count("\n", 0, opens))
+        if closes < 0:  # the rest is the note: kept from readers, its lines still counted
+            kept += [text[done:opens], "\n" * text.count("\n", opens)]
+            return "".join(kept), BodySlip(
+                "this <!-- starts a note for editors that is never closed: readers would see "
+                "it and the rest of the story as text; end the note with -->",
+                first_line + text.count("\n", 0, opens), stops=True)
         kept += [text[done:opens], "\n" * text.count("\n", opens, closes)]
         done = closes + len(_NOTE_CLOSES)
     kept.append(text[done:])
-    return "".join(kept)
+    return "".join(kept), None
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
