@@ -154,6 +154,21 @@ def gala_with_a_photo(make_site: Make, body: str) -> Path:
                       "content/articles/gala/figure.jpg": photo_bytes((900, 600))})
 
 
+def built_story(site: Path) -> tuple[list[str], str]:
+    """The warnings of a build that exits 0, and the one story's page."""
+    built = run_byline(["build", "--site", str(site)])
+    assert built.code == 0, built.err
+    return warning_lines(built.err), (site / "output/music/gala/index.html").read_text(
+        encoding="utf-8")
+
+
+def cleanly_built_story(site: Path) -> str:
+    """The one story's page, after a build that exits 0 with no warning."""
+    warnings, page = built_story(site)
+    assert warnings == []
+    return page
+
+
 def test_a_photo_whose_attribute_list_is_never_closed_is_a_warning_at_its_line(
     make_site: Make,
 ) -> None:
@@ -172,9 +187,7 @@ def test_a_photo_whose_attribute_list_is_never_closed_is_a_warning_at_its_line(
     (site / STORY).write_text(article("The gala", category="Music", body=(
         'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit="Ines Park/Wire"}')),
         encoding="utf-8")
-    fixed = run_byline(["build", "--site", str(site)])
-    assert (fixed.code, warning_lines(fixed.err)) == (0, [])
-    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    page = cleanly_built_story(site)
     assert "Photo: Ines Park/Wire" in page
 
 
@@ -184,9 +197,7 @@ def test_a_credit_written_with_spaces_around_the_equals_sign_is_read(make_site: 
     site = gala_with_a_photo(make_site, (
         'Intro.\n\n![The carpet](figure.jpg "On the carpet."){ credit = "Ines Park = Wire" }'
         "\n\nIn code, `a = b` stays as written."))
-    built = run_byline(["build", "--site", str(site)])
-    assert (built.code, warning_lines(built.err)) == (0, [])
-    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    page = cleanly_built_story(site)
     assert "Photo: Ines Park = Wire" in page and "<code>a = b</code>" in page
 
 
@@ -196,9 +207,7 @@ def test_a_credit_with_quotes_inside_it_is_kept_whole(make_site: Make) -> None:
     site = gala_with_a_photo(make_site, (
         'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit="Courtesy "The Bear"/FX" '
         '.wide}'))
-    built = run_byline(["build", "--site", str(site)])
-    assert (built.code, warning_lines(built.err)) == (0, [])
-    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    page = cleanly_built_story(site)
     assert '<small class="photo__credit">Courtesy “The Bear”/FX</small>' in page
 
 
@@ -211,11 +220,10 @@ def test_a_photo_in_pasted_html_is_a_warning_with_the_markdown_to_write(make_sit
         '```\n<img src="in-code.jpg">\n```\n\n'
         'An icon <img src="/icons/star.png" alt=""> from static/, and '
         '<img src="https://cdn.example/a.jpg" alt="elsewhere">.'))
-    built = run_byline(["build", "--site", str(site)])
-    assert (built.code, warning_lines(built.err)) == (0, [
+    assert built_story(site)[0] == [
         f"{STORY}:9: warning: this <img> is HTML, which Byline publishes as it is written: "
         "figure.jpg is not published with it, so readers would see a broken image; write it "
-        "as a photo: ![The carpet](figure.jpg)"])
+        "as a photo: ![The carpet](figure.jpg)"]
 
 
 def test_a_photo_sharing_its_paragraph_with_text_is_a_warning_at_its_own_line(
@@ -229,13 +237,11 @@ def test_a_photo_sharing_its_paragraph_with_text_is_a_warning_at_its_own_line(
         "She played two hours.\n\nAn icon ![star](figure.jpg) in a sentence says nothing.\n\n"
         '- ![Mara](figure.jpg){credit="Ines Park/Wire"}\n\n'
         '![Mara](figure.jpg "Opening night of the \\"Signal\\" tour."){credit="Ines Park/Wire"}'))
-    built = run_byline(["build", "--site", str(site)])
+    warnings, page = built_story(site)
     shares = ("shares its paragraph with text, so it is shown small inside the text and its "
               "caption and credit are lost: put a blank line before and after it")
-    assert (built.code, warning_lines(built.err)) == (0, [
-        f"{STORY}:9: warning: photo figure.jpg {shares}",
-        f"{STORY}:14: warning: photo figure.jpg {shares}"])
-    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    assert warnings == [f"{STORY}:9: warning: photo figure.jpg {shares}",
+                        f"{STORY}:14: warning: photo figure.jpg {shares}"]
     assert 'Opening night of the “Signal” tour.' in page
 
 
@@ -245,8 +251,6 @@ def test_a_credit_in_typographic_quotes_or_after_a_space_is_read(make_site: Make
     site = gala_with_a_photo(make_site, (
         'Intro.\n\n![The carpet](figure.jpg "On the carpet."){credit=“Ines Park/Wire”}\n\n'
         '![The carpet](figure.jpg "Later.") {credit="Theo Mar/Wire"}'))
-    built = run_byline(["build", "--site", str(site)])
-    assert (built.code, warning_lines(built.err)) == (0, [])
-    page = (site / "output/music/gala/index.html").read_text(encoding="utf-8")
+    page = cleanly_built_story(site)
     for credit in ("Ines Park/Wire", "Theo Mar/Wire"):
         assert f'<small class="photo__credit">Photo: {credit}</small>' in page

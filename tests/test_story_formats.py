@@ -515,7 +515,7 @@ def test_new_providers_and_accounts_named_by_their_links(
     assert f"embed--{provider}" in card["class"]
     assert card["data-embed-src"] == frame
     assert card.select_one(".embed__provider").get_text() == reads
-    assert card.select_one("a.embed__link")["href"] == url
+    assert card.select_one("a.embed__link")["href"] == url.removesuffix("?si=x")  # no tracking
 
 
 def test_players_take_their_height_from_what_they_play_and_a_title_not_a_quote() -> None:
@@ -627,7 +627,8 @@ def test_a_youtube_link_shared_at_a_moment_plays_from_that_moment(link: str, fra
     html = BeautifulSoup(render_markdown(link + "\n").html.decode(), "html.parser")
     card = html.select_one("figure.embed--youtube")
     assert card["data-embed-src"] == "https://www.youtube-nocookie.com/embed/" + frame
-    assert card.select_one("a.embed__link")["href"] == link  # the reader's link as shared
+    # The reader's link as shared, but for the share button's tracking (si=).
+    assert card.select_one("a.embed__link")["href"] == link.replace("si=Xy1&", "")
 
 
 @pytest.mark.parametrize("link", ["https://vm.tiktok.com/ZMabc123/",
@@ -729,3 +730,30 @@ def test_embed_code_pasted_from_a_platform_is_a_warning_with_the_link_to_paste(
     assert [str(w) for w in build(site).warnings if "embed code" in str(w)] == [
         f"{STORY}:9: warning: this pasted embed code loads platform.twitter.com {loads}",
         f"{STORY}:11: warning: this pasted embed code loads www.youtube.com {loads}"]
+
+
+@pytest.mark.parametrize(("url", "frame", "reads", "link"), [
+    ("https://www.youtube.com/live/abcDEF123?si=Xy1", "https://www.youtube-nocookie.com/embed/"
+     "abcDEF123", "YouTube", "https://www.youtube.com/live/abcDEF123"),
+    ("https://www.YouTube.com/watch?v=abcDEF123&si=Xy1&t=42", "https://www.youtube-nocookie.com"
+     "/embed/abcDEF123?start=42", "YouTube", "https://www.youtube.com/watch?v=abcDEF123&t=42"),
+    ("https://www.instagram.com/maraquell/p/DA1xYz2abc/?igsh=MTc4", "https://www.instagram.com/"
+     "p/DA1xYz2abc/embed/", "@maraquell on Instagram", "https://www.instagram.com/maraquell/p/"
+     "DA1xYz2abc/"),
+    ("https://m.tiktok.com/v/7301234567890123456.html", "https://www.tiktok.com/embed/v2/"
+     "7301234567890123456", "TikTok", "https://m.tiktok.com/v/7301234567890123456.html"),
+    ("https://x.com/i/web/status/1966829304417452033", "https://platform.twitter.com/embed/"
+     "Tweet.html?id=1966829304417452033", "X", "https://x.com/i/web/status/1966829304417452033"),
+    ("https://x.com/roryblanchard/status/1966829304417452033?s=46&t=AbC", "https://platform."
+     "twitter.com/embed/Tweet.html?id=1966829304417452033", "@roryblanchard on X",
+     "https://x.com/roryblanchard/status/1966829304417452033"),
+])
+def test_share_links_in_their_other_forms_embed_and_lose_their_tracking(
+    url: str, frame: str, reads: str, link: str,
+) -> None:
+    """Found by a red-team pass: these stayed plain links, and the card's link kept the
+    tokens a share button adds to follow who shared it with whom."""
+    card = card_for(url)
+    assert card["data-embed-src"] == frame
+    assert card.select_one(".embed__provider").get_text() == reads
+    assert card.select_one("a.embed__link")["href"] == link

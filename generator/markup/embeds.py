@@ -82,7 +82,8 @@ PROVIDERS = (
     Provider(
         "youtube", "YouTube",
         re.compile(
-            r"https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:[^#\s]*&)?v=|shorts/)|youtu\.be/)"
+            r"https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:[^#\s]*&)?v=|shorts/|live/)"
+            r"|youtu\.be/)"
             rf"(?P<id>{_ID})[^\s]*"
         ),
         lambda m: f"https://www.youtube-nocookie.com/embed/{m['id']}{_youtube_start(m[0])}",
@@ -90,20 +91,25 @@ PROVIDERS = (
     ),
     Provider(
         "instagram", "Instagram",
-        re.compile(rf"https?://(?:www\.)?instagram\.com/(?P<kind>p|reels?|tv)/(?P<id>{_ID})/?[^\s]*"),
+        # Its newer share links name the account first: instagram.com/maraquell/p/…/
+        re.compile(rf"https?://(?:www\.)?instagram\.com/(?:(?P<user>[\w.]+)/)?(?P<kind>p|reels?|tv)/"
+                   rf"(?P<id>{_ID})/?[^\s]*"),
         lambda m: f"https://www.instagram.com/{_instagram_kind(m['kind'])}/{m['id']}/embed/",
         _fixed("post"),
+        _group("user"),
     ),
     Provider(
         "x", "X",
-        re.compile(r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(?P<user>\w+)/status/(?P<id>\d+)[^\s]*"),
+        re.compile(r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(?:i/web|i|(?P<user>\w+))"
+                   r"/status/(?P<id>\d+)[^\s]*"),
         lambda m: f"https://platform.twitter.com/embed/Tweet.html?id={m['id']}",
         _fixed("post"),
         _group("user"),
     ),
     Provider(
         "tiktok", "TikTok",
-        re.compile(r"https?://(?:www\.)?tiktok\.com/@(?P<user>[\w.-]+)/video/(?P<id>\d+)[^\s]*"),
+        re.compile(r"https?://(?:(?:www\.)?tiktok\.com/@(?P<user>[\w.-]+)/video/|m\.tiktok\.com/v/)"
+                   r"(?P<id>\d+)(?:\.html)?(?:[/?#][^\s]*)?"),
         lambda m: f"https://www.tiktok.com/embed/v2/{m['id']}",
         _fixed("video"),
         _group("user"),
@@ -171,13 +177,42 @@ def _youtube_start(url: str) -> str:
     return f"?start={seconds}" if seconds else ""
 
 
+_SCHEME_AND_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*")
+
+
+def _host_in_lower_case(url: str) -> str:
+    """``url`` with its scheme and host as browsers read them (``https://www.YouTube.com``),
+    its path as written (posts' ids tell capitals apart)."""
+    found = _SCHEME_AND_HOST.match(url)
+    return found.group(0).lower() + url[found.end():] if found else url
+
+
+# What share buttons add to a link to follow who shared it with whom, by parameter name:
+# the reader's link goes without them (a YouTube link's t= is its moment, and stays).
+_TRACKING = re.compile(r"(?:utm_\w+|fbclid|gclid|igsh|igshid|si|feature|pp|ref_src|ref_url"
+                       r"|_r|_t|is_from_webapp|sender_device|share_\w+|web_id|nd)$")
+_X_TRACKING = frozenset({"s", "t"})  # X's share sheet: the app and a token, no moment
+
+
+def without_tracking(url: str, provider: str) -> str:
+    """``url`` without the share buttons' tracking parameters (see ``_TRACKING``)."""
+    address, hash_mark, fragment = url.partition("#")
+    base, question, query = address.partition("?")
+    if not question:
+        return url
+    kept = [part for part in query.split("&") if part and not (
+        _TRACKING.match(name := part.partition("=")[0])
+        or (provider == "x" and name in _X_TRACKING))]
+    return base + ("?" + "&".join(kept) if kept else "") + hash_mark + fragment
+
+
 def _instagram_kind(kind: str) -> str:
     return "reel" if kind.startswith("reel") else kind
 
 
 def match_embed(text: str) -> tuple[Provider, Match] | None:
     """The provider whose post URL is the whole of ``text`` (``<…>`` allowed), if any."""
-    url = text.strip().removeprefix("<").removesuffix(">")
+    url = _host_in_lower_case(text.strip().removeprefix("<").removesuffix(">"))
     for provider in PROVIDERS:
         match = provider.pattern.fullmatch(url)
         if match:
@@ -257,7 +292,9 @@ class EmbedBlockProcessor(BlockProcessor):
             rest = ""
         description = describe(rest) if rest.strip() else None
         described = description is not None
-        self.extension.embeds.append(RawEmbed(provider.key, match.group(0), described))
+        # As written, for its line to be found (the match has the host in lower case).
+        written = first.strip().removeprefix("<").removesuffix(">")
+        self.extension.embeds.append(RawEmbed(provider.key, written, described))
         parent.append(embed_card(provider, match, description))
 
 
@@ -266,7 +303,7 @@ def embed_card(
 ) -> etree.Element:
     """The click-to-load card for one post."""
     about = description or Description()
-    url = match.group(0)
+    url = without_tracking(match.group(0), provider.key)
     noun = provider.noun(match)
     account = about.account or provider.account(match)
     title = f"{provider.name} {noun}" + (f" by @{account}" if account else "")
