@@ -161,7 +161,9 @@ def test_kill_9_at_random_moments_then_restored_inputs_build_like_a_clean_build(
         workers = children_of(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        time.sleep(1.0)
+        gone_by = time.monotonic() + 1.0  # a second for its workers to notice and go
+        while any(alive(worker) for worker in workers) and time.monotonic() < gone_by:
+            time.sleep(0.02)
         left = [_command(pid) for pid, started in workers if alive((pid, started))]
         assert left == [], f"workers outlived their build: {left}"
         restore()
