@@ -24,9 +24,17 @@ class BodySlip:
 
 def line_finder(text: str, first_line: int) -> Callable[[int], int]:
     """The line of the file at each offset into ``text`` (which starts at ``first_line``):
-    its line breaks found once, each offset then by bisection."""
-    breaks = [m.start() for m in re.finditer("\n", text)]
-    return lambda offset: first_line + bisect_left(breaks, offset)
+    its line breaks found once, when a line is first asked for (most bodies have no slip
+    to place), each offset then by bisection."""
+    breaks: list[int] = []
+
+    def line_at(offset: int) -> int:
+        if not breaks:
+            breaks.extend(m.start() for m in re.finditer("\n", text))
+            breaks.append(len(text))  # never empty once found; no offset lies past it
+        return first_line + bisect_left(breaks, offset)
+
+    return line_at
 
 
 # A photo or video whose attribute list opens and is never closed on its line: Markdown
