@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, date, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from generator.dates import ParsedDate, parse_date, skipped_hour_problem
@@ -18,6 +18,8 @@ from generator.slugs import (
 )
 from generator.sourceyaml import YamlDocument
 from generator.textmatch import closest
+
+from .imported import held_back_elsewhere, named_elsewhere
 
 ARTICLE_KEYS = (
     "title", "date", "updated", "author", "authors", "category", "tags", "dek", "hero",
@@ -37,40 +39,6 @@ _NAMES_SHAPE = {
 _ADDRESS_NAME = re.compile(r"(?:^|_)(?:url|link|href|src|website|homepage)s?$", re.IGNORECASE)
 
 
-# Keys other publishing tools (WordPress exports, Jekyll, Hugo, Ghost) give what Byline calls
-# by its own name, and how to write each of Byline's.
-_OTHER_TOOLS_NAMES: dict[str, tuple[str, ...]] = {
-    "categories": ("category",), "section": ("category",),
-    "image": ("hero",), "featured_image": ("hero",), "feature_image": ("hero",),
-    "cover": ("hero",), "thumbnail": ("hero",), "banner": ("hero",),
-    "byline": ("author",), "writer": ("author",),
-    "excerpt": ("dek", "description"), "summary": ("dek", "description"),
-    "description": ("dek",), "subtitle": ("dek", "description"),
-    "lastmod": ("updated",), "modified": ("updated",), "last_modified": ("updated",),
-    "permalink": ("slug",), "url": ("slug",),
-}
-
-
-def _as_written(key: str, value: Any) -> str:
-    """``key`` of Byline's, with the value the writer gave another tool's name for it when
-    it is one short text (``categories: [Music]`` → ``category: Music``)."""
-    if key == "hero":
-        shown = value if isinstance(value, str) and value.strip() else "photo.jpg"
-        return f"hero: {{image: {shown}, credit: Name/Agency}}"
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    if isinstance(value, (str, date)) and 0 < len(str(value)) <= 60 and "\n" not in str(value):
-        return f"{key}: {value}"
-    return f"{key}:"
-_UNPUBLISHED_STATUSES = frozenset({"draft", "pending", "private", "future", "scheduled",
-                                   "unpublished", "embargoed"})
-_EMBARGO_KEYS = frozenset({"publishdate", "publish_date", "embargo", "embargo_until",
-                           "embargoed_until", "release_date"})
-
-
-_EMBARGO_FIX = "put the embargo's time in date: (Byline publishes a story at its date)"
-
-
 # "&amp;", "&#8217;": as WordPress exports write a title's "&" and "’".  Only with their ";":
 # a headline's "R&B" or "AT&T" is no reference.
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -80,25 +48,6 @@ def without_entities(text: str) -> str:
     """``text`` with its HTML character references as the characters they stand for (the
     page escapes what needs it): a front-matter value is text, not HTML."""
     return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
-
-
-def _held_back_elsewhere(key: str, value: Any, date_value: Any) -> str | None:
-    """What ``key: value`` means where it keeps the story from readers: another tool's
-    way (an embargo only when later than ``date_value``, the story's own date), or a
-    misspelt ``draft:``."""
-    name = key.lower().replace("-", "_")
-    if name == "published" and value is False:
-        return "'published: false' keeps a story unpublished in Jekyll and WordPress exports"
-    if name == "status" and isinstance(value, str) and value.strip().lower() in \
-            _UNPUBLISHED_STATUSES:
-        return f"'status: {value.strip()}' keeps a story unpublished in WordPress"
-    if closest(name, ("draft",), cutoff=0.8) and value not in (False, None, "false", "no"):
-        return f"'{key}' is not draft:, the key that keeps a story back"
-    if name in _EMBARGO_KEYS and value is not None:
-        embargo, date = parse_date(value, UTC), parse_date(date_value, UTC)
-        if embargo is None or date is None or embargo.value > date.value:
-            return f"'{key}' holds a story under embargo in Hugo and other tools"
-    return None
 
 
 class FieldReader:
@@ -207,19 +156,15 @@ class FieldReader:
         for key, value in self.data.items():
             if key in known:
                 continue
-            held = _held_back_elsewhere(key, value, self.data.get("date"))
+            held = held_back_elsewhere(key, value, self.data.get("date"))
             if held:
-                self.error(f"{held}; Byline does not read it, and would publish this now: "
-                           + (_EMBARGO_FIX if key.lower().replace("-", "_")
-                              in _EMBARGO_KEYS else "write draft: true to keep it back"), key)
+                self.error(held, key)
                 extra[key] = value
                 continue
-            ours = next((k for k in _OTHER_TOOLS_NAMES.get(key.lower(), ()) if k in known), None)
+            ours = named_elsewhere(key, value, known)
             guess = None if ours else closest(key, known, cutoff=0.8)
             if ours:
-                self.report.warning(
-                    f"'{key}' is another tool's name, which Byline does not read: write "
-                    f"{_as_written(ours, value)} instead", self.at(key))
+                self.report.warning(ours, self.at(key))
             elif guess:
                 self.report.warning(
                     f"unknown front-matter key '{key}': did you mean '{guess}'?", self.at(key)

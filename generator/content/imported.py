@@ -1,0 +1,79 @@
+"""What other publishing tools write in front matter (WordPress exports, Jekyll, Hugo, Ghost):
+their names for Byline's fields, said with ours, and their ways of keeping a story back,
+which Byline does not read and so would publish the story: refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from typing import Any
+
+from generator.dates import parse_date
+from generator.textmatch import closest
+
+# Other tools' names for Byline's keys (the first of those a kind of file has is named).
+_OTHER_TOOLS_NAMES: dict[str, tuple[str, ...]] = {
+    "categories": ("category",), "section": ("category",),
+    "image": ("hero",), "featured_image": ("hero",), "feature_image": ("hero",),
+    "cover": ("hero",), "thumbnail": ("hero",), "banner": ("hero",),
+    "byline": ("author",), "writer": ("author",),
+    "excerpt": ("dek", "description"), "summary": ("dek", "description"),
+    "description": ("dek",), "subtitle": ("dek", "description"),
+    "lastmod": ("updated",), "modified": ("updated",), "last_modified": ("updated",),
+    "permalink": ("slug",), "url": ("slug",),
+}
+
+
+def _as_written(key: str, value: Any) -> str:
+    """``key`` of Byline's, with the value the writer gave another tool's name for it when
+    it is one short text (``categories: [Music]`` → ``category: Music``)."""
+    if key == "hero":
+        shown = value if isinstance(value, str) and value.strip() else "photo.jpg"
+        return f"hero: {{image: {shown}, credit: Name/Agency}}"
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, (str, date)) and 0 < len(str(value)) <= 60 and "\n" not in str(value):
+        return f"{key}: {value}"
+    return f"{key}:"
+
+
+# WordPress's statuses of a post readers do not see, and the keys of an embargo.
+_UNPUBLISHED_STATUSES = frozenset({"draft", "pending", "private", "future", "scheduled",
+                                   "unpublished", "embargoed"})
+_EMBARGO_KEYS = frozenset({"publishdate", "publish_date", "embargo", "embargo_until",
+                           "embargoed_until", "release_date"})
+
+
+def held_back_elsewhere(key: str, value: Any, date_value: Any) -> str | None:
+    """The error of ``key: value`` when it keeps the story from readers: another tool's way
+    (an embargo only when later than ``date_value``, the story's own date), or a misspelt
+    ``draft:``."""
+    name = key.lower().replace("-", "_")
+    fix = "write draft: true to keep it back"
+    if name == "published" and value is False:
+        meaning = "'published: false' keeps a story unpublished in Jekyll and WordPress exports"
+    elif name == "status" and isinstance(value, str) and value.strip().lower() in \
+            _UNPUBLISHED_STATUSES:
+        meaning = f"'status: {value.strip()}' keeps a story unpublished in WordPress"
+    elif closest(name, ("draft",), cutoff=0.8) and value not in (False, None, "false", "no"):
+        meaning = f"'{key}' is not draft:, the key that keeps a story back"
+    elif name in _EMBARGO_KEYS and value is not None and _later(value, date_value):
+        meaning = f"'{key}' holds a story under embargo in Hugo and other tools"
+        fix = "put the embargo's time in date: (Byline publishes a story at its date)"
+    else:
+        return None
+    return f"{meaning}; Byline does not read it, and would publish this now: {fix}"
+
+
+def named_elsewhere(key: str, value: Any, known: tuple[str, ...]) -> str | None:
+    """The warning for ``key``, another tool's name for one of Byline's ``known`` keys."""
+    ours = next((k for k in _OTHER_TOOLS_NAMES.get(key.lower(), ()) if k in known), None)
+    if ours is None:
+        return None
+    return (f"'{key}' is another tool's name, which Byline does not read: write "
+            f"{_as_written(ours, value)} instead")
+
+
+def _later(embargo: Any, story_date: Any) -> bool:
+    """Whether an embargo is later than the story's date (or either cannot be read)."""
+    until, published = parse_date(embargo, UTC), parse_date(story_date, UTC)
+    return until is None or published is None or until.value > published.value
