@@ -757,3 +757,15 @@ def test_share_links_in_their_other_forms_embed_and_lose_their_tracking(
     assert card["data-embed-src"] == frame
     assert card.select_one(".embed__provider").get_text() == reads
     assert card.select_one("a.embed__link")["href"] == link
+
+
+def test_a_post_dated_a_day_that_is_none_is_a_warning_at_the_post(make_site: Make) -> None:
+    """Left alone twice, then fixed: "November 31, 2026" under a post was shown as its date
+    with no word; "last Tuesday" is the writer's choice, shown as written."""
+    body = ("Intro.\n\nhttps://www.instagram.com/p/DA1xYz4abc/\n@maraquell, November 31, 2026: "
+            "No such day.\n\nhttps://www.instagram.com/p/DA1xYz5abc/\n@maraquell, last Tuesday: "
+            "Hi\n")
+    site = make_site({STORY: article("The gala", category="Music", body=body)})
+    assert [str(w) for w in build(site).warnings if "the line under this post" in str(w)] == [
+        f"{STORY}:9: warning: the line under this post gives the date 'November 31, 2026', "
+        "which is not one: write the day the post was made, e.g. November 18, 2026"]

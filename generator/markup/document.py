@@ -113,6 +113,7 @@ class _Renderer:
         else:
             body = _without_controls(self.md.convert(text))
         stashed = [b for b in self.md.htmlStash.rawHtmlBlocks if isinstance(b, str)]
+        embeds = _with_lines(self.embeds.embeds, text, first_line, "url")
         # Lines are found in document order, so each kind is searched on its own.
         return RenderedMarkdown(
             html=body.encode("utf-8"),
@@ -121,14 +122,17 @@ class _Renderer:
             word_count=len(_WORD.findall(text)),
             first_paragraph=_first_paragraph(body),
             videos=_with_lines(self.figures.processor.videos, text, first_line),
-            embeds=_with_lines(self.embeds.embeds, text, first_line, "url"),
+            embeds=embeds,
             updates=updates,
             slips=(*unclosed_attribute_lists(text, first_line),
                    *self.footnotes.slips(text, first_line),
                    *unpublished_html_images(stashed, text, first_line),
                    *unclosed_html_blocks(stashed, self.md.block_level_elements, text,
                                          first_line),
-                   *pasted_embed_code(stashed, text, first_line)),
+                   *pasted_embed_code(stashed, text, first_line),
+                   *(BodySlip(f"the line under this post gives the date {typed!r}, which is not "
+                              "one: write the day the post was made, e.g. November 18, 2026",
+                              embeds[index].line) for index, typed in self.embeds.undated)),
         )
 
 

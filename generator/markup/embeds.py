@@ -261,6 +261,13 @@ def read_date(text: str) -> date | None:
     return None
 
 
+def date_shaped(text: str) -> bool:
+    """Whether ``text`` is written as a date ``read_date`` reads, whether or not the day is
+    one ("November 31, 2026"; not "last Tuesday")."""
+    text = _AT_TIME.sub("", text.strip())
+    return any(pattern.fullmatch(text) for pattern in (_NUMERIC_DATE, _MONTH_FIRST, _DAY_FIRST))
+
+
 def _month(word: str) -> int:
     word = word.lower()
     for number, month in enumerate(_MONTHS, start=1):
@@ -295,6 +302,10 @@ class EmbedBlockProcessor(BlockProcessor):
         # As written, for its line to be found (the match has the host in lower case).
         written = first.strip().removeprefix("<").removesuffix(">")
         self.extension.embeds.append(RawEmbed(provider.key, written, described))
+        if description and description.date_text and description.date is None \
+                and date_shaped(description.date_text):
+            self.extension.undated.append((len(self.extension.embeds) - 1,
+                                           description.date_text))
         parent.append(embed_card(provider, match, description))
 
 
@@ -359,6 +370,8 @@ class EmbedExtension(Extension):
     def __init__(self) -> None:
         super().__init__()
         self.embeds: list[RawEmbed] = []
+        # Each embed (by index) whose line gives a date that is none (November 31).
+        self.undated: list[tuple[int, str]] = []
 
     @property
     def count(self) -> int:
@@ -373,3 +386,4 @@ class EmbedExtension(Extension):
     def reset(self) -> None:
         """Forget the previous document's embeds."""
         self.embeds = []
+        self.undated = []
