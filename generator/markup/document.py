@@ -37,13 +37,7 @@ from generator.markup.liveupdates import (
     heading_lines,
 )
 from generator.markup.quotes import QuoteExtension
-from generator.markup.slips import (
-    BodySlip,
-    pasted_embed_code,
-    unclosed_attribute_lists,
-    unclosed_html_blocks,
-    unpublished_html_images,
-)
+from generator.markup.slips import BodySlip, raw_html_slips, unclosed_attribute_lists
 from generator.markup.typography import SmartTextExtension
 
 # When the HTML this module produces changes, bump MARKUP_VERSION in version.py so cached
@@ -126,10 +120,7 @@ class _Renderer:
             updates=updates,
             slips=(*unclosed_attribute_lists(text, first_line),
                    *self.footnotes.slips(text, first_line),
-                   *unpublished_html_images(stashed, text, first_line),
-                   *unclosed_html_blocks(stashed, self.md.block_level_elements, text,
-                                         first_line),
-                   *pasted_embed_code(stashed, text, first_line),
+                   *raw_html_slips(stashed, self.md.block_level_elements, text, first_line),
                    *(BodySlip(f"the line under this post gives the date {typed!r}, which is not "
                               "one: write the day the post was made, e.g. November 18, 2026",
                               embeds[index].line) for index, typed in self.embeds.undated)),
@@ -192,7 +183,7 @@ def without_notes(text: str, first_line: int) -> str:
     """``text`` without its HTML comments: writers leave notes for editors in them, which no
     reader (nor a feed, nor the page's source) should get.  Each keeps its line breaks, so
     every line below it keeps its number.  One never closed would show as text with all
-    that follows it: it is taken out to the end, and ``unclosed_note`` says so.  A ``<!--``
+    that follows it: it is taken out to the end, and ``render_markdown`` says so.  A ``<!--``
     in a code span is the writer's text, shown as it is.  Linear: hostile text (thousands of
     ``<!--``) costs one pass."""
     return _notes_taken_out(text, first_line)[0]

@@ -65,66 +65,75 @@ _HTML_IMAGE = re.compile(r"<img\b[^<>]{0,2000}?>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""",
                         re.IGNORECASE)
 _ADDRESS_WITH_SCHEME = re.compile(r"^[a-zA-Z][\w+.-]*:")
-
-
-def unpublished_html_images(stashed: Sequence[str], text: str, first_line: int
-                            ) -> list[BodySlip]:
-    """Every ``<img>`` in the body's raw HTML (``stashed``: Python-Markdown's, in document
-    order) whose src is a file beside the story.  HTML is published as it is written, and
-    Byline publishes a photo only when the Markdown names it: the reader would see a broken
-    image.  (An address from the site's root may be a file of static/: ``byline check``
-    looks for it in the built site.)"""
-    slips: list[BodySlip] = []
-    line_at = line_finder(text, first_line)
-    searched = 0
-    for chunk in stashed:
-        if "<img" not in chunk.lower():
-            continue
-        found = text.find(chunk, searched)
-        if found >= 0:
-            searched = found + len(chunk)
-        for tag in _HTML_IMAGE.finditer(chunk):
-            values = {m.group(1).lower(): next(v for v in m.groups()[1:] if v is not None)
-                      for m in _ATTRIBUTE.finditer(tag.group(0))}
-            src = values.get("src", "").strip()
-            if not src or src.startswith(("/", "#")) or _ADDRESS_WITH_SCHEME.match(src):
-                continue
-            at = text.find(tag.group(0), max(found, 0))
-            slips.append(BodySlip(
-                f"this <img> is HTML, which Byline publishes as it is written: {src} is not "
-                "published with it, so readers would see a broken image; write it as a "
-                f"photo: ![{values.get('alt', '').strip()}]({src})",
-                line_at(at) if at >= 0 else None))
-    return slips
-
-
 _TAG_START = re.compile(r"\s*<([a-zA-Z][a-zA-Z0-9-]*)")
+# What a platform's "Embed" menu gives: a script or frame from the platform, loaded as the
+# page opens.  Byline's own embeds load nothing until the reader asks (see embeds.py).
+_LOADED_FROM = re.compile(
+    r"""<(?:script|iframe)\b[^<>]{0,2000}?\bsrc\s*=\s*["']?(?:https?:)?//([^/"'\s<>:]+)""",
+    re.IGNORECASE)
+_PLATFORMS = ("twitter.com", "x.com", "instagram.com", "tiktok.com", "youtube.com",
+              "youtube-nocookie.com", "threads.net", "threads.com", "bsky.app", "spotify.com",
+              "apple.com", "facebook.com", "facebook.net", "cdninstagram.com")
+
+# A slip found in one block of raw HTML: its message, the text of the block it is about (its
+# line is that text's), and whether it stops the build.
+_Found = tuple[str, str, bool]
 
 
-def unclosed_html_blocks(stashed: Sequence[str], block_tags: Collection[str], text: str,
-                         first_line: int) -> list[BodySlip]:
-    """Every block of raw HTML (``stashed``: Python-Markdown's, in document order) whose
-    first tag, one of ``block_tags``, is never closed: Markdown then takes the rest of the
-    story for HTML (paragraphs run together, photos and links shown as written) and the
-    page's own closing tag ends the writer's element.  An error: the page would be broken."""
+def raw_html_slips(stashed: Sequence[str], block_tags: Collection[str], text: str,
+                   first_line: int) -> list[BodySlip]:
+    """The slips of the body's raw HTML (``stashed``: Python-Markdown's blocks of it, in
+    document order; ``block_tags``: the tags that start a block).  A block is looked for in
+    ``text`` only when it has a slip to place, from where the last one was found."""
     slips: list[BodySlip] = []
     line_at = line_finder(text, first_line)
     searched = 0
     for chunk in stashed:
-        start = _TAG_START.match(chunk)
-        if not start or start.group(1).lower() not in block_tags:
+        found = [*_unclosed_block(chunk, block_tags), *_unpublished_images(chunk),
+                 *_embed_code(chunk)]
+        if not found:
             continue
-        found = text.find(chunk.rstrip(), searched)
-        if found >= 0:
-            searched = found + 1
-        tag = start.group(1).lower()
-        if _left_open(chunk, tag):
-            slips.append(BodySlip(
-                f"this <{tag}> is never closed with </{tag}>: everything after it would be "
-                "published as raw HTML, its paragraphs run together and its photos and links "
-                f"shown as written; close it with </{tag}> where it ends, or take it out",
-                line_at(found) if found >= 0 else None, stops=True))
+        start = text.find(chunk.rstrip(), searched)
+        if start >= 0:
+            searched = start + 1
+        for message, about, stops in found:
+            at = text.find(about, max(start, 0))
+            slips.append(BodySlip(message, line_at(at) if at >= 0 else None, stops))
     return slips
+
+
+def _unpublished_images(chunk: str) -> list[_Found]:
+    """Each ``<img>`` whose src is a file beside the story.  HTML is published as it is
+    written, and Byline publishes a photo only when the Markdown names it: the reader would
+    see a broken image.  (An address from the site's root may be a file of static/: ``byline
+    check`` looks for it in the built site.)"""
+    found: list[_Found] = []
+    for tag in _HTML_IMAGE.finditer(chunk) if "<img" in chunk.lower() else ():
+        values = {m.group(1).lower(): next(v for v in m.groups()[1:] if v is not None)
+                  for m in _ATTRIBUTE.finditer(tag.group(0))}
+        src = values.get("src", "").strip()
+        if not src or src.startswith(("/", "#")) or _ADDRESS_WITH_SCHEME.match(src):
+            continue
+        found.append((f"this <img> is HTML, which Byline publishes as it is written: {src} is "
+                      "not published with it, so readers would see a broken image; write it "
+                      f"as a photo: ![{values.get('alt', '').strip()}]({src})", tag.group(0),
+                      False))
+    return found
+
+
+def _unclosed_block(chunk: str, block_tags: Collection[str]) -> list[_Found]:
+    """The block's first tag, one of ``block_tags``, if it is never closed: Markdown then
+    takes the rest of the story for HTML (paragraphs run together, photos and links shown as
+    written) and the page's own closing tag ends the writer's element.  An error: the page
+    would be broken."""
+    start = _TAG_START.match(chunk)
+    if not start or (tag := start.group(1).lower()) not in block_tags or not _left_open(
+            chunk, tag):
+        return []
+    return [(f"this <{tag}> is never closed with </{tag}>: everything after it would be "
+             "published as raw HTML, its paragraphs run together and its photos and links "
+             f"shown as written; close it with </{tag}> where it ends, or take it out",
+             start.group(0).strip(), True)]
 
 
 def _left_open(chunk: str, tag: str) -> bool:
@@ -150,35 +159,14 @@ class _Depth(HTMLParser):
             self.open -= 1
 
 
-# What a platform's "Embed" menu gives: a script or frame from the platform, loaded as the
-# page opens.  Byline's own embeds load nothing until the reader asks (see embeds.py).
-_LOADED_FROM = re.compile(
-    r"""<(?:script|iframe)\b[^<>]{0,2000}?\bsrc\s*=\s*["']?(?:https?:)?//([^/"'\s<>:]+)""",
-    re.IGNORECASE)
-_PLATFORMS = ("twitter.com", "x.com", "instagram.com", "tiktok.com", "youtube.com",
-              "youtube-nocookie.com", "threads.net", "threads.com", "bsky.app", "spotify.com",
-              "apple.com", "facebook.com", "facebook.net", "cdninstagram.com")
-
-
-def pasted_embed_code(stashed: Sequence[str], text: str, first_line: int) -> list[BodySlip]:
-    """Every block of raw HTML (``stashed``: Python-Markdown's, in document order) that
-    loads a social platform's script or player as the page opens: embed code pasted from
-    the platform, where the post's link would be Byline's embed."""
-    slips: list[BodySlip] = []
-    line_at = line_finder(text, first_line)
-    searched = 0
-    for chunk in stashed:
-        loaded = next((m for m in _LOADED_FROM.finditer(chunk)
-                       if m.group(1).lower().endswith(_PLATFORMS)), None)
-        found = text.find(chunk.rstrip(), searched)
-        if found >= 0:
-            searched = found + 1
-        if loaded is None:
-            continue
-        at = text.find(loaded.group(0), max(found, 0))
-        slips.append(BodySlip(
-            f"this pasted embed code loads {loaded.group(1).lower()} as the page opens, "
-            "before the reader asks, and the platform sees every reader: paste the post's "
-            "link alone on its line instead, and Byline loads it when the reader asks",
-            line_at(at) if at >= 0 else None))
-    return slips
+def _embed_code(chunk: str) -> list[_Found]:
+    """The block's script or player from a social platform, loaded as the page opens:
+    embed code pasted from the platform, where the post's link would be Byline's embed."""
+    loaded = next((m for m in _LOADED_FROM.finditer(chunk)
+                   if m.group(1).lower().endswith(_PLATFORMS)), None)
+    if loaded is None:
+        return []
+    return [(f"this pasted embed code loads {loaded.group(1).lower()} as the page opens, "
+             "before the reader asks, and the platform sees every reader: paste the post's "
+             "link alone on its line instead, and Byline loads it when the reader asks",
+             loaded.group(0), False)]
