@@ -248,24 +248,33 @@ def describe(lines: str) -> Description:
 def read_date(text: str) -> date | None:
     """2026-11-18, November 18, 2026, Nov 18 2026 or 18 November 2026, a time of day after
     it or not; None otherwise."""
-    text = _AT_TIME.sub("", text.strip())
+    parts = _date_parts(text)
+    if parts is None:
+        return None
+    year, month, day = parts
     try:
-        if found := _NUMERIC_DATE.fullmatch(text):
-            return date(int(found[1]), int(found[2]), int(found[3]))
-        if found := _MONTH_FIRST.fullmatch(text):
-            return date(int(found[3]), _month(found[1]), int(found[2]))
-        if found := _DAY_FIRST.fullmatch(text):
-            return date(int(found[3]), _month(found[2]), int(found[1]))
+        return date(int(year), int(month) if month.isdigit() else _month(month), int(day))
     except ValueError:  # February 30, or a word that is no month
         return None
-    return None
 
 
 def date_shaped(text: str) -> bool:
     """Whether ``text`` is written as a date ``read_date`` reads, whether or not the day is
     one ("November 31, 2026"; not "last Tuesday")."""
+    return _date_parts(text) is not None
+
+
+def _date_parts(text: str) -> tuple[str, str, str] | None:
+    """The year, month (a number or a word) and day ``text`` is written with, a time of day
+    after them or not; None when it is not written as a date."""
     text = _AT_TIME.sub("", text.strip())
-    return any(pattern.fullmatch(text) for pattern in (_NUMERIC_DATE, _MONTH_FIRST, _DAY_FIRST))
+    if found := _NUMERIC_DATE.fullmatch(text):
+        return found[1], found[2], found[3]
+    if found := _MONTH_FIRST.fullmatch(text):
+        return found[3], found[1], found[2]
+    if found := _DAY_FIRST.fullmatch(text):
+        return found[3], found[2], found[1]
+    return None
 
 
 def _month(word: str) -> int:
