@@ -193,13 +193,13 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, 
                           "--force")
             return 1
         console.say("Publishing despite the errors above (--force).", YELLOW)
-    from generator.ownership import kept_unpublished
-
-    hand_placed = _optional("generator.publish", "hand_placed", "publish")
-    if placed := hand_placed(result.output):
-        console.problems([Problem(Severity.WARNING, kept_unpublished(result.output, placed))])
     summary = target.publish(result.output, dry_run=options.dry_run, force=options.force,
                              versions=result.versions, take_over=options.take_over)
+    if summary.hand_placed:
+        from generator.ownership import kept_unpublished
+
+        console.problems([Problem(Severity.WARNING,
+                                  kept_unpublished(result.output, list(summary.hand_placed)))])
     console.say(str(summary), GREEN)
     for line in summary.details:
         if options.dry_run:

@@ -15,7 +15,6 @@ from generator.config import SiteConfig, setting_at
 from generator.errors import BuildFailed, Problem, Severity
 from generator.ownership import is_placeholder
 from generator.publish import directory, git, s3
-from generator.publish.sync import hand_placed
 from generator.publish.target import PublishSummary, Target, TargetProblems
 from generator.published import (
     PublishedUrls,
@@ -30,7 +29,6 @@ __all__ = [
     "PublishedUrls",
     "Target",
     "deploy_problems",
-    "hand_placed",
     "load_published",
     "make_target",
     "placeholder_address",

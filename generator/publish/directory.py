@@ -57,6 +57,7 @@ from generator.publish.sync import (
     SyncPlan,
     delete_rank,
     file_md5,
+    hand_placed_at_top,
     md5_memo_data,
     md5_memo_from,
     plan_sync,
@@ -230,13 +231,15 @@ class DirTarget:
                 raise PublishError(f"deploy target '{self.name}': {error}") from error
         cache.set_stamp(self.folder, Sent(str(source), _marker_state(self.folder),
                                           last.compared, versions), sent_data, kind=_SENT)
-        return plan.summary(self.description, dry_run=False)
+        return replace(plan.summary(self.description, dry_run=False),
+                       hand_placed=hand_placed_at_top(source, versions))
 
     def _sync(self, source: Path, owned: Any, foreign: Any, cache: BuildCache | None, *,
               dry_run: bool, versions: Mapping[str, str] | None = None) -> PublishSummary:
         memo = (cache.stamp(self.folder, md5_memo_from, kind="md5:") if cache else None) \
             or Md5Memo()
-        site = scan_site(source, memo)
+        scanned = scan_site(source, memo)
+        site = scanned.files
         stored = stored_files(self.folder, site, memo)
         mine = owned.files | {key for key in stored if is_temporary(key.rpartition("/")[2])}
         plan = plan_sync(site, {k: v for k, v in stored.items() if k in mine or k in site})
@@ -264,7 +267,8 @@ class DirTarget:
                         if versions is not None and versions.keys() == site.keys() else None)
                 cache.set_stamp(self.folder, sent, sent_data, kind=_SENT)
         summary = plan.summary(self.description, dry_run=dry_run)
-        return replace(summary, details=summary.details + details)
+        return replace(summary, details=summary.details + details,
+                       hand_placed=scanned.hand_placed)
 
     def _refuse_replacing(self, uploads: tuple[SiteFile, ...], arriving: Set[str],
                           stored: Set[str], mine: Set[str]) -> None:

@@ -30,7 +30,7 @@ from generator.ownership import (
     describe_files,
     same_site,
 )
-from generator.publish.sync import hand_placed
+from generator.publish.sync import byline_files
 from generator.publish.target import PublishSummary, TargetSpec, require_built_site
 from generator.slugs import quoted
 
@@ -171,10 +171,10 @@ class GitTarget:
             # Byline's marker and temporary files are bookkeeping, never part of the site;
             # the files others put on the branch stay as the branch has them.
             specs = [".", f":(exclude){MARKER_NAME}", f":(exclude,glob)**/*{TEMPORARY_SUFFIX}",
-                     *(f":(exclude,literal){path}" for path in kept),
-                     *(f":(exclude,literal){path}" for path in hand_placed(folder))]
+                     *(f":(exclude,literal){path}" for path in kept)]
             git.run("add", "--all", "--force", "--pathspec-from-file=-",
                     "--pathspec-file-nul", stdin="\0".join(specs), in_site=True)
+            placed = self._keep_back_hand_placed(git, parent, folder, kept)
             tree = git.run("write-tree")
             old_tree = git.run("rev-parse", f"{parent}^{{tree}}") if parent else _empty_tree(git)
             changes = _parse_name_status(
@@ -202,7 +202,26 @@ class GitTarget:
             dry_run=dry_run,
             target=self.description,
             details=tuple(details),
+            hand_placed=placed,
         )
+
+    @staticmethod
+    def _keep_back_hand_placed(git: _Git, parent: str | None, folder: Path,
+                               kept: list[str]) -> tuple[str, ...]:
+        """Put the files someone put in the output folder by hand back in the index as the
+        branch has them (none: left out): what goes out is what the site builds.  Told from
+        the index `git add` just made, not a second walk of a 100,000-page folder."""
+        ours = byline_files(folder)
+        if ours is None:
+            return ()
+        others = set(kept)
+        placed = tuple(path for path in git.run("ls-files", "-z").split("\0")
+                       if path and path not in ours and path not in others)
+        if placed:
+            undo = ("reset", "--quiet", parent) if parent else ("rm", "--cached", "--quiet")
+            git.run(*undo, "--pathspec-from-file=-", "--pathspec-file-nul",
+                    stdin="\0".join(f":(literal){path}" for path in placed), in_site=True)
+        return placed
 
     def _fetch_tip(self, git: _Git) -> str | None:
         """Fetch only the branch's latest commit, or None if the branch does not exist yet."""

@@ -143,7 +143,8 @@ class S3Target:
         try:
             session = boto3.session.Session(profile_name=self.profile)
             client = session.client("s3", region_name=self.region, endpoint_url=self.endpoint_url)
-            site = scan_site(folder)
+            scanned = scan_site(folder)
+            site = scanned.files
             for key in site:
                 # A key is a path in the bucket: one that climbs or holds a line break could
                 # land outside the prefix on a server that tidies paths.
@@ -163,7 +164,8 @@ class S3Target:
         except (BotoCoreError, ClientError) as error:
             raise PublishError(f"deploy target '{self.name}': {_explain(error, self)}") from error
         summary = plan.summary(self.description, dry_run=dry_run)
-        return replace(summary, details=(*summary.details, *_kept_lines(kept)))
+        return replace(summary, details=(*summary.details, *_kept_lines(kept)),
+                       hand_placed=scanned.hand_placed)
 
     def _own_part(self, client: Any, plan: SyncPlan, arriving: Set[str],
                   stored: Mapping[str, StoredFile], record: Set[str] | None, force: bool,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -149,17 +149,29 @@ def md5_memo_from(data: object, _raw: bytes) -> Md5Memo:
                     for key, size, mtime, md5 in data})  # type: ignore[attr-defined]
 
 
-def scan_site(site_dir: Path, memo: Md5Memo | None = None) -> dict[str, SiteFile]:
-    """Every file of the built site, with its size and MD5, keyed by its site-relative path:
-    the files Byline wrote there (``byline_files``), never one put there by hand."""
+@dataclass(frozen=True, slots=True)
+class ScannedSite:
+    """The output folder as a publish sends it: ``files``, the build's, by site-relative
+    path (sorted), and ``hand_placed``, the files someone put there that it keeps back."""
+
+    files: dict[str, SiteFile]
+    hand_placed: tuple[str, ...]
+
+
+def scan_site(site_dir: Path, memo: Md5Memo | None = None) -> ScannedSite:
+    """Every file of the built site, with its size and MD5: the files Byline wrote there
+    (``byline_files``), never one put there by hand; both found in one walk."""
     files: dict[str, SiteFile] = {}
+    skipped: list[str] = []
     ours = byline_files(site_dir)
     for key, path in _walk(site_dir):
         if ours is None or key in ours:
             info = os.stat(path)
             md5 = memo.md5(path, info) if memo is not None else file_md5(path)
             files[key] = SiteFile(key, Path(path), info.st_size, md5)
-    return dict(sorted(files.items()))
+        else:
+            skipped.append(key)
+    return ScannedSite(dict(sorted(files.items())), tuple(sorted(skipped)))
 
 
 def byline_files(site_dir: Path) -> frozenset[str] | None:
@@ -170,10 +182,13 @@ def byline_files(site_dir: Path) -> frozenset[str] | None:
     return marker.files if marker is not None else None
 
 
-def hand_placed(site_dir: Path) -> list[str]:
-    """The files of the output folder that are not the build's (see ``byline_files``)."""
-    ours = byline_files(site_dir)
-    return [] if ours is None else sorted(key for key, _ in _walk(site_dir) if key not in ours)
+def hand_placed_at_top(site_dir: Path, ours: Collection[str]) -> tuple[str, ...]:
+    """The files in the output folder's top folder that are not among ``ours`` (the build's):
+    where a verification file or a CNAME is put by hand.  A publish that sends only what
+    the build changed looks no deeper: walking 100,000 pages to say so would cost seconds."""
+    return tuple(sorted(entry.name for entry in os.scandir(site_dir)
+                        if entry.name not in ours and entry.name not in NEVER_PUBLISHED
+                        and not is_temporary(entry.name) and entry.is_file()))
 
 
 def _walk(site_dir: Path) -> Iterator[tuple[str, str]]:

@@ -26,6 +26,8 @@ class PublishSummary:
     dry_run: bool
     target: str
     details: tuple[str, ...] = ()
+    # Files of the output folder that someone put there by hand, seen and not sent.
+    hand_placed: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
