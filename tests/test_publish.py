@@ -359,20 +359,24 @@ def test_git_keeps_earlier_history_of_the_branch(site: tuple[Path, Path], remote
     git("clone", "--quiet", str(remote), str(work))
     git("switch", "--quiet", "--orphan", "gh-pages", cwd=work)
     (work / "CNAME").write_text("example.com\n")
-    git("add", "CNAME", cwd=work)
+    (work / "index.html").write_text("<p>Hand-made</p>")
+    git("add", "CNAME", "index.html", cwd=work)
     git("commit", "--quiet", "-m", "Hand-made page", cwd=work)
     git("push", "--quiet", "origin", "gh-pages", cwd=work)
     target = git_target(remote, root)
 
     with pytest.raises(PublishError, match=r"deploy target 'pages': branch gh-pages of .* "
-                       r"already holds files Byline did not publish \(CNAME\): publish to a "
-                       r"new branch, or add --force"):
+                       r"already holds files Byline did not publish \(CNAME, index.html\): "
+                       r"publish to a new branch, or add --force"):
         target.publish(output, dry_run=False)
     assert branch_log(remote) == ["Hand-made page"]
     summary = target.publish(output, dry_run=False, force=True)
 
     assert branch_log(remote)[1] == "Hand-made page"
     assert "keep CNAME (not written by Byline)" in summary.details
+    # The site has an index.html too: theirs is replaced, and the summary says so.
+    assert ("replace index.html (committed by someone else: the branch's history keeps "
+            "theirs)") in summary.details
     assert git("--git-dir", str(remote), "show", "gh-pages:CNAME") == "example.com"
 
 

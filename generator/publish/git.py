@@ -165,9 +165,10 @@ class GitTarget:
             git.run("init", "--quiet", "--bare", str(git.git_dir), bare=True)
             parent = self._fetch_tip(git)
             kept: list[str] = []
+            replaced: set[str] = set()
             if parent:
                 git.run("read-tree", parent)
-                kept = self._others_files(git, parent, folder, force, take_over)
+                kept, replaced = self._others_files(git, parent, folder, force, take_over)
             # Byline's marker and temporary files are bookkeeping, never part of the site;
             # the files others put on the branch stay as the branch has them.
             specs = [".", f":(exclude){MARKER_NAME}", f":(exclude,glob)**/*{TEMPORARY_SUFFIX}",
@@ -183,7 +184,9 @@ class GitTarget:
             total = len(git.run("ls-files", "-z").split("\0")) - 1 - len(kept)  # the site's
             counts = {status: sum(1 for s, _ in changes if s == status) for status in "AMD"}
             counts["M"] += sum(1 for s, _ in changes if s == "T")
-            details = [f"{_STATUS_WORDS.get(status, status)} {path}" for status, path in changes]
+            details = [f"replace {path} (committed by someone else: the branch's history "
+                       "keeps theirs)" if path in replaced and status != "D" else
+                       f"{_STATUS_WORDS.get(status, status)} {path}" for status, path in changes]
             details += [f"keep {path} (not written by Byline)" for path in kept]
             if not changes:
                 details.append(f"no changes: branch {self.branch} left as it is, no commit made")
@@ -234,13 +237,13 @@ class GitTarget:
         return git.run("rev-parse", _PARENT_REF)
 
     def _others_files(self, git: _Git, parent: str, site: Path, force: bool,
-                      take_over: bool) -> list[str]:
+                      take_over: bool) -> tuple[list[str], set[str]]:
         """The files of the branch's tip that Byline did not commit and the site does not
-        hold: kept as they are.  Byline's own are those of its latest publish commit,
-        less those it kept (a custom domain's CNAME, added in GitHub's settings after it,
-        is someone else's).  A branch Byline never published to is refused unless
-        ``force``, as a folder of other files is; one it last published for another site,
-        unless ``take_over``."""
+        hold, kept as they are, and those the site holds too, which it replaces.  Byline's
+        own are those of its latest publish commit, less those it kept (a custom domain's
+        CNAME, added in GitHub's settings after it, is someone else's).  A branch Byline
+        never published to is refused unless ``force``, as a folder of other files is; one
+        it last published for another site, unless ``take_over``."""
         held = _tree_files(git, parent)
         mine = self._byline_files(git, parent, take_over)
         if mine is None and held and not force:
@@ -251,7 +254,9 @@ class GitTarget:
                 "are then kept, but for those the site has too)")
         # A file the site holds too is the site's: the writer put it there (a CNAME in
         # static/), and the branch's history keeps the one it replaces.
-        return sorted(p for p in held - (mine or set()) if not (site / p).is_file())
+        theirs = held - (mine or set())
+        replaced = {p for p in theirs if (site / p).is_file()}
+        return sorted(theirs - replaced), replaced
 
     def _byline_files(self, git: _Git, tip: str, take_over: bool) -> set[str] | None:
         """The files Byline's latest publish commit on the branch wrote, looked for in the
