@@ -51,6 +51,8 @@ class SiteConfig:
     per_page: int = 12
     feed_items: int = 20
     related_count: int = 4
+    # A year of more stories than this has a page per month (see render/site_index.py).
+    archive_month_pages_from: int = 500
     twitter: str | None = None
     publisher_name: str = ""
     publisher_logo: str | None = None
@@ -220,6 +222,7 @@ TOP_LEVEL: dict[str, Check] = {
     "per_page": _positive_int,
     "feed_items": _positive_int,
     "related_count": _positive_int,
+    "archive_month_pages_from": _positive_int,
     "twitter": _optional_text,
     "publisher": _mapping,
     "categories": _text_list,
@@ -370,6 +373,7 @@ def _settings(root: Path, values: Mapping[str, Any], publisher: Mapping[str, Any
         per_page=values.get("per_page", 12),
         feed_items=values.get("feed_items", 20),
         related_count=values.get("related_count", 4),
+        archive_month_pages_from=values.get("archive_month_pages_from", 500),
         twitter=values.get("twitter"),
         publisher_name=publisher.get("name", values["title"]).strip(),
         publisher_logo=publisher.get("logo"),

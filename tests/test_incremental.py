@@ -281,6 +281,51 @@ def test_a_headline_edit_reaches_every_list_and_feed_that_shows_it(preview):
     assert "music/delta/index.html" not in changed and "tv/echo/index.html" not in changed
 
 
+def test_a_busy_year_gets_a_page_per_month_and_each_edit_keeps_them_right(tmp_path):
+    """A year of more stories than archive_month_pages_from lists its months, each with a
+    page of its own: 10,000 headlines on one page weighed 2.5 MB.  The month pages come and
+    go with the stories, in the preview and in ``byline build``, as a clean build makes them."""
+    from bs4 import BeautifulSoup
+
+    site = Preview(tmp_path, {"site.yaml": _SITE_YAML + "archive_month_pages_from: 5\n",
+                              **starting_files()})
+
+    def page(path: str, folder: str = "preview") -> BeautifulSoup:
+        return BeautifulSoup((tmp_path / folder / path / "index.html").read_text(),
+                             "html.parser")
+
+    def months(folder: str = "preview") -> list[tuple[str, str]]:
+        return [(a["href"], a.get_text(" ", strip=True))
+                for a in page("archive/2026", folder).select("nav.archive-months a")]
+
+    assert months() == [] and len(page("archive/2026").select(".archive-list li")) == 5
+    site.save("content/articles/foxtrot.md",
+              article("Foxtrot", "2026-10-06 10:00", "New.", category="TV"))
+    site.build()
+    for folder in ("preview", "built"):
+        assert months(folder) == [("/archive/2026/11/", "November 5 stories"),
+                                  ("/archive/2026/10/", "October 1 story")]
+        assert not page("archive/2026", folder).select(".archive-list")
+        october = page("archive/2026/10", folder)
+        assert october.h1.get_text(strip=True) == "Stories from October 2026"
+        assert [a.get_text() for a in october.select(".archive-list a")] == ["Foxtrot"]
+        assert october.select_one("nav.archive-months a[aria-current=page]")["href"] == (
+            "/archive/2026/10/")
+    assert "https://news.example/archive/2026/10/" in (tmp_path / "built/sitemap.xml").read_text()
+    site.assert_same_as_full_build(built=True)
+    site.save("content/articles/foxtrot.md",
+              article("Foxtrot returns", "2026-10-06 10:00", "New.", category="TV"))
+    assert [a.get_text() for a in page("archive/2026/10").select(".archive-list a")] == [
+        "Foxtrot returns"]
+    site.assert_same_as_full_build()
+    (site.site / "content/articles/foxtrot.md").unlink()
+    site.rebuild("content/articles/foxtrot.md")
+    site.build()
+    assert months() == [] and not (tmp_path / "preview/archive/2026/10").exists()
+    assert not (tmp_path / "built/archive/2026/11").exists()
+    site.assert_same_as_full_build(built=True)
+
+
 def test_an_update_time_reaches_the_sitemap(preview):
     text = _edit(preview.text(C), "author:", "updated: 2026-11-10 08:00\nauthor:")
     result = preview.save(C, text)

@@ -55,10 +55,11 @@ from .renderer import (
     NEWS_LIMIT,
     SEARCH_PATH,
     SiteRenderer,
+    archive_path,
     news_part_path,
     page_path,
 )
-from .site_index import SiteIndex
+from .site_index import SiteIndex, by_month, has_month_pages
 
 Unit = tuple[str, ...]  # ("article", url), ("list", "tag:pop"), ("year", "2026"), ("sitemap",)…
 
@@ -712,8 +713,13 @@ class _Planner:
         self._add("/archive/", self.r.archive_received, None, shows=("years",))
 
     def _year(self, year: str) -> None:
-        self._add(f"/archive/{year}/", self.r.archive_received, int(year),
-                  shows=(f"group:year:{year}", "years"))
+        shows = (f"group:year:{year}", "years")
+        self._add(archive_path(int(year)), self.r.archive_received, int(year), shows=shows)
+        stories = self.r.index.years[int(year)]
+        if has_month_pages(stories, self.r.config.archive_month_pages_from):
+            for month in by_month(stories):
+                self._add(archive_path(int(year), month), self.r.archive_received, int(year),
+                          month, shows=shows)
 
     def _404(self) -> None:
         self._add("/404.html", self.r.not_found_received)
@@ -835,7 +841,10 @@ def _render(r: SiteRenderer, receive: Callable[..., Received], args: tuple[Any, 
 
 def _list_paths(r: SiteRenderer) -> list[str]:
     paths = ["/", "/archive/"]
-    paths += [f"/archive/{year}/" for year in r.index.years]
+    for year, stories in r.index.years.items():
+        paths.append(archive_path(year))
+        if has_month_pages(stories, r.config.archive_month_pages_from):
+            paths += [archive_path(year, month) for month in by_month(stories)]
     paths += [g.term.url for g in r.index.categories]
     paths += [g.term.url for g in r.index.tags.values()]
     paths += [a.url for a in r.content.authors.values()]

@@ -30,7 +30,7 @@ from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld, og_locale
 from .reads import ReadingEnvironment, recording
 from .received import Body, Later, Received
-from .site_index import Group, SiteIndex
+from .site_index import Group, SiteIndex, by_month, has_month_pages
 from .sitemaps import (
     NewsEntry,
     SitemapEntry,
@@ -166,22 +166,32 @@ class SiteRenderer:
         }
         return Received("list.html", {"meta": meta, "listing": listing})
 
-    def archive_received(self, year: int | None) -> Received:
-        """The archive index, or one year's headlines by month."""
-        years = [{"year": y, "url": self.url(f"/archive/{y}/"), "count": len(a)}
+    def archive_received(self, year: int | None, month: int | None = None) -> Received:
+        """The archive index, one year's headlines by month (or, for a year of more than
+        ``archive_month_pages_from`` stories, its months), or one month's headlines."""
+        years = [{"year": y, "url": self.url(archive_path(y)), "count": len(a)}
                  for y, a in self.index.years.items()]
         months = None
         if year is not None:
-            by_month: dict[int, list[ArticleView]] = {}
-            for article in self.index.years[year]:
-                by_month.setdefault(article.date.month, []).append(self.views.card(article))
-            months = [{"name": MONTHS[m - 1], "articles": arts} for m, arts in by_month.items()]
-        title = f"{year} archive" if year else "Archive"
-        path = f"/archive/{year}/" if year else "/archive/"
-        meta = self._meta(f"{title} | {self.config.title}",
-                          f"Every story from {year}." if year else "Every story, by year.", path)
-        return Received("archive.html", {
-            "meta": meta, "archive": {"years": years, "year": year, "months": months}})
+            stories = self.index.years[year]
+            paged = has_month_pages(stories, self.config.archive_month_pages_from)
+            months = [{"name": MONTHS[m - 1], "count": len(arts),
+                       "url": self.url(archive_path(year, m)) if paged else None,
+                       "articles": [self.views.card(a) for a in arts]
+                       if not paged or m == month else None}
+                      for m, arts in by_month(stories).items()]
+        if month is not None:
+            title = f"{MONTHS[month - 1]} {year} archive"
+            description = f"Every story from {MONTHS[month - 1]} {year}."
+        elif year is not None:
+            title, description = f"{year} archive", f"Every story from {year}."
+        else:
+            title, description = "Archive", "Every story, by year."
+        meta = self._meta(f"{title} | {self.config.title}", description,
+                          archive_path(year, month) if year else "/archive/")
+        return Received("archive.html", {"meta": meta, "archive": {
+            "years": years, "year": year, "month": MONTHS[month - 1] if month else None,
+            "months": months}})
 
     def search_received(self) -> Received:
         """The search page: the query runs in the browser, on the index the build made."""
@@ -576,6 +586,11 @@ _WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
 def news_part_path(part: int) -> str:
     """The site path of one part of a split news sitemap."""
     return f"/news-sitemap-{part}.xml"
+
+
+def archive_path(year: int, month: int | None = None) -> str:
+    """The site path of a year's archive, or of one month's when the year has month pages."""
+    return f"/archive/{year}/" if month is None else f"/archive/{year}/{month:02d}/"
 
 
 def page_path(base: str, page: int) -> str:
