@@ -276,8 +276,17 @@ def test_each_author_has_feeds_of_their_own_stories(make_site):
         assert [e.title for e in parsed.entries] == ["A night at the Fillmore", "A TV story"]
     feed = json.loads((site / "output/authors/sam-reyes/feed.json").read_text())
     assert [i["title"] for i in feed["items"]] == ["An older story"]
-    author_page = page(site, "/authors/kim-lee/")
-    assert author_page.find("link", rel="alternate", href="/authors/kim-lee/feed.xml")
+    # Each list page advertises all three of its own feeds, then the site's (a reader
+    # that takes only RSS or JSON Feed found only the Atom one).
+    for path in ("/authors/kim-lee/", "/music/"):
+        heads = [(link["type"], link["href"], link["title"])
+                 for link in page(site, path).find_all("link", rel="alternate")]
+        name = "Kim Lee" if "authors" in path else "Music"
+        assert heads[:3] == [
+            ("application/atom+xml", f"{path}feed.xml", f"{name} — The Test Times (Atom)"),
+            ("application/rss+xml", f"{path}rss.xml", f"{name} — The Test Times (RSS)"),
+            ("application/feed+json", f"{path}feed.json", f"{name} — The Test Times (JSON Feed)")]
+        assert [href for _, href, _ in heads[3:]] == ["/feed.xml", "/rss.xml", "/feed.json"]
 
 
 def test_feed_items_caps_every_feed(make_site):

@@ -47,6 +47,7 @@ TEMPLATES = ("article.html", "list.html", "archive.html", "page.html", "404.html
 FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml", "json": "feed.json"}
 FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
               "json": "application/feed+json"}
+_FEED_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
 FEED_IMAGE_WIDTH = 1200
 SEARCH_PATH = "/search/"
 CORRECTIONS_PATH = "/corrections/"
@@ -148,13 +149,13 @@ class SiteRenderer:
         first_url = self.url(base)
         prev_url = self.url(page_path(base, page - 1)) if page > 1 else None
         next_url = self.url(page_path(base, page + 1)) if page < pages else None
-        title, heading, description, feed = self._list_titles(kind, group, author)
+        title, heading, description, feeds = self._list_titles(kind, group, author)
         suffix = f" — page {page}" if page > 1 else ""
         site_name = "" if kind == "home" else f" | {self.config.title}"
         full_title = f"{title}{suffix}{site_name}"
         meta = self._meta(full_title, description or self.config.description,
                           page_path(base, page), prev=prev_url, next_=next_url,
-                          feeds=[feed] if feed else [])
+                          feeds=feeds)
         listing = {
             "kind": kind, "title": title, "heading": heading, "description": description,
             "term": self.views.term(group.term) if group else None,
@@ -162,7 +163,7 @@ class SiteRenderer:
             "articles": [self.views.card(a) for a in articles],
             "pagination": {"page": page, "pages": pages, "prev_url": prev_url,
                            "next_url": next_url, "first_url": first_url},
-            "feed_url": feed["url"] if feed else None,
+            "feed_url": feeds[0]["url"] if feeds else None,  # Atom's
         }
         return Received("list.html", {"meta": meta, "listing": listing})
 
@@ -468,30 +469,26 @@ class SiteRenderer:
         }
 
     def _site_feeds(self) -> list[dict[str, str]]:
-        return [
-            {"title": f"{self.config.title} (Atom)", "url": self.url("/feed.xml"),
-             "type": FEED_TYPES["atom"]},
-            {"title": f"{self.config.title} (RSS)", "url": self.url("/rss.xml"),
-             "type": FEED_TYPES["rss"]},
-            {"title": f"{self.config.title} (JSON Feed)", "url": self.url("/feed.json"),
-             "type": FEED_TYPES["json"]},
-        ]
+        return self._feeds(self.config.title, "/")
+
+    def _feeds(self, title: str, base: str) -> list[dict[str, str]]:
+        """The Atom, RSS and JSON feeds at ``base``, as a page's head advertises them."""
+        return [{"title": f"{title} ({_FEED_NAMES[kind]})", "url": self.url(base + file),
+                 "type": FEED_TYPES[kind]} for kind, file in FEED_FILES.items()]
 
     def _list_titles(
         self, kind: str, group: Group | None, author: Author | None
-    ) -> tuple[str, str, str | None, dict[str, str] | None]:
+    ) -> tuple[str, str, str | None, list[dict[str, str]]]:
         if kind == "category" and group:
             name = group.term.name
-            feed = {"title": f"{name} — {self.config.title}",
-                    "url": self.url(group.term.url + "feed.xml"), "type": FEED_TYPES["atom"]}
-            return name, name, f"The latest {name} news from {self.config.title}.", feed
+            feeds = self._feeds(f"{name} — {self.config.title}", group.term.url)
+            return name, name, f"The latest {name} news from {self.config.title}.", feeds
         if kind == "tag" and group:
-            return group.term.name, f"Tagged: {group.term.name}", None, None
+            return group.term.name, f"Tagged: {group.term.name}", None, []
         if kind == "author" and author:
-            feed = {"title": f"{author.name} — {self.config.title}",
-                    "url": self.url(author.url + "feed.xml"), "type": FEED_TYPES["atom"]}
-            return author.name, author.name, author.bio, feed
-        return self.config.title, self.config.title, self.config.description, None
+            feeds = self._feeds(f"{author.name} — {self.config.title}", author.url)
+            return author.name, author.name, author.bio, feeds
+        return self.config.title, self.config.title, self.config.description, []
 
     def _meta(
         self, title: str, description: str, path: str, *, og_type: str = "website",
