@@ -161,7 +161,7 @@ def plan_images(
             plans[key] = plan_image(source, settings)
     warn_missing_credits(content.articles, plans, report)
     warn_small_heroes(content.articles, plans, report)
-    warn_damaged_photos([*content.articles, *content.pages], plans, report)
+    refuse_damaged_photos([*content.articles, *content.pages], plans, report)
     cards, card_sources, crops = {}, {}, {}
     for article in content.articles:
         hero = article.hero
@@ -270,16 +270,17 @@ def warn_small_heroes(
                 hero.location)
 
 
-def warn_damaged_photos(
+def refuse_damaged_photos(
     items: Iterable[Article | Page], plans: Mapping[str, ImagePlan], report: Report
 ) -> None:
-    """Warn, where it is shown, about every photo whose data stops early: it would be
-    published with part of it flat grey (an incomplete copy or download, most often)."""
+    """An error, where it is shown, for every photo whose data stops early: readers would
+    see part of it flat grey (an incomplete copy or download, most often), and a build that
+    published it with a warning let a half-grey hero go out."""
     for item in items:
         for ref in photos_of(item):
             plan = plans.get(ref.key) if ref.path else None
             if plan and plan.source.damaged:
-                report.warning(
+                report.error(
                     f"photo {ref.src} is damaged: its data stops early, so readers would see "
                     f"{max(1, round(plan.source.damaged * 100))}% of it as flat grey (an "
                     "incomplete copy or download?): copy or download it again", ref.location)

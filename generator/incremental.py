@@ -30,7 +30,7 @@ from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
 from generator.image_stage import (
     ImageIndex,
-    warn_damaged_photos,
+    refuse_damaged_photos,
     warn_missing_credits,
     warn_small_heroes,
 )
@@ -321,12 +321,12 @@ def patch_build(
     # Problems of the files read again replace theirs; everyone else's stay as they were.
     report.extend(w for w in last.warnings
                   if w.location is None or w.location.path not in patch.reread)
-    report.raise_if_errors()
     edited = [new for _, new in patch.articles.values()]
     warn_missing_credits(edited, last.images.plans, report)
     warn_small_heroes(edited, last.images.plans, report)
-    warn_damaged_photos([*edited, *(new for _, new in patch.pages.values())],
-                        last.images.plans, report)
+    refuse_damaged_photos([*edited, *(new for _, new in patch.pages.values())],
+                          last.images.plans, report)
+    report.raise_if_errors()
     moved = any(placement(old) != placement(new) for old, new in patch.articles.values())
     index = reindex(last.index, patch.content, patch.articles, last.config.categories)
     renderer = SiteRenderer(last.config, index, last.images, last.theme,

@@ -204,6 +204,17 @@ def outside_message(target: str) -> str:
             "inside the site; move or copy it in instead")
 
 
+def leaves_site(what: str, src: str, written: Path, target: Path, site_root: Path) -> str:
+    """The refusal of a file a story names (``what``: "image", "video") that is outside the
+    site folder: through a link (``written``, the path as given, is inside; ``target`` is
+    where it leads), or by a path that climbs out."""
+    given = Path(os.path.normpath(written))
+    if given.is_relative_to(site_root) or given.is_relative_to(site_root.resolve()):
+        return f"{what} {src} {outside_message(str(target))}"
+    return (f"{what} path {src} leaves the site folder: Byline publishes only what is inside "
+            f"the site; copy the {what} into the story's folder and write its name instead")
+
+
 def shown(text: str | os.PathLike[str]) -> str:
     """A file name fit for a one-line message.
 

@@ -202,9 +202,11 @@ def test_bad_author_file(make_site):
             "it (in quotes if it is a number, yes or no)") in text
 
 
-def test_image_escaping_the_site_is_refused(make_site):
+def test_image_escaping_the_site_is_refused_with_the_fix(make_site):
     site = make_site({"content/articles/a.md": article(body="![x](../../../../etc/passwd)")})
-    assert "leaves the site folder" in "\n".join(problems_of(site))
+    assert ("error: image path ../../../../etc/passwd leaves the site folder: Byline publishes "
+            "only what is inside the site; copy the image into the story's folder and write "
+            "its name instead") in "\n".join(problems_of(site))
 
 
 def test_failed_build_leaves_previous_output_untouched(make_site):

@@ -32,6 +32,7 @@ from generator.images import (
     plan_social_card,
     process_images,
 )
+from generator.images.decoding import open_image
 from generator.images.plan import MAX_SIDE
 from generator.images.variants import card_box
 
@@ -165,6 +166,13 @@ def jpeg_bytes(image: Image.Image, **options: object) -> bytes:
     """``image`` encoded as JPEG."""
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", **options)
+    return buffer.getvalue()
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    """``image`` encoded as PNG."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -703,6 +711,28 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(
 # ----------------------------------------------------------------------------- problems
 
 
+def header_zeroed(data: bytes) -> bytes:
+    """A JPEG or PNG whose header says it is 0 pixels high and wide."""
+    damaged = bytearray(data)
+    if data.startswith(b"\x89PNG"):
+        damaged[16:24] = bytes(8)  # IHDR's width and height
+    else:
+        at = damaged.find(b"\xff\xc0")  # the frame header: its height
+        damaged[at + 5:at + 7] = bytes(2)
+    return bytes(damaged)
+
+
+def test_the_sites_pixel_limit_is_the_only_one() -> None:
+    """Found by a red-team pass: a 182-megapixel panorama, under the 200 million pixels
+    images.max_pixels allows, was refused as over it (Pillow's own limit, 179 million, came
+    first), and raising the setting did not help."""
+    panorama = png_claiming(14_000, 13_000)
+    assert open_image(panorama, 200_000_000).size == (14_000, 13_000)
+    with pytest.raises(ImageProblem, match=r"= 182,000,000 pixels, over images.max_pixels "
+                                           r"\(100,000,000\)"):
+        open_image(panorama, 100_000_000)
+
+
 def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG file that says it holds a huge picture: a decompression bomb."""
 
@@ -747,6 +777,12 @@ def icon() -> bytes:
         ("notes.jpg", lambda: b"Remember to credit the photographer!\n" * 5, "not an image"),
         ("favicon.jpg", icon, "format Byline does not handle"),
         ("bomb.png", lambda: png_claiming(100_000, 100_000), "max_pixels"),
+        # A JPEG or PNG that cannot be read was called "a format Byline does not handle (use
+        # JPEG, PNG…)" (found by a red-team pass).
+        ("flat.jpg", lambda: header_zeroed(jpeg_bytes(photo((60, 40)))),
+         "this JPEG's header is damaged: export, copy or download it again"),
+        ("flat.png", lambda: header_zeroed(png_bytes(photo((60, 40)))),
+         "this PNG's header is damaged: export, copy or download it again"),
     ],
 )
 def test_unusable_files_raise_one_line_problems_without_the_path(
@@ -989,16 +1025,23 @@ def test_transparency_is_kept_in_webp_and_png(tmp_path: Path, run, fmt: str, kin
 
 @pytest.mark.parametrize("fmt", ["WEBP", "PNG"])
 def test_animated_webp_and_apng_stay_animated(tmp_path: Path, run, fmt: str) -> None:
+    """Each frame keeps its own time (found by a red-team pass: every frame of an animated
+    WebP came out lasting 100 ms, a quick flash and a two-second hold alike)."""
     frames = [Image.new("RGB", (160, 90), colour) for colour in ("red", "lime", "blue")]
     source = save(frames[0], tmp_path / f"loop.{fmt.lower()}", fmt, save_all=True,
-                  append_images=frames[1:], duration=100, loop=0)
+                  append_images=frames[1:], duration=[40, 60, 2000], loop=0)
     plan, report = run(source, ImageSettings(widths=(80, 320)))
     assert plan.source.animated and plan.fallback.format == "gif"
     assert {v.format for v in plan.variants} == {"webp", "gif"}
     for variant in plan.variants:
         with Image.open(report.files[variant.url_path]) as image:
             assert image.n_frames == 3 and image.size == (variant.width, variant.height)
-            image.seek(2)
+            durations = []
+            for at in range(3):
+                image.seek(at)
+                image.load()  # a WebP frame's duration is known once it is loaded
+                durations.append(image.info["duration"])
+            assert durations == [40, 60, 2000], variant.url_path
             red, green, blue = image.convert("RGB").getpixel((10, 10))
             assert blue > 200 and red < 60 and green < 60
 
@@ -1104,7 +1147,7 @@ def test_a_truncated_file_of_any_format_is_one_line_at_the_article(
     assert re.fullmatch(
         r"content/articles/cut/index\.md:4: error: cut\.img: image (file is truncated|data is "
         r"corrupt|header is corrupt|file is empty)[^\n]*|content/articles/cut/index\.md:4: "
-        r"error: cut\.img: not an image[^\n]*",
+        r"error: cut\.img: (not an image|this (JPEG|PNG|GIF|WebP)'s header is damaged)[^\n]*",
         line,
     ), line
 
@@ -1163,29 +1206,31 @@ def stops_early(jpeg: bytes, share: float) -> bytes:
 
 
 @pytest.mark.parametrize(("mode", "orientation"), [("RGB", 1), ("L", 1), ("RGB", 6)])
-def test_a_photo_whose_data_stops_early_is_a_warning_where_it_is_shown(
+def test_a_photo_whose_data_stops_early_is_an_error_where_it_is_shown(
     make_site, mode: str, orientation: int
 ) -> None:
     """Found by a red-team pass: a JPEG whose data stops half-way (a stray end marker) was
-    published with its lower half flat grey and no word to the writer."""
-    hero = stops_early(jpeg_bytes(photo((1600, 1000), mode), quality=90,
-                                  exif=camera_exif(orientation)), 0.5)
+    published with its lower half flat grey and no word to the writer; then (a later pass)
+    with a warning, which let the half-grey hero go out all the same."""
+    whole = jpeg_bytes(photo((1600, 1000), mode), quality=90, exif=camera_exif(orientation))
     site = make_site({
         "content/articles/gala/index.md": article(
             "The gala", category="Music", hero="{image: hero.jpg, alt: A, credit: B}",
             body='Text.\n\n![The room](room.jpg "The room."){credit="C/D"}'),
-        "content/articles/gala/hero.jpg": hero,
+        "content/articles/gala/hero.jpg": whole,
         "content/articles/gala/room.jpg": jpeg_bytes(photo((900, 600))),
         "content/pages/about.md": "---\ntitle: About\n---\n\n![Us](../articles/gala/hero.jpg)\n",
     })
-    run = build_outcome(site)
-    assert run.code == 0  # published as before, now with a word
-    warnings = [line for line in run.err.splitlines() if "is damaged" in line]
-    said = ("warning: photo {src} is damaged: its data stops early, so readers would see "
+    assert build_outcome(site).code == 0
+    (site / "content/articles/gala/hero.jpg").write_bytes(stops_early(whole, 0.5))
+    run = build_outcome(site, previous=snapshot(site / "output"))
+    assert run.code == 1  # and the last good output stays as it was
+    errors = [line for line in run.err.splitlines() if "is damaged" in line]
+    said = ("error: photo {src} is damaged: its data stops early, so readers would see "
             "{share}% of it as flat grey (an incomplete copy or download?): copy or download "
             "it again")
-    assert len(warnings) == 2, warnings
-    article_line, page_line = warnings
+    assert len(errors) == 2, errors
+    article_line, page_line = errors
     assert article_line.startswith("content/articles/gala/index.md:5: ")
     assert page_line.startswith("content/pages/about.md:5: ")
     share = article_line.split("would see ")[1].split("%")[0]
@@ -1194,9 +1239,9 @@ def test_a_photo_whose_data_stops_early_is_a_warning_where_it_is_shown(
     assert page_line.endswith(said.format(src="../articles/gala/hero.jpg", share=share))
     # Said again by every build and by the check, not only the build that inspected it.
     again = build_outcome(site)
-    assert [line for line in again.err.splitlines() if "is damaged" in line] == warnings
+    assert [line for line in again.err.splitlines() if "is damaged" in line] == errors
     checked = run_byline(["check", "--site", str(site)])
-    assert [line for line in checked.err.splitlines() if "is damaged" in line] == warnings
+    assert [line for line in checked.err.splitlines() if "is damaged" in line] == errors
 
 
 def test_photos_whole_or_flat_grey_by_design_are_no_warning(make_site) -> None:

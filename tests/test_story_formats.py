@@ -599,7 +599,11 @@ def test_a_poster_or_captions_linking_out_of_the_site_are_refused(
     (folder / "clip.vtt").unlink()
     (folder / "clip.jpg").symlink_to(secret / "still.jpg")
     run = build_outcome(site, previous=previous)
-    assert f"{STORY}:7: error: image path clip.jpg leaves the site folder" in run.err.splitlines()
+    # The poster is a link: said so, with the fix (found by a red-team pass: the bare
+    # "leaves the site folder" was all a writer got).
+    assert (f"{STORY}:7: error: image clip.jpg is a link to {secret.resolve()}/still.jpg, "
+            "outside the site folder: Byline reads only files inside the site; move or copy "
+            "it in instead") in run.err.splitlines(), run.err
 
 
 def test_two_links_on_consecutive_lines_are_two_embeds() -> None:

@@ -6,7 +6,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from generator.errors import Report, SourceLocation
-from generator.inputfiles import followed, is_regular, not_there, written_otherwise
+from generator.inputfiles import (
+    followed,
+    is_regular,
+    leaves_site,
+    not_there,
+    written_otherwise,
+)
 from generator.model import PHOTO_ROLES, ImageRef, ImageRole
 
 REMOTE_PREFIXES = ("http://", "https://", "//")
@@ -60,7 +66,8 @@ def resolve_image(
         if decoded is not None and is_regular(decoded):
             path = decoded
     if not path.is_relative_to(site_root.resolve()):
-        report.error(f"image path {src} leaves the site folder", location)
+        report.error(leaves_site("image", src, base / relative.lstrip("/"), path, site_root),
+                     location)
         return None
     hint = ""
     if not is_regular(path):

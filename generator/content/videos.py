@@ -14,7 +14,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import Report, SourceLocation
-from generator.inputfiles import followed, is_regular, not_there, written_otherwise
+from generator.inputfiles import (
+    followed,
+    is_regular,
+    leaves_site,
+    not_there,
+    written_otherwise,
+)
 from generator.markup import OTHER_VIDEO_SUFFIXES
 from generator.model import CaptionsRef, ImageRef, VideoRef
 from generator.slugs import quoted
@@ -63,7 +69,8 @@ def resolve_video(
                      "remove the link, or point it at the video", location)
         return None
     if not path.is_relative_to(site_root.resolve()):
-        report.error(f"video path {src} leaves the site folder", location)
+        report.error(leaves_site("video", src, base / relative.lstrip("/"), path, site_root),
+                     location)
         return None
     hint = ""
     if not is_regular(path):

@@ -88,8 +88,6 @@ def decode_problems() -> Iterator[None]:
         yield
     except ImageProblem:
         raise
-    except Image.DecompressionBombError as error:
-        raise ImageProblem(f"image is too large to decode safely ({error.args[0]})") from None
     except MemoryError:
         raise ImageProblem("image is too large to decode with the memory available") from None
     except DECODE_ERRORS as error:
@@ -119,21 +117,16 @@ def open_image(data: bytes, max_pixels: int) -> Image.Image:
     heif_available()
     Image.init()  # register every plugin: formats= only accepts ones already loaded
     known = [f for f in OPEN_FORMATS if f in Image.OPEN]  # MPO/HEIF vary by version
-    with warnings.catch_warnings():
-        # Our own limit below is the one the site set; Pillow's default warning would only
-        # repeat it, or fire for images the site allows.
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=known)
-        except Image.UnidentifiedImageError:
-            raise ImageProblem(describe_unknown(data)) from None
-        except Image.DecompressionBombError:
-            raise ImageProblem(
-                f"image has more pixels than images.max_pixels allows ({max_pixels:,}):"
-                f" {_BOMB_FIX}"
-            ) from None
-        except DECODE_ERRORS:
-            raise ImageProblem("image header is corrupt") from None
+    # The site's limit (check_pixels, on the header, before anything is decoded) is the
+    # only one: Pillow's own refuses at open anything over 179 million pixels, a stitched
+    # panorama the site allows included, and blamed images.max_pixels for it.
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        image = Image.open(io.BytesIO(data), formats=known)
+    except Image.UnidentifiedImageError:
+        raise ImageProblem(describe_unknown(data)) from None
+    except DECODE_ERRORS:
+        raise ImageProblem(f"image header is corrupt: {_DAMAGED_FIX}") from None
     check_pixels(image, max_pixels)
     return image
 
@@ -155,6 +148,12 @@ def check_pixels(image: Image.Image, max_pixels: int) -> None:
 # that decode to gigabytes); a real photo that big is the writer's to allow.
 _BOMB_FIX = ("if it is a real photo, raise images.max_pixels in site.yaml (or resize it); "
              "else it is a damaged or hostile file: replace it")
+
+
+# What a file of each kind Byline reads starts with: one that does and still cannot be read
+# is damaged, not of another format.
+_SIGNATURES = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF8", "GIF"))
+_DAMAGED_FIX = "export, copy or download it again"
 
 
 def frame_count(image: Image.Image) -> int:
@@ -276,6 +275,9 @@ def describe_unknown(data: bytes) -> str:
         if not heif_available():
             return "HEIC needs `pip install byline[heif]`"
         return "HEIC file could not be read (corrupt?)"
+    if kind := next((name for sign, name in _SIGNATURES if head.startswith(sign)),
+                    "WebP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None):
+        return f"this {kind}'s header is damaged: {_DAMAGED_FIX}"
     if head.startswith(b"%PDF"):
         return "not an image: this is a PDF"
     if b"<svg" in head.lower():

@@ -19,7 +19,8 @@ from types import MappingProxyType
 PIPELINE_VERSION = 2
 # The same for animated sources alone, so a fix to them renames only their outputs.
 # 2: frames were left in the file's colour profile and as stored, not turned upright.
-ANIMATION_VERSION = 2
+# 3: an animated WebP's frames all lasted 100 ms (read before the frame was loaded).
+ANIMATION_VERSION = 3
 
 MODERN_FORMATS = ("webp", "avif")
 

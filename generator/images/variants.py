@@ -145,8 +145,11 @@ def produce_animation(
         turn = orientation(image)
         frames, durations = [], []
         for frame in ImageSequence.Iterator(image):
+            rgba = frame.convert("RGBA")
+            # After the frame is loaded: Pillow's WebP reader knows a frame's duration only
+            # then (read before, every frame of an animated WebP lasted 100 ms).
             durations.append(int(frame.info.get("duration", 100)))
-            frames.append(upright(to_srgb(frame.convert("RGBA"), icc_profile), turn))
+            frames.append(upright(to_srgb(rgba, icc_profile), turn))
     first, resample = frames[0], FIRST_STEP
     for size, same_size in widest_first(v for v in variants if v.crop is None):
         frames = [shrink(frame, size, resample) for frame in frames]
