@@ -326,6 +326,30 @@ def test_a_busy_year_gets_a_page_per_month_and_each_edit_keeps_them_right(tmp_pa
     site.assert_same_as_full_build(built=True)
 
 
+def test_a_photo_made_a_hero_has_the_files_a_clean_build_makes(tmp_path):
+    """Found by a red-team pass: a body photo made a hero gains cards, which changed the
+    scale its widths were decoded at; the build kept the files it had under the same names,
+    so a clean build published other bytes at the same immutable addresses (and feeds gave
+    another file size)."""
+    import io
+
+    from PIL import Image
+
+    grain = io.BytesIO()
+    Image.effect_noise((3000, 2000), 60).convert("RGB").save(grain, "JPEG", quality=90)
+    files = {"site.yaml": _SITE_YAML + "images:\n  widths: [480]\n", **starting_files(),
+             "content/articles/alpha/wide.jpg": grain.getvalue()}
+    files[A] = str(files[A]) + "\n![The crowd, wide](wide.jpg)\n"
+    site = Preview(tmp_path, files)
+    site.build()
+    site.save(A, _edit(site.text(A), "image: hero.jpg", "image: wide.jpg"))
+    site.build()
+    site.assert_built_as_fresh()
+    site.save(A, _edit(site.text(A), "image: wide.jpg", "image: hero.jpg"))
+    site.build()
+    site.assert_built_as_fresh()
+
+
 def test_an_update_time_reaches_the_sitemap(preview):
     text = _edit(preview.text(C), "author:", "updated: 2026-11-10 08:00\nauthor:")
     result = preview.save(C, text)

@@ -195,20 +195,26 @@ def displayed_size(image: Image.Image) -> tuple[int, int]:
 
 
 def decode_still(image: Image.Image, at_least: tuple[int, int] | None = None) -> Image.Image:
-    """Decode the (first) picture, upright; JPEGs at the smallest scale still ≥ ``at_least``.
-
-    ``at_least`` is in displayed orientation.  libjpeg can decode at 1/2, 1/4 or 1/8 scale
-    for a fraction of the work, which is most of the time saved on big camera photos.
-    """
+    """Decode the (first) picture, upright; JPEGs at the smallest scale still ≥ ``at_least``
+    (see ``draft_at_least``)."""
     with decode_problems():
-        turn = orientation(image)
-        if at_least and image.format in ("JPEG", "MPO"):
-            want = at_least
-            if turn in QUARTER_TURNS:
-                want = (at_least[1], at_least[0])
-            image.draft(None, (max(1, want[0]), max(1, want[1])))
+        if at_least:
+            draft_at_least(image, at_least)
         image.load()
-        return upright(image, turn)
+        return upright(image, orientation(image))
+
+
+def draft_at_least(image: Image.Image, at_least: tuple[int, int]) -> None:
+    """Have a JPEG decode at the smallest scale still ≥ ``at_least`` (in displayed
+    orientation); ``image.size`` then says which.  libjpeg can decode at 1/2, 1/4 or 1/8
+    scale for a fraction of the work, which is most of the time saved on big camera photos.
+    Other formats decode whole."""
+    if image.format in ("JPEG", "MPO"):
+        want = at_least
+        if orientation(image) in QUARTER_TURNS:
+            want = (at_least[1], at_least[0])
+        with decode_problems():
+            image.draft(None, (max(1, want[0]), max(1, want[1])))
 
 
 def upright(picture: Image.Image, turn: int) -> Image.Image:

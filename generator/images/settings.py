@@ -16,7 +16,9 @@ from types import MappingProxyType
 # Bump when a code change alters the pixels or bytes written for the same settings, so that
 # old cached outputs get new names instead of being reused.
 # 2: TIFFs with EXIF orientation 5-8 were inspected with width and height swapped.
-PIPELINE_VERSION = 2
+# 3: a photo's widths were decoded at the scale its cards needed when it was a hero, and
+#    kept under the same names when it was not (a clean build made other pixels).
+PIPELINE_VERSION = 3
 # The same for animated sources alone, so a fix to them renames only their outputs.
 # 2: frames were left in the file's colour profile and as stored, not turned upright.
 # 3: an animated WebP's frames all lasted 100 ms (read before the frame was loaded).

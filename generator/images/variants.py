@@ -1,8 +1,9 @@
-"""Making the files of one source photo: decode once, shrink step by step, encode each size.
+"""Making the files of one source photo: decode, shrink step by step, encode each size.
 
-This runs in a worker process, one call per source photo.  The photo is decoded once, at
-the smallest JPEG scale that still covers the largest output; each narrower width is then
+This runs in a worker process, one call per source photo.  The photo is decoded for its
+widths at the smallest JPEG scale that still covers the widest; each narrower width is then
 shrunk from the one above it, which is much cheaper than starting from the original again.
+A hero's cards and crops come from the scale their own size needs (often the same one).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from generator.images.colour import to_srgb, to_working_mode
 from generator.images.decoding import (
     decode_problems,
     decode_still,
+    draft_at_least,
     open_image,
     orientation,
     quiet_decoding,
@@ -65,14 +67,18 @@ def produce_variants(
     """Write the ``missing`` variants of ``source`` into ``images_dir``.
 
     ``variants`` lists every variant the build wants of this photo, made or not, so that the
-    decode scale and the chain of widths (and so every pixel) are the same whichever files a
-    previous build already left in the cache.
+    chain of widths (and so every pixel) is the same whichever files a previous build
+    already left in the cache.
     """
     try:
         with quiet_decoding():
-            image = open_image(read_source(source), settings.max_pixels)
-            produce = produce_animation if source.animated else produce_stills
-            written = tuple(produce(image, source, variants, set(missing), settings, images_dir))
+            data = read_source(source)
+            if source.animated:
+                written = tuple(produce_animation(open_image(data, settings.max_pixels), source,
+                                                  variants, set(missing), settings, images_dir))
+            else:
+                written = tuple(produce_stills(data, source, variants, set(missing), settings,
+                                               images_dir))
     except ImageProblem as problem:
         return Outcome(source, problem=str(problem))
     except MemoryError:
@@ -98,33 +104,53 @@ def read_source(source: SourceImage) -> bytes:
 
 
 def produce_stills(
-    image: Image.Image,
+    data: bytes,
     source: SourceImage,
     variants: Sequence[Variant],
     missing: set[str],
     settings: ImageSettings,
     images_dir: Path,
 ) -> Iterator[tuple[str, int]]:
-    """Encode every missing width × format, then every missing social card."""
-    icc_profile = image.info.get("icc_profile")
-    base = to_working_mode(decode_still(image, decode_size(source, variants)))
-    if base.mode == "RGBA" and not source.has_alpha:
-        base = base.convert("RGB")
-    current: Image.Image | None = None
-    for size, same_size in widest_first(v for v in variants if v.crop is None):
-        # Colour conversion happens once, on the widest output rather than the full decode.
-        current = (
-            shrink(current, size, LATER_STEPS)
-            if current is not None
-            else to_srgb(shrink(base, size, FIRST_STEP), icc_profile)
-        )
-        for variant in same_size:
-            if variant.url_path in missing:
-                path = images_dir / variant.file_name
-                yield variant.url_path, write_picture(current, variant, path, settings)
+    """Encode every missing width × format, then every missing social card and crop.
+
+    A file's pixels depend on the photo and on that file alone, never on what else the
+    site wants of the photo: a file the cache keeps is reused by name, so it must be what a
+    clean build makes (a photo made a hero gains cards, which once changed the decode scale
+    of all its widths, under the same names).  The widths, the same for every use of a
+    photo (``plan_image``), come from one decode; each card or crop from the decode its own
+    size needs, shared with any other needing the same scale.
+    """
+    bases: dict[tuple[int, int], Image.Image] = {}
+    icc_profile = None
+
+    def decoded_for(wanted: Sequence[Variant]) -> Image.Image:
+        nonlocal icc_profile
+        image = open_image(data, settings.max_pixels)
+        icc_profile = image.info.get("icc_profile")
+        draft_at_least(image, decode_size(source, wanted))
+        if image.size not in bases:
+            base = to_working_mode(decode_still(image))
+            bases[image.size] = base.convert("RGB") if (
+                base.mode == "RGBA" and not source.has_alpha) else base
+        return bases[image.size]
+
+    widths = [v for v in variants if v.crop is None]
+    if any(v.url_path in missing for v in widths):
+        base, current = decoded_for(widths), None
+        for size, same_size in widest_first(iter(widths)):
+            # Colour conversion happens once, on the widest output rather than the full decode.
+            current = (
+                shrink(current, size, LATER_STEPS)
+                if current is not None
+                else to_srgb(shrink(base, size, FIRST_STEP), icc_profile)
+            )
+            for variant in same_size:
+                if variant.url_path in missing:
+                    path = images_dir / variant.file_name
+                    yield variant.url_path, write_picture(current, variant, path, settings)
     for card in variants:
         if card.crop is not None and card.url_path in missing:
-            picture = to_srgb(crop_card(base, card), icc_profile)
+            picture = to_srgb(crop_card(decoded_for([card]), card), icc_profile)
             yield card.url_path, write_picture(picture, card, images_dir / card.file_name, settings)
 
 
