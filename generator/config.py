@@ -51,7 +51,7 @@ class SiteConfig:
     per_page: int = 12
     feed_items: int = 20
     related_count: int = 4
-    # A year of more stories than this has a page per month (see render/site_index.py).
+    # A year of this many stories or more has a page per month (render/site_index.py).
     archive_month_pages_from: int = 500
     twitter: str | None = None
     publisher_name: str = ""

@@ -14,11 +14,29 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 @lru_cache(maxsize=65536)  # tag and category names repeat across thousands of articles
 def slugify(text: str) -> str:
-    """Lower-case, accents folded, words joined by hyphens: "Beyoncé's Tour" → "beyonces-tour"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = folded.replace("'", "").replace("’", "")
-    return _NOT_WORD.sub("-", folded.lower()).strip("-_")
+    """Lower-case, Latin accents folded, words joined by hyphens: "Beyoncé's Tour" →
+    "beyonces-tour", "방탄소년단 컴백" → "방탄소년단-컴백".
+
+    Only a Latin letter's marks are folded away.  In other scripts a mark is part of the
+    letter (Japanese ド is not ト, Hindi's vowel signs are its vowels), and the slug is
+    composed again (NFC), as a reader's keyboard types it: Korean decomposed into its letter
+    pieces made an address no one could type, and a folder no one could name.
+    """
+    if text.isascii():
+        return _NOT_WORD.sub("-", text.replace("'", "").lower()).strip("-_")
+    kept: list[str] = []
+    latin = False
+    for char in unicodedata.normalize("NFKD", text):
+        if not unicodedata.combining(char):
+            latin = char.isascii() or unicodedata.name(char, "").startswith("LATIN")
+            kept.append(char)
+        elif not latin:
+            kept.append(char)
+    composed = unicodedata.normalize("NFC", "".join(kept)).replace("'", "").replace("’", "")
+    spaced = "".join(char if char.isalnum() or char == "_"
+                     or unicodedata.category(char).startswith("M") else " "
+                     for char in composed.lower())
+    return "-".join(spaced.split()).strip("-_")
 
 
 def folder_url(path: str) -> str:

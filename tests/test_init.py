@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -220,6 +221,27 @@ def new_draft(site: Path, headline: str, author: str) -> tuple[Path, Article]:
 def author_names(site: Path, article: Article) -> list[str]:
     result = build_site(BuildOptions(site=site, drafts=True))
     return [result.content.authors[slug].name for slug in article.author_slugs]
+
+
+@pytest.mark.parametrize(("headline", "slug"), [
+    ("東京ドーム公演が決定", "東京ドーム公演が決定"),  # ド stayed ト, が became か
+    ("शाहरुख़ ख़ान की नई फ़िल्म", "शाहरुख़-ख़ान-की-नई-फ़िल्म"),  # vowel signs cut words
+    ("방탄소년단 컴백", "방탄소년단-컴백"),  # letter pieces, not syllables (NFD)
+    ("Йошкар-Ола: концерт", "йошкар-ола-концерт"),  # Й became И
+    ("Beyoncé’s “Renaissance” — 2026", "beyonces-renaissance-2026"),
+])
+def test_a_headline_in_any_script_gets_the_address_a_reader_types(
+    make_site: MakeSite, headline: str, slug: str,
+) -> None:
+    """Found by a red-team pass: marks were folded away in every script, not only from Latin
+    letters, and the address was left decomposed: a Korean story's address, typed or
+    pasted, was not found, and its folder could not be named in a terminal."""
+    site = make_site({"content/authors/dana.yaml": "name: Dana Reyes\n"})
+    created, made = new_draft(site, headline, "Dana Reyes")
+    assert created.parent.name == slug
+    assert unicodedata.is_normalized("NFC", made.url)
+    assert made.url.rstrip("/").rsplit("/", 1)[1] == slug
+    assert (site / "output" / made.url.strip("/") / "index.html").is_file()
 
 
 def test_new_draft_builds_at_once_with_a_dek_to_fill_in(make_site: MakeSite) -> None:

@@ -168,7 +168,7 @@ class SiteRenderer:
         return Received("list.html", {"meta": meta, "listing": listing})
 
     def archive_received(self, year: int | None, month: int | None = None) -> Received:
-        """The archive index, one year's headlines by month (or, for a year of more than
+        """The archive index, one year's headlines by month (or, for a year of at least
         ``archive_month_pages_from`` stories, its months), or one month's headlines."""
         years = [{"year": y, "url": self.url(archive_path(y)), "count": len(a)}
                  for y, a in self.index.years.items()]

@@ -62,8 +62,8 @@ def has_month_pages(articles: Sequence[Article], limit: int) -> bool:
     """Whether a year of these stories lists its months, each on a page of its own, rather
     than its stories: a big newsroom's year of headlines on one page weighs megabytes on a
     reader's phone (2.5 MB for 10,000 stories), a month of it a twelfth of that.  ``limit``
-    is site.yaml's ``archive_month_pages_from``."""
-    return len(articles) > limit
+    is site.yaml's ``archive_month_pages_from``: from that many stories on (1: every year)."""
+    return len(articles) >= limit
 
 
 class Rankings:
