@@ -212,6 +212,25 @@ def test_check_names_the_line_of_the_story_that_holds_a_broken_link(make_site):
     ])
 
 
+def test_a_broken_link_in_an_author_file_is_one_line_at_that_file(make_site):
+    """Found by a red-team pass: a link in an author's file was reported at the built HTML,
+    once for the author's page and once for each of their stories (hundreds of lines for
+    one mistake, none in a file the editor can fix)."""
+    site = make_site({
+        "content/authors/dana-reyes.yaml": "name: Dana Reyes\nbio: Covers music.\nlinks:\n"
+                                           "  - {label: Portfolio, url: /portfolio/}\n",
+        **{f"content/articles/s{n}.md": article(f"Story {n}", f"2026-11-0{n} 10:00",
+                                               category="Music", author="Dana Reyes")
+           for n in range(1, 4)},
+    })
+    run = run_byline(["check", "--site", str(site)])
+    assert run.code == 1
+    assert [line for line in run.err.splitlines() if ": error: " in line] == [
+        "content/authors/dana-reyes.yaml:4: error: broken link to /portfolio/ on "
+        "/authors/dana-reyes/ (nothing at /portfolio/): correct the address, or take the "
+        "link out"]
+
+
 # -- footnotes ----------------------------------------------------------------------------
 
 FOOTNOTED = """\

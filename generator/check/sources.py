@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from generator.errors import Problem, SourceLocation
-from generator.model import Article, Page
+from generator.model import Article, Author, Page
 
 # What may close an address quoted in a message: "(nothing at /x/)", "…/x/:", "/x/,".
 _AROUND = "()[]<>\"'“”‘’,.:;"
@@ -26,25 +26,43 @@ _AROUND = "()[]<>\"'“”‘’,.:;"
 
 def at_their_sources(
     problems: Sequence[Problem], made: Iterable[Article | Page], site: Path, output: Path,
+    authors: Iterable[Author] = (),
 ) -> list[Problem]:
     """``problems``, those in a page made from one of ``made`` (whose sources are under
     ``site``; the pages in ``output``) located at the line of its source file that holds the
-    address they name, where one does."""
+    address they name, where one does; else at the line of an author file of ``authors``
+    that holds it (said once, not once for each of the author's pages that shows it)."""
     by_page = {str(Path(output.name) / _output_key(item.url)): (item.source.path, item.url)
                for item in made}
+    author_files = [(a.location.path, a.url) for a in authors if a.location is not None]
     lines: dict[str, list[str] | None] = {}
+
+    def line_in(source: str, problem: Problem, own: str) -> int | None:
+        if source not in lines:
+            lines[source] = _lines_of(site / source)
+        return _line_naming(problem.message, lines[source], own)
+
     found: list[Problem] = []
+    said: set[tuple[object, ...]] = set()
     for problem in problems:
-        made_from = by_page.get(problem.location.path) if problem.location else None
-        if made_from is not None:
-            source, url = made_from
-            if source not in lines:
-                lines[source] = _lines_of(site / source)
-            line = _line_naming(problem.message, lines[source], url)
-            if line is not None:
-                problem = Problem(problem.severity, problem.message,
-                                  SourceLocation(source, line))
-        found.append(problem)
+        if problem.location is None or not problem.location.path.startswith(output.name + "/"):
+            found.append(problem)
+            continue
+        source, own = by_page.get(problem.location.path, ("", ""))
+        if source and (line := line_in(source, problem, own)) is not None:
+            found.append(Problem(problem.severity, problem.message,
+                                 SourceLocation(source, line)))
+            continue
+        # A link in an author's file is on their page and under each of their stories.
+        author = next(((source, line) for source, url in author_files
+                       if (line := line_in(source, problem, url)) is not None), None)
+        if author is None:
+            found.append(problem)
+            continue
+        what = (author, problem.severity, problem.message.partition(" on ")[0])
+        if what not in said:
+            said.add(what)
+            found.append(Problem(problem.severity, problem.message, SourceLocation(*author)))
     return found
 
 

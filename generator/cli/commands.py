@@ -333,7 +333,7 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     # Where the writer fixes them: the line of the Markdown, not of the built page.
     at_their_sources = _optional("generator.check", "at_their_sources", "check")
     problems = at_their_sources(problems, [*result.content.articles, *result.content.pages],
-                                config.root, result.output)
+                                config.root, result.output, result.content.authors.values())
     if not publishing:  # a publish has read its own target (another's typo is not its stop)
         # Where the site goes is checked too: a typo there is found before a publish meets it.
         deploy_problems = _optional("generator.publish", "deploy_problems", "publish")
