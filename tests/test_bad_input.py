@@ -523,6 +523,13 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
      "the spelling"),
     ("templates", "{% include 'sidebar.html' %}",
      "template not found: sidebar.html: check the name, or add the file to templates/"),
+    # The build ran for hours (a template is the theme author's input too).
+    ("templates", "{% for n in range(10**12) %}{{ n }}{% endfor %}",
+     "template error in article.html: range() of more than 100,000 numbers: a page that "
+     "loops that long would never finish building; loop over the items themselves"),
+    ("templates", "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(0) }}",
+     "template error in article.html: a macro calls itself without end: give it a case "
+     "that stops"),
 ])
 def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, folder, mistake,
                                                                      message):

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 
 import jinja2
+from jinja2.sandbox import safe_range
 from jinja2.utils import missing
 
 from generator.theme import Theme
@@ -107,6 +108,9 @@ def make_environment(
         undefined=ThemeUndefined,
     )
     env.globals.update(globals_)
+    # A theme's `range(10**12)` would run for hours, the preview with it; Jinja's sandbox
+    # range stops past 100,000 items with an error, which is said at the template's line.
+    env.globals["range"] = safe_range
     env.globals["asset"] = lambda name: url(theme.asset_path(name))
     env.globals["url"] = url
     return env

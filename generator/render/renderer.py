@@ -406,7 +406,7 @@ class SiteRenderer:
             # Named by the file at fault: a slip in base.html is one problem, not one per
             # page template extending it.
             at_fault = Path(frame.path).name if frame else name
-            raise RenderProblem(f"template error in {at_fault}: {exc}",
+            raise RenderProblem(f"template error in {at_fault}: {_endless(exc) or exc}",
                                 frame and self._in_site(frame)) from None
 
     def _in_site(self, where: SourceLocation) -> SourceLocation:
@@ -588,6 +588,16 @@ def news_part_path(part: int) -> str:
 def archive_path(year: int, month: int | None = None) -> str:
     """The site path of a year's archive, or of one month's when the year has month pages."""
     return f"/archive/{year}/" if month is None else f"/archive/{year}/{month:02d}/"
+
+
+def _endless(exc: Exception) -> str | None:
+    """What to tell of a template that would never finish (None: it is another mistake)."""
+    if isinstance(exc, OverflowError) and "MAX_RANGE" in str(exc):  # see environment.py
+        return ("range() of more than 100,000 numbers: a page that loops that long would "
+                "never finish building; loop over the items themselves")
+    if isinstance(exc, RecursionError):
+        return "a macro calls itself without end: give it a case that stops"
+    return None
 
 
 def page_path(base: str, page: int) -> str:
