@@ -149,6 +149,17 @@ def test_locate_strips_the_base_path_and_ignores_other_hosts() -> None:
     assert site.locate("#top", page).fragment == "top"
 
 
+def test_a_base_path_copied_from_the_address_bar_is_the_same_path() -> None:
+    """Found by a red-team pass: with base_url .../%C3%A9toile/ (what a browser copies for
+    /étoile/) every link of the site was "outside the base path", and no publish passed."""
+    site = SiteAddress.from_base_url("https://news.example/%C3%A9toile/")
+    page = site.url_of("music/story/index.html")
+    assert site.locate("/%C3%A9toile/music/", page).site_path == "/music/"
+    assert site.locate("/étoile/music/", page).site_path == "/music/"
+    assert site.locate("../", page).site_path == "/music/"
+    assert site.locate("/music/", page).outside
+
+
 def test_file_for_maps_clean_urls_to_index_files() -> None:
     files = {"index.html", "music/index.html", "feed.xml"}
     assert file_for("/", files) == "index.html"

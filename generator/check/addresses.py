@@ -72,13 +72,16 @@ def _locate(address: SiteAddress, url: str, against: str) -> Located | None:
         return None
     path = unquote(absolute.path) or "/"
     fragment = unquote(absolute.fragment)
-    if f"{path}/" == address.base_path:
-        path = address.base_path
-    if not path.startswith(address.base_path):
+    # Both decoded: a base_url copied from the address bar says /%C3%A9toile/ for /étoile/
+    # (every link was "outside the base path", and no publish could pass its check).
+    base = unquote(address.base_path)
+    if f"{path}/" == base:
+        path = base
+    if not path.startswith(base):
         # Written with a host, it may be another app on the same server; written as a
         # path, it is a link that forgot the base path, which breaks once deployed.
         return None if written.netloc else Located(path, fragment, outside=True)
-    return Located("/" + path[len(address.base_path) :], fragment)
+    return Located("/" + path[len(base) :], fragment)
 
 
 @dataclass(frozen=True, slots=True)
