@@ -160,6 +160,14 @@ def _base_url(value: Any) -> str | None:
     return None
 
 
+def _language(value: Any) -> str | None:
+    # A language tag (BCP 47): every page's lang, the feeds' and the news sitemap's; a name
+    # such as "English" made pages the HTML checker refuses.
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*", value):
+        return None
+    return "must be a language code such as en, en-GB, fr or pt-BR"
+
+
 def _timezone(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a timezone name such as America/New_York or UTC"
@@ -216,7 +224,7 @@ TOP_LEVEL: dict[str, Check] = {
     "title": _text,
     "base_url": _base_url,
     "description": _optional_text,
-    "language": _text,
+    "language": _language,
     "timezone": _timezone,
     "permalink": _permalink,
     "per_page": _positive_int,

@@ -458,11 +458,14 @@ def test_a_theme_that_is_not_there_is_named_not_replaced_by_the_built_in_one(
 
 @pytest.mark.parametrize("settings, wrong", [
     (SITE_YAML.replace("per_page: 2", "per_page: two").replace("UTC", "Europe/Lodnon")
-     .replace("[Music, TV]", "7"),
+     .replace("[Music, TV]", "7") + "language: English\n",
      ["site.yaml:4: error: 'timezone' unknown timezone 'Europe/Lodnon'; use a name such as "
       "America/New_York or UTC",
       "site.yaml:5: error: 'per_page' must be a whole number above 0",
-      "site.yaml:6: error: 'categories' "]),
+      "site.yaml:6: error: 'categories' ",
+      # Every page's lang="English" was refused by the HTML checker (a red-team pass).
+      "site.yaml:7: error: 'language' must be a language code such as en, en-GB, fr or "
+      "pt-BR"]),
     ("title: [The Times\nbase_url: https://x.example/\n", ["site.yaml:1: error: "]),
 ], ids=["wrong settings", "not YAML"])
 @pytest.mark.parametrize("command", ["build", "check", "publish"])

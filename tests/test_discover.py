@@ -11,9 +11,9 @@ from PIL import Image
 
 from generator.images import SourceImage
 from generator.images.plan import crop_size
-from generator.render.meta import og_locale
+from generator.render.meta import news_language, og_locale, text_direction
 
-from .conftest import SITE_YAML, article, build, page
+from .conftest import NOW, SITE_YAML, article, build, page
 
 RATIOS = [(16, 9), (4, 3), (1, 1)]
 
@@ -153,3 +153,26 @@ def test_open_graph_names_the_site_and_its_locale(make_site):
 ])
 def test_og_locale(language, locale):
     assert og_locale(language) == locale
+
+
+@pytest.mark.parametrize(("language", "news", "direction"), [
+    ("en-GB", "en", "ltr"), ("pt-BR", "pt", "ltr"), ("zh-CN", "zh-cn", "ltr"),
+    ("zh-Hant-TW", "zh-tw", "ltr"), ("sr-Latn", "sr", "ltr"), ("ar", "ar", "rtl"),
+    ("he-IL", "he", "rtl"), ("fa", "fa", "rtl"), ("az-Arab", "az", "rtl"),
+    ("ku-Latn", "ku", "ltr"),
+])
+def test_the_news_sitemap_and_the_page_read_the_language_as_each_needs(
+        language, news, direction):
+    """Found by a red-team pass: Google's news sitemap takes an ISO 639 code (zh-cn and zh-tw
+    aside), and got "en-GB"; a right-to-left language's pages were laid out left to right."""
+    assert (news_language(language), text_direction(language)) == (news, direction)
+
+
+def test_a_right_to_left_site_says_so_and_its_news_sitemap_names_the_language(make_site):
+    site = hero_site(make_site, (1600, 900))
+    (site / "site.yaml").write_text(SITE_YAML + "language: ar-EG\n")
+    build(site, now=NOW.replace(day=1, hour=11))  # the story is an hour and a half old
+    html = page(site, "/music/gig/")
+    assert (html.html["lang"], html.html["dir"]) == ("ar-EG", "rtl")
+    sitemap = (site / "output/news-sitemap.xml").read_text()
+    assert "<news:language>ar</news:language>" in sitemap

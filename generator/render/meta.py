@@ -84,6 +84,30 @@ def og_locale(language: str) -> str:
     return f"{base}_{(region or _TERRITORIES.get(base, base)).upper()}"
 
 
+def news_language(language: str) -> str:
+    """The language as Google's news sitemap takes it: the ISO 639 code alone ("en-GB" →
+    "en"), but for Chinese, whose two scripts it tells apart as "zh-cn" and "zh-tw"."""
+    parts = [part.lower() for part in language.replace("_", "-").split("-")]
+    if parts[0] == "zh":
+        return "zh-tw" if {"hant", "tw", "hk", "mo"} & set(parts[1:]) else "zh-cn"
+    return parts[0]
+
+
+# Languages written right to left (ISO 639 codes), for the page's dir attribute.
+_RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps",
+                            "sd", "syr", "ug", "ur", "yi"})
+
+
+def text_direction(language: str) -> str:
+    """"rtl" for a language written right to left (Arabic, Hebrew, Persian, Urdu…), else
+    "ltr"; a script subtag decides where it says otherwise ("ku-Latn")."""
+    parts = [part.lower() for part in language.replace("_", "-").split("-")]
+    scripts = {part for part in parts[1:] if len(part) == 4}
+    if scripts & {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"}:
+        return "rtl"
+    return "rtl" if parts[0] in _RIGHT_TO_LEFT and not scripts else "ltr"
+
+
 def json_ld_script(data: Mapping[str, Any]) -> Markup:
     """A ``<script type="application/ld+json">`` element that cannot break out of itself."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

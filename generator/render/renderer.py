@@ -27,7 +27,15 @@ from .environment import add_compiled_templates, compiled_templates, make_enviro
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
 from .live import live_blog_ld, live_facts, with_update_bodies, with_update_headings
 from .media import fill_body, has_gallery, media_ld, video_view
-from .meta import NO_MARKUP, ArticleFacts, PageMeta, json_ld_script, news_article_ld, og_locale
+from .meta import (
+    NO_MARKUP,
+    ArticleFacts,
+    PageMeta,
+    json_ld_script,
+    news_article_ld,
+    og_locale,
+    text_direction,
+)
 from .reads import ReadingEnvironment, recording
 from .received import Body, Later, Received
 from .site_index import Group, SiteIndex, by_month, has_month_pages
@@ -454,6 +462,7 @@ class SiteRenderer:
             "title": self.config.title,
             "description": self.config.description,
             "language": self.config.language,
+            "direction": text_direction(self.config.language),
             "locale": og_locale(self.config.language),
             "base_url": self.config.base_url,
             "twitter": self.config.twitter,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .meta import news_language
 from .xmlout import serialise, xml_text
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -68,7 +69,7 @@ def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) 
         news = ET.SubElement(url, f"{{{NEWS_NS}}}news")
         pub = ET.SubElement(news, f"{{{NEWS_NS}}}publication")
         ET.SubElement(pub, f"{{{NEWS_NS}}}name").text = publication
-        ET.SubElement(pub, f"{{{NEWS_NS}}}language").text = language
+        ET.SubElement(pub, f"{{{NEWS_NS}}}language").text = news_language(language)
         ET.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = entry.published.isoformat()
         ET.SubElement(news, f"{{{NEWS_NS}}}title").text = entry.title
     return serialise(urlset)
