@@ -35,7 +35,13 @@ def parse_date(raw: object, tz: tzinfo) -> ParsedDate | None:
     else:
         return None
     if value.tzinfo is not None:
-        return ParsedDate(value, has_time)
+        # The same moment on the site's clock: the day shown, the permalink's {day} and
+        # the archive month are all read from it (an export's 07:30Z is the evening
+        # before in Los Angeles, and was filed under the next month).
+        try:
+            return ParsedDate(value.astimezone(tz), has_time)
+        except OverflowError:  # at the calendar's edge
+            return ParsedDate(value, has_time)
     written, value = value, value.replace(tzinfo=tz)
     try:
         # Through UTC: Python converts nothing between two times of one zone.

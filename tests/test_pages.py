@@ -183,6 +183,23 @@ def test_permalink_pattern_and_sub_path_base_url(make_site):
     assert stylesheet.startswith("/news/static/css/site.")
 
 
+def test_a_date_written_with_another_offset_is_the_sites_day_everywhere(make_site):
+    """Found by a red-team pass: an export's 2026-01-01T07:30:00Z, on a site in Los Angeles,
+    was shown as December 31, 2025, 11:30 PM, but published under /2026/01/01/ and filed in
+    the archive's January 2026."""
+    site = make_site({
+        "site.yaml": "title: T\nbase_url: https://example.com/\ntimezone: America/Los_Angeles\n"
+                     "permalink: /{year}/{month}/{day}/{slug}/\narchive_month_pages_from: 1\n",
+        "content/articles/nye.md": article(date="2026-01-01T07:30:00Z"),
+    })
+    build(site)
+    html = page(site, "/2025/12/31/nye/")
+    assert html.find("time")["datetime"] == "2025-12-31T23:30:00-08:00"
+    assert [a["href"] for a in page(site, "/archive/2025/12/").select(".archive-list a")] == [
+        "/2025/12/31/nye/"]
+    assert not (site / "output/archive/2026").exists()
+
+
 def test_body_photos_under_a_sub_path_get_the_base_path_once(make_site):
     site = make_site({
         "site.yaml": "title: T\nbase_url: https://example.com/news/\n",
