@@ -237,3 +237,21 @@ def test_renamed_article_redirects_from_its_published_url(make_site):
     build(site)
     refresh = page(site, "/music/first-name/").find("meta", attrs={"http-equiv": "refresh"})
     assert refresh["content"].endswith("url=https://news.example/tv/better-name/")
+
+
+def test_a_name_with_a_comma_is_one_author_or_a_warning_with_the_fix(make_site):
+    """Found by a red-team pass: "Sammy Davis, Jr." was two authors, "Sammy Davis" and
+    "Jr.", each with a page and feeds, and "O'Brien, Zoë" two as well, without a word."""
+    site = make_site({
+        "content/articles/a.md": article(title="A", author='"Sammy Davis, Jr."'),
+        "content/articles/b.md": article(title="B", author="O'Brien, Zoë"),
+        "content/articles/c.md": article(title="C", author='["Quell, Mara"]'),
+    })
+    result = build(site)
+    by_title = {a.title: a.author_slugs for a in result.content.articles}
+    assert by_title == {"A": ("sammy-davis-jr",), "B": ("obrien", "zoe"),
+                        "C": ("quell-mara",)}
+    assert [str(w) for w in result.warnings] == [
+        "content/articles/b.md:4: warning: 'author: O'Brien, Zoë' is read as 2 authors, "
+        "O'Brien and Zoë: if it is one person, write the name as a list of one, author: "
+        "[\"O'Brien, Zoë\"]"]

@@ -50,6 +50,22 @@ def without_entities(text: str) -> str:
     return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
 
 
+# What follows a name after a comma and is part of it: "Sammy Davis, Jr." is one person.
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md",
+                            "m.d.", "esq", "esq."})
+
+
+def _comma_list(text: str) -> list[str]:
+    """Names written one after another with commas, a suffix kept with its name."""
+    names: list[str] = []
+    for part in text.split(","):
+        if names and part.strip().lower() in _NAME_SUFFIXES:
+            names[-1] = f"{names[-1].rstrip()}, {part.strip()}"
+        else:
+            names.append(part)
+    return names
+
+
 class FieldReader:
     """Typed access to one file's front matter; wrong values are reported, not raised."""
 
@@ -95,7 +111,15 @@ class FieldReader:
         if value is None:
             return ()
         if isinstance(value, str):
-            value = [part for part in value.split(",")]
+            value = _comma_list(value)
+            if key in ("author", "authors") and len(value) > 1 and any(
+                    len(part.split()) == 1 for part in value):
+                # "O'Brien, Zoë" is one person written surname first, or two people.
+                shown = " and ".join(part.strip() for part in value)
+                self.report.warning(
+                    f"'{key}: {self.data[key]}' is read as {len(value)} authors, {shown}: if it "
+                    f"is one person, write the name as a list of one, {key}: "
+                    f"[\"{self.data[key].strip()}\"]", self.at(key))
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             self.error(f"'{key}' must be {_NAMES_SHAPE.get(key, 'a list of names')}", key)
             return ()
