@@ -124,6 +124,9 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     changed: tuple[str, ...]
     next_scheduled: datetime | None
+    # Output paths deleted because they are no longer outputs (an open preview tab of a
+    # deleted or moved story is told, as of a changed one).
+    gone: tuple[str, ...] = ()
     pending_images: Mapping[str, PendingImage] = field(default_factory=dict)
     patched: bool = False  # made by patching the last build (see incremental.py)
     notes: tuple[str, ...] = ()  # what was wrong with the cache and was repaired (--verbose)
@@ -264,6 +267,7 @@ def _patched(
         unchanged=len(last.outputs) - len(done.written.changed),
         seconds=time.perf_counter() - started, warnings=tuple(report.sorted()),
         changed=tuple(done.written.changed), next_scheduled=content.next_scheduled,
+        gone=done.written.gone,
         pending_images=last.images.pending, patched=True, notes=cache.take_notes(),
         why="patched: " + ", ".join(sorted(shown_saved(config.root, p) for p in saved)),
         search=search, versions=versions,
@@ -651,6 +655,7 @@ def _build_locked(
         warnings=warnings,
         changed=tuple(written.changed),
         next_scheduled=content.next_scheduled,
+        gone=written.gone,
         pending_images=images.pending,
         notes=state.cache.take_notes(),
         why=(PLANNED_FROM_RECORD if plan is carried else f"full build: {why}" if why else ""),

@@ -32,6 +32,7 @@ class WriteReport:
     changed: list[str]  # output paths whose key changed or whose file was missing
     reads: Reads = NO_READS  # the view fields the templates read while rendering them
     marker: str = ""  # the signature of the marker the commit left (see ownership.py)
+    gone: tuple[str, ...] = ()  # output paths deleted: no longer outputs
 
 
 def write_outputs(
@@ -73,7 +74,7 @@ def write_outputs(
     done = commit(staging, output_dir, (o.path for o in to_render), copies, owned=owned,
                   removing=removing, token=new_token(), site=site)
     return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads),
-                       done.marker)
+                       done.marker, tuple(sorted(removing)))
 
 
 def refuse_blocked(output_dir: Path, outputs: Sequence[Output], owned: Set[str],

@@ -253,6 +253,14 @@ def test_an_edit_patches_the_last_build_and_a_new_article_rebuilds_all(
     assert "Brand new" in get(preview, "/music/")[2]
 
 
+def test_a_deleted_story_tells_its_open_page(preview: PreviewServer, events: EventStream) -> None:
+    """Found by a red-team pass: the tab of a story deleted (or whose folder was renamed)
+    never updated, since the reload event named only the pages written, not those gone."""
+    (preview.site / "content/articles/tour.md").unlink()
+    assert TOUR in events.until("reload", timeout=5)["changed"]
+    assert get(preview, TOUR)[0] == 404
+
+
 def test_write_to_temp_then_rename_is_one_build(preview: PreviewServer) -> None:
     before = preview.builds
     source = preview.site / "content/articles/tour.md"

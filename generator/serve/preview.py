@@ -185,7 +185,7 @@ class PreviewServer:
             self.hub.failed([f"error: the build crashed: {type(crash).__name__}: {crash}"])
             return
         self.last_result = result
-        self.hub.built(result.changed)
+        self.hub.built((*result.changed, *result.gone))
         self._say_problems(result.warnings)
         if self.builds > 0:
             count = len(result.changed)
