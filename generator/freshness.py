@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.cache import digest_text
 from generator.errors import Problem, problem_data, problem_from
-from generator.inputfiles import RACY_SECONDS, change_stamp, racy
+from generator.inputfiles import change_stamp, racy
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
 
 if TYPE_CHECKING:  # the up-to-date check reads stamps without loading the model
@@ -111,7 +111,6 @@ def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list
     """
     if not os.path.isdir(top):
         return  # a site without templates/, say
-    recent = now_ns - int(RACY_SECONDS * 1_000_000_000)
     folders = [(top, shown)]
     while folders:
         here, name = folders.pop()
@@ -134,11 +133,8 @@ def _signatures(top: str, shown: str, root: str, followed: set[str], parts: list
                         except OSError:  # a link to nothing or a loop: the build reports it
                             signed.append(f"{entry.name}:unreadable")
                         else:
-                            # racy() asked only of a file changed in its last two seconds
-                            # (0.15 s of a 100,000-story check asked of every file).
-                            stamp = (f"racy {now_ns} {os.getpid()}"
-                                     if max(st.st_mtime_ns, st.st_ctime_ns) >= recent
-                                     and racy(st, now_ns) else change_stamp(st))
+                            stamp = (f"racy {now_ns} {os.getpid()}" if racy(st, now_ns)
+                                     else change_stamp(st))
                             signed.append(f"{entry.name}:{st.st_size}:{stamp}")
                         continue
                     location = os.path.join(here, entry.name)
