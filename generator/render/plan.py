@@ -59,7 +59,7 @@ from .renderer import (
     news_part_path,
     page_path,
 )
-from .site_index import SiteIndex, by_month, has_month_pages
+from .site_index import SiteIndex
 
 Unit = tuple[str, ...]  # ("article", url), ("list", "tag:pop"), ("year", "2026"), ("sitemap",)…
 
@@ -715,11 +715,9 @@ class _Planner:
     def _year(self, year: str) -> None:
         shows = (f"group:year:{year}", "years")
         self._add(archive_path(int(year)), self.r.archive_received, int(year), shows=shows)
-        stories = self.r.index.years[int(year)]
-        if has_month_pages(stories, self.r.config.archive_month_pages_from):
-            for month in by_month(stories):
-                self._add(archive_path(int(year), month), self.r.archive_received, int(year),
-                          month, shows=shows)
+        for month in self.r.month_pages(int(year)):
+            self._add(archive_path(int(year), month), self.r.archive_received, int(year), month,
+                      shows=shows)
 
     def _404(self) -> None:
         self._add("/404.html", self.r.not_found_received)
@@ -841,10 +839,8 @@ def _render(r: SiteRenderer, receive: Callable[..., Received], args: tuple[Any, 
 
 def _list_paths(r: SiteRenderer) -> list[str]:
     paths = ["/", "/archive/"]
-    for year, stories in r.index.years.items():
-        paths.append(archive_path(year))
-        if has_month_pages(stories, r.config.archive_month_pages_from):
-            paths += [archive_path(year, month) for month in by_month(stories)]
+    for year in r.index.years:
+        paths += [archive_path(year), *(archive_path(year, m) for m in r.month_pages(year))]
     paths += [g.term.url for g in r.index.categories]
     paths += [g.term.url for g in r.index.tags.values()]
     paths += [a.url for a in r.content.authors.values()]

@@ -202,6 +202,13 @@ class SiteRenderer:
             "years": years, "year": year, "month": MONTHS[month - 1] if month else None,
             "months": months}})
 
+    def month_pages(self, year: int) -> list[int]:
+        """The months of ``year`` with an archive page of their own, newest first (none: the
+        year's page lists every story)."""
+        stories = self.index.years[year]
+        paged = has_month_pages(stories, self.config.archive_month_pages_from)
+        return list(by_month(stories)) if paged else []
+
     def search_received(self) -> Received:
         """The search page: the query runs in the browser, on the index the build made."""
         meta = self._meta(f"Search | {self.config.title}", f"Search {self.config.title}.",
