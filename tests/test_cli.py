@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -60,7 +61,8 @@ def test_every_command_explains_itself_with_an_example(command: str, capsys: Cap
     out = capsys.readouterr().out
     assert f"usage: byline {command}" in out
     assert "examples:\n  byline " in out, "the example is kept as written"
-    assert "--quiet" in out and "--verbose" in out
+    if command != "help":  # help prints, and nothing else
+        assert "--quiet" in out and "--verbose" in out
 
 
 def test_build_help_explains_each_option(capsys: Capture) -> None:
@@ -69,6 +71,16 @@ def test_build_help_explains_each_option(capsys: Capture) -> None:
     for option in ("--site", "--output", "--drafts", "--future"):
         assert option in out
     assert "byline build --drafts" in out
+
+
+def test_help_is_a_command_of_its_own(capsys: Capture) -> None:
+    assert main(["help"]) == 0
+    out = capsys.readouterr().out
+    assert "usage: byline" in out
+    assert re.search(r"^    help +what a command does, or every setting and field$", out, re.M)
+    assert main(["help", "buidl"]) == 2
+    err = capsys.readouterr().err
+    assert "byline help: no help on 'buidl' — did you mean `byline help build`?" in err
 
 
 @pytest.mark.parametrize(("typed", "meant"), [("buidl", "build"), ("serv", "serve"),

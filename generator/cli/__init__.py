@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 
 from generator.cli.arguments import UsageError, parse_arguments, top_parser
-from generator.cli.commands import show_reference
 from generator.cli.console import Console
 from generator.cli.failures import BUG_STATUS, report_failure
 
@@ -16,10 +15,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args[:2] == ["help", "reference"]:
-            return show_reference()
-        if args[:1] == ["help"]:  # `byline help build` reads naturally; treat it as --help
-            args = [*args[1:2], "--help"]
         options = parse_arguments(args)
         if options is None:
             top_parser().print_help()

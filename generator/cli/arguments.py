@@ -12,7 +12,7 @@ from generator.cli import commands
 from generator.inputfiles import is_encodable, shown
 from generator.textmatch import closest
 
-COMMANDS = ("init", "new", "build", "serve", "check", "publish", "next")
+COMMANDS = ("init", "new", "build", "serve", "check", "publish", "next", "help")
 # What `byline help TOPIC` prints besides a command's help.
 HELP_TOPICS = ("reference",)
 
@@ -349,6 +349,40 @@ def _output_options(command: argparse.ArgumentParser) -> None:
                          help="print more detail, such as each file written")
 
 
+def _help_parser(group: Subparsers) -> _Parser:
+    helping = group.add_parser(
+        "help", help="what a command does, or every setting and field",
+        description="Print what a command does and its options, or, with `reference`, every\n"
+                    "site.yaml setting and front-matter field (paged on a terminal).",
+        epilog="examples:\n"
+               "  byline help build       the build command's options\n"
+               "  byline help reference   every site.yaml setting and front-matter field",
+    )
+    helping.add_argument("topic", nargs="?", metavar="TOPIC",
+                         help=f"a command ({', '.join(COMMANDS[:-1])}) or "
+                              f"{' or '.join(HELP_TOPICS)}")
+    helping.set_defaults(run=_run_help, quiet=False, verbose=False)
+    return helping
+
+
+def _run_help(options: argparse.Namespace, _console: object) -> int:
+    """``byline help [TOPIC]``."""
+    topic = options.topic
+    if topic in HELP_TOPICS:
+        return commands.show_reference()
+    parser = top_parser()
+    if topic is None:
+        parser.print_help()
+        return 0
+    if topic not in parser.commands:
+        guess = closest(topic, [*COMMANDS, *HELP_TOPICS], cutoff=0.5)
+        hint = f" — did you mean `byline help {guess}`?" if guess else ""
+        raise UsageError(f"byline help: no help on '{topic}'{hint}\n"
+                         f"(topics: {', '.join((*COMMANDS, *HELP_TOPICS))})")
+    parser.commands[topic].print_help()
+    return 0
+
+
 _COMMAND_PARSERS: dict[str, Callable[[Subparsers], _Parser]] = {
     "init": _init_parser,
     "new": _new_parser,
@@ -357,4 +391,5 @@ _COMMAND_PARSERS: dict[str, Callable[[Subparsers], _Parser]] = {
     "check": _check_parser,
     "publish": _publish_parser,
     "next": _next_parser,
+    "help": _help_parser,
 }
