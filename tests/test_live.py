@@ -93,6 +93,25 @@ def test_order_oldest_shows_them_as_they_happened(make_site):
     assert page(site, URL).select_one(".live-updates")["aria-label"] == "Updates, oldest first"
 
 
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_footnotes_come_after_every_update_on_the_page_and_in_the_feed(make_site, order):
+    """Found by a red-team pass: Markdown puts the notes at the end of the body, so they sat
+    inside the update written last, at the top of a newest-first page."""
+    body = BODY.replace("every category.", "every category.[^a]") + "\n[^a]: From the organisers.\n"
+    site = live_site(make_site, body, live=f"{{end: 2026-11-20 01:00, order: {order}}}")
+    build(site)
+    doc = page(site, URL)
+    notes = doc.select_one("div.footnote")
+    assert notes is not None and "From the organisers." in notes.get_text()
+    assert notes.find_parent("article", class_="live-update") is doc.select(
+        "article.live-update")[-1], "in the update shown last"
+    text = doc.get_text(" ")
+    last = "Stars head inside." if order == "newest" else "Everyone heads to the Roxy."
+    assert text.index(last) < text.index("From the organisers.")
+    entry = json.loads((site / "output/feed.json").read_text())["items"][0]["content_html"]
+    assert entry.index(last) < entry.index("From the organisers.")
+
+
 @pytest.mark.parametrize(("times", "expected"), [
     # 12:10 am after 11:50 pm is the next day.
     (["11:50 pm", "12:10 am"], ["2026-11-19 23:50", "2026-11-20 00:10"]),

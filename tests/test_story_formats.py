@@ -11,6 +11,7 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given
@@ -773,3 +774,103 @@ def test_a_post_dated_a_day_that_is_none_is_a_warning_at_the_post(make_site: Mak
     assert [str(w) for w in build(site).warnings if "the line under this post" in str(w)] == [
         f"{STORY}:9: warning: the line under this post gives the date 'November 31, 2026', "
         "which is not one: write the day the post was made, e.g. November 18, 2026"]
+
+
+# -- found by a red-team pass of the story formats (December 4) -------------------------------
+def test_a_story_opening_with_a_pasted_video_is_described_by_its_own_first_paragraph(
+    make_site: Make,
+) -> None:
+    """The card's "View this video on YouTube" was the story's description, share text,
+    structured data and feed summary."""
+    body = ("https://www.youtube.com/watch?v=AbCdEfGhIjK\n\n> A quote to open with.\n\n"
+            "Vireo+ released the first trailer on Tuesday.\n")
+    site = site_with(make_site, body)
+    build(site)
+    html = page(site, STORY_URL)
+    said = "Vireo+ released the first trailer on Tuesday."
+    assert html.select_one('meta[name="description"]')["content"] == said
+    assert html.select_one('meta[property="og:description"]')["content"] == said
+    assert json_ld(html)["description"] == said
+    feed = json.loads((site / "output/feed.json").read_text())
+    assert feed["items"][0]["summary"] == said
+
+
+def test_a_post_after_another_posts_line_is_a_card_of_its_own() -> None:
+    html = BeautifulSoup(render_markdown(
+        "https://x.com/maraquell/status/333\n@maraquell: Seattle, you were loud.\n"
+        "https://x.com/jasperquint/status/444\n@jasperquint: Again!\n").html.decode(),
+        "html.parser")
+    cards = html.select("figure.embed--x")
+    assert [c.select_one(".embed__text").get_text(strip=True) for c in cards] == [
+        "Seattle, you were loud.", "Again!"]
+    assert [c.select_one("a.embed__link")["href"] for c in cards] == [
+        "https://x.com/maraquell/status/333", "https://x.com/jasperquint/status/444"]
+
+
+@pytest.mark.parametrize(("pasted", "link"), [
+    ("https://youtu.be/AbCdEfGhIjK.", "https://youtu.be/AbCdEfGhIjK"),
+    ("https://x.com/maraquell/status/1234567890,", "https://x.com/maraquell/status/1234567890"),
+    ("https://www.threads.net/@maraquell/post/C9abcDEF?xmt=AQGzQk1x2abc&slof=1",
+     "https://www.threads.net/@maraquell/post/C9abcDEF"),
+])
+def test_a_posts_link_loses_the_sentences_full_stop_and_the_share_token(
+    pasted: str, link: str,
+) -> None:
+    assert card_for(pasted + "\n").select_one("a.embed__link")["href"] == link
+
+
+def test_an_embeds_warning_is_at_its_own_line_not_an_earlier_mention(make_site: Make) -> None:
+    link = "https://vm.tiktok.com/ZMabc123/"
+    body = f"The clip ({link}) went round.\n\nHere it is:\n\n{link}\n"
+    site = site_with(make_site, body)
+    lines = [str(w) for w in build(site).warnings if "short TikTok link" in str(w)]
+    assert len(lines) == 1 and lines[0].startswith(f"{STORY}:11: warning: "), lines
+
+
+def test_embed_code_of_players_without_a_card_gets_advice_that_works(make_site: Make) -> None:
+    body = ('Intro.\n\n<iframe src="https://player.vimeo.com/video/123" title="Clip"></iframe>\n\n'
+            '<iframe src="https://www.facebook.com/plugins/video.php?href=x" title="F">'
+            "</iframe>\n\n"
+            '<iframe src="https://embed.podcasts.apple.com/us/podcast/x/id1" title="P">'
+            "</iframe>\n\n"
+            '<iframe src="https://embed.music.apple.com/us/album/x/1" title="A"></iframe>\n')
+    site = site_with(make_site, body)
+    warned = [str(w) for w in build(site).warnings if "embed code" in str(w)]
+    uncarded = ("as the page opens, before the reader asks, and the platform sees every reader: "
+                "Byline has no card for its links that waits for the reader, so link to it "
+                "instead ([words](https://…)), or keep the code knowing that it loads for every "
+                "reader")
+    assert warned == [
+        f"{STORY}:9: warning: this pasted embed code loads player.vimeo.com {uncarded}",
+        f"{STORY}:11: warning: this pasted embed code loads www.facebook.com {uncarded}",
+        f"{STORY}:13: warning: this pasted embed code loads embed.podcasts.apple.com {uncarded}",
+        f"{STORY}:15: warning: this pasted embed code loads embed.music.apple.com as the page "
+        "opens, before the reader asks, and the platform sees every reader: paste the post's "
+        "link alone on its line instead, and Byline loads it when the reader asks"]
+
+
+def test_feeds_carry_a_posts_card_and_a_gallerys_photos_without_the_pages_controls(
+    make_site: Make,
+) -> None:
+    """Feed readers run no script and apply no style: the "Load" button, its cookie note
+    and the gallery's arrows and counts were dead text there."""
+    site = site_with(make_site, "Intro.\n\n![Red](a.jpg \"First look\"){credit=\"A/B\"}\n"
+                     "![Blue](b.jpg \"Second look\"){credit=\"A/B\"}\n\n"
+                     "https://www.youtube.com/watch?v=AbCdEfGhIjK\n",
+                     {"content/articles/gala/a.jpg": photo_bytes(),
+                      "content/articles/gala/b.jpg": photo_bytes(colour=(0, 0, 200))})
+    build(site)
+    on_page = page(site, STORY_URL)
+    assert on_page.select("button.embed__load") and on_page.select(".gallery__controls")
+    bodies = [json.loads((site / "output/feed.json").read_text())["items"][0]["content_html"]]
+    for name in ("feed.xml", "rss.xml"):
+        bodies.append(feedparser.parse(site / "output" / name).entries[0].content[0].value)
+    for body in bodies:
+        soup = BeautifulSoup(body, "html.parser")
+        text = " ".join(soup.get_text(" ").split())
+        assert not soup.select("button") and "cookies" not in text and "Swipe" not in text
+        assert "1 / 2" not in text and "Photo 1 of 2" not in text
+        assert [f.get_text(" ", strip=True) for f in soup.select("figcaption")][:2] == [
+            "First look Photo: A/B", "Second look Photo: A/B"]
+        assert soup.select_one("a.embed__link")["href"] == (
+            "https://www.youtube.com/watch?v=AbCdEfGhIjK")

@@ -45,7 +45,9 @@ from generator.markup.typography import SmartTextExtension
 SUMMARY_CHARS = 280
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_FIRST_PARAGRAPH = re.compile(r"^<p>(.*?)</p>", re.MULTILINE | re.DOTALL)
+# A paragraph, and the boxes whose paragraphs are not the writer's running text.
+_BLOCK_TAG = re.compile(r"<(?P<close>/?)(?P<name>p|figure|blockquote|aside|details|table|div"
+                        r"|section|nav|header|footer)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -255,7 +257,8 @@ def _with_lines(
     position = 0
     for image in found_in_order:
         target = getattr(image, field)
-        at = text.find(f"]({target}", position) if field == "src" else -1
+        at = text.find(f"]({target}", position) if field == "src" else _alone(text, target,
+                                                                              position)
         in_order = at >= 0 or field != "src"
         if at < 0:  # reference-style or raw HTML: fall back to any mention of the path
             at = text.find(target, position)
@@ -269,6 +272,14 @@ def _with_lines(
             line = None
         found.append(replace(image, line=line))
     return tuple(found)
+
+
+def _alone(text: str, url: str, start: int) -> int:
+    """Where ``url`` stands alone on its line (an embed's), in a list or a quote or not, from
+    ``start`` on; -1 if nowhere (a mention of it in a sentence is not the embed)."""
+    found = re.compile(rf"^[ \t>*+\-\d.]*<?{re.escape(url)}>?[ \t]*$", re.MULTILINE).search(
+        text, start)
+    return found.start() + found.group().index(url) if found else -1
 
 
 # Python-Markdown marks what it set aside with STX/ETX placeholders; on some tangles of
@@ -294,11 +305,20 @@ def _stray(match: re.Match[str]) -> str:
 
 
 def _first_paragraph(body: str) -> str:
-    match = _FIRST_PARAGRAPH.search(body)
-    if not match:
-        return ""
-    text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
-    return shorten(text, SUMMARY_CHARS)
+    """The story's first paragraph of its own writing, as text: not one inside a post's card,
+    a photo's caption, a quote or a box ("View this video on YouTube" would otherwise
+    describe a story that opens with a pasted link)."""
+    depth = 0
+    for tag in _BLOCK_TAG.finditer(body):
+        if tag["name"] == "p":
+            if depth == 0 and not tag["close"]:
+                end = body.find("</p>", tag.end())
+                text = " ".join(html.unescape(_TAG.sub("", body[tag.end() : end])).split())
+                if text:
+                    return shorten(text, SUMMARY_CHARS)
+        else:
+            depth = max(0, depth + (-1 if tag["close"] else 1))
+    return ""
 
 
 def shorten(text: str, limit: int) -> str:

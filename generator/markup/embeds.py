@@ -28,6 +28,8 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.util import AtomicString
 
+from generator.markup.placeholders import PAGE_ONLY
+
 Match = re.Match[str]
 
 
@@ -190,7 +192,7 @@ def _host_in_lower_case(url: str) -> str:
 # What share buttons add to a link to follow who shared it with whom, by parameter name:
 # the reader's link goes without them (a YouTube link's t= is its moment, and stays).
 _TRACKING = re.compile(r"(?:utm_\w+|fbclid|gclid|igsh|igshid|si|feature|pp|ref_src|ref_url"
-                       r"|_r|_t|is_from_webapp|sender_device|share_\w+|web_id|nd)$")
+                       r"|_r|_t|is_from_webapp|sender_device|share_\w+|web_id|nd|xmt|slof)$")
 _X_TRACKING = frozenset({"s", "t"})  # X's share sheet: the app and a token, no moment
 
 
@@ -212,13 +214,18 @@ def _instagram_kind(kind: str) -> str:
 
 def match_embed(text: str) -> tuple[Provider, Match] | None:
     """The provider whose post URL is the whole of ``text`` (``<…>`` allowed), if any."""
-    url = _host_in_lower_case(text.strip().removeprefix("<").removesuffix(">"))
+    url = _host_in_lower_case(_SENTENCE_END.sub("", text.strip().removeprefix("<")
+                                               .removesuffix(">")))
     for provider in PROVIDERS:
         match = provider.pattern.fullmatch(url)
         if match:
             return provider, match
     return None
 
+
+# A full stop or comma typed after a pasted link ends the sentence, not the address: no
+# post's address ends with one.
+_SENTENCE_END = re.compile(r"[.,;:!?]+$")
 
 # The date may end with a time, whose colon is not the one before the text.
 _TIME = r"\d{1,2}:\d{2}(?:\s*[ap]\.?\s*m\b\.?)?"
@@ -299,13 +306,18 @@ class EmbedBlockProcessor(BlockProcessor):
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         """Emit the card for the first block."""
-        first, _, rest = blocks.pop(0).strip().partition("\n")
+        first, *lines = blocks.pop(0).strip().split("\n")
         found = match_embed(first)
         assert found is not None  # test() said so
         provider, match = found
-        if rest.strip() and match_embed(rest.strip().split("\n", 1)[0]):
-            blocks.insert(0, rest)  # two links on consecutive lines: two embeds
-            rest = ""
+        # The next post's link may follow on the very next line, or after this one's line:
+        # two embeds either way.
+        for number, line in enumerate(lines):
+            if match_embed(line):
+                blocks.insert(0, "\n".join(lines[number:]))
+                lines = lines[:number]
+                break
+        rest = "\n".join(lines)
         description = describe(rest) if rest.strip() else None
         described = description is not None
         # As written, for its line to be found (the match has the host in lower case).
@@ -359,10 +371,13 @@ def embed_card(
     link.text = _atomic(f"View {whose} {noun} on {provider.name}")
     if not frame:
         return figure
-    note = etree.SubElement(card, "p", {"class": "embed__note"})
+    # The note and the button work only on the page (its script loads the post): a feed
+    # reader gets the card and its link (see PAGE_ONLY).
+    note = etree.SubElement(card, "p", {"class": "embed__note", PAGE_ONLY: ""})
     note.text = f"Loading it shows content from {provider.name}, which may set cookies."
     button = etree.SubElement(
-        card, "button", {"type": "button", "class": "embed__load", "hidden": "hidden"}
+        card, "button", {"type": "button", "class": "embed__load", "hidden": "hidden",
+                         PAGE_ONLY: ""}
     )
     button.text = _atomic(f"Load {title}")
     return figure

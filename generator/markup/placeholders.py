@@ -16,6 +16,13 @@ VIDEO_TAG = "byline-video"
 _PLACEHOLDER = re.compile(
     r"<(byline-image|byline-gallery|byline-video) ([^>]*)>(?:</byline-(?:image|gallery|video)>)?"
 )
+# An element the page's script or style works (a post's "load" button, a gallery's arrows
+# and counts), marked by the Markdown stage or the theme: left out of the feeds' copy of a
+# story, where no script runs and no style applies.
+PAGE_ONLY = "data-page-only"
+_PAGE_ONLY_START = re.compile(rf"<([a-zA-Z][\w-]*)\b[^<>]*?\s{PAGE_ONLY}\b[^<>]*>")
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
 _REF = re.compile(r'data-ref="(\d+)"')
 _REFS = re.compile(r'data-refs="(\d+(?: \d+)*)"')
 _KIND = re.compile(r'data-kind="(figure|inline|slide)"')
@@ -46,3 +53,29 @@ def fill_image_placeholders(
         return markup_for(int(ref.group(1)), kind.group(1))
 
     return _PLACEHOLDER.sub(substitute, html)
+
+
+def without_page_only(html: str) -> str:
+    """``html`` without its elements marked ``PAGE_ONLY`` (each with what it holds)."""
+    if PAGE_ONLY not in html:
+        return html
+    kept: list[str] = []
+    position = 0
+    while found := _PAGE_ONLY_START.search(html, position):
+        kept.append(html[position : found.start()])
+        name = found.group(1).lower()
+        position = found.end() if name in _VOID else _end_of(html, name, found.end())
+    kept.append(html[position:])
+    return "".join(kept)
+
+
+def _end_of(html: str, name: str, start: int) -> int:
+    """Where the ``name`` element opened just before ``start`` ends (its end tag's end; if
+    it is never closed, ``start``: only its start tag goes, not the rest of the story)."""
+    tags = re.compile(rf"<(/?){re.escape(name)}\b[^<>]*>", re.IGNORECASE)
+    depth = 1
+    for tag in tags.finditer(html, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return start

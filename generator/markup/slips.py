@@ -71,9 +71,18 @@ _TAG_START = re.compile(r"\s*<([a-zA-Z][a-zA-Z0-9-]*)")
 _LOADED_FROM = re.compile(
     r"""<(?:script|iframe)\b[^<>]{0,2000}?\bsrc\s*=\s*["']?(?:https?:)?//([^/"'\s<>:]+)""",
     re.IGNORECASE)
-_PLATFORMS = ("twitter.com", "x.com", "instagram.com", "tiktok.com", "youtube.com",
-              "youtube-nocookie.com", "threads.net", "threads.com", "bsky.app", "spotify.com",
-              "apple.com", "facebook.com", "facebook.net", "cdninstagram.com")
+# Platforms whose link alone on its line is a card that loads nothing until the reader asks
+# (markup/embeds.py), by the hosts their embed code loads from.
+_CARDED = ("twitter.com", "x.com", "instagram.com", "cdninstagram.com", "tiktok.com",
+           "youtube.com", "youtube-nocookie.com", "threads.net", "threads.com", "bsky.app",
+           "spotify.com", "music.apple.com")
+# Platforms whose Embed menu gives code that loads them as the page opens, with no card of
+# Byline's for their links.  (A chart's or a map's frame is the writer's choice: not here.)
+_UNCARDED = ("facebook.com", "facebook.net", "podcasts.apple.com", "vimeo.com",
+             "soundcloud.com", "giphy.com", "dailymotion.com", "twitch.tv", "reddit.com",
+             "redditmedia.com", "tumblr.com", "pinterest.com", "pinimg.com", "snapchat.com",
+             "bandcamp.com", "mixcloud.com", "deezer.com", "tidal.com", "audiomack.com",
+             "linkedin.com", "imgur.com")
 
 # A slip found in one block of raw HTML: its message, the text of the block it is about (its
 # line is that text's), and whether it stops the build.
@@ -163,10 +172,18 @@ def _embed_code(chunk: str) -> list[_Found]:
     """The block's script or player from a social platform, loaded as the page opens:
     embed code pasted from the platform, where the post's link would be Byline's embed."""
     loaded = next((m for m in _LOADED_FROM.finditer(chunk)
-                   if m.group(1).lower().endswith(_PLATFORMS)), None)
+                   if _on(m.group(1).lower(), (*_CARDED, *_UNCARDED))), None)
     if loaded is None:
         return []
-    return [(f"this pasted embed code loads {loaded.group(1).lower()} as the page opens, "
-             "before the reader asks, and the platform sees every reader: paste the post's "
-             "link alone on its line instead, and Byline loads it when the reader asks",
-             loaded.group(0), False)]
+    host = loaded.group(1).lower()
+    fix = ("paste the post's link alone on its line instead, and Byline loads it when the "
+           "reader asks" if _on(host, _CARDED) else
+           "Byline has no card for its links that waits for the reader, so link to it instead "
+           "([words](https://…)), or keep the code knowing that it loads for every reader")
+    return [(f"this pasted embed code loads {host} as the page opens, before the reader asks, "
+             f"and the platform sees every reader: {fix}", loaded.group(0), False)]
+
+
+def _on(host: str, domains: tuple[str, ...]) -> bool:
+    """Whether ``host`` is one of ``domains`` or a host under one of them."""
+    return any(host == d or host.endswith("." + d) for d in domains)

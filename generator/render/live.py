@@ -20,6 +20,7 @@ from .reads import watched
 
 LiveState = Literal["upcoming", "live", "ended"]
 _TAG = re.compile(r"<[^>]+>")
+_NOTES = '<div class="footnote">'  # Python-Markdown's footnotes, at the end of a body
 
 
 @watched
@@ -90,12 +91,18 @@ def live_view(
 
 def with_update_bodies(view: Any, body: Markup) -> Any:
     """An article's view for its own page: the intro as ``body``, and each update with its
-    part of the filled body."""
+    part of the filled body; the story's footnotes after the update shown last."""
     live: LiveView = view.live
     intro, *parts = str(body).split(UPDATE_MARK)
+    notes = ""
+    if parts:
+        parts[-1], notes = _without_notes(parts[-1])
     by_time = live.updates if live.oldest_first else tuple(reversed(live.updates))
     bodies = dict(zip((u.id for u in by_time), parts, strict=False))
-    updates = tuple(replace(u, body=Markup(bodies.get(u.id, ""))) for u in live.updates)
+    shown_last = live.updates[-1].id if live.updates else None
+    updates = tuple(replace(u, body=Markup(bodies.get(u.id, "")
+                                           + (notes if u.id == shown_last else "")))
+                    for u in live.updates)
     latest = next((u for u in updates if live.latest and u.id == live.latest.id), None)
     return replace(view, body=Markup(intro),
                    live=replace(live, updates=updates, latest=latest))
@@ -105,9 +112,20 @@ def with_update_headings(body: str, headings: Sequence[str], newest_first: bool)
     """A live article's body in one piece (for feeds), each update under its heading
     (``headings``, oldest first) and in the order its page shows them."""
     intro, *parts = body.split(UPDATE_MARK)
+    notes = ""
+    if parts:
+        parts[-1], notes = _without_notes(parts[-1])
     updates = [f"<h2>{heading}</h2>{part}"
                for heading, part in zip(headings, parts, strict=False)]
-    return intro + "".join(reversed(updates) if newest_first else updates)
+    return intro + "".join(reversed(updates) if newest_first else updates) + notes
+
+
+def _without_notes(part: str) -> tuple[str, str]:
+    """The last part of a live body and the story's footnotes, which Markdown puts at the
+    end of the body, so in the update written last: they belong after every update, whichever
+    the page shows first."""
+    at = part.rfind(_NOTES)
+    return (part[:at], part[at:]) if at >= 0 else (part, "")
 
 
 def live_facts(article: Article, body_html: str, absolute: Callable[[str], str]
@@ -117,7 +135,10 @@ def live_facts(article: Article, body_html: str, absolute: Callable[[str], str]
     live = article.live
     if live is None:
         return None
-    texts = [_text(part) for part in body_html.split(UPDATE_MARK)[1:]]
+    parts = body_html.split(UPDATE_MARK)[1:]
+    if parts:
+        parts[-1] = _without_notes(parts[-1])[0]
+    texts = [_text(part) for part in parts]
     page = absolute(article.url)
     updates = tuple(
         (_text(u.headline_html) or shorten(body, HEADLINE_LIMIT) or u.time.isoformat(),

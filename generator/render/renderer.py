@@ -19,6 +19,7 @@ from generator.errors import SourceLocation
 from generator.google import NEWS_LIMIT, NEWS_WINDOW
 from generator.image_stage import ImageIndex
 from generator.inputfiles import shown
+from generator.markup.placeholders import without_page_only
 from generator.model import Article, Author, Page, VideoRef
 from generator.theme import Theme
 
@@ -389,8 +390,8 @@ class SiteRenderer:
             if name in FEED_FILES:  # each entry carries its whole story, URLs absolute
                 values["entries"] = [
                     replace(entry, content_html=absolute_urls(with_update_headings(
-                        str(self._fill(body)), entry.update_headings, entry.newest_first),
-                        self._at_origin, entry.url))
+                        without_page_only(str(self._fill(body))), entry.update_headings,
+                        entry.newest_first), self._at_origin, entry.url))
                     for entry, body in zip(values["entries"], values.pop("bodies"), strict=True)]
             return _WRITERS[name](values)
 
