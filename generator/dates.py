@@ -176,7 +176,12 @@ def read_clock(heading: str) -> tuple[ClockTime | None, int, str | None]:
 # (the US generic ones stand for their zone in summer and winter alike).
 # Only before the dash or colon that ends the time: "## 9:42 pm — ET Canada reports" is a
 # headline that starts with a name.
-_ZONE_WORD = re.compile(r"(?P<zone>[A-Z]{2,5})(?=\s*(?:[—–|·:]|-{1,2}\s|$))")
+# "ET", "(UTC)", "UTC+1", "GMT-05:00" or an offset alone ("-08:00"), in brackets or not.
+_OFFSET = r"[+\-−]\d{1,2}(?::?\d{2})?"
+_ZONE_WORD = re.compile(
+    rf"(?P<open>\()?\s*(?:(?P<zone>[A-Z]{{2,5}})(?P<zone_offset>{_OFFSET})?|(?P<offset>{_OFFSET}))"
+    r"\s*(?(open)\))(?=\s*(?:[—–|·:]|-{1,2}\s|$))")
+_OFFSET_PARTS = re.compile(r"(?P<sign>[+\-−])(?P<hours>\d{1,2}):?(?P<minutes>\d{2})?")
 _GENERIC_ZONES = {
     "ET": ("America/New_York", "America/Toronto", "America/Detroit", "US/Eastern"),
     "CT": ("America/Chicago", "America/Winnipeg", "US/Central"),
@@ -193,15 +198,29 @@ def zone_after_time(heading: str, at: int) -> tuple[str, int] | None:
     """The zone abbreviation a heading gives right after its time (at ``at``), and where the
     rest of the heading then begins; None when it gives none."""
     match = _ZONE_WORD.match(heading, at)
-    if match is None or match.group("zone") not in _ZONE_ABBREVIATIONS:
+    if match is None:
+        return None
+    zone, offset = match.group("zone"), match.group("zone_offset") or match.group("offset")
+    if offset is not None and zone in (None, "UTC", "GMT"):
+        parts = _OFFSET_PARTS.fullmatch(offset)
+        assert parts is not None  # _OFFSET said so
+        sign = "+" if parts["sign"] == "+" else "-"
+        zone = f"UTC{sign}{int(parts['hours']):02d}:{parts['minutes'] or '00'}"
+    elif offset is not None or zone not in _ZONE_ABBREVIATIONS:
         return None
     after = _AFTER_TIME.match(heading, match.end())
-    return match.group("zone"), after.end() if after else match.end()
+    return zone, after.end() if after else match.end()
 
 
 def is_zone_of(abbreviation: str, tz: tzinfo, moment: datetime) -> bool:
-    """Whether ``abbreviation`` names ``tz`` at ``moment`` ("EDT", or "ET" for New York)."""
+    """Whether ``abbreviation`` names ``tz`` at ``moment`` ("EDT", or "ET" for New York, or
+    "UTC-04:00" then)."""
     name = str(tz)
+    if abbreviation.startswith("UTC") and len(abbreviation) > 3:
+        sign = -1 if abbreviation[3] == "-" else 1
+        hours, minutes = abbreviation[4:].split(":")
+        offset = sign * timedelta(hours=int(hours), minutes=int(minutes))
+        return moment.astimezone(tz).utcoffset() == offset
     return (abbreviation == moment.astimezone(tz).tzname()
             or name in _GENERIC_ZONES.get(abbreviation, ())
             or (abbreviation in ("UTC", "GMT") and moment.utcoffset() == timedelta(0)))

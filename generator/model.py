@@ -144,6 +144,7 @@ class Change:
     at: datetime
     has_time: bool
     text: str
+    line: int | None = None  # where the writer gives it, for `byline check` to point at
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ class Article:
     # story's to point at.
     category_line: int | None = None
     tag_lines: tuple[int, ...] = ()
+    updated_line: int | None = None
 
     @property
     def reading_minutes(self) -> int:
@@ -230,7 +232,7 @@ class Article:
         """The newest change after publication: ``updated``, an update or a correction."""
         changes = [*self.updates[:1], *self.corrections[:1]]
         if self.updated is not None:
-            changes.append(Change(self.updated, self.updated_has_time, ""))
+            changes.append(Change(self.updated, self.updated_has_time, "", self.updated_line))
         return max(changes, key=lambda c: c.at, default=None)
 
     @property
@@ -428,7 +430,7 @@ def article_data(article: Article) -> list[Any]:
         a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
         a.updated_has_time, [change_data(c) for c in a.updates],
         [change_data(c) for c in a.corrections], a.live and live_data(a.live), a.body_key,
-        list(a.alias_lines), a.category_line, list(a.tag_lines),
+        list(a.alias_lines), a.category_line, list(a.tag_lines), a.updated_line,
     ]
 
 
@@ -437,7 +439,7 @@ def article_from(data: object) -> Article:
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
      hero_video, embeds, updated_has_time, updates, corrections, live, body_key,
-     alias_lines, category_line, tag_lines) = items(data)
+     alias_lines, category_line, tag_lines, updated_line) = items(data)
     all_text(digest, slug, url, title, summary, body_key)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -453,18 +455,19 @@ def article_from(data: object) -> Article:
         flag(updated_has_time), tuple(map(change_from, items(updates))),
         tuple(map(change_from, items(corrections))), maybe(live_from, live),
         _lines_from(alias_lines), maybe_integer(category_line), _lines_from(tag_lines),
+        maybe_integer(updated_line),
     )
 
 
 def change_data(change: Change) -> list[Any]:
     """A Change as plain data."""
-    return [datetime_data(change.at), change.has_time, change.text]
+    return [datetime_data(change.at), change.has_time, change.text, change.line]
 
 
 def change_from(data: object) -> Change:
     """The Change ``change_data`` wrote."""
-    at, has_time, words = items(data)
-    return Change(datetime_from(at), flag(has_time), text(words))
+    at, has_time, words, line = items(data)
+    return Change(datetime_from(at), flag(has_time), text(words), maybe_integer(line))
 
 
 def live_data(live: LiveCoverage) -> list[Any]:

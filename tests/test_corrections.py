@@ -240,9 +240,31 @@ def test_a_change_dated_in_the_future_is_a_warning_from_check_and_publish(make_s
     checked = run_byline(["check", "--site", str(site)])
     future = [line for line in checked.err.splitlines() if "in the future" in line]
     assert future == [
-        f"{STORY}:2: warning: “Mara Quell tour” has a correction dated "
+        f"{STORY}:6: warning: “Mara Quell tour” has a correction dated "
         "2099-01-05 10:00, in the future: its page, feeds and sitemap already show that as the "
         "story's last change; fix the date"]
+
+
+@pytest.mark.parametrize(("front", "body", "line", "noun"), [
+    ("updates:\n  - at: 2099-01-04 08:05\n    text: A year typed wrong.\n", "Body.", 6,
+     "an update"),
+    ("updates:\n  - 2099-01-04 08:05: A year typed wrong.\n", "Body.", 6, "an update"),
+    ("updated: 2099-01-04 08:05\n", "Body.", 5, "'updated:'"),
+    ("live: true\n", "Intro.\n\n## 9:00 am — On time\n\nA.\n\n"
+     "## 2099-01-04 8:05 am — Typed a wrong year\n\nB.", 14, "a live update"),
+])
+def test_check_points_at_the_line_of_the_change_dated_in_the_future(
+        make_site, front, body, line, noun):
+    """Found by a red-team pass: a live update dated tomorrow got no word, and the others
+    were reported at the headline's line."""
+    text = article("Mara Quell tour", "2026-11-19 08:00", body, category="Music")
+    site = make_site({STORY: text.replace("\n---\n\n", "\n" + front + "---\n\n", 1)})
+    checked = run_byline(["check", "--site", str(site)])
+    future = [line for line in checked.err.splitlines() if "in the future" in line]
+    assert future == [
+        f"{STORY}:{line}: warning: “Mara Quell tour” has {noun} dated 2099-01-04 08:05, in the "
+        "future: its page, feeds and sitemap already show that as the story's last change; "
+        "fix the date"], checked.err
 
 
 def test_a_time_in_the_hour_the_clocks_skip_is_read_an_hour_on_and_said(make_site):

@@ -803,3 +803,52 @@ def test_a_zone_after_an_update_time_is_the_sites_or_an_error(make_site) -> None
     update = page(site, URL).select_one("article.live-update")
     assert update["id"] == "update-2026-11-19-2215"
     assert update.select_one("h2").get_text() == "Red carpet opens"
+
+
+def test_an_update_underlined_as_a_heading_keeps_the_lines_of_the_ones_after_it(
+        make_site) -> None:
+    """Found by a red-team pass: an update written as a setext heading (underlined with
+    dashes) is an update, but was not counted when finding lines: the error below it was
+    reported at the front matter."""
+    body = ("Intro.\n\n## 9:15 pm — First\n\ntext\n\n9:30 pm — Second\n----------------\n\n"
+            "text\n\n## 9:40 pm — Third\n\ntext\n\n## 9:35 pm — Misplaced\n\ntext\n")
+    site = live_site(make_site, body, live="true")
+    written = (site / LIVE).read_text("utf-8").splitlines()
+    line = written.index("## 9:35 pm — Misplaced") + 1
+    run = build_outcome(site)
+    assert_clean_failure(run)
+    assert run.err.splitlines()[0].startswith(
+        f"content/articles/awards.md:{line}: error: '9:35 pm' is earlier"), run.err
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("10:15 pm (UTC)", "10:15 pm UTC"), ("10:15 pm UTC+1", "10:15 pm UTC+01:00"),
+    ("10:15 pm -08:00", "10:15 pm UTC-08:00"), ("10:15 pm (GMT−0530)", "10:15 pm UTC-05:30"),
+])
+def test_a_zone_in_brackets_or_as_an_offset_is_read_too(make_site, written, said) -> None:
+    """Found by a red-team pass: these were published at 10:15 pm in the site's zone, hours
+    off, with the zone left in the headline."""
+    site = live_site(make_site, f"Intro.\n\n## {written} — Red carpet opens\n\nA.\n",
+                     live="true")
+    (site / "site.yaml").write_text(SITE_YAML.replace("timezone: UTC",
+                                                      "timezone: America/New_York"))
+    run = build_outcome(site)
+    assert_clean_failure(run)
+    zone = said.split()[-1]
+    assert run.err.splitlines()[0] == (
+        f"content/articles/awards.md:11: error: '{said}' gives the time in {zone}, but this "
+        "site's times are in America/New_York (site.yaml's timezone), and Byline would "
+        "publish it as 10:15 pm there: write the time as clocks in America/New_York showed "
+        "it, without the zone")
+
+
+def test_the_sites_own_offset_after_an_update_time_is_taken_out_of_the_headline(
+        make_site) -> None:
+    site = live_site(make_site, "Intro.\n\n## 10:15 pm (-05:00) — Red carpet opens\n\nA.\n",
+                     live="true")
+    (site / "site.yaml").write_text(SITE_YAML.replace("timezone: UTC",
+                                                      "timezone: America/New_York"))
+    build(site)
+    update = page(site, URL).select_one("article.live-update")
+    assert update["id"] == "update-2026-11-19-2215"
+    assert update.select_one("h2").get_text() == "Red carpet opens"

@@ -315,6 +315,17 @@ def test_warnings_show_once_not_at_every_save(make_site, tmp_path):
         assert new and all(line.startswith("content/articles/third.md:2: warning: ")
                            for line in new), third
         assert any(hero in line for line in new)
+        # A save that fails to build shows its error; the one that mends it repeats nothing
+        # (found by a red-team pass: it printed every warning of the site again).
+        source = site / LIVE
+        good = source.read_text("utf-8")
+        _save_update(site, "12:05 am — Out of order", "Oops.")
+        failed = watching.next_outcome()
+        assert REFUSED.match(failed[-1]) and any(": error: " in line for line in failed), failed
+        source.write_text(good.replace("Good night.", "Good night, all."), encoding="utf-8")
+        mended = watching.next_outcome()
+        assert PUBLISHED.match(mended[-1]), mended
+        assert not [line for line in mended if ": warning: " in line], mended
         assert watching.stop() == 0
 
 

@@ -39,19 +39,21 @@ def check_articles(articles: Iterable[Article], now: datetime | None = None) -> 
 def _future_change(article: Article, title: str, now: datetime) -> Problem | None:
     """A change dated after ``now`` (a typo in its year, most often), which every page,
     feed and sitemap already shows as the story's last change."""
-    dated = [(c.at, noun) for changes, noun in ((article.updates, "an update"),
-                                                (article.corrections, "a correction"))
+    dated = [(c.at, noun, c.line) for changes, noun in ((article.updates, "an update"),
+                                                        (article.corrections, "a correction"))
              for c in changes]
     if article.updated is not None:
-        dated.append((article.updated, "'updated:'"))
-    later = [(at, noun) for at, noun in dated if at > now]
+        dated.append((article.updated, "'updated:'", article.updated_line))
+    if article.live is not None:
+        dated += [(u.time, "a live update", u.line) for u in article.live.updates]
+    later = [(at, noun, line) for at, noun, line in dated if at > now]
     if not later:
         return None
-    at, noun = max(later)
+    at, noun, line = max(later, key=lambda found: found[0])
     return Problem(Severity.WARNING,
                    f"{title} has {noun} dated {at:%Y-%m-%d %H:%M}, in the future: its page, "
                    "feeds and sitemap already show that as the story's last change; fix the "
-                   "date", article.source)
+                   "date", article.source.at(line) if line else article.source)
 
 
 def _video_problems(article: Article, title: str) -> Iterator[Problem]:

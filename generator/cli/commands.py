@@ -154,9 +154,13 @@ class _KeptBetweenSaves:
     # again at every save (a big archive may have thousands; errors always show).
     warned: set[Problem] = field(default_factory=set)
     warning: set[Problem] = field(default_factory=set)
+    # Whether this save got as far as showing its warnings: one that failed to build did
+    # not, and the next compares with the last save that did.
+    shown: bool = False
 
     def show(self, console: Console, problems: Iterable[Problem]) -> int:
         """Print the problems not shown at the last save; how many were not printed."""
+        self.shown = True
         problems = list(problems)
         self.warning.update(p for p in problems if p.severity is not Severity.ERROR)
         new = [p for p in problems if p.severity is Severity.ERROR or p not in self.warned]
@@ -169,7 +173,9 @@ class _KeptBetweenSaves:
         return last.valid_until if last is not None else None
 
     def next_save(self) -> None:
-        self.warned, self.warning = self.warning, set()
+        if self.shown:
+            self.warned = self.warning
+        self.warning, self.shown = set(), False
 
     def close(self, config: SiteConfig) -> None:
         """Leave in the cache what a new process would otherwise have to make again."""

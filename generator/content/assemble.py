@@ -135,6 +135,7 @@ def assemble_article(
         alias_lines=_alias_lines(fields, aliases),
         category_line=fields.doc.line_of("category") if category else None,
         tag_lines=tuple(fields.name_line("tags", tag.name) for tag in tags),
+        updated_line=fields.doc.line_of("updated") if updated else None,
     )
     return Assembled(article, people)
 

@@ -69,7 +69,7 @@ def _change(fields: FieldReader, key: str, number: int, path: tuple[str | int, .
         if when is not None:  # "- 2026-11-19 14:05: what changed"
             fields.warn_skipped_hour(when, tz, *path)
             words = _text(fields, value, named, (*path, str(first)))
-            return _made(when, words, tz)
+            return _made(when, words, tz, fields.doc.line_of(*path))
     if not isinstance(entry, dict):
         fields.error(f"{named} needs a time and a text: write {_EXAMPLE}{_WHAT[key]}", *path)
         return None
@@ -97,7 +97,7 @@ def _change(fields: FieldReader, key: str, number: int, path: tuple[str | int, .
         fields.error(f"{named} has no text: add text: and say {_WHAT[key]}", *path)
     else:
         words = _text(fields, entry[text_key], named, (*path, text_key))
-    return _made(when, words, tz)
+    return _made(when, words, tz, fields.doc.line_of(*path, time_key) if time_key else None)
 
 
 def _text(fields: FieldReader, value: Any, named: str, path: tuple[str | int, ...]
@@ -111,11 +111,12 @@ def _text(fields: FieldReader, value: Any, named: str, path: tuple[str | int, ..
     return smarten(" ".join(value.split()))
 
 
-def _made(when: ParsedDate | None, words: str | None, tz: tzinfo) -> Change | None:
+def _made(when: ParsedDate | None, words: str | None, tz: tzinfo, line: int | None
+          ) -> Change | None:
     if when is None or words is None:
         return None
     # Shown with the site's zone ("2:05 PM EST"), whatever offset the writer typed.
-    return Change(in_zone(when.value, tz), when.has_time, words)
+    return Change(in_zone(when.value, tz), when.has_time, words, line)
 
 
 def _shown(moment: datetime) -> str:

@@ -25,7 +25,8 @@ UPDATE_MARK = "<!--byline:update-->"
 # so the writer cannot type this.
 _CUT = "\x02byline-update\x03"
 _HEADING = re.compile(r"\s*<h2\b[^>]*>(.*?)</h2>\s*", re.DOTALL)
-_HEADING_LINE = re.compile(r"^ {0,3}##[ \t]+(.*)$", re.MULTILINE)
+# "## 9:42 pm — …", or the same line underlined with dashes (a setext heading).
+_HEADING_LINE = re.compile(r"^ {0,3}(?:##[ \t]+(.*)|(\S.*)\n {0,3}-+[ \t]*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,8 @@ def heading_lines(text: str, first_line: int, count: int) -> list[int | None]:
     """The lines of the first ``count`` ``## <time>`` headings of the Markdown ``text``."""
     found: list[int | None] = []
     for match in _HEADING_LINE.finditer(text):
-        if starts_with_time(match.group(1)):
+        atx, setext = match.groups()
+        if starts_with_time(atx if atx is not None else setext):
             found.append(first_line + text.count("\n", 0, match.start()))
     found = found[:count]
     return found + [None] * (count - len(found))
