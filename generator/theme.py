@@ -17,6 +17,8 @@ from generator.content import is_ignored
 from generator.errors import BuildFailed, Problem, Report, Severity, SourceLocation
 from generator.inputfiles import UnreadableFile, line_not_utf8, read_input, shown
 from generator.slugs import quoted, site_path_problem
+from generator.stylesheets import STATIC_PREFIX, is_stylesheet, referenced_names, rewritten
+from generator.textmatch import closest
 
 if TYPE_CHECKING:  # the up-to-date check finds the built-in theme without reading site.yaml
     from generator.config import SiteConfig
@@ -40,6 +42,9 @@ class Theme:
     static_urls: Mapping[str, str]  # "css/site.css" → "/static/css/site.3f2a1b9c.css"
     fingerprint: str
     site_files: Mapping[str, Path] = field(default_factory=dict)  # the site's static/, as is
+    # What a static file publishes when it is not its own bytes: a stylesheet pointed at the
+    # hashed names of the files it refers to (see stylesheets.py).
+    static_data: Mapping[str, bytes] = field(default_factory=dict)
 
     def asset_path(self, name: str) -> str:
         """The hashed site path of a static file."""
@@ -48,7 +53,18 @@ class Theme:
         except KeyError:
             import jinja2  # only templates call this: the up-to-date check does without jinja2
 
-            raise jinja2.TemplateRuntimeError(f"no static file '{name}' in the theme") from None
+            raise jinja2.TemplateRuntimeError(self._missing(name.lstrip("/"))) from None
+
+    def _missing(self, name: str) -> str:
+        """Why ``asset(name)`` has no file, and what to do."""
+        if name in self.site_files:
+            return (f"'{name}' is in the site's static/ folder, whose files keep their names: "
+                    f"link it with url('/{name}'), or move it into the theme's static/ folder "
+                    "for asset()")
+        guess = closest(name, list(self.static_urls), cutoff=0.6)
+        hint = f"did you mean '{guess}'? " if guess else ""
+        return (f"no static file '{name}' in the theme: {hint}asset() finds the files of "
+                "the theme's static/ folder (themes/NAME/static/), by their path in it")
 
 
 def load_theme(config: SiteConfig) -> Theme:
@@ -73,13 +89,10 @@ def load_theme(config: SiteConfig) -> Theme:
     template_files = {folder: site.files_under(folder) for folder in template_dirs}
     site_static = site.files_under(config.root / "static", hidden=True)
     site.raise_if_problems()
-    static_urls = {}
-    parts = []
     unreadable = Report()
-    for name, path in sorted(static_files.items()):
-        digest = _digest(path, "a file", config.root, unreadable)
-        static_urls[name] = "/static/" + hashed_name(name, digest)
-        parts.append(f"{name}={digest}")
+    published = _published_static(static_files, config.root, unreadable)
+    static_urls = {name: STATIC_PREFIX + hashed for name, (hashed, _) in published.items()}
+    parts = [f"{name}={hashed}" for name, (hashed, _) in sorted(published.items())]
     # Folders by their place in the search order, not their path: moving the site or
     # reinstalling Byline elsewhere changes no page, so it should not rebuild every one.
     for place, files in enumerate(template_files.values()):
@@ -87,26 +100,70 @@ def load_theme(config: SiteConfig) -> Theme:
             parts.append(f"{place}:{name}={_digest(path, _TEMPLATE, config.root, unreadable)}")
     unreadable.raise_if_errors()
     return Theme(tuple(template_dirs), static_files, static_urls, digest_text(*parts),
-                 site_static)
+                 site_static, {name: data for name, (_, data) in published.items() if data})
+
+
+def _published_static(files: Mapping[str, Path], site_root: Path, report: Report
+                      ) -> dict[str, tuple[str, bytes | None]]:
+    """Each theme static file's hashed name, and for a stylesheet whose references to the
+    others were rewritten (see stylesheets.py), the bytes it publishes instead of its own.
+    A stylesheet is hashed after the files it refers to."""
+    done: dict[str, tuple[str, bytes | None]] = {}
+    visiting: set[str] = set()
+
+    def hashed(name: str) -> str | None:
+        if name not in files:
+            return None
+        if name not in done:
+            if name in visiting:  # two stylesheets naming each other: left as written
+                return None
+            visiting.add(name)
+            data = _read(files[name], "a file", site_root, report)
+            text = _text(data) if is_stylesheet(name) else None
+            out = None
+            if text is not None and referenced_names(name, text, files):
+                rewritten_css = rewritten(name, text, hashed).encode("utf-8")
+                out = rewritten_css if rewritten_css != data else None
+            done[name] = (hashed_name(name, digest_bytes(out or data) if data else ""), out)
+            visiting.discard(name)
+        return done[name][0]
+
+    for name in sorted(files):
+        hashed(name)
+    return done
+
+
+def _text(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:  # a stylesheet in another encoding: published as it is
+        return None
 
 
 def _digest(path: Path, wanted: str, site_root: Path, report: Report) -> str:
     """The content hash of a theme file; one that cannot be read, or a template that is
     not UTF-8 text (Jinja reads templates as UTF-8), is reported ("" instead)."""
+    data = _read(path, wanted, site_root, report)
+    return digest_bytes(data) if data else ""
+
+
+def _read(path: Path, wanted: str, site_root: Path, report: Report) -> bytes:
+    """A theme file's bytes; one that cannot be read, or a template that is not UTF-8 text,
+    is reported (b"" instead)."""
     shown_as = path.relative_to(site_root) if path.is_relative_to(site_root) else path
     try:
         data = read_input(path, wanted)
     except UnreadableFile as error:
         report.error(str(error), SourceLocation(shown(shown_as)))
-        return ""
+        return b""
     if wanted == _TEMPLATE:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
             report.error("the template is not UTF-8 text: save it as UTF-8 in your editor",
                          SourceLocation(shown(shown_as), line_not_utf8(data, error)))
-            return ""
-    return digest_bytes(data)
+            return b""
+    return data
 
 
 _TEMPLATE = "a template"

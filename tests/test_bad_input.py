@@ -533,6 +533,20 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
     ("templates", "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(0) }}",
      "template error in article.html: a macro calls itself without end: give it a case "
      "that stops"),
+    # Found by a red-team pass of theme customising: these were Jinja's words, at the line
+    # where it gave up, a printed slip went out empty, and an include loop was a "macro".
+    ("templates", "{% if article.dek %}\n<p>{{ article.dek }}</p>\n{% for t in article.tags %}"
+     "{{ t.name }}{% endfor %}",
+     "the {% if %} on this line is never closed: add {% endif %} where it ends"),
+    ("templates", "{{ article.title | uppercase }}",
+     "there is no filter named 'uppercase': did you mean 'upper'?"),
+    ("templates", "<p>{{ artcle_kicker }}</p>",
+     "template error in article.html: 'artcle_kicker' is undefined: no value of that name is "
+     "given to the template, and no macro of that name is defined or imported in its file: "
+     "check the spelling"),
+    ("templates", "{% include 'article.html' %}",
+     "template error in article.html: this include leads back to a template already being "
+     "drawn, so the page would never finish: take it out, or include another template"),
 ])
 def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, folder, mistake,
                                                                      message):

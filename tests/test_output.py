@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator.cache import BuildCache
 
 from .conftest import article, build
-from .outcome import snapshot
+from .outcome import build_outcome, snapshot
 
 
 def test_same_input_gives_byte_identical_output(make_site, tmp_path):
@@ -66,6 +68,72 @@ def test_theme_assets_have_content_hashes_and_site_templates_override(make_site)
     css = list((site / "output/static/css").glob("site.*.css"))
     assert len(css) == 1 and len(css[0].name.split(".")) == 3
     assert "Our own 404" in (site / "output/404.html").read_text()
+
+
+THEME_CSS = """\
+@font-face { font-family: Brand; src: url("../fonts/brand.woff2?v=2#iefix") format("woff2"),
+  url('../fonts/brand.woff') format("woff"); }
+@import "parts/base.css";
+body { background: url(/static/img/bg.png), url(data:image/png;base64,AAAA); }
+.x { background: url(https://cdn.example/a.png), url(../img/missing.png); }
+"""
+
+
+def test_a_themes_stylesheet_points_at_the_hashed_names_of_its_fonts_and_pictures(make_site):
+    """Found by a red-team pass: every theme static file is published under a hashed name,
+    and url(../fonts/brand.woff2) in a theme's stylesheet pointed at nothing."""
+    site = make_site({
+        "content/articles/a.md": article(category="Music"),
+        "site.yaml": "title: T\nbase_url: https://news.example/ent/\ntheme: mine\n"
+                     "categories: [Music]\n",
+        "themes/mine/static/css/site.css": THEME_CSS,
+        "themes/mine/static/css/parts/base.css": "h1 { background: url(../../img/bg.png) }\n",
+        "themes/mine/static/fonts/brand.woff2": "WOFF2",
+        "themes/mine/static/fonts/brand.woff": "WOFF",
+        "themes/mine/static/img/bg.png": "PNG",
+    })
+    build(site)
+    out = site / "output"
+    (css,) = (out / "static/css").glob("site.*.css")
+    text = css.read_text()
+    (font,) = (out / "static/fonts").glob("brand.*.woff2")
+    (picture,) = (out / "static/img").glob("bg.*.png")
+    (part,) = (out / "static/css/parts").glob("base.*.css")
+    assert f'url("../fonts/{font.name}?v=2#iefix")' in text
+    assert f"url(../img/{picture.name})" in text and f'@import "parts/{part.name}"' in text
+    assert f"url(../../img/{picture.name})" in part.read_text()
+    # Other sites, data: and files the theme lacks are left as written.
+    assert "url(data:image/png;base64,AAAA)" in text
+    assert "url(https://cdn.example/a.png), url(../img/missing.png)" in text
+    # Every rewritten reference is a file the build published.
+    for found in re.findall(r"url\(['\"]?([^'\")?#]+)", text):
+        if not found.startswith(("data:", "https:", "../img/missing")):
+            assert (css.parent / found).resolve().is_file(), found
+    # A new font is a new stylesheet too: no cached stylesheet points at a font gone.
+    (site / "themes/mine/static/fonts/brand.woff2").write_text("WOFF2, redrawn")
+    build(site)
+    (css_after,) = (out / "static/css").glob("site.*.css")
+    assert css_after.name != css.name and not css.exists()
+    assert font.name not in css_after.read_text() and not font.exists()
+
+
+@pytest.mark.parametrize(("asked", "said"), [
+    ("css/own.css", "'css/own.css' is in the site's static/ folder, whose files keep their "
+     "names: link it with url('/css/own.css'), or move it into the theme's static/ folder for "
+     "asset()"),
+    ("css/sites.css", "no static file 'css/sites.css' in the theme: did you mean "
+     "'css/site.css'? asset() finds the files of the theme's static/ folder "
+     "(themes/NAME/static/), by their path in it"),
+])
+def test_asset_of_a_file_it_does_not_have_says_where_it_looks(make_site, asked, said):
+    site = make_site({
+        "content/articles/a.md": article(category="Music"),
+        "static/css/own.css": "h1 {}\n",
+        "templates/404.html": f"<!doctype html><link href=\"{{{{ asset('{asked}') }}}}\">\n",
+    })
+    run = build_outcome(site)
+    assert run.err.splitlines()[0] == f"templates/404.html:1: error: template error in " \
+        f"404.html: {said}", run.err
 
 
 def test_a_file_of_static_in_a_folder_kept_for_a_year_is_a_warning(make_site):

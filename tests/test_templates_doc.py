@@ -23,7 +23,7 @@ from .conftest import REPO
 from .test_incremental import THEME, Preview, everything_files
 
 DOC = REPO / "docs" / "templates.md"
-_ROW_NAME = re.compile(r"^\|\s*`([^`]+)`\s*\|")
+_ROW_NAME = re.compile(r"^\|\s*`([^`(]+)(?:\([^`]*\))?`\s*\|")  # a method: `name(args)`
 VIEWS = {"*ArticleView*": ArticleView, "*TermView*": TermView, "*AuthorView*": AuthorView,
          "*ImageView*": ImageView, "`meta`": PageMeta, "change": ChangeView,
          "*LiveView*": LiveView, "*LiveUpdateView*": LiveUpdateView}
@@ -79,9 +79,15 @@ def _all(contexts: list[dict[str, Any]], *path: str) -> Iterator[Any]:
     return iter(values)
 
 
+def _methods(view: type) -> set[str]:
+    """The methods and properties a template may call on a view."""
+    return {name for name, value in vars(view).items()
+            if not name.startswith("_") and (callable(value) or isinstance(value, property))}
+
+
 def actual(received: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
     """What the code hands over, under the headings the documentation uses."""
-    found = {heading: {f.name for f in dataclasses.fields(view)}
+    found = {heading: {f.name for f in dataclasses.fields(view)} | _methods(view)
              for heading, view in VIEWS.items()}
     every = [c for contexts in received.values() for c in contexts]
     found["`site`"] = _keys(list(_all(every, "site")))

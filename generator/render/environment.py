@@ -58,15 +58,17 @@ class ThemeUndefined(jinja2.Undefined):
     """An undefined name as testing it leaves it (false) and printing it mostly too (empty:
     an optional value, an ``extra`` field one story lacks), but named in a theme writer's
     words when a template uses it any further: what has no such field, and which fields it
-    has, or which file has no such macro.  Printing a field a view does not have is always
-    a slip (``article.subtitle`` for ``article.extra.subtitle``) and an error too: the page
-    would otherwise go out with a hole where the writer's words belong."""
+    has, or which file has no such macro.  Printing a field a view does not have, or a name
+    no template is given, is always a slip (``article.subtitle`` for
+    ``article.extra.subtitle``, ``artcle``) and an error too: the page would otherwise go out
+    with a hole where the writer's words belong (``is defined`` and ``default`` test for an
+    optional one)."""
 
     __slots__ = ()
 
     def __str__(self) -> str:
-        if isinstance(self._undefined_name, str) and dataclasses.is_dataclass(
-                self._undefined_obj):
+        if isinstance(self._undefined_name, str) and (
+                self._undefined_obj is missing or dataclasses.is_dataclass(self._undefined_obj)):
             self._fail_with_undefined_error()
         return ""
 

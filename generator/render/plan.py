@@ -780,7 +780,10 @@ class _Planner:
     def _static(self) -> None:
         theme = self.r.theme
         for name, url in sorted(theme.static_urls.items()):
-            self._copy(url.lstrip("/"), f"static:{url}", theme.static_files[name])
+            if (data := theme.static_data.get(name)) is not None:
+                self._fixed(url.lstrip("/"), data)  # a stylesheet pointed at hashed names
+            else:
+                self._copy(url.lstrip("/"), f"static:{url}", theme.static_files[name])
 
     def _images(self) -> None:
         for url, path in sorted(self.r.images.files.items()):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -37,6 +36,7 @@ from .meta import (
     og_locale,
     text_direction,
 )
+from .mistakes import endless, loop_entry, syntax_problem, template_frame
 from .reads import ReadingEnvironment, recording
 from .received import Body, Later, Received
 from .site_index import Group, SiteIndex, by_month, has_month_pages
@@ -410,19 +410,22 @@ class SiteRenderer:
         except RenderProblem:
             raise
         except jinja2.TemplateSyntaxError as exc:
-            where = self._in_site(SourceLocation(exc.filename or name, exc.lineno))
-            raise RenderProblem(f"template error: {exc.message}", where) from None
+            message, line = syntax_problem(exc, self.env)
+            where = self._in_site(SourceLocation(exc.filename or name, line))
+            raise RenderProblem(message, where) from None
         except jinja2.TemplateNotFound as exc:  # at the include or import naming it, if any
-            frame = _template_frame(exc)
+            frame = template_frame(exc)
             raise RenderProblem(
                 f"template not found: {exc.name}: check the name, or add the file to "
                 "templates/", frame and self._in_site(frame)) from None
         except Exception as exc:  # a template bug: report where in the template, not a traceback
-            frame = _template_frame(exc)
+            said = endless(exc)
+            frame = (loop_entry(exc) if isinstance(exc, RecursionError) else None) \
+                or template_frame(exc)
             # Named by the file at fault: a slip in base.html is one problem, not one per
             # page template extending it.
             at_fault = Path(frame.path).name if frame else name
-            raise RenderProblem(f"template error in {at_fault}: {_endless(exc) or exc}",
+            raise RenderProblem(f"template error in {at_fault}: {said or exc}",
                                 frame and self._in_site(frame)) from None
 
     def _in_site(self, where: SourceLocation) -> SourceLocation:
@@ -607,33 +610,9 @@ def archive_path(year: int, month: int | None = None) -> str:
     return f"/archive/{year}/" if month is None else f"/archive/{year}/{month:02d}/"
 
 
-def _endless(exc: Exception) -> str | None:
-    """What to tell of a template that would never finish (None: it is another mistake)."""
-    if isinstance(exc, OverflowError) and "MAX_RANGE" in str(exc):  # see environment.py
-        return ("range() of more than 100,000 numbers: a page that loops that long would "
-                "never finish building; loop over the items themselves")
-    if isinstance(exc, RecursionError):
-        return "a macro calls itself without end: give it a case that stops"
-    return None
-
-
 def page_path(base: str, page: int) -> str:
     """The site path of page ``page`` of a paginated list at ``base``."""
     return base if page <= 1 else f"{base}page/{page}/"
-
-
-def _template_frame(exc: BaseException) -> SourceLocation | None:
-    """The innermost template file and line in the exception's traceback.  Each template's
-    compiled code maps its own lines to the template's (Jinja rewrites a traceback so only
-    for an error inside ``render``, not for a macro a story's body calls)."""
-    found = None
-    for frame, line in traceback.walk_tb(exc.__traceback__):
-        template = frame.f_globals.get("__jinja_template__")
-        if isinstance(template, jinja2.Template) and template.filename:
-            found = SourceLocation(template.filename, template.get_corresponding_lineno(line))
-        elif frame.f_code.co_filename.endswith((".html", ".xml", ".j2")):  # rewritten already
-            found = SourceLocation(frame.f_code.co_filename, line)
-    return found
 
 
 # What quote() leaves of a URL path: its reserved characters, and escapes already made.
