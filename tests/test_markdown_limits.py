@@ -21,7 +21,9 @@ from generator.markup.document import without_notes
 from generator.markup.embeds import EmbedExtension
 from generator.markup.figures import FigureExtension
 from generator.markup.limits import MAX_BODY_CHARS, nesting_of
+from generator.markup.liveupdates import LiveUpdatesExtension
 from generator.markup.quotes import QuoteExtension
+from generator.markup.rawtags import WordsInBracketsExtension
 from generator.markup.typography import SmartTextExtension
 
 from .conftest import REPO, SiteFiles, article, page
@@ -244,12 +246,19 @@ def test_a_recursion_error_that_gets_past_the_limits_is_still_one_line(
 
 
 def library_markdown() -> Markdown:
-    """Python-Markdown as Byline configured it before the linear processors."""
-    return Markdown(
+    """Python-Markdown as Byline configured it before the linear processors (with Byline's
+    own steps after the parse, which the linear processors leave alone)."""
+    md = Markdown(
         extensions=["tables", "footnotes", "attr_list", "toc", QuoteExtension(),
-                    SmartTextExtension(), FigureExtension(), EmbedExtension()],
+                    SmartTextExtension(), FigureExtension(), EmbedExtension(),
+                    WordsInBracketsExtension()],
         extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
         output_format="html")
+    not_live = LiveUpdatesExtension()
+    not_live.extendMarkdown(Markdown())  # its processor, switched off
+    md.treeprocessors.register(document._NotThePagesIds(md), "not_the_pages_ids", 4)
+    md.treeprocessors.register(document._SubheadsUnderTheHeadline(md, not_live), "subheads", 3)
+    return md
 
 
 ORDINARY = [

@@ -37,6 +37,7 @@ from generator.markup.liveupdates import (
     heading_lines,
 )
 from generator.markup.quotes import QuoteExtension
+from generator.markup.rawtags import WordsInBracketsExtension
 from generator.markup.slips import BodySlip, raw_html_slips, unclosed_attribute_lists
 from generator.markup.typography import SmartTextExtension
 
@@ -84,7 +85,7 @@ class _Renderer:
                 TocExtension(slugify=slugify_unicode, permalink=False),
                 QuoteExtension(), SmartTextExtension(), BareLinkExtension(), self.figures,
                 self.embeds, self.live,
-                LimitsExtension(), InlineSkipExtension(),
+                LimitsExtension(), InlineSkipExtension(), WordsInBracketsExtension(),
                 LinearExtension(),  # last: it replaces processors the others registered
             ],
             output_format="html",
@@ -92,6 +93,10 @@ class _Renderer:
         # After attr_list (8) and before toc (5): an empty ``{#}`` is no id (HTML forbids
         # id=""), so a heading given one gets its usual id from toc instead.
         self.md.treeprocessors.register(_NoEmptyIds(self.md), "no_empty_ids", 7)
+        # After toc (5): a heading's id is never one the page around the story has.
+        self.md.treeprocessors.register(_NotThePagesIds(self.md), "not_the_pages_ids", 4)
+        self.md.treeprocessors.register(_SubheadsUnderTheHeadline(self.md, self.live), "subheads",
+                                        3)
 
     def render(self, text: str, first_line: int) -> RenderedMarkdown:
         """Render one body; a live one (``live.processor.enabled``, set by the caller) is cut
@@ -136,6 +141,55 @@ class _NoEmptyIds(Treeprocessor):
         for element in root.iter():
             if element.get("id") == "":
                 del element.attrib["id"]
+
+
+# The ids the default theme gives parts of a story's page (docs/templates.md lists them for
+# theme writers): a subhead "## Corrections" must not take the correction box's, or the
+# byline's "Correction appended" link leads to the subhead and the page is invalid HTML.
+PAGE_IDS = frozenset({"main", "corrections", "corrections-heading", "updates-heading",
+                      "related-stories-heading", "search-heading", "search-q", "search-results",
+                      "search-status", "site-search-q"})
+
+
+class _NotThePagesIds(Treeprocessor):
+    """A heading id that is one of ``PAGE_IDS`` made ``corrections-2``."""
+
+    def run(self, root: Element) -> None:
+        taken = {element.get("id") for element in root.iter()}
+        for element in root.iter():
+            given = element.get("id")
+            if given in PAGE_IDS:
+                number = 2
+                while f"{given}-{number}" in taken:
+                    number += 1
+                element.set("id", f"{given}-{number}")
+                taken.add(f"{given}-{number}")
+
+
+class _SubheadsUnderTheHeadline(Treeprocessor):
+    """A story's subheads start at ``<h2>``, under the page's ``<h1>`` headline: a writer
+    who uses ``###`` for them (as many editors suggest) or ``#`` had a page whose outline
+    skipped a level or had two headlines, which screen readers list and the HTML checker
+    refuses.  Levels keep their order; a live blog's are left alone (``## 9:42 pm`` is an
+    update, and its subheads sit under it)."""
+
+    def __init__(self, md: Markdown, live: LiveUpdatesExtension) -> None:
+        super().__init__(md)
+        self.live = live
+
+    def run(self, root: Element) -> None:
+        if self.live.processor.enabled:
+            return
+        headings = [e for e in root.iter() if e.tag in _HEADINGS]
+        if not headings:
+            return
+        shift = 2 - min(int(e.tag[1]) for e in headings)
+        if shift:
+            for heading in headings:
+                heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 class _ThreadRenderer(threading.local):

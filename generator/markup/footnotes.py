@@ -101,6 +101,15 @@ class Footnotes(FootnoteExtension):
             self.written_again.append(id)
         super().setFootnote(id, text)
 
+    def makeFootnoteId(self, id: str) -> str:
+        """The note's id: a label written with spaces (``[^box office]``) must not put them
+        in an id or a link, which HTML forbids."""
+        return super().makeFootnoteId("-".join(id.split()))
+
+    def makeFootnoteRefId(self, id: str, found: bool = False) -> str:
+        """The reference's id, spaces made safe as in ``makeFootnoteId``."""
+        return super().makeFootnoteRefId("-".join(id.split()), found)
+
     def unique_ref(self, reference: str, found: bool = False) -> str:
         """The library's next free id for another reference to one note ("fnref3:1").
 

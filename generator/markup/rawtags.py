@@ -1,0 +1,58 @@
+"""Angle brackets around a word that is no HTML element are the writer's words.
+
+Markdown publishes ``<b>`` as HTML, so "the working title <Untitled>" and "The duet <wow>"
+became elements no browser knows: the words vanished from the page and its feeds, and the
+page was invalid.  A tag whose name is neither an element of HTML, SVG or MathML nor a
+custom element (those have a hyphen, ``<my-player>``) is shown as typed instead.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+
+# https://html.spec.whatwg.org/multipage/indices.html#elements-3, the obsolete ones browsers
+# still draw, and the SVG and MathML elements a pasted figure may hold.
+_ELEMENT_NAMES = """
+a abbr address area article aside audio b base bdi bdo blockquote body br button canvas
+caption cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed
+fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe
+img input ins kbd label legend li link main map mark math menu meta meter nav noscript object
+ol optgroup option output p param picture pre progress q rp rt ruby s samp script search
+section select slot small source span strong style sub summary sup svg table tbody td
+template textarea tfoot th thead time title tr track u ul var video wbr
+acronym big center font marquee nobr strike tt
+animate animatemotion animatetransform circle clippath defs desc ellipse feblend fecolormatrix
+fegaussianblur feoffset filter foreignobject g image line lineargradient marker mask
+metadata path pattern polygon polyline radialgradient rect stop switch symbol text textpath
+tspan use view
+mi mn mo mrow ms msub msup msubsup mfrac msqrt mroot mtext mtable mtr mtd semantics
+annotation
+"""
+HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+
+
+class _WordsInBrackets(Postprocessor):
+    """Each stashed inline tag of no known element escaped, before the stash is put back."""
+
+    def run(self, text: str) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, raw in enumerate(stash):
+            if isinstance(raw, str) and (tag := _TAG.fullmatch(raw.strip())) \
+                    and "-" not in (name := tag.group(1).lower()) \
+                    and name not in HTML_ELEMENTS:
+                stash[index] = html.escape(raw, quote=False)
+        return text
+
+
+class WordsInBracketsExtension(Extension):
+    """Registers the postprocessor ahead of the one that puts raw HTML back (priority 30)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Install it on ``md``."""
+        md.postprocessors.register(_WordsInBrackets(md), "words_in_brackets", 35)
