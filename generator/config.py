@@ -160,7 +160,8 @@ def _base_url(value: Any) -> str | None:
     return None
 
 
-def _language(value: Any) -> str | None:
+def language_problem(value: Any) -> str | None:
+    """What is wrong with a ``language`` (site.yaml's, or a story's), None if nothing."""
     # A language tag (BCP 47): every page's lang, the feeds' and the news sitemap's; a name
     # such as "English" made pages the HTML checker refuses.
     if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*", value):
@@ -224,7 +225,7 @@ TOP_LEVEL: dict[str, Check] = {
     "title": _text,
     "base_url": _base_url,
     "description": _optional_text,
-    "language": _language,
+    "language": language_problem,
     "timezone": _timezone,
     "permalink": _permalink,
     "per_page": _positive_int,

@@ -221,6 +221,7 @@ class Article:
     category_line: int | None = None
     tag_lines: tuple[int, ...] = ()
     updated_line: int | None = None
+    language: str | None = None  # the story's own, when it is not the site's (a BCP 47 tag)
 
     @property
     def reading_minutes(self) -> int:
@@ -430,7 +431,7 @@ def article_data(article: Article) -> list[Any]:
         a.hero_video and video_data(a.hero_video), [embed_data(e) for e in a.embeds],
         a.updated_has_time, [change_data(c) for c in a.updates],
         [change_data(c) for c in a.corrections], a.live and live_data(a.live), a.body_key,
-        list(a.alias_lines), a.category_line, list(a.tag_lines), a.updated_line,
+        list(a.alias_lines), a.category_line, list(a.tag_lines), a.updated_line, a.language,
     ]
 
 
@@ -439,7 +440,7 @@ def article_from(data: object) -> Article:
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
      hero_video, embeds, updated_has_time, updates, corrections, live, body_key,
-     alias_lines, category_line, tag_lines, updated_line) = items(data)
+     alias_lines, category_line, tag_lines, updated_line, language) = items(data)
     all_text(digest, slug, url, title, summary, body_key)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -455,7 +456,7 @@ def article_from(data: object) -> Article:
         flag(updated_has_time), tuple(map(change_from, items(updates))),
         tuple(map(change_from, items(corrections))), maybe(live_from, live),
         _lines_from(alias_lines), maybe_integer(category_line), _lines_from(tag_lines),
-        maybe_integer(updated_line),
+        maybe_integer(updated_line), maybe_text(language),
     )
 
 

@@ -436,7 +436,8 @@ def everything_files() -> dict[str, str | bytes]:
     files[B] = _edit(str(files[B]), "author:", "aliases: [/old/bravo/]\nmood: upbeat\nauthor:")
     files[DELTA] = LIVE_DELTA
     echo = "content/articles/echo.md"
-    files[echo] = _edit(str(files[echo]), "category:", "updated: 2026-11-02 09:00\ncategory:")
+    files[echo] = _edit(str(files[echo]), "category:",
+                        "updated: 2026-11-02 09:00\nlanguage: ar\ncategory:")
     files[C] = _edit(str(files[C]), "author:", CHANGES + "author:")
     return files
 
@@ -504,6 +505,9 @@ EVERY_EDIT: list[tuple[str, Callable[[Preview], list[str]], bool]] = [
      True),
     ("a correction removed", lambda p: _write(p, B, _edit(p.text(B), "  - 2026-11-12 10:00: "
                                                           "Fixes a name.\n", "")), True),
+    ("a story's language", lambda p: _write(p, "content/articles/echo.md",
+                                            _edit(p.text("content/articles/echo.md"),
+                                                  "language: ar", "language: es")), True),
     ("category", lambda p: _write(p, "content/articles/echo.md",
                                   _edit(p.text("content/articles/echo.md"), "TV", "Music")),
      False),
@@ -574,7 +578,7 @@ def test_every_kind_of_edit_in_turn_published_as_it_is_saved_is_what_a_clean_bui
 FROM_RECORD = {"body", "headline", "dek", "tags", "an extra field", "a long body",
                "the byline", "an update time", "a live update",
                "a first correction", "a correction's text", "a correction removed",
-               "a deploy target"}
+               "a story's language", "a deploy target"}
 
 
 def test_every_kind_of_edit_in_turn_builds_from_the_saved_record_what_a_clean_build_does(

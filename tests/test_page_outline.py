@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from generator.markup import render_markdown
 
 from .conftest import article, build, page
+from .outcome import build_outcome
 
 STORY = "content/articles/tour.md"
 URL = "/music/tour/"
@@ -75,3 +76,38 @@ def test_words_in_brackets_reach_the_feed_too(make_site, tmp_path) -> None:
     build(site)
     entry = json.loads((site / "output/feed.json").read_text())["items"][0]
     assert "Working title &lt;Untitled&gt;." in entry["content_html"]
+
+
+def test_a_story_in_another_language_says_so_on_its_page_cards_feeds_and_sitemap(
+        make_site) -> None:
+    """Found by a red-team pass: an Arabic story on an English site was read out in an
+    English voice and laid out left to right, and no field could say otherwise."""
+    arabic = article("فاز فيلم النجوم", "2099-01-01 09:00", "فاز الفيلم بالجائزة.",
+                     category="Music").replace("category:", "language: ar\ncategory:")
+    site: Path = make_site({
+        STORY: arabic.replace("2099-01-01 09:00", "2026-11-19 09:00"),
+        "content/articles/other.md": article("An English one", "2026-11-18 09:00", "Hi.",
+                                             category="Music").replace(
+                                                 "category:", "language: EN\ncategory:")})
+    build(site)
+    story = page(site, URL)
+    assert story.html["lang"] == "en" and not story.html.has_attr("dir")
+    assert story.select_one("article.article")["lang"] == "ar"
+    assert story.select_one("article.article")["dir"] == "rtl"
+    data = json.loads(story.find("script", type="application/ld+json").string)
+    assert data["inLanguage"] == "ar"
+    cards = page(site, "/").select("li.card")
+    assert [(c.get("lang"), c.get("dir")) for c in cards] == [("ar", "rtl"), (None, None)]
+    items = json.loads((site / "output/feed.json").read_text())["items"]
+    assert [item.get("language") for item in items] == ["ar", None]
+    atom = (site / "output/feed.xml").read_text()
+    assert atom.count('xml:lang="ar"') == 1
+
+
+def test_a_language_that_is_no_code_is_an_error_at_its_line(make_site) -> None:
+    site: Path = make_site({STORY: article("Tour", "2026-11-19 09:00", "Hi.", category="Music")
+                            .replace("category:", "language: Arabic\ncategory:")})
+    run = build_outcome(site)
+    assert run.err.splitlines()[0] == (
+        f"{STORY}:4: error: 'language' must be a language code such as en, en-GB, fr or "
+        "pt-BR: the language this story is written in, when it is not the site's (en)")

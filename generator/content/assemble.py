@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.config import SiteConfig
+from generator.config import SiteConfig, language_problem
 from generator.errors import Report, SourceLocation
 from generator.markup import SHORT_LINK, shorten, smarten
 from generator.model import (
@@ -94,6 +94,7 @@ def assemble_article(
     people = tuple(author_for_name(n, authors) for n in names)
     _warn_misspelt_authors(names, people, authors, fields)
     live = read_live(fields, parsed.body.updates, date, config.tz, where, report)
+    language = _language(fields, config)
     if len(report.errors) > before or title is None or date is None or slug is None:
         return None
     body = parsed.body
@@ -136,8 +137,22 @@ def assemble_article(
         category_line=fields.doc.line_of("category") if category else None,
         tag_lines=tuple(fields.name_line("tags", tag.name) for tag in tags),
         updated_line=fields.doc.line_of("updated") if updated else None,
+        language=language,
     )
     return Assembled(article, people)
+
+
+def _language(fields: FieldReader, config: SiteConfig) -> str | None:
+    """The story's own ``language`` when it is not the site's (None: the site's)."""
+    value = fields.data.get("language")
+    if value is None:
+        return None
+    if problem := language_problem(value):
+        fields.error(f"'language' {problem}: the language this story is written in, when it "
+                     f"is not the site's ({config.language})", "language")
+        return None
+    tag = str(value).replace("_", "-")
+    return None if tag.casefold() == config.language.replace("_", "-").casefold() else tag
 
 
 def assemble_page(

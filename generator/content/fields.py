@@ -23,7 +23,7 @@ from .imported import held_back_elsewhere, named_elsewhere
 
 ARTICLE_KEYS = (
     "title", "date", "updated", "author", "authors", "category", "tags", "dek", "hero",
-    "slug", "draft", "aliases", "updates", "corrections", "live",
+    "slug", "draft", "aliases", "updates", "corrections", "live", "language",
 )
 PAGE_KEYS = ("title", "description", "slug", "aliases", "draft")
 HERO_KEYS = ("image", "video", "alt", "caption", "credit", "focus")

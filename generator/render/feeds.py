@@ -82,6 +82,7 @@ class FeedEntry:
     # page shows the newest first: the feed's copy of the story reads as the page does.
     update_headings: tuple[str, ...] = ()
     newest_first: bool = False
+    language: str | None = None  # the story's own, when it is not the feed's
 
 
 def absolute_urls(html: str, absolute: Callable[[str], str], page: str) -> str:
@@ -124,6 +125,8 @@ def atom_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
     _sub(feed, "generator", "Byline")
     for item in entries:
         entry = _sub(feed, "entry")
+        if item.language:  # a story in another language than the feed's
+            entry.set("xml:lang", item.language)
         _sub(entry, "title", item.title)
         _sub(entry, "link", href=item.url, rel="alternate", type="text/html")
         _sub(entry, "id", item.url)
@@ -203,6 +206,8 @@ def json_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
             "date_published": entry.published.isoformat(),
             "date_modified": entry.updated.isoformat(),
         }
+        if entry.language:
+            item["language"] = entry.language
         if entry.hero:
             item["image"] = entry.hero.url
         if entry.authors:

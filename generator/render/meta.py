@@ -69,6 +69,9 @@ class ArticleFacts:
     # A live blog: coverage start and end (ISO 8601), and per update its headline, time,
     # text and address (see render/live.py).
     live: tuple[str, str | None, tuple[tuple[str, str, str, str], ...]] | None = None
+    language: str | None = None  # the story's own, when it is not the site's
+
+
 # Open Graph wants language_TERRITORY; a bare language gets the territory it is most read in.
 _TERRITORIES = {"en": "US", "ja": "JP", "zh": "CN", "ko": "KR", "sv": "SE", "da": "DK",
                 "el": "GR", "cs": "CZ", "he": "IL", "uk": "UA", "hi": "IN", "ar": "AR",
@@ -119,6 +122,7 @@ def news_article_ld(
     *, headline: str, description: str, url: str, images: Sequence[str], published: str,
     modified: str, authors: Sequence[tuple[str, str]], publisher: str, logo: str | None,
     section: str | None, keywords: Sequence[str], word_count: int, publisher_url: str = "",
+    language: str | None = None,
 ) -> dict[str, Any]:
     """schema.org ``NewsArticle`` as Google's article guidelines describe it.
 
@@ -149,4 +153,6 @@ def news_article_ld(
         data["articleSection"] = section
     if keywords:
         data["keywords"] = list(keywords)
+    if language:  # a story in another language than the page's <html lang>
+        data["inLanguage"] = language
     return data

@@ -348,9 +348,10 @@ class SiteRenderer:
                               tuple(t.name for t in article.tags), article.summary,
                               hero=self._feed_image(article),
                               update_headings=_update_headings(article),
-                              newest_first=bool(article.live and not article.live.oldest_first)),
+                              newest_first=bool(article.live and not article.live.oldest_first),
+                              language=article.language),
                     SitemapEntry(url, article.modified), NewsEntry(url, article.title,
-                                                                   article.date))
+                                                                   article.date, article.language))
             self.carried.keep_entries(article, kept)
         # carried.py keeps entries as tuple[object, ...]; they are the three made above.
         return kept  # type: ignore[return-value]
@@ -563,6 +564,7 @@ class SiteRenderer:
             draft=article.draft,
             live=live_facts(article, self._body_html(article.body_key, article.source.path),
                             self.absolute) if article.live is not None else None,
+            language=article.language,
         )
 
     def article_meta(self, facts: ArticleFacts) -> PageMeta:
@@ -578,7 +580,7 @@ class SiteRenderer:
             published=facts.published, modified=facts.modified, authors=facts.authors,
             publisher=self.config.publisher_name, logo=logo, section=facts.section,
             keywords=list(facts.keywords), word_count=facts.word_count,
-            publisher_url=self.absolute("/"),
+            publisher_url=self.absolute("/"), language=facts.language,
         )
         for key, value in facts.media.items():
             data[key] = [*data.get(key, ()), *value]  # gallery photos after the share card

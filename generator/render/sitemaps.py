@@ -29,6 +29,7 @@ class NewsEntry:
     loc: str
     title: str
     published: datetime
+    language: str | None = None  # the story's own, when it is not the site's
 
 
 def sitemap(entries: Sequence[SitemapEntry]) -> bytes:
@@ -69,7 +70,8 @@ def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) 
         news = ET.SubElement(url, f"{{{NEWS_NS}}}news")
         pub = ET.SubElement(news, f"{{{NEWS_NS}}}publication")
         ET.SubElement(pub, f"{{{NEWS_NS}}}name").text = publication
-        ET.SubElement(pub, f"{{{NEWS_NS}}}language").text = news_language(language)
+        ET.SubElement(pub, f"{{{NEWS_NS}}}language").text = news_language(
+            entry.language or language)
         ET.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = entry.published.isoformat()
         ET.SubElement(news, f"{{{NEWS_NS}}}title").text = entry.title
     return serialise(urlset)

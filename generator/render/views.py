@@ -21,6 +21,7 @@ from generator.model import Article, Author, Change, ImageRef, Term
 
 from .live import LiveView, live_state, live_view
 from .media import VideoView, has_gallery, video_view
+from .meta import text_direction
 from .reads import watched
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -110,6 +111,10 @@ class ArticleView:
     updates: tuple[ChangeView, ...] = ()  # newest first
     corrections: tuple[ChangeView, ...] = ()  # newest first
     live: LiveView | None = None  # a live blog's coverage and updates
+    # The story's language when it is not the site's, and the way it is written ("rtl",
+    # "ltr"); both None for a story in the site's language.
+    language: str | None = None
+    direction: str | None = None
 
 
 def display_date(moment: datetime) -> str:
@@ -319,6 +324,8 @@ class ViewMaker:
             corrections=tuple(map(change_view, article.corrections)),
             live=live_view(article, self.clock, self.url, display_date, display_time)
             if self.clock is not None else None,
+            language=article.language,
+            direction=text_direction(article.language) if article.language else None,
         )
 
 
