@@ -513,13 +513,13 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
      "spelling; its fields are title, url, summary, date, date_iso, date_display, "
      "time_display, reading_minutes, word_count, dek, updated, updated_iso, category, tags, "
      "authors, hero, body, has_embeds, status, extra, hero_video, has_gallery, "
-     "updated_display, updates, corrections, live"),
+     "updated_display, updates, corrections, live, language, direction"),
     ("themes/mine/templates", "{{ article.nonexistent() }}",
      "template error in article.html: an article has no field 'nonexistent': check the "
      "spelling; its fields are title, url, summary, date, date_iso, date_display, "
      "time_display, reading_minutes, word_count, dek, updated, updated_iso, category, tags, "
      "authors, hero, body, has_embeds, status, extra, hero_video, has_gallery, "
-     "updated_display, updates, corrections, live"),
+     "updated_display, updates, corrections, live, language, direction"),
     ("templates", "{{ artcle.title.upper() }}",
      "template error in article.html: 'artcle' is undefined: no value of that name is given "
      "to the template, and no macro of that name is defined or imported in its file: check "

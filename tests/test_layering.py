@@ -14,7 +14,7 @@ from .conftest import REPO
 LAYERS = (
     ("plaindata", "layered", "lifeline", "google"),
     ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "inputfiles",
-     "lazyimport"),
+     "lazyimport", "stylesheets"),
     ("sourceyaml", "cache", "ownership"),
     ("frontmatter",),
     ("images",),
