@@ -119,12 +119,14 @@ def _published_static(files: Mapping[str, Path], site_root: Path, report: Report
                 return None
             visiting.add(name)
             data = _read(files[name], "a file", site_root, report)
-            text = _text(data) if is_stylesheet(name) else None
+            text = _text(data) if data is not None and is_stylesheet(name) else None
             out = None
             if text is not None and referenced_names(name, text, files):
                 rewritten_css = rewritten(name, text, hashed).encode("utf-8")
                 out = rewritten_css if rewritten_css != data else None
-            done[name] = (hashed_name(name, digest_bytes(out or data) if data else ""), out)
+            published = out if out is not None else data
+            done[name] = (hashed_name(name, digest_bytes(published) if published is not None
+                                      else ""), out)
             visiting.discard(name)
         return done[name][0]
 
@@ -144,25 +146,25 @@ def _digest(path: Path, wanted: str, site_root: Path, report: Report) -> str:
     """The content hash of a theme file; one that cannot be read, or a template that is
     not UTF-8 text (Jinja reads templates as UTF-8), is reported ("" instead)."""
     data = _read(path, wanted, site_root, report)
-    return digest_bytes(data) if data else ""
+    return digest_bytes(data) if data is not None else ""
 
 
-def _read(path: Path, wanted: str, site_root: Path, report: Report) -> bytes:
+def _read(path: Path, wanted: str, site_root: Path, report: Report) -> bytes | None:
     """A theme file's bytes; one that cannot be read, or a template that is not UTF-8 text,
-    is reported (b"" instead)."""
+    is reported (None instead)."""
     shown_as = path.relative_to(site_root) if path.is_relative_to(site_root) else path
     try:
         data = read_input(path, wanted)
     except UnreadableFile as error:
         report.error(str(error), SourceLocation(shown(shown_as)))
-        return b""
+        return None
     if wanted == _TEMPLATE:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
             report.error("the template is not UTF-8 text: save it as UTF-8 in your editor",
                          SourceLocation(shown(shown_as), line_not_utf8(data, error)))
-            return b""
+            return None
     return data
 
 

@@ -152,7 +152,8 @@ PAGE_IDS = frozenset({"main", "corrections", "corrections-heading", "updates-hea
 
 
 class _NotThePagesIds(Treeprocessor):
-    """A heading id that is one of ``PAGE_IDS`` made ``corrections-2``."""
+    """An id in the body (a heading's, or one an attribute list gives) that is one of
+    ``PAGE_IDS``, made ``corrections-2``."""
 
     def run(self, root: Element) -> None:
         taken = {element.get("id") for element in root.iter()}
@@ -367,7 +368,8 @@ def _first_paragraph(body: str) -> str:
         if tag["name"] == "p":
             if depth == 0 and not tag["close"]:
                 end = body.find("</p>", tag.end())
-                text = " ".join(html.unescape(_TAG.sub("", body[tag.end() : end])).split())
+                inside = body[tag.end() : end if end >= 0 else len(body)]
+                text = " ".join(html.unescape(_TAG.sub("", inside)).split())
                 if text:
                     return shorten(text, SUMMARY_CHARS)
         else:

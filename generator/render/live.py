@@ -93,10 +93,8 @@ def with_update_bodies(view: Any, body: Markup) -> Any:
     """An article's view for its own page: the intro as ``body``, and each update with its
     part of the filled body; the story's footnotes after the update shown last."""
     live: LiveView = view.live
-    intro, *parts = str(body).split(UPDATE_MARK)
-    notes = ""
-    if parts:
-        parts[-1], notes = _without_notes(parts[-1])
+    intro, *written = str(body).split(UPDATE_MARK)
+    parts, notes = _notes_apart(written)
     by_time = live.updates if live.oldest_first else tuple(reversed(live.updates))
     bodies = dict(zip((u.id for u in by_time), parts, strict=False))
     shown_last = live.updates[-1].id if live.updates else None
@@ -111,21 +109,21 @@ def with_update_bodies(view: Any, body: Markup) -> Any:
 def with_update_headings(body: str, headings: Sequence[str], newest_first: bool) -> str:
     """A live article's body in one piece (for feeds), each update under its heading
     (``headings``, oldest first) and in the order its page shows them."""
-    intro, *parts = body.split(UPDATE_MARK)
-    notes = ""
-    if parts:
-        parts[-1], notes = _without_notes(parts[-1])
+    intro, *written = body.split(UPDATE_MARK)
+    parts, notes = _notes_apart(written)
     updates = [f"<h2>{heading}</h2>{part}"
                for heading, part in zip(headings, parts, strict=False)]
     return intro + "".join(reversed(updates) if newest_first else updates) + notes
 
 
-def _without_notes(part: str) -> tuple[str, str]:
-    """The last part of a live body and the story's footnotes, which Markdown puts at the
-    end of the body, so in the update written last: they belong after every update, whichever
-    the page shows first."""
-    at = part.rfind(_NOTES)
-    return (part[:at], part[at:]) if at >= 0 else (part, "")
+def _notes_apart(parts: list[str]) -> tuple[list[str], str]:
+    """A live body's updates (as written, after the intro) without the story's footnotes,
+    and the footnotes.  Markdown puts them at the end of the body, so in the update written
+    last: they belong after every update, whichever the page shows first."""
+    at = parts[-1].rfind(_NOTES) if parts else -1
+    if at < 0:
+        return parts, ""
+    return [*parts[:-1], parts[-1][:at]], parts[-1][at:]
 
 
 def live_facts(article: Article, body_html: str, absolute: Callable[[str], str]
@@ -135,9 +133,7 @@ def live_facts(article: Article, body_html: str, absolute: Callable[[str], str]
     live = article.live
     if live is None:
         return None
-    parts = body_html.split(UPDATE_MARK)[1:]
-    if parts:
-        parts[-1] = _without_notes(parts[-1])[0]
+    parts, _ = _notes_apart(body_html.split(UPDATE_MARK)[1:])
     texts = [_text(part) for part in parts]
     page = absolute(article.url)
     updates = tuple(
