@@ -18,12 +18,16 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 
-# url(x), url('x'), url("x"), and @import "x" (which needs no url()).
+# url(x), url('x'), url("x") (quoted, a name may have spaces), @import "x" (which needs no
+# url()), and each quoted name in an image-set("a.png" 1x, "b.png" 2x).
 _REFERENCE = re.compile(
-    r"""(?P<head>\burl\(\s*(?P<q1>['"]?))(?P<url>[^'")\s]+)(?P=q1)"""
-    r"""|(?P<ihead>@import\s+(?P<q2>['"]))(?P<iurl>[^'"\s]+)(?P=q2)""",
+    r"""(?P<head>\burl\(\s*(?P<q1>['"]))(?P<url>[^'"\n]+)(?P=q1)"""
+    r"""|(?P<bhead>\burl\(\s*)(?P<burl>[^'")\s]+)"""
+    r"""|(?P<ihead>@import\s+(?P<q2>['"]))(?P<iurl>[^'"\n]+)(?P=q2)""",
     re.IGNORECASE,
 )
+_IMAGE_SET = re.compile(r"\bimage-set\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)", re.IGNORECASE)
+_QUOTED = re.compile(r"""(?P<q>['"])(?P<url>[^'"\n]+)(?P=q)""")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 STATIC_PREFIX = "/static/"
 
@@ -35,11 +39,15 @@ def is_stylesheet(name: str) -> bool:
 
 def referenced_names(name: str, css: str, names: Mapping[str, object]) -> set[str]:
     """The theme static files (of ``names``) the stylesheet ``name`` refers to."""
-    found = set()
-    for match in _REFERENCE.finditer(css):
-        target = _target(name, match.group("url") or match.group("iurl"), names)
-        if target is not None:
+    found: set[str] = set()
+
+    def note(written: str) -> str | None:
+        target = _resolve(name, _split(written)[0])
+        if target is not None and target in names:
             found.add(target)
+        return None
+
+    _each_reference(css, note)
     return found
 
 
@@ -48,24 +56,38 @@ def rewritten(name: str, css: str, hashed: Callable[[str], str | None]) -> str:
     its hashed name (``hashed``: a name → its hashed name, None if it is no theme file)."""
     folder = posixpath.dirname(name)
 
-    def point(match: re.Match[str]) -> str:
-        written = match.group("url") or match.group("iurl")
+    def point(written: str) -> str | None:
         path, suffix = _split(written)
         target = _resolve(name, path)
         published = hashed(target) if target is not None else None
         if published is None:
+            return None
+        return posixpath.relpath(published, folder or ".") + suffix
+
+    return _each_reference(css, point)
+
+
+def _each_reference(css: str, change: Callable[[str], str | None]) -> str:
+    """``css`` with each reference it makes replaced by ``change(reference)`` (kept as
+    written where that is None)."""
+
+    def in_url(match: re.Match[str]) -> str:
+        group = next(g for g in ("url", "burl", "iurl") if match.group(g) is not None)
+        new = change(match.group(group))
+        if new is None:
             return match.group(0)
-        relative = posixpath.relpath(published, folder or ".")
-        head = match.group("head") or match.group("ihead")
-        quote = match.group("q1") if match.group("head") else match.group("q2")
-        return f"{head}{relative}{suffix}{quote}"
+        start, end = match.span(group)
+        return match.group(0)[: start - match.start()] + new + match.group(0)[end - match.start():]
 
-    return _REFERENCE.sub(point, css)
+    def in_image_set(match: re.Match[str]) -> str:
+        def quoted(found: re.Match[str]) -> str:
+            new = change(found.group("url"))
+            return found.group(0) if new is None else f"{found['q']}{new}{found['q']}"
 
+        inner = _QUOTED.sub(quoted, match.group("inner"))
+        return match.group(0).replace(match.group("inner"), inner, 1)
 
-def _target(name: str, written: str, names: Mapping[str, object]) -> str | None:
-    target = _resolve(name, _split(written)[0])
-    return target if target is not None and target in names else None
+    return _REFERENCE.sub(in_url, _IMAGE_SET.sub(in_image_set, css))
 
 
 def _split(written: str) -> tuple[str, str]:

@@ -76,6 +76,7 @@ THEME_CSS = """\
 @import "parts/base.css";
 body { background: url(/static/img/bg.png), url(data:image/png;base64,AAAA); }
 .x { background: url(https://cdn.example/a.png), url(../img/missing.png); }
+.y { background: url("../img/hero bg.png"), image-set("../img/bg.png" 1x, 'x.png' 2x); }
 """
 
 
@@ -91,6 +92,7 @@ def test_a_themes_stylesheet_points_at_the_hashed_names_of_its_fonts_and_picture
         "themes/mine/static/fonts/brand.woff2": "WOFF2",
         "themes/mine/static/fonts/brand.woff": "WOFF",
         "themes/mine/static/img/bg.png": "PNG",
+        "themes/mine/static/img/hero bg.png": "PNG, wider",
     })
     build(site)
     out = site / "output"
@@ -102,6 +104,9 @@ def test_a_themes_stylesheet_points_at_the_hashed_names_of_its_fonts_and_picture
     assert f'url("../fonts/{font.name}?v=2#iefix")' in text
     assert f"url(../img/{picture.name})" in text and f'@import "parts/{part.name}"' in text
     assert f"url(../../img/{picture.name})" in part.read_text()
+    (wide,) = (out / "static/img").glob("hero bg.*.png")
+    assert f'url("../img/{wide.name}")' in text
+    assert f'image-set("../img/{picture.name}" 1x, \'x.png\' 2x)' in text
     # Other sites, data: and files the theme lacks are left as written.
     assert "url(data:image/png;base64,AAAA)" in text
     assert "url(https://cdn.example/a.png), url(../img/missing.png)" in text

@@ -111,3 +111,37 @@ def test_a_language_that_is_no_code_is_an_error_at_its_line(make_site) -> None:
     assert run.err.splitlines()[0] == (
         f"{STORY}:4: error: 'language' must be a language code such as en, en-GB, fr or "
         "pt-BR: the language this story is written in, when it is not the site's (en)")
+
+
+def test_a_subheads_own_anchor_that_is_the_pages_is_renamed_with_the_links_to_it() -> None:
+    """Found by a red-team pass of the renaming above: "{#main}" became main-2 while the
+    story's link to it still said #main, the page's <main>."""
+    html = BeautifulSoup(render_markdown(
+        "Jump to [the main event](#main).\n\n## The main event {#main}\n\nMore.\n"
+    ).html.decode(), "html.parser")
+    assert html.find("h2")["id"] == "main-2" and html.find("a")["href"] == "#main-2"
+
+
+def test_svg_mathml_and_ruby_a_writer_pastes_stay_markup() -> None:
+    body = ('A chart <svg width="10" height="10"><filter id="s"><feDropShadow dx="1"/>'
+            '</filter><set attributeName="x" to="1"/></svg>, a formula '
+            "<math><mover><mi>x</mi><mo>^</mo></mover><mspace/></math> and "
+            "<ruby><rb>漢</rb><rtc>kan</rtc></ruby>.\n")
+    html = render_markdown(body).html.decode()
+    assert "&lt;" not in html
+    assert html.startswith("<p>A chart <svg") and html.rstrip().endswith("</ruby>.</p>")
+
+
+def test_a_footnote_number_is_not_part_of_the_summary() -> None:
+    parsed = render_markdown("The tour grossed $2 billion[^1] this year.\n\n[^1]: Pollstar.\n")
+    assert parsed.first_paragraph == "The tour grossed $2 billion this year."
+
+
+def test_a_page_with_a_language_is_told_pages_take_none(make_site) -> None:
+    about = "---\ntitle: About\nlanguage: fr\n---\n\nHi.\n"
+    site: Path = make_site({"content/pages/about.md": about,
+                            STORY: article("Tour", "2026-11-19 09:00", "Hi.", category="Music")})
+    warnings = [str(w) for w in build(site).warnings if "language" in str(w)]
+    assert warnings == ["content/pages/about.md:3: warning: a page takes no 'language' (a "
+                        "story's does): the page is published in the site's (en); remove the "
+                        "line"]

@@ -168,6 +168,10 @@ def assemble_page(
     slug = _slug(fields, source)
     aliases = fields.aliases()
     extra = fields.warn_unknown_keys(PAGE_KEYS)
+    if "language" in fields.data:
+        report.warning("a page takes no 'language' (a story's does): the page is published "
+                       f"in the site's ({config.language}); remove the line",
+                       fields.at("language"))
     if parsed.body.updates or fields.data.get("live") not in (None, False):
         fields.error("a page cannot be a live blog: 'live:' is for articles (in "
                      "content/articles/); remove it here", "live")

@@ -50,6 +50,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _BLOCK_TAG = re.compile(r"<(?P<close>/?)(?P<name>p|figure|blockquote|aside|details|table|div"
                         r"|section|nav|header|footer)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
+# A footnote's number in the text: not part of a summary ("$2 billion1 this year").
+_NOTE_MARK = re.compile(r"<sup\b[^>]*>\s*<a\b[^>]*\bfootnote-ref\b[^>]*>[^<]*</a>\s*</sup>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,10 @@ class _Renderer:
         # After attr_list (8) and before toc (5): an empty ``{#}`` is no id (HTML forbids
         # id=""), so a heading given one gets its usual id from toc instead.
         self.md.treeprocessors.register(_NoEmptyIds(self.md), "no_empty_ids", 7)
+        # MathML is phrasing content: "x is <math>…</math> here" is one paragraph, not a
+        # block the library sets aside unclosed.
+        if "math" in self.md.block_level_elements:
+            self.md.block_level_elements.remove("math")
         # After toc (5): a heading's id is never one the page around the story has.
         self.md.treeprocessors.register(_NotThePagesIds(self.md), "not_the_pages_ids", 4)
         self.md.treeprocessors.register(_SubheadsUnderTheHeadline(self.md, self.live), "subheads",
@@ -153,18 +159,24 @@ PAGE_IDS = frozenset({"main", "corrections", "corrections-heading", "updates-hea
 
 class _NotThePagesIds(Treeprocessor):
     """An id in the body (a heading's, or one an attribute list gives) that is one of
-    ``PAGE_IDS``, made ``corrections-2``."""
+    ``PAGE_IDS``, made ``corrections-2``, and the body's links to it with it."""
 
     def run(self, root: Element) -> None:
         taken = {element.get("id") for element in root.iter()}
+        renamed: dict[str, str] = {}
         for element in root.iter():
             given = element.get("id")
             if given in PAGE_IDS:
                 number = 2
                 while f"{given}-{number}" in taken:
                     number += 1
+                renamed[f"#{given}"] = f"#{given}-{number}"
                 element.set("id", f"{given}-{number}")
                 taken.add(f"{given}-{number}")
+        if renamed:  # the story's own links to its heading ("{#main}") follow it
+            for element in root.iter("a"):
+                if (href := element.get("href")) in renamed:
+                    element.set("href", renamed[href])
 
 
 class _SubheadsUnderTheHeadline(Treeprocessor):
@@ -368,7 +380,7 @@ def _first_paragraph(body: str) -> str:
         if tag["name"] == "p":
             if depth == 0 and not tag["close"]:
                 end = body.find("</p>", tag.end())
-                inside = body[tag.end() : end if end >= 0 else len(body)]
+                inside = _NOTE_MARK.sub("", body[tag.end() : end if end >= 0 else len(body)])
                 text = " ".join(html.unescape(_TAG.sub("", inside)).split())
                 if text:
                     return shorten(text, SUMMARY_CHARS)

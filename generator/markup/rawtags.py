@@ -26,12 +26,17 @@ ol optgroup option output p param picture pre progress q rp rt ruby s samp scrip
 section select slot small source span strong style sub summary sup svg table tbody td
 template textarea tfoot th thead time title tr track u ul var video wbr
 acronym big center font marquee nobr strike tt
-animate animatemotion animatetransform circle clippath defs desc ellipse feblend fecolormatrix
-fegaussianblur feoffset filter foreignobject g image line lineargradient marker mask
-metadata path pattern polygon polyline radialgradient rect stop switch symbol text textpath
-tspan use view
-mi mn mo mrow ms msub msup msubsup mfrac msqrt mroot mtext mtable mtr mtd semantics
-annotation
+rb rtc
+a animate animatemotion animatetransform circle clippath defs desc discard ellipse feblend
+fecolormatrix fecomponenttransfer fecomposite feconvolvematrix fediffuselighting
+fedisplacementmap fedistantlight fedropshadow feflood fefunca fefuncb fefuncg fefuncr
+fegaussianblur feimage femerge femergenode femorphology feoffset fepointlight
+fespecularlighting fespotlight fetile feturbulence filter foreignobject g image line
+lineargradient marker mask metadata mpath path pattern polygon polyline radialgradient rect
+set stop switch symbol text textpath title tspan use view
+annotation annotation-xml maction math merror mfrac mi mmultiscripts mn mo mover mpadded
+mphantom mprescripts mroot mrow ms mspace msqrt mstyle msub msubsup msup mtable mtd mtext mtr
+munder munderover none semantics
 """
 HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
