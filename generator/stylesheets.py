@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 # url(x), url('x'), url("x") (quoted, a name may have spaces), @import "x" (which needs no
 # url()), and each quoted name in an image-set("a.png" 1x, "b.png" 2x).
@@ -35,20 +35,6 @@ STATIC_PREFIX = "/static/"
 def is_stylesheet(name: str) -> bool:
     """Whether a theme static file is a stylesheet whose references are rewritten."""
     return name.lower().endswith(".css")
-
-
-def referenced_names(name: str, css: str, names: Mapping[str, object]) -> set[str]:
-    """The theme static files (of ``names``) the stylesheet ``name`` refers to."""
-    found: set[str] = set()
-
-    def note(written: str) -> str | None:
-        target = _resolve(name, _split(written)[0])
-        if target is not None and target in names:
-            found.add(target)
-        return None
-
-    _each_reference(css, note)
-    return found
 
 
 def rewritten(name: str, css: str, hashed: Callable[[str], str | None]) -> str:

@@ -17,7 +17,7 @@ from generator.content import is_ignored
 from generator.errors import BuildFailed, Problem, Report, Severity, SourceLocation
 from generator.inputfiles import UnreadableFile, line_not_utf8, read_input, shown
 from generator.slugs import quoted, site_path_problem
-from generator.stylesheets import STATIC_PREFIX, is_stylesheet, referenced_names, rewritten
+from generator.stylesheets import STATIC_PREFIX, is_stylesheet, rewritten
 from generator.textmatch import closest
 
 if TYPE_CHECKING:  # the up-to-date check finds the built-in theme without reading site.yaml
@@ -121,7 +121,7 @@ def _published_static(files: Mapping[str, Path], site_root: Path, report: Report
             data = _read(files[name], "a file", site_root, report)
             text = _text(data) if data is not None and is_stylesheet(name) else None
             out = None
-            if text is not None and referenced_names(name, text, files):
+            if text is not None:
                 rewritten_css = rewritten(name, text, hashed).encode("utf-8")
                 out = rewritten_css if rewritten_css != data else None
             published = out if out is not None else data
