@@ -508,6 +508,10 @@ EVERY_EDIT: list[tuple[str, Callable[[Preview], list[str]], bool]] = [
     ("a story's language", lambda p: _write(p, "content/articles/echo.md",
                                             _edit(p.text("content/articles/echo.md"),
                                                   "language: ar", "language: es")), True),
+    ("captions", lambda p: _write(p, A, _edit(_edit(
+        p.text(A), '"Jo Lane/Agency"}', '"Jo Lane/Agency", caption: "The *stage*, from '
+        '[the pit](https://pit.example/)"}'), "(inside.jpg)", '(inside.jpg "Fans, *loud*")')),
+     True),
     ("category", lambda p: _write(p, "content/articles/echo.md",
                                   _edit(p.text("content/articles/echo.md"), "TV", "Music")),
      False),
@@ -578,7 +582,7 @@ def test_every_kind_of_edit_in_turn_published_as_it_is_saved_is_what_a_clean_bui
 FROM_RECORD = {"body", "headline", "dek", "tags", "an extra field", "a long body",
                "the byline", "an update time", "a live update",
                "a first correction", "a correction's text", "a correction removed",
-               "a story's language", "a deploy target"}
+               "a story's language", "captions", "a deploy target"}
 
 
 def test_every_kind_of_edit_in_turn_builds_from_the_saved_record_what_a_clean_build_does(

@@ -353,7 +353,6 @@ def _hero(
             fields.error(f"'hero.{key}' must be text", "hero", key)
             value = None
         texts[key] = value.strip() if isinstance(value, str) else None
-    texts["caption"] = _smart(texts["caption"])
     focus = _focus(fields, raw.get("focus"))
     image = None
     if isinstance(raw.get("image"), str):
@@ -417,7 +416,7 @@ def _body_images(
             raw.src, folder=source.folder, content_dir=config.content_dir,
             site_root=config.root, location=where.at(raw.line),
             role=_ROLES[raw.kind], report=report,
-            alt=raw.alt, caption=_smart(raw.caption),
+            alt=raw.alt, caption=raw.caption,
             credit=_credit(raw.credit, where.at(raw.line), report),
         )
         # Keep positions aligned with the placeholders even when a path was bad.
@@ -440,7 +439,7 @@ def _body_videos(
         video = resolve_video(
             raw.src, folder=source.folder, content_dir=config.content_dir,
             site_root=config.root, location=location, report=report,
-            language=config.language, alt=raw.alt, caption=_smart(raw.caption),
+            language=config.language, alt=raw.alt, caption=raw.caption,
             credit=_credit(raw.credit, location, report), poster=raw.poster,
             size=(raw.width, raw.height),
         )

@@ -99,6 +99,10 @@ class _Renderer:
         # block the library sets aside unclosed.
         if "math" in self.md.block_level_elements:
             self.md.block_level_elements.remove("math")
+        # A photo's before a link's (160): a link written in its caption ("via [the
+        # studio](https://…)") is the caption's, not taken out of it as a link of the text.
+        self.md.inlinePatterns.register(self.md.inlinePatterns["image_link"], "image_link",
+                                        165)
         # After toc (5): a heading's id is never one the page around the story has.
         self.md.treeprocessors.register(_NotThePagesIds(self.md), "not_the_pages_ids", 4)
         self.md.treeprocessors.register(_SubheadsUnderTheHeadline(self.md, self.live), "subheads",

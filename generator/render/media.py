@@ -11,8 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.image_stage import ImageIndex
 from generator.markup import fill_image_placeholders
+from generator.markup.captions import caption_text, shown_caption
 from generator.model import Article, ImageRef, Page, VideoRef
 from generator.video_stage import VideoPlan
 
@@ -46,7 +49,7 @@ class VideoView:
     width: int
     height: int
     alt: str
-    caption: str | None = None
+    caption: Markup | None = None  # as ImageView.caption
     credit: str | None = None
     poster: str | None = None
     captions: tuple[CaptionsView, ...] = ()
@@ -65,7 +68,7 @@ def video_view(
     )
     return VideoView(
         src=url(plan.url_path), type=plan.mime, width=plan.width, height=plan.height,
-        alt=video.alt or "", caption=video.caption, credit=video.credit,
+        alt=video.alt or "", caption=shown_caption(video.caption), credit=video.credit,
         poster=_poster(video.poster, plan, index, url), captions=tracks,
     )
 
@@ -148,11 +151,12 @@ def _video_object(
     article: Article,
 ) -> dict[str, Any]:
     """schema.org ``VideoObject`` as Google's video guidelines describe it."""
-    name = video.alt or video.caption or article.title
+    words = caption_text(video.caption) if video.caption else None
+    name = video.alt or words or article.title
     data: dict[str, Any] = {
         "@type": "VideoObject",
         "name": name,
-        "description": video.caption or name,
+        "description": words or name,
         "contentUrl": absolute(plan.url_path),
         "encodingFormat": plan.mime,
         "uploadDate": article.date.isoformat(),

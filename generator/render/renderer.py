@@ -18,6 +18,7 @@ from generator.errors import SourceLocation
 from generator.google import NEWS_LIMIT, NEWS_WINDOW
 from generator.image_stage import ImageIndex
 from generator.inputfiles import shown
+from generator.markup.captions import caption_text
 from generator.markup.placeholders import without_page_only
 from generator.model import Article, Author, Page, VideoRef
 from generator.theme import Theme
@@ -271,7 +272,8 @@ class SiteRenderer:
             url=self.absolute(large.url_path), mime=large.mime, width=large.width,
             height=large.height, length=length, thumbnail_url=self.absolute(small.url_path),
             thumbnail_width=small.width, thumbnail_height=small.height,
-            credit=hero.credit or plan.source.credit, alt=hero.alt, caption=hero.caption,
+            credit=hero.credit or plan.source.credit, alt=hero.alt,
+            caption=caption_text(hero.caption) if hero.caption else None,
         )
 
     def sitemap_received(self, list_paths: Sequence[str]) -> Received:

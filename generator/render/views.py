@@ -17,6 +17,7 @@ from markupsafe import Markup
 from generator.dates import in_zone
 from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
+from generator.markup.captions import shown_caption
 from generator.model import Article, Author, Change, ImageRef, Term
 
 from .live import LiveView, live_state, live_view
@@ -35,7 +36,7 @@ class ImageView:
 
     alt: str
     src: str
-    caption: str | None = None
+    caption: Markup | None = None  # the writer's, with its emphasis and links (captions.py)
     credit: str | None = None
     width: int | None = None
     height: int | None = None
@@ -196,12 +197,13 @@ class ViewMaker:
             return None
         plan = self.images.plan(ref)
         if plan is None:
-            return ImageView(alt=ref.alt or "", src=ref.src, caption=ref.caption,
+            return ImageView(alt=ref.alt or "", src=ref.src, caption=shown_caption(ref.caption),
                              credit=ref.credit, remote=True)
-        return self.planned(plan, ref.alt or "", ref.caption, ref.credit)
+        return self.planned(plan, ref.alt or "", shown_caption(ref.caption), ref.credit)
 
     def planned(
-        self, plan: ImagePlan, alt: str, caption: str | None = None, credit: str | None = None
+        self, plan: ImagePlan, alt: str, caption: Markup | None = None,
+        credit: str | None = None,
     ) -> ImageView:
         """The view of a planned image with its srcsets."""
         fallback_format = plan.fallback.format
