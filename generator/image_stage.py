@@ -12,6 +12,7 @@ record, or whose bytes do not end where its format says, is deleted and made aga
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -219,17 +220,27 @@ def missing_credits(
         for ref in photos_of(item):
             if (ref.credit or "").strip() or (recorded(ref) or "").strip():
                 continue
-            if ref.role == "hero":
-                fix = "add credit: Name/Agency to the hero"
-            else:
-                fix = 'add credit="Name/Agency"'
+            typed = _TYPED_CREDIT.search(ref.caption or "")
+            name = typed.group(1).strip() if typed else "Name/Agency"
+            fix = (f"add credit: {name} to the hero" if ref.role == "hero"
+                   else f'add credit="{name}"')
+            why = ("and take it out of the caption, where it is shown as the caption's words"
+                   if typed else "(agency photos usually carry it in their metadata)")
             problems.append(Problem(
                 Severity.WARNING,
                 f"{'hero photo' if ref.role == 'hero' else 'photo'} {ref.src} has no credit: "
-                f"{fix} (agency photos usually carry it in their metadata)",
+                f"{fix} {why}",
                 ref.location,
             ))
     return problems
+
+
+# A credit typed at the end of a caption ("… premiere. Photo: Jerod Harris/Getty Images",
+# "(Credit: AP)"): a writer used to a CMS's single caption box.
+_TYPED_CREDIT = re.compile(
+    r"(?:^|[.!?;,|—–][ \t]+|[(\[][ \t]*)"  # where a caption's sentence or bracket starts
+    r"(?:photo(?:graph)?s?|credit|image|picture|courtesy)(?:[ \t]+by[ \t]*:?|[ \t]*:)[ \t]*"
+    r"([^()\[\]:\n]{2,120}?)[)\]]?[ \t]*\.?[ \t]*$", re.IGNORECASE)
 
 
 def warn_missing_credits(

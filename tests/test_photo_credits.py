@@ -254,3 +254,23 @@ def test_a_credit_in_typographic_quotes_or_after_a_space_is_read(make_site: Make
     page = cleanly_built_story(site)
     for credit in ("Ines Park/Wire", "Theo Mar/Wire"):
         assert f'<small class="photo__credit">Photo: {credit}</small>' in page
+
+
+def test_a_credit_typed_in_the_caption_is_named_in_the_fix(make_site: Make) -> None:
+    body = ('Intro.\n\n![The carpet](figure.jpg "On the carpet (Credit: AP)")\n\n'
+            '![One](one.jpg "The photo: a mess")\n')
+    site = make_site({
+        STORY: article("The gala", body=body, category="Music", dek="Who wore what.",
+                       hero='{image: hero.jpg, alt: The carpet, caption: "Zendaya at the '
+                            'premiere. Photo: Jerod Harris/Getty Images"}'),
+        **PHOTOS,
+    })
+    built = run_byline(["build", "--site", str(site)])
+    moved = "and take it out of the caption, where it is shown as the caption's words"
+    assert warning_lines(built.err + built.out) == [
+        f"{STORY}:6: warning: hero photo hero.jpg has no credit: add credit: "
+        f"Jerod Harris/Getty Images to the hero {moved}",
+        f'{STORY}:11: warning: photo figure.jpg has no credit: add credit="AP" {moved}',
+        # "The photo:" starts no credit: the usual advice.
+        f'{STORY}:13: warning: photo one.jpg has no credit: add credit="Name/Agency" {HINT}',
+    ]
