@@ -33,6 +33,12 @@ def site_with(make_site: Make, body: str, **fields: str) -> Path:
     })
 
 
+def built_page(make_site: Make, body: str) -> BeautifulSoup:
+    site = site_with(make_site, body)
+    build(site)
+    return page(site, URL)
+
+
 def caption_of(figure: BeautifulSoup) -> BeautifulSoup:
     found = figure.select_one(".photo__caption")
     assert found is not None
@@ -61,9 +67,7 @@ def test_a_link_in_a_body_photos_caption_keeps_its_address(make_site: Make) -> N
     body = ('![Zendaya](one.jpg "Zendaya in *Challengers*, via '
             '[the studio](https://example.org/press)"){credit="A/B"}\n\n'
             "Then a [link of the text](https://example.org/text).")
-    site = site_with(make_site, body)
-    build(site)
-    html = page(site, URL)
+    html = built_page(make_site, body)
     shown = caption_of(html.select_one(".article__body figure"))
     assert shown.get_text() == "Zendaya in Challengers, via the studio"
     assert shown.find("em").get_text() == "Challengers"
@@ -77,9 +81,7 @@ def test_a_gallery_slides_caption_and_a_linked_photo(make_site: Make) -> None:
     body = ('![One](one.jpg "The *Barbie* cast"){credit="A/B"}\n'
             '![Two](two.jpg "**Wicked**, later"){credit="A/B"}\n\n'
             "[![A linked photo](one.jpg)](https://example.org/gallery) inside a sentence.")
-    site = site_with(make_site, body)
-    build(site)
-    html = page(site, URL)
+    html = built_page(make_site, body)
     slides = [caption_of(s) for s in html.select(".gallery figure")]
     assert [s.decode_contents() for s in slides] == [
         "The <em>Barbie</em> cast", "<strong>Wicked</strong>, later"]
