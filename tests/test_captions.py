@@ -85,7 +85,7 @@ def test_a_gallery_slides_caption_and_a_linked_photo(make_site: Make) -> None:
     slides = [caption_of(s) for s in html.select(".gallery figure")]
     assert [s.decode_contents() for s in slides] == [
         "The <em>Barbie</em> cast", "<strong>Wicked</strong>, later"]
-    # A photo inside a link (written the usual way) still links: photos are read first now.
+    # A photo inside a link (written the usual way) still links.
     linked = html.select_one('.article__body a[href="https://example.org/gallery"]')
     assert linked is not None and linked.find("img")["alt"] == "A linked photo"
 
@@ -124,3 +124,37 @@ def test_any_caption_is_one_line_of_inline_html_with_its_words(text: str) -> Non
     assert "\n" not in made
     # The plain words are the page's words: what a feed says is what a reader reads.
     assert caption_text(text) == tree.get_text()
+
+
+def test_code_spans_in_a_caption_are_shown_as_typed_once(make_site: Make) -> None:
+    """Found by a red-team pass: a caption's `<br>` came out as "&lt;br>" on the page and
+    in the feeds, escaped twice."""
+    site = site_with(make_site, "Body.",
+                     hero="{image: hero.jpg, alt: A, credit: A/B, caption: 'Type `<br>` to "
+                          "break a line, or `Tom & Jerry`'}")
+    build(site)
+    shown = caption_of(page(site, URL).select_one("article > figure.hero"))
+    assert [c.get_text() for c in shown.find_all("code")] == ["<br>", "Tom & Jerry"]
+    item = ET.parse(site / "output/rss.xml").getroot().find("channel/item")
+    assert item.find(f"{MEDIA}content/{MEDIA}description").text == (
+        "Type <br> to break a line, or Tom & Jerry")
+
+
+def test_a_body_caption_is_read_as_a_caption_not_as_the_text(make_site: Make) -> None:
+    """Found by a red-team pass: the text's code spans, escapes, reference links and links
+    with a title took what they matched out of a photo's caption before it was read; a ")"
+    in the caption hid the photo's credit from the tidying of its attribute list; and a
+    link in the alt text reached the alt attribute as Markdown."""
+    body = ('![Sky at the [Forum](https://forum.example/) show](one.jpg "Type `<br>`, '
+            'rated 4\\*, via [the studio][press] (2019) and [Getty](https://g.example/ '
+            "'Getty Images')\"){credit = \"Ines Park\"}\n\n"
+            "[press]: https://press.example/kit\n")
+    html = built_page(make_site, body)
+    figure = html.select_one(".article__body figure")
+    shown = caption_of(figure)
+    assert shown.get_text() == "Type <br>, rated 4*, via the studio (2019) and Getty"
+    assert shown.find("code").get_text() == "<br>"
+    assert [(a.get_text(), a["href"]) for a in shown.find_all("a")] == [
+        ("the studio", "https://press.example/kit"), ("Getty", "https://g.example/")]
+    assert figure.select_one(".photo__credit").get_text() == "Photo: Ines Park"
+    assert figure.find("img")["alt"] == "Sky at the Forum show"

@@ -18,11 +18,12 @@ from functools import lru_cache
 from markdown import Markdown
 from markupsafe import Markup
 
+from generator.markup.document import without_controls
 from generator.markup.linear import LinearExtension
 from generator.markup.typography import SmartTextExtension, smarten
 
 # A caption with none of these is plain words (almost all): no Markdown pass is needed.
-_MARKDOWN_MARKS = re.compile(r"[*_\[`\\<]")
+_MARKDOWN_MARKS = re.compile(r"[*_\[`\\<&]")
 _TAG = re.compile(r"<[^>]*>")
 # The library's block processors but the paragraph's: a caption is one paragraph.
 _BLOCKS_DROPPED = ("empty", "indent", "code", "hashheader", "setextheader", "hr", "olist",
@@ -63,8 +64,8 @@ def caption_html(caption: str) -> Markup:
         return Markup(html.escape(smarten(one_line), quote=False))
     md = _converter()
     md.reset()
-    # Every "<" and "&" is the writer's character: no raw HTML, no entity (as before).
-    made = md.convert(one_line.replace("&", "&amp;").replace("<", "&lt;"))
+    # Raw HTML is not read (its patterns are gone): a "<" is the writer's character.
+    made = without_controls(md.convert(one_line))
     inner = made.removeprefix("<p>").removesuffix("</p>")
     if "<p>" in inner or "</p>" in inner:  # not one paragraph after all: as typed
         return Markup(html.escape(smarten(one_line), quote=False))

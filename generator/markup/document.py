@@ -6,6 +6,7 @@ import html
 import re
 import threading
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 from xml.etree.ElementTree import Element
@@ -24,6 +25,8 @@ from generator.markup.figures import (
     RawImage,
     RawVideo,
     tidy_photo_attributes,
+    titles_put_back,
+    titles_set_aside,
 )
 from generator.markup.footnotes import Footnotes
 from generator.markup.inlineskip import InlineSkipExtension
@@ -99,30 +102,28 @@ class _Renderer:
         # block the library sets aside unclosed.
         if "math" in self.md.block_level_elements:
             self.md.block_level_elements.remove("math")
-        # A photo's before a link's (160): a link written in its caption ("via [the
-        # studio](https://…)") is the caption's, not taken out of it as a link of the text.
-        self.md.inlinePatterns.register(self.md.inlinePatterns["image_link"], "image_link",
-                                        165)
         # After toc (5): a heading's id is never one the page around the story has.
         self.md.treeprocessors.register(_NotThePagesIds(self.md), "not_the_pages_ids", 4)
         self.md.treeprocessors.register(_SubheadsUnderTheHeadline(self.md, self.live), "subheads",
                                         3)
 
-    def render(self, text: str, first_line: int) -> RenderedMarkdown:
-        """Render one body; a live one (``live.processor.enabled``, set by the caller) is cut
-        into its updates."""
+    def render(self, text: str, first_line: int, titles: Sequence[str] = ()
+               ) -> RenderedMarkdown:
+        """Render one body whose photos' ``titles`` are set aside (``titles_set_aside``); a
+        live one (``live.processor.enabled``, set by the caller) is cut into its updates."""
         self.md.reset()
+        self.figures.processor.titles = titles
         updates: tuple[RawUpdate, ...] = ()
         if self.live.processor.enabled:
             parts, headings = cut_updates(self.md.convert(text))
             lines = heading_lines(text, first_line, len(headings))
-            updates = tuple(RawUpdate(_without_controls(h), line)
+            updates = tuple(RawUpdate(without_controls(h), line)
                             for h, line in zip(headings, lines, strict=True))
             # A mark the writer typed in raw HTML must not cut the body.
-            body = UPDATE_MARK.join(_without_controls(p).replace(UPDATE_MARK, "<!-- -->")
+            body = UPDATE_MARK.join(without_controls(p).replace(UPDATE_MARK, "<!-- -->")
                                     for p in parts)
         else:
-            body = _without_controls(self.md.convert(text))
+            body = without_controls(self.md.convert(text))
         stashed = [b for b in self.md.htmlStash.rawHtmlBlocks if isinstance(b, str)]
         embeds = _with_lines(self.embeds.embeds, text, first_line, "url")
         # Lines are found in document order, so each kind is searched on its own.
@@ -130,7 +131,7 @@ class _Renderer:
             html=body.encode("utf-8"),
             images=_with_lines(self.figures.processor.images, text, first_line),
             has_embeds=self.embeds.count > 0,
-            word_count=len(_WORD.findall(text)),
+            word_count=len(_WORD.findall(titles_put_back(text, titles))),
             first_paragraph=_first_paragraph(body),
             videos=_with_lines(self.figures.processor.videos, text, first_line),
             embeds=embeds,
@@ -232,13 +233,14 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
     """
     text, unclosed = _notes_taken_out(text, first_line)
     check_limits(text, first_line)
+    text, titles = titles_set_aside(text)  # captions are read as captions (figures.py)
     text = tidy_photo_attributes(text)  # keeps every line where it was
     renderer = _this_thread.renderer
     if renderer is None:
         renderer = _this_thread.renderer = _Renderer()
     try:
         renderer.live.processor.enabled = live
-        rendered = renderer.render(text, first_line)
+        rendered = renderer.render(text, first_line, titles)
         return replace(rendered, slips=(unclosed, *rendered.slips)) if unclosed else rendered
     except RecursionError:
         # The limits are meant to make this unreachable; if a new shape of nesting gets
@@ -362,8 +364,9 @@ _STRAY = re.compile(r"\x02(\d+)\x03"  # a backslash escape, by its code point
                     r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _without_controls(body: str) -> str:
-    """``body`` without control characters; a stray escaped character becomes itself."""
+def without_controls(body: str) -> str:
+    """``body`` without control characters or Python-Markdown placeholders left over; a
+    stray escaped character becomes itself."""
     if _CONTROLS.search(body) is None:
         return body
     return _STRAY.sub(_stray, body)

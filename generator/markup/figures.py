@@ -10,13 +10,15 @@ the theme, so the cached HTML depends on neither the image settings nor the them
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from generator.markup.placeholders import GALLERY_TAG, PLACEHOLDER_TAG, VIDEO_TAG
@@ -62,9 +64,10 @@ class RawVideo:
     line: int | None = None
 
 
-# A photo as written ("![alt](src "caption")"), each part bounded so that hostile text
-# ("![" thousands of times) costs a pass over it, not a square of it.
-PHOTO = r"!\[[^\]\n]{0,2000}\]\([^)\n]{0,2000}\)"
+# A photo as written ("![alt](src "caption")", its caption set aside: see
+# ``titles_set_aside``; the alt may hold a link's brackets), each part bounded so that hostile
+# text ("![" thousands of times) costs a pass over it, not a square of it.
+PHOTO = r"!\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\([^)\n]{0,2000}\)"
 # A photo's attribute list ("{credit=…}"), and the quoted values within one.
 _PHOTO_ATTRIBUTES = re.compile("(" + PHOTO + r")[ \t]*\{([^{}\n]*)\}")
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
@@ -124,6 +127,60 @@ def _quote_positions(text: str, start: int) -> Iterator[int]:
         at = text.find('"', at + 1)
 
 
+# A photo's title in quotes, which is its caption (the closing quote stands before the ")").
+_TITLED_PHOTO = re.compile(
+    r"""(!\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\([ \t]*[^\s"'()<][^\s"']{0,2000}"""
+    r"""[ \t]+)"""
+    r"""("(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}')(?=[ \t]*\))""")
+# What stands for a title set aside: private-use characters no Markdown pattern reads.
+_TITLE_MARK = re.compile("\ue000(\\d+)\ue001")
+
+
+def titles_set_aside(text: str) -> tuple[str, list[str]]:
+    """``text`` with each photo's title (its caption) replaced by a mark, and the titles as
+    written.  A caption is read as a caption (``captions.py``), not as part of the text: the
+    text's links, code spans, escapes and footnote marks would otherwise take what they
+    match out of it (a link's address was lost), and a ")" in a caption would hide the
+    photo's ``{credit=…}`` from ``tidy_photo_attributes``.  Lines stay where they were."""
+    if "![" not in text or "\ue000" in text or "\ue001" in text:
+        return text, []
+    titles: list[str] = []
+
+    def aside(match: re.Match[str]) -> str:
+        quoted = match.group(2)
+        titles.append(quoted[1:-1])
+        return f"{match.group(1)}{quoted[0]}\ue000{len(titles) - 1}\ue001{quoted[0]}"
+
+    return _TITLED_PHOTO.sub(aside, text), titles
+
+
+def titles_put_back(text: str, titles: Sequence[str]) -> str:
+    """``text`` with each mark of ``titles_set_aside`` back to the title as written."""
+    return _TITLE_MARK.sub(lambda m: titles[int(m.group(1))], text) if titles else text
+
+
+# A reference-style link in a caption: "[words][id]", "[words][]" or "[id]".
+_REFERENCE = re.compile(r"\[([^\[\]\n]{1,500})\](?:[ ]?\[([^\[\]\n]{0,500})\])?(?!\()")
+
+
+def _references_resolved(caption: str, references: Mapping[str, tuple[str, str]]) -> str:
+    """``caption`` with its reference-style links written out with their addresses (the
+    definitions are the story's, which the caption's own reading does not see)."""
+    if "[" not in caption or not references:
+        return caption
+
+    def written_out(match: re.Match[str]) -> str:
+        words, name = match.group(1), match.group(2)
+        found = references.get(" ".join((name or words).split()).lower())
+        if found is None or words.startswith("^"):
+            return match.group()
+        url, title = found
+        titled = f' "{title}"' if title else ""
+        return f"[{words}](<{url}>{titled})"
+
+    return _REFERENCE.sub(written_out, caption)
+
+
 def is_video(src: str) -> bool:
     """Whether a path names a video file (by its suffix, as a browser would)."""
     path = src.split("#", 1)[0].split("?", 1)[0].lower()
@@ -137,6 +194,7 @@ class FigureTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.images: list[RawImage] = []
         self.videos: list[RawVideo] = []
+        self.titles: Sequence[str] = ()  # the document's, set aside (``titles_set_aside``)
 
     def run(self, root: etree.Element) -> None:
         """Walk the tree in document order, turning photo-only paragraphs into figures.
@@ -165,8 +223,7 @@ class FigureTreeprocessor(Treeprocessor):
         src = img.get("src", "")
         # No alt attribute at all means the writer forgot it; alt="" is a choice.
         alt = _unescaped(img.get("alt"))
-        # Python-Markdown leaves the escaped quotes of a title ("the \"Signal\" tour") escaped.
-        caption = _TITLE_ESCAPE.sub(r"\1", _unescaped(img.get("title")) or "") or None
+        caption = self._caption(img.get("title"))
         credit = _unescaped(img.get("credit")) or None
         if is_video(src):
             self.videos.append(RawVideo(
@@ -182,6 +239,18 @@ class FigureTreeprocessor(Treeprocessor):
         element.tail = tail
         return element
 
+    def _caption(self, title: str | None) -> str | None:
+        """The caption as written: a title set aside is the writer's Markdown; another
+        (``![a][ref]``'s, from its definition) is plain text, its escapes undone."""
+        if not title:
+            return None
+        if _TITLE_MARK.search(title):
+            # A quote escaped to stand inside the quotes (the \"Signal\" tour) is a quote.
+            written = _QUOTE_ESCAPE.sub(r"\1", titles_put_back(title, self.titles))
+            return _references_resolved(written, self.md.references) or None
+        # Python-Markdown leaves the escaped quotes of a title ("the \"Signal\" tour") escaped.
+        return _TITLE_ESCAPE.sub(r"\1", _unescaped(title) or "") or None
+
     def _gallery(self, paragraph: etree.Element) -> etree.Element:
         """One placeholder naming the slides, in order; each slide is recorded as an image."""
         first = len(self.images)
@@ -196,6 +265,7 @@ class FigureTreeprocessor(Treeprocessor):
 
 _ESCAPED = re.compile("\x02(\\d+)\x03")
 _TITLE_ESCAPE = re.compile(r"\\([\\\"'])")
+_QUOTE_ESCAPE = re.compile(r"\\([\"'])")
 
 
 def _unescaped(text: str | None) -> str | None:
@@ -227,6 +297,21 @@ def _is_lone_image(paragraph: etree.Element) -> bool:
     )
 
 
+class _TitlesInText(Postprocessor):
+    """A title set aside that is no photo's after all (inside a code span, say) is put back
+    as the text it was."""
+
+    def __init__(self, md: Markdown, figures: FigureTreeprocessor) -> None:
+        super().__init__(md)
+        self.figures = figures
+
+    def run(self, text: str) -> str:
+        titles = self.figures.titles
+        if not titles or "\ue000" not in text:
+            return text
+        return _TITLE_MARK.sub(lambda m: html.escape(titles[int(m.group(1))]), text)
+
+
 class FigureExtension(Extension):
     """Registers the figure tree processor after attr_list (8) and before smarty (6)."""
 
@@ -234,9 +319,11 @@ class FigureExtension(Extension):
         """Install the processor on ``md``."""
         self.processor = FigureTreeprocessor(md)
         md.treeprocessors.register(self.processor, "byline-figures", 7)
+        md.postprocessors.register(_TitlesInText(md, self.processor), "byline-titles", 5)
         md.registerExtension(self)
 
     def reset(self) -> None:
-        """Forget the previous document's images and videos."""
+        """Forget the previous document's images, videos and titles."""
         self.processor.images = []
         self.processor.videos = []
+        self.processor.titles = ()
