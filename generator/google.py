@@ -16,3 +16,4 @@ DISCOVER_RATIOS: tuple[tuple[int, int], ...] = ((16, 9), (4, 3), (1, 1))
 GOOGLE_MIN_PIXELS = 50_000  # an image in article markup with fewer, Google does not use
 NEWS_WINDOW = timedelta(days=2)  # how old a story a news sitemap lists
 NEWS_LIMIT = 1000  # URLs Google reads from one news sitemap
+SITEMAP_LIMIT = 50_000  # URLs one sitemap may list (sitemaps.org); more are ignored whole

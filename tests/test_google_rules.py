@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +17,7 @@ from generator.check import check_site
 from generator.errors import Severity
 
 from .conftest import NOW, SITE_YAML, article, build, photo_bytes
-from .outcome import run_byline
+from .outcome import run_byline, snapshot
 from .test_discover import two_colour_photo
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -71,6 +73,63 @@ def test_more_than_1000_recent_stories_split_the_news_sitemap(make_site, monkeyp
         assert len(urlset.findall(f"{SM}url")) <= 2
     assert len(listed) == len(set(listed)) == 5
     assert errors(site) == []  # every part exists and lists pages that do
+
+
+def sitemap_urls(output: Path) -> list[str]:
+    """Every page sitemap.xml lists, through its index when it has one."""
+    root = ET.parse(output / "sitemap.xml").getroot()
+    if root.tag == f"{SM}urlset":
+        return [u.findtext(f"{SM}loc") for u in root.findall(f"{SM}url")]
+    listed = []
+    for loc in root.iter(f"{SM}loc"):
+        part = ET.parse(output / loc.text.removeprefix(BASE)).getroot()
+        assert part.tag == f"{SM}urlset" and len(part) <= 4
+        listed += [u.findtext(f"{SM}loc") for u in part.findall(f"{SM}url")]
+    return listed
+
+
+def test_a_sitemap_over_the_limit_is_split_and_kept_right_as_stories_go(make_site, monkeypatch,
+                                                                        tmp_path):
+    """Found by a red-team pass at 50,000 stories: sitemap.xml listed every page in one
+    file, and search engines read none of a sitemap of more than 50,000 URLs."""
+    for module in (generator.render.plan, generator.render.renderer):
+        monkeypatch.setattr(module, "SITEMAP_LIMIT", 4)  # 50,000 is the same code
+    site = recent_site(make_site, count=5)
+    build(site)
+    out = site / "output"
+    index = ET.parse(out / "sitemap.xml").getroot()
+    assert index.tag == f"{SM}sitemapindex"
+    parts = [loc.text for loc in index.iter(f"{SM}loc")]
+    assert parts == [f"{BASE}sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    listed = sitemap_urls(out)
+    assert len(listed) == len(set(listed)) == 11  # 3 parts
+    # Every page but the search page and a list's later pages (page/2/…).
+    pages = {BASE + p.parent.relative_to(out).as_posix() + "/"
+             for p in out.rglob("index.html") if "page" not in p.parts}
+    assert set(listed) == pages - {BASE + "./", BASE + "search/"} | {BASE}
+    assert errors(site) == []
+    # Stories deleted: fewer parts, the last ones gone, as a clean build makes them.
+    for number in (1, 2, 3, 4):
+        (site / f"content/articles/s{number}.md").unlink()
+    build(site)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".byline-cache", "output"))
+    build(fresh)
+    assert snapshot(out) == snapshot(fresh / "output")
+    assert len(sitemap_urls(out)) < len(listed)
+
+
+def test_check_warns_about_a_sitemap_over_50000_urls(make_site):
+    site = recent_site(make_site)
+    build(site)
+    path = site / "output/sitemap.xml"
+    text = path.read_text()
+    one = re.search(r"<url>.*?</url>", text, re.S).group(0)
+    path.write_text(text.replace(one, one * 50_001, 1))
+    found = [w for w in warnings(site) if w.startswith("sitemap /sitemap.xml lists")]
+    assert len(found) == 1 and found[0].endswith(
+        "URLs: search engines read none of a sitemap of more than 50,000; split it into "
+        "several under a sitemap index")
 
 
 def test_check_warns_about_stale_stories_in_the_news_sitemap(make_site):

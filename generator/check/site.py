@@ -22,6 +22,7 @@ from generator.check.google import (
 )
 from generator.check.pages import PageScan, css_urls, read_page
 from generator.errors import Problem, Severity, SourceLocation, problem_data, problem_from
+from generator.google import SITEMAP_LIMIT
 from generator.model import Article
 from generator.ownership import MARKER_NAME, is_temporary
 from generator.parallel import map_with_job, worker_count
@@ -75,7 +76,7 @@ class CheckMemo:
 
 # The wording of the findings a memo keeps: a memo of another is not used (its pages are
 # read again), so a check never shows the last version's words for an unchanged page.
-_FINDINGS = 2
+_FINDINGS = 3
 
 
 def check_memo_data(memo: CheckMemo) -> tuple[list[object], bytes]:
@@ -472,8 +473,14 @@ def _rss_gaps(rss: ElementTree.Element) -> tuple[list[str], list[str]]:
 
 
 def _check_sitemap(root: ElementTree.Element, key: str, site: _SiteChecker) -> Iterator[Problem]:
-    """Every ``<loc>`` of a sitemap (or sitemap index) must be a file of this site."""
+    """Every ``<loc>`` of a sitemap (or sitemap index) must be a file of this site, and a
+    sitemap may list no more than search engines read from one."""
     name = site_path_of(key)
+    listed = len(root) if root.tag == f"{_SITEMAP}urlset" else 0
+    if listed > SITEMAP_LIMIT:
+        yield Problem(Severity.WARNING, f"sitemap {name} lists {listed:,} URLs: search engines "
+                      f"read none of a sitemap of more than {SITEMAP_LIMIT:,}; split it into "
+                      "several under a sitemap index", site.where(key))
     root_url = site.address.root_url
     # A URL under an absolute root URL is absolute: asked once, not for each of 10,000.
     absolute_root = bool(urlsplit(root_url).netloc)

@@ -54,10 +54,12 @@ from .renderer import (
     FEED_FILES,
     NEWS_LIMIT,
     SEARCH_PATH,
+    SITEMAP_LIMIT,
     SiteRenderer,
     archive_path,
     news_part_path,
     page_path,
+    sitemap_part_path,
 )
 from .site_index import SiteIndex
 
@@ -738,21 +740,34 @@ class _Planner:
         return self._item_at
 
     def _sitemap(self) -> None:
-        self._add("/sitemap.xml", self.r.sitemap_received, tuple(_list_paths(self.r)),
-                  shows=("lists", "group:home", "pages"))
+        """sitemap.xml: every page (an index of parts when there are more than a sitemap may
+        list: search engines ignore a longer one whole)."""
+        r, lists = self.r, tuple(_list_paths(self.r))
+        count = len(lists) + len(r.content.articles) + len(r.content.pages)
+        self._in_parts("/sitemap.xml", count, SITEMAP_LIMIT, sitemap_part_path,
+                       partial(r.sitemap_received, lists), r.sitemap_index_received,
+                       shows=("lists", "group:home", "pages"))
 
     def _news(self) -> None:
         """The Google News sitemap: the last two days' stories (an index of parts when there
         are more than Google reads from one)."""
         r = self.r
-        count = len(r.recent_articles())
-        if count <= NEWS_LIMIT:
-            self._add("/news-sitemap.xml", r.news_received, shows=("recent",))
+        self._in_parts("/news-sitemap.xml", len(r.recent_articles()), NEWS_LIMIT,
+                       news_part_path, r.news_received, r.news_index_received,
+                       shows=("recent",))
+
+    def _in_parts(self, path: str, count: int, limit: int, part_path: Callable[[int], str],
+                  receive: Callable[..., Received], index: Callable[[int], Received], *,
+                  shows: tuple[str, ...]) -> None:
+        """A sitemap of ``count`` entries at ``path``: whole, or when there are more than
+        ``limit``, an index there of parts of ``limit`` (``receive(part)``, from 1)."""
+        if count <= limit:
+            self._add(path, receive, shows=shows)
             return
-        parts = -(-count // NEWS_LIMIT)
-        self._add("/news-sitemap.xml", r.news_index_received, parts, shows=("recent",))
+        parts = -(-count // limit)
+        self._add(path, index, parts, shows=shows)
         for part in range(1, parts + 1):
-            self._add(news_part_path(part), r.news_received, part, shows=("recent",))
+            self._add(part_path(part), receive, part, shows=shows)
 
     def _search(self) -> None:
         self._add(SEARCH_PATH, self.r.search_received)

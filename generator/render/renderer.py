@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.errors import SourceLocation
-from generator.google import NEWS_LIMIT, NEWS_WINDOW
+from generator.google import NEWS_LIMIT, NEWS_WINDOW, SITEMAP_LIMIT
 from generator.image_stage import ImageIndex
 from generator.inputfiles import shown
 from generator.markup.captions import caption_text
@@ -276,12 +276,20 @@ class SiteRenderer:
             caption=caption_text(hero.caption) if hero.caption else None,
         )
 
-    def sitemap_received(self, list_paths: Sequence[str]) -> Received:
-        """Every page a search engine should know, articles with their last change."""
+    def sitemap_received(self, list_paths: Sequence[str], part: int = 0) -> Received:
+        """Every page a search engine should know, articles with their last change: all of
+        them, or (from 1) the ``part``-th ``SITEMAP_LIMIT`` of them when there are more than
+        one sitemap may list."""
         entries = [SitemapEntry(self.absolute(p)) for p in list_paths]
         entries += [self.sitemap_entry(a) for a in self.content.articles]
         entries += [SitemapEntry(self.absolute(p.url)) for p in self.content.pages]
+        if part:
+            entries = entries[(part - 1) * SITEMAP_LIMIT : part * SITEMAP_LIMIT]
         return Received("sitemap", {"entries": entries})
+
+    def sitemap_index_received(self, parts: int) -> Received:
+        """sitemap.xml when it is split: an index of its parts."""
+        return self._index_received([sitemap_part_path(n) for n in range(1, parts + 1)])
 
     def news_received(self, part: int = 0) -> Received:
         """Articles published in the last two days, for Google News: all of them, or (from
@@ -295,8 +303,10 @@ class SiteRenderer:
 
     def news_index_received(self, parts: int) -> Received:
         """The news sitemap when it is split: an index of its parts."""
-        return Received("sitemap index", {
-            "urls": [self.absolute(news_part_path(n)) for n in range(1, parts + 1)]})
+        return self._index_received([news_part_path(n) for n in range(1, parts + 1)])
+
+    def _index_received(self, paths: Sequence[str]) -> Received:
+        return Received("sitemap index", {"urls": [self.absolute(p) for p in paths]})
 
     def robots_received(self) -> Received:
         """robots.txt pointing at both sitemaps."""
@@ -312,10 +322,6 @@ class SiteRenderer:
             moments += [a.date for a in self.content.articles
                         if a.date > self.now and not a.draft]
         return min(moments, default=None)
-
-    def news_sitemap_index(self, parts: int) -> bytes:
-        """The news sitemap when it is split: an index of its parts."""
-        return sitemap_index([self.absolute(news_part_path(n)) for n in range(1, parts + 1)])
 
     def recent_articles(self) -> list[Article]:
         """Articles in the news sitemap's window."""
@@ -607,6 +613,11 @@ _WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
 def news_part_path(part: int) -> str:
     """The site path of one part of a split news sitemap."""
     return f"/news-sitemap-{part}.xml"
+
+
+def sitemap_part_path(part: int) -> str:
+    """The site path of one part of a split sitemap."""
+    return f"/sitemap-{part}.xml"
 
 
 def archive_path(year: int, month: int | None = None) -> str:
