@@ -187,6 +187,14 @@ def test_a_value_starting_with_a_reserved_character(make_site: MakeSite, value: 
     (("Just a sentence", "dek: x"),
      "4: error: this line is not 'key: value': add the ':' after the key, or join the line to "
      "the value above it"),
+    # Found by a red-team pass: blamed on the next line, as a list not closed.
+    (("Just a sentence", "tags: [A, B]"),
+     "4: error: this line is not 'key: value': add the ':' after the key, or join the line to "
+     "the value above it"),
+    (('"category: News"', "tags: [A, B]"),
+     "4: error: this line is in quotes as a whole, so YAML reads it as one word, not as "
+     "'key: value': take the quotes off, or put them around the value only: "
+     'category: "News"'),
     (("tags:", "- Oscars", "-Red carpet", " gowns"),
      "6: error: put a space after the '-' of a list item: - Red carpet"),
     (("hero:", "  image: photo.jpg", " alt: Crowd"),

@@ -159,6 +159,8 @@ def _apostrophe(exc: yaml.MarkedYAMLError, lines: list[str], first: int) -> Foun
 
 def _reserved_start(exc: yaml.MarkedYAMLError, lines: list[str], first: int) -> Found:
     """A value starting with @, `, %, *, &, !, |, >, [, {, a quote, '? ' or '- '."""
+    if _missing_colon_above(exc):
+        return None  # the line above is the mistake, whatever this one's value starts with
     for mark in (exc.problem_mark, exc.context_mark):
         if mark is None:
             continue
@@ -198,8 +200,22 @@ def _missing_colon(exc: yaml.MarkedYAMLError, lines: list[str], first: int) -> F
     line = _line(lines, opened.line).lstrip(" ")
     if line.startswith("-") and line[1:2] not in (" ", ""):
         return f"put a space after the '-' of a list item: - {line[1:]}", opened.line
+    whole = _KEY_VALUE.match(line[1:-1]) if line[:1] in _CLOSED and line.endswith(line[0]) \
+        else None
+    if whole and whole.group("value") and _CLOSED[line[0]].fullmatch(line):
+        return (f"this line is in quotes as a whole, so YAML reads it as one word, not as "
+                f"'key: value': take the quotes off, or put them around the value only: "
+                f"{whole.group('key')}: {quoted(whole.group('value'))}", opened.line)
     return ("this line is not 'key: value': add the ':' after the key, or join the line to "
             "the value above it", opened.line)
+
+
+def _missing_colon_above(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether the parser gave up on a line because the one above it has no ':' (a key
+    it was reading runs on to this line)."""
+    opened, mark = exc.context_mark, exc.problem_mark
+    return (opened is not None and mark is not None and opened.line < mark.line
+            and "could not find expected ':'" in (exc.problem or ""))
 
 
 def _indentation(exc: yaml.MarkedYAMLError, lines: list[str], first: int) -> Found:
