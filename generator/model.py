@@ -54,7 +54,7 @@ class ImageRef:
     location: SourceLocation
     role: ImageRole
     alt: str | None = None
-    caption: str | None = None
+    caption: str | None = None  # as written: inline Markdown (markup/captions.py shows it)
     credit: str | None = None
     focus: tuple[float, float] = (0.5, 0.5)
 
@@ -84,7 +84,7 @@ class VideoRef:
     path: Path
     location: SourceLocation
     alt: str | None = None
-    caption: str | None = None
+    caption: str | None = None  # as an ImageRef's
     credit: str | None = None
     poster: ImageRef | None = None
     captions: tuple[CaptionsRef, ...] = ()
