@@ -119,13 +119,19 @@ def test_a_sitemap_over_the_limit_is_split_and_kept_right_as_stories_go(make_sit
     assert len(sitemap_urls(out)) < len(listed)
 
 
-def test_check_warns_about_a_sitemap_over_50000_urls(make_site):
+def built_with_a_sitemap_grown(make_site, name: str, times: int) -> Path:
+    """A site built, then its sitemap ``name`` made to list its first URL ``times`` times."""
     site = recent_site(make_site)
     build(site)
-    path = site / "output/sitemap.xml"
+    path = site / "output" / name
     text = path.read_text()
     one = re.search(r"<url>.*?</url>", text, re.S).group(0)
-    path.write_text(text.replace(one, one * 50_001, 1))
+    path.write_text(text.replace(one, one * times, 1))
+    return site
+
+
+def test_check_warns_about_a_sitemap_over_50000_urls(make_site):
+    site = built_with_a_sitemap_grown(make_site, "sitemap.xml", 50_001)
     found = [w for w in warnings(site) if w.startswith("sitemap /sitemap.xml lists")]
     assert len(found) == 1 and found[0].endswith(
         "URLs: search engines read none of a sitemap of more than 50,000; split it into "
@@ -143,12 +149,7 @@ def test_check_warns_about_stale_stories_in_the_news_sitemap(make_site):
 
 
 def test_check_warns_about_a_news_sitemap_over_1000_urls(make_site):
-    site = recent_site(make_site)
-    build(site)
-    path = site / "output/news-sitemap.xml"
-    text = path.read_text()
-    one = re.search(r"<url>.*?</url>", text, re.S).group(0)
-    path.write_text(text.replace(one, one * 1001, 1))
+    site = built_with_a_sitemap_grown(make_site, "news-sitemap.xml", 1001)
     found = [w for w in warnings(site) if "1003 URLs" in w]
     assert found == ["news sitemap /news-sitemap.xml lists 1003 URLs: Google reads at most "
                      "1000; split it into several under a sitemap index"]
