@@ -60,16 +60,16 @@ def caption_html(caption: str) -> Markup:
     """The caption as HTML to print: its emphasis, links and code spans made elements, its
     quotes and dashes typographic, everything else escaped."""
     one_line = " ".join(caption.split())
+    as_typed = Markup(html.escape(smarten(one_line), quote=False))
     if not _MARKDOWN_MARKS.search(one_line):
-        return Markup(html.escape(smarten(one_line), quote=False))
+        return as_typed
     md = _converter()
     md.reset()
     # Raw HTML is not read (its patterns are gone): a "<" is the writer's character.
     made = without_controls(md.convert(one_line))
     inner = made.removeprefix("<p>").removesuffix("</p>")
-    if "<p>" in inner or "</p>" in inner:  # not one paragraph after all: as typed
-        return Markup(html.escape(smarten(one_line), quote=False))
-    return Markup(inner)
+    # Not one paragraph after all: as typed.
+    return as_typed if "<p>" in inner or "</p>" in inner else Markup(inner)
 
 
 def shown_caption(caption: str | None) -> Markup | None:
