@@ -16,7 +16,7 @@ from markdown import Markdown
 from markdown.extensions.toc import slugify_unicode
 
 from generator.errors import LocatedError
-from generator.markup import document, render_markdown
+from generator.markup import document, footnotes, render_markdown
 from generator.markup.document import without_notes
 from generator.markup.embeds import EmbedExtension
 from generator.markup.figures import FigureExtension, titles_set_aside
@@ -200,6 +200,18 @@ def test_thousands_of_references_to_one_footnote_render_in_linear_time() -> None
     # Each reference's id ("fnref4999:1") was found by trying every id taken before it.
     html = rendered_quickly("Again.[^1] " * 4_000 + "\n\n[^1]: The note.", seconds=3)
     assert 'id="fnref4000:1"' in html and 'href="#fnref4000:1"' in html
+
+
+def test_each_story_numbers_its_own_footnotes_wherever_its_notes_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The numbers were once kept by the address of the story's notes, and the next story's
+    # notes can be given that address: "[^1]" then failed with KeyError. Here every address
+    # is the same, as a reused one is.
+    monkeypatch.setattr(footnotes, "id", lambda _: 0, raising=False)
+    render_markdown("The first story.[^a]\n\n[^a]: Its note.\n")
+    html = render_markdown("The tour grossed $2 billion.[^1]\n\n[^1]: Pollstar.\n").html
+    assert b'<a class="footnote-ref" href="#fn:1">1</a>' in html
 
 
 def test_thousands_of_footnote_slips_are_found_in_linear_time() -> None:

@@ -47,11 +47,6 @@ class _IndexedOrder(list[str]):
 class _FootnoteReferences(FootnoteInlineProcessor):
     """``[^id]``, numbered by looking the definition's position up, not listing them all."""
 
-    def __init__(self, pattern: str, footnotes: Footnotes) -> None:
-        super().__init__(pattern, footnotes)
-        # The numbers by definition order, for the definitions (by identity and count) seen.
-        self.numbered: tuple[tuple[int, int], dict[str, int]] = ((0, -1), {})
-
     # InlineProcessor's signature, which types-Markdown declares incompatible with Pattern's.
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
@@ -65,15 +60,12 @@ class _FootnoteReferences(FootnoteInlineProcessor):
             return super().handleMatch(m, data)
         identifier = m.group(1)
         notes.addFootnoteRef(identifier)
-        seen = (id(notes.footnotes), len(notes.footnotes))
-        if self.numbered[0] != seen:
-            self.numbered = (seen, {key: n for n, key in enumerate(notes.footnotes, start=1)})
         sup = etree.Element("sup")
         link = etree.SubElement(sup, "a")
         sup.set("id", notes.makeFootnoteRefId(identifier, found=True))
         link.set("href", "#" + notes.makeFootnoteId(identifier))
         link.set("class", "footnote-ref")
-        link.text = notes.getConfig("SUPERSCRIPT_TEXT").format(self.numbered[1][identifier])
+        link.text = notes.getConfig("SUPERSCRIPT_TEXT").format(notes.number_of(identifier))
         return sup, m.start(0), m.end(0)
 
 
@@ -93,12 +85,23 @@ class Footnotes(FootnoteExtension):
         self.latest_refs: dict[str, str] = {}
         self.without_note: list[str] = []  # labels referred to with no note, in order
         self.written_again: list[str] = []  # labels of notes written a second (third…) time
+        # Each note's number by definition order, made at the first reference. It belongs
+        # to this document's notes and is forgotten with them: once it was keyed by the
+        # notes' address, which the next document's notes can be given (a KeyError in CI).
+        self.numbers: dict[str, int] | None = None
+
+    def number_of(self, label: str) -> int:
+        """The number readers see for a note: its place among the definitions."""
+        if self.numbers is None:
+            self.numbers = {key: n for n, key in enumerate(self.footnotes, start=1)}
+        return self.numbers[label]
 
     def setFootnote(self, id: str, text: str) -> None:
         """Keep a note, saying when it replaces one of the same label (the library keeps
         the last one without a word)."""
         if id in self.footnotes:
             self.written_again.append(id)
+        self.numbers = None
         super().setFootnote(id, text)
 
     def makeFootnoteId(self, id: str) -> str:
