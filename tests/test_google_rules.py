@@ -15,6 +15,7 @@ import generator.render.plan
 import generator.render.renderer
 from generator.check import check_site
 from generator.errors import Severity
+from generator.mediatypes import REVALIDATE
 
 from .conftest import NOW, SITE_YAML, article, build, photo_bytes
 from .outcome import run_byline, snapshot
@@ -73,6 +74,21 @@ def test_more_than_1000_recent_stories_split_the_news_sitemap(make_site, monkeyp
         assert len(urlset.findall(f"{SM}url")) <= 2
     assert len(listed) == len(set(listed)) == 5
     assert errors(site) == []  # every part exists and lists pages that do
+    assert {"/news-sitemap.xml", *(f"/news-sitemap-{n}.xml" for n in (1, 2, 3))} <= (
+        short_cached(site / "output"))
+
+
+def short_cached(output: Path) -> set[str]:
+    """The paths ``_headers`` tells Netlify and Cloudflare Pages to keep five minutes at most
+    (a sitemap or feed kept longer by a CDN hides the newest stories from search engines)."""
+    rules: dict[str, list[str]] = {}
+    headers: list[str] = []
+    for line in (output / "_headers").read_text().splitlines():
+        if line.startswith(" "):
+            headers.append(line.strip())
+        else:
+            headers = rules[line] = []
+    return {p for p, headers in rules.items() if f"Cache-Control: {REVALIDATE}" in headers}
 
 
 def sitemap_urls(output: Path) -> list[str]:
@@ -103,6 +119,8 @@ def test_a_sitemap_over_the_limit_is_split_and_kept_right_as_stories_go(make_sit
     assert parts == [f"{BASE}sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
     listed = sitemap_urls(out)
     assert len(listed) == len(set(listed)) == 11  # 3 parts
+    assert {"/sitemap.xml", "/sitemap-1.xml", "/sitemap-2.xml", "/sitemap-3.xml"} <= (
+        short_cached(out))
     # Every page but the search page and a list's later pages (page/2/…).
     pages = {BASE + p.parent.relative_to(out).as_posix() + "/"
              for p in out.rglob("index.html") if "page" not in p.parts}

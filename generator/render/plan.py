@@ -743,10 +743,9 @@ class _Planner:
         """sitemap.xml: every page (an index of parts when there are more than a sitemap may
         list: search engines ignore a longer one whole)."""
         r, lists = self.r, tuple(_list_paths(self.r))
-        count = len(lists) + len(r.content.articles) + len(r.content.pages)
-        self._in_parts("/sitemap.xml", count, SITEMAP_LIMIT, sitemap_part_path,
-                       partial(r.sitemap_received, lists), r.sitemap_index_received,
-                       shows=("lists", "group:home", "pages"))
+        self._in_parts("/sitemap.xml", _sitemap_length(r, lists), SITEMAP_LIMIT,
+                       sitemap_part_path, partial(r.sitemap_received, lists),
+                       r.sitemap_index_received, shows=("lists", "group:home", "pages"))
 
     def _news(self) -> None:
         """The Google News sitemap: the last two days' stories (an index of parts when there
@@ -761,10 +760,10 @@ class _Planner:
                   shows: tuple[str, ...]) -> None:
         """A sitemap of ``count`` entries at ``path``: whole, or when there are more than
         ``limit``, an index there of parts of ``limit`` (``receive(part)``, from 1)."""
-        if count <= limit:
+        parts = _parts(count, limit)
+        if not parts:
             self._add(path, receive, shows=shows)
             return
-        parts = -(-count // limit)
         self._add(path, index, parts, shows=shows)
         for part in range(1, parts + 1):
             self._add(part_path(part), receive, part, shows=shows)
@@ -782,7 +781,12 @@ class _Planner:
         r, hosting, base = self.r, self.r.config.hosting, self.r.config.base_path
         if hosting.headers:
             feeds = [f"/{name}" for name in FEED_FILES.values()]
+            # The sitemaps and their parts: a part kept a day by a CDN would hide new stories.
+            sitemap_parts = _parts(_sitemap_length(r, tuple(_list_paths(r))), SITEMAP_LIMIT)
+            news_parts = _parts(len(r.recent_articles()), NEWS_LIMIT)
             feeds += ["/sitemap.xml", "/news-sitemap.xml"]
+            feeds += [sitemap_part_path(n) for n in range(1, sitemap_parts + 1)]
+            feeds += [news_part_path(n) for n in range(1, news_parts + 1)]
             feeds += [g.term.url + name for g in r.index.categories for name in FEED_FILES.values()]
             feeds += [a.url + name for a in r.content.authors.values()
                       for name in FEED_FILES.values()]
@@ -853,6 +857,16 @@ class _Planner:
 
 def _render(r: SiteRenderer, receive: Callable[..., Received], args: tuple[Any, ...]) -> bytes:
     return r.render(receive(*args))
+
+
+def _parts(count: int, limit: int) -> int:
+    """How many parts a sitemap of ``count`` entries is split into: 0 when it is one file."""
+    return 0 if count <= limit else -(-count // limit)
+
+
+def _sitemap_length(r: SiteRenderer, lists: tuple[str, ...]) -> int:
+    """How many URLs sitemap.xml lists: the list pages, the stories and the pages."""
+    return len(lists) + len(r.content.articles) + len(r.content.pages)
 
 
 def _list_paths(r: SiteRenderer) -> list[str]:
