@@ -163,6 +163,11 @@ class BuildState:
     # A patch of a reader's site forgot the record a new process plans from (see _patched).
     record_owed: bool = False
 
+    def stale_from(self) -> datetime | None:
+        """When the last good build's output goes stale by itself (a story comes due, a live
+        blog starts or ends, a story leaves the news sitemap); None if it never does."""
+        return self.last.valid_until if self.last is not None else None
+
     def close(self) -> None:
         """Leave the record the next process plans from, and release the cache database."""
         if self.cache:

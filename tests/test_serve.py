@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -136,13 +137,37 @@ def test_preview_includes_drafts_and_scheduled_articles(preview: PreviewServer) 
 @pytest.mark.parametrize("path", ["/", "/tv/"])
 def test_preview_lists_mark_drafts_and_scheduled_articles(preview: PreviewServer,
                                                           path: str) -> None:
+    assert marked_cards(get(preview, path)[2]) == {"Draft news": "Draft",
+                                                   "Scheduled news": "Scheduled"}
+
+
+def marked_cards(page: str) -> dict[str, str]:
+    """Each marked card's headline and its mark ("Draft", "Scheduled")."""
     from bs4 import BeautifulSoup
 
-    html = BeautifulSoup(get(preview, path)[2], "html.parser")
-    marked = {card.select_one(".card__title").get_text(strip=True):
-              card.select_one(".card__status").get_text(strip=True)
-              for card in html.select("li.card") if card.select_one(".card__status")}
-    assert marked == {"Draft news": "Draft", "Scheduled news": "Scheduled"}
+    html = BeautifulSoup(page, "html.parser")
+    return {card.select_one(".card__title").get_text(strip=True):
+            card.select_one(".card__status").get_text(strip=True)
+            for card in html.select("li.card") if card.select_one(".card__status")}
+
+
+def test_a_scheduled_story_loses_its_label_when_its_time_comes_without_a_save(
+    make_site: Callable[[SiteFiles], Path],
+) -> None:
+    # Left alone before: the label stayed until the next save of any file.
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=3)
+    server = PreviewServer(make_site({**FILES, "content/articles/later.md": article(
+        "Scheduled news", date=due.strftime("%Y-%m-%d %H:%M:%S"), category="TV")}), port=0)
+    server.start()
+    try:
+        assert "Scheduled</strong> for" in get(server, "/tv/later/")[2]
+        server.wait_for_build(after=server.builds, timeout=30)
+        assert datetime.now(UTC) >= due
+        page = get(server, "/tv/later/")[2]
+        assert "Scheduled news" in page and "Scheduled</strong>" not in page
+        assert marked_cards(get(server, "/tv/")[2]) == {"Draft news": "Draft"}
+    finally:
+        server.stop()
 
 
 def test_output_folder_is_never_written(preview: PreviewServer) -> None:

@@ -129,7 +129,7 @@ def run_publish(options: argparse.Namespace, console: Console) -> int:
                             kept, saved)
 
         try:
-            return publish_on_save(config.root, console, publish_saved, due=kept.due,
+            return publish_on_save(config.root, console, publish_saved, due=kept.state.stale_from,
                                    dry_run=options.dry_run)
         finally:
             kept.close(config)
@@ -166,11 +166,6 @@ class _KeptBetweenSaves:
         new = [p for p in problems if p.severity is Severity.ERROR or p not in self.warned]
         console.problems(new)
         return len(problems) - len(new)
-
-    def due(self) -> datetime | None:
-        """When what the last build made goes stale by itself (a story comes due...)."""
-        last = self.state.last
-        return last.valid_until if last is not None else None
 
     def next_save(self) -> None:
         if self.shown:

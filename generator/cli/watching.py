@@ -24,7 +24,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from generator.cli.console import Console
@@ -34,8 +34,6 @@ from generator.serve.watcher import SourceWatcher
 from generator.theme import builtin_themes_dir
 
 Publish = Callable[[frozenset[str] | None], int]
-# How often the clock is looked at: a save may have moved when the site next goes stale.
-CLOCK_POLL_SECONDS = 5.0
 
 
 def publish_on_save(site: Path, console: Console, publish: Publish, *,
@@ -61,23 +59,19 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
             under_way.clear()
             settle_heap()  # after the publish is out: tidying memory can follow
 
-    rebuilder = Rebuilder(publish_and_tidy)
+    def say_due() -> None:
+        console.say(f"{_now()} a scheduled story or a live blog's start or end is due, or a "
+                    "story leaves the news sitemap: publishing")
+
+    rebuilder = Rebuilder(publish_and_tidy, due=due, on_due=say_due)
     watcher = SourceWatcher(site, rebuilder.request, extra=[builtin_themes_dir()])
     # Watching starts first, so a save during the first publish is published after it.
     watcher.start()
     try:
         rebuilder.build_now()  # the first publish, here: Ctrl-C stops it as it would any
-        rebuilder.start()
-        asked: datetime | None = None
-        while True:  # the next publishes run on the rebuilder's thread, each to its end
-            when = due()
-            left = (when - datetime.now(UTC)).total_seconds() if when else CLOCK_POLL_SECONDS
-            if when is not None and left <= 0 and when != asked:
-                asked = when  # once per moment, even if the publish fails
-                console.say(f"{_now()} a scheduled story or a live blog's start or end is "
-                            "due, or a story leaves the news sitemap: publishing")
-                rebuilder.request([])  # nothing saved: the build sees the clock passed
-            time.sleep(min(max(left, 0.0), CLOCK_POLL_SECONDS) + 0.01)
+        rebuilder.start()  # the next publishes run on its thread, each to its end
+        while True:
+            time.sleep(60)  # until Ctrl-C
     except KeyboardInterrupt:
         console.say("\nStopping" + (": the publish under way finishes first."
                                     if under_way.is_set() else "."))

@@ -54,7 +54,8 @@ class PreviewServer:
         self.output: Path | None = None
         self.last_result: BuildResult | None = None
         self._state = BuildState()
-        self._rebuilder = Rebuilder(self._build)
+        # A scheduled story's "Scheduled" label goes when its time comes, without a save.
+        self._rebuilder = Rebuilder(self._build, due=self._state.stale_from)
         self._watcher = SourceWatcher(self.site, self._rebuilder.request,
                                       extra=[builtin_themes_dir()])
         self._http: PreviewHTTPServer | None = None

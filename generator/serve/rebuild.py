@@ -7,6 +7,10 @@ no event has arrived for ``quiet`` seconds, so one save is one build.  Events th
 during a build cause exactly one more build after it.  Each build is told which files the
 events named since the last one (or None when some event could not say, such as a folder
 moved), so it can patch the last build instead of running every stage.
+
+The clock is a change too: when what the last build made goes stale by itself (a scheduled
+story comes due, a live blog starts or ends, a story leaves the news sitemap), a build runs
+as for a save of nothing, so the preview and ``publish --watch`` follow it alike.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 QUIET_SECONDS = 0.06
 # A stream of events that never pauses (a big git checkout) still gets built now and then.
 LONGEST_WAIT_SECONDS = 1.0
+# How long the thread sleeps at most while a moment is due: the wall clock can be set.
+CLOCK_POLL_SECONDS = 5.0
 
 
 class Rebuilder:
@@ -27,8 +34,15 @@ class Rebuilder:
 
     def __init__(self, build: Callable[[frozenset[str] | None], None],
                  quiet: float = QUIET_SECONDS,
-                 longest: float = LONGEST_WAIT_SECONDS) -> None:
+                 longest: float = LONGEST_WAIT_SECONDS, *,
+                 due: Callable[[], datetime | None] = lambda: None,
+                 on_due: Callable[[], None] = lambda: None) -> None:
+        """``due()``: when the last build's output goes stale by itself (asked after each
+        build); ``on_due()`` is called as that moment's build is asked for."""
         self._build = build
+        self._due = due
+        self._on_due = on_due
+        self._asked: datetime | None = None  # the moment last built for, once each
         self._quiet = quiet
         self._longest = longest
         self._cond = threading.Condition()
@@ -83,10 +97,28 @@ class Rebuilder:
                 raise TimeoutError(f"no build finished within {timeout} s")
             return self.builds
 
+    def _wait_for_change(self) -> None:
+        """Sleep until an event, a stop or the due moment, which is asked for like a save of
+        nothing (once per moment, even if its build fails: else it would be built again and
+        again)."""
+        while not (self._pending or self._stopping):
+            when = self._due()
+            if when is None or when == self._asked:
+                self._cond.wait()
+                continue
+            left = (when - datetime.now(UTC)).total_seconds()
+            if left > 0:
+                self._cond.wait(min(left + 0.01, CLOCK_POLL_SECONDS))
+                continue
+            self._asked = when
+            self._on_due()
+            self._first_event = self._last_event = time.monotonic() - self._quiet
+            self._pending = True
+
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._pending or self._stopping)
+                self._wait_for_change()
                 if self._stopping:
                     return
                 while not self._stopping:
