@@ -88,6 +88,23 @@ def in_zone(moment: datetime, tz: tzinfo) -> datetime:
         return moment
 
 
+def machine_moment(moment: datetime) -> datetime:
+    """``moment`` as every machine format can write it: whole seconds, and an offset of whole
+    minutes. A zone's old local mean time (Dublin's -00:25:21 before 1916) has an offset in
+    seconds that no format allows (RFC 3339, HTML's <time>, RFC 822): such a moment is given
+    in UTC, the same instant."""
+    moment = moment.replace(microsecond=0)
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return in_zone(moment, UTC)
+    return moment
+
+
+def machine_time(moment: datetime) -> str:
+    """``moment`` in ISO 8601 as feeds, sitemaps, JSON-LD and ``<time datetime>`` read it."""
+    return machine_moment(moment).isoformat()
+
+
 # -- the times that start a live blog's updates: "9:42 pm", "21:42", "2026-03-02 0:10" --------
 @dataclass(frozen=True, slots=True)
 class ClockTime:

@@ -21,6 +21,8 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from generator.dates import machine_moment, machine_time
+
 from .xmlout import serialise
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -121,7 +123,7 @@ def atom_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
     _sub(feed, "link", href=info.self_url, rel="self", type="application/atom+xml")
     _sub(feed, "link", href=info.site_url, rel="alternate", type="text/html")
     newest = max((e.updated for e in entries), default=None)
-    _sub(feed, "updated", newest.isoformat() if newest else "1970-01-01T00:00:00+00:00")
+    _sub(feed, "updated", machine_time(newest) if newest else "1970-01-01T00:00:00+00:00")
     _sub(feed, "generator", "Byline")
     for item in entries:
         entry = _sub(feed, "entry")
@@ -130,8 +132,8 @@ def atom_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
         _sub(entry, "title", item.title)
         _sub(entry, "link", href=item.url, rel="alternate", type="text/html")
         _sub(entry, "id", item.url)
-        _sub(entry, "published", item.published.isoformat())
-        _sub(entry, "updated", item.updated.isoformat())
+        _sub(entry, "published", machine_time(item.published))
+        _sub(entry, "updated", machine_time(item.updated))
         for name, url in item.authors or [("Staff", "")]:
             author = _sub(entry, "author")
             _sub(author, "name", name)
@@ -164,13 +166,14 @@ def rss_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
     ET.SubElement(channel, f"{{{ATOM_NS}}}link",
                   {"href": info.self_url, "rel": "self", "type": "application/rss+xml"})
     if entries:
-        _sub(channel, "lastBuildDate", format_datetime(max(e.updated for e in entries)))
+        newest = machine_moment(max(e.updated for e in entries))
+        _sub(channel, "lastBuildDate", format_datetime(newest))
     for entry in entries:
         item = _sub(channel, "item")
         _sub(item, "title", entry.title)
         _sub(item, "link", entry.url)
         _sub(item, "guid", entry.url, isPermaLink="true")
-        _sub(item, "pubDate", format_datetime(entry.published))
+        _sub(item, "pubDate", format_datetime(machine_moment(entry.published)))
         if entry.authors:
             _sub(item, f"{{{DC_NS}}}creator", ", ".join(name for name, _ in entry.authors))
         if entry.category:
@@ -203,8 +206,8 @@ def json_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
             "title": entry.title,
             "content_html": entry.content_html,
             "summary": entry.summary,
-            "date_published": entry.published.isoformat(),
-            "date_modified": entry.updated.isoformat(),
+            "date_published": machine_time(entry.published),
+            "date_modified": machine_time(entry.updated),
         }
         if entry.language:
             item["language"] = entry.language

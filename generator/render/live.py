@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from markupsafe import Markup
 
+from generator.dates import machine_time
 from generator.google import HEADLINE_LIMIT
 from generator.markup import UPDATE_MARK, shorten
 from generator.model import Article, LiveCoverage
@@ -76,14 +77,14 @@ def live_view(
     updates = tuple(
         LiveUpdateView(
             id=u.anchor, url=f"{page}#{u.anchor}", headline=Markup(u.headline_html),
-            time=u.time, time_iso=u.time.isoformat(), time_display=time_display(u.time),
+            time=u.time, time_iso=machine_time(u.time), time_display=time_display(u.time),
             date_display=date_display(u.time))
         for u in live.updates)
     shown = updates if live.oldest_first else tuple(reversed(updates))
     return LiveView(
-        state=live_state(live, now), start=live.start, start_iso=live.start.isoformat(),
+        state=live_state(live, now), start=live.start, start_iso=machine_time(live.start),
         start_display=f"{date_display(live.start)}, {time_display(live.start)}",
-        end=live.end, end_iso=live.end.isoformat() if live.end else None,
+        end=live.end, end_iso=machine_time(live.end) if live.end else None,
         end_display=f"{date_display(live.end)}, {time_display(live.end)}" if live.end else None,
         oldest_first=live.oldest_first, updates=shown,
         latest=updates[-1] if updates else None)
@@ -137,10 +138,10 @@ def live_facts(article: Article, body_html: str, absolute: Callable[[str], str]
     texts = [_text(part) for part in parts]
     page = absolute(article.url)
     updates = tuple(
-        (_text(u.headline_html) or shorten(body, HEADLINE_LIMIT) or u.time.isoformat(),
-         u.time.isoformat(), body, f"{page}#{u.anchor}")
+        (_text(u.headline_html) or shorten(body, HEADLINE_LIMIT) or machine_time(u.time),
+         machine_time(u.time), body, f"{page}#{u.anchor}")
         for u, body in zip(live.updates, texts, strict=False))
-    return (live.start.isoformat(), live.end.isoformat() if live.end else None, updates)
+    return (machine_time(live.start), machine_time(live.end) if live.end else None, updates)
 
 
 def live_blog_ld(data: dict[str, Any],

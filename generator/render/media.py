@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.dates import machine_time
 from generator.image_stage import ImageIndex
 from generator.markup import fill_image_placeholders
 from generator.markup.captions import caption_text, shown_caption
@@ -159,7 +160,7 @@ def _video_object(
         "description": words or name,
         "contentUrl": absolute(plan.url_path),
         "encodingFormat": plan.mime,
-        "uploadDate": article.date.isoformat(),
+        "uploadDate": machine_time(article.date),
     }
     poster = _poster(video.poster, plan, index, lambda path: path)
     if poster:

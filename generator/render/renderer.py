@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.config import SiteConfig
+from generator.dates import machine_time
 from generator.errors import SourceLocation
 from generator.google import NEWS_LIMIT, NEWS_WINDOW, SITEMAP_LIMIT
 from generator.image_stage import ImageIndex
@@ -559,7 +560,7 @@ class SiteRenderer:
         authors = self.content.authors
         return ArticleFacts(
             title=article.title, description=article.dek or article.summary, path=article.url,
-            published=article.date.isoformat(), modified=article.modified.isoformat(),
+            published=machine_time(article.date), modified=machine_time(article.modified),
             authors=tuple((authors[s].name, self.absolute(authors[s].url))
                           for s in article.author_slugs if s in authors),
             section=article.category.name if article.category else None,

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from generator.dates import machine_time
+
 from .meta import news_language
 from .xmlout import serialise, xml_text
 
@@ -45,7 +47,7 @@ def sitemap(entries: Sequence[SitemapEntry]) -> bytes:
     for entry in entries:
         lines += ["  <url>", f"    <loc>{_escape(entry.loc)}</loc>"]
         if entry.lastmod:
-            lines.append(f"    <lastmod>{entry.lastmod.isoformat()}</lastmod>")
+            lines.append(f"    <lastmod>{machine_time(entry.lastmod)}</lastmod>")
         lines.append("  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
@@ -72,7 +74,7 @@ def news_sitemap(entries: Sequence[NewsEntry], publication: str, language: str) 
         ET.SubElement(pub, f"{{{NEWS_NS}}}name").text = publication
         ET.SubElement(pub, f"{{{NEWS_NS}}}language").text = news_language(
             entry.language or language)
-        ET.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = entry.published.isoformat()
+        ET.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = machine_time(entry.published)
         ET.SubElement(news, f"{{{NEWS_NS}}}title").text = entry.title
     return serialise(urlset)
 

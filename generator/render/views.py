@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from generator.dates import in_zone
+from generator.dates import in_zone, machine_time
 from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
 from generator.markup.captions import shown_caption
@@ -142,8 +142,8 @@ def display_moment(moment: datetime, has_time: bool = True) -> str:
 
 def change_view(change: Change) -> ChangeView:
     """An update or correction as templates show it."""
-    return ChangeView(change.at, change.at.isoformat(), display_moment(change.at, change.has_time),
-                      change.text)
+    return ChangeView(change.at, machine_time(change.at),
+                      display_moment(change.at, change.has_time), change.text)
 
 
 class KeptViews(Protocol):
@@ -303,14 +303,14 @@ class ViewMaker:
             url=self.url(article.url),
             summary=article.summary,
             date=article.date,
-            date_iso=article.date.isoformat(),
+            date_iso=machine_time(article.date),
             date_display=display_date(shown),
             time_display=display_clock(shown) if article.date_has_time else None,
             reading_minutes=article.reading_minutes,
             word_count=article.word_count,
             dek=article.dek,
             updated=last.at if last else None,
-            updated_iso=last.at.isoformat() if last else None,
+            updated_iso=machine_time(last.at) if last else None,
             category=self.term(article.category) if article.category else None,
             tags=tuple(self.term(t) for t in article.tags),
             authors=tuple(self.author(self.authors[s]) for s in article.author_slugs
