@@ -172,11 +172,42 @@ def language_problem(value: Any) -> str | None:
 def _timezone(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a timezone name such as America/New_York or UTC"
+    if value.upper() in _ABBREVIATED_ZONES:
+        # The database keeps these for old systems: EST is UTC-5 all year, so a New York
+        # summer story typed 10:00 would go out at 11:00 and say "10:00 AM EST".
+        meant = _ABBREVIATED_ZONES[value.upper()]
+        return (f"{value!r} is a zone's abbreviation, which keeps one offset all year (no "
+                f"summer time); use the name of a place in the zone, such as {meant} "
+                "(or Etc/GMT+5 style names for a fixed offset on purpose)")
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        return f"unknown timezone {value!r}; use a name such as America/New_York or UTC"
+        meant = _zone_meant(value)
+        advice = (f"did you mean {meant}?" if meant
+                  else "use a name such as America/New_York or UTC")
+        return f"unknown timezone {value!r}; {advice}"
     return None
+
+
+# Abbreviations the time zone database keeps for old systems at one offset all year, and
+# the place a desk typing them usually means (HST is Honolulu's all year, so it is not here).
+_ABBREVIATED_ZONES = {
+    "EST": "America/New_York",
+    "MST": "America/Denver (America/Phoenix for Arizona, which keeps no summer time)",
+}
+
+
+def _zone_meant(typed: str) -> str | None:
+    """The zone name a mistyped one is closest to ("america/los_angeles", "Asia/Kolkatta")."""
+    import difflib
+    from zoneinfo import available_timezones
+
+    names = {name.lower(): name for name in available_timezones()}
+    key = typed.strip().replace(" ", "_").lower()
+    if key in names:
+        return names[key]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.8)
+    return names[close[0]] if close else None
 
 
 def _permalink(value: Any) -> str | None:

@@ -456,11 +456,32 @@ def test_a_theme_that_is_not_there_is_named_not_replaced_by_the_built_in_one(
     assert not (site / "output").exists()
 
 
+@pytest.mark.parametrize("zone, message", [
+    ("america/los_angeles", "unknown timezone 'america/los_angeles'; did you mean "
+                            "America/Los_Angeles?"),
+    ("Asia/Kolkatta", "unknown timezone 'Asia/Kolkatta'; did you mean Asia/Kolkata?"),
+    ("Mars/Olympus", "unknown timezone 'Mars/Olympus'; use a name such as America/New_York "
+                     "or UTC"),
+    # Accepted before as UTC-5 all year: a New York summer story typed 10:00 went out at
+    # 11:00 saying "10:00 AM EST" (a red-team pass on dates).
+    ("EST", "'EST' is a zone's abbreviation, which keeps one offset all year (no summer "
+            "time); use the name of a place in the zone, such as America/New_York (or "
+            "Etc/GMT+5 style names for a fixed offset on purpose)"),
+])
+def test_a_mistyped_or_abbreviated_timezone_is_named_with_the_one_meant(make_site, capsys,
+                                                                        zone, message):
+    site = make_site({"site.yaml": SITE_YAML.replace("timezone: UTC", f"timezone: {zone}"),
+                      "content/articles/a.md": article(category="Music")})
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"site.yaml:4: error: 'timezone' {message}")
+
+
 @pytest.mark.parametrize("settings, wrong", [
     (SITE_YAML.replace("per_page: 2", "per_page: two").replace("UTC", "Europe/Lodnon")
      .replace("[Music, TV]", "7") + "language: English\n",
-     ["site.yaml:4: error: 'timezone' unknown timezone 'Europe/Lodnon'; use a name such as "
-      "America/New_York or UTC",
+     ["site.yaml:4: error: 'timezone' unknown timezone 'Europe/Lodnon'; did you mean "
+      "Europe/London?",
       "site.yaml:5: error: 'per_page' must be a whole number above 0",
       "site.yaml:6: error: 'categories' ",
       # Every page's lang="English" was refused by the HTML checker (a red-team pass).
