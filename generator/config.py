@@ -182,8 +182,8 @@ def _timezone(value: Any) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        meant = _zone_meant(value)
-        advice = (f"did you mean {meant}?" if meant
+        closest = _zone_meant(value)
+        advice = (f"did you mean {closest}?" if closest
                   else "use a name such as America/New_York or UTC")
         return f"unknown timezone {value!r}; {advice}"
     return None

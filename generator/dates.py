@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -53,6 +54,33 @@ def parse_date(raw: object, tz: tzinfo) -> ParsedDate | None:
     # Shown as the clocks showed that moment; said only of a time the writer typed (a
     # date alone means the day, whenever it began: midnight itself is skipped in some zones).
     return ParsedDate(shown, has_time, written if has_time else None)
+
+
+_DATE_SHAPED = re.compile(
+    r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
+
+
+def why_not_a_date(raw: object) -> str | None:
+    """Why a value written like a date is none ("2025 has no February 29"), for the error
+    that refuses it; None when it is not written like one or the reason is not known."""
+    match = _DATE_SHAPED.match(str(raw))
+    if match is None:
+        return None
+    year, month, day = (int(match.group(n)) for n in (1, 2, 3))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        if month == 2 and day == 29:
+            return f"{year} has no February 29"
+        return f"{calendar.month_name[month]} has no day {day}"
+    hour, minute, second = (int(match.group(n) or 0) for n in (4, 5, 6))
+    if hour == 24 and minute == second == 0:
+        return "midnight is written 00:00 on the next day"
+    if hour > 23:
+        return f"a day has no hour {hour}"
+    if minute > 59 or second > 59:
+        return "minutes and seconds go up to 59"
+    return None
 
 
 def skipped_hour_problem(parsed: ParsedDate, tz: tzinfo) -> str | None:

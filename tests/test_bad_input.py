@@ -676,6 +676,20 @@ def test_a_time_without_a_date_is_quoted_back_as_typed_not_as_yaml_reads_it(make
     assert build(site).content.articles[0].extra == {"runtime": "1:42:05"}
 
 
+@pytest.mark.parametrize("typed, why", [
+    ("2025-02-29", "2025 has no February 29"),
+    ("2026-04-31", "April has no day 31"),
+    ("2026-03-09 24:00", "midnight is written 00:00 on the next day"),
+    ("2026-03-09 09:75", "minutes and seconds go up to 59"),
+])
+def test_an_impossible_date_says_why(make_site, typed, why):
+    # The writer's date already looked like the example the message gave (a red-team pass).
+    site = make_site({"content/articles/a.md": article(date=typed)})
+    assert problems_of(site) == [
+        f"content/articles/a.md:3: error: 'date' is not a date: '{typed}' ({why}); write "
+        "2026-03-14, 2026-03-14 09:30 or 2026-03-14T09:30:00+01:00"]
+
+
 def test_a_photo_named_with_a_hash_or_question_mark_is_found_as_typed(make_site):
     site = make_site({
         "content/articles/a/index.md": article(

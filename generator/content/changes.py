@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from generator.dates import ParsedDate, in_zone, parse_date
+from generator.dates import ParsedDate, in_zone, parse_date, why_not_a_date
 from generator.markup import smarten
 from generator.model import Change
 from generator.textmatch import closest
@@ -88,8 +88,10 @@ def _change(fields: FieldReader, key: str, number: int, path: tuple[str | int, .
     else:
         when = parse_date(entry[time_key], tz)
         if when is None:
-            fields.error(f"{named}: '{time_key}' is not a date: {entry[time_key]!r}; write "
-                         "2026-11-19 14:05 or 2026-11-19T14:05:00-05:00", *path, time_key)
+            why = why_not_a_date(entry[time_key])
+            fields.error(f"{named}: '{time_key}' is not a date: {entry[time_key]!r}"
+                         f"{f' ({why})' if why else ''}; write 2026-11-19 14:05 or "
+                         "2026-11-19T14:05:00-05:00", *path, time_key)
         else:
             fields.warn_skipped_hour(when, tz, *path, time_key)
     words = None

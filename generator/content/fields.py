@@ -7,7 +7,7 @@ import re
 from datetime import tzinfo
 from typing import Any
 
-from generator.dates import ParsedDate, parse_date, skipped_hour_problem
+from generator.dates import ParsedDate, parse_date, skipped_hour_problem, why_not_a_date
 from generator.errors import Report, SourceLocation
 from generator.slugs import (
     has_unsafe_scheme,
@@ -143,9 +143,10 @@ class FieldReader:
             return None
         parsed = parse_date(self.data[key], tz)
         if parsed is None:
+            why = why_not_a_date(self.data[key])
             self.error(
-                f"'{key}' is not a date: {self.data[key]!r}; write 2026-03-14, "
-                "2026-03-14 09:30 or 2026-03-14T09:30:00+01:00",
+                f"'{key}' is not a date: {self.data[key]!r}{f' ({why})' if why else ''}; "
+                "write 2026-03-14, 2026-03-14 09:30 or 2026-03-14T09:30:00+01:00",
                 key,
             )
         else:
