@@ -230,11 +230,14 @@ class Article:
 
     @property
     def last_change(self) -> Change | None:
-        """The newest change after publication: ``updated``, an update or a correction."""
+        """The newest change after publication: ``updated``, an update or a correction.
+
+        One dated before the story is none (the writer is warned): the page's "Updated"
+        and the feeds', sitemap's and JSON-LD's modified time are this one moment."""
         changes = [*self.updates[:1], *self.corrections[:1]]
         if self.updated is not None:
             changes.append(Change(self.updated, self.updated_has_time, "", self.updated_line))
-        return max(changes, key=lambda c: c.at, default=None)
+        return max((c for c in changes if c.at > self.date), key=lambda c: c.at, default=None)
 
     @property
     def modified(self) -> datetime:

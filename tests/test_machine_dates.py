@@ -12,7 +12,7 @@ from email.utils import parsedate_to_datetime
 
 from bs4 import BeautifulSoup
 
-from .conftest import SITE_YAML, article, build
+from .conftest import NOW, SITE_YAML, article, build
 
 # RFC 3339 as HTML's <time>, the sitemap protocol and Atom read it: an offset in whole minutes,
 # and at most three digits of a second.
@@ -60,3 +60,49 @@ def test_every_machine_date_is_valid_and_one_instant(make_site):
             assert RFC3339.fullmatch(text), (zone, where, text)
             moments.add(datetime.fromisoformat(text))
         assert moments == {datetime.fromisoformat(instant)}, (zone, found)
+
+
+def test_an_updated_time_before_the_story_is_not_shown_and_says_so(make_site):
+    # The page said "Updated April 9" while every feed, the sitemap and JSON-LD gave the
+    # publication time: two instants for one field (a red-team pass on dates).
+    site = make_site({
+        "content/articles/before.md": article("Before", "2026-04-10 10:00", category="Music",
+                                              updated="2026-04-09 10:00"),
+        "content/articles/same.md": article("Same day", "2026-04-12 10:00", category="Music",
+                                            updated="2026-04-12"),
+    })
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        "content/articles/before.md:5: warning: 'updated' (2026-04-09 10:00) is earlier than "
+        "'date' (2026-04-10 10:00), so readers, feeds and search engines are not told of an "
+        "update: correct it, or remove it",
+        "content/articles/same.md:5: warning: 'updated' gives the story's own day (2026-04-12) "
+        "without a time, so it is not shown as an update: give the time of the change, e.g. "
+        "updated: 2026-04-12 15:30"]
+    for slug in ("before", "same"):
+        html = (site / f"output/music/{slug}/index.html").read_text("utf-8")
+        assert "Updated" not in BeautifulSoup(html, "html.parser").select_one("article").text
+        data = json.loads(BeautifulSoup(html, "html.parser").find(
+            "script", type="application/ld+json").string)
+        data = next(d for d in data.get("@graph", [data]) if "datePublished" in d)
+        assert data["dateModified"] == data["datePublished"]
+
+
+def test_a_change_dated_after_now_is_warned_about_at_its_line(make_site):
+    # A mistyped year was published as "Updated December 1, 2027" without a word.
+    site = make_site({
+        "content/articles/typo.md": article("Typo", "2026-11-19 10:00", category="Music",
+                                            updated="2027-11-19 10:00"),
+        "content/articles/fix.md": article(
+            "Fix", "2026-11-19 10:00", category="Music",
+            corrections="\n  - at: 2026-12-19 10:00\n    text: The date was wrong."),
+    })
+    assert [str(w) for w in build(site).warnings] == [
+        f"content/articles/{name}: warning: {what} is dated {when}, which has not come yet, "
+        "but readers see it today, and feeds and search engines are told the story changed "
+        "then: correct the date"
+        for name, what, when in (("fix.md:6", "a correction", "2026-12-19 10:00"),
+                                 ("typo.md:5", "'updated'", "2027-11-19 10:00"))]
+    # Once that time has come, nothing is said.
+    later = datetime(2027, 12, 1, tzinfo=NOW.tzinfo)
+    assert build(site, now=later).warnings == ()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.config import SiteConfig, language_problem
+from generator.dates import ParsedDate
 from generator.errors import Report, SourceLocation
 from generator.markup import SHORT_LINK, shorten, smarten
 from generator.model import (
@@ -62,6 +63,20 @@ def tag_url(slug: str) -> str:
     return f"/tags/{slug}/"
 
 
+def _updated_before_date(updated: ParsedDate, date: ParsedDate) -> str:
+    """The warning for an ``updated:`` before ``date:``, which is not shown."""
+    if not updated.has_time and updated.value.date() == date.value.date():
+        return (f"'updated' gives the story's own day ({updated.value:%Y-%m-%d}) without a "
+                "time, so it is not shown as an update: give the time of the change, e.g. "
+                f"updated: {updated.value:%Y-%m-%d} 15:30")
+    return (f"'updated' ({_typed(updated)}) is earlier than 'date' ({_typed(date)}), so readers, "
+            "feeds and search engines are not told of an update: correct it, or remove it")
+
+
+def _typed(moment: ParsedDate) -> str:
+    return f"{moment.value:%Y-%m-%d %H:%M}" if moment.has_time else f"{moment.value:%Y-%m-%d}"
+
+
 def assemble_article(
     source: SourceFile, digest: str, parsed: ParsedSource, config: SiteConfig,
     authors: Mapping[str, Author], report: Report,
@@ -75,7 +90,7 @@ def assemble_article(
     date = fields.date("date", config.tz, required=True)
     updated = fields.date("updated", config.tz)
     if date and updated and updated.value < date.value:
-        report.warning("'updated' is earlier than 'date'", fields.at("updated"))
+        report.warning(_updated_before_date(updated, date), fields.at("updated"))
     published = date.value if date else None
     updates = read_changes(fields, "updates", config.tz, published)
     corrections = read_changes(fields, "corrections", config.tz, published)
