@@ -776,6 +776,26 @@ def test_an_update_in_the_hour_the_clocks_go_back_follows_the_one_before(make_si
                      "2026-11-01T01:15:00-07:00"]  # newest first, 25 minutes apart
 
 
+@pytest.mark.parametrize("first, second, second_at", [
+    ("1:30 am", "1:45 am PST", "2026-11-01T01:45:00-08:00"),  # 75 minutes later
+    ("1:10 am", "1:30 am PST", "2026-11-01T01:30:00-08:00"),
+    ("1:10 am PDT", "1:30 am PDT", "2026-11-01T01:30:00-07:00"),  # the first 1:30, as said
+])
+def test_a_zone_names_which_of_the_hour_the_clocks_go_back(make_site, first, second,
+                                                           second_at) -> None:
+    """Found by a red-team pass: '1:45 am PST' after '1:30 am' (PDT) was refused as another
+    zone's time, and without "PST" it was published an hour early, at the first 1:45."""
+    body = f"Intro.\n\n## {first} — B\n\nb\n\n## {second} — C\n\nc\n"
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles"),
+        LIVE: article("Halloween night live", "2026-10-31 23:00", body, category="Music",
+                      live="{start: 2026-10-31 23:00}")})
+    build(site)  # raises on any error
+    times = [t["datetime"] for t in page(site, URL).select("article.live-update time")]
+    assert times[0] == second_at
+    assert page(site, URL).select_one("article.live-update h2").get_text(strip=True) == "C"
+
+
 def test_a_later_time_the_same_day_and_the_21h42_form_are_updates(make_site) -> None:
     """Found by a red-team pass: '## 21h42 — …', a form the reference lists, was a plain
     heading, and 3:00 pm after 1:30 am the same day was refused as 'earlier in the day'."""

@@ -126,8 +126,8 @@ def _timed_updates(
             report.error(problem or "", location)
             failed = True
             continue
-        moment = _when(clock, after, tz)
         zone = zone_after_time(raw.heading_html, rest)
+        moment = _when(clock, after, tz, zone[0] if zone else None)
         if zone is not None:
             if not is_zone_of(zone[0], tz, moment):
                 report.error(f"'{clock.typed} {zone[0]}' gives the time in {zone[0]}, but this "
@@ -164,9 +164,10 @@ def _timed_updates(
     return None if failed else timed
 
 
-def _when(clock: ClockTime, after: datetime, tz: tzinfo) -> datetime:
+def _when(clock: ClockTime, after: datetime, tz: tzinfo, zone: str | None = None) -> datetime:
     """The first moment at or after ``after`` that the clock time names (on its date, if it
-    gives one: then the earliest there when none is after)."""
+    gives one: then the earliest there when none is after); of those ``zone`` ("PST") names,
+    if any, so the hour the clocks go back can be told from its first time."""
     local = in_zone(after, tz)
     days = [clock.day] if clock.day else [local.date()]
     if not clock.day and local.date() < date.max:  # no day after 9999-12-31
@@ -180,6 +181,8 @@ def _when(clock: ClockTime, after: datetime, tz: tzinfo) -> datetime:
                                   fold=fold)
                 found.setdefault(_instant(moment), moment)
     candidates = [found[instant] for instant in sorted(found)]
+    if zone is not None:
+        candidates = [c for c in candidates if is_zone_of(zone, tz, c)] or candidates
     return next((c for c in candidates if _instant(c) >= _instant(after)), candidates[0])
 
 
