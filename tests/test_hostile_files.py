@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import errno
 import os
+import resource
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from .conftest import REPO, SiteFiles, article
+from generator.scaffold import init_site
+
+from .conftest import REPO, SiteFiles, article, photo_bytes
 from .outcome import Run, build_outcome, snapshot
 
 MakeSite = Callable[[SiteFiles], Path]
@@ -328,3 +332,54 @@ def test_no_content_folder_is_an_error_not_an_empty_site(make_site: MakeSite,
     else:
         assert lines == [f"content: error: no content/ folder in {site}: create content/articles/ "
                          "and put your first article there, or run `byline init`"], run.err
+
+
+# --- photos the disk will not take, or Byline may not read ---------------------------------
+
+
+def test_an_unreadable_photo_is_an_error_with_the_fix(make_site: MakeSite,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # A red-team pass: the line said "(Permission denied)" and nothing of what to do.
+    site, previous = built_site(make_site)
+    folder = site / "content/articles/second"
+    (folder / "x.jpg").write_bytes(photo_bytes())
+    (folder / "index.md").write_text(article("Second story", category="TV",
+                                             body="![A photo](x.jpg)"), encoding="utf-8")
+    real = Path.read_bytes
+
+    def refused(path: Path) -> bytes:
+        if path.name == "x.jpg":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    fails_with(site, previous, "content/articles/second/index.md:7: error: x.jpg: image file "
+                               "cannot be read (permission denied): make it readable, e.g. "
+                               "`chmod u+r` it")
+
+
+def test_a_photo_the_disk_takes_only_part_of_fails_the_build_not_the_reader(
+        tmp_path: Path) -> None:
+    """Found by a red-team pass: under a file-size limit (as on a nearly full disk) the
+    photo's encoder wrote part of its last block without a word, the cut-off file was
+    published and the build said "Built". The starter site, as the pass had it."""
+    site = tmp_path / "site"
+    init_site(site)
+    settings = site / "site.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("search: true", "search: false"),
+                        encoding="utf-8")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    # Python ignores SIGXFSZ, so a write past the limit fails with EFBIG, as a full disk would.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (40 * 1024, hard))
+    try:
+        run = build_outcome(site, previous={})
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert run.code == 1
+    assert error_lines(run) == [
+        "content/articles/welcome-to-your-newsroom/index.md:9: error: photo.jpg: image could "
+        "not be saved: this system limits the size of a file Byline may write (ulimit -f); "
+        "raise the limit and build again"]
+    assert build_outcome(site).code == 0  # the limit lifted, the next build makes it whole
+    for made in (site / "output/images").iterdir():
+        Image.open(made).load()  # raises on a cut-off file

@@ -7,6 +7,8 @@ fraction of the time.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -107,14 +109,23 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> int:
 
     A crash or a kill mid-encode leaves at most a ``.tmp`` file (which ``prune_cache``
     removes), never a truncated output that a later build would take as done.
+
+    The picture is encoded in memory and written by Python, which raises when the disk
+    takes less than it was given: Pillow's encoders write to a file's descriptor and let
+    a short write pass, and a cut-off photo was published with the build's "Built".
     """
+    encoded = io.BytesIO()
+    write(encoded)
+    data = encoded.getbuffer()
     descriptor, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
     )
     try:
         with os.fdopen(descriptor, "wb") as out:
-            write(out)
+            out.write(data)
             size = out.tell()
+        if size != len(data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

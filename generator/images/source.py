@@ -31,6 +31,7 @@ from generator.images.decoding import (
 from generator.images.placeholder import make_placeholder
 from generator.images.problems import ImageProblem
 from generator.images.settings import ImageSettings
+from generator.inputfiles import open_problem
 from generator.parallel import map_in_workers
 
 # Enough pixels for a placeholder; JPEGs decode at 1/8 scale to reach it.
@@ -147,7 +148,7 @@ def _read(path: Path) -> tuple[bytes, str]:
     except IsADirectoryError:
         raise ImageProblem("image path is a folder, not a file") from None
     except OSError as error:
-        raise ImageProblem(f"image file cannot be read ({error.strerror})") from None
+        raise ImageProblem(f"image file {open_problem(error, path)}") from None
     return data, hashlib.sha256(data).hexdigest()
 
 
@@ -157,7 +158,7 @@ def _stat(path: Path) -> os.stat_result:
     except FileNotFoundError:
         raise ImageProblem("image file not found") from None
     except OSError as error:
-        raise ImageProblem(f"image file cannot be read ({error.strerror})") from None
+        raise ImageProblem(f"image file {open_problem(error, path)}") from None
 
 
 def inspect_bytes(path: Path, data: bytes, digest: str, settings: ImageSettings) -> SourceImage:

@@ -8,6 +8,7 @@ A hero's cards and crops come from the scale their own size needs (often the sam
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import math
 from collections.abc import Collection, Iterator, Sequence
@@ -86,8 +87,19 @@ def produce_variants(
     except (OSError, ValueError) as error:
         # The source decoded when inspected, so this is the cache folder (disk full, gone)
         # or an encoder refusing a size or mode: still one line at the photo, not a crash.
-        return Outcome(source, problem=f"image could not be resized and saved ({error})")
+        return Outcome(source, problem=_not_saved(error))
     return Outcome(source, written)
+
+
+def _not_saved(error: OSError | ValueError) -> str:
+    """Why a photo's sizes could not be saved, with what to do where that is known."""
+    number = getattr(error, "errno", None)
+    if number == errno.ENOSPC:
+        return "image could not be saved: the disk is full; free some space and build again"
+    if number == errno.EFBIG:
+        return ("image could not be saved: this system limits the size of a file Byline may "
+                "write (ulimit -f); raise the limit and build again")
+    return f"image could not be resized and saved ({error})"
 
 
 def read_source(source: SourceImage) -> bytes:
