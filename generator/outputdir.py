@@ -8,6 +8,7 @@ removed, so a build that fails leaves the previous site exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Set
@@ -16,6 +17,8 @@ from pathlib import Path
 from stat import S_IFDIR, S_ISDIR, S_ISLNK, S_ISREG
 
 from generator.cache import digest_text
+from generator.errors import BuildFailed, Problem, Severity, SourceLocation
+from generator.inputfiles import shown
 from generator.ownership import (
     MARKER_NAME,
     is_inside,
@@ -248,7 +251,24 @@ def mark_clean(output: Path, owned: Set[str], arriving: Set[str], gone: Set[str]
 
 def _move(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    place(source, target)
+    try:
+        place(source, target)
+    except OSError as error:  # named as the page it is, not as the staged file it came from
+        raise BuildFailed([Problem(Severity.ERROR, _not_placed(error, target),
+                                   SourceLocation(shown(target)))]) from None
+
+
+def _not_placed(error: OSError, target: Path) -> str:
+    """Why a built file could not take its place in the output folder, and what to do."""
+    if error.errno in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST):
+        return ("a folder is where Byline writes this file: move the folder out of the "
+                "output folder and build again")
+    if error.errno == errno.ENOSPC:
+        return "the disk is full: free some space and build again"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"Byline may not write here ({(error.strerror or '').lower()}): make "
+                f"{shown(target.parent)} writable, e.g. `chmod u+w` it, and build again")
+    return f"cannot be written ({(error.strerror or str(error)).lower()})"
 
 
 def _remove_empty_folders(output: Path, folders: Iterable[Path]) -> None:

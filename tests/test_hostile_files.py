@@ -383,3 +383,22 @@ def test_a_photo_the_disk_takes_only_part_of_fails_the_build_not_the_reader(
     assert build_outcome(site).code == 0  # the limit lifted, the next build makes it whole
     for made in (site / "output/images").iterdir():
         Image.open(made).load()  # raises on a cut-off file
+
+
+def test_a_folder_in_a_pages_place_is_named_as_the_page_not_a_staged_file(
+        make_site: MakeSite) -> None:
+    # A red-team pass: the line named .byline-cache/staging-PID/<hash>, with no fix.
+    site, _ = built_site(make_site)
+    page = site / "output/music/first/index.html"
+    page.unlink()
+    page.mkdir()
+    (site / "content/articles/first.md").write_text(article("First, edited", category="Music"),
+                                                   encoding="utf-8")
+    run = build_outcome(site)
+    assert run.code == 1
+    assert error_lines(run) == [
+        f"{page}: error: a folder is where Byline writes this file: move the folder out of "
+        "the output folder and build again"]
+    page.rmdir()
+    assert build_outcome(site).code == 0
+    assert "First, edited" in page.read_text("utf-8")
