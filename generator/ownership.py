@@ -436,6 +436,9 @@ def hold_lock(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except IsADirectoryError:
+        raise BylineError(f"cannot use {path}: a folder is where Byline keeps its lock file; "
+                          "move the folder away and build again") from None
     except OSError as error:
         raise BylineError(f"cannot use {path.parent} ({error.strerror or error}): it must be "
                           "a folder Byline can write in; move away what is there") from None

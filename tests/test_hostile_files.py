@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import resource
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -402,3 +403,29 @@ def test_a_folder_in_a_pages_place_is_named_as_the_page_not_a_staged_file(
     page.rmdir()
     assert build_outcome(site).code == 0
     assert "First, edited" in page.read_text("utf-8")
+
+
+@pytest.mark.parametrize("name, made, message", [
+    ("build.lock", "folder", "a folder is where Byline keeps its lock file; move the folder "
+                             "away and build again"),
+    ("images", "file", "a file is where Byline keeps resized photos; move it away and build "
+                       "again"),
+])
+def test_something_else_where_the_cache_keeps_its_own_is_named_with_the_fix(
+        make_site: MakeSite, name: str, made: str, message: str) -> None:
+    # A red-team pass: the lock's folder was blamed on .byline-cache itself, and a file in
+    # place of the photos' folder stopped every build with "file exists". Neither is
+    # Byline's to delete.
+    site, _ = built_site(make_site, **{"content/articles/second/x.jpg": photo_bytes()})
+    path = site / ".byline-cache" / name
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+    path.mkdir() if made == "folder" else path.write_text("mine", encoding="utf-8")
+    (site / "content/articles/second/index.md").write_text(
+        article("Second story", category="TV", body="![A photo](x.jpg)"), encoding="utf-8")
+    run = build_outcome(site)
+    assert (run.code, run.err.splitlines()[-1]) == (1, f"byline: error: cannot use {path}: "
+                                                       f"{message}")
+    assert path.exists()  # left for its owner to move

@@ -14,11 +14,13 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import BylineError
 from generator.images.plan import Variant, encoder_available
 from generator.images.progress import ProgressBar
 from generator.images.settings import ImageSettings
 from generator.images.source import SourceImage
 from generator.images.variants import Outcome, produce_variants
+from generator.inputfiles import shown
 from generator.parallel import worker_count, worker_pool
 
 AVIF_MISSING = (
@@ -62,7 +64,12 @@ def process_images(
     """
     started = time.perf_counter()
     images_dir = cache_dir / "images"
-    images_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        images_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # Not Byline's to delete: a file put there by someone else.
+        raise BylineError(f"cannot use {shown(images_dir)}: a file is where Byline keeps "
+                          "resized photos; move it away and build again") from None
     wanted, skipped_avif = merge_jobs(jobs)
     warnings = (
         (AVIF_MISSING,)
