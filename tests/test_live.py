@@ -766,14 +766,22 @@ def test_an_update_in_the_hour_the_clocks_go_back_follows_the_one_before(make_si
     after 1:45 am (the first 1 am) was refused as "23 hours later", and the date the error
     asked for was refused as earlier: Python compares two times of one zone by the clock."""
     body = "Intro.\n\n## 1:15 am — B\n\nb\n\n## 1:45 am — C\n\nc\n\n## 1:10 am — D\n\nd\n"
+    times, _ = fall_back_night(make_site, body)
+    assert times == ["2026-11-01T01:10:00-08:00", "2026-11-01T01:45:00-07:00",
+                     "2026-11-01T01:15:00-07:00"]  # newest first, 25 minutes apart
+
+
+def fall_back_night(make_site, body: str) -> tuple[list[str], list[str]]:
+    """A live blog in Los Angeles on the night clocks go back, built: its updates' times
+    and headlines, newest first."""
     site = make_site({
         "site.yaml": SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles"),
         LIVE: article("Halloween night live", "2026-10-31 23:00", body, category="Music",
                       live="{start: 2026-10-31 23:00}")})
     build(site)  # raises on any error
-    times = [t["datetime"] for t in page(site, URL).select("article.live-update time")]
-    assert times == ["2026-11-01T01:10:00-08:00", "2026-11-01T01:45:00-07:00",
-                     "2026-11-01T01:15:00-07:00"]  # newest first, 25 minutes apart
+    updates = page(site, URL).select("article.live-update")
+    return ([u.select_one("time")["datetime"] for u in updates],
+            [u.select_one("h2").get_text(strip=True) for u in updates])
 
 
 @pytest.mark.parametrize("first, second, second_at", [
@@ -785,15 +793,9 @@ def test_a_zone_names_which_of_the_hour_the_clocks_go_back(make_site, first, sec
                                                            second_at) -> None:
     """Found by a red-team pass: '1:45 am PST' after '1:30 am' (PDT) was refused as another
     zone's time, and without "PST" it was published an hour early, at the first 1:45."""
-    body = f"Intro.\n\n## {first} — B\n\nb\n\n## {second} — C\n\nc\n"
-    site = make_site({
-        "site.yaml": SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles"),
-        LIVE: article("Halloween night live", "2026-10-31 23:00", body, category="Music",
-                      live="{start: 2026-10-31 23:00}")})
-    build(site)  # raises on any error
-    times = [t["datetime"] for t in page(site, URL).select("article.live-update time")]
-    assert times[0] == second_at
-    assert page(site, URL).select_one("article.live-update h2").get_text(strip=True) == "C"
+    times, headlines = fall_back_night(
+        make_site, f"Intro.\n\n## {first} — B\n\nb\n\n## {second} — C\n\nc\n")
+    assert (times[0], headlines[0]) == (second_at, "C")  # the zone is not in the headline
 
 
 def test_a_later_time_the_same_day_and_the_21h42_form_are_updates(make_site) -> None:
