@@ -1170,8 +1170,8 @@ def test_a_photo_that_cannot_be_written_is_an_error_at_its_line(
     monkeypatch.setattr("generator.images.variants.write_picture", disk_full)
     run = build_outcome(site, previous=snapshot(site / "output"))
     assert run.err.splitlines()[0] == (
-        "content/articles/full/index.md:4: error: hero.jpg: image could not be resized and"
-        " saved ([Errno 28] No space left on device)"
+        "content/articles/full/index.md:4: error: hero.jpg: image could not be saved: the "
+        "disk is full; free some space and build again"
     )
 
 
