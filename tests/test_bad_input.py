@@ -251,14 +251,50 @@ def test_another_tools_way_of_holding_a_story_back_stops_the_build(make_site):
     ]
 
 
+@pytest.mark.parametrize("line, meaning", [
+    ("status: trash", "'status: trash' keeps a story unpublished in WordPress"),
+    ("status: auto-draft", "'status: auto-draft' keeps a story unpublished in WordPress"),
+    ("post_status: draft", "'post_status: draft' keeps a story unpublished in WordPress"),
+    ('published: "false"', "'published: false' keeps a story unpublished in Jekyll and "
+                           "WordPress exports"),
+    ("published: 'no'", "'published: no' keeps a story unpublished in Jekyll and WordPress "
+                        "exports"),
+    ("_build: {render: never, list: never}", "'_build' with render or list 'never' keeps a "
+                                             "story off the site in Hugo"),
+])
+def test_more_ways_other_tools_keep_a_story_back_stop_the_build(make_site, line, meaning):
+    """Found by a red-team pass on imported archives: a trashed WordPress post (often pulled
+    on purpose), Hugo's build options and quoted 'false' were published without a word."""
+    site = make_site({"content/articles/a.md": article(category="Music").replace(
+        "category: Music", f"category: Music\n{line}")})
+    assert problems_of(site) == [
+        f"content/articles/a.md:5: error: {meaning}; Byline does not read it, and would "
+        "publish this now: write draft: true to keep it back"]
+
+
+def test_a_hugo_expiry_date_stops_the_build(make_site):
+    # Hugo takes the story down at its expiryDate; Byline would keep it up for good.
+    site = make_site({"content/articles/a.md": article(category="Music").replace(
+        "category: Music", "category: Music\nexpiryDate: 2024-04-01")})
+    assert problems_of(site) == [
+        "content/articles/a.md:5: error: 'expiryDate' takes a story down at that date in Hugo; "
+        "Byline does not read it, and would publish this now: remove it, and delete the file "
+        "(or write draft: true) when the story should come down; Byline keeps a story up "
+        "until then"]
+
+
 def test_another_tools_name_for_a_field_is_a_warning_with_ours(make_site):
-    site = make_site({"content/articles/a.md": article(categories="[Music]", excerpt="Hi",
-                                                       byline="Dana Reyes")})
+    site = make_site({"content/articles/a.md": article(
+        categories="[Music]", excerpt="Hi", byline="Dana Reyes", images="[cover.jpg]",
+        custom_excerpt="Hello")})
     assert [str(w) for w in build(site).warnings if "another tool" in str(w)] == [
         f"content/articles/a.md:{line}: warning: '{key}' is another tool's name, which Byline "
         f"does not read: write {ours} instead"
         for line, key, ours in ((4, "categories", "category: Music"), (5, "excerpt", "dek: Hi"),
-                                (6, "byline", "author: Dana Reyes"))]
+                                (6, "byline", "author: Dana Reyes"),
+                                # Hugo's and Ghost's: the share image and summary were lost.
+                                (7, "images", "hero: {image: cover.jpg, credit: Name/Agency}"),
+                                (8, "custom_excerpt", "dek: Hello"))]
 
 
 def test_a_pasted_block_of_html_never_closed_is_an_error_at_its_line(make_site):

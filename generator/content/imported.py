@@ -13,10 +13,12 @@ from generator.textmatch import closest
 # Other tools' names for Byline's keys (the first of those a kind of file has is named).
 _OTHER_TOOLS_NAMES: dict[str, tuple[str, ...]] = {
     "categories": ("category",), "section": ("category",),
-    "image": ("hero",), "featured_image": ("hero",), "feature_image": ("hero",),
+    "image": ("hero",), "images": ("hero",), "featured_image": ("hero",),
+    "feature_image": ("hero",),
     "cover": ("hero",), "thumbnail": ("hero",), "banner": ("hero",),
     "byline": ("author",), "writer": ("author",),
     "excerpt": ("dek", "description"), "summary": ("dek", "description"),
+    "custom_excerpt": ("dek", "description"),
     "description": ("dek",), "subtitle": ("dek", "description"),
     "lastmod": ("updated",), "modified": ("updated",), "last_modified": ("updated",),
     "permalink": ("slug",), "url": ("slug",),
@@ -26,21 +28,28 @@ _OTHER_TOOLS_NAMES: dict[str, tuple[str, ...]] = {
 def _as_written(key: str, value: Any) -> str:
     """``key`` of Byline's, with the value the writer gave another tool's name for it when
     it is one short text (``categories: [Music]`` → ``category: Music``)."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
     if key == "hero":
         shown = value if isinstance(value, str) and value.strip() else "photo.jpg"
         return f"hero: {{image: {shown}, credit: Name/Agency}}"
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
     if isinstance(value, (str, date)) and 0 < len(str(value)) <= 60 and "\n" not in str(value):
         return f"{key}: {value}"
     return f"{key}:"
 
 
-# WordPress's statuses of a post readers do not see, and the keys of an embargo.
+# WordPress's statuses of a post readers do not see (a trashed one was often pulled on
+# purpose; "inherit" is an attachment's or a revision's), and the keys of an embargo.
 _UNPUBLISHED_STATUSES = frozenset({"draft", "pending", "private", "future", "scheduled",
-                                   "unpublished", "embargoed"})
+                                   "unpublished", "embargoed", "trash", "trashed",
+                                   "auto-draft", "inherit", "deleted", "withdrawn"})
+_STATUS_KEYS = frozenset({"status", "post_status"})
 _EMBARGO_KEYS = frozenset({"publishdate", "publish_date", "embargo", "embargo_until",
                            "embargoed_until", "release_date"})
+# Hugo takes a story down at its expiry date; Byline keeps a story up until it is deleted.
+_EXPIRY_KEYS = frozenset({"expirydate", "expiry_date", "expires", "unpublishdate",
+                          "unpublish_date"})
+_NO = frozenset({"false", "no", "off", "0", "n"})
 
 
 def held_back_elsewhere(key: str, value: Any, date_value: Any) -> str | None:
@@ -49,11 +58,18 @@ def held_back_elsewhere(key: str, value: Any, date_value: Any) -> str | None:
     ``draft:``."""
     name = key.lower().replace("-", "_")
     fix = "write draft: true to keep it back"
-    if name == "published" and value is False:
-        meaning = "'published: false' keeps a story unpublished in Jekyll and WordPress exports"
-    elif name == "status" and isinstance(value, str) and value.strip().lower() in \
+    if name == "published" and (value is False or _said_no(value)):
+        meaning = (f"'published: {value if isinstance(value, str) else 'false'}' keeps a story "
+                   "unpublished in Jekyll and WordPress exports")
+    elif name in _STATUS_KEYS and isinstance(value, str) and value.strip().lower() in \
             _UNPUBLISHED_STATUSES:
-        meaning = f"'status: {value.strip()}' keeps a story unpublished in WordPress"
+        meaning = f"'{key}: {value.strip()}' keeps a story unpublished in WordPress"
+    elif name in _EXPIRY_KEYS and value not in (None, ""):
+        meaning = f"'{key}' takes a story down at that date in Hugo"
+        fix = ("remove it, and delete the file (or write draft: true) when the story should "
+               "come down; Byline keeps a story up until then")
+    elif name in ("_build", "build") and _never_built(value):
+        meaning = f"'{key}' with render or list 'never' keeps a story off the site in Hugo"
     elif closest(name, ("draft",), cutoff=0.8) and value not in (False, None, "false", "no"):
         meaning = f"'{key}' is not draft:, the key that keeps a story back"
     elif name in _EMBARGO_KEYS and value is not None and _later(value, date_value):
@@ -62,6 +78,17 @@ def held_back_elsewhere(key: str, value: Any, date_value: Any) -> str | None:
     else:
         return None
     return f"{meaning}; Byline does not read it, and would publish this now: {fix}"
+
+
+def _said_no(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in _NO
+
+
+def _never_built(value: Any) -> bool:
+    """Whether Hugo's build options (``_build: {render: never}``) keep the story off the site."""
+    return isinstance(value, dict) and any(
+        str(value.get(option)).strip().lower() in ("never", "false")
+        for option in ("render", "list") if option in value)
 
 
 def named_elsewhere(key: str, value: Any, known: tuple[str, ...]) -> str | None:
