@@ -45,6 +45,12 @@ def folder_url(path: str) -> str:
     return path if path.endswith("/") or "." in last else path + "/"
 
 
+def date_in_filename(name: str) -> str | None:
+    """The ``YYYY-MM-DD`` a file or bundle is named with (Jekyll's posts), if any."""
+    match = _DATE_PREFIX.match(name)
+    return match.group(0)[:10] if match else None
+
+
 def slug_from_filename(name: str) -> str:
     """The default slug of a file or bundle: its name with a leading ``YYYY-MM-DD-`` dropped."""
     return slugify(_DATE_PREFIX.sub("", name))

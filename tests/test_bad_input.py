@@ -58,8 +58,20 @@ def test_duplicate_urls_name_both_files(make_site):
     })
     assert problems_of(site) == [
         "content/articles/two.md:4: error: this story and content/articles/one.md:4 both have "
-        "the address /music/same/: give one of them a different slug: e.g. slug: same-2"
+        "the address /music/same/: give one of them a different slug: e.g. slug: same-2026"
     ]
+
+
+def test_each_clash_is_offered_a_slug_no_other_file_has_or_is_offered(make_site):
+    # A red-team pass: three yearly roundups were each told "slug: weekly-roundup-2", so two
+    # doing as told clashed again.
+    site = make_site({
+        f"content/articles/{year}-03-01-weekly-roundup.md": article(
+            f"Roundup {year}", f"{year}-03-01", category="Music")
+        for year in (2022, 2023, 2024)} | {
+        "content/articles/weekly-roundup-2023.md": article("Taken", category="Music")})
+    assert [p.rsplit("e.g. ", 1)[1] for p in problems_of(site)] == [
+        "slug: weekly-roundup-2", "slug: weekly-roundup-2024"]
 
 
 def test_every_address_clash_is_reported_at_the_line_that_sets_it(make_site):
@@ -77,7 +89,7 @@ def test_every_address_clash_is_reported_at_the_line_that_sets_it(make_site):
         "content/articles/about.md:2: take it out of this story's aliases, or give that file "
         "a different slug",
         "content/articles/two.md:4: error: this story and content/articles/same.md:2 both have "
-        "the address /music/same/: give one of them a different slug: e.g. slug: same-2",
+        "the address /music/same/: give one of them a different slug: e.g. slug: same-2026",
         "content/articles/zed.md:4: error: alias /who/ is also an alias of "
         "content/articles/old.md:6: keep it in the aliases of one of them only",
         "content/pages/about.md:2: error: this page and content/articles/about.md:2 both have "
@@ -295,6 +307,30 @@ def test_another_tools_name_for_a_field_is_a_warning_with_ours(make_site):
                                 # Hugo's and Ghost's: the share image and summary were lost.
                                 (7, "images", "hero: {image: cover.jpg, credit: Name/Agency}"),
                                 (8, "custom_excerpt", "dek: Hello"))]
+
+
+def test_other_tools_addresses_and_category_lists_get_advice_that_works(make_site):
+    # A red-team pass: "write slug: /music/2024/my-story.html" published the story at
+    # /music/music-2024-my-story-html/ with the old address lost, and "write category: music
+    # news" for Jekyll's two categories failed the build.
+    site = make_site({"content/articles/a.md": article(
+        category="Music", permalink="/music/2024/my-story.html", categories="music news")})
+    assert [str(w) for w in build(site).warnings if "another tool" in str(w)
+            or "Jekyll" in str(w)] == [
+        "content/articles/a.md:5: warning: 'permalink' is another tool's name, which Byline "
+        "does not read: write aliases: [/music/2024/my-story.html] instead, so the story's old "
+        "address leads to its new one (add slug: too to choose the new one's last part)",
+        "content/articles/a.md:6: warning: 'categories: music news' is Jekyll's list of "
+        "categories (music, news), which Byline does not read: write category: music instead "
+        "(a story has one), and the others as tags if you like"]
+
+
+def test_a_jekyll_post_without_a_date_is_offered_the_one_in_its_name(make_site):
+    site = make_site({"content/articles/2024-03-01-my-story.md": "---\ntitle: Old\n---\nx\n"})
+    assert problems_of(site) == [
+        "content/articles/2024-03-01-my-story.md:2: error: missing required 'date': write "
+        "date: 2024-03-01, the date in the file's name (Byline reads dates from front matter "
+        "only), with its time if you know it: date: 2024-03-01 09:30"]
 
 
 def test_a_pasted_block_of_html_never_closed_is_an_error_at_its_line(make_site):

@@ -22,6 +22,7 @@ from generator.model import (
     term,
 )
 from generator.slugs import (
+    date_in_filename,
     is_script_link,
     quoted,
     site_path_problem,
@@ -87,7 +88,7 @@ def assemble_article(
     before = len(report.errors)
     fields = FieldReader(parsed.meta, where, report)
     title = _smart(fields.text("title", required=True))
-    date = fields.date("date", config.tz, required=True)
+    date = fields.date("date", config.tz, required=True, named=date_in_filename(source.name))
     updated = fields.date("updated", config.tz)
     if date and updated and updated.value < date.value:
         report.warning(_updated_before_date(updated, date), fields.at("updated"))

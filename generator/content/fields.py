@@ -135,10 +135,16 @@ class FieldReader:
                     return self.doc.line_of(key, index) or 1
         return self.doc.line_of(key) or 1
 
-    def date(self, key: str, tz: tzinfo, *, required: bool = False) -> ParsedDate | None:
-        """A date or date-time; naive values are taken in ``tz``."""
+    def date(self, key: str, tz: tzinfo, *, required: bool = False,
+             named: str | None = None) -> ParsedDate | None:
+        """A date or date-time; naive values are taken in ``tz``. ``named``: the date the
+        file's name gives (Jekyll's), offered when a required one is missing."""
         if key not in self.data or self.data[key] is None:
-            if required:
+            if required and named:
+                self.error(f"missing required '{key}': write {key}: {named}, the date in the "
+                           "file's name (Byline reads dates from front matter only), with its "
+                           f"time if you know it: {key}: {named} 09:30")
+            elif required:
                 self.error(f"missing required '{key}' (e.g. {key}: 2026-03-14 09:30)")
             return None
         parsed = parse_date(self.data[key], tz)

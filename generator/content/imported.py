@@ -96,8 +96,25 @@ def named_elsewhere(key: str, value: Any, known: tuple[str, ...]) -> str | None:
     ours = next((k for k in _OTHER_TOOLS_NAMES.get(key.lower(), ()) if k in known), None)
     if ours is None:
         return None
-    return (f"'{key}' is another tool's name, which Byline does not read: write "
-            f"{_as_written(ours, value)} instead")
+    lead = f"'{key}' is another tool's name, which Byline does not read: write "
+    if ours == "slug" and _old_address(value) and "aliases" in known:
+        # The story's address where it was: kept by redirecting it, not by a slug made of it.
+        return (f"{lead}aliases: [{value.strip()}] instead, so the story's old address "
+                "leads to its new one (add slug: too to choose the new one's last part)")
+    if ours == "category" and isinstance(value, str) and len(value.split()) > 1 \
+            and "," not in value:
+        first = value.split()[0]
+        return (f"'{key}: {value}' is Jekyll's list of categories ({', '.join(value.split())}), "
+                f"which Byline does not read: write category: {first} instead (a story has "
+                "one), and the others as tags if you like")
+    return f"{lead}{_as_written(ours, value)} instead"
+
+
+def _old_address(value: Any) -> bool:
+    """Whether a permalink is one story's own address (/2024/my-story.html), not a pattern
+    (Jekyll's /:year/:title/)."""
+    return (isinstance(value, str) and value.strip().startswith("/")
+            and not any(c in value for c in ":{}* \n"))
 
 
 def _later(embargo: Any, story_date: Any) -> bool:

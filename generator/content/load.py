@@ -230,10 +230,11 @@ def _check_unique_urls(content: Content, report: Report) -> None:
     if len({url for url, _, _, _ in claims}) == len(claims):
         return  # the common case: every URL claimed once
     owners: dict[str, _Claim] = {}
+    taken = {url for url, _, _, _ in claims}  # and the slugs suggested, once each
     for claim in sorted(claims, key=lambda claim: (claim[1], claim[0])):
         first = owners.setdefault(claim[0], claim)
         if first[1] != claim[1]:
-            report.error(_clash(claim, first), _claimed_at(claim))
+            report.error(_clash(claim, first, taken), _claimed_at(claim))
 
 
 def _claimed_at(claim: _Claim) -> SourceLocation:
@@ -244,8 +245,10 @@ def _claimed_at(claim: _Claim) -> SourceLocation:
     return item.source.at(item.alias_lines[alias])
 
 
-def _clash(claim: _Claim, first: _Claim) -> str:
-    """What a writer reads when ``claim`` takes the address ``first`` took, and the fix."""
+def _clash(claim: _Claim, first: _Claim, taken: set[str]) -> str:
+    """What a writer reads when ``claim`` takes the address ``first`` took, and the fix (a
+    slug no other file has, nor was suggested to another: else two doing as told clash
+    again)."""
     url, _, item, alias = claim
     other, noun = _claimed_at(first), "story" if isinstance(item, Article) else "page"
     if alias is not None and first[3] is not None:
@@ -258,4 +261,18 @@ def _clash(claim: _Claim, first: _Claim) -> str:
         return (f"this {noun}'s address {url} is an alias of {other}: take it out of that "
                 f"file's aliases, or give this {noun} a different slug")
     return (f"this {noun} and {other} both have the address {url}: give one of them a "
-            f"different slug: e.g. slug: {item.slug}-2")
+            f"different slug: e.g. slug: {_free_slug(item, url, taken)}")
+
+
+def _free_slug(item: Article | Page, url: str, taken: set[str]) -> str:
+    """A slug for ``item`` whose address no file claims: its year first for a story (the
+    weekly roundup of each year), then -2, -3…; kept as taken once suggested."""
+    cut = url.rstrip("/").rfind(item.slug)
+    years = [str(item.date.year)] if isinstance(item, Article) else []
+    for ending in (*years, *map(str, range(2, len(taken) + 3))):
+        slug = f"{item.slug}-{ending}"
+        address = folder_url(url[:cut] + slug + url[cut + len(item.slug):]) if cut >= 0 else ""
+        if address and address not in taken:
+            taken.add(address)
+            return slug
+    return f"{item.slug}-2"
