@@ -100,6 +100,18 @@ def test_the_warning_points_at_the_authors_list(make_site):
         "content/authors/karen-rufini.yaml)"]
 
 
+def test_one_author_written_twice_is_shown_once_and_said(make_site):
+    # A red-team pass: "By sam ortiz and sam ortiz", and the story twice on the author page.
+    site = make_site({"content/articles/a.md": story(
+        category="Music", authors="[Sam Ortiz, sam  ortiz]")})
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        'content/articles/a.md:5: warning: author "sam  ortiz" is "Sam Ortiz" written again, '
+        "and is shown once: take one of them out"]
+    assert result.content.articles[0].author_slugs == ("sam-ortiz",)
+    assert len(page(site, "/authors/sam-ortiz/").select("main li.card")) == 1
+
+
 @pytest.mark.parametrize("name", ["Karen Ruffini", "karen ruffini", "karen-ruffini",
                                   "Dana Reyes", "Karl Rubens"])
 def test_a_described_author_or_a_name_unlike_any_is_not_warned_about(make_site, name):

@@ -230,12 +230,19 @@ def _smart(text: str | None) -> str | None:
 def _author_names(fields: FieldReader) -> dict[str, str]:
     """Each author named, and the key that names them (``author`` or ``authors``)."""
     found: dict[str, str] = {}
+    by_slug: dict[str, str] = {}  # one author however written ("Sam Ortiz", "sam  ortiz")
     for key in ("authors", "author"):
         for name in fields.names(key):
-            if problem := _address_problem(slugify(name)):
+            slug = slugify(name)
+            if problem := _address_problem(slug):
                 fields.error(f"author {_briefly(name)} {problem} of the author's page from: "
                              "write the author's name", key)
+            elif slug in by_slug and by_slug[slug] != name:
+                fields.report.warning(
+                    f"author {quoted(name)} is {quoted(by_slug[slug])} written again, and is "
+                    "shown once: take one of them out", fields.at(key))
             else:
+                by_slug[slug] = name
                 found.setdefault(name, key)
     return found
 
