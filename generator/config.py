@@ -129,6 +129,11 @@ def _positive_int(value: Any) -> str | None:
     return None if ok else "must be a whole number above 0"
 
 
+def _whole_number(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return None if ok else "must be a whole number, 0 or more"
+
+
 def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -261,7 +266,7 @@ TOP_LEVEL: dict[str, Check] = {
     "permalink": _permalink,
     "per_page": _positive_int,
     "feed_items": _positive_int,
-    "related_count": _positive_int,
+    "related_count": _whole_number,  # 0: no related stories
     "archive_month_pages_from": _positive_int,
     "twitter": _optional_text,
     "publisher": _mapping,

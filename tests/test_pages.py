@@ -61,6 +61,15 @@ def test_article_page_has_headline_dek_byline_hero_and_related(make_site):
     assert related, "the article sharing the Tours tag is related"
 
 
+def test_related_count_0_shows_no_related_stories(make_site):
+    # The reference allowed any whole number; 0, the way to show none, was refused.
+    site = music_site(make_site)
+    (site / "site.yaml").write_text((site / "site.yaml").read_text("utf-8")
+                                    + "related_count: 0\n", encoding="utf-8")
+    build(site)
+    assert page(site, "/music/tour/").select("aside.related") == []
+
+
 def test_body_figure_quote_and_embed_markup(make_site):
     site = music_site(make_site)
     build(site)
