@@ -22,7 +22,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -485,10 +485,14 @@ def _build_locked(
     cache_dir = _cache(state, site).folder
     assert state.cache is not None
     now = options.now or datetime.now(config.tz)
-    config_digest = digest_text(config.built_from)
-    theme = load_theme(config)
     searching = _searching(options, config)
     indexer = _indexer(searching)
+    if searching and indexer is None:
+        # Built as with search: false, so no page has a search box or a search page with
+        # no index behind it; the search stage says how to get Pagefind.
+        config = replace(config, search=False)
+    config_digest = digest_text(config.built_from, repr(config.search))
+    theme = load_theme(config)
     from generator.content import ContentOptions, ParseMemo, load_content
     from generator.image_stage import defer_images, plan_images, produce_images
     from generator.incremental import (

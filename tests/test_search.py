@@ -144,6 +144,11 @@ def test_without_pagefind_the_build_says_once_how_to_get_search(make_site, monke
     assert (site / "output/music/gig/index.html").is_file()
     assert main(["build", "--site", str(site)]) == 0  # nothing changed: nothing to say
     assert HOW_TO_GET_SEARCH not in capsys.readouterr().out
+    # Built as with search: false: no search box or search page with no index behind it
+    # (a red-team pass found both on every page, readers told search was unavailable).
+    assert not (site / "output/search").exists()
+    assert not any('action="/search/"' in p.read_text("utf-8")
+                   for p in (site / "output").rglob("*.html"))
 
 
 def test_pagefind_installed_after_a_build_without_it_ends_the_early_stop(make_site,
@@ -156,6 +161,7 @@ def test_pagefind_installed_after_a_build_without_it_ends_the_early_stop(make_si
         assert build(site, search=True, reuse_current=True).content is None  # up to date
     installed = build(site, search=True, reuse_current=True)
     assert installed.search is not None and installed.search.indexed
+    assert (site / "output/search/index.html").is_file()  # the box and page come back
     assert indexed_urls(site / "output") == {"/music/gig/", "/tv/show/", "/about/"}
     assert build(site, search=True, reuse_current=True).content is None
 
