@@ -325,6 +325,28 @@ def test_other_tools_addresses_and_category_lists_get_advice_that_works(make_sit
         "(a story has one), and the others as tags if you like"]
 
 
+YAML_FORM = ('---, then lines such as title: "…" and date: 2024-03-01 10:00, then ---')
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ('+++\ntitle = "T"\n+++\nx\n', 1, "this front matter is TOML (Hugo's '+++'), which "
+     f"Byline does not read: write it as YAML: {YAML_FORM} (key: value, not key = value)"),
+    ('{"title": "T"}\nx\n', 1, "this front matter is JSON (Hugo's '{…}'), which Byline does "
+     f"not read: write it as YAML: {YAML_FORM}"),
+    ("Title: T\nDate: 2024-03-01\n\nx\n", 1, "'Title: T' looks like Pelican's front matter, "
+     f"which Byline does not read without its fences: write it as YAML: {YAML_FORM} (keys in "
+     "lower case)"),
+    ('---\ntitle = "T"\n---\nx\n', 2, "front matter must be key: value lines, not TOML's "
+     'key = value: write title: "T" (and the same on every line)'),
+])
+def test_another_tools_front_matter_is_named_with_the_yaml_to_write(make_site, text, line,
+                                                                      message):
+    # A red-team pass: each was "no front matter: the file must start with a '---' line",
+    # untrue of a file that has front matter, in another tool's format.
+    site = make_site({"content/articles/a.md": text})
+    assert problems_of(site) == [f"content/articles/a.md:{line}: error: {message}"]
+
+
 def test_a_jekyll_post_without_a_date_is_offered_the_one_in_its_name(make_site):
     site = make_site({"content/articles/2024-03-01-my-story.md": "---\ntitle: Old\n---\nx\n"})
     assert problems_of(site) == [

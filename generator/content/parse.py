@@ -78,7 +78,13 @@ def parse_source(data: bytes) -> ParsedSource:
     except (FrontMatterError, YamlSyntaxError) as exc:
         return ParsedSource(problem=str(exc), problem_line=exc.line)
     if not isinstance(split.meta.data, dict):
-        return ParsedSource(problem="front matter must be key: value lines", problem_line=2)
+        first = text.split("\n", 2)[1] if text.count("\n") >= 1 else ""
+        problem = "front matter must be key: value lines"
+        if " = " in first and ":" not in first.partition(" = ")[0]:  # TOML between ---
+            key, _, value = first.partition(" = ")
+            problem += (f", not TOML's key = value: write {key.strip()}: {value.strip()} "
+                        "(and the same on every line)")
+        return ParsedSource(problem=problem, problem_line=2)
     try:
         # A live blog's body is cut into its updates (``live: false`` or none: not live).
         live = split.meta.data.get("live") not in (None, False)
