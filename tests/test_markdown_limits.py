@@ -341,3 +341,10 @@ def test_a_transcript_of_many_hard_line_breaks_is_refused_or_quick() -> None:
     assert error.line == 7 + 2
     html = rendered_quickly("Line of the transcript here.  \n" * 2_000, seconds=3)
     assert html.count("<br") == 1_999
+
+
+@pytest.mark.parametrize("text", ["{% a" * 30_000, "[caption a=b" * 30_000, "`" * 30_000 + "{{",
+                                  "{{< x" * 30_000])
+def test_other_tools_markup_is_looked_for_in_linear_time(text: str) -> None:
+    # Each shortcode pattern is bounded on its line: hostile text costs a pass, not a square.
+    rendered_quickly(text, seconds=3)

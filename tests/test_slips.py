@@ -307,3 +307,26 @@ def test_a_page_footnote_with_no_note_is_warned_about_and_fixing_it_quiets_the_w
         page_file("About", "We began in 2019.[^1]\n\n[^1]: In a garage."), encoding="utf-8")
     run = run_byline(["build", "--site", str(site)])
     assert (run.code, run.err) == (0, "")
+
+
+def test_other_tools_markup_in_a_body_is_said_at_its_line_with_byline_s_way(make_site):
+    # A red-team pass on imported archives: Hugo shortcodes, Liquid tags and WordPress
+    # shortcodes reached readers as text (an [embed] as a broken link), without a word.
+    body = ("Intro, with [video of the show](https://example.com/v).\n\n"
+            "{{< youtube abc123 >}}\n\n"
+            "Go to {{ site.url }}/about.\n\n"
+            "`{{ shown as code }}`\n\n"
+            "```\n{% include video.html %}\n```\n\n"
+            "[embed]https://www.youtube.com/watch?v=abc[/embed]\n\n"
+            '{{% notice %}}Note{{% /notice %}}\n')
+    site = make_site({"content/articles/a.md": story(category="Music", body=body)})
+    fix = "which Byline does not read, so readers would see it as text:"
+    assert [str(w) for w in build(site).warnings] == [
+        f"content/articles/a.md:9: warning: '{{{{< youtube abc123 >}}}}' is a Hugo shortcode, "
+        f"{fix} put the video's link alone on its line",
+        f"content/articles/a.md:11: warning: '{{{{ site.url }}}}' is a Jekyll (Liquid) tag, "
+        f"{fix} write the address itself (a link starting with / is the site's own)",
+        f"content/articles/a.md:19: warning: '[embed]' is a WordPress shortcode, {fix} put the "
+        "link alone on its line",
+        f"content/articles/a.md:21: warning: '{{{{% notice %}}}}' is a Hugo shortcode, {fix} "
+        "take it out, or write what it stood for in Markdown"]

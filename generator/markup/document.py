@@ -41,7 +41,12 @@ from generator.markup.liveupdates import (
 )
 from generator.markup.quotes import QuoteExtension
 from generator.markup.rawtags import WordsInBracketsExtension
-from generator.markup.slips import BodySlip, raw_html_slips, unclosed_attribute_lists
+from generator.markup.slips import (
+    BodySlip,
+    other_tools_markup,
+    raw_html_slips,
+    unclosed_attribute_lists,
+)
 from generator.markup.typography import SmartTextExtension
 
 # When the HTML this module produces changes, bump MARKUP_VERSION in version.py so cached
@@ -137,6 +142,7 @@ class _Renderer:
             embeds=embeds,
             updates=updates,
             slips=(*unclosed_attribute_lists(text, first_line),
+                   *other_tools_markup(text, first_line),
                    *self.footnotes.slips(text, first_line),
                    *raw_html_slips(stashed, self.md.block_level_elements, text, first_line),
                    *(BodySlip(f"the line under this post gives the date {typed!r}, which is not "

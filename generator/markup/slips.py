@@ -187,3 +187,65 @@ def _embed_code(chunk: str) -> list[_Found]:
 def _on(host: str, domains: tuple[str, ...]) -> bool:
     """Whether ``host`` is one of ``domains`` or a host under one of them."""
     return any(host == d or host.endswith("." + d) for d in domains)
+
+
+# Other tools' markup pasted with an archive: Hugo's shortcodes, Jekyll's Liquid, WordPress's
+# shortcodes. Byline reads none of it, so readers would see it as text.
+_HUGO = re.compile(r"\{\{[<%]\s*/?\s*([\w.-]{1,40})[^\n]{0,500}?[>%]\}\}")
+_LIQUID = re.compile(r"\{%-?\s*(\w{1,40})[^\n]{0,500}?-?%\}"
+                     r"|\{\{-?\s*([\w.]{1,60})[^\n{}]{0,200}\}\}")
+# "[embed]" or "[caption id=…]", not a link's words ("[video of the show](…)").
+_WORDPRESS = re.compile(r"\[(caption|gallery|embed|video|audio|playlist)"
+                        r"(?:\s+[\w-]{1,40}=[^\]\n]{0,500})?\](?![(\[])")
+_CODE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[^\n]*$|\Z)|`[^`\n]+`",
+                   re.MULTILINE | re.DOTALL)
+_AS_MARKDOWN = {
+    "youtube": "put the video's link alone on its line",
+    "vimeo": "put the video's link alone on its line",
+    "tweet": "put the post's link alone on its line",
+    "x": "put the post's link alone on its line",
+    "instagram": "put the post's link alone on its line",
+    "embed": "put the link alone on its line",
+    "figure": 'write the photo as ![What it shows](photo.jpg "Caption"){credit="Name/Agency"}',
+    "caption": 'write the photo as ![What it shows](photo.jpg "Caption"){credit="Name/Agency"}',
+    "gallery": "write each photo as ![…](…) on consecutive lines, which make a gallery",
+}
+
+
+def other_tools_markup(text: str, first_line: int) -> list[BodySlip]:
+    """Each Hugo shortcode, Liquid tag or WordPress shortcode in ``text`` (outside code),
+    at its line, with Byline's way of writing it where there is one."""
+    if "{{" not in text and "{%" not in text and "[" not in text:
+        return []
+    # Code is shown as written, shortcodes in it too: blanked, keeping every offset.
+    if "`" in text or "~~~" in text:
+        text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    found: list[tuple[int, str, str, str]] = []  # offset, kind, name, as typed
+    for match in _HUGO.finditer(text):
+        if not match.group(0)[3:].lstrip().startswith("/"):  # a closing one: said with its start
+            found.append((match.start(), "a Hugo shortcode", match.group(1), match.group(0)))
+    for match in _LIQUID.finditer(text):
+        if not any(start <= match.start() < start + 4 for start, *_ in found):
+            found.append((match.start(), "a Jekyll (Liquid) tag",
+                          match.group(1) or match.group(2) or "", match.group(0)))
+    for match in _WORDPRESS.finditer(text):
+        found.append((match.start(), "a WordPress shortcode", match.group(1), match.group(0)))
+    if not found:
+        return []
+    line_at = line_finder(text, first_line)
+    slips: dict[int, BodySlip] = {}  # the first on each line
+    for start, kind, name, typed in sorted(found):
+        fix = _AS_MARKDOWN.get(name.lower(), "take it out, or write what it stood for in "
+                                             "Markdown")
+        if name.lower().split(".")[0] == "site":
+            fix = "write the address itself (a link starting with / is the site's own)"
+        line = line_at(start)
+        slips.setdefault(line, BodySlip(
+            f"{_briefly(typed)} is {kind}, which Byline does not read, so readers would see "
+            f"it as text: {fix}", line))
+    return list(slips.values())
+
+
+def _briefly(typed: str) -> str:
+    typed = typed.strip()
+    return repr(typed if len(typed) <= 50 else typed[:49] + "…")
