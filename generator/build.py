@@ -611,7 +611,7 @@ def _build_locked(
     else:
         # Not knowing what the templates read, render everything and key it afterwards, once.
         plan = rekey(reads)
-        _check_collisions(plan.outputs, report)
+        _check_collisions(plan.outputs, report, site)
         report.raise_if_errors()
     if foreign:
         report.warning(kept_unpublished(output_dir, foreign), None)
@@ -804,7 +804,9 @@ def _moved(site: Path, content: Content, report: Report, memo: ParseMemo,
     return redirects_for_moved(published.renamed(renames), current), renames
 
 
-def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
+def _check_collisions(outputs: Sequence[Output], report: Report, site: Path) -> None:
+    from generator.config import setting_at
+
     seen: dict[str, Output] = {}
     for output in outputs:
         first = seen.setdefault(output.path, output)
@@ -822,6 +824,11 @@ def _check_collisions(outputs: Sequence[Output], report: Report) -> None:
             if other:
                 report.error(f"{this} and {other} would both be written to /{output.path}: "
                              f"{fix}", where)
+            elif where is None:  # two pages Byline makes: a section named like its own page
+                report.error(f"two pages Byline makes would both be written to /{output.path}: "
+                             f"a section is named like one of Byline's own pages (/search/, "
+                             "/archive/, /tags/, /authors/): rename it in categories: here, "
+                             "and in its stories' category:", setting_at(site, "categories"))
             else:
                 report.error(f"/{output.path} is a page Byline makes itself (a section's or "
                              f"tag's list, the archive, a feed), and {this} would be written "

@@ -119,6 +119,17 @@ def test_a_story_at_the_address_of_a_page_byline_makes_is_named(make_site):
     ]
 
 
+def test_a_section_named_like_the_search_page_is_named_at_site_yaml(make_site):
+    # A red-team pass: the error named no file and advised a slug:, which a section has not.
+    site = make_site({"site.yaml": SITE_YAML.replace("[Music, TV]", "[Music, Search]"),
+                      "content/articles/a.md": article(title="A", category="Search")})
+    assert problems_of(site) == [
+        "site.yaml:6: error: two pages Byline makes would both be written to "
+        "/search/index.html: a section is named like one of Byline's own pages (/search/, "
+        "/archive/, /tags/, /authors/): rename it in categories: here, and in its stories' "
+        "category:"]
+
+
 def test_an_alias_on_a_page_byline_makes_is_named_at_its_line(make_site):
     site = make_site({"content/articles/a.md": article(
         title="A", aliases='\n  - ""\n  - /old/\n  - /old/\n  - /archive/')})
