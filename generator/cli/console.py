@@ -50,10 +50,14 @@ class Console:
 
     def problems(self, problems: Iterable[Problem]) -> None:
         """Problems, one a line, always shown: written at once (a site of 10,000 stories may
-        have as many warnings, and a write each costs more than the rest of a small build)."""
+        have as many warnings, and a write each costs more than the rest of a small build).
+        A warning said of many files is shown for a few, then counted (all under --verbose):
+        an imported archive's thousand "another tool's name" must not hide the one broken
+        photo. Errors are always each shown."""
         colour = wants_colour(sys.stderr)
+        shown = list(problems) if self.verbose else grouped(problems)
         lines = [f"\033[{RED if p.severity is Severity.ERROR else YELLOW}m{p}\033[0m"
-                 if colour else str(p) for p in problems]
+                 if colour else str(p) for p in shown]
         if lines:
             sys.stderr.write("\n".join(lines) + "\n")
             sys.stderr.flush()
@@ -67,6 +71,38 @@ class Console:
         if isinstance(error, BuildFailed):
             self.problems(error.problems)
         self.error(str(error))
+
+
+GROUP_SHOWN = 3  # warnings of one kind shown before the rest are counted
+
+
+def grouped(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` with each kind of warning (its words before the first ": ", such as
+    "'categories' is another tool's name, which Byline does not read") said of more than
+    ``GROUP_SHOWN`` + 2 places cut to its first ``GROUP_SHOWN``, then a line counting the
+    rest; in order, errors all kept."""
+    problems = list(problems)
+    kinds: dict[str, int] = {}
+    for problem in problems:
+        if problem.severity is Severity.WARNING:
+            kind = problem.message.partition(": ")[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+    if all(count <= GROUP_SHOWN + 2 for count in kinds.values()):
+        return problems
+    shown: list[Problem] = []
+    seen: dict[str, int] = {}
+    for problem in problems:
+        kind = problem.message.partition(": ")[0]
+        if problem.severity is not Severity.WARNING or kinds[kind] <= GROUP_SHOWN + 2:
+            shown.append(problem)
+            continue
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= GROUP_SHOWN:
+            shown.append(problem)
+        if seen[kind] == GROUP_SHOWN:
+            shown.append(Problem(Severity.WARNING, f"{kinds[kind] - GROUP_SHOWN} more like "
+                                 f"these: {kind} (--verbose lists each)"))
+    return shown
 
 
 def paint(text: str, colour: str | None, stream: TextIO) -> str:
