@@ -12,7 +12,7 @@ from email.utils import parsedate_to_datetime
 
 from bs4 import BeautifulSoup
 
-from .conftest import NOW, SITE_YAML, article, build
+from .conftest import SITE_YAML, article, build
 
 # RFC 3339 as HTML's <time>, the sitemap protocol and Atom read it: an offset in whole minutes,
 # and at most three digits of a second.
@@ -86,23 +86,3 @@ def test_an_updated_time_before_the_story_is_not_shown_and_says_so(make_site):
             "script", type="application/ld+json").string)
         data = next(d for d in data.get("@graph", [data]) if "datePublished" in d)
         assert data["dateModified"] == data["datePublished"]
-
-
-def test_a_change_dated_after_now_is_warned_about_at_its_line(make_site):
-    # A mistyped year was published as "Updated December 1, 2027" without a word.
-    site = make_site({
-        "content/articles/typo.md": article("Typo", "2026-11-19 10:00", category="Music",
-                                            updated="2027-11-19 10:00"),
-        "content/articles/fix.md": article(
-            "Fix", "2026-11-19 10:00", category="Music",
-            corrections="\n  - at: 2026-12-19 10:00\n    text: The date was wrong."),
-    })
-    assert [str(w) for w in build(site).warnings] == [
-        f"content/articles/{name}: warning: {what} is dated {when}, which has not come yet, "
-        "but readers see it today, and feeds and search engines are told the story changed "
-        "then: correct the date"
-        for name, what, when in (("fix.md:6", "a correction", "2026-12-19 10:00"),
-                                 ("typo.md:5", "'updated'", "2027-11-19 10:00"))]
-    # Once that time has come, nothing is said.
-    later = datetime(2027, 12, 1, tzinfo=NOW.tzinfo)
-    assert build(site, now=later).warnings == ()

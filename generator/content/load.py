@@ -100,7 +100,6 @@ def load_content(
                 people.update((a.slug, a) for a in assembly.authors)
         now = options.now or datetime.now(config.tz)
         published = [a for a in articles if options.future or a.date <= now]
-        _warn_changes_ahead(published, now, report)
         future = [a.date for a in articles if a.date > now and not a.draft]
         named = {slug for a in published for slug in a.author_slugs}
         content = Content(
@@ -116,24 +115,6 @@ def load_content(
                                authors, context)
         forget_stale(memo, keys, digests)
         return content
-
-
-def _warn_changes_ahead(articles: Iterable[Article], now: datetime, report: Report) -> None:
-    """A warning for each story whose newest change is dated after now (a mistyped year):
-    readers would see it today as made. Said at every build, not kept with the file's
-    check, since the clock decides it."""
-    for article in articles:
-        if article.updated is None and not article.updates and not article.corrections:
-            continue  # most stories: no change to look at
-        change = article.last_change
-        if change is None or change.at <= now:
-            continue
-        what = ("'updated'" if not change.text else
-                "a correction" if change in article.corrections else "an update")
-        when = f"{change.at:%Y-%m-%d %H:%M}" if change.has_time else f"{change.at:%Y-%m-%d}"
-        report.warning(f"{what} is dated {when}, which has not come yet, but readers see it "
-                       "today, and feeds and search engines are told the story changed then: "
-                       "correct the date", article.source.at(change.line))
 
 
 def _canonical_terms(
