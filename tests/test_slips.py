@@ -330,3 +330,25 @@ def test_other_tools_markup_in_a_body_is_said_at_its_line_with_byline_s_way(make
         "link alone on its line",
         f"content/articles/a.md:21: warning: '{{{{% notice %}}}}' is a Hugo shortcode, {fix} "
         "take it out, or write what it stood for in Markdown"]
+
+
+def test_other_tools_markup_is_told_from_markdown_of_the_same_look(make_site):
+    # A review of the rule: WordPress's own [video …][/video] and a figure shortcode over
+    # lines were missed; a reference link [video], indented code and {{x}} were misread.
+    body = ("Watch the [video], then read on.\n\n"
+            "[video]: https://example.com/v\n\n"
+            "Before the code:\n\n"
+            "    {{< youtube inside-code >}}\n\n"
+            '[video width="1920" mp4="https://example.com/a.mp4"][/video]\n\n'
+            "{{< figure\n  src=\"a.jpg\"\n  caption=\"Hi\"\n>}}\n\n"
+            "Then {{x}} = 2.\n")
+    site = make_site({"content/articles/a.md": story(category="Music", body=body)})
+    fix = "which Byline does not read, so readers would see it as text:"
+    assert [str(w) for w in build(site).warnings] == [
+        "content/articles/a.md:15: warning: '[video width=\"1920\" "
+        f"mp4=\"https://example.com/a.mp…' is a WordPress shortcode, {fix} take it out, or "
+        "write what it stood for in Markdown",
+        f"content/articles/a.md:17: warning: '{{{{< figure' is a Hugo shortcode, {fix} write the "
+        'photo as ![What it shows](photo.jpg "Caption"){credit="Name/Agency"}',
+        f"content/articles/a.md:22: warning: '{{{{x}}}}' is a Jekyll (Liquid) tag, {fix} take it "
+        "out, or write what it stood for in Markdown"]

@@ -191,19 +191,26 @@ def _on(host: str, domains: tuple[str, ...]) -> bool:
 
 # Other tools' markup pasted with an archive: Hugo's shortcodes, Jekyll's Liquid, WordPress's
 # shortcodes. Byline reads none of it, so readers would see it as text.
-_HUGO = re.compile(r"\{\{[<%]\s*/?\s*([\w.-]{1,40})[^\n]{0,500}?[>%]\}\}")
+# A shortcode may run over lines, as Hugo's docs write figure's.
+_HUGO = re.compile(r"\{\{[<%]\s*/?\s*([\w.-]{1,40})[^{}]{0,500}?[>%]\}\}")
 _LIQUID = re.compile(r"\{%-?\s*(\w{1,40})[^\n]{0,500}?-?%\}"
                      r"|\{\{-?\s*([\w.]{1,60})[^\n{}]{0,200}\}\}")
-# "[embed]" or "[caption id=…]", not a link's words ("[video of the show](…)").
+# "[embed]" or "[caption id=…]" (and its "[/caption]"), not a link's words ("[video of the
+# show](…)", "[video][1]") or a link's definition ("[video]: https://…").
 _WORDPRESS = re.compile(r"\[(caption|gallery|embed|video|audio|playlist)"
-                        r"(?:\s+[\w-]{1,40}=[^\]\n]{0,500})?\](?![(\[])")
-_CODE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[^\n]*$|\Z)|`[^`\n]+`",
-                   re.MULTILINE | re.DOTALL)
+                        r"(?:\s+[\w-]{1,40}=[^\]\n]{0,500})?\](?![(:]|\[(?!/))")
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,100})\]:", re.MULTILINE)
+# What is shown as written: fenced and indented code, code spans, HTML's <pre>. (An
+# unclosed fence or <pre> runs to the end, as Markdown reads it: one match, not one a start.)
+_CODE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[^\n]*$|\Z)|`[^`\n]+`"
+                   r"|<pre\b.*?(?:</pre>|\Z)|(?:^[ \t]*\n)(?:(?: {4}|\t)[^\n]*\n?)+",
+                   re.MULTILINE | re.DOTALL | re.IGNORECASE)
+_LIQUID_TAG = "a Jekyll (Liquid) tag"
 _AS_MARKDOWN = {
     "youtube": "put the video's link alone on its line",
     "vimeo": "put the video's link alone on its line",
     "tweet": "put the post's link alone on its line",
-    "x": "put the post's link alone on its line",
+    "x": "put the post's link alone on its line",  # Hugo's shortcode for an X post
     "instagram": "put the post's link alone on its line",
     "embed": "put the link alone on its line",
     "figure": 'write the photo as ![What it shows](photo.jpg "Caption"){credit="Name/Agency"}',
@@ -218,31 +225,35 @@ def other_tools_markup(text: str, first_line: int) -> list[BodySlip]:
     if "{{" not in text and "{%" not in text and "[" not in text:
         return []
     # Code is shown as written, shortcodes in it too: blanked, keeping every offset.
-    if "`" in text or "~~~" in text:
+    if "`" in text or "~~~" in text or "    " in text or "\t" in text or "<pre" in text.lower():
         text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    labels = {m.group(1).strip().lower() for m in _REFERENCE.finditer(text)}
     found: list[tuple[int, str, str, str]] = []  # offset, kind, name, as typed
     for match in _HUGO.finditer(text):
         if not match.group(0)[3:].lstrip().startswith("/"):  # a closing one: said with its start
             found.append((match.start(), "a Hugo shortcode", match.group(1), match.group(0)))
     for match in _LIQUID.finditer(text):
         if not any(start <= match.start() < start + 4 for start, *_ in found):
-            found.append((match.start(), "a Jekyll (Liquid) tag",
-                          match.group(1) or match.group(2) or "", match.group(0)))
+            found.append((match.start(), _LIQUID_TAG, match.group(1) or match.group(2) or "",
+                          match.group(0)))
     for match in _WORDPRESS.finditer(text):
-        found.append((match.start(), "a WordPress shortcode", match.group(1), match.group(0)))
+        if match.group(0)[1:-1].lower() not in labels:  # "[video]" a link's label
+            found.append((match.start(), "a WordPress shortcode", match.group(1),
+                          match.group(0)))
     if not found:
         return []
     line_at = line_finder(text, first_line)
     slips: dict[int, BodySlip] = {}  # the first on each line
     for start, kind, name, typed in sorted(found):
-        fix = _AS_MARKDOWN.get(name.lower(), "take it out, or write what it stood for in "
-                                             "Markdown")
-        if name.lower().split(".")[0] == "site":
+        fix = "take it out, or write what it stood for in Markdown"
+        if kind != _LIQUID_TAG:  # Liquid's names are the site's variables ("{{x}}")
+            fix = _AS_MARKDOWN.get(name.lower(), fix)
+        elif name.lower().split(".")[0] == "site":
             fix = "write the address itself (a link starting with / is the site's own)"
         line = line_at(start)
         slips.setdefault(line, BodySlip(
-            f"{_briefly(typed)} is {kind}, which Byline does not read, so readers would see "
-            f"it as text: {fix}", line))
+            f"{_briefly(typed.split(chr(10))[0])} is {kind}, which Byline does not read, so "
+            f"readers would see it as text: {fix}", line))
     return list(slips.values())
 
 
