@@ -14,12 +14,14 @@ from generator.cli.failures import BUG_STATUS, report_failure
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    console = Console()
     try:
         options = parse_arguments(args)
         if options is None:
             top_parser().print_help()
             return 2
-        return int(options.run(options, Console.for_options(options)) or 0)
+        console = Console.for_options(options)
+        return int(options.run(options, console) or 0)
     except UsageError as error:
         print(error, file=sys.stderr)
         return 2
@@ -28,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # never a traceback for a writer; tests look for its line
-        status = report_failure(error)
+        status = report_failure(error, verbose=console.verbose)
         if status == BUG_STATUS and os.environ.get("BYLINE_TRACEBACK"):
             raise
         return status

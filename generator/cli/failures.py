@@ -16,9 +16,10 @@ from generator.inputfiles import shown
 BUG_STATUS = 70
 
 
-def report_failure(error: Exception) -> int:
-    """Print ``error`` as one line for a writer and return the exit status it gives."""
-    console = Console(quiet=True)
+def report_failure(error: Exception, *, verbose: bool = False) -> int:
+    """Print ``error`` as one line for a writer and return the exit status it gives; with
+    ``verbose``, a failed build's warnings each (as --verbose promises), not counted."""
+    console = Console(quiet=True, verbose=verbose)
     if isinstance(error, BylineError):  # a build's problems, a refused folder, a failed publish
         console.failure(error)
         return 1

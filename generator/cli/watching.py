@@ -51,7 +51,7 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
     def publish_and_tidy(saved: frozenset[str] | None) -> None:
         under_way.set()
         try:
-            finished.append(_publish_once(publish, saved))
+            finished.append(_publish_once(publish, saved, console.verbose))
             # Counted before it is said: a Ctrl-C right after the line is a stop after a
             # publish (0), not during the first (130).
             _say_outcome(finished[-1], console, done)
@@ -85,13 +85,13 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
         rebuilder.stop()
 
 
-def _publish_once(publish: Publish, saved: frozenset[str] | None) -> int:
+def _publish_once(publish: Publish, saved: frozenset[str] | None, verbose: bool) -> int:
     """One publish and its exit status; a failure is reported in one line, and the watch
     goes on."""
     try:
         return publish(saved)
     except Exception as error:
-        status = report_failure(error)
+        status = report_failure(error, verbose=verbose)
         if status == BUG_STATUS and os.environ.get("BYLINE_TRACEBACK"):
             traceback.print_exc()
         return status
