@@ -358,6 +358,29 @@ def test_another_tools_front_matter_is_named_with_the_yaml_to_write(make_site, t
     assert problems_of(site) == [f"content/articles/a.md:{line}: error: {message}"]
 
 
+@pytest.mark.parametrize("line, warning", [
+    ("permalink: https://old.example.net/2019/05/my-story/?utm=x",
+     "'permalink' is another tool's name, which Byline does not read: write aliases: "
+     "[/2019/05/my-story/] instead, so the story's old address leads to its new one (add "
+     "slug: too to choose the new one's last part)"),
+    ("permalink: /:year/:title/",
+     "'permalink: /:year/:title/' is a pattern of addresses in another tool, which Byline "
+     "does not read: take it out (site.yaml's permalink: makes every story's address)"),
+    ("slug: https://old.example.net/2019/05/my-story/",
+     'slug "https://old.example.net/2019/05/my-story/" is read as '
+     '"https-old-example-net-2019-05-my-story": a slug is the last part of the address, not '
+     "an address; write slug: my-story, and the old address under aliases: to keep it"),
+])
+def test_an_old_address_or_a_pattern_is_never_made_a_slug_without_a_word(make_site, line,
+                                                                        warning):
+    # A review: a full old address and a Jekyll pattern were still told "write slug: …",
+    # which published the story at /music/https-old-example-net-2019-05-my-story/.
+    site = make_site({"content/articles/a.md": article(category="Music").replace(
+        "category: Music", f"category: Music\n{line}")})
+    assert [str(w) for w in build(site).warnings] == [f"content/articles/a.md:5: warning: "
+                                                      f"{warning}"]
+
+
 def test_a_jekyll_post_without_a_date_is_offered_the_one_in_its_name(make_site):
     site = make_site({"content/articles/2024-03-01-my-story.md": "---\ntitle: Old\n---\nx\n"})
     assert problems_of(site) == [

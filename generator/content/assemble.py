@@ -338,6 +338,11 @@ def _unknown_category(name: str, categories: tuple[str, ...]) -> str:
 def _slug(fields: FieldReader, source: SourceFile) -> str | None:
     given = fields.text("slug")
     slug = slugify(given) if given else slug_from_filename(source.name)
+    if given and "/" in given.strip("/"):  # an address typed whole, as another tool takes it
+        fields.report.warning(
+            f"slug {quoted(given)} is read as {quoted(slug)}: a slug is the last part of the "
+            f"address, not an address; write slug: {slugify(given.rstrip('/').rsplit('/')[-1])}"
+            ", and the old address under aliases: to keep it", fields.at("slug"))
     if not slug:
         fields.error("the slug is empty: give a 'slug:' made of letters, digits and hyphens",
                      "slug")

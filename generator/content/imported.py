@@ -97,10 +97,14 @@ def named_elsewhere(key: str, value: Any, known: tuple[str, ...]) -> str | None:
     if ours is None:
         return None
     lead = f"'{key}' is another tool's name, which Byline does not read: write "
-    if ours == "slug" and _old_address(value) and "aliases" in known:
+    if ours == "slug" and "aliases" in known and isinstance(value, str):
         # The story's address where it was: kept by redirecting it, not by a slug made of it.
-        return (f"{lead}aliases: [{value.strip()}] instead, so the story's old address "
-                "leads to its new one (add slug: too to choose the new one's last part)")
+        if old := _old_address(value):
+            return (f"{lead}aliases: [{old}] instead, so the story's old address leads to its "
+                    "new one (add slug: too to choose the new one's last part)")
+        return (f"'{key}: {value.strip()}' is a pattern of addresses in another tool, which "
+                "Byline does not read: take it out (site.yaml's permalink: makes every "
+                "story's address)")
     if ours == "category" and isinstance(value, str) and len(value.split()) > 1 \
             and "," not in value:
         first = value.split()[0]
@@ -110,11 +114,16 @@ def named_elsewhere(key: str, value: Any, known: tuple[str, ...]) -> str | None:
     return f"{lead}{_as_written(ours, value)} instead"
 
 
-def _old_address(value: Any) -> bool:
-    """Whether a permalink is one story's own address (/2024/my-story.html), not a pattern
-    (Jekyll's /:year/:title/)."""
-    return (isinstance(value, str) and value.strip().startswith("/")
-            and not any(c in value for c in ":{}* \n"))
+def _old_address(value: str) -> str | None:
+    """The site path of one story's own old address (/2024/my-story.html, or the path of
+    https://old.example/2024/my-story/), None for a pattern (Jekyll's /:year/:title/)."""
+    value = value.strip()
+    if value.startswith(("http://", "https://")):
+        value = "/" + value.split("://", 1)[1].partition("/")[2]
+        value = value.split("?")[0].split("#")[0]
+    if not value.startswith("/") or any(c in value for c in ":{}* \n"):
+        return None
+    return value
 
 
 def _later(embargo: Any, story_date: Any) -> bool:
