@@ -798,6 +798,19 @@ def test_a_zone_names_which_of_the_hour_the_clocks_go_back(make_site, first, sec
     assert (times[0], headlines[0]) == (second_at, "C")  # the zone is not in the headline
 
 
+def test_updates_out_of_order_by_their_zones_say_the_zones(make_site) -> None:
+    # A review: refused rightly, but "'1:45 am' is earlier than … (1:30 am)" read as false.
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles"),
+        LIVE: article("Halloween night live", "2026-10-31 23:00",
+                      "Intro.\n\n## 1:30 am PST — B\n\nb\n\n## 1:45 am PDT — C\n\nc\n",
+                      category="Music", live="{start: 2026-10-31 23:00}")})
+    run = build_outcome(site)
+    assert run.err.splitlines()[0].endswith(
+        "error: '1:45 am PDT' is earlier than the update above it (1:30 am PST, November 1): "
+        "put updates in the order they happened, the newest at the bottom")
+
+
 def test_a_later_time_the_same_day_and_the_21h42_form_are_updates(make_site) -> None:
     """Found by a red-team pass: '## 21h42 — …', a form the reference lists, was a plain
     heading, and 3:00 pm after 1:30 am the same day was refused as 'earlier in the day'."""

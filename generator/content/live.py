@@ -141,8 +141,13 @@ def _timed_updates(
             above = "coverage starts" if not timed else "the update above it"
             fix = ("make the start under 'live:' earlier" if not timed else
                    "put updates in the order they happened, the newest at the bottom")
-            report.error(f"'{clock.typed}' is earlier than {above} ({_shown(after, tz)}): "
-                         f"{fix}", location)
+            # With a zone given, the zones say why (1:45 am PDT is before 1:30 am PST).
+            typed = f"{clock.typed} {zone[0]}" if zone else clock.typed
+            then = _shown(after, tz)
+            if zone:
+                clock_time, _, day = then.partition(", ")
+                then = f"{clock_time} {in_zone(after, tz).tzname()}, {day}"
+            report.error(f"'{typed}' is earlier than {above} ({then}): {fix}", location)
             failed = True
             continue
         gap = _instant(moment) - _instant(after)
