@@ -90,6 +90,13 @@ def test_unknown_command_gets_a_suggestion(typed: str, meant: str, capsys: Captu
     assert f"unknown command '{typed}' — did you mean `{meant}`?" in capsys.readouterr().err
 
 
+def test_an_option_before_the_command_is_told_to_go_after_it(capsys: Capture) -> None:
+    # A review: "byline -v check" said "unknown option -v — did you mean -v?".
+    assert main(["-v", "check"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "byline: -v goes after the command: byline check -v")
+
+
 @pytest.mark.parametrize(("args", "meant"), [
     (["build", "--draft"], "--drafts"),
     (["build", "--futur"], "--future"),

@@ -61,6 +61,9 @@ def _unknown_argument(parser: _Parser, given: str) -> str:
     if not given.startswith("-"):
         return f"{parser.prog}: unexpected argument '{given}'\n(see `{parser.prog} --help`)"
     name = given.split("=", 1)[0]
+    if name in parser.option_names():  # known to the command, given before it
+        return (f"byline: {name} goes after the command: {parser.prog} {given}\n"
+                f"(see `{parser.prog} --help`)")
     guess = closest(name, parser.option_names(), cutoff=0.6)
     hint = f" — did you mean {guess}?" if guess else ""
     return f"{parser.prog}: unknown option {name}{hint}\n(see `{parser.prog} --help`)"
