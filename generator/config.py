@@ -202,15 +202,30 @@ _ABBREVIATED_ZONES = {
 }
 
 
+# Abbreviations a desk types for its zone that the database does not know.
+_PLACES_OF = {
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
+    "CST": "America/Chicago", "CDT": "America/Chicago", "CT": "America/Chicago",
+    "EDT": "America/New_York", "ET": "America/New_York", "MDT": "America/Denver",
+    "IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "AEST": "Australia/Sydney",
+    "BST": "Europe/London", "CEST": "Europe/Paris",
+}
+
+
 def _zone_meant(typed: str) -> str | None:
     """The zone name a mistyped one is closest to ("america/los_angeles", "Asia/Kolkatta")."""
     import difflib
     from zoneinfo import available_timezones
 
-    names = {name.lower(): name for name in available_timezones()}
     key = typed.strip().replace(" ", "_").lower()
+    if key.upper() in _PLACES_OF:
+        return _PLACES_OF[key.upper()]
+    names = {name.lower(): name for name in available_timezones()}
     if key in names:
         return names[key]
+    cities = {name.rsplit("/", 1)[-1].lower(): name for name in sorted(names.values())}
+    if key in cities:  # "New York", "kolkata"
+        return cities[key]
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.8)
     return names[close[0]] if close else None
 

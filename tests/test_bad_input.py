@@ -588,6 +588,8 @@ def test_a_theme_that_is_not_there_is_named_not_replaced_by_the_built_in_one(
     ("america/los_angeles", "unknown timezone 'america/los_angeles'; did you mean "
                             "America/Los_Angeles?"),
     ("Asia/Kolkatta", "unknown timezone 'Asia/Kolkatta'; did you mean Asia/Kolkata?"),
+    ("PST", "unknown timezone 'PST'; did you mean America/Los_Angeles?"),
+    ("New York", "unknown timezone 'New York'; did you mean America/New_York?"),
     ("Mars/Olympus", "unknown timezone 'Mars/Olympus'; use a name such as America/New_York "
                      "or UTC"),
     # Accepted before as UTC-5 all year: a New York summer story typed 10:00 went out at
