@@ -309,6 +309,15 @@ def test_a_page_footnote_with_no_note_is_warned_about_and_fixing_it_quiets_the_w
     assert (run.code, run.err) == (0, "")
 
 
+FIX = "which Byline does not read, so readers would see it as text:"
+
+
+def body_warnings(make_site, body: str) -> list[str]:
+    """The warnings of a site of one story with this body."""
+    site = make_site({"content/articles/a.md": story(category="Music", body=body)})
+    return [str(w) for w in build(site).warnings]
+
+
 def test_other_tools_markup_in_a_body_is_said_at_its_line_with_byline_s_way(make_site):
     # A red-team pass on imported archives: Hugo shortcodes, Liquid tags and WordPress
     # shortcodes reached readers as text (an [embed] as a broken link), without a word.
@@ -319,16 +328,14 @@ def test_other_tools_markup_in_a_body_is_said_at_its_line_with_byline_s_way(make
             "```\n{% include video.html %}\n```\n\n"
             "[embed]https://www.youtube.com/watch?v=abc[/embed]\n\n"
             '{{% notice %}}Note{{% /notice %}}\n')
-    site = make_site({"content/articles/a.md": story(category="Music", body=body)})
-    fix = "which Byline does not read, so readers would see it as text:"
-    assert [str(w) for w in build(site).warnings] == [
+    assert body_warnings(make_site, body) == [
         f"content/articles/a.md:9: warning: '{{{{< youtube abc123 >}}}}' is a Hugo shortcode, "
-        f"{fix} put the video's link alone on its line",
+        f"{FIX} put the video's link alone on its line",
         f"content/articles/a.md:11: warning: '{{{{ site.url }}}}' is a Jekyll (Liquid) tag, "
-        f"{fix} write the address itself (a link starting with / is the site's own)",
-        f"content/articles/a.md:19: warning: '[embed]' is a WordPress shortcode, {fix} put the "
+        f"{FIX} write the address itself (a link starting with / is the site's own)",
+        f"content/articles/a.md:19: warning: '[embed]' is a WordPress shortcode, {FIX} put the "
         "link alone on its line",
-        f"content/articles/a.md:21: warning: '{{{{% notice %}}}}' is a Hugo shortcode, {fix} "
+        f"content/articles/a.md:21: warning: '{{{{% notice %}}}}' is a Hugo shortcode, {FIX} "
         "take it out, or write what it stood for in Markdown"]
 
 
@@ -342,13 +349,11 @@ def test_other_tools_markup_is_told_from_markdown_of_the_same_look(make_site):
             '[video width="1920" mp4="https://example.com/a.mp4"][/video]\n\n'
             "{{< figure\n  src=\"a.jpg\"\n  caption=\"Hi\"\n>}}\n\n"
             "Then {{x}} = 2.\n")
-    site = make_site({"content/articles/a.md": story(category="Music", body=body)})
-    fix = "which Byline does not read, so readers would see it as text:"
-    assert [str(w) for w in build(site).warnings] == [
+    assert body_warnings(make_site, body) == [
         "content/articles/a.md:15: warning: '[video width=\"1920\" "
-        f"mp4=\"https://example.com/a.mp…' is a WordPress shortcode, {fix} take it out, or "
+        f"mp4=\"https://example.com/a.mp…' is a WordPress shortcode, {FIX} take it out, or "
         "write what it stood for in Markdown",
-        f"content/articles/a.md:17: warning: '{{{{< figure' is a Hugo shortcode, {fix} write the "
+        f"content/articles/a.md:17: warning: '{{{{< figure' is a Hugo shortcode, {FIX} write the "
         'photo as ![What it shows](photo.jpg "Caption"){credit="Name/Agency"}',
-        f"content/articles/a.md:22: warning: '{{{{x}}}}' is a Jekyll (Liquid) tag, {fix} take it "
+        f"content/articles/a.md:22: warning: '{{{{x}}}}' is a Jekyll (Liquid) tag, {FIX} take it "
         "out, or write what it stood for in Markdown"]
