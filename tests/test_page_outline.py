@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
@@ -102,6 +103,10 @@ def test_a_story_in_another_language_says_so_on_its_page_cards_feeds_and_sitemap
     assert [item.get("language") for item in items] == ["ar", None]
     atom = (site / "output/feed.xml").read_text()
     assert atom.count('xml:lang="ar"') == 1
+    # The RSS item too (a docs audit: only the channel's <language>en</language> said it).
+    rss = ET.parse(site / "output/rss.xml").getroot()
+    dc = "{http://purl.org/dc/elements/1.1/}language"
+    assert [item.findtext(dc) for item in rss.iter("item")] == ["ar", None]
 
 
 def test_a_language_that_is_no_code_is_an_error_at_its_line(make_site) -> None:

@@ -176,6 +176,8 @@ def rss_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
         _sub(item, "pubDate", format_datetime(machine_moment(entry.published)))
         if entry.authors:
             _sub(item, f"{{{DC_NS}}}creator", ", ".join(name for name, _ in entry.authors))
+        if entry.language:  # a story in another language than the channel's
+            _sub(item, f"{{{DC_NS}}}language", entry.language)
         if entry.category:
             _sub(item, "category", entry.category)
         _sub(item, "description", _as_html(entry.summary))
