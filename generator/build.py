@@ -612,7 +612,9 @@ def _build_locked(
         # Not knowing what the templates read, render everything and key it afterwards, once.
         plan = rekey(reads)
         _check_collisions(plan.outputs, report, site)
-        report.raise_if_errors()
+    if indexer is not None:
+        _check_search_folder(plan.outputs, report, site)
+    report.raise_if_errors()
     if foreign:
         report.warning(kept_unpublished(output_dir, foreign), None)
     # Forgotten until this build has finished moving files in (see ownership.py).
@@ -802,6 +804,22 @@ def _moved(site: Path, content: Content, report: Report, memo: ParseMemo,
     renames = renamed_sources(published, {k: a.digest for k, a in zip(
         keys, content.articles, strict=True)}, seen) if seen else {}
     return redirects_for_moved(published.renamed(renames), current), renames
+
+
+def _check_search_folder(outputs: Sequence[Output], report: Report, site: Path) -> None:
+    """A page at /pagefind/, where the search index goes (a story's slug, a section's name):
+    an error before anything moves, not search turned off with the old index left."""
+    from generator.config import setting_at
+    from generator.search_stage import SEARCH_FOLDER
+
+    for output in outputs:
+        if output.path.startswith(SEARCH_FOLDER + "/"):
+            where = output.origin or setting_at(site, "categories")
+            this = "the address set here" if output.origin else "a section named like it"
+            report.error(f"/{SEARCH_FOLDER}/ is where the site's search index goes, and {this} "
+                         f"would put /{output.path} in it: choose another address (another "
+                         "slug:, file name or section name), or set search: false", where)
+            return
 
 
 def _check_collisions(outputs: Sequence[Output], report: Report, site: Path) -> None:

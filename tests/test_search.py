@@ -16,7 +16,7 @@ from generator.ownership import read_ownership
 from generator.search_stage import HOW_TO_GET_SEARCH, find_indexer
 
 from .conftest import NOW, SITE_YAML, article, build, page, photo_bytes
-from .outcome import run_byline
+from .outcome import run_byline, snapshot
 
 
 def require_pagefind() -> None:
@@ -321,3 +321,20 @@ def test_a_page_whose_photo_is_replaced_is_indexed_again(make_site):
     after = _indexed(site / "output", "/contact/")["meta"]["image"]
     assert after != before
     assert (site / "output" / after.lstrip("/")).is_file()
+
+
+def test_a_page_where_the_search_index_goes_is_an_error_at_its_line(make_site):
+    """Found by a red-team pass: a page at /pagefind/ turned search off with a line naming
+    no file, and left the last index in place, listing a story at its old address."""
+    require_pagefind()
+    site = news_site(make_site)
+    assert build(site, search=True).search.indexed
+    before = snapshot(site / "output")
+    (site / "content/pages/about.md").write_text("---\ntitle: About us\nslug: pagefind\n---\n\n"
+                                                 "We cover entertainment.\n", encoding="utf-8")
+    run = run_byline(["build", "--site", str(site)])
+    assert (run.code, run.err.splitlines()[0]) == (1, (
+        "content/pages/about.md:3: error: /pagefind/ is where the site's search index goes, "
+        "and the address set here would put /pagefind/index.html in it: choose another "
+        "address (another slug:, file name or section name), or set search: false"))
+    assert snapshot(site / "output") == before  # the previous site, its index with it
