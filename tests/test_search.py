@@ -166,18 +166,6 @@ def test_pagefind_installed_after_a_build_without_it_ends_the_early_stop(make_si
     assert build(site, search=True, reuse_current=True).content is None
 
 
-def test_a_page_where_the_index_goes_turns_search_off_with_a_reason(make_site):
-    require_pagefind()
-    site = make_site({
-        "content/articles/a.md": article("A story", category="Music"),
-        "content/pages/pagefind.md": "---\ntitle: Pagefind\n---\n\nWho we are.\n",
-    })
-    result = build(site, search=True)
-    assert result.search is not None and result.search.message is not None
-    assert "/pagefind/index.html is where the search index goes" in result.search.message
-    assert (site / "output/pagefind/index.html").is_file()
-
-
 def test_an_older_sites_index_in_a_folder_built_with_force_is_kept_and_named(make_site,
                                                                             tmp_path):
     require_pagefind()
