@@ -187,8 +187,8 @@ def _timezone(value: Any) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        closest = _zone_meant(value)
-        advice = (f"did you mean {closest}?" if closest
+        meant_zone = _zone_meant(value)
+        advice = (f"did you mean {meant_zone}?" if meant_zone
                   else "use a name such as America/New_York or UTC")
         return f"unknown timezone {value!r}; {advice}"
     return None
@@ -214,7 +214,6 @@ _PLACES_OF = {
 
 def _zone_meant(typed: str) -> str | None:
     """The zone name a mistyped one is closest to ("america/los_angeles", "Asia/Kolkatta")."""
-    import difflib
     from zoneinfo import available_timezones
 
     key = typed.strip().replace(" ", "_").lower()
@@ -226,8 +225,8 @@ def _zone_meant(typed: str) -> str | None:
     cities = {name.rsplit("/", 1)[-1].lower(): name for name in sorted(names.values())}
     if key in cities:  # "New York", "kolkata"
         return cities[key]
-    close = difflib.get_close_matches(key, names, n=1, cutoff=0.8)
-    return names[close[0]] if close else None
+    close = closest(key, names, cutoff=0.8)
+    return names[close] if close else None
 
 
 def _permalink(value: Any) -> str | None:

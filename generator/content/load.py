@@ -249,11 +249,13 @@ def _free_slug(item: Article | Page, url: str, taken: set[str]) -> str:
     """A slug for ``item`` whose address no file claims: its year first for a story (the
     weekly roundup of each year), then -2, -3…; kept as taken once suggested."""
     cut = url.rstrip("/").rfind(item.slug)
+    if cut < 0:  # the address does not hold the slug (a permalink without {slug})
+        return f"{item.slug}-2"
     years = [str(item.date.year)] if isinstance(item, Article) else []
     for ending in (*years, *map(str, range(2, len(taken) + 3))):
         slug = f"{item.slug}-{ending}"
-        address = folder_url(url[:cut] + slug + url[cut + len(item.slug):]) if cut >= 0 else ""
-        if address and address not in taken:
+        address = folder_url(url[:cut] + slug + url[cut + len(item.slug):])
+        if address not in taken:
             taken.add(address)
             return slug
     return f"{item.slug}-2"

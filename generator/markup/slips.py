@@ -197,7 +197,8 @@ _LIQUID = re.compile(r"\{%-?\s*(\w{1,40})[^\n]{0,500}?-?%\}"
                      r"|\{\{-?\s*([\w.]{1,60})[^\n{}]{0,200}\}\}")
 # "[embed]" or "[caption id=…]" (and its "[/caption]"), not a link's words ("[video of the
 # show](…)", "[video][1]") or a link's definition ("[video]: https://…").
-_WORDPRESS = re.compile(r"\[(caption|gallery|embed|video|audio|playlist)"
+_WORDPRESS_NAMES = ("caption", "gallery", "embed", "video", "audio", "playlist")
+_WORDPRESS = re.compile(rf"\[({'|'.join(_WORDPRESS_NAMES)})"
                         r"(?:\s+[\w-]{1,40}=[^\]\n]{0,500})?\](?![(:]|\[(?!/))")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,100})\]:", re.MULTILINE)
 # What is shown as written: fenced and indented code, code spans, HTML's <pre>. (An
@@ -205,6 +206,7 @@ _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,100})\]:", re.MULTILINE)
 _CODE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[^\n]*$|\Z)|`[^`\n]+`"
                    r"|<pre\b.*?(?:</pre>|\Z)|(?:^[ \t]*\n)(?:(?: {4}|\t)[^\n]*\n?)+",
                    re.MULTILINE | re.DOTALL | re.IGNORECASE)
+_PRE = re.compile(r"<pre\b", re.IGNORECASE)
 _LIQUID_TAG = "a Jekyll (Liquid) tag"
 _AS_MARKDOWN = {
     "youtube": "put the video's link alone on its line",
@@ -222,10 +224,12 @@ _AS_MARKDOWN = {
 def other_tools_markup(text: str, first_line: int) -> list[BodySlip]:
     """Each Hugo shortcode, Liquid tag or WordPress shortcode in ``text`` (outside code),
     at its line, with Byline's way of writing it where there is one."""
-    if "{{" not in text and "{%" not in text and "[" not in text:
+    # Run on every body: most have none of it, said by a few substring tests.
+    if ("{{" not in text and "{%" not in text
+            and not any("[" + name in text for name in _WORDPRESS_NAMES)):
         return []
     # Code is shown as written, shortcodes in it too: blanked, keeping every offset.
-    if "`" in text or "~~~" in text or "    " in text or "\t" in text or "<pre" in text.lower():
+    if "`" in text or "~~~" in text or "    " in text or "\t" in text or _PRE.search(text):
         text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     labels = {m.group(1).strip().lower() for m in _REFERENCE.finditer(text)}
     found: list[tuple[int, str, str, str]] = []  # offset, kind, name, as typed

@@ -655,6 +655,7 @@ class _Planner:
         self._only: set[str] | None = None
         self._categories = {g.term.slug: g for g in r.index.categories}
         self._item_at: Mapping[str, Article | Page] | None = None
+        self._lists: tuple[str, ...] | None = None
 
     def shown(self) -> dict[Unit, tuple[Shown, ...]]:
         """What each planned unit's outputs show."""
@@ -739,10 +740,16 @@ class _Planner:
             self._item_at = {i.url: i for i in items}
         return self._item_at
 
+    def _list_paths(self) -> tuple[str, ...]:
+        """Every list page's path, made once a plan (the sitemap and _headers ask)."""
+        if self._lists is None:
+            self._lists = tuple(_list_paths(self.r))
+        return self._lists
+
     def _sitemap(self) -> None:
         """sitemap.xml: every page (an index of parts when there are more than a sitemap may
         list: search engines ignore a longer one whole)."""
-        r, lists = self.r, tuple(_list_paths(self.r))
+        r, lists = self.r, self._list_paths()
         self._in_parts("/sitemap.xml", _sitemap_length(r, lists), SITEMAP_LIMIT,
                        sitemap_part_path, partial(r.sitemap_received, lists),
                        r.sitemap_index_received, shows=("lists", "group:home", "pages"))
@@ -782,7 +789,7 @@ class _Planner:
         if hosting.headers:
             feeds = [f"/{name}" for name in FEED_FILES.values()]
             # The sitemaps and their parts: a part kept a day by a CDN would hide new stories.
-            sitemap_parts = _parts(_sitemap_length(r, tuple(_list_paths(r))), SITEMAP_LIMIT)
+            sitemap_parts = _parts(_sitemap_length(r, self._list_paths()), SITEMAP_LIMIT)
             news_parts = _parts(len(r.recent_articles()), NEWS_LIMIT)
             feeds += ["/sitemap.xml", "/news-sitemap.xml"]
             feeds += [sitemap_part_path(n) for n in range(1, sitemap_parts + 1)]
