@@ -199,9 +199,11 @@ def made_from(mode: BuildMode, context: str, images: ImageIndex,
 def item_marks(content: Content) -> dict[str, str]:
     """Each article and page by URL, marked by what makes it: its file (path and content
     hash; the rest of what checking it depends on is in ``made_from``) and, for an article,
-    the spelling of its category and tags chosen across the site."""
+    the spelling of its category, tags and authors chosen across the site."""
+    people = content.authors
     marks = {a.url: digest_text(a.source.path, a.digest, a.category.name if a.category else "",
-                                *(t.name for t in a.tags))
+                                *(t.name for t in a.tags),
+                                *(people[s].name for s in a.author_slugs if s in people))
              for a in content.articles}
     marks.update((p.url, digest_text("page", p.source.path, p.digest)) for p in content.pages)
     return marks

@@ -222,6 +222,9 @@ class Article:
     tag_lines: tuple[int, ...] = ()
     updated_line: int | None = None
     language: str | None = None  # the story's own, when it is not the site's (a BCP 47 tag)
+    # The line of each author (by ``author_slugs``), for a spelling that clashes with another
+    # story's to point at.
+    author_lines: tuple[int, ...] = ()
 
     @property
     def reading_minutes(self) -> int:
@@ -435,6 +438,7 @@ def article_data(article: Article) -> list[Any]:
         a.updated_has_time, [change_data(c) for c in a.updates],
         [change_data(c) for c in a.corrections], a.live and live_data(a.live), a.body_key,
         list(a.alias_lines), a.category_line, list(a.tag_lines), a.updated_line, a.language,
+        list(a.author_lines),
     ]
 
 
@@ -443,7 +447,7 @@ def article_from(data: object) -> Article:
     (where, digest, slug, url, title, date, date_has_time, summary, word_count, author_slugs,
      category, tags, dek, updated, hero, images, has_embeds, draft, aliases, extra, videos,
      hero_video, embeds, updated_has_time, updates, corrections, live, body_key,
-     alias_lines, category_line, tag_lines, updated_line, language) = items(data)
+     alias_lines, category_line, tag_lines, updated_line, language, author_lines) = items(data)
     all_text(digest, slug, url, title, summary, body_key)
     return Article(
         location_from(where), digest, slug, url, title, datetime_from(date),
@@ -459,7 +463,7 @@ def article_from(data: object) -> Article:
         flag(updated_has_time), tuple(map(change_from, items(updates))),
         tuple(map(change_from, items(corrections))), maybe(live_from, live),
         _lines_from(alias_lines), maybe_integer(category_line), _lines_from(tag_lines),
-        maybe_integer(updated_line), maybe_text(language),
+        maybe_integer(updated_line), maybe_text(language), _lines_from(author_lines),
     )
 
 

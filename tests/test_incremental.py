@@ -1015,3 +1015,45 @@ def test_a_page_a_cut_short_commit_moved_in_is_byline_s_at_the_next_save(preview
     preview.save(story, article("Foxtrot", "2026-11-06 10:00", "New.", category="Music"))
     assert "Foxtrot" in (folder / page).read_text(encoding="utf-8")
     preview.assert_same_as_full_build()
+
+
+# -- an author with no file, spelled as the first published story spells them ---------------
+ZULU = "content/articles/zulu.md"
+
+
+def _byline(folder: Path, slug: str) -> str:
+    html = (folder / slug / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'class="byline__names">By (.*?)</span>', html, re.S)
+    assert found, slug
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+def test_an_authors_spelling_follows_the_first_story_and_its_edits_reach_every_story(
+        tmp_path):
+    """A red-team pass: every byline of an author with no file followed whichever story was
+    read last.  The first published story (by path) spells them; an edit of its spelling
+    reaches the other stories' pages, in the preview's patch and in a new process alike."""
+    site = Preview(tmp_path, {"site.yaml": _SITE_YAML, **starting_files(),
+                              ZULU: article("Zulu signs on", "2026-11-04 11:00", "Cast.",
+                                            category="TV", tags="[streaming]",
+                                            author="sam reyes")})
+    site.build()
+    assert _byline(tmp_path / "built", "tv/zulu") == "Sam Reyes"
+    site.save(B, _edit(site.text(B), "Sam Reyes", "SAM REYES"))
+    site.assert_same_as_full_build()
+    assert _byline(tmp_path / "preview", "tv/zulu") == "SAM REYES"
+    site.build()
+    site.assert_built_as_fresh()
+    assert _byline(tmp_path / "built", "tv/zulu") == "SAM REYES"
+
+
+def test_a_scheduled_storys_spelling_of_an_author_is_not_shown_on_published_ones(tmp_path):
+    """A story readers cannot see yet, last by path, spelled the author otherwise: the
+    published bylines changed, and a rebuild did not follow a clean build."""
+    site = Preview(tmp_path)
+    site.build()
+    write_files(site.site, {"content/articles/zz-soon.md": article(
+        "Soon on TV", "2026-12-25 10:00", "Soon.", category="TV", author="sam reyes")})
+    site.build()
+    site.assert_built_as_fresh()
+    assert _byline(tmp_path / "built", "tv/bravo") == "Sam Reyes"

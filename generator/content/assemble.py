@@ -154,6 +154,7 @@ def assemble_article(
         tag_lines=tuple(fields.name_line("tags", tag.name) for tag in tags),
         updated_line=fields.doc.line_of("updated") if updated else None,
         language=language,
+        author_lines=tuple(fields.name_line(key, name) for name, key in names.items()),
     )
     return Assembled(article, people)
 

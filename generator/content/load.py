@@ -84,7 +84,7 @@ def load_content(
             memo.cache.store_parsed(fresh, assembly_data)
         rechecked = set(todo)
         articles: list[Article] = []
-        people: dict[str, Author] = {}
+        named_by: dict[str, tuple[Author, ...]] = {}  # article URL → the authors it names
         pages: list[Page] = []
         for index, key in enumerate(keys):
             assembly = done.get(key)
@@ -97,15 +97,15 @@ def load_content(
                 pages.append(item)
             elif options.drafts or not item.draft:
                 articles.append(item)
-                people.update((a.slug, a) for a in assembly.authors)
+                named_by[item.url] = assembly.authors
         now = options.now or datetime.now(config.tz)
         published = [a for a in articles if options.future or a.date <= now]
         future = [a.date for a in articles if a.date > now and not a.draft]
-        named = {slug for a in published for slug in a.author_slugs}
+        people = _canonical_authors(published, named_by, authors, report)
         content = Content(
             articles=_newest_first(_canonical_terms(published, config, report)),
             pages=tuple(sorted(pages, key=lambda p: p.url)),
-            authors=dict(sorted({**{s: people[s] for s in named}, **authors}.items())),
+            authors=dict(sorted({**people, **authors}.items())),
             bodies=CachedBodies(config.root, memo.cache.reader() if memo.cache else None),
             next_scheduled=min(future) if future else None,
             held_back=len(sources) - len(published) - len(pages),
@@ -161,6 +161,34 @@ def _canonical_terms(
 
 
 _CATEGORY = -1  # in ``first``: the story's category, not one of its tags
+
+
+def _canonical_authors(
+    published: list[Article], named_by: Mapping[str, tuple[Author, ...]],
+    described: Mapping[str, Author], report: Report,
+) -> dict[str, Author]:
+    """Each author with no file of their own, spelled as the first published story (by path)
+    spells them, as a tag is: a byline on every story, the author's page and the feeds must
+    not change with whichever file is read last, nor with a story readers cannot see yet.
+    Another spelling is warned about where it is written, once per spelling."""
+    people: dict[str, tuple[Author, SourceLocation]] = {}
+    warned: set[tuple[str, str]] = set()
+    for article in sorted(published, key=lambda a: a.source.path):
+        lines = article.author_lines
+        for index, person in enumerate(named_by.get(article.url, ())):
+            if person.slug in described:
+                continue  # the author file's name is shown: nothing to choose
+            where = article.source.at(lines[index]) if index < len(lines) else article.source
+            first = people.setdefault(person.slug, (person, where))
+            if first[0].name != person.name and (person.slug, person.name) not in warned:
+                warned.add((person.slug, person.name))
+                report.warning(
+                    f"author {quoted(person.name)} and author {quoted(first[0].name)} "
+                    f"({first[1]}) are one author, shown as {quoted(first[0].name)} on every "
+                    f"story: use one spelling: write {quoted(first[0].name)} here too, or give "
+                    f"the author a file, content/authors/{person.slug}.yaml, with their name",
+                    where)
+    return {slug: person for slug, (person, _) in people.items()}
 
 
 def _written_at(article: Article, which: int) -> SourceLocation:
