@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.sourceyaml import MAX_DEPTH, parse_yaml
+from generator.sourceyaml import MAX_DEPTH, YamlSyntaxError, parse_yaml
 
-from .conftest import REPO, SITE_YAML, article
+from .conftest import REPO, SITE_YAML, article, build
 from .outcome import build_outcome, snapshot
 
 MakeSite = Callable[[dict[str, str]], Path]
@@ -321,8 +321,9 @@ def test_aliases_and_timestamps_still_read_as_before() -> None:
     doc = parse_yaml("base: &b [Oscars, Red carpet]\ntags: *b\ndate: 2026-03-14 09:30\n"
                      "n: 0x1F\nt: 1:30\nyes_: yes\nnothing:\n")
     assert doc.data == {"base": ["Oscars", "Red carpet"], "tags": ["Oscars", "Red carpet"],
-                        "date": "2026-03-14 09:30", "n": 31, "t": "1:30", "yes_": True,
+                        "date": "2026-03-14 09:30", "n": 31, "t": "1:30", "yes_": "yes",
                         "nothing": None}
+
     assert (doc.line_of("tags"), doc.line_of("base", 1), doc.line_of("date")) == (2, 1, 3)
 
 
@@ -379,3 +380,49 @@ def test_windows_line_ends_stay_out_of_the_fix(make_site: MakeSite) -> None:
     site = make_site({"site.yaml": text.replace("\n", "\r\n")})
     assert errors(site) == ["site.yaml:1: error: the value of 'title' contains \": \", which "
                             'YAML reads as a new key: put it in quotes: title: "Lumen: the news"']
+
+
+# --- values YAML would have changed without a word -----------------------------------------
+
+
+@pytest.mark.parametrize(("line", "key", "fixed"), [
+    ("title: The #1 song of the summer", "title", 'title: "The #1 song of the summer"'),
+    ("dek: Swift is back #TSwift and better", "dek", 'dek: "Swift is back #TSwift and better"'),
+])
+def test_a_hash_that_yaml_takes_for_a_comment_is_an_error_with_the_quoted_line(
+        line: str, key: str, fixed: str) -> None:
+    # A red-team pass: the headline "The" was published, with no word.
+    with pytest.raises(YamlSyntaxError) as raised:
+        parse_yaml(f"x: 1\n{line}\n")
+    assert raised.value.line == 2
+    assert str(raised.value) == (
+        "YAML reads the rest of this line, from ' #', as a comment and leaves it out: put "
+        f"the value of '{key}' in quotes: {fixed}")
+
+
+def test_a_real_comment_is_left_alone() -> None:
+    assert parse_yaml("title: Fine # to check\ndraft: true #TODO\nurl: https://x.example/#a\n"
+                      ).data == {"title": "Fine", "draft": True, "url": "https://x.example/#a"}
+
+
+def test_a_first_word_taken_for_an_anchor_is_an_error_with_the_quoted_line() -> None:
+    # "&Juliet star leaves the show" was published as "star leaves the show".
+    with pytest.raises(YamlSyntaxError) as raised:
+        parse_yaml("title: &Juliet star leaves the show\n")
+    assert str(raised.value) == (
+        "a value starting with & is read as an anchor (a name for the value): put the value "
+        'of \'title\' in quotes: title: "&Juliet star leaves the show"')
+
+
+def test_yes_and_no_are_text_and_still_true_or_false_where_that_is_asked(
+        make_site: MakeSite) -> None:
+    # The band Yes was the tag "True"; `draft: yes` and `search: no` keep their meaning.
+    site = make_site({
+        "site.yaml": SITE_YAML + "search: no\n",
+        "content/articles/yes.md": article(title="Yes", tags="[Yes, Genesis]", category="Music"),
+        "content/articles/later.md": article(title="Later", draft="yes", category="Music"),
+    })
+    result = build(site)
+    assert [a.title for a in result.content.articles] == ["Yes"]
+    assert [t.name for t in result.content.articles[0].tags] == ["Yes", "Genesis"]
+    assert not (site / "output/search").exists()

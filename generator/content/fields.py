@@ -16,7 +16,7 @@ from generator.slugs import (
     quoted,
     site_path_problem,
 )
-from generator.sourceyaml import YamlDocument
+from generator.sourceyaml import YamlDocument, flag_value
 from generator.textmatch import closest
 
 from .imported import held_back_elsewhere, named_elsewhere
@@ -99,8 +99,8 @@ class FieldReader:
 
     def flag(self, key: str) -> bool:
         """A true/false value, false when absent."""
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
+        value = flag_value(self.data.get(key, False))
+        if value is None:
             self.error(f"'{key}' must be true or false", key)
             return False
         return value

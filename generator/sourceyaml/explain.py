@@ -30,6 +30,7 @@ _WHY = {
     "'": "a value starting with a quote must end with that quote",
     "?": "a value starting with '? ' is read as a key",
     "-": "a value starting with '- ' is read as a list",
+    "#": "YAML reads the rest of this line, from ' #', as a comment and leaves it out",
 }
 
 

@@ -48,7 +48,22 @@ _SCALARS = {  # the rest (str, timestamp, binary...) stay the text as written
     _INT_TAG: yaml.constructor.SafeConstructor.construct_yaml_int,
     _FLOAT_TAG: yaml.constructor.SafeConstructor.construct_yaml_float,
 }
+_BOOL_TAG = _YAML_TAG + "bool"
 _KINDS = {"null": "empty", "bool": "true or false", "int": "a whole number", "float": "a number"}
+# YAML 1.1 also reads yes, no, on, off, y and n as true or false, which made the band Yes a
+# tag "True" and `title: Yes` no text; as in YAML 1.2, only true and false are.  A setting or
+# field that is true or false still takes the words (``flag_value``).
+_WORDS = {"yes": True, "y": True, "on": True, "no": False, "n": False, "off": False}
+# Text after a plain value that YAML takes for a comment, though no one writes a comment so:
+# ` #1 song`, ` #TSwift` (a comment's `#` is followed by a space, or ends the line).
+_CUT_BY_COMMENT = re.compile(r"[ \t]+#[^\s#]")
+
+
+def flag_value(value: object) -> bool | None:
+    """True or False for a boolean or one of YAML 1.1's words for them, else None."""
+    if isinstance(value, bool):
+        return value
+    return _WORDS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
@@ -65,6 +80,7 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         raise YamlSyntaxError(*explain(exc, text, first_line)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - the check above catches the reader's
         raise YamlSyntaxError(f"this is not YAML text ({exc})", first_line) from None
+    builder.unused_anchor()
     return YamlDocument(builder.root, builder.lines or {(): first_line})
 
 
@@ -110,6 +126,7 @@ class _Builder:
         self.alias_text = 0
         self.aliased = False
         self.documents = 0
+        self.unused: dict[str, yaml.Event] = {}  # anchors no alias has repeated yet
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):
@@ -135,7 +152,26 @@ class _Builder:
         value = self._construct(event)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, len(event.value), line)
+            self.unused[event.anchor] = event
+        if isinstance(value, str) and not event.style and event.end_mark is not None:
+            self._comment_slip(event)
         self._place(value, 1, len(event.value), line)
+
+    def _comment_slip(self, event: yaml.ScalarEvent) -> None:
+        """A plain text value followed on its line by what YAML takes for a comment but no
+        one writes as one: ``title: The #1 song`` would publish the headline "The"."""
+        mark = event.end_mark
+        assert mark is not None
+        lines = self.source.split("\n")
+        if mark.line < len(lines) and _CUT_BY_COMMENT.match(lines[mark.line], mark.column):
+            line = lines[_index(event)] if mark.line == _index(event) else ""
+            raise self._error(quote_hint(line.rstrip(), "#"), event)
+
+    def unused_anchor(self) -> None:
+        """An anchor no alias repeats names nothing: it is the first word of a value
+        (``title: &Juliet star leaves``), which YAML took for the anchor's name and dropped."""
+        for event in self.unused.values():
+            raise self._error(self._quote_hint(event, "&"), event)
 
     def _open(self, event: yaml.CollectionStartEvent) -> None:
         self._count(1, event)
@@ -151,6 +187,8 @@ class _Builder:
         value: dict[str, Any] | list[Any] = (
             {} if isinstance(event, yaml.MappingStartEvent) else [])
         self.stack.append(_Open(value, path, event.anchor, line, within_key))
+        if event.anchor:
+            self.unused[event.anchor] = event
 
     def _close(self) -> None:
         done = self.stack.pop()
@@ -167,6 +205,7 @@ class _Builder:
         if name not in self.anchors:
             raise self._error(self._quote_hint(event, "*"), event)
         value, size, text, _ = self.anchors[name]
+        self.unused.pop(name, None)
         self.aliased = True
         self.alias_text += text
         if self.alias_text > MAX_ALIAS_TEXT:
@@ -227,6 +266,8 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _BOOL_TAG and event.value.lower() in _WORDS:
+                return event.value
             if ":" in event.value and tag in (_INT_TAG, _FLOAT_TAG):
                 # YAML 1.1 reads 10:30 as a number in base 60 (630); a writer means a time,
                 # and a message quoting 630 back would make no sense to them.
