@@ -357,3 +357,22 @@ def test_other_tools_markup_is_told_from_markdown_of_the_same_look(make_site):
         'photo as ![What it shows](photo.jpg "Caption"){credit="Name/Agency"}',
         f"content/articles/a.md:22: warning: '{{{{x}}}}' is a Jekyll (Liquid) tag, {FIX} take it "
         "out, or write what it stood for in Markdown"]
+
+
+# -- backslash escapes, as converters write them ------------------------------------------
+
+
+def test_a_backslash_before_any_punctuation_is_an_escape_in_bodies_and_captions(make_site):
+    # A red-team pass: pandoc's "\$20 million" and "\@maraquell" showed readers the backslash.
+    site = make_site({
+        "content/articles/a/index.md": story(
+            category="Music",
+            body='It costs \\$20 million, says \\@maraquell \\<3 \\~ a\\:b \\"q\\"\n\n'
+                 '![Crowd](crowd.jpg "Fans paid \\$20")'),
+        "content/articles/a/crowd.jpg": photo_bytes()})
+    build(site)
+    html = page(site, "/music/a/")
+    text = html.select_one(".article__body p").get_text()
+    assert text == 'It costs $20 million, says @maraquell <3 ~ a:b "q"'
+    assert html.select_one(".article__body figcaption").get_text(" ", strip=True).startswith(
+        "Fans paid $20")

@@ -18,7 +18,7 @@ from functools import lru_cache
 from markdown import Markdown
 from markupsafe import Markup
 
-from generator.markup.document import without_controls
+from generator.markup.document import allow_every_escape, without_controls
 from generator.markup.linear import LinearExtension
 from generator.markup.typography import SmartTextExtension, smarten
 
@@ -46,6 +46,7 @@ def _converter() -> Markdown:
     if md is None:
         md = Markdown(extensions=[SmartTextExtension(), LinearExtension()],
                       output_format="html")
+        allow_every_escape(md)
         for name in _BLOCKS_DROPPED:
             md.parser.blockprocessors.deregister(name, strict=False)
         md.preprocessors.deregister("html_block", strict=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import threading
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -100,6 +101,7 @@ class _Renderer:
             ],
             output_format="html",
         )
+        allow_every_escape(self.md)
         # After attr_list (8) and before toc (5): an empty ``{#}`` is no id (HTML forbids
         # id=""), so a heading given one gets its usual id from toc instead.
         self.md.treeprocessors.register(_NoEmptyIds(self.md), "no_empty_ids", 7)
@@ -368,6 +370,13 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _STRAY = re.compile(r"\x02(\d+)\x03"  # a backslash escape, by its code point
                     r"|\x02(?:klzzwxh|wzxhzdk):\d+\x03?|(?:klzzwxh|wzxhzdk):\d+\x03"
                     r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def allow_every_escape(md: Markdown) -> None:
+    """A backslash before any ASCII punctuation is an escape, as in CommonMark: converters
+    (pandoc, Word add-ins) write ``\\$20 million`` and ``It\\'s``, and Python-Markdown's own
+    short list left readers the backslashes."""
+    md.ESCAPED_CHARS = list(dict.fromkeys([*md.ESCAPED_CHARS, *string.punctuation]))
 
 
 def without_controls(body: str) -> str:
