@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from generator.cache import digest_bytes, digest_text
-from generator.content import is_ignored
+from generator.content import is_ignored, is_litter, is_set_aside
 from generator.errors import BuildFailed, Problem, Report, Severity, SourceLocation
 from generator.inputfiles import UnreadableFile, line_not_utf8, read_input, shown
 from generator.slugs import quoted, site_path_problem
@@ -221,9 +221,10 @@ class _SiteFiles:
             for name in dirs:
                 if os.path.islink(os.path.join(here, name)):
                     self.inside(Path(here, name))  # os.walk does not enter it: only checked
-            dirs[:] = [d for d in dirs if hidden or not is_ignored(d)]
+            dirs[:] = [d for d in dirs if not is_litter(d)
+                       and (hidden or not (is_ignored(d) or is_set_aside(d)))]
             for name in files:
-                if not hidden and is_ignored(name):
+                if is_litter(name) or (not hidden and (is_ignored(name) or is_set_aside(name))):
                     continue
                 path = Path(here) / name
                 if path.is_symlink() and not self.inside(path):

@@ -429,3 +429,55 @@ def test_something_else_where_the_cache_keeps_its_own_is_named_with_the_fix(
     assert (run.code, run.err.splitlines()[-1]) == (1, f"byline: error: cannot use {path}: "
                                                        f"{message}")
     assert path.exists()  # left for its owner to move
+
+
+# -- names: a hashtag is a story, an underscore is said, litter is never published ----------
+
+
+def test_a_story_named_after_a_hashtag_is_published_and_an_emacs_autosave_is_not(
+        make_site: MakeSite) -> None:
+    # A red-team pass: "#MeToo-five-years-on.md" was left out without a word.
+    site = make_site({
+        "content/articles/#MeToo-five-years-on.md": article('"#MeToo, five years on"',
+                                                            category="Music"),
+        "content/articles/#1-hit/index.md": article("A number one", category="Music"),
+        "content/articles/#MeToo-five-years-on.md#": "autosave",
+    })
+    run = build_outcome(site)
+    assert run.code == 0 and run.err == ""
+    assert (site / "output/music/metoo-five-years-on/index.html").is_file()
+    assert (site / "output/music/1-hit/index.html").is_file()
+
+
+def test_a_story_or_folder_named_with_a_leading_underscore_is_left_out_and_said(
+        make_site: MakeSite) -> None:
+    site = make_site({
+        "content/articles/_BTS-comeback.md": article("BTS are back", category="Music"),
+        "content/articles/_drafts/idea.md": article("An idea", category="Music"),
+        "content/articles/story.md": article("A story", category="Music"),
+    })
+    run = build_outcome(site)
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        "content/articles/_BTS-comeback.md: warning: is not published: a file whose name "
+        "starts with '_' is set aside (other tools keep drafts and section files so): rename "
+        "it to BTS-comeback.md to publish it; a draft is marked draft: true",
+        "content/articles/_drafts: warning: is not read, nor anything in it: a folder whose "
+        "name starts with '_' is set aside (other tools keep drafts and section files so): "
+        "rename it to drafts to publish it; a draft is marked draft: true"]
+    assert sorted(p.name for p in (site / "output/music").iterdir() if p.is_dir()) == ["story"]
+
+
+def test_what_file_managers_leave_in_static_is_not_published(make_site: MakeSite) -> None:
+    # .DS_Store lists the folder's file names to anyone who asks for it.
+    site = make_site({
+        "content/articles/story.md": article("A story", category="Music"),
+        "static/press/kit.pdf": b"%PDF-1.4",
+        "static/press/.DS_Store": b"\0\0\0\1Bud1",
+        "static/press/._kit.pdf": b"\0\5\26\7",
+        "static/press/Thumbs.db": b"\xd0\xcf",
+        "static/.well-known/security.txt": "Contact: mailto:desk@news.example\n",
+    })
+    assert build_outcome(site).code == 0
+    assert sorted(p.name for p in (site / "output/press").iterdir()) == ["kit.pdf"]
+    assert (site / "output/.well-known/security.txt").is_file()

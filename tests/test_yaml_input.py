@@ -388,6 +388,7 @@ def test_windows_line_ends_stay_out_of_the_fix(make_site: MakeSite) -> None:
 @pytest.mark.parametrize(("line", "key", "fixed"), [
     ("title: The #1 song of the summer", "title", 'title: "The #1 song of the summer"'),
     ("dek: Swift is back #TSwift and better", "dek", 'dek: "Swift is back #TSwift and better"'),
+    ("title: #MeToo, five years on", "title", 'title: "#MeToo, five years on"'),
 ])
 def test_a_hash_that_yaml_takes_for_a_comment_is_an_error_with_the_quoted_line(
         line: str, key: str, fixed: str) -> None:

@@ -7,7 +7,7 @@ from generator.lazyimport import lazy_exports
 if TYPE_CHECKING:
     from generator.content.assemble import category_url, tag_url
     from generator.content.authors import author_url
-    from generator.content.discover import is_ignored
+    from generator.content.discover import is_ignored, is_litter, is_set_aside
     from generator.content.load import ContentOptions, load_content
     from generator.content.memo import LoadRecord, ParseMemo
     from generator.content.reload import ContentPatch, reload_sources
@@ -21,6 +21,8 @@ __getattr__ = lazy_exports(__name__, {
     "author_url": "authors",
     "category_url": "assemble",
     "is_ignored": "discover",
+    "is_litter": "discover",
+    "is_set_aside": "discover",
     "load_content": "load",
     "reload_sources": "reload",
     "tag_url": "assemble",
@@ -34,6 +36,8 @@ __all__ = [
     "author_url",
     "category_url",
     "is_ignored",
+    "is_litter",
+    "is_set_aside",
     "load_content",
     "reload_sources",
     "tag_url",

@@ -26,8 +26,9 @@ from generator.inputfiles import (
 
 SourceKind = Literal["article", "page"]
 SECTIONS: dict[str, SourceKind] = {"articles": "article", "pages": "page"}
-# Editors' temporary and backup files are never content.
-_IGNORED_PREFIXES = (".", "_", "#", "~")
+# Editors' temporary and backup files are never content (emacs's "#story.md#" among them;
+# a story named after a hashtag, "#MeToo-five-years-on.md", is one).
+_IGNORED_PREFIXES = (".", "~")
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak")
 MARKDOWN_FILE = "a Markdown file"
 
@@ -50,7 +51,26 @@ class SourceFile:
 
 def is_ignored(name: str) -> bool:
     """Hidden, temporary and backup files that editors leave around."""
-    return name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
+    return (name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
+            or (len(name) > 1 and name[0] == name[-1] == "#"))
+
+
+# What file managers leave in every folder they open: never a file of the site, even where
+# hidden files are published (``static/.well-known/``).
+_LITTER = frozenset({".DS_Store", "Thumbs.db", "ehthumbs.db", "desktop.ini", "Desktop.ini",
+                     ".Spotlight-V100", ".Trashes", ".fseventsd", ".TemporaryItems", "Icon\r"})
+
+
+def is_litter(name: str) -> bool:
+    """A file or folder a Mac or Windows file manager wrote (``._name`` is a Mac's copy of
+    another file's attributes, made on disks and in archives)."""
+    return name in _LITTER or name.startswith("._")
+
+
+def is_set_aside(name: str) -> bool:
+    """A name other tools keep out of the site: Jekyll's ``_drafts/`` and ``_posts/``, Hugo's
+    ``_index.md``.  Content so named is left out with a warning, never silently."""
+    return name.startswith("_")
 
 
 def no_content_message(site_root: Path) -> str:
@@ -144,6 +164,9 @@ class _Walk:
                 name = entry.name
                 if is_ignored(name):
                     continue
+                if is_set_aside(name):
+                    self._set_aside(entry)
+                    continue
                 if entry.is_symlink():
                     self._link(entry, base, kind, folders)
                 elif entry.is_dir(follow_symlinks=False):
@@ -190,6 +213,21 @@ class _Walk:
             self._markdown(entry.path, entry.name, base, kind)
         else:
             self.refuse(entry.path, not_regular(mode, MARKDOWN_FILE))
+
+    def _set_aside(self, entry: os.DirEntry[str]) -> None:
+        """A story or folder whose name starts with '_': said, so none is lost unseen."""
+        try:
+            folder = entry.is_dir()
+        except OSError:
+            folder = False
+        if not folder and not entry.name.endswith(".md"):
+            return
+        what = ("is not read, nor anything in it: a folder" if folder
+                else "is not published: a file")
+        self.report.warning(
+            f"{what} whose name starts with '_' is set aside (other tools keep drafts and "
+            f"section files so): rename it to {shown(entry.name.lstrip('_'))} to publish it; "
+            "a draft is marked draft: true", SourceLocation(shown(entry.path[self.site_cut:])))
 
     def _not_regular(self, path: str) -> None:
         try:

@@ -153,7 +153,7 @@ class _Builder:
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, len(event.value), line)
             self.unused[event.anchor] = event
-        if isinstance(value, str) and not event.style and event.end_mark is not None:
+        if (value is None or isinstance(value, str)) and not event.style and event.end_mark:
             self._comment_slip(event)
         self._place(value, 1, len(event.value), line)
 
