@@ -449,7 +449,7 @@ def hold_lock(
             pid, holding = _holder(handle)
             if endless and holding in endless:
                 raise Busy(endless[holding].replace("{pid}", pid or "unknown")) from None
-            if waiting is not None:
+            if waiting is not None and wait > 0:
                 waiting(pid)
             try:
                 _wait_for(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB), wait, busy)

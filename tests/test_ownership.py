@@ -274,6 +274,32 @@ def test_a_second_build_waits_then_names_the_one_running(make_site):
             "wait for it to finish, then try again") in run.err
 
 
+def test_a_build_told_not_to_wait_does_not_say_it_waits(make_site):
+    from generator.cache import CACHE_DIR_NAME
+    from generator.ownership import hold_lock
+
+    site = make_site(ARTICLES)
+    with hold_lock(site / CACHE_DIR_NAME / "build.lock", wait=0, busy=""):
+        run = run_byline(["build", "--site", str(site), "--wait", "0"])
+    assert (run.code, run.out) == (1, "")
+    assert run.err == (f"byline: error: another Byline build of this site is running (pid "
+                       f"{os.getpid()}): wait for it to finish, then try again\n")
+
+
+@pytest.mark.parametrize("command", ["build", "check", "publish"])
+def test_a_command_run_where_there_is_no_site_makes_nothing_there(tmp_path, command):
+    # A red-team pass: `byline build` in the home folder, or with --site misspelt, made
+    # .byline-cache/build.lock there (and the misspelt folder first).
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("call the agent\n")
+    for site in (notes, tmp_path / "mystie"):
+        run = run_byline([command, "--site", str(site)])
+        assert run.code != 0 and "no site.yaml here" in run.err, run
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+    assert [p.name for p in notes.iterdir()] == ["todo.txt"]
+
+
 def test_dir_target_refuses_the_sites_folders(make_site):
     from generator.errors import BuildFailed
     from generator.publish import make_target

@@ -256,6 +256,13 @@ def _one_build_at_a_time(site: Path, wait: float, console: Console,
         console.say(f"Waiting for another Byline build of this site (pid {pid or 'unknown'}) "
                     "to finish…")
 
+    from generator.config import CONFIG_NAME
+
+    if not (site / CONFIG_NAME).exists():
+        # No site here (run in the wrong folder, or --site misspelt): the command says so,
+        # and nothing may be made in a folder that is not Byline's.
+        yield
+        return
     with hold_lock(site.resolve() / CACHE_DIR_NAME / "build.lock", wait=wait,
                    busy=busy, waiting=waiting, purpose=_WATCHING if watching else "",
                    endless=endless):
