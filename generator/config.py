@@ -151,9 +151,17 @@ def _base_url(value: Any) -> str | None:
         return ("must not hold a user name or password: every feed, sitemap and page would "
                 "show them; write the address readers use, such as https://example.com/")
     try:
-        parts.port  # noqa: B018 (read for the ValueError of a port out of range)
+        port = parts.port
     except ValueError:
+        port = 0
+    if port == 0:  # out of range, or 0, which no server listens on
         return "has a port that is not a number from 1 to 65535: leave it out, or fix it"
+    if parts.path.rsplit("/", 1)[-1].count(".") and not parts.path.endswith("/"):
+        # Copied from the address bar on a page: every feed, sitemap and canonical link
+        # would be made under it (https://example.com/index.html/music/…) and be missing.
+        folder = value[: value.rindex("/") + 1]
+        return (f"names a file ({parts.path.rsplit('/', 1)[-1]}), not the site's folder: "
+                f"write base_url: {folder}")
     if parts.query or parts.fragment:
         return "must not have a query or fragment"
     # Its path starts every rule in _redirects and _headers, where a space would split a rule.
@@ -172,6 +180,12 @@ def language_problem(value: Any) -> str | None:
     if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*", value):
         return None
     return "must be a language code such as en, en-GB, fr or pt-BR"
+
+
+def language_tag(value: str) -> str:
+    """A language ``language_problem`` accepts, written as HTML and feeds need it: pt_BR (a
+    locale's spelling, as other tools write it) is the tag pt-BR."""
+    return value.replace("_", "-")
 
 
 def _timezone(value: Any) -> str | None:
@@ -426,7 +440,7 @@ def _settings(root: Path, values: Mapping[str, Any], publisher: Mapping[str, Any
         title=values["title"].strip(),
         base_url=base_url,
         description=(values.get("description") or "").strip(),
-        language=values.get("language", "en"),
+        language=language_tag(values.get("language", "en")),
         timezone=values.get("timezone", "UTC"),
         permalink=values.get("permalink", "/{category}/{slug}/"),
         per_page=values.get("per_page", 12),

@@ -93,10 +93,10 @@ class Report:
         """Only the warning-level problems."""
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
-    def raise_if_errors(self) -> None:
-        """Stop the build if any error was recorded."""
+    def raise_if_errors(self, what: str = "build") -> None:
+        """Stop the build (or ``what`` else: "reading site.yaml") if any error was recorded."""
         if self.errors:
-            raise BuildFailed(self.sorted())
+            raise BuildFailed(self.sorted(), what)
 
     def sorted(self) -> list[Problem]:
         """Problems ordered by file and line, so output is stable across runs, each once: a

@@ -443,6 +443,13 @@ def test_bad_site_yaml_names_its_line(make_site, capsys):
      "use, such as https://example.com/"),
     ("https://news.example:99999/", "'base_url' has a port that is not a number from 1 to "
      "65535: leave it out, or fix it"),
+    ("https://news.example:0/", "'base_url' has a port that is not a number from 1 to "
+     "65535: leave it out, or fix it"),
+    # Copied from the address bar on a page: every absolute URL was made under it.
+    ("https://news.example/index.html", "'base_url' names a file (index.html), not the "
+     "site's folder: write base_url: https://news.example/"),
+    ("https://news.example/news/feed.xml", "'base_url' names a file (feed.xml), not the "
+     "site's folder: write base_url: https://news.example/news/"),
 ])
 def test_a_base_url_no_reader_could_use_is_one_line_with_the_fix(make_site, capsys, url,
                                                                  message):
@@ -908,3 +915,37 @@ def test_a_slip_in_base_html_is_one_problem_not_one_per_page_template(make_site)
     [line] = problems_of(site)
     assert line.startswith("templates/base.html:5: error: template error in base.html: the "
                            "page's meta has no field 'titel'")
+
+
+def test_a_locale_spelt_language_is_written_as_a_language_tag(make_site):
+    # A red-team pass: `language: pt_BR` (a locale, as other tools write it) went as it was
+    # into <html lang> and the feeds, which the HTML checker refuses.
+    site = make_site({"site.yaml": SITE_YAML + "language: pt_BR\n",
+                      "content/articles/a.md": article("A", category="Music")})
+    assert main(["build", "--site", str(site), "-q"]) == 0
+    assert '<html lang="pt-BR"' in (site / "output/index.html").read_text(encoding="utf-8")
+    assert "<language>pt-BR</language>" in (site / "output/rss.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [["new", "A headline"], ["next"]])
+def test_a_command_that_builds_nothing_does_not_say_a_build_failed(make_site, capsys,
+                                                                    command):
+    site = make_site({"site.yaml": SITE_YAML.replace("per_page: 2", "per_page: twelve")})
+    assert main([*command, "--site", str(site)]) != 0
+    err = capsys.readouterr().err
+    assert "site.yaml:5: error: 'per_page' must be a whole number above 0" in err
+    assert "build failed" not in err
+    assert "byline: error: reading the settings failed with 1 error" in err
+
+
+def test_ctrl_c_says_the_command_stopped_and_what_to_do(monkeypatch, capsys):
+    # A red-team pass: the build ended with status 130 and not a word.
+    from generator.cli import commands
+
+    def interrupted(options, console):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands, "run_check", interrupted)
+    assert main(["check", "--site", "."]) == 130
+    assert capsys.readouterr().err == (
+        "byline: stopped (Ctrl-C) before it finished: run it again to finish\n")

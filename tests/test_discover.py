@@ -149,7 +149,7 @@ def test_open_graph_names_the_site_and_its_locale(make_site):
 
 @pytest.mark.parametrize(("language", "locale"), [
     ("en", "en_US"), ("en-GB", "en_GB"), ("fr", "fr_FR"), ("pt-br", "pt_BR"), ("ja", "ja_JP"),
-    ("zh-Hant-TW", "zh_TW"),
+    ("zh-Hant-TW", "zh_TW"), ("zh-Hant", "zh_TW"),
 ])
 def test_og_locale(language, locale):
     assert og_locale(language) == locale

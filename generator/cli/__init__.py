@@ -28,6 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as leaving:  # --help and --version end here
         return leaving.code if isinstance(leaving.code, int) else 0
     except KeyboardInterrupt:
+        # Each command leaves what it had made as it was or for its next run to heal (the
+        # output folder is swapped in whole); the writer is told it stopped, and what to do.
+        print("byline: stopped (Ctrl-C) before it finished: run it again to finish",
+              file=sys.stderr)
         return 130
     except Exception as error:  # never a traceback for a writer; tests look for its line
         status = report_failure(error, verbose=console.verbose)

@@ -274,7 +274,7 @@ def _load_config(site: Path) -> SiteConfig:
 
     report = Report()
     config = load_config(site.resolve(), report)
-    report.raise_if_errors()
+    report.raise_if_errors("reading the settings")
     assert config is not None
     return config
 
@@ -320,7 +320,8 @@ def _build(site: Path, console: Console, kept: _KeptBetweenSaves | None = None,
                        f"{result.search.seconds:.2f} s")
     for path in result.changed:
         console.detail(f"  wrote {path}")
-    console.detail(f"  {result.unchanged} files unchanged")
+    if result.content is not None:  # else up to date: no file was looked at, none counted
+        console.detail(f"  {result.unchanged} files unchanged")
     console.say(_summary(result), GREEN)
     return result
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.config import SiteConfig, language_problem
+from generator.config import SiteConfig, language_problem, language_tag
 from generator.dates import ParsedDate
 from generator.errors import Report, SourceLocation
 from generator.markup import SHORT_LINK, shorten, smarten
@@ -168,8 +168,8 @@ def _language(fields: FieldReader, config: SiteConfig) -> str | None:
         fields.error(f"'language' {problem}: the language this story is written in, when it "
                      f"is not the site's ({config.language})", "language")
         return None
-    tag = str(value).replace("_", "-")
-    return None if tag.casefold() == config.language.replace("_", "-").casefold() else tag
+    tag = language_tag(str(value))
+    return None if tag.casefold() == config.language.casefold() else tag
 
 
 def assemble_page(

@@ -84,6 +84,8 @@ def og_locale(language: str) -> str:
     parts = language.replace("_", "-").split("-")
     base = parts[0].lower()
     region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    if region is None and base == "zh" and "hant" in (p.lower() for p in parts[1:]):
+        region = "TW"  # Traditional script: Taiwan's, not the mainland's Simplified
     return f"{base}_{(region or _TERRITORIES.get(base, base)).upper()}"
 
 
