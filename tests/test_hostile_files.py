@@ -481,3 +481,21 @@ def test_what_file_managers_leave_in_static_is_not_published(make_site: MakeSite
     assert build_outcome(site).code == 0
     assert sorted(p.name for p in (site / "output/press").iterdir()) == ["kit.pdf"]
     assert (site / "output/.well-known/security.txt").is_file()
+
+
+def test_a_link_to_a_story_inside_the_site_is_not_the_story_twice(make_site: MakeSite) -> None:
+    # A red-team pass: `old-name.md → real.md` published two copies, each canonical to itself.
+    site = make_site({"content/articles/real.md": article("Good story", category="Music"),
+                      "content/articles/tour/index.md": article("Tour", category="Music")})
+    (site / "content/articles/a-old-name.md").symlink_to("real.md")
+    (site / "content/articles/old-tour").symlink_to("tour")
+    run = build_outcome(site)
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        f"content/articles/{twin}: warning: is content/articles/{real} again, through a "
+        "symbolic link, so it is not published (one story at two addresses splits its readers "
+        "and its search ranking): delete the link; to keep its address, add it to that "
+        "story's aliases"
+        for twin, real in (("a-old-name.md", "real.md"), ("old-tour/index.md", "tour/index.md"))]
+    assert sorted(p.name for p in (site / "output/music").iterdir() if p.is_dir()) == [
+        "real", "tour"]

@@ -91,7 +91,7 @@ def discover_sources(site_root: Path, report: Report) -> list[SourceFile]:
         if os.path.lexists(base) and walk.usable_folder(
                 base, shown_as, f"{shown_as} must be a folder of Markdown files"):
             walk.section(base, kind)
-    return walk.found
+    return walk.without_twins()
 
 
 # Endings editors give Markdown files that Byline does not read (compared in lower case).
@@ -107,6 +107,32 @@ class _Walk:
         self.site_cut = len(str(site_root)) + 1
         self.content_cut = len(str(site_root / "content")) + 1
         self.found: list[SourceFile] = []
+        self.real: list[str] = []  # the real path of each found file, in step with ``found``
+        self.real_content = os.path.realpath(site_root / "content")
+
+    def without_twins(self) -> list[SourceFile]:
+        """The files found, less those that are another found file reached through a symbolic
+        link (``old-name.md`` → ``real.md``): each would be the same story at a second
+        address.  Each twin is left out with a warning naming the file it repeats."""
+        first: dict[str, int] = {}
+        for index, real in enumerate(self.real):
+            if first.setdefault(real, index) != index and not self._through_link(index):
+                first[real] = index  # the file itself, walked after a link to it
+        if len(first) == len(self.found):
+            return self.found
+        for index, real in enumerate(self.real):
+            kept = first[real]
+            if kept != index:
+                self.report.warning(
+                    f"is {self.found[kept].display} again, through a symbolic link, so it is "
+                    "not published (one story at two addresses splits its readers and its "
+                    "search ranking): delete the link; to keep its address, add it to that "
+                    "story's aliases", SourceLocation(self.found[index].display))
+        return [f for index, f in enumerate(self.found) if first[self.real[index]] == index]
+
+    def _through_link(self, index: int) -> bool:
+        own = os.path.join(self.real_content, *self.found[index].key.split("/"))
+        return self.real[index] != own
 
     def refuse(self, path: str, message: str) -> None:
         self.report.error(message, SourceLocation(shown(path[self.site_cut:])))
@@ -174,7 +200,7 @@ class _Walk:
                         folders.append((entry.path, real + os.sep + name))
                 elif name.endswith(".md"):
                     if entry.is_file(follow_symlinks=False):  # from the folder listing: no stat
-                        self._markdown(entry.path, name, base, kind)
+                        self._markdown(entry.path, name, base, kind, real + os.sep + name)
                     else:
                         self._not_regular(entry.path)
                 elif name.lower().endswith(_OTHER_MARKDOWN) and self._good_name(entry.path, name):
@@ -210,7 +236,7 @@ class _Walk:
         if stat.S_ISDIR(mode):
             folders.append((entry.path, os.path.realpath(entry.path)))
         elif stat.S_ISREG(mode):
-            self._markdown(entry.path, entry.name, base, kind)
+            self._markdown(entry.path, entry.name, base, kind, os.path.realpath(entry.path))
         else:
             self.refuse(entry.path, not_regular(mode, MARKDOWN_FILE))
 
@@ -236,9 +262,10 @@ class _Walk:
             return  # gone since the folder was listed
         self.refuse(path, not_regular(mode, MARKDOWN_FILE))
 
-    def _markdown(self, path: str, name: str, base: str, kind: SourceKind) -> None:
+    def _markdown(self, path: str, name: str, base: str, kind: SourceKind, real: str) -> None:
         if not self._good_name(path, name):
             return
+        self.real.append(real)
         folder = os.path.dirname(path)
         is_bundle = name == "index.md" and folder != base
         self.found.append(
