@@ -21,6 +21,7 @@ import gc
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -851,3 +852,24 @@ def _check_collisions(outputs: Sequence[Output], report: Report, site: Path) -> 
                 report.error(f"/{output.path} is a page Byline makes itself (a section's or "
                              f"tag's list, the archive, a feed), and {this} would be written "
                              f"over it: {fix}", where)
+    _warn_one_file_elsewhere(seen, report)
+
+
+def _warn_one_file_elsewhere(outputs: Mapping[str, Output], report: Report) -> None:
+    """Two outputs whose paths differ only in capitals, or in how an accent is encoded (a
+    Mac's file names): on a Mac's or Windows's disk, and on hosts that ignore case, they are
+    one file, and one overwrites the other.  Said at a writer's file of the two."""
+    folded: dict[str, Output] = {}
+    for path, output in outputs.items():
+        key = path.casefold() if path.isascii() else unicodedata.normalize(
+            "NFC", path).casefold()
+        first = folded.setdefault(key, output)
+        if first is output:
+            continue
+        here, there = (output, first) if output.origin or not first.origin else (first, output)
+        named = f" ({there.origin})" if there.origin else " (a page Byline makes)"
+        report.warning(
+            f"/{here.path} and /{there.path}{named} differ only in capitals or in how an "
+            "accent is written: a Mac's or Windows's disk, and hosts that ignore case, keep "
+            "one file for both, so one page would replace the other: choose another address "
+            "(another slug, file name or alias)", here.origin)

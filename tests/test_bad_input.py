@@ -949,3 +949,22 @@ def test_ctrl_c_says_the_command_stopped_and_what_to_do(monkeypatch, capsys):
     assert main(["check", "--site", "."]) == 130
     assert capsys.readouterr().err == (
         "byline: stopped (Ctrl-C) before it finished: run it again to finish\n")
+
+
+def test_two_addresses_that_differ_only_in_capitals_are_warned_about(make_site, capsys):
+    # A red-team pass: on a Mac's or Windows's disk a section's page was overwritten by an
+    # old address from another system, or by a folder of static/, without a word.
+    site = make_site({
+        "content/articles/a.md": article("A", category="Music", aliases="[/Music/]"),
+        "content/articles/b.md": article("B", category="Music", aliases="[/old-story/]"),
+        "content/articles/c.md": article("C", category="Music", aliases="[/Old-Story/]"),
+    })
+    assert main(["build", "--site", str(site), "-q"]) == 0
+    fix = ("differ only in capitals or in how an accent is written: a Mac's or Windows's "
+           "disk, and hosts that ignore case, keep one file for both, so one page would "
+           "replace the other: choose another address (another slug, file name or alias)")
+    assert capsys.readouterr().err.splitlines() == [
+        f"content/articles/a.md:5: warning: /Music/index.html and /music/index.html (a page "
+        f"Byline makes) {fix}",
+        f"content/articles/b.md:5: warning: /old-story/index.html and /Old-Story/index.html "
+        f"(content/articles/c.md:5) {fix}"]
