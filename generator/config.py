@@ -21,7 +21,7 @@ from generator.errors import Report, SourceLocation
 from generator.images import ImageSettings
 from generator.inputfiles import CONFIG_NAME, UnreadableFile, line_not_utf8, read_input, shown
 from generator.ownership import site_identity
-from generator.slugs import quoted, site_path_problem
+from generator.slugs import quoted, site_path_problem, slugify
 from generator.sourceyaml import YamlDocument, YamlSyntaxError, flag_value, parse_yaml
 from generator.textmatch import closest
 
@@ -420,12 +420,34 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
     publisher = _checked_section(doc, ("publisher",), PUBLISHER, report, where)
     hosting = _checked_section(doc, ("hosting",), HOSTING, report, where)
     images = _checked_section(doc, ("images",), IMAGES, report, where)
+    if "categories" in values:
+        values["categories"] = _sections(values["categories"], doc, report, where)
     if "theme" in values and not _theme_found(root, values["theme"]):
         report.error(_no_such_theme(root, values["theme"]), where.at(doc.line_of("theme")))
         values = {k: v for k, v in values.items() if k != "theme"}
     if len(report.errors) > before and not lenient:
         return None
     return _settings(root, values, publisher, hosting, images, where)
+
+
+def _sections(names: list[str], doc: YamlDocument, report: Report,
+              where: SourceLocation) -> tuple[str, ...]:
+    """The sections listed, each once, as first spelled: "news" after "News" is one section,
+    shown as "News" (warned about), and a name with nothing to make an address of is an
+    error at its line."""
+    kept: dict[str, str] = {}
+    for index, name in enumerate(names):
+        at = where.at(doc.line_of("categories", index) or 1)
+        slug = slugify(name)
+        if not slug:
+            report.error(f"section {quoted(name)} has no letter or digit to make its address "
+                         "from: write the section's name", at)
+        elif slug in kept:
+            report.warning(f"section {quoted(name)} is {quoted(kept[slug])} again (one "
+                           f"address), shown as {quoted(kept[slug])}: take one of them out", at)
+        else:
+            kept[slug] = name
+    return tuple(kept.values())
 
 
 def _settings(root: Path, values: Mapping[str, Any], publisher: Mapping[str, Any],

@@ -968,3 +968,23 @@ def test_two_addresses_that_differ_only_in_capitals_are_warned_about(make_site, 
         f"Byline makes) {fix}",
         f"content/articles/b.md:5: warning: /old-story/index.html and /Old-Story/index.html "
         f"(content/articles/c.md:5) {fix}"]
+
+
+def test_a_section_listed_twice_keeps_its_first_spelling_and_a_nameless_one_is_refused(
+        make_site, capsys):
+    # A red-team pass: [News, Music, news] showed the section as "news", and "!!!" passed.
+    listed = "categories:\n  - Music\n  - TV\n  - music\n"
+    site = make_site({"site.yaml": SITE_YAML.replace("categories: [Music, TV]\n", listed)
+                      + "  - '!!!'\n",
+                      "content/articles/a.md": article("A", category="music")})
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "site.yaml:9: warning: section \"music\" is \"Music\" again (one address), shown as "
+        "\"Music\": take one of them out",
+        "site.yaml:10: error: section \"!!!\" has no letter or digit to make its address from: "
+        "write the section's name"]
+    (site / "site.yaml").write_text(SITE_YAML.replace("categories: [Music, TV]\n", listed))
+    assert main(["build", "--site", str(site), "-q"]) == 0
+    nav = [a.get_text(strip=True) for a in page(site, "/").select("header nav a")]
+    assert nav.count("Music") == 1 and "music" not in nav
+    assert page(site, "/music/").find("h1").get_text(strip=True) == "Music"
