@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.cache import CACHE_DIR_NAME
 from generator.errors import BylineError
 
 MARKER_NAME = ".byline-output"
@@ -176,6 +177,12 @@ def refuse_precious(folder: Path, site_root: Path, what: str) -> None:
         if folder == source or folder.is_relative_to(source):
             raise FolderRefused(f"{what} {shown} is inside the site's {name}/ folder, which "
                                 "holds your own files: name a folder of its own, such as output/")
+    cache = site / CACHE_DIR_NAME
+    if folder == cache or folder.is_relative_to(cache):
+        # Deleting the cache (the way to start afresh) would delete the site built there.
+        raise FolderRefused(f"{what} {shown} is in {CACHE_DIR_NAME}/, Byline's cache, which is "
+                            "deleted to start afresh: name a folder of its own, such as "
+                            "output/")
 
 
 def _absolute(path: Path) -> Path:

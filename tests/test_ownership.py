@@ -673,3 +673,16 @@ def test_the_marker_names_the_sites_folder_only_as_a_digest(make_site):
     marker = (site / "output" / MARKER_NAME).read_text()
     assert '/site ["https://news.example/", "The Test Times", "folder:' in marker
     assert str(site) not in marker and str(site.resolve()) not in marker
+
+
+@pytest.mark.parametrize("inside", [".byline-cache", ".byline-cache/site"])
+def test_the_output_folder_may_not_be_in_the_cache(make_site, inside):
+    # A red-team pass: --output .byline-cache/site was taken (deleting the cache, the way to
+    # start afresh, deleted the site), and --output .byline-cache called the cache's own
+    # files "files Byline did not write".
+    site = make_site(ARTICLES)
+    run = run_byline(["build", "--site", str(site), "--output", str(site / inside)])
+    assert run.code == 1 and run.out == ""
+    assert run.err == (f"byline: error: --output {site.resolve() / inside} is in .byline-cache/, "
+                       "Byline's cache, which is deleted to start afresh: name a folder of its "
+                       "own, such as output/\n")
