@@ -99,6 +99,10 @@ def test_a_story_in_another_language_says_so_on_its_page_cards_feeds_and_sitemap
     assert data["inLanguage"] == "ar"
     cards = page(site, "/").select("li.card")
     assert [(c.get("lang"), c.get("dir")) for c in cards] == [("ar", "rtl"), (None, None)]
+    # Its "By … / date" line and its section are the site's words (a red-team pass: read in
+    # an Arabic voice, laid out right to left).
+    assert [(p.get("lang"), p.get("dir")) for p in cards[0].select(".card__meta, .kicker")
+            ] == [("en", "ltr"), ("en", "ltr")]
     items = json.loads((site / "output/feed.json").read_text())["items"]
     assert [item.get("language") for item in items] == ["ar", None]
     atom = (site / "output/feed.xml").read_text()
