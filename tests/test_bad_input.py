@@ -988,3 +988,24 @@ def test_a_section_listed_twice_keeps_its_first_spelling_and_a_nameless_one_is_r
     nav = [a.get_text(strip=True) for a in page(site, "/").select("header nav a")]
     assert nav.count("Music") == 1 and "music" not in nav
     assert page(site, "/music/").find("h1").get_text(strip=True) == "Music"
+
+
+def test_a_photo_pasted_as_data_is_one_short_line_at_its_image_with_the_fix(make_site, capsys):
+    # A red-team pass: Google Docs' export of a big photo was refused as "the text is
+    # 2,131,420 characters long … split it into several articles"; a small one put its whole
+    # base64 into a warning line.
+    import base64
+    import textwrap
+
+    blob = base64.b64encode(photo_bytes((900, 700), "PNG")).decode()
+    wrapped = "\n".join(textwrap.wrap(blob, 76))
+    site = make_site({"content/articles/a.md": article(
+        "A", category="Music",
+        body=f"Intro.\n\n![][image1]\n\nMore.\n\n[image1]: <data:image/png;base64,{wrapped}>")})
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "content/articles/a.md:13: error: this photo is pasted into the text as data "
+        "(image/png), as Google Docs exports photos: it would not be resized, and every reader "
+        "would download all of it with the page. Save it as a file beside the story, e.g. "
+        "photo-1.png, and write its name: ![The crowd](photo-1.png)",
+        "byline: error: build failed with 1 error"]

@@ -41,7 +41,15 @@ def resolve_image(
         )
         return ImageRef(src, None, location, role, alt, caption, credit, focus)
     if src.startswith("data:"):
-        return ImageRef(src, None, location, role, alt, caption, credit, focus)
+        kind = src[5:].split(";", 1)[0].split(",", 1)[0]
+        ending = kind.removeprefix("image/").split("+", 1)[0] if kind.startswith("image/") else ""
+        name = f"photo-1.{ending.replace('jpeg', 'jpg') or 'jpg'}"
+        report.error(f"this photo is pasted into the text as data ({kind or 'data:'}), as "
+                     "Google Docs exports photos: it would not be resized, and every reader "
+                     f"would download all of it with the page. Save it as a file beside the "
+                     f"story, e.g. {name}, and write its name: ![{alt or 'The crowd'}]({name})",
+                     location)
+        return None
     relative = src.split("#", 1)[0].split("?", 1)[0]
     if not relative.strip():
         named = f"image {src} names" if src.strip() else "an image with"

@@ -240,6 +240,7 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
     problems.
     """
     text, unclosed = _notes_taken_out(text, first_line)
+    text = pasted_photo_data_taken_out(text)
     check_limits(text, first_line)
     text, titles = titles_set_aside(text)  # captions are read as captions (figures.py)
     text = tidy_photo_attributes(text)  # keeps every line where it was
@@ -270,6 +271,21 @@ def without_notes(text: str, first_line: int) -> str:
     in a code span is the writer's text, shown as it is.  Linear: hostile text (thousands of
     ``<!--``) costs one pass."""
     return _notes_taken_out(text, first_line)[0]
+
+
+# A photo pasted into the text as data, as Google Docs' Markdown export writes each one
+# (``[image1]: <data:image/png;base64,…>``), its base64 wrapped over lines or not.
+_PHOTO_DATA = re.compile(r"(data:image/[\w.+-]+;base64,)[A-Za-z0-9+/=]+(?:[ \t]*\n[ \t]*"
+                         r"[A-Za-z0-9+/=]+)*")
+
+
+def pasted_photo_data_taken_out(text: str) -> str:
+    """The text with each pasted photo's data taken out, its ``data:image/…;base64,`` left
+    for the image check to name (a megabyte of it would otherwise be refused as a story too
+    long to read, or quoted whole in a message), and every line where it was."""
+    if "data:image/" not in text:
+        return text
+    return _PHOTO_DATA.sub(lambda m: m.group(1) + "\n" * m.group().count("\n"), text)
 
 
 def _notes_taken_out(text: str, first_line: int) -> tuple[str, BodySlip | None]:
