@@ -1009,3 +1009,15 @@ def test_a_photo_pasted_as_data_is_one_short_line_at_its_image_with_the_fix(make
         "would download all of it with the page. Save it as a file beside the story, e.g. "
         "photo-1.png, and write its name: ![The crowd](photo-1.png)",
         "byline: error: build failed with 1 error"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_story_saved_as_utf16_with_or_without_its_mark_is_told_to_be_utf8(make_site, capsys,
+                                                                            encoding):
+    # A red-team pass: "UTF-16 LE" (no byte-order mark) was told "no front matter: the file
+    # must start with a '---' line", which it does.
+    site = make_site({"content/articles/a.md": article("A", category="Music").encode(encoding)})
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/articles/a.md:1: error: the file is not UTF-8 text: save it as UTF-8 in your "
+        "editor")

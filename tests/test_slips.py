@@ -376,3 +376,17 @@ def test_a_backslash_before_any_punctuation_is_an_escape_in_bodies_and_captions(
     assert text == 'It costs $20 million, says @maraquell <3 ~ a:b "q"'
     assert html.select_one(".article__body figcaption").get_text(" ", strip=True).startswith(
         "Fans paid $20")
+
+
+def test_a_link_label_defined_twice_goes_to_the_first_and_the_second_is_said(make_site):
+    # A red-team pass: a pasted paragraph's own "[1]: …" sent the story's earlier [1] there.
+    site = make_site({"content/articles/a.md": story(
+        category="Music", body="See [the report][1].\n\n[1]: https://one.example/report\n"
+                               "[1]: https://two.example/other\n")})
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        "content/articles/a.md:10: warning: [1] is defined again here, with another address "
+        "than on line 9: links to [1] go to the first, as in most editors' previews; give this "
+        "one a label of its own"]
+    link = page(site, "/music/a/").select_one(".article__body p a")
+    assert link["href"] == "https://one.example/report"

@@ -61,10 +61,20 @@ def parse_key(digest: str) -> str:
     return digest_text("parsed", MARKUP_VERSION, digest)
 
 
+def _utf16_without_mark(data: bytes) -> bool:
+    """Whether ``data`` is UTF-16 text with no byte-order mark ("UTF-16 LE" in editors'
+    menus): every other byte of its first letters is 0, which UTF-8 allows, so it decoded,
+    as a file of NULs the writer never typed."""
+    head = data[:200]
+    return len(head) >= 8 and (not any(head[1::2]) or not any(head[0::2]))
+
+
 def parse_source(data: bytes) -> ParsedSource:
     """Decode, split and render one Markdown file."""
     try:
         text = data.decode("utf-8")
+        if "\0" in text[:400] and _utf16_without_mark(data):
+            raise UnicodeDecodeError("utf-8", data, 0, 1, "UTF-16 text")
     except UnicodeDecodeError as exc:
         return ParsedSource(
             problem="the file is not UTF-8 text: save it as UTF-8 in your editor",

@@ -7,7 +7,7 @@ import re
 import string
 import threading
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 from xml.etree.ElementTree import Element
@@ -102,6 +102,7 @@ class _Renderer:
             output_format="html",
         )
         allow_every_escape(self.md)
+        self.references = self.md.references = _FirstDefinitions()
         # After attr_list (8) and before toc (5): an empty ``{#}`` is no id (HTML forbids
         # id=""), so a heading given one gets its usual id from toc instead.
         self.md.treeprocessors.register(_NoEmptyIds(self.md), "no_empty_ids", 7)
@@ -147,10 +148,45 @@ class _Renderer:
                    *other_tools_markup(text, first_line),
                    *self.footnotes.slips(text, first_line),
                    *raw_html_slips(stashed, self.md.block_level_elements, text, first_line),
+                   *_definitions_again(self.references.repeated, text, first_line),
                    *(BodySlip(f"the line under this post gives the date {typed!r}, which is not "
                               "one: write the day the post was made, e.g. November 18, 2026",
                               embeds[index].line) for index, typed in self.embeds.undated)),
         )
+
+
+class _FirstDefinitions(dict[str, tuple[str, str]]):
+    """Link references by label, each as first defined, as CommonMark and most editors'
+    previews take them (Python-Markdown kept the last: a paragraph pasted with its own
+    ``[1]: …`` sent the story's earlier [1] links there).  A label defined again with another
+    address is remembered, for a warning."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.repeated: list[str] = []
+
+    def __setitem__(self, label: str, value: tuple[str, str]) -> None:
+        if label not in self:
+            super().__setitem__(label, value)
+        elif self[label][0] != value[0] and label not in self.repeated:
+            self.repeated.append(label)
+
+    def clear(self) -> None:
+        super().clear()
+        self.repeated = []
+
+
+def _definitions_again(labels: Sequence[str], text: str, first_line: int
+                       ) -> Iterator[BodySlip]:
+    """A warning at the second definition of each label in ``labels``."""
+    for label in labels:
+        found = re.finditer(rf"^ {{0,3}}\[{re.escape(label)}\]:", text,
+                            re.MULTILINE | re.IGNORECASE)
+        lines = [first_line + text.count("\n", 0, m.start()) for m in found][:2]
+        if len(lines) == 2:
+            yield BodySlip(f"[{label}] is defined again here, with another address than on "
+                           f"line {lines[0]}: links to [{label}] go to the first, as in most "
+                           "editors' previews; give this one a label of its own", lines[1])
 
 
 class _NoEmptyIds(Treeprocessor):
