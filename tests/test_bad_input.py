@@ -1021,3 +1021,17 @@ def test_a_story_saved_as_utf16_with_or_without_its_mark_is_told_to_be_utf8(make
     assert capsys.readouterr().err.splitlines()[0] == (
         "content/articles/a.md:1: error: the file is not UTF-8 text: save it as UTF-8 in your "
         "editor")
+
+
+def test_a_slug_too_long_is_said_with_the_storys_other_problems(make_site, capsys):
+    # A red-team pass: a 70-syllable Korean slug's error came only at the next build, once a
+    # too-long tag in the same story was fixed.
+    site = make_site({"content/articles/b.md": article(
+        "B", category="Music", slug="가" * 70, tags="[" + "태그" * 60 + "]")})
+    assert main(["build", "--site", str(site)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": error: ")[0] for line in lines[:-1]] == [
+        "content/articles/b.md:5", "content/articles/b.md:6"]
+    assert lines[0].startswith('content/articles/b.md:5: error: the slug "가가가')
+    assert lines[0].endswith(": write a shorter 'slug:'")
+    assert lines[-1] == "byline: error: build failed with 2 errors"

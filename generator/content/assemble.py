@@ -348,6 +348,11 @@ def _slug(fields: FieldReader, source: SourceFile) -> str | None:
         fields.error("the slug is empty: give a 'slug:' made of letters, digits and hyphens",
                      "slug")
         return None
+    if problem := site_path_problem(f"/{slug}/"):
+        # Said here, with the story's other problems: the whole address's check comes only
+        # once the rest of the story reads right.
+        fields.error(f"the slug {quoted(slug)} {problem}: write a shorter 'slug:'", "slug")
+        return None
     return slug
 
 
