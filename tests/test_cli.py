@@ -607,3 +607,12 @@ def test_verbose_lists_each_warning_of_a_failed_build_too(make_site, capsys):
     assert main(["build", "--site", str(site), "--verbose"]) == 1
     assert len([line for line in capsys.readouterr().err.splitlines()
                 if "'excerpt'" in line]) == 8
+
+
+def test_init_given_site_says_the_folder_goes_without_it(tmp_path, capsys):
+    # A red-team pass: "unknown option --site — did you mean --quiet?"
+    assert main(["init", f"--site={tmp_path / 'mysite'}"]) == 2
+    assert capsys.readouterr().err == (
+        f"byline init: the new site's folder is given without --site: byline init "
+        f"{tmp_path / 'mysite'}\n(see `byline init --help`)\n")
+    assert not (tmp_path / "mysite").exists()

@@ -64,6 +64,11 @@ def _unknown_argument(parser: _Parser, given: str) -> str:
     if name in parser.option_names():  # known to the command, given before it
         return (f"byline: {name} goes after the command: {parser.prog} {given}\n"
                 f"(see `{parser.prog} --help`)")
+    if name == "--site" and parser.prog == "byline init":
+        # Every other command takes --site; init is given the new site's folder itself.
+        value = given.split("=", 1)[1] if "=" in given else "FOLDER"
+        return (f"byline init: the new site's folder is given without --site: byline init "
+                f"{value}\n(see `byline init --help`)")
     guess = closest(name, parser.option_names(), cutoff=0.6)
     hint = f" — did you mean {guess}?" if guess else ""
     return f"{parser.prog}: unknown option {name}{hint}\n(see `{parser.prog} --help`)"
