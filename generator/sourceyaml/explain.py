@@ -60,8 +60,18 @@ def quote_hint(line: str, indicator: str) -> str:
     return f"{why}: put the value of '{key}' in quotes: {key}: {quoted(value)}"
 
 
+# Quotes an editor with smart quotes on types for straight ones: around a whole value they
+# were meant as YAML's, and kept inside the fix's quotes they would reach the page.
+_CURLY_PAIRS = (("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u201e", "\u201c"))
+
+
 def quoted(value: str) -> str:
-    """``value`` as one quoted YAML scalar (double quotes, unless it holds only those)."""
+    """``value`` as one quoted YAML scalar (double quotes, unless it holds only those), its
+    own curly quotes around the whole of it dropped."""
+    for opening, closing in _CURLY_PAIRS:
+        if len(value) > 2 and value.startswith(opening) and value.endswith(closing):
+            value = value[1:-1]
+            break
     style = "'" if '"' in value and "'" not in value else '"'
     dumped = yaml.safe_dump(value, default_style=style, allow_unicode=True,
                             width=float("inf"))
