@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.errors import LocatedError
@@ -31,10 +32,38 @@ def split_front_matter(text: str) -> SplitDocument:
         raise FrontMatterError(_not_yaml(lines[0].strip() if lines else ""), 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
+            _check_closed(lines, index)
             meta = parse_yaml("\n".join(lines[1:index]), first_line=2)
             body = "\n".join(lines[index + 1 :])
             return SplitDocument(meta, body, index + 2)
     raise FrontMatterError("front matter is not closed: add a '---' line after it", 1)
+
+
+# A line of YAML at the left margin: a key (short, with no sentence in it), a list item, a
+# comment, a quoted or bracketed key.
+_YAML_LINE = re.compile(r"(?:(?P<key>[^\s:#][^:]{0,39})|[\"'\[{?].*?)[ \t]*:(?:\s|$)|-(?:\s|$)|#")
+_SENTENCE_END = re.compile(r"[.!?] ")
+
+
+def _looks_like_yaml(line: str) -> bool:
+    found = _YAML_LINE.match(line)
+    return found is not None and not _SENTENCE_END.search(found.group("key") or "")
+
+
+def _check_closed(lines: list[str], closing: int) -> None:
+    """Raise the "not closed" error when the ``---`` (or ``...``) at ``closing`` is a rule
+    in the story, not the end of its front matter: after a blank line, a line at the left
+    margin that no YAML starts (the story's first paragraph), which would otherwise be
+    read as settings and refused as one."""
+    blank = False
+    for number, line in enumerate(lines[1:closing], start=2):
+        if not line.strip():
+            blank = True
+        elif blank and not line[0].isspace() and not _looks_like_yaml(line):
+            raise FrontMatterError(
+                f"front matter is not closed: add a '---' line after it (line {number} is "
+                "the story's text, and the '---' read as its end is further down, at line "
+                f"{closing + 1})", 1)
 
 
 # Front matter as other tools write it, by its first line: Hugo's TOML and JSON, and

@@ -1035,3 +1035,20 @@ def test_a_slug_too_long_is_said_with_the_storys_other_problems(make_site, capsy
     assert lines[0].startswith('content/articles/b.md:5: error: the slug "가가가')
     assert lines[0].endswith(": write a shorter 'slug:'")
     assert lines[-1] == "byline: error: build failed with 2 errors"
+
+
+def test_front_matter_left_open_before_a_rule_in_the_story_is_said_to_be_open(make_site,
+                                                                              capsys):
+    # A red-team pass: with the closing --- deleted, a --- rule further down closed it, and
+    # the first paragraph was refused as a setting with no ':'.
+    text = ("---\ntitle: A\ndate: 2026-11-01 09:30\ncategory: Music\n\n"
+            "The star arrived late. She said: hello there.\n\nMore.\n\n---\n\nAfter.\n")
+    site = make_site({"content/articles/a.md": text,
+                      "content/articles/b.md": "---\ntitle: B\n\ndate: 2026-11-01 09:30\n"
+                                               "Release date: soon\ncategory: Music\n---\n\nB.\n"})
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "content/articles/a.md:1: error: front matter is not closed: add a '---' line after it "
+        "(line 6 is the story's text, and the '---' read as its end is further down, at line "
+        "10)",
+        "byline: error: build failed with 1 error"]  # b.md, with its blank line, reads
