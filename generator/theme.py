@@ -7,6 +7,7 @@ Lookup order, so a site can override one file and inherit the rest:
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -229,12 +230,21 @@ class _SiteFiles:
                 path = Path(here) / name
                 if path.is_symlink() and not self.inside(path):
                     continue
-                relative = path.relative_to(folder).as_posix()
+                # Published under the name as typed (NFC): a Mac may keep "é" as "e" and an
+                # accent, and a writer's link to /press/Beyoncé-kit.pdf found nothing.
+                relative = unicodedata.normalize("NFC", path.relative_to(folder).as_posix())
                 if problem := site_path_problem("/" + relative, spaces=True):
                     self.problems.append(Problem(
                         Severity.ERROR, f"the file name {problem}: rename the file",
                         SourceLocation(self._relative(path)),
                     ))
+                    continue
+                if relative in found:
+                    self.problems.append(Problem(
+                        Severity.ERROR, f"this file and {self._relative(found[relative])} have "
+                        "the same name, written in two ways a Mac and other systems tell apart "
+                        "(an accent as one character or two): keep one of them",
+                        SourceLocation(self._relative(path))))
                     continue
                 found[relative] = path
         return found

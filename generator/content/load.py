@@ -7,6 +7,7 @@ scheduled articles).  All problems of all files are collected before the stage g
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -258,8 +259,13 @@ def _clash(claim: _Claim, first: _Claim, taken: set[str]) -> str:
     """What a writer reads when ``claim`` takes the address ``first`` took, and the fix (a
     slug no other file has, nor was suggested to another: else two doing as told clash
     again)."""
-    url, _, item, alias = claim
+    url, path, item, alias = claim
     other, noun = _claimed_at(first), "story" if isinstance(item, Article) else "page"
+    if unicodedata.normalize("NFC", path) == unicodedata.normalize("NFC", first[1]):
+        # Shown alike, the two names would leave the writer nothing to tell them apart by.
+        return (f"this {noun} and {other} have one file name, written in two ways (an accent "
+                "as one character or two, as a Mac may save it), and both the address "
+                f"{url}: delete one of the two files")
     if alias is not None and first[3] is not None:
         return (f"alias {url} is also an alias of {other}: keep it in the aliases of one of "
                 "them only")
