@@ -338,7 +338,7 @@ def _build_all(
     site = options.site.resolve()
     output_dir = options.output_dir.resolve()
     label = "--output" if options.output else "the output folder"
-    refuse_precious(output_dir, site, label)
+    refuse_precious(output_dir, site, label, in_cache=options.preview)
     checked = Checked("")  # no stamp: the next build goes through the pipeline again
     if options.reuse_current:
         current = _if_current(options, state, site, output_dir, started)

@@ -152,8 +152,10 @@ def new_token() -> str:
     return os.urandom(_TOKEN_BYTES).hex()
 
 
-def refuse_precious(folder: Path, site_root: Path, what: str) -> None:
-    """Raise FolderRefused when ``folder`` is, contains or lies inside what the writer owns.
+def refuse_precious(folder: Path, site_root: Path, what: str, *, in_cache: bool = False
+                    ) -> None:
+    """Raise FolderRefused when ``folder`` is, contains or lies inside what the writer owns,
+    or (unless ``in_cache``: the preview's own folder is there) lies in Byline's cache.
 
     ``what`` names the setting in the message ("--output", "deploy target 'mirror'").
     """
@@ -178,7 +180,7 @@ def refuse_precious(folder: Path, site_root: Path, what: str) -> None:
             raise FolderRefused(f"{what} {shown} is inside the site's {name}/ folder, which "
                                 "holds your own files: name a folder of its own, such as output/")
     cache = site / CACHE_DIR_NAME
-    if folder == cache or folder.is_relative_to(cache):
+    if not in_cache and (folder == cache or folder.is_relative_to(cache)):
         # Deleting the cache (the way to start afresh) would delete the site built there.
         raise FolderRefused(f"{what} {shown} is in {CACHE_DIR_NAME}/, Byline's cache, which is "
                             "deleted to start afresh: name a folder of its own, such as "

@@ -342,6 +342,16 @@ def test_editor_noise_alone_builds_nothing(preview: PreviewServer) -> None:
     assert preview.builds == before
 
 
+def test_a_story_made_readable_rebuilds(preview: PreviewServer) -> None:
+    # A red-team pass: `chmod u+r`, the fix an unreadable story is given, changes no byte,
+    # and the preview kept serving the failed build until another file was saved.
+    before = preview.builds
+    story = next((preview.site / "content/articles").glob("*.md"))
+    story.chmod(0o600)
+    preview.wait_for_build(after=before)
+    assert preview.builds > before
+
+
 def test_saves_in_a_year_folder_and_a_hidden_static_file_rebuild(preview: PreviewServer) -> None:
     """Found by a red-team pass: a folder named all in digits was taken for vim's test file
     "4913", so a story in content/articles/2026/ was never rebuilt; and static/.well-known/

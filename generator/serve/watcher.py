@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import watchdog.events
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -36,6 +37,10 @@ WATCHED_FOLDERS = ("content", "themes", "templates", "static")
 # Opened/closed-without-writing events are left out: the build itself reads every source.
 _EVENTS = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent,
            FileClosedEvent, DirCreatedEvent, DirMovedEvent, DirDeletedEvent]
+# A file made readable (`chmod u+r`, the fix an unreadable story is given) changes no byte:
+# watchdog 5 and later say so as its own kind of event (before, as a modification).
+if (_ATTRIB := getattr(watchdog.events, "FileAttribEvent", None)) is not None:
+    _EVENTS.append(_ATTRIB)
 # Beyond what content discovery ignores: vim's write test file ("4913"), JetBrains' safe-write
 # copies, browsers' partial downloads.
 _NOISE_SUFFIXES = (".swo", ".swn", ".part", ".crdownload", "___jb_tmp___", "___jb_old___")
