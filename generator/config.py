@@ -22,7 +22,7 @@ from generator.images import ImageSettings
 from generator.inputfiles import CONFIG_NAME, UnreadableFile, line_not_utf8, read_input, shown
 from generator.ownership import site_identity
 from generator.slugs import quoted, site_path_problem, slugify
-from generator.sourceyaml import YamlDocument, YamlSyntaxError, flag_value, parse_yaml
+from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
 
 PERMALINK_FIELDS = ("category", "slug", "year", "month", "day")
@@ -135,7 +135,7 @@ def _whole_number(value: Any) -> str | None:
 
 
 def _bool(value: Any) -> str | None:
-    return None if flag_value(value) is not None else "must be true or false"
+    return None if isinstance(value, bool) else "must be true or false"
 
 
 def _base_url(value: Any) -> str | None:
@@ -507,7 +507,7 @@ def _checked_section(
         if wrong:
             report.error(f"'{prefix}{key}' {wrong}", where.at(line))
             continue
-        values[key] = flag_value(value) if check is _bool else value
+        values[key] = value
     return values
 
 

@@ -324,7 +324,7 @@ def test_aliases_and_timestamps_still_read_as_before() -> None:
     doc = parse_yaml("base: &b [Oscars, Red carpet]\ntags: *b\ndate: 2026-03-14 09:30\n"
                      "n: 0x1F\nt: 1:30\nyes_: yes\nnothing:\n")
     assert doc.data == {"base": ["Oscars", "Red carpet"], "tags": ["Oscars", "Red carpet"],
-                        "date": "2026-03-14 09:30", "n": 31, "t": "1:30", "yes_": "yes",
+                        "date": "2026-03-14 09:30", "n": 31, "t": "1:30", "yes_": True,
                         "nothing": None}
 
     assert (doc.line_of("tags"), doc.line_of("base", 1), doc.line_of("date")) == (2, 1, 3)

@@ -16,7 +16,7 @@ from generator.slugs import (
     quoted,
     site_path_problem,
 )
-from generator.sourceyaml import YamlDocument, flag_value
+from generator.sourceyaml import YamlDocument
 from generator.textmatch import closest
 
 from .imported import held_back_elsewhere, named_elsewhere
@@ -85,7 +85,7 @@ class FieldReader:
 
     def text(self, key: str, *, required: bool = False) -> str | None:
         """A non-empty string, or None."""
-        value = self.data.get(key)
+        value = self.doc.written(self.data.get(key), key)
         if value is None:
             if required:
                 self.error(f"missing required '{key}'")
@@ -99,17 +99,19 @@ class FieldReader:
 
     def flag(self, key: str) -> bool:
         """A true/false value, false when absent."""
-        value = flag_value(self.data.get(key, False))
-        if value is None:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
             self.error(f"'{key}' must be true or false", key)
             return False
         return value
 
     def names(self, key: str) -> tuple[str, ...]:
         """A list of names; a single name or a comma-separated string is accepted too."""
-        value = self.data.get(key)
+        value = self.doc.written(self.data.get(key), key)
         if value is None:
             return ()
+        if isinstance(value, list):  # the band Yes is a name, not true
+            value = [self.doc.written(v, key, i) for i, v in enumerate(value)]
         if isinstance(value, str):
             value = _comma_list(value)
             if key in ("author", "authors") and len(value) > 1 and any(

@@ -109,7 +109,8 @@ def parsed_data(parsed: ParsedSource) -> tuple[list[Any], bytes]:
     """A parse as plain data, and its body HTML as the bytes kept beside it."""
     meta, body = parsed.meta, parsed.body
     lines = meta and [[*keys, line] for keys, line in meta.lines.items()]
-    meta_data = meta and [value_data(meta.data), lines]
+    words = meta and [[*keys, word] for keys, word in meta.words.items()]
+    meta_data = meta and [value_data(meta.data), lines, words]
     body_data = body and [[_raw_image_data(i) for i in body.images], body.has_embeds,
                           body.word_count, body.first_paragraph,
                           [_raw_video_data(v) for v in body.videos],
@@ -136,12 +137,16 @@ def parsed_body_html(data: object, html: bytes) -> bytes:
 
 
 def _document_from(data: object) -> YamlDocument:
-    value, lines = items(data)
+    value, lines, words = items(data)
     found: dict[tuple[str, ...], int] = {}
     for entry in items(lines):
         *keys, line = items(entry)
         found[texts(keys)] = integer(line)
-    return YamlDocument(value_from(value), found)
+    written: dict[tuple[str, ...], str] = {}
+    for entry in items(words):
+        *keys, word = items(entry)
+        written[texts(keys)] = text(word)
+    return YamlDocument(value_from(value), found, written)
 
 
 def _body_from(data: object, html: bytes) -> RenderedMarkdown:

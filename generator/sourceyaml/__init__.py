@@ -10,7 +10,7 @@ YAML at all, ``explain`` turns the parser's complaint into the writer's mistake 
 """
 
 from generator.sourceyaml.document import KeyPath, YamlDocument, YamlSyntaxError
-from generator.sourceyaml.reading import MAX_DEPTH, MAX_VALUES, flag_value, parse_yaml
+from generator.sourceyaml.reading import MAX_DEPTH, MAX_VALUES, parse_yaml
 from generator.sourceyaml.writing import yaml_scalar
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "KeyPath",
     "YamlDocument",
     "YamlSyntaxError",
-    "flag_value",
     "parse_yaml",
     "yaml_scalar",
 ]

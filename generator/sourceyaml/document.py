@@ -20,6 +20,16 @@ class YamlDocument:
 
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    # Values YAML 1.1 read as true or false from a word (yes, no, on, off), by key path, as
+    # written: a field that is text takes the word (see ``FieldReader``).
+    words: dict[KeyPath, str] = field(default_factory=dict)
+
+    def written(self, value: Any, *path: str | int) -> Any:
+        """``value``, found at ``path``, as the writer wrote it when YAML made a boolean of a
+        word (the band Yes), else as it is."""
+        if type(value) is bool:
+            return self.words.get(tuple(str(p) for p in path), value)
+        return value
 
     def line_of(self, *path: str | int) -> int | None:
         """Line of the deepest known key along ``path`` (so a bad nested value still has a line)."""

@@ -50,20 +50,14 @@ _SCALARS = {  # the rest (str, timestamp, binary...) stay the text as written
 }
 _BOOL_TAG = _YAML_TAG + "bool"
 _KINDS = {"null": "empty", "bool": "true or false", "int": "a whole number", "float": "a number"}
-# YAML 1.1 also reads yes, no, on, off, y and n as true or false, which made the band Yes a
-# tag "True" and `title: Yes` no text; as in YAML 1.2, only true and false are.  A setting or
-# field that is true or false still takes the words (``flag_value``).
-_WORDS = {"yes": True, "y": True, "on": True, "no": False, "n": False, "off": False}
+# YAML 1.1 also reads yes, no, on, off, y and n as true or false.  They stay true or false
+# (`draft: yes`, a theme's `exclusive: no`), but the word is remembered, for a field that is
+# text (``YamlDocument.words``): the band Yes was a tag "True", and `title: Yes` no text.
+_WORDS = frozenset({"yes", "y", "on", "no", "n", "off"})
 # Text after a plain value that YAML takes for a comment, though no one writes a comment so:
 # ` #1 song`, ` #TSwift` (a comment's `#` is followed by a space, or ends the line).
 _CUT_BY_COMMENT = re.compile(r"[ \t]+#[^\s#]")
 
-
-def flag_value(value: object) -> bool | None:
-    """True or False for a boolean or one of YAML 1.1's words for them, else None."""
-    if isinstance(value, bool):
-        return value
-    return _WORDS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
@@ -81,7 +75,7 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     except yaml.YAMLError as exc:  # pragma: no cover - the check above catches the reader's
         raise YamlSyntaxError(f"this is not YAML text ({exc})", first_line) from None
     builder.unused_anchor()
-    return YamlDocument(builder.root, builder.lines or {(): first_line})
+    return YamlDocument(builder.root, builder.lines or {(): first_line}, builder.words)
 
 
 def _odd_character(char: str) -> str:
@@ -127,6 +121,7 @@ class _Builder:
         self.aliased = False
         self.documents = 0
         self.unused: dict[str, yaml.Event] = {}  # anchors no alias has repeated yet
+        self.words: dict[KeyPath, str] = {}  # yes, no, on, off as written, read as booleans
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):
@@ -153,6 +148,9 @@ class _Builder:
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, len(event.value), line)
             self.unused[event.anchor] = event
+        if (type(value) is bool and not event.style and event.value.lower() in _WORDS
+                and self.stack and not self.stack[-1].within_key and not self._at_key()):
+            self.words[self._slot()] = event.value
         if (value is None or isinstance(value, str)) and not event.style and event.end_mark:
             self._comment_slip(event)
         self._place(value, 1, len(event.value), line)
@@ -266,8 +264,6 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
-            if tag == _BOOL_TAG and event.value.lower() in _WORDS:
-                return event.value
             if ":" in event.value and tag in (_INT_TAG, _FLOAT_TAG):
                 # YAML 1.1 reads 10:30 as a number in base 60 (630); a writer means a time,
                 # and a message quoting 630 back would make no sense to them.
