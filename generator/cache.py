@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 from generator import __version__
 from generator.errors import BylineError
+from generator.inputfiles import CACHE_DIR_NAME as CACHE_DIR_NAME  # named with the site's
 from generator.inputfiles import RACY_SECONDS, change_stamp
 
 try:  # hashlib would load OpenSSL, for hashes Byline never uses: a few ms of every build
@@ -44,7 +45,6 @@ T = TypeVar("T")
 Encode = Callable[[T], tuple[Any, bytes]]  # value → (plain data, raw bytes kept beside it)
 Decode = Callable[[Any, bytes], T]
 
-CACHE_DIR_NAME = ".byline-cache"
 DATABASE_NAME = "build.sqlite"
 _SCHEMA = f"byline-{__version__}-4"
 _UNTRUSTED = -1  # the change stamp stored for such a file: never a file's own (hash)

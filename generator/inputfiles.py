@@ -46,6 +46,9 @@ def racy(info: os.stat_result, now_ns: int) -> bool:
 
 # The site's settings file, the one input outside its folders (see config.py).
 CONFIG_NAME = "site.yaml"
+# The folder in the site where Byline keeps its cache (see cache.py): never an input, and
+# never where a site is built for readers (see ownership.py).
+CACHE_DIR_NAME = ".byline-cache"
 
 _NOT_REGULAR = {
     stat.S_IFDIR: "a folder",

@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import CACHE_DIR_NAME
 from generator.errors import BylineError
+from generator.inputfiles import CACHE_DIR_NAME
 
 MARKER_NAME = ".byline-output"
 _HEADER = "byline-output 1"

@@ -256,7 +256,7 @@ def _one_build_at_a_time(site: Path, wait: float, console: Console,
         console.say(f"Waiting for another Byline build of this site (pid {pid or 'unknown'}) "
                     "to finish…")
 
-    from generator.config import CONFIG_NAME
+    from generator.inputfiles import CONFIG_NAME
 
     if not (site / CONFIG_NAME).exists():
         # No site here (run in the wrong folder, or --site misspelt): the command says so,
