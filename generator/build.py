@@ -603,6 +603,10 @@ def _build_locked(
         plan = carried = plan_from_saved(saved, renderer, config_digest, redirects, generation,
                                          reads, basis, marks, placed, now)
     if plan is not None:
+        # The units planned again hold every file of static/ and every page Byline makes
+        # with nothing shown (robots.txt…): a file added to static/ clashes here, as in a
+        # clean build.
+        _check_collisions(plan.outputs, report, site)
         # Only the files of the units planned again are compared, made or removed.
         existing -= previous.keys() - {o.path for o in plan.outputs} - set(plan.removed)
         if not one_shot:

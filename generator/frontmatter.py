@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from generator.errors import LocatedError
-from generator.sourceyaml import YamlDocument, parse_yaml
+from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
 
 FENCE = "---"
 
@@ -32,8 +32,11 @@ def split_front_matter(text: str) -> SplitDocument:
         raise FrontMatterError(_not_yaml(lines[0].strip() if lines else ""), 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
-            _check_closed(lines, index)
-            meta = parse_yaml("\n".join(lines[1:index]), first_line=2)
+            try:
+                meta = parse_yaml("\n".join(lines[1:index]), first_line=2)
+            except YamlSyntaxError:
+                _check_closed(lines, index)  # the better explanation, when it is that
+                raise
             body = "\n".join(lines[index + 1 :])
             return SplitDocument(meta, body, index + 2)
     raise FrontMatterError("front matter is not closed: add a '---' line after it", 1)
@@ -51,10 +54,10 @@ def _looks_like_yaml(line: str) -> bool:
 
 
 def _check_closed(lines: list[str], closing: int) -> None:
-    """Raise the "not closed" error when the ``---`` (or ``...``) at ``closing`` is a rule
-    in the story, not the end of its front matter: after a blank line, a line at the left
-    margin that no YAML starts (the story's first paragraph), which would otherwise be
-    read as settings and refused as one."""
+    """Raise the "not closed" error when the ``---`` (or ``...``) at ``closing``, above
+    which YAML failed, is a rule in the story, not the end of its front matter: after a
+    blank line, a line at the left margin that no YAML starts (the story's first paragraph),
+    which would otherwise be refused as a setting."""
     blank = False
     for number, line in enumerate(lines[1:closing], start=2):
         if not line.strip():

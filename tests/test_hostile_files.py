@@ -522,3 +522,15 @@ def test_two_story_files_named_alike_in_two_unicode_forms_are_told_apart(
     assert run.err.splitlines()[0].endswith(
         "have one file name, written in two ways (an accent as one character or two, as a Mac "
         "may save it), and both the address /music/beyonce/: delete one of the two files")
+
+
+def test_hugos_list_page_is_said_to_be_made_by_byline(make_site: MakeSite) -> None:
+    # A review: "rename it to index.md" made the folder a bundle, which failed.
+    site = make_site({"content/articles/music/_index.md": "---\ntitle: Music\n---\n\nAll.\n",
+                      "content/articles/music/a.md": article("A", category="Music")})
+    run = build_outcome(site)
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        "content/articles/music/_index.md: warning: is not published: it is Hugo's page for the "
+        "list of its folder, which Byline makes itself (a section's, a tag's): delete it, or "
+        "move what it says to a page in content/pages/"]

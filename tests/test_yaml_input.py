@@ -400,8 +400,31 @@ def test_a_hash_that_yaml_takes_for_a_comment_is_an_error_with_the_quoted_line(
         parse_yaml(f"x: 1\n{line}\n")
     assert raised.value.line == 2
     assert str(raised.value) == (
-        "YAML reads the rest of this line, from ' #', as a comment and leaves it out: put "
-        f"the value of '{key}' in quotes: {fixed}")
+        "YAML reads the rest of this line, from ' #', as a comment and leaves it out: if it is "
+        f"one, put a space after the #; if not: put the value of '{key}' in quotes: {fixed}")
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    # A review: quoting the whole list, as told, published the tags "[Pop #1" and "Rock]".
+    ("tags: [Pop #1, Rock]", 'put the item in quotes: tags: ["Pop #1", Rock]'),
+    ("tags: [&Juliet, Musicals]", 'put the item in quotes: tags: ["&Juliet", Musicals]'),
+    ("hero: {image: a.jpg, caption: Fan #1 at the show}",
+     'put the item in quotes: hero: {image: a.jpg, caption: "Fan #1 at the show"}'),
+    ("tags:\n  - Taylor #1, live", 'put the item in quotes: - "Taylor #1, live"'),
+])
+def test_an_item_of_a_list_is_quoted_alone_in_the_fix(text: str, fixed: str) -> None:
+    with pytest.raises(YamlSyntaxError) as raised:
+        parse_yaml(text + "\n")
+    assert str(raised.value).endswith(fixed)
+
+
+def test_a_headline_opening_and_closing_with_two_quoted_titles_keeps_them_in_the_fix() -> None:
+    # A review: "“Wicked”: … “Defying Gravity”" lost its outer quotes in the fix.
+    line = "title: \u201cWicked\u201d: why fans sing \u201cDefying Gravity\u201d"
+    with pytest.raises(YamlSyntaxError) as raised:
+        parse_yaml(line + "\n")
+    assert str(raised.value).endswith(
+        'title: "\u201cWicked\u201d: why fans sing \u201cDefying Gravity\u201d"')
 
 
 def test_a_real_comment_is_left_alone() -> None:

@@ -370,8 +370,11 @@ def _hero(
                      "'video:' path and its poster as 'image:'", "hero")
         return None, None
     for key in ("image", "video"):
-        if isinstance(raw.get(key), str) and is_script_link(raw[key]):
-            fields.error(f"'hero.{key}' {quoted(raw[key])} is not a {_HERO_NOUN[key]}: give the "
+        given = raw.get(key)
+        # A photo pasted as data gets the photo check's own words (image_ref), unquoted.
+        if (isinstance(given, str) and is_script_link(given)
+                and not (key == "image" and given.startswith("data:image/"))):
+            fields.error(f"'hero.{key}' {_briefly(given)} is not a {_HERO_NOUN[key]}: give the "
                          f"path of a {_HERO_NOUN[key]} file, e.g. hero: red-carpet.jpg",
                          "hero", key)
             return None, None

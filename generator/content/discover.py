@@ -248,12 +248,19 @@ class _Walk:
             folder = False
         if not folder and not entry.name.endswith(".md"):
             return
+        where = SourceLocation(shown(entry.path[self.site_cut:]))
+        if entry.name == "_index.md":  # Hugo's page of the folder's list, which Byline makes
+            self.report.warning(
+                "is not published: it is Hugo's page for the list of its folder, which Byline "
+                "makes itself (a section's, a tag's): delete it, or move what it says to a "
+                "page in content/pages/", where)
+            return
         what = ("is not read, nor anything in it: a folder" if folder
                 else "is not published: a file")
         self.report.warning(
             f"{what} whose name starts with '_' is set aside (other tools keep drafts and "
             f"section files so): rename it to {shown(entry.name.lstrip('_'))} to publish it; "
-            "a draft is marked draft: true", SourceLocation(shown(entry.path[self.site_cut:])))
+            "a draft is marked draft: true", where)
 
     def _not_regular(self, path: str) -> None:
         try:

@@ -311,8 +311,10 @@ def without_notes(text: str, first_line: int) -> str:
 
 # A photo pasted into the text as data, as Google Docs' Markdown export writes each one
 # (``[image1]: <data:image/png;base64,…>``), its base64 wrapped over lines or not.
-_PHOTO_DATA = re.compile(r"(data:image/[\w.+-]+;base64,)[A-Za-z0-9+/=]+(?:[ \t]*\n[ \t]*"
-                         r"[A-Za-z0-9+/=]+)*")
+# Only where Markdown names an image's address (``](…`` or ``]: …``): data in raw HTML or
+# in code is the writer's to publish as written.
+_PHOTO_DATA = re.compile(r"(\]\([ \t]*<?|\]:[ \t]*<?)(data:image/[\w.+-]+;base64,)"
+                         r"[A-Za-z0-9+/=]+(?:[ \t]*\n[ \t]*[A-Za-z0-9+/=]+)*")
 
 
 def pasted_photo_data_taken_out(text: str) -> str:
@@ -321,7 +323,8 @@ def pasted_photo_data_taken_out(text: str) -> str:
     long to read, or quoted whole in a message), and every line where it was."""
     if "data:image/" not in text:
         return text
-    return _PHOTO_DATA.sub(lambda m: m.group(1) + "\n" * m.group().count("\n"), text)
+    return _PHOTO_DATA.sub(lambda m: m.group(1) + m.group(2) + "\n" * m.group().count("\n"),
+                           text)
 
 
 def _notes_taken_out(text: str, first_line: int) -> tuple[str, BodySlip | None]:

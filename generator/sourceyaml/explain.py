@@ -30,7 +30,8 @@ _WHY = {
     "'": "a value starting with a quote must end with that quote",
     "?": "a value starting with '? ' is read as a key",
     "-": "a value starting with '- ' is read as a list",
-    "#": "YAML reads the rest of this line, from ' #', as a comment and leaves it out",
+    "#": "YAML reads the rest of this line, from ' #', as a comment and leaves it out: if "
+         "it is one, put a space after the #; if not",
 }
 
 
@@ -65,12 +66,29 @@ def quote_hint(line: str, indicator: str) -> str:
 _CURLY_PAIRS = (("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u201e", "\u201c"))
 
 
+def item_quote_hint(line: str, start: int, indicator: str, *, flow: bool = True) -> str:
+    """Why an item of a list (or of a mapping written on one line, ``flow``: ``[Pop #1,
+    Rock]``), starting at ``start``, is not text, and the line with that item alone quoted:
+    quoting the whole list would publish "[Pop #1" as a tag."""
+    why = _WHY.get(indicator, f"YAML does not allow a value to start with {indicator}")
+    end = start if flow else len(line)
+    while end < len(line) and line[end] not in ",]}":
+        end += 1
+    item = line[start:end].rstrip()
+    if not item:
+        return f"{why}: put the item in quotes"
+    fixed = line[:start] + quoted(item) + line[start + len(item):]
+    return f"{why}: put the item in quotes: {fixed.strip()}"
+
+
 def quoted(value: str) -> str:
     """``value`` as one quoted YAML scalar (double quotes, unless it holds only those), its
     own curly quotes around the whole of it dropped."""
     for opening, closing in _CURLY_PAIRS:
-        if len(value) > 2 and value.startswith(opening) and value.endswith(closing):
-            value = value[1:-1]
+        inner = value[1:-1]
+        if (len(value) > 2 and value.startswith(opening) and value.endswith(closing)
+                and opening not in inner and closing not in inner):
+            value = inner  # one pair around the whole: not “Wicked”: … “Defying Gravity”
             break
     style = "'" if '"' in value and "'" not in value else '"'
     dumped = yaml.safe_dump(value, default_style=style, allow_unicode=True,

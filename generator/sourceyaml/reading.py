@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from generator.sourceyaml.document import KeyPath, YamlDocument, YamlSyntaxError
-from generator.sourceyaml.explain import explain, quote_hint
+from generator.sourceyaml.explain import explain, item_quote_hint, quote_hint
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -90,12 +90,13 @@ def _odd_character(char: str) -> str:
 class _Open:
     """A mapping or list whose end has not been read yet."""
 
-    __slots__ = ("anchor", "key", "key_lines", "line", "path", "size", "text", "value",
+    __slots__ = ("anchor", "flow", "key", "key_lines", "line", "path", "size", "text", "value",
                  "within_key")
 
     def __init__(self, value: dict[str, Any] | list[Any], path: KeyPath, anchor: str | None,
-                 line: int, within_key: bool) -> None:
+                 line: int, within_key: bool, flow: bool = False) -> None:
         self.value = value
+        self.flow = flow  # written on one line: [a, b] or {k: v}
         self.path = path
         self.anchor = anchor
         self.line = line
@@ -120,7 +121,8 @@ class _Builder:
         self.alias_text = 0
         self.aliased = False
         self.documents = 0
-        self.unused: dict[str, yaml.Event] = {}  # anchors no alias has repeated yet
+        # Anchors no alias has repeated yet, and whether each is an item of a one-line list.
+        self.unused: dict[str, tuple[yaml.Event, bool]] = {}
         self.words: dict[KeyPath, str] = {}  # yes, no, on, off as written, read as booleans
 
     def feed(self, event: yaml.Event) -> None:
@@ -147,7 +149,7 @@ class _Builder:
         value = self._construct(event)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, len(event.value), line)
-            self.unused[event.anchor] = event
+            self.unused[event.anchor] = (event, bool(self.stack and self.stack[-1].flow))
         if (type(value) is bool and not event.style and event.value.lower() in _WORDS
                 and self.stack and not self.stack[-1].within_key and not self._at_key()):
             self.words[self._slot()] = event.value
@@ -162,14 +164,28 @@ class _Builder:
         assert mark is not None
         lines = self.source.split("\n")
         if mark.line < len(lines) and _CUT_BY_COMMENT.match(lines[mark.line], mark.column):
-            line = lines[_index(event)] if mark.line == _index(event) else ""
-            raise self._error(quote_hint(line.rstrip(), "#"), event)
+            raise self._error(self._hint(event, "#"), event)
 
     def unused_anchor(self) -> None:
         """An anchor no alias repeats names nothing: it is the first word of a value
         (``title: &Juliet star leaves``), which YAML took for the anchor's name and dropped."""
-        for event in self.unused.values():
-            raise self._error(self._quote_hint(event, "&"), event)
+        for event, flow in self.unused.values():
+            raise self._error(self._hint(event, "&", flow=flow), event)
+
+    def _hint(self, event: yaml.Event, indicator: str, *, flow: bool | None = None) -> str:
+        """The quoting advice for a value on its line: the item alone inside a list or
+        mapping written on one line, else the whole value."""
+        index = _index(event)
+        lines = self.source.split("\n")
+        line = lines[index] if index < len(lines) else ""
+        top = self.stack[-1] if self.stack else None
+        inside = flow if flow is not None else bool(top and top.flow)
+        in_list = top is not None and isinstance(top.value, list) and flow is None
+        if (inside or in_list) and event.start_mark is not None and (
+                event.end_mark is None or event.end_mark.line == index):
+            return item_quote_hint(line, event.start_mark.column, indicator, flow=inside)
+        end = event.end_mark
+        return quote_hint(line.rstrip() if end is None or end.line == index else "", indicator)
 
     def _open(self, event: yaml.CollectionStartEvent) -> None:
         self._count(1, event)
@@ -184,9 +200,10 @@ class _Builder:
         path = () if within_key or not self.stack else self._slot()
         value: dict[str, Any] | list[Any] = (
             {} if isinstance(event, yaml.MappingStartEvent) else [])
-        self.stack.append(_Open(value, path, event.anchor, line, within_key))
+        self.stack.append(_Open(value, path, event.anchor, line, within_key,
+                                bool(event.flow_style)))
         if event.anchor:
-            self.unused[event.anchor] = event
+            self.unused[event.anchor] = (event, False)
 
     def _close(self) -> None:
         done = self.stack.pop()
