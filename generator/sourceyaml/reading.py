@@ -162,8 +162,9 @@ class _Builder:
         one writes as one: ``title: The #1 song`` would publish the headline "The"."""
         mark = event.end_mark
         assert mark is not None
-        lines = self.source.split("\n")
-        if mark.line < len(lines) and _CUT_BY_COMMENT.match(lines[mark.line], mark.column):
+        # Asked of every plain value: the text after it, from its end to the line's.
+        end = self.source.find("\n", mark.index)
+        if _CUT_BY_COMMENT.match(self.source[mark.index : end if end >= 0 else None]):
             raise self._error(self._hint(event, "#"), event)
 
     def unused_anchor(self) -> None:
