@@ -385,7 +385,7 @@ def _hero(
             report.warning(f"unknown hero key '{key}'{hint}", fields.at("hero", key))
     texts: dict[str, str | None] = {}
     for key in ("alt", "caption", "credit"):
-        value = raw.get(key)
+        value = fields.doc.written(raw.get(key), "hero", key)
         if value is not None and not isinstance(value, str):
             fields.error(f"'hero.{key}' must be text", "hero", key)
             value = None

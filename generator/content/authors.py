@@ -86,7 +86,7 @@ def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Auth
             guess = closest(key, AUTHOR_KEYS, cutoff=0.6)
             hint = f"did you mean '{guess}'?" if guess else f"use {', '.join(AUTHOR_KEYS)}"
             report.error(f"unknown author field '{key}': {hint}", where.at(doc.line_of(key)))
-    name = data.get("name")
+    name = doc.written(data.get("name"), "name")
     if name is not None and not isinstance(name, str):
         report.error("'name' must be text, the name as readers see it (in quotes if it is a "
                      "number, yes or no)", where.at(doc.line_of("name") or 1))
@@ -94,7 +94,7 @@ def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Auth
     if not isinstance(name, str) or not name.strip():
         report.error("an author file needs a 'name'", where.at(doc.line_of("name") or 1))
         return None
-    bio = data.get("bio")
+    bio = doc.written(data.get("bio"), "bio")
     if bio is not None and not isinstance(bio, str):
         report.error("'bio' must be text", where.at(doc.line_of("bio")))
         bio = None

@@ -98,7 +98,8 @@ def _change(fields: FieldReader, key: str, number: int, path: tuple[str | int, .
     if text_key is None:
         fields.error(f"{named} has no text: add text: and say {_WHAT[key]}", *path)
     else:
-        words = _text(fields, entry[text_key], named, (*path, text_key))
+        words = _text(fields, fields.doc.written(entry[text_key], *path, text_key), named,
+                      (*path, text_key))
     return _made(when, words, tz, fields.doc.line_of(*path, time_key) if time_key else None)
 
 
