@@ -156,12 +156,12 @@ def _base_url(value: Any) -> str | None:
         port = 0
     if port == 0:  # out of range, or 0, which no server listens on
         return "has a port that is not a number from 1 to 65535: leave it out, or fix it"
-    if parts.path.rsplit("/", 1)[-1].count(".") and not parts.path.endswith("/"):
+    last = parts.path.rsplit("/", 1)[-1]  # "" when the path ends with /
+    if "." in last:
         # Copied from the address bar on a page: every feed, sitemap and canonical link
         # would be made under it (https://example.com/index.html/music/…) and be missing.
-        folder = value[: value.rindex("/") + 1]
-        return (f"names a file ({parts.path.rsplit('/', 1)[-1]}), not the site's folder: "
-                f"write base_url: {folder}")
+        return (f"names a file ({last}), not the site's folder: write base_url: "
+                f"{value[: value.rindex('/') + 1]}")
     if parts.query or parts.fragment:
         return "must not have a query or fragment"
     # Its path starts every rule in _redirects and _headers, where a space would split a rule.

@@ -102,9 +102,11 @@ def load_content(
         now = options.now or datetime.now(config.tz)
         published = [a for a in articles if options.future or a.date <= now]
         future = [a.date for a in articles if a.date > now and not a.draft]
-        people = _canonical_authors(published, named_by, authors, report)
+        # Spellings are chosen in path order: the same whichever order files are read in.
+        by_path = sorted(published, key=lambda a: a.source.path)
+        people = _canonical_authors(by_path, named_by, authors, report)
         content = Content(
-            articles=_newest_first(_canonical_terms(published, config, report)),
+            articles=_newest_first(_canonical_terms(published, by_path, config, report)),
             pages=tuple(sorted(pages, key=lambda p: p.url)),
             authors=dict(sorted({**people, **authors}.items())),
             bodies=CachedBodies(config.root, memo.cache.reader() if memo.cache else None),
@@ -119,7 +121,7 @@ def load_content(
 
 
 def _canonical_terms(
-    articles: list[Article], config: SiteConfig, report: Report
+    articles: list[Article], by_path: list[Article], config: SiteConfig, report: Report
 ) -> list[Article]:
     """One spelling per category and tag slug, so "music" and "Music" are one page: site.yaml's,
     else the first file's (by path).  Another spelling than by case ("R-B" for "R&B") is merged
@@ -131,7 +133,7 @@ def _canonical_terms(
     first: dict[tuple[str, str], tuple[Article, int] | None] = {
         ("category", slug): None for slug in names}
     warned: set[tuple[str, str, str]] = set()  # (kind, slug, spelling) said already
-    for article in sorted(articles, key=lambda a: a.source.path):
+    for article in by_path:  # ``articles`` in path order
         if category := article.category:
             known = names.get(category.slug)
             if known is None:
@@ -165,16 +167,17 @@ _CATEGORY = -1  # in ``first``: the story's category, not one of its tags
 
 
 def _canonical_authors(
-    published: list[Article], named_by: Mapping[str, tuple[Author, ...]],
+    by_path: list[Article], named_by: Mapping[str, tuple[Author, ...]],
     described: Mapping[str, Author], report: Report,
 ) -> dict[str, Author]:
-    """Each author with no file of their own, spelled as the first published story (by path)
-    spells them, as a tag is: a byline on every story, the author's page and the feeds must
-    not change with whichever file is read last, nor with a story readers cannot see yet.
-    Another spelling is warned about where it is written, once per spelling."""
+    """Each author with no file of their own, spelled as the first of the published stories
+    ``by_path`` (in path order) spells them, as a tag is: a byline on every story, the
+    author's page and the feeds must not change with whichever file is read last, nor with a
+    story readers cannot see yet.  Another spelling is warned about where it is written, once
+    per spelling."""
     people: dict[str, tuple[Author, SourceLocation]] = {}
     warned: set[tuple[str, str]] = set()
-    for article in sorted(published, key=lambda a: a.source.path):
+    for article in by_path:
         lines = article.author_lines
         for index, person in enumerate(named_by.get(article.url, ())):
             if person.slug in described:

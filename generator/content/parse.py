@@ -61,6 +61,9 @@ def parse_key(digest: str) -> str:
     return digest_text("parsed", MARKUP_VERSION, digest)
 
 
+_NOT_UTF8 = "the file is not UTF-8 text: save it as UTF-8 in your editor"
+
+
 def _utf16_without_mark(data: bytes) -> bool:
     """Whether ``data`` is UTF-16 text with no byte-order mark ("UTF-16 LE" in editors'
     menus): every other byte of its first letters is 0, which UTF-8 allows, so it decoded,
@@ -73,13 +76,10 @@ def parse_source(data: bytes) -> ParsedSource:
     """Decode, split and render one Markdown file."""
     try:
         text = data.decode("utf-8")
-        if "\0" in text[:400] and _utf16_without_mark(data):
-            raise UnicodeDecodeError("utf-8", data, 0, 1, "UTF-16 text")
     except UnicodeDecodeError as exc:
-        return ParsedSource(
-            problem="the file is not UTF-8 text: save it as UTF-8 in your editor",
-            problem_line=line_not_utf8(data, exc),
-        )
+        return ParsedSource(problem=_NOT_UTF8, problem_line=line_not_utf8(data, exc))
+    if "\0" in text[:400] and _utf16_without_mark(data):
+        return ParsedSource(problem=_NOT_UTF8, problem_line=1)
     # Lines end as a text file's read in Python: \r\n (Windows) and a lone \r (files from
     # old Mac editors, some CMS exports) too, so every line number is the editor's.
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -177,8 +177,7 @@ class _Builder:
         """The quoting advice for a value on its line: the item alone inside a list or
         mapping written on one line, else the whole value."""
         index = _index(event)
-        lines = self.source.split("\n")
-        line = lines[index] if index < len(lines) else ""
+        line = self._line(index)
         top = self.stack[-1] if self.stack else None
         inside = flow if flow is not None else bool(top and top.flow)
         in_list = top is not None and isinstance(top.value, list) and flow is None
@@ -319,9 +318,12 @@ class _Builder:
                               "data out of it", event)
 
     def _quote_hint(self, event: yaml.Event, indicator: str) -> str:
-        index = _index(event)
+        return quote_hint(self._line(_index(event)), indicator)
+
+    def _line(self, index: int) -> str:
+        """The text of the 0-based line ``index`` ("" past the end)."""
         lines = self.source.split("\n")
-        return quote_hint(lines[index] if index < len(lines) else "", indicator)
+        return lines[index] if index < len(lines) else ""
 
     def _error(self, message: str, event: yaml.Event) -> YamlSyntaxError:
         return YamlSyntaxError(message, _index(event) + self.first)
