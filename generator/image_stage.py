@@ -66,6 +66,10 @@ class ImageIndex:
     crops: Mapping[str, tuple[Variant, ...]] = field(default_factory=dict)
     logo: ImagePlan | None = None
     files: Mapping[str, Path] = field(default_factory=dict)  # url path → processed file
+    # url path → bytes of its processed file, as made or checked (a feed's enclosure length):
+    # known here, not asked of the file at render time, when another build of the site
+    # (`byline build` beside `byline serve`) may have pruned it from the cache since.
+    sizes: Mapping[str, int] = field(default_factory=dict)
     # Variants not made yet (preview only): file name → what to make it from.
     pending: Mapping[str, PendingImage] = field(default_factory=dict)
     made: int = 0
@@ -326,7 +330,8 @@ def defer_images(index: ImageIndex, cache: BuildCache, settings: ImageSettings) 
         else:
             pending[variant.file_name] = PendingImage(source, variant, settings)
     files.update(video_files(index.videos.values()))
-    return replace(index, files=files, pending=pending, repaired=checked.damaged)
+    return replace(index, files=files, sizes=checked.whole, pending=pending,
+                   repaired=checked.damaged)
 
 
 def make_pending(image: PendingImage, cache_dir: Path) -> Path | None:
@@ -351,7 +356,7 @@ def produce_images(
     checked = check_processed(variants, cache)
     done = process_images(jobs, cache.folder, config.images, progress=progress)
     made = [(url, path) for url, path in done.files.items() if url not in checked.whole]
-    _record_made(made, cache)
+    sizes = {**checked.whole, **_record_made(made, cache)}
     prune_processed(cache, [v.url_path for v in variants])
     for path, problem in sorted(done.failed.items()):
         ref = index.refs.get(str(path))  # None: the logo, which site.yaml names
@@ -359,7 +364,7 @@ def produce_images(
             report.error(f"{ref.src if ref else path.name}: {problem}",
                          ref.location if ref else config.source)
     files = {**done.files, **video_files(index.videos.values())}
-    return replace(index, files=files, made=done.made, reused=done.reused,
+    return replace(index, files=files, sizes=sizes, made=done.made, reused=done.reused,
                    repaired=checked.damaged)
 
 
@@ -367,7 +372,7 @@ def produce_images(
 class CheckedFiles:
     """Which processed files the cache holds whole, and which it held damaged (now deleted)."""
 
-    whole: frozenset[str]  # url paths
+    whole: Mapping[str, int]  # url path → the file's size
     damaged: frozenset[str]
 
 
@@ -381,7 +386,7 @@ def check_processed(variants: Sequence[Variant], cache: BuildCache) -> CheckedFi
     """
     folder = str(cache.folder / "images") + os.sep
     records = cache.made_files()
-    whole: set[str] = set()
+    whole: dict[str, int] = {}
     damaged: set[str] = set()
     seen: list[tuple[str, int, int]] = []
     missing = 0
@@ -394,10 +399,10 @@ def check_processed(variants: Sequence[Variant], cache: BuildCache) -> CheckedFi
             continue
         known = records.get(name)
         if known == (stat.st_size, stat.st_mtime_ns):
-            whole.add(variant.url_path)
+            whole[variant.url_path] = stat.st_size
         elif (known is None or known[0] == stat.st_size) and looks_whole(
                 folder + name, variant.format, stat.st_size):
-            whole.add(variant.url_path)
+            whole[variant.url_path] = stat.st_size
             seen.append((name, stat.st_size, stat.st_mtime_ns))
         else:
             damaged.add(variant.url_path)
@@ -409,7 +414,7 @@ def check_processed(variants: Sequence[Variant], cache: BuildCache) -> CheckedFi
                    "made): made again")
     if missing:
         cache.note(f"{_files(missing)} missing from {folder}: made again")
-    return CheckedFiles(frozenset(whole), frozenset(damaged))
+    return CheckedFiles(whole, frozenset(damaged))
 
 
 def _remove(path: str) -> None:
@@ -425,16 +430,20 @@ def _files(count: int) -> str:
     return "1 processed image was" if count == 1 else f"{count} processed images were"
 
 
-def _record_made(files: Iterable[tuple[str, Path]], cache: BuildCache) -> None:
+def _record_made(files: Iterable[tuple[str, Path]], cache: BuildCache) -> dict[str, int]:
+    """Record the files just made in the cache; their sizes by url path."""
     rows = []
-    for _url, path in files:
+    sizes = {}
+    for url, path in files:
         try:
             stat = path.stat()
         except OSError:  # removed already (another build pruning): nothing to vouch for
             continue
         rows.append((path.name, stat.st_size, stat.st_mtime_ns))
+        sizes[url] = stat.st_size
     if rows:
         cache.remember_made(rows)
+    return sizes
 
 
 def prune_processed(cache: BuildCache, keep: Iterable[str]) -> int:

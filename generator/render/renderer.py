@@ -264,11 +264,7 @@ class SiteRenderer:
         family = plan.family(plan.fallback.format)
         large = next((v for v in family if v.width >= FEED_IMAGE_WIDTH), family[-1])
         small = family[0]
-        made = self.images.files.get(large.url_path)
-        try:
-            length = made.stat().st_size if made else 0
-        except OSError:
-            length = 0
+        length = self.images.sizes.get(large.url_path, 0)  # 0: not made yet (the preview)
         return FeedImage(
             url=self.absolute(large.url_path), mime=large.mime, width=large.width,
             height=large.height, length=length, thumbnail_url=self.absolute(small.url_path),
