@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 from generator import __version__
 from generator.errors import BylineError
 from generator.inputfiles import CACHE_DIR_NAME as CACHE_DIR_NAME  # named with the site's
-from generator.inputfiles import RACY_SECONDS, change_stamp
+from generator.inputfiles import change_stamp, kept_stamp
 
 try:  # hashlib would load OpenSSL, for hashes Byline never uses: a few ms of every build
     from _blake2 import blake2b
@@ -47,7 +47,6 @@ Decode = Callable[[Any, bytes], T]
 
 DATABASE_NAME = "build.sqlite"
 _SCHEMA = f"byline-{__version__}-4"
-_UNTRUSTED = -1  # the change stamp stored for such a file: never a file's own (hash)
 # How long to wait for another process (a second build, a preview) to release the database
 # before building without it.
 LOCK_WAIT_SECONDS = 5.0
@@ -260,12 +259,12 @@ class BuildCache:
 
     def remember_files(self, rows: Iterable[tuple[str, os.stat_result, str]]) -> None:
         """Store (path, what stat said of it, digest) rows, the file known by its size and
-        change stamp (see ``inputfiles.change_stamp``).  A file modified just now is stored
-        with a stamp no file has: its digest is what was built (a rename is told by it, see
-        published.py), but its size and stamp are no proof it is unchanged next time."""
-        racy_after = (time.time() - RACY_SECONDS) * 1e9
-        kept = [(path, info.st_size,
-                 change_stamp(info) if info.st_mtime_ns < racy_after else _UNTRUSTED, digest)
+        change stamp (see ``inputfiles.change_stamp``).  A file changed just now is stored
+        with a stamp no file has (``inputfiles.kept_stamp``): its digest is what was built (a
+        rename is told by it, see published.py), but its size and stamp are no proof it is
+        unchanged next time."""
+        now_ns = time.time_ns()
+        kept = [(path, info.st_size, kept_stamp(info, now_ns), digest)
                 for path, info, digest in rows if _storable(path)]
         safe = [(*row, _file_check(*row)) for row in kept]
         if safe:

@@ -20,15 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from generator.cache import digest_text
 from generator.errors import Problem, problem_data, problem_from
-from generator.inputfiles import change_stamp, racy
+from generator.inputfiles import INPUT_FOLDERS, change_stamp, racy
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
 
 if TYPE_CHECKING:  # the up-to-date check reads stamps without loading the model
     from generator.model import Content
-
-# Folders of a site whose files are inputs of a build.
-INPUT_FOLDERS = ("content", "templates", "themes", "static", ".byline")
-
 
 @dataclass(frozen=True)
 class BuildStamp:

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.cache import BuildCache, StoredLines, digest_text
-from generator.config import CONFIG_NAME, SiteConfig
+from generator.config import SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
 from generator.errors import Problem, Report
 from generator.image_stage import (
@@ -34,6 +34,7 @@ from generator.image_stage import (
     warn_missing_credits,
     warn_small_heroes,
 )
+from generator.inputfiles import CONFIG_NAME, MANIFEST_PATH
 from generator.layered import with_changes
 from generator.model import Article, Content, Page
 from generator.outputdir import present_files
@@ -273,6 +274,8 @@ def classify(site: Path, path: str) -> str:
             return "other"
     if parts == (CONFIG_NAME,):
         return "config"
+    if parts == MANIFEST_PATH.parts:
+        return "published manifest"
     top = parts[0] if parts else ""
     if top == "content":
         if len(parts) > 2 and parts[1] == "authors":

@@ -31,6 +31,26 @@ RACY_SECONDS = 2.0
 _RACY_NS = int(RACY_SECONDS * 1_000_000_000)
 
 
+# The change stamp kept for a file whose stamp proves nothing yet (see ``settled``): never a
+# file's own, since ``hash`` never gives -1.
+UNSETTLED = -1
+
+
+def settled(info: os.stat_result, now_ns: int) -> bool:
+    """Whether the file's size and times, read at ``now_ns``, may be kept as proof of its
+    bytes for a later read: neither time changed within ``RACY_SECONDS``.  Within that, a
+    same-size edit on a file system with a coarse clock leaves both as they were, and a copy
+    that puts the old modification time back (``cp -p``, ``rsync -a``, unzip) leaves the
+    change time as its only sign.  What is kept instead is ``UNSETTLED``: read again."""
+    recent = now_ns - _RACY_NS
+    return info.st_mtime_ns < recent and info.st_ctime_ns < recent
+
+
+def kept_stamp(info: os.stat_result, now_ns: int) -> int:
+    """The ``change_stamp`` to keep for a file read at ``now_ns``: its own once ``settled``."""
+    return change_stamp(info) if settled(info, now_ns) else UNSETTLED
+
+
 def racy(info: os.stat_result, now_ns: int) -> bool:
     """Whether the file's size and ``change_stamp``, read at ``now_ns``, may not change
     with its next edit: it changed within ``RACY_SECONDS`` on a file system that keeps
@@ -46,6 +66,12 @@ def racy(info: os.stat_result, now_ns: int) -> bool:
 
 # The site's settings file, the one input outside its folders (see config.py).
 CONFIG_NAME = "site.yaml"
+# The addresses each article was published at, kept in the site for version control (see
+# published.py): an input, since a build writes a redirect from each old one.
+MANIFEST_PATH = Path(".byline", "published.json")
+# Folders of a site whose files are inputs of a build: what the up-to-date check signs and
+# the preview watches.
+INPUT_FOLDERS = ("content", "templates", "themes", "static", MANIFEST_PATH.parts[0])
 # The folder in the site where Byline keeps its cache (see cache.py): never an input, and
 # never where a site is built for readers (see ownership.py).
 CACHE_DIR_NAME = ".byline-cache"

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import PublishError
+from generator.inputfiles import MANIFEST_PATH
 from generator.slugs import quoted, site_path_problem
 
-MANIFEST_PATH = Path(".byline", "published.json")
 _FORMAT_VERSION = 1
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms, ImageDraw, features
 
+import generator.cache as cache_module
 from generator.cache import BuildCache
 from generator.image_stage import CachedInspections, prune_processed
 from generator.images import (
@@ -618,12 +619,15 @@ def test_inspect_cache_answers_without_reading_the_file(
     from generator.images import source as source_module
 
     path = save(photo(), tmp_path / "a.jpg")
-    # Saved a minute ago: a file saved this very second is not trusted by its time alone.
+    # Saved a minute ago: a file saved this very second is not trusted by its times alone
+    # (nor one whose time was just put back, as here: so the clock is put forward too).
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
     stat = path.stat()
     first_cache = BuildCache(cache_dir)
-    first = inspect_image(path, SMALL, CachedInspections(first_cache))
+    with monkeypatch.context() as later:
+        later.setattr(cache_module.time, "time_ns", lambda: stat.st_ctime_ns + 3 * 10**9)
+        first = inspect_image(path, SMALL, CachedInspections(first_cache))
     first_cache.close()
     # Unchanged: a new build (new cache object) trusts the record and does not open the file.
     cache = BuildCache(cache_dir)

@@ -857,7 +857,7 @@ def test_the_scheduled_banner_goes_on_a_full_rebuild_too(everything):
     ("themes/mine/templates/base.html", "template"),
     ("themes/mine/static/css/site.css", "static file"),
     ("static/CNAME", "static file"),
-    (".byline/published.json", "other"),
+    (".byline/published.json", "published manifest"),
 ])
 def test_every_saved_file_is_classified(tmp_path: Path, name: str, kind: str):
     assert classify(tmp_path, str(tmp_path / name)) == kind

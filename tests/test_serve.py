@@ -286,6 +286,21 @@ def test_a_deleted_story_tells_its_open_page(preview: PreviewServer, events: Eve
     assert get(preview, TOUR)[0] == 404
 
 
+def test_a_manifest_pulled_in_gives_the_preview_its_redirects(
+    preview: PreviewServer, events: EventStream
+) -> None:
+    """Found by a red-team pass: the preview did not watch ``.byline/``, so a colleague's
+    manifest arriving by ``git pull`` left an old address a 404 there, and every patch after
+    kept the redirects of before, until a build of every stage."""
+    manifest = {"version": 1, "articles": {"articles/tour.md": ["/music/old-tour/", TOUR]}}
+    (preview.site / ".byline").mkdir()
+    edit(preview, ".byline/published.json", json.dumps(manifest))
+    events.until("reload", timeout=5)
+    status, _, body = get(preview, "/music/old-tour/")
+    assert status == 200 and TOUR in body
+    assert preview.last_result is not None and not preview.last_result.patched
+
+
 def test_write_to_temp_then_rename_is_one_build(preview: PreviewServer) -> None:
     before = preview.builds
     source = preview.site / "content/articles/tour.md"
@@ -550,6 +565,9 @@ def test_site_paths_and_noise() -> None:
     assert not matters(site, "/site/content/articles/2026/4913")
     assert not matters(site, "/site/content/articles/.git/a.md")
     assert matters(site, "/site/static/.well-known/security.txt")
+    assert matters(site, "/site/.byline/published.json")
+    assert matters(site, "/site/.byline", folder=True)
+    assert not matters(site, "/site/.byline/.published.k2j3.tmp")
 
 
 def test_photos_are_resized_when_the_browser_first_asks(make_site):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from generator.cli.console import Console
 from generator.cli.failures import BUG_STATUS, report_failure
+from generator.inputfiles import MANIFEST_PATH
 from generator.serve.rebuild import Rebuilder, settle_heap, stop_on_termination
 from generator.serve.watcher import SourceWatcher
 from generator.theme import builtin_themes_dir
@@ -48,7 +49,17 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
     finished: list[int] = []  # each publish's exit status, once it has ended
     under_way = threading.Event()  # set while a publish runs, not while memory is tidied
 
+    # Each publish records the addresses it sent in the site's manifest, which is watched
+    # (a colleague's arrives by git pull): the manifest as the last publish left it is not
+    # a save to publish again.
+    manifest = site / MANIFEST_PATH
+    recorded: list[tuple[int, int, int] | None] = [_identity(manifest)]
+
     def publish_and_tidy(saved: frozenset[str] | None) -> None:
+        if saved and recorded[0] == _identity(manifest):  # (empty: the clock's publish)
+            saved = frozenset(path for path in saved if Path(path) != manifest)
+            if not saved:
+                return
         under_way.set()
         try:
             finished.append(_publish_once(publish, saved, console.verbose))
@@ -56,6 +67,7 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
             # publish (0), not during the first (130).
             _say_outcome(finished[-1], console, done)
         finally:
+            recorded[0] = _identity(manifest)
             under_way.clear()
             settle_heap()  # after the publish is out: tidying memory can follow
 
@@ -83,6 +95,16 @@ def publish_on_save(site: Path, console: Console, publish: Publish, *,
     finally:
         watcher.stop()
         rebuilder.stop()
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file written since: its inode (a new one at each atomic write), size and
+    time; None if there is none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _publish_once(publish: Publish, saved: frozenset[str] | None, verbose: bool) -> int:

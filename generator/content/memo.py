@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -16,7 +17,13 @@ from typing import Any
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.errors import Problem, Report, SourceLocation, problem_data, problem_from
-from generator.inputfiles import UnreadableFile, change_stamp, open_problem, read_input
+from generator.inputfiles import (
+    UnreadableFile,
+    change_stamp,
+    kept_stamp,
+    open_problem,
+    read_input,
+)
 from generator.markup import MARKUP_VERSION
 from generator.model import (
     Article,
@@ -206,6 +213,7 @@ def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | Unrea
         memo.loaded = True
     digests: list[str | UnreadableFile] = []
     new_signatures = []
+    now_ns = time.time_ns()
     for source in sources:
         try:
             st = os.stat(source.path)
@@ -221,7 +229,7 @@ def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | Unrea
             continue
         digests.append(digest)
         new_signatures.append((source.key, st, digest))
-        memo.signatures[source.key] = (st.st_size, stamp, digest)
+        memo.signatures[source.key] = (st.st_size, kept_stamp(st, now_ns), digest)
     if memo.cache is not None and new_signatures:
         memo.cache.remember_files(new_signatures)
     return digests

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.inputfiles import UNSETTLED, racy
 from generator.ownership import MARKER_NAME, is_temporary, read_ownership
 from generator.publish.media import is_page
 from generator.publish.target import PublishSummary, format_size
@@ -126,16 +128,22 @@ class Md5Memo:
 
     def md5(self, path: Path | str, info: os.stat_result) -> str:
         """The MD5 of the file at ``path``, whose ``lstat`` is ``info``."""
-        signature = (info.st_size, info.st_mtime_ns)
         kept = self.known.get(str(path))
-        md5 = kept[2] if kept is not None and kept[:2] == signature else file_md5(path)
-        self.seen[str(path)] = (*signature, md5)
+        md5 = (kept[2] if kept is not None and kept[:2] == (info.st_size, info.st_mtime_ns)
+               else file_md5(path))
+        self._saw(path, info, md5)
         return md5
 
     def wrote(self, path: Path | str, md5: str) -> None:
         """Note a file just written with this content."""
-        info = os.lstat(path)
-        self.seen[str(path)] = (info.st_size, info.st_mtime_ns, md5)
+        self._saw(path, os.lstat(path), md5)
+
+    def _saw(self, path: Path | str, info: os.stat_result, md5: str) -> None:
+        # A time that may come again with other bytes of the same size (a rebuild in the
+        # same second, on a disk keeping whole seconds) is kept as one no file has: hashed
+        # again next time.  Only there: a publish's files are many, and most just written.
+        when = UNSETTLED if racy(info, time.time_ns()) else info.st_mtime_ns
+        self.seen[str(path)] = (info.st_size, when, md5)
 
 
 def md5_memo_data(memo: Md5Memo) -> tuple[list[object], bytes]:

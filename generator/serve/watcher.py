@@ -30,10 +30,10 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from generator.config import CONFIG_NAME
 from generator.content import is_ignored
+from generator.inputfiles import CONFIG_NAME, INPUT_FOLDERS, MANIFEST_PATH
 
-WATCHED_FOLDERS = ("content", "themes", "templates", "static")
+WATCHED_FOLDERS = INPUT_FOLDERS
 # Opened/closed-without-writing events are left out: the build itself reads every source.
 _EVENTS = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent,
            FileClosedEvent, DirCreatedEvent, DirMovedEvent, DirDeletedEvent]
@@ -71,10 +71,19 @@ def matters(site: Path, path: str, folder: bool = False) -> bool:
         return False
     if len(parts) == 1 and parts[0] not in (CONFIG_NAME, *WATCHED_FOLDERS):
         return False
+    if parts[0] == MANIFEST_PATH.parts[0]:  # hidden, and holding only the manifest (and its
+        return parts == MANIFEST_PATH.parts[: len(parts)]  # temporary copy while written)
     if parts[0] == "static":  # copied as it is, hidden files and all (Theme.files_under)
         return True
     *folders, name = parts
     return not any(map(is_ignored, folders)) and not noise(name)
+
+
+def _files_named(site: Path, folders: list[str]) -> list[str] | None:
+    """The files a folder event names: none known (None), but for the manifest's folder,
+    which holds the manifest alone."""
+    manifest = site / MANIFEST_PATH
+    return [str(manifest)] if all(Path(f) == manifest.parent for f in folders) else None
 
 
 class SourceWatcher(FileSystemEventHandler):
@@ -125,7 +134,7 @@ class SourceWatcher(FileSystemEventHandler):
                     self._watch(folder)
                 elif folder.is_symlink():
                     self._watch_link(folder)
-        self.changed(None if event.is_directory else relevant)
+        self.changed(_files_named(self.site, relevant) if event.is_directory else relevant)
 
     def _watch_linked(self, folder: Path) -> None:
         """Watch where the links below ``folder`` lead: the build follows a link to a story
