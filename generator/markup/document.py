@@ -114,6 +114,7 @@ class _Renderer:
         self.md.treeprocessors.register(_NotThePagesIds(self.md), "not_the_pages_ids", 4)
         self.md.treeprocessors.register(_SubheadsUnderTheHeadline(self.md, self.live), "subheads",
                                         3)
+        self.md.treeprocessors.register(_TablesInScrollBoxes(self.md), "tables_scroll", 2)
 
     def render(self, text: str, first_line: int, titles: Sequence[str] = ()
                ) -> RenderedMarkdown:
@@ -226,6 +227,21 @@ class _NotThePagesIds(Treeprocessor):
             for element in root.iter("a"):
                 if (href := element.get("href")) in renamed:
                     element.set("href", renamed[href])
+
+
+class _TablesInScrollBoxes(Treeprocessor):
+    """Each table in a box of its own, ``<div class="table-scroll" tabindex="0">``: a table
+    wider than a phone's column scrolls there, not the page, and a reader with a keyboard can
+    focus the box to scroll it (WCAG 2.1.1; axe's scrollable-region-focusable)."""
+
+    def run(self, root: Element) -> None:
+        for parent in [e for e in root.iter() if any(child.tag == "table" for child in e)]:
+            for at, child in enumerate(parent):
+                if child.tag == "table":
+                    box = Element("div", {"class": "table-scroll", "tabindex": "0"})
+                    box.tail, child.tail = child.tail, None
+                    box.append(child)
+                    parent[at] = box
 
 
 class _SubheadsUnderTheHeadline(Treeprocessor):

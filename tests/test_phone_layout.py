@@ -1,0 +1,126 @@
+"""What a reader on a phone sees, measured in Chromium: no page scrolls sideways, whatever the
+writers typed (a long German word, a pasted web address, an Instagram handle, an indented
+line) and with the text doubled (WCAG 1.4.4 and 1.4.10); a card's section link is big enough
+to tap (WCAG 2.5.8).  Found by a red-team pass: the theme broke long words only in text
+outside a flex or grid box, so a card, the byline or a list page's title grew to its longest
+word and pushed the page sideways."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .browser import launched_chromium, require_chromium, served
+from .conftest import NOW, SITE_YAML, article, build, photo_bytes, write_files
+from .test_sample_site import copy_sample
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LONG_WORD = "Fernsehpreisverleihungszeremonie"
+URL = "https://www.example-press-office.com/statements/2026/11/lumen-awards-cancellation-notice"
+HANDLE = "the.official.velvetstatic.band"  # Instagram's longest: 30 characters
+
+
+def stress_files() -> dict[str, str | bytes]:
+    return {
+        "site.yaml": SITE_YAML.replace("categories: [Music, TV]", "categories: [Music, TV]\n"
+                                       "language: de"),
+        "content/articles/gala/index.md": article(
+            f"{LONG_WORD} in Köln abgesagt", "2026-11-19 10:00",
+            "Die Gala fällt aus.\n\n    setlist_2026_signal_tour_night_01.txt: Low Tide Radio / "
+            "Signal / Glasshouse / Encore: Thrifted Gold / Another Song / And Another\n",
+            category="TV", tags=f"[{LONG_WORD}, Bundesfilmförderungsgesetz]",
+            author="Wolfeschlegelsteinhausenbergerdorff", dek=f"Die Erklärung steht unter {URL}",
+            hero="{image: hero.jpg, alt: Die Bühne}"),
+        "content/articles/gala/hero.jpg": photo_bytes((1600, 900)),
+        "content/articles/posts.md": article(
+            "Velvet Static teases the tour", "2026-11-18 10:00",
+            f"https://www.instagram.com/p/DEw2Lq8sHn1/\n@{HANDLE}, November 18, 2026: Tickets "
+            f"at {URL}\n\n| Stadt | Datum | Halle | Karten | Preis | Vorband | Beginn | Ende |\n"
+            "|---|---|---|---|---|---|---|---|\n| Köln | 1.12. | Arena | ja | 80 € | keine | "
+            "20 Uhr | 23 Uhr |\n", category="Music"),
+    }
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    require_chromium()
+    with launched_chromium() as browser:
+        yield browser
+
+
+# The element furthest past the window's right edge, if any (what scrolls the page sideways).
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  let worst = null;
+  for (const element of document.body.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    if (box.width && box.right > width + 1 && (!worst || box.right > worst.right)) {
+      worst = {right: Math.round(box.right), what: element.tagName.toLowerCase() + '.' +
+               element.className + ' ' + element.textContent.trim().slice(0, 40)};
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, worst};
+}"""
+
+
+def sideways(page: Any, root: str, path: str, width: int, text_size: str = "100%") -> list[str]:
+    """What makes ``path`` scroll sideways at ``width`` px with the text at ``text_size``."""
+    page.set_viewport_size({"width": width, "height": 800})
+    response = page.goto(root + path)
+    assert response is not None and response.ok, path
+    page.evaluate(f"() => {{ document.documentElement.style.fontSize = '{text_size}'; }}")
+    found = page.evaluate(OVERFLOW)
+    if found["scroll"] > found["width"]:
+        return [f"{path} at {width} px, text {text_size}: {found['scroll']} px wide, "
+                f"{found['worst']}"]
+    return []
+
+
+def test_long_words_addresses_and_handles_never_widen_a_phone_page(chromium, tmp_path: Path):
+    site = write_files(tmp_path / "site", stress_files())
+    build(site)
+    found: list[str] = []
+    with served(site / "output") as root:
+        page = chromium.new_page()
+        for path in ("/", "/tv/gala/", "/music/posts/", "/archive/2026/", "/tv/",
+                     "/tags/fernsehpreisverleihungszeremonie/",
+                     "/authors/wolfeschlegelsteinhausenbergerdorff/"):
+            for width in (320, 375):
+                found += sideways(page, root, path, width)
+        assert found == []
+        # The wide table scrolls in its own box, which a keyboard can reach.
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(root + "/music/posts/")
+        box = page.evaluate("""() => { const box = document.querySelector('.table-scroll');
+            return {scrolls: box.scrollWidth > box.clientWidth, tab: box.tabIndex}; }""")
+        assert box == {"scrolls": True, "tab": 0}
+        page.close()
+
+
+def test_the_sample_site_reflows_with_its_text_doubled_on_a_phone(chromium, tmp_path: Path):
+    site = copy_sample(tmp_path / "site")
+    build(site, now=NOW)
+    found: list[str] = []
+    with served(site / "output") as root:
+        page = chromium.new_page()
+        for path in ("/", "/awards/lumen-awards-2026-winners/", "/authors/karen-ruffini/",
+                     "/awards/harbor-sound-awards-2026-live/", "/celebrity/halloway-quint-wedding/",
+                     "/style/lumen-awards-2026-red-carpet-gallery/"):
+            found += sideways(page, root, path, 375, "200%")
+        # A card's headline keeps most of its row: the thumbnail does not double with the text.
+        page.goto(root + "/")
+        page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+        narrowest = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+            '.cards:not(.cards--lead) .card__title')].map(t => t.getBoundingClientRect().width))""")
+        assert narrowest >= 150, narrowest  # 71 px when the thumbnail doubled
+        # Each card's section link is at least 24 px tall: a tap on it is not a tap on the story.
+        page.evaluate("() => { document.documentElement.style.fontSize = ''; }")
+        heights = page.evaluate("""() => [...document.querySelectorAll('.card__kicker')]
+            .map(k => k.getBoundingClientRect().height)""")
+        assert heights and min(heights) >= 24, heights
+        page.close()
+    assert found == []
