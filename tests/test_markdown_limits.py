@@ -280,6 +280,7 @@ def library_markdown() -> Markdown:
     not_live.extendMarkdown(Markdown())  # its processor, switched off
     md.treeprocessors.register(document._NotThePagesIds(md), "not_the_pages_ids", 4)
     md.treeprocessors.register(document._SubheadsUnderTheHeadline(md, not_live), "subheads", 3)
+    md.treeprocessors.register(document._TablesInScrollBoxes(md), "tables_scroll", 2)
     return md
 
 
