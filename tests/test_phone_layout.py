@@ -124,3 +124,41 @@ def test_the_sample_site_reflows_with_its_text_doubled_on_a_phone(chromium, tmp_
         assert heights and min(heights) >= 24, heights
         page.close()
     assert found == []
+
+
+def test_print_rtl_and_search_at_double_text(chromium, tmp_path: Path):
+    """Found by a second red-team pass: printing gave footnotes and pasted addresses their
+    address again; an Arabic story's bars and rails sat on the left; the search field shrank
+    to one letter with the text doubled on a phone."""
+    site = write_files(tmp_path / "site", {
+        "site.yaml": SITE_YAML,
+        "content/articles/live.md": article(
+            "حفل توزيع الجوائز", "2026-11-19 18:00",
+            "المقدمة[^1] و https://example.com/statement و [المصدر](https://example.org/).\n\n"
+            "> اقتباس\n\n## 6:30 pm — الجائزة الأولى\n\nفازت الفرقة.\n\n[^1]: ملاحظة.\n",
+            category="Music", language="ar", live="{end: 2026-11-19 23:00}"),
+    })
+    build(site)
+    with served(site / "output") as root:
+        page = chromium.new_page()
+        page.goto(root + "/music/live/")
+        sides = page.evaluate("""() => [document.querySelector('.live-update'),
+            document.querySelector('.prose > blockquote')].map(e => {
+              const s = getComputedStyle(e);
+              return [s.borderRightWidth, s.borderLeftWidth]; })""")
+        assert sides == [["3px", "0px"], ["3px", "0px"]]  # on the side the lines start
+        page.emulate_media(media="print")
+        after = page.evaluate("""() => [...document.querySelectorAll('.prose a')].map(a =>
+            [a.getAttribute('href'), getComputedStyle(a, '::after').content])""")
+        printed = {href: content for href, content in after}
+        assert "attr(href)" in printed["https://example.org/"] or "example.org" in printed[
+            "https://example.org/"]
+        assert printed["https://example.com/statement"] == "none"
+        assert all(content == "none" for href, content in after if href.startswith("#"))
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(root + "/search/")
+        page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+        width = page.evaluate("document.getElementById('search-q').getBoundingClientRect().width")
+        assert width >= 150, width
+        page.close()

@@ -61,6 +61,25 @@ def headlines_first_title(page) -> str:
     return page.locator("meta[property='og:title']").get_attribute("content").split(" | ")[0]
 
 
+def test_the_themes_own_words_are_not_searched_but_a_result_shows_section_and_date(
+        browser, sample_site):
+    """Found by a red-team pass: "min read", each story's date and its section label were
+    indexed, so "read" found every story and excerpts began "By … 2 min read"."""
+    with served(sample_site / "output") as root:
+        page = browser.new_page()
+        page.goto(root + "/search/?q=read")
+        found = headlines(page)
+        page.goto(root + "/search/?q=Blanchard")
+        assert headlines(page)
+        meta = page.locator(".search-result__meta").first.inner_text()
+        excerpt = page.locator(".search-result__excerpt").first.inner_text()
+        page.close()
+    everything = len(list((sample_site / "content/articles").rglob("*.md")))
+    assert len(found) < everything // 2, found
+    assert meta.lower().startswith("tv") and "2026" in meta, meta
+    assert "min read" not in excerpt, excerpt
+
+
 def test_the_scheduled_story_is_not_found(browser, sample_site):
     with served(sample_site / "output") as root:
         page = browser.new_page()

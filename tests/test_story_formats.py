@@ -709,12 +709,13 @@ def test_a_web_address_in_a_photos_credit_leaves_the_photo_a_figure_with_its_cre
 
 def test_a_run_of_brackets_after_an_address_costs_no_more_than_letters() -> None:
     html = render_markdown("x https://e.com/" + ")" * 100_000).html.decode()
-    assert html.startswith('<p>x <a href="https://e.com/">https://e.com/</a>)))')
+    assert html.startswith('<p>x <a class="bare-link" href="https://e.com/">https://e.com/</a>)))')
 
 
 def test_a_quote_closing_after_a_link_or_emphasis_curls_as_a_closing_quote() -> None:
     html = render_markdown('"read https://a.example.com/x". And "*word*" ok').html.decode()
-    assert html == ('<p>“read <a href="https://a.example.com/x">https://a.example.com/x</a>”. '
+    assert html == ('<p>“read <a class="bare-link" href="https://a.example.com/x">'
+                    'https://a.example.com/x</a>”. '
                     "And “<em>word</em>” ok</p>")
 
 

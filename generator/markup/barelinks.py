@@ -79,7 +79,8 @@ class BareLinkProcessor(InlineProcessor):
         if ("." not in host or self._in_raw_element(data, start)
                 or _in_attribute_list(data, start, start + len(address))):
             return None, None, None  # no host a reader could reach, or no place for a link
-        link = etree.Element("a", {"href": shown})
+        # Marked, so a printed page does not give the address again after the address.
+        link = etree.Element("a", {"href": shown, "class": "bare-link"})
         link.text = util.AtomicString(shown)
         return link, start, start + len(address)
 
