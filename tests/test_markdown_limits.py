@@ -20,6 +20,7 @@ from generator.markup import document, footnotes, render_markdown
 from generator.markup.document import without_notes
 from generator.markup.embeds import EmbedExtension
 from generator.markup.figures import FigureExtension, titles_set_aside
+from generator.markup.footnotes import Footnotes
 from generator.markup.limits import MAX_BODY_CHARS, nesting_of
 from generator.markup.liveupdates import LiveUpdatesExtension
 from generator.markup.quotes import QuoteExtension
@@ -271,7 +272,7 @@ def library_markdown() -> Markdown:
     """Python-Markdown as Byline configured it before the linear processors (with Byline's
     own steps after the parse, which the linear processors leave alone)."""
     md = Markdown(
-        extensions=["tables", "footnotes", "attr_list", "toc", QuoteExtension(),
+        extensions=["tables", Footnotes(), "attr_list", "toc", QuoteExtension(),
                     SmartTextExtension(), FigureExtension(), EmbedExtension(),
                     WordsInBracketsExtension()],
         extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},

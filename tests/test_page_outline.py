@@ -84,17 +84,23 @@ def test_a_story_in_another_language_says_so_on_its_page_cards_feeds_and_sitemap
     """Found by a red-team pass: an Arabic story on an English site was read out in an
     English voice and laid out left to right, and no field could say otherwise."""
     arabic = article("فاز فيلم النجوم", "2099-01-01 09:00", "فاز الفيلم بالجائزة.",
-                     category="Music").replace("category:", "language: ar\ncategory:")
+                     category="Music", tags="[gala]").replace("category:",
+                                                              "language: ar\ncategory:")
     site: Path = make_site({
         STORY: arabic.replace("2099-01-01 09:00", "2026-11-19 09:00"),
         "content/articles/other.md": article("An English one", "2026-11-18 09:00", "Hi.",
-                                             category="Music").replace(
+                                             category="Music", tags="[gala]").replace(
                                                  "category:", "language: EN\ncategory:")})
     build(site)
     story = page(site, URL)
     assert story.html["lang"] == "en" and not story.html.has_attr("dir")
     assert story.select_one("article.article")["lang"] == "ar"
     assert story.select_one("article.article")["dir"] == "rtl"
+    # The theme's words and the English stories shown with it are the site's language, not
+    # the story's (a red-team pass: read in the story's voice): section, related stories.
+    for part in ("article .kicker", "aside.related"):
+        found = story.select_one(part)
+        assert (found["lang"], found["dir"]) == ("en", "ltr"), part
     data = json.loads(story.find("script", type="application/ld+json").string)
     assert data["inLanguage"] == "ar"
     cards = page(site, "/").select("li.card")

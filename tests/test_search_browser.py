@@ -126,3 +126,26 @@ def test_results_come_from_every_shard(browser, make_site, monkeypatch):
         page.goto(root + "/search/?q=walrus")
         assert sorted(headlines(page)) == [f"Walrus sighting {n}" for n in range(4)]
         page.close()
+
+
+def test_more_than_twenty_matches_are_counted_and_listed_on_request(browser, make_site):
+    """Found by a red-team pass: 25 matches were announced as "20 stories match", and the
+    last 5 could not be reached."""
+    require_pagefind()
+    site = make_site({f"content/articles/s{n:02}.md": article(
+        f"Otter sighting {n}", f"2026-10-{n + 1:02} 10:00", "An otter in the harbour.",
+        category="Music") for n in range(25)})
+    build(site, search=True)
+    with served(site / "output") as root:
+        page = browser.new_page()
+        page.goto(root + "/search/?q=otter")
+        assert len(headlines(page)) == 20
+        assert page.inner_text("#search-status") == (
+            "25 stories match “otter”; the first 20 are listed.")
+        page.click(".search__more")
+        page.wait_for_function("document.querySelectorAll('.search-result').length === 25")
+        assert page.inner_text("#search-status") == "25 stories match “otter”."
+        assert page.locator(".search__more").is_hidden()
+        # Focus goes on to the first story just listed.
+        assert page.evaluate("document.activeElement.textContent") == headlines(page)[20]
+        page.close()

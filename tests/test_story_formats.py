@@ -875,3 +875,12 @@ def test_feeds_carry_a_posts_card_and_a_gallerys_photos_without_the_pages_contro
             "First look Photo: A/B", "Second look Photo: A/B"]
         assert soup.select_one("a.embed__link")["href"] == (
             "https://www.youtube.com/watch?v=AbCdEfGhIjK")
+
+
+def test_each_footnotes_back_link_is_named_for_a_screen_reader() -> None:
+    """Found by a red-team pass: every back link was named "↩" in a screen reader's list of
+    links, each going somewhere else."""
+    html = render_markdown("Made $120 million[^1] and more[^2].\n\n[^1]: One.\n[^2]: Two.").html
+    soup = BeautifulSoup(html.decode(), "html.parser")
+    names = [a["aria-label"] for a in soup.select("a.footnote-backref")]
+    assert names == ["Jump back to footnote 1 in the text", "Jump back to footnote 2 in the text"]

@@ -104,6 +104,15 @@ class Footnotes(FootnoteExtension):
         self.numbers = None
         super().setFootnote(id, text)
 
+    def makeFootnotesDiv(self, root: etree.Element) -> etree.Element | None:
+        """The notes, each back link named by its title ("Jump back to footnote 2 in the
+        text"): a screen reader names a link by its text, and every one reads "↩"."""
+        div = super().makeFootnotesDiv(root)
+        for link in div.iter("a") if div is not None else ():
+            if link.get("class") == "footnote-backref" and link.get("title"):
+                link.set("aria-label", link.get("title", ""))
+        return div
+
     def makeFootnoteId(self, id: str) -> str:
         """The note's id: a label written with spaces (``[^box office]``) must not put them
         in an id or a link, which HTML forbids."""

@@ -12,7 +12,12 @@
   var engine = null;
   var timer = 0;
   var latest = 0;
-  var SHOWN = 20;
+  var SHOWN = 20; // results fetched and listed at a time; "Show more" lists the next ones
+  var more = element("button", "button search__more");
+  more.type = "button";
+  more.hidden = true;
+  list.insertAdjacentElement("afterend", more);
+  var pending = []; // the results of the latest search not listed yet
 
   var NONE = { search: function () { return Promise.resolve({ results: [] }); } };
 
@@ -46,8 +51,7 @@
     return node;
   }
 
-  function show(found, term) {
-    list.textContent = "";
+  function show(found, term, total) {
     found.forEach(function (result) {
       var item = element("li", "search-result");
       var title = element("h2", "search-result__title");
@@ -63,10 +67,29 @@
       item.appendChild(excerpt);
       list.appendChild(item);
     });
-    var count = found.length;
-    status.textContent = count === 0 ? "No stories match \u201c" + term + "\u201d."
-      : (count === 1 ? "1 story matches" : count + " stories match") + " \u201c" + term + "\u201d.";
+    var listed = list.children.length;
+    status.textContent = total === 0 ? "No stories match \u201c" + term + "\u201d."
+      : (total === 1 ? "1 story matches" : total + " stories match") + " \u201c" + term + "\u201d"
+        + (listed < total ? "; the first " + listed + " are listed." : ".");
+    more.hidden = pending.length === 0;
+    more.textContent = "Show " + Math.min(SHOWN, pending.length) + " more";
   }
+
+  function next(asked, term, total) {
+    var batch = pending.splice(0, SHOWN);
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (found) {
+      if (asked === latest) show(found, term, total);
+      return found.length;
+    });
+  }
+
+  more.addEventListener("click", function () {
+    var first = list.children.length;
+    next(latest, input.value.trim(), first + pending.length).then(function () {
+      var link = list.children[first] && list.children[first].querySelector("a");
+      if (link) link.focus(); // on to the first story just listed, not back to the top
+    });
+  });
 
   function run(term) {
     var asked = ++latest;
@@ -77,14 +100,17 @@
     if (!term) {
       list.textContent = "";
       status.textContent = "";
+      pending = [];
+      more.hidden = true;
       return;
     }
     load().then(function (pagefind) {
       return pagefind.search(term);
     }).then(function (search) {
-      return Promise.all(search.results.slice(0, SHOWN).map(function (r) { return r.data(); }));
-    }).then(function (found) {
-      if (asked === latest) show(found, term);
+      if (asked !== latest) return;
+      list.textContent = "";
+      pending = search.results.slice();
+      return next(asked, term, search.results.length);
     }).catch(function () {
       if (asked === latest) status.textContent = "Search is not available on this copy of the site yet.";
     });
