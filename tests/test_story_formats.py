@@ -462,9 +462,13 @@ def test_a_described_post_reads_whose_it_is_what_it_says_and_when() -> None:
         "Ninety chairs, *one* long table.")  # a post's asterisks are not Markdown
     stamp = card.select_one(".embed__date time")
     assert (stamp["datetime"], stamp.get_text()) == ("2026-09-11", "September 11, 2026")
-    assert card.select_one("a.embed__link").get_text() == "View @jasperquint’s post on Instagram"
-    assert card.find("button").get_text() == "Load Instagram post by @jasperquint"
-    assert card["data-embed-title"] == "Instagram post by @jasperquint"
+    # The date names the post to a screen reader too (a red-team pass: two posts of one
+    # account had the same button, link and frame names).
+    assert card.select_one("a.embed__link").get_text() == (
+        "View @jasperquint’s post on Instagram, September 11, 2026")
+    assert card.find("button").get_text() == (
+        "Load Instagram post by @jasperquint, September 11, 2026")
+    assert card["data-embed-title"] == "Instagram post by @jasperquint, September 11, 2026"
 
 
 @pytest.mark.parametrize(("line", "account", "date", "text"), [

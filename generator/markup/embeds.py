@@ -339,7 +339,10 @@ def embed_card(
     url = without_tracking(match.group(0), provider.key)
     noun = provider.noun(match)
     account = about.account or provider.account(match)
-    title = f"{provider.name} {noun}" + (f" by @{account}" if account else "")
+    # The post's date, where its line gives one, tells two posts of one account apart to a
+    # screen reader, which names the button, the link and the loaded frame by these words.
+    dated = f", {about.date_text}" if about.date_text else ""
+    title = f"{provider.name} {noun}" + (f" by @{account}" if account else "") + dated
     frame = provider.frame(match)
     attributes = {"class": f"embed embed--{provider.key}"}
     if frame:  # else the card is all there is: nothing for the script to load
@@ -369,7 +372,7 @@ def embed_card(
     link_line = etree.SubElement(card, "p")
     link = etree.SubElement(link_line, "a", {"class": "embed__link", "href": url})
     whose = f"@{account}’s" if account else "this"
-    link.text = _atomic(f"View {whose} {noun} on {provider.name}")
+    link.text = _atomic(f"View {whose} {noun} on {provider.name}{dated}")
     if not frame:
         return figure
     # The note and the button work only on the page (its script loads the post): a feed
