@@ -18,11 +18,12 @@ from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.errors import Problem, Report, SourceLocation, problem_data, problem_from
 from generator.inputfiles import (
+    UNSETTLED,
     UnreadableFile,
     change_stamp,
-    kept_stamp,
     open_problem,
     read_input,
+    settled,
 )
 from generator.markup import MARKUP_VERSION
 from generator.model import (
@@ -229,7 +230,8 @@ def _digest_each(sources: list[SourceFile], memo: ParseMemo) -> list[str | Unrea
             continue
         digests.append(digest)
         new_signatures.append((source.key, st, digest))
-        memo.signatures[source.key] = (st.st_size, kept_stamp(st, now_ns), digest)
+        memo.signatures[source.key] = (st.st_size, stamp if settled(st, now_ns) else UNSETTLED,
+                                       digest)
     if memo.cache is not None and new_signatures:
         memo.cache.remember_files(new_signatures)
     return digests

@@ -33,7 +33,6 @@ from watchdog.observers.api import ObservedWatch
 from generator.content import is_ignored
 from generator.inputfiles import CONFIG_NAME, INPUT_FOLDERS, MANIFEST_PATH
 
-WATCHED_FOLDERS = INPUT_FOLDERS
 # Opened/closed-without-writing events are left out: the build itself reads every source.
 _EVENTS = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent,
            FileClosedEvent, DirCreatedEvent, DirMovedEvent, DirDeletedEvent]
@@ -69,7 +68,7 @@ def matters(site: Path, path: str, folder: bool = False) -> bool:
         return not noise(Path(path).name)
     if not parts or parts[0] in _NEVER_WATCHED:
         return False
-    if len(parts) == 1 and parts[0] not in (CONFIG_NAME, *WATCHED_FOLDERS):
+    if len(parts) == 1 and parts[0] not in (CONFIG_NAME, *INPUT_FOLDERS):
         return False
     if parts[0] == MANIFEST_PATH.parts[0]:  # hidden, and holding only the manifest (and its
         return parts == MANIFEST_PATH.parts[: len(parts)]  # temporary copy while written)
@@ -103,12 +102,12 @@ class SourceWatcher(FileSystemEventHandler):
     def start(self) -> None:
         """Start watching."""
         self._observer.schedule(self, str(self.site), recursive=False, event_filter=_EVENTS)
-        for name in WATCHED_FOLDERS:
+        for name in INPUT_FOLDERS:
             self._watch(self.site / name)
         for folder in self.extra:
             if not folder.is_relative_to(self.site):
                 self._watch(folder)
-        for name in WATCHED_FOLDERS:
+        for name in INPUT_FOLDERS:
             self._watch_linked(self.site / name)
         self._observer.start()
 
@@ -130,7 +129,7 @@ class SourceWatcher(FileSystemEventHandler):
             for path in relevant:
                 folder = Path(path)
                 if event.is_directory and folder.parent == self.site and (
-                        folder.name in WATCHED_FOLDERS):
+                        folder.name in INPUT_FOLDERS):
                     self._watch(folder)
                 elif folder.is_symlink():
                     self._watch_link(folder)
@@ -153,7 +152,7 @@ class SourceWatcher(FileSystemEventHandler):
         except (OSError, RuntimeError):
             return
         folder = target if target.is_dir() else target.parent
-        watched = (*(self.site / name for name in WATCHED_FOLDERS), *self._watches)
+        watched = (*(self.site / name for name in INPUT_FOLDERS), *self._watches)
         if (folder == self.site or not folder.is_relative_to(self.site)
                 or any(folder.is_relative_to(w) for w in watched)):
             return
