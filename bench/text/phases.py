@@ -171,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, default=None, help="write the figures here too")
     p.add_argument("--edit", type=Path, default=None,
                    help="append a sentence to this file (relative to the site) before the "
-                   "build, as run.py's one-edit does, and restore it after; implies --warm")
+                   "build, as run.py's one-edit does, and restore it after (and the output, "
+                   "with a build not timed); implies --warm")
     args = p.parse_args(argv)
     sys.path.insert(0, str(REPO))
     site = args.site.resolve()
@@ -182,8 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     edited = site / args.edit if args.edit else None
     original = edited.read_bytes() if edited else None
     if edited:
+        # A sentence no earlier run added: the same one would find the pages it makes
+        # already in the output, and time an edit that writes nothing.
         with open(edited, "a", encoding="utf-8") as f:
-            f.write("\nA sentence added for the one-edit timing.\n")
+            f.write(f"\nA sentence added for the one-edit timing at {time.time_ns()}.\n")
     phases = Phases()
     started = _clock()
     try:
@@ -205,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
             edited.write_bytes(original)
     wall = ended[0] - started[0]
     text = report(phases, wall, (ended[1] - started[1], ended[2] - started[2]))
+    if edited:  # the output as the restored file makes it, for the next run to edit again
+        build_site(options)
     print(f"{result.articles} articles, {result.written} files written, "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}\n")
     print(text)
