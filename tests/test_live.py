@@ -95,16 +95,17 @@ def test_order_oldest_shows_them_as_they_happened(make_site):
 
 @pytest.mark.parametrize("order", ["newest", "oldest"])
 def test_footnotes_come_after_every_update_on_the_page_and_in_the_feed(make_site, order):
-    """Found by a red-team pass: Markdown puts the notes at the end of the body, so they sat
-    inside the update written last, at the top of a newest-first page."""
+    """Found by red-team passes: Markdown puts the notes at the end of the body, so they sat
+    inside the update written last, at the top of a newest-first page; then inside the update
+    shown last, where a screen reader moving by article heard them as that update's."""
     body = BODY.replace("every category.", "every category.[^a]") + "\n[^a]: From the organisers.\n"
     site = live_site(make_site, body, live=f"{{end: 2026-11-20 01:00, order: {order}}}")
     build(site)
     doc = page(site, URL)
     notes = doc.select_one("div.footnote")
     assert notes is not None and "From the organisers." in notes.get_text()
-    assert notes.find_parent("article", class_="live-update") is doc.select(
-        "article.live-update")[-1], "in the update shown last"
+    assert notes.find_parent("article", class_="live-update") is None, "in no update"
+    assert notes.find_parent("article") is doc.select_one("article.article"), "the story's"
     text = doc.get_text(" ")
     last = "Stars head inside." if order == "newest" else "Everyone heads to the Roxy."
     assert text.index(last) < text.index("From the organisers.")

@@ -54,6 +54,9 @@ class LiveView:
     oldest_first: bool
     updates: tuple[LiveUpdateView, ...]  # in the order the page shows them
     latest: LiveUpdateView | None  # the newest update
+    # On the article's page, the story's footnotes, shown after every update (outside each
+    # update's <article>, so a screen reader does not hear them as one update's).
+    notes: Markup | None = None
 
 
 def live_state(live: LiveCoverage, now: datetime) -> LiveState:
@@ -91,20 +94,18 @@ def live_view(
 
 
 def with_update_bodies(view: Any, body: Markup) -> Any:
-    """An article's view for its own page: the intro as ``body``, and each update with its
-    part of the filled body; the story's footnotes after the update shown last."""
+    """An article's view for its own page: the intro as ``body``, each update with its
+    part of the filled body, and the story's footnotes as ``live.notes``."""
     live: LiveView = view.live
     intro, *written = str(body).split(UPDATE_MARK)
     parts, notes = _notes_apart(written)
     by_time = live.updates if live.oldest_first else tuple(reversed(live.updates))
     bodies = dict(zip((u.id for u in by_time), parts, strict=False))
-    shown_last = live.updates[-1].id if live.updates else None
-    updates = tuple(replace(u, body=Markup(bodies.get(u.id, "")
-                                           + (notes if u.id == shown_last else "")))
-                    for u in live.updates)
+    updates = tuple(replace(u, body=Markup(bodies.get(u.id, ""))) for u in live.updates)
     latest = next((u for u in updates if live.latest and u.id == live.latest.id), None)
     return replace(view, body=Markup(intro),
-                   live=replace(live, updates=updates, latest=latest))
+                   live=replace(live, updates=updates, latest=latest,
+                                notes=Markup(notes) if notes else None))
 
 
 def with_update_headings(body: str, headings: Sequence[str], newest_first: bool) -> str:
