@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build import BuildOptions, BuildState, build_site
+from generator.theme import builtin_themes_dir
 
 from .conftest import NOW, SITE_YAML, article, build, page, write_files
 from .outcome import assert_clean_failure, build_outcome, run_byline, snapshot
@@ -111,6 +112,23 @@ def test_footnotes_come_after_every_update_on_the_page_and_in_the_feed(make_site
     assert text.index(last) < text.index("From the organisers.")
     entry = json.loads((site / "output/feed.json").read_text())["items"][0]["content_html"]
     assert entry.index(last) < entry.index("From the organisers.")
+
+
+def test_a_theme_made_before_live_notes_keeps_the_footnotes_in_the_update_shown_last(make_site):
+    """A site's own article.html copied before ``live.notes`` existed does not show that
+    field: the notes stay where it found them (in the update shown last), never lost."""
+    body = BODY.replace("every category.", "every category.[^a]") + "\n[^a]: From the organisers.\n"
+    site = live_site(make_site, body)
+    template = (builtin_themes_dir() / "default/templates/article.html").read_text()
+    start = template.index("  {%- if article.live.notes %}")
+    end = template.index("{%- endif %}", start) + len("{%- endif %}\n")
+    write_files(site, {"templates/article.html": template[:start] + template[end:]})
+    build(site)
+    doc = page(site, URL)
+    notes = doc.select_one("div.footnote")
+    assert notes is not None and "From the organisers." in notes.get_text()
+    assert notes.find_parent("article", class_="live-update") is doc.select(
+        "article.live-update")[-1]
 
 
 @pytest.mark.parametrize(("times", "expected"), [

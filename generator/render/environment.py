@@ -116,3 +116,22 @@ def make_environment(
     env.globals["asset"] = lambda name: url(theme.asset_path(name))
     env.globals["url"] = url
     return env
+
+
+def shows_live_notes(env: jinja2.Environment) -> bool:
+    """Whether a template of ``env`` (each name as it resolves: a theme's own before the
+    built-in one) reads ``live.notes`` (``article.live.notes``, or ``live.notes`` of a
+    macro given the live view); a template that does not parse counts as not reading it."""
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            source = env.loader.get_source(env, name)[0] if env.loader else ""
+            tree = env.parse(source)
+        except jinja2.TemplateError:
+            continue
+        for node in tree.find_all(jinja2.nodes.Getattr):
+            owner = node.node
+            if node.attr == "notes" and (
+                    (isinstance(owner, jinja2.nodes.Getattr) and owner.attr == "live")
+                    or (isinstance(owner, jinja2.nodes.Name) and owner.name == "live")):
+                return True
+    return False

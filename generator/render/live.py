@@ -93,14 +93,19 @@ def live_view(
         latest=updates[-1] if updates else None)
 
 
-def with_update_bodies(view: Any, body: Markup) -> Any:
+def with_update_bodies(view: Any, body: Markup, *, notes_apart: bool) -> Any:
     """An article's view for its own page: the intro as ``body``, each update with its
-    part of the filled body, and the story's footnotes as ``live.notes``."""
+    part of the filled body, and the story's footnotes as ``live.notes`` (``notes_apart``
+    false, for a theme that does not show that field: after the update shown last)."""
     live: LiveView = view.live
     intro, *written = str(body).split(UPDATE_MARK)
     parts, notes = _notes_apart(written)
     by_time = live.updates if live.oldest_first else tuple(reversed(live.updates))
     bodies = dict(zip((u.id for u in by_time), parts, strict=False))
+    if not notes_apart and live.updates and notes:
+        last = live.updates[-1].id
+        bodies[last] = bodies.get(last, "") + notes
+        notes = ""
     updates = tuple(replace(u, body=Markup(bodies.get(u.id, ""))) for u in live.updates)
     latest = next((u for u in updates if live.latest and u.id == live.latest.id), None)
     return replace(view, body=Markup(intro),

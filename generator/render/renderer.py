@@ -25,7 +25,12 @@ from generator.model import Article, Author, Page, VideoRef
 from generator.theme import Theme
 
 from .carried import Carried
-from .environment import add_compiled_templates, compiled_templates, make_environment
+from .environment import (
+    add_compiled_templates,
+    compiled_templates,
+    make_environment,
+    shows_live_notes,
+)
 from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
 from .live import live_blog_ld, live_facts, with_update_bodies, with_update_headings
 from .media import fill_body, has_gallery, media_ld, video_view
@@ -98,6 +103,7 @@ class SiteRenderer:
                                now if preview else None, self.carried, config.tz, clock=now)
         self.env = self._environment(self._site_view())
         self._macros: dict[str, Any] = {}
+        self._live_notes: bool | None = None
 
     def _environment(self, site: dict[str, Any]) -> jinja2.Environment:
         env = make_environment(self.theme, {"preview": self.preview}, self.url,
@@ -385,7 +391,8 @@ class SiteRenderer:
                 body = self._fill(received.body)
                 holder = values[received.body_of]
                 if isinstance(holder, ArticleView) and holder.live is not None:
-                    values[received.body_of] = with_update_bodies(holder, body)
+                    values[received.body_of] = with_update_bodies(
+                        holder, body, notes_apart=self._shows_live_notes())
                 else:
                     values[received.body_of] = (replace(holder, body=body)
                                                 if isinstance(holder, ArticleView)
@@ -402,6 +409,14 @@ class SiteRenderer:
             return _WRITERS[name](values)
 
     # -- pieces ----------------------------------------------------------------------------
+    def _shows_live_notes(self) -> bool:
+        """Whether the theme's templates name ``notes`` (a live blog's footnotes, shown after
+        its updates).  A theme of its own made before that field keeps getting them in the
+        update shown last, as it did, rather than losing them."""
+        if self._live_notes is None:
+            self._live_notes = shows_live_notes(self.env)
+        return self._live_notes
+
     def _template(self, name: str, **context: Any) -> bytes:
         with self._template_errors(name):
             html = self.env.get_template(name).render(**context)
