@@ -103,6 +103,33 @@ class CacheUnusable(BylineError):
         super().__init__(f"{directory} {what} ({error.strerror or error})")
 
 
+class CacheLinked(BylineError):
+    """The cache folder, or a folder of it Byline deletes files in, is a link: what it leads
+    to is not Byline's to write or prune."""
+
+    def __init__(self, link: Path) -> None:
+        try:
+            target = f" (to {os.readlink(link)})"
+        except OSError:
+            target = ""
+        super().__init__(
+            f"{link} is a link{target}: Byline keeps its cache, which it writes and deletes "
+            "files in, only in a real folder: remove the link (what it leads to is not "
+            "touched), then build again")
+
+
+# The folders of the cache Byline deletes files in (processed photos, preview builds).
+_PRUNED_FOLDERS = ("images", "preview")
+
+
+def refuse_linked_cache(directory: Path) -> None:
+    """Raise ``CacheLinked`` when the cache folder ``directory``, or a folder of it Byline
+    deletes files in, is a link."""
+    for link in (directory, *(directory / name for name in _PRUNED_FOLDERS)):
+        if link.is_symlink():
+            raise CacheLinked(link)
+
+
 def digest_bytes(data: bytes) -> str:
     """The content hash Byline uses everywhere (hex, 32 chars)."""
     return blake2b(data, digest_size=16).hexdigest()
@@ -130,8 +157,10 @@ class BuildCache:
     def _usable(self, directory: Path) -> Path:
         """``directory``, made if missing; a folder that cannot be written stops the build.
 
-        Never a temporary folder elsewhere: Byline writes only into its cache and output.
+        Never a temporary folder elsewhere: Byline writes only into its cache and output;
+        never through a link (``CacheLinked``).
         """
+        refuse_linked_cache(directory)
         try:
             directory.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryFile(dir=directory):

@@ -34,6 +34,7 @@ from generator.images import (
     Variant,
     inspect_image,
     inspect_images,
+    is_variant_name,
     plan_discover_crops,
     plan_image,
     plan_social_card,
@@ -450,13 +451,15 @@ def prune_processed(cache: BuildCache, keep: Iterable[str]) -> int:
     """Delete cached outputs whose url_path is not in ``keep`` (and crash leftovers).
 
     Returns how many files were deleted.  Removing a photo from the site thus removes its
-    outputs at the next build instead of leaving them to pile up.
+    outputs at the next build instead of leaving them to pile up.  Only files named as Byline
+    names them are deleted (``is_variant_name``): anything else put in the folder stays.
     """
     images_dir = cache.folder / "images"
     if not images_dir.is_dir():
         return 0
     wanted = {url.rsplit("/", 1)[-1] for url in keep}
-    gone = [e.name for e in images_dir.iterdir() if e.name not in wanted and e.is_file()]
+    gone = [e.name for e in images_dir.iterdir()
+            if e.name not in wanted and is_variant_name(e.name) and e.is_file()]
     for name in gone:
         (images_dir / name).unlink(missing_ok=True)
     forgotten = [name for name in cache.made_files() if name not in wanted]

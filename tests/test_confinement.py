@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -423,6 +424,46 @@ def test_a_symlinked_folder_outside_the_site_is_refused(
     (site / folder).symlink_to(tmp_path / "victim", target_is_directory=True)
     run = build_outcome(site, previous={})
     assert errors_of(run) == [link_problem_line(folder, tmp_path / "victim")]
+
+
+@pytest.mark.parametrize("link", [".byline-cache", ".byline-cache/images",
+                                  ".byline-cache/preview"])
+def test_a_cache_folder_that_is_a_link_is_refused_and_what_it_leads_to_kept(
+    hostile_site: Callable[..., Path], tmp_path: Path, link: str
+) -> None:
+    """Found by a red-team pass: a cache (or its photo folder) linked elsewhere had every
+    file of the folder it led to deleted by the pruning of processed photos."""
+    site = hostile_site({"content/articles/a.md": article()})
+    write_files(tmp_path, {"victim/images/family-photo.jpg": VICTIM})
+    (site / link).parent.mkdir(parents=True, exist_ok=True)
+    (site / link).symlink_to(tmp_path / "victim" / ("images" if link.count("/") else ""),
+                             target_is_directory=True)
+    before = around(tmp_path)
+    run = build_outcome(site, previous={})
+    assert run.code != 0
+    assert run.err.strip().splitlines() == [
+        f"byline: error: {site / link} is a link (to {os.readlink(site / link)}): Byline keeps "
+        "its cache, which it writes and deletes files in, only in a real folder: remove the "
+        "link (what it leads to is not touched), then build again"]
+    assert around(tmp_path) == before
+
+
+def test_a_file_of_someone_else_in_the_cache_photo_folder_is_kept(
+    hostile_site: Callable[..., Path]
+) -> None:
+    """Pruning deletes only the processed photos Byline named, never a file put there."""
+    site = hostile_site({"content/articles/a/index.md": article(hero="hero.jpg"),
+                         "content/articles/a/hero.jpg": photo_bytes()})
+    assert build_outcome(site).code == 0
+    images = site / ".byline-cache/images"
+    made = sorted(p.name for p in images.iterdir())
+    (images / "family-photo.jpg").write_bytes(VICTIM)
+    (images / "notes.c9a59bc814.txt").write_bytes(VICTIM)
+    (site / "content/articles/a/index.md").write_text(article())  # the photo is gone
+    assert build_outcome(site).code == 0
+    assert sorted(p.name for p in images.iterdir()) == ["family-photo.jpg",
+                                                        "notes.c9a59bc814.txt"]
+    assert made, "the first build made the photo's sizes"
 
 
 def test_a_dangling_symlink_is_an_error_not_a_traceback(

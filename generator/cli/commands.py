@@ -243,7 +243,7 @@ def _one_build_at_a_time(site: Path, wait: float, console: Console,
     builds into a folder of its own and does not take it).  By default a second one waits
     long enough for a whole build of a big site, so a publish typed during a build follows
     it; but not for a watching publish, which only ends when stopped."""
-    from generator.cache import CACHE_DIR_NAME
+    from generator.cache import CACHE_DIR_NAME, refuse_linked_cache
     from generator.ownership import hold_lock
 
     busy = ("another Byline build of this site is running (pid {pid}): wait for it to finish, "
@@ -263,6 +263,7 @@ def _one_build_at_a_time(site: Path, wait: float, console: Console,
         # and nothing may be made in a folder that is not Byline's.
         yield
         return
+    refuse_linked_cache(site.resolve() / CACHE_DIR_NAME)  # before the lock is made there
     with hold_lock(site.resolve() / CACHE_DIR_NAME / "build.lock", wait=wait,
                    busy=busy, waiting=waiting, purpose=_WATCHING if watching else "",
                    endless=endless):

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from generator.images.plan import (
         ImagePlan,
         Variant,
+        is_variant_name,
         plan_discover_crops,
         plan_image,
         plan_social_card,
@@ -39,6 +40,7 @@ __getattr__ = lazy_exports(__name__, {
     "Variant": "plan",
     "inspect_image": "source",
     "inspect_images": "source",
+    "is_variant_name": "plan",
     "plan_discover_crops": "plan",
     "plan_image": "plan",
     "plan_social_card": "plan",
@@ -56,6 +58,7 @@ __all__ = [
     "Variant",
     "inspect_image",
     "inspect_images",
+    "is_variant_name",
     "plan_discover_crops",
     "plan_image",
     "plan_social_card",

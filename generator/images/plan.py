@@ -204,6 +204,19 @@ def variant_url(source: SourceImage, settings: ImageSettings, fmt: str, label: s
     return f"{URL_PREFIX}{slug(source.path.stem)}.{digest}.{label}.{EXTENSIONS[fmt]}"
 
 
+# What ``variant_url`` names a file, and what ``encoding.replace_atomically`` names it while
+# it is written (``.<name>.<random>.tmp``): a file of the cache's folder named otherwise is
+# not Byline's, and is never deleted.
+_FORMATS = "|".join(sorted(set(EXTENSIONS.values())))
+_VARIANT_NAME = re.compile(
+    rf"(?P<dot>\.)?[a-z0-9-]+\.[0-9a-f]{{10}}\.[a-z0-9-]+\.(?:{_FORMATS})(?(dot)\.[^/]+\.tmp)")
+
+
+def is_variant_name(name: str) -> bool:
+    """Whether ``name`` is one Byline gives a processed photo (or one while it is written)."""
+    return _VARIANT_NAME.fullmatch(name) is not None
+
+
 def slug(stem: str) -> str:
     """A file stem made safe for any server and URL: lowercase ASCII, digits and hyphens."""
     ascii_text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
