@@ -141,6 +141,16 @@ def is_script_link(text: str) -> bool:
     return name in ("javascript", "vbscript") or (name == "data" and rest[:1].strip() != "")
 
 
+def script_link_problem(url: str) -> str | None:
+    """The error for a link a writer made in Markdown (in a body or a caption) that a
+    browser would run as a program (``is_script_link``); None for any other."""
+    if not is_script_link(url):
+        return None
+    shown = url if len(url) <= 60 else f"{url[:57]}…"
+    return (f"link {quoted(shown)} {link_problem(url)}: write an address such as "
+            "https://example.com/ or mailto:jane@example.com")
+
+
 def has_unsafe_scheme(url: str) -> bool:
     """Whether ``url``, read as a browser would, starts with a scheme other than http(s) or
     mailto (a relative path such as ``photo.jpg`` has none)."""

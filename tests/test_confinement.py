@@ -334,6 +334,48 @@ def test_an_author_link_that_is_not_a_web_address_is_an_error(
     ]
 
 
+SCRIPT = "javascript:alert(document.cookie)"
+SCRIPT_PROBLEM = (f'link "{SCRIPT}" uses javascript:, and only http:, https: and mailto: '
+                  f"addresses become links: {FIX_LINK}")
+
+
+@pytest.mark.parametrize(("files", "line", "said"), [
+    # In the body, as a Markdown link, by reference, and as data: that is a page.
+    ({"a.md": article(body=f"Read [the statement]({SCRIPT}).")}, 6, SCRIPT_PROBLEM),
+    ({"a.md": article(body=f"Read [the statement][s].\n\n[s]: {SCRIPT}")}, 8, SCRIPT_PROBLEM),
+    ({"a.md": article(body="See [it](data:text/html,hi).")}, 6,
+     f'link "data:text/html,hi" uses data:, and only http:, https: and mailto: addresses '
+     f"become links: {FIX_LINK}"),
+    # In a hero's caption (at the caption's line) and a body photo's.
+    ({"a/index.md": "---\ntitle: A\ndate: 2026-11-01 09:30\nhero:\n  image: p.jpg\n"
+                    f"  alt: A sky\n  caption: 'via [the studio]({SCRIPT})'\n---\n\nBody.\n",
+      "a/p.jpg": photo_bytes()}, 7, f"the caption's {SCRIPT_PROBLEM}"),
+    ({"a/index.md": article(body=f'Intro.\n\n![A sky](p.jpg "Seen [here]({SCRIPT})")'),
+      "a/p.jpg": photo_bytes()}, 8, f"the caption's {SCRIPT_PROBLEM}"),
+])
+def test_a_link_a_browser_would_run_as_a_program_is_an_error(
+    hostile_site: Callable[..., Path], files: dict[str, str | bytes], line: int, said: str
+) -> None:
+    """Found by a red-team pass: a pasted ``javascript:`` link in a body or a caption was
+    published as a working link, where the same address in an author's links is an error.
+    (Raw HTML is the writer's own, and passes as written.)"""
+    site = hostile_site({f"content/articles/{name}": data for name, data in files.items()})
+    name = next(n for n in files if n.endswith(".md"))
+    assert errors_of(build_outcome(site, previous={})) == [
+        f"content/articles/{name}:{line}: error: {said}"]
+
+
+def test_raw_html_and_safe_links_in_a_body_are_published(
+    hostile_site: Callable[..., Path]
+) -> None:
+    site = hostile_site({"content/articles/a.md": article(
+        body='See [the site](https://example.com/), [mail](mailto:a@example.com) and '
+             '<a href="javascript:void(0)" onclick="track()">this</a>.')})
+    assert build_outcome(site).code == 0
+    html = (site / "output/a/index.html").read_text()
+    assert 'href="javascript:void(0)"' in html and 'href="https://example.com/"' in html
+
+
 def test_safe_author_links_are_linked(hostile_site: Callable[..., Path]) -> None:
     site = hostile_site({
         "content/authors/jane.yaml": (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -10,6 +10,7 @@ from generator.config import SiteConfig, language_problem, language_tag
 from generator.dates import ParsedDate
 from generator.errors import Report, SourceLocation
 from generator.markup import SHORT_LINK, shorten, smarten
+from generator.markup.captions import caption_links
 from generator.model import (
     Article,
     Author,
@@ -25,6 +26,7 @@ from generator.slugs import (
     date_in_filename,
     is_script_link,
     quoted,
+    script_link_problem,
     site_path_problem,
     slug_from_filename,
     slug_too_long,
@@ -103,6 +105,11 @@ def assemble_article(
     hero, hero_video = _hero(fields, source, config, report)
     images = _body_images(parsed, source, config, where, report)
     videos = _body_videos(parsed, source, config, where, report)
+    caption_at = fields.at("hero", "caption")
+    _refuse_script_links_in_captions(
+        ((hero, caption_at), (hero_video, caption_at),
+         *((ref, ref.location) for ref in images),
+         *((video, video.location) for video in videos)), report)
     _warn_body_slips(parsed, where, report)
     dek = _smart(fields.text("dek"))
     draft = fields.flag("draft")
@@ -194,6 +201,9 @@ def assemble_page(
                      "content/articles/); remove it here", "live")
     images = _body_images(parsed, source, config, where, report)
     videos = _body_videos(parsed, source, config, where, report)
+    _refuse_script_links_in_captions(
+        (*((ref, ref.location) for ref in images),
+         *((video, video.location) for video in videos)), report)
     _warn_body_slips(parsed, where, report)
     if len(report.errors) > before or title is None or slug is None:
         return None
@@ -459,6 +469,19 @@ def _body_images(
         # Keep positions aligned with the placeholders even when a path was bad.
         found.append(ref or ImageRef(raw.src, None, where.at(raw.line), "inline", raw.alt))
     return tuple(found)
+
+
+def _refuse_script_links_in_captions(
+    refs: Iterable[tuple[ImageRef | VideoRef | None, SourceLocation]], report: Report
+) -> None:
+    """An error at each photo or video (and where its caption is written) whose caption
+    links to a program (``javascript:``, ``data:text/html``), as an author's links would: a
+    caption is shown as Markdown."""
+    for ref, where in refs:
+        if ref is not None and ref.caption and "[" in ref.caption:
+            for href in caption_links(ref.caption):
+                if problem := script_link_problem(href):
+                    report.error(f"the caption's {problem}", where)
 
 
 def _body_videos(

@@ -25,6 +25,7 @@ from generator.markup.typography import SmartTextExtension, smarten
 # A caption with none of these is plain words (almost all): no Markdown pass is needed.
 _MARKDOWN_MARKS = re.compile(r"[*_\[`\\<&]")
 _TAG = re.compile(r"<[^>]*>")
+_HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"')
 # The library's block processors but the paragraph's: a caption is one paragraph.
 _BLOCKS_DROPPED = ("empty", "indent", "code", "hashheader", "setextheader", "hr", "olist",
                    "ulist", "quote", "reference")
@@ -71,6 +72,11 @@ def caption_html(caption: str) -> Markup:
     inner = made.removeprefix("<p>").removesuffix("</p>")
     # Not one paragraph after all: as typed.
     return as_typed if "<p>" in inner or "</p>" in inner else Markup(inner)
+
+
+def caption_links(caption: str) -> list[str]:
+    """The addresses of the links a caption's Markdown makes, in order."""
+    return [html.unescape(href) for href in _HREF.findall(caption_html(caption))]
 
 
 def shown_caption(caption: str | None) -> Markup | None:

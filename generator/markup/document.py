@@ -44,11 +44,13 @@ from generator.markup.quotes import QuoteExtension
 from generator.markup.rawtags import WordsInBracketsExtension
 from generator.markup.slips import (
     BodySlip,
+    line_finder,
     other_tools_markup,
     raw_html_slips,
     unclosed_attribute_lists,
 )
 from generator.markup.typography import SmartTextExtension
+from generator.slugs import is_script_link, script_link_problem
 
 # When the HTML this module produces changes, bump MARKUP_VERSION in version.py so cached
 # bodies are rendered again.
@@ -115,6 +117,8 @@ class _Renderer:
         self.md.treeprocessors.register(_SubheadsUnderTheHeadline(self.md, self.live), "subheads",
                                         3)
         self.md.treeprocessors.register(_TablesInScrollBoxes(self.md), "tables_scroll", 2)
+        self.script_links = _ScriptLinks(self.md)
+        self.md.treeprocessors.register(self.script_links, "script_links", 1)
 
     def render(self, text: str, first_line: int, titles: Sequence[str] = ()
                ) -> RenderedMarkdown:
@@ -150,6 +154,7 @@ class _Renderer:
                    *self.footnotes.slips(text, first_line),
                    *raw_html_slips(stashed, self.md.block_level_elements, text, first_line),
                    *_definitions_again(self.references.repeated, text, first_line),
+                   *_script_link_slips(self.script_links.found, text, first_line),
                    *(BodySlip(f"the line under this post gives the date {typed!r}, which is not "
                               "one: write the day the post was made, e.g. November 18, 2026",
                               embeds[index].line) for index, typed in self.embeds.undated)),
@@ -227,6 +232,33 @@ class _NotThePagesIds(Treeprocessor):
             for element in root.iter("a"):
                 if (href := element.get("href")) in renamed:
                     element.set("href", renamed[href])
+
+
+class _ScriptLinks(Treeprocessor):
+    """The addresses of the links the body's Markdown makes that a browser would run as a
+    program (``javascript:``, ``data:text/html``), each an error: a pasted link is meant to
+    lead somewhere.  (Raw HTML is not in this tree: it is the writer's own, published as
+    written.)"""
+
+    def __init__(self, md: Markdown) -> None:
+        super().__init__(md)
+        self.found: list[str] = []
+
+    def run(self, root: Element) -> None:
+        self.found = [href for element in root.iter("a")
+                      if (href := element.get("href")) and is_script_link(href)]
+
+
+def _script_link_slips(hrefs: Sequence[str], text: str, first_line: int) -> Iterator[BodySlip]:
+    """An error for each of ``hrefs``, at the line its address is typed on."""
+    line_of = line_finder(text, first_line)
+    for href in hrefs:
+        at = text.find(href)
+        if at < 0:  # written with escapes or entities: the scheme, then
+            at = text.lower().find(href.split(":", 1)[0].strip().lower())
+        problem = script_link_problem(href)
+        if problem:
+            yield BodySlip(problem, line_of(at) if at >= 0 else None, stops=True)
 
 
 class _TablesInScrollBoxes(Treeprocessor):
