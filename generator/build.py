@@ -856,7 +856,44 @@ def _check_collisions(outputs: Sequence[Output], report: Report, site: Path) -> 
                 report.error(f"/{output.path} is a page Byline makes itself (a section's or "
                              f"tag's list, the archive, a feed), and {this} would be written "
                              f"over it: {fix}", where)
+    _check_file_in_folders_way(seen, report)
     _warn_one_file_elsewhere(seen, report)
+
+
+def _check_file_in_folders_way(outputs: Mapping[str, Output], report: Report) -> None:
+    """An output written as a file where another needs a folder of that name (an alias
+    ``/_redirects`` is a page in the folder ``_redirects/``, where Byline writes the host's
+    redirect rules): one error per such file, at the writer's file to change.  Found before
+    anything is written, as the commit could not place both."""
+    said: set[str] = set()
+    for path, output in outputs.items():
+        at = path.find("/")
+        while at > 0:
+            file = outputs.get(path[:at])
+            if file is not None and file.path not in said:
+                said.add(file.path)
+                _file_in_folders_way(file, output, report)
+                break
+            at = path.find("/", at + 1)
+
+
+def _file_in_folders_way(file: Output, inside: Output, report: Report) -> None:
+    if file.copy_from is not None:  # a file of static/: renaming it is the fix
+        made = f" (from {inside.origin})" if inside.origin else ""
+        report.error(f"this file would be written to /{file.path}, where Byline writes "
+                     f"/{inside.path}{made}, which needs a folder of that name: rename the "
+                     "file, or move it into a folder of its own", file.origin)
+    elif inside.origin is not None:
+        whose = (f"{file.origin} is written as the file /{file.path}" if file.origin
+                 else f"Byline writes its own file /{file.path}")
+        fix = ("move this file out of that folder" if inside.copy_from is not None else
+               "choose another address: another slug:, another file name, or take it out of "
+               "the aliases")
+        this = "this file is" if inside.copy_from is not None else "the address set here is a page"
+        report.error(f"{this} in the folder /{file.path}/, and {whose}: {fix}", inside.origin)
+    else:
+        report.error(f"/{file.path} and /{inside.path} are both pages Byline makes, and the "
+                     "first is in the way of the second's folder", file.origin)
 
 
 def _warn_one_file_elsewhere(outputs: Mapping[str, Output], report: Report) -> None:

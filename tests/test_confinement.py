@@ -243,6 +243,48 @@ def test_a_static_file_on_a_page_byline_makes_is_named_with_the_fix_for_a_file(
     ]
 
 
+@pytest.mark.parametrize("alias", ["/_redirects", "/_headers"])
+def test_an_alias_in_the_way_of_a_hosting_file_is_an_error_and_output_is_kept(
+    hostile_site: Callable[..., Path], alias: str
+) -> None:
+    """Found by a red-team pass: the alias's page made the folder ``_redirects/`` where the
+    host's rules go; the commit failed half-way, naming no story, and output/ had changed."""
+    site = hostile_site({"content/articles/a.md": article(),
+                         "static/.keep": ""})
+    assert build_outcome(site).code == 0
+    before = snapshot(site / "output")
+    (site / "content/articles/b.md").write_text(article(title="B", aliases=f"['{alias}']"))
+    assert errors_of(build_outcome(site, previous=before)) == [
+        f"content/articles/b.md:4: error: the address set here is a page in the folder "
+        f"{alias}/, and Byline writes its own file {alias}: choose another address: another "
+        "slug:, another file name, or take it out of the aliases"]
+
+
+def test_a_static_file_in_the_way_of_a_pages_folder_is_named(
+    hostile_site: Callable[..., Path]
+) -> None:
+    site = hostile_site({"content/articles/a.md": article(category="Music"),
+                         "static/music": "not a folder\n"})
+    assert errors_of(build_outcome(site, previous={})) == [
+        "static/music: error: this file would be written to /music, where Byline writes "
+        "/music/a/index.html (from content/articles/a.md:2), which needs a folder of that "
+        "name: rename the file, or move it into a folder of its own"]
+
+
+@pytest.mark.parametrize("alias", ["/.htaccess", "/.git/config", "/old/.env/"])
+def test_an_alias_to_a_hidden_file_is_an_error(
+    hostile_site: Callable[..., Path], alias: str
+) -> None:
+    """Found by a red-team pass: ``/.htaccess`` got the redirect page's HTML (every page of
+    an Apache site then answers 500), with nothing said."""
+    site = hostile_site({"content/articles/a.md": article(aliases=f"['{alias}']")})
+    assert errors_of(build_outcome(site, previous={})) == [
+        f'content/articles/a.md:4: error: alias "{alias}" names a file or folder starting '
+        "with a dot, where web servers and git keep their own files, never a page: "
+        f"{FIX_ALIAS}"]
+    assert not (site / "output" / alias.strip("/")).exists()
+
+
 # --- _redirects and _headers ---------------------------------------------------------------
 
 

@@ -172,7 +172,7 @@ class FieldReader:
         error, since a redirect page is written at each."""
         good = []
         for value in self.names("aliases"):
-            problem = site_path_problem(value)
+            problem = site_path_problem(value) or _hidden_part(value)
             if problem:  # at its own line: ``names`` drops blanks and repeats, so not by index
                 self.report.error(f"alias {quoted(value)} {problem}: an alias is a path on this "
                                   "site such as /old-slug/",
@@ -228,3 +228,13 @@ class FieldReader:
                            "https://example.com/page or a path on this site such as /about/",
                            *path)
 
+
+
+def _hidden_part(alias: str) -> str | None:
+    """Why an alias naming a hidden file or folder (``/.htaccess``, ``/.git/config``) is
+    not one: a page was never there, and a server's or git's own files are (a redirect page
+    written as ``.htaccess`` breaks every page of an Apache site)."""
+    if any(part.startswith(".") for part in alias.split("/")):
+        return ("names a file or folder starting with a dot, where web servers and git keep "
+                "their own files, never a page")
+    return None
