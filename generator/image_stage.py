@@ -54,6 +54,8 @@ class PendingImage:
     source: SourceImage
     variant: Variant
     settings: ImageSettings
+    # Every variant the site wants of the photo: made from all of them, as a build makes it.
+    family: tuple[Variant, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,15 +323,16 @@ def defer_images(index: ImageIndex, cache: BuildCache, settings: ImageSettings) 
     the browser asks for each image, and the server makes that one then (``make_pending``).
     """
     folder = cache.folder / "images"
-    variants = [(source, v) for source, found in _wanted(index).values() for v in found]
-    checked = check_processed([v for _, v in variants], cache)
+    jobs = [(source, tuple(dict.fromkeys(found))) for source, found in _wanted(index).values()]
+    checked = check_processed([v for _, found in jobs for v in found], cache)
     files: dict[str, Path] = {}
     pending: dict[str, PendingImage] = {}
-    for source, variant in variants:
-        if variant.url_path in checked.whole:
-            files[variant.url_path] = folder / variant.file_name
-        else:
-            pending[variant.file_name] = PendingImage(source, variant, settings)
+    for source, found in jobs:
+        for variant in found:
+            if variant.url_path in checked.whole:
+                files[variant.url_path] = folder / variant.file_name
+            else:
+                pending[variant.file_name] = PendingImage(source, variant, settings, found)
     files.update(video_files(index.videos.values()))
     return replace(index, files=files, sizes=checked.whole, pending=pending,
                    repaired=checked.damaged)
@@ -337,8 +340,9 @@ def defer_images(index: ImageIndex, cache: BuildCache, settings: ImageSettings) 
 
 def make_pending(image: PendingImage, cache_dir: Path) -> Path | None:
     """Make one deferred variant now; its file in the cache, or None if the photo failed."""
-    report = process_images([(image.source, [image.variant])], cache_dir, image.settings,
-                            workers=1, progress=False)
+    report = process_images([(image.source, image.family or (image.variant,))], cache_dir,
+                            image.settings, workers=1, progress=False,
+                            only=frozenset({image.variant.url_path}))
     return report.files.get(image.variant.url_path)
 
 

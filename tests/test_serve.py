@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -14,13 +16,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from generator.errors import BylineError
 from generator.mediatypes import content_type
 from generator.serve import PreviewServer
 from generator.serve.reload import inject_script, site_path
 from generator.serve.watcher import is_editor_noise, matters
-from tests.conftest import SiteFiles, article
+from tests.conftest import SiteFiles, article, build, write_files
 
 FILES: SiteFiles = {
     "content/articles/tour.md": article("Mara Quell tours", category="Music",
@@ -227,6 +230,38 @@ def test_content_types(preview: PreviewServer) -> None:
     assert "EventSource" in script
     assert content_type("a/photo.1234abcd.800.webp") == "image/webp"
     assert content_type("a/photo.1234abcd.800.avif") == "image/avif"
+
+
+def test_a_photo_the_preview_makes_on_request_is_the_file_a_build_makes(
+    make_site: Callable[[SiteFiles], Path], tmp_path: Path
+) -> None:
+    """Found by a red-team pass: the preview made a photo's size asked for from the photo
+    alone, a build from the next wider size, so a build after previewing published other
+    bytes under the same (immutable) names than a clean build, and feeds their lengths."""
+    picture = Image.merge("RGB", [Image.effect_mandelbrot((1600, 1000), box, 64)
+                                  for box in ((-2, -1.2, 1, 1.2), (-1.8, -1, 0.8, 1.1),
+                                              (-2.1, -1.3, 0.9, 1))])
+    data = io.BytesIO()
+    picture.save(data, "JPEG", quality=95)
+    files = {"content/articles/a/index.md": article(category="Music",
+                                                   hero="{image: p.jpg, alt: A fractal}"),
+             "content/articles/a/p.jpg": data.getvalue()}
+    site = make_site(files)
+    server = PreviewServer(site, port=0)
+    server.start()
+    try:
+        page = get(server, "/music/a/")[2]
+        asked = sorted(set(re.findall(r"/images/[^\s\",]+", page)))
+        assert len(asked) >= 4, asked
+        for url in asked:
+            assert get(server, url)[0] == 200
+    finally:
+        server.stop()
+    build(site)
+    clean = write_files(tmp_path / "clean", files | {"site.yaml": (site / "site.yaml").read_text()})
+    build(clean)
+    made = {p.name: p.read_bytes() for p in (site / "output/images").iterdir()}
+    assert made == {p.name: p.read_bytes() for p in (clean / "output/images").iterdir()}
 
 
 def test_head_has_headers_and_no_body(preview: PreviewServer) -> None:

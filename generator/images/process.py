@@ -56,11 +56,15 @@ def process_images(
     settings: ImageSettings,
     workers: int | None = None,
     progress: bool | None = None,
+    only: frozenset[str] | None = None,
 ) -> ProcessReport:
     """Ensure every variant exists as ``cache_dir/images/<file name>``; make what is missing.
 
     A photo that cannot be processed is listed in ``failed`` and the others go on.
-    ``progress`` None shows a bar only when stderr is a terminal.
+    ``progress`` None shows a bar only when stderr is a terminal.  ``only``: make just the
+    variants with these URL paths (the preview's photo asked for), from every variant of the
+    photo, as a build makes them: a width is shrunk from the next wider one, so the same
+    file name always holds the same bytes.
     """
     started = time.perf_counter()
     images_dir = cache_dir / "images"
@@ -80,11 +84,10 @@ def process_images(
     files: dict[str, Path] = {}
     tasks: list[Task] = []
     for source, variants in wanted.values():
-        missing = frozenset(
-            v.url_path for v in variants if not (images_dir / v.file_name).is_file()
-        )
+        asked = [v for v in variants if only is None or v.url_path in only]
+        missing = frozenset(v.url_path for v in asked if not (images_dir / v.file_name).is_file())
         files.update(
-            (v.url_path, images_dir / v.file_name) for v in variants if v.url_path not in missing
+            (v.url_path, images_dir / v.file_name) for v in asked if v.url_path not in missing
         )
         if missing:
             tasks.append(Task(source, tuple(variants), missing))
