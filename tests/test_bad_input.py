@@ -403,6 +403,20 @@ def test_a_pasted_block_of_html_never_closed_is_an_error_at_its_line(make_site):
         "and links shown as written; close it with </div> where it ends, or take it out"]
 
 
+def test_html_closed_within_its_paragraph_is_no_error(make_site):
+    """Found by a red-team pass: an element written inside a sentence and closed there was
+    said never to be closed (Markdown sets each of its tags aside on its own), and the
+    build stopped."""
+    body = ('Watch it here: <iframe src="https://player.vimeo.com/video/1" title="Trailer">'
+            '</iframe> now.\n\nHello <script>document.write("x")</script> there.\n\n'
+            'Over <span>two\nlines</span>.\n')
+    site = make_site({"content/articles/a.md": article(body=body, category="Music")})
+    result = build(site)
+    assert [str(w) for w in result.warnings if "never closed" in str(w)] == []
+    page = (site / "output/music/a/index.html").read_text()
+    assert 'title="Trailer"></iframe> now.' in page and "<span>two\nlines</span>" in page
+
+
 def test_missing_alt_and_credit_are_warnings(make_site):
     site = make_site({
         "content/articles/a/index.md": article(body="Intro.\n\n![](p.jpg)\n\nText ![x](p.jpg)"),

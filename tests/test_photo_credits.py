@@ -211,6 +211,18 @@ def test_a_credit_with_quotes_inside_it_is_kept_whole(make_site: Make) -> None:
     assert '<small class="photo__credit">Courtesy “The Bear”/FX</small>' in page
 
 
+def test_a_credit_with_angle_brackets_is_shown_as_typed(make_site: Make) -> None:
+    """Found by a red-team pass: {credit="Reuters <Pool>"} was published, on the page and
+    in every feed, as "Reuters wzxhzdk:0" (Python-Markdown's placeholder for HTML)."""
+    site = gala_with_a_photo(make_site, (
+        'Intro.\n\n![The <Pool> carpet](figure.jpg "On the carpet."){credit="Reuters <Pool>"}'))
+    page = cleanly_built_story(site)
+    assert '<small class="photo__credit">Photo: Reuters &lt;Pool&gt;</small>' in page
+    assert 'alt="The &lt;Pool&gt; carpet"' in page
+    for feed in ("feed.xml", "rss.xml", "feed.json"):
+        assert "wzxhzdk" not in (site / "output" / feed).read_text()
+
+
 def test_a_photo_in_pasted_html_is_a_warning_with_the_markdown_to_write(make_site: Make) -> None:
     """Found by a red-team pass: <img src="figure.jpg"> pasted from another CMS was
     published as written, though Byline publishes a photo only when the Markdown names it:

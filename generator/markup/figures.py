@@ -20,6 +20,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 from generator.markup.placeholders import GALLERY_TAG, PLACEHOLDER_TAG, VIDEO_TAG
 
@@ -222,12 +223,12 @@ class FigureTreeprocessor(Treeprocessor):
     def _placeholder(self, img: etree.Element, kind: str, tail: str | None) -> etree.Element:
         src = img.get("src", "")
         # No alt attribute at all means the writer forgot it; alt="" is a choice.
-        alt = _unescaped(img.get("alt"))
+        alt = self._as_typed(img.get("alt"))
         caption = self._caption(img.get("title"))
-        credit = _unescaped(img.get("credit")) or None
+        credit = self._as_typed(img.get("credit")) or None
         if is_video(src):
             self.videos.append(RawVideo(
-                src, alt, caption, credit, poster=_unescaped(img.get("poster")) or None,
+                src, alt, caption, credit, poster=self._as_typed(img.get("poster")) or None,
                 width=img.get("width"), height=img.get("height"),
                 kind="inline" if kind == "inline" else "figure",
             ))
@@ -238,6 +239,18 @@ class FigureTreeprocessor(Treeprocessor):
         element = etree.Element(tag, {"data-ref": str(ref), "data-kind": kind})
         element.tail = tail
         return element
+
+    def _as_typed(self, value: str | None) -> str | None:
+        """An attribute's text as the writer typed it: escapes undone, and any "<…>" in it
+        (``{credit="Reuters <Pool>"}``) put back where Python-Markdown set it aside as HTML
+        (its placeholder would be published); it is text, escaped where it is shown."""
+        text = _unescaped(value)
+        if text and "\x02" in text:
+            stash = self.md.htmlStash.rawHtmlBlocks
+            text = HTML_PLACEHOLDER_RE.sub(
+                lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else "",
+                text)
+        return text
 
     def _caption(self, title: str | None) -> str | None:
         """The caption as written: a title set aside is the writer's Markdown; another

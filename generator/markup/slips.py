@@ -98,13 +98,17 @@ def raw_html_slips(stashed: Sequence[str], block_tags: Collection[str], text: st
     line_at = line_finder(text, first_line)
     searched = 0
     for chunk in stashed:
-        found = [*_unclosed_block(chunk, block_tags), *_unpublished_images(chunk),
-                 *_embed_code(chunk)]
+        unclosed = _unclosed_block(chunk, block_tags)
+        found = [*unclosed, *_unpublished_images(chunk), *_embed_code(chunk)]
         if not found:
             continue
         start = text.find(chunk.rstrip(), searched)
         if start >= 0:
             searched = start + 1
+        if unclosed and start >= 0 and _closed_later(text, start + len(chunk.rstrip()), chunk):
+            # Written inside a sentence (``Watch: <iframe …></iframe> now``), Markdown sets
+            # each tag aside on its own: the element is closed, by a tag of its own.
+            found = found[1:]
         for message, about, stops in found:
             at = text.find(about, max(start, 0))
             slips.append(BodySlip(message, line_at(at) if at >= 0 else None, stops))
@@ -143,6 +147,21 @@ def _unclosed_block(chunk: str, block_tags: Collection[str]) -> list[_Found]:
              "published as raw HTML, its paragraphs run together and its photos and links "
              f"shown as written; close it with </{tag}> where it ends, or take it out",
              start.group(0).strip(), True)]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _closed_later(text: str, after: int, chunk: str) -> bool:
+    """Whether the element ``chunk`` opens is closed in ``text`` after it: by a closing tag
+    of its name in the same paragraph, where Markdown sets an element inside a sentence
+    aside one tag at a time."""
+    start = _TAG_START.match(chunk)
+    if start is None:
+        return False
+    end = _BLANK_LINE.search(text, after)
+    paragraph = text[after:] if end is None else text[after:end.start()]
+    return f"</{start.group(1).lower()}" in paragraph.lower()
 
 
 def _left_open(chunk: str, tag: str) -> bool:
