@@ -493,7 +493,7 @@ def _build_locked(
         # no index behind it; the search stage says how to get Pagefind.
         config = replace(config, search=False)
     config_digest = digest_text(config.built_from, repr(config.search))
-    theme = load_theme(config)
+    theme = load_theme(config, report)
     from generator.content import ContentOptions, ParseMemo, load_content
     from generator.image_stage import defer_images, plan_images, produce_images
     from generator.incremental import (
@@ -513,6 +513,7 @@ def _build_locked(
         long_kept_site_files,
         plan_outputs,
         redirect_map,
+        template_syntax_problems,
         theme_reads,
     )
 
@@ -547,6 +548,8 @@ def _build_locked(
             gc.enable()
     images = plan_images(content, config, state.cache, report)
     report.extend(long_kept_site_files(theme.site_files))
+    if report.errors:  # said with the others, not only once they are fixed
+        report.extend(template_syntax_problems(theme, site))
     report.raise_if_errors()
     if options.defer_images:
         images = defer_images(images, state.cache, config.images)

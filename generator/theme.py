@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator.cache import digest_bytes, digest_text
 from generator.content import is_ignored, is_litter, is_set_aside
-from generator.errors import BuildFailed, Problem, Report, Severity, SourceLocation
+from generator.errors import Problem, Report, Severity, SourceLocation
 from generator.inputfiles import UnreadableFile, line_not_utf8, read_input, shown
 from generator.slugs import quoted, site_path_problem
 from generator.stylesheets import STATIC_PREFIX, is_stylesheet, rewritten
@@ -68,11 +68,13 @@ class Theme:
                 "the theme's static/ folder (themes/NAME/static/), by their path in it")
 
 
-def load_theme(config: SiteConfig) -> Theme:
+def load_theme(config: SiteConfig, report: Report) -> Theme:
     """Find the theme's folders and hash its static files.
 
-    Raises BuildFailed, naming each link, when a symlink in ``templates/``, ``static/`` or the
-    site's theme leads out of the site folder: its target would be read, or published.
+    A symlink in ``templates/``, ``static/`` or the site's theme that leads out of the site
+    folder (its target would be read, or published), and a file that cannot be read, are
+    errors in ``report``, each named, for the build to say with the stories' own; the theme
+    returned leaves them out.
     """
     builtin = builtin_themes_dir() / DEFAULT_THEME
     site = _SiteFiles(config.root, trusted=builtin)
@@ -89,17 +91,15 @@ def load_theme(config: SiteConfig) -> Theme:
         static_files.update(site.files_under(root / "static"))
     template_files = {folder: site.files_under(folder) for folder in template_dirs}
     site_static = site.files_under(config.root / "static", hidden=True)
-    site.raise_if_problems()
-    unreadable = Report()
-    published = _published_static(static_files, config.root, unreadable)
+    report.extend(sorted(site.problems, key=lambda p: str(p.location)))
+    published = _published_static(static_files, config.root, report)
     static_urls = {name: STATIC_PREFIX + hashed for name, (hashed, _) in published.items()}
     parts = [f"{name}={hashed}" for name, (hashed, _) in sorted(published.items())]
     # Folders by their place in the search order, not their path: moving the site or
     # reinstalling Byline elsewhere changes no page, so it should not rebuild every one.
     for place, files in enumerate(template_files.values()):
         for name, path in sorted(files.items()):
-            parts.append(f"{place}:{name}={_digest(path, _TEMPLATE, config.root, unreadable)}")
-    unreadable.raise_if_errors()
+            parts.append(f"{place}:{name}={_digest(path, _TEMPLATE, config.root, report)}")
     return Theme(tuple(template_dirs), static_files, static_urls, digest_text(*parts),
                  site_static, {name: data for name, (_, data) in published.items() if data})
 
@@ -248,11 +248,6 @@ class _SiteFiles:
                     continue
                 found[relative] = path
         return found
-
-    def raise_if_problems(self) -> None:
-        """Stop the build with every link and name found wrong."""
-        if self.problems:
-            raise BuildFailed(sorted(self.problems, key=lambda p: str(p.location)))
 
     def _link_on_the_way(self, path: Path) -> Path:
         """The first symlink from the site folder down to ``path`` (``path`` if none is)."""

@@ -34,6 +34,21 @@ def test_every_problem_of_a_build_is_reported_together(make_site):
                for line in lines)
 
 
+def test_a_themes_mistakes_are_reported_with_the_stories(make_site, tmp_path):
+    """Found by a red-team pass: a link out of the site in static/ was reported alone, and a
+    template that does not parse only once the stories' mistakes were fixed."""
+    (tmp_path / "elsewhere.txt").write_text("not the site's\n")
+    site = make_site({
+        "content/articles/b.md": article(date="Tuesday"),
+        "templates/page.html": '{% extends "base.html" %}\n{% block main %}{% if x %}oops'
+                               "{% endblock %}\n",
+    })
+    (site / "static").mkdir()
+    (site / "static/hostname.txt").symlink_to(tmp_path / "elsewhere.txt")
+    assert [line.split(": error: ")[0] for line in problems_of(site)] == [
+        "content/articles/b.md:3", "static/hostname.txt", "templates/page.html:2"]
+
+
 def test_non_utf8_file_names_the_line(make_site):
     site = make_site({"content/articles/a.md": article().encode() + b"caf\xe9\n"})
     assert any(line.startswith("content/articles/a.md:7: error: the file is not UTF-8")

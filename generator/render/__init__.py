@@ -16,7 +16,12 @@ from generator.render.plan import (
     replan_outputs,
 )
 from generator.render.reads import NO_READS, Reads, take_reads, theme_reads
-from generator.render.renderer import NEWS_WINDOW, RenderProblem, SiteRenderer
+from generator.render.renderer import (
+    NEWS_WINDOW,
+    RenderProblem,
+    SiteRenderer,
+    template_syntax_problems,
+)
 from generator.render.site_index import SiteIndex, build_index, placement, reindex
 
 __all__ = [
@@ -43,5 +48,6 @@ __all__ = [
     "reindex",
     "replan_outputs",
     "take_reads",
+    "template_syntax_problems",
     "theme_reads",
 ]

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.dates import machine_time
-from generator.errors import SourceLocation
+from generator.errors import Problem, Severity, SourceLocation
 from generator.google import NEWS_LIMIT, NEWS_WINDOW, SITEMAP_LIMIT
 from generator.image_stage import ImageIndex
 from generator.inputfiles import shown
@@ -450,13 +450,7 @@ class SiteRenderer:
                                 frame and self._in_site(frame)) from None
 
     def _in_site(self, where: SourceLocation) -> SourceLocation:
-        """A template's file as messages name files: from the site folder when inside it
-        (``themes/mine/templates/article.html``), else (the built-in theme) in full.  Jinja
-        names it by the folder it was found in: ``<site>/themes/mine/templates/…``."""
-        path = Path(where.path)
-        if not path.is_relative_to(self.config.root):
-            return where
-        return SourceLocation(shown(path.relative_to(self.config.root).as_posix()), where.line)
+        return template_location(where, self.config.root)
 
     def _body_of(self, item: Article | Page, videos: Sequence[VideoRef] = ()) -> Body:
         return Body(item.body_key, item.source.path,
@@ -653,3 +647,31 @@ def _update_headings(article: Article) -> tuple[str, ...]:
         return ()
     return tuple(f"{display_time(u.time)} — {u.headline_html}" if u.headline_html
                  else display_time(u.time) for u in article.live.updates)
+
+
+def template_location(where: SourceLocation, site_root: Path) -> SourceLocation:
+    """A template's file as messages name files: from the site folder when inside it
+    (``themes/mine/templates/article.html``), else (the built-in theme) in full.  Jinja names
+    it by the folder it was found in: ``<site>/themes/mine/templates/…``."""
+    path = Path(where.path)
+    if not path.is_relative_to(site_root):
+        return where
+    return SourceLocation(shown(path.relative_to(site_root).as_posix()), where.line)
+
+
+def template_syntax_problems(theme: Theme, site_root: Path) -> list[Problem]:
+    """Each of the theme's templates that does not parse, as an error at its line: for a
+    build stopping on other mistakes to say these too (rendering would find them only once
+    those are fixed)."""
+    env = make_environment(theme, {"preview": False}, lambda path: path)
+    problems = []
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            message, line = syntax_problem(exc, env)
+            where = template_location(SourceLocation(exc.filename or name, line), site_root)
+            problems.append(Problem(Severity.ERROR, message, where))
+        except (jinja2.TemplateError, UnicodeError, OSError):
+            continue  # said by the theme's loading (unreadable), or the render stage
+    return problems
