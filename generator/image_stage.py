@@ -127,11 +127,19 @@ class CachedInspections:
     def source_for(self, digest: str, fingerprint: str, path: Path) -> SourceImage | None:
         """The inspection of these bytes under these settings, as if read from ``path``."""
         decode = partial(_source_from, path=path, digest=digest)
-        return self.cache.inspection(f"{fingerprint}:{digest}", decode)
+        return self.cache.inspection(_inspection_key(fingerprint, digest, path), decode)
 
     def remember_source(self, source: SourceImage, fingerprint: str) -> None:
         """Record an inspection, keyed by content and settings."""
-        self.cache.remember_inspection(f"{fingerprint}:{source.digest}", source, _source_data)
+        self.cache.remember_inspection(_inspection_key(fingerprint, source.digest, source.path),
+                                       source, _source_data)
+
+
+def _inspection_key(fingerprint: str, digest: str, path: Path) -> str:
+    # A PNG's inspection also measures whether its data covers the picture (since December
+    # 2026): PNGs are inspected again once, not every photo of the archive.
+    png = ":png2" if path.suffix.lower() == ".png" else ""
+    return f"{fingerprint}:{digest}{png}"
 
 
 def _source_data(source: SourceImage) -> tuple[list[Any], bytes]:
@@ -292,15 +300,15 @@ def refuse_damaged_photos(
     items: Iterable[Article | Page], plans: Mapping[str, ImagePlan], report: Report
 ) -> None:
     """An error, where it is shown, for every photo whose data stops early: readers would
-    see part of it flat grey (an incomplete copy or download, most often), and a build that
-    published it with a warning let a half-grey hero go out."""
+    see part of it blank, grey or black (an incomplete copy or download, most often), and a
+    build that published it with a warning let a half-grey hero go out."""
     for item in items:
         for ref in photos_of(item):
             plan = plans.get(ref.key) if ref.path else None
             if plan and plan.source.damaged:
                 report.error(
                     f"photo {ref.src} is damaged: its data stops early, so readers would see "
-                    f"{max(1, round(plan.source.damaged * 100))}% of it as flat grey (an "
+                    f"{max(1, round(plan.source.damaged * 100))}% of it blank (an "
                     "incomplete copy or download?): copy or download it again", ref.location)
 
 

@@ -274,6 +274,52 @@ def _ends_early(data: bytes) -> bool:
     return False
 
 
+# Adam7's passes: (first column, first row, column step, row step).
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+          (0, 1, 1, 2))
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by colour type
+
+
+def png_missing_share(data: bytes) -> float:
+    """The share of a PNG's picture its data never reaches, 0.0 for a whole one or another
+    format.  A PNG whose compressed data ends early but whose file is closed properly (an
+    incomplete copy re-saved, a broken exporter) is no error to Pillow, which leaves the
+    rows it never got black or transparent; the data is inflated again and measured against
+    what the header's size needs."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return 0.0
+    header = None
+    inflater = zlib.decompressobj()
+    got = 0
+    at = 8
+    try:
+        while at + 8 <= len(data):
+            length, kind = struct.unpack(">I4s", data[at:at + 8])
+            body = data[at + 8:at + 8 + length]
+            if kind == b"IHDR" and len(body) >= 13:
+                header = struct.unpack(">IIBBBBB", body[:13])
+            elif kind == b"IDAT":
+                while body:  # a megabyte at a time: a huge photo is never held inflated
+                    got += len(inflater.decompress(body, 1 << 20))
+                    body = inflater.unconsumed_tail
+            elif kind == b"IEND":
+                break
+            at += 12 + length
+    except zlib.error:  # damaged otherwise: Pillow says so when it decodes
+        return 0.0
+    if header is None or (channels := _PNG_CHANNELS.get(header[3])) is None:
+        return 0.0
+    width, height, depth, interlaced = header[0], header[1], header[2], header[6]
+    bits = channels * depth
+
+    def needed(columns: int, rows: int) -> int:
+        return rows * (1 + (columns * bits + 7) // 8) if columns and rows else 0
+
+    expected = (sum(needed((width - x + dx - 1) // dx, (height - y + dy - 1) // dy)
+                    for x, y, dx, dy in _ADAM7) if interlaced else needed(width, height))
+    return 0.0 if not expected or got >= expected else 1 - got / expected
+
+
 def describe_unknown(data: bytes) -> str:
     """Say, in one line, what a file that is not a supported image seems to be."""
     head = data[:512]

@@ -26,6 +26,7 @@ from generator.images.decoding import (
     grey_filled_share,
     is_animated,
     open_image,
+    png_missing_share,
     quiet_decoding,
 )
 from generator.images.placeholder import make_placeholder
@@ -51,7 +52,8 @@ class SourceImage:
     animated: bool
     credit: str | None = None
     placeholder: str | None = None
-    damaged: float = 0.0  # the share of the picture its data never reached (JPEG: flat grey)
+    # The share of the picture its data never reached (JPEG: flat grey; PNG: black).
+    damaged: float = 0.0
 
 
 class InspectCache(Protocol):
@@ -180,7 +182,8 @@ def _inspect_opened(path: Path, image: Image.Image, data: bytes, digest: str) ->
         image.seek(0)
     stored_height = image.size[1]
     upright = decode_still(image, PREVIEW_SIZE)
-    damaged = grey_filled_share(image, data, stored_height)  # ``image``: decoded, as stored
+    # ``image``: decoded, as stored
+    damaged = grey_filled_share(image, data, stored_height) or png_missing_share(data)
     picture = to_working_mode(upright)
     credit = read_credit(image)
     has_alpha = is_transparent(picture)
