@@ -46,6 +46,7 @@ from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input
 from generator.markup import MARKUP_VERSION
 from generator.outputdir import all_present, present_files
 from generator.ownership import (
+    adopt_unmarked,
     claim_folder,
     kept_unpublished,
     lock_folder,
@@ -522,13 +523,23 @@ def _build_locked(
         state.memo.cache = state.cache
     mode = _mode(options)
     remembered = state.cache.output_keys(output_dir)
+    identity = config.identity
+    built_before_markers = not state.cache.saw_marker()
+    elsewhere = state.cache.remembered_output_dir()
+    if built_before_markers and elsewhere is not None and elsewhere != output_dir:
+        adopt_unmarked(elsewhere, state.cache.output_keys(elsewhere) or (), site=identity,
+                       scratch=cache_dir)
     # The cache's word stands in for a missing marker only where no marker was ever written
     # (a folder an older Byline built): else the folder was made again since, by someone else.
-    identity = config.identity
     ownership, foreign = claim_folder(
-        output_dir, remembered=None if state.cache.saw_marker() else remembered,
+        output_dir, remembered=remembered if built_before_markers else None,
         force=options.force, what=label, site=identity,
         take_over=options.take_over)
+    if (remembered and ownership.signature and not remembered.keys() <= ownership.files
+            and state.cache.outputs_settled(ownership.signature)):
+        # Recorded, beside this very marker, as written here by a Byline that keeps no
+        # marker (an older one, run here since): still Byline's files, to replace or delete.
+        ownership = replace(ownership, files=ownership.files | remembered.keys())
     content_options = ContentOptions(options.drafts, options.future, options.now)
     collecting = gc.isenabled()
     if owns_heap:

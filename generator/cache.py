@@ -387,6 +387,13 @@ class BuildCache:
             return {path: key for path, key in rows if type(path) is str and type(key) is str}
         return None
 
+    def remembered_output_dir(self) -> Path | None:
+        """The folder ``output_keys`` is of (the last build's), None if none."""
+        with self._guard():
+            row = self.db.execute("SELECT value FROM meta WHERE key='output_dir'").fetchone()
+            return Path(row[0]) if row is not None and type(row[0]) is str else None
+        return None
+
     def output_paths(self, output_dir: Path) -> list[str] | None:
         """The paths ``output_keys`` holds, without their keys (the up-to-date check's)."""
         with self._guard():

@@ -395,12 +395,29 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
         files = frozenset(remembered)
         return Ownership(files, False), []
     foreign = foreign_files(folder, ())
+    if take_over:  # this site's, as a Byline from before markers (or nothing known) left it
+        taken = frozenset(name for name in foreign
+                          if not name.endswith("/") and not (folder / name).is_symlink())
+        return Ownership(taken, False), [name for name in foreign if name not in taken]
     if not force:
         raise FolderRefused(
             f"{what} {folder} already holds files Byline did not write "
             f"({describe_files(foreign)}): choose an empty folder, or add --force to write "
-            "there anyway (those files are then kept, never deleted)")
+            "there anyway (those files are then kept, never deleted); if they are this "
+            "site as a Byline from before December 2026 made it, add --take-over to make "
+            "them this site's (those it does not have are then deleted)")
     return Ownership(frozenset(), False), foreign
+
+
+def adopt_unmarked(folder: Path, files: Iterable[str], *, site: str, scratch: Path) -> None:
+    """Give ``folder``, which a Byline from before markers built (``files``: what the site's
+    cache recorded writing there), the marker it never got, before that record is replaced
+    by a build elsewhere (the preview's, another ``--output``): else the folder would be
+    taken for someone else's afterwards.  Marked as interrupted: the next build there makes
+    every file again, and deletes those listed it no longer makes."""
+    listed = [name for name in files if (folder / name).is_file()]
+    if listed and folder.is_dir() and read_ownership(folder) is None:
+        write_ownership(folder, listed, clean=False, scratch=scratch, site=site)
 
 
 def another_site(what: str, where: str, their_site: str, our_site: str) -> str:

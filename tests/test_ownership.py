@@ -195,6 +195,67 @@ def test_an_output_folder_an_earlier_byline_built_still_builds_without_a_flag(ma
     assert read_ownership(site / "output") is not None
 
 
+def clean_copy(site: Path, tmp_path: Path) -> Path:
+    """The site's sources, built afresh into a new folder: what a build should leave."""
+    copy = tmp_path / "clean"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("output", ".byline-cache"))
+    assert byline_build(copy)[0] == 0
+    return copy
+
+
+@pytest.mark.parametrize("elsewhere", ["preview", "--output"])
+def test_a_folder_an_earlier_byline_built_is_still_ours_after_a_build_elsewhere(
+    make_site, tmp_path, elsewhere
+):
+    """Found by a red-team pass: after upgrading, a first `byline serve` (or a build with
+    --output elsewhere) replaced the cache's record of output/, which had no marker, and
+    output/ was refused as someone else's from then on."""
+    site = make_site(ARTICLES)
+    build(site)
+    built_before_markers(site)
+    if elsewhere == "preview":
+        build(site, preview=True, output=site / ".byline-cache/preview/x")
+    else:
+        assert byline_build(site, "--output", str(tmp_path / "other"))[0] == 0
+    (site / "content/articles/b.md").unlink()
+    code, err = byline_build(site)
+    assert code == 0, err
+    assert snapshot(site / "output").keys() - {MARKER_NAME} == snapshot(
+        clean_copy(site, tmp_path) / "output").keys() - {MARKER_NAME}
+
+
+def test_files_an_earlier_byline_wrote_over_a_marked_folder_are_replaced(make_site, tmp_path):
+    """Found by a red-team pass: built, built by the older release on the same folder and
+    cache (it keeps no marker), built again: the older release's files stayed for good."""
+    site = make_site(ARTICLES)
+    build(site)
+    marker = (site / "output" / MARKER_NAME).read_bytes()
+    with sqlite3.connect(site / ".byline-cache/build.sqlite") as db:  # as the older one does
+        db.execute("INSERT INTO outputs (path, key) VALUES ('static/css/site.0ld.css', 'k')")
+    write_files(site / "output", {"static/css/site.0ld.css": "old"})
+    assert (site / "output" / MARKER_NAME).read_bytes() == marker
+    code, err = byline_build(site)
+    assert code == 0, err
+    assert not (site / "output/static/css/site.0ld.css").exists()
+
+
+def test_take_over_makes_a_folder_without_a_marker_this_sites(make_site, tmp_path):
+    """An older Byline's output without its cache: nothing says the files are Byline's, and
+    --force keeps them (the site's pages cannot replace them); --take-over makes them this
+    site's, as the refusal says."""
+    site = make_site(ARTICLES)
+    build(site)
+    built_before_markers(site)
+    shutil.rmtree(site / ".byline-cache")
+    write_files(site / "output", {"tv/gone/index.html": "a story since deleted"})
+    code, err = byline_build(site)
+    assert code == 1 and "add --take-over to make them this site's" in err
+    code, err = byline_build(site, "--take-over")
+    assert code == 0, err
+    assert snapshot(site / "output").keys() - {MARKER_NAME} == snapshot(
+        clean_copy(site, tmp_path) / "output").keys() - {MARKER_NAME}
+
+
 @pytest.mark.parametrize("force", [False, True], ids=["plain", "--force"])
 def test_a_folder_made_again_where_byline_built_is_not_taken_for_its_own(make_site, force):
     # The writer deleted output/ and made it again with pages of their own (a checkout of

@@ -162,7 +162,8 @@ def _build_parser(group: Subparsers) -> _Parser:
                             "(they are kept, never deleted)")
     build.add_argument("--take-over", action="store_true",
                        help="build into a folder holding another site's files (its "
-                            "base_url, as this site's was before): they become this site's")
+                            "base_url, as this site's was before), or files with no marker "
+                            "(an older Byline's): they become this site's")
     _wait_option(build)
     _output_options(build)
     build.set_defaults(run=commands.run_build)
@@ -239,8 +240,9 @@ def _publish_parser(group: Subparsers) -> _Parser:
                               "write (they are kept, never deleted)")
     publish.add_argument("--take-over", action="store_true",
                          help="publish into a folder or bucket holding another site's files "
-                              "(its base_url, as this site's was before): they become this "
-                              "site's, and those it does not have are deleted")
+                              "(its base_url, as this site's was before), or a folder of files "
+                              "with no marker (an older Byline's): they become this site's, "
+                              "and those it does not have are deleted")
     publish.add_argument("--watch", action="store_true",
                          help="keep running and publish again each time a file is saved, "
                               "in a second or two even with 10,000 stories: for a live blog; "
