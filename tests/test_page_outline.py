@@ -103,6 +103,9 @@ def test_a_story_in_another_language_says_so_on_its_page_cards_feeds_and_sitemap
         assert (found["lang"], found["dir"]) == ("en", "ltr"), part
     data = json.loads(story.find("script", type="application/ld+json").string)
     assert data["inLanguage"] == "ar"
+    # What a share card's text is in (a red-team pass: the Arabic title said en_US).
+    assert story.find("meta", property="og:locale")["content"] == "ar_AR"
+    assert page(site, "/music/other/").find("meta", property="og:locale")["content"] == "en_US"
     cards = page(site, "/").select("li.card")
     assert [(c.get("lang"), c.get("dir")) for c in cards] == [("ar", "rtl"), (None, None)]
     # Its "By … / date" line and its section are the site's words (a red-team pass: read in

@@ -35,6 +35,8 @@ class PageMeta:
     large_image_preview: bool = False
     prev_url: str | None = None
     next_url: str | None = None
+    # ``og:locale`` of a story in another language than the site's (None: the site's).
+    locale: str | None = None
 
     def share_title(self, site_name: str) -> str:
         """The title for link previews (``og:title``): ``title`` without its " | Site name".

@@ -530,6 +530,7 @@ class SiteRenderer:
         image: Any = None, json_ld: Markup = NO_MARKUP, noindex: bool = False,
         prev: str | None = None, next_: str | None = None,
         feeds: Sequence[Mapping[str, str]] = (), large_image_preview: bool = False,
+        locale: str | None = None,
     ) -> PageMeta:
         card = image or self._default_card()
         return PageMeta(
@@ -547,6 +548,7 @@ class SiteRenderer:
             large_image_preview=large_image_preview,
             prev_url=prev,
             next_url=next_,
+            locale=locale,
         )
 
     def _default_card(self) -> tuple[str, str, int, int] | None:
@@ -602,7 +604,8 @@ class SiteRenderer:
             data = live_blog_ld(data, facts.live)
         return self._meta(f"{facts.title} | {self.config.title}", facts.description,
                           facts.path, og_type="article", image=facts.image,
-                          json_ld=json_ld_script(data), large_image_preview=not facts.draft)
+                          json_ld=json_ld_script(data), large_image_preview=not facts.draft,
+                          locale=og_locale(facts.language) if facts.language else None)
 
 
 _WRITERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
