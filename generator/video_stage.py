@@ -46,6 +46,7 @@ class VideoPlan:
     source: Path
     digest: str  # of the video and its captions: what a page showing it is made from
     captions: tuple[CaptionsPlan, ...] = ()
+    length: int = 0  # bytes (it is published as it is), for feeds' enclosures
 
 
 def plan_videos(content: Content, cache: BuildCache, report: Report) -> dict[str, VideoPlan]:
@@ -88,7 +89,7 @@ def _plan(video: VideoRef, cache: BuildCache, report: Report) -> VideoPlan | Non
     combined = hashlib.blake2b("\0".join([digest, *(c.digest for c in captions)]).encode(),
                                digest_size=16).hexdigest()
     return VideoPlan(url, facts.mime, width, height, facts.seconds, video.path, combined,
-                     tuple(captions))
+                     tuple(captions), video.path.stat().st_size)
 
 
 def _url(path: Path, digest: str, extension: str) -> str:

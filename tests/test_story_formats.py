@@ -297,6 +297,30 @@ def test_a_hero_may_be_a_video_whose_poster_is_the_share_card(make_site: Make) -
     assert listed["src"].startswith("/images/clip.")
 
 
+def test_a_hero_video_reaches_feed_readers_as_a_video(make_site: Make) -> None:
+    """Found by a red-team pass: every feed carried only the poster of a story whose hero
+    is a video, as its enclosure and its Media RSS photo; readers had no clip to play."""
+    site = site_with(make_site, "Body.", CLIP,
+                     hero="{video: clip.mp4, alt: The trailer, caption: It is cold., "
+                          "credit: Vireo+}")
+    build(site)
+    clip = next((site / "output").rglob("clip.*.mp4"))
+    size, address = clip.stat().st_size, str(clip.relative_to(site / "output"))
+    rss = feedparser.parse((site / "output/rss.xml").read_bytes()).entries[0]
+    assert [(e["type"], int(e["length"])) for e in rss.enclosures] == [("video/mp4", size)]
+    assert rss.enclosures[0]["href"].endswith("/" + address)
+    media = rss.media_content
+    assert [(m["medium"], m["type"]) for m in media] == [("video", "video/mp4"),
+                                                       ("image", "image/jpeg")]
+    assert "/images/clip." in rss.media_thumbnail[0]["url"]  # the poster
+    atom = feedparser.parse((site / "output/feed.xml").read_bytes()).entries[0]
+    assert [e["type"] for e in atom.enclosures] == ["video/mp4", "image/jpeg"]
+    item = json.loads((site / "output/feed.json").read_text())["items"][0]
+    assert item["attachments"] == [{"url": rss.enclosures[0]["href"], "mime_type": "video/mp4",
+                                    "size_in_bytes": size}]
+    assert "/images/clip." in item["image"]
+
+
 def test_a_phone_clip_held_upright_is_taller_than_wide(make_site: Make) -> None:
     files = {"content/articles/gala/clip.mp4": mp4_bytes(1920, 1080, turned=True),
              "content/articles/gala/clip.jpg": photo_bytes((1080, 1920)),

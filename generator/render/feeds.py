@@ -3,9 +3,9 @@
 Feeds are what Flipboard, SmartNews, MSN and Apple News read: each entry carries the full
 body (RSS ``content:encoded``, Atom ``content type="html"``, JSON Feed ``content_html``) with
 absolute URLs, and the hero photo as Media RSS ``media:content`` / ``media:thumbnail`` with
-its ``media:credit``, plus an enclosure.  XML is built with ElementTree so every value is
-escaped and cleaned of what XML 1.0 forbids (see xmlout.py); JSON with the
-standard library.
+its ``media:credit``, plus an enclosure (for a hero video: the video, and its poster as the
+photo).  XML is built with ElementTree so every value is escaped and cleaned of what XML 1.0
+forbids (see xmlout.py); JSON with the standard library.
 """
 
 from __future__ import annotations
@@ -67,6 +67,19 @@ class FeedImage:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedVideo:
+    """A story's lead video as feeds carry it (absolute URL; ``length`` in bytes)."""
+
+    url: str
+    mime: str
+    width: int
+    height: int
+    length: int
+    credit: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FeedEntry:
     """One story as every feed format carries it."""
 
@@ -85,6 +98,8 @@ class FeedEntry:
     update_headings: tuple[str, ...] = ()
     newest_first: bool = False
     language: str | None = None  # the story's own, when it is not the feed's
+    # A hero that is a video (``hero`` is then its poster): what readers play.
+    video: FeedVideo | None = None
 
 
 def absolute_urls(html: str, absolute: Callable[[str], str], page: str) -> str:
@@ -143,6 +158,10 @@ def atom_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
             _sub(entry, "category", term=item.category)
         _sub(entry, "summary", item.summary)
         _sub(entry, "content", item.content_html, type="html")
+        if item.video:
+            _sub(entry, "link", href=item.video.url, rel="enclosure", type=item.video.mime,
+                 length=str(item.video.length))
+            _video_media(entry, item.video)
         if item.hero:
             hero = item.hero
             _sub(entry, "link", href=hero.url, rel="enclosure", type=hero.mime,
@@ -182,9 +201,14 @@ def rss_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
             _sub(item, "category", entry.category)
         _sub(item, "description", _as_html(entry.summary))
         _sub(item, f"{{{CONTENT_NS}}}encoded", entry.content_html)
+        if entry.video:  # one enclosure an item: the video, its poster in Media RSS
+            video = entry.video
+            _sub(item, "enclosure", url=video.url, length=str(video.length), type=video.mime)
+            _video_media(item, video)
         if entry.hero:
             hero = entry.hero
-            _sub(item, "enclosure", url=hero.url, length=str(hero.length), type=hero.mime)
+            if not entry.video:
+                _sub(item, "enclosure", url=hero.url, length=str(hero.length), type=hero.mime)
             _media(item, hero)
     return serialise(rss)
 
@@ -215,6 +239,10 @@ def json_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
             item["language"] = entry.language
         if entry.hero:
             item["image"] = entry.hero.url
+        if entry.video:
+            item["attachments"] = [{"url": entry.video.url, "mime_type": entry.video.mime,
+                                    **({"size_in_bytes": entry.video.length}
+                                       if entry.video.length else {})}]
         if entry.authors:
             item["authors"] = [{"name": n, **({"url": u} if u else {})} for n, u in entry.authors]
         tags = [*([entry.category] if entry.category else []), *entry.tags]
@@ -240,6 +268,19 @@ def _media(parent: ET.Element, hero: FeedImage) -> None:
     ET.SubElement(parent, f"{{{MEDIA_NS}}}thumbnail", {
         "url": hero.thumbnail_url, "width": str(hero.thumbnail_width),
         "height": str(hero.thumbnail_height)})
+
+
+def _video_media(parent: ET.Element, video: FeedVideo) -> None:
+    """Media RSS: the video, with what it shows and who made it."""
+    attributes = {"url": video.url, "type": video.mime, "medium": "video",
+                  "width": str(video.width), "height": str(video.height)}
+    if video.length:
+        attributes["fileSize"] = str(video.length)
+    content = ET.SubElement(parent, f"{{{MEDIA_NS}}}content", attributes)
+    if video.caption:
+        ET.SubElement(content, f"{{{MEDIA_NS}}}description").text = video.caption
+    if video.credit:
+        ET.SubElement(content, f"{{{MEDIA_NS}}}credit").text = video.credit
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -31,7 +31,16 @@ from .environment import (
     make_environment,
     shows_live_notes,
 )
-from .feeds import FeedEntry, FeedImage, FeedInfo, absolute_urls, atom_feed, json_feed, rss_feed
+from .feeds import (
+    FeedEntry,
+    FeedImage,
+    FeedInfo,
+    FeedVideo,
+    absolute_urls,
+    atom_feed,
+    json_feed,
+    rss_feed,
+)
 from .live import live_blog_ld, live_facts, with_update_bodies, with_update_headings
 from .media import fill_body, has_gallery, media_ld, video_view
 from .meta import (
@@ -279,6 +288,16 @@ class SiteRenderer:
             caption=caption_text(hero.caption) if hero.caption else None,
         )
 
+    def _feed_video(self, article: Article) -> FeedVideo | None:
+        """A hero video as feeds carry it, for readers that play it."""
+        video = article.hero_video
+        plan = self.images.videos.get(video.key) if video else None
+        if video is None or plan is None:
+            return None
+        return FeedVideo(url=self.absolute(plan.url_path), mime=plan.mime, width=plan.width,
+                         height=plan.height, length=plan.length, credit=video.credit,
+                         caption=caption_text(video.caption) if video.caption else None)
+
     def sitemap_received(self, list_paths: Sequence[str], part: int = 0) -> Received:
         """Every page a search engine should know, articles with their last change: all of
         them, or (from 1) the ``part``-th ``SITEMAP_LIMIT`` of them when there are more than
@@ -358,6 +377,7 @@ class SiteRenderer:
                               article.category.name if article.category else None,
                               tuple(t.name for t in article.tags), article.summary,
                               hero=self._feed_image(article),
+                              video=self._feed_video(article),
                               update_headings=_update_headings(article),
                               newest_first=bool(article.live and not article.live.oldest_first),
                               language=article.language),
