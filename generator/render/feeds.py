@@ -255,16 +255,8 @@ def json_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
 
 def _media(parent: ET.Element, hero: FeedImage) -> None:
     """Media RSS: the photo, a thumbnail and who took it (readers show these as the lead)."""
-    attributes = {"url": hero.url, "type": hero.mime, "medium": "image",
-                  "width": str(hero.width), "height": str(hero.height)}
-    if hero.length:
-        attributes["fileSize"] = str(hero.length)
-    content = ET.SubElement(parent, f"{{{MEDIA_NS}}}content", attributes)
-    if hero.caption or hero.alt:
-        ET.SubElement(content, f"{{{MEDIA_NS}}}description").text = hero.caption or hero.alt
-    if hero.credit:
-        ET.SubElement(content, f"{{{MEDIA_NS}}}credit", {"role": "photographer"}).text = \
-            hero.credit
+    _media_content(parent, hero, "image", hero.caption or hero.alt,
+                   {"role": "photographer"} if hero.credit else None)
     ET.SubElement(parent, f"{{{MEDIA_NS}}}thumbnail", {
         "url": hero.thumbnail_url, "width": str(hero.thumbnail_width),
         "height": str(hero.thumbnail_height)})
@@ -272,15 +264,21 @@ def _media(parent: ET.Element, hero: FeedImage) -> None:
 
 def _video_media(parent: ET.Element, video: FeedVideo) -> None:
     """Media RSS: the video, with what it shows and who made it."""
-    attributes = {"url": video.url, "type": video.mime, "medium": "video",
-                  "width": str(video.width), "height": str(video.height)}
-    if video.length:
-        attributes["fileSize"] = str(video.length)
+    _media_content(parent, video, "video", video.caption, {} if video.credit else None)
+
+
+def _media_content(parent: ET.Element, media: FeedImage | FeedVideo, medium: str,
+                   description: str | None, credit: dict[str, str] | None) -> None:
+    """One ``media:content``, its description and (``credit``: its attributes) its credit."""
+    attributes = {"url": media.url, "type": media.mime, "medium": medium,
+                  "width": str(media.width), "height": str(media.height)}
+    if media.length:
+        attributes["fileSize"] = str(media.length)
     content = ET.SubElement(parent, f"{{{MEDIA_NS}}}content", attributes)
-    if video.caption:
-        ET.SubElement(content, f"{{{MEDIA_NS}}}description").text = video.caption
-    if video.credit:
-        ET.SubElement(content, f"{{{MEDIA_NS}}}credit").text = video.credit
+    if description:
+        ET.SubElement(content, f"{{{MEDIA_NS}}}description").text = description
+    if credit is not None:
+        ET.SubElement(content, f"{{{MEDIA_NS}}}credit", credit).text = media.credit
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
