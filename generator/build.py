@@ -570,7 +570,7 @@ def _build_locked(
     index = build_index(content, config.categories, last.index if last else None,
                         related_count=config.related_count)
     renderer = SiteRenderer(config, index, images, theme, preview=options.preview, now=now)
-    moved, renames = _moved(site, content, report, state.memo)
+    moved, renames = _moved(site, content, report, state.memo, state.cache)
     if one_shot:
         state.memo.forget_for_next_build()
     redirects = redirect_map(content.articles, content.pages, moved)
@@ -797,10 +797,14 @@ def _unchanged_result(
     )
 
 
-def _moved(site: Path, content: Content, report: Report, memo: ParseMemo,
+def _moved(site: Path, content: Content, report: Report, memo: ParseMemo, cache: BuildCache,
            ) -> tuple[dict[str, str], dict[str, str]]:
     """Old URL → new URL for every published article whose URL has changed since, and the
-    articles whose file was renamed since (new key → old key, for the publish to record)."""
+    articles whose file was renamed since (new key → old key, for the publish to record).
+
+    A rename is found by the renamed file's bytes (see ``renamed_sources``), so an edit of
+    it after the build that found it would hide it: until a publish records it, the cache
+    keeps it."""
     from generator.published import (
         MANIFEST_PATH,
         load_published,
@@ -820,8 +824,16 @@ def _moved(site: Path, content: Content, report: Report, memo: ParseMemo,
     # under its old key (the cache forgets no file it digested).
     seen = {key: memo.signatures[key][2] for key in published.by_source
             if key not in current and key in memo.signatures}
-    renames = renamed_sources(published, {k: a.digest for k, a in zip(
+    found = renamed_sources(published, {k: a.digest for k, a in zip(
         keys, content.articles, strict=True)}, seen) if seen else {}
+    kept = cache.renames()
+    renames = {new: old for new, old in kept.items()
+               if new in current and new not in published.by_source and new not in found
+               and old in published.by_source and old not in current
+               and old not in found.values()}
+    renames.update(found)
+    if renames != kept:
+        cache.set_renames(renames)
     return redirects_for_moved(published.renamed(renames), current), renames
 
 

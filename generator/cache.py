@@ -503,6 +503,25 @@ class BuildCache:
         with self._transaction():
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('template_reads', ?)", (value,))
 
+    def renames(self) -> dict[str, str]:
+        """The renamed articles builds found and no publish has recorded yet (new key → old
+        key, see ``published.renamed_sources``)."""
+        with self._guard():
+            row = self.db.execute("SELECT value FROM meta WHERE key='renames'").fetchone()
+            try:
+                found = json.loads(row[0]) if row else {}
+            except (TypeError, ValueError):
+                return {}
+            if isinstance(found, dict):
+                return {k: v for k, v in found.items() if type(k) is str and type(v) is str}
+        return {}
+
+    def set_renames(self, renames: Mapping[str, str]) -> None:
+        """Remember the renames a build found (see ``renames``)."""
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('renames', ?)",
+                       (json.dumps(dict(sorted(renames.items()))),))
+
     # -- build stamps --------------------------------------------------------------------
     def stamp(self, output_dir: Path, decode: Decode[T], kind: str = "") -> T | None:
         """What the last build that left a stamp on this output folder was made from

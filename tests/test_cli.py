@@ -400,6 +400,34 @@ def test_a_renamed_file_or_folder_keeps_its_published_address_working(
     capsys.readouterr()
 
 
+def test_a_rename_a_build_found_holds_when_the_story_is_edited_before_the_next_publish(
+        starter: Path) -> None:
+    """Found by a red-team pass: renamed, built (the old address redirected), then edited
+    and published: the edit hid the rename (found by the file's bytes), the redirect went,
+    and the publish recorded the story as a new one, its published address a 404."""
+    articles = starter / "content/articles"
+    (articles / "festval-lineup.md").write_text(
+        article("Lineup announced", category="Music"), encoding="utf-8")
+    _saved_a_minute_ago(articles)
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    (articles / "festval-lineup.md").rename(articles / "festival-lineup.md")
+    assert main(["build", "--site", str(starter), "-q"]) == 0
+    assert (starter / "output/music/festval-lineup/index.html").is_file()
+    (articles / "festival-lineup.md").write_text(
+        article("Lineup announced", category="Music", body="Now with dates."), "utf-8")
+    _saved_a_minute_ago(articles)
+    assert main(["build", "--site", str(starter), "-q"]) == 0
+    assert _redirect_target(starter / "output/music/festval-lineup/index.html") == \
+        "https://news.example/music/festival-lineup/"
+    assert main(["publish", "--site", str(starter), "-q"]) == 0
+    published = starter.parent / "site-published"
+    assert _redirect_target(published / "music/festval-lineup/index.html") == \
+        "https://news.example/music/festival-lineup/"
+    manifest = json.loads((starter / ".byline/published.json").read_text("utf-8"))
+    assert manifest["articles"]["articles/festival-lineup.md"] == [
+        "/music/festival-lineup/", "/music/festval-lineup/"]
+
+
 def test_a_story_renamed_right_after_a_quick_publish_keeps_its_address(starter: Path) -> None:
     """Saved and published within the same second (as `publish --watch` does), then renamed:
     the cache keeps what it built even of a file too new for its time to be trusted."""
