@@ -156,6 +156,21 @@ def test_drafts_and_future_articles_are_held_back(make_site):
     assert (site / "output/draft/index.html").exists()
 
 
+def test_a_draft_page_is_held_back_until_drafts_are_shown(make_site):
+    """Found by a red-team pass: a page's ``draft: true`` (as the reference allows) was
+    ignored: the page was built, listed in the sitemap and published."""
+    site = make_site({
+        "content/articles/now.md": article(title="Now"),
+        "content/pages/launch.md": "---\ntitle: Launch\ndraft: true\n---\nNot yet.\n",
+        "content/pages/about.md": "---\ntitle: About\ndraft: false\n---\nUs.\n",
+    })
+    assert build(site).pages == 1
+    assert not (site / "output/launch").exists()
+    assert "/launch/" not in (site / "output/sitemap.xml").read_text()
+    assert build(site, drafts=True).pages == 2
+    assert (site / "output/launch/index.html").exists()
+
+
 def test_aliases_become_redirect_pages(make_site):
     site = make_site({
         "content/articles/new.md": article(category="Music", aliases="[/old/path/]"),

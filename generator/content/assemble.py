@@ -191,6 +191,7 @@ def assemble_page(
     description = _smart(fields.text("description"))
     slug = _slug(fields, source)
     aliases = fields.aliases()
+    fields.flag("draft")  # read for its check alone: a draft is left out before this
     extra = fields.warn_unknown_keys(PAGE_KEYS)
     if "language" in fields.data:
         report.warning("a page takes no 'language' (a story's does): the page is published "

@@ -157,13 +157,13 @@ def assemble_source(
         report.error(parsed.problem, SourceLocation(source.display, parsed.problem_line))
         return None
     local = Report()
+    draft = bool(parsed.meta and parsed.meta.data.get("draft") is True)
+    if draft and not drafts:
+        return None  # an unfinished draft (story or page) must never block publishing the rest
     if source.kind == "page":
         page = assemble_page(source, digest, parsed, config, local)
         result = Assembly(page, (), tuple(local.warnings)) if page else None
     else:
-        draft = bool(parsed.meta and parsed.meta.data.get("draft") is True)
-        if draft and not drafts:
-            return None  # an unfinished draft must never block publishing the rest
         made = assemble_article(source, digest, parsed, config, authors, local)
         result = Assembly(made.article, made.authors, tuple(local.warnings)) if made else None
     report.extend(local.problems)
