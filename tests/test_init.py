@@ -307,8 +307,10 @@ def test_new_refuses_a_headline_that_is_not_text(make_site: MakeSite,
 def test_publishing_the_starter_at_its_example_address_stops_until_base_url_is_set(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The starter builds and checks with no word (its address is an example), but sent out
-    as it is, every canonical link, feed and sitemap of the new site points at example.com."""
+    """The starter builds with no word (its address is an example), but sent out as it is,
+    every canonical link, feed and sitemap of the new site points at example.com.  `byline
+    check` says so too: the starter's workflow runs it, then deploys (a red-team pass: the
+    workflow deployed a site at example.com)."""
     site = tmp_path / "news"
     init_site(site, author="Sam")
     settings = site / CONFIG_NAME
@@ -324,7 +326,10 @@ def test_publishing_the_starter_at_its_example_address_stops_until_base_url_is_s
     assert err[-1] == "byline: error: publish stopped: fix the errors above, or publish anyway " \
         "with --force"
     assert not public.exists()
-    assert main(["check", "--site", str(site), "-q"]) == 0  # only publishing is stopped
+    assert main(["check", "--site", str(site), "-q"]) == 1
+    assert f"site.yaml:{line}: error: base_url is still the example address" in \
+        capsys.readouterr().err
+    assert main(["build", "--site", str(site), "-q"]) == 0  # a build for a look is no publish
     settings.write_text(settings.read_text().replace(
         "base_url: https://example.com/", "base_url: https://news.example/"), encoding="utf-8")
     assert main(["publish", "--site", str(site), "-q"]) == 0

@@ -330,8 +330,8 @@ def _build(site: Path, console: Console, kept: _KeptBetweenSaves | None = None,
 def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict: bool,
            kept: _KeptBetweenSaves | None = None, publishing: bool = False) -> bool:
     """Check the built site and print its problems; True if it must not go out.  With
-    ``kept``, the memo lives there between saves instead of in the cache; ``publishing``
-    adds what only a publish must not do (send out a site at an example address)."""
+    ``kept``, the memo lives there between saves instead of in the cache; ``publishing``:
+    for a publish, which has read its own target already."""
     check_site = _optional("generator.check", "check_site", "check")
     started = time.perf_counter()
     assert result.content is not None  # only `byline build` may skip loading (reuse_current)
@@ -348,9 +348,10 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
         # Where the site goes is checked too: a typo there is found before a publish meets it.
         deploy_problems = _optional("generator.publish", "deploy_problems", "publish")
         problems = [*deploy_problems(config), *problems]
-    if publishing:
-        placeholder_address = _optional("generator.publish", "placeholder_address", "publish")
-        problems = [*([found] if (found := placeholder_address(config)) else []), *problems]
+    # A site at an example address is not ready to go out: said by `byline check` too, which
+    # the starter's workflow runs before it deploys (a red-team pass: it deployed one).
+    placeholder_address = _optional("generator.publish", "placeholder_address", "publish")
+    problems = [*([found] if (found := placeholder_address(config)) else []), *problems]
     if kept is not None:
         kept.check, kept.output = memo, result.output
     else:
