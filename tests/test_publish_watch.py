@@ -298,13 +298,19 @@ def test_warnings_show_once_not_at_every_save(make_site, tmp_path):
     www = tmp_path / "www"
     site = _site(make_site, www)
     hero = "has no hero image"
+    # A file put in output/ by hand: its warning too shows once (a docs audit: it came at
+    # every save).
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    (site / "output/notes.txt").write_text("put here by hand\n", encoding="utf-8")
     with Watching(site) as watching:
         first = watching.next_outcome()
         warned = [line for line in first if ": warning: " in line]
         assert len([line for line in warned if hero in line]) == 2, first
+        assert len([line for line in first if "did not write" in line]) == 1, first
         _save_update(site, "12:40 am — Lights out", "Good night.")
         second = watching.next_outcome()
         assert not [line for line in second if ": warning: " in line], second
+        assert not [line for line in second if "did not write" in line], second
         assert f"Check: 0 errors, {len(warned)} warnings ({len(warned)} shown at an earlier " \
                "save, not repeated)" in second
         # A new problem shows at once, and only it.

@@ -199,8 +199,12 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, 
     if summary.hand_placed:
         from generator.ownership import kept_unpublished
 
-        console.problems([Problem(Severity.WARNING,
-                                  kept_unpublished(result.output, list(summary.hand_placed)))])
+        kept_there = [Problem(Severity.WARNING,
+                              kept_unpublished(result.output, list(summary.hand_placed)))]
+        if kept is None:
+            console.problems(kept_there)
+        else:  # shown once, as the build's and the check's warnings are
+            kept.show(console, kept_there)
     console.say(str(summary), GREEN)
     for line in summary.details:
         if options.dry_run:
