@@ -779,11 +779,15 @@ def _inputs_key(site: Path, options: BuildOptions) -> str:
 
 
 def _outputs_present(cache: BuildCache, output_dir: Path, marker: str) -> bool:
-    """Whether every file the last build recorded writing there is still there, recorded
-    beside the signature of the folder's marker (``marker``)."""
+    """Whether every file the last build recorded writing there (its pages and its search
+    index) is still there, recorded beside the signature of the folder's marker
+    (``marker``)."""
+    from generator.search_stage import index_files
+
     known = cache.output_paths(output_dir)
     return (known is not None and cache.outputs_settled(marker)
-            and all_present(output_dir, known))
+            and all_present(output_dir, known)
+            and all_present(output_dir, index_files(output_dir, cache)))
 
 
 def _unchanged_result(

@@ -192,7 +192,9 @@ def update_search(
                 folder = gather_pages(output_dir, groups[number], scratch / f"pages-{number}")
                 problem = _run_indexer(indexer, folder, bundle)
                 if problem:
-                    return SearchOutcome(message=f"site search was not updated: {problem}")
+                    _drop_index(output_dir, cache, scratch)
+                    return SearchOutcome(message=f"site search is off until the next build: "
+                                                 f"{problem}")
                 _drop_unused(bundle)
             files = [f"{SEARCH_FOLDER}/{number}/{name}" for name in _files_under(bundle)]
             shards[number] = Shard(keys[number], tuple(files))
@@ -201,6 +203,7 @@ def update_search(
         (scratch / MANIFEST).write_bytes(manifest)
         in_way = _in_the_way(output_dir, [*made, MANIFEST])
         if in_way:
+            _drop_index(output_dir, cache, scratch)
             return SearchOutcome(message=in_way)
         # Forgotten until the new files are in: a build killed in between would leave the
         # next one finding the old index whole and keeping it, beside (or in the marker's
@@ -227,6 +230,15 @@ def _versions(shards: Sequence[Shard], manifest: bytes) -> dict[str, str]:
         versions.update((path, made) for path in shard.files)
     versions[MANIFEST] = digest_bytes(manifest)
     return versions
+
+
+def index_files(output_dir: Path, cache: BuildCache) -> list[str]:
+    """Every file of the index the last build made there ([] for none), for the up-to-date
+    check to look for as it looks for the pages."""
+    index = cache.stamp(output_dir, _record_from, kind=_RECORD)
+    if index is None:
+        return []
+    return [MANIFEST, *(path for shard in index.shards for path in shard.files)]
 
 
 def forget_search(output_dir: Path, cache: BuildCache) -> None:
@@ -331,6 +343,23 @@ def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) ->
     return commit(staging, output_dir, (), copies, owned=owned, removing=removing,
                   token=marker.token if marker else "",
                   site=marker.site if marker else "").marker
+
+
+def _drop_index(output_dir: Path, cache: BuildCache, scratch: Path) -> None:
+    """Delete the index Byline wrote there before, when a new one could not be made: the old
+    one would find stories since pulled, deleted or changed, and lead readers to them (the
+    search page then says search is not available, until a build makes it again)."""
+    marker = read_ownership(output_dir)
+    owned = set(marker.files) if marker else set()
+    removing = search_files(owned)
+    forget_search(output_dir, cache)
+    if not removing:
+        return
+    staging = scratch / "staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    cache.remember_marker(commit(staging, output_dir, (), [], owned=owned, removing=removing,
+                                 token=marker.token if marker else "",
+                                 site=marker.site if marker else "").marker)
 
 
 def _record_data(index: SearchIndex) -> tuple[list[Any], bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -122,6 +123,50 @@ def test_a_rebuild_that_changes_no_page_does_not_index_again(make_site):
     assert any(b"Quokka Blues" in f for f in fragments)
     # the old index's fragments went with it: only the current ones are left
     assert len(fragments) == 3
+
+
+def test_when_pagefind_fails_the_old_index_goes_rather_than_find_a_pulled_story(
+        make_site, tmp_path, monkeypatch):
+    """Found by a red-team pass: a build whose Pagefind failed kept the last index, which
+    still found a story made a draft since (pulled), its headline and text, and a publish
+    sent it out."""
+    require_pagefind()
+    site = news_site(make_site)
+    build(site, search=True)
+    assert "/tv/show/" in indexed_urls(site / "output")
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search_stage, "find_indexer", lambda: failing)
+    (site / "content/articles/show.md").write_text(
+        article("A TV story", category="TV", body="Screens.", draft="true"))
+    result = build(site, search=True)
+    assert result.search is not None and result.search.message == (
+        "site search is off until the next build: Pagefind failed (Error: out of memory)")
+    assert not (site / "output/pagefind").exists()
+    assert not {p for p in read_ownership(site / "output").files if p.startswith("pagefind/")}
+    monkeypatch.undo()
+    build(site, search=True)  # Pagefind works again: the index is made whole
+    assert indexed_urls(site / "output") == {"/music/gig/", "/about/"}
+
+
+@pytest.mark.parametrize("deleted", ["pagefind", "pagefind/shards.json",
+                                     "pagefind/0/pagefind-entry.json"])
+def test_index_files_deleted_by_hand_are_made_again(make_site, deleted):
+    """Found by a red-team pass: the up-to-date check looked only for the pages, so a build
+    said "nothing changed" and the search page stayed broken."""
+    require_pagefind()
+    site = news_site(make_site)
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    before = snapshot(site / "output/pagefind")
+    assert "shards.json" in before and "0/pagefind-entry.json" in before
+    target = site / "output" / deleted
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    assert snapshot(site / "output/pagefind") == before
 
 
 def test_the_preview_never_indexes(make_site, tmp_path):
