@@ -397,7 +397,8 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
     foreign = foreign_files(folder, ())
     if take_over:  # this site's, as a Byline from before markers (or nothing known) left it
         taken = frozenset(name for name in foreign
-                          if not name.endswith("/") and not (folder / name).is_symlink())
+                          if not name.endswith("/") and not (folder / name).is_symlink()
+                          and not _kept_on_take_over(name))
         return Ownership(taken, False), [name for name in foreign if name not in taken]
     if not force:
         raise FolderRefused(
@@ -405,7 +406,8 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
             f"({describe_files(foreign)}): choose an empty folder, or add --force to write "
             "there anyway (those files are then kept, never deleted); if they are this "
             "site as a Byline from before December 2026 made it, add --take-over to make "
-            "them this site's (those it does not have are then deleted)")
+            "them this site's (those it does not have are then deleted, but for hidden "
+            "files and folders)")
     return Ownership(frozenset(), False), foreign
 
 
@@ -418,6 +420,13 @@ def adopt_unmarked(folder: Path, files: Iterable[str], *, site: str, scratch: Pa
     listed = [name for name in files if (folder / name).is_file()]
     if listed and folder.is_dir() and read_ownership(folder) is None:
         write_ownership(folder, listed, clean=False, scratch=scratch, site=site)
+
+
+def _kept_on_take_over(name: str) -> bool:
+    """A file a folder without a marker keeps when taken over: hidden files and folders
+    (``.github/``, ``.well-known/``, a host's settings), which no Byline build made, but
+    for the ``.nojekyll`` every build writes."""
+    return name != ".nojekyll" and any(part.startswith(".") for part in name.split("/"))
 
 
 def another_site(what: str, where: str, their_site: str, our_site: str) -> str:

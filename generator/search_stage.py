@@ -48,6 +48,8 @@ SHARD_SIZE = 1000
 HOW_TO_GET_SEARCH = ("site search is off: Pagefind is not installed. `pip install "
                      "'byline[search]'` (or set `search: false` in site.yaml to silence this)")
 _RECORD = "search:"
+# What a shard's bundle cannot be read without (``index_files``).
+_ENTRY_FILES = ("/pagefind-entry.json", "/pagefind.js")
 # Pagefind names these files after a hash of their bytes: one already in place is the same.
 _HASHED_FOLDERS = ("fragment/", "index/")
 # Pagefind's ready-made interfaces: the theme has its own search page, so they are not kept.
@@ -233,12 +235,15 @@ def _versions(shards: Sequence[Shard], manifest: bytes) -> dict[str, str]:
 
 
 def index_files(output_dir: Path, cache: BuildCache) -> list[str]:
-    """Every file of the index the last build made there ([] for none), for the up-to-date
-    check to look for as it looks for the pages."""
+    """The files of the index the last build made there that a search needs before any
+    result ([] for none): the shard list, and each shard's entry and script, for the
+    up-to-date check to look for as it looks for the pages.  (Not every fragment: one per
+    story, 100,000 more system calls for a check that must stay well under a second.)"""
     index = cache.stamp(output_dir, _record_from, kind=_RECORD)
     if index is None:
         return []
-    return [MANIFEST, *(path for shard in index.shards for path in shard.files)]
+    return [MANIFEST, *(path for shard in index.shards for path in shard.files
+                        if path.endswith(_ENTRY_FILES))]
 
 
 def forget_search(output_dir: Path, cache: BuildCache) -> None:

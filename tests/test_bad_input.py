@@ -432,6 +432,13 @@ def test_html_closed_within_its_paragraph_is_no_error(make_site):
     assert 'title="Trailer"></iframe> now.' in page and "<span>two\nlines</span>" in page
 
 
+def test_an_element_closed_by_another_of_its_name_is_still_open(make_site):
+    """A review: "<div> … <div>inner</div> done." leaves the first <div> open."""
+    body = 'Watch: <div class="x"> the clip and <div>inner</div> done.\n\nNext.\n'
+    site = make_site({"content/articles/a.md": article(body=body, category="Music")})
+    assert any("this <div> is never closed" in p for p in problems_of(site))
+
+
 def test_missing_alt_and_credit_are_warnings(make_site):
     site = make_site({
         "content/articles/a/index.md": article(body="Intro.\n\n![](p.jpg)\n\nText ![x](p.jpg)"),

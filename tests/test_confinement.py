@@ -532,6 +532,23 @@ def test_a_cache_folder_that_is_a_link_is_refused_and_what_it_leads_to_kept(
     assert around(tmp_path) == before
 
 
+def test_the_preview_refuses_a_linked_cache_before_it_sweeps_there(
+    hostile_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A review: `byline serve` swept abandoned previews through a linked cache folder."""
+    from generator.cache import CacheLinked
+    from generator.serve import PreviewServer
+
+    site = hostile_site({"content/articles/a.md": article()})
+    write_files(tmp_path, {"victim/serve-keep/data.txt": VICTIM, "victim/serve-keep.pid": "999999"})
+    (site / ".byline-cache").mkdir()
+    (site / ".byline-cache/preview").symlink_to(tmp_path / "victim", target_is_directory=True)
+    before = around(tmp_path)
+    with pytest.raises(CacheLinked):
+        PreviewServer(site, port=0).start()
+    assert around(tmp_path) == before
+
+
 def test_a_file_of_someone_else_in_the_cache_photo_folder_is_kept(
     hostile_site: Callable[..., Path]
 ) -> None:

@@ -161,7 +161,7 @@ def _closed_later(text: str, after: int, chunk: str) -> bool:
         return False
     end = _BLANK_LINE.search(text, after)
     paragraph = text[after:] if end is None else text[after:end.start()]
-    return f"</{start.group(1).lower()}" in paragraph.lower()
+    return not _left_open(chunk + paragraph, start.group(1).lower())
 
 
 def _left_open(chunk: str, tag: str) -> bool:

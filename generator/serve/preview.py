@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.build import BuildOptions, BuildResult, BuildState, build_site
-from generator.cache import CACHE_DIR_NAME
+from generator.cache import CACHE_DIR_NAME, refuse_linked_cache
 from generator.config import CONFIG_NAME
 from generator.errors import BuildFailed, BylineError, Problem, Severity
 from generator.image_stage import make_pending
@@ -69,6 +69,9 @@ class PreviewServer:
         if not (self.site / CONFIG_NAME).is_file():
             raise BylineError(f"{self.site} has no {CONFIG_NAME}: run `byline serve` in a site "
                               "folder, or pass --site")
+        # Before anything is made or swept there (a red-team pass: a linked cache had its
+        # target's folders deleted as abandoned previews).
+        refuse_linked_cache(self.site / CACHE_DIR_NAME)
         previews = self.site / CACHE_DIR_NAME / PREVIEW_DIR_NAME
         previews.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(previews)
