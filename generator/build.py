@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from generator.image_stage import ImageIndex, PendingImage
     from generator.incremental import BuildMode, LastBuild
     from generator.model import Content
-    from generator.render import Output
+    from generator.render import Output, Plan
     from generator.search_stage import SearchOutcome
 
 # Why a build in a new process made only what a change reached (see incremental.py).
@@ -619,8 +619,9 @@ def _build_locked(
     if plan is not None:
         # The units planned again hold every file of static/ and every page Byline makes
         # with nothing shown (robots.txt…): a file added to static/ clashes here, as in a
-        # clean build.
-        _check_collisions(plan.outputs, report, site)
+        # clean build; so does one in the way of the folder of a page not planned again.
+        _check_collisions(plan.outputs, report, site,
+                          _carried_neighbours(plan, previous, output_dir))
         # Only the files of the units planned again are compared, made or removed.
         existing -= previous.keys() - {o.path for o in plan.outputs} - set(plan.removed)
         if not one_shot:
@@ -857,7 +858,34 @@ def _check_search_folder(outputs: Sequence[Output], report: Report, site: Path) 
             return
 
 
-def _check_collisions(outputs: Sequence[Output], report: Report, site: Path) -> None:
+def _carried_neighbours(plan: Plan, previous: Mapping[str, str],
+                        output_dir: Path) -> dict[str, Output]:
+    """The outputs a plan from the last build's record carries over unplanned (named by path
+    alone) that the planned ones would need as a folder, or that sit in a planned file's
+    folder: what ``_check_file_in_folders_way`` needs of them.  Only a planned file with a
+    folder of its name in the output folder is looked for among the carried paths."""
+    from generator.render import Output
+
+    planned = {o.path for o in plan.outputs}
+    carried = previous.keys() - planned - set(plan.removed)
+    found: dict[str, Output] = {}
+    for path in planned:
+        at = path.find("/")
+        while at > 0:
+            if path[:at] in carried:
+                found[path[:at]] = Output(path[:at], previous[path[:at]])
+            at = path.find("/", at + 1)
+        if (output_dir / path).is_dir():
+            inside = min((p for p in carried if p.startswith(path + "/")), default=None)
+            if inside is not None:
+                found[inside] = Output(inside, previous[inside])
+    return found
+
+
+def _check_collisions(outputs: Sequence[Output], report: Report, site: Path,
+                      carried: Mapping[str, Output] | None = None) -> None:
+    """Two outputs at one path, or a file where another output needs its folder; ``carried``:
+    outputs of the last build planned from its record and not again (see above)."""
     from generator.config import setting_at
 
     seen: dict[str, Output] = {}
@@ -886,7 +914,7 @@ def _check_collisions(outputs: Sequence[Output], report: Report, site: Path) -> 
                 report.error(f"/{output.path} is a page Byline makes itself (a section's or "
                              f"tag's list, the archive, a feed), and {this} would be written "
                              f"over it: {fix}", where)
-    _check_file_in_folders_way(seen, report)
+    _check_file_in_folders_way({**carried, **seen} if carried else seen, report)
     _warn_one_file_elsewhere(seen, report)
 
 

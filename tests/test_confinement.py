@@ -271,6 +271,36 @@ def test_a_static_file_in_the_way_of_a_pages_folder_is_named(
         "name: rename the file, or move it into a folder of its own"]
 
 
+def test_a_static_file_added_in_the_way_of_a_built_pages_folder_is_named(
+    hostile_site: Callable[..., Path]
+) -> None:
+    """Found by a review: the second build plans from the first's record, which did not
+    plan the section's pages again, and the commit then called /music in output/ someone
+    else's file to move out."""
+    site = hostile_site({"content/articles/a.md": article(category="Music"),
+                         "static/.keep": ""})
+    assert build_outcome(site).code == 0
+    before = snapshot(site / "output")
+    (site / "static/music").write_text("not a folder\n")
+    assert errors_of(build_outcome(site, previous=before)) == [
+        "static/music: error: this file would be written to /music, where Byline writes "
+        "/music/a/index.html, which needs a folder of that name: rename the file, or move it "
+        "into a folder of its own"]
+
+
+def test_a_static_file_added_inside_a_built_file_is_named(
+    hostile_site: Callable[..., Path]
+) -> None:
+    site = hostile_site({"content/articles/a.md": article(), "static/.keep": ""})
+    assert build_outcome(site).code == 0
+    before = snapshot(site / "output")
+    (site / "static/feed.xml").mkdir()
+    (site / "static/feed.xml/old.xml").write_text("<rss/>\n")
+    assert errors_of(build_outcome(site, previous=before)) == [
+        "static/feed.xml/old.xml: error: this file is in the folder /feed.xml/, and Byline "
+        "writes its own file /feed.xml: move this file out of that folder"]
+
+
 @pytest.mark.parametrize("alias", ["/.htaccess", "/.git/config", "/old/.env/"])
 def test_an_alias_to_a_hidden_file_is_an_error(
     hostile_site: Callable[..., Path], alias: str
