@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import features
 
@@ -198,10 +199,17 @@ def scaled_height(source: SourceImage, width: int) -> int:
 
 def variant_url(source: SourceImage, settings: ImageSettings, fmt: str, label: str) -> str:
     """``/images/<stem>.<hash10>.<label>.<ext>``: readable, and unique to bytes + settings."""
-    animated = f":animation{ANIMATION_VERSION}" if source.animated else ""
-    key = f"{source.digest}:{settings.output_key(fmt)}{animated}".encode()
-    digest = hashlib.sha256(key).hexdigest()[:10]
-    return f"{URL_PREFIX}{slug(source.path.stem)}.{digest}.{label}.{EXTENSIONS[fmt]}"
+    named = _named(source.digest, source.path.stem, source.animated, settings.output_key(fmt))
+    return f"{named}.{label}.{EXTENSIONS[fmt]}"
+
+
+@lru_cache(maxsize=1024)
+def _named(digest: str, stem: str, animated: bool, output_key: str) -> str:
+    """``/images/<stem>.<hash10>``, the same for every file of a photo in one format: made
+    once for them all (a hero has a dozen, each planned at every build)."""
+    animation = f":animation{ANIMATION_VERSION}" if animated else ""
+    key = hashlib.sha256(f"{digest}:{output_key}{animation}".encode()).hexdigest()[:10]
+    return f"{URL_PREFIX}{slug(stem)}.{key}"
 
 
 # What ``variant_url`` names a file, and what ``encoding.replace_atomically`` names it while

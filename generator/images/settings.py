@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 
 # Bump when a code change alters the pixels or bytes written for the same settings, so that
@@ -98,14 +99,13 @@ class ImageSettings:
         WebP quality re-encodes the WebP files and leaves every JPEG where it is.  Widths are
         in it because each width is resized from the next larger one.
         """
-        return _hash(
-            {
-                "v": PIPELINE_VERSION,
-                "format": fmt,
-                "quality": self.quality.get(fmt),
-                "widths": self.widths,
-            }
-        )
+        return _output_key(fmt, self.quality.get(fmt), self.widths)
+
+
+@lru_cache(maxsize=64)
+def _output_key(fmt: str, quality: int | None, widths: tuple[int, ...]) -> str:
+    # Asked for every processed photo's every file name (five per hero): hashed once.
+    return _hash({"v": PIPELINE_VERSION, "format": fmt, "quality": quality, "widths": widths})
 
 
 def _hash(value: object) -> str:
