@@ -1142,3 +1142,21 @@ def test_a_file_added_to_static_clashes_in_a_rebuild_as_in_a_clean_build(make_si
     assert main(["build", "--site", str(site), "-q"]) == 1
     assert "static/robots.txt: error: /robots.txt is a page Byline makes itself" in \
         capsys.readouterr().err
+
+
+def test_an_empty_dek_is_no_dek_and_an_empty_headline_says_so(make_site):
+    """Found by a red-team pass: `dek: ""` (a writer clearing the dek, an imported archive)
+    stopped the build with "'dek' must be text", while `dek:` with nothing was accepted."""
+    from bs4 import BeautifulSoup
+
+    site = make_site({"content/articles/a.md": article(title="Paper Moons", dek='""'),
+                      "content/articles/b.md": article(title="Other", dek="'  '")})
+    result = build(site)
+    assert [a.dek for a in result.content.articles] == [None, None]
+    page = BeautifulSoup(
+        (site / "output" / result.content.articles[0].url.strip("/") / "index.html").read_text(),
+        "html.parser")
+    assert page.select_one(".article__dek") is None
+    site = make_site({"content/articles/a.md": article(title='""')})
+    assert problems_of(site) == [
+        "content/articles/a.md:2: error: 'title' is empty: write it between the quotes"]

@@ -84,7 +84,8 @@ class FieldReader:
         self.report.error(message, self.at(*path))
 
     def text(self, key: str, *, required: bool = False) -> str | None:
-        """A non-empty string, or None."""
+        """A non-empty string, or None.  Blank text (``dek: ""``, as a writer clearing a
+        field or an imported archive writes it) is no value, as ``dek:`` with nothing is."""
         value = self.doc.written(self.data.get(key), key)
         if value is None:
             if required:
@@ -92,8 +93,12 @@ class FieldReader:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)  # `title: 1989` is a fine headline
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str):
             self.error(f"'{key}' must be text", key)
+            return None
+        if not value.strip():
+            if required:
+                self.error(f"'{key}' is empty: write it between the quotes", key)
             return None
         return without_entities(value).strip()
 
