@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from generator.markup import render_markdown
@@ -68,6 +69,29 @@ def test_subheads_start_under_the_headline_whichever_level_the_writer_used(make_
     one = BeautifulSoup(render_markdown("# Big\n\nx\n\n## Smaller\n").html.decode(),
                         "html.parser")
     assert [h.name for h in one.select("h2, h3")] == ["h2", "h3"]
+
+
+@pytest.mark.parametrize(("typed", "given"), [
+    # Found by a red-team pass: one shift for the whole body left h1 -> h4 and h2 -> h4.
+    (["###", "#", "###"], ["h2", "h2", "h3"]),
+    (["#", "###", "##", "######"], ["h2", "h3", "h3", "h4"]),
+    (["##", "####", "###", "#"], ["h2", "h3", "h3", "h2"]),
+])
+def test_subheads_never_skip_a_level(typed: list[str], given: list[str]) -> None:
+    body = "\n\n".join(f"{marks} Part {n}\n\nText." for n, marks in enumerate(typed))
+    html = BeautifulSoup(render_markdown(body).html.decode(), "html.parser")
+    assert [h.name for h in html.select("h1, h2, h3, h4, h5, h6")] == given
+
+
+def test_a_live_blogs_intro_heading_is_no_second_headline() -> None:
+    """Found by a red-team pass: a live blog's headings were left as typed, so the intro's
+    ``# How to follow`` was a second <h1>."""
+    body = ("# How to follow tonight\n\nRefresh.\n\n## 7:05 pm — The carpet opens\n\n"
+            "First.\n\n#### Who wore what\n\nGold.\n\n## 7:30 pm\n\nSpeeches.\n")
+    html = BeautifulSoup(render_markdown(body, live=True).html.decode(), "html.parser")
+    # The updates' headings are cut out, for the page to show in each update's <h2>.
+    assert [(h.name, h.get_text()) for h in html.select("h1, h2, h3, h4, h5, h6")] == [
+        ("h2", "How to follow tonight"), ("h3", "Who wore what")]
 
 
 def test_words_in_brackets_reach_the_feed_too(make_site, tmp_path) -> None:

@@ -277,26 +277,33 @@ class _TablesInScrollBoxes(Treeprocessor):
 
 
 class _SubheadsUnderTheHeadline(Treeprocessor):
-    """A story's subheads start at ``<h2>``, under the page's ``<h1>`` headline: a writer
-    who uses ``###`` for them (as many editors suggest) or ``#`` had a page whose outline
-    skipped a level or had two headlines, which screen readers list and the HTML checker
-    refuses.  Levels keep their order; a live blog's are left alone (``## 9:42 pm`` is an
-    update, and its subheads sit under it)."""
+    """A story's subheads start at ``<h2>``, under the page's ``<h1>`` headline, and never
+    skip a level: a writer who uses ``###`` for them (as many editors suggest), ``#``, or
+    both in one story had a page whose outline skipped levels or had two headlines, which
+    screen readers list and the HTML checker refuses.
+
+    Each heading goes one level under the nearest heading before it that the writer typed
+    at a higher level (``#`` above ``##``), and to ``<h2>`` when there is none: the order the
+    writer gave stays, the gaps close.  A live blog's updates (``## 9:42 pm``) stay ``<h2>``,
+    and a subhead in an update sits under it."""
 
     def __init__(self, md: Markdown, live: LiveUpdatesExtension) -> None:
         super().__init__(md)
         self.live = live
 
     def run(self, root: Element) -> None:
-        if self.live.processor.enabled:
-            return
-        headings = [e for e in root.iter() if e.tag in _HEADINGS]
-        if not headings:
-            return
-        shift = 2 - min(int(e.tag[1]) for e in headings)
-        if shift:
-            for heading in headings:
-                heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
+        updates = set(map(id, self.live.processor.updates(root)))
+        above: list[tuple[int, int]] = []  # the open headings: (level typed, level given)
+        for heading in [e for e in root.iter() if e.tag in _HEADINGS]:
+            typed = int(heading.tag[1])
+            if id(heading) in updates:
+                above = [(typed, 2)]
+                continue
+            while above and above[-1][0] >= typed:
+                above.pop()
+            level = min(6, above[-1][1] + 1 if above else 2)
+            above.append((typed, level))
+            heading.tag = f"h{level}"
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

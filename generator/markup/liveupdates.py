@@ -45,16 +45,22 @@ class _MarkUpdates(Treeprocessor):
         self.enabled = False
 
     def run(self, root: etree.Element) -> None:
-        if not self.enabled:
-            return
         previous: etree.Element | None = None
         for child in root:
-            if child.tag == "h2" and starts_with_time(child.text or ""):
+            if self.is_update(child):
                 if previous is None:
                     root.text = (root.text or "") + _CUT
                 else:
                     previous.tail = (previous.tail or "") + _CUT
             previous = child
+
+    def is_update(self, child: etree.Element) -> bool:
+        """Whether a top-level element of the body starts an update (never when off)."""
+        return self.enabled and child.tag == "h2" and starts_with_time(child.text or "")
+
+    def updates(self, root: etree.Element) -> list[etree.Element]:
+        """The headings that start the updates of a live body (none in any other)."""
+        return [child for child in root if self.is_update(child)] if self.enabled else []
 
 
 class LiveUpdatesExtension(Extension):
