@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from generator.theme import builtin_themes_dir
+
 from .browser import launched_chromium, require_chromium
 from .conftest import NOW, REPO, SITE_YAML, article, build, page, photo_bytes
 
@@ -466,3 +468,27 @@ def test_character_references_in_front_matter_are_the_characters(make_site):
     html = page(site, "/music/q/")
     assert html.find("h1").get_text() == "Tom & Jerry: Mara Quell’s R&B tour"
     assert "Rock & roll, 100\xa0nights at AT&T Park" in html.get_text()
+
+
+def test_a_quote_with_the_writers_own_marks_gets_none_added(make_site):
+    """Found by a red-team pass: the theme put “ ” around every attributed quote, so a quote
+    typed with its marks (the sample site's) showed them twice, and « » got “« »”."""
+    body = """
+    > "When you write for a band, you're writing for five people's hands."
+    >
+    > -- Jasper Quint
+
+    > « C'est fini. »
+    >
+    > -- Mara Quell
+
+    > No marks typed.
+    >
+    > -- Ines Park
+    """
+    figures = quotes_of(make_site, body).select("main figure.pullquote")
+    assert [f["class"] for f in figures] == [
+        ["pullquote", "pullquote--marked"], ["pullquote", "pullquote--marked"], ["pullquote"]]
+    css = (builtin_themes_dir() / "default/static/css/site.css").read_text()
+    assert ('.pullquote:not(.pullquote--marked) blockquote p:first-child::before '
+            '{ content: "“"') in css

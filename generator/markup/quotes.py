@@ -85,8 +85,16 @@ def _speaker_line(text: str) -> str | None:
     return match.group("who").strip() if match else None
 
 
+# Marks a quotation may open with, in the languages newsrooms write: a quote that starts with
+# one has the writer's own marks, and the theme adds none around it.
+_OPENING_MARKS = frozenset("\"'“‘”’«»„‚‹›「『〝")
+
+
 def _figure(said: list[etree.Element], who: str) -> etree.Element:
-    figure = etree.Element("figure", {"class": "pullquote"})
+    first = said[0].text if said and said[0].tag == "p" else None
+    marked = (first or "").lstrip()[:1] in _OPENING_MARKS
+    figure = etree.Element("figure", {"class": "pullquote pullquote--marked" if marked
+                                      else "pullquote"})
     figure.text = "\n"
     quote = etree.SubElement(figure, "blockquote")
     quote.text = "\n"
