@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import unicodedata
 from pathlib import Path
@@ -108,6 +109,28 @@ def kind_of(mode: int) -> str:
 def not_regular(mode: int, wanted: str) -> str:
     """The message for a name that is something other than a regular file."""
     return f"not a regular file ({kind_of(mode)}): remove it or replace it with {wanted}"
+
+
+def _windows_punctuation() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x80, 0xA0):
+        try:
+            table[code] = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:  # five codes Windows-1252 leaves empty
+            table[code] = ""
+    return table
+
+
+# U+0080 to U+009F are control characters HTML forbids; in a writer's text they are Windows
+# punctuation read as Latin-1 somewhere on the way (an old archive, an email): U+0092 where
+# ’ was, U+0085 for …  Each becomes what it stood for, as a browser reads &#x92;.
+_WINDOWS_PUNCTUATION = _windows_punctuation()
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def as_written(text: str) -> str:
+    """A source file's decoded text with Windows punctuation put back (see above)."""
+    return text.translate(_WINDOWS_PUNCTUATION) if _C1.search(text) else text
 
 
 def line_not_utf8(data: bytes, error: UnicodeDecodeError) -> int:

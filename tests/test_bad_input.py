@@ -1160,3 +1160,24 @@ def test_an_empty_dek_is_no_dek_and_an_empty_headline_says_so(make_site):
     site = make_site({"content/articles/a.md": article(title='""')})
     assert problems_of(site) == [
         "content/articles/a.md:2: error: 'title' is empty: write it between the quotes"]
+
+
+def test_windows_punctuation_read_as_latin1_is_put_back(make_site):
+    """Found by a red-team pass: text from a Windows-1252 document read as Latin-1 (an old
+    archive, an email) carries U+0092 where ’ was; published as is, every such character
+    was a code point HTML forbids, shown as nothing or a box."""
+    from bs4 import BeautifulSoup
+
+    site = make_site({
+        "content/articles/a.md": article(title="It\x92s over", category="Music",
+                                         body="The band\x92s last show\x85 \x93Done,\x94 she "
+                                              "said.\x81"),
+        "content/authors/kim.yaml": "name: Kim O\x92Neil\n"})
+    result = build(site)
+    story = result.content.articles[0]
+    assert story.title == "It’s over"
+    html = (site / "output" / story.url.strip("/") / "index.html").read_text()
+    assert not any(0x80 <= ord(c) <= 0x9F for c in html)
+    body = BeautifulSoup(html, "html.parser").select_one(".article__body").get_text()
+    assert "The band’s last show… “Done,” she said." in body
+    assert result.content.authors["kim"].name == "Kim O’Neil"

@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.errors import Report, SourceLocation
 from generator.inputfiles import (
     UnreadableFile,
+    as_written,
     is_encodable,
     open_problem,
     outside_message,
@@ -65,8 +66,8 @@ def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Auth
         report.error(outside_message(target), where)
         return None
     try:
-        doc = parse_yaml(read_input(path, "a YAML file of name:, bio:, avatar:, links:")
-                         .decode("utf-8"))
+        doc = parse_yaml(as_written(read_input(
+            path, "a YAML file of name:, bio:, avatar:, links:").decode("utf-8")))
     except UnreadableFile as error:
         report.error(str(error), where)
         return None

@@ -13,7 +13,7 @@ from typing import Any
 from generator.cache import digest_text
 from generator.errors import LocatedError
 from generator.frontmatter import FrontMatterError, split_front_matter
-from generator.inputfiles import line_not_utf8
+from generator.inputfiles import as_written, line_not_utf8
 from generator.markup import (
     IMAGE_KINDS,
     MARKUP_VERSION,
@@ -82,7 +82,7 @@ def parse_source(data: bytes) -> ParsedSource:
         return ParsedSource(problem=_NOT_UTF8, problem_line=1)
     # Lines end as a text file's read in Python: \r\n (Windows) and a lone \r (files from
     # old Mac editors, some CMS exports) too, so every line number is the editor's.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = as_written(text.replace("\r\n", "\n").replace("\r", "\n"))
     try:
         split = split_front_matter(text)
     except (FrontMatterError, YamlSyntaxError) as exc:
