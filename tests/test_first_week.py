@@ -492,3 +492,20 @@ def test_a_quote_with_the_writers_own_marks_gets_none_added(make_site):
     css = (builtin_themes_dir() / "default/static/css/site.css").read_text()
     assert ('.pullquote:not(.pullquote--marked) blockquote p:first-child::before '
             '{ content: "“"') in css
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    # Found by a red-team pass: each opening quote here became a closing one.
+    ('他说"你好"。', "他说“你好”。"),
+    ('東京"ドーム"と"コンサート"', "東京“ドーム”と“コンサート”"),
+    ('Elle dit\xa0"bonjour".', "Elle dit\xa0“bonjour”."),
+    ('¡"Hola"! ¿"Qué"?', "¡“Hola”! ¿“Qué”?"),
+    # What was right stays so.
+    ('She said "hi" and "bye".', "She said “hi” and “bye”."),
+    ("Don't, the '90s, 'quoted'.", "Don’t, the ’90s, ‘quoted’."),
+])
+def test_quotes_open_after_any_space_spanish_marks_and_east_asian_text(
+        typed: str, shown: str) -> None:
+    from generator.markup import smarten
+
+    assert smarten(typed) == shown

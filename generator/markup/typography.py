@@ -9,6 +9,7 @@ captions), which is not Markdown.
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown
@@ -17,7 +18,8 @@ from markdown.treeprocessors import Treeprocessor
 
 _MARKS = re.compile(r"---|--|\.\.\.|['\"]")
 _DASHES = {"---": "—", "--": "–", "...": "…"}
-_OPENERS = frozenset(" \t\n([{—–“‘")
+_OPENERS = frozenset(" \t\n([{—–“‘¡¿«‹„‚")
+_WIDE = ("W", "F")  # East Asian wide and full-width characters
 _DECADE = re.compile(r"\d\ds?\b")
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
 
@@ -41,9 +43,15 @@ def _replacement(match: re.Match[str]) -> str:
     before = text[at - 1] if at else " "
     after = text[at + 1] if at + 1 < len(text) else ""
     # A quote after a space opens when text follows it, or when the text node ends there
-    # (the quoted words are in the next element: "*word*").
-    opens = before in _OPENERS and (after == "" or not after.isspace())
+    # (the quoted words are in the next element: "*word*").  Any space counts (a no-break
+    # space before a French quote), and Spanish ¡ and ¿.
+    starts = before in _OPENERS or before.isspace()
+    opens = starts and (after == "" or not after.isspace())
     if mark == '"':
+        if not starts and unicodedata.east_asian_width(before) in _WIDE:
+            # Chinese and Japanese put no space before a quote (他说"你好"): the marks pair
+            # up in turn, the first of each pair opening.
+            opens = text.count('"', 0, at) % 2 == 0 and not after.isspace()
         return "“" if opens else "”"
     if before.isalnum() and after.isalnum():
         return "’"  # don't, Beyoncé's
