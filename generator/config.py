@@ -198,6 +198,10 @@ def _timezone(value: Any) -> str | None:
         return (f"{value!r} is a zone's abbreviation, which keeps one offset all year (no "
                 f"summer time); use the name of a place in the zone, such as {meant} "
                 "(or Etc/GMT+5 style names for a fixed offset on purpose)")
+    if value.lower() in _NOT_PLACES:
+        return (f"{value!r} is no place's time: {_NOT_PLACES[value.lower()]}, so the same "
+                "site would publish at other moments on other machines; use the name of the "
+                "newsroom's zone, such as America/New_York or UTC")
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -213,6 +217,14 @@ def _timezone(value: Any) -> str | None:
 _ABBREVIATED_ZONES = {
     "EST": "America/New_York",
     "MST": "America/Denver (America/Phoenix for Arizona, which keeps no summer time)",
+}
+
+
+# Names some systems' zone databases keep that say no place's time.
+_NOT_PLACES = {
+    "localtime": "it is whatever zone the computer building the site is set to",
+    "posixrules": "it is a copy of another zone's rules, kept for old systems",
+    "factory": "it is the zone of a computer not yet set up, shown as \"-00\"",
 }
 
 
@@ -233,7 +245,8 @@ def _zone_meant(typed: str) -> str | None:
     key = typed.strip().replace(" ", "_").lower()
     if key.upper() in _PLACES_OF:
         return _PLACES_OF[key.upper()]
-    names = {name.lower(): name for name in available_timezones()}
+    names = {name.lower(): name for name in available_timezones()
+             if name.lower() not in _NOT_PLACES}
     if key in names:
         return names[key]
     cities = {name.rsplit("/", 1)[-1].lower(): name for name in sorted(names.values())}

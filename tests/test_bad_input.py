@@ -640,6 +640,17 @@ def test_a_theme_that_is_not_there_is_named_not_replaced_by_the_built_in_one(
     ("EST", "'EST' is a zone's abbreviation, which keeps one offset all year (no summer "
             "time); use the name of a place in the zone, such as America/New_York (or "
             "Etc/GMT+5 style names for a fixed offset on purpose)"),
+    # Accepted, and even suggested for "local time": the build machine's zone, so a New York
+    # desk's stories went out hours early on a CI runner set to UTC (a red-team pass).
+    ("localtime", "'localtime' is no place's time: it is whatever zone the computer building "
+                  "the site is set to, so the same site would publish at other moments on "
+                  "other machines; use the name of the newsroom's zone, such as "
+                  "America/New_York or UTC"),
+    ("Factory", "'Factory' is no place's time: it is the zone of a computer not yet set up, "
+                'shown as "-00", so the same site would publish at other moments on other '
+                "machines; use the name of the newsroom's zone, such as America/New_York or "
+                "UTC"),
+    ("local time", "unknown timezone 'local time'; use a name such as America/New_York or UTC"),
 ])
 def test_a_mistyped_or_abbreviated_timezone_is_named_with_the_one_meant(make_site, capsys,
                                                                         zone, message):
