@@ -97,6 +97,11 @@ def test_an_alias_climbing_out_is_an_error_and_the_file_beside_the_site_survives
         ("//evil.example/", '"//evil.example/"', "has an empty or '.' folder in it (// or /./)"),
         ("/./old/", '"/./old/"', "has an empty or '.' folder in it (// or /./)"),
         ("/old?id=3", '"/old?id=3"', "has a ? or # in it, which a static site cannot tell apart"),
+        # %-escapes are read as the server reads them: decoded, then checked.
+        ("/%2e%2e/%2E%2E/victim/", '"/%2e%2e/%2E%2E/victim/"', "leaves the site"),
+        ("/old%20page/", '"/old%20page/"', "has a space, line break or control character in it"),
+        ("/beyonc%E9/", '"/beyonc%E9/"',
+         "has a %-escape that is no UTF-8 text (copy the address again)"),
     ],
 )
 def test_an_alias_that_is_not_a_plain_site_path_is_an_error_at_its_line(
@@ -111,6 +116,19 @@ def test_an_alias_that_is_not_a_plain_site_path_is_an_error_at_its_line(
                               f"{FIX_ALIAS}"]
     assert around(tmp_path) == before
     assert not (site / "output").exists()
+
+
+def test_an_alias_copied_from_the_address_bar_redirects_from_the_address_readers_ask_for(
+    hostile_site: Callable[..., Path]
+) -> None:
+    """Found by a red-team pass: the redirect page went into a folder literally named
+    beyonc%C3%A9, which no server looks in (it decodes the address first): a 404."""
+    site = hostile_site({"content/articles/a.md": article(
+        aliases="[/musique/beyonc%C3%A9-tourn%C3%A9e/]")})
+    assert build_outcome(site).code == 0
+    moved = site / "output/musique/beyoncé-tournée/index.html"
+    assert 'http-equiv="refresh"' in moved.read_text()
+    assert not (site / "output/musique/beyonc%C3%A9-tourn%C3%A9e").exists()
 
 
 def test_a_page_alias_is_checked_too(hostile_site: Callable[..., Path]) -> None:

@@ -6,6 +6,7 @@ import html
 import re
 from datetime import tzinfo
 from typing import Any
+from urllib.parse import unquote
 
 from generator.dates import ParsedDate, parse_date, skipped_hour_problem, why_not_a_date
 from generator.errors import Report, SourceLocation
@@ -177,13 +178,16 @@ class FieldReader:
         error, since a redirect page is written at each."""
         good = []
         for value in self.names("aliases"):
-            problem = site_path_problem(value) or _hidden_part(value)
+            # As copied from a browser's address bar or a CMS export: a server decodes the
+            # address asked for before it looks for the file, so the folder is the decoded one.
+            path, problem = _decoded_path(value)
+            problem = problem or site_path_problem(path) or _hidden_part(path)
             if problem:  # at its own line: ``names`` drops blanks and repeats, so not by index
                 self.report.error(f"alias {quoted(value)} {problem}: an alias is a path on this "
                                   "site such as /old-slug/",
                                   self.where.at(self.name_line("aliases", value)))
                 continue
-            good.append(value)
+            good.append(path)
         return tuple(good)
 
     def warn_unknown_keys(self, known: tuple[str, ...]) -> dict[str, Any]:
@@ -233,6 +237,20 @@ class FieldReader:
                            "https://example.com/page or a path on this site such as /about/",
                            *path)
 
+
+
+# A %-escape as browsers write one (%C3%A9 for é).
+_ESCAPED = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _decoded_path(typed: str) -> tuple[str, str | None]:
+    """The path a typed alias names, its %-escapes decoded; or why they name none."""
+    if not _ESCAPED.search(typed):
+        return typed, None
+    try:
+        return unquote(typed, errors="strict"), None
+    except UnicodeDecodeError:
+        return typed, "has a %-escape that is no UTF-8 text (copy the address again)"
 
 
 def _hidden_part(alias: str) -> str | None:
