@@ -26,8 +26,10 @@ HANDLE = "the.official.velvetstatic.band"  # Instagram's longest: 30 characters
 
 def stress_files() -> dict[str, str | bytes]:
     return {
-        "site.yaml": SITE_YAML.replace("categories: [Music, TV]", "categories: [Music, TV]\n"
-                                       "language: de"),
+        # A section's name longer than a phone is wide widened every page (a red-team pass).
+        "site.yaml": SITE_YAML.replace("categories: [Music, TV]",
+                                       "categories: [Music, TV, Fernsehen und Streamingdienste]"
+                                       "\nlanguage: de"),
         "content/articles/gala/index.md": article(
             f"{LONG_WORD} in Köln abgesagt", "2026-11-19 10:00",
             "Die Gala fällt aus.\n\n    setlist_2026_signal_tour_night_01.txt: Low Tide Radio / "
@@ -36,6 +38,8 @@ def stress_files() -> dict[str, str | bytes]:
             author="Wolfeschlegelsteinhausenbergerdorff", dek=f"Die Erklärung steht unter {URL}",
             hero="{image: hero.jpg, alt: Die Bühne}"),
         "content/articles/gala/hero.jpg": photo_bytes((1600, 900)),
+        "content/articles/serie.md": article("Neue Serie", "2026-11-17 10:00", "Text.",
+                                             category="Fernsehen und Streamingdienste"),
         "content/articles/posts.md": article(
             "Velvet Static teases the tour", "2026-11-18 10:00",
             f"https://www.instagram.com/p/DEw2Lq8sHn1/\n@{HANDLE}, November 18, 2026: Tickets "
