@@ -509,3 +509,24 @@ def test_quotes_open_after_any_space_spanish_marks_and_east_asian_text(
     from generator.markup import smarten
 
     assert smarten(typed) == shown
+
+
+def test_a_japanese_story_has_a_summary_near_the_limit_and_its_reading_time(make_site):
+    """Found by a red-team pass: the summary was cut at the paragraph's last space, around a
+    Latin name near its start ("人気グループ BTS…", 11 characters on every card and in every
+    feed), and a 4,200-character story said "1 min read"."""
+    from generator.markup.document import _WORDS_PER_UNSPACED
+    from generator.model import WORDS_PER_MINUTE
+
+    sentence = ("人気グループ BTS が東京ドームで三日間のコンサートを開催し、"
+                "ファン十五万人が集まった。")
+    site = make_site({"content/articles/a.md": article(
+        title="東京ドーム公演", category="Music", body=sentence.replace(" BTS ", "") * 100)})
+    story = build(site).content.articles[0]
+    assert 250 <= len(story.summary) <= 280 and story.summary.endswith("…")
+    assert 7 <= story.reading_minutes <= 9  # about 4,000 characters at 500 a minute
+    assert _WORDS_PER_UNSPACED == WORDS_PER_MINUTE / 500
+    site = make_site({"content/articles/a.md": article(
+        title="東京ドーム公演", category="Music", body=sentence * 12)})
+    summary = build(site).content.articles[0].summary
+    assert len(summary) >= 168, summary  # cut at a space only near the limit
