@@ -335,3 +335,26 @@ def test_publishing_the_starter_at_its_example_address_stops_until_base_url_is_s
     assert main(["publish", "--site", str(site), "-q"]) == 0
     assert capsys.readouterr().err == ""
     assert (public / "index.html").is_file()
+
+
+def test_a_custom_domain_that_is_not_base_urls_host_is_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a red-team pass: GitHub Pages served the site at static/CNAME's domain while
+    every canonical link, feed and share card named base_url's, and nothing was said."""
+    site = tmp_path / "news"
+    init_site(site, author="Sam")
+    settings = site / CONFIG_NAME
+    settings.write_text(settings.read_text().replace(
+        "base_url: https://example.com/", "base_url: https://news.test/"), encoding="utf-8")
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static/CNAME").write_text("www.marquee-news.com\n")
+    assert main(["check", "--site", str(site), "-q"]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "static/CNAME:1: warning: names www.marquee-news.com as the site's domain, but "
+        "base_url in site.yaml is https://news.test/: GitHub Pages serves the site at "
+        "www.marquee-news.com, while every canonical link, feed, sitemap and share card points "
+        "at base_url; make the two name the same host")
+    (site / "static/CNAME").write_text("News.Test\n")
+    assert main(["check", "--site", str(site), "-q"]) == 0
+    assert "CNAME" not in capsys.readouterr().err

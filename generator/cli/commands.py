@@ -356,6 +356,8 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     # the starter's workflow runs before it deploys (a red-team pass: it deployed one).
     placeholder_address = _optional("generator.publish", "placeholder_address", "publish")
     problems = [*([found] if (found := placeholder_address(config)) else []), *problems]
+    custom_domain_mismatch = _optional("generator.publish", "custom_domain_mismatch", "publish")
+    problems = [*([found] if (found := custom_domain_mismatch(config)) else []), *problems]
     if kept is not None:
         kept.check, kept.output = memo, result.output
     else:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.config import SiteConfig, setting_at
-from generator.errors import BuildFailed, Problem, Severity
+from generator.errors import BuildFailed, Problem, Severity, SourceLocation
 from generator.ownership import is_placeholder
 from generator.publish import directory, git, s3
 from generator.publish.target import PublishSummary, Target, TargetProblems
@@ -100,6 +101,25 @@ def _located(site_root: Path, name: str, found: TargetProblems) -> list[Problem]
                        setting_at(site_root, "deploy", "targets", name, *([key] if key else [])))
                for key, message in found.problems]
     return sorted(located, key=lambda p: (p.location.line if p.location else None) or 0)
+
+
+def custom_domain_mismatch(config: SiteConfig) -> Problem | None:
+    """The warning of a ``static/CNAME`` (GitHub Pages' custom domain) naming another host
+    than ``base_url``: the site is then served at one address while every canonical link,
+    feed, sitemap and share card names the other."""
+    file = config.root / "static" / "CNAME"
+    try:
+        named = file.read_text(encoding="utf-8", errors="replace").split()
+    except OSError:  # none (the usual case), or one the build reports
+        return None
+    host = (urlsplit(config.base_url).hostname or "").lower()
+    if not named or named[0].lower().rstrip(".") == host:
+        return None
+    return Problem(Severity.WARNING,
+                   f"names {named[0]} as the site's domain, but base_url in site.yaml is "
+                   f"{config.base_url}: GitHub Pages serves the site at {named[0]}, while every "
+                   "canonical link, feed, sitemap and share card points at base_url; make the "
+                   "two name the same host", SourceLocation("static/CNAME", 1))
 
 
 def placeholder_address(config: SiteConfig) -> Problem | None:
