@@ -530,3 +530,28 @@ def test_a_japanese_story_has_a_summary_near_the_limit_and_its_reading_time(make
         title="東京ドーム公演", category="Music", body=sentence * 12)})
     summary = build(site).content.articles[0].summary
     assert len(summary) >= 168, summary  # cut at a space only near the limit
+
+
+def test_lists_come_out_as_typed_in_editors_and_pasted_from_docs() -> None:
+    """Found by a red-team pass: a list right under its lead-in line was a paragraph with
+    the dashes showing, a sub-list indented two or three spaces was flattened into its
+    parent, and a numbered list after a bulleted one became bullets."""
+    from bs4 import BeautifulSoup
+
+    from generator.markup.document import render_markdown
+
+    text = ("The big winners:\n- Mara Quell\n- Velvet Static\n\nBy category:\n\n"
+            "- Best Album\n  - *Signal*\n  - *Low Tide*\n    - deluxe\n- Best Song\n\n"
+            "1. Best Actor\n   1. Jasper Quint\n   2. Rory Blanchard\n2. Best Actress\n\n"
+            "In the end\n1999. was the year, and 2 - 1 is one.\n")
+    html = BeautifulSoup(render_markdown(text).html.decode(), "html.parser")
+    top = html.find_all(["p", "ul", "ol"], recursive=False)
+    assert [e.name for e in top] == ["p", "ul", "p", "ul", "ol", "p"]
+    assert [li.get_text() for li in top[1].find_all("li")] == ["Mara Quell", "Velvet Static"]
+    album = top[3].find("li")
+    assert [li.get_text(" ", strip=True) for li in album.find("ul").find_all(
+        "li", recursive=False)] == ["Signal", "Low Tide deluxe"]
+    assert album.find("ul").find("ul").get_text(strip=True) == "deluxe"
+    assert [li.get_text(" ", strip=True) for li in top[4].find("ol").find_all("li")] == [
+        "Jasper Quint", "Rory Blanchard"]
+    assert top[5].get_text() == "In the end\n1999. was the year, and 2 - 1 is one."

@@ -33,6 +33,7 @@ from generator.markup.footnotes import Footnotes
 from generator.markup.inlineskip import InlineSkipExtension
 from generator.markup.limits import LimitsExtension, check_limits
 from generator.markup.linear import LinearExtension
+from generator.markup.lists import WriterListsExtension
 from generator.markup.liveupdates import (
     UPDATE_MARK,
     LiveUpdatesExtension,
@@ -97,7 +98,7 @@ class _Renderer:
                 TableExtension(), self.footnotes, AttrListExtension(),
                 TocExtension(slugify=slugify_unicode, permalink=False),
                 QuoteExtension(), SmartTextExtension(), BareLinkExtension(), self.figures,
-                self.embeds, self.live,
+                self.embeds, self.live, WriterListsExtension(),
                 LimitsExtension(), InlineSkipExtension(), WordsInBracketsExtension(),
                 LinearExtension(),  # last: it replaces processors the others registered
             ],
