@@ -143,6 +143,42 @@ def test_plan_uploads_assets_then_pages_then_feeds_and_deletes_pages_first() -> 
     assert plan.unchanged == 1
 
 
+def test_no_page_feed_or_index_goes_up_before_a_new_page_it_leads_to(tmp_path: Path) -> None:
+    """Found by a red-team pass: JSON feeds, the search index's entry file, author and archive
+    lists and deep pagination pages went up before the new story they list (ordered by
+    depth, then by name), so a publish cut short left them leading to a missing page."""
+    pages = {
+        "music/new-story/index.html": '<a href="/music/other-new/">related</a>',
+        "music/other-new/index.html": '<a href="https://news.example/music/new-story/">x</a>',
+        "tags/new-tag/index.html": '<a href="/music/new-story/">story</a>',
+        "authors/kim/page/13/index.html": '<a href="/news/music/new-story/">story</a>',
+        "authors/kim/index.html": '<a href="/music/new-story/">story</a>',
+        "archive/2025/index.html": '<a href="/music/new-story/">story</a>',
+        "music/old-name/index.html": '<meta http-equiv="refresh" content="0; url=/music/x/">',
+        "feed.json": "{}", "music/feed.json": "{}", "sitemap.xml": "<urlset/>",
+        "pagefind/0/pagefind-entry.json": "{}", "pagefind/0/pagefind.en_1a2b.pf_meta": "m",
+        "images/photo.1234567890.800.webp": "w",
+    }
+    site = {}
+    for key, text in pages.items():
+        path = tmp_path / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        site[key] = SiteFile(key, path, len(text), "new")
+    stored = {key: StoredFile(key, 1, "old") for key in (
+        "authors/kim/index.html", "archive/2025/index.html", "music/old-name/index.html",
+        "feed.json", "music/feed.json", "sitemap.xml")}
+    order = [f.key for f in plan_sync(site, stored).uploads]
+    stories = ("music/new-story/index.html", "music/other-new/index.html")  # linked both ways
+    for key in pages:
+        if key not in stories and not key.startswith(("images/", "pagefind/0/p")):
+            assert order.index(key) > max(map(order.index, stories)), key
+    assert order.index("pagefind/0/pagefind-entry.json") > order.index(
+        "pagefind/0/pagefind.en_1a2b.pf_meta")
+    assert order[-4:] == ["feed.json", "music/feed.json", "pagefind/0/pagefind-entry.json",
+                          "sitemap.xml"]
+
+
 def refused(publishing: Any) -> str:
     """What a target refused with: its settings' problems (or a publish's error), one a line."""
     with pytest.raises((BuildFailed, PublishError)) as caught:

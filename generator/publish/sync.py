@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from generator.inputfiles import UNSETTLED, racy
 from generator.ownership import MARKER_NAME, is_temporary, read_ownership
 from generator.publish.media import is_page
 from generator.publish.target import PublishSummary, format_size
+from generator.search_stage import SEARCH_FOLDER
 
 _READ_CHUNK = 1 << 20
 # The object in which the S3 target records what it uploaded to a bucket (see s3.py).
@@ -89,27 +92,111 @@ def plan_sync(site: Mapping[str, SiteFile], stored: Mapping[str, StoredFile]) ->
     ]
     deletions = [key for key in stored if key not in site]
     return SyncPlan(
-        uploads=tuple(sorted(uploads, key=lambda file: upload_rank(file.key))),
+        uploads=upload_order(uploads, stored.keys()),
         deletions=tuple(sorted(deletions, key=delete_rank)),
         unchanged=len(site) - len(uploads),
     )
 
 
-def upload_rank(key: str) -> tuple[int, int, str]:
-    """Sort key for uploads: assets, then pages (articles before the indexes that link to them),
-    then the files that list pages: feeds, sitemaps and redirects."""
-    if is_listing(key):
-        return (2, 0, key)
-    if not is_page(key):
-        return (0, 0, key)
-    # A section or home page links to the articles below it, so those must be there first.
-    return (1, -len(PurePosixPath(key).parts), key)
+# Above this many new pages (a site's first publish) they are not read for their links: the
+# site is not live yet, and reading them all would cost more than the upload order saves.
+_LINKS_READ_UP_TO = 500
+
+
+def upload_order(uploads: Collection[SiteFile], stored: Collection[str]) -> tuple[SiteFile, ...]:
+    """Uploads in an order that never lets a reader follow a link to a page not sent yet:
+    assets; then the new pages, each after the new pages it links to (a new story before
+    the new tag page listing it); then the pages sent again (lists, other stories' related
+    links, a renamed story's old address, now its redirect); then the search index; then
+    what lists pages for machines: feeds, sitemaps, redirect rules and the search index's
+    entry files."""
+    new = [f for f in uploads if is_page(f.key) and not is_listing(f.key) and f.key not in stored]
+    if len(new) <= _LINKS_READ_UP_TO:
+        placed = {file.key: n for n, file in enumerate(_linked_first(new))}
+    else:
+        placed = {file.key: n for n, file in enumerate(sorted(new, key=_deepest_first))}
+
+    def rank(file: SiteFile) -> tuple[int, int, int, str]:
+        if is_listing(file.key):
+            return (3, 1, 0, file.key)
+        if file.key.startswith(SEARCH_FILES):  # a story's search result, named by its bytes
+            return (3, 0, 0, file.key)
+        if not is_page(file.key):
+            return (0, 0, 0, file.key)
+        if file.key in placed:
+            return (1, placed[file.key], 0, "")
+        return (2, *_deepest_first(file)[:1], 0, file.key)
+
+    return tuple(sorted(uploads, key=rank))
+
+
+def _deepest_first(file: SiteFile) -> tuple[int, str]:
+    # A section or home page links to the pages below it, so those go first.
+    return (-len(PurePosixPath(file.key).parts), file.key)
+
+
+# The search index's files: those of a new story's result go up after its page, those that
+# name the others (its entry files, .json, listings above) after them.
+SEARCH_FILES = SEARCH_FOLDER + "/"
+
+_HREF = re.compile(rb"""\shref=["']?([^"' >#?]+)""")
+
+
+def _linked_first(pages: list[SiteFile]) -> list[SiteFile]:
+    """``pages`` ordered so that each comes after those of them it links to (a cycle, two
+    new stories related to each other, is broken deepest first)."""
+    by_key = {file.key: file for file in pages}
+    links: dict[str, list[str]] = {}
+    for file in sorted(pages, key=_deepest_first):
+        try:
+            data = file.path.read_bytes()
+        except OSError:
+            data = b""
+        found = []
+        for match in _HREF.finditer(data):
+            target = _page_key(match.group(1).decode("utf-8", "replace"), by_key)
+            if target is not None and target != file.key:
+                found.append(target)
+        links[file.key] = found
+    ordered: list[SiteFile] = []
+    state: dict[str, int] = {}  # 1: being placed, 2: placed
+    for start in links:
+        stack = [(start, iter(links[start]))]
+        state[start] = state.get(start) or 1
+        if state[start] == 2:
+            continue
+        while stack:
+            key, targets = stack[-1]
+            target = next((t for t in targets if not state.get(t)), None)
+            if target is not None:
+                state[target] = 1
+                stack.append((target, iter(links[target])))
+                continue
+            stack.pop()
+            state[key] = 2
+            ordered.append(by_key[key])
+    return ordered
+
+
+def _page_key(href: str, pages: Mapping[str, SiteFile]) -> str | None:
+    """The page among ``pages`` an address leads to (absolute, or from the site's root, under
+    any base path), if any."""
+    path = unquote(urlsplit(href).path).lstrip("/")
+    if not path or path.endswith("/"):
+        path += "index.html"
+    while True:
+        if path in pages:
+            return path
+        if "/" not in path:
+            return None
+        path = path.split("/", 1)[1]  # under a base path (/news/), or a host's name
 
 
 def is_listing(key: str) -> bool:
-    """Feeds, sitemaps and redirect rules: readers and crawlers follow them straight to pages."""
+    """Feeds (RSS, Atom, JSON Feed), sitemaps, redirect rules and the search index's entry
+    files: readers, crawlers and the search page follow them straight to pages."""
     name = PurePosixPath(key).name
-    return name.endswith(".xml") or name == "_redirects"
+    return name.endswith((".xml", ".json")) or name in ("_redirects", "_headers")
 
 
 def delete_rank(key: str) -> tuple[int, str]:
