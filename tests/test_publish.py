@@ -671,6 +671,60 @@ def bucket_keys(bucket: tuple[Any, str]) -> set[str]:
             if entry["Key"].rpartition("/")[2] != PUBLISHED_RECORD}
 
 
+def test_overlapping_publishes_of_two_checkouts_keep_both_stories_byline_s(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by a red-team pass: a cron publish and an editor's, overlapping, each read the
+    bucket's record before the other wrote it; the record last written lacked the other's
+    new story, whose checkout was refused from then on ("not uploaded by Byline"), and which
+    the other checkout never deleted."""
+    from generator.publish import s3
+
+    root, output = site
+    s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False)
+    second = write_site(tmp_path / "second" / "output")  # the editor's checkout
+    (second / "music/breaking").mkdir()
+    (second / "music/breaking/index.html").write_bytes(b"<!doctype html><title>B</title>")
+    first_read = s3.read_record(bucket[0], bucket[1], "")
+    (output / "music/exclusive/index.html").parent.mkdir()
+    (output / "music/exclusive/index.html").write_bytes(b"<!doctype html><title>A</title>")
+    reads = iter([first_read])
+    real_read = s3.read_record
+    # The cron job read the record, then the editor's publish ran whole, then the cron
+    # job's went on: its own first read is the one from before.
+    s3_target(bucket, moto_endpoint, tmp_path / "second").publish(second, dry_run=False)
+    monkeypatch.setattr(s3, "read_record", lambda *a: next(reads, None) or real_read(*a))
+    s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False)
+    monkeypatch.setattr(s3, "read_record", real_read)
+    record = s3.read_record(bucket[0], bucket[1], "")
+    assert record is not None
+    assert {"music/breaking/index.html", "music/exclusive/index.html"} <= record.files
+    # Either checkout publishes again; the editor's, without the cron job's story, deletes it.
+    (second / "music/breaking/index.html").unlink()
+    s3_target(bucket, moto_endpoint, tmp_path / "second").publish(second, dry_run=False)
+    assert not {"music/breaking/index.html", "music/exclusive/index.html"} & bucket_keys(bucket)
+    assert s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False).uploaded == 1
+
+
+def test_a_story_this_site_uploaded_that_the_record_lost_is_still_its_own(
+    site: tuple[Path, Path], bucket: tuple[Any, str], moto_endpoint: str,
+) -> None:
+    """A bucket left by the overlap above before the fix: the story's object carries this
+    site's mark, so a publish replaces it rather than refusing it as someone else's."""
+    from generator.publish import s3
+
+    root, output = site
+    s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False)
+    record = s3.read_record(bucket[0], bucket[1], "")
+    assert record is not None
+    s3.write_record(bucket[0], bucket[1], "", s3.Record(
+        record.site, record.files - {"music/story/index.html"}))
+    change_site(output)
+    summary = s3_target(bucket, moto_endpoint, root).publish(output, dry_run=False)
+    assert summary.uploaded == 1
+
+
 def published_once(site: tuple[Path, Path], bucket: tuple[Any, str],
                    endpoint: str) -> tuple[Any, Path]:
     """The S3 target of the fixture bucket, after a first publish of the fixture site, and
@@ -1140,6 +1194,30 @@ def test_dir_first_publish_copies_everything(site: tuple[Path, Path], tmp_path: 
     assert (summary.uploaded, summary.deleted, summary.unchanged) == (len(SITE_FILES), 0, 0)
     mode = (tmp_path / "www/index.html").stat().st_mode & 0o777
     assert mode == (output / "index.html").stat().st_mode & 0o777  # readable by the server
+
+
+def test_dir_publishes_into_one_folder_take_turns(
+    site: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a red-team pass: two checkouts publishing into one web root at once each read
+    the folder's list of Byline's files before the other wrote it; the last list lacked the
+    other's new story, whose publishes were refused from then on ("not written by Byline")."""
+    from generator.ownership import lock_folder
+    from generator.publish import directory
+
+    root, output = site
+    www = tmp_path / "www"
+    dir_target(root, www).publish(output, dry_run=False)
+    monkeypatch.setattr(directory, "PUBLISH_WAIT_SECONDS", 0.2)
+    with lock_folder(www, wait=1, busy="held by the test"):
+        with pytest.raises(PublishError) as caught:
+            dir_target(root, www).publish(output, dry_run=False)
+        assert str(caught.value) == (
+            f"deploy target 'mirror': another publish is writing into {www}: wait for it to "
+            "finish, then publish again")
+        dir_target(root, www).publish(output, dry_run=True)  # a dry run writes nothing
+    change_site(output)
+    assert dir_target(root, www).publish(output, dry_run=False).uploaded == 1
 
 
 def test_dir_second_publish_copies_one_and_deletes_one(

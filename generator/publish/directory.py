@@ -39,12 +39,14 @@ from generator.inputfiles import shown
 from generator.outputdir import Blocked, all_present, blocked_paths, plainly_inside
 from generator.ownership import (
     MARKER_NAME,
+    Busy,
     FolderRefused,
     Ownership,
     claim_folder,
     describe_files,
     foreign_files,
     is_temporary,
+    lock_folder,
     refuse_precious,
     write_ownership,
 )
@@ -115,6 +117,9 @@ def sent_from(data: object, _raw: bytes) -> Sent:
                 {text(k): text(v) for k, v in zip(keys, values, strict=True)})
 
 
+# How long a publish waits for another one writing into the same folder.
+PUBLISH_WAIT_SECONDS = 600.0
+
 def publishable(versions: Mapping[str, str]) -> dict[str, str]:
     """The files of ``versions`` a publish sends: as ``scan_site`` finds them, never the
     marker, a repository or a temporary file."""
@@ -171,6 +176,25 @@ class DirTarget:
             )
         if self.folder.exists() and not self.folder.is_dir():
             raise PublishError(f"deploy target '{self.name}': {self.folder} is not a folder")
+        if dry_run:  # reads only: nothing to keep another publish out of
+            return self._publish(source, dry_run=True, force=force, versions=versions,
+                                 take_over=take_over)
+        # Two checkouts publishing into one web root at once (a cron job and an editor)
+        # each read the folder's list of Byline's files before the other wrote it, and the
+        # last list written lacked the other's new files: refused as someone else's from
+        # then on.  One at a time, then.
+        try:
+            with lock_folder(self.folder, wait=PUBLISH_WAIT_SECONDS,
+                             busy=f"deploy target '{self.name}': another publish is writing "
+                                  f"into {self.folder}: wait for it to finish, then publish "
+                                  "again"):
+                return self._publish(source, dry_run=False, force=force, versions=versions,
+                                     take_over=take_over)
+        except Busy as busy:
+            raise PublishError(str(busy)) from None
+
+    def _publish(self, source: Path, *, dry_run: bool, force: bool,
+                 versions: Mapping[str, str] | None, take_over: bool) -> PublishSummary:
         try:
             owned, foreign = claim_folder(self.folder, remembered=None, force=force,
                                           what=f"deploy target '{self.name}':", site=self.site,

@@ -184,6 +184,11 @@ class S3Target:
         looked_at = [*replaced, *candidates]
         if record is not None:
             mine = {key for key in looked_at if key in record}
+            # Where the site has a file: one this site uploaded, left out of the record by a
+            # publish beside this one (its object says whose it is), is still its own.
+            ours = site_mark(self.site)
+            mine |= {key for key in replaced if key not in mine and ours
+                     and (mark := self._uploader(client, key)) and same_site_mark(mark, ours)}
         else:  # last published by a release that kept no record, or never by Byline
             # A site published at a shallower prefix lists its own (its record has them).
             outer = self._outer_sites_files(client)
@@ -259,14 +264,25 @@ class S3Target:
         during = set(site) | set(plan.deletions)
         said = record
         if said is None or not during <= said.files:
-            said = Record(self.site, during)
+            said = Record(self.site, during | self._added_since(client, record, plan))
             write_record(client, self.bucket, self.prefix, said)
         mark = site_mark(self.site)
         for file in plan.uploads:
             put_file(client, self.bucket, self.prefix + file.key, file, mark)
         delete_keys(client, self.bucket, [self.prefix + key for key in plan.deletions])
-        if said.files != site or said.site != self.site:
-            write_record(client, self.bucket, self.prefix, Record(self.site, set(site)))
+        after = set(site) | self._added_since(client, record, plan)
+        if said.files != after or said.site != self.site:
+            write_record(client, self.bucket, self.prefix, Record(self.site, after))
+
+    def _added_since(self, client: Any, record: Record | None, plan: SyncPlan) -> set[str]:
+        """What another publish of the site (a second checkout, a cron job beside an editor)
+        listed as Byline's since ``record`` was read: kept in the record written over its
+        own, or its new story would be no one's from then on, refused as not Byline's and
+        never deleted."""
+        now = read_record(client, self.bucket, self.prefix)
+        if now is None or (record is not None and now.files == record.files):
+            return set()
+        return now.files - (record.files if record else set()) - set(plan.deletions)
 
 
 @dataclass(frozen=True, slots=True)
