@@ -416,6 +416,32 @@ def test_git_keeps_earlier_history_of_the_branch(site: tuple[Path, Path], remote
     assert git("--git-dir", str(remote), "show", "gh-pages:CNAME") == "example.com"
 
 
+def test_git_refuses_a_file_someone_else_committed_in_the_sites_way(
+    site: tuple[Path, Path], remote: Path
+) -> None:
+    """Found by a red-team pass: a colleague's file `press` on the branch, and the site's new
+    static/press/kit.pdf: "nothing to publish", exit 0, and the kit never went out."""
+    root, output = site
+    target = git_target(remote, root)
+    target.publish(output, dry_run=False)
+    work = root.parent / "colleague"
+    git("clone", "--quiet", "-b", "gh-pages", str(remote), str(work))
+    (work / "press").write_text("call us\n")
+    git("add", "press", cwd=work)
+    git("commit", "--quiet", "-m", "Press line", cwd=work)
+    git("push", "--quiet", "origin", "gh-pages", cwd=work)
+    (output / "press").mkdir()
+    (output / "press/kit.pdf").write_bytes(b"%PDF-1.4")
+    tip = git("--git-dir", str(remote), "rev-parse", "gh-pages")
+    with pytest.raises(PublishError) as caught:
+        target.publish(output, dry_run=False)
+    assert str(caught.value) == (
+        f"deploy target 'pages': branch gh-pages of {remote} holds files someone else "
+        "committed in the site's way: press is a file where the site now has the folder "
+        "press/: move them on the branch (or rename the site's), then publish again")
+    assert git("--git-dir", str(remote), "rev-parse", "gh-pages") == tip
+
+
 def test_git_keeps_what_others_commit_after_byline_and_deletes_only_its_own(
     site: tuple[Path, Path], remote: Path
 ) -> None:

@@ -256,7 +256,27 @@ class GitTarget:
         # static/), and the branch's history keeps the one it replaces.
         theirs = held - (mine or set())
         replaced = {p for p in theirs if (site / p).is_file()}
-        return sorted(theirs - replaced), replaced
+        kept = sorted(theirs - replaced)
+        self._refuse_clashes(kept, site)
+        return kept, replaced
+
+    def _refuse_clashes(self, kept: list[str], site: Path) -> None:
+        """A file someone else committed where the site now has a folder, or in a folder
+        where the site now has a file: the commit can hold only one of the two, and the
+        site's would be left out while the publish said it was up to date."""
+        clashes = []
+        for path in kept:
+            parts = path.split("/")
+            if (site / path).is_dir():
+                clashes.append(f"{path} is a file where the site now has the folder {path}/")
+            elif file := next(("/".join(parts[:n]) for n in range(1, len(parts))
+                               if (site / "/".join(parts[:n])).is_file()), None):
+                clashes.append(f"{path} is in a folder where the site now has the file {file}")
+        if clashes:
+            raise PublishError(
+                f"deploy target '{self.name}': branch {self.branch} of {self.repository} holds "
+                f"files someone else committed in the site's way: {'; '.join(clashes)}: "
+                "move them on the branch (or rename the site's), then publish again")
 
     def _byline_files(self, git: _Git, tip: str, take_over: bool) -> set[str] | None:
         """The files Byline's latest publish commit on the branch wrote, looked for in the
