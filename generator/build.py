@@ -231,6 +231,7 @@ def _patched(
     options: BuildOptions, state: BuildState, saved: set[str], started: float
 ) -> BuildResult | str:
     """The build made by patching the last one, or why the saved files do not allow it."""
+    from generator.dates import utc_now
     from generator.incremental import Declined, keep_saved_plan, patch_build, shown_saved
     from generator.search_stage import search_files
 
@@ -240,7 +241,7 @@ def _patched(
         return "no earlier build to patch"
     report = Report()
     config = last.config
-    now = options.now or datetime.now(config.tz)
+    now = utc_now(options.now)
     output_dir = last.mode.output_dir
     cache = state.cache
     later_stages: set[str] = set()
@@ -481,12 +482,13 @@ def _build_locked(
 ) -> BuildResult:
     """The pipeline, with the output folder checked and locked for this build, after the
     up-to-date check found ``checked`` (its key "": leave no stamp)."""
+    from generator.dates import instant, utc_now
     from generator.search_stage import indexer_signature, search_files
 
     site = config.root
     cache_dir = _cache(state, site).folder
     assert state.cache is not None
-    now = options.now or datetime.now(config.tz)
+    now = utc_now(options.now)
     searching = _searching(options, config)
     indexer = _indexer(searching)
     if searching and indexer is None:
@@ -660,7 +662,8 @@ def _build_locked(
     if search and search.message and indexer is not None:
         key = ""  # Pagefind failed: the next build tries again rather than stopping early
     expires = min((t for t in (valid_until(content, now, NEWS_WINDOW, options.future),
-                               renderer.status_changes()) if t is not None), default=None)
+                               renderer.status_changes()) if t is not None), key=instant,
+                  default=None)
     warnings = tuple(report.sorted())
     state.cache.set_stamp(output_dir, BuildStamp(
         key, expires, len(content.articles), len(content.pages), len(images.plans), warnings,

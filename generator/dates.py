@@ -101,10 +101,24 @@ def later(moment: datetime, delta: timedelta) -> datetime:
     Writers may date a story 9999-12-31; the arithmetic on it (when it leaves the news
     sitemap) must not overflow, and "never" is what the last representable moment means.
     """
-    try:
-        return moment + delta
+    try:  # in UTC: two days after a story in late October is 48 hours, clocks changed or not
+        return moment.astimezone(UTC) + delta
     except OverflowError:
-        return datetime.max.replace(tzinfo=moment.tzinfo)
+        return datetime.max.replace(tzinfo=UTC)
+
+
+def instant(moment: datetime) -> float:
+    """Where ``moment`` falls in time, to compare or sort moments by.  Python compares two
+    times of one zone by their clock readings alone, so in the hour the clocks repeat in
+    autumn 01:40 (summer time) came after 01:20 (winter time, 40 minutes later): a story
+    went out early, then off the site, and was listed out of order."""
+    return moment.timestamp()
+
+
+def utc_now(given: datetime | None = None) -> datetime:
+    """The present (or ``given``) in UTC: compared with a story's time in the site's zone,
+    two zones are compared as moments, the repeated hour's included."""
+    return given.astimezone(UTC) if given is not None else datetime.now(UTC)
 
 
 def in_zone(moment: datetime, tz: tzinfo) -> datetime:

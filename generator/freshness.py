@@ -158,7 +158,7 @@ def valid_until(
     content: Content, now: datetime, news_window: timedelta, future_included: bool
 ) -> datetime | None:
     """When the output of this content stops being current although no file changed."""
-    from generator.dates import later  # only after a build: the check parses no dates
+    from generator.dates import instant, later  # only after a build: the check parses none
 
     ends = [later(a.date, news_window) for a in content.articles]
     # A live blog's badge changes when its coverage starts and when it ends.
@@ -166,4 +166,4 @@ def valid_until(
     moments = [end for end in ends if end > now]
     if content.next_scheduled and not future_included:
         moments.append(content.next_scheduled)
-    return min(moments, default=None)
+    return min(moments, key=instant, default=None)

@@ -27,6 +27,7 @@ from pathlib import Path
 from generator.cache import BuildCache, StoredLines, digest_text
 from generator.config import SiteConfig
 from generator.content import LoadRecord, ParseMemo, reload_sources
+from generator.dates import instant
 from generator.errors import Problem, Report
 from generator.image_stage import (
     ImageIndex,
@@ -384,7 +385,7 @@ def _stale_from(until: datetime | None, edits: Mapping[str, tuple[Article, Artic
     moment standing: the build then made is a full one, the same files a little sooner.)"""
     turns = [m for _, new in edits.values() if new.live is not None
              for m in new.live.turns if m > now]
-    return min([*turns, *([until] if until is not None else [])], default=None)
+    return min([*turns, *([until] if until is not None else [])], key=instant, default=None)
 
 
 def shown_saved(site: Path, path: str) -> str:

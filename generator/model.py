@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from generator.dates import instant
 from generator.errors import SourceLocation, location_data, location_from
 from generator.plaindata import (
     ShapeError,
@@ -240,7 +241,9 @@ class Article:
         changes = [*self.updates[:1], *self.corrections[:1]]
         if self.updated is not None:
             changes.append(Change(self.updated, self.updated_has_time, "", self.updated_line))
-        return max((c for c in changes if c.at > self.date), key=lambda c: c.at, default=None)
+        published = instant(self.date)
+        return max((c for c in changes if instant(c.at) > published),
+                   key=lambda c: instant(c.at), default=None)
 
     @property
     def modified(self) -> datetime:
@@ -250,7 +253,7 @@ class Article:
         latest = [change.at] if change else []
         if self.live and self.live.latest is not None:
             latest.append(self.live.latest)
-        return max([self.date, *latest])
+        return max([self.date, *latest], key=instant)
 
 
 @dataclass(frozen=True)

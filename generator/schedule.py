@@ -14,7 +14,7 @@ from datetime import datetime
 from generator.cache import CACHE_DIR_NAME, BuildCache
 from generator.config import SiteConfig
 from generator.content import ContentOptions, ParseMemo, load_content
-from generator.dates import in_zone
+from generator.dates import in_zone, instant, utc_now
 from generator.errors import Report
 
 
@@ -33,7 +33,7 @@ def scheduled_articles(config: SiteConfig, now: datetime | None = None) -> list[
     Raises ``BuildFailed`` when the content has errors: a site that cannot build publishes
     nothing when its time comes, and saying so beats printing a time that will not happen.
     """
-    now = now or datetime.now(config.tz)
+    now = utc_now(now)
     report = Report()
     cache = BuildCache(config.root / CACHE_DIR_NAME)
     try:
@@ -44,4 +44,4 @@ def scheduled_articles(config: SiteConfig, now: datetime | None = None) -> list[
     report.raise_if_errors()
     waiting = [Scheduled(in_zone(a.date, config.tz), a.source.path)
                for a in content.articles if a.date > now and not a.draft]
-    return sorted(waiting, key=lambda s: (s.due, s.source))
+    return sorted(waiting, key=lambda s: (instant(s.due), s.source))

@@ -122,3 +122,36 @@ def test_a_story_due_exactly_now_is_published_not_scheduled(make_site):
     result = build(site)  # at NOW, 12:00: the same rule
     assert result.articles == 1
     assert result.next_scheduled == datetime(2026, 11, 20, 12, 1, tzinfo=ZoneInfo("UTC"))
+
+
+def test_the_hour_clocks_repeat_in_autumn_is_told_apart(make_site):
+    """Found by a red-team pass: Python compares two times of one zone by their clock
+    readings alone, so on the night clocks go back a story dated 01:40 (summer time) went
+    out, then off the site at a build at 01:20 (winter time, 40 minutes later); an embargo
+    of 01:10 winter time went out at 01:45 summer time; the order, `byline next`, and a
+    correction made after the story were all wrong."""
+    from bs4 import BeautifulSoup
+
+    la = ZoneInfo("America/Los_Angeles")
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles"),
+        "content/articles/night.md": article(
+            title="Night", date="2026-11-01 01:40", category="Music",
+            corrections='\n  - at: "2026-11-01T01:10:00-08:00"\n    text: Fixed a name.'),
+        "content/articles/embargo.md": article(
+            title="Embargo", date='"2026-11-01T09:10:00Z"', category="Music"),
+    })
+
+    def shown(now: datetime) -> list[str]:
+        return [a.title for a in build(site, now=now).content.articles]
+
+    summer = datetime(2026, 11, 1, 1, 45, tzinfo=la)  # 08:45 UTC
+    winter = datetime(2026, 11, 1, 1, 20, tzinfo=la, fold=1)  # 09:20 UTC
+    assert shown(summer) == ["Night"]
+    assert [s.source for s in scheduled_articles(load_config(site, Report()),
+                                                 datetime(2026, 11, 1, 8, tzinfo=ZoneInfo("UTC")))
+            ] == ["content/articles/night.md", "content/articles/embargo.md"]
+    assert shown(winter) == ["Embargo", "Night"]
+    night = BeautifulSoup((site / "output/music/night/index.html").read_text(), "html.parser")
+    data = night.find("script", type="application/ld+json").string
+    assert '"dateModified":"2026-11-01T01:10:00-08:00"' in data.replace(" ", "")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.cli.console import GREEN, RED, YELLOW, Console, paint
+from generator.dates import utc_now
 from generator.errors import BylineError, Problem, Report, Severity
 from generator.textmatch import closest
 
@@ -343,7 +344,7 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     if memo is None:
         memo = _read_check_memo(config, result.output)
     problems = check_site(result.output, config.base_url, result.content.articles,
-                          now=datetime.now(config.tz), memo=memo, listing=result.versions)
+                          now=utc_now(), memo=memo, listing=result.versions)
     # Where the writer fixes them: the line of the Markdown, not of the built page.
     at_their_sources = _optional("generator.check", "at_their_sources", "check")
     problems = at_their_sources(problems, [*result.content.articles, *result.content.pages],

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.config import SiteConfig, language_problem, language_tag
-from generator.dates import ParsedDate
+from generator.dates import ParsedDate, instant
 from generator.errors import Report, SourceLocation
 from generator.markup import SHORT_LINK, shorten, smarten
 from generator.markup.captions import caption_links
@@ -92,7 +92,7 @@ def assemble_article(
     title = _smart(fields.text("title", required=True))
     date = fields.date("date", config.tz, required=True, named=date_in_filename(source.name))
     updated = fields.date("updated", config.tz)
-    if date and updated and updated.value < date.value:
+    if date and updated and instant(updated.value) < instant(date.value):
         report.warning(_updated_before_date(updated, date), fields.at("updated"))
     published = date.value if date else None
     updates = read_changes(fields, "updates", config.tz, published)

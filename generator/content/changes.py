@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from generator.dates import ParsedDate, in_zone, parse_date, why_not_a_date
+from generator.dates import ParsedDate, in_zone, instant, parse_date, why_not_a_date
 from generator.markup import smarten
 from generator.model import Change
 from generator.textmatch import closest
@@ -51,12 +51,12 @@ def read_changes(
         change = _change(fields, key, index + 1, path, entry, tz)
         if change is None:
             continue
-        if published is not None and change.at < published:
+        if published is not None and instant(change.at) < instant(published):
             fields.report.warning(f"{noun} {index + 1} is dated {_shown(change.at)}, before the "
                                   f"story's own date ({_shown(published)})",
                                   fields.at(*path))
         found.append(change)
-    return tuple(sorted(found, key=lambda c: c.at, reverse=True))
+    return tuple(sorted(found, key=lambda c: instant(c.at), reverse=True))
 
 
 def _change(fields: FieldReader, key: str, number: int, path: tuple[str | int, ...],

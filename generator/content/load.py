@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from generator.config import CONFIG_NAME, SiteConfig
+from generator.dates import instant, utc_now
 from generator.errors import Report, SourceLocation
 from generator.model import Article, Author, Content, Page, Term, term
 from generator.slugs import folder_url, quoted, slugify
@@ -99,7 +100,7 @@ def load_content(
             elif options.drafts or not item.draft:
                 articles.append(item)
                 named_by[item.url] = assembly.authors
-        now = options.now or datetime.now(config.tz)
+        now = utc_now(options.now)
         published = [a for a in articles if options.future or a.date <= now]
         future = [a.date for a in articles if a.date > now and not a.draft]
         # Spellings are chosen in path order: the same whichever order files are read in.
@@ -110,7 +111,7 @@ def load_content(
             pages=tuple(sorted(pages, key=lambda p: p.url)),
             authors=dict(sorted({**people, **authors}.items())),
             bodies=CachedBodies(config.root, memo.cache.reader() if memo.cache else None),
-            next_scheduled=min(future) if future else None,
+            next_scheduled=min(future, key=instant) if future else None,
             held_back=len(sources) - len(published) - len(pages),
         )
         _check_unique_urls(content, report)
@@ -223,7 +224,7 @@ def _warn_spelling(
 
 
 def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
-    return tuple(sorted(articles, key=lambda a: (a.date, a.url), reverse=True))
+    return tuple(sorted(articles, key=lambda a: (instant(a.date), a.url), reverse=True))
 
 
 # A claim on an address: the URL as a page lives at it, the file, the story or page, and

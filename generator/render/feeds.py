@@ -21,7 +21,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from generator.dates import machine_moment, machine_time
+from generator.dates import instant, machine_moment, machine_time
 
 from .xmlout import serialise
 
@@ -137,7 +137,7 @@ def atom_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
     _sub(feed, "id", info.site_url)
     _sub(feed, "link", href=info.self_url, rel="self", type="application/atom+xml")
     _sub(feed, "link", href=info.site_url, rel="alternate", type="text/html")
-    newest = max((e.updated for e in entries), default=None)
+    newest = max((e.updated for e in entries), key=instant, default=None)
     _sub(feed, "updated", machine_time(newest) if newest else "1970-01-01T00:00:00+00:00")
     _sub(feed, "generator", "Byline")
     for item in entries:
@@ -185,7 +185,7 @@ def rss_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
     ET.SubElement(channel, f"{{{ATOM_NS}}}link",
                   {"href": info.self_url, "rel": "self", "type": "application/rss+xml"})
     if entries:
-        newest = machine_moment(max(e.updated for e in entries))
+        newest = machine_moment(max((e.updated for e in entries), key=instant))
         _sub(channel, "lastBuildDate", format_datetime(newest))
     for entry in entries:
         item = _sub(channel, "item")

@@ -14,7 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.dates import machine_time
+from generator.dates import instant, machine_time
 from generator.errors import Problem, Severity, SourceLocation
 from generator.google import NEWS_LIMIT, NEWS_WINDOW, SITEMAP_LIMIT
 from generator.image_stage import ImageIndex
@@ -237,7 +237,7 @@ class SiteRenderer:
         """The corrections page: every correction on the site, newest first, each with the
         story it corrects."""
         found = [(c, a) for a in self.content.articles for c in a.corrections]
-        found.sort(key=lambda pair: (pair[0].at, pair[1].url), reverse=True)
+        found.sort(key=lambda pair: (instant(pair[0].at), pair[1].url), reverse=True)
         meta = self._meta(f"Corrections | {self.config.title}",
                           f"Every correction {self.config.title} has made to its stories, "
                           "newest first.", CORRECTIONS_PATH)
@@ -343,7 +343,7 @@ class SiteRenderer:
         if self.views.now is not None:
             moments += [a.date for a in self.content.articles
                         if a.date > self.now and not a.draft]
-        return min(moments, default=None)
+        return min(moments, key=instant, default=None)
 
     def recent_articles(self) -> list[Article]:
         """Articles in the news sitemap's window."""
