@@ -115,6 +115,15 @@ def instant(moment: datetime) -> float:
     return moment.timestamp()
 
 
+def in_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC, to compare and subtract as ``instant`` does; as written at the
+    calendar's edge (9999-12-31 23:00 -05:00 would be year 10000 in UTC)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return moment
+
+
 def utc_now(given: datetime | None = None) -> datetime:
     """The present (or ``given``) in UTC: compared with a story's time in the site's zone,
     two zones are compared as moments, the repeated hour's included."""

@@ -170,6 +170,37 @@ def test_times_are_in_the_sites_timezone(make_site):
     assert times == ["2026-11-20T00:10:00-08:00", "2026-11-19T23:50:00-08:00"]
 
 
+def test_an_update_in_the_hour_clocks_skip_is_said_and_read_as_a_real_time(make_site):
+    """Found by a red-team pass: '## 2:30 am' on the night clocks go forward was published as
+    02:30-08:00 with no word, and the next, right update was said to be a day later."""
+    from generator.errors import BuildFailed
+
+    la = SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles")
+
+    def site_with(first: str) -> Path:
+        body = (f"Intro.\n\n## {first} — First\n\nA.\n\n## 2:30 am — Second\n\nB.\n\n"
+                "## 3:10 am — Third\n\nC.\n")
+        return make_site({"site.yaml": la, LIVE: article(
+            "Live", "2026-03-08 01:00", body, category="Music", live="true")})
+
+    # Read as the first moment after the update above it could mean: 1:30 am, before 3:10.
+    site = site_with("1:20 am")
+    result = build(site, now=datetime(2026, 3, 8, 12, tzinfo=UTC))
+    assert [str(w) for w in result.warnings] == [
+        f"{LIVE}:14: warning: '2:30 am' did not happen in America/Los_Angeles on March 8: the "
+        "clocks went forward that night, so it is read as 1:30 am, March 8; write the time a "
+        "clock there showed"]
+    times = [t["datetime"] for t in page(site, URL).select(".live-update__time time")]
+    assert times == ["2026-03-08T03:10:00-07:00", "2026-03-08T01:30:00-08:00",
+                     "2026-03-08T01:20:00-08:00"]
+    # After 1:50 it can only be 3:30, after which 3:10 is out of order: said where it is.
+    with pytest.raises(BuildFailed) as failed:
+        build(site_with("1:50 am"), now=datetime(2026, 3, 8, 12, tzinfo=UTC))
+    assert str(failed.value.problems[-1]).endswith(
+        "correct the time of the update above ('2:30 am', a time that did not happen, read as "
+        "3:30 am)")
+
+
 def test_json_ld_is_a_live_blog_posting_with_its_updates(make_site):
     site = live_site(make_site, author="Jo Lane")
     build(site)

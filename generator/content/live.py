@@ -10,12 +10,13 @@ unless it gives its date.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from generator.dates import (
     ClockTime,
     ParsedDate,
+    in_utc,
     in_zone,
     is_zone_of,
     parse_date,
@@ -85,7 +86,7 @@ def read_live(
         return None
     if end is not None and end_given is not True:
         for update in timed:
-            if _instant(update.time) > _instant(end):
+            if in_utc(update.time) > in_utc(end):
                 report.warning(f"this update ({_shown(update.time, tz)}) comes after coverage "
                                f"ended ({_shown(end, tz)}): move 'end' under 'live:' later, or "
                                "remove it while coverage goes on", _at(update.line, where, fields))
@@ -119,6 +120,7 @@ def _timed_updates(
     anchors: set[str] = set()
     failed = False
     after = start
+    above_skipped = ""  # said when the update above is a time no clock showed
     for raw in updates:
         location = _at(raw.line, where, fields)
         clock, rest, problem = read_clock(raw.heading_html)
@@ -137,7 +139,20 @@ def _timed_updates(
                 failed = True
                 continue
             rest = zone[1]  # the site's own zone, said: not part of the headline
-        if _instant(moment) < _instant(after):
+        shown = in_utc(moment).astimezone(tz)
+        if shown.replace(tzinfo=None) != moment.replace(tzinfo=None):
+            # A time in the hour the clocks skip in spring: no clock showed it.  Read as the
+            # first moment after the update above that it could mean, and said.
+            report.warning(
+                f"'{clock.typed}' did not happen in {tz} on {moment:%B} {moment.day}: the "
+                f"clocks went forward that night, so it is read as {_shown(shown, tz)}; write "
+                "the time a clock there showed", location)
+            moment = shown
+            read_as = _shown(shown, tz).partition(",")[0]
+            skipped = f" ('{clock.typed}', a time that did not happen, read as {read_as})"
+        else:
+            skipped = ""
+        if in_utc(moment) < in_utc(after):
             above = "coverage starts" if not timed else "the update above it"
             fix = ("make the start under 'live:' earlier" if not timed else
                    "put updates in the order they happened, the newest at the bottom")
@@ -150,22 +165,24 @@ def _timed_updates(
             report.error(f"'{typed}' is earlier than {above} ({then}): {fix}", location)
             failed = True
             continue
-        gap = _instant(moment) - _instant(after)
+        gap = in_utc(moment) - in_utc(after)
         # Later the same day is as written; a time earlier in the day than the update above
         # it is the next day, which after a long gap is more likely updates out of order.
         if (timed and clock.day is None and gap >= LONGEST_GAP
                 and in_zone(moment, tz).date() != in_zone(after, tz).date()):
             hours = round(gap.total_seconds() / 3600)
+            fix = (f"correct the time of the update above{above_skipped}" if above_skipped
+                   else "put updates in the order they happened, the newest at the bottom, or "
+                        f"give the date: ## {moment.date().isoformat()} {clock.typed}")
             report.error(
                 f"'{clock.typed}' is earlier in the day than the update above it "
-                f"({_shown(after, tz)}), so it would be the next day, {hours} hours later: put "
-                "updates in the order they happened, the newest at the bottom, or give the "
-                f"date: ## {moment.date().isoformat()} {clock.typed}", location)
+                f"({_shown(after, tz)}), so it would be the next day, {hours} hours later: "
+                f"{fix}", location)
             failed = True
             continue
         anchor = _anchor(moment, anchors)
         timed.append(LiveUpdate(anchor, moment, raw.heading_html[rest:].strip(), raw.line))
-        after = moment
+        after, above_skipped = moment, skipped
     return None if failed else timed
 
 
@@ -184,20 +201,11 @@ def _when(clock: ClockTime, after: datetime, tz: tzinfo, zone: str | None = None
             for fold in (0, 1):
                 moment = datetime(d.year, d.month, d.day, hour, clock.minute, tzinfo=tz,
                                   fold=fold)
-                found.setdefault(_instant(moment), moment)
+                found.setdefault(in_utc(moment), moment)
     candidates = [found[instant] for instant in sorted(found)]
     if zone is not None:
         candidates = [c for c in candidates if is_zone_of(zone, tz, c)] or candidates
-    return next((c for c in candidates if _instant(c) >= _instant(after)), candidates[0])
-
-
-def _instant(moment: datetime) -> datetime:
-    """``moment`` in UTC, to compare: Python compares two times of one zone by their clock
-    alone, which puts 1:10 am after the clocks went back before 1:45 am before they did."""
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # at the calendar's edge (year 10000 in UTC): as written
-        return moment
+    return next((c for c in candidates if in_utc(c) >= in_utc(after)), candidates[0])
 
 
 def _anchor(moment: datetime, taken: set[str]) -> str:
