@@ -10,7 +10,7 @@ import pytest
 from generator import search_stage
 
 from .browser import launched_chromium, served
-from .conftest import NOW, article, build
+from .conftest import NOW, SITE_YAML, article, build
 from .test_sample_site import copy_sample
 from .test_search import require_pagefind
 
@@ -116,6 +116,26 @@ def test_a_headline_ranks_above_a_body_that_repeats_the_word(browser, make_site)
         page.goto(root + "/search/?q=zephyr")
         assert headlines(page) == ["Zephyr sells out the Fillmore", "A quiet tour",
                                    "A windy week"]
+        page.close()
+
+
+def test_a_japanese_site_is_searched_by_word(browser, make_site):
+    """Found by a red-team pass: Pagefind's plain build takes each run of Japanese between
+    punctuation as one word, so 東京ドーム found nothing; the extended build cuts words."""
+    require_pagefind()
+    assert search_stage.find_indexer().name.startswith("pagefind_extended")
+    site = make_site({
+        "site.yaml": SITE_YAML + "language: ja\n",
+        "content/articles/tokyo.md": article(
+            "人気グループが東京ドームでコンサート", "2026-11-02 10:00",
+            "三日間の公演にファン十五万人が集まった。", category="Music"),
+    })
+    build(site, search=True)
+    with served(site / "output") as root:
+        page = browser.new_page()
+        for word in ("東京ドーム", "コンサート", "ファン"):
+            page.goto(root + f"/search/?q={word}")
+            assert headlines(page) == ["人気グループが東京ドームでコンサート"], word
         page.close()
 
 
