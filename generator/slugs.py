@@ -39,6 +39,32 @@ def slugify(text: str) -> str:
     return "-".join(spaced.split()).strip("-_")
 
 
+def term_key(slug: str) -> str:
+    """What two slugs of one section or tag have in common: the slug, but that Turkish's
+    dotless ı (the small of I) is i, and Greek's accents, which its capitals drop
+    ("ΜΟΥΣΙΚΗ" for "Μουσική"), are left out.  Marks of other scripts stay: in Japanese or
+    Hindi they make another letter."""
+    if slug.isascii():
+        return slug
+    kept: list[str] = []
+    greek = False
+    for char in unicodedata.normalize("NFD", slug.replace("ı", "i")):
+        if not unicodedata.combining(char):
+            greek = unicodedata.name(char, "").startswith("GREEK")
+            kept.append(char)
+        elif not greek:
+            kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def same_spelling(one: str, other: str) -> bool:
+    """Whether two names are one spelling but for capitals (in any script, ``term_key``'s
+    way) and how a Mac stores an accent: no warning is owed for them."""
+    def folded(name: str) -> str:
+        return term_key(unicodedata.normalize("NFC", name).casefold())
+    return one == other or folded(one) == folded(other)
+
+
 def folder_url(path: str) -> str:
     """A site path as a page lives at it: ``/old/page`` → ``/old/page/``; files stay as they are."""
     last = path.rsplit("/", 1)[-1]

@@ -26,11 +26,13 @@ from generator.slugs import (
     date_in_filename,
     is_script_link,
     quoted,
+    same_spelling,
     script_link_problem,
     site_path_problem,
     slug_from_filename,
     slug_too_long,
     slugify,
+    term_key,
 )
 from generator.textmatch import closest
 
@@ -296,11 +298,13 @@ def _tags(fields: FieldReader) -> tuple[Term, ...]:
             fields.error(f"tag {_briefly(name)} {problem} of its page from: write the tag in "
                          "words, e.g. [Oscars, Red carpet]", "tags")
             continue
-        kept = tags.setdefault(slug, term(name, slug, tag_url(slug)))
-        if kept.name.casefold() != name.casefold():
+        kept = tags.setdefault(term_key(slug), term(name, slug, tag_url(slug)))
+        if not same_spelling(kept.name, name):
+            # Which spelling the site shows is the site's choice (load.py says it where
+            # another story spells it first): here, only that the story lists it twice.
             fields.report.warning(
                 f"tag {quoted(name)} and tag {quoted(kept.name)} have the same address, "
-                f"{kept.url}, so they are one tag: use one spelling: keep {quoted(kept.name)}",
+                f"{kept.url}, so they are one tag: list it once",
                 fields.where.at(fields.name_line("tags", name)))
     return tuple(tags.values())
 

@@ -16,8 +16,9 @@ from generator.config import CONFIG_NAME, SiteConfig
 from generator.dates import instant, utc_now
 from generator.errors import Report, SourceLocation
 from generator.model import Article, Author, Content, Page, Term, term
-from generator.slugs import folder_url, quoted, slugify
+from generator.slugs import folder_url, quoted, same_spelling, slugify, term_key
 
+from .assemble import category_url
 from .authors import load_author_files
 from .bodies import CachedBodies
 from .discover import discover_sources
@@ -127,40 +128,48 @@ def _canonical_terms(
     """One spelling per category and tag slug, so "music" and "Music" are one page: site.yaml's,
     else the first file's (by path).  Another spelling than by case ("R-B" for "R&B") is merged
     all the same, with a warning where it first appears."""
-    names: dict[str, str] = {slugify(c): c for c in config.categories}
-    tag_names: dict[str, str] = {}
-    # (kind, slug) → the story that wrote the name shown and which of its terms it is (see
+    # By ``term_key``: "Işın" and "ışın", "Μουσική" and "ΜΟΥΣΙΚΗ" are one (their slugs
+    # differ); each is shown with the first spelling's name and address.
+    names: dict[str, Term] = {}
+    for name in config.categories:
+        slug = slugify(name)
+        names.setdefault(term_key(slug), term(name, slug, category_url(slug)))
+    tag_names: dict[str, Term] = {}
+    # (kind, key) → the story that wrote the name shown and which of its terms it is (see
     # ``_written_at``), or None for site.yaml; made into a place only for a warning.
     first: dict[tuple[str, str], tuple[Article, int] | None] = {
-        ("category", slug): None for slug in names}
-    warned: set[tuple[str, str, str]] = set()  # (kind, slug, spelling) said already
+        ("category", key): None for key in names}
+    warned: set[tuple[str, str, str]] = set()  # (kind, key, spelling) said already
     for article in by_path:  # ``articles`` in path order
         if category := article.category:
-            known = names.get(category.slug)
+            key = term_key(category.slug)
+            known = names.get(key)
             if known is None:
-                names[category.slug] = category.name
-                first["category", category.slug] = (article, _CATEGORY)
-            elif known != category.name and known.casefold() != category.name.casefold():
-                _warn_spelling("category", category, known, first, warned,
+                names[key] = category
+                first["category", key] = (article, _CATEGORY)
+            elif not same_spelling(known.name, category.name):
+                _warn_spelling("category", category, known, first[("category", key)], warned,
                                _written_at(article, _CATEGORY), report)
         for index, tag in enumerate(article.tags):
-            known = tag_names.get(tag.slug)
+            key = term_key(tag.slug)
+            known = tag_names.get(key)
             if known is None:
-                tag_names[tag.slug] = tag.name
-                first["tag", tag.slug] = (article, index)
-            elif known != tag.name and known.casefold() != tag.name.casefold():
-                _warn_spelling("tag", tag, known, first, warned, _written_at(article, index),
-                               report)
+                tag_names[key] = tag
+                first["tag", key] = (article, index)
+            elif not same_spelling(known.name, tag.name):
+                _warn_spelling("tag", tag, known, first[("tag", key)], warned,
+                               _written_at(article, index), report)
     result = []
     for article in articles:
         category = article.category
-        if category and category.name != names[category.slug]:
-            category = term(names[category.slug], category.slug, category.url)
-        if category is article.category and all(tag_names[t.slug] == t.name for t in article.tags):
+        if category is not None:
+            category = names[term_key(category.slug)]
+        tags = tuple(tag_names[term_key(t.slug)] for t in article.tags)
+        if category == article.category and tags == article.tags:
             result.append(article)  # the common case: nothing to respell, nothing to copy
             continue
-        tags = tuple(term(tag_names[t.slug], t.slug, t.url) for t in article.tags)
-        result.append(replace(article, category=category, tags=tags))
+        # Two of its tags may now be one ("Işın", "ışın"): each once.
+        result.append(replace(article, category=category, tags=tuple(dict.fromkeys(tags))))
     return result
 
 
@@ -205,22 +214,22 @@ def _written_at(article: Article, which: int) -> SourceLocation:
 
 
 def _warn_spelling(
-    kind: str, given: Term, shown_as: str,
-    first: Mapping[tuple[str, str], tuple[Article, int] | None],
+    kind: str, given: Term, shown_as: Term, written: tuple[Article, int] | None,
     warned: set[tuple[str, str, str]], where: SourceLocation, report: Report,
 ) -> None:
-    """A second spelling of a slug, at the story that brings it in (once per spelling)."""
-    said = (kind, given.slug, given.name.casefold())
+    """A second spelling of a section or tag, at the story that brings it in (once per
+    spelling); ``written``: where the spelling shown was written (None: site.yaml)."""
+    said = (kind, shown_as.slug, given.name.casefold())
     if said in warned:
         return
     warned.add(said)
     one = "one section" if kind == "category" else "one tag"
-    written = first[kind, given.slug]
     shown_at = _written_at(*written) if written else SourceLocation(CONFIG_NAME)
     report.warning(
-        f"{kind} {quoted(given.name)} and {kind} {quoted(shown_as)} ({shown_at}) "
-        f"have the same address, {given.url}, so they are {one}, shown as {quoted(shown_as)}: "
-        f"use one spelling: write {quoted(shown_as)} here too", where)
+        f"{kind} {quoted(given.name)} and {kind} {quoted(shown_as.name)} ({shown_at}) "
+        f"have the same address, {shown_as.url}, so they are {one}, shown as "
+        f"{quoted(shown_as.name)}: use one spelling: write {quoted(shown_as.name)} here too",
+        where)
 
 
 def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
