@@ -91,6 +91,22 @@ def test_next_epoch_is_seconds_for_shell_arithmetic(make_site):
     assert int(run.out) == int(datetime(2090, 1, 15, 14, 0, tzinfo=ZoneInfo("UTC")).timestamp())
 
 
+def test_next_epoch_never_falls_before_the_moment(make_site):
+    """Found by a red-team pass: a story due at 09:30:00.5 was announced at 09:30:00."""
+    site = make_site({"content/articles/soon.md": article("Soon", '"2090-01-15T09:30:00.5Z"')})
+    run = run_byline(["next", "--epoch", "--site", str(site)])
+    due = datetime(2090, 1, 15, 9, 30, 0, 500000, tzinfo=ZoneInfo("UTC")).timestamp()
+    assert int(run.out) == int(due) + 1
+
+
+def test_a_future_build_does_not_say_to_build_again_for_what_it_built(make_site):
+    """Found by a red-team pass: `byline build --future` ended with "Next scheduled article
+    is due …: build again then to publish it", the story already in the output."""
+    site = scheduled_site(make_site)
+    assert "Next scheduled" in run_byline(["build", "--site", str(site)]).out
+    assert "Next scheduled" not in run_byline(["build", "--future", "--site", str(site)]).out
+
+
 def test_next_with_nothing_scheduled_prints_nothing_and_exits_1(make_site):
     site = make_site({"content/articles/past.md": article("Out already", "2020-05-01 10:00"),
                       "content/articles/draft.md": article("Later", "2090-01-01", draft="true")})

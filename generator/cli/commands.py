@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import math
 import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.cli.console import GREEN, RED, YELLOW, Console, paint
-from generator.dates import utc_now
 from generator.errors import BylineError, Problem, Report, Severity
 from generator.textmatch import closest
 
@@ -63,7 +63,7 @@ def run_build(options: argparse.Namespace, console: Console) -> int:
         result = _build(options.site, console, output=options.output, drafts=options.drafts,
                         future=options.future, reuse_current=True, force=options.force,
                         take_over=options.take_over)
-    if result.next_scheduled:
+    if result.next_scheduled and not options.future:  # --future built it already
         console.say(f"Next scheduled article is due {result.next_scheduled.isoformat()}: "
                     "build again then to publish it.")
     return 0
@@ -229,7 +229,9 @@ def run_next(options: argparse.Namespace, console: Console) -> int:
         Console(quiet=True).failure(error)
         return 2
     for story in waiting if options.all else waiting[:1]:
-        when = str(int(story.due.timestamp())) if options.epoch else story.due.isoformat()
+        # Whole seconds, never before the moment: a story due at 09:30:00.5 is not due at :00.
+        when = (str(math.ceil(story.due.timestamp())) if options.epoch
+                else story.due.isoformat())
         print(f"{when}\t{story.source}" if options.all else when)
     return 0 if waiting else 1
 
@@ -344,7 +346,7 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     if memo is None:
         memo = _read_check_memo(config, result.output)
     problems = check_site(result.output, config.base_url, result.content.articles,
-                          now=utc_now(), memo=memo, listing=result.versions)
+                          now=datetime.now(UTC), memo=memo, listing=result.versions)
     # Where the writer fixes them: the line of the Markdown, not of the built page.
     at_their_sources = _optional("generator.check", "at_their_sources", "check")
     problems = at_their_sources(problems, [*result.content.articles, *result.content.pages],
