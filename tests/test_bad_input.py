@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from generator.cli import main
 from generator.errors import BuildFailed
 from generator.theme import builtin_themes_dir
 
-from .conftest import SITE_YAML, article, build, page, photo_bytes
+from .conftest import NOW, SITE_YAML, article, build, page, photo_bytes
 
 
 def problems_of(site) -> list[str]:
@@ -229,6 +231,36 @@ def test_tags_in_turkish_or_greek_capitals_and_mac_accents_are_one_tag_without_a
         "Işın Karaca", "Sıla", "Μουσική", "Mötley Crüe"}
     assert sorted(p.name for p in (site / "output/tags").iterdir()) == sorted(
         ["isın-karaca", "sıla", "μουσική", "motley-crue"])
+
+
+def test_a_turkish_tag_saved_in_the_preview_is_merged_as_a_clean_build_merges_it(make_site):
+    """Found by a review: the preview's patch split "IŞIN" (slug isin) from another story's
+    "ışın" (slug ısın), which a clean build makes one tag."""
+    from generator.build import BuildOptions, BuildState, build_site
+
+    site = make_site({
+        "content/articles/a.md": article(title="A", tags="[ışın, Μουσική]"),
+        "content/articles/b.md": article(title="B", tags="[Pop]"),
+    })
+    state = BuildState()
+    options = BuildOptions(site=site, now=NOW, preview=True)
+    build_site(options, state)
+    (site / "content/articles/b.md").write_text(article(title="B", tags="[IŞIN, ΜΟΥΣΙΚΗ]"))
+    build_site(replace(options, saved=frozenset({str(site / "content/articles/b.md")})), state)
+    assert sorted(p.name for p in (site / "output/tags").iterdir()) == ["ısın", "μουσική"]
+
+
+def test_a_section_in_greek_capitals_keeps_its_own_page_with_its_stories(make_site):
+    """Found by a review: merged into the other spelling's section, whose page moved to
+    /μουσικη/ while the story stayed at /μουσική/beta/, a folder with no section page."""
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("categories: [Music, TV]\n", ""),
+        "content/articles/a.md": article(title="Alpha", category="ΜΟΥΣΙΚΗ"),
+        "content/articles/b.md": article(title="Beta", category="Μουσική"),
+    })
+    for story in build(site).content.articles:
+        section = story.url.strip("/").split("/")[0]
+        assert (site / "output" / section / "index.html").is_file(), story.url
 
 
 def test_two_spellings_of_a_category_a_site_does_not_list_are_one_section_with_a_warning(

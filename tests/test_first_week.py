@@ -485,10 +485,18 @@ def test_a_quote_with_the_writers_own_marks_gets_none_added(make_site):
     > No marks typed.
     >
     > -- Ines Park
+
+    > *"We were never a band."*
+    >
+    > -- Rory Blanchard
+
+    > &ldquo;Never.&rdquo;
+    >
+    > -- Odile Ferrante
     """
     figures = quotes_of(make_site, body).select("main figure.pullquote")
-    assert [f["class"] for f in figures] == [
-        ["pullquote", "pullquote--marked"], ["pullquote", "pullquote--marked"], ["pullquote"]]
+    marked = ["pullquote", "pullquote--marked"]
+    assert [f["class"] for f in figures] == [marked, marked, ["pullquote"], marked, marked]
     css = (builtin_themes_dir() / "default/static/css/site.css").read_text()
     assert ('.pullquote:not(.pullquote--marked) blockquote p:first-child::before '
             '{ content: "“"') in css
@@ -555,3 +563,6 @@ def test_lists_come_out_as_typed_in_editors_and_pasted_from_docs() -> None:
     assert [li.get_text(" ", strip=True) for li in top[4].find("ol").find_all("li")] == [
         "Jasper Quint", "Rory Blanchard"]
     assert top[5].get_text() == "In the end\n1999. was the year, and 2 - 1 is one."
+    # A speaker typed under a quote with a hyphen is no list of one (a review).
+    quoted = render_markdown('> "We were never a band."\n> - Jasper Quint\n').html.decode()
+    assert "<ul>" not in quoted and "- Jasper Quint" in quoted

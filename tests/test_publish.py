@@ -1223,21 +1223,19 @@ def test_dir_first_publish_copies_everything(site: tuple[Path, Path], tmp_path: 
 
 
 def test_dir_publishes_into_one_folder_take_turns(
-    site: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: tuple[Path, Path], tmp_path: Path
 ) -> None:
     """Found by a red-team pass: two checkouts publishing into one web root at once each read
     the folder's list of Byline's files before the other wrote it; the last list lacked the
     other's new story, whose publishes were refused from then on ("not written by Byline")."""
     from generator.ownership import lock_folder
-    from generator.publish import directory
 
     root, output = site
     www = tmp_path / "www"
     dir_target(root, www).publish(output, dry_run=False)
-    monkeypatch.setattr(directory, "PUBLISH_WAIT_SECONDS", 0.2)
     with lock_folder(www, wait=1, busy="held by the test"):
-        with pytest.raises(PublishError) as caught:
-            dir_target(root, www).publish(output, dry_run=False)
+        with pytest.raises(PublishError) as caught:  # --wait 0.2
+            dir_target(root, www).publish(output, dry_run=False, wait=0.2)
         assert str(caught.value) == (
             f"deploy target 'mirror': another publish is writing into {www}: wait for it to "
             "finish, then publish again")

@@ -196,7 +196,8 @@ def _publish(options: argparse.Namespace, console: Console, config: SiteConfig, 
             return 1
         console.say("Publishing despite the errors above (--force).", YELLOW)
     summary = target.publish(result.output, dry_run=options.dry_run, force=options.force,
-                             versions=result.versions, take_over=options.take_over)
+                             versions=result.versions, take_over=options.take_over,
+                             wait=options.wait)
     if summary.hand_placed:
         from generator.ownership import kept_unpublished
 

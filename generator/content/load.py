@@ -128,12 +128,13 @@ def _canonical_terms(
     """One spelling per category and tag slug, so "music" and "Music" are one page: site.yaml's,
     else the first file's (by path).  Another spelling than by case ("R-B" for "R&B") is merged
     all the same, with a warning where it first appears."""
-    # By ``term_key``: "Işın" and "ışın", "Μουσική" and "ΜΟΥΣΙΚΗ" are one (their slugs
-    # differ); each is shown with the first spelling's name and address.
+    # Tags by ``term_key``: "Işın" and "ışın", "Μουσική" and "ΜΟΥΣΙΚΗ" are one tag (their
+    # slugs differ), shown with the first spelling's name and address.  Sections by slug: a
+    # story's own address is made from its section's.
     names: dict[str, Term] = {}
     for name in config.categories:
         slug = slugify(name)
-        names.setdefault(term_key(slug), term(name, slug, category_url(slug)))
+        names.setdefault(slug, term(name, slug, category_url(slug)))
     tag_names: dict[str, Term] = {}
     # (kind, key) → the story that wrote the name shown and which of its terms it is (see
     # ``_written_at``), or None for site.yaml; made into a place only for a warning.
@@ -142,7 +143,7 @@ def _canonical_terms(
     warned: set[tuple[str, str, str]] = set()  # (kind, key, spelling) said already
     for article in by_path:  # ``articles`` in path order
         if category := article.category:
-            key = term_key(category.slug)
+            key = category.slug
             known = names.get(key)
             if known is None:
                 names[key] = category
@@ -163,7 +164,7 @@ def _canonical_terms(
     for article in articles:
         category = article.category
         if category is not None:
-            category = names[term_key(category.slug)]
+            category = names[category.slug]
         tags = tuple(tag_names[term_key(t.slug)] for t in article.tags)
         if category == article.category and tags == article.tags:
             result.append(article)  # the common case: nothing to respell, nothing to copy

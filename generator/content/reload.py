@@ -198,10 +198,12 @@ def _canonical_spellings(
     """
     fixed = {("category", slugify(c)): c for c in config.categories}
     wanted = {k for url in retermed for version in articles[url] for k in _terms(version)}
-    if any(term_key(slug) != slug for _, slug in wanted):
+    folded = {term_key(slug) for kind, slug in wanted if kind == "tag"}
+    if any(term_key(slug) != slug for _, slug in wanted) or _folded_elsewhere(
+            previous, folded, set(retermed)):
         # "Işın" and "ışın" are one tag of two slugs (see load.py): the full load finds the
         # site's other spellings of it.
-        return "a section or tag with Turkish ı or Greek accents needs the whole site's names"
+        return "a tag with Turkish ı or Greek accents needs the whole site's names"
     others: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, slug) → first (path, name)
     tag_slugs = {slug for kind, slug in wanted if kind == "tag"}
     category_slugs = {slug for kind, slug in wanted if kind == "category"}
@@ -247,6 +249,15 @@ def _canonical_spellings(
         tags = tuple(_respelled(t, "tag", spelled) for t in new.tags)
         found[url] = (old, replace(new, category=category, tags=tags))
     return found
+
+
+def _folded_elsewhere(previous: Content, keys: set[str], skipped: set[str]) -> bool:
+    """Whether another story has a tag of one of ``keys`` under another slug ("ısın" for
+    "isin")."""
+    return any(tag.slug != key and key in keys
+               for article in previous.articles if article.url not in skipped
+               for tag in article.tags if not tag.slug.isascii()
+               for key in (term_key(tag.slug),))
 
 
 def _terms(article: Article) -> dict[tuple[str, str], str]:

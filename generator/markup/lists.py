@@ -3,8 +3,8 @@
 Three habits of editors and of text pasted from Google Docs, GitHub or Obsidian broke lists
 here, with nothing said:
 
-- a list right under its lead-in line ("The big winners:" then "- Mara Quell") was one
-  paragraph with the dashes showing, as the library wants a blank line first;
+- a list right under its lead-in line ("The big winners:" then "- Mara Quell" and more) was
+  one paragraph with the dashes showing, as the library wants a blank line first;
 - a sub-list indented two or three spaces under its item (how those editors indent) was
   flattened into the parent list, as the library nests only by four;
 - a numbered list after a bulleted one was merged into it, shown as bullets.
@@ -77,12 +77,16 @@ class _ListUnderItsLine(BlockProcessor):
 
     @staticmethod
     def _first_item(block: str) -> int:
-        """The line of the block's first list item after its first line (0: none)."""
+        """The line of the block's first list item after its first line (0: none), when a
+        second item follows it: one line "- Jasper Quint" under a quote is its speaker, as
+        writers type it, not a list of one."""
         if "\n" not in block or _ITEM.match(block):
             return 0
-        for number, line in enumerate(block.split("\n")[1:], 1):
+        lines = block.split("\n")
+        for number, line in enumerate(lines[1:], 1):
             if _INTERRUPTING.match(line):
-                return number
+                more = any(_ITEM.match(rest) for rest in lines[number + 1:])
+                return number if more else 0
         return 0
 
 

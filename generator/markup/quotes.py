@@ -11,6 +11,7 @@ inline processing, while the writer's ``--`` is still two hyphens and not an en 
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
@@ -92,7 +93,9 @@ _OPENING_MARKS = frozenset("\"'“‘”’«»„‚‹›「『〝")
 
 def _figure(said: list[etree.Element], who: str) -> etree.Element:
     first = said[0].text if said and said[0].tag == "p" else None
-    marked = (first or "").lstrip()[:1] in _OPENING_MARKS
+    # Under emphasis (*"We were never…"*) or typed as an entity (&ldquo;), still the writer's.
+    opening = html.unescape((first or "").lstrip().lstrip("*_").lstrip())
+    marked = opening[:1] in _OPENING_MARKS
     figure = etree.Element("figure", {"class": "pullquote pullquote--marked" if marked
                                       else "pullquote"})
     figure.text = "\n"

@@ -157,7 +157,7 @@ class DirTarget:
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
                 versions: Mapping[str, str] | None = None,
-                take_over: bool = False) -> PublishSummary:
+                take_over: bool = False, wait: float = PUBLISH_WAIT_SECONDS) -> PublishSummary:
         """Copy changed files (pages last), then delete the files an earlier publish wrote
         that are no longer in the site.  Files Byline never wrote there are left alone; a
         non-empty folder that is not Byline's is refused unless ``force``.  ``versions``, the
@@ -184,7 +184,7 @@ class DirTarget:
         # last list written lacked the other's new files: refused as someone else's from
         # then on.  One at a time, then.
         try:
-            with lock_folder(self.folder, wait=PUBLISH_WAIT_SECONDS,
+            with lock_folder(self.folder, wait=wait,
                              busy=f"deploy target '{self.name}': another publish is writing "
                                   f"into {self.folder}: wait for it to finish, then publish "
                                   "again"):

@@ -153,7 +153,7 @@ class GitTarget:
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
                 versions: Mapping[str, str] | None = None,
-                take_over: bool = False) -> PublishSummary:
+                take_over: bool = False, wait: float = 600.0) -> PublishSummary:
         """Commit the site on top of the branch and push it; no commit when nothing changed."""
         folder = require_built_site(site_dir)
         if self.scratch is not None:

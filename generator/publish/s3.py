@@ -132,7 +132,7 @@ class S3Target:
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
                 versions: Mapping[str, str] | None = None,
-                take_over: bool = False) -> PublishSummary:
+                take_over: bool = False, wait: float = 600.0) -> PublishSummary:
         """Upload changed files (pages last), then delete the objects Byline uploaded that
         are no longer in the site.  An object Byline did not upload is never replaced nor
         deleted; a prefix holding only such objects is refused unless ``force``."""

@@ -50,12 +50,14 @@ class Target(Protocol):
 
     def publish(self, site_dir: Path, *, dry_run: bool, force: bool = False,
                 versions: Mapping[str, str] | None = None,
-                take_over: bool = False) -> PublishSummary:
+                take_over: bool = False, wait: float = 600.0) -> PublishSummary:
         """Make the target match ``site_dir`` (or only plan it, when ``dry_run``); ``force``
         lets a target adopt a place that holds files Byline did not write; ``take_over``,
         one that holds another site's;
         ``versions`` (the build's key of each file's content) lets a target that remembers
-        what it sent compare only the files whose key changed (the others ignore it)."""
+        what it sent compare only the files whose key changed (the others ignore it);
+        ``wait``: how long to wait for another publish writing to the same place, where the
+        target can tell (a folder; a branch refuses the second push, a bucket merges)."""
         ...
 
 
