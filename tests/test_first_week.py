@@ -519,6 +519,16 @@ def test_quotes_open_after_any_space_spanish_marks_and_east_asian_text(
     assert smarten(typed) == shown
 
 
+def test_chinese_quotes_pair_up_across_bold_and_links() -> None:
+    """Found by a review: the pairs were counted within one run of text, which bold or a
+    link ends, so the second pair came out backwards."""
+    from generator.markup.document import render_markdown
+
+    body = '据报道，"**周杰伦**"将于明年发行新专辑"最伟大的作品"。\n'
+    assert render_markdown(body).html.decode() == (
+        "<p>据报道，“<strong>周杰伦</strong>”将于明年发行新专辑“最伟大的作品”。</p>")
+
+
 def test_a_japanese_story_has_a_summary_near_the_limit_and_its_reading_time(make_site):
     """Found by a red-team pass: the summary was cut at the paragraph's last space, around a
     Latin name near its start ("人気グループ BTS…", 11 characters on every card and in every
