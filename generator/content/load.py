@@ -141,6 +141,7 @@ def _canonical_terms(
     first: dict[tuple[str, str], tuple[Article, int] | None] = {
         ("category", key): None for key in names}
     warned: set[tuple[str, str, str]] = set()  # (kind, key, spelling) said already
+    keys: dict[str, str] = {}  # tag slug → its term_key, asked once per slug
     for article in by_path:  # ``articles`` in path order
         if category := article.category:
             key = category.slug
@@ -148,29 +149,29 @@ def _canonical_terms(
             if known is None:
                 names[key] = category
                 first["category", key] = (article, _CATEGORY)
-            elif not same_spelling(known.name, category.name):
+            elif known is not category and not same_spelling(known.name, category.name):
                 _warn_spelling("category", category, known, first[("category", key)], warned,
                                _written_at(article, _CATEGORY), report)
         for index, tag in enumerate(article.tags):
-            key = term_key(tag.slug)
+            key = keys.get(tag.slug) or keys.setdefault(tag.slug, term_key(tag.slug))
             known = tag_names.get(key)
             if known is None:
                 tag_names[key] = tag
                 first["tag", key] = (article, index)
-            elif not same_spelling(known.name, tag.name):
+            elif known is not tag and not same_spelling(known.name, tag.name):
                 _warn_spelling("tag", tag, known, first[("tag", key)], warned,
                                _written_at(article, index), report)
+    shown = {slug: tag_names[key] for slug, key in keys.items()}  # slug → the tag shown
     result = []
     for article in articles:
         category = article.category
-        if category is not None:
-            category = names[category.slug]
-        tags = tuple(tag_names[term_key(t.slug)] for t in article.tags)
-        if category == article.category and tags == article.tags:
+        if (category is None or names[category.slug] is category) and all(
+                shown[t.slug] is t for t in article.tags):
             result.append(article)  # the common case: nothing to respell, nothing to copy
             continue
         # Two of its tags may now be one ("Işın", "ışın"): each once.
-        result.append(replace(article, category=category, tags=tuple(dict.fromkeys(tags))))
+        tags = tuple(dict.fromkeys(shown[t.slug] for t in article.tags))
+        result.append(replace(article, category=category and names[category.slug], tags=tags))
     return result
 
 
