@@ -416,6 +416,17 @@ def test_git_keeps_earlier_history_of_the_branch(site: tuple[Path, Path], remote
     assert git("--git-dir", str(remote), "show", "gh-pages:CNAME") == "example.com"
 
 
+def committed_by_someone_else(remote: Path, work: Path, files: dict[str, str]) -> None:
+    """A commit of ``files`` pushed to gh-pages from a clone at ``work``, as a colleague or
+    GitHub's settings make one."""
+    git("clone", "--quiet", "--branch", "gh-pages", str(remote), str(work))
+    for name, text in files.items():
+        (work / name).write_text(text)
+    git("add", *files, cwd=work)
+    git("commit", "--quiet", "-m", "By hand", cwd=work)
+    git("push", "--quiet", "origin", "gh-pages", cwd=work)
+
+
 def test_git_refuses_a_file_someone_else_committed_in_the_sites_way(
     site: tuple[Path, Path], remote: Path
 ) -> None:
@@ -424,12 +435,7 @@ def test_git_refuses_a_file_someone_else_committed_in_the_sites_way(
     root, output = site
     target = git_target(remote, root)
     target.publish(output, dry_run=False)
-    work = root.parent / "colleague"
-    git("clone", "--quiet", "-b", "gh-pages", str(remote), str(work))
-    (work / "press").write_text("call us\n")
-    git("add", "press", cwd=work)
-    git("commit", "--quiet", "-m", "Press line", cwd=work)
-    git("push", "--quiet", "origin", "gh-pages", cwd=work)
+    committed_by_someone_else(remote, root.parent / "colleague", {"press": "call us\n"})
     (output / "press").mkdir()
     (output / "press/kit.pdf").write_bytes(b"%PDF-1.4")
     tip = git("--git-dir", str(remote), "rev-parse", "gh-pages")
@@ -449,12 +455,7 @@ def test_git_keeps_what_others_commit_after_byline_and_deletes_only_its_own(
     target = git_target(remote, root)
     target.publish(output, dry_run=False)
     # GitHub's Pages settings commit a CNAME for a custom domain, after Byline's commit.
-    work = root.parent / "settings"
-    git("clone", "--quiet", "--branch", "gh-pages", str(remote), str(work))
-    (work / "CNAME").write_text("news.example\n")
-    git("add", "CNAME", cwd=work)
-    git("commit", "--quiet", "-m", "Create CNAME", cwd=work)
-    git("push", "--quiet", "origin", "gh-pages", cwd=work)
+    committed_by_someone_else(remote, root.parent / "settings", {"CNAME": "news.example\n"})
     # A second publish after Byline's own commit that kept it: still not Byline's.
     for gone in sorted(SITE_FILES)[-2:]:
         (output / gone).unlink()
