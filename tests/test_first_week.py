@@ -573,6 +573,11 @@ def test_lists_come_out_as_typed_in_editors_and_pasted_from_docs() -> None:
     assert [li.get_text(" ", strip=True) for li in top[4].find("ol").find_all("li")] == [
         "Jasper Quint", "Rory Blanchard"]
     assert top[5].get_text() == "In the end\n1999. was the year, and 2 - 1 is one."
+    # In a quote too (a review: a quoted statement's sub-list was flattened).
+    html = BeautifulSoup(render_markdown(
+        "> The statement:\n>\n> - Tour dates\n>   - Seattle\n>   - Portland\n> - Album\n"
+    ).html.decode(), "html.parser")
+    assert [li.get_text() for li in html.select("blockquote ul ul li")] == ["Seattle", "Portland"]
     # A speaker typed under a quote with a hyphen is no list of one (a review).
     quoted = render_markdown('> "We were never a band."\n> - Jasper Quint\n').html.decode()
     assert "<ul>" not in quoted and "- Jasper Quint" in quoted

@@ -29,18 +29,28 @@ from markdown.preprocessors import Preprocessor
 
 # A list item's start: indent, marker, the spaces after it (or the end of the line).
 _ITEM = re.compile(r"( *)([-*+]|\d{1,9}[.)])(?: +|$)")
+# The quote marks a line starts with ("> ", "> > ").
+_QUOTE = re.compile(r"(?: {0,3}> ?)+")
 # An item that may interrupt a paragraph: a bullet, or a number list starting at 1.
 _INTERRUPTING = re.compile(r" {0,3}(?:[-*+]|1[.)]) +\S")
 
 
 class _NestedIndents(Preprocessor):
-    """A sub-list indented under its item's text (two or three spaces) gets four a level."""
+    """A sub-list indented under its item's text (two or three spaces) gets four a level,
+    in a quote (``> ``) as outside one."""
 
     def run(self, lines: list[str]) -> list[str]:
         # The open items: (indent typed, where its text starts, indent given).
         open_items: list[tuple[int, int, int]] = []
         after_blank = False
-        for number, line in enumerate(lines):
+        quoted = ""  # the quote marks the lines of the list start with
+        for number, whole in enumerate(lines):
+            mark = _QUOTE.match(whole)
+            prefix = mark.group() if mark else ""
+            if prefix.replace(" ", "") != quoted.replace(" ", ""):
+                open_items, after_blank = [], False  # into or out of a quote: another list
+            quoted = prefix
+            line = whole[len(prefix):]
             if not line.strip():
                 after_blank = True
                 continue
@@ -57,7 +67,7 @@ class _NestedIndents(Preprocessor):
             given = open_items[-1][2] + 4 if open_items else typed
             open_items.append((typed, item.end(), given))
             if given != typed:
-                lines[number] = " " * given + line[typed:]
+                lines[number] = prefix + " " * given + line[typed:]
         return lines
 
 
