@@ -261,6 +261,14 @@ def test_a_section_in_greek_capitals_keeps_its_own_page_with_its_stories(make_si
     for story in build(site).content.articles:
         section = story.url.strip("/").split("/")[0]
         assert (site / "output" / section / "index.html").is_file(), story.url
+    # A site that lists its sections takes the capitals of a listed one, at its address.
+    site = make_site({
+        "site.yaml": SITE_YAML.replace("[Music, TV]", "[Μουσική, TV]"),
+        "content/articles/a.md": article(title="Alpha", category="ΜΟΥΣΙΚΗ"),
+    })
+    result = build(site)
+    assert [str(w) for w in result.warnings if "address" in str(w)] == []
+    assert {a.url for a in result.content.articles} == {"/μουσική/a/", "/μουσική/b/"}
 
 
 def test_two_spellings_of_a_category_a_site_does_not_list_are_one_section_with_a_warning(

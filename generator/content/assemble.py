@@ -313,7 +313,9 @@ def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
     name = fields.text("category")
     if name is None:
         return None
-    known = {slugify(c): c for c in config.categories}
+    # By ``term_key``: "ΜΟΥΣΙΚΗ" (Greek capitals drop the accent) is site.yaml's "Μουσική",
+    # at its address.
+    known = {term_key(slugify(c)): (c, slugify(c)) for c in config.categories}
     slug = slugify(name)
     # Its pages live at /<slug>/: an empty slug would be the home page, "archive" the archive.
     if problem := _address_problem(slug):
@@ -324,20 +326,23 @@ def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
         fields.error(f"category {quoted(name)} would replace the archive page at /archive/: pick "
                      "another name", "category")
         return None
-    if known and slug not in known:
+    listed = known.get(term_key(slug))
+    if known and listed is None:
         # A new name would open a new section at a new address, missing from the navigation:
         # on a site that lists its sections, that is a typo until site.yaml says otherwise.
         fields.error(_unknown_category(name, config.categories), "category")
         return None
+    if listed is None:
+        return term(name, slug, category_url(slug))
     # "music" for "Music" is the same section at the same address, shown as site.yaml spells it;
     # "R-B" for "R&B" is too, but a writer who typed it would not know the story is there.
-    if slug in known and known[slug].casefold() != name.casefold():
-        listed = quoted(known[slug])
+    shown, slug = listed
+    if not same_spelling(shown, name):
         fields.report.warning(
-            f"category {quoted(name)} and site.yaml's {listed} have the same address, "
-            f"{category_url(slug)}, so this story is in {listed}: use one spelling: write "
-            f"{listed} as site.yaml does", fields.at("category"))
-    return term(known.get(slug, name), slug, category_url(slug))
+            f"category {quoted(name)} and site.yaml's {quoted(shown)} have the same address, "
+            f"{category_url(slug)}, so this story is in {quoted(shown)}: use one spelling: "
+            f"write {quoted(shown)} as site.yaml does", fields.at("category"))
+    return term(shown, slug, category_url(slug))
 
 
 def _unknown_category(name: str, categories: tuple[str, ...]) -> str:
