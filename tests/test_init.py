@@ -355,6 +355,6 @@ def test_a_custom_domain_that_is_not_base_urls_host_is_warned_of(
         "base_url in site.yaml is https://news.test/: GitHub Pages serves the site at "
         "www.marquee-news.com, while every canonical link, feed, sitemap and share card points "
         "at base_url; make the two name the same host")
-    (site / "static/CNAME").write_text("News.Test\n")
+    (site / "static/CNAME").write_text("\ufeffNews.Test\n")  # a byte-order mark: Notepad's
     assert main(["check", "--site", str(site), "-q"]) == 0
     assert "CNAME" not in capsys.readouterr().err

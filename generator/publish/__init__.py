@@ -109,7 +109,7 @@ def custom_domain_mismatch(config: SiteConfig) -> Problem | None:
     feed, sitemap and share card names the other."""
     file = config.root / "static" / "CNAME"
     try:
-        named = file.read_text(encoding="utf-8", errors="replace").split()
+        named = file.read_text(encoding="utf-8-sig", errors="replace").split()
     except OSError:  # none (the usual case), or one the build reports
         return None
     host = (urlsplit(config.base_url).hostname or "").lower()
