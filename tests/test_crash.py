@@ -228,8 +228,9 @@ def test_a_build_killed_while_indexing_for_search_leaves_no_indexer_running(tmp_
         "Story number 7")})
     tools = write_files(tmp_path / "tools", {"pagefind": _SLOW_INDEXER})
     (tools / "pagefind").chmod(0o755)
-    # Only the PATH's Pagefind: the package's binary is hidden behind an empty module.
-    hidden = write_files(tmp_path / "hidden", {"pagefind_bin/__init__.py": ""})
+    # Only the PATH's Pagefind: the packages' binaries are hidden behind empty modules.
+    hidden = write_files(tmp_path / "hidden", {"pagefind_bin/__init__.py": "",
+                                               "pagefind_bin_extended/__init__.py": ""})
     env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
            "PYTHONPATH": f"{REPO}{os.pathsep}{hidden}"}
     process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site),
