@@ -184,6 +184,16 @@ def test_doubtful_changes_are_warnings(make_site):
     ]
 
 
+def test_an_update_dated_the_storys_own_day_without_a_time_is_said_so(make_site):
+    """Found by a red-team pass: its warning quoted a time of "00:00" the writer never typed,
+    where the same slip in `updated:` was explained."""
+    site = make_site({STORY: story("updates:\n  - at: 2026-11-19\n    text: Added a date.\n")})
+    assert [str(w) for w in build(site).warnings] == [
+        "content/articles/tour.md:6: warning: update 1 gives the story's own day (2026-11-19) "
+        "without a time, so it reads as before the story: give the time of the change, e.g. "
+        "at: 2026-11-19 15:30"]
+
+
 def test_the_corrections_page_lists_every_correction_newest_first(make_site):
     other = article("Charts", "2026-11-10 10:00", "Numbers.", category="TV").replace(
         "\n---\n\n", "\ncorrections:\n  - at: 2026-11-19 15:30\n    text: Fixes a chart.\n"

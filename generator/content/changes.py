@@ -52,9 +52,15 @@ def read_changes(
         if change is None:
             continue
         if published is not None and instant(change.at) < instant(published):
-            fields.report.warning(f"{noun} {index + 1} is dated {_shown(change.at)}, before the "
-                                  f"story's own date ({_shown(published)})",
-                                  fields.at(*path))
+            if not change.has_time and change.at.date() == published.date():
+                # A day with no time is its first minute: not a time the writer typed.
+                said = (f"{noun} {index + 1} gives the story's own day ({change.at:%Y-%m-%d}) "
+                        "without a time, so it reads as before the story: give the time of "
+                        f"the change, e.g. at: {change.at:%Y-%m-%d} 15:30")
+            else:
+                said = (f"{noun} {index + 1} is dated {_shown(change.at)}, before the story's "
+                        f"own date ({_shown(published)})")
+            fields.report.warning(said, fields.at(*path))
         found.append(change)
     return tuple(sorted(found, key=lambda c: instant(c.at), reverse=True))
 
