@@ -201,6 +201,20 @@ def test_an_update_in_the_hour_clocks_skip_is_said_and_read_as_a_real_time(make_
         "3:30 am)")
 
 
+def test_update_times_in_the_hour_clocks_repeat_say_their_zone(make_site):
+    """Found by a red-team pass: readers saw 1:50 AM, 1:10 AM, 1:40 AM in a row on the night
+    clocks go back, with nothing to say the last two came after the first."""
+    la = SITE_YAML.replace("timezone: UTC", "timezone: America/Los_Angeles")
+    body = ("Intro.\n\n## 12:30 am — Zero\n\nZ.\n\n## 1:50 am — First\n\nA.\n\n"
+            "## 1:10 am PST — Second\n\nB.\n\n## 2:20 am — Third\n\nC.\n")
+    site = make_site({"site.yaml": la, LIVE: article(
+        "Live", "2026-11-01 00:00", body, category="Music", live="true")})
+    build(site, now=datetime(2026, 11, 1, 12, tzinfo=UTC))
+    shown = [t.get_text(strip=True).split(",")[0]
+             for t in page(site, URL).select(".live-update__time time")]
+    assert shown == ["2:20 AM", "1:10 AM PST", "1:50 AM PDT", "12:30 AM"]
+
+
 def test_json_ld_is_a_live_blog_posting_with_its_updates(make_site):
     site = live_site(make_site, author="Jo Lane")
     build(site)

@@ -135,6 +135,14 @@ def display_clock(moment: datetime) -> str:
     return f"{display_time(moment)}{f' {zone}' if zone else ''}"
 
 
+def display_update_time(moment: datetime) -> str:
+    """"1:50 AM": a live update's time, with its zone only in the hour the clocks repeat in
+    autumn, where 1:50 AM comes twice ("1:50 AM PDT", then "1:10 AM PST")."""
+    other = moment.replace(fold=1 - moment.fold)
+    return display_clock(moment) if other.utcoffset() != moment.utcoffset() else display_time(
+        moment)
+
+
 def display_moment(moment: datetime, has_time: bool = True) -> str:
     """"November 19, 2026, 2:05 PM EST": the date, and the time with its zone when known."""
     return f"{display_date(moment)}, {display_clock(moment)}" if has_time else display_date(moment)
@@ -324,7 +332,7 @@ class ViewMaker:
             updated_display=display_moment(last.at, last.has_time) if last else None,
             updates=tuple(map(change_view, article.updates)),
             corrections=tuple(map(change_view, article.corrections)),
-            live=live_view(article, self.clock, self.url, display_date, display_time)
+            live=live_view(article, self.clock, self.url, display_date, display_update_time)
             if self.clock is not None else None,
             language=article.language,
             direction=text_direction(article.language) if article.language else None,
