@@ -257,6 +257,19 @@ def test_a_photo_sharing_its_paragraph_with_text_is_a_warning_at_its_own_line(
     assert 'Opening night of the “Signal” tour.' in page
 
 
+def test_a_linked_photo_alone_in_its_paragraph_is_told_what_a_link_does(make_site: Make) -> None:
+    """Found by a red-team pass: it was told it shared its paragraph with text, and to put a
+    blank line around it, which it had."""
+    site = gala_with_a_photo(make_site, (
+        'Intro.\n\n[![Mara](figure.jpg "Opening night."){credit="Ines Park/Wire"}]'
+        "(https://wire.example/gallery)\n\nAfter."))
+    warnings, _page = built_story(site)
+    assert warnings == [
+        f"{STORY}:9: warning: photo figure.jpg is a link, so it is shown small inside it and "
+        "its caption and credit are lost: take the link off to show it as a figure, and put "
+        "the link in its caption instead"]
+
+
 def test_a_credit_in_typographic_quotes_or_after_a_space_is_read(make_site: Make) -> None:
     """Found by a red-team pass: {credit=“Ines Park/Wire”}, as Word types it, was cut to
     "“Ines", and a space before the brace showed the whole list as text, the caption lost."""

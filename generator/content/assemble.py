@@ -465,10 +465,15 @@ def _body_images(
     said = {slip.line for slip in parsed.body.slips}  # of that line, once is enough
     for raw in parsed.body.images:
         if raw.kind == "inline" and (raw.caption or raw.credit) and raw.line not in said:
-            # Text on the next line, or a list item: Markdown makes one paragraph of it.
-            report.warning(f"photo {raw.src} shares its paragraph with text, so it is shown "
-                           "small inside the text and its caption and credit are lost: put a "
-                           "blank line before and after it", where.at(raw.line))
+            if raw.linked:  # alone in its paragraph, but a link: no figure holds a link
+                report.warning(f"photo {raw.src} is a link, so it is shown small inside it and "
+                               "its caption and credit are lost: take the link off to show it "
+                               "as a figure, and put the link in its caption instead",
+                               where.at(raw.line))
+            else:  # text on the next line, or a list item: Markdown makes one paragraph
+                report.warning(f"photo {raw.src} shares its paragraph with text, so it is "
+                               "shown small inside the text and its caption and credit are "
+                               "lost: put a blank line before and after it", where.at(raw.line))
         ref = resolve_image(
             raw.src, folder=source.folder, content_dir=config.content_dir,
             site_root=config.root, location=where.at(raw.line),

@@ -160,15 +160,16 @@ def _body_from(data: object, html: bytes) -> RenderedMarkdown:
 
 
 def _raw_image_data(image: RawImage) -> list[Any]:
-    return [image.src, image.alt, image.caption, image.credit, image.kind, image.line]
+    return [image.src, image.alt, image.caption, image.credit, image.kind, image.line,
+            image.linked]
 
 
 def _raw_image_from(data: object) -> RawImage:
-    src, alt, caption, credit, kind, line = items(data)
+    src, alt, caption, credit, kind, line, linked = items(data)
     if kind not in IMAGE_KINDS:
         raise ShapeError(f"unknown image kind {kind!r}")
     return RawImage(text(src), maybe_text(alt), maybe_text(caption), maybe_text(credit), kind,
-                    maybe_integer(line))
+                    maybe_integer(line), flag(linked))
 
 
 def _raw_video_data(video: RawVideo) -> list[Any]:

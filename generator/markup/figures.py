@@ -44,6 +44,7 @@ class RawImage:
     credit: str | None
     kind: str
     line: int | None = None
+    linked: bool = False  # all of a link: [![Alt](a.jpg)](https://…), shown inline
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,11 +217,15 @@ class FigureTreeprocessor(Treeprocessor):
             elif child.tag == "p" and _is_gallery(child):
                 parent[index] = self._gallery(child)
             elif child.tag == "img":
-                parent[index] = self._placeholder(child, "inline", tail=child.tail)
+                linked = (parent.tag == "a" and len(parent) == 1
+                          and not (parent.text or "").strip() and not (child.tail or "").strip())
+                parent[index] = self._placeholder(child, "inline", tail=child.tail,
+                                                  linked=linked)
             elif len(child):
                 stack.append((child, 0))
 
-    def _placeholder(self, img: etree.Element, kind: str, tail: str | None) -> etree.Element:
+    def _placeholder(self, img: etree.Element, kind: str, tail: str | None,
+                     linked: bool = False) -> etree.Element:
         src = img.get("src", "")
         # No alt attribute at all means the writer forgot it; alt="" is a choice.
         alt = self._as_typed(img.get("alt"))
@@ -234,7 +239,7 @@ class FigureTreeprocessor(Treeprocessor):
             ))
             tag, ref = VIDEO_TAG, len(self.videos) - 1
         else:
-            self.images.append(RawImage(src, alt, caption, credit, kind))
+            self.images.append(RawImage(src, alt, caption, credit, kind, linked=linked))
             tag, ref = PLACEHOLDER_TAG, len(self.images) - 1
         element = etree.Element(tag, {"data-ref": str(ref), "data-kind": kind})
         element.tail = tail
