@@ -198,12 +198,13 @@ def _canonical_spellings(
     """
     fixed = {("category", slugify(c)): c for c in config.categories}
     wanted = {k for url in retermed for version in articles[url] for k in _terms(version)}
-    folded = {term_key(slug) for kind, slug in wanted if kind == "tag"}
-    if any(term_key(slug) != slug for _, slug in wanted) or _folded_elsewhere(
-            previous, folded, set(retermed)):
-        # "Işın" and "ışın" are one tag of two slugs (see load.py): the full load finds the
-        # site's other spellings of it.
-        return "a tag with Turkish ı or Greek accents needs the whole site's names"
+    # "Işın" and "ışın" are one tag of two slugs (see load.py): the full load finds the
+    # site's other spellings of it.
+    folding = "a tag with Turkish ı or Greek accents needs the whole site's names"
+    if any(term_key(slug) != slug for _, slug in wanted):
+        return folding
+    folded = {slug for kind, slug in wanted if kind == "tag"}  # each its own term_key
+    folded_elsewhere = False
     others: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, slug) → first (path, name)
     tag_slugs = {slug for kind, slug in wanted if kind == "tag"}
     category_slugs = {slug for kind, slug in wanted if kind == "category"}
@@ -215,12 +216,17 @@ def _canonical_spellings(
             others[kind, term.slug] = (path, term.name)
 
     for article in previous.articles:  # a walk of plain lookups: ten thousand cost little
-        if article.category and article.category.slug in category_slugs \
-                and article.url not in skipped:
+        if article.url in skipped:
+            continue
+        if article.category and article.category.slug in category_slugs:
             consider("category", article.category, article.source.path)
         for tag in article.tags:
-            if tag.slug in tag_slugs and article.url not in skipped:
+            if tag.slug in tag_slugs:
                 consider("tag", tag, article.source.path)
+            elif not tag.slug.isascii() and term_key(tag.slug) in folded:
+                folded_elsewhere = True  # another story's "ısın" for a saved "isin"
+    if folded_elsewhere:
+        return folding
     spelled: dict[tuple[str, str], str] = {}
     for url in retermed:
         old, new = articles[url]
@@ -249,15 +255,6 @@ def _canonical_spellings(
         tags = tuple(_respelled(t, "tag", spelled) for t in new.tags)
         found[url] = (old, replace(new, category=category, tags=tags))
     return found
-
-
-def _folded_elsewhere(previous: Content, keys: set[str], skipped: set[str]) -> bool:
-    """Whether another story has a tag of one of ``keys`` under another slug ("ısın" for
-    "isin")."""
-    return any(tag.slug != key and key in keys
-               for article in previous.articles if article.url not in skipped
-               for tag in article.tags if not tag.slug.isascii()
-               for key in (term_key(tag.slug),))
 
 
 def _terms(article: Article) -> dict[tuple[str, str], str]:

@@ -116,16 +116,16 @@ def upload_order(uploads: Collection[SiteFile], stored: Collection[str]) -> tupl
     else:
         placed = {file.key: n for n, file in enumerate(sorted(new, key=_deepest_first))}
 
-    def rank(file: SiteFile) -> tuple[int, int, int, str]:
+    def rank(file: SiteFile) -> tuple[int, int, str]:
         if is_listing(file.key):
-            return (3, 1, 0, file.key)
+            return (4, 0, file.key)
         if file.key.startswith(SEARCH_FILES):  # a story's search result, named by its bytes
-            return (3, 0, 0, file.key)
+            return (3, 0, file.key)
         if not is_page(file.key):
-            return (0, 0, 0, file.key)
+            return (0, 0, file.key)
         if file.key in placed:
-            return (1, placed[file.key], 0, "")
-        return (2, *_deepest_first(file)[:1], 0, file.key)
+            return (1, placed[file.key], "")
+        return (2, *_deepest_first(file))
 
     return tuple(sorted(uploads, key=rank))
 
@@ -161,10 +161,10 @@ def _linked_first(pages: list[SiteFile]) -> list[SiteFile]:
     ordered: list[SiteFile] = []
     state: dict[str, int] = {}  # 1: being placed, 2: placed
     for start in links:
-        stack = [(start, iter(links[start]))]
-        state[start] = state.get(start) or 1
-        if state[start] == 2:
+        if state.get(start):
             continue
+        state[start] = 1
+        stack = [(start, iter(links[start]))]
         while stack:
             key, targets = stack[-1]
             target = next((t for t in targets if not state.get(t)), None)
