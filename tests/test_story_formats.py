@@ -912,3 +912,93 @@ def test_each_footnotes_back_link_is_named_for_a_screen_reader() -> None:
     soup = BeautifulSoup(html.decode(), "html.parser")
     names = [a["aria-label"] for a in soup.select("a.footnote-backref")]
     assert names == ["Jump back to footnote 1 in the text", "Jump back to footnote 2 in the text"]
+
+
+# -- as writers paste them (a red-team pass of real pasted stories) ---------------------------
+def test_a_blank_line_ends_a_quote_so_no_speaker_is_credited_with_anothers_words(
+        make_site: Make) -> None:
+    # The library joined a quote to the one before it across a blank line: the label's
+    # statement was published inside Mara Quell's pull quote, captioned with her name.
+    site = site_with(make_site, "The statements:\n\n"
+                     "> We have parted ways with Mara Quell and wish her well.\n\n"
+                     "> I'm thrilled. I own my masters now.\n>\n> — Mara Quell\n\n"
+                     '> "We never signed the rider." — Jasper Quint\n\n'
+                     "> It was a joy.\n>\n> — Ines Park\n>\n> And a relief.\n>\n> — Theo Marsh\n")
+    build(site)
+    body = page(site, STORY_URL).select_one(".article__body")
+    quotes = body.find_all(["figure", "blockquote"], recursive=False)
+    said = [(q.blockquote or q).get_text(" ", strip=True) for q in quotes]
+    who = [q.figcaption.get_text(strip=True) if q.name == "figure" else None for q in quotes]
+    assert said == ["We have parted ways with Mara Quell and wish her well.",
+                    "I’m thrilled. I own my masters now.",
+                    "“We never signed the rider.” — Jasper Quint",
+                    "It was a joy.", "And a relief."]
+    assert who == [None, "— Mara Quell", None, "— Ines Park", "— Theo Marsh"]
+
+
+def test_a_photo_or_list_typed_right_under_a_social_link_stays_a_photo_or_list(
+        make_site: Make) -> None:
+    # They became the post's quoted words: the photo's Markdown shown to readers, the photo
+    # never published, the list run into one line, without a word from the build.
+    body = ("Quell posted this, then deleted it.\n\nhttps://www.instagram.com/p/DA1xYz2abc/\n"
+            '![Her deleted post](shot.jpg "The post before it went."){credit="Instagram"}\n\n'
+            "The label's reasons:\n\nhttps://www.youtube.com/watch?v=AbCdEfGh127\n"
+            "- the tour's cost\n- the missed deadline\n")
+    site = site_with(make_site, body, {"content/articles/gala/shot.jpg":
+                                       photo_bytes((1200, 800))})
+    build(site)
+    html = page(site, STORY_URL)
+    cards = html.select("figure.embed")
+    assert len(cards) == 2 and not html.select(".embed__text")
+    photo = html.select_one("figure.photo img")
+    assert photo is not None and photo["alt"] == "Her deleted post"
+    assert "![" not in html.get_text()
+    assert [li.get_text() for li in html.select(".article__body ul li")] == [
+        "the tour’s cost", "the missed deadline"]
+
+
+def test_a_social_link_right_under_its_lead_in_line_becomes_a_card(make_site: Make) -> None:
+    # The lead-in's paragraph swallowed the link: a bare address in a sentence, no card.
+    site = site_with(make_site, "Quell shared the news on Instagram:\n"
+                     "https://www.instagram.com/p/DA1xYz2abc/\n"
+                     "@maraquell: Seattle, you were loud.\n")
+    build(site)
+    body = page(site, STORY_URL).select_one(".article__body")
+    first, card = body.find_all(recursive=False)[:2]
+    assert first.name == "p" and first.get_text() == "Quell shared the news on Instagram:"
+    assert "embed--instagram" in card["class"]
+    assert "@maraquell" in card.get_text() and "Seattle, you were loud." in card.get_text()
+
+
+@pytest.mark.parametrize(("typed", "linked", "after"), [
+    ("Follow https://x.com/_maraquell_ now.", "https://x.com/_maraquell_", " now."),
+    ("On https://www.tiktok.com/@velvet.static_ tonight", "https://www.tiktok.com/@velvet.static_",
+     " tonight"),
+    # Emphasis the writer opened still ends at its mark.
+    ("_see https://x.com/maraquell_ now", "https://x.com/maraquell", " now"),
+    ("**https://x.com/_maraquell_**", "https://x.com/_maraquell_", ""),
+    ("my_notes at https://x.com/b_", "https://x.com/b_", ""),
+])
+def test_an_accounts_address_ending_in_an_underscore_links_that_account(
+        typed: str, linked: str, after: str) -> None:
+    # The closing "_" was taken for emphasis: the reader landed on someone else's profile.
+    html = BeautifulSoup(render_markdown(typed).html.decode(), "html.parser")
+    link = html.find("a")
+    assert link["href"] == link.get_text() == linked
+    assert (link.next_sibling or "") == after or link.parent.next_sibling == after
+
+
+def test_a_photo_path_in_angle_brackets_is_warned_about_at_its_own_line(make_site: Make) -> None:
+    # Typora and Obsidian write ](<carpet.jpg>): the line lookup found the next plain use of
+    # the file, so the credit warning named a photo that had one, or was lost.
+    body = ('Intro.\n\n![Quell arrives](<carpet.jpg> "Arrival."){credit="Ines Park/Wire"}\n\n'
+            'Text.\n\n![Quell again](carpet.jpg "Later, with no credit.")\n')
+    site = site_with(make_site, body, {"content/articles/gala/carpet.jpg":
+                                       photo_bytes((1200, 800))})
+    warnings = check_lines(site)
+    first_body_line = story(body).split("\n").index("Intro.") + 1
+    line = first_body_line + body.split("\n").index("![Quell again](carpet.jpg "
+                                                    '"Later, with no credit.")')
+    assert [w for w in warnings if "carpet.jpg" in w] == [
+        f"{STORY}:{line}: warning: photo carpet.jpg has no credit: add credit=\"Name/Agency\" "
+        "(agency photos usually carry it in their metadata)"]

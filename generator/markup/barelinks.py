@@ -40,25 +40,39 @@ _RAW_HTML_ID = util.HTML_PLACEHOLDER[1:].split("%s")[0]  # "wzxhzdk:", then the 
 _NO_LINK_IN = re.compile(r"<(/?)(a|code|kbd|samp|pre|script|style|textarea|button)\b[^>]*?(/?)>",
                          re.IGNORECASE)
 _CLOSING = ".,:;!?*_~'\"’”"
+_EMPHASIS_MARKS = "_*~"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # The mark the inline stage needs in a text before trying this pattern (see inlineskip.py).
 MARK = "://"
 
 
-def address_end(address: str) -> str:
+def address_end(address: str, before: str = "") -> str:
     """The address without what closes the sentence or the brackets around it (one pass:
-    a run of thousands of brackets costs no more than thousands of letters)."""
+    a run of thousands of brackets costs no more than thousands of letters).
+
+    An emphasis mark (``_``, ``*``, ``~``) ends it only when ``before``, the text before
+    the address, left one open: ``https://x.com/_maraquell_`` is an account's address,
+    ``_see https://x.com/a_`` is emphasis around one."""
     unclosed = {close: address.count(open_) - address.count(close)
                 for close, open_ in _PAIRS.items()}
+    closing = "".join(c for c in _CLOSING if c not in _EMPHASIS_MARKS or (
+        c in address and _left_open(before, c)))
     end = len(address)
     while end:
         last = address[end - 1]
         if last in _PAIRS and unclosed[last] < 0:
             unclosed[last] += 1
-        elif last not in _CLOSING:
+        elif last not in closing:
             break
         end -= 1
     return address[:end]
+
+
+def _left_open(text: str, mark: str) -> bool:
+    """Whether ``text`` leaves an emphasis of ``mark`` open: an odd number of runs of it
+    that are not inside a word (``snake_case`` opens nothing)."""
+    runs = re.findall(rf"(?<![^\W_]){re.escape(mark)}+|{re.escape(mark)}+(?![^\W_])", text)
+    return len(runs) % 2 == 1
 
 
 class BareLinkProcessor(InlineProcessor):
@@ -71,10 +85,11 @@ class BareLinkProcessor(InlineProcessor):
     ) -> tuple[etree.Element | None, int | None, int | None]:
         start = m.start(0)
         address, shown = self._cut(m.group(0))
-        for _ in range(len(shown) - len(address_end(shown))):  # as many as shown loses
+        ended = address_end(shown, data[:start])
+        for _ in range(len(shown) - len(ended)):  # as many as shown loses
             address = (address[: address.rindex("\x02")] if address.endswith("\x03")
                        else address[:-1])
-        shown = address_end(shown)
+        shown = ended
         host = shown.split("://", 1)[1].split("/", 1)[0]
         if ("." not in host or self._in_raw_element(data, start)
                 or _in_attribute_list(data, start, start + len(address))):

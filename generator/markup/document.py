@@ -449,8 +449,8 @@ def _with_lines(
     position = 0
     for image in found_in_order:
         target = getattr(image, field)
-        at = text.find(f"]({target}", position) if field == "src" else _alone(text, target,
-                                                                              position)
+        at = _written_at(text, target, position) if field == "src" else _alone(text, target,
+                                                                                position)
         in_order = at >= 0 or field != "src"
         if at < 0:  # reference-style or raw HTML: fall back to any mention of the path
             at = text.find(target, position)
@@ -464,6 +464,13 @@ def _with_lines(
             line = None
         found.append(replace(image, line=line))
     return tuple(found)
+
+
+def _written_at(text: str, src: str, start: int) -> int:
+    """Where ``](src`` stands from ``start`` on, the path in angle brackets or not (Typora
+    and Obsidian write ``](<red carpet.jpg>``); -1 if nowhere."""
+    found = re.compile(rf"\]\(<?{re.escape(src)}").search(text, start)
+    return found.start() if found else -1
 
 
 def _alone(text: str, url: str, start: int) -> int:

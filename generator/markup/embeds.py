@@ -293,6 +293,24 @@ def _month(word: str) -> int:
     raise ValueError(word)
 
 
+# A line that starts a block of its own: a photo, a list item, a quote, a heading, a table.
+_OWN_BLOCK = re.compile(r"[ ]{0,3}(?:!\[|[-*+][ \t]|\d{1,9}[.)][ \t]|>|#{1,6}[ \t]|\|)")
+
+
+def _first_link_line(block: str) -> int | None:
+    """The number of the block's first line that is an embeddable link alone (None: none).
+    A later line counts only under lines of plain words (a lead-in), not in a list or a
+    quote the library's processors did not take."""
+    if "://" not in block:  # most paragraphs: no line to match
+        return None
+    for number, line in enumerate(block.split("\n")):
+        if match_embed(line) is not None:
+            return number
+        if _OWN_BLOCK.match(line):
+            return None
+    return None
+
+
 class EmbedBlockProcessor(BlockProcessor):
     """A paragraph whose first line is one provider URL becomes an embed card; the lines
     after it, if any, describe the post."""
@@ -302,19 +320,28 @@ class EmbedBlockProcessor(BlockProcessor):
         self.extension = extension
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        """Is this block an embeddable link, with or without a description?"""
-        return match_embed(block.strip().split("\n", 1)[0]) is not None
+        """Is this block an embeddable link, with or without a description, or a paragraph
+        with such a link alone on a later line?"""
+        return _first_link_line(block.strip()) is not None
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         """Emit the card for the first block."""
-        first, *lines = blocks.pop(0).strip().split("\n")
+        block = blocks.pop(0).strip()
+        lines = block.split("\n")
+        at = _first_link_line(block)
+        assert at is not None  # test() said so
+        if at:  # "Quell shared the news on Instagram:" right above the link: its lead-in
+            blocks[0:0] = ["\n".join(lines[:at]), "\n".join(lines[at:])]
+            return
+        first, *lines = lines
         found = match_embed(first)
-        assert found is not None  # test() said so
+        assert found is not None
         provider, match = found
         # The next post's link may follow on the very next line, or after this one's line:
-        # two embeds either way.
+        # two embeds either way; a photo, list, quote or heading typed right under the link
+        # is that, not words about the post.
         for number, line in enumerate(lines):
-            if match_embed(line):
+            if match_embed(line) or _OWN_BLOCK.match(line):
                 blocks.insert(0, "\n".join(lines[number:]))
                 lines = lines[:number]
                 break

@@ -16,11 +16,25 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown
+from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 # An em dash (typed, or as "--" or "&mdash;") or an en dash, then who said it.
 _ATTRIBUTION = re.compile(r"^\s*(?:—|--|–|&mdash;|&ndash;)\s*(?P<who>\S.*)$", re.DOTALL)
+
+
+class _QuoteEndsAtBlankLine(BlockQuoteProcessor):
+    """A blank line ends a quote, as in the editors writers preview in (CommonMark).
+
+    The library joins a ``>`` block to a blockquote just before it, blank line or not: a
+    label's statement followed by the star's reply (``— Mara Quell``) became one quote, the
+    label's words credited to her.  A quote's paragraphs are joined by a line of ``>``.
+    """
+
+    def lastChild(self, parent: etree.Element) -> etree.Element | None:
+        """None: the library asks only to join this block to a blockquote just before it."""
+        return None
 
 
 class QuoteTreeprocessor(Treeprocessor):
@@ -40,9 +54,9 @@ class QuoteTreeprocessor(Treeprocessor):
 def _split_quotes(quote: etree.Element) -> list[etree.Element]:
     """One figure per attribution line in ``quote``, or ``[quote]`` itself when it has none.
 
-    Markdown joins two ``>`` blocks separated only by a blank line into one blockquote, so
-    two quotes in a row, each with its speaker, arrive here as one: every attribution
-    paragraph ends a quote.  Paragraphs after the last one stay a plain blockquote.
+    Two quotes in a row joined by a line of ``>``, each with its speaker, arrive here as one:
+    every attribution paragraph ends a quote.  Paragraphs after the last one stay a plain
+    blockquote.
     """
     found: list[etree.Element] = []
     said: list[etree.Element] = []
@@ -115,3 +129,4 @@ class QuoteExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         """Install the processor on ``md``."""
         md.treeprocessors.register(QuoteTreeprocessor(md), "byline-quotes", 25)
+        md.parser.blockprocessors.register(_QuoteEndsAtBlankLine(md.parser), "quote", 20)
