@@ -305,3 +305,27 @@ def test_times_either_side_of_the_skipped_hour_and_a_date_alone_say_nothing(make
                       STORY: story(changes, date="2026-03-08 01:59"),
                       "content/articles/day.md": article("Day", "2026-03-08", category="Music")})
     assert build(site).warnings == ()
+
+
+def test_a_corrections_title_in_italics_and_an_updates_link_are_shown_as_such(make_site):
+    # A red-team pass: "*Paper Moons*" showed its asterisks in the correction box and on
+    # /corrections/, and "[statement](…)" its brackets, where the hero's caption a few lines
+    # above in the same front matter rendered both.
+    front = ("updates:\n  - at: 2026-11-19 14:05\n    text: Adds the label's "
+             "[statement](https://label.example/statement).\ncorrections:\n"
+             "  - at: 2026-11-19 16:40\n    text: An earlier version misspelled *Paper Moons* "
+             "& its <b>year</b>.\n")
+    site = make_site({"site.yaml": SITE_YAML + "corrections_page: true\n",
+                      STORY: story(front)})
+    build(site)
+    soup = page(site, "/music/tour/")
+    correction = soup.select_one("#corrections li")
+    assert correction.em.get_text() == "Paper Moons"
+    assert "*" not in correction.get_text() and not correction.find("b")
+    assert correction.get_text(" ", strip=True).endswith("misspelled Paper Moons & its "
+                                                         "<b>year</b>.")
+    update = soup.select_one(".changes--updates li")
+    assert update.find("a", href="https://label.example/statement").get_text() == "statement"
+    assert "[" not in update.get_text()
+    listed = page(site, "/corrections/").select_one(".corrections-list__text")
+    assert listed.em.get_text() == "Paper Moons" and "*" not in listed.get_text()

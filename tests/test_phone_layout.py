@@ -46,6 +46,13 @@ def stress_files() -> dict[str, str | bytes]:
             f"at {URL}\n\n| Stadt | Datum | Halle | Karten | Preis | Vorband | Beginn | Ende |\n"
             "|---|---|---|---|---|---|---|---|\n| Köln | 1.12. | Arena | ja | 80 € | keine | "
             "20 Uhr | 23 Uhr |\n", category="Music"),
+        # Embed code kept knowingly (a Facebook video is a frame 560 wide) widened the story:
+        # the prose's measure outranked the theme's max-width on frames (a red-team pass).
+        # The frame is one of the site's own: nothing may load from elsewhere in a test.
+        "content/articles/clip.md": article(
+            "The clip everyone is sharing", "2026-11-16 10:00",
+            "The moment:\n\n<iframe src=\"/clip-frame/\" width=\"560\" height=\"314\" "
+            "title=\"The festival's video\"></iframe>\n\nThe rest.\n", category="Music"),
     }
 
 
@@ -90,7 +97,7 @@ def test_long_words_addresses_and_handles_never_widen_a_phone_page(chromium, tmp
     found: list[str] = []
     with served(site / "output") as root:
         page = chromium.new_page()
-        for path in ("/", "/tv/gala/", "/music/posts/", "/archive/2026/", "/tv/",
+        for path in ("/", "/tv/gala/", "/music/posts/", "/music/clip/", "/archive/2026/", "/tv/",
                      "/tags/fernsehpreisverleihungszeremonie/",
                      "/authors/wolfeschlegelsteinhausenbergerdorff/"):
             for width in (320, 375):

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from generator.dates import in_zone, machine_time
 from generator.image_stage import ImageIndex
 from generator.images import ImagePlan
-from generator.markup.captions import shown_caption
+from generator.markup.captions import caption_html, shown_caption
 from generator.model import Article, Author, Change, ImageRef, Term
 
 from .live import LiveView, live_state, live_view
@@ -78,7 +78,7 @@ class ChangeView:
     at: datetime
     iso: str
     display: str  # "November 19, 2026, 2:05 PM EST"
-    text: str
+    text: Markup  # the writer's words, their Markdown read as a caption's
 
 
 @watched
@@ -151,7 +151,7 @@ def display_moment(moment: datetime, has_time: bool = True) -> str:
 def change_view(change: Change) -> ChangeView:
     """An update or correction as templates show it."""
     return ChangeView(change.at, machine_time(change.at),
-                      display_moment(change.at, change.has_time), change.text)
+                      display_moment(change.at, change.has_time), caption_html(change.text))
 
 
 class KeptViews(Protocol):
