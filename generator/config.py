@@ -117,6 +117,21 @@ def _optional_text(value: Any) -> str | None:
     return _too_long(value) if isinstance(value, str) else "must be text"
 
 
+_HANDLE = re.compile(r"@?[A-Za-z0-9_]{1,15}")
+_PROFILE = re.compile(r"(?:https?://)?(?:www\.|mobile\.)?(?:x|twitter)\.com/@?([A-Za-z0-9_]{1,15})"
+                      r"/?(?:[?#].*)?", re.IGNORECASE)
+
+
+def _handle(value: Any) -> str | None:
+    """What is wrong with the site's handle on X, which every page's share card names."""
+    if value is None or (isinstance(value, str) and _HANDLE.fullmatch(value.strip())):
+        return None
+    if isinstance(value, str) and (profile := _PROFILE.fullmatch(value.strip())):
+        return f'is a profile\'s address, not its handle: write twitter: "@{profile[1]}"'
+    return ('must be the site\'s handle on X: an @ and up to 15 letters, digits or _, '
+            'such as twitter: "@newsdesk"')
+
+
 def _too_long(value: str) -> str | None:
     if len(value) <= _SETTING_CHARS:
         return None
@@ -309,7 +324,7 @@ TOP_LEVEL: dict[str, Check] = {
     "feed_items": _positive_int,
     "related_count": _whole_number,  # 0: no related stories
     "archive_month_pages_from": _positive_int,
-    "twitter": _optional_text,
+    "twitter": _handle,
     "publisher": _mapping,
     "categories": _text_list,
     "copyright": _optional_text,

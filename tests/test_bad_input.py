@@ -724,6 +724,36 @@ def test_a_mistyped_or_abbreviated_timezone_is_named_with_the_one_meant(make_sit
         f"site.yaml:4: error: 'timezone' {message}")
 
 
+@pytest.mark.parametrize(("handle", "message"), [
+    ("https://x.com/newsdesk", 'is a profile\'s address, not its handle: write twitter: '
+                               '"@newsdesk"'),
+    ("twitter.com/newsdesk/", 'is a profile\'s address, not its handle: write twitter: '
+                              '"@newsdesk"'),
+    ('"@news desk"', "must be the site's handle on X: an @ and up to 15 letters, digits or _, "
+                     'such as twitter: "@newsdesk"'),
+])
+def test_a_profile_address_or_a_name_given_as_the_sites_handle_is_named(make_site, capsys,
+                                                                       handle, message):
+    # A red-team pass: a pasted profile address went onto every page as
+    # twitter:site="@https://x.com/newsdesk", which X ignores, without a word.
+    site = make_site({"site.yaml": SITE_YAML + f"twitter: {handle}\n",
+                      "content/articles/a.md": article(category="Music")})
+    assert main(["build", "--site", str(site)]) == 1
+    line = len(SITE_YAML.splitlines()) + 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"site.yaml:{line}: error: 'twitter' {message}")
+
+
+@pytest.mark.parametrize("handle", ["'@newsdesk'", "newsdesk", "News_Desk_2026"])
+def test_a_handle_with_or_without_its_at_sign_names_the_site_on_every_share_card(
+        make_site, handle):
+    site = make_site({"site.yaml": SITE_YAML + f"twitter: {handle}\n",
+                      "content/articles/a.md": article(category="Music")})
+    build(site)
+    shown = page(site, "/").find("meta", attrs={"name": "twitter:site"})["content"]
+    assert shown == "@" + handle.strip("'@")
+
+
 @pytest.mark.parametrize("settings, wrong", [
     (SITE_YAML.replace("per_page: 2", "per_page: two").replace("UTC", "Europe/Lodnon")
      .replace("[Music, TV]", "7") + "language: English\n",

@@ -223,6 +223,34 @@ def test_rss_and_atom_carry_the_whole_story_with_absolute_urls(make_site):
         assert candidate.strip().startswith("https://news.example/images/"), candidate
 
 
+def test_links_and_photos_typed_in_html_any_way_are_absolute_in_every_feed(make_site):
+    # A red-team pass: only href="…" was made absolute, so a link typed href='/about/',
+    # href=/about/ or HREF="/about/" (and a photo likewise) reached feed readers relative:
+    # dead links and missing photos, with no base address for them to be read against.
+    body = ("<p>See <a href='/about/'>our page</a>, <a href=/about/>again</a>, "
+            "<A HREF=\"/about/\">once more</A> and <a href='/q?a=1&amp;b=\"2\"'>this</a>."
+            "</p>\n\n<p><IMG SRC='/logo.png' alt='Logo'> <img src=/logo.png alt=Logo></p>\n\n"
+            "Text that says href=/not-a-link/ stays as typed.\n")
+    site = make_site({"content/articles/raw.md": article("Raw HTML", "2026-11-19 10:00", body,
+                                                         category="Music")})
+    build(site)
+    out = site / "output"
+    bodies = {
+        "feed.json": json.loads((out / "feed.json").read_text())["items"][0]["content_html"],
+        "rss.xml": ET.parse(out / "rss.xml").getroot().find(
+            "channel/item/{http://purl.org/rss/1.0/modules/content/}encoded").text,
+        "feed.xml": ET.parse(out / "feed.xml").getroot().find(
+            "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}content").text,
+    }
+    for name, content in bodies.items():
+        soup = BeautifulSoup(content, "html.parser")
+        assert [a["href"] for a in soup.find_all("a")] == [
+            "https://news.example/about/"] * 3 + ['https://news.example/q?a=1&b="2"'], name
+        assert [i["src"] for i in soup.find_all("img")] == [
+            "https://news.example/logo.png"] * 2, name
+        assert "href=/not-a-link/ stays" in soup.get_text(), name
+
+
 def test_the_hero_is_media_content_thumbnail_credit_and_enclosure(make_site):
     site = story_site(make_site)
     build(site)

@@ -31,10 +31,12 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
-# Attributes holding one URL, and srcset, which holds several ("url 480w, url 800w").
-_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|poster|cite|data-src)=")([^"]*)"')
+# A start tag, and in it an attribute holding one URL, or srcset, which holds several ("url
+# 480w, url 800w"): quoted either way or not at all, in any case, as writers type HTML.
+_START_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_URL_ATTRIBUTE = re.compile(r"""(\s(href|src|poster|cite|data-src|srcset)\s*=\s*)"""
+                            r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, data:, tel:…
-_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 _unescape = html.unescape  # the module, which absolute_urls' parameter hides
 
 
@@ -114,16 +116,19 @@ def absolute_urls(html: str, absolute: Callable[[str], str], page: str) -> str:
             return url
         return urljoin(page, _unescape(url)).replace("&", "&amp;")
 
-    html = _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{made_absolute(m.group(2))}"', html)
-
-    def srcset(match: re.Match[str]) -> str:
+    def srcset(value: str) -> str:
         candidates = []
-        for candidate in match.group(2).split(","):
+        for candidate in value.split(","):
             url, _, size = candidate.strip().partition(" ")
             candidates.append(f"{made_absolute(url)} {size}".strip())
-        return f'{match.group(1)}{", ".join(candidates)}"'
+        return ", ".join(candidates)
 
-    return _SRCSET.sub(srcset, html)
+    def attribute(match: re.Match[str]) -> str:
+        value = next(v for v in match.group(3, 4, 5) if v is not None)
+        made = srcset(value) if match.group(2).lower() == "srcset" else made_absolute(value)
+        return f'{match.group(1)}"{made.replace(chr(34), "&quot;")}"'
+
+    return _START_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(attribute, tag.group(0)), html)
 
 
 def atom_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:
