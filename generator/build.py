@@ -46,6 +46,7 @@ from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input
 from generator.markup import MARKUP_VERSION
 from generator.outputdir import all_present, present_files
 from generator.ownership import (
+    MARKER_NAME,
     adopt_unmarked,
     claim_folder,
     kept_unpublished,
@@ -239,10 +240,12 @@ def _patched(
     if (last is None or state.cache is None or state.memo is None
             or last.mode != _mode(options)):
         return "no earlier build to patch"
+    output_dir = last.mode.output_dir
+    if not (output_dir / MARKER_NAME).is_file():  # `git clean -fdx`, or deleted by hand
+        return "the output folder was deleted"
     report = Report()
     config = last.config
     now = utc_now(options.now)
-    output_dir = last.mode.output_dir
     cache = state.cache
     later_stages: set[str] = set()
     if not options.preview:

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from generator.cache import digest_bytes, digest_text
-from generator.content import is_ignored, is_litter, is_set_aside
+from generator.content import is_editors_leftover, is_ignored, is_litter, is_set_aside
 from generator.errors import Problem, Report, Severity, SourceLocation
 from generator.inputfiles import UnreadableFile, line_not_utf8, read_input, shown
 from generator.slugs import quoted, site_path_problem
@@ -89,7 +89,7 @@ def load_theme(config: SiteConfig, report: Report) -> Theme:
     static_files: dict[str, Path] = {}
     for root in reversed(roots):  # earlier roots override later ones
         static_files.update(site.files_under(root / "static"))
-    template_files = {folder: site.files_under(folder) for folder in template_dirs}
+    template_files = {folder: site.files_under(folder, partials=True) for folder in template_dirs}
     site_static = site.files_under(config.root / "static", hidden=True)
     report.extend(sorted(site.problems, key=lambda p: str(p.location)))
     published = _published_static(static_files, config.root, report)
@@ -212,20 +212,27 @@ class _SiteFiles:
         self.problems.append(Problem(Severity.ERROR, message, where))
         return False
 
-    def files_under(self, folder: Path, *, hidden: bool = False) -> dict[str, Path]:
-        """Every file below ``folder`` by "/"-separated relative name (editors' litter left out,
-        and hidden files too unless ``hidden``); folders that are links are not entered."""
+    def files_under(self, folder: Path, *, hidden: bool = False,
+                    partials: bool = False) -> dict[str, Path]:
+        """Every file below ``folder`` by "/"-separated relative name: file managers' litter
+        and editors' leftovers left out, hidden files too unless ``hidden``, and ``_name``
+        unless ``partials`` (templates such as ``_search_box.html`` are included by others).
+        Folders that are links are not entered."""
         found: dict[str, Path] = {}
         if not folder.is_dir() or not self.inside(folder):
             return found
+
+        def left_out(name: str) -> bool:
+            return is_litter(name) or is_editors_leftover(name) or (not hidden and (
+                is_ignored(name) or (not partials and is_set_aside(name))))
+
         for here, dirs, files in os.walk(folder):
             for name in dirs:
                 if os.path.islink(os.path.join(here, name)):
                     self.inside(Path(here, name))  # os.walk does not enter it: only checked
-            dirs[:] = [d for d in dirs if not is_litter(d)
-                       and (hidden or not (is_ignored(d) or is_set_aside(d)))]
+            dirs[:] = [d for d in dirs if not left_out(d)]
             for name in files:
-                if is_litter(name) or (not hidden and (is_ignored(name) or is_set_aside(name))):
+                if left_out(name):
                     continue
                 path = Path(here) / name
                 if path.is_symlink() and not self.inside(path):

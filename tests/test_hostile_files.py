@@ -483,6 +483,27 @@ def test_what_file_managers_leave_in_static_is_not_published(make_site: MakeSite
     assert (site / "output/.well-known/security.txt").is_file()
 
 
+def test_what_editors_leave_beside_a_static_file_is_not_published(make_site: MakeSite) -> None:
+    # A red-team pass: vim's swap file (the writer's unsaved text, user name and folder) and
+    # backup were published from static/, and Emacs's lock, a link to nowhere, stopped every
+    # build ("this is a link to writer@laptop.4242:1700000000, which does not exist").
+    site = make_site({
+        "content/articles/story.md": article("A story", category="Music"),
+        "static/ads.txt": "google.com, pub-2, DIRECT\n",
+        "static/.ads.txt.swp": b"b0VIM 9.0\0writer\0laptop\0/home/writer/site/static/ads.txt",
+        "static/ads.txt~": "google.com, pub-1, DIRECT\n",
+        "static/#ads.txt#": "google.com, pub-3, DIRECT\n",
+        "static/press/kit.pdf___jb_tmp___": b"%PDF-1.4",
+        "static/.well-known/security.txt": "Contact: mailto:desk@news.example\n",
+    })
+    (site / "static/.#ads.txt").symlink_to("writer@laptop.4242:1700000000")
+    assert build_outcome(site).code == 0
+    out = site / "output"
+    assert sorted(p.name for p in out.iterdir() if "ads" in p.name) == ["ads.txt"]
+    assert not (out / "press").exists()
+    assert (out / ".well-known/security.txt").is_file()
+
+
 def test_a_link_to_a_story_inside_the_site_is_not_the_story_twice(make_site: MakeSite) -> None:
     # A red-team pass: `old-name.md → real.md` published two copies, each canonical to itself.
     site = make_site({"content/articles/real.md": article("Good story", category="Music"),

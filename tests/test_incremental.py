@@ -158,6 +158,8 @@ def _edit(text: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
+_SEARCH_BOX = (builtin_themes_dir() / "default/templates/_search_box.html").read_text(
+    encoding="utf-8")
 # (what the writer did, the edit, whether the build can patch the last one)
 EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
     ("a sentence added to a body",
@@ -204,6 +206,22 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
      lambda p: p.save(B, _edit(p.text(B), "author:", "draft: true\nauthor:")), True),
     ("site.yaml changed",
      lambda p: p.save("site.yaml", _SITE_YAML.replace("per_page: 2", "per_page: 3")), False),
+    # Red-team passes: a partial's override (the theme's _search_box.html) was left out of
+    # the theme's key, so its edit reached no page; editors' leftovers in static/ were
+    # published; a save after the output folder was deleted (`git clean -fdx`) wrote only
+    # its own page.
+    ("a template partial overridden, then edited",
+     lambda p: [p.save("templates/_search_box.html", _SEARCH_BOX.replace(
+         'role="search"', f'role="search" data-desk="{desk}"')) for desk in ("one", "two")][-1],
+     False),
+    ("editors' leftovers beside a static file",
+     lambda p: p.save_all({"static/ads.txt": "google.com, pub-2, DIRECT\n",
+                           "static/.ads.txt.swp": "b0VIM 9.0 writer laptop /home/writer\n",
+                           "static/ads.txt~": "google.com, pub-1, DIRECT\n",
+                           "static/#ads.txt#": "google.com, pub-3\n"}), False),
+    ("the output folder deleted, then a body saved",
+     lambda p: shutil.rmtree(p.root / "preview") or p.save(B, p.text(B) + "\nLater.\n"),
+     False),
 ]
 
 

@@ -600,6 +600,8 @@ def test_site_paths_and_noise() -> None:
     assert not matters(site, "/site/content/articles/2026/4913")
     assert not matters(site, "/site/content/articles/.git/a.md")
     assert matters(site, "/site/static/.well-known/security.txt")
+    assert not matters(site, "/site/static/.ads.txt.swp")  # published by no build either
+    assert not matters(site, "/site/static/.#ads.txt")
     assert matters(site, "/site/.byline/published.json")
     assert matters(site, "/site/.byline", folder=True)
     assert not matters(site, "/site/.byline/.published.k2j3.tmp")

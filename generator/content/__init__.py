@@ -7,7 +7,12 @@ from generator.lazyimport import lazy_exports
 if TYPE_CHECKING:
     from generator.content.assemble import category_url, tag_url
     from generator.content.authors import author_url
-    from generator.content.discover import is_ignored, is_litter, is_set_aside
+    from generator.content.discover import (
+        is_editors_leftover,
+        is_ignored,
+        is_litter,
+        is_set_aside,
+    )
     from generator.content.load import ContentOptions, load_content
     from generator.content.memo import LoadRecord, ParseMemo
     from generator.content.reload import ContentPatch, reload_sources
@@ -20,6 +25,7 @@ __getattr__ = lazy_exports(__name__, {
     "ParseMemo": "memo",
     "author_url": "authors",
     "category_url": "assemble",
+    "is_editors_leftover": "discover",
     "is_ignored": "discover",
     "is_litter": "discover",
     "is_set_aside": "discover",
@@ -35,6 +41,7 @@ __all__ = [
     "ParseMemo",
     "author_url",
     "category_url",
+    "is_editors_leftover",
     "is_ignored",
     "is_litter",
     "is_set_aside",

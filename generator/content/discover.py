@@ -9,6 +9,7 @@ somewhere inside the site folder.  Everything else is named in the report, with 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,19 @@ def is_ignored(name: str) -> bool:
     """Hidden, temporary and backup files that editors leave around."""
     return (name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
             or (len(name) > 1 and name[0] == name[-1] == "#"))
+
+
+# What editors leave beside a file while and after it is edited: vim's swap files
+# (.story.md.swp, .swo…) and backups (story.md~), Emacs's autosaves (#story.md#) and locks
+# (.#story.md, a link to nowhere), JetBrains' safe-write copies.
+_LEFTOVER = re.compile(r"\..*\.sw[a-p]|.*~|#.*#|\.#.*|.*___jb_(?:tmp|old)___", re.DOTALL)
+
+
+def is_editors_leftover(name: str) -> bool:
+    """A file an editor keeps beside the one being edited: never a file of the site, even
+    where hidden files are published (``static/``); a swap file holds the writer's unsaved
+    text, user name and folder."""
+    return _LEFTOVER.fullmatch(name) is not None
 
 
 # What file managers leave in every folder they open: never a file of the site, even where

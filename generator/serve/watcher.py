@@ -30,7 +30,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from generator.content import is_ignored
+from generator.content import is_editors_leftover, is_ignored
 from generator.inputfiles import CONFIG_NAME, INPUT_FOLDERS, MANIFEST_PATH
 
 # Opened/closed-without-writing events are left out: the build itself reads every source.
@@ -73,7 +73,7 @@ def matters(site: Path, path: str, folder: bool = False) -> bool:
     if parts[0] == MANIFEST_PATH.parts[0]:  # hidden, and holding only the manifest (and its
         return parts == MANIFEST_PATH.parts[: len(parts)]  # temporary copy while written)
     if parts[0] == "static":  # copied as it is, hidden files and all (Theme.files_under)
-        return True
+        return not is_editors_leftover(parts[-1])
     *folders, name = parts
     return not any(map(is_ignored, folders)) and not noise(name)
 
