@@ -184,6 +184,9 @@ def test_a_value_starting_with_a_reserved_character(make_site: MakeSite, value: 
      "4: error: the [ opened on line 4 is never closed: end the list with ]"),
     (("hero: {image: photo.jpg", "dek: x"),
      "4: error: the { opened on line 4 is never closed: end the mapping with }"),
+    # A red-team pass: a quoted line below was blamed, and told to quote itself again.
+    (("tags: [Mara Quell, Tours", 'dek: "Thirty-one nights, thirty-one outfits."'),
+     "4: error: the [ opened on line 4 is never closed: end the list with ]"),
     (('tags: [Oscars, "Red" carpet]',),
      "4: error: inside [ ] separate the items with commas, and put in quotes an item that "
      "holds quotes, colons or commas"),

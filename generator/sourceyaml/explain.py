@@ -203,6 +203,9 @@ def _reserved_start(exc: yaml.MarkedYAMLError, lines: list[str], first: int) -> 
             continue  # opened here, trouble later: an unclosed bracket or quote
         if value[0] in "[{" and "flow" in (exc.context or ""):
             continue  # trouble inside the brackets: a list's items, not the whole value
+        opened = exc.context_mark
+        if "flow" in (exc.context or "") and opened is not None and opened.line < mark.line:
+            continue  # a [ left open above swallowed this line: that line is the mistake
         return quote_hint(_line(lines, mark.line), value[0]), mark.line
     return None
 
