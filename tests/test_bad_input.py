@@ -828,6 +828,12 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
     ("templates", "{% for n in range(10**12) %}{{ n }}{% endfor %}",
      "template error in article.html: range() of more than 100,000 numbers: a page that "
      "loops that long would never finish building; loop over the items themselves"),
+    # Each under the cap, one inside the other: it ran for hours, and froze the preview.
+    ("templates", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+     "{% endfor %}",
+     "template error in article.html: range() made more than 2,000,000 numbers for one page "
+     "(a loop inside a loop): a page that loops that long would never finish building; loop "
+     "over fewer"),
     ("templates", "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(0) }}",
      "template error in article.html: a macro calls itself without end: give it a case "
      "that stops"),

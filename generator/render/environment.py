@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Mapping
 
 import jinja2
@@ -94,6 +95,33 @@ class ThemeUndefined(jinja2.Undefined):
         return str(super()._undefined_message)
 
 
+class _CountedRange(threading.local):
+    """Jinja's sandbox ``range`` (an error past 100,000 items), with the numbers one page's
+    ranges make counted, up to ``LIMIT``: two loops, one inside the other, each under the
+    cap, ran for hours and froze the preview with them (``range(100000)`` in
+    ``range(100000)``).  ``start_page`` resets the count before each page."""
+
+    LIMIT = 2_000_000
+    made = 0
+
+    def start_page(self) -> None:
+        """Count from zero for the next page."""
+        self.made = 0
+
+    def __call__(self, *args: int) -> range:
+        numbers = safe_range(*args)
+        self.made += len(numbers)
+        if self.made > self.LIMIT:
+            raise OverflowError(
+                f"range() made more than {self.LIMIT:,} numbers for one page (a loop inside "
+                "a loop): a page that loops that long would never finish building; loop "
+                "over fewer")
+        return numbers
+
+
+PAGE_RANGES = _CountedRange()
+
+
 def make_environment(
     theme: Theme, globals_: Mapping[str, object], url: Callable[[str], str],
     kind: type[jinja2.Environment] = jinja2.Environment,
@@ -112,7 +140,7 @@ def make_environment(
     env.globals.update(globals_)
     # A theme's `range(10**12)` would run for hours, the preview with it; Jinja's sandbox
     # range stops past 100,000 items with an error, which is said at the template's line.
-    env.globals["range"] = safe_range
+    env.globals["range"] = PAGE_RANGES
     env.globals["asset"] = lambda name: url(theme.asset_path(name))
     env.globals["url"] = url
     return env

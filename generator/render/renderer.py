@@ -26,6 +26,7 @@ from generator.theme import Theme
 
 from .carried import Carried
 from .environment import (
+    PAGE_RANGES,
     add_compiled_templates,
     compiled_templates,
     make_environment,
@@ -439,6 +440,7 @@ class SiteRenderer:
 
     def _template(self, name: str, **context: Any) -> bytes:
         with self._template_errors(name):
+            PAGE_RANGES.start_page()
             html = self.env.get_template(name).render(**context)
         return html.encode("utf-8")
 
