@@ -46,6 +46,9 @@ class Theme:
     # What a static file publishes when it is not its own bytes: a stylesheet pointed at the
     # hashed names of the files it refers to (see stylesheets.py).
     static_data: Mapping[str, bytes] = field(default_factory=dict)
+    # The site's own rules for static hosts (static/_redirects, static/_headers): Byline's
+    # rules are written after them, into one file (see plan.py's hosting files).
+    site_rules: Mapping[str, bytes] = field(default_factory=dict)
 
     def asset_path(self, name: str) -> str:
         """The hashed site path of a static file."""
@@ -66,6 +69,10 @@ class Theme:
         hint = f"did you mean '{guess}'? " if guess else ""
         return (f"no static file '{name}' in the theme: {hint}asset() finds the files of "
                 "the theme's static/ folder (themes/NAME/static/), by their path in it")
+
+
+# Files static hosts read that a site may keep in static/ and Byline writes too.
+HOST_RULES = ("_headers", "_redirects")
 
 
 def load_theme(config: SiteConfig, report: Report) -> Theme:
@@ -100,8 +107,11 @@ def load_theme(config: SiteConfig, report: Report) -> Theme:
     for place, files in enumerate(template_files.values()):
         for name, path in sorted(files.items()):
             parts.append(f"{place}:{name}={_digest(path, _TEMPLATE, config.root, report)}")
+    rules = {name: data for name in HOST_RULES if name in site_static
+             and (data := _read(site_static[name], "a file", config.root, report)) is not None}
     return Theme(tuple(template_dirs), static_files, static_urls, digest_text(*parts),
-                 site_static, {name: data for name, (_, data) in published.items() if data})
+                 site_static, {name: data for name, (_, data) in published.items() if data},
+                 rules)
 
 
 def _published_static(files: Mapping[str, Path], site_root: Path, report: Report

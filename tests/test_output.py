@@ -169,6 +169,36 @@ def test_hosting_files_are_written_and_can_be_turned_off(make_site):
     assert not any((site / "output" / n).exists() for n in ("_headers", "_redirects", ".nojekyll"))
 
 
+def test_a_sites_own_redirects_and_headers_come_first_in_the_files_byline_writes(make_site):
+    # A red-team pass: a site's static/_redirects built for months, until a story got an
+    # alias: then the build stopped, telling the editor to rename the file (which hosts would
+    # then ignore). The site's rules now come first in one file, and Byline's follow.
+    own = "/shop https://shop.example/ 302\n/old/ /about/ 301\n"
+    site = make_site({"content/articles/a.md": article(category="Music"),
+                      "static/_redirects": own,
+                      "static/_headers": "/*\n  X-Frame-Options: DENY\n"})
+    build(site)
+    out = site / "output"
+    assert (out / "_redirects").read_text() == own
+    (site / "content/articles/a.md").write_text(article(category="Music",
+                                                        aliases="[/old/, /older/]"))
+    build(site)
+    redirects = (out / "_redirects").read_text()
+    # A host takes the first rule that matches: the site's own /old/ wins over the alias.
+    assert redirects == (own + "\n# Written by Byline:\n/old/ /music/a/ 301\n"
+                         "/older/ /music/a/ 301\n")
+    headers = (out / "_headers").read_text()
+    assert headers.startswith("/*\n  X-Frame-Options: DENY\n\n# Written by Byline:\n/*\n")
+    # One X-Frame-Options on /*: a host would join two values into one no browser obeys.
+    assert headers.count("X-Frame-Options") == 1 and "X-Content-Type-Options: nosniff" in headers
+    assert "/static/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + "hosting: {headers: false, redirects: false}\n")
+    build(site)  # the site's own files are then copied as they are
+    assert (out / "_redirects").read_text() == own
+    assert (out / "_headers").read_text() == "/*\n  X-Frame-Options: DENY\n"
+
+
 def test_build_with_nothing_changed_stops_early_but_notices_every_change(make_site):
     from datetime import timedelta
 

@@ -19,8 +19,11 @@ SECURITY_HEADERS = (
 )
 
 
-def headers_file(base_path: str, feed_paths: list[str]) -> bytes:
-    """Long caching for hashed assets, short for pages and feeds, security headers for all."""
+def headers_file(base_path: str, feed_paths: list[str], site_rules: bytes = b"") -> bytes:
+    """Long caching for hashed assets, short for pages and feeds, security headers for all;
+    none that the site's own ``_headers`` (``site_rules``) sets on the same path: a host
+    joins two values of one header, and "DENY, SAMEORIGIN" is no X-Frame-Options at all."""
+    set_by_site = _names_by_path(site_rules)
     prefix = base_path.rstrip("/")
     blocks = [(f"{prefix}/*", [*SECURITY_HEADERS])]
     # Pages are folders (clean URLs), so rules on "…/" never touch the hashed assets.
@@ -31,9 +34,26 @@ def headers_file(base_path: str, feed_paths: list[str]) -> bytes:
                for folder in IMMUTABLE_FOLDERS]
     lines = []
     for path, headers in blocks:
-        lines.append(_rule_path(path, _HEADERS))
-        lines += [f"  {name}: {value}" for name, value in headers]
-    return ("\n".join(lines) + "\n").encode()
+        theirs = set_by_site.get(path, set())
+        ours = [f"  {name}: {value}" for name, value in headers if name.lower() not in theirs]
+        if ours:
+            lines += [_rule_path(path, _HEADERS), *ours]
+    return ("\n".join(lines) + "\n").encode() if lines else b""
+
+
+def _names_by_path(rules: bytes) -> dict[str, set[str]]:
+    """The header names (in lower case) a ``_headers`` file sets on each path: a path on a
+    line of its own, its headers indented below it as ``Name: value``."""
+    found: dict[str, set[str]] = {}
+    names: set[str] = set()
+    for line in rules.decode("utf-8", "replace").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line[0] in " \t":
+            names.add(line.partition(":")[0].strip().lower())
+        else:
+            names = found.setdefault(line.strip(), set())
+    return found
 
 
 def long_kept_site_files(site_files: Mapping[str, Path]) -> list[Problem]:

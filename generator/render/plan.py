@@ -797,9 +797,10 @@ class _Planner:
             feeds += [g.term.url + name for g in r.index.categories for name in FEED_FILES.values()]
             feeds += [a.url + name for a in r.content.authors.values()
                       for name in FEED_FILES.values()]
-            self._fixed("_headers", headers_file(base, feeds))
-        if hosting.redirects and self.redirects:
-            self._fixed("_redirects", redirects_file(self.redirects, base))
+            self._host_rules("_headers", headers_file(
+                base, feeds, self.r.theme.site_rules.get("_headers", b"")))
+        if hosting.redirects:
+            self._host_rules("_redirects", redirects_file(self.redirects, base))
         if hosting.nojekyll:
             self._fixed(".nojekyll", b"")
 
@@ -815,10 +816,24 @@ class _Planner:
         for url, path in sorted(self.r.images.files.items()):
             self._copy(url.lstrip("/"), f"image:{url}", path)
 
+    def _host_rules(self, name: str, ours: bytes) -> None:
+        """``_headers`` or ``_redirects``: the site's own rules (``static/``), then Byline's.
+        A host takes the first redirect rule that matches, so the site's own win."""
+        own = self.r.theme.site_rules.get(name, b"")
+        if own and ours:
+            ours = own.rstrip(b"\n") + b"\n\n# Written by Byline:\n" + ours
+        if own or ours:
+            self._fixed(name, ours or own)
+
     def _site_static(self) -> None:
         """Files under the site's ``static/`` folder (CNAME, favicons…), copied as they are
-        (listed, and their links checked, by the theme)."""
+        (listed, and their links checked, by the theme), but the rules for static hosts
+        Byline writes itself, with the site's rules first (``_host_rules``)."""
+        hosting = self.r.config.hosting
+        written = {"_headers": hosting.headers, "_redirects": hosting.redirects}
         for rel, path in sorted(self.r.theme.site_files.items()):
+            if written.get(rel):
+                continue
             stat = path.stat()
             self._copy(rel, f"copy:{stat.st_size}:{change_stamp(stat)}", path,
                        SourceLocation(f"static/{rel}"))
