@@ -369,16 +369,22 @@ def _build_all(
 
 def _check_content_anyway(site: Path, options: BuildOptions, state: BuildState,
                           report: Report) -> None:
-    """site.yaml has errors and nothing will be built: check the articles, pages and author
-    files all the same (with the settings site.yaml gives right, defaults for the rest), so
-    that the writer sees every problem at once, not the content's only once the settings
-    are fixed."""
+    """site.yaml has errors and nothing will be built: check the theme, the articles, pages
+    and author files all the same (with the settings site.yaml gives right, defaults for the
+    rest), so that the writer sees every problem at once, not the others only once the
+    settings are fixed."""
     from generator.config import settings_for_checking
     from generator.content import ContentOptions, ParseMemo, load_content
+    from generator.render import template_syntax_problems
 
     settings = settings_for_checking(site)
-    if settings is None or not (site / "content").is_dir():
-        return  # no settings file or no stories: a site still being set up, told so already
+    if settings is None:
+        return  # no settings file: a site still being set up, told so already
+    # The theme's problems (a link out of the site, a file unreadable) and its templates'.
+    theme = load_theme(settings, report)
+    report.extend(template_syntax_problems(theme, site))
+    if not (site / "content").is_dir():
+        return
     memo = ParseMemo()
     memo.cache = _cache(state, site)  # parses are the settings' own (see ``assembled_key``)
     found = Report()

@@ -436,7 +436,12 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
         doc = parse_yaml(text)
     except YamlSyntaxError as exc:
         report.error(str(exc), where.at(exc.line))
-        return _settings(root, {}, {}, {}, {}, where) if lenient else None
+        if not lenient:
+            return None
+        try:  # what the lines above the mistake say (a tab at the end hid every category)
+            doc = parse_yaml("\n".join(text.split("\n")[: max(0, exc.line - 1)]))
+        except YamlSyntaxError:
+            return _settings(root, {}, {}, {}, {}, where)
     if not isinstance(doc.data, dict):
         report.error("must be a mapping of settings (key: value)", where.at(1))
         return _settings(root, {}, {}, {}, {}, where) if lenient else None

@@ -754,6 +754,26 @@ def test_a_handle_with_or_without_its_at_sign_names_the_site_on_every_share_card
     assert shown == "@" + handle.strip("'@")
 
 
+def test_a_bad_site_yaml_hides_no_broken_template_nor_the_categories_above_its_slip(
+        make_site, capsys):
+    # A red-team pass: with per_page: 0, a broken templates/page.html was said only at the
+    # next build; a tab on site.yaml's last line made every setting a default, so a story's
+    # category "Nwes" went unsaid.
+    site = make_site({"content/articles/a.md": article(title="Good", category="Nwes"),
+                      "templates/page.html": "{% extends 'base.html' %}\n{{ page.title }\n",
+                      "site.yaml": SITE_YAML + "hosting:\n\theaders: false\n"})
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[:3] == [
+        "content/articles/a.md:4: error: category \"Nwes\" is not one of this site's "
+        "categories (Music, TV): use one of them, or add \"Nwes\" to 'categories' in "
+        "site.yaml to open a new section",
+        f"site.yaml:{len(SITE_YAML.splitlines()) + 2}: error: YAML does not allow tabs for "
+        "indentation: use spaces",
+        "templates/page.html:2: error: template error: unexpected '}'"]
+    assert err[-1] == "byline: error: build failed with 3 errors"
+
+
 @pytest.mark.parametrize("settings, wrong", [
     (SITE_YAML.replace("per_page: 2", "per_page: two").replace("UTC", "Europe/Lodnon")
      .replace("[Music, TV]", "7") + "language: English\n",
