@@ -338,6 +338,8 @@ TOP_LEVEL: dict[str, Check] = {
 REQUIRED = ("title", "base_url")
 PUBLISHER: dict[str, Check] = {"name": _text, "logo": _optional_text}
 HOSTING: dict[str, Check] = {"headers": _bool, "redirects": _bool, "nojekyll": _bool}
+# Each target's own settings are its kind's to check (publish/target.py), with the targets.
+DEPLOY: dict[str, Check] = {"default": _optional_text, "targets": _mapping}
 IMAGE_FORMATS = ("webp", "avif")
 
 
@@ -452,6 +454,7 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
             report.error(f"missing required setting '{key}'", where.at(1))
     publisher = _checked_section(doc, ("publisher",), PUBLISHER, report, where)
     hosting = _checked_section(doc, ("hosting",), HOSTING, report, where)
+    _checked_section(doc, ("deploy",), DEPLOY, report, where)  # kept whole: a typo is said
     images = _checked_section(doc, ("images",), IMAGES, report, where)
     if "categories" in values:
         values["categories"] = _sections(values["categories"], doc, report, where)

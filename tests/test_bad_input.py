@@ -774,6 +774,23 @@ def test_a_bad_site_yaml_hides_no_broken_template_nor_the_categories_above_its_s
     assert err[-1] == "byline: error: build failed with 3 errors"
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("defualt: web", "default"),
+                                                ("target:", "targets")])
+def test_a_misspelt_deploy_setting_is_said_by_check_before_publish_meets_it(make_site, capsys,
+                                                                            typed, meant):
+    # A red-team pass: `byline check` said nothing, and publish failed with "name a target"
+    # or "site.yaml has no deploy targets", never naming the slip or its line.
+    deploy = ("deploy:\n  default: web\n  targets:\n    web:\n      kind: dir\n"
+              "      path: ../web\n").replace("default: web" if "web" in typed else "targets:",
+                                               typed)
+    site = make_site({"site.yaml": SITE_YAML + deploy,
+                      "content/articles/a.md": article(category="Music")})
+    main(["check", "--site", str(site)])
+    line = len(SITE_YAML.splitlines()) + (2 if "web" in typed else 3)
+    assert (f"site.yaml:{line}: warning: unknown setting 'deploy.{typed.split(':')[0]}' is "
+            f"ignored; did you mean 'deploy.{meant}'?") in capsys.readouterr().err.splitlines()
+
+
 @pytest.mark.parametrize("settings, wrong", [
     (SITE_YAML.replace("per_page: 2", "per_page: two").replace("UTC", "Europe/Lodnon")
      .replace("[Music, TV]", "7") + "language: English\n",
