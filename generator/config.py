@@ -441,7 +441,7 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
         if not lenient:
             return None
         try:  # what the lines above the mistake say (a tab at the end hid every category)
-            doc = parse_yaml("\n".join(text.split("\n")[: max(0, exc.line - 1)]))
+            doc = parse_yaml("\n".join(text.split("\n")[: max(0, (exc.line or 1) - 1)]))
         except YamlSyntaxError:
             return _settings(root, {}, {}, {}, {}, where)
     if not isinstance(doc.data, dict):
