@@ -888,6 +888,22 @@ def test_a_template_mistake_every_page_meets_is_one_problem(make_site, mistake):
     ("templates", "{% include 'article.html' %}",
      "template error in article.html: this include leads back to a template already being "
      "drawn, so the page would never finish: take it out, or include another template"),
+    # A red-team pass: a stray end or else, and a misspelt tag, were "the {% block %} on this
+    # line is never closed"; the others Jinja's words, an open comment without its folder.
+    ("templates", "{% block main %}hello {% endif %}{% endblock %}",
+     "this {% endif %} closes no {% if %}: take it out, or add the {% if %} it ends"),
+    ("templates", "{% block main %}hello {% else %}{% endblock %}",
+     "this {% else %} is inside no {% if %} or {% for %}: take it out"),
+    ("templates", "{% block main %}{% iff article.dek %}x{% endif %}{% endblock %}",
+     "there is no tag {% iff %} in Jinja: did you mean {% if %}?"),
+    ("templates", "<p>{{ }}</p>",
+     "{{ }} on this line holds nothing to print: write a value in it, or take it out"),
+    ("themes/mine/templates", "{% for tag %}{% endfor %}",
+     "a {% for %} on this line has no 'in': write {% for item in items %}"),
+    ("templates", '<a>{{ "Read more }}</a>\n<h1>{{ article.title }}</h1>',
+     "a quote on this line is never closed: end the text with the same quote"),
+    ("templates", "{# a note to the desk\n<p>x</p>",
+     "the {# on this line is never closed: add #} where the comment ends"),
 ])
 def test_a_template_mistake_names_the_template_from_the_site_folder(make_site, folder, mistake,
                                                                      message):

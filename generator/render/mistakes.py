@@ -24,22 +24,96 @@ _INNERMOST = re.compile(r"The innermost block that needs to be closed is '(\w+)'
 _NO_NAMED = re.compile(r"^No (filter|test) named '([^']+)'")
 
 
-def syntax_problem(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment
-                   ) -> tuple[str, int | None]:
-    """The message for a template that does not parse, and the line it is about."""
-    source = exc.source or ""
-    unclosed = _INNERMOST.search(exc.message or "")
+def syntax_problem(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment, name: str
+                   ) -> tuple[str, SourceLocation]:
+    """The message for a template that does not parse, and where (its file, as Jinja found
+    it, and the line the writer has to change); ``name``: the template being loaded."""
+    message, line = _syntax_message(exc, env)
+    return message, SourceLocation(_file_of(exc, env, name), line)
+
+
+def _syntax_message(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment
+                    ) -> tuple[str, int | None]:
+    source, said = exc.source or "", exc.message or ""
+    tag = _UNKNOWN_TAG.match(said)
+    if tag and (found := _unknown_tag(tag.group(1), source, exc.lineno, env)):
+        return found, exc.lineno
+    unclosed = _INNERMOST.search(said)
     if unclosed and (opened := _open_block(source, exc.lineno, unclosed.group(1))):
-        tag = unclosed.group(1)
-        return (f"the {{% {tag} %}} on this line is never closed: add {{% end{tag} %}} where "
-                "it ends", opened)
-    if named := _NO_NAMED.match(exc.message or ""):
+        tag_name = unclosed.group(1)
+        return (f"the {{% {tag_name} %}} on this line is never closed: add "
+                f"{{% end{tag_name} %}} where it ends", opened)
+    if named := _NO_NAMED.match(said):
         kind, name = named.groups()
         known = env.filters if kind == "filter" else env.tests
         guess = closest(name, list(known), cutoff=0.6)
         hint = f"did you mean '{guess}'?" if guess else "check the name in Jinja's list of them"
         return f"there is no {kind} named '{name}': {hint}", exc.lineno
-    return f"template error: {exc.message}", exc.lineno
+    if said == "Expected an expression, got 'end of print statement'":
+        return "{{ }} on this line holds nothing to print: write a value in it, or take it out", \
+            exc.lineno
+    if said.startswith("expected token 'in'"):
+        return "a {% for %} on this line has no 'in': write {% for item in items %}", exc.lineno
+    if said == "Missing end of comment tag":
+        return "the {# on this line is never closed: add #} where the comment ends", exc.lineno
+    if said.startswith("unexpected char '\"'") or said.startswith("unexpected char \"'\""):
+        return "a quote on this line is never closed: end the text with the same quote", \
+            exc.lineno
+    if said.startswith("expected token 'end of print statement'") and (
+            open_quote := _open_quote_above(source, exc.lineno)):
+        return "a quote on this line is never closed: end the text with the same quote", \
+            open_quote
+    return f"template error: {said}", exc.lineno
+
+
+_UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
+_INNER_TAGS = {"else": ("if", "for"), "elif": ("if",)}
+
+
+def _unknown_tag(tag: str, source: str, line: int | None, env: jinja2.Environment
+                 ) -> str | None:
+    """What to say of ``{% tag %}`` where Jinja expected none of that name: an end or an
+    else with no block open for it, or a misspelt tag (None: a block left open above)."""
+    until = line or 0
+    if tag.startswith("end") and tag[3:] in _BLOCK_TAGS:
+        if _open_block(source, until, tag[3:]) is None:
+            return (f"this {{% {tag} %}} closes no {{% {tag[3:]} %}}: take it out, or add the "
+                    f"{{% {tag[3:]} %}} it ends")
+        return None
+    if tag in _INNER_TAGS:
+        openers = _INNER_TAGS[tag]
+        if all(_open_block(source, until, opener) is None for opener in openers):
+            return (f"this {{% {tag} %}} is inside no {{% "
+                    f"{' %} or {% '.join(openers)} %}}: take it out")
+        return None
+    known = sorted({*_BLOCK_TAGS, "extends", "include", "import", "from", "print", "do",
+                    *(t for ext in env.extensions.values() for t in ext.tags)})
+    guess = closest(tag, known, cutoff=0.6)
+    hint = f"did you mean {{% {guess} %}}?" if guess else "check its spelling"
+    return f"there is no tag {{% {tag} %}} in Jinja: {hint}"
+
+
+def _open_quote_above(source: str, line: int | None) -> int | None:
+    """The line above ``line`` whose ``{{ … }}`` opens a quote it does not close, if any: the
+    parser read on to the next quote, and gave up on a later line."""
+    lines = source.split("\n")
+    for number in range((line or 1) - 1, 0, -1):
+        for printed in re.findall(r"\{\{(.*?)(?:\}\}|$)", lines[number - 1]):
+            if printed.count('"') % 2 or printed.count("'") % 2:
+                return number
+    return None
+
+
+def _file_of(exc: jinja2.TemplateSyntaxError, env: jinja2.Environment, name: str) -> str:
+    """The file of the template that does not parse: Jinja names it by its path, but not
+    for a slip its lexer finds (an open ``{#``): then by the loader's path for its name."""
+    if exc.filename:
+        return exc.filename
+    try:
+        found = env.loader.get_source(env, exc.name or name)[1] if env.loader else None
+    except jinja2.TemplateNotFound:
+        found = None
+    return found or exc.name or name
 
 
 def _open_block(source: str, until: int, tag: str) -> int | None:

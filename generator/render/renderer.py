@@ -453,9 +453,8 @@ class SiteRenderer:
         except RenderProblem:
             raise
         except jinja2.TemplateSyntaxError as exc:
-            message, line = syntax_problem(exc, self.env)
-            where = self._in_site(SourceLocation(exc.filename or name, line))
-            raise RenderProblem(message, where) from None
+            message, where = syntax_problem(exc, self.env, name)
+            raise RenderProblem(message, self._in_site(where)) from None
         except jinja2.TemplateNotFound as exc:  # at the include or import naming it, if any
             frame = template_frame(exc)
             raise RenderProblem(
@@ -694,9 +693,8 @@ def template_syntax_problems(theme: Theme, site_root: Path) -> list[Problem]:
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            message, line = syntax_problem(exc, env)
-            where = template_location(SourceLocation(exc.filename or name, line), site_root)
-            problems.append(Problem(Severity.ERROR, message, where))
+            message, where = syntax_problem(exc, env, name)
+            problems.append(Problem(Severity.ERROR, message, template_location(where, site_root)))
         except (jinja2.TemplateError, UnicodeError, OSError):
             continue  # said by the theme's loading (unreadable), or the render stage
     return problems
