@@ -527,6 +527,7 @@ def _build_locked(
         redirect_map,
         template_syntax_problems,
         theme_reads,
+        unused_template_problems,
     )
 
     if state.memo is None:
@@ -570,6 +571,7 @@ def _build_locked(
             gc.enable()
     images = plan_images(content, config, state.cache, report)
     report.extend(long_kept_site_files(theme.site_files))
+    report.extend(unused_template_problems(theme, site))
     if report.errors:  # said with the others, not only once they are fixed
         report.extend(template_syntax_problems(theme, site))
     report.raise_if_errors()

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from generator.cache import BuildCache
+from generator.cli import main
 
 from .conftest import article, build
 from .outcome import build_outcome, snapshot
@@ -78,6 +79,21 @@ body { background: url(/static/img/bg.png), url(data:image/png;base64,AAAA); }
 .x { background: url(https://cdn.example/a.png), url(../img/missing.png); }
 .y { background: url("../img/hero bg.png"), image-set("../img/bg.png" 1x, 'x.png' 2x); }
 """
+
+
+@pytest.mark.parametrize("name", ["articel.html", "Article.html", "article.htm"])
+def test_a_misspelt_template_override_is_named_with_the_one_meant(make_site, capsys, name):
+    # A red-team pass: the theme's article.html stayed in use, and the build said nothing.
+    site = make_site({"content/articles/a.md": article(category="Music"),
+                      f"templates/{name}": "{% extends 'base.html' %}\n",
+                      "templates/partials/byline.html": "<p>by</p>\n",
+                      "templates/article.html": "{% extends 'base.html' %}{% block main %}"
+                      "{% include 'partials/byline.html' %}{% endblock %}\n",
+                      "templates/README.md": "Our overrides.\n"})
+    assert main(["build", "--site", str(site)]) == 0
+    assert [line for line in capsys.readouterr().err.splitlines() if "warning" in line] == [
+        f"templates/{name}: warning: no page uses this template: did you mean article.html? "
+        "A template replaces the theme's of the same name"]
 
 
 def test_a_themes_stylesheet_points_at_the_hashed_names_of_its_fonts_and_pictures(make_site):

@@ -21,6 +21,7 @@ from generator.render.renderer import (
     RenderProblem,
     SiteRenderer,
     template_syntax_problems,
+    unused_template_problems,
 )
 from generator.render.site_index import SiteIndex, build_index, placement, reindex
 
@@ -50,4 +51,5 @@ __all__ = [
     "take_reads",
     "template_syntax_problems",
     "theme_reads",
+    "unused_template_problems",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from generator.config import SiteConfig
@@ -22,7 +23,8 @@ from generator.inputfiles import shown
 from generator.markup.captions import caption_text
 from generator.markup.placeholders import without_page_only
 from generator.model import Article, Author, Page, VideoRef
-from generator.theme import Theme
+from generator.textmatch import closest
+from generator.theme import DEFAULT_THEME, Theme, builtin_themes_dir
 
 from .carried import Carried
 from .environment import (
@@ -681,6 +683,46 @@ def template_location(where: SourceLocation, site_root: Path) -> SourceLocation:
     if not path.is_relative_to(site_root):
         return where
     return SourceLocation(shown(path.relative_to(site_root).as_posix()), where.line)
+
+
+# Names a theme writer gives templates (a README.md or notes.txt beside them is no template).
+_TEMPLATE_ENDINGS = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".tpl")
+
+
+def unused_template_problems(theme: Theme, site_root: Path) -> list[Problem]:
+    """A warning for each template of the site's own that no page is drawn with and no
+    template includes, imports or extends: a misspelt override (``articel.html``,
+    ``Article.html``, ``article.htm``) left the theme's in use, without a word."""
+    builtin = builtin_themes_dir()
+    env = make_environment(theme, {"preview": False}, lambda path: path)
+    names = env.list_templates()
+    theirs = [name for name in names if name.lower().endswith(_TEMPLATE_ENDINGS)
+              and (builtin / DEFAULT_THEME / "templates" / name).is_file()]
+    # Candidates first: a template named as one of the theme's is in use (most sites).
+    own = [(folder, name) for folder in theme.template_dirs if not folder.is_relative_to(builtin)
+           for name in names if name not in theirs and name not in TEMPLATES
+           and name.lower().endswith(_TEMPLATE_ENDINGS) and (folder / name).is_file()]
+    if not own:
+        return []
+    used: set[str] = set()
+    for name in names:
+        try:
+            source = env.loader.get_source(env, name)[0] if env.loader else ""
+            used.update(n for n in jinja2.meta.find_referenced_templates(env.parse(source))
+                        if n is not None)
+        except (jinja2.TemplateError, UnicodeError, OSError):
+            continue  # said by the syntax check or the theme's loading
+    problems = []
+    for folder, name in own:
+        if name in used:
+            continue
+        guess = closest(name.lower(), [*theirs, *TEMPLATES], cutoff=0.6)
+        hint = (f"did you mean {guess}? A template replaces the theme's of the same name"
+                if guess else "name it as the theme's template it replaces")
+        problems.append(Problem(Severity.WARNING, f"no page uses this template: {hint}",
+                                template_location(SourceLocation(str(folder / name)),
+                                                  site_root)))
+    return problems
 
 
 def template_syntax_problems(theme: Theme, site_root: Path) -> list[Problem]:
