@@ -413,6 +413,20 @@ def setting_at(root: Path, *path: str) -> SourceLocation:
         return where
 
 
+def _misnamed_settings(root: Path) -> str | None:
+    """A settings file saved under a name close to site.yaml (site.yml, Site.yaml, a
+    site.yaml.txt an editor named), if the folder has one."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return None
+    stem = CONFIG_NAME.removesuffix(".yaml")
+    return next((name for name in sorted(names) if name.lower() in (
+        f"{stem}.yml", f"{stem}.yaml", f"{stem}.yaml.txt", f"{stem}.yml.txt")
+        and name != CONFIG_NAME and os.path.isfile(root / name)),
+                None)
+
+
 # What a lenient reading puts in place of a required setting that is wrong or missing.
 _CHECKING_ONLY = {"title": "", "base_url": "https://example.invalid/"}
 
@@ -426,6 +440,9 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
     except UnreadableFile as error:
         if os.path.lexists(path):
             report.error(str(error), where)
+        elif misnamed := _misnamed_settings(root):
+            report.error(f"the settings are in {misnamed}, which Byline does not read: rename "
+                         f"it {CONFIG_NAME}", SourceLocation(misnamed))
         else:
             report.error(f"no {CONFIG_NAME} here: is {shown(root)} a Byline site? (`byline init` "
                          "makes one)")

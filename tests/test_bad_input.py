@@ -526,6 +526,18 @@ def test_cli_prints_one_line_per_problem_and_exits_non_zero(make_site, capsys):
     assert not (site / "output").exists()
 
 
+@pytest.mark.parametrize("name", ["site.yml", "Site.yaml", "site.yaml.txt"])
+def test_settings_saved_under_a_near_name_are_named_with_the_rename(make_site, capsys, name):
+    # A red-team pass: "no site.yaml here: is … a Byline site? (`byline init` makes one)"
+    # steered the editor to making a new site.
+    site = make_site({"content/articles/a.md": article(category="Music")})
+    (site / "site.yaml").rename(site / name)
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{name}: error: the settings are in {name}, which Byline does not read: rename it "
+        "site.yaml")
+
+
 def test_bad_site_yaml_names_its_line(make_site, capsys):
     site = make_site({"site.yaml": "title: X\nbase_url: not-a-url\ntitel: typo\n"})
     assert main(["build", "--site", str(site)]) == 1
