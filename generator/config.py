@@ -310,7 +310,10 @@ def _text_list(value: Any) -> str | None:
 
 
 def _mapping(value: Any) -> str | None:
-    return None if isinstance(value, dict) else "must be a mapping of keys to values"
+    if value is None:  # every line under it commented out
+        return "is empty: write its settings on the lines under it, indented, or delete it"
+    return None if isinstance(value, dict) else (
+        "must be settings on the lines under it, indented (key: value), not a value here")
 
 
 TOP_LEVEL: dict[str, Check] = {
@@ -362,8 +365,8 @@ def _quality(value: Any) -> str | None:
         return wrong
     for key, q in value.items():
         top, bottom = (9, 0) if key == "png" else (100, 1)
-        if key not in ("webp", "jpeg", "png", "avif") or not isinstance(q, int) \
-                or not bottom <= q <= top:
+        if key not in ("webp", "jpeg", "png", "avif") or type(q) is not int \
+                or not bottom <= q <= top:  # not `yes`, which YAML reads as True, that is 1
             return wrong
     return None
 
@@ -380,6 +383,22 @@ def known_keys() -> dict[str, tuple[str, ...]]:
         "images": tuple(IMAGES),
         "hosting": tuple(HOSTING),
     }
+
+
+# Settings that are text (or a list of texts), which YAML may have read as something else.
+_TEXT_CHECKS: frozenset[Check] = frozenset({_text, _optional_text, _text_list, language_problem,
+                                            _handle, _theme})
+
+
+def _as_typed(doc: YamlDocument, path: tuple[str, ...], value: Any) -> Any:
+    """A text setting as the editor typed it: the word YAML made true or false (the band
+    Yes, no for Norwegian, a section named On) and the number it made of a year (1843)."""
+    if isinstance(value, list):
+        return [_as_typed(doc, (*path, str(index)), item) for index, item in enumerate(value)]
+    value = doc.written(value, *path)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -551,6 +570,8 @@ def _checked_section(
     for key, value in section.items():
         line = doc.line_of(*path, key)
         check = schema.get(key)
+        if check in _TEXT_CHECKS:
+            value = _as_typed(doc, (*path, key), value)
         if check is None:
             guess = closest(key, schema)
             hint = f"; did you mean '{prefix}{guess}'?" if guess else ""

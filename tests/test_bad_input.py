@@ -538,6 +538,41 @@ def test_settings_saved_under_a_near_name_are_named_with_the_rename(make_site, c
         "site.yaml")
 
 
+def test_settings_yaml_reads_as_true_false_or_a_number_are_taken_as_typed(make_site):
+    # A red-team pass: the Norwegian language code, the band Yes, the magazine 1843 and a
+    # section named On were each refused as "must be non-empty text" or "a language code";
+    # images.quality webp: yes was taken as quality 1 without a word.
+    site = make_site({"site.yaml": "title: Yes\nbase_url: https://yes.example/\nlanguage: no\n"
+                                   "copyright: 1843\ncategories: [News, On]\n",
+                      "content/articles/a.md": article(category='"On"')})
+    build(site)
+    home = page(site, "/")
+    assert home.title.get_text() == "Yes" and home.html["lang"] == "no"
+    story = next((site / "output/on").glob("*/index.html"))
+    assert page(site, "/on/" + story.parent.name + "/").find(
+        "a", class_="kicker").get_text() == "On"
+    assert "1843" in home.find("footer").get_text()
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("images: {quality: {webp: yes}}\n",
+     "'images.quality' must map webp, jpeg and avif to a quality from 1 to 100, and png to a "
+     "compression level from 0 to 9"),
+    ("publisher:\n#  name: The Desk\n",
+     "'publisher' is empty: write its settings on the lines under it, indented, or delete it"),
+    ("publisher: The Desk\n",
+     "'publisher' must be settings on the lines under it, indented (key: value), not a value "
+     "here"),
+])
+def test_a_section_or_quality_yaml_misread_is_named_with_the_fix(make_site, capsys, setting,
+                                                                 message):
+    site = make_site({"site.yaml": SITE_YAML + setting,
+                      "content/articles/a.md": article(category="Music")})
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"site.yaml:{len(SITE_YAML.splitlines()) + 1}: error: {message}")
+
+
 def test_bad_site_yaml_names_its_line(make_site, capsys):
     site = make_site({"site.yaml": "title: X\nbase_url: not-a-url\ntitel: typo\n"})
     assert main(["build", "--site", str(site)]) == 1
