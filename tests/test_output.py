@@ -8,6 +8,7 @@ import pytest
 
 from generator.cache import BuildCache
 from generator.cli import main
+from generator.theme import builtin_themes_dir
 
 from .conftest import article, build
 from .outcome import build_outcome, snapshot
@@ -136,6 +137,27 @@ def test_a_themes_stylesheet_points_at_the_hashed_names_of_its_fonts_and_picture
     (css_after,) = (out / "static/css").glob("site.*.css")
     assert css_after.name != css.name and not css.exists()
     assert font.name not in css_after.read_text() and not font.exists()
+
+
+def test_check_names_a_themes_stylesheet_by_its_source_not_its_published_copy(make_site,
+                                                                               capsys):
+    # A red-team pass: the missing picture was said at output/static/css/extra.d1f5a18a.css:2,
+    # a copy the writer cannot fix, not at the theme's file.
+    site = make_site({
+        "content/articles/a.md": article(category="Music"),
+        "site.yaml": "title: T\nbase_url: https://news.example/\ntheme: mine\n"
+                     "categories: [Music]\n",
+        "themes/mine/static/css/extra.css": "body { margin: 0 }\n"
+                                            "h1 { background: url(../img/masthead.png) }\n",
+        "themes/mine/templates/base.html": (builtin_themes_dir() / "default/templates/"
+                                            "base.html").read_text().replace(
+            "</head>", "<link rel=\"stylesheet\" href=\"{{ asset('css/extra.css') }}\">\n</head>"),
+    })
+    main(["check", "--site", str(site)])
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith(
+        "themes/mine/static/css/extra.css:2: error: missing asset ../img/masthead.png in "
+        "stylesheet /static/css/extra."), errors
 
 
 @pytest.mark.parametrize(("asked", "said"), [

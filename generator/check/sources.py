@@ -14,7 +14,7 @@ page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from generator.errors import Problem, SourceLocation
@@ -26,14 +26,18 @@ _AROUND = "()[]<>\"'“”‘’,.:;"
 
 def at_their_sources(
     problems: Sequence[Problem], made: Iterable[Article | Page], site: Path, output: Path,
-    authors: Iterable[Author] = (),
+    authors: Iterable[Author] = (), copied: Mapping[str, str] = {},
 ) -> list[Problem]:
     """``problems``, those in a page made from one of ``made`` (whose sources are under
-    ``site``; the pages in ``output``) located at the line of its source file that holds the
-    address they name, where one does; else at the line of an author file of ``authors``
-    that holds it (said once, not once for each of the author's pages that shows it)."""
+    ``site``; the pages in ``output``), or in a file ``copied`` from another (output key →
+    that file: a theme's stylesheet, published under a hashed name), located at the line of
+    its source file that holds the address they name, where one does; else at the line of
+    an author file of ``authors`` that holds it (said once, not once for each of the
+    author's pages that shows it)."""
     by_page = {str(Path(output.name) / _output_key(item.url)): (item.source.path, item.url)
                for item in made}
+    by_page.update({str(Path(output.name) / key): (source, "/" + key)
+                    for key, source in copied.items()})
     author_files = [(a.location.path, a.url) for a in authors if a.location is not None]
     lines: dict[str, list[str] | None] = {}
 

@@ -335,6 +335,24 @@ def _build(site: Path, console: Console, kept: _KeptBetweenSaves | None = None,
     return result
 
 
+def _theme_stylesheets(config: SiteConfig) -> dict[str, str]:
+    """Each theme stylesheet's published file → its source (from the site folder when in
+    it): a missing font is fixed in themes/desk/static/css/extra.css, not in the copy."""
+    from generator.errors import Report
+    from generator.stylesheets import is_stylesheet
+    from generator.theme import load_theme
+
+    theme = load_theme(config, Report())  # its problems were the build's to say
+    found = {}
+    for name, url in theme.static_urls.items():
+        source = theme.static_files[name]
+        if is_stylesheet(name):
+            inside = source.is_relative_to(config.root)
+            found[url.lstrip("/")] = (source.relative_to(config.root).as_posix() if inside
+                                      else str(source))
+    return found
+
+
 def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict: bool,
            kept: _KeptBetweenSaves | None = None, publishing: bool = False) -> bool:
     """Check the built site and print its problems; True if it must not go out.  With
@@ -351,7 +369,8 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     # Where the writer fixes them: the line of the Markdown, not of the built page.
     at_their_sources = _optional("generator.check", "at_their_sources", "check")
     problems = at_their_sources(problems, [*result.content.articles, *result.content.pages],
-                                config.root, result.output, result.content.authors.values())
+                                config.root, result.output, result.content.authors.values(),
+                                _theme_stylesheets(config))
     if not publishing:  # a publish has read its own target (another's typo is not its stop)
         # Where the site goes is checked too: a typo there is found before a publish meets it.
         deploy_problems = _optional("generator.publish", "deploy_problems", "publish")
