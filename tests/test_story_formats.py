@@ -646,6 +646,12 @@ def test_two_links_on_consecutive_lines_are_two_embeds() -> None:
     assert cards[1].select_one(".embed__text").get_text(strip=True) == "Officiated."
 
 
+def test_a_youtube_playlists_frame_stays_a_link() -> None:
+    link = "https://www.youtube.com/embed/videoseries?list=PL1x"
+    html = BeautifulSoup(render_markdown(link + "\n").html.decode(), "html.parser")
+    assert not html.select("figure.embed") and html.find("a")["href"] == link
+
+
 @pytest.mark.parametrize("link, frame", [
     ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s", "dQw4w9WgXcQ?start=42"),
     ("https://youtu.be/dQw4w9WgXcQ?t=42", "dQw4w9WgXcQ?start=42"),
@@ -655,6 +661,10 @@ def test_two_links_on_consecutive_lines_are_two_embeds() -> None:
     ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&list=PL1&start=7", "dQw4w9WgXcQ?start=7"),
     ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "dQw4w9WgXcQ"),
     ("https://youtu.be/dQw4w9WgXcQ?t=0", "dQw4w9WgXcQ"),
+    # A red-team pass: these stayed plain links.
+    ("https://www.youtube.com/embed/dQw4w9WgXcQ?start=30", "dQw4w9WgXcQ?start=30"),
+    ("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ", "dQw4w9WgXcQ"),
+    ("https://music.youtube.com/watch?v=dQw4w9WgXcQ", "dQw4w9WgXcQ"),
 ])
 def test_a_youtube_link_shared_at_a_moment_plays_from_that_moment(link: str, frame: str) -> None:
     html = BeautifulSoup(render_markdown(link + "\n").html.decode(), "html.parser")

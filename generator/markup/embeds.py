@@ -84,9 +84,12 @@ PROVIDERS = (
     Provider(
         "youtube", "YouTube",
         re.compile(
-            r"https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:[^#\s]*&)?v=|shorts/|live/)"
-            r"|youtu\.be/)"
-            rf"(?P<id>{_ID})[^\s]*"
+            # music.youtube.com plays the same videos; an /embed/ link is copied from a
+            # player's own Share > Embed, or from a page that embeds one.
+            r"https?://(?:(?:www\.|m\.|music\.)?youtube\.com/"
+            r"(?:watch\?(?:[^#\s]*&)?v=|shorts/|live/|embed/)"
+            r"|(?:www\.)?youtube-nocookie\.com/embed/|youtu\.be/)"
+            rf"(?!videoseries\b)(?P<id>{_ID})[^\s]*"  # a playlist's frame: no one video
         ),
         lambda m: f"https://www.youtube-nocookie.com/embed/{m['id']}{_youtube_start(m[0])}",
         _fixed("video"),
