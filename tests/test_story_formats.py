@@ -646,8 +646,9 @@ def test_two_links_on_consecutive_lines_are_two_embeds() -> None:
     assert cards[1].select_one(".embed__text").get_text(strip=True) == "Officiated."
 
 
-def test_a_youtube_playlists_frame_stays_a_link() -> None:
-    link = "https://www.youtube.com/embed/videoseries?list=PL1x"
+@pytest.mark.parametrize("link", ["https://www.youtube.com/embed/videoseries?list=PL1x",
+                                  "https://www.youtube.com/embed/live_stream?channel=UC1x"])
+def test_a_youtube_playlists_or_channels_frame_stays_a_link(link: str) -> None:
     html = BeautifulSoup(render_markdown(link + "\n").html.decode(), "html.parser")
     assert not html.select("figure.embed") and html.find("a")["href"] == link
 
@@ -933,7 +934,9 @@ def test_a_blank_line_ends_a_quote_so_no_speaker_is_credited_with_anothers_words
                      "> We have parted ways with Mara Quell and wish her well.\n\n"
                      "> I'm thrilled. I own my masters now.\n>\n> — Mara Quell\n\n"
                      '> "We never signed the rider." — Jasper Quint\n\n'
-                     "> It was a joy.\n>\n> — Ines Park\n>\n> And a relief.\n>\n> — Theo Marsh\n")
+                     "> It was a joy.\n>\n> — Ines Park\n>\n> And a relief.\n>\n> — Theo Marsh\n\n"
+                     # A credit typed as a block of its own is the quote's above (a review).
+                     '> "Thirty-one nights."\n\n> — Velvet Static\n')
     build(site)
     body = page(site, STORY_URL).select_one(".article__body")
     quotes = body.find_all(["figure", "blockquote"], recursive=False)
@@ -942,8 +945,9 @@ def test_a_blank_line_ends_a_quote_so_no_speaker_is_credited_with_anothers_words
     assert said == ["We have parted ways with Mara Quell and wish her well.",
                     "I’m thrilled. I own my masters now.",
                     "“We never signed the rider.” — Jasper Quint",
-                    "It was a joy.", "And a relief."]
-    assert who == [None, "— Mara Quell", None, "— Ines Park", "— Theo Marsh"]
+                    "It was a joy.", "And a relief.", "“Thirty-one nights.”"]
+    assert who == [None, "— Mara Quell", None, "— Ines Park", "— Theo Marsh",
+                   "— Velvet Static"]
 
 
 def test_a_photo_or_list_typed_right_under_a_social_link_stays_a_photo_or_list(
@@ -967,6 +971,18 @@ def test_a_photo_or_list_typed_right_under_a_social_link_stays_a_photo_or_list(
         "the tour’s cost", "the missed deadline"]
 
 
+def test_a_social_link_an_editor_wrapped_into_a_sentence_stays_in_its_sentence() -> None:
+    # The review of the lead-in fix: the rest of the sentence became the post's quoted words.
+    html = BeautifulSoup(render_markdown(
+        "The label posted the dates, which fans can read at\n"
+        "https://www.instagram.com/p/DA1xYz2abc/\nbefore tickets go on sale Friday.\n"
+    ).html.decode(), "html.parser")
+    assert not html.select("figure.embed")
+    assert [p.get_text(" ", strip=True) for p in html.find_all("p")] == [
+        "The label posted the dates, which fans can read at "
+        "https://www.instagram.com/p/DA1xYz2abc/ before tickets go on sale Friday."]
+
+
 def test_a_social_link_right_under_its_lead_in_line_becomes_a_card(make_site: Make) -> None:
     # The lead-in's paragraph swallowed the link: a bare address in a sentence, no card.
     site = site_with(make_site, "Quell shared the news on Instagram:\n"
@@ -988,6 +1004,8 @@ def test_a_social_link_right_under_its_lead_in_line_becomes_a_card(make_site: Ma
     ("_see https://x.com/maraquell_ now", "https://x.com/maraquell", " now"),
     ("**https://x.com/_maraquell_**", "https://x.com/_maraquell_", ""),
     ("my_notes at https://x.com/b_", "https://x.com/b_", ""),
+    # A footnote's mark after a ticket link is no part of it (a review).
+    ("Tickets at https://tickets.example.com/tour*", "https://tickets.example.com/tour", "*"),
 ])
 def test_an_accounts_address_ending_in_an_underscore_links_that_account(
         typed: str, linked: str, after: str) -> None:

@@ -40,7 +40,7 @@ _RAW_HTML_ID = util.HTML_PLACEHOLDER[1:].split("%s")[0]  # "wzxhzdk:", then the 
 _NO_LINK_IN = re.compile(r"<(/?)(a|code|kbd|samp|pre|script|style|textarea|button)\b[^>]*?(/?)>",
                          re.IGNORECASE)
 _CLOSING = ".,:;!?*_~'\"’”"
-_EMPHASIS_MARKS = "_*~"
+_EMPHASIS_MARKS = "_"  # in an address, or closing emphasis around it
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # The mark the inline stage needs in a text before trying this pattern (see inlineskip.py).
 MARK = "://"
@@ -50,9 +50,10 @@ def address_end(address: str, before: str = "") -> str:
     """The address without what closes the sentence or the brackets around it (one pass:
     a run of thousands of brackets costs no more than thousands of letters).
 
-    An emphasis mark (``_``, ``*``, ``~``) ends it only when ``before``, the text before
-    the address, left one open: ``https://x.com/_maraquell_`` is an account's address,
-    ``_see https://x.com/a_`` is emphasis around one."""
+    An ``_`` ends it only when ``before``, the text before the address, left emphasis
+    open: ``https://x.com/_maraquell_`` is an account's address, ``_see https://x.com/a_``
+    is emphasis around one.  A ``*`` or ``~`` always ends it: no account's name has one,
+    and ``…/tour*`` is a footnote's mark after a ticket link."""
     unclosed = {close: address.count(open_) - address.count(close)
                 for close, open_ in _PAIRS.items()}
     closing = "".join(c for c in _CLOSING if c not in _EMPHASIS_MARKS or (

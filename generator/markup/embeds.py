@@ -89,7 +89,8 @@ PROVIDERS = (
             r"https?://(?:(?:www\.|m\.|music\.)?youtube\.com/"
             r"(?:watch\?(?:[^#\s]*&)?v=|shorts/|live/|embed/)"
             r"|(?:www\.)?youtube-nocookie\.com/embed/|youtu\.be/)"
-            rf"(?!videoseries\b)(?P<id>{_ID})[^\s]*"  # a playlist's frame: no one video
+            # A playlist's frame and a channel's live stream: no one video to play.
+            rf"(?!(?:videoseries|live_stream)\b)(?P<id>{_ID})[^\s]*"
         ),
         lambda m: f"https://www.youtube-nocookie.com/embed/{m['id']}{_youtube_start(m[0])}",
         _fixed("video"),
@@ -302,16 +303,22 @@ _OWN_BLOCK = re.compile(r"[ ]{0,3}(?:!\[|[-*+][ \t]|\d{1,9}[.)][ \t]|>|#{1,6}[ \
 
 def _first_link_line(block: str) -> int | None:
     """The number of the block's first line that is an embeddable link alone (None: none).
-    A later line counts only under lines of plain words (a lead-in), not in a list or a
-    quote the library's processors did not take."""
+    A later line counts only right under a lead-in ("Quell posted:"), not in the middle of
+    a sentence an editor wrapped ("…which fans can read at⏎https://…⏎before Friday."), nor
+    in a list or a quote the library's processors did not take."""
     if "://" not in block:  # most paragraphs: no line to match
         return None
-    for number, line in enumerate(block.split("\n")):
-        if match_embed(line) is not None:
+    lines = block.split("\n")
+    for number, line in enumerate(lines):
+        if match_embed(line) is not None and (number == 0 or _LEAD_IN.search(lines[number - 1])):
             return number
         if _OWN_BLOCK.match(line):
             return None
     return None
+
+
+# A line that leads in to what follows it: it ends with a colon (in any script's form).
+_LEAD_IN = re.compile(r"[:：]\s*$")
 
 
 class EmbedBlockProcessor(BlockProcessor):

@@ -25,16 +25,29 @@ _ATTRIBUTION = re.compile(r"^\s*(?:—|--|–|&mdash;|&ndash;)\s*(?P<who>\S.*)$"
 
 
 class _QuoteEndsAtBlankLine(BlockQuoteProcessor):
-    """A blank line ends a quote, as in the editors writers preview in (CommonMark).
+    """A blank line ends a quote, as in the editors writers preview in (CommonMark), but
+    for a block that is nothing but a credit (``> — Mara Quell``), which can only be the
+    quote's above it.
 
     The library joins a ``>`` block to a blockquote just before it, blank line or not: a
     label's statement followed by the star's reply (``— Mara Quell``) became one quote, the
     label's words credited to her.  A quote's paragraphs are joined by a line of ``>``.
     """
 
+    _credit_only = False
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        """Parse the block as the library does, into a quote of its own unless a credit."""
+        self._credit_only = _CREDIT_BLOCK.fullmatch(blocks[0]) is not None
+        super().run(parent, blocks)
+
     def lastChild(self, parent: etree.Element) -> etree.Element | None:
-        """None: the library asks only to join this block to a blockquote just before it."""
-        return None
+        """The library asks only to join this block to a blockquote just before it."""
+        return super().lastChild(parent) if self._credit_only else None
+
+
+# A ">" block of one line that is a credit: "> — Mara Quell".
+_CREDIT_BLOCK = re.compile(r"[ ]{0,3}>[ ]?[ \t]*(?:—|--|–|&mdash;|&ndash;)[ \t]*\S[^\n]*\n?")
 
 
 class QuoteTreeprocessor(Treeprocessor):
