@@ -124,8 +124,9 @@ _PROFILE = re.compile(r"(?:https?://)?(?:www\.|mobile\.)?(?:x|twitter)\.com/@?([
 
 def _handle(value: Any) -> str | None:
     """What is wrong with the site's handle on X, which every page's share card names."""
-    if value is None or (isinstance(value, str) and _HANDLE.fullmatch(value.strip())):
-        return None
+    if value is None or (isinstance(value, str) and (
+            not value.strip() or _HANDLE.fullmatch(value.strip()))):
+        return None  # blank: no handle, as with none
     if isinstance(value, str) and (profile := _PROFILE.fullmatch(value.strip())):
         return f'is a profile\'s address, not its handle: write twitter: "@{profile[1]}"'
     return ('must be the site\'s handle on X: an @ and up to 15 letters, digits or _, '
@@ -316,6 +317,10 @@ def _mapping(value: Any) -> str | None:
         "must be settings on the lines under it, indented (key: value), not a value here")
 
 
+def _optional_mapping(value: Any) -> str | None:
+    return None if value is None else _mapping(value)
+
+
 TOP_LEVEL: dict[str, Check] = {
     "title": _text,
     "base_url": _base_url,
@@ -334,7 +339,7 @@ TOP_LEVEL: dict[str, Check] = {
     "theme": _theme,
     "images": _mapping,
     "hosting": _mapping,
-    "deploy": _mapping,
+    "deploy": _optional_mapping,
     "search": _bool,
     "corrections_page": _bool,
 }
@@ -342,7 +347,9 @@ REQUIRED = ("title", "base_url")
 PUBLISHER: dict[str, Check] = {"name": _text, "logo": _optional_text}
 HOSTING: dict[str, Check] = {"headers": _bool, "redirects": _bool, "nojekyll": _bool}
 # Each target's own settings are its kind's to check (publish/target.py), with the targets.
-DEPLOY: dict[str, Check] = {"default": _optional_text, "targets": _mapping}
+# Targets all commented out (the starter's, for a site published by a workflow) are none:
+# `byline publish` says so, not every build.
+DEPLOY: dict[str, Check] = {"default": _optional_text, "targets": _optional_mapping}
 IMAGE_FORMATS = ("webp", "avif")
 
 
@@ -432,6 +439,15 @@ def setting_at(root: Path, *path: str) -> SourceLocation:
         return where
 
 
+def _without_last_setting(doc: YamlDocument) -> YamlDocument:
+    """The settings read above a slip, but the last: the slip may be inside it (a list of
+    categories cut short would make every story in the rest "not one of the categories")."""
+    if not isinstance(doc.data, dict) or not doc.data:
+        return doc
+    last = max(doc.data, key=lambda key: doc.lines.get((str(key),), 0))
+    return replace(doc, data={k: v for k, v in doc.data.items() if k != last})
+
+
 def _misnamed_settings(root: Path) -> str | None:
     """A settings file saved under a name close to site.yaml (site.yml, Site.yaml, a
     site.yaml.txt an editor named), if the folder has one."""
@@ -477,7 +493,8 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
         if not lenient:
             return None
         try:  # what the lines above the mistake say (a tab at the end hid every category)
-            doc = parse_yaml("\n".join(text.split("\n")[: max(0, (exc.line or 1) - 1)]))
+            doc = _without_last_setting(parse_yaml(
+                "\n".join(text.split("\n")[: max(0, (exc.line or 1) - 1)])))
         except YamlSyntaxError:
             return _settings(root, {}, {}, {}, {}, where)
     if not isinstance(doc.data, dict):

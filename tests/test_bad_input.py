@@ -821,6 +821,32 @@ def test_a_bad_site_yaml_hides_no_broken_template_nor_the_categories_above_its_s
     assert err[-1] == "byline: error: build failed with 3 errors"
 
 
+@pytest.mark.parametrize("setting", [
+    # The review: the starter's targets all commented out (a site a workflow publishes).
+    "deploy:\n  targets:\n  #  web:\n  #    kind: dir\n",
+    "deploy:\n#  targets:\n",
+    'twitter: ""\n',  # no handle, as with none
+])
+def test_a_setting_left_empty_builds_as_if_absent(make_site, setting):
+    site = make_site({"site.yaml": SITE_YAML + setting,
+                      "content/articles/a.md": article(category="Music")})
+    assert main(["build", "--site", str(site)]) == 0
+    assert page(site, "/").find("meta", attrs={"name": "twitter:site"}) is None
+
+
+def test_a_slip_inside_the_list_of_categories_makes_no_story_unknown(make_site, capsys):
+    # The review: read up to the slip, the list was cut short, and every story under a
+    # category below it was "not one of this site's categories".
+    site = make_site({"site.yaml": SITE_YAML.replace("categories: [Music, TV]",
+                                                     "categories:\n  - Music\n  -TV\n  - Style"),
+                      "content/articles/a.md": article(category="Style"),
+                      "content/articles/b.md": article(category="Opera", date="Tuesday")})
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert not any("Style" in line or "Opera" in line for line in err), err
+    assert err[-1] == "byline: error: build failed with 2 errors"
+
+
 @pytest.mark.parametrize(("typed", "meant"), [("defualt: web", "default"),
                                                 ("target:", "targets")])
 def test_a_misspelt_deploy_setting_is_said_by_check_before_publish_meets_it(make_site, capsys,

@@ -329,3 +329,23 @@ def test_a_corrections_title_in_italics_and_an_updates_link_are_shown_as_such(ma
     assert "[" not in update.get_text()
     listed = page(site, "/corrections/").select_one(".corrections-list__text")
     assert listed.em.get_text() == "Paper Moons" and "*" not in listed.get_text()
+
+
+def test_a_link_in_a_correction_leads_to_its_page_from_the_story_and_the_corrections_page(
+        make_site):
+    # The review: "[follow-up](../two/)" worked on the story only, and a link from the site's
+    # root lost the base path of a site under one.
+    front = ("corrections:\n  - at: 2026-11-19 16:40\n    text: See the [follow-up](../two/) "
+             "and the [section](/music/) and [the note](#corrections).\n")
+    site = make_site({"site.yaml": SITE_YAML.replace("https://news.example/",
+                                                     "https://news.example/ent/")
+                      + "corrections_page: true\n", STORY: story(front),
+                      "content/articles/two.md": article("Two", "2026-11-20 09:00", "More.",
+                                                         category="Music")})
+    build(site)
+    on_story = page(site, "/music/tour/").select_one("#corrections li")
+    listed = page(site, "/corrections/").select_one(".corrections-list__text")
+    for shown in (on_story, listed):
+        assert [a["href"] for a in shown.find_all("a")] == [
+            "/ent/music/two/", "/ent/music/", "/ent/music/tour/#corrections"]
+    assert run_byline(["check", "--site", str(site)]).code == 0

@@ -229,7 +229,10 @@ def test_links_and_photos_typed_in_html_any_way_are_absolute_in_every_feed(make_
     # dead links and missing photos, with no base address for them to be read against.
     body = ("<p>See <a href='/about/'>our page</a>, <a href=/about/>again</a>, "
             "<A HREF=\"/about/\">once more</A> and <a href='/q?a=1&amp;b=\"2\"'>this</a>."
-            "</p>\n\n<p><IMG SRC='/logo.png' alt='Logo'> <img src=/logo.png alt=Logo></p>\n\n"
+            "</p>\n\n<p><IMG SRC='/logo.png' alt='Logo'> <img src=/logo.png alt=Logo>"
+            # The review: a ">" in a quoted value, and "src=" in another attribute's words.
+            " <img alt=\"A fan's sign: src=love\" title=\"Top 10 > the rest\" src=/logo.png>"
+            "</p>\n\n"
             "Text that says href=/not-a-link/ stays as typed.\n")
     site = make_site({"content/articles/raw.md": article("Raw HTML", "2026-11-19 10:00", body,
                                                          category="Music")})
@@ -247,7 +250,8 @@ def test_links_and_photos_typed_in_html_any_way_are_absolute_in_every_feed(make_
         assert [a["href"] for a in soup.find_all("a")] == [
             "https://news.example/about/"] * 3 + ['https://news.example/q?a=1&b="2"'], name
         assert [i["src"] for i in soup.find_all("img")] == [
-            "https://news.example/logo.png"] * 2, name
+            "https://news.example/logo.png"] * 3, name
+        assert soup.find_all("img")[2]["alt"] == "A fan's sign: src=love", name
         assert "href=/not-a-link/ stays" in soup.get_text(), name
 
 

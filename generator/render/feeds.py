@@ -31,11 +31,15 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
-# A start tag, and in it an attribute holding one URL, or srcset, which holds several ("url
-# 480w, url 800w"): quoted either way or not at all, in any case, as writers type HTML.
-_START_TAG = re.compile(r"<[A-Za-z][^>]*>")
-_URL_ATTRIBUTE = re.compile(r"""(\s(href|src|poster|cite|data-src|srcset)\s*=\s*)"""
-                            r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+# A start tag, attribute by attribute (a quoted value may hold ">" or "src="), and each
+# attribute: those holding one URL, and srcset, which holds several ("url 480w, url 800w"),
+# are made absolute, quoted either way or not at all, in any case, as writers type HTML.
+_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
+# No "<" in a name: a "<" never closed stops the search at the next one (not quadratic).
+_START_TAG = re.compile(
+    rf"""<[A-Za-z][^\s/<>]*(?:\s+[^\s"'<>/=]+(?:\s*=\s*{_VALUE})?|\s*/)*\s*>""")
+_ATTRIBUTE = re.compile(r"""(\s+([^\s"'>/=]+)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_URL_NAMES = frozenset({"href", "src", "poster", "cite", "data-src", "srcset"})
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, data:, tel:…
 _unescape = html.unescape  # the module, which absolute_urls' parameter hides
 
@@ -124,11 +128,14 @@ def absolute_urls(html: str, absolute: Callable[[str], str], page: str) -> str:
         return ", ".join(candidates)
 
     def attribute(match: re.Match[str]) -> str:
+        name = match.group(2).lower()
+        if name not in _URL_NAMES:
+            return match.group(0)
         value = next(v for v in match.group(3, 4, 5) if v is not None)
-        made = srcset(value) if match.group(2).lower() == "srcset" else made_absolute(value)
+        made = srcset(value) if name == "srcset" else made_absolute(value)
         return f'{match.group(1)}"{made.replace(chr(34), "&quot;")}"'
 
-    return _START_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(attribute, tag.group(0)), html)
+    return _START_TAG.sub(lambda tag: _ATTRIBUTE.sub(attribute, tag.group(0)), html)
 
 
 def atom_feed(info: FeedInfo, entries: Sequence[FeedEntry]) -> bytes:

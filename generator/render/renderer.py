@@ -245,7 +245,8 @@ class SiteRenderer:
                           f"Every correction {self.config.title} has made to its stories, "
                           "newest first.", CORRECTIONS_PATH)
         return Received("corrections.html", {"meta": meta, "corrections": [
-            {"article": self.views.card(a), "correction": change_view(c)} for c, a in found]})
+            {"article": self.views.card(a), "correction": change_view(c, a.url, self.url)}
+            for c, a in found]})
 
     def not_found_received(self) -> Received:
         """The 404 page."""
@@ -704,14 +705,15 @@ def unused_template_problems(theme: Theme, site_root: Path) -> list[Problem]:
            and name.lower().endswith(_TEMPLATE_ENDINGS) and (folder / name).is_file()]
     if not own:
         return []
-    used: set[str] = set()
+    used: set[str | None] = set()
     for name in names:
         try:
             source = env.loader.get_source(env, name)[0] if env.loader else ""
-            used.update(n for n in jinja2.meta.find_referenced_templates(env.parse(source))
-                        if n is not None)
+            used.update(jinja2.meta.find_referenced_templates(env.parse(source)))
         except (jinja2.TemplateError, UnicodeError, OSError):
             continue  # said by the syntax check or the theme's loading
+    if None in used:  # {% include "layouts/" ~ article.extra.layout %}: any may be used
+        return []
     problems = []
     for folder, name in own:
         if name in used:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from typing import Any, Protocol
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 
@@ -148,10 +149,28 @@ def display_moment(moment: datetime, has_time: bool = True) -> str:
     return f"{display_date(moment)}, {display_clock(moment)}" if has_time else display_date(moment)
 
 
-def change_view(change: Change) -> ChangeView:
-    """An update or correction as templates show it."""
+def change_view(change: Change, story: str = "/",
+                url: Callable[[str], str] = lambda path: path) -> ChangeView:
+    """An update or correction of the story at the site path ``story`` as templates show it,
+    on its story or on /corrections/ alike: a link written relative to the story is made
+    one from the site's root, with the base path (``url``) as a story's own links have."""
+    text = caption_html(change.text)
+    if "href=" in text:
+        text = Markup(rebase_links(_HREF.sub(
+            lambda m: m.group(1) + _from_root(m.group(2), story) + '"', text), url("/")))
     return ChangeView(change.at, machine_time(change.at),
-                      display_moment(change.at, change.has_time), caption_html(change.text))
+                      display_moment(change.at, change.has_time), text)
+
+
+_HREF = re.compile(r'(\shref=")([^"]*)"')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _from_root(href: str, page: str) -> str:
+    """``href`` as written on the page at site path ``page``, from the site's root."""
+    if href.startswith(("/", "//")) or _SCHEME.match(href):
+        return href
+    return urljoin(page, href)
 
 
 class KeptViews(Protocol):
@@ -330,8 +349,9 @@ class ViewMaker:
             has_gallery=has_gallery(article),
             hero_video=video_view(article.hero_video, self.images, self.url),
             updated_display=display_moment(last.at, last.has_time) if last else None,
-            updates=tuple(map(change_view, article.updates)),
-            corrections=tuple(map(change_view, article.corrections)),
+            updates=tuple(change_view(c, article.url, self.url) for c in article.updates),
+            corrections=tuple(change_view(c, article.url, self.url)
+                              for c in article.corrections),
             live=live_view(article, self.clock, self.url, display_date, display_update_time)
             if self.clock is not None else None,
             language=article.language,
