@@ -126,11 +126,12 @@ def init_site(target: Path, author: str | None = None, now: datetime | None = No
         # Names come from the writer and the folder: quoted if need be, so ': ' stays text.
         "title_yaml": yaml_scalar(title),
         "author_yaml": yaml_scalar(author),
+        "author_names_yaml": _names_value(author),  # an article's: "Reyes, Dana" is one
         "copyright_yaml": yaml_scalar(f"© {now.year} {title}"),
         "publish_path_yaml": yaml_scalar(f"../{folder}-published"),
         "byline_version": __version__,
     }
-    written = []
+    files: dict[Path, str | None] = {}  # what to write: text, or None for a drawn picture
     for source in sorted(STARTER_DIR.rglob("*")):
         relative = source.relative_to(STARTER_DIR)
         if not source.is_file() or relative.suffix in (".py", ".pyc") \
@@ -139,18 +140,50 @@ def init_site(target: Path, author: str | None = None, now: datetime | None = No
         relative = _destination(relative, values["author_slug"])
         if relative.parts[0] == ".github" and (target / relative).exists():
             continue  # the repository's own workflow of that name is kept as it is
-        text = _PLACEHOLDER.sub(lambda m: values[m.group(1)],
-                                source.read_text(encoding="utf-8"))
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        if relative == Path(".gitignore"):
-            text = _merged_gitignore(target / relative, text)
-        (target / relative).write_text(text, encoding="utf-8")
-        written.append(relative)
-    make_example_photo(target / EXAMPLE_PHOTO)
-    written.append(EXAMPLE_PHOTO)
-    make_example_logo(target / EXAMPLE_LOGO)
-    written.append(EXAMPLE_LOGO)
-    return sorted(written)
+        files[relative] = _PLACEHOLDER.sub(lambda m: values[m.group(1)],
+                                           source.read_text(encoding="utf-8"))
+    files[EXAMPLE_PHOTO] = files[EXAMPLE_LOGO] = None
+    _write_all(target, files)
+    return sorted(files)
+
+
+def _write_all(target: Path, files: dict[Path, str | None]) -> None:
+    """Write the starter's files into ``target``, or none: one that cannot be written (a
+    folder in its way, a full disk) is named, and what this run wrote is taken back, so
+    ``init`` can be run again once it is out of the way."""
+    made: list[Path] = []  # files and folders this run created, in order
+    kept: dict[Path, str] = {}  # files it changed (a .gitignore merged), as they were
+    relative = Path()
+    try:
+        if not target.exists():
+            target.mkdir(parents=True)
+            made.append(target)
+        for relative, text in files.items():
+            path = target / relative
+            for folder in reversed([path.parent, *path.parent.parents]):
+                if folder.is_relative_to(target) and folder != target and not folder.exists():
+                    folder.mkdir()
+                    made.append(folder)
+            if relative == Path(".gitignore") and path.is_file():
+                kept[path] = path.read_text(encoding="utf-8")
+                text = _merged_gitignore(path, text or "")
+            existed = path.exists()
+            if relative == EXAMPLE_PHOTO:
+                make_example_photo(path)
+            elif relative == EXAMPLE_LOGO:
+                make_example_logo(path)
+            else:
+                path.write_text(text or "", encoding="utf-8")
+            if not existed:
+                made.append(path)
+    except OSError as error:
+        for path, was in kept.items():
+            path.write_text(was, encoding="utf-8")
+        for path in reversed(made):
+            (path.rmdir if path.is_dir() else path.unlink)()
+        reason = (error.strerror or str(error)).lower()
+        raise BylineError(f"cannot write {target / relative}: {reason}; nothing was written "
+                          "(move it out of the way, then run byline init again)") from None
 
 
 def starter_date(now: datetime) -> str:

@@ -176,6 +176,46 @@ def test_cli_init_then_build_works_at_once(tmp_path: Path, capsys: pytest.Captur
     assert (tmp_path / "mysite/output" / ARTICLE).is_file()
 
 
+def test_a_writer_named_last_name_first_is_one_author_of_the_starter(tmp_path: Path) -> None:
+    # A red-team pass: "author: Reyes, Dana" was two writers, Reyes and Dana, neither the
+    # profile init wrote (git's user.name is often "Last, First" in a company's directory).
+    site = tmp_path / "site"
+    init_site(site, author="Reyes, Dana")
+    result = build_site(BuildOptions(site=site))
+    assert result.warnings == ()
+    assert sorted(p.name for p in (site / "output/authors").iterdir()) == ["reyes-dana"]
+    assert "Welcome" in (site / "output/authors/reyes-dana/index.html").read_text()
+
+
+def test_init_that_cannot_write_a_file_names_it_and_leaves_nothing(tmp_path: Path,
+                                                                   capsys) -> None:
+    # A red-team pass: "cannot create a site in DIR: is a directory" named no file, left
+    # content/ and .github/ behind, and the next init refused them ("already has files").
+    (tmp_path / ".gitignore").mkdir()
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert main(["init", str(tmp_path), "--author", "Sam"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"byline: error: cannot write {tmp_path}/.gitignore: is a directory; nothing was "
+        "written (move it out of the way, then run byline init again)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", "notes.txt"]
+    (tmp_path / ".gitignore").rmdir()
+    assert main(["init", str(tmp_path), "--author", "Sam"]) == 0
+
+
+def test_init_in_a_folder_of_a_repository_says_where_github_looks(tmp_path: Path,
+                                                                  capsys) -> None:
+    # A red-team pass: website/.github/workflows/ is never run; init said nothing.
+    (tmp_path / ".git").mkdir()
+    assert main(["init", str(tmp_path / "website"), "--author", "Sam"]) == 0
+    said = capsys.readouterr().out
+    assert (f"{tmp_path}/website/.github/workflows/publish.yml: GitHub runs only the workflows "
+            f"in {tmp_path}/.github/workflows/: move it there, and run its steps in website/"
+            ) in said
+    (tmp_path / "own-repository/.git").mkdir(parents=True)  # the site at its root
+    assert main(["init", str(tmp_path / "own-repository"), "--author", "Sam"]) == 0
+    assert "GitHub runs only" not in capsys.readouterr().out
+
+
 def test_site_templates_and_site_theme_override_the_built_in_one(tmp_path: Path) -> None:
     site = tmp_path / "site"
     init_site(site, author="Sam")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,11 +34,20 @@ def test_init_writes_a_workflow_that_publishes_on_push_and_on_a_schedule(tmp_pat
     (cron,) = [entry["cron"] for entry in triggers["schedule"]]
     assert cron == "*/15 * * * *" and len(cron.split()) == 5
     assert "To change how often, edit the" in text  # the comment says how to change it
-    assert workflow["env"]["BYLINE"] == f"byline=={__version__}"
+    # Byline is not on PyPI: "byline==0.1.0" failed every run, and whoever took the name
+    # there would have run code in every starter's CI (a red-team pass). The newsroom says
+    # where its Byline comes from; until then the install step says so, and stops.
+    assert workflow["env"]["BYLINE"] == ""
+    assert f"./wheels/byline-{__version__}-py3-none-any.whl[search]" in text
     assert "{{" not in text.replace("${{", "")  # every placeholder of ours was filled in
     steps = workflow["jobs"]["publish"]["steps"]
+    install = next(step["run"] for step in steps if step.get("name") == "Install Byline")
+    assert install.rstrip().endswith('python -m pip install "$BYLINE"')
+    said = subprocess.run(["bash", "-c", install.replace("python -m pip", "echo pip")],
+                          env={**os.environ, "BYLINE": ""}, capture_output=True, text=True)
+    assert said.returncode == 1 and said.stdout.startswith(
+        "::error file=.github/workflows/publish.yml::set BYLINE under env: in this file")
     runs = [step.get("run", "") for step in steps]
-    assert 'python -m pip install "$BYLINE"' in runs
     assert "byline check" in runs  # builds for readers and stops on broken links
     uses = [step.get("uses", "").split("@")[0] for step in steps]
     assert uses.index("actions/upload-pages-artifact") < uses.index("actions/deploy-pages")

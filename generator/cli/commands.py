@@ -43,8 +43,22 @@ def run_init(options: argparse.Namespace, console: Console) -> int:
     console.say("Next:" + ("" if here else f"\n  cd {_shown(folder)}") +
                 "\n  byline serve --open                  see it in your browser"
                 '\n  byline new "Your first headline"     start writing'
-                "\n  edit site.yaml                       name your site, set base_url")
+                "\n  edit site.yaml                       name your site, set base_url"
+                "\n  edit .github/workflows/publish.yml   set BYLINE, to publish from GitHub")
+    workflow = Path(".github/workflows/publish.yml")
+    if workflow in written and (root := _repository_root(folder.resolve())) not in (
+            None, folder.resolve()):
+        inside = folder.resolve().relative_to(root).as_posix()
+        console.say(f"{folder / workflow}: GitHub runs only the workflows in {root}/.github/"
+                    f"workflows/: move it there, and run its steps in {inside}/ (under "
+                    f"jobs: publish:, add defaults: run: working-directory: {inside}, and "
+                    f"write {inside}/output and {inside}/.byline-cache for its paths)", YELLOW)
     return 0
+
+
+def _repository_root(folder: Path) -> Path | None:
+    """The git repository ``folder`` is in (the folder holding ``.git``), if any."""
+    return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
 
 
 def run_new(options: argparse.Namespace, console: Console) -> int:
