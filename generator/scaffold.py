@@ -9,11 +9,12 @@ import re
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from generator import __version__
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.errors import BylineError
-from generator.slugs import slugify
+from generator.slugs import slug_from_filename, slugify
 from generator.sourceyaml import yaml_scalar
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
@@ -42,21 +43,38 @@ def default_author() -> str:
     return found or getpass.getuser()
 
 
-def new_article(config: SiteConfig, headline: str, author: str, now: datetime) -> Path:
-    """Create ``content/articles/<slug>/index.md`` and return its path.
+class NewArticle(NamedTuple):
+    """The draft ``new_article`` made, and the story whose slug its headline's would have
+    been (None: the headline's slug was free)."""
+
+    path: Path
+    slug_taken_by: Path | None = None
+
+
+def new_article(config: SiteConfig, headline: str, author: str, now: datetime) -> NewArticle:
+    """Create ``content/articles/<slug>/index.md``.
 
     Whatever the headline and author hold (colons, quotes, ``@``, ``yes``, line breaks), the
-    front matter reads back as exactly that text, so the new draft always builds.
+    front matter reads back as exactly that text, so the new draft always builds; and its
+    slug is one no other story has (a date-prefixed import, a ``slug:``), else the two would
+    share an address and neither would build.
     """
     headline = _valid_text(headline, "headline").strip()
     author = _valid_text(author, "author")
     slug = _folder_slug(headline)
     if not slug:
         raise BylineError("the headline needs at least one letter or digit")
-    folder = config.content_dir / "articles" / slug
+    articles = config.content_dir / "articles"
+    folder = articles / slug
     if folder.exists():
         raise BylineError(f"{folder.relative_to(config.root)} already exists: pick another "
                           "headline or edit that article")
+    owners = _story_slugs(articles)
+    taken_by = owners.get(slug)
+    number = 2
+    while slug in owners or folder.exists():
+        slug = f"{_folder_slug(headline)}-{number}"
+        folder, number = articles / slug, number + 1
     category = config.categories[0] if config.categories else "News"
     text = f'''---
 title: {yaml_scalar(headline, quote=True)}
@@ -79,7 +97,35 @@ Start writing here. Put a photo on its own line to make a figure:
 '''
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(text, encoding="utf-8")
-    return folder / "index.md"
+    return NewArticle(folder / "index.md", taken_by)
+
+
+_SLUG_LINE = re.compile(r"^slug:[ \t]*['\"]?([^'\"\n#]*)", re.MULTILINE)
+
+
+def _story_slugs(articles: Path) -> dict[str, Path]:
+    """Each story's slug (its file's name, less a date in front, or its ``slug:``) and its
+    file: read from the file names and the first lines of each, not built (at 100,000
+    stories a build of all of them would make ``new`` wait seconds)."""
+    owners: dict[str, Path] = {}
+    for here, dirs, files in os.walk(articles):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        for name in files:
+            if not name.endswith(".md") or name.startswith((".", "_")):
+                continue
+            path = Path(here, name)
+            stem = Path(here).name if name == "index.md" else name[:-3]
+            try:
+                with path.open("rb") as file:
+                    head = file.read(4096).decode("utf-8", "replace")
+            except OSError:
+                continue
+            front = head.split("\n---", 1)[0] if head.startswith("---") else ""
+            given = _SLUG_LINE.search(front)
+            slug = slugify(given.group(1).strip()) if given and given.group(1).strip() \
+                else slug_from_filename(stem)
+            owners.setdefault(slug, path)
+    return owners
 
 
 def _valid_text(text: str, what: str) -> str:

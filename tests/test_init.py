@@ -23,6 +23,7 @@ from generator.model import Article
 from generator.publish import make_target
 from generator.scaffold import EXAMPLE_PHOTO, PHOTO_SIZE, init_site
 from generator.sourceyaml import parse_yaml
+from tests.conftest import article
 
 ARTICLE = "news/welcome-to-your-newsroom/index.html"
 MakeSite = Callable[[dict[str, str]], Path]
@@ -316,6 +317,23 @@ def test_new_keeps_any_headline_as_typed(make_site: MakeSite, headline: str) -> 
     assert split_front_matter(created.read_text(encoding="utf-8")).meta.data["title"] == \
         headline.strip()
     assert made.title == smarten(headline.strip())
+
+
+@pytest.mark.parametrize(("existing", "text"), [
+    ("content/articles/2026-11-01-tour-dates.md", "Tour dates"),  # an import, date in front
+    ("content/articles/the-tour.md", "Tour dates"),  # with slug: tour-dates
+])
+def test_new_gives_a_draft_a_slug_no_other_story_has(make_site: MakeSite, capsys, existing,
+                                                     text) -> None:
+    # A red-team pass: the draft shared an address with the other story, so the preview and
+    # build --drafts failed ("both have the address /music/tour-dates/").
+    site = make_site({existing: article(text, category="Music", slug="tour-dates")})
+    assert main(["new", "Tour dates", "--site", str(site), "--author", "Sam"]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[1] == (f"  the slug tour-dates is {existing}'s, so this story's is tour-dates-2 "
+                       "(write slug: in it to choose another)")
+    assert (site / "content/articles/tour-dates-2/index.md").is_file()
+    assert build_site(BuildOptions(site=site, drafts=True)).articles == 2
 
 
 def test_new_cuts_a_long_headline_s_folder_at_a_word(make_site: MakeSite) -> None:

@@ -65,10 +65,15 @@ def run_new(options: argparse.Namespace, console: Console) -> int:
     from generator.scaffold import default_author, new_article
 
     config = _load_config(options.site)
-    path = new_article(config, options.headline, options.author or default_author(),
+    made = new_article(config, options.headline, options.author or default_author(),
                        datetime.now(config.tz))
-    console.say(f"Created {_shown(path)} (a draft: `byline serve` shows it while you write)",
-                GREEN)
+    console.say(f"Created {_shown(made.path)} (a draft: `byline serve` shows it while you "
+                "write)", GREEN)
+    if made.slug_taken_by is not None:
+        wanted = made.path.parent.name.rsplit("-", 1)[0]
+        owner = made.slug_taken_by.relative_to(config.root).as_posix()
+        console.say(f"  the slug {wanted} is {owner}'s, so this story's is "
+                    f"{made.path.parent.name} (write slug: in it to choose another)")
     return 0
 
 
