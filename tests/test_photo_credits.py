@@ -299,3 +299,20 @@ def test_a_credit_typed_in_the_caption_is_named_in_the_fix(make_site: Make) -> N
         # "The photo:" starts no credit: the usual advice.
         f'{STORY}:13: warning: photo one.jpg has no credit: add credit="Name/Agency" {HINT}',
     ]
+
+
+def test_an_exif_artist_written_in_utf8_is_credited_as_written() -> None:
+    # A red-team pass: exiftool and Windows write UTF-8 in EXIF Artist, which Pillow reads
+    # byte by byte as Latin-1: "Photo: JosÃ© GarcÃ­a/AgÃªncia" on the page and in the feeds.
+    import io
+
+    from PIL import Image
+
+    from generator.images.credit import read_credit
+
+    for artist in ("José García/Agência", "Ana Wire/Agency"):
+        exif = Image.Exif()
+        exif[0x013B] = artist.encode("utf-8")  # the bytes exiftool writes
+        buffer = io.BytesIO()
+        Image.new("RGB", (60, 40)).save(buffer, "JPEG", exif=exif)
+        assert read_credit(Image.open(buffer)) == artist

@@ -34,9 +34,13 @@ def resolve_image(
 ) -> ImageRef | None:
     """An ImageRef for ``src``: relative to ``folder``, or to ``content/`` when it starts with /."""
     if src.startswith(REMOTE_PREFIXES):
+        # A hero's photo is also the story's share card, its picture in search results and
+        # in feeds: none of which Byline can make from a photo it does not have.
+        shared = (", and the story is shared without a picture (no share card, none in "
+                  "search results or feeds)") if role == "hero" else ""
         report.warning(
             f"remote image {src} is left as is: it is not resized, and readers' browsers "
-            "fetch it from that server (copy it into the article folder instead)",
+            f"fetch it from that server{shared} (copy it into the article folder instead)",
             location,
         )
         return ImageRef(src, None, location, role, alt, caption, credit, focus)

@@ -46,7 +46,18 @@ def read_credit(image: Image.Image) -> str | None:
         return None
     if isinstance(artist, bytes):
         artist = artist.decode("utf-8", "replace")
+    elif isinstance(artist, str):
+        artist = _utf8_read_as_latin1(artist)
     return clean(artist if isinstance(artist, str) else None)
+
+
+def _utf8_read_as_latin1(text: str) -> str:
+    """EXIF text as written: exiftool and Windows write UTF-8 where the standard says ASCII,
+    and Pillow reads each byte as a Latin-1 letter ("JosÃ©" for "José")."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):  # Latin-1 after all, or other text
+        return text
 
 
 def iptc_fields(image: Image.Image) -> dict[tuple[int, int], str]:

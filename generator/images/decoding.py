@@ -95,7 +95,9 @@ def decode_problems() -> Iterator[None]:
             raise ImageProblem(
                 "image file is truncated (an incomplete copy or download?)"
             ) from None
-        raise ImageProblem(f"image data is corrupt ({error})") from None
+        # Pillow's own words ("index out of range") tell a writer nothing.
+        raise ImageProblem(f"image data is damaged (an incomplete copy or download?): "
+                           f"{_DAMAGED_FIX}") from None
 
 
 @contextmanager
@@ -328,12 +330,15 @@ def describe_unknown(data: bytes) -> str:
             return "HEIC needs `pip install byline[heif]`"
         return "HEIC file could not be read (corrupt?)"
     if kind := next((name for sign, name in _SIGNATURES if head.startswith(sign)),
-                    "WebP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None):
+                    "WebP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else
+                    "AVIF" if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis")
+                    else None):
         return f"this {kind}'s header is damaged: {_DAMAGED_FIX}"
     if head.startswith(b"%PDF"):
         return "not an image: this is a PDF"
     if b"<svg" in head.lower():
-        return "SVG is not processed as a photo: link it as a file instead"
+        return ("SVG is not processed as a photo: save a PNG or JPEG of it for this place, "
+                "or link the SVG as a file")
     # Text (any encoding) has no control bytes other than tab, newlines and escape.
     if not any(byte < 9 or (13 < byte < 32 and byte != 27) for byte in head):
         return "not an image: the file contains text"
