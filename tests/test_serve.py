@@ -544,12 +544,14 @@ def test_terminate_signal_stops_the_command_cleanly(
     import sys
 
     site = make_site(FILES)
+    # Run in the site's folder, as writers do: the site is named, not "." (a red-team pass).
     command = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [sys.executable, "-m", "generator", "serve", "--site", ".", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=site)
     assert command.stdout is not None
     for line in command.stdout:
         if "Previewing" in line:
+            assert line.startswith(f"Previewing {site.resolve()} at http://"), line
             break
     command.send_signal(signal.SIGTERM)
     assert command.wait(timeout=10) == 0

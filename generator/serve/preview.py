@@ -266,7 +266,9 @@ def serve_site(site: Path, host: str = "127.0.0.1", port: int = 8000,
         return 130
     try:
         if not quiet:
-            print(f"Previewing {site} at {server.url} — press Ctrl-C to stop.", flush=True)
+            # "." (run in the site's folder) is no name to recognise a site by.
+            named = site.resolve() if site.resolve() == Path.cwd().resolve() else site
+            print(f"Previewing {named} at {server.url} — press Ctrl-C to stop.", flush=True)
         if open_browser:
             webbrowser.open(server.url)
         server.wait_until_stopped()
