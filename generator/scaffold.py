@@ -200,10 +200,10 @@ def _write_all(target: Path, files: dict[Path, str | None]) -> None:
     made: list[Path] = []  # files and folders this run created, in order
     kept: dict[Path, str] = {}  # files it changed (a .gitignore merged), as they were
     relative = Path()
+    if not target.exists():  # a folder that cannot be made is the caller's to say
+        target.mkdir(parents=True)
+        made.append(target)
     try:
-        if not target.exists():
-            target.mkdir(parents=True)
-            made.append(target)
         for relative, text in files.items():
             path = target / relative
             for folder in reversed([path.parent, *path.parent.parents]):
