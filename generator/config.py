@@ -456,10 +456,10 @@ def _misnamed_settings(root: Path) -> str | None:
     except OSError:
         return None
     stem = CONFIG_NAME.removesuffix(".yaml")
-    return next((name for name in sorted(names) if name.lower() in (
-        f"{stem}.yml", f"{stem}.yaml", f"{stem}.yaml.txt", f"{stem}.yml.txt")
-        and name != CONFIG_NAME and os.path.isfile(root / name)),
-                None)
+    near = (f"{stem}.yml", f"{stem}.yaml", f"{stem}.yaml.txt", f"{stem}.yml.txt")
+    found = [name for name in sorted(names) if name.lower() in near
+             and name != CONFIG_NAME and os.path.isfile(root / name)]
+    return found[0] if found else None
 
 
 # What a lenient reading puts in place of a required setting that is wrong or missing.

@@ -21,7 +21,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 # An em dash (typed, or as "--" or "&mdash;") or an en dash, then who said it.
-_ATTRIBUTION = re.compile(r"^\s*(?:—|--|–|&mdash;|&ndash;)\s*(?P<who>\S.*)$", re.DOTALL)
+_DASH = r"(?:—|--|–|&mdash;|&ndash;)"
+_ATTRIBUTION = re.compile(rf"^\s*{_DASH}\s*(?P<who>\S.*)$", re.DOTALL)
 
 
 class _QuoteEndsAtBlankLine(BlockQuoteProcessor):
@@ -47,7 +48,7 @@ class _QuoteEndsAtBlankLine(BlockQuoteProcessor):
 
 
 # A ">" block of one line that is a credit: "> — Mara Quell".
-_CREDIT_BLOCK = re.compile(r"[ ]{0,3}>[ ]?[ \t]*(?:—|--|–|&mdash;|&ndash;)[ \t]*\S[^\n]*\n?")
+_CREDIT_BLOCK = re.compile(rf"[ ]{{0,3}}>[ ]?[ \t]*{_DASH}[ \t]*\S[^\n]*\n?")
 
 
 class QuoteTreeprocessor(Treeprocessor):
