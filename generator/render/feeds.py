@@ -40,7 +40,7 @@ _START_TAG = re.compile(
     rf"""<[A-Za-z][^\s/<>]*(?:\s+[^\s"'<>/=]+(?:\s*=\s*{_VALUE})?|\s*/)*\s*>""")
 _ATTRIBUTE = re.compile(r"""(\s+([^\s"'>/=]+)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _URL_NAMES = frozenset({"href", "src", "poster", "cite", "data-src", "srcset"})
-_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, data:, tel:…
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, data:, tel:…
 _unescape = html.unescape  # the module, which absolute_urls' parameter hides
 
 
@@ -116,7 +116,7 @@ def absolute_urls(html: str, absolute: Callable[[str], str], page: str) -> str:
     def made_absolute(url: str) -> str:
         if url.startswith("/") and not url.startswith("//"):
             return absolute(url)
-        if _HAS_SCHEME.match(url) or url.startswith("//"):
+        if URL_SCHEME.match(url) or url.startswith("//"):
             return url
         return urljoin(page, _unescape(url)).replace("&", "&amp;")
 

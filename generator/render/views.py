@@ -21,6 +21,7 @@ from generator.images import ImagePlan
 from generator.markup.captions import caption_html, shown_caption
 from generator.model import Article, Author, Change, ImageRef, Term
 
+from .feeds import URL_SCHEME
 from .live import LiveView, live_state, live_view
 from .media import VideoView, has_gallery, video_view
 from .meta import text_direction
@@ -163,12 +164,11 @@ def change_view(change: Change, story: str = "/",
 
 
 _HREF = re.compile(r'(\shref=")([^"]*)"')
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _from_root(href: str, page: str) -> str:
     """``href`` as written on the page at site path ``page``, from the site's root."""
-    if href.startswith(("/", "//")) or _SCHEME.match(href):
+    if href.startswith(("/", "//")) or URL_SCHEME.match(href):
         return href
     return urljoin(page, href)
 
