@@ -344,6 +344,34 @@ def test_a_busy_year_gets_a_page_per_month_and_each_edit_keeps_them_right(tmp_pa
     site.assert_same_as_full_build(built=True)
 
 
+def test_a_story_moved_to_a_month_with_no_story_gets_its_month_page(tmp_path):
+    """Found by a red-team pass: a story moved to a month of its year that had none, keeping
+    its place among the year's stories, left that month's page unmade and the year's list
+    of months stale in ``byline build``, since the year's list of stories was the same."""
+    from bs4 import BeautifulSoup
+
+    def story(title: str, date: str, category: str = "TV") -> str:
+        return article(title, date, "Body.", category=category)
+
+    site = Preview(tmp_path, {
+        "site.yaml": _SITE_YAML + "archive_month_pages_from: 1\n",
+        "content/articles/jan.md": story("January", "2026-01-03 03:00", "Music"),
+        "content/articles/mar1.md": story("March one", "2026-03-12 11:00"),
+        "content/articles/mar2.md": story("March two", "2026-03-21 01:00")})
+    site.build()
+    write_files(site.site, {"content/articles/mar1.md": story("March one", "2026-02-10 23:00")})
+    assert site.build().why == PLANNED_FROM_RECORD
+    site.rebuild("content/articles/mar1.md")
+    for folder in ("preview", "built"):
+        year = BeautifulSoup((tmp_path / folder / "archive/2026/index.html").read_text(),
+                             "html.parser")
+        assert [a.get_text(" ", strip=True) for a in year.select("nav.archive-months a")] == [
+            "March 1 story", "February 1 story", "January 1 story"]
+        february = (tmp_path / folder / "archive/2026/02/index.html").read_text()
+        assert ">March one</a>" in february
+    site.assert_same_as_full_build(built=True)
+
+
 def test_a_photo_made_a_hero_has_the_files_a_clean_build_makes(tmp_path):
     """Found by a red-team pass: a body photo made a hero gains cards, which changed the
     scale its widths were decoded at; the build kept the files it had under the same names,

@@ -598,8 +598,12 @@ def structure(
                  for slug, g in index.tags.items())
     nodes.update(urls("group:author:" + slug, index.by_author.get(slug, ()),
                       old.by_author.get(slug) if old else None) for slug in content.authors)
-    nodes.update(urls(f"group:year:{year}", arts, old.years.get(year) if old else None)
-                 for year, arts in index.years.items())
+    # A year's pages are its months' when it has many stories: a story moved to another
+    # month of the same year changes them, though not the year's list of stories.
+    for year, arts in index.years.items():
+        name, was = f"group:year:{year}", old.years.get(year) if old else None
+        nodes[name] = digests[name] if was is arts and name in digests else digest_text(
+            *(f"{a.url} {a.date.month}" for a in arts))
     kept = old.ranked.known() if old else {}  # never ranked again just to compare
     for at, (article, ranked) in enumerate(zip(content.articles, index.ranked, strict=True)):
         name = "related:" + article.url
