@@ -826,6 +826,7 @@ def _moved(site: Path, content: Content, report: Report, memo: ParseMemo, cache:
     keeps it."""
     from generator.published import (
         MANIFEST_PATH,
+        ManifestError,
         load_published,
         redirects_for_moved,
         renamed_sources,
@@ -834,7 +835,8 @@ def _moved(site: Path, content: Content, report: Report, memo: ParseMemo, cache:
     try:
         published = load_published(site)
     except PublishError as error:
-        report.error(str(error), SourceLocation(str(MANIFEST_PATH)))
+        line = error.line if isinstance(error, ManifestError) else None
+        report.error(str(error), SourceLocation(str(MANIFEST_PATH), line))
         return {}, {}
     prefix = "content" + os.sep
     keys = [a.source.path.removeprefix(prefix).replace(os.sep, "/") for a in content.articles]

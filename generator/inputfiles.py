@@ -133,6 +133,24 @@ def as_written(text: str) -> str:
     return text.translate(_WINDOWS_PUNCTUATION) if _C1.search(text) else text
 
 
+# What git (and Mercurial, and most merge tools) leave where two people changed the same
+# lines: the one version, a line of =, the other.  All three, in order, so that a Markdown
+# heading underlined with ======= or a quote nested seven deep is not taken for one.
+_MERGE_CONFLICT = re.compile(
+    r"^<{7}(?:[ \t].*)?\n(?:.*\n)*?={7}[ \t]*\n(?:.*\n)*?>{7}(?:[ \t].*)?$", re.MULTILINE)
+MERGE_CONFLICT = ("a merge conflict is left here: keep one of the two versions between "
+                  "<<<<<<< and >>>>>>>, and delete the other and the three marker lines")
+
+
+def merge_conflict_line(text: str, first_line: int = 1) -> int | None:
+    """The line of the first merge conflict left in ``text`` (its <<<<<<< line), if any;
+    ``first_line`` is where ``text`` starts in its file."""
+    if "<<<<<<<" not in text:  # almost every file: no regular expression run
+        return None
+    found = _MERGE_CONFLICT.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + first_line
+
+
 def line_not_utf8(data: bytes, error: UnicodeDecodeError) -> int:
     """The line (1-based) of the first bytes of ``data`` that are not UTF-8, for the message
     about a file that is not UTF-8 text."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import PublishError
-from generator.inputfiles import MANIFEST_PATH
+from generator.inputfiles import MANIFEST_PATH, merge_conflict_line
 from generator.slugs import quoted, site_path_problem
 
 _FORMAT_VERSION = 1
@@ -57,6 +57,14 @@ class PublishedUrls:
 _last_read: tuple[tuple[str, int, int, int], PublishedUrls] | None = None
 
 
+class ManifestError(PublishError):
+    """The manifest cannot be read, at ``line`` when one is known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def load_published(site_root: Path) -> PublishedUrls:
     """Read the site's manifest; a site never published has an empty one."""
     global _last_read
@@ -71,13 +79,21 @@ def load_published(site_root: Path) -> PublishedUrls:
     if seen is not None and _last_read is not None and _last_read[0] == seen:
         return _last_read[1]
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        written = path.read_text(encoding="utf-8")
+        document = json.loads(written)
     except FileNotFoundError:
         return PublishedUrls()
     except (OSError, ValueError) as error:
-        raise PublishError(
-            f"{MANIFEST_PATH} cannot be read ({error}); restore it from git"
-        ) from error
+        conflict = merge_conflict_line(written) if isinstance(error, json.JSONDecodeError) else None
+        if conflict is not None:  # two desks published: each version lists its own stories
+            raise ManifestError(
+                f"{MANIFEST_PATH} has a merge conflict left in it: keep the lines of both "
+                "versions between <<<<<<< and >>>>>>> (each lists addresses stories were "
+                "published at, and a story keeps its redirects only while it is listed), "
+                "delete the three marker lines, and put a comma between the entries",
+                conflict) from error
+        raise ManifestError(f"{MANIFEST_PATH} cannot be read ({error}); restore it from git",
+                            getattr(error, "lineno", None)) from error
     articles = document.get("articles") if isinstance(document, dict) else None
     if not isinstance(articles, dict) or not all(
         isinstance(urls, list) and all(isinstance(url, str) for url in urls)

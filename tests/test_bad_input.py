@@ -51,6 +51,42 @@ def test_a_themes_mistakes_are_reported_with_the_stories(make_site, tmp_path):
         "content/articles/b.md:3", "static/hostname.txt", "templates/page.html:2"]
 
 
+_CONFLICT = "<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> origin/main\n"
+_KEEP_ONE = ("a merge conflict is left here: keep one of the two versions between <<<<<<< and "
+             ">>>>>>>, and delete the other and the three marker lines")
+
+
+def test_a_merge_conflict_left_in_any_file_is_named_at_its_line(make_site):
+    """Found by a red-team pass: git's conflict markers in a story went out to readers with
+    both versions (the last marker as a quote seven deep), and in front matter or site.yaml
+    got the YAML parser's advice, which left them in place."""
+    site = make_site({
+        "site.yaml": SITE_YAML + _CONFLICT.format("copyright: The Times", "copyright: Times Ltd"),
+        "content/articles/body.md": article(body="First.\n\n" + _CONFLICT.format(
+            "On Tuesday, a spokesperson said.", "On Monday, according to a spokesperson.")),
+        "content/articles/head.md": "---\n" + _CONFLICT.format(
+            "title: Split confirmed", "title: The split, confirmed") + "date: 2026-11-01\n---\nx\n",
+        # A heading underlined with = and a quote seven deep are neither.
+        "content/articles/fine.md": article(body="Title\n=======\n\n>>>>>>> deep\n"),
+    })
+    assert sorted(problems_of(site)) == ["content/articles/body.md:8: error: " + _KEEP_ONE,
+                                         "content/articles/head.md:2: error: " + _KEEP_ONE,
+                                         "site.yaml:7: error: " + _KEEP_ONE]
+    # The addresses stories were published at: two desks' versions are both kept.
+    (site / "site.yaml").write_text(SITE_YAML)
+    (site / ".byline").mkdir()
+    (site / ".byline/published.json").write_text('{"articles": {\n' + _CONFLICT.format(
+        '"articles/gala.md": ["/music/gala/"]', '"articles/premiere.md": ["/music/p/"]')
+        + '}, "version": 1}\n')
+    for name in ("body.md", "head.md"):
+        (site / "content/articles" / name).unlink()
+    assert problems_of(site) == [
+        ".byline/published.json:2: error: .byline/published.json has a merge conflict left "
+        "in it: keep the lines of both versions between <<<<<<< and >>>>>>> (each lists "
+        "addresses stories were published at, and a story keeps its redirects only while it "
+        "is listed), delete the three marker lines, and put a comma between the entries"]
+
+
 def test_non_utf8_file_names_the_line(make_site):
     site = make_site({"content/articles/a.md": article().encode() + b"caf\xe9\n"})
     assert any(line.startswith("content/articles/a.md:7: error: the file is not UTF-8")

@@ -13,7 +13,7 @@ from typing import Any
 from generator.cache import digest_text
 from generator.errors import LocatedError
 from generator.frontmatter import FrontMatterError, split_front_matter
-from generator.inputfiles import as_written, line_not_utf8
+from generator.inputfiles import MERGE_CONFLICT, as_written, line_not_utf8, merge_conflict_line
 from generator.markup import (
     IMAGE_KINDS,
     MARKUP_VERSION,
@@ -83,6 +83,9 @@ def parse_source(data: bytes) -> ParsedSource:
     # Lines end as a text file's read in Python: \r\n (Windows) and a lone \r (files from
     # old Mac editors, some CMS exports) too, so every line number is the editor's.
     text = as_written(text.replace("\r\n", "\n").replace("\r", "\n"))
+    conflict = merge_conflict_line(text)
+    if conflict is not None:  # else published to readers, markers and both versions
+        return ParsedSource(problem=MERGE_CONFLICT, problem_line=conflict)
     try:
         split = split_front_matter(text)
     except (FrontMatterError, YamlSyntaxError) as exc:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from generator.inputfiles import MERGE_CONFLICT, merge_conflict_line
 from generator.sourceyaml.document import KeyPath, YamlDocument, YamlSyntaxError
 from generator.sourceyaml.explain import explain, item_quote_hint, quote_hint
 
@@ -62,6 +63,9 @@ _CUT_BY_COMMENT = re.compile(r"[ \t]+#[^\s#]")
 
 def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     """Parse one YAML document; ``first_line`` is where ``text`` starts in its file."""
+    conflict = merge_conflict_line(text, first_line)
+    if conflict is not None:  # else the YAML parser's advice, which leaves it in place
+        raise YamlSyntaxError(MERGE_CONFLICT, conflict)
     odd = _NOT_TEXT.search(text)
     if odd:
         raise YamlSyntaxError(_odd_character(odd.group()),
