@@ -23,7 +23,7 @@ from PIL import Image
 
 from generator.scaffold import init_site
 
-from .conftest import REPO, SiteFiles, article, photo_bytes
+from .conftest import REPO, SiteFiles, article, build, photo_bytes
 from .outcome import Run, build_outcome, snapshot
 
 MakeSite = Callable[[SiteFiles], Path]
@@ -555,3 +555,45 @@ def test_hugos_list_page_is_said_to_be_made_by_byline(make_site: MakeSite) -> No
         "content/articles/music/_index.md: warning: is not published: it is Hugo's page for the "
         "list of its folder, which Byline makes itself (a section's, a tag's): delete it, or "
         "move what it says to a page in content/pages/"]
+
+
+def test_a_sync_tools_copy_of_a_story_is_named_not_published_twice(make_site):
+    """Found by a red-team pass: Dropbox's "conflicted copy" of a story went out as a second
+    story with the same headline and the older text, in feeds and lists, without a word."""
+    from generator.errors import BuildFailed
+
+    bundle = "content/articles/gala"
+    site = make_site({
+        f"{bundle}/index.md": article("Gala night"),
+        f"{bundle}/index (Ryan's conflicted copy 2026-12-05).md": article("Gala night"),
+        "content/articles/tour.md": article("Tour"),
+        "content/articles/tour.sync-conflict-20261205-101010-ABCDEF1.md": article("Tour"),
+        "content/articles/premiere (1).md": article("Premiere"),
+        "content/articles/premiere.md": article("Premiere"),
+        "content/articles/awards-DESKTOP-AB12CD.md": article("Awards"),
+        "content/articles/awards.md": article("Awards"),
+    })
+    with pytest.raises(BuildFailed) as failed:
+        build(site)
+
+    def copy_of(copy: str, original: str) -> str:
+        return (f"{copy}: error: is a copy of {original}, made by a file-sync tool or a file "
+                "manager (it would publish the story twice): merge what you need of it into "
+                f"{original} and delete it, or give it a name of its own if it is another story")
+
+    assert sorted(str(p) for p in failed.value.problems) == [
+        copy_of("content/articles/awards-DESKTOP-AB12CD.md", "awards.md"),
+        copy_of(f"{bundle}/index (Ryan's conflicted copy 2026-12-05).md", "index.md"),
+        copy_of("content/articles/premiere (1).md", "premiere.md"),
+        copy_of("content/articles/tour.sync-conflict-20261205-101010-ABCDEF1.md", "tour.md")]
+
+
+def test_names_like_a_copys_are_stories_when_nothing_they_copy_is_beside_them(make_site):
+    site = make_site({
+        "content/articles/top-10 (2026).md": article("Top ten of the year"),
+        "content/articles/the-copy-editors.md": article("The copy editors"),
+        "content/articles/BTS-RM.md": article("RM goes solo"),
+    })
+    built = build(site)
+    assert sorted(a.title for a in built.content.articles) == [
+        "RM goes solo", "The copy editors", "Top ten of the year"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -79,6 +80,35 @@ def is_litter(name: str) -> bool:
     """A file or folder a Mac or Windows file manager wrote (``._name`` is a Mac's copy of
     another file's attributes, made on disks and in archives)."""
     return name in _LITTER or name.startswith("._")
+
+
+# The copies file-sync tools make when a file was changed in two places at once: Dropbox's
+# and Nextcloud's "story (Ryan's conflicted copy 2026-12-05).md", Syncthing's
+# "story.sync-conflict-20261205-101010-ABCDEF1.md".  Their names say so.
+_CONFLICT_COPY = re.compile(r"(.+?) \(.*conflicted copy.*\)|(.+?)\.sync-conflict-\d{8}-\d{6}.*",
+                            re.DOTALL)
+# Copies that say so only beside the file they copy: "story (1).md" (a second download,
+# Google Drive, Windows), "story copy.md" and "story - Copy.md" (file managers), and
+# OneDrive's "story-DESKTOP-AB12CD.md" (the computer's name, which a slug never has).
+_DUPLICATE = re.compile(r"(.+?)(?: \(\d+\)| copy(?: \d+)?| - Copy(?: \(\d+\))?|-[A-Z][A-Z0-9-]+)",
+                        re.DOTALL)
+
+
+def sync_copy_of(name: str, folder: Sequence[os.DirEntry[str]]) -> str | None:
+    """The file a Markdown file named ``name`` in ``folder`` (its entries) is a sync tool's
+    or a file manager's copy of, or None: the two would publish one story twice, the older
+    text under the same headline."""
+    stem = name[:-3]
+    if "(" not in stem and "copy" not in stem.lower() and "-sync-" not in stem.replace(
+            ".", "-") and stem == stem.lower():
+        return None  # almost every story: no pattern tried
+    found = _CONFLICT_COPY.fullmatch(stem)
+    if found:
+        return (found.group(1) or found.group(2)) + ".md"
+    found = _DUPLICATE.fullmatch(stem)
+    if found and any(entry.name == found.group(1) + ".md" for entry in folder):
+        return found.group(1) + ".md"
+    return None
 
 
 def is_set_aside(name: str) -> bool:
@@ -212,6 +242,13 @@ class _Walk:
                 elif entry.is_dir(follow_symlinks=False):
                     if self._good_name(entry.path, name):
                         folders.append((entry.path, real + os.sep + name))
+                elif name.endswith(".md") and (original := sync_copy_of(
+                        name, entries)) is not None:
+                    self.refuse(entry.path, (
+                        f"is a copy of {shown(original)}, made by a file-sync tool or a file "
+                        "manager (it would publish the story twice): merge what you need of it "
+                        f"into {shown(original)} and delete it, or give it a name of its own "
+                        "if it is another story"))
                 elif name.endswith(".md"):
                     if entry.is_file(follow_symlinks=False):  # from the folder listing: no stat
                         self._markdown(entry.path, name, base, kind, real + os.sep + name)
