@@ -233,6 +233,21 @@ def read_input(path: str | os.PathLike[str], wanted: str) -> bytes:
         os.close(handle)
 
 
+def cannot_read(path: str | os.PathLike[str], wanted: str) -> str | None:
+    """Why the file at ``path`` could not be read (``read_input``'s message), or None; for a
+    file copied later, so that a named pipe or a file its user may not read is said with the
+    other problems instead of failing the copy."""
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return open_problem(error, path)
+    try:
+        mode = os.fstat(handle).st_mode
+        return None if stat.S_ISREG(mode) else not_regular(mode, wanted)
+    finally:
+        os.close(handle)
+
+
 def open_problem(error: OSError, path: str | os.PathLike[str], *, folder: bool = False) -> str:
     """Why ``path`` could not be opened or read, and what to do about it."""
     code = error.errno

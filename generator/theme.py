@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 from generator.cache import digest_bytes, digest_text
 from generator.content import is_editors_leftover, is_ignored, is_litter, is_set_aside
 from generator.errors import Problem, Report, Severity, SourceLocation
-from generator.inputfiles import UnreadableFile, line_not_utf8, read_input, shown
+from generator.inputfiles import (
+    UnreadableFile,
+    cannot_read,
+    line_not_utf8,
+    open_problem,
+    read_input,
+    shown,
+)
 from generator.slugs import quoted, site_path_problem
 from generator.stylesheets import STATIC_PREFIX, is_stylesheet, rewritten
 from generator.textmatch import closest
@@ -96,7 +103,8 @@ def load_theme(config: SiteConfig, report: Report) -> Theme:
     static_files: dict[str, Path] = {}
     for root in reversed(roots):  # earlier roots override later ones
         static_files.update(site.files_under(root / "static"))
-    template_files = {folder: site.files_under(folder, partials=True) for folder in template_dirs}
+    template_files = {folder: site.files_under(folder, partials=True, wanted=_TEMPLATE)
+                      for folder in template_dirs}
     site_static = site.files_under(config.root / "static", hidden=True)
     report.extend(sorted(site.problems, key=lambda p: str(p.location)))
     published = _published_static(static_files, config.root, report)
@@ -222,8 +230,8 @@ class _SiteFiles:
         self.problems.append(Problem(Severity.ERROR, message, where))
         return False
 
-    def files_under(self, folder: Path, *, hidden: bool = False,
-                    partials: bool = False) -> dict[str, Path]:
+    def files_under(self, folder: Path, *, hidden: bool = False, partials: bool = False,
+                    wanted: str = "a file") -> dict[str, Path]:
         """Every file below ``folder`` by "/"-separated relative name: file managers' litter
         and editors' leftovers left out, hidden files too unless ``hidden``, and ``_name``
         unless ``partials`` (templates such as ``_search_box.html`` are included by others).
@@ -236,16 +244,26 @@ class _SiteFiles:
             return is_litter(name) or is_editors_leftover(name) or (not hidden and (
                 is_ignored(name) or (not partials and is_set_aside(name))))
 
-        for here, dirs, files in os.walk(folder):
-            for name in dirs:
-                if os.path.islink(os.path.join(here, name)):
-                    self.inside(Path(here, name))  # os.walk does not enter it: only checked
+        def unreadable(error: OSError) -> None:  # else os.walk skips the folder unsaid
+            self._refuse(Path(error.filename), open_problem(error, error.filename, folder=True))
+
+        for here, dirs, files in os.walk(folder, onerror=unreadable):
             dirs[:] = [d for d in dirs if not left_out(d)]
+            for name in dirs:
+                link = Path(here, name)
+                if link.is_symlink() and self.inside(link):  # os.walk does not enter it
+                    self._refuse(link, "is a link to a folder, which Byline does not follow "
+                                       "here: move or copy the folder itself here, or link "
+                                       "each file")
             for name in files:
                 if left_out(name):
                     continue
                 path = Path(here) / name
                 if path.is_symlink() and not self.inside(path):
+                    continue
+                # Found now, with the other problems, not while output/ is being replaced.
+                if problem := cannot_read(path, wanted):
+                    self._refuse(path, problem)
                     continue
                 # Published under the name as typed (NFC): a Mac may keep "é" as "e" and an
                 # accent, and a writer's link to /press/Beyoncé-kit.pdf found nothing.
@@ -265,6 +283,10 @@ class _SiteFiles:
                     continue
                 found[relative] = path
         return found
+
+    def _refuse(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(Severity.ERROR, message,
+                                     SourceLocation(self._relative(path))))
 
     def _link_on_the_way(self, path: Path) -> Path:
         """The first symlink from the site folder down to ``path`` (``path`` if none is)."""

@@ -129,7 +129,51 @@ def test_a_named_pipe_as_template_is_refused(make_site: MakeSite) -> None:
                                "remove it or replace it with a template")
 
 
+def test_a_named_pipe_in_static_is_refused_before_output_is_touched(make_site: MakeSite) -> None:
+    """Found by a red-team pass: a static file that could not be read failed the build only
+    while files were moving into output/, after the edited story and its lists had, with a
+    message naming no file and no fix."""
+    site, previous = built_site(make_site)
+    (site / "content/articles/first.md").write_text(article("First story, updated",
+                                                            category="Music"))
+    (site / "static").mkdir()
+    os.mkfifo(site / "static/press-kit.txt")
+    fails_with(site, previous, "static/press-kit.txt: error: not a regular file (a named pipe): "
+                               "remove it or replace it with a file")
+
+
+def test_a_link_to_a_folder_in_static_is_said_not_dropped(make_site: MakeSite) -> None:
+    """Found by a red-team pass: static/fonts, a link to the brand kit's folder, was left
+    out of the site without a word (its pages' fonts then missing)."""
+    site, previous = built_site(make_site, **{"brand-kit/fonts/serif.woff2": b"wOF2"})
+    (site / "static").mkdir()
+    (site / "static/fonts").symlink_to(site / "brand-kit/fonts")
+    fails_with(site, previous, "static/fonts: error: is a link to a folder, which Byline does "
+                               "not follow here: move or copy the folder itself here, or link "
+                               "each file")
+
+
 # --- files and folders Byline may not read ------------------------------------------------------
+
+
+def test_an_unreadable_static_folder_is_an_error_and_its_published_files_stay(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a red-team pass: os.walk skipped a folder of static/ it could not list, so
+    the build passed without a word and deleted the files published from it."""
+    site, previous = built_site(make_site, **{"static/press/kit.txt": "Press kit\n"})
+    assert "press/kit.txt" in previous
+    deny_folder(monkeypatch, site / "static/press")
+    fails_with(site, previous, "static/press: error: cannot be read (permission denied): make "
+                               "the folder readable, e.g. `chmod u+rx` it")
+
+
+def test_an_unreadable_static_file_is_an_error(make_site: MakeSite,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    site, previous = built_site(make_site, **{"static/press/kit.txt": "Press kit\n"})
+    (site / "static/press/kit.txt").write_text("Press kit, with prices\n")  # as chmod: changed
+    deny(monkeypatch, "open", site / "static/press/kit.txt")
+    fails_with(site, previous, "static/press/kit.txt: error: cannot be read (permission "
+                               "denied): make it readable, e.g. `chmod u+r` it")
 
 
 def test_an_unreadable_article_is_an_error(make_site: MakeSite,
