@@ -343,7 +343,8 @@ def _build_all(
     site = options.site.resolve()
     output_dir = options.output_dir.resolve()
     label = "--output" if options.output else "the output folder"
-    refuse_precious(output_dir, site, label, in_cache=options.preview)
+    # As named, not resolved: a link to a drive not mounted is refused, not made locally.
+    refuse_precious(options.output_dir, site, label, in_cache=options.preview)
     checked = Checked("")  # no stamp: the next build goes through the pipeline again
     if options.reuse_current:
         current = _if_current(options, state, site, output_dir, started)

@@ -152,6 +152,21 @@ def new_token() -> str:
     return os.urandom(_TOKEN_BYTES).hex()
 
 
+def link_to_nothing(folder: Path, what: str) -> str | None:
+    """Why ``folder`` cannot be made: it is, or lies inside, a link to a folder that does
+    not exist (a drive not mounted), which making it would make on the local disk instead,
+    where nobody serves it and the drive, once mounted, hides it; else None."""
+    for on_the_way in (folder, *folder.parents):
+        if on_the_way.is_symlink() and not on_the_way.exists():
+            inside = "" if on_the_way == folder else f" is inside {on_the_way}, which"
+            return (f"{what} {folder}{inside} is a link to {os.readlink(on_the_way)}, which "
+                    "does not exist (a drive not mounted?): mount it or make that folder, or "
+                    "remove the link")
+        if on_the_way.exists():
+            return None
+    return None
+
+
 def refuse_precious(folder: Path, site_root: Path, what: str, *, in_cache: bool = False
                     ) -> None:
     """Raise FolderRefused when ``folder`` is, contains or lies inside what the writer owns,
@@ -159,6 +174,8 @@ def refuse_precious(folder: Path, site_root: Path, what: str, *, in_cache: bool 
 
     ``what`` names the setting in the message ("--output", "deploy target 'mirror'").
     """
+    if missing := link_to_nothing(Path(os.path.abspath(folder)), what):
+        raise FolderRefused(missing)
     folder = _absolute(folder)
     site = _absolute(site_root)
     home = _absolute(Path.home())

@@ -24,7 +24,7 @@ from PIL import Image
 from generator.scaffold import init_site
 
 from .conftest import REPO, SiteFiles, article, build, photo_bytes
-from .outcome import Run, build_outcome, snapshot
+from .outcome import Run, build_outcome, run_byline, snapshot
 
 MakeSite = Callable[[SiteFiles], Path]
 
@@ -641,3 +641,21 @@ def test_names_like_a_copys_are_stories_when_nothing_they_copy_is_beside_them(ma
     built = build(site)
     assert sorted(a.title for a in built.content.articles) == [
         "RM goes solo", "The copy editors", "Top ten of the year"]
+
+
+def test_an_output_link_to_a_drive_not_mounted_is_refused_not_made_locally(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    """Found by a red-team pass: output/ linked to a folder on a drive not mounted made the
+    drive's mount point on the local disk and wrote the site there, where nobody serves it
+    (and the drive, once mounted, hides it); --output called the link a file."""
+    site = make_site({"content/articles/first.md": article("First story")})
+    mount = tmp_path / "mnt/webdisk"
+    (site / "output").symlink_to(mount / "site")
+    refusal = (f"is a link to {mount / 'site'}, which does not exist (a drive not mounted?): "
+               "mount it or make that folder, or remove the link")
+    run = build_outcome(site)
+    assert run.err.splitlines() == [f"byline: error: the output folder {site / 'output'} "
+                                    + refusal]
+    run = run_byline(["build", "--site", str(site), "--output", str(site / "output")])
+    assert f"argument --output: the folder {site / 'output'} {refusal}" in run.err
+    assert not (tmp_path / "mnt").exists()

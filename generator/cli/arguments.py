@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from generator import __version__
 from generator.cli import commands
 from generator.inputfiles import is_encodable, shown
+from generator.ownership import link_to_nothing
 from generator.textmatch import closest
 
 COMMANDS = ("init", "new", "build", "serve", "check", "publish", "next", "help")
@@ -339,6 +340,8 @@ def folder_name(text: str) -> Path:
 def new_folder_name(text: str) -> Path:
     """A folder Byline may create: one that is not a file, inside a folder that is not a file."""
     path = folder_name(text)
+    if missing := link_to_nothing(path.absolute(), "the folder"):
+        raise argparse.ArgumentTypeError(missing)
     for ancestor in (path, *path.absolute().parents):
         if ancestor.exists() or ancestor.is_symlink():
             if not ancestor.is_dir():
