@@ -493,7 +493,7 @@ def _build_locked(
     """The pipeline, with the output folder checked and locked for this build, after the
     up-to-date check found ``checked`` (its key "": leave no stamp)."""
     from generator.dates import instant, utc_now
-    from generator.search_stage import indexer_signature, search_files
+    from generator.search_stage import indexer_signature, is_search_file, search_files
 
     site = config.root
     cache_dir = _cache(state, site).folder
@@ -547,7 +547,8 @@ def _build_locked(
     ownership, foreign = claim_folder(
         output_dir, remembered=remembered if built_before_markers else None,
         force=options.force, what=label, site=identity,
-        take_over=options.take_over)
+        take_over=options.take_over, recorded=None if remembered is None else (
+            lambda name: name in remembered or is_search_file(name)))
     if (remembered and ownership.signature and not remembered.keys() <= ownership.files
             and state.cache.outputs_settled(ownership.signature)):
         # Recorded, beside this very marker, as written here by a Byline that keeps no

@@ -390,6 +390,7 @@ def describe_files(paths: list[str]) -> str:
 
 def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
                  what: str, site: str = "", take_over: bool = False,
+                 recorded: Callable[[str], bool] | None = None,
                  ) -> tuple[Ownership, list[str]]:
     """What Byline owns in ``folder`` before writing there, and the foreign files it keeps.
 
@@ -399,7 +400,9 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
     must not also empty another site's folder).  ``remembered`` is what the site's cache
     recorded writing there before Byline wrote markers (None: nothing, or a marker was
     written there since: its absence then means the folder was made again, and what is in
-    it now is someone else's).
+    it now is someone else's).  ``recorded`` tells the files the cache recorded writing there
+    at any time: a folder whose marker was lost (a copy that skips hidden files) is taken
+    over as those files alone, the writer's own kept.
     """
     marker = read_ownership(folder)
     if marker is not None:
@@ -415,16 +418,23 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
     if take_over:  # this site's, as a Byline from before markers (or nothing known) left it
         taken = frozenset(name for name in foreign
                           if not name.endswith("/") and not (folder / name).is_symlink()
-                          and not _kept_on_take_over(name))
+                          and not _kept_on_take_over(name)
+                          and (recorded is None or recorded(name)))
         return Ownership(taken, False), [name for name in foreign if name not in taken]
     if not force:
+        ours = 0 if recorded is None else sum(map(recorded, foreign))
+        # The folder made again since, or its marker lost: only the writer can tell.
+        taking = (f"if the folder lost its marker, {MARKER_NAME} (a copy or a cleanup that "
+                  f"skips hidden files), add --take-over to make the {ours} of them this "
+                  "site's cache records writing there this site's again (the others are "
+                  "kept)") if ours else (
+                  "if they are this site as a Byline from before December 2026 made it, add "
+                  "--take-over to make them this site's (those it does not have are then "
+                  "deleted, but for hidden files and folders)")
         raise FolderRefused(
             f"{what} {folder} already holds files Byline did not write "
             f"({describe_files(foreign)}): choose an empty folder, or add --force to write "
-            "there anyway (those files are then kept, never deleted); if they are this "
-            "site as a Byline from before December 2026 made it, add --take-over to make "
-            "them this site's (those it does not have are then deleted, but for hidden "
-            "files and folders)")
+            f"there anyway (those files are then kept, never deleted); {taking}")
     return Ownership(frozenset(), False), foreign
 
 

@@ -117,9 +117,14 @@ def indexer_signature(indexer: Path | None) -> str:
     return f"{indexer}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+def is_search_file(path: str) -> bool:
+    """Whether ``path``, in an output folder, is a file of the search index."""
+    return path.startswith(SEARCH_FOLDER + "/")
+
+
 def search_files(owned: set[str] | frozenset[str]) -> set[str]:
     """The files of a search index among the files Byline owns in an output folder."""
-    return {path for path in owned if path.startswith(SEARCH_FOLDER + "/")}
+    return set(filter(is_search_file, owned))
 
 
 def shard_count(pages: int) -> int:

@@ -751,3 +751,30 @@ def test_the_output_folder_may_not_be_in_the_cache(make_site, inside):
     assert run.err == (f"byline: error: --output {site.resolve() / inside} is in .byline-cache/, "
                        "Byline's cache, which is deleted to start afresh: name a folder of its "
                        "own, such as output/\n")
+
+
+def test_take_over_of_a_folder_that_lost_its_marker_keeps_the_writers_files(make_site):
+    """Found by a red-team pass: output/.byline-output lost (a copy that skips hidden files)
+    with the cache intact, --take-over, the way the refusal offered, deleted the writer's
+    own files there (a verification file, a press kit) as well as taking back Byline's."""
+    site = make_site(ARTICLES)
+    build(site)
+    mine = {"google123.html": "google-site-verification: google123.html",
+            "press/kit.pdf": "press kit"}
+    write_files(site / "output", mine)
+    build(site)
+    published = snapshot(site / "output")
+    (site / "output" / MARKER_NAME).unlink()
+    code, err = byline_build(site)
+    assert code == 1
+    recorded = len(published) - len(mine) - 1  # the marker
+    assert (f"if the folder lost its marker, {MARKER_NAME} (a copy or a cleanup that skips "
+            f"hidden files), add --take-over to make the {recorded} of them this site's cache "
+            "records writing there this site's again (the others are kept)") in err
+    code, err = byline_build(site, "--take-over")
+    assert code == 0, err
+    assert "held 2 files Byline did not write; they are kept there" in err
+    after = snapshot(site / "output")
+    assert {name: after[name].decode() for name in mine} == mine
+    # (The command line also indexes the site for its search page.)
+    assert {name for name in after if not name.startswith("pagefind/")} == set(published)
