@@ -142,13 +142,31 @@ MERGE_CONFLICT = ("a merge conflict is left here: keep one of the two versions b
                   "<<<<<<< and >>>>>>>, and delete the other and the three marker lines")
 
 
-def merge_conflict_line(text: str, first_line: int = 1) -> int | None:
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def merge_conflict_line(text: str, first_line: int = 1, *, markdown: bool = False
+                        ) -> int | None:
     """The line of the first merge conflict left in ``text`` (its <<<<<<< line), if any;
-    ``first_line`` is where ``text`` starts in its file."""
+    ``first_line`` is where ``text`` starts in its file.  In ``markdown``, lines in fenced
+    code blocks are not looked at: a story about git may show the markers as an example."""
     if "<<<<<<<" not in text:  # almost every file: no regular expression run
         return None
-    found = _MERGE_CONFLICT.search(text)
-    return None if found is None else text.count("\n", 0, found.start()) + first_line
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if markdown:
+        fence = ""
+        for n, line in enumerate(lines):
+            opening = _FENCE.match(line)
+            if fence:
+                if opening and opening.group(1).startswith(fence) and not line[
+                        opening.end():].strip():
+                    fence = ""
+                lines[n] = ""
+            elif opening:
+                fence, lines[n] = opening.group(1), ""
+    plain = "\n".join(lines)
+    found = _MERGE_CONFLICT.search(plain)
+    return None if found is None else plain.count("\n", 0, found.start()) + first_line
 
 
 def line_not_utf8(data: bytes, error: UnicodeDecodeError) -> int:

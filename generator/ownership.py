@@ -423,18 +423,22 @@ def claim_folder(folder: Path, *, remembered: Iterable[str] | None, force: bool,
         return Ownership(taken, False), [name for name in foreign if name not in taken]
     if not force:
         ours = 0 if recorded is None else sum(map(recorded, foreign))
-        # The folder made again since, or its marker lost: only the writer can tell.
-        taking = (f"if the folder lost its marker, {MARKER_NAME} (a copy or a cleanup that "
-                  f"skips hidden files), add --take-over to make the {ours} of them this "
-                  "site's cache records writing there this site's again (the others are "
-                  "kept)") if ours else (
-                  "if they are this site as a Byline from before December 2026 made it, add "
-                  "--take-over to make them this site's (those it does not have are then "
-                  "deleted, but for hidden files and folders)")
+        if ours:  # the folder made again since, or its marker lost: only the writer can tell
+            raise FolderRefused(
+                f"{what} {folder} holds files ({describe_files(foreign)}) but no marker "
+                f"({MARKER_NAME}, the list of what Byline wrote there): if the folder was made "
+                "again since, choose an empty folder, or add --force to write there anyway "
+                "(its files are then kept, never deleted); if it lost its marker (a copy or "
+                "a cleanup that skips hidden files), add --take-over: the "
+                f"{ours} files this site's cache recorded writing there become this site's "
+                "again, and the others are kept")
         raise FolderRefused(
             f"{what} {folder} already holds files Byline did not write "
             f"({describe_files(foreign)}): choose an empty folder, or add --force to write "
-            f"there anyway (those files are then kept, never deleted); {taking}")
+            "there anyway (those files are then kept, never deleted); if they are this "
+            "site as a Byline from before December 2026 made it, add --take-over to make "
+            "them this site's (those it does not have are then deleted, but for hidden "
+            "files and folders)")
     return Ownership(frozenset(), False), foreign
 
 

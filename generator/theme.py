@@ -17,9 +17,11 @@ from generator.cache import digest_bytes, digest_text
 from generator.content import is_editors_leftover, is_ignored, is_litter, is_set_aside
 from generator.errors import Problem, Report, Severity, SourceLocation
 from generator.inputfiles import (
+    MERGE_CONFLICT,
     UnreadableFile,
     cannot_read,
     line_not_utf8,
+    merge_conflict_line,
     open_problem,
     read_input,
     shown,
@@ -103,8 +105,8 @@ def load_theme(config: SiteConfig, report: Report) -> Theme:
     static_files: dict[str, Path] = {}
     for root in reversed(roots):  # earlier roots override later ones
         static_files.update(site.files_under(root / "static"))
-    template_files = {folder: site.files_under(folder, partials=True, wanted=_TEMPLATE)
-                      for folder in template_dirs}
+    template_files = {folder: site.files_under(folder, partials=True, wanted=_TEMPLATE,
+                                               follow=True) for folder in template_dirs}
     site_static = site.files_under(config.root / "static", hidden=True)
     report.extend(sorted(site.problems, key=lambda p: str(p.location)))
     published = _published_static(static_files, config.root, report)
@@ -179,10 +181,13 @@ def _read(path: Path, wanted: str, site_root: Path, report: Report) -> bytes | N
         return None
     if wanted == _TEMPLATE:
         try:
-            data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             report.error("the template is not UTF-8 text: save it as UTF-8 in your editor",
                          SourceLocation(shown(shown_as), line_not_utf8(data, error)))
+            return None
+        if (conflict := merge_conflict_line(text)) is not None:  # else on every page
+            report.error(MERGE_CONFLICT, SourceLocation(shown(shown_as), conflict))
             return None
     return data
 
@@ -231,14 +236,17 @@ class _SiteFiles:
         return False
 
     def files_under(self, folder: Path, *, hidden: bool = False, partials: bool = False,
-                    wanted: str = "a file") -> dict[str, Path]:
+                    wanted: str = "a file", follow: bool = False) -> dict[str, Path]:
         """Every file below ``folder`` by "/"-separated relative name: file managers' litter
         and editors' leftovers left out, hidden files too unless ``hidden``, and ``_name``
         unless ``partials`` (templates such as ``_search_box.html`` are included by others).
-        Folders that are links are not entered."""
+        A folder that is a link to another in the site is entered when ``follow`` (Jinja
+        reads templates through links: a shared partials folder), else refused, said."""
         found: dict[str, Path] = {}
         if not folder.is_dir() or not self.inside(folder):
             return found
+        walked = os.path.realpath(folder)
+        entered = {walked}
 
         def left_out(name: str) -> bool:
             return is_litter(name) or is_editors_leftover(name) or (not hidden and (
@@ -247,14 +255,15 @@ class _SiteFiles:
         def unreadable(error: OSError) -> None:  # else os.walk skips the folder unsaid
             self._refuse(Path(error.filename), open_problem(error, error.filename, folder=True))
 
-        for here, dirs, files in os.walk(folder, onerror=unreadable):
-            dirs[:] = [d for d in dirs if not left_out(d)]
+        for here, dirs, files in os.walk(folder, onerror=unreadable, followlinks=follow):
+            entering = []
             for name in dirs:
                 link = Path(here, name)
-                if link.is_symlink() and self.inside(link):  # os.walk does not enter it
-                    self._refuse(link, "is a link to a folder, which Byline does not follow "
-                                       "here: move or copy the folder itself here, or link "
-                                       "each file")
+                if left_out(name) or (link.is_symlink() and not self._followed(
+                        link, follow, walked, entered)):
+                    continue
+                entering.append(name)
+            dirs[:] = entering
             for name in files:
                 if left_out(name):
                     continue
@@ -283,6 +292,25 @@ class _SiteFiles:
                     continue
                 found[relative] = path
         return found
+
+    def _followed(self, link: Path, follow: bool, walked: str, entered: set[str]) -> bool:
+        """Whether to enter ``link``, a link to a folder met walking ``walked``; a link out
+        of the site, back up the walk, or where ``follow`` is off, is said instead."""
+        if not self.inside(link):
+            return False  # said
+        if not follow:
+            self._refuse(link, "is a link to a folder, which Byline does not follow here: "
+                               "move or copy the folder itself here, or link each file")
+            return False
+        target = os.path.realpath(link)
+        if Path(walked).is_relative_to(target):
+            self._refuse(link, "is a link to a folder that contains it (a loop): remove "
+                               "the link")
+            return False
+        if target in entered:
+            return False  # two links to one folder: its files are found once
+        entered.add(target)
+        return True
 
     def _refuse(self, path: Path, message: str) -> None:
         self.problems.append(Problem(Severity.ERROR, message,

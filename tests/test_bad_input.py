@@ -66,12 +66,22 @@ def test_a_merge_conflict_left_in_any_file_is_named_at_its_line(make_site):
             "On Tuesday, a spokesperson said.", "On Monday, according to a spokesperson.")),
         "content/articles/head.md": "---\n" + _CONFLICT.format(
             "title: Split confirmed", "title: The split, confirmed") + "date: 2026-11-01\n---\nx\n",
-        # A heading underlined with = and a quote seven deep are neither.
-        "content/articles/fine.md": article(body="Title\n=======\n\n>>>>>>> deep\n"),
+        # A heading underlined with = and a quote seven deep are neither, nor the markers
+        # shown in a story's code block (a review found that one refused).
+        "content/articles/fine.md": article(body="Title\n=======\n\n>>>>>>> deep\n\n```\n"
+                                            + _CONFLICT.format("a", "b") + "```\n"),
+        "templates/page.html": '{% extends "base.html" %}\n' + _CONFLICT.format(
+            "{% block main %}Ours{% endblock %}", "{% block main %}Theirs{% endblock %}"),
     })
     assert sorted(problems_of(site)) == ["content/articles/body.md:8: error: " + _KEEP_ONE,
                                          "content/articles/head.md:2: error: " + _KEEP_ONE,
-                                         "site.yaml:7: error: " + _KEEP_ONE]
+                                         "site.yaml:7: error: " + _KEEP_ONE,
+                                         "templates/page.html:2: error: " + _KEEP_ONE]
+    # As git writes it with Windows line endings (a review found site.yaml's missed).
+    (site / "site.yaml").write_bytes((SITE_YAML + _CONFLICT.format(
+        "copyright: The Times", "copyright: Times Ltd")).replace("\n", "\r\n").encode())
+    assert "site.yaml:7: error: " + _KEEP_ONE in problems_of(site)
+    (site / "templates/page.html").unlink()
     # The addresses stories were published at: two desks' versions are both kept.
     (site / "site.yaml").write_text(SITE_YAML)
     (site / ".byline").mkdir()

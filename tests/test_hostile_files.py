@@ -616,20 +616,28 @@ def test_a_sync_tools_copy_of_a_story_is_named_not_published_twice(make_site):
         "content/articles/premiere.md": article("Premiere"),
         "content/articles/awards-DESKTOP-AB12CD.md": article("Awards"),
         "content/articles/awards.md": article("Awards"),
+        # A bundle copied whole, and an author file's conflicted copy (a review found them).
+        "content/articles/gala copy/index.md": article("Gala night"),
+        "content/authors/jo-lane.yaml": "name: Jo Lane\n",
+        "content/authors/jo-lane (Ryan's conflicted copy 2026-12-05).yaml": "name: Jo Lane\n",
     })
     with pytest.raises(BuildFailed) as failed:
         build(site)
 
-    def copy_of(copy: str, original: str) -> str:
+    def copy_of(copy: str, original: str, kind: str = "story") -> str:
         return (f"{copy}: error: is a copy of {original}, made by a file-sync tool or a file "
-                "manager (it would publish the story twice): merge what you need of it into "
-                f"{original} and delete it, or give it a name of its own if it is another story")
+                f"manager (the {kind} would be published twice): merge what you need of it "
+                f"into {original} and delete it, or give it a name of its own if it is another "
+                f"{kind}")
 
     assert sorted(str(p) for p in failed.value.problems) == [
         copy_of("content/articles/awards-DESKTOP-AB12CD.md", "awards.md"),
+        copy_of("content/articles/gala copy", "gala"),
         copy_of(f"{bundle}/index (Ryan's conflicted copy 2026-12-05).md", "index.md"),
         copy_of("content/articles/premiere (1).md", "premiere.md"),
-        copy_of("content/articles/tour.sync-conflict-20261205-101010-ABCDEF1.md", "tour.md")]
+        copy_of("content/articles/tour.sync-conflict-20261205-101010-ABCDEF1.md", "tour.md"),
+        copy_of("content/authors/jo-lane (Ryan's conflicted copy 2026-12-05).yaml",
+                "jo-lane.yaml", "author")]
 
 
 def test_names_like_a_copys_are_stories_when_nothing_they_copy_is_beside_them(make_site):
@@ -637,10 +645,16 @@ def test_names_like_a_copys_are_stories_when_nothing_they_copy_is_beside_them(ma
         "content/articles/top-10 (2026).md": article("Top ten of the year"),
         "content/articles/the-copy-editors.md": article("The copy editors"),
         "content/articles/BTS-RM.md": article("RM goes solo"),
+        # Beside what they would copy, but a year and a country (a review found them).
+        "content/articles/dune-review.md": article("Dune, reviewed"),
+        "content/articles/dune-review (1984).md": article("Dune (1984), reviewed"),
+        "content/articles/eurovision-2026.md": article("Eurovision"),
+        "content/articles/eurovision-2026-UK.md": article("The UK entry for Eurovision"),
     })
     built = build(site)
     assert sorted(a.title for a in built.content.articles) == [
-        "RM goes solo", "The copy editors", "Top ten of the year"]
+        "Dune (1984), reviewed", "Dune, reviewed", "Eurovision", "RM goes solo",
+        "The UK entry for Eurovision", "The copy editors", "Top ten of the year"]
 
 
 def test_an_output_link_to_a_drive_not_mounted_is_refused_not_made_locally(
@@ -658,4 +672,44 @@ def test_an_output_link_to_a_drive_not_mounted_is_refused_not_made_locally(
                                     + refusal]
     run = run_byline(["build", "--site", str(site), "--output", str(site / "output")])
     assert f"argument --output: the folder {site / 'output'} {refusal}" in run.err
+    assert not (tmp_path / "mnt").exists()
+
+
+def test_a_template_folder_linked_within_the_site_is_read_and_its_edits_rebuild(
+        make_site: MakeSite) -> None:
+    """A review found a fix of this day refusing templates/partials, a link to a shared
+    folder of the site, which Jinja reads through: it builds, and an edit of a partial in
+    the linked folder rebuilds the pages (the theme's key is made of the files found)."""
+    site = make_site({
+        "content/articles/first.md": article("First story", category="Music"),
+        "shared/partials/promo.html": "<p class=promo>Subscribe</p>\n",
+        "templates/page.html": '{% extends "base.html" %}{% block main %}'
+                               '{% include "partials/promo.html" %}{% endblock %}\n',
+        "content/pages/about.md": "---\ntitle: About us\n---\nWho we are.\n",
+    })
+    (site / "templates/partials").symlink_to(site / "shared/partials")
+    (site / "templates/partials/loop").symlink_to(site / "templates")
+    run = build_outcome(site)
+    assert run.code != 0 and error_lines(run) == [
+        "templates/partials/loop: error: is a link to a folder that contains it (a loop): "
+        "remove the link"]
+    (site / "templates/partials/loop").unlink()
+    assert build_outcome(site).code == 0
+    assert "Subscribe" in (site / "output/about/index.html").read_text()
+    (site / "shared/partials/promo.html").write_text("<p class=promo>Subscribe today</p>\n")
+    assert build_outcome(site).code == 0
+    assert "Subscribe today" in (site / "output/about/index.html").read_text()
+
+
+def test_a_dir_target_linked_to_a_drive_not_mounted_is_refused(make_site: MakeSite,
+                                                                tmp_path: Path) -> None:
+    site, _ = built_site(make_site)
+    with (site / "site.yaml").open("a") as settings:
+        settings.write("deploy:\n  targets:\n    mirror: {kind: dir, path: mirror}\n")
+    mount = tmp_path / "mnt/webdisk"
+    (site / "mirror").symlink_to(mount / "www")
+    run = run_byline(["publish", "--site", str(site)])
+    assert run.code != 0
+    assert (f"`path` {site / 'mirror'} is a link to {mount / 'www'}, which does not exist (a "
+            "drive not mounted?)") in run.err
     assert not (tmp_path / "mnt").exists()

@@ -278,9 +278,10 @@ def test_a_folder_made_again_where_byline_built_is_not_taken_for_its_own(make_si
         assert (f"{site}/output/index.html: error: this file was not written by Byline, and "
                 "a file of the site would replace it") in err
     else:
-        assert (f"the output folder {site}/output already holds files Byline did not write "
-                "(about/index.html, index.html, tv/b/index.html): choose an empty folder, or "
-                "add --force") in err
+        assert (f"the output folder {site}/output holds files (about/index.html, index.html, "
+                "tv/b/index.html) but no marker (.byline-output, the list of what Byline "
+                "wrote there): if the folder was made again since, choose an empty folder, "
+                "or add --force") in err
     assert snapshot(site / "output") == mine
 
 
@@ -768,9 +769,9 @@ def test_take_over_of_a_folder_that_lost_its_marker_keeps_the_writers_files(make
     code, err = byline_build(site)
     assert code == 1
     recorded = len(published) - len(mine) - 1  # the marker
-    assert (f"if the folder lost its marker, {MARKER_NAME} (a copy or a cleanup that skips "
-            f"hidden files), add --take-over to make the {recorded} of them this site's cache "
-            "records writing there this site's again (the others are kept)") in err
+    assert (f"if it lost its marker (a copy or a cleanup that skips hidden files), add "
+            f"--take-over: the {recorded} files this site's cache recorded writing there "
+            "become this site's again, and the others are kept") in err
     code, err = byline_build(site, "--take-over")
     assert code == 0, err
     assert "held 2 files Byline did not write; they are kept there" in err

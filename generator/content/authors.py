@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator.content.discover import copy_message, sync_copy_of
 from generator.errors import Report, SourceLocation
 from generator.inputfiles import (
     UnreadableFile,
@@ -48,8 +49,13 @@ def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
     except OSError as error:
         report.error(open_problem(error, folder, folder=True), where)
         return authors
+    names = {path.name for path in paths}
     for path in paths:
         if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
+            continue
+        if (original := sync_copy_of(path.name, lambda: names)) is not None:
+            report.error(copy_message(original, "author"),
+                         SourceLocation(shown(path.relative_to(site_root))))
             continue
         author = _read_author(path, site_root, root, report)
         if author:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -88,27 +89,44 @@ def is_litter(name: str) -> bool:
 _CONFLICT_COPY = re.compile(r"(.+?) \(.*conflicted copy.*\)|(.+?)\.sync-conflict-\d{8}-\d{6}.*",
                             re.DOTALL)
 # Copies that say so only beside the file they copy: "story (1).md" (a second download,
-# Google Drive, Windows), "story copy.md" and "story - Copy.md" (file managers), and
-# OneDrive's "story-DESKTOP-AB12CD.md" (the computer's name, which a slug never has).
-_DUPLICATE = re.compile(r"(.+?)(?: \(\d+\)| copy(?: \d+)?| - Copy(?: \(\d+\))?|-[A-Z][A-Z0-9-]+)",
-                        re.DOTALL)
+# Google Drive, Windows: not a year, "review (1984).md"), "story copy.md" and "story -
+# Copy.md" (file managers), and OneDrive's "story-DESKTOP-AB12CD.md" (the computer's name,
+# capitals with a digit: not "eurovision-UK.md").
+_DUPLICATE = re.compile(r"(.+?)(?: \(\d{1,2}\)| copy(?: \d{1,2})?| - Copy(?: \(\d{1,2}\))?"
+                        r"|-(?=[A-Z-]*\d)[A-Z][A-Z0-9-]{5,})", re.DOTALL)
 
 
-def sync_copy_of(name: str, folder: Sequence[os.DirEntry[str]]) -> str | None:
-    """The file a Markdown file named ``name`` in ``folder`` (its entries) is a sync tool's
-    or a file manager's copy of, or None: the two would publish one story twice, the older
-    text under the same headline."""
-    stem = name[:-3]
-    if "(" not in stem and "copy" not in stem.lower() and "-sync-" not in stem.replace(
-            ".", "-") and stem == stem.lower():
-        return None  # almost every story: no pattern tried
+def sync_copy_of(name: str, siblings: Callable[[], Collection[str]]) -> str | None:
+    """The file or folder a file or folder named ``name`` is a sync tool's or a file
+    manager's copy of (``siblings``: the names beside it), or None: the two would publish
+    one story, author or page twice, the older text under the same name."""
+    stem, dot, extension = name.rpartition(".") if "." in name[1:] else (name, "", "")
+    if ("(" not in stem and "copy" not in stem.lower() and "-sync-" not in stem.replace(
+            ".", "-") and stem == stem.lower()):
+        return None  # almost every name: no pattern tried
     found = _CONFLICT_COPY.fullmatch(stem)
     if found:
-        return (found.group(1) or found.group(2)) + ".md"
+        return (found.group(1) or found.group(2)) + dot + extension
     found = _DUPLICATE.fullmatch(stem)
-    if found and any(entry.name == found.group(1) + ".md" for entry in folder):
-        return found.group(1) + ".md"
+    if found and found.group(1) + dot + extension in siblings():
+        return found.group(1) + dot + extension
     return None
+
+
+def _names(entries: Iterable[os.DirEntry[str]]) -> set[str]:
+    return {entry.name for entry in entries}
+
+
+# What a copy of a file or folder of each section holds.
+_WHAT: dict[SourceKind, str] = {"article": "story", "page": "page"}
+
+
+def copy_message(original: str, kind: str) -> str:
+    """The refusal of a sync tool's copy of ``original``, a ``kind`` (story, page, author)."""
+    return (f"is a copy of {shown(original)}, made by a file-sync tool or a file manager (the "
+            f"{kind} would be published twice): merge what you need of it into "
+            f"{shown(original)} and delete it, or give it a name of its own if it is another "
+            f"{kind}")
 
 
 def is_set_aside(name: str) -> bool:
@@ -237,18 +255,14 @@ class _Walk:
                 if is_set_aside(name):
                     self._set_aside(entry)
                     continue
-                if entry.is_symlink():
+                if (original := sync_copy_of(name, partial(_names, entries))
+                        ) is not None and (name.endswith(".md") or entry.is_dir()):
+                    self.refuse(entry.path, copy_message(original, _WHAT[kind]))
+                elif entry.is_symlink():
                     self._link(entry, base, kind, folders)
                 elif entry.is_dir(follow_symlinks=False):
                     if self._good_name(entry.path, name):
                         folders.append((entry.path, real + os.sep + name))
-                elif name.endswith(".md") and (original := sync_copy_of(
-                        name, entries)) is not None:
-                    self.refuse(entry.path, (
-                        f"is a copy of {shown(original)}, made by a file-sync tool or a file "
-                        "manager (it would publish the story twice): merge what you need of it "
-                        f"into {shown(original)} and delete it, or give it a name of its own "
-                        "if it is another story"))
                 elif name.endswith(".md"):
                     if entry.is_file(follow_symlinks=False):  # from the folder listing: no stat
                         self._markdown(entry.path, name, base, kind, real + os.sep + name)

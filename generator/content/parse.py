@@ -83,7 +83,7 @@ def parse_source(data: bytes) -> ParsedSource:
     # Lines end as a text file's read in Python: \r\n (Windows) and a lone \r (files from
     # old Mac editors, some CMS exports) too, so every line number is the editor's.
     text = as_written(text.replace("\r\n", "\n").replace("\r", "\n"))
-    conflict = merge_conflict_line(text)
+    conflict = merge_conflict_line(text, markdown=True)
     if conflict is not None:  # else published to readers, markers and both versions
         return ParsedSource(problem=MERGE_CONFLICT, problem_line=conflict)
     try:

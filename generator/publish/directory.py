@@ -74,10 +74,11 @@ def from_spec(name: str, spec: Mapping[str, Any], site_root: Path,
     settings = TargetSpec(name, "dir", spec)
     settings.allow_only(("path",))
     written = settings.required_text("path")
-    folder = (site_root / Path(written or ".").expanduser()).resolve()
+    named = site_root / Path(written or ".").expanduser()
+    folder = named.resolve()
     if written:
-        try:
-            refuse_precious(folder, site_root, "`path`")
+        try:  # as named: a link to a drive not mounted is refused, not made locally
+            refuse_precious(named, site_root, "`path`")
         except FolderRefused as refused:
             settings.fail(str(refused), "path")
     settings.finish()

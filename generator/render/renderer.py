@@ -19,7 +19,7 @@ from generator.dates import instant, machine_time
 from generator.errors import Problem, Severity, SourceLocation
 from generator.google import NEWS_LIMIT, NEWS_WINDOW, SITEMAP_LIMIT
 from generator.image_stage import ImageIndex
-from generator.inputfiles import shown
+from generator.inputfiles import merge_conflict_line, shown
 from generator.markup.captions import caption_text
 from generator.markup.placeholders import without_page_only
 from generator.model import Article, Author, Page, VideoRef
@@ -737,6 +737,8 @@ def template_syntax_problems(theme: Theme, site_root: Path) -> list[Problem]:
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
+            if exc.source is not None and merge_conflict_line(exc.source) is not None:
+                continue  # said by the theme's loading: one line for one slip
             message, where = syntax_problem(exc, env, name)
             problems.append(Problem(Severity.ERROR, message, template_location(where, site_root)))
         except (jinja2.TemplateError, UnicodeError, OSError):
