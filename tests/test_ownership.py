@@ -779,3 +779,21 @@ def test_take_over_of_a_folder_that_lost_its_marker_keeps_the_writers_files(make
     assert {name: after[name].decode() for name in mine} == mine
     # (The command line also indexes the site for its search page.)
     assert {name for name in after if not name.startswith("pagefind/")} == set(published)
+
+
+def test_take_over_of_a_dir_target_that_lost_its_marker_keeps_others_files(make_site, tmp_path):
+    """A review found the lost-marker take-over limited for output/ but not for a publish
+    target: --take-over deleted the host's verification file put there."""
+    site = make_site({**ARTICLES, "site.yaml": SITE_YAML + "search: false\ndeploy:\n  targets:\n"
+                      "    mirror: {kind: dir, path: ../mirror}\n"})
+    assert run_byline(["publish", "--site", str(site)]).code == 0
+    mirror = tmp_path / "mirror"
+    sent = snapshot(mirror)
+    (mirror / MARKER_NAME).unlink()
+    (mirror / "google123.html").write_text("google-site-verification: abc")
+    refused = run_byline(["publish", "--site", str(site)])
+    assert refused.code != 0 and "add --take-over: the " in refused.err
+    taken = run_byline(["publish", "--site", str(site), "--take-over"])
+    assert taken.code == 0, taken.err
+    assert (mirror / "google123.html").read_text() == "google-site-verification: abc"
+    assert snapshot(mirror).keys() - {"google123.html"} == sent.keys()

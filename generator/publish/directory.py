@@ -196,13 +196,19 @@ class DirTarget:
 
     def _publish(self, source: Path, *, dry_run: bool, force: bool,
                  versions: Mapping[str, str] | None, take_over: bool) -> PublishSummary:
-        try:
-            owned, foreign = claim_folder(self.folder, remembered=None, force=force,
-                                          what=f"deploy target '{self.name}':", site=self.site,
-                                          take_over=take_over)
-        except FolderRefused as refused:
-            raise PublishError(str(refused)) from None
         cache = BuildCache(self.cache) if self.cache is not None and not dry_run else None
+        # What the last publish sent there: a target that lost its marker is taken over as
+        # those files alone, the files others put there kept.
+        last = cache.stamp(self.folder, sent_from, kind=_SENT) if cache is not None else None
+        try:
+            owned, foreign = claim_folder(
+                self.folder, remembered=None, force=force,
+                what=f"deploy target '{self.name}':", site=self.site, take_over=take_over,
+                recorded=None if last is None else last.versions.__contains__)
+        except FolderRefused as refused:
+            if cache is not None:
+                cache.close()
+            raise PublishError(str(refused)) from None
         wanted = publishable(versions) if versions is not None else None
         try:
             if (cache is not None and wanted is not None and not force and not take_over
