@@ -165,6 +165,10 @@ class BuildState:
     unsettled: set[str] | None = field(default_factory=set)
     # A patch of a reader's site forgot the record a new process plans from (see _patched).
     record_owed: bool = False
+    # The signature of the marker the last build or patch left in its folder: what proves
+    # ``last.outputs`` right for the preview's folder, whose keys the cache does not keep
+    # (a commit cut short leaves another marker, or none).
+    marker_left: str = ""
 
     def stale_from(self) -> datetime | None:
         """When the last good build's output goes stale by itself (a story comes due, a live
@@ -260,9 +264,10 @@ def _patched(
         marker = read_ownership(output_dir)
         later_stages = search_files(marker.files) if marker else set()
     done = patch_build(last, saved, now, cache.folder, state.memo, cache, report,
-                       later_stages)
+                       later_stages, keys_in_cache=not options.preview)
     if isinstance(done, Declined):
         return done.reason
+    state.marker_left = done.written.marker
     state.last = last = done.last
     content = last.content
     search, versions = None, None
@@ -535,7 +540,11 @@ def _build_locked(
         state.memo = ParseMemo()
         state.memo.cache = state.cache
     mode = _mode(options)
-    remembered = state.cache.output_keys(output_dir)
+    # The preview's folder is its own, made afresh for each session, and its keys live in
+    # this process: the cache keeps the keys of the folder readers are sent, which a
+    # `byline build` after a preview session then finds, instead of making every page.
+    keys_in_memory = options.preview
+    remembered = None if keys_in_memory else state.cache.output_keys(output_dir)
     identity = config.identity
     built_before_markers = not state.cache.saw_marker()
     elsewhere = state.cache.remembered_output_dir()
@@ -590,8 +599,9 @@ def _build_locked(
         state.memo.forget_for_next_build()
     redirects = redirect_map(content.articles, content.pages, moved)
     previous = last.outputs if last and last.mode.output_dir == output_dir else remembered
-    if (previous is None or not ownership.clean
-            or not state.cache.outputs_settled(ownership.signature)):
+    settled = (state.marker_left == ownership.signature if keys_in_memory
+               else state.cache.outputs_settled(ownership.signature))
+    if previous is None or not ownership.clean or not settled:
         # Unknown, or a build was cut short there (in its commit, or after it and before the
         # cache recorded what it wrote), or the cache is not the one that recorded the files
         # there (restored from a backup): what is in the folder cannot be trusted, so every
@@ -655,7 +665,8 @@ def _build_locked(
     # Forgotten until this build has finished moving files in (see ownership.py).
     state.cache.set_stamp(output_dir, None, stamp_data)
     keep_saved_plan(state.cache, output_dir, None)
-    state.cache.unsettle_outputs(output_dir)
+    if not keys_in_memory:
+        state.cache.unsettle_outputs(output_dir)
     # The search index is the search stage's to replace; without Pagefind it goes.
     kept_index = search_files(owned) if indexer else set()
     plan, written = write_plan(plan, rekey, output_dir, cache_dir, report, previous, existing,
@@ -666,7 +677,9 @@ def _build_locked(
         outputs.update((o.path, o.key) for o in plan.outputs)
     else:
         outputs = {o.path: o.key for o in plan.outputs}
-    state.cache.replace_output_keys(output_dir, outputs, previous or None, written.marker)
+    if not keys_in_memory:
+        state.cache.replace_output_keys(output_dir, outputs, previous or None, written.marker)
+    state.marker_left = written.marker
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search, versions = _search(options, searching, indexer, output_dir, state.cache, outputs,

@@ -315,10 +315,13 @@ def write_plan(
 def patch_build(
     last: LastBuild, paths: Iterable[str], now: datetime, cache_dir: Path, memo: ParseMemo,
     cache: BuildCache, report: Report, later_stages: Set[str] = frozenset(),
+    *, keys_in_cache: bool = True,
 ) -> Patched | Declined:
     """Rebuild after edits to the files at ``paths``, or say why it takes a full build.
     ``later_stages``: files Byline wrote in the output folder that are no outputs but a
-    later stage's (the search index), kept and still listed as Byline's."""
+    later stage's (the search index), kept and still listed as Byline's.  Without
+    ``keys_in_cache`` (the preview's own folder) the keys written are kept in the
+    returned build alone."""
     if last.valid_until is not None and now >= last.valid_until:
         return Declined("time passed a scheduled story's date or the news window")
     site = last.config.root
@@ -349,7 +352,8 @@ def patch_build(
         return Declined(plan)
     output_dir = last.mode.output_dir
     existing = present_files(output_dir, [*(o.path for o in plan.outputs), *plan.removed])
-    cache.unsettle_outputs(output_dir)  # until replace_output_keys below (see build.py)
+    if keys_in_cache:
+        cache.unsettle_outputs(output_dir)  # until replace_output_keys below (see build.py)
     # What Byline wrote there: a view, not a copy (170,000 names for 100,000 stories).
     owned: Set[str] = last.outputs.keys() | later_stages if later_stages else last.outputs.keys()
     patched, written = write_plan(
@@ -362,12 +366,14 @@ def patch_build(
                                plan.removed)
         # Only the rows that changed: the cache compares what it is given.
         touched = [*plan.removed, *(o.path for o in plan.outputs)]
-        cache.replace_output_keys(output_dir, {p: outputs[p] for p in touched if p in outputs},
-                                  {p: last.outputs[p] for p in touched if p in last.outputs},
-                                  written.marker)
+        if keys_in_cache:
+            cache.replace_output_keys(
+                output_dir, {p: outputs[p] for p in touched if p in outputs},
+                {p: last.outputs[p] for p in touched if p in last.outputs}, written.marker)
     else:  # keyed again on what the templates were seen reading
         outputs = {o.path: o.key for o in patched.outputs}
-        cache.replace_output_keys(output_dir, outputs, last.outputs, written.marker)
+        if keys_in_cache:
+            cache.replace_output_keys(output_dir, outputs, last.outputs, written.marker)
     if patched.record is not None and patched.record.reads != last.plan.reads:
         cache.set_template_reads(last.theme.fingerprint, patched.record.reads)
     assert patched.record is not None
