@@ -167,22 +167,20 @@ def test_an_unreadable_static_folder_is_an_error_and_its_published_files_stay(
                                "the folder readable, e.g. `chmod u+rx` it")
 
 
-def test_an_unreadable_static_file_is_an_error(make_site: MakeSite,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    site, previous = built_site(make_site, **{"static/press/kit.txt": "Press kit\n"})
-    (site / "static/press/kit.txt").write_text("Press kit, with prices\n")  # as chmod: changed
-    deny(monkeypatch, "open", site / "static/press/kit.txt")
-    fails_with(site, previous, "static/press/kit.txt: error: cannot be read (permission "
-                               "denied): make it readable, e.g. `chmod u+r` it")
-
-
-def test_an_unreadable_article_is_an_error(make_site: MakeSite,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    site, previous = built_site(make_site)
-    (site / "content/articles/first.md").write_text(article("First, edited"), encoding="utf-8")
-    deny(monkeypatch, "open", site / "content/articles/first.md")
-    fails_with(site, previous, "content/articles/first.md: error: cannot be read (permission "
-                               "denied): make it readable, e.g. `chmod u+r` it")
+# A static file is found missing only when copied into output/: the build found it (a red-team
+# pass) after the edited story and its lists had moved in.
+@pytest.mark.parametrize(("name", "before", "after"), [
+    ("content/articles/first.md", None, article("First, edited")),
+    ("content/authors/dana.yaml", "name: Dana\n", "name: Dana Reyes\n"),
+    ("static/press/kit.txt", "Press kit\n", "Press kit, with prices\n"),
+], ids=["article", "author file", "static file"])
+def test_an_unreadable_file_is_an_error(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+                                        name: str, before: str | None, after: str) -> None:
+    site, previous = built_site(make_site, **({name: before} if before else {}))
+    (site / name).write_text(after, encoding="utf-8")  # as chmod: changed since the build
+    deny(monkeypatch, "open", site / name)
+    fails_with(site, previous, f"{name}: error: cannot be read (permission denied): make it "
+                               "readable, e.g. `chmod u+r` it")
 
 
 def test_an_unreadable_article_folder_is_an_error_not_a_removed_story(
@@ -200,15 +198,6 @@ def test_an_unreadable_content_section_is_an_error(make_site: MakeSite,
     deny_folder(monkeypatch, site / "content/articles")
     fails_with(site, previous, "content/articles: error: cannot be read (permission denied): "
                                "make the folder readable, e.g. `chmod u+rx` it")
-
-
-def test_an_unreadable_author_file_is_an_error(make_site: MakeSite,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    site, previous = built_site(make_site, **{"content/authors/dana.yaml": "name: Dana\n"})
-    (site / "content/authors/dana.yaml").write_text("name: Dana Reyes\n", encoding="utf-8")
-    deny(monkeypatch, "open", site / "content/authors/dana.yaml")
-    fails_with(site, previous, "content/authors/dana.yaml: error: cannot be read (permission "
-                               "denied): make it readable, e.g. `chmod u+r` it")
 
 
 def test_an_unreadable_site_yaml_is_an_error(make_site: MakeSite,
