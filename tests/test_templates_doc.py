@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from generator.build import BuildState, build_site
+from generator.build import BuildOptions, BuildState, build_site
 from generator.render.live import LiveUpdateView, LiveView
 from generator.render.meta import PageMeta
 from generator.render.reads import READS_FILE
@@ -140,9 +140,11 @@ def test_the_test_theme_reads_every_documented_view_field(tmp_path: Path):
 def test_a_second_process_keys_on_the_reads_the_first_recorded(tmp_path: Path):
     preview = Preview(tmp_path, everything_files())
     preview.state.close()
-    state = BuildState()  # as a new `byline serve` would
+    preview.build()  # `byline build`, whose output keys the cache keeps (the preview's not)
+    state = BuildState()  # a new process, keying on the reads the first one recorded
     try:
-        result = build_site(preview.options, state)
+        result = build_site(BuildOptions(site=preview.site, output=tmp_path / "built",
+                                         now=preview.now), state)
     finally:
         state.close()
     assert result.written == 0 and result.unchanged > 50
