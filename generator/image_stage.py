@@ -41,7 +41,7 @@ from generator.images import (
     process_images,
     smallest_discover_crop,
 )
-from generator.inputfiles import followed, is_regular, not_there
+from generator.inputfiles import followed, is_regular, not_there, outside_message
 from generator.model import Article, Content, ImageRef, Page, images_of, photos_of, videos_of
 from generator.plaindata import flag, integer, items, maybe_text, number, text
 from generator.video_stage import VideoPlan, plan_videos, video_digests, video_files
@@ -207,8 +207,10 @@ def _plan_logo(
         problem = ("is a symbolic link that leads back to itself (a loop): remove the link, or "
                    "point it at the logo")
     elif not target.is_relative_to(config.root.resolve()):  # as for every other image
-        problem = ("leaves the site folder: put the logo in content/ and give its path from "
-                   "there, e.g. /logo.png")
+        given = Path(os.path.normpath(path))
+        problem = (outside_message(str(target)) if given.is_relative_to(config.root)
+                   else "leaves the site folder: put the logo in content/ and give its path "
+                        "from there, e.g. /logo.png")
     elif not is_regular(target):
         problem = (not_there(target, "", "a logo").strip() or "is not there (looked for "
                    f"content/{logo.lstrip('/')}): give its path from content/, e.g. /logo.png")
