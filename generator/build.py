@@ -247,6 +247,11 @@ def _patched(
     output_dir = last.mode.output_dir
     if not (output_dir / MARKER_NAME).is_file():  # `git clean -fdx`, or deleted by hand
         return "the output folder was deleted"
+    found = read_ownership(output_dir)
+    if found is None or not found.clean or found.signature != state.marker_left:
+        # A build since the last one began moving files in and was cut short (a folder it
+        # could not write, a full disk): the folder is no longer what ``last`` recorded.
+        return "the last build's writing was cut short"
     report = Report()
     config = last.config
     now = utc_now(options.now)
@@ -267,7 +272,6 @@ def _patched(
                        later_stages, keys_in_cache=not options.preview)
     if isinstance(done, Declined):
         return done.reason
-    state.marker_left = done.written.marker
     state.last = last = done.last
     content = last.content
     search, versions = None, None
@@ -276,6 +280,7 @@ def _patched(
         search, versions = _search(options, searching, _indexer(searching), output_dir, cache,
                                    last.outputs, content, last.images, last.plan.site,
                                    config.base_path, now)
+    state.marker_left = _marker_left(output_dir)
     return BuildResult(
         output=output_dir, content=content, articles=len(content.articles),
         pages=len(content.pages), images=len(last.images.plans), images_made=0,
@@ -288,6 +293,14 @@ def _patched(
         why="patched: " + ", ".join(sorted(shown_saved(config.root, p) for p in saved)),
         search=search, versions=versions,
     )
+
+
+def _marker_left(output_dir: Path) -> str:
+    """The signature of the marker a build left in ``output_dir`` once it (and its search
+    stage, which lists the index there) has finished: what a later patch in this process
+    finds there if nothing has been cut short since ("": none, or left unfinished)."""
+    found = read_ownership(output_dir)
+    return found.signature if found is not None and found.clean else ""
 
 
 def _keep_record(cache: BuildCache, last: LastBuild,
@@ -556,7 +569,10 @@ def _build_locked(
     ownership, foreign = claim_folder(
         output_dir, remembered=remembered if built_before_markers else None,
         force=options.force, what=label, site=identity,
-        take_over=options.take_over, recorded=None if remembered is None else (
+        # The preview's folder is its own (made for this session, in the cache): one that
+        # lost its marker is still its own.
+        take_over=options.take_over or options.preview,
+        recorded=None if remembered is None else (
             lambda name: name in remembered or is_search_file(name)))
     if (remembered and ownership.signature and not remembered.keys() <= ownership.files
             and state.cache.outputs_settled(ownership.signature)):
@@ -679,11 +695,11 @@ def _build_locked(
         outputs = {o.path: o.key for o in plan.outputs}
     if not keys_in_memory:
         state.cache.replace_output_keys(output_dir, outputs, previous or None, written.marker)
-    state.marker_left = written.marker
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search, versions = _search(options, searching, indexer, output_dir, state.cache, outputs,
                                content, images, plan.record.site, config.base_path, now)
+    state.marker_left = _marker_left(output_dir)
     key = checked.key
     if search and search.message and indexer is not None:
         key = ""  # Pagefind failed: the next build tries again rather than stopping early

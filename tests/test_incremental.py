@@ -23,6 +23,7 @@ from generator.build import (
 from generator.errors import BuildFailed
 from generator.incremental import classify
 from generator.model import Article
+from generator.ownership import MARKER_NAME, read_ownership, write_ownership
 from generator.render import Record, SiteIndex, build_index, record_data, record_from
 from generator.render.plan import SavedUnits, nodeless_units
 from generator.serve import PreviewServer
@@ -1055,8 +1056,6 @@ def test_a_page_a_cut_short_commit_moved_in_is_byline_s_at_the_next_save(preview
     """The preview knows its files by the last good build; a commit cut short since (a full
     disk) moved a new page in and listed it in the marker: the next save must take it as
     Byline's, not refuse it as someone else's."""
-    from generator.ownership import read_ownership, write_ownership
-
     folder = preview.root / "preview"
     story = "content/articles/foxtrot.md"
     page = "music/foxtrot/index.html"
@@ -1127,3 +1126,34 @@ def test_a_preview_session_leaves_byline_builds_keys_and_keeps_its_own(preview: 
         again.why, again.written)
     preview.assert_same_as_full_build(built=True)
     assert preview.build().written == 0
+
+
+def test_a_save_after_a_build_cut_short_in_its_commit_makes_the_folder_again(preview: Preview):
+    """Found by a red-team pass: a build that failed while moving files in (a folder it could
+    not write, a full disk) left some pages of the edit in place; the next save patched the
+    last good build, trusting its record of every page, and marked the folder clean, so the
+    pages the failed build had changed stayed stale, in the preview and ``publish --watch``
+    alike, and a later ``byline build`` kept them."""
+    folder = preview.root / "preview"
+    page = folder / "tv/bravo/index.html"
+    good = page.read_bytes()
+    # What a commit cut short leaves: a page replaced, the marker saying so.
+    ownership = read_ownership(folder)
+    assert ownership is not None
+    write_ownership(folder, ownership.files, clean=False, scratch=folder, site=ownership.site)
+    page.write_bytes(good.replace(b"Bravo renewed", b"Bravo cancelled"))
+    result = preview.save(C, preview.text(C) + "\nOne more line.\n")
+    assert not result.patched and result.why.endswith("the last build's writing was cut short")
+    assert page.read_bytes() == good
+    preview.assert_same_as_full_build()
+
+
+def test_a_preview_folder_that_lost_its_marker_is_still_the_previews(preview: Preview):
+    """Found by a red-team pass: with .byline-output deleted from the preview's folder (a
+    cleanup tool), every save failed with a traceback offering --force and --take-over,
+    which `byline serve` has not: the folder, made for the session, is the preview's own."""
+    (preview.root / "preview" / MARKER_NAME).unlink()
+    result = preview.save(C, preview.text(C) + "\nOne more line.\n")
+    assert "One more line." in (preview.root / "preview/music/charlie/index.html").read_text()
+    assert not result.patched
+    preview.assert_same_as_full_build()
