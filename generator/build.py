@@ -247,8 +247,8 @@ def _patched(
     output_dir = last.mode.output_dir
     if not (output_dir / MARKER_NAME).is_file():  # `git clean -fdx`, or deleted by hand
         return "the output folder was deleted"
-    found = read_ownership(output_dir)
-    if found is None or not found.clean or found.signature != state.marker_left:
+    clean, signature = marker_state(output_dir)  # its first lines: not 170,000 names
+    if not clean or signature != state.marker_left:
         # A build since the last one began moving files in and was cut short (a folder it
         # could not write, a full disk): the folder is no longer what ``last`` recorded.
         return "the last build's writing was cut short"
@@ -299,8 +299,8 @@ def _marker_left(output_dir: Path) -> str:
     """The signature of the marker a build left in ``output_dir`` once it (and its search
     stage, which lists the index there) has finished: what a later patch in this process
     finds there if nothing has been cut short since ("": none, or left unfinished)."""
-    found = read_ownership(output_dir)
-    return found.signature if found is not None and found.clean else ""
+    clean, signature = marker_state(output_dir)  # its first lines: not 170,000 names
+    return signature if clean else ""
 
 
 def _keep_record(cache: BuildCache, last: LastBuild,

@@ -228,23 +228,32 @@ def not_there(path: Path, src: str, wanted: str) -> str:
     return f"{src} is {kind_of(mode)}, not {wanted}: name the file itself"
 
 
-def read_input(path: str | os.PathLike[str], wanted: str) -> bytes:
-    """The bytes of the regular file at ``path``; UnreadableFile saying why not.
-
-    ``wanted`` names what belongs there ("a Markdown file"), for the message's fix.
-    """
+def _open_regular(path: str | os.PathLike[str], wanted: str) -> int:
+    """A descriptor of the regular file at ``path``; UnreadableFile saying why not."""
     try:
         handle = os.open(path, _OPEN_FLAGS)
     except OSError as error:
         raise UnreadableFile(open_problem(error, path)) from None
     try:
         mode = os.fstat(handle).st_mode
-        if not stat.S_ISREG(mode):
-            raise UnreadableFile(not_regular(mode, wanted))
+    except OSError as error:
+        os.close(handle)
+        raise UnreadableFile(open_problem(error, path)) from None
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        raise UnreadableFile(not_regular(mode, wanted))
+    return handle
+
+
+def read_input(path: str | os.PathLike[str], wanted: str) -> bytes:
+    """The bytes of the regular file at ``path``; UnreadableFile saying why not.
+
+    ``wanted`` names what belongs there ("a Markdown file"), for the message's fix.
+    """
+    handle = _open_regular(path, wanted)
+    try:
         with open(handle, "rb", closefd=False) as file:
             return file.read()
-    except UnreadableFile:
-        raise
     except OSError as error:
         raise UnreadableFile(open_problem(error, path)) from None
     finally:
@@ -256,14 +265,10 @@ def cannot_read(path: str | os.PathLike[str], wanted: str) -> str | None:
     file copied later, so that a named pipe or a file its user may not read is said with the
     other problems instead of failing the copy."""
     try:
-        handle = os.open(path, _OPEN_FLAGS)
-    except OSError as error:
-        return open_problem(error, path)
-    try:
-        mode = os.fstat(handle).st_mode
-        return None if stat.S_ISREG(mode) else not_regular(mode, wanted)
-    finally:
-        os.close(handle)
+        os.close(_open_regular(path, wanted))
+    except UnreadableFile as refused:
+        return str(refused)
+    return None
 
 
 def open_problem(error: OSError, path: str | os.PathLike[str], *, folder: bool = False) -> str:

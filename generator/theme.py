@@ -105,9 +105,10 @@ def load_theme(config: SiteConfig, report: Report) -> Theme:
     static_files: dict[str, Path] = {}
     for root in reversed(roots):  # earlier roots override later ones
         static_files.update(site.files_under(root / "static"))
-    template_files = {folder: site.files_under(folder, partials=True, wanted=_TEMPLATE,
-                                               follow=True) for folder in template_dirs}
-    site_static = site.files_under(config.root / "static", hidden=True)
+    template_files = {folder: site.files_under(folder, partials=True, follow=True)
+                      for folder in template_dirs}
+    # Copied only at the commit, unlike the theme's files, read below: checked now.
+    site_static = site.files_under(config.root / "static", hidden=True, copied_later=True)
     report.extend(sorted(site.problems, key=lambda p: str(p.location)))
     published = _published_static(static_files, config.root, report)
     static_urls = {name: STATIC_PREFIX + hashed for name, (hashed, _) in published.items()}
@@ -236,12 +237,14 @@ class _SiteFiles:
         return False
 
     def files_under(self, folder: Path, *, hidden: bool = False, partials: bool = False,
-                    wanted: str = "a file", follow: bool = False) -> dict[str, Path]:
+                    follow: bool = False, copied_later: bool = False) -> dict[str, Path]:
         """Every file below ``folder`` by "/"-separated relative name: file managers' litter
         and editors' leftovers left out, hidden files too unless ``hidden``, and ``_name``
         unless ``partials`` (templates such as ``_search_box.html`` are included by others).
         A folder that is a link to another in the site is entered when ``follow`` (Jinja
-        reads templates through links: a shared partials folder), else refused, said."""
+        reads templates through links: a shared partials folder), else refused, said.  With
+        ``copied_later`` (files read only when the commit copies them), each file that cannot
+        be read is said now instead."""
         found: dict[str, Path] = {}
         if not folder.is_dir() or not self.inside(folder):
             return found
@@ -271,7 +274,7 @@ class _SiteFiles:
                 if path.is_symlink() and not self.inside(path):
                     continue
                 # Found now, with the other problems, not while output/ is being replaced.
-                if problem := cannot_read(path, wanted):
+                if copied_later and (problem := cannot_read(path, "a file")):
                     self._refuse(path, problem)
                     continue
                 # Published under the name as typed (NFC): a Mac may keep "é" as "e" and an
