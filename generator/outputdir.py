@@ -192,7 +192,8 @@ def commit(
     copies = list(copies)
     arriving = set(staged).union(path for path, _ in copies)
     scratch = staging / "marker"
-    mark_dirty(output, owned, arriving, scratch, token, site)
+    with _placing(output / MARKER_NAME):
+        mark_dirty(output, owned, arriving, scratch, token, site)
     written = 0
     for path in staged:
         _move(staging / _staged_name(path), output / path)
@@ -217,7 +218,8 @@ def commit(
             (output / path).unlink()
             removed += 1
     _remove_empty_folders(output, emptied)
-    mark_clean(output, owned, arriving, gone, scratch, token, site)
+    with _placing(output / MARKER_NAME):
+        mark_clean(output, owned, arriving, gone, scratch, token, site)
     shutil.rmtree(staging, ignore_errors=True)
     return CommitReport(written, removed, marker_state(output)[1])
 
@@ -251,9 +253,17 @@ def mark_clean(output: Path, owned: Set[str], arriving: Set[str], gone: Set[str]
 
 def _move(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with _placing(target):
         place(source, target)
-    except OSError as error:  # named as the page it is, not as the staged file it came from
+
+
+@contextlib.contextmanager
+def _placing(target: Path) -> Iterator[None]:
+    """A failure to put a file at ``target`` named as that file in the output folder, not as
+    the staged file in the cache it came from (a folder the writer must fix, not ours)."""
+    try:
+        yield
+    except OSError as error:
         raise BuildFailed([Problem(Severity.ERROR, _not_placed(error, target),
                                    SourceLocation(shown(target)))]) from None
 

@@ -702,3 +702,23 @@ def test_a_dir_target_linked_to_a_drive_not_mounted_is_refused(make_site: MakeSi
     assert (f"`path` {site / 'mirror'} is a link to {mount / 'www'}, which does not exist (a "
             "drive not mounted?)") in run.err
     assert not (tmp_path / "mnt").exists()
+
+
+def test_an_output_folder_byline_may_not_write_is_named_not_the_caches_temporary(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A red-team pass: output/ owned by the web server's user, and a new story. The line
+    # named .byline-cache/staging-N/marker/..byline-output.N.byline-tmp, with no fix.
+    site, previous = built_site(make_site)
+    output = site / "output"
+    real = os.replace
+
+    def refused(source: object, target: object, *args: object, **kwargs: object) -> None:
+        if Path(os.fspath(target)).parent == output:  # type: ignore[call-overload]
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(source))  # type: ignore[call-overload]
+        real(source, target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", refused)
+    (site / "content/articles/new.md").write_text(article("New story"), encoding="utf-8")
+    fails_with(site, previous,
+               f"{output / '.byline-output'}: error: Byline may not write here (permission "
+               f"denied): make {output} writable, e.g. `chmod u+w` it, and build again")
