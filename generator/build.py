@@ -22,7 +22,7 @@ import os
 import sys
 import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from generator.model import Content
     from generator.render import Output, Plan
     from generator.search_stage import SearchOutcome
+    from generator.theme import Theme
 
 # Why a build in a new process made only what a change reached (see incremental.py).
 PLANNED_FROM_RECORD = "planned from the last build's record of what each page shows"
@@ -412,6 +413,34 @@ def _check_content_anyway(site: Path, options: BuildOptions, state: BuildState,
     report.extend(found.problems)
 
 
+def _check_outputs_anyway(
+    config: SiteConfig, theme: Theme, content: Content, images: ImageIndex, output_dir: Path,
+    owned: Set[str], preview: bool, now: datetime, report: Report,
+) -> None:
+    """The stories, pages and author files have errors (and nothing else has) and nothing
+    will be written: plan the pages of what did load all the same, so that two pages at one
+    address, or a file the writer keeps in the output folder that a page would replace, are
+    said with the other problems, not only once those are fixed.  Nothing is rendered, and no
+    photo made."""
+    from generator.render import SiteRenderer, build_index, plan_outputs, redirect_map
+    from generator.render_stage import report_blocked
+
+    # The files with an error of their own are left out, so that what follows from their
+    # error (two stories at one address, an alias taken) is not said a second time.
+    named = {p.location.path for p in report.errors if p.location is not None}
+    content = replace(content, articles=tuple(a for a in content.articles
+                                              if a.source.path not in named),
+                      pages=tuple(p for p in content.pages if p.source.path not in named))
+    index = build_index(content, config.categories, None, related_count=config.related_count)
+    renderer = SiteRenderer(config, index, images, theme, preview=preview, now=now)
+    redirects = redirect_map(content.articles, content.pages, {})
+    outputs = plan_outputs(renderer, "", redirects, None).outputs
+    found = Report()
+    _check_collisions(outputs, found, config.root)
+    report.extend(found.errors)
+    report_blocked(output_dir, outputs, owned, report)
+
+
 def _busy(output_dir: Path) -> str:
     return (f"another Byline build is writing into {output_dir}: wait for it to finish, "
             "then build again")
@@ -601,6 +630,9 @@ def _build_locked(
     report.extend(unused_template_problems(theme, site))
     if report.errors:  # said with the others, not only once they are fixed
         report.extend(template_syntax_problems(theme, site))
+        if all(p.location and p.location.path.startswith("content/") for p in report.errors):
+            _check_outputs_anyway(config, theme, content, images, output_dir, ownership.files,
+                                  options.preview, now, report)
     report.raise_if_errors()
     if options.defer_images:
         images = defer_images(images, state.cache, config.images)

@@ -80,11 +80,16 @@ def write_outputs(
 def refuse_blocked(output_dir: Path, outputs: Sequence[Output], owned: Set[str],
                    report: Report) -> None:
     """Stop the build, before anything is made, when writing ``outputs`` would go through a
-    link or over a file Byline did not write (see ``outputdir.blocked_paths``): one error
-    for each, naming what to move."""
+    link or over a file Byline did not write (see ``outputdir.blocked_paths``)."""
+    if report_blocked(output_dir, outputs, owned, report):
+        raise BuildFailed(report.sorted())
+
+
+def report_blocked(output_dir: Path, outputs: Sequence[Output], owned: Set[str],
+                   report: Report) -> bool:
+    """One error for each output whose writing would go through a link or over a file
+    Byline did not write, naming what to move; whether there was any."""
     blocked = blocked_paths(output_dir, (o.path for o in outputs), owned)
-    if not blocked:
-        return
     origins = {o.path: o.origin for o in outputs}
     for entry in blocked:
         where = SourceLocation(shown(output_dir / entry.path))
@@ -102,7 +107,7 @@ def refuse_blocked(output_dir: Path, outputs: Sequence[Output], owned: Set[str],
             report.error(f"this file was not written by Byline, and {made} would replace "
                          f"it: move it out of {shown(output_dir)} (or build into another "
                          "folder), then build again", where)
-    raise BuildFailed(report.sorted())
+    return bool(blocked)
 
 
 
