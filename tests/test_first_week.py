@@ -581,3 +581,24 @@ def test_lists_come_out_as_typed_in_editors_and_pasted_from_docs() -> None:
     # A speaker typed under a quote with a hyphen is no list of one (a review).
     quoted = render_markdown('> "We were never a band."\n> - Jasper Quint\n').html.decode()
     assert "<ul>" not in quoted and "- Jasper Quint" in quoted
+
+
+def test_every_page_of_content_pages_is_in_the_footer_unless_it_says_not(make_site):
+    """A red-team pass: a Contact page and a privacy policy were published and linked from
+    nowhere, so no reader could find them; only About was in the footer."""
+    site = make_site({
+        "content/articles/a.md": article("A story", category="Music"),
+        "content/pages/about.md": "---\ntitle: About us\n---\n\nWho we are.\n",
+        "content/pages/privacy.md": "---\ntitle: privacy policy\n---\n\nWe keep nothing.\n",
+        "content/pages/contact/index.md": "---\ntitle: Contact\n---\n\nWrite to us.\n",
+        "content/pages/thanks.md": "---\ntitle: Thanks!\nfooter: false\n---\n\nSigned up.\n",
+    })
+    build(site)
+    for path in ("/", "/music/", "/thanks/"):
+        footer = page(site, path).select(".site-footer__nav a")
+        assert [(a.text, a["href"]) for a in footer][:4] == [
+            ("About The Test Times", "/about/"), ("Contact", "/contact/"),
+            ("privacy policy", "/privacy/"), ("Archive", "/archive/")], path
+    current = page(site, "/contact/").select(".site-footer__nav a[aria-current=page]")
+    assert [a["href"] for a in current] == ["/contact/"]
+    assert page(site, "/thanks/").h1.text == "Thanks!"  # published, linked only where you link it

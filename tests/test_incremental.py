@@ -176,6 +176,13 @@ EDITS: list[tuple[str, Callable[[Preview], BuildResult], bool]] = [
      lambda p: p.save(C, _edit(p.text(C), "author:", "updated: 2026-11-10 08:00\nauthor:")),
      True),
     ("a page edited", lambda p: p.save(ABOUT, p.text(ABOUT) + "\nSince 2026.\n"), True),
+    # Every page's footer links to every page of content/pages/ by its title.
+    ("a page added", lambda p: p.save("content/pages/contact.md",
+                                      "---\ntitle: Contact\n---\n\nWrite to us.\n"), False),
+    ("a page's title changed",
+     lambda p: p.save(ABOUT, _edit(p.text(ABOUT), "About us", "Who we are")), False),
+    ("a page left out of the footer",
+     lambda p: p.save(ABOUT, _edit(p.text(ABOUT), "title:", "footer: false\ntitle:")), False),
     ("saved without a change", lambda p: p.save(B, p.text(B)), True),
     ("three stories saved at once",
      lambda p: p.save_all({A: p.text(A) + "\nMore.\n",

@@ -194,6 +194,7 @@ def assemble_page(
     slug = _slug(fields, source)
     aliases = fields.aliases()
     fields.flag("draft")  # read for its check alone: a draft is left out before this
+    in_footer = fields.flag("footer") if "footer" in fields.data else True
     extra = fields.warn_unknown_keys(PAGE_KEYS)
     if "language" in fields.data:
         report.warning("a page takes no 'language' (a story's does): the page is published "
@@ -225,6 +226,7 @@ def assemble_page(
         extra=extra,
         videos=videos,
         alias_lines=_alias_lines(fields, aliases),
+        in_footer=in_footer,
     )
 
 

@@ -26,7 +26,7 @@ ARTICLE_KEYS = (
     "title", "date", "updated", "author", "authors", "category", "tags", "dek", "hero",
     "slug", "draft", "aliases", "updates", "corrections", "live", "language",
 )
-PAGE_KEYS = ("title", "description", "slug", "aliases", "draft")
+PAGE_KEYS = ("title", "description", "slug", "aliases", "draft", "footer")
 HERO_KEYS = ("image", "video", "alt", "caption", "credit", "focus")
 # What each list-of-names field must be, with an example of its own: an author's example
 # must be people, an alias's paths.

@@ -521,6 +521,12 @@ class SiteRenderer:
             "nav": [self.views.term(g.term) for g in self.index.categories],
             "feeds": self._site_feeds(),
             "about_url": self.url(about.url) if about else None,
+            # About first, then by title: every page a reader may look for (Contact, the
+            # privacy policy…), not only About.
+            "pages": [{"title": p.title, "url": self.url(p.url)}
+                      for p in sorted(self.content.pages,
+                                      key=lambda p: (p is not about, p.title.casefold()))
+                      if p.in_footer],
             "search_url": self.url(SEARCH_PATH) if self.config.search else None,
             "corrections_url": (self.url(CORRECTIONS_PATH) if self.config.corrections_page
                                 else None),
