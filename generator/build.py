@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from generator.image_stage import ImageIndex, PendingImage
     from generator.incremental import BuildMode, LastBuild
     from generator.model import Content
+    from generator.published import PublishedUrls
     from generator.render import Output, Plan
     from generator.search_stage import SearchOutcome
     from generator.theme import Theme
@@ -417,26 +418,26 @@ def _check_outputs_anyway(
     config: SiteConfig, theme: Theme, content: Content, images: ImageIndex, output_dir: Path,
     owned: Set[str], preview: bool, now: datetime, report: Report,
 ) -> None:
-    """The stories, pages and author files have errors (and nothing else has) and nothing
-    will be written: plan the pages of what did load all the same, so that two pages at one
-    address, or a file the writer keeps in the output folder that a page would replace, are
-    said with the other problems, not only once those are fixed.  Nothing is rendered, and no
-    photo made."""
+    """The content or static/ has errors (and nothing else has) and nothing will be written:
+    plan the pages of what did load all the same, so that two pages at one address, a file
+    the writer keeps in the output folder that a page would replace, or a conflict left in
+    the record of published addresses are said with the other problems, not only once those
+    are fixed.  Nothing is rendered, and no photo made."""
+    from generator.content import without_contested_addresses
     from generator.render import SiteRenderer, build_index, plan_outputs, redirect_map
     from generator.render_stage import report_blocked
 
-    # The files with an error of their own are left out, so that what follows from their
-    # error (two stories at one address, an alias taken) is not said a second time.
-    named = {p.location.path for p in report.errors if p.location is not None}
-    content = replace(content, articles=tuple(a for a in content.articles
-                                              if a.source.path not in named),
-                      pages=tuple(p for p in content.pages if p.source.path not in named))
+    _published(config.root, report)
+
+    content = without_contested_addresses(content)
     index = build_index(content, config.categories, None, related_count=config.related_count)
     renderer = SiteRenderer(config, index, images, theme, preview=preview, now=now)
     redirects = redirect_map(content.articles, content.pages, {})
     outputs = plan_outputs(renderer, "", redirects, None).outputs
     found = Report()
     _check_collisions(outputs, found, config.root)
+    if config.search:
+        _check_search_folder(outputs, found, config.root)
     report.extend(found.errors)
     report_blocked(output_dir, outputs, owned, report)
 
@@ -577,6 +578,7 @@ def _build_locked(
         theme_reads,
         unused_template_problems,
     )
+    from generator.render_stage import report_blocked
 
     if state.memo is None:
         state.memo = ParseMemo()
@@ -630,7 +632,8 @@ def _build_locked(
     report.extend(unused_template_problems(theme, site))
     if report.errors:  # said with the others, not only once they are fixed
         report.extend(template_syntax_problems(theme, site))
-        if all(p.location and p.location.path.startswith("content/") for p in report.errors):
+        if all(p.location and p.location.path.startswith(("content/", "static/"))
+               for p in report.errors):
             _check_outputs_anyway(config, theme, content, images, output_dir, ownership.files,
                                   options.preview, now, report)
     report.raise_if_errors()
@@ -707,6 +710,9 @@ def _build_locked(
         _check_collisions(plan.outputs, report, site)
     if indexer is not None:
         _check_search_folder(plan.outputs, report, site)
+    if report.errors:  # said with the others, not only once they are fixed
+        report.extend(template_syntax_problems(theme, site))
+        report_blocked(output_dir, plan.outputs, ownership.files, report)
     report.raise_if_errors()
     if foreign:
         report.warning(kept_unpublished(output_dir, foreign), None)
@@ -887,19 +893,10 @@ def _moved(site: Path, content: Content, report: Report, memo: ParseMemo, cache:
     A rename is found by the renamed file's bytes (see ``renamed_sources``), so an edit of
     it after the build that found it would hide it: until a publish records it, the cache
     keeps it."""
-    from generator.published import (
-        MANIFEST_PATH,
-        ManifestError,
-        load_published,
-        redirects_for_moved,
-        renamed_sources,
-    )
+    from generator.published import redirects_for_moved, renamed_sources
 
-    try:
-        published = load_published(site)
-    except PublishError as error:
-        line = error.line if isinstance(error, ManifestError) else None
-        report.error(str(error), SourceLocation(str(MANIFEST_PATH), line))
+    published = _published(site, report)
+    if published is None:
         return {}, {}
     prefix = "content" + os.sep
     keys = [a.source.path.removeprefix(prefix).replace(os.sep, "/") for a in content.articles]
@@ -919,6 +916,18 @@ def _moved(site: Path, content: Content, report: Report, memo: ParseMemo, cache:
     if renames != kept:
         cache.set_renames(renames)
     return redirects_for_moved(published.renamed(renames), current), renames
+
+
+def _published(site: Path, report: Report) -> PublishedUrls | None:
+    """The record of published addresses (see published.py), or None with its problem."""
+    from generator.published import MANIFEST_PATH, ManifestError, load_published
+
+    try:
+        return load_published(site)
+    except PublishError as error:
+        line = error.line if isinstance(error, ManifestError) else None
+        report.error(str(error), SourceLocation(str(MANIFEST_PATH), line))
+        return None
 
 
 def _check_search_folder(outputs: Sequence[Output], report: Report, site: Path) -> None:

@@ -73,6 +73,37 @@ def test_an_address_taken_and_a_writers_file_in_the_way_are_said_with_the_other_
     assert (site / "output/music/gala/index.html").read_text() == "my mock-up\n"
 
 
+def test_an_address_clash_a_broken_template_and_a_writers_file_are_said_in_one_build(
+        make_site):
+    """A red-team pass: with no mistake in the stories, a page at a section's address hid a
+    template that does not parse, and the writer's file a new story would replace: each was
+    said only in the next build."""
+    site = make_site({"content/articles/first.md": article("First", category="Music")})
+    build(site)
+    write_files(site, {
+        "content/pages/music.md": "---\ntitle: Music desk\n---\n\nWho we are.\n",
+        "content/pages/old.md": "---\ntitle: Old\naliases: [/feed.xml]\n---\n\nx\n",
+        "content/articles/new.md": article("New", category="TV"),
+        "templates/page.html": '{% extends "base.html" %}\n{% block main %}{% if x %}oops'
+                               "{% endblock %}\n",
+    })
+    (site / "output/tv/new").mkdir(parents=True)
+    (site / "output/tv/new/index.html").write_text("my mock-up\n")
+    assert [line.split(": error: ")[0] for line in problems_of(site)] == [
+        f"{site / 'output/tv/new/index.html'}", "content/pages/music.md:2",
+        "content/pages/old.md:3", "templates/page.html:2"]
+
+
+def test_a_conflict_in_the_published_record_is_said_with_the_stories_mistakes(make_site):
+    site = make_site({"content/articles/a.md": article(date="Tuesday")})
+    (site / ".byline").mkdir()
+    (site / ".byline/published.json").write_text('{"articles": {\n' + _CONFLICT.format(
+        '"articles/gala.md": ["/music/gala/"]', '"articles/premiere.md": ["/music/p/"]')
+        + '}, "version": 1}\n')
+    assert [line.split(": error: ")[0] for line in problems_of(site)] == [
+        ".byline/published.json:2", "content/articles/a.md:3"]
+
+
 _CONFLICT = "<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> origin/main\n"
 _KEEP_ONE = ("a merge conflict is left here: keep one of the two versions between <<<<<<< and "
              ">>>>>>>, and delete the other and the three marker lines")

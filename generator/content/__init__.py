@@ -13,7 +13,11 @@ if TYPE_CHECKING:
         is_litter,
         is_set_aside,
     )
-    from generator.content.load import ContentOptions, load_content
+    from generator.content.load import (
+        ContentOptions,
+        load_content,
+        without_contested_addresses,
+    )
     from generator.content.memo import LoadRecord, ParseMemo
     from generator.content.reload import ContentPatch, reload_sources
 
@@ -32,6 +36,7 @@ __getattr__ = lazy_exports(__name__, {
     "load_content": "load",
     "reload_sources": "reload",
     "tag_url": "assemble",
+    "without_contested_addresses": "load",
 })
 
 __all__ = [
@@ -48,4 +53,5 @@ __all__ = [
     "load_content",
     "reload_sources",
     "tag_url",
+    "without_contested_addresses",
 ]

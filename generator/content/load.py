@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.dates import instant, utc_now
@@ -241,11 +242,48 @@ def _newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 # A claim on an address: the URL as a page lives at it, the file, the story or page, and
 # which of its aliases it is (None: its own address).
 _Claim = tuple[str, str, Article | Page, int | None]
+_Item = TypeVar("_Item", Article, Page)
 
 
 def _check_unique_urls(content: Content, report: Report) -> None:
     """Two files claiming one address (with their own or an alias) is an error at the later
     file's line that sets it, naming the other; every clash of the site is reported."""
+    claims, contested = _contested_claims(content)
+    taken = {url for url, _, _, _ in claims}  # and the slugs suggested, once each
+    for claim, first in contested:
+        report.error(_clash(claim, first, taken), _claimed_at(claim))
+
+
+def without_contested_addresses(content: Content) -> Content:
+    """``content`` without what ``_check_unique_urls`` said: each story or page at an
+    address a file before it took left out, each alias taken left off.  What loaded can then
+    be planned all the same (see build.py) without saying those clashes a second time."""
+    _, contested = _contested_claims(content)
+    if not contested:
+        return content
+    dropped = {id(claim[2]) for claim, _ in contested if claim[3] is None}
+    struck: dict[int, set[int]] = {}
+    for (_, _, item, alias), _ in contested:
+        if alias is not None:
+            struck.setdefault(id(item), set()).add(alias)
+
+    def kept(item: _Item) -> _Item:
+        gone = struck.get(id(item))
+        if not gone:
+            return item
+        return replace(item, aliases=tuple(a for i, a in enumerate(item.aliases)
+                                           if i not in gone),
+                       alias_lines=tuple(n for i, n in enumerate(item.alias_lines)
+                                         if i not in gone))
+
+    return replace(content,
+                   articles=tuple(kept(a) for a in content.articles if id(a) not in dropped),
+                   pages=tuple(kept(p) for p in content.pages if id(p) not in dropped))
+
+
+def _contested_claims(content: Content) -> tuple[list[_Claim], list[tuple[_Claim, _Claim]]]:
+    """Every claim on an address, and each one made on an address another file claimed
+    first (in file order), with that first claim."""
     claims: list[_Claim] = []
     items: tuple[Article | Page, ...] = (*content.articles, *content.pages)
     for item in items:
@@ -253,13 +291,14 @@ def _check_unique_urls(content: Content, report: Report) -> None:
         claims.extend((folder_url(alias), item.source.path, item, index)
                       for index, alias in enumerate(item.aliases))
     if len({url for url, _, _, _ in claims}) == len(claims):
-        return  # the common case: every URL claimed once
+        return claims, []  # the common case: every URL claimed once
     owners: dict[str, _Claim] = {}
-    taken = {url for url, _, _, _ in claims}  # and the slugs suggested, once each
+    contested = []
     for claim in sorted(claims, key=lambda claim: (claim[1], claim[0])):
         first = owners.setdefault(claim[0], claim)
         if first[1] != claim[1]:
-            report.error(_clash(claim, first, taken), _claimed_at(claim))
+            contested.append((claim, first))
+    return claims, contested
 
 
 def _claimed_at(claim: _Claim) -> SourceLocation:
