@@ -275,6 +275,7 @@ class Page:
     videos: tuple[VideoRef, ...] = ()
     alias_lines: tuple[int, ...] = ()  # as for Article
     in_footer: bool = True  # linked from every page's footer (``footer: false`` leaves it out)
+    draft: bool = False  # kept, like a story's, so that a build without drafts leaves it out
 
 
 def images_of(item: Article | Page) -> tuple[ImageRef, ...]:
@@ -507,19 +508,20 @@ def page_data(page: Page) -> list[Any]:
         location_data(page.source), page.digest, page.slug, page.url, page.title, page.summary,
         page.description, [image_data(i) for i in page.images], page.has_embeds,
         list(page.aliases), _extra_data(page.extra), [video_data(v) for v in page.videos],
-        page.body_key, list(page.alias_lines), page.in_footer,
+        page.body_key, list(page.alias_lines), page.in_footer, page.draft,
     ]
 
 
 def page_from(data: object) -> Page:
     """The Page ``page_data`` wrote."""
     (where, digest, slug, url, title, summary, description, images, embeds, aliases, extra,
-     videos, body_key, alias_lines, in_footer) = items(data)
+     videos, body_key, alias_lines, in_footer, draft) = items(data)
     return Page(
         location_from(where), text(digest), text(slug), text(url), text(title), text(body_key),
         text(summary), maybe_text(description), tuple(image_from(i) for i in items(images)),
         flag(embeds), texts(aliases), _extra_from(extra),
         tuple(video_from(v) for v in items(videos)), _lines_from(alias_lines), flag(in_footer),
+        flag(draft),
     )
 
 

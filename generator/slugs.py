@@ -65,6 +65,14 @@ def same_spelling(one: str, other: str) -> bool:
     return one == other or folded(one) == folded(other)
 
 
+def title_order(title: str) -> tuple[str, str]:
+    """A key sorting titles as a reader looks them up: capitals and accents aside ("À qui
+    appartient ce site" among the A's, not after Z; an accent saved as a Mac saves it the
+    same), then the title itself, so that the order never depends on the reading order."""
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)), title
+
+
 def folder_url(path: str) -> str:
     """A site path as a page lives at it: ``/old/page`` → ``/old/page/``; files stay as they are."""
     last = path.rsplit("/", 1)[-1]

@@ -592,13 +592,16 @@ def test_every_page_of_content_pages_is_in_the_footer_unless_it_says_not(make_si
         "content/pages/privacy.md": "---\ntitle: privacy policy\n---\n\nWe keep nothing.\n",
         "content/pages/contact/index.md": "---\ntitle: Contact\n---\n\nWrite to us.\n",
         "content/pages/thanks.md": "---\ntitle: Thanks!\nfooter: false\n---\n\nSigned up.\n",
+        # Among the E's, not after Z (a red-team pass on a French site).
+        "content/pages/ethics.md": "---\ntitle: Éthique\n---\n\nOur code.\n",
     })
     build(site)
     for path in ("/", "/music/", "/thanks/"):
         footer = page(site, path).select(".site-footer__nav a")
-        assert [(a.text, a["href"]) for a in footer][:4] == [
+        assert [(a.text, a["href"]) for a in footer][:5] == [
             ("About The Test Times", "/about/"), ("Contact", "/contact/"),
-            ("privacy policy", "/privacy/"), ("Archive", "/archive/")], path
+            ("Éthique", "/ethics/"), ("privacy policy", "/privacy/"), ("Archive", "/archive/")
+        ], path
     current = page(site, "/contact/").select(".site-footer__nav a[aria-current=page]")
     assert [a["href"] for a in current] == ["/contact/"]
     assert page(site, "/thanks/").h1.text == "Thanks!"  # published, linked only where you link it

@@ -193,7 +193,9 @@ def assemble_page(
     description = _smart(fields.text("description"))
     slug = _slug(fields, source)
     aliases = fields.aliases()
-    fields.flag("draft")  # read for its check alone: a draft is left out before this
+    # A draft is left out before this unless drafts are shown: then it is one, and says so.
+    # Its check is cached with it, and read again by a build without drafts.
+    draft = fields.flag("draft")
     in_footer = fields.flag("footer") if "footer" in fields.data else True
     extra = fields.warn_unknown_keys(PAGE_KEYS)
     if "language" in fields.data:
@@ -227,6 +229,7 @@ def assemble_page(
         videos=videos,
         alias_lines=_alias_lines(fields, aliases),
         in_footer=in_footer,
+        draft=draft,
     )
 
 

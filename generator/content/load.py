@@ -97,9 +97,11 @@ def load_content(
             if index not in rechecked:  # fresh ones reported their warnings already
                 report.extend(assembly.warnings)
             item = assembly.item
+            if not options.drafts and item.draft:
+                continue  # checked in a preview, which shows drafts, and cached
             if isinstance(item, Page):
                 pages.append(item)
-            elif options.drafts or not item.draft:
+            else:
                 articles.append(item)
                 named_by[item.url] = assembly.authors
         now = utc_now(options.now)

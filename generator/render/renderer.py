@@ -23,6 +23,7 @@ from generator.inputfiles import merge_conflict_line, shown
 from generator.markup.captions import caption_text
 from generator.markup.placeholders import without_page_only
 from generator.model import Article, Author, Page, VideoRef
+from generator.slugs import title_order
 from generator.textmatch import closest
 from generator.theme import DEFAULT_THEME, Theme, builtin_themes_dir
 
@@ -165,7 +166,7 @@ class SiteRenderer:
         """A static page such as About."""
         view = {"title": page.title, "description": page.description, "url": self.url(page.url),
                 "has_embeds": page.has_embeds, "extra": page.extra,
-                "has_gallery": has_gallery(page)}
+                "has_gallery": has_gallery(page), "status": "draft" if page.draft else None}
         meta = self._meta(page.title, page.description or page.summary, page.url)
         return Received("page.html", {"meta": meta, "page": view},
                         self._body_of(page), "page")
@@ -525,7 +526,7 @@ class SiteRenderer:
             # privacy policy…), not only About.
             "pages": [{"title": p.title, "url": self.url(p.url)}
                       for p in sorted(self.content.pages,
-                                      key=lambda p: (p is not about, p.title.casefold()))
+                                      key=lambda p: (p is not about, title_order(p.title)))
                       if p.in_footer],
             "search_url": self.url(SEARCH_PATH) if self.config.search else None,
             "corrections_url": (self.url(CORRECTIONS_PATH) if self.config.corrections_page
