@@ -71,6 +71,8 @@ def _check_closed(lines: list[str], closing: int) -> None:
 
 # Front matter as other tools write it, by its first line: Hugo's TOML and JSON, and
 # Pelican's (and MultiMarkdown's) "Title: …" lines.
+# A story's file is told "and date:" as well (see content/memo.py); a page has no date.
+NO_FRONT_MATTER = "no front matter: the file must start with a '---' line, then title:"
 _YAML_FORM = "---, then lines such as title: \"…\" and date: 2024-03-01 10:00, then ---"
 
 
@@ -87,4 +89,4 @@ def _not_yaml(first: str) -> str:
     if colon and key.strip() and key.strip().replace(" ", "").isalpha() and key[:1].isupper():
         return (f"'{first[:40]}' looks like Pelican's front matter, which Byline does not read "
                 f"without its fences: write it as YAML: {_YAML_FORM} (keys in lower case)")
-    return "no front matter: the file must start with a '---' line, then title: and date:"
+    return NO_FRONT_MATTER

@@ -167,6 +167,22 @@ def test_missing_image_and_missing_front_matter(make_site):
                for line in lines)
 
 
+def test_a_page_is_asked_for_what_a_page_has_and_a_slug_of_dots_is_said_once(make_site):
+    # A red-team pass: a page without front matter was told to add date:, which pages do
+    # not have; slug: ../.. was a warning whose fix was "write slug: ," and an error too.
+    site = make_site({
+        "content/articles/b.md": "Just text.\n",
+        "content/pages/contact.md": "Write to us.\n",
+        "content/pages/press.md": "---\ntitle: Press\nslug: ../..\n---\n\nx\n",
+    })
+    start = "no front matter: the file must start with a '---' line, then title:"
+    assert problems_of(site) == [
+        f"content/articles/b.md:1: error: {start} and date:",
+        f"content/pages/contact.md:1: error: {start}",
+        'content/pages/press.md:3: error: the slug "../.." has no letter or digit: give a '
+        "'slug:' made of letters, digits and hyphens, e.g. slug: press"]
+
+
 def test_duplicate_urls_name_both_files(make_site):
     site = make_site({
         "content/articles/one.md": article(slug="same", category="Music"),

@@ -364,15 +364,18 @@ def _unknown_category(name: str, categories: tuple[str, ...]) -> str:
 def _slug(fields: FieldReader, source: SourceFile) -> str | None:
     given = fields.text("slug")
     slug = slugify(given) if given else slug_from_filename(source.name)
+    if not slug:  # one line, not also the warning below (a red-team pass had "../..")
+        named = slug_from_filename(source.name)
+        fields.error(f"the slug {quoted(given or '')} has no letter or digit: give a 'slug:' "
+                     "made of letters, digits and hyphens"
+                     + (f", e.g. slug: {named}" if named else ""), "slug")
+        return None
     if given and "/" in given.strip("/"):  # an address typed whole, as another tool takes it
+        last = slugify(given.rstrip("/").rsplit("/")[-1]) or slug
         fields.report.warning(
             f"slug {quoted(given)} is read as {quoted(slug)}: a slug is the last part of the "
-            f"address, not an address; write slug: {slugify(given.rstrip('/').rsplit('/')[-1])}"
-            ", and the old address under aliases: to keep it", fields.at("slug"))
-    if not slug:
-        fields.error("the slug is empty: give a 'slug:' made of letters, digits and hyphens",
-                     "slug")
-        return None
+            f"address, not an address; write slug: {last}, and the old address under "
+            "aliases: to keep it", fields.at("slug"))
     if problem := site_path_problem(f"/{slug}/"):
         # Said here, with the story's other problems: the whole address's check comes only
         # once the rest of the story reads right.

@@ -17,6 +17,7 @@ from typing import Any
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.errors import Problem, Report, SourceLocation, problem_data, problem_from
+from generator.frontmatter import NO_FRONT_MATTER
 from generator.inputfiles import (
     UNSETTLED,
     UnreadableFile,
@@ -154,7 +155,10 @@ def assemble_source(
 ) -> Assembly | None:
     """Check one file; an Assembly only when it had no errors (only those are cached)."""
     if parsed.problem:
-        report.error(parsed.problem, SourceLocation(source.display, parsed.problem_line))
+        problem = parsed.problem
+        if problem.removesuffix(" and date:") == NO_FRONT_MATTER:  # a parse cached before too
+            problem = NO_FRONT_MATTER + ("" if source.kind == "page" else " and date:")
+        report.error(problem, SourceLocation(source.display, parsed.problem_line))
         return None
     local = Report()
     draft = bool(parsed.meta and parsed.meta.data.get("draft") is True)
