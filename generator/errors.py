@@ -127,10 +127,11 @@ class BylineError(Exception):
 class BuildFailed(BylineError):
     """A build stopped; ``problems`` holds every problem found, warnings included."""
 
-    def __init__(self, problems: list[Problem], what: str = "build") -> None:
+    def __init__(self, problems: list[Problem], what: str = "build", then: str = "") -> None:
         self.problems = problems
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-        super().__init__(f"{what} failed with {errors} error{'s' if errors != 1 else ''}")
+        super().__init__(f"{what} failed with {errors} error{'s' if errors != 1 else ''}"
+                         + (f"; {then}" if then else ""))
 
 
 class PublishError(BylineError):

@@ -305,6 +305,18 @@ def test_check_fails_on_a_broken_link(make_site: Callable[[SiteFiles], Path],
     assert "/nowhere/" in err and "Check: 1 error" in err
 
 
+def test_check_with_a_failed_build_says_the_links_are_not_checked_yet(
+        make_site: Callable[[SiteFiles], Path], capsys: Capture) -> None:
+    # A red-team pass: a broken link was said only in the run after the stories' mistakes
+    # were fixed, with nothing to say that links had not been looked at.
+    site = make_site({"content/articles/a.md": article(date="Tuesday"),
+                      "content/pages/about.md": "---\ntitle: About\n---\n\n[x](/nowhere/)\n"})
+    assert main(["check", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "byline: error: build failed with 1 error; links and pages are checked once the build "
+        "has no errors: fix these, then run byline check again")
+
+
 def test_check_strict_makes_warnings_fail(make_site: Callable[[SiteFiles], Path],
                                           capsys: Capture) -> None:
     site = make_site({"content/articles/a.md": article()})  # no dek, no hero: warnings

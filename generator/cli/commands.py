@@ -96,8 +96,15 @@ def run_serve(options: argparse.Namespace, console: Console) -> int:
 
 def run_check(options: argparse.Namespace, console: Console) -> int:
     config = _settings_to_build(options.site, console)
+    from generator.errors import BuildFailed
+
     with _one_build_at_a_time(options.site, options.wait, console):
-        result = _build(options.site, console, output=options.output, force=options.force)
+        try:
+            result = _build(options.site, console, output=options.output, force=options.force)
+        except BuildFailed as failed:  # else a broken link waits, unsaid, for the next run
+            raise BuildFailed(failed.problems, then=(
+                "links and pages are checked once the build has no errors: fix these, then "
+                "run byline check again")) from None
         return 1 if _check(result, config, console, strict=options.strict) else 0
 
 
