@@ -22,7 +22,7 @@ from generator.images import ImageSettings
 from generator.inputfiles import CONFIG_NAME, UnreadableFile, line_not_utf8, read_input, shown
 from generator.ownership import site_identity
 from generator.slugs import quoted, site_path_problem, slugify
-from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
+from generator.sourceyaml import RepeatedKeys, YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
 
 PERMALINK_FIELDS = ("category", "slug", "year", "month", "day")
@@ -486,8 +486,13 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
         report.error("the file is not UTF-8 text: save it as UTF-8 in your editor",
                      where.at(line_not_utf8(data, error)))
         return None
+    before = len(report.errors)
     try:
         doc = parse_yaml(text)
+    except RepeatedKeys as exc:  # said with the other settings' mistakes, not before them
+        for message, line in exc.repeats:
+            report.error(message, where.at(line))
+        doc = exc.document
     except YamlSyntaxError as exc:
         report.error(str(exc), where.at(exc.line))
         if not lenient:
@@ -500,7 +505,6 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
     if not isinstance(doc.data, dict):
         report.error("must be a mapping of settings (key: value)", where.at(1))
         return _settings(root, {}, {}, {}, {}, where) if lenient else None
-    before = len(report.errors)
     values = _checked_section(doc, (), TOP_LEVEL, report, where)
     for key in REQUIRED:
         if key not in doc.data:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from generator.errors import LocatedError
-from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
+from generator.sourceyaml import RepeatedKeys, YamlDocument, YamlSyntaxError, parse_yaml
 
 FENCE = "---"
 
@@ -22,6 +22,7 @@ class SplitDocument:
     meta: YamlDocument
     body: str
     body_line: int
+    repeats: tuple[tuple[str, int], ...] = ()  # keys given twice (see ``RepeatedKeys``)
 
 
 def split_front_matter(text: str) -> SplitDocument:
@@ -32,13 +33,16 @@ def split_front_matter(text: str) -> SplitDocument:
         raise FrontMatterError(_not_yaml(lines[0].strip() if lines else ""), 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
+            repeats: tuple[tuple[str, int], ...] = ()
             try:
                 meta = parse_yaml("\n".join(lines[1:index]), first_line=2)
+            except RepeatedKeys as exc:  # the rest is read, to be checked all the same
+                meta, repeats = exc.document, exc.repeats
             except YamlSyntaxError:
                 _check_closed(lines, index)  # the better explanation, when it is that
                 raise
             body = "\n".join(lines[index + 1 :])
-            return SplitDocument(meta, body, index + 2)
+            return SplitDocument(meta, body, index + 2, repeats)
     raise FrontMatterError("front matter is not closed: add a '---' line after it", 1)
 
 

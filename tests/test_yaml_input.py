@@ -271,8 +271,30 @@ def test_a_key_given_twice_names_both_lines(make_site: MakeSite, kind: str) -> N
 def test_a_nested_key_given_twice(make_site: MakeSite) -> None:
     site = make_site({"content/articles/x.md": front_matter(
         "title: Fine", "date: 2026-11-01", "hero:", "  image: a.jpg", "  alt: A", "  alt: B")})
-    assert errors(site) == ["content/articles/x.md:7: error: 'alt' is given twice (lines 6 and "
-                            "7): keep one"]
+    assert errors(site) == [
+        "content/articles/x.md:5: error: image not found: a.jpg (looked for "
+        "content/articles/a.jpg)",
+        "content/articles/x.md:7: error: 'alt' is given twice (lines 6 and 7): keep one"]
+
+
+@pytest.mark.parametrize("kind", SITE_PLACES)
+def test_a_key_given_twice_hides_none_of_the_files_other_mistakes(make_site: MakeSite,
+                                                                  kind: str) -> None:
+    # A red-team pass: a repeated key stopped the file being read, so its other mistakes
+    # (a second repeated key among them) each took one more build to learn of.
+    path, first = SITE_PLACES[kind]
+    key = {"front matter": "dek", "author file": "bio", "site.yaml": "copyright"}[kind]
+    bad = {"front matter": "category: Sports", "author file": "avatar: [1, 2]",
+           "site.yaml": "per_page: many"}[kind]
+    site = make_site(yaml_file(kind, f"{key}: One", f"{key}: Two", bad, "links: []",
+                               "links: []"))
+    start = first + (2 if kind == "front matter" else 1 if kind == "author file" else 6)
+    said = errors(site)
+    assert f"{path}:{start + 1}: error: '{key}' is given twice (lines {start} and {start + 1}): " \
+        "keep one" in said
+    assert f"{path}:{start + 4}: error: 'links' is given twice (lines {start + 3} and " \
+        f"{start + 4}): keep one" in said
+    assert any(line.startswith(f"{path}:{start + 2}: error: ") for line in said), said
 
 
 @pytest.mark.parametrize("kind", SITE_PLACES)

@@ -20,7 +20,7 @@ from generator.inputfiles import (
 )
 from generator.model import Author, Link
 from generator.slugs import is_script_link, link_problem, quoted, slugify
-from generator.sourceyaml import YamlDocument, YamlSyntaxError, parse_yaml
+from generator.sourceyaml import RepeatedKeys, YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
 
 from .images import resolve_image
@@ -80,6 +80,10 @@ def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Auth
     except UnicodeDecodeError:
         report.error("the file is not UTF-8 text", where)
         return None
+    except RepeatedKeys as exc:  # said with the file's other mistakes
+        for message, line in exc.repeats:
+            report.error(message, where.at(line))
+        doc = exc.document  # its first values: the stories naming the author read right
     except YamlSyntaxError as exc:
         report.error(str(exc), where.at(exc.line))
         return None

@@ -170,6 +170,8 @@ def assemble_source(
     else:
         made = assemble_article(source, digest, parsed, config, authors, local)
         result = Assembly(made.article, made.authors, tuple(local.warnings)) if made else None
+    for message, line in parsed.repeats:
+        local.error(message, SourceLocation(source.display, line))
     report.extend(local.problems)
     return result if not local.errors else None
 
@@ -318,7 +320,8 @@ def read_and_parse(files: list[tuple[str, str]]) -> list[tuple[str, ParsedSource
             if digest_bytes(data) != digest:
                 done.append((digest, ParsedSource(problem=CHANGED_WHILE_BUILDING), False))
             else:
-                done.append((digest, parse_source(data), True))
+                parsed = parse_source(data)
+                done.append((digest, parsed, not parsed.repeats))
     return done
 
 

@@ -49,6 +49,9 @@ class ParsedSource:
     body: RenderedMarkdown | None = None
     problem: str | None = None
     problem_line: int | None = None
+    # Keys given twice in the front matter: errors, said with the file's other mistakes
+    # (``meta`` holds each key's first value).  Such a parse is never cached.
+    repeats: tuple[tuple[str, int], ...] = ()
 
 
 # Said of a file whose bytes are no longer those the build hashed: saved again meanwhile.
@@ -104,7 +107,7 @@ def parse_source(data: bytes) -> ParsedSource:
         body = render_markdown(split.body, split.body_line, live=live)
     except LocatedError as exc:  # a body nested or sized beyond what Byline renders
         return ParsedSource(problem=str(exc), problem_line=exc.line)
-    return ParsedSource(meta=split.meta, body=body)
+    return ParsedSource(meta=split.meta, body=body, repeats=split.repeats)
 
 
 # -- as plain data, for the cache (see generator/plaindata.py) ------------------------------

@@ -14,6 +14,17 @@ class YamlSyntaxError(LocatedError):
     """The text is not YAML we accept; ``line`` counts within the whole file."""
 
 
+class RepeatedKeys(YamlSyntaxError):
+    """Keys given twice: the first is the error's message and line, ``repeats`` holds each
+    (message, line), and ``document`` the rest of the text read as if each key were given
+    once (its first value), so that its other mistakes are said in the same build."""
+
+    def __init__(self, repeats: list[tuple[str, int]], document: YamlDocument) -> None:
+        super().__init__(*repeats[0])
+        self.repeats = tuple(repeats)
+        self.document = document
+
+
 @dataclass(frozen=True, slots=True)
 class YamlDocument:
     """Plain data from a YAML document, with the line of every mapping key and list item."""

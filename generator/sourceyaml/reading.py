@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from generator.inputfiles import MERGE_CONFLICT, merge_conflict_line
-from generator.sourceyaml.document import KeyPath, YamlDocument, YamlSyntaxError
+from generator.sourceyaml.document import KeyPath, RepeatedKeys, YamlDocument, YamlSyntaxError
 from generator.sourceyaml.explain import explain, item_quote_hint, quote_hint
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
@@ -79,7 +79,10 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     except yaml.YAMLError as exc:  # pragma: no cover - the check above catches the reader's
         raise YamlSyntaxError(f"this is not YAML text ({exc})", first_line) from None
     builder.unused_anchor()
-    return YamlDocument(builder.root, builder.lines or {(): first_line}, builder.words)
+    document = YamlDocument(builder.root, builder.lines or {(): first_line}, builder.words)
+    if builder.repeats:
+        raise RepeatedKeys(builder.repeats, document)
+    return document
 
 
 def _odd_character(char: str) -> str:
@@ -89,6 +92,10 @@ def _odd_character(char: str) -> str:
                 "program: delete it (retype the space around it)")
     return (f"this line holds an invisible control character ({code}), pasted from another "
             "program: delete it")
+
+
+# The key of a value to leave out: the second of a key given twice.
+_REPEATED = "\0repeated"
 
 
 class _Open:
@@ -128,6 +135,7 @@ class _Builder:
         # Anchors no alias has repeated yet, and whether each is an item of a one-line list.
         self.unused: dict[str, tuple[yaml.Event, bool]] = {}
         self.words: dict[KeyPath, str] = {}  # yes, no, on, off as written, read as booleans
+        self.repeats: list[tuple[str, int]] = []  # keys given twice: (message, line)
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):
@@ -267,13 +275,16 @@ class _Builder:
         if isinstance(top.value, list):
             top.value.append(value)
         elif top.key is not None:
-            top.value[top.key] = value
+            if top.key is not _REPEATED:  # the first value of a key given twice stands
+                top.value[top.key] = value
             top.key = None
         else:
             key = str(value)
-            if key in top.key_lines:
-                raise YamlSyntaxError(f"'{key}' is given twice (lines {top.key_lines[key]} "
-                                      f"and {line}): keep one", line)
+            if key in top.key_lines:  # said once the whole text is read, with the rest
+                self.repeats.append((f"'{key}' is given twice (lines {top.key_lines[key]} "
+                                     f"and {line}): keep one", line))
+                top.key = _REPEATED
+                return
             top.key_lines[key] = line
             top.key = key
             if not top.within_key:
