@@ -606,3 +606,18 @@ def test_every_page_of_content_pages_is_in_the_footer_unless_it_says_not(make_si
         current = page(site, path).select(".site-footer__nav a[aria-current=page]")
         assert [a["href"] for a in current] == [path]
     assert page(site, "/thanks/").h1.text == "Thanks!"  # published, linked only where you link it
+
+
+def test_two_footer_pages_titled_alike_are_warned_about(make_site):
+    # A red-team pass: a newsroom's "Contact" and its advertising desk's "Contact" were two
+    # footer links reading the same, and nothing said so.
+    site = make_site({
+        "content/articles/a.md": article("A story", category="Music"),
+        "content/pages/contact.md": "---\ntitle: Contact\n---\n\nThe newsroom.\n",
+        "content/pages/advertise.md": "---\ntitle: CONTACT\n---\n\nThe ads desk.\n",
+        "content/pages/hidden.md": "---\ntitle: Contact\nfooter: false\n---\n\nNot linked.\n",
+    })
+    assert [str(w) for w in build(site).warnings if "footer" in w.message] == [
+        'content/pages/contact.md:2: warning: this page and content/pages/advertise.md:2 are '
+        'both titled "Contact", and every page\'s footer links to both by it: give one of '
+        "them another title, or write footer: false in one"]

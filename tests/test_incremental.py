@@ -452,6 +452,28 @@ def test_warnings_of_an_edited_file_are_replaced_and_others_kept(preview):
     assert [str(w) for w in fixed.warnings] == [str(w) for w in cold.warnings]
 
 
+def test_a_warning_between_two_pages_stays_right_as_either_is_saved(preview):
+    """The footer warning is of two pages at once: a body edit of either (a patch) keeps it,
+    and a title put right drops it, as a full build says."""
+    contact = "content/pages/contact.md"
+    preview.save(contact, "---\ntitle: about US\n---\n\nWrite to us.\n")
+    for text in ("---\ntitle: about US\n---\n\nWrite to us today.\n",
+                 (preview.site / ABOUT).read_text("utf-8") + "\nMore.\n"):
+        saved = preview.save(contact if "Write" in text else ABOUT, text)
+        assert saved.patched
+        said = [str(w) for w in saved.warnings if "footer" in str(w)]
+        assert len(said) == 0  # About's footer link reads "About …", not its title
+    preview.save(ABOUT, _edit(preview.text(ABOUT), "About us", "About us\nslug: who-we-are"))
+    for edit in ("\nLater.\n", "\nLater still.\n"):
+        saved = preview.save(contact, preview.text(contact) + edit)
+        assert saved.patched
+        cold = build_site(replace(preview.options, output=preview.root / "again"))
+        assert [str(w) for w in saved.warnings] == [str(w) for w in cold.warnings]
+        assert any("are both titled" in str(w) for w in saved.warnings)
+    saved = preview.save(contact, _edit(preview.text(contact), "about US", "Contact"))
+    assert not any("are both titled" in str(w) for w in saved.warnings)
+
+
 # -- A theme that prints everything a template receives --------------------------------------
 # tests/themes/everything prints every documented field (tests/test_templates_doc.py checks
 # it), so a field missing from an output's key shows up here as a stale page.

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     )
     from generator.content.load import (
         ContentOptions,
+        footer_links_alike,
         load_content,
         without_contested_addresses,
     )
@@ -29,6 +30,7 @@ __getattr__ = lazy_exports(__name__, {
     "ParseMemo": "memo",
     "author_url": "authors",
     "category_url": "assemble",
+    "footer_links_alike": "load",
     "is_editors_leftover": "discover",
     "is_ignored": "discover",
     "is_litter": "discover",
@@ -46,6 +48,7 @@ __all__ = [
     "ParseMemo",
     "author_url",
     "category_url",
+    "footer_links_alike",
     "is_editors_leftover",
     "is_ignored",
     "is_litter",

@@ -15,9 +15,9 @@ from typing import TypeVar
 
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.dates import instant, utc_now
-from generator.errors import Report, SourceLocation
+from generator.errors import Problem, Report, SourceLocation
 from generator.model import Article, Author, Content, Page, Term, term
-from generator.slugs import folder_url, quoted, same_spelling, slugify, term_key
+from generator.slugs import folder_url, quoted, same_spelling, slugify, term_key, title_order
 
 from .assemble import category_url
 from .authors import load_author_files
@@ -119,10 +119,29 @@ def load_content(
             held_back=len(sources) - len(published) - len(pages),
         )
         _check_unique_urls(content, report)
+        report.extend(footer_links_alike(content.pages))
         memo.last = LoadRecord({s.path: (s, k) for s, k in zip(sources, keys, strict=True)},
                                authors, context)
         forget_stale(memo, keys, digests)
         return content
+
+
+def footer_links_alike(pages: Iterable[Page]) -> list[Problem]:
+    """A warning for each page in the footer under the title of another (capitals and
+    accents aside): a reader, or a screen reader listing links, cannot tell their links
+    apart.  About's link says "About" and the site's name, not its title.  Asked again of
+    the pages after a save the preview patches (see incremental.py)."""
+    report = Report()
+    seen: dict[str, Page] = {}
+    for page in sorted(pages, key=lambda p: p.source.path):
+        if page.in_footer and page.url != "/about/":
+            first = seen.setdefault(title_order(page.title)[0], page)
+            if first is not page:
+                report.warning(f"this page and {first.source} are both titled "
+                               f"{quoted(page.title)}, and every page's footer links to both "
+                               "by it: give one of them another title, or write footer: false "
+                               "in one", page.source)
+    return report.problems
 
 
 def _canonical_terms(
