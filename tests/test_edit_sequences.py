@@ -91,6 +91,10 @@ class SiteData:
     per_page: int = 2
     bio: str = BIOS[0]
     page_body: str = PAGE_BODIES[0]
+    # A second page, in every page's footer unless it says not (or is a draft).
+    contact: str = "Contact"  # its title; "" for no such page
+    contact_footer: bool = True
+    contact_draft: bool = False
 
     def files(self) -> dict[str, str | bytes]:
         found: dict[str, str | bytes] = {
@@ -98,6 +102,10 @@ class SiteData:
             "content/authors/jo-lane.yaml": f"name: Jo Lane\nbio: {self.bio}\n",
             "content/pages/about.md": f"---\ntitle: About us\n---\n\n{self.page_body}\n",
         }
+        if self.contact:
+            lines = [f"title: {self.contact}"] + ["footer: false"] * (not self.contact_footer) \
+                + ["draft: true"] * self.contact_draft
+            found["content/pages/contact.md"] = "---\n" + "\n".join(lines) + "\n---\n\nWrite.\n"
         for n, story in enumerate(self.stories):
             if story.present:
                 found[f"{story.folder}/index.md"] = story.text()
@@ -125,6 +133,9 @@ EDITS = st.one_of(
     st.tuples(st.just("per_page"), st.sampled_from((2, 3))),
     st.tuples(st.just("bio"), st.sampled_from(BIOS)),
     st.tuples(st.just("page_body"), st.sampled_from(PAGE_BODIES)),
+    st.tuples(st.just("contact"), st.sampled_from(("Contact", "Écrire", "Advertise", ""))),
+    st.tuples(st.just("contact_footer"), st.booleans()),
+    st.tuples(st.just("contact_draft"), st.booleans()),
 )
 
 
