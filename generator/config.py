@@ -490,8 +490,8 @@ def _read_config(root: Path, report: Report, *, lenient: bool) -> SiteConfig | N
     try:
         doc = parse_yaml(text)
     except RepeatedKeys as exc:  # said with the other settings' mistakes, not before them
-        for message, line in exc.repeats:
-            report.error(message, where.at(line))
+        for repeat in exc.repeats:
+            report.error(repeat.message, where.at(repeat.line))
         doc = exc.document
     except YamlSyntaxError as exc:
         report.error(str(exc), where.at(exc.line))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from generator.errors import LocatedError
-from generator.sourceyaml import RepeatedKeys, YamlDocument, YamlSyntaxError, parse_yaml
+from generator.sourceyaml import Repeat, RepeatedKeys, YamlDocument, YamlSyntaxError, parse_yaml
 
 FENCE = "---"
 
@@ -22,7 +22,7 @@ class SplitDocument:
     meta: YamlDocument
     body: str
     body_line: int
-    repeats: tuple[tuple[str, int], ...] = ()  # keys given twice (see ``RepeatedKeys``)
+    repeats: tuple[Repeat, ...] = ()  # keys given more than once (see ``RepeatedKeys``)
 
 
 def split_front_matter(text: str) -> SplitDocument:
@@ -33,7 +33,7 @@ def split_front_matter(text: str) -> SplitDocument:
         raise FrontMatterError(_not_yaml(lines[0].strip() if lines else ""), 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
-            repeats: tuple[tuple[str, int], ...] = ()
+            repeats: tuple[Repeat, ...] = ()
             try:
                 meta = parse_yaml("\n".join(lines[1:index]), first_line=2)
             except RepeatedKeys as exc:  # the rest is read, to be checked all the same
@@ -73,11 +73,21 @@ def _check_closed(lines: list[str], closing: int) -> None:
                 f"{closing + 1})", 1)
 
 
+_NO_FRONT_MATTER = "no front matter: the file must start with a '---' line, then title: and date:"
 # Front matter as other tools write it, by its first line: Hugo's TOML and JSON, and
 # Pelican's (and MultiMarkdown's) "Title: …" lines.
-# A story's file is told "and date:" as well (see content/memo.py); a page has no date.
-NO_FRONT_MATTER = "no front matter: the file must start with a '---' line, then title:"
 _YAML_FORM = "---, then lines such as title: \"…\" and date: 2024-03-01 10:00, then ---"
+# What a page is told instead (see ``said_of_a_page``).
+_PAGE_WORDING = {_NO_FRONT_MATTER: _NO_FRONT_MATTER.removesuffix(" and date:"),
+                 _YAML_FORM: "---, then lines such as title: \"…\", then ---"}
+
+
+def said_of_a_page(problem: str) -> str:
+    """A front-matter problem as said of a page, which has no date: a parse is kept by its
+    file's bytes, and does not know whether the file is a story or a page."""
+    for story, page in _PAGE_WORDING.items():
+        problem = problem.replace(story, page)
+    return problem
 
 
 def _not_yaml(first: str) -> str:
@@ -93,4 +103,4 @@ def _not_yaml(first: str) -> str:
     if colon and key.strip() and key.strip().replace(" ", "").isalpha() and key[:1].isupper():
         return (f"'{first[:40]}' looks like Pelican's front matter, which Byline does not read "
                 f"without its fences: write it as YAML: {_YAML_FORM} (keys in lower case)")
-    return NO_FRONT_MATTER
+    return _NO_FRONT_MATTER

@@ -181,6 +181,18 @@ def test_a_page_is_asked_for_what_a_page_has_and_a_slug_of_dots_is_said_once(mak
         f"content/pages/contact.md:1: error: {start}",
         'content/pages/press.md:3: error: the slug "../.." has no letter or digit: give a '
         "'slug:' made of letters, digits and hyphens, e.g. slug: press"]
+    # A review: Hugo's TOML was still given a date to write, and a name with no letter an
+    # empty slug to quote.
+    (site / "content/articles/b.md").unlink()
+    (site / "content/pages/contact.md").write_text('+++\ntitle = "Contact"\n+++\n\nx\n')
+    (site / "content/pages/press.md").unlink()
+    (site / "content/pages/★.md").write_text("---\ntitle: Stars\n---\n\nx\n")
+    assert problems_of(site) == [
+        "content/pages/contact.md:1: error: this front matter is TOML (Hugo's '+++'), which "
+        "Byline does not read: write it as YAML: ---, then lines such as title: \"…\", then "
+        "--- (key: value, not key = value)",
+        "content/pages/★.md:2: error: the file name has no letter or digit to make the "
+        "address from: give a 'slug:' made of letters, digits and hyphens"]
 
 
 def test_duplicate_urls_name_both_files(make_site):

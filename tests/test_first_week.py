@@ -619,5 +619,5 @@ def test_two_footer_pages_titled_alike_are_warned_about(make_site):
     })
     assert [str(w) for w in build(site).warnings if "footer" in w.message] == [
         'content/pages/contact.md:2: warning: this page and content/pages/advertise.md:2 are '
-        'both titled "Contact", and every page\'s footer links to both by it: give one of '
-        "them another title, or write footer: false in one"]
+        'titled "Contact" and "CONTACT", so every page\'s footer has two links that read '
+        "alike: give one of them another title, or write footer: false in one"]

@@ -81,8 +81,8 @@ def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Auth
         report.error("the file is not UTF-8 text", where)
         return None
     except RepeatedKeys as exc:  # said with the file's other mistakes
-        for message, line in exc.repeats:
-            report.error(message, where.at(line))
+        for repeat in exc.repeats:
+            report.error(repeat.message, where.at(repeat.line))
         doc = exc.document  # its first values: the stories naming the author read right
     except YamlSyntaxError as exc:
         report.error(str(exc), where.at(exc.line))

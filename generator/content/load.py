@@ -94,11 +94,11 @@ def load_content(
             assembly = done.get(key)
             if assembly is None:
                 continue
-            if index not in rechecked:  # fresh ones reported their warnings already
-                report.extend(assembly.warnings)
             item = assembly.item
             if not options.drafts and item.draft:
-                continue  # checked in a preview, which shows drafts, and cached
+                continue  # checked in a preview, which shows drafts, and cached: not said
+            if index not in rechecked:  # fresh ones reported their warnings already
+                report.extend(assembly.warnings)
             if isinstance(item, Page):
                 pages.append(item)
             else:
@@ -137,10 +137,11 @@ def footer_links_alike(pages: Iterable[Page]) -> list[Problem]:
         if page.in_footer and page.url != "/about/":
             first = seen.setdefault(title_order(page.title)[0], page)
             if first is not page:
-                report.warning(f"this page and {first.source} are both titled "
-                               f"{quoted(page.title)}, and every page's footer links to both "
-                               "by it: give one of them another title, or write footer: false "
-                               "in one", page.source)
+                titled = (f"are both titled {quoted(page.title)}" if page.title == first.title
+                          else f"are titled {quoted(page.title)} and {quoted(first.title)}")
+                report.warning(f"this page and {first.source} {titled}, so every page's "
+                               "footer has two links that read alike: give one of them another "
+                               "title, or write footer: false in one", page.source)
     return report.problems
 
 

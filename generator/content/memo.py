@@ -17,7 +17,7 @@ from typing import Any
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.config import SiteConfig
 from generator.errors import Problem, Report, SourceLocation, problem_data, problem_from
-from generator.frontmatter import NO_FRONT_MATTER
+from generator.frontmatter import said_of_a_page
 from generator.inputfiles import (
     UNSETTLED,
     UnreadableFile,
@@ -155,23 +155,26 @@ def assemble_source(
 ) -> Assembly | None:
     """Check one file; an Assembly only when it had no errors (only those are cached)."""
     if parsed.problem:
-        problem = parsed.problem
-        if problem.removesuffix(" and date:") == NO_FRONT_MATTER:  # a parse cached before too
-            problem = NO_FRONT_MATTER + ("" if source.kind == "page" else " and date:")
+        problem = said_of_a_page(parsed.problem) if source.kind == "page" else parsed.problem
         report.error(problem, SourceLocation(source.display, parsed.problem_line))
         return None
     local = Report()
     draft = bool(parsed.meta and parsed.meta.data.get("draft") is True)
     if draft and not drafts:
-        return None  # an unfinished draft (story or page) must never block publishing the rest
+        # An unfinished draft (story or page) must never block publishing the rest; but one
+        # whose draft: is given twice (draft: false added below) may be meant to go out.
+        for repeat in parsed.repeats:
+            if repeat.path == ("draft",):
+                report.error(repeat.message, SourceLocation(source.display, repeat.line))
+        return None
     if source.kind == "page":
         page = assemble_page(source, digest, parsed, config, local)
         result = Assembly(page, (), tuple(local.warnings)) if page else None
     else:
         made = assemble_article(source, digest, parsed, config, authors, local)
         result = Assembly(made.article, made.authors, tuple(local.warnings)) if made else None
-    for message, line in parsed.repeats:
-        local.error(message, SourceLocation(source.display, line))
+    for repeat in parsed.repeats:
+        local.error(repeat.message, SourceLocation(source.display, repeat.line))
     report.extend(local.problems)
     return result if not local.errors else None
 

@@ -38,7 +38,7 @@ from generator.plaindata import (
     value_data,
     value_from,
 )
-from generator.sourceyaml import YamlDocument, YamlSyntaxError
+from generator.sourceyaml import Repeat, YamlDocument, YamlSyntaxError
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class ParsedSource:
     problem_line: int | None = None
     # Keys given twice in the front matter: errors, said with the file's other mistakes
     # (``meta`` holds each key's first value).  Such a parse is never cached.
-    repeats: tuple[tuple[str, int], ...] = ()
+    repeats: tuple[Repeat, ...] = ()
 
 
 # Said of a file whose bytes are no longer those the build hashed: saved again meanwhile.

@@ -9,7 +9,13 @@ times in the site's timezone, ``2018-10-26 09:30``) are not YAML's.  When the te
 YAML at all, ``explain`` turns the parser's complaint into the writer's mistake and its fix.
 """
 
-from generator.sourceyaml.document import KeyPath, RepeatedKeys, YamlDocument, YamlSyntaxError
+from generator.sourceyaml.document import (
+    KeyPath,
+    Repeat,
+    RepeatedKeys,
+    YamlDocument,
+    YamlSyntaxError,
+)
 from generator.sourceyaml.reading import MAX_DEPTH, MAX_VALUES, parse_yaml
 from generator.sourceyaml.writing import yaml_scalar
 
@@ -17,6 +23,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_VALUES",
     "KeyPath",
+    "Repeat",
     "RepeatedKeys",
     "YamlDocument",
     "YamlSyntaxError",

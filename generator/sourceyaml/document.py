@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import LocatedError
 
@@ -14,13 +14,21 @@ class YamlSyntaxError(LocatedError):
     """The text is not YAML we accept; ``line`` counts within the whole file."""
 
 
-class RepeatedKeys(YamlSyntaxError):
-    """Keys given twice: the first is the error's message and line, ``repeats`` holds each
-    (message, line), and ``document`` the rest of the text read as if each key were given
-    once (its first value), so that its other mistakes are said in the same build."""
+class Repeat(NamedTuple):
+    """A key given more than once: where it is (its key path), what to say, at which line."""
 
-    def __init__(self, repeats: list[tuple[str, int]], document: YamlDocument) -> None:
-        super().__init__(*repeats[0])
+    path: KeyPath
+    message: str
+    line: int
+
+
+class RepeatedKeys(YamlSyntaxError):
+    """Keys given more than once: the first is the error's message and line, ``repeats``
+    holds each, and ``document`` the rest of the text read as if each key were given once
+    (its first value), so that its other mistakes are said in the same build."""
+
+    def __init__(self, repeats: list[Repeat], document: YamlDocument) -> None:
+        super().__init__(repeats[0].message, repeats[0].line)
         self.repeats = tuple(repeats)
         self.document = document
 

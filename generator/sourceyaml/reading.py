@@ -15,7 +15,13 @@ from typing import Any
 import yaml
 
 from generator.inputfiles import MERGE_CONFLICT, merge_conflict_line
-from generator.sourceyaml.document import KeyPath, RepeatedKeys, YamlDocument, YamlSyntaxError
+from generator.sourceyaml.document import (
+    KeyPath,
+    Repeat,
+    RepeatedKeys,
+    YamlDocument,
+    YamlSyntaxError,
+)
 from generator.sourceyaml.explain import explain, item_quote_hint, quote_hint
 
 try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
@@ -81,8 +87,16 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     builder.unused_anchor()
     document = YamlDocument(builder.root, builder.lines or {(): first_line}, builder.words)
     if builder.repeats:
-        raise RepeatedKeys(builder.repeats, document)
+        raise RepeatedKeys([_repeat(path, lines) for path, lines in builder.repeats.items()],
+                           document)
     return document
+
+
+def _repeat(path: KeyPath, lines: list[int]) -> Repeat:
+    """One error for a key however many times it is given, at its first repeat."""
+    times = "twice" if len(lines) == 2 else f"{len(lines)} times"
+    listed = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+    return Repeat(path, f"'{path[-1]}' is given {times} (lines {listed}): keep one", lines[1])
 
 
 def _odd_character(char: str) -> str:
@@ -135,7 +149,7 @@ class _Builder:
         # Anchors no alias has repeated yet, and whether each is an item of a one-line list.
         self.unused: dict[str, tuple[yaml.Event, bool]] = {}
         self.words: dict[KeyPath, str] = {}  # yes, no, on, off as written, read as booleans
-        self.repeats: list[tuple[str, int]] = []  # keys given twice: (message, line)
+        self.repeats: dict[KeyPath, list[int]] = {}  # keys given more than once: their lines
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):
@@ -281,8 +295,7 @@ class _Builder:
         else:
             key = str(value)
             if key in top.key_lines:  # said once the whole text is read, with the rest
-                self.repeats.append((f"'{key}' is given twice (lines {top.key_lines[key]} "
-                                     f"and {line}): keep one", line))
+                self.repeats.setdefault((*top.path, key), [top.key_lines[key]]).append(line)
                 top.key = _REPEATED
                 return
             top.key_lines[key] = line
