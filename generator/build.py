@@ -435,20 +435,20 @@ def _check_outputs_anyway(
     redirects = redirect_map(content.articles, content.pages, {})
     outputs = plan_outputs(renderer, "", redirects, None).outputs
     found = Report()
-    clashing = _check_collisions(outputs, found, config.root)
+    in_the_way = _check_collisions(outputs, found, config.root)
     if config.search:
         _check_search_folder(outputs, found, config.root)
     report.extend(found.errors)
-    report_blocked(output_dir, _apart_from(outputs, clashing), owned, report)
+    report_blocked(output_dir, _apart_from(outputs, in_the_way), owned, report)
 
 
-def _apart_from(outputs: Sequence[Output], clashing: Set[str]) -> list[Output]:
-    """``outputs`` but those said to clash: what stands in their way in the output folder
-    follows from the clash, and is not said again."""
-    if not clashing:
+def _apart_from(outputs: Sequence[Output], in_the_way: Set[str]) -> list[Output]:
+    """``outputs`` but those said to be in another's way, and those inside them: what
+    stands in the output folder there follows from that, and is not said again."""
+    if not in_the_way:
         return list(outputs)
-    return [o for o in outputs if o.path not in clashing
-            and not any(o.path.startswith(path + "/") for path in clashing)]
+    return [o for o in outputs if o.path not in in_the_way
+            and not any(o.path.startswith(path + "/") for path in in_the_way)]
 
 
 def _busy(output_dir: Path) -> str:
@@ -705,7 +705,7 @@ def _build_locked(
         # The units planned again hold every file of static/ and every page Byline makes
         # with nothing shown (robots.txt…): a file added to static/ clashes here, as in a
         # clean build; so does one in the way of the folder of a page not planned again.
-        clashing = _check_collisions(plan.outputs, report, site,
+        in_the_way = _check_collisions(plan.outputs, report, site,
                                      _carried_neighbours(plan, previous, output_dir))
         # Only the files of the units planned again are compared, made or removed.
         existing -= previous.keys() - {o.path for o in plan.outputs} - set(plan.removed)
@@ -716,12 +716,13 @@ def _build_locked(
     else:
         # Not knowing what the templates read, render everything and key it afterwards, once.
         plan = rekey(reads)
-        clashing = _check_collisions(plan.outputs, report, site)
+        in_the_way = _check_collisions(plan.outputs, report, site)
     if indexer is not None:
         _check_search_folder(plan.outputs, report, site)
     if report.errors:  # said with the others, not only once they are fixed
         report.extend(template_syntax_problems(theme, site))
-        report_blocked(output_dir, _apart_from(plan.outputs, clashing), ownership.files, report)
+        report_blocked(output_dir, _apart_from(plan.outputs, in_the_way), ownership.files,
+                       report)
     report.raise_if_errors()
     if foreign:
         report.warning(kept_unpublished(output_dir, foreign), None)
@@ -983,15 +984,15 @@ def _check_collisions(outputs: Sequence[Output], report: Report, site: Path,
                       carried: Mapping[str, Output] | None = None) -> set[str]:
     """Two outputs at one path, or a file where another output needs its folder; ``carried``:
     outputs of the last build planned from its record and not again (see above).  The paths
-    of the outputs said to clash."""
+    of the outputs said to be in another's way (what stands in the output folder there
+    follows from it); two at one path are not among them: a file of the writer's there is
+    replaced whichever the writer keeps, and is said too."""
     from generator.config import setting_at
 
     seen: dict[str, Output] = {}
-    clashing: set[str] = set()
     for output in outputs:
         first = seen.setdefault(output.path, output)
         if first is not output:
-            clashing.add(output.path)
             # At the file of the later one if it has one, else of the first: a page Byline
             # makes itself (a section's, the archive) names no file, the writer's page does.
             where, other = (output.origin, first.origin) if output.origin else (first.origin,
@@ -1014,9 +1015,9 @@ def _check_collisions(outputs: Sequence[Output], report: Report, site: Path,
                 report.error(f"/{output.path} is a page Byline makes itself (a section's or "
                              f"tag's list, the archive, a feed), and {this} would be written "
                              f"over it: {fix}", where)
-    clashing |= _check_file_in_folders_way({**carried, **seen} if carried else seen, report)
+    in_the_way = _check_file_in_folders_way({**carried, **seen} if carried else seen, report)
     _warn_one_file_elsewhere(seen, report)
-    return clashing
+    return in_the_way
 
 
 def _check_file_in_folders_way(outputs: Mapping[str, Output], report: Report) -> set[str]:

@@ -94,6 +94,18 @@ def test_an_address_clash_a_broken_template_and_a_writers_file_are_said_in_one_b
         "content/pages/old.md:3", "templates/page.html:2"]
 
 
+def test_a_writers_file_at_an_address_two_files_claim_is_said_with_the_clash(make_site):
+    # A review: it waited for the next build, though whichever file is kept replaces it.
+    site = make_site({"content/articles/first.md": article("First", category="Music")})
+    build(site)
+    write_files(site, {"content/pages/contact.md": "---\ntitle: Contact\n---\n\nx\n",
+                       "static/contact/index.html": "<p>Contact</p>\n"})
+    (site / "output/contact").mkdir()
+    (site / "output/contact/index.html").write_text("my mock-up\n")
+    assert [line.split(": error: ")[0] for line in problems_of(site)] == [
+        f"{site / 'output/contact/index.html'}", "static/contact/index.html"]
+
+
 def test_a_conflict_in_the_published_record_is_said_with_the_stories_mistakes(make_site):
     site = make_site({"content/articles/a.md": article(date="Tuesday")})
     (site / ".byline").mkdir()
