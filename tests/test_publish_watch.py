@@ -223,7 +223,8 @@ def test_stopping_leaves_the_record_the_next_publish_plans_from(make_site, tmp_p
         watching.next_outcome()
         _save_update(site, "12:40 am — Lights out", "Good night.")
         watching.next_outcome()
-        assert watching.stop(signal.SIGINT) == 0
+        code = watching.stop(signal.SIGINT)
+        assert code == 0, watching.said
     # The signal comes right after the line saying the save was published: the publish may
     # not have returned yet, and then the watch says it lets it finish.
     assert ("Stopping." in watching.said
@@ -241,7 +242,8 @@ def test_ctrl_c_stops_it_even_if_it_was_started_with_the_signal_blocked(make_sit
     stopping = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
     with Watching(site, blocked=stopping) as watching:
         watching.next_outcome()
-        assert watching.stop(signal.SIGINT) == 0
+        code = watching.stop(signal.SIGINT)
+        assert code == 0, watching.said
     assert re.fullmatch(r"\d\d:\d\d:\d\d stopped watching: saves are no longer published",
                         watching.said[-1]), watching.said
 
