@@ -27,7 +27,7 @@ LAYERS = (
     ("render",),
     ("freshness", "outputdir"),
     ("render_stage", "search_stage"),
-    ("incremental",),
+    ("incremental", "collisions"),
     ("build",),
     ("check", "publish", "scaffold", "starter", "schedule"),
     ("serve",),
