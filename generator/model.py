@@ -278,6 +278,12 @@ class Page:
     draft: bool = False  # kept, like a story's, so that a build without drafts leaves it out
 
 
+def is_about(page: Page) -> bool:
+    """Whether ``page`` is the site's About page (at /about/): the header links to it, and
+    the footer names it "About" and the site's title, not by its own title."""
+    return page.slug == "about"
+
+
 def images_of(item: Article | Page) -> tuple[ImageRef, ...]:
     """Every image an article or page shows: the hero, the body's photos (figures, gallery
     slides, inline images) and the posters of its videos.

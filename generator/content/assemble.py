@@ -364,15 +364,15 @@ def _unknown_category(name: str, categories: tuple[str, ...]) -> str:
 def _slug(fields: FieldReader, source: SourceFile) -> str | None:
     given = fields.text("slug")
     slug = slugify(given) if given else slug_from_filename(source.name)
-    if not slug and not given:
-        fields.error("the file name has no letter or digit to make the address from: give a "
-                     "'slug:' made of letters, digits and hyphens", "slug")
-        return None
     if not slug:  # one line, not also the warning below (a red-team pass had "../..")
-        named = slug_from_filename(source.name)
-        fields.error(f"the slug {quoted(given or '')} has no letter or digit: give a 'slug:' "
-                     "made of letters, digits and hyphens"
-                     + (f", e.g. slug: {named}" if named else ""), "slug")
+        if given is None:
+            fields.error("the file name has no letter or digit to make the address from: give "
+                         "a 'slug:' made of letters, digits and hyphens", "slug")
+        else:
+            named = slug_from_filename(source.name)
+            fields.error(f"the slug {quoted(given)} has no letter or digit: give a 'slug:' "
+                         "made of letters, digits and hyphens"
+                         + (f", e.g. slug: {named}" if named else ""), "slug")
         return None
     if given and "/" in given.strip("/"):  # an address typed whole, as another tool takes it
         last = slugify(given.rstrip("/").rsplit("/")[-1]) or slug

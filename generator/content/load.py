@@ -16,7 +16,7 @@ from typing import TypeVar
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.dates import instant, utc_now
 from generator.errors import Problem, Report, SourceLocation
-from generator.model import Article, Author, Content, Page, Term, term
+from generator.model import Article, Author, Content, Page, Term, is_about, term
 from generator.slugs import folder_url, quoted, same_spelling, slugify, term_key, title_order
 
 from .assemble import category_url
@@ -134,7 +134,7 @@ def footer_links_alike(pages: Iterable[Page]) -> list[Problem]:
     report = Report()
     seen: dict[str, Page] = {}
     for page in sorted(pages, key=lambda p: p.source.path):
-        if page.in_footer and page.url != "/about/":
+        if page.in_footer and not is_about(page):
             first = seen.setdefault(title_order(page.title)[0], page)
             if first is not page:
                 titled = (f"are both titled {quoted(page.title)}" if page.title == first.title

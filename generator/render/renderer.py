@@ -22,7 +22,7 @@ from generator.image_stage import ImageIndex
 from generator.inputfiles import merge_conflict_line, shown
 from generator.markup.captions import caption_text
 from generator.markup.placeholders import without_page_only
-from generator.model import Article, Author, Page, VideoRef
+from generator.model import Article, Author, Page, VideoRef, is_about
 from generator.slugs import title_order
 from generator.textmatch import closest
 from generator.theme import DEFAULT_THEME, Theme, builtin_themes_dir
@@ -506,7 +506,7 @@ class SiteRenderer:
         return [authors[s].name for s in article.author_slugs if s in authors]
 
     def _site_view(self) -> dict[str, Any]:
-        about = next((p for p in self.content.pages if p.slug == "about"), None)
+        about = next((p for p in self.content.pages if is_about(p)), None)
         logo = self.views.planned(self.images.logo, self.config.publisher_name) \
             if self.images.logo else None
         return {
