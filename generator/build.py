@@ -41,14 +41,16 @@ from generator.cache import (
 from generator.content.version import CHECKS_VERSION
 from generator.errors import Problem, PublishError, Report, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
-from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input
+from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input, shown
 from generator.markup import MARKUP_VERSION
-from generator.outputdir import all_present, present_files
+from generator.outputdir import all_present, look_for, present_files
 from generator.ownership import (
     MARKER_NAME,
     adopt_unmarked,
     claim_folder,
+    describe_files,
     kept_unpublished,
+    left_at,
     lock_folder,
     marker_state,
     read_ownership,
@@ -677,10 +679,15 @@ def _build_locked(
     as_cached = previous is remembered  # all of them, none left out above
     if checked.all_present_under and checked.all_present_under == ownership.signature \
             and as_cached:
-        # The check has just found every one of them there (170,000 at 100,000 stories).
+        # The check has just found every one of them there, as the last build left them
+        # (170,000 at 100,000 stories).
         existing = set(previous).union(present_files(output_dir, owned - previous.keys()))
     else:
-        existing = present_files(output_dir, owned.union(previous))
+        looked = look_for(output_dir, owned.union(previous), left_at(ownership.signature))
+        existing = looked.present
+        if looked.altered:
+            previous = _remake_altered(looked.altered, previous, output_dir, state.cache)
+            as_cached = False
     if not ownership.clean:
         # The interrupted build listed its files before moving them in: those it never
         # moved must leave the list too, so every file listed counts as there to remove.
@@ -689,7 +696,7 @@ def _build_locked(
     # A new process: the last build's record in the cache tells what a change reaches, as
     # the preview's memory does (see incremental.py), when every file it lists is there.
     plan = carried = saved = saved_from = None
-    if last is None and previous and saving and existing >= previous.keys():
+    if last is None and previous and as_cached and saving and existing >= previous.keys():
         found = read_saved_plan(state.cache, output_dir)
         saved, saved_from = found if found else (None, None)
     placed = placement_marks(content, marks, basis, saved) if saving else {}
@@ -875,9 +882,26 @@ def _outputs_present(cache: BuildCache, output_dir: Path, marker: str) -> bool:
     from generator.search_stage import index_files
 
     known = cache.output_paths(output_dir)
+    left = left_at(marker)  # and none of them changed since (saved over, emptied)
     return (known is not None and cache.outputs_settled(marker)
-            and all_present(output_dir, known)
-            and all_present(output_dir, index_files(output_dir, cache)))
+            and all_present(output_dir, known, left)
+            and all_present(output_dir, index_files(output_dir, cache), left))
+
+
+def _remake_altered(altered: set[str], previous: Mapping[str, str], output_dir: Path,
+                    cache: BuildCache) -> dict[str, str]:
+    """The last build's keys without those of files changed since it left them (saved over
+    by hand, emptied by a crash or a sync tool): this build makes them again.  A file of the
+    search index changed has every shard made again."""
+    from generator.search_stage import forget_search, is_search_file
+
+    if any(is_search_file(path) for path in altered):
+        forget_search(output_dir, cache)
+    count = len(altered)
+    cache.note(f"{shown(output_dir)}: {count} file{'s' if count != 1 else ''} changed since "
+               f"Byline wrote {'it' if count == 1 else 'them'}, made again: "
+               f"{describe_files(sorted(shown(path) for path in altered))}")
+    return {path: key for path, key in previous.items() if path not in altered}
 
 
 def _unchanged_result(

@@ -112,36 +112,65 @@ def _blocked_folder(root: str, folder: str, plain: set[str]) -> Blocked | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class FoundFiles:
+    """Which of a list of files are in the output folder (as files), and which of those
+    were changed since the build that left them."""
+
+    present: set[str]
+    altered: set[str]
+
+
 def present_files(output: Path, known: Iterable[str]) -> set[str]:
     """Those of ``known`` files that still exist in the output folder (as files)."""
+    return look_for(output, known, None).present
+
+
+def look_for(output: Path, known: Iterable[str], left: int | None) -> FoundFiles:
+    """Which of ``known`` files are in the output folder, and which of those were changed
+    after ``left`` (``ownership.left_at``; None: not asked), one stat each."""
+    present: set[str] = set()
+    altered: set[str] = set()
     with _opened(output) as folder:
-        if folder is None:  # Windows, or no folder
-            root = str(output) + os.sep
-            return {path for path in known if os.path.isfile(root + path)}
-        found = set()
-        for path in known:  # each looked up from the folder, not from "/"
+        root = str(output) + os.sep
+        for path in known:  # each looked up from the folder, not from "/", where it can be
             try:
-                if S_ISREG(os.stat(path.lstrip("/"), dir_fd=folder).st_mode):
-                    found.add(path)
+                info = (os.stat(root + path) if folder is None
+                        else os.stat(path.lstrip("/"), dir_fd=folder))
             except (OSError, ValueError):  # missing, or a name no file system takes
-                pass
-        return found
+                continue
+            if S_ISREG(info.st_mode):
+                present.add(path)
+                if left is not None and info.st_ctime_ns > left:
+                    altered.add(path)
+    return FoundFiles(present, altered)
 
 
-def all_present(output: Path, known: Iterable[str]) -> bool:
-    """Whether every one of ``known`` files still exists in the output folder.
+def all_present(output: Path, known: Iterable[str], left: int | None = None) -> bool:
+    """Whether every one of ``known`` files still exists in the output folder, and none was
+    changed after ``left`` (``ownership.left_at``; None: not asked).
 
     The up-to-date check asks this of every file of the site (170,000 for 100,000 stories),
-    so it asks the cheapest question: existence (``access``, no stat result to build), each
-    path looked up from the folder's descriptor rather than from ``/``, stopping at the first
-    file missing.  A file deleted by hand is missing; a folder put in a page's place would pass.
+    so it asks the cheapest question it can, each path looked up from the folder's
+    descriptor rather than from ``/``, stopping at the first file missing or changed.  A file
+    deleted by hand is missing; one saved over or emptied is changed; a folder put in a
+    page's place would pass.
     """
     with _opened(output) as folder:
-        if folder is None:
-            root = str(output) + os.sep
-            return output.is_dir() and all(os.path.isfile(root + path) for path in known)
-        # (A path that starts with "/", from a cache edited by hand, is still inside.)
-        return all(os.access(path.lstrip("/"), os.F_OK, dir_fd=folder) for path in known)
+        if folder is None:  # Windows, or a folder that cannot be opened
+            wanted = set(known)
+            found = look_for(output, wanted, left)
+            return output.is_dir() and found.present == wanted and not found.altered
+        if left is None:  # existence alone: ``access`` builds no stat result
+            # (A path that starts with "/", from a cache edited by hand, is still inside.)
+            return all(os.access(path.lstrip("/"), os.F_OK, dir_fd=folder) for path in known)
+        for path in known:
+            try:
+                if os.stat(path.lstrip("/"), dir_fd=folder).st_ctime_ns > left:
+                    return False
+            except (OSError, ValueError):
+                return False
+        return True
 
 
 @contextlib.contextmanager

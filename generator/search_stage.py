@@ -201,6 +201,9 @@ def update_search(
             if groups[number]:
                 folder = gather_pages(output_dir, groups[number], scratch / f"pages-{number}")
                 problem = _run_indexer(indexer, folder, bundle)
+                # Gone before the commit below: linking a page and unlinking it change its
+                # change time, which must stay before the marker's (``ownership.left_at``).
+                shutil.rmtree(folder, ignore_errors=True)
                 if problem:
                     _drop_index(output_dir, cache, scratch)
                     return SearchOutcome(message=f"site search is off until the next build: "

@@ -61,6 +61,44 @@ def test_deleted_output_file_is_written_again(make_site):
     assert (site / "output/music/a/index.html").exists()
 
 
+def test_an_output_file_emptied_or_saved_over_is_made_again(make_site, tmp_path):
+    """Found by a red-team pass: a page emptied by a crash or a sync tool, or saved over in
+    an editor, was never made again: `byline build` said "Up to date" and `byline publish`
+    sent the empty page to readers.  Only a deleted file was noticed."""
+    site = make_site({"content/articles/a.md": article(title="A", category="Music"),
+                      "content/articles/b.md": article(title="B", category="Music")})
+    build(site)
+    build(site, reuse_current=True)
+    assert build(site, reuse_current=True).content is None  # the early stop, as yet
+    before = snapshot(site / "output")
+    (site / "output/music/a/index.html").write_bytes(b"")
+    (site / "output/index.html").write_text("<p>Saved over by hand.</p>\n")
+    (site / "output/feed.xml").chmod(0o600)  # changed, though not its bytes
+    result = build(site, reuse_current=True)
+    assert snapshot(site / "output") == before
+    assert set(result.changed) == {"index.html", "music/a/index.html", "feed.xml"}
+    assert result.notes == (f"{site / 'output'}: 3 files changed since Byline wrote them, "
+                            "made again: feed.xml, index.html, music/a/index.html",)
+    assert build(site, reuse_current=True).content is None  # and then it is current again
+
+
+def test_a_page_saved_over_beside_an_edit_is_made_again_with_it(make_site, tmp_path):
+    """A build planned from the last one's record (an edit in a new process) makes only
+    what the edit reaches: a page changed by hand that the edit does not reach is made
+    again all the same."""
+    site = make_site({"content/articles/a.md": article(title="A", category="Music"),
+                      "content/articles/b.md": article(title="B", category="TV")})
+    build(site)
+    build(site, reuse_current=True)
+    (site / "output/tv/b/index.html").write_text("<p>Saved over by hand.</p>\n")
+    story = site / "content/articles/a.md"
+    story.write_text(story.read_text() + "\nOne more sentence.\n")
+    result = build(site, reuse_current=True)
+    assert "tv/b/index.html" in result.changed and "music/a/index.html" in result.changed
+    build(site, output=tmp_path / "fresh")
+    assert snapshot(site / "output") == snapshot(tmp_path / "fresh")
+
+
 def test_theme_assets_have_content_hashes_and_site_templates_override(make_site):
     site = make_site({
         "content/articles/a.md": article(category="Music"),

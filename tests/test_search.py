@@ -125,6 +125,18 @@ def test_a_rebuild_that_changes_no_page_does_not_index_again(make_site):
     assert len(fragments) == 3
 
 
+def test_indexing_leaves_the_pages_as_the_build_wrote_them(make_site):
+    """Pagefind reads the pages through links made beside the cache: they are gone before
+    the index moves in, so no page looks changed since its build (see
+    ``ownership.left_at``), and the next `byline build` stops early instead of making
+    every indexed page again."""
+    require_pagefind()
+    site = news_site(make_site)
+    first = build(site, search=True, reuse_current=True)
+    assert first.search is not None and first.search.indexed
+    assert build(site, search=True, reuse_current=True).content is None
+
+
 def test_when_pagefind_fails_the_old_index_goes_rather_than_find_a_pulled_story(
         make_site, tmp_path, monkeypatch):
     """Found by a red-team pass: a build whose Pagefind failed kept the last index, which
@@ -165,6 +177,17 @@ def test_index_files_deleted_by_hand_are_made_again(make_site, deleted):
         shutil.rmtree(target)
     else:
         target.unlink()
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    assert snapshot(site / "output/pagefind") == before
+
+
+@pytest.mark.parametrize("emptied", ["pagefind/shards.json", "pagefind/0/pagefind-entry.json"])
+def test_index_files_emptied_are_made_again(make_site, emptied):
+    require_pagefind()
+    site = news_site(make_site)
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    before = snapshot(site / "output/pagefind")
+    (site / "output" / emptied).write_bytes(b"")
     assert run_byline(["build", "--site", str(site), "-q"]).code == 0
     assert snapshot(site / "output/pagefind") == before
 
