@@ -335,11 +335,11 @@ def patch_build(
         return Declined(patch)
     # Problems of the files read again replace theirs; everyone else's stay as they were,
     # but for what the pages say of each other, asked again of them all.
-    between_pages = footer_links_alike(last.content.pages) if patch.pages else []
+    between_pages = footer_links_alike(last.content.pages, last.config.title) if patch.pages else []
     report.extend(w for w in last.warnings if w not in between_pages
                   and (w.location is None or w.location.path not in patch.reread))
     if patch.pages:
-        report.extend(footer_links_alike(patch.content.pages))
+        report.extend(footer_links_alike(patch.content.pages, last.config.title))
     edited = [new for _, new in patch.articles.values()]
     warn_missing_credits(edited, last.images.plans, report)
     warn_small_heroes(edited, last.images.plans, report)

@@ -621,3 +621,18 @@ def test_two_footer_pages_titled_alike_are_warned_about(make_site):
         'content/pages/contact.md:2: warning: this page and content/pages/advertise.md:2 are '
         'titled "Contact" and "CONTACT", so every page\'s footer has two links that read '
         "alike: give one of them another title, or write footer: false in one"]
+
+
+def test_a_page_titled_as_the_footer_names_about_is_warned_about(make_site):
+    # A review: the footer's link to About reads "About" and the site's name, so a page
+    # titled so was a second link reading the same, and the warning left About out.
+    site = make_site({
+        "content/articles/a.md": article("A story", category="Music"),
+        "content/pages/about.md": "---\ntitle: About us\n---\n\nWho we are.\n",
+        "content/pages/history.md": "---\ntitle: about the test times\n---\n\nSince 1990.\n",
+    })
+    assert [str(w) for w in build(site).warnings if "footer" in w.message] == [
+        'content/pages/history.md:2: warning: this page is titled "about the test times", as '
+        "every page's footer names the About page (content/pages/about.md:2), so the footer "
+        "has two links that read alike: give this page another title, or write footer: false "
+        "in it"]

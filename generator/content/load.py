@@ -119,29 +119,41 @@ def load_content(
             held_back=len(sources) - len(published) - len(pages),
         )
         _check_unique_urls(content, report)
-        report.extend(footer_links_alike(content.pages))
+        report.extend(footer_links_alike(content.pages, config.title))
         memo.last = LoadRecord({s.path: (s, k) for s, k in zip(sources, keys, strict=True)},
                                authors, context)
         forget_stale(memo, keys, digests)
         return content
 
 
-def footer_links_alike(pages: Iterable[Page]) -> list[Problem]:
+def footer_links_alike(pages: Iterable[Page], site_title: str) -> list[Problem]:
     """A warning for each page in the footer under the title of another (capitals and
     accents aside): a reader, or a screen reader listing links, cannot tell their links
-    apart.  About's link says "About" and the site's name, not its title.  Asked again of
-    the pages after a save the preview patches (see incremental.py)."""
+    apart.  About's link says "About" and the site's name (``site_title``), not its title.
+    Asked again of the pages after a save the preview patches (see incremental.py)."""
     report = Report()
     seen: dict[str, Page] = {}
-    for page in sorted(pages, key=lambda p: p.source.path):
-        if page.in_footer and not is_about(page):
-            first = seen.setdefault(title_order(page.title)[0], page)
-            if first is not page:
-                titled = (f"are both titled {quoted(page.title)}" if page.title == first.title
-                          else f"are titled {quoted(page.title)} and {quoted(first.title)}")
-                report.warning(f"this page and {first.source} {titled}, so every page's "
-                               "footer has two links that read alike: give one of them another "
-                               "title, or write footer: false in one", page.source)
+    listed = sorted((p for p in pages if p.in_footer), key=lambda p: p.source.path)
+    about = next((p for p in listed if is_about(p)), None)
+    if about is not None:  # its link's words are the site's, not a file's
+        seen[title_order(f"About {site_title}")[0]] = about
+    for page in listed:
+        if page is about:
+            continue
+        first = seen.setdefault(title_order(page.title)[0], page)
+        if first is page:
+            continue
+        if first is about:
+            report.warning(f"this page is titled {quoted(page.title)}, as every page's footer "
+                           f"names the About page ({first.source}), so the footer has two "
+                           "links that read alike: give this page another title, or write "
+                           "footer: false in it", page.source)
+            continue
+        titled = (f"are both titled {quoted(page.title)}" if page.title == first.title
+                  else f"are titled {quoted(page.title)} and {quoted(first.title)}")
+        report.warning(f"this page and {first.source} {titled}, so every page's footer has "
+                       "two links that read alike: give one of them another title, or write "
+                       "footer: false in one", page.source)
     return report.problems
 
 
