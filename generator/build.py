@@ -39,13 +39,14 @@ from generator.cache import (
     digest_text,
 )
 from generator.content.version import CHECKS_VERSION
-from generator.errors import Problem, PublishError, Report, SourceLocation
+from generator.errors import BuildFailed, Problem, PublishError, Report, Severity, SourceLocation
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
 from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input, shown
 from generator.markup import MARKUP_VERSION
 from generator.outputdir import all_present, look_for, present_files
 from generator.ownership import (
     MARKER_NAME,
+    FolderRefused,
     adopt_unmarked,
     claim_folder,
     describe_files,
@@ -604,20 +605,28 @@ def _build_locked(
                        scratch=cache_dir)
     # The cache's word stands in for a missing marker only where no marker was ever written
     # (a folder an older Byline built): else the folder was made again since, by someone else.
-    ownership, foreign = claim_folder(
-        output_dir, remembered=remembered if built_before_markers else None,
-        force=options.force, what=label, site=identity,
-        # The preview's folder is its own (made for this session, in the cache): one that
-        # lost its marker is still its own.
-        take_over=options.take_over or options.preview,
-        recorded=None if remembered is None else (
-            lambda name: name in remembered or is_search_file(name)))
+    content_options = ContentOptions(options.drafts, options.future, options.now)
+    try:
+        ownership, foreign = claim_folder(
+            output_dir, remembered=remembered if built_before_markers else None,
+            force=options.force, what=label, site=identity,
+            # The preview's folder is its own (made for this session, in the cache): one
+            # that lost its marker is still its own.
+            take_over=options.take_over or options.preview,
+            recorded=None if remembered is None else (
+                lambda name: name in remembered or is_search_file(name)))
+    except FolderRefused as refused:
+        # Said with the stories' mistakes, not before them: read them all the same.
+        load_content(config, content_options, report, state.memo)
+        if report.errors:
+            raise BuildFailed([Problem(Severity.ERROR, str(refused), None),
+                               *report.sorted()]) from None
+        raise
     if (remembered and ownership.signature and not remembered.keys() <= ownership.files
             and state.cache.outputs_settled(ownership.signature)):
         # Recorded, beside this very marker, as written here by a Byline that keeps no
         # marker (an older one, run here since): still Byline's files, to replace or delete.
         ownership = replace(ownership, files=ownership.files | remembered.keys())
-    content_options = ContentOptions(options.drafts, options.future, options.now)
     collecting = gc.isenabled()
     if owns_heap:
         gc.disable()  # until the model is frozen: see below

@@ -83,6 +83,20 @@ def test_an_unrelated_folder_keeps_every_file(make_site, tmp_path):
     assert snapshot(folder) == {"notes.txt": b"mine", "sub/plan.md": b"mine"}
 
 
+def test_a_folder_refused_is_said_with_the_stories_mistakes(make_site, tmp_path):
+    """A red-team pass: the refusal hid every mistake in the stories, which the writer
+    learnt of only once the folder was put right."""
+    site = make_site({**ARTICLES, "content/articles/bad.md": article(date="Tuesday")})
+    folder = write_files(tmp_path / "www", {"notes.txt": "mine"})
+    code, err = byline_build(site, "--output", str(folder))
+    lines = err.splitlines()
+    assert code == 1 and lines[-1] == "byline: error: build failed with 2 errors"
+    assert lines[0].startswith(f"error: --output {folder} already holds files Byline "
+                               "did not write (notes.txt): choose an empty folder")
+    assert lines[1].startswith("content/articles/bad.md:3: error: 'date' is not a date: ")
+    assert snapshot(folder) == {"notes.txt": b"mine"}
+
+
 @pytest.mark.parametrize("what, named", [
     ("link", "elsewhere"), ("git", ".git/"), ("empty", "drafts/")])
 def test_a_folder_holding_no_file_still_names_what_it_holds(make_site, tmp_path, what, named):
