@@ -21,7 +21,7 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -43,7 +43,7 @@ from generator.errors import BuildFailed, Problem, PublishError, Report, Severit
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
 from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input, shown
 from generator.markup import MARKUP_VERSION
-from generator.outputdir import all_present, look_for, present_files
+from generator.outputdir import all_present, look_for
 from generator.ownership import (
     MARKER_NAME,
     FolderRefused,
@@ -255,6 +255,11 @@ def _patched(
         # A build since the last one began moving files in and was cut short (a folder it
         # could not write, a full disk): the folder is no longer what ``last`` recorded.
         return "the last build's writing was cut short"
+    if not options.preview and not _outputs_intact(state.cache, output_dir, last.outputs,
+                                                   signature):
+        # ``byline publish --watch``: a page changed by hand since is made again by a build
+        # that looks at every file, before this save's commit hides the change.
+        return "a file in the output folder was changed or deleted since the last build"
     report = Report()
     config = last.config
     now = utc_now(options.now)
@@ -686,17 +691,20 @@ def _build_locked(
     marks = item_marks(content) if saving else {}
     owned = set(ownership.files)
     as_cached = previous is remembered  # all of them, none left out above
+    left = left_at(ownership.signature)
     if checked.all_present_under and checked.all_present_under == ownership.signature \
             and as_cached:
         # The check has just found every one of them there, as the last build left them
-        # (170,000 at 100,000 stories).
-        existing = set(previous).union(present_files(output_dir, owned - previous.keys()))
+        # (170,000 at 100,000 stories); the search index's fragments it did not look at.
+        looked = look_for(output_dir, owned - previous.keys(), left)
+        existing = set(previous).union(looked.present)
     else:
-        looked = look_for(output_dir, owned.union(previous), left_at(ownership.signature))
+        looked = look_for(output_dir, owned.union(previous), left)
         existing = looked.present
-        if looked.altered:
-            previous = _remake_altered(looked.altered, previous, output_dir, state.cache)
-            as_cached = False
+    altered = looked.altered  # files changed since the build that wrote them
+    if altered:
+        previous = _remake_altered(altered, previous, output_dir, state.cache)
+        as_cached = False
     if not ownership.clean:
         # The interrupted build listed its files before moving them in: those it never
         # moved must leave the list too, so every file listed counts as there to remove.
@@ -758,7 +766,8 @@ def _build_locked(
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search, versions = _search(options, searching, indexer, output_dir, state.cache, outputs,
-                               content, images, plan.record.site, config.base_path, now)
+                               content, images, plan.record.site, config.base_path, now,
+                               altered)
     state.marker_left = _marker_left(output_dir)
     key = checked.key
     if search and search.message and indexer is not None:
@@ -838,7 +847,7 @@ def _changing_pages(content: Content, now: datetime) -> set[str]:
 def _search(
     options: BuildOptions, searching: bool, indexer: Path | None, output_dir: Path,
     cache: BuildCache, outputs: Mapping[str, str], content: Content, images: ImageIndex,
-    site_key: str, base_path: str, now: datetime,
+    site_key: str, base_path: str, now: datetime, altered: Set[str] = frozenset(),
 ) -> tuple[SearchOutcome | None, Mapping[str, str] | None]:
     """Stage 6, after the commit: bring the search index up to date with the pages.  Also
     the output folder's files and a key of each (``BuildResult.versions``): the outputs,
@@ -863,7 +872,7 @@ def _search(
     else:
         pages = _indexed_pages(content, images, site_key, now)
         search = update_search(output_dir, cache, indexer, pages, outputs, base_path,
-                               _changing_pages(content, now))
+                               _changing_pages(content, now), altered)
     if search.files is None:
         return search, None
     versions = dict(outputs.items())  # a patch's outputs are layered: read them in one pass
@@ -886,26 +895,29 @@ def _inputs_key(site: Path, options: BuildOptions) -> str:
 
 def _outputs_present(cache: BuildCache, output_dir: Path, marker: str) -> bool:
     """Whether every file the last build recorded writing there (its pages and its search
-    index) is still there, recorded beside the signature of the folder's marker
-    (``marker``)."""
+    index) is still there as it left them, recorded beside the signature of the folder's
+    marker (``marker``)."""
+    known = cache.output_paths(output_dir)
+    return (known is not None and cache.outputs_settled(marker)
+            and _outputs_intact(cache, output_dir, known, marker))
+
+
+def _outputs_intact(cache: BuildCache, output_dir: Path, outputs: Iterable[str],
+                    marker: str) -> bool:
+    """Whether ``outputs`` and the search index's files (but its fragments) are all there,
+    none changed since the build that left the marker of signature ``marker``."""
     from generator.search_stage import index_files
 
-    known = cache.output_paths(output_dir)
-    left = left_at(marker)  # and none of them changed since (saved over, emptied)
-    return (known is not None and cache.outputs_settled(marker)
-            and all_present(output_dir, known, left)
+    left = left_at(marker)  # (saved over, emptied: see ownership.left_at)
+    return (all_present(output_dir, outputs, left)
             and all_present(output_dir, index_files(output_dir, cache), left))
 
 
 def _remake_altered(altered: set[str], previous: Mapping[str, str], output_dir: Path,
                     cache: BuildCache) -> dict[str, str]:
     """The last build's keys without those of files changed since it left them (saved over
-    by hand, emptied by a crash or a sync tool): this build makes them again.  A file of the
-    search index changed has every shard made again."""
-    from generator.search_stage import forget_search, is_search_file
-
-    if any(is_search_file(path) for path in altered):
-        forget_search(output_dir, cache)
+    by hand, emptied by a crash or a sync tool): this build makes them again (the search
+    stage, its own files: see ``update_search``)."""
     count = len(altered)
     cache.note(f"{shown(output_dir)}: {count} file{'s' if count != 1 else ''} changed since "
                f"Byline wrote {'it' if count == 1 else 'them'}, made again: "

@@ -134,9 +134,9 @@ def look_for(output: Path, known: Iterable[str], left: int | None) -> FoundFiles
     with _opened(output) as folder:
         root = str(output) + os.sep
         for path in known:  # each looked up from the folder, not from "/", where it can be
-            try:
-                info = (os.stat(root + path) if folder is None
-                        else os.stat(path.lstrip("/"), dir_fd=folder))
+            try:  # a link put in a file's place is no file of Byline's: never followed
+                info = (os.lstat(root + path) if folder is None
+                        else os.stat(path.lstrip("/"), dir_fd=folder, follow_symlinks=False))
             except (OSError, ValueError):  # missing, or a name no file system takes
                 continue
             if S_ISREG(info.st_mode):
@@ -166,7 +166,8 @@ def all_present(output: Path, known: Iterable[str], left: int | None = None) -> 
             return all(os.access(path.lstrip("/"), os.F_OK, dir_fd=folder) for path in known)
         for path in known:
             try:
-                if os.stat(path.lstrip("/"), dir_fd=folder).st_ctime_ns > left:
+                info = os.stat(path.lstrip("/"), dir_fd=folder, follow_symlinks=False)
+                if info.st_ctime_ns > left or S_ISLNK(info.st_mode):
                     return False
             except (OSError, ValueError):
                 return False

@@ -49,7 +49,7 @@ HOW_TO_GET_SEARCH = ("site search is off: Pagefind is not installed. `pip instal
                      "'byline[search]'` (or set `search: false` in site.yaml to silence this)")
 _RECORD = "search:"
 # What a shard's bundle cannot be read without (``index_files``).
-_ENTRY_FILES = ("/pagefind-entry.json", "/pagefind.js")
+_FRAGMENTS = "fragment/"
 # Pagefind names these files after a hash of their bytes: one already in place is the same.
 _HASHED_FOLDERS = ("fragment/", "index/")
 # Pagefind's ready-made interfaces: the theme has its own search page, so they are not kept.
@@ -155,13 +155,15 @@ def shard_groups(pages: Set[str], changing: Set[str]) -> list[list[str]]:
 def update_search(
     output_dir: Path, cache: BuildCache, indexer: Path, pages: Mapping[str, str],
     outputs: Mapping[str, str], base_path: str, changing: Set[str] = frozenset(),
+    altered: Set[str] = frozenset(),
 ) -> SearchOutcome:
     """Make again the shards of ``output_dir``'s index in which a page changed.
 
     ``pages`` maps each page to index (an output path) to a key of what the index shows of
     it; ``outputs`` is every output of the build (a page where the index goes turns search
     off); ``base_path`` is the site's, for the shard list the search page reads;
-    ``changing`` are the pages likely to change again soon, indexed in a shard of their own.
+    ``changing`` are the pages likely to change again soon, indexed in a shard of their own;
+    ``altered``, files of the index changed since the build that wrote them (made again).
     """
     clash = sorted(p for p in outputs if p.startswith(SEARCH_FOLDER + "/"))
     if clash:
@@ -182,7 +184,8 @@ def update_search(
         kept = ()
     stale = [n for n in range(count)
              if not kept or kept[n].key != keys[n]
-             or len(present_files(output_dir, kept[n].files)) != len(kept[n].files)]
+             or len(present_files(output_dir, kept[n].files)) != len(kept[n].files)
+             or not altered.isdisjoint(kept[n].files)]
     manifest = _manifest(groups, base_path)
     if not stale and _holds(output_dir / MANIFEST, manifest):
         return SearchOutcome(pages=len(pages), files=_versions(kept, manifest))
@@ -201,9 +204,7 @@ def update_search(
             if groups[number]:
                 folder = gather_pages(output_dir, groups[number], scratch / f"pages-{number}")
                 problem = _run_indexer(indexer, folder, bundle)
-                # Gone before the commit below: linking a page and unlinking it change its
-                # change time, which must stay before the marker's (``ownership.left_at``).
-                shutil.rmtree(folder, ignore_errors=True)
+                shutil.rmtree(folder, ignore_errors=True)  # done with: not held to the end
                 if problem:
                     _drop_index(output_dir, cache, scratch)
                     return SearchOutcome(message=f"site search is off until the next build: "
@@ -223,7 +224,7 @@ def update_search(
         # list, without) the files of the new one; with no record it makes every shard again.
         forget_search(output_dir, cache)
         cache.remember_marker(_place(output_dir, scratch, made,
-                                     {f for s in shards for f in s.files}))
+                                     {f for s in shards for f in s.files}, altered))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     cache.set_stamp(output_dir, SearchIndex(tuple(shards)), _record_data, kind=_RECORD)
@@ -246,15 +247,15 @@ def _versions(shards: Sequence[Shard], manifest: bytes) -> dict[str, str]:
 
 
 def index_files(output_dir: Path, cache: BuildCache) -> list[str]:
-    """The files of the index the last build made there that a search needs before any
-    result ([] for none): the shard list, and each shard's entry and script, for the
-    up-to-date check to look for as it looks for the pages.  (Not every fragment: one per
+    """The files of the index the last build made there but its fragments ([] for none):
+    the shard list, and each shard's entry, scripts, metadata and word index, for the
+    up-to-date check to look for as it looks for the pages.  (Not the fragments: one per
     story, 100,000 more system calls for a check that must stay well under a second.)"""
     index = cache.stamp(output_dir, _record_from, kind=_RECORD)
     if index is None:
         return []
     return [MANIFEST, *(path for shard in index.shards for path in shard.files
-                        if path.endswith(_ENTRY_FILES))]
+                        if not path.split("/", 2)[2].startswith(_FRAGMENTS))]
 
 
 def forget_search(output_dir: Path, cache: BuildCache) -> None:
@@ -263,16 +264,15 @@ def forget_search(output_dir: Path, cache: BuildCache) -> None:
 
 
 def gather_pages(output_dir: Path, indexed: list[str], into: Path) -> Path:
-    """The pages to index, linked into a folder of their own at the same paths: Pagefind
+    """The pages to index, copied into a folder of their own at the same paths: Pagefind
     then reads only these (not every list page), and a theme that marks no
-    ``data-pagefind-body`` still gets only its stories indexed."""
+    ``data-pagefind-body`` still gets only its stories indexed.  Copied, not linked: a link
+    made and removed changes a page's change time, which tells a page changed by hand
+    (see ``ownership.left_at``)."""
     for page in present_files(output_dir, indexed):
         target = into / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(output_dir / page, target)  # the cache is usually on the same disk
-        except OSError:
-            shutil.copyfile(output_dir / page, target)
+        shutil.copyfile(output_dir / page, target)
     into.mkdir(parents=True, exist_ok=True)
     return into
 
@@ -340,14 +340,16 @@ def _in_the_way(output_dir: Path, paths: list[str]) -> str | None:
             f"search index goes there: move it out of {shown(output_dir)}, then build again")
 
 
-def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str]) -> str:
+def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str],
+           altered: Set[str]) -> str:
     """Commit the shards made again and the shard list; what the index no longer holds goes.
     Returns the signature of the marker the commit left (see ownership.py).
 
-    ``index`` is every file of the index after this build (kept shards' and new ones')."""
+    ``index`` is every file of the index after this build (kept shards' and new ones');
+    ``altered``, files changed since they were written, replaced even if named alike."""
     marker = read_ownership(output_dir)
     owned = set(marker.files) if marker else set()
-    already = present_files(output_dir, owned & set(made))
+    already = present_files(output_dir, owned & set(made)) - altered
     copies = [(path, scratch / path) for path in made
               if not (path.split("/", 2)[2].startswith(_HASHED_FOLDERS) and path in already)]
     copies.append((MANIFEST, scratch / MANIFEST))

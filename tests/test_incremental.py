@@ -804,10 +804,7 @@ def test_an_edit_in_a_new_process_looks_for_the_outputs_once_and_remakes_one_del
     import generator.build
 
     looked_for: list[set[str]] = []
-    present, look = generator.build.present_files, generator.build.look_for
-    monkeypatch.setattr(generator.build, "present_files",
-                        lambda folder, known: looked_for.append(set(known)) or present(folder,
-                                                                                        known))
+    look = generator.build.look_for
     monkeypatch.setattr(generator.build, "look_for",
                         lambda folder, known, left: looked_for.append(set(known)) or look(
                             folder, known, left))

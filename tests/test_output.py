@@ -82,6 +82,25 @@ def test_an_output_file_emptied_or_saved_over_is_made_again(make_site, tmp_path)
     assert build(site, reuse_current=True).content is None  # and then it is current again
 
 
+def test_a_page_replaced_by_a_link_is_made_again_and_what_it_leads_to_kept(make_site,
+                                                                          tmp_path):
+    """A red-team pass: the check looked through a link put in a page's place, saw the
+    linked file's older change time, and the build said "Up to date"."""
+    old_draft = tmp_path / "old-draft.html"  # older than the build, as its change time says
+    old_draft.write_text("<p>An old draft.</p>\n")
+    site = make_site({"content/articles/a.md": article(title="A", category="Music")})
+    build(site)
+    build(site, reuse_current=True)
+    before = snapshot(site / "output")
+    (site / "output/music/a/index.html").unlink()
+    (site / "output/music/a/index.html").symlink_to(old_draft)
+    result = build(site, reuse_current=True)
+    assert "music/a/index.html" in result.changed
+    assert not (site / "output/music/a/index.html").is_symlink()
+    assert snapshot(site / "output") == before
+    assert old_draft.read_text() == "<p>An old draft.</p>\n"
+
+
 def test_a_page_saved_over_beside_an_edit_is_made_again_with_it(make_site, tmp_path):
     """A build planned from the last one's record (an edit in a new process) makes only
     what the edit reaches: a page changed by hand that the edit does not reach is made

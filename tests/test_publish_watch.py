@@ -189,6 +189,22 @@ def test_each_save_is_published_and_the_target_matches_a_clean_build(make_site, 
     assert _published(site / "output") == _published(www)
 
 
+def test_a_page_emptied_while_watching_is_made_again_at_the_next_save(make_site, tmp_path):
+    """A red-team pass: each save's commit came after the hand change and hid it, so a page
+    emptied by a sync tool during a live night was never made again, and went out."""
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    with Watching(site) as watching:
+        watching.next_outcome()
+        emptied = site / "output/tv/other/index.html"
+        emptied.write_bytes(b"")
+        _save_update(site, "12:40 am — Lights out", "Good night from the Roxy.")
+        assert PUBLISHED.match(watching.next_outcome()[-1])
+        assert watching.stop() == 0
+    assert _published(www) == _clean_build(site, tmp_path / "clean")
+    assert _published(site / "output") == _published(www)
+
+
 def test_a_save_with_errors_publishes_nothing_and_the_next_save_does(make_site, tmp_path):
     www = tmp_path / "www"
     site = _site(make_site, www)

@@ -29,11 +29,13 @@ def require_pagefind() -> None:
 
 def indexed_urls(output: Path) -> set[str]:
     """The pages Pagefind indexed, read back from its fragments."""
-    urls = set()
-    for fragment in output.glob("pagefind/*/fragment/*"):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        urls.add(json.loads(data)["url"])
-    return urls
+    return {fragment_url(fragment) for fragment in output.glob("pagefind/*/fragment/*")}
+
+
+def fragment_url(fragment: Path) -> str:
+    """The address of the page a fragment of Pagefind's index is of."""
+    data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+    return str(json.loads(data)["url"])
 
 
 def news_site(make_site):
@@ -126,15 +128,31 @@ def test_a_rebuild_that_changes_no_page_does_not_index_again(make_site):
 
 
 def test_indexing_leaves_the_pages_as_the_build_wrote_them(make_site):
-    """Pagefind reads the pages through links made beside the cache: they are gone before
-    the index moves in, so no page looks changed since its build (see
+    """Pagefind reads copies of the pages, not links to them (a link made and removed
+    changes a page's change time): no page looks changed since its build (see
     ``ownership.left_at``), and the next `byline build` stops early instead of making
-    every indexed page again."""
+    every indexed page again, even when the index could not be put in place."""
     require_pagefind()
     site = news_site(make_site)
     first = build(site, search=True, reuse_current=True)
     assert first.search is not None and first.search.indexed
     assert build(site, search=True, reuse_current=True).content is None
+
+
+def test_an_index_not_put_in_place_leaves_the_pages_untouched(make_site):
+    """A red-team pass: Pagefind read the pages through links, made and removed, which
+    changed their change times; with no index then put in place (a file of the writer's in
+    its way), every later build took every indexed page for one changed by hand, and made
+    it again."""
+    require_pagefind()
+    site = news_site(make_site)
+    build(site, search=False)
+    (site / "output/pagefind").mkdir()
+    (site / "output/pagefind/shards.json").write_text("{}\n")  # the writer's own file
+    blocked = build(site, search=True)
+    assert blocked.search is not None and "shards.json" in (blocked.search.message or "")
+    again = build(site, search=True)
+    assert again.written == 0 and again.notes == ()
 
 
 def test_when_pagefind_fails_the_old_index_goes_rather_than_find_a_pulled_story(
@@ -181,15 +199,36 @@ def test_index_files_deleted_by_hand_are_made_again(make_site, deleted):
     assert snapshot(site / "output/pagefind") == before
 
 
-@pytest.mark.parametrize("emptied", ["pagefind/shards.json", "pagefind/0/pagefind-entry.json"])
+@pytest.mark.parametrize("emptied", ["shards.json", "0/pagefind-entry.json", "0/*.pf_meta",
+                                     "0/pagefind-worker.js", "0/index/*"])
 def test_index_files_emptied_are_made_again(make_site, emptied):
+    """A red-team pass: the up-to-date check looked at the entry files only, so an emptied
+    word index or worker left search broken, and the build said "Up to date"."""
     require_pagefind()
     site = news_site(make_site)
     assert run_byline(["build", "--site", str(site), "-q"]).code == 0
     before = snapshot(site / "output/pagefind")
-    (site / "output" / emptied).write_bytes(b"")
+    [target] = (site / "output/pagefind").glob(emptied)
+    target.write_bytes(b"")
     assert run_byline(["build", "--site", str(site), "-q"]).code == 0
     assert snapshot(site / "output/pagefind") == before
+
+
+def test_a_fragment_emptied_is_made_again_by_the_next_build_that_changes_anything(make_site):
+    """A red-team pass: the shard holding an emptied fragment was indexed again, but the
+    fragment, named after a hash of its bytes, was taken for one already in place and kept
+    empty (and published)."""
+    require_pagefind()
+    site = news_site(make_site)
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    fragments = {fragment_url(f): f for f in (site / "output").glob("pagefind/*/fragment/*")}
+    gig = fragments["/music/gig/"]
+    before = gig.read_bytes()
+    gig.write_bytes(b"")
+    story = site / "content/articles/show.md"  # another story: the gig's fragment is kept
+    story.write_text(story.read_text() + "\nOne more line.\n")
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    assert gig.read_bytes() == before
 
 
 def test_the_preview_never_indexes(make_site, tmp_path):
