@@ -691,7 +691,8 @@ def _build_locked(
     marks = item_marks(content) if saving else {}
     owned = set(ownership.files)
     as_cached = previous is remembered  # all of them, none left out above
-    left = left_at(ownership.signature)
+    # (A build cut short left files newer than its marker: all are made again anyway.)
+    left = left_at(ownership.signature) if ownership.clean and previous else None
     if checked.all_present_under and checked.all_present_under == ownership.signature \
             and as_cached:
         # The check has just found every one of them there, as the last build left them
