@@ -28,7 +28,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__
 from generator.cache import (
     CACHE_DIR_NAME,
     DATABASE_NAME,
@@ -59,6 +58,7 @@ from generator.ownership import (
     sweep_temporaries,
 )
 from generator.theme import builtin_themes_dir, load_theme
+from generator.version import code_digest
 
 # What the up-to-date check does not need is imported where it runs: a build that finds its
 # output current stops before it, and importing it (the YAML parser, jinja2, Python-Markdown,
@@ -888,7 +888,7 @@ def _inputs_key(site: Path, options: BuildOptions) -> str:
         config = read_input(site / CONFIG_NAME, "a YAML file of settings")
     except UnreadableFile:
         return ""
-    settings = (__version__, MARKUP_VERSION, CHECKS_VERSION, digest_bytes(config),
+    settings = (code_digest(), MARKUP_VERSION, CHECKS_VERSION, digest_bytes(config),
                 str(options.drafts), str(options.future), str(options.preview),
                 str(options.search))
     return inputs_key(site, settings, also=[builtin_themes_dir()])

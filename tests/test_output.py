@@ -428,3 +428,23 @@ def test_the_cache_forgets_old_versions_of_edited_files(make_site):
     finally:
         cache.close()
     assert "Draft 39." in (site / "output/a0/index.html").read_text()
+
+
+def test_an_upgraded_byline_makes_every_page_again(make_site, monkeypatch):
+    """An output's key holds the code that made it: the first build after an upgrade that
+    writes a page differently (its structured data, say) makes every page again, instead of
+    saying "Up to date" over pages the older Byline made."""
+    import generator.build
+    import generator.render.plan
+
+    site = make_site({"content/articles/a.md": article(title="A", category="Music")})
+    build(site)
+    build(site, reuse_current=True)
+    assert build(site, reuse_current=True).content is None
+    for module in (generator.build, generator.render.plan):
+        monkeypatch.setattr(module, "code_digest", lambda: "a later Byline")
+    upgraded = build(site, reuse_current=True)
+    assert upgraded.content is not None
+    assert "music/a/index.html" in upgraded.changed and "index.html" in upgraded.changed
+    assert upgraded.written == len(upgraded.changed) > 10
+    assert build(site, reuse_current=True).content is None

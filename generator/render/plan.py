@@ -26,7 +26,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
-from generator import __version__
 from generator.cache import digest_text
 from generator.errors import SourceLocation
 from generator.inputfiles import change_stamp
@@ -45,6 +44,7 @@ from generator.plaindata import (
     texts,
 )
 from generator.slugs import folder_url
+from generator.version import code_digest
 
 from .hosting import headers_file, redirects_file
 from .reads import Reads
@@ -540,7 +540,7 @@ def site_key(r: SiteRenderer, canon: Canon, config_digest: str) -> str:
     """The key of what every output gets: Byline, the settings, the theme, the globals."""
     logo = r.images.logo.source.digest if r.images.logo else ""
     # jinja2 types its globals as objects; the renderer sets "site" to a dict.
-    key, _ = canon.key(__version__, MARKUP_VERSION, config_digest, r.theme.fingerprint,
+    key, _ = canon.key(code_digest(), MARKUP_VERSION, config_digest, r.theme.fingerprint,
                        r.preview, logo, dict(cast(dict[str, Any], r.env.globals["site"])))
     return key
 
