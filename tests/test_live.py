@@ -241,6 +241,20 @@ def test_json_ld_is_a_live_blog_posting_with_its_updates(make_site):
     assert updates[1]["articleBody"] == "Starfall wins."
 
 
+def test_an_updates_structured_text_is_what_a_reader_reads(make_site):
+    """A red-team pass: an update's articleBody held an embed's "Load YouTube video" button
+    and its cookie notice (which the feeds leave out), and a space before each stop that
+    followed markup ("Fans are excited .")."""
+    site = live_site(make_site, "Intro.\n\n## 9:42 pm — Trailer drop\n\n"
+                     "https://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n"
+                     "Fans are *excited*, and [the cast](https://example.org/cast) too.\n\n"
+                     "- One\n- Two\n")
+    build(site)
+    [update] = json_ld(site)["liveBlogUpdate"]
+    assert "Load" not in update["articleBody"] and "cookies" not in update["articleBody"]
+    assert update["articleBody"].endswith("Fans are excited, and the cast too. One Two")
+
+
 def test_an_update_without_a_headline_is_named_by_its_text(make_site):
     site = live_site(make_site, "Intro.\n\n## 9:42 pm\n\nNadia Ferro wins Best Actress.\n",
                      live="true")

@@ -3,8 +3,6 @@ its updates in reading order, each with its anchor, time and (on its page) body.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -15,12 +13,12 @@ from markupsafe import Markup
 from generator.dates import machine_time
 from generator.google import HEADLINE_LIMIT
 from generator.markup import UPDATE_MARK, shorten
+from generator.markup.placeholders import reader_text
 from generator.model import Article, LiveCoverage
 
 from .reads import watched
 
 LiveState = Literal["upcoming", "live", "ended"]
-_TAG = re.compile(r"<[^>]+>")
 _NOTES = '<div class="footnote">'  # Python-Markdown's footnotes, at the end of a body
 
 
@@ -141,10 +139,10 @@ def live_facts(article: Article, body_html: str, absolute: Callable[[str], str]
     if live is None:
         return None
     parts, _ = _notes_apart(body_html.split(UPDATE_MARK)[1:])
-    texts = [_text(part) for part in parts]
+    texts = [reader_text(part) for part in parts]
     page = absolute(article.url)
     updates = tuple(
-        (_text(u.headline_html) or shorten(body, HEADLINE_LIMIT) or machine_time(u.time),
+        (reader_text(u.headline_html) or shorten(body, HEADLINE_LIMIT) or machine_time(u.time),
          machine_time(u.time), body, f"{page}#{u.anchor}")
         for u, body in zip(live.updates, texts, strict=False))
     return (machine_time(live.start), machine_time(live.end) if live.end else None, updates)
@@ -165,5 +163,3 @@ def live_blog_ld(data: dict[str, Any],
     return data
 
 
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
