@@ -333,6 +333,17 @@ class Content:
     bodies: BodySource
     next_scheduled: datetime | None = None
     held_back: int = 0
+    # The stories held back, by address (for ``byline check``'s word on a link to one).
+    withheld: tuple[Withheld, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """A story a build leaves off the site: a draft (``due`` None), or one due later."""
+
+    url: str
+    source: SourceLocation
+    due: datetime | None = None
 
 
 # -- as plain data, for the cache: lists in field order, checked when read -----------------

@@ -305,6 +305,28 @@ def test_check_fails_on_a_broken_link(make_site: Callable[[SiteFiles], Path],
     assert "/nowhere/" in err and "Check: 1 error" in err
 
 
+def test_a_link_to_a_story_held_back_says_which_and_until_when(
+        make_site: Callable[[SiteFiles], Path], capsys: Capture) -> None:
+    # A red-team pass: a link to tonight's review, scheduled, stopped the publish with
+    # "nothing at /music/review/: correct the address", sending the editor after a typo.
+    site = make_site({
+        "content/articles/recap.md": article(
+            "Recap", category="Music",
+            body="The [review](/music/review/) is up tonight; [the casting](/music/casting/)."),
+        "content/articles/review.md": article("Review", "2099-01-10 19:00", category="Music"),
+        "content/articles/casting.md": article("Casting", category="Music", draft="true"),
+    })
+    assert main(["check", "--site", str(site)]) == 1
+    said = [line for line in capsys.readouterr().err.splitlines() if "broken link" in line]
+    assert said == [
+        "content/articles/recap.md:7: error: broken link to /music/review/ on /music/recap/ "
+        "(content/articles/review.md, not published until 2099-01-10 19:00): publish this "
+        "story after it, or take the link out until then",
+        "content/articles/recap.md:7: error: broken link to /music/casting/ on /music/recap/ "
+        "(content/articles/casting.md, a draft, not published): publish it first (take out "
+        "its draft: true), or take the link out"]
+
+
 def test_check_with_a_failed_build_says_the_links_are_not_checked_yet(
         make_site: Callable[[SiteFiles], Path], capsys: Capture) -> None:
     # A red-team pass: a broken link was said only in the run after the stories' mistakes

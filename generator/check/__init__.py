@@ -14,7 +14,7 @@ address (``at_their_sources``).
 
 from generator.check.articles import check_articles
 from generator.check.site import CheckMemo, check_memo_data, check_memo_from, check_site
-from generator.check.sources import at_their_sources
+from generator.check.sources import at_their_sources, said_of_withheld
 
 __all__ = ["CheckMemo", "at_their_sources", "check_articles", "check_memo_data",
-           "check_memo_from", "check_site"]
+           "check_memo_from", "check_site", "said_of_withheld"]

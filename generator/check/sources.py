@@ -14,11 +14,13 @@ page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from generator.errors import Problem, SourceLocation
-from generator.model import Article, Author, Page
+from generator.model import Article, Author, Page, Withheld
+from generator.slugs import folder_url
 
 # What may close an address quoted in a message: "(nothing at /x/)", "…/x/:", "/x/,".
 _AROUND = "()[]<>\"'“”‘’,.:;"
@@ -67,6 +69,36 @@ def at_their_sources(
         if what not in said:
             said.add(what)
             found.append(Problem(problem.severity, problem.message, SourceLocation(*author)))
+    return found
+
+
+# The end of a broken link's message (check/site.py), naming the address with no file.
+_NOTHING_AT = re.compile(r" \(nothing at (?P<path>[^()]*)\): correct the address, or take the "
+                         r"link out$")
+
+
+def said_of_withheld(problems: Sequence[Problem], withheld: Iterable[Withheld]
+                     ) -> list[Problem]:
+    """``problems``, a broken link to the address of a story held back (a draft, or one
+    due later) saying so, and when it is due, rather than sending the writer looking for a
+    typo in an address that is right."""
+    held = {item.url: item for item in withheld}
+    if not held:
+        return list(problems)
+    found = []
+    for problem in problems:
+        match = _NOTHING_AT.search(problem.message)
+        path = match and match["path"].removesuffix("index.html")
+        item = held.get(folder_url(path)) if path else None
+        if match is None or item is None:
+            found.append(problem)
+            continue
+        when = ("a draft, not published): publish it first (take out its draft: true), "
+                "or take the link out" if item.due is None else
+                f"not published until {item.due.strftime('%Y-%m-%d %H:%M')}): publish this "
+                "story after it, or take the link out until then")
+        message = problem.message[:match.start()] + f" ({item.source.path}, {when}"
+        found.append(Problem(problem.severity, message, problem.location))
     return found
 
 

@@ -397,6 +397,8 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
     problems = at_their_sources(problems, [*result.content.articles, *result.content.pages],
                                 config.root, result.output, result.content.authors.values(),
                                 _theme_stylesheets(config))
+    said_of_withheld = _optional("generator.check", "said_of_withheld", "check")
+    problems = said_of_withheld(problems, result.content.withheld)
     if not publishing:  # a publish has read its own target (another's typo is not its stop)
         # Where the site goes is checked too: a typo there is found before a publish meets it.
         deploy_problems = _optional("generator.publish", "deploy_problems", "publish")

@@ -163,10 +163,14 @@ def assemble_source(
     if draft and not drafts:
         # An unfinished draft (story or page) must never block publishing the rest; but one
         # whose draft: is given twice (draft: false added below) may be meant to go out.
-        for repeat in parsed.repeats:
-            if repeat.path == ("draft",):
-                report.error(repeat.message, SourceLocation(source.display, repeat.line))
-        return None
+        said = [r for r in parsed.repeats if r.path == ("draft",)]
+        for repeat in said:
+            report.error(repeat.message, SourceLocation(source.display, repeat.line))
+        if said:
+            return None
+        # Checked all the same, its mistakes said to no one, for its address (a link to it
+        # is said to lead to a draft: see ``Content.withheld``); the load leaves it out.
+        report = Report()
     if source.kind == "page":
         page = assemble_page(source, digest, parsed, config, local)
         result = Assembly(page, (), tuple(local.warnings)) if page else None
