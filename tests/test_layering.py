@@ -12,7 +12,7 @@ from pathlib import Path
 from .conftest import REPO
 
 LAYERS = (
-    ("plaindata", "layered", "lifeline", "google"),
+    ("plaindata", "layered", "lifeline", "google", "version"),
     ("errors", "textmatch", "slugs", "dates", "parallel", "mediatypes", "inputfiles",
      "lazyimport", "stylesheets"),
     ("sourceyaml", "cache", "ownership"),
