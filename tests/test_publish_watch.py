@@ -205,6 +205,23 @@ def test_a_page_emptied_while_watching_is_made_again_at_the_next_save(make_site,
     assert _published(site / "output") == _published(www)
 
 
+def test_a_story_marked_draft_while_watching_is_taken_down_at_that_save(make_site, tmp_path):
+    """A review: once drafts were checked for their addresses, a save marking a published
+    story draft: true was patched in, and its rewrite went out under a Draft banner."""
+    www = tmp_path / "www"
+    site = _site(make_site, www)
+    with Watching(site) as watching:
+        watching.next_outcome()
+        assert (www / "tv/other/index.html").is_file()
+        (site / "content/articles/other.md").write_text(
+            article("Another story", category="TV", draft="true", body="Rewriting this."),
+            encoding="utf-8")
+        assert PUBLISHED.match(watching.next_outcome()[-1])
+        assert watching.stop() == 0
+    assert not (www / "tv/other").exists()
+    assert _published(www) == _clean_build(site, tmp_path / "clean")
+
+
 def test_a_save_with_errors_publishes_nothing_and_the_next_save_does(make_site, tmp_path):
     www = tmp_path / "www"
     site = _site(make_site, www)

@@ -77,7 +77,9 @@ def reload_sources(
         errors = len(local.errors)
         after = assemble_source(sources[i], digests[i], parsed[digests[i]], config,
                                 record.authors, drafts, local)
-        if after is None and len(local.errors) == errors:
+        if (after is None and len(local.errors) == errors) or (
+                after is not None and after.item.draft and not drafts):
+            # (A draft is checked all the same, for its address: see ``assemble_source``.)
             return f"{sources[i].display} became a draft, which this build leaves out"
         if after is not None:
             moved = _moved(before, after, now)
