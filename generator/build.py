@@ -42,7 +42,7 @@ from generator.errors import BuildFailed, Problem, PublishError, Report, Severit
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
 from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input, shown
 from generator.markup import MARKUP_VERSION
-from generator.outputdir import all_present, look_for
+from generator.outputdir import all_as_left, all_present, look_for
 from generator.ownership import (
     MARKER_NAME,
     FolderRefused,
@@ -50,7 +50,6 @@ from generator.ownership import (
     claim_folder,
     describe_files,
     kept_unpublished,
-    left_at,
     lock_folder,
     marker_state,
     read_ownership,
@@ -255,8 +254,7 @@ def _patched(
         # A build since the last one began moving files in and was cut short (a folder it
         # could not write, a full disk): the folder is no longer what ``last`` recorded.
         return "the last build's writing was cut short"
-    if not options.preview and not _outputs_intact(state.cache, output_dir, last.outputs,
-                                                   signature):
+    if not options.preview and not _outputs_intact(state.cache, output_dir, last.outputs):
         # ``byline publish --watch``: a page changed by hand since is made again by a build
         # that looks at every file, before this save's commit hides the change.
         return "a file in the output folder was changed or deleted since the last build"
@@ -691,8 +689,11 @@ def _build_locked(
     marks = item_marks(content) if saving else {}
     owned = set(ownership.files)
     as_cached = previous is remembered  # all of them, none left out above
-    # (A build cut short left files newer than its marker: all are made again anyway.)
-    left = left_at(ownership.signature) if ownership.clean and previous else None
+    # What each file was as Byline left it (a build cut short, or a cache not trusted about
+    # the folder, has every output made again anyway: none are compared).
+    trusted = bool(previous) and not keys_in_memory
+    recorded = state.cache.output_stamps(output_dir) if trusted else None
+    left = (recorded.as_dict() if recorded else {}) if trusted else None
     if checked.all_present_under and checked.all_present_under == ownership.signature \
             and as_cached:
         # The check has just found every one of them there, as the last build left them
@@ -764,6 +765,9 @@ def _build_locked(
         outputs = {o.path: o.key for o in plan.outputs}
     if not keys_in_memory:
         state.cache.replace_output_keys(output_dir, outputs, previous or None, written.marker)
+        # Files found with no stamp recorded (a cache from before stamps) are taken as found.
+        state.cache.change_output_stamps(output_dir, {**looked.unstamped, **written.placed},
+                                         written.gone, start=left or {})
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search, versions = _search(options, searching, indexer, output_dir, state.cache, outputs,
@@ -900,18 +904,19 @@ def _outputs_present(cache: BuildCache, output_dir: Path, marker: str) -> bool:
     marker (``marker``)."""
     known = cache.output_paths(output_dir)
     return (known is not None and cache.outputs_settled(marker)
-            and _outputs_intact(cache, output_dir, known, marker))
+            and _outputs_intact(cache, output_dir, known))
 
 
-def _outputs_intact(cache: BuildCache, output_dir: Path, outputs: Iterable[str],
-                    marker: str) -> bool:
+def _outputs_intact(cache: BuildCache, output_dir: Path, outputs: Iterable[str]) -> bool:
     """Whether ``outputs`` and the search index's files (but its fragments) are all there,
-    none changed since the build that left the marker of signature ``marker``."""
+    each as Byline left it (saved over, emptied, replaced: see ``outputdir.Stamp``)."""
     from generator.search_stage import index_files
 
-    left = left_at(marker)  # (saved over, emptied: see ownership.left_at)
-    return (all_present(output_dir, outputs, left)
-            and all_present(output_dir, index_files(output_dir, cache), left))
+    wanted = [*outputs, *index_files(output_dir, cache)]
+    stamps = cache.output_stamps(output_dir)
+    if stamps is None:  # a cache from before stamps: whether they exist
+        return all_present(output_dir, wanted)
+    return all_as_left(output_dir, wanted, stamps.names, stamps.sizes, stamps.times)
 
 
 def _remake_altered(altered: set[str], previous: Mapping[str, str], output_dir: Path,

@@ -26,6 +26,7 @@ import sqlite3
 import tempfile
 import time
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,22 @@ def digest_text(*parts: str) -> str:
     # (surrogatepass: a file name that is not UTF-8 still gets a key, not a crash)
     data = "\0".join(parts).encode("utf-8", "surrogatepass")
     return blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class OutputStamps:
+    """Each file Byline placed in an output folder, with its size and modification time as
+    it left them, in three lists side by side: the up-to-date check walks them in order,
+    with no mapping of 170,000 names made first (see ``outputdir.all_as_left``)."""
+
+    names: list[str]
+    sizes: array[int]
+    times: array[int]
+
+    def as_dict(self) -> dict[str, tuple[int, int]]:
+        """Name → (size, modification time)."""
+        return {name: (size, time) for name, size, time
+                in zip(self.names, self.sizes, self.times, strict=True)}
 
 
 class BuildCache:
@@ -479,6 +496,31 @@ class BuildCache:
             return row is not None and bool(row[0])
         return True  # unreadable: claim nothing on its word
 
+    def output_stamps(self, output_dir: Path) -> OutputStamps | None:
+        """What each file Byline placed in ``output_dir`` was as it left it; None when none
+        were recorded there."""
+        with self._guard():
+            row = self.db.execute(
+                "SELECT value FROM meta WHERE key='output_stamps'").fetchone()
+            return _stamps_from(row[0], str(output_dir)) if row else None
+        return None
+
+    def change_output_stamps(self, output_dir: Path, placed: Mapping[str, tuple[int, int]],
+                             gone: Iterable[str] = (),
+                             start: Mapping[str, tuple[int, int]] | None = None) -> None:
+        """Record the files just ``placed`` in ``output_dir`` (name → size and modification
+        time) and those ``gone`` from it, over the stamps recorded there (or ``start``)."""
+        if start is None:
+            recorded = self.output_stamps(output_dir)
+            start = recorded.as_dict() if recorded else {}
+        stamps = dict(start)
+        for path in gone:
+            stamps.pop(path, None)
+        stamps.update(placed)
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('output_stamps', ?)",
+                       (_stamps_data(stamps, str(output_dir)),))
+
     def remember_marker(self, marker: str) -> None:
         """Record the signature of the marker a later stage's commit left (the search
         index's), the files' keys unchanged."""
@@ -752,6 +794,41 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _stamps_data(stamps: Mapping[str, tuple[int, int]], folder: str) -> bytes:
+    """Stamps as one value: the folder, their count, the sizes and the times packed, then
+    the names (170,000 at 100,000 stories: read in milliseconds, where as many rows take a
+    tenth of a second of the up-to-date check)."""
+    names = list(stamps)
+    sizes = array("q", [stamps[name][0] for name in names])
+    times = array("q", [stamps[name][1] for name in names])
+    return b"\0".join([folder.encode("utf-8", "surrogatepass"), str(len(names)).encode(),
+                        sizes.tobytes() + times.tobytes(),
+                        *(name.encode("utf-8", "surrogatepass") for name in names)])
+
+
+def _stamps_from(data: object, folder: str) -> OutputStamps | None:
+    """The stamps ``_stamps_data`` wrote for ``folder``; None for another folder's, or for
+    anything else."""
+    if type(data) is not bytes:
+        return None
+    try:
+        head, _, rest = data.partition(b"\0")
+        count_text, _, rest = rest.partition(b"\0")
+        count = int(count_text)
+        size = count * array("q").itemsize
+        sizes, times = array("q"), array("q")
+        sizes.frombytes(rest[:size])
+        times.frombytes(rest[size : 2 * size])
+        names = (rest[2 * size + 1 :].decode("utf-8", "surrogatepass").split("\0")
+                 if count > 0 else [])
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if (head.decode("utf-8", "surrogatepass") != folder or len(names) != count
+            or len(sizes) != count or len(times) != count):
+        return None
+    return OutputStamps(names, sizes, times)
 
 
 def _file_check(path: str, size: int, mtime: int, digest: str) -> int:

@@ -378,6 +378,8 @@ def patch_build(
         outputs = {o.path: o.key for o in patched.outputs}
         if keys_in_cache:
             cache.replace_output_keys(output_dir, outputs, last.outputs, written.marker)
+    if keys_in_cache:  # (the preview's folder is its own: nothing is compared there)
+        cache.change_output_stamps(output_dir, written.placed, written.gone)
     if patched.record is not None and patched.record.reads != last.plan.reads:
         cache.set_template_reads(last.theme.fingerprint, patched.record.reads)
     assert patched.record is not None

@@ -11,7 +11,7 @@ import contextlib
 import errno
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_IFDIR, S_ISDIR, S_ISLNK, S_ISREG
@@ -38,6 +38,8 @@ class CommitReport:
     written: int
     removed: int
     marker: str  # the signature of the marker it left (see ownership.py)
+    placed: Mapping[str, Stamp]  # the files moved in, as left there
+    gone: frozenset[str]  # the files deleted
 
 
 def existing_files(output: Path) -> set[str]:
@@ -112,13 +114,26 @@ def _blocked_folder(root: str, folder: str, plain: set[str]) -> Blocked | None:
     return None
 
 
+# A file as Byline left it in the output folder: its size and modification time.  A file
+# saved over, emptied, put back from an older copy (even moved in, keeping its time) or
+# changed as a build ran has another; a hard link made to it (`cp -al`), or its mode or
+# owner set (a deploy's `chmod -R`), changes neither.  A link put in its place is no file.
+Stamp = tuple[int, int]
+
+
+def stamp_of(info: os.stat_result) -> Stamp:
+    """The stamp of a file, from what ``lstat`` said of it."""
+    return info.st_size, info.st_mtime_ns
+
+
 @dataclass(frozen=True, slots=True)
 class FoundFiles:
-    """Which of a list of files are in the output folder (as files), and which of those
-    were changed since the build that left them."""
+    """Which of a list of files are in the output folder (as files), which of those are no
+    longer as Byline left them, and the stamps of those it holds none for."""
 
     present: set[str]
     altered: set[str]
+    unstamped: dict[str, Stamp]
 
 
 def present_files(output: Path, known: Iterable[str]) -> set[str]:
@@ -126,11 +141,13 @@ def present_files(output: Path, known: Iterable[str]) -> set[str]:
     return look_for(output, known, None).present
 
 
-def look_for(output: Path, known: Iterable[str], left: int | None) -> FoundFiles:
-    """Which of ``known`` files are in the output folder, and which of those were changed
-    after ``left`` (``ownership.left_at``; None: not asked), one stat each."""
+def look_for(output: Path, known: Iterable[str], left: Mapping[str, Stamp] | None
+             ) -> FoundFiles:
+    """Which of ``known`` files are in the output folder, and which of those are not as
+    ``left`` records Byline left them (None: not asked), one ``lstat`` each."""
     present: set[str] = set()
     altered: set[str] = set()
+    unstamped: dict[str, Stamp] = {}
     with _opened(output) as folder:
         root = str(output) + os.sep
         for path in known:  # each looked up from the folder, not from "/", where it can be
@@ -139,39 +156,57 @@ def look_for(output: Path, known: Iterable[str], left: int | None) -> FoundFiles
                         else os.stat(path.lstrip("/"), dir_fd=folder, follow_symlinks=False))
             except (OSError, ValueError):  # missing, or a name no file system takes
                 continue
-            if S_ISREG(info.st_mode):
-                present.add(path)
-                if left is not None and info.st_ctime_ns > left:
+            if not S_ISREG(info.st_mode):
+                continue
+            present.add(path)
+            if left is not None:
+                stamp = left.get(path)
+                if stamp is None:
+                    unstamped[path] = stamp_of(info)
+                elif stamp != stamp_of(info):
                     altered.add(path)
-    return FoundFiles(present, altered)
+    return FoundFiles(present, altered, unstamped)
 
 
-def all_present(output: Path, known: Iterable[str], left: int | None = None) -> bool:
-    """Whether every one of ``known`` files still exists in the output folder, and none was
-    changed after ``left`` (``ownership.left_at``; None: not asked).
+def all_present(output: Path, known: Iterable[str]) -> bool:
+    """Whether every one of ``known`` files still exists in the output folder.
 
-    The up-to-date check asks this of every file of the site (170,000 for 100,000 stories),
-    so it asks the cheapest question it can, each path looked up from the folder's
-    descriptor rather than from ``/``, stopping at the first file missing or changed.  A file
-    deleted by hand is missing; one saved over or emptied is changed; a folder put in a
-    page's place would pass.
+    The up-to-date check asks this of every file of the site it holds no stamp of, so it
+    asks the cheapest question: existence (``access``, no stat result to build), each path
+    looked up from the folder's descriptor rather than from ``/``, stopping at the first
+    file missing.
     """
     with _opened(output) as folder:
         if folder is None:  # Windows, or a folder that cannot be opened
-            wanted = set(known)
-            found = look_for(output, wanted, left)
-            return output.is_dir() and found.present == wanted and not found.altered
-        if left is None:  # existence alone: ``access`` builds no stat result
-            # (A path that starts with "/", from a cache edited by hand, is still inside.)
-            return all(os.access(path.lstrip("/"), os.F_OK, dir_fd=folder) for path in known)
-        for path in known:
+            root = str(output) + os.sep
+            return output.is_dir() and all(os.path.isfile(root + path) for path in known)
+        # (A path that starts with "/", from a cache edited by hand, is still inside.)
+        return all(os.access(path.lstrip("/"), os.F_OK, dir_fd=folder) for path in known)
+
+
+def all_as_left(output: Path, wanted: Iterable[str], names: Sequence[str],
+                sizes: Sequence[int], times: Sequence[int]) -> bool:
+    """Whether each of the files ``wanted`` is in the output folder as Byline left it, as
+    recorded by ``names`` with the size and modification time side by side with each (see
+    ``Stamp``); one not recorded, whether it exists.  The up-to-date check asks this of
+    every file of the site (170,000 for 100,000 stories): the record is walked in one pass,
+    with no lookup of a name, and stops at the first file missing or changed."""
+    wanted = set(wanted)
+    seen = 0
+    with _opened(output) as folder:
+        root = str(output) + os.sep
+        for path, size, time in zip(names, sizes, times, strict=True):
+            if path not in wanted:
+                continue
+            seen += 1
             try:
-                info = os.stat(path.lstrip("/"), dir_fd=folder, follow_symlinks=False)
-                if info.st_ctime_ns > left or S_ISLNK(info.st_mode):
-                    return False
+                info = (os.lstat(root + path) if folder is None
+                        else os.stat(path.lstrip("/"), dir_fd=folder, follow_symlinks=False))
             except (OSError, ValueError):
                 return False
-        return True
+            if info.st_mtime_ns != time or info.st_size != size or not S_ISREG(info.st_mode):
+                return False
+    return seen == len(wanted) or all_present(output, wanted.difference(names))
 
 
 @contextlib.contextmanager
@@ -224,16 +259,14 @@ def commit(
     scratch = staging / "marker"
     with _placing(output / MARKER_NAME):
         mark_dirty(output, owned, arriving, scratch, token, site)
-    written = 0
+    placed: dict[str, Stamp] = {}
     for path in staged:
-        _move(staging / _staged_name(path), output / path)
-        written += 1
+        placed[path] = _move(staging / _staged_name(path), output / path)
     for path, source in copies:
         # Copied, never linked: a file in output/ must not change when the cache does.
         copy = staging / _staged_name(path)
         shutil.copyfile(source, copy)
-        _move(copy, output / path)
-        written += 1
+        placed[path] = _move(copy, output / path)
     removed = 0
     emptied: set[Path] = set()
     # Never outside output/, nor through a link someone made there since Byline wrote the
@@ -251,7 +284,8 @@ def commit(
     with _placing(output / MARKER_NAME):
         mark_clean(output, owned, arriving, gone, scratch, token, site)
     shutil.rmtree(staging, ignore_errors=True)
-    return CommitReport(written, removed, marker_state(output)[1])
+    return CommitReport(len(placed), removed, marker_state(output)[1], placed,
+                        frozenset(gone))
 
 
 def mark_dirty(output: Path, owned: Set[str], arriving: Set[str], scratch: Path,
@@ -281,10 +315,12 @@ def mark_clean(output: Path, owned: Set[str], arriving: Set[str], gone: Set[str]
                     site=site)
 
 
-def _move(source: Path, target: Path) -> None:
+def _move(source: Path, target: Path) -> Stamp:
+    """Move a staged file into place; its stamp there."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with _placing(target):
         place(source, target)
+        return stamp_of(os.lstat(target))
 
 
 @contextlib.contextmanager

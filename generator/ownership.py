@@ -248,21 +248,6 @@ def _signature(token: str, info: os.stat_result) -> str:
     return f"{token} {info.st_size} {info.st_mtime_ns} {info.st_ino}" if token else ""
 
 
-def left_at(signature: str) -> int | None:
-    """When the build named by a marker's ``signature`` left its files: the marker's
-    modification time, written after the last file moved in (None for a marker without a
-    token).  A file changed since (saved over, emptied by a sync tool, its mode changed) has
-    a later change time: nothing but the kernel sets a file's change time, so unlike its
-    modification time no copy or unzip can put it back.  Change and modification times come
-    from one clock, in steps of a few milliseconds: a change within the same step as the
-    commit's end is not told apart.  (On Windows ``st_ctime`` is when a file was made: the
-    output folder is then checked for presence only.)"""
-    parts = signature.split(" ")
-    if len(parts) != 4 or not parts[2].isdigit() or os.name == "nt":
-        return None
-    return int(parts[2])
-
-
 def is_inside(path: str) -> bool:
     """Whether a recorded "/"-separated path stays inside its folder (a marker edited by hand
     or a record from an older Byline must never make a build delete outside it)."""

@@ -6,14 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from generator.errors import BuildFailed, Report, SourceLocation
 from generator.inputfiles import shown
 from generator.lifeline import remove_abandoned
-from generator.outputdir import blocked_paths, commit, write_staged
+from generator.outputdir import Stamp, blocked_paths, commit, write_staged
 from generator.ownership import new_token
 from generator.parallel import map_with_job
 from generator.render import NO_READS, Output, Reads, RenderProblem, take_reads
@@ -33,6 +33,7 @@ class WriteReport:
     reads: Reads = NO_READS  # the view fields the templates read while rendering them
     marker: str = ""  # the signature of the marker the commit left (see ownership.py)
     gone: tuple[str, ...] = ()  # output paths deleted: no longer outputs
+    placed: Mapping[str, Stamp] = field(default_factory=dict)  # the files moved in, as left
 
 
 def write_outputs(
@@ -74,7 +75,7 @@ def write_outputs(
     done = commit(staging, output_dir, (o.path for o in to_render), copies, owned=owned,
                   removing=removing, token=new_token(), site=site)
     return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads),
-                       done.marker, tuple(sorted(removing)))
+                       done.marker, tuple(sorted(removing)), done.placed)
 
 
 def refuse_blocked(output_dir: Path, outputs: Sequence[Output], owned: Set[str],

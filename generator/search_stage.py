@@ -223,7 +223,7 @@ def update_search(
         # next one finding the old index whole and keeping it, beside (or in the marker's
         # list, without) the files of the new one; with no record it makes every shard again.
         forget_search(output_dir, cache)
-        cache.remember_marker(_place(output_dir, scratch, made,
+        cache.remember_marker(_place(output_dir, cache, scratch, made,
                                      {f for s in shards for f in s.files}, altered))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -264,15 +264,17 @@ def forget_search(output_dir: Path, cache: BuildCache) -> None:
 
 
 def gather_pages(output_dir: Path, indexed: list[str], into: Path) -> Path:
-    """The pages to index, copied into a folder of their own at the same paths: Pagefind
+    """The pages to index, linked into a folder of their own at the same paths: Pagefind
     then reads only these (not every list page), and a theme that marks no
-    ``data-pagefind-body`` still gets only its stories indexed.  Copied, not linked: a link
-    made and removed changes a page's change time, which tells a page changed by hand
-    (see ``ownership.left_at``)."""
+    ``data-pagefind-body`` still gets only its stories indexed.  (A link changes no page's
+    stamp: see ``outputdir.Stamp``.)"""
     for page in present_files(output_dir, indexed):
         target = into / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(output_dir / page, target)
+        try:
+            os.link(output_dir / page, target)  # the cache is usually on the same disk
+        except OSError:
+            shutil.copyfile(output_dir / page, target)
     into.mkdir(parents=True, exist_ok=True)
     return into
 
@@ -340,8 +342,8 @@ def _in_the_way(output_dir: Path, paths: list[str]) -> str | None:
             f"search index goes there: move it out of {shown(output_dir)}, then build again")
 
 
-def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str],
-           altered: Set[str]) -> str:
+def _place(output_dir: Path, cache: BuildCache, scratch: Path, made: list[str],
+           index: set[str], altered: Set[str]) -> str:
     """Commit the shards made again and the shard list; what the index no longer holds goes.
     Returns the signature of the marker the commit left (see ownership.py).
 
@@ -358,9 +360,10 @@ def _place(output_dir: Path, scratch: Path, made: list[str], index: set[str],
     staging = scratch / "staging"
     staging.mkdir(parents=True, exist_ok=True)
     # The pages' build named the folder's files; the index joins them under that name.
-    return commit(staging, output_dir, (), copies, owned=owned, removing=removing,
-                  token=marker.token if marker else "",
-                  site=marker.site if marker else "").marker
+    done = commit(staging, output_dir, (), copies, owned=owned, removing=removing,
+                  token=marker.token if marker else "", site=marker.site if marker else "")
+    cache.change_output_stamps(output_dir, done.placed, done.gone)
+    return done.marker
 
 
 def _drop_index(output_dir: Path, cache: BuildCache, scratch: Path) -> None:
@@ -375,9 +378,10 @@ def _drop_index(output_dir: Path, cache: BuildCache, scratch: Path) -> None:
         return
     staging = scratch / "staging"
     staging.mkdir(parents=True, exist_ok=True)
-    cache.remember_marker(commit(staging, output_dir, (), [], owned=owned, removing=removing,
-                                 token=marker.token if marker else "",
-                                 site=marker.site if marker else "").marker)
+    done = commit(staging, output_dir, (), [], owned=owned, removing=removing,
+                  token=marker.token if marker else "", site=marker.site if marker else "")
+    cache.change_output_stamps(output_dir, done.placed, done.gone)
+    cache.remember_marker(done.marker)
 
 
 def _record_data(index: SearchIndex) -> tuple[list[Any], bytes]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 
 import pytest
 
@@ -71,15 +73,76 @@ def test_an_output_file_emptied_or_saved_over_is_made_again(make_site, tmp_path)
     build(site, reuse_current=True)
     assert build(site, reuse_current=True).content is None  # the early stop, as yet
     before = snapshot(site / "output")
+    stamp_before = (site / "output/feed.xml").stat()
     (site / "output/music/a/index.html").write_bytes(b"")
     (site / "output/index.html").write_text("<p>Saved over by hand.</p>\n")
-    (site / "output/feed.xml").chmod(0o600)  # changed, though not its bytes
+    (site / "output/feed.xml").write_text("<rss/>")  # changed, its time put back:
+    os.utime(site / "output/feed.xml", ns=(0, stamp_before.st_mtime_ns))
     result = build(site, reuse_current=True)
     assert snapshot(site / "output") == before
     assert set(result.changed) == {"index.html", "music/a/index.html", "feed.xml"}
     assert result.notes == (f"{site / 'output'}: 3 files changed since Byline wrote them, "
                             "made again: feed.xml, index.html, music/a/index.html",)
     assert build(site, reuse_current=True).content is None  # and then it is current again
+
+
+def test_a_snapshot_or_a_change_of_mode_is_no_change(make_site, tmp_path):
+    """A review: a hard-link snapshot of output/ (`cp -al`, rsnapshot) or a deploy's
+    `chmod -R o+r` changes no byte, and must not have every page made again."""
+    site = make_site({"content/articles/a.md": article(title="A", category="Music")})
+    build(site)
+    build(site, reuse_current=True)
+    shutil.copytree(site / "output", tmp_path / "snapshot", copy_function=os.link)
+    for file in (site / "output").rglob("*"):
+        if file.is_file():
+            file.chmod(0o644)
+    assert build(site, reuse_current=True).content is None  # "Up to date"
+    story = site / "content/articles/a.md"
+    story.write_text(story.read_text() + "\nOne more sentence.\n")
+    assert build(site, reuse_current=True).notes == ()
+
+
+def test_a_folder_moved_back_in_from_a_copy_is_made_again(make_site, tmp_path):
+    """A red-team pass: a story's folder put back from an older copy on the same disk
+    (`mv` keeps its files as they were) passed as the page Byline wrote."""
+    site = make_site({"content/articles/a.md": article(title="A", category="Music")})
+    build(site)
+    shutil.copytree(site / "output/music/a", tmp_path / "old-copy")
+    story = site / "content/articles/a.md"
+    story.write_text(story.read_text().replace("Body text.", "Corrected text."))
+    build(site, reuse_current=True)
+    build(site, reuse_current=True)
+    shutil.rmtree(site / "output/music/a")
+    (tmp_path / "old-copy").rename(site / "output/music/a")
+    result = build(site, reuse_current=True)
+    assert "music/a/index.html" in result.changed
+    assert "Corrected text." in (site / "output/music/a/index.html").read_text()
+
+
+def test_a_file_changed_while_a_build_runs_is_made_again_by_the_next(make_site, monkeypatch):
+    """A red-team pass: a file changed after the build looked at it, and before its end,
+    passed as Byline's from then on."""
+    import generator.build
+
+    site = make_site({"content/articles/a.md": article(title="A", category="Music"),
+                      "content/articles/b.md": article(title="B", category="TV")})
+    build(site)
+    look = generator.build.look_for
+
+    def look_then_change(*args: object) -> object:
+        found = look(*args)  # type: ignore[arg-type]
+        (site / "output/tv/b/index.html").write_bytes(b"")  # as the build runs
+        return found
+
+    monkeypatch.setattr(generator.build, "look_for", look_then_change)
+    story = site / "content/articles/a.md"
+    story.write_text(story.read_text() + "\nOne more sentence.\n")
+    build(site, reuse_current=True)
+    monkeypatch.undo()
+    assert (site / "output/tv/b/index.html").read_bytes() == b""
+    result = build(site, reuse_current=True)
+    assert "tv/b/index.html" in result.changed
+    assert (site / "output/tv/b/index.html").stat().st_size > 0
 
 
 def test_a_page_replaced_by_a_link_is_made_again_and_what_it_leads_to_kept(make_site,

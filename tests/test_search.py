@@ -128,10 +128,9 @@ def test_a_rebuild_that_changes_no_page_does_not_index_again(make_site):
 
 
 def test_indexing_leaves_the_pages_as_the_build_wrote_them(make_site):
-    """Pagefind reads copies of the pages, not links to them (a link made and removed
-    changes a page's change time): no page looks changed since its build (see
-    ``ownership.left_at``), and the next `byline build` stops early instead of making
-    every indexed page again, even when the index could not be put in place."""
+    """Pagefind reads the pages through links, which change no page's stamp (see
+    ``outputdir.Stamp``): no page looks changed since its build, and the next `byline
+    build` stops early instead of making every indexed page again."""
     require_pagefind()
     site = news_site(make_site)
     first = build(site, search=True, reuse_current=True)
