@@ -123,7 +123,7 @@ def instrument(phases: Phases) -> None:
         (render, "SiteRenderer", "renderer set-up"),
         (render, "redirect_map", "redirects"),
         (render, "plan_outputs", "plan outputs (keys)"),
-        (build, "present_files", "stat output files"),
+        (build, "look_for", "stat output files"),
         (incremental, "item_marks", "saved record: what each item digests to"),
         (incremental, "made_from", "saved record: what the build was made from"),
         (incremental, "placement_marks", "saved record: placement marks"),
