@@ -42,7 +42,7 @@ from generator.errors import BuildFailed, Problem, PublishError, Report, Severit
 from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
 from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input, shown
 from generator.markup import MARKUP_VERSION
-from generator.outputdir import all_as_left, all_present, look_for
+from generator.outputdir import Stamp, all_as_left, all_present, look_for
 from generator.ownership import (
     MARKER_NAME,
     FolderRefused,
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from generator.incremental import BuildMode, LastBuild
     from generator.model import Content
     from generator.published import PublishedUrls
+    from generator.render_stage import WriteReport
     from generator.search_stage import SearchOutcome
     from generator.theme import Theme
 
@@ -693,6 +694,9 @@ def _build_locked(
     # the folder, has every output made again anyway: none are compared).
     trusted = bool(previous) and not keys_in_memory
     recorded = state.cache.output_stamps(output_dir) if trusted else None
+    if recorded is not None and not recorded.readable:
+        # A damaged record: no file there can be taken as Byline left it.
+        previous, as_cached, trusted = {}, False, False
     left = (recorded.as_dict() if recorded else {}) if trusted else None
     if checked.all_present_under and checked.all_present_under == ownership.signature \
             and as_cached:
@@ -765,9 +769,8 @@ def _build_locked(
         outputs = {o.path: o.key for o in plan.outputs}
     if not keys_in_memory:
         state.cache.replace_output_keys(output_dir, outputs, previous or None, written.marker)
-        # Files found with no stamp recorded (a cache from before stamps) are taken as found.
-        state.cache.change_output_stamps(output_dir, {**looked.unstamped, **written.placed},
-                                         written.gone, start=left or {})
+        _record_stamps(state.cache, output_dir, left or {}, looked.unstamped, written,
+                       [*outputs, *kept_index])
     if plan.record.reads != reads:
         state.cache.set_template_reads(theme.fingerprint, plan.record.reads)
     search, versions = _search(options, searching, indexer, output_dir, state.cache, outputs,
@@ -916,7 +919,23 @@ def _outputs_intact(cache: BuildCache, output_dir: Path, outputs: Iterable[str])
     stamps = cache.output_stamps(output_dir)
     if stamps is None:  # a cache from before stamps: whether they exist
         return all_present(output_dir, wanted)
-    return all_as_left(output_dir, wanted, stamps.names, stamps.sizes, stamps.times)
+    return stamps.readable and all_as_left(output_dir, wanted, stamps.names, stamps.sizes,
+                                           stamps.times)
+
+
+def _record_stamps(cache: BuildCache, output_dir: Path, left: Mapping[str, Stamp],
+                   found: Mapping[str, Stamp], written: WriteReport, kept: Iterable[str]
+                   ) -> None:
+    """Record each file Byline now keeps there as it is: those just placed, and those ``kept``
+    with no stamp recorded (found so by this build, or looked at now: a cache from before
+    stamps, a build after one cut short), taken as found."""
+    stamps = {**left, **found, **written.placed}
+    for path in written.gone:
+        stamps.pop(path, None)
+    missing = [path for path in kept if path not in stamps]
+    if missing:
+        stamps.update(look_for(output_dir, missing, {}).unstamped)
+    cache.change_output_stamps(output_dir, {}, (), start=stamps)
 
 
 def _remake_altered(altered: set[str], previous: Mapping[str, str], output_dir: Path,

@@ -153,6 +153,8 @@ class OutputStamps:
     names: list[str]
     sizes: array[int]
     times: array[int]
+    # False for a record that could not be read (damaged): no file can be trusted on it.
+    readable: bool = True
 
     def as_dict(self) -> dict[str, tuple[int, int]]:
         """Name → (size, modification time)."""
@@ -812,9 +814,11 @@ def _stamps_from(data: object, folder: str) -> OutputStamps | None:
     """The stamps ``_stamps_data`` wrote for ``folder``; None for another folder's, or for
     anything else."""
     if type(data) is not bytes:
-        return None
+        return _UNREADABLE
     try:
         head, _, rest = data.partition(b"\0")
+        if head.decode("utf-8", "surrogatepass") != folder:
+            return None  # another folder's: none recorded in this one
         count_text, _, rest = rest.partition(b"\0")
         count = int(count_text)
         size = count * array("q").itemsize
@@ -824,11 +828,13 @@ def _stamps_from(data: object, folder: str) -> OutputStamps | None:
         names = (rest[2 * size + 1 :].decode("utf-8", "surrogatepass").split("\0")
                  if count > 0 else [])
     except (ValueError, UnicodeDecodeError):
-        return None
-    if (head.decode("utf-8", "surrogatepass") != folder or len(names) != count
-            or len(sizes) != count or len(times) != count):
-        return None
+        return _UNREADABLE
+    if len(names) != count or len(sizes) != count or len(times) != count:
+        return _UNREADABLE
     return OutputStamps(names, sizes, times)
+
+
+_UNREADABLE = OutputStamps([], array("q"), array("q"), readable=False)
 
 
 def _file_check(path: str, size: int, mtime: int, digest: str) -> int:

@@ -191,14 +191,13 @@ def all_as_left(output: Path, wanted: Iterable[str], names: Sequence[str],
     ``Stamp``); one not recorded, whether it exists.  The up-to-date check asks this of
     every file of the site (170,000 for 100,000 stories): the record is walked in one pass,
     with no lookup of a name, and stops at the first file missing or changed."""
-    wanted = set(wanted)
-    seen = 0
+    unseen = set(wanted)
     with _opened(output) as folder:
         root = str(output) + os.sep
         for path, size, time in zip(names, sizes, times, strict=True):
-            if path not in wanted:
+            if path not in unseen:
                 continue
-            seen += 1
+            unseen.discard(path)
             try:
                 info = (os.lstat(root + path) if folder is None
                         else os.stat(path.lstrip("/"), dir_fd=folder, follow_symlinks=False))
@@ -206,7 +205,7 @@ def all_as_left(output: Path, wanted: Iterable[str], names: Sequence[str],
                 return False
             if info.st_mtime_ns != time or info.st_size != size or not S_ISREG(info.st_mode):
                 return False
-    return seen == len(wanted) or all_present(output, wanted.difference(names))
+    return not unseen or all_present(output, unseen)
 
 
 @contextlib.contextmanager

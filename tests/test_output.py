@@ -511,3 +511,56 @@ def test_an_upgraded_byline_makes_every_page_again(make_site, monkeypatch):
     assert "music/a/index.html" in upgraded.changed and "index.html" in upgraded.changed
     assert upgraded.written == len(upgraded.changed) > 10
     assert build(site, reuse_current=True).content is None
+
+
+def _forget_stamps(site, value: bytes | None) -> None:
+    """Put ``value`` in the cache's record of the output files (None: no record at all,
+    as a cache from before it)."""
+    import sqlite3
+
+    with sqlite3.connect(site / ".byline-cache/build.sqlite") as db:
+        if value is None:
+            db.execute("DELETE FROM meta WHERE key='output_stamps'")
+        else:
+            db.execute("UPDATE meta SET value = ? WHERE key='output_stamps'", (value,))
+
+
+@pytest.mark.parametrize("damage", [b"\xff\xfe" * 8, "half"])
+def test_a_damaged_record_of_the_output_files_trusts_none_of_them(make_site, damage):
+    """A review: a record damaged in its first bytes stopped every build with a traceback;
+    cut short, it was read as none at all, and a page saved over by hand passed."""
+    import sqlite3
+
+    site = make_site({"content/articles/a.md": article(title="A", category="Music")})
+    build(site)
+    build(site, reuse_current=True)
+    before = snapshot(site / "output")
+    if damage == "half":
+        with sqlite3.connect(site / ".byline-cache/build.sqlite") as db:
+            whole = db.execute("SELECT value FROM meta WHERE key='output_stamps'").fetchone()[0]
+        damage = whole[: len(whole) // 2]
+    _forget_stamps(site, damage)
+    (site / "output/music/a/index.html").write_text("<p>Saved over by hand.</p>\n")
+    result = build(site, reuse_current=True)
+    assert "music/a/index.html" in result.changed
+    assert snapshot(site / "output") == before
+
+
+def test_files_a_cache_from_before_the_record_kept_are_watched_from_the_next_build(
+        make_site):
+    """A review: a site built by a Byline from before the record had its theme's files,
+    which the first build after did not write again, only looked for from then on: an
+    emptied stylesheet was never made again."""
+    site = make_site({"content/articles/a.md": article(title="A", category="Music")})
+    build(site)
+    build(site, reuse_current=True)
+    before = snapshot(site / "output")
+    _forget_stamps(site, None)
+    story = site / "content/articles/a.md"
+    story.write_text(story.read_text() + "\nOne more sentence.\n")
+    build(site, reuse_current=True)
+    before = snapshot(site / "output")
+    [css] = (site / "output/static/css").glob("site.*.css")
+    css.write_bytes(b"")
+    assert build(site, reuse_current=True).content is not None  # not "Up to date"
+    assert snapshot(site / "output") == before

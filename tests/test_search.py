@@ -15,6 +15,7 @@ from generator import search_stage
 from generator.cli import main
 from generator.ownership import read_ownership
 from generator.search_stage import HOW_TO_GET_SEARCH, find_indexer
+from generator.theme import builtin_themes_dir
 
 from .conftest import NOW, SITE_YAML, article, build, page, photo_bytes
 from .outcome import run_byline, snapshot
@@ -228,6 +229,27 @@ def test_a_fragment_emptied_is_made_again_by_the_next_build_that_changes_anythin
     story.write_text(story.read_text() + "\nOne more line.\n")
     assert run_byline(["build", "--site", str(site), "-q"]).code == 0
     assert gig.read_bytes() == before
+
+
+def test_index_files_are_watched_after_a_build_that_failed(make_site):
+    """A review: the build after one that failed as it rendered remade every page but
+    recorded only those, so an emptied file of the search index was taken as found from
+    then on, and the site went out with search broken."""
+    require_pagefind()
+    site = news_site(make_site)
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    before = snapshot(site / "output/pagefind")
+    slip = (builtin_themes_dir() / "default/templates/list.html").read_text()
+    (site / "templates").mkdir()
+    (site / "templates/list.html").write_text(
+        slip.replace("{%- block main %}", "{%- block main %}{{ site.title + 5 }}", 1))
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 1
+    shutil.rmtree(site / "templates")
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    [script] = (site / "output/pagefind").glob("0/pagefind.js")
+    script.write_bytes(b"")
+    assert run_byline(["build", "--site", str(site), "-q"]).code == 0
+    assert snapshot(site / "output/pagefind") == before
 
 
 def test_the_preview_never_indexes(make_site, tmp_path):
