@@ -333,17 +333,18 @@ class Content:
     bodies: BodySource
     next_scheduled: datetime | None = None
     held_back: int = 0
-    # The stories held back, by address (for ``byline check``'s word on a link to one).
-    withheld: tuple[Withheld, ...] = ()
+    # The stories held back, for ``byline check``'s word on a link to one: the drafts (by
+    # address: they are not assembled into articles), and those due later.
+    drafts: tuple[DraftAddress, ...] = ()
+    scheduled: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class Withheld:
-    """A story a build leaves off the site: a draft (``due`` None), or one due later."""
+class DraftAddress:
+    """Where a draft story left off the site would be published, and its file."""
 
     url: str
     source: SourceLocation
-    due: datetime | None = None
 
 
 # -- as plain data, for the cache: lists in field order, checked when read -----------------

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from generator.errors import Problem, SourceLocation
-from generator.model import Article, Author, Page, Withheld
+from generator.model import Article, Author, DraftAddress, Page
 from generator.slugs import folder_url
 
 # What may close an address quoted in a message: "(nothing at /x/)", "…/x/:", "/x/,".
@@ -77,12 +78,14 @@ _NOTHING_AT = re.compile(r" \(nothing at (?P<path>[^()]*)\): correct the address
                          r"link out$")
 
 
-def said_of_withheld(problems: Sequence[Problem], withheld: Iterable[Withheld]
-                     ) -> list[Problem]:
-    """``problems``, a broken link to the address of a story held back (a draft, or one
-    due later) saying so, and when it is due, rather than sending the writer looking for a
-    typo in an address that is right."""
-    held = {item.url: item for item in withheld}
+def said_of_withheld(problems: Sequence[Problem], drafts: Iterable[DraftAddress],
+                     scheduled: Iterable[Article]) -> list[Problem]:
+    """``problems``, a broken link to the address of a story held back (one of ``drafts``,
+    or of the stories ``scheduled`` for later) saying so, and when it is due, rather than
+    sending the writer looking for a typo in an address that is right."""
+    held: dict[str, tuple[str, datetime | None]] = {
+        draft.url: (draft.source.path, None) for draft in drafts}
+    held.update((story.url, (story.source.path, story.date)) for story in scheduled)
     if not held:
         return list(problems)
     found = []
@@ -93,11 +96,12 @@ def said_of_withheld(problems: Sequence[Problem], withheld: Iterable[Withheld]
         if match is None or item is None:
             found.append(problem)
             continue
+        source, due = item
         when = ("a draft, not published): publish it first (take out its draft: true), "
-                "or take the link out" if item.due is None else
-                f"not published until {item.due.strftime('%Y-%m-%d %H:%M')}): publish this "
+                "or take the link out" if due is None else
+                f"not published until {due.strftime('%Y-%m-%d %H:%M')}): publish this "
                 "story after it, or take the link out until then")
-        message = problem.message[:match.start()] + f" ({item.source.path}, {when}"
+        message = problem.message[:match.start()] + f" ({source}, {when}"
         found.append(Problem(problem.severity, message, problem.location))
     return found
 

@@ -398,7 +398,7 @@ def _check(result: BuildResult, config: SiteConfig, console: Console, *, strict:
                                 config.root, result.output, result.content.authors.values(),
                                 _theme_stylesheets(config))
     said_of_withheld = _optional("generator.check", "said_of_withheld", "check")
-    problems = said_of_withheld(problems, result.content.withheld)
+    problems = said_of_withheld(problems, result.content.drafts, result.content.scheduled)
     if not publishing:  # a publish has read its own target (another's typo is not its stop)
         # Where the site goes is checked too: a typo there is found before a publish meets it.
         deploy_problems = _optional("generator.publish", "deploy_problems", "publish")

@@ -16,7 +16,7 @@ from typing import TypeVar
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.dates import instant, utc_now
 from generator.errors import Problem, Report, SourceLocation
-from generator.model import Article, Author, Content, Page, Term, Withheld, is_about, term
+from generator.model import Article, Author, Content, DraftAddress, Page, Term, is_about, term
 from generator.slugs import folder_url, quoted, same_spelling, slugify, term_key, title_order
 
 from .assemble import category_url
@@ -90,7 +90,7 @@ def load_content(
         articles: list[Article] = []
         named_by: dict[str, tuple[Author, ...]] = {}  # article URL → the authors it names
         pages: list[Page] = []
-        withheld: list[Withheld] = []
+        drafts: list[DraftAddress] = []
         for index, key in enumerate(keys):
             assembly = done.get(key)
             if assembly is None:
@@ -98,7 +98,7 @@ def load_content(
             item = assembly.item
             if not options.drafts and item.draft:
                 if isinstance(item, Article):
-                    withheld.append(Withheld(item.url, item.source))
+                    drafts.append(DraftAddress(item.url, item.source))
                 continue  # checked in a preview, which shows drafts, and cached: not said
             if index not in rechecked:  # fresh ones reported their warnings already
                 report.extend(assembly.warnings)
@@ -120,8 +120,8 @@ def load_content(
             bodies=CachedBodies(config.root, memo.cache.reader() if memo.cache else None),
             next_scheduled=min(future, key=instant) if future else None,
             held_back=len(sources) - len(published) - len(pages),
-            withheld=(*withheld, *(Withheld(a.url, a.source, a.date) for a in articles
-                                   if not (options.future or a.date <= now))),
+            drafts=tuple(drafts),
+            scheduled=tuple(a for a in articles if not (options.future or a.date <= now)),
         )
         _check_unique_urls(content, report)
         report.extend(footer_links_alike(content.pages, config.title))

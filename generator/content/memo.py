@@ -169,7 +169,7 @@ def assemble_source(
         if said:
             return None
         # Checked all the same, its mistakes said to no one, for its address (a link to it
-        # is said to lead to a draft: see ``Content.withheld``); the load leaves it out.
+        # is said to lead to a draft: see ``Content.drafts``); the load leaves it out.
         report = Report()
     if source.kind == "page":
         page = assemble_page(source, digest, parsed, config, local)
