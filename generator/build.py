@@ -711,6 +711,7 @@ def _build_locked(
     if altered:
         previous = _remake_altered(altered, previous, output_dir, state.cache)
         as_cached = False
+        why = "files in the output folder changed since the last build"
     if not ownership.clean:
         # The interrupted build listed its files before moving them in: those it never
         # moved must leave the list too, so every file listed counts as there to remove.

@@ -83,6 +83,7 @@ def test_an_output_file_emptied_or_saved_over_is_made_again(make_site, tmp_path)
     assert set(result.changed) == {"index.html", "music/a/index.html", "feed.xml"}
     assert result.notes == (f"{site / 'output'}: 3 files changed since Byline wrote them, "
                             "made again: feed.xml, index.html, music/a/index.html",)
+    assert result.why == "full build: files in the output folder changed since the last build"
     assert build(site, reuse_current=True).content is None  # and then it is current again
 
 
