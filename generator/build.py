@@ -936,7 +936,7 @@ def _record_stamps(cache: BuildCache, output_dir: Path, left: Mapping[str, Stamp
     missing = [path for path in kept if path not in stamps]
     if missing:
         stamps.update(look_for(output_dir, missing, {}).unstamped)
-    cache.change_output_stamps(output_dir, {}, (), start=stamps)
+    cache.set_output_stamps(output_dir, stamps)
 
 
 def _remake_altered(altered: set[str], previous: Mapping[str, str], output_dir: Path,

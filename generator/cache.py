@@ -508,17 +508,19 @@ class BuildCache:
         return None
 
     def change_output_stamps(self, output_dir: Path, placed: Mapping[str, tuple[int, int]],
-                             gone: Iterable[str] = (),
-                             start: Mapping[str, tuple[int, int]] | None = None) -> None:
+                             gone: Iterable[str]) -> None:
         """Record the files just ``placed`` in ``output_dir`` (name → size and modification
-        time) and those ``gone`` from it, over the stamps recorded there (or ``start``)."""
-        if start is None:
-            recorded = self.output_stamps(output_dir)
-            start = recorded.as_dict() if recorded else {}
-        stamps = dict(start)
+        time) and those ``gone`` from it, over the stamps recorded there."""
+        recorded = self.output_stamps(output_dir)
+        stamps = recorded.as_dict() if recorded else {}
         for path in gone:
             stamps.pop(path, None)
         stamps.update(placed)
+        self.set_output_stamps(output_dir, stamps)
+
+    def set_output_stamps(self, output_dir: Path, stamps: Mapping[str, tuple[int, int]]
+                          ) -> None:
+        """Record what each file Byline keeps in ``output_dir`` is as it leaves it."""
         with self._transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('output_stamps', ?)",
                        (_stamps_data(stamps, str(output_dir)),))

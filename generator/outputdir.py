@@ -35,7 +35,6 @@ from generator.ownership import (
 class CommitReport:
     """What a commit changed in the output folder."""
 
-    written: int
     removed: int
     marker: str  # the signature of the marker it left (see ownership.py)
     placed: Mapping[str, Stamp]  # the files moved in, as left there
@@ -283,8 +282,7 @@ def commit(
     with _placing(output / MARKER_NAME):
         mark_clean(output, owned, arriving, gone, scratch, token, site)
     shutil.rmtree(staging, ignore_errors=True)
-    return CommitReport(len(placed), removed, marker_state(output)[1], placed,
-                        frozenset(gone))
+    return CommitReport(removed, marker_state(output)[1], placed, frozenset(gone))
 
 
 def mark_dirty(output: Path, owned: Set[str], arriving: Set[str], scratch: Path,

@@ -74,7 +74,7 @@ def write_outputs(
     removing = (existing - {o.path for o in outputs} - also_keep) & owned if complete else set()
     done = commit(staging, output_dir, (o.path for o in to_render), copies, owned=owned,
                   removing=removing, token=new_token(), site=site)
-    return WriteReport(done.written, done.removed, [o.path for o in stale], frozenset(reads),
+    return WriteReport(len(done.placed), done.removed, [o.path for o in stale], frozenset(reads),
                        done.marker, tuple(sorted(removing)), done.placed)
 
 

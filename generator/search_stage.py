@@ -39,7 +39,7 @@ from typing import Any
 from generator.cache import BuildCache, digest_bytes, digest_text
 from generator.inputfiles import shown
 from generator.outputdir import blocked_paths, commit, present_files
-from generator.ownership import read_ownership
+from generator.ownership import Ownership, read_ownership
 from generator.plaindata import items, text
 
 SEARCH_FOLDER = "pagefind"
@@ -357,13 +357,7 @@ def _place(output_dir: Path, cache: BuildCache, scratch: Path, made: list[str],
     copies.append((MANIFEST, scratch / MANIFEST))
     # Only files of the old index go: every other file is the pages' stage's.
     removing = search_files(owned) - index - {MANIFEST}
-    staging = scratch / "staging"
-    staging.mkdir(parents=True, exist_ok=True)
-    # The pages' build named the folder's files; the index joins them under that name.
-    done = commit(staging, output_dir, (), copies, owned=owned, removing=removing,
-                  token=marker.token if marker else "", site=marker.site if marker else "")
-    cache.change_output_stamps(output_dir, done.placed, done.gone)
-    return done.marker
+    return _commit_index(output_dir, cache, scratch, marker, copies, removing)
 
 
 def _drop_index(output_dir: Path, cache: BuildCache, scratch: Path) -> None:
@@ -376,12 +370,22 @@ def _drop_index(output_dir: Path, cache: BuildCache, scratch: Path) -> None:
     forget_search(output_dir, cache)
     if not removing:
         return
+    cache.remember_marker(_commit_index(output_dir, cache, scratch, marker, [], removing))
+
+
+def _commit_index(output_dir: Path, cache: BuildCache, scratch: Path, marker: Ownership | None,
+                  copies: list[tuple[str, Path]], removing: set[str]) -> str:
+    """Move ``copies`` in and delete ``removing`` (files of the index, of those ``marker``
+    lists), recording the files as left; the signature of the marker the commit left (see
+    ownership.py)."""
+    owned = marker.files if marker else frozenset()
     staging = scratch / "staging"
     staging.mkdir(parents=True, exist_ok=True)
-    done = commit(staging, output_dir, (), [], owned=owned, removing=removing,
+    # The pages' build named the folder's files; the index joins them under that name.
+    done = commit(staging, output_dir, (), copies, owned=owned, removing=removing,
                   token=marker.token if marker else "", site=marker.site if marker else "")
     cache.change_output_stamps(output_dir, done.placed, done.gone)
-    cache.remember_marker(done.marker)
+    return done.marker
 
 
 def _record_data(index: SearchIndex) -> tuple[list[Any], bytes]:
