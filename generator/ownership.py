@@ -40,6 +40,11 @@ _TOKEN_BYTES = 16
 # The site's own folders: an output or publish folder may be none of these, nor inside one.
 SOURCE_FOLDERS = ("content", "templates", "themes", "static", ".byline", ".git")
 TEMPORARY_SUFFIX = ".byline-tmp"
+# The object in which the S3 target records what it uploaded to a bucket (see publish/s3.py).
+PUBLISHED_RECORD = ".byline-published"
+# Never uploaded, and never deleted from a target: a web root may be a git checkout, and
+# Byline's marker and record say what it wrote there.  Nor copied from the site's static/.
+NEVER_PUBLISHED = frozenset({".git", MARKER_NAME, PUBLISHED_RECORD})
 _SHOWN_NAMES = 5
 
 
@@ -586,3 +591,15 @@ def sweep_temporaries(folder: Path) -> None:
 def is_temporary(name: str) -> bool:
     """Whether a file name is one of Byline's temporary names."""
     return name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)
+
+
+def name_kept_for_byline(name: str) -> str | None:
+    """What Byline keeps under a file's ``name`` in an output folder or a publish target (so
+    a file of the site's so named would never reach readers), or None if nothing."""
+    if name == MARKER_NAME:
+        return f"its list of the files it wrote in the output folder ({MARKER_NAME})"
+    if name == PUBLISHED_RECORD:
+        return f"its record of what it uploaded to a bucket ({PUBLISHED_RECORD})"
+    if is_temporary(name):
+        return f"its temporary files (ending in {TEMPORARY_SUFFIX})"
+    return None

@@ -26,6 +26,7 @@ from generator.inputfiles import (
     read_input,
     shown,
 )
+from generator.ownership import name_kept_for_byline
 from generator.slugs import quoted, site_path_problem
 from generator.stylesheets import STATIC_PREFIX, is_stylesheet, rewritten
 from generator.textmatch import closest
@@ -252,8 +253,9 @@ class _SiteFiles:
         entered = {walked}
 
         def left_out(name: str) -> bool:
-            return is_litter(name) or is_editors_leftover(name) or (not hidden and (
-                is_ignored(name) or (not partials and is_set_aside(name))))
+            # A git repository's own folder is its history, never the site's to publish.
+            return is_litter(name) or is_editors_leftover(name) or name == ".git" or (
+                not hidden and (is_ignored(name) or (not partials and is_set_aside(name))))
 
         def unreadable(error: OSError) -> None:  # else os.walk skips the folder unsaid
             self._refuse(Path(error.filename), open_problem(error, error.filename, folder=True))
@@ -272,6 +274,12 @@ class _SiteFiles:
                     continue
                 path = Path(here) / name
                 if path.is_symlink() and not self.inside(path):
+                    continue
+                if hidden and (kept := name_kept_for_byline(name)):
+                    # Else copied (or written over by the marker) and never published.
+                    self._refuse(path, f"Byline keeps this name for {kept}, so this file would "
+                                 "never reach readers: rename it, or delete it if it was "
+                                 "copied from an output folder")
                     continue
                 # Found now, with the other problems, not while output/ is being replaced.
                 if copied_later and (problem := cannot_read(path, "a file")):

@@ -537,6 +537,37 @@ def test_what_editors_leave_beside_a_static_file_is_not_published(make_site: Mak
     assert (out / ".well-known/security.txt").is_file()
 
 
+def test_a_static_file_under_a_name_byline_keeps_is_said_not_lost(make_site: MakeSite) -> None:
+    # A red-team pass: static/.byline-output was written over by the output folder's list of
+    # Byline's files, and .byline-published (the bucket's record) or a temporary name were
+    # copied and then never published, all with nothing said.  A git repository's folder is
+    # history, not the site: left out.
+    site, previous = built_site(make_site, **{
+        "static/ads.txt": "google.com, pub-2, DIRECT\n",
+        "static/.git/config": "[core]\n",
+    })
+    assert not (site / "output/.git").exists()
+    files = {"static/.byline-output": "my notes\n",
+             "static/press/.byline-published": "{}\n",
+             "static/.kit.pdf.byline-tmp": b"%PDF-1.4"}
+    for name, data in files.items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    run = build_outcome(site, previous=previous, seconds=10)
+    assert run.code != 0
+    rename = ("so this file would never reach readers: rename it, or delete it if it was "
+              "copied from an output folder")
+    assert error_lines(run) == [
+        "static/.byline-output: error: Byline keeps this name for its list of the files it "
+        f"wrote in the output folder (.byline-output), {rename}",
+        "static/.kit.pdf.byline-tmp: error: Byline keeps this name for its temporary files "
+        f"(ending in .byline-tmp), {rename}",
+        "static/press/.byline-published: error: Byline keeps this name for its record of what "
+        f"it uploaded to a bucket (.byline-published), {rename}",
+    ]
+
+
 def test_a_link_to_a_story_inside_the_site_is_not_the_story_twice(make_site: MakeSite) -> None:
     # A red-team pass: `old-name.md → real.md` published two copies, each canonical to itself.
     site = make_site({"content/articles/real.md": article("Good story", category="Music"),

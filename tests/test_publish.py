@@ -30,7 +30,7 @@ import generator.publish.s3 as s3_module
 from generator.config import load_config
 from generator.errors import BuildFailed, PublishError, Report
 from generator.mediatypes import content_type as content_type_for
-from generator.ownership import MARKER_NAME, site_identity, write_ownership
+from generator.ownership import MARKER_NAME, PUBLISHED_RECORD, site_identity, write_ownership
 from generator.publish import (
     PublishedUrls,
     PublishSummary,
@@ -43,7 +43,7 @@ from generator.publish import (
 )
 from generator.publish.git import GitTarget
 from generator.publish.media import cache_control_for
-from generator.publish.sync import PUBLISHED_RECORD, SiteFile, StoredFile, plan_sync
+from generator.publish.sync import SiteFile, StoredFile, plan_sync
 from tests.outcome import run_byline
 
 SITE_FILES: dict[str, bytes] = {

@@ -39,6 +39,7 @@ from generator.inputfiles import shown
 from generator.outputdir import Blocked, all_present, blocked_paths, plainly_inside
 from generator.ownership import (
     MARKER_NAME,
+    NEVER_PUBLISHED,
     Busy,
     FolderRefused,
     Ownership,
@@ -52,7 +53,6 @@ from generator.ownership import (
 )
 from generator.plaindata import integer, items, number, text
 from generator.publish.sync import (
-    NEVER_PUBLISHED,
     Md5Memo,
     SiteFile,
     StoredFile,

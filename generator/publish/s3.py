@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from generator.errors import PublishError
 from generator.mediatypes import content_type
 from generator.ownership import (
+    PUBLISHED_RECORD,
     another_site,
     describe_files,
     same_site,
@@ -37,7 +38,6 @@ from generator.ownership import (
 )
 from generator.publish.media import cache_control_for
 from generator.publish.sync import (
-    PUBLISHED_RECORD,
     SiteFile,
     StoredFile,
     SyncPlan,

@@ -19,17 +19,12 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from generator.inputfiles import UNSETTLED, racy
-from generator.ownership import MARKER_NAME, is_temporary, read_ownership
+from generator.ownership import NEVER_PUBLISHED, is_temporary, read_ownership
 from generator.publish.media import is_page
 from generator.publish.target import PublishSummary, format_size
 from generator.search_stage import SEARCH_FOLDER
 
 _READ_CHUNK = 1 << 20
-# The object in which the S3 target records what it uploaded to a bucket (see s3.py).
-PUBLISHED_RECORD = ".byline-published"
-# Never uploaded, and never deleted from a target: a web root may be a git checkout, and
-# Byline's marker and record say what it wrote there (see ownership.py and s3.py).
-NEVER_PUBLISHED = frozenset({".git", MARKER_NAME, PUBLISHED_RECORD})
 
 
 @dataclass(frozen=True, slots=True)
