@@ -277,6 +277,23 @@ def test_check_points_at_the_line_of_the_change_dated_in_the_future(
         "fix the date"], checked.err
 
 
+def test_each_change_dated_in_the_future_is_said_at_its_line(make_site):
+    """Found by a red-team pass: with two live updates typed with a wrong year, the check
+    named only the later one; fixed, the next check found the other."""
+    body = ("Intro.\n\n## 9:00 am — On time\n\nA.\n\n## 2099-01-04 8:05 am — Typed a wrong "
+            "year\n\nB.\n\n## 2099-01-05 9:15 am — And again\n\nC.")
+    text = article("Mara Quell tour", "2026-11-19 08:00", body, category="Music")
+    site = make_site({STORY: text.replace("\n---\n\n", "\nlive: true\n---\n\n", 1)})
+    checked = run_byline(["check", "--site", str(site)])
+    future = [line for line in checked.err.splitlines() if "in the future" in line]
+    assert future == [
+        f"{STORY}:14: warning: “Mara Quell tour” has a live update dated 2099-01-04 08:05, in "
+        "the future: its page already shows it with that date; fix the date",
+        f"{STORY}:18: warning: “Mara Quell tour” has a live update dated 2099-01-05 09:15, in "
+        "the future: its page, feeds and sitemap already show that as the story's last "
+        "change; fix the date"], checked.err
+
+
 def test_a_time_in_the_hour_the_clocks_skip_is_read_an_hour_on_and_said(make_site):
     """2:30 am on the night New York's clocks go from 2:00 to 3:00 was never on a clock: it
     was published with an offset that made it 3:30 while the page said 2:30, with no word."""

@@ -31,14 +31,14 @@ def check_articles(articles: Iterable[Article], now: datetime | None = None) -> 
             problems.append(Problem(Severity.WARNING, f"{title} has no hero image", article.source))
         problems += _video_problems(article, title)
         problems += _embed_problems(article, title)
-        if now is not None and (found := _future_change(article, title, now)):
-            problems.append(found)
+        if now is not None:
+            problems += _future_changes(article, title, now)
     return problems
 
 
-def _future_change(article: Article, title: str, now: datetime) -> Problem | None:
-    """A change dated after ``now`` (a typo in its year, most often), which every page,
-    feed and sitemap already shows as the story's last change."""
+def _future_changes(article: Article, title: str, now: datetime) -> Iterator[Problem]:
+    """Each change dated after ``now`` (a typo in its year, most often), at its own line: the
+    latest is what every page, feed and sitemap already shows as the story's last change."""
     dated = [(c.at, noun, c.line) for changes, noun in ((article.updates, "an update"),
                                                         (article.corrections, "a correction"))
              for c in changes]
@@ -47,13 +47,13 @@ def _future_change(article: Article, title: str, now: datetime) -> Problem | Non
     if article.live is not None:
         dated += [(u.time, "a live update", u.line) for u in article.live.updates]
     later = [(at, noun, line) for at, noun, line in dated if at > now]
-    if not later:
-        return None
-    at, noun, line = max(later, key=lambda found: found[0])
-    return Problem(Severity.WARNING,
-                   f"{title} has {noun} dated {at:%Y-%m-%d %H:%M}, in the future: its page, "
-                   "feeds and sitemap already show that as the story's last change; fix the "
-                   "date", article.source.at(line) if line else article.source)
+    latest = max((at for at, _, _ in later), default=None)
+    for at, noun, line in sorted(later, key=lambda found: found[2] or 0):
+        shown = ("its page, feeds and sitemap already show that as the story's last change"
+                 if at == latest else "its page already shows it with that date")
+        yield Problem(Severity.WARNING,
+                      f"{title} has {noun} dated {at:%Y-%m-%d %H:%M}, in the future: {shown}; "
+                      "fix the date", article.source.at(line) if line else article.source)
 
 
 def _video_problems(article: Article, title: str) -> Iterator[Problem]:
