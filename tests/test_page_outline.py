@@ -60,6 +60,18 @@ def test_words_in_angle_brackets_that_are_no_element_are_shown_as_typed(make_sit
     assert body.find("b").get_text() == "bold" and body.find("my-player") is not None
 
 
+@pytest.mark.parametrize("typed", ["<Untitled: Part 2>", "<Encore!>", "<tel:+15551234567>",
+                                   "<Act I/II>", "<b!>"])
+def test_words_in_angle_brackets_are_shown_as_typed_whatever_follows_the_word(typed) -> None:
+    """Found by a red-team pass: only "<Untitled>" and "<Untitled Part 2>" were the writer's
+    words; "<Untitled: Part 2>" and "<Encore!>" were published as elements no browser knows,
+    and the words vanished."""
+    html = BeautifulSoup(render_markdown(f"The crowd yelled {typed} twice.\n").html.decode(),
+                         "html.parser")
+    assert html.get_text() == f"The crowd yelled {typed} twice."
+    assert [tag.name for tag in html.find_all(True)] == ["p"]
+
+
 def test_subheads_start_under_the_headline_whichever_level_the_writer_used(make_site) -> None:
     html = built(make_site, "Intro.\n\n### The opener\n\nA.\n\n#### Backstage\n\nB.\n\n"
                             "### The encore\n\nC.\n")

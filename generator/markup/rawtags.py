@@ -3,7 +3,8 @@
 Markdown publishes ``<b>`` as HTML, so "the working title <Untitled>" and "The duet <wow>"
 became elements no browser knows: the words vanished from the page and its feeds, and the
 page was invalid.  A tag whose name is neither an element of HTML, SVG or MathML nor a
-custom element (those have a hyphen, ``<my-player>``) is shown as typed instead.
+custom element (those have a hyphen, ``<my-player>``) is shown as typed instead, whatever
+follows the word: "<Untitled: Part 2>", "<Encore!>".
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ mphantom mprescripts mroot mrow ms mspace msqrt mstyle msub msubsup msup mtable 
 munder munderover none semantics
 """
 HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+# A tag's name runs, as a browser reads it, to the first space, "/" or ">": in
+# "<Untitled: Part 2>" and "<Encore!>" it is "Untitled:" and "Encore!", no element at all.
+_TAG = re.compile(r"</?([A-Za-z][^\s/<>]*)(?:[\s/][^<>]*)?>")
+# A custom element's name: lower-case ASCII letters, digits, ".", "_" and a "-" (the spec
+# allows other letters too, which no theme here uses).
+_CUSTOM = re.compile(r"[a-z][a-z0-9._]*-[a-z0-9._-]*")
 
 
 class _WordsInBrackets(Postprocessor):
@@ -49,8 +55,8 @@ class _WordsInBrackets(Postprocessor):
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, raw in enumerate(stash):
             if isinstance(raw, str) and (tag := _TAG.fullmatch(raw.strip())) \
-                    and "-" not in (name := tag.group(1).lower()) \
-                    and name not in HTML_ELEMENTS:
+                    and (name := tag.group(1).lower()) not in HTML_ELEMENTS \
+                    and not _CUSTOM.fullmatch(name):
                 stash[index] = html.escape(raw, quote=False)
         return text
 
