@@ -1213,6 +1213,33 @@ def test_a_story_whose_file_ending_byline_does_not_read_is_named(make_site):
     ]
 
 
+def test_a_story_or_author_saved_under_a_name_with_more_after_it_is_named(make_site):
+    """Found by a red-team pass: Notepad and TextEdit save story.md as story.md.txt, a space
+    typed after the name hides, and an author's profile saved as jane-doe.yaml.txt left
+    the stories with no bio: none was read, and nothing was said."""
+    site = make_site({
+        "content/articles/kept.md": article(title="Kept"),
+        "content/articles/review.md.txt": article(title="Review"),
+        "content/articles/casting.md ": article(title="Casting"),
+        "content/articles/notes.txt": "not a story",
+        "content/authors/jane-doe.yaml.txt": "name: Jane Doe\n",
+        "content/authors/Sam.YAML": "name: Sam Reyes\n",
+        "content/authors/README.md": "Who writes for us.\n",
+        "content/authors/jane-doe.jpg": b"\xff\xd8",
+    })
+    result = build(site)
+    assert result.articles == 1
+    rename = "warning: is not read: Byline reads Markdown files ending in .md (lower case): "
+    assert [str(w) for w in result.warnings] == [
+        f"content/articles/casting.md : {rename}rename it to casting.md",
+        f"content/articles/review.md.txt: {rename}rename it to review.md",
+        "content/authors/Sam.YAML: warning: is not read: Byline reads author files ending in "
+        ".yaml: rename it to Sam.yaml",
+        "content/authors/jane-doe.yaml.txt: warning: is not read: Byline reads author files "
+        "ending in .yaml: rename it to jane-doe.yaml",
+    ]
+
+
 def test_a_time_without_a_date_is_quoted_back_as_typed_not_as_yaml_reads_it(make_site):
     # YAML 1.1 reads 10:30 as a number in base 60: the writer was told "not a date: 630".
     site = make_site({"content/articles/a.md": article(date="10:30"),

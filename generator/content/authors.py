@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator.content.discover import copy_message, sync_copy_of
+from generator.content.discover import copy_message, is_ignored, sync_copy_of
 from generator.errors import Report, SourceLocation
 from generator.inputfiles import (
     UnreadableFile,
@@ -52,6 +52,12 @@ def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
     names = {path.name for path in paths}
     for path in paths:
         if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
+            if (stem := _author_stem(path.name)) is not None and path.is_file():
+                # A profile saved as jane-doe.yaml.txt (Notepad) or Jane.YAML
+                # would leave the author with no bio, and no word said.
+                report.warning(f"is not read: Byline reads author files ending in .yaml: "
+                               f"rename it to {shown(stem)}.yaml",
+                               SourceLocation(shown(path.relative_to(site_root))))
             continue
         if (original := sync_copy_of(path.name, lambda: names)) is not None:
             report.error(copy_message(original, "author"),
@@ -61,6 +67,23 @@ def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
         if author:
             authors[author.slug] = author
     return authors
+
+
+# What an author file saved under another name ends in (compared in lower case).
+_OTHER_AUTHOR_ENDINGS = (".yaml", ".yml", ".yaml.txt", ".yml.txt")
+
+
+def _author_stem(name: str) -> str | None:
+    """The name, without its ending, of a file in content/authors/ that is not read but was
+    meant to be an author's (``jane.yaml.txt``, ``Jane.YAML``, ``jane.yaml ``), else None.
+    Other files there (a README, a photo) are left alone."""
+    meant = name.rstrip(" .")
+    if is_ignored(name) or not meant.lower().endswith(_OTHER_AUTHOR_ENDINGS):
+        return None
+    stem = meant[: meant.rindex(".")]
+    if stem.lower().endswith((".yaml", ".yml")):  # jane.yaml.txt
+        stem = stem[: stem.rindex(".")]
+    return stem or None
 
 
 def _read_author(path: Path, site_root: Path, root: str, report: Report) -> Author | None:

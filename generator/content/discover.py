@@ -160,6 +160,18 @@ def discover_sources(site_root: Path, report: Report) -> list[SourceFile]:
 _OTHER_MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 
+def markdown_stem(name: str) -> str | None:
+    """The name a file not read as Markdown was meant to have, without ".md", when its name
+    says it was meant to be read: ``Story.MD``, ``story.markdown``, ``story.md.txt`` (as
+    Notepad and TextEdit save it), ``story.md `` (a space typed after it); else None."""
+    meant = name.rstrip(" .")
+    if meant.lower().endswith(".txt"):
+        meant = meant[:-4]
+    if not meant.lower().endswith(_OTHER_MARKDOWN) or (meant == name and name.endswith(".md")):
+        return None
+    return meant[: meant.rindex(".")]
+
+
 class _Walk:
     """One walk over ``content/``: what it found, and what it refused and why."""
 
@@ -268,9 +280,10 @@ class _Walk:
                         self._markdown(entry.path, name, base, kind, real + os.sep + name)
                     else:
                         self._not_regular(entry.path)
-                elif name.lower().endswith(_OTHER_MARKDOWN) and self._good_name(entry.path, name):
-                    # A story saved as Story.MD or story.markdown would vanish without a word.
-                    stem = name[: name.rindex(".")]
+                elif (stem := markdown_stem(name)) is not None \
+                        and self._good_name(entry.path, name):
+                    # A story saved as Story.MD, story.markdown or (by Notepad) story.md.txt
+                    # would vanish without a word.
                     self.report.warning(
                         f"is not read: Byline reads Markdown files ending in .md (lower case): "
                         f"rename it to {shown(stem)}.md", SourceLocation(shown(
