@@ -224,6 +224,47 @@ def test_check_names_the_line_of_the_story_that_holds_a_broken_link(make_site):
     ])
 
 
+def test_another_sites_address_typed_without_https_is_said_at_its_line(make_site):
+    """Found by a red-team pass: a link in an update's text, ``www.label.com/statement``,
+    was reported at the built page's line, and as an address on this site with no word of
+    the https:// it lacks; one the body held alike was put at the update's line too."""
+    text = article("Premiere night", category="TV", body="""
+        The cast arrived at seven.
+
+        Read [the statement](www.label.com/statement).
+        """).replace("\n---\n", "\nupdates:\n  - at: 2026-11-20 10:00\n    text: Adds [the "
+                     "label's statement](www.label.com/statement).\n---\n", 1)
+    site = make_site({"content/articles/premiere.md": text})
+    run = run_byline(["check", "--site", str(site)])
+    assert run.code == 1
+    lines = [number for number, line in enumerate(text.splitlines(), 1)
+             if "www.label.com" in line]
+    said = ("error: broken link to www.label.com/statement on /tv/premiere/: that reads as an "
+            "address on this site; another site's address starts with https://: write "
+            "https://www.label.com/statement")
+    assert [line for line in run.err.splitlines() if ": error: " in line] == [
+        f"content/articles/premiere.md:{number}: {said}" for number in lines]
+
+
+def test_a_link_to_a_program_in_an_update_or_correction_is_an_error_at_it(make_site):
+    """Found by a red-team pass: a correction's text is shown as Markdown, as a caption is,
+    and its ``javascript:`` link was published where the body's and a caption's are
+    refused."""
+    text = article("Premiere night", category="TV").replace(
+        "\n---\n", "\ncorrections:\n  - at: 2026-11-20 10:00\n    text: An earlier version "
+        "linked the wrong [statement](javascript:void(0)).\n---\n", 1)
+    site = make_site({"content/articles/premiere.md": text})
+    run = run_byline(["build", "--site", str(site)])
+    assert run.code == 1
+    line = next(n for n, typed in enumerate(text.splitlines(), 1) if "at: 2026-11-20" in typed)
+    assert [typed for typed in run.err.splitlines() if typed.startswith("content/")] == [
+        f"content/articles/premiere.md:{line}: error: the correction's link "
+        '"javascript:void(0)" uses javascript:, and only http:, https: and mailto: addresses '
+        "become links: write an address such as https://example.com/ or "
+        "mailto:jane@example.com"]
+    assert not (site / "output").exists()
+
+
 def test_a_broken_link_in_an_author_file_is_one_line_at_that_file(make_site):
     """Found by a red-team pass: a link in an author's file was reported at the built HTML,
     once for the author's page and once for each of their stories (hundreds of lines for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -330,6 +331,21 @@ def _redirected_paths(output_dir: Path, files: Collection[str], address: SiteAdd
     return paths
 
 
+# The start of another site's address, typed without https:// ("www.label.com/news"):
+# "www." or a name under a common top-level domain (not a file: "kit.pdf").
+_ANOTHER_SITE = re.compile(r"(?:www\.[^/]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|co|"
+                           r"tv|fm|news|uk|de|fr|es|it|us|ca|au|me))(?:/|$)", re.IGNORECASE)
+
+
+def _another_sites_address(site_path: str, page_path: str) -> str | None:
+    """What a link from the page at ``page_path`` to ``site_path`` was written as, when that
+    reads as another site's address typed without https://; else None."""
+    if not site_path.startswith(page_path):
+        return None
+    written = site_path[len(page_path):]
+    return written if _ANOTHER_SITE.match(written) else None
+
+
 def _check_page(page: PageScan, site: _SiteChecker) -> Iterator[Problem]:
     """Broken links, missing assets, dangling ``#fragments`` and alt-less images on a page."""
     name = site_path_of(page.key)
@@ -354,6 +370,10 @@ def _check_page(page: PageScan, site: _SiteChecker) -> Iterator[Problem]:
             message = (f"{label} {ref.url} on {name} (nothing at {located.site_path}): "
                        f"correct the address, or take the {'link' if ref.is_link else ref.what}"
                        " out")
+            if ref.is_link and (pasted := _another_sites_address(located.site_path, name)):
+                message = (f"broken link to {pasted} on {name}: that reads as an address on "
+                           "this site; another site's address starts with https://: write "
+                           f"https://{pasted}")
             yield Problem(Severity.ERROR, message, site.where(page.key, ref.line))
         elif (
             target == page.key

@@ -44,10 +44,19 @@ def at_their_sources(
     author_files = [(a.location.path, a.url) for a in authors if a.location is not None]
     lines: dict[str, list[str] | None] = {}
 
+    # How many problems with the same words each source has been given: the second of two
+    # links alike (the same broken address, in an update and in the body) is at the second
+    # line naming it.
+    given: dict[tuple[str, str], int] = {}
+
     def line_in(source: str, problem: Problem, own: str) -> int | None:
         if source not in lines:
             lines[source] = _lines_of(site / source)
-        return _line_naming(problem.message, lines[source], own)
+        earlier = given.get((source, problem.message), 0)
+        line = _line_naming(problem.message, lines[source], own, earlier)
+        if line is not None:
+            given[source, problem.message] = earlier + 1
+        return line
 
     found: list[Problem] = []
     said: set[tuple[object, ...]] = set()
@@ -119,10 +128,12 @@ def _lines_of(path: Path) -> list[str] | None:
         return None
 
 
-def _line_naming(message: str, lines: list[str] | None, own: str) -> int | None:
+def _line_naming(message: str, lines: list[str] | None, own: str, earlier: int = 0
+                 ) -> int | None:
     """The first line (1-based) holding an address the message names, the first named
     first, but for the page's own (``own``, which it names as where the problem is); None
-    if none does."""
+    if none does.  With ``earlier`` problems alike located already, the line after theirs
+    that names it, where there is one."""
     if not lines:
         return None
     for word in message.split():
@@ -132,7 +143,7 @@ def _line_naming(message: str, lines: list[str] | None, own: str) -> int | None:
         # A word with no "/", "." or "#" could be any text: it is looked for only as a link's
         # target, as Markdown writes it (``[more](backstage)``).
         wanted = address if any(c in address for c in "/.#") else "](" + address
-        found = next((n for n, line in enumerate(lines, 1) if wanted in line), None)
-        if found is not None:
-            return found
+        found = [n for n, line in enumerate(lines, 1) if wanted in line]
+        if found:
+            return found[min(earlier, len(found) - 1)]
     return None

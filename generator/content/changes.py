@@ -18,7 +18,9 @@ from typing import Any
 
 from generator.dates import ParsedDate, in_zone, instant, parse_date, why_not_a_date
 from generator.markup import smarten
+from generator.markup.captions import caption_links
 from generator.model import Change
+from generator.slugs import script_link_problem
 from generator.textmatch import closest
 
 from .fields import FieldReader
@@ -51,6 +53,11 @@ def read_changes(
         change = _change(fields, key, index + 1, path, entry, tz)
         if change is None:
             continue
+        # Its text is shown as Markdown, as a caption is: a link there to a program
+        # (javascript:) is refused as one in the body would be.
+        for href in caption_links(change.text) if "[" in change.text else ():
+            if problem := script_link_problem(href):
+                fields.report.error(f"the {noun}'s {problem}", fields.at(*path))
         if published is not None and instant(change.at) < instant(published):
             if not change.has_time and change.at.date() == published.date():
                 # A day with no time is its first minute: not a time the writer typed.
