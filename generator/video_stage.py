@@ -17,6 +17,7 @@ from generator.cache import BuildCache
 from generator.errors import Report
 from generator.images.plan import slug
 from generator.images.video import VideoProblem, inspect_video
+from generator.inputfiles import line_not_utf8
 from generator.model import Article, Content, Page, VideoRef, videos_of
 
 URL_PREFIX = "/media/"
@@ -97,15 +98,21 @@ def _url(path: Path, digest: str, extension: str) -> str:
 
 
 def _captions_problem(path: Path) -> str | None:
-    """Browsers ignore a captions file that does not start with WEBVTT: say so at build time."""
+    """Browsers ignore a captions file that does not start with WEBVTT, and read every one as
+    UTF-8 (a Windows subtitle tool's "Café" shows as "Caf�"): say so at build time."""
     try:
-        with open(path, "rb") as file:
-            head = file.read(16)
+        data = path.read_bytes()  # captions are text: kilobytes
     except OSError as error:
         return f"cannot read the file ({error.strerror or error})"
-    if not head.removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT"):
+    if not data.removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT"):
         return ("this is not a WebVTT file: its first line must be WEBVTT (an .srt file can be "
                 "converted by most subtitle editors)")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return (f"line {line_not_utf8(data, error)} is not UTF-8 text, and browsers read "
+                "captions only as UTF-8 (its accents would show as �): save the file as "
+                "UTF-8 in your subtitle editor")
     return None
 
 
