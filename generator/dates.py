@@ -174,7 +174,10 @@ class ClockTime:
 _DATE_PART = r"(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:\s*,\s*|\s+|T)"
 _CLOCK = re.compile(
     rf"^\s*(?:{_DATE_PART})?"
-    r"(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{1,2})(?!\d))?"
+    r"(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{1,2})(?!\d)"
+    # Seconds, copied from a clock or a feed ("9:42:30 pm"): read, and left out (an update's
+    # time is to the minute), never taken for the start of the headline.
+    r"(?::(?P<second>\d{2})(?!\d))?)?"
     r"(?:\s*(?P<half>[ap])\.?\s*m\b\.?)?",
     re.IGNORECASE,
 )
@@ -212,9 +215,9 @@ def read_clock(heading: str) -> tuple[ClockTime | None, int, str | None]:
     if match.group("minute") is not None and len(match.group("minute")) != 2:
         return None, 0, (f"'{typed}' is not a time: write the minutes with two digits, e.g. "
                          f"{hour}:{minute:02d}")
-    if minute > 59:
-        return None, 0, (f"'{typed}' is not a time: minutes go up to 59; write it like "
-                         f"{TIME_EXAMPLE}")
+    if minute > 59 or int(match.group("second") or 0) > 59:
+        return None, 0, (f"'{typed}' is not a time: minutes and seconds go up to 59; write it "
+                         f"like {TIME_EXAMPLE}")
     if hour > 23:
         return None, 0, (f"'{typed}' is not a time: hours go up to 23; write it like "
                          f"{TIME_EXAMPLE}")

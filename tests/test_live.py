@@ -368,12 +368,47 @@ def test_a_new_update_rewrites_the_live_page_its_lists_and_feeds_only(make_site)
     assert update_ids(site)[0] == "update-2026-11-20-0040"
 
 
+def test_a_time_with_seconds_is_read_to_the_minute_not_into_the_headline(make_site):
+    """Found by a red-team pass: "## 9:42:30 pm — Opening number" was an update at 9:42
+    whose headline read "30 pm — Opening number"."""
+    site = live_site(make_site, "Intro.\n\n## 9:30 pm — Doors open\n\nA.\n\n"
+                                "## 9:42:30 pm — Opening number\n\nB.\n")
+    build(site)
+    headlines = [h.get_text(" ", strip=True) for h in
+                 page(site, URL).select("article.live-update h2, article.live-update h3")]
+    assert any(h.endswith("Opening number") and "30 pm" not in h for h in headlines), headlines
+    assert update_ids(site) == ["update-2026-11-19-2142", "update-2026-11-19-2130"]
+
+
+def test_a_heading_with_its_time_after_bold_or_an_emoji_is_warned_about(make_site):
+    """Found by a red-team pass: "## **9:50 pm** — First award" and "## 🔴 10:05 pm — …"
+    were not updates, folded into the update above as subheads under its time, and the
+    build said nothing."""
+    site = live_site(make_site, "Intro.\n\n## 9:30 pm — Doors open\n\nA.\n\n"
+                                "## **9:50 pm** — First award\n\nB.\n\n"
+                                "## 🔴 10:05 pm — Surprise duet\n\nC.\n\n"
+                                "## #1: The best look\n\nD.\n")
+    lines = (site / LIVE).read_text("utf-8").splitlines()
+    at_line = {text: n for n, text in enumerate(lines, 1)}
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        f"{LIVE}:{at_line['## **9:50 pm** — First award']}: warning: this heading is not read "
+        "as an update, because ** comes before its time: it shows inside the update above, as "
+        "a subhead, under that update's time; start the heading with the time: ## 9:50 pm — "
+        "First award",
+        f"{LIVE}:{at_line['## 🔴 10:05 pm — Surprise duet']}: warning: this heading is not "
+        "read as an update, because 🔴 comes before its time: it shows inside the update "
+        "above, as a subhead, under that update's time; start the heading with the time: "
+        "## 10:05 pm — Surprise duet",
+    ]
+
+
 # -- mistakes: one line each, in the writer's words, with the fix ---------------------------
 ERRORS = [
     ("## 25:10 — Late", "content/articles/awards.md:15: error: '25:10' is not a time: hours go "
      "up to 23; write it like 9:42 pm or 21:42"),
     ("## 9:72 pm — Late", "content/articles/awards.md:15: error: '9:72 pm' is not a time: "
-     "minutes go up to 59; write it like 9:42 pm or 21:42"),
+     "minutes and seconds go up to 59; write it like 9:42 pm or 21:42"),
     ("## 13:10 pm — Late", "content/articles/awards.md:15: error: '13:10 pm' is not a time: "
      "with am or pm the hour goes from 1 to 12; write 1:10 pm or 13:10"),
     ("## 9:5 pm — Late", "content/articles/awards.md:15: error: '9:5 pm' is not a time: write "

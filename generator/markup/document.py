@@ -40,6 +40,7 @@ from generator.markup.liveupdates import (
     RawUpdate,
     cut_updates,
     heading_lines,
+    times_not_first,
 )
 from generator.markup.quotes import QuoteExtension
 from generator.markup.rawtags import WordsInBracketsExtension
@@ -156,6 +157,7 @@ class _Renderer:
                    *raw_html_slips(stashed, self.md.block_level_elements, text, first_line),
                    *_definitions_again(self.references.repeated, text, first_line),
                    *_script_link_slips(self.script_links.found, text, first_line),
+                   *(times_not_first(text, first_line) if self.live.processor.enabled else ()),
                    *(BodySlip(f"the line under this post gives the date {typed!r}, which is not "
                               "one: write the day the post was made, e.g. November 18, 2026",
                               embeds[index].line) for index, typed in self.embeds.undated)),

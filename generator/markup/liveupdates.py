@@ -17,7 +17,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from generator.dates import starts_with_time
+from generator.dates import read_clock, starts_with_time
+from generator.markup.slips import BodySlip
 
 # Between the intro and each update in a live article's stored body (never in other bodies).
 UPDATE_MARK = "<!--byline:update-->"
@@ -27,6 +28,8 @@ _CUT = "\x02byline-update\x03"
 _HEADING = re.compile(r"\s*<h2\b[^>]*>(.*?)</h2>\s*", re.DOTALL)
 # "## 9:42 pm — …", or the same line underlined with dashes (a setext heading).
 _HEADING_LINE = re.compile(r"^ {0,3}(?:##[ \t]+(.*)|(\S.*)\n {0,3}-+[ \t]*)$", re.MULTILINE)
+# Marks and symbols a desk puts before an update's time: "**9:50 pm**", "🔴 10:05 pm".
+_BEFORE_TIME = re.compile(r"(?:[^\w\s]|_)+\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +103,26 @@ def heading_lines(text: str, first_line: int, count: int) -> list[int | None]:
             found.append(first_line + text.count("\n", 0, match.start()))
     found = found[:count]
     return found + [None] * (count - len(found))
+
+
+def times_not_first(text: str, first_line: int) -> list[BodySlip]:
+    """A warning at each ``##`` heading of a live body that would be an update but for what
+    comes before its time (bold, an emoji): it is read as a subhead of the update above,
+    under that update's time, which is not what the desk meant."""
+    slips = []
+    for match in _HEADING_LINE.finditer(text):
+        atx, setext = match.groups()
+        heading = atx if atx is not None else setext
+        lead = _BEFORE_TIME.match(heading)
+        if lead is None or starts_with_time(heading):
+            continue
+        rest = heading[lead.end():]
+        if not starts_with_time(rest) or read_clock(rest)[2] is not None:
+            continue
+        before = lead.group(0).strip()
+        slips.append(BodySlip(
+            f"this heading is not read as an update, because {before} comes before its time: "
+            "it shows inside the update above, as a subhead, under that update's time; start "
+            f"the heading with the time: ## {rest.replace(before, '').strip()}",
+            first_line + text.count("\n", 0, match.start())))
+    return slips
