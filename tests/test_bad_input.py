@@ -620,6 +620,27 @@ def test_a_pasted_block_of_html_never_closed_is_an_error_at_its_line(make_site):
         "and links shown as written; close it with </div> where it ends, or take it out"]
 
 
+def test_an_inline_tag_never_closed_or_a_stray_closing_tag_is_an_error_at_its_line(make_site):
+    """Found by a red-team pass: "<i>Paper Moons" never closed put the rest of the page,
+    the related stories and the footer in italics, and a "</div>" pasted from a CMS closed
+    the page's own, ending the story early: both built with no word."""
+    body = ("Intro with <b>bold</b> and <i>closed</i> words.\n\n"
+            "Odile Ferrante's <i>Paper Moons is the film of the year.\n\n"
+            "<b>Across\n\ntwo paragraphs</b> is left alone.\n\n"
+            "Pasted.\n\n</div>\n\nThe end.\n")
+    site = make_site({"content/articles/a.md": article(body=body, category="Music")})
+    lines = (site / "content/articles/a.md").read_text().splitlines()
+    line = {text: n for n, text in enumerate(lines, 1)}
+    assert problems_of(site) == [
+        f"content/articles/a.md:{line[next(t for t in lines if 'Paper Moons' in t)]}: error: "
+        "this <i> is never closed with </i>: the rest of the page, the stories around it and "
+        "the footer too, would be shown as inside it; close it with </i> where it ends",
+        f"content/articles/a.md:{line['</div>']}: error: this </div> closes no <div> of the "
+        "story: it would close the page's own, ending the story early and breaking the page; "
+        "take it out",
+    ]
+
+
 def test_html_closed_within_its_paragraph_is_no_error(make_site):
     """Found by a red-team pass: an element written inside a sentence and closed there was
     said never to be closed (Markdown sets each of its tags aside on its own), and the

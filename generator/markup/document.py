@@ -49,6 +49,7 @@ from generator.markup.slips import (
     line_finder,
     other_tools_markup,
     raw_html_slips,
+    unbalanced_tags,
     unclosed_attribute_lists,
 )
 from generator.markup.typography import SmartTextExtension
@@ -155,6 +156,7 @@ class _Renderer:
                    *other_tools_markup(text, first_line),
                    *self.footnotes.slips(text, first_line),
                    *raw_html_slips(stashed, self.md.block_level_elements, text, first_line),
+                   *(unbalanced_tags(body, text, first_line) if stashed else ()),
                    *_definitions_again(self.references.repeated, text, first_line),
                    *_script_link_slips(self.script_links.found, text, first_line),
                    *(times_not_first(text, first_line) if self.live.processor.enabled else ()),

@@ -283,3 +283,76 @@ def other_tools_markup(text: str, first_line: int) -> list[BodySlip]:
 def _briefly(typed: str) -> str:
     typed = typed.strip()
     return repr(typed if len(typed) <= 50 else typed[:49] + "…")
+
+
+# The elements a browser carries on past the end of their paragraph when never closed (the
+# HTML standard's "formatting elements"): a story's "<i>Paper Moons" left open puts the rest
+# of the page, its footer too, in italics.
+_FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small",
+                         "strike", "strong", "tt", "u"})
+# Elements whose closing tag, with none of them open in the story, closes the page's own
+# instead: a "</div>" pasted from another system ends the story's body early.
+_CONTAINERS = frozenset({"div", "section", "article", "main", "aside", "header", "footer",
+                         "nav", "figure", "blockquote", "table", "ul", "ol", "dl", "details",
+                         "form"})
+
+
+def unbalanced_tags(body_html: str, text: str, first_line: int) -> list[BodySlip]:
+    """An error at each tag of the writer's HTML that would reach past the story on the page:
+    a formatting element never closed, and a container's closing tag with none open.  Asked
+    only of a body with raw HTML in it (Markdown's own tags always pair, so the tags out of
+    balance are typed ones, found again in ``text``)."""
+    balance = _Balance()
+    balance.feed(body_html)
+    balance.close()
+    slips = []
+    line_at = line_finder(text, first_line)
+    for tag, opening in sorted(balance.found()):
+        at = _typed_out_of_balance(text, tag, opening)
+        if opening:
+            message = (f"this <{tag}> is never closed with </{tag}>: the rest of the page, "
+                       "the stories around it and the footer too, would be shown as inside "
+                       f"it; close it with </{tag}> where it ends")
+        else:
+            message = (f"this </{tag}> closes no <{tag}> of the story: it would close the "
+                       "page's own, ending the story early and breaking the page; take it out")
+        slips.append(BodySlip(message, line_at(at) if at >= 0 else None, stops=True))
+    return slips
+
+
+def _typed_out_of_balance(text: str, tag: str, opening: bool) -> int:
+    """Where in ``text`` the first ``<tag>`` typed and never closed is (``opening``), or the
+    first ``</tag>`` typed with none open; -1 if none is found."""
+    opened: list[int] = []
+    for match in re.finditer(rf"<(/?){re.escape(tag)}(?=[\s/>])", text, re.IGNORECASE):
+        if not match.group(1):
+            opened.append(match.start())
+        elif opened:
+            opened.pop()
+        elif not opening:
+            return match.start()
+    return opened[0] if opening and opened else -1
+
+
+class _Balance(HTMLParser):
+    """The formatting elements left open at the body's end, and the containers closed with
+    none of them open, as (tag, opening?)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: dict[str, int] = {}  # tag → how many are open
+        self.strays: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _FORMATTING or tag in _CONTAINERS:
+            self.open[tag] = self.open.get(tag, 0) + 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open.get(tag):
+            self.open[tag] -= 1
+        elif tag in _CONTAINERS:
+            self.strays.add(tag)
+
+    def found(self) -> set[tuple[str, bool]]:
+        return {(tag, True) for tag, count in self.open.items()
+                if count and tag in _FORMATTING} | {(tag, False) for tag in self.strays}
