@@ -1261,6 +1261,26 @@ def test_a_story_or_author_saved_under_a_name_with_more_after_it_is_named(make_s
     ]
 
 
+def test_two_author_files_giving_one_name_are_warned_about(make_site):
+    """Found by a red-team pass: a profile copied to a new file name, the old one kept, made
+    two author pages for one writer, one with no stories and the old bio, both in the
+    sitemap, with no word."""
+    site = make_site({
+        "content/articles/a.md": article(title="A", author="Jane Doe"),
+        "content/authors/jane.yaml": "name: Jane Doe\nbio: Old bio.\n",
+        "content/authors/jane-doe.yaml": "name: Jane Doe\nbio: Covers music.\n",
+        "content/authors/sam.yaml": "name: Sam Reyes\n",
+    })
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        "content/authors/jane.yaml:1: warning: this author file and "
+        "content/authors/jane-doe.yaml both give the name \"Jane Doe\", so one writer has two "
+        "author pages, /authors/jane/ and /authors/jane-doe/ (the one stories naming \"Jane "
+        "Doe\" are listed on): delete the file no longer used, or give it another writer's "
+        "name"]
+    assert "Covers music." in (site / "output/authors/jane-doe/index.html").read_text()
+
+
 def test_a_time_without_a_date_is_quoted_back_as_typed_not_as_yaml_reads_it(make_site):
     # YAML 1.1 reads 10:30 as a number in base 60: the writer was told "not a date: 630".
     site = make_site({"content/articles/a.md": article(date="10:30"),

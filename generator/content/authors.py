@@ -66,7 +66,23 @@ def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
         author = _read_author(path, site_root, root, report)
         if author:
             authors[author.slug] = author
+    _warn_names_twice(authors, report)
     return authors
+
+
+def _warn_names_twice(authors: Mapping[str, Author], report: Report) -> None:
+    """A warning at each author file giving the name another gives (a profile copied to a new
+    file name, the old one kept): one writer with two author pages, the stories on one."""
+    for author in authors.values():
+        shown_for = author_for_name(author.name, authors)
+        if shown_for is author or author.location is None or shown_for.location is None:
+            continue
+        report.warning(
+            f"this author file and {shown_for.location.path} both give the name "
+            f"{quoted(author.name)}, so one writer has two author pages, {author.url} and "
+            f"{shown_for.url} (the one stories naming {quoted(author.name)} are listed on): "
+            "delete the file no longer used, or give it another writer's name",
+            SourceLocation(author.location.path, author.location.line))
 
 
 # What an author file saved under another name ends in (compared in lower case).
