@@ -268,7 +268,9 @@ def gather_pages(output_dir: Path, indexed: list[str], into: Path) -> Path:
     then reads only these (not every list page), and a theme that marks no
     ``data-pagefind-body`` still gets only its stories indexed.  (A link changes no page's
     stamp: see ``outputdir.Stamp``.)"""
-    for page in present_files(output_dir, indexed):
+    # In name order: the folder lists them in the order they were made on some disks (tmpfs),
+    # and Pagefind numbers the pages in the order it finds them.
+    for page in sorted(present_files(output_dir, indexed)):
         target = into / page
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
