@@ -104,6 +104,9 @@ def _captions_problem(path: Path) -> str | None:
         data = path.read_bytes()  # captions are text: kilobytes
     except OSError as error:
         return f"cannot read the file ({error.strerror or error})"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in data[:2]:
+        return ("the file is saved as UTF-16 (\"Unicode\" in Notepad), and browsers read "
+                "captions only as UTF-8: save it as UTF-8 in your subtitle editor")
     if not data.removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT"):
         return ("this is not a WebVTT file: its first line must be WEBVTT (an .srt file can be "
                 "converted by most subtitle editors)")

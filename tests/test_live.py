@@ -387,7 +387,8 @@ def test_a_heading_with_its_time_after_bold_or_an_emoji_is_warned_about(make_sit
     site = live_site(make_site, "Intro.\n\n## 9:30 pm — Doors open\n\nA.\n\n"
                                 "## **9:50 pm** — First award\n\nB.\n\n"
                                 "## 🔴 10:05 pm — Surprise duet\n\nC.\n\n"
-                                "## #1: The best look\n\nD.\n")
+                                "## #1: The best look\n\nD.\n\n"
+                                "## “4:44” and the Jay-Z question\n\nE.\n")
     lines = (site / LIVE).read_text("utf-8").splitlines()
     at_line = {text: n for n, text in enumerate(lines, 1)}
     result = build(site)
@@ -401,6 +402,19 @@ def test_a_heading_with_its_time_after_bold_or_an_emoji_is_warned_about(make_sit
         "above, as a subhead, under that update's time; start the heading with the time: "
         "## 10:05 pm — Surprise duet",
     ]
+
+
+def test_a_tag_left_open_in_an_updates_heading_is_an_error(make_site):
+    """A review: an update's heading is cut out of the body before the body's tags were
+    checked, so "<i>Paper Moons</i wins" put every later update and the footer in italics."""
+    site = live_site(make_site, "Intro.\n\n## 8:00 pm — Doors\n\nA.\n\n"
+                                "## 8:05 pm — <i>Paper Moons</i wins\n\nB.\n")
+    line = next(n for n, text in enumerate((site / LIVE).read_text("utf-8").splitlines(), 1)
+                if "Paper Moons" in text)
+    run = build_outcome(site)
+    assert f"{LIVE}:{line}: error: this <i> is never closed with </i>: the rest of the page, " \
+           "the stories around it and the footer too, would be shown as inside it; close it " \
+           "with </i> where it ends" in run.err.splitlines(), run.err
 
 
 # -- mistakes: one line each, in the writer's words, with the fix ---------------------------

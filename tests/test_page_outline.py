@@ -61,7 +61,11 @@ def test_words_in_angle_brackets_that_are_no_element_are_shown_as_typed(make_sit
 
 
 @pytest.mark.parametrize("typed", ["<Untitled: Part 2>", "<Encore!>", "<tel:+15551234567>",
-                                   "<Act I/II>", "<b!>"])
+                                   "<Act I/II>", "<b!>",
+                                   # A review: titles whose first word names an element,
+                                   # or with a hyphen, vanished or stopped the build.
+                                   "<A Business Proposal>", "<I Am>", "<Big Mouth>",
+                                   "<K-Pop Demon Hunters>", "<Spider-Man 2>", "<X-Men>"])
 def test_words_in_angle_brackets_are_shown_as_typed_whatever_follows_the_word(typed) -> None:
     """Found by a red-team pass: only "<Untitled>" and "<Untitled Part 2>" were the writer's
     words; "<Untitled: Part 2>" and "<Encore!>" were published as elements no browser knows,
@@ -70,6 +74,26 @@ def test_words_in_angle_brackets_are_shown_as_typed_whatever_follows_the_word(ty
                          "html.parser")
     assert html.get_text() == f"The crowd yelled {typed} twice."
     assert [tag.name for tag in html.find_all(True)] == ["p"]
+
+
+@pytest.mark.parametrize("typed", ["<Table for Two> is back.", "<Main Street> opens.",
+                                   "<Map of the Soul: 7> tops the chart."])
+def test_words_in_brackets_starting_a_paragraph_are_shown_as_typed(typed) -> None:
+    """A review: a title whose first word names a block element ("<Table for Two>") made
+    the paragraph raw HTML, and the build stopped with "this <table> is never closed"."""
+    rendered = render_markdown(f"{typed}\n\nNext.\n")
+    html = BeautifulSoup(rendered.html.decode(), "html.parser")
+    assert [p.get_text() for p in html.find_all("p")] == [typed, "Next."]
+    assert rendered.slips == ()
+
+
+def test_html_a_writer_types_is_still_html() -> None:
+    text = ('Real: <a href="https://x.example/">x</a>, <I>old</I>, <b class="x">b</b>, '
+            '<video controls muted src="v.mp4"></video>, <my-player></my-player>, line<br/>'
+            'break, <span data-x>s</span>, <abbr title="t">T</abbr>.\n')
+    html = BeautifulSoup(render_markdown(text).html.decode(), "html.parser")
+    assert [tag.name for tag in html.find_all(True)] == [
+        "p", "a", "i", "b", "video", "my-player", "br", "span", "abbr"]
 
 
 def test_subheads_start_under_the_headline_whichever_level_the_writer_used(make_site) -> None:

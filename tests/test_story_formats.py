@@ -395,6 +395,12 @@ def test_check_warns_about_a_video_without_a_poster_or_captions(make_site: Make)
                            "00:02.000\nBeyoncé arrives at the Café\n".encode("cp1252")},
      "captions clip.vtt: line 4 is not UTF-8 text, and browsers read captions only as UTF-8 "
      "(its accents would show as �): save the file as UTF-8 in your subtitle editor"),
+    # A review: UTF-16 ("Unicode" in Notepad) was told its first line must be WEBVTT.
+    ("![Clip](clip.mp4)", {"content/articles/gala/clip.mp4": mp4_bytes(),
+                           "content/articles/gala/clip.vtt": "WEBVTT\n\n00:00.000 --> "
+                           "00:02.000\nCafé\n".encode("utf-16")},
+     "captions clip.vtt: the file is saved as UTF-16 (\"Unicode\" in Notepad), and browsers "
+     "read captions only as UTF-8: save it as UTF-8 in your subtitle editor"),
     ("![Clip](clip.mp4){width=wide height=720}", {"content/articles/gala/clip.mp4": mp4_bytes()},
      "video clip.mp4: width and height are whole numbers of pixels, both given, e.g. "
      "{width=1280 height=720} (found width=\"wide\" height=\"720\")"),

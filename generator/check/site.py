@@ -337,13 +337,18 @@ _ANOTHER_SITE = re.compile(r"(?:www\.[^/]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|o
                            r"tv|fm|news|uk|de|fr|es|it|us|ca|au|me))(?:/|$)", re.IGNORECASE)
 
 
-def _another_sites_address(site_path: str, page_path: str) -> str | None:
-    """What a link from the page at ``page_path`` to ``site_path`` was written as, when that
-    reads as another site's address typed without https://; else None."""
+def _another_sites_address(site_path: str, page_path: str, href: str) -> str | None:
+    """What a link (``href``) from the page at ``page_path`` to ``site_path`` was written
+    as, its query and fragment too, when that reads as another site's address typed without
+    https://; else None."""
     if not site_path.startswith(page_path):
         return None
     written = site_path[len(page_path):]
-    return written if _ANOTHER_SITE.match(written) else None
+    if not _ANOTHER_SITE.match(written):
+        return None
+    parts = urlsplit(href)
+    return (written + (f"?{parts.query}" if parts.query else "")
+            + (f"#{parts.fragment}" if parts.fragment else ""))
 
 
 def _check_page(page: PageScan, site: _SiteChecker) -> Iterator[Problem]:
@@ -370,7 +375,8 @@ def _check_page(page: PageScan, site: _SiteChecker) -> Iterator[Problem]:
             message = (f"{label} {ref.url} on {name} (nothing at {located.site_path}): "
                        f"correct the address, or take the {'link' if ref.is_link else ref.what}"
                        " out")
-            if ref.is_link and (pasted := _another_sites_address(located.site_path, name)):
+            if ref.is_link and (pasted := _another_sites_address(located.site_path, name,
+                                                                 ref.url)):
                 message = (f"broken link to {pasted} on {name}: that reads as an address on "
                            "this site; another site's address starts with https://: write "
                            f"https://{pasted}")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         ContentOptions,
         footer_links_alike,
         load_content,
+        namesakes_unused,
         without_contested_addresses,
     )
     from generator.content.memo import LoadRecord, ParseMemo
@@ -36,6 +37,7 @@ __getattr__ = lazy_exports(__name__, {
     "is_litter": "discover",
     "is_set_aside": "discover",
     "load_content": "load",
+    "namesakes_unused": "load",
     "reload_sources": "reload",
     "tag_url": "assemble",
     "without_contested_addresses": "load",
@@ -54,6 +56,7 @@ __all__ = [
     "is_litter",
     "is_set_aside",
     "load_content",
+    "namesakes_unused",
     "reload_sources",
     "tag_url",
     "without_contested_addresses",

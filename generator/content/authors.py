@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from pathlib import Path
 
 from generator.content.discover import copy_message, is_ignored, sync_copy_of
-from generator.errors import Report, SourceLocation
+from generator.errors import Problem, Report, Severity, SourceLocation
 from generator.inputfiles import (
     UnreadableFile,
     as_written,
@@ -66,23 +66,33 @@ def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
         author = _read_author(path, site_root, root, report)
         if author:
             authors[author.slug] = author
-    _warn_names_twice(authors, report)
     return authors
 
 
-def _warn_names_twice(authors: Mapping[str, Author], report: Report) -> None:
-    """A warning at each author file giving the name another gives (a profile copied to a new
-    file name, the old one kept): one writer with two author pages, the stories on one."""
-    for author in authors.values():
-        shown_for = author_for_name(author.name, authors)
-        if shown_for is author or author.location is None or shown_for.location is None:
-            continue
-        report.warning(
-            f"this author file and {shown_for.location.path} both give the name "
-            f"{quoted(author.name)}, so one writer has two author pages, {author.url} and "
-            f"{shown_for.url} (the one stories naming {quoted(author.name)} are listed on): "
-            "delete the file no longer used, or give it another writer's name",
-            SourceLocation(author.location.path, author.location.line))
+def unused_namesakes(described: Mapping[str, Author], used: Set[str]) -> list[Problem]:
+    """A warning at each author file giving the name another file gives that no story is
+    by (``used``: the slugs of the authors the stories name): a profile copied to a new file
+    name, the old one kept, is a second page for the writer, with none of their stories.
+    Two writers of one name, each named by file name in their stories, are no mistake."""
+    by_name: dict[str, list[Author]] = {}
+    for author in described.values():
+        by_name.setdefault(author.name.casefold(), []).append(author)
+    problems = []
+    for alike in by_name.values():
+        for author in alike:
+            if len(alike) < 2 or author.slug in used or author.location is None:
+                continue
+            shown_on = author_for_name(author.name, described)
+            other = next(a for a in alike if a is not author)
+            problems.append(Problem(
+                Severity.WARNING,
+                f"this author file gives the name {quoted(author.name)}, as "
+                f"{(other.location or author.location).path} does, and no story is by it: "
+                f"stories naming {quoted(author.name)} are listed on {shown_on.url}, and this "
+                f"file's page, {author.url}, lists none: delete the file if it is no longer "
+                f"used, or write author: {author.slug} in its writer's stories",
+                author.location))
+    return problems
 
 
 # What an author file saved under another name ends in (compared in lower case).

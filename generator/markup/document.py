@@ -156,7 +156,9 @@ class _Renderer:
                    *other_tools_markup(text, first_line),
                    *self.footnotes.slips(text, first_line),
                    *raw_html_slips(stashed, self.md.block_level_elements, text, first_line),
-                   *(unbalanced_tags(body, text, first_line) if stashed else ()),
+                   # An update's heading is cut out of the body: checked with it.
+                   *(unbalanced_tags(body + "".join(u.heading_html for u in updates), text,
+                                     first_line) if stashed else ()),
                    *_definitions_again(self.references.repeated, text, first_line),
                    *_script_link_slips(self.script_links.found, text, first_line),
                    *(times_not_first(text, first_line) if self.live.processor.enabled else ()),

@@ -28,8 +28,9 @@ _CUT = "\x02byline-update\x03"
 _HEADING = re.compile(r"\s*<h2\b[^>]*>(.*?)</h2>\s*", re.DOTALL)
 # "## 9:42 pm — …", or the same line underlined with dashes (a setext heading).
 _HEADING_LINE = re.compile(r"^ {0,3}(?:##[ \t]+(.*)|(\S.*)\n {0,3}-+[ \t]*)$", re.MULTILINE)
-# Marks and symbols a desk puts before an update's time: "**9:50 pm**", "🔴 10:05 pm".
-_BEFORE_TIME = re.compile(r"(?:[^\w\s]|_)+\s*")
+# Marks and symbols a desk puts before an update's time: "**9:50 pm**", "🔴 10:05 pm"; not
+# quotes or brackets, which make a title ("## “4:44” and the Jay-Z question").
+_BEFORE_TIME = re.compile(r"(?:[^\w\s\"'“”‘’«»()\[\]{}]|_)+\s*")
 
 
 @dataclass(frozen=True, slots=True)

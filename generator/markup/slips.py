@@ -320,18 +320,26 @@ def unbalanced_tags(body_html: str, text: str, first_line: int) -> list[BodySlip
     return slips
 
 
+# Code spans (`<i>`), and a bracket kept as text (\<i>): no tag of the page.
+_NOT_TAGS = re.compile(r"(`+)(?:(?!\1).)+?\1|\\<", re.DOTALL)
+
+
 def _typed_out_of_balance(text: str, tag: str, opening: bool) -> int:
     """Where in ``text`` the first ``<tag>`` typed and never closed is (``opening``), or the
-    first ``</tag>`` typed with none open; -1 if none is found."""
+    first ``</tag>`` typed with none open; -1 if none is found.  Where every one typed seems
+    closed (a closing tag mistyped, "</i led"), the last one opened is the likeliest."""
+    typed = _NOT_TAGS.sub(lambda m: " " * len(m.group(0)), text)
     opened: list[int] = []
-    for match in re.finditer(rf"<(/?){re.escape(tag)}(?=[\s/>])", text, re.IGNORECASE):
+    last = -1
+    for match in re.finditer(rf"<(/?){re.escape(tag)}(?=[\s/>])", typed, re.IGNORECASE):
         if not match.group(1):
             opened.append(match.start())
+            last = match.start()
         elif opened:
             opened.pop()
         elif not opening:
             return match.start()
-    return opened[0] if opening and opened else -1
+    return (opened[0] if opened else last) if opening else -1
 
 
 class _Balance(HTMLParser):
