@@ -90,10 +90,12 @@ def test_words_in_brackets_starting_a_paragraph_are_shown_as_typed(typed) -> Non
 def test_html_a_writer_types_is_still_html() -> None:
     text = ('Real: <a href="https://x.example/">x</a>, <I>old</I>, <b class="x">b</b>, '
             '<video controls muted src="v.mp4"></video>, <my-player></my-player>, line<br/>'
-            'break, <span data-x>s</span>, <abbr title="t">T</abbr>.\n')
+            'break, <span data-x>s</span>, <abbr title="t">T</abbr>, Word<o:p></o:p>.\n'
+            '\n<table border>\n<tr><td nowrap>x</td></tr>\n</table>\n')
     html = BeautifulSoup(render_markdown(text).html.decode(), "html.parser")
     assert [tag.name for tag in html.find_all(True)] == [
-        "p", "a", "i", "b", "video", "my-player", "br", "span", "abbr"]
+        "p", "a", "i", "b", "video", "my-player", "br", "span", "abbr", "o:p", "table", "tr",
+        "td"]
 
 
 def test_subheads_start_under_the_headline_whichever_level_the_writer_used(make_site) -> None:

@@ -56,7 +56,8 @@ _BARE_ATTRIBUTE_NAMES = """
 allowfullscreen allowtransparency async autofocus autoplay checked compact controls default
 defer disabled download formnovalidate hidden inert ismap itemscope loop mozallowfullscreen
 multiple muted nomodule noshade novalidate nowrap open playsinline readonly required reversed
-selected webkitallowfullscreen contenteditable
+selected webkitallowfullscreen contenteditable crossorigin preload typemustmatch credentialless
+border markdown popover disablepictureinpicture disableremoteplayback
 """
 _BARE_ATTRIBUTES = frozenset(_BARE_ATTRIBUTE_NAMES.split())
 
@@ -73,10 +74,15 @@ class _WordsInBrackets(Postprocessor):
         return text
 
 
+# An element of another vocabulary that Word and other Office tools paste ("<o:p>",
+# "<v:shape>"): markup, not words.
+_PREFIXED = re.compile(r"[a-z]+:[a-z][a-z0-9-]*", re.IGNORECASE)
+
+
 def _reads_as_words(tag: str, name: str) -> bool:
     """Whether a tag as typed, named ``name``, is words in brackets, not HTML."""
     if name.lower() not in HTML_ELEMENTS:
-        return not _CUSTOM.fullmatch(name)
+        return not _CUSTOM.fullmatch(name) and not _PREFIXED.fullmatch(name)
     if tag.startswith("</"):
         return False
     after = tag[1 + len(name):].rstrip(">").rstrip("/")
