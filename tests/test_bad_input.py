@@ -672,6 +672,31 @@ def test_html_closed_within_its_paragraph_is_no_error(make_site):
     assert 'title="Trailer"></iframe> now.' in page and "<span>two\nlines</span>" in page
 
 
+def test_html_closed_in_its_sentence_is_no_error_beside_a_block_of_html(make_site):
+    """Found by a red-team pass: a <details> closed in its sentence was said never to be
+    closed once a pasted <iframe> block came later (the blocks are set aside first), and
+    "<hr>", which has no closing tag, was told to close with </hr>."""
+    body = ("Spoiler ahead: <details><summary>Who dies?</summary>Everyone.</details>\n\n"
+            "Part one.<hr>Part two.\n\nWatch the trailer:\n\n"
+            '<iframe src="https://player.vimeo.com/video/1" title="Trailer"></iframe>\n')
+    site = make_site({"content/articles/a.md": article(body=body, category="Music")})
+    result = build(site)
+    assert [str(w) for w in result.warnings if "closed" in str(w)] == []
+
+
+def test_an_html_image_with_no_alt_text_is_warned_about(make_site):
+    """Found by a red-team pass: a photo in Markdown with no alt text is warned about; one
+    typed as HTML was published silently, failing the HTML checker and axe."""
+    body = ('The poster: <img src="https://cdn.example/poster.jpg" width="300">\n\n'
+            'A rule: <img src="https://cdn.example/rule.png" alt="">\n')
+    site = make_site({"content/articles/a.md": article(body=body, category="Music")})
+    line = next(n for n, text in enumerate(
+        (site / "content/articles/a.md").read_text().splitlines(), 1) if "poster" in text)
+    assert [str(w) for w in build(site).warnings] == [
+        f"content/articles/a.md:{line}: warning: this <img> has no alt text: describe it for "
+        'readers who cannot see it, with alt="…" in the tag']
+
+
 def test_an_element_closed_by_another_of_its_name_is_still_open(make_site):
     """A review: "<div> … <div>inner</div> done." leaves the first <div> open."""
     body = 'Watch: <div class="x"> the clip and <div>inner</div> done.\n\nNext.\n'

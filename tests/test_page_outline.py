@@ -65,7 +65,10 @@ def test_words_in_angle_brackets_that_are_no_element_are_shown_as_typed(make_sit
                                    # A review: titles whose first word names an element,
                                    # or with a hyphen, vanished or stopped the build.
                                    "<A Business Proposal>", "<I Am>", "<Big Mouth>",
-                                   "<K-Pop Demon Hunters>", "<Spider-Man 2>", "<X-Men>"])
+                                   "<K-Pop Demon Hunters>", "<Spider-Man 2>", "<X-Men>",
+                                   # A red-team pass: one word that names an element, in a
+                                   # title's capitals, hid the rest of the page or vanished.
+                                   "<Time>", "<Search>", "<Select>", "<Title>", "<Big>"])
 def test_words_in_angle_brackets_are_shown_as_typed_whatever_follows_the_word(typed) -> None:
     """Found by a red-team pass: only "<Untitled>" and "<Untitled Part 2>" were the writer's
     words; "<Untitled: Part 2>" and "<Encore!>" were published as elements no browser knows,
@@ -77,7 +80,8 @@ def test_words_in_angle_brackets_are_shown_as_typed_whatever_follows_the_word(ty
 
 
 @pytest.mark.parametrize("typed", ["<Table for Two> is back.", "<Main Street> opens.",
-                                   "<Map of the Soul: 7> tops the chart."])
+                                   "<Map of the Soul: 7> tops the chart.",
+                                   "<Search> (2020) is back.", "<Header> wins."])
 def test_words_in_brackets_starting_a_paragraph_are_shown_as_typed(typed) -> None:
     """A review: a title whose first word names a block element ("<Table for Two>") made
     the paragraph raw HTML, and the build stopped with "this <table> is never closed"."""
@@ -91,11 +95,11 @@ def test_html_a_writer_types_is_still_html() -> None:
     text = ('Real: <a href="https://x.example/">x</a>, <I>old</I>, <b class="x">b</b>, '
             '<video controls muted src="v.mp4"></video>, <my-player></my-player>, line<br/>'
             'break, <span data-x>s</span>, <abbr title="t">T</abbr>, Word<o:p></o:p>.\n'
-            '\n<table border>\n<tr><td nowrap>x</td></tr>\n</table>\n')
+            '\n<table border>\n<tr><td nowrap>x</td></tr>\n</table>\n\nOld <B>caps</B>.\n')
     html = BeautifulSoup(render_markdown(text).html.decode(), "html.parser")
     assert [tag.name for tag in html.find_all(True)] == [
         "p", "a", "i", "b", "video", "my-player", "br", "span", "abbr", "o:p", "table", "tr",
-        "td"]
+        "td", "p", "b"]
 
 
 def test_subheads_start_under_the_headline_whichever_level_the_writer_used(make_site) -> None:

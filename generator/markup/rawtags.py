@@ -85,6 +85,10 @@ def _reads_as_words(tag: str, name: str) -> bool:
         return not _CUSTOM.fullmatch(name) and not _PREFIXED.fullmatch(name)
     if tag.startswith("</"):
         return False
+    if name[0].isupper() and not name.isupper():
+        # A title's capital ("<Time>", "<Search>", "<Big>"): HTML is typed in lower case,
+        # or all in capitals by older tools ("<B>", "<TABLE>").
+        return True
     after = tag[1 + len(name):].rstrip(">").rstrip("/")
     return any(not value and not word.lower().startswith("data-")
                and word.lower() not in _BARE_ATTRIBUTES

@@ -99,10 +99,14 @@ def raw_html_slips(stashed: Sequence[str], block_tags: Collection[str], text: st
     searched = 0
     for chunk in stashed:
         unclosed = _unclosed_block(chunk, block_tags)
-        found = [*unclosed, *_unpublished_images(chunk), *_embed_code(chunk)]
+        found = [*unclosed, *_html_image_slips(chunk), *_embed_code(chunk)]
         if not found:
             continue
         start = text.find(chunk.rstrip(), searched)
+        if start < 0:
+            # Python-Markdown stashes the blocks of HTML before the tags inside sentences, so
+            # the order is not always the document's: looked for from the top again.
+            start = text.find(chunk.rstrip())
         if start >= 0:
             searched = start + 1
         if unclosed and start >= 0 and _closed_later(text, start + len(chunk.rstrip()), chunk):
@@ -115,16 +119,20 @@ def raw_html_slips(stashed: Sequence[str], block_tags: Collection[str], text: st
     return slips
 
 
-def _unpublished_images(chunk: str) -> list[_Found]:
-    """Each ``<img>`` whose src is a file beside the story.  HTML is published as it is
-    written, and Byline publishes a photo only when the Markdown names it: the reader would
-    see a broken image.  (An address from the site's root may be a file of static/: ``byline
-    check`` looks for it in the built site.)"""
+def _html_image_slips(chunk: str) -> list[_Found]:
+    """Each ``<img>`` with no alt text (as a photo in Markdown would be warned about), and
+    each whose src is a file beside the story.  HTML is published as it is written, and
+    Byline publishes a photo only when the Markdown names it: the reader would see a broken
+    image.  (An address from the site's root may be a file of static/: ``byline check``
+    looks for it in the built site.)"""
     found: list[_Found] = []
     for tag in _HTML_IMAGE.finditer(chunk) if "<img" in chunk.lower() else ():
         values = {m.group(1).lower(): next(v for v in m.groups()[1:] if v is not None)
                   for m in _ATTRIBUTE.finditer(tag.group(0))}
         src = values.get("src", "").strip()
+        if "alt" not in values:  # alt="" is a choice (a decoration); no alt at all is not
+            found.append(("this <img> has no alt text: describe it for readers who cannot "
+                          "see it, with alt=\"…\" in the tag", tag.group(0), False))
         if not src or src.startswith(("/", "#")) or _ADDRESS_WITH_SCHEME.match(src):
             continue
         found.append((f"this <img> is HTML, which Byline publishes as it is written: {src} is "
@@ -140,8 +148,8 @@ def _unclosed_block(chunk: str, block_tags: Collection[str]) -> list[_Found]:
     written) and the page's own closing tag ends the writer's element.  An error: the page
     would be broken."""
     start = _TAG_START.match(chunk)
-    if not start or (tag := start.group(1).lower()) not in block_tags or not _left_open(
-            chunk, tag):
+    if not start or (tag := start.group(1).lower()) not in block_tags or tag in _VOID \
+            or not _left_open(chunk, tag):
         return []
     return [(f"this <{tag}> is never closed with </{tag}>: everything after it would be "
              "published as raw HTML, its paragraphs run together and its photos and links "
@@ -149,6 +157,9 @@ def _unclosed_block(chunk: str, block_tags: Collection[str]) -> list[_Found]:
              start.group(0).strip(), True)]
 
 
+# Elements that have no closing tag: "<hr>" is whole.
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
