@@ -152,3 +152,48 @@ def test_a_tab_on_a_missing_page_follows_the_404_page_and_the_page_made_there(
         article("Encore", category="Music", body="One more song."), encoding="utf-8")
     expect(page.get_by_text("One more song.")).to_be_visible(timeout=10_000)
     page.close()
+
+
+def test_an_old_address_in_the_preview_leads_to_the_previews_own_page(
+    browser: object, make_site: Callable[[SiteFiles], Path]
+) -> None:
+    """Found by a red-team pass: a redirect page in the preview (an alias, a renamed story)
+    sent the browser to the site's published address, out of the preview."""
+    from playwright.sync_api import expect
+
+    text = tour("The band plays Tuesday.").replace(
+        "category: Music", "category: Music\naliases: [/old/tour/]")
+    server = PreviewServer(make_site({SOURCE: text}), port=0)
+    server.start()
+    try:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(server.url + "old/tour/")
+        expect(page.locator("text=The band plays Tuesday.")).to_be_visible(timeout=10_000)
+        assert page.url == server.url + "music/tour/"  # type: ignore[attr-defined]
+        page.close()
+    finally:
+        server.stop()
+
+
+def test_a_first_build_that_fails_says_nothing_has_built_yet(
+    browser: object, make_site: Callable[[SiteFiles], Path]
+) -> None:
+    """Found by a red-team pass: with a mistake there from the start, the overlay said the
+    preview still showed "the last version that built", over a page that never had one."""
+    from playwright.sync_api import expect
+
+    server = PreviewServer(make_site({SOURCE: tour("Broken.", title="[Mara Quell")}), port=0)
+    server.start()
+    try:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(server.url + "music/tour/")
+        overlay = page.get_by_role("alert")
+        expect(overlay).to_contain_text("Byline could not build the site yet", timeout=10_000)
+        expect(overlay).to_contain_text("Nothing has built since the preview started")
+        expect(overlay).to_contain_text(f"{SOURCE}:2: error:")
+        (server.site / SOURCE).write_text(tour("The band plays Tuesday."), encoding="utf-8")
+        expect(page.get_by_text("The band plays Tuesday.")).to_be_visible(timeout=10_000)
+        expect(page.get_by_role("alert")).to_have_count(0)
+        page.close()
+    finally:
+        server.stop()

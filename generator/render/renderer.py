@@ -258,7 +258,10 @@ class SiteRenderer:
     def redirect_received(self, target: str) -> Received:
         """A page left at an old URL, sending readers and crawlers to the new one."""
         return Received("redirect.html", {
-            "target": self.absolute(target),
+            # In the preview, to the preview's own page: the site's address would take the
+            # writer to the published site, where the page may not be yet.
+            "target": (quote(self.url(target), safe=_URL_SAFE) if self.preview
+                       else self.absolute(target)),
             "meta": self._meta(self.config.title, "", target, noindex=True)})
 
     def feed_received(self, kind: str, articles: Sequence[Article], title: str,

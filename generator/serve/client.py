@@ -25,7 +25,7 @@ RELOAD_JS = r"""// Byline live preview: reloads this page when a save changes it
     if (old) old.remove();
   }
 
-  function showOverlay(problems) {
+  function showOverlay(problems, built) {
     hideOverlay();
     const box = document.createElement("div");
     box.id = OVERLAY_ID;
@@ -37,10 +37,14 @@ RELOAD_JS = r"""// Byline live preview: reloads this page when a save changes it
       "text-align:left",
     ].join(";");
     const title = document.createElement("h2");
-    title.textContent = "Byline could not build your last save";
+    // Nothing has built since the preview started: there is no last version to show.
+    title.textContent = built === false ? "Byline could not build the site yet"
+      : "Byline could not build your last save";
     title.style.cssText = "margin:0 0 .5rem;font:bold 20px/1.3 system-ui,sans-serif;color:#fca5a5";
     const note = document.createElement("p");
-    note.textContent = "The preview still shows the last version that built. " +
+    note.textContent = (built === false
+      ? "Nothing has built since the preview started, so there is no page to show yet. "
+      : "The preview still shows the last version that built. ") +
       "Fix the problem below and save again: this page will update by itself.";
     note.style.cssText = "margin:0 0 1.25rem;font:15px/1.5 system-ui,sans-serif;color:#d4d4d8";
     const list = document.createElement("ul");
@@ -112,7 +116,7 @@ RELOAD_JS = r"""// Byline live preview: reloads this page when a save changes it
     events.addEventListener("state", (event) => {
       const state = JSON.parse(event.data);
       if (state.problems && state.problems.length) {
-        showOverlay(state.problems);
+        showOverlay(state.problems, state.built);
       } else if (state.version !== version) {
         location.reload();  // built again since this page loaded (or since it was hidden)
       } else {
@@ -122,7 +126,10 @@ RELOAD_JS = r"""// Byline live preview: reloads this page when a save changes it
     events.addEventListener("reload", (event) => onReload(JSON.parse(event.data)));
     // "error" is also what EventSource fires when the connection drops: only ours carry data.
     events.addEventListener("error", (event) => {
-      if (typeof event.data === "string") showOverlay(JSON.parse(event.data).problems || []);
+      if (typeof event.data === "string") {
+        const data = JSON.parse(event.data);
+        showOverlay(data.problems || [], data.built);
+      }
     });
     return events;
   }

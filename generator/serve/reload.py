@@ -63,6 +63,8 @@ class ReloadHub:
         self._closed = False
         self.version = 1  # counts builds that changed what pages show
         self.problems: list[str] = []
+        # Whether a build has succeeded yet: if not, a failure has no last version to show.
+        self.ever_built = False
 
     def subscribe(self) -> queue.SimpleQueue[bytes | None]:
         """A new stream, primed with the current state; None in it means "close"."""
@@ -71,7 +73,8 @@ class ReloadHub:
             if self._closed:
                 stream.put(None)
                 return stream
-            stream.put(_event("state", {"version": self.version, "problems": self.problems}))
+            stream.put(_event("state", {"version": self.version, "problems": self.problems,
+                                        "built": self.ever_built}))
             self._streams.add(stream)
         return stream
 
@@ -85,6 +88,7 @@ class ReloadHub:
         """A build succeeded: tell pages which site paths changed (or that errors are gone)."""
         paths = sorted(site_path(p) for p in changed)
         with self._lock:
+            self.ever_built = True
             if not paths and not self.problems:
                 return  # a save that changed nothing visible: leave pages alone
             self.version += 1
@@ -95,7 +99,8 @@ class ReloadHub:
         """A build failed: every page shows the problems until the next good build."""
         with self._lock:
             self.problems = list(problems)
-            self._send(_event("error", {"version": self.version, "problems": self.problems}))
+            self._send(_event("error", {"version": self.version, "problems": self.problems,
+                                        "built": self.ever_built}))
 
     def close(self, timeout: float = 5.0) -> None:
         """End every stream and wait (briefly) for their connections to let go."""
