@@ -425,6 +425,41 @@ def test_saves_in_a_year_folder_and_a_hidden_static_file_rebuild(preview: Previe
     assert get(preview, "/.well-known/security.txt")[2] == "Contact: mailto:tips@news.example\n"
 
 
+def test_saves_reach_the_preview_after_the_stories_folder_is_replaced_by_a_copy(
+        make_site: Callable[[SiteFiles], Path]) -> None:
+    """Found by a red-team pass: once content/articles was replaced by a copy (moved aside,
+    the copy moved into its place, the old one deleted, as a restore or a sync tool does),
+    saves to a story folder inside it were, about half the time, never seen: the preview
+    served the old text until it was restarted, with no word."""
+    import shutil
+
+    server = PreviewServer(make_site({
+        "content/articles/review/index.md": article("Paper Moons review", category="Music",
+                                                    body="A quiet film."),
+        "content/articles/tour.md": article("Mara Quell tours", category="Music")}), port=0)
+    server.start()
+    try:
+        articles = server.site / "content/articles"
+        for attempt in range(4):  # each time a fresh chance of the race
+            shutil.copytree(articles, articles.with_name("articles.new"))
+            articles.rename(articles.with_name("articles.old"))
+            articles.with_name("articles.new").rename(articles)
+            time.sleep(0.5)
+            shutil.rmtree(articles.with_name("articles.old"))
+            time.sleep(0.5)
+            before = server.builds
+            (articles / "review/index.md").write_text(article(
+                "Paper Moons review", category="Music", body=f"Edit {attempt}."),
+                encoding="utf-8")
+            deadline = time.monotonic() + 6
+            while f"Edit {attempt}." not in get(server, "/music/review/")[2]:
+                assert time.monotonic() < deadline, f"save {attempt} never reached the preview"
+                time.sleep(0.1)
+            assert server.builds > before
+    finally:
+        server.stop()
+
+
 def test_a_story_reached_through_a_link_rebuilds_when_saved(make_site) -> None:
     """Found by a red-team pass: the build follows a link in content/ to a story elsewhere
     in the site, but the preview never saw it saved (inotify reports the save where the

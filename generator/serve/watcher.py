@@ -133,7 +133,24 @@ class SourceWatcher(FileSystemEventHandler):
                     self._watch(folder)
                 elif folder.is_symlink():
                     self._watch_link(folder)
+        if event.event_type == "moved" and event.is_directory:
+            self._watch_again_around(Path(os.fsdecode(event.dest_path)))
         self.changed(_files_named(self.site, relevant) if event.is_directory else relevant)
+
+    def _watch_again_around(self, moved: Path) -> None:
+        """Watch afresh the source folder holding ``moved``, a folder moved in that holds
+        folders of its own.  A folder replaced by a copy (moved aside, the copy moved into its
+        place, the old one deleted: a restore, a sync tool) left watchdog's watches of the
+        folders inside it mixed up, and saves to a story folder there went unseen until the
+        preview restarted (a red-team pass).  A story's own folder moved (no folders in it)
+        needs none of this."""
+        try:
+            parts = moved.relative_to(self.site).parts
+            nested = any(entry.is_dir(follow_symlinks=False) for entry in os.scandir(moved))
+        except (ValueError, OSError):
+            return
+        if len(parts) > 1 and parts[0] in INPUT_FOLDERS and nested:
+            self._watch(self.site / parts[0])
 
     def _watch_linked(self, folder: Path) -> None:
         """Watch where the links below ``folder`` lead: the build follows a link to a story
