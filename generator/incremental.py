@@ -30,8 +30,8 @@ from generator.content import (
     LoadRecord,
     ParseMemo,
     footer_links_alike,
-    namesakes_unused,
     reload_sources,
+    unused_namesakes,
 )
 from generator.dates import instant
 from generator.errors import Problem, Report
@@ -343,12 +343,12 @@ def patch_build(
     # but for what the pages say of each other, asked again of them all.
     between_pages = footer_links_alike(last.content.pages, last.config.title) if patch.pages else []
     described = last.loaded.authors
-    between_pages += namesakes_unused(last.content, described)
+    between_pages += unused_namesakes(last.content, described)
     report.extend(w for w in last.warnings if w not in between_pages
                   and (w.location is None or w.location.path not in patch.reread))
     if patch.pages:
         report.extend(footer_links_alike(patch.content.pages, last.config.title))
-    report.extend(namesakes_unused(patch.content, described))
+    report.extend(unused_namesakes(patch.content, described))
     edited = [new for _, new in patch.articles.values()]
     warn_missing_credits(edited, last.images.plans, report)
     warn_small_heroes(edited, last.images.plans, report)

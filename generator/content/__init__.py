@@ -6,7 +6,7 @@ from generator.lazyimport import lazy_exports
 
 if TYPE_CHECKING:
     from generator.content.assemble import category_url, tag_url
-    from generator.content.authors import author_url
+    from generator.content.authors import author_url, unused_namesakes
     from generator.content.discover import (
         is_editors_leftover,
         is_ignored,
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
         ContentOptions,
         footer_links_alike,
         load_content,
-        namesakes_unused,
         without_contested_addresses,
     )
     from generator.content.memo import LoadRecord, ParseMemo
@@ -37,9 +36,9 @@ __getattr__ = lazy_exports(__name__, {
     "is_litter": "discover",
     "is_set_aside": "discover",
     "load_content": "load",
-    "namesakes_unused": "load",
     "reload_sources": "reload",
     "tag_url": "assemble",
+    "unused_namesakes": "authors",
     "without_contested_addresses": "load",
 })
 
@@ -56,8 +55,8 @@ __all__ = [
     "is_litter",
     "is_set_aside",
     "load_content",
-    "namesakes_unused",
     "reload_sources",
     "tag_url",
+    "unused_namesakes",
     "without_contested_addresses",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
 from pathlib import Path
 
 from generator.content.discover import copy_message, is_ignored, sync_copy_of
@@ -18,7 +18,7 @@ from generator.inputfiles import (
     read_input,
     shown,
 )
-from generator.model import Author, Link
+from generator.model import Author, Content, Link
 from generator.slugs import is_script_link, link_problem, quoted, slugify
 from generator.sourceyaml import RepeatedKeys, YamlDocument, YamlSyntaxError, parse_yaml
 from generator.textmatch import closest
@@ -69,11 +69,14 @@ def load_author_files(site_root: Path, report: Report) -> dict[str, Author]:
     return authors
 
 
-def unused_namesakes(described: Mapping[str, Author], used: Set[str]) -> list[Problem]:
-    """A warning at each author file giving the name another file gives that no story is
-    by (``used``: the slugs of the authors the stories name): a profile copied to a new file
-    name, the old one kept, is a second page for the writer, with none of their stories.
-    Two writers of one name, each named by file name in their stories, are no mistake."""
+def unused_namesakes(content: Content, described: Mapping[str, Author]) -> list[Problem]:
+    """A warning at each author file (of ``described``) giving the name another file gives
+    that no story, out or scheduled, is by: a profile copied to a new file name, the old one
+    kept, is a second page for the writer, with none of their stories.  Two writers of one
+    name, each named by file name in their stories, are no mistake.  Asked again of the
+    whole site after a save the preview patches (see incremental.py)."""
+    used = {slug for story in (*content.articles, *content.scheduled)
+            for slug in story.author_slugs}
     by_name: dict[str, list[Author]] = {}
     for author in described.values():
         by_name.setdefault(author.name.casefold(), []).append(author)

@@ -125,20 +125,11 @@ def load_content(
         )
         _check_unique_urls(content, report)
         report.extend(footer_links_alike(content.pages, config.title))
-        report.extend(namesakes_unused(content, authors))
+        report.extend(unused_namesakes(content, authors))
         memo.last = LoadRecord({s.path: (s, k) for s, k in zip(sources, keys, strict=True)},
                                authors, context)
         forget_stale(memo, keys, digests)
         return content
-
-
-def namesakes_unused(content: Content, described: Mapping[str, Author]) -> list[Problem]:
-    """The warnings of author files that give another file's name and that no story, out or
-    scheduled, is by (see ``unused_namesakes``).  Asked again of the whole site after a save
-    the preview patches (see incremental.py), as ``footer_links_alike`` is."""
-    return unused_namesakes(described, {slug for story in (*content.articles,
-                                                           *content.scheduled)
-                                        for slug in story.author_slugs})
 
 
 def footer_links_alike(pages: Iterable[Page], site_title: str) -> list[Problem]:

@@ -22,8 +22,9 @@ _PLACEHOLDER = re.compile(
 # story, where no script runs and no style applies.
 PAGE_ONLY = "data-page-only"
 _PAGE_ONLY_START = re.compile(rf"<([a-zA-Z][\w-]*)\b[^<>]*?\s{PAGE_ONLY}\b[^<>]*>")
-_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})
+# The elements with no closing tag ("<hr>" is whole).
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                           "meta", "param", "source", "track", "wbr"})
 _REF = re.compile(r'data-ref="(\d+)"')
 _REFS = re.compile(r'data-refs="(\d+(?: \d+)*)"')
 _KIND = re.compile(r'data-kind="(figure|inline|slide)"')
@@ -65,7 +66,7 @@ def without_page_only(html: str) -> str:
     while found := _PAGE_ONLY_START.search(html, position):
         kept.append(html[position : found.start()])
         name = found.group(1).lower()
-        position = found.end() if name in _VOID else _end_of(html, name, found.end())
+        position = found.end() if name in VOID_ELEMENTS else _end_of(html, name, found.end())
     kept.append(html[position:])
     return "".join(kept)
 

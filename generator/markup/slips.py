@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from generator.markup.figures import PHOTO
+from generator.markup.placeholders import VOID_ELEMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +149,7 @@ def _unclosed_block(chunk: str, block_tags: Collection[str]) -> list[_Found]:
     written) and the page's own closing tag ends the writer's element.  An error: the page
     would be broken."""
     start = _TAG_START.match(chunk)
-    if not start or (tag := start.group(1).lower()) not in block_tags or tag in _VOID \
+    if not start or (tag := start.group(1).lower()) not in block_tags or tag in VOID_ELEMENTS \
             or not _left_open(chunk, tag):
         return []
     return [(f"this <{tag}> is never closed with </{tag}>: everything after it would be "
@@ -157,9 +158,6 @@ def _unclosed_block(chunk: str, block_tags: Collection[str]) -> list[_Found]:
              start.group(0).strip(), True)]
 
 
-# Elements that have no closing tag: "<hr>" is whole.
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr"})
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -177,25 +175,9 @@ def _closed_later(text: str, after: int, chunk: str) -> bool:
 
 def _left_open(chunk: str, tag: str) -> bool:
     """Whether the first ``tag`` element of ``chunk`` is still open at its end."""
-    depth = _Depth(tag)
-    depth.feed(chunk)
-    return depth.open > 0
-
-
-class _Depth(HTMLParser):
-    """How many ``tag`` elements are open, as an HTML parser reads them."""
-
-    def __init__(self, tag: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.tag, self.open = tag, 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == self.tag:
-            self.open += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self.tag and self.open:
-            self.open -= 1
+    balance = _Balance()
+    balance.feed(chunk)
+    return balance.open.get(tag, 0) > 0
 
 
 def _embed_code(chunk: str) -> list[_Found]:
@@ -354,8 +336,8 @@ def _typed_out_of_balance(text: str, tag: str, opening: bool) -> int:
 
 
 class _Balance(HTMLParser):
-    """The formatting elements left open at the body's end, and the containers closed with
-    none of them open, as (tag, opening?)."""
+    """How many of each element are open, as an HTML parser reads them; and the containers
+    closed with none of them open."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -363,7 +345,7 @@ class _Balance(HTMLParser):
         self.strays: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _FORMATTING or tag in _CONTAINERS:
+        if tag not in VOID_ELEMENTS:
             self.open[tag] = self.open.get(tag, 0) + 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -373,5 +355,7 @@ class _Balance(HTMLParser):
             self.strays.add(tag)
 
     def found(self) -> set[tuple[str, bool]]:
+        """The formatting elements left open at the end and the stray containers' closing
+        tags, as (tag, opening?)."""
         return {(tag, True) for tag, count in self.open.items()
                 if count and tag in _FORMATTING} | {(tag, False) for tag in self.strays}
