@@ -19,7 +19,6 @@ import contextlib
 import errno
 import gc
 import os
-import sys
 import time
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
@@ -34,15 +33,21 @@ from generator.cache import (
     BuildCache,
     DiskFull,
     StoredLines,
-    digest_bytes,
     digest_text,
 )
-from generator.content.version import CHECKS_VERSION
 from generator.errors import BuildFailed, Problem, PublishError, Report, Severity, SourceLocation
-from generator.freshness import BuildStamp, inputs_key, stamp_data, stamp_from, valid_until
-from generator.inputfiles import CONFIG_NAME, UnreadableFile, read_input, shown
-from generator.markup import MARKUP_VERSION
-from generator.outputdir import Stamp, all_as_left, all_present, look_for
+from generator.freshness import (
+    BuildStamp,
+    build_inputs_key,
+    installed_search,
+    key_and_presence,
+    outputs_intact,
+    stamp_data,
+    stamp_from,
+    valid_until,
+)
+from generator.inputfiles import shown
+from generator.outputdir import Stamp, look_for
 from generator.ownership import (
     MARKER_NAME,
     FolderRefused,
@@ -56,8 +61,7 @@ from generator.ownership import (
     refuse_precious,
     sweep_temporaries,
 )
-from generator.theme import builtin_themes_dir, load_theme
-from generator.version import code_digest
+from generator.theme import load_theme
 
 # What the up-to-date check does not need is imported where it runs: a build that finds its
 # output current stops before it, and importing it (the YAML parser, jinja2, Python-Markdown,
@@ -255,7 +259,7 @@ def _patched(
         # A build since the last one began moving files in and was cut short (a folder it
         # could not write, a full disk): the folder is no longer what ``last`` recorded.
         return "the last build's writing was cut short"
-    if not options.preview and not _outputs_intact(state.cache, output_dir, last.outputs):
+    if not options.preview and not outputs_intact(state.cache, output_dir, last.outputs):
         # ``byline publish --watch``: a page changed by hand since is made again by a build
         # that looks at every file, before this save's commit hides the change.
         return "a file in the output folder was changed or deleted since the last build"
@@ -463,71 +467,24 @@ def _if_current(
     """
     if ((state.cache is None and not (site / CACHE_DIR_NAME / DATABASE_NAME).is_file())
             or not output_dir.is_dir()):
-        return Checked(_inputs_key(site, options))  # never built there
+        return Checked(build_inputs_key(site, _choices(options)))  # never built there
     with lock_folder(output_dir, wait=options.lock_wait, busy=_busy(output_dir)):
         cache = _cache(state, site)
         stamp = cache.stamp(output_dir, stamp_from)
         clean, marker = marker_state(output_dir)
         if stamp is None or not clean:
-            return Checked(_inputs_key(site, options))
-        key, present = _key_and_presence(site, options, cache, output_dir, marker, stamp.key)
+            return Checked(build_inputs_key(site, _choices(options)))
+        key, present = key_and_presence(site, _choices(options), cache, output_dir, marker,
+                                        stamp.key)
         now = options.now or datetime.now(UTC)  # compared with aware moments: any zone
-        if present and stamp.current(key, now, _installed_search):
+        if present and stamp.current(key, now, installed_search):
             return _unchanged_result(output_dir, stamp, started, cache.take_notes())
     return Checked(key, marker if present else "")
 
 
-def _key_and_presence(
-    site: Path, options: BuildOptions, cache: BuildCache, output_dir: Path, marker: str,
-    expected: str,
-) -> tuple[str, bool]:
-    """The key of the inputs, and whether every output the last build wrote is still there
-    and the cache knows them (``marker``: the signature of the output folder's marker)
-    (looked for only when the key is ``expected``).
-
-    Each is a system call per file, most of the check's time (a quarter of a million calls at
-    100,000 stories), so where forking is safe a child process computes the key while this one
-    looks for the outputs: with a second core free, the check takes about half as long.
-    """
-    threads = sys.modules.get("threading")
-    # Only on Linux (elsewhere system libraries may not survive a fork) and with no other
-    # thread (one could hold a lock the child would then wait on forever).
-    if (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
-            and (threads is None or threads.active_count() == 1)):
-        from generator.lifeline import die_with_parent
-
-        reader, writer = os.pipe()
-        parent = os.getpid()
-        try:
-            child = os.fork()
-        except OSError:  # refused (no memory, a process limit): as without a second core
-            child = -1
-        if child == 0:  # the child: the key through the pipe, then gone, running none of
-            try:        # this process's exit handlers and flushing none of its output
-                die_with_parent(parent)  # a build killed with kill -9 leaves no child
-                os.write(writer, b"key:" + _inputs_key(site, options).encode())
-            finally:
-                os._exit(0)
-        os.close(writer)
-        try:
-            present = child > 0 and _outputs_present(cache, output_dir, marker)
-            said = b""
-            while chunk := os.read(reader, 4096):
-                said += chunk
-        finally:
-            os.close(reader)
-            if child > 0:
-                os.waitpid(child, 0)
-        if said.startswith(b"key:"):
-            return said[4:].decode(), present
-    key = _inputs_key(site, options)  # no child, or it failed: here, one after the other
-    return key, key == expected and _outputs_present(cache, output_dir, marker)
-
-
-def _installed_search() -> str:
-    from generator.search_stage import find_indexer, indexer_signature
-
-    return indexer_signature(find_indexer())
+def _choices(options: BuildOptions) -> tuple[str, ...]:
+    """How a build is made, as far as its output depends on it: part of the inputs' key."""
+    return str(options.drafts), str(options.future), str(options.preview), str(options.search)
 
 
 def _cache(state: BuildState, site: Path) -> BuildCache:
@@ -887,41 +844,6 @@ def _search(
     versions = dict(outputs.items())  # a patch's outputs are layered: read them in one pass
     versions.update(search.files)
     return search, versions
-
-
-def _inputs_key(site: Path, options: BuildOptions) -> str:
-    """The key of everything a build with these options reads (see freshness.py), "" when
-    site.yaml cannot be read (loading it then says why)."""
-    try:
-        config = read_input(site / CONFIG_NAME, "a YAML file of settings")
-    except UnreadableFile:
-        return ""
-    settings = (code_digest(), MARKUP_VERSION, CHECKS_VERSION, digest_bytes(config),
-                str(options.drafts), str(options.future), str(options.preview),
-                str(options.search))
-    return inputs_key(site, settings, also=[builtin_themes_dir()])
-
-
-def _outputs_present(cache: BuildCache, output_dir: Path, marker: str) -> bool:
-    """Whether every file the last build recorded writing there (its pages and its search
-    index) is still there as it left them, recorded beside the signature of the folder's
-    marker (``marker``)."""
-    known = cache.output_paths(output_dir)
-    return (known is not None and cache.outputs_settled(marker)
-            and _outputs_intact(cache, output_dir, known))
-
-
-def _outputs_intact(cache: BuildCache, output_dir: Path, outputs: Iterable[str]) -> bool:
-    """Whether ``outputs`` and the search index's files (but its fragments) are all there,
-    each as Byline left it (saved over, emptied, replaced: see ``outputdir.Stamp``)."""
-    from generator.search_stage import index_files
-
-    wanted = [*outputs, *index_files(output_dir, cache)]
-    stamps = cache.output_stamps(output_dir)
-    if stamps is None:  # a cache from before stamps: whether they exist
-        return all_present(output_dir, wanted)
-    return stamps.readable and all_as_left(output_dir, wanted, stamps.names, stamps.sizes,
-                                           stamps.times)
 
 
 def _record_stamps(cache: BuildCache, output_dir: Path, left: Mapping[str, Stamp],

@@ -11,6 +11,7 @@ content hashes.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,10 +19,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.cache import digest_text
+from generator.cache import BuildCache, digest_bytes, digest_text
+from generator.content.version import CHECKS_VERSION
 from generator.errors import Problem, problem_data, problem_from
-from generator.inputfiles import INPUT_FOLDERS, change_stamp, racy
+from generator.inputfiles import (
+    CONFIG_NAME,
+    INPUT_FOLDERS,
+    UnreadableFile,
+    change_stamp,
+    racy,
+    read_input,
+)
+from generator.markup import MARKUP_VERSION
+from generator.outputdir import all_as_left, all_present
 from generator.plaindata import datetime_data, datetime_from, integer, items, maybe, text
+from generator.theme import builtin_themes_dir
+from generator.version import code_digest
 
 if TYPE_CHECKING:  # the up-to-date check reads stamps without loading the model
     from generator.model import Content
@@ -167,3 +180,92 @@ def valid_until(
     if content.next_scheduled and not future_included:
         moments.append(content.next_scheduled)
     return min(moments, key=instant, default=None)
+
+
+def build_inputs_key(site: Path, choices: Iterable[str]) -> str:
+    """The key of everything a build makes its output from: Byline's code and versions, the
+    bytes of site.yaml, how it builds (``choices``: drafts, future, preview, search) and the
+    signature of every input file (see ``inputs_key``); "" when site.yaml cannot be read
+    (loading it then says why)."""
+    try:
+        config = read_input(site / CONFIG_NAME, "a YAML file of settings")
+    except UnreadableFile:
+        return ""
+    settings = (code_digest(), MARKUP_VERSION, CHECKS_VERSION, digest_bytes(config), *choices)
+    return inputs_key(site, settings, also=[builtin_themes_dir()])
+
+
+def key_and_presence(
+    site: Path, choices: tuple[str, ...], cache: BuildCache, output_dir: Path, marker: str,
+    expected: str,
+) -> tuple[str, bool]:
+    """The key of the inputs (``build_inputs_key``), and whether every output the last build
+    wrote is still there and the cache knows them (``marker``: the signature of the output
+    folder's marker) (looked for only when the key is ``expected``).
+
+    Each is a system call per file, most of the check's time (a quarter of a million calls at
+    100,000 stories), so where forking is safe a child process computes the key while this one
+    looks for the outputs: with a second core free, the check takes about half as long.
+    """
+    threads = sys.modules.get("threading")
+    # Only on Linux (elsewhere system libraries may not survive a fork) and with no other
+    # thread (one could hold a lock the child would then wait on forever).
+    if (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+            and (threads is None or threads.active_count() == 1)):
+        from generator.lifeline import die_with_parent
+
+        reader, writer = os.pipe()
+        parent = os.getpid()
+        try:
+            child = os.fork()
+        except OSError:  # refused (no memory, a process limit): as without a second core
+            child = -1
+        if child == 0:  # the child: the key through the pipe, then gone, running none of
+            try:        # this process's exit handlers and flushing none of its output
+                die_with_parent(parent)  # a build killed with kill -9 leaves no child
+                os.write(writer, b"key:" + build_inputs_key(site, choices).encode())
+            finally:
+                os._exit(0)
+        os.close(writer)
+        try:
+            present = child > 0 and outputs_present(cache, output_dir, marker)
+            said = b""
+            while chunk := os.read(reader, 4096):
+                said += chunk
+        finally:
+            os.close(reader)
+            if child > 0:
+                os.waitpid(child, 0)
+        if said.startswith(b"key:"):
+            return said[4:].decode(), present
+    key = build_inputs_key(site, choices)  # no child, or it failed: one after the other
+    return key, key == expected and outputs_present(cache, output_dir, marker)
+
+
+def installed_search() -> str:
+    """The signature of the Pagefind installed now, for ``BuildStamp.current``."""
+    from generator.search_stage import find_indexer, indexer_signature
+
+    return indexer_signature(find_indexer())
+
+
+def outputs_present(cache: BuildCache, output_dir: Path, marker: str) -> bool:
+    """Whether every file the last build recorded writing there (its pages and its search
+    index) is still there as it left them, recorded beside the signature of the folder's
+    marker (``marker``)."""
+    known = cache.output_paths(output_dir)
+    return (known is not None and cache.outputs_settled(marker)
+            and outputs_intact(cache, output_dir, known))
+
+
+def outputs_intact(cache: BuildCache, output_dir: Path, outputs: Iterable[str]) -> bool:
+    """Whether ``outputs`` and the search index's files (but its fragments) are all there,
+    each as Byline left it (saved over, emptied, replaced: see ``outputdir.Stamp``)."""
+    from generator.search_stage import index_files
+
+    wanted = [*outputs, *index_files(output_dir, cache)]
+    stamps = cache.output_stamps(output_dir)
+    if stamps is None:  # a cache from before stamps: whether they exist
+        return all_present(output_dir, wanted)
+    return stamps.readable and all_as_left(output_dir, wanted, stamps.names, stamps.sizes,
+                                           stamps.times)

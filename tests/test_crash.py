@@ -184,19 +184,19 @@ def assert_none_outlive(process: subprocess.Popen[bytes], children: list[tuple[i
     assert [_command(pid) for pid, started in children if alive((pid, started))] == []
 
 
-# A build whose up-to-date check never ends: its key child (build.py, ``_key_and_presence``)
+# A build whose up-to-date check never ends: its key child (freshness.py, ``key_and_presence``)
 # computes the key of the inputs, here slowed down to a minute.
 _SLOW_CHECK = """
 import sys, time
-import generator.build
+import generator.freshness
 from generator.cli import main
 
-def slow_key(site, options):
+def slow_key(site, choices):
     print("checking", flush=True)
     time.sleep(60)
     return ""
 
-generator.build._inputs_key = slow_key
+generator.freshness.build_inputs_key = slow_key
 raise SystemExit(main(["build", "--site", sys.argv[1], "--quiet"]))
 """
 
