@@ -553,6 +553,31 @@ def test_other_tools_addresses_and_category_lists_get_advice_that_works(make_sit
         "(a story has one), and the others as tags if you like"]
 
 
+@pytest.mark.parametrize("line, warning", [
+    ("categories: [Music, News]",
+     "'categories' lists Music, News, which Byline does not read: write category: Music "
+     "instead (a story has one), and the others as tags if you like"),
+    ("redirect_from: [/2019/05/01/tour.html, /news/tour-announced/]",
+     "'redirect_from' is another tool's name, which Byline does not read: write aliases: "
+     "[/2019/05/01/tour.html, /news/tour-announced/] instead, so the story's old address "
+     "leads to its new one"),
+    ("coverImage: stage.jpg", "'coverImage' is another tool's name, which Byline does not "
+     "read: write hero: {image: stage.jpg, credit: Name/Agency} instead"),
+    ("cover_image: stage.jpg", "'cover_image' is another tool's name, which Byline does not "
+     "read: write hero: {image: stage.jpg, credit: Name/Agency} instead"),
+    ("featuredImage: stage.jpg", "'featuredImage' is another tool's name, which Byline does "
+     "not read: write hero: {image: stage.jpg, credit: Name/Agency} instead"),
+])
+def test_what_exporters_write_is_named_with_what_to_write(make_site, line, warning):
+    # A red-team pass over a migration: Jekyll's old addresses (jekyll-redirect-from) were
+    # lost to 404s, the featured photo under wordpress-export-to-markdown's, Forestry's and
+    # Gatsby's names dropped without a word, and two categories told "write category:".
+    site = make_site({"content/articles/a.md": article(category="Music").replace(
+        "category: Music", f"category: Music\n{line}")})
+    assert [str(w) for w in build(site).warnings] == [f"content/articles/a.md:5: warning: "
+                                                      f"{warning}"]
+
+
 YAML_FORM = ('---, then lines such as title: "…" and date: 2024-03-01 10:00, then ---')
 
 
@@ -1294,6 +1319,26 @@ def test_a_story_or_author_saved_under_a_name_with_more_after_it_is_named(make_s
         "content/authors/jane-doe.yaml.txt: warning: is not read: Byline reads author files "
         "ending in .yaml: rename it to jane-doe.yaml",
     ]
+
+
+def test_a_story_saved_as_html_with_front_matter_is_named(make_site):
+    """Found by a red-team pass over a migration: jekyll-import writes WordPress.com's posts
+    as _posts/…/slug.html, which Jekyll reads; the whole archive was skipped without a word.
+    An HTML file that is no story (an embed kept beside one) is left alone."""
+    site = make_site({
+        "content/articles/kept.md": article(title="Kept"),
+        "content/articles/2011-01-12-hello-world.html": article(title="Hello"),
+        "content/articles/old-post.HTM": "\ufeff" + article(title="Old"),
+        "content/articles/player.html": "<iframe src='https://example.com/p'></iframe>\n",
+    })
+    result = build(site)
+    assert result.articles == 1
+    advice = ("warning: is not read: it starts with front matter, as a story does, but Byline "
+              "reads stories from files ending in .md: rename it to {}.md (HTML in it is "
+              "published as written)")
+    assert [str(w) for w in result.warnings] == [
+        "content/articles/2011-01-12-hello-world.html: " + advice.format("2011-01-12-hello-world"),
+        "content/articles/old-post.HTM: " + advice.format("old-post")]
 
 
 def test_two_author_files_giving_one_name_are_warned_about(make_site):

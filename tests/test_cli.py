@@ -659,6 +659,27 @@ def test_a_warning_said_of_many_files_is_counted_after_a_few(make_site, capsys):
                 if "'excerpt'" in line]) == 8
 
 
+
+def test_warnings_quoting_each_files_own_text_are_counted_as_one_kind(make_site, capsys):
+    # A red-team pass over a WordPress migration: 300 stories gave 300 shortcode warnings,
+    # each quoting its own "[caption id=…", so none were counted, and `byline check` 600
+    # lines of "“Title” has no dek".  A key's name stays part of the kind: each has its fix.
+    files = {f"content/articles/s{n}.md": article(
+        f"Story {n}", category="Music", excerpt=f"E{n}",
+        body=f'[caption id="attachment_{n}" align="alignnone"]Photo {n}[/caption]')
+        for n in range(7)}
+    site = make_site(files)
+    assert main(["build", "--site", str(site)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line for line in lines if "more like these" in line] == [
+        "warning: 4 more like these: 'excerpt' is another tool's name, which Byline does not "
+        "read (--verbose lists each)",
+        "warning: 4 more like these: '…' is a WordPress shortcode, which Byline does not read, "
+        "so readers would see it as text (--verbose lists each)"]
+    assert main(["check", "--site", str(site)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert "warning: 4 more like these: “…” has no dek (--verbose lists each)" in lines
+
 def test_verbose_lists_each_warning_of_a_failed_build_too(make_site, capsys):
     # A review: the count line said "--verbose lists each", and it did not when the build
     # failed (a failure is reported apart from the command's own console).

@@ -408,6 +408,39 @@ def test_other_tools_markup_is_told_from_markdown_of_the_same_look(make_site):
         "out, or write what it stood for in Markdown"]
 
 
+def test_an_exporters_figure_is_a_figure_and_markdown_inside_html_is_said(make_site):
+    # A red-team pass over a WordPress migration: wordpress-export-to-markdown writes each
+    # captioned photo as Markdown inside <figure>…<figcaption>, which Python-Markdown takes
+    # for HTML: readers saw "![The band on stage](stage.jpg)" and the photo was never
+    # published, without a word.  A shortcode's "[/embed]" was taken into the link before it.
+    body = ("The festival opened.\n\n"
+            "<figure>\n\n![The band on stage](stage.jpg)\n\n<figcaption>\n\n"
+            'The band on "stage", opening night.\n\n</figcaption>\n\n</figure>\n\n'
+            '<div class="note">\nRead [the statement](https://label.example/s).\n\n'
+            "![Poster](poster.jpg)\n</div>\n\n"
+            "<pre>\n![an example](x.jpg)\n</pre>\n\n"
+            "[embed]https://www.youtube.com/watch?v=abc123[/embed]\n")
+    site = make_site({"content/articles/a.md": story(category="Music", body=body),
+                      "content/articles/stage.jpg": photo_bytes()})
+    result = build(site)
+    inside_html = ("is written in Markdown inside a block of HTML, where Markdown is not read: "
+                   "readers would see its brackets as text")
+    advice = "take it out of the HTML, with a blank line above and below it, or write it in HTML"
+    assert [str(w) for w in result.warnings if "stage.jpg" not in str(w)] == [
+        f"content/articles/a.md:22: warning: this link {inside_html}; {advice}",
+        f"content/articles/a.md:24: warning: this photo {inside_html}, and the photo is not "
+        f"published; {advice}",
+        f"content/articles/a.md:31: warning: '[embed]' is a WordPress shortcode, {FIX} put the "
+        "link alone on its line"]
+    shown = page(site, result.content.articles[0].url)
+    figure = shown.select_one("figure.photo")
+    assert figure is not None and figure.img["alt"] == "The band on stage"
+    assert figure.figcaption.get_text(" ", strip=True) == 'The band on “stage”, opening night.'
+    assert "![The band" not in shown.get_text()
+    assert [a["href"] for a in shown.select("a[href*=youtube]")] == [
+        "https://www.youtube.com/watch?v=abc123"]
+
+
 # -- backslash escapes, as converters write them ------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,22 +78,21 @@ GROUP_SHOWN = 3  # warnings of one kind shown before the rest are counted
 
 
 def grouped(problems: Iterable[Problem]) -> list[Problem]:
-    """``problems`` with each kind of warning (its words before the first ": ", such as
-    "'categories' is another tool's name, which Byline does not read") said of more than
+    """``problems`` with each kind of warning (see ``_kind``) said of more than
     ``GROUP_SHOWN`` + 2 places cut to its first ``GROUP_SHOWN``, then a line counting the
     rest; in order, errors all kept."""
     problems = list(problems)
     kinds: dict[str, int] = {}
     for problem in problems:
         if problem.severity is Severity.WARNING:
-            kind = problem.message.partition(": ")[0]
+            kind = _kind(problem.message)
             kinds[kind] = kinds.get(kind, 0) + 1
     if all(count <= GROUP_SHOWN + 2 for count in kinds.values()):
         return problems
     shown: list[Problem] = []
     seen: dict[str, int] = {}
     for problem in problems:
-        kind = problem.message.partition(": ")[0]
+        kind = _kind(problem.message)
         if problem.severity is not Severity.WARNING or kinds[kind] <= GROUP_SHOWN + 2:
             shown.append(problem)
             continue
@@ -103,6 +103,21 @@ def grouped(problems: Iterable[Problem]) -> list[Problem]:
             shown.append(Problem(Severity.WARNING, f"{kinds[kind] - GROUP_SHOWN} more like "
                                  f"these: {kind} (--verbose lists each)"))
     return shown
+
+
+# What a message quotes of the file it is about: a headline, a shortcode as typed.  A quote
+# opens where no letter stands before it ("tool's" is no quote).  One word quoted (a key,
+# 'categories') is part of the kind: each key has its own fix.
+_QUOTED = re.compile(r"“[^”]*”|(?<!\w)(?:'[^']*'|‘[^’]*’|\"[^\"]*\")(?!\w)")
+
+
+def _kind(message: str) -> str:
+    """The kind of warning ``message`` is: its words before the first ": " (such as "'categories'
+    is another tool's name, which Byline does not read"), with what it quotes of its file
+    (a headline, "“…” has no dek") left out, unless that is one word."""
+    return _QUOTED.sub(lambda m: m.group(0) if re.fullmatch(r"\W\w[\w-]*\W", m.group(0))
+                       else m.group(0)[0] + "…" + m.group(0)[-1],
+                       message.partition(": ")[0])
 
 
 def paint(text: str, colour: str | None, stream: TextIO) -> str:

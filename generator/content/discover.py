@@ -172,6 +172,20 @@ def markdown_stem(name: str) -> str | None:
     return meant[: meant.rindex(".")]
 
 
+_HTML_ENDINGS = (".html", ".htm")
+
+
+def _starts_a_story(path: str) -> bool:
+    """Whether the file at ``path`` opens with front matter ("---" on its first line)."""
+    try:
+        with open(path, "rb") as file:
+            first = file.read(8)
+    except OSError:
+        return False
+    first = first.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as Windows tools save
+    return first.startswith(b"---") and first[3:4] in (b"\n", b"\r", b" ", b"")
+
+
 class _Walk:
     """One walk over ``content/``: what it found, and what it refused and why."""
 
@@ -288,6 +302,14 @@ class _Walk:
                         f"is not read: Byline reads Markdown files ending in .md (lower case): "
                         f"rename it to {shown(stem)}.md", SourceLocation(shown(
                             entry.path[self.site_cut:])))
+                elif name.lower().endswith(_HTML_ENDINGS) and _starts_a_story(entry.path):
+                    # Jekyll reads _posts/*.html (jekyll-import writes WordPress.com's so):
+                    # a whole archive would vanish without a word.
+                    self.report.warning(
+                        "is not read: it starts with front matter, as a story does, but Byline "
+                        "reads stories from files ending in .md: rename it to "
+                        f"{shown(name[: name.rindex('.')])}.md (HTML in it is published as "
+                        "written)", SourceLocation(shown(entry.path[self.site_cut:])))
             stack.extend((path, target, True) for path, target in reversed(folders))
 
     def _link(self, entry: os.DirEntry[str], base: str, kind: SourceKind,

@@ -14,7 +14,8 @@ from generator.textmatch import closest
 _OTHER_TOOLS_NAMES: dict[str, tuple[str, ...]] = {
     "categories": ("category",), "section": ("category",),
     "image": ("hero",), "images": ("hero",), "featured_image": ("hero",),
-    "feature_image": ("hero",),
+    "feature_image": ("hero",), "featuredimage": ("hero",), "cover_image": ("hero",),
+    "coverimage": ("hero",), "hero_image": ("hero",), "heroimage": ("hero",),
     "cover": ("hero",), "thumbnail": ("hero",), "banner": ("hero",),
     "byline": ("author",), "writer": ("author",),
     "excerpt": ("dek", "description"), "summary": ("dek", "description"),
@@ -22,6 +23,7 @@ _OTHER_TOOLS_NAMES: dict[str, tuple[str, ...]] = {
     "description": ("dek",), "subtitle": ("dek", "description"),
     "lastmod": ("updated",), "modified": ("updated",), "last_modified": ("updated",),
     "permalink": ("slug",), "url": ("slug",),
+    "redirect_from": ("aliases",),  # Jekyll's jekyll-redirect-from: the old addresses
 }
 
 
@@ -105,13 +107,34 @@ def named_elsewhere(key: str, value: Any, known: tuple[str, ...]) -> str | None:
         return (f"'{key}: {value.strip()}' is a pattern of addresses in another tool, which "
                 "Byline does not read: take it out (site.yaml's permalink: makes every "
                 "story's address)")
-    if ours == "category" and isinstance(value, str) and len(value.split()) > 1 \
-            and "," not in value:
-        first = value.split()[0]
-        return (f"'{key}: {value}' is Jekyll's list of categories ({', '.join(value.split())}), "
-                f"which Byline does not read: write category: {first} instead (a story has "
-                "one), and the others as tags if you like")
+    if ours == "category" and (several := _several(value)):
+        listed = (f"'{key}: {value}' is Jekyll's list of categories ({', '.join(several)})"
+                  if isinstance(value, str) else f"'{key}' lists {', '.join(several)}")
+        return (f"{listed}, which Byline does not read: write category: {several[0]} instead "
+                "(a story has one), and the others as tags if you like")
+    if ours == "aliases" and (addresses := _old_addresses(value)):
+        return (f"{lead}aliases: [{', '.join(addresses)}] instead, so the story's old address "
+                "leads to its new one")
     return f"{lead}{_as_written(ours, value)} instead"
+
+
+def _several(value: Any) -> list[str]:
+    """The names of a list of more than one category (Jekyll's "music news", or
+    ``[Music, News]``), or []."""
+    if isinstance(value, str) and "," not in value:
+        names = value.split()
+    elif isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        names = [v.strip() for v in value]
+    else:
+        return []
+    return names if len(names) > 1 else []
+
+
+def _old_addresses(value: Any) -> list[str]:
+    """The site paths of the old addresses a list (or one text) gives, [] if any is not one."""
+    given = value if isinstance(value, list) else [value]
+    found = [_old_address(v) if isinstance(v, str) else None for v in given]
+    return [f for f in found if f] if found and all(found) else []
 
 
 def _old_address(value: str) -> str | None:

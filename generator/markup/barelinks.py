@@ -30,8 +30,9 @@ _TIGHT = "。、，．：；！？）」』】〕》〉—–…"
 # script written without spaces), or at the start.
 # \x02…\x03 is what another pattern stashed: an escaped character is part of the address
 # (``_cut``); code, a link or raw HTML ends it.
+# A shortcode's closing tag pasted with an archive ("…watch?v=abc[/embed]") ends it too.
 _BARE_ADDRESS = (r"(?<![A-Za-z0-9_/.:@%+=&?#\\-])https?://"
-                 rf"(?:[^\s<>\"\x02\x03{_TIGHT}]|\x02[^\x02\x03]*\x03)+")
+                 rf"(?:(?!\[/)[^\s<>\"\x02\x03{_TIGHT}]|\x02[^\x02\x03]*\x03)+")
 _STASHED = re.compile(r"\x02([^\x02\x03]*)\x03")
 _ESCAPED = re.compile(r"\d+")  # what the escape pattern stashes: the character's number
 _INLINE_ID = util.INLINE_PLACEHOLDER_PREFIX[1:]  # "klzzwxh:", then the node's number

@@ -25,6 +25,7 @@ from generator.markup.figures import (
     FigureExtension,
     RawImage,
     RawVideo,
+    html_figures_unwrapped,
     tidy_photo_attributes,
     titles_put_back,
     titles_set_aside,
@@ -340,6 +341,7 @@ def render_markdown(text: str, first_line: int = 1, live: bool = False) -> Rende
     text, unclosed = _notes_taken_out(text, first_line)
     text = pasted_photo_data_taken_out(text)
     check_limits(text, first_line)
+    text = html_figures_unwrapped(text)  # keeps every line where it was
     text, titles = titles_set_aside(text)  # captions are read as captions (figures.py)
     text = tidy_photo_attributes(text)  # keeps every line where it was
     renderer = _this_thread.renderer

@@ -138,6 +138,48 @@ _TITLED_PHOTO = re.compile(
 _TITLE_MARK = re.compile("\ue000(\\d+)\ue001")
 
 
+# A photo in Markdown inside an HTML <figure> with its <figcaption>, as WordPress exporters
+# (wordpress-export-to-markdown) write every captioned photo, and as editors that follow
+# CommonMark preview it: a figure.  Python-Markdown takes the whole <figure> for HTML and
+# would publish the Markdown as text, the photo lost.  A caption with tags in it is left
+# alone (the warning about Markdown inside HTML then says what to do).
+_BLANKS = r"(?:[ \t]*\n){0,3}"
+_HTML_FIGURE = re.compile(
+    r"^ {0,3}<figure\b[^<>\n]{0,500}>[ \t]*\n" + _BLANKS
+    + r" {0,3}(?P<photo>!\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\("
+    r"[ \t]*(?P<src>[^\s\"'()<>][^\s\"'()]{0,2000})"
+    r"(?:[ \t]+(?:\"[^\"\n]{0,2000}\"|'[^'\n]{0,2000}'))?"
+    r"[ \t]*\))(?P<attributes>[ \t]*\{[^{}\n]{0,2000}\})?[ \t]*\n" + _BLANKS
+    + r"(?: {0,3}<figcaption\b[^<>\n]{0,500}>[ \t]*\n?" + _BLANKS
+    + r"[ \t]*(?P<caption>[^<>\n]{1,2000}?)[ \t]*\n?" + _BLANKS
+    + r"[ \t]*</figcaption>[ \t]*\n" + _BLANKS + r")?"
+    r"[ \t]*</figure>[ \t]*$",
+    re.MULTILINE | re.IGNORECASE)
+
+
+def html_figures_unwrapped(text: str) -> str:
+    """``text`` with each Markdown photo that an HTML ``<figure>`` holds (and its
+    ``<figcaption>`` captions) written as Byline's figure: ``![alt](src "caption")``, on the
+    photo's own line; the lines of the tags around it are left blank, so every line stays
+    where it was."""
+    if "<figure" not in text.lower() or "![" not in text:
+        return text
+
+    def unwrapped(match: re.Match[str]) -> str:
+        caption = (match.group("caption") or "").strip()
+        photo = match.group("photo")
+        if caption:
+            alt = photo[: photo.index("](") + 2]
+            quoted = caption.replace("\\", "\\\\").replace('"', '\\"')
+            photo = f'{alt}{match.group("src")} "{quoted}")'
+        whole = match.group(0)
+        before = whole.count("\n", 0, match.start("photo") - match.start())
+        after = whole.count("\n") - before
+        return "\n" * before + photo + (match.group("attributes") or "") + "\n" * after
+
+    return _HTML_FIGURE.sub(unwrapped, text)
+
+
 def titles_set_aside(text: str) -> tuple[str, list[str]]:
     """``text`` with each photo's title (its caption) replaced by a mark, and the titles as
     written.  A caption is read as a caption (``captions.py``), not as part of the text: the

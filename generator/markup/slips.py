@@ -100,7 +100,8 @@ def raw_html_slips(stashed: Sequence[str], block_tags: Collection[str], text: st
     searched = 0
     for chunk in stashed:
         unclosed = _unclosed_block(chunk, block_tags)
-        found = [*unclosed, *_html_image_slips(chunk), *_embed_code(chunk)]
+        found = [*unclosed, *_html_image_slips(chunk), *_embed_code(chunk),
+                 *_markdown_in_html(chunk)]
         if not found:
             continue
         start = text.find(chunk.rstrip(), searched)
@@ -178,6 +179,29 @@ def _left_open(chunk: str, tag: str) -> bool:
     balance = _Balance()
     balance.feed(chunk)
     return balance.open.get(tag, 0) > 0
+
+
+# A photo or a link written in Markdown: inside a block of HTML it is published as typed.
+_MARKDOWN_PHOTO_OR_LINK = re.compile(
+    PHOTO + r"|(?<!\!)\[[^\[\]\n]{1,500}\]\((?:https?://|/|mailto:)[^()\s]{1,2000}\)")
+# Blocks whose text is shown as written, Markdown or not: an example of it, in code.
+_VERBATIM = re.compile(r"\s*<(?:pre|code|script|style|textarea|!--)", re.IGNORECASE)
+
+
+def _markdown_in_html(chunk: str) -> list[_Found]:
+    """Each photo or link written in Markdown inside a block of HTML, which Markdown does not
+    read: the reader would see its brackets, and a photo so written is never published."""
+    if "](" not in chunk or _VERBATIM.match(chunk):
+        return []
+    found: list[_Found] = []
+    for match in _MARKDOWN_PHOTO_OR_LINK.finditer(chunk):
+        what = "photo" if match.group(0).startswith("!") else "link"
+        lost = ", and the photo is not published" if what == "photo" else ""
+        found.append((f"this {what} is written in Markdown inside a block of HTML, where "
+                      f"Markdown is not read: readers would see its brackets as text{lost}; "
+                      f"take it out of the HTML, with a blank line above and below it, or "
+                      f"write it in HTML", match.group(0), False))
+    return found
 
 
 def _embed_code(chunk: str) -> list[_Found]:
