@@ -578,6 +578,22 @@ def test_what_exporters_write_is_named_with_what_to_write(make_site, line, warni
                                                       f"{warning}"]
 
 
+def test_a_sites_own_field_beside_ours_is_no_other_tools_name(make_site):
+    # A red-team pass over the docs: the templates guide's own example of a site's field,
+    # subtitle:, read by the theme as article.extra.subtitle, was told "write dek: … instead"
+    # in a story that has its dek, and `byline check --strict` failed on it.
+    site = make_site({
+        "content/articles/a.md": article(title="A", dek="Thirty-one cities.",
+                                         subtitle="Part one of our tour coverage"),
+        "content/articles/b.md": article(title="B", subtitle="Thirty-one cities.")})
+    result = build(site)
+    assert [str(w) for w in result.warnings] == [
+        "content/articles/b.md:4: warning: 'subtitle' is another tool's name, which Byline "
+        "does not read: write dek: Thirty-one cities. instead"]
+    assert {a.title: a.extra["subtitle"] for a in result.content.articles} == {
+        "A": "Part one of our tour coverage", "B": "Thirty-one cities."}
+
+
 YAML_FORM = ('---, then lines such as title: "…" and date: 2024-03-01 10:00, then ---')
 
 

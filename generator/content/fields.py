@@ -203,7 +203,7 @@ class FieldReader:
                 self.error(held, key)
                 extra[key] = value
                 continue
-            ours = named_elsewhere(key, value, known)
+            ours = named_elsewhere(key, value, known, self.data.keys())
             guess = None if ours else closest(key, known, cutoff=0.8)
             if ours:
                 self.report.warning(ours, self.at(key))

@@ -4,6 +4,7 @@ which Byline does not read and so would publish the story: refused."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date
 from typing import Any
 
@@ -93,10 +94,17 @@ def _never_built(value: Any) -> bool:
         for option in ("render", "list") if option in value)
 
 
-def named_elsewhere(key: str, value: Any, known: tuple[str, ...]) -> str | None:
-    """The warning for ``key``, another tool's name for one of Byline's ``known`` keys."""
+# Byline's fields of a line of text: another tool's name for one, in a story that gives ours
+# too (a dek and a subtitle), is the site's own field for its templates (article.extra).
+_OWN_BESIDE_OURS = frozenset({"dek", "description", "author", "updated"})
+
+
+def named_elsewhere(key: str, value: Any, known: tuple[str, ...],
+                    given: Collection[str] = ()) -> str | None:
+    """The warning for ``key``, another tool's name for one of Byline's ``known`` keys, in
+    front matter giving the keys ``given``."""
     ours = next((k for k in _OTHER_TOOLS_NAMES.get(key.lower(), ()) if k in known), None)
-    if ours is None:
+    if ours is None or (ours in _OWN_BESIDE_OURS and ours in given):
         return None
     lead = f"'{key}' is another tool's name, which Byline does not read: write "
     if ours == "slug" and "aliases" in known and isinstance(value, str):
