@@ -327,8 +327,9 @@ def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
         fields.error(f"category {_briefly(name)} {problem} of its page from: write the "
                      "category in words, e.g. Music", "category")
         return None
-    if slug == "archive":
-        fields.error(f"category {quoted(name)} would replace the archive page at /archive/: pick "
+    # (A section site.yaml lists under the search page's name is said there, at categories:.)
+    if slug == "archive" or (slug == "search" and config.search and not known):
+        fields.error(f"category {quoted(name)} would replace the {slug} page at /{slug}/: pick "
                      "another name", "category")
         return None
     listed = known.get(term_key(slug))
