@@ -7,13 +7,16 @@ here, with nothing said:
   one paragraph with the dashes showing, as the library wants a blank line first;
 - a sub-list indented two or three spaces under its item (how those editors indent) was
   flattened into the parent list, as the library nests only by four;
-- a numbered list after a bulleted one was merged into it, shown as bullets.
+- a numbered list after a bulleted one was merged into it, shown as bullets; with no blank
+  line between them, it was nested in the last bullet, and a bulleted list right under a
+  numbered one was run into its last item's text, dashes showing.
 
 The first is a block processor that cuts such a paragraph before its first item (a bullet,
 or a number list starting at 1, as CommonMark lets one interrupt a paragraph, so that "in
 1999. The band" stays prose).  The second re-indents a nested item to the library's four
 spaces a level, line for line, so every line keeps its number.  The third is the library's
-own ``sane_lists``.
+own ``sane_lists``, and a block processor that cuts a list where one of the other kind
+starts (by the same rule of what may interrupt).
 """
 
 from __future__ import annotations
@@ -100,6 +103,33 @@ class _ListUnderItsLine(BlockProcessor):
         return 0
 
 
+class _ListOfTheOtherKind(BlockProcessor):
+    """A list whose item at its own level starts a list of the other kind (numbers under
+    bullets, or bullets under numbers), with no blank line between: two lists, as typed."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return self._other_kind_starts(block) > 0
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        block = blocks.pop(0)
+        cut = self._other_kind_starts(block)
+        lines = block.split("\n")
+        blocks[0:0] = ["\n".join(lines[:cut]), "\n".join(lines[cut:])]
+        return True
+
+    @staticmethod
+    def _other_kind_starts(block: str) -> int:
+        """The line where a list of the other kind than the block's starts (0: none)."""
+        first = _ITEM.match(block)
+        if first is None or len(first.group(1)) > 3 or "\n" not in block:
+            return 0
+        numbered = first.group(2)[0].isdigit()
+        for number, line in enumerate(block.split("\n")[1:], 1):
+            if _INTERRUPTING.match(line) and line.lstrip()[0].isdigit() != numbered:
+                return number
+        return 0
+
+
 class WriterListsExtension(Extension):
     """Registers the processors above and ``sane_lists``."""
 
@@ -108,3 +138,6 @@ class WriterListsExtension(Extension):
         md.preprocessors.register(_NestedIndents(md), "byline-nested-lists", 5)
         # Just above the paragraph (10): only a block no other processor took is cut.
         md.parser.blockprocessors.register(_ListUnderItsLine(md.parser), "byline-list-cut", 11)
+        # Above the library's numbered (40) and bulleted (30) lists.
+        md.parser.blockprocessors.register(_ListOfTheOtherKind(md.parser), "byline-list-kinds",
+                                           45)
