@@ -441,6 +441,25 @@ def test_an_exporters_figure_is_a_figure_and_markdown_inside_html_is_said(make_s
         "https://www.youtube.com/watch?v=abc123"]
 
 
+
+def test_a_photo_linked_to_its_own_full_size_is_a_figure(make_site):
+    # A red-team pass over a WordPress migration: "Link to: Media file" exports each photo as
+    # [![Alt](crowd-1024x683.jpg)](…/crowd.jpg), which was shown as a 54×36 icon.  A photo
+    # linking elsewhere stays the link it is.
+    body = ("[![Thousands at the main stage](crowd.jpg)](https://old.example/wp-content/"
+            "uploads/crowd.jpg?w=2048)\n\n"
+            "[![The label's logo](crowd.jpg)](https://label.example/)\n")
+    site = make_site({"content/articles/a.md": story(category="Music", body=body),
+                      "content/articles/crowd.jpg": photo_bytes()})
+    result = build(site)
+    shown = page(site, result.content.articles[0].url)
+    figures = shown.select(".article__body figure.photo")
+    assert [f.img["alt"] for f in figures] == ["Thousands at the main stage"]
+    assert figures[0].find_parent("a") is None
+    assert [a.img["alt"] for a in shown.select(".article__body a[href='https://label.example/']")
+            ] == ["The label's logo"]
+
+
 # -- backslash escapes, as converters write them ------------------------------------------
 
 

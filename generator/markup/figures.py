@@ -256,6 +256,8 @@ class FigureTreeprocessor(Treeprocessor):
             child = parent[index]
             if child.tag == "p" and _is_lone_image(child):
                 parent[index] = self._placeholder(child[0], "figure", tail=child.tail)
+            elif child.tag == "p" and _links_its_own_file(child):
+                parent[index] = self._placeholder(child[0][0], "figure", tail=child.tail)
             elif child.tag == "p" and _is_gallery(child):
                 parent[index] = self._gallery(child)
             elif child.tag == "img":
@@ -355,6 +357,23 @@ def _is_lone_image(paragraph: etree.Element) -> bool:
         and not (paragraph.text or "").strip()
         and not (paragraph[0].tail or "").strip()
     )
+
+
+# Where a photo links to a photo file (its full size, as WordPress's "Link to: Media file"
+# exports it: [![Alt](crowd-1024x683.jpg)](…/crowd.jpg)), the query and fragment aside.
+_PHOTO_FILE = re.compile(r"[^?#]*\.(?:jpe?g|png|webp|avif|gif|heic|tiff?)(?:[?#].*)?",
+                         re.IGNORECASE)
+
+
+def _links_its_own_file(paragraph: etree.Element) -> bool:
+    """Whether the paragraph holds nothing but one photo linked to a photo file: a figure,
+    which shows the photo as large as the page does, and its link no more than that."""
+    link = paragraph[0] if len(paragraph) == 1 else None
+    return (link is not None and link.tag == "a" and len(link) == 1 and link[0].tag == "img"
+            and not (paragraph.text or "").strip() and not (link.tail or "").strip()
+            and not (link.text or "").strip() and not (link[0].tail or "").strip()
+            and not is_video(link[0].get("src", ""))
+            and _PHOTO_FILE.fullmatch(link.get("href", "")) is not None)
 
 
 class _TitlesInText(Postprocessor):
