@@ -224,6 +224,20 @@ def test_check_names_the_line_of_the_story_that_holds_a_broken_link(make_site):
     ])
 
 
+def test_check_names_the_line_of_the_photo_not_a_field_repeating_its_address(make_site):
+    # A red-team pass over a WordPress migration: featured_image: (not read by Byline)
+    # repeats the address of the <img> below it; the missing photo was said at line 5, and
+    # an editor deleting that line still had the error.
+    site = make_site({"content/articles/wp.md": article(
+        "Opening night", category="TV", featured_image="/wp-content/uploads/cast.jpg",
+        body='The cast.\n\n<img src="/wp-content/uploads/cast.jpg" alt="The cast">\n')})
+    run = run_byline(["check", "--site", str(site)])
+    assert [text for text in run.err.splitlines() if ": error: " in text] == [
+        "content/articles/wp.md:10: error: missing image /wp-content/uploads/cast.jpg on "
+        "/tv/wp/ (nothing at /wp-content/uploads/cast.jpg): correct the address, "
+        "or take the image out"]
+
+
 def test_another_sites_address_typed_without_https_is_said_at_its_line(make_site):
     """Found by a red-team pass: a link in an update's text, ``www.label.com/statement``,
     was reported at the built page's line, and as an address on this site with no word of

@@ -144,6 +144,15 @@ def _line_naming(message: str, lines: list[str] | None, own: str, earlier: int =
         # target, as Markdown writes it (``[more](backstage)``).
         wanted = address if any(c in address for c in "/.#") else "](" + address
         found = [n for n, line in enumerate(lines, 1) if wanted in line]
+        # Where the address is a link's or a photo's, before any other line that names it (a
+        # WordPress export's featured_image:, repeating the photo of an <img> below).
+        linked = [n for n in found if any(f"{mark}{address}" in lines[n - 1]
+                                          for mark in _LINKING)]
+        found = linked or found
         if found:
             return found[min(earlier, len(found) - 1)]
     return None
+
+
+# What stands before an address that is a link's or a photo's, in Markdown or HTML.
+_LINKING = ("](", '="', "='", "=", "<", "]: ")
