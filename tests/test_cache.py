@@ -26,9 +26,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-import generator.build as build_module
 import generator.cache as cache_module
 import generator.content.memo as memo_module
+import generator.freshness as freshness_module
 from generator.cache import BuildCache, digest_bytes
 from generator.cli import main as cli_main
 from generator.config import load_config
@@ -1022,7 +1022,7 @@ def test_a_byline_whose_checks_changed_does_not_take_the_site_as_up_to_date(
     through the pipeline, not stop at the up-to-date check: which of its caches still hold
     is for the pipeline to say."""
     assert "Up to date" in byline(site).out
-    monkeypatch.setattr(build_module, "CHECKS_VERSION", "a later one")
+    monkeypatch.setattr(freshness_module, "CHECKS_VERSION", "a later one")
     run = byline(site)
     assert run.code == 0
     assert "Up to date" not in run.out

@@ -587,7 +587,8 @@ def test_lists_come_out_as_typed_in_editors_and_pasted_from_docs() -> None:
     html = BeautifulSoup(render_markdown(
         "What to bring:\n\n- Tickets\n- Photo ID\n1. Queue at the north gate\n2. Show it\n\n"
         "The running order:\n\n1. Velvet Static\n2. Mara Quell\n- Encore to be announced\n\n"
-        "Trivia:\n\n- The album came out in\n1999. The band toured.\n").html.decode(), "html.parser")
+        "Trivia:\n\n- The album came out in\n1999. The band toured.\n").html.decode(),
+        "html.parser")
     assert [(e.name, [li.get_text() for li in e.find_all("li")])
             for e in html.find_all(["ul", "ol"], recursive=False)] == [
         ("ul", ["Tickets", "Photo ID"]), ("ol", ["Queue at the north gate", "Show it"]),

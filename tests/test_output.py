@@ -464,7 +464,7 @@ def test_an_edit_to_the_built_in_theme_is_noticed_by_the_early_stop(make_site, t
     themes = tmp_path / "themes"
     shutil.copytree(REPO / "themes", themes)
     monkeypatch.setattr(generator.theme, "builtin_themes_dir", lambda: themes)
-    monkeypatch.setattr(generator.build, "builtin_themes_dir", lambda: themes)
+    monkeypatch.setattr(generator.freshness, "builtin_themes_dir", lambda: themes)
     site = make_site({"content/articles/a.md": article(title="A", category="Music")})
 
     def again():
@@ -498,14 +498,14 @@ def test_an_upgraded_byline_makes_every_page_again(make_site, monkeypatch):
     """An output's key holds the code that made it: the first build after an upgrade that
     writes a page differently (its structured data, say) makes every page again, instead of
     saying "Up to date" over pages the older Byline made."""
-    import generator.build
+    import generator.freshness
     import generator.render.plan
 
     site = make_site({"content/articles/a.md": article(title="A", category="Music")})
     build(site)
     build(site, reuse_current=True)
     assert build(site, reuse_current=True).content is None
-    for module in (generator.build, generator.render.plan):
+    for module in (generator.freshness, generator.render.plan):
         monkeypatch.setattr(module, "code_digest", lambda: "a later Byline")
     upgraded = build(site, reuse_current=True)
     assert upgraded.content is not None
