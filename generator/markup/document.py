@@ -43,6 +43,7 @@ from generator.markup.liveupdates import (
     heading_lines,
     times_not_first,
 )
+from generator.markup.pastedframes import mended_frames
 from generator.markup.quotes import QuoteExtension
 from generator.markup.rawtags import WordsInBracketsExtension
 from generator.markup.slips import (
@@ -141,6 +142,7 @@ class _Renderer:
                                     for p in parts)
         else:
             body = without_controls(self.md.convert(text))
+        body = mended_frames(body)
         stashed = [b for b in self.md.htmlStash.rawHtmlBlocks if isinstance(b, str)]
         embeds = _with_lines(self.embeds.embeds, text, first_line, "url")
         # Lines are found in document order, so each kind is searched on its own.
