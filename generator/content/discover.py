@@ -119,6 +119,7 @@ def _names(entries: Iterable[os.DirEntry[str]]) -> set[str]:
 
 # What a copy of a file or folder of each section holds.
 _WHAT: dict[SourceKind, str] = {"article": "story", "page": "page"}
+_PLURAL: dict[SourceKind, str] = {"article": "stories", "page": "pages"}
 
 
 def copy_message(original: str, kind: str) -> str:
@@ -305,9 +306,11 @@ class _Walk:
                 elif name.lower().endswith(_HTML_ENDINGS) and _starts_a_story(entry.path):
                     # Jekyll reads _posts/*.html (jekyll-import writes WordPress.com's so):
                     # a whole archive would vanish without a word.
+                    what = _WHAT[kind]
                     self.report.warning(
-                        "is not read: it starts with front matter, as a story does, but Byline "
-                        "reads stories from files ending in .md: rename it to "
+                        f"is not read: it starts with front matter, as a {what} does, but "
+                        f"Byline reads {_PLURAL[kind]} from files ending in .md: "
+                        "rename it to "
                         f"{shown(name[: name.rindex('.')])}.md (HTML in it is published as "
                         "written)", SourceLocation(shown(entry.path[self.site_cut:])))
             stack.extend((path, target, True) for path, target in reversed(folders))
