@@ -173,3 +173,42 @@ def test_print_rtl_and_search_at_double_text(chromium, tmp_path: Path):
         width = page.evaluate("document.getElementById('search-q').getBoundingClientRect().width")
         assert width >= 150, width
         page.close()
+
+
+# Each photo of the story's body and hero: the file the browser chose, and the width drawn.
+# (Its pixels are in its name, "hero.8d85fbd921.800.webp": naturalWidth is in CSS pixels.)
+CHOSEN = """() => [...document.querySelectorAll('main figure.photo img')].map(img => ({
+  alt: img.alt, file: img.currentSrc, pixels: +img.currentSrc.match(/\\.(\\d+)\\.\\w+$/)[1],
+  drawn: img.getBoundingClientRect().width}))"""
+
+
+def test_a_tall_photo_is_fetched_at_the_width_it_is_drawn(chromium, tmp_path: Path):
+    """A red-team pass on phones: a portrait photo stops at 80% of the window's height, so it
+    is drawn far narrower than its column, but `sizes` said the column's width: a 1600×2400
+    hero drawn 427 px wide fetched the 1200 px file at 1280×800, and every portrait the 1600 px
+    one on a phone turned sideways (2.5–4× the pixels shown)."""
+    site = write_files(tmp_path / "site", {
+        "site.yaml": SITE_YAML,
+        "content/articles/red-carpet/index.md": article(
+            "On the red carpet", "2026-11-19 10:00",
+            "The arrivals.\n\n![Imogen Asare in silver](asare.jpg)\n\n"
+            "![The carpet from above](carpet.jpg)\n\nMore.\n",
+            category="Music", hero="{image: hero.jpg, alt: Sienna Halloway}"),
+        "content/articles/red-carpet/hero.jpg": photo_bytes((1600, 2400)),
+        "content/articles/red-carpet/asare.jpg": photo_bytes((1600, 2400)),
+        "content/articles/red-carpet/carpet.jpg": photo_bytes((2400, 1600)),
+    })
+    build(site)
+    with served(site / "output") as root:
+        for width, height, scale in ((1280, 800, 1), (844, 390, 3), (390, 844, 3)):
+            context = chromium.new_context(viewport={"width": width, "height": height},
+                                           device_scale_factor=scale)
+            page = context.new_page()
+            page.goto(root + "/music/red-carpet/")
+            page.evaluate("async () => { for (const img of document.querySelectorAll('img')) {"
+                          " img.loading = 'eager'; await img.decode().catch(() => {}); } }")
+            for photo in page.evaluate(CHOSEN):
+                needed = photo["drawn"] * scale
+                assert photo["pixels"] <= max(2 * needed, 480), (width, height, photo)
+                assert photo["pixels"] >= min(needed, 2400) * 0.99, (width, height, photo)
+            context.close()

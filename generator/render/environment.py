@@ -143,7 +143,31 @@ def make_environment(
     env.globals["range"] = PAGE_RANGES
     env.globals["asset"] = lambda name: url(theme.asset_path(name))
     env.globals["url"] = url
+    env.filters["at_most"] = sizes_at_most
     return env
+
+
+def sizes_at_most(sizes: str, cap: str) -> str:
+    """An ``<img sizes>`` list with each width at most ``cap`` (a CSS length): a tall photo
+    drawn narrower than its column (its height capped) is fetched at the width it is drawn.
+    Each entry's width is its last word outside brackets; what comes before is its media
+    condition, kept as written."""
+    entries, depth, start = [], 0, 0
+    for at, char in enumerate(sizes + ","):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            entries.append(sizes[start:at].strip())
+            start = at + 1
+    capped = []
+    for entry in filter(None, entries):
+        depth, cut = 0, 0
+        for at, char in enumerate(entry):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if char.isspace() and depth == 0:
+                cut = at + 1
+        condition, width = entry[:cut], entry[cut:]
+        capped.append(f"{condition}min({width}, {cap})")
+    return ", ".join(capped)
 
 
 def shows_live_notes(env: jinja2.Environment) -> bool:
