@@ -212,3 +212,37 @@ def test_a_tall_photo_is_fetched_at_the_width_it_is_drawn(chromium, tmp_path: Pa
                 assert photo["pixels"] <= max(2 * needed, 480), (width, height, photo)
                 assert photo["pixels"] >= min(needed, 2400) * 0.99, (width, height, photo)
             context.close()
+
+
+def test_a_see_through_chart_keeps_a_light_backdrop_in_dark_mode(chromium, tmp_path: Path):
+    """A red-team pass on phones: a chart exported with a transparent background (black bars,
+    made for a white page) sat on the dark theme's placeholder, 1.47:1, its bars all but
+    gone.  A photo with no see-through parts keeps the placeholder."""
+    import io
+
+    from PIL import Image
+
+    chart = Image.new("RGBA", (1200, 600), (0, 0, 0, 0))
+    chart.paste((0, 0, 0, 255), (100, 200, 300, 550))
+    data = io.BytesIO()
+    chart.save(data, "PNG")
+    site = write_files(tmp_path / "site", {
+        "site.yaml": SITE_YAML,
+        "content/articles/chart/index.md": article(
+            "Opening weekends, charted", "2026-11-19 10:00",
+            "The numbers:\n\n![Opening weekends in millions](chart.png)\n\n"
+            "![The premiere](premiere.jpg)\n", category="Music"),
+        "content/articles/chart/chart.png": data.getvalue(),
+        "content/articles/chart/premiere.jpg": photo_bytes((1200, 800)),
+    })
+    build(site)
+    with served(site / "output") as root:
+        for scheme in ("dark", "light"):
+            context = chromium.new_context(color_scheme=scheme)
+            page = context.new_page()
+            page.goto(root + "/music/chart/")
+            backdrops = page.evaluate("""() => [...document.querySelectorAll('main .photo img')]
+                .map(img => [img.alt, getComputedStyle(img).backgroundColor])""")
+            assert backdrops[0] == ["Opening weekends in millions", "rgb(255, 255, 255)"], scheme
+            assert backdrops[1][1] != "rgb(255, 255, 255)", scheme
+            context.close()

@@ -46,6 +46,8 @@ class ImageView:
     sources: tuple[Mapping[str, str], ...] = ()
     placeholder: str | None = None
     remote: bool = False
+    # Its file has see-through parts (a chart, a logo, a cut-out), drawn for a light page.
+    transparent: bool = False
 
 
 @watched
@@ -255,6 +257,7 @@ class ViewMaker:
             srcset=", ".join(by_format.get(fallback_format, [])),
             sources=sources,
             placeholder=plan.source.placeholder,
+            transparent=plan.source.has_alpha,
         )
 
     def term(self, term: Term) -> TermView:
