@@ -141,20 +141,19 @@ _TITLE_MARK = re.compile("\ue000(\\d+)\ue001")
 # A photo in Markdown inside an HTML <figure> with its <figcaption>, as WordPress exporters
 # (wordpress-export-to-markdown) write every captioned photo, and as editors that follow
 # CommonMark preview it: a figure.  Python-Markdown takes the whole <figure> for HTML and
-# would publish the Markdown as text, the photo lost.  A caption with tags in it is left
-# alone (the warning about Markdown inside HTML then says what to do).
-_BLANKS = r"(?:[ \t]*\n){0,3}"
-_HTML_FIGURE = re.compile(
-    r"^ {0,3}<figure\b[^<>\n]{0,500}>[ \t]*\n" + _BLANKS
-    + r" {0,3}(?P<photo>!\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\("
-    r"[ \t]*(?P<src>[^\s\"'()<>][^\s\"'()]{0,2000})"
-    r"(?:[ \t]+(?:\"[^\"\n]{0,2000}\"|'[^'\n]{0,2000}'))?"
-    r"[ \t]*\))(?P<attributes>[ \t]*\{[^{}\n]{0,2000}\})?[ \t]*\n" + _BLANKS
-    + r"(?: {0,3}<figcaption\b[^<>\n]{0,500}>[ \t]*\n?" + _BLANKS
-    + r"[ \t]*(?P<caption>[^<>\n]{1,2000}?)[ \t]*\n?" + _BLANKS
-    + r"[ \t]*</figcaption>[ \t]*\n" + _BLANKS + r")?"
-    r"[ \t]*</figure>[ \t]*$",
-    re.MULTILINE | re.IGNORECASE)
+# would publish the Markdown as text, the photo lost.  Read line by line (a pattern over the
+# whole shape backtracked for minutes on a caption of spaces); a caption with tags in it is
+# left alone (the warning about Markdown inside HTML then says what to do).
+_FIGURE_OPENS = re.compile(r" {0,3}<figure\b[^<>]{0,500}>\s*", re.IGNORECASE)
+_FIGURE_CLOSES = re.compile(r"\s*</figure>\s*", re.IGNORECASE)
+_CAPTION_OPENS = re.compile(r"\s*<figcaption\b[^<>]{0,500}>", re.IGNORECASE)
+_CAPTION_CLOSES = re.compile(r"</figcaption>\s*$", re.IGNORECASE)
+_PHOTO_LINE = re.compile(
+    r" {0,3}(?P<alt>!\[(?:[^\[\]\n]|\[[^\[\]\n]{0,500}\]){0,2000}\]\()[ \t]*"
+    r"(?P<src>[^\s\"'()<>][^\s\"'()]{0,2000})"
+    r"(?:[ \t]+(?:\"[^\"\n]{0,2000}\"|'[^'\n]{0,2000}'))?[ \t]*\)"
+    r"(?P<attributes>[ \t]*\{[^{}\n]{0,2000}\})?[ \t]*")
+_MOST_BLANKS = 3  # blank lines between the parts, as the exporter writes them (one each)
 
 
 def html_figures_unwrapped(text: str) -> str:
@@ -162,22 +161,58 @@ def html_figures_unwrapped(text: str) -> str:
     ``<figcaption>`` captions) written as Byline's figure: ``![alt](src "caption")``, on the
     photo's own line; the lines of the tags around it are left blank, so every line stays
     where it was."""
-    if "<figure" not in text.lower() or "![" not in text:
+    if "![" not in text or "<figure" not in text.lower():
         return text
+    lines = text.split("\n")
+    at = 0
+    while at < len(lines):
+        found = _html_figure(lines, at) if _FIGURE_OPENS.fullmatch(lines[at]) else None
+        if found is None:
+            at += 1
+            continue
+        photo_at, end, photo = found
+        lines[at:end] = ["" if n != photo_at else photo for n in range(at, end)]
+        at = end
+    return "\n".join(lines)
 
-    def unwrapped(match: re.Match[str]) -> str:
-        caption = (match.group("caption") or "").strip()
-        photo = match.group("photo")
-        if caption:
-            alt = photo[: photo.index("](") + 2]
-            quoted = caption.replace("\\", "\\\\").replace('"', '\\"')
-            photo = f'{alt}{match.group("src")} "{quoted}")'
-        whole = match.group(0)
-        before = whole.count("\n", 0, match.start("photo") - match.start())
-        after = whole.count("\n") - before
-        return "\n" * before + photo + (match.group("attributes") or "") + "\n" * after
 
-    return _HTML_FIGURE.sub(unwrapped, text)
+def _html_figure(lines: list[str], at: int) -> tuple[int, int, str] | None:
+    """The figure whose ``<figure>`` line is ``at``: the line of its photo, the line after
+    its ``</figure>``, and the photo as Byline writes it; None for another shape."""
+    def past_blanks(n: int) -> int:
+        end = min(n + _MOST_BLANKS, len(lines))
+        while n < end and not lines[n].strip():
+            n += 1
+        return n
+
+    photo_at = past_blanks(at + 1)
+    photo = _PHOTO_LINE.fullmatch(lines[photo_at]) if photo_at < len(lines) else None
+    if photo is None:
+        return None
+    n = past_blanks(photo_at + 1)
+    caption = ""
+    if n < len(lines) and (opens := _CAPTION_OPENS.match(lines[n])):
+        words: list[str] = []
+        rest = lines[n][opens.end():]
+        while True:
+            closes = _CAPTION_CLOSES.search(rest)
+            words.append(rest[: closes.start()] if closes else rest)
+            if closes or n + 1 >= len(lines) or len(words) > 2 * _MOST_BLANKS + 1:
+                break
+            n += 1
+            rest = lines[n]
+        caption = " ".join(w.strip() for w in words if w.strip())
+        if closes is None or "<" in caption or ">" in caption:
+            return None
+        n = past_blanks(n + 1)
+    if n >= len(lines) or not _FIGURE_CLOSES.fullmatch(lines[n]):
+        return None
+    written = photo.group(0).strip()
+    if caption:
+        quoted = caption.replace("\\", "\\\\").replace('"', '\\"')
+        written = (f'{photo.group("alt")}{photo.group("src")} "{quoted}")'
+                   f'{(photo.group("attributes") or "").strip()}')
+    return photo_at, n + 1, written
 
 
 def titles_set_aside(text: str) -> tuple[str, list[str]]:
