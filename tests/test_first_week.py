@@ -581,19 +581,29 @@ def test_lists_come_out_as_typed_in_editors_and_pasted_from_docs() -> None:
     # A speaker typed under a quote with a hyphen is no list of one (a review).
     quoted = render_markdown('> "We were never a band."\n> - Jasper Quint\n').html.decode()
     assert "<ul>" not in quoted and "- Jasper Quint" in quoted
-    # Two lists of two kinds with no blank line between, as GitHub, Obsidian and Google Docs'
-    # export show them (a red-team pass over the docs: the numbers were nested in the last
-    # bullet, and a bullet under numbers was run into the last item, its dash showing).
+    # A numbered list right under a bulleted one, with no blank line between, as GitHub,
+    # Obsidian and Google Docs' export show them, is a list of its own (a red-team pass over
+    # the docs: it was nested in the last bullet); bullets right under a numbered item are
+    # its sub-list, as award nominees are typed under each category (a review: cutting them
+    # off glued the next category onto the last nominee), and one bullet is a list too (it
+    # was run into the item's text, its dash showing).
     html = BeautifulSoup(render_markdown(
         "What to bring:\n\n- Tickets\n- Photo ID\n1. Queue at the north gate\n2. Show it\n\n"
+        "The nominees:\n\n1. Best Picture\n- Starfall Protocol\n- Paper Moons\n"
+        "2. Best Director\n  - Odile Ferrante\n  - Jasper Quint\n\n"
         "The running order:\n\n1. Velvet Static\n2. Mara Quell\n- Encore to be announced\n\n"
         "Trivia:\n\n- The album came out in\n1999. The band toured.\n").html.decode(),
         "html.parser")
-    assert [(e.name, [li.get_text() for li in e.find_all("li")])
-            for e in html.find_all(["ul", "ol"], recursive=False)] == [
+    lists = html.find_all(["ul", "ol"], recursive=False)
+    assert [(e.name, [li.find(string=True, recursive=False).strip()
+                      for li in e.find_all("li", recursive=False)]) for e in lists] == [
         ("ul", ["Tickets", "Photo ID"]), ("ol", ["Queue at the north gate", "Show it"]),
-        ("ol", ["Velvet Static", "Mara Quell"]), ("ul", ["Encore to be announced"]),
+        ("ol", ["Best Picture", "Best Director"]), ("ol", ["Velvet Static", "Mara Quell"]),
         ("ul", ["The album came out in\n1999. The band toured."])]
+    assert [[li.get_text() for li in item.select("ul > li")]
+            for item in lists[2].find_all("li", recursive=False)] == [
+        ["Starfall Protocol", "Paper Moons"], ["Odile Ferrante", "Jasper Quint"]]
+    assert [li.get_text() for li in lists[3].select("li ul li")] == ["Encore to be announced"]
 
 
 def test_every_page_of_content_pages_is_in_the_footer_unless_it_says_not(make_site):
