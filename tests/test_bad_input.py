@@ -595,13 +595,17 @@ def test_a_sites_own_field_beside_ours_is_no_other_tools_name(make_site):
     site = make_site({
         "content/articles/a.md": article(title="A", dek="Thirty-one cities.",
                                          subtitle="Part one of our tour coverage"),
-        "content/articles/b.md": article(title="B", subtitle="Thirty-one cities.")})
+        "content/articles/b.md": article(title="B", subtitle="Thirty-one cities."),
+        # A review: an updated: left blank by a story template is none.
+        "content/articles/c.md": article(title="C", updated="", lastmod="2026-11-02")})
     result = build(site)
     assert [str(w) for w in result.warnings] == [
         "content/articles/b.md:4: warning: 'subtitle' is another tool's name, which Byline "
-        "does not read: write dek: Thirty-one cities. instead"]
-    assert {a.title: a.extra["subtitle"] for a in result.content.articles} == {
-        "A": "Part one of our tour coverage", "B": "Thirty-one cities."}
+        "does not read: write dek: Thirty-one cities. instead",
+        "content/articles/c.md:5: warning: 'lastmod' is another tool's name, which Byline "
+        "does not read: write updated: 2026-11-02 instead"]
+    assert {a.title: a.extra.get("subtitle") for a in result.content.articles} == {
+        "A": "Part one of our tour coverage", "B": "Thirty-one cities.", "C": None}
 
 
 YAML_FORM = ('---, then lines such as title: "…" and date: 2024-03-01 10:00, then ---')

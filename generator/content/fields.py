@@ -203,7 +203,7 @@ class FieldReader:
                 self.error(held, key)
                 extra[key] = value
                 continue
-            ours = named_elsewhere(key, value, known, self.data.keys())
+            ours = named_elsewhere(key, value, known, self._given())
             guess = None if ours else closest(key, known, cutoff=0.8)
             if ours:
                 self.report.warning(ours, self.at(key))
@@ -214,6 +214,10 @@ class FieldReader:
             self._check_links(value, key)
             extra[key] = value
         return extra
+
+    def _given(self) -> set[str]:
+        """The keys given a value (``dek:`` left blank in a template is none)."""
+        return {k for k, v in self.data.items() if v is not None and v != "" and v != []}
 
     def _check_links(self, value: Any, *path: str | int) -> None:
         """Refuse script links in fields templates may print as links (``source_url: …``).
