@@ -1360,14 +1360,20 @@ def test_a_story_saved_as_html_with_front_matter_is_named(make_site):
         "content/articles/2011-01-12-hello-world.html": article(title="Hello"),
         "content/articles/old-post.HTM": "\ufeff" + article(title="Old"),
         "content/articles/player.html": "<iframe src='https://example.com/p'></iframe>\n",
+        # A review: beside the story converted from it, renaming would replace that story.
+        "content/articles/gala/index.md": article(title="Gala"),
+        "content/articles/gala/index.html": article(title="Gala, as exported"),
     })
     result = build(site)
-    assert result.articles == 1
+    assert result.articles == 2
     advice = ("warning: is not read: it starts with front matter, as a story does, but Byline "
               "reads stories from files ending in .md: rename it to {}.md (HTML in it is "
               "published as written)")
     assert [str(w) for w in result.warnings] == [
         "content/articles/2011-01-12-hello-world.html: " + advice.format("2011-01-12-hello-world"),
+        "content/articles/gala/index.html: warning: is not read: it starts with front matter, "
+        "as a story does, but Byline reads stories from files ending in .md: index.md beside "
+        "it is read: if this is an export left over, delete it or move it out of content/",
         "content/articles/old-post.HTM: " + advice.format("old-post")]
 
 

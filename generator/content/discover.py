@@ -306,13 +306,15 @@ class _Walk:
                 elif name.lower().endswith(_HTML_ENDINGS) and _starts_a_story(entry.path):
                     # Jekyll reads _posts/*.html (jekyll-import writes WordPress.com's so):
                     # a whole archive would vanish without a word.
-                    what = _WHAT[kind]
+                    stem, what = name[: name.rindex(".")], _WHAT[kind]
+                    fix = (f"{shown(stem)}.md beside it is read: if this is an export left over, "
+                           "delete it or move it out of content/"
+                           if f"{stem}.md" in _names(entries) else
+                           f"rename it to {shown(stem)}.md (HTML in it is published as written)")
                     self.report.warning(
                         f"is not read: it starts with front matter, as a {what} does, but "
-                        f"Byline reads {_PLURAL[kind]} from files ending in .md: "
-                        "rename it to "
-                        f"{shown(name[: name.rindex('.')])}.md (HTML in it is published as "
-                        "written)", SourceLocation(shown(entry.path[self.site_cut:])))
+                        f"Byline reads {_PLURAL[kind]} from files ending in .md: {fix}",
+                        SourceLocation(shown(entry.path[self.site_cut:])))
             stack.extend((path, target, True) for path, target in reversed(folders))
 
     def _link(self, entry: os.DirEntry[str], base: str, kind: SourceKind,
