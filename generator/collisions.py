@@ -88,8 +88,8 @@ def check_collisions(outputs: Sequence[Output], report: Report, site: Path,
             elif where is None:  # two pages Byline makes: a section named like its own page
                 report.error(f"two pages Byline makes would both be written to /{output.path}: "
                              "a section is named like one of Byline's own pages (/search/, "
-                             "/archive/): rename it in categories: here, and in its stories' "
-                             "category:", setting_at(site, "categories"))
+                             "/corrections/, /archive/): rename it in categories: here, and in "
+                             "its stories' category:", setting_at(site, "categories"))
             else:
                 report.error(f"/{output.path} is a page Byline makes itself (a section's or "
                              f"tag's list, the archive, a feed), and {this} would be written "

@@ -282,18 +282,24 @@ def test_a_section_named_like_the_search_page_is_named_at_site_yaml(make_site):
     assert problems_of(site) == [
         "site.yaml:6: error: two pages Byline makes would both be written to "
         "/search/index.html: a section is named like one of Byline's own pages (/search/, "
-        "/archive/): rename it in categories: here, and in its stories' category:"]
+        "/corrections/, /archive/): rename it in categories: here, and in its stories' "
+        "category:"]
 
 
 def test_a_category_named_like_the_search_page_is_said_at_its_story(make_site):
     # A red-team pass over the docs: on a site listing no categories, the story's category
     # "Search" was blamed on site.yaml's categories:, which it had not, the story unnamed.
-    site = make_site({"site.yaml": SITE_YAML.replace("categories: [Music, TV]\n", ""),
+    site = make_site({"site.yaml": SITE_YAML.replace("categories: [Music, TV]\n",
+                                                     "corrections_page: true\n"),
                       "content/articles/a.md": article(title="A", category="Search"),
-                      "content/articles/b.md": article(title="B", category="Tags")})
+                      "content/articles/b.md": article(title="B", category="Tags"),
+                      # A review: the corrections page was still blamed on site.yaml.
+                      "content/articles/c.md": article(title="C", category="Corrections")})
     assert problems_of(site) == [
         'content/articles/a.md:4: error: category "Search" would replace the search page at '
-        "/search/: pick another name"]
+        "/search/: pick another name",
+        'content/articles/c.md:4: error: category "Corrections" would replace the corrections '
+        "page at /corrections/: pick another name"]
 
 
 def test_an_alias_on_a_page_byline_makes_is_named_at_its_line(make_site):

@@ -314,6 +314,13 @@ def _tags(fields: FieldReader) -> tuple[Term, ...]:
     return tuple(tags.values())
 
 
+def _pages_of_byline(config: SiteConfig) -> set[str]:
+    """The addresses of pages Byline makes at a section's (/search/, /corrections/), as far
+    as site.yaml turns them on (the archive is always made)."""
+    return {name for name, made in (("search", config.search),
+                                    ("corrections", config.corrections_page)) if made}
+
+
 def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
     name = fields.text("category")
     if name is None:
@@ -327,8 +334,8 @@ def _category(fields: FieldReader, config: SiteConfig) -> Term | None:
         fields.error(f"category {_briefly(name)} {problem} of its page from: write the "
                      "category in words, e.g. Music", "category")
         return None
-    # (A section site.yaml lists under the search page's name is said there, at categories:.)
-    if slug == "archive" or (slug == "search" and config.search and not known):
+    # (A section site.yaml lists under such a page's name is said there, at categories:.)
+    if slug == "archive" or (not known and slug in _pages_of_byline(config)):
         fields.error(f"category {quoted(name)} would replace the {slug} page at /{slug}/: pick "
                      "another name", "category")
         return None
