@@ -115,9 +115,9 @@ def _kind(message: str) -> str:
     """The kind of warning ``message`` is: its words before the first ": " (such as "'categories'
     is another tool's name, which Byline does not read"), with what it quotes of its file
     (a headline, "“…” has no dek") left out, unless that is one word."""
+    # Quotes first: a headline's own ": " ("“Review: Starfall”") is not where the kind ends.
     return _QUOTED.sub(lambda m: m.group(0) if re.fullmatch(r"\W\w[\w-]*\W", m.group(0))
-                       else m.group(0)[0] + "…" + m.group(0)[-1],
-                       message.partition(": ")[0])
+                       else m.group(0)[0] + "…" + m.group(0)[-1], message).partition(": ")[0]
 
 
 def paint(text: str, colour: str | None, stream: TextIO) -> str:
