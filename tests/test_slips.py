@@ -462,13 +462,19 @@ def test_a_photo_linked_to_its_own_full_size_is_a_figure(make_site):
     # linking elsewhere stays the link it is.
     body = ("[![Thousands at the main stage](crowd.jpg)](https://old.example/wp-content/"
             "uploads/crowd.jpg?w=2048)\n\n"
-            "[![The label's logo](crowd.jpg)](https://label.example/)\n")
+            "[![The label's logo](crowd.jpg)](https://label.example/)\n\n"
+            # A review: WordPress's gallery of such photos was still shown as thumbnails.
+            "[![First night](crowd.jpg)](/wp-content/uploads/first.jpg)\n"
+            "[![Second night](crowd.jpg)](/wp-content/uploads/second.JPG)\n")
     site = make_site({"content/articles/a.md": story(category="Music", body=body),
                       "content/articles/crowd.jpg": photo_bytes()})
     result = build(site)
     shown = page(site, result.content.articles[0].url)
     figures = shown.select(".article__body figure.photo")
-    assert [f.img["alt"] for f in figures] == ["Thousands at the main stage"]
+    assert [f.img["alt"] for f in figures] == ["Thousands at the main stage", "First night",
+                                               "Second night"]
+    assert [f.img["alt"] for f in shown.select(".gallery figure")] == ["First night",
+                                                                       "Second night"]
     assert figures[0].find_parent("a") is None
     assert [a.img["alt"] for a in shown.select(".article__body a[href='https://label.example/']")
             ] == ["The label's logo"]

@@ -289,10 +289,10 @@ class FigureTreeprocessor(Treeprocessor):
                 continue
             stack.append((parent, index + 1))
             child = parent[index]
+            if child.tag == "p":
+                _unlink_photos_of_their_files(child)
             if child.tag == "p" and _is_lone_image(child):
                 parent[index] = self._placeholder(child[0], "figure", tail=child.tail)
-            elif child.tag == "p" and _links_its_own_file(child):
-                parent[index] = self._placeholder(child[0][0], "figure", tail=child.tail)
             elif child.tag == "p" and _is_gallery(child):
                 parent[index] = self._gallery(child)
             elif child.tag == "img":
@@ -400,14 +400,27 @@ _PHOTO_FILE = re.compile(r"[^?#]*\.(?:jpe?g|png|webp|avif|gif|heic|tiff?)(?:[?#]
                          re.IGNORECASE)
 
 
-def _links_its_own_file(paragraph: etree.Element) -> bool:
-    """Whether the paragraph holds nothing but one photo linked to a photo file: a figure,
-    which shows the photo as large as the page does, and its link no more than that."""
-    link = paragraph[0] if len(paragraph) == 1 else None
-    return (link is not None and link.tag == "a" and len(link) == 1 and link[0].tag == "img"
-            and not (paragraph.text or "").strip() and not (link.tail or "").strip()
-            and not (link.text or "").strip() and not (link[0].tail or "").strip()
-            and not is_video(link[0].get("src", ""))
+def _unlink_photos_of_their_files(paragraph: etree.Element) -> None:
+    """A paragraph of nothing but photos, some of them linked each to a photo file, without
+    those links: one such photo is then a figure, several a gallery, which show each photo
+    as large as the page does (linked, they were shown two lines high, inside the links)."""
+    if (paragraph.text or "").strip() or not any(c.tag == "a" for c in paragraph):
+        return
+    for child in paragraph:
+        if (child.tail or "").strip() or child.tag not in ("a", "img", "br") or (
+                child.tag == "a" and not _links_its_own_file(child)):
+            return
+    for index, child in enumerate(list(paragraph)):
+        if child.tag == "a":
+            photo = child[0]
+            photo.tail = child.tail
+            paragraph[index] = photo
+
+
+def _links_its_own_file(link: etree.Element) -> bool:
+    """Whether ``link`` holds nothing but one photo and leads to a photo file."""
+    return (len(link) == 1 and link[0].tag == "img" and not (link.text or "").strip()
+            and not (link[0].tail or "").strip() and not is_video(link[0].get("src", ""))
             and _PHOTO_FILE.fullmatch(link.get("href", "")) is not None)
 
 
