@@ -456,6 +456,19 @@ def test_an_exporters_figure_is_a_figure_and_markdown_inside_html_is_said(make_s
 
 
 
+def test_each_markdown_link_inside_html_is_said_at_its_own_line(make_site):
+    # A review: a tour table's "[Tickets](…)" on three rows was said once, at the first row;
+    # a link shown as code inside the block was warned about too.
+    body = ('<table class="tour">\n'
+            "<tr><td>Seattle</td><td>[Tickets](https://tickets.example/1)</td></tr>\n"
+            "<tr><td>Portland</td><td>[Tickets](https://tickets.example/1)</td></tr>\n"
+            "<tr><td>Denver</td><td>[Tickets](https://tickets.example/1)</td></tr>\n"
+            "<tr><td><code>[shown](https://as.code/)</code></td></tr>\n"
+            "</table>\n")
+    assert [w.split(": warning: ")[0] for w in body_warnings(make_site, body)] == [
+        "content/articles/a.md:8", "content/articles/a.md:9", "content/articles/a.md:10"]
+
+
 def test_a_photo_linked_to_its_own_full_size_is_a_figure(make_site):
     # A red-team pass over a WordPress migration: "Link to: Media file" exports each photo as
     # [![Alt](crowd-1024x683.jpg)](…/crowd.jpg), which was shown as a 54×36 icon.  A photo

@@ -115,8 +115,13 @@ def raw_html_slips(stashed: Sequence[str], block_tags: Collection[str], text: st
             # Written inside a sentence (``Watch: <iframe …></iframe> now``), Markdown sets
             # each tag aside on its own: the element is closed, by a tag of its own.
             found = found[1:]
+        # The same text twice in a block (a "[Tickets](…)" on each row of a table) is
+        # said at each of its places, one after the other.
+        after: dict[str, int] = {}
         for message, about, stops in found:
-            at = text.find(about, max(start, 0))
+            at = text.find(about, after.get(about, max(start, 0)))
+            if at >= 0:
+                after[about] = at + 1
             slips.append(BodySlip(message, line_at(at) if at >= 0 else None, stops))
     return slips
 
@@ -186,6 +191,25 @@ _MARKDOWN_PHOTO_OR_LINK = re.compile(
     PHOTO + r"|(?<!\!)\[[^\[\]\n]{1,500}\]\((?:https?://|/|mailto:)[^()\s]{1,2000}\)")
 # Blocks whose text is shown as written, Markdown or not: an example of it, in code.
 _VERBATIM = re.compile(r"\s*<(?:pre|code|script|style|textarea|!--)", re.IGNORECASE)
+# Code or a comment inside a block: shown as written (or not at all) too.
+_CODE_OPENS = re.compile(r"<(pre|code|script|style|textarea)\b|<!--")
+
+
+def _without_code(chunk: str) -> str:
+    """``chunk`` without the code and comments in it (one pass: an element never closed
+    ends the search, so hostile text costs no more than its length)."""
+    lower = chunk.lower()
+    kept, at = [], 0
+    while found := _CODE_OPENS.search(lower, at):
+        closing = f"</{found.group(1)}" if found.group(1) else "-->"
+        end = lower.find(closing, found.end())
+        if end < 0:
+            break
+        kept.append(chunk[at:found.start()])
+        at = end + len(closing)
+        if found.group(1):  # past the closing tag's ">"
+            at = lower.find(">", at) + 1 or at
+    return "".join(kept) + chunk[at:]
 
 
 def _markdown_in_html(chunk: str) -> list[_Found]:
@@ -194,7 +218,7 @@ def _markdown_in_html(chunk: str) -> list[_Found]:
     if "](" not in chunk or _VERBATIM.match(chunk):
         return []
     found: list[_Found] = []
-    for match in _MARKDOWN_PHOTO_OR_LINK.finditer(chunk):
+    for match in _MARKDOWN_PHOTO_OR_LINK.finditer(_without_code(chunk)):
         what = "photo" if match.group(0).startswith("!") else "link"
         lost = ", and the photo is not published" if what == "photo" else ""
         found.append((f"this {what} is written in Markdown inside a block of HTML, where "
