@@ -422,6 +422,15 @@ def test_other_tools_markup_is_told_from_markdown_of_the_same_look(make_site):
         "out, or write what it stood for in Markdown"]
 
 
+def story_with_photo(make_site, body: str, photo: str):
+    """A site of one story with this body and a photo beside it, built: the build's result
+    and the story's page."""
+    site = make_site({"content/articles/a.md": story(category="Music", body=body),
+                      f"content/articles/{photo}": photo_bytes()})
+    result = build(site)
+    return result, page(site, result.content.articles[0].url)
+
+
 def test_an_exporters_figure_is_a_figure_and_markdown_inside_html_is_said(make_site):
     # A red-team pass over a WordPress migration: wordpress-export-to-markdown writes each
     # captioned photo as Markdown inside <figure>…<figcaption>, which Python-Markdown takes
@@ -434,9 +443,7 @@ def test_an_exporters_figure_is_a_figure_and_markdown_inside_html_is_said(make_s
             "![Poster](poster.jpg)\n</div>\n\n"
             "<pre>\n![an example](x.jpg)\n</pre>\n\n"
             "[embed]https://www.youtube.com/watch?v=abc123[/embed]\n")
-    site = make_site({"content/articles/a.md": story(category="Music", body=body),
-                      "content/articles/stage.jpg": photo_bytes()})
-    result = build(site)
+    result, shown = story_with_photo(make_site, body, "stage.jpg")
     inside_html = ("is written in Markdown inside a block of HTML, where Markdown is not read: "
                    "readers would see its brackets as text")
     advice = "take it out of the HTML, with a blank line above and below it, or write it in HTML"
@@ -446,7 +453,6 @@ def test_an_exporters_figure_is_a_figure_and_markdown_inside_html_is_said(make_s
         f"published; {advice}",
         f"content/articles/a.md:31: warning: '[embed]' is a WordPress shortcode, {FIX} put the "
         "link alone on its line"]
-    shown = page(site, result.content.articles[0].url)
     figure = shown.select_one("figure.photo")
     assert figure is not None and figure.img["alt"] == "The band on stage"
     assert figure.figcaption.get_text(" ", strip=True) == 'The band on “stage”, opening night.'
@@ -479,10 +485,7 @@ def test_a_photo_linked_to_its_own_full_size_is_a_figure(make_site):
             # A review: WordPress's gallery of such photos was still shown as thumbnails.
             "[![First night](crowd.jpg)](/wp-content/uploads/first.jpg)\n"
             "[![Second night](crowd.jpg)](/wp-content/uploads/second.JPG)\n")
-    site = make_site({"content/articles/a.md": story(category="Music", body=body),
-                      "content/articles/crowd.jpg": photo_bytes()})
-    result = build(site)
-    shown = page(site, result.content.articles[0].url)
+    _, shown = story_with_photo(make_site, body, "crowd.jpg")
     figures = shown.select(".article__body figure.photo")
     assert [f.img["alt"] for f in figures] == ["Thousands at the main stage", "First night",
                                                "Second night"]
