@@ -581,29 +581,28 @@ def test_lists_come_out_as_typed_in_editors_and_pasted_from_docs() -> None:
     # A speaker typed under a quote with a hyphen is no list of one (a review).
     quoted = render_markdown('> "We were never a band."\n> - Jasper Quint\n').html.decode()
     assert "<ul>" not in quoted and "- Jasper Quint" in quoted
-    # A numbered list right under a bulleted one, with no blank line between, as GitHub,
-    # Obsidian and Google Docs' export show them, is a list of its own (a red-team pass over
-    # the docs: it was nested in the last bullet); bullets right under a numbered item are
-    # its sub-list, as award nominees are typed under each category (a review: cutting them
-    # off glued the next category onto the last nominee), and one bullet is a list too (it
-    # was run into the item's text, its dash showing).
+    # A list typed right under a list item's line, with no blank line between, is that
+    # item's sub-list, whatever its kind: award nominees under each category, songs under
+    # each act.  (A red-team pass over the docs asked for two lists; cutting them apart
+    # mangled nominee and set lists, and made a bullet's wrapped "No.\n1. on the chart" a
+    # list: two reviews.)
     html = BeautifulSoup(render_markdown(
-        "What to bring:\n\n- Tickets\n- Photo ID\n1. Queue at the north gate\n2. Show it\n\n"
         "The nominees:\n\n1. Best Picture\n- Starfall Protocol\n- Paper Moons\n"
         "2. Best Director\n  - Odile Ferrante\n  - Jasper Quint\n\n"
-        "The running order:\n\n1. Velvet Static\n2. Mara Quell\n- Encore to be announced\n\n"
-        "Trivia:\n\n- The album came out in\n1999. The band toured.\n").html.decode(),
-        "html.parser")
+        "The set:\n\n- Act one:\n1. Song A\n2. Song B\n- Act two:\n1. Song C\n2. Song D\n\n"
+        "The charts:\n\n- Velvet Static debuted at No.\n1. on the Billboard 200.\n"
+        "- Mara Quell held on.\n").html.decode(), "html.parser")
     lists = html.find_all(["ul", "ol"], recursive=False)
     assert [(e.name, [li.find(string=True, recursive=False).strip()
                       for li in e.find_all("li", recursive=False)]) for e in lists] == [
-        ("ul", ["Tickets", "Photo ID"]), ("ol", ["Queue at the north gate", "Show it"]),
-        ("ol", ["Best Picture", "Best Director"]), ("ol", ["Velvet Static", "Mara Quell"]),
-        ("ul", ["The album came out in\n1999. The band toured."])]
+        ("ol", ["Best Picture", "Best Director"]), ("ul", ["Act one:", "Act two:"]),
+        ("ul", ["Velvet Static debuted at No.\n1. on the Billboard 200.", "Mara Quell held on."])]
     assert [[li.get_text() for li in item.select("ul > li")]
-            for item in lists[2].find_all("li", recursive=False)] == [
+            for item in lists[0].find_all("li", recursive=False)] == [
         ["Starfall Protocol", "Paper Moons"], ["Odile Ferrante", "Jasper Quint"]]
-    assert [li.get_text() for li in lists[3].select("li ul li")] == ["Encore to be announced"]
+    assert [[li.get_text() for li in item.select("ol > li")]
+            for item in lists[1].find_all("li", recursive=False)] == [["Song A", "Song B"],
+                                                                        ["Song C", "Song D"]]
 
 
 def test_every_page_of_content_pages_is_in_the_footer_unless_it_says_not(make_site):

@@ -7,18 +7,13 @@ here, with nothing said:
   one paragraph with the dashes showing, as the library wants a blank line first;
 - a sub-list indented two or three spaces under its item (how those editors indent) was
   flattened into the parent list, as the library nests only by four;
-- a numbered list after a bulleted one was merged into it, shown as bullets; with no blank
-  line between them, it was nested in the last bullet; and one bullet right under a numbered
-  item ("2. Mara Quell" then "- Encore to be announced") was run into its text, its dash
-  showing.
+- a numbered list after a bulleted one was merged into it, shown as bullets.
 
 The first is a block processor that cuts such a paragraph before its first item (a bullet,
 or a number list starting at 1, as CommonMark lets one interrupt a paragraph, so that "in
 1999. The band" stays prose).  The second re-indents a nested item to the library's four
 spaces a level, line for line, so every line keeps its number.  The third is the library's
-own ``sane_lists``, and a block processor that cuts a bulleted list where a numbered one
-starts at 1.  Bullets right under a numbered item are its sub-list, as writers type award
-nominees under each category, set lists' encores under a song.
+own ``sane_lists``.
 """
 
 from __future__ import annotations
@@ -81,55 +76,27 @@ class _ListUnderItsLine(BlockProcessor):
     the rest is parsed again (as the list it is)."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return self._first_item(block, in_item=parent.tag == "li") > 0
+        return self._first_item(block) > 0
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         block = blocks.pop(0)
-        cut = self._first_item(block, in_item=parent.tag == "li")
+        cut = self._first_item(block)
         lines = block.split("\n")
         blocks[0:0] = ["\n".join(lines[:cut]), "\n".join(lines[cut:])]
         return True
 
     @staticmethod
-    def _first_item(block: str, in_item: bool) -> int:
+    def _first_item(block: str) -> int:
         """The line of the block's first list item after its first line (0: none), when a
-        second item follows it or the block is a list item's text: one line "- Jasper Quint"
-        under a quote is its speaker, as writers type it, not a list of one; under "2. Mara
-        Quell", "- Encore to be announced" is."""
+        second item follows it: one line "- Jasper Quint" under a quote is its speaker, as
+        writers type it, not a list of one."""
         if "\n" not in block or _ITEM.match(block):
             return 0
         lines = block.split("\n")
         for number, line in enumerate(lines[1:], 1):
             if _INTERRUPTING.match(line):
-                more = in_item or any(_ITEM.match(rest) for rest in lines[number + 1:])
+                more = any(_ITEM.match(rest) for rest in lines[number + 1:])
                 return number if more else 0
-        return 0
-
-
-class _NumbersAfterBullets(BlockProcessor):
-    """A bulleted list with a numbered one starting at 1 right under it, no blank line
-    between: two lists, as typed (Python-Markdown nested the numbers in the last bullet)."""
-
-    def test(self, parent: etree.Element, block: str) -> bool:
-        return self._numbers_start(block) > 0
-
-    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
-        block = blocks.pop(0)
-        cut = self._numbers_start(block)
-        lines = block.split("\n")
-        blocks[0:0] = ["\n".join(lines[:cut]), "\n".join(lines[cut:])]
-        return True
-
-    @staticmethod
-    def _numbers_start(block: str) -> int:
-        """The line where a numbered list starts under the block's bulleted one (0: none)."""
-        first = _ITEM.match(block)
-        if first is None or len(first.group(1)) > 3 or first.group(2)[0].isdigit() \
-                or "\n" not in block:
-            return 0
-        for number, line in enumerate(block.split("\n")[1:], 1):
-            if _INTERRUPTING.match(line) and line.lstrip()[0].isdigit():
-                return number
         return 0
 
 
@@ -141,6 +108,3 @@ class WriterListsExtension(Extension):
         md.preprocessors.register(_NestedIndents(md), "byline-nested-lists", 5)
         # Just above the paragraph (10): only a block no other processor took is cut.
         md.parser.blockprocessors.register(_ListUnderItsLine(md.parser), "byline-list-cut", 11)
-        # Above the library's numbered (40) and bulleted (30) lists.
-        md.parser.blockprocessors.register(_NumbersAfterBullets(md.parser), "byline-list-kinds",
-                                           45)
