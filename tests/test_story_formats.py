@@ -1044,3 +1044,31 @@ def test_a_photo_path_in_angle_brackets_is_warned_about_at_its_own_line(make_sit
     assert [w for w in warnings if "carpet.jpg" in w] == [
         f"{STORY}:{line}: warning: photo carpet.jpg has no credit: add credit=\"Name/Agency\" "
         "(agency photos usually carry it in their metadata)"]
+
+
+def test_a_theme_overriding_the_photo_macros_as_they_were_still_builds_a_gallery(
+    make_site: Make,
+) -> None:
+    """A review: the built-in media.html called figure() with an argument a site's own
+    macros.html (an older copy, or one written to the templates guide) does not take, and
+    every story with a gallery failed to build, the error in a template the newsroom cannot
+    edit; a site's copy of the older media.html passed lazy=, which figure() had lost."""
+    from generator.theme import builtin_themes_dir
+
+    templates = builtin_themes_dir() / "default" / "templates"
+    macros = (templates / "macros.html").read_text(encoding="utf-8").replace(
+        "cls='photo', lazy=true) -%}", "cls='photo') -%}").replace(
+        "{{- picture(image, sizes, eager=eager, lazy=lazy) -}}",
+        "{{- picture(image, sizes, eager=eager) -}}")
+    assert "cls='photo') -%}" in macros
+    media = (templates / "media.html").read_text(encoding="utf-8").replace(
+        "cls='photo gallery__photo')", "cls='photo gallery__photo', lazy=not loop.first)")
+    assert "lazy=not loop.first" in media
+    site = site_with(make_site, GALLERY, PHOTOS)
+    (site / "templates").mkdir()
+    for name, text in (("macros.html", macros), ("media.html", media)):
+        for old in (site / "templates").iterdir():
+            old.unlink()
+        (site / "templates" / name).write_text(text, encoding="utf-8")
+        build(site)
+        assert len(page(site, STORY_URL).select("main .gallery figure")) == 3, name
