@@ -483,14 +483,19 @@ def test_a_photo_linked_to_its_own_full_size_is_a_figure(make_site):
             "uploads/crowd.jpg?w=2048)\n\n"
             "[![The label's logo](crowd.jpg)](https://label.example/)\n\n"
             # A review: WordPress's gallery of such photos was still shown as thumbnails.
-            "[![First night](crowd.jpg)](/wp-content/uploads/first.jpg)\n"
-            "[![Second night](crowd.jpg)](/wp-content/uploads/second.JPG)\n")
+            "[![First night](crowd.jpg)](/wp-content/uploads/crowd-scaled.jpg)\n"
+            "[![Second night](crowd.jpg)](/wp-content/uploads/CROWD.JPG)\n\n"
+            # A second: a credit a licence asks for, a link to the photo's page, was dropped.
+            "[![By Jane Doe, CC BY-SA](crowd.jpg)](https://commons.wikimedia.org/wiki/"
+            "File:Crowd.jpg)\n")
     _, shown = story_with_photo(make_site, body, "crowd.jpg")
     figures = shown.select(".article__body figure.photo")
     assert [f.img["alt"] for f in figures] == ["Thousands at the main stage", "First night",
                                                "Second night"]
     assert [f.img["alt"] for f in shown.select(".gallery figure")] == ["First night",
                                                                        "Second night"]
+    assert [a.img["alt"] for a in shown.select(".article__body a[href*=wikimedia]")] == [
+        "By Jane Doe, CC BY-SA"]
     assert figures[0].find_parent("a") is None
     assert [a.img["alt"] for a in shown.select(".article__body a[href='https://label.example/']")
             ] == ["The label's logo"]

@@ -418,10 +418,23 @@ def _unlink_photos_of_their_files(paragraph: etree.Element) -> None:
 
 
 def _links_its_own_file(link: etree.Element) -> bool:
-    """Whether ``link`` holds nothing but one photo and leads to a photo file."""
+    """Whether ``link`` holds nothing but one photo and leads to that photo's own file (its
+    full size: the same name, but for WordPress's "-1024x683" or "-scaled").  A link to
+    another picture, or to a page about it (Wikimedia's "File:…jpg", the credit a licence
+    asks for), stays a link."""
     return (len(link) == 1 and link[0].tag == "img" and not (link.text or "").strip()
             and not (link[0].tail or "").strip() and not is_video(link[0].get("src", ""))
-            and _PHOTO_FILE.fullmatch(link.get("href", "")) is not None)
+            and _PHOTO_FILE.fullmatch(link.get("href", "")) is not None
+            and _photo_name(link.get("href", "")) == _photo_name(link[0].get("src", "")))
+
+
+_SIZED = re.compile(r"-(?:\d{2,5}x\d{2,5}|scaled)$", re.IGNORECASE)
+
+
+def _photo_name(address: str) -> str:
+    """The name of the photo at ``address``, without its folder, query, ending or size."""
+    name = address.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
+    return _SIZED.sub("", name.rsplit(".", 1)[0]).lower()
 
 
 class _TitlesInText(Postprocessor):
