@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 _FRAME = re.compile(r"<iframe\b[^<>]{0,4000}>", re.IGNORECASE)
@@ -30,7 +31,8 @@ def mended_frame(tag: str) -> str:
     source = ""
     for match in _ATTRIBUTE.finditer(inside):
         name, quoted = match.group(1), match.group(2)
-        value = html.unescape(quoted.strip("\"'")) if quoted is not None else None
+        value = None if quoted is None else html.unescape(
+            quoted[1:-1] if quoted[0] in "\"'" else quoted)
         key = name.lower()
         if key in ("width", "height") and value is not None:
             pixels = _PIXELS.fullmatch(value)
@@ -58,8 +60,8 @@ def mended_frame(tag: str) -> str:
         host = _host(source)
         label = f"Embedded from {host}" if host else "Embedded content"
         kept.append(f'title="{html.escape(label)}"')
-    if style + sizes:
-        kept.append(f'style="{html.escape(style + sizes)}"')
+    if sizes + style:  # the pasted style after the sizes: where both give one, it wins
+        kept.append(f'style="{html.escape(sizes + style)}"')
     return "<iframe " + " ".join(kept) + ">"
 
 
@@ -73,5 +75,37 @@ def _host(address: str) -> str:
 
 def mended_frames(body: str) -> str:
     """The body's HTML with each iframe's start tag mended (the writer's raw HTML is the
-    only place one comes from: Byline's own embeds make theirs when the reader asks)."""
-    return _FRAME.sub(lambda m: mended_frame(m.group(0)), body)
+    only place one comes from: Byline's own embeds make theirs when the reader asks).  Only
+    tags a browser reads as elements: "<iframe" in a script's text or an attribute's value
+    is left as pasted."""
+    if "<iframe" not in body.lower():
+        return body
+    finder = _FrameFinder()
+    finder.feed(body)
+    finder.close()
+    if not finder.found:
+        return body
+    offsets = [0]  # where each line starts
+    for text in body.split("\n"):
+        offsets.append(offsets[-1] + len(text) + 1)
+    mended, at = [], 0
+    for (line, column), tag in finder.found:
+        start = offsets[line - 1] + column
+        if body.startswith(tag, start) and start >= at:
+            mended.append(body[at:start])
+            mended.append(mended_frame(tag))
+            at = start + len(tag)
+    return "".join(mended) + body[at:]
+
+
+class _FrameFinder(HTMLParser):
+    """Where each iframe start tag of a body is (line, column), and its text as written."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.found: list[tuple[tuple[int, int], str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text = self.get_starttag_text()
+        if tag == "iframe" and text and _FRAME.fullmatch(text):
+            self.found.append((self.getpos(), text))
