@@ -668,19 +668,30 @@ def test_warnings_quoting_each_files_own_text_are_counted_as_one_kind(make_site,
     # every warning of every such story was one kind, a future-dated correction among them.
     files = {f"content/articles/s{n}.md": article(
         f'"Review: Story {n}"', category="Music", excerpt=f"E{n}",
-        body=f'[caption id="attachment_{n}" align="alignnone"]Photo {n}[/caption]')
+        body=f'[caption id="attachment_{n}" align="alignnone"]Photo {n}[/caption]\n\n'
+             f'{{{{< youtube v{n} >}}}}')
         for n in range(7)}
+    # A second review: every Hugo shortcode was one kind, whatever its fix, and a figure's
+    # ("write the photo as …", its photo lost) hid behind the videos'.
+    files["content/articles/s6.md"] = files["content/articles/s6.md"].replace(
+        "{{< youtube v6 >}}", '{{< figure src="stage.jpg" >}}')
     site = make_site(files)
     assert main(["build", "--site", str(site)]) == 0
     lines = capsys.readouterr().err.splitlines()
     assert [line for line in lines if "more like these" in line] == [
         "warning: 4 more like these: 'excerpt' is another tool's name, which Byline does not "
         "read (--verbose lists each)",
-        "warning: 4 more like these: '…' is a WordPress shortcode, which Byline does not read, "
-        "so readers would see it as text (--verbose lists each)"]
+        "warning: 4 more like these: '[caption…' is a WordPress shortcode, which Byline does "
+        "not read, so readers would see it as text (--verbose lists each)",
+        "warning: 3 more like these: '{{< youtube…' is a Hugo shortcode, which Byline does not "
+        "read, so readers would see it as text (--verbose lists each)"]
     assert main(["check", "--site", str(site)]) == 0
     lines = capsys.readouterr().err.splitlines()
     assert "warning: 4 more like these: “…” has no dek (--verbose lists each)" in lines
+    assert [line for line in lines if "{{< figure" in line] == [
+        "content/articles/s6.md:10: warning: '{{< figure src=\"stage.jpg\" >}}' is a Hugo "
+        "shortcode, which Byline does not read, so readers would see it as text: write the "
+        'photo as ![What it shows](photo.jpg "Caption"){credit="Name/Agency"}']
     assert "warning: 4 more like these: “…” has no hero image (--verbose lists each)" in lines
 
 def test_verbose_lists_each_warning_of_a_failed_build_too(make_site, capsys):

@@ -105,19 +105,30 @@ def grouped(problems: Iterable[Problem]) -> list[Problem]:
     return shown
 
 
-# What a message quotes of the file it is about: a headline, a shortcode as typed.  A quote
-# opens where no letter stands before it ("tool's" is no quote).  One word quoted (a key,
-# 'categories') is part of the kind: each key has its own fix.
+# What a message quotes of the file it is about.  A quote opens where no letter stands
+# before it ("tool's" is no quote).
 _QUOTED = re.compile(r"“[^”]*”|(?<!\w)(?:'[^']*'|‘[^’]*’|\"[^\"]*\")(?!\w)")
+_WORD = re.compile(r"\S*[^\W\d_]\S*")  # the first run of text with a letter in it
 
 
 def _kind(message: str) -> str:
-    """The kind of warning ``message`` is: its words before the first ": " (such as "'categories'
-    is another tool's name, which Byline does not read"), with what it quotes of its file
-    (a headline, "“…” has no dek") left out, unless that is one word."""
+    """The kind of warning ``message`` is: its words before the first ": " (such as
+    "'excerpt' is another tool's name, which Byline does not read"), with what it quotes of
+    its file cut short.  A headline (Byline quotes those in curly quotes) is left out:
+    "“…” has no dek".  Typed text keeps its first word, which names what it is and so its
+    fix: "'[caption…' is a WordPress shortcode", "'{{< youtube…' is a Hugo shortcode"."""
     # Quotes first: a headline's own ": " ("“Review: Starfall”") is not where the kind ends.
-    return _QUOTED.sub(lambda m: m.group(0) if re.fullmatch(r"\W\w[\w-]*\W", m.group(0))
-                       else m.group(0)[0] + "…" + m.group(0)[-1], message).partition(": ")[0]
+    return _QUOTED.sub(_cut_short, message).partition(": ")[0]
+
+
+def _cut_short(quoted: re.Match[str]) -> str:
+    text = quoted.group(0)
+    if text.startswith("“"):
+        return "“…”"
+    first = _WORD.search(text[1:-1])
+    if first is None or first.end() == len(text) - 2:
+        return text  # one word, or none: the whole of it
+    return text[0] + text[1:1 + first.end()] + "…" + text[-1]
 
 
 def paint(text: str, colour: str | None, stream: TextIO) -> str:
