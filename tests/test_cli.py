@@ -713,3 +713,26 @@ def test_init_given_site_says_the_folder_goes_without_it(tmp_path, capsys):
         f"byline init: the new site's folder is given without --site: byline init "
         f"{tmp_path / 'mysite'}\n(see `byline init --help`)\n")
     assert not (tmp_path / "mysite").exists()
+
+
+def test_a_quoted_title_or_a_misspelt_name_keeps_its_warning_apart(make_site, capsys):
+    # A third review: a headline quoting a film ('"Wicked" Review: …', curled by Byline)
+    # ended its quote early, so every warning of seven reviews was one kind and a correction
+    # dated ten years ahead hid behind "12 more like these"; and two misspelt bylines
+    # sharing a first name were one kind, the second typo counted, never shown.
+    films = ("Wicked", "Dune", "Barbie", "Oppenheimer", "Gladiator", "Nosferatu", "Conclave")
+    files = {f"content/articles/r{n}.md": article(
+        f"'\"{film}\" Review: A Film of Its Year'", category="Music",
+        author="Karen Rufini" if n else "Karen Ruffinni")
+        for n, film in enumerate(films)}
+    files["content/articles/r1.md"] = files["content/articles/r1.md"].replace(
+        "category: Music", "category: Music\ncorrections:\n  - at: 2036-07-06 09:00\n"
+        "    text: We misspelled the director.")
+    files["content/authors/karen-ruffini.yaml"] = "name: Karen Ruffini\n"
+    site = make_site(files)
+    assert main(["check", "--site", str(site)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": warning: ")[0] for line in lines if "in the future" in line] == [
+        "content/articles/r1.md:6"]
+    assert [line.split(": warning: ")[0] for line in lines if "Karen Ruffinni" in line] == [
+        "content/articles/r0.md:5"]

@@ -105,26 +105,28 @@ def grouped(problems: Iterable[Problem]) -> list[Problem]:
     return shown
 
 
-# What a message quotes of the file it is about.  A quote opens where no letter stands
-# before it ("tool's" is no quote).
-_QUOTED = re.compile(r"“[^”]*”|(?<!\w)(?:'[^']*'|‘[^’]*’|\"[^\"]*\")(?!\w)")
+# What a message quotes of the file it is about.  A headline Byline quotes in curly quotes
+# may hold curly quotes of its own ("“Halloway on “Northbound”: I Cried” has no dek"): it
+# ends at the closing quote that the sentence goes on from, in lower case.  A typed text in
+# single quotes opens where no letter stands before it ("tool's" is no quote).
+_HEADLINE = re.compile(r"“.*?”(?= [a-z]|,|$)")
+_TYPED = re.compile(r"(?<!\w)'[^'\n]*'(?!\w)")
 _WORD = re.compile(r"\S*[^\W\d_]\S*")  # the first run of text with a letter in it
 
 
 def _kind(message: str) -> str:
     """The kind of warning ``message`` is: its words before the first ": " (such as
     "'excerpt' is another tool's name, which Byline does not read"), with what it quotes of
-    its file cut short.  A headline (Byline quotes those in curly quotes) is left out:
-    "“…” has no dek".  Typed text keeps its first word, which names what it is and so its
-    fix: "'[caption…' is a WordPress shortcode", "'{{< youtube…' is a Hugo shortcode"."""
+    its file cut short.  A headline is left out: "“…” has no dek".  Typed text keeps its first
+    word, which names what it is and so its fix: "'[caption…' is a WordPress shortcode",
+    "'{{< youtube…' is a Hugo shortcode".  A name in double quotes is kept whole: two
+    misspelt bylines are two fixes."""
     # Quotes first: a headline's own ": " ("“Review: Starfall”") is not where the kind ends.
-    return _QUOTED.sub(_cut_short, message).partition(": ")[0]
+    return _TYPED.sub(_cut_short, _HEADLINE.sub("“…”", message)).partition(": ")[0]
 
 
 def _cut_short(quoted: re.Match[str]) -> str:
     text = quoted.group(0)
-    if text.startswith("“"):
-        return "“…”"
     first = _WORD.search(text[1:-1])
     if first is None or first.end() == len(text) - 2:
         return text  # one word, or none: the whole of it
