@@ -108,20 +108,28 @@ def test_embed_code_pasted_from_a_platform_is_published_valid_and_named(make_sit
         '<div data-embed="<iframe width=100%>"><script>document.write("<iframe '
         "src='https://poll.example/' width='100%'>\")</script></div>\n\n"
         '<iframe src="https://poll.example/p" height="100%" title="Poll" '
-        "style='height:400px;font-family:\"A B\"'></iframe>\n")
+        "style='height:400px;font-family:\"A B\"'></iframe>\n\n"
+        # A third: a "copy this embed code" box's text, and an unquoted address's last "/".
+        '<textarea aria-label="Embed code"><iframe src="https://e.example/x" width="100%">'
+        "</iframe></textarea>\n\n"
+        '<iframe title="Chart" src=https://datawrapper.dwcdn.net/AbCd1/1/></iframe>\n')
     site = make_site({"content/articles/a.md": article(title="Listen", category="Music",
                                                        body=body)})
     result = build(site)
     html = site / "output" / result.content.articles[0].url.strip("/") / "index.html"
-    frames = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select("iframe")
+    frames = [f for f in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select(
+        "iframe") if f.find_parent("textarea") is None]
     assert [(f.get("title"), f.get("width"), f.get("height"), f.get("style")) for f in frames] == [
         ("Embedded from open.spotify.com", None, "352", "width:100%;border-radius:12px;"),
         ("Embedded from www.facebook.com", "500", "498", "border:none;"),
         ("Embedded from w.soundcloud.com", None, "166", "width:100%;"),
         ("The trailer", "560", "315", None),
-        ("Poll", None, None, 'height:100%;height:400px;font-family:"A B";')]
+        ("Poll", None, None, 'height:100%;height:400px;font-family:"A B";'),
+        ("Chart", None, None, None)]
+    assert frames[-1]["src"] == "https://datawrapper.dwcdn.net/AbCd1/1/"
     page_text = html.read_text(encoding="utf-8")
     assert '<div data-embed="<iframe width=100%>">' in page_text
+    assert '<iframe src="https://e.example/x" width="100%"></iframe></textarea>' in page_text
     assert "document.write(\"<iframe src='https://poll.example/' width='100%'>\")" in page_text
     assert all(f.get("allowfullscreen") in ("", None) for f in frames)
     assert validator_errors(command, [str(html)], site / "output") == []

@@ -419,7 +419,7 @@ def _unlink_photos_of_their_files(paragraph: etree.Element) -> None:
 
 def _links_its_own_file(link: etree.Element) -> bool:
     """Whether ``link`` holds nothing but one photo and leads to that photo's own file (its
-    full size: the same name, but for WordPress's "-1024x683" or "-scaled").  A link to
+    full size: the same name, but for WordPress's "-1024x683", "-scaled" or "-rotated").  A link to
     another picture, or to a page about it (Wikimedia's "File:…jpg", the credit a licence
     asks for), stays a link."""
     return (len(link) == 1 and link[0].tag == "img" and not (link.text or "").strip()
@@ -428,7 +428,9 @@ def _links_its_own_file(link: etree.Element) -> bool:
             and _photo_name(link.get("href", "")) == _photo_name(link[0].get("src", "")))
 
 
-_SIZED = re.compile(r"-(?:\d{2,5}x\d{2,5}|scaled)$", re.IGNORECASE)
+# WordPress's names for one photo: a size, "-scaled" (over 2560 px), "-rotated" (turned
+# upright), "-e1571234567890" (edited in its media library).
+_SIZED = re.compile(r"(?:-(?:\d{2,5}x\d{2,5}|scaled|rotated|e\d{10,13}))+$", re.IGNORECASE)
 
 
 def _photo_name(address: str) -> str:

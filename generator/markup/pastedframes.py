@@ -24,7 +24,9 @@ _FLAGS = frozenset({"allowfullscreen"})
 
 def mended_frame(tag: str) -> str:
     """An ``<iframe …>`` start tag with its sizes, flags and name made valid HTML."""
-    inside = tag[len("<iframe"):-1].rstrip("/")
+    inside = tag[len("<iframe"):-1]
+    if inside.endswith("/") and inside[-2:-1] in ("", " ", "\t", "\n", '"', "'"):
+        inside = inside[:-1]  # "<iframe … />": an unquoted address's own last "/" stays
     kept: list[str] = []
     style, sizes = "", ""
     named = False
@@ -98,14 +100,26 @@ def mended_frames(body: str) -> str:
     return "".join(mended) + body[at:]
 
 
+_TEXT_ONLY = ("textarea", "title")
+
+
 class _FrameFinder(HTMLParser):
     """Where each iframe start tag of a body is (line, column), and its text as written."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.found: list[tuple[tuple[int, int], str]] = []
+        # A <textarea> or <title> a browser reads as text ("copy this embed code"), which
+        # Python's parser reads as markup: nothing in it is mended.
+        self.inside_text = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         text = self.get_starttag_text()
-        if tag == "iframe" and text and _FRAME.fullmatch(text):
+        if tag in _TEXT_ONLY:
+            self.inside_text = tag
+        elif tag == "iframe" and not self.inside_text and text and _FRAME.fullmatch(text):
             self.found.append((self.getpos(), text))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self.inside_text:
+            self.inside_text = ""

@@ -96,6 +96,9 @@ def raw_html_slips(stashed: Sequence[str], block_tags: Collection[str], text: st
     document order; ``block_tags``: the tags that start a block).  A block is looked for in
     ``text`` only when it has a slip to place, from where the last one was found."""
     slips: list[BodySlip] = []
+    # Python-Markdown sets blocks aside with their tabs made spaces (four a tab): looked for
+    # as it has them.  Every line stays where it was.
+    text = text.expandtabs(4) if "\t" in text else text
     line_at = line_finder(text, first_line)
     searched = 0
     for chunk in stashed:
