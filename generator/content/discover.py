@@ -13,7 +13,7 @@ import re
 import stat
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Literal
 
@@ -275,6 +275,8 @@ class _Walk:
             active.add(real)
             stack.append((folder, real, False))
             folders: list[tuple[str, str]] = []
+            # The folder's names, made once and only when a name needs its siblings.
+            siblings = cache(partial(_names, entries))
             for entry in entries:
                 name = entry.name
                 if is_ignored(name):
@@ -282,7 +284,7 @@ class _Walk:
                 if is_set_aside(name):
                     self._set_aside(entry)
                     continue
-                if (original := sync_copy_of(name, partial(_names, entries))
+                if (original := sync_copy_of(name, siblings)
                         ) is not None and (name.endswith(".md") or entry.is_dir()):
                     self.refuse(entry.path, copy_message(original, _WHAT[kind]))
                 elif entry.is_symlink():
@@ -309,7 +311,7 @@ class _Walk:
                     stem, what = name[: name.rindex(".")], _WHAT[kind]
                     fix = (f"{shown(stem)}.md beside it is read: if this is an export left over, "
                            "delete it or move it out of content/"
-                           if f"{stem}.md" in _names(entries) else
+                           if f"{stem}.md" in siblings() else
                            f"rename it to {shown(stem)}.md (HTML in it is published as written)")
                     self.report.warning(
                         f"is not read: it starts with front matter, as a {what} does, but "

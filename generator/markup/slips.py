@@ -192,22 +192,22 @@ def _left_open(chunk: str, tag: str) -> bool:
 # A photo or a link written in Markdown: inside a block of HTML it is published as typed.
 _MARKDOWN_PHOTO_OR_LINK = re.compile(
     PHOTO + r"|(?<!\!)\[[^\[\]\n]{1,500}\]\((?:https?://|/|mailto:)[^()\s]{1,2000}\)")
-# Blocks whose text is shown as written, Markdown or not: an example of it, in code.
-_VERBATIM = re.compile(r"\s*<(?:pre|code|script|style|textarea|!--)", re.IGNORECASE)
-# Code or a comment inside a block: shown as written (or not at all) too.
+# Code or a comment in a block: shown as written (or not at all), Markdown or not.
 _CODE_OPENS = re.compile(r"<(pre|code|script|style|textarea)\b|<!--")
 
 
 def _without_code(chunk: str) -> str:
-    """``chunk`` without the code and comments in it (one pass: an element never closed
-    ends the search, so hostile text costs no more than its length)."""
+    """``chunk`` without the code and comments in it, and without all that follows one never
+    closed, which a browser shows as code too (one pass: hostile text costs no more than
+    its length)."""
     lower = chunk.lower()
-    kept, at = [], 0
+    kept: list[str] = []
+    at = 0
     while found := _CODE_OPENS.search(lower, at):
         closing = f"</{found.group(1)}" if found.group(1) else "-->"
         end = lower.find(closing, found.end())
         if end < 0:
-            break
+            return "".join(kept) + chunk[at:found.start()]
         kept.append(chunk[at:found.start()])
         at = end + len(closing)
         if found.group(1):  # past the closing tag's ">"
@@ -218,7 +218,7 @@ def _without_code(chunk: str) -> str:
 def _markdown_in_html(chunk: str) -> list[_Found]:
     """Each photo or link written in Markdown inside a block of HTML, which Markdown does not
     read: the reader would see its brackets, and a photo so written is never published."""
-    if "](" not in chunk or _VERBATIM.match(chunk):
+    if "](" not in chunk:
         return []
     found: list[_Found] = []
     for match in _MARKDOWN_PHOTO_OR_LINK.finditer(_without_code(chunk)):

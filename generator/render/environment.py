@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import jinja2
 from jinja2.sandbox import safe_range
@@ -152,22 +152,24 @@ def sizes_at_most(sizes: str, cap: str) -> str:
     drawn narrower than its column (its height capped) is fetched at the width it is drawn.
     Each entry's width is its last word outside brackets; what comes before is its media
     condition, kept as written."""
-    entries, depth, start = [], 0, 0
-    for at, char in enumerate(sizes + ","):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            entries.append(sizes[start:at].strip())
-            start = at + 1
+    cuts = [at for at, char in _outside_brackets(sizes) if char == ","]
     capped = []
-    for entry in filter(None, entries):
-        depth, cut = 0, 0
-        for at, char in enumerate(entry):
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            if char.isspace() and depth == 0:
-                cut = at + 1
-        condition, width = entry[:cut], entry[cut:]
-        capped.append(f"{condition}min({width}, {cap})")
+    for start, end in zip([-1, *cuts], [*cuts, len(sizes)], strict=True):
+        entry = sizes[start + 1:end].strip()
+        cut = max((at + 1 for at, char in _outside_brackets(entry) if char.isspace()),
+                  default=0)
+        if entry:
+            capped.append(f"{entry[:cut]}min({entry[cut:]}, {cap})")
     return ", ".join(capped)
+
+
+def _outside_brackets(text: str) -> Iterator[tuple[int, str]]:
+    """Each character of ``text`` that no bracket holds, and where it is."""
+    depth = 0
+    for at, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            yield at, char
 
 
 def shows_live_notes(env: jinja2.Environment) -> bool:
